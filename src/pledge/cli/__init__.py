@@ -1,0 +1,117 @@
+"""The ``pledge`` command line: Typer commands over ``pledge.services``.
+
+Errors reach the user through one translation point (``main``): a rule broken or
+bad input prints one line per problem on stderr (``error: FIELD=VALUE: message
+[rule]``) and exits 2; a database that cannot be reached exits 1; nothing is
+ever written by a failed command and no traceback is shown (set PLEDGE_DEBUG=1
+to see one).
+
+Exit codes: 0 success, 1 environment failure (database unreachable, internal
+error), 2 bad input or a broken rule.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from typer.exceptions import TyperException
+
+from pledge.domain.errors import PledgeError
+from pledge.store.db import is_sqlite, make_engine, resolve_url
+
+app = typer.Typer(
+    name="pledge", no_args_is_help=True, add_completion=False,
+    pretty_exceptions_enable=False, rich_markup_mode=None,
+    help="Run and model government-to-government strategic investment programmes.")
+
+EXIT_ENVIRONMENT = 1
+EXIT_INPUT = 2
+
+
+class State:
+    """Per-invocation settings: the database URL and its engine, made on first use."""
+
+    def __init__(self) -> None:
+        self.url: str | None = None
+        self._engine: Engine | None = None
+
+    def engine(self, *, ensure: bool = True) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(resolve_url(self.url))
+            if ensure and is_sqlite(self._engine):
+                from pledge.services.setup import ensure_ready
+                if ensure_ready(self._engine):
+                    from pledge.cli.render import err_console
+                    err_console.print("[dim]initialised a new database with the default "
+                                      "data[/dim]")
+        return self._engine
+
+
+state = State()
+
+
+@app.callback()
+def _root(db: Annotated[str | None, typer.Option(
+        "--db", help="Database URL (default: $PLEDGE_DATABASE_URL, else sqlite:///pledge.db)",
+        show_default=False)] = None) -> None:
+    state.url = db
+
+
+def _register() -> None:
+    from pledge.cli import commands, money_cmds, projects_cmds
+    app.add_typer(projects_cmds.projects_app, name="projects")
+    app.add_typer(commands.frameworks_app, name="frameworks")
+    app.add_typer(money_cmds.money_app, name="money")
+    commands.register(app)
+
+
+_register()
+
+
+def _fail(lines: list[str], code: int) -> int:
+    for line in lines:
+        sys.stderr.write(line + "\n")
+    return code
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI on ``argv`` and return the exit code (never raises for user errors)."""
+    global state
+    state = State()
+    try:
+        result = app(args=argv, standalone_mode=False, prog_name="pledge")
+        return result if isinstance(result, int) else 0
+    except PledgeError as exc:
+        return _fail([f"error: {p.one_line()}" for p in exc.problems], EXIT_INPUT)
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer.Abort:
+        return _fail(["error: aborted"], EXIT_ENVIRONMENT)
+    except TyperException as exc:  # usage errors: unknown option, missing argument, ...
+        ctx = getattr(exc, "ctx", None)
+        where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+        return _fail([f"error: {exc.format_message()}{where}"], EXIT_INPUT)
+    except OperationalError as exc:
+        if os.environ.get("PLEDGE_DEBUG"):
+            raise
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        return _fail([f"error: database={resolve_url(state.url)}: cannot use the database: "
+                      f"{reason}"], EXIT_ENVIRONMENT)
+    except OSError as exc:
+        if os.environ.get("PLEDGE_DEBUG"):
+            raise
+        return _fail([f"error: file={exc.filename}: {exc.strerror or exc}"], EXIT_INPUT)
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        if os.environ.get("PLEDGE_DEBUG"):
+            raise
+        return _fail([f"internal error: {type(exc).__name__}: {exc} "
+                      f"(set PLEDGE_DEBUG=1 for details)"], EXIT_ENVIRONMENT)
+
+
+def main() -> None:
+    sys.exit(run())

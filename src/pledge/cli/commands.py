@@ -1,0 +1,246 @@
+"""Top-level commands: init, frameworks, deadlines, commitments, fund and the ledger."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from sqlalchemy import Engine
+
+from pledge.cli import render
+from pledge.cli.options import ActorOpt, JsonOpt, OnOpt, RoleOpt, SourceOpt, actor_of, day
+from pledge.services import deadlines as deadlines_svc
+from pledge.services import frameworks as fw_svc
+from pledge.services import funding as funding_svc
+from pledge.services import projects as projects_svc
+
+frameworks_app = typer.Typer(no_args_is_help=True, help="Frameworks and their terms.")
+
+
+def _engine(ensure: bool = True) -> Engine:
+    from pledge.cli import state
+    return state.engine(ensure=ensure)
+
+
+def init() -> None:
+    """Create the schema and load the default frameworks and projects (safe to repeat)."""
+    from pledge.services.setup import init as do_init
+    result = do_init(_engine(ensure=False))
+    added = ", ".join(result.frameworks_added) or "none new"
+    render.console.print(f"database ready: frameworks loaded: {added}; projects added: "
+                         f"{result.projects_added}, already present: "
+                         f"{result.projects_present}")
+
+
+@frameworks_app.command("list")
+def frameworks_list(json: JsonOpt = False) -> None:
+    """List the frameworks with their headline commitment."""
+    rows = fw_svc.list_frameworks(_engine())
+    if json:
+        render.emit_json([{"key": r.key, "name": r.name, "partner": r.partner,
+                           "commitment_usd": r.commitment, "mechanism": r.mechanism,
+                           "period_end": r.period_end, "versions": r.versions} for r in rows])
+        return
+    render.table("Frameworks", ["key", "partner", "commitment", "kind", "period ends",
+                                "versions", "name"],
+                 [(r.key, r.partner, render.usd(r.commitment), r.mechanism, r.period_end,
+                   r.versions, r.name) for r in rows], justify_right=["commitment"])
+
+
+@frameworks_app.command("show")
+def frameworks_show(name: Annotated[str, typer.Argument(help="Framework key, e.g. japan")],
+                    json: JsonOpt = False) -> None:
+    """Show a framework's terms, every version, each setting with its sources."""
+    doc = fw_svc.framework_document(fw_svc.get_framework(_engine(), name))
+    if json:
+        render.emit_json(doc)
+        return
+    render.console.print(f"[bold]{doc['name']}[/bold] ({doc['key']}, partner {doc['partner']})")
+    for v in doc["versions"]:
+        render.table(f"Terms from {v['effective_from']}", ["setting", "value", "sources"],
+                     [(k, val, "\n".join(v["sources"].get(k, [])))
+                      for k, val in v["settings"].items()])
+        if v["note"]:
+            render.console.print(v["note"])
+
+
+@frameworks_app.command("amend")
+def frameworks_amend(
+        name: Annotated[str, typer.Argument(help="Framework key")],
+        effective: Annotated[str, typer.Option("--effective", help="Takes effect from")],
+        set_: Annotated[list[str], typer.Option("--set", help="SETTING=VALUE (repeatable)")],
+        source: SourceOpt = None,
+        note: Annotated[str, typer.Option(help="What changed and why")] = "",
+        actor: ActorOpt = "cli", role: RoleOpt = "admin", json: JsonOpt = False) -> None:
+    """Amend the terms from a date; the old terms stay in the history."""
+    fw = fw_svc.amend_framework(_engine(), name, day(effective, "effective"),
+                                fw_svc.parse_assignments(set_), source or [], note,
+                                actor_of(actor, role))
+    if json:
+        render.emit_json(fw_svc.framework_document(fw))
+        return
+    render.console.print(f"{fw.key}: new terms from {effective} ({len(fw.versions)} versions)")
+
+
+def deadline(framework: Annotated[str, typer.Option(help="Framework key")],
+             notice: Annotated[str, typer.Option(help="Date the clock starts, YYYY-MM-DD")],
+             days: Annotated[int | None, typer.Option(help="Window length")] = None,
+             unit: Annotated[str | None, typer.Option(help="business | calendar")] = None,
+             calendar: Annotated[str | None, typer.Option(help="us | jp | joint")] = None,
+             json: JsonOpt = False) -> None:
+    """Compute a funding date from a notice under the framework's window."""
+    d = deadlines_svc.compute_deadline(_engine(), framework, day(notice, "notice"), days=days,
+                                       unit=unit, calendar=calendar)
+    if json:
+        render.emit_json({"notice": d.notice, "date": d.due, "meaning": d.meaning,
+                          "days": d.days, "unit": d.unit, "calendar": d.calendar})
+        return
+    word = "fund by" if d.meaning == "deadline" else "fund no earlier than"
+    render.console.print(f"notice {d.notice} + {d.days} {d.unit} days ({d.calendar} calendar): "
+                         f"{word} [bold]{d.due}[/bold]")
+
+
+def deadlines(framework: Annotated[str | None, typer.Option(help="Framework key")] = None,
+              on: Annotated[str | None, typer.Option("--on", help="As of (default today)")
+                            ] = None,
+              json: JsonOpt = False) -> None:
+    """Every selected or notified project's funding date and business days left."""
+    rows = deadlines_svc.project_deadlines(_engine(), framework=framework,
+                                           as_of=day(on, "on"))
+    if json:
+        render.emit_json([{"id": r.project_id, "name": r.name, "framework": r.framework,
+                           "status": r.status, "clock_start": r.clock_start, "date": r.due,
+                           "meaning": r.meaning, "calendar": r.calendar,
+                           "business_days_left": r.business_days_left,
+                           "provisional": r.provisional,
+                           "extension_until": r.extension_until} for r in rows])
+        return
+    render.table("Funding dates", ["id", "project", "status", "date", "meaning",
+                                   "business days left", "note"],
+                 [(r.project_id, r.name, r.status, r.due, r.meaning,
+                   f"[red]{r.business_days_left}[/red]" if r.business_days_left < 10
+                   else r.business_days_left,
+                   "provisional: no notice yet" if r.provisional else "")
+                  for r in rows], justify_right=["business days left"])
+
+
+def commitments(framework: Annotated[str, typer.Option(help="Framework key")],
+                on: Annotated[str | None, typer.Option("--on", help="As of (default today)")
+                              ] = None,
+                json: JsonOpt = False) -> None:
+    """What is committed, allocated and disbursed against the cap, and the pace needed."""
+    c = funding_svc.commitments(_engine(), framework, day(on, "on"))
+    if json:
+        render.emit_json({
+            "framework": c.framework, "as_of": c.as_of, "cap": c.cap,
+            "allocated": c.allocated, "disbursed": c.disbursed, "remaining": c.remaining,
+            "period_end": c.period_end, "required_per_month": c.required_per_month,
+            "components": [{"key": x.key, "label": x.label, "mechanism": x.mechanism,
+                            "cap": x.utilisation.cap, "allocated": x.utilisation.allocated,
+                            "disbursed": x.utilisation.disbursed,
+                            "remaining": x.utilisation.remaining,
+                            "annual_cap": x.annual_cap, "used_this_year": x.used_this_year}
+                           for x in c.components],
+            "by_instrument": c.by_instrument, "by_provider": c.by_provider,
+            "by_project": c.by_project})
+        return
+    share = (c.allocated / c.cap * 100) if c.cap else 0
+    render.pairs(f"{c.framework}: commitments on {c.as_of}", [
+        ("cap", render.usd(c.cap, short=False)),
+        ("allocated", f"{render.usd(c.allocated, short=False)} ({share:.2f}%)"),
+        ("disbursed", render.usd(c.disbursed, short=False)),
+        ("remaining", render.usd(c.remaining, short=False)),
+        ("period ends", c.period_end),
+        ("needed per month", render.usd(c.required_per_month, short=False)),
+    ])
+    if len(c.components) > 1:
+        render.table("Components", ["component", "kind", "cap", "allocated", "annual cap"],
+                     [(x.key, x.mechanism, render.usd(x.utilisation.cap),
+                       render.usd(x.utilisation.allocated), render.usd(x.annual_cap))
+                      for x in c.components])
+
+
+def fund(id: Annotated[str, typer.Argument(help="Project id")],
+         amount: Annotated[str, typer.Option(help="e.g. 'US$1.5bn'")],
+         on: OnOpt,
+         instrument: Annotated[str, typer.Option(help="equity | loan | guarantee")],
+         provider: Annotated[str, typer.Option(help="JBIC, NEXI, a bank")],
+         actor: ActorOpt = "cli", role: RoleOpt = "funder", json: JsonOpt = False) -> None:
+    """Fund a notified project, within its window and under the cap."""
+    r = funding_svc.fund(_engine(), id, amount, day(on, "on"), instrument, provider,
+                         actor_of(actor, role))
+    if json:
+        render.emit_json({"project_id": r.project_id, "status": r.status, "amount": r.amount,
+                          "counted": r.counted, "instrument": r.instrument,
+                          "provider": r.provider, "on": r.on, "remaining": r.remaining})
+        return
+    render.console.print(f"project {r.project_id} funded {render.usd(r.amount, short=False)} "
+                         f"({r.instrument}, {r.provider}); cap remaining "
+                         f"{render.usd(r.remaining, short=False)}")
+
+
+def allocate(id: Annotated[str, typer.Argument(help="Project id")],
+             amount: Annotated[str, typer.Option(help="e.g. 'US$33bn'")], on: OnOpt,
+             actor: ActorOpt = "cli", role: RoleOpt = "ic") -> None:
+    """Reserve capacity under the cap for a project."""
+    left = funding_svc.allocate(_engine(), id, amount, day(on, "on"), actor_of(actor, role))
+    render.console.print(f"allocated; {render.usd(left, short=False)} left unallocated")
+
+
+def in_kind(id: Annotated[str, typer.Argument(help="Project id")],
+            kind: Annotated[str, typer.Option(help="land | utilities | offtake | permits | "
+                                                   "other")],
+            value: Annotated[str, typer.Option(help="Value in US dollars")], on: OnOpt,
+            actor: ActorOpt = "cli", role: RoleOpt = "ic") -> None:
+    """Record a US in-kind contribution to a project's SPV (valued apart from the cap)."""
+    funding_svc.contribute_in_kind(_engine(), id, kind, value, day(on, "on"),
+                                   actor_of(actor, role))
+    render.console.print(f"recorded {kind} worth {value} for project {id}")
+
+
+def distribute(id: Annotated[str, typer.Argument(help="Project id")],
+               partner: Annotated[str, typer.Option(help="Partner's share, US dollars")],
+               us: Annotated[str, typer.Option("--us", help="US share, US dollars")],
+               on: OnOpt, actor: ActorOpt = "cli", role: RoleOpt = "ic") -> None:
+    """Record cash a project's SPV distributed to each side."""
+    funding_svc.distribute(_engine(), id, partner, us, day(on, "on"), actor_of(actor, role))
+    render.console.print(f"recorded a distribution for project {id}")
+
+
+def balances(framework: Annotated[str, typer.Option(help="Framework key")],
+             by: Annotated[str, typer.Option(help="account | party | project | instrument | "
+                                                  "provider")] = "account",
+             json: JsonOpt = False) -> None:
+    """Ledger balances grouped by account, party, project, instrument or provider."""
+    rows = funding_svc.ledger_balances(_engine(), framework, by)
+    if json:
+        render.emit_json([{"account": a, by: k, "balance": v} for (a, k), v in rows.items()])
+        return
+    render.table(f"{framework} balances by {by}", ["account", by, "balance"],
+                 [(a, k, render.usd(v, short=False)) for (a, k), v in rows.items()],
+                 justify_right=["balance"])
+
+
+def history(id: Annotated[str, typer.Argument(help="Project id")],
+            json: JsonOpt = False) -> None:
+    """A project's transitions and every audit entry about it."""
+    h = projects_svc.history(_engine(), id)
+    if json:
+        render.emit_json({"project_id": h.project_id, "transitions": h.transitions,
+                          "audit": h.audit})
+        return
+    render.table(f"Project {h.project_id}: stages", ["on", "from", "to", "actor", "role",
+                                                     "reason", "sources"],
+                 [(x["on"], x["from_stage"] or "", x["to_stage"], x["actor"], x["role"],
+                   x["reason"], "\n".join(x["sources"])) for x in h.transitions])
+    render.table("Audit", ["at", "actor", "role", "action", "before", "after"],
+                 [(x["at"], x["actor"], x["role"], x["action"], x["before"], x["after"])
+                  for x in h.audit])
+
+
+def register(app: typer.Typer) -> None:
+    for fn, name in ((init, "init"), (deadline, "deadline"), (deadlines, "deadlines"),
+                     (commitments, "commitments"), (fund, "fund"), (allocate, "allocate"),
+                     (in_kind, "in-kind"), (distribute, "distribute"), (balances, "balances"),
+                     (history, "history")):
+        app.command(name)(fn)

@@ -1,0 +1,81 @@
+"""``pledge money ...``: parse amounts, convert them at a date, load rates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy import Engine
+
+from pledge.cli import render
+from pledge.cli.options import ActorOpt, JsonOpt, OnOpt, RoleOpt, actor_of, day
+from pledge.domain.money import format_range
+from pledge.services import money as svc
+
+money_app = typer.Typer(no_args_is_help=True, help="Amounts, currencies and rates.")
+
+
+@money_app.command("parse")
+def parse(text: Annotated[str, typer.Argument(help="e.g. '6 to 7 trillion yen'")],
+          json: JsonOpt = False) -> None:
+    """Parse an amount or range as people write it."""
+    r = svc.parse(text)
+    if json:
+        render.emit_json({"low": r.low, "high": r.high, "currency": r.currency})
+        return
+    render.console.print(f"{format_range(r)}  (low {r.low}, high {r.high}, {r.currency})")
+
+
+def _engine_or_none() -> Engine | None:
+    from pledge.cli import state
+    try:
+        return state.engine()
+    except Exception:  # conversion works on the shipped rates without a database
+        return None
+
+
+@money_app.command("convert")
+def convert(text: Annotated[str, typer.Argument(help="Amount or range")],
+            to: Annotated[str, typer.Option("--to", help="Target currency, e.g. USD")],
+            on: OnOpt, json: JsonOpt = False) -> None:
+    """Convert at the latest rate on or before a date (never a guess)."""
+    result = svc.convert(_engine_or_none(), text, to, day(on, "on"))
+    c = result.conversion
+    if json:
+        render.emit_json({"low": c.result.low, "high": c.result.high,
+                          "currency": c.result.currency, "rate": c.rate,
+                          "rate_date": c.rate_date, "source": c.source,
+                          "from": {"low": result.original.low, "high": result.original.high,
+                                   "currency": result.original.currency}})
+        return
+    render.console.print(f"{format_range(result.original)} = {format_range(c.result)}  "
+                         f"(1 {result.original.currency} = {c.rate} {c.result.currency} "
+                         f"on {c.rate_date}; {c.source})")
+
+
+rates_app = typer.Typer(no_args_is_help=True, help="Exchange rates.")
+money_app.add_typer(rates_app, name="rates")
+
+
+@rates_app.command("load")
+def load(file: Annotated[Path, typer.Argument(help="CSV: date,base,quote,rate,source,note")],
+         actor: ActorOpt = "cli", role: RoleOpt = "admin") -> None:
+    """Load your own rates (they take precedence over the shipped ones on the same date)."""
+    from pledge.cli import state
+    n = svc.load_rates(state.engine(), file.read_text(encoding="utf-8"), actor_of(actor, role))
+    render.console.print(f"loaded {n} rates")
+
+
+@rates_app.command("list")
+def list_(json: JsonOpt = False) -> None:
+    """List the rates in force: shipped reference points and your own."""
+    from pledge.cli import state
+    rates = svc.rate_table(state.engine()).rates
+    if json:
+        render.emit_json([{"date": r.on, "base": r.base, "quote": r.quote, "rate": r.rate,
+                           "source": r.source, "note": r.note} for r in rates])
+        return
+    render.table(f"{len(rates)} rates", ["date", "pair", "rate", "source"],
+                 [(r.on, f"{r.base}/{r.quote}", r.rate, r.source) for r in rates],
+                 justify_right=["rate"])

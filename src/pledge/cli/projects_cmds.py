@@ -1,0 +1,172 @@
+"""``pledge projects ...``: list, show, add, import, advance, consult, extend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy import Engine
+
+from pledge.cli import render
+from pledge.cli.options import ActorOpt, JsonOpt, OnOpt, RoleOpt, SourceOpt, actor_of, day
+from pledge.services import projects as svc
+
+projects_app = typer.Typer(no_args_is_help=True, help="Projects and their lifecycle.")
+
+
+def _engine() -> Engine:
+    from pledge.cli import state
+    return state.engine()
+
+
+@projects_app.command("list")
+def list_(framework: Annotated[str | None, typer.Option(help="Framework key")] = None,
+          status: Annotated[str | None, typer.Option(help="Stage")] = None,
+          sector: Annotated[str | None, typer.Option(help="Sector key or wording")] = None,
+          json: JsonOpt = False) -> None:
+    """List projects with their stage and primary estimate in US dollars."""
+    rows = svc.list_projects(_engine(), framework=framework, status=status, sector=sector)
+    if json:
+        render.emit_json([{
+            "id": r.id, "name": r.name, "framework": r.framework, "sector": r.sector,
+            "sector_detail": r.sector_detail, "status": r.status,
+            "amount_low_usd": r.amount_low_usd, "amount_high_usd": r.amount_high_usd,
+            "location": r.location, "states": list(r.states), "funding_date": r.funding_date,
+        } for r in rows])
+        return
+    render.table(f"{len(rows)} projects", ["id", "name", "framework", "sector", "status",
+                                           "amount (USD)", "states"],
+                 [(r.id, r.name, r.framework, r.sector, r.status,
+                   render.usd_range(r.amount_low_usd, r.amount_high_usd),
+                   ", ".join(r.states)) for r in rows], justify_right=["id", "amount (USD)"])
+
+
+def _show(d: svc.ProjectDetail, json: bool) -> None:
+    s = d.summary
+    if json:
+        render.emit_json({
+            "id": s.id, "name": s.name, "framework": s.framework, "sector": s.sector,
+            "sector_detail": s.sector_detail, "status": s.status,
+            "amount_low_usd": s.amount_low_usd, "amount_high_usd": s.amount_high_usd,
+            "location": s.location, "states": list(s.states), "component": d.component,
+            "reported_status": d.reported_status, "funding_date": s.funding_date,
+            "window_meaning": d.window_meaning, "extension_until": d.extension_until,
+            "sponsors": d.sponsors, "estimates": d.estimates, "transitions": d.transitions,
+            "consultations": d.consultations, "funding": d.funding})
+        return
+    render.pairs(f"Project {s.id}: {s.name}", [
+        ("framework", s.framework), ("sector", f"{s.sector} ({s.sector_detail})"
+                                     if s.sector_detail else s.sector),
+        ("status", s.status), ("location", s.location),
+        ("amount", render.usd_range(s.amount_low_usd, s.amount_high_usd)),
+        ("funding date", f"{s.funding_date} ({d.window_meaning})" if s.funding_date else None),
+        ("extension until", d.extension_until),
+        ("sponsors", "; ".join(f"{x['name']} ({x['role']})" for x in d.sponsors)),
+    ])
+    if d.estimates:
+        render.table("Estimates", ["primary", "USD", "as written", "as of", "source"],
+                     [("*" if e["is_primary"] else "", render.usd_range(e["usd_low"],
+                                                                       e["usd_high"]),
+                       e["text"], e["as_of"], e["source"]) for e in d.estimates])
+    render.table("Stages", ["on", "from", "to", "actor", "role", "reason"],
+                 [(x["on"], x["from_stage"] or "", x["to_stage"], x["actor"], x["role"],
+                   x["reason"]) for x in d.transitions])
+    if d.funding:
+        render.table("Funding", ["instrument", "provider", "amount"],
+                     [(f["instrument"], f["provider"], render.usd(f["amount"], short=False))
+                      for f in d.funding], justify_right=["amount"])
+
+
+@projects_app.command("show")
+def show(id: Annotated[str, typer.Argument(help="Project id")], json: JsonOpt = False) -> None:
+    """Show one project: stages, sponsors, estimates and funding."""
+    _show(svc.show_project(_engine(), id), json)
+
+
+@projects_app.command("add")
+def add(name: Annotated[str, typer.Option(help="Project name")],
+        sector: Annotated[str, typer.Option(help="Sector, e.g. 'energy (nuclear)'")],
+        framework: Annotated[str, typer.Option(help="Framework key")] = "japan",
+        location: Annotated[str, typer.Option(help="Where in the US")] = "",
+        lead: Annotated[str, typer.Option(help="Lead companies, ';'-separated")] = "",
+        partners: Annotated[str, typer.Option(help="Partner companies, ';'-separated")] = "",
+        amount: Annotated[str, typer.Option(help="Amount as written, e.g. 'US$2.1bn'")] = "",
+        status: Annotated[str, typer.Option(help="Reported stage")] = "proposed",
+        reported_on: Annotated[str, typer.Option("--reported-on",
+                                                 help="Date reported")] = "",
+        source: SourceOpt = None, actor: ActorOpt = "cli", role: RoleOpt = "admin",
+        json: JsonOpt = False) -> None:
+    """Add a project (with a sourced estimate when an amount is given)."""
+    detail = svc.add_project(_engine(), svc.NewProject(
+        name=name, sector=sector, framework=framework, location=location, lead=lead,
+        partners=partners, amount_text=amount, status=status, reported_on=reported_on,
+        source=(source or [""])[0]), actor_of(actor, role))
+    _show(detail, json)
+
+
+@projects_app.command("import")
+def import_(file: Annotated[Path, typer.Argument(help="CSV with the public list's columns")],
+            framework: Annotated[str, typer.Option(help="Framework for rows without one")
+                                 ] = "japan",
+            actor: ActorOpt = "cli", role: RoleOpt = "admin", json: JsonOpt = False) -> None:
+    """Import projects from CSV; all rows or none, every bad row reported."""
+    result = svc.import_projects_csv(_engine(), file.read_text(encoding="utf-8"), framework,
+                                     actor_of(actor, role))
+    if json:
+        render.emit_json({"added": result.added, "skipped": result.skipped})
+        return
+    render.console.print(f"added {len(result.added)} projects; {len(result.skipped)} "
+                         f"already present")
+
+
+@projects_app.command("advance")
+def advance(id: Annotated[str, typer.Argument(help="Project id")],
+            to: Annotated[str, typer.Option("--to", help="Target stage")],
+            actor: Annotated[str, typer.Option(help="Who decides")],
+            role: Annotated[str, typer.Option(help="Their role")],
+            on: OnOpt, reason: Annotated[str, typer.Option(help="Why")] = "",
+            source: SourceOpt = None, json: JsonOpt = False) -> None:
+    """Move a project to another stage if the rules allow it."""
+    detail = svc.advance(_engine(), id, to, actor_of(actor, role), day(on, "on"), reason,
+                         source or [])
+    if json:
+        _show(detail, True)
+        return
+    s = detail.summary
+    extra = f"; funding {detail.window_meaning} {s.funding_date}" if (
+        s.status == "notified" and s.funding_date) else ""
+    render.console.print(f"project {s.id} is now {s.status}{extra}")
+
+
+@projects_app.command("consult")
+def consult(id: Annotated[str, typer.Argument(help="Project id")],
+            kind: Annotated[str, typer.Option(help="committee (IC with CC) or decline "
+                                                   "(partner with the US)")],
+            actor: Annotated[str, typer.Option(help="Who records it")],
+            role: Annotated[str, typer.Option(help="Their role")],
+            on: OnOpt, note: Annotated[str, typer.Option(help="What was discussed")] = "",
+            source: SourceOpt = None, json: JsonOpt = False) -> None:
+    """Record a consultation the rules depend on."""
+    detail = svc.consult(_engine(), id, kind, actor_of(actor, role), day(on, "on"), note,
+                         source or [])
+    if json:
+        _show(detail, True)
+        return
+    render.console.print(f"recorded a {kind} consultation for project {detail.summary.id}")
+
+
+@projects_app.command("extend")
+def extend(id: Annotated[str, typer.Argument(help="Project id")],
+           until: Annotated[str, typer.Option(help="New last funding date")],
+           actor: Annotated[str, typer.Option(help="Who grants it")],
+           role: Annotated[str, typer.Option(help="Their role")],
+           on: OnOpt, reason: Annotated[str, typer.Option(help="Why")],
+           source: SourceOpt = None, json: JsonOpt = False) -> None:
+    """Record an extension of a project's funding deadline."""
+    detail = svc.extend(_engine(), id, day(until, "until"), actor_of(actor, role),
+                        day(on, "on"), reason, source or [])
+    if json:
+        _show(detail, True)
+        return
+    render.console.print(f"project {detail.summary.id} may be funded until {until}")

@@ -1,0 +1,66 @@
+"""Output for the CLI: JSON for scripts, Rich tables for people."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from pledge.domain.money import format_amount
+from pledge.services.base import jsonable
+
+
+def _console(stderr: bool = False) -> Console:
+    probe = Console(stderr=stderr)
+    # Piped output is read by people too (in logs and pagers): do not squeeze it to 80.
+    return probe if probe.is_terminal else Console(stderr=stderr, width=160)
+
+
+console = _console()
+err_console = _console(stderr=True)
+
+
+def emit_json(value: Any) -> None:
+    """Print ``value`` as JSON (money as decimal strings, dates as ISO text)."""
+    sys.stdout.write(json.dumps(jsonable(value), ensure_ascii=False, indent=2) + "\n")
+
+
+def usd(value: Decimal | None, *, short: bool = True) -> str:
+    return "—" if value is None else format_amount(value, "USD", short=short)
+
+
+def usd_range(low: Decimal | None, high: Decimal | None) -> str:
+    if low is None and high is None:
+        return "—"
+    if low is None:
+        return f"up to {usd(high)}"
+    if high is None:
+        return f"at least {usd(low)}"
+    if low == high:
+        return usd(low)
+    return f"{usd(low)}–{usd(high)}"
+
+
+def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+          *, justify_right: Sequence[str] = ()) -> None:
+    tbl = Table(title=title, title_justify="left", header_style="bold")
+    for col in columns:
+        tbl.add_column(col, justify="right" if col in justify_right else "left",
+                       overflow="fold")
+    for row in rows:
+        tbl.add_row(*("" if v is None else str(v) for v in row))
+    console.print(tbl)
+
+
+def pairs(title: str, items: Iterable[tuple[str, Any]]) -> None:
+    tbl = Table(title=title, title_justify="left", show_header=False)
+    tbl.add_column(style="bold")
+    tbl.add_column(overflow="fold")
+    for k, v in items:
+        tbl.add_row(k, "" if v is None else str(v))
+    console.print(tbl)

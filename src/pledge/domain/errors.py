@@ -1,0 +1,64 @@
+"""Errors the domain raises, each carrying the problems that caused it.
+
+Every problem names the *field* at fault, the offending *value*, the *rule*
+that was broken (a short stable identifier such as ``cap.exceeded``) and a
+human-readable message. Edges (CLI, API) translate these in one place each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input or an operation.
+
+    field:   the name of the input or attribute at fault (``"amount"``, ``"on"``)
+    value:   the offending value, as given (text for parse errors)
+    rule:    a stable dotted identifier of the broken rule (``"money.unknown_currency"``)
+    message: a sentence for a person
+    """
+
+    field: str
+    value: object
+    rule: str
+    message: str
+
+    def one_line(self) -> str:
+        return f"{self.field}={self.value!s}: {self.message} [{self.rule}]"
+
+
+class PledgeError(Exception):
+    """Base class of every error pledge raises on purpose."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        if not self.problems:
+            raise ValueError("a PledgeError needs at least one problem")
+        super().__init__("; ".join(p.one_line() for p in self.problems))
+
+    @classmethod
+    def single(cls, field: str, value: object, rule: str, message: str) -> PledgeError:
+        return cls([Problem(field, value, rule, message)])
+
+    @property
+    def first(self) -> Problem:
+        return self.problems[0]
+
+
+class InvalidInput(PledgeError):
+    """The input cannot be understood (malformed text, wrong type, out of range)."""
+
+
+class RuleViolation(PledgeError):
+    """The input is understood but a rule of the programme forbids the operation."""
+
+
+class NotFound(PledgeError):
+    """A named thing (framework, project, rate) does not exist."""
+
+
+class Conflict(PledgeError):
+    """The operation clashes with the current state (already exists, stale version)."""

@@ -1,0 +1,169 @@
+"""What every use case shares: who acts, loading frameworks, projects and postings, auditing.
+
+Use cases live one module per subject beside this one; each public function is
+one thing a user does and runs in exactly one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Insert, Row, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from pledge.domain.errors import InvalidInput, NotFound
+from pledge.domain.framework import Framework
+from pledge.domain.framework_data import settings_to_terms
+from pledge.domain.ledger import Entry, Posting
+from pledge.domain.lifecycle import Role, parse_role
+from pledge.store import tables as t
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who performs an operation: a name and the role they act in."""
+
+    name: str
+    role: Role
+
+    @classmethod
+    def of(cls, name: str, role: str | Role) -> Actor:
+        if not name or not name.strip():
+            raise InvalidInput.single("actor", name, "auth.no_actor", "name who acts")
+        return cls(name.strip(), role if isinstance(role, Role) else parse_role(role))
+
+
+SYSTEM = Actor("pledge", Role.ADMIN)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with Decimals, dates and enums turned into JSON-safe values (money as text)."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "value") and isinstance(getattr(value, "value", None), str):
+        return value.value
+    return value
+
+
+def parse_date(text: str | date, field: str) -> date:
+    """A date from ``YYYY-MM-DD``; raises InvalidInput naming the field."""
+    if isinstance(text, date):
+        return text
+    try:
+        return date.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        raise InvalidInput.single(field, text, "input.bad_date",
+                                  "expected a date as YYYY-MM-DD") from None
+
+
+def audit(session: Session, actor: Actor, action: str, entity: str, entity_id: object,
+          before: Any = None, after: Any = None, project_id: int | None = None) -> None:
+    """Append one row to the audit log (it is never updated or deleted)."""
+    session.execute(t.audit_log.insert().values(
+        at=now(), actor=actor.name, role=actor.role.value, action=action, entity=entity,
+        entity_id=str(entity_id), project_id=project_id,
+        before=None if before is None else json.loads(json.dumps(jsonable(before))),
+        after=None if after is None else json.loads(json.dumps(jsonable(after)))))
+
+
+def framework_row(conn: Session | Connection, key: str, *, lock: bool = False) -> Row[Any]:
+    """The framework's row by key; with ``lock`` it is locked until the transaction ends.
+
+    Locking the framework row serialises every operation that checks the
+    framework's cap (on PostgreSQL; SQLite transactions are already serial).
+    """
+    stmt = select(t.frameworks).where(t.frameworks.c.key == key.strip().lower())
+    if lock:
+        stmt = stmt.with_for_update()
+    row = conn.execute(stmt).first()
+    if row is None:
+        known = ", ".join(r.key for r in conn.execute(select(t.frameworks.c.key)))
+        raise NotFound.single("framework", key, "framework.unknown",
+                              f"no such framework (known: {known or 'none; run pledge init'})")
+    return row
+
+
+def load_framework(conn: Session | Connection, row: Row[Any]) -> Framework:
+    """The domain Framework, with every stored version of its terms."""
+    versions = conn.execute(select(t.framework_terms)
+                            .where(t.framework_terms.c.framework_id == row.id)
+                            .order_by(t.framework_terms.c.effective_from)).all()
+    terms = tuple(settings_to_terms(v.effective_from, dict(v.settings),
+                                    {k: tuple(s) for k, s in dict(v.sources).items()}, v.note)
+                  for v in versions)
+    return Framework(key=row.key, name=row.name, partner=row.partner,
+                     partner_currency=row.partner_currency, versions=terms)
+
+
+def project_row(conn: Session | Connection, project_id: int | str) -> Row[Any]:
+    """A project's row by numeric id; raises NotFound."""
+    try:
+        pid = int(project_id)
+    except (TypeError, ValueError):
+        raise InvalidInput.single("id", project_id, "project.bad_id",
+                                  "a project id is a whole number") from None
+    row = conn.execute(select(t.projects).where(t.projects.c.id == pid)).first()
+    if row is None:
+        raise NotFound.single("id", project_id, "project.unknown", "no project with this id")
+    return row
+
+
+def load_postings(conn: Session | Connection, framework_id: int, *,
+                  project_id: int | None = None) -> list[Posting]:
+    stmt = select(t.postings).where(t.postings.c.framework_id == framework_id)
+    if project_id is not None:
+        stmt = stmt.where(t.postings.c.project_id == project_id)
+    return [Posting(r.account, r.amount, r.currency, r.project_id, r.party, r.instrument,
+                    r.provider) for r in conn.execute(stmt)]
+
+
+def post_entries(session: Session, framework_id: int, entries: Iterable[Entry],
+                 actor: Actor) -> list[int]:
+    """Write balanced entries (the domain has already refused unbalanced ones)."""
+    ids: list[int] = []
+    for entry in entries:
+        entry_id = insert_id(session, t.ledger_entries.insert().values(
+            framework_id=framework_id, kind=entry.kind.value, on=entry.on, memo=entry.memo,
+            actor=actor.name, role=actor.role.value, recorded_at=now()))
+        session.execute(t.postings.insert(), [
+            {"entry_id": entry_id, "framework_id": framework_id, "account": p.account,
+             "amount": p.amount, "currency": p.currency, "on": entry.on,
+             "project_id": p.project_id, "party": p.party, "instrument": p.instrument,
+             "provider": p.provider} for p in entry.postings])
+        ids.append(int(entry_id))
+    return ids
+
+
+def sum_postings(conn: Session | Connection, framework_id: int, account: str, *,
+                 project_id: int | None = None, year: int | None = None) -> Decimal:
+    """The balance of one account (optionally for one project, or one calendar year)."""
+    q = t.postings
+    stmt = select(type_coerce(func.sum(q.c.amount), t.Cents)).where(
+        q.c.framework_id == framework_id, q.c.account == account)
+    if project_id is not None:
+        stmt = stmt.where(q.c.project_id == project_id)
+    if year is not None:
+        stmt = stmt.where(q.c.on >= date(year, 1, 1), q.c.on <= date(year, 12, 31))
+    value = conn.execute(stmt).scalar()
+    return value if isinstance(value, Decimal) else Decimal(0)
+
+
+def insert_id(session: Session, stmt: Insert) -> int:
+    """Run an INSERT and return the new row's id."""
+    table = stmt.table
+    return int(session.execute(stmt.returning(table.c.id)).scalar_one())

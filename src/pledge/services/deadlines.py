@@ -1,0 +1,132 @@
+"""Use cases on funding deadlines: one computed on demand, and every project's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Engine, select
+
+from pledge.domain.calendars import CalendarName, DayUnit
+from pledge.domain.errors import InvalidInput, RuleViolation
+from pledge.domain.framework import FundingWindow, WindowMeaning
+from pledge.domain.lifecycle import Stage, funding_clock_start
+from pledge.services.base import framework_row, load_framework
+from pledge.services.calendars import build_calendar
+from pledge.store import tables as t
+from pledge.store.db import transaction
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A window date computed from a notice.
+
+    notice:  the date the clock started
+    due:     the computed date
+    meaning: "deadline" (fund on or before) or "earliest" (fund on or after)
+    days, unit, calendar: the window used
+    """
+
+    notice: date
+    due: date
+    meaning: str
+    days: int
+    unit: str
+    calendar: str
+    framework: str
+
+
+def _choice(enum: type[CalendarName] | type[DayUnit], text: str, field: str) -> str:
+    try:
+        return enum(text.strip().lower()).value
+    except ValueError:
+        names = ", ".join(m.value for m in enum)
+        raise InvalidInput.single(field, text, f"{field}.unknown",
+                                  f"unknown {field} (one of: {names})") from None
+
+
+def compute_deadline(engine: Engine, framework: str, notice: date, *, days: int | None = None,
+                     unit: str | None = None, calendar: str | None = None) -> Deadline:
+    """The funding date for a notice under the framework's window, with optional overrides."""
+    with transaction(engine) as s:
+        terms = load_framework(s, framework_row(s, framework)).terms_on(notice)
+    if terms.window is None:
+        raise RuleViolation.single("framework", framework, "lifecycle.no_window",
+                                   "this framework has no funding window")
+    if days is not None and days <= 0:
+        raise InvalidInput.single("days", days, "window.length", "days must be positive")
+    w = terms.window
+    window = FundingWindow(
+        length=days if days is not None else w.length,
+        unit=DayUnit(_choice(DayUnit, unit, "unit")) if unit else w.unit,
+        meaning=w.meaning,
+        calendar=CalendarName(_choice(CalendarName, calendar, "calendar")) if calendar
+        else w.calendar,
+        start=w.start)
+    when = window.date_from(notice, build_calendar(window.calendar))
+    return Deadline(notice, when, window.meaning.value, window.length, window.unit.value,
+                    window.calendar.value, framework)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectDeadline:
+    """A selected or notified project's funding date and the business days left to it.
+
+    provisional: True when the clock has not started (selected, waiting for the
+    notice) and the date assumes a notice on the selection date.
+    business_days_left: business days from ``as_of`` (exclusive) to ``due``
+    (inclusive); negative once the date has passed.
+    """
+
+    project_id: int
+    name: str
+    framework: str
+    status: str
+    clock_start: date
+    due: date
+    meaning: str
+    calendar: str
+    business_days_left: int
+    provisional: bool
+    extension_until: date | None
+
+
+def project_deadlines(engine: Engine, *, framework: str | None = None,
+                      as_of: date | None = None) -> list[ProjectDeadline]:
+    """Every selected or notified project's funding date, soonest first."""
+    as_of = as_of or date.today()
+    out: list[ProjectDeadline] = []
+    p = t.projects
+    with transaction(engine) as s:
+        fws = [framework_row(s, framework)] if framework else list(
+            s.execute(select(t.frameworks).order_by(t.frameworks.c.id)))
+        for fw_row in fws:
+            fw = load_framework(s, fw_row)
+            rows = s.execute(select(p).where(
+                p.c.framework_id == fw_row.id,
+                p.c.status.in_([Stage.SELECTED.value, Stage.NOTIFIED.value]))).all()
+            for row in rows:
+                dates = {r.to_stage: r.on for r in s.execute(
+                    select(t.transitions.c.to_stage, t.transitions.c.on)
+                    .where(t.transitions.c.project_id == row.id)
+                    .order_by(t.transitions.c.id))}
+                selected_on = dates.get(Stage.SELECTED.value)
+                notified_on = dates.get(Stage.NOTIFIED.value)
+                terms = fw.terms_on(notified_on or selected_on or as_of)
+                if terms.window is None:
+                    continue
+                cal = build_calendar(terms.window.calendar)
+                start = funding_clock_start(terms, selected_on, notified_on)
+                provisional = start is None
+                start = start or selected_on or as_of
+                when = row.funding_date if (row.funding_date and not provisional) else \
+                    terms.window.date_from(start, cal)
+                target = max(when, row.extension_until) if (
+                    row.extension_until and terms.window.meaning is WindowMeaning.DEADLINE
+                ) else when
+                out.append(ProjectDeadline(
+                    row.id, row.name, fw_row.key, row.status, start, when,
+                    terms.window.meaning.value, terms.window.calendar.value,
+                    cal.business_days_between(as_of, target), provisional,
+                    row.extension_until))
+    return sorted(out, key=lambda d: (d.due, d.project_id))

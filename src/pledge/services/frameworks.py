@@ -1,0 +1,166 @@
+"""Use cases on frameworks: list, show, load the shipped ones, amend terms."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from importlib.resources import files
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from pledge.domain.errors import Conflict, InvalidInput, Problem, RuleViolation
+from pledge.domain.framework import Framework, FrameworkTerms
+from pledge.domain.framework_data import framework_from_document, terms_to_settings
+from pledge.domain.ledger import commitment_entry
+from pledge.domain.lifecycle import Role
+from pledge.services.base import (
+    SYSTEM,
+    Actor,
+    audit,
+    framework_row,
+    insert_id,
+    load_framework,
+    now,
+    post_entries,
+)
+from pledge.store import tables as t
+from pledge.store.db import transaction
+
+
+@dataclass(frozen=True, slots=True)
+class FrameworkSummary:
+    key: str
+    name: str
+    partner: str
+    commitment: Decimal
+    mechanism: str
+    period_end: date | None
+    versions: int
+
+
+def shipped_frameworks() -> list[Framework]:
+    """The frameworks shipped in ``pledge/data/frameworks`` (validated)."""
+    out = []
+    folder = files("pledge") / "data" / "frameworks"
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".toml"):
+            doc = tomllib.loads(entry.read_text(encoding="utf-8"))
+            out.append(framework_from_document(doc, origin=entry.name))
+    return out
+
+
+def store_framework(session: Session, fw: Framework, actor: Actor) -> bool:
+    """Insert a framework and its versions unless it exists; posts its commitments.
+
+    Returns True when it was inserted.
+    """
+    existing = session.execute(select(t.frameworks.c.id)
+                               .where(t.frameworks.c.key == fw.key)).first()
+    if existing is not None:
+        return False
+    fid = insert_id(session, t.frameworks.insert().values(
+        key=fw.key, name=fw.name, partner=fw.partner, partner_currency=fw.partner_currency))
+    for terms in fw.versions:
+        _insert_version(session, fid, terms, actor)
+    first = fw.versions[0]
+    post_entries(session, fid, [
+        commitment_entry(c.key, c.amount, first.effective_from, f"commitment: {c.label}")
+        for c in first.components], actor)
+    audit(session, actor, "framework.load", "framework", fw.key, after={"key": fw.key})
+    return True
+
+
+def _insert_version(session: Session, framework_id: int, terms: FrameworkTerms,
+                    actor: Actor) -> None:
+    session.execute(t.framework_terms.insert().values(
+        framework_id=framework_id, effective_from=terms.effective_from,
+        settings=terms_to_settings(terms),
+        sources={k: list(v) for k, v in terms.sources.items()}, note=terms.note,
+        recorded_at=now(), recorded_by=actor.name))
+
+
+def load_shipped(session: Session, actor: Actor = SYSTEM) -> list[str]:
+    """Store every shipped framework not yet stored; returns the keys inserted."""
+    return [fw.key for fw in shipped_frameworks() if store_framework(session, fw, actor)]
+
+
+def list_frameworks(engine: Engine) -> list[FrameworkSummary]:
+    with transaction(engine) as s:
+        out = []
+        for row in s.execute(select(t.frameworks).order_by(t.frameworks.c.id)):
+            fw = load_framework(s, row)
+            cur = fw.current
+            out.append(FrameworkSummary(
+                fw.key, fw.name, fw.partner, cur.commitment,
+                "fund" if cur.has_machinery else "pledge", cur.period_end, len(fw.versions)))
+        return out
+
+
+def get_framework(engine: Engine, key: str) -> Framework:
+    with transaction(engine) as s:
+        return load_framework(s, framework_row(s, key))
+
+
+def framework_document(fw: Framework) -> dict[str, Any]:
+    """A framework as a JSON-ready document: every version with its settings and sources."""
+    return {
+        "key": fw.key, "name": fw.name, "partner": fw.partner,
+        "partner_currency": fw.partner_currency,
+        "versions": [{"effective_from": v.effective_from.isoformat(), "note": v.note,
+                      "settings": terms_to_settings(v),
+                      "sources": {k: list(s) for k, s in v.sources.items()}}
+                     for v in fw.versions],
+    }
+
+
+def parse_assignments(pairs: list[str]) -> dict[str, str]:
+    """``["a.b=1", "c=x"]`` as a mapping; raises InvalidInput naming each bad pair."""
+    out: dict[str, str] = {}
+    bad = []
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            bad.append(pair)
+        else:
+            out[name.strip()] = value.strip()
+    if bad:
+        raise InvalidInput([Problem("set", b, "input.bad_assignment", "expected NAME=VALUE")
+                            for b in bad])
+    return out
+
+
+def amend_framework(engine: Engine, key: str, effective_from: date, changes: dict[str, str],
+                    sources: list[str], note: str, actor: Actor) -> Framework:
+    """Add a version of the terms taking effect from ``effective_from`` (admin only).
+
+    Older versions are kept; a change to the commitment posts the difference to
+    the ledger so utilisation follows the amended cap.
+    """
+    if actor.role is not Role.ADMIN:
+        raise RuleViolation.single("role", actor.role.value, "framework.role_not_allowed",
+                                   "only an admin may amend a framework's terms")
+    if not sources:
+        raise InvalidInput.single("source", "", "framework.unsourced",
+                                  "an amendment needs at least one source")
+    with transaction(engine) as s:
+        row = framework_row(s, key, lock=True)
+        fw = load_framework(s, row)
+        before = fw.current
+        amended = fw.amend(effective_from, changes, dict.fromkeys(changes, tuple(sources)), note)
+        after = amended.current
+        if any(v.effective_from == effective_from for v in fw.versions):
+            raise Conflict.single("effective_from", effective_from.isoformat(),
+                                  "framework.version_exists", "a version already starts then")
+        _insert_version(s, row.id, after, actor)
+        old = {c.key: c.amount for c in before.components}
+        entries = [commitment_entry(c.key, c.amount - old.get(c.key, Decimal(0)), effective_from,
+                                    f"amendment: {note or 'terms amended'}")
+                   for c in after.components if c.amount != old.get(c.key, Decimal(0))]
+        post_entries(s, row.id, entries, actor)
+        audit(s, actor, "framework.amend", "framework", key,
+              before=terms_to_settings(before), after=terms_to_settings(after))
+        return amended

@@ -1,0 +1,463 @@
+"""Use cases on projects: list, show, add, import, advance, consult, extend, history."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from pledge.domain.errors import Conflict, InvalidInput, PledgeError, Problem, RuleViolation
+from pledge.domain.ledger import ALLOCATED, acct, release_entry
+from pledge.domain.lifecycle import (
+    Consultation,
+    ConsultationKind,
+    Role,
+    Stage,
+    TransitionRequest,
+    check_consultation,
+    parse_stage,
+    plan_transition,
+)
+from pledge.domain.money import parse_amount
+from pledge.domain.project import (
+    canonical_sector,
+    check_project_fields,
+    sponsors_from_lists,
+    stage_from_report,
+    states_in,
+)
+from pledge.services.base import (
+    Actor,
+    audit,
+    framework_row,
+    insert_id,
+    load_framework,
+    now,
+    parse_date,
+    post_entries,
+    project_row,
+    sum_postings,
+)
+from pledge.services.calendars import build_calendar
+from pledge.store import tables as t
+from pledge.store.db import transaction
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectSummary:
+    """A project as the list shows it; USD bounds of its primary estimate."""
+
+    id: int
+    name: str
+    framework: str
+    sector: str
+    status: str
+    amount_low_usd: Decimal | None
+    amount_high_usd: Decimal | None
+    sector_detail: str = ""
+    location: str = ""
+    states: tuple[str, ...] = ()
+    funding_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectDetail:
+    summary: ProjectSummary
+    component: str | None
+    reported_status: str | None
+    window_meaning: str | None
+    extension_until: date | None
+    sponsors: list[dict[str, Any]] = field(default_factory=list)
+    estimates: list[dict[str, Any]] = field(default_factory=list)
+    transitions: list[dict[str, Any]] = field(default_factory=list)
+    consultations: list[dict[str, Any]] = field(default_factory=list)
+    funding: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _summaries(s: Session, where: list[Any]) -> list[ProjectSummary]:
+    p, e, f = t.projects, t.estimates, t.frameworks
+    stmt = (select(p, f.c.key.label("fw_key"), e.c.usd_low, e.c.usd_high)
+            .join(f, f.c.id == p.c.framework_id)
+            .outerjoin(e, (e.c.project_id == p.c.id) & e.c.is_primary)
+            .where(*where).order_by(p.c.id))
+    return [ProjectSummary(r.id, r.name, r.fw_key, r.sector, r.status, r.usd_low, r.usd_high,
+                           r.sector_detail, r.location, tuple(r.states), r.funding_date)
+            for r in s.execute(stmt)]
+
+
+def list_projects(engine: Engine, *, framework: str | None = None, status: str | None = None,
+                  sector: str | None = None) -> list[ProjectSummary]:
+    """Projects, optionally filtered by framework key, stage and sector (key or wording)."""
+    where: list[Any] = []
+    with transaction(engine) as s:
+        if framework:
+            where.append(t.projects.c.framework_id == framework_row(s, framework).id)
+        if status:
+            where.append(t.projects.c.status == parse_stage(status, "status").value)
+        if sector:
+            needle = sector.strip().lower()
+            try:
+                key, _ = canonical_sector(sector)
+            except InvalidInput:
+                key = needle
+            where.append((t.projects.c.sector == key)
+                         | func.lower(t.projects.c.sector_detail).contains(needle))
+        return _summaries(s, where)
+
+
+def show_project(engine: Engine, project_id: int | str) -> ProjectDetail:
+    with transaction(engine) as s:
+        return _detail(s, project_row(s, project_id).id)
+
+
+def _detail(s: Session, pid: int) -> ProjectDetail:
+    row = project_row(s, pid)
+    summary = _summaries(s, [t.projects.c.id == pid])[0]
+
+    def rows(table: Any, order: Any) -> list[dict[str, Any]]:
+        return [dict(r._mapping) for r in s.execute(
+            select(table).where(table.c.project_id == pid).order_by(order))]
+
+    sponsors = [{k: v for k, v in r.items() if k in ("name", "role", "note")}
+                for r in rows(t.sponsors, t.sponsors.c.id)]
+    estimates = [{k: v for k, v in r.items() if k not in ("id", "project_id")}
+                 for r in rows(t.estimates, t.estimates.c.id)]
+    transitions = [{k: v for k, v in r.items() if k not in ("id", "project_id", "recorded_at")}
+                   for r in rows(t.transitions, t.transitions.c.id)]
+    consultations = [{k: v for k, v in r.items() if k not in ("id", "project_id")}
+                     for r in rows(t.consultations, t.consultations.c.id)]
+    q = t.postings
+    funding = [{"instrument": r.instrument, "provider": r.provider, "amount": r.amount}
+               for r in s.execute(
+                   select(q.c.instrument, q.c.provider, func.sum(q.c.amount).label("amount"))
+                   .where(q.c.project_id == pid, q.c.account.like("%:spv:invested"))
+                   .group_by(q.c.instrument, q.c.provider)
+                   .order_by(q.c.instrument, q.c.provider))]
+    return ProjectDetail(summary, row.component, row.reported_status, row.window_meaning,
+                         row.extension_until, sponsors, estimates, transitions, consultations,
+                         funding)
+
+
+@dataclass(frozen=True, slots=True)
+class NewProject:
+    """A project to add, as a user or a CSV row gives it (text fields, validated on add)."""
+
+    name: str
+    sector: str
+    framework: str = "japan"
+    location: str = ""
+    lead: str = ""
+    partners: str = ""
+    amount_text: str = ""
+    amount_low_usd: str = ""
+    amount_high_usd: str = ""
+    currency: str = ""
+    status: str = "proposed"
+    reported_on: str = ""
+    source: str = ""
+
+
+def _validated(new: NewProject, where: str) -> tuple[dict[str, Any], list[Problem]]:
+    """The project's columns and estimate from ``new``, and every problem with it."""
+    problems = [Problem(f"{where}{p.field}", p.value, p.rule, p.message)
+                for p in check_project_fields(new.name, new.sector)]
+
+    def attempt(fieldname: str, fn: Any) -> Any:
+        try:
+            return fn()
+        except PledgeError as exc:
+            problems.extend(Problem(f"{where}{fieldname}", p.value, p.rule, p.message)
+                            for p in exc.problems)
+            return None
+
+    stage = attempt("status", lambda: stage_from_report(new.status or "proposed"))
+    as_of = attempt("date_reported", lambda: parse_date(new.reported_on, "date_reported")
+                    ) if new.reported_on else None
+    usd: dict[str, Decimal | None] = {}
+    for name, text in (("amount_low_usd", new.amount_low_usd),
+                       ("amount_high_usd", new.amount_high_usd)):
+        usd[name] = None
+        if text.strip():
+            rng = attempt(name, lambda text=text: parse_amount(
+                text if any(c.isalpha() or c in "$" for c in text) else f"US${text}"))
+            if rng is not None:
+                if rng.currency != "USD":
+                    problems.append(Problem(f"{where}{name}", text, "project.not_usd",
+                                            "this column is in US dollars"))
+                usd[name] = rng.low if rng.low is not None else rng.high
+    low, high = usd["amount_low_usd"], usd["amount_high_usd"]
+    if low is not None and high is not None and low > high:
+        problems.append(Problem(f"{where}amount_low_usd", str(low), "money.reversed_range",
+                                "the low amount is above the high amount"))
+    if not new.amount_high_usd.strip() and not new.amount_low_usd.strip() and \
+            new.amount_text.strip():
+        # No USD columns: take the amount as written when it parses (any currency).
+        rng = None
+        with contextlib.suppress(PledgeError):
+            rng = parse_amount(new.amount_text)
+        if rng is not None and rng.currency == "USD":
+            low, high = rng.low, rng.high
+    sector = attempt("sector", lambda: canonical_sector(new.sector)) or ("other", "")
+    return ({"stage": stage, "as_of": as_of, "usd_low": low, "usd_high": high,
+             "sector": sector}, problems)
+
+
+def _insert_project(s: Session, new: NewProject, v: dict[str, Any], actor: Actor) -> int:
+    fw = framework_row(s, new.framework)
+    terms = load_framework(s, fw).current
+    component = None
+    if terms.has_machinery:
+        component = terms.component().key
+    stage: Stage = v["stage"]
+    pid = insert_id(s, t.projects.insert().values(
+        framework_id=fw.id, component=component, name=new.name.strip(),
+        sector=v["sector"][0], sector_detail=v["sector"][1], location=new.location.strip(),
+        states=list(states_in(new.location)), status=stage.value,
+        reported_status=new.status.strip() or None, created_at=now()))
+    sponsors = sponsors_from_lists(new.lead, new.partners)
+    if sponsors:
+        s.execute(t.sponsors.insert(), [{"project_id": pid, "name": sp.name,
+                                         "role": sp.role.value, "note": sp.note}
+                                        for sp in sponsors])
+    if v["usd_low"] is not None or v["usd_high"] is not None or new.amount_text.strip():
+        s.execute(t.estimates.insert().values(
+            project_id=pid, low=v["usd_low"], high=v["usd_high"], currency="USD",
+            usd_low=v["usd_low"], usd_high=v["usd_high"], text=new.amount_text.strip(),
+            source=new.source.strip(), as_of=v["as_of"], is_primary=True))
+    on = v["as_of"] or date.today()
+    reason = ("added" if stage is Stage.PROPOSED
+              else f"recorded at its reported stage '{new.status.strip()}'")
+    s.execute(t.transitions.insert().values(
+        project_id=pid, from_stage=None, to_stage=stage.value, actor=actor.name,
+        role=actor.role.value, on=on, reason=reason,
+        sources=[new.source.strip()] if new.source.strip() else [], recorded_at=now()))
+    audit(s, actor, "project.add", "project", pid, after={
+        "name": new.name, "framework": new.framework, "status": stage.value,
+        "sector": v["sector"][0], "amount_low_usd": v["usd_low"],
+        "amount_high_usd": v["usd_high"], "source": new.source}, project_id=pid)
+    return pid
+
+
+def add_project(engine: Engine, new: NewProject, actor: Actor) -> ProjectDetail:
+    """Add one project; a stage past 'proposed' is recorded as reported, with its source."""
+    if actor.role not in (Role.ADMIN, Role.IC, Role.CC_US, Role.CC_JP):
+        raise RuleViolation.single("role", actor.role.value, "project.role_not_allowed",
+                                   "only admin, ic, cc_us or cc_jp may add projects")
+    v, problems = _validated(new, "")
+    if problems:
+        raise InvalidInput(problems)
+    if v["stage"] is not Stage.PROPOSED and not new.source.strip():
+        raise InvalidInput.single("source", "", "project.unsourced_stage",
+                                  "a project added past 'proposed' needs the source reporting it")
+    with transaction(engine) as s:
+        fw = framework_row(s, new.framework)
+        if s.execute(select(t.projects.c.id).where(t.projects.c.framework_id == fw.id,
+                                                   t.projects.c.name == new.name.strip())
+                     ).first():
+            raise Conflict.single("name", new.name, "project.exists",
+                                  "a project with this name exists in this framework")
+        return _detail(s, _insert_project(s, new, v, actor))
+
+
+CSV_COLUMNS = ("name", "sector", "lead_companies", "partner_companies", "location",
+               "amount_low_usd", "amount_high_usd", "amount_original_text", "currency_original",
+               "status", "date_reported", "source_url")
+REQUIRED_COLUMNS = ("name", "sector")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    added: list[int]
+    skipped: list[str]
+
+
+def read_projects_csv(text: str, framework: str) -> list[NewProject]:
+    """Rows of a project CSV (the public list's columns); raises InvalidInput with every bad row."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise InvalidInput([Problem("header", ",".join(header), "csv.missing_column",
+                                    f"missing column '{c}'") for c in missing])
+    rows = []
+    for row in reader:
+        def g(name: str, row: dict[str, str | None] = row) -> str:
+            return (row.get(name) or "").strip()
+        rows.append(NewProject(
+            name=g("name"), sector=g("sector"), framework=g("framework") or framework,
+            location=g("location"), lead=g("lead_companies"), partners=g("partner_companies"),
+            amount_text=g("amount_original_text"), amount_low_usd=g("amount_low_usd"),
+            amount_high_usd=g("amount_high_usd"), currency=g("currency_original"),
+            status=g("status") or "proposed", reported_on=g("date_reported"),
+            source=g("source_url")))
+    return rows
+
+
+def import_projects(session: Session, rows: list[NewProject], actor: Actor) -> ImportResult:
+    """Insert every row not already present (same framework and name), inside ``session``.
+
+    Every row is validated first; any problem in any row writes nothing and lists
+    them all, each naming its row (the header is row 1).
+    """
+    problems: list[Problem] = []
+    checked = []
+    for i, new in enumerate(rows, start=2):
+        v, probs = _validated(new, f"row {i} ")
+        problems.extend(probs)
+        checked.append((new, v))
+    if problems:
+        raise InvalidInput(problems)
+    added, skipped = [], []
+    for new, v in checked:
+        fw = framework_row(s := session, new.framework)
+        exists = s.execute(select(t.projects.c.id).where(
+            t.projects.c.framework_id == fw.id, t.projects.c.name == new.name.strip())).first()
+        if exists:
+            skipped.append(new.name)
+        else:
+            added.append(_insert_project(s, new, v, actor))
+    return ImportResult(added, skipped)
+
+
+def import_projects_csv(engine: Engine, text: str, framework: str, actor: Actor) -> ImportResult:
+    if actor.role not in (Role.ADMIN, Role.IC, Role.CC_US, Role.CC_JP):
+        raise RuleViolation.single("role", actor.role.value, "project.role_not_allowed",
+                                   "only admin, ic, cc_us or cc_jp may import projects")
+    rows = read_projects_csv(text, framework)
+    with transaction(engine) as s:
+        return import_projects(s, rows, actor)
+
+
+def _consultations(s: Session, pid: int) -> tuple[Consultation, ...]:
+    return tuple(Consultation(ConsultationKind(r.kind), r.on) for r in s.execute(
+        select(t.consultations).where(t.consultations.c.project_id == pid)))
+
+
+def _last_transition(s: Session, pid: int, to: Stage | None = None) -> date | None:
+    stmt = select(func.max(t.transitions.c.on)).where(t.transitions.c.project_id == pid)
+    if to is not None:
+        stmt = stmt.where(t.transitions.c.to_stage == to.value)
+    value = s.execute(stmt).scalar()
+    return value if isinstance(value, date) else None
+
+
+def advance(engine: Engine, project_id: int | str, to: str, actor: Actor, on: date,
+            reason: str = "", sources: list[str] | None = None) -> ProjectDetail:
+    """Move a project to another stage if every rule allows it; otherwise change nothing."""
+    target = parse_stage(to)
+    with transaction(engine) as s:
+        row = s.execute(select(t.projects).where(t.projects.c.id == project_row(s, project_id).id)
+                        .with_for_update()).one()
+        fw_row = s.execute(select(t.frameworks).where(t.frameworks.c.id == row.framework_id)
+                           ).one()
+        terms = load_framework(s, fw_row).terms_on(on)
+        calendar = None
+        if target is Stage.NOTIFIED and terms.window is not None:
+            calendar = build_calendar(terms.window.calendar)
+        plan = plan_transition(TransitionRequest(
+            current=Stage(row.status), target=target, role=actor.role, on=on, terms=terms,
+            last_on=_last_transition(s, row.id), consultations=_consultations(s, row.id),
+            selected_on=_last_transition(s, row.id, Stage.SELECTED)), calendar)
+        values: dict[str, Any] = {"status": plan.stage.value}
+        if plan.funding_date is not None:
+            values["funding_date"] = plan.funding_date
+            values["window_meaning"] = plan.window_meaning.value if plan.window_meaning else None
+        s.execute(t.projects.update().where(t.projects.c.id == row.id).values(**values))
+        s.execute(t.transitions.insert().values(
+            project_id=row.id, from_stage=row.status, to_stage=plan.stage.value,
+            actor=actor.name, role=actor.role.value, on=on, reason=reason,
+            sources=list(sources or []), recorded_at=now()))
+        if plan.stage in (Stage.DECLINED, Stage.WITHDRAWN) and row.component:
+            _release_allocation(s, row, on, actor, f"released on {plan.stage.value}")
+        audit(s, actor, f"project.{plan.stage.value}", "project", row.id,
+              before={"status": row.status}, after={**values, "reason": reason,
+                                                    "sources": sources or []},
+              project_id=row.id)
+        return _detail(s, row.id)
+
+
+def _release_allocation(s: Session, row: Any, on: date, actor: Actor, memo: str) -> None:
+    amount = sum_postings(s, row.framework_id, acct(row.component, ALLOCATED),
+                          project_id=row.id)
+    if amount > 0:
+        post_entries(s, row.framework_id,
+                     [release_entry(row.component, row.id, amount, on, memo)], actor)
+
+
+def consult(engine: Engine, project_id: int | str, kind: str, actor: Actor, on: date,
+            note: str = "", sources: list[str] | None = None) -> ProjectDetail:
+    """Record a consultation (committee: IC with the CC; decline: partner with the US)."""
+    try:
+        ckind = ConsultationKind(kind.strip().lower())
+    except ValueError:
+        raise InvalidInput.single("kind", kind, "lifecycle.unknown_consultation",
+                                  "kind is 'committee' or 'decline'") from None
+    with transaction(engine) as s:
+        row = project_row(s, project_id)
+        check_consultation(ckind, actor.role, Stage(row.status))
+        s.execute(t.consultations.insert().values(
+            project_id=row.id, kind=ckind.value, actor=actor.name, role=actor.role.value,
+            on=on, note=note, sources=list(sources or [])))
+        audit(s, actor, "project.consult", "project", row.id,
+              after={"kind": ckind.value, "on": on, "note": note}, project_id=row.id)
+        return _detail(s, row.id)
+
+
+def extend(engine: Engine, project_id: int | str, until: date, actor: Actor, on: date,
+           reason: str, sources: list[str] | None = None) -> ProjectDetail:
+    """Record an extension of a notified project's funding deadline (investment committee)."""
+    problems = []
+    with transaction(engine) as s:
+        row = project_row(s, project_id)
+        if actor.role not in (Role.IC, Role.ADMIN):
+            problems.append(Problem("role", actor.role.value, "extension.role_not_allowed",
+                                    "only the investment committee grants extensions"))
+        if row.status not in (Stage.NOTIFIED.value, Stage.FUNDED.value):
+            problems.append(Problem("project", row.status, "extension.stage",
+                                    "only a notified or funded project's deadline is extended"))
+        if row.funding_date is not None and until <= row.funding_date:
+            problems.append(Problem("until", until.isoformat(), "extension.not_later",
+                                    f"an extension must end after the funding date "
+                                    f"{row.funding_date.isoformat()}"))
+        if not reason.strip():
+            problems.append(Problem("reason", reason, "extension.no_reason",
+                                    "say why the deadline is extended"))
+        if problems:
+            raise RuleViolation(problems)
+        s.execute(t.extensions.insert().values(
+            project_id=row.id, until=until, actor=actor.name, role=actor.role.value, on=on,
+            reason=reason, sources=list(sources or [])))
+        s.execute(t.projects.update().where(t.projects.c.id == row.id)
+                  .values(extension_until=until))
+        audit(s, actor, "project.extend", "project", row.id,
+              before={"extension_until": row.extension_until},
+              after={"extension_until": until, "reason": reason}, project_id=row.id)
+        return _detail(s, row.id)
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    project_id: int
+    transitions: list[dict[str, Any]]
+    audit: list[dict[str, Any]]
+
+
+def history(engine: Engine, project_id: int | str) -> History:
+    """The project's transitions and every audit entry about it, oldest first."""
+    with transaction(engine) as s:
+        row = project_row(s, project_id)
+        trans = [{k: v for k, v in r._mapping.items() if k not in ("id", "project_id")}
+                 for r in s.execute(select(t.transitions).where(
+                     t.transitions.c.project_id == row.id).order_by(t.transitions.c.id))]
+        aud = [{k: v for k, v in r._mapping.items() if k != "project_id"}
+               for r in s.execute(select(t.audit_log).where(
+                   t.audit_log.c.project_id == row.id).order_by(t.audit_log.c.id))]
+        return History(row.id, trans, aud)
+

@@ -1,0 +1,98 @@
+"""Engines, URLs, transactions and migrations.
+
+The default database is a SQLite file (``pledge.db`` in the working directory);
+``--db URL`` or ``PLEDGE_DATABASE_URL`` selects another, such as PostgreSQL.
+
+Every write runs in one transaction. On SQLite each transaction starts with
+``BEGIN IMMEDIATE`` so writers queue instead of interleaving; on PostgreSQL the
+services lock the framework row (``SELECT ... FOR UPDATE``) before reading the
+balances they check. Either way two concurrent fundings cannot both see the same
+headroom.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+ENV_VAR = "PLEDGE_DATABASE_URL"
+DEFAULT_URL = "sqlite:///pledge.db"
+
+
+def resolve_url(explicit: str | None = None) -> str:
+    """The database URL: ``explicit``, else ``$PLEDGE_DATABASE_URL``, else ``pledge.db``.
+
+    A bare file path is taken as a SQLite file; ``postgresql://`` uses psycopg 3.
+    """
+    url = explicit or os.environ.get(ENV_VAR) or DEFAULT_URL
+    if "://" not in url:
+        url = f"sqlite:///{url}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's begin event issue BEGIN itself (pysqlite's own is deferred).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA busy_timeout = 60000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@lru_cache(maxsize=16)
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` (cached per URL), set up for safe concurrent writes."""
+    url = resolve_url(url)
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+        _sqlite_setup(engine)
+    else:
+        engine = create_engine(url, pool_size=5, max_overflow=30, pool_pre_ping=True)
+    return engine
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commits on success, rolls back everything on any error."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    with factory() as session, session.begin():
+        yield session
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(files("pledge.store") / "migrations"))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (idempotent)."""
+    command.upgrade(alembic_config(engine), "head")
+
+
+def is_initialised(engine: Engine) -> bool:
+    """Whether the schema exists (the migrations have run)."""
+    return inspect(engine).has_table("alembic_version")

@@ -1,0 +1,221 @@
+"""The tables. Money is stored as integer hundredths (``Cents``), never as float.
+
+The schema itself is built by the Alembic migrations in ``migrations/versions``;
+these definitions are what queries are written against, and a test checks that
+the migrated schema matches them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+from pledge.domain.money import from_minor_units, to_minor_units
+
+
+class Cents(TypeDecorator[Decimal]):
+    """A Decimal amount stored as an integer number of hundredths."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        return None if value is None else to_minor_units(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else from_minor_units(int(value))
+
+
+class DecimalText(TypeDecorator[Decimal]):
+    """An exact Decimal stored as text (FX rates, shares)."""
+
+    impl = String(64)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> str | None:
+        return None if value is None else format(value, "f")
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+frameworks = Table(
+    "frameworks", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(40), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("partner", String(80), nullable=False),
+    Column("partner_currency", String(3), nullable=False),
+)
+
+framework_terms = Table(
+    "framework_terms", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("framework_id", ForeignKey("frameworks.id"), nullable=False, index=True),
+    Column("effective_from", Date, nullable=False),
+    Column("settings", JSON, nullable=False),
+    Column("sources", JSON, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(120), nullable=False),
+    UniqueConstraint("framework_id", "effective_from"),
+)
+
+projects = Table(
+    "projects", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("framework_id", ForeignKey("frameworks.id"), nullable=False, index=True),
+    Column("component", String(40), nullable=True),
+    Column("name", String(300), nullable=False),
+    Column("sector", String(40), nullable=False),
+    Column("sector_detail", String(200), nullable=False, default=""),
+    Column("location", String(300), nullable=False, default=""),
+    Column("states", JSON, nullable=False),
+    Column("status", String(20), nullable=False, index=True),
+    Column("reported_status", String(40), nullable=True),
+    Column("funding_date", Date, nullable=True),
+    Column("window_meaning", String(20), nullable=True),
+    Column("extension_until", Date, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("framework_id", "name"),
+)
+
+sponsors = Table(
+    "sponsors", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_id", ForeignKey("projects.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("note", String(300), nullable=False, default=""),
+)
+
+estimates = Table(
+    "estimates", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_id", ForeignKey("projects.id"), nullable=False, index=True),
+    Column("low", Cents, nullable=True),
+    Column("high", Cents, nullable=True),
+    Column("currency", String(3), nullable=False),
+    Column("usd_low", Cents, nullable=True),
+    Column("usd_high", Cents, nullable=True),
+    Column("text", Text, nullable=False, default=""),
+    Column("source", Text, nullable=False, default=""),
+    Column("as_of", Date, nullable=True),
+    Column("is_primary", Boolean, nullable=False, default=False),
+)
+
+transitions = Table(
+    "transitions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_id", ForeignKey("projects.id"), nullable=False, index=True),
+    Column("from_stage", String(20), nullable=True),
+    Column("to_stage", String(20), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("on", Date, nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("sources", JSON, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+consultations = Table(
+    "consultations", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_id", ForeignKey("projects.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("on", Date, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("sources", JSON, nullable=False),
+)
+
+extensions = Table(
+    "extensions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_id", ForeignKey("projects.id"), nullable=False, index=True),
+    Column("until", Date, nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("on", Date, nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("sources", JSON, nullable=False),
+)
+
+ledger_entries = Table(
+    "ledger_entries", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("framework_id", ForeignKey("frameworks.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("on", Date, nullable=False),
+    Column("memo", Text, nullable=False, default=""),
+    Column("actor", String(120), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+postings = Table(
+    "postings", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entry_id", ForeignKey("ledger_entries.id"), nullable=False, index=True),
+    Column("framework_id", ForeignKey("frameworks.id"), nullable=False, index=True),
+    Column("account", String(80), nullable=False, index=True),
+    Column("amount", Cents, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("on", Date, nullable=False),
+    Column("project_id", ForeignKey("projects.id"), nullable=True, index=True),
+    Column("party", String(120), nullable=True),
+    Column("instrument", String(20), nullable=True),
+    Column("provider", String(120), nullable=True),
+)
+
+fx_rates = Table(
+    "fx_rates", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("on", Date, nullable=False),
+    Column("base", String(3), nullable=False),
+    Column("quote", String(3), nullable=False),
+    Column("rate", DecimalText, nullable=False),
+    Column("source", Text, nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+    UniqueConstraint("on", "base", "quote"),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("entity", String(40), nullable=False),
+    Column("entity_id", String(80), nullable=False),
+    Column("project_id", Integer, nullable=True, index=True),
+    Column("before", JSON, nullable=True),
+    Column("after", JSON, nullable=True),
+)

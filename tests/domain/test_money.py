@@ -1,0 +1,285 @@
+"""Money, ranges, the amount parser, display and storage units."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pledge.domain.errors import InvalidInput
+from pledge.domain.money import (
+    CURRENCIES,
+    ZERO,
+    D,
+    Money,
+    MoneyRange,
+    format_amount,
+    format_range,
+    from_minor_units,
+    parse_amount,
+    round_cents,
+    to_minor_units,
+)
+
+K, M, B, T = 10**3, 10**6, 10**9, 10**12
+MAN, OKU, CHO = 10**4, 10**8, 10**12
+UP = None  # an open bound, for readability in the table below
+
+# text, low, high, currency  (bounds as ints or strings of exact decimals)
+AMOUNTS: list[tuple[str, int | str | None, int | str | None, str]] = [
+    ("US$550 billion", 550 * B, 550 * B, "USD"),
+    ("$350 million to as much as $100 billion", 350 * M, 100 * B, "USD"),
+    ("6 to 7 trillion yen", 6 * T, 7 * T, "JPY"),
+    ("an estimated 6 to 7 trillion yen", 6 * T, 7 * T, "JPY"),
+    ("56 to 65 trillion won", 56 * T, 65 * T, "KRW"),
+    ("¥5.2 trillion", "5200000000000", "5200000000000", "JPY"),
+    ("5.2兆円", "5200000000000", "5200000000000", "JPY"),
+    ("900億円", 900 * OKU, 900 * OKU, "JPY"),
+    ("5兆2000億円", 5 * CHO + 2000 * OKU, 5 * CHO + 2000 * OKU, "JPY"),
+    ("約5兆700億円", 5 * CHO + 700 * OKU, 5 * CHO + 700 * OKU, "JPY"),
+    ("1000億ドル", 1000 * OKU, 1000 * OKU, "USD"),
+    ("최대 1000억 달러", UP, 1000 * OKU, "USD"),
+    ("₩509조", 509 * CHO, 509 * CHO, "KRW"),
+    ("509조 원", 509 * CHO, 509 * CHO, "KRW"),
+    ("3조원", 3 * CHO, 3 * CHO, "KRW"),
+    ("2조 5천억 원", 2 * CHO + 5000 * OKU, 2 * CHO + 5000 * OKU, "KRW"),
+    ("1만5000円", 15000, 15000, "JPY"),
+    ("5000万円", 5000 * MAN, 5000 * MAN, "JPY"),
+    ("€600bn", 600 * B, 600 * B, "EUR"),
+    ("$0.6B", 600 * M, 600 * M, "USD"),
+    ("$33B", 33 * B, 33 * B, "USD"),
+    ("USD 33 billion", 33 * B, 33 * B, "USD"),
+    ("33 billion dollars", 33 * B, 33 * B, "USD"),
+    ("550 billion dollars", 550 * B, 550 * B, "USD"),
+    ("550 billion US dollars", 550 * B, 550 * B, "USD"),
+    ("JPY 5.2 trillion", "5200000000000", "5200000000000", "JPY"),
+    ("KRW 3 trillion", 3 * T, 3 * T, "KRW"),
+    ("$1,234.56", "1234.56", "1234.56", "USD"),
+    ("US$2.1bn", 2100 * M, 2100 * M, "USD"),
+    ("$20bn", 20 * B, 20 * B, "USD"),
+    ("NT$1 billion", B, B, "TWD"),
+    ("£5m", 5 * M, 5 * M, "GBP"),
+    ("500 million yuan", 500 * M, 500 * M, "CNY"),
+    ("6–7 trillion yen", 6 * T, 7 * T, "JPY"),
+    ("6-7 trillion yen", 6 * T, 7 * T, "JPY"),
+    ("between $5 billion and $7 billion", 5 * B, 7 * B, "USD"),
+    ("$5 bn - $7 bn", 5 * B, 7 * B, "USD"),
+    ("¥5.07T", 5070 * B, 5070 * B, "JPY"),
+    ("about $36 billion", 36 * B, 36 * B, "USD"),
+    ("roughly $40 billion", 40 * B, 40 * B, "USD"),
+    ("~$5bn", 5 * B, 5 * B, "USD"),
+    ("up to $25 billion", UP, 25 * B, "USD"),
+    ("more than $390 billion", 390 * B, UP, "USD"),
+    ("at least €1bn", B, UP, "EUR"),
+    ("$390B+", 390 * B, UP, "USD"),
+    ("1兆円超", CHO, UP, "JPY"),
+    ("1兆円以上", CHO, UP, "JPY"),
+    ("5000억 원 이상", 5000 * OKU, UP, "KRW"),
+    ("６～７兆円", 6 * CHO, 7 * CHO, "JPY"),            # full-width digits and wave dash
+    ("６〜７兆円", 6 * CHO, 7 * CHO, "JPY"),
+    ("￥５．２兆", "5200000000000", "5200000000000", "JPY"),
+    ("3～5千万円", 3000 * MAN, 5000 * MAN, "JPY"),      # 千万 carried to the first bound
+    ("5兆から7兆円", 5 * CHO, 7 * CHO, "JPY"),
+    ("$1.5 billion.", 1500 * M, 1500 * M, "USD"),
+    ("$0", 0, 0, "USD"),
+]
+
+
+def _dec(v: int | str | None) -> Decimal | None:
+    return None if v is None else Decimal(v)
+
+
+@pytest.mark.parametrize(("text", "low", "high", "currency"), AMOUNTS,
+                         ids=[a[0] for a in AMOUNTS])
+def test_parse_amount(text: str, low: int | str | None, high: int | str | None,
+                      currency: str) -> None:
+    r = parse_amount(text)
+    assert (r.low, r.high, r.currency) == (_dec(low), _dec(high), currency)
+    assert r.text == text
+    for bound in (r.low, r.high):
+        if bound is not None:
+            assert "E" not in format(bound, "f") and "E" not in str(bound)
+
+
+# text, then every (rule, offending text) expected, in order
+MALFORMED: list[tuple[str, list[tuple[str, str]]]] = [
+    ("", [("money.empty", "")]),
+    ("15%", [("money.percentage", "15%")]),
+    ("a 15 percent stake", [("money.unexpected_text", "a"), ("money.percentage", "15 percent"),
+                            ("money.trailing_text", "stake")]),
+    ("5 billion", [("money.no_currency", "5 billion")]),
+    ("$5 zillion", [("money.unknown_unit", "zillion")]),
+    ("1.2.3 trillion yen", [("money.bad_number", "1.2.3")]),
+    ("6,7 trillion yen", [("money.bad_number", "6,7")]),
+    ("5億2兆円", [("money.bad_number", "5億2兆")]),
+    ("$7 billion to $5 billion", [("money.reversed_range", "$7 billion to $5 billion")]),
+    ("-$5 billion", [("money.negative", "-$5 billion")]),
+    ("$5 billion yen", [("money.conflicting_currency", "$5 billion yen")]),
+    ("€5bn to £6bn", [("money.conflicting_currency", "€5bn to £6bn")]),
+    ("US$550 billion investment", [("money.trailing_text", "investment")]),
+    ("Japan pledged $550bn", [("money.unexpected_text", "Japan pledged")]),
+    ("CHF 5 billion", [("money.unknown_currency", "CHF")]),
+    ("$5bn to", [("money.bad_range", "to")]),
+    ("up to $5bn or more", [("money.conflicting_bounds", "up to $5bn or more")]),
+    # several faults reported at once
+    ("$5 zillion to 1.2.3 trillion yen", [
+        ("money.conflicting_currency", "$5 zillion to 1.2.3 trillion yen"),
+        ("money.unknown_unit", "zillion"),
+        ("money.bad_number", "1.2.3"),
+    ]),
+    ("-15% of it", [("money.negative", "-15%"), ("money.percentage", "15%"),
+                    ("money.trailing_text", "of it")]),
+    ("５ zillion ドル and more", [("money.unknown_unit", "zillion"),
+                                ("money.trailing_text", "and more")]),
+    ("１，２３４，５ 兆円", [("money.bad_number", "１，２３４，５")]),   # quoted as given
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MALFORMED, ids=[m[0] or "empty" for m in MALFORMED])
+def test_parse_amount_reports_every_problem(text: str, expected: list[tuple[str, str]]) -> None:
+    with pytest.raises(InvalidInput) as info:
+        parse_amount(text)
+    got = [(p.rule, p.value) for p in info.value.problems]
+    assert got == expected
+    assert all(p.field == "amount" and p.message for p in info.value.problems)
+
+
+def test_every_parsed_currency_is_known() -> None:
+    from pledge.domain import amount_parser
+
+    codes = {lex.code for lex in [*amount_parser._SYMBOLS.values(),
+                                  *amount_parser._WORDS.values()] if lex.kind == "cur"}
+    assert codes <= set(CURRENCIES)
+    assert {"USD", "JPY", "KRW", "EUR", "TWD", "CNY", "GBP"} <= set(CURRENCIES)
+
+
+# -- D, Money, MoneyRange ---------------------------------------------------------
+
+def test_d_builds_exact_decimals() -> None:
+    assert D("1,234.56") == Decimal("1234.56")
+    assert D("1_000") == Decimal(1000)
+    assert D(7) == Decimal(7)
+    with pytest.raises(TypeError):
+        D(0.1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        D(True)
+    with pytest.raises(InvalidInput) as info:
+        D("twelve")
+    assert info.value.first.rule == "money.bad_number"
+
+
+def test_money_arithmetic_and_comparison() -> None:
+    a, b = Money(D("1.50"), "USD"), Money(D(2), "USD")
+    assert a + b == Money(D("3.5"), "USD")
+    assert b - a == Money(D("0.5"), "USD")
+    assert a * 2 == 2 * a == Money(D(3), "USD")
+    assert a * D("0.5") == Money(D("0.75"), "USD")
+    assert a < b and b >= a and a <= a and not a > b
+    assert Money.zero("JPY") == Money(ZERO, "JPY")
+    with pytest.raises(InvalidInput) as info:
+        _ = a + Money(D(1), "JPY")
+    assert info.value.first.rule == "money.currency_mismatch"
+    with pytest.raises(InvalidInput):
+        _ = a < Money(D(1), "JPY")
+
+
+def test_money_validates_every_field() -> None:
+    with pytest.raises(InvalidInput) as info:
+        Money(1.5, "XYZ")  # type: ignore[arg-type]
+    assert [(p.field, p.rule) for p in info.value.problems] == [
+        ("amount", "money.not_decimal"), ("currency", "money.unknown_currency")]
+
+
+def test_money_range_rules_and_helpers() -> None:
+    r = MoneyRange(D(6 * T), D(7 * T), "JPY")
+    assert not r.is_single and r.midpoint == Decimal(6500 * B)
+    assert r.low_money() == Money(D(6 * T), "JPY")
+    assert r.high_money() == Money(D(7 * T), "JPY")
+    up_to = MoneyRange(None, D(25 * B), "USD")
+    assert up_to.midpoint is None and up_to.low_money() is None
+    assert MoneyRange.exactly(D(5), "USD").is_single
+    with pytest.raises(InvalidInput) as info:
+        MoneyRange(D(7), D(6), "USD")
+    assert info.value.first.rule == "money.reversed_range"
+    with pytest.raises(InvalidInput) as info:
+        MoneyRange(None, None, "USD")
+    assert info.value.first.rule == "money.no_bounds"
+
+
+# -- display -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "currency", "short", "expected"), [
+    ("550000000000", "USD", True, "US$550bn"),
+    ("5200000000000", "JPY", True, "¥5.2tn"),
+    ("509000000000000", "KRW", True, "₩509tn"),
+    ("5000000", "GBP", True, "£5m"),
+    ("2500", "USD", True, "US$2,500"),
+    ("1234.5", "USD", True, "US$1,234.50"),
+    ("-33000000000", "USD", True, "-US$33bn"),
+    ("550000000000", "USD", False, "US$550,000,000,000.00"),
+    ("5200000000000", "JPY", False, "¥5,200,000,000,000"),
+    ("1000000000", "TWD", False, "NT$1,000,000,000.00"),
+])
+def test_format_amount(value: str, currency: str, short: bool, expected: str) -> None:
+    assert format_amount(D(value), currency, short=short) == expected
+
+
+def test_format_range() -> None:
+    assert format_range(parse_amount("6 to 7 trillion yen")) == "¥6tn to ¥7tn"
+    assert format_range(parse_amount("up to $25 billion")) == "up to US$25bn"
+    assert format_range(parse_amount("more than $390 billion")) == "at least US$390bn"
+    assert format_range(parse_amount("₩509조")) == "₩509tn"
+
+
+# -- storage units -------------------------------------------------------------------
+
+def test_minor_units() -> None:
+    assert to_minor_units(D("550000000000")) == 55_000_000_000_000
+    assert to_minor_units(D("1.2")) == 120
+    assert from_minor_units(12345) == Decimal("123.45")
+    with pytest.raises(InvalidInput) as info:
+        to_minor_units(D("0.001"))
+    assert (info.value.first.rule, info.value.first.value) == ("money.sub_cent", D("0.001"))
+    assert round_cents(D("0.125")) == Decimal("0.12")
+    assert round_cents(D("0.135")) == Decimal("0.14")
+
+
+# -- properties ----------------------------------------------------------------------
+
+billions = st.decimals(min_value=Decimal("0.001"), max_value=Decimal(999_999), places=3,
+                       allow_nan=False, allow_infinity=False)
+
+
+@given(count=billions, currency=st.sampled_from(sorted(CURRENCIES)))
+def test_short_format_parses_back(count: Decimal, currency: str) -> None:
+    amount = count * B
+    parsed = parse_amount(format_amount(amount, currency))
+    assert parsed.is_single and parsed.low == amount and parsed.currency == currency
+
+
+@given(count=billions)
+def test_written_billions_parse_back(count: Decimal) -> None:
+    assert parse_amount(f"US${count} billion").low == count * B
+    assert parse_amount(f"{count:,f} billion dollars").low == count * B
+
+
+@given(cents=st.integers(min_value=-(10**20), max_value=10**20))
+def test_minor_units_round_trip(cents: int) -> None:
+    assert to_minor_units(from_minor_units(cents)) == cents
+
+
+@given(amount=st.decimals(min_value=-(10**15), max_value=10**15, allow_nan=False,
+                          allow_infinity=False))
+def test_rounded_cents_always_store(amount: Decimal) -> None:
+    cents = round_cents(amount)
+    assert abs(cents - amount) <= Decimal("0.005")
+    assert from_minor_units(to_minor_units(cents)) == cents
+
+
+@given(low=billions, width=billions, currency=st.sampled_from(sorted(CURRENCIES)))
+def test_format_range_parses_back(low: Decimal, width: Decimal, currency: str) -> None:
+    r = MoneyRange(low * B, (low + width) * B, currency)
+    back = parse_amount(format_range(r))
+    assert (back.low, back.high, back.currency) == (r.low, r.high, r.currency)
