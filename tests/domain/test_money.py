@@ -45,7 +45,9 @@ AMOUNTS: list[tuple[str, int | str | None, int | str | None, str]] = [
     ("509조 원", 509 * CHO, 509 * CHO, "KRW"),
     ("3조원", 3 * CHO, 3 * CHO, "KRW"),
     ("2조 5천억 원", 2 * CHO + 5000 * OKU, 2 * CHO + 5000 * OKU, "KRW"),
-    ("1만5000円", 15000, 15000, "JPY"),
+    ("2조 천억 원", 2 * CHO + 1000 * OKU, 2 * CHO + 1000 * OKU, "KRW"),
+    ("천만 원", 1000 * MAN, 1000 * MAN, "KRW"),
+    ("1万5000円", 15000, 15000, "JPY"),
     ("5000万円", 5000 * MAN, 5000 * MAN, "JPY"),
     ("€600bn", 600 * B, 600 * B, "EUR"),
     ("$0.6B", 600 * M, 600 * M, "USD"),
@@ -114,6 +116,8 @@ MALFORMED: list[tuple[str, list[tuple[str, str]]]] = [
     ("1.2.3 trillion yen", [("money.bad_number", "1.2.3")]),
     ("6,7 trillion yen", [("money.bad_number", "6,7")]),
     ("5億2兆円", [("money.bad_number", "5億2兆")]),
+    ("兆円", [("money.bad_number", "兆")]),
+    ("5 billion 3 dollars", [("money.bad_number", "5 billion 3")]),
     ("$7 billion to $5 billion", [("money.reversed_range", "$7 billion to $5 billion")]),
     ("-$5 billion", [("money.negative", "-$5 billion")]),
     ("$5 billion yen", [("money.conflicting_currency", "$5 billion yen")]),
@@ -263,6 +267,16 @@ def test_short_format_parses_back(count: Decimal, currency: str) -> None:
 def test_written_billions_parse_back(count: Decimal) -> None:
     assert parse_amount(f"US${count} billion").low == count * B
     assert parse_amount(f"{count:,f} billion dollars").low == count * B
+
+
+@given(text=st.text(max_size=30))
+def test_parse_amount_never_crashes(text: str) -> None:
+    try:
+        r = parse_amount(text)
+    except InvalidInput as exc:
+        assert all(p.value in text for p in exc.problems if p.rule != "money.empty")
+    else:
+        assert r.low is not None or r.high is not None
 
 
 @given(cents=st.integers(min_value=-(10**20), max_value=10**20))
