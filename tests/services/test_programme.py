@@ -215,3 +215,26 @@ def test_twenty_concurrent_fundings_never_overshoot_the_cap(engine: Engine) -> N
     assert c.remaining == Decimal("100000000.00")
     assert c.allocated == 549 * BN + Decimal("0.9") * BN
     assert c.allocated + c.remaining == c.cap
+
+
+def test_estimates_accumulate_and_convert_at_their_date(engine: Engine) -> None:
+    ohio = next(p.id for p in projects.list_projects(engine, status="selected")
+                if "Portsmouth" in p.name)
+    detail = projects.add_estimate(engine, ohio, "5.2兆円", "https://example.org/meti",
+                                   date(2026, 2, 18), ADMIN)
+    assert len(detail.estimates) == 2
+    new = detail.estimates[-1]
+    assert (new["low"], new["currency"], new["is_primary"]) == (
+        Decimal("5200000000000"), "JPY", False)
+    # The shipped rate of 2026-02-18 is 152.78 yen per dollar.
+    assert new["usd_low"] == (Decimal("5200000000000") / Decimal("152.78")).quantize(
+        Decimal("0.01"))
+    assert detail.summary.amount_low_usd == 33 * BN  # the primary did not change
+    detail = projects.add_estimate(engine, ohio, "US$33.3bn", "https://example.org/x",
+                                   date(2026, 2, 18), ADMIN, primary=True)
+    assert detail.summary.amount_low_usd == Decimal("33.3") * BN
+    assert sum(e["is_primary"] for e in detail.estimates) == 1
+    with pytest.raises(PledgeError) as err:
+        projects.add_estimate(engine, ohio, "¥1 trillion", "https://example.org/y",
+                              date(2020, 1, 1), ADMIN)
+    assert err.value.first.rule == "fx.no_rate"

@@ -170,3 +170,21 @@ def extend(id: Annotated[str, typer.Argument(help="Project id")],
         _show(detail, True)
         return
     render.console.print(f"project {detail.summary.id} may be funded until {until}")
+
+
+@projects_app.command("estimate")
+def estimate(id: Annotated[str, typer.Argument(help="Project id")],
+             amount: Annotated[str, typer.Option(help="As written, e.g. '5.2兆円' or "
+                                                      "'US$33bn'")],
+             source: Annotated[str, typer.Option(help="Where it was reported")],
+             on: OnOpt,
+             primary: Annotated[bool, typer.Option("--primary",
+                                                   help="Show the project with it")] = False,
+             actor: ActorOpt = "cli", role: RoleOpt = "admin", json: JsonOpt = False) -> None:
+    """Record another sourced cost estimate (converted to US dollars at its date)."""
+    detail = svc.add_estimate(_engine(), id, amount, source, day(on, "on"),
+                              actor_of(actor, role), primary=primary)
+    if json:
+        _show(detail, True)
+        return
+    render.console.print(f"project {detail.summary.id}: {len(detail.estimates)} estimates")

@@ -461,3 +461,43 @@ def history(engine: Engine, project_id: int | str) -> History:
                    t.audit_log.c.project_id == row.id).order_by(t.audit_log.c.id))]
         return History(row.id, trans, aud)
 
+
+
+def add_estimate(engine: Engine, project_id: int | str, amount: str, source: str, as_of: date,
+                 actor: Actor, *, primary: bool = False) -> ProjectDetail:
+    """Record another sourced cost estimate; it never overwrites the ones already recorded.
+
+    Amounts in other currencies are converted to US dollars at the latest rate on
+    or before ``as_of`` (an error if none is in force). With ``primary`` the new
+    estimate becomes the one the project is shown with.
+    """
+    from pledge.services.money import rate_table
+
+    if not source.strip():
+        raise InvalidInput.single("source", source, "project.unsourced_estimate",
+                                  "an estimate needs its source")
+    if actor.role is Role.ANALYST:
+        raise RuleViolation.single("role", actor.role.value, "project.role_not_allowed",
+                                   "an analyst reads; recording estimates needs another role")
+    rng = parse_amount(amount)
+    usd = rng if rng.currency == "USD" else rate_table(engine).convert(rng, "USD",
+                                                                      as_of).result
+    with transaction(engine) as s:
+        row = project_row(s, project_id)
+        if primary:
+            s.execute(t.estimates.update().where(t.estimates.c.project_id == row.id)
+                      .values(is_primary=False))
+        has_primary = s.execute(select(t.estimates.c.id).where(
+            t.estimates.c.project_id == row.id, t.estimates.c.is_primary)).first() is not None
+        s.execute(t.estimates.insert().values(
+            project_id=row.id, low=rng.low, high=rng.high, currency=rng.currency,
+            usd_low=None if usd.low is None else usd.low.quantize(Decimal("0.01")),
+            usd_high=None if usd.high is None else usd.high.quantize(Decimal("0.01")),
+            text=amount.strip(), source=source.strip(), as_of=as_of,
+            is_primary=primary or not has_primary))
+        audit(s, actor, "project.estimate", "project", row.id,
+              after={"amount": amount, "low": rng.low, "high": rng.high,
+                     "currency": rng.currency, "usd_low": usd.low, "usd_high": usd.high,
+                     "source": source, "as_of": as_of, "primary": primary},
+              project_id=row.id)
+        return _detail(s, row.id)

@@ -17,13 +17,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 ENV_VAR = "PLEDGE_DATABASE_URL"
 DEFAULT_URL = "sqlite:///pledge.db"
@@ -82,6 +83,8 @@ def transaction(engine: Engine) -> Iterator[Session]:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config  # imported here: most commands never migrate
+
     cfg = Config()
     cfg.set_main_option("script_location", str(files("pledge.store") / "migrations"))
     cfg.attributes["engine"] = engine
@@ -90,6 +93,8 @@ def alembic_config(engine: Engine) -> Config:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (idempotent)."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), "head")
 
 
