@@ -60,6 +60,7 @@ def test_projects_list_filters(cli: Cli) -> None:
     assert len(cli.json("projects", "list", "--status", "selected")) == 3
     nuclear = cli.json("projects", "list", "--sector", "nuclear")
     assert nuclear and all(r["sector"] == "energy" for r in nuclear)
+    assert cli.json("projects", "list", "--sector", "energy (nuclear)") == nuclear
     assert {r["sector"] for r in cli.json("projects", "list", "--sector",
                                           "critical minerals")} == {"critical_minerals"}
     assert cli.json("projects", "list", "--framework", "korea") == []
@@ -152,6 +153,24 @@ def test_errors_are_one_line_exit_2_and_write_nothing(
     assert lines[0].startswith(f"error: {field}=") and rule in lines[0]
     assert "Traceback" not in err
     assert cli.json("history", "32") == before
+
+
+def test_several_problems_still_make_one_line(cli: Cli) -> None:
+    code, _, err = cli("projects", "advance", "27", "--to", "recommended", "--actor", "Bob",
+                       "--role", "president", "--on", "2025-01-01")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "lifecycle.role_not_allowed" in err and "lifecycle.date_order" in err
+    code, _, err = cli("money", "parse", "-$5 billion")
+    assert code == 2 and "money.negative" in err
+
+
+def test_bad_files_and_urls_are_input_errors(cli: Cli, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "bin.csv").write_bytes(b"\xff\xfe\x00")
+    code, _, err = cli("projects", "import", str(tmp_path / "bin.csv"))
+    assert code == 2 and "input.encoding" in err
+    assert run(["--db", "bogus://x", "projects", "list"]) == 2
+    assert "database.bad_url" in capsys.readouterr().err
 
 
 def test_usage_errors_exit_2_with_one_line(cli: Cli) -> None:

@@ -238,3 +238,66 @@ def test_estimates_accumulate_and_convert_at_their_date(engine: Engine) -> None:
         projects.add_estimate(engine, ohio, "¥1 trillion", "https://example.org/y",
                               date(2020, 1, 1), ADMIN)
     assert err.value.first.rule == "fx.no_rate"
+
+
+def test_funding_cannot_precede_the_notice(engine: Engine) -> None:
+    walk_to_notified(engine, COPPER, NOTICE)
+    with pytest.raises(RuleViolation) as err:
+        funding.fund(engine, COPPER, "US$1bn", date(2026, 3, 6), "loan", "JBIC", FUNDER)
+    assert err.value.first.rule == "funding.before_notice"
+
+
+def test_commitments_as_of_a_date_ignore_later_entries(engine: Engine) -> None:
+    walk_to_notified(engine, COPPER, NOTICE)
+    funding.fund(engine, COPPER, "US$1bn", date(2026, 4, 1), "loan", "JBIC", FUNDER)
+    assert funding.commitments(engine, "japan", as_of=date(2026, 3, 31)).disbursed == 0
+    assert funding.commitments(engine, "japan", as_of=date(2026, 4, 1)).disbursed == BN
+
+
+def test_the_cap_cannot_be_amended_below_what_is_allocated(engine: Engine) -> None:
+    walk_to_notified(engine, COPPER, NOTICE)
+    funding.fund(engine, COPPER, "US$2bn", date(2026, 4, 1), "loan", "JBIC", FUNDER)
+    with pytest.raises(RuleViolation) as err:
+        frameworks.amend_framework(engine, "japan", date(2026, 6, 1),
+                                   {"commitment": "US$1bn"}, ["https://example.org/a"], "",
+                                   ADMIN)
+    assert err.value.first.rule == "cap.below_allocated"
+
+
+def test_an_extension_cannot_shorten_the_one_granted(engine: Engine) -> None:
+    walk_to_notified(engine, COPPER, NOTICE)
+    projects.extend(engine, COPPER, date(2026, 6, 1), IC, date(2026, 5, 11), "permits")
+    with pytest.raises(RuleViolation) as err:
+        projects.extend(engine, COPPER, date(2026, 5, 20), IC, date(2026, 5, 12), "oops")
+    assert err.value.first.rule == "extension.not_later"
+
+
+def test_adding_a_project_in_yen_converts_at_the_reported_date(engine: Engine) -> None:
+    detail = projects.add_project(engine, projects.NewProject(
+        name="Yen project", sector="energy", amount_text="5.2兆円", reported_on="2026-02-18",
+        status="proposed", source="https://example.org/y"), ADMIN)
+    est = detail.estimates[0]
+    assert (est["low"], est["currency"]) == (Decimal("5200000000000"), "JPY")
+    assert detail.summary.amount_low_usd == (Decimal("5200000000000") / Decimal("152.78")
+                                             ).quantize(Decimal("0.01"))
+    with pytest.raises(PledgeError) as err:
+        projects.add_project(engine, projects.NewProject(
+            name="Bad", sector="energy", amount_text="abc"), ADMIN)
+    assert err.value.first.field == "amount"
+    with pytest.raises(PledgeError) as err:
+        projects.add_project(engine, projects.NewProject(
+            name="Too early", sector="energy", amount_text="¥1 trillion",
+            reported_on="2020-01-01"), ADMIN)
+    assert err.value.first.rule == "fx.no_rate"
+
+
+def test_import_refuses_an_unsourced_stage_and_an_unknown_framework(engine: Engine) -> None:
+    rows = projects.read_projects_csv(
+        "name,sector,status,framework,source_url\n"
+        "A,energy,selected,japan,\n"
+        "B,astrology,candidate,japan,https://example.org\n"
+        "C,energy,candidate,atlantis,https://example.org\n", "japan")
+    with pytest.raises(PledgeError) as err, transaction(engine) as s:
+        projects.import_projects(s, rows, ADMIN)
+    fields = {p.field for p in err.value.problems}
+    assert fields == {"row 2 source", "row 3 sector", "row 4 framework"}

@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from typer.exceptions import TyperException
 
 from pledge.domain.errors import PledgeError
@@ -45,10 +45,11 @@ class State:
             self._engine = make_engine(resolve_url(self.url))
             if ensure and is_sqlite(self._engine):
                 from pledge.services.setup import ensure_ready
-                if ensure_ready(self._engine):
+                done = ensure_ready(self._engine)
+                if done:
                     from pledge.cli.render import err_console
-                    err_console.print("[dim]initialised a new database with the default "
-                                      "data[/dim]")
+                    err_console.print(f"[dim]{done} the database {resolve_url(self.url)}"
+                                      f"[/dim]")
         return self._engine
 
 
@@ -63,14 +64,25 @@ def _root(db: Annotated[str | None, typer.Option(
 
 
 def _register() -> None:
-    from pledge.cli import commands, money_cmds, projects_cmds
+    from pledge.cli import commands, economics_cmds, money_cmds, projects_cmds
     app.add_typer(projects_cmds.projects_app, name="projects")
     app.add_typer(commands.frameworks_app, name="frameworks")
     app.add_typer(money_cmds.money_app, name="money")
     commands.register(app)
+    economics_cmds.register(app)
 
 
 _register()
+
+
+def error_line(exc: PledgeError) -> str:
+    """Every problem of ``exc`` on one line: the first in full, then the others, '; '-joined."""
+    seen: list[str] = []
+    for p in exc.problems:
+        text = p.one_line()
+        if text not in seen:
+            seen.append(text)
+    return "error: " + "; ".join(seen)
 
 
 def _fail(lines: list[str], code: int) -> int:
@@ -87,7 +99,7 @@ def run(argv: list[str] | None = None) -> int:
         result = app(args=argv, standalone_mode=False, prog_name="pledge")
         return result if isinstance(result, int) else 0
     except PledgeError as exc:
-        return _fail([f"error: {p.one_line()}" for p in exc.problems], EXIT_INPUT)
+        return _fail([error_line(exc)], EXIT_INPUT)
     except typer.Exit as exc:
         return int(exc.exit_code)
     except typer.Abort:
@@ -96,6 +108,9 @@ def run(argv: list[str] | None = None) -> int:
         ctx = getattr(exc, "ctx", None)
         where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
         return _fail([f"error: {exc.format_message()}{where}"], EXIT_INPUT)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        return _fail([f"error: database={resolve_url(state.url)}: not a database URL pledge "
+                      f"can use ({str(exc).splitlines()[0]}) [database.bad_url]"], EXIT_INPUT)
     except OperationalError as exc:
         if os.environ.get("PLEDGE_DEBUG"):
             raise

@@ -71,7 +71,7 @@ def frameworks_amend(
         set_: Annotated[list[str], typer.Option("--set", help="SETTING=VALUE (repeatable)")],
         source: SourceOpt = None,
         note: Annotated[str, typer.Option(help="What changed and why")] = "",
-        actor: ActorOpt = "cli", role: RoleOpt = "admin", json: JsonOpt = False) -> None:
+        actor: ActorOpt = None, role: RoleOpt = "admin", json: JsonOpt = False) -> None:
     """Amend the terms from a date; the old terms stay in the history."""
     fw = fw_svc.amend_framework(_engine(), name, day(effective, "effective"),
                                 fw_svc.parse_assignments(set_), source or [], note,
@@ -88,7 +88,11 @@ def deadline(framework: Annotated[str, typer.Option(help="Framework key")],
              unit: Annotated[str | None, typer.Option(help="business | calendar")] = None,
              calendar: Annotated[str | None, typer.Option(help="us | jp | joint")] = None,
              json: JsonOpt = False) -> None:
-    """Compute a funding date from a notice under the framework's window."""
+    """Compute a funding date from a notice under the framework's window.
+
+    Business days are counted from the day after the notice. A calendar-day window
+    that ends on a weekend or holiday moves to the next business day of the calendar.
+    """
     d = deadlines_svc.compute_deadline(_engine(), framework, day(notice, "notice"), days=days,
                                        unit=unit, calendar=calendar)
     if json:
@@ -165,7 +169,7 @@ def fund(id: Annotated[str, typer.Argument(help="Project id")],
          on: OnOpt,
          instrument: Annotated[str, typer.Option(help="equity | loan | guarantee")],
          provider: Annotated[str, typer.Option(help="JBIC, NEXI, a bank")],
-         actor: ActorOpt = "cli", role: RoleOpt = "funder", json: JsonOpt = False) -> None:
+         actor: ActorOpt = None, role: RoleOpt = "funder", json: JsonOpt = False) -> None:
     """Fund a notified project, within its window and under the cap."""
     r = funding_svc.fund(_engine(), id, amount, day(on, "on"), instrument, provider,
                          actor_of(actor, role))
@@ -181,7 +185,7 @@ def fund(id: Annotated[str, typer.Argument(help="Project id")],
 
 def allocate(id: Annotated[str, typer.Argument(help="Project id")],
              amount: Annotated[str, typer.Option(help="e.g. 'US$33bn'")], on: OnOpt,
-             actor: ActorOpt = "cli", role: RoleOpt = "ic") -> None:
+             actor: ActorOpt = None, role: RoleOpt = "ic") -> None:
     """Reserve capacity under the cap for a project."""
     left = funding_svc.allocate(_engine(), id, amount, day(on, "on"), actor_of(actor, role))
     render.console.print(f"allocated; {render.usd(left, short=False)} left unallocated")
@@ -191,7 +195,7 @@ def in_kind(id: Annotated[str, typer.Argument(help="Project id")],
             kind: Annotated[str, typer.Option(help="land | utilities | offtake | permits | "
                                                    "other")],
             value: Annotated[str, typer.Option(help="Value in US dollars")], on: OnOpt,
-            actor: ActorOpt = "cli", role: RoleOpt = "ic") -> None:
+            actor: ActorOpt = None, role: RoleOpt = "ic") -> None:
     """Record a US in-kind contribution to a project's SPV (valued apart from the cap)."""
     funding_svc.contribute_in_kind(_engine(), id, kind, value, day(on, "on"),
                                    actor_of(actor, role))
@@ -201,7 +205,7 @@ def in_kind(id: Annotated[str, typer.Argument(help="Project id")],
 def distribute(id: Annotated[str, typer.Argument(help="Project id")],
                partner: Annotated[str, typer.Option(help="Partner's share, US dollars")],
                us: Annotated[str, typer.Option("--us", help="US share, US dollars")],
-               on: OnOpt, actor: ActorOpt = "cli", role: RoleOpt = "ic") -> None:
+               on: OnOpt, actor: ActorOpt = None, role: RoleOpt = "ic") -> None:
     """Record cash a project's SPV distributed to each side."""
     funding_svc.distribute(_engine(), id, partner, us, day(on, "on"), actor_of(actor, role))
     render.console.print(f"recorded a distribution for project {id}")
@@ -214,10 +218,13 @@ def balances(framework: Annotated[str, typer.Option(help="Framework key")],
     """Ledger balances grouped by account, party, project, instrument or provider."""
     rows = funding_svc.ledger_balances(_engine(), framework, by)
     if json:
-        render.emit_json([{"account": a, by: k, "balance": v} for (a, k), v in rows.items()])
+        render.emit_json([{"account": a, "balance": v} if by == "account" else
+                          {"account": a, by: k, "balance": v} for (a, k), v in rows.items()])
         return
-    render.table(f"{framework} balances by {by}", ["account", by, "balance"],
-                 [(a, k, render.usd(v, short=False)) for (a, k), v in rows.items()],
+    columns = ["account", "balance"] if by == "account" else ["account", by, "balance"]
+    render.table(f"{framework} balances by {by}", columns,
+                 [(a, render.usd(v, short=False)) if by == "account" else
+                  (a, k, render.usd(v, short=False)) for (a, k), v in rows.items()],
                  justify_right=["balance"])
 
 

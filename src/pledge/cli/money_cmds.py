@@ -9,14 +9,19 @@ import typer
 from sqlalchemy import Engine
 
 from pledge.cli import render
-from pledge.cli.options import ActorOpt, JsonOpt, OnOpt, RoleOpt, actor_of, day
+from pledge.cli.options import ActorOpt, JsonOpt, OnOpt, RoleOpt, actor_of, day, read_text
 from pledge.domain.money import format_range
 from pledge.services import money as svc
 
+STALE_DAYS = 90
 money_app = typer.Typer(no_args_is_help=True, help="Amounts, currencies and rates.")
 
 
-@money_app.command("parse")
+# "-$5 billion" is an amount (a bad one), not an option
+_AMOUNT_ARGS = {"ignore_unknown_options": True}
+
+
+@money_app.command("parse", context_settings=_AMOUNT_ARGS)
 def parse(text: Annotated[str, typer.Argument(help="e.g. '6 to 7 trillion yen'")],
           json: JsonOpt = False) -> None:
     """Parse an amount or range as people write it."""
@@ -35,17 +40,22 @@ def _engine_or_none() -> Engine | None:
         return None
 
 
-@money_app.command("convert")
+@money_app.command("convert", context_settings=_AMOUNT_ARGS)
 def convert(text: Annotated[str, typer.Argument(help="Amount or range")],
             to: Annotated[str, typer.Option("--to", help="Target currency, e.g. USD")],
             on: OnOpt, json: JsonOpt = False) -> None:
     """Convert at the latest rate on or before a date (never a guess)."""
-    result = svc.convert(_engine_or_none(), text, to, day(on, "on"))
+    when = day(on, "on")
+    result = svc.convert(_engine_or_none(), text, to, when)
     c = result.conversion
+    age = (when - c.rate_date).days
+    if age > STALE_DAYS:
+        render.err_console.print(f"warning: the latest rate on or before {when} is {age} days "
+                                 f"old ({c.rate_date})")
     if json:
         render.emit_json({"low": c.result.low, "high": c.result.high,
                           "currency": c.result.currency, "rate": c.rate,
-                          "rate_date": c.rate_date, "source": c.source,
+                          "rate_date": c.rate_date, "rate_age_days": age, "source": c.source,
                           "from": {"low": result.original.low, "high": result.original.high,
                                    "currency": result.original.currency}})
         return
@@ -60,10 +70,10 @@ money_app.add_typer(rates_app, name="rates")
 
 @rates_app.command("load")
 def load(file: Annotated[Path, typer.Argument(help="CSV: date,base,quote,rate,source,note")],
-         actor: ActorOpt = "cli", role: RoleOpt = "admin") -> None:
+         actor: ActorOpt = None, role: RoleOpt = "admin") -> None:
     """Load your own rates (they take precedence over the shipped ones on the same date)."""
     from pledge.cli import state
-    n = svc.load_rates(state.engine(), file.read_text(encoding="utf-8"), actor_of(actor, role))
+    n = svc.load_rates(state.engine(), read_text(file), actor_of(actor, role))
     render.console.print(f"loaded {n} rates")
 
 

@@ -9,7 +9,16 @@ import typer
 from sqlalchemy import Engine
 
 from pledge.cli import render
-from pledge.cli.options import ActorOpt, JsonOpt, OnOpt, RoleOpt, SourceOpt, actor_of, day
+from pledge.cli.options import (
+    ActorOpt,
+    JsonOpt,
+    OnOpt,
+    RoleOpt,
+    SourceOpt,
+    actor_of,
+    day,
+    read_text,
+)
 from pledge.services import projects as svc
 
 projects_app = typer.Typer(no_args_is_help=True, help="Projects and their lifecycle.")
@@ -95,7 +104,7 @@ def add(name: Annotated[str, typer.Option(help="Project name")],
         status: Annotated[str, typer.Option(help="Reported stage")] = "proposed",
         reported_on: Annotated[str, typer.Option("--reported-on",
                                                  help="Date reported")] = "",
-        source: SourceOpt = None, actor: ActorOpt = "cli", role: RoleOpt = "admin",
+        source: SourceOpt = None, actor: ActorOpt = None, role: RoleOpt = "admin",
         json: JsonOpt = False) -> None:
     """Add a project (with a sourced estimate when an amount is given)."""
     detail = svc.add_project(_engine(), svc.NewProject(
@@ -109,9 +118,9 @@ def add(name: Annotated[str, typer.Option(help="Project name")],
 def import_(file: Annotated[Path, typer.Argument(help="CSV with the public list's columns")],
             framework: Annotated[str, typer.Option(help="Framework for rows without one")
                                  ] = "japan",
-            actor: ActorOpt = "cli", role: RoleOpt = "admin", json: JsonOpt = False) -> None:
+            actor: ActorOpt = None, role: RoleOpt = "admin", json: JsonOpt = False) -> None:
     """Import projects from CSV; all rows or none, every bad row reported."""
-    result = svc.import_projects_csv(_engine(), file.read_text(encoding="utf-8"), framework,
+    result = svc.import_projects_csv(_engine(), read_text(file), framework,
                                      actor_of(actor, role))
     if json:
         render.emit_json({"added": result.added, "skipped": result.skipped})
@@ -180,7 +189,7 @@ def estimate(id: Annotated[str, typer.Argument(help="Project id")],
              on: OnOpt,
              primary: Annotated[bool, typer.Option("--primary",
                                                    help="Show the project with it")] = False,
-             actor: ActorOpt = "cli", role: RoleOpt = "admin", json: JsonOpt = False) -> None:
+             actor: ActorOpt = None, role: RoleOpt = "admin", json: JsonOpt = False) -> None:
     """Record another sourced cost estimate (converted to US dollars at its date)."""
     detail = svc.add_estimate(_engine(), id, amount, source, day(on, "on"),
                               actor_of(actor, role), primary=primary)

@@ -34,6 +34,14 @@ def usd(value: Decimal | None, *, short: bool = True) -> str:
     return "—" if value is None else format_amount(value, "USD", short=short)
 
 
+def approx_usd(value: float) -> str:
+    """A float estimate for reading (simulation means), not an amount of record."""
+    for size, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
+        if abs(value) >= size:
+            return f"≈ US${value / size:,.2f}{suffix}"
+    return f"≈ US${value:,.0f}"
+
+
 def usd_range(low: Decimal | None, high: Decimal | None) -> str:
     if low is None and high is None:
         return "—"

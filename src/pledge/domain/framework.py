@@ -138,10 +138,14 @@ class DeemedRate:
 
 @dataclass(frozen=True, slots=True)
 class SplitRule:
-    """The cash-flow split: the partner's share before and after it recovers its DAA."""
+    """The cash-flow split: the partner's share before and after it recovers its DAA.
+
+    periods_per_year: how many distribution periods a year the waterfall runs on
+    """
 
     pre_partner_share: Decimal
     post_partner_share: Decimal
+    periods_per_year: int = 4
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,7 @@ SETTINGS: dict[str, str] = {
     "deemed_rate.compounding": "compound | simple",
     "split.pre_partner_share": "partner's share until it recovers its DAA",
     "split.post_partner_share": "partner's share afterwards",
+    "split.periods_per_year": "distribution periods a year in the waterfall",
     "accounting_scope": "per_project | pooled",
     "tariff.agreed": "agreed all-in tariff rate (fraction)",
     "tariff.previous": "tariff rate before the deal (fraction)",
@@ -238,7 +239,8 @@ def settings_to_terms(effective_from: date, settings: Settings,
     if "split.pre_partner_share" in settings:
         split = SplitRule(col.read(settings, "split.pre_partner_share", _decimal, Decimal("0.5")),
                           col.read(settings, "split.post_partner_share", _decimal,
-                                   Decimal("0.1")))
+                                   Decimal("0.1")),
+                          col.read(settings, "split.periods_per_year", _int, 4))
 
     terms = FrameworkTerms(
         effective_from=effective_from,
@@ -316,6 +318,7 @@ def terms_to_settings(terms: FrameworkTerms) -> Settings:
     if terms.split is not None:
         out["split.pre_partner_share"] = _plain(terms.split.pre_partner_share)
         out["split.post_partner_share"] = _plain(terms.split.post_partner_share)
+        out["split.periods_per_year"] = terms.split.periods_per_year
     for name, value in (("accounting_scope", terms.accounting_scope),
                         ("tariff.agreed", _plain(terms.tariff_agreed)),
                         ("tariff.previous", _plain(terms.tariff_previous)),

@@ -40,6 +40,7 @@ class FundingRequest:
     terms, component:   the terms in force on ``on`` and the component funded against
     funding_date, window_meaning: the project's computed window date and its meaning
     extension_until:    the latest date a recorded extension allows, if any
+    window_opens:       the date the funding clock started (the notice), if known
     unallocated:        the component's unallocated capacity now
     project_allocated:  the project's outstanding allocation now
     used_in_year:       what fundings already counted toward the cap in ``on``'s year
@@ -60,6 +61,7 @@ class FundingRequest:
     unallocated: Decimal
     project_allocated: Decimal
     used_in_year: Decimal
+    window_opens: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,14 @@ def plan_funding(req: FundingRequest) -> FundingPlan:
         problems.append(Problem("on", req.on.isoformat(), "funding.window_early",
                                 f"funding may not happen before "
                                 f"{req.funding_date.isoformat()} under this framework"))
+    if req.window_opens is not None and req.on < req.window_opens:
+        problems.append(Problem("on", req.on.isoformat(), "funding.before_notice",
+                                f"the project was notified on {req.window_opens.isoformat()}; "
+                                f"it cannot be funded before that"))
+    if req.terms.period_start is not None and req.on < req.terms.period_start:
+        problems.append(Problem("on", req.on.isoformat(), "funding.before_period",
+                                f"the investment period starts "
+                                f"{req.terms.period_start.isoformat()}"))
     if req.terms.funding_deadline is not None and req.on > req.terms.funding_deadline:
         problems.append(Problem("on", req.on.isoformat(), "funding.after_framework_deadline",
                                 f"the framework allows no funding after "
@@ -116,14 +126,16 @@ def plan_funding(req: FundingRequest) -> FundingPlan:
     counted = cents(req.terms.counted(amt.amount, req.instrument))
     from_allocation = min(counted, max(req.project_allocated, Decimal(0)))
     fresh = counted - from_allocation
-    if amt.amount > 0 and fresh > req.unallocated:
+    # The cap is checked only for an amount that could be funded at all.
+    fundable = amt.amount > 0 and amt.currency == req.terms.funding_currency
+    if fundable and fresh > req.unallocated:
         problems.append(Problem(
             "amount", format(amt.amount, "f"), "cap.exceeded",
             f"this funding needs {format_amount(fresh, 'USD')} of unallocated capacity but only "
             f"{format_amount(req.unallocated, 'USD')} remains under the "
             f"{format_amount(req.component.amount, 'USD')} cap"))
     cap = req.component.annual_cap
-    if amt.amount > 0 and cap is not None and req.used_in_year + counted > cap:
+    if fundable and cap is not None and req.used_in_year + counted > cap:
         problems.append(Problem(
             "amount", format(amt.amount, "f"), "cap.annual_exceeded",
             f"{req.on.year} fundings would reach "
@@ -157,3 +169,12 @@ def check_allocation(amount: Decimal, unallocated: Decimal, stage: Stage, role: 
                                 f"only {format_amount(unallocated, 'USD')} is unallocated"))
     if problems:
         raise RuleViolation(problems)
+
+
+def check_cap_amendment(component: str, new_amount: Decimal, allocated: Decimal) -> None:
+    """Raise RuleViolation if an amended cap would fall below what is already allocated."""
+    if new_amount < allocated:
+        raise RuleViolation.single(
+            "commitment", format(new_amount, "f"), "cap.below_allocated",
+            f"the {component} component already has {format_amount(allocated, 'USD')} "
+            f"allocated or funded; its cap cannot be amended below that")

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from pledge.domain.errors import InvalidInput, Problem
+from pledge.domain.errors import InvalidInput
 from pledge.domain.lifecycle import Stage
 
 
@@ -172,15 +172,3 @@ def sponsors_from_lists(lead: str, partners: str) -> tuple[Sponsor, ...]:
             if name.strip():
                 out.append(Sponsor(name.strip(), role, note))
     return tuple(out)
-
-
-def check_project_fields(name: str, sector: str) -> list[Problem]:
-    """Problems with a new project's required fields."""
-    problems: list[Problem] = []
-    if not name.strip():
-        problems.append(Problem("name", name, "project.no_name", "a project needs a name"))
-    try:
-        canonical_sector(sector)
-    except InvalidInput as exc:
-        problems.extend(exc.problems)
-    return problems

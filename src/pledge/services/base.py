@@ -7,6 +7,7 @@ one thing a user does and runs in exactly one transaction.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -60,11 +61,16 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def parse_date(text: str | date, field: str) -> date:
     """A date from ``YYYY-MM-DD``; raises InvalidInput naming the field."""
     if isinstance(text, date):
         return text
     try:
+        if not _ISO_DATE.match(text.strip()):
+            raise ValueError(text)
         return date.fromisoformat(text.strip())
     except (ValueError, AttributeError):
         raise InvalidInput.single(field, text, "input.bad_date",
@@ -124,8 +130,11 @@ def project_row(conn: Session | Connection, project_id: int | str) -> Row[Any]:
 
 
 def load_postings(conn: Session | Connection, framework_id: int, *,
-                  project_id: int | None = None) -> list[Posting]:
+                  project_id: int | None = None, until: date | None = None) -> list[Posting]:
+    """The framework's postings (optionally one project's, or those dated on or before)."""
     stmt = select(t.postings).where(t.postings.c.framework_id == framework_id)
+    if until is not None:
+        stmt = stmt.where(t.postings.c.on <= until)
     if project_id is not None:
         stmt = stmt.where(t.postings.c.project_id == project_id)
     return [Posting(r.account, r.amount, r.currency, r.project_id, r.party, r.instrument,
@@ -150,8 +159,10 @@ def post_entries(session: Session, framework_id: int, entries: Iterable[Entry],
 
 
 def sum_postings(conn: Session | Connection, framework_id: int, account: str, *,
-                 project_id: int | None = None, year: int | None = None) -> Decimal:
-    """The balance of one account (optionally for one project, or one calendar year)."""
+                 project_id: int | None = None, year: int | None = None,
+                 until: date | None = None) -> Decimal:
+    """The balance of one account (optionally for one project, one calendar year, or as of
+    a date)."""
     q = t.postings
     stmt = select(type_coerce(func.sum(q.c.amount), t.Cents)).where(
         q.c.framework_id == framework_id, q.c.account == account)
@@ -159,6 +170,8 @@ def sum_postings(conn: Session | Connection, framework_id: int, account: str, *,
         stmt = stmt.where(q.c.project_id == project_id)
     if year is not None:
         stmt = stmt.where(q.c.on >= date(year, 1, 1), q.c.on <= date(year, 12, 31))
+    if until is not None:
+        stmt = stmt.where(q.c.on <= until)
     value = conn.execute(stmt).scalar()
     return value if isinstance(value, Decimal) else Decimal(0)
 

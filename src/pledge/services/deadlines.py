@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 
 from pledge.domain.calendars import CalendarName, DayUnit
 from pledge.domain.errors import InvalidInput, RuleViolation
-from pledge.domain.framework import FundingWindow, WindowMeaning
+from pledge.domain.framework import FundingWindow, StartEvent, WindowMeaning
 from pledge.domain.lifecycle import Stage, funding_clock_start
 from pledge.services.base import framework_row, load_framework
 from pledge.services.calendars import build_calendar
@@ -50,12 +50,16 @@ def compute_deadline(engine: Engine, framework: str, notice: date, *, days: int 
     """The funding date for a notice under the framework's window, with optional overrides."""
     with transaction(engine) as s:
         terms = load_framework(s, framework_row(s, framework)).terms_on(notice)
-    if terms.window is None:
-        raise RuleViolation.single("framework", framework, "lifecycle.no_window",
-                                   "this framework has no funding window")
     if days is not None and days <= 0:
         raise InvalidInput.single("days", days, "window.length", "days must be positive")
     w = terms.window
+    if w is None:
+        if days is None or unit is None or calendar is None:
+            raise RuleViolation.single("framework", framework, "lifecycle.no_window",
+                                       "this framework has no funding window; give --days, "
+                                       "--unit and --calendar to compute one")
+        w = FundingWindow(days, DayUnit.BUSINESS, WindowMeaning.DEADLINE, CalendarName.US,
+                          StartEvent.NOTICE)
     window = FundingWindow(
         length=days if days is not None else w.length,
         unit=DayUnit(_choice(DayUnit, unit, "unit")) if unit else w.unit,

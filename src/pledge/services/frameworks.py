@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from pledge.domain.errors import Conflict, InvalidInput, Problem, RuleViolation
 from pledge.domain.framework import Framework, FrameworkTerms
 from pledge.domain.framework_data import framework_from_document, terms_to_settings
-from pledge.domain.ledger import commitment_entry
+from pledge.domain.funding import check_cap_amendment
+from pledge.domain.ledger import ALLOCATED, USED, acct, commitment_entry
 from pledge.domain.lifecycle import Role
 from pledge.services.base import (
     SYSTEM,
@@ -26,6 +27,7 @@ from pledge.services.base import (
     load_framework,
     now,
     post_entries,
+    sum_postings,
 )
 from pledge.store import tables as t
 from pledge.store.db import transaction
@@ -156,6 +158,10 @@ def amend_framework(engine: Engine, key: str, effective_from: date, changes: dic
             raise Conflict.single("effective_from", effective_from.isoformat(),
                                   "framework.version_exists", "a version already starts then")
         _insert_version(s, row.id, after, actor)
+        for c in after.components:
+            used = (sum_postings(s, row.id, acct(c.key, ALLOCATED))
+                    + sum_postings(s, row.id, acct(c.key, USED)))
+            check_cap_amendment(c.key, c.amount, used)
         old = {c.key: c.amount for c in before.components}
         entries = [commitment_entry(c.key, c.amount - old.get(c.key, Decimal(0)), effective_from,
                                     f"amendment: {note or 'terms amended'}")

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from pledge.domain.errors import InvalidInput, RuleViolation
@@ -77,6 +77,13 @@ def _locked_project(s: Session, project_id: int | str) -> tuple[Any, Any]:
     return project_row(s, row.id), fw_row
 
 
+def _notified_on(s: Session, project_id: int) -> date | None:
+    value = s.execute(select(func.max(t.transitions.c.on)).where(
+        t.transitions.c.project_id == project_id,
+        t.transitions.c.to_stage == Stage.NOTIFIED.value)).scalar()
+    return value if isinstance(value, date) else None
+
+
 @dataclass(frozen=True, slots=True)
 class FundingResult:
     project_id: int
@@ -111,7 +118,8 @@ def fund(engine: Engine, project_id: int | str, amount: str, on: date, instrumen
             unallocated=sum_postings(s, fw_row.id, acct(component.key, UNALLOCATED)),
             project_allocated=sum_postings(s, fw_row.id, acct(component.key, ALLOCATED),
                                            project_id=row.id),
-            used_in_year=sum_postings(s, fw_row.id, acct(component.key, USED), year=on.year)))
+            used_in_year=sum_postings(s, fw_row.id, acct(component.key, USED), year=on.year),
+            window_opens=_notified_on(s, row.id)))
         post_entries(s, fw_row.id, [plan.entry], actor)
         if plan.first:
             s.execute(t.projects.update().where(t.projects.c.id == row.id)
@@ -229,11 +237,12 @@ def commitments(engine: Engine, framework: str, as_of: date | None = None) -> Co
     with transaction(engine) as s:
         fw_row = framework_row(s, framework)
         terms = load_framework(s, fw_row).terms_on(as_of)
-        postings = load_postings(s, fw_row.id)
+        postings = load_postings(s, fw_row.id, until=as_of)
         comps = []
         for c in terms.components:
             u = utilisation(postings, c.key, as_of, terms.period_end)
-            used_year = sum_postings(s, fw_row.id, acct(c.key, USED), year=as_of.year)
+            used_year = sum_postings(s, fw_row.id, acct(c.key, USED), year=as_of.year,
+                                     until=as_of)
             u = replace(u, cap=cents(u.cap), allocated=cents(u.allocated),
                         disbursed=cents(u.disbursed), remaining=cents(u.remaining))
             comps.append(ComponentUtilisation(c.key, c.label, c.mechanism.value, c.annual_cap,
@@ -270,7 +279,7 @@ def ledger_balances(engine: Engine, framework: str, by: str = "account"
     with transaction(engine) as s:
         postings = load_postings(s, framework_row(s, framework).id)
     keys = ("account",) if dim is None else ("account", dim)
-    out = {}
+    out: dict[tuple[str, str], Decimal] = {}
     for key, value in sorted(balances(postings, keys).items(),
                              key=lambda kv: tuple(str(k) for k in kv[0])):
         if value:

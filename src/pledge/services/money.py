@@ -7,6 +7,7 @@ from datetime import date
 from importlib.resources import files
 
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from pledge.domain.fx import Conversion, Rate, RateTable, parse_rates_csv
 from pledge.domain.money import MoneyRange, parse_amount
@@ -26,15 +27,20 @@ def shipped_rates() -> list[Rate]:
     return parse_rates_csv(text)
 
 
+def rate_table_in(session: Session) -> RateTable:
+    """The shipped rates merged with the rates users loaded, read inside ``session``."""
+    table = RateTable(shipped_rates())
+    user = [Rate(r.on, r.base, r.quote, r.rate, r.source, r.note)
+            for r in session.execute(select(t.fx_rates).order_by(t.fx_rates.c.id))]
+    return table.merged(user) if user else table
+
+
 def rate_table(engine: Engine | None) -> RateTable:
     """The shipped rates merged with the rates users loaded into the database."""
-    table = RateTable(shipped_rates())
     if engine is None:
-        return table
+        return RateTable(shipped_rates())
     with transaction(engine) as s:
-        user = [Rate(r.on, r.base, r.quote, r.rate, r.source, r.note)
-                for r in s.execute(select(t.fx_rates))]
-    return table.merged(user) if user else table
+        return rate_table_in(s)
 
 
 @dataclass(frozen=True, slots=True)

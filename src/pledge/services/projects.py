@@ -14,6 +14,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from pledge.domain.errors import Conflict, InvalidInput, PledgeError, Problem, RuleViolation
+from pledge.domain.fx import RateTable
 from pledge.domain.ledger import ALLOCATED, acct, release_entry
 from pledge.domain.lifecycle import (
     Consultation,
@@ -28,7 +29,6 @@ from pledge.domain.lifecycle import (
 from pledge.domain.money import parse_amount
 from pledge.domain.project import (
     canonical_sector,
-    check_project_fields,
     sponsors_from_lists,
     stage_from_report,
     states_in,
@@ -46,6 +46,7 @@ from pledge.services.base import (
     sum_postings,
 )
 from pledge.services.calendars import build_calendar
+from pledge.services.money import rate_table_in
 from pledge.store import tables as t
 from pledge.store.db import transaction
 
@@ -104,11 +105,15 @@ def list_projects(engine: Engine, *, framework: str | None = None, status: str |
         if sector:
             needle = sector.strip().lower()
             try:
-                key, _ = canonical_sector(sector)
+                key, detail = canonical_sector(sector)
             except InvalidInput:
-                key = needle
-            where.append((t.projects.c.sector == key)
-                         | func.lower(t.projects.c.sector_detail).contains(needle))
+                key, detail = needle, ""
+            if detail:  # "energy (nuclear)": the sector and the detail
+                where.append((t.projects.c.sector == key)
+                             & func.lower(t.projects.c.sector_detail).contains(detail.lower()))
+            else:
+                where.append((t.projects.c.sector == key)
+                             | func.lower(t.projects.c.sector_detail).contains(needle))
         return _summaries(s, where)
 
 
@@ -164,10 +169,15 @@ class NewProject:
     source: str = ""
 
 
-def _validated(new: NewProject, where: str) -> tuple[dict[str, Any], list[Problem]]:
-    """The project's columns and estimate from ``new``, and every problem with it."""
-    problems = [Problem(f"{where}{p.field}", p.value, p.rule, p.message)
-                for p in check_project_fields(new.name, new.sector)]
+def _validated(new: NewProject, where: str, *, rates: RateTable, frameworks: set[str],
+               strict_amount: bool) -> tuple[dict[str, Any], list[Problem]]:
+    """The project's columns and estimate from ``new``, and every problem with it.
+
+    ``strict_amount``: the amount text must parse (``projects add --amount``); otherwise
+    (an imported list's descriptive column) text that is not an amount is kept as text.
+    An amount in another currency is converted to US dollars at the reported date.
+    """
+    problems: list[Problem] = []
 
     def attempt(fieldname: str, fn: Any) -> Any:
         try:
@@ -177,7 +187,18 @@ def _validated(new: NewProject, where: str) -> tuple[dict[str, Any], list[Proble
                             for p in exc.problems)
             return None
 
+    if not new.name.strip():
+        problems.append(Problem(f"{where}name", new.name, "project.no_name",
+                                "a project needs a name"))
+    sector = attempt("sector", lambda: canonical_sector(new.sector)) or ("other", "")
+    if new.framework.strip().lower() not in frameworks:
+        problems.append(Problem(f"{where}framework", new.framework, "framework.unknown",
+                                f"no such framework (known: {', '.join(sorted(frameworks))})"))
     stage = attempt("status", lambda: stage_from_report(new.status or "proposed"))
+    if stage is not None and stage is not Stage.PROPOSED and not new.source.strip():
+        problems.append(Problem(f"{where}source", "", "project.unsourced_stage",
+                                "a project recorded past 'proposed' needs the source "
+                                "reporting it"))
     as_of = attempt("date_reported", lambda: parse_date(new.reported_on, "date_reported")
                     ) if new.reported_on else None
     usd: dict[str, Decimal | None] = {}
@@ -196,17 +217,29 @@ def _validated(new: NewProject, where: str) -> tuple[dict[str, Any], list[Proble
     if low is not None and high is not None and low > high:
         problems.append(Problem(f"{where}amount_low_usd", str(low), "money.reversed_range",
                                 "the low amount is above the high amount"))
-    if not new.amount_high_usd.strip() and not new.amount_low_usd.strip() and \
-            new.amount_text.strip():
-        # No USD columns: take the amount as written when it parses (any currency).
+    estimate = {"low": low, "high": high, "currency": "USD", "usd_low": low, "usd_high": high}
+    text = new.amount_text.strip()
+    if text and low is None and high is None:
         rng = None
-        with contextlib.suppress(PledgeError):
-            rng = parse_amount(new.amount_text)
-        if rng is not None and rng.currency == "USD":
-            low, high = rng.low, rng.high
-    sector = attempt("sector", lambda: canonical_sector(new.sector)) or ("other", "")
-    return ({"stage": stage, "as_of": as_of, "usd_low": low, "usd_high": high,
-             "sector": sector}, problems)
+        if strict_amount:
+            rng = attempt("amount", lambda: parse_amount(text))
+        else:
+            with contextlib.suppress(PledgeError):
+                rng = parse_amount(text)
+        if rng is not None:
+            estimate = {"low": rng.low, "high": rng.high, "currency": rng.currency,
+                        "usd_low": rng.low, "usd_high": rng.high}
+            if rng.currency != "USD":
+                conv = attempt("amount", lambda: rates.convert(rng, "USD",
+                                                               as_of or date.today()))
+                if conv is not None:
+                    estimate["usd_low"], estimate["usd_high"] = (conv.result.low,
+                                                                 conv.result.high)
+    return ({"stage": stage, "as_of": as_of, "sector": sector, **estimate}, problems)
+
+
+def _framework_keys(s: Session) -> set[str]:
+    return {str(k) for k in s.execute(select(t.frameworks.c.key)).scalars()}
 
 
 def _insert_project(s: Session, new: NewProject, v: dict[str, Any], actor: Actor) -> int:
@@ -228,7 +261,7 @@ def _insert_project(s: Session, new: NewProject, v: dict[str, Any], actor: Actor
                                         for sp in sponsors])
     if v["usd_low"] is not None or v["usd_high"] is not None or new.amount_text.strip():
         s.execute(t.estimates.insert().values(
-            project_id=pid, low=v["usd_low"], high=v["usd_high"], currency="USD",
+            project_id=pid, low=v["low"], high=v["high"], currency=v["currency"],
             usd_low=v["usd_low"], usd_high=v["usd_high"], text=new.amount_text.strip(),
             source=new.source.strip(), as_of=v["as_of"], is_primary=True))
     on = v["as_of"] or date.today()
@@ -250,13 +283,11 @@ def add_project(engine: Engine, new: NewProject, actor: Actor) -> ProjectDetail:
     if actor.role not in (Role.ADMIN, Role.IC, Role.CC_US, Role.CC_JP):
         raise RuleViolation.single("role", actor.role.value, "project.role_not_allowed",
                                    "only admin, ic, cc_us or cc_jp may add projects")
-    v, problems = _validated(new, "")
-    if problems:
-        raise InvalidInput(problems)
-    if v["stage"] is not Stage.PROPOSED and not new.source.strip():
-        raise InvalidInput.single("source", "", "project.unsourced_stage",
-                                  "a project added past 'proposed' needs the source reporting it")
     with transaction(engine) as s:
+        v, problems = _validated(new, "", rates=rate_table_in(s), frameworks=_framework_keys(s),
+                                 strict_amount=True)
+        if problems:
+            raise InvalidInput(problems)
         fw = framework_row(s, new.framework)
         if s.execute(select(t.projects.c.id).where(t.projects.c.framework_id == fw.id,
                                                    t.projects.c.name == new.name.strip())
@@ -308,8 +339,10 @@ def import_projects(session: Session, rows: list[NewProject], actor: Actor) -> I
     """
     problems: list[Problem] = []
     checked = []
+    rates, keys = rate_table_in(session), _framework_keys(session)
     for i, new in enumerate(rows, start=2):
-        v, probs = _validated(new, f"row {i} ")
+        v, probs = _validated(new, f"row {i} ", rates=rates, frameworks=keys,
+                              strict_amount=False)
         problems.extend(probs)
         checked.append((new, v))
     if problems:
@@ -422,10 +455,11 @@ def extend(engine: Engine, project_id: int | str, until: date, actor: Actor, on:
         if row.status not in (Stage.NOTIFIED.value, Stage.FUNDED.value):
             problems.append(Problem("project", row.status, "extension.stage",
                                     "only a notified or funded project's deadline is extended"))
-        if row.funding_date is not None and until <= row.funding_date:
+        latest = max(d for d in (row.funding_date, row.extension_until, date.min) if d)
+        if until <= latest:
             problems.append(Problem("until", until.isoformat(), "extension.not_later",
-                                    f"an extension must end after the funding date "
-                                    f"{row.funding_date.isoformat()}"))
+                                    f"an extension must end after {latest.isoformat()} (the "
+                                    f"funding date or the extension already granted)"))
         if not reason.strip():
             problems.append(Problem("reason", reason, "extension.no_reason",
                                     "say why the deadline is extended"))
@@ -471,8 +505,6 @@ def add_estimate(engine: Engine, project_id: int | str, amount: str, source: str
     or before ``as_of`` (an error if none is in force). With ``primary`` the new
     estimate becomes the one the project is shown with.
     """
-    from pledge.services.money import rate_table
-
     if not source.strip():
         raise InvalidInput.single("source", source, "project.unsourced_estimate",
                                   "an estimate needs its source")
@@ -480,10 +512,10 @@ def add_estimate(engine: Engine, project_id: int | str, amount: str, source: str
         raise RuleViolation.single("role", actor.role.value, "project.role_not_allowed",
                                    "an analyst reads; recording estimates needs another role")
     rng = parse_amount(amount)
-    usd = rng if rng.currency == "USD" else rate_table(engine).convert(rng, "USD",
-                                                                      as_of).result
     with transaction(engine) as s:
         row = project_row(s, project_id)
+        usd = rng if rng.currency == "USD" else rate_table_in(s).convert(rng, "USD",
+                                                                        as_of).result
         if primary:
             s.execute(t.estimates.update().where(t.estimates.c.project_id == row.id)
                       .values(is_primary=False))

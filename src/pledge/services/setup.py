@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from pledge.services.base import SYSTEM
 from pledge.services.frameworks import load_shipped
 from pledge.services.projects import import_projects, read_projects_csv
-from pledge.store.db import is_initialised, migrate, transaction
+from pledge.store.db import is_initialised, migrate, schema_revision, transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +34,16 @@ def init(engine: Engine) -> InitResult:
     return InitResult(added_fw, len(result.added), len(result.skipped))
 
 
-def ensure_ready(engine: Engine) -> bool:
-    """Initialise an empty database; returns True if it had to."""
-    if is_initialised(engine):
-        return False
-    init(engine)
-    return True
+def ensure_ready(engine: Engine) -> str | None:
+    """Initialise an empty database, or migrate one made by an older version.
+
+    Returns what it did ("initialised", "migrated") or None when nothing was needed.
+    """
+    if not is_initialised(engine):
+        init(engine)
+        return "initialised"
+    current, head = schema_revision(engine)
+    if current != head:
+        migrate(engine)
+        return "migrated"
+    return None

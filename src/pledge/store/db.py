@@ -98,6 +98,17 @@ def migrate(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
 
 
+def schema_revision(engine: Engine) -> tuple[str | None, str | None]:
+    """(the database's migration revision, the newest one this version ships)."""
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    return current, head
+
+
 def is_initialised(engine: Engine) -> bool:
     """Whether the schema exists (the migrations have run)."""
     return inspect(engine).has_table("alembic_version")

@@ -102,6 +102,7 @@ projects = Table(
     Column("window_meaning", String(20), nullable=True),
     Column("extension_until", Date, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("economics", JSON, nullable=True),
     UniqueConstraint("framework_id", "name"),
 )
 

@@ -1,0 +1,285 @@
+"""Benchmark of the float64 waterfall and IRR engine (pledge.analytics.engine).
+
+Run:  .venv/bin/python bench/waterfall.py [--paths 1000000] [--periods 160] [--chunk 50000]
+
+Cash flows are generated chunk by chunk (funding in the first 12 quarters,
+noisy distributable cash afterwards, some of it negative), so memory stays
+bounded whatever --paths is. Every stage is timed on the same chunk arrays,
+``--repeats`` times per chunk; the median of a chunk's repeats is taken and the
+chunks' medians are summed. The slow references -- a plain Python loop of the
+rule and pyxirr.irr called per path -- are timed once on a subset of the first
+chunk (their size is printed). Numba compiles before anything is timed.
+
+Stages
+  (a) plain Python per-path loop of the split rule, same outputs as (b) (subset)
+  (b) waterfall_batch, keep_flows=True: the (P, T) partner flows are written
+      (into output buffers reused from chunk to chunk; a second line times the
+      same call allocating fresh outputs)
+  (c) pyxirr.irr in a per-path loop over partner - funding (subset)
+  (d) irr_batch over partner - funding
+  (e) memory-bandwidth baseline: one numpy.copyto pass over the distributable array
+  (f) waterfall_irr_fused (totals, recoup and IRR, no (P, T) output), for reference
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numba
+import numpy as np
+import pyxirr
+from numba.np.ufunc import threading_layer
+
+from pledge.analytics import engine
+
+PERIOD_RATE = (1.045 ** 0.25) - 1.0     # 4.5% a year, compounded quarterly
+PRE_SHARE, POST_SHARE = 0.5, 0.1
+FUNDING_QUARTERS = 12
+
+TARGET_VS_LOOP = 100.0       # (b) paths/s over (a) paths/s, at least
+TARGET_VS_COPY = 3.0         # (b) time over (e) time, at most
+TARGET_IRR_VS_PYXIRR = 20.0  # (d) paths/s over (c) paths/s, at least
+
+
+def generate(rng: np.random.Generator, funding: np.ndarray, dist: np.ndarray) -> None:
+    """Fill one chunk in place: quarterly funding then noisy distributions (units: $m)."""
+    n, periods = funding.shape
+    build = min(FUNDING_QUARTERS, periods)
+    funding.fill(0.0)
+    capex = rng.lognormal(math.log(400.0), 0.5, (n, 1))
+    funding[:, :build] = capex / build * rng.uniform(0.6, 1.4, (n, build))
+    # Distributable cash: ramps up over 3 years after construction, a project-level
+    # quality factor, quarterly noise; losses in bad quarters (distribute nothing).
+    t = np.arange(periods, dtype=np.float64)
+    ramp = np.clip((t - build + 1) / 12.0, 0.0, 1.0)
+    mean = ramp * 0.035 * capex * rng.lognormal(0.0, 0.35, (n, 1))
+    rng.standard_normal(out=dist)
+    dist *= 0.6 * mean + 0.5
+    dist += mean
+    dist[:, :build] = np.minimum(dist[:, :build], 0.0)
+
+
+def python_loop(funding: np.ndarray, dist: np.ndarray, growth: float, s_pre: float,
+                s_post: float, partner_out: np.ndarray, totals_out: np.ndarray,
+                recoup_out: np.ndarray) -> None:
+    """The rule as a plain Python loop over paths and periods, with the engine's outputs.
+
+    Fills ``partner_out`` (P, T), ``totals_out`` (P, 4: partner, US, funding, final
+    balance) and ``recoup_out`` (P,), as waterfall_batch does.
+    """
+    for p in range(funding.shape[0]):
+        balance = 0.0
+        recoup = -1
+        partner_total = us_total = funded = 0.0
+        flows = []
+        for t, (f, cash) in enumerate(zip(funding[p].tolist(), dist[p].tolist(), strict=True)):
+            balance = balance * growth + f
+            d = cash if cash > 0.0 else 0.0
+            if balance > 0.0:
+                threshold = balance / s_pre
+                if d <= threshold:
+                    partner = s_pre * d
+                    balance = balance - partner
+                else:
+                    partner = balance + s_post * (d - threshold)
+                    balance = 0.0
+                if balance == 0.0:
+                    recoup = t
+            else:
+                partner = s_post * d
+            flows.append(partner)
+            partner_total += partner
+            us_total += d - partner
+            funded += f
+        partner_out[p] = flows
+        totals_out[p] = (partner_total, us_total, funded, balance)
+        recoup_out[p] = recoup if balance <= 0.0 else -1
+
+
+def median_time(fn: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+@dataclass
+class Stage:
+    """One timed stage: total seconds over ``paths`` paths."""
+
+    label: str
+    seconds: float = 0.0
+    paths: int = 0
+    note: str = ""
+    chunks: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.paths / self.seconds if self.seconds else math.nan
+
+    def add(self, seconds: float, paths: int) -> None:
+        self.seconds += seconds
+        self.paths += paths
+        self.chunks += 1
+
+
+@dataclass
+class Stages:
+    loop: Stage = field(default_factory=lambda: Stage("(a) plain Python loop of the rule"))
+    batch: Stage = field(default_factory=lambda: Stage(
+        "(b) waterfall_batch, partner flows kept"))
+    fresh: Stage = field(default_factory=lambda: Stage(
+        "    same, fresh output arrays each call"))
+    pyx: Stage = field(default_factory=lambda: Stage("(c) pyxirr.irr, per-path loop"))
+    irr: Stage = field(default_factory=lambda: Stage("(d) irr_batch"))
+    copy: Stage = field(default_factory=lambda: Stage("(e) numpy.copyto of the cash array"))
+    fused: Stage = field(default_factory=lambda: Stage("(f) waterfall_irr_fused"))
+
+    def all(self) -> tuple[Stage, ...]:
+        return (self.loop, self.batch, self.fresh, self.pyx, self.irr, self.copy, self.fused)
+
+
+def time_chunk(stages: Stages, f: np.ndarray, d: np.ndarray, dst: np.ndarray,
+               net: np.ndarray, out: engine.BatchResult | None,
+               repeats: int) -> tuple[engine.BatchResult, np.ndarray]:
+    """Time stages (b), (d), (e), (f) on one chunk; return its result and IRRs."""
+    n = f.shape[0]
+    res = engine.waterfall_batch(f, d, PERIOD_RATE, PRE_SHARE, POST_SHARE, out=out)
+    assert res.partner is not None
+    timed: list[tuple[Stage, Callable[[], object]]] = [
+        (stages.copy, lambda: np.copyto(dst, d)),
+        (stages.batch, lambda: engine.waterfall_batch(f, d, PERIOD_RATE, PRE_SHARE,
+                                                      POST_SHARE, out=res)),
+        (stages.fresh, lambda: engine.waterfall_batch(f, d, PERIOD_RATE, PRE_SHARE,
+                                                      POST_SHARE)),
+        (stages.fused, lambda: engine.waterfall_irr_fused(f, d, PERIOD_RATE, PRE_SHARE,
+                                                          POST_SHARE)),
+    ]
+    for stage, fn in timed:
+        stage.add(median_time(fn, repeats), n)
+    np.subtract(res.partner, f, out=net)
+    stages.irr.add(median_time(lambda: engine.irr_batch(net), repeats), n)
+    return res, engine.irr_batch(net)
+
+
+def time_references(stages: Stages, f: np.ndarray, d: np.ndarray, res: engine.BatchResult,
+                    net: np.ndarray, rates: np.ndarray, loop_paths: int, pyxirr_paths: int,
+                    repeats: int) -> list[str]:
+    """Time (a) and (c) on subsets of a chunk and check they agree with the engine."""
+    assert res.partner is not None
+    k = min(loop_paths, f.shape[0])
+    partner = np.empty((k, f.shape[1]))
+    totals = np.empty((k, 4))
+    recoup = np.empty(k, dtype=np.int64)
+    seconds = median_time(lambda: python_loop(f[:k], d[:k], 1.0 + PERIOD_RATE, PRE_SHARE,
+                                              POST_SHARE, partner, totals, recoup), repeats)
+    stages.loop.add(seconds, k)
+    stages.loop.note = f"timed on {k:,} paths (median of {repeats})"
+    worst = float(np.max(np.abs(partner - res.partner[:k])))
+    same = bool((recoup == res.recoup_period[:k]).all())
+    checks = [f"Python loop vs engine on {k:,} paths: max |partner diff| {worst:.1e}, "
+              f"recoup periods equal: {same}"]
+
+    k = min(pyxirr_paths, f.shape[0])
+    start = time.perf_counter()
+    theirs = [pyxirr.irr(net[p], silent=True) for p in range(k)]
+    stages.pyx.add(time.perf_counter() - start, k)
+    stages.pyx.note = f"timed on {k:,} paths"
+    want = np.array([math.nan if x is None else x for x in theirs], dtype=float)
+    both = np.isfinite(want) & np.isfinite(rates[:k])
+    diff = float(np.max(np.abs(want[both] - rates[:k][both]))) if both.any() else 0.0
+    only = int((np.isfinite(rates[:k]) != np.isfinite(want)).sum())
+    checks.append(f"irr_batch vs pyxirr on {k:,} paths: max |diff| {diff:.1e} on "
+                  f"{int(both.sum()):,} roots, {only} rows where only one finds a root")
+    return checks
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--paths", type=int, default=1_000_000)
+    ap.add_argument("--periods", type=int, default=160)
+    ap.add_argument("--chunk", type=int, default=50_000)
+    ap.add_argument("--repeats", type=int, default=3, help="timings per chunk (median)")
+    ap.add_argument("--loop-paths", type=int, default=2_000,
+                    help="paths the plain Python loop is timed on")
+    ap.add_argument("--pyxirr-paths", type=int, default=5_000,
+                    help="paths the pyxirr loop is timed on")
+    ap.add_argument("--seed", type=int, default=550)
+    args = ap.parse_args(argv)
+    wall = time.perf_counter()
+    n_periods, chunk = args.periods, min(args.chunk, args.paths)
+
+    start = time.perf_counter()
+    engine.warm_up()
+    compile_s = time.perf_counter() - start
+
+    rng = np.random.default_rng(args.seed)
+    funding = np.empty((chunk, n_periods))
+    dist = np.empty((chunk, n_periods))
+    copy_dst = np.empty((chunk, n_periods))
+    net = np.empty((chunk, n_periods))
+    stages = Stages()
+    checks: list[str] = []
+    out: engine.BatchResult | None = None
+    finite_irr = recouped = done = 0
+    while done < args.paths:
+        n = min(chunk, args.paths - done)
+        f, d = funding[:n], dist[:n]
+        generate(rng, f, d)
+        if out is not None and out.partner_total.shape[0] != n:
+            out = None
+        out, rates = time_chunk(stages, f, d, copy_dst[:n], net[:n], out, args.repeats)
+        finite_irr += int(np.isfinite(rates).sum())
+        recouped += int((out.recoup_period >= 0).sum())
+        if done == 0:
+            checks = time_references(stages, f, d, out, net[:n], rates, args.loop_paths,
+                                     args.pyxirr_paths, args.repeats)
+        done += n
+    for stage in (stages.batch, stages.fresh, stages.irr, stages.copy, stages.fused):
+        stage.note = f"sum over {stage.chunks} chunks of the median of {args.repeats}"
+
+    print(f"pledge engine benchmark: {args.paths:,} paths x {n_periods} periods, "
+          f"chunks of {chunk:,}; numba {numba.__version__}, "
+          f"{numba.get_num_threads()} threads ({threading_layer()}); "
+          f"compile/load {compile_s:.1f} s")
+    print(f"{'stage':42} {'paths/s':>14} {'seconds':>9}  note")
+    for stage in stages.all():
+        print(f"{stage.label:42} {stage.rate:14,.0f} {stage.seconds:9.3f}  {stage.note}")
+
+    vs_loop = stages.batch.rate / stages.loop.rate
+    vs_copy = stages.batch.seconds / stages.copy.seconds
+    vs_copy_fresh = stages.fresh.seconds / stages.copy.seconds
+    vs_pyx = stages.irr.rate / stages.pyx.rate
+    per_path = stages.irr.seconds / stages.irr.paths * 1e6
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "MISSED"
+
+    print()
+    print(f"(b)/(a) throughput   {vs_loop:8,.0f}x  target >= {TARGET_VS_LOOP:.0f}x  "
+          f"{verdict(vs_loop >= TARGET_VS_LOOP)}")
+    print(f"(b) time / (e) time  {vs_copy:8.2f}x  target <= {TARGET_VS_COPY:.0f}x    "
+          f"{verdict(vs_copy <= TARGET_VS_COPY)}  (with fresh outputs: {vs_copy_fresh:.2f}x)")
+    print(f"(d)/(c) throughput   {vs_pyx:8,.0f}x  target >= {TARGET_IRR_VS_PYXIRR:.0f}x   "
+          f"{verdict(vs_pyx >= TARGET_IRR_VS_PYXIRR)}  ({per_path:.2f} us a path)")
+    print()
+    for line in checks:
+        print(line)
+    print(f"paths recouped: {recouped / args.paths:.1%}; partner IRR found: "
+          f"{finite_irr / args.paths:.1%}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS {peak:,.0f} MB; wall time {time.perf_counter() - wall:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

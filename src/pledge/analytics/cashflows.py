@@ -1,0 +1,222 @@
+"""From a project's economics to its cash flows: the base case and random scenarios.
+
+The model and its per-sector defaults are documented in ``pledge/data/economics.toml``.
+Periods follow the framework's split (``n`` a year). Period 0 is the first
+funding period. Arrays are float64; amounts are US dollars.
+
+Scenarios are drawn in fixed blocks of paths, each block from its own
+``SeedSequence(seed, spawn_key=(block, stream))``, so path ``k`` is the same
+whatever the chunking, the number of workers or the cluster it runs on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pledge.domain.errors import InvalidInput, Problem
+
+PROFILES = ("flat", "front", "back", "s-curve")
+MAX_DELAY_YEARS = 4
+BLOCK = 4096  # paths per random block: the unit of reproducibility
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class EconomicModel:
+    """A project's economics (see ``data/economics.toml`` for each parameter's meaning)."""
+
+    capex: float
+    partner_share: float
+    construction_years: float
+    capex_profile: str
+    ramp_years: float
+    revenue_yield: float
+    opex_ratio: float
+    tax_rate: float
+    life_years: float
+    overrun_mu: float
+    overrun_sigma: float
+    delay_mean_quarters: float
+    revenue_sigma: float
+    revenue_vol: float
+    failure_hazard: float
+    common_loading: float
+
+    def horizon(self, n: int, *, stochastic: bool) -> int:
+        """Periods covered: construction, any delay, and the operating life."""
+        extra = MAX_DELAY_YEARS * n if stochastic else 0
+        return self.construction_periods(n) + extra + round(self.life_years * n)
+
+    def construction_periods(self, n: int) -> int:
+        return max(1, round(self.construction_years * n))
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+PARAMETERS = tuple(f.name for f in fields(EconomicModel))
+# name -> (low, high) inclusive bounds for numeric parameters
+BOUNDS: dict[str, tuple[float, float]] = {
+    "capex": (0.0, 1e13), "partner_share": (0.0, 1.0), "construction_years": (0.25, 15.0),
+    "ramp_years": (0.0, 10.0), "revenue_yield": (0.0, 5.0), "opex_ratio": (0.0, 5.0),
+    "tax_rate": (0.0, 1.0), "life_years": (1.0, 80.0), "overrun_mu": (-1.0, 2.0),
+    "overrun_sigma": (0.0, 2.0), "delay_mean_quarters": (0.0, 16.0),
+    "revenue_sigma": (0.0, 2.0), "revenue_vol": (0.0, 2.0), "failure_hazard": (0.0, 1.0),
+    "common_loading": (0.0, 1.0),
+}
+
+
+def check_parameters(values: Mapping[str, object], where: str = "") -> dict[str, object]:
+    """Validated, converted parameters; raises InvalidInput naming every bad one."""
+    out: dict[str, object] = {}
+    problems: list[Problem] = []
+    for name, raw in values.items():
+        field = f"{where}{name}"
+        if name not in PARAMETERS:
+            problems.append(Problem(field, raw, "economics.unknown_parameter",
+                                    f"unknown parameter (known: {', '.join(PARAMETERS)})"))
+            continue
+        if name == "capex_profile":
+            if str(raw) not in PROFILES:
+                problems.append(Problem(field, raw, "economics.bad_value",
+                                        f"one of: {', '.join(PROFILES)}"))
+            else:
+                out[name] = str(raw)
+            continue
+        try:
+            value = float(str(raw).strip().rstrip("%")) / (100 if str(raw).strip()
+                                                            .endswith("%") else 1)
+        except ValueError:
+            problems.append(Problem(field, raw, "economics.bad_value", "expected a number"))
+            continue
+        low, high = BOUNDS[name]
+        if not (math.isfinite(value) and low <= value <= high):
+            problems.append(Problem(field, raw, "economics.out_of_range",
+                                    f"must be between {low:g} and {high:g}"))
+            continue
+        out[name] = value
+    if problems:
+        raise InvalidInput(problems)
+    return out
+
+
+def model_for(sector: str, sector_defaults: Mapping[str, Mapping[str, object]],
+              defaults: Mapping[str, object], overrides: Mapping[str, object],
+              capex: float | None) -> EconomicModel:
+    """The model of a project: defaults, then its sector's, then its own overrides."""
+    merged: dict[str, object] = {}
+    merged.update(check_parameters(defaults, "defaults."))
+    merged.update(check_parameters(sector_defaults.get(sector, {}), f"sectors.{sector}."))
+    if capex is not None:
+        merged["capex"] = capex
+    merged.update(check_parameters(overrides))
+    if "capex" not in merged:
+        raise InvalidInput.single("capex", None, "economics.no_capex",
+                                  "the project has no cost estimate; set capex with "
+                                  "`pledge economics set ID capex=...`")
+    return EconomicModel(**merged)  # type: ignore[arg-type]
+
+
+def _profile(frac: Array, profile: str) -> Array:
+    if profile == "flat":
+        return np.ones_like(frac)
+    if profile == "front":
+        return 2.0 * (1.0 - frac)
+    if profile == "back":
+        return 2.0 * frac
+    return np.sin(np.pi * frac)  # s-curve: slow start, peak mid-way, slow finish
+
+
+@dataclass(frozen=True, slots=True)
+class Draws:
+    """One block's random inputs (each array has one value per path)."""
+
+    overrun: Array      # cost multiplier
+    delay: NDArray[np.int64]  # extra construction periods
+    level: Array        # revenue level multiplier
+    walk: Array         # (paths, T) revenue path multiplier
+    fail_after: Array   # operating periods before failure (inf: never)
+
+
+def build(model: EconomicModel, n: int, draws: Draws, horizon: int) -> tuple[Array, Array]:
+    """Funding F and distributable cash D, shape (paths, horizon), for the given draws."""
+    paths = draws.overrun.shape[0]
+    t = np.arange(horizon, dtype=np.float64)[None, :]
+    c_periods = (model.construction_periods(n) + draws.delay).astype(np.float64)[:, None]
+    in_con = t < c_periods
+    w = np.where(in_con, _profile(np.clip((t + 0.5) / c_periods, 0.0, 1.0),
+                                  model.capex_profile), 0.0)
+    w /= w.sum(axis=1, keepdims=True)
+    capex = model.capex * draws.overrun[:, None]
+    funding = np.ascontiguousarray(capex * model.partner_share * w)
+
+    life = max(1.0, round(model.life_years * n))
+    age = t - c_periods
+    ramp_periods = max(1.0, model.ramp_years * n)
+    ramp = np.clip((age + 1.0) / ramp_periods, 0.0, 1.0)
+    operating = (age >= 0) & (age < life) & (age < draws.fail_after[:, None])
+    full = model.capex * model.revenue_yield / n
+    revenue = full * draws.level[:, None] * draws.walk * ramp
+    opex = model.opex_ratio * full
+    depreciation = capex / life
+    tax = model.tax_rate * np.maximum(revenue - opex - depreciation, 0.0)
+    dist = np.where(operating, revenue - opex - tax, 0.0)
+    del paths
+    return funding, np.ascontiguousarray(dist)
+
+
+def base_case(model: EconomicModel, n: int) -> tuple[Array, Array]:
+    """The deterministic case: no overrun, no delay, revenue as planned, no failure."""
+    horizon = model.horizon(n, stochastic=False)
+    draws = Draws(np.ones(1), np.zeros(1, dtype=np.int64), np.ones(1), np.ones((1, horizon)),
+                  np.full(1, np.inf))
+    f, d = build(model, n, draws, horizon)
+    return f[0], d[0]
+
+
+def rng_for(seed: int, block: int, stream: int) -> np.random.Generator:
+    """The generator of one block and stream; independent of how work is split."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, stream)))
+
+
+def common_factor(seed: int, block: int, size: int) -> Array:
+    """The common factor shared by every project in a portfolio (one value per path)."""
+    return rng_for(seed, block, 0).standard_normal(BLOCK)[:size]
+
+
+def draw(model: EconomicModel, n: int, seed: int, block: int, stream: int, size: int,
+         horizon: int, common: Array | None = None) -> Draws:
+    """Random inputs for the first ``size`` paths of one block (stream separates projects).
+
+    A whole block is always drawn and then cut to ``size``, so a short run is a
+    prefix of a longer one with the same seed.
+    """
+    rng = rng_for(seed, block, stream)
+    full = BLOCK
+    overrun = np.exp(model.overrun_mu + model.overrun_sigma * rng.standard_normal(full))
+    delay = np.minimum(rng.poisson(model.delay_mean_quarters * n / 4.0, full),
+                       MAX_DELAY_YEARS * n).astype(np.int64)
+    own = rng.standard_normal(full)[:size]
+    rho = model.common_loading if common is not None else 0.0
+    z = rho * (common[:size] if common is not None else 0.0) + math.sqrt(1.0 - rho * rho) * own
+    sigma = model.revenue_sigma
+    level = np.exp(sigma * z - 0.5 * sigma * sigma)
+    u = rng.random(full)[:size]
+    step = model.revenue_vol / math.sqrt(n)
+    shocks = rng.standard_normal((full, horizon))[:size]
+    walk = np.exp(np.cumsum(step * shocks - 0.5 * step * step, axis=1))
+    hazard = model.failure_hazard
+    fail_after = (np.floor(-np.log1p(-u) / hazard * n) if hazard > 0
+                  else np.full(size, np.inf))
+    return Draws(overrun[:size], delay[:size], level, walk, fail_after)
+
+
+def with_overrides(model: EconomicModel, **changes: float) -> EconomicModel:
+    return replace(model, **changes)  # type: ignore[arg-type]

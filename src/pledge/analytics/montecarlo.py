@@ -1,0 +1,202 @@
+"""Monte Carlo over projects' scenarios: per-path results and their summary.
+
+Work is split into blocks of ``cashflows.BLOCK`` paths. A block's result depends
+only on (seed, block), so running blocks in one process, in threads or on a
+dask.distributed cluster gives the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pledge.analytics import cashflows as cf
+from pledge.analytics.engine import annualise, irr_batch, waterfall_batch
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class SimSpec:
+    """What to simulate.
+
+    models:      (stream id, model, start offset in periods) for each project
+    n:           periods a year
+    period_rate, pre_share, post_share: the split rule
+    pooled:      one waterfall over the summed cash (Korea's umbrella SPV) instead of one
+                 per project
+    common:      correlate projects' revenue through a common factor
+    """
+
+    models: tuple[tuple[int, cf.EconomicModel, int], ...]
+    n: int
+    period_rate: float
+    pre_share: float
+    post_share: float
+    seed: int
+    paths: int
+    pooled: bool = False
+    common: bool = False
+
+    @property
+    def horizon(self) -> int:
+        return max(off + m.horizon(self.n, stochastic=True) for _, m, off in self.models)
+
+    @property
+    def blocks(self) -> list[tuple[int, int]]:
+        """(block index, paths in it) covering ``paths``."""
+        full, rest = divmod(self.paths, cf.BLOCK)
+        out = [(b, cf.BLOCK) for b in range(full)]
+        if rest:
+            out.append((full, rest))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class PathResults:
+    """Per-path outcomes (one entry per path, in path order).
+
+    partner_total, us_total, funding_total: undiscounted sums over the horizon
+    recouped:      whether the partner's deemed allocation balance is zero at the end
+    recoup_period: the period in which it last fell to zero (-1 if never)
+    irr:           the partner's annualised IRR (NaN where no rate solves it)
+    """
+
+    partner_total: Array
+    us_total: Array
+    funding_total: Array
+    recouped: NDArray[np.bool_]
+    recoup_period: NDArray[np.int64]
+    irr: Array
+
+    @staticmethod
+    def concat(parts: Sequence[PathResults]) -> PathResults:
+        return PathResults(*(np.concatenate([getattr(p, name) for p in parts])
+                             for name in PathResults.__slots__))
+
+
+def run_block(spec: SimSpec, block: int, size: int) -> PathResults:
+    """Simulate one block of paths."""
+    horizon = spec.horizon
+    common = cf.common_factor(spec.seed, block, size) if spec.common else None
+    total_f = np.zeros((size, horizon))
+    total_d = np.zeros((size, horizon))
+    net = np.zeros((size, horizon))
+    partner_total = np.zeros(size)
+    us_total = np.zeros(size)
+    balance_left = np.zeros(size)
+    recoup = np.full(size, -1, dtype=np.int64)
+    for stream, model, offset in spec.models:
+        h = model.horizon(spec.n, stochastic=True)
+        draws = cf.draw(model, spec.n, spec.seed, block, stream, size, h, common)
+        f, d = cf.build(model, spec.n, draws, h)
+        if spec.pooled:
+            total_f[:, offset:offset + h] += f
+            total_d[:, offset:offset + h] += d
+            continue
+        res = waterfall_batch(f, d, spec.period_rate, spec.pre_share, spec.post_share)
+        assert res.partner is not None
+        net[:, offset:offset + h] += res.partner - f
+        total_f[:, offset:offset + h] += f
+        partner_total += res.partner_total
+        us_total += res.us_total
+        balance_left += res.final_balance
+        shifted = np.where(res.recoup_period >= 0, res.recoup_period + offset, -1)
+        recoup = np.maximum(recoup, shifted)
+    if spec.pooled:
+        res = waterfall_batch(np.ascontiguousarray(total_f), np.ascontiguousarray(total_d),
+                              spec.period_rate, spec.pre_share, spec.post_share)
+        assert res.partner is not None
+        net = res.partner - total_f
+        partner_total, us_total = res.partner_total, res.us_total
+        balance_left, recoup = res.final_balance, res.recoup_period
+    recouped = balance_left <= 0
+    recoup = np.where(recouped, recoup, -1)
+    irr = annualise(irr_batch(np.ascontiguousarray(net)), spec.n)
+    return PathResults(partner_total, us_total, total_f.sum(axis=1), recouped, recoup,
+                       np.asarray(irr, dtype=np.float64))
+
+
+def run(spec: SimSpec, *, client: Any = None,
+        progress: Callable[[int], None] | None = None) -> PathResults:
+    """Every block of ``spec``, locally or on a dask.distributed ``client``, in path order."""
+    blocks = spec.blocks
+    if client is None:
+        parts = []
+        for block, size in blocks:
+            parts.append(run_block(spec, block, size))
+            if progress:
+                progress(size)
+        return PathResults.concat(parts)
+    from distributed import as_completed
+
+    futures = [client.submit(run_block, spec, block, size, pure=False)
+               for block, size in blocks]
+    index = {f.key: i for i, f in enumerate(futures)}
+    done: dict[int, PathResults] = {}
+    for fut in as_completed(futures):  # type: ignore[no-untyped-call]
+        done[index[fut.key]] = fut.result()
+        if progress:
+            progress(blocks[index[fut.key]][1])
+    return PathResults.concat([done[i] for i in range(len(blocks))])
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a user reads from a simulation (money in US dollars, rates annual)."""
+
+    paths: int
+    seed: int
+    prob_recover: float
+    irr_p5: float | None
+    irr_p50: float | None
+    irr_p95: float | None
+    irr_none_share: float
+    expected_moic: float | None
+    recoup_years_p5: float | None
+    recoup_years_p50: float | None
+    recoup_years_p95: float | None
+    recoup_histogram: dict[int, float] = field(default_factory=dict)
+    us_expected_take: float = 0.0
+    partner_expected_take: float = 0.0
+    expected_funding: float = 0.0
+
+
+def _pct(values: Array, q: float) -> float | None:
+    return None if values.size == 0 else float(np.percentile(values, q))
+
+
+def summarise(res: PathResults, spec: SimSpec) -> Summary:
+    """Probabilities, percentiles and expectations over the paths."""
+    irr = res.irr[np.isfinite(res.irr)]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        moic = np.where(res.funding_total > 0, res.partner_total / res.funding_total, np.nan)
+    moic = moic[np.isfinite(moic)]
+    years = res.recoup_period[res.recouped & (res.recoup_period >= 0)] / spec.n
+    hist: dict[int, float] = {}
+    if years.size:
+        counts = np.bincount(np.floor(years).astype(np.int64))
+        hist = {int(y): float(c) / res.irr.size for y, c in enumerate(counts) if c}
+    return Summary(
+        paths=int(res.irr.size), seed=spec.seed, prob_recover=float(res.recouped.mean()),
+        irr_p5=_pct(irr, 5), irr_p50=_pct(irr, 50), irr_p95=_pct(irr, 95),
+        irr_none_share=(res.irr.size - irr.size) / res.irr.size,
+        expected_moic=None if moic.size == 0 else float(moic.mean()),
+        recoup_years_p5=_pct(years, 5), recoup_years_p50=_pct(years, 50),
+        recoup_years_p95=_pct(years, 95), recoup_histogram=hist,
+        us_expected_take=float(res.us_total.mean()),
+        partner_expected_take=float(res.partner_total.mean()),
+        expected_funding=float(res.funding_total.mean()))
+
+
+def to_frame(res: PathResults) -> Any:
+    """The per-path results as a pandas DataFrame (one row per path)."""
+    import pandas as pd
+
+    return pd.DataFrame({"partner_total": res.partner_total, "us_total": res.us_total,
+                         "funding_total": res.funding_total, "recouped": res.recouped,
+                         "recoup_period": res.recoup_period, "partner_irr": res.irr})

@@ -1,0 +1,221 @@
+"""Economics commands: the exact waterfall of one case, project cash flows, simulation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pledge.cli import render
+from pledge.cli.options import ActorOpt, JsonOpt, RoleOpt, actor_of, read_text
+from pledge.domain.errors import InvalidInput
+from pledge.services import economics as svc
+from pledge.services import simulation as sim
+
+economics_app = typer.Typer(no_args_is_help=True, help="Project economics: the cash-flow model.")
+
+
+def _cents(v: Decimal) -> Decimal:
+    return v.quantize(Decimal("0.01"))
+
+
+def waterfall(input: Annotated[Path | None, typer.Option(
+                  "--input", help="CSV: period,funding,distributable")] = None,
+              project: Annotated[str | None, typer.Option(
+                  "--project", help="Instead of a CSV: a project's base case")] = None,
+              framework: Annotated[str, typer.Option(help="Framework whose split applies")
+                                   ] = "japan",
+              deemed_rate: Annotated[str | None, typer.Option(
+                  "--deemed-rate", help="Annual deemed rate, e.g. 0.06 or 6%")] = None,
+              periods_per_year: Annotated[int | None, typer.Option(
+                  "--periods-per-year", help="Periods a year (default 4)")] = None,
+              pre_split: Annotated[str | None, typer.Option(
+                  "--pre-split", help="Partner's share before recovery")] = None,
+              post_split: Annotated[str | None, typer.Option(
+                  "--post-split", help="Partner's share after recovery")] = None,
+              json: JsonOpt = False) -> None:
+    """Split one case's cash exactly (Decimal) and report the partner's returns."""
+    from pledge.cli import state
+    try:
+        engine = state.engine()
+    except Exception:  # the split needs only the shipped terms when no database is usable
+        engine = None
+    if (input is None) == (project is None):
+        raise InvalidInput.single("input", None, "input.missing",
+                                  "give --input FILE.csv or --project ID")
+    if project is not None:
+        from pledge.services.simulation import project_waterfall
+        rep = project_waterfall(state.engine(), project, deemed_rate=deemed_rate)
+    else:
+        assert input is not None
+        rep = svc.waterfall_from_csv(engine, read_text(input, "input"),
+                                     framework=framework, deemed_rate=deemed_rate,
+                                     periods_per_year=periods_per_year, pre_split=pre_split,
+                                     post_split=post_split)
+    r = rep.result
+    if json:
+        render.emit_json({
+            "periods": [{"period": p.period, "partner": _cents(p.partner), "us": _cents(p.us),
+                         "balance": _cents(p.balance)} for p in r.periods],
+            "recoup_period": r.recoup_period, "partner_total": _cents(r.partner_total),
+            "us_total": _cents(r.us_total), "partner_irr": rep.partner_irr,
+            "partner_moic": rep.partner_moic,
+            "deemed_rate": float(rep.terms.deemed_rate),
+            "periods_per_year": rep.terms.periods_per_year,
+            "pre_split": float(rep.terms.pre_share), "post_split": float(rep.terms.post_share)})
+        return
+    render.table("Waterfall", ["period", "funding", "distributable", "partner", "US",
+                               "balance"],
+                 [(p.period, f"{_cents(p.funding):,}", f"{_cents(p.distributable):,}",
+                   f"{_cents(p.partner):,}", f"{_cents(p.us):,}", f"{_cents(p.balance):,}")
+                  for p in r.periods],
+                 justify_right=["funding", "distributable", "partner", "US", "balance"])
+    irr = "none (no rate solves it)" if rep.partner_irr is None else f"{rep.partner_irr:.4%}"
+    moic = "—" if rep.partner_moic is None else f"{rep.partner_moic:.4f}x"
+    recoup = "not recouped" if r.recoup_period is None else f"recouped in period " \
+        f"{r.recoup_period}"
+    render.console.print(
+        f"partner {_cents(r.partner_total):,} / US {_cents(r.us_total):,}; {recoup}; "
+        f"partner IRR {irr}; MOIC {moic} (deemed rate {rep.terms.deemed_rate:%}, "
+        f"{rep.terms.periods_per_year}/yr, split {rep.terms.pre_share}/{rep.terms.post_share})")
+
+
+def _model_rows(e: sim.ProjectEconomics) -> list[tuple[str, object, str]]:
+    return [(k, v, "project" if k in e.overrides else "sector default")
+            for k, v in e.model.as_dict().items()]
+
+
+@economics_app.command("show")
+def economics_show(id: Annotated[str, typer.Argument(help="Project id")],
+                   json: JsonOpt = False) -> None:
+    """The project's cash-flow model: sector defaults and its own overrides."""
+    from pledge.cli import state
+    e = sim.get_economics(state.engine(), id)
+    if json:
+        render.emit_json({"project_id": e.project_id, "sector": e.sector,
+                          "model": e.model.as_dict(), "overrides": e.overrides})
+        return
+    render.table(f"Project {e.project_id}: {e.name} ({e.sector})",
+                 ["parameter", "value", "from"], _model_rows(e))
+
+
+@economics_app.command("set")
+def economics_set(id: Annotated[str, typer.Argument(help="Project id")],
+                  values: Annotated[list[str], typer.Argument(help="NAME=VALUE ...")],
+                  actor: ActorOpt = None, role: RoleOpt = "admin",
+                  json: JsonOpt = False) -> None:
+    """Override parameters of the project's model (stored with the project)."""
+    from pledge.cli import state
+    from pledge.services.frameworks import parse_assignments
+    e = sim.set_economics(state.engine(), id, parse_assignments(values), actor_of(actor, role))
+    if json:
+        render.emit_json({"project_id": e.project_id, "model": e.model.as_dict(),
+                          "overrides": e.overrides})
+        return
+    render.table(f"Project {e.project_id}: {e.name}", ["parameter", "value", "from"],
+                 _model_rows(e))
+
+
+@economics_app.command("cashflows")
+def cashflows(id: Annotated[str, typer.Argument(help="Project id")],
+              json: JsonOpt = False) -> None:
+    """The base case as CSV (period,funding,distributable), ready for `pledge waterfall`."""
+    from pledge.cli import state
+    _, f, d, _terms = sim.base_case(state.engine(), id)
+    if json:
+        render.emit_json([{"period": t, "funding": a, "distributable": b}
+                          for t, (a, b) in enumerate(zip(f, d, strict=True))])
+        return
+    lines = ["period,funding,distributable"] + [f"{t},{a},{b}" for t, (a, b)
+                                                in enumerate(zip(f, d, strict=True))]
+    render.console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
+
+
+def _summary_json(summary: object, extra: dict[str, object]) -> dict[str, object]:
+    from dataclasses import asdict
+    data = asdict(summary)  # type: ignore[call-overload]
+    out: dict[str, object] = {
+        **extra, "paths": data["paths"], "seed": data["seed"],
+        "prob_recover": data["prob_recover"],
+        "partner_irr": {"p5": data["irr_p5"], "p50": data["irr_p50"], "p95": data["irr_p95"]},
+        "irr_none_share": data["irr_none_share"], "expected_moic": data["expected_moic"],
+        "recoup_years": {"p5": data["recoup_years_p5"], "p50": data["recoup_years_p50"],
+                         "p95": data["recoup_years_p95"],
+                         "never_share": 1.0 - data["prob_recover"],
+                         "by_year": {str(k): v for k, v in data["recoup_histogram"].items()}},
+        "us_expected_take": data["us_expected_take"],
+        "partner_expected_take": data["partner_expected_take"],
+        "expected_funding": data["expected_funding"],
+    }
+    return out
+
+
+def simulate(id: Annotated[str | None, typer.Argument(help="Project id")] = None,
+             paths: Annotated[int, typer.Option(help="Number of paths")] = 10_000,
+             seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+             framework: Annotated[str | None, typer.Option(help="With --portfolio")] = None,
+             portfolio: Annotated[bool, typer.Option(
+                 "--portfolio", help="Every selected, notified and funded project")] = False,
+             deemed_rate: Annotated[str | None, typer.Option(
+                 "--deemed-rate", help="Override the framework's deemed rate")] = None,
+             dask: Annotated[str | None, typer.Option(
+                 "--dask", help="'local' or a scheduler address tcp://HOST:PORT")] = None,
+             json: JsonOpt = False) -> None:
+    """Monte Carlo: will the partner recover its deemed allocation, and what does each side get?"""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from pledge.cli import state
+    if portfolio == (id is not None):
+        raise InvalidInput.single("id", id, "input.missing",
+                                  "give a project id, or --framework F --portfolio")
+    if portfolio:
+        if not framework:
+            raise InvalidInput.single("framework", None, "input.missing",
+                                      "--portfolio needs --framework")
+        spec, ids = sim.portfolio_spec(state.engine(), framework, paths, seed,
+                                       deemed_rate=deemed_rate)
+        extra: dict[str, object] = {"framework": framework, "projects": ids,
+                                    "pooled": spec.pooled}
+    else:
+        assert id is not None
+        spec = sim.project_spec(state.engine(), id, paths, seed, deemed_rate=deemed_rate)
+        extra = {"project_id": int(id)}
+    with Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.completed:,}/"
+                                                                    "{task.total:,} paths"),
+                  TimeRemainingColumn(), console=render.err_console, transient=True,
+                  disable=paths <= 20_000) as bar:
+        task = bar.add_task("paths", total=paths)
+        summary, _ = sim.simulate(spec, dask=dask,
+                                  progress=lambda k: bar.advance(task, k))
+    data = _summary_json(summary, extra)
+    if json:
+        render.emit_json(data)
+        return
+
+    def pct(x: object) -> str:
+        return "—" if x is None else f"{float(x):.2%}"  # type: ignore[arg-type]
+
+    irr = data["partner_irr"]
+    rec = data["recoup_years"]
+    assert isinstance(irr, dict) and isinstance(rec, dict)
+    render.pairs(f"Simulation of {paths:,} paths (seed {seed})", [
+        ("partner recovers its deemed allocation", pct(summary.prob_recover)),
+        ("partner IRR p5 / p50 / p95", f"{pct(irr['p5'])} / {pct(irr['p50'])} / "
+                                       f"{pct(irr['p95'])}"),
+        ("paths with no IRR", pct(summary.irr_none_share)),
+        ("expected MOIC", "—" if summary.expected_moic is None
+         else f"{summary.expected_moic:.3f}x"),
+        ("recoup (years) p5 / p50 / p95", " / ".join(
+            "—" if rec[k] is None else f"{rec[k]:.1f}" for k in ("p5", "p50", "p95"))),
+        ("expected funding", render.approx_usd(summary.expected_funding)),
+        ("expected partner take", render.approx_usd(summary.partner_expected_take)),
+        ("expected US take", render.approx_usd(summary.us_expected_take)),
+    ])
+
+
+def register(app: typer.Typer) -> None:
+    app.command("waterfall")(waterfall)
+    app.command("simulate")(simulate)
+    app.add_typer(economics_app, name="economics")

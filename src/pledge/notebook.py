@@ -1,0 +1,90 @@
+"""The Python API for analysts: the same use cases as the CLI, returning pandas DataFrames.
+
+    >>> from pledge import notebook as nb
+    >>> table = nb.waterfall([100, 0, 0], [0, 106, 200], deemed_rate="0.06",
+    ...                      periods_per_year=1)
+    >>> table.loc[1, "partner"]
+    Decimal('53.00')
+
+Money columns hold ``Decimal`` rounded to cents (use ``.astype(float)`` for
+plotting); per-path simulation results are float64.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from pledge.analytics.montecarlo import to_frame
+from pledge.domain.waterfall import WaterfallResult
+from pledge.services import economics, simulation
+from pledge.services.frameworks import shipped_frameworks
+from pledge.store.db import make_engine, resolve_url
+
+CENT = Decimal("0.01")
+
+
+def _engine(db: str | None) -> Any:
+    return make_engine(resolve_url(db))
+
+
+def waterfall_frame(result: WaterfallResult) -> pd.DataFrame:
+    """One row per period: funding, distributable, partner, us, balance (Decimal, cents)."""
+    return pd.DataFrame(
+        [{"funding": p.funding.quantize(CENT), "distributable": p.distributable.quantize(CENT),
+          "partner": p.partner.quantize(CENT), "us": p.us.quantize(CENT),
+          "balance": p.balance.quantize(CENT)} for p in result.periods],
+        index=pd.RangeIndex(len(result.periods), name="period"))
+
+
+def waterfall(funding: Sequence[Decimal | int | str], distributable: Sequence[Decimal | int | str],
+              *, framework: str = "japan", deemed_rate: str | None = None,
+              periods_per_year: int | None = None, pre_split: str | None = None,
+              post_split: str | None = None) -> pd.DataFrame:
+    """The exact waterfall of one case under a shipped framework's split (overridable).
+
+    The frame's ``attrs`` carry the summary: recoup period, totals, IRR and MOIC.
+    """
+    fw = next(f for f in shipped_frameworks() if f.key == framework)
+    terms = economics.split_terms_for(fw.current, deemed_rate=deemed_rate,
+                                      periods_per_year=periods_per_year, pre_split=pre_split,
+                                      post_split=post_split)
+    rep = economics.waterfall_report(terms, [Decimal(str(v)) for v in funding],
+                                     [Decimal(str(v)) for v in distributable])
+    frame = waterfall_frame(rep.result)
+    frame.attrs.update(recoup_period=rep.result.recoup_period,
+                       partner_total=rep.result.partner_total.quantize(CENT),
+                       us_total=rep.result.us_total.quantize(CENT),
+                       partner_irr=rep.partner_irr, partner_moic=rep.partner_moic)
+    return frame
+
+
+def project_waterfall(project_id: int, *, db: str | None = None) -> pd.DataFrame:
+    """The exact waterfall of a stored project's base case."""
+    rep = simulation.project_waterfall(_engine(db), project_id)
+    frame = waterfall_frame(rep.result)
+    frame.attrs.update(recoup_period=rep.result.recoup_period, partner_irr=rep.partner_irr,
+                       partner_moic=rep.partner_moic)
+    return frame
+
+
+def simulate(project_id: int | None = None, *, paths: int = 10_000, seed: int = 0,
+             framework: str | None = None, db: str | None = None,
+             dask: str | None = None) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Monte Carlo of a project (or, with ``framework``, its portfolio).
+
+    Returns the summary as a dict and one row per path.
+    """
+    engine = _engine(db)
+    if framework is not None:
+        spec, _ = simulation.portfolio_spec(engine, framework, paths, seed)
+    else:
+        if project_id is None:
+            raise ValueError("give a project id or a framework")
+        spec = simulation.project_spec(engine, project_id, paths, seed)
+    summary, results = simulation.simulate(spec, dask=dask)
+    return asdict(summary), to_frame(results)

@@ -1,0 +1,213 @@
+"""Use cases on project economics: the model, base-case cash flows, Monte Carlo."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from pledge.analytics import cashflows as cf
+from pledge.analytics import montecarlo as mc
+from pledge.domain.errors import InvalidInput, RuleViolation
+from pledge.domain.framework import Framework
+from pledge.domain.lifecycle import Role, Stage
+from pledge.domain.waterfall import SplitTerms
+from pledge.services.base import Actor, audit, framework_row, load_framework, project_row
+from pledge.services.economics import split_terms_for, waterfall_report
+from pledge.store import tables as t
+from pledge.store.db import transaction
+
+
+@lru_cache(maxsize=1)
+def economics_defaults() -> dict[str, Any]:
+    """The shipped per-sector model defaults (``data/economics.toml``)."""
+    text = (files("pledge") / "data" / "economics.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _capex(s: Any, pid: int) -> float | None:
+    row = s.execute(select(t.estimates.c.usd_low, t.estimates.c.usd_high).where(
+        t.estimates.c.project_id == pid, t.estimates.c.is_primary)).first()
+    if row is None:
+        return None
+    low, high = row
+    if low is not None and high is not None:
+        return float((low + high) / 2)
+    value = high if high is not None else low
+    return None if value is None else float(value)
+
+
+def _model(s: Any, row: Any) -> cf.EconomicModel:
+    doc = economics_defaults()
+    return cf.model_for(row.sector, doc.get("sectors", {}), doc.get("defaults", {}),
+                        dict(row.economics or {}), _capex(s, row.id))
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectEconomics:
+    project_id: int
+    name: str
+    sector: str
+    model: cf.EconomicModel
+    overrides: dict[str, Any]
+
+
+def get_economics(engine: Engine, project_id: int | str) -> ProjectEconomics:
+    """The project's model: defaults, its sector's, and its own stored overrides."""
+    with transaction(engine) as s:
+        row = project_row(s, project_id)
+        return ProjectEconomics(row.id, row.name, row.sector, _model(s, row),
+                                dict(row.economics or {}))
+
+
+def set_economics(engine: Engine, project_id: int | str, changes: dict[str, str],
+                  actor: Actor) -> ProjectEconomics:
+    """Store overrides of the project's model (validated; audited)."""
+    if actor.role is Role.ANALYST:
+        raise RuleViolation.single("role", actor.role.value, "economics.role_not_allowed",
+                                   "an analyst reads; setting a project's economics needs "
+                                   "another role")
+    checked = cf.check_parameters(changes)
+    with transaction(engine) as s:
+        row = project_row(s, project_id)
+        before = dict(row.economics or {})
+        after = {**before, **checked}
+        s.execute(t.projects.update().where(t.projects.c.id == row.id).values(economics=after))
+        audit(s, actor, "project.economics", "project", row.id, before=before, after=after,
+              project_id=row.id)
+        row = project_row(s, row.id)
+        return ProjectEconomics(row.id, row.name, row.sector, _model(s, row), after)
+
+
+def _framework_of(s: Any, row: Any) -> Framework:
+    fw_row = s.execute(select(t.frameworks).where(t.frameworks.c.id == row.framework_id)).one()
+    return load_framework(s, fw_row)
+
+
+def base_case(engine: Engine, project_id: int | str, *, deemed_rate: str | None = None
+              ) -> tuple[ProjectEconomics, list[Decimal], list[Decimal], SplitTerms]:
+    """The project's deterministic cash flows, rounded to cents, and its split terms."""
+    with transaction(engine) as s:
+        row = project_row(s, project_id)
+        model = _model(s, row)
+        terms = split_terms_for(_framework_of(s, row).current, deemed_rate=deemed_rate)
+        econ = ProjectEconomics(row.id, row.name, row.sector, model, dict(row.economics or {}))
+    f, d = cf.base_case(model, terms.periods_per_year)
+    cents = Decimal("0.01")
+    return (econ, [Decimal(repr(float(x))).quantize(cents) for x in f],
+            [Decimal(repr(float(x))).quantize(cents) for x in d], terms)
+
+
+def project_waterfall(engine: Engine, project_id: int | str, *,
+                      deemed_rate: str | None = None) -> Any:
+    """The exact waterfall of the project's base case."""
+    _, f, d, terms = base_case(engine, project_id, deemed_rate=deemed_rate)
+    return waterfall_report(terms, f, d)
+
+
+def _start(s: Any, row: Any) -> date | None:
+    """When a project's funding starts: its first funding, its notice, or its selection."""
+    dates = {r.to_stage: r.on for r in s.execute(
+        select(t.transitions.c.to_stage, t.transitions.c.on)
+        .where(t.transitions.c.project_id == row.id))}
+    for stage in (Stage.FUNDED, Stage.NOTIFIED, Stage.SELECTED):
+        if stage.value in dates:
+            return dates[stage.value]  # type: ignore[no-any-return]
+    return None
+
+
+def _spec(models: list[tuple[int, cf.EconomicModel, int]], terms: SplitTerms, seed: int,
+          paths: int, *, pooled: bool, common: bool) -> mc.SimSpec:
+    return mc.SimSpec(tuple(models), terms.periods_per_year, float(terms.period_rate),
+                      float(terms.pre_share), float(terms.post_share), seed, paths, pooled,
+                      common)
+
+
+def _check_paths(paths: int) -> None:
+    if not 1 <= paths <= 50_000_000:
+        raise InvalidInput.single("paths", paths, "simulation.paths",
+                                  "paths must be between 1 and 50,000,000")
+
+
+def project_spec(engine: Engine, project_id: int | str, paths: int, seed: int, *,
+                 deemed_rate: str | None = None) -> mc.SimSpec:
+    _check_paths(paths)
+    with transaction(engine) as s:
+        row = project_row(s, project_id)
+        model = _model(s, row)
+        terms = split_terms_for(_framework_of(s, row).current, deemed_rate=deemed_rate)
+    return _spec([(row.id, model, 0)], terms, seed, paths, pooled=False, common=False)
+
+
+PORTFOLIO_STAGES = (Stage.SELECTED.value, Stage.NOTIFIED.value, Stage.FUNDED.value,
+                    Stage.OPERATING.value)
+
+
+def portfolio_spec(engine: Engine, framework: str, paths: int, seed: int, *,
+                   deemed_rate: str | None = None) -> tuple[mc.SimSpec, list[int]]:
+    """Every selected, notified, funded or operating project of a framework, correlated."""
+    _check_paths(paths)
+    with transaction(engine) as s:
+        fw_row = framework_row(s, framework)
+        fw = load_framework(s, fw_row)
+        rows = s.execute(select(t.projects).where(
+            t.projects.c.framework_id == fw_row.id,
+            t.projects.c.status.in_(PORTFOLIO_STAGES)).order_by(t.projects.c.id)).all()
+        if not rows:
+            raise RuleViolation.single("framework", framework, "simulation.empty_portfolio",
+                                       "no selected, notified, funded or operating projects")
+        terms = split_terms_for(fw.current, deemed_rate=deemed_rate)
+        starts = {r.id: _start(s, r) for r in rows}
+        models = [(r.id, _model(s, r)) for r in rows]
+    first = min((d for d in starts.values() if d), default=None)
+    n = terms.periods_per_year
+
+    def offset(pid: int) -> int:
+        d = starts[pid]
+        if d is None or first is None:
+            return 0
+        return int((d - first).days / 365.25 * n)
+
+    spec = _spec([(pid, m, offset(pid)) for pid, m in models], terms, seed, paths,
+                 pooled=fw.current.accounting_scope == "pooled", common=True)
+    return spec, [pid for pid, _ in models]
+
+
+@contextmanager
+def dask_client(address: str | None) -> Iterator[Any]:
+    """A dask.distributed client: None (no dask), 'local' (a local cluster), or an address."""
+    if not address:
+        yield None
+        return
+    from distributed import Client, LocalCluster
+
+    if address == "local":
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
+                          dashboard_address=None) as cluster, \
+                Client(cluster) as client:  # type: ignore[no-untyped-call]
+            yield client
+        return
+    if not address.startswith(("tcp://", "tls://", "inproc://")):
+        raise InvalidInput.single("dask", address, "simulation.dask_address",
+                                  "use 'local' or a scheduler address such as tcp://HOST:8786")
+    with Client(address, timeout="10s") as client:  # type: ignore[no-untyped-call]
+        yield client
+
+
+def simulate(spec: mc.SimSpec, *, dask: str | None = None, client: Any = None,
+             progress: Callable[[int], None] | None = None) -> tuple[mc.Summary, mc.PathResults]:
+    """Run a specification and summarise it (locally, or on dask when asked)."""
+    if client is not None:
+        res = mc.run(spec, client=client, progress=progress)
+    else:
+        with dask_client(dask) as c:
+            res = mc.run(spec, client=c, progress=progress)
+    return mc.summarise(res, spec), res

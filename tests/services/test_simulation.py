@@ -1,0 +1,127 @@
+"""Economics and simulation through the services and the CLI."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import Engine
+
+from pledge.cli import run
+from pledge.domain.errors import InvalidInput, RuleViolation
+from pledge.services import projects, simulation
+from pledge.services.base import Actor
+
+ADMIN = Actor.of("analyst one", "admin")
+OHIO, GULF, GRIT = 24, 25, 26
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def test_economics_override_is_stored_validated_and_audited(sqlite_engine: Engine) -> None:
+    before = simulation.get_economics(sqlite_engine, GULF)
+    assert before.model.capex == 2.1e9 and before.sector == "energy"
+    after = simulation.set_economics(sqlite_engine, GULF, {"life_years": "20",
+                                                           "revenue_yield": "12%"}, ADMIN)
+    assert (after.model.life_years, after.model.revenue_yield) == (20.0, 0.12)
+    assert simulation.get_economics(sqlite_engine, GULF).overrides == {
+        "life_years": 20.0, "revenue_yield": 0.12}
+    audit = projects.history(sqlite_engine, GULF).audit[-1]
+    assert audit["action"] == "project.economics" and audit["after"]["life_years"] == 20.0
+    with pytest.raises(InvalidInput):
+        simulation.set_economics(sqlite_engine, GULF, {"life_years": "-3"}, ADMIN)
+    with pytest.raises(RuleViolation):
+        simulation.set_economics(sqlite_engine, GULF, {"life_years": "5"},
+                                 Actor.of("a", "analyst"))
+
+
+def test_project_base_case_waterfall(sqlite_engine: Engine) -> None:
+    rep = simulation.project_waterfall(sqlite_engine, GRIT)
+    r = rep.result
+    assert r.funding_total == Decimal("600000000.00")
+    assert r.partner_total + r.us_total == sum(max(p.distributable, Decimal(0))
+                                               for p in r.periods)
+    assert rep.partner_irr is not None and rep.partner_moic is not None
+
+
+def test_serial_and_dask_runs_agree(sqlite_engine: Engine) -> None:
+    from distributed import Client, LocalCluster
+
+    spec = simulation.project_spec(sqlite_engine, OHIO, 9000, seed=11)
+    local, res_local = simulation.simulate(spec)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        remote, res_remote = simulation.simulate(spec, client=client)
+    np.testing.assert_array_equal(res_local.partner_total, res_remote.partner_total)
+    np.testing.assert_array_equal(res_local.irr, res_remote.irr)
+    assert local == remote
+
+
+def test_portfolio_covers_the_selected_projects(sqlite_engine: Engine) -> None:
+    spec, ids = simulation.portfolio_spec(sqlite_engine, "japan", 2000, seed=1)
+    assert ids == [OHIO, GULF, GRIT] and spec.common and not spec.pooled
+    summary, _ = simulation.simulate(spec)
+    assert summary.paths == 2000 and 0 <= summary.prob_recover <= 1
+    with pytest.raises(RuleViolation):
+        simulation.portfolio_spec(sqlite_engine, "eu", 10, seed=1)
+
+
+def cli(url: str, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run(["--db", url, *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_waterfall_diet_answer_case(sqlite_url: str,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(sqlite_url, capsys, "waterfall", "--input",
+                         str(DATA / "waterfall_diet.csv"), "--deemed-rate", "0.06",
+                         "--periods-per-year", "1", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    periods = data["periods"]
+    # Year 1: cash equal to the deemed allocation (106) is paid half to each side at once.
+    assert (periods[1]["partner"], periods[1]["us"], periods[1]["balance"]) == (
+        "53.00", "53.00", "53.00")
+    # Year 2: the balance grows to 56.18; 200 of cash clears it inside the year, then 90/10.
+    assert (periods[2]["partner"], periods[2]["us"], periods[2]["balance"]) == (
+        "64.94", "135.06", "0.00")
+    assert periods[3] == {"period": 3, "partner": "5.00", "us": "45.00", "balance": "0.00"}
+    assert data["recoup_period"] == 2
+    assert (data["partner_total"], data["us_total"]) == ("122.94", "233.06")
+    assert data["partner_moic"] == pytest.approx(1.22944)
+    # -100 + 53/(1+x) + 64.944/(1+x)^2 + 5/(1+x)^3 = 0: by hand, x is between 13% and 14%.
+    x = data["partner_irr"]
+    assert 0.13 < x < 0.14
+    assert -100 + 53 / (1 + x) + 64.944 / (1 + x) ** 2 + 5 / (1 + x) ** 3 == pytest.approx(
+        0, abs=1e-9)
+
+
+def test_cli_waterfall_bad_csv_names_row_and_column(sqlite_url: str, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("period,funding,distributable\n0,100,0\n1,abc,5\n2,-5,1\n")
+    code, _, err = cli(sqlite_url, capsys, "waterfall", "--input", str(bad))
+    assert code == 2
+    assert "row 3 column funding=abc" in err and "row 4 column funding=-5" in err
+    (tmp_path / "nocol.csv").write_text("period,funding\n0,1\n")
+    code, _, err = cli(sqlite_url, capsys, "waterfall", "--input", str(tmp_path / "nocol.csv"))
+    assert code == 2 and "distributable" in err
+
+
+def test_cli_simulate_json(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(sqlite_url, capsys, "simulate", "24", "--paths", "3000", "--seed",
+                         "5", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert {"prob_recover", "partner_irr", "expected_moic", "recoup_years",
+            "us_expected_take"} <= set(data)
+    assert set(data["partner_irr"]) == {"p5", "p50", "p95"}
+    _, out2, _ = cli(sqlite_url, capsys, "simulate", "24", "--paths", "3000", "--seed",
+                         "5", "--json")
+    assert json.loads(out2) == data
+    code, out, _ = cli(sqlite_url, capsys, "simulate", "--framework", "japan", "--portfolio",
+                       "--paths", "1000", "--json")
+    assert code == 0 and json.loads(out)["projects"] == [OHIO, GULF, GRIT]

@@ -1,0 +1,29 @@
+"""The Python API returns DataFrames that match the engines."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import Engine
+
+from pledge import notebook as nb
+
+
+def test_waterfall_frame() -> None:
+    t = nb.waterfall([100, 0, 0], [0, 106, 200], deemed_rate="0.06", periods_per_year=1)
+    assert list(t.columns) == ["funding", "distributable", "partner", "us", "balance"]
+    assert t.index.name == "period"
+    assert t.loc[1, "partner"] == Decimal("53.00")
+    assert t.loc[2, "balance"] == Decimal("0.00")
+    assert t.attrs["recoup_period"] == 2
+    assert t.attrs["partner_total"] == Decimal("117.94")
+
+
+def test_simulation_frames(sqlite_engine: Engine) -> None:
+    url = str(sqlite_engine.url)
+    summary, paths = nb.simulate(24, paths=500, seed=3, db=url)
+    assert len(paths) == 500 and summary["paths"] == 500
+    assert set(paths.columns) >= {"partner_total", "us_total", "partner_irr", "recouped"}
+    assert abs(paths["recouped"].mean() - summary["prob_recover"]) < 1e-12
+    base = nb.project_waterfall(26, db=url)
+    assert base["funding"].sum() == Decimal("600000000.00")
