@@ -21,9 +21,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(BIN)/pledge init
-	$(BIN)/pledge frameworks list
-	$(BIN)/pledge commitments --framework japan
-	$(BIN)/pledge deadlines
+	$(BIN)/pledge serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests

@@ -30,6 +30,8 @@ class SimSpec:
     pooled:      one waterfall over the summed cash (Korea's umbrella SPV) instead of one
                  per project
     common:      correlate projects' revenue through a common factor
+    discount_rate: annual rate for the present values in the results (the partner's
+                 funding cost)
     """
 
     models: tuple[tuple[int, cf.EconomicModel, int], ...]
@@ -41,6 +43,7 @@ class SimSpec:
     paths: int
     pooled: bool = False
     common: bool = False
+    discount_rate: float = 0.0
 
     @property
     def horizon(self) -> int:
@@ -64,6 +67,7 @@ class PathResults:
     recouped:      whether the partner's deemed allocation balance is zero at the end
     recoup_period: the period in which it last fell to zero (-1 if never)
     irr:           the partner's annualised IRR (NaN where no rate solves it)
+    partner_pv, funding_pv: present values at the spec's discount rate
     """
 
     partner_total: Array
@@ -72,6 +76,8 @@ class PathResults:
     recouped: NDArray[np.bool_]
     recoup_period: NDArray[np.int64]
     irr: Array
+    partner_pv: Array
+    funding_pv: Array
 
     @staticmethod
     def concat(parts: Sequence[PathResults]) -> PathResults:
@@ -117,8 +123,10 @@ def run_block(spec: SimSpec, block: int, size: int) -> PathResults:
     recouped = balance_left <= 0
     recoup = np.where(recouped, recoup, -1)
     irr = annualise(irr_batch(np.ascontiguousarray(net)), spec.n)
+    discount = (1.0 + spec.discount_rate) ** (-np.arange(horizon) / spec.n)
     return PathResults(partner_total, us_total, total_f.sum(axis=1), recouped, recoup,
-                       np.asarray(irr, dtype=np.float64))
+                       np.asarray(irr, dtype=np.float64), (net + total_f) @ discount,
+                       total_f @ discount)
 
 
 def run(spec: SimSpec, *, client: Any = None,
@@ -164,6 +172,8 @@ class Summary:
     us_expected_take: float = 0.0
     partner_expected_take: float = 0.0
     expected_funding: float = 0.0
+    partner_expected_pv: float = 0.0
+    expected_funding_pv: float = 0.0
 
 
 def _pct(values: Array, q: float) -> float | None:
@@ -190,7 +200,9 @@ def summarise(res: PathResults, spec: SimSpec) -> Summary:
         recoup_years_p95=_pct(years, 95), recoup_histogram=hist,
         us_expected_take=float(res.us_total.mean()),
         partner_expected_take=float(res.partner_total.mean()),
-        expected_funding=float(res.funding_total.mean()))
+        expected_funding=float(res.funding_total.mean()),
+        partner_expected_pv=float(res.partner_pv.mean()),
+        expected_funding_pv=float(res.funding_pv.mean()))
 
 
 def to_frame(res: PathResults) -> Any:

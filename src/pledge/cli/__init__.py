@@ -64,12 +64,23 @@ def _root(db: Annotated[str | None, typer.Option(
 
 
 def _register() -> None:
-    from pledge.cli import commands, economics_cmds, money_cmds, projects_cmds
+    from pledge.cli import (
+        commands,
+        economics_cmds,
+        money_cmds,
+        priorities_cmds,
+        projects_cmds,
+        serve_cmd,
+        users_cmds,
+    )
     app.add_typer(projects_cmds.projects_app, name="projects")
     app.add_typer(commands.frameworks_app, name="frameworks")
     app.add_typer(money_cmds.money_app, name="money")
+    app.add_typer(users_cmds.users_app, name="users")
     commands.register(app)
     economics_cmds.register(app)
+    priorities_cmds.register(app)
+    serve_cmd.register(app)
 
 
 _register()

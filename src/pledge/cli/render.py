@@ -36,10 +36,11 @@ def usd(value: Decimal | None, *, short: bool = True) -> str:
 
 def approx_usd(value: float) -> str:
     """A float estimate for reading (simulation means), not an amount of record."""
+    sign = "-" if value < 0 else ""
     for size, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
         if abs(value) >= size:
-            return f"≈ US${value / size:,.2f}{suffix}"
-    return f"≈ US${value:,.0f}"
+            return f"≈ {sign}US${abs(value) / size:,.2f}{suffix}"
+    return f"≈ {sign}US${abs(value):,.0f}"
 
 
 def usd_range(low: Decimal | None, high: Decimal | None) -> str:

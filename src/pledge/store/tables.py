@@ -17,6 +17,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -219,4 +220,50 @@ audit_log = Table(
     Column("project_id", Integer, nullable=True, index=True),
     Column("before", JSON, nullable=True),
     Column("after", JSON, nullable=True),
+)
+
+scores = Table(
+    "scores", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_id", ForeignKey("projects.id"), nullable=False, index=True),
+    Column("side", String(10), nullable=False),
+    Column("criterion", String(40), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("author", String(120), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("on", Date, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+weights = Table(
+    "weights", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("framework_id", ForeignKey("frameworks.id"), nullable=False, index=True),
+    Column("side", String(10), nullable=False),
+    Column("criterion", String(40), nullable=False),
+    Column("weight", Float, nullable=False),
+    Column("author", String(120), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("on", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(120), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("password_hash", String(200), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+tokens = Table(
+    "tokens", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
 )

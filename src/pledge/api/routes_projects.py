@@ -1,0 +1,119 @@
+"""Projects: list, detail, create, transitions, consultations, extensions, fundings, history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from pledge.api.deps import EngineDep, require, require_actor
+from pledge.api.schemas import (
+    ConsultationCreate,
+    EstimateCreate,
+    ExtensionCreate,
+    FundingCreate,
+    ProjectCreate,
+    TransitionCreate,
+)
+from pledge.domain.access import Action
+from pledge.services import funding as funding_svc
+from pledge.services import projects as svc
+from pledge.services.base import Actor, jsonable
+
+router = APIRouter(tags=["projects"])
+
+
+def summary(r: svc.ProjectSummary) -> dict[str, Any]:
+    return {"id": r.id, "name": r.name, "framework": r.framework, "sector": r.sector,
+            "sector_detail": r.sector_detail, "status": r.status,
+            "amount_low_usd": r.amount_low_usd, "amount_high_usd": r.amount_high_usd,
+            "location": r.location, "states": list(r.states), "funding_date": r.funding_date}
+
+
+def detail(d: svc.ProjectDetail) -> dict[str, Any]:
+    return jsonable({**summary(d.summary), "component": d.component,  # type: ignore[no-any-return]
+                     "reported_status": d.reported_status, "window_meaning": d.window_meaning,
+                     "extension_until": d.extension_until, "sponsors": d.sponsors,
+                     "estimates": d.estimates, "transitions": d.transitions,
+                     "consultations": d.consultations, "funding": d.funding})
+
+
+@router.get("/projects", dependencies=[require(Action.READ_PUBLIC)])
+def list_projects(engine: EngineDep, framework: str | None = None, status: str | None = None,
+                  sector: str | None = None, limit: int = Query(50, ge=1, le=500),
+                  offset: int = Query(0, ge=0)) -> dict[str, Any]:
+    """Projects with filters and paging; ``count`` is the total before paging."""
+    rows = svc.list_projects(engine, framework=framework, status=status, sector=sector)
+    return {"data": jsonable([summary(r) for r in rows[offset:offset + limit]]),
+            "count": len(rows), "limit": limit, "offset": offset}
+
+
+@router.get("/projects/{project_id}", dependencies=[require(Action.READ_PUBLIC)])
+def get_project(project_id: int, engine: EngineDep) -> dict[str, Any]:
+    """One project: stages, sponsors, estimates, consultations and funding."""
+    return detail(svc.show_project(engine, project_id))
+
+
+@router.post("/projects", status_code=201)
+def create_project(body: ProjectCreate, engine: EngineDep,
+                   actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
+    """Add a project (a stage past 'proposed' needs its source)."""
+    new = svc.NewProject(name=body.name, sector=body.sector, framework=body.framework,
+                         location=body.location, lead=body.lead, partners=body.partners,
+                         amount_text=body.amount, status=body.status,
+                         reported_on=body.reported_on.isoformat() if body.reported_on else "",
+                         source=body.source)
+    return detail(svc.add_project(engine, new, actor))
+
+
+@router.post("/projects/{project_id}/transitions", status_code=201)
+def create_transition(project_id: int, body: TransitionCreate, engine: EngineDep,
+                      actor: Actor = require_actor(Action.ADVANCE)) -> dict[str, Any]:
+    """Move a project to another stage; the lifecycle rules decide."""
+    return detail(svc.advance(engine, project_id, body.to, actor, body.on, body.reason,
+                              body.sources))
+
+
+@router.post("/projects/{project_id}/consultations", status_code=201)
+def create_consultation(project_id: int, body: ConsultationCreate, engine: EngineDep,
+                        actor: Actor = require_actor(Action.CONSULT)) -> dict[str, Any]:
+    """Record a consultation (committee, or the partner's with the US before declining)."""
+    return detail(svc.consult(engine, project_id, body.kind, actor, body.on, body.note,
+                              body.sources))
+
+
+@router.post("/projects/{project_id}/extensions", status_code=201)
+def create_extension(project_id: int, body: ExtensionCreate, engine: EngineDep,
+                     actor: Actor = require_actor(Action.EXTEND)) -> dict[str, Any]:
+    """Extend a notified project's funding deadline."""
+    return detail(svc.extend(engine, project_id, body.until, actor, body.on, body.reason,
+                             body.sources))
+
+
+@router.post("/projects/{project_id}/fundings", status_code=201)
+def create_funding(project_id: int, body: FundingCreate, engine: EngineDep,
+                   actor: Actor = require_actor(Action.FUND)) -> dict[str, Any]:
+    """Fund a notified project within its window and under the cap."""
+    r = funding_svc.fund(engine, project_id, body.amount, body.on, body.instrument,
+                         body.provider, actor)
+    return jsonable({"project_id": r.project_id, "status": r.status, "amount": r.amount,  # type: ignore[no-any-return]
+                     "counted": r.counted, "instrument": r.instrument,
+                     "provider": r.provider, "on": r.on, "remaining": r.remaining})
+
+
+@router.post("/projects/{project_id}/estimates", status_code=201)
+def create_estimate(project_id: int, body: EstimateCreate, engine: EngineDep,
+                    actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
+    """Record another sourced cost estimate (never an overwrite)."""
+    return detail(svc.add_estimate(engine, project_id, body.amount, body.source, body.on,
+                                   actor, primary=body.primary))
+
+
+@router.get("/projects/{project_id}/history", dependencies=[require(Action.READ)])
+def get_history(project_id: int, engine: EngineDep) -> dict[str, Any]:
+    """The project's transitions and every audit entry about it."""
+    h = svc.history(engine, project_id)
+    return jsonable({"project_id": h.project_id, "transitions": h.transitions,  # type: ignore[no-any-return]
+                     "audit": h.audit})
+
+

@@ -1,0 +1,74 @@
+"""Who may do what: the role matrix, once, for every edge.
+
+Each user has one role. The lifecycle, funding and scoring rules say which role
+may make which change (``lifecycle.RULES``, ``funding``, ``priorities.SIDE_ROLES``);
+this matrix says which roles may attempt each kind of operation at all, and what
+an anonymous visitor may read when public read access is switched on.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pledge.domain.errors import PledgeError, Problem
+from pledge.domain.lifecycle import Role
+
+
+class Unauthorized(PledgeError):
+    """No valid identity was given (log in, or send a valid token)."""
+
+
+class Forbidden(PledgeError):
+    """The identity is known but its role may not do this."""
+
+
+class Action(StrEnum):
+    READ_PUBLIC = "read_public"        # frameworks, projects, deadlines, commitments
+    READ = "read"                      # everything else: ledger, scores, history, rankings
+    PROJECT_EDIT = "project_edit"      # add, import, estimates, economics
+    ADVANCE = "advance"                # lifecycle transitions (the lifecycle rules decide which)
+    CONSULT = "consult"
+    EXTEND = "extend"
+    FUND = "fund"
+    LEDGER_EDIT = "ledger_edit"        # allocations, in-kind contributions, distributions
+    SCORE = "score"                    # scores and weights (the side rules decide which side)
+    ANALYSE = "analyse"                # simulations, batches, decline advice
+    FRAMEWORK_EDIT = "framework_edit"
+    ADMIN = "admin"                    # users, rates
+
+
+EVERYONE = frozenset(Role)
+COMMITTEES = frozenset({Role.ADMIN, Role.IC, Role.CC_US, Role.CC_JP})
+
+MATRIX: dict[Action, frozenset[Role]] = {
+    Action.READ_PUBLIC: EVERYONE,
+    Action.READ: EVERYONE,
+    Action.PROJECT_EDIT: COMMITTEES,
+    Action.ADVANCE: frozenset({Role.ADMIN, Role.IC, Role.PRESIDENT, Role.CC_US, Role.CC_JP,
+                               Role.FUNDER}),
+    Action.CONSULT: frozenset({Role.ADMIN, Role.IC, Role.CC_US, Role.CC_JP, Role.FUNDER}),
+    Action.EXTEND: frozenset({Role.ADMIN, Role.IC}),
+    Action.FUND: frozenset({Role.FUNDER}),
+    Action.LEDGER_EDIT: frozenset({Role.ADMIN, Role.IC}),
+    Action.SCORE: frozenset({Role.ADMIN, Role.IC, Role.CC_US, Role.CC_JP, Role.FUNDER}),
+    Action.ANALYSE: EVERYONE,
+    Action.FRAMEWORK_EDIT: frozenset({Role.ADMIN}),
+    Action.ADMIN: frozenset({Role.ADMIN}),
+}
+
+
+def authorize(role: Role | None, action: Action, *, public_read: bool = False) -> None:
+    """Raise Unauthorized (no identity) or Forbidden (wrong role) unless allowed.
+
+    ``public_read``: anonymous visitors may do READ_PUBLIC (off by default).
+    """
+    if role is None:
+        if public_read and action is Action.READ_PUBLIC:
+            return
+        raise Unauthorized([Problem("authorization", "anonymous", "auth.required",
+                                    "log in or send a bearer token")])
+    if role not in MATRIX[action]:
+        allowed = ", ".join(sorted(r.value for r in MATRIX[action]))
+        raise Forbidden([Problem("role", role.value, "auth.forbidden",
+                                 f"role '{role.value}' may not {action.value.replace('_', ' ')}"
+                                 f" (allowed: {allowed})")])

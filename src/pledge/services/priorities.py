@@ -1,0 +1,335 @@
+"""Use cases on priorities: scores and weights per side, rankings, batches, fund-or-decline."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from pledge.domain.decline import DeclineAdvice, DeclineInputs, advise
+from pledge.domain.errors import InvalidInput, PledgeError, RuleViolation
+from pledge.domain.lifecycle import OPEN_STAGES, Stage
+from pledge.domain.priorities import (
+    Comparison,
+    Criterion,
+    Side,
+    check_may_speak_for,
+    check_score,
+    check_weight,
+    compare,
+    parse_side,
+)
+from pledge.domain.selection import BatchInstance, Candidate
+from pledge.services.base import (
+    Actor,
+    audit,
+    framework_row,
+    load_framework,
+    now,
+    project_row,
+    sum_postings,
+)
+from pledge.store import tables as t
+from pledge.store.db import transaction
+
+
+@lru_cache(maxsize=1)
+def _criteria_doc() -> dict[str, Any]:
+    return tomllib.loads((files("pledge") / "data" / "criteria.toml").read_text("utf-8"))
+
+
+def criteria() -> list[Criterion]:
+    """The criteria both sides score on (``data/criteria.toml``)."""
+    return [Criterion(key, str(c.get("label", key)), bool(c.get("lower_is_better", False)),
+                      bool(c.get("computed", False)))
+            for key, c in _criteria_doc()["criteria"].items()]
+
+
+def _criterion(key: str) -> Criterion | None:
+    return next((c for c in criteria() if c.key == key.strip().lower()), None)
+
+
+def set_score(engine: Engine, project_id: int | str, side: str, criterion: str, value: float,
+              actor: Actor, on: date, note: str = "") -> None:
+    """Record a side's score of a project on a criterion (the latest one counts)."""
+    s_side = parse_side(side)
+    check_may_speak_for(s_side, actor.role)
+    check_score(_criterion(criterion), criterion, value)
+    with transaction(engine) as s:
+        row = project_row(s, project_id)
+        s.execute(t.scores.insert().values(
+            project_id=row.id, side=s_side.value, criterion=criterion.strip().lower(),
+            value=float(value), author=actor.name, role=actor.role.value, on=on, note=note,
+            recorded_at=now()))
+        audit(s, actor, "project.score", "project", row.id,
+              after={"side": s_side.value, "criterion": criterion, "value": value,
+                     "on": on, "note": note}, project_id=row.id)
+
+
+def _latest_scores(s: Session, project_ids: Sequence[int]
+                   ) -> dict[tuple[int, str, str], dict[str, Any]]:
+    out: dict[tuple[int, str, str], dict[str, Any]] = {}
+    rows = s.execute(select(t.scores).where(t.scores.c.project_id.in_(list(project_ids)))
+                     .order_by(t.scores.c.id))
+    for r in rows:
+        out[(r.project_id, r.side, r.criterion)] = {
+            "value": r.value, "author": r.author, "role": r.role, "on": r.on, "note": r.note}
+    return out
+
+
+def project_scores(engine: Engine, project_id: int | str) -> dict[str, dict[str, Any]]:
+    """The current score of each side on each criterion, with author, date and note."""
+    with transaction(engine) as s:
+        row = project_row(s, project_id)
+        latest = _latest_scores(s, [row.id])
+    out: dict[str, dict[str, Any]] = {side.value: {} for side in Side}
+    for (_, side, crit), v in sorted(latest.items()):
+        out[side][crit] = v
+    return out
+
+
+def set_weight(engine: Engine, framework: str, side: str, criterion: str, weight: float,
+               actor: Actor, on: date) -> None:
+    """Record a side's weight for a criterion in a framework."""
+    s_side = parse_side(side)
+    check_may_speak_for(s_side, actor.role)
+    check_weight(_criterion(criterion), criterion, weight)
+    with transaction(engine) as s:
+        fw = framework_row(s, framework)
+        s.execute(t.weights.insert().values(
+            framework_id=fw.id, side=s_side.value, criterion=criterion.strip().lower(),
+            weight=float(weight), author=actor.name, role=actor.role.value, on=on,
+            recorded_at=now()))
+        audit(s, actor, "framework.weight", "framework", fw.key,
+              after={"side": s_side.value, "criterion": criterion, "weight": weight})
+
+
+def _weights(s: Session, framework_id: int) -> dict[str, dict[str, float]]:
+    defaults = _criteria_doc()["weights"]
+    out = {side.value: {k: float(v) for k, v in defaults.get(side.value, {}).items()}
+           for side in Side}
+    for r in s.execute(select(t.weights).where(t.weights.c.framework_id == framework_id)
+                       .order_by(t.weights.c.id)):
+        out[r.side][r.criterion] = r.weight
+    return out
+
+
+def weights(engine: Engine, framework: str) -> dict[str, dict[str, float]]:
+    """Each side's weights in a framework: the defaults, then what the side recorded."""
+    with transaction(engine) as s:
+        return _weights(s, framework_row(s, framework).id)
+
+
+@dataclass(frozen=True, slots=True)
+class Rankings:
+    framework: str
+    names: dict[int, str]
+    comparison: Comparison
+    computed: dict[str, dict[int, float | None]]
+
+
+def _computed(engine: Engine, project_ids: Sequence[int], paths: int, seed: int
+              ) -> dict[str, dict[int, float | None]]:
+    """Return and recovery per project from a small seeded simulation (None without a model)."""
+    from pledge.services.simulation import project_spec, simulate
+
+    ret: dict[int, float | None] = {}
+    rec: dict[int, float | None] = {}
+    for pid in project_ids:
+        try:
+            summary, _ = simulate(project_spec(engine, pid, paths, seed))
+        except PledgeError:  # no cost estimate, or no split in this framework
+            ret[pid] = rec[pid] = None
+            continue
+        ret[pid], rec[pid] = summary.irr_p50, summary.prob_recover
+    return {"return": ret, "recovery": rec}
+
+
+def _open_projects(s: Session, framework_id: int) -> list[Any]:
+    stages = [st.value for st in OPEN_STAGES]
+    return list(s.execute(select(t.projects).where(
+        t.projects.c.framework_id == framework_id, t.projects.c.status.in_(stages))
+        .order_by(t.projects.c.id)))
+
+
+def prioritise(engine: Engine, framework: str, *, top_k: int = 5, paths: int = 2000,
+               seed: int = 0) -> Rankings:
+    """Both sides' rankings of the framework's open projects and the gap between them."""
+    with transaction(engine) as s:
+        fw = framework_row(s, framework)
+        rows = _open_projects(s, fw.id)
+        w = _weights(s, fw.id)
+        latest = _latest_scores(s, [r.id for r in rows])
+    if not rows:
+        raise RuleViolation.single("framework", framework, "priorities.no_projects",
+                                   "no open projects to rank")
+    ids = [r.id for r in rows]
+    computed = _computed(engine, ids, paths, seed)
+    crits = criteria()
+    raw: dict[str, dict[str, dict[int, float | None]]] = {}
+    for side in Side:
+        raw[side.value] = {
+            c.key: (computed[c.key] if c.computed else
+                    {p: (latest[(p, side.value, c.key)]["value"]
+                         if (p, side.value, c.key) in latest else None) for p in ids})
+            for c in crits}
+    comp = compare(ids, crits, raw["us"], raw["partner"], w["us"], w["partner"], top_k)
+    return Rankings(fw.key, {r.id: r.name for r in rows}, comp, computed)
+
+
+def _cost(s: Session, pid: int) -> Decimal | None:
+    row = s.execute(select(t.estimates.c.usd_low, t.estimates.c.usd_high).where(
+        t.estimates.c.project_id == pid, t.estimates.c.is_primary)).first()
+    if row is None:
+        return None
+    low, high = row
+    if isinstance(low, Decimal) and isinstance(high, Decimal):
+        return ((low + high) / 2).quantize(Decimal("0.01"))
+    value = high if high is not None else low
+    return value if isinstance(value, Decimal) else None
+
+
+def _lead(s: Session, pid: int) -> str | None:
+    r = s.execute(select(t.sponsors.c.name).where(t.sponsors.c.project_id == pid,
+                                                  t.sponsors.c.role == "lead")).first()
+    return None if r is None else str(r[0])
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBatch:
+    instance: BatchInstance
+    budget_reasons: list[str]
+    skipped: list[int]
+
+
+def batch_instance(engine: Engine, framework: str, *, budget: Decimal | None = None,
+                   sector_max_count: dict[str, int] | None = None,
+                   sector_min_count: dict[str, int] | None = None,
+                   max_per_sponsor: int | None = None, must_include: Sequence[str] = (),
+                   exclude: Sequence[str] = (), on: date | None = None,
+                   paths: int = 2000) -> StoredBatch:
+    """A selection problem from the stored projects, scores, weights and framework limits.
+
+    Candidates are the open projects not yet selected, with a cost estimate. Their
+    scores are each side's weighted score (0-100). The budget is the smallest of the
+    given budget, the remaining cap and, where the framework has one, what is left of
+    this year's annual cap.
+    """
+    from pledge.domain.ledger import ALLOCATED, UNALLOCATED, USED, acct
+
+    on = on or date.today()
+    rankings = prioritise(engine, framework, paths=paths)
+    comp = rankings.comparison
+    reasons = []
+    with transaction(engine) as s:
+        fw = framework_row(s, framework)
+        terms = load_framework(s, fw).terms_on(on)
+        component = terms.component()
+        remaining = sum_postings(s, fw.id, acct(component.key, UNALLOCATED))
+        limit = remaining
+        reasons.append(f"remaining cap {remaining}")
+        if component.annual_cap is not None:
+            used = sum_postings(s, fw.id, acct(component.key, USED), year=on.year)
+            allocated = sum_postings(s, fw.id, acct(component.key, ALLOCATED))
+            left = component.annual_cap - used - allocated
+            reasons.append(f"annual cap left {left}")
+            limit = min(limit, left)
+        if budget is not None:
+            reasons.append(f"batch budget {budget}")
+            limit = min(limit, budget)
+        cands, skipped = [], []
+        for pid in rankings.names:
+            row = project_row(s, pid)
+            if Stage(row.status) not in (Stage.PROPOSED, Stage.UNDER_REVIEW, Stage.FINALIST,
+                                         Stage.RECOMMENDED):
+                continue
+            cost = _cost(s, pid)
+            if cost is None:
+                skipped.append(pid)
+                continue
+            cands.append(Candidate(str(pid), cost, row.sector,
+                                   round(comp.us.scores[pid] * 100, 9),
+                                   round(comp.partner.scores[pid] * 100, 9), _lead(s, pid)))
+    ids = {c.id for c in cands}
+    for name, values in (("must_include", must_include), ("exclude", exclude)):
+        unknown = [v for v in values if v not in ids]
+        if unknown:
+            raise InvalidInput.single(name, ",".join(unknown), "batch.unknown_candidate",
+                                      "not an open, unselected project with a cost estimate")
+    return StoredBatch(BatchInstance(
+        budget=max(limit, Decimal(0)), candidates=tuple(cands),
+        sector_max_count=sector_max_count or {}, sector_min_count=sector_min_count or {},
+        max_per_sponsor=max_per_sponsor, must_include=frozenset(must_include),
+        exclude=frozenset(exclude)), reasons, skipped)
+
+
+@lru_cache(maxsize=1)
+def _decline_doc() -> dict[str, Any]:
+    return tomllib.loads((files("pledge") / "data" / "decline.toml").read_text("utf-8"))
+
+
+@dataclass(frozen=True, slots=True)
+class DeclineReport:
+    project_id: int
+    inputs: DeclineInputs
+    funding_cost: float
+    advice: DeclineAdvice
+    sensitivity: list[dict[str, float | str | None]]
+    sources: dict[str, str]
+
+
+def decline_advice(engine: Engine, project_id: int | str, *, paths: int = 5000, seed: int = 0,
+                   exports: float | None = None, duration_years: float | None = None,
+                   probability: float | None = None, incidence: float | None = None,
+                   funding_cost: float | None = None) -> DeclineReport:
+    """The partner's expected cost of funding a project against the cost of declining it."""
+    from pledge.services.simulation import project_spec, simulate
+
+    with transaction(engine) as s:
+        row = project_row(s, project_id)
+        fw_row = s.execute(select(t.frameworks).where(t.frameworks.c.id == row.framework_id)
+                           ).one()
+        terms = load_framework(s, fw_row).current
+    defaults = _decline_doc().get(fw_row.key, {})
+
+    def pick(value: float | None, key: str) -> float:
+        if value is not None:
+            return float(value)
+        if key not in defaults:
+            raise InvalidInput.single(key, None, "decline.missing_default",
+                                      f"no default {key} for {fw_row.key}; give it")
+        return float(defaults[key])
+
+    if terms.tariff_on_decline is None or terms.tariff_agreed is None:
+        raise RuleViolation.single("framework", fw_row.key, "decline.no_tariff_terms",
+                                   "the framework has no agreed and decline tariff rates")
+    increase = float(terms.tariff_on_decline - terms.tariff_agreed)
+    rate = pick(funding_cost, "funding_cost")
+    spec = project_spec(engine, row.id, paths, seed)
+    from dataclasses import replace
+    summary, _ = simulate(replace(spec, discount_rate=rate))
+    inputs = DeclineInputs(summary.expected_funding_pv, summary.partner_expected_pv,
+                           pick(exports, "exports_usd"), increase,
+                           pick(duration_years, "duration_years"),
+                           pick(probability, "probability"), pick(incidence, "incidence"))
+    sens: list[dict[str, float | str | None]] = []
+    for p in (0.1, 0.25, 0.5, 0.75, 0.9):
+        a = advise(replace(inputs, probability=p))
+        sens.append({"probability": p, "cost_fund": a.cost_fund,
+                     "cost_decline": a.cost_decline, "advice": a.advice})
+    for years in (0.5, 1.0, 2.0, 3.0):
+        a = advise(replace(inputs, duration_years=years))
+        sens.append({"duration_years": years, "break_even_probability":
+                     a.break_even_probability})
+    sources = {"exports": str(defaults.get("exports_source", "")),
+               "tariff": ", ".join(terms.sources.get("tariff.on_decline", ())),
+               "funding_cost": str(defaults.get("funding_cost_source", ""))}
+    return DeclineReport(row.id, inputs, rate, advise(inputs), sens, sources)

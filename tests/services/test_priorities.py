@@ -1,0 +1,121 @@
+"""Scores, weights, rankings, stored batches and fund-or-decline through the services."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from pledge.cli import run
+from pledge.domain.errors import InvalidInput, RuleViolation
+from pledge.services import priorities
+from pledge.services.base import Actor
+
+IC = Actor.of("IC member", "ic")
+CC_JP = Actor.of("METI official", "cc_jp")
+DAY = date(2026, 4, 1)
+BN = Decimal(10) ** 9
+
+
+def score_both_ways(engine: Engine) -> None:
+    # The US side values the nuclear projects; the partner side the copper plant.
+    for pid, us, jp in ((27, 9, 3), (30, 8, 2), (32, 2, 9), (17, 3, 8)):
+        priorities.set_score(engine, pid, "us", "strategic", us, IC, DAY, "US view")
+        priorities.set_score(engine, pid, "partner", "strategic", jp, CC_JP, DAY, "JP view")
+
+
+def test_scores_keep_author_date_and_note_and_the_latest_counts(sqlite_engine: Engine) -> None:
+    priorities.set_score(sqlite_engine, 27, "us", "strategic", 6, IC, DAY, "first")
+    priorities.set_score(sqlite_engine, 27, "us", "strategic", 8, IC, DAY, "revised")
+    s = priorities.project_scores(sqlite_engine, 27)
+    assert s["us"]["strategic"]["value"] == 8.0
+    assert (s["us"]["strategic"]["author"], s["us"]["strategic"]["note"]) == ("IC member",
+                                                                            "revised")
+    with pytest.raises(RuleViolation):
+        priorities.set_score(sqlite_engine, 27, "partner", "strategic", 5, IC, DAY)
+    with pytest.raises(InvalidInput):
+        priorities.set_score(sqlite_engine, 27, "us", "strategic", 11, IC, DAY)
+    with pytest.raises(InvalidInput):
+        priorities.set_score(sqlite_engine, 27, "us", "return", 5, IC, DAY)  # computed
+
+
+def test_weights_default_then_recorded(sqlite_engine: Engine) -> None:
+    w = priorities.weights(sqlite_engine, "japan")
+    assert w["us"]["strategic"] == 0.35 and w["partner"]["recovery"] == 0.25
+    priorities.set_weight(sqlite_engine, "japan", "partner", "strategic", 0.5, CC_JP, DAY)
+    assert priorities.weights(sqlite_engine, "japan")["partner"]["strategic"] == 0.5
+
+
+def test_rankings_show_the_disagreement(sqlite_engine: Engine) -> None:
+    score_both_ways(sqlite_engine)
+    for side, actor in (("us", IC), ("partner", CC_JP)):
+        for crit in ("return", "recovery", "readiness", "jobs", "resilience", "risk"):
+            priorities.set_weight(sqlite_engine, "japan", side, crit, 0.0, actor, DAY)
+    r = priorities.prioritise(sqlite_engine, "japan", top_k=2, paths=500)
+    c = r.comparison
+    assert c.us.ranks[27] == 1 and c.partner.ranks[32] == 1
+    # Among the four scored projects the orders are reversed; the unscored rest tie at the
+    # bottom for both sides, which pulls tau up.
+    assert [p for p in sorted((27, 30, 32, 17), key=c.us.ranks.get)] == [27, 30, 17, 32]
+    assert [p for p in sorted((27, 30, 32, 17), key=c.partner.ranks.get)] == [32, 17, 27, 30]
+    assert c.tau is not None and c.tau < 0.7
+    assert c.top_overlap == 0.0
+    assert c.drivers[27][0][0] == "strategic"
+
+
+def test_batch_from_stored_projects_respects_the_cap(sqlite_engine: Engine) -> None:
+    from pledge.analytics.selection import solve
+    from pledge.domain.selection import Objective, check_batch
+
+    score_both_ways(sqlite_engine)
+    stored = priorities.batch_instance(sqlite_engine, "japan", budget=Decimal("5e9"),
+                                       paths=300)
+    assert stored.instance.budget == Decimal("5e9")
+    ids = {c.id for c in stored.instance.candidates}
+    assert {"27", "32", "17"} <= ids
+    assert "30" not in ids and 30 in stored.skipped  # no cost estimate
+    for obj in Objective:
+        sol = solve(stored.instance, obj)
+        assert check_batch(stored.instance, sol.selected) == []
+        assert sol.cost <= Decimal("5e9")
+
+
+def test_decline_advice(sqlite_engine: Engine) -> None:
+    r = priorities.decline_advice(sqlite_engine, 24, paths=500, probability=0.3)
+    assert r.inputs.tariff_increase == pytest.approx(0.10)
+    assert r.inputs.exports == 149.6e9
+    assert r.advice.cost_decline == pytest.approx(0.3 * 0.10 * 149.6e9)
+    assert r.advice.advice in ("fund", "decline")
+    assert r.sources["exports"].startswith("https://")
+
+
+def test_cli_batch_contract(sqlite_url: str, tmp_path: Path,
+                            capsys: pytest.CaptureFixture[str]) -> None:
+    doc = {"budget": "10", "candidates": [
+        {"id": "a", "cost": "6", "sector": "energy", "us_score": 10, "partner_score": 1},
+        {"id": "b", "cost": "5", "sector": "energy", "us_score": 1, "partner_score": 10},
+        {"id": "c", "cost": "4", "sector": "minerals", "us_score": 5, "partner_score": 5}],
+        "sector_max_count": {"energy": 1}, "sector_min_count": {}, "must_include": [],
+        "exclude": []}
+    path = tmp_path / "inst.json"
+    path.write_text(json.dumps(doc))
+    results = {}
+    for obj in ("us", "partner", "maxmin", "nash"):
+        assert run(["--db", sqlite_url, "batch", "--input", str(path), "--objective", obj,
+                    "--json"]) == 0
+        results[obj] = json.loads(capsys.readouterr().out)
+        assert set(results[obj]) >= {"selected", "cost", "u_us", "u_partner", "objective",
+                                     "status", "gap"}
+    assert results["us"]["selected"] == ["a", "c"] and results["us"]["u_us"] == 1.0
+    assert results["partner"]["selected"] == ["b", "c"]
+    assert results["nash"]["status"] == "optimal"
+    doc["must_include"] = ["a", "b"]
+    path.write_text(json.dumps(doc))
+    assert run(["--db", sqlite_url, "batch", "--input", str(path), "--objective", "us"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
+    assert "budget" in err or "sector_max_count" in err
