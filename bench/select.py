@@ -46,7 +46,7 @@ from pledge.domain.selection import BatchInstance, Candidate, Objective, check_b
 SECTORS = ("energy", "semiconductors", "shipbuilding", "critical_minerals", "pharma",
            "ai_infrastructure", "quantum", "grid")
 MIN_SECTORS = {"energy": 0.20, "critical_minerals": 0.20, "quantum": 0.10}
-DEFAULT_GAPS = {200: 1e-9, 2000: 1e-4, 20000: 1e-6}
+DEFAULT_GAPS = {200: 1e-9, 2000: 1e-4, 20000: 1e-5}
 BUDGET_SHARE = Decimal("0.25")
 
 
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="200,2000,20000")
     parser.add_argument("--gap", action="append", default=[],
                         help="SIZE=REL_GAP, e.g. 2000=1e-5 (defaults: 200=1e-9, "
-                             "2000=1e-4, 20000=1e-6; other sizes 1e-4)")
+                             "2000=1e-4, 20000=1e-5; other sizes 1e-4)")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)

@@ -16,10 +16,18 @@ The model (one binary ``x_i`` per candidate, solved with HiGHS through ``highspy
 Amount rows are divided by their largest coefficient, so a row of US-dollar costs of
 1e10 has coefficients of order one and HiGHS's tolerances are relative to the row.
 
+Solving (``_optimise``): below ``_FIX_FROM`` candidates each MILP goes straight to
+HiGHS. From ``_FIX_FROM`` on, the LP relaxation is solved first and its row duals give
+a Lagrangian bound computed here (valid whatever the LP's tolerances); its rounding
+and a 200-variable core MILP give a good batch; if the bound already proves that batch
+within the gap no branch-and-bound runs, otherwise reduced-cost fixing removes every
+binary that cannot move in a batch at least as good (exact) and HiGHS solves the
+rest. Every batch is then checked as above.
+
 Utilities: ``U_side(S) = sum_{i in S} score_side_i / best_side`` where ``best_side`` is
 the largest sum that side reaches over all feasible batches, found first by its own
-MILP (proven optimal at ``mip_rel_gap``). When ``best_side`` is 0 (no feasible batch
-gives that side any score), that side's utility is defined as 0 for every batch.
+MILP. When ``best_side`` is 0 (no feasible batch gives that side any score), that
+side's utility is defined as 0 for every batch.
 
 Objectives: ``us`` / ``partner`` maximise one side's utility; ``maxmin`` maximises
 ``min(U_us, U_partner)`` with one MILP and an auxiliary ``t <= U_us, t <= U_partner``;
@@ -28,24 +36,31 @@ MILP maximises ``a + b`` subject to tangent cuts ``a <= log u0 + (u - u0) / u0``
 (and the same for ``b`` and ``p``), which over-estimate ``log u`` because ``log`` is
 concave, so each MILP's proven bound is an upper bound on the log product; a tangent
 is added at each new solution until the bound and the best batch's true product
-agree within ``mip_rel_gap``. When the product is 0 for every feasible batch (one side
-has no score to gain, or max-min is 0) every batch is Nash-optimal and the batch with
-the largest ``U_us + U_partner`` is returned.
+agree within the gap. ``u`` and ``p`` are bounded below by the best product known
+(a max-min batch's), which no better batch can fall under. When the product is 0 for
+every feasible batch (one side has no score to gain, or max-min is proven 0) every
+batch is Nash-optimal and the batch with the largest ``U_us + U_partner`` is returned.
 
-Ties are broken deterministically by a second stage: ``us`` (``partner``) then
-maximises the other side's utility among the batches within ``TIE_TOLERANCE``
+Ties are broken deterministically by a second stage when the first is proven exactly
+(to ``TIE_TOLERANCE``, so that ties can be recognised at all): ``us`` (``partner``)
+then maximises the other side's utility among the batches within ``TIE_TOLERANCE``
 (relative) of the optimum; ``maxmin`` then maximises ``U_us + U_partner`` among the
 batches whose minimum is within ``TIE_TOLERANCE`` of the optimum. A second-stage
 batch is kept only if its objective is within ``TIE_TOLERANCE`` of the first stage's.
-HiGHS is deterministic, so the same instance always gives the same batch.
+Nash optima with a positive product are Pareto-optimal already. Everything is
+deterministic (HiGHS included; node limits, never wall-clock ones, except the
+caller's ``time_limit``), so the same instance always gives the same batch.
 
-Status and gap: ``optimal`` means every MILP of the solve ended with HiGHS's status
-optimal, i.e. proven within the relative gap ``mip_rel_gap`` (1e-9 by default);
-``feasible`` means a time limit stopped it. ``gap`` is always the proven relative gap
-``1 - value / upper_bound`` of the returned batch's objective, counting the
-uncertainty of normalisers that were not proven either (a true utility is at least
-``best_found / bound`` times the one reported); it is at most about ``mip_rel_gap``
-when the status is optimal, and values below 1e-12 are reported as 0.0.
+Status and gap: the normalisers are solved to ``mip_rel_gap / 4`` and the objective's
+MILP (or Kelley's loop) to ``mip_rel_gap / 2``, so that the returned batch's
+objective is proven within ``mip_rel_gap`` (1e-9 by default) of the true optimum with
+the normalisers' own error counted. ``optimal`` means every one of those solves was
+proven (HiGHS's status optimal at its gap, or the Lagrangian bound closing it);
+``feasible`` means the time limit stopped one. ``gap`` is the proven relative gap
+``1 - value / upper_bound`` of the returned batch's objective, where a true utility
+is at least ``best_found / proven_bound`` times the reported one; it is at most
+``mip_rel_gap`` when the status is optimal (up to rounding), and values below 1e-12
+are reported as 0.0.
 """
 
 from __future__ import annotations
@@ -831,7 +846,8 @@ def solve(instance: BatchInstance, objective: Objective | str, *,
 
     time_limit: seconds for the whole call (normalisers included); when it runs out the
     best batch found so far is returned with status "feasible" and its proven gap.
-    mip_rel_gap: the relative gap at which HiGHS declares each MILP optimal.
+    mip_rel_gap: the relative gap within which an "optimal" batch is proven (split
+    between the normalisers and the objective's MILP as the module docstring says).
 
     Raises InvalidInput for a malformed instance (duplicate ids, negative scores or
     costs, unknown must-include ids), RuleViolation naming the conflicting constraints
@@ -842,7 +858,10 @@ def solve(instance: BatchInstance, objective: Objective | str, *,
     objective = Objective(objective)
     deadline = None if time_limit is None else started + time_limit
     model = _prepare(instance)
-    us, partner = _sides(model, mip_rel_gap, deadline)
+    # Normalisers to a quarter of the gap, the objective to half: the reported batch is
+    # then proven within mip_rel_gap of the true optimum, errors of both included.
+    side_gap, main_gap = mip_rel_gap / 4.0, mip_rel_gap / 2.0
+    us, partner = _sides(model, side_gap, deadline)
     sides_optimal = us.optimal and partner.optimal
     if objective in (Objective.US, Objective.PARTNER):
         mine, other = (us, partner) if objective is Objective.US else (partner, us)
@@ -850,18 +869,18 @@ def solve(instance: BatchInstance, objective: Objective | str, *,
         if mine.bound <= mine.best * (1.0 + TIE_TOLERANCE):  # exact: ties are recognisable
             u = mine.utility(chosen)
             chosen = _lexicographic(model, chosen, other.weights, [(mine.weights, u)],
-                                    _keep(u), objective, us, partner, mip_rel_gap, deadline)
+                                    _keep(u), objective, us, partner, main_gap, deadline)
         return _solution(model, chosen, objective, us, partner, sides_optimal,
                          mine.cap, started)
     nash = objective is Objective.NASH
-    gap = max(mip_rel_gap, _NASH_SEED_GAP) if nash else mip_rel_gap
+    gap = max(main_gap, _NASH_SEED_GAP) if nash else main_gap
     chosen, optimal, bound = _maxmin(model, us, partner, gap, deadline)
     t = min(us.utility(chosen), partner.utility(chosen))
     if not nash:
         if optimal and bound <= t * (1.0 + TIE_TOLERANCE):
             chosen = _lexicographic(model, chosen, us.weights + partner.weights,
                                     [(us.weights, t), (partner.weights, t)], _keep(t),
-                                    objective, us, partner, mip_rel_gap, deadline)
+                                    objective, us, partner, main_gap, deadline)
         return _solution(model, chosen, objective, us, partner, optimal and sides_optimal,
                          bound, started)
     if t <= 0.0:
@@ -870,12 +889,12 @@ def solve(instance: BatchInstance, objective: Objective | str, *,
         # U_us + U_partner is returned.
         if optimal:
             chosen = _lexicographic(model, chosen, us.weights + partner.weights, [], 0.0,
-                                    objective, us, partner, mip_rel_gap, deadline)
+                                    objective, us, partner, main_gap, deadline)
         nash_bound = bound * max(us.cap, partner.cap)
         return _solution(model, chosen, objective, us, partner, optimal and sides_optimal,
                          nash_bound, started)
     chosen, optimal, bound = _nash(model, us, partner, [us.batch, partner.batch, chosen],
-                                   mip_rel_gap, deadline)
+                                   main_gap, deadline)
     return _solution(model, chosen, objective, us, partner, optimal and sides_optimal,
                      bound, started)
 
