@@ -27,3 +27,21 @@ def test_simulation_frames(sqlite_engine: Engine) -> None:
     assert abs(paths["recouped"].mean() - summary["prob_recover"]) < 1e-12
     base = nb.project_waterfall(26, db=url)
     assert base["funding"].sum() == Decimal("600000000.00")
+
+
+def test_batch_and_pareto_frames() -> None:
+    inst = {"budget": "10", "candidates": [
+        {"id": "a", "cost": "6", "sector": "e", "us_score": 10, "partner_score": 1},
+        {"id": "b", "cost": "5", "sector": "e", "us_score": 1, "partner_score": 10},
+        {"id": "c", "cost": "4", "sector": "m", "us_score": 5, "partner_score": 5}],
+        "sector_max_count": {"e": 1}}
+    assert nb.batch(inst, "us")["selected"] == ["a", "c"]
+    frontier = nb.pareto(inst)
+    assert list(frontier.columns) == ["u_us", "u_partner", "cost", "selected"]
+    assert frontier["u_us"].is_monotonic_decreasing and len(frontier) >= 2
+
+
+def test_rankings_frame(sqlite_engine: Engine) -> None:
+    frame = nb.rankings("japan", paths=200, db=str(sqlite_engine.url))
+    assert {"us_rank", "partner_rank", "drivers"} <= set(frame.columns)
+    assert "kendall_tau" in frame.attrs

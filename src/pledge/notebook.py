@@ -88,3 +88,42 @@ def simulate(project_id: int | None = None, *, paths: int = 10_000, seed: int = 
         spec = simulation.project_spec(engine, project_id, paths, seed)
     summary, results = simulation.simulate(spec, dask=dask)
     return asdict(summary), to_frame(results)
+
+
+def rankings(framework: str = "japan", *, top_k: int = 5, paths: int = 2000,
+             db: str | None = None) -> pd.DataFrame:
+    """Both sides' rankings of the open projects; ``attrs`` hold tau and the top-k overlap."""
+    from pledge.services.priorities import prioritise
+
+    r = prioritise(_engine(db), framework, top_k=top_k, paths=paths)
+    c = r.comparison
+    frame = pd.DataFrame(
+        [{"id": p, "name": r.names[p], "us_rank": c.us.ranks[p],
+          "partner_rank": c.partner.ranks[p], "us_score": c.us.scores[p],
+          "partner_score": c.partner.scores[p],
+          "drivers": ", ".join(f"{k} {v:+.3f}" for k, v in c.drivers[p])} for p in r.names]
+    ).set_index("id").sort_values("us_rank")
+    frame.attrs.update(kendall_tau=c.tau, top_k=c.top_k, top_k_overlap=c.top_overlap)
+    return frame
+
+
+def batch(instance: dict[str, Any], objective: str = "nash",
+          time_limit: float | None = None) -> dict[str, Any]:
+    """The optimal batch for an instance in the CLI's JSON form."""
+    from pledge.analytics.selection import solve
+    from pledge.domain.selection import Objective, instance_from_document
+
+    sol = solve(instance_from_document(instance), Objective(objective), time_limit=time_limit)
+    return {"selected": list(sol.selected), "cost": sol.cost, "u_us": sol.u_us,
+            "u_partner": sol.u_partner, "objective": sol.objective, "status": sol.status,
+            "gap": sol.gap}
+
+
+def pareto(instance: dict[str, Any]) -> pd.DataFrame:
+    """The Pareto frontier of an instance: one row per non-dominated batch."""
+    from pledge.analytics.selection import pareto_frontier
+    from pledge.domain.selection import instance_from_document
+
+    return pd.DataFrame([{"u_us": p.u_us, "u_partner": p.u_partner, "cost": p.cost,
+                          "selected": list(p.selected)}
+                         for p in pareto_frontier(instance_from_document(instance))])
