@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -147,7 +147,6 @@ class Draws:
 
 def build(model: EconomicModel, n: int, draws: Draws, horizon: int) -> tuple[Array, Array]:
     """Funding F and distributable cash D, shape (paths, horizon), for the given draws."""
-    paths = draws.overrun.shape[0]
     t = np.arange(horizon, dtype=np.float64)[None, :]
     c_periods = (model.construction_periods(n) + draws.delay).astype(np.float64)[:, None]
     in_con = t < c_periods
@@ -168,7 +167,6 @@ def build(model: EconomicModel, n: int, draws: Draws, horizon: int) -> tuple[Arr
     depreciation = capex / life
     tax = model.tax_rate * np.maximum(revenue - opex - depreciation, 0.0)
     dist = np.where(operating, revenue - opex - tax, 0.0)
-    del paths
     return funding, np.ascontiguousarray(dist)
 
 
@@ -216,7 +214,3 @@ def draw(model: EconomicModel, n: int, seed: int, block: int, stream: int, size:
     fail_after = (np.floor(-np.log1p(-u) / hazard * n) if hazard > 0
                   else np.full(size, np.inf))
     return Draws(overrun[:size], delay[:size], level, walk, fail_after)
-
-
-def with_overrides(model: EconomicModel, **changes: float) -> EconomicModel:
-    return replace(model, **changes)  # type: ignore[arg-type]

@@ -180,3 +180,17 @@ def insert_id(session: Session, stmt: Insert) -> int:
     """Run an INSERT and return the new row's id."""
     table = stmt.table
     return int(session.execute(stmt.returning(table.c.id)).scalar_one())
+
+
+def primary_usd(conn: Session | Connection, project_id: int) -> Decimal | None:
+    """The project's primary estimate in US dollars: the midpoint of a range, else the one
+    bound given ("up to US$25bn" gives 25bn), or None without an estimate."""
+    row = conn.execute(select(t.estimates.c.usd_low, t.estimates.c.usd_high).where(
+        t.estimates.c.project_id == project_id, t.estimates.c.is_primary)).first()
+    if row is None:
+        return None
+    low, high = row
+    if isinstance(low, Decimal) and isinstance(high, Decimal):
+        return ((low + high) / 2).quantize(Decimal("0.01"))
+    value = high if high is not None else low
+    return value if isinstance(value, Decimal) else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -34,6 +34,7 @@ from pledge.services.base import (
     framework_row,
     load_framework,
     now,
+    primary_usd,
     project_row,
     sum_postings,
 )
@@ -185,18 +186,6 @@ def prioritise(engine: Engine, framework: str, *, top_k: int = 5, paths: int = 2
     return Rankings(fw.key, {r.id: r.name for r in rows}, comp, computed)
 
 
-def _cost(s: Session, pid: int) -> Decimal | None:
-    row = s.execute(select(t.estimates.c.usd_low, t.estimates.c.usd_high).where(
-        t.estimates.c.project_id == pid, t.estimates.c.is_primary)).first()
-    if row is None:
-        return None
-    low, high = row
-    if isinstance(low, Decimal) and isinstance(high, Decimal):
-        return ((low + high) / 2).quantize(Decimal("0.01"))
-    value = high if high is not None else low
-    return value if isinstance(value, Decimal) else None
-
-
 def _lead(s: Session, pid: int) -> str | None:
     r = s.execute(select(t.sponsors.c.name).where(t.sponsors.c.project_id == pid,
                                                   t.sponsors.c.role == "lead")).first()
@@ -251,7 +240,7 @@ def batch_instance(engine: Engine, framework: str, *, budget: Decimal | None = N
             if Stage(row.status) not in (Stage.PROPOSED, Stage.UNDER_REVIEW, Stage.FINALIST,
                                          Stage.RECOMMENDED):
                 continue
-            cost = _cost(s, pid)
+            cost = primary_usd(s, pid)
             if cost is None:
                 skipped.append(pid)
                 continue
@@ -314,7 +303,6 @@ def decline_advice(engine: Engine, project_id: int | str, *, paths: int = 5000, 
     increase = float(terms.tariff_on_decline - terms.tariff_agreed)
     rate = pick(funding_cost, "funding_cost")
     spec = project_spec(engine, row.id, paths, seed)
-    from dataclasses import replace
     summary, _ = simulate(replace(spec, discount_rate=rate))
     inputs = DeclineInputs(summary.expected_funding_pv, summary.partner_expected_pv,
                            pick(exports, "exports_usd"), increase,

@@ -20,7 +20,14 @@ from pledge.domain.errors import InvalidInput, RuleViolation
 from pledge.domain.framework import Framework
 from pledge.domain.lifecycle import Role, Stage
 from pledge.domain.waterfall import SplitTerms
-from pledge.services.base import Actor, audit, framework_row, load_framework, project_row
+from pledge.services.base import (
+    Actor,
+    audit,
+    framework_row,
+    load_framework,
+    primary_usd,
+    project_row,
+)
 from pledge.services.economics import split_terms_for, waterfall_report
 from pledge.store import tables as t
 from pledge.store.db import transaction
@@ -34,14 +41,7 @@ def economics_defaults() -> dict[str, Any]:
 
 
 def _capex(s: Any, pid: int) -> float | None:
-    row = s.execute(select(t.estimates.c.usd_low, t.estimates.c.usd_high).where(
-        t.estimates.c.project_id == pid, t.estimates.c.is_primary)).first()
-    if row is None:
-        return None
-    low, high = row
-    if low is not None and high is not None:
-        return float((low + high) / 2)
-    value = high if high is not None else low
+    value = primary_usd(s, pid)
     return None if value is None else float(value)
 
 
