@@ -54,6 +54,7 @@ class Templates:
         self.sqlite: dict[bool, Path] = {}
         self.pg: dict[bool, str] = {}
         self.pg_dbs: list[str] = []
+        self.extra: dict[str, Path] = {}
 
     def _sqlite_template(self, seeded: bool) -> Path:
         if seeded not in self.sqlite:
@@ -75,6 +76,19 @@ class Templates:
             engine.dispose()
             self.pg[seeded] = name
         return self.pg[seeded]
+
+    def demo(self) -> str:
+        """A fresh SQLite copy of the demo database (``build_demo``, the function users run)."""
+        if "demo" not in self.extra:
+            from pledge.services.demo import build_demo
+            path = self.tmp / "template-demo.db"
+            engine = make_engine(f"sqlite:///{path}")
+            build_demo(engine)
+            engine.dispose()
+            self.extra["demo"] = path
+        copy = self.tmp / f"demo-{uuid.uuid4().hex[:12]}.db"
+        shutil.copy(self.extra["demo"], copy)
+        return f"sqlite:///{copy}"
 
     def fresh(self, backend: str, seeded: bool) -> str:
         if backend == "sqlite":
@@ -150,3 +164,9 @@ def sqlite_engine(templates: Templates) -> Iterator[Engine]:
 def sqlite_url(templates: Templates) -> str:
     """The URL of a fresh seeded SQLite database (for CLI tests)."""
     return templates.fresh("sqlite", seeded=True)
+
+
+@pytest.fixture
+def demo_url(templates: Templates) -> str:
+    """The URL of a fresh SQLite database holding the demo data (users, history, scores)."""
+    return templates.demo()

@@ -8,13 +8,19 @@
 
 Money columns hold ``Decimal`` rounded to cents (use ``.astype(float)`` for
 plotting); per-path simulation results are float64.
+
+The exports (``export_projects``, ``export_ledger``, ``export_deadlines``) write a
+file whole or not at all and return its path; ``project_oc4ids`` returns the
+OC4IDS document as a dict.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -127,3 +133,56 @@ def pareto(instance: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame([{"u_us": p.u_us, "u_partner": p.u_partner, "cost": p.cost,
                           "selected": list(p.selected)}
                          for p in pareto_frontier(instance_from_document(instance))])
+
+
+def projects_table(*, framework: str | None = None, status: str | None = None,
+                   sector: str | None = None, db: str | None = None) -> pd.DataFrame:
+    """The projects export as a frame indexed by id (money columns ``Decimal``, or None)."""
+    from pledge.services import exports
+
+    rows = exports.project_rows(_engine(db), framework=framework, status=status,
+                                sector=sector)
+    columns = [c.name for c in exports.PROJECT_COLUMNS]
+    return pd.DataFrame([[c.get(r) for c in exports.PROJECT_COLUMNS] for r in rows],
+                        columns=columns).set_index("id")
+
+
+def export_projects(path: str | Path, *, format: str | None = None,
+                    framework: str | None = None, status: str | None = None,
+                    sector: str | None = None, db: str | None = None) -> Path:
+    """Write the projects table to ``path`` as CSV or XLSX (default: from the suffix).
+
+    The file is written whole or not at all; returns its path.
+    """
+    from pledge.services import exports
+
+    fmt = exports.parse_format(format, path=path)
+    return exports.write_atomic(path, exports.export_projects(
+        _engine(db), fmt, framework=framework, status=status, sector=sector))
+
+
+def export_ledger(path: str | Path, framework: str, *, format: str | None = None,
+                  db: str | None = None) -> Path:
+    """Write every posting of a framework's ledger to ``path`` (CSV, or XLSX with balances)."""
+    from pledge.services import exports
+
+    fmt = exports.parse_format(format, path=path)
+    return exports.write_atomic(path, exports.export_ledger(_engine(db), framework, fmt))
+
+
+def export_deadlines(path: str | Path, *, framework: str | None = None,
+                     as_of: date | str | None = None, db: str | None = None) -> Path:
+    """Write the funding dates of selected and notified projects as an iCalendar file."""
+    from pledge.services import exports
+    from pledge.services.base import parse_date
+
+    when = None if as_of is None else parse_date(as_of, "as_of")
+    return exports.write_atomic(path, exports.deadlines_ics(_engine(db), framework=framework,
+                                                            as_of=when))
+
+
+def project_oc4ids(project_id: int, *, db: str | None = None) -> dict[str, Any]:
+    """A project as an OC4IDS document (a dict; money as text with two decimals)."""
+    from pledge.services import exports
+
+    return exports.project_oc4ids(_engine(db), project_id)

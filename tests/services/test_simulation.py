@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine
 
 from pledge.cli import run
+from pledge.domain.access import Forbidden
 from pledge.domain.errors import InvalidInput, RuleViolation
 from pledge.services import projects, simulation
 from pledge.services.base import Actor
@@ -32,7 +33,7 @@ def test_economics_override_is_stored_validated_and_audited(sqlite_engine: Engin
     assert audit["action"] == "project.economics" and audit["after"]["life_years"] == 20.0
     with pytest.raises(InvalidInput):
         simulation.set_economics(sqlite_engine, GULF, {"life_years": "-3"}, ADMIN)
-    with pytest.raises(RuleViolation):
+    with pytest.raises(Forbidden):  # the role matrix: setting economics is a project edit
         simulation.set_economics(sqlite_engine, GULF, {"life_years": "5"},
                                  Actor.of("a", "analyst"))
 

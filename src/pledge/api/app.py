@@ -1,17 +1,27 @@
-"""The application: the API under /api/v1 (and, later, the pages), one error shape."""
+"""The application: the API under /api/v1 and the pages, one error shape per surface."""
 
 from __future__ import annotations
 
 import secrets
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
+from starlette.middleware.sessions import SessionMiddleware
 
 from pledge import __version__
-from pledge.api import errors, routes_frameworks, routes_projects
+from pledge.api import (
+    errors,
+    routes_exports,
+    routes_frameworks,
+    routes_jobs,
+    routes_priorities,
+    routes_projects,
+)
 from pledge.api.deps import Settings
 from pledge.store.db import make_engine, resolve_url
+from pledge.web import pages
+from pledge.web.auth import SESSION_COOKIE, SESSION_MAX_AGE
+from pledge.web.errors import error_page, wants_page
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -30,12 +40,25 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
                   generate_unique_id_function=_operation_id)
     app.state.settings = Settings(url, public_read, secret_key or secrets.token_hex(32))
     app.state.engine = make_engine(url)
-    errors.install(app)
+    app.add_middleware(SessionMiddleware, secret_key=app.state.settings.secret_key,
+                       session_cookie=SESSION_COOKIE, max_age=SESSION_MAX_AGE,
+                       same_site="lax", https_only=False)
+    errors.install(app, page=error_page, wants_page=wants_page)
     app.include_router(routes_frameworks.router, prefix="/api/v1")
     app.include_router(routes_projects.router, prefix="/api/v1")
+    app.include_router(routes_priorities.router, prefix="/api/v1")
+    app.include_router(routes_jobs.router, prefix="/api/v1")
+    routes_jobs.install(app)  # the simulation job runner: started and stopped with the app
+    app.include_router(routes_exports.router, prefix="/api/v1")
 
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        return RedirectResponse("/docs")
-
+    app.include_router(pages.router)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application for a multi-process server: settings from PLEDGE_* variables."""
+    import os
+
+    return create_app(os.environ.get("PLEDGE_DATABASE_URL"),
+                      public_read=bool(os.environ.get("PLEDGE_PUBLIC_READ")),
+                      secret_key=os.environ.get("PLEDGE_SECRET_KEY"))

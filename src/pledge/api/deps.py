@@ -1,4 +1,8 @@
-"""Dependencies declared once: settings, the engine, and who is asking."""
+"""Dependencies declared once: settings, the engine, who is asking, and the job runner.
+
+Reads are authorised here (``require``: their services take no actor); changes
+only need an identity (``require_actor``) and their services check the role.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 
-from pledge.domain.access import Action, authorize
+from pledge.domain.access import Action, Unauthorized, authorize
+from pledge.domain.errors import Problem
 from pledge.services.base import Actor
+from pledge.services.jobs import JobRunner
 from pledge.services.users import actor_for_token
 
 
@@ -60,12 +66,28 @@ def require(action: Action):  # type: ignore[no-untyped-def]
     return Depends(dependency)
 
 
-def require_actor(action: Action):  # type: ignore[no-untyped-def]
-    """Like ``require`` but for changes: an identity is always needed."""
+def require_actor(action: Action | None = None):  # type: ignore[no-untyped-def]
+    """For changes: the request must come from someone (401 otherwise).
+
+    Whether their role may do it is not checked here: every service that changes
+    data checks the role matrix itself (``services.base.permit``), once, for every
+    edge alike. ``action`` only names, for the reader of a route, the action its
+    service checks.
+    """
 
     def dependency(actor: MaybeActor) -> Actor:
-        authorize(None if actor is None else actor.role, action)
-        assert actor is not None
+        if actor is None:
+            raise Unauthorized([Problem("authorization", "anonymous", "auth.required",
+                                        "log in or send a bearer token")])
         return actor
 
     return Depends(dependency)
+
+
+def get_jobs(request: Request) -> JobRunner:
+    """The application's job runner (see ``routes_jobs.install``)."""
+    runner: JobRunner = request.app.state.jobs
+    return runner
+
+
+JobsDep = Annotated[JobRunner, Depends(get_jobs)]

@@ -7,11 +7,12 @@ match the schema.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pledge.domain.access import Forbidden, Unauthorized
@@ -53,24 +54,44 @@ def pledge_error_response(exc: PledgeError) -> JSONResponse:
                         status_code=status_for(exc), headers=headers)
 
 
-def install(app: FastAPI) -> None:
+PageRenderer = Callable[[Request, int, str, str, str | None, str | None], Response]
+
+
+def install(app: FastAPI, page: PageRenderer | None = None,
+            wants_page: Callable[[Request], bool] | None = None) -> None:
+    """Install the handlers; with ``page``, requests for pages get an HTML error instead."""
+
+    def as_page(request: Request) -> bool:
+        return page is not None and wants_page is not None and wants_page(request)
+
     @app.exception_handler(PledgeError)
-    async def _pledge(_: Request, exc: PledgeError) -> JSONResponse:
+    async def _pledge(request: Request, exc: PledgeError) -> Response:
+        if as_page(request):
+            assert page is not None
+            p = exc.first
+            return page(request, status_for(exc), p.rule, p.message, p.field, str(p.value))
         return pledge_error_response(exc)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         errs = exc.errors()
         first = errs[0] if errs else {"loc": [], "msg": "invalid request"}
         field = ".".join(str(x) for x in first.get("loc", []) if x not in ("body", "query"))
+        if as_page(request):
+            assert page is not None
+            return page(request, 422, "request.invalid", str(first.get("msg")), field or None,
+                        None)
         problems = [{"code": "request.invalid", "message": e.get("msg", ""),
                      "field": ".".join(str(x) for x in e.get("loc", []))} for e in errs]
         return JSONResponse(error_body("request.invalid", str(first.get("msg")), field or None,
                                        problems), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "http.not_found", 405: "http.method_not_allowed",
                 401: "auth.required"}.get(exc.status_code, "http.error")
+        if as_page(request):
+            assert page is not None
+            return page(request, exc.status_code, code, str(exc.detail), None, None)
         return JSONResponse(error_body(code, str(exc.detail), None),
                             status_code=exc.status_code)

@@ -1,10 +1,16 @@
-"""Projects: list, detail, create, transitions, consultations, extensions, fundings, history."""
+"""Projects: list, detail, create, update, transitions, consultations, extensions, fundings,
+history.
+
+Changes need an identity (``require_actor``); the service each one calls checks the
+role against the matrix (the action is named in each route).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from pledge.api.deps import EngineDep, require, require_actor
 from pledge.api.schemas import (
@@ -13,6 +19,7 @@ from pledge.api.schemas import (
     ExtensionCreate,
     FundingCreate,
     ProjectCreate,
+    ProjectUpdate,
     TransitionCreate,
 )
 from pledge.domain.access import Action
@@ -41,11 +48,13 @@ def detail(d: svc.ProjectDetail) -> dict[str, Any]:
 @router.get("/projects", dependencies=[require(Action.READ_PUBLIC)])
 def list_projects(engine: EngineDep, framework: str | None = None, status: str | None = None,
                   sector: str | None = None, limit: int = Query(50, ge=1, le=500),
-                  offset: int = Query(0, ge=0)) -> dict[str, Any]:
+                  offset: int = Query(0, ge=0)) -> JSONResponse:
     """Projects with filters and paging; ``count`` is the total before paging."""
-    rows = svc.list_projects(engine, framework=framework, status=status, sector=sector)
-    return {"data": jsonable([summary(r) for r in rows[offset:offset + limit]]),
-            "count": len(rows), "limit": limit, "offset": offset}
+    rows, count = svc.list_projects_page(engine, framework=framework, status=status,
+                                         sector=sector, limit=limit, offset=offset)
+    # Already JSON-safe: answered directly, without a second encoding pass.
+    return JSONResponse({"data": jsonable([summary(r) for r in rows]), "count": count,
+                         "limit": limit, "offset": offset})
 
 
 @router.get("/projects/{project_id}", dependencies=[require(Action.READ_PUBLIC)])
@@ -64,6 +73,14 @@ def create_project(body: ProjectCreate, engine: EngineDep,
                          reported_on=body.reported_on.isoformat() if body.reported_on else "",
                          source=body.source)
     return detail(svc.add_project(engine, new, actor))
+
+
+@router.patch("/projects/{project_id}")
+def update_project(project_id: int, body: ProjectUpdate, engine: EngineDep,
+                   actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
+    """Change a project's name, sector, location or sponsors (the fields sent); audited."""
+    return detail(svc.update_project(engine, project_id, body.model_dump(exclude_unset=True),
+                                     actor))
 
 
 @router.post("/projects/{project_id}/transitions", status_code=201)
@@ -115,5 +132,3 @@ def get_history(project_id: int, engine: EngineDep) -> dict[str, Any]:
     h = svc.history(engine, project_id)
     return jsonable({"project_id": h.project_id, "transitions": h.transitions,  # type: ignore[no-any-return]
                      "audit": h.audit})
-
-

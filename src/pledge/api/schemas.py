@@ -24,6 +24,21 @@ class ProjectCreate(Strict):
     source: str = ""
 
 
+class ProjectUpdate(Strict):
+    """The fields to change; fields left out are kept (the service checks the values)."""
+
+    name: str | None = None
+    sector: str | None = Field(default=None, description="e.g. 'energy (nuclear)': the "
+                               "sector and its detail")
+    sector_detail: str | None = None
+    location: str | None = Field(default=None, description="where in the US (the states are "
+                                 "found in it)")
+    lead: str | None = Field(default=None, description="lead companies, ';'-separated "
+                             "(replaces the lead sponsors)")
+    partners: str | None = Field(default=None, description="partner companies, "
+                                 "';'-separated (replaces partners, offtakers, suppliers)")
+
+
 class TransitionCreate(Strict):
     to: str
     on: date
@@ -75,7 +90,37 @@ class WeightCreate(Strict):
 
 
 class SimulationCreate(Strict):
+    """One project, or (with ``framework``) its selected, notified, funded and operating
+    projects as one correlated portfolio; exactly one of the two."""
+
     project_id: int | None = None
     framework: str | None = None
     paths: int = Field(default=10_000, ge=1, le=5_000_000)
     seed: int = 0
+    deemed_rate: str | None = Field(default=None, description="override the framework's "
+                                    "deemed rate, e.g. '0.06' or '6%'")
+
+
+class BatchLimitsBody(Strict):
+    """The limits a batch is chosen under, as ``pledge batch --framework`` takes them."""
+
+    budget: str | None = Field(default=None, description="US dollars, e.g. 'US$20bn'; the "
+                               "remaining cap and annual cap apply as well")
+    sector_max: dict[str, int] = Field(default_factory=dict, description="sector: at most")
+    sector_min: dict[str, int] = Field(default_factory=dict, description="sector: at least")
+    max_per_sponsor: int | None = Field(default=None, ge=0)
+    must_include: list[int] = Field(default_factory=list, description="project ids")
+    exclude: list[int] = Field(default_factory=list, description="project ids")
+    on: date | None = None
+    paths: int = Field(default=2000, ge=1, le=10_000,
+                       description="paths per project for the simulated criteria (the "
+                                   "answer waits for them: kept small)")
+
+
+class BatchCreate(BatchLimitsBody):
+    objective: str = Field(default="nash", description="us | partner | maxmin | nash")
+    time_limit: float | None = Field(default=None, gt=0, le=60, description="seconds")
+
+
+class ParetoCreate(BatchLimitsBody):
+    max_points: int = Field(default=500, ge=1, le=500)

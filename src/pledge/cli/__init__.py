@@ -67,6 +67,7 @@ def _register() -> None:
     from pledge.cli import (
         commands,
         economics_cmds,
+        export_cmds,
         money_cmds,
         priorities_cmds,
         projects_cmds,
@@ -77,6 +78,7 @@ def _register() -> None:
     app.add_typer(commands.frameworks_app, name="frameworks")
     app.add_typer(money_cmds.money_app, name="money")
     app.add_typer(users_cmds.users_app, name="users")
+    app.add_typer(export_cmds.export_app, name="export")
     commands.register(app)
     economics_cmds.register(app)
     priorities_cmds.register(app)

@@ -22,9 +22,17 @@ def _engine(ensure: bool = True) -> Engine:
     return state.engine(ensure=ensure)
 
 
-def init() -> None:
+def init(demo: Annotated[bool, typer.Option(
+        "--demo", help="Also add the demo users and an illustrative history (empty database "
+                       "only); prints the demo logins")] = False) -> None:
     """Create the schema and load the default frameworks and projects (safe to repeat)."""
     from pledge.services.setup import init as do_init
+    if demo:
+        from pledge.services.demo import build_demo
+        built = build_demo(_engine(ensure=False))
+        render.table("Demo logins (for trying the system only)", ["name", "role", "password"],
+                     [(u.name, u.role.value, u.password) for u in built.users.values()])
+        return
     result = do_init(_engine(ensure=False))
     added = ", ".join(result.frameworks_added) or "none new"
     render.console.print(f"database ready: frameworks loaded: {added}; projects added: "

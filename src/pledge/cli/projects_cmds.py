@@ -1,4 +1,4 @@
-"""``pledge projects ...``: list, show, add, import, advance, consult, extend."""
+"""``pledge projects ...``: list, show, add, update, import, advance, consult, extend."""
 
 from __future__ import annotations
 
@@ -112,6 +112,33 @@ def add(name: Annotated[str, typer.Option(help="Project name")],
         partners=partners, amount_text=amount, status=status, reported_on=reported_on,
         source=(source or [""])[0]), actor_of(actor, role))
     _show(detail, json)
+
+
+@projects_app.command("update")
+def update(id: Annotated[str, typer.Argument(help="Project id")],
+           name: Annotated[str | None, typer.Option(help="New name")] = None,
+           sector: Annotated[str | None, typer.Option(
+               help="Sector, e.g. 'energy (nuclear)' (sets the detail too)")] = None,
+           sector_detail: Annotated[str | None, typer.Option(
+               "--sector-detail", help="The sector's detail alone, e.g. 'nuclear'")] = None,
+           location: Annotated[str | None, typer.Option(
+               help="Where in the US (the states are found in it)")] = None,
+           lead: Annotated[str | None, typer.Option(
+               help="Lead companies, ';'-separated (replaces the lead sponsors)")] = None,
+           partners: Annotated[str | None, typer.Option(
+               help="Partner companies, ';'-separated (replaces partners, offtakers and "
+                    "suppliers)")] = None,
+           actor: ActorOpt = None, role: RoleOpt = "admin", json: JsonOpt = False) -> None:
+    """Change a project's name, sector, location or sponsors; only the options given."""
+    given = {"name": name, "sector": sector, "sector_detail": sector_detail,
+             "location": location, "lead": lead, "partners": partners}
+    changes = {k: v for k, v in given.items() if v is not None}
+    detail = svc.update_project(_engine(), id, changes, actor_of(actor, role))
+    if json:
+        _show(detail, True)
+        return
+    render.console.print(f"project {detail.summary.id} updated: "
+                         f"{', '.join(changes)}")
 
 
 @projects_app.command("import")

@@ -1,4 +1,4 @@
-"""``pledge serve``: the API (and pages) for a team, from one process."""
+"""``pledge serve``: the pages and the API for a team, from one process."""
 
 from __future__ import annotations
 
@@ -11,30 +11,50 @@ from pledge.cli import render
 
 def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="Port")] = 8550,
+          db: Annotated[str | None, typer.Option(
+              "--db", help="Database URL (default: the one given before the command, "
+                           "$PLEDGE_DATABASE_URL, else sqlite:///pledge.db)")] = None,
           public_read: Annotated[bool, typer.Option(
-              "--public-read", help="Let anonymous visitors read the public subset")] = False
+              "--public-read", help="Let anonymous visitors read the public subset")] = False,
+          workers: Annotated[int, typer.Option(
+              help="Server processes (more than one needs a file or server database)")] = 1
           ) -> None:
-    """Serve the REST API (/api/v1, docs at /docs); a new database is set up first."""
+    """Serve the pages (/) and the REST API (/api/v1, docs at /docs); a new database is set
+    up first and a one-time admin login is printed."""
+    import os
+    import secrets
+
     import uvicorn
 
-    from pledge.api.app import create_app
     from pledge.cli import state
     from pledge.cli.users_cmds import LOCAL_ADMIN
     from pledge.services.setup import ensure_ready
     from pledge.services.users import add_user, has_users
     from pledge.store.db import resolve_url
 
+    if db:
+        state.url = db
+    url = resolve_url(state.url)
     engine = state.engine(ensure=False)
     done = ensure_ready(engine)
     if done:
-        render.console.print(f"{done} the database {resolve_url(state.url)}")
+        render.console.print(f"{done} the database {url}")
     if not has_users(engine):
         admin = add_user(engine, "admin", "admin", LOCAL_ADMIN, generate_password=True)
         render.console.print(f"first start: log in as [bold]admin[/bold] with password "
                              f"[bold]{admin.password}[/bold]; API token {admin.token} "
                              f"(both shown once)")
     render.console.print(f"serving on http://{host}:{port} (API docs at /docs)")
-    uvicorn.run(create_app(state.url, public_read=public_read), host=host, port=port,
+    if workers > 1:
+        # Each worker process builds the app from the environment; they share one session key.
+        os.environ["PLEDGE_DATABASE_URL"] = url
+        os.environ["PLEDGE_PUBLIC_READ"] = "1" if public_read else ""
+        os.environ.setdefault("PLEDGE_SECRET_KEY", secrets.token_hex(32))
+        uvicorn.run("pledge.api.app:app_from_environment", factory=True, host=host, port=port,
+                    workers=workers, log_level="warning")
+        return
+    from pledge.api.app import create_app
+    uvicorn.run(create_app(url, public_read=public_read), host=host, port=port,
                 log_level="warning")
 
 

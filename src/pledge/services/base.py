@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Insert, Row, func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from pledge.domain.access import Action, authorize
 from pledge.domain.errors import InvalidInput, NotFound
 from pledge.domain.framework import Framework
 from pledge.domain.framework_data import settings_to_terms
@@ -40,6 +41,18 @@ class Actor:
 
 
 SYSTEM = Actor("pledge", Role.ADMIN)
+
+
+def permit(actor: Actor, action: Action) -> None:
+    """Refuse (``Forbidden``) unless the actor's role may do ``action`` at all.
+
+    The one authorisation check of every use case that changes data: each such
+    service function calls it first, before reading its input or the database, so
+    every edge (CLI, API, pages) obeys the same matrix (``domain.access.MATRIX``) and
+    no edge checks it again. Which particular change a permitted role may make (a
+    transition, a side's score) is still for the domain's rules to decide.
+    """
+    authorize(actor.role, action)
 
 
 def now() -> datetime:

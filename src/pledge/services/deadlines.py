@@ -14,7 +14,7 @@ from pledge.domain.lifecycle import Stage, funding_clock_start
 from pledge.services.base import framework_row, load_framework
 from pledge.services.calendars import build_calendar
 from pledge.store import tables as t
-from pledge.store.db import transaction
+from pledge.store.db import reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ def _choice(enum: type[CalendarName] | type[DayUnit], text: str, field: str) -> 
 def compute_deadline(engine: Engine, framework: str, notice: date, *, days: int | None = None,
                      unit: str | None = None, calendar: str | None = None) -> Deadline:
     """The funding date for a notice under the framework's window, with optional overrides."""
-    with transaction(engine) as s:
+    with reading(engine) as s:
         terms = load_framework(s, framework_row(s, framework)).terms_on(notice)
     if days is not None and days <= 0:
         raise InvalidInput.single("days", days, "window.length", "days must be positive")
@@ -101,7 +101,7 @@ def project_deadlines(engine: Engine, *, framework: str | None = None,
     as_of = as_of or date.today()
     out: list[ProjectDeadline] = []
     p = t.projects
-    with transaction(engine) as s:
+    with reading(engine) as s:
         fws = [framework_row(s, framework)] if framework else list(
             s.execute(select(t.frameworks).order_by(t.frameworks.c.id)))
         for fw_row in fws:

@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from pledge.domain.errors import Conflict, InvalidInput, Problem, RuleViolation
+from pledge.domain.access import Action
+from pledge.domain.errors import Conflict, InvalidInput, Problem
 from pledge.domain.framework import Framework, FrameworkTerms
 from pledge.domain.framework_data import framework_from_document, terms_to_settings
 from pledge.domain.funding import check_cap_amendment
 from pledge.domain.ledger import ALLOCATED, USED, acct, commitment_entry
-from pledge.domain.lifecycle import Role
 from pledge.services.base import (
     SYSTEM,
     Actor,
@@ -26,11 +26,12 @@ from pledge.services.base import (
     insert_id,
     load_framework,
     now,
+    permit,
     post_entries,
     sum_postings,
 )
 from pledge.store import tables as t
-from pledge.store.db import transaction
+from pledge.store.db import reading, transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,7 @@ def store_framework(session: Session, fw: Framework, actor: Actor) -> bool:
 
     Returns True when it was inserted.
     """
+    permit(actor, Action.FRAMEWORK_EDIT)
     existing = session.execute(select(t.frameworks.c.id)
                                .where(t.frameworks.c.key == fw.key)).first()
     if existing is not None:
@@ -91,7 +93,7 @@ def load_shipped(session: Session, actor: Actor = SYSTEM) -> list[str]:
 
 
 def list_frameworks(engine: Engine) -> list[FrameworkSummary]:
-    with transaction(engine) as s:
+    with reading(engine) as s:
         out = []
         for row in s.execute(select(t.frameworks).order_by(t.frameworks.c.id)):
             fw = load_framework(s, row)
@@ -103,7 +105,7 @@ def list_frameworks(engine: Engine) -> list[FrameworkSummary]:
 
 
 def get_framework(engine: Engine, key: str) -> Framework:
-    with transaction(engine) as s:
+    with reading(engine) as s:
         return load_framework(s, framework_row(s, key))
 
 
@@ -142,9 +144,7 @@ def amend_framework(engine: Engine, key: str, effective_from: date, changes: dic
     Older versions are kept; a change to the commitment posts the difference to
     the ledger so utilisation follows the amended cap.
     """
-    if actor.role is not Role.ADMIN:
-        raise RuleViolation.single("role", actor.role.value, "framework.role_not_allowed",
-                                   "only an admin may amend a framework's terms")
+    permit(actor, Action.FRAMEWORK_EDIT)
     if not sources:
         raise InvalidInput.single("source", "", "framework.unsourced",
                                   "an amendment needs at least one source")

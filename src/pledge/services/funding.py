@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from pledge.domain.access import Action
 from pledge.domain.errors import InvalidInput, RuleViolation
 from pledge.domain.framework import Instrument, WindowMeaning
 from pledge.domain.funding import FundingRequest, check_allocation, plan_funding
@@ -28,7 +29,7 @@ from pledge.domain.ledger import (
     required_pace,
     utilisation,
 )
-from pledge.domain.lifecycle import Role, Stage
+from pledge.domain.lifecycle import Stage
 from pledge.domain.money import Money, parse_amount
 from pledge.services.base import (
     Actor,
@@ -37,12 +38,13 @@ from pledge.services.base import (
     load_framework,
     load_postings,
     now,
+    permit,
     post_entries,
     project_row,
     sum_postings,
 )
 from pledge.store import tables as t
-from pledge.store.db import transaction
+from pledge.store.db import reading, transaction
 
 
 def parse_usd(text: str, field: str = "amount") -> Money:
@@ -99,6 +101,7 @@ class FundingResult:
 def fund(engine: Engine, project_id: int | str, amount: str, on: date, instrument: str,
          provider: str, actor: Actor) -> FundingResult:
     """Fund a notified project; all of the funding rules are checked in ``domain.funding``."""
+    permit(actor, Action.FUND)
     money = parse_usd(amount)
     inst = parse_instrument(instrument)
     with transaction(engine) as s:
@@ -142,6 +145,7 @@ def fund(engine: Engine, project_id: int | str, amount: str, on: date, instrumen
 def allocate(engine: Engine, project_id: int | str, amount: str, on: date,
              actor: Actor) -> Decimal:
     """Reserve capacity for a project; returns the unallocated capacity left."""
+    permit(actor, Action.LEDGER_EDIT)
     money = parse_usd(amount)
     with transaction(engine) as s:
         row, fw_row = _locked_project(s, project_id)
@@ -162,7 +166,12 @@ def allocate(engine: Engine, project_id: int | str, amount: str, on: date,
 
 def contribute_in_kind(engine: Engine, project_id: int | str, kind: str, value: str, on: date,
                        actor: Actor) -> None:
-    """Record a US in-kind contribution (land, utilities, offtake...) at its value."""
+    """Record a US in-kind contribution (land, utilities, offtake...) at its value.
+
+    Only the investment committee (or an admin) records US contributions: the
+    ledger-editing roles of the matrix.
+    """
+    permit(actor, Action.LEDGER_EDIT)
     money = parse_usd(value, "value")
     try:
         ikind = InKind(kind.strip().lower())
@@ -170,9 +179,6 @@ def contribute_in_kind(engine: Engine, project_id: int | str, kind: str, value: 
         raise InvalidInput.single("kind", kind, "ledger.unknown_in_kind",
                                   f"kind is one of: {', '.join(k.value for k in InKind)}"
                                   ) from None
-    if actor.role not in (Role.IC, Role.ADMIN):
-        raise RuleViolation.single("role", actor.role.value, "ledger.role_not_allowed",
-                                   "only the investment committee records US contributions")
     with transaction(engine) as s:
         row, fw_row = _locked_project(s, project_id)
         if not row.component:
@@ -186,11 +192,9 @@ def contribute_in_kind(engine: Engine, project_id: int | str, kind: str, value: 
 
 def distribute(engine: Engine, project_id: int | str, partner_amount: str, us_amount: str,
                on: date, actor: Actor) -> None:
-    """Record cash an SPV distributed to each side."""
+    """Record cash an SPV distributed to each side (the investment committee, or an admin)."""
+    permit(actor, Action.LEDGER_EDIT)
     p_money, u_money = parse_usd(partner_amount, "partner"), parse_usd(us_amount, "us")
-    if actor.role not in (Role.IC, Role.ADMIN):
-        raise RuleViolation.single("role", actor.role.value, "ledger.role_not_allowed",
-                                   "only the investment committee records distributions")
     with transaction(engine) as s:
         row, fw_row = _locked_project(s, project_id)
         if row.status not in (Stage.FUNDED.value, Stage.OPERATING.value, Stage.RECOUPED.value):
@@ -234,7 +238,7 @@ class Commitments:
 def commitments(engine: Engine, framework: str, as_of: date | None = None) -> Commitments:
     """Utilisation of a framework's commitment on ``as_of`` (default today)."""
     as_of = as_of or date.today()
-    with transaction(engine) as s:
+    with reading(engine) as s:
         fw_row = framework_row(s, framework)
         terms = load_framework(s, fw_row).terms_on(as_of)
         postings = load_postings(s, fw_row.id, until=as_of)
@@ -276,7 +280,7 @@ def ledger_balances(engine: Engine, framework: str, by: str = "account"
         raise InvalidInput.single("by", by, "ledger.unknown_dimension",
                                   f"one of: {', '.join(BALANCE_DIMENSIONS)}")
     dim = BALANCE_DIMENSIONS[by]
-    with transaction(engine) as s:
+    with reading(engine) as s:
         postings = load_postings(s, framework_row(s, framework).id)
     keys = ("account",) if dim is None else ("account", dim)
     out: dict[tuple[str, str], Decimal] = {}

@@ -9,9 +9,10 @@ from importlib.resources import files
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from pledge.domain.access import Action
 from pledge.domain.fx import Conversion, Rate, RateTable, parse_rates_csv
 from pledge.domain.money import MoneyRange, parse_amount
-from pledge.services.base import Actor, audit
+from pledge.services.base import Actor, audit, permit
 from pledge.store import tables as t
 from pledge.store.db import transaction
 
@@ -57,6 +58,7 @@ def convert(engine: Engine | None, text: str, to: str, on: date) -> Converted:
 
 def load_rates(engine: Engine, csv_text: str, actor: Actor) -> int:
     """Store a user's rates (replacing any on the same date and pair); returns how many."""
+    permit(actor, Action.ADMIN)
     rates = parse_rates_csv(csv_text)
     with transaction(engine) as s:
         for r in rates:

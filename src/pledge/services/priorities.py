@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from pledge.domain.access import Action
 from pledge.domain.decline import DeclineAdvice, DeclineInputs, advise
-from pledge.domain.errors import InvalidInput, PledgeError, RuleViolation
+from pledge.domain.errors import InvalidInput, PledgeError, Problem, RuleViolation
 from pledge.domain.lifecycle import OPEN_STAGES, Stage
 from pledge.domain.priorities import (
     Comparison,
@@ -34,6 +35,7 @@ from pledge.services.base import (
     framework_row,
     load_framework,
     now,
+    permit,
     primary_usd,
     project_row,
     sum_postings,
@@ -61,6 +63,7 @@ def _criterion(key: str) -> Criterion | None:
 def set_score(engine: Engine, project_id: int | str, side: str, criterion: str, value: float,
               actor: Actor, on: date, note: str = "") -> None:
     """Record a side's score of a project on a criterion (the latest one counts)."""
+    permit(actor, Action.SCORE)
     s_side = parse_side(side)
     check_may_speak_for(s_side, actor.role)
     check_score(_criterion(criterion), criterion, value)
@@ -100,6 +103,7 @@ def project_scores(engine: Engine, project_id: int | str) -> dict[str, dict[str,
 def set_weight(engine: Engine, framework: str, side: str, criterion: str, weight: float,
                actor: Actor, on: date) -> None:
     """Record a side's weight for a criterion in a framework."""
+    permit(actor, Action.SCORE)
     s_side = parse_side(side)
     check_may_speak_for(s_side, actor.role)
     check_weight(_criterion(criterion), criterion, weight)
@@ -260,6 +264,20 @@ def batch_instance(engine: Engine, framework: str, *, budget: Decimal | None = N
         exclude=frozenset(exclude)), reasons, skipped)
 
 
+def _usd(text: str, field: str) -> Decimal:
+    """One amount in US dollars from text ("US$20bn", "2.5e10"); problems name ``field``."""
+    from pledge.services.funding import parse_usd
+
+    try:
+        money = parse_usd(text, field)
+    except PledgeError as exc:
+        raise type(exc)([Problem(field, p.value, p.rule, p.message)
+                         for p in exc.problems]) from None
+    if money.currency != "USD":
+        raise InvalidInput.single(field, text, "money.not_usd", "give an amount in US dollars")
+    return money.amount
+
+
 @lru_cache(maxsize=1)
 def _decline_doc() -> dict[str, Any]:
     return tomllib.loads((files("pledge") / "data" / "decline.toml").read_text("utf-8"))
@@ -276,11 +294,17 @@ class DeclineReport:
 
 
 def decline_advice(engine: Engine, project_id: int | str, *, paths: int = 5000, seed: int = 0,
-                   exports: float | None = None, duration_years: float | None = None,
+                   exports: float | str | None = None, duration_years: float | None = None,
                    probability: float | None = None, incidence: float | None = None,
                    funding_cost: float | None = None) -> DeclineReport:
-    """The partner's expected cost of funding a project against the cost of declining it."""
+    """The partner's expected cost of funding a project against the cost of declining it.
+
+    ``exports`` is a number of US dollars or an amount as written ("US$150bn").
+    """
     from pledge.services.simulation import project_spec, simulate
+
+    if isinstance(exports, str):
+        exports = float(_usd(exports, "exports"))
 
     with transaction(engine) as s:
         row = project_row(s, project_id)
@@ -321,3 +345,168 @@ def decline_advice(engine: Engine, project_id: int | str, *, paths: int = 5000, 
                "tariff": ", ".join(terms.sources.get("tariff.on_decline", ())),
                "funding_cost": str(defaults.get("funding_cost_source", ""))}
     return DeclineReport(row.id, inputs, rate, advise(inputs), sens, sources)
+
+
+def scores_document(engine: Engine, project_id: int | str) -> dict[str, Any]:
+    """A project's current scores as ``pledge scores show --json`` prints them."""
+    with transaction(engine) as s:
+        pid = project_row(s, project_id).id
+        latest = _latest_scores(s, [pid])
+    out: dict[str, Any] = {"project_id": pid, **{side.value: {} for side in Side}}
+    for (_, side, crit), v in sorted(latest.items()):
+        out[side][crit] = v
+    return out
+
+
+def rankings_document(r: Rankings) -> dict[str, Any]:
+    """Both sides' rankings as ``pledge prioritise --json`` prints them (US order)."""
+    c = r.comparison
+    order = sorted(r.names, key=lambda p: c.us.ranks[p])
+    return {
+        "framework": r.framework, "kendall_tau": c.tau, "top_k": c.top_k,
+        "top_k_overlap": c.top_overlap,
+        "projects": [{"id": p, "name": r.names[p], "us_rank": c.us.ranks[p],
+                      "partner_rank": c.partner.ranks[p], "us_score": c.us.scores[p],
+                      "partner_score": c.partner.scores[p],
+                      "drivers": [{"criterion": k, "us_minus_partner": v}
+                                  for k, v in c.drivers[p]],
+                      "missing_us": list(c.us.missing[p]),
+                      "missing_partner": list(c.partner.missing[p])} for p in order]}
+
+
+def solution_document(sol: Any) -> dict[str, Any]:
+    """A chosen batch as ``pledge batch --json`` prints it (candidate ids as text)."""
+    return {"selected": list(sol.selected), "cost": sol.cost, "u_us": sol.u_us,
+            "u_partner": sol.u_partner, "objective": sol.objective, "status": sol.status,
+            "gap": sol.gap}
+
+
+def decline_document(r: DeclineReport) -> dict[str, Any]:
+    """Fund-or-decline advice as ``pledge decline-advice --json`` prints it."""
+    a, x = r.advice, r.inputs
+    return {
+        "project_id": r.project_id, "advice": a.advice, "cost_fund": a.cost_fund,
+        "cost_decline": a.cost_decline, "break_even_probability": a.break_even_probability,
+        "inputs": {"pv_funding": x.pv_funding, "pv_distributions": x.pv_distributions,
+                   "exports": x.exports, "tariff_increase": x.tariff_increase,
+                   "duration_years": x.duration_years, "probability": x.probability,
+                   "incidence": x.incidence, "funding_cost": r.funding_cost},
+        "sensitivity": r.sensitivity, "sources": r.sources}
+
+
+@dataclass(frozen=True, slots=True)
+class BatchLimits:
+    """The limits a stored batch is chosen under (absent limits do not apply).
+
+    budget: a single US-dollar amount as written ("US$20bn"); the framework's
+    remaining cap and annual cap apply as well. sector_max / sector_min: counts per
+    sector key. must_include / exclude: project ids. paths: per project, for the
+    simulated criteria (return, recovery).
+    """
+
+    budget: str | None = None
+    sector_max: dict[str, int] | None = None
+    sector_min: dict[str, int] | None = None
+    max_per_sponsor: int | None = None
+    must_include: Sequence[int | str] = ()
+    exclude: Sequence[int | str] = ()
+    on: date | None = None
+    paths: int = 2000
+
+
+def stored_batch(engine: Engine, framework: str, limits: BatchLimits) -> StoredBatch:
+    """The selection problem for ``framework`` under ``limits`` (amounts checked as USD)."""
+    budget = None
+    if limits.budget is not None and limits.budget.strip():
+        budget = _usd(limits.budget, "budget")
+    return batch_instance(
+        engine, framework, budget=budget, sector_max_count=limits.sector_max,
+        sector_min_count=limits.sector_min, max_per_sponsor=limits.max_per_sponsor,
+        must_include=[str(p) for p in limits.must_include],
+        exclude=[str(p) for p in limits.exclude], on=limits.on, paths=limits.paths)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchChoice:
+    """A batch chosen from the stored projects, and the budget it was chosen under."""
+
+    framework: str
+    objective: str
+    budget: Decimal
+    budget_reasons: list[str]
+    skipped: list[int]
+    solution: Any  # analytics.selection.BatchSolution
+
+    def document(self) -> dict[str, Any]:
+        """``pledge batch --json``'s keys, then the budget and the projects left out."""
+        return {**solution_document(self.solution), "framework": self.framework,
+                "maximised": self.objective, "budget": self.budget,
+                "budget_reasons": self.budget_reasons, "skipped": self.skipped}
+
+
+def choose_batch(engine: Engine, framework: str, objective: str = "nash",
+                 limits: BatchLimits | None = None, *,
+                 time_limit: float | None = None) -> BatchChoice:
+    """The best first batch of the framework's open projects for one side or a compromise.
+
+    objective: us | partner | maxmin | nash. With ``time_limit`` (seconds) the best
+    batch found in time is returned with status "feasible" and its gap.
+    """
+    from pledge.analytics.selection import solve
+    from pledge.domain.selection import Objective
+
+    try:
+        obj = Objective(objective.strip().lower())
+    except ValueError:
+        raise InvalidInput.single("objective", objective, "batch.unknown_objective",
+                                  "one of: us, partner, maxmin, nash") from None
+    if time_limit is not None and not time_limit > 0:
+        raise InvalidInput.single("time_limit", time_limit, "batch.time_limit",
+                                  "a time limit is a positive number of seconds")
+    stored = stored_batch(engine, framework, limits or BatchLimits())
+    try:
+        sol = solve(stored.instance, obj, time_limit=time_limit)
+    except TimeoutError:
+        raise RuleViolation.single("time_limit", time_limit, "batch.timeout",
+                                   "no feasible batch was found within the time limit"
+                                   ) from None
+    return BatchChoice(framework.strip().lower(), obj.value, stored.instance.budget,
+                       stored.budget_reasons, stored.skipped, sol)
+
+
+@dataclass(frozen=True, slots=True)
+class FrontierChoice:
+    """Every non-dominated batch of the framework's open projects."""
+
+    framework: str
+    budget: Decimal
+    budget_reasons: list[str]
+    skipped: list[int]
+    points: list[Any]  # analytics.selection.BatchSolution, by U_us descending
+    truncated: bool
+
+    def document(self) -> dict[str, Any]:
+        """The points as ``pledge batch --pareto --json`` prints them, under ``data``."""
+        return {"framework": self.framework,
+                "data": [solution_document(p) for p in self.points],
+                "count": len(self.points), "truncated": self.truncated, "budget": self.budget,
+                "budget_reasons": self.budget_reasons, "skipped": self.skipped}
+
+
+def batch_frontier(engine: Engine, framework: str, limits: BatchLimits | None = None, *,
+                   max_points: int = 500) -> FrontierChoice:
+    """The Pareto frontier of first batches: each side's utility against the other's."""
+    import warnings
+
+    from pledge.analytics.selection import FrontierTruncated, pareto_frontier
+
+    if not 1 <= max_points <= 500:
+        raise InvalidInput.single("max_points", max_points, "batch.max_points",
+                                  "between 1 and 500 points")
+    stored = stored_batch(engine, framework, limits or BatchLimits())
+    with warnings.catch_warnings():  # reported as ``truncated`` instead
+        warnings.simplefilter("ignore", FrontierTruncated)
+        points = pareto_frontier(stored.instance, max_points=max_points)
+    return FrontierChoice(framework.strip().lower(), stored.instance.budget,
+                          stored.budget_reasons, stored.skipped, list(points),
+                          bool(points.truncated))

@@ -1,4 +1,4 @@
-"""Use cases on projects: list, show, add, import, advance, consult, extend, history."""
+"""Use cases on projects: list, show, add, update, import, advance, consult, extend, history."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from pledge.domain.access import Action
 from pledge.domain.errors import Conflict, InvalidInput, PledgeError, Problem, RuleViolation
 from pledge.domain.fx import RateTable
 from pledge.domain.ledger import ALLOCATED, acct, release_entry
 from pledge.domain.lifecycle import (
     Consultation,
     ConsultationKind,
-    Role,
     Stage,
     TransitionRequest,
     check_consultation,
@@ -28,6 +28,7 @@ from pledge.domain.lifecycle import (
 )
 from pledge.domain.money import parse_amount
 from pledge.domain.project import (
+    SponsorRole,
     canonical_sector,
     sponsors_from_lists,
     stage_from_report,
@@ -41,6 +42,7 @@ from pledge.services.base import (
     load_framework,
     now,
     parse_date,
+    permit,
     post_entries,
     project_row,
     sum_postings,
@@ -48,7 +50,7 @@ from pledge.services.base import (
 from pledge.services.calendars import build_calendar
 from pledge.services.money import rate_table_in
 from pledge.store import tables as t
-from pledge.store.db import transaction
+from pledge.store.db import reading, transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,32 +95,52 @@ def _summaries(s: Session, where: list[Any]) -> list[ProjectSummary]:
             for r in s.execute(stmt)]
 
 
+def _filters(s: Session, framework: str | None, status: str | None,
+             sector: str | None) -> list[Any]:
+    """Where-clauses for a framework key, a stage and a sector (key or wording)."""
+    where: list[Any] = []
+    if framework:
+        where.append(t.projects.c.framework_id == framework_row(s, framework).id)
+    if status:
+        where.append(t.projects.c.status == parse_stage(status, "status").value)
+    if sector:
+        needle = sector.strip().lower()
+        try:
+            key, detail = canonical_sector(sector)
+        except InvalidInput:
+            key, detail = needle, ""
+        if detail:  # "energy (nuclear)": the sector and the detail
+            where.append((t.projects.c.sector == key)
+                         & func.lower(t.projects.c.sector_detail).contains(detail.lower()))
+        else:
+            where.append((t.projects.c.sector == key)
+                         | func.lower(t.projects.c.sector_detail).contains(needle))
+    return where
+
+
 def list_projects(engine: Engine, *, framework: str | None = None, status: str | None = None,
                   sector: str | None = None) -> list[ProjectSummary]:
     """Projects, optionally filtered by framework key, stage and sector (key or wording)."""
-    where: list[Any] = []
-    with transaction(engine) as s:
-        if framework:
-            where.append(t.projects.c.framework_id == framework_row(s, framework).id)
-        if status:
-            where.append(t.projects.c.status == parse_stage(status, "status").value)
-        if sector:
-            needle = sector.strip().lower()
-            try:
-                key, detail = canonical_sector(sector)
-            except InvalidInput:
-                key, detail = needle, ""
-            if detail:  # "energy (nuclear)": the sector and the detail
-                where.append((t.projects.c.sector == key)
-                             & func.lower(t.projects.c.sector_detail).contains(detail.lower()))
-            else:
-                where.append((t.projects.c.sector == key)
-                             | func.lower(t.projects.c.sector_detail).contains(needle))
-        return _summaries(s, where)
+    with reading(engine) as s:
+        return _summaries(s, _filters(s, framework, status, sector))
+
+
+def list_projects_page(engine: Engine, *, framework: str | None = None,
+                       status: str | None = None, sector: str | None = None,
+                       limit: int = 50, offset: int = 0) -> tuple[list[ProjectSummary], int]:
+    """One page of ``list_projects`` (paged in the database) and the count of all matches."""
+    with reading(engine) as s:
+        where = _filters(s, framework, status, sector)
+        count = s.execute(select(func.count()).select_from(t.projects).where(*where)
+                          ).scalar_one()
+        # Page over the projects table alone (its primary key orders it), then join the few.
+        ids = list(s.scalars(select(t.projects.c.id).where(*where).order_by(t.projects.c.id)
+                             .limit(limit).offset(offset)))
+        return _summaries(s, [t.projects.c.id.in_(ids)]) if ids else [], int(count)
 
 
 def show_project(engine: Engine, project_id: int | str) -> ProjectDetail:
-    with transaction(engine) as s:
+    with reading(engine) as s:
         return _detail(s, project_row(s, project_id).id)
 
 
@@ -169,6 +191,36 @@ class NewProject:
     source: str = ""
 
 
+# The longest text each descriptive column holds (the table's column sizes).
+TEXT_LIMITS = {"name": 300, "sector_detail": 200, "location": 300}
+SPONSOR_NAME_LIMIT, SPONSOR_NOTE_LIMIT = 200, 300
+
+
+def _text_problems(values: dict[str, str], where: str = "") -> list[Problem]:
+    """Problems with a project's free-text fields: a name is required; none is too long."""
+    problems: list[Problem] = []
+    for name, text in values.items():
+        if name == "name" and not text.strip():
+            problems.append(Problem(f"{where}name", text, "project.no_name",
+                                    "a project needs a name"))
+        limit = TEXT_LIMITS.get(name)
+        if limit is not None and len(text.strip()) > limit:
+            problems.append(Problem(f"{where}{name}", text, "project.too_long",
+                                    f"at most {limit} characters"))
+    return problems
+
+
+def _sponsor_problems(lead: str, partners: str, where: str = "") -> list[Problem]:
+    """Sponsor names and remarks that do not fit (``;``-separated lists, as on add)."""
+    groups = (("lead", sponsors_from_lists(lead, "")),
+              ("partners", sponsors_from_lists("", partners)))
+    return [Problem(f"{where}{fieldname}", sp.name, "project.too_long",
+                    f"a sponsor's name is at most {SPONSOR_NAME_LIMIT} characters and its "
+                    f"remark at most {SPONSOR_NOTE_LIMIT}")
+            for fieldname, sponsors in groups for sp in sponsors
+            if len(sp.name) > SPONSOR_NAME_LIMIT or len(sp.note) > SPONSOR_NOTE_LIMIT]
+
+
 def _validated(new: NewProject, where: str, *, rates: RateTable, frameworks: set[str],
                strict_amount: bool) -> tuple[dict[str, Any], list[Problem]]:
     """The project's columns and estimate from ``new``, and every problem with it.
@@ -187,9 +239,8 @@ def _validated(new: NewProject, where: str, *, rates: RateTable, frameworks: set
                             for p in exc.problems)
             return None
 
-    if not new.name.strip():
-        problems.append(Problem(f"{where}name", new.name, "project.no_name",
-                                "a project needs a name"))
+    problems.extend(_text_problems({"name": new.name, "location": new.location}, where))
+    problems.extend(_sponsor_problems(new.lead, new.partners, where))
     sector = attempt("sector", lambda: canonical_sector(new.sector)) or ("other", "")
     if new.framework.strip().lower() not in frameworks:
         problems.append(Problem(f"{where}framework", new.framework, "framework.unknown",
@@ -280,9 +331,7 @@ def _insert_project(s: Session, new: NewProject, v: dict[str, Any], actor: Actor
 
 def add_project(engine: Engine, new: NewProject, actor: Actor) -> ProjectDetail:
     """Add one project; a stage past 'proposed' is recorded as reported, with its source."""
-    if actor.role not in (Role.ADMIN, Role.IC, Role.CC_US, Role.CC_JP):
-        raise RuleViolation.single("role", actor.role.value, "project.role_not_allowed",
-                                   "only admin, ic, cc_us or cc_jp may add projects")
+    permit(actor, Action.PROJECT_EDIT)
     with transaction(engine) as s:
         v, problems = _validated(new, "", rates=rate_table_in(s), frameworks=_framework_keys(s),
                                  strict_amount=True)
@@ -295,6 +344,122 @@ def add_project(engine: Engine, new: NewProject, actor: Actor) -> ProjectDetail:
             raise Conflict.single("name", new.name, "project.exists",
                                   "a project with this name exists in this framework")
         return _detail(s, _insert_project(s, new, v, actor))
+
+
+# What ``update_project`` may change, and the sponsor roles each sponsor list replaces.
+EDITABLE_FIELDS = ("name", "sector", "sector_detail", "location", "lead", "partners")
+_SPONSOR_GROUPS = {"lead": frozenset({SponsorRole.LEAD}),
+                   "partners": frozenset({SponsorRole.PARTNER, SponsorRole.OFFTAKER,
+                                          SponsorRole.SUPPLIER})}
+
+
+def _checked_changes(changes: dict[str, str]) -> dict[str, Any]:
+    """The new column values ``changes`` ask for; InvalidInput listing every problem.
+
+    Fields are checked with the rules ``add_project`` applies; an unknown field is
+    named. ``sector`` is written as on add ("energy (nuclear)": the sector and its
+    detail, an empty detail when none is given); ``sector_detail`` sets the detail
+    alone and wins over the one inside ``sector``. ``lead`` and ``partners`` are
+    ``;``-separated lists that replace the sponsors in those roles.
+    """
+    if not changes:
+        raise InvalidInput.single("changes", "", "project.no_changes",
+                                  f"give at least one field to change "
+                                  f"({', '.join(EDITABLE_FIELDS)})")
+    problems: list[Problem] = []
+    for name, value in changes.items():
+        if name not in EDITABLE_FIELDS:
+            problems.append(Problem(name, value, "project.not_editable",
+                                    f"not a field that can be changed here (editable: "
+                                    f"{', '.join(EDITABLE_FIELDS)})"))
+        elif not isinstance(value, str):
+            problems.append(Problem(name, value, "input.not_text", "expected text"))
+    if problems:
+        raise InvalidInput(problems)
+    out: dict[str, Any] = {}
+    problems.extend(_text_problems({k: v for k, v in changes.items()
+                                    if k in ("name", "sector_detail", "location")}))
+    problems.extend(_sponsor_problems(changes.get("lead", ""), changes.get("partners", "")))
+    if "name" in changes:
+        out["name"] = changes["name"].strip()
+    if "sector" in changes:
+        try:
+            out["sector"], out["sector_detail"] = canonical_sector(changes["sector"])
+        except PledgeError as exc:
+            problems.extend(exc.problems)
+    if "sector_detail" in changes:
+        out["sector_detail"] = changes["sector_detail"].strip()
+    if "location" in changes:
+        out["location"] = changes["location"].strip()
+        out["states"] = list(states_in(changes["location"]))
+    for group in _SPONSOR_GROUPS:
+        if group in changes:
+            lead, partners = (changes[group], "") if group == "lead" else ("", changes[group])
+            out[group] = list(sponsors_from_lists(lead, partners))
+    if problems:
+        raise InvalidInput(problems)
+    return out
+
+
+def _sponsor_rows(s: Session, pid: int) -> list[dict[str, str]]:
+    return [{"name": r.name, "role": r.role, "note": r.note} for r in s.execute(
+        select(t.sponsors).where(t.sponsors.c.project_id == pid).order_by(t.sponsors.c.id))]
+
+
+def update_project(engine: Engine, project_id: int | str, changes: dict[str, str],
+                   actor: Actor) -> ProjectDetail:
+    """Change a project's descriptive fields (see ``EDITABLE_FIELDS``) in one transaction.
+
+    Every problem with the changes is reported together; a new name must be free in
+    the project's framework. Fields whose value does not change are left out of the
+    audit entry, which records each changed field before and after; a request that
+    changes nothing writes nothing. Stages, estimates and money have their own
+    operations and are not edited here.
+    """
+    permit(actor, Action.PROJECT_EDIT)
+    new = _checked_changes(changes)
+    with transaction(engine) as s:
+        pid = project_row(s, project_id).id
+        row = s.execute(select(t.projects).where(t.projects.c.id == pid)
+                        .with_for_update()).one()
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        columns: dict[str, Any] = {}
+        for name in ("name", "sector", "sector_detail", "location", "states"):
+            if name in new and new[name] != (list(row.states) if name == "states"
+                                             else getattr(row, name)):
+                before[name] = getattr(row, name)
+                after[name] = columns[name] = new[name]
+        if "name" in columns and s.execute(select(t.projects.c.id).where(
+                t.projects.c.framework_id == row.framework_id,
+                t.projects.c.name == columns["name"], t.projects.c.id != pid)).first():
+            raise Conflict.single("name", changes["name"], "project.exists",
+                                  "a project with this name exists in this framework")
+        # Sponsors are kept in the order an add writes them: leads, then the partner
+        # list, then any other role (lenders); a replaced list takes its group's place.
+        current = _sponsor_rows(s, pid)
+        groups: list[list[dict[str, str]]] = []
+        for group, roles in _SPONSOR_GROUPS.items():
+            old = [x for x in current if x["role"] in roles]
+            wanted = old if group not in new else [
+                {"name": sp.name, "role": sp.role.value, "note": sp.note} for sp in new[group]]
+            if wanted != old:
+                before[group], after[group] = old, wanted
+            groups.append(wanted)
+        grouped = frozenset().union(*_SPONSOR_GROUPS.values())
+        groups.append([x for x in current if x["role"] not in grouped])
+        if not before:
+            return _detail(s, pid)
+        if columns:
+            s.execute(t.projects.update().where(t.projects.c.id == pid).values(**columns))
+        if "lead" in after or "partners" in after:
+            s.execute(t.sponsors.delete().where(t.sponsors.c.project_id == pid))
+            rows = [{"project_id": pid, **x} for g in groups for x in g]
+            if rows:
+                s.execute(t.sponsors.insert(), rows)
+        audit(s, actor, "project.update", "project", pid, before=before, after=after,
+              project_id=pid)
+        return _detail(s, pid)
 
 
 CSV_COLUMNS = ("name", "sector", "lead_companies", "partner_companies", "location",
@@ -337,6 +502,11 @@ def import_projects(session: Session, rows: list[NewProject], actor: Actor) -> I
     Every row is validated first; any problem in any row writes nothing and lists
     them all, each naming its row (the header is row 1).
     """
+    permit(actor, Action.PROJECT_EDIT)
+    return _import_rows(session, rows, actor)
+
+
+def _import_rows(session: Session, rows: list[NewProject], actor: Actor) -> ImportResult:
     problems: list[Problem] = []
     checked = []
     rates, keys = rate_table_in(session), _framework_keys(session)
@@ -360,12 +530,11 @@ def import_projects(session: Session, rows: list[NewProject], actor: Actor) -> I
 
 
 def import_projects_csv(engine: Engine, text: str, framework: str, actor: Actor) -> ImportResult:
-    if actor.role not in (Role.ADMIN, Role.IC, Role.CC_US, Role.CC_JP):
-        raise RuleViolation.single("role", actor.role.value, "project.role_not_allowed",
-                                   "only admin, ic, cc_us or cc_jp may import projects")
+    """Import a project CSV in one transaction (all rows or none)."""
+    permit(actor, Action.PROJECT_EDIT)
     rows = read_projects_csv(text, framework)
     with transaction(engine) as s:
-        return import_projects(s, rows, actor)
+        return _import_rows(s, rows, actor)
 
 
 def _consultations(s: Session, pid: int) -> tuple[Consultation, ...]:
@@ -384,6 +553,7 @@ def _last_transition(s: Session, pid: int, to: Stage | None = None) -> date | No
 def advance(engine: Engine, project_id: int | str, to: str, actor: Actor, on: date,
             reason: str = "", sources: list[str] | None = None) -> ProjectDetail:
     """Move a project to another stage if every rule allows it; otherwise change nothing."""
+    permit(actor, Action.ADVANCE)
     target = parse_stage(to)
     with transaction(engine) as s:
         row = s.execute(select(t.projects).where(t.projects.c.id == project_row(s, project_id).id)
@@ -427,6 +597,7 @@ def _release_allocation(s: Session, row: Any, on: date, actor: Actor, memo: str)
 def consult(engine: Engine, project_id: int | str, kind: str, actor: Actor, on: date,
             note: str = "", sources: list[str] | None = None) -> ProjectDetail:
     """Record a consultation (committee: IC with the CC; decline: partner with the US)."""
+    permit(actor, Action.CONSULT)
     try:
         ckind = ConsultationKind(kind.strip().lower())
     except ValueError:
@@ -446,12 +617,10 @@ def consult(engine: Engine, project_id: int | str, kind: str, actor: Actor, on: 
 def extend(engine: Engine, project_id: int | str, until: date, actor: Actor, on: date,
            reason: str, sources: list[str] | None = None) -> ProjectDetail:
     """Record an extension of a notified project's funding deadline (investment committee)."""
+    permit(actor, Action.EXTEND)
     problems = []
     with transaction(engine) as s:
         row = project_row(s, project_id)
-        if actor.role not in (Role.IC, Role.ADMIN):
-            problems.append(Problem("role", actor.role.value, "extension.role_not_allowed",
-                                    "only the investment committee grants extensions"))
         if row.status not in (Stage.NOTIFIED.value, Stage.FUNDED.value):
             problems.append(Problem("project", row.status, "extension.stage",
                                     "only a notified or funded project's deadline is extended"))
@@ -485,7 +654,7 @@ class History:
 
 def history(engine: Engine, project_id: int | str) -> History:
     """The project's transitions and every audit entry about it, oldest first."""
-    with transaction(engine) as s:
+    with reading(engine) as s:
         row = project_row(s, project_id)
         trans = [{k: v for k, v in r._mapping.items() if k not in ("id", "project_id")}
                  for r in s.execute(select(t.transitions).where(
@@ -496,7 +665,6 @@ def history(engine: Engine, project_id: int | str) -> History:
         return History(row.id, trans, aud)
 
 
-
 def add_estimate(engine: Engine, project_id: int | str, amount: str, source: str, as_of: date,
                  actor: Actor, *, primary: bool = False) -> ProjectDetail:
     """Record another sourced cost estimate; it never overwrites the ones already recorded.
@@ -505,12 +673,10 @@ def add_estimate(engine: Engine, project_id: int | str, amount: str, source: str
     or before ``as_of`` (an error if none is in force). With ``primary`` the new
     estimate becomes the one the project is shown with.
     """
+    permit(actor, Action.PROJECT_EDIT)
     if not source.strip():
         raise InvalidInput.single("source", source, "project.unsourced_estimate",
                                   "an estimate needs its source")
-    if actor.role is Role.ANALYST:
-        raise RuleViolation.single("role", actor.role.value, "project.role_not_allowed",
-                                   "an analyst reads; recording estimates needs another role")
     rng = parse_amount(amount)
     with transaction(engine) as s:
         row = project_row(s, project_id)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -16,15 +17,17 @@ from sqlalchemy import Engine, select
 
 from pledge.analytics import cashflows as cf
 from pledge.analytics import montecarlo as mc
+from pledge.domain.access import Action
 from pledge.domain.errors import InvalidInput, RuleViolation
 from pledge.domain.framework import Framework
-from pledge.domain.lifecycle import Role, Stage
+from pledge.domain.lifecycle import Stage
 from pledge.domain.waterfall import SplitTerms
 from pledge.services.base import (
     Actor,
     audit,
     framework_row,
     load_framework,
+    permit,
     primary_usd,
     project_row,
 )
@@ -70,11 +73,8 @@ def get_economics(engine: Engine, project_id: int | str) -> ProjectEconomics:
 
 def set_economics(engine: Engine, project_id: int | str, changes: dict[str, str],
                   actor: Actor) -> ProjectEconomics:
-    """Store overrides of the project's model (validated; audited)."""
-    if actor.role is Role.ANALYST:
-        raise RuleViolation.single("role", actor.role.value, "economics.role_not_allowed",
-                                   "an analyst reads; setting a project's economics needs "
-                                   "another role")
+    """Store overrides of the project's model (validated; audited; a project edit)."""
+    permit(actor, Action.PROJECT_EDIT)
     checked = cf.check_parameters(changes)
     with transaction(engine) as s:
         row = project_row(s, project_id)
@@ -211,3 +211,52 @@ def simulate(spec: mc.SimSpec, *, dask: str | None = None, client: Any = None,
         with dask_client(dask) as c:
             res = mc.run(spec, client=c, progress=progress)
     return mc.summarise(res, spec), res
+
+
+def simulation_spec(engine: Engine, *, project_id: int | str | None = None,
+                    framework: str | None = None, paths: int = 10_000, seed: int = 0,
+                    deemed_rate: str | None = None) -> tuple[mc.SimSpec, dict[str, Any]]:
+    """What ``pledge simulate`` runs: one project, or a framework's portfolio.
+
+    Returns the specification and the keys that name what was simulated
+    (``project_id``; or ``framework``, ``projects`` and ``pooled``). Exactly one of
+    ``project_id`` and ``framework`` is given.
+    """
+    if (project_id is None) == (framework is None):
+        raise InvalidInput.single("project_id", project_id, "simulation.target",
+                                  "give a project id or a framework (its portfolio), not "
+                                  "both")
+    if framework is not None:
+        spec, ids = portfolio_spec(engine, framework, paths, seed, deemed_rate=deemed_rate)
+        return spec, {"framework": framework, "projects": ids, "pooled": spec.pooled}
+    assert project_id is not None
+    spec = project_spec(engine, project_id, paths, seed, deemed_rate=deemed_rate)
+    return spec, {"project_id": spec.models[0][0]}
+
+
+def _money(value: float) -> Decimal | None:
+    """A simulated expectation in US dollars as an amount in whole cents (None if undefined)."""
+    if not math.isfinite(value):
+        return None
+    return Decimal(repr(float(value))).quantize(Decimal("0.01"))
+
+
+def summary_document(summary: mc.Summary, extra: Mapping[str, Any]) -> dict[str, Any]:
+    """A simulation's summary with the keys ``pledge simulate --json`` prints.
+
+    Rates, probabilities and years stay numbers; the expected takes and funding are
+    money and come as Decimal amounts in whole cents (text once made JSON-ready).
+    """
+    return {
+        **extra, "paths": summary.paths, "seed": summary.seed,
+        "prob_recover": summary.prob_recover,
+        "partner_irr": {"p5": summary.irr_p5, "p50": summary.irr_p50, "p95": summary.irr_p95},
+        "irr_none_share": summary.irr_none_share, "expected_moic": summary.expected_moic,
+        "recoup_years": {"p5": summary.recoup_years_p5, "p50": summary.recoup_years_p50,
+                         "p95": summary.recoup_years_p95,
+                         "never_share": 1.0 - summary.prob_recover,
+                         "by_year": {str(k): v for k, v in summary.recoup_histogram.items()}},
+        "us_expected_take": _money(summary.us_expected_take),
+        "partner_expected_take": _money(summary.partner_expected_take),
+        "expected_funding": _money(summary.expected_funding),
+    }

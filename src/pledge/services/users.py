@@ -15,12 +15,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, select
 
-from pledge.domain.access import Action, authorize
+from pledge.domain.access import Action
 from pledge.domain.errors import Conflict, InvalidInput, NotFound
 from pledge.domain.lifecycle import Role, parse_role
-from pledge.services.base import Actor, audit, now
+from pledge.services.base import Actor, audit, now, permit
 from pledge.store import tables as t
-from pledge.store.db import transaction
+from pledge.store.db import reading, transaction
 
 _hasher = PasswordHasher()
 
@@ -50,7 +50,7 @@ class UserInfo:
 def add_user(engine: Engine, name: str, role: str, actor: Actor, *,
              password: str | None = None, generate_password: bool = False) -> NewUser:
     """Create a user with a role and a first API token."""
-    authorize(actor.role, Action.ADMIN)
+    permit(actor, Action.ADMIN)
     r = parse_role(role)
     if not name.strip() or len(name.strip()) > 120:
         raise InvalidInput.single("name", name, "users.bad_name",
@@ -76,7 +76,7 @@ def add_user(engine: Engine, name: str, role: str, actor: Actor, *,
 
 def revoke_user(engine: Engine, name: str, actor: Actor) -> None:
     """Revoke a user and every token they hold."""
-    authorize(actor.role, Action.ADMIN)
+    permit(actor, Action.ADMIN)
     with transaction(engine) as s:
         row = s.execute(select(t.users).where(t.users.c.name == name.strip())).first()
         if row is None:
@@ -91,14 +91,14 @@ def revoke_user(engine: Engine, name: str, actor: Actor) -> None:
 
 
 def list_users(engine: Engine) -> list[UserInfo]:
-    with transaction(engine) as s:
+    with reading(engine) as s:
         return [UserInfo(r.name, Role(r.role), r.created_at, r.revoked_at is not None)
                 for r in s.execute(select(t.users).order_by(t.users.c.id))]
 
 
 def actor_for_token(engine: Engine, token: str) -> Actor | None:
     """The live user holding ``token``, or None."""
-    with transaction(engine) as s:
+    with reading(engine) as s:
         row = s.execute(select(t.users.c.name, t.users.c.role).join(
             t.tokens, t.tokens.c.user_id == t.users.c.id).where(
             t.tokens.c.token_hash == _token_hash(token), t.tokens.c.revoked_at.is_(None),
@@ -108,7 +108,7 @@ def actor_for_token(engine: Engine, token: str) -> Actor | None:
 
 def actor_for_password(engine: Engine, name: str, password: str) -> Actor | None:
     """The live user with this name and password, or None."""
-    with transaction(engine) as s:
+    with reading(engine) as s:
         row = s.execute(select(t.users).where(t.users.c.name == name.strip(),
                                               t.users.c.revoked_at.is_(None))).first()
     if row is None or not row.password_hash:
@@ -121,5 +121,13 @@ def actor_for_password(engine: Engine, name: str, password: str) -> Actor | None
 
 
 def has_users(engine: Engine) -> bool:
-    with transaction(engine) as s:
+    with reading(engine) as s:
         return s.execute(select(t.users.c.id).limit(1)).first() is not None
+
+
+def actor_for_name(engine: Engine, name: str) -> Actor | None:
+    """The live user called ``name`` with their current role, or None (a page session's check)."""
+    with reading(engine) as s:
+        row = s.execute(select(t.users.c.name, t.users.c.role).where(
+            t.users.c.name == name, t.users.c.revoked_at.is_(None))).first()
+    return None if row is None else Actor(row.name, Role(row.role))

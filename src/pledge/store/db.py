@@ -3,8 +3,10 @@
 The default database is a SQLite file (``pledge.db`` in the working directory);
 ``--db URL`` or ``PLEDGE_DATABASE_URL`` selects another, such as PostgreSQL.
 
-Every write runs in one transaction. On SQLite each transaction starts with
-``BEGIN IMMEDIATE`` so writers queue instead of interleaving; on PostgreSQL the
+Every write runs in one transaction. On SQLite each such transaction starts with
+``BEGIN IMMEDIATE`` so writers queue instead of interleaving, and the file is in
+WAL mode so readers (``reading``, a plain deferred ``BEGIN``) never wait for a
+writer or for each other; on PostgreSQL the
 services lock the framework row (``SELECT ... FOR UPDATE``) before reading the
 balances they check. Either way two concurrent fundings cannot both see the same
 headroom.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
@@ -47,7 +50,13 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+# Set while a read-only unit of work runs in this thread or task (see ``reading``).
+_READ_ONLY: ContextVar[bool] = ContextVar("pledge_read_only", default=False)
+
+
 def _sqlite_setup(engine: Engine) -> None:
+    in_memory = engine.url.database in (None, "", ":memory:")
+
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy's begin event issue BEGIN itself (pysqlite's own is deferred).
@@ -55,11 +64,13 @@ def _sqlite_setup(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute("PRAGMA busy_timeout = 60000")
+        if not in_memory:
+            cur.execute("PRAGMA journal_mode = WAL")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if _READ_ONLY.get() else "BEGIN IMMEDIATE")
 
 
 @lru_cache(maxsize=16)
@@ -77,9 +88,27 @@ def make_engine(url: str) -> Engine:
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: commits on success, rolls back everything on any error."""
-    factory = sessionmaker(engine, expire_on_commit=False)
-    with factory() as session, session.begin():
-        yield session
+    token = _READ_ONLY.set(False)  # a write inside a read-only view still queues as a writer
+    try:
+        factory = sessionmaker(engine, expire_on_commit=False)
+        with factory() as session, session.begin():
+            yield session
+    finally:
+        _READ_ONLY.reset(token)
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A read-only unit of work: one consistent snapshot that never blocks on writers.
+
+    Nothing is committed; on SQLite it starts with a deferred ``BEGIN``.
+    """
+    token = _READ_ONLY.set(True)
+    try:
+        with sessionmaker(engine, expire_on_commit=False)() as session:
+            yield session  # closing the session rolls the snapshot back
+    finally:
+        _READ_ONLY.reset(token)
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -267,3 +267,18 @@ tokens = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
 )
+
+jobs = Table(
+    "jobs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("params", JSON, nullable=False),            # what was asked, as given
+    Column("state", String(20), nullable=False, index=True),  # queued, running, done, failed
+    Column("progress", Float, nullable=False),         # 0.0 to 1.0
+    Column("result", JSON, nullable=True),             # money as text, never float
+    Column("error", JSON, nullable=True),              # the one error shape
+    Column("created_by", String(120), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=True),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+)

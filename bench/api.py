@@ -1,0 +1,171 @@
+"""Latency and throughput of the served app with 10,000 projects, on loopback.
+
+Builds the demo database plus synthetic projects (10,000 in all) in a temporary
+folder, starts ``pledge serve`` on a free loopback port, logs in, and sends a
+fixed number of requests at a fixed concurrency to each endpoint:
+
+* baseline: GET /api/v1/frameworks (the smallest authenticated API answer)
+* list:     GET /api/v1/projects?limit=50&offset=random (a page of 50)
+* page:     GET /projects?page=random (the project list page, 50 rows)
+* project:  GET /projects/ID (a project page: timeline, charts, simulation)
+* dashboard GET / (the dashboard)
+
+It prints p50/p99 latency, requests per second and each p50 as a ratio to the
+baseline's. Targets: list p99 under 100 ms, dashboard p99 under 300 ms.
+
+    .venv/bin/python bench/api.py [--projects 10000] [--requests 2000]
+                                  [--concurrency 32] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import sys
+
+# bench/select.py would shadow the standard library's select module that asyncio needs.
+if sys.path and sys.path[0].rstrip("/").endswith("bench"):
+    sys.path.pop(0)
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from pledge.domain.lifecycle import Role
+from pledge.services.demo import build_demo, demo_password
+from pledge.store.db import make_engine
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def build(path: Path, projects: int) -> tuple[str, str, float]:
+    """The database URL, the analyst's API token, and the seconds it took to build."""
+    url = f"sqlite:///{path}"
+    t0 = time.perf_counter()
+    demo = build_demo(make_engine(url), extra_projects=max(projects - 32, 0))
+    return url, demo.users[Role.ANALYST].token, time.perf_counter() - t0
+
+
+def start(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    exe = Path(sys.executable).with_name("pledge")
+    proc = subprocess.Popen([str(exe), "--db", url, "serve", "--host", "127.0.0.1", "--port",
+                             str(port), "--workers", str(workers)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/login", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    raise SystemExit(f"the server did not start: {err}")
+
+
+def log_in(base: str) -> httpx.Cookies:
+    """A page session for the demo analyst."""
+    with httpx.Client(base_url=base) as c:
+        page = c.get("/login").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert token is not None
+        r = c.post("/login", data={"name": "demo_analyst",
+                                   "password": demo_password(Role.ANALYST),
+                                   "csrf_token": token.group(1), "next": "/"})
+        assert r.status_code in (200, 303), r.status_code
+        return c.cookies
+
+
+async def load(base: str, paths: list[str], concurrency: int, headers: dict[str, str],
+               cookies: httpx.Cookies) -> tuple[list[float], float, int]:
+    """Send every path once with ``concurrency`` in flight; latencies in seconds."""
+    latencies: list[float] = []
+    failures = 0
+    queue = list(reversed(paths))
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, headers=headers, cookies=cookies,
+                                 limits=limits, timeout=60) as client:
+        async def worker() -> None:
+            nonlocal failures
+            while queue:
+                path = queue.pop()
+                t0 = time.perf_counter()
+                r = await client.get(path)
+                latencies.append(time.perf_counter() - t0)
+                if r.status_code != 200:
+                    failures += 1
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        wall = time.perf_counter() - t0
+    return latencies, wall, failures
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--projects", type=int, default=10_000)
+    ap.add_argument("--requests", type=int, default=2000)
+    ap.add_argument("--concurrency", type=int, default=32)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        url, token, built = build(Path(tmp) / "bench.db", args.projects)
+        print(f"database: {args.projects:,} projects built in {built:.1f} s")
+        port = free_port()
+        proc = start(url, port, args.workers)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            cookies = log_in(base)
+            headers = {"Authorization": f"Bearer {token}"}
+            pages = -(-args.projects // 50)
+            n = args.requests
+            plans = {
+                "baseline": ["/api/v1/frameworks"] * n,
+                "list": [f"/api/v1/projects?limit=50&offset={rng.randrange(pages) * 50}"
+                         for _ in range(n)],
+                "page": [f"/projects?page={rng.randrange(1, pages + 1)}" for _ in range(n)],
+                "project": [f"/projects/{rng.randrange(1, args.projects + 1)}"
+                            for _ in range(n // 4)],
+                "dashboard": ["/"] * n,
+            }
+            # Warm every worker (imports, JIT, first cache fill) before measuring.
+            asyncio.run(load(base, ["/", "/projects/24", "/api/v1/projects"] * 8, 8,
+                             headers, cookies))
+            print(f"\n{n:,} requests per endpoint (project pages: {n // 4:,}), concurrency "
+                  f"{args.concurrency}, {args.workers} server processes, loopback\n")
+            print(f"{'endpoint':<10} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} "
+                  f"{'p50 / baseline':>15} {'errors':>7}")
+            base_p50 = None
+            for name, paths in plans.items():
+                lat, wall, failures = asyncio.run(load(base, paths, args.concurrency,
+                                                       headers, cookies))
+                p50, p99 = pct(lat, 50) * 1000, pct(lat, 99) * 1000
+                base_p50 = base_p50 or p50
+                print(f"{name:<10} {p50:8.1f} {p99:8.1f} {len(lat) / wall:8.0f} "
+                      f"{p50 / base_p50:14.1f}× {failures:7d}")
+            print(f"\nmedian of per-request latencies; targets: list p99 < 100 ms, "
+                  f"dashboard p99 < 300 ms (cpu count {os.cpu_count()})")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()

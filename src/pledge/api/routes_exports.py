@@ -1,0 +1,89 @@
+"""Exports: projects and ledgers as CSV and XLSX, deadlines as iCalendar, OC4IDS documents.
+
+Files come back with their media type and a ``Content-Disposition`` naming the
+file; errors keep the one JSON error shape (``api/errors.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse, Response
+
+from pledge.api.deps import EngineDep, require
+from pledge.domain.access import Action
+from pledge.services import exports as svc
+
+router = APIRouter(tags=["exports"])
+
+
+def _file(data: bytes, media_type: str, filename: str) -> Response:
+    return Response(content=data, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _safe(text: str) -> str:
+    """``text`` fit for a file name (letters, digits, '-' and '_')."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text.strip().lower()).strip("-") or "export"
+
+
+def _projects_name(ext: str, framework: str | None) -> str:
+    return f"projects-{_safe(framework)}.{ext}" if framework else f"projects.{ext}"
+
+
+def _content(media_type: str) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI description of a file response."""
+    return {200: {"content": {media_type.split(";")[0]: {}}}}
+
+
+@router.get("/exports/projects.csv", response_class=Response,
+            responses=_content(svc.CSV_MEDIA_TYPE), dependencies=[require(Action.READ_PUBLIC)])
+def projects_csv(engine: EngineDep, framework: str | None = None, status: str | None = None,
+                 sector: str | None = None) -> Response:
+    """Projects (filters as for the project list) as CSV; money as text with two decimals."""
+    text = svc.projects_csv(engine, framework=framework, status=status, sector=sector)
+    return _file(text.encode("utf-8"), svc.CSV_MEDIA_TYPE, _projects_name("csv", framework))
+
+
+@router.get("/exports/projects.xlsx", response_class=Response,
+            responses=_content(svc.XLSX_MEDIA_TYPE), dependencies=[require(Action.READ_PUBLIC)])
+def projects_xlsx(engine: EngineDep, framework: str | None = None, status: str | None = None,
+                  sector: str | None = None) -> Response:
+    """Projects as an XLSX workbook (exact amounts with a currency format, date cells)."""
+    data = svc.projects_xlsx(engine, framework=framework, status=status, sector=sector)
+    return _file(data, svc.XLSX_MEDIA_TYPE, _projects_name("xlsx", framework))
+
+
+@router.get("/frameworks/{key}/ledger.csv", response_class=Response,
+            responses=_content(svc.CSV_MEDIA_TYPE), dependencies=[require(Action.READ)])
+def ledger_csv(key: str, engine: EngineDep) -> Response:
+    """Every posting of the framework's ledger as CSV."""
+    text = svc.ledger_csv(engine, key)
+    return _file(text.encode("utf-8"), svc.CSV_MEDIA_TYPE, f"ledger-{_safe(key)}.csv")
+
+
+@router.get("/frameworks/{key}/ledger.xlsx", response_class=Response,
+            responses=_content(svc.XLSX_MEDIA_TYPE), dependencies=[require(Action.READ)])
+def ledger_xlsx(key: str, engine: EngineDep) -> Response:
+    """The framework's ledger as XLSX: every posting, and the balances by account."""
+    return _file(svc.ledger_xlsx(engine, key), svc.XLSX_MEDIA_TYPE,
+                 f"ledger-{_safe(key)}.xlsx")
+
+
+@router.get("/exports/deadlines.ics", response_class=Response,
+            responses=_content(svc.ICS_MEDIA_TYPE), dependencies=[require(Action.READ_PUBLIC)])
+def deadlines_ics(engine: EngineDep, framework: str | None = None) -> Response:
+    """Funding dates of selected and notified projects as an iCalendar feed (subscribe to it)."""
+    name = f"deadlines-{_safe(framework)}.ics" if framework else "deadlines.ics"
+    return _file(svc.deadlines_ics(engine, framework=framework), svc.ICS_MEDIA_TYPE, name)
+
+
+@router.get("/projects/{project_id}/oc4ids", response_class=JSONResponse,
+            dependencies=[require(Action.READ_PUBLIC)])
+def project_oc4ids(project_id: int, engine: EngineDep) -> JSONResponse:
+    """The project as an OC4IDS project document (money as text)."""
+    doc = svc.project_oc4ids(engine, project_id)
+    return JSONResponse(doc, headers={
+        "Content-Disposition": f'inline; filename="{svc.oc4ids_id(project_id)}.json"'})

@@ -1,0 +1,80 @@
+"""Simulations as jobs: submit (202 at once), poll the status, read the result.
+
+A simulation never holds a request open: ``POST /simulations`` checks the request,
+queues the job and answers 202 with where to look; the paths run on the
+application's job runner (``install`` starts it with the application and stops it
+on shutdown).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Response
+
+from pledge.api.deps import EngineDep, JobsDep, require, require_actor
+from pledge.api.schemas import SimulationCreate
+from pledge.domain.access import Action
+from pledge.services import jobs as svc
+from pledge.services.base import Actor, jsonable
+
+router = APIRouter(tags=["simulations"])
+
+PREFIX = "/api/v1/simulations"
+
+
+def install(app: FastAPI) -> None:
+    """Give ``app`` a job runner, started on startup (marking stale jobs failed) and shut
+    down on shutdown, around whatever else the application's lifespan does."""
+    runner = svc.JobRunner(app.state.engine)
+    app.state.jobs = runner
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(a: Any) -> AsyncIterator[Any]:
+        runner.start()
+        try:
+            async with inner(a) as state:
+                yield state
+        finally:
+            runner.shutdown()
+
+    app.router.lifespan_context = lifespan
+
+
+def _links(job_id: int) -> dict[str, str]:
+    return {"self": f"{PREFIX}/{job_id}", "result": f"{PREFIX}/{job_id}/result"}
+
+
+def _status(j: svc.JobStatus) -> dict[str, Any]:
+    return jsonable({"id": j.id, "kind": j.kind, "state": j.state,  # type: ignore[no-any-return]
+                     "progress": j.progress, "params": j.params, "created_by": j.created_by,
+                     "created_at": j.created_at, "started_at": j.started_at,
+                     "finished_at": j.finished_at, "error": j.error, "links": _links(j.id)})
+
+
+@router.post("/simulations", status_code=202)
+def create_simulation(body: SimulationCreate, engine: EngineDep, runner: JobsDep,
+                      response: Response,
+                      actor: Actor = require_actor(Action.ANALYSE)) -> dict[str, Any]:
+    """Queue a Monte Carlo simulation of a project or a framework's portfolio."""
+    job = svc.submit_simulation(engine, runner, svc.SimulationRequest(
+        project_id=body.project_id, framework=body.framework, paths=body.paths,
+        seed=body.seed, deemed_rate=body.deemed_rate), actor)
+    response.headers["Location"] = _links(job.id)["self"]
+    return {"id": job.id, "state": job.state, "links": _links(job.id)}
+
+
+@router.get("/simulations/{job_id}", dependencies=[require(Action.ANALYSE)])
+def get_simulation(job_id: int, engine: EngineDep) -> dict[str, Any]:
+    """The job's state (queued, running, done, failed), progress from 0 to 1, and error."""
+    return _status(svc.job_status(engine, job_id))
+
+
+@router.get("/simulations/{job_id}/result", dependencies=[require(Action.ANALYSE)])
+def get_simulation_result(job_id: int, engine: EngineDep) -> dict[str, Any]:
+    """The summary ``pledge simulate --json`` prints (money as text); 409
+    ``job.not_finished`` until the job is done, and the job's own error if it failed."""
+    return jsonable(svc.job_result(engine, job_id))  # type: ignore[no-any-return]

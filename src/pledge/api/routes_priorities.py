@@ -1,0 +1,112 @@
+"""Priorities: each side's scores and weights, rankings, batches, the frontier, fund-or-decline.
+
+Responses carry the keys the matching CLI command prints with ``--json``
+(``scores show``, ``weights show``, ``prioritise``, ``batch``, ``decline-advice``).
+Scores and weights are changes (an identity; the service checks the role and the
+side); rankings are reads; batches, the frontier and the advice are analyses. These
+answer within the request, so their simulated criteria take few paths (bounded
+here); long simulations are jobs (``routes_jobs``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from pledge.api.deps import EngineDep, require, require_actor
+from pledge.api.schemas import BatchCreate, BatchLimitsBody, ParetoCreate, ScoreCreate, WeightCreate
+from pledge.domain.access import Action
+from pledge.services import priorities as svc
+from pledge.services.base import Actor, jsonable
+
+router = APIRouter(tags=["priorities"])
+
+
+def _limits(body: BatchLimitsBody) -> svc.BatchLimits:
+    return svc.BatchLimits(budget=body.budget, sector_max=body.sector_max,
+                           sector_min=body.sector_min, max_per_sponsor=body.max_per_sponsor,
+                           must_include=body.must_include, exclude=body.exclude, on=body.on,
+                           paths=body.paths)
+
+
+@router.get("/projects/{project_id}/scores", dependencies=[require(Action.READ)])
+def get_scores(project_id: int, engine: EngineDep) -> dict[str, Any]:
+    """Each side's current score of the project on each criterion, with author and note."""
+    return jsonable(svc.scores_document(engine, project_id))  # type: ignore[no-any-return]
+
+
+@router.post("/projects/{project_id}/scores", status_code=201)
+def create_score(project_id: int, body: ScoreCreate, engine: EngineDep,
+                 actor: Actor = require_actor(Action.SCORE)) -> dict[str, Any]:
+    """Record a side's score on one criterion (the latest counts); returns the scores."""
+    svc.set_score(engine, project_id, body.side, body.criterion, body.value, actor,
+                  body.on or date.today(), body.note)
+    return jsonable(svc.scores_document(engine, project_id))  # type: ignore[no-any-return]
+
+
+@router.get("/frameworks/{key}/weights", dependencies=[require(Action.READ)])
+def get_weights(key: str, engine: EngineDep) -> dict[str, Any]:
+    """Each side's weights: the defaults, then what the side recorded."""
+    return jsonable(svc.weights(engine, key))  # type: ignore[no-any-return]
+
+
+@router.post("/frameworks/{key}/weights", status_code=201)
+def create_weight(key: str, body: WeightCreate, engine: EngineDep,
+                  actor: Actor = require_actor(Action.SCORE)) -> dict[str, Any]:
+    """Record a side's weight for one criterion; returns both sides' weights."""
+    svc.set_weight(engine, key, body.side, body.criterion, body.weight, actor,
+                   body.on or date.today())
+    return jsonable(svc.weights(engine, key))  # type: ignore[no-any-return]
+
+
+@router.get("/frameworks/{key}/rankings", dependencies=[require(Action.READ)])
+def get_rankings(key: str, engine: EngineDep,
+                 top: int = Query(5, ge=1, le=100, description="k for the top-k overlap"),
+                 paths: int = Query(2000, ge=1, le=10_000,
+                                    description="paths per project for the simulated "
+                                                "criteria"),
+                 seed: int = 0) -> dict[str, Any]:
+    """Both sides' rankings of the open projects, Kendall's tau-b, the top-k overlap and
+    each project's drivers of disagreement (in the US order)."""
+    r = svc.prioritise(engine, key, top_k=top, paths=paths, seed=seed)
+    return jsonable(svc.rankings_document(r))  # type: ignore[no-any-return]
+
+
+@router.post("/frameworks/{key}/batches", dependencies=[require(Action.ANALYSE)])
+def create_batch(key: str, body: BatchCreate, engine: EngineDep) -> dict[str, Any]:
+    """Choose a first batch exactly (MILP) for one side or a compromise, under the budget,
+    the cap and the limits given; nothing is stored."""
+    choice = svc.choose_batch(engine, key, body.objective, _limits(body),
+                              time_limit=body.time_limit)
+    return jsonable(choice.document())  # type: ignore[no-any-return]
+
+
+@router.post("/frameworks/{key}/pareto", dependencies=[require(Action.ANALYSE)])
+def create_pareto(key: str, body: ParetoCreate, engine: EngineDep) -> dict[str, Any]:
+    """Every non-dominated first batch (U_us against U_partner), by U_us descending."""
+    frontier = svc.batch_frontier(engine, key, _limits(body), max_points=body.max_points)
+    return jsonable(frontier.document())  # type: ignore[no-any-return]
+
+
+@router.get("/projects/{project_id}/decline-advice", dependencies=[require(Action.ANALYSE)])
+def get_decline_advice(
+        project_id: int, engine: EngineDep,
+        probability: float | None = Query(None, ge=0, le=1,
+                                          description="probability the US acts on a decline"),
+        duration_years: float | None = Query(None, gt=0, le=50,
+                                             description="years the higher tariff lasts"),
+        exports: str | None = Query(None, description="the partner's annual exports to the "
+                                                      "US, e.g. 'US$150bn'"),
+        incidence: float | None = Query(None, ge=0, le=1,
+                                        description="share of the tariff the partner's "
+                                                    "exporters bear"),
+        funding_cost: float | None = Query(None, ge=-0.5, le=1,
+                                           description="annual funding cost rate"),
+        paths: int = Query(5000, ge=1, le=100_000), seed: int = 0) -> dict[str, Any]:
+    """The partner's expected cost of funding the project against the cost of declining."""
+    r = svc.decline_advice(engine, project_id, paths=paths, seed=seed, exports=exports,
+                           duration_years=duration_years, probability=probability,
+                           incidence=incidence, funding_cost=funding_cost)
+    return jsonable(svc.decline_document(r))  # type: ignore[no-any-return]

@@ -1,0 +1,97 @@
+"""``pledge export ...``: projects and the ledger (CSV, XLSX), deadlines (iCalendar), OC4IDS.
+
+Text formats go to standard output unless ``--out`` names a file; an XLSX
+workbook is binary and always needs ``--out``. A file is written whole or not at
+all: the export is built first, written to a temporary file beside the target,
+then renamed over it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy import Engine
+
+from pledge.cli import render
+from pledge.cli.options import day
+from pledge.domain.errors import InvalidInput
+from pledge.services import exports as svc
+
+export_app = typer.Typer(no_args_is_help=True,
+                         help="Export projects, the ledger, deadlines and OC4IDS documents.")
+
+OutOpt = Annotated[Path | None, typer.Option(
+    "--out", help="Write to this file (atomically) instead of standard output",
+    show_default=False)]
+FormatOpt = Annotated[str | None, typer.Option(
+    "--format", help="csv | xlsx (default: from the --out suffix, else csv)",
+    show_default=False)]
+
+
+def _engine() -> Engine:
+    from pledge.cli import state
+    return state.engine()
+
+
+def _table_format(fmt: str | None, out: Path | None) -> str:
+    chosen = svc.parse_format(fmt, path=out)
+    if chosen == "xlsx" and out is None:
+        raise InvalidInput.single("--out", "stdout", "export.needs_file",
+                                  "an XLSX workbook is binary; write it to a file with "
+                                  "--out FILE")
+    return chosen
+
+
+def _deliver(data: bytes, out: Path | None, what: str) -> None:
+    """Write ``data`` to ``out`` atomically, or to standard output."""
+    if out is None:
+        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+        return
+    svc.write_atomic(out, data)
+    render.err_console.print(f"wrote {what} to {out} ({len(data):,} bytes)")
+
+
+@export_app.command("projects")
+def projects(fmt: FormatOpt = None, out: OutOpt = None,
+             framework: Annotated[str | None, typer.Option(help="Framework key")] = None,
+             status: Annotated[str | None, typer.Option(help="Stage")] = None,
+             sector: Annotated[str | None, typer.Option(help="Sector key or wording")] = None
+             ) -> None:
+    """Projects with their estimate, sponsors, funding date and money under the cap."""
+    chosen = _table_format(fmt, out)
+    data = svc.export_projects(_engine(), chosen, framework=framework, status=status,
+                               sector=sector)
+    _deliver(data, out, f"projects ({chosen})")
+
+
+@export_app.command("ledger")
+def ledger(framework: Annotated[str, typer.Option(help="Framework key")],
+           fmt: FormatOpt = None, out: OutOpt = None) -> None:
+    """Every posting of a framework's ledger (XLSX adds a sheet of balances)."""
+    chosen = _table_format(fmt, out)
+    data = svc.export_ledger(_engine(), framework, chosen)
+    _deliver(data, out, f"the {framework} ledger ({chosen})")
+
+
+@export_app.command("deadlines")
+def deadlines(framework: Annotated[str | None, typer.Option(help="Framework key")] = None,
+              on: Annotated[str | None, typer.Option(
+                  "--on", help="Count the days left as of (default today)")] = None,
+              out: OutOpt = None) -> None:
+    """Funding dates of selected and notified projects as an iCalendar feed."""
+    data = svc.deadlines_ics(_engine(), framework=framework, as_of=day(on, "on"))
+    _deliver(data, out, "the deadlines (iCalendar)")
+
+
+@export_app.command("project")
+def project(id: Annotated[str, typer.Argument(help="Project id")],
+            out: OutOpt = None) -> None:
+    """One project as an OC4IDS document (JSON, money as text)."""
+    doc = svc.project_oc4ids(_engine(), id)
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    _deliver(text.encode("utf-8"), out, f"project {doc['pledge']['projectId']} (OC4IDS)")

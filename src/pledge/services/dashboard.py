@@ -1,0 +1,143 @@
+"""What the dashboard shows: utilisation against the cap, the pipeline, deadlines, sectors.
+
+``dashboard`` answers in one call. Its answer depends only on the database and
+the date, so it is cached per database, framework and date and dropped as soon
+as anything changes (every change writes an audit entry; the newest audit id is
+the data's version). The same holds for the other cached views in ``views``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, func, select
+
+from pledge.domain.ledger import ALLOCATED, USED, ZERO
+from pledge.domain.lifecycle import Stage
+from pledge.services.base import framework_row
+from pledge.services.deadlines import ProjectDeadline, project_deadlines
+from pledge.services.funding import Commitments, commitments
+from pledge.store import tables as t
+from pledge.store.db import reading
+
+T = TypeVar("T")
+
+PIPELINE_ORDER = [s.value for s in Stage]
+
+
+@dataclass(frozen=True, slots=True)
+class StageCount:
+    """Projects at one stage: how many, and the sum of their primary estimates in USD.
+
+    usd_low / usd_high: sums over projects with an estimate (``priced`` of ``count``).
+    """
+
+    stage: str
+    count: int
+    priced: int
+    usd_low: Decimal
+    usd_high: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """The dashboard of one framework on ``as_of``.
+
+    deadlines: the next open funding dates (notified or selected projects), soonest
+    first, overdue ones included (their business days left are negative).
+    by_sector: US dollars allocated or used against the cap, per sector.
+    """
+
+    framework: str
+    name: str
+    as_of: date
+    commitments: Commitments
+    pipeline: list[StageCount]
+    deadlines: list[ProjectDeadline]
+    by_sector: dict[str, Decimal]
+    projects: int
+
+
+def data_version(engine: Engine) -> int:
+    """A number that changes whenever anything in the database changes."""
+    with reading(engine) as s:
+        return int(s.execute(select(func.coalesce(func.max(t.audit_log.c.id), 0))).scalar_one())
+
+
+class _Cache:
+    """A small per-process cache keyed by (database, view, arguments) and the data version."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._data: dict[tuple[Any, ...], tuple[int, Any]] = {}
+        self._lock = threading.Lock()
+        self._size = size
+
+    def get(self, engine: Engine, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+        version = data_version(engine)
+        full = (str(engine.url), *key)
+        with self._lock:
+            hit = self._data.get(full)
+        if hit is not None and hit[0] == version:
+            value: T = hit[1]
+            return value
+        value = build()
+        with self._lock:
+            if len(self._data) >= self._size:
+                self._data.clear()
+            self._data[full] = (version, value)
+        return value
+
+
+views = _Cache()
+
+
+def _pipeline(engine: Engine, framework_id: int) -> list[StageCount]:
+    p, e = t.projects, t.estimates
+    stmt = (select(p.c.status, func.count(p.c.id),
+                   func.count(func.coalesce(e.c.usd_high, e.c.usd_low)),
+                   func.coalesce(func.sum(e.c.usd_low), 0),
+                   func.coalesce(func.sum(func.coalesce(e.c.usd_high, e.c.usd_low)), 0))
+            .outerjoin(e, (e.c.project_id == p.c.id) & e.c.is_primary)
+            .where(p.c.framework_id == framework_id).group_by(p.c.status))
+    with reading(engine) as s:
+        rows = {r[0]: r for r in s.execute(stmt)}
+    return [StageCount(stage, int(r[1]), int(r[2]), Decimal(r[3]), Decimal(r[4]))
+            for stage in PIPELINE_ORDER if (r := rows.get(stage)) is not None]
+
+
+def _by_sector(engine: Engine, framework_id: int, as_of: date) -> dict[str, Decimal]:
+    po, p = t.postings, t.projects
+    wanted = [po.c.account.endswith(":" + ALLOCATED), po.c.account.endswith(":" + USED)]
+    stmt = (select(p.c.sector, po.c.amount)
+            .join(p, p.c.id == po.c.project_id)
+            .where(po.c.framework_id == framework_id, po.c.on <= as_of, wanted[0] | wanted[1]))
+    out: dict[str, Decimal] = {}
+    with reading(engine) as s:
+        for sector, amount in s.execute(stmt):
+            out[sector] = out.get(sector, ZERO) + amount
+    return {k: v for k, v in sorted(out.items(), key=lambda kv: -kv[1]) if v}
+
+
+def _build(engine: Engine, framework: str, as_of: date, limit: int) -> Dashboard:
+    with reading(engine) as s:
+        fw = framework_row(s, framework)
+        fw_id, fw_key, fw_name = fw.id, fw.key, fw.name
+    pipeline = _pipeline(engine, fw_id)
+    deadlines = [d for d in project_deadlines(engine, framework=fw_key, as_of=as_of)
+                 if d.status in (Stage.SELECTED.value, Stage.NOTIFIED.value)][:limit]
+    return Dashboard(fw_key, fw_name, as_of, commitments(engine, fw_key, as_of), pipeline,
+                     deadlines, _by_sector(engine, fw_id, as_of),
+                     sum(c.count for c in pipeline))
+
+
+def dashboard(engine: Engine, framework: str = "japan", as_of: date | None = None, *,
+              limit: int = 10) -> Dashboard:
+    """The dashboard of ``framework`` on ``as_of`` (default today)."""
+    day = as_of or date.today()
+    return views.get(engine, ("dashboard", framework, day, limit),
+                     lambda: _build(engine, framework, day, limit))

@@ -1,0 +1,125 @@
+"""The demo data: one function builds it, for `pledge init --demo`, the page tests and bench/.
+
+The demo is the shipped data (frameworks and the public project list) plus an
+illustrative history that exercises every page: one user per role, the three
+first-tranche projects notified, two of them funded, both sides' scores on the
+open projects. The history is invented to show the system at work; it is not a
+record of what happened. Every change goes through the same services and rules
+as a user's change, so the demo can never hold a state the rules forbid.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Engine
+
+from pledge.domain.errors import Conflict
+from pledge.domain.lifecycle import Role
+from pledge.services import funding, priorities, projects
+from pledge.services.base import SYSTEM, Actor
+from pledge.services.dashboard import data_version
+from pledge.services.setup import init
+from pledge.services.users import add_user
+from pledge.store.db import transaction
+
+DEMO_PASSWORD_SUFFIX = "-demo-pass"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoUser:
+    name: str
+    role: Role
+    password: str
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
+class Demo:
+    """What was built: the users (passwords and tokens shown once) and the project count."""
+
+    users: dict[Role, DemoUser] = field(default_factory=dict)
+    projects: int = 0
+
+
+def demo_password(role: Role) -> str:
+    """The demo users' password: known, so the demo and its tests can log in. Never for real use."""
+    return f"{role.value}{DEMO_PASSWORD_SUFFIX}"
+
+
+def _users(engine: Engine) -> dict[Role, DemoUser]:
+    out = {}
+    for role in Role:
+        name = f"demo_{role.value}"
+        u = add_user(engine, name, role.value, SYSTEM, password=demo_password(role))
+        out[role] = DemoUser(name, role, demo_password(role), u.token)
+    return out
+
+
+def _history(engine: Engine, users: dict[Role, DemoUser]) -> None:
+    def who(role: Role) -> Actor:
+        return Actor(users[role].name, role)
+
+    ic, funder = who(Role.IC), who(Role.FUNDER)
+    notice = date(2026, 2, 18)
+    for pid in (24, 25, 26):
+        projects.advance(engine, pid, "notified", ic, notice,
+                         "notice of selection sent to the partner (demo)", [])
+    funding.fund(engine, 25, "US$1.2bn", date(2026, 3, 20), "loan", "JBIC", funder)
+    funding.fund(engine, 25, "US$0.9bn", date(2026, 3, 27), "guarantee", "NEXI", funder)
+    funding.fund(engine, 26, "US$600m", date(2026, 3, 30), "equity", "JBIC", funder)
+    funding.allocate(engine, 24, "US$10bn", date(2026, 2, 20), ic)
+    projects.consult(engine, 27, "committee", who(Role.CC_JP), date(2026, 4, 1),
+                     "second tranche reviewed with the consultation committee (demo)", [])
+    projects.advance(engine, 27, "recommended", ic, date(2026, 4, 2),
+                     "recommended to the President (demo)", [])
+
+
+def _scores(engine: Engine, users: dict[Role, DemoUser]) -> None:
+    """Both sides score the open projects: seeded, so the demo is the same every time."""
+    rng = random.Random(550)
+    us, partner = Actor(users[Role.CC_US].name, Role.CC_US), \
+        Actor(users[Role.CC_JP].name, Role.CC_JP)
+    on = date(2026, 4, 15)
+    for pid in range(17, 33):
+        for crit in ("strategic", "readiness", "jobs", "resilience", "risk"):
+            for actor, side in ((us, "us"), (partner, "partner")):
+                priorities.set_score(engine, pid, side, crit, rng.randint(2, 9), actor, on)
+
+
+SECTORS = ("energy", "ai_infrastructure", "critical_minerals", "manufacturing_logistics",
+           "electronics")
+STATES = ("Texas", "Ohio", "Louisiana", "Pennsylvania", "Georgia", "Arizona", "Tennessee")
+
+
+def _synthetic(engine: Engine, count: int) -> int:
+    """``count`` more proposed projects with plausible fields, for load tests."""
+    rng = random.Random(20260217)
+    rows = [projects.NewProject(
+        name=f"Synthetic project {i:05d}", sector=SECTORS[i % len(SECTORS)], framework="japan",
+        location=f"site {i}, {STATES[i % len(STATES)]}", lead=f"Sponsor {i % 97}",
+        amount_text=f"US${rng.randint(2, 400) * 25}m") for i in range(1, count + 1)]
+    with transaction(engine) as s:
+        result = projects.import_projects(s, rows, SYSTEM)
+    return len(result.added)
+
+
+def build_demo(engine: Engine, *, extra_projects: int = 0) -> Demo:
+    """Initialise ``engine`` (which must be empty) and fill it with the demo data.
+
+    Raises Conflict when the database already has users or recorded history.
+    """
+    from pledge.services.users import has_users
+    from pledge.store.db import is_initialised
+
+    if is_initialised(engine) and (has_users(engine) or data_version(engine) > 0):
+        raise Conflict.single("database", str(engine.url), "demo.not_empty",
+                              "the demo goes into a new, empty database")
+    init(engine)
+    users = _users(engine)
+    _history(engine, users)
+    _scores(engine, users)
+    added = _synthetic(engine, extra_projects) if extra_projects else 0
+    return Demo(users, 32 + added)

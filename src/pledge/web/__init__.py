@@ -1,0 +1,1 @@
+"""The server-rendered pages: Jinja2 templates, session login, CSRF-protected forms."""

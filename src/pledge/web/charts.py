@@ -1,0 +1,134 @@
+"""Plotly figures as plain dicts (data + layout), drawn in the browser by plotly.js.
+
+Building the dicts directly keeps a page render cheap; amounts are converted to
+float only here, for drawing, never stored or summed as floats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from pledge.domain.waterfall import WaterfallResult
+
+PARTNER = "#b5282e"   # the partner's side
+US = "#1f4e8c"        # the United States' side
+MUTED = "#9aa5b1"
+GRID = "#e5e9ef"
+
+Figure = dict[str, Any]
+
+
+def _layout(title: str, **extra: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "title": {"text": title, "font": {"size": 15}, "x": 0.01},
+        "margin": {"l": 60, "r": 20, "t": 40, "b": 45}, "height": 320,
+        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
+        "font": {"family": "system-ui, sans-serif", "size": 12},
+        "xaxis": {"gridcolor": GRID}, "yaxis": {"gridcolor": GRID},
+    }
+    base.update(extra)
+    return base
+
+
+def bn(value: Decimal) -> float:
+    """US dollars as billions, for an axis."""
+    return float(value / Decimal(1_000_000_000))
+
+
+def gauge(cap: Decimal, allocated: Decimal, disbursed: Decimal) -> Figure:
+    """Allocated against the cap as a gauge, disbursed as the inner band."""
+    top = max(bn(cap), 0.001)
+    return {"data": [{
+        "type": "indicator", "mode": "gauge+number", "value": bn(allocated),
+        "number": {"prefix": "US$", "suffix": "bn", "valueformat": ",.2f"},
+        "gauge": {"axis": {"range": [0, top]}, "bar": {"color": US},
+                  "steps": [{"range": [0, bn(disbursed)], "color": PARTNER}],
+                  "threshold": {"line": {"color": "#222", "width": 2}, "value": top}},
+    }], "layout": _layout(f"Allocated (bar) and disbursed (red) of the US${top:,.0f}bn cap",
+                          height=260, margin={"l": 30, "r": 30, "t": 50, "b": 10})}
+
+
+def pipeline(stages: Sequence[str], counts: Sequence[int], usd_high: Sequence[Decimal]) -> Figure:
+    return {"data": [
+        {"type": "bar", "x": list(stages), "y": list(counts), "name": "projects",
+         "marker": {"color": US}, "hovertemplate": "%{x}: %{y} projects<extra></extra>"},
+        {"type": "scatter", "mode": "markers", "x": list(stages),
+         "y": [bn(v) for v in usd_high], "name": "US$bn (upper estimates)", "yaxis": "y2",
+         "marker": {"color": PARTNER, "size": 10},
+         "hovertemplate": "%{x}: US$%{y:,.1f}bn<extra></extra>"},
+    ], "layout": _layout("Pipeline by stage", yaxis={"title": "projects", "gridcolor": GRID},
+                         margin={"l": 50, "r": 60, "t": 40, "b": 45},
+                         yaxis2={"title": "US$bn", "overlaying": "y", "side": "right"},
+                         legend={"orientation": "h", "y": -0.25})}
+
+
+def by_sector(sectors: dict[str, Decimal]) -> Figure:
+    return {"data": [{"type": "bar", "orientation": "h", "y": list(sectors),
+                      "x": [bn(v) for v in sectors.values()], "marker": {"color": US},
+                      "hovertemplate": "%{y}: US$%{x:,.2f}bn<extra></extra>"}],
+            "layout": _layout("Allocated by sector (US$bn)",
+                              margin={"l": 170, "r": 20, "t": 40, "b": 40})}
+
+
+def waterfall(result: WaterfallResult, periods_per_year: int) -> Figure:
+    """Per year: funding (negative), what each side received, and the balance to recoup."""
+    years: dict[int, list[Decimal]] = {}
+    balance: dict[int, Decimal] = {}
+    for p in result.periods:
+        y = p.period // periods_per_year + 1
+        acc = years.setdefault(y, [Decimal(0), Decimal(0), Decimal(0)])
+        acc[0] += p.funding
+        acc[1] += p.partner
+        acc[2] += p.us
+        balance[y] = p.balance
+    xs = list(years)
+    return {"data": [
+        {"type": "bar", "name": "funding", "x": xs, "y": [-bn(v[0]) for v in years.values()],
+         "marker": {"color": MUTED}},
+        {"type": "bar", "name": "to the partner", "x": xs, "y": [bn(v[1]) for v in years.values()],
+         "marker": {"color": PARTNER}},
+        {"type": "bar", "name": "to the United States", "x": xs,
+         "y": [bn(v[2]) for v in years.values()], "marker": {"color": US}},
+        {"type": "scatter", "mode": "lines", "name": "balance to recoup", "x": xs,
+         "y": [bn(v) for v in balance.values()], "line": {"color": "#222", "dash": "dot"}},
+    ], "layout": _layout("Base case: the split year by year (US$bn)", barmode="relative",
+                         xaxis={"title": "year", "gridcolor": GRID},
+                         legend={"orientation": "h", "y": -0.25})}
+
+
+def irr_histogram(irr: np.ndarray[Any, np.dtype[np.float64]], bins: int = 40) -> Figure:
+    finite = irr[np.isfinite(irr)]
+    if finite.size == 0:
+        return {"data": [], "layout": _layout("Partner IRR: no path has an IRR")}
+    counts, edges = np.histogram(finite * 100, bins=bins)
+    mids = ((edges[:-1] + edges[1:]) / 2).round(4).tolist()
+    share = (counts / irr.size).round(6).tolist()
+    return {"data": [{"type": "bar", "x": mids, "y": share, "marker": {"color": PARTNER},
+                      "hovertemplate": "IRR %{x:.2f}%: %{y:.1%} of paths<extra></extra>"}],
+            "layout": _layout(f"Partner IRR over {irr.size:,} simulated paths",
+                              xaxis={"title": "annual IRR (%)", "gridcolor": GRID},
+                              yaxis={"title": "share of paths", "tickformat": ".0%",
+                                     "gridcolor": GRID}, bargap=0.02)}
+
+
+def pareto(points: Sequence[tuple[float, float, str]], chosen: dict[str, tuple[float, float]]
+           ) -> Figure:
+    """The frontier (U_us, U_partner) with each optimised batch marked."""
+    data: list[dict[str, Any]] = [{
+        "type": "scatter", "mode": "lines+markers", "name": "Pareto frontier",
+        "x": [p[0] for p in points], "y": [p[1] for p in points],
+        "text": [p[2] for p in points], "line": {"color": MUTED, "shape": "hv"},
+        "marker": {"color": "#222", "size": 7},
+        "hovertemplate": "U_us %{x:.2f}, U_partner %{y:.2f}<br>%{text}<extra></extra>"}]
+    for name, (x, y) in chosen.items():
+        data.append({"type": "scatter", "mode": "markers+text", "name": name, "x": [x],
+                     "y": [y], "text": [name], "textposition": "top center",
+                     "marker": {"size": 13, "symbol": "diamond"}})
+    return {"data": data, "layout": _layout(
+        "Batches: what each side gets", xaxis={"title": "US utility", "gridcolor": GRID},
+        yaxis={"title": "partner utility", "gridcolor": GRID}, height=380,
+        legend={"orientation": "h", "y": -0.2})}

@@ -1,0 +1,32 @@
+"""The one place errors become pages: a visitor who must log in is sent there; others see why."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+
+from pledge.services.users import actor_for_name
+from pledge.web.auth import login_url
+
+HEADINGS = {400: "That did not work", 401: "Please log in", 403: "Not allowed",
+            404: "Not found", 405: "Not allowed", 409: "Refused by the rules",
+            422: "That did not work"}
+
+
+def wants_page(request: Request) -> bool:
+    """Pages are everything outside the API and its documents."""
+    path = request.url.path
+    return not (path.startswith("/api/") or path in ("/openapi.json", "/docs", "/redoc"))
+
+
+def error_page(request: Request, status: int, code: str, message: str,
+               field: str | None = None, value: str | None = None) -> Response:
+    if status == 401:
+        return RedirectResponse(login_url(request), status_code=303)
+    from pledge.web.templating import render
+
+    name = request.session.get("user")
+    user = actor_for_name(request.app.state.engine, name) if isinstance(name, str) else None
+    return render(request, "error.html", {
+        "user": user, "status": status, "heading": HEADINGS.get(status, "Something went wrong"),
+        "message": message, "code": code, "field": field, "value": value}, status=status)

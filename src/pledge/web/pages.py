@@ -1,0 +1,320 @@
+"""The pages: dashboard, projects, a project, priorities, deadlines, and the forms that act.
+
+Each page asks ``services/`` and renders a template; each form checks its CSRF
+token, calls the same service an API call or a command would, and redirects
+back with a one-time message (a refused change shows the rule's own words).
+"""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from importlib.resources import files
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from pledge.api.deps import EngineDep, SettingsDep
+from pledge.domain.access import MATRIX, Action
+from pledge.domain.errors import InvalidInput, NotFound, PledgeError
+from pledge.domain.framework import Instrument
+from pledge.domain.lifecycle import (
+    CONSULTATION_ROLES,
+    ConsultationKind,
+    Stage,
+    allowed_targets,
+)
+from pledge.services import dashboard as dash_svc
+from pledge.services import deadlines as deadlines_svc
+from pledge.services import frameworks as fw_svc
+from pledge.services import funding as funding_svc
+from pledge.services import projects as projects_svc
+from pledge.services import views as views_svc
+from pledge.services.base import Actor, parse_date
+from pledge.services.users import actor_for_password
+from pledge.web import charts
+from pledge.web.auth import (
+    PageActor,
+    check_csrf,
+    flash,
+    log_in,
+    need,
+    safe_next,
+)
+from pledge.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+URGENT_DAYS = 10
+
+
+def _static(name: str) -> Any:
+    return files("pledge.web") / "static" / name
+
+
+@router.get("/static/plotly.min.js")
+def plotly_js() -> FileResponse:
+    """plotly.js from the installed plotly package: no CDN, works offline."""
+    path = files("plotly") / "package_data" / "plotly.min.js"
+    return FileResponse(str(path), media_type="text/javascript",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/static/{name}")
+def static(name: str) -> Response:
+    if name not in ("app.css", "app.js"):
+        raise NotFound.single("name", name, "web.not_found", "no such file")
+    media = "text/css" if name.endswith(".css") else "text/javascript"
+    return FileResponse(str(_static(name)), media_type=media,
+                        headers={"Cache-Control": "public, max-age=3600"})
+
+
+# ---- login -----------------------------------------------------------------------------------
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, actor: PageActor, next: str = "/") -> Response:
+    if actor is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return render(request, "login.html", {"next": safe_next(next), "error": None})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(request: Request, engine: EngineDep, name: Annotated[str, Form()] = "",
+          password: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "",
+          next: Annotated[str, Form()] = "/") -> Response:
+    check_csrf(request, csrf_token)
+    actor = actor_for_password(engine, name, password)
+    if actor is None:
+        return render(request, "login.html", {"next": safe_next(next), "name": name,
+                                              "error": "Unknown name or wrong password."},
+                      status=401)
+    log_in(request, actor)
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
+    check_csrf(request, csrf_token)
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+# ---- dashboard -------------------------------------------------------------------------------
+
+def _frameworks(engine: Any) -> list[Any]:
+    return list(fw_svc.list_frameworks(engine))
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
+              framework: str = "japan", on: str | None = None) -> Response:
+    need(actor, Action.READ_PUBLIC, settings)
+    as_of = parse_date(on, "on") if on else None
+    d = dash_svc.dashboard(engine, framework, as_of)
+    c = d.commitments
+    figures = {
+        "gauge": charts.gauge(c.cap, c.allocated, c.disbursed),
+        "pipeline": charts.pipeline([s.stage.replace("_", " ") for s in d.pipeline],
+                                    [s.count for s in d.pipeline],
+                                    [s.usd_high for s in d.pipeline]),
+        "sectors": charts.by_sector({k.replace("_", " "): v for k, v in d.by_sector.items()}),
+    }
+    return render(request, "dashboard.html", {
+        "user": actor, "d": d, "c": c, "figures": figures, "urgent": URGENT_DAYS,
+        "frameworks": _frameworks(engine), "months_left": _months_left(c.as_of, c.period_end)})
+
+
+def _months_left(as_of: date, end: date | None) -> float | None:
+    if end is None or end <= as_of:
+        return None
+    return (end - as_of).days / (365.25 / 12)
+
+
+# ---- projects --------------------------------------------------------------------------------
+
+@router.get("/projects", response_class=HTMLResponse)
+def projects(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
+             framework: str | None = None, status: str | None = None,
+             sector: str | None = None, page: int = 1) -> Response:
+    need(actor, Action.READ_PUBLIC, settings)
+    page = max(page, 1)
+    rows, count = projects_svc.list_projects_page(
+        engine, framework=framework or None, status=status or None, sector=sector or None,
+        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    return render(request, "projects.html", {
+        "user": actor, "rows": rows, "count": count, "page": page,
+        "pages": max(1, -(-count // PAGE_SIZE)), "stages": [s.value for s in Stage],
+        "frameworks": _frameworks(engine),
+        "filters": {"framework": framework or "", "status": status or "",
+                    "sector": sector or ""}})
+
+
+def _forms(actor: Actor | None, stage: Stage) -> dict[str, Any]:
+    """The forms this user may use on a project at ``stage`` (and no others)."""
+    if actor is None:
+        return {}
+    role = actor.role
+    out: dict[str, Any] = {}
+    targets = [s.value for s in allowed_targets(stage, role)] \
+        if role in MATRIX[Action.ADVANCE] else []
+    if targets:
+        out["transition"] = targets
+    # A committee consultation matters before a recommendation; a decline one after notice.
+    when = {ConsultationKind.COMMITTEE: (Stage.PROPOSED, Stage.UNDER_REVIEW, Stage.FINALIST),
+            ConsultationKind.DECLINE: (Stage.NOTIFIED,)}
+    kinds = [k.value for k, roles in CONSULTATION_ROLES.items()
+             if role in roles and stage in when[k]] if role in MATRIX[Action.CONSULT] else []
+    if kinds:
+        out["consult"] = kinds
+    if role in MATRIX[Action.EXTEND] and stage is Stage.NOTIFIED:
+        out["extend"] = True
+    if role in MATRIX[Action.FUND] and stage in (Stage.NOTIFIED, Stage.FUNDED):
+        out["fund"] = [i.value for i in Instrument]
+    return out
+
+
+@router.get("/projects/{project_id}", response_class=HTMLResponse)
+def project(request: Request, project_id: int, engine: EngineDep, settings: SettingsDep,
+            actor: PageActor) -> Response:
+    need(actor, Action.READ_PUBLIC, settings)
+    p = projects_svc.show_project(engine, project_id)
+    outlook = views_svc.project_outlook(engine, p.summary.id)
+    figures: dict[str, Any] = {}
+    if outlook.waterfall is not None:
+        figures["waterfall"] = charts.waterfall(outlook.waterfall.result,
+                                                outlook.waterfall.terms.periods_per_year)
+        figures["irr"] = charts.irr_histogram(outlook.irr)
+    deadline = next((d for d in deadlines_svc.project_deadlines(
+        engine, framework=p.summary.framework) if d.project_id == p.summary.id), None)
+    funded_total = sum((f["amount"] for f in p.funding), Decimal(0))
+    events = sorted([("transition", x["on"], i, x) for i, x in enumerate(p.transitions)]
+                    + [("consultation", x["on"], i, x) for i, x in enumerate(p.consultations)],
+                    key=lambda e: (e[1], e[0] == "transition", e[2]))
+    return render(request, "project.html", {
+        "user": actor, "p": p, "s": p.summary, "outlook": outlook, "figures": figures,
+        "events": [(kind, x) for kind, _, _, x in events],
+        "deadline": deadline, "urgent": URGENT_DAYS, "funded_total": funded_total,
+        "forms": _forms(actor, Stage(p.summary.status))})
+
+
+def _act(request: Request, project_id: int, csrf: str, actor: Actor | None,
+         do: Callable[[Actor], str]) -> Response:
+    """Run one form's change; come back to the project with what happened."""
+    check_csrf(request, csrf)
+    back = RedirectResponse(f"/projects/{project_id}", status_code=303)
+    if actor is None:
+        return RedirectResponse(f"/login?next=/projects/{project_id}", status_code=303)
+    try:
+        flash(request, "ok", do(actor))
+    except PledgeError as exc:
+        flash(request, "error", "; ".join(f"{q.message} ({q.field}: {q.value})"
+                                          for q in exc.problems))
+    return back
+
+
+def _sources(text: str) -> list[str]:
+    return [s.strip() for s in text.split() if s.strip()]
+
+
+@router.post("/projects/{project_id}/transition")
+def transition(request: Request, project_id: int, engine: EngineDep, actor: PageActor,
+               to: Annotated[str, Form()], on: Annotated[str, Form()],
+               reason: Annotated[str, Form()] = "", sources: Annotated[str, Form()] = "",
+               csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        d = projects_svc.advance(engine, project_id, to, a, parse_date(on, "on"), reason,
+                                 _sources(sources))
+        extra = f"; funding date {d.summary.funding_date}" if d.summary.funding_date else ""
+        return f"Moved to {d.summary.status.replace('_', ' ')}{extra}."
+    return _act(request, project_id, csrf_token, actor, do)
+
+
+@router.post("/projects/{project_id}/consult")
+def consult(request: Request, project_id: int, engine: EngineDep, actor: PageActor,
+            kind: Annotated[str, Form()], on: Annotated[str, Form()],
+            note: Annotated[str, Form()] = "", sources: Annotated[str, Form()] = "",
+            csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        projects_svc.consult(engine, project_id, kind, a, parse_date(on, "on"), note,
+                             _sources(sources))
+        return f"Consultation ({kind}) recorded."
+    return _act(request, project_id, csrf_token, actor, do)
+
+
+@router.post("/projects/{project_id}/extend")
+def extend(request: Request, project_id: int, engine: EngineDep, actor: PageActor,
+           until: Annotated[str, Form()], on: Annotated[str, Form()],
+           reason: Annotated[str, Form()] = "", sources: Annotated[str, Form()] = "",
+           csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        projects_svc.extend(engine, project_id, parse_date(until, "until"), a,
+                            parse_date(on, "on"), reason, _sources(sources))
+        return f"Deadline extended to {until}."
+    return _act(request, project_id, csrf_token, actor, do)
+
+
+@router.post("/projects/{project_id}/fund")
+def fund(request: Request, project_id: int, engine: EngineDep, actor: PageActor,
+         amount: Annotated[str, Form()], on: Annotated[str, Form()],
+         instrument: Annotated[str, Form()], provider: Annotated[str, Form()],
+         csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        r = funding_svc.fund(engine, project_id, amount, parse_date(on, "on"), instrument,
+                             provider, a)
+        return f"Funded {amount} by {r.instrument} from {r.provider}."
+    return _act(request, project_id, csrf_token, actor, do)
+
+
+# ---- priorities and deadlines ----------------------------------------------------------------
+
+@router.get("/priorities", response_class=HTMLResponse)
+def priorities(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
+               framework: str = "japan", budget: str | None = None) -> Response:
+    need(actor, Action.READ, settings)
+    board = views_svc.priorities_board(engine, framework, budget or None)
+    c = board.rankings.comparison
+    order = sorted(board.rankings.names, key=lambda pid: c.us.ranks[pid])
+    chosen = {name: (sol.u_us, sol.u_partner) for name, sol in board.batches.items()}
+    return render(request, "priorities.html", {
+        "user": actor, "board": board, "c": c, "order": order,
+        "names": board.rankings.names, "framework": framework, "budget": budget or "",
+        "frameworks": _frameworks(engine),
+        "figures": {"pareto": charts.pareto(board.frontier, chosen)} if board.frontier
+        else {}})
+
+
+@router.get("/deadlines", response_class=HTMLResponse)
+def deadlines(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
+              framework: str | None = None, month: str | None = None) -> Response:
+    need(actor, Action.READ_PUBLIC, settings)
+    rows = deadlines_svc.project_deadlines(engine, framework=framework or None)
+    first = _month(month) if month else (
+        min((r.due for r in rows if r.due >= date.today()), default=None)
+        or (rows[-1].due if rows else date.today())).replace(day=1)
+    months = [_add_months(first, i) for i in range(3)]
+    by_day: dict[date, list[Any]] = {}
+    for r in rows:
+        by_day.setdefault(r.due, []).append(r)
+    grids = [(m, pycalendar.Calendar(firstweekday=0).monthdatescalendar(m.year, m.month))
+             for m in months]
+    return render(request, "deadlines.html", {
+        "user": actor, "rows": rows, "grids": grids, "by_day": by_day, "urgent": URGENT_DAYS,
+        "prev": _add_months(first, -3).strftime("%Y-%m"),
+        "next": _add_months(first, 3).strftime("%Y-%m"), "framework": framework or "",
+        "frameworks": _frameworks(engine)})
+
+
+def _month(text: str) -> date:
+    try:
+        y, m = text.split("-")
+        return date(int(y), int(m), 1)
+    except ValueError:
+        raise InvalidInput.single("month", text, "web.bad_month", "a month is YYYY-MM") from None
+
+
+def _add_months(d: date, n: int) -> date:
+    idx = d.year * 12 + d.month - 1 + n
+    return date(idx // 12, idx % 12 + 1, 1)

@@ -1,0 +1,73 @@
+"""The Jinja2 environment the pages render with: templates from the package, money filters."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from pledge import __version__
+from pledge.domain.money import format_amount
+from pledge.web.auth import csrf_token, pop_flash
+
+
+def usd(value: Decimal | None, full: bool = False) -> str:
+    return "—" if value is None else format_amount(value, "USD", short=not full)
+
+
+def usd_about(value: Decimal | None) -> str:
+    """An amount to read, not to reconcile: rounded to three significant figures."""
+    if value is None:
+        return "—"
+    if value == 0:
+        return usd(value)
+    exponent = value.adjusted() - 2
+    return "≈ " + usd(value.scaleb(-exponent).quantize(Decimal(1)).scaleb(exponent))
+
+
+def usd_range(low: Decimal | None, high: Decimal | None) -> str:
+    if low is None and high is None:
+        return "—"
+    if low is None:
+        return f"up to {usd(high)}"
+    if high is None or low == high:
+        return usd(low)
+    return f"{usd(low)}–{usd(high)}"
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def label(value: str | None) -> str:
+    """A key as words: ``critical_minerals`` -> ``critical minerals``."""
+    return "" if value is None else str(value).replace("_", " ")
+
+
+def figure_json(fig: dict[str, Any]) -> str:
+    """A figure for a <script type="application/json"> block (no closing tags inside)."""
+    return json.dumps(fig, separators=(",", ":")).replace("</", "<\\/")
+
+
+@lru_cache(maxsize=1)
+def templates() -> Jinja2Templates:
+    t = Jinja2Templates(directory=str(files("pledge.web") / "templates"))
+    env = t.env
+    env.filters.update(usd=usd, usd_about=usd_about, pct=pct, label=label, figure=figure_json)
+    env.globals.update(usd_range=usd_range, version=__version__)
+    return t
+
+
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200
+           ) -> HTMLResponse:
+    """A page with what every page needs: the user, the CSRF token and a one-time message."""
+    ctx = {"user": context.pop("user", None), "csrf": csrf_token(request),
+           "flash": pop_flash(request), "today": date.today(), **context}
+    return templates().TemplateResponse(request, name, ctx, status_code=status)

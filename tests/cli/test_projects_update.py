@@ -1,0 +1,81 @@
+"""``pledge projects update`` and the role matrix as the CLI's ``--role`` meets it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from pledge.cli import run
+
+
+class Cli:
+    def __init__(self, url: str, capsys: pytest.CaptureFixture[str]):
+        self.url = url
+        self.capsys = capsys
+
+    def __call__(self, *args: str) -> tuple[int, str, str]:
+        code = run(["--db", self.url, *args])
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def json(self, *args: str) -> Any:
+        code, out, err = self(*args, "--json")
+        assert code == 0, err
+        return json.loads(out)
+
+
+@pytest.fixture
+def cli(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(sqlite_url, capsys)
+
+
+def test_update_changes_only_the_options_given(cli: Cli) -> None:
+    before = cli.json("projects", "show", "24")
+    after = cli.json("projects", "update", "24", "--name", "Portsmouth power campus",
+                     "--sector", "energy (gas)", "--location", "Portsmouth, Ohio; Texas",
+                     "--actor", "Lutnick", "--role", "ic")
+    assert (after["name"], after["sector"], after["sector_detail"]) == (
+        "Portsmouth power campus", "energy", "gas")
+    assert after["states"] == ["Ohio", "Texas"]
+    assert after["sponsors"] == before["sponsors"]
+    assert after["estimates"] == before["estimates"]
+    assert cli.json("projects", "show", "24") == after
+    code, out, _ = cli("projects", "update", "24", "--sector-detail", "combined cycle")
+    assert code == 0 and out.strip() == "project 24 updated: sector_detail"
+
+
+def test_update_with_a_bad_sector_names_the_field(cli: Cli) -> None:
+    code, out, err = cli("projects", "update", "24", "--sector", "astrology", "--name", " ")
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
+    assert "sector=astrology" in err and "[project.unknown_sector]" in err
+    assert "[project.no_name]" in err
+    assert cli.json("projects", "show", "24")["sector"] == "energy"
+
+
+def test_update_without_changes_or_with_a_taken_name(cli: Cli) -> None:
+    code, _, err = cli("projects", "update", "24")
+    assert code == 2 and "[project.no_changes]" in err
+    code, _, err = cli("projects", "update", "24", "--name",
+                       "Texas GulfLink deepwater crude oil export terminal")
+    assert code == 2 and "[project.exists]" in err
+
+
+@pytest.mark.parametrize("args", [
+    ["projects", "update", "24", "--name", "X", "--role", "analyst"],
+    ["projects", "add", "--name", "X", "--sector", "energy", "--role", "president"],
+    ["projects", "extend", "24", "--until", "2026-09-01", "--actor", "X", "--role", "cc_us",
+     "--on", "2026-04-01", "--reason", "r"],
+    ["allocate", "24", "--amount", "US$1bn", "--on", "2026-04-01", "--role", "funder"],
+    ["fund", "24", "--amount", "US$1bn", "--on", "2026-04-01", "--instrument", "loan",
+     "--provider", "JBIC", "--role", "ic"],
+    ["scores", "set", "27", "--side", "us", "--criterion", "strategic", "--value", "5",
+     "--role", "analyst"],
+    ["economics", "set", "24", "life_years=20", "--role", "funder"],
+], ids=["update", "add", "extend", "allocate", "fund", "score", "economics"])
+def test_cli_roles_obey_the_matrix(cli: Cli, args: list[str]) -> None:
+    code, out, err = cli(*args)
+    assert code == 2 and out == ""
+    assert err.startswith("error: role=") and "[auth.forbidden]" in err

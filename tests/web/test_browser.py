@@ -1,0 +1,147 @@
+"""The pages in a real browser: Debian's Chromium driven by Playwright, headless.
+
+A server runs on a loopback port against a fresh demo database. When Chromium
+is missing these tests are skipped on a developer's machine and fail in CI
+(``CI`` set), where ``.ci/run`` installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from pledge.api.app import create_app
+from pledge.domain.lifecycle import Role
+from pledge.services.demo import demo_password
+
+CHROMIUM = os.environ.get("PLEDGE_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(demo_url: str) -> Iterator[str]:
+    port = _free_port()
+    config = uvicorn.Config(create_app(demo_url), host="127.0.0.1", port=port,
+                            log_level="warning", lifespan="on")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(server: str) -> Iterator[Any]:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is not installed at {CHROMIUM} and CI is set")
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+        pg = context.new_page()
+        pg.set_default_timeout(20_000)
+        yield pg
+        context.close()
+        browser.close()
+
+
+def log_in(page: Any, role: Role, next_path: str = "/") -> None:
+    page.goto(f"/login?next={next_path}")
+    page.fill("input[name=name]", f"demo_{role.value}")
+    page.fill("input[name=password]", demo_password(role))
+    page.click("button:has-text('Log in')")
+    page.wait_for_selector("[data-testid=user]")
+
+
+def log_out(page: Any) -> None:
+    page.click("button:has-text('Log out')")
+    page.wait_for_url("**/login")
+
+
+def submit(page: Any, form: str, fields: dict[str, str]) -> str:
+    """Fill and submit one of the project page's forms; return the message it leaves."""
+    scope = page.locator(f"[data-testid=form-{form}]")
+    for name, value in fields.items():
+        target = scope.locator(f"[name={name}]")
+        if target.evaluate("e => e.tagName") == "SELECT":
+            target.select_option(value)
+        else:
+            target.fill(value)
+    scope.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=flash]")
+    return str(page.locator("[data-testid=flash]").inner_text())
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(page: Any) -> None:
+    page.goto("/projects/32")
+    assert "/login" in page.url
+    assert page.locator("h1").inner_text() == "Log in"
+    log_in(page, Role.ANALYST, "/projects/32")
+    assert page.url.endswith("/projects/32")
+
+
+def test_committees_take_a_finalist_to_notice_and_the_dashboard_shows_its_date(
+        page: Any) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    # The consultation committee (partner members) records the consultation.
+    log_in(page, Role.CC_JP, "/projects/32")
+    assert page.locator("[data-testid=form-recommended]").count() == 0
+    msg = submit(page, "consult", {"kind": "committee", "on": "2026-04-01",
+                                   "note": "reviewed with the partner's members"})
+    assert "recorded" in msg
+    log_out(page)
+    # The US members may consult too, but may not recommend.
+    log_in(page, Role.CC_US, "/projects/32")
+    assert page.locator("[data-testid=form-consult]").count() == 1
+    assert page.locator("[data-testid=form-recommended]").count() == 0
+    log_out(page)
+    # The investment committee recommends.
+    log_in(page, Role.IC, "/projects/32")
+    assert page.locator("[data-testid=form-selected]").count() == 0
+    assert "recommended" in submit(page, "recommended", {"on": "2026-04-02",
+                                                         "reason": "strong case"})
+    log_out(page)
+    # Only the President selects.
+    log_in(page, Role.PRESIDENT, "/projects/32")
+    assert "selected" in submit(page, "selected", {"on": "2026-04-03"})
+    assert page.locator("[data-testid=stage]").inner_text() == "selected"
+    log_out(page)
+    # The investment committee sends the notice: the funding date is computed.
+    log_in(page, Role.IC, "/projects/32")
+    msg = submit(page, "notified", {"on": "2026-04-06"})
+    assert "2026-06-09" in msg
+    assert page.locator("[data-testid=funding-date]").inner_text() == "2026-06-09"
+    page.wait_for_selector("#chart-waterfall .main-svg")
+    page.screenshot(path=str(ARTIFACTS / "project.png"), full_page=True)
+    # The dashboard lists it among the next funding deadlines.
+    page.goto("/?on=2026-04-07")
+    assert page.locator("[data-testid=funding-date-32]").inner_text() == "2026-06-09"
+    page.wait_for_selector("#chart-gauge .main-svg")
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+    assert (ARTIFACTS / "dashboard.png").stat().st_size > 10_000

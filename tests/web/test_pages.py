@@ -1,0 +1,178 @@
+"""The pages in-process, against the demo database: login, CSRF, role-aware forms, figures."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pledge.api.app import create_app
+from pledge.domain.lifecycle import Role, Stage, allowed_targets
+from pledge.services import dashboard as dash_svc
+from pledge.services.base import SYSTEM
+from pledge.services.demo import demo_password
+from pledge.services.users import revoke_user
+from pledge.store.db import make_engine
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf(client: TestClient, path: str = "/login") -> str:
+    match = CSRF.search(client.get(path).text)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def log_in(client: TestClient, role: Role) -> None:
+    r = client.post("/login", data={"name": f"demo_{role.value}", "password":
+                                    demo_password(role), "csrf_token": csrf(client),
+                                    "next": "/"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/"
+
+
+@pytest.fixture
+def client(demo_url: str) -> Iterator[TestClient]:
+    with TestClient(create_app(demo_url)) as c:
+        yield c
+
+
+@pytest.mark.parametrize("path", ["/", "/projects", "/projects/24", "/priorities",
+                                  "/deadlines"])
+def test_anonymous_visitors_are_sent_to_log_in(client: TestClient, path: str) -> None:
+    r = client.get(path, follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"].startswith("/login?next=")
+
+
+def test_public_read_shows_the_public_pages_but_not_priorities(demo_url: str) -> None:
+    with TestClient(create_app(demo_url, public_read=True)) as c:
+        assert c.get("/", follow_redirects=False).status_code == 200
+        assert c.get("/projects/24", follow_redirects=False).status_code == 200
+        assert c.get("/priorities", follow_redirects=False).status_code == 303
+
+
+def test_wrong_password_is_refused_and_no_session_starts(client: TestClient) -> None:
+    r = client.post("/login", data={"name": "demo_ic", "password": "not-it",
+                                    "csrf_token": csrf(client)})
+    assert r.status_code == 401 and "wrong password" in r.text
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_form_without_the_session_token_is_refused(client: TestClient) -> None:
+    log_in(client, Role.CC_JP)
+    r = client.post("/projects/32/consult", data={"kind": "committee", "on": "2026-04-01",
+                                                  "csrf_token": "forged"})
+    assert r.status_code == 400 and "out of date" in r.text
+    detail = client.get("/projects/32").text
+    assert "consultation (committee)" not in detail
+    r = client.post("/login", data={"name": "demo_ic", "password": demo_password(Role.IC)})
+    assert r.status_code == 400
+
+
+def test_next_never_leaves_the_site(client: TestClient) -> None:
+    r = client.post("/login", data={"name": "demo_ic", "password": demo_password(Role.IC),
+                                    "csrf_token": csrf(client), "next": "//evil.example/x"},
+                    follow_redirects=False)
+    assert r.headers["location"] == "/"
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_sees_exactly_the_transition_forms_it_may_use(client: TestClient,
+                                                                 role: Role) -> None:
+    log_in(client, role)
+    for pid, stage in ((32, Stage.FINALIST), (27, Stage.RECOMMENDED), (24, Stage.NOTIFIED),
+                       (1, Stage.PROPOSED)):
+        page = client.get(f"/projects/{pid}").text
+        shown = set(re.findall(r'data-testid="form-([a-z_]+)"', page))
+        expected = {s.value for s in allowed_targets(stage, role)}
+        assert shown - {"consult", "extend", "fund"} == expected, (role, pid)
+        assert ("form-fund" in page) == (role is Role.FUNDER and stage is Stage.NOTIFIED)
+
+
+def test_a_refused_change_shows_the_rule_and_changes_nothing(client: TestClient) -> None:
+    log_in(client, Role.IC)
+    r = client.post("/projects/32/transition", data={
+        "to": "recommended", "on": "2026-04-02", "csrf_token": csrf(client, "/projects/32")})
+    assert r.status_code == 200
+    assert "consultation" in r.text and 'data-testid="flash"' in r.text
+    assert 'data-testid="stage">finalist' in r.text
+
+
+def test_the_committee_walk_through_the_forms(client: TestClient) -> None:
+    steps = [(Role.CC_JP, "consult", {"kind": "committee", "on": "2026-04-01"}),
+             (Role.IC, "transition", {"to": "recommended", "on": "2026-04-02"}),
+             (Role.PRESIDENT, "transition", {"to": "selected", "on": "2026-04-03"}),
+             (Role.IC, "transition", {"to": "notified", "on": "2026-04-06"})]
+    for role, form, data in steps:
+        client.cookies.clear()
+        log_in(client, role)
+        r = client.post(f"/projects/32/{form}",
+                        data={**data, "csrf_token": csrf(client, "/projects/32")})
+        assert 'class="flash ok"' in r.text, r.text[:2000]
+    assert "funding date 2026-06-09" in r.text
+    board = client.get("/?on=2026-04-07").text
+    assert 'data-testid="funding-date-32">2026-06-09<' in board
+
+
+def test_the_dashboard_shows_what_the_services_compute(client: TestClient,
+                                                        demo_url: str) -> None:
+    log_in(client, Role.ANALYST)
+    page = client.get("/?on=2026-04-01").text
+    d = dash_svc.dashboard(make_engine(demo_url), "japan", date(2026, 4, 1))
+    assert 'data-testid="allocated">US$12.7bn<' in page
+    assert d.commitments.allocated == 12_700_000_000
+    assert 'data-testid="disbursed">US$2.7bn<' in page
+    row = re.search(r'<tr class="([^"]*)" data-project="24">', page)
+    assert row is not None and row.group(1) == ""  # 15 business days left: not highlighted
+    for fig in ("gauge", "pipeline", "sectors"):
+        assert f'id="figure-{fig}"' in page
+    assert '<script src="/static/plotly.min.js">' in page
+
+
+def test_deadlines_under_ten_business_days_are_highlighted(client: TestClient) -> None:
+    log_in(client, Role.ANALYST)
+    page = client.get("/?on=2026-04-15").text  # 24's date is 2026-04-22: 5 business days
+    row = re.search(r'<tr class="([^"]*)" data-project="24">', page)
+    assert row is not None and row.group(1) == "urgent"
+
+
+def test_the_project_page_shows_timeline_funding_and_both_charts(client: TestClient) -> None:
+    log_in(client, Role.ANALYST)
+    page = client.get("/projects/25").text
+    assert "JBIC" in page and "NEXI" in page and "US$2.1bn" in page
+    assert 'id="figure-waterfall"' in page and 'id="figure-irr"' in page
+    assert "demo_ic" in page  # the notice's actor in the timeline
+
+
+def test_priorities_show_both_rankings_batches_and_the_frontier(client: TestClient) -> None:
+    log_in(client, Role.ANALYST)
+    page = client.get("/priorities?budget=US$100bn").text
+    assert 'data-testid="rankings"' in page and 'data-testid="batches"' in page
+    assert 'id="figure-pareto"' in page
+    for objective in ("us", "partner", "maxmin", "nash"):
+        assert f"<td>{objective}</td>" in page
+
+
+def test_a_revoked_user_loses_the_session(client: TestClient, demo_url: str) -> None:
+    log_in(client, Role.ANALYST)
+    assert client.get("/", follow_redirects=False).status_code == 200
+    revoke_user(make_engine(demo_url), "demo_analyst", SYSTEM)
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_errors_on_pages_are_pages(client: TestClient) -> None:
+    log_in(client, Role.ANALYST)
+    r = client.get("/projects/999")
+    assert r.status_code == 404 and "text/html" in r.headers["content-type"]
+    assert "no project" in r.text.lower() or "not found" in r.text.lower()
+    r = client.get("/api/v1/projects/999", headers={"accept": "text/html"})
+    assert r.status_code in (401, 404) and r.json()["error"]["code"]
+
+
+def test_plotly_is_served_from_the_package(client: TestClient) -> None:
+    r = client.get("/static/plotly.min.js")
+    assert r.status_code == 200 and "plotly" in r.text[:2000].lower()
+    assert len(r.content) > 1_000_000
