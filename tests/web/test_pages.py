@@ -176,3 +176,13 @@ def test_plotly_is_served_from_the_package(client: TestClient) -> None:
     r = client.get("/static/plotly.min.js")
     assert r.status_code == 200 and "plotly" in r.text[:2000].lower()
     assert len(r.content) > 1_000_000
+
+
+def test_a_page_session_reads_the_api_but_cannot_change_through_it(client: TestClient
+                                                                   ) -> None:
+    log_in(client, Role.IC)
+    r = client.get("/api/v1/exports/projects.csv")
+    assert r.status_code == 200 and r.text.startswith("id,")
+    r = client.post("/api/v1/projects/32/transitions", json={"to": "withdrawn",
+                                                             "on": "2026-04-01"})
+    assert r.status_code == 401 and r.json()["error"]["code"] == "auth.required"

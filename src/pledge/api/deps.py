@@ -16,7 +16,7 @@ from pledge.domain.access import Action, Unauthorized, authorize
 from pledge.domain.errors import Problem
 from pledge.services.base import Actor
 from pledge.services.jobs import JobRunner
-from pledge.services.users import actor_for_token
+from pledge.services.users import actor_for_name, actor_for_token
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,14 +39,19 @@ def get_engine(request: Request) -> Engine:
 
 
 def get_actor(request: Request, engine: Annotated[Engine, Depends(get_engine)]) -> Actor | None:
-    """The user behind a bearer token or the page session, or None (anonymous)."""
+    """The user behind a bearer token, or None (anonymous).
+
+    A logged-in page session also counts for reading (GET, HEAD), so the pages' export
+    links work; a change through the API always needs a token, since API requests carry
+    no CSRF token.
+    """
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return actor_for_token(engine, header[7:].strip())
     session = request.scope.get("session")
-    if session and session.get("user") and session.get("role"):
-        from pledge.domain.lifecycle import Role
-        return Actor(str(session["user"]), Role(str(session["role"])))
+    name = session.get("user") if session else None
+    if isinstance(name, str) and request.method in ("GET", "HEAD"):
+        return actor_for_name(engine, name)
     return None
 
 
