@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import secrets
 
 from fastapi import FastAPI
@@ -52,6 +53,9 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
     app.include_router(routes_exports.router, prefix="/api/v1")
 
     app.include_router(pages.router)
+    # Everything built so far lives as long as the process: spare the collector from it.
+    gc.collect()
+    gc.freeze()
     return app
 
 

@@ -28,17 +28,21 @@ class Settings:
     secret_key: str = ""
 
 
-def get_settings(request: Request) -> Settings:
+# Dependencies are ``async``: they run on the event loop instead of a worker thread. The
+# lookups they make are short reads (a token, a name) that never wait for a writer.
+
+
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
 
-def get_actor(request: Request, engine: Annotated[Engine, Depends(get_engine)]) -> Actor | None:
+async def get_actor(request: Request, engine: Annotated[Engine, Depends(get_engine)]) -> Actor | None:
     """The user behind a bearer token, or None (anonymous).
 
     A logged-in page session also counts for reading (GET, HEAD), so the pages' export
@@ -63,7 +67,7 @@ MaybeActor = Annotated[Actor | None, Depends(get_actor)]
 def require(action: Action):  # type: ignore[no-untyped-def]
     """A dependency that lets the request through only for roles the matrix allows."""
 
-    def dependency(actor: MaybeActor, settings: SettingsDep) -> Actor | None:
+    async def dependency(actor: MaybeActor, settings: SettingsDep) -> Actor | None:
         authorize(None if actor is None else actor.role, action,
                   public_read=settings.public_read)
         return actor
@@ -80,7 +84,7 @@ def require_actor(action: Action | None = None):  # type: ignore[no-untyped-def]
     service checks.
     """
 
-    def dependency(actor: MaybeActor) -> Actor:
+    async def dependency(actor: MaybeActor) -> Actor:
         if actor is None:
             raise Unauthorized([Problem("authorization", "anonymous", "auth.required",
                                         "log in or send a bearer token")])

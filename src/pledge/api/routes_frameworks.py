@@ -18,7 +18,7 @@ router = APIRouter(tags=["frameworks"])
 
 
 @router.get("/frameworks", dependencies=[require(Action.READ_PUBLIC)])
-def list_frameworks(engine: EngineDep) -> dict[str, Any]:
+async def list_frameworks(engine: EngineDep) -> dict[str, Any]:
     """Every framework with its headline commitment."""
     rows = fw_svc.list_frameworks(engine)
     return {"data": jsonable([{"key": r.key, "name": r.name, "partner": r.partner,

@@ -46,7 +46,7 @@ def detail(d: svc.ProjectDetail) -> dict[str, Any]:
 
 
 @router.get("/projects", dependencies=[require(Action.READ_PUBLIC)])
-def list_projects(engine: EngineDep, framework: str | None = None, status: str | None = None,
+async def list_projects(engine: EngineDep, framework: str | None = None, status: str | None = None,
                   sector: str | None = None, limit: int = Query(50, ge=1, le=500),
                   offset: int = Query(0, ge=0)) -> JSONResponse:
     """Projects with filters and paging; ``count`` is the total before paging."""

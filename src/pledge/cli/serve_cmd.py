@@ -51,11 +51,11 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127
         os.environ["PLEDGE_PUBLIC_READ"] = "1" if public_read else ""
         os.environ.setdefault("PLEDGE_SECRET_KEY", secrets.token_hex(32))
         uvicorn.run("pledge.api.app:app_from_environment", factory=True, host=host, port=port,
-                    workers=workers, log_level="warning")
+                    workers=workers, log_level="warning", access_log=False)
         return
     from pledge.api.app import create_app
     uvicorn.run(create_app(url, public_read=public_read), host=host, port=port,
-                log_level="warning")
+                log_level="warning", access_log=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -59,8 +59,18 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
     """``value`` with Decimals, dates and enums turned into JSON-safe values (money as text)."""
+    kind = type(value)
+    if kind in _PLAIN:  # the common case first: answers are mostly text and numbers
+        return value
+    if kind is dict:
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [jsonable(v) for v in value]
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, datetime | date):

@@ -128,7 +128,18 @@ def list_projects(engine: Engine, *, framework: str | None = None, status: str |
 def list_projects_page(engine: Engine, *, framework: str | None = None,
                        status: str | None = None, sector: str | None = None,
                        limit: int = 50, offset: int = 0) -> tuple[list[ProjectSummary], int]:
-    """One page of ``list_projects`` (paged in the database) and the count of all matches."""
+    """One page of ``list_projects`` (paged in the database) and the count of all matches.
+
+    Pages are cached until the data changes (see ``dashboard.views``).
+    """
+    from pledge.services.dashboard import views
+
+    return views.get(engine, ("projects", framework, status, sector, limit, offset),
+                     lambda: _page(engine, framework, status, sector, limit, offset))
+
+
+def _page(engine: Engine, framework: str | None, status: str | None, sector: str | None,
+          limit: int, offset: int) -> tuple[list[ProjectSummary], int]:
     with reading(engine) as s:
         where = _filters(s, framework, status, sector)
         count = s.execute(select(func.count()).select_from(t.projects).where(*where)

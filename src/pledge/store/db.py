@@ -85,13 +85,18 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+@lru_cache(maxsize=16)
+def _sessions(engine: Engine) -> sessionmaker[Session]:
+    """One session factory per engine (making one is not free)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: commits on success, rolls back everything on any error."""
     token = _READ_ONLY.set(False)  # a write inside a read-only view still queues as a writer
     try:
-        factory = sessionmaker(engine, expire_on_commit=False)
-        with factory() as session, session.begin():
+        with _sessions(engine)() as session, session.begin():
             yield session
     finally:
         _READ_ONLY.reset(token)
@@ -105,7 +110,7 @@ def reading(engine: Engine) -> Iterator[Session]:
     """
     token = _READ_ONLY.set(True)
     try:
-        with sessionmaker(engine, expire_on_commit=False)() as session:
+        with _sessions(engine)() as session:
             yield session  # closing the session rolls the snapshot back
     finally:
         _READ_ONLY.reset(token)

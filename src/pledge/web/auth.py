@@ -41,7 +41,7 @@ def check_csrf(request: Request, sent: str | None) -> None:
                                   "page and try again")
 
 
-def page_actor(request: Request, engine: EngineDep) -> Actor | None:
+async def page_actor(request: Request, engine: EngineDep) -> Actor | None:
     """The logged-in user, or None; a revoked user's session is cleared."""
     name = request.session.get("user")
     if not isinstance(name, str):

@@ -108,8 +108,9 @@ def _frameworks(engine: Any) -> list[Any]:
     return list(fw_svc.list_frameworks(engine))
 
 
+# The dashboard and the list are short reads, answered on the event loop (no thread hop).
 @router.get("/", response_class=HTMLResponse)
-def dashboard(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
+async def dashboard(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
               framework: str = "japan", on: str | None = None) -> Response:
     need(actor, Action.READ_PUBLIC, settings)
     as_of = parse_date(on, "on") if on else None
@@ -136,7 +137,7 @@ def _months_left(as_of: date, end: date | None) -> float | None:
 # ---- projects --------------------------------------------------------------------------------
 
 @router.get("/projects", response_class=HTMLResponse)
-def projects(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
+async def projects(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
              framework: str | None = None, status: str | None = None,
              sector: str | None = None, page: int = 1) -> Response:
     need(actor, Action.READ_PUBLIC, settings)
