@@ -42,7 +42,8 @@ async def get_engine(request: Request) -> Engine:
     return engine
 
 
-async def get_actor(request: Request, engine: Annotated[Engine, Depends(get_engine)]) -> Actor | None:
+async def get_actor(request: Request,
+                    engine: Annotated[Engine, Depends(get_engine)]) -> Actor | None:
     """The user behind a bearer token, or None (anonymous).
 
     A logged-in page session also counts for reading (GET, HEAD), so the pages' export
