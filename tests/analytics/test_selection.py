@@ -536,3 +536,20 @@ def test_reduced_cost_fixing_keeps_every_objective_exact(monkeypatch: pytest.Mon
         assert mm.u_us + mm.u_partner == pytest.approx(
             float((brute.u + brute.p)[top].max()), abs=2 * TOL)
     assert checked > 80
+
+
+def test_a_starting_batch_never_stands_in_for_the_optimum() -> None:
+    # Given the greedy batch (p02, p04, p05, p06, p07) as its start, HiGHS 1.16 reports
+    # "optimal" with the objective of an over-budget batch and returns the start itself.
+    scores = [(56, "chips", 0.0), (48, "minerals", 7.654), (9, "energy", 6.837),
+              (19, "chips", 0.158), (42, "chips", 6.969), (4, "energy", 2.203),
+              (28, "energy", 9.846), (1, "energy", 8.18), (6, "energy", 0.531)]
+    inst = BatchInstance(
+        budget=Decimal("131.81"),
+        candidates=tuple(Candidate(f"p{i:02d}", Decimal(cost), sector, us, 1.0)
+                         for i, (cost, sector, us) in enumerate(scores)),
+        sector_max_count={"chips": 1, "energy": 4, "minerals": 4})
+    sol = sel.solve(inst, Objective.US)
+    assert sol.selected == ("p01", "p02", "p04", "p06", "p07")
+    assert sol.best_us == pytest.approx(39.486) and sol.gap == 0.0
+    assert sel.greedy(inst, Objective.US).gap == pytest.approx(1 - 34.035 / 39.486)

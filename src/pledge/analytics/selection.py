@@ -475,6 +475,14 @@ def _run(milp: _Milp, lb: Array, ub: Array, cuts: Sequence[_Row], *,
                                                       .kSolutionStatusFeasible.value)
     x = np.array(h.getSolution().col_value, dtype=np.float64) if has_solution else None
     value = float(info.objective_function_value) if has_solution else -math.inf
+    if x is not None and not _agrees(value, milp.value(x)):
+        # HiGHS 1.16 can report the objective of a different point than the one it
+        # returns when given a starting solution; the returned batch is then not proven
+        # optimal. Solve again from scratch, and never trust such a pair.
+        if start is not None:
+            return _run(milp, lb, ub, cuts, start=None, rel_gap=rel_gap, abs_gap=abs_gap,
+                        deadline=deadline, max_nodes=max_nodes)
+        return _Out("limit", x, milp.value(x), math.inf)
     bound = float(info.mip_dual_bound) if n else value
     if status == highspy.HighsModelStatus.kOptimal:
         if x is None:
@@ -487,6 +495,11 @@ def _run(milp: _Milp, lb: Array, ub: Array, cuts: Sequence[_Row], *,
                   highspy.HighsModelStatus.kSolutionLimit):
         return _Out("limit", x, value, bound if math.isfinite(bound) else math.inf)
     raise RuntimeError(f"HiGHS stopped with status {h.modelStatusToString(status)}")
+
+
+def _agrees(reported: float, computed: float) -> bool:
+    """Whether the solver's objective value is that of the point it returned."""
+    return abs(reported - computed) <= 1e-7 * max(1.0, abs(reported))
 
 
 def _nogood(n: int, chosen: Sequence[int]) -> _Row:
