@@ -45,6 +45,29 @@ def test_domain_imports_only_stdlib_and_itself(path: Path) -> None:
             assert top in sys.stdlib_module_names, f"{path.name} imports third-party {name}"
 
 
+# Packages held to a list: what each may import besides the standard library (ours by
+# package prefix, third-party by top-level name).
+ALLOWED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # News text -> proposed facts: pure reading, no database, no web framework, no model.
+    "ingest": (("pledge.domain", "pledge.ingest"), ()),
+}
+
+
+@pytest.mark.parametrize(("package", "path"),
+                         [(pkg, p) for pkg in ALLOWED for p in modules(pkg)],
+                         ids=lambda x: x.name if isinstance(x, Path) else x)
+def test_listed_packages_import_only_what_they_may(package: str, path: Path) -> None:
+    ours, third_party = ALLOWED[package]
+    for name in imports_of(path):
+        top = name.split(".")[0]
+        if top == "pledge":
+            assert any(name == p or name.startswith(p + ".") for p in ours), (
+                f"{package}/{path.name} imports {name}")
+        else:
+            assert top in sys.stdlib_module_names or top in third_party, (
+                f"{package}/{path.name} imports third-party {name}")
+
+
 @pytest.mark.parametrize("path", modules("cli"), ids=lambda p: p.name)
 def test_cli_goes_through_services(path: Path) -> None:
     for name in imports_of(path):

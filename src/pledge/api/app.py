@@ -17,6 +17,7 @@ from pledge.api import (
     routes_jobs,
     routes_priorities,
     routes_projects,
+    routes_review,
 )
 from pledge.api.deps import Settings
 from pledge.store.db import make_engine, resolve_url
@@ -51,6 +52,7 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
     app.include_router(routes_jobs.router, prefix="/api/v1")
     routes_jobs.install(app)  # the simulation job runner: started and stopped with the app
     app.include_router(routes_exports.router, prefix="/api/v1")
+    app.include_router(routes_review.router, prefix="/api/v1")
 
     app.include_router(pages.router)
     # Everything built so far lives as long as the process: spare the collector from it.

@@ -69,6 +69,7 @@ def _register() -> None:
         economics_cmds,
         export_cmds,
         money_cmds,
+        news_cmds,
         priorities_cmds,
         projects_cmds,
         serve_cmd,
@@ -82,6 +83,7 @@ def _register() -> None:
     commands.register(app)
     economics_cmds.register(app)
     priorities_cmds.register(app)
+    news_cmds.register(app)
     serve_cmd.register(app)
 
 

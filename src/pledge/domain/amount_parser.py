@@ -2,7 +2,8 @@
 
 Reads English, Japanese and Korean notations: "US$550 billion", "$0.6B",
 "6–7 trillion yen", "between $5 billion and $7 billion", "up to $25 billion",
-"5兆2000億円", "約5兆700億円", "최대 1000억 달러", "2조 5천억 원", "₩509조".
+"5兆2000億円", "約5兆700億円", "1000億ドル規模", "최대 1000억 달러", "2조 5천억 원",
+"₩509조".
 
 It works in two passes. The text is first cut into tokens (numbers, magnitudes,
 currencies, qualifiers such as "up to" or "以上", range marks such as "to", "–"
@@ -84,8 +85,8 @@ _SYMBOLS: Final[dict[str, _Lex]] = {
     **_many(_qual("approx"), "約", "およそ", "概ね", "약", "대략", "≈"),
     **_many(_qual("atleast", post=True), "超", "以上", "余り", "余", "이상", "여", "+"),
     **_many(_qual("upto", post=True), "以下", "未満", "이하", "미만", "까지"),
-    **_many(_qual("approx", post=True), "程度", "前後", "ほど", "強", "弱", "近く", "가량",
-            "정도", "내외", "규모"),
+    **_many(_qual("approx", post=True), "程度", "前後", "ほど", "強", "弱", "近く", "規模",
+            "가량", "정도", "내외", "규모", "안팎", "수준"),
     **_many(_RANGE, "–", "—", "‒", "〜", "から", "부터", "에서"),
     **_many(_Lex("dash"), "-", "‐", "‑", "−"),
     "~": _Lex("tilde"),

@@ -282,3 +282,41 @@ jobs = Table(
     Column("started_at", DateTime(timezone=True), nullable=True),
     Column("finished_at", DateTime(timezone=True), nullable=True),
 )
+
+# News in (pledge.ingest, services/news.py): each article read once, and the changes it
+# proposes, which wait for a person to accept or reject them.
+news_articles = Table(
+    "news_articles", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", Text, nullable=False),                  # URL or file name, as given
+    Column("title", Text, nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("pledging_country", String(80), nullable=False),
+    Column("framework", String(40), nullable=True),
+    Column("content_hash", String(64), nullable=False, unique=True),  # exact copies
+    Column("fingerprint", String(16), nullable=False, index=True),    # SimHash: near copies
+    Column("sketch", Text, nullable=False),                  # MinHash (bottom-k): near copies
+    Column("text", Text, nullable=False),                    # the cleaned text
+    Column("facts", JSON, nullable=False),                   # what was read, with sentences
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("ingested_by", String(120), nullable=False),
+    Column("role", String(20), nullable=False),
+)
+
+news_proposals = Table(
+    "news_proposals", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", ForeignKey("news_articles.id"), nullable=False, index=True),
+    Column("kind", String(30), nullable=False),      # new_project, additional_estimate, ...
+    Column("project_id", ForeignKey("projects.id"), nullable=True, index=True),
+    Column("payload", JSON, nullable=False),          # the change; money as text
+    Column("evidence", Text, nullable=False),         # the sentence it was read from
+    Column("confidence", Float, nullable=False),
+    Column("state", String(20), nullable=False, index=True),  # proposed, accepted, rejected
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("decided_by", String(120), nullable=True),
+    Column("decided_role", String(20), nullable=True),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("reason", Text, nullable=False),
+    Column("result", JSON, nullable=True),            # what accepting changed
+)

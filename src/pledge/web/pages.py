@@ -319,3 +319,75 @@ def _month(text: str) -> date:
 def _add_months(d: date, n: int) -> date:
     idx = d.year * 12 + d.month - 1 + n
     return date(idx // 12, idx % 12 + 1, 1)
+
+
+# ---- the news review queue -------------------------------------------------------------------
+
+REVIEW_STATES = ("proposed", "accepted", "rejected", "all")
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
+           state: str = "proposed") -> Response:
+    from pledge.services import news
+
+    need(actor, Action.READ, settings)
+    assert actor is not None  # READ is never anonymous
+    if state not in REVIEW_STATES:
+        raise InvalidInput.single("state", state, "web.bad_state",
+                                  f"one of: {', '.join(REVIEW_STATES)}")
+    rows = news.list_proposals(engine, state=None if state == "all" else state, actor=actor)
+    return render(request, "review.html", {
+        "user": actor, "rows": rows, "state": state, "states": REVIEW_STATES,
+        "may_decide": actor.role in news.REVIEWERS})
+
+
+def _decide(request: Request, csrf: str, actor: Actor | None, do: Callable[[Actor], str]
+            ) -> Response:
+    check_csrf(request, csrf)
+    if actor is None:
+        return RedirectResponse("/login?next=/review", status_code=303)
+    try:
+        flash(request, "ok", do(actor))
+    except PledgeError as exc:
+        flash(request, "error", "; ".join(f"{q.message} ({q.field}: {q.value})"
+                                          for q in exc.problems))
+    return RedirectResponse("/review", status_code=303)
+
+
+@router.post("/review/{proposal_id}/accept")
+def review_accept(request: Request, proposal_id: int, engine: EngineDep, actor: PageActor,
+                  csrf_token: Annotated[str, Form()] = "") -> Response:
+    from pledge.services import news
+
+    def do(a: Actor) -> str:
+        p = news.accept(engine, proposal_id, a)
+        return f"Proposal {p.id} accepted and applied ({p.kind.replace('_', ' ')})."
+    return _decide(request, csrf_token, actor, do)
+
+
+@router.post("/review/{proposal_id}/reject")
+def review_reject(request: Request, proposal_id: int, engine: EngineDep, actor: PageActor,
+                  reason: Annotated[str, Form()] = "",
+                  csrf_token: Annotated[str, Form()] = "") -> Response:
+    from pledge.services import news
+
+    def do(a: Actor) -> str:
+        p = news.reject(engine, proposal_id, a, reason)
+        return f"Proposal {p.id} rejected; the record is kept."
+    return _decide(request, csrf_token, actor, do)
+
+
+@router.post("/review/ingest")
+def review_ingest(request: Request, engine: EngineDep, actor: PageActor,
+                  text: Annotated[str, Form()], source: Annotated[str, Form()] = "",
+                  csrf_token: Annotated[str, Form()] = "") -> Response:
+    from pledge.services import news
+
+    def do(a: Actor) -> str:
+        [r] = news.ingest(engine, [news.ArticleInput(source.strip() or "pasted text", text)],
+                          a)
+        if r.duplicate_of is not None:
+            return f"Already read: a {r.duplicate} copy of article {r.duplicate_of}."
+        return f"Article read: {len(r.proposals)} proposed changes queued."
+    return _decide(request, csrf_token, actor, do)

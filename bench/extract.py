@@ -1,0 +1,198 @@
+"""Benchmark of news extraction (pledge.ingest): accuracy per field, and speed.
+
+Run:  .venv/bin/python bench/extract.py [--runs 7] [--repeat 5] [--data tests/data/news]
+                                        [--glob 'holdout_*'] [--show]
+
+Accuracy: every article ``NAME.txt`` / ``NAME.html`` in the data folder has a
+labels file ``NAME.json`` written by reading the article (the contract fields:
+amounts, companies, sectors, us_locations, status_signals, matched_projects,
+language, pledging_country; and the sites). The extractor runs against the
+shipped gazetteer and the shipped project list (no database). Each field is
+compared as a set per article (amounts as (low, high, currency); status signals
+as (project name, stage)); precision, recall and F1 are micro-averaged over the
+articles.
+
+Speed: the whole set is extracted ``--repeat`` times per run, ``--runs`` runs;
+the median run gives articles per second. Two baselines are timed in the same
+runs on the same texts: the cleaning pass alone (HTML to text, noise lines out),
+and a naive extractor (one money regex and a substring search for every
+organisation alias, no parser, no matching). Their ratios are printed.
+
+Targets: amounts and companies F1 >= 0.9; at least 100 articles per second.
+The exit status is 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pledge.ingest.clean import clean
+from pledge.ingest.extract import extract
+from pledge.ingest.gazetteer import load
+from pledge.ingest.match import ProjectIndex, shipped_projects
+
+ROOT = Path(__file__).resolve().parents[1]
+FIELDS = ("amounts", "companies", "sectors", "us_locations", "sites", "status_signals",
+          "matched_projects", "language", "pledging_country")
+TARGET_F1 = {"amounts": 0.9, "companies": 0.9}
+TARGET_RATE = 100.0
+
+
+def articles(folder: Path, pattern: str) -> list[tuple[Path, str, dict[str, Any]]]:
+    out = []
+    for path in sorted(folder.glob(pattern)):
+        if path.suffix.lower() not in (".txt", ".html", ".htm"):
+            continue
+        labels = path.with_suffix(".json")
+        if not labels.exists():
+            sys.exit(f"{path.name}: no labels file {labels.name}")
+        out.append((path, path.read_text(encoding="utf-8"),
+                    json.loads(labels.read_text(encoding="utf-8"))))
+    return out
+
+
+def as_set(field: str, value: Any) -> set[Any]:
+    if field == "amounts":
+        return {(a["low"], a["high"], a["currency"]) for a in value}
+    if field == "status_signals":
+        return {(s["project"].strip().lower(), s["status"]) for s in value}
+    if field == "sites":
+        return {s["name"] if isinstance(s, dict) else s for s in value}
+    if field in ("language", "pledging_country"):
+        return {value} if value else set()
+    return set(value)
+
+
+def score(found: list[dict[str, Any]], labels: list[dict[str, Any]]
+          ) -> dict[str, tuple[float, float, float, int]]:
+    out = {}
+    for field in FIELDS:
+        tp = fp = fn = 0
+        for got, want in zip(found, labels, strict=True):
+            g, w = as_set(field, got.get(field, [])), as_set(field, want.get(field, []))
+            tp += len(g & w)
+            fp += len(g - w)
+            fn += len(w - g)
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        out[field] = (p, r, f1, tp + fn)
+    return out
+
+
+def naive(gaz_aliases: list[str]) -> Callable[[str], int]:
+    money = re.compile(r"(?:US\$|\$|¥|₩)\s?\d[\d,.]*\s?(?:billion|million|trillion|bn|m)?"
+                       r"|\d[\d,.]*\s?(?:兆|億|조|억)\s?(?:円|ドル|원|달러)")
+
+    def run(text: str) -> int:
+        n = len(money.findall(text))
+        return n + sum(1 for alias in gaz_aliases if alias in text)
+
+    return run
+
+
+def timed(fn: Callable[[], None], runs: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), times
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=ROOT / "tests" / "data" / "news")
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--glob", default="*", help="only the articles whose names match "
+                                                "(e.g. 'holdout_*': written after the rules)")
+    ap.add_argument("--show", action="store_true", help="print each article's misses")
+    args = ap.parse_args()
+
+    gaz = load()
+    index = ProjectIndex(shipped_projects(), gaz)
+    data = articles(args.data, args.glob)
+    if not data or (args.glob == "*" and len(data) < 15):
+        sys.exit(f"need at least 15 labelled articles, found {len(data)}")
+
+    def run_extract() -> list[dict[str, Any]]:
+        return [extract(text, source=path.name, gazetteer=gaz, projects=index,
+                        name=path.name).contract() for path, text, _ in data]
+
+    found = run_extract()
+    labels = [want for _, _, want in data]
+    results = score(found, labels)
+    langs = sorted({w.get("language", "?") for w in labels})
+    html = sum(1 for p, _, _ in data if p.suffix.lower() in (".html", ".htm"))
+    print(f"labelled articles: {len(data)} ({html} HTML; languages {', '.join(langs)})")
+    print()
+    print(f"{'field':<18}{'precision':>10}{'recall':>9}{'F1':>8}{'labels':>8}  target")
+    ok = True
+    for field in FIELDS:
+        p, r, f1, n = results[field]
+        target = TARGET_F1.get(field)
+        mark = ""
+        if target is not None:
+            met = f1 >= target
+            ok &= met
+            mark = f"F1 >= {target}: {'met' if met else 'MISSED'}"
+        print(f"{field:<18}{p:>10.3f}{r:>9.3f}{f1:>8.3f}{n:>8}  {mark}")
+
+    if args.show:
+        for (path, _, want), got in zip(data, found, strict=True):
+            for field in FIELDS:
+                g, w = as_set(field, got.get(field, [])), as_set(field, want.get(field, []))
+                if g != w:
+                    print(f"  {path.name} {field}: missed {sorted(map(str, w - g))} "
+                          f"extra {sorted(map(str, g - w))}")
+
+    aliases = [a for o in gaz.organisations.values() for a in (o.name, *o.aliases)]
+    simple = naive(aliases)
+    texts = [(path.name, text) for path, text, _ in data]
+    n = len(texts) * args.repeat
+
+    def full() -> None:
+        for _ in range(args.repeat):
+            for name, text in texts:
+                extract(text, source=name, gazetteer=gaz, projects=index, name=name)
+
+    def cleaning() -> None:
+        for _ in range(args.repeat):
+            for name, text in texts:
+                clean(text, name=name)
+
+    def regex_only() -> None:
+        for _ in range(args.repeat):
+            for _name, text in texts:
+                simple(text)
+
+    full()  # warm caches (compiled patterns, gazetteer) before timing
+    t_full, _ = timed(full, args.runs)
+    t_clean, _ = timed(cleaning, args.runs)
+    t_naive, _ = timed(regex_only, args.runs)
+    rate = n / t_full
+    print()
+    print(f"speed: {len(texts)} articles x {args.repeat} per run, median of {args.runs} runs")
+    print(f"{'pass':<34}{'seconds':>10}{'articles/s':>12}{'vs extract':>12}")
+    for label, t in (("extract (clean + facts + match)", t_full),
+                     ("baseline: cleaning pass only", t_clean),
+                     ("baseline: naive regex extractor", t_naive)):
+        print(f"{label:<34}{t:>10.4f}{n / t:>12.1f}{t_full / t:>11.2f}x")
+    met = rate >= TARGET_RATE
+    ok &= met
+    print(f"target: >= {TARGET_RATE:.0f} articles/s: {'met' if met else 'MISSED'} "
+          f"({rate:.1f}/s; extraction costs {t_full / t_clean:.1f}x the cleaning pass)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

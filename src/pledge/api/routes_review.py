@@ -1,0 +1,114 @@
+"""News in and the review queue: ingest an article, list, accept and reject proposals.
+
+Who may do what is decided by ``services.news`` (the same for the CLI, this API and
+the pages): listing needs READ; ingesting and rejecting a reviewer's role (admin,
+ic, cc_us, cc_jp, analyst); accepting the rights of the change it applies.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from pledge.api.deps import EngineDep, require, require_actor
+from pledge.domain.access import Action
+from pledge.domain.errors import InvalidInput
+from pledge.services import news as svc
+from pledge.services.base import Actor
+
+router = APIRouter(tags=["review"])
+
+
+class AcceptBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    on: date | None = Field(default=None, description="date of the decision (default today)")
+
+
+class RejectBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = ""
+
+
+class ArticleBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    source: str = Field(min_length=1, description="where the article is from (URL or name)")
+    text: str = Field(min_length=1, description="the article, plain text or HTML")
+    html: bool | None = Field(default=None, description="whether text is HTML (default: "
+                                                        "guessed)")
+
+
+@router.get("/review", dependencies=[require(Action.READ)])
+def list_proposals(engine: EngineDep,
+                   state: str = Query("proposed", description="proposed, accepted, rejected, "
+                                                              "applying or all"),
+                   article_id: int | None = None, project_id: int | None = None,
+                   limit: int = Query(100, ge=1, le=1000),
+                   offset: int = Query(0, ge=0)) -> dict[str, Any]:
+    """Proposals from news, oldest first, each with its source, sentence and confidence."""
+    rows = svc.list_proposals(engine, state=None if state == "all" else state,
+                              article_id=article_id, project_id=project_id)
+    return {"data": [p.record() for p in rows[offset:offset + limit]], "count": len(rows),
+            "limit": limit, "offset": offset}
+
+
+@router.get("/review/{proposal_id}", dependencies=[require(Action.READ)])
+def get_proposal(proposal_id: int, engine: EngineDep) -> dict[str, Any]:
+    """One proposal."""
+    return svc.get_proposal(engine, proposal_id).record()
+
+
+@router.post("/review/{proposal_id}/accept")
+def accept_proposal(proposal_id: int, engine: EngineDep, body: AcceptBody | None = None,
+                    actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
+    """Apply the change through the usual service and rules, the article as its source.
+    A refused change leaves the proposal waiting and answers with the rule's reason."""
+    return svc.accept(engine, proposal_id, actor, on=body.on if body else None).record()
+
+
+@router.post("/review/{proposal_id}/reject")
+def reject_proposal(proposal_id: int, engine: EngineDep, body: RejectBody | None = None,
+                    actor: Actor = require_actor(Action.READ)) -> dict[str, Any]:
+    """Reject the proposal; it is kept with who rejected it and why."""
+    return svc.reject(engine, proposal_id, actor, body.reason if body else "").record()
+
+
+async def _article(request: Request, source: str | None, html: bool | None
+                   ) -> svc.ArticleInput:
+    raw = await request.body()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput.single("body", "", "news.encoding",
+                                  "the article must be UTF-8 text") from None
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "application/json":
+        try:
+            body = ArticleBody.model_validate(json.loads(text))
+        except (ValueError, TypeError) as exc:
+            raise InvalidInput.single("body", "", "news.bad_body",
+                                      "send JSON {\"source\", \"text\"} or the article as "
+                                      f"text ({str(exc).splitlines()[0]})") from None
+        return svc.ArticleInput(body.source, body.text, body.html)
+    if not text.strip():
+        raise InvalidInput.single("body", "", "news.empty", "no article text was sent")
+    if html is None and kind in ("text/html", "application/xhtml+xml"):
+        html = True
+    return svc.ArticleInput(source or "api", text, html)
+
+
+@router.post("/ingest", status_code=201)
+async def ingest(request: Request, engine: EngineDep,
+                 source: str | None = Query(None, description="where a text body is from"),
+                 dry_run: bool = Query(False, description="read and report; write nothing"),
+                 html: bool | None = Query(None, description="whether a text body is HTML"),
+                 actor: Actor = require_actor(Action.READ)) -> list[dict[str, Any]]:
+    """Read one article (a text or HTML body, or JSON ``{"source", "text"}``) into proposed
+    changes; the answer is the ``pledge ingest --json`` list."""
+    article = await _article(request, source, html)
+    results = await run_in_threadpool(svc.ingest, engine, [article], actor, dry_run=dry_run)
+    return [r.contract() for r in results]

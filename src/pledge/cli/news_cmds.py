@@ -1,0 +1,189 @@
+"""``pledge ingest`` and ``pledge review ...``: news in, proposed changes reviewed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from pledge.cli import render
+from pledge.cli.options import ActorOpt, JsonOpt, RoleOpt, actor_of, day, read_text
+from pledge.domain.errors import InvalidInput
+from pledge.services import news as svc
+
+review_app = typer.Typer(no_args_is_help=True,
+                         help="Review the changes news articles propose: list, show, accept, "
+                              "reject.")
+
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".xhtml", ".md")
+
+
+def _engine(*, ensure: bool = True) -> Any:
+    from pledge.cli import state
+    return state.engine(ensure=ensure)
+
+
+def article_files(paths: list[Path]) -> list[Path]:
+    """The files named, with folders expanded to the articles inside them (recursively,
+    sorted; .txt, .html, .htm, .xhtml, .md; hidden files skipped)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)))
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise InvalidInput.single("file", str(path), "news.no_such_file",
+                                      "no such file or folder")
+    if not out:
+        raise InvalidInput.single("file", ", ".join(map(str, paths)), "news.no_articles",
+                                  f"no articles found (looked for {', '.join(ARTICLE_SUFFIXES)})")
+    return out
+
+
+def _summary(payload: dict[str, Any], kind: str) -> str:
+    if kind == "additional_estimate":
+        return f"estimate {payload.get('amount', '')}"
+    if kind == "status_change":
+        return f"{payload.get('from', '?')} -> {payload.get('to', '?')}"
+    if kind == "site_report":
+        return "states " + ", ".join(payload.get("states", []))
+    if kind == "new_project":
+        amount = f", {payload['amount']}" if payload.get("amount") else ""
+        return f"new: {payload.get('name', '')} ({payload.get('sector', '')}{amount})"
+    return kind
+
+
+def ingest(files: Annotated[list[Path], typer.Argument(
+               help="Article files (text or HTML) or folders of them")],
+           dry_run: Annotated[bool, typer.Option(
+               "--dry-run", help="Read and report only; write nothing to the database")
+           ] = False,
+           gazetteer: Annotated[Path | None, typer.Option(
+               "--gazetteer", help="A TOML file of organisations, places and words merged "
+                                   "over the shipped gazetteer (default: "
+                                   "$PLEDGE_NEWS_GAZETTEER)", show_default=False)] = None,
+           source: Annotated[str | None, typer.Option(
+               "--source", help="Where the article is from (URL), for a single file; "
+                                "default: the file name", show_default=False)] = None,
+           actor: ActorOpt = None, role: RoleOpt = "admin", json: JsonOpt = False) -> None:
+    """Read news articles into proposed changes, each with its source sentence.
+
+    Scraper noise (paywalls, newsletter sign-ups, copyright lines, menus) is removed
+    first. Without --dry-run, new articles are stored and their proposals queued for
+    `pledge review`; an article seen before (or a near-identical copy) queues nothing.
+    """
+    paths = article_files(files)
+    if source is not None and len(paths) != 1:
+        raise InvalidInput.single("source", source, "news.source_for_one",
+                                  "--source names the source of a single file")
+    articles = [svc.ArticleInput(source if source is not None else str(p),
+                                 read_text(p), None) for p in paths]
+    engine = _engine(ensure=not dry_run)
+    who = actor_of(actor, role)
+    show = len(articles) > 1 and render.err_console.is_terminal
+    with Progress(TextColumn("reading articles"), BarColumn(), MofNCompleteColumn(),
+                  console=render.err_console, transient=True, disable=not show) as bar:
+        task = bar.add_task("ingest", total=len(articles))
+        results = svc.ingest(engine, articles, who, dry_run=dry_run, gazetteer=gazetteer,
+                             progress=lambda done, total: bar.update(task, completed=done))
+    if json:
+        render.emit_json([r.contract() for r in results])
+        return
+    rows = []
+    for r in results:
+        c = r.extraction.contract()
+        if r.duplicate_of is not None or r.duplicate:
+            outcome = f"{r.duplicate} copy of article {r.duplicate_of}" if r.duplicate_of \
+                else f"{r.duplicate} copy of an earlier file"
+        else:
+            queued = len(r.proposals)
+            outcome = (f"{queued} proposals" + (" (dry run)" if dry_run else "")
+                       + (f"; {len(r.already_proposed)} already waiting"
+                          if r.already_proposed else ""))
+        rows.append((r.article_id or "", c["source"], c["language"], c["pledging_country"],
+                     len(c["amounts"]), ", ".join(c["companies"]),
+                     ", ".join(map(str, c["matched_projects"])), outcome))
+    render.table(f"{len(results)} articles" + (" (dry run: nothing written)" if dry_run else ""),
+                 ["id", "source", "lang", "country", "amounts", "companies", "projects",
+                  "outcome"], rows)
+
+
+def _proposal_rows(items: list[svc.ProposalView]) -> list[tuple[Any, ...]]:
+    return [(p.id, p.kind, p.project_id or "", p.project_name, _summary(p.payload, p.kind),
+             f"{p.confidence:.2f}", p.state, p.article_source,
+             p.evidence if len(p.evidence) <= 90 else p.evidence[:87] + "...") for p in items]
+
+
+_COLUMNS = ["id", "kind", "project", "name", "change", "conf.", "state", "source", "evidence"]
+
+
+def _one(p: svc.ProposalView, json: bool) -> None:
+    if json:
+        render.emit_json(p.record())
+        return
+    render.pairs(f"Proposal {p.id}: {p.kind} ({p.state})", [
+        ("project", f"{p.project_id} {p.project_name}" if p.project_id else p.project_name),
+        ("change", _summary(p.payload, p.kind)),
+        ("confidence", f"{p.confidence:.2f}"),
+        ("source", p.article_source), ("evidence", p.evidence),
+        ("decided", f"{p.decided_by} ({p.decided_role}) {p.decided_at:%Y-%m-%d %H:%M}"
+         if p.decided_at else None),
+        ("reason", p.reason or None), ("result", p.result)])
+
+
+@review_app.command("list")
+def list_(state: Annotated[str, typer.Option(
+              help="proposed, accepted, rejected, applying, or all")] = "proposed",
+          json: JsonOpt = False) -> None:
+    """List proposals with their source sentence and confidence."""
+    items = svc.list_proposals(_engine(), state=None if state == "all" else state)
+    if json:
+        render.emit_json([p.record() for p in items])
+        return
+    render.table(f"{len(items)} proposals ({state})", _COLUMNS, _proposal_rows(items))
+
+
+@review_app.command("show")
+def show(id: Annotated[str, typer.Argument(help="Proposal id")],
+         json: JsonOpt = False) -> None:
+    """Show one proposal: the change, its evidence, and any decision."""
+    _one(svc.get_proposal(_engine(), id), json)
+
+
+@review_app.command("accept")
+def accept(id: Annotated[str, typer.Argument(help="Proposal id")],
+           on: Annotated[str | None, typer.Option(
+               "--on", help="Date of the decision, YYYY-MM-DD (default: today)",
+               show_default=False)] = None,
+           actor: ActorOpt = None, role: RoleOpt = "admin", json: JsonOpt = False) -> None:
+    """Apply a proposal through the usual rules, with the article as its source."""
+    p = svc.accept(_engine(), id, actor_of(actor, role), on=day(on, "on"))
+    if json:
+        _one(p, True)
+        return
+    render.console.print(f"proposal {p.id} accepted: {_summary(p.payload, p.kind)}"
+                         + (f" (project {p.result['project_id']})"
+                            if p.result and p.result.get("project_id") else ""))
+
+
+@review_app.command("reject")
+def reject(id: Annotated[str, typer.Argument(help="Proposal id")],
+           reason: Annotated[str, typer.Option(help="Why")] = "",
+           actor: ActorOpt = None, role: RoleOpt = "admin", json: JsonOpt = False) -> None:
+    """Reject a proposal (it is kept, with who rejected it and why)."""
+    p = svc.reject(_engine(), id, actor_of(actor, role), reason)
+    if json:
+        _one(p, True)
+        return
+    render.console.print(f"proposal {p.id} rejected")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)
+    app.add_typer(review_app, name="review")

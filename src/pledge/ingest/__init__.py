@@ -1,0 +1,54 @@
+"""News in: an article's text becomes facts, each with the sentence it came from.
+
+Rule-based and offline (no network, no model): gazetteers shipped as TOML in
+``pledge/data/news/`` and the core's amount parser. This package reads; it
+stores nothing and changes nothing. ``pledge.services.news`` turns what is read
+into proposed changes that a person accepts or rejects.
+
+It may import the standard library and ``pledge.domain`` only
+(``tests/test_import_graph.py`` checks this).
+
+Modules, in the order an article passes through them:
+
+``clean``        HTML to text; scraper noise (paywalls, sign-ups, menus, copyright) out
+``text``         normalising (NFKC), language by script, sentences (``.`` ``。`` ``다.``)
+``amounts``      money mentions, each read by ``pledge.domain.money.parse_amount``
+``gazetteer``    organisations, sectors, states and sites, facility types, cue words
+``phrases``      many phrases found in one pass (a trie-shaped regular expression)
+``match``        which known project a passage is about
+``extract``      all of it together: :func:`extract.extract` gives an ``Extraction``
+``fingerprint``  exact hash and near-copy signatures of the cleaned text
+
+The contract object (``pledge ingest --dry-run --json``, one per article)::
+
+    {"source": str, "language": "en" | "ja" | "ko" | "zh",
+     "pledging_country": str,                  # "Japan", "South Korea", ...; "" if none
+     "amounts": [{"text", "low", "high", "currency"}],   # low/high: decimal text or null
+     "companies": [canonical names],           # kind "company" only; see institutions
+     "sectors": [canonical sector keys],
+     "us_locations": [US state names],         # see "sites" below
+     "status_signals": [{"project", "status"}],          # status: a lifecycle stage
+     "matched_projects": [project ids],
+     # extras
+     "title", "framework", "institutions",
+     "sites": [{"name", "states"}],
+     "facts": {...every fact with its sentence and confidence...}}
+
+Conventions:
+
+* ``us_locations`` lists US *state names* only. A named place that is not a
+  state (the Gulf of Mexico, Brazoria County, Philly Shipyard) is a *site*,
+  reported under ``"sites"`` with the states it may lie in. A site within one
+  state adds that state to ``us_locations``; the Gulf of Mexico borders five,
+  so "a terminal in the Gulf of Mexico" gives the site and no state.
+* "Washington" alone is the capital, not the state.
+* An amount's ``low``/``high`` follow the parser: "up to $25bn" has no low,
+  "more than $37bn" no high; a single amount has low == high. A percentage, a
+  count or a duration is never money: a candidate must name a currency.
+* Amounts are listed once per distinct (low, high, currency); ``facts.amounts``
+  keeps every mention with what it refers to (``project``, ``tranche``,
+  ``programme`` or ``other``), whether it is a bracketed conversion of the
+  amount before it, and whether it is a flow ("$20bn a year").
+* ``matched_projects`` uses the database's ids; without a database, the
+  shipped project list numbered in file order (the ids ``pledge init`` gives).
+"""

@@ -1,0 +1,142 @@
+"""Money mentions in text, read by the core's amount parser.
+
+A pattern finds *candidate* spans that look like amounts (a number with a
+magnitude and a currency, in English, Japanese or Korean notation, possibly a
+range: "$350 million to as much as $100 billion", "6 to 7 trillion yen",
+"5兆2000億円", "최대 1000억 달러", "56조~65조 원"). A candidate needs a currency
+somewhere in it, so "15%", "45 business days" or "85 minutes" are never money.
+Each candidate is handed whole to :func:`pledge.domain.money.parse_amount`, which
+decides what it means; when the parser refuses a range, its two sides are tried
+on their own. Nothing here does arithmetic on amounts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from pledge.domain.errors import InvalidInput
+from pledge.domain.money import MoneyRange, parse_amount
+
+__all__ = ["AmountHit", "find_amounts"]
+
+
+@dataclass(frozen=True, slots=True)
+class AmountHit:
+    """An amount found in text: its span, the text as written, the parsed range."""
+
+    start: int
+    end: int
+    text: str
+    range: MoneyRange
+    confidence: float
+
+
+_NUM: Final = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_WESTERN_MAG: Final = (r"(?i:trillion|billion|million|thousand|trn|tn|bn|bln|mn|mln|m|b|k|t)"
+                       r"(?![A-Za-z])")
+_CJK_MAG: Final = r"[兆億万萬千百十조억만천백십]"
+_CJK_NUM: Final = rf"{_NUM}\s?{_CJK_MAG}+(?:\s?{_NUM}\s?{_CJK_MAG}+)*(?:\s?{_NUM})?"
+_CODES: Final = r"(?:USD|JPY|KRW|EUR|TWD|GBP|CNY)"
+_CUR_BEFORE: Final = (rf"(?:US\s?\$|U\.S\.\s?\$|NT\$|CN¥|(?<![A-Za-z])\$|¥|₩|€|£|"
+                      rf"(?<![A-Za-z]){_CODES}\s?)")
+_CUR_AFTER: Final = (
+    r"(?:\s?(?i:(?:U\.S\.|US)\s)?(?i:dollars?|yen|won|euros?)(?![A-Za-z])"
+    rf"|\s?{_CODES}(?![A-Za-z])"
+    r"|\s?(?:米ドル|台湾ドル|ドル|円|ユーロ|ウォン|人民元|달러|유로|위안"
+    r"|원(?!전|자력|자로|유|칙|장|인|료|가|활|래|년|하|회|으로부터)"
+    r"|엔(?!비|진|지|터|씨)))")
+# The parser's qualifiers, so that a candidate includes them ("no more than $20bn").
+_QUAL_WORDS: Final = (
+    "up to", "as much as", "as high as", "at most", "no more than", "not more than",
+    "less than", "just under", "under", "below", "a maximum of", "maximum of",
+    "not exceeding", "at least", "well over", "just over", "over", "more than", "above",
+    "in excess of", "upwards of", "no less than", "not less than", "a minimum of",
+    "minimum of", "exceeding", "about", "around", "roughly", "approximately", "approx.",
+    "some", "nearly", "almost", "circa", "an estimated", "estimated", "close to", "from",
+    "between")
+_QUAL_BEFORE: Final = (
+    "(?:(?i:" + "|".join(re.escape(w).replace(r"\ ", r"\s+")
+                         for w in sorted(_QUAL_WORDS, key=len, reverse=True)) + r")\s+"
+    r"|(?:約|およそ|最大で?|最高で?|最低で?|少なくとも|약|최대|최소|대략)\s?)?")
+_QUAL_AFTER: Final = (r"(?:\s?(?:以上|超|余り|余|規模|程度|前後|近く|強|弱|이상|가량|정도|"
+                      r"내외|안팎|수준|규모|이하|미만|까지)|\s(?i:or more|plus))?")
+# Verbs that bound the amount after them ("could exceed $100 billion") ...
+_VERB_BEFORE: Final = r"(?P<verb>(?i:exceeds?|exceeded|tops?|topped|surpass(?:es|ed)?)\s+)?"
+# ... and Japanese and Korean endings that bound the amount before them.
+_AT_LEAST_AFTER: Final = ("を超える", "を上回る", "を超え", "超え", "를 넘는", "을 넘는",
+                          "를 넘어", "을 넘어", "를 웃도는", "을 웃도는")
+_UP_TO_AFTER: Final = ("を超えない", "を下回る", "以内", "를 넘지 않는", "을 넘지 않는",
+                       "한도", "상한", "이내", "를 밑도는", "을 밑도는")
+_POST_VERB: Final = ("(?P<post>\\s?(?:" + "|".join(
+    re.escape(w).replace(r"\ ", r"\s?")
+    for w in sorted(_AT_LEAST_AFTER + _UP_TO_AFTER, key=len, reverse=True)) + "))?")
+_BOUND: Final = (rf"{_QUAL_BEFORE}(?:{_CUR_BEFORE}\s?)?(?:{_CJK_NUM}|{_NUM}(?:\s?{_WESTERN_MAG})?)"
+                 rf"(?:{_CUR_AFTER})?{_QUAL_AFTER}")
+_JOIN: Final = r"\s*(?:(?i:to|and)|-|–|—|~|∼|〜|から|에서|부터)\s*"
+_CANDIDATE: Final = re.compile(rf"{_VERB_BEFORE}{_BOUND}(?:{_JOIN}{_BOUND})?{_POST_VERB}")
+_ONE_BOUND: Final = re.compile(_BOUND)
+_HAS_CURRENCY: Final = re.compile(rf"{_CUR_BEFORE}|{_CUR_AFTER}")
+_MAGNITUDE: Final = re.compile(rf"{_WESTERN_MAG}|{_CJK_MAG}")
+_WON_WORD: Final = re.compile(r"(?i:won)(?![A-Za-z])")
+_GROUPED: Final = re.compile(r"\d,\d{3}")
+
+
+def _plausible(span: str) -> bool:
+    """A currency is named; and the English word "won" ("in 2025 won approval") counts
+    only after a magnitude or a grouped number."""
+    if not _HAS_CURRENCY.search(span):
+        return False
+    return not (_WON_WORD.search(span) and not _MAGNITUDE.search(span)
+                and not _GROUPED.search(span))
+
+
+def _parse(text: str) -> MoneyRange | None:
+    try:
+        return parse_amount(text)
+    except InvalidInput:
+        return None
+
+
+_HANGUL: Final = re.compile(r"[\uac00-\ud7af]")
+_AFTER_DE: Final = re.compile(r"(最大|最高|最低)で")
+
+
+def _parse_text(m: re.Match[str]) -> str:
+    """The candidate as the parser reads it: a bounding verb becomes the parser's own
+    qualifier ("exceed $1bn" reads "more than $1bn"; "1兆円を超える" reads "1兆円以上")."""
+    text = m.group()
+    verb, post = m.group("verb"), m.group("post")
+    if post:
+        text = text[:len(text) - len(post)]
+        words = post.strip().replace(" ", "")
+        at_least = any(words == w.replace(" ", "") for w in _AT_LEAST_AFTER)
+        korean = bool(_HANGUL.search(post))
+        text += ("이상" if at_least else "이하") if korean else ("以上" if at_least else "以下")
+    if verb:
+        text = "more than " + text[len(verb):]
+    return _AFTER_DE.sub(r"\1", text).strip()
+
+
+def find_amounts(text: str) -> list[AmountHit]:
+    """Every amount of money in ``text``, in order (percentages and counts are not money)."""
+    hits: list[AmountHit] = []
+    for m in _CANDIDATE.finditer(text):
+        span = m.group().strip()
+        if not span or not _plausible(span):
+            continue
+        start = m.start() + (len(m.group()) - len(m.group().lstrip()))
+        parsed = _parse(_parse_text(m))
+        if parsed is not None:
+            hits.append(AmountHit(start, start + len(span), span, parsed, 0.95))
+            continue
+        for part in _ONE_BOUND.finditer(text, m.start(), m.end()):
+            piece = part.group().strip()
+            if not piece or not _plausible(piece):
+                continue
+            one = _parse(_AFTER_DE.sub(r"\1", piece))
+            if one is not None:
+                begin = part.start() + (len(part.group()) - len(part.group().lstrip()))
+                hits.append(AmountHit(begin, begin + len(piece), piece, one, 0.8))
+    return hits

@@ -1,0 +1,336 @@
+"""Scraper noise out, article text in.
+
+Pages saved from news sites carry more than the article: paywall and
+subscription blurbs with their bullet lists, "Article content" markers repeated
+between paragraphs, newsletter sign-ups, share buttons, copyright lines, menus,
+language pickers and timestamps. Nothing is read from the text until these are
+gone, so that a subscription offer naming "the New York Times Crossword" never
+becomes a fact about New York.
+
+HTML is first turned into lines of text with the standard library's parser:
+scripts, styles, navigation, headers, footers, asides, forms and any element
+whose class, id or role says cookie, subscribe, newsletter, share, related,
+advert, menu... are skipped; when the page has an ``<article>`` element only its
+text is kept. Then the same line rules run over HTML and plain text alike:
+
+* a line that is boilerplate (patterns below, English, Japanese and Korean) is
+  dropped, and a paywall line opens a *noise block*: the bullets and short lines
+  after it are dropped until a line of prose comes;
+* a copyright notice is cut from the line it ends;
+* a line repeated verbatim is kept once;
+* a line of one or two words that is not a sentence (a menu item, "or", "2",
+  "English (US)") is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Final
+
+from pledge.ingest.text import normalise
+
+__all__ = ["Cleaned", "clean", "html_to_text", "looks_like_html"]
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    """The article's text (normalised, one paragraph a line), its title, and the lines
+    dropped as noise (kept for inspection)."""
+
+    text: str
+    title: str = ""
+    dropped: tuple[str, ...] = field(default=())
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+_SKIP_TAGS: Final = frozenset({
+    "script", "style", "noscript", "template", "svg", "iframe", "form", "button", "nav",
+    "footer", "aside", "select", "option", "label", "input", "textarea", "canvas", "menu",
+    "dialog", "object", "embed", "head",
+})
+_BLOCK_TAGS: Final = frozenset({
+    "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
+    "blockquote", "pre", "ul", "ol", "table", "dd", "dt", "figcaption", "header", "main",
+    "hr", "td", "th", "address", "time",
+})
+_VOID: Final = frozenset({"br", "img", "meta", "link", "hr", "input", "source", "wbr", "area",
+                          "base", "col", "embed", "param", "track"})
+_NOISE_ATTR: Final = re.compile(
+    r"cookie|consent|subscri|newsletter|paywall|promo|advert|(?:^|[\s_-])ads?(?:$|[\s_-])|"
+    r"share|social|related|recommend|breadcrumb|comment|sign-?up|signin|login|modal|popup|"
+    r"footer|sidebar|(?:^|[\s_-])menu|(?:^|[\s_-])nav|masthead|banner|byline-social|tags?-list|"
+    r"outbrain|taboola|trending|most-read|read-more|toolbar|relation|ranking|popular", re.I)
+_NOISE_ROLES: Final = frozenset({"navigation", "banner", "contentinfo", "complementary",
+                                 "dialog", "search", "menu", "alert"})
+
+
+class _HtmlText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []   # (tag, skipped)
+        self.skip = 0
+        self.article_depth = 0
+        self.parts: list[str] = []
+        self.article_parts: list[str] = []
+        self.title: list[str] = []
+        self.h1: list[str] = []
+        self.in_title = False
+        self.in_h1 = False
+
+    def _noise(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+        if tag in _SKIP_TAGS or (tag == "header" and not self.article_depth):
+            return True
+        for name, value in attrs:
+            if not value:
+                continue
+            if name in ("class", "id", "data-component", "data-testid") and \
+                    _NOISE_ATTR.search(value):
+                return True
+            if name == "role" and value.lower() in _NOISE_ROLES:
+                return True
+            if name == "aria-hidden" and value == "true":
+                return True
+        return any(name == "hidden" for name, _ in attrs)
+
+    def _newline(self) -> None:
+        for parts in (self.parts, self.article_parts) if self.article_depth else (self.parts,):
+            if parts and parts[-1] != "\n":
+                parts.append("\n")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self.in_title = True
+        if tag in _BLOCK_TAGS:
+            self._newline()
+        if tag in _VOID:
+            return
+        skipped = self.skip > 0 or self._noise(tag, attrs)
+        if tag == "li" and not skipped:
+            self.handle_data("- ")   # keep list items recognisable as bullets
+        self.stack.append((tag, skipped))
+        if skipped:
+            self.skip += 1
+        elif tag == "article":
+            self.article_depth += 1
+        elif tag == "h1":
+            self.in_h1 = True
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS:
+            self._newline()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
+        if tag == "h1":
+            self.in_h1 = False
+        if tag in _BLOCK_TAGS:
+            self._newline()
+        if not any(t == tag for t, _ in self.stack):
+            return
+        while self.stack:
+            open_tag, skipped = self.stack.pop()
+            if skipped:
+                self.skip -= 1
+            elif open_tag == "article":
+                self.article_depth -= 1
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title.append(data)
+            return
+        if self.skip:
+            return
+        if self.in_h1:
+            self.h1.append(data)
+        self.parts.append(data)
+        if self.article_depth:
+            self.article_parts.append(data)
+
+
+def html_to_text(html: str) -> tuple[str, str]:
+    """(the page's text, one block a line; its headline) from HTML."""
+    parser = _HtmlText()
+    parser.feed(html)
+    parser.close()
+    body = parser.article_parts if "".join(parser.article_parts).strip() else parser.parts
+    text = "".join(body)
+    headline = " ".join("".join(parser.h1).split()) or " ".join("".join(parser.title).split())
+    if headline and headline not in text[:len(headline) + 200]:
+        text = headline + "\n" + text
+    return text, headline
+
+
+_HTML_HINT: Final = re.compile(r"<\s*(?:!doctype|html|body|article|p|div|br|h1|span)\b", re.I)
+
+
+def looks_like_html(text: str, name: str = "") -> bool:
+    """Whether ``text`` (from a file called ``name``) is HTML."""
+    lower = name.lower()
+    if lower.endswith((".html", ".htm", ".xhtml")):
+        return True
+    if lower.endswith((".txt", ".md")):
+        return False
+    return len(_HTML_HINT.findall(text[:5000])) >= 2
+
+
+# --- Line rules --------------------------------------------------------------------------------
+
+_COPYRIGHT: Final = re.compile(
+    r"(?:copyright\s*)?[©ⓒ]|copyright\s+(?:\(c\)|c\b|\d{4}|by\b)|^copyright\b|\(c\)\s*\d{4}|"
+    r"all rights reserved|"
+    r"무단\s*전재|재배포\s*금지|무단\s*복제|저작권자|無断転載|無断複製|無断複写|転載を禁|"
+    r"版權所有|禁止轉載", re.I)
+
+# Whole-line boilerplate.
+_NOISE_LINE: Final = re.compile("|".join([
+    r"^article content$", r"^advertisement$", r"^story continues below(?: advertisement)?$",
+    r"^(?:sponsored(?: content)?|ad|ads|promoted)$",
+    r"^(?:share|share this(?: article| story)?|tweet|email|print|copy link|facebook|twitter|"
+    r"linkedin|whatsapp|reddit|save|bookmark|comments?(?: \(\d+\))?|gift this article|"
+    r"listen(?: to this article)?.*|\d+ min(?:ute)?s? read|font size.*)$",
+    r"^(?:follow us|follow .{1,40} on (?:twitter|x|facebook|linkedin)).*$",
+    r"^(?:read more|related|related articles?|related stories|recommended(?: for you)?|"
+    r"more from .{1,40}|most read|most popular|trending(?: now)?|see also|also read|"
+    r"you may also like|top stories|latest news|editor'?s picks?)\b.{0,80}$",
+    r"^\d+ (?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?) ago$",
+    r"^(?:updated|published|posted|last updated)\b.{0,60}\d.{0,40}$",
+    r"^(?:english|日本語|한국어|español|français|deutsch|中文)(?: \([a-z]+\))?$",
+    r"^[\d\W_]+$",
+    r"^(?:home|menu|search|skip to (?:main )?content|sections|news|business|markets|world|"
+    r"opinion|politics|economy|or|and|close|next|previous|back to top|top)$",
+    r"^(?:reporting|writing|editing|additional reporting|compiled) by\b.{0,120}$",
+    r"^(?:photo|image|file photo|credit|source|写真|사진|출처)\s*[:：].{0,120}$",
+    r"^[\w .-]+@[\w-]+\.[\w.]+$", r"^(?:https?://|www\.)\S+$",
+    r"^(?:accept(?: all)?(?: cookies)?|reject all|manage (?:cookies|preferences))$",
+    r"^(?:tags?|topics?|keywords?|filed under|タグ|태그)\s*[:：].{0,200}$",
+    r"^(?:view (?:this email )?in (?:your )?browser|forward to a friend|unsubscribe|"
+    r"like|comment|restack|share this post|our mailing address is)\b.{0,120}$",
+    r"^sponsored\s*[:：|].{0,200}$",
+    r"^[가-힣]{2,4} ?(?:기자|특파원|선임기자)(?: [\w.]+@[\w.-]+)?$",
+    r"^(?:관련\s?기사|많이 본 뉴스|인기 기사|이 시각 주요뉴스|공유하기|좋아요|댓글|글자\s?크기|"
+    r"인쇄|스크랩|제보하기|기사 제보|카카오톡|페이스북|트위터|URL 복사|구독하기?)\b.{0,40}$",
+    r"^(?:関連記事|関連ニュース|シェア|ツイート|ブックマーク|印刷|お気に入り|ランキング|"
+    r"この記事をシェア|あわせて読みたい|おすすめ記事|広告)\b.{0,40}$",
+]), re.I)
+
+# Paywall, subscription, sign-in and newsletter lines: each opens a noise block.
+_PAYWALL: Final = re.compile("|".join([
+    r"subscribe|subscription|subscribers? only|for subscribers|already a subscriber",
+    r"sign in|sign-in|sign up|sign-up|log in|login|create an account|register to|"
+    r"register /|registration",
+    r"unlock (?:more|this|the)|to unlock|free to read|continue reading|reading experience",
+    r"premium (?:content|article|access)|exclusive articles|unlimited (?:online |digital )?access",
+    r"epaper|e-edition|daily puzzles|crossword|newsletter|by signing up|in your inbox",
+    r"upgrade to (?:premium|paid)|become a (?:paid )?(?:member|subscriber)|unsubscribe|"
+    r"receiving this email|free articles? left|articles? left this month",
+    r"email updates|favourite authors|favorite authors|join the conversation|"
+    r"articles per month|free articles",
+    r"cookies?\b.{0,40}(?:consent|accept|privacy|settings)|privacy policy|terms of (?:use|service)",
+    r"会員限定|有料会員|続きを読む|会員登録|無料登録|ログイン|購読|この記事は有料|"
+    r"メールマガジン|ニュースレター",
+    r"구독|로그인|회원가입|유료 회원|뉴스레터|프리미엄 콘텐츠",
+]), re.I)
+
+# Headers of link lists (related stories, most read, rankings): the lines after them are
+# links, dropped like a paywall's bullets.
+_LIST_HEADER: Final = re.compile(
+    r"^\W*(?:read more|related(?: articles?| stories| coverage| news)?|recommended(?: for you)?|"
+    r"more from .{1,40}|most read|most popular|most viewed|trending(?: now)?|see also|"
+    r"also read|you may also like|top stories|latest news|editor'?s picks?|"
+    r"関連記事|関連ニュース|あわせて読みたい|おすすめ記事|ランキング|アクセスランキング|"
+    r"관련\s?기사|많이 본 뉴스|인기 기사|이 시각 주요뉴스|추천 기사)\W*$", re.I)
+_BREADCRUMB: Final = re.compile(r"^[^>›»\n]{1,24}(?:\s*[>›»]\s*[^>›»\n]{1,24})+$")
+_BULLET: Final = re.compile(r"^(?:[-•*·・▶▷►■□◆◇»>]|\d{1,2}[.)]|\d{1,2}\s)\s*")
+_SENTENCE_END: Final = re.compile(r"[.!?。！？\"”」)]$")
+_CJK: Final = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _word_count(line: str) -> int:
+    cjk = len(_CJK.findall(line))
+    return len(line.split()) + cjk // 3
+
+
+def _is_prose(line: str) -> bool:
+    """A line that reads as article text rather than a list item or a button: not a
+    bullet, and six words or more (twelve characters of Japanese or Korean)."""
+    if _BULLET.match(line):
+        return False
+    if _CJK.search(line):
+        return len(line) >= 12
+    return _word_count(line) >= 6
+
+
+def _cut_copyright(line: str) -> str:
+    m = _COPYRIGHT.search(line)
+    if m is None:
+        return line
+    return line[:m.start()].rstrip(" -–—|·,:;") if _word_count(line[:m.start()]) >= 5 else ""
+
+
+def clean_lines(text: str) -> tuple[list[str], list[str]]:
+    """(kept lines, dropped lines) of plain text, by the line rules."""
+    kept: list[str] = []
+    dropped: list[str] = []
+    seen: set[str] = set()
+    in_block = False
+    # NFKC would turn the circled c of Korean copyright lines into a plain "c".
+    for raw in normalise(text.replace("ⓒ", "©").replace("Ⓒ", "©")).split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        original = line
+        line = _cut_copyright(line)
+        if not line:
+            dropped.append(original)
+            continue
+        key = line.casefold()
+        short = _word_count(line) < 30
+        if _LIST_HEADER.match(line) or (short and _BREADCRUMB.match(line)):
+            dropped.append(original)
+            in_block = True
+            continue
+        if (_NOISE_LINE.search(line) and short) or key in seen:
+            dropped.append(original)
+            in_block = in_block and not _is_prose(line)
+            continue
+        if short and _PAYWALL.search(line):
+            dropped.append(original)
+            in_block = True
+            continue
+        if in_block and not _is_prose(line):
+            dropped.append(original)
+            continue
+        in_block = False
+        if _word_count(line) <= 2 and not _SENTENCE_END.search(line) and not _CJK.search(line):
+            dropped.append(original)
+            continue
+        if _CJK.search(line) and len(line) < 6 and not _SENTENCE_END.search(line):
+            dropped.append(original)
+            continue
+        seen.add(key)
+        kept.append(line)
+    return kept, dropped
+
+
+def clean(text: str, *, html: bool | None = None, name: str = "") -> Cleaned:
+    """The article in ``text`` (HTML or plain text) without scraper noise.
+
+    ``html``: whether ``text`` is HTML; guessed from ``name`` and the text when None.
+    """
+    title = ""
+    if html if html is not None else looks_like_html(text, name):
+        text, title = html_to_text(text)
+    kept, dropped = clean_lines(text)
+    if not title:
+        for line in kept[:3]:
+            long_enough = len(line) >= 12 if _CJK.search(line) else _word_count(line) >= 5
+            if long_enough and not _SENTENCE_END.search(line) and _word_count(line) <= 25:
+                title = line
+                break
+    return Cleaned("\n".join(kept), title, tuple(dropped))

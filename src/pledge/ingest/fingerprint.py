@@ -1,0 +1,117 @@
+"""Telling the same article again: an exact hash and a near-duplicate fingerprint.
+
+Both are taken over the *cleaned* text, normalised further (NFKC, case folded,
+punctuation and spacing dropped), so the same story saved from two sites with
+different noise around it hashes the same.
+
+Near copies are told by the overlap of their shingles (overlapping three-word
+runs; Japanese and Korean: three characters, as those scripts do not space
+words). Two summaries of the shingle set are kept:
+
+* a *sketch* (bottom-k MinHash): the :data:`SKETCH_SIZE` smallest 64-bit shingle
+  hashes. The share of the union's smallest hashes found in both sketches
+  estimates the Jaccard overlap of the two texts; :data:`NEAR_JACCARD` or more is a
+  near copy (a changed byline, a dropped line of noise, a few edited words).
+  Different articles on one subject share far less.
+* a 64-bit SimHash, short enough to index; texts within :data:`NEAR_BITS` bits
+  are near copies without looking further.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import re
+import unicodedata
+from typing import Final
+
+__all__ = ["NEAR_BITS", "NEAR_JACCARD", "SKETCH_SIZE", "content_hash", "distance", "jaccard",
+           "near", "near_copy", "shingle_hashes", "simhash", "sketch"]
+
+NEAR_BITS: Final = 3
+NEAR_JACCARD: Final = 0.6
+SKETCH_SIZE: Final = 64
+_TOKEN: Final = re.compile(r"[0-9a-z]+|[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 (hex) of the text's words, so spacing, case and punctuation do not count."""
+    return hashlib.sha256(" ".join(_tokens(text)).encode("utf-8")).hexdigest()
+
+
+def shingle_hashes(text: str) -> list[int]:
+    """A 64-bit hash of each shingle of the text."""
+    toks = _tokens(text)
+    if len(toks) < 3:
+        shingles = [" ".join(toks)] if toks else []
+    else:
+        shingles = [" ".join(toks[i:i + 3]) for i in range(len(toks) - 2)]
+    return [int.from_bytes(hashlib.blake2b(sh.encode("utf-8"), digest_size=8).digest(), "big")
+            for sh in shingles]
+
+
+def sketch(hashes: list[int]) -> str:
+    """The bottom-k MinHash sketch of shingle hashes, as hex (16 digits a hash)."""
+    smallest = heapq.nsmallest(SKETCH_SIZE, set(hashes))
+    return "".join(f"{h:016x}" for h in smallest)
+
+
+def _values(sketch_hex: str) -> set[int]:
+    return {int(sketch_hex[i:i + 16], 16) for i in range(0, len(sketch_hex), 16)}
+
+
+def jaccard(a: str, b: str) -> float:
+    """Estimated Jaccard overlap of two texts from their sketches."""
+    sa, sb = _values(a), _values(b)
+    if not sa or not sb:
+        return 1.0 if sa == sb else 0.0
+    union = heapq.nsmallest(SKETCH_SIZE, sa | sb)
+    both = sa & sb
+    return sum(1 for h in union if h in both) / len(union)
+
+
+def near_copy(sketch_a: str, simhash_a: str, sketch_b: str, simhash_b: str) -> bool:
+    """Whether two texts are near copies (see the module docstring)."""
+    return near(simhash_a, simhash_b) or jaccard(sketch_a, sketch_b) >= NEAR_JACCARD
+
+
+def simhash(text: str | list[int]) -> str:
+    """The 64-bit SimHash of the text's shingles (or of given shingle hashes), as 16 hex
+    digits."""
+    hashes = shingle_hashes(text) if isinstance(text, str) else text
+    # Count, for each of the 64 bit positions, how many shingle hashes have it set, with
+    # bit-sliced counters (planes[i] holds bit i of every position's count).
+    planes: list[int] = []
+    for h in hashes:
+        carry = h
+        i = 0
+        while carry:
+            if i == len(planes):
+                planes.append(0)
+            plane = planes[i]
+            planes[i] = plane ^ carry
+            carry = plane & carry
+            i += 1
+    n = len(hashes)
+    value = 0
+    for bit in range(64):
+        count = 0
+        for i, plane in enumerate(planes):
+            count |= ((plane >> bit) & 1) << i
+        if 2 * count > n:
+            value |= 1 << bit
+    return f"{value:016x}"
+
+
+def distance(a: str, b: str) -> int:
+    """How many bits two fingerprints differ in."""
+    return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
+def near(a: str, b: str, bits: int = NEAR_BITS) -> bool:
+    """Whether two fingerprints belong to near-identical texts."""
+    return distance(a, b) <= bits

@@ -1,0 +1,422 @@
+"""Which known project a passage of news is about.
+
+A *passage* (a sentence, or one item of a sentence that lists several projects)
+is described by its :class:`Features`: the organisations, facility types, states,
+sites and sectors it names and its words. Each known project is described the
+same way from its record (name, sector detail, location, sponsors). The score
+adds up the evidence they share:
+
+=====================================  ==================================================
+a sponsor named (lead / partner)       2 + 1/n / 1 + 0.5/n (n: projects it sponsors)
+a facility type in common              2 + 2/n for the first (n: projects of that type),
+                                       1 more for a second
+a distinctive word of the project's    4 ("GulfLink", "Portsmouth", "AP1000"; fuzzy, so
+name (found in no other project)       "Gulflink" counts)
+a site in common / a state in common   1.5 / 1 each (at most 2)
+other words of the name                0.5 each (at most 2)
+a sector in common                     0.5
+another partner country's framework    -3
+=====================================  ==================================================
+
+A passage matches the best-scoring project when the score reaches 3 and the
+evidence is strong enough: a sponsor, a distinctive word of the name, or a
+facility type that at most two projects share or that comes with its place. A
+passage that names companies and nothing else matches only if it names one
+company and that company sponsors a single project (a list of companies is not a
+project). Near ties (within 0.5) are split between projects when each is matched
+by a different place named ("gas plants in Pennsylvania and Texas"); otherwise
+they go to the project further along its lifecycle (news most often follows the
+project that moved), with a confidence of 0.5 that says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib.resources import files
+from typing import Final
+
+from pledge.domain.errors import InvalidInput
+from pledge.domain.lifecycle import Stage
+from pledge.domain.project import (
+    US_STATES,
+    canonical_sector,
+    sponsors_from_lists,
+    stage_from_report,
+    states_in,
+)
+from pledge.ingest.gazetteer import Gazetteer
+
+__all__ = ["Features", "KnownProject", "Match", "ProjectIndex", "shipped_projects"]
+
+# Lifecycle order, for "further along" and for status signals that move forward.
+STAGE_ORDER: Final = {s: i for i, s in enumerate((
+    Stage.PROPOSED, Stage.UNDER_REVIEW, Stage.FINALIST, Stage.RECOMMENDED, Stage.SELECTED,
+    Stage.NOTIFIED, Stage.FUNDED, Stage.OPERATING, Stage.RECOUPED, Stage.CLOSED))}
+
+
+@dataclass(frozen=True, slots=True)
+class KnownProject:
+    """A project as recorded, with what matching needs.
+
+    estimates: recorded (low, high, currency) bounds, for spotting another amount.
+    """
+
+    id: int
+    name: str
+    framework: str = "japan"
+    sector: str = ""
+    sector_detail: str = ""
+    location: str = ""
+    states: tuple[str, ...] = ()
+    status: str = "proposed"
+    lead: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    estimates: tuple[tuple[Decimal | None, Decimal | None, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What a passage names."""
+
+    orgs: frozenset[str] = frozenset()
+    types: frozenset[str] = frozenset()
+    states: frozenset[str] = frozenset()
+    sites: frozenset[str] = frozenset()
+    sectors: frozenset[str] = frozenset()
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    project: KnownProject
+    score: float
+    confidence: float
+    reasons: tuple[str, ...] = ()
+    runner_up: int | None = None
+
+
+_STOP: Final = frozenset((
+    "a", "an", "and", "the", "of", "for", "in", "on", "at", "to", "by", "with", "from", "as",
+    "or", "up", "its", "their", "into", "using", "incl", "including", "project", "projects",
+    "plant", "plants", "facility", "facilities", "construction", "services", "service",
+    "systems", "system", "equipment", "large", "scale", "large-scale", "new", "us", "u.s",
+    "united", "states", "japan", "japanese", "korea", "korean", "entry", "list", "candidate",
+    "second", "third", "first", "round", "tranche", "named", "expected", "proposal"))
+_PARENTHESES: Final = re.compile(r"\([^()]*\)")
+_TOKEN: Final = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]*\d[A-Za-z0-9\-]*")
+
+
+def _stem(word: str) -> str:
+    w = word.lower()
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        return w[:-1]
+    return w
+
+
+def tokens(text: str) -> set[str]:
+    """Content words of ``text``, lower-cased and roughly singular."""
+    return {_stem(t) for t in _TOKEN.findall(text) if t.lower() not in _STOP and len(t) > 1}
+
+
+@dataclass(slots=True)
+class _Profile:
+    project: KnownProject
+    lead: set[str] = field(default_factory=set)
+    partners: set[str] = field(default_factory=set)
+    other_sponsors: set[str] = field(default_factory=set)   # names not in the gazetteer
+    types: set[str] = field(default_factory=set)
+    states: set[str] = field(default_factory=set)
+    sites: set[str] = field(default_factory=set)
+    sectors: set[str] = field(default_factory=set)
+    words: set[str] = field(default_factory=set)
+    name_words: set[str] = field(default_factory=set)   # outside any brackets
+    distinctive: set[str] = field(default_factory=set)
+    stage: int = 0
+
+
+class ProjectIndex:
+    """Known projects, profiled once, and the scoring of passages against them."""
+
+    def __init__(self, projects: Iterable[KnownProject], gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.profiles: list[_Profile] = [self._profile(p) for p in projects]
+        self.by_id: dict[int, KnownProject] = {p.project.id: p.project for p in self.profiles}
+        self.type_count: Counter[str] = Counter(t for p in self.profiles for t in p.types)
+        self.lead_count: Counter[str] = Counter(o for p in self.profiles for o in p.lead)
+        self.sponsor_count: Counter[str] = Counter(
+            o for p in self.profiles for o in p.lead | p.partners)
+        self.common_words: set[str] = set()
+        for org in gazetteer.organisations.values():
+            for alias in (org.name, *org.aliases):
+                self.common_words |= tokens(alias)
+        for state in US_STATES:
+            self.common_words |= tokens(state)
+        self._distinctive()
+        # Inverted indexes: which profiles share a piece of evidence with a passage.
+        self._by_key: dict[tuple[str, str], list[_Profile]] = {}
+        for prof in self.profiles:
+            keys = {("org", o) for o in prof.lead | prof.partners}
+            keys |= {("type", t) for t in prof.types} | {("state", x) for x in prof.states}
+            keys |= {("site", x) for x in prof.sites}
+            keys |= {("name", w) for w in prof.distinctive}
+            for key in keys:
+                self._by_key.setdefault(key, []).append(prof)
+        self._other_sponsors = [(name, prof) for prof in self.profiles
+                                for name in prof.other_sponsors if len(name) >= 5]
+        self._all_distinctive = sorted({w for p in self.profiles for w in p.distinctive})
+
+    def __len__(self) -> int:
+        return len(self.profiles)
+
+    def _orgs(self, text: str) -> set[str]:
+        return {h.value.name for h in self.gazetteer.org_matcher.finditer(text)}
+
+    def _profile(self, p: KnownProject) -> _Profile:
+        g = self.gazetteer
+        prof = _Profile(p)
+        for name in p.lead:
+            found = self._orgs(name)
+            prof.lead |= found
+            if not found:
+                prof.other_sponsors.add(name.lower())
+        for name in p.partners:
+            found = self._orgs(name)
+            prof.partners |= found - prof.lead
+            if not found:
+                prof.other_sponsors.add(name.lower())
+        described = f"{p.name} {p.sector_detail}"
+        prof.types = {h.value.key for h in g.type_matcher.finditer(described)}
+        prof.states = set(p.states) | {h.value for h in g.state_matcher.finditer(p.location)}
+        prof.sites = {h.value.name for h in g.site_matcher.finditer(f"{p.location} {p.name}")}
+        prof.sectors = {p.sector} if p.sector else set()
+        prof.sectors |= {g.types[t].sector for t in prof.types}
+        prof.words = tokens(p.name)
+        prof.name_words = tokens(_PARENTHESES.sub(" ", p.name))
+        try:
+            prof.stage = STAGE_ORDER.get(Stage(p.status), 0)
+        except ValueError:
+            prof.stage = 0
+        return prof
+
+    def _distinctive(self) -> None:
+        """Words of a name found in no other name, written with a capital or a digit, that
+        are not a sponsor's, a state's or a facility type's words."""
+        df: Counter[str] = Counter(w for p in self.profiles for w in p.words)
+        common = self.common_words
+        for p in self.profiles:
+            raw = {_stem(t): t for t in _TOKEN.findall(p.project.name)}
+            for w in p.name_words:
+                shown = raw.get(w, w)
+                if df[w] != 1 or w in common or len(w) < 4:
+                    continue
+                if not (shown[0].isupper() or any(c.isdigit() for c in shown)):
+                    continue
+                if self.gazetteer.state_matcher.find(shown) or \
+                        self.gazetteer.type_matcher.find(shown):
+                    continue
+                p.distinctive.add(w)
+
+    def score(self, prof: _Profile, f: Features, words: set[str],
+              proper: set[str], framework: str | None) -> tuple[float, dict[str, list[str]]]:
+        """The score of one project for a passage, and its evidence by kind (sponsor,
+        partner, type, name, site, state, words)."""
+        s = 0.0
+        ev: dict[str, list[str]] = {}
+        for org in sorted(f.orgs & prof.lead):
+            s += 2.0 + 1.0 / max(self.lead_count[org], 1)
+            ev.setdefault("sponsor", []).append(org)
+        for org in sorted(f.orgs & prof.partners):
+            s += 1.0 + 0.5 / max(self.sponsor_count[org], 1)
+            ev.setdefault("partner", []).append(org)
+        if prof.other_sponsors:
+            low = f.text.lower()
+            for name in sorted(prof.other_sponsors):
+                if len(name) >= 5 and name in low:
+                    s += 2.5
+                    ev.setdefault("sponsor", []).append(name)
+        shared = sorted(f.types & prof.types, key=lambda t: (self.type_count[t], t))
+        if shared:
+            s += 2.0 + 2.0 / max(self.type_count[shared[0]], 1)
+            s += 1.0 if len(shared) > 1 else 0.0
+            ev["type"] = shared
+        hit = prof.distinctive & proper
+        if hit:
+            s += 4.0
+            ev["name"] = sorted(hit)
+        if f.sites & prof.sites:
+            s += 1.5
+            ev["site"] = sorted(f.sites & prof.sites)
+        if f.states & prof.states:
+            s += min(len(f.states & prof.states), 2) * 1.0
+            ev["state"] = sorted(f.states & prof.states)
+        extra = (words & prof.words) - prof.distinctive - self.common_words
+        if extra:
+            s += min(0.5 * len(extra), 2.0)
+            ev["words"] = sorted(extra)
+        if f.sectors & prof.sectors:
+            s += 0.5
+        if framework and prof.project.framework != framework:
+            s -= 3.0
+        return s, ev
+
+    def _strong(self, f: Features, ev: dict[str, list[str]]) -> bool:
+        """Enough to name a project: a sponsor, the project's own name, or a facility type
+        that few projects share or that comes with its place."""
+        if "sponsor" in ev or "partner" in ev or "name" in ev:
+            return True
+        if "type" in ev:
+            rare = self.type_count[ev["type"][0]] <= 2
+            return rare or "site" in ev or "state" in ev
+        return False
+
+    def matches(self, f: Features, framework: str | None = None) -> list[Match]:
+        """The projects a passage is about: usually one, or several when a passage names
+        several places each matching its own project ("gas plants in Pennsylvania and
+        Texas"); empty when nothing is strong enough."""
+        if not self.profiles:
+            return []
+        words = tokens(f.text)
+        written = {_stem(t) for t in _TOKEN.findall(f.text)
+                   if t[0].isupper() or any(c.isdigit() for c in t)}
+        proper = written | self._fuzzy(written)
+        candidates: dict[int, _Profile] = {}
+        keys = [("org", o) for o in f.orgs] + [("type", t) for t in f.types]
+        keys += [("state", x) for x in f.states] + [("site", x) for x in f.sites]
+        keys += [("name", w) for w in proper]
+        for key in keys:
+            for prof in self._by_key.get(key, ()):
+                candidates[id(prof)] = prof
+        if self._other_sponsors:
+            low = f.text.lower()
+            for name, prof in self._other_sponsors:
+                if name in low:
+                    candidates[id(prof)] = prof
+        scored: list[tuple[float, int, _Profile, dict[str, list[str]]]] = []
+        for prof in candidates.values():
+            s, ev = self.score(prof, f, words, proper, framework)
+            if s >= 3.0 and self._strong(f, ev):
+                scored.append((s, prof.stage, prof, ev))
+        if not scored:
+            return []
+        scored.sort(key=lambda x: (-x[0], -x[1], x[2].project.id))
+        top_score = scored[0][0]
+        # Named companies and nothing else: a match only for one company that sponsors a
+        # single project (a list of companies is not a project).
+        if not f.types and not f.sites and "name" not in scored[0][3] and (
+                len(f.orgs) != 1 or self.sponsor_count[next(iter(f.orgs))] > 1):
+            return []
+        near = [x for x in scored if x[0] >= top_score - 0.5]
+        if len(near) == 1:
+            s, _, prof, ev = near[0]
+            runner = scored[1][2].project.id if len(scored) > 1 else None
+            return [self._match(prof, s, min(0.95, 0.45 + s / 12), ev, runner)]
+        # Near ties: one per place named, else the project further along its lifecycle.
+        placed = [x for x in near if "state" in x[3] or "site" in x[3]]
+        places = {tuple(x[3].get("state", []) + x[3].get("site", [])) for x in placed}
+        if len(placed) > 1 and len(places) == len(placed):
+            return [self._match(x[2], x[0], 0.6, x[3], None) for x in placed]
+        near.sort(key=lambda x: (-x[1], -x[0], x[2].project.id))
+        s, _, prof, ev = near[0]
+        return [self._match(prof, s, 0.5, ev, near[1][2].project.id)]
+
+    def _fuzzy(self, written: set[str]) -> set[str]:
+        """Distinctive name words written slightly differently ("Gulflink", "Portsmouth's")."""
+        out: set[str] = set()
+        for d in self._all_distinctive:
+            if d in written:
+                continue
+            for w in written:
+                if w[:1] == d[:1] and abs(len(w) - len(d)) <= 2 and \
+                        difflib.SequenceMatcher(None, d, w).ratio() >= 0.85:
+                    out.add(d)
+                    break
+        return out
+
+    def best(self, f: Features, framework: str | None = None) -> Match | None:
+        """The project the passage is most about, or None."""
+        found = self.matches(f, framework)
+        return found[0] if found else None
+
+    @staticmethod
+    def _match(prof: _Profile, score: float, confidence: float, ev: dict[str, list[str]],
+               runner: int | None) -> Match:
+        reasons = tuple(f"{k} {'+'.join(v)}" for k, v in ev.items())
+        return Match(prof.project, round(score, 2), round(confidence, 2), reasons, runner)
+
+    def sponsors_of(self, project_id: int) -> set[str]:
+        for p in self.profiles:
+            if p.project.id == project_id:
+                return p.lead | p.partners
+        return set()
+
+    def states_of(self, project_id: int) -> set[str]:
+        for p in self.profiles:
+            if p.project.id == project_id:
+                return p.states
+        return set()
+
+    def sites_of(self, project_id: int) -> set[str]:
+        for p in self.profiles:
+            if p.project.id == project_id:
+                return p.sites
+        return set()
+
+
+def known_from_row(pid: int, row: dict[str, str], framework: str) -> KnownProject:
+    """A known project from a row of the public list (``data/projects.csv`` columns)."""
+    sponsors = sponsors_from_lists(row.get("lead_companies", ""),
+                                   row.get("partner_companies", ""))
+    lead = tuple(f"{s.name} ({s.note})" if s.note else s.name
+                 for s in sponsors if s.role.value == "lead")
+    partners = tuple(f"{s.name} ({s.note})" if s.note else s.name
+                     for s in sponsors if s.role.value != "lead")
+    try:
+        sector, detail = canonical_sector(row.get("sector", ""))
+    except InvalidInput:
+        sector, detail = "other", row.get("sector", "")
+    try:
+        status = stage_from_report(row.get("status") or "proposed").value
+    except InvalidInput:
+        status = Stage.PROPOSED.value
+    low, high = row.get("amount_low_usd", ""), row.get("amount_high_usd", "")
+    estimates: tuple[tuple[Decimal | None, Decimal | None, str], ...] = ()
+    if low or high:
+        estimates = ((Decimal(low) if low else None, Decimal(high) if high else None, "USD"),)
+    location = row.get("location", "")
+    return KnownProject(pid, row.get("name", ""), row.get("framework") or framework, sector,
+                        detail, location, states_in(location), status, lead, partners,
+                        estimates)
+
+
+def shipped_projects() -> list[KnownProject]:
+    """The public project list shipped with pledge, numbered 1, 2, ... in file order (the
+    ids a freshly initialised database gives them)."""
+    text = (files("pledge") / "data" / "projects.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    return [known_from_row(i, row, "japan") for i, row in enumerate(rows, start=1)]
+
+
+def further(a: str, b: str) -> bool:
+    """Whether stage ``a`` lies after stage ``b`` in the lifecycle (withdrawn and declined
+    lie after every open stage)."""
+    try:
+        sa, sb = Stage(a), Stage(b)
+    except ValueError:
+        return False
+    if sa in (Stage.WITHDRAWN, Stage.DECLINED):
+        return sb not in (Stage.WITHDRAWN, Stage.DECLINED, Stage.CLOSED)
+    if sa not in STAGE_ORDER or sb not in STAGE_ORDER:
+        return False
+    return STAGE_ORDER[sa] > STAGE_ORDER[sb]
+
+
+def project_names(projects: Sequence[KnownProject]) -> dict[int, str]:
+    return {p.id: p.name for p in projects}

@@ -1,0 +1,138 @@
+"""Finding many phrases in a text at once.
+
+The phrases are compiled into one regular expression shaped as a trie (common
+prefixes shared), so the text is scanned once whatever the number of phrases.
+Latin phrases must stand as whole words (no letter or digit just before or
+after); Japanese and Korean phrases match anywhere, since those scripts do not
+separate words by spaces and particles attach to names. Where two phrases
+overlap, the one starting first wins, then the longer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Final, Generic, TypeVar
+
+T = TypeVar("T")
+
+_ALNUM: Final = re.compile(r"[A-Za-z0-9]")
+_SPACE_RUN: Final = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit(Generic[T]):
+    """One phrase found: where, as written, and what it stands for."""
+
+    start: int
+    end: int
+    text: str
+    value: T
+
+
+def _key(phrase: str, ignore_case: bool) -> str:
+    joined = _SPACE_RUN.sub(" ", phrase.strip())
+    return joined.casefold() if ignore_case else joined
+
+
+class _Node:
+    __slots__ = ("children", "terminal")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.terminal = False
+
+
+def _trie_pattern(phrases: Iterable[str]) -> str:
+    root = _Node()
+    for phrase in phrases:
+        node = root
+        for ch in phrase:
+            node = node.children.setdefault(ch, _Node())
+        node.terminal = True
+
+    def piece(ch: str) -> str:
+        return r"\s+" if ch == " " else re.escape(ch)
+
+    def walk(node: _Node, last: str) -> str:
+        alts = [piece(ch) + walk(child, ch) for ch, child in node.children.items()]
+        if node.terminal:
+            alts.append(r"(?![A-Za-z0-9])" if _ALNUM.match(last) else "")
+        if len(alts) == 1:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ")"
+
+    tops = []
+    for ch, child in root.children.items():
+        # The word-start guard comes after the first character (a look-behind over it and
+        # the one before), so every branch starts with a literal and the regex engine can
+        # skip quickly to the characters that may start a phrase.
+        guard = r"(?<![A-Za-z0-9].)" if _ALNUM.match(ch) else ""
+        tops.append(piece(ch) + guard + walk(child, ch))
+    return "|".join(tops) if tops else r"(?!x)x"
+
+
+class PhraseMatcher(Generic[T]):
+    """Finds every given phrase in a text; each phrase carries a value.
+
+    ``entries``: (phrase, value) pairs. A phrase whose ``ignore_case`` flag is set
+    matches in any case; otherwise exactly. A later entry for the same phrase
+    replaces an earlier one (so a user's gazetteer overrides the shipped one).
+    """
+
+    def __init__(self, entries: Iterable[tuple[str, T, bool]]) -> None:
+        exact: dict[str, T] = {}
+        folded: dict[str, T] = {}
+        for phrase, value, ignore_case in entries:
+            if not phrase.strip():
+                continue
+            (folded if ignore_case else exact)[_key(phrase, ignore_case)] = value
+        self._exact = exact
+        self._folded = folded
+        self._size = len(exact) + len(folded)
+        self._patterns: list[tuple[re.Pattern[str], bool]] = []
+        if exact:
+            self._patterns.append((re.compile(_trie_pattern(exact)), False))
+        # Phrases in any case are searched in the lower-cased text (much faster than a
+        # case-insensitive pattern); the slow pattern is kept for texts whose length
+        # changes when lower-cased.
+        self._lower: re.Pattern[str] | None = None
+        self._any_case: re.Pattern[str] | None = None
+        if folded:
+            lowered = {k.lower() for k in folded}
+            self._lower = re.compile(_trie_pattern(lowered))
+            self._any_case = re.compile(_trie_pattern(folded), re.IGNORECASE)
+            self._folded = {**{k.lower(): v for k, v in folded.items()}, **folded}
+
+    def __len__(self) -> int:
+        return self._size
+
+    def finditer(self, text: str) -> Iterator[Hit[T]]:
+        """The phrases in ``text``, in order, without overlaps."""
+        found: list[Hit[T]] = []
+        for pattern, _ in self._patterns:
+            for m in pattern.finditer(text):
+                value = self._exact.get(_key(m.group(), False))
+                if value is not None:
+                    found.append(Hit(m.start(), m.end(), m.group(), value))
+        if self._lower is not None and self._any_case is not None:
+            low = text.lower()
+            same = len(low) == len(text)
+            for m in (self._lower.finditer(low) if same else self._any_case.finditer(text)):
+                written = text[m.start():m.end()]
+                value = self._folded.get(_key(m.group(), False).lower()) \
+                    or self._folded.get(_key(written, True))
+                if value is not None:
+                    found.append(Hit(m.start(), m.end(), written, value))
+        if len(self._patterns) + (self._lower is not None) > 1:
+            found.sort(key=lambda h: (h.start, h.start - h.end))
+            kept: list[Hit[T]] = []
+            for hit in found:
+                if not kept or hit.start >= kept[-1].end:
+                    kept.append(hit)
+            return iter(kept)
+        return iter(found)
+
+    def find(self, text: str) -> list[Hit[T]]:
+        return list(self.finditer(text))

@@ -1,0 +1,118 @@
+"""Text utilities: normalising, telling the language by its script, cutting sentences.
+
+Everything here is plain standard library and works on ``str`` offsets, so a fact
+found in a sentence can point back into the cleaned article.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Final
+
+__all__ = ["Sentence", "detect_language", "normalise", "split_sentences", "words"]
+
+
+def normalise(text: str) -> str:
+    """``text`` folded with NFKC (full-width letters and digits become ASCII), line ends
+    unified and spaces inside lines collapsed; lines are kept."""
+    folded = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = (_SPACES.sub(" ", line).strip() for line in folded.split("\n"))
+    return "\n".join(lines)
+
+
+_SPACES: Final = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+
+_KANA: Final = re.compile(r"[\u3040-\u30ff]")
+_HAN: Final = re.compile(r"[\u4e00-\u9fff]")
+_HANGUL: Final = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_LATIN: Final = re.compile(r"[A-Za-z]")
+
+
+def detect_language(text: str) -> str:
+    """"ko" when Hangul makes up a fifth of the letters, "ja" with kana (or kanji and no
+    Latin majority), "zh" for kanji without kana, else "en". A rule on scripts, not a
+    model: enough to pick the word lists."""
+    sample = text[:20000]
+    hangul = len(_HANGUL.findall(sample))
+    kana = len(_KANA.findall(sample))
+    han = len(_HAN.findall(sample))
+    latin = len(_LATIN.findall(sample))
+    letters = hangul + kana + han + latin
+    if not letters:
+        return "en"
+    if hangul >= 0.2 * letters:
+        return "ko"
+    if kana >= 0.03 * letters or (kana and han + kana >= 0.2 * letters):
+        return "ja"
+    if han >= 0.2 * letters:
+        return "zh"
+    return "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of the cleaned text: its position, its paragraph and its words."""
+
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+
+
+# Words that end with a full stop without ending the sentence.
+_ABBREVIATIONS: Final = frozenset({
+    "u.s", "u.k", "u.n", "d.c", "corp", "inc", "co", "ltd", "mr", "ms", "mrs", "dr", "st",
+    "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "e.g", "i.e", "vs", "approx", "gov", "sen", "rep", "gen", "lt", "col", "jr", "sr", "bros",
+    "s.a", "n.v", "p.m", "a.m", "mt", "ft", "fig", "est", "dept", "univ", "o.s.k",
+})
+_END: Final = re.compile(r"[.!?]+[\"”’')\]]*\s+|[。！？]+[」』”’)）]*\s*")
+_WORD_BEFORE: Final = re.compile(r"([A-Za-z][A-Za-z.&]*)$")
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """The sentences of ``text``: each line is a paragraph; inside a line, a sentence ends at
+    ``. ! ?`` followed by a space and not by a lower-case letter (and not after "U.S." or
+    "Corp."), or at ``。！？``."""
+    out: list[Sentence] = []
+    offset = 0
+    for para, line in enumerate(text.split("\n")):
+        start = 0
+        for m in _END.finditer(line):
+            stop = m.end()
+            if m.group().lstrip()[0] in ".!?":
+                after = line[stop:stop + 1]
+                if after and after.islower() and after.isascii():
+                    continue
+                before = _WORD_BEFORE.search(line, 0, m.start())
+                if before and m.group()[0] == "." and (
+                        before.group(1).lower().rstrip(".") in _ABBREVIATIONS
+                        or len(before.group(1)) == 1):
+                    continue
+            _add(out, line, start, stop, offset, para)
+            start = stop
+        _add(out, line, start, len(line), offset, para)
+        offset += len(line) + 1
+    return out
+
+
+def _add(out: list[Sentence], line: str, start: int, stop: int, offset: int,
+         para: int) -> None:
+    chunk = line[start:stop]
+    stripped = chunk.strip()
+    if not stripped:
+        return
+    lead = len(chunk) - len(chunk.lstrip())
+    begin = offset + start + lead
+    out.append(Sentence(len(out), para, begin, begin + len(stripped), stripped))
+
+
+_WORD: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-.]*[A-Za-z0-9]|[A-Za-z0-9]")
+
+
+def words(text: str) -> list[str]:
+    """The Latin words and numbers of ``text``, as written."""
+    return _WORD.findall(text)

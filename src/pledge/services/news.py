@@ -1,0 +1,654 @@
+"""Use cases on news: read articles into proposed changes, and review the proposals.
+
+``ingest`` reads articles (text or HTML) with :mod:`pledge.ingest`, stores each
+new one with what was read from it, and queues the changes it suggests for the
+programme's records:
+
+=====================  =========================================================
+new_project            a facility with a company behind it that matches no known
+                       project (accepting adds it, with the article as source)
+additional_estimate    an amount for a known project that no recorded estimate
+                       agrees with (within 5%, in US dollars at the reference
+                       rates); accepting records another sourced estimate, never
+                       an overwrite
+status_change          a status word placing a known project further along its
+                       lifecycle than recorded; accepting asks for the transition
+                       under the lifecycle rules (they may refuse; then the
+                       proposal stays proposed and the rule's reason is given)
+site_report            a state named for a known project that its record does not
+                       name; accepting acknowledges it (no service records
+                       alternative sites yet, so nothing else changes)
+=====================  =========================================================
+
+An article already stored (same cleaned text, or a near-identical copy by its
+SimHash fingerprint) is recognised and queues nothing. A proposal already
+waiting with the same change is not queued twice.
+
+Who may: ingesting (not a dry run) and rejecting need a reviewer's role (admin,
+ic, cc_us, cc_jp, analyst); listing needs READ; accepting needs the rights of the
+change it applies (PROJECT_EDIT, or ADVANCE for a status change) and the applied
+service checks its own rules as for any other change. A dry run reads the
+database (to match projects and spot duplicates) but writes nothing; without a
+database it matches against the shipped project list.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session
+
+from pledge.domain.access import Action, Forbidden, authorize
+from pledge.domain.errors import Conflict, InvalidInput, NotFound, PledgeError, Problem
+from pledge.domain.fx import RateTable
+from pledge.domain.lifecycle import Role
+from pledge.domain.money import MoneyRange, format_range, parse_amount
+from pledge.ingest import fingerprint as fp
+from pledge.ingest.extract import Extraction, extract
+from pledge.ingest.gazetteer import Gazetteer
+from pledge.ingest.gazetteer import load as load_gazetteer
+from pledge.ingest.match import KnownProject, ProjectIndex, further, shipped_projects
+from pledge.services import projects as project_svc
+from pledge.services.base import Actor, audit, insert_id, jsonable, now, permit
+from pledge.services.money import rate_table_in, shipped_rates
+from pledge.store import tables as t
+from pledge.store.db import is_initialised, transaction
+
+__all__ = ["ArticleInput", "IngestResult", "ProposalView", "accept", "get_article",
+           "get_proposal", "ingest", "list_proposals", "reject"]
+
+GAZETTEER_ENV: Final = "PLEDGE_NEWS_GAZETTEER"
+REVIEWERS: Final = frozenset({Role.ADMIN, Role.IC, Role.CC_US, Role.CC_JP, Role.ANALYST})
+KINDS: Final = ("new_project", "additional_estimate", "status_change", "site_report")
+STATES: Final = ("proposed", "applying", "accepted", "rejected")
+# What accepting each kind of proposal needs (the applied service checks its own rules too).
+ACTION_FOR: Final = {"new_project": Action.PROJECT_EDIT,
+                     "additional_estimate": Action.PROJECT_EDIT,
+                     "status_change": Action.ADVANCE,
+                     "site_report": Action.PROJECT_EDIT}
+MIN_CONFIDENCE: Final = 0.5   # passages matched less surely than this propose nothing
+TOLERANCE: Final = Decimal("0.05")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInput:
+    """One article to read: where it is from (URL or file name) and its text.
+
+    html: whether the text is HTML; None guesses from the source's name and the text.
+    """
+
+    source: str
+    text: str
+    html: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalView:
+    """A proposal with everything a review page shows."""
+
+    id: int | None
+    article_id: int | None
+    article_source: str
+    article_title: str
+    language: str
+    kind: str
+    project_id: int | None
+    project_name: str
+    payload: dict[str, Any]
+    evidence: str
+    confidence: float
+    state: str
+    created_at: datetime | None = None
+    decided_by: str | None = None
+    decided_role: str | None = None
+    decided_at: datetime | None = None
+    reason: str = ""
+    result: dict[str, Any] | None = None
+
+    def record(self) -> dict[str, Any]:
+        """JSON-ready (money as text, dates as ISO)."""
+        value: dict[str, Any] = jsonable({
+            "id": self.id, "article_id": self.article_id, "article_source": self.article_source,
+            "article_title": self.article_title, "language": self.language, "kind": self.kind,
+            "project_id": self.project_id, "project_name": self.project_name,
+            "payload": self.payload, "evidence": self.evidence, "confidence": self.confidence,
+            "state": self.state, "created_at": self.created_at, "decided_by": self.decided_by,
+            "decided_role": self.decided_role, "decided_at": self.decided_at,
+            "reason": self.reason, "result": self.result})
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What became of one article: what was read, whether it was stored or a copy of one
+    already seen, and the proposals it queued (or would queue, on a dry run)."""
+
+    extraction: Extraction
+    article_id: int | None = None
+    duplicate_of: int | None = None
+    duplicate: str | None = None          # "exact" or "near"
+    proposals: list[ProposalView] = field(default_factory=list)
+    already_proposed: list[int] = field(default_factory=list)
+
+    def contract(self) -> dict[str, Any]:
+        """The extraction's contract object plus what ingesting did with it."""
+        out = self.extraction.contract()
+        out["article_id"] = self.article_id
+        out["duplicate_of"] = self.duplicate_of
+        out["duplicate"] = self.duplicate
+        out["proposals"] = [p.record() for p in self.proposals]
+        out["already_proposed"] = self.already_proposed
+        return out
+
+
+# --- Known projects -------------------------------------------------------------------------
+
+def _database_ready(engine: Engine | None) -> bool:
+    """Whether ``engine`` points at an initialised database, without creating one (a
+    missing SQLite file stays missing)."""
+    if engine is None:
+        return False
+    url = make_url(str(engine.url))
+    if url.get_backend_name() == "sqlite":
+        db = url.database or ""
+        if not db or db == ":memory:" or not Path(db).exists():
+            return False
+    try:
+        return is_initialised(engine)
+    except (OperationalError, ProgrammingError):
+        return False
+
+
+def known_projects_in(s: Session) -> list[KnownProject]:
+    """Every recorded project, with its sponsors and estimates, for matching."""
+    p, f = t.projects, t.frameworks
+    sponsors: dict[int, list[Any]] = {}
+    for r in s.execute(select(t.sponsors).order_by(t.sponsors.c.id)):
+        sponsors.setdefault(r.project_id, []).append(r)
+    estimates: dict[int, list[tuple[Decimal | None, Decimal | None, str]]] = {}
+    for r in s.execute(select(t.estimates).order_by(t.estimates.c.id)):
+        rows = estimates.setdefault(r.project_id, [])
+        rows.append((r.low, r.high, r.currency))
+        if r.currency != "USD" and (r.usd_low is not None or r.usd_high is not None):
+            rows.append((r.usd_low, r.usd_high, "USD"))
+    out = []
+    for r in s.execute(select(p, f.c.key.label("fw_key")).join(f, f.c.id == p.c.framework_id)
+                       .order_by(p.c.id)):
+        sp = sponsors.get(r.id, [])
+        lead = tuple(f"{x.name} ({x.note})" if x.note else x.name
+                     for x in sp if x.role == "lead")
+        partners = tuple(f"{x.name} ({x.note})" if x.note else x.name
+                         for x in sp if x.role != "lead")
+        out.append(KnownProject(r.id, r.name, r.fw_key, r.sector, r.sector_detail, r.location,
+                                tuple(r.states), r.status, lead, partners,
+                                tuple(estimates.get(r.id, []))))
+    return out
+
+
+def _gazetteer(gazetteer: str | Path | None) -> Gazetteer:
+    chosen = gazetteer or os.environ.get(GAZETTEER_ENV) or None
+    return load_gazetteer(chosen)
+
+
+def read_articles(articles: Sequence[ArticleInput], *, projects: Sequence[KnownProject],
+                  gazetteer: Gazetteer,
+                  progress: Callable[[int, int], None] | None = None) -> list[Extraction]:
+    """Read articles (pure: no database)."""
+    index = ProjectIndex(projects, gazetteer)
+    out = []
+    for i, art in enumerate(articles, start=1):
+        out.append(extract(art.text, source=art.source, gazetteer=gazetteer, projects=index,
+                           html=art.html, name=art.source))
+        if progress is not None:
+            progress(i, len(articles))
+    return out
+
+
+# --- Planning proposals ------------------------------------------------------------------------
+
+def _usd(r: MoneyRange, rates: RateTable | None, on: date) -> MoneyRange | None:
+    if r.currency == "USD":
+        return r
+    if rates is None:
+        return None
+    try:
+        return rates.convert(r, "USD", on).result
+    except PledgeError:
+        return None
+
+
+def _agrees(new: MoneyRange, recorded: Iterable[tuple[Decimal | None, Decimal | None, str]],
+            rates: RateTable | None, on: date) -> bool:
+    """Whether a recorded estimate agrees with ``new`` (ranges overlap, 5% slack), compared
+    in the same currency or else in US dollars."""
+    new_usd = _usd(new, rates, on)
+    for low, high, currency in recorded:
+        if low is None and high is None:
+            continue
+        if currency == new.currency:
+            cand: MoneyRange | None = new
+        elif currency == "USD":
+            cand = new_usd
+        else:
+            continue
+        if cand is None:
+            continue
+        lo = cand.low if cand.low is not None else cand.high
+        hi = cand.high if cand.high is not None else cand.low
+        assert lo is not None and hi is not None
+        r_lo = (low if low is not None else Decimal(0)) * (1 - TOLERANCE)
+        r_hi = high * (1 + TOLERANCE) if high is not None else None
+        if hi >= r_lo and (r_hi is None or lo <= r_hi):
+            return True
+    return False
+
+
+def _amount_text(text: str, r: MoneyRange) -> str:
+    """The amount as written when the parser reads it back the same; else its display."""
+    try:
+        again = parse_amount(text)
+        if (again.low, again.high, again.currency) == (r.low, r.high, r.currency):
+            return text
+    except PledgeError:
+        pass
+    return format_range(r)
+
+
+def plan_proposals(ext: Extraction, known: dict[int, KnownProject], rates: RateTable | None,
+                   on: date, gazetteer: Gazetteer) -> list[ProposalView]:
+    """The changes an article suggests against the records (not yet stored)."""
+    out: list[ProposalView] = []
+    keys: set[tuple[Any, ...]] = set()
+
+    def add(kind: str, project: KnownProject | None, name: str, payload: dict[str, Any],
+            evidence: str, confidence: float, key: tuple[Any, ...]) -> None:
+        full = (kind, project.id if project else None, *key)
+        if full in keys:
+            return
+        keys.add(full)
+        out.append(ProposalView(None, None, ext.source, ext.title, ext.language, kind,
+                                project.id if project else None, name, payload, evidence,
+                                round(confidence, 2), "proposed"))
+
+    for m in ext.mentions:
+        if m.project_id is None or m.confidence < MIN_CONFIDENCE:
+            continue
+        project = known.get(m.project_id)
+        if project is None:
+            continue
+        for i in m.amounts:
+            a = ext.amounts[i]
+            if a.refers_to != "project" or a.project_id != project.id or a.converted \
+                    or a.per_period:
+                continue
+            r = MoneyRange(a.low, a.high, a.currency)
+            if _agrees(r, project.estimates, rates, on):
+                continue
+            add("additional_estimate", project, project.name, {
+                "amount": _amount_text(a.text, r), "written": a.text, "low": a.low,
+                "high": a.high, "currency": a.currency,
+                "recorded": [{"low": lo, "high": hi, "currency": c}
+                             for lo, hi, c in project.estimates]},
+                a.evidence, m.confidence * a.confidence, (a.low, a.high, a.currency))
+        recorded_states = set(project.states)
+        new_states = [st for st in m.states if st not in recorded_states]
+        if new_states:
+            add("site_report", project, project.name, {
+                "states": new_states, "sites": list(m.sites), "recorded": project.location},
+                m.evidence, m.confidence * 0.8, tuple(new_states))
+    for st in ext.statuses:
+        if st.project_id is None or st.confidence < MIN_CONFIDENCE:
+            continue
+        project = known.get(st.project_id)
+        if project is None or not further(st.status, project.status):
+            continue
+        add("status_change", project, project.name, {
+            "to": st.status, "from": project.status, "reported": st.reported,
+            "signal": st.written}, st.evidence, st.confidence, (st.status,))
+    for m in ext.mentions:
+        if m.project_id is not None or m.via != "passage" or not m.types:
+            continue
+        companies = [o for o in m.orgs if (org := gazetteer.organisation(o)) is not None
+                     and org.kind == "company"]
+        if not companies or m.confidence < MIN_CONFIDENCE:
+            continue
+        amounts = [ext.amounts[i] for i in m.amounts if ext.amounts[i].refers_to == "project"
+                   and not ext.amounts[i].converted]
+        stage = next((s.status for s in ext.statuses
+                      if s.project_id is None and s.project == m.descriptor
+                      and s.confidence >= MIN_CONFIDENCE), "proposed")
+        amount = ""
+        if amounts:
+            a = amounts[0]
+            amount = _amount_text(a.text, MoneyRange(a.low, a.high, a.currency))
+        add("new_project", None, m.descriptor, {
+            "name": m.descriptor, "sector": m.sector, "framework": ext.framework or "japan",
+            "location": ", ".join(m.states or m.sites), "lead": companies[0],
+            "partners": "; ".join(companies[1:]), "amount": amount, "status": stage},
+            m.evidence, m.confidence, (m.descriptor.lower(),))
+    return out
+
+
+# --- Ingesting ------------------------------------------------------------------------------
+
+def _check_reviewer(actor: Actor, what: str) -> None:
+    authorize(actor.role, Action.READ)
+    if actor.role not in REVIEWERS:
+        allowed = ", ".join(sorted(r.value for r in REVIEWERS))
+        raise Forbidden([Problem("role", actor.role.value, "auth.forbidden",
+                                 f"role '{actor.role.value}' may not {what} "
+                                 f"(allowed: {allowed})")])
+
+
+Seen = list[tuple[int | None, str, str, str]]   # (article id, hash, simhash, sketch)
+
+
+def _existing_articles(s: Session) -> Seen:
+    a = t.news_articles
+    return [(r.id, r.content_hash, r.fingerprint, r.sketch) for r in s.execute(
+        select(a.c.id, a.c.content_hash, a.c.fingerprint, a.c.sketch))]
+
+
+def _duplicate(ext: Extraction, seen: Seen) -> tuple[int | None, str] | None:
+    for aid, chash, _, _ in seen:
+        if chash == ext.content_hash:
+            return aid, "exact"
+    for aid, _, simhash, sketch in seen:
+        if fp.near_copy(sketch, simhash, ext.sketch, ext.fingerprint):
+            return aid, "near"
+    return None
+
+
+def _waiting_keys(s: Session) -> dict[tuple[Any, ...], int]:
+    out: dict[tuple[Any, ...], int] = {}
+    for r in s.execute(select(t.news_proposals).where(
+            t.news_proposals.c.state.in_(("proposed", "applying")))):
+        out[_proposal_key(r.kind, r.project_id, dict(r.payload))] = r.id
+    return out
+
+
+def _proposal_key(kind: str, project_id: int | None, payload: dict[str, Any]
+                  ) -> tuple[Any, ...]:
+    if kind == "additional_estimate":
+        return (kind, project_id, str(payload.get("low")), str(payload.get("high")),
+                payload.get("currency"))
+    if kind == "status_change":
+        return (kind, project_id, payload.get("to"))
+    if kind == "site_report":
+        return (kind, project_id, tuple(payload.get("states", [])))
+    return (kind, project_id, str(payload.get("name", "")).lower())
+
+
+def ingest(engine: Engine | None, articles: Sequence[ArticleInput], actor: Actor, *,
+           dry_run: bool = False, gazetteer: str | Path | None = None,
+           on: date | None = None,
+           progress: Callable[[int, int], None] | None = None) -> list[IngestResult]:
+    """Read ``articles`` and queue the changes they suggest, one transaction for all.
+
+    ``dry_run``: read and plan only; nothing is written (the database, if there is
+    one, is still read to match projects and spot copies). ``gazetteer``: a user file
+    merged over the shipped gazetteer (default ``$PLEDGE_NEWS_GAZETTEER``). ``on``:
+    the date used for currency conversion when comparing amounts (default today).
+    ``progress(done, total)`` is called after each article is read.
+    """
+    if dry_run:
+        authorize(actor.role, Action.READ)
+    else:
+        _check_reviewer(actor, "queue news for review")
+        if engine is None:
+            raise InvalidInput.single("database", None, "news.no_database",
+                                      "ingesting without --dry-run needs a database")
+    on = on or date.today()
+    gaz = _gazetteer(gazetteer)
+    ready = _database_ready(engine)
+    if ready:
+        assert engine is not None
+        with transaction(engine) as s:
+            known = known_projects_in(s)
+            rates: RateTable | None = rate_table_in(s)
+            seen: Seen = list(_existing_articles(s))
+    else:
+        known, rates, seen = shipped_projects(), RateTable(shipped_rates()), []
+    extractions = read_articles(articles, projects=known, gazetteer=gaz, progress=progress)
+    by_id = {p.id: p for p in known}
+    plans = [(ext, plan_proposals(ext, by_id, rates, on, gaz)) for ext in extractions]
+    if dry_run:
+        return _dry_results(plans, seen)
+    if not ready:
+        raise InvalidInput.single("database", None, "news.no_database",
+                                  "the database is not initialised (run pledge init)")
+    assert engine is not None
+    results: list[IngestResult] = []
+    with transaction(engine) as s:
+        seen = list(_existing_articles(s))
+        waiting = _waiting_keys(s)
+        for ext, planned in plans:
+            dup = _duplicate(ext, seen)
+            if dup is not None:
+                results.append(IngestResult(ext, None, dup[0], dup[1]))
+                continue
+            aid = insert_id(s, t.news_articles.insert().values(
+                source=ext.source, title=ext.title, language=ext.language,
+                pledging_country=ext.pledging_country, framework=ext.framework or None,
+                content_hash=ext.content_hash, fingerprint=ext.fingerprint, sketch=ext.sketch,
+                text=ext.text,
+                facts=jsonable(ext.contract()), ingested_at=now(), ingested_by=actor.name,
+                role=actor.role.value))
+            seen.append((aid, ext.content_hash, ext.fingerprint, ext.sketch))
+            stored: list[ProposalView] = []
+            again: list[int] = []
+            for prop in planned:
+                key = _proposal_key(prop.kind, prop.project_id, prop.payload)
+                if key in waiting:
+                    again.append(waiting[key])
+                    continue
+                payload = jsonable(prop.payload)
+                pid = insert_id(s, t.news_proposals.insert().values(
+                    article_id=aid, kind=prop.kind, project_id=prop.project_id,
+                    payload=payload, evidence=prop.evidence, confidence=prop.confidence,
+                    state="proposed", created_at=now(), reason=""))
+                waiting[key] = pid
+                stored.append(_view(s, pid))
+            audit(s, actor, "news.ingest", "news_article", aid, after={
+                "source": ext.source, "proposals": [p.id for p in stored],
+                "already_proposed": again})
+            results.append(IngestResult(ext, aid, None, None, stored, again))
+    return results
+
+
+def _dry_results(plans: list[tuple[Extraction, list[ProposalView]]],
+                 seen: Seen) -> list[IngestResult]:
+    results = []
+    batch: Seen = list(seen)
+    for ext, planned in plans:
+        dup = _duplicate(ext, batch)
+        if dup is not None:
+            results.append(IngestResult(ext, None, dup[0], dup[1]))
+            continue
+        batch.append((None, ext.content_hash, ext.fingerprint, ext.sketch))
+        results.append(IngestResult(ext, None, None, None, planned))
+    return results
+
+
+# --- Reviewing ----------------------------------------------------------------------------------
+
+def _view(s: Session, proposal_id: int) -> ProposalView:
+    q, a, p = t.news_proposals, t.news_articles, t.projects
+    row = s.execute(select(q, a.c.source, a.c.title, a.c.language,
+                           p.c.name.label("project_name"))
+                    .join(a, a.c.id == q.c.article_id)
+                    .outerjoin(p, p.c.id == q.c.project_id)
+                    .where(q.c.id == proposal_id)).first()
+    if row is None:
+        raise NotFound.single("id", proposal_id, "review.unknown", "no proposal with this id")
+    return _row_view(row)
+
+
+def _row_view(row: Any) -> ProposalView:
+    payload = dict(row.payload)
+    name = row.project_name or str(payload.get("name", ""))
+    return ProposalView(row.id, row.article_id, row.source, row.title, row.language, row.kind,
+                        row.project_id, name, payload, row.evidence, float(row.confidence),
+                        row.state, row.created_at, row.decided_by, row.decided_role,
+                        row.decided_at, row.reason,
+                        dict(row.result) if row.result is not None else None)
+
+
+def _proposal_id(value: int | str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput.single("id", value, "review.bad_id",
+                                  "a proposal id is a whole number") from None
+
+
+def list_proposals(engine: Engine, *, state: str | None = "proposed",
+                   article_id: int | None = None, project_id: int | None = None,
+                   actor: Actor | None = None) -> list[ProposalView]:
+    """Proposals, oldest first: those in ``state`` (None: all), optionally of one article or
+    one project. With ``actor``, checks that they may read."""
+    if actor is not None:
+        authorize(actor.role, Action.READ)
+    if state is not None and state not in STATES:
+        raise InvalidInput.single("state", state, "review.unknown_state",
+                                  f"state is one of {', '.join(STATES)} (or all)")
+    q, a, p = t.news_proposals, t.news_articles, t.projects
+    stmt = (select(q, a.c.source, a.c.title, a.c.language, p.c.name.label("project_name"))
+            .join(a, a.c.id == q.c.article_id).outerjoin(p, p.c.id == q.c.project_id)
+            .order_by(q.c.id))
+    if state is not None:
+        stmt = stmt.where(q.c.state == state)
+    if article_id is not None:
+        stmt = stmt.where(q.c.article_id == article_id)
+    if project_id is not None:
+        stmt = stmt.where(q.c.project_id == project_id)
+    with transaction(engine) as s:
+        return [_row_view(r) for r in s.execute(stmt)]
+
+
+def get_proposal(engine: Engine, proposal_id: int | str,
+                 actor: Actor | None = None) -> ProposalView:
+    """One proposal; raises NotFound."""
+    if actor is not None:
+        authorize(actor.role, Action.READ)
+    with transaction(engine) as s:
+        return _view(s, _proposal_id(proposal_id))
+
+
+def get_article(engine: Engine, article_id: int | str,
+                actor: Actor | None = None) -> dict[str, Any]:
+    """A stored article: source, title, language, cleaned text and what was read from it."""
+    if actor is not None:
+        authorize(actor.role, Action.READ)
+    try:
+        aid = int(article_id)
+    except (TypeError, ValueError):
+        raise InvalidInput.single("id", article_id, "review.bad_id",
+                                  "an article id is a whole number") from None
+    with transaction(engine) as s:
+        row = s.execute(select(t.news_articles).where(t.news_articles.c.id == aid)).first()
+        if row is None:
+            raise NotFound.single("id", article_id, "review.unknown_article",
+                                  "no article with this id")
+        return {k: v for k, v in row._mapping.items()}
+
+
+def _undecided(s: Session, proposal_id: int) -> Any:
+    row = s.execute(select(t.news_proposals).where(t.news_proposals.c.id == proposal_id)
+                    ).first()
+    if row is None:
+        raise NotFound.single("id", proposal_id, "review.unknown", "no proposal with this id")
+    if row.state != "proposed":
+        raise Conflict.single("id", proposal_id, "review.decided",
+                              f"this proposal is already {row.state}")
+    return row
+
+
+def accept(engine: Engine, proposal_id: int | str, actor: Actor, *,
+           on: date | None = None) -> ProposalView:
+    """Apply a proposal through the service any such change goes through, with the article
+    as its source, and record the decision. If the service refuses (a rule, a role), its
+    error is raised and the proposal stays proposed."""
+    pid = _proposal_id(proposal_id)
+    on = on or date.today()
+    with transaction(engine) as s:
+        row = _undecided(s, pid)
+        permit(actor, ACTION_FOR.get(row.kind, Action.PROJECT_EDIT))
+        source = s.execute(select(t.news_articles.c.source).where(
+            t.news_articles.c.id == row.article_id)).scalar_one()
+        claimed = s.execute(update(t.news_proposals).where(
+            t.news_proposals.c.id == pid, t.news_proposals.c.state == "proposed")
+            .values(state="applying").returning(t.news_proposals.c.id)).all()
+        if len(claimed) != 1:
+            raise Conflict.single("id", pid, "review.decided", "decided meanwhile")
+    try:
+        result = _apply(engine, row.kind, row.project_id, dict(row.payload), source, actor, on)
+    except BaseException:
+        with transaction(engine) as s:
+            s.execute(update(t.news_proposals).where(
+                t.news_proposals.c.id == pid, t.news_proposals.c.state == "applying")
+                .values(state="proposed"))
+        raise
+    with transaction(engine) as s:
+        s.execute(update(t.news_proposals).where(t.news_proposals.c.id == pid).values(
+            state="accepted", decided_by=actor.name, decided_role=actor.role.value,
+            decided_at=now(), result=jsonable(result)))
+        audit(s, actor, "news.accept", "news_proposal", pid,
+              before={"state": "proposed"}, after={"state": "accepted", "kind": row.kind,
+                                                   "result": result, "source": source},
+              project_id=result.get("project_id") or row.project_id)
+        return _view(s, pid)
+
+
+def _apply(engine: Engine, kind: str, project_id: int | None, payload: dict[str, Any],
+           source: str, actor: Actor, on: date) -> dict[str, Any]:
+    if kind == "additional_estimate":
+        assert project_id is not None
+        detail = project_svc.add_estimate(engine, project_id, str(payload["amount"]), source,
+                                          on, actor)
+        return {"project_id": project_id, "estimates": len(detail.estimates)}
+    if kind == "status_change":
+        assert project_id is not None
+        reason = f"reported in the news ({payload.get('signal', payload.get('to'))})"
+        detail = project_svc.advance(engine, project_id, str(payload["to"]), actor, on,
+                                     reason, [source])
+        return {"project_id": project_id, "status": detail.summary.status}
+    if kind == "new_project":
+        new = project_svc.NewProject(
+            name=str(payload["name"]), sector=str(payload["sector"]),
+            framework=str(payload.get("framework") or "japan"),
+            location=str(payload.get("location", "")), lead=str(payload.get("lead", "")),
+            partners=str(payload.get("partners", "")), amount_text=str(payload.get("amount", "")),
+            status=str(payload.get("status") or "proposed"), reported_on=on.isoformat(),
+            source=source)
+        detail = project_svc.add_project(engine, new, actor)
+        return {"project_id": detail.summary.id, "status": detail.summary.status}
+    if kind == "site_report":
+        return {"project_id": project_id, "applied": False,
+                "note": "acknowledged; the project's recorded location is unchanged"}
+    raise InvalidInput.single("kind", kind, "review.unknown_kind", "unknown proposal kind")
+
+
+def reject(engine: Engine, proposal_id: int | str, actor: Actor,
+           reason: str = "") -> ProposalView:
+    """Reject a proposal; it is kept, with who rejected it, when and why."""
+    _check_reviewer(actor, "reject proposals")
+    pid = _proposal_id(proposal_id)
+    with transaction(engine) as s:
+        row = _undecided(s, pid)
+        s.execute(update(t.news_proposals).where(t.news_proposals.c.id == pid).values(
+            state="rejected", decided_by=actor.name, decided_role=actor.role.value,
+            decided_at=now(), reason=reason.strip()))
+        audit(s, actor, "news.reject", "news_proposal", pid, before={"state": "proposed"},
+              after={"state": "rejected", "reason": reason.strip(), "kind": row.kind},
+              project_id=row.project_id)
+        return _view(s, pid)

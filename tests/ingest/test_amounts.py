@@ -1,0 +1,83 @@
+"""Money in text: every mention through the core parser; counts and percentages are not money."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pledge.ingest.amounts import find_amounts
+from pledge.ingest.text import normalise
+
+B, T = 10**9, 10**12
+
+
+def found(text: str) -> list[tuple[str, Decimal | None, Decimal | None, str]]:
+    return [(h.text, h.range.low, h.range.high, h.range.currency)
+            for h in find_amounts(normalise(text))]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("an estimated 6 to 7 trillion yen", ("an estimated 6 to 7 trillion yen", 6 * T, 7 * T,
+                                          "JPY")),
+    ("from $350 million to as much as $100 billion",
+     ("from $350 million to as much as $100 billion", 350 * 10**6, 100 * B, "USD")),
+    ("US$550bn", ("US$550bn", 550 * B, 550 * B, "USD")),
+    ("between $400 billion and $600 billion", ("between $400 billion and $600 billion",
+                                               400 * B, 600 * B, "USD")),
+    ("no more than $20 billion a year", ("no more than $20 billion", None, 20 * B, "USD")),
+    ("more than $37 billion", ("more than $37 billion", 37 * B, None, "USD")),
+    ("could on its own exceed $100 billion", ("exceed $100 billion", 100 * B, None, "USD")),
+    ("€600 billion", ("€600 billion", 600 * B, 600 * B, "EUR")),
+    ("KRW 3 trillion", ("KRW 3 trillion", 3 * T, 3 * T, "KRW")),
+])
+def test_english_amounts(text: str, expected: tuple[object, ...]) -> None:
+    assert found(text) == [expected]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("事業費は330億ドル（約5兆700億円）", [("330億ドル", 33 * B, 33 * B, "USD"),
+                                    ("約5兆700億円", Decimal("5.07") * T, Decimal("5.07") * T,
+                                     "JPY")]),
+    ("総額は最大730億ドル（11兆円超）", [("最大730億ドル", None, 73 * B, "USD"),
+                                 ("11兆円超", 11 * T, None, "JPY")]),
+    ("６兆～７兆円", [("6兆~7兆円", 6 * T, 7 * T, "JPY")]),
+    ("1000億ドル規模の投資", [("1000億ドル規模", 100 * B, 100 * B, "USD")]),
+    ("最大で100億ドル程度の融資", [("最大で100億ドル程度", None, 10 * B, "USD")]),
+    ("1兆円を超える投資", [("1兆円を超える", T, None, "JPY")]),
+])
+def test_japanese_amounts(text: str, expected: list[tuple[object, ...]]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("3500억 달러(약 509조 원) 규모", [("3500억 달러", 350 * B, 350 * B, "USD"),
+                                ("약 509조 원", 509 * T, 509 * T, "KRW")]),
+    ("56조~65조 원", [("56조~65조 원", 56 * T, 65 * T, "KRW")]),
+    ("2조 5천억 원을 투자", [("2조 5천억 원", Decimal("2.5") * T, Decimal("2.5") * T, "KRW")]),
+    ("₩509조", [("₩509조", 509 * T, 509 * T, "KRW")]),
+    ("연간 200억 달러를 넘지 않는 범위", [("200억 달러를 넘지 않는", None, 20 * B, "USD")]),
+    ("연 150억~200억 달러", [("150억~200억 달러", 15 * B, 20 * B, "USD")]),
+    ("최대 1000억 달러", [("최대 1000억 달러", None, 100 * B, "USD")]),
+])
+def test_korean_amounts(text: str, expected: list[tuple[object, ...]]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Trump agreed to set levies on all imports from Japan at 15%",
+    "Japan has 45 business days to start funding",
+    "Akazawa met for 85 minutes with Lutnick",
+    "a fleet of 10 reactors could support 44,300 jobs over 13 years",
+    "The deal, signed in 2025 won approval in parliament",
+    "관세를 15%에서 25%로 올린다",
+    "원전 3기를 짓는다",
+    "9.2GW級の発電所、原発9基分",
+])
+def test_counts_percentages_and_years_are_not_money(text: str) -> None:
+    assert found(text) == []
+
+
+def test_two_amounts_joined_by_and_are_two() -> None:
+    assert found("$5 billion and $7 billion for two plants") == [
+        ("$5 billion", 5 * B, 5 * B, "USD"), ("$7 billion", 7 * B, 7 * B, "USD")]

@@ -1,0 +1,100 @@
+"""The review API: list, accept, reject, ingest; 401 and 403 in the one error shape."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from pledge.api.app import create_app
+from pledge.domain.lifecycle import Role
+from pledge.services.base import Actor
+from pledge.services.users import add_user
+from tests.ingest.helpers import SEED_000, SEED_003
+
+ADMIN = Actor("setup", Role.ADMIN)
+Api = tuple[TestClient, dict[str, dict[str, str]]]
+
+
+@pytest.fixture
+def api(sqlite_engine: Engine) -> Iterator[Api]:
+    app = create_app(str(sqlite_engine.url))
+    tokens = {}
+    for role in Role:
+        token = add_user(sqlite_engine, f"u_{role.value}", role.value, ADMIN).token
+        tokens[role.value] = {"Authorization": f"Bearer {token}"}
+    with TestClient(app) as client:
+        yield client, tokens
+
+
+def test_ingest_then_review(api: Api) -> None:
+    client, tokens = api
+    r = client.post("/api/v1/ingest", json={"source": "https://news.example/000",
+                                            "text": SEED_000.read_text(encoding="utf-8")},
+                    headers=tokens["analyst"])
+    assert r.status_code == 201, r.json()
+    [item] = r.json()
+    assert item["companies"] == ["SoftBank Group", "GE Vernova", "De Beers", "Westinghouse"]
+    assert item["article_id"] and len(item["proposals"]) == 2
+    listed = client.get("/api/v1/review", headers=tokens["president"]).json()
+    assert listed["count"] == 2
+    estimate = next(p for p in listed["data"] if p["kind"] == "additional_estimate")
+    assert estimate["article_source"] == "https://news.example/000"
+    assert estimate["payload"]["low"] == "6000000000000" and estimate["evidence"]
+    r = client.post(f"/api/v1/review/{estimate['id']}/accept", json={"on": "2026-04-01"},
+                    headers=tokens["ic"])
+    assert r.status_code == 200 and r.json()["state"] == "accepted"
+    site = next(p for p in listed["data"] if p["kind"] == "site_report")
+    r = client.post(f"/api/v1/review/{site['id']}/reject", json={"reason": "a guess"},
+                    headers=tokens["cc_jp"])
+    assert r.status_code == 200 and r.json()["reason"] == "a guess"
+    assert client.get("/api/v1/review?state=all", headers=tokens["analyst"]).json()["count"] == 2
+    assert client.get(f"/api/v1/review/{site['id']}",
+                      headers=tokens["analyst"]).json()["state"] == "rejected"
+
+
+def test_ingest_a_text_body_dry_run(api: Api) -> None:
+    client, tokens = api
+    r = client.post("/api/v1/ingest?dry_run=true&source=seed-003",
+                    content=SEED_003.read_text(encoding="utf-8").encode("utf-8"),
+                    headers={**tokens["funder"], "Content-Type": "text/plain"})
+    assert r.status_code == 201, r.json()
+    [item] = r.json()
+    assert item["source"] == "seed-003" and item["article_id"] is None
+    assert client.get("/api/v1/review", headers=tokens["admin"]).json()["count"] == 0
+
+
+@pytest.mark.parametrize(("method", "path", "body", "role", "status", "code"), [
+    ("GET", "/api/v1/review", None, None, 401, "auth.required"),
+    ("POST", "/api/v1/review/1/accept", {}, None, 401, "auth.required"),
+    ("POST", "/api/v1/review/1/reject", {}, None, 401, "auth.required"),
+    ("POST", "/api/v1/ingest", {"source": "s", "text": "t"}, None, 401, "auth.required"),
+    ("POST", "/api/v1/ingest", {"source": "s", "text": "Japan invests."}, "funder", 403,
+     "auth.forbidden"),
+    ("POST", "/api/v1/review/999/accept", {}, "ic", 404, "review.unknown"),
+    ("POST", "/api/v1/review/999/reject", {}, "president", 403, "auth.forbidden"),
+    ("GET", "/api/v1/review?state=pending", None, "analyst", 400, "review.unknown_state"),
+    ("POST", "/api/v1/ingest", {"text": "no source"}, "admin", 400, "news.bad_body"),
+])
+def test_errors_have_the_one_shape(api: Api, method: str, path: str, body: object,
+                                   role: str | None, status: int, code: str) -> None:
+    client, tokens = api
+    r = client.request(method, path, json=body, headers=tokens[role] if role else {})
+    assert r.status_code == status, r.json()
+    err = r.json()["error"]
+    assert set(err) >= {"code", "message", "field"} and err["code"] == code
+
+
+def test_accepting_needs_the_rights_of_the_change(api: Api) -> None:
+    client, tokens = api
+    client.post("/api/v1/ingest", json={"source": "s", "text": SEED_000.read_text(
+        encoding="utf-8")}, headers=tokens["admin"])
+    estimate = next(p for p in client.get("/api/v1/review", headers=tokens["admin"]).json()[
+        "data"] if p["kind"] == "additional_estimate")
+    for role in ("analyst", "funder", "president"):
+        r = client.post(f"/api/v1/review/{estimate['id']}/accept", headers=tokens[role])
+        assert r.status_code == 403 and r.json()["error"]["code"] == "auth.forbidden", role
+    assert client.get(f"/api/v1/review/{estimate['id']}",
+                      headers=tokens["admin"]).json()["state"] == "proposed"

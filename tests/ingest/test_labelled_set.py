@@ -1,0 +1,35 @@
+"""The labelled articles the benchmark reads are complete and well formed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pledge.domain.money import CURRENCIES
+from pledge.domain.project import SECTORS, US_STATES
+from tests.ingest.helpers import NEWS
+
+ARTICLES = sorted(p for p in NEWS.iterdir() if p.suffix in (".txt", ".html"))
+
+
+def test_there_are_enough_and_in_three_languages() -> None:
+    assert len(ARTICLES) >= 15
+    languages = {json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))["language"]
+                 for p in ARTICLES}
+    assert {"en", "ja", "ko"} <= languages
+    assert any(p.suffix == ".html" for p in ARTICLES)
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.name)
+def test_labels_have_the_contract_fields(path: Path) -> None:
+    labels = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    assert set(labels) >= {"language", "pledging_country", "amounts", "companies", "sectors",
+                           "us_locations", "status_signals", "matched_projects"}
+    for a in labels["amounts"]:
+        assert a["currency"] in CURRENCIES and (a["low"] or a["high"])
+    assert set(labels["sectors"]) <= set(SECTORS)
+    assert set(labels["us_locations"]) <= set(US_STATES)
+    assert all(isinstance(i, int) for i in labels["matched_projects"])
+    assert all(set(s) == {"project", "status"} for s in labels["status_signals"])

@@ -1,0 +1,201 @@
+"""News through the services: queueing, duplicates, dry runs, accepting and rejecting."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from pledge.domain.access import Forbidden
+from pledge.domain.errors import Conflict, RuleViolation
+from pledge.domain.lifecycle import Role
+from pledge.services import news
+from pledge.services import projects as project_svc
+from pledge.services.base import Actor
+from pledge.store import tables as t
+from pledge.store.db import make_engine
+from tests.ingest.helpers import NEWS, SEED_000, SEED_003
+
+ANALYST = Actor("ana", Role.ANALYST)
+IC = Actor("lutnick", Role.IC)
+CC = Actor("cc", Role.CC_US)
+ADMIN = Actor("admin", Role.ADMIN)
+ON = date(2026, 4, 1)
+
+
+def article(path: Path) -> news.ArticleInput:
+    return news.ArticleInput(f"https://news.example/{path.name}", path.read_text(encoding="utf-8"))
+
+
+def text(source: str, body: str) -> news.ArticleInput:
+    return news.ArticleInput(source, body, False)
+
+
+def counts(engine: Engine) -> tuple[int, int, int]:
+    with engine.connect() as conn:
+        return tuple(int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+                     for table in (t.news_articles, t.news_proposals, t.audit_log))  # type: ignore[return-value]
+
+
+def test_an_article_queues_its_proposals_with_their_source(engine: Engine) -> None:
+    [result] = news.ingest(engine, [article(SEED_000)], ANALYST, on=ON)
+    assert result.article_id is not None and result.duplicate_of is None
+    kinds = {(p.kind, p.project_id) for p in result.proposals}
+    assert kinds == {("additional_estimate", 24), ("site_report", 25)}
+    waiting = news.list_proposals(engine)
+    assert {p.id for p in waiting} == {p.id for p in result.proposals}
+    estimate = next(p for p in waiting if p.kind == "additional_estimate")
+    assert estimate.article_source == "https://news.example/000_c962c52e75ce5afa.txt"
+    assert estimate.payload["amount"] == "6 trillion yen"
+    assert estimate.payload["currency"] == "JPY" and estimate.payload["low"] == "6000000000000"
+    assert "6 trillion yen" in estimate.evidence and 0.5 <= estimate.confidence <= 1
+    assert estimate.state == "proposed" and estimate.project_name.startswith("Portsmouth")
+    stored = news.get_article(engine, result.article_id)
+    assert stored["language"] == "en" and stored["pledging_country"] == "Japan"
+    assert stored["facts"]["companies"] == ["SoftBank Group", "GE Vernova", "De Beers",
+                                            "Westinghouse"]
+
+
+def test_the_same_article_or_a_near_copy_is_not_queued_again(engine: Engine) -> None:
+    first = news.ingest(engine, [article(SEED_000), article(NEWS / "en_tranche1_wire.txt")],
+                        ANALYST, on=ON)
+    before = counts(engine)
+    again = news.ingest(engine, [article(SEED_000),
+                                 article(NEWS / "en_tranche1_syndicated.html")], ANALYST, on=ON)
+    assert [(r.duplicate_of, r.duplicate, r.proposals) for r in again] == [
+        (first[0].article_id, "exact", []), (first[1].article_id, "near", [])]
+    assert counts(engine)[:2] == before[:2]
+    # Within one batch too.
+    twice = news.ingest(engine, [article(SEED_003), article(SEED_003)], ANALYST, on=ON)
+    assert twice[0].article_id is not None
+    assert (twice[1].duplicate_of, twice[1].duplicate) == (twice[0].article_id, "exact")
+
+
+def test_a_change_already_waiting_is_not_queued_twice(engine: Engine) -> None:
+    a = text("https://a.example/1", "The Ohio gas plant built by SB Energy will cost $40 "
+                                    "billion, analysts said on Monday.")
+    b = text("https://b.example/2", "According to a report on Friday, SB Energy's gas-fired "
+                                    "plant in Ohio may end up costing $40 billion in total.")
+    [ra] = news.ingest(engine, [a], ANALYST, on=ON)
+    [rb] = news.ingest(engine, [b], ANALYST, on=ON)
+    assert [p.kind for p in ra.proposals] == ["additional_estimate"]
+    assert rb.article_id is not None and rb.proposals == []
+    assert rb.already_proposed == [ra.proposals[0].id]
+
+
+def test_an_amount_that_agrees_with_the_record_proposes_nothing(engine: Engine) -> None:
+    [r] = news.ingest(engine, [text("s", "SB Energy's gas plant in Ohio will cost about $33.1 "
+                                         "billion, Commerce said.")], ANALYST, on=ON)
+    assert r.proposals == []
+
+
+def test_a_dry_run_writes_nothing(engine: Engine) -> None:
+    before = counts(engine)
+    [r] = news.ingest(engine, [article(SEED_000)], Actor("anyone", Role.FUNDER), dry_run=True,
+                      on=ON)
+    assert counts(engine) == before
+    assert r.article_id is None and {p.kind for p in r.proposals} == {"additional_estimate",
+                                                                     "site_report"}
+    assert all(p.id is None for p in r.proposals)
+    assert r.contract()["matched_projects"][:1] == [24]
+
+
+def test_a_dry_run_without_a_database(tmp_path: Path) -> None:
+    missing = tmp_path / "none.db"
+    engine = make_engine(f"sqlite:///{missing}")
+    [r] = news.ingest(engine, [article(SEED_003)], ANALYST, dry_run=True, on=ON)
+    assert not missing.exists()
+    assert set(r.contract()["matched_projects"]) == {24, 25, 26}
+    [r] = news.ingest(None, [article(SEED_003)], ANALYST, dry_run=True, on=ON)
+    assert r.contract()["companies"] == ["SoftBank Group", "Westinghouse", "Toshiba"]
+
+
+def test_accepting_an_estimate_records_it_with_the_article_as_source(engine: Engine) -> None:
+    [r] = news.ingest(engine, [article(SEED_000)], ANALYST, on=ON)
+    proposal = next(p for p in r.proposals if p.kind == "additional_estimate")
+    before = len(project_svc.show_project(engine, 24).estimates)
+    done = news.accept(engine, proposal.id or 0, IC, on=ON)
+    assert done.state == "accepted" and done.decided_by == "lutnick"
+    assert done.decided_role == "ic" and done.result == {"project_id": 24,
+                                                          "estimates": before + 1}
+    estimates = project_svc.show_project(engine, 24).estimates
+    assert len(estimates) == before + 1
+    added = estimates[-1]
+    assert added["source"] == "https://news.example/000_c962c52e75ce5afa.txt"
+    assert added["text"] == "6 trillion yen" and added["currency"] == "JPY"
+    assert not added["is_primary"]                    # never an overwrite
+    audit = project_svc.history(engine, 24).audit
+    assert [a["action"] for a in audit][-2:] == ["project.estimate", "news.accept"]
+    with pytest.raises(Conflict) as err:
+        news.accept(engine, proposal.id or 0, IC, on=ON)
+    assert err.value.first.rule == "review.decided"
+
+
+def test_accepting_a_status_change_goes_through_the_lifecycle(engine: Engine) -> None:
+    source = "https://news.example/falcon"
+    [r] = news.ingest(engine, [text(source, "Falcon Copper's copper smelter is now under "
+                                            "review by the consultation committee.")],
+                      ANALYST, on=ON)
+    [p] = r.proposals
+    assert (p.kind, p.project_id, p.payload["to"]) == ("status_change", 17, "under_review")
+    news.accept(engine, p.id or 0, CC, on=ON)
+    detail = project_svc.show_project(engine, 17)
+    assert detail.summary.status == "under_review"
+    last = detail.transitions[-1]
+    assert last["to_stage"] == "under_review" and last["sources"] == [source]
+    assert last["actor"] == "cc" and "news" in last["reason"]
+
+
+def test_a_change_the_rules_refuse_stays_proposed(engine: Engine) -> None:
+    [r] = news.ingest(engine, [text("s", "The investment committee recommended the LCD and "
+                                         "OLED display factory on Monday.")], ANALYST, on=ON)
+    [p] = r.proposals
+    assert (p.kind, p.project_id, p.payload["to"]) == ("status_change", 31, "recommended")
+    with pytest.raises(RuleViolation) as err:
+        news.accept(engine, p.id or 0, IC, on=ON)
+    assert err.value.first.rule.startswith("lifecycle.")
+    assert news.get_proposal(engine, p.id or 0).state == "proposed"
+    assert project_svc.show_project(engine, 31).summary.status == "finalist"
+
+
+def test_accepting_a_new_project(engine: Engine) -> None:
+    path = NEWS / "ko_korea_mou.txt"
+    [r] = news.ingest(engine, [article(path)], ANALYST, on=ON)
+    [p] = [x for x in r.proposals if x.kind == "new_project"]
+    assert p.payload["lead"] == "Hanwha Ocean" and p.payload["framework"] == "korea"
+    done = news.accept(engine, p.id or 0, ADMIN, on=ON)
+    assert done.result is not None
+    detail = project_svc.show_project(engine, done.result["project_id"])
+    assert detail.summary.name == "Hanwha Ocean shipyard (Pennsylvania)"
+    assert detail.summary.framework == "korea" and detail.summary.sector == "shipbuilding"
+    assert detail.summary.amount_high_usd == 5_000_000_000
+    assert detail.estimates[0]["source"] == "https://news.example/ko_korea_mou.txt"
+
+
+def test_rejecting_keeps_the_record(engine: Engine) -> None:
+    [r] = news.ingest(engine, [article(SEED_000)], ANALYST, on=ON)
+    p = r.proposals[0]
+    done = news.reject(engine, p.id or 0, ANALYST, "the amount is the whole tranche")
+    assert (done.state, done.reason, done.decided_by) == (
+        "rejected", "the amount is the whole tranche", "ana")
+    assert [x.id for x in news.list_proposals(engine, state="rejected")] == [p.id]
+    assert p.id not in {x.id for x in news.list_proposals(engine)}
+    assert len(news.list_proposals(engine, state=None)) == len(r.proposals)
+    with pytest.raises(Conflict):
+        news.accept(engine, p.id or 0, IC, on=ON)
+
+
+def test_who_may_do_what(engine: Engine) -> None:
+    with pytest.raises(Forbidden):
+        news.ingest(engine, [article(SEED_000)], Actor("jbic", Role.FUNDER), on=ON)
+    [r] = news.ingest(engine, [article(SEED_000)], ANALYST, on=ON)
+    estimate = next(p for p in r.proposals if p.kind == "additional_estimate")
+    with pytest.raises(Forbidden) as err:
+        news.accept(engine, estimate.id or 0, ANALYST, on=ON)    # analysts read
+    assert err.value.first.rule == "auth.forbidden"
+    with pytest.raises(Forbidden):
+        news.reject(engine, estimate.id or 0, Actor("potus", Role.PRESIDENT))
+    assert news.get_proposal(engine, estimate.id or 0).state == "proposed"
+    assert news.list_proposals(engine, actor=Actor("potus", Role.PRESIDENT))

@@ -1,0 +1,82 @@
+"""The news review queue on a page: read an article, then accept and reject what it proposes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pledge.api.app import create_app
+from pledge.domain.lifecycle import Role
+from tests.web.test_pages import csrf, log_in
+
+SEED = Path(__file__).resolve().parents[1] / "data" / "000_c962c52e75ce5afa.txt"
+
+
+@pytest.fixture
+def client(demo_url: str) -> Iterator[TestClient]:
+    with TestClient(create_app(demo_url)) as c:
+        yield c
+
+
+def proposals(page: str) -> list[str]:
+    return re.findall(r'<tr data-proposal="(\d+)">', page)
+
+
+def test_an_analyst_reads_an_article_and_decides_what_it_proposes(client: TestClient) -> None:
+    log_in(client, Role.ANALYST)
+    r = client.post("/review/ingest", data={"source": "https://example.org/003",
+                                            "text": SEED.read_text(encoding="utf-8"),
+                                            "csrf_token": csrf(client, "/review")})
+    assert 'class="flash ok"' in r.text and "proposed changes queued" in r.text
+    queued = proposals(r.text)
+    assert queued, "the article proposes nothing"
+    assert "example.org/003" in r.text  # every proposal names its article
+    first, *rest = queued
+    r = client.post(f"/review/{first}/reject", data={"reason": "not news",
+                                                      "csrf_token": csrf(client, "/review")})
+    assert "rejected" in r.text and first not in proposals(r.text)
+    rejected = client.get("/review?state=rejected").text
+    assert first in proposals(rejected) and "not news" in rejected
+    # The same article again is recognised and queues nothing.
+    r = client.post("/review/ingest", data={"source": "again", "text": SEED.read_text(
+        encoding="utf-8"), "csrf_token": csrf(client, "/review")})
+    assert "Already read" in r.text
+    assert proposals(r.text) == rest
+
+
+def test_a_funder_sees_the_queue_but_cannot_decide(client: TestClient) -> None:
+    log_in(client, Role.ANALYST)
+    client.post("/review/ingest", data={"source": "s", "text": SEED.read_text(
+        encoding="utf-8"), "csrf_token": csrf(client, "/review")})
+    client.cookies.clear()
+    log_in(client, Role.FUNDER)
+    page = client.get("/review").text
+    ids = proposals(page)
+    assert ids and "Accept</button>" not in page
+    r = client.post(f"/review/{ids[0]}/accept", data={"csrf_token": csrf(client, "/review")})
+    assert 'class="flash error"' in r.text and ids[0] in proposals(r.text)
+
+
+def test_accepting_applies_the_change_with_the_article_as_its_source(client: TestClient
+                                                                     ) -> None:
+    log_in(client, Role.ANALYST)
+    page = client.post("/review/ingest", data={
+        "source": "https://example.org/estimate",
+        "text": "Japan's government said the Portsmouth Powered Land Project in Ohio, led by "
+                "SoftBank Group, is now expected to cost $35 billion.",
+        "csrf_token": csrf(client, "/review")}).text
+    rows = re.findall(r'<tr data-proposal="(\d+)">\s*<td class="num">\d+</td>\s*'
+                      r'<td><strong>([^<]+)</strong>', page)
+    estimate = [pid for pid, kind in rows if kind == "additional estimate"]
+    assert estimate, page[:3000]
+    client.cookies.clear()
+    log_in(client, Role.IC)  # adding an estimate is a committee's edit
+    r = client.post(f"/review/{estimate[0]}/accept", data={"csrf_token": csrf(client,
+                                                                                "/review")})
+    assert 'class="flash ok"' in r.text, r.text[:2000]
+    project = client.get("/projects/24").text
+    assert "https://example.org/estimate" in project
