@@ -73,6 +73,11 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, Action]] = [
     ("POST", "/api/v1/simulations", {"project_id": 999, "paths": 10}, Action.ANALYSE),
     ("GET", "/api/v1/simulations/999", None, Action.ANALYSE),
     ("GET", "/api/v1/simulations/999/result", None, Action.ANALYSE),
+    ("GET", "/api/v1/review", None, Action.READ),
+    ("GET", "/api/v1/review/999", None, Action.READ),
+    ("POST", "/api/v1/review/999/accept", {}, Action.REVIEW),
+    ("POST", "/api/v1/review/999/reject", {"reason": "not news"}, Action.REVIEW),
+    ("POST", "/api/v1/ingest", {"source": "x", "text": " "}, Action.REVIEW),
 ]
 
 

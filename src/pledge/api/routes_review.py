@@ -64,7 +64,7 @@ def get_proposal(proposal_id: int, engine: EngineDep) -> dict[str, Any]:
 
 @router.post("/review/{proposal_id}/accept")
 def accept_proposal(proposal_id: int, engine: EngineDep, body: AcceptBody | None = None,
-                    actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
+                    actor: Actor = require_actor(Action.REVIEW)) -> dict[str, Any]:
     """Apply the change through the usual service and rules, the article as its source.
     A refused change leaves the proposal waiting and answers with the rule's reason."""
     return svc.accept(engine, proposal_id, actor, on=body.on if body else None).record()
@@ -72,7 +72,7 @@ def accept_proposal(proposal_id: int, engine: EngineDep, body: AcceptBody | None
 
 @router.post("/review/{proposal_id}/reject")
 def reject_proposal(proposal_id: int, engine: EngineDep, body: RejectBody | None = None,
-                    actor: Actor = require_actor(Action.READ)) -> dict[str, Any]:
+                    actor: Actor = require_actor(Action.REVIEW)) -> dict[str, Any]:
     """Reject the proposal; it is kept with who rejected it and why."""
     return svc.reject(engine, proposal_id, actor, body.reason if body else "").record()
 
@@ -106,7 +106,7 @@ async def ingest(request: Request, engine: EngineDep,
                  source: str | None = Query(None, description="where a text body is from"),
                  dry_run: bool = Query(False, description="read and report; write nothing"),
                  html: bool | None = Query(None, description="whether a text body is HTML"),
-                 actor: Actor = require_actor(Action.READ)) -> list[dict[str, Any]]:
+                 actor: Actor = require_actor(Action.REVIEW)) -> list[dict[str, Any]]:
     """Read one article (a text or HTML body, or JSON ``{"source", "text"}``) into proposed
     changes; the answer is the ``pledge ingest --json`` list."""
     article = await _article(request, source, html)

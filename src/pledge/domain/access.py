@@ -33,6 +33,8 @@ class Action(StrEnum):
     LEDGER_EDIT = "ledger_edit"        # allocations, in-kind contributions, distributions
     SCORE = "score"                    # scores and weights (the side rules decide which side)
     ANALYSE = "analyse"                # simulations, batches, decline advice
+    REVIEW = "review"                  # queue news for review, reject proposals; accepting
+                                       # also needs the action of the change it applies
     FRAMEWORK_EDIT = "framework_edit"
     ADMIN = "admin"                    # users, rates
 
@@ -52,6 +54,7 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.LEDGER_EDIT: frozenset({Role.ADMIN, Role.IC}),
     Action.SCORE: frozenset({Role.ADMIN, Role.IC, Role.CC_US, Role.CC_JP, Role.FUNDER}),
     Action.ANALYSE: EVERYONE,
+    Action.REVIEW: COMMITTEES | {Role.ANALYST},
     Action.FRAMEWORK_EDIT: frozenset({Role.ADMIN}),
     Action.ADMIN: frozenset({Role.ADMIN}),
 }

@@ -339,7 +339,7 @@ def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: Pa
     rows = news.list_proposals(engine, state=None if state == "all" else state, actor=actor)
     return render(request, "review.html", {
         "user": actor, "rows": rows, "state": state, "states": REVIEW_STATES,
-        "may_decide": actor.role in news.REVIEWERS})
+        "may_decide": actor.role in MATRIX[Action.REVIEW]})
 
 
 def _decide(request: Request, csrf: str, actor: Actor | None, do: Callable[[Actor], str]
