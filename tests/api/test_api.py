@@ -60,6 +60,8 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, Action]] = [
     ("POST", "/api/v1/projects/24/estimates",
      {"amount": "lots", "source": "https://x", "on": "2026-04-01"}, Action.PROJECT_EDIT),
     ("PATCH", "/api/v1/projects/24", {"sector": "astrology"}, Action.PROJECT_EDIT),
+    ("POST", "/api/v1/projects/24/sites",
+     {"location": " ", "source": "https://x", "on": "2026-04-01"}, Action.PROJECT_EDIT),
     ("GET", "/api/v1/projects/24/scores", None, Action.READ),
     ("POST", "/api/v1/projects/24/scores",
      {"side": "sideways", "criterion": "strategic", "value": 5}, Action.SCORE),
@@ -237,6 +239,28 @@ def test_patch_changes_a_project_and_is_audited(
     assert last["before"]["states"] == ["Ohio"] and last["after"]["states"] == ["Ohio", "Texas"]
     assert last["after"]["name"] == "Portsmouth gas power plant"
     assert set(last["after"]) == {"name", "sector_detail", "location", "states", "lead"}
+
+
+def test_a_reported_site_is_recorded_with_its_source_and_shown(
+        api: tuple[TestClient, dict[str, dict[str, str]]]) -> None:
+    client, tokens = api
+    before = client.get("/api/v1/projects/24", headers=tokens["analyst"]).json()
+    r = client.post("/api/v1/projects/24/sites", headers=tokens["cc_jp"], json={
+        "location": "Gulf of Mexico, offshore", "states": ["texas", "Louisiana"],
+        "source": "https://example.org/b", "on": "2026-05-02"})
+    assert r.status_code == 201, r.json()
+    body = r.json()
+    assert body["sites"] == [{"location": "Gulf of Mexico, offshore",
+                              "states": ["Texas", "Louisiana"], "source": "https://example.org/b",
+                              "as_of": "2026-05-02", "recorded_by": "u_cc_jp"}]
+    assert (body["location"], body["states"]) == (before["location"], before["states"])
+    bad = client.post("/api/v1/projects/24/sites", headers=tokens["ic"], json={
+        "location": "somewhere", "states": ["Atlantis"], "source": "https://x",
+        "on": "2026-05-02"})
+    assert bad.status_code == 400
+    assert bad.json()["error"]["field"] == "states"
+    assert bad.json()["error"]["code"] == "project.unknown_state"
+    assert client.get("/api/v1/projects/24", headers=tokens["analyst"]).json() == body
 
 
 def test_patch_rejects_a_bad_sector_naming_the_field_and_changes_nothing(

@@ -79,3 +79,23 @@ def test_cli_roles_obey_the_matrix(cli: Cli, args: list[str]) -> None:
     code, out, err = cli(*args)
     assert code == 2 and out == ""
     assert err.startswith("error: role=") and "[auth.forbidden]" in err
+
+
+def test_a_reported_site_is_kept_beside_the_location(cli: Cli) -> None:
+    before = cli.json("projects", "show", "24")
+    after = cli.json("projects", "site", "24", "--location", "Brazoria County, Texas",
+                     "--source", "https://example.org/a", "--on", "2026-04-01",
+                     "--actor", "Lutnick", "--role", "ic")
+    assert (after["location"], after["states"]) == (before["location"], before["states"])
+    assert after["sites"] == [{"location": "Brazoria County, Texas", "states": ["Texas"],
+                               "source": "https://example.org/a", "as_of": "2026-04-01",
+                               "recorded_by": "Lutnick"}]
+    code, out, _ = cli("projects", "site", "24", "--location", "offshore", "--state", "ohio",
+                       "--state", "Gulf", "--source", "x", "--on", "2026-04-02")
+    assert code == 2 and "states=Gulf" in out + _ and "[project.unknown_state]" in _
+    code, _, err = cli("projects", "site", "24", "--location", "offshore", "--state", "Ohio",
+                       "--source", "x", "--on", "2026-04-02", "--role", "analyst")
+    assert code == 2 and "[auth.forbidden]" in err
+    code, out, _ = cli("projects", "show", "24")
+    assert code == 0 and "Reported sites" in out and "Brazoria County" in out
+    assert len(cli.json("projects", "show", "24")["sites"]) == 1

@@ -133,6 +133,24 @@ def test_accepting_an_estimate_records_it_with_the_article_as_source(engine: Eng
     assert err.value.first.rule == "review.decided"
 
 
+def test_accepting_a_site_report_records_it_beside_the_location(engine: Engine) -> None:
+    [r] = news.ingest(engine, [article(SEED_000)], ANALYST, on=ON)
+    proposal = next(p for p in r.proposals if p.kind == "site_report")
+    before = project_svc.show_project(engine, 25).summary
+    new_states = proposal.payload["states"]
+    assert new_states and not set(new_states) & set(before.states)
+    done = news.accept(engine, proposal.id or 0, CC, on=ON)
+    assert done.result == {"project_id": 25, "sites": 1}
+    after = project_svc.show_project(engine, 25)
+    assert (after.summary.location, after.summary.states) == (before.location, before.states)
+    [site] = after.sites
+    assert site["states"] == new_states and site["as_of"] == ON
+    assert site["source"] == "https://news.example/000_c962c52e75ce5afa.txt"
+    assert site["recorded_by"] == "cc"
+    assert [a["action"] for a in project_svc.history(engine, 25).audit][-2:] == [
+        "project.site_report", "news.accept"]
+
+
 def test_accepting_a_status_change_goes_through_the_lifecycle(engine: Engine) -> None:
     source = "https://news.example/falcon"
     [r] = news.ingest(engine, [text(source, "Falcon Copper's copper smelter is now under "

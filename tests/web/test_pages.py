@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from pledge.api.app import create_app
 from pledge.domain.lifecycle import Role, Stage, allowed_targets
 from pledge.services import dashboard as dash_svc
-from pledge.services.base import SYSTEM
+from pledge.services import projects
+from pledge.services.base import SYSTEM, Actor
 from pledge.services.demo import demo_password
 from pledge.services.users import revoke_user
 from pledge.store.db import make_engine
@@ -145,6 +146,18 @@ def test_the_project_page_shows_timeline_funding_and_both_charts(client: TestCli
     assert "JBIC" in page and "NEXI" in page and "US$2.1bn" in page
     assert 'id="figure-waterfall"' in page and 'id="figure-irr"' in page
     assert "demo_ic" in page  # the notice's actor in the timeline
+
+
+def test_the_project_page_lists_reported_sites_with_their_sources(
+        client: TestClient, demo_url: str) -> None:
+    log_in(client, Role.ANALYST)
+    assert 'id="sites"' not in client.get("/projects/25").text
+    projects.add_site_report(make_engine(demo_url), 25, "Brazoria County, Texas",
+                             "https://example.org/site", date(2026, 4, 1),
+                             Actor("demo_ic", Role.IC))
+    page = client.get("/projects/25").text
+    assert 'id="sites"' in page and "Brazoria County, Texas" in page
+    assert 'href="https://example.org/site"' in page
 
 
 def test_priorities_show_both_rankings_batches_and_the_frontier(client: TestClient) -> None:

@@ -20,6 +20,7 @@ from pledge.api.schemas import (
     FundingCreate,
     ProjectCreate,
     ProjectUpdate,
+    SiteReportCreate,
     TransitionCreate,
 )
 from pledge.domain.access import Action
@@ -42,7 +43,8 @@ def detail(d: svc.ProjectDetail) -> dict[str, Any]:
                      "reported_status": d.reported_status, "window_meaning": d.window_meaning,
                      "extension_until": d.extension_until, "sponsors": d.sponsors,
                      "estimates": d.estimates, "transitions": d.transitions,
-                     "consultations": d.consultations, "funding": d.funding})
+                     "consultations": d.consultations, "funding": d.funding,
+                     "sites": d.sites})
 
 
 @router.get("/projects", dependencies=[require(Action.READ_PUBLIC)])
@@ -124,6 +126,14 @@ def create_estimate(project_id: int, body: EstimateCreate, engine: EngineDep,
     """Record another sourced cost estimate (never an overwrite)."""
     return detail(svc.add_estimate(engine, project_id, body.amount, body.source, body.on,
                                    actor, primary=body.primary))
+
+
+@router.post("/projects/{project_id}/sites", status_code=201)
+def create_site_report(project_id: int, body: SiteReportCreate, engine: EngineDep,
+                       actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
+    """Record a site reported for the project, with its source (the location is kept)."""
+    return detail(svc.add_site_report(engine, project_id, body.location, body.source, body.on,
+                                      actor, states=body.states))
 
 
 @router.get("/projects/{project_id}/history", dependencies=[require(Action.READ)])

@@ -74,6 +74,13 @@ class EstimateCreate(Strict):
     primary: bool = False
 
 
+class SiteReportCreate(Strict):
+    location: str
+    source: str
+    on: date
+    states: list[str] = Field(default_factory=list)
+
+
 class ScoreCreate(Strict):
     side: str
     criterion: str

@@ -62,7 +62,7 @@ def _show(d: svc.ProjectDetail, json: bool) -> None:
             "reported_status": d.reported_status, "funding_date": s.funding_date,
             "window_meaning": d.window_meaning, "extension_until": d.extension_until,
             "sponsors": d.sponsors, "estimates": d.estimates, "transitions": d.transitions,
-            "consultations": d.consultations, "funding": d.funding})
+            "consultations": d.consultations, "funding": d.funding, "sites": d.sites})
         return
     render.pairs(f"Project {s.id}: {s.name}", [
         ("framework", s.framework), ("sector", f"{s.sector} ({s.sector_detail})"
@@ -78,6 +78,10 @@ def _show(d: svc.ProjectDetail, json: bool) -> None:
                      [("*" if e["is_primary"] else "", render.usd_range(e["usd_low"],
                                                                        e["usd_high"]),
                        e["text"], e["as_of"], e["source"]) for e in d.estimates])
+    if d.sites:
+        render.table("Reported sites", ["as of", "location", "states", "source"],
+                     [(x["as_of"], x["location"], ", ".join(x["states"]), x["source"])
+                      for x in d.sites])
     render.table("Stages", ["on", "from", "to", "actor", "role", "reason"],
                  [(x["on"], x["from_stage"] or "", x["to_stage"], x["actor"], x["role"],
                    x["reason"]) for x in d.transitions])
@@ -224,3 +228,22 @@ def estimate(id: Annotated[str, typer.Argument(help="Project id")],
         _show(detail, True)
         return
     render.console.print(f"project {detail.summary.id}: {len(detail.estimates)} estimates")
+
+
+@projects_app.command("site")
+def site(id: Annotated[str, typer.Argument(help="Project id")],
+         location: Annotated[str, typer.Option(help="The site as reported, e.g. "
+                                                    "'Brazoria County, Texas'")],
+         source: Annotated[str, typer.Option(help="Where it was reported")],
+         on: OnOpt,
+         state: Annotated[list[str] | None, typer.Option(
+             "--state", help="A US state it lies in (repeat; default: those the location "
+                             "names)")] = None,
+         actor: ActorOpt = None, role: RoleOpt = "admin", json: JsonOpt = False) -> None:
+    """Record a site reported for a project, with its source (its location is unchanged)."""
+    detail = svc.add_site_report(_engine(), id, location, source, day(on, "on"),
+                                 actor_of(actor, role), states=state or ())
+    if json:
+        _show(detail, True)
+        return
+    render.console.print(f"project {detail.summary.id}: {len(detail.sites)} reported sites")

@@ -8,12 +8,13 @@ primary. Sectors are canonical keys with the source's wording kept beside them.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from pledge.domain.errors import InvalidInput
+from pledge.domain.errors import InvalidInput, Problem
 from pledge.domain.lifecycle import Stage
 
 
@@ -117,6 +118,28 @@ def states_in(location: str) -> tuple[str, ...]:
         if name not in found:
             found.append(name)
     return tuple(found)
+
+
+_STATE_KEYS = {s.casefold(): s for s in US_STATES}
+
+
+def reported_site(location: str, states: Sequence[str] = ()) -> tuple[str, tuple[str, ...]]:
+    """A site reported for a project: its wording and the US states it lies in.
+
+    ``states`` are canonical state names (any case); without them, the states the
+    wording names. Raises InvalidInput naming the field for an empty location or an
+    unknown state.
+    """
+    where = " ".join(location.split())
+    if not where:
+        raise InvalidInput.single("location", location, "project.site_missing",
+                                  "a reported site needs its location")
+    problems = [Problem("states", s, "project.unknown_state", "not a US state")
+                for s in states if s.strip().casefold() not in _STATE_KEYS]
+    if problems:
+        raise InvalidInput(problems)
+    named = tuple(dict.fromkeys(_STATE_KEYS[s.strip().casefold()] for s in states))
+    return where, named or states_in(where)
 
 
 # How the public project list words a stage, mapped to the lifecycle.

@@ -16,8 +16,8 @@ status_change          a status word placing a known project further along its
                        under the lifecycle rules (they may refuse; then the
                        proposal stays proposed and the rule's reason is given)
 site_report            a state named for a known project that its record does not
-                       name; accepting acknowledges it (no service records
-                       alternative sites yet, so nothing else changes)
+                       name; accepting records it as a reported site with the
+                       article as source (the project's location is unchanged)
 =====================  =========================================================
 
 An article already stored (same cleaned text, or a near-identical copy by its
@@ -623,8 +623,13 @@ def _apply(engine: Engine, kind: str, project_id: int | None, payload: dict[str,
         detail = project_svc.add_project(engine, new, actor)
         return {"project_id": detail.summary.id, "status": detail.summary.status}
     if kind == "site_report":
-        return {"project_id": project_id, "applied": False,
-                "note": "acknowledged; the project's recorded location is unchanged"}
+        assert project_id is not None
+        states = [str(x) for x in payload.get("states", [])]
+        sites = [str(x) for x in payload.get("sites", [])]
+        location = "; ".join([*sites, *states])
+        detail = project_svc.add_site_report(engine, project_id, location, source, on, actor,
+                                             states=states)
+        return {"project_id": project_id, "sites": len(detail.sites)}
     raise InvalidInput.single("kind", kind, "review.unknown_kind", "unknown proposal kind")
 
 

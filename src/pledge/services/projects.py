@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -30,6 +31,7 @@ from pledge.domain.money import parse_amount
 from pledge.domain.project import (
     SponsorRole,
     canonical_sector,
+    reported_site,
     sponsors_from_lists,
     stage_from_report,
     states_in,
@@ -82,6 +84,7 @@ class ProjectDetail:
     transitions: list[dict[str, Any]] = field(default_factory=list)
     consultations: list[dict[str, Any]] = field(default_factory=list)
     funding: list[dict[str, Any]] = field(default_factory=list)
+    sites: list[dict[str, Any]] = field(default_factory=list)  # reported sites, sourced
 
 
 def _summaries(s: Session, where: list[Any]) -> list[ProjectSummary]:
@@ -171,6 +174,8 @@ def _detail(s: Session, pid: int) -> ProjectDetail:
                    for r in rows(t.transitions, t.transitions.c.id)]
     consultations = [{k: v for k, v in r.items() if k not in ("id", "project_id")}
                      for r in rows(t.consultations, t.consultations.c.id)]
+    sites = [{k: v for k, v in r.items() if k not in ("id", "project_id", "recorded_at")}
+             for r in rows(t.site_reports, t.site_reports.c.id)]
     q = t.postings
     funding = [{"instrument": r.instrument, "provider": r.provider, "amount": r.amount}
                for r in s.execute(
@@ -180,7 +185,7 @@ def _detail(s: Session, pid: int) -> ProjectDetail:
                    .order_by(q.c.instrument, q.c.provider))]
     return ProjectDetail(summary, row.component, row.reported_status, row.window_meaning,
                          row.extension_until, sponsors, estimates, transitions, consultations,
-                         funding)
+                         funding, sites)
 
 
 @dataclass(frozen=True, slots=True)
@@ -709,4 +714,27 @@ def add_estimate(engine: Engine, project_id: int | str, amount: str, source: str
                      "currency": rng.currency, "usd_low": usd.low, "usd_high": usd.high,
                      "source": source, "as_of": as_of, "primary": primary},
               project_id=row.id)
+        return _detail(s, row.id)
+
+
+def add_site_report(engine: Engine, project_id: int | str, location: str, source: str,
+                    as_of: date, actor: Actor, *, states: Sequence[str] = ()) -> ProjectDetail:
+    """Record a site reported for a project (a news article, a filing), with its source.
+
+    The project's own location is never changed: sources disagree on sites as they do
+    on costs. ``states`` default to the US states the location names.
+    """
+    permit(actor, Action.PROJECT_EDIT)
+    if not source.strip():
+        raise InvalidInput.single("source", source, "project.unsourced_site",
+                                  "a reported site needs its source")
+    where, named = reported_site(location, states)
+    with transaction(engine) as s:
+        row = project_row(s, project_id)
+        s.execute(t.site_reports.insert().values(
+            project_id=row.id, location=where, states=list(named), source=source.strip(),
+            as_of=as_of, recorded_at=now(), recorded_by=actor.name))
+        audit(s, actor, "project.site_report", "project", row.id,
+              after={"location": where, "states": list(named), "source": source.strip(),
+                     "as_of": as_of}, project_id=row.id)
         return _detail(s, row.id)

@@ -131,6 +131,20 @@ estimates = Table(
     Column("is_primary", Boolean, nullable=False, default=False),
 )
 
+# Sites reported for a project besides its recorded location (news, filings): kept with
+# their source, never written over the project's location.
+site_reports = Table(
+    "site_reports", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_id", ForeignKey("projects.id"), nullable=False, index=True),
+    Column("location", Text, nullable=False),        # as reported
+    Column("states", JSON, nullable=False),          # the US states it lies in
+    Column("source", Text, nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(120), nullable=False),
+)
+
 transitions = Table(
     "transitions", metadata,
     Column("id", Integer, primary_key=True),
