@@ -119,3 +119,18 @@ def test_cli_batch_contract(sqlite_url: str, tmp_path: Path,
     err = capsys.readouterr().err
     assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
     assert "budget" in err or "sector_max_count" in err
+
+
+def test_cli_budget_and_exports_must_be_us_dollars(sqlite_url: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    # Yen are not dollars: the CLI goes through the same check as the API and pages.
+    assert run(["--db", sqlite_url, "batch", "--framework", "japan", "--objective", "us",
+                "--budget", "5兆円"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: budget=5兆円:") and "[money.not_usd]" in err
+    assert run(["--db", sqlite_url, "decline-advice", "24", "--exports", "6 trillion yen",
+                "--paths", "100"]) == 2
+    assert "error: exports=6 trillion yen:" in capsys.readouterr().err
+    assert run(["--db", sqlite_url, "batch", "--framework", "japan", "--objective", "us",
+                "--budget", "US$40bn", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cost"] is not None

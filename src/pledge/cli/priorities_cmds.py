@@ -171,9 +171,8 @@ def batch(input: Annotated[Path | None, typer.Option(
                                       "batch.bad_json", exc.msg) from None
         instance = instance_from_document(doc)
     else:
-        from pledge.services.funding import parse_usd
         stored = svc.batch_instance(
-            _engine(), framework or "", budget=parse_usd(budget, "budget").amount
+            _engine(), framework or "", budget=svc.usd_amount(budget, "budget")
             if budget else None, sector_max_count=_pairs(sector_max, "sector_max"),
             sector_min_count=_pairs(sector_min, "sector_min"), max_per_sponsor=max_per_sponsor,
             must_include=must_include or [], exclude=exclude or [])
@@ -212,13 +211,10 @@ def decline_advice(id: Annotated[str, typer.Argument(help="Project id")],
                    paths: Annotated[int, typer.Option(help="Simulation paths")] = 5000,
                    json: JsonOpt = False) -> None:
     """The partner's expected cost of funding a selected project against declining it."""
-    from pledge.services.funding import parse_usd
-
     r = svc.decline_advice(_engine(), id, paths=paths, probability=probability,
                            duration_years=duration, incidence=incidence,
                            funding_cost=funding_cost,
-                           exports=float(parse_usd(exports, "exports").amount) if exports
-                           else None)
+                           exports=exports or None)
     a, x = r.advice, r.inputs
     if json:
         render.emit_json({

@@ -264,7 +264,7 @@ def batch_instance(engine: Engine, framework: str, *, budget: Decimal | None = N
         exclude=frozenset(exclude)), reasons, skipped)
 
 
-def _usd(text: str, field: str) -> Decimal:
+def usd_amount(text: str, field: str) -> Decimal:
     """One amount in US dollars from text ("US$20bn", "2.5e10"); problems name ``field``."""
     from pledge.services.funding import parse_usd
 
@@ -304,7 +304,7 @@ def decline_advice(engine: Engine, project_id: int | str, *, paths: int = 5000, 
     from pledge.services.simulation import project_spec, simulate
 
     if isinstance(exports, str):
-        exports = float(_usd(exports, "exports"))
+        exports = float(usd_amount(exports, "exports"))
 
     with transaction(engine) as s:
         row = project_row(s, project_id)
@@ -418,7 +418,7 @@ def stored_batch(engine: Engine, framework: str, limits: BatchLimits) -> StoredB
     """The selection problem for ``framework`` under ``limits`` (amounts checked as USD)."""
     budget = None
     if limits.budget is not None and limits.budget.strip():
-        budget = _usd(limits.budget, "budget")
+        budget = usd_amount(limits.budget, "budget")
     return batch_instance(
         engine, framework, budget=budget, sector_max_count=limits.sector_max,
         sector_min_count=limits.sector_min, max_per_sponsor=limits.max_per_sponsor,
