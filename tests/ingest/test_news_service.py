@@ -133,6 +133,30 @@ def test_accepting_an_estimate_records_it_with_the_article_as_source(engine: Eng
     assert err.value.first.rule == "review.decided"
 
 
+def test_accepting_is_one_unit_of_work(engine: Engine, monkeypatch: pytest.MonkeyPatch
+                                       ) -> None:
+    # A failure after the change was applied (here: recording the decision) leaves
+    # neither the change nor a half-decided proposal behind.
+    [r] = news.ingest(engine, [article(SEED_000)], ANALYST, on=ON)
+    proposal = next(p for p in r.proposals if p.kind == "additional_estimate")
+    before = len(project_svc.show_project(engine, 24).estimates)
+    real_audit = news.audit
+
+    def failing_audit(s: object, actor: Actor, action: str, *a: object, **k: object) -> None:
+        if action == "news.accept":
+            raise OSError("disk full")
+        real_audit(s, actor, action, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(news, "audit", failing_audit)
+    with pytest.raises(OSError):
+        news.accept(engine, proposal.id or 0, IC, on=ON)
+    assert len(project_svc.show_project(engine, 24).estimates) == before
+    assert news.get_proposal(engine, proposal.id or 0).state == "proposed"
+    monkeypatch.setattr(news, "audit", real_audit)
+    assert news.accept(engine, proposal.id or 0, IC, on=ON).state == "accepted"
+    assert len(project_svc.show_project(engine, 24).estimates) == before + 1
+
+
 def test_accepting_a_site_report_records_it_beside_the_location(engine: Engine) -> None:
     [r] = news.ingest(engine, [article(SEED_000)], ANALYST, on=ON)
     proposal = next(p for p in r.proposals if p.kind == "site_report")

@@ -44,8 +44,8 @@ class ArticleBody(BaseModel):
 
 @router.get("/review", dependencies=[require(Action.READ)])
 def list_proposals(engine: EngineDep,
-                   state: str = Query("proposed", description="proposed, accepted, rejected, "
-                                                              "applying or all"),
+                   state: str = Query("proposed", description="proposed, accepted, rejected "
+                                                              "or all"),
                    article_id: int | None = None, project_id: int | None = None,
                    limit: int = Query(100, ge=1, le=1000),
                    offset: int = Query(0, ge=0)) -> dict[str, Any]:

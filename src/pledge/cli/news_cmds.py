@@ -139,7 +139,7 @@ def _one(p: svc.ProposalView, json: bool) -> None:
 
 @review_app.command("list")
 def list_(state: Annotated[str, typer.Option(
-              help="proposed, accepted, rejected, applying, or all")] = "proposed",
+              help="proposed, accepted, rejected, or all")] = "proposed",
           json: JsonOpt = False) -> None:
     """List proposals with their source sentence and confidence."""
     items = svc.list_proposals(_engine(), state=None if state == "all" else state)

@@ -67,7 +67,7 @@ __all__ = ["ArticleInput", "IngestResult", "ProposalView", "accept", "get_articl
 
 GAZETTEER_ENV: Final = "PLEDGE_NEWS_GAZETTEER"
 KINDS: Final = ("new_project", "additional_estimate", "status_change", "site_report")
-STATES: Final = ("proposed", "applying", "accepted", "rejected")
+STATES: Final = ("proposed", "accepted", "rejected")
 # What accepting each kind of proposal needs (the applied service checks its own rules too).
 ACTION_FOR: Final = {"new_project": Action.PROJECT_EDIT,
                      "additional_estimate": Action.PROJECT_EDIT,
@@ -360,7 +360,7 @@ def _duplicate(ext: Extraction, seen: Seen) -> tuple[int | None, str] | None:
 def _waiting_keys(s: Session) -> dict[tuple[Any, ...], int]:
     out: dict[tuple[Any, ...], int] = {}
     for r in s.execute(select(t.news_proposals).where(
-            t.news_proposals.c.state.in_(("proposed", "applying")))):
+            t.news_proposals.c.state == "proposed")):
         out[_proposal_key(r.kind, r.project_id, dict(r.payload))] = r.id
     return out
 
@@ -575,23 +575,17 @@ def accept(engine: Engine, proposal_id: int | str, actor: Actor, *,
         permit(actor, ACTION_FOR.get(row.kind, Action.PROJECT_EDIT))
         source = s.execute(select(t.news_articles.c.source).where(
             t.news_articles.c.id == row.article_id)).scalar_one()
+        # Claim it first: a concurrent accept or reject waits on this row, then finds it
+        # decided. The change and the decision commit together or not at all.
         claimed = s.execute(update(t.news_proposals).where(
             t.news_proposals.c.id == pid, t.news_proposals.c.state == "proposed")
-            .values(state="applying").returning(t.news_proposals.c.id)).all()
+            .values(state="accepted").returning(t.news_proposals.c.id)).all()
         if len(claimed) != 1:
             raise Conflict.single("id", pid, "review.decided", "decided meanwhile")
-    try:
         result = _apply(engine, row.kind, row.project_id, dict(row.payload), source, actor, on)
-    except BaseException:
-        with transaction(engine) as s:
-            s.execute(update(t.news_proposals).where(
-                t.news_proposals.c.id == pid, t.news_proposals.c.state == "applying")
-                .values(state="proposed"))
-        raise
-    with transaction(engine) as s:
         s.execute(update(t.news_proposals).where(t.news_proposals.c.id == pid).values(
-            state="accepted", decided_by=actor.name, decided_role=actor.role.value,
-            decided_at=now(), result=jsonable(result)))
+            decided_by=actor.name, decided_role=actor.role.value, decided_at=now(),
+            result=jsonable(result)))
         audit(s, actor, "news.accept", "news_proposal", pid,
               before={"state": "proposed"}, after={"state": "accepted", "kind": row.kind,
                                                    "result": result, "source": source},
@@ -640,9 +634,12 @@ def reject(engine: Engine, proposal_id: int | str, actor: Actor,
     pid = _proposal_id(proposal_id)
     with transaction(engine) as s:
         row = _undecided(s, pid)
-        s.execute(update(t.news_proposals).where(t.news_proposals.c.id == pid).values(
+        claimed = s.execute(update(t.news_proposals).where(
+            t.news_proposals.c.id == pid, t.news_proposals.c.state == "proposed").values(
             state="rejected", decided_by=actor.name, decided_role=actor.role.value,
-            decided_at=now(), reason=reason.strip()))
+            decided_at=now(), reason=reason.strip()).returning(t.news_proposals.c.id)).all()
+        if len(claimed) != 1:
+            raise Conflict.single("id", pid, "review.decided", "decided meanwhile")
         audit(s, actor, "news.reject", "news_proposal", pid, before={"state": "proposed"},
               after={"state": "rejected", "reason": reason.strip(), "kind": row.kind},
               project_id=row.project_id)

@@ -52,6 +52,9 @@ def is_sqlite(engine: Engine) -> bool:
 
 # Set while a read-only unit of work runs in this thread or task (see ``reading``).
 _READ_ONLY: ContextVar[bool] = ContextVar("pledge_read_only", default=False)
+# The engine and session of the write unit of work running in this thread or task.
+_CURRENT: ContextVar[tuple[Engine, Session] | None] = ContextVar("pledge_transaction",
+                                                                 default=None)
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -93,11 +96,27 @@ def _sessions(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commits on success, rolls back everything on any error."""
+    """One unit of work: commits on success, rolls back everything on any error.
+
+    Inside another ``transaction`` on the same engine (in this thread or task) it joins
+    that one under a savepoint: its writes commit only with the outer unit, and an
+    error rolls back its own writes alone. So a service may call others and stay one
+    unit of work (accepting a news proposal applies the change and records the
+    decision together).
+    """
+    outer = _CURRENT.get()
+    if outer is not None and outer[0] is engine:
+        with outer[1].begin_nested():
+            yield outer[1]
+        return
     token = _READ_ONLY.set(False)  # a write inside a read-only view still queues as a writer
     try:
         with _sessions(engine)() as session, session.begin():
-            yield session
+            current = _CURRENT.set((engine, session))
+            try:
+                yield session
+            finally:
+                _CURRENT.reset(current)
     finally:
         _READ_ONLY.reset(token)
 

@@ -1,0 +1,52 @@
+"""Units of work: a transaction inside another joins it under a savepoint."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from pledge.store import tables as t
+from pledge.store.db import reading, transaction
+
+
+def _add_site(engine: Engine, where: str) -> None:
+    with transaction(engine) as s:
+        s.execute(t.site_reports.insert().values(
+            project_id=24, location=where, states=[], source="test", as_of=date(2026, 4, 1),
+            recorded_at=datetime.now(UTC), recorded_by="test"))
+
+
+def _sites(engine: Engine) -> list[str]:
+    with reading(engine) as s:
+        return list(s.execute(select(t.site_reports.c.location)
+                              .order_by(t.site_reports.c.id)).scalars())
+
+
+def test_an_inner_unit_commits_only_with_the_outer_one(engine: Engine) -> None:
+    with transaction(engine) as outer:
+        _add_site(engine, "inner")
+        # the inner write is in the outer unit, not yet visible to anyone else
+        assert outer.execute(select(func.count()).select_from(t.site_reports)).scalar() == 1
+        assert _sites(engine) == []
+    assert _sites(engine) == ["inner"]
+
+
+def test_an_error_in_the_outer_unit_undoes_the_inner_one(engine: Engine) -> None:
+    with pytest.raises(RuntimeError), transaction(engine):
+        _add_site(engine, "inner")
+        raise RuntimeError("after the inner unit")
+    assert _sites(engine) == []
+
+
+def test_an_error_in_the_inner_unit_undoes_only_its_own_writes(engine: Engine) -> None:
+    with transaction(engine):
+        _add_site(engine, "first")
+        with pytest.raises(RuntimeError), transaction(engine) as inner:
+            inner.execute(t.site_reports.insert().values(
+                project_id=24, location="second", states=[], source="test",
+                as_of=date(2026, 4, 1), recorded_at=datetime.now(UTC),
+                recorded_by="test"))
+            raise RuntimeError("inside the inner unit")
+    assert _sites(engine) == ["first"]
