@@ -241,3 +241,22 @@ def test_who_may_do_what(engine: Engine) -> None:
         news.reject(engine, estimate.id or 0, Actor("potus", Role.PRESIDENT))
     assert news.get_proposal(engine, estimate.id or 0).state == "proposed"
     assert news.list_proposals(engine, actor=Actor("potus", Role.PRESIDENT))
+
+
+def test_the_same_article_sent_twice_at_once_is_stored_once(engine: Engine) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    gate = Barrier(2)
+
+    def send(n: int) -> news.IngestResult:
+        gate.wait()
+        [r] = news.ingest(engine, [article(SEED_000)], ANALYST, on=ON)
+        return r
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(send, range(2)))
+    assert sorted(r.article_id is None for r in results) == [False, True]
+    assert counts(engine)[0] == 1
+    assert len(news.list_proposals(engine)) == len(
+        next(r for r in results if r.article_id).proposals)

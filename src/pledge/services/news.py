@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import Engine, select, update
+from sqlalchemy import text as sql
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
@@ -60,7 +61,7 @@ from pledge.services import projects as project_svc
 from pledge.services.base import Actor, audit, insert_id, jsonable, now, permit
 from pledge.services.money import rate_table_in, shipped_rates
 from pledge.store import tables as t
-from pledge.store.db import is_initialised, transaction
+from pledge.store.db import is_initialised, is_sqlite, reading, transaction
 
 __all__ = ["ArticleInput", "IngestResult", "ProposalView", "accept", "get_article",
            "get_proposal", "ingest", "list_proposals", "reject"]
@@ -401,7 +402,7 @@ def ingest(engine: Engine | None, articles: Sequence[ArticleInput], actor: Actor
     ready = _database_ready(engine)
     if ready:
         assert engine is not None
-        with transaction(engine) as s:
+        with reading(engine) as s:
             known = known_projects_in(s)
             rates: RateTable | None = rate_table_in(s)
             seen: Seen = list(_existing_articles(s))
@@ -418,6 +419,10 @@ def ingest(engine: Engine | None, articles: Sequence[ArticleInput], actor: Actor
     assert engine is not None
     results: list[IngestResult] = []
     with transaction(engine) as s:
+        if not is_sqlite(engine):
+            # Ingests queue behind one another (SQLite's BEGIN IMMEDIATE does the same),
+            # so two copies of an article sent at once are recognised, not both stored.
+            s.execute(sql("LOCK TABLE news_articles IN SHARE ROW EXCLUSIVE MODE"))
         seen = list(_existing_articles(s))
         waiting = _waiting_keys(s)
         for ext, planned in plans:
