@@ -59,7 +59,7 @@ _BLOCK_TAGS: Final = frozenset({
 _VOID: Final = frozenset({"br", "img", "meta", "link", "hr", "input", "source", "wbr", "area",
                           "base", "col", "embed", "param", "track"})
 _NOISE_ATTR: Final = re.compile(
-    r"cookie|consent|subscri|newsletter|paywall|promo|advert|(?:^|[\s_-])ads?(?:$|[\s_-])|"
+    r"cookie|consent|subscri|newsletter|paywall|members?-only|promo|advert|(?:^|[\s_-])ads?(?:$|[\s_-])|"
     r"share|social|related|recommend|breadcrumb|comment|sign-?up|signin|login|modal|popup|"
     r"footer|sidebar|(?:^|[\s_-])menu|(?:^|[\s_-])nav|masthead|banner|byline-social|tags?-list|"
     r"outbrain|taboola|trending|most-read|read-more|toolbar|relation|ranking|popular", re.I)
@@ -233,8 +233,8 @@ _PAYWALL: Final = re.compile("|".join([
     r"articles per month|free articles",
     r"cookies?\b.{0,40}(?:consent|accept|privacy|settings)|privacy policy|terms of (?:use|service)",
     r"会員限定|有料会員|続きを読む|会員登録|無料登録|ログイン|購読|この記事は有料|"
-    r"メールマガジン|ニュースレター",
-    r"구독|로그인|회원가입|유료 회원|뉴스레터|프리미엄 콘텐츠",
+    r"メールマガジン|ニュースレター|読み放題|月額\s?[\d,]+\s?円",
+    r"구독|로그인|회원가입|유료 회원|뉴스레터|프리미엄 콘텐츠|무제한 열람",
 ]), re.I)
 
 # Headers of link lists (related stories, most read, rankings): the lines after them are
