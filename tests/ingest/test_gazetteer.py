@@ -67,7 +67,7 @@ aliases = ["Plaquemines Parish"]
     assert g.organisations["Kinder Morgan"].sectors == ("energy",)   # kept from the shipped
     ext = read_text("Venture Global will build an LNG terminal in Plaquemines Parish.", g)
     assert ext.companies() == ["Venture Global"]
-    assert ext.contract()["us_locations"] == ["Louisiana"]
+    assert ext.contract()["us_locations"] == ["Louisiana", "Plaquemines"]
     assert names(load(), "Venture Global") == []   # the shipped one is unchanged
 
 

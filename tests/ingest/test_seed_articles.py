@@ -76,8 +76,8 @@ def test_states_and_the_gulf_of_mexico_as_a_site(seed_000: dict[str, Any],
                                                  seed_003: dict[str, Any]) -> None:
     assert seed_000["us_locations"] == ["Texas", "Louisiana"]
     # "Washington" alone is the capital, not the state; the Gulf of Mexico is a site whose
-    # possible states are listed, and it adds no state to us_locations.
-    assert seed_003["us_locations"] == []
+    # possible states are listed: it is a US location but adds no state.
+    assert seed_003["us_locations"] == ["Gulf of Mexico"]
     assert seed_003["sites"] == [{"name": "Gulf of Mexico", "states": [
         "Texas", "Louisiana", "Mississippi", "Alabama", "Florida"]}]
 

@@ -26,7 +26,7 @@ The contract object (``pledge ingest --dry-run --json``, one per article)::
      "amounts": [{"text", "low", "high", "currency"}],   # low/high: decimal text or null
      "companies": [canonical names],           # kind "company" only; see institutions
      "sectors": [canonical sector keys],
-     "us_locations": [US state names],         # see "sites" below
+     "us_locations": [US state names, then site names],  # see "sites" below
      "status_signals": [{"project", "status"}],          # status: a lifecycle stage
      "matched_projects": [project ids],
      # extras
@@ -36,11 +36,12 @@ The contract object (``pledge ingest --dry-run --json``, one per article)::
 
 Conventions:
 
-* ``us_locations`` lists US *state names* only. A named place that is not a
-  state (the Gulf of Mexico, Brazoria County, Philly Shipyard) is a *site*,
-  reported under ``"sites"`` with the states it may lie in. A site within one
-  state adds that state to ``us_locations``; the Gulf of Mexico borders five,
-  so "a terminal in the Gulf of Mexico" gives the site and no state.
+* ``us_locations`` lists the US *state names* the article gives, then the
+  named US places that are not states (the Gulf of Mexico, Brazoria County,
+  Philly Shipyard): *sites*, also reported under ``"sites"`` with the states
+  they may lie in. A site within one state adds that state too; the Gulf of
+  Mexico borders five, so "a terminal in the Gulf of Mexico" gives the site
+  and no state.
 * "Washington" alone is the capital, not the state.
 * An amount's ``low``/``high`` follow the parser: "up to $25bn" has no low,
   "more than $37bn" no high; a single amount has low == high. A percentage, a

@@ -226,7 +226,9 @@ class Extraction:
             "amounts": amounts,
             "companies": self.companies(),
             "sectors": _unique(s.key for s in self.sectors),
-            "us_locations": _unique(p.state for p in self.places),
+            # the states, then the named US sites (a sea, a county) that are not states
+            "us_locations": _unique([*(p.state for p in self.places),
+                                     *(s.name for s in self.sites)]),
             "status_signals": statuses,
             "matched_projects": self.matched_projects(),
             "title": self.title,
