@@ -134,3 +134,18 @@ def test_cli_budget_and_exports_must_be_us_dollars(sqlite_url: str,
     assert run(["--db", sqlite_url, "batch", "--framework", "japan", "--objective", "us",
                 "--budget", "US$40bn", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["cost"] is not None
+
+
+def test_batch_json_on_stdout_is_only_json(sqlite_url: str) -> None:
+    # HiGHS writes a banner to the process's standard output at its first use; a script
+    # reading `pledge batch --json` must get JSON alone (checked in a fresh process).
+    import subprocess
+    import sys
+
+    code = ("import sys; from pledge.cli import run; sys.exit(run(sys.argv[1:]))")
+    done = subprocess.run([sys.executable, "-c", code, "--db", sqlite_url, "batch",
+                           "--framework", "japan", "--objective", "us", "--json"],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "HiGHS" not in done.stdout
+    assert json.loads(done.stdout)["status"] in ("optimal", "feasible")

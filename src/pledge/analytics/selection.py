@@ -65,7 +65,11 @@ are reported as 0.0.
 
 from __future__ import annotations
 
+import ctypes
 import math
+import os
+import sys
+import threading
 import time
 import warnings
 from collections import defaultdict
@@ -367,12 +371,43 @@ class _Relaxation:
     bound: float
 
 
+_BANNER_LOCK = threading.Lock()
+_banner_done = False
+
+
+def _new_highs() -> highspy.Highs:
+    """A HiGHS instance. The first in a process is made with the standard output pointed
+    at /dev/null: HiGHS 1.16 prints a banner there whatever its options say, which would
+    break the JSON that scripts read from ``pledge batch --json``."""
+    global _banner_done
+    if _banner_done:
+        return highspy.Highs()  # type: ignore[no-untyped-call]
+    with _BANNER_LOCK:
+        if _banner_done:
+            return highspy.Highs()
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(null, 1)
+            finally:
+                os.close(null)
+            h = highspy.Highs()  # type: ignore[no-untyped-call]
+            ctypes.CDLL(None).fflush(None)  # the C library's buffer, before fd 1 is back
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _banner_done = True
+        return h
+
+
 def _highs(milp: _Milp, lb: Array, ub: Array, rows: Sequence[_Row], *, integer: bool,
            deadline: float | None) -> highspy.Highs | None:
     """A HiGHS instance holding the model (None when the deadline has passed)."""
     n = milp.model.n
     ncols = len(lb)
-    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h = _new_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("mip_feasibility_tolerance", _FEASIBILITY_TOLERANCE)
     h.setOptionValue("primal_feasibility_tolerance", _FEASIBILITY_TOLERANCE)
