@@ -74,7 +74,7 @@ def test_ingest_a_text_body_dry_run(api: Api) -> None:
     ("POST", "/api/v1/ingest", {"source": "s", "text": "Japan invests."}, "funder", 403,
      "auth.forbidden"),
     ("POST", "/api/v1/review/999/accept", {}, "ic", 404, "review.unknown"),
-    ("POST", "/api/v1/review/999/reject", {}, "president", 403, "auth.forbidden"),
+    ("POST", "/api/v1/review/999/reject", {}, "funder", 403, "auth.forbidden"),
     ("GET", "/api/v1/review?state=pending", None, "analyst", 400, "review.unknown_state"),
     ("POST", "/api/v1/ingest", {"text": "no source"}, "admin", 400, "news.bad_body"),
 ])

@@ -238,9 +238,9 @@ def test_who_may_do_what(engine: Engine) -> None:
         news.accept(engine, estimate.id or 0, ANALYST, on=ON)    # analysts read
     assert err.value.first.rule == "auth.forbidden"
     with pytest.raises(Forbidden):
-        news.reject(engine, estimate.id or 0, Actor("potus", Role.PRESIDENT))
+        news.reject(engine, estimate.id or 0, Actor("jbic", Role.FUNDER))
     assert news.get_proposal(engine, estimate.id or 0).state == "proposed"
-    assert news.list_proposals(engine, actor=Actor("potus", Role.PRESIDENT))
+    assert news.list_proposals(engine, actor=Actor("jbic", Role.FUNDER))
 
 
 def test_the_same_article_sent_twice_at_once_is_stored_once(engine: Engine) -> None:
@@ -260,3 +260,20 @@ def test_the_same_article_sent_twice_at_once_is_stored_once(engine: Engine) -> N
     assert counts(engine)[0] == 1
     assert len(news.list_proposals(engine)) == len(
         next(r for r in results if r.article_id).proposals)
+
+
+@pytest.mark.parametrize(("kind", "to", "roles"), [
+    ("additional_estimate", None, {"admin", "ic", "cc_us", "cc_jp"}),
+    ("new_project", None, {"admin", "ic", "cc_us", "cc_jp"}),
+    ("status_change", "finalist", {"admin", "ic", "cc_us", "cc_jp"}),
+    ("status_change", "recommended", {"ic"}),
+    ("status_change", "selected", {"president"}),
+    ("status_change", "notified", {"ic"}),
+    ("status_change", "funded", set()),        # only by funding
+    ("status_change", "sideways", set()),
+])
+def test_who_may_accept_follows_the_matrix_and_the_lifecycle(
+        kind: str, to: str | None, roles: set[str]) -> None:
+    view = news.ProposalView(1, 1, "s", "t", "en", kind, 24, "p", {"to": to}, "e", 0.9,
+                             "proposed")
+    assert {r.value for r in news.who_may_accept(view)} == roles

@@ -80,3 +80,19 @@ def test_accepting_applies_the_change_with_the_article_as_its_source(client: Tes
     assert 'class="flash ok"' in r.text, r.text[:2000]
     project = client.get("/projects/24").text
     assert "https://example.org/estimate" in project
+
+
+def test_accept_is_offered_only_to_roles_that_may_make_the_change(client: TestClient) -> None:
+    log_in(client, Role.ANALYST)
+    page = client.post("/review/ingest", data={
+        "source": "https://example.org/estimate",
+        "text": "Japan's government said the Portsmouth Powered Land Project in Ohio, led by "
+                "SoftBank Group, is now expected to cost $35 billion.",
+        "csrf_token": csrf(client, "/review")}).text
+    # An analyst may triage (reject) but not add an estimate: no Accept, and who may.
+    assert proposals(page) and "Accept</button>" not in page and "Reject</button>" in page
+    assert "accepted by: admin, cc_jp, cc_us, ic" in page
+    client.cookies.clear()
+    log_in(client, Role.CC_US)
+    page = client.get("/review").text
+    assert "Accept</button>" in page and 'data-testid="accept-by"' not in page

@@ -54,7 +54,8 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.LEDGER_EDIT: frozenset({Role.ADMIN, Role.IC}),
     Action.SCORE: frozenset({Role.ADMIN, Role.IC, Role.CC_US, Role.CC_JP, Role.FUNDER}),
     Action.ANALYSE: EVERYONE,
-    Action.REVIEW: COMMITTEES | {Role.ANALYST},
+    # the committees, the president (who selects) and analysts; not the partner's lenders
+    Action.REVIEW: COMMITTEES | {Role.ANALYST, Role.PRESIDENT},
     Action.FRAMEWORK_EDIT: frozenset({Role.ADMIN}),
     Action.ADMIN: frozenset({Role.ADMIN}),
 }

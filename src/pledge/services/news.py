@@ -24,10 +24,11 @@ An article already stored (same cleaned text, or a near-identical copy by its
 SimHash fingerprint) is recognised and queues nothing. A proposal already
 waiting with the same change is not queued twice.
 
-Who may: ingesting (not a dry run) and rejecting need a reviewer's role (admin,
-ic, cc_us, cc_jp, analyst); listing needs READ; accepting needs the rights of the
-change it applies (PROJECT_EDIT, or ADVANCE for a status change) and the applied
-service checks its own rules as for any other change. A dry run reads the
+Who may: ingesting (not a dry run) and rejecting need the REVIEW action (admin,
+ic, cc_us, cc_jp, president, analyst); listing needs READ; accepting needs REVIEW
+and the rights of the change it applies (PROJECT_EDIT, or ADVANCE for a status
+change), and the applied service checks its own rules as for any other change
+(``who_may_accept`` says in advance which roles can). A dry run reads the
 database (to match projects and spot duplicates) but writes nothing; without a
 database it matches against the shipped project list.
 """
@@ -48,9 +49,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from pledge.domain.access import Action, authorize
+from pledge.domain.access import MATRIX, Action, authorize
 from pledge.domain.errors import Conflict, InvalidInput, NotFound, PledgeError
 from pledge.domain.fx import RateTable
+from pledge.domain.lifecycle import RULES, Role, Stage
 from pledge.domain.money import MoneyRange, format_range, parse_amount
 from pledge.ingest import fingerprint as fp
 from pledge.ingest.extract import Extraction, extract
@@ -565,6 +567,20 @@ def _undecided(s: Session, proposal_id: int) -> Any:
         raise Conflict.single("id", proposal_id, "review.decided",
                               f"this proposal is already {row.state}")
     return row
+
+
+def who_may_accept(proposal: ProposalView) -> frozenset[Role]:
+    """The roles that may accept ``proposal``: reviewers whose role may also make the
+    change (for a status change, the roles the lifecycle lets make that transition).
+    Accepting still checks every rule against the project as it then stands."""
+    roles = MATRIX[Action.REVIEW] & MATRIX[ACTION_FOR.get(proposal.kind, Action.PROJECT_EDIT)]
+    if proposal.kind == "status_change":
+        try:
+            rule = RULES.get(Stage(str(proposal.payload.get("to"))))
+        except ValueError:
+            return frozenset()
+        roles &= rule.roles if rule is not None and rule.via_operation is None else frozenset()
+    return roles
 
 
 def accept(engine: Engine, proposal_id: int | str, actor: Actor, *,

@@ -337,9 +337,14 @@ def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: Pa
         raise InvalidInput.single("state", state, "web.bad_state",
                                   f"one of: {', '.join(REVIEW_STATES)}")
     rows = news.list_proposals(engine, state=None if state == "all" else state, actor=actor)
+    acceptors = {p.id: news.who_may_accept(p) for p in rows}
     return render(request, "review.html", {
         "user": actor, "rows": rows, "state": state, "states": REVIEW_STATES,
-        "may_decide": actor.role in MATRIX[Action.REVIEW]})
+        "may_decide": actor.role in MATRIX[Action.REVIEW],
+        "may_accept": {pid for pid, roles in acceptors.items() if actor.role in roles},
+        "acceptors": {pid: ", ".join(sorted(r.value for r in roles))
+                      or "none (the lifecycle makes it by another operation)"
+                      for pid, roles in acceptors.items()}})
 
 
 def _decide(request: Request, csrf: str, actor: Actor | None, do: Callable[[Actor], str]
