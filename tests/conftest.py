@@ -22,6 +22,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from pledge.services.setup import init
 from pledge.store.db import make_engine, migrate
+from tests.clirunner import Cli
 
 PG_ADMIN_URL = os.environ.get("PLEDGE_TEST_PG_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -170,3 +171,9 @@ def sqlite_url(templates: Templates) -> str:
 def demo_url(templates: Templates) -> str:
     """The URL of a fresh SQLite database holding the demo data (users, history, scores)."""
     return templates.demo()
+
+
+@pytest.fixture
+def cli(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> Cli:
+    """The CLI, run in-process against a fresh seeded SQLite database."""
+    return Cli(sqlite_url, capsys)

@@ -13,23 +13,7 @@ import openpyxl
 import pytest
 from icalendar import Calendar
 
-from pledge.cli import run
-
-
-class Cli:
-    def __init__(self, url: str, capsys: pytest.CaptureFixture[str]):
-        self.url = url
-        self.capsys = capsys
-
-    def __call__(self, *args: str) -> tuple[int, str, str]:
-        code = run(["--db", self.url, *args])
-        out, err = self.capsys.readouterr()
-        return code, out, err
-
-
-@pytest.fixture
-def cli(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(sqlite_url, capsys)
+from tests.clirunner import Cli
 
 
 def notify_copper(cli: Cli) -> None:

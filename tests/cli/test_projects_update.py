@@ -2,33 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
 
-from pledge.cli import run
-
-
-class Cli:
-    def __init__(self, url: str, capsys: pytest.CaptureFixture[str]):
-        self.url = url
-        self.capsys = capsys
-
-    def __call__(self, *args: str) -> tuple[int, str, str]:
-        code = run(["--db", self.url, *args])
-        out, err = self.capsys.readouterr()
-        return code, out, err
-
-    def json(self, *args: str) -> Any:
-        code, out, err = self(*args, "--json")
-        assert code == 0, err
-        return json.loads(out)
-
-
-@pytest.fixture
-def cli(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(sqlite_url, capsys)
+from tests.clirunner import Cli
 
 
 def test_update_changes_only_the_options_given(cli: Cli) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from pledge.cli import run
+from tests.clirunner import Cli
 from tests.ingest.helpers import NEWS, SEED_000, SEED_003
 
 CONTRACT = {"source": str, "language": str, "pledging_country": str, "amounts": list,
@@ -19,25 +20,6 @@ CONTRACT = {"source": str, "language": str, "pledging_country": str, "amounts": 
             "matched_projects": list}
 
 
-class Cli:
-    def __init__(self, url: str, capsys: pytest.CaptureFixture[str]):
-        self.url = url
-        self.capsys = capsys
-
-    def __call__(self, *args: str) -> tuple[int, str, str]:
-        code = run(["--db", self.url, *args])
-        out, err = self.capsys.readouterr()
-        return code, out, err
-
-    def json(self, *args: str) -> Any:
-        code, out, err = self(*args, "--json")
-        assert code == 0, err
-        return json.loads(out)
-
-
-@pytest.fixture
-def cli(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(sqlite_url, capsys)
 
 
 def check_contract(item: dict[str, Any]) -> None:

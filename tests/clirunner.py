@@ -1,0 +1,29 @@
+"""Running the CLI in-process against a test database, as a user's script would."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from pledge.cli import run
+
+
+class Cli:
+    """``cli(*args)`` gives (exit code, stdout, stderr); ``cli.json(*args)`` adds ``--json``,
+    requires exit code 0 and parses the output."""
+
+    def __init__(self, url: str, capsys: pytest.CaptureFixture[str]):
+        self.url = url
+        self.capsys = capsys
+
+    def __call__(self, *args: str) -> tuple[int, str, str]:
+        code = run(["--db", self.url, *args])
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def json(self, *args: str) -> Any:
+        code, out, err = self(*args, "--json")
+        assert code == 0, err
+        return json.loads(out)
