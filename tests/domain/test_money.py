@@ -297,3 +297,13 @@ def test_format_range_parses_back(low: Decimal, width: Decimal, currency: str) -
     r = MoneyRange(low * B, (low + width) * B, currency)
     back = parse_amount(format_range(r))
     assert (back.low, back.high, back.currency) == (r.low, r.high, r.currency)
+
+
+def test_stored_ranges_display_as_written_and_bad_ones_as_they_are() -> None:
+    from pledge.domain.money import format_stored
+
+    assert format_stored("6000000000000", "7000000000000", "JPY") == "¥6tn to ¥7tn"
+    assert format_stored(None, "25000000000", "USD") == "up to US$25bn"
+    assert format_stored("350000000", "350000000", "USD") == "US$350m"
+    assert format_stored("lots", "1", "USD") == "lots to 1 USD"
+    assert format_stored("1", "2", "XYZ") == "1 to 2 XYZ"

@@ -98,3 +98,21 @@ def test_accepting_needs_the_rights_of_the_change(api: Api) -> None:
         assert r.status_code == 403 and r.json()["error"]["code"] == "auth.forbidden", role
     assert client.get(f"/api/v1/review/{estimate['id']}",
                       headers=tokens["admin"]).json()["state"] == "proposed"
+
+
+def test_an_article_with_its_evidence_and_proposals(api: Api) -> None:
+    client, tokens = api
+    [item] = client.post("/api/v1/ingest", json={"source": "https://news.example/000",
+                                                 "text": SEED_000.read_text(encoding="utf-8")},
+                         headers=tokens["cc_us"]).json()
+    r = client.get(f"/api/v1/review/articles/{item['article_id']}", headers=tokens["funder"])
+    assert r.status_code == 200, r.json()
+    body = r.json()
+    assert body["source"] == "https://news.example/000" and body["language"] == "en"
+    assert "Copyright" not in body["text"] and "sketch" not in body
+    assert any("6 to 7 trillion yen" in s for s in body["evidence"])
+    assert all(s in body["text"] for s in body["evidence"])
+    assert [p["id"] for p in body["proposals"]] == [p["id"] for p in item["proposals"]]
+    missing = client.get("/api/v1/review/articles/999", headers=tokens["funder"])
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "review.unknown_article"

@@ -108,3 +108,14 @@ def test_the_installed_command(sqlite_url: str) -> None:
     [item] = json.loads(proc.stdout)
     check_contract(item)
     assert item["companies"] == ["SoftBank Group", "Westinghouse", "Toshiba"]
+
+
+def test_review_article_shows_the_evidence(cli: Cli) -> None:
+    [out] = cli.json("ingest", str(SEED_000), "--source", "https://news.example/000")
+    shown = cli.json("review", "article", str(out["article_id"]))
+    assert shown["id"] == out["article_id"] and shown["source"] == "https://news.example/000"
+    assert any("Texas or Louisiana" in s for s in shown["evidence"])
+    code, text, _ = cli("review", "article", str(out["article_id"]))
+    assert code == 0 and "Sentences facts were read from" in text
+    code, _, err = cli("review", "article", "999")
+    assert code == 2 and "[review.unknown_article]" in err

@@ -92,7 +92,25 @@ def test_accept_is_offered_only_to_roles_that_may_make_the_change(client: TestCl
     # An analyst may triage (reject) but not add an estimate: no Accept, and who may.
     assert proposals(page) and "Accept</button>" not in page and "Reject</button>" in page
     assert "accepted by: admin, cc_jp, cc_us, ic" in page
+    assert "another estimate: $35 billion (recorded: US$33bn" in page
     client.cookies.clear()
     log_in(client, Role.CC_US)
     page = client.get("/review").text
     assert "Accept</button>" in page and 'data-testid="accept-by"' not in page
+
+
+def test_an_article_page_marks_the_sentences_facts_came_from(client: TestClient) -> None:
+    log_in(client, Role.ANALYST)
+    page = client.post("/review/ingest", data={
+        "source": "https://example.org/seed-000", "text": SEED.read_text(encoding="utf-8"),
+        "csrf_token": csrf(client, "/review")}).text
+    [article] = set(re.findall(r'href="/review/articles/(\d+)"', page))
+    page = client.get(f"/review/articles/{article}").text
+    marked = re.findall(r"<mark>([^<]+)</mark>", page)
+    assert any("6 to 7 trillion yen" in m for m in marked) and "¥6tn to ¥7tn" in page
+    assert any("Texas or Louisiana" in m for m in marked)
+    assert not any("Copyright" in m for m in marked) and "Copyright" not in page
+    assert "SoftBank Group, GE Vernova, De Beers, Westinghouse" in page
+    assert set(proposals(page)) and set(proposals(page)) <= set(proposals(
+        client.get("/review").text))
+    assert client.get("/review/articles/999").status_code == 404

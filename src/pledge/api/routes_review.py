@@ -62,6 +62,13 @@ def get_proposal(proposal_id: int, engine: EngineDep) -> dict[str, Any]:
     return svc.get_proposal(engine, proposal_id).record()
 
 
+@router.get("/review/articles/{article_id}", dependencies=[require(Action.READ)])
+def get_article(article_id: int, engine: EngineDep) -> dict[str, Any]:
+    """A stored article: its cleaned text, what was read from it (each fact with its
+    sentence), the sentences cited as evidence, and the proposals it made."""
+    return svc.article_view(engine, article_id).record()
+
+
 @router.post("/review/{proposal_id}/accept")
 def accept_proposal(proposal_id: int, engine: EngineDep, body: AcceptBody | None = None,
                     actor: Actor = require_actor(Action.REVIEW)) -> dict[str, Any]:

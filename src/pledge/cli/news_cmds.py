@@ -46,19 +46,6 @@ def article_files(paths: list[Path]) -> list[Path]:
     return out
 
 
-def _summary(payload: dict[str, Any], kind: str) -> str:
-    if kind == "additional_estimate":
-        return f"estimate {payload.get('amount', '')}"
-    if kind == "status_change":
-        return f"{payload.get('from', '?')} -> {payload.get('to', '?')}"
-    if kind == "site_report":
-        return "states " + ", ".join(payload.get("states", []))
-    if kind == "new_project":
-        amount = f", {payload['amount']}" if payload.get("amount") else ""
-        return f"new: {payload.get('name', '')} ({payload.get('sector', '')}{amount})"
-    return kind
-
-
 def ingest(files: Annotated[list[Path], typer.Argument(
                help="Article files (text or HTML) or folders of them")],
            dry_run: Annotated[bool, typer.Option(
@@ -115,7 +102,7 @@ def ingest(files: Annotated[list[Path], typer.Argument(
 
 
 def _proposal_rows(items: list[svc.ProposalView]) -> list[tuple[Any, ...]]:
-    return [(p.id, p.kind, p.project_id or "", p.project_name, _summary(p.payload, p.kind),
+    return [(p.id, p.kind, p.project_id or "", p.project_name, p.summary,
              f"{p.confidence:.2f}", p.state, p.article_source,
              p.evidence if len(p.evidence) <= 90 else p.evidence[:87] + "...") for p in items]
 
@@ -129,7 +116,7 @@ def _one(p: svc.ProposalView, json: bool) -> None:
         return
     render.pairs(f"Proposal {p.id}: {p.kind} ({p.state})", [
         ("project", f"{p.project_id} {p.project_name}" if p.project_id else p.project_name),
-        ("change", _summary(p.payload, p.kind)),
+        ("change", p.summary),
         ("confidence", f"{p.confidence:.2f}"),
         ("source", p.article_source), ("evidence", p.evidence),
         ("decided", f"{p.decided_by} ({p.decided_role}) {p.decided_at:%Y-%m-%d %H:%M}"
@@ -156,6 +143,31 @@ def show(id: Annotated[str, typer.Argument(help="Proposal id")],
     _one(svc.get_proposal(_engine(), id), json)
 
 
+@review_app.command("article")
+def article(id: Annotated[str, typer.Argument(help="Article id")],
+            json: JsonOpt = False) -> None:
+    """Show a stored article: its text with the sentences facts came from, and its proposals."""
+    view = svc.article_view(_engine(), id)
+    if json:
+        render.emit_json(view.record())
+        return
+    a = view.article
+    facts = a.get("facts") or {}
+    render.pairs(f"Article {a['id']}: {a['title'] or a['source']}", [
+        ("source", a["source"]), ("language", a["language"]),
+        ("pledging country", a["pledging_country"] or None),
+        ("read by", f"{a['ingested_by']} ({a['role']})"),
+        ("companies", ", ".join(facts.get("companies", [])) or None),
+        ("US locations", ", ".join(facts.get("us_locations", [])) or None),
+        ("projects", ", ".join(str(p) for p in facts.get("matched_projects", [])) or None),
+    ])
+    cited = [part.text for para in view.paragraphs for part in para if part.evidence]
+    render.table("Sentences facts were read from", ["sentence"], [(c,) for c in cited])
+    if view.proposals:
+        render.table(f"{len(view.proposals)} proposals", _COLUMNS,
+                     _proposal_rows(view.proposals))
+
+
 @review_app.command("accept")
 def accept(id: Annotated[str, typer.Argument(help="Proposal id")],
            on: Annotated[str | None, typer.Option(
@@ -167,7 +179,7 @@ def accept(id: Annotated[str, typer.Argument(help="Proposal id")],
     if json:
         _one(p, True)
         return
-    render.console.print(f"proposal {p.id} accepted: {_summary(p.payload, p.kind)}"
+    render.console.print(f"proposal {p.id} accepted: {p.summary}"
                          + (f" (project {p.result['project_id']})"
                             if p.result and p.result.get("project_id") else ""))
 

@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation, localco
 from types import MappingProxyType
 from typing import Final
 
-from pledge.domain.errors import InvalidInput, Problem
+from pledge.domain.errors import InvalidInput, PledgeError, Problem
 
 __all__ = [
     "CURRENCIES",
@@ -364,3 +364,13 @@ def from_minor_units(n: int) -> Decimal:
     if isinstance(n, bool) or not isinstance(n, int):
         raise TypeError(f"minor units must be an int, not {type(n).__name__}")
     return Decimal(n).scaleb(-STORAGE_EXPONENT, _WIDE)
+
+
+def format_stored(low: object, high: object, currency: object) -> str:
+    """Display a range kept as decimal text (JSON payloads, stored facts): like
+    ``format_range``; values that are not a valid range are shown as they are."""
+    try:
+        lo, hi = (None if v in (None, "") else Decimal(str(v)) for v in (low, high))
+        return format_range(MoneyRange(lo, hi, str(currency)))
+    except (PledgeError, ArithmeticError, ValueError):
+        return f"{low} to {high} {currency}"

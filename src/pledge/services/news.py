@@ -53,7 +53,7 @@ from pledge.domain.access import MATRIX, Action, authorize
 from pledge.domain.errors import Conflict, InvalidInput, NotFound, PledgeError
 from pledge.domain.fx import RateTable
 from pledge.domain.lifecycle import RULES, Role, Stage
-from pledge.domain.money import MoneyRange, format_range, parse_amount
+from pledge.domain.money import MoneyRange, format_range, format_stored, parse_amount
 from pledge.ingest import fingerprint as fp
 from pledge.ingest.extract import Extraction, extract
 from pledge.ingest.gazetteer import Gazetteer
@@ -124,8 +124,30 @@ class ProposalView:
             "payload": self.payload, "evidence": self.evidence, "confidence": self.confidence,
             "state": self.state, "created_at": self.created_at, "decided_by": self.decided_by,
             "decided_role": self.decided_role, "decided_at": self.decided_at,
-            "reason": self.reason, "result": self.result})
+            "reason": self.reason, "result": self.result, "summary": self.summary})
         return value
+
+    @property
+    def summary(self) -> str:
+        """The change in a line, as a reviewer reads it."""
+        p = self.payload
+        if self.kind == "additional_estimate":
+            recorded = "; ".join(format_stored(r.get("low"), r.get("high"), r.get("currency"))
+                                 for r in p.get("recorded", []))
+            return (f"another estimate: {p.get('written') or p.get('amount', '')}"
+                    + (f" (recorded: {recorded})" if recorded else ""))
+        if self.kind == "status_change":
+            words = f" (\u201c{p['signal']}\u201d)" if p.get("signal") else ""
+            return f"stage {p.get('from', '?')} \u2192 {p.get('to', '?')}{words}"
+        if self.kind == "site_report":
+            where = ", ".join([*p.get("sites", []), *p.get("states", [])])
+            recorded = f" (recorded: {p['recorded']})" if p.get("recorded") else ""
+            return f"reported site: {where}{recorded}"
+        if self.kind == "new_project":
+            extra = ", ".join(x for x in (str(p.get("sector", "")), str(p.get("amount", "")),
+                                          str(p.get("location", ""))) if x)
+            return f"new project: {p.get('name', '')}" + (f" ({extra})" if extra else "")
+        return self.kind.replace("_", " ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -527,7 +549,7 @@ def list_proposals(engine: Engine, *, state: str | None = "proposed",
         stmt = stmt.where(q.c.article_id == article_id)
     if project_id is not None:
         stmt = stmt.where(q.c.project_id == project_id)
-    with transaction(engine) as s:
+    with reading(engine) as s:
         return [_row_view(r) for r in s.execute(stmt)]
 
 
@@ -550,12 +572,84 @@ def get_article(engine: Engine, article_id: int | str,
     except (TypeError, ValueError):
         raise InvalidInput.single("id", article_id, "review.bad_id",
                                   "an article id is a whole number") from None
-    with transaction(engine) as s:
+    with reading(engine) as s:
         row = s.execute(select(t.news_articles).where(t.news_articles.c.id == aid)).first()
         if row is None:
             raise NotFound.single("id", article_id, "review.unknown_article",
                                   "no article with this id")
         return {k: v for k, v in row._mapping.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A stretch of an article's cleaned text; ``evidence`` when a fact was read from it."""
+
+    text: str
+    evidence: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """A stored article as a reviewer reads it: the record, its text cut into paragraphs of
+    passages (the sentences facts came from marked), and the proposals it made."""
+
+    article: dict[str, Any]
+    paragraphs: list[list[Passage]]
+    proposals: list[ProposalView]
+
+    def record(self) -> dict[str, Any]:
+        value: dict[str, Any] = jsonable({
+            **{k: v for k, v in self.article.items() if k not in ("sketch", "content_hash")},
+            "evidence": sorted(evidence_sentences(self.article.get("facts") or {})),
+            "proposals": [p.record() for p in self.proposals]})
+        return value
+
+
+def evidence_sentences(facts: dict[str, Any]) -> set[str]:
+    """Every sentence a fact in ``facts`` (an article's stored ``facts`` object) cites."""
+    found: set[str] = set()
+    for value in (facts.get("facts") or {}).values():
+        for item in value if isinstance(value, list) else []:
+            sentence = item.get("sentence") if isinstance(item, dict) else None
+            if sentence:
+                found.add(str(sentence))
+    return found
+
+
+def _passages(text: str, evidence: set[str]) -> list[list[Passage]]:
+    marks = sorted(evidence, key=len, reverse=True)
+    paragraphs = []
+    for para in (p.strip() for p in text.split("\n")):
+        if not para:
+            continue
+        spans: list[tuple[int, int]] = []
+        for sentence in marks:
+            start = para.find(sentence)
+            while start >= 0:
+                end = start + len(sentence)
+                if not any(a < end and start < b for a, b in spans):
+                    spans.append((start, end))
+                start = para.find(sentence, end)
+        out, at = [], 0
+        for a, b in sorted(spans):
+            if a > at:
+                out.append(Passage(para[at:a], False))
+            out.append(Passage(para[a:b], True))
+            at = b
+        if at < len(para):
+            out.append(Passage(para[at:], False))
+        paragraphs.append(out)
+    return paragraphs
+
+
+def article_view(engine: Engine, article_id: int | str, actor: Actor | None = None
+                 ) -> ArticleView:
+    """An article with the sentences its facts came from marked, and its proposals."""
+    article = get_article(engine, article_id, actor)
+    proposals = list_proposals(engine, state=None, article_id=article["id"], actor=actor)
+    return ArticleView(article, _passages(str(article["text"]),
+                                          evidence_sentences(article["facts"] or {})),
+                       proposals)
 
 
 def _undecided(s: Session, proposal_id: int) -> Any:

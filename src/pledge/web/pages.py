@@ -347,6 +347,19 @@ def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: Pa
                       for pid, roles in acceptors.items()}})
 
 
+@router.get("/review/articles/{article_id}", response_class=HTMLResponse)
+def review_article(request: Request, article_id: int, engine: EngineDep,
+                   settings: SettingsDep, actor: PageActor) -> Response:
+    from pledge.services import news
+
+    need(actor, Action.READ, settings)
+    assert actor is not None
+    view = news.article_view(engine, article_id, actor)
+    return render(request, "article.html", {
+        "user": actor, "a": view.article, "paragraphs": view.paragraphs,
+        "facts": (view.article.get("facts") or {}), "rows": view.proposals})
+
+
 def _decide(request: Request, csrf: str, actor: Actor | None, do: Callable[[Actor], str]
             ) -> Response:
     check_csrf(request, csrf)

@@ -14,8 +14,14 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from pledge import __version__
-from pledge.domain.money import format_amount
+from pledge.domain.money import format_amount, format_stored
 from pledge.web.auth import csrf_token, pop_flash
+
+
+def money(fact: dict[str, Any]) -> str:
+    """An amount as read from an article (``low``/``high`` as decimal text, ``currency``),
+    written as people write it: "¥6tn to ¥7tn"."""
+    return format_stored(fact.get("low"), fact.get("high"), fact.get("currency"))
 
 
 def usd(value: Decimal | None, full: bool = False) -> str:
@@ -60,7 +66,8 @@ def figure_json(fig: dict[str, Any]) -> str:
 def templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(files("pledge.web") / "templates"))
     env = t.env
-    env.filters.update(usd=usd, usd_about=usd_about, pct=pct, label=label, figure=figure_json)
+    env.filters.update(usd=usd, usd_about=usd_about, pct=pct, label=label, figure=figure_json,
+                       money=money)
     env.globals.update(usd_range=usd_range, version=__version__)
     return t
 
