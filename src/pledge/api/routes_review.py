@@ -87,12 +87,12 @@ def reject_proposal(proposal_id: int, engine: EngineDep, body: RejectBody | None
 async def _article(request: Request, source: str | None, html: bool | None
                    ) -> svc.ArticleInput:
     raw = await request.body()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput.single("body", "", "news.encoding",
-                                  "the article must be UTF-8 text") from None
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = request.headers.get("content-type", "")
+    declared = next((part.split("=", 1)[1].strip().strip('"') for part in
+                     content_type.split(";")[1:] if part.strip().lower().startswith("charset=")),
+                    None)
+    text = svc.decode_article(raw, declared=declared, field="body")
+    kind = content_type.split(";")[0].strip().lower()
     if kind == "application/json":
         try:
             body = ArticleBody.model_validate(json.loads(text))

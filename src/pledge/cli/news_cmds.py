@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from pledge.cli import render
-from pledge.cli.options import ActorOpt, JsonOpt, RoleOpt, actor_of, day, read_text
+from pledge.cli.options import ActorOpt, JsonOpt, RoleOpt, actor_of, day, read_bytes
 from pledge.domain.errors import InvalidInput
 from pledge.services import news as svc
 
@@ -70,7 +70,8 @@ def ingest(files: Annotated[list[Path], typer.Argument(
         raise InvalidInput.single("source", source, "news.source_for_one",
                                   "--source names the source of a single file")
     articles = [svc.ArticleInput(source if source is not None else str(p),
-                                 read_text(p), None) for p in paths]
+                                 svc.decode_article(read_bytes(p), value=str(p)), None)
+                for p in paths]
     engine = _engine(ensure=not dry_run)
     who = actor_of(actor, role)
     show = len(articles) > 1 and render.err_console.is_terminal

@@ -44,6 +44,15 @@ def read_text(path: Path, field: str = "file") -> str:
                                   exc.strerror or "cannot read the file") from None
 
 
+def read_bytes(path: Path, field: str = "file") -> bytes:
+    """A file's bytes; a missing or unreadable file is bad input."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput.single(field, str(path), "input.unreadable",
+                                  exc.strerror or "cannot read the file") from None
+
+
 def day(text: str | None, field: str) -> date:
     """A date option, today when not given."""
     return date.today() if not text else parse_date(text, field)
