@@ -78,6 +78,7 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, Action]] = [
     ("GET", "/api/v1/review", None, Action.READ),
     ("GET", "/api/v1/review/999", None, Action.READ),
     ("GET", "/api/v1/review/articles/999", None, Action.READ),
+    ("GET", "/api/v1/review/articles?project_id=24", None, Action.READ),
     ("POST", "/api/v1/review/999/accept", {}, Action.REVIEW),
     ("POST", "/api/v1/review/999/reject", {"reason": "not news"}, Action.REVIEW),
     ("POST", "/api/v1/ingest", {"source": "x", "text": " "}, Action.REVIEW),

@@ -113,6 +113,11 @@ def test_an_article_with_its_evidence_and_proposals(api: Api) -> None:
     assert any("6 to 7 trillion yen" in s for s in body["evidence"])
     assert all(s in body["text"] for s in body["evidence"])
     assert [p["id"] for p in body["proposals"]] == [p["id"] for p in item["proposals"]]
+    listed = client.get("/api/v1/review/articles?project_id=24", headers=tokens["funder"])
+    assert [a["id"] for a in listed.json()["data"]] == [item["article_id"]]
+    assert listed.json()["data"][0]["waiting"] == len(item["proposals"])
+    assert client.get("/api/v1/review/articles?project_id=3",
+                      headers=tokens["funder"]).json() == {"data": [], "count": 0}
     missing = client.get("/api/v1/review/articles/999", headers=tokens["funder"])
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "review.unknown_article"

@@ -117,5 +117,11 @@ def test_review_article_shows_the_evidence(cli: Cli) -> None:
     assert any("Texas or Louisiana" in s for s in shown["evidence"])
     code, text, _ = cli("review", "article", str(out["article_id"]))
     assert code == 0 and "Sentences facts were read from" in text
+    listed = cli.json("review", "articles", "--project", "24")
+    assert [a["id"] for a in listed] == [out["article_id"]]
+    code, text, _ = cli("review", "articles")
+    assert code == 0 and "1 articles" in text
+    code, _, err = cli("review", "articles", "--project", "999")
+    assert code == 2 and "[project.unknown]" in err
     code, _, err = cli("review", "article", "999")
     assert code == 2 and "[review.unknown_article]" in err

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from pledge.domain.access import Forbidden
-from pledge.domain.errors import Conflict, RuleViolation
+from pledge.domain.errors import Conflict, NotFound, RuleViolation
 from pledge.domain.lifecycle import Role
 from pledge.services import news
 from pledge.services import projects as project_svc
@@ -277,3 +277,19 @@ def test_who_may_accept_follows_the_matrix_and_the_lifecycle(
     view = news.ProposalView(1, 1, "s", "t", "en", kind, 24, "p", {"to": to}, "e", 0.9,
                              "proposed")
     assert {r.value for r in news.who_may_accept(view)} == roles
+
+
+def test_a_projects_news_lists_the_articles_about_it(engine: Engine) -> None:
+    [r] = news.ingest(engine, [article(SEED_000)], ANALYST, on=ON)
+    [other] = news.ingest(engine, [article(NEWS / "en_westinghouse_fleet.txt")], ANALYST,
+                          on=ON)
+    assert {a.id for a in news.list_articles(engine)} == {r.article_id, other.article_id}
+    about_24 = news.list_articles(engine, project_id=24)
+    assert [a.id for a in about_24] == [r.article_id]
+    assert about_24[0].proposals == len(r.proposals) and about_24[0].waiting == len(r.proposals)
+    news.reject(engine, r.proposals[0].id or 0, ANALYST)
+    assert news.list_articles(engine, project_id="24")[0].waiting == len(r.proposals) - 1
+    assert other.article_id in {a.id for a in news.list_articles(engine, project_id=30)}
+    assert news.list_articles(engine, project_id=3) == []
+    with pytest.raises(NotFound):
+        news.list_articles(engine, project_id=999)

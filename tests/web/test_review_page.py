@@ -114,3 +114,5 @@ def test_an_article_page_marks_the_sentences_facts_came_from(client: TestClient)
     assert set(proposals(page)) and set(proposals(page)) <= set(proposals(
         client.get("/review").text))
     assert client.get("/review/articles/999").status_code == 404
+    project = client.get("/projects/24").text
+    assert 'id="news"' in project and f'href="/review/articles/{article}"' in project

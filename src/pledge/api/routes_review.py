@@ -56,6 +56,14 @@ def list_proposals(engine: EngineDep,
             "limit": limit, "offset": offset}
 
 
+@router.get("/review/articles", dependencies=[require(Action.READ)])
+def list_articles(engine: EngineDep, project_id: int | None = None) -> dict[str, Any]:
+    """Stored articles, newest first, with how many changes each proposed and how many
+    wait; ``project_id`` keeps those about one project."""
+    rows = svc.list_articles(engine, project_id=project_id)
+    return {"data": [a.record() for a in rows], "count": len(rows)}
+
+
 @router.get("/review/{proposal_id}", dependencies=[require(Action.READ)])
 def get_proposal(proposal_id: int, engine: EngineDep) -> dict[str, Any]:
     """One proposal."""

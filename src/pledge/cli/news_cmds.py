@@ -144,6 +144,23 @@ def show(id: Annotated[str, typer.Argument(help="Proposal id")],
     _one(svc.get_proposal(_engine(), id), json)
 
 
+@review_app.command("articles")
+def articles(project: Annotated[str | None, typer.Option(
+                 "--project", help="Only the articles about this project (id)",
+                 show_default=False)] = None,
+             json: JsonOpt = False) -> None:
+    """List stored articles, newest first, with their proposals (all and still waiting)."""
+    rows = svc.list_articles(_engine(), project_id=project)
+    if json:
+        render.emit_json([a.record() for a in rows])
+        return
+    render.table(f"{len(rows)} articles" + (f" about project {project}" if project else ""),
+                 ["id", "read", "language", "country", "title or source", "proposals",
+                  "waiting"],
+                 [(a.id, a.ingested_at.strftime("%Y-%m-%d"), a.language, a.pledging_country,
+                   a.title or a.source, a.proposals, a.waiting) for a in rows])
+
+
 @review_app.command("article")
 def article(id: Annotated[str, typer.Argument(help="Article id")],
             json: JsonOpt = False) -> None:

@@ -45,7 +45,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, case, func, select, update
 from sqlalchemy import text as sql
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -62,13 +62,30 @@ from pledge.ingest.gazetteer import Gazetteer
 from pledge.ingest.gazetteer import load as load_gazetteer
 from pledge.ingest.match import KnownProject, ProjectIndex, further, shipped_projects
 from pledge.services import projects as project_svc
-from pledge.services.base import Actor, audit, insert_id, jsonable, now, permit
+from pledge.services.base import Actor, audit, insert_id, jsonable, now, permit, project_row
 from pledge.services.money import rate_table_in, shipped_rates
 from pledge.store import tables as t
 from pledge.store.db import is_initialised, is_sqlite, reading, transaction
 
-__all__ = ["ArticleInput", "IngestResult", "ProposalView", "accept", "get_article",
-           "get_proposal", "ingest", "list_proposals", "reject"]
+__all__ = [
+    "ArticleInput",
+    "ArticleSummary",
+    "ArticleView",
+    "IngestResult",
+    "Passage",
+    "ProposalView",
+    "accept",
+    "article_view",
+    "decode_article",
+    "evidence_sentences",
+    "get_article",
+    "get_proposal",
+    "ingest",
+    "list_articles",
+    "list_proposals",
+    "reject",
+    "who_may_accept",
+]
 
 GAZETTEER_ENV: Final = "PLEDGE_NEWS_GAZETTEER"
 KINDS: Final = ("new_project", "additional_estimate", "status_change", "site_report")
@@ -515,6 +532,10 @@ def ingest(engine: Engine | None, articles: Sequence[ArticleInput], actor: Actor
                 facts=jsonable(ext.contract()), ingested_at=now(), ingested_by=actor.name,
                 role=actor.role.value))
             seen.append((aid, ext.content_hash, ext.fingerprint, ext.sketch))
+            about = [pid for pid in dict.fromkeys(ext.matched_projects()) if pid in by_id]
+            if about:
+                s.execute(t.news_mentions.insert(), [{"article_id": aid, "project_id": pid}
+                                                     for pid in about])
             stored: list[ProposalView] = []
             again: list[int] = []
             for prop in planned:
@@ -631,6 +652,52 @@ def get_article(engine: Engine, article_id: int | str,
             raise NotFound.single("id", article_id, "review.unknown_article",
                                   "no article with this id")
         return {k: v for k, v in row._mapping.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """A stored article in a list: what it is and how much it proposed."""
+
+    id: int
+    source: str
+    title: str
+    language: str
+    pledging_country: str
+    ingested_at: datetime
+    ingested_by: str
+    proposals: int
+    waiting: int
+
+    def record(self) -> dict[str, Any]:
+        value: dict[str, Any] = jsonable({
+            "id": self.id, "source": self.source, "title": self.title,
+            "language": self.language, "pledging_country": self.pledging_country,
+            "ingested_at": self.ingested_at, "ingested_by": self.ingested_by,
+            "proposals": self.proposals, "waiting": self.waiting})
+        return value
+
+
+def list_articles(engine: Engine, *, project_id: int | str | None = None,
+                  actor: Actor | None = None) -> list[ArticleSummary]:
+    """Stored articles, newest first; with ``project_id``, those about that project (the
+    ones it was matched in). Raises NotFound for an unknown project."""
+    if actor is not None:
+        authorize(actor.role, Action.READ)
+    a, q, m = t.news_articles, t.news_proposals, t.news_mentions
+    counts = (select(q.c.article_id, func.count().label("n"),
+                     func.sum(case((q.c.state == "proposed", 1), else_=0)).label("open"))
+              .group_by(q.c.article_id).subquery())
+    stmt = (select(a.c.id, a.c.source, a.c.title, a.c.language, a.c.pledging_country,
+                   a.c.ingested_at, a.c.ingested_by, counts.c.n, counts.c.open)
+            .outerjoin(counts, counts.c.article_id == a.c.id)
+            .order_by(a.c.ingested_at.desc(), a.c.id.desc()))
+    with reading(engine) as s:
+        if project_id is not None:
+            pid = project_row(s, project_id).id
+            stmt = stmt.where(a.c.id.in_(select(m.c.article_id).where(m.c.project_id == pid)))
+        return [ArticleSummary(r.id, r.source, r.title, r.language, r.pledging_country,
+                               r.ingested_at, r.ingested_by, int(r.n or 0), int(r.open or 0))
+                for r in s.execute(stmt)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -334,3 +334,10 @@ news_proposals = Table(
     Column("reason", Text, nullable=False),
     Column("result", JSON, nullable=True),            # what accepting changed
 )
+
+# Which known projects each article is about (its matched projects), for a project's news.
+news_mentions = Table(
+    "news_mentions", metadata,
+    Column("article_id", ForeignKey("news_articles.id"), primary_key=True),
+    Column("project_id", ForeignKey("projects.id"), primary_key=True, index=True),
+)

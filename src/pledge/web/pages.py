@@ -191,6 +191,9 @@ def project(request: Request, project_id: int, engine: EngineDep, settings: Sett
     deadline = next((d for d in deadlines_svc.project_deadlines(
         engine, framework=p.summary.framework) if d.project_id == p.summary.id), None)
     funded_total = sum((f["amount"] for f in p.funding), Decimal(0))
+    from pledge.services import news
+
+    in_news = news.list_articles(engine, project_id=p.summary.id) if actor is not None else []
     events = sorted([("transition", x["on"], i, x) for i, x in enumerate(p.transitions)]
                     + [("consultation", x["on"], i, x) for i, x in enumerate(p.consultations)],
                     key=lambda e: (e[1], e[0] == "transition", e[2]))
@@ -198,6 +201,7 @@ def project(request: Request, project_id: int, engine: EngineDep, settings: Sett
         "user": actor, "p": p, "s": p.summary, "outlook": outlook, "figures": figures,
         "events": [(kind, x) for kind, _, _, x in events],
         "deadline": deadline, "urgent": URGENT_DAYS, "funded_total": funded_total,
+        "in_news": in_news,
         "forms": _forms(actor, Stage(p.summary.status))})
 
 
