@@ -114,5 +114,7 @@ def test_an_article_page_marks_the_sentences_facts_came_from(client: TestClient)
     assert set(proposals(page)) and set(proposals(page)) <= set(proposals(
         client.get("/review").text))
     assert client.get("/review/articles/999").status_code == 404
+    listed = client.get("/review/articles").text
+    assert re.findall(r'<tr data-article="(\d+)">', listed) == [article]
     project = client.get("/projects/24").text
     assert 'id="news"' in project and f'href="/review/articles/{article}"' in project

@@ -351,6 +351,17 @@ def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: Pa
                       for pid, roles in acceptors.items()}})
 
 
+@router.get("/review/articles", response_class=HTMLResponse)
+def review_articles(request: Request, engine: EngineDep, settings: SettingsDep,
+                    actor: PageActor) -> Response:
+    from pledge.services import news
+
+    need(actor, Action.READ, settings)
+    assert actor is not None
+    return render(request, "articles.html", {"user": actor,
+                                             "rows": news.list_articles(engine, actor=actor)})
+
+
 @router.get("/review/articles/{article_id}", response_class=HTMLResponse)
 def review_article(request: Request, article_id: int, engine: EngineDep,
                    settings: SettingsDep, actor: PageActor) -> Response:
