@@ -60,6 +60,8 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, Action]] = [
     ("POST", "/api/v1/projects/24/estimates",
      {"amount": "lots", "source": "https://x", "on": "2026-04-01"}, Action.PROJECT_EDIT),
     ("PATCH", "/api/v1/projects/24", {"sector": "astrology"}, Action.PROJECT_EDIT),
+    ("POST", "/api/v1/projects/24/status-reports",
+     {"stage": "rumoured", "source": "https://x", "on": "2026-04-01"}, Action.PROJECT_EDIT),
     ("POST", "/api/v1/projects/24/sites",
      {"location": " ", "source": "https://x", "on": "2026-04-01"}, Action.PROJECT_EDIT),
     ("GET", "/api/v1/projects/24/scores", None, Action.READ),

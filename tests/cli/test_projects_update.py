@@ -75,3 +75,21 @@ def test_a_reported_site_is_kept_beside_the_location(cli: Cli) -> None:
     code, out, _ = cli("projects", "show", "24")
     assert code == 0 and "Reported sites" in out and "Brazoria County" in out
     assert len(cli.json("projects", "show", "24")["sites"]) == 1
+
+
+def test_a_reported_stage_leaves_the_lifecycle_alone(cli: Cli) -> None:
+    before = cli.json("projects", "show", "32")
+    after = cli.json("projects", "status-report", "32", "--stage", "announced",
+                     "--source", "https://example.org/c", "--on", "2026-05-01",
+                     "--wording", "unveiled", "--role", "cc_jp")
+    assert after["status"] == before["status"] and after["reported_status"] == "finalist"
+    assert after["status_reports"] == [{"stage": "finalist", "wording": "unveiled",
+                                        "source": "https://example.org/c",
+                                        "as_of": "2026-05-01", "recorded_by": after[
+                                            "status_reports"][0]["recorded_by"]}]
+    code, _, err = cli("projects", "status-report", "32", "--stage", "rumoured",
+                       "--source", "x", "--on", "2026-05-01")
+    assert code == 2 and "status=rumoured" in err and "[project.unknown_status]" in err
+    code, _, err = cli("projects", "status-report", "32", "--stage", "selected",
+                       "--source", " ", "--on", "2026-05-01")
+    assert code == 2 and "[project.unsourced_status]" in err

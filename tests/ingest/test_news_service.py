@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from pledge.domain.access import Forbidden
-from pledge.domain.errors import Conflict, NotFound, RuleViolation
+from pledge.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from pledge.domain.lifecycle import Role
 from pledge.services import news
 from pledge.services import projects as project_svc
@@ -200,6 +200,37 @@ def test_a_change_the_rules_refuse_stays_proposed(engine: Engine) -> None:
     assert err.value.first.rule.startswith("lifecycle.")
     assert news.get_proposal(engine, p.id or 0).state == "proposed"
     assert project_svc.show_project(engine, 31).summary.status == "finalist"
+
+
+def test_a_refused_stage_can_be_kept_as_a_sourced_report(engine: Engine) -> None:
+    [r] = news.ingest(engine, [text("https://news.example/lcd", "The investment committee "
+                                    "recommended the LCD and OLED display factory on "
+                                    "Monday.")], ANALYST, on=ON)
+    [p] = r.proposals
+    assert news.who_may_record(p) == {Role.ADMIN, Role.IC, Role.CC_US, Role.CC_JP}
+    with pytest.raises(Forbidden):
+        news.accept(engine, p.id or 0, ANALYST, on=ON, as_report=True)
+    done = news.accept(engine, p.id or 0, CC, on=ON, as_report=True)
+    assert done.state == "accepted" and done.result == {
+        "project_id": 31, "reported_status": "recommended", "status": "finalist"}
+    detail = project_svc.show_project(engine, 31)
+    assert detail.summary.status == "finalist" and detail.reported_status == "recommended"
+    [report] = detail.status_reports
+    assert (report["stage"], report["wording"], report["source"], report["as_of"]) == (
+        "recommended", p.payload["signal"], "https://news.example/lcd", ON)
+    audit = project_svc.history(engine, 31).audit
+    assert [a["action"] for a in audit][-2:] == ["project.status_report", "news.accept"]
+    assert audit[-1]["after"]["applied_as"] == "status_report"
+
+
+def test_only_a_reported_stage_is_recorded_as_a_report(engine: Engine) -> None:
+    [r] = news.ingest(engine, [article(SEED_000)], ANALYST, on=ON)
+    estimate = next(p for p in r.proposals if p.kind == "additional_estimate")
+    assert news.who_may_record(estimate) == frozenset()
+    with pytest.raises(InvalidInput) as err:
+        news.accept(engine, estimate.id or 0, IC, on=ON, as_report=True)
+    assert (err.value.first.field, err.value.first.rule) == ("as_report", "review.not_a_stage")
+    assert news.get_proposal(engine, estimate.id or 0).state == "proposed"
 
 
 def test_accepting_a_new_project(engine: Engine) -> None:

@@ -68,6 +68,8 @@ CHANGES: list[tuple[str, Action, Callable[[Engine, Actor], object]]] = [
         e, 24, "US$1bn", "https://example.org", DAY, a)),
     ("add_site_report", Action.PROJECT_EDIT, lambda e, a: projects.add_site_report(
         e, 24, "Brazoria County, Texas", "https://example.org", DAY, a)),
+    ("add_status_report", Action.PROJECT_EDIT, lambda e, a: projects.add_status_report(
+        e, 24, "selected", "https://example.org", DAY, a)),
     ("set_economics", Action.PROJECT_EDIT,
      lambda e, a: simulation.set_economics(e, 24, {"life_years": "20"}, a)),
     ("advance", Action.ADVANCE, lambda e, a: projects.advance(e, 32, "recommended", a, DAY)),

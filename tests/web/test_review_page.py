@@ -118,3 +118,21 @@ def test_an_article_page_marks_the_sentences_facts_came_from(client: TestClient)
     assert re.findall(r'<tr data-article="(\d+)">', listed) == [article]
     project = client.get("/projects/24").text
     assert 'id="news"' in project and f'href="/review/articles/{article}"' in project
+
+
+def test_a_reported_stage_is_recorded_from_the_page(client: TestClient) -> None:
+    log_in(client, Role.CC_US)
+    page = client.post("/review/ingest", data={
+        "source": "https://example.org/lcd",
+        "text": "The investment committee recommended the LCD and OLED display factory on "
+                "Monday.", "csrf_token": csrf(client, "/review")}).text
+    [pid] = proposals(page)
+    # cc_us may not recommend (the IC does), but may keep the report with its source.
+    assert "Accept</button>" not in page and "accepted by: ic" in page
+    assert "Record as reported</button>" in page
+    r = client.post(f"/review/{pid}/accept", data={"as_report": "true",
+                                                   "csrf_token": csrf(client, "/review")})
+    assert "recorded as a reported stage" in r.text and pid not in proposals(r.text)
+    project = client.get("/projects/31").text
+    assert 'id="reported-stages"' in project and "https://example.org/lcd" in project
+    assert 'class="stage stage-finalist"' in project  # the lifecycle stage is kept

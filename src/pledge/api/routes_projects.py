@@ -21,6 +21,7 @@ from pledge.api.schemas import (
     ProjectCreate,
     ProjectUpdate,
     SiteReportCreate,
+    StatusReportCreate,
     TransitionCreate,
 )
 from pledge.domain.access import Action
@@ -44,7 +45,7 @@ def detail(d: svc.ProjectDetail) -> dict[str, Any]:
                      "extension_until": d.extension_until, "sponsors": d.sponsors,
                      "estimates": d.estimates, "transitions": d.transitions,
                      "consultations": d.consultations, "funding": d.funding,
-                     "sites": d.sites})
+                     "sites": d.sites, "status_reports": d.status_reports})
 
 
 @router.get("/projects", dependencies=[require(Action.READ_PUBLIC)])
@@ -134,6 +135,14 @@ def create_site_report(project_id: int, body: SiteReportCreate, engine: EngineDe
     """Record a site reported for the project, with its source (the location is kept)."""
     return detail(svc.add_site_report(engine, project_id, body.location, body.source, body.on,
                                       actor, states=body.states))
+
+
+@router.post("/projects/{project_id}/status-reports", status_code=201)
+def create_status_report(project_id: int, body: StatusReportCreate, engine: EngineDep,
+                         actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
+    """Record a stage a source reports for the project (the lifecycle stage is kept)."""
+    return detail(svc.add_status_report(engine, project_id, body.stage, body.source, body.on,
+                                        actor, wording=body.wording))
 
 
 @router.get("/projects/{project_id}/history", dependencies=[require(Action.READ)])

@@ -27,6 +27,9 @@ router = APIRouter(tags=["review"])
 class AcceptBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     on: date | None = Field(default=None, description="date of the decision (default today)")
+    as_report: bool = Field(default=False, description="for a reported stage: record it as a "
+                                                       "sourced status report, not a "
+                                                       "transition")
 
 
 class RejectBody(BaseModel):
@@ -82,7 +85,8 @@ def accept_proposal(proposal_id: int, engine: EngineDep, body: AcceptBody | None
                     actor: Actor = require_actor(Action.REVIEW)) -> dict[str, Any]:
     """Apply the change through the usual service and rules, the article as its source.
     A refused change leaves the proposal waiting and answers with the rule's reason."""
-    return svc.accept(engine, proposal_id, actor, on=body.on if body else None).record()
+    return svc.accept(engine, proposal_id, actor, on=body.on if body else None,
+                      as_report=body.as_report if body else False).record()
 
 
 @router.post("/review/{proposal_id}/reject")

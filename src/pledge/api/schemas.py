@@ -81,6 +81,13 @@ class SiteReportCreate(Strict):
     states: list[str] = Field(default_factory=list)
 
 
+class StatusReportCreate(Strict):
+    stage: str
+    source: str
+    on: date
+    wording: str = ""
+
+
 class ScoreCreate(Strict):
     side: str
     criterion: str

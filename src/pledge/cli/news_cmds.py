@@ -191,9 +191,13 @@ def accept(id: Annotated[str, typer.Argument(help="Proposal id")],
            on: Annotated[str | None, typer.Option(
                "--on", help="Date of the decision, YYYY-MM-DD (default: today)",
                show_default=False)] = None,
+           as_report: Annotated[bool, typer.Option(
+               "--as-report", help="For a reported stage: record it as a sourced status "
+                                   "report, leaving the lifecycle stage as it is")] = False,
            actor: ActorOpt = None, role: RoleOpt = "admin", json: JsonOpt = False) -> None:
     """Apply a proposal through the usual rules, with the article as its source."""
-    p = svc.accept(_engine(), id, actor_of(actor, role), on=day(on, "on"))
+    p = svc.accept(_engine(), id, actor_of(actor, role), on=day(on, "on"),
+                   as_report=as_report)
     if json:
         _one(p, True)
         return

@@ -62,7 +62,8 @@ def _show(d: svc.ProjectDetail, json: bool) -> None:
             "reported_status": d.reported_status, "funding_date": s.funding_date,
             "window_meaning": d.window_meaning, "extension_until": d.extension_until,
             "sponsors": d.sponsors, "estimates": d.estimates, "transitions": d.transitions,
-            "consultations": d.consultations, "funding": d.funding, "sites": d.sites})
+            "consultations": d.consultations, "funding": d.funding, "sites": d.sites,
+            "status_reports": d.status_reports})
         return
     render.pairs(f"Project {s.id}: {s.name}", [
         ("framework", s.framework), ("sector", f"{s.sector} ({s.sector_detail})"
@@ -82,6 +83,10 @@ def _show(d: svc.ProjectDetail, json: bool) -> None:
         render.table("Reported sites", ["as of", "location", "states", "source"],
                      [(x["as_of"], x["location"], ", ".join(x["states"]), x["source"])
                       for x in d.sites])
+    if d.status_reports:
+        render.table("Reported stages", ["as of", "stage", "as written", "source"],
+                     [(x["as_of"], x["stage"], x["wording"], x["source"])
+                      for x in d.status_reports])
     render.table("Stages", ["on", "from", "to", "actor", "role", "reason"],
                  [(x["on"], x["from_stage"] or "", x["to_stage"], x["actor"], x["role"],
                    x["reason"]) for x in d.transitions])
@@ -247,3 +252,22 @@ def site(id: Annotated[str, typer.Argument(help="Project id")],
         _show(detail, True)
         return
     render.console.print(f"project {detail.summary.id}: {len(detail.sites)} reported sites")
+
+
+@projects_app.command("status-report")
+def status_report(id: Annotated[str, typer.Argument(help="Project id")],
+                  stage: Annotated[str, typer.Option(help="The stage reported (a stage name, "
+                                                          "'candidate', 'announced')")],
+                  source: Annotated[str, typer.Option(help="Where it was reported")],
+                  on: OnOpt,
+                  wording: Annotated[str, typer.Option(help="As the source put it")] = "",
+                  actor: ActorOpt = None, role: RoleOpt = "admin",
+                  json: JsonOpt = False) -> None:
+    """Record a stage a source reports for a project (the lifecycle stage is unchanged)."""
+    detail = svc.add_status_report(_engine(), id, stage, source, day(on, "on"),
+                                   actor_of(actor, role), wording=wording)
+    if json:
+        _show(detail, True)
+        return
+    render.console.print(f"project {detail.summary.id}: reported {detail.reported_status} "
+                         f"(stage {detail.summary.status})")

@@ -14,7 +14,9 @@ additional_estimate    an amount for a known project that no recorded estimate
 status_change          a status word placing a known project further along its
                        lifecycle than recorded; accepting asks for the transition
                        under the lifecycle rules (they may refuse; then the
-                       proposal stays proposed and the rule's reason is given)
+                       proposal stays proposed and the rule's reason is given),
+                       or, accepted ``as_report``, records a sourced status
+                       report beside the lifecycle (the stage is unchanged)
 site_report            a state named for a known project that its record does not
                        name; accepting records it as a reported site with the
                        article as source (the project's location is unchanged)
@@ -85,6 +87,7 @@ __all__ = [
     "list_proposals",
     "reject",
     "who_may_accept",
+    "who_may_record",
 ]
 
 GAZETTEER_ENV: Final = "PLEDGE_NEWS_GAZETTEER"
@@ -797,17 +800,34 @@ def who_may_accept(proposal: ProposalView) -> frozenset[Role]:
     return roles
 
 
+def who_may_record(proposal: ProposalView) -> frozenset[Role]:
+    """The roles that may accept a reported stage as a status report (``as_report``)."""
+    if proposal.kind != "status_change":
+        return frozenset()
+    return MATRIX[Action.REVIEW] & MATRIX[Action.PROJECT_EDIT]
+
+
 def accept(engine: Engine, proposal_id: int | str, actor: Actor, *,
-           on: date | None = None) -> ProposalView:
+           on: date | None = None, as_report: bool = False) -> ProposalView:
     """Apply a proposal through the service any such change goes through, with the article
     as its source, and record the decision. If the service refuses (a rule, a role), its
-    error is raised and the proposal stays proposed."""
+    error is raised and the proposal stays proposed.
+
+    ``as_report``: for a reported stage, record it as a sourced status report beside the
+    lifecycle instead of asking for the transition (which only the role the lifecycle
+    names may make, and only from the stage before).
+    """
     pid = _proposal_id(proposal_id)
     on = on or date.today()
     permit(actor, Action.REVIEW)
     with transaction(engine) as s:
         row = _undecided(s, pid)
-        permit(actor, ACTION_FOR.get(row.kind, Action.PROJECT_EDIT))
+        if as_report and row.kind != "status_change":
+            raise InvalidInput.single("as_report", True, "review.not_a_stage",
+                                      f"a {row.kind.replace('_', ' ')} is not a reported "
+                                      "stage; accept it as it is")
+        permit(actor, Action.PROJECT_EDIT if as_report
+               else ACTION_FOR.get(row.kind, Action.PROJECT_EDIT))
         source = s.execute(select(t.news_articles.c.source).where(
             t.news_articles.c.id == row.article_id)).scalar_one()
         # Claim it first: a concurrent accept or reject waits on this row, then finds it
@@ -817,13 +837,15 @@ def accept(engine: Engine, proposal_id: int | str, actor: Actor, *,
             .values(state="accepted").returning(t.news_proposals.c.id)).all()
         if len(claimed) != 1:
             raise Conflict.single("id", pid, "review.decided", "decided meanwhile")
-        result = _apply(engine, row.kind, row.project_id, dict(row.payload), source, actor, on)
+        kind = "status_report" if as_report else row.kind
+        result = _apply(engine, kind, row.project_id, dict(row.payload), source, actor, on)
         s.execute(update(t.news_proposals).where(t.news_proposals.c.id == pid).values(
             decided_by=actor.name, decided_role=actor.role.value, decided_at=now(),
             result=jsonable(result)))
         audit(s, actor, "news.accept", "news_proposal", pid,
               before={"state": "proposed"}, after={"state": "accepted", "kind": row.kind,
-                                                   "result": result, "source": source},
+                                                   "applied_as": kind, "result": result,
+                                                   "source": source},
               project_id=result.get("project_id") or row.project_id)
         return _view(s, pid)
 
@@ -841,6 +863,13 @@ def _apply(engine: Engine, kind: str, project_id: int | None, payload: dict[str,
         detail = project_svc.advance(engine, project_id, str(payload["to"]), actor, on,
                                      reason, [source])
         return {"project_id": project_id, "status": detail.summary.status}
+    if kind == "status_report":
+        assert project_id is not None
+        detail = project_svc.add_status_report(engine, project_id, str(payload["to"]), source,
+                                               on, actor,
+                                               wording=str(payload.get("signal") or ""))
+        return {"project_id": project_id, "reported_status": detail.reported_status,
+                "status": detail.summary.status}
     if kind == "new_project":
         new = project_svc.NewProject(
             name=str(payload["name"]), sector=str(payload["sector"]),

@@ -85,6 +85,7 @@ class ProjectDetail:
     consultations: list[dict[str, Any]] = field(default_factory=list)
     funding: list[dict[str, Any]] = field(default_factory=list)
     sites: list[dict[str, Any]] = field(default_factory=list)  # reported sites, sourced
+    status_reports: list[dict[str, Any]] = field(default_factory=list)  # reported stages
 
 
 def _summaries(s: Session, where: list[Any]) -> list[ProjectSummary]:
@@ -176,6 +177,8 @@ def _detail(s: Session, pid: int) -> ProjectDetail:
                      for r in rows(t.consultations, t.consultations.c.id)]
     sites = [{k: v for k, v in r.items() if k not in ("id", "project_id", "recorded_at")}
              for r in rows(t.site_reports, t.site_reports.c.id)]
+    reports = [{k: v for k, v in r.items() if k not in ("id", "project_id", "recorded_at")}
+               for r in rows(t.status_reports, t.status_reports.c.id)]
     q = t.postings
     funding = [{"instrument": r.instrument, "provider": r.provider, "amount": r.amount}
                for r in s.execute(
@@ -185,7 +188,7 @@ def _detail(s: Session, pid: int) -> ProjectDetail:
                    .order_by(q.c.instrument, q.c.provider))]
     return ProjectDetail(summary, row.component, row.reported_status, row.window_meaning,
                          row.extension_until, sponsors, estimates, transitions, consultations,
-                         funding, sites)
+                         funding, sites, reports)
 
 
 @dataclass(frozen=True, slots=True)
@@ -737,4 +740,29 @@ def add_site_report(engine: Engine, project_id: int | str, location: str, source
         audit(s, actor, "project.site_report", "project", row.id,
               after={"location": where, "states": list(named), "source": source.strip(),
                      "as_of": as_of}, project_id=row.id)
+        return _detail(s, row.id)
+
+
+def add_status_report(engine: Engine, project_id: int | str, stage: str, source: str,
+                      as_of: date, actor: Actor, *, wording: str = "") -> ProjectDetail:
+    """Record a stage a source reports for a project ("selected", "a finalist"), with its
+    source. The lifecycle stage is unchanged (only the roles its rules name move it); the
+    project's reported status becomes this one.
+    """
+    permit(actor, Action.PROJECT_EDIT)
+    if not source.strip():
+        raise InvalidInput.single("source", source, "project.unsourced_status",
+                                  "a reported stage needs its source")
+    reported = stage_from_report(stage)
+    with transaction(engine) as s:
+        row = project_row(s, project_id)
+        s.execute(t.status_reports.insert().values(
+            project_id=row.id, stage=reported.value, wording=wording.strip() or stage.strip(),
+            source=source.strip(), as_of=as_of, recorded_at=now(), recorded_by=actor.name))
+        s.execute(t.projects.update().where(t.projects.c.id == row.id)
+                  .values(reported_status=reported.value))
+        audit(s, actor, "project.status_report", "project", row.id,
+              before={"reported_status": row.reported_status},
+              after={"reported_status": reported.value, "wording": wording.strip(),
+                     "source": source.strip(), "as_of": as_of}, project_id=row.id)
         return _detail(s, row.id)

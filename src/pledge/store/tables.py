@@ -145,6 +145,20 @@ site_reports = Table(
     Column("recorded_by", String(120), nullable=False),
 )
 
+# Stages sources report for a project (news: "selected", "among the finalists"), kept
+# with their source beside the lifecycle, which only the named roles move.
+status_reports = Table(
+    "status_reports", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_id", ForeignKey("projects.id"), nullable=False, index=True),
+    Column("stage", String(20), nullable=False),
+    Column("wording", Text, nullable=False),         # as the source put it
+    Column("source", Text, nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(120), nullable=False),
+)
+
 transitions = Table(
     "transitions", metadata,
     Column("id", Integer, primary_key=True),

@@ -346,6 +346,7 @@ def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: Pa
         "user": actor, "rows": rows, "state": state, "states": REVIEW_STATES,
         "may_decide": actor.role in MATRIX[Action.REVIEW],
         "may_accept": {pid for pid, roles in acceptors.items() if actor.role in roles},
+        "may_record": {p.id for p in rows if actor.role in news.who_may_record(p)},
         "acceptors": {pid: ", ".join(sorted(r.value for r in roles))
                       or "none (the lifecycle makes it by another operation)"
                       for pid, roles in acceptors.items()}})
@@ -390,11 +391,14 @@ def _decide(request: Request, csrf: str, actor: Actor | None, do: Callable[[Acto
 
 @router.post("/review/{proposal_id}/accept")
 def review_accept(request: Request, proposal_id: int, engine: EngineDep, actor: PageActor,
-                  csrf_token: Annotated[str, Form()] = "") -> Response:
+                  csrf_token: Annotated[str, Form()] = "",
+                  as_report: Annotated[bool, Form()] = False) -> Response:
     from pledge.services import news
 
     def do(a: Actor) -> str:
-        p = news.accept(engine, proposal_id, a)
+        p = news.accept(engine, proposal_id, a, as_report=as_report)
+        if as_report:
+            return f"Proposal {p.id} recorded as a reported stage (the lifecycle is unchanged)."
         return f"Proposal {p.id} accepted and applied ({p.kind.replace('_', ' ')})."
     return _decide(request, csrf_token, actor, do)
 
