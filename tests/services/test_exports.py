@@ -284,6 +284,22 @@ def test_oc4ids_locations_sponsors_and_a_withdrawal(engine: Engine) -> None:
         exports.project_oc4ids(engine, 999)
 
 
+def test_oc4ids_documents_include_reported_sites_and_stages(engine: Engine) -> None:
+    projects.add_site_report(engine, OHIO, "Piketon, Ohio", "https://example.org/site",
+                             date(2026, 4, 2), IC)
+    projects.add_status_report(engine, OHIO, "selected", "a wire report", date(2026, 4, 3),
+                               IC, wording="picked")
+    docs = {d["id"]: d for d in exports.project_oc4ids(engine, OHIO)["documents"]}
+    site = next(d for k, d in docs.items() if k.startswith("site-"))
+    assert site == {"id": site["id"], "documentType": "siteReport",
+                    "title": "Reported site: Piketon, Ohio", "url": "https://example.org/site",
+                    "description": "Ohio", "datePublished": "2026-04-02T00:00:00Z"}
+    report = next(d for k, d in docs.items() if k.startswith("status-report-"))
+    assert report["documentType"] == "statusReport" and "url" not in report
+    assert report["title"] == "Reported as selected"
+    assert report["description"] == "As written: picked Source: a wire report"
+
+
 def test_formats_are_named_or_taken_from_the_suffix() -> None:
     assert exports.parse_format(None, path="out/projects.XLSX") == "xlsx"
     assert exports.parse_format(None, path="projects.txt") == "csv"

@@ -698,8 +698,9 @@ def project_oc4ids(engine: Engine, project_id: int | str) -> dict[str, Any]:
       (United States to SPV), distributions (SPV to each side).
     * ``documents``: every source on record; documentType ``costEstimate`` for an
       estimate's source, ``stageDecision`` for a stage's, ``minutes`` for a
-      consultation's, ``deadlineExtension`` for an extension's (the documentType
-      codelist is open; only ``minutes`` is in it, the others are our codes).
+      consultation's, ``deadlineExtension`` for an extension's, ``siteReport`` and
+      ``statusReport`` for a reported site's or stage's (the documentType codelist
+      is open; only ``minutes`` is in it, the others are our codes).
     * ``period``: from the first recorded stage to a closing, decline or
       withdrawal; ``completion``: its date, reason and (when money was put in)
       the final value.
@@ -801,7 +802,8 @@ def _oc4ids(s: Session, row: Any) -> dict[str, Any]:
         finance[key]["value"] = _value(total, currency)
         finance[key]["period"] = {"startDate": _when(first), "endDate": _when(last)}
 
-    documents = _documents(estimates, transitions, consultations, extensions)
+    documents = _documents(estimates, transitions, consultations, extensions,
+                           rows(t.site_reports), rows(t.status_reports))
 
     budget = _budget(estimates, transitions, list(finance.values()))
 
@@ -859,7 +861,8 @@ def _oc4ids(s: Session, row: Any) -> dict[str, Any]:
 
 
 def _documents(estimates: Sequence[Any], transitions: Sequence[Any],
-               consultations: Sequence[Any], extensions: Sequence[Any]
+               consultations: Sequence[Any], extensions: Sequence[Any],
+               sites: Sequence[Any] = (), reports: Sequence[Any] = ()
                ) -> list[dict[str, Any]]:
     """Every source on record as an OC4IDS document (a source that is no URL is described)."""
     documents: list[dict[str, Any]] = []
@@ -901,6 +904,13 @@ def _documents(estimates: Sequence[Any], transitions: Sequence[Any],
             document(f"extension-{ex.id}-{n}", "deadlineExtension",
                      f"Funding deadline extended until {ex.until.isoformat()}", str(src),
                      ex.on, ex.reason or "")
+    for si in sites:
+        document(f"site-{si.id}", "siteReport", f"Reported site: {si.location}", si.source,
+                 si.as_of, ", ".join(si.states or []))
+    for rp in reports:
+        document(f"status-report-{rp.id}", "statusReport",
+                 f"Reported as {rp.stage.replace('_', ' ')}", rp.source, rp.as_of,
+                 f"As written: {rp.wording}" if rp.wording else "")
     return documents
 
 
