@@ -145,3 +145,37 @@ def test_committees_take_a_finalist_to_notice_and_the_dashboard_shows_its_date(
     page.wait_for_selector("#chart-gauge .main-svg")
     page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
     assert (ARTIFACTS / "dashboard.png").stat().st_size > 10_000
+
+
+def test_news_read_on_the_review_page_is_decided_with_its_evidence_in_view(
+        page: Any) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    seed = Path(__file__).resolve().parents[1] / "data" / "000_c962c52e75ce5afa.txt"
+    # An analyst pastes an article; its proposals are queued with their sentences.
+    log_in(page, Role.ANALYST, "/review")
+    form = page.locator("[data-testid=form-ingest]")
+    form.locator("[name=source]").fill("https://news.example/000")
+    form.locator("[name=text]").fill(seed.read_text(encoding="utf-8"))
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=flash]")
+    assert "proposed changes queued" in page.locator("[data-testid=flash]").inner_text()
+    rows = page.locator("[data-testid=proposals] tr[data-proposal]")
+    assert rows.count() == 2
+    assert page.locator("button:has-text('Accept')").count() == 0  # analysts triage only
+    # The article's page marks the sentences each fact was read from.
+    page.locator("a[href^='/review/articles/']").first.click()
+    page.wait_for_selector("[data-testid=article-text] mark")
+    marked = page.locator("[data-testid=article-text] mark").all_inner_texts()
+    assert any("6 to 7 trillion yen" in m for m in marked)
+    page.screenshot(path=str(ARTIFACTS / "article.png"), full_page=True)
+    log_out(page)
+    # A committee member accepts the estimate: the project shows it with the article.
+    log_in(page, Role.CC_JP, "/review")
+    row = page.locator("tr[data-proposal]", has_text="another estimate")
+    row.locator("button:has-text('Accept')").click()
+    page.wait_for_selector("[data-testid=flash]")
+    assert "accepted and applied" in page.locator("[data-testid=flash]").inner_text()
+    assert page.locator("[data-testid=proposals] tr[data-proposal]").count() == 1
+    page.goto("/projects/24")
+    assert page.locator("a[href='https://news.example/000']").count() >= 1
+    assert page.locator("#news a[href^='/review/articles/']").count() == 1
