@@ -77,6 +77,8 @@ def test_a_finalist_through_selection_notice_and_funding(engine: Engine) -> None
     [d] = [x for x in deadlines.project_deadlines(engine, as_of=date(2026, 5, 4))
            if x.project_id == COPPER]
     assert (d.due, d.business_days_left, d.provisional) == (date(2026, 5, 11), 5, False)
+    assert deadlines.project_deadlines(engine, as_of=date(2026, 5, 4), project_id=COPPER) == [d]
+    assert deadlines.project_deadlines(engine, project_id=27) == []  # not selected
 
     result = funding.fund(engine, COPPER, "US$1.5bn", date(2026, 5, 6), "loan", "JBIC",
                           FUNDER)

@@ -96,8 +96,10 @@ class ProjectDeadline:
 
 
 def project_deadlines(engine: Engine, *, framework: str | None = None,
-                      as_of: date | None = None) -> list[ProjectDeadline]:
-    """Every selected or notified project's funding date, soonest first."""
+                      as_of: date | None = None,
+                      project_id: int | None = None) -> list[ProjectDeadline]:
+    """Every selected or notified project's funding date, soonest first (with
+    ``project_id``, that project's alone: an empty list when it has none)."""
     as_of = as_of or date.today()
     out: list[ProjectDeadline] = []
     p = t.projects
@@ -108,7 +110,8 @@ def project_deadlines(engine: Engine, *, framework: str | None = None,
             fw = load_framework(s, fw_row)
             rows = s.execute(select(p).where(
                 p.c.framework_id == fw_row.id,
-                p.c.status.in_([Stage.SELECTED.value, Stage.NOTIFIED.value]))).all()
+                p.c.status.in_([Stage.SELECTED.value, Stage.NOTIFIED.value]),
+                *([p.c.id == project_id] if project_id is not None else []))).all()
             for row in rows:
                 dates = {r.to_stage: r.on for r in s.execute(
                     select(t.transitions.c.to_stage, t.transitions.c.on)

@@ -188,8 +188,8 @@ def project(request: Request, project_id: int, engine: EngineDep, settings: Sett
         figures["waterfall"] = charts.waterfall(outlook.waterfall.result,
                                                 outlook.waterfall.terms.periods_per_year)
         figures["irr"] = charts.irr_histogram(outlook.irr)
-    deadline = next((d for d in deadlines_svc.project_deadlines(
-        engine, framework=p.summary.framework) if d.project_id == p.summary.id), None)
+    deadline = next(iter(deadlines_svc.project_deadlines(
+        engine, framework=p.summary.framework, project_id=p.summary.id)), None)
     funded_total = sum((f["amount"] for f in p.funding), Decimal(0))
     from pledge.services import news
 
