@@ -125,3 +125,13 @@ def test_the_three_candidates_are_the_three_a_sentence_listed(
             "finalists, the people said.")
     assert _signals(text, gazetteer, index) == {
         (30, "finalist"), (31, "finalist"), (32, "finalist"), (17, "proposed")}
+
+
+def test_passed_over_this_time_is_not_a_withdrawal(gazetteer: Gazetteer,
+                                                    index: ProjectIndex) -> None:
+    # 見送り: not chosen in this round; the project stays under review.
+    text = ("対米投資第3弾、銅製錬所を選定　ディスプレー工場は見送り\n"
+            "液晶・有機ELディスプレー工場は、投資委員会で引き続き審査している。")
+    assert _signals(text, gazetteer, index) == {(32, "selected"), (31, "under_review")}
+    text = "液晶・有機ELディスプレー工場の計画は白紙に戻った。"
+    assert _signals(text, gazetteer, index) == {(31, "withdrawn")}

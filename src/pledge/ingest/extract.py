@@ -297,11 +297,14 @@ class _Read:
 
 
 # Where a sentence may be cut between the items it lists: list separators (", ", ", and",
-# "; ", "、", " 및 ") just before the next item, and clause breaks (", while", ", whereas").
+# "; ", "、", " 및 ") just before the next item, and clause breaks (", while", ", whereas")
 _SEPARATOR: Final = re.compile(
     r"(?:,\s+(?:and\s+)?(?:(?:an?|the)\s+)?|;\s*|\s+and\s+(?:(?:an?|the)\s+)?|[、，]\s*|"
     r"\s+및\s+|\s*[·]\s*)$")
-_CLAUSE_BREAK: Final = re.compile(r",\s+(?:while|whereas|but)\s+")
+# ... and, in Japanese headlines, a space between two clauses ("銅製錬所を選定　ディスプレー
+# 工場は見送り"; Japanese puts no space between words).
+_CJK: Final = "\u3040-\u30ff\u3400-\u9fff"
+_CLAUSE_BREAK: Final = re.compile(rf",\s+(?:while|whereas|but)\s+|(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _ITEM_GAP: Final = 12   # characters of words allowed between a separator and its item
 
 
