@@ -136,3 +136,18 @@ def test_a_reported_stage_is_recorded_from_the_page(client: TestClient) -> None:
     project = client.get("/projects/31").text
     assert 'id="reported-stages"' in project and "https://example.org/lcd" in project
     assert 'class="stage stage-finalist"' in project  # the lifecycle stage is kept
+
+
+def test_the_queue_is_paged(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pledge.web import pages
+
+    monkeypatch.setattr(pages, "REVIEW_PAGE", 1)
+    log_in(client, Role.ANALYST)
+    client.post("/review/ingest", data={"source": "s", "text": SEED.read_text(
+        encoding="utf-8"), "csrf_token": csrf(client, "/review")})
+    first, second = client.get("/review").text, client.get("/review?page=2").text
+    assert "page 1 of 2" in first and 'href="/review?state=proposed&page=2"' in first
+    assert len(proposals(first)) == len(proposals(second)) == 1
+    assert proposals(first) != proposals(second)
+    r = client.get("/review?page=3")
+    assert r.status_code == 400 and "pages run from 1 to 2" in r.text
