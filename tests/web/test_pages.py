@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pledge.api.app import create_app
+from pledge.domain.access import MATRIX, Action
 from pledge.domain.lifecycle import Role, Stage, allowed_targets
 from pledge.services import dashboard as dash_svc
 from pledge.services import projects
@@ -89,7 +90,9 @@ def test_each_role_sees_exactly_the_transition_forms_it_may_use(client: TestClie
         page = client.get(f"/projects/{pid}").text
         shown = set(re.findall(r'data-testid="form-([a-z_]+)"', page))
         expected = {s.value for s in allowed_targets(stage, role)}
-        assert shown - {"consult", "extend", "fund"} == expected, (role, pid)
+        assert shown - {"consult", "extend", "fund", "estimate", "site", "status-report"} \
+            == expected, (role, pid)
+        assert ("form-estimate" in page) == (role in MATRIX[Action.PROJECT_EDIT])
         assert ("form-fund" in page) == (role is Role.FUNDER and stage is Stage.NOTIFIED)
 
 
@@ -199,3 +202,31 @@ def test_a_page_session_reads_the_api_but_cannot_change_through_it(client: TestC
     r = client.post("/api/v1/projects/32/transitions", json={"to": "withdrawn",
                                                              "on": "2026-04-01"})
     assert r.status_code == 401 and r.json()["error"]["code"] == "auth.required"
+
+
+def test_what_a_source_says_is_recorded_from_the_project_page(client: TestClient) -> None:
+    log_in(client, Role.CC_JP)
+    for path, data, said in (
+            ("estimate", {"amount": "5.2兆円", "source": "https://example.org/meti",
+                          "on": "2026-04-01"}, "Estimate 5.2兆円 recorded"),
+            ("site", {"location": "Piketon, Ohio", "source": "https://example.org/site",
+                      "on": "2026-04-01"}, "Reported site recorded with its source: Piketon, Ohio"),
+            ("status-report", {"stage": "selected", "wording": "picked",
+                               "source": "https://example.org/wire", "on": "2026-04-02"},
+             "Reported stage selected recorded")):
+        r = client.post(f"/projects/27/{path}", data={**data, "csrf_token": csrf(
+            client, "/projects/27")})
+        assert said in r.text, r.text[:1500]
+    page = client.get("/projects/27").text
+    assert "https://example.org/meti" in page and "Piketon, Ohio" in page
+    assert 'id="reported-stages"' in page and 'class="stage stage-recommended"' in page
+    r = client.post("/projects/27/site", data={"location": " ", "source": "x",
+                                               "on": "2026-04-01",
+                                               "csrf_token": csrf(client, "/projects/27")})
+    assert 'class="flash error"' in r.text and "project.site_missing" not in r.text
+    client.cookies.clear()
+    log_in(client, Role.ANALYST)
+    r = client.post("/projects/27/estimate", data={"amount": "US$1bn", "source": "x",
+                                                   "on": "2026-04-01",
+                                                   "csrf_token": csrf(client, "/projects/27")})
+    assert 'class="flash error"' in r.text

@@ -174,6 +174,8 @@ def _forms(actor: Actor | None, stage: Stage) -> dict[str, Any]:
         out["extend"] = True
     if role in MATRIX[Action.FUND] and stage in (Stage.NOTIFIED, Stage.FUNDED):
         out["fund"] = [i.value for i in Instrument]
+    if role in MATRIX[Action.PROJECT_EDIT]:
+        out["sourced"] = [s.value for s in Stage]  # estimates, sites and stages reported
     return out
 
 
@@ -270,6 +272,41 @@ def fund(request: Request, project_id: int, engine: EngineDep, actor: PageActor,
         r = funding_svc.fund(engine, project_id, amount, parse_date(on, "on"), instrument,
                              provider, a)
         return f"Funded {amount} by {r.instrument} from {r.provider}."
+    return _act(request, project_id, csrf_token, actor, do)
+
+
+@router.post("/projects/{project_id}/estimate")
+def estimate(request: Request, project_id: int, engine: EngineDep, actor: PageActor,
+             amount: Annotated[str, Form()], source: Annotated[str, Form()],
+             on: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        d = projects_svc.add_estimate(engine, project_id, amount, source, parse_date(on, "on"),
+                                      a)
+        return f"Estimate {amount} recorded with its source ({len(d.estimates)} in all)."
+    return _act(request, project_id, csrf_token, actor, do)
+
+
+@router.post("/projects/{project_id}/site")
+def site(request: Request, project_id: int, engine: EngineDep, actor: PageActor,
+         location: Annotated[str, Form()], source: Annotated[str, Form()],
+         on: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        projects_svc.add_site_report(engine, project_id, location, source,
+                                     parse_date(on, "on"), a)
+        return f"Reported site recorded with its source: {location.strip()}."
+    return _act(request, project_id, csrf_token, actor, do)
+
+
+@router.post("/projects/{project_id}/status-report")
+def status_report(request: Request, project_id: int, engine: EngineDep, actor: PageActor,
+                  stage: Annotated[str, Form()], source: Annotated[str, Form()],
+                  on: Annotated[str, Form()], wording: Annotated[str, Form()] = "",
+                  csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        d = projects_svc.add_status_report(engine, project_id, stage, source,
+                                           parse_date(on, "on"), a, wording=wording)
+        return (f"Reported stage {d.reported_status} recorded with its source; the "
+                f"lifecycle stays at {d.summary.status}.")
     return _act(request, project_id, csrf_token, actor, do)
 
 
