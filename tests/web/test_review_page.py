@@ -151,3 +151,20 @@ def test_the_queue_is_paged(client: TestClient, monkeypatch: pytest.MonkeyPatch)
     assert proposals(first) != proposals(second)
     r = client.get("/review?page=3")
     assert r.status_code == 400 and "pages run from 1 to 2" in r.text
+
+
+def test_the_dashboard_shows_the_news_waiting(client: TestClient, demo_url: str) -> None:
+    log_in(client, Role.ANALYST)
+    assert 'data-testid="news"' not in client.get("/").text     # nothing read yet
+    client.post("/review/ingest", data={"source": "https://example.org/000", "text": SEED.
+                                        read_text(encoding="utf-8"),
+                                        "csrf_token": csrf(client, "/review")})
+    page = client.get("/").text
+    waiting = len(proposals(client.get("/review").text))
+    assert 'data-testid="news"' in page
+    assert f"<strong>{waiting}</strong> proposed changes waiting for review" in page
+    assert 'href="/review/articles/' in page
+    # Public readers see the dashboard but not the news.
+    with TestClient(create_app(demo_url, public_read=True)) as anonymous:
+        public = anonymous.get("/")
+        assert public.status_code == 200 and 'data-testid="news"' not in public.text

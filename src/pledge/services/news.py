@@ -74,6 +74,7 @@ __all__ = [
     "ArticleSummary",
     "ArticleView",
     "IngestResult",
+    "NewsSummary",
     "Passage",
     "ProposalView",
     "accept",
@@ -85,6 +86,7 @@ __all__ = [
     "ingest",
     "list_articles",
     "list_proposals",
+    "news_summary",
     "reject",
     "who_may_accept",
     "who_may_record",
@@ -701,6 +703,31 @@ def list_articles(engine: Engine, *, project_id: int | str | None = None,
         return [ArticleSummary(r.id, r.source, r.title, r.language, r.pledging_country,
                                r.ingested_at, r.ingested_by, int(r.n or 0), int(r.open or 0))
                 for r in s.execute(stmt)]
+
+
+@dataclass(frozen=True, slots=True)
+class NewsSummary:
+    """What the dashboard shows of the news: proposals waiting and the latest articles."""
+
+    waiting: int
+    latest: list[ArticleSummary]
+
+
+def news_summary(engine: Engine, *, limit: int = 5, actor: Actor | None = None
+                 ) -> NewsSummary:
+    """The count of proposals waiting for review and the ``limit`` latest articles
+    (cached until the data changes)."""
+    from pledge.services.dashboard import views
+
+    if actor is not None:
+        authorize(actor.role, Action.READ)
+
+    def build() -> NewsSummary:
+        with reading(engine) as s:
+            waiting = int(s.execute(select(func.count()).select_from(t.news_proposals).where(
+                t.news_proposals.c.state == "proposed")).scalar_one())
+        return NewsSummary(waiting, list_articles(engine)[:limit])
+    return views.get(engine, ("news-summary", limit), build)
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,8 +123,11 @@ async def dashboard(request: Request, engine: EngineDep, settings: SettingsDep, 
                                     [s.usd_high for s in d.pipeline]),
         "sectors": charts.by_sector({k.replace("_", " "): v for k, v in d.by_sector.items()}),
     }
+    from pledge.services import news
+
     return render(request, "dashboard.html", {
         "user": actor, "d": d, "c": c, "figures": figures, "urgent": URGENT_DAYS,
+        "news": news.news_summary(engine, actor=actor) if actor is not None else None,
         "frameworks": _frameworks(engine), "months_left": _months_left(c.as_of, c.period_end)})
 
 
