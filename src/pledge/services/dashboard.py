@@ -23,7 +23,7 @@ from pledge.services.base import framework_row
 from pledge.services.deadlines import ProjectDeadline, project_deadlines
 from pledge.services.funding import Commitments, commitments
 from pledge.store import tables as t
-from pledge.store.db import reading
+from pledge.store.db import read_connection, reading
 
 T = TypeVar("T")
 
@@ -63,10 +63,13 @@ class Dashboard:
     projects: int
 
 
+_VERSION = select(func.coalesce(func.max(t.audit_log.c.id), 0))
+
+
 def data_version(engine: Engine) -> int:
     """A number that changes whenever anything in the database changes."""
-    with reading(engine) as s:
-        return int(s.execute(select(func.coalesce(func.max(t.audit_log.c.id), 0))).scalar_one())
+    with read_connection(engine) as conn:
+        return int(conn.execute(_VERSION).scalar_one())
 
 
 class _Cache:

@@ -20,7 +20,7 @@ from pledge.domain.errors import Conflict, InvalidInput, NotFound
 from pledge.domain.lifecycle import Role, parse_role
 from pledge.services.base import Actor, audit, now, permit
 from pledge.store import tables as t
-from pledge.store.db import reading, transaction
+from pledge.store.db import read_connection, reading, transaction
 
 _hasher = PasswordHasher()
 
@@ -98,8 +98,8 @@ def list_users(engine: Engine) -> list[UserInfo]:
 
 def actor_for_token(engine: Engine, token: str) -> Actor | None:
     """The live user holding ``token``, or None."""
-    with reading(engine) as s:
-        row = s.execute(select(t.users.c.name, t.users.c.role).join(
+    with read_connection(engine) as conn:  # on every API request: no ORM session
+        row = conn.execute(select(t.users.c.name, t.users.c.role).join(
             t.tokens, t.tokens.c.user_id == t.users.c.id).where(
             t.tokens.c.token_hash == _token_hash(token), t.tokens.c.revoked_at.is_(None),
             t.users.c.revoked_at.is_(None))).first()
@@ -127,7 +127,7 @@ def has_users(engine: Engine) -> bool:
 
 def actor_for_name(engine: Engine, name: str) -> Actor | None:
     """The live user called ``name`` with their current role, or None (a page session's check)."""
-    with reading(engine) as s:
-        row = s.execute(select(t.users.c.name, t.users.c.role).where(
+    with read_connection(engine) as conn:  # on every page request
+        row = conn.execute(select(t.users.c.name, t.users.c.role).where(
             t.users.c.name == name, t.users.c.revoked_at.is_(None))).first()
     return None if row is None else Actor(row.name, Role(row.role))
