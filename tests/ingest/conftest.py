@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pledge.ingest.gazetteer import Gazetteer, load
-from pledge.ingest.match import ProjectIndex, shipped_projects
+from pledge.ingest.match import ProjectIndex
+from pledge.services.news import shipped_projects
 
 
 @pytest.fixture(scope="session")

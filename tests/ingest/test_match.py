@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pledge.domain.lifecycle import further
 from pledge.ingest.gazetteer import Gazetteer
-from pledge.ingest.match import Features, KnownProject, ProjectIndex, further, shipped_projects
+from pledge.ingest.match import Features, KnownProject, ProjectIndex
+from pledge.services.news import shipped_projects
 
 
 def test_the_shipped_list_is_numbered_as_a_fresh_database_numbers_it() -> None:

@@ -1,48 +1,27 @@
 """News in and the review queue: ingest an article, list, accept and reject proposals.
 
-Who may do what is decided by ``services.news`` (the same for the CLI, this API and
-the pages): listing needs READ; ingesting and rejecting a reviewer's role (admin,
-ic, cc_us, cc_jp, analyst); accepting the rights of the change it applies.
+Who may do what is decided by ``services.news`` against ``domain.access`` (the same
+for the CLI, this API and the pages): listing needs READ; ingesting and rejecting
+REVIEW; accepting REVIEW and the rights of the change it applies.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date
+from email.message import Message
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from pledge.api.deps import EngineDep, require, require_actor
+from pledge.api.schemas import AcceptBody, ArticleBody, RejectBody
 from pledge.domain.access import Action
 from pledge.domain.errors import InvalidInput
 from pledge.services import news as svc
 from pledge.services.base import Actor
 
 router = APIRouter(tags=["review"])
-
-
-class AcceptBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    on: date | None = Field(default=None, description="date of the decision (default today)")
-    as_report: bool = Field(default=False, description="for a reported stage: record it as a "
-                                                       "sourced status report, not a "
-                                                       "transition")
-
-
-class RejectBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    reason: str = ""
-
-
-class ArticleBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    source: str = Field(min_length=1, description="where the article is from (URL or name)")
-    text: str = Field(min_length=1, description="the article, plain text or HTML")
-    html: bool | None = Field(default=None, description="whether text is HTML (default: "
-                                                        "guessed)")
 
 
 @router.get("/review", dependencies=[require(Action.READ)])
@@ -99,12 +78,10 @@ def reject_proposal(proposal_id: int, engine: EngineDep, body: RejectBody | None
 async def _article(request: Request, source: str | None, html: bool | None
                    ) -> svc.ArticleInput:
     raw = await request.body()
-    content_type = request.headers.get("content-type", "")
-    declared = next((part.split("=", 1)[1].strip().strip('"') for part in
-                     content_type.split(";")[1:] if part.strip().lower().startswith("charset=")),
-                    None)
-    text = svc.decode_article(raw, declared=declared, field="body")
-    kind = content_type.split(";")[0].strip().lower()
+    header = Message()
+    header["content-type"] = request.headers.get("content-type", "")
+    text = svc.decode_article(raw, declared=header.get_content_charset(), field="body")
+    kind = header.get_content_type()
     if kind == "application/json":
         try:
             body = ArticleBody.model_validate(json.loads(text))

@@ -138,3 +138,23 @@ class BatchCreate(BatchLimitsBody):
 
 class ParetoCreate(BatchLimitsBody):
     max_points: int = Field(default=500, ge=1, le=500)
+
+
+# The news review queue
+
+class AcceptBody(Strict):
+    on: date | None = Field(default=None, description="date of the decision (default today)")
+    as_report: bool = Field(default=False, description="for a reported stage: record it as a "
+                                                       "sourced status report, not a "
+                                                       "transition")
+
+
+class RejectBody(Strict):
+    reason: str = ""
+
+
+class ArticleBody(Strict):
+    source: str = Field(min_length=1, description="where the article is from (URL or name)")
+    text: str = Field(min_length=1, description="the article, plain text or HTML")
+    html: bool | None = Field(default=None, description="whether text is HTML (default: "
+                                                        "guessed)")

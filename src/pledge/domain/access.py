@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from pledge.domain.errors import PledgeError, Problem
-from pledge.domain.lifecycle import Role
+from pledge.domain.lifecycle import RULES, Role, Stage
 
 
 class Unauthorized(PledgeError):
@@ -59,6 +59,35 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.FRAMEWORK_EDIT: frozenset({Role.ADMIN}),
     Action.ADMIN: frozenset({Role.ADMIN}),
 }
+
+
+# Accepting a change read from the news needs REVIEW and the action of the change itself.
+ACCEPT_NEEDS: dict[str, Action] = {"new_project": Action.PROJECT_EDIT,
+                                   "additional_estimate": Action.PROJECT_EDIT,
+                                   "status_change": Action.ADVANCE,
+                                   "site_report": Action.PROJECT_EDIT}
+
+
+def accept_roles(kind: str, to: str | None = None) -> frozenset[Role]:
+    """The roles that may accept a news proposal of ``kind``: reviewers whose role may make
+    the change (for a status change ``to`` a stage, those the lifecycle names for a plain
+    transition there). The rules are still checked against the project when accepting."""
+    roles = MATRIX[Action.REVIEW] & MATRIX[ACCEPT_NEEDS.get(kind, Action.PROJECT_EDIT)]
+    if kind != "status_change":
+        return roles
+    try:
+        rule = RULES.get(Stage(str(to)))
+    except ValueError:
+        return frozenset()
+    return roles & rule.roles if rule is not None and rule.via_operation is None \
+        else frozenset()
+
+
+def record_roles(kind: str) -> frozenset[Role]:
+    """The roles that may keep a reported stage as a sourced status report instead."""
+    if kind != "status_change":
+        return frozenset()
+    return MATRIX[Action.REVIEW] & MATRIX[Action.PROJECT_EDIT]
 
 
 def authorize(role: Role | None, action: Action, *, public_read: bool = False) -> None:

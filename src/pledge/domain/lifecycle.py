@@ -46,6 +46,27 @@ class Stage(StrEnum):
 OPEN_STAGES = frozenset({Stage.PROPOSED, Stage.UNDER_REVIEW, Stage.FINALIST, Stage.RECOMMENDED,
                          Stage.SELECTED, Stage.NOTIFIED})
 
+# The way forward through the lifecycle, for "further along" (reports of a project's stage
+# that would move it on).
+STAGE_ORDER = {s: i for i, s in enumerate((
+    Stage.PROPOSED, Stage.UNDER_REVIEW, Stage.FINALIST, Stage.RECOMMENDED, Stage.SELECTED,
+    Stage.NOTIFIED, Stage.FUNDED, Stage.OPERATING, Stage.RECOUPED, Stage.CLOSED))}
+
+
+def further(a: str, b: str) -> bool:
+    """Whether stage ``a`` lies after stage ``b``: along ``STAGE_ORDER``, and a withdrawal
+    or a decline after any stage but a withdrawal, a decline or a closing. Unknown stage
+    names are never further."""
+    try:
+        sa, sb = Stage(a), Stage(b)
+    except ValueError:
+        return False
+    if sa in (Stage.WITHDRAWN, Stage.DECLINED):
+        return sb not in (Stage.WITHDRAWN, Stage.DECLINED, Stage.CLOSED)
+    if sa not in STAGE_ORDER or sb not in STAGE_ORDER:
+        return False
+    return STAGE_ORDER[sa] > STAGE_ORDER[sb]
+
 
 class Role(StrEnum):
     """Who may act. The same names serve the CLI, the API and the pages."""

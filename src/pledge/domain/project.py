@@ -120,6 +120,18 @@ def states_in(location: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def require_source(source: str, record: str) -> str:
+    """The source of a recorded claim, trimmed. Estimates, reported sites and reported
+    stages are kept only with where they were read: ``record`` ("estimate", "site",
+    "status") names the rule ``project.unsourced_<record>`` that refuses a blank one."""
+    if not source.strip():
+        what = {"estimate": "an estimate", "site": "a reported site",
+                "status": "a reported stage"}[record]
+        raise InvalidInput.single("source", source, f"project.unsourced_{record}",
+                                  f"{what} needs its source")
+    return source.strip()
+
+
 _STATE_KEYS = {s.casefold(): s for s in US_STATES}
 
 

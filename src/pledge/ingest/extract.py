@@ -31,13 +31,12 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any, Final
 
-from pledge.domain.errors import InvalidInput
-from pledge.domain.project import stage_from_report
+from pledge.domain.lifecycle import Stage, further
 from pledge.ingest import fingerprint
 from pledge.ingest.amounts import AmountHit, find_amounts
 from pledge.ingest.clean import Cleaned, clean
 from pledge.ingest.gazetteer import Cue, Gazetteer, Organisation, ProjectType, Signal, Site
-from pledge.ingest.match import Features, ProjectIndex, further
+from pledge.ingest.match import Features, ProjectIndex
 from pledge.ingest.phrases import Hit
 from pledge.ingest.text import Sentence, detect_language, split_sentences
 
@@ -367,7 +366,6 @@ def _window_has(text: str, words: tuple[str, ...]) -> bool:
     return False
 
 
-_PROPOSAL: Final = frozenset({"candidate", "proposed"})
 _GOES_ON: Final = re.compile(r"\b(?:keep|keeps|continue|continues|continue to|remain|remains)\s*$",
                              re.I)
 
@@ -376,7 +374,7 @@ def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
     """A status word that is neither negated nor only expected."""
     neg = g.negations.get(hit.value.language, ())
     # A project expected to be proposed is a proposed project: only a negation drops it.
-    modal = () if hit.value.reported in _PROPOSAL else g.modals.get(hit.value.language, ())
+    modal = () if hit.value.stage == Stage.PROPOSED else g.modals.get(hit.value.language, ())
     if hit.value.language == "en":
         before = " ".join(text[:hit.start].split()[-6:])
         if _GOES_ON.search(before):
@@ -533,9 +531,8 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                                     for st in x.states),
                                 frozenset(p_sites), frozenset(p_sectors), part)
             found = projects.matches(features, framework or None) if projects else []
-            by_name = any(x.startswith("name") for m in found for x in m.reasons)
-            by_sponsor = any(x.startswith(("sponsor", "partner")) for m in found
-                             for x in m.reasons)
+            by_name = any("name" in m.kinds for m in found)
+            by_sponsor = any(m.kinds & {"sponsor", "partner"} for m in found)
             anchor = min((h.start for h in r.types if p.inside(h.start)), default=lo)
             recent = last is not None and s.index - last.sentence <= 3
             found_here: list[Hit[Any]] = [*r.types, *r.orgs, *r.states, *r.sites]
@@ -760,9 +757,8 @@ def _statuses(g: Gazetteer, reads: list[_Read], by_sentence: dict[int, list[Ment
     for r in reads:
         s = r.sentence
         for h in r.signals:
-            try:
-                stage = stage_from_report(h.value.reported).value
-            except InvalidInput:
+            stage = h.value.stage
+            if stage is None:
                 continue
             own = by_sentence.get(s.index, [])
             targets: list[tuple[Mention, float]] = []

@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import Any, Final
 
 from pledge.domain.errors import InvalidInput, Problem
-from pledge.domain.project import SECTORS, US_STATES
+from pledge.domain.project import SECTORS, US_STATES, stage_from_report
 from pledge.ingest.phrases import PhraseMatcher
 
 __all__ = ["Country", "Gazetteer", "Organisation", "ProjectType", "Signal", "Site", "load"]
 
 FILES: Final = ("organisations", "sectors", "places", "project_types", "cues")
-LANGUAGES: Final = ("en", "ja", "ko")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +52,12 @@ class ProjectType:
 
 @dataclass(frozen=True, slots=True)
 class Signal:
-    """A status word: the reported status it stands for, in which language."""
+    """A status word: the reported status it stands for, in which language, and the
+    lifecycle stage that status is (None for a key the domain does not know)."""
 
     reported: str
     language: str
+    stage: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +141,13 @@ def merge(shipped: dict[str, dict[str, Any]], user: Mapping[str, Any]) -> dict[s
     return data
 
 
+def _stage(reported: str) -> str | None:
+    try:
+        return stage_from_report(reported).value
+    except InvalidInput:
+        return None
+
+
 class Gazetteer:
     """Everything the extractor looks words up in, compiled once."""
 
@@ -209,7 +217,7 @@ class Gazetteer:
         self.signal_matchers: dict[str, PhraseMatcher[Signal]] = {}
         for lang, table in cues.get("signals", {}).items():
             self.signal_matchers[lang] = PhraseMatcher(
-                (w, Signal(str(reported), lang), not _caps(w))
+                (w, Signal(str(reported), lang, _stage(str(reported))), not _caps(w))
                 for reported, ws in table.items() for w in ws)
         self.negations: dict[str, tuple[str, ...]] = {
             lang: tuple(ws) for lang, ws in cues.get("negation", {}).items()}
@@ -257,8 +265,3 @@ def load(user_file: str | Path | None = None) -> Gazetteer:
         raise InvalidInput.single("gazetteer", str(user_file), "news.bad_gazetteer",
                                   exc.strerror or "cannot read the file") from None
     return _load_cached(text)
-
-
-def load_text(user_text: str | None) -> Gazetteer:
-    """Like :func:`load`, from the user file's text."""
-    return _load_cached(user_text)

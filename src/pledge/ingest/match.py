@@ -31,33 +31,21 @@ project that moved), with a confidence of 0.5 that says so.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib.resources import files
 from typing import Final
 
-from pledge.domain.errors import InvalidInput
-from pledge.domain.lifecycle import Stage
+from pledge.domain.lifecycle import STAGE_ORDER
 from pledge.domain.project import (
     US_STATES,
-    canonical_sector,
-    sponsors_from_lists,
-    stage_from_report,
-    states_in,
 )
 from pledge.ingest.gazetteer import Gazetteer
 
-__all__ = ["Features", "KnownProject", "Match", "ProjectIndex", "shipped_projects"]
-
-# Lifecycle order, for "further along" and for status signals that move forward.
-STAGE_ORDER: Final = {s: i for i, s in enumerate((
-    Stage.PROPOSED, Stage.UNDER_REVIEW, Stage.FINALIST, Stage.RECOMMENDED, Stage.SELECTED,
-    Stage.NOTIFIED, Stage.FUNDED, Stage.OPERATING, Stage.RECOUPED, Stage.CLOSED))}
+__all__ = ["Features", "KnownProject", "Match", "ProjectIndex"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +85,8 @@ class Match:
     project: KnownProject
     score: float
     confidence: float
-    reasons: tuple[str, ...] = ()
-    runner_up: int | None = None
+    reasons: tuple[str, ...] = ()             # "kind evidence+evidence", for people
+    kinds: frozenset[str] = frozenset()       # the kinds of evidence: name, sponsor, state...
 
 
 _STOP: Final = frozenset((
@@ -148,7 +136,6 @@ class ProjectIndex:
     def __init__(self, projects: Iterable[KnownProject], gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         self.profiles: list[_Profile] = [self._profile(p) for p in projects]
-        self.by_id: dict[int, KnownProject] = {p.project.id: p.project for p in self.profiles}
         self.type_count: Counter[str] = Counter(t for p in self.profiles for t in p.types)
         self.lead_count: Counter[str] = Counter(o for p in self.profiles for o in p.lead)
         self.sponsor_count: Counter[str] = Counter(
@@ -200,10 +187,7 @@ class ProjectIndex:
         prof.sectors |= {g.types[t].sector for t in prof.types}
         prof.words = tokens(p.name)
         prof.name_words = tokens(_PARENTHESES.sub(" ", p.name))
-        try:
-            prof.stage = STAGE_ORDER.get(Stage(p.status), 0)
-        except ValueError:
-            prof.stage = 0
+        prof.stage = STAGE_ORDER.get(p.status, 0)  # type: ignore[call-overload]
         return prof
 
     def _distinctive(self) -> None:
@@ -316,16 +300,15 @@ class ProjectIndex:
         near = [x for x in scored if x[0] >= top_score - 0.5]
         if len(near) == 1:
             s, _, prof, ev = near[0]
-            runner = scored[1][2].project.id if len(scored) > 1 else None
-            return [self._match(prof, s, min(0.95, 0.45 + s / 12), ev, runner)]
+            return [self._match(prof, s, min(0.95, 0.45 + s / 12), ev)]
         # Near ties: one per place named, else the project further along its lifecycle.
         placed = [x for x in near if "state" in x[3] or "site" in x[3]]
         places = {tuple(x[3].get("state", []) + x[3].get("site", [])) for x in placed}
         if len(placed) > 1 and len(places) == len(placed):
-            return [self._match(x[2], x[0], 0.6, x[3], None) for x in placed]
+            return [self._match(x[2], x[0], 0.6, x[3]) for x in placed]
         near.sort(key=lambda x: (-x[1], -x[0], x[2].project.id))
         s, _, prof, ev = near[0]
-        return [self._match(prof, s, 0.5, ev, near[1][2].project.id)]
+        return [self._match(prof, s, 0.5, ev)]
 
     def _fuzzy(self, written: set[str]) -> set[str]:
         """Distinctive name words written slightly differently ("Gulflink", "Portsmouth's")."""
@@ -346,77 +329,8 @@ class ProjectIndex:
         return found[0] if found else None
 
     @staticmethod
-    def _match(prof: _Profile, score: float, confidence: float, ev: dict[str, list[str]],
-               runner: int | None) -> Match:
+    def _match(prof: _Profile, score: float, confidence: float, ev: dict[str, list[str]]
+               ) -> Match:
         reasons = tuple(f"{k} {'+'.join(v)}" for k, v in ev.items())
-        return Match(prof.project, round(score, 2), round(confidence, 2), reasons, runner)
-
-    def sponsors_of(self, project_id: int) -> set[str]:
-        for p in self.profiles:
-            if p.project.id == project_id:
-                return p.lead | p.partners
-        return set()
-
-    def states_of(self, project_id: int) -> set[str]:
-        for p in self.profiles:
-            if p.project.id == project_id:
-                return p.states
-        return set()
-
-    def sites_of(self, project_id: int) -> set[str]:
-        for p in self.profiles:
-            if p.project.id == project_id:
-                return p.sites
-        return set()
-
-
-def known_from_row(pid: int, row: dict[str, str], framework: str) -> KnownProject:
-    """A known project from a row of the public list (``data/projects.csv`` columns)."""
-    sponsors = sponsors_from_lists(row.get("lead_companies", ""),
-                                   row.get("partner_companies", ""))
-    lead = tuple(f"{s.name} ({s.note})" if s.note else s.name
-                 for s in sponsors if s.role.value == "lead")
-    partners = tuple(f"{s.name} ({s.note})" if s.note else s.name
-                     for s in sponsors if s.role.value != "lead")
-    try:
-        sector, detail = canonical_sector(row.get("sector", ""))
-    except InvalidInput:
-        sector, detail = "other", row.get("sector", "")
-    try:
-        status = stage_from_report(row.get("status") or "proposed").value
-    except InvalidInput:
-        status = Stage.PROPOSED.value
-    low, high = row.get("amount_low_usd", ""), row.get("amount_high_usd", "")
-    estimates: tuple[tuple[Decimal | None, Decimal | None, str], ...] = ()
-    if low or high:
-        estimates = ((Decimal(low) if low else None, Decimal(high) if high else None, "USD"),)
-    location = row.get("location", "")
-    return KnownProject(pid, row.get("name", ""), row.get("framework") or framework, sector,
-                        detail, location, states_in(location), status, lead, partners,
-                        estimates)
-
-
-def shipped_projects() -> list[KnownProject]:
-    """The public project list shipped with pledge, numbered 1, 2, ... in file order (the
-    ids a freshly initialised database gives them)."""
-    text = (files("pledge") / "data" / "projects.csv").read_text(encoding="utf-8")
-    rows = list(csv.DictReader(text.splitlines()))
-    return [known_from_row(i, row, "japan") for i, row in enumerate(rows, start=1)]
-
-
-def further(a: str, b: str) -> bool:
-    """Whether stage ``a`` lies after stage ``b`` in the lifecycle (withdrawn and declined
-    lie after every open stage)."""
-    try:
-        sa, sb = Stage(a), Stage(b)
-    except ValueError:
-        return False
-    if sa in (Stage.WITHDRAWN, Stage.DECLINED):
-        return sb not in (Stage.WITHDRAWN, Stage.DECLINED, Stage.CLOSED)
-    if sa not in STAGE_ORDER or sb not in STAGE_ORDER:
-        return False
-    return STAGE_ORDER[sa] > STAGE_ORDER[sb]
-
-
-def project_names(projects: Sequence[KnownProject]) -> dict[int, str]:
-    return {p.id: p.name for p in projects}
+        return Match(prof.project, round(score, 2), round(confidence, 2), reasons,
+                     frozenset(ev))

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["Sentence", "detect_language", "normalise", "split_sentences", "words"]
+__all__ = ["Sentence", "detect_language", "normalise", "split_sentences"]
 
 
 def normalise(text: str) -> str:
@@ -108,11 +108,3 @@ def _add(out: list[Sentence], line: str, start: int, stop: int, offset: int,
     lead = len(chunk) - len(chunk.lstrip())
     begin = offset + start + lead
     out.append(Sentence(len(out), para, begin, begin + len(stripped), stripped))
-
-
-_WORD: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-.]*[A-Za-z0-9]|[A-Za-z0-9]")
-
-
-def words(text: str) -> list[str]:
-    """The Latin words and numbers of ``text``, as written."""
-    return _WORD.findall(text)

@@ -41,7 +41,7 @@ import codecs
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -53,16 +53,22 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from pledge.domain.access import MATRIX, Action, authorize
+from pledge.domain.access import ACCEPT_NEEDS, Action, accept_roles, authorize, record_roles
 from pledge.domain.errors import Conflict, InvalidInput, NotFound, PledgeError
 from pledge.domain.fx import RateTable
-from pledge.domain.lifecycle import RULES, Role, Stage
+from pledge.domain.lifecycle import Role, further
 from pledge.domain.money import MoneyRange, format_range, format_stored, parse_amount
+from pledge.domain.project import (
+    canonical_sector,
+    sponsors_from_lists,
+    stage_from_report,
+    states_in,
+)
 from pledge.ingest import fingerprint as fp
 from pledge.ingest.extract import Extraction, extract
 from pledge.ingest.gazetteer import Gazetteer
 from pledge.ingest.gazetteer import load as load_gazetteer
-from pledge.ingest.match import KnownProject, ProjectIndex, further, shipped_projects
+from pledge.ingest.match import KnownProject, ProjectIndex
 from pledge.services import projects as project_svc
 from pledge.services.base import Actor, audit, insert_id, jsonable, now, permit, project_row
 from pledge.services.money import rate_table_in, shipped_rates
@@ -88,18 +94,13 @@ __all__ = [
     "list_proposals",
     "news_summary",
     "reject",
+    "shipped_projects",
     "who_may_accept",
     "who_may_record",
 ]
 
 GAZETTEER_ENV: Final = "PLEDGE_NEWS_GAZETTEER"
-KINDS: Final = ("new_project", "additional_estimate", "status_change", "site_report")
 STATES: Final = ("proposed", "accepted", "rejected")
-# What accepting each kind of proposal needs (the applied service checks its own rules too).
-ACTION_FOR: Final = {"new_project": Action.PROJECT_EDIT,
-                     "additional_estimate": Action.PROJECT_EDIT,
-                     "status_change": Action.ADVANCE,
-                     "site_report": Action.PROJECT_EDIT}
 MIN_CONFIDENCE: Final = 0.5   # passages matched less surely than this propose nothing
 TOLERANCE: Final = Decimal("0.05")
 
@@ -192,14 +193,7 @@ class ProposalView:
 
     def record(self) -> dict[str, Any]:
         """JSON-ready (money as text, dates as ISO)."""
-        value: dict[str, Any] = jsonable({
-            "id": self.id, "article_id": self.article_id, "article_source": self.article_source,
-            "article_title": self.article_title, "language": self.language, "kind": self.kind,
-            "project_id": self.project_id, "project_name": self.project_name,
-            "payload": self.payload, "evidence": self.evidence, "confidence": self.confidence,
-            "state": self.state, "created_at": self.created_at, "decided_by": self.decided_by,
-            "decided_role": self.decided_role, "decided_at": self.decided_at,
-            "reason": self.reason, "result": self.result, "summary": self.summary})
+        value: dict[str, Any] = jsonable({**asdict(self), "summary": self.summary})
         return value
 
     @property
@@ -281,14 +275,37 @@ def known_projects_in(s: Session) -> list[KnownProject]:
     out = []
     for r in s.execute(select(p, f.c.key.label("fw_key")).join(f, f.c.id == p.c.framework_id)
                        .order_by(p.c.id)):
-        sp = sponsors.get(r.id, [])
-        lead = tuple(f"{x.name} ({x.note})" if x.note else x.name
-                     for x in sp if x.role == "lead")
-        partners = tuple(f"{x.name} ({x.note})" if x.note else x.name
-                         for x in sp if x.role != "lead")
+        lead, partners = _sponsor_labels((x.name, x.note, x.role)
+                                         for x in sponsors.get(r.id, []))
         out.append(KnownProject(r.id, r.name, r.fw_key, r.sector, r.sector_detail, r.location,
                                 tuple(r.states), r.status, lead, partners,
                                 tuple(estimates.get(r.id, []))))
+    return out
+
+
+def _sponsor_labels(sponsors: Iterable[tuple[str, str, str]]
+                    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(lead, partners) as matching reads them: "name (note)" from (name, note, role)."""
+    labels = [(f"{name} ({note})" if note else name, role) for name, note, role in sponsors]
+    return (tuple(x for x, role in labels if role == "lead"),
+            tuple(x for x, role in labels if role != "lead"))
+
+
+def shipped_projects() -> list[KnownProject]:
+    """The public project list shipped with pledge, numbered 1, 2, ... in file order (the
+    ids a freshly initialised database gives them), for reading news without a database."""
+    out = []
+    for pid, row in enumerate(project_svc.shipped_project_rows(), start=1):
+        lead, partners = _sponsor_labels((s.name, s.note, s.role.value) for s in
+                                         sponsors_from_lists(row.lead, row.partners))
+        sector, detail = canonical_sector(row.sector)
+        low, high = row.amount_low_usd, row.amount_high_usd
+        estimates: tuple[tuple[Decimal | None, Decimal | None, str], ...] = (
+            ((Decimal(low) if low else None, Decimal(high) if high else None, "USD"),)
+            if low or high else ())
+        out.append(KnownProject(pid, row.name, row.framework, sector, detail, row.location,
+                                states_in(row.location), stage_from_report(row.status).value,
+                                lead, partners, estimates))
     return out
 
 
@@ -578,13 +595,16 @@ def _dry_results(plans: list[tuple[Extraction, list[ProposalView]]],
 
 # --- Reviewing ----------------------------------------------------------------------------------
 
-def _view(s: Session, proposal_id: int) -> ProposalView:
+def _proposals() -> Any:
+    """Proposals with their article's source, title and language and their project's name."""
     q, a, p = t.news_proposals, t.news_articles, t.projects
-    row = s.execute(select(q, a.c.source, a.c.title, a.c.language,
-                           p.c.name.label("project_name"))
-                    .join(a, a.c.id == q.c.article_id)
-                    .outerjoin(p, p.c.id == q.c.project_id)
-                    .where(q.c.id == proposal_id)).first()
+    return (select(q, a.c.source, a.c.title, a.c.language, p.c.name.label("project_name"))
+            .join(a, a.c.id == q.c.article_id).outerjoin(p, p.c.id == q.c.project_id)
+            .order_by(q.c.id))
+
+
+def _view(s: Session, proposal_id: int) -> ProposalView:
+    row = s.execute(_proposals().where(t.news_proposals.c.id == proposal_id)).first()
     if row is None:
         raise NotFound.single("id", proposal_id, "review.unknown", "no proposal with this id")
     return _row_view(row)
@@ -600,12 +620,12 @@ def _row_view(row: Any) -> ProposalView:
                         dict(row.result) if row.result is not None else None)
 
 
-def _proposal_id(value: int | str) -> int:
+def _whole_id(value: int | str, what: str = "a proposal") -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
         raise InvalidInput.single("id", value, "review.bad_id",
-                                  "a proposal id is a whole number") from None
+                                  f"{what} id is a whole number") from None
 
 
 def list_proposals(engine: Engine, *, state: str | None = "proposed",
@@ -618,10 +638,8 @@ def list_proposals(engine: Engine, *, state: str | None = "proposed",
     if state is not None and state not in STATES:
         raise InvalidInput.single("state", state, "review.unknown_state",
                                   f"state is one of {', '.join(STATES)} (or all)")
-    q, a, p = t.news_proposals, t.news_articles, t.projects
-    stmt = (select(q, a.c.source, a.c.title, a.c.language, p.c.name.label("project_name"))
-            .join(a, a.c.id == q.c.article_id).outerjoin(p, p.c.id == q.c.project_id)
-            .order_by(q.c.id))
+    q = t.news_proposals
+    stmt = _proposals()
     if state is not None:
         stmt = stmt.where(q.c.state == state)
     if article_id is not None:
@@ -637,8 +655,8 @@ def get_proposal(engine: Engine, proposal_id: int | str,
     """One proposal; raises NotFound."""
     if actor is not None:
         authorize(actor.role, Action.READ)
-    with transaction(engine) as s:
-        return _view(s, _proposal_id(proposal_id))
+    with reading(engine) as s:
+        return _view(s, _whole_id(proposal_id))
 
 
 def get_article(engine: Engine, article_id: int | str,
@@ -646,11 +664,7 @@ def get_article(engine: Engine, article_id: int | str,
     """A stored article: source, title, language, cleaned text and what was read from it."""
     if actor is not None:
         authorize(actor.role, Action.READ)
-    try:
-        aid = int(article_id)
-    except (TypeError, ValueError):
-        raise InvalidInput.single("id", article_id, "review.bad_id",
-                                  "an article id is a whole number") from None
+    aid = _whole_id(article_id, "an article")
     with reading(engine) as s:
         row = s.execute(select(t.news_articles).where(t.news_articles.c.id == aid)).first()
         if row is None:
@@ -674,11 +688,7 @@ class ArticleSummary:
     waiting: int
 
     def record(self) -> dict[str, Any]:
-        value: dict[str, Any] = jsonable({
-            "id": self.id, "source": self.source, "title": self.title,
-            "language": self.language, "pledging_country": self.pledging_country,
-            "ingested_at": self.ingested_at, "ingested_by": self.ingested_by,
-            "proposals": self.proposals, "waiting": self.waiting})
+        value: dict[str, Any] = jsonable(asdict(self))
         return value
 
 
@@ -813,25 +823,24 @@ def _undecided(s: Session, proposal_id: int) -> Any:
     return row
 
 
+def _claim(s: Session, pid: int, **values: Any) -> None:
+    """Decide a proposal still proposed; a concurrent decision waits on the row, then
+    finds it decided (Conflict)."""
+    claimed = s.execute(update(t.news_proposals).where(
+        t.news_proposals.c.id == pid, t.news_proposals.c.state == "proposed")
+        .values(**values).returning(t.news_proposals.c.id)).all()
+    if len(claimed) != 1:
+        raise Conflict.single("id", pid, "review.decided", "decided meanwhile")
+
+
 def who_may_accept(proposal: ProposalView) -> frozenset[Role]:
-    """The roles that may accept ``proposal``: reviewers whose role may also make the
-    change (for a status change, the roles the lifecycle lets make that transition).
-    Accepting still checks every rule against the project as it then stands."""
-    roles = MATRIX[Action.REVIEW] & MATRIX[ACTION_FOR.get(proposal.kind, Action.PROJECT_EDIT)]
-    if proposal.kind == "status_change":
-        try:
-            rule = RULES.get(Stage(str(proposal.payload.get("to"))))
-        except ValueError:
-            return frozenset()
-        roles &= rule.roles if rule is not None and rule.via_operation is None else frozenset()
-    return roles
+    """The roles that may accept ``proposal`` (``domain.access.accept_roles``)."""
+    return accept_roles(proposal.kind, proposal.payload.get("to"))
 
 
 def who_may_record(proposal: ProposalView) -> frozenset[Role]:
     """The roles that may accept a reported stage as a status report (``as_report``)."""
-    if proposal.kind != "status_change":
-        return frozenset()
-    return MATRIX[Action.REVIEW] & MATRIX[Action.PROJECT_EDIT]
+    return record_roles(proposal.kind)
 
 
 def accept(engine: Engine, proposal_id: int | str, actor: Actor, *,
@@ -844,7 +853,7 @@ def accept(engine: Engine, proposal_id: int | str, actor: Actor, *,
     lifecycle instead of asking for the transition (which only the role the lifecycle
     names may make, and only from the stage before).
     """
-    pid = _proposal_id(proposal_id)
+    pid = _whole_id(proposal_id)
     on = on or date.today()
     permit(actor, Action.REVIEW)
     with transaction(engine) as s:
@@ -854,16 +863,11 @@ def accept(engine: Engine, proposal_id: int | str, actor: Actor, *,
                                       f"a {row.kind.replace('_', ' ')} is not a reported "
                                       "stage; accept it as it is")
         permit(actor, Action.PROJECT_EDIT if as_report
-               else ACTION_FOR.get(row.kind, Action.PROJECT_EDIT))
+               else ACCEPT_NEEDS.get(row.kind, Action.PROJECT_EDIT))
         source = s.execute(select(t.news_articles.c.source).where(
             t.news_articles.c.id == row.article_id)).scalar_one()
-        # Claim it first: a concurrent accept or reject waits on this row, then finds it
-        # decided. The change and the decision commit together or not at all.
-        claimed = s.execute(update(t.news_proposals).where(
-            t.news_proposals.c.id == pid, t.news_proposals.c.state == "proposed")
-            .values(state="accepted").returning(t.news_proposals.c.id)).all()
-        if len(claimed) != 1:
-            raise Conflict.single("id", pid, "review.decided", "decided meanwhile")
+        # Claim it first; the change and the decision commit together or not at all.
+        _claim(s, pid, state="accepted")
         kind = "status_report" if as_report else row.kind
         result = _apply(engine, kind, row.project_id, dict(row.payload), source, actor, on)
         s.execute(update(t.news_proposals).where(t.news_proposals.c.id == pid).values(
@@ -922,15 +926,11 @@ def reject(engine: Engine, proposal_id: int | str, actor: Actor,
            reason: str = "") -> ProposalView:
     """Reject a proposal; it is kept, with who rejected it, when and why."""
     permit(actor, Action.REVIEW)
-    pid = _proposal_id(proposal_id)
+    pid = _whole_id(proposal_id)
     with transaction(engine) as s:
         row = _undecided(s, pid)
-        claimed = s.execute(update(t.news_proposals).where(
-            t.news_proposals.c.id == pid, t.news_proposals.c.state == "proposed").values(
-            state="rejected", decided_by=actor.name, decided_role=actor.role.value,
-            decided_at=now(), reason=reason.strip()).returning(t.news_proposals.c.id)).all()
-        if len(claimed) != 1:
-            raise Conflict.single("id", pid, "review.decided", "decided meanwhile")
+        _claim(s, pid, state="rejected", decided_by=actor.name, decided_role=actor.role.value,
+               decided_at=now(), reason=reason.strip())
         audit(s, actor, "news.reject", "news_proposal", pid, before={"state": "proposed"},
               after={"state": "rejected", "reason": reason.strip(), "kind": row.kind},
               project_id=row.project_id)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from importlib.resources import files
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -32,6 +33,7 @@ from pledge.domain.project import (
     SponsorRole,
     canonical_sector,
     reported_site,
+    require_source,
     sponsors_from_lists,
     stage_from_report,
     states_in,
@@ -493,6 +495,12 @@ class ImportResult:
     skipped: list[str]
 
 
+def shipped_project_rows() -> list[NewProject]:
+    """The public project list shipped with pledge (``data/projects.csv``), in file order."""
+    text = (files("pledge") / "data" / "projects.csv").read_text(encoding="utf-8")
+    return read_projects_csv(text, "japan")
+
+
 def read_projects_csv(text: str, framework: str) -> list[NewProject]:
     """Rows of a project CSV (the public list's columns); raises InvalidInput with every bad row."""
     reader = csv.DictReader(io.StringIO(text))
@@ -693,9 +701,7 @@ def add_estimate(engine: Engine, project_id: int | str, amount: str, source: str
     estimate becomes the one the project is shown with.
     """
     permit(actor, Action.PROJECT_EDIT)
-    if not source.strip():
-        raise InvalidInput.single("source", source, "project.unsourced_estimate",
-                                  "an estimate needs its source")
+    source = require_source(source, "estimate")
     rng = parse_amount(amount)
     with transaction(engine) as s:
         row = project_row(s, project_id)
@@ -710,7 +716,7 @@ def add_estimate(engine: Engine, project_id: int | str, amount: str, source: str
             project_id=row.id, low=rng.low, high=rng.high, currency=rng.currency,
             usd_low=None if usd.low is None else usd.low.quantize(Decimal("0.01")),
             usd_high=None if usd.high is None else usd.high.quantize(Decimal("0.01")),
-            text=amount.strip(), source=source.strip(), as_of=as_of,
+            text=amount.strip(), source=source, as_of=as_of,
             is_primary=primary or not has_primary))
         audit(s, actor, "project.estimate", "project", row.id,
               after={"amount": amount, "low": rng.low, "high": rng.high,
@@ -728,17 +734,15 @@ def add_site_report(engine: Engine, project_id: int | str, location: str, source
     on costs. ``states`` default to the US states the location names.
     """
     permit(actor, Action.PROJECT_EDIT)
-    if not source.strip():
-        raise InvalidInput.single("source", source, "project.unsourced_site",
-                                  "a reported site needs its source")
+    source = require_source(source, "site")
     where, named = reported_site(location, states)
     with transaction(engine) as s:
         row = project_row(s, project_id)
         s.execute(t.site_reports.insert().values(
-            project_id=row.id, location=where, states=list(named), source=source.strip(),
+            project_id=row.id, location=where, states=list(named), source=source,
             as_of=as_of, recorded_at=now(), recorded_by=actor.name))
         audit(s, actor, "project.site_report", "project", row.id,
-              after={"location": where, "states": list(named), "source": source.strip(),
+              after={"location": where, "states": list(named), "source": source,
                      "as_of": as_of}, project_id=row.id)
         return _detail(s, row.id)
 
@@ -750,19 +754,17 @@ def add_status_report(engine: Engine, project_id: int | str, stage: str, source:
     project's reported status becomes this one.
     """
     permit(actor, Action.PROJECT_EDIT)
-    if not source.strip():
-        raise InvalidInput.single("source", source, "project.unsourced_status",
-                                  "a reported stage needs its source")
+    source = require_source(source, "status")
     reported = stage_from_report(stage)
     with transaction(engine) as s:
         row = project_row(s, project_id)
         s.execute(t.status_reports.insert().values(
             project_id=row.id, stage=reported.value, wording=wording.strip() or stage.strip(),
-            source=source.strip(), as_of=as_of, recorded_at=now(), recorded_by=actor.name))
+            source=source, as_of=as_of, recorded_at=now(), recorded_by=actor.name))
         s.execute(t.projects.update().where(t.projects.c.id == row.id)
                   .values(reported_status=reported.value))
         audit(s, actor, "project.status_report", "project", row.id,
               before={"reported_status": row.reported_status},
               after={"reported_status": reported.value, "wording": wording.strip(),
-                     "source": source.strip(), "as_of": as_of}, project_id=row.id)
+                     "source": source, "as_of": as_of}, project_id=row.id)
         return _detail(s, row.id)

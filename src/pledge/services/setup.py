@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib.resources import files
 
 from sqlalchemy import Engine
 
 from pledge.services.base import SYSTEM
 from pledge.services.frameworks import load_shipped
-from pledge.services.projects import import_projects, read_projects_csv
+from pledge.services.projects import import_projects, shipped_project_rows
 from pledge.store.db import is_initialised, migrate, schema_revision, transaction
 
 
@@ -26,8 +25,7 @@ def init(engine: Engine) -> InitResult:
     Safe to run again: what is already there is left as it is.
     """
     migrate(engine)
-    text = (files("pledge") / "data" / "projects.csv").read_text(encoding="utf-8")
-    rows = read_projects_csv(text, "japan")
+    rows = shipped_project_rows()
     with transaction(engine) as s:
         added_fw = load_shipped(s, SYSTEM)
         result = import_projects(s, rows, SYSTEM)

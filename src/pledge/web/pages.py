@@ -31,6 +31,7 @@ from pledge.services import dashboard as dash_svc
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import frameworks as fw_svc
 from pledge.services import funding as funding_svc
+from pledge.services import news
 from pledge.services import projects as projects_svc
 from pledge.services import views as views_svc
 from pledge.services.base import Actor, parse_date
@@ -123,8 +124,6 @@ async def dashboard(request: Request, engine: EngineDep, settings: SettingsDep, 
                                     [s.usd_high for s in d.pipeline]),
         "sectors": charts.by_sector({k.replace("_", " "): v for k, v in d.by_sector.items()}),
     }
-    from pledge.services import news
-
     return render(request, "dashboard.html", {
         "user": actor, "d": d, "c": c, "figures": figures, "urgent": URGENT_DAYS,
         "news": news.news_summary(engine, actor=actor) if actor is not None else None,
@@ -196,8 +195,6 @@ def project(request: Request, project_id: int, engine: EngineDep, settings: Sett
     deadline = next(iter(deadlines_svc.project_deadlines(
         engine, framework=p.summary.framework, project_id=p.summary.id)), None)
     funded_total = sum((f["amount"] for f in p.funding), Decimal(0))
-    from pledge.services import news
-
     in_news = news.list_articles(engine, project_id=p.summary.id) if actor is not None else []
     events = sorted([("transition", x["on"], i, x) for i, x in enumerate(p.transitions)]
                     + [("consultation", x["on"], i, x) for i, x in enumerate(p.consultations)],
@@ -211,18 +208,19 @@ def project(request: Request, project_id: int, engine: EngineDep, settings: Sett
 
 
 def _act(request: Request, project_id: int, csrf: str, actor: Actor | None,
-         do: Callable[[Actor], str]) -> Response:
-    """Run one form's change; come back to the project with what happened."""
+         do: Callable[[Actor], str], back: str | None = None) -> Response:
+    """Run one form's change; come back (to the project, or to ``back``) with what
+    happened."""
+    back = back or f"/projects/{project_id}"
     check_csrf(request, csrf)
-    back = RedirectResponse(f"/projects/{project_id}", status_code=303)
     if actor is None:
-        return RedirectResponse(f"/login?next=/projects/{project_id}", status_code=303)
+        return RedirectResponse(f"/login?next={back}", status_code=303)
     try:
         flash(request, "ok", do(actor))
     except PledgeError as exc:
         flash(request, "error", "; ".join(f"{q.message} ({q.field}: {q.value})"
                                           for q in exc.problems))
-    return back
+    return RedirectResponse(back, status_code=303)
 
 
 def _sources(text: str) -> list[str]:
@@ -374,8 +372,6 @@ REVIEW_PAGE = 50
 @router.get("/review", response_class=HTMLResponse)
 def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
            state: str = "proposed", page: int = 1) -> Response:
-    from pledge.services import news
-
     need(actor, Action.READ, settings)
     assert actor is not None  # READ is never anonymous
     if state not in REVIEW_STATES:
@@ -402,8 +398,6 @@ def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: Pa
 @router.get("/review/articles", response_class=HTMLResponse)
 def review_articles(request: Request, engine: EngineDep, settings: SettingsDep,
                     actor: PageActor) -> Response:
-    from pledge.services import news
-
     need(actor, Action.READ, settings)
     assert actor is not None
     return render(request, "articles.html", {"user": actor,
@@ -413,8 +407,6 @@ def review_articles(request: Request, engine: EngineDep, settings: SettingsDep,
 @router.get("/review/articles/{article_id}", response_class=HTMLResponse)
 def review_article(request: Request, article_id: int, engine: EngineDep,
                    settings: SettingsDep, actor: PageActor) -> Response:
-    from pledge.services import news
-
     need(actor, Action.READ, settings)
     assert actor is not None
     view = news.article_view(engine, article_id, actor)
@@ -423,55 +415,36 @@ def review_article(request: Request, article_id: int, engine: EngineDep,
         "facts": (view.article.get("facts") or {}), "rows": view.proposals})
 
 
-def _decide(request: Request, csrf: str, actor: Actor | None, do: Callable[[Actor], str]
-            ) -> Response:
-    check_csrf(request, csrf)
-    if actor is None:
-        return RedirectResponse("/login?next=/review", status_code=303)
-    try:
-        flash(request, "ok", do(actor))
-    except PledgeError as exc:
-        flash(request, "error", "; ".join(f"{q.message} ({q.field}: {q.value})"
-                                          for q in exc.problems))
-    return RedirectResponse("/review", status_code=303)
-
-
 @router.post("/review/{proposal_id}/accept")
 def review_accept(request: Request, proposal_id: int, engine: EngineDep, actor: PageActor,
                   csrf_token: Annotated[str, Form()] = "",
                   as_report: Annotated[bool, Form()] = False) -> Response:
-    from pledge.services import news
-
     def do(a: Actor) -> str:
         p = news.accept(engine, proposal_id, a, as_report=as_report)
         if as_report:
             return f"Proposal {p.id} recorded as a reported stage (the lifecycle is unchanged)."
         return f"Proposal {p.id} accepted and applied ({p.kind.replace('_', ' ')})."
-    return _decide(request, csrf_token, actor, do)
+    return _act(request, 0, csrf_token, actor, do, "/review")
 
 
 @router.post("/review/{proposal_id}/reject")
 def review_reject(request: Request, proposal_id: int, engine: EngineDep, actor: PageActor,
                   reason: Annotated[str, Form()] = "",
                   csrf_token: Annotated[str, Form()] = "") -> Response:
-    from pledge.services import news
-
     def do(a: Actor) -> str:
         p = news.reject(engine, proposal_id, a, reason)
         return f"Proposal {p.id} rejected; the record is kept."
-    return _decide(request, csrf_token, actor, do)
+    return _act(request, 0, csrf_token, actor, do, "/review")
 
 
 @router.post("/review/ingest")
 def review_ingest(request: Request, engine: EngineDep, actor: PageActor,
                   text: Annotated[str, Form()], source: Annotated[str, Form()] = "",
                   csrf_token: Annotated[str, Form()] = "") -> Response:
-    from pledge.services import news
-
     def do(a: Actor) -> str:
         [r] = news.ingest(engine, [news.ArticleInput(source.strip() or "pasted text", text)],
                           a)
         if r.duplicate_of is not None:
             return f"Already read: a {r.duplicate} copy of article {r.duplicate_of}."
         return f"Article read: {len(r.proposals)} proposed changes queued."
-    return _decide(request, csrf_token, actor, do)
+    return _act(request, 0, csrf_token, actor, do, "/review")
