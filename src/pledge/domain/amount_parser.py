@@ -127,6 +127,11 @@ _WORDS: Final[dict[str, _Lex]] = {
     **_many(_Lex("pct"), "percent", "per cent", "pct"),
 }
 
+# The words that bound or qualify an amount written before it ("up to", "between"), for
+# readers that must find where a written amount begins.
+LEADING_QUALIFIERS: Final = tuple(k for k, v in _WORDS.items()
+                                  if v.kind in ("qual", "between") and not v.post)
+
 
 _SYMBOLS_LOWER: Final = {k.lower(): v for k, v in _SYMBOLS.items()}
 

@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from pledge.domain.amount_parser import LEADING_QUALIFIERS
 from pledge.domain.errors import InvalidInput
-from pledge.domain.money import MoneyRange, parse_amount
+from pledge.domain.money import CURRENCIES, MoneyRange, parse_amount
 
 __all__ = ["AmountHit", "find_amounts"]
 
@@ -38,7 +39,7 @@ _WESTERN_MAG: Final = (r"(?i:trillion|billion|million|thousand|trn|tn|bn|bln|mn|
                        r"(?![A-Za-z])")
 _CJK_MAG: Final = r"[兆億万萬千百十조억만천백십]"
 _CJK_NUM: Final = rf"{_NUM}\s?{_CJK_MAG}+(?:\s?{_NUM}\s?{_CJK_MAG}+)*(?:\s?{_NUM})?"
-_CODES: Final = r"(?:USD|JPY|KRW|EUR|TWD|GBP|CNY)"
+_CODES: Final = "(?:" + "|".join(sorted(CURRENCIES)) + ")"
 _CUR_BEFORE: Final = (rf"(?:US\s?\$|U\.S\.\s?\$|NT\$|CN¥|(?<![A-Za-z])\$|¥|₩|€|£|"
                       rf"(?<![A-Za-z]){_CODES}\s?)")
 _CUR_AFTER: Final = (
@@ -47,15 +48,10 @@ _CUR_AFTER: Final = (
     r"|\s?(?:米ドル|台湾ドル|ドル|円|ユーロ|ウォン|人民元|달러|유로|위안"
     r"|원(?!전|자력|자로|유|칙|장|인|료|가|활|래|년|하|회|으로부터)"
     r"|엔(?!비|진|지|터|씨)))")
-# The parser's qualifiers, so that a candidate includes them ("no more than $20bn").
-_QUAL_WORDS: Final = (
-    "up to", "as much as", "as high as", "at most", "no more than", "not more than",
-    "less than", "just under", "under", "below", "a maximum of", "maximum of",
-    "not exceeding", "at least", "well over", "just over", "over", "more than", "above",
-    "in excess of", "upwards of", "no less than", "not less than", "a minimum of",
-    "minimum of", "exceeding", "about", "around", "roughly", "approximately", "approx.",
-    "some", "nearly", "almost", "circa", "an estimated", "estimated", "close to", "from",
-    "between")
+# The parser's qualifiers, so that a candidate includes them ("no more than $20bn"); not
+# the bare abbreviations ("max", "approx"), which would swallow the word before an amount.
+_QUAL_WORDS: Final = tuple(w for w in LEADING_QUALIFIERS
+                           if w not in ("max", "max.", "min", "min.", "approx"))
 _QUAL_BEFORE: Final = (
     "(?:(?i:" + "|".join(re.escape(w).replace(r"\ ", r"\s+")
                          for w in sorted(_QUAL_WORDS, key=len, reverse=True)) + r")\s+"
