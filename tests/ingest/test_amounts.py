@@ -81,3 +81,22 @@ def test_counts_percentages_and_years_are_not_money(text: str) -> None:
 def test_two_amounts_joined_by_and_are_two() -> None:
     assert found("$5 billion and $7 billion for two plants") == [
         ("$5 billion", 5 * B, 5 * B, "USD"), ("$7 billion", 7 * B, 7 * B, "USD")]
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("総額1兆円以下の案件", None, Decimal("1e12")),
+    ("投資は5000億円未満にとどまる", None, Decimal("5e11")),
+    ("1조 원 이하", None, Decimal("1e12")),
+])
+def test_japanese_upper_bounds_after_the_amount_are_kept(text: str, low: Decimal | None,
+                                                         high: Decimal) -> None:
+    # "1兆円以下" is at most a trillion yen, not exactly one.
+    [a] = find_amounts(text)
+    assert (a.range.low, a.range.high) == (low, high)
+
+
+def test_every_qualifier_after_an_amount_is_one_the_parser_reads() -> None:
+    from pledge.domain.amount_parser import _SYMBOLS
+    from pledge.ingest.amounts import _POST_QUALS
+
+    assert all(_SYMBOLS[w].kind == "qual" and _SYMBOLS[w].post for w in _POST_QUALS)

@@ -56,8 +56,12 @@ _QUAL_BEFORE: Final = (
     "(?:(?i:" + "|".join(re.escape(w).replace(r"\ ", r"\s+")
                          for w in sorted(_QUAL_WORDS, key=len, reverse=True)) + r")\s+"
     r"|(?:約|およそ|最大で?|最高で?|最低で?|少なくとも|약|최대|최소|대략)\s?)?")
-_QUAL_AFTER: Final = (r"(?:\s?(?:以上|超|余り|余|規模|程度|前後|近く|強|弱|이상|가량|정도|"
-                      r"내외|안팎|수준|규모|이하|미만|까지)|\s(?i:or more|plus))?")
+# Qualifiers written after an amount; each is one the parser reads (a test checks).
+_POST_QUALS: Final = ("以上", "超", "余り", "余", "以下", "未満", "規模", "程度", "前後", "近く",
+                      "強", "弱", "이상", "이하", "미만", "까지", "가량", "정도", "내외", "안팎",
+                      "수준", "규모")
+_QUAL_AFTER: Final = (r"(?:\s?(?:" + "|".join(sorted(_POST_QUALS, key=len, reverse=True))
+                      + r")|\s(?i:or more|plus))?")
 # Verbs that bound the amount after them ("could exceed $100 billion") ...
 _VERB_BEFORE: Final = r"(?P<verb>(?i:exceeds?|exceeded|tops?|topped|surpass(?:es|ed)?)\s+)?"
 # ... and Japanese and Korean endings that bound the amount before them.
