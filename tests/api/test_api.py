@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -104,6 +105,25 @@ def test_every_endpoint_for_every_role(api: tuple[TestClient, dict[str, dict[str
     anonymous = client.request(method, path, json=body)
     assert anonymous.status_code == 401
     assert anonymous.json()["error"]["code"] == "auth.required"
+
+
+def test_the_matrix_walks_every_operation_of_the_api(
+        api: tuple[TestClient, dict[str, dict[str, str]]]) -> None:
+    # Every operation in the OpenAPI document is walked for every role, here or in the
+    # export endpoints' matrix: a new endpoint must join one of them.
+    from tests.api.test_exports_api import ENDPOINTS as EXPORTS
+
+    def shape(path: str) -> str:
+        path = re.sub(r"/\d+(?=/|$)", "/{}", path.split("?")[0])
+        return re.sub(r"/frameworks/[a-z]+", "/frameworks/{}", path)
+
+    client, _ = api
+    walked = {(m, shape(p)) for m, p, _, _ in ENDPOINTS} | {
+        ("GET", shape(p)) for p, *_ in EXPORTS}
+    operations = {(m.upper(), re.sub(r"\{[^}]+\}", "{}", p))
+                  for p, item in client.get("/openapi.json").json()["paths"].items()
+                  for m in item}
+    assert operations - walked == set()
 
 
 def test_public_read_lets_anonymous_read_the_public_subset(sqlite_engine: Engine) -> None:
