@@ -298,6 +298,15 @@ def test_oc4ids_documents_include_reported_sites_and_stages(engine: Engine) -> N
     assert report["documentType"] == "statusReport" and "url" not in report
     assert report["title"] == "Reported as selected"
     assert report["description"] == "As written: picked Source: a wire report"
+    # What pages would link, and only that, is a document's url; a script recorded
+    # before sources were checked is described, never a url.
+    with transaction(engine) as s:
+        s.execute(t.site_reports.update().values(source="HTTPS://EXAMPLE.ORG/SITE"))
+        s.execute(t.status_reports.update().values(source="JavaScript:alert(1)"))
+    docs = {d["id"]: d for d in exports.project_oc4ids(engine, OHIO)["documents"]}
+    assert docs[site["id"]]["url"] == "HTTPS://EXAMPLE.ORG/SITE"
+    assert "url" not in docs[report["id"]]
+    assert docs[report["id"]]["description"].endswith("Source: JavaScript:alert(1)")
 
 
 def test_formats_are_named_or_taken_from_the_suffix() -> None:

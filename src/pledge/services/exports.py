@@ -58,6 +58,7 @@ from pledge.domain.ledger import (
 )
 from pledge.domain.lifecycle import Stage
 from pledge.domain.project import SponsorRole
+from pledge.domain.sources import web_address
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import projects as projects_svc
 from pledge.services.base import framework_row, load_framework, now, project_row
@@ -656,7 +657,8 @@ def _value(amount: Decimal, currency: str = "USD") -> dict[str, str]:
 
 
 def _is_url(text: str) -> bool:
-    return bool(re.match(r"^https?://\S+$", text.strip()))
+    """Whether a source is a web address (the rule pages link by, ``web_address``)."""
+    return web_address(text) is not None
 
 
 class _Parties:
