@@ -36,7 +36,8 @@ def check_contract(item: dict[str, Any]) -> None:
 
 def test_ingest_dry_run_json_is_the_contract(cli: Cli) -> None:
     out = cli.json("ingest", str(SEED_000), str(SEED_003), "--dry-run")
-    assert [o["source"] for o in out] == [str(SEED_000), str(SEED_003)]
+    # A file's source is its name, never the folder it was read from.
+    assert [o["source"] for o in out] == [SEED_000.name, SEED_003.name]
     for item in out:
         check_contract(item)
     assert out[0]["companies"] == ["SoftBank Group", "GE Vernova", "De Beers", "Westinghouse"]
@@ -65,12 +66,12 @@ def test_a_folder_is_read_and_reviewed(cli: Cli, tmp_path: Path) -> None:
                                      encoding="utf-8")
     (folder / "labels.json").write_text("{}", encoding="utf-8")        # not an article
     out = cli.json("ingest", str(folder), "--actor", "ana", "--role", "analyst")
-    assert [Path(o["source"]).name for o in out] == ["one.txt", "two.html"]
+    assert [o["source"] for o in out] == ["one.txt", "two.html"]
     assert all(o["article_id"] for o in out)
     waiting = cli.json("review", "list")
     assert {p["kind"] for p in waiting} >= {"additional_estimate", "site_report"}
     first = waiting[0]
-    assert first["article_source"].endswith("one.txt") and first["evidence"]
+    assert first["article_source"] == "one.txt" and first["evidence"]
     again = cli.json("ingest", str(folder))
     assert [o["duplicate"] for o in again] == ["exact", "exact"]
     estimate = next(p for p in waiting if p["kind"] == "additional_estimate")
@@ -98,6 +99,10 @@ def test_errors_are_one_line_with_exit_codes(cli: Cli, tmp_path: Path) -> None:
     assert code == 2 and "[review.unknown_state]" in err
     code, _, err = cli("ingest", str(SEED_000), str(SEED_003), "--source", "x", "--dry-run")
     assert code == 2 and "[news.source_for_one]" in err
+    code, _, err = cli("ingest", str(SEED_000), "--source", "javascript:alert(1)", "--dry-run")
+    assert code == 2 and err.strip().endswith("[source.bad_scheme]")
+    code, _, err = cli("ingest", str(SEED_000), "--source", str(SEED_000), "--dry-run")
+    assert code == 2 and err.strip().endswith("[source.path]")
 
 
 def test_the_installed_command(sqlite_url: str) -> None:

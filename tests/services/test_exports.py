@@ -298,6 +298,15 @@ def test_oc4ids_documents_include_reported_sites_and_stages(engine: Engine) -> N
     assert report["documentType"] == "statusReport" and "url" not in report
     assert report["title"] == "Reported as selected"
     assert report["description"] == "As written: picked Source: a wire report"
+    # What pages would link, and only that, is a document's url; a script recorded
+    # before sources were checked is described, never a url.
+    with transaction(engine) as s:
+        s.execute(t.site_reports.update().values(source="HTTPS://EXAMPLE.ORG/SITE"))
+        s.execute(t.status_reports.update().values(source="JavaScript:alert(1)"))
+    docs = {d["id"]: d for d in exports.project_oc4ids(engine, OHIO)["documents"]}
+    assert docs[site["id"]]["url"] == "HTTPS://EXAMPLE.ORG/SITE"
+    assert "url" not in docs[report["id"]]
+    assert docs[report["id"]]["description"].endswith("Source: JavaScript:alert(1)")
 
 
 def test_formats_are_named_or_taken_from_the_suffix() -> None:
@@ -329,3 +338,68 @@ def test_write_atomic_replaces_whole_or_leaves_the_old_file(
     monkeypatch.setattr(os, "replace", real_replace)
     assert target.read_text() == "first\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+FORMULAS = ['=HYPERLINK("https://evil.example","open")', "+1+1", "-2+3", "@SUM(1,2)"]
+
+
+def _rename(engine: Engine, pid: int, name: str) -> None:
+    """Store a name as rows recorded before input was checked may hold it."""
+    with transaction(engine) as s:
+        s.execute(t.projects.update().where(t.projects.c.id == pid).values(name=name))
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text(engine: Engine) -> None:
+    ids = [projects.add_project(engine, projects.NewProject(
+        name=name, sector="energy", lead="=cmd|' /C calc'!A0"), IC).summary.id
+        for name in FORMULAS]
+    _rename(engine, 1, "\tTabbed")
+    _rename(engine, 2, "\rReturned")
+    fund_copper(engine)
+    with transaction(engine) as s:
+        s.execute(t.ledger_entries.update().values(memo="=1+1"))
+    want = {**dict(zip(ids, FORMULAS, strict=True)), 1: "\tTabbed", 2: "\rReturned"}
+
+    rows = {int(r["id"]): r for r in csv.DictReader(io.StringIO(exports.projects_csv(engine)))}
+    for pid, name in want.items():
+        assert rows[pid]["name"] == "'" + name
+    assert rows[ids[0]]["lead_sponsor"] == "'=cmd|' /C calc'!A0"
+    assert rows[OHIO]["name"][0] != "'"
+    postings = list(csv.DictReader(io.StringIO(exports.ledger_csv(engine, "japan"))))
+    assert postings and {r["memo"] for r in postings} == {"'=1+1"}
+    # Amounts are numbers, not text: a negative amount keeps its sign.
+    assert any(r["amount"].startswith("-") for r in postings)
+
+    data = exports.projects_xlsx(engine)
+    ws = openpyxl.load_workbook(io.BytesIO(data))["Projects"]
+    cells = {row[0].value: row for row in ws.iter_rows(min_row=2)}
+    for pid, name in want.items():
+        cell = cells[pid][HEADER.index("name")]
+        # (XML reads a bare carriage return back as a line feed.)
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (
+            name.replace("\r", "\n"), "s", True)
+    assert cells[ids[0]][HEADER.index("lead_sponsor")].value == "=cmd|' /C calc'!A0"
+    assert cells[OHIO][HEADER.index("name")].quotePrefix is False
+    for sheet in ("sheet1",):
+        xml = zipfile.ZipFile(io.BytesIO(data)).read(f"xl/worksheets/{sheet}.xml").decode()
+        assert "<f>" not in xml and "<f " not in xml
+    ledger = zipfile.ZipFile(io.BytesIO(exports.ledger_xlsx(engine, "japan")))
+    assert all("<f>" not in ledger.read(name).decode()
+               for name in ledger.namelist() if name.startswith("xl/worksheets/"))
+
+
+def test_control_characters_already_stored_do_not_break_the_xlsx_exports(
+        engine: Engine) -> None:
+    _rename(engine, COPPER, "Copper\x01smelter\x1f\x0b")
+    fund_copper(engine)
+    with transaction(engine) as s:
+        s.execute(t.ledger_entries.update().values(memo="paid\x02"))
+    ws = openpyxl.load_workbook(io.BytesIO(exports.projects_xlsx(engine)))["Projects"]
+    copper = next(r for r in ws.iter_rows(min_row=2) if r[0].value == COPPER)
+    assert copper[HEADER.index("name")].value == "Copper\ufffdsmelter\ufffd\ufffd"
+    ledger = openpyxl.load_workbook(io.BytesIO(exports.ledger_xlsx(engine, "japan")))
+    memos = {r[3].value for r in ledger["Postings"].iter_rows(min_row=2)}
+    assert memos == {"paid\ufffd"}
+    # CSV holds any character: the name is exported as stored.
+    rows = {int(r["id"]): r for r in csv.DictReader(io.StringIO(exports.projects_csv(engine)))}
+    assert rows[COPPER]["name"] == "Copper\x01smelter\x1f\x0b"

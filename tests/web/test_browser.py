@@ -179,3 +179,42 @@ def test_news_read_on_the_review_page_is_decided_with_its_evidence_in_view(
     page.goto("/projects/24")
     assert page.locator("a[href='https://news.example/000']").count() >= 1
     assert page.locator("#news a[href^='/review/articles/']").count() == 1
+
+
+# Records every Content-Security-Policy violation the page reports (the init script is the
+# browser's, not the page's, so the policy does not apply to it).
+WATCH_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__violations.push([e.violatedDirective, e.blockedURI || 'inline', e.sample,
+                           e.sourceFile + ':' + e.lineNumber].join(' '));
+});
+"""
+
+
+def test_pages_draw_their_charts_under_the_policy_without_a_console_error(page: Any) -> None:
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+            if m.type in ("error", "assert") else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.add_init_script(WATCH_VIOLATIONS)
+    log_in(page, Role.ANALYST)
+    for path, figures in (("/", ["gauge", "pipeline", "sectors"]),
+                          ("/projects/25", ["waterfall", "irr"]),
+                          ("/priorities", ["pareto"])):
+        response = page.goto(path, timeout=120_000)
+        assert response is not None and response.status == 200, path
+        csp = response.headers["content-security-policy"]
+        assert "script-src 'self';" in csp and "unsafe-inline" not in csp, csp
+        for key in figures:
+            # Plotly draws each figure as SVG inside its <div data-figure>.
+            page.wait_for_selector(f"[data-figure={key}] svg.main-svg")
+            assert page.locator(f"[data-figure={key}] .plot-container").count() == 1, key
+        assert page.evaluate("window.__violations") == [], path
+    # The framework switch submits itself from the static script (no inline handler).
+    page.goto("/")
+    page.select_option("select[name=framework]", "korea")
+    page.wait_for_url("**/?framework=korea")
+    page.wait_for_selector("[data-figure=gauge] svg.main-svg")
+    assert page.evaluate("window.__violations") == []
+    assert problems == []

@@ -20,6 +20,7 @@ from pledge.api import (
     routes_review,
 )
 from pledge.api.deps import Settings
+from pledge.api.headers import PledgeAPI
 from pledge.store.db import make_engine, resolve_url
 from pledge.web import pages
 from pledge.web.auth import SESSION_COOKIE, SESSION_MAX_AGE
@@ -36,10 +37,10 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
                secret_key: str | None = None) -> FastAPI:
     """An application serving one database (settings are passed in, never read at import)."""
     url = resolve_url(database_url)
-    app = FastAPI(title="pledge", version=__version__,
-                  description="Run and model government-to-government strategic investment "
-                              "programmes.",
-                  generate_unique_id_function=_operation_id)
+    app = PledgeAPI(title="pledge", version=__version__,
+                    description="Run and model government-to-government strategic "
+                                "investment programmes.",
+                    generate_unique_id_function=_operation_id)
     app.state.settings = Settings(url, public_read, secret_key or secrets.token_hex(32))
     app.state.engine = make_engine(url)
     app.add_middleware(SessionMiddleware, secret_key=app.state.settings.secret_key,

@@ -57,7 +57,8 @@ def ingest(files: Annotated[list[Path], typer.Argument(
                                    "$PLEDGE_NEWS_GAZETTEER)", show_default=False)] = None,
            source: Annotated[str | None, typer.Option(
                "--source", help="Where the article is from (URL), for a single file; "
-                                "default: the file name", show_default=False)] = None,
+                                "default: the file's name (never its folder)",
+               show_default=False)] = None,
            actor: ActorOpt = None, role: RoleOpt = "admin", json: JsonOpt = False) -> None:
     """Read news articles into proposed changes, each with its source sentence.
 
@@ -69,7 +70,7 @@ def ingest(files: Annotated[list[Path], typer.Argument(
     if source is not None and len(paths) != 1:
         raise InvalidInput.single("source", source, "news.source_for_one",
                                   "--source names the source of a single file")
-    articles = [svc.ArticleInput(source if source is not None else str(p),
+    articles = [svc.ArticleInput(source if source is not None else p.name,
                                  svc.decode_article(read_bytes(p), value=str(p)), None)
                 for p in paths]
     engine = _engine(ensure=not dry_run)

@@ -32,6 +32,7 @@ from pledge.domain.framework import (
     check_window_rules,
 )
 from pledge.domain.money import parse_amount
+from pledge.domain.sources import check_sources
 
 Settings = dict[str, Any]
 
@@ -378,6 +379,10 @@ def framework_from_document(doc: Mapping[str, Any], origin: str = "") -> Framewo
             if not srcs:
                 problems.append(Problem(f"{vwhere}{name}", entry.get("value"),
                                         "framework.unsourced", "every setting needs a source"))
+            try:
+                srcs = tuple(check_sources([str(x) for x in srcs], f"{vwhere}{name}.sources"))
+            except InvalidInput as exc:
+                problems.extend(exc.problems)
             settings[name] = entry["value"]
             sources[name] = srcs
         try:

@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from pledge.domain.errors import InvalidInput, Problem
 from pledge.domain.lifecycle import Stage
+from pledge.domain.sources import check_source
 
 
 class SponsorRole(StrEnum):
@@ -123,13 +124,14 @@ def states_in(location: str) -> tuple[str, ...]:
 def require_source(source: str, record: str) -> str:
     """The source of a recorded claim, trimmed. Estimates, reported sites and reported
     stages are kept only with where they were read: ``record`` ("estimate", "site",
-    "status") names the rule ``project.unsourced_<record>`` that refuses a blank one."""
+    "status") names the rule ``project.unsourced_<record>`` that refuses a blank one;
+    any other source must be a web address or a file's name (``sources.check_source``)."""
     if not source.strip():
         what = {"estimate": "an estimate", "site": "a reported site",
                 "status": "a reported stage"}[record]
         raise InvalidInput.single("source", source, f"project.unsourced_{record}",
                                   f"{what} needs its source")
-    return source.strip()
+    return check_source(source)
 
 
 _STATE_KEYS = {s.casefold(): s for s in US_STATES}

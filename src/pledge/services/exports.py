@@ -13,6 +13,10 @@ Formats, once for every edge:
 * XLSX: the same columns; a bold, frozen header row with a filter; money cells
   hold the exact Decimal (no float rounding on the way in) with a currency
   number format; dates are date cells.
+* Text is never a formula: a CSV cell starting with ``=``, ``+``, ``-``, ``@``, a
+  tab or a carriage return gets a leading ``'``; an XLSX text cell is a string
+  cell (with the quote prefix for those starts), and characters XML cannot hold
+  (control characters recorded before input was checked) become U+FFFD.
 * iCalendar: one all-day event per selected or notified project (see
   ``deadlines_ics``).
 * OC4IDS: one project document (see ``project_oc4ids``).
@@ -54,6 +58,7 @@ from pledge.domain.ledger import (
 )
 from pledge.domain.lifecycle import Stage
 from pledge.domain.project import SponsorRole
+from pledge.domain.sources import web_address
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import projects as projects_svc
 from pledge.services.base import framework_row, load_framework, now, project_row
@@ -156,6 +161,23 @@ class Sheet:
     currency: Callable[[Any], str] = lambda _row: "USD"
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV
+# injection"): a name such as "=HYPERLINK(...)" must arrive as the text it is.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What XML 1.0, and so an XLSX file, cannot hold: the C0 controls but tab and line breaks.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def as_text(value: str) -> str:
+    """Text for a CSV cell that no spreadsheet runs: a leading ``'`` before a formula start."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def xml_text(value: str) -> str:
+    """Text an XLSX cell can hold: each character XML forbids becomes U+FFFD."""
+    return _NOT_IN_XML.sub("\ufffd", value)
+
+
 def _csv_cell(kind: str, value: Any) -> str:
     if value is None:
         return ""
@@ -164,7 +186,9 @@ def _csv_cell(kind: str, value: Any) -> str:
     if kind == "date":
         return _iso(value)
     if kind == "list":
-        return "; ".join(str(v) for v in value)
+        return as_text("; ".join(str(v) for v in value))
+    if kind == "text":
+        return as_text(str(value))
     return str(value)
 
 
@@ -211,9 +235,16 @@ def workbook(sheets: Sequence[Sheet]) -> bytes:
                 value = col.get(row)
                 if col.kind == "list":
                     value = "; ".join(str(v) for v in value) if value else None
+                if isinstance(value, str):
+                    value = xml_text(value)
                 cell = ws.cell(row=r, column=i + 1, value=value)
                 if value is None:
                     continue
+                if isinstance(value, str):
+                    # Text stays text: never a formula, and shown as typed when edited.
+                    cell.data_type = "s"
+                    if value.startswith(FORMULA_START):
+                        cell.quotePrefix = True
                 if col.kind == "money":
                     cell.number_format = money_format(sheet.currency(row))
                     shown = len(f"{value:,.2f}") + 4
@@ -626,7 +657,8 @@ def _value(amount: Decimal, currency: str = "USD") -> dict[str, str]:
 
 
 def _is_url(text: str) -> bool:
-    return bool(re.match(r"^https?://\S+$", text.strip()))
+    """Whether a source is a web address (the rule pages link by, ``web_address``)."""
+    return web_address(text) is not None
 
 
 class _Parties:

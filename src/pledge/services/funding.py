@@ -31,6 +31,7 @@ from pledge.domain.ledger import (
 )
 from pledge.domain.lifecycle import Stage
 from pledge.domain.money import Money, parse_amount
+from pledge.domain.text import clean_text
 from pledge.services.base import (
     Actor,
     audit,
@@ -104,6 +105,7 @@ def fund(engine: Engine, project_id: int | str, amount: str, on: date, instrumen
     permit(actor, Action.FUND)
     money = parse_usd(amount)
     inst = parse_instrument(instrument)
+    clean_text("provider", provider, 120)
     with transaction(engine) as s:
         row, fw_row = _locked_project(s, project_id)
         terms = load_framework(s, fw_row).terms_on(on)

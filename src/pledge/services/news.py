@@ -64,6 +64,8 @@ from pledge.domain.project import (
     stage_from_report,
     states_in,
 )
+from pledge.domain.sources import check_source
+from pledge.domain.text import clean_text
 from pledge.ingest import fingerprint as fp
 from pledge.ingest.extract import Extraction, extract
 from pledge.ingest.gazetteer import Gazetteer
@@ -166,6 +168,16 @@ class ArticleInput:
     source: str
     text: str
     html: bool | None = None
+
+    def checked(self) -> ArticleInput:
+        """The article with its source checked (a web address or a file's bare name, never
+        a path: ``check_source``) and its text free of NUL, which no database stores."""
+        source = check_source(self.source, "source")
+        if "\x00" in self.text:
+            raise InvalidInput.single("text", self.text[:80], "text.control",
+                                      "the article holds NUL characters: give it as text "
+                                      "or HTML")
+        return ArticleInput(source, self.text, self.html)
 
 
 @dataclass(frozen=True, slots=True)
@@ -513,6 +525,7 @@ def ingest(engine: Engine | None, articles: Sequence[ArticleInput], actor: Actor
         if engine is None:
             raise InvalidInput.single("database", None, "news.no_database",
                                       "ingesting without --dry-run needs a database")
+    articles = [a.checked() for a in articles]
     on = on or date.today()
     gaz = _gazetteer(gazetteer)
     ready = _database_ready(engine)
@@ -927,6 +940,7 @@ def reject(engine: Engine, proposal_id: int | str, actor: Actor,
     """Reject a proposal; it is kept, with who rejected it, when and why."""
     permit(actor, Action.REVIEW)
     pid = _whole_id(proposal_id)
+    reason = clean_text("reason", reason, multiline=True)
     with transaction(engine) as s:
         row = _undecided(s, pid)
         _claim(s, pid, state="rejected", decided_by=actor.name, decided_role=actor.role.value,

@@ -38,6 +38,8 @@ from pledge.domain.project import (
     stage_from_report,
     states_in,
 )
+from pledge.domain.sources import check_source, check_sources
+from pledge.domain.text import clean_text, text_problems
 from pledge.services.base import (
     Actor,
     audit,
@@ -218,9 +220,11 @@ SPONSOR_NAME_LIMIT, SPONSOR_NOTE_LIMIT = 200, 300
 
 
 def _text_problems(values: dict[str, str], where: str = "") -> list[Problem]:
-    """Problems with a project's free-text fields: a name is required; none is too long."""
+    """Problems with a project's free-text fields: a name is required; none is too long
+    or holds a control or invisible character (a NUL cannot even be stored)."""
     problems: list[Problem] = []
     for name, text in values.items():
+        problems.extend(text_problems(f"{where}{name}", text))
         if name == "name" and not text.strip():
             problems.append(Problem(f"{where}name", text, "project.no_name",
                                     "a project needs a name"))
@@ -260,7 +264,11 @@ def _validated(new: NewProject, where: str, *, rates: RateTable, frameworks: set
                             for p in exc.problems)
             return None
 
-    problems.extend(_text_problems({"name": new.name, "location": new.location}, where))
+    problems.extend(_text_problems({"name": new.name, "location": new.location,
+                                    "lead": new.lead, "partners": new.partners,
+                                    "sector": new.sector, "amount": new.amount_text}, where))
+    if new.source.strip():
+        attempt("source", lambda: check_source(new.source))
     problems.extend(_sponsor_problems(new.lead, new.partners, where))
     sector = attempt("sector", lambda: canonical_sector(new.sector)) or ("other", "")
     if new.framework.strip().lower() not in frameworks:
@@ -399,7 +407,8 @@ def _checked_changes(changes: dict[str, str]) -> dict[str, Any]:
         raise InvalidInput(problems)
     out: dict[str, Any] = {}
     problems.extend(_text_problems({k: v for k, v in changes.items()
-                                    if k in ("name", "sector_detail", "location")}))
+                                    if k in ("name", "sector", "sector_detail", "location",
+                                             "lead", "partners")}))
     problems.extend(_sponsor_problems(changes.get("lead", ""), changes.get("partners", "")))
     if "name" in changes:
         out["name"] = changes["name"].strip()
@@ -582,6 +591,7 @@ def advance(engine: Engine, project_id: int | str, to: str, actor: Actor, on: da
     """Move a project to another stage if every rule allows it; otherwise change nothing."""
     permit(actor, Action.ADVANCE)
     target = parse_stage(to)
+    reason, sources = clean_text("reason", reason, multiline=True), check_sources(sources or [])
     with transaction(engine) as s:
         row = s.execute(select(t.projects).where(t.projects.c.id == project_row(s, project_id).id)
                         .with_for_update()).one()
@@ -625,6 +635,7 @@ def consult(engine: Engine, project_id: int | str, kind: str, actor: Actor, on: 
             note: str = "", sources: list[str] | None = None) -> ProjectDetail:
     """Record a consultation (committee: IC with the CC; decline: partner with the US)."""
     permit(actor, Action.CONSULT)
+    note, sources = clean_text("note", note, multiline=True), check_sources(sources or [])
     try:
         ckind = ConsultationKind(kind.strip().lower())
     except ValueError:
@@ -645,6 +656,7 @@ def extend(engine: Engine, project_id: int | str, until: date, actor: Actor, on:
            reason: str, sources: list[str] | None = None) -> ProjectDetail:
     """Record an extension of a notified project's funding deadline (investment committee)."""
     permit(actor, Action.EXTEND)
+    reason, sources = clean_text("reason", reason, multiline=True), check_sources(sources or [])
     problems = []
     with transaction(engine) as s:
         row = project_row(s, project_id)
@@ -735,6 +747,7 @@ def add_site_report(engine: Engine, project_id: int | str, location: str, source
     """
     permit(actor, Action.PROJECT_EDIT)
     source = require_source(source, "site")
+    clean_text("location", location)
     where, named = reported_site(location, states)
     with transaction(engine) as s:
         row = project_row(s, project_id)
@@ -755,6 +768,7 @@ def add_status_report(engine: Engine, project_id: int | str, stage: str, source:
     """
     permit(actor, Action.PROJECT_EDIT)
     source = require_source(source, "status")
+    wording = clean_text("wording", wording)
     reported = stage_from_report(stage)
     with transaction(engine) as s:
         row = project_row(s, project_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -12,9 +13,11 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from pledge import __version__
 from pledge.domain.money import format_amount, format_stored
+from pledge.domain.sources import web_address
 from pledge.web.auth import csrf_token, pop_flash
 
 
@@ -57,9 +60,38 @@ def label(value: str | None) -> str:
     return "" if value is None else str(value).replace("_", " ")
 
 
+def source_link(value: object, length: int = 60, label: str | None = None) -> Markup:
+    """A recorded source as every page shows it: a link only when it is a web address
+    (``domain.sources.web_address``), otherwise its text, escaped and never a link, so a
+    ``javascript:`` source recorded before sources were checked runs nothing.
+    ``label``: the link's words instead of the address (the timeline's "source")."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return Markup("")
+    shown = text if len(text) <= length else text[:length - 1] + "\u2026"
+    href = web_address(text)
+    if href is None:
+        return Markup('<span class="src">{}</span>').format(shown)
+    return Markup('<a class="src" href="{}" rel="noreferrer">{}</a>').format(
+        href, label or shown)
+
+
 def figure_json(fig: dict[str, Any]) -> str:
     """A figure for a <script type="application/json"> block (no closing tags inside)."""
     return json.dumps(fig, separators=(",", ":")).replace("</", "<\\/")
+
+
+# plotly.js adds the styles of map traces to the page unless an element with the id it
+# checks is there; the policy refuses that inline <style> (the pages draw no maps).
+_UNUSED_STYLE = re.compile(r'if\(!document\.getElementById\("([0-9a-f]{16,})"\)\)\{var '
+                           r'\w+=document\.createElement\("style"\)')
+
+
+@lru_cache(maxsize=1)
+def plotly_unused_styles() -> tuple[str, ...]:
+    """The ids plotly.js looks for before writing styles the pages do not use."""
+    bundle = (files("plotly") / "package_data" / "plotly.min.js").read_text(encoding="utf-8")
+    return tuple(dict.fromkeys(_UNUSED_STYLE.findall(bundle)))
 
 
 @lru_cache(maxsize=1)
@@ -67,8 +99,9 @@ def templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(files("pledge.web") / "templates"))
     env = t.env
     env.filters.update(usd=usd, usd_about=usd_about, pct=pct, label=label, figure=figure_json,
-                       money=money)
-    env.globals.update(usd_range=usd_range, version=__version__)
+                       money=money, source_link=source_link)
+    env.globals.update(usd_range=usd_range, version=__version__,
+                       plotly_unused_styles=plotly_unused_styles)
     return t
 
 
