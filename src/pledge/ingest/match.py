@@ -25,10 +25,11 @@ passage that names companies and nothing else matches only if it names one
 company and that company sponsors a single project, or the passage also shares
 words with the name of the best-scoring one ("SoftBank Group ... power
 infrastructure": SoftBank Group leads two projects and the words pick one); a
-list of companies is not a project. Near ties (within 0.5) are split between projects when each is matched
-by a different place named ("gas plants in Pennsylvania and Texas"); otherwise
-they go to the project further along its lifecycle (news most often follows the
-project that moved), with a confidence of 0.5 that says so.
+list of companies is not a project. Near ties (within 0.5) are split between
+projects when each is matched by a different place named ("gas plants in
+Pennsylvania and Texas"); otherwise they go to the project further along its
+lifecycle (news most often follows the project that moved), with a confidence of
+0.5 that says so.
 """
 
 from __future__ import annotations
