@@ -364,16 +364,31 @@ def test_a_batch_is_chosen_under_its_budget(api: tuple[TestClient, dict[str, dic
     assert u_us == sorted(u_us, reverse=True)
 
 
-def test_decline_advice_over_the_api(api: tuple[TestClient, dict[str, dict[str, str]]]
-                                     ) -> None:
+def test_decline_advice_over_the_api(api: tuple[TestClient, dict[str, dict[str, str]]],
+                                     sqlite_engine: Engine) -> None:
+    from tests.services.test_priorities import present_values
+
     client, tokens = api
     r = client.get("/api/v1/projects/24/decline-advice?paths=200&probability=0.3"
                    "&exports=US$100bn", headers=tokens["analyst"])
     assert r.status_code == 200, r.json()
     body = r.json()
-    assert body["advice"] in ("fund", "decline")
     assert body["inputs"]["exports"] == 100e9 and body["inputs"]["probability"] == 0.3
-    assert body["cost_decline"] == pytest.approx(0.3 * 0.10 * 100e9)
+    # Declining costs 0.3 * 10 points * $100bn = $3bn; funding costs the partner the present
+    # value of its funding less that of its receipts at 4%, recomputed here by a second
+    # route (see tests/services/test_priorities.py): well under $3bn, so fund.
+    pv_funding, pv_receipts = present_values(sqlite_engine, 24, 200, 0.04)
+    assert body["cost_decline"] == pytest.approx(3e9)
+    assert body["cost_fund"] == pytest.approx(pv_funding - pv_receipts, rel=1e-6)
+    assert pv_funding - pv_receipts < 3e9
+    assert body["advice"] == "fund"
+    # At a 15% cost of funds the receipts are worth about a third of the funding: decline.
+    body = client.get("/api/v1/projects/24/decline-advice?paths=200&probability=0.3"
+                      "&exports=US$100bn&funding_cost=0.15", headers=tokens["analyst"]).json()
+    pv_funding, pv_receipts = present_values(sqlite_engine, 24, 200, 0.15)
+    assert body["cost_fund"] == pytest.approx(pv_funding - pv_receipts, rel=1e-6)
+    assert pv_funding - pv_receipts > 3e9
+    assert body["advice"] == "decline"
     bad = client.get("/api/v1/projects/24/decline-advice?exports=lots",
                      headers=tokens["analyst"]).json()["error"]
     assert bad["field"] == "exports"
