@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import subprocess
+import sys
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -406,8 +410,42 @@ def test_annualise() -> None:
     assert out[0] == 0.0 and out[1] == pytest.approx(1.01 ** 12 - 1) and math.isnan(out[2])
 
 
-def test_warm_up_runs() -> None:
-    engine.warm_up()
+# Run in a fresh interpreter: in this one, earlier tests have compiled the kernels already.
+# The kernels are the compiled functions the module's Python functions call; none is
+# compiled on import, each is after warm_up, and using the public functions afterwards
+# (other shapes, flows not kept) compiles nothing more.
+WARM_UP_CHECK = """
+import json, types
+import numpy as np
+from numba.core.registry import CPUDispatcher
+from pledge.analytics import engine
+python = [f for f in vars(engine).values()
+          if isinstance(f, types.FunctionType) and f.__module__ == engine.__name__]
+kernels = sorted({n for f in python for n in f.__code__.co_names
+                  if isinstance(getattr(engine, n, None), CPUDispatcher)})
+count = lambda: {n: len(getattr(engine, n).signatures) for n in kernels}
+before = count()
+engine.warm_up()
+after = count()
+f = np.zeros((3, 7)); f[:, 0] = 100.0
+d = np.full((3, 7), 30.0)
+engine.waterfall_batch(f, d, 0.015, 0.5, 0.1, keep_flows=False)
+engine.waterfall_irr_fused(f, d, 0.015, 0.5, 0.1)
+engine.irr_batch(d - f)
+print(json.dumps([before, after, count()]))
+"""
+
+
+@pytest.mark.skipif(bool(os.environ.get("NUMBA_DISABLE_JIT")), reason="nothing is compiled")
+def test_warm_up_compiles_every_kernel_real_use_needs() -> None:
+    done = subprocess.run([sys.executable, "-c", WARM_UP_CHECK], capture_output=True,
+                          text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    before, after, used = json.loads(done.stdout.strip().splitlines()[-1])
+    names = ["_fused_kernel", "_irr_kernel", "_waterfall_kernel"]
+    assert before == dict.fromkeys(names, 0)
+    assert after == dict.fromkeys(names, 1)
+    assert used == after
 
 
 # ---------------------------------------------------------------------------

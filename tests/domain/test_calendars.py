@@ -14,6 +14,7 @@ and 25 December 2026 (a Friday) is a holiday.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
@@ -174,27 +175,43 @@ def test_calendars_compare_by_value() -> None:
     assert "_business" not in repr(TOY)
 
 
+# (call, the field and the date the refusal names). A date outside 2026 is named itself;
+# when only the answer would fall in 2027, the start it was counted from is named.
 OUT_OF_RANGE = [
-    lambda: TOY.is_business_day(D("2025-12-31")),
-    lambda: TOY.is_business_day(D("2027-01-01")),
-    lambda: TOY.roll_following(D("2025-12-31")),
-    lambda: TOY.add_business_days(D("2025-12-31"), 1),
-    lambda: TOY.add_business_days(D("2026-12-31"), 1),     # the answer is in 2027
-    lambda: TOY.add_business_days(D("2026-12-01"), 30),
-    lambda: TOY.business_days_between(D("2026-01-05"), D("2027-01-04")),
-    lambda: TOY.business_days_between(D("2025-12-31"), D("2026-01-05")),
-    lambda: window_date(D("2026-12-20"), 45, DayUnit.CALENDAR, TOY),
-    lambda: window_date(D("2026-12-20"), 10**9, DayUnit.CALENDAR, TOY),
-    lambda: window_date(D("2026-12-20"), 45, DayUnit.BUSINESS, TOY),
+    (lambda: TOY.is_business_day(D("2025-12-31")), "on", D("2025-12-31")),
+    (lambda: TOY.is_business_day(D("2027-01-01")), "on", D("2027-01-01")),
+    (lambda: TOY.roll_following(D("2025-12-31")), "on", D("2025-12-31")),
+    (lambda: TOY.add_business_days(D("2025-12-31"), 1), "start", D("2025-12-31")),
+    # Thursday 31 December 2026 plus one business day is Friday 1 January 2027.
+    (lambda: TOY.add_business_days(D("2026-12-31"), 1), "start", D("2026-12-31")),
+    # After Tuesday 1 December 2026 only 21 business days remain in the year (below).
+    (lambda: TOY.add_business_days(D("2026-12-01"), 22), "start", D("2026-12-01")),
+    (lambda: TOY.add_business_days(D("2026-12-01"), 30), "start", D("2026-12-01")),
+    (lambda: TOY.business_days_between(D("2026-01-05"), D("2027-01-04")), "b", D("2027-01-04")),
+    (lambda: TOY.business_days_between(D("2025-12-31"), D("2026-01-05")), "a", D("2025-12-31")),
+    # 20 December 2026 plus 45 days is 3 February 2027.
+    (lambda: window_date(D("2026-12-20"), 45, DayUnit.CALENDAR, TOY), "start", D("2026-12-20")),
+    (lambda: window_date(D("2026-12-20"), 10**9, DayUnit.CALENDAR, TOY), "start",
+     D("2026-12-20")),
+    (lambda: window_date(D("2026-12-20"), 45, DayUnit.BUSINESS, TOY), "start", D("2026-12-20")),
 ]
 
 
-@pytest.mark.parametrize("call", OUT_OF_RANGE)
-def test_dates_outside_the_years_are_refused(call: object) -> None:
-    assert callable(call)
+@pytest.mark.parametrize(("call", "field", "named"), OUT_OF_RANGE)
+def test_dates_outside_the_years_are_refused(call: Callable[[], object], field: str,
+                                             named: date) -> None:
     with pytest.raises(InvalidInput) as err:
         call()
-    assert err.value.first.rule == "calendar.out_of_range"
+    problem = err.value.first
+    assert (problem.rule, problem.field, problem.value) == ("calendar.out_of_range", field,
+                                                            named)
+
+
+def test_the_last_business_day_of_the_years_is_still_answered() -> None:
+    # After Tuesday 1 December 2026: 3 business days that week, 5, 5, 4 (the 25th is a
+    # holiday) and 4 (28-31): the 21st is Thursday 31 December, the last one covered.
+    assert TOY.add_business_days(D("2026-12-01"), 21) == D("2026-12-31")
+    assert TOY.business_days_between(D("2026-12-01"), D("2026-12-31")) == 21
 
 
 def test_out_of_range_names_the_date() -> None:

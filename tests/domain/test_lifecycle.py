@@ -95,10 +95,24 @@ def test_scenario_line(line: str) -> None:
 
 
 def test_notice_business_days_skip_weekends_only_on_plain_calendar() -> None:
-    # 45 business days after Tuesday 2026-02-17 with no holidays: 9 weeks later, Tuesday.
+    # 45 business days after Tuesday 2026-02-17 with no holidays: 9 weeks of 5, so the
+    # Tuesday 9 weeks later.
     [(_, outcome)] = run_scenario("selected -> notified ic 2026-02-17")
     assert outcome == "ok 2026-04-21"
-    assert date(2026, 4, 21) - date(2026, 2, 17) == timedelta(weeks=9)
+    # From a Saturday the count starts on Monday 23 February: day 1; 44 more is 8 weeks
+    # and 4 days, Friday 24 April.
+    [(_, outcome)] = run_scenario("selected -> notified ic 2026-02-21")
+    assert outcome == "ok 2026-04-24"
+
+
+def test_a_holiday_in_the_window_moves_the_notice_date_on() -> None:
+    # Friday 3 April 2026 a holiday: the 45th business day after 17 February is one
+    # business day after the plain calendar's Tuesday 21 April.
+    with_holiday = BusinessCalendar("one holiday", frozenset({date(2026, 4, 3)}), 2024, 2030)
+    plan = plan_transition(TransitionRequest(current=Stage.SELECTED, target=Stage.NOTIFIED,
+                                             role=Role.IC, on=date(2026, 2, 17), terms=JAPAN),
+                           with_holiday)
+    assert plan.funding_date == date(2026, 4, 22)
 
 
 def test_every_problem_is_reported_at_once() -> None:

@@ -55,6 +55,15 @@ def test_ingest_then_review(api: Api) -> None:
                       headers=tokens["analyst"]).json()["state"] == "rejected"
 
 
+def test_a_blank_text_body_is_refused(api: Api) -> None:
+    client, tokens = api
+    r = client.post("/api/v1/ingest?source=blank", content=b"  \r\n",
+                    headers={**tokens["admin"], "Content-Type": "text/plain"})
+    assert r.status_code == 400
+    assert (r.json()["error"]["code"], r.json()["error"]["field"]) == ("news.empty", "text")
+    assert client.get("/api/v1/review/articles", headers=tokens["admin"]).json()["count"] == 0
+
+
 def test_ingest_a_text_body_dry_run(api: Api) -> None:
     client, tokens = api
     r = client.post("/api/v1/ingest?dry_run=true&source=seed-003",
@@ -77,6 +86,7 @@ def test_ingest_a_text_body_dry_run(api: Api) -> None:
     ("POST", "/api/v1/review/999/reject", {}, "funder", 403, "auth.forbidden"),
     ("GET", "/api/v1/review?state=pending", None, "analyst", 400, "review.unknown_state"),
     ("POST", "/api/v1/ingest", {"text": "no source"}, "admin", 400, "news.bad_body"),
+    ("POST", "/api/v1/ingest", {"source": "s", "text": " \n "}, "admin", 400, "news.empty"),
 ])
 def test_errors_have_the_one_shape(api: Api, method: str, path: str, body: object,
                                    role: str | None, status: int, code: str) -> None:

@@ -91,7 +91,14 @@ def test_a_sentence_listing_projects_is_cut_into_passages(gazetteer: Gazetteer,
     ext = read_text("SoftBank Group offers up to $25 billion of power infrastructure, Toshiba up "
                     "to $25 billion of power modules and transformers, and Murata up to $15 "
                     "billion of capacitors.", gazetteer, index)
-    assert [m.project_id for m in ext.mentions] == [9, 14]
+    # Three offers, three projects of the shipped list (data/projects.csv): SoftBank Group's
+    # "large-scale power infrastructure" (6, up to $25bn), Toshiba's "power modules,
+    # transformers and substation equipment" (9, up to $25bn) and Murata's MLCC
+    # capacitors (14, up to $15bn). SoftBank Group also leads the Portsmouth gas plant (24),
+    # so its name alone is not enough: the words "power infrastructure" pick project 6.
+    assert [m.project_id for m in ext.mentions] == [6, 9, 14]
+    assert [m.amounts for m in ext.mentions] == [(0,), (1,), (2,)]
+    assert [a.project_id for a in ext.amounts] == [6, 9, 14]
 
 
 def test_a_sentence_referring_back_continues_the_passage_before(

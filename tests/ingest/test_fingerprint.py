@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from pledge.ingest import fingerprint as fp
 from pledge.ingest.clean import clean
 from tests.ingest.helpers import NEWS, SEED_000, SEED_003
@@ -36,7 +38,30 @@ def test_different_articles_on_the_same_subject_are_not() -> None:
             assert not fp.near_copy(*sig(a), *sig(b))
 
 
-def test_simhash_of_the_same_text_is_stable() -> None:
+def blake8(shingle: str) -> int:
+    return int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
+
+
+def plain_simhash(hashes: list[int]) -> str:
+    """SimHash the textbook way, one bit position at a time: set where most hashes have it."""
+    bits = [2 * sum((h >> b) & 1 for h in hashes) > len(hashes) for b in range(64)]
+    return f"{sum(1 << b for b, on in enumerate(bits) if on):016x}"
+
+
+def test_simhash_is_the_majority_of_each_bit() -> None:
+    # Small cases by hand: a bit is set when more than half of the hashes set it.
+    assert fp.simhash([0b01, 0b11, 0b10]) == "0000000000000003"   # 2 of 3 for both bits
+    assert fp.simhash([0b01, 0b10]) == "0000000000000000"         # 1 of 2 is no majority
+    assert fp.simhash([2**64 - 1, 2**63, 2**63 + 1]) == "8000000000000001"
+    assert fp.simhash([]) == "0000000000000000"
+    # One shingle ("japan names three", after case folding): its hash is the fingerprint.
+    assert fp.simhash("Japan names THREE.") == f"{blake8('japan names three'):016x}"
+    assert fp.shingle_hashes("Japan names three projects.") == [
+        blake8("japan names three"), blake8("names three projects")]
+    # A real article (in English, with a Korean credit line), against the count made one
+    # bit position at a time over its shingles' hashes.
     text = SEED_000.read_text(encoding="utf-8")
-    assert fp.simhash(text) == fp.simhash(text) and len(fp.simhash(text)) == 16
+    hashes = fp.shingle_hashes(text)
+    assert len(hashes) > 300
+    assert fp.simhash(text) == fp.simhash(hashes) == plain_simhash(hashes)
     assert fp.distance(fp.simhash(text), fp.simhash(text + " Extra words here.")) <= 3

@@ -39,6 +39,17 @@ def counts(engine: Engine) -> tuple[int, int, int]:
                      for table in (t.news_articles, t.news_proposals, t.audit_log))  # type: ignore[return-value]
 
 
+def test_an_article_without_text_is_refused_and_nothing_is_read(engine: Engine) -> None:
+    before = counts(engine)
+    with pytest.raises(InvalidInput) as err:
+        news.ingest(engine, [article(SEED_000), text("blank.txt", " \n\t")], ANALYST, on=ON)
+    assert [(p.field, p.value, p.rule) for p in err.value.problems] == [
+        ("text", "blank.txt", "news.empty")]
+    with pytest.raises(InvalidInput):
+        news.ingest(engine, [text("empty.txt", "")], ANALYST, dry_run=True, on=ON)
+    assert counts(engine) == before
+
+
 def test_an_article_queues_its_proposals_with_their_source(engine: Engine) -> None:
     [result] = news.ingest(engine, [article(SEED_000)], ANALYST, on=ON)
     assert result.article_id is not None and result.duplicate_of is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from decimal import Decimal
 from pathlib import Path
 
@@ -41,10 +42,46 @@ def test_economics_override_is_stored_validated_and_audited(sqlite_engine: Engin
 def test_project_base_case_waterfall(sqlite_engine: Engine) -> None:
     rep = simulation.project_waterfall(sqlite_engine, GRIT)
     r = rep.result
+    # The diamond grit plant by hand, from data/economics.toml (critical minerals, quarters):
+    # capex $600m (its estimate), all funded by the partner over 3 years on the s-curve
+    # sin(pi (t + 1/2) / 12), whose 12 values sum to 1 / sin(pi / 24); then 20 years (80
+    # quarters) of operation. Full revenue 0.50 * 600m / 4 = 75m a quarter, operating cost
+    # 0.50 of it (37.5m), depreciation 600m / 80 = 7.5m, tax 21% of revenue - 45m if
+    # positive; revenue ramps over the first year: 25%, 50%, 75%, then 100%. So the
+    # distributable cash is -18.75m (no tax), 0, 56.25m - 37.5m - 2.3625m = 16.3875m,
+    # then 75m - 37.5m - 6.3m = 31.2m for the remaining 77 quarters.
+    funding = [600e6 * math.sin(math.pi / 24) * math.sin(math.pi * (t + 0.5) / 12)
+               for t in range(12)] + [0.0] * 80
+    dist = [0.0] * 12 + [-18.75e6, 0.0, 16.3875e6] + [31.2e6] * 77
+    assert len(r.periods) == 92
+    assert [float(p.funding) for p in r.periods] == pytest.approx(funding, abs=0.005)
+    assert [p.distributable for p in r.periods] == [Decimal(repr(x)).quantize(Decimal("0.01"))
+                                                    for x in dist]
     assert r.funding_total == Decimal("600000000.00")
-    assert r.partner_total + r.us_total == sum(max(p.distributable, Decimal(0))
-                                               for p in r.periods)
-    assert rep.partner_irr is not None and rep.partner_moic is not None
+    # The split by a second route: the rule (deemed rate 6% a year compounded quarterly,
+    # half to the partner until its allocation is recovered, then a tenth) in floats.
+    growth, balance, partner, recoup = 1.06 ** 0.25, 0.0, [], None
+    for t, (f, d) in enumerate(zip(funding, dist, strict=True)):
+        balance = balance * growth + f
+        d = max(d, 0.0)
+        if balance > 0 and d > 2 * balance:      # recovered inside the period
+            partner.append(balance + 0.1 * (d - 2 * balance))
+            balance, recoup = 0.0, t
+        else:
+            partner.append(0.5 * d if balance > 0 else 0.1 * d)
+            balance -= partner[-1] if balance > 0 else 0.0
+    assert recoup == r.recoup_period == 83         # 72 quarters into operation
+    assert float(r.partner_total) == pytest.approx(sum(partner), abs=0.01)
+    assert float(r.partner_total) == pytest.approx(1_103_804_878.91, abs=0.01)
+    # Every positive dollar goes to one side or the other: 16.3875m + 77 * 31.2m.
+    assert r.partner_total + r.us_total == Decimal("2418787500")
+    assert rep.partner_moic == pytest.approx(sum(partner) / 600e6, rel=1e-12)
+    # The IRR discounts the partner's net flows to zero (annualised from quarters); the
+    # allocation earns its 6% and the tenth after recovery adds a little.
+    assert rep.partner_irr is not None and 0.06 < rep.partner_irr < 0.07
+    v = (1 + rep.partner_irr) ** -0.25
+    npv = sum((p - f) * v ** t for t, (p, f) in enumerate(zip(partner, funding, strict=True)))
+    assert abs(npv) < 1e-6 * sum(funding)
 
 
 def test_serial_and_dask_runs_agree(sqlite_engine: Engine) -> None:

@@ -183,9 +183,16 @@ def test_errors_on_pages_are_pages(client: TestClient) -> None:
     log_in(client, Role.ANALYST)
     r = client.get("/projects/999")
     assert r.status_code == 404 and "text/html" in r.headers["content-type"]
-    assert "no project" in r.text.lower() or "not found" in r.text.lower()
+    assert "<h1>Not found</h1>" in r.text
+    assert '<p data-testid="error-message">no project with this id</p>' in r.text
+    assert "field <code>id</code>, value <code>999</code> · <code>project.unknown</code>" \
+        in r.text
+    # The API answers in JSON whatever the browser accepts; the page session may read it
+    # (see below), so this is the unknown project, not a missing login.
     r = client.get("/api/v1/projects/999", headers={"accept": "text/html"})
-    assert r.status_code in (401, 404) and r.json()["error"]["code"]
+    assert r.status_code == 404 and r.headers["content-type"] == "application/json"
+    assert r.json()["error"]["code"] == "project.unknown"
+    assert r.json()["error"]["problems"][0]["value"] == "999"
 
 
 def test_plotly_is_served_from_the_package(client: TestClient) -> None:

@@ -90,8 +90,6 @@ async def _article(request: Request, source: str | None, html: bool | None
                                       "send JSON {\"source\", \"text\"} or the article as "
                                       f"text ({str(exc).splitlines()[0]})") from None
         return svc.ArticleInput(body.source, body.text, body.html)
-    if not text.strip():
-        raise InvalidInput.single("body", "", "news.empty", "no article text was sent")
     if html is None and kind in ("text/html", "application/xhtml+xml"):
         html = True
     return svc.ArticleInput(source or "api", text, html)

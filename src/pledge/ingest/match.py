@@ -22,11 +22,14 @@ A passage matches the best-scoring project when the score reaches 3 and the
 evidence is strong enough: a sponsor, a distinctive word of the name, or a
 facility type that at most two projects share or that comes with its place. A
 passage that names companies and nothing else matches only if it names one
-company and that company sponsors a single project (a list of companies is not a
-project). Near ties (within 0.5) are split between projects when each is matched
-by a different place named ("gas plants in Pennsylvania and Texas"); otherwise
-they go to the project further along its lifecycle (news most often follows the
-project that moved), with a confidence of 0.5 that says so.
+company and that company sponsors a single project, or the passage also shares
+words with the name of the best-scoring one ("SoftBank Group ... power
+infrastructure": SoftBank Group leads two projects and the words pick one); a
+list of companies is not a project. Near ties (within 0.5) are split between
+projects when each is matched by a different place named ("gas plants in
+Pennsylvania and Texas"); otherwise they go to the project further along its
+lifecycle (news most often follows the project that moved), with a confidence of
+0.5 that says so.
 """
 
 from __future__ import annotations
@@ -293,9 +296,12 @@ class ProjectIndex:
         scored.sort(key=lambda x: (-x[0], -x[1], x[2].project.id))
         top_score = scored[0][0]
         # Named companies and nothing else: a match only for one company that sponsors a
-        # single project (a list of companies is not a project).
-        if not f.types and not f.sites and "name" not in scored[0][3] and (
-                len(f.orgs) != 1 or self.sponsor_count[next(iter(f.orgs))] > 1):
+        # single project, or whose passage shares words with the best project's name (a
+        # list of companies is not a project).
+        top_ev = scored[0][3]
+        if not f.types and not f.sites and "name" not in top_ev and (
+                len(f.orgs) != 1 or (self.sponsor_count[next(iter(f.orgs))] > 1
+                                     and "words" not in top_ev)):
             return []
         near = [x for x in scored if x[0] >= top_score - 0.5]
         if len(near) == 1:

@@ -54,7 +54,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from pledge.domain.access import ACCEPT_NEEDS, Action, accept_roles, authorize, record_roles
-from pledge.domain.errors import Conflict, InvalidInput, NotFound, PledgeError
+from pledge.domain.errors import Conflict, InvalidInput, NotFound, PledgeError, Problem
 from pledge.domain.fx import RateTable
 from pledge.domain.lifecycle import Role, further
 from pledge.domain.money import MoneyRange, format_range, format_stored, parse_amount
@@ -516,7 +516,8 @@ def ingest(engine: Engine | None, articles: Sequence[ArticleInput], actor: Actor
     one, is still read to match projects and spot copies). ``gazetteer``: a user file
     merged over the shipped gazetteer (default ``$PLEDGE_NEWS_GAZETTEER``). ``on``:
     the date used for currency conversion when comparing amounts (default today).
-    ``progress(done, total)`` is called after each article is read.
+    ``progress(done, total)`` is called after each article is read. An article with no
+    text (blank) is refused (``news.empty``), and then none is read.
     """
     if dry_run:
         authorize(actor.role, Action.READ)
@@ -525,6 +526,10 @@ def ingest(engine: Engine | None, articles: Sequence[ArticleInput], actor: Actor
         if engine is None:
             raise InvalidInput.single("database", None, "news.no_database",
                                       "ingesting without --dry-run needs a database")
+    blank = [Problem("text", a.source, "news.empty", f"the article from {a.source} has no text")
+             for a in articles if not a.text.strip()]
+    if blank:
+        raise InvalidInput(blank)
     articles = [a.checked() for a in articles]
     on = on or date.today()
     gaz = _gazetteer(gazetteer)
