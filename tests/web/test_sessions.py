@@ -282,6 +282,19 @@ def test_twenty_failures_from_one_address_stop_it_for_every_name(engine: Engine)
         assert r.status_code == 303  # the same name from another address is let in
 
 
+def test_a_client_cannot_pick_its_address_through_the_forwarded_header(
+        engine: Engine) -> None:
+    # The proxy appends the address it saw; whatever the client wrote comes before it.
+    users.add_user(engine, "ana", "analyst", ADMIN, password=PASSWORD)
+    with TestClient(create_app(_url(engine), trust_proxy=True)) as c:
+        for i in range(20):
+            spoofed = {"x-forwarded-for": f"10.0.0.{i}, 192.0.2.10"}
+            assert log_in(c, f"nobody{i}", "wrong password!",
+                          headers=spoofed).status_code == 401
+        r = log_in(c, "ana", headers={"x-forwarded-for": "10.9.9.9, 192.0.2.10"})
+        assert _retry_after(r) > 0
+
+
 def test_a_successful_login_clears_the_names_failures(site: Any) -> None:
     _, client = site
     c = client()
