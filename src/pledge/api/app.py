@@ -7,7 +7,6 @@ import secrets
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
-from starlette.middleware.sessions import SessionMiddleware
 
 from pledge import __version__
 from pledge.api import (
@@ -21,9 +20,10 @@ from pledge.api import (
 )
 from pledge.api.deps import Settings
 from pledge.api.headers import PledgeAPI
+from pledge.api.proxy import ForwardedByProxy
 from pledge.store.db import make_engine, resolve_url
 from pledge.web import pages
-from pledge.web.auth import SESSION_COOKIE, SESSION_MAX_AGE
+from pledge.web.auth import FlashCookies
 from pledge.web.errors import error_page, wants_page
 
 
@@ -34,18 +34,27 @@ def _operation_id(route: APIRoute) -> str:
 
 
 def create_app(database_url: str | None = None, *, public_read: bool = False,
-               secret_key: str | None = None) -> FastAPI:
-    """An application serving one database (settings are passed in, never read at import)."""
+               secret_key: str | None = None, secure_cookies: bool = False,
+               trust_proxy: bool = False) -> FastAPI:
+    """An application serving one database (settings are passed in, never read at import).
+
+    ``secure_cookies``: cookies are Secure even over plain HTTP (they always are over
+    HTTPS); ``trust_proxy``: take the scheme and client address from the one reverse
+    proxy in front (``X-Forwarded-Proto``, ``X-Forwarded-For``)."""
     url = resolve_url(database_url)
     app = PledgeAPI(title="pledge", version=__version__,
                     description="Run and model government-to-government strategic "
                                 "investment programmes.",
                     generate_unique_id_function=_operation_id)
-    app.state.settings = Settings(url, public_read, secret_key or secrets.token_hex(32))
+    settings = Settings(url, public_read, secret_key or secrets.token_hex(32),
+                        secure_cookies=secure_cookies, trust_proxy=trust_proxy)
+    app.state.settings = settings
     app.state.engine = make_engine(url)
-    app.add_middleware(SessionMiddleware, secret_key=app.state.settings.secret_key,
-                       session_cookie=SESSION_COOKIE, max_age=SESSION_MAX_AGE,
-                       same_site="lax", https_only=False)
+    app.add_middleware(FlashCookies, secret_key=settings.secret_key,
+                       max_age=int(settings.session_times.absolute.total_seconds()),
+                       always_secure=secure_cookies)
+    if trust_proxy:  # added last: runs first, so everything after sees the client's view
+        app.add_middleware(ForwardedByProxy)
     errors.install(app, page=error_page, wants_page=wants_page)
     app.include_router(routes_frameworks.router, prefix="/api/v1")
     app.include_router(routes_projects.router, prefix="/api/v1")
@@ -68,4 +77,13 @@ def app_from_environment() -> FastAPI:
 
     return create_app(os.environ.get("PLEDGE_DATABASE_URL"),
                       public_read=bool(os.environ.get("PLEDGE_PUBLIC_READ")),
-                      secret_key=os.environ.get("PLEDGE_SECRET_KEY"))
+                      secret_key=os.environ.get("PLEDGE_SECRET_KEY"),
+                      secure_cookies=env_flag("PLEDGE_SECURE_COOKIES"),
+                      trust_proxy=env_flag("PLEDGE_TRUST_PROXY"))
+
+
+def env_flag(name: str) -> bool:
+    """A yes/no setting from the environment: 1, true, yes or on (any case) mean yes."""
+    import os
+
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")

@@ -6,26 +6,41 @@ only need an identity (``require_actor``) and their services check the role.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import BackgroundTasks, Depends, Request
 from sqlalchemy import Engine
 
 from pledge.domain.access import Action, Unauthorized, authorize
+from pledge.domain.credentials import LoginLimits, SessionTimes
 from pledge.domain.errors import Problem
-from pledge.services.base import Actor
+from pledge.services.base import Actor, now
 from pledge.services.jobs import JobRunner
-from pledge.services.users import actor_for_name, actor_for_token
+from pledge.services.sessions import PageSession, session_for, touch_session
+from pledge.services.users import expired_token, token_use, touch_token
+
+SESSION_COOKIE = "pledge_session"  # the page session's random key, nothing else
+_PAGE_SESSION = "pledge.page_session"  # where one request keeps the session it looked up
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """What one running server was started with."""
+    """What one running server was started with.
+
+    ``secure_cookies``: mark cookies Secure even when the request came over plain HTTP
+    (they are always Secure when it came over HTTPS). ``trust_proxy``: the server sits
+    behind one reverse proxy whose ``X-Forwarded-Proto`` and ``X-Forwarded-For`` give the
+    scheme and the client's address.
+    """
 
     database_url: str
     public_read: bool = False
     secret_key: str = ""
+    secure_cookies: bool = False
+    trust_proxy: bool = False
+    session_times: SessionTimes = field(default_factory=SessionTimes)
+    login_limits: LoginLimits = field(default_factory=LoginLimits)
 
 
 # Dependencies are ``async``: they run on the event loop instead of a worker thread. The
@@ -42,21 +57,53 @@ async def get_engine(request: Request) -> Engine:
     return engine
 
 
-async def get_actor(request: Request,
-                    engine: Annotated[Engine, Depends(get_engine)]) -> Actor | None:
+def page_session(request: Request) -> PageSession | None:
+    """The live page session the request's cookie opens, looked up once per request."""
+    if _PAGE_SESSION not in request.scope:
+        key = request.cookies.get(SESSION_COOKIE)
+        settings: Settings = request.app.state.settings
+        request.scope[_PAGE_SESSION] = session_for(
+            request.app.state.engine, key, times=settings.session_times) if key else None
+    found: PageSession | None = request.scope[_PAGE_SESSION]
+    return found
+
+
+def forget_page_session(request: Request, replacement: PageSession | None = None) -> None:
+    """After a login or logout: what the rest of this request sees."""
+    request.scope[_PAGE_SESSION] = replacement
+
+
+def note_page_use(request: Request, found: PageSession, background: BackgroundTasks) -> None:
+    """Move the session's last-seen time forward after the answer is sent (at most once a
+    minute, so reading pages does not mean a write per request)."""
+    if found.touch_due:
+        background.add_task(touch_session, request.app.state.engine, found.id)
+
+
+async def get_actor(request: Request, engine: Annotated[Engine, Depends(get_engine)],
+                    background: BackgroundTasks) -> Actor | None:
     """The user behind a bearer token, or None (anonymous).
 
-    A logged-in page session also counts for reading (GET, HEAD), so the pages' export
-    links work; a change through the API always needs a token, since API requests carry
-    no CSRF token.
+    An expired token is refused (401, ``auth.token_expired``); a token's last use is
+    written after the answer, at most once a minute. A logged-in page session also counts
+    for reading (GET, HEAD), so the pages' export links work; a change through the API
+    always needs a token, since API requests carry no CSRF token.
     """
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        return actor_for_token(engine, header[7:].strip())
-    session = request.scope.get("session")
-    name = session.get("user") if session else None
-    if isinstance(name, str) and request.method in ("GET", "HEAD"):
-        return actor_for_name(engine, name)
+        use = token_use(engine, header[7:].strip())
+        if use is None:
+            return None
+        if use.expired(now()):
+            raise expired_token(use)
+        if use.touch_due:
+            background.add_task(touch_token, engine, use.token_id)
+        return use.actor
+    if request.method in ("GET", "HEAD"):
+        found = page_session(request)
+        if found is not None:
+            note_page_use(request, found, background)
+            return found.actor
     return None
 
 

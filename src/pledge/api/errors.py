@@ -2,7 +2,7 @@
 
 Status codes: 400 bad input, 401 no identity, 403 a role that may not, 404 not
 found, 409 a rule or the current state forbids it, 422 a request that does not
-match the schema.
+match the schema, 429 too many attempts (with Retry-After).
 """
 
 from __future__ import annotations
@@ -16,7 +16,14 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pledge.domain.access import Forbidden, Unauthorized
-from pledge.domain.errors import Conflict, InvalidInput, NotFound, PledgeError, RuleViolation
+from pledge.domain.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PledgeError,
+    RuleViolation,
+    TooManyRequests,
+)
 
 ROLE_RULES = ("role_not_allowed", "wrong_side")
 
@@ -28,6 +35,8 @@ def status_for(exc: PledgeError) -> int:
         return 403
     if isinstance(exc, NotFound):
         return 404
+    if isinstance(exc, TooManyRequests):
+        return 429
     if isinstance(exc, Conflict):
         return 409
     if isinstance(exc, RuleViolation):
@@ -49,9 +58,17 @@ def pledge_error_response(exc: PledgeError) -> JSONResponse:
     p = exc.first
     problems = [{"code": q.rule, "message": q.message, "field": q.field, "value": str(q.value)}
                 for q in exc.problems]
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
     return JSONResponse(error_body(p.rule, p.message, p.field, problems),
-                        status_code=status_for(exc), headers=headers)
+                        status_code=status_for(exc), headers=error_headers(exc))
+
+
+def error_headers(exc: PledgeError) -> dict[str, str] | None:
+    """What a client needs beside the body: how to authenticate, or how long to wait."""
+    if isinstance(exc, Unauthorized):
+        return {"WWW-Authenticate": "Bearer"}
+    if isinstance(exc, TooManyRequests):
+        return {"Retry-After": str(exc.retry_after)}
+    return None
 
 
 PageRenderer = Callable[[Request, int, str, str, str | None, str | None], Response]
@@ -69,7 +86,11 @@ def install(app: FastAPI, page: PageRenderer | None = None,
         if as_page(request):
             assert page is not None
             p = exc.first
-            return page(request, status_for(exc), p.rule, p.message, p.field, str(p.value))
+            response = page(request, status_for(exc), p.rule, p.message, p.field,
+                            str(p.value))
+            if isinstance(exc, TooManyRequests):
+                response.headers["Retry-After"] = str(exc.retry_after)
+            return response
         return pledge_error_response(exc)
 
     @app.exception_handler(RequestValidationError)

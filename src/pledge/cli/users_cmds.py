@@ -1,20 +1,50 @@
-"""``pledge users ...``: add users with a role (their token is printed once), revoke them."""
+"""``pledge users ...``: add users with a role (their token is printed once), revoke them,
+set passwords, rotate tokens.
+
+A new token expires after ``$PLEDGE_TOKEN_DAYS`` days (90 unless set) unless
+``--expires`` says otherwise (``30d``, a last valid date, or ``never``).
+"""
 
 from __future__ import annotations
 
+import os
+from datetime import datetime
 from typing import Annotated
 
 import typer
 
 from pledge.cli import render
 from pledge.cli.options import JsonOpt
+from pledge.domain.credentials import DEFAULT_TOKEN_DAYS
+from pledge.domain.errors import InvalidInput
 from pledge.domain.lifecycle import Role
 from pledge.services import users as svc
 from pledge.services.base import Actor
 
-users_app = typer.Typer(no_args_is_help=True, help="Users, roles and API tokens.")
+users_app = typer.Typer(no_args_is_help=True, help="Users, roles, passwords and API tokens.")
 # Whoever runs the command line on the database's machine administers it.
 LOCAL_ADMIN = Actor("pledge-cli", Role.ADMIN)
+TOKEN_DAYS_VAR = "PLEDGE_TOKEN_DAYS"
+
+ExpiresOpt = Annotated[str | None, typer.Option(
+    "--expires", help="When the token stops working: a lifetime (90d, 12w, 24h), a last "
+                      f"valid date (YYYY-MM-DD) or 'never' [default: ${TOKEN_DAYS_VAR} days, "
+                      f"else {DEFAULT_TOKEN_DAYS}d]", show_default=False)]
+
+
+def token_days() -> int:
+    """The default lifetime of a new token, in days (a setting)."""
+    text = os.environ.get(TOKEN_DAYS_VAR, "").strip()
+    if not text:
+        return DEFAULT_TOKEN_DAYS
+    if not text.isdigit() or not 1 <= int(text) <= 3650:
+        raise InvalidInput.single(TOKEN_DAYS_VAR, text, "users.bad_expiry",
+                                  "a whole number of days from 1 to 3650")
+    return int(text)
+
+
+def _when(value: datetime | None, none: str = "never") -> str:
+    return none if value is None else value.isoformat(timespec="minutes")
 
 
 @users_app.command("add")
@@ -23,38 +53,97 @@ def add(name: Annotated[str, typer.Argument(help="User name")],
                                                "funder | analyst")],
         password: Annotated[bool, typer.Option(
             "--password", help="Also generate a password for the pages")] = False,
+        expires: ExpiresOpt = None,
         json: JsonOpt = False) -> None:
     """Add a user; prints their API token once (it is stored only as a hash)."""
     from pledge.cli import state
-    u = svc.add_user(state.engine(), name, role, LOCAL_ADMIN, generate_password=password)
+    u = svc.add_user(state.engine(), name, role, LOCAL_ADMIN, generate_password=password,
+                     expires=expires, default_token_days=token_days())
     if json:
-        out: dict[str, object] = {"name": u.name, "role": u.role.value, "token": u.token}
+        out: dict[str, object] = {"name": u.name, "role": u.role.value, "token": u.token,
+                                  "token_expires_at": u.token_expires_at}
         if u.password is not None:
             out["password"] = u.password
         render.emit_json(out)
         return
-    render.console.print(f"user {u.name} ({u.role.value}); token (shown once): {u.token}")
+    render.console.print(f"user {u.name} ({u.role.value}); token (shown once): {u.token}; "
+                         f"expires: {_when(u.token_expires_at)}")
     if u.password:
         render.console.print(f"password (shown once): {u.password}")
 
 
 @users_app.command("revoke")
 def revoke(name: Annotated[str, typer.Argument(help="User name")]) -> None:
-    """Revoke a user and all their tokens."""
+    """Revoke a user, all their tokens and their page sessions."""
     from pledge.cli import state
     svc.revoke_user(state.engine(), name, LOCAL_ADMIN)
     render.console.print(f"revoked {name}")
 
 
+@users_app.command("password")
+def password(name: Annotated[str, typer.Argument(help="User name")],
+             generate: Annotated[bool, typer.Option(
+                 "--generate", help="Generate the password and print it once (otherwise "
+                                    "it is asked for twice, unseen)")] = False,
+             json: JsonOpt = False) -> None:
+    """Set a user's password for the pages; every page session they have open ends."""
+    from pledge.cli import state
+    given = None if generate else typer.prompt("New password", hide_input=True,
+                                               confirmation_prompt=True)
+    chosen = svc.set_password(state.engine(), name, LOCAL_ADMIN, password=given,
+                              generate=generate)
+    if json:
+        render.emit_json({"name": name, "sessions_ended": True,
+                          **({"password": chosen} if generate else {})})
+        return
+    render.console.print(f"password of {name} changed; their page sessions have ended")
+    if generate:
+        render.console.print(f"password (shown once): {chosen}")
+
+
+@users_app.command("rotate-token")
+def rotate_token(name: Annotated[str, typer.Argument(help="User name")],
+                 grace: Annotated[str | None, typer.Option(
+                     "--grace", help="How long the old token keeps working (such as 1h, "
+                                     "2d; at most 30d) [default: it stops now]",
+                     show_default=False)] = None,
+                 expires: ExpiresOpt = None,
+                 json: JsonOpt = False) -> None:
+    """Issue a new API token (printed once); the old ones stop now or after --grace."""
+    from pledge.cli import state
+    t = svc.rotate_token(state.engine(), name, LOCAL_ADMIN, expires=expires, grace=grace,
+                         default_token_days=token_days())
+    if json:
+        render.emit_json({"name": t.name, "token": t.token, "token_expires_at": t.expires_at,
+                          "old_tokens": t.old_tokens, "old_valid_until": t.old_valid_until})
+        return
+    render.console.print(f"new token for {t.name} (shown once): {t.token}; "
+                         f"expires: {_when(t.expires_at)}")
+    if t.old_tokens:
+        render.console.print(f"{t.old_tokens} old token(s) valid until "
+                             f"{_when(t.old_valid_until)}")
+
+
 @users_app.command("list")
 def list_(json: JsonOpt = False) -> None:
-    """List users and their roles."""
+    """List users, their roles, when their tokens expire and when one was last used."""
     from pledge.cli import state
     rows = svc.list_users(state.engine())
     if json:
         render.emit_json([{"name": u.name, "role": u.role.value, "revoked": u.revoked,
-                           "created_at": u.created_at} for u in rows])
+                           "created_at": u.created_at,
+                           "tokens": [{"created_at": x.created_at, "expires_at": x.expires_at,
+                                       "expired": x.expired, "last_used_at": x.last_used_at}
+                                      for x in u.tokens]} for u in rows])
         return
-    render.table("Users", ["name", "role", "revoked", "created"],
-                 [(u.name, u.role.value, "yes" if u.revoked else "", u.created_at)
-                  for u in rows])
+    render.table("Users", ["name", "role", "revoked", "created", "token expires", "last used"],
+                 [(u.name, u.role.value, "yes" if u.revoked else "", u.created_at,
+                   _expiry_cell(u), _when(u.last_used_at, "—")) for u in rows])
+
+
+def _expiry_cell(u: svc.UserInfo) -> str:
+    if not u.tokens:
+        return "—"
+    if all(x.expired for x in u.tokens):
+        return "expired"
+    return _when(u.token_expires_at)

@@ -62,3 +62,11 @@ class NotFound(PledgeError):
 
 class Conflict(PledgeError):
     """The operation clashes with the current state (already exists, stale version)."""
+
+
+class TooManyRequests(PledgeError):
+    """Too many attempts in a short time: try again after ``retry_after`` seconds."""
+
+    def __init__(self, problems: Iterable[Problem], retry_after: int):
+        super().__init__(problems)
+        self.retry_after = max(1, int(retry_after))

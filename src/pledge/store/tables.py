@@ -294,6 +294,32 @@ tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("expires_at", DateTime(timezone=True), nullable=True),    # None: never
+    Column("last_used_at", DateTime(timezone=True), nullable=True),  # to the minute
+)
+
+# Page sessions held by the server: the cookie carries only a random key, stored here as
+# its SHA-256 hash; logging out, a password change or revoking the user ends them at once.
+sessions = Table(
+    "sessions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),  # to the minute
+    Column("expires_at", DateTime(timezone=True), nullable=False),    # the absolute end
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+# Failed logins, by the name tried and the address it came from, for throttling; rows older
+# than the window are pruned as new ones arrive, a successful login clears the name's.
+login_failures = Table(
+    "login_failures", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(120), nullable=False, index=True),
+    Column("address", String(64), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
 )
 
 jobs = Table(

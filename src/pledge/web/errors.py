@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from pledge.services.users import actor_for_name
+from pledge.api.deps import page_session
 from pledge.web.auth import login_url
 
 HEADINGS = {400: "That did not work", 401: "Please log in", 403: "Not allowed",
             404: "Not found", 405: "Not allowed", 409: "Refused by the rules",
-            422: "That did not work"}
+            422: "That did not work", 429: "Too many attempts"}
 
 
 def wants_page(request: Request) -> bool:
@@ -25,8 +25,8 @@ def error_page(request: Request, status: int, code: str, message: str,
         return RedirectResponse(login_url(request), status_code=303)
     from pledge.web.templating import render
 
-    name = request.session.get("user")
-    user = actor_for_name(request.app.state.engine, name) if isinstance(name, str) else None
+    found = page_session(request)
+    user = None if found is None else found.actor
     return render(request, "error.html", {
         "user": user, "status": status, "heading": HEADINGS.get(status, "Something went wrong"),
         "message": message, "code": code, "field": field, "value": value}, status=status)

@@ -19,7 +19,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from pledge.api.deps import EngineDep, SettingsDep
 from pledge.domain.access import MATRIX, Action
-from pledge.domain.errors import InvalidInput, NotFound, PledgeError
+from pledge.domain.errors import InvalidInput, NotFound, PledgeError, TooManyRequests
 from pledge.domain.framework import Instrument
 from pledge.domain.lifecycle import (
     CONSULTATION_ROLES,
@@ -33,17 +33,19 @@ from pledge.services import frameworks as fw_svc
 from pledge.services import funding as funding_svc
 from pledge.services import news
 from pledge.services import projects as projects_svc
+from pledge.services import sessions as sessions_svc
 from pledge.services import views as views_svc
 from pledge.services.base import Actor, parse_date
-from pledge.services.users import actor_for_password
 from pledge.web import charts
 from pledge.web.auth import (
     PageActor,
     check_csrf,
+    client_address,
+    end_session,
     flash,
-    log_in,
     need,
     safe_next,
+    start_session,
 )
 from pledge.web.templating import render
 
@@ -83,24 +85,37 @@ def login_page(request: Request, actor: PageActor, next: str = "/") -> Response:
 
 
 @router.post("/login", response_class=HTMLResponse)
-def login(request: Request, engine: EngineDep, name: Annotated[str, Form()] = "",
-          password: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "",
+def login(request: Request, engine: EngineDep, settings: SettingsDep,
+          name: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
+          csrf_token: Annotated[str, Form()] = "",
           next: Annotated[str, Form()] = "/") -> Response:
     check_csrf(request, csrf_token)
-    actor = actor_for_password(engine, name, password)
-    if actor is None:
+    try:
+        new = sessions_svc.log_in(engine, name, password, client_address(request),
+                                  limits=settings.login_limits, times=settings.session_times)
+    except TooManyRequests as exc:
+        page = render(request, "login.html", {"next": safe_next(next), "name": name,
+                                              "error": exc.first.message[:1].upper()
+                                              + exc.first.message[1:] + "."}, status=429)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
+    if new is None:
         return render(request, "login.html", {"next": safe_next(next), "name": name,
                                               "error": "Unknown name or wrong password."},
                       status=401)
-    log_in(request, actor)
-    return RedirectResponse(safe_next(next), status_code=303)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    start_session(request, response, new, engine)
+    return response
 
 
 @router.post("/logout")
-def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
-    check_csrf(request, csrf_token)
-    request.session.clear()
-    return RedirectResponse("/login", status_code=303)
+def logout(request: Request, engine: EngineDep, actor: PageActor,
+           csrf_token: Annotated[str, Form()] = "") -> Response:
+    if actor is not None:  # a session already ended needs no token to be left
+        check_csrf(request, csrf_token)
+    response = RedirectResponse("/login", status_code=303)
+    end_session(request, response, engine)
+    return response
 
 
 # ---- dashboard -------------------------------------------------------------------------------
@@ -212,9 +227,9 @@ def _act(request: Request, project_id: int, csrf: str, actor: Actor | None,
     """Run one form's change; come back (to the project, or to ``back``) with what
     happened."""
     back = back or f"/projects/{project_id}"
-    check_csrf(request, csrf)
-    if actor is None:
+    if actor is None:  # no session (or it ended): log in first, nothing is done
         return RedirectResponse(f"/login?next={back}", status_code=303)
+    check_csrf(request, csrf)
     try:
         flash(request, "ok", do(actor))
     except PledgeError as exc:
