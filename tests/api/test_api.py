@@ -110,12 +110,20 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, Action, int, str | None]]
 ]
 
 
+# Records of use, not of the programme: a token's last use and login bookkeeping change
+# on every request by design.
+USE_RECORDS = {("tokens", "last_used_at"), ("sessions", "last_seen_at")}
+USE_TABLES = {"login_failures"}
+
+
 def database(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, in key order: what "nothing changed" is checked against."""
     with engine.connect() as conn:
         return {table.name: [tuple(row) for row in conn.execute(
-                    select(table).order_by(*table.primary_key.columns))]
-                for table in tables.metadata.sorted_tables}
+                    select(*[c for c in table.columns
+                             if (table.name, c.name) not in USE_RECORDS])
+                    .order_by(*table.primary_key.columns))]
+                for table in tables.metadata.sorted_tables if table.name not in USE_TABLES}
 
 
 @pytest.mark.parametrize(("method", "path", "body", "action", "status", "code"), ENDPOINTS,
