@@ -376,10 +376,13 @@ def test_public_read_lets_anonymous_read_the_public_subset(sqlite_engine: Engine
      "project.unknown_sector"),
     ("POST", "/api/v1/projects", {"name": "Texas GulfLink deepwater crude oil export terminal",
                                   "sector": "energy"}, "ic", 409, "project.exists"),
+    # 32 is proposed (the list's "finalist" is a stage report): it cannot be recommended
     ("POST", "/api/v1/projects/32/transitions", {"to": "recommended", "on": "2026-04-01"},
-     "ic", 409, "lifecycle.cc_consultation_required"),
-    ("POST", "/api/v1/projects/32/transitions", {"to": "recommended", "on": "2026-04-01"},
+     "ic", 409, "lifecycle.illegal_transition"),
+    ("POST", "/api/v1/projects/24/transitions", {"to": "notified", "on": "2026-04-01"},
      "cc_us", 403, "lifecycle.role_not_allowed"),
+    ("POST", "/api/v1/projects", {"name": "X", "sector": "energy", "status": "funded"},
+     "cc_jp", 422, "lifecycle.not_entry_stage"),
     ("PATCH", "/api/v1/projects/24", {"sector": "astrology"}, "ic", 400,
      "project.unknown_sector"),
     ("PATCH", "/api/v1/projects/24", {"colour": "red"}, "ic", 422, "request.invalid"),
@@ -439,7 +442,9 @@ def test_every_error_has_the_one_shape(api: tuple[TestClient, dict[str, dict[str
 def test_a_committee_walk_over_the_api(api: tuple[TestClient, dict[str, dict[str, str]]]
                                        ) -> None:
     client, tokens = api
-    steps = [("cc_jp", "consultations", {"kind": "committee", "on": "2026-04-01"}),
+    steps = [("cc_us", "transitions", {"to": "under_review", "on": "2026-03-31"}),
+             ("ic", "transitions", {"to": "finalist", "on": "2026-03-31"}),
+             ("cc_jp", "consultations", {"kind": "committee", "on": "2026-04-01"}),
              ("ic", "transitions", {"to": "recommended", "on": "2026-04-02"}),
              ("president", "transitions", {"to": "selected", "on": "2026-04-03"}),
              ("ic", "transitions", {"to": "notified", "on": "2026-04-06"})]

@@ -117,7 +117,9 @@ def test_errors_keep_the_one_shape(api: Api, path: str, status: int, code: str) 
 
 def test_the_exports_after_a_committee_walk_and_a_funding(api: Api) -> None:
     client, tokens = api
-    steps = [("cc_jp", "consultations", {"kind": "committee", "on": "2026-04-01"}),
+    steps = [("cc_us", "transitions", {"to": "under_review", "on": "2026-03-31"}),
+             ("ic", "transitions", {"to": "finalist", "on": "2026-03-31"}),
+             ("cc_jp", "consultations", {"kind": "committee", "on": "2026-04-01"}),
              ("ic", "transitions", {"to": "recommended", "on": "2026-04-02"}),
              ("president", "transitions", {"to": "selected", "on": "2026-04-03"}),
              ("ic", "transitions", {"to": "notified", "on": "2026-04-06"})]

@@ -89,6 +89,10 @@ def test_convert_without_a_rate_in_force_is_an_error(cli: Cli) -> None:
 
 
 def test_advance_and_history(cli: Cli) -> None:
+    # 32 is proposed (the list's "finalist" is a stage report): the reviewers take it up
+    for to, role in (("under_review", "cc_us"), ("finalist", "ic")):
+        assert cli("projects", "advance", "32", "--to", to, "--actor", "Committee",
+                   "--role", role, "--on", "2026-03-09")[0] == 0
     assert cli("projects", "consult", "32", "--kind", "committee", "--actor", "Akazawa",
                "--role", "cc_jp", "--on", "2026-03-09")[0] == 0
     code, _, err = cli("projects", "advance", "32", "--to", "recommended", "--actor",

@@ -17,7 +17,11 @@ from tests.clirunner import Cli
 
 
 def notify_copper(cli: Cli) -> None:
-    for args in (("consult", "32", "--kind", "committee", "--actor", "cc", "--role", "cc_jp",
+    for args in (("advance", "32", "--to", "under_review", "--actor", "cc", "--role", "cc_jp",
+                  "--on", "2026-03-31"),
+                 ("advance", "32", "--to", "finalist", "--actor", "ic", "--role", "ic",
+                  "--on", "2026-03-31"),
+                 ("consult", "32", "--kind", "committee", "--actor", "cc", "--role", "cc_jp",
                   "--on", "2026-04-01"),
                  ("advance", "32", "--to", "recommended", "--actor", "ic", "--role", "ic",
                   "--on", "2026-04-02"),

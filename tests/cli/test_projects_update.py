@@ -83,10 +83,12 @@ def test_a_reported_stage_leaves_the_lifecycle_alone(cli: Cli) -> None:
                      "--source", "https://example.org/c", "--on", "2026-05-01",
                      "--wording", "unveiled", "--role", "cc_jp")
     assert after["status"] == before["status"] and after["reported_status"] == "finalist"
-    assert after["status_reports"] == [{"stage": "finalist", "wording": "unveiled",
-                                        "source": "https://example.org/c",
-                                        "as_of": "2026-05-01", "recorded_by": after[
-                                            "status_reports"][0]["recorded_by"]}]
+    # the list's own report (loaded by init) is kept; the new one is added after it
+    assert after["status_reports"][:-1] == before["status_reports"]
+    assert after["status_reports"][-1] == {"stage": "finalist", "wording": "unveiled",
+                                           "source": "https://example.org/c",
+                                           "as_of": "2026-05-01", "recorded_by": after[
+                                               "status_reports"][-1]["recorded_by"]}
     code, _, err = cli("projects", "status-report", "32", "--stage", "rumoured",
                        "--source", "x", "--on", "2026-05-01")
     assert code == 2 and "status=rumoured" in err and "[project.unknown_status]" in err

@@ -210,7 +210,8 @@ def test_a_change_the_rules_refuse_stays_proposed(engine: Engine) -> None:
         news.accept(engine, p.id or 0, IC, on=ON)
     assert err.value.first.rule.startswith("lifecycle.")
     assert news.get_proposal(engine, p.id or 0).state == "proposed"
-    assert project_svc.show_project(engine, 31).summary.status == "finalist"
+    # 31 is proposed in the lifecycle (the list's "finalist" is a stage report)
+    assert project_svc.show_project(engine, 31).summary.status == "proposed"
 
 
 def test_a_refused_stage_can_be_kept_as_a_sourced_report(engine: Engine) -> None:
@@ -223,10 +224,11 @@ def test_a_refused_stage_can_be_kept_as_a_sourced_report(engine: Engine) -> None
         news.accept(engine, p.id or 0, ANALYST, on=ON, as_report=True)
     done = news.accept(engine, p.id or 0, CC, on=ON, as_report=True)
     assert done.state == "accepted" and done.result == {
-        "project_id": 31, "reported_status": "recommended", "status": "finalist"}
+        "project_id": 31, "reported_status": "recommended", "status": "proposed"}
     detail = project_svc.show_project(engine, 31)
-    assert detail.summary.status == "finalist" and detail.reported_status == "recommended"
-    [report] = detail.status_reports
+    assert detail.summary.status == "proposed" and detail.reported_status == "recommended"
+    listed, report = detail.status_reports        # the list's report, then the article's
+    assert (listed["stage"], listed["wording"]) == ("finalist", "finalist")
     assert (report["stage"], report["wording"], report["source"], report["as_of"]) == (
         "recommended", p.payload["signal"], "https://news.example/lcd", ON)
     audit = project_svc.history(engine, 31).audit

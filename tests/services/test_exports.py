@@ -28,7 +28,7 @@ IC = Actor.of("Investment Committee", "ic")
 CC = Actor.of("Consultation Committee", "cc_jp")
 PRESIDENT = Actor.of("The President", "president")
 FUNDER = Actor.of("JBIC", "funder")
-COPPER = 32  # a finalist in the public list, US$2bn
+COPPER = 32  # reported a finalist in the public list (a stage report), US$2bn; proposed
 OHIO = 24  # selected, in Ohio, sponsors SB Energy and Toshiba
 FUNDING_DATE = date(2026, 6, 9)
 NOTICE = date(2026, 4, 6)
@@ -40,7 +40,10 @@ HEADER = ["id", "name", "framework", "sector", "sector_detail", "status", "amoun
 
 
 def notify_copper(engine: Engine) -> None:
-    """The committee walk: consulted, recommended, selected, notified; fund by 2026-06-09."""
+    """The committee walk: taken up, short-listed, consulted, recommended, selected,
+    notified; fund by 2026-06-09."""
+    projects.advance(engine, COPPER, "under_review", CC, date(2026, 3, 31))
+    projects.advance(engine, COPPER, "finalist", IC, date(2026, 3, 31))
     projects.consult(engine, COPPER, "committee", CC, date(2026, 4, 1),
                      sources=["https://example.org/committee-minutes"])
     projects.advance(engine, COPPER, "recommended", IC, date(2026, 4, 2))

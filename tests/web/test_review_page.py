@@ -135,7 +135,8 @@ def test_a_reported_stage_is_recorded_from_the_page(client: TestClient) -> None:
     assert "recorded as a reported stage" in r.text and pid not in proposals(r.text)
     project = client.get("/projects/31").text
     assert 'id="reported-stages"' in project and "https://example.org/lcd" in project
-    assert 'class="stage stage-finalist"' in project  # the lifecycle stage is kept
+    # the lifecycle stage is kept (31's "finalist" in the list is itself a stage report)
+    assert 'class="stage stage-proposed" data-testid="stage"' in project
 
 
 def test_the_queue_is_paged(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -74,6 +74,13 @@ def error_headers(exc: PledgeError) -> dict[str, str] | None:
 PageRenderer = Callable[[Request, int, str, str, str | None, str | None], Response]
 
 
+def _code(error: Any) -> str:
+    """A schema error's code: the domain rule when a body's validator applied one (dotted,
+    like ``lifecycle.not_entry_stage``), else ``request.invalid``."""
+    kind = str(error.get("type", ""))
+    return kind if "." in kind else "request.invalid"
+
+
 def install(app: FastAPI, page: PageRenderer | None = None,
             wants_page: Callable[[Request], bool] | None = None) -> None:
     """Install the handlers; with ``page``, requests for pages get an HTML error instead."""
@@ -102,9 +109,9 @@ def install(app: FastAPI, page: PageRenderer | None = None,
             assert page is not None
             return page(request, 422, "request.invalid", str(first.get("msg")), field or None,
                         None)
-        problems = [{"code": "request.invalid", "message": e.get("msg", ""),
+        problems = [{"code": _code(e), "message": e.get("msg", ""),
                      "field": ".".join(str(x) for x in e.get("loc", []))} for e in errs]
-        return JSONResponse(error_body("request.invalid", str(first.get("msg")), field or None,
+        return JSONResponse(error_body(_code(first), str(first.get("msg")), field or None,
                                        problems), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)

@@ -69,7 +69,9 @@ def get_project(project_id: int, engine: EngineDep) -> dict[str, Any]:
 @router.post("/projects", status_code=201)
 def create_project(body: ProjectCreate, engine: EngineDep,
                    actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
-    """Add a project (a stage past 'proposed' needs its source)."""
+    """Add a project at the lifecycle's entry stage, 'proposed'; a later ``status`` is
+    refused (422, ``lifecycle.not_entry_stage``): stages are reached through the
+    transitions, and a stage a source reports is recorded as a status report."""
     new = svc.NewProject(name=body.name, sector=body.sector, framework=body.framework,
                          location=body.location, lead=body.lead, partners=body.partners,
                          amount_text=body.amount, status=body.status,

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from pledge.domain.errors import PledgeError
+from pledge.domain.project import creation_stage
 
 
 class Strict(BaseModel):
@@ -19,9 +23,22 @@ class ProjectCreate(Strict):
     lead: str = ""
     partners: str = ""
     amount: str = ""
-    status: str = "proposed"
+    status: str = Field(default="proposed", description=(
+        "the lifecycle's entry stage, 'proposed' (or 'candidate'); any later stage is "
+        "refused (lifecycle.not_entry_stage): it is reached through /transitions, and a "
+        "stage a source reports is recorded through /status-reports"))
     reported_on: date | None = None
     source: str = ""
+
+    @field_validator("status")
+    @classmethod
+    def _entry_stage(cls, value: str) -> str:
+        try:
+            creation_stage(value)
+        except PledgeError as exc:
+            p = exc.first
+            raise PydanticCustomError(p.rule, p.message) from None
+        return value
 
 
 class ProjectUpdate(Strict):

@@ -25,7 +25,13 @@ def _engine(ensure: bool = True) -> Engine:
 def init(demo: Annotated[bool, typer.Option(
         "--demo", help="Also add the demo users and an illustrative history (empty database "
                        "only); prints the demo logins")] = False) -> None:
-    """Create the schema and load the default frameworks and projects (safe to repeat)."""
+    """Create the schema and load the default frameworks and projects (safe to repeat).
+
+    Every project starts at 'proposed'. The first tranche, whose selection was officially
+    announced, is then taken through the lifecycle step by step by the roles it names,
+    with the reported dates and sources; later stages the list reports from the news are
+    kept as sourced stage reports.
+    """
     from pledge.services.setup import init as do_init
     if demo:
         from pledge.services.demo import build_demo
@@ -38,6 +44,10 @@ def init(demo: Annotated[bool, typer.Option(
     render.console.print(f"database ready: frameworks loaded: {added}; projects added: "
                          f"{result.projects_added}, already present: "
                          f"{result.projects_present}")
+    if result.projects_added:
+        render.console.print(f"{result.projects_walked} taken through the lifecycle by their "
+                             f"reported steps; {result.stages_reported} reported stages kept "
+                             f"as stage reports")
 
 
 @frameworks_app.command("list")

@@ -110,12 +110,16 @@ def add(name: Annotated[str, typer.Option(help="Project name")],
         lead: Annotated[str, typer.Option(help="Lead companies, ';'-separated")] = "",
         partners: Annotated[str, typer.Option(help="Partner companies, ';'-separated")] = "",
         amount: Annotated[str, typer.Option(help="Amount as written, e.g. 'US$2.1bn'")] = "",
-        status: Annotated[str, typer.Option(help="Reported stage")] = "proposed",
+        status: Annotated[str, typer.Option(
+            help="Entry stage: 'proposed' (or 'candidate'); a later stage is refused, as "
+                 "stages are reached with `projects advance` (record what a source reports "
+                 "with `projects status-report`)")] = "proposed",
         reported_on: Annotated[str, typer.Option("--reported-on",
                                                  help="Date reported")] = "",
         source: SourceOpt = None, actor: ActorOpt = None, role: RoleOpt = "admin",
         json: JsonOpt = False) -> None:
-    """Add a project (with a sourced estimate when an amount is given)."""
+    """Add a project at the entry stage, 'proposed' (with a sourced estimate when an amount
+    is given)."""
     detail = svc.add_project(_engine(), svc.NewProject(
         name=name, sector=sector, framework=framework, location=location, lead=lead,
         partners=partners, amount_text=amount, status=status, reported_on=reported_on,
@@ -155,14 +159,26 @@ def import_(file: Annotated[Path, typer.Argument(help="CSV with the public list'
             framework: Annotated[str, typer.Option(help="Framework for rows without one")
                                  ] = "japan",
             actor: ActorOpt = None, role: RoleOpt = "admin", json: JsonOpt = False) -> None:
-    """Import projects from CSV; all rows or none, every bad row reported."""
+    """Import projects from CSV; all rows or none, every bad row reported.
+
+    Every project starts at the entry stage, 'proposed'. A row whose status is a later
+    stage ('selected', 'funded', ...) is not moved there: the stage is recorded as a
+    stage report, with the row's source_url and date_reported (both then required), and
+    is listed in the output. Only `projects advance`, by the roles the lifecycle names,
+    moves a project on.
+    """
     result = svc.import_projects_csv(_engine(), read_text(file), framework,
                                      actor_of(actor, role))
     if json:
-        render.emit_json({"added": result.added, "skipped": result.skipped})
+        render.emit_json({"added": result.added, "skipped": result.skipped,
+                          "reported": [{"id": pid, "reported_stage": stage}
+                                       for pid, stage in result.reported]})
         return
     render.console.print(f"added {len(result.added)} projects; {len(result.skipped)} "
                          f"already present")
+    for pid, stage in result.reported:
+        render.console.print(f"project {pid}: added at 'proposed'; its reported stage "
+                             f"'{stage}' is recorded as a stage report with its source")
 
 
 @projects_app.command("advance")

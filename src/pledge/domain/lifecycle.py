@@ -4,6 +4,9 @@ Stages run proposed -> under_review -> finalist -> recommended -> selected ->
 notified -> funded | declined, then funded -> operating -> recouped -> closed;
 a project may be withdrawn from any open stage. Each rule lives here once:
 
+* a project is created at its entry stage, ``proposed``, and reaches every other
+  stage only by the transitions below (``ENTRY_STAGES``, ``check_entry_stage``);
+
 * only the investment committee recommends, and (when the framework's gate is
   hard) only after a consultation-committee consultation is recorded;
 * only the President selects, only a recommended project, only inside the
@@ -125,6 +128,29 @@ RULES: dict[Stage, TransitionRule] = {
     Stage.CLOSED: TransitionRule(frozenset({Stage.RECOUPED, Stage.DECLINED}), _OPERATORS),
     Stage.WITHDRAWN: TransitionRule(OPEN_STAGES, _OPERATORS),
 }
+
+
+# Where a project enters the lifecycle. A project is created at ``proposed`` and nowhere
+# else: every other stage, ``under_review`` included, is the target of a rule above and is
+# reached only by a transition that a role the rule names makes, with its date (taking a
+# proposal up for review is the reviewers' act, not a property of the proposal). A stage a
+# source reports for a new project is kept beside the lifecycle, as a sourced stage report.
+ENTRY_STAGE = Stage.PROPOSED
+ENTRY_STAGES = frozenset({ENTRY_STAGE})
+
+
+def check_entry_stage(stage: Stage, field: str = "status", value: str | None = None) -> Stage:
+    """``stage`` if a project may be created at it; otherwise InvalidInput naming ``field``
+    (rule ``lifecycle.not_entry_stage``). ``value`` is the text asked for, if not the name."""
+    if stage in ENTRY_STAGES:
+        return stage
+    entries = ", ".join(sorted(f"'{s.value}'" for s in ENTRY_STAGES))
+    raise InvalidInput.single(field, stage.value if value is None else value,
+                              "lifecycle.not_entry_stage",
+                              f"a project is created at {entries}; '{stage.value}' is reached "
+                              f"only through the lifecycle's transitions, by the roles its "
+                              f"rules name (a stage a source reports is recorded as a sourced "
+                              f"stage report)")
 
 
 def allowed_targets(current: Stage, role: Role) -> list[Stage]:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from pledge.domain.errors import InvalidInput, Problem
-from pledge.domain.lifecycle import Stage
+from pledge.domain.lifecycle import ENTRY_STAGE, Stage, check_entry_stage
 from pledge.domain.sources import check_source
 
 
@@ -179,6 +179,14 @@ def stage_from_report(status: str) -> Stage:
         raise InvalidInput.single("status", status, "project.unknown_status",
                                   "unknown status (candidate, announced, finalist, selected, "
                                   "or a stage name)") from None
+
+
+def creation_stage(status: str, field: str = "status") -> Stage:
+    """The stage a new project starts at when ``status`` is asked for: the lifecycle's
+    entry stage, by its name or a wording of it ("candidate"); InvalidInput naming
+    ``field`` for any other (``lifecycle.not_entry_stage``) or an unknown status."""
+    stage = stage_from_report(status.strip() or ENTRY_STAGE.value)
+    return check_entry_stage(stage, field, status)
 
 
 _OFFTAKE = re.compile(r"offtake|buyer", re.I)

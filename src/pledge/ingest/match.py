@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final
 
-from pledge.domain.lifecycle import STAGE_ORDER
+from pledge.domain.lifecycle import STAGE_ORDER, further
 from pledge.domain.project import (
     US_STATES,
 )
@@ -56,6 +56,8 @@ class KnownProject:
     """A project as recorded, with what matching needs.
 
     estimates: recorded (low, high, currency) bounds, for spotting another amount.
+    status / reported: the lifecycle stage, and the stage sources report for the project
+    when one is recorded (a stage report); ``furthest`` is the further of the two.
     """
 
     id: int
@@ -69,6 +71,12 @@ class KnownProject:
     lead: tuple[str, ...] = ()
     partners: tuple[str, ...] = ()
     estimates: tuple[tuple[Decimal | None, Decimal | None, str], ...] = ()
+    reported: str = ""
+
+    @property
+    def furthest(self) -> str:
+        """The stage furthest along that is recorded or reported for the project."""
+        return self.reported if further(self.reported, self.status) else self.status
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +198,7 @@ class ProjectIndex:
         prof.sectors |= {g.types[t].sector for t in prof.types}
         prof.words = tokens(p.name)
         prof.name_words = tokens(_PARENTHESES.sub(" ", p.name))
-        prof.stage = STAGE_ORDER.get(p.status, 0)  # type: ignore[call-overload]
+        prof.stage = STAGE_ORDER.get(p.furthest, 0)  # type: ignore[call-overload]
         return prof
 
     def _distinctive(self) -> None:

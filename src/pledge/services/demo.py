@@ -71,6 +71,13 @@ def _history(engine: Engine, users: dict[Role, DemoUser]) -> None:
     funding.fund(engine, 25, "US$0.9bn", date(2026, 3, 27), "guarantee", "NEXI", funder)
     funding.fund(engine, 26, "US$600m", date(2026, 3, 30), "equity", "JBIC", funder)
     funding.allocate(engine, 24, "US$10bn", date(2026, 2, 20), ic)
+    # The second round's candidates are stage reports after init: the committees take
+    # two of them up and short-list them (the SMRs then go on to a recommendation).
+    for pid in (27, 32):
+        projects.advance(engine, pid, "under_review", who(Role.CC_US), date(2026, 3, 20),
+                         "taken up by the consultation committee (demo)", [])
+        projects.advance(engine, pid, "finalist", ic, date(2026, 3, 27),
+                         "short-listed for the second round (demo)", [])
     projects.consult(engine, 27, "committee", who(Role.CC_JP), date(2026, 4, 1),
                      "second tranche reviewed with the consultation committee (demo)", [])
     projects.advance(engine, 27, "recommended", ic, date(2026, 4, 2),

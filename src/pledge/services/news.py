@@ -291,8 +291,16 @@ def known_projects_in(s: Session) -> list[KnownProject]:
                                          for x in sponsors.get(r.id, []))
         out.append(KnownProject(r.id, r.name, r.fw_key, r.sector, r.sector_detail, r.location,
                                 tuple(r.states), r.status, lead, partners,
-                                tuple(estimates.get(r.id, []))))
+                                tuple(estimates.get(r.id, [])), _reported_stage(r.reported_status)))
     return out
+
+
+def _reported_stage(reported: str | None) -> str:
+    """The lifecycle stage a project's reported status stands for ("" when none or unknown)."""
+    try:
+        return stage_from_report(reported).value if reported else ""
+    except InvalidInput:
+        return ""
 
 
 def _sponsor_labels(sponsors: Iterable[tuple[str, str, str]]
@@ -436,7 +444,7 @@ def plan_proposals(ext: Extraction, known: dict[int, KnownProject], rates: RateT
         if st.project_id is None or st.confidence < MIN_CONFIDENCE:
             continue
         project = known.get(st.project_id)
-        if project is None or not further(st.status, project.status):
+        if project is None or not further(st.status, project.furthest):
             continue
         add("status_change", project, project.name, {
             "to": st.status, "from": project.status, "reported": st.reported,
@@ -927,8 +935,9 @@ def _apply(engine: Engine, kind: str, project_id: int | None, payload: dict[str,
             partners=str(payload.get("partners", "")), amount_text=str(payload.get("amount", "")),
             status=str(payload.get("status") or "proposed"), reported_on=on.isoformat(),
             source=source)
-        detail = project_svc.add_project(engine, new, actor)
-        return {"project_id": detail.summary.id, "status": detail.summary.status}
+        detail = project_svc.add_project(engine, new, actor, report_stage=True)
+        return {"project_id": detail.summary.id, "status": detail.summary.status,
+                "reported_status": detail.reported_status}
     if kind == "site_report":
         assert project_id is not None
         states = [str(x) for x in payload.get("states", [])]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -20,11 +20,14 @@ from pledge.domain.errors import Conflict, InvalidInput, PledgeError, Problem, R
 from pledge.domain.fx import RateTable
 from pledge.domain.ledger import ALLOCATED, acct, release_entry
 from pledge.domain.lifecycle import (
+    ENTRY_STAGE,
+    ENTRY_STAGES,
     Consultation,
     ConsultationKind,
     Stage,
     TransitionRequest,
     check_consultation,
+    check_entry_stage,
     parse_stage,
     plan_transition,
 )
@@ -209,7 +212,7 @@ class NewProject:
     amount_low_usd: str = ""
     amount_high_usd: str = ""
     currency: str = ""
-    status: str = "proposed"
+    status: str = ENTRY_STAGE.value  # an entry stage; a list's row may report a later one
     reported_on: str = ""
     source: str = ""
 
@@ -247,12 +250,17 @@ def _sponsor_problems(lead: str, partners: str, where: str = "") -> list[Problem
 
 
 def _validated(new: NewProject, where: str, *, rates: RateTable, frameworks: set[str],
-               strict_amount: bool) -> tuple[dict[str, Any], list[Problem]]:
+               strict_amount: bool, report_stage: bool) -> tuple[dict[str, Any], list[Problem]]:
     """The project's columns and estimate from ``new``, and every problem with it.
 
     ``strict_amount``: the amount text must parse (``projects add --amount``); otherwise
     (an imported list's descriptive column) text that is not an amount is kept as text.
     An amount in another currency is converted to US dollars at the reported date.
+
+    The project always starts at the lifecycle's entry stage (``stage``). A later stage
+    in ``new.status`` is refused (``lifecycle.not_entry_stage``) unless ``report_stage``:
+    then it is the stage a source reports (``reported``), which needs that source and the
+    date it was reported, and is recorded as a stage report beside the lifecycle.
     """
     problems: list[Problem] = []
 
@@ -274,11 +282,18 @@ def _validated(new: NewProject, where: str, *, rates: RateTable, frameworks: set
     if new.framework.strip().lower() not in frameworks:
         problems.append(Problem(f"{where}framework", new.framework, "framework.unknown",
                                 f"no such framework (known: {', '.join(sorted(frameworks))})"))
-    stage = attempt("status", lambda: stage_from_report(new.status or "proposed"))
-    if stage is not None and stage is not Stage.PROPOSED and not new.source.strip():
+    reported = attempt("status", lambda: stage_from_report(new.status or ENTRY_STAGE.value))
+    if reported is not None and not report_stage:
+        attempt("status", lambda: check_entry_stage(reported, "status", new.status))
+    beyond_entry = reported is not None and reported not in ENTRY_STAGES
+    if beyond_entry and report_stage and not new.source.strip():
         problems.append(Problem(f"{where}source", "", "project.unsourced_stage",
-                                "a project recorded past 'proposed' needs the source "
-                                "reporting it"))
+                                f"a stage past '{ENTRY_STAGE.value}' is kept as a stage report, "
+                                f"which needs the source reporting it"))
+    if beyond_entry and report_stage and not new.reported_on.strip():
+        problems.append(Problem(f"{where}date_reported", "", "project.undated_stage",
+                                f"a stage past '{ENTRY_STAGE.value}' is kept as a stage report, "
+                                f"which needs the date it was reported"))
     as_of = attempt("date_reported", lambda: parse_date(new.reported_on, "date_reported")
                     ) if new.reported_on else None
     usd: dict[str, Decimal | None] = {}
@@ -315,15 +330,25 @@ def _validated(new: NewProject, where: str, *, rates: RateTable, frameworks: set
                 if conv is not None:
                     estimate["usd_low"], estimate["usd_high"] = (conv.result.low,
                                                                  conv.result.high)
-    return ({"stage": stage, "as_of": as_of, "sector": sector, **estimate}, problems)
+    return ({"stage": ENTRY_STAGE, "reported": reported if beyond_entry else None,
+             "as_of": as_of, "sector": sector, **estimate}, problems)
 
 
 def _framework_keys(s: Session) -> set[str]:
     return {str(k) for k in s.execute(select(t.frameworks.c.key)).scalars()}
 
 
-def _insert_project(s: Session, new: NewProject, v: dict[str, Any], actor: Actor) -> int:
+def _insert_project(s: Session, new: NewProject, v: dict[str, Any], actor: Actor,
+                    walked_from: date | None = None) -> int:
+    """Insert a validated project at the entry stage, its sponsors and estimate, and the
+    transition that creates it (dated the reported date, else today).
+
+    A later stage its source reports becomes a stage report with that source and date,
+    unless the caller walks the project through the lifecycle itself: then
+    ``walked_from`` dates its entry and the row's wording stays its reported status.
+    """
     fw = framework_row(s, new.framework)
+    report = v["reported"] is not None and walked_from is None
     terms = load_framework(s, fw).current
     component = None
     if terms.has_machinery:
@@ -333,7 +358,7 @@ def _insert_project(s: Session, new: NewProject, v: dict[str, Any], actor: Actor
         framework_id=fw.id, component=component, name=new.name.strip(),
         sector=v["sector"][0], sector_detail=v["sector"][1], location=new.location.strip(),
         states=list(states_in(new.location)), status=stage.value,
-        reported_status=new.status.strip() or None, created_at=now()))
+        reported_status=None if report else new.status.strip() or None, created_at=now()))
     sponsors = sponsors_from_lists(new.lead, new.partners)
     if sponsors:
         s.execute(t.sponsors.insert(), [{"project_id": pid, "name": sp.name,
@@ -344,26 +369,33 @@ def _insert_project(s: Session, new: NewProject, v: dict[str, Any], actor: Actor
             project_id=pid, low=v["low"], high=v["high"], currency=v["currency"],
             usd_low=v["usd_low"], usd_high=v["usd_high"], text=new.amount_text.strip(),
             source=new.source.strip(), as_of=v["as_of"], is_primary=True))
-    on = v["as_of"] or date.today()
-    reason = ("added" if stage is Stage.PROPOSED
-              else f"recorded at its reported stage '{new.status.strip()}'")
+    on = walked_from or v["as_of"] or date.today()
     s.execute(t.transitions.insert().values(
         project_id=pid, from_stage=None, to_stage=stage.value, actor=actor.name,
-        role=actor.role.value, on=on, reason=reason,
+        role=actor.role.value, on=on, reason="added",
         sources=[new.source.strip()] if new.source.strip() else [], recorded_at=now()))
     audit(s, actor, "project.add", "project", pid, after={
         "name": new.name, "framework": new.framework, "status": stage.value,
         "sector": v["sector"][0], "amount_low_usd": v["usd_low"],
         "amount_high_usd": v["usd_high"], "source": new.source}, project_id=pid)
+    if report:
+        _record_status_report(s, pid, None, v["reported"], new.status, new.source.strip(),
+                              v["as_of"], actor)
     return pid
 
 
-def add_project(engine: Engine, new: NewProject, actor: Actor) -> ProjectDetail:
-    """Add one project; a stage past 'proposed' is recorded as reported, with its source."""
+def add_project(engine: Engine, new: NewProject, actor: Actor, *,
+                report_stage: bool = False) -> ProjectDetail:
+    """Add one project, at the lifecycle's entry stage.
+
+    A later ``status`` is refused naming the field (``lifecycle.not_entry_stage``),
+    nothing written; with ``report_stage`` (a news article reporting a new project
+    further along) it is kept as a stage report with the project's source and date.
+    """
     permit(actor, Action.PROJECT_EDIT)
     with transaction(engine) as s:
         v, problems = _validated(new, "", rates=rate_table_in(s), frameworks=_framework_keys(s),
-                                 strict_amount=True)
+                                 strict_amount=True, report_stage=report_stage)
         if problems:
             raise InvalidInput(problems)
         fw = framework_row(s, new.framework)
@@ -500,8 +532,12 @@ REQUIRED_COLUMNS = ("name", "sector")
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
+    """Ids added, names already present, and (id, stage) of each project added at the
+    entry stage with a stage report of the later stage its row gave."""
+
     added: list[int]
     skipped: list[str]
+    reported: list[tuple[int, str]] = field(default_factory=list)
 
 
 def shipped_project_rows() -> list[NewProject]:
@@ -532,37 +568,47 @@ def read_projects_csv(text: str, framework: str) -> list[NewProject]:
     return rows
 
 
-def import_projects(session: Session, rows: list[NewProject], actor: Actor) -> ImportResult:
+def import_projects(session: Session, rows: list[NewProject], actor: Actor, *,
+                    walked: Mapping[str, date] | None = None) -> ImportResult:
     """Insert every row not already present (same framework and name), inside ``session``.
 
     Every row is validated first; any problem in any row writes nothing and lists
-    them all, each naming its row (the header is row 1).
+    them all, each naming its row (the header is row 1). Each project starts at the
+    lifecycle's entry stage; a later stage its row reports is recorded as a stage
+    report with the row's source and date, never as the project's stage.
+
+    ``walked``: names of rows the caller takes through the lifecycle itself, step by
+    step, with the date each entered it; they get no stage report.
     """
     permit(actor, Action.PROJECT_EDIT)
-    return _import_rows(session, rows, actor)
+    return _import_rows(session, rows, actor, walked or {})
 
 
-def _import_rows(session: Session, rows: list[NewProject], actor: Actor) -> ImportResult:
+def _import_rows(session: Session, rows: list[NewProject], actor: Actor,
+                 walked: Mapping[str, date]) -> ImportResult:
     problems: list[Problem] = []
     checked = []
     rates, keys = rate_table_in(session), _framework_keys(session)
     for i, new in enumerate(rows, start=2):
         v, probs = _validated(new, f"row {i} ", rates=rates, frameworks=keys,
-                              strict_amount=False)
+                              strict_amount=False, report_stage=True)
         problems.extend(probs)
         checked.append((new, v))
     if problems:
         raise InvalidInput(problems)
-    added, skipped = [], []
+    result = ImportResult([], [])
     for new, v in checked:
         fw = framework_row(s := session, new.framework)
         exists = s.execute(select(t.projects.c.id).where(
             t.projects.c.framework_id == fw.id, t.projects.c.name == new.name.strip())).first()
         if exists:
-            skipped.append(new.name)
-        else:
-            added.append(_insert_project(s, new, v, actor))
-    return ImportResult(added, skipped)
+            result.skipped.append(new.name)
+            continue
+        pid = _insert_project(s, new, v, actor, walked.get(new.name.strip()))
+        result.added.append(pid)
+        if v["reported"] is not None and new.name.strip() not in walked:
+            result.reported.append((pid, v["reported"].value))
+    return result
 
 
 def import_projects_csv(engine: Engine, text: str, framework: str, actor: Actor) -> ImportResult:
@@ -570,7 +616,7 @@ def import_projects_csv(engine: Engine, text: str, framework: str, actor: Actor)
     permit(actor, Action.PROJECT_EDIT)
     rows = read_projects_csv(text, framework)
     with transaction(engine) as s:
-        return _import_rows(s, rows, actor)
+        return _import_rows(s, rows, actor, {})
 
 
 def _consultations(s: Session, pid: int) -> tuple[Consultation, ...]:
@@ -772,13 +818,21 @@ def add_status_report(engine: Engine, project_id: int | str, stage: str, source:
     reported = stage_from_report(stage)
     with transaction(engine) as s:
         row = project_row(s, project_id)
-        s.execute(t.status_reports.insert().values(
-            project_id=row.id, stage=reported.value, wording=wording.strip() or stage.strip(),
-            source=source, as_of=as_of, recorded_at=now(), recorded_by=actor.name))
-        s.execute(t.projects.update().where(t.projects.c.id == row.id)
-                  .values(reported_status=reported.value))
-        audit(s, actor, "project.status_report", "project", row.id,
-              before={"reported_status": row.reported_status},
-              after={"reported_status": reported.value, "wording": wording.strip(),
-                     "source": source, "as_of": as_of}, project_id=row.id)
+        _record_status_report(s, row.id, row.reported_status, reported,
+                              wording.strip() or stage, source, as_of, actor)
         return _detail(s, row.id)
+
+
+def _record_status_report(s: Session, pid: int, before: str | None, reported: Stage,
+                          wording: str, source: str, as_of: date, actor: Actor) -> None:
+    """Keep a stage a source reports beside the lifecycle; the project's reported status
+    becomes it, its lifecycle stage is unchanged. Audited."""
+    s.execute(t.status_reports.insert().values(
+        project_id=pid, stage=reported.value, wording=wording.strip(), source=source,
+        as_of=as_of, recorded_at=now(), recorded_by=actor.name))
+    s.execute(t.projects.update().where(t.projects.c.id == pid)
+              .values(reported_status=reported.value))
+    audit(s, actor, "project.status_report", "project", pid,
+          before={"reported_status": before},
+          after={"reported_status": reported.value, "wording": wording.strip(),
+                 "source": source, "as_of": as_of}, project_id=pid)
