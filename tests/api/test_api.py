@@ -85,6 +85,7 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, Action]] = [
     ("POST", "/api/v1/review/999/accept", {}, Action.REVIEW),
     ("POST", "/api/v1/review/999/reject", {"reason": "not news"}, Action.REVIEW),
     ("POST", "/api/v1/ingest", {"source": "x", "text": " "}, Action.REVIEW),
+    ("GET", "/api/v1/audit/verify", None, Action.ADMIN),
 ]
 
 
