@@ -87,3 +87,26 @@ def test_admins_can_ask_the_api_to_verify(demo_url: str) -> None:
             ("audit_log", target, "edited")]
         ledger = client.get("/api/v1/frameworks/japan/ledger", headers=headers).json()
         assert ledger["ledger_balanced"] is True
+
+
+def test_the_record_is_checked_again_after_the_data_changes(
+        demo_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from pledge.services import projects
+
+    engine = make_engine(demo_url)
+    monkeypatch.setattr(audit_svc, "MIN_INTERVAL_SECONDS", 0.0)
+    first = audit_svc.check(engine)
+    assert first.ok and audit_svc.latest(engine) is first
+    target = forge(demo_url)  # rewriting a row is not a change the version sees...
+    assert audit_svc.latest(engine) is first
+    projects.add_estimate(engine, 27, "US$3bn", "https://example.org/e", date(2026, 4, 1),
+                          Actor.of("Akazawa", "cc_jp"))  # ...but the next change is
+    deadline = time.monotonic() + 30
+    result = audit_svc.latest(engine)
+    while time.monotonic() < deadline and (result is None or result.version == first.version):
+        time.sleep(0.05)
+        result = audit_svc.latest(engine)
+    assert result is not None and result.version > first.version
+    assert [(p.id, p.kind) for p in result.problems] == [(target, "edited")]

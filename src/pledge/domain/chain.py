@@ -13,7 +13,9 @@ content: a row's place is its place in the chain, so rows swapped between two id
 read as reordered rather than edited.
 
 This module is the one definition the writers (``services.base``) and the verifier
-(``services.audit``) share; changing it changes every hash ever written.
+(``services.audit``) share; changing it changes every hash ever written. A column added
+later to a chained table must join the content without changing the text of the rows
+already written (for instance only when it is not NULL), or they stop verifying.
 """
 
 from __future__ import annotations

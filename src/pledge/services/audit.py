@@ -6,8 +6,9 @@ inserted or reordered) and every ledger entry whose postings do not balance. It 
 linear scan and changes nothing.
 
 ``latest`` is what the server shows: the last result for a database, checked again in
-the background when the data has changed or the result is older than
-``RECHECK_SECONDS`` (the server checks once when it starts).
+the background when the data has changed (at most once every ``MIN_INTERVAL_SECONDS``:
+a check reads everything) or the result is older than ``RECHECK_SECONDS``; the server
+checks once when it starts.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ from pledge.store.db import is_sqlite, read_connection
 
 log = logging.getLogger(__name__)
 
-RECHECK_SECONDS = 600.0
+RECHECK_SECONDS = 600.0       # a result older than this is checked again in any case
+MIN_INTERVAL_SECONDS = 60.0   # a change is checked no sooner than this after the last check
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,9 +235,10 @@ def latest(engine: Engine) -> Verification | None:
         check_in_background(engine)
         return None
     started, result = kept
-    if time.monotonic() - started > RECHECK_SECONDS:
+    age = time.monotonic() - started
+    if age > RECHECK_SECONDS:
         check_in_background(engine)
-    else:
+    elif age > MIN_INTERVAL_SECONDS:
         from pledge.services.dashboard import data_version
         if data_version(engine) != result.version:
             check_in_background(engine)

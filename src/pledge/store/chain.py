@@ -77,14 +77,14 @@ def write_audit(session: Session) -> None:
     if not pending:
         return
     prev = _head(session, AUDIT_CHAIN).last_hash
-    last_id = 0
+    rows = []
     for values in pending:
         digest = link(prev, audit_content(values))
-        last_id = int(session.execute(
-            t.audit_log.insert().values(**values, hash=digest, prev_hash=prev)
-            .returning(t.audit_log.c.id)).scalar_one())
+        rows.append({**values, "hash": digest, "prev_hash": prev})
         prev = digest
-    _record_head(session, AUDIT_CHAIN, last_id, prev)
+    ids = session.execute(t.audit_log.insert().returning(
+        t.audit_log.c.id, sort_by_parameter_order=True), rows).scalars().all()
+    _record_head(session, AUDIT_CHAIN, int(ids[-1]), prev)
 
 
 def lock_ledger(session: Session, framework_id: int) -> ChainHead:
