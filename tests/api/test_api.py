@@ -107,6 +107,7 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, Action, int, str | None]]
     ("POST", "/api/v1/review/999/reject", {"reason": "not news"}, Action.REVIEW, 404,
      "review.unknown"),
     ("POST", "/api/v1/ingest", {"source": "x", "text": " "}, Action.REVIEW, 400, "news.empty"),
+    ("GET", "/api/v1/audit/verify", None, Action.ADMIN, 200, None),
 ]
 
 
@@ -159,6 +160,8 @@ SETUP = Actor("setup", Role.ADMIN)
 def staged(engine: Engine) -> None:
     """Projects ready for every kind of transition: 32 recommended (after the committee
     consultation), 26 notified with the partner's consultation of the US recorded."""
+    for stage in ("under_review", "finalist"):  # 32 is created at the entry stage
+        projects.advance(engine, 32, stage, Actor("cc", Role.CC_US), SETUP_DAY)
     projects.consult(engine, 32, "committee", Actor("cc", Role.CC_JP), SETUP_DAY)
     projects.advance(engine, 32, "recommended", Actor("ic", Role.IC), SETUP_DAY)
     projects.advance(engine, 26, "notified", Actor("ic", Role.IC), SETUP_DAY)

@@ -1,15 +1,20 @@
-"""Migrations that carry data: the news mentions are filled in for articles already read."""
+"""Migrations that carry data: the news mentions are filled in for articles already read, and
+the rows already stored are hash-chained."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from alembic import command
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, text
 
 from pledge.store import tables as t
-from pledge.store.db import alembic_config, migrate
+from pledge.store.db import alembic_config, make_engine, migrate, transaction
+from tests.conftest import Templates, _pg_admin, _pg_url, _require_backend
 
 
 def test_0008_fills_in_the_projects_each_stored_article_is_about(tmp_path: Path) -> None:
@@ -36,3 +41,69 @@ def test_0008_fills_in_the_projects_each_stored_article_is_about(tmp_path: Path)
                                       t.news_mentions.c.project_id)).all()
     # duplicates once; a project no longer known (999) is left out
     assert [tuple(r) for r in rows] == [(1, 24), (1, 25), (3, 25)]
+
+
+@pytest.fixture
+def bare_url(templates: Templates, backend: str) -> str:
+    """A database with no schema at all, on each backend in turn."""
+    if backend == "sqlite":
+        return f"sqlite:///{templates.tmp / f'bare-{uuid.uuid4().hex[:12]}.db'}"
+    _require_backend(backend)
+    name = f"pledge_bare_{uuid.uuid4().hex[:12]}"
+    with _pg_admin().connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    templates.pg_dbs.append(name)
+    return _pg_url(name)
+
+
+def test_0011_chains_the_rows_an_older_database_holds(bare_url: str) -> None:
+    from pledge.domain.ledger import commitment_entry
+    from pledge.services import audit as audit_svc
+    from pledge.services.base import SYSTEM, audit, post_entries
+
+    engine = make_engine(bare_url)
+    command.upgrade(alembic_config(engine), "0009")
+    at = datetime(2026, 1, 5, 9, 30, 15, 123456, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(t.frameworks.insert().values(id=1, key="japan", name="Japan",
+                                                  partner="Japan", partner_currency="JPY"))
+        conn.execute(t.frameworks.insert().values(id=2, key="korea", name="Korea",
+                                                  partner="Korea", partner_currency="KRW"))
+        for i in (1, 2):  # ids from the database: PostgreSQL's sequence must move on
+            i = conn.execute(t.ledger_entries.insert().values(
+                framework_id=1, kind="commitment", on=date(2025, 9, 4), memo=f"m{i}",
+                actor="pledge", role="admin", recorded_at=at)
+                .returning(t.ledger_entries.c.id)).scalar_one()
+            conn.execute(t.postings.insert(), [
+                {"entry_id": i, "framework_id": 1, "account": "strategic:capacity:unallocated",
+                 "amount": Decimal("275000000000.00"), "currency": "USD", "on": date(2025, 9, 4)},
+                {"entry_id": i, "framework_id": 1, "account": "strategic:commitment",
+                 "amount": Decimal("-275000000000.00"), "currency": "USD",
+                 "on": date(2025, 9, 4)}])
+        for i in range(1, 4):
+            conn.execute(t.audit_log.insert().values(
+                at=at, actor="pledge", role="admin", action=f"step.{i}", entity="framework",
+                entity_id="japan", project_id=None, before=None,
+                after={"amount": "1.50", "n": i, "note": "é"}))
+    migrate(engine)
+    result = audit_svc.verify(engine)
+    assert result.ok, result.problems
+    assert result.audit_rows == 3
+    assert [(x.framework, x.entries, x.postings) for x in result.ledgers] == [
+        ("japan", 2, 4), ("korea", 0, 0)]
+    # the application goes on from where the migration left each chain
+    with transaction(engine) as s:
+        post_entries(s, 2, [commitment_entry("strategic", Decimal("350E+9"), date(2025, 11, 1),
+                                             "commitment")], SYSTEM)
+        audit(s, SYSTEM, "step.4", "framework", "korea")
+    assert audit_svc.verify(engine).ok
+    # and the hashes the migration wrote are checked like any other
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("DROP TRIGGER audit_log_no_update")
+        else:
+            conn.exec_driver_sql("ALTER TABLE audit_log DISABLE TRIGGER ALL")
+        conn.execute(text("UPDATE audit_log SET action = 'step.x' WHERE action = 'step.2'"))
+    problem = audit_svc.verify(engine).problems[0]
+    assert (problem.table, problem.id, problem.kind) == ("audit_log", 2, "edited")
+    engine.dispose()

@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from pledge import __version__
 from pledge.api import (
     errors,
+    routes_audit,
     routes_exports,
     routes_frameworks,
     routes_jobs,
@@ -63,6 +64,8 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
     routes_jobs.install(app)  # the simulation job runner: started and stopped with the app
     app.include_router(routes_exports.router, prefix="/api/v1")
     app.include_router(routes_review.router, prefix="/api/v1")
+    app.include_router(routes_audit.router, prefix="/api/v1")
+    routes_audit.install(app)  # the record is verified once when the server starts
 
     app.include_router(pages.router)
     # Everything built so far lives as long as the process: spare the collector from it.

@@ -45,7 +45,8 @@ def get_commitments(key: str, engine: EngineDep, on: date | None = None) -> dict
                         "allocated": x.utilisation.allocated,
                         "remaining": x.utilisation.remaining, "annual_cap": x.annual_cap}
                        for x in c.components],
-        "by_instrument": c.by_instrument, "by_provider": c.by_provider})
+        "by_instrument": c.by_instrument, "by_provider": c.by_provider,
+        "ledger_balanced": c.ledger_balanced})
 
 
 @router.get("/frameworks/{key}/ledger", dependencies=[require(Action.READ)])
@@ -54,7 +55,8 @@ def get_ledger(key: str, engine: EngineDep, by: str = "account") -> dict[str, An
     rows = funding_svc.ledger_balances(engine, key, by)
     data = [{"account": a, "balance": v} if by == "account" else
             {"account": a, by: k, "balance": v} for (a, k), v in rows.items()]
-    return {"data": jsonable(data), "count": len(data)}
+    return {"data": jsonable(data), "count": len(data),
+            "ledger_balanced": funding_svc.ledger_balanced(engine, key)}
 
 
 @router.get("/deadlines", dependencies=[require(Action.READ_PUBLIC)])

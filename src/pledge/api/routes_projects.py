@@ -152,4 +152,4 @@ def get_history(project_id: int, engine: EngineDep) -> dict[str, Any]:
     """The project's transitions and every audit entry about it."""
     h = svc.history(engine, project_id)
     return jsonable({"project_id": h.project_id, "transitions": h.transitions,  # type: ignore[no-any-return]
-                     "audit": h.audit})
+                     "audit": h.audit, "unverified": h.unverified})

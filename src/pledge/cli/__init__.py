@@ -65,6 +65,7 @@ def _root(db: Annotated[str | None, typer.Option(
 
 def _register() -> None:
     from pledge.cli import (
+        audit_cmds,
         commands,
         economics_cmds,
         export_cmds,
@@ -80,6 +81,7 @@ def _register() -> None:
     app.add_typer(money_cmds.money_app, name="money")
     app.add_typer(users_cmds.users_app, name="users")
     app.add_typer(export_cmds.export_app, name="export")
+    app.add_typer(audit_cmds.audit_app, name="audit")
     commands.register(app)
     economics_cmds.register(app)
     priorities_cmds.register(app)

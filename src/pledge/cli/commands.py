@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -152,6 +153,8 @@ def commitments(framework: Annotated[str, typer.Option(help="Framework key")],
                 json: JsonOpt = False) -> None:
     """What is committed, allocated and disbursed against the cap, and the pace needed."""
     c = funding_svc.commitments(_engine(), framework, day(on, "on"))
+    if not c.ledger_balanced:
+        _unbalanced(c.framework)
     if json:
         render.emit_json({
             "framework": c.framework, "as_of": c.as_of, "cap": c.cap,
@@ -164,7 +167,7 @@ def commitments(framework: Annotated[str, typer.Option(help="Framework key")],
                             "annual_cap": x.annual_cap, "used_this_year": x.used_this_year}
                            for x in c.components],
             "by_instrument": c.by_instrument, "by_provider": c.by_provider,
-            "by_project": c.by_project})
+            "by_project": c.by_project, "ledger_balanced": c.ledger_balanced})
         return
     share = (c.allocated / c.cap * 100) if c.cap else 0
     render.pairs(f"{c.framework}: commitments on {c.as_of}", [
@@ -180,6 +183,14 @@ def commitments(framework: Annotated[str, typer.Option(help="Framework key")],
                      [(x.key, x.mechanism, render.usd(x.utilisation.cap),
                        render.usd(x.utilisation.allocated), render.usd(x.annual_cap))
                       for x in c.components])
+
+
+def _unbalanced(framework: str) -> None:
+    """Say on stderr (the output stays what scripts parse) that the figures cannot be
+    trusted: some entry of the ledger does not balance."""
+    sys.stderr.write(f"warning: the {framework} ledger does not balance (an entry's postings "
+                     f"do not sum to zero): these figures cannot be trusted; run "
+                     f"`pledge audit verify`\n")
 
 
 def fund(id: Annotated[str, typer.Argument(help="Project id")],
@@ -235,6 +246,8 @@ def balances(framework: Annotated[str, typer.Option(help="Framework key")],
              json: JsonOpt = False) -> None:
     """Ledger balances grouped by account, party, project, instrument or provider."""
     rows = funding_svc.ledger_balances(_engine(), framework, by)
+    if not funding_svc.ledger_balanced(_engine(), framework):
+        _unbalanced(framework)
     if json:
         render.emit_json([{"account": a, "balance": v} if by == "account" else
                           {"account": a, by: k, "balance": v} for (a, k), v in rows.items()])
@@ -250,9 +263,13 @@ def history(id: Annotated[str, typer.Argument(help="Project id")],
             json: JsonOpt = False) -> None:
     """A project's transitions and every audit entry about it."""
     h = projects_svc.history(_engine(), id)
+    if h.unverified:
+        sys.stderr.write(f"warning: audit rows {', '.join(map(str, h.unverified))} were changed "
+                         f"after they were written (their content does not match their hash); "
+                         f"run `pledge audit verify`\n")
     if json:
         render.emit_json({"project_id": h.project_id, "transitions": h.transitions,
-                          "audit": h.audit})
+                          "audit": h.audit, "unverified": h.unverified})
         return
     render.table(f"Project {h.project_id}: stages", ["on", "from", "to", "actor", "role",
                                                      "reason", "sources"],

@@ -101,21 +101,28 @@ class Entry:
         if len(self.postings) < 2:
             problems.append(Problem("postings", len(self.postings), "ledger.too_few",
                                     "an entry needs at least two postings"))
-        totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
         for p in self.postings:
             if not isinstance(p.amount, Decimal):
                 raise TypeError("posting amounts must be Decimal")
             if p.amount != p.amount.quantize(CENT):
                 problems.append(Problem("amount", format(p.amount, "f"), "ledger.sub_cent",
                                         "postings are in whole cents"))
-            totals[p.currency] += p.amount
-        for cur, total in totals.items():
-            if total != ZERO:
-                problems.append(Problem("postings", f"{format(total, 'f')} {cur}",
-                                        "ledger.unbalanced",
-                                        f"postings in {cur} sum to {total}, not zero"))
+        for cur, total in imbalance(self.postings).items():
+            problems.append(Problem("postings", f"{format(total, 'f')} {cur}",
+                                    "ledger.unbalanced",
+                                    f"postings in {cur} sum to {total}, not zero"))
         if problems:
             raise InvalidInput(problems)
+
+
+def imbalance(postings: Iterable[Posting]) -> dict[str, Decimal]:
+    """What keeps postings from balancing: each currency whose amounts do not sum to zero,
+    with its sum (empty when they balance). Every entry balances, so the postings of a
+    whole ledger, or of any set of whole entries, do too."""
+    totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for p in postings:
+        totals[p.currency] += p.amount
+    return {cur: total for cur, total in sorted(totals.items()) if total != ZERO}
 
 
 def cents(amount: Decimal) -> Decimal:

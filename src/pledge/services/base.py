@@ -18,12 +18,14 @@ from sqlalchemy import Connection, Insert, Row, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from pledge.domain.access import Action, authorize
+from pledge.domain.chain import entry_content, link
 from pledge.domain.errors import InvalidInput, NotFound
 from pledge.domain.framework import Framework
 from pledge.domain.framework_data import settings_to_terms
-from pledge.domain.ledger import Entry, Posting
+from pledge.domain.ledger import Entry, Posting, imbalance
 from pledge.domain.lifecycle import Role, parse_role
 from pledge.store import tables as t
+from pledge.store.chain import lock_ledger, queue_audit, record_ledger_head
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +104,16 @@ def parse_date(text: str | date, field: str) -> date:
 
 def audit(session: Session, actor: Actor, action: str, entity: str, entity_id: object,
           before: Any = None, after: Any = None, project_id: int | None = None) -> None:
-    """Append one row to the audit log (it is never updated or deleted)."""
-    session.execute(t.audit_log.insert().values(
-        at=now(), actor=actor.name, role=actor.role.value, action=action, entity=entity,
-        entity_id=str(entity_id), project_id=project_id,
-        before=None if before is None else json.loads(json.dumps(jsonable(before))),
-        after=None if after is None else json.loads(json.dumps(jsonable(after)))))
+    """Append one row to the audit log (it is never updated or deleted).
+
+    The row is written, hash-chained to the one before it, when the transaction
+    commits (``store.chain``); until then it is not in the table.
+    """
+    queue_audit(session, {
+        "at": now(), "actor": actor.name, "role": actor.role.value, "action": action,
+        "entity": entity, "entity_id": str(entity_id), "project_id": project_id,
+        "before": None if before is None else json.loads(json.dumps(jsonable(before))),
+        "after": None if after is None else json.loads(json.dumps(jsonable(after)))})
 
 
 def framework_row(conn: Session | Connection, key: str, *, lock: bool = False) -> Row[Any]:
@@ -166,19 +172,44 @@ def load_postings(conn: Session | Connection, framework_id: int, *,
 
 def post_entries(session: Session, framework_id: int, entries: Iterable[Entry],
                  actor: Actor) -> list[int]:
-    """Write balanced entries (the domain has already refused unbalanced ones)."""
+    """Write balanced entries (the domain has already refused unbalanced ones).
+
+    Each entry, with its postings in order, is hash-chained to the framework's
+    previous entry (``domain.chain``), under the lock of that framework's ledger.
+    """
+    entries = list(entries)
+    if not entries:
+        return []
+    prev = lock_ledger(session, framework_id).last_hash
     ids: list[int] = []
     for entry in entries:
+        values = {"framework_id": framework_id, "kind": entry.kind.value, "on": entry.on,
+                  "memo": entry.memo, "actor": actor.name, "role": actor.role.value,
+                  "recorded_at": now()}
+        lines = [{"framework_id": framework_id, "account": p.account, "amount": p.amount,
+                  "currency": p.currency, "on": entry.on, "project_id": p.project_id,
+                  "party": p.party, "instrument": p.instrument, "provider": p.provider}
+                 for p in entry.postings]
+        digest = link(prev, entry_content(values, lines))
         entry_id = insert_id(session, t.ledger_entries.insert().values(
-            framework_id=framework_id, kind=entry.kind.value, on=entry.on, memo=entry.memo,
-            actor=actor.name, role=actor.role.value, recorded_at=now()))
-        session.execute(t.postings.insert(), [
-            {"entry_id": entry_id, "framework_id": framework_id, "account": p.account,
-             "amount": p.amount, "currency": p.currency, "on": entry.on,
-             "project_id": p.project_id, "party": p.party, "instrument": p.instrument,
-             "provider": p.provider} for p in entry.postings])
-        ids.append(int(entry_id))
+            **values, hash=digest, prev_hash=prev))
+        session.execute(t.postings.insert(), [{"entry_id": entry_id, **line} for line in lines])
+        ids.append(entry_id)
+        prev = digest
+    record_ledger_head(session, framework_id, ids[-1], prev)
     return ids
+
+
+def unbalanced_entries(conn: Session | Connection, framework_id: int
+                       ) -> dict[int, dict[str, Decimal]]:
+    """The framework's ledger entries whose postings do not balance, by entry id, with what
+    each currency sums to (``domain.ledger.imbalance``); empty when the ledger balances."""
+    by_entry: dict[int, list[Posting]] = {}
+    for entry_id, amount, currency in conn.execute(
+            select(t.postings.c.entry_id, t.postings.c.amount, t.postings.c.currency)
+            .where(t.postings.c.framework_id == framework_id)):
+        by_entry.setdefault(int(entry_id), []).append(Posting("", amount, currency))
+    return {eid: bad for eid, ps in sorted(by_entry.items()) if (bad := imbalance(ps))}
 
 
 def sum_postings(conn: Session | Connection, framework_id: int, account: str, *,

@@ -43,6 +43,7 @@ from pledge.services.base import (
     post_entries,
     project_row,
     sum_postings,
+    unbalanced_entries,
 )
 from pledge.store import tables as t
 from pledge.store.db import reading, transaction
@@ -235,6 +236,7 @@ class Commitments:
     by_instrument: dict[str, Decimal]
     by_provider: dict[str, Decimal]
     by_project: dict[int, Decimal]
+    ledger_balanced: bool = True  # False: some entry's postings do not sum to zero
 
 
 def commitments(engine: Engine, framework: str, as_of: date | None = None) -> Commitments:
@@ -267,8 +269,16 @@ def commitments(engine: Engine, framework: str, as_of: date | None = None) -> Co
             by_instrument={str(k[0]): v for k, v in balances(invested, ("instrument",)).items()},
             by_provider={str(k[0]): v for k, v in balances(invested, ("provider",)).items()},
             by_project={int(str(k[0])): v
-                        for k, v in balances(invested, ("project_id",)).items()})
+                        for k, v in balances(invested, ("project_id",)).items()},
+            ledger_balanced=not unbalanced_entries(s, fw_row.id))
 
+
+
+def ledger_balanced(engine: Engine, framework: str) -> bool:
+    """Whether every entry in the framework's ledger balances (``pledge audit verify`` says
+    which does not)."""
+    with reading(engine) as s:
+        return not unbalanced_entries(s, framework_row(s, framework).id)
 
 
 BALANCE_DIMENSIONS = {"account": None, "party": "party", "project": "project_id",

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from pledge.domain.access import Action
+from pledge.domain.chain import audit_content, link
 from pledge.domain.errors import Conflict, InvalidInput, PledgeError, Problem, RuleViolation
 from pledge.domain.fx import RateTable
 from pledge.domain.ledger import ALLOCATED, acct, release_entry
@@ -732,9 +733,13 @@ def extend(engine: Engine, project_id: int | str, until: date, actor: Actor, on:
 
 @dataclass(frozen=True, slots=True)
 class History:
+    """unverified: ids of the audit rows whose content does not match their hash (edited
+    since they were written; ``pledge audit verify`` checks the whole chain)."""
+
     project_id: int
     transitions: list[dict[str, Any]]
     audit: list[dict[str, Any]]
+    unverified: list[int] = field(default_factory=list)
 
 
 def history(engine: Engine, project_id: int | str) -> History:
@@ -744,10 +749,13 @@ def history(engine: Engine, project_id: int | str) -> History:
         trans = [{k: v for k, v in r._mapping.items() if k not in ("id", "project_id")}
                  for r in s.execute(select(t.transitions).where(
                      t.transitions.c.project_id == row.id).order_by(t.transitions.c.id))]
-        aud = [{k: v for k, v in r._mapping.items() if k != "project_id"}
-               for r in s.execute(select(t.audit_log).where(
-                   t.audit_log.c.project_id == row.id).order_by(t.audit_log.c.id))]
-        return History(row.id, trans, aud)
+        rows = s.execute(select(t.audit_log).where(
+            t.audit_log.c.project_id == row.id).order_by(t.audit_log.c.id)).all()
+        aud = [{k: v for k, v in r._mapping.items()
+                if k not in ("project_id", "hash", "prev_hash")} for r in rows]
+        unverified = [r.id for r in rows if r.hash is None or r.prev_hash is None
+                      or link(r.prev_hash, audit_content(r._mapping)) != r.hash]
+        return History(row.id, trans, aud, unverified)
 
 
 def add_estimate(engine: Engine, project_id: int | str, amount: str, source: str, as_of: date,

@@ -26,6 +26,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from pledge.store.chain import audit_queued, forget_audit, write_audit
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -103,11 +105,19 @@ def transaction(engine: Engine) -> Iterator[Session]:
     error rolls back its own writes alone. So a service may call others and stay one
     unit of work (accepting a news proposal applies the change and records the
     decision together).
+
+    Audit rows written in the unit of work (``services.base.audit``) join the audit
+    log's hash chain as it commits (``store.chain``).
     """
     outer = _CURRENT.get()
     if outer is not None and outer[0] is engine:
-        with outer[1].begin_nested():
-            yield outer[1]
+        queued = audit_queued(outer[1])
+        try:
+            with outer[1].begin_nested():
+                yield outer[1]
+        except BaseException:
+            forget_audit(outer[1], queued)  # the savepoint's audit rows go with it
+            raise
         return
     token = _READ_ONLY.set(False)  # a write inside a read-only view still queues as a writer
     try:
@@ -115,6 +125,7 @@ def transaction(engine: Engine) -> Iterator[Session]:
             current = _CURRENT.set((engine, session))
             try:
                 yield session
+                write_audit(session)  # last: the audit chain's lock is held only to commit
             finally:
                 _CURRENT.reset(current)
     finally:

@@ -207,6 +207,9 @@ ledger_entries = Table(
     Column("actor", String(120), nullable=False),
     Column("role", String(20), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
+    # the hash chain over the framework's entries and their postings (domain/chain.py)
+    Column("hash", String(64), nullable=True),
+    Column("prev_hash", String(64), nullable=True),
 )
 
 postings = Table(
@@ -248,6 +251,19 @@ audit_log = Table(
     Column("project_id", Integer, nullable=True, index=True),
     Column("before", JSON, nullable=True),
     Column("after", JSON, nullable=True),
+    # the hash chain over every audit row (domain/chain.py)
+    Column("hash", String(64), nullable=True),
+    Column("prev_hash", String(64), nullable=True),
+)
+
+# Where each hash chain ends, as recorded by the transaction that last extended it: the
+# audit log ("audit") and each framework's ledger ("ledger:<framework id>"). Rows removed
+# from the end of a chain, or added after it, show against this record.
+chain_heads = Table(
+    "chain_heads", metadata,
+    Column("chain", String(40), primary_key=True),
+    Column("last_id", Integer, nullable=True),
+    Column("last_hash", String(64), nullable=False),
 )
 
 scores = Table(

@@ -27,6 +27,7 @@ from pledge.domain.lifecycle import (
     Stage,
     allowed_targets,
 )
+from pledge.services import audit as audit_svc
 from pledge.services import dashboard as dash_svc
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import frameworks as fw_svc
@@ -142,7 +143,10 @@ async def dashboard(request: Request, engine: EngineDep, settings: SettingsDep, 
     return render(request, "dashboard.html", {
         "user": actor, "d": d, "c": c, "figures": figures, "urgent": URGENT_DAYS,
         "news": news.news_summary(engine, actor=actor) if actor is not None else None,
-        "frameworks": _frameworks(engine), "months_left": _months_left(c.as_of, c.period_end)})
+        "frameworks": _frameworks(engine), "months_left": _months_left(c.as_of, c.period_end),
+        # admins are told when the record does not verify (checked in the background)
+        "record": audit_svc.latest(engine) if actor is not None
+        and actor.role in MATRIX[Action.ADMIN] else None})
 
 
 def _months_left(as_of: date, end: date | None) -> float | None:

@@ -3,7 +3,7 @@
 Tokens issued before this revision get an expiry 90 days after it runs (they never
 expired before); rotate them with ``pledge users rotate-token NAME``.
 
-Revision ID: 0012
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-08
 """
@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
+revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
