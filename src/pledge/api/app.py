@@ -20,10 +20,14 @@ from pledge.api import (
     routes_review,
 )
 from pledge.api.deps import Settings
+from pledge.api.limits import BodyLimits, LimitBodies
 from pledge.store.db import make_engine, resolve_url
 from pledge.web import pages
 from pledge.web.auth import SESSION_COOKIE, SESSION_MAX_AGE
 from pledge.web.errors import error_page, wants_page
+
+# The routes that take a whole article: their bodies may be larger than any other's.
+INGEST_PATHS = ("/api/v1/ingest", "/review/ingest")
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -33,18 +37,25 @@ def _operation_id(route: APIRoute) -> str:
 
 
 def create_app(database_url: str | None = None, *, public_read: bool = False,
-               secret_key: str | None = None) -> FastAPI:
+               secret_key: str | None = None, max_body: int | None = None,
+               max_ingest_body: int | None = None) -> FastAPI:
     """An application serving one database (settings are passed in, never read at import)."""
     url = resolve_url(database_url)
     app = FastAPI(title="pledge", version=__version__,
                   description="Run and model government-to-government strategic investment "
                               "programmes.",
                   generate_unique_id_function=_operation_id)
-    app.state.settings = Settings(url, public_read, secret_key or secrets.token_hex(32))
+    sizes = {k: v for k, v in (("max_body", max_body), ("max_ingest_body", max_ingest_body))
+             if v is not None}
+    settings = Settings(url, public_read, secret_key or secrets.token_hex(32), **sizes)
+    app.state.settings = settings
     app.state.engine = make_engine(url)
-    app.add_middleware(SessionMiddleware, secret_key=app.state.settings.secret_key,
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
                        session_cookie=SESSION_COOKIE, max_age=SESSION_MAX_AGE,
                        same_site="lax", https_only=False)
+    # Outermost: a body too large or too deeply nested is refused before anything reads it.
+    app.add_middleware(LimitBodies, limits=BodyLimits(settings.max_body, {
+        path: settings.max_ingest_body for path in INGEST_PATHS}))
     errors.install(app, page=error_page, wants_page=wants_page)
     app.include_router(routes_frameworks.router, prefix="/api/v1")
     app.include_router(routes_projects.router, prefix="/api/v1")
@@ -65,6 +76,12 @@ def app_from_environment() -> FastAPI:
     """The application for a multi-process server: settings from PLEDGE_* variables."""
     import os
 
+    def size(name: str) -> int | None:
+        value = os.environ.get(name, "").strip()
+        return int(value) if value.isdigit() else None
+
     return create_app(os.environ.get("PLEDGE_DATABASE_URL"),
                       public_read=bool(os.environ.get("PLEDGE_PUBLIC_READ")),
-                      secret_key=os.environ.get("PLEDGE_SECRET_KEY"))
+                      secret_key=os.environ.get("PLEDGE_SECRET_KEY"),
+                      max_body=size("PLEDGE_MAX_BODY"),
+                      max_ingest_body=size("PLEDGE_MAX_INGEST_BODY"))

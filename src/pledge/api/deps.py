@@ -21,11 +21,17 @@ from pledge.services.users import actor_for_name, actor_for_token
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """What one running server was started with."""
+    """What one running server was started with.
+
+    max_body / max_ingest_body: the largest request body accepted, in bytes (an article
+    sent to ``/ingest`` may be larger than any other request); beyond it, 413.
+    """
 
     database_url: str
     public_read: bool = False
     secret_key: str = ""
+    max_body: int = 2 * 1024 * 1024
+    max_ingest_body: int = 10 * 1024 * 1024
 
 
 # Dependencies are ``async``: they run on the event loop instead of a worker thread. The

@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from pledge.domain.errors import InvalidInput, Problem
 from pledge.domain.lifecycle import Stage
+from pledge.domain.text import clean_name, fold_name
 
 
 class SponsorRole(StrEnum):
@@ -142,7 +143,7 @@ def reported_site(location: str, states: Sequence[str] = ()) -> tuple[str, tuple
     wording names. Raises InvalidInput naming the field for an empty location or an
     unknown state.
     """
-    where = " ".join(location.split())
+    where = clean_name("location", location, 300, required=False)
     if not where:
         raise InvalidInput.single("location", location, "project.site_missing",
                                   "a reported site needs its location")
@@ -205,5 +206,5 @@ def sponsors_from_lists(lead: str, partners: str) -> tuple[Sponsor, ...]:
                 elif _SUPPLY.search(note):
                     role = SponsorRole.SUPPLIER
             if name.strip():
-                out.append(Sponsor(name.strip(), role, note))
+                out.append(Sponsor(fold_name(name), role, fold_name(note)))
     return tuple(out)

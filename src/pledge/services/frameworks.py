@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from pledge.domain.access import Action
+from pledge.domain.bounds import check_dates
 from pledge.domain.errors import Conflict, InvalidInput, Problem
 from pledge.domain.framework import Framework, FrameworkTerms
 from pledge.domain.framework_data import framework_from_document, terms_to_settings
@@ -145,6 +146,7 @@ def amend_framework(engine: Engine, key: str, effective_from: date, changes: dic
     the ledger so utilisation follows the amended cap.
     """
     permit(actor, Action.FRAMEWORK_EDIT)
+    check_dates(effective_from=effective_from)
     if not sources:
         raise InvalidInput.single("source", "", "framework.unsourced",
                                   "an amendment needs at least one source")

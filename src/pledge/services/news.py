@@ -54,6 +54,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from pledge.domain.access import ACCEPT_NEEDS, Action, accept_roles, authorize, record_roles
+from pledge.domain.bounds import is_possible_id
 from pledge.domain.errors import Conflict, InvalidInput, NotFound, PledgeError
 from pledge.domain.fx import RateTable
 from pledge.domain.lifecycle import Role, further
@@ -64,6 +65,7 @@ from pledge.domain.project import (
     stage_from_report,
     states_in,
 )
+from pledge.domain.text import clean_text
 from pledge.ingest import fingerprint as fp
 from pledge.ingest.extract import Extraction, extract
 from pledge.ingest.gazetteer import Gazetteer
@@ -622,10 +624,14 @@ def _row_view(row: Any) -> ProposalView:
 
 def _whole_id(value: int | str, what: str = "a proposal") -> int:
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         raise InvalidInput.single("id", value, "review.bad_id",
                                   f"{what} id is a whole number") from None
+    if not is_possible_id(number):  # names nothing (and would overflow the query)
+        rule = "review.unknown" if what == "a proposal" else "review.unknown_article"
+        raise NotFound.single("id", value, rule, f"no {what.split()[-1]} with this id")
+    return number
 
 
 def list_proposals(engine: Engine, *, state: str | None = "proposed",
@@ -638,6 +644,8 @@ def list_proposals(engine: Engine, *, state: str | None = "proposed",
     if state is not None and state not in STATES:
         raise InvalidInput.single("state", state, "review.unknown_state",
                                   f"state is one of {', '.join(STATES)} (or all)")
+    if any(x is not None and not is_possible_id(x) for x in (article_id, project_id)):
+        return []  # an id that cannot exist has no proposals
     q = t.news_proposals
     stmt = _proposals()
     if state is not None:
@@ -927,6 +935,7 @@ def reject(engine: Engine, proposal_id: int | str, actor: Actor,
     """Reject a proposal; it is kept, with who rejected it, when and why."""
     permit(actor, Action.REVIEW)
     pid = _whole_id(proposal_id)
+    reason = clean_text("reason", reason)
     with transaction(engine) as s:
         row = _undecided(s, pid)
         _claim(s, pid, state="rejected", decided_by=actor.name, decided_role=actor.role.value,
