@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from pledge.domain.errors import InvalidInput, Problem
 from pledge.domain.lifecycle import Stage
-from pledge.domain.text import clean_name, fold_name
+from pledge.domain.text import clean_name, clean_text, fold_name
 
 
 class SponsorRole(StrEnum):
@@ -130,7 +130,19 @@ def require_source(source: str, record: str) -> str:
                 "status": "a reported stage"}[record]
         raise InvalidInput.single("source", source, f"project.unsourced_{record}",
                                   f"{what} needs its source")
-    return source.strip()
+    return clean_text("source", source, SOURCE_MAX)
+
+
+#: The longest source (a URL or a document's name), in characters.
+SOURCE_MAX = 2000
+
+
+def clean_sources(sources: Sequence[str] | None) -> list[str]:
+    """The sources of a change (transitions, consultations, extensions), each checked as
+    free text (``domain.text.clean_text``: no control characters, at most
+    :data:`SOURCE_MAX` characters); blank ones are left out."""
+    return [text for text in (clean_text("sources", s, SOURCE_MAX) for s in sources or ())
+            if text]
 
 
 _STATE_KEYS = {s.casefold(): s for s in US_STATES}

@@ -41,7 +41,7 @@ import codecs
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -60,6 +60,7 @@ from pledge.domain.fx import RateTable
 from pledge.domain.lifecycle import Role, further
 from pledge.domain.money import MoneyRange, format_range, format_stored, parse_amount
 from pledge.domain.project import (
+    SOURCE_MAX,
     canonical_sector,
     sponsors_from_lists,
     stage_from_report,
@@ -516,6 +517,9 @@ def ingest(engine: Engine | None, articles: Sequence[ArticleInput], actor: Actor
             raise InvalidInput.single("database", None, "news.no_database",
                                       "ingesting without --dry-run needs a database")
     on = on or date.today()
+    # where each article is from is kept as text: no control characters, bounded
+    articles = [replace(a, source=clean_text("source", a.source, SOURCE_MAX))
+                for a in articles]
     gaz = _gazetteer(gazetteer)
     ready = _database_ready(engine)
     if ready:

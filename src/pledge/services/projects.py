@@ -31,8 +31,10 @@ from pledge.domain.lifecycle import (
 )
 from pledge.domain.money import parse_amount
 from pledge.domain.project import (
+    SOURCE_MAX,
     SponsorRole,
     canonical_sector,
+    clean_sources,
     reported_site,
     require_source,
     sponsors_from_lists,
@@ -284,6 +286,7 @@ def _validated(new: NewProject, where: str, *, rates: RateTable, frameworks: set
     if new.framework.strip().lower() not in frameworks:
         problems.append(Problem(f"{where}framework", new.framework, "framework.unknown",
                                 f"no such framework (known: {', '.join(sorted(frameworks))})"))
+    attempt("source", lambda: clean_text("source", new.source, SOURCE_MAX))
     stage = attempt("status", lambda: stage_from_report(new.status or "proposed"))
     if stage is not None and stage is not Stage.PROPOSED and not new.source.strip():
         problems.append(Problem(f"{where}source", "", "project.unsourced_stage",
@@ -613,7 +616,7 @@ def advance(engine: Engine, project_id: int | str, to: str, actor: Actor, on: da
     """Move a project to another stage if every rule allows it; otherwise change nothing."""
     permit(actor, Action.ADVANCE)
     check_dates(on=on)
-    reason = clean_text("reason", reason)
+    reason, sources = clean_text("reason", reason), clean_sources(sources)
     target = parse_stage(to)
     with transaction(engine) as s:
         row = s.execute(select(t.projects).where(t.projects.c.id == project_row(s, project_id).id)
@@ -659,7 +662,7 @@ def consult(engine: Engine, project_id: int | str, kind: str, actor: Actor, on: 
     """Record a consultation (committee: IC with the CC; decline: partner with the US)."""
     permit(actor, Action.CONSULT)
     check_dates(on=on)
-    note = clean_text("note", note)
+    note, sources = clean_text("note", note), clean_sources(sources)
     try:
         ckind = ConsultationKind(kind.strip().lower())
     except ValueError:
@@ -681,7 +684,7 @@ def extend(engine: Engine, project_id: int | str, until: date, actor: Actor, on:
     """Record an extension of a notified project's funding deadline (investment committee)."""
     permit(actor, Action.EXTEND)
     check_dates(until=until, on=on)
-    reason = clean_text("reason", reason)
+    reason, sources = clean_text("reason", reason), clean_sources(sources)
     problems = []
     with transaction(engine) as s:
         row = project_row(s, project_id)
