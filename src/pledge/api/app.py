@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import secrets
+from typing import TypedDict
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -76,12 +77,29 @@ def app_from_environment() -> FastAPI:
     """The application for a multi-process server: settings from PLEDGE_* variables."""
     import os
 
-    def size(name: str) -> int | None:
-        value = os.environ.get(name, "").strip()
-        return int(value) if value.isdigit() else None
-
     return create_app(os.environ.get("PLEDGE_DATABASE_URL"),
                       public_read=bool(os.environ.get("PLEDGE_PUBLIC_READ")),
                       secret_key=os.environ.get("PLEDGE_SECRET_KEY"),
-                      max_body=size("PLEDGE_MAX_BODY"),
-                      max_ingest_body=size("PLEDGE_MAX_INGEST_BODY"))
+                      **body_limits_from_environment())
+
+
+class BodySizes(TypedDict, total=False):
+    max_body: int
+    max_ingest_body: int
+
+
+def body_limits_from_environment() -> BodySizes:
+    """The body size limits set by ``PLEDGE_MAX_BODY`` and ``PLEDGE_MAX_INGEST_BODY``
+    (bytes), as ``create_app`` keywords; those not set keep their defaults."""
+    import os
+
+    def size(name: str) -> int | None:
+        value = os.environ.get(name, "").strip()
+        return int(value) if value.isdigit() and int(value) > 0 else None
+
+    out = BodySizes()
+    if (body := size("PLEDGE_MAX_BODY")) is not None:
+        out["max_body"] = body
+    if (ingest := size("PLEDGE_MAX_INGEST_BODY")) is not None:
+        out["max_ingest_body"] = ingest
+    return out

@@ -53,9 +53,9 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127
         uvicorn.run("pledge.api.app:app_from_environment", factory=True, host=host, port=port,
                     workers=workers, log_level="warning", access_log=False)
         return
-    from pledge.api.app import create_app
-    uvicorn.run(create_app(url, public_read=public_read), host=host, port=port,
-                log_level="warning", access_log=False)
+    from pledge.api.app import body_limits_from_environment, create_app
+    uvicorn.run(create_app(url, public_read=public_read, **body_limits_from_environment()),
+                host=host, port=port, log_level="warning", access_log=False)
 
 
 def register(app: typer.Typer) -> None:
