@@ -304,9 +304,9 @@ def test_names_are_kept_folded_and_their_keys_are_unique_in_the_database(engine:
                                                                          ) -> None:
     d = projects.add_project(engine, projects.NewProject(
         name="  Ｎｅｗ\u3000Ohio   plant ", sector="energy", location=" Ohio\t, US ",
-        lead="Ｓｏｆｔ  Bank"), ADMIN)
+        lead="Ｓｏｆｔ  Bank; ㈱ Denso"), ADMIN)
     assert (d.summary.name, d.summary.location) == ("New Ohio plant", "Ohio , US")
-    assert [s["name"] for s in d.sponsors] == ["Soft Bank"]
+    assert [s["name"] for s in d.sponsors] == ["Soft Bank", "(株) Denso"]
     with transaction(engine) as s:
         key = s.execute(select(t.projects.c.name_key).where(t.projects.c.id == d.summary.id)
                         ).scalar_one()

@@ -23,8 +23,8 @@ RecordIdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID,
 #: How many rows to skip when paging.
 Offset = Annotated[int, Query(ge=0, le=MAX_ID, description="rows to skip")]
 
-#: A page number of a listing page (50 rows a page).
-PageNumber = Annotated[int, Query(ge=1, le=MAX_ID // 1000, description="page, from 1")]
+#: A page number of a listing page (50 rows a page, so the rows skipped stay in range).
+PageNumber = Annotated[int, Query(ge=1, le=MAX_ID // 50, description="page, from 1")]
 
 #: A simulation's seed.
 Seed = Annotated[int, Query(ge=0, le=MAX_SEED, description=f"0 to {MAX_SEED}")]

@@ -242,12 +242,15 @@ def _text_problems(values: dict[str, str], where: str = "") -> list[Problem]:
     return problems
 
 
+_ANY_LENGTH = 10**9
+
+
 def _sponsor_problems(lead: str, partners: str, where: str = "") -> list[Problem]:
     """Sponsor names and remarks that do not fit (``;``-separated lists, as on add)."""
     problems: list[Problem] = []
     for fieldname, cell in (("lead", lead), ("partners", partners)):
-        try:  # the whole cell: no control or invisible characters anywhere in it
-            clean_name(f"{where}{fieldname}", cell, len(cell), required=False)
+        try:  # the whole cell: no control or invisible characters (lengths: per sponsor)
+            clean_name(f"{where}{fieldname}", cell, _ANY_LENGTH, required=False)
         except InvalidInput as exc:
             problems.extend(exc.problems)
             continue

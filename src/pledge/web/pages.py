@@ -209,7 +209,7 @@ def project(request: Request, project_id: RecordId, engine: EngineDep, settings:
         "forms": _forms(actor, Stage(p.summary.status))})
 
 
-def _act(request: Request, project_id: RecordId, csrf: str, actor: Actor | None,
+def _act(request: Request, project_id: int, csrf: str, actor: Actor | None,
          do: Callable[[Actor], str], back: str | None = None) -> Response:
     """Run one form's change; come back (to the project, or to ``back``) with what
     happened."""
