@@ -378,7 +378,7 @@ def test_public_read_lets_anonymous_read_the_public_subset(sqlite_engine: Engine
     ("POST", "/api/v1/projects", {"name": "X", "sector": "astrology"}, "ic", 400,
      "project.unknown_sector"),
     ("POST", "/api/v1/projects", {"name": "Texas GulfLink deepwater crude oil export terminal",
-                                  "sector": "energy"}, "ic", 409, "project.exists"),
+                                  "sector": "energy"}, "ic", 409, "project.duplicate_name"),
     # 32 is proposed (the list's "finalist" is a stage report): it cannot be recommended
     ("POST", "/api/v1/projects/32/transitions", {"to": "recommended", "on": "2026-04-01"},
      "ic", 409, "lifecycle.illegal_transition"),
@@ -393,7 +393,7 @@ def test_public_read_lets_anonymous_read_the_public_subset(sqlite_engine: Engine
     ("PATCH", "/api/v1/projects/24", {"name": None}, "ic", 400, "input.not_text"),
     ("PATCH", "/api/v1/projects/24",
      {"name": "Texas GulfLink deepwater crude oil export terminal"}, "ic", 409,
-     "project.exists"),
+     "project.duplicate_name"),
     ("PATCH", "/api/v1/projects/999", {"name": "X"}, "ic", 404, "project.unknown"),
     ("PATCH", "/api/v1/projects/24", {"name": "X"}, "analyst", 403, "auth.forbidden"),
     ("POST", "/api/v1/projects/27/scores", {"side": "partner", "criterion": "strategic",

@@ -66,10 +66,10 @@ def test_a_nul_in_a_name_is_refused_on_both_databases(
     before = counts(engine)
     r = client.post("/api/v1/projects", headers=auth,
                     json={"name": "Nul\u0000plant", "sector": "energy"})
-    assert refusal(r) == (400, "name", "text.control")
+    assert refusal(r) == (400, "name", "text.bad_character")
     r = client.patch("/api/v1/projects/33", headers=auth, json={"name": "Copper\u0000"})
-    assert refusal(r) == (400, "name", "text.control")
+    assert refusal(r) == (400, "name", "text.bad_character")
     r = client.post("/api/v1/ingest", headers=auth, json={"source": "a.html",
                                                           "text": TEXT + "\u0000"})
-    assert refusal(r) == (400, "text", "text.control")
+    assert refusal(r) == (400, "text", "text.bad_character")
     assert counts(engine) == before

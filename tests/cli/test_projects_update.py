@@ -36,7 +36,7 @@ def test_update_without_changes_or_with_a_taken_name(cli: Cli) -> None:
     assert code == 2 and "[project.no_changes]" in err
     code, _, err = cli("projects", "update", "24", "--name",
                        "Texas GulfLink deepwater crude oil export terminal")
-    assert code == 2 and "[project.exists]" in err
+    assert code == 2 and "[project.duplicate_name]" in err
 
 
 @pytest.mark.parametrize("args", [

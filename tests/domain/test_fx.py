@@ -128,6 +128,17 @@ def test_csv_errors_name_row_and_column_all_at_once() -> None:
     assert info.value.problems[0].value == "14/11/2025"
 
 
+def test_a_rate_dated_outside_the_plausible_range_is_refused() -> None:
+    text = ("date,base,quote,rate,source,note\n"
+            "9999-12-31,USD,KRW,1454.29,src,\n"
+            "0001-01-01,USD,JPY,147.27,src,\n")
+    with pytest.raises(InvalidInput) as info:
+        parse_rates_csv(text)
+    assert [(p.field, p.value, p.rule) for p in info.value.problems] == [
+        ("row 2 column date", "9999-12-31", "input.date_out_of_range"),
+        ("row 3 column date", "0001-01-01", "input.date_out_of_range")]
+
+
 @pytest.mark.parametrize("text", ["", "2025-11-14,USD,KRW,1454.29,src,\n",
                                   "date,base,rate,source\n"])
 def test_csv_needs_a_header(text: str) -> None:

@@ -252,7 +252,9 @@ def test_minor_units() -> None:
 
 # -- properties ----------------------------------------------------------------------
 
-billions = st.decimals(min_value=Decimal("0.001"), max_value=Decimal(999_999), places=3,
+# Up to about US$4tn: twice that (a range's high end) stays below the smallest ceiling
+# (£8tn), so every drawn amount is accepted in every currency.
+billions = st.decimals(min_value=Decimal("0.001"), max_value=Decimal("3999.999"), places=3,
                        allow_nan=False, allow_infinity=False)
 
 
@@ -279,9 +281,51 @@ def test_parse_amount_never_crashes(text: str) -> None:
         assert r.low is not None or r.high is not None
 
 
-@given(cents=st.integers(min_value=-(10**20), max_value=10**20))
+@given(cents=st.integers(min_value=-(2**63 - 1), max_value=2**63 - 1))
 def test_minor_units_round_trip(cents: int) -> None:
     assert to_minor_units(from_minor_units(cents)) == cents
+
+
+@pytest.mark.parametrize("cents", [2**63, -(2**63), 10**20])
+def test_minor_units_beyond_a_money_column_are_refused(cents: int) -> None:
+    # A signed 64-bit column holds up to 2**63 - 1 hundredths; nothing beyond reaches it.
+    with pytest.raises(InvalidInput) as info:
+        to_minor_units(Decimal(cents) / 100)
+    assert (info.value.first.field, info.value.first.rule) == ("amount", "money.too_large")
+
+
+# The ceilings: US$10tn, and its equivalent at the round rates stated in domain/money.
+CEILINGS = [("US$", "USD", 10 * T), ("¥", "JPY", 1_500 * T), ("₩", "KRW", 14_000 * T),
+            ("€", "EUR", 9 * T), ("NT$", "TWD", 300 * T), ("CN¥", "CNY", 70 * T),
+            ("£", "GBP", 8 * T)]
+
+
+def test_every_currency_has_a_ceiling() -> None:
+    from pledge.domain.money import MAX_AMOUNT
+
+    assert {code for _, code, _ in CEILINGS} == set(CURRENCIES) == set(MAX_AMOUNT)
+    assert {code: MAX_AMOUNT[code] for _, code, _ in CEILINGS} == {
+        code: Decimal(limit) for _, code, limit in CEILINGS}
+
+
+@pytest.mark.parametrize(("prefix", "code", "limit"), CEILINGS)
+def test_amounts_at_or_above_the_ceiling_are_refused(prefix: str, code: str,
+                                                     limit: int) -> None:
+    just_below = f"{prefix}{limit - 1:,}"
+    assert parse_amount(just_below).low == limit - 1
+    for text in (f"{prefix}{limit:,}", f"{prefix}{limit:,}.01", f"up to {prefix}{limit * 2:,}",
+                 f"{prefix}1 to {prefix}{limit:,}"):
+        with pytest.raises(InvalidInput) as info:
+            parse_amount(text)
+        assert [(p.field, p.value, p.rule) for p in info.value.problems] == [
+            ("amount", text, "money.too_large")]
+
+
+def test_the_amount_that_broke_the_dashboard_is_refused() -> None:
+    with pytest.raises(InvalidInput) as info:
+        parse_amount("US$92233720368547758.07")
+    assert info.value.first.rule == "money.too_large"
+    assert "US$10tn" in info.value.first.message
 
 
 @given(amount=st.decimals(min_value=-(10**15), max_value=10**15, allow_nan=False,

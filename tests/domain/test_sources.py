@@ -112,7 +112,7 @@ def test_text_refuses_nul_controls_and_invisible_characters() -> None:
                              ("a\u2028b", True), ("a\u202eb", False)):
         with pytest.raises(InvalidInput) as err:
             clean_text("note", value, multiline=multiline)
-        assert (err.value.first.field, err.value.first.rule) == ("note", "text.control")
+        assert (err.value.first.field, err.value.first.rule) == ("note", "text.bad_character")
     with pytest.raises(InvalidInput) as err:
         clean_text("note", "x" * 11, 10)
     assert err.value.first.rule == "text.too_long"

@@ -92,7 +92,7 @@ def test_an_article_planting_a_script_link_is_refused_at_ingest(engine: Engine) 
     assert refused(news.ingest, engine, [news.ArticleInput("/srv/news/a.html", text)],
                    ANALYST) == [("source", "source.path")]
     assert refused(news.ingest, engine, [news.ArticleInput("a.html", "a\x00b " + text)],
-                   ANALYST) == [("text", "text.control")]
+                   ANALYST) == [("text", "text.bad_character")]
     assert rows_in(engine) == before
 
 
@@ -100,23 +100,23 @@ def test_a_nul_or_control_character_in_text_is_refused_naming_the_field(
         engine: Engine) -> None:
     before = rows_in(engine)
     assert refused(projects.add_project, engine, projects.NewProject(
-        name="Nul\x00plant", sector="energy"), ADMIN) == [("name", "text.control")]
+        name="Nul\x00plant", sector="energy"), ADMIN) == [("name", "text.bad_character")]
     assert refused(projects.add_project, engine, projects.NewProject(
         name="Plant", sector="energy", location="Ohio\x00", lead="A\x07Corp"), ADMIN) == [
-        ("location", "text.control"), ("lead", "text.control")]
+        ("location", "text.bad_character"), ("lead", "text.bad_character")]
     assert refused(projects.update_project, engine, COPPER, {"name": "Copper\x00"},
-                   ADMIN) == [("name", "text.control")]
+                   ADMIN) == [("name", "text.bad_character")]
     assert refused(projects.consult, engine, COPPER, "committee", CC, ON,
-                   note="agreed\x00") == [("note", "text.control")]
+                   note="agreed\x00") == [("note", "text.bad_character")]
     assert refused(projects.advance, engine, COPPER, "recommended", IC, ON,
-                   "ready\x00") == [("reason", "text.control")]
+                   "ready\x00") == [("reason", "text.bad_character")]
     assert refused(projects.add_status_report, engine, COPPER, "selected",
                    "https://example.org/s", ON, ADMIN, wording="picked\x00") == [
-        ("wording", "text.control")]
+        ("wording", "text.bad_character")]
     rows = projects.read_projects_csv("name,sector\nBad\x00name,energy\n", "japan")
     with pytest.raises(PledgeError) as err, transaction(engine) as s:
         projects.import_projects(s, rows, ADMIN)
-    assert [(p.field, p.rule) for p in err.value.problems] == [("row 2 name", "text.control")]
+    assert [(p.field, p.rule) for p in err.value.problems] == [("row 2 name", "text.bad_character")]
     assert rows_in(engine) == before
     # Line breaks stay allowed where text runs over several lines.
     projects.consult(engine, COPPER, "committee", CC, ON, note="first point\nsecond point")

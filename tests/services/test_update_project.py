@@ -101,7 +101,7 @@ def test_every_problem_is_reported_and_nothing_changes(engine: Engine) -> None:
 def test_a_name_taken_in_the_framework_is_a_conflict(engine: Engine) -> None:
     with pytest.raises(Conflict) as err:
         projects.update_project(engine, OHIO, {"name": GULF}, IC)
-    assert (err.value.first.field, err.value.first.rule) == ("name", "project.exists")
+    assert (err.value.first.field, err.value.first.rule) == ("name", "project.duplicate_name")
     with pytest.raises(NotFound):
         projects.update_project(engine, 999, {"name": "X"}, IC)
 

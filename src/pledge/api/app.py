@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import secrets
+from dataclasses import replace
+from typing import TypedDict
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -21,11 +23,15 @@ from pledge.api import (
 )
 from pledge.api.deps import Settings
 from pledge.api.headers import PledgeAPI
+from pledge.api.limits import BodyLimits, LimitBodies
 from pledge.api.proxy import ForwardedByProxy
 from pledge.store.db import make_engine, resolve_url
 from pledge.web import pages
 from pledge.web.auth import FlashCookies
 from pledge.web.errors import error_page, wants_page
+
+# The routes that take a whole article: their bodies may be larger than any other's.
+INGEST_PATHS = ("/api/v1/ingest", "/review/ingest")
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -36,12 +42,14 @@ def _operation_id(route: APIRoute) -> str:
 
 def create_app(database_url: str | None = None, *, public_read: bool = False,
                secret_key: str | None = None, secure_cookies: bool = False,
-               trust_proxy: bool = False) -> FastAPI:
+               trust_proxy: bool = False, max_body: int | None = None,
+               max_ingest_body: int | None = None) -> FastAPI:
     """An application serving one database (settings are passed in, never read at import).
 
     ``secure_cookies``: cookies are Secure even over plain HTTP (they always are over
     HTTPS); ``trust_proxy``: take the scheme and client address from the one reverse
-    proxy in front (``X-Forwarded-Proto``, ``X-Forwarded-For``)."""
+    proxy in front (``X-Forwarded-Proto``, ``X-Forwarded-For``); ``max_body`` and
+    ``max_ingest_body``: the largest request bodies accepted, in bytes."""
     url = resolve_url(database_url)
     app = PledgeAPI(title="pledge", version=__version__,
                     description="Run and model government-to-government strategic "
@@ -49,13 +57,20 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
                     generate_unique_id_function=_operation_id)
     settings = Settings(url, public_read, secret_key or secrets.token_hex(32),
                         secure_cookies=secure_cookies, trust_proxy=trust_proxy)
+    if max_body is not None:
+        settings = replace(settings, max_body=max_body)
+    if max_ingest_body is not None:
+        settings = replace(settings, max_ingest_body=max_ingest_body)
     app.state.settings = settings
     app.state.engine = make_engine(url)
     app.add_middleware(FlashCookies, secret_key=settings.secret_key,
                        max_age=int(settings.session_times.absolute.total_seconds()),
                        always_secure=secure_cookies)
-    if trust_proxy:  # added last: runs first, so everything after sees the client's view
+    if trust_proxy:  # added late: runs early, so everything after sees the client's view
         app.add_middleware(ForwardedByProxy)
+    # Outermost: a body too large or too deeply nested is refused before anything reads it.
+    app.add_middleware(LimitBodies, limits=BodyLimits(settings.max_body, {
+        path: settings.max_ingest_body for path in INGEST_PATHS}))
     errors.install(app, page=error_page, wants_page=wants_page)
     app.include_router(routes_frameworks.router, prefix="/api/v1")
     app.include_router(routes_projects.router, prefix="/api/v1")
@@ -82,7 +97,30 @@ def app_from_environment() -> FastAPI:
                       public_read=bool(os.environ.get("PLEDGE_PUBLIC_READ")),
                       secret_key=os.environ.get("PLEDGE_SECRET_KEY"),
                       secure_cookies=env_flag("PLEDGE_SECURE_COOKIES"),
-                      trust_proxy=env_flag("PLEDGE_TRUST_PROXY"))
+                      trust_proxy=env_flag("PLEDGE_TRUST_PROXY"),
+                      **body_limits_from_environment())
+
+
+class BodySizes(TypedDict, total=False):
+    max_body: int
+    max_ingest_body: int
+
+
+def body_limits_from_environment() -> BodySizes:
+    """The body size limits set by ``PLEDGE_MAX_BODY`` and ``PLEDGE_MAX_INGEST_BODY``
+    (bytes), as ``create_app`` keywords; those not set keep their defaults."""
+    import os
+
+    def size(name: str) -> int | None:
+        value = os.environ.get(name, "").strip()
+        return int(value) if value.isdigit() and int(value) > 0 else None
+
+    out = BodySizes()
+    if (body := size("PLEDGE_MAX_BODY")) is not None:
+        out["max_body"] = body
+    if (ingest := size("PLEDGE_MAX_INGEST_BODY")) is not None:
+        out["max_ingest_body"] = ingest
+    return out
 
 
 def env_flag(name: str) -> bool:

@@ -32,6 +32,8 @@ class Settings:
     (they are always Secure when it came over HTTPS). ``trust_proxy``: the server sits
     behind one reverse proxy whose ``X-Forwarded-Proto`` and ``X-Forwarded-For`` give the
     scheme and the client's address.
+    max_body / max_ingest_body: the largest request body accepted, in bytes (an article
+    sent to ``/ingest`` may be larger than any other request); beyond it, 413.
     """
 
     database_url: str
@@ -41,6 +43,8 @@ class Settings:
     trust_proxy: bool = False
     session_times: SessionTimes = field(default_factory=SessionTimes)
     login_limits: LoginLimits = field(default_factory=LoginLimits)
+    max_body: int = 2 * 1024 * 1024
+    max_ingest_body: int = 10 * 1024 * 1024
 
 
 # Dependencies are ``async``: they run on the event loop instead of a worker thread. The

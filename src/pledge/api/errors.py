@@ -1,8 +1,10 @@
 """The one place domain errors become HTTP responses: ``{"error": {"code", "message", "field"}}``.
 
 Status codes: 400 bad input, 401 no identity, 403 a role that may not, 404 not
-found, 409 a rule or the current state forbids it, 422 a request that does not
-match the schema, 429 too many attempts (with Retry-After).
+found, 409 a rule or the current state forbids it, 413 a body too large
+(``api/limits.py``), 422 a request that does not match the schema, 429 too many
+attempts (with Retry-After), 500 anything unexpected (code ``server.error``, with
+``Connection: close``).
 """
 
 from __future__ import annotations
@@ -54,11 +56,18 @@ def error_body(code: str, message: str, field: str | None,
     return {"error": body}
 
 
+def _printable(value: object) -> str:
+    """``value`` as text that encodes as UTF-8 (an unpaired surrogate sent in JSON is
+    written as its escape, not a failure to answer)."""
+    return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def pledge_error_response(exc: PledgeError) -> JSONResponse:
     p = exc.first
-    problems = [{"code": q.rule, "message": q.message, "field": q.field, "value": str(q.value)}
-                for q in exc.problems]
-    return JSONResponse(error_body(p.rule, p.message, p.field, problems),
+    problems = [{"code": q.rule, "message": _printable(q.message), "field": _printable(q.field),
+                 "value": _printable(q.value)} for q in exc.problems]
+    return JSONResponse(error_body(p.rule, _printable(p.message), _printable(p.field),
+                                   problems),
                         status_code=status_for(exc), headers=error_headers(exc))
 
 
@@ -69,6 +78,9 @@ def error_headers(exc: PledgeError) -> dict[str, str] | None:
     if isinstance(exc, TooManyRequests):
         return {"Retry-After": str(exc.retry_after)}
     return None
+
+
+SERVER_ERROR = "something went wrong on the server; the error has been logged"
 
 
 PageRenderer = Callable[[Request, int, str, str, str | None, str | None], Response]
@@ -104,15 +116,34 @@ def install(app: FastAPI, page: PageRenderer | None = None,
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         errs = exc.errors()
         first = errs[0] if errs else {"loc": [], "msg": "invalid request"}
-        field = ".".join(str(x) for x in first.get("loc", []) if x not in ("body", "query"))
+        field = _printable(".".join(str(x) for x in first.get("loc", [])
+                                    if x not in ("body", "query")))
         if as_page(request):
             assert page is not None
             return page(request, 422, "request.invalid", str(first.get("msg")), field or None,
                         None)
-        problems = [{"code": _code(e), "message": e.get("msg", ""),
-                     "field": ".".join(str(x) for x in e.get("loc", []))} for e in errs]
+        problems = [{"code": _code(e), "message": _printable(e.get("msg", "")),
+                     "field": _printable(".".join(str(x) for x in e.get("loc", [])))}
+                    for e in errs]
         return JSONResponse(error_body(_code(first), str(first.get("msg")), field or None,
                                        problems), status_code=422)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        # Anything not raised on purpose: a 500 in the one shape. The server closes the
+        # connection after an unhandled error, so the answer says so (Connection: close)
+        # and a client does not send its next request into a closed connection.
+        if as_page(request):
+            assert page is not None
+            try:
+                response = page(request, 500, "server.error", SERVER_ERROR, None, None)
+            except Exception:  # the page itself may be what fails; answer plainly then
+                pass
+            else:
+                response.headers["Connection"] = "close"
+                return response
+        return JSONResponse(error_body("server.error", SERVER_ERROR, None), status_code=500,
+                            headers={"Connection": "close"})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

@@ -13,6 +13,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
 from pledge.api.deps import EngineDep, require
+from pledge.api.params import RecordId
 from pledge.domain.access import Action
 from pledge.services import exports as svc
 
@@ -82,7 +83,7 @@ def deadlines_ics(engine: EngineDep, framework: str | None = None) -> Response:
 
 @router.get("/projects/{project_id}/oc4ids", response_class=JSONResponse,
             dependencies=[require(Action.READ_PUBLIC)])
-def project_oc4ids(project_id: int, engine: EngineDep) -> JSONResponse:
+def project_oc4ids(project_id: RecordId, engine: EngineDep) -> JSONResponse:
     """The project as an OC4IDS project document (money as text)."""
     doc = svc.project_oc4ids(engine, project_id)
     return JSONResponse(doc, headers={

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from pledge.api.deps import EngineDep, require
+from pledge.api.params import WindowDays
 from pledge.domain.access import Action
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import frameworks as fw_svc
@@ -72,7 +73,7 @@ def list_deadlines(engine: EngineDep, framework: str | None = None,
 
 
 @router.get("/frameworks/{key}/deadline", dependencies=[require(Action.READ_PUBLIC)])
-def compute_deadline(key: str, notice: date, engine: EngineDep, days: int | None = None,
+def compute_deadline(key: str, notice: date, engine: EngineDep, days: WindowDays = None,
                      unit: str | None = None, calendar: str | None = None) -> dict[str, Any]:
     """The funding date for a notice under the framework's window."""
     d = deadlines_svc.compute_deadline(engine, key, notice, days=days, unit=unit,

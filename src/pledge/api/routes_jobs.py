@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Response
 
 from pledge.api.deps import EngineDep, JobsDep, require, require_actor
+from pledge.api.params import RecordId
 from pledge.api.schemas import SimulationCreate
 from pledge.domain.access import Action
 from pledge.services import jobs as svc
@@ -68,13 +69,13 @@ def create_simulation(body: SimulationCreate, engine: EngineDep, runner: JobsDep
 
 
 @router.get("/simulations/{job_id}", dependencies=[require(Action.ANALYSE)])
-def get_simulation(job_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_simulation(job_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """The job's state (queued, running, done, failed), progress from 0 to 1, and error."""
     return _status(svc.job_status(engine, job_id))
 
 
 @router.get("/simulations/{job_id}/result", dependencies=[require(Action.ANALYSE)])
-def get_simulation_result(job_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_simulation_result(job_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """The summary ``pledge simulate --json`` prints (money as text); 409
     ``job.not_finished`` until the job is done, and the job's own error if it failed."""
     return jsonable(svc.job_result(engine, job_id))  # type: ignore[no-any-return]

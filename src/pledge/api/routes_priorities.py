@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from pledge.api.deps import EngineDep, require, require_actor
+from pledge.api.params import RecordId, Seed
 from pledge.api.schemas import BatchCreate, BatchLimitsBody, ParetoCreate, ScoreCreate, WeightCreate
 from pledge.domain.access import Action
 from pledge.services import priorities as svc
@@ -32,13 +33,13 @@ def _limits(body: BatchLimitsBody) -> svc.BatchLimits:
 
 
 @router.get("/projects/{project_id}/scores", dependencies=[require(Action.READ)])
-def get_scores(project_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_scores(project_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """Each side's current score of the project on each criterion, with author and note."""
     return jsonable(svc.scores_document(engine, project_id))  # type: ignore[no-any-return]
 
 
 @router.post("/projects/{project_id}/scores", status_code=201)
-def create_score(project_id: int, body: ScoreCreate, engine: EngineDep,
+def create_score(project_id: RecordId, body: ScoreCreate, engine: EngineDep,
                  actor: Actor = require_actor(Action.SCORE)) -> dict[str, Any]:
     """Record a side's score on one criterion (the latest counts); returns the scores."""
     svc.set_score(engine, project_id, body.side, body.criterion, body.value, actor,
@@ -67,7 +68,7 @@ def get_rankings(key: str, engine: EngineDep,
                  paths: int = Query(2000, ge=1, le=10_000,
                                     description="paths per project for the simulated "
                                                 "criteria"),
-                 seed: int = 0) -> dict[str, Any]:
+                 seed: Seed = 0) -> dict[str, Any]:
     """Both sides' rankings of the open projects, Kendall's tau-b, the top-k overlap and
     each project's drivers of disagreement (in the US order)."""
     r = svc.prioritise(engine, key, top_k=top, paths=paths, seed=seed)
@@ -92,7 +93,7 @@ def create_pareto(key: str, body: ParetoCreate, engine: EngineDep) -> dict[str, 
 
 @router.get("/projects/{project_id}/decline-advice", dependencies=[require(Action.ANALYSE)])
 def get_decline_advice(
-        project_id: int, engine: EngineDep,
+        project_id: RecordId, engine: EngineDep,
         probability: float | None = Query(None, ge=0, le=1,
                                           description="probability the US acts on a decline"),
         duration_years: float | None = Query(None, gt=0, le=50,
@@ -104,7 +105,7 @@ def get_decline_advice(
                                                     "exporters bear"),
         funding_cost: float | None = Query(None, ge=-0.5, le=1,
                                            description="annual funding cost rate"),
-        paths: int = Query(5000, ge=1, le=100_000), seed: int = 0) -> dict[str, Any]:
+        paths: int = Query(5000, ge=1, le=100_000), seed: Seed = 0) -> dict[str, Any]:
     """The partner's expected cost of funding the project against the cost of declining."""
     r = svc.decline_advice(engine, project_id, paths=paths, seed=seed, exports=exports,
                            duration_years=duration_years, probability=probability,

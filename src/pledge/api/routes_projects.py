@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from pledge.api.deps import EngineDep, require, require_actor
+from pledge.api.params import Offset, RecordId
 from pledge.api.schemas import (
     ConsultationCreate,
     EstimateCreate,
@@ -51,7 +52,7 @@ def detail(d: svc.ProjectDetail) -> dict[str, Any]:
 @router.get("/projects", dependencies=[require(Action.READ_PUBLIC)])
 async def list_projects(engine: EngineDep, framework: str | None = None, status: str | None = None,
                   sector: str | None = None, limit: int = Query(50, ge=1, le=500),
-                  offset: int = Query(0, ge=0)) -> JSONResponse:
+                  offset: Offset = 0) -> JSONResponse:
     """Projects with filters and paging; ``count`` is the total before paging."""
     rows, count = svc.list_projects_page(engine, framework=framework, status=status,
                                          sector=sector, limit=limit, offset=offset)
@@ -61,7 +62,7 @@ async def list_projects(engine: EngineDep, framework: str | None = None, status:
 
 
 @router.get("/projects/{project_id}", dependencies=[require(Action.READ_PUBLIC)])
-def get_project(project_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_project(project_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """One project: stages, sponsors, estimates, consultations and funding."""
     return detail(svc.show_project(engine, project_id))
 
@@ -81,7 +82,7 @@ def create_project(body: ProjectCreate, engine: EngineDep,
 
 
 @router.patch("/projects/{project_id}")
-def update_project(project_id: int, body: ProjectUpdate, engine: EngineDep,
+def update_project(project_id: RecordId, body: ProjectUpdate, engine: EngineDep,
                    actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
     """Change a project's name, sector, location or sponsors (the fields sent); audited."""
     return detail(svc.update_project(engine, project_id, body.model_dump(exclude_unset=True),
@@ -89,7 +90,7 @@ def update_project(project_id: int, body: ProjectUpdate, engine: EngineDep,
 
 
 @router.post("/projects/{project_id}/transitions", status_code=201)
-def create_transition(project_id: int, body: TransitionCreate, engine: EngineDep,
+def create_transition(project_id: RecordId, body: TransitionCreate, engine: EngineDep,
                       actor: Actor = require_actor(Action.ADVANCE)) -> dict[str, Any]:
     """Move a project to another stage; the lifecycle rules decide."""
     return detail(svc.advance(engine, project_id, body.to, actor, body.on, body.reason,
@@ -97,7 +98,7 @@ def create_transition(project_id: int, body: TransitionCreate, engine: EngineDep
 
 
 @router.post("/projects/{project_id}/consultations", status_code=201)
-def create_consultation(project_id: int, body: ConsultationCreate, engine: EngineDep,
+def create_consultation(project_id: RecordId, body: ConsultationCreate, engine: EngineDep,
                         actor: Actor = require_actor(Action.CONSULT)) -> dict[str, Any]:
     """Record a consultation (committee, or the partner's with the US before declining)."""
     return detail(svc.consult(engine, project_id, body.kind, actor, body.on, body.note,
@@ -105,7 +106,7 @@ def create_consultation(project_id: int, body: ConsultationCreate, engine: Engin
 
 
 @router.post("/projects/{project_id}/extensions", status_code=201)
-def create_extension(project_id: int, body: ExtensionCreate, engine: EngineDep,
+def create_extension(project_id: RecordId, body: ExtensionCreate, engine: EngineDep,
                      actor: Actor = require_actor(Action.EXTEND)) -> dict[str, Any]:
     """Extend a notified project's funding deadline."""
     return detail(svc.extend(engine, project_id, body.until, actor, body.on, body.reason,
@@ -113,7 +114,7 @@ def create_extension(project_id: int, body: ExtensionCreate, engine: EngineDep,
 
 
 @router.post("/projects/{project_id}/fundings", status_code=201)
-def create_funding(project_id: int, body: FundingCreate, engine: EngineDep,
+def create_funding(project_id: RecordId, body: FundingCreate, engine: EngineDep,
                    actor: Actor = require_actor(Action.FUND)) -> dict[str, Any]:
     """Fund a notified project within its window and under the cap."""
     r = funding_svc.fund(engine, project_id, body.amount, body.on, body.instrument,
@@ -124,7 +125,7 @@ def create_funding(project_id: int, body: FundingCreate, engine: EngineDep,
 
 
 @router.post("/projects/{project_id}/estimates", status_code=201)
-def create_estimate(project_id: int, body: EstimateCreate, engine: EngineDep,
+def create_estimate(project_id: RecordId, body: EstimateCreate, engine: EngineDep,
                     actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
     """Record another sourced cost estimate (never an overwrite)."""
     return detail(svc.add_estimate(engine, project_id, body.amount, body.source, body.on,
@@ -132,7 +133,7 @@ def create_estimate(project_id: int, body: EstimateCreate, engine: EngineDep,
 
 
 @router.post("/projects/{project_id}/sites", status_code=201)
-def create_site_report(project_id: int, body: SiteReportCreate, engine: EngineDep,
+def create_site_report(project_id: RecordId, body: SiteReportCreate, engine: EngineDep,
                        actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
     """Record a site reported for the project, with its source (the location is kept)."""
     return detail(svc.add_site_report(engine, project_id, body.location, body.source, body.on,
@@ -140,7 +141,7 @@ def create_site_report(project_id: int, body: SiteReportCreate, engine: EngineDe
 
 
 @router.post("/projects/{project_id}/status-reports", status_code=201)
-def create_status_report(project_id: int, body: StatusReportCreate, engine: EngineDep,
+def create_status_report(project_id: RecordId, body: StatusReportCreate, engine: EngineDep,
                          actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
     """Record a stage a source reports for the project (the lifecycle stage is kept)."""
     return detail(svc.add_status_report(engine, project_id, body.stage, body.source, body.on,
@@ -148,7 +149,7 @@ def create_status_report(project_id: int, body: StatusReportCreate, engine: Engi
 
 
 @router.get("/projects/{project_id}/history", dependencies=[require(Action.READ)])
-def get_history(project_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_history(project_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """The project's transitions and every audit entry about it."""
     h = svc.history(engine, project_id)
     return jsonable({"project_id": h.project_id, "transitions": h.transitions,  # type: ignore[no-any-return]

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from pledge.api.deps import EngineDep, require, require_actor
+from pledge.api.params import Offset, RecordId, RecordIdFilter
 from pledge.api.schemas import AcceptBody, ArticleBody, RejectBody
 from pledge.domain.access import Action
 from pledge.domain.errors import InvalidInput
@@ -28,9 +29,9 @@ router = APIRouter(tags=["review"])
 def list_proposals(engine: EngineDep,
                    state: str = Query("proposed", description="proposed, accepted, rejected "
                                                               "or all"),
-                   article_id: int | None = None, project_id: int | None = None,
+                   article_id: RecordIdFilter = None, project_id: RecordIdFilter = None,
                    limit: int = Query(100, ge=1, le=1000),
-                   offset: int = Query(0, ge=0)) -> dict[str, Any]:
+                   offset: Offset = 0) -> dict[str, Any]:
     """Proposals from news, oldest first, each with its source, sentence and confidence."""
     rows = svc.list_proposals(engine, state=None if state == "all" else state,
                               article_id=article_id, project_id=project_id)
@@ -39,7 +40,7 @@ def list_proposals(engine: EngineDep,
 
 
 @router.get("/review/articles", dependencies=[require(Action.READ)])
-def list_articles(engine: EngineDep, project_id: int | None = None) -> dict[str, Any]:
+def list_articles(engine: EngineDep, project_id: RecordIdFilter = None) -> dict[str, Any]:
     """Stored articles, newest first, with how many changes each proposed and how many
     wait; ``project_id`` keeps those about one project."""
     rows = svc.list_articles(engine, project_id=project_id)
@@ -47,20 +48,20 @@ def list_articles(engine: EngineDep, project_id: int | None = None) -> dict[str,
 
 
 @router.get("/review/{proposal_id}", dependencies=[require(Action.READ)])
-def get_proposal(proposal_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_proposal(proposal_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """One proposal."""
     return svc.get_proposal(engine, proposal_id).record()
 
 
 @router.get("/review/articles/{article_id}", dependencies=[require(Action.READ)])
-def get_article(article_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_article(article_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """A stored article: its cleaned text, what was read from it (each fact with its
     sentence), the sentences cited as evidence, and the proposals it made."""
     return svc.article_view(engine, article_id).record()
 
 
 @router.post("/review/{proposal_id}/accept")
-def accept_proposal(proposal_id: int, engine: EngineDep, body: AcceptBody | None = None,
+def accept_proposal(proposal_id: RecordId, engine: EngineDep, body: AcceptBody | None = None,
                     actor: Actor = require_actor(Action.REVIEW)) -> dict[str, Any]:
     """Apply the change through the usual service and rules, the article as its source.
     A refused change leaves the proposal waiting and answers with the rule's reason."""
@@ -69,7 +70,7 @@ def accept_proposal(proposal_id: int, engine: EngineDep, body: AcceptBody | None
 
 
 @router.post("/review/{proposal_id}/reject")
-def reject_proposal(proposal_id: int, engine: EngineDep, body: RejectBody | None = None,
+def reject_proposal(proposal_id: RecordId, engine: EngineDep, body: RejectBody | None = None,
                     actor: Actor = require_actor(Action.REVIEW)) -> dict[str, Any]:
     """Reject the proposal; it is kept with who rejected it and why."""
     return svc.reject(engine, proposal_id, actor, body.reason if body else "").record()

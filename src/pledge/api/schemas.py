@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from pledge.domain.bounds import MAX_ID, MAX_SEED
 from pledge.domain.errors import PledgeError
 from pledge.domain.project import creation_stage
+
+# Whole numbers inside bodies, bounded like those in paths and queries (``api/params``).
+ProjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Count = Annotated[int, Field(ge=0, le=MAX_ID)]
 
 
 class Strict(BaseModel):
@@ -124,10 +130,10 @@ class SimulationCreate(Strict):
     """One project, or (with ``framework``) its selected, notified, funded and operating
     projects as one correlated portfolio; exactly one of the two."""
 
-    project_id: int | None = None
+    project_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     framework: str | None = None
     paths: int = Field(default=10_000, ge=1, le=5_000_000)
-    seed: int = 0
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
     deemed_rate: str | None = Field(default=None, description="override the framework's "
                                     "deemed rate, e.g. '0.06' or '6%'")
 
@@ -137,11 +143,11 @@ class BatchLimitsBody(Strict):
 
     budget: str | None = Field(default=None, description="US dollars, e.g. 'US$20bn'; the "
                                "remaining cap and annual cap apply as well")
-    sector_max: dict[str, int] = Field(default_factory=dict, description="sector: at most")
-    sector_min: dict[str, int] = Field(default_factory=dict, description="sector: at least")
-    max_per_sponsor: int | None = Field(default=None, ge=0)
-    must_include: list[int] = Field(default_factory=list, description="project ids")
-    exclude: list[int] = Field(default_factory=list, description="project ids")
+    sector_max: dict[str, Count] = Field(default_factory=dict, description="sector: at most")
+    sector_min: dict[str, Count] = Field(default_factory=dict, description="sector: at least")
+    max_per_sponsor: Count | None = None
+    must_include: list[ProjectId] = Field(default_factory=list, description="project ids")
+    exclude: list[ProjectId] = Field(default_factory=list, description="project ids")
     on: date | None = None
     paths: int = Field(default=2000, ge=1, le=10_000,
                        description="paths per project for the simulated criteria (the "

@@ -66,11 +66,12 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127
                     workers=workers, log_level="warning", access_log=False,
                     proxy_headers=False)
         return
-    from pledge.api.app import create_app
+    from pledge.api.app import body_limits_from_environment, create_app
     # Forwarded headers are the application's to read, and only with --trust-proxy.
     uvicorn.run(create_app(url, public_read=public_read, secure_cookies=secure_cookies,
-                           trust_proxy=trust_proxy), host=host, port=port,
-                log_level="warning", access_log=False, proxy_headers=False)
+                           trust_proxy=trust_proxy, **body_limits_from_environment()),
+                host=host, port=port, log_level="warning", access_log=False,
+                proxy_headers=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -25,7 +25,7 @@ from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, local
 from typing import Final
 
 from pledge.domain.errors import InvalidInput, Problem
-from pledge.domain.money import CURRENCIES, D, MoneyRange, plain
+from pledge.domain.money import CURRENCIES, D, MoneyRange, check_ceiling, plain
 
 FIELD: Final = "amount"
 
@@ -443,6 +443,12 @@ def parse_amount(text: str) -> MoneyRange:
     currency = ""
     if 1 <= len(numbered) <= 2 and len(numbered) == len(bounds):
         low, high, currency = _settle(r, numbered, between, whole)
+        # Amounts at or above the ceiling (US$10tn or its equivalent) are refused here,
+        # before anything can reach storage or a sum.
+        largest = high if high is not None else low
+        if largest is not None:
+            for p in check_ceiling(largest, currency, FIELD):
+                r.add(p.rule, whole, p.message)
     if r.problems:
         raise InvalidInput(p for _, p in sorted(r.problems, key=lambda x: x[0]))
     return MoneyRange(low, high, currency, text)

@@ -24,6 +24,7 @@ from datetime import date
 from decimal import Context, Decimal
 from typing import Final
 
+from pledge.domain.bounds import PLAUSIBLE_DATES
 from pledge.domain.errors import InvalidInput, NotFound, Problem
 from pledge.domain.money import CURRENCIES, D, Money, MoneyRange, plain, round_cents
 
@@ -284,6 +285,11 @@ def _row(n: int, row: list[str], header: list[str], problems: list[Problem]) -> 
             on = date.fromisoformat(cells["date"])
         except ValueError:
             bad("date", "fx.bad_date", "is not a calendar date")
+        else:
+            out_of_range = PLAUSIBLE_DATES.problem("date", on)
+            if out_of_range is not None:
+                bad("date", out_of_range.rule, out_of_range.message)
+                on = None
     base, quote = cells["base"].upper(), cells["quote"].upper()
     for column, code in (("base", base), ("quote", quote)):
         if code not in CURRENCIES:

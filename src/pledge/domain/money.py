@@ -27,11 +27,15 @@ from pledge.domain.errors import InvalidInput, PledgeError, Problem
 
 __all__ = [
     "CURRENCIES",
+    "MAX_AMOUNT",
+    "MAX_MINOR_UNITS",
+    "MAX_USD",
     "STORAGE_EXPONENT",
     "ZERO",
     "D",
     "Money",
     "MoneyRange",
+    "check_ceiling",
     "format_amount",
     "format_range",
     "from_minor_units",
@@ -58,6 +62,30 @@ CURRENCIES: Final[Mapping[str, tuple[str, int]]] = MappingProxyType({
 #: Storage keeps every amount, in every currency, as integer hundredths.
 STORAGE_EXPONENT: Final = 2
 _CENT: Final = Decimal(1).scaleb(-STORAGE_EXPONENT)
+
+#: The largest count of hundredths any money column holds (a signed 64-bit integer):
+#: :func:`to_minor_units` refuses anything beyond it, whatever computed it.
+MAX_MINOR_UNITS: Final = 2**63 - 1
+
+#: The largest amount pledge accepts, in US dollars: amounts of US$10 trillion or more
+#: are refused. The programmes are counted in hundreds of billions; ten trillion is
+#: beyond any of them and far enough below the column's limit that the sums pledge
+#: shows stay exact.
+MAX_USD: Final = Decimal(10) ** 13
+
+#: The same ceiling in each currency: US$10 trillion at a round rate close to the
+#: rates of 2025 (per US dollar: ¥150, ₩1,400, NT$30, CN¥7, €0.9, £0.8). A fixed table,
+#: so an amount is accepted or refused the same way whatever rates are loaded, and
+#: before any conversion. An amount is refused when it is at or above its ceiling.
+MAX_AMOUNT: Final[Mapping[str, Decimal]] = MappingProxyType({
+    "USD": MAX_USD,
+    "JPY": MAX_USD * 150,
+    "KRW": MAX_USD * 1400,
+    "EUR": MAX_USD * Decimal("0.9"),
+    "TWD": MAX_USD * 30,
+    "CNY": MAX_USD * 7,
+    "GBP": MAX_USD * Decimal("0.8"),
+})
 
 # Wide enough that sums, products and rounding of any realistic amount are exact.
 _WIDE: Final = Context(prec=80, rounding=ROUND_HALF_EVEN)
@@ -331,6 +359,23 @@ def format_range(r: MoneyRange) -> str:
     return f"at least {format_amount(r.low, r.currency)}"
 
 
+def check_ceiling(value: Decimal, currency: str, field: str = "amount",
+                  shown: object = None) -> list[Problem]:
+    """The problem with ``value`` of ``currency`` when it is at or above the currency's
+    ceiling (:data:`MAX_AMOUNT`, rule ``money.too_large``), as a list (empty when fine).
+
+    ``shown`` is the value the problem quotes (the text as given; ``value`` by default).
+    Negative amounts are measured by their size.
+    """
+    limit = MAX_AMOUNT.get(currency)
+    if limit is None or abs(value) < limit:
+        return []
+    equivalent = "" if currency == "USD" else \
+        f" (the equivalent of {format_amount(MAX_USD, 'USD')})"
+    return [Problem(field, value if shown is None else shown, "money.too_large",
+                    f"amounts must stay below {format_amount(limit, currency)}{equivalent}")]
+
+
 def round_cents(amount: Decimal) -> Decimal:
     """``amount`` rounded to hundredths, ties to even (``ROUND_HALF_EVEN``)."""
     return amount.quantize(_CENT, rounding=ROUND_HALF_EVEN, context=_WIDE)
@@ -341,8 +386,9 @@ def to_minor_units(amount: Decimal) -> int:
 
     Raises ``InvalidInput`` (field ``"amount"``) with rule ``"money.sub_cent"``
     when ``amount`` has a non-zero digit past the second decimal place (round
-    first with :func:`round_cents`), or ``"money.not_decimal"`` when it is not a
-    Decimal.
+    first with :func:`round_cents`), ``"money.too_large"`` when the count of
+    hundredths does not fit a money column (:data:`MAX_MINOR_UNITS`), or
+    ``"money.not_decimal"`` when it is not a Decimal.
     """
     problems: list[Problem] = []
     _check_decimal(amount, "amount", problems)
@@ -353,6 +399,10 @@ def to_minor_units(amount: Decimal) -> int:
         if scaled != scaled.to_integral_value():
             raise InvalidInput.single("amount", amount, "money.sub_cent",
                                       "has more than 2 decimal places; round to cents first")
+        if abs(scaled) > MAX_MINOR_UNITS:
+            raise InvalidInput.single("amount", amount, "money.too_large",
+                                      "too large to record (amounts must stay below "
+                                      "US$10tn or its equivalent)")
         return int(scaled)
 
 

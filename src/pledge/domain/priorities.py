@@ -77,13 +77,23 @@ def check_score(criterion: Criterion | None, key: str, value: float) -> None:
                                   f"{criterion.max_value:g}")
 
 
+#: A weight is a share of a side's attention, from 0 to 1 like the default weights
+#: (``data/criteria.toml``). A side's weights are normalised to sum to 1, so only their
+#: ratios count; the bound keeps them on the defaults' scale (a 35 meant as 35% would
+#: swamp the defaults) and far from overflow (1e308 summed to infinity and every score
+#: became 0).
+MAX_WEIGHT = 1.0
+
+
 def check_weight(criterion: Criterion | None, key: str, weight: float) -> None:
+    """Raise InvalidInput for an unknown criterion or a weight outside 0 to
+    :data:`MAX_WEIGHT`."""
     if criterion is None:
         raise InvalidInput.single("criterion", key, "priorities.unknown_criterion",
                                   "not a criterion of this framework")
-    if not (math.isfinite(weight) and weight >= 0):
+    if not (math.isfinite(weight) and 0 <= weight <= MAX_WEIGHT):
         raise InvalidInput.single("weight", weight, "priorities.bad_weight",
-                                  "a weight is a number >= 0")
+                                  f"a weight is a number from 0 to {MAX_WEIGHT:g}")
 
 
 @dataclass(frozen=True, slots=True)

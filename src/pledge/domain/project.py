@@ -16,7 +16,8 @@ from enum import StrEnum
 
 from pledge.domain.errors import InvalidInput, Problem
 from pledge.domain.lifecycle import ENTRY_STAGE, Stage, check_entry_stage
-from pledge.domain.sources import check_source
+from pledge.domain.sources import MAX_SOURCE_LENGTH, check_source, check_sources
+from pledge.domain.text import clean_name, fold_name
 
 
 class SponsorRole(StrEnum):
@@ -134,6 +135,17 @@ def require_source(source: str, record: str) -> str:
     return check_source(source)
 
 
+#: The longest source (a URL or a document's name), in characters.
+SOURCE_MAX = MAX_SOURCE_LENGTH
+
+
+def clean_sources(sources: Sequence[str] | None) -> list[str]:
+    """The sources of a change (transitions, consultations, extensions), each checked by
+    ``domain.sources.check_source`` (a web address or a file's bare name, no control
+    characters, at most :data:`SOURCE_MAX` characters); blank ones are left out."""
+    return check_sources(sources or (), "sources")
+
+
 _STATE_KEYS = {s.casefold(): s for s in US_STATES}
 
 
@@ -144,7 +156,7 @@ def reported_site(location: str, states: Sequence[str] = ()) -> tuple[str, tuple
     wording names. Raises InvalidInput naming the field for an empty location or an
     unknown state.
     """
-    where = " ".join(location.split())
+    where = clean_name("location", location, 300, required=False)
     if not where:
         raise InvalidInput.single("location", location, "project.site_missing",
                                   "a reported site needs its location")
@@ -215,5 +227,5 @@ def sponsors_from_lists(lead: str, partners: str) -> tuple[Sponsor, ...]:
                 elif _SUPPLY.search(note):
                     role = SponsorRole.SUPPLIER
             if name.strip():
-                out.append(Sponsor(name.strip(), role, note))
+                out.append(Sponsor(fold_name(name), role, fold_name(note)))
     return tuple(out)

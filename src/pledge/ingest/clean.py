@@ -318,11 +318,18 @@ def clean_lines(text: str) -> tuple[list[str], list[str]]:
     return kept, dropped
 
 
+# Control characters besides tabs and line breaks, and unpaired surrogates: never part of
+# an article (scraped text sometimes carries them), and no database stores a NUL in text.
+_CONTROLS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def clean(text: str, *, html: bool | None = None, name: str = "") -> Cleaned:
     """The article in ``text`` (HTML or plain text) without scraper noise.
 
     ``html``: whether ``text`` is HTML; guessed from ``name`` and the text when None.
+    Control characters other than tabs and line breaks are dropped first.
     """
+    text = _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     title = ""
     if html if html is not None else looks_like_html(text, name):
         text, title = html_to_text(text)

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Insert, Row, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from pledge.domain.access import Action, authorize
+from pledge.domain.bounds import check_date, is_possible_id
 from pledge.domain.chain import entry_content, link
 from pledge.domain.errors import InvalidInput, NotFound
 from pledge.domain.framework import Framework
@@ -90,16 +91,18 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parse_date(text: str | date, field: str) -> date:
-    """A date from ``YYYY-MM-DD``; raises InvalidInput naming the field."""
+    """A date from ``YYYY-MM-DD`` within the plausible range (``domain.bounds``); raises
+    InvalidInput naming the field."""
     if isinstance(text, date):
-        return text
+        return check_date(text, field)
     try:
         if not _ISO_DATE.match(text.strip()):
             raise ValueError(text)
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except (ValueError, AttributeError):
         raise InvalidInput.single(field, text, "input.bad_date",
                                   "expected a date as YYYY-MM-DD") from None
+    return check_date(day, field)
 
 
 def audit(session: Session, actor: Actor, action: str, entity: str, entity_id: object,
@@ -152,7 +155,8 @@ def project_row(conn: Session | Connection, project_id: int | str) -> Row[Any]:
     except (TypeError, ValueError):
         raise InvalidInput.single("id", project_id, "project.bad_id",
                                   "a project id is a whole number") from None
-    row = conn.execute(select(t.projects).where(t.projects.c.id == pid)).first()
+    row = conn.execute(select(t.projects).where(t.projects.c.id == pid)).first() \
+        if is_possible_id(pid) else None
     if row is None:
         raise NotFound.single("id", project_id, "project.unknown", "no project with this id")
     return row

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, select
 
+from pledge.domain.bounds import check_dates
 from pledge.domain.ledger import ALLOCATED, USED, ZERO
 from pledge.domain.lifecycle import Stage
 from pledge.services.base import framework_row
@@ -100,17 +101,26 @@ views = _Cache()
 
 
 def _pipeline(engine: Engine, framework_id: int) -> list[StageCount]:
+    # One row per project, summed here in Decimal: an SQL SUM of the cents columns is a
+    # 64-bit integer on SQLite and overflows when the amounts are large enough.
     p, e = t.projects, t.estimates
-    stmt = (select(p.c.status, func.count(p.c.id),
-                   func.count(func.coalesce(e.c.usd_high, e.c.usd_low)),
-                   func.coalesce(func.sum(e.c.usd_low), 0),
-                   func.coalesce(func.sum(func.coalesce(e.c.usd_high, e.c.usd_low)), 0))
+    stmt = (select(p.c.status, e.c.usd_low, func.coalesce(e.c.usd_high, e.c.usd_low))
             .outerjoin(e, (e.c.project_id == p.c.id) & e.c.is_primary)
-            .where(p.c.framework_id == framework_id).group_by(p.c.status))
+            .where(p.c.framework_id == framework_id))
+    counts: dict[str, list[int]] = {}
+    sums: dict[str, list[Decimal]] = {}
     with reading(engine) as s:
-        rows = {r[0]: r for r in s.execute(stmt)}
-    return [StageCount(stage, int(r[1]), int(r[2]), Decimal(r[3]), Decimal(r[4]))
-            for stage in PIPELINE_ORDER if (r := rows.get(stage)) is not None]
+        for status, low, high in s.execute(stmt):
+            count = counts.setdefault(status, [0, 0])
+            total = sums.setdefault(status, [ZERO, ZERO])
+            count[0] += 1
+            if high is not None:
+                count[1] += 1
+                total[1] += high
+            if low is not None:
+                total[0] += low
+    return [StageCount(stage, counts[stage][0], counts[stage][1], *sums[stage])
+            for stage in PIPELINE_ORDER if stage in counts]
 
 
 def _by_sector(engine: Engine, framework_id: int, as_of: date) -> dict[str, Decimal]:
@@ -141,6 +151,7 @@ def _build(engine: Engine, framework: str, as_of: date, limit: int) -> Dashboard
 def dashboard(engine: Engine, framework: str = "japan", as_of: date | None = None, *,
               limit: int = 10) -> Dashboard:
     """The dashboard of ``framework`` on ``as_of`` (default today)."""
+    check_dates(on=as_of)
     day = as_of or date.today()
     return views.get(engine, ("dashboard", framework, day, limit),
                      lambda: _build(engine, framework, day, limit))

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import Engine, select
 
+from pledge.domain.bounds import MAX_WINDOW_DAYS, check_dates
 from pledge.domain.calendars import CalendarName, DayUnit
 from pledge.domain.errors import InvalidInput, RuleViolation
 from pledge.domain.framework import FundingWindow, StartEvent, WindowMeaning
@@ -48,10 +49,12 @@ def _choice(enum: type[CalendarName] | type[DayUnit], text: str, field: str) -> 
 def compute_deadline(engine: Engine, framework: str, notice: date, *, days: int | None = None,
                      unit: str | None = None, calendar: str | None = None) -> Deadline:
     """The funding date for a notice under the framework's window, with optional overrides."""
+    check_dates(notice=notice)
     with reading(engine) as s:
         terms = load_framework(s, framework_row(s, framework)).terms_on(notice)
-    if days is not None and days <= 0:
-        raise InvalidInput.single("days", days, "window.length", "days must be positive")
+    if days is not None and not 1 <= days <= MAX_WINDOW_DAYS:
+        raise InvalidInput.single("days", days, "window.length",
+                                  f"days run from 1 to {MAX_WINDOW_DAYS}")
     w = terms.window
     if w is None:
         if days is None or unit is None or calendar is None:
@@ -100,6 +103,7 @@ def project_deadlines(engine: Engine, *, framework: str | None = None,
                       project_id: int | None = None) -> list[ProjectDeadline]:
     """Every selected or notified project's funding date, soonest first (with
     ``project_id``, that project's alone: an empty list when it has none)."""
+    check_dates(on=as_of)
     as_of = as_of or date.today()
     out: list[ProjectDeadline] = []
     p = t.projects

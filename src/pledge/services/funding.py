@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from pledge.domain.access import Action
+from pledge.domain.bounds import check_dates
 from pledge.domain.errors import InvalidInput, RuleViolation
 from pledge.domain.framework import Instrument, WindowMeaning
 from pledge.domain.funding import FundingRequest, check_allocation, plan_funding
@@ -31,7 +32,7 @@ from pledge.domain.ledger import (
 )
 from pledge.domain.lifecycle import Stage
 from pledge.domain.money import Money, parse_amount
-from pledge.domain.text import clean_text
+from pledge.domain.text import clean_name
 from pledge.services.base import (
     Actor,
     audit,
@@ -104,9 +105,10 @@ def fund(engine: Engine, project_id: int | str, amount: str, on: date, instrumen
          provider: str, actor: Actor) -> FundingResult:
     """Fund a notified project; all of the funding rules are checked in ``domain.funding``."""
     permit(actor, Action.FUND)
+    check_dates(on=on)
+    provider = clean_name("provider", provider, 120, required=False)
     money = parse_usd(amount)
     inst = parse_instrument(instrument)
-    clean_text("provider", provider, 120)
     with transaction(engine) as s:
         row, fw_row = _locked_project(s, project_id)
         terms = load_framework(s, fw_row).terms_on(on)
@@ -149,6 +151,7 @@ def allocate(engine: Engine, project_id: int | str, amount: str, on: date,
              actor: Actor) -> Decimal:
     """Reserve capacity for a project; returns the unallocated capacity left."""
     permit(actor, Action.LEDGER_EDIT)
+    check_dates(on=on)
     money = parse_usd(amount)
     with transaction(engine) as s:
         row, fw_row = _locked_project(s, project_id)
@@ -175,6 +178,7 @@ def contribute_in_kind(engine: Engine, project_id: int | str, kind: str, value: 
     ledger-editing roles of the matrix.
     """
     permit(actor, Action.LEDGER_EDIT)
+    check_dates(on=on)
     money = parse_usd(value, "value")
     try:
         ikind = InKind(kind.strip().lower())
@@ -197,6 +201,7 @@ def distribute(engine: Engine, project_id: int | str, partner_amount: str, us_am
                on: date, actor: Actor) -> None:
     """Record cash an SPV distributed to each side (the investment committee, or an admin)."""
     permit(actor, Action.LEDGER_EDIT)
+    check_dates(on=on)
     p_money, u_money = parse_usd(partner_amount, "partner"), parse_usd(us_amount, "us")
     with transaction(engine) as s:
         row, fw_row = _locked_project(s, project_id)
@@ -241,6 +246,7 @@ class Commitments:
 
 def commitments(engine: Engine, framework: str, as_of: date | None = None) -> Commitments:
     """Utilisation of a framework's commitment on ``as_of`` (default today)."""
+    check_dates(on=as_of)
     as_of = as_of or date.today()
     with reading(engine) as s:
         fw_row = framework_row(s, framework)

@@ -29,6 +29,7 @@ from sqlalchemy import Engine, select
 
 from pledge.analytics import montecarlo as mc
 from pledge.domain.access import Action
+from pledge.domain.bounds import is_possible_id
 from pledge.domain.errors import Conflict, NotFound, PledgeError, Problem
 from pledge.services.base import Actor, insert_id, jsonable, now, permit
 from pledge.services.simulation import simulate, simulation_spec, summary_document
@@ -98,7 +99,8 @@ def _job_row(s: Any, job_id: int | str) -> Any:
         jid = int(job_id)
     except (TypeError, ValueError):
         raise NotFound.single("id", job_id, "job.unknown", "no job with this id") from None
-    row = s.execute(select(t.jobs).where(t.jobs.c.id == jid)).first()
+    row = s.execute(select(t.jobs).where(t.jobs.c.id == jid)).first() \
+        if is_possible_id(jid) else None
     if row is None:
         raise NotFound.single("id", job_id, "job.unknown", "no job with this id")
     return row

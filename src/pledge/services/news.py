@@ -54,6 +54,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from pledge.domain.access import ACCEPT_NEEDS, Action, accept_roles, authorize, record_roles
+from pledge.domain.bounds import is_possible_id
 from pledge.domain.errors import Conflict, InvalidInput, NotFound, PledgeError, Problem
 from pledge.domain.fx import RateTable
 from pledge.domain.lifecycle import Role, further
@@ -174,7 +175,7 @@ class ArticleInput:
         a path: ``check_source``) and its text free of NUL, which no database stores."""
         source = check_source(self.source, "source")
         if "\x00" in self.text:
-            raise InvalidInput.single("text", self.text[:80], "text.control",
+            raise InvalidInput.single("text", self.text[:80], "text.bad_character",
                                       "the article holds NUL characters: give it as text "
                                       "or HTML")
         return ArticleInput(source, self.text, self.html)
@@ -648,10 +649,14 @@ def _row_view(row: Any) -> ProposalView:
 
 def _whole_id(value: int | str, what: str = "a proposal") -> int:
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         raise InvalidInput.single("id", value, "review.bad_id",
                                   f"{what} id is a whole number") from None
+    if not is_possible_id(number):  # names nothing (and would overflow the query)
+        rule = "review.unknown" if what == "a proposal" else "review.unknown_article"
+        raise NotFound.single("id", value, rule, f"no {what.split()[-1]} with this id")
+    return number
 
 
 def list_proposals(engine: Engine, *, state: str | None = "proposed",
@@ -664,6 +669,8 @@ def list_proposals(engine: Engine, *, state: str | None = "proposed",
     if state is not None and state not in STATES:
         raise InvalidInput.single("state", state, "review.unknown_state",
                                   f"state is one of {', '.join(STATES)} (or all)")
+    if any(x is not None and not is_possible_id(x) for x in (article_id, project_id)):
+        return []  # an id that cannot exist has no proposals
     q = t.news_proposals
     stmt = _proposals()
     if state is not None:
@@ -954,7 +961,7 @@ def reject(engine: Engine, proposal_id: int | str, actor: Actor,
     """Reject a proposal; it is kept, with who rejected it, when and why."""
     permit(actor, Action.REVIEW)
     pid = _whole_id(proposal_id)
-    reason = clean_text("reason", reason, multiline=True)
+    reason = clean_text("reason", reason)
     with transaction(engine) as s:
         row = _undecided(s, pid)
         _claim(s, pid, state="rejected", decided_by=actor.name, decided_role=actor.role.value,

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from pledge.domain.access import Action
+from pledge.domain.bounds import check_dates, check_seed
 from pledge.domain.decline import DeclineAdvice, DeclineInputs, advise
 from pledge.domain.errors import InvalidInput, PledgeError, Problem, RuleViolation
 from pledge.domain.lifecycle import OPEN_STAGES, Stage
@@ -29,6 +30,7 @@ from pledge.domain.priorities import (
     parse_side,
 )
 from pledge.domain.selection import BatchInstance, Candidate
+from pledge.domain.text import clean_text
 from pledge.services.base import (
     Actor,
     audit,
@@ -64,6 +66,8 @@ def set_score(engine: Engine, project_id: int | str, side: str, criterion: str, 
               actor: Actor, on: date, note: str = "") -> None:
     """Record a side's score of a project on a criterion (the latest one counts)."""
     permit(actor, Action.SCORE)
+    check_dates(on=on)
+    note = clean_text("note", note)
     s_side = parse_side(side)
     check_may_speak_for(s_side, actor.role)
     check_score(_criterion(criterion), criterion, value)
@@ -104,6 +108,7 @@ def set_weight(engine: Engine, framework: str, side: str, criterion: str, weight
                actor: Actor, on: date) -> None:
     """Record a side's weight for a criterion in a framework."""
     permit(actor, Action.SCORE)
+    check_dates(on=on)
     s_side = parse_side(side)
     check_may_speak_for(s_side, actor.role)
     check_weight(_criterion(criterion), criterion, weight)
@@ -168,6 +173,7 @@ def _open_projects(s: Session, framework_id: int) -> list[Any]:
 def prioritise(engine: Engine, framework: str, *, top_k: int = 5, paths: int = 2000,
                seed: int = 0) -> Rankings:
     """Both sides' rankings of the framework's open projects and the gap between them."""
+    check_seed(seed)
     with transaction(engine) as s:
         fw = framework_row(s, framework)
         rows = _open_projects(s, fw.id)
@@ -218,6 +224,7 @@ def batch_instance(engine: Engine, framework: str, *, budget: Decimal | None = N
     """
     from pledge.domain.ledger import ALLOCATED, UNALLOCATED, USED, acct
 
+    check_dates(on=on)
     on = on or date.today()
     rankings = prioritise(engine, framework, paths=paths)
     comp = rankings.comparison
@@ -303,6 +310,7 @@ def decline_advice(engine: Engine, project_id: int | str, *, paths: int = 5000, 
     """
     from pledge.services.simulation import project_spec, simulate
 
+    check_seed(seed)
     if isinstance(exports, str):
         exports = float(usd_amount(exports, "exports"))
 

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from pledge.domain.access import Action
+from pledge.domain.bounds import check_dates
 from pledge.domain.chain import audit_content, link
 from pledge.domain.errors import Conflict, InvalidInput, PledgeError, Problem, RuleViolation
 from pledge.domain.fx import RateTable
@@ -36,14 +37,15 @@ from pledge.domain.money import parse_amount
 from pledge.domain.project import (
     SponsorRole,
     canonical_sector,
+    clean_sources,
     reported_site,
     require_source,
     sponsors_from_lists,
     stage_from_report,
     states_in,
 )
-from pledge.domain.sources import check_source, check_sources
-from pledge.domain.text import clean_text, text_problems
+from pledge.domain.sources import check_source
+from pledge.domain.text import NAME_MAX, clean_name, clean_text, fold_name, name_key
 from pledge.services.base import (
     Actor,
     audit,
@@ -224,30 +226,46 @@ SPONSOR_NAME_LIMIT, SPONSOR_NOTE_LIMIT = 200, 300
 
 
 def _text_problems(values: dict[str, str], where: str = "") -> list[Problem]:
-    """Problems with a project's free-text fields: a name is required; none is too long
-    or holds a control or invisible character (a NUL cannot even be stored)."""
+    """Problems with a project's descriptive fields: a name is required; none is too long;
+    each is a name as ``domain.text.clean_name`` keeps one (no control or invisible
+    characters)."""
     problems: list[Problem] = []
     for name, text in values.items():
-        problems.extend(text_problems(f"{where}{name}", text))
+        limit = TEXT_LIMITS.get(name, NAME_MAX)
         if name == "name" and not text.strip():
             problems.append(Problem(f"{where}name", text, "project.no_name",
                                     "a project needs a name"))
-        limit = TEXT_LIMITS.get(name)
-        if limit is not None and len(text.strip()) > limit:
+        elif len(text.strip()) > limit:
             problems.append(Problem(f"{where}{name}", text, "project.too_long",
                                     f"at most {limit} characters"))
+        else:
+            try:
+                clean_name(f"{where}{name}", text, limit, required=False)
+            except InvalidInput as exc:
+                problems.extend(exc.problems)
     return problems
+
+
+_ANY_LENGTH = 10**9
 
 
 def _sponsor_problems(lead: str, partners: str, where: str = "") -> list[Problem]:
     """Sponsor names and remarks that do not fit (``;``-separated lists, as on add)."""
-    groups = (("lead", sponsors_from_lists(lead, "")),
-              ("partners", sponsors_from_lists("", partners)))
-    return [Problem(f"{where}{fieldname}", sp.name, "project.too_long",
-                    f"a sponsor's name is at most {SPONSOR_NAME_LIMIT} characters and its "
-                    f"remark at most {SPONSOR_NOTE_LIMIT}")
-            for fieldname, sponsors in groups for sp in sponsors
-            if len(sp.name) > SPONSOR_NAME_LIMIT or len(sp.note) > SPONSOR_NOTE_LIMIT]
+    problems: list[Problem] = []
+    for fieldname, cell in (("lead", lead), ("partners", partners)):
+        try:  # the whole cell: no control or invisible characters (lengths: per sponsor)
+            clean_name(f"{where}{fieldname}", cell, _ANY_LENGTH, required=False)
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+            continue
+        sponsors = sponsors_from_lists(cell, "") if fieldname == "lead" else \
+            sponsors_from_lists("", cell)
+        problems.extend(Problem(f"{where}{fieldname}", sp.name, "project.too_long",
+                                f"a sponsor's name is at most {SPONSOR_NAME_LIMIT} characters "
+                                f"and its remark at most {SPONSOR_NOTE_LIMIT}")
+                        for sp in sponsors
+                        if len(sp.name) > SPONSOR_NAME_LIMIT or len(sp.note) > SPONSOR_NOTE_LIMIT)
+    return problems
 
 
 def _validated(new: NewProject, where: str, *, rates: RateTable, frameworks: set[str],
@@ -274,7 +292,6 @@ def _validated(new: NewProject, where: str, *, rates: RateTable, frameworks: set
             return None
 
     problems.extend(_text_problems({"name": new.name, "location": new.location,
-                                    "lead": new.lead, "partners": new.partners,
                                     "sector": new.sector, "amount": new.amount_text}, where))
     if new.source.strip():
         attempt("source", lambda: check_source(new.source))
@@ -356,8 +373,9 @@ def _insert_project(s: Session, new: NewProject, v: dict[str, Any], actor: Actor
         component = terms.component().key
     stage: Stage = v["stage"]
     pid = insert_id(s, t.projects.insert().values(
-        framework_id=fw.id, component=component, name=new.name.strip(),
-        sector=v["sector"][0], sector_detail=v["sector"][1], location=new.location.strip(),
+        framework_id=fw.id, component=component, name=fold_name(new.name),
+        name_key=name_key(new.name), sector=v["sector"][0],
+        sector_detail=fold_name(v["sector"][1]), location=fold_name(new.location),
         states=list(states_in(new.location)), status=stage.value,
         reported_status=None if report else new.status.strip() or None, created_at=now()))
     sponsors = sponsors_from_lists(new.lead, new.partners)
@@ -400,12 +418,28 @@ def add_project(engine: Engine, new: NewProject, actor: Actor, *,
         if problems:
             raise InvalidInput(problems)
         fw = framework_row(s, new.framework)
-        if s.execute(select(t.projects.c.id).where(t.projects.c.framework_id == fw.id,
-                                                   t.projects.c.name == new.name.strip())
-                     ).first():
-            raise Conflict.single("name", new.name, "project.exists",
-                                  "a project with this name exists in this framework")
+        _refuse_same_name(s, fw.id, new.name)
         return _detail(s, _insert_project(s, new, v, actor))
+
+
+def _same_name(s: Session, framework_id: int, name: str, other_than: int | None = None
+               ) -> Any:
+    """The framework's project whose name is ``name`` once case, width and spacing are
+    set aside (``domain.text.name_key``), or None."""
+    p = t.projects
+    return s.execute(select(p.c.id, p.c.name).where(
+        p.c.framework_id == framework_id, p.c.name_key == name_key(name),
+        *([p.c.id != other_than] if other_than is not None else []))).first()
+
+
+def _refuse_same_name(s: Session, framework_id: int, name: str,
+                      other_than: int | None = None) -> None:
+    same = _same_name(s, framework_id, name, other_than)
+    if same is not None:
+        raise Conflict.single("name", name, "project.duplicate_name",
+                              f"project {same.id} is already called '{same.name}' in this "
+                              f"framework (names are compared regardless of case, width "
+                              f"and spacing)")
 
 
 # What ``update_project`` may change, and the sponsor roles each sponsor list replaces.
@@ -440,20 +474,19 @@ def _checked_changes(changes: dict[str, str]) -> dict[str, Any]:
         raise InvalidInput(problems)
     out: dict[str, Any] = {}
     problems.extend(_text_problems({k: v for k, v in changes.items()
-                                    if k in ("name", "sector", "sector_detail", "location",
-                                             "lead", "partners")}))
+                                    if k in ("name", "sector", "sector_detail", "location")}))
     problems.extend(_sponsor_problems(changes.get("lead", ""), changes.get("partners", "")))
     if "name" in changes:
-        out["name"] = changes["name"].strip()
+        out["name"] = fold_name(changes["name"])
     if "sector" in changes:
         try:
             out["sector"], out["sector_detail"] = canonical_sector(changes["sector"])
         except PledgeError as exc:
             problems.extend(exc.problems)
     if "sector_detail" in changes:
-        out["sector_detail"] = changes["sector_detail"].strip()
+        out["sector_detail"] = fold_name(changes["sector_detail"])
     if "location" in changes:
-        out["location"] = changes["location"].strip()
+        out["location"] = fold_name(changes["location"])
         out["states"] = list(states_in(changes["location"]))
     for group in _SPONSOR_GROUPS:
         if group in changes:
@@ -493,11 +526,9 @@ def update_project(engine: Engine, project_id: int | str, changes: dict[str, str
                                              else getattr(row, name)):
                 before[name] = getattr(row, name)
                 after[name] = columns[name] = new[name]
-        if "name" in columns and s.execute(select(t.projects.c.id).where(
-                t.projects.c.framework_id == row.framework_id,
-                t.projects.c.name == columns["name"], t.projects.c.id != pid)).first():
-            raise Conflict.single("name", changes["name"], "project.exists",
-                                  "a project with this name exists in this framework")
+        if "name" in columns:
+            _refuse_same_name(s, row.framework_id, columns["name"], other_than=pid)
+            columns["name_key"] = name_key(columns["name"])
         # Sponsors are kept in the order an add writes them: leads, then the partner
         # list, then any other role (lenders); a replaced list takes its group's place.
         current = _sponsor_rows(s, pid)
@@ -600,9 +631,7 @@ def _import_rows(session: Session, rows: list[NewProject], actor: Actor,
     result = ImportResult([], [])
     for new, v in checked:
         fw = framework_row(s := session, new.framework)
-        exists = s.execute(select(t.projects.c.id).where(
-            t.projects.c.framework_id == fw.id, t.projects.c.name == new.name.strip())).first()
-        if exists:
+        if _same_name(s, fw.id, new.name) is not None:
             result.skipped.append(new.name)
             continue
         pid = _insert_project(s, new, v, actor, walked.get(new.name.strip()))
@@ -637,8 +666,9 @@ def advance(engine: Engine, project_id: int | str, to: str, actor: Actor, on: da
             reason: str = "", sources: list[str] | None = None) -> ProjectDetail:
     """Move a project to another stage if every rule allows it; otherwise change nothing."""
     permit(actor, Action.ADVANCE)
+    check_dates(on=on)
+    reason, sources = clean_text("reason", reason), clean_sources(sources)
     target = parse_stage(to)
-    reason, sources = clean_text("reason", reason, multiline=True), check_sources(sources or [])
     with transaction(engine) as s:
         row = s.execute(select(t.projects).where(t.projects.c.id == project_row(s, project_id).id)
                         .with_for_update()).one()
@@ -682,7 +712,8 @@ def consult(engine: Engine, project_id: int | str, kind: str, actor: Actor, on: 
             note: str = "", sources: list[str] | None = None) -> ProjectDetail:
     """Record a consultation (committee: IC with the CC; decline: partner with the US)."""
     permit(actor, Action.CONSULT)
-    note, sources = clean_text("note", note, multiline=True), check_sources(sources or [])
+    check_dates(on=on)
+    note, sources = clean_text("note", note), clean_sources(sources)
     try:
         ckind = ConsultationKind(kind.strip().lower())
     except ValueError:
@@ -703,7 +734,8 @@ def extend(engine: Engine, project_id: int | str, until: date, actor: Actor, on:
            reason: str, sources: list[str] | None = None) -> ProjectDetail:
     """Record an extension of a notified project's funding deadline (investment committee)."""
     permit(actor, Action.EXTEND)
-    reason, sources = clean_text("reason", reason, multiline=True), check_sources(sources or [])
+    check_dates(until=until, on=on)
+    reason, sources = clean_text("reason", reason), clean_sources(sources)
     problems = []
     with transaction(engine) as s:
         row = project_row(s, project_id)
@@ -768,6 +800,7 @@ def add_estimate(engine: Engine, project_id: int | str, amount: str, source: str
     """
     permit(actor, Action.PROJECT_EDIT)
     source = require_source(source, "estimate")
+    check_dates(on=as_of)
     rng = parse_amount(amount)
     with transaction(engine) as s:
         row = project_row(s, project_id)
@@ -801,7 +834,8 @@ def add_site_report(engine: Engine, project_id: int | str, location: str, source
     """
     permit(actor, Action.PROJECT_EDIT)
     source = require_source(source, "site")
-    clean_text("location", location)
+    check_dates(on=as_of)
+    clean_text("location", location, multiline=False)
     where, named = reported_site(location, states)
     with transaction(engine) as s:
         row = project_row(s, project_id)
@@ -822,7 +856,8 @@ def add_status_report(engine: Engine, project_id: int | str, stage: str, source:
     """
     permit(actor, Action.PROJECT_EDIT)
     source = require_source(source, "status")
-    wording = clean_text("wording", wording)
+    check_dates(on=as_of)
+    wording = clean_text("wording", wording, NAME_MAX, multiline=False)
     reported = stage_from_report(stage)
     with transaction(engine) as s:
         row = project_row(s, project_id)

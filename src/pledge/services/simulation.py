@@ -18,6 +18,7 @@ from sqlalchemy import Engine, select
 from pledge.analytics import cashflows as cf
 from pledge.analytics import montecarlo as mc
 from pledge.domain.access import Action
+from pledge.domain.bounds import check_seed
 from pledge.domain.errors import InvalidInput, RuleViolation
 from pledge.domain.framework import Framework
 from pledge.domain.lifecycle import Stage
@@ -140,6 +141,7 @@ def _check_paths(paths: int) -> None:
 def project_spec(engine: Engine, project_id: int | str, paths: int, seed: int, *,
                  deemed_rate: str | None = None) -> mc.SimSpec:
     _check_paths(paths)
+    check_seed(seed)
     with transaction(engine) as s:
         row = project_row(s, project_id)
         model = _model(s, row)
@@ -155,6 +157,7 @@ def portfolio_spec(engine: Engine, framework: str, paths: int, seed: int, *,
                    deemed_rate: str | None = None) -> tuple[mc.SimSpec, list[int]]:
     """Every selected, notified, funded or operating project of a framework, correlated."""
     _check_paths(paths)
+    check_seed(seed)
     with transaction(engine) as s:
         fw_row = framework_row(s, framework)
         fw = load_framework(s, fw_row)

@@ -29,6 +29,7 @@ from pledge.domain.credentials import (
 )
 from pledge.domain.errors import Conflict, InvalidInput, NotFound, Problem
 from pledge.domain.lifecycle import Role, parse_role
+from pledge.domain.text import clean_name, name_key
 from pledge.services.base import Actor, audit, now, permit
 from pledge.store import tables as t
 from pledge.store.db import read_connection, reading, transaction
@@ -160,6 +161,7 @@ def add_user(engine: Engine, name: str, role: str, actor: Actor, *,
     if not name.strip() or len(name.strip()) > 120:
         raise InvalidInput.single("name", name, "users.bad_name",
                                   "a name of 1 to 120 characters")
+    name = clean_name("name", name, 120)  # no control or invisible characters; NFKC
     if password is not None:
         _check_password(password)
     when = now()
@@ -168,8 +170,12 @@ def add_user(engine: Engine, name: str, role: str, actor: Actor, *,
         password = secrets.token_urlsafe(12)
     token = secrets.token_urlsafe(32)
     with transaction(engine) as s:
-        if s.execute(select(t.users.c.id).where(t.users.c.name == name.strip())).first():
-            raise Conflict.single("name", name, "users.exists", "a user with this name exists")
+        key = name_key(name)  # a look-alike of a user's name (case, width) is theirs
+        same = next((n for n in s.execute(select(t.users.c.name)).scalars()
+                     if name_key(n) == key), None)
+        if same is not None:
+            raise Conflict.single("name", name, "users.exists",
+                                  f"a user with this name exists ('{same}')")
         uid = s.execute(t.users.insert().values(
             name=name.strip(), role=r.value, created_at=when,
             password_hash=None if password is None else _hasher.hash(password))

@@ -19,6 +19,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -104,7 +105,10 @@ projects = Table(
     Column("extension_until", Date, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("economics", JSON, nullable=True),
+    # The name as compared (domain.text.name_key); case-folding can triple a character.
+    Column("name_key", String(900), nullable=False),
     UniqueConstraint("framework_id", "name"),
+    Index("uq_projects_framework_id_name_key", "framework_id", "name_key", unique=True),
 )
 
 sponsors = Table(

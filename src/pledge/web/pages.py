@@ -18,7 +18,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from pledge.api.deps import EngineDep, SettingsDep
+from pledge.api.params import PageNumber, RecordId
 from pledge.domain.access import MATRIX, Action
+from pledge.domain.bounds import PLAUSIBLE_DATES, check_date
 from pledge.domain.errors import InvalidInput, NotFound, PledgeError, TooManyRequests
 from pledge.domain.framework import Instrument
 from pledge.domain.lifecycle import (
@@ -160,7 +162,7 @@ def _months_left(as_of: date, end: date | None) -> float | None:
 @router.get("/projects", response_class=HTMLResponse)
 async def projects(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
              framework: str | None = None, status: str | None = None,
-             sector: str | None = None, page: int = 1) -> Response:
+             sector: str | None = None, page: PageNumber = 1) -> Response:
     need(actor, Action.READ_PUBLIC, settings)
     page = max(page, 1)
     rows, count = projects_svc.list_projects_page(
@@ -201,7 +203,7 @@ def _forms(actor: Actor | None, stage: Stage) -> dict[str, Any]:
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
-def project(request: Request, project_id: int, engine: EngineDep, settings: SettingsDep,
+def project(request: Request, project_id: RecordId, engine: EngineDep, settings: SettingsDep,
             actor: PageActor) -> Response:
     need(actor, Action.READ_PUBLIC, settings)
     p = projects_svc.show_project(engine, project_id)
@@ -247,7 +249,7 @@ def _sources(text: str) -> list[str]:
 
 
 @router.post("/projects/{project_id}/transition")
-def transition(request: Request, project_id: int, engine: EngineDep, actor: PageActor,
+def transition(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
                to: Annotated[str, Form()], on: Annotated[str, Form()],
                reason: Annotated[str, Form()] = "", sources: Annotated[str, Form()] = "",
                csrf_token: Annotated[str, Form()] = "") -> Response:
@@ -260,7 +262,7 @@ def transition(request: Request, project_id: int, engine: EngineDep, actor: Page
 
 
 @router.post("/projects/{project_id}/consult")
-def consult(request: Request, project_id: int, engine: EngineDep, actor: PageActor,
+def consult(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
             kind: Annotated[str, Form()], on: Annotated[str, Form()],
             note: Annotated[str, Form()] = "", sources: Annotated[str, Form()] = "",
             csrf_token: Annotated[str, Form()] = "") -> Response:
@@ -272,7 +274,7 @@ def consult(request: Request, project_id: int, engine: EngineDep, actor: PageAct
 
 
 @router.post("/projects/{project_id}/extend")
-def extend(request: Request, project_id: int, engine: EngineDep, actor: PageActor,
+def extend(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
            until: Annotated[str, Form()], on: Annotated[str, Form()],
            reason: Annotated[str, Form()] = "", sources: Annotated[str, Form()] = "",
            csrf_token: Annotated[str, Form()] = "") -> Response:
@@ -284,7 +286,7 @@ def extend(request: Request, project_id: int, engine: EngineDep, actor: PageActo
 
 
 @router.post("/projects/{project_id}/fund")
-def fund(request: Request, project_id: int, engine: EngineDep, actor: PageActor,
+def fund(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
          amount: Annotated[str, Form()], on: Annotated[str, Form()],
          instrument: Annotated[str, Form()], provider: Annotated[str, Form()],
          csrf_token: Annotated[str, Form()] = "") -> Response:
@@ -296,7 +298,7 @@ def fund(request: Request, project_id: int, engine: EngineDep, actor: PageActor,
 
 
 @router.post("/projects/{project_id}/estimate")
-def estimate(request: Request, project_id: int, engine: EngineDep, actor: PageActor,
+def estimate(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
              amount: Annotated[str, Form()], source: Annotated[str, Form()],
              on: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = "") -> Response:
     def do(a: Actor) -> str:
@@ -307,7 +309,7 @@ def estimate(request: Request, project_id: int, engine: EngineDep, actor: PageAc
 
 
 @router.post("/projects/{project_id}/site")
-def site(request: Request, project_id: int, engine: EngineDep, actor: PageActor,
+def site(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
          location: Annotated[str, Form()], source: Annotated[str, Form()],
          on: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = "") -> Response:
     def do(a: Actor) -> str:
@@ -318,7 +320,7 @@ def site(request: Request, project_id: int, engine: EngineDep, actor: PageActor,
 
 
 @router.post("/projects/{project_id}/status-report")
-def status_report(request: Request, project_id: int, engine: EngineDep, actor: PageActor,
+def status_report(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
                   stage: Annotated[str, Form()], source: Annotated[str, Form()],
                   on: Annotated[str, Form()], wording: Annotated[str, Form()] = "",
                   csrf_token: Annotated[str, Form()] = "") -> Response:
@@ -356,6 +358,8 @@ def deadlines(request: Request, engine: EngineDep, settings: SettingsDep, actor:
     first = _month(month) if month else (
         min((r.due for r in rows if r.due >= date.today()), default=None)
         or (rows[-1].due if rows else date.today())).replace(day=1)
+    # A date recorded before dates were bounded still leaves a calendar to draw.
+    first = min(max(first, PLAUSIBLE_DATES.earliest), PLAUSIBLE_DATES.latest).replace(day=1)
     months = [_add_months(first, i) for i in range(3)]
     by_day: dict[date, list[Any]] = {}
     for r in rows:
@@ -370,11 +374,16 @@ def deadlines(request: Request, engine: EngineDep, settings: SettingsDep, actor:
 
 
 def _month(text: str) -> date:
+    """The first day of a ``YYYY-MM`` month within the plausible dates (the calendar
+    shows it and the two after it, and links three months either side)."""
     try:
         y, m = text.split("-")
-        return date(int(y), int(m), 1)
+        if len(y) != 4 or len(m) != 2:
+            raise ValueError(text)
+        first = date(int(y), int(m), 1)
     except ValueError:
         raise InvalidInput.single("month", text, "web.bad_month", "a month is YYYY-MM") from None
+    return check_date(first, "month")
 
 
 def _add_months(d: date, n: int) -> date:
@@ -390,7 +399,7 @@ REVIEW_PAGE = 50
 
 @router.get("/review", response_class=HTMLResponse)
 def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
-           state: str = "proposed", page: int = 1) -> Response:
+           state: str = "proposed", page: PageNumber = 1) -> Response:
     need(actor, Action.READ, settings)
     assert actor is not None  # READ is never anonymous
     if state not in REVIEW_STATES:
@@ -424,7 +433,7 @@ def review_articles(request: Request, engine: EngineDep, settings: SettingsDep,
 
 
 @router.get("/review/articles/{article_id}", response_class=HTMLResponse)
-def review_article(request: Request, article_id: int, engine: EngineDep,
+def review_article(request: Request, article_id: RecordId, engine: EngineDep,
                    settings: SettingsDep, actor: PageActor) -> Response:
     need(actor, Action.READ, settings)
     assert actor is not None
@@ -435,7 +444,7 @@ def review_article(request: Request, article_id: int, engine: EngineDep,
 
 
 @router.post("/review/{proposal_id}/accept")
-def review_accept(request: Request, proposal_id: int, engine: EngineDep, actor: PageActor,
+def review_accept(request: Request, proposal_id: RecordId, engine: EngineDep, actor: PageActor,
                   csrf_token: Annotated[str, Form()] = "",
                   as_report: Annotated[bool, Form()] = False) -> Response:
     def do(a: Actor) -> str:
@@ -447,7 +456,7 @@ def review_accept(request: Request, proposal_id: int, engine: EngineDep, actor: 
 
 
 @router.post("/review/{proposal_id}/reject")
-def review_reject(request: Request, proposal_id: int, engine: EngineDep, actor: PageActor,
+def review_reject(request: Request, proposal_id: RecordId, engine: EngineDep, actor: PageActor,
                   reason: Annotated[str, Form()] = "",
                   csrf_token: Annotated[str, Form()] = "") -> Response:
     def do(a: Actor) -> str:

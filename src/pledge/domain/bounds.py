@@ -1,0 +1,105 @@
+"""The ranges inputs must fall in, declared once: dates, record ids and seeds.
+
+Amounts of money have their ceiling in :mod:`pledge.domain.money`; names and free
+text their rules in :mod:`pledge.domain.text`; scores and weights theirs in
+:mod:`pledge.domain.priorities`. Every refusal is an ``InvalidInput`` naming the
+field, so each edge shows it in its one error shape.
+
+Pure standard library; no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+from pledge.domain.errors import InvalidInput, Problem
+
+__all__ = [
+    "MAX_ID",
+    "MAX_SEED",
+    "MAX_WINDOW_DAYS",
+    "PLAUSIBLE_DATES",
+    "DateRange",
+    "check_date",
+    "check_dates",
+    "check_seed",
+    "is_possible_id",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    """The dates the programme's records may carry, both ends included."""
+
+    earliest: date
+    latest: date
+
+    def __post_init__(self) -> None:
+        if self.earliest > self.latest:
+            raise ValueError("the earliest date is after the latest")
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.earliest <= day <= self.latest
+
+    def problem(self, field: str, day: date) -> Problem | None:
+        """The problem with ``day`` as the value of ``field``, or None when it is in range."""
+        if day in self:
+            return None
+        return Problem(field, day.isoformat(), "input.date_out_of_range",
+                       f"dates run from {self.earliest.isoformat()} to "
+                       f"{self.latest.isoformat()}")
+
+
+#: Every date pledge records or is asked about (transitions, consultations, extensions,
+#: fundings, estimates, reports, scores, weights, "as of" questions). The programmes
+#: began in 2025 and run for years, and sources from the 1990s onwards are cited; a
+#: date outside this span is a typing error (0001-01-01, 9999-12-31), never a fact.
+PLAUSIBLE_DATES: Final = DateRange(date(1990, 1, 1), date(2100, 12, 31))
+
+#: Record ids (projects, jobs, articles, proposals) are whole numbers from 1 up to the
+#: largest value of a 32-bit INTEGER column, the narrowest id column of any backend.
+MAX_ID: Final = 2**31 - 1
+
+#: A funding window given by hand (``deadline --days``) is at most ten years of days.
+MAX_WINDOW_DAYS: Final = 3660
+
+#: Seeds of the simulations: whole numbers from 0 up to the largest signed 64-bit
+#: integer (what a BIGINT column or any JSON reader keeps exactly; numpy takes them all).
+MAX_SEED: Final = 2**63 - 1
+
+
+def check_date(day: date, field: str, span: DateRange = PLAUSIBLE_DATES) -> date:
+    """``day`` unchanged when it lies in ``span``; otherwise ``InvalidInput`` naming
+    ``field`` (rule ``input.date_out_of_range``)."""
+    problem = span.problem(field, day)
+    if problem is not None:
+        raise InvalidInput([problem])
+    return day
+
+
+def check_dates(span: DateRange = PLAUSIBLE_DATES, /, **days: date | None) -> None:
+    """Check several dates at once (``check_dates(on=on, until=until)``); ``None`` is
+    skipped. Raises ``InvalidInput`` listing every date out of range."""
+    problems = [p for field, day in days.items() if day is not None
+                if (p := span.problem(field, day)) is not None]
+    if problems:
+        raise InvalidInput(problems)
+
+
+def is_possible_id(value: object) -> bool:
+    """Whether ``value`` is a whole number a record id can be (1 to :data:`MAX_ID`).
+
+    An id outside the range names nothing: lookups answer "not found" for it without
+    asking the database (which would overflow on it)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
+def check_seed(seed: int, field: str = "seed") -> int:
+    """``seed`` when it is a whole number from 0 to :data:`MAX_SEED`; otherwise
+    ``InvalidInput`` (rule ``simulation.bad_seed``)."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise InvalidInput.single(field, seed, "simulation.bad_seed",
+                                  f"a seed is a whole number from 0 to {MAX_SEED}")
+    return seed
