@@ -277,7 +277,7 @@ WRITES = [
     Write("weight", Action.SCORE, None, {
         role: request("POST", "/api/v1/frameworks/japan/weights", {
             "side": "us" if role in US_SIDE else "partner", "criterion": "strategic",
-            "weight": 2}, "framework.weight") for role in US_SIDE + PARTNER_SIDE}, {}),
+            "weight": 0.5}, "framework.weight") for role in US_SIDE + PARTNER_SIDE}, {}),
     Write("reject", Action.REVIEW, queued, {
         role: request("POST", f"/api/v1/review/{k}/reject", {"reason": "old news"},
                       "news.reject")

@@ -62,7 +62,7 @@ def _refused_in_line(ch: str) -> bool:
 def _refused_in_text(ch: str) -> bool:
     if ch in "\n\t":
         return False
-    return unicodedata.category(ch) in ("Cc", "Cs") or ch in _BIDI
+    return unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") or ch in _BIDI
 
 
 def _shown(value: str, refused: Callable[[str], bool]) -> str:
