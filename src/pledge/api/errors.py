@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pledge.domain.access import Forbidden, Unauthorized
 from pledge.domain.errors import Conflict, InvalidInput, NotFound, PledgeError, RuleViolation
+from pledge.services.idempotency import REPLAYED_HEADER, is_replay
 
 ROLE_RULES = ("role_not_allowed", "wrong_side")
 
@@ -49,9 +50,11 @@ def pledge_error_response(exc: PledgeError) -> JSONResponse:
     p = exc.first
     problems = [{"code": q.rule, "message": q.message, "field": q.field, "value": str(q.value)}
                 for q in exc.problems]
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else {}
+    if is_replay(exc):  # a refusal recorded under an Idempotency-Key, answered again
+        headers[REPLAYED_HEADER] = "true"
     return JSONResponse(error_body(p.rule, p.message, p.field, problems),
-                        status_code=status_for(exc), headers=headers)
+                        status_code=status_for(exc), headers=headers or None)
 
 
 PageRenderer = Callable[[Request, int, str, str, str | None, str | None], Response]
