@@ -4,6 +4,7 @@ document, so a new one cannot forget it)."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -142,8 +143,8 @@ def test_a_refusal_is_answered_again_with_the_same_body(sqlite_api: Api,
     assert invested(sqlite_engine, 32) == 0
 
 
-def test_a_replayed_simulation_is_the_same_job(sqlite_api: Api) -> None:
-    client, tokens = sqlite_api
+def test_a_replayed_simulation_is_the_same_job_and_it_runs(api: Api) -> None:
+    client, tokens = api
     headers = {**tokens["analyst"], **key()}
     body = {"project_id": 24, "paths": 50, "seed": 3}
     first = client.post("/api/v1/simulations", json=body, headers=headers)
@@ -152,6 +153,14 @@ def test_a_replayed_simulation_is_the_same_job(sqlite_api: Api) -> None:
     assert again.json() == first.json()
     assert again.headers["location"] == first.headers["location"] == (
         f"/api/v1/simulations/{first.json()['id']}")
+    # The job went to a worker only once its row was committed, so the worker found it.
+    deadline = time.monotonic() + 60
+    while True:
+        status = client.get(first.headers["location"], headers=tokens["analyst"]).json()
+        if status["state"] in ("done", "failed") or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert (status["state"], status["error"]) == ("done", None)
 
 
 # ---- every operation that changes data, walked from the OpenAPI document ----------------

@@ -83,17 +83,19 @@ async def api_once(request: Request, response: Response, engine: EngineDep,
                        alias=HEADER, description=(
                            "A key of your own (1 to 255 printable ASCII characters, e.g. a "
                            "random UUID) that makes a retry safe: the same key and request "
-                           "again answer the first result (with `Idempotent-Replayed: "
-                           "true`) and change nothing; the same key with another request "
-                           "is 409. Keys are per user and kept for 24 hours by default."))
+                           "again answer the first result, a refusal included (with "
+                           "`Idempotent-Replayed: true`), and change nothing; the same key "
+                           "with another request is 409 `idempotency.key_reused`. Keys are "
+                           "per user and kept for 24 hours by default."))
                    ] = None) -> Once:
     if len(request.headers.getlist(HEADER)) > 1:
         raise InvalidInput.single(HEADER, "(several)", "idempotency.bad_key",
                                   "send one Idempotency-Key header")
     route = request.scope.get("route")
     status = getattr(route, "status_code", None) or 200
+    body = None if idempotency_key is None else _body(request, await request.body())
     return Once(engine, idempotency_key, HEADER, f"{request.method} {request.url.path}",
-                _body(request, await request.body()), int(status), response)
+                body, int(status), response)
 
 
 async def page_once(request: Request, engine: EngineDep) -> Once:

@@ -305,7 +305,7 @@ def once(engine: Engine, request: Claim | None, work: Callable[[], T],
     """
     if request is None:
         value = work()
-        return Outcome(value, _json(document(value)), status)
+        return Outcome(value, document(value), status)
     keep = keep if keep is not None else retention()
     wait = wait if wait is not None else wait_limit()
     _purge_now_and_then(engine)
