@@ -234,33 +234,31 @@ def _purge_now_and_then(engine: Engine) -> None:
 def _take(s: Session, engine: Engine, c: Claim, keep: timedelta, wait: float
           ) -> tuple[Row[Any] | None, int | None]:
     """Insert the key's row first: (None, its id) when the key is ours, else (the row
-    recorded before, None). On PostgreSQL a request holding the key is waited for, at
-    most ``wait`` seconds."""
+    recorded before, None). An expired row makes way. On PostgreSQL a request holding
+    the key is waited for, at most ``wait`` seconds."""
     keys = t.idempotency_keys
     postgres = not is_sqlite(engine)
     insert = pg_insert if postgres else sqlite_insert
-    mine = (keys.c.user_name == c.user, keys.c.key == c.key)
     if postgres:
-        before = s.execute(text("SELECT current_setting('lock_timeout')")).scalar_one()
-        s.execute(text("SELECT set_config('lock_timeout', :ms, true)"),
-                  {"ms": f"{max(1, round(wait * 1000))}ms"})
+        s.execute(text(f"SET LOCAL lock_timeout = {max(1, round(wait * 1000))}"))
     try:
         for _ in range(5):
             at = now()
-            s.execute(delete(keys).where(*mine, keys.c.expires_at <= at))
             new_id = s.execute(insert(keys).values(
                 user_name=c.user, key=c.key, request_hash=c.digest, request=c.request,
                 created_at=at, expires_at=at + keep).on_conflict_do_nothing()
                 .returning(keys.c.id)).scalar()
             if new_id is not None:
-                if postgres:
-                    s.execute(text("SELECT set_config('lock_timeout', :v, true)"),
-                              {"v": before})
+                if postgres:  # the change itself waits for its locks as long as it must
+                    s.execute(text("SET LOCAL lock_timeout TO DEFAULT"))
                 return None, int(new_id)
-            row = s.execute(select(keys).where(*mine)).first()
-            if row is not None:
+            row = s.execute(select(keys).where(keys.c.user_name == c.user,
+                                               keys.c.key == c.key)).first()
+            if row is None:
+                continue  # the holder rolled back, or the row was purged, in between
+            if _aware(row.expires_at) > at:
                 return row, None
-            # the holder rolled back, or its row expired and went, in between: again
+            s.execute(delete(keys).where(keys.c.id == row.id))  # expired: used afresh
     except OperationalError as exc:
         if getattr(exc.orig, "sqlstate", None) != "55P03":  # lock_not_available
             raise
