@@ -17,6 +17,9 @@ def test_update_changes_only_the_options_given(cli: Cli) -> None:
     assert after["states"] == ["Ohio", "Texas"]
     assert after["sponsors"] == before["sponsors"]
     assert after["estimates"] == before["estimates"]
+    # what was changed, as shown afterwards, plus the idempotency key the change was sent with
+    key = after.pop("idempotency_key")
+    assert isinstance(key, str) and len(key) == 36
     assert cli.json("projects", "show", "24") == after
     code, out, _ = cli("projects", "update", "24", "--sector-detail", "combined cycle")
     assert code == 0 and out.strip() == "project 24 updated: sector_detail"

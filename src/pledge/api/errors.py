@@ -26,6 +26,7 @@ from pledge.domain.errors import (
     RuleViolation,
     TooManyRequests,
 )
+from pledge.services.idempotency import REPLAYED_HEADER, is_replay
 
 ROLE_RULES = ("role_not_allowed", "wrong_side")
 
@@ -66,9 +67,12 @@ def pledge_error_response(exc: PledgeError) -> JSONResponse:
     p = exc.first
     problems = [{"code": q.rule, "message": _printable(q.message), "field": _printable(q.field),
                  "value": _printable(q.value)} for q in exc.problems]
+    headers = error_headers(exc) or {}
+    if is_replay(exc):  # a refusal recorded under an Idempotency-Key, answered again
+        headers[REPLAYED_HEADER] = "true"
     return JSONResponse(error_body(p.rule, _printable(p.message), _printable(p.field),
                                    problems),
-                        status_code=status_for(exc), headers=error_headers(exc))
+                        status_code=status_for(exc), headers=headers or None)
 
 
 def error_headers(exc: PledgeError) -> dict[str, str] | None:

@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Response
 
 from pledge.api.deps import EngineDep, JobsDep, require, require_actor
+from pledge.api.idempotency import OnceDep
 from pledge.api.params import RecordId
 from pledge.api.schemas import SimulationCreate
 from pledge.domain.access import Action
@@ -58,14 +59,19 @@ def _status(j: svc.JobStatus) -> dict[str, Any]:
 
 @router.post("/simulations", status_code=202)
 def create_simulation(body: SimulationCreate, engine: EngineDep, runner: JobsDep,
-                      response: Response,
+                      response: Response, once: OnceDep,
                       actor: Actor = require_actor(Action.ANALYSE)) -> dict[str, Any]:
     """Queue a Monte Carlo simulation of a project or a framework's portfolio."""
-    job = svc.submit_simulation(engine, runner, svc.SimulationRequest(
-        project_id=body.project_id, framework=body.framework, paths=body.paths,
-        seed=body.seed, deemed_rate=body.deemed_rate), actor)
-    response.headers["Location"] = _links(job.id)["self"]
-    return {"id": job.id, "state": job.state, "links": _links(job.id)}
+
+    def submit() -> dict[str, Any]:
+        job = svc.submit_simulation(engine, runner, svc.SimulationRequest(
+            project_id=body.project_id, framework=body.framework, paths=body.paths,
+            seed=body.seed, deemed_rate=body.deemed_rate), actor)
+        return {"id": job.id, "state": job.state, "links": _links(job.id)}
+
+    created = once(actor, submit)
+    response.headers["Location"] = _links(created["id"])["self"]
+    return created
 
 
 @router.get("/simulations/{job_id}", dependencies=[require(Action.ANALYSE)])

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from pledge.api.deps import EngineDep, require, require_actor
+from pledge.api.idempotency import OnceDep
 from pledge.api.params import RecordId, Seed
 from pledge.api.schemas import BatchCreate, BatchLimitsBody, ParetoCreate, ScoreCreate, WeightCreate
 from pledge.domain.access import Action
@@ -39,12 +40,16 @@ def get_scores(project_id: RecordId, engine: EngineDep) -> dict[str, Any]:
 
 
 @router.post("/projects/{project_id}/scores", status_code=201)
-def create_score(project_id: RecordId, body: ScoreCreate, engine: EngineDep,
+def create_score(project_id: RecordId, body: ScoreCreate, engine: EngineDep, once: OnceDep,
                  actor: Actor = require_actor(Action.SCORE)) -> dict[str, Any]:
     """Record a side's score on one criterion (the latest counts); returns the scores."""
-    svc.set_score(engine, project_id, body.side, body.criterion, body.value, actor,
-                  body.on or date.today(), body.note)
-    return jsonable(svc.scores_document(engine, project_id))  # type: ignore[no-any-return]
+
+    def score() -> dict[str, Any]:
+        svc.set_score(engine, project_id, body.side, body.criterion, body.value, actor,
+                      body.on or date.today(), body.note)
+        return jsonable(svc.scores_document(engine, project_id))  # type: ignore[no-any-return]
+
+    return once(actor, score)
 
 
 @router.get("/frameworks/{key}/weights", dependencies=[require(Action.READ)])
@@ -54,12 +59,16 @@ def get_weights(key: str, engine: EngineDep) -> dict[str, Any]:
 
 
 @router.post("/frameworks/{key}/weights", status_code=201)
-def create_weight(key: str, body: WeightCreate, engine: EngineDep,
+def create_weight(key: str, body: WeightCreate, engine: EngineDep, once: OnceDep,
                   actor: Actor = require_actor(Action.SCORE)) -> dict[str, Any]:
     """Record a side's weight for one criterion; returns both sides' weights."""
-    svc.set_weight(engine, key, body.side, body.criterion, body.weight, actor,
-                   body.on or date.today())
-    return jsonable(svc.weights(engine, key))  # type: ignore[no-any-return]
+
+    def weigh() -> dict[str, Any]:
+        svc.set_weight(engine, key, body.side, body.criterion, body.weight, actor,
+                       body.on or date.today())
+        return jsonable(svc.weights(engine, key))  # type: ignore[no-any-return]
+
+    return once(actor, weigh)
 
 
 @router.get("/frameworks/{key}/rankings", dependencies=[require(Action.READ)])

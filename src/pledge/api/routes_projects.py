@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from pledge.api.deps import EngineDep, require, require_actor
+from pledge.api.idempotency import OnceDep
 from pledge.api.params import Offset, RecordId
 from pledge.api.schemas import (
     ConsultationCreate,
@@ -68,7 +69,7 @@ def get_project(project_id: RecordId, engine: EngineDep) -> dict[str, Any]:
 
 
 @router.post("/projects", status_code=201)
-def create_project(body: ProjectCreate, engine: EngineDep,
+def create_project(body: ProjectCreate, engine: EngineDep, once: OnceDep,
                    actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
     """Add a project at the lifecycle's entry stage, 'proposed'; a later ``status`` is
     refused (422, ``lifecycle.not_entry_stage``): stages are reached through the
@@ -78,74 +79,82 @@ def create_project(body: ProjectCreate, engine: EngineDep,
                          amount_text=body.amount, status=body.status,
                          reported_on=body.reported_on.isoformat() if body.reported_on else "",
                          source=body.source)
-    return detail(svc.add_project(engine, new, actor))
+    return once(actor, lambda: detail(svc.add_project(engine, new, actor)))
 
 
 @router.patch("/projects/{project_id}")
-def update_project(project_id: RecordId, body: ProjectUpdate, engine: EngineDep,
+def update_project(project_id: RecordId, body: ProjectUpdate, engine: EngineDep, once: OnceDep,
                    actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
     """Change a project's name, sector, location or sponsors (the fields sent); audited."""
-    return detail(svc.update_project(engine, project_id, body.model_dump(exclude_unset=True),
-                                     actor))
+    return once(actor, lambda: detail(svc.update_project(
+        engine, project_id, body.model_dump(exclude_unset=True), actor)))
 
 
 @router.post("/projects/{project_id}/transitions", status_code=201)
 def create_transition(project_id: RecordId, body: TransitionCreate, engine: EngineDep,
+                      once: OnceDep,
                       actor: Actor = require_actor(Action.ADVANCE)) -> dict[str, Any]:
     """Move a project to another stage; the lifecycle rules decide."""
-    return detail(svc.advance(engine, project_id, body.to, actor, body.on, body.reason,
-                              body.sources))
+    return once(actor, lambda: detail(svc.advance(
+        engine, project_id, body.to, actor, body.on, body.reason, body.sources)))
 
 
 @router.post("/projects/{project_id}/consultations", status_code=201)
 def create_consultation(project_id: RecordId, body: ConsultationCreate, engine: EngineDep,
+                        once: OnceDep,
                         actor: Actor = require_actor(Action.CONSULT)) -> dict[str, Any]:
     """Record a consultation (committee, or the partner's with the US before declining)."""
-    return detail(svc.consult(engine, project_id, body.kind, actor, body.on, body.note,
-                              body.sources))
+    return once(actor, lambda: detail(svc.consult(
+        engine, project_id, body.kind, actor, body.on, body.note, body.sources)))
 
 
 @router.post("/projects/{project_id}/extensions", status_code=201)
 def create_extension(project_id: RecordId, body: ExtensionCreate, engine: EngineDep,
+                     once: OnceDep,
                      actor: Actor = require_actor(Action.EXTEND)) -> dict[str, Any]:
     """Extend a notified project's funding deadline."""
-    return detail(svc.extend(engine, project_id, body.until, actor, body.on, body.reason,
-                             body.sources))
+    return once(actor, lambda: detail(svc.extend(
+        engine, project_id, body.until, actor, body.on, body.reason, body.sources)))
 
 
-@router.post("/projects/{project_id}/fundings", status_code=201)
-def create_funding(project_id: RecordId, body: FundingCreate, engine: EngineDep,
-                   actor: Actor = require_actor(Action.FUND)) -> dict[str, Any]:
-    """Fund a notified project within its window and under the cap."""
-    r = funding_svc.fund(engine, project_id, body.amount, body.on, body.instrument,
-                         body.provider, actor)
+def funding_record(r: funding_svc.FundingResult) -> dict[str, Any]:
     return jsonable({"project_id": r.project_id, "status": r.status, "amount": r.amount,  # type: ignore[no-any-return]
                      "counted": r.counted, "instrument": r.instrument,
                      "provider": r.provider, "on": r.on, "remaining": r.remaining})
 
 
+@router.post("/projects/{project_id}/fundings", status_code=201)
+def create_funding(project_id: RecordId, body: FundingCreate, engine: EngineDep, once: OnceDep,
+                   actor: Actor = require_actor(Action.FUND)) -> dict[str, Any]:
+    """Fund a notified project within its window and under the cap."""
+    return once(actor, lambda: funding_record(funding_svc.fund(
+        engine, project_id, body.amount, body.on, body.instrument, body.provider, actor)))
+
+
 @router.post("/projects/{project_id}/estimates", status_code=201)
-def create_estimate(project_id: RecordId, body: EstimateCreate, engine: EngineDep,
+def create_estimate(project_id: RecordId, body: EstimateCreate, engine: EngineDep, once: OnceDep,
                     actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
     """Record another sourced cost estimate (never an overwrite)."""
-    return detail(svc.add_estimate(engine, project_id, body.amount, body.source, body.on,
-                                   actor, primary=body.primary))
+    return once(actor, lambda: detail(svc.add_estimate(
+        engine, project_id, body.amount, body.source, body.on, actor, primary=body.primary)))
 
 
 @router.post("/projects/{project_id}/sites", status_code=201)
 def create_site_report(project_id: RecordId, body: SiteReportCreate, engine: EngineDep,
+                       once: OnceDep,
                        actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
     """Record a site reported for the project, with its source (the location is kept)."""
-    return detail(svc.add_site_report(engine, project_id, body.location, body.source, body.on,
-                                      actor, states=body.states))
+    return once(actor, lambda: detail(svc.add_site_report(
+        engine, project_id, body.location, body.source, body.on, actor, states=body.states)))
 
 
 @router.post("/projects/{project_id}/status-reports", status_code=201)
 def create_status_report(project_id: RecordId, body: StatusReportCreate, engine: EngineDep,
+                         once: OnceDep,
                          actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
     """Record a stage a source reports for the project (the lifecycle stage is kept)."""
-    return detail(svc.add_status_report(engine, project_id, body.stage, body.source, body.on,
-                                        actor, wording=body.wording))
+    return once(actor, lambda: detail(svc.add_status_report(
+        engine, project_id, body.stage, body.source, body.on, actor, wording=body.wording)))
 
 
 @router.get("/projects/{project_id}/history", dependencies=[require(Action.READ)])

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from pledge.api.deps import EngineDep, require, require_actor
+from pledge.api.idempotency import OnceDep
 from pledge.api.params import Offset, RecordId, RecordIdFilter
 from pledge.api.schemas import AcceptBody, ArticleBody, RejectBody
 from pledge.domain.access import Action
@@ -61,19 +62,24 @@ def get_article(article_id: RecordId, engine: EngineDep) -> dict[str, Any]:
 
 
 @router.post("/review/{proposal_id}/accept")
-def accept_proposal(proposal_id: RecordId, engine: EngineDep, body: AcceptBody | None = None,
+def accept_proposal(proposal_id: RecordId, engine: EngineDep, once: OnceDep,
+                    body: AcceptBody | None = None,
                     actor: Actor = require_actor(Action.REVIEW)) -> dict[str, Any]:
     """Apply the change through the usual service and rules, the article as its source.
     A refused change leaves the proposal waiting and answers with the rule's reason."""
-    return svc.accept(engine, proposal_id, actor, on=body.on if body else None,
-                      as_report=body.as_report if body else False).record()
+    return once(actor, lambda: svc.accept(engine, proposal_id, actor,
+                                          on=body.on if body else None,
+                                          as_report=body.as_report if body else False
+                                          ).record())
 
 
 @router.post("/review/{proposal_id}/reject")
-def reject_proposal(proposal_id: RecordId, engine: EngineDep, body: RejectBody | None = None,
+def reject_proposal(proposal_id: RecordId, engine: EngineDep, once: OnceDep,
+                    body: RejectBody | None = None,
                     actor: Actor = require_actor(Action.REVIEW)) -> dict[str, Any]:
     """Reject the proposal; it is kept with who rejected it and why."""
-    return svc.reject(engine, proposal_id, actor, body.reason if body else "").record()
+    return once(actor, lambda: svc.reject(engine, proposal_id, actor,
+                                          body.reason if body else "").record())
 
 
 async def _article(request: Request, source: str | None, html: bool | None
@@ -97,7 +103,7 @@ async def _article(request: Request, source: str | None, html: bool | None
 
 
 @router.post("/ingest", status_code=201)
-async def ingest(request: Request, engine: EngineDep,
+async def ingest(request: Request, engine: EngineDep, once: OnceDep,
                  source: str | None = Query(None, description="where a text body is from"),
                  dry_run: bool = Query(False, description="read and report; write nothing"),
                  html: bool | None = Query(None, description="whether a text body is HTML"),
@@ -105,5 +111,5 @@ async def ingest(request: Request, engine: EngineDep,
     """Read one article (a text or HTML body, or JSON ``{"source", "text"}``) into proposed
     changes; the answer is the ``pledge ingest --json`` list."""
     article = await _article(request, source, html)
-    results = await run_in_threadpool(svc.ingest, engine, [article], actor, dry_run=dry_run)
-    return [r.contract() for r in results]
+    return await run_in_threadpool(once, actor, lambda: [
+        r.contract() for r in svc.ingest(engine, [article], actor, dry_run=dry_run)])

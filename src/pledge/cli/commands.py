@@ -9,6 +9,7 @@ import typer
 from sqlalchemy import Engine
 
 from pledge.cli import render
+from pledge.cli.once import KeyOpt, once
 from pledge.cli.options import ActorOpt, JsonOpt, OnOpt, RoleOpt, SourceOpt, actor_of, day
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import frameworks as fw_svc
@@ -90,15 +91,18 @@ def frameworks_amend(
         set_: Annotated[list[str], typer.Option("--set", help="SETTING=VALUE (repeatable)")],
         source: SourceOpt = None,
         note: Annotated[str, typer.Option(help="What changed and why")] = "",
-        actor: ActorOpt = None, role: RoleOpt = "admin", json: JsonOpt = False) -> None:
+        actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
+        json: JsonOpt = False) -> None:
     """Amend the terms from a date; the old terms stay in the history."""
-    fw = fw_svc.amend_framework(_engine(), name, day(effective, "effective"),
-                                fw_svc.parse_assignments(set_), source or [], note,
-                                actor_of(actor, role))
+    who, engine = actor_of(actor, role), _engine()
+    ran = once(engine, who, idempotency_key, lambda: fw_svc.amend_framework(
+        engine, name, day(effective, "effective"), fw_svc.parse_assignments(set_),
+        source or [], note, who), fw_svc.framework_document)
     if json:
-        render.emit_json(fw_svc.framework_document(fw))
-        return
-    render.console.print(f"{fw.key}: new terms from {effective} ({len(fw.versions)} versions)")
+        render.emit_json(ran.json())
+    elif (fw := ran.value) is not None:
+        render.console.print(f"{fw.key}: new terms from {effective} ({len(fw.versions)} "
+                             "versions)")
 
 
 def deadline(framework: Annotated[str, typer.Option(help="Framework key")],
@@ -198,46 +202,81 @@ def fund(id: Annotated[str, typer.Argument(help="Project id")],
          on: OnOpt,
          instrument: Annotated[str, typer.Option(help="equity | loan | guarantee")],
          provider: Annotated[str, typer.Option(help="JBIC, NEXI, a bank")],
-         actor: ActorOpt = None, role: RoleOpt = "funder", json: JsonOpt = False) -> None:
+         actor: ActorOpt = None, role: RoleOpt = "funder", idempotency_key: KeyOpt = None,
+         json: JsonOpt = False) -> None:
     """Fund a notified project, within its window and under the cap."""
-    r = funding_svc.fund(_engine(), id, amount, day(on, "on"), instrument, provider,
-                         actor_of(actor, role))
+    who, engine = actor_of(actor, role), _engine()
+    ran = once(engine, who, idempotency_key, lambda: funding_svc.fund(
+        engine, id, amount, day(on, "on"), instrument, provider, who), _funding)
     if json:
-        render.emit_json({"project_id": r.project_id, "status": r.status, "amount": r.amount,
-                          "counted": r.counted, "instrument": r.instrument,
-                          "provider": r.provider, "on": r.on, "remaining": r.remaining})
-        return
-    render.console.print(f"project {r.project_id} funded {render.usd(r.amount, short=False)} "
-                         f"({r.instrument}, {r.provider}); cap remaining "
-                         f"{render.usd(r.remaining, short=False)}")
+        render.emit_json(ran.json())
+    elif (r := ran.value) is not None:
+        render.console.print(f"project {r.project_id} funded "
+                             f"{render.usd(r.amount, short=False)} ({r.instrument}, "
+                             f"{r.provider}); cap remaining "
+                             f"{render.usd(r.remaining, short=False)}")
+
+
+def _funding(r: funding_svc.FundingResult) -> dict[str, object]:
+    return {"project_id": r.project_id, "status": r.status, "amount": r.amount,
+            "counted": r.counted, "instrument": r.instrument, "provider": r.provider,
+            "on": r.on, "remaining": r.remaining}
 
 
 def allocate(id: Annotated[str, typer.Argument(help="Project id")],
              amount: Annotated[str, typer.Option(help="e.g. 'US$33bn'")], on: OnOpt,
-             actor: ActorOpt = None, role: RoleOpt = "ic") -> None:
+             actor: ActorOpt = None, role: RoleOpt = "ic", idempotency_key: KeyOpt = None,
+             json: JsonOpt = False) -> None:
     """Reserve capacity under the cap for a project."""
-    left = funding_svc.allocate(_engine(), id, amount, day(on, "on"), actor_of(actor, role))
-    render.console.print(f"allocated; {render.usd(left, short=False)} left unallocated")
+    who, engine, when = actor_of(actor, role), _engine(), day(on, "on")
+    ran = once(engine, who, idempotency_key, lambda: funding_svc.allocate(
+        engine, id, amount, when, who), lambda left: {
+            "project": int(id), "on": when, "amount": funding_svc.parse_usd(amount).amount,
+            "unallocated": left})
+    if json:
+        render.emit_json(ran.json())
+    elif ran.value is not None:
+        render.console.print(f"allocated; {render.usd(ran.value, short=False)} left "
+                             "unallocated")
 
 
 def in_kind(id: Annotated[str, typer.Argument(help="Project id")],
             kind: Annotated[str, typer.Option(help="land | utilities | offtake | permits | "
                                                    "other")],
             value: Annotated[str, typer.Option(help="Value in US dollars")], on: OnOpt,
-            actor: ActorOpt = None, role: RoleOpt = "ic") -> None:
+            actor: ActorOpt = None, role: RoleOpt = "ic", idempotency_key: KeyOpt = None,
+            json: JsonOpt = False) -> None:
     """Record a US in-kind contribution to a project's SPV (valued apart from the cap)."""
-    funding_svc.contribute_in_kind(_engine(), id, kind, value, day(on, "on"),
-                                   actor_of(actor, role))
-    render.console.print(f"recorded {kind} worth {value} for project {id}")
+    who, engine, when = actor_of(actor, role), _engine(), day(on, "on")
+    ran = once(engine, who, idempotency_key, lambda: funding_svc.contribute_in_kind(
+        engine, id, kind, value, when, who), lambda _none: {
+            "project": int(id), "on": when, "kind": kind.strip().lower(),
+            "value": funding_svc.parse_usd(value, "value").amount})
+    if json:
+        render.emit_json(ran.json())
+    elif not ran.replayed:
+        render.console.print(f"recorded {kind} worth {value} for project {id}")
 
 
 def distribute(id: Annotated[str, typer.Argument(help="Project id")],
                partner: Annotated[str, typer.Option(help="Partner's share, US dollars")],
                us: Annotated[str, typer.Option("--us", help="US share, US dollars")],
-               on: OnOpt, actor: ActorOpt = None, role: RoleOpt = "ic") -> None:
+               on: OnOpt, actor: ActorOpt = None, role: RoleOpt = "ic",
+               idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Record cash a project's SPV distributed to each side."""
-    funding_svc.distribute(_engine(), id, partner, us, day(on, "on"), actor_of(actor, role))
-    render.console.print(f"recorded a distribution for project {id}")
+    who, engine, when = actor_of(actor, role), _engine(), day(on, "on")
+
+    def shares(_none: None) -> dict[str, object]:
+        p = funding_svc.parse_usd(partner, "partner").amount
+        u = funding_svc.parse_usd(us, "us").amount
+        return {"project": int(id), "on": when, "amount": p + u, "partner": p, "us": u}
+
+    ran = once(engine, who, idempotency_key, lambda: funding_svc.distribute(
+        engine, id, partner, us, when, who), shares)
+    if json:
+        render.emit_json(ran.json())
+    elif not ran.replayed:
+        render.console.print(f"recorded a distribution for project {id}")
 
 
 def balances(framework: Annotated[str, typer.Option(help="Framework key")],

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from pledge.cli import render
+from pledge.cli.once import KeyOpt, once
 from pledge.cli.options import ActorOpt, JsonOpt, RoleOpt, actor_of, read_text
 from pledge.domain.errors import InvalidInput
 from pledge.services import economics as svc
@@ -105,17 +106,20 @@ def economics_show(id: Annotated[str, typer.Argument(help="Project id")],
 def economics_set(id: Annotated[str, typer.Argument(help="Project id")],
                   values: Annotated[list[str], typer.Argument(help="NAME=VALUE ...")],
                   actor: ActorOpt = None, role: RoleOpt = "admin",
-                  json: JsonOpt = False) -> None:
+                  idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Override parameters of the project's model (stored with the project)."""
     from pledge.cli import state
     from pledge.services.frameworks import parse_assignments
-    e = sim.set_economics(state.engine(), id, parse_assignments(values), actor_of(actor, role))
-    if json:
-        render.emit_json({"project_id": e.project_id, "model": e.model.as_dict(),
+    who, engine = actor_of(actor, role), state.engine()
+    ran = once(engine, who, idempotency_key,
+               lambda: sim.set_economics(engine, id, parse_assignments(values), who),
+               lambda e: {"project_id": e.project_id, "model": e.model.as_dict(),
                           "overrides": e.overrides})
-        return
-    render.table(f"Project {e.project_id}: {e.name}", ["parameter", "value", "from"],
-                 _model_rows(e))
+    if json:
+        render.emit_json(ran.json())
+    elif (e := ran.value) is not None:
+        render.table(f"Project {e.project_id}: {e.name}", ["parameter", "value", "from"],
+                     _model_rows(e))
 
 
 @economics_app.command("cashflows")

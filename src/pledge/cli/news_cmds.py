@@ -9,6 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from pledge.cli import render
+from pledge.cli.once import KeyOpt, once
 from pledge.cli.options import ActorOpt, JsonOpt, RoleOpt, actor_of, day, read_bytes
 from pledge.domain.errors import InvalidInput
 from pledge.services import news as svc
@@ -59,7 +60,8 @@ def ingest(files: Annotated[list[Path], typer.Argument(
                "--source", help="Where the article is from (URL), for a single file; "
                                 "default: the file's name (never its folder)",
                show_default=False)] = None,
-           actor: ActorOpt = None, role: RoleOpt = "admin", json: JsonOpt = False) -> None:
+           actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
+           json: JsonOpt = False) -> None:
     """Read news articles into proposed changes, each with its source sentence.
 
     Scraper noise (paywalls, newsletter sign-ups, copyright lines, menus) is removed
@@ -79,10 +81,15 @@ def ingest(files: Annotated[list[Path], typer.Argument(
     with Progress(TextColumn("reading articles"), BarColumn(), MofNCompleteColumn(),
                   console=render.err_console, transient=True, disable=not show) as bar:
         task = bar.add_task("ingest", total=len(articles))
-        results = svc.ingest(engine, articles, who, dry_run=dry_run, gazetteer=gazetteer,
-                             progress=lambda done, total: bar.update(task, completed=done))
+        # A dry run writes nothing, so there is nothing to run once.
+        ran = once(None if dry_run else engine, who, idempotency_key, lambda: svc.ingest(
+            engine, articles, who, dry_run=dry_run, gazetteer=gazetteer,
+            progress=lambda done, total: bar.update(task, completed=done)),
+            lambda results: [r.contract() for r in results])
     if json:
-        render.emit_json([r.contract() for r in results])
+        render.emit_json(ran.json() if not dry_run else ran.document)
+        return
+    if (results := ran.value) is None:
         return
     rows = []
     for r in results:
@@ -195,12 +202,16 @@ def accept(id: Annotated[str, typer.Argument(help="Proposal id")],
            as_report: Annotated[bool, typer.Option(
                "--as-report", help="For a reported stage: record it as a sourced status "
                                    "report, leaving the lifecycle stage as it is")] = False,
-           actor: ActorOpt = None, role: RoleOpt = "admin", json: JsonOpt = False) -> None:
+           actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
+           json: JsonOpt = False) -> None:
     """Apply a proposal through the usual rules, with the article as its source."""
-    p = svc.accept(_engine(), id, actor_of(actor, role), on=day(on, "on"),
-                   as_report=as_report)
+    who, engine = actor_of(actor, role), _engine()
+    ran = once(engine, who, idempotency_key, lambda: svc.accept(
+        engine, id, who, on=day(on, "on"), as_report=as_report), _record)
     if json:
-        _one(p, True)
+        render.emit_json(ran.json())
+        return
+    if (p := ran.value) is None:
         return
     render.console.print(f"proposal {p.id} accepted: {p.summary}"
                          + (f" (project {p.result['project_id']})"
@@ -210,13 +221,20 @@ def accept(id: Annotated[str, typer.Argument(help="Proposal id")],
 @review_app.command("reject")
 def reject(id: Annotated[str, typer.Argument(help="Proposal id")],
            reason: Annotated[str, typer.Option(help="Why")] = "",
-           actor: ActorOpt = None, role: RoleOpt = "admin", json: JsonOpt = False) -> None:
+           actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
+           json: JsonOpt = False) -> None:
     """Reject a proposal (it is kept, with who rejected it and why)."""
-    p = svc.reject(_engine(), id, actor_of(actor, role), reason)
+    who, engine = actor_of(actor, role), _engine()
+    ran = once(engine, who, idempotency_key, lambda: svc.reject(engine, id, who, reason),
+               _record)
     if json:
-        _one(p, True)
-        return
-    render.console.print(f"proposal {p.id} rejected")
+        render.emit_json(ran.json())
+    elif (p := ran.value) is not None:
+        render.console.print(f"proposal {p.id} rejected")
+
+
+def _record(p: svc.ProposalView) -> dict[str, Any]:
+    return p.record()
 
 
 def register(app: typer.Typer) -> None:

@@ -10,6 +10,7 @@ import typer
 from sqlalchemy import Engine
 
 from pledge.cli import render
+from pledge.cli.once import KeyOpt, once
 from pledge.cli.options import ActorOpt, JsonOpt, RoleOpt, actor_of, day, read_text
 from pledge.domain.errors import InvalidInput
 from pledge.domain.selection import Objective, instance_from_document
@@ -34,11 +35,20 @@ def scores_set(id: Annotated[str, typer.Argument(help="Project id")], side: Side
                on: Annotated[str | None, typer.Option("--on", help="Date (default today)")
                              ] = None,
                note: Annotated[str, typer.Option(help="Why this score")] = "",
-               actor: ActorOpt = None, role: RoleOpt = "admin") -> None:
+               actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
+               json: JsonOpt = False) -> None:
     """Record a side's score of a project on one criterion."""
-    svc.set_score(_engine(), id, side, criterion, value, actor_of(actor, role), day(on, "on"),
-                  note)
-    render.console.print(f"project {id}: {side} scores {criterion} {value:g}")
+    who, engine = actor_of(actor, role), _engine()
+
+    def score() -> dict[str, Any]:
+        svc.set_score(engine, id, side, criterion, value, who, day(on, "on"), note)
+        return svc.scores_document(engine, id)
+
+    ran = once(engine, who, idempotency_key, score, lambda doc: doc)
+    if json:
+        render.emit_json(ran.json())
+    elif not ran.replayed:
+        render.console.print(f"project {id}: {side} scores {criterion} {value:g}")
 
 
 @scores_app.command("show")
@@ -61,11 +71,20 @@ def weights_set(framework: Annotated[str, typer.Option(help="Framework key")], s
                 weight: Annotated[float, typer.Option(help="Weight >= 0 (normalised)")],
                 on: Annotated[str | None, typer.Option("--on", help="Date (default today)")
                               ] = None,
-                actor: ActorOpt = None, role: RoleOpt = "admin") -> None:
+                actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
+                json: JsonOpt = False) -> None:
     """Record a side's weight for a criterion."""
-    svc.set_weight(_engine(), framework, side, criterion, weight, actor_of(actor, role),
-                   day(on, "on"))
-    render.console.print(f"{framework}: {side} weighs {criterion} {weight:g}")
+    who, engine = actor_of(actor, role), _engine()
+
+    def weigh() -> dict[str, Any]:
+        svc.set_weight(engine, framework, side, criterion, weight, who, day(on, "on"))
+        return dict(svc.weights(engine, framework))
+
+    ran = once(engine, who, idempotency_key, weigh, lambda doc: doc)
+    if json:
+        render.emit_json(ran.json())
+    elif not ran.replayed:
+        render.console.print(f"{framework}: {side} weighs {criterion} {weight:g}")
 
 
 @weights_app.command("show")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy import Engine
 
 from pledge.cli import render
+from pledge.cli.once import KeyOpt, Ran, once
 from pledge.cli.options import (
     ActorOpt,
     JsonOpt,
@@ -51,19 +52,34 @@ def list_(framework: Annotated[str | None, typer.Option(help="Framework key")] =
                    ", ".join(r.states)) for r in rows], justify_right=["id", "amount (USD)"])
 
 
+def _document(d: svc.ProjectDetail) -> dict[str, Any]:
+    """A project as ``--json`` prints it."""
+    s = d.summary
+    return {
+        "id": s.id, "name": s.name, "framework": s.framework, "sector": s.sector,
+        "sector_detail": s.sector_detail, "status": s.status,
+        "amount_low_usd": s.amount_low_usd, "amount_high_usd": s.amount_high_usd,
+        "location": s.location, "states": list(s.states), "component": d.component,
+        "reported_status": d.reported_status, "funding_date": s.funding_date,
+        "window_meaning": d.window_meaning, "extension_until": d.extension_until,
+        "sponsors": d.sponsors, "estimates": d.estimates, "transitions": d.transitions,
+        "consultations": d.consultations, "funding": d.funding, "sites": d.sites,
+        "status_reports": d.status_reports}
+
+
+def _changed(ran: Ran[svc.ProjectDetail], json: bool) -> svc.ProjectDetail | None:
+    """Print a changed project as JSON (with the key used) and return None; else return
+    the project for a line of text (None when the run was a replay: its note is printed)."""
+    if json:
+        render.emit_json(ran.json())
+        return None
+    return ran.value
+
+
 def _show(d: svc.ProjectDetail, json: bool) -> None:
     s = d.summary
     if json:
-        render.emit_json({
-            "id": s.id, "name": s.name, "framework": s.framework, "sector": s.sector,
-            "sector_detail": s.sector_detail, "status": s.status,
-            "amount_low_usd": s.amount_low_usd, "amount_high_usd": s.amount_high_usd,
-            "location": s.location, "states": list(s.states), "component": d.component,
-            "reported_status": d.reported_status, "funding_date": s.funding_date,
-            "window_meaning": d.window_meaning, "extension_until": d.extension_until,
-            "sponsors": d.sponsors, "estimates": d.estimates, "transitions": d.transitions,
-            "consultations": d.consultations, "funding": d.funding, "sites": d.sites,
-            "status_reports": d.status_reports})
+        render.emit_json(_document(d))
         return
     render.pairs(f"Project {s.id}: {s.name}", [
         ("framework", s.framework), ("sector", f"{s.sector} ({s.sector_detail})"
@@ -117,14 +133,16 @@ def add(name: Annotated[str, typer.Option(help="Project name")],
         reported_on: Annotated[str, typer.Option("--reported-on",
                                                  help="Date reported")] = "",
         source: SourceOpt = None, actor: ActorOpt = None, role: RoleOpt = "admin",
-        json: JsonOpt = False) -> None:
+        idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Add a project at the entry stage, 'proposed' (with a sourced estimate when an amount
     is given)."""
-    detail = svc.add_project(_engine(), svc.NewProject(
+    who, engine = actor_of(actor, role), _engine()
+    ran = once(engine, who, idempotency_key, lambda: svc.add_project(engine, svc.NewProject(
         name=name, sector=sector, framework=framework, location=location, lead=lead,
         partners=partners, amount_text=amount, status=status, reported_on=reported_on,
-        source=(source or [""])[0]), actor_of(actor, role))
-    _show(detail, json)
+        source=(source or [""])[0]), who), _document)
+    if (detail := _changed(ran, json)) is not None:
+        _show(detail, False)
 
 
 @projects_app.command("update")
@@ -141,24 +159,26 @@ def update(id: Annotated[str, typer.Argument(help="Project id")],
            partners: Annotated[str | None, typer.Option(
                help="Partner companies, ';'-separated (replaces partners, offtakers and "
                     "suppliers)")] = None,
-           actor: ActorOpt = None, role: RoleOpt = "admin", json: JsonOpt = False) -> None:
+           actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
+           json: JsonOpt = False) -> None:
     """Change a project's name, sector, location or sponsors; only the options given."""
     given = {"name": name, "sector": sector, "sector_detail": sector_detail,
              "location": location, "lead": lead, "partners": partners}
     changes = {k: v for k, v in given.items() if v is not None}
-    detail = svc.update_project(_engine(), id, changes, actor_of(actor, role))
-    if json:
-        _show(detail, True)
-        return
-    render.console.print(f"project {detail.summary.id} updated: "
-                         f"{', '.join(changes)}")
+    who, engine = actor_of(actor, role), _engine()
+    ran = once(engine, who, idempotency_key,
+               lambda: svc.update_project(engine, id, changes, who), _document)
+    if (detail := _changed(ran, json)) is not None:
+        render.console.print(f"project {detail.summary.id} updated: "
+                             f"{', '.join(changes)}")
 
 
 @projects_app.command("import")
 def import_(file: Annotated[Path, typer.Argument(help="CSV with the public list's columns")],
             framework: Annotated[str, typer.Option(help="Framework for rows without one")
                                  ] = "japan",
-            actor: ActorOpt = None, role: RoleOpt = "admin", json: JsonOpt = False) -> None:
+            actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
+            json: JsonOpt = False) -> None:
     """Import projects from CSV; all rows or none, every bad row reported.
 
     Every project starts at the entry stage, 'proposed'. A row whose status is a later
@@ -167,18 +187,20 @@ def import_(file: Annotated[Path, typer.Argument(help="CSV with the public list'
     is listed in the output. Only `projects advance`, by the roles the lifecycle names,
     moves a project on.
     """
-    result = svc.import_projects_csv(_engine(), read_text(file), framework,
-                                     actor_of(actor, role))
-    if json:
-        render.emit_json({"added": result.added, "skipped": result.skipped,
+    who, engine, text = actor_of(actor, role), _engine(), read_text(file)
+    ran = once(engine, who, idempotency_key,
+               lambda: svc.import_projects_csv(engine, text, framework, who),
+               lambda r: {"added": r.added, "skipped": r.skipped,
                           "reported": [{"id": pid, "reported_stage": stage}
-                                       for pid, stage in result.reported]})
-        return
-    render.console.print(f"added {len(result.added)} projects; {len(result.skipped)} "
-                         f"already present")
-    for pid, stage in result.reported:
-        render.console.print(f"project {pid}: added at 'proposed'; its reported stage "
-                             f"'{stage}' is recorded as a stage report with its source")
+                                       for pid, stage in r.reported]})
+    if json:
+        render.emit_json(ran.json())
+    elif (result := ran.value) is not None:
+        render.console.print(f"added {len(result.added)} projects; {len(result.skipped)} "
+                             f"already present")
+        for pid, stage in result.reported:
+            render.console.print(f"project {pid}: added at 'proposed'; its reported stage "
+                                 f"'{stage}' is recorded as a stage report with its source")
 
 
 @projects_app.command("advance")
@@ -187,12 +209,13 @@ def advance(id: Annotated[str, typer.Argument(help="Project id")],
             actor: Annotated[str, typer.Option(help="Who decides")],
             role: Annotated[str, typer.Option(help="Their role")],
             on: OnOpt, reason: Annotated[str, typer.Option(help="Why")] = "",
-            source: SourceOpt = None, json: JsonOpt = False) -> None:
+            source: SourceOpt = None, idempotency_key: KeyOpt = None,
+            json: JsonOpt = False) -> None:
     """Move a project to another stage if the rules allow it."""
-    detail = svc.advance(_engine(), id, to, actor_of(actor, role), day(on, "on"), reason,
-                         source or [])
-    if json:
-        _show(detail, True)
+    who, engine = actor_of(actor, role), _engine()
+    ran = once(engine, who, idempotency_key, lambda: svc.advance(
+        engine, id, to, who, day(on, "on"), reason, source or []), _document)
+    if (detail := _changed(ran, json)) is None:
         return
     s = detail.summary
     extra = f"; funding {detail.window_meaning} {s.funding_date}" if (
@@ -207,14 +230,15 @@ def consult(id: Annotated[str, typer.Argument(help="Project id")],
             actor: Annotated[str, typer.Option(help="Who records it")],
             role: Annotated[str, typer.Option(help="Their role")],
             on: OnOpt, note: Annotated[str, typer.Option(help="What was discussed")] = "",
-            source: SourceOpt = None, json: JsonOpt = False) -> None:
+            source: SourceOpt = None, idempotency_key: KeyOpt = None,
+            json: JsonOpt = False) -> None:
     """Record a consultation the rules depend on."""
-    detail = svc.consult(_engine(), id, kind, actor_of(actor, role), day(on, "on"), note,
-                         source or [])
-    if json:
-        _show(detail, True)
-        return
-    render.console.print(f"recorded a {kind} consultation for project {detail.summary.id}")
+    who, engine = actor_of(actor, role), _engine()
+    ran = once(engine, who, idempotency_key, lambda: svc.consult(
+        engine, id, kind, who, day(on, "on"), note, source or []), _document)
+    if (detail := _changed(ran, json)) is not None:
+        render.console.print(f"recorded a {kind} consultation for project "
+                             f"{detail.summary.id}")
 
 
 @projects_app.command("extend")
@@ -223,14 +247,14 @@ def extend(id: Annotated[str, typer.Argument(help="Project id")],
            actor: Annotated[str, typer.Option(help="Who grants it")],
            role: Annotated[str, typer.Option(help="Their role")],
            on: OnOpt, reason: Annotated[str, typer.Option(help="Why")],
-           source: SourceOpt = None, json: JsonOpt = False) -> None:
+           source: SourceOpt = None, idempotency_key: KeyOpt = None,
+           json: JsonOpt = False) -> None:
     """Record an extension of a project's funding deadline."""
-    detail = svc.extend(_engine(), id, day(until, "until"), actor_of(actor, role),
-                        day(on, "on"), reason, source or [])
-    if json:
-        _show(detail, True)
-        return
-    render.console.print(f"project {detail.summary.id} may be funded until {until}")
+    who, engine = actor_of(actor, role), _engine()
+    ran = once(engine, who, idempotency_key, lambda: svc.extend(
+        engine, id, day(until, "until"), who, day(on, "on"), reason, source or []), _document)
+    if (detail := _changed(ran, json)) is not None:
+        render.console.print(f"project {detail.summary.id} may be funded until {until}")
 
 
 @projects_app.command("estimate")
@@ -241,14 +265,15 @@ def estimate(id: Annotated[str, typer.Argument(help="Project id")],
              on: OnOpt,
              primary: Annotated[bool, typer.Option("--primary",
                                                    help="Show the project with it")] = False,
-             actor: ActorOpt = None, role: RoleOpt = "admin", json: JsonOpt = False) -> None:
+             actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
+             json: JsonOpt = False) -> None:
     """Record another sourced cost estimate (converted to US dollars at its date)."""
-    detail = svc.add_estimate(_engine(), id, amount, source, day(on, "on"),
-                              actor_of(actor, role), primary=primary)
-    if json:
-        _show(detail, True)
-        return
-    render.console.print(f"project {detail.summary.id}: {len(detail.estimates)} estimates")
+    who, engine = actor_of(actor, role), _engine()
+    ran = once(engine, who, idempotency_key, lambda: svc.add_estimate(
+        engine, id, amount, source, day(on, "on"), who, primary=primary), _document)
+    if (detail := _changed(ran, json)) is not None:
+        render.console.print(f"project {detail.summary.id}: {len(detail.estimates)} "
+                             "estimates")
 
 
 @projects_app.command("site")
@@ -260,14 +285,15 @@ def site(id: Annotated[str, typer.Argument(help="Project id")],
          state: Annotated[list[str] | None, typer.Option(
              "--state", help="A US state it lies in (repeat; default: those the location "
                              "names)")] = None,
-         actor: ActorOpt = None, role: RoleOpt = "admin", json: JsonOpt = False) -> None:
+         actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
+         json: JsonOpt = False) -> None:
     """Record a site reported for a project, with its source (its location is unchanged)."""
-    detail = svc.add_site_report(_engine(), id, location, source, day(on, "on"),
-                                 actor_of(actor, role), states=state or ())
-    if json:
-        _show(detail, True)
-        return
-    render.console.print(f"project {detail.summary.id}: {len(detail.sites)} reported sites")
+    who, engine = actor_of(actor, role), _engine()
+    ran = once(engine, who, idempotency_key, lambda: svc.add_site_report(
+        engine, id, location, source, day(on, "on"), who, states=state or ()), _document)
+    if (detail := _changed(ran, json)) is not None:
+        render.console.print(f"project {detail.summary.id}: {len(detail.sites)} reported "
+                             "sites")
 
 
 @projects_app.command("status-report")
@@ -278,12 +304,11 @@ def status_report(id: Annotated[str, typer.Argument(help="Project id")],
                   on: OnOpt,
                   wording: Annotated[str, typer.Option(help="As the source put it")] = "",
                   actor: ActorOpt = None, role: RoleOpt = "admin",
-                  json: JsonOpt = False) -> None:
+                  idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Record a stage a source reports for a project (the lifecycle stage is unchanged)."""
-    detail = svc.add_status_report(_engine(), id, stage, source, day(on, "on"),
-                                   actor_of(actor, role), wording=wording)
-    if json:
-        _show(detail, True)
-        return
-    render.console.print(f"project {detail.summary.id}: reported {detail.reported_status} "
-                         f"(stage {detail.summary.status})")
+    who, engine = actor_of(actor, role), _engine()
+    ran = once(engine, who, idempotency_key, lambda: svc.add_status_report(
+        engine, id, stage, source, day(on, "on"), who, wording=wording), _document)
+    if (detail := _changed(ran, json)) is not None:
+        render.console.print(f"project {detail.summary.id}: reported "
+                             f"{detail.reported_status} (stage {detail.summary.status})")

@@ -34,7 +34,7 @@ from pledge.domain.errors import Conflict, NotFound, PledgeError, Problem
 from pledge.services.base import Actor, insert_id, jsonable, now, permit
 from pledge.services.simulation import simulate, simulation_spec, summary_document
 from pledge.store import tables as t
-from pledge.store.db import transaction
+from pledge.store.db import after_commit, transaction
 
 log = logging.getLogger(__name__)
 
@@ -271,7 +271,10 @@ def submit_simulation(engine: Engine, runner: JobRunner, request: SimulationRequ
         job_id = insert_id(s, t.jobs.insert().values(
             kind=SIMULATION, params=params, state=QUEUED, progress=0.0,
             created_by=actor.name, created_at=now()))
-    runner.submit(job_id, _simulation_work(spec, jsonable(extra)))
+    # Handed to a worker once the job's row is committed (a caller's unit of work, such as
+    # an idempotent request, may hold it open a little longer).
+    work = _simulation_work(spec, jsonable(extra))
+    after_commit(engine, lambda: runner.submit(job_id, work))
     return job_status(engine, job_id)
 
 

@@ -15,7 +15,7 @@ headroom.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -57,6 +57,8 @@ _READ_ONLY: ContextVar[bool] = ContextVar("pledge_read_only", default=False)
 # The engine and session of the write unit of work running in this thread or task.
 _CURRENT: ContextVar[tuple[Engine, Session] | None] = ContextVar("pledge_transaction",
                                                                  default=None)
+# Where a unit of work keeps what is to run after it commits (``after_commit``).
+_AFTER_COMMIT = "pledge_after_commit"
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -112,24 +114,44 @@ def transaction(engine: Engine) -> Iterator[Session]:
     outer = _CURRENT.get()
     if outer is not None and outer[0] is engine:
         queued = audit_queued(outer[1])
+        pending = outer[1].info.setdefault(_AFTER_COMMIT, [])
+        mark = len(pending)
         try:
             with outer[1].begin_nested():
                 yield outer[1]
         except BaseException:
             forget_audit(outer[1], queued)  # the savepoint's audit rows go with it
+            del pending[mark:]  # what this part asked for goes with its rolled-back writes
             raise
         return
     token = _READ_ONLY.set(False)  # a write inside a read-only view still queues as a writer
     try:
-        with _sessions(engine)() as session, session.begin():
-            current = _CURRENT.set((engine, session))
-            try:
-                yield session
-                write_audit(session)  # last: the audit chain's lock is held only to commit
-            finally:
-                _CURRENT.reset(current)
+        with _sessions(engine)() as session:
+            with session.begin():
+                current = _CURRENT.set((engine, session))
+                try:
+                    yield session
+                    write_audit(session)  # last: the audit chain's lock is held only to commit
+                finally:
+                    _CURRENT.reset(current)
+            done: list[Callable[[], None]] = session.info.pop(_AFTER_COMMIT, [])
     finally:
         _READ_ONLY.reset(token)
+    for action in done:
+        action()
+
+
+def after_commit(engine: Engine, action: Callable[[], None]) -> None:
+    """Run ``action`` once the unit of work open on ``engine`` in this thread or task has
+    committed (at once when none is open); never if it rolls back, nor if the part of it
+    that asked (a savepoint) rolls back. For effects outside the database that must not
+    run ahead of the rows they depend on, such as handing a queued job to a worker.
+    """
+    current = _CURRENT.get()
+    if current is None or current[0] is not engine:
+        action()
+        return
+    current[1].info.setdefault(_AFTER_COMMIT, []).append(action)
 
 
 @contextmanager
@@ -181,11 +203,13 @@ def schema_revision(engine: Engine) -> tuple[str | None, str | None]:
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
-    with engine.connect() as conn:
+    with read_connection(engine) as conn:
         current = MigrationContext.configure(conn).get_current_revision()
     return current, head
 
 
 def is_initialised(engine: Engine) -> bool:
-    """Whether the schema exists (the migrations have run)."""
-    return inspect(engine).has_table("alembic_version")
+    """Whether the schema exists (the migrations have run). A read: it never waits for
+    a writer, not even for a unit of work this thread has open."""
+    with read_connection(engine) as conn:
+        return inspect(conn).has_table("alembic_version")

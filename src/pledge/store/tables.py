@@ -401,3 +401,20 @@ news_mentions = Table(
     Column("article_id", ForeignKey("news_articles.id"), primary_key=True),
     Column("project_id", ForeignKey("projects.id"), primary_key=True, index=True),
 )
+
+# Idempotency keys: what a request sent with a key did, kept for a while, so the same request
+# sent again (a retry, a double-submitted form) answers the first result instead of acting
+# twice. Written in the same transaction as the change it records (services/idempotency.py).
+idempotency_keys = Table(
+    "idempotency_keys", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_name", String(120), nullable=False),     # keys are per user
+    Column("key", String(255), nullable=False),
+    Column("request_hash", String(64), nullable=False),   # SHA-256 of method, target, body
+    Column("request", String(300), nullable=False),       # "POST /api/v1/...", "pledge fund"
+    Column("status_code", Integer, nullable=True),        # the edge's status; NULL: running
+    Column("response", JSON, nullable=True),              # {"body": ...} or {"error": ...}
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+    UniqueConstraint("user_name", "key"),
+)

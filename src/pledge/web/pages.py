@@ -18,6 +18,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from pledge.api.deps import EngineDep, SettingsDep
+from pledge.api.idempotency import Once, PageOnce
 from pledge.api.params import PageNumber, RecordId
 from pledge.domain.access import MATRIX, Action
 from pledge.domain.bounds import PLAUSIBLE_DATES, check_date
@@ -229,15 +230,16 @@ def project(request: Request, project_id: RecordId, engine: EngineDep, settings:
 
 
 def _act(request: Request, project_id: int, csrf: str, actor: Actor | None,
-         do: Callable[[Actor], str], back: str | None = None) -> Response:
-    """Run one form's change; come back (to the project, or to ``back``) with what
-    happened."""
+         do: Callable[[Actor], str], once: Once, back: str | None = None) -> Response:
+    """Run one form's change, once per rendered form (its one-time key: a form sent twice
+    is applied once); come back (to the project, or to ``back``) with what happened."""
     back = back or f"/projects/{project_id}"
     if actor is None:  # no session (or it ended): log in first, nothing is done
         return RedirectResponse(f"/login?next={back}", status_code=303)
     check_csrf(request, csrf)
     try:
-        flash(request, "ok", do(actor))
+        message = once(actor, lambda: do(actor))
+        flash(request, "ok", f"Already done: {message}" if once.replayed else message)
     except PledgeError as exc:
         flash(request, "error", "; ".join(f"{q.message} ({q.field}: {q.value})"
                                           for q in exc.problems))
@@ -250,6 +252,7 @@ def _sources(text: str) -> list[str]:
 
 @router.post("/projects/{project_id}/transition")
 def transition(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+               once: PageOnce,
                to: Annotated[str, Form()], on: Annotated[str, Form()],
                reason: Annotated[str, Form()] = "", sources: Annotated[str, Form()] = "",
                csrf_token: Annotated[str, Form()] = "") -> Response:
@@ -258,11 +261,12 @@ def transition(request: Request, project_id: RecordId, engine: EngineDep, actor:
                                  _sources(sources))
         extra = f"; funding date {d.summary.funding_date}" if d.summary.funding_date else ""
         return f"Moved to {d.summary.status.replace('_', ' ')}{extra}."
-    return _act(request, project_id, csrf_token, actor, do)
+    return _act(request, project_id, csrf_token, actor, do, once)
 
 
 @router.post("/projects/{project_id}/consult")
 def consult(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+        once: PageOnce,
             kind: Annotated[str, Form()], on: Annotated[str, Form()],
             note: Annotated[str, Form()] = "", sources: Annotated[str, Form()] = "",
             csrf_token: Annotated[str, Form()] = "") -> Response:
@@ -270,11 +274,12 @@ def consult(request: Request, project_id: RecordId, engine: EngineDep, actor: Pa
         projects_svc.consult(engine, project_id, kind, a, parse_date(on, "on"), note,
                              _sources(sources))
         return f"Consultation ({kind}) recorded."
-    return _act(request, project_id, csrf_token, actor, do)
+    return _act(request, project_id, csrf_token, actor, do, once)
 
 
 @router.post("/projects/{project_id}/extend")
 def extend(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+        once: PageOnce,
            until: Annotated[str, Form()], on: Annotated[str, Form()],
            reason: Annotated[str, Form()] = "", sources: Annotated[str, Form()] = "",
            csrf_token: Annotated[str, Form()] = "") -> Response:
@@ -282,11 +287,12 @@ def extend(request: Request, project_id: RecordId, engine: EngineDep, actor: Pag
         projects_svc.extend(engine, project_id, parse_date(until, "until"), a,
                             parse_date(on, "on"), reason, _sources(sources))
         return f"Deadline extended to {until}."
-    return _act(request, project_id, csrf_token, actor, do)
+    return _act(request, project_id, csrf_token, actor, do, once)
 
 
 @router.post("/projects/{project_id}/fund")
 def fund(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+        once: PageOnce,
          amount: Annotated[str, Form()], on: Annotated[str, Form()],
          instrument: Annotated[str, Form()], provider: Annotated[str, Form()],
          csrf_token: Annotated[str, Form()] = "") -> Response:
@@ -294,33 +300,36 @@ def fund(request: Request, project_id: RecordId, engine: EngineDep, actor: PageA
         r = funding_svc.fund(engine, project_id, amount, parse_date(on, "on"), instrument,
                              provider, a)
         return f"Funded {amount} by {r.instrument} from {r.provider}."
-    return _act(request, project_id, csrf_token, actor, do)
+    return _act(request, project_id, csrf_token, actor, do, once)
 
 
 @router.post("/projects/{project_id}/estimate")
 def estimate(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+        once: PageOnce,
              amount: Annotated[str, Form()], source: Annotated[str, Form()],
              on: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = "") -> Response:
     def do(a: Actor) -> str:
         d = projects_svc.add_estimate(engine, project_id, amount, source, parse_date(on, "on"),
                                       a)
         return f"Estimate {amount} recorded with its source ({len(d.estimates)} in all)."
-    return _act(request, project_id, csrf_token, actor, do)
+    return _act(request, project_id, csrf_token, actor, do, once)
 
 
 @router.post("/projects/{project_id}/site")
 def site(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+        once: PageOnce,
          location: Annotated[str, Form()], source: Annotated[str, Form()],
          on: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = "") -> Response:
     def do(a: Actor) -> str:
         projects_svc.add_site_report(engine, project_id, location, source,
                                      parse_date(on, "on"), a)
         return f"Reported site recorded with its source: {location.strip()}."
-    return _act(request, project_id, csrf_token, actor, do)
+    return _act(request, project_id, csrf_token, actor, do, once)
 
 
 @router.post("/projects/{project_id}/status-report")
 def status_report(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+                  once: PageOnce,
                   stage: Annotated[str, Form()], source: Annotated[str, Form()],
                   on: Annotated[str, Form()], wording: Annotated[str, Form()] = "",
                   csrf_token: Annotated[str, Form()] = "") -> Response:
@@ -329,7 +338,7 @@ def status_report(request: Request, project_id: RecordId, engine: EngineDep, act
                                            parse_date(on, "on"), a, wording=wording)
         return (f"Reported stage {d.reported_status} recorded with its source; the "
                 f"lifecycle stays at {d.summary.status}.")
-    return _act(request, project_id, csrf_token, actor, do)
+    return _act(request, project_id, csrf_token, actor, do, once)
 
 
 # ---- priorities and deadlines ----------------------------------------------------------------
@@ -445,6 +454,7 @@ def review_article(request: Request, article_id: RecordId, engine: EngineDep,
 
 @router.post("/review/{proposal_id}/accept")
 def review_accept(request: Request, proposal_id: RecordId, engine: EngineDep, actor: PageActor,
+                  once: PageOnce,
                   csrf_token: Annotated[str, Form()] = "",
                   as_report: Annotated[bool, Form()] = False) -> Response:
     def do(a: Actor) -> str:
@@ -452,21 +462,22 @@ def review_accept(request: Request, proposal_id: RecordId, engine: EngineDep, ac
         if as_report:
             return f"Proposal {p.id} recorded as a reported stage (the lifecycle is unchanged)."
         return f"Proposal {p.id} accepted and applied ({p.kind.replace('_', ' ')})."
-    return _act(request, 0, csrf_token, actor, do, "/review")
+    return _act(request, 0, csrf_token, actor, do, once, "/review")
 
 
 @router.post("/review/{proposal_id}/reject")
 def review_reject(request: Request, proposal_id: RecordId, engine: EngineDep, actor: PageActor,
+                  once: PageOnce,
                   reason: Annotated[str, Form()] = "",
                   csrf_token: Annotated[str, Form()] = "") -> Response:
     def do(a: Actor) -> str:
         p = news.reject(engine, proposal_id, a, reason)
         return f"Proposal {p.id} rejected; the record is kept."
-    return _act(request, 0, csrf_token, actor, do, "/review")
+    return _act(request, 0, csrf_token, actor, do, once, "/review")
 
 
 @router.post("/review/ingest")
-def review_ingest(request: Request, engine: EngineDep, actor: PageActor,
+def review_ingest(request: Request, engine: EngineDep, actor: PageActor, once: PageOnce,
                   text: Annotated[str, Form()], source: Annotated[str, Form()] = "",
                   csrf_token: Annotated[str, Form()] = "") -> Response:
     def do(a: Actor) -> str:
@@ -475,4 +486,4 @@ def review_ingest(request: Request, engine: EngineDep, actor: PageActor,
         if r.duplicate_of is not None:
             return f"Already read: a {r.duplicate} copy of article {r.duplicate_of}."
         return f"Article read: {len(r.proposals)} proposed changes queued."
-    return _act(request, 0, csrf_token, actor, do, "/review")
+    return _act(request, 0, csrf_token, actor, do, once, "/review")

@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from pledge import __version__
+from pledge.api.idempotency import form_key
 from pledge.domain.money import format_amount, format_stored
 from pledge.domain.sources import web_address
 from pledge.web.auth import csrf_token, pop_flash
@@ -101,7 +102,7 @@ def templates() -> Jinja2Templates:
     env.filters.update(usd=usd, usd_about=usd_about, pct=pct, label=label, figure=figure_json,
                        money=money, source_link=source_link)
     env.globals.update(usd_range=usd_range, version=__version__,
-                       plotly_unused_styles=plotly_unused_styles)
+                       plotly_unused_styles=plotly_unused_styles, one_time_key=form_key)
     return t
 
 
