@@ -253,3 +253,9 @@ def test_a_cap_may_be_amended_down_to_what_is_allocated_and_no_further() -> None
         ("commitment", "99.99", "cap.below_allocated",
          "the strategic component already has US$100 allocated or funded; its cap cannot be "
          "amended below that")]
+
+
+def test_an_amended_cap_is_quoted_in_plain_digits() -> None:
+    with pytest.raises(RuleViolation) as err:
+        check_cap_amendment("strategic", Decimal("5E+1"), Decimal(100))
+    assert err.value.first.value == "50"

@@ -401,6 +401,9 @@ def test_stage_and_role_names_are_read_loosely_and_refused_with_the_list() -> No
     assert parse_stage(" Notified ") is Stage.NOTIFIED
     assert parse_role("IC\n") is Role.IC
     with pytest.raises(InvalidInput) as err:
+        parse_stage("onward")
+    assert (err.value.first.field, err.value.first.value) == ("to", "onward")
+    with pytest.raises(InvalidInput) as err:
         parse_stage("announced", "status")
     assert [(p.field, p.value, p.rule, p.message) for p in err.value.problems] == [
         ("status", "announced", "lifecycle.unknown_stage",
