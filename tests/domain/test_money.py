@@ -454,3 +454,18 @@ def test_stored_ranges_with_empty_bounds_are_open() -> None:
     assert format_stored("", "5000000", "USD") == "up to US$5m"
     assert format_stored("5000000", "", "USD") == "at least US$5m"
     assert format_stored("", "", "USD") == " to  USD"
+
+
+def test_storage_and_rounding_keep_every_digit_of_large_amounts() -> None:
+    # 31 significant digits: more than the 28 of Python's default decimal context.
+    big = D("1234567890123456789012345678.905")
+    assert round_cents(big) == D("1234567890123456789012345678.90")
+    assert to_minor_units(D("1234567890123456789012345678.91")) == (
+        123456789012345678901234567891)
+    assert from_minor_units(123456789012345678901234567891) == (
+        D("1234567890123456789012345678.91"))
+
+
+def test_full_display_of_amounts_beyond_the_default_precision() -> None:
+    assert format_amount(D("1234567890123456789012345678.9"), "USD", short=False) == (
+        "US$1,234,567,890,123,456,789,012,345,678.90")
