@@ -345,6 +345,10 @@ CALENDAR_REFUSALS = [
      ("start", D("2026-12-30"), "calendar.out_of_range",
       "the 2th business day after 2026-12-30 falls after the end of the toy calendar "
       "(2026-12-31)")),
+    ("a window counted from a date after the calendar",
+     lambda: window_date(D("2027-01-04"), 5, DayUnit.CALENDAR, TOY),
+     ("start", D("2027-01-04"), "calendar.out_of_range",
+      "2027-01-04 is outside the toy calendar, which covers 2026–2026 only")),
     ("a window ending after the calendar",
      lambda: window_date(D("2026-12-21"), 11, DayUnit.CALENDAR, TOY),
      ("start", D("2026-12-21"), "calendar.out_of_range",

@@ -92,12 +92,13 @@ REFUSALS = [
      ("role", "ic", "funding.role_not_allowed", "only the partner's funder may fund")),
     ("an administrator is not a funder either", {"role": Role.ADMIN},
      ("role", "admin", "funding.role_not_allowed", "only the partner's funder may fund")),
-    ("yen", {"amount": Money(Decimal("150000000000"), "JPY")},
+    # Amounts are quoted in plain digits, however the Decimal was written.
+    ("yen", {"amount": Money(Decimal("1.5E+11"), "JPY")},
      ("amount", "150000000000 JPY", "funding.currency", "fundings are made in USD only")),
-    ("nothing", {"amount": Money(Decimal("0"), "USD")},
+    ("nothing", {"amount": Money(Decimal("0E+2"), "USD")},
      ("amount", "0", "funding.not_positive", "a funding must be a positive amount")),
-    ("a negative amount", {"amount": Money(Decimal("-0.01"), "USD")},
-     ("amount", "-0.01", "funding.not_positive", "a funding must be a positive amount")),
+    ("a negative amount", {"amount": Money(Decimal("-1E+3"), "USD")},
+     ("amount", "-1000", "funding.not_positive", "a funding must be a positive amount")),
     ("no provider named", {"provider": "  "},
      ("provider", "  ", "funding.no_provider", "name the provider (JBIC, NEXI, a bank)")),
     ("the day after the deadline", {"on": date(2026, 4, 22)},
@@ -124,12 +125,14 @@ REFUSALS = [
      {"terms": CLOSING, "on": date(2026, 4, 1)},
      ("on", "2026-04-01", "funding.after_framework_deadline",
       "the framework allows no funding after 2026-03-31")),
-    ("a cent more than the unallocated capacity", {"unallocated": BN - Decimal("0.01")},
+    ("a cent more than the unallocated capacity",
+     {"amount": Money(Decimal("1E+9"), "USD"), "unallocated": BN - Decimal("0.01")},
      ("amount", "1000000000", "cap.exceeded",
       "this funding needs US$1bn of unallocated capacity but only US$999.99999999m remains "
       "under the US$550bn cap")),
     ("a cent over Korea's annual cap",
-     {"terms": KOREA, "component": KOREA.component(), "unallocated": 200 * BN,
+     {"amount": Money(Decimal("1E+9"), "USD"), "terms": KOREA,
+      "component": KOREA.component(), "unallocated": 200 * BN,
       "used_in_year": 19 * BN + Decimal("0.01")},
      ("amount", "1000000000", "cap.annual_exceeded",
       "2026 fundings would reach US$20.00000000001bn, over the annual cap of US$20bn")),
@@ -148,12 +151,13 @@ def test_an_accepted_funding_posts_what_it_counts() -> None:
     assert (plan.counted, plan.from_allocation, plan.fresh, plan.first) == (
         BN, Decimal(300_000_000), Decimal(700_000_000), True)
     assert (plan.entry.memo, plan.entry.on) == ("loan from JBIC", date(2026, 3, 2))
-    assert {(p.account, p.amount, p.provider) for p in plan.entry.postings} == {
-        ("strategic:spv:invested", BN, "JBIC"),
-        ("strategic:funding:provided", -BN, "JBIC"),
-        ("strategic:capacity:used", BN, None),
-        ("strategic:capacity:allocated", Decimal(-300_000_000), None),
-        ("strategic:capacity:unallocated", Decimal(-700_000_000), None)}
+    assert {(p.account, p.amount, p.project_id, p.instrument, p.provider)
+            for p in plan.entry.postings} == {
+        ("strategic:spv:invested", BN, 1, "loan", "JBIC"),
+        ("strategic:funding:provided", -BN, None, None, "JBIC"),
+        ("strategic:capacity:used", BN, 1, "loan", None),
+        ("strategic:capacity:allocated", Decimal(-300_000_000), 1, None, None),
+        ("strategic:capacity:unallocated", Decimal(-700_000_000), None, None, None)}
 
 
 def test_a_further_tranche_is_not_the_first_funding() -> None:
@@ -238,9 +242,9 @@ def test_each_allocation_refusal_says_what_is_wrong() -> None:
          "only the investment committee allocates capacity"),
         ("project", "finalist", "allocation.stage",
          "capacity is allocated to recommended, selected, notified or funded projects only")]
-    assert allocation_problems("0", "10", Stage.SELECTED, Role.IC) == [
+    assert allocation_problems("0E+1", "10", Stage.SELECTED, Role.IC) == [
         ("amount", "0", "allocation.not_positive", "an allocation must be positive")]
-    assert allocation_problems("10.01", "10", Stage.SELECTED, Role.IC) == [
+    assert allocation_problems("1.001E+1", "10", Stage.SELECTED, Role.IC) == [
         ("amount", "10.01", "cap.exceeded", "only US$10 is unallocated")]
     assert allocation_problems("0.01", "0.01", Stage.SELECTED, Role.IC) == []
 
@@ -259,3 +263,8 @@ def test_an_amended_cap_is_quoted_in_plain_digits() -> None:
     with pytest.raises(RuleViolation) as err:
         check_cap_amendment("strategic", Decimal("5E+1"), Decimal(100))
     assert err.value.first.value == "50"
+
+
+def test_the_cap_binds_amounts_below_one_dollar_too() -> None:
+    assert refusals(request(amount=Money(Decimal("0.50"), "USD"),
+                            unallocated=Decimal("0.49"))) == ["cap.exceeded"]

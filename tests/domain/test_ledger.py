@@ -221,7 +221,7 @@ def test_an_entry_problem_says_what_is_wrong() -> None:
         ("amount", "0.005", "ledger.sub_cent", "postings are in whole cents"),
         ("postings", "0.005 USD", "ledger.unbalanced", "postings in USD sum to 0.005, not zero"),
     ]
-    with pytest.raises(TypeError, match="must be Decimal"):
+    with pytest.raises(TypeError, match=r"^posting amounts must be Decimal$"):
         Entry(EntryKind.ALLOCATION, D0, "x", (Posting("a", 1), Posting("b", -1)))  # type: ignore[arg-type]
 
 
@@ -332,3 +332,11 @@ def test_required_pace() -> None:
     assert required_pace(Decimal(100), date(2026, 1, 1), date(2026, 1, 2)) == Decimal("3043.75")
     assert required_pace(Decimal(100), date(2026, 1, 2), date(2026, 1, 1)) is None
     assert required_pace(Decimal(100), date(2026, 1, 1), None) is None
+
+
+def test_entry_problems_quote_amounts_in_plain_digits() -> None:
+    with pytest.raises(InvalidInput) as err:
+        Entry(EntryKind.ALLOCATION, D0, "x", (Posting("a", Decimal("1E-7")),
+                                               Posting("b", Decimal("0"))))
+    assert [(p.value, p.rule) for p in err.value.problems] == [
+        ("0.0000001", "ledger.sub_cent"), ("0.0000001 USD", "ledger.unbalanced")]

@@ -331,7 +331,7 @@ def test_the_funding_clock_starts_at_the_event_the_framework_names() -> None:
 
 def test_a_notice_needs_the_business_calendar() -> None:
     req = ask(Stage.SELECTED, Stage.NOTIFIED, Role.IC, date(2026, 2, 17))
-    with pytest.raises(ValueError, match="business calendar"):
+    with pytest.raises(ValueError, match=r"^a notice needs the window's business calendar$"):
         plan_transition(req, None)
 
 

@@ -252,3 +252,21 @@ def test_a_short_row_leaves_its_missing_cells_empty() -> None:
         parse_waterfall_csv("period,funding,distributable\n0,1\n")
     assert problems_of(err) == [
         ("row 2 column distributable", "", "csv.not_a_number", "expected a number")]
+
+
+def test_amounts_below_one_follow_the_same_rule() -> None:
+    # Half a dollar funded, forty cents of cash: split 50/50 while owed. Then eighty
+    # cents: sixty clear the thirty owed, the other twenty split 10/90.
+    r = run_waterfall([D("0.5"), D(0)], [D("0.4"), D("0.8")], ZERO_RATE)
+    assert [(p.period, p.partner, p.us, p.balance) for p in r.periods] == [
+        (0, D("0.2"), D("0.2"), D("0.3")), (1, D("0.32"), D("0.48"), D(0))]
+    # Cash below one with nothing owed: 10/90.
+    r = run_waterfall([D(0)], [D("0.5")], ZERO_RATE)
+    assert (r.periods[0].partner, r.periods[0].us) == (D("0.05"), D("0.45"))
+
+
+def test_a_balance_owed_at_the_end_undoes_an_earlier_recovery() -> None:
+    # Recovered in period 0, then half a dollar funded and never paid back.
+    r = run_waterfall([D(10), D("0.5")], [D(20), D(0)], ZERO_RATE)
+    assert [p.balance for p in r.periods] == [D(0), D("0.5")]
+    assert r.recoup_period is None
