@@ -11,7 +11,7 @@ one), and 0 otherwise: survivors in the other domain modules are printed only.
 
     python -m tests.mutation_report              # a fresh run, then the report
     python -m tests.mutation_report --no-run     # the report of the last run only
-    python -m tests.mutation_report --survivors  # test again only what survived last time
+    python -m tests.mutation_report --survivors  # test again what survived in GATED modules
 """
 
 from __future__ import annotations
@@ -168,13 +168,34 @@ def report(mutants: list[Mutant], equivalents: list[Equivalent]) -> int:
     return failing
 
 
-def run_mutmut(children: int, names: list[str] | None = None) -> None:
-    """A fresh run over every mutant, or a run of the named mutants on the last run's state."""
-    if names is None:
+def forget_survivors() -> int:
+    """Mark the last run's survivors in GATED modules as untested; how many there were."""
+    from mutmut.mutation.data import SourceFileMutationData
+    from mutmut.stats import status_by_exit_code
+    from mutmut.utils.file_utils import walk_mutatable_files
+
+    count = 0
+    for path in walk_mutatable_files():
+        if Path(path).stem not in GATED:
+            continue
+        data = SourceFileMutationData(path=path)
+        data.load()
+        for name, code in data.exit_code_by_key.items():
+            if status_by_exit_code[code] not in KILLED:
+                data.exit_code_by_key[name] = None
+                count += 1
+        data.save()
+    return count
+
+
+def run_mutmut(children: int, fresh: bool = True) -> None:
+    """Test every mutant afresh, or (fresh=False) only those the last run left untested;
+    mutmut itself also retests the mutants of functions changed since."""
+    if fresh:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
     env = {**os.environ, "PLEDGE_HYPOTHESIS_PROFILE": "mutation"}
-    subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(children),
-                    *(names or [])], cwd=ROOT, env=env, check=True)
+    subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
+                   cwd=ROOT, env=env, check=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -182,16 +203,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-run", action="store_true",
                         help="report on the last run instead of running again")
     parser.add_argument("--survivors", action="store_true",
-                        help="test again only the mutants that survived the last run")
+                        help="test again only what survived the last run in "
+                             f"{', '.join(GATED)} (and whatever changed since)")
     parser.add_argument("--children", type=int, default=os.cpu_count() or 2,
                         help="mutants tested at once (default: the number of CPUs)")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     started = time.monotonic()
     if args.survivors:
-        names = [m.name for m in load_mutants() if m.status not in KILLED]
-        if names:
-            run_mutmut(args.children, names)
+        print(f"testing again {forget_survivors()} survivors of the last run")
+        run_mutmut(args.children, fresh=False)
     elif not args.no_run:
         run_mutmut(args.children)
     failing = report(load_mutants(), load_equivalents())

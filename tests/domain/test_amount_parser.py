@@ -86,3 +86,61 @@ def test_each_refusal_says_what_is_wrong(text: str,
 def test_only_text_can_be_parsed() -> None:
     with pytest.raises(TypeError, match="parse_amount\\(\\) takes text, not int"):
         parse_amount(5)  # type: ignore[arg-type]
+
+
+T = 10**12
+# Notations at the edges of the parser's rules: text -> (low, high, currency).
+NOTATIONS: list[tuple[str, int | str | None, int | str | None, str]] = [
+    ("1兆円。", T, T, "JPY"),                              # a full stop ends the text
+    ("9" * 40 + " dollars", "9" * 40, "9" * 40, "USD"),     # forty digits are allowed
+    ("万円", 10**4, 10**4, "JPY"),                          # one of the unit
+    ("만 원", 10**4, 10**4, "KRW"),
+    ("십억 원", 10**9, 10**9, "KRW"),
+    ("十万円", 10**5, 10**5, "JPY"),
+    ("5千5百円", 5500, 5500, "JPY"),
+    ("1억5천만 원", 150_000_000, 150_000_000, "KRW"),
+    ("₩5천억", 5 * 10**11, 5 * 10**11, "KRW"),
+    ("5~7兆円", 5 * T, 7 * T, "JPY"),
+    ("~5~7兆円", 5 * T, 7 * T, "JPY"),                       # about, then a range
+    ("5兆-7兆円", 5 * T, 7 * T, "JPY"),
+    ("$5-$7bn", 5 * 10**9, 7 * 10**9, "USD"),               # the magnitude carries back
+    ("6 trillion to 7 yen", 6 * T, 7 * T, "JPY"),           # and forward
+    ("between 5 and 7 trillion yen", 5 * T, 7 * T, "JPY"),
+    ("from $5bn", 5 * 10**9, None, "USD"),
+    ("from $5bn to $7bn", 5 * 10**9, 7 * 10**9, "USD"),
+    ("$5bn or less", None, 5 * 10**9, "USD"),
+    ("$5 bn and above", 5 * 10**9, None, "USD"),
+    ("≈$5bn", 5 * 10**9, 5 * 10**9, "USD"),
+    ("$5 BN", 5 * 10**9, 5 * 10**9, "USD"),
+    (".5 dollars", "0.5", "0.5", "USD"),
+    ("$1_000", 1000, 1000, "USD"),
+    ("$5bn$", 5 * 10**9, 5 * 10**9, "USD"),                 # the same currency twice
+]
+
+
+@pytest.mark.parametrize(("text", "low", "high", "currency"), NOTATIONS,
+                         ids=[n[0] for n in NOTATIONS])
+def test_notations_at_the_edges(text: str, low: int | str | None, high: int | str | None,
+                                currency: str) -> None:
+    r = parse_amount(text)
+    assert (r.low, r.high, r.currency) == (
+        None if low is None else Decimal(low), None if high is None else Decimal(high), currency)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("9" * 41 + " dollars", [("9" * 41, "money.bad_number", f"'{'9' * 41}' {NOT_A_NUMBER}")]),
+    ("億円", [("億", "money.bad_number", "'億' needs a number before it")]),
+    ("$5bn + $6bn", [("$6bn", "money.trailing_text", "unexpected text after the amount: '$6bn'")]),
+    ("5 dollars billion", [("billion", "money.trailing_text",
+                            "unexpected text after the amount: 'billion'")]),
+    ("1,00 dollars", [("1,00", "money.bad_number", f"'1,00' {NOT_A_NUMBER}")]),
+    ("$5 bn -", [("-", "money.bad_range", "'-' joins two amounts but there is none after it")]),
+    ("-5%", [("-5%", "money.negative", "an amount cannot be negative"),
+             ("5%", "money.percentage", "a percentage is not an amount of money")]),
+    ("5 billion USD JPY", [("5 billion USD JPY", "money.conflicting_currency",
+                            "names two different currencies")]),
+])
+def test_more_refusals(text: str, expected: list[tuple[str, str, str]]) -> None:
+    with pytest.raises(InvalidInput) as err:
+        parse_amount(text)
+    assert [(p.value, p.rule, p.message) for p in err.value.problems] == expected

@@ -268,3 +268,12 @@ def test_an_amended_cap_is_quoted_in_plain_digits() -> None:
 def test_the_cap_binds_amounts_below_one_dollar_too() -> None:
     assert refusals(request(amount=Money(Decimal("0.50"), "USD"),
                             unallocated=Decimal("0.49"))) == ["cap.exceeded"]
+
+
+def test_an_infinite_amount_is_quoted_as_written() -> None:
+    # Parsed amounts are always finite; the rules still quote whatever they are given.
+    assert allocation_problems("Infinity", "10", Stage.SELECTED, Role.IC) == [
+        ("amount", "Infinity", "cap.exceeded", "only US$10 is unallocated")]
+    with pytest.raises(RuleViolation) as err:
+        check_cap_amendment("strategic", Decimal("-Infinity"), Decimal(100))
+    assert err.value.first.value == "-Infinity"

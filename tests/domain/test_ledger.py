@@ -340,3 +340,11 @@ def test_entry_problems_quote_amounts_in_plain_digits() -> None:
                                                Posting("b", Decimal("0"))))
     assert [(p.value, p.rule) for p in err.value.problems] == [
         ("0.0000001", "ledger.sub_cent"), ("0.0000001 USD", "ledger.unbalanced")]
+
+
+def test_a_posting_that_is_not_a_number_is_quoted_as_written() -> None:
+    with pytest.raises(InvalidInput) as err:
+        Entry(EntryKind.ALLOCATION, D0, "x", (Posting("a", Decimal("NaN")),
+                                               Posting("b", Decimal("0"))))
+    assert [(p.value, p.rule) for p in err.value.problems] == [
+        ("NaN", "ledger.sub_cent"), ("NaN USD", "ledger.unbalanced")]

@@ -469,3 +469,9 @@ def test_storage_and_rounding_keep_every_digit_of_large_amounts() -> None:
 def test_full_display_of_amounts_beyond_the_default_precision() -> None:
     assert format_amount(D("1234567890123456789012345678.9"), "USD", short=False) == (
         "US$1,234,567,890,123,456,789,012,345,678.90")
+
+
+def test_short_display_groups_and_keeps_every_digit_of_the_count() -> None:
+    assert format_amount(D("5090000000000000"), "KRW") == "₩5,090tn"
+    assert format_amount(D("1234567890123456789012345678.9"), "USD") == (
+        "US$1,234,567,890,123,456.7890123456789tn")
