@@ -408,3 +408,15 @@ def test_a_joint_calendar_keeps_the_holidays_of_each() -> None:
     one = BusinessCalendar.joint(TUE)
     assert (one.name, one.first_year, one.last_year) == ("tue", 2025, 2027)
     assert BusinessCalendar.joint(TOY, TUE, name="toy and tue").name == "toy and tue"
+
+
+def test_a_calendar_built_now_knows_nothing_past_its_last_year() -> None:
+    # Built inside the test (not at import), so that every rule of the constructor runs.
+    cal = BusinessCalendar("y", frozenset(), 2026, 2026)
+    with pytest.raises(InvalidInput) as err:
+        cal.add_business_days(D("2026-12-31"), 1)  # Friday 1 January 2027 is not known
+    assert (err.value.first.field, err.value.first.rule) == ("start", "calendar.out_of_range")
+    assert cal.business_days_between(D("2026-01-01"), D("2026-12-31")) == 261 - 1
+    with pytest.raises(InvalidInput) as err:
+        cal.is_business_day(D("2027-01-01"))
+    assert (err.value.first.field, err.value.first.value) == ("on", D("2027-01-01"))

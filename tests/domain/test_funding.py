@@ -244,8 +244,8 @@ def test_each_allocation_refusal_says_what_is_wrong() -> None:
          "capacity is allocated to recommended, selected, notified or funded projects only")]
     assert allocation_problems("0E+1", "10", Stage.SELECTED, Role.IC) == [
         ("amount", "0", "allocation.not_positive", "an allocation must be positive")]
-    assert allocation_problems("1.001E+1", "10", Stage.SELECTED, Role.IC) == [
-        ("amount", "10.01", "cap.exceeded", "only US$10 is unallocated")]
+    assert allocation_problems("1.1E+2", "100", Stage.SELECTED, Role.IC) == [
+        ("amount", "110", "cap.exceeded", "only US$100 is unallocated")]
     assert allocation_problems("0.01", "0.01", Stage.SELECTED, Role.IC) == []
 
 
