@@ -156,8 +156,8 @@ def report(mutants: list[Mutant], equivalents: list[Equivalent]) -> int:
     print("\n".join(survivors_text) if survivors_text else "  none")
     stale = [e for i, e in enumerate(equivalents) if i not in used]
     if stale:
-        print("\nEntries in tests/mutation_equivalents.toml that matched no survivor "
-              "(killed now, or the code changed; remove or update them):")
+        print("\nEntries in tests/mutation_equivalents.toml that matched no survivor this "
+              "time (killed, if only by a timeout, or the code changed: update or remove):")
         for e in stale:
             print(f"  {e.module}.{e.function}: {one_line(e.before)}  ->  {one_line(e.after)}")
     print(f"\n{'module':<16}{'mutants':>9}{'killed':>9}{'equivalent':>12}{'unexplained':>13}")
