@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, create_engine, text
 
 from pledge.services.setup import init
@@ -27,6 +28,30 @@ from tests.clirunner import Cli
 PG_ADMIN_URL = os.environ.get("PLEDGE_TEST_PG_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
+
+# ``make mutate`` runs the tests once per mutant. There each run must give the same
+# verdict on the same code, and a surviving mutant must not cost minutes: Hypothesis
+# draws from a fixed seed, keeps no example database, sets no deadline (a mutant may be
+# slow without being wrong) and tries at most MUTATION_EXAMPLES examples per property.
+# The mutants are to be killed by direct tests, not by a property's thousandth example.
+MUTATION = os.environ.get("PLEDGE_HYPOTHESIS_PROFILE") == "mutation"
+MUTATION_EXAMPLES = 20
+settings.register_profile("mutation", derandomize=True, database=None, deadline=None,
+                          max_examples=MUTATION_EXAMPLES)
+if MUTATION:
+    settings.load_profile("mutation")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """In mutation runs, cap the examples of properties that ask for more explicitly."""
+    if not MUTATION:
+        return
+    for item in items:
+        test = getattr(item, "obj", None)
+        chosen = getattr(test, "_hypothesis_internal_use_settings", None)
+        if chosen is not None and chosen.max_examples > MUTATION_EXAMPLES:
+            test._hypothesis_internal_use_settings = settings(  # type: ignore[union-attr]
+                chosen, max_examples=MUTATION_EXAMPLES)
 
 
 def _pg_admin() -> Engine:

@@ -317,3 +317,123 @@ def test_roll_following_is_the_first_business_day_on_or_after(holidays: frozense
     assert rolled >= day
     assert all(not cal.is_business_day(day + timedelta(days=k))
                for k in range((rolled - day).days))
+
+
+# -- what each refusal says ------------------------------------------------------------
+
+# The toy calendar with the last four weekdays of 2026 off: nothing rolls past Christmas.
+SHUT = BusinessCalendar("shut", frozenset({D("2026-12-28"), D("2026-12-29"), D("2026-12-30"),
+                                           D("2026-12-31")}), 2026, 2026)
+
+CALENDAR_REFUSALS = [
+    ("a year that is not a whole number",
+     lambda: BusinessCalendar("x", frozenset(), 2026.0, 2026),  # type: ignore[arg-type]
+     ("first_year", 2026.0, "calendar.bad_year", "first_year must be a whole number, not 2026.0")),
+    ("a last year at the datetime limit",
+     lambda: BusinessCalendar("x", frozenset(), 2026, 9999),
+     ("last_year", 9999, "calendar.bad_year", "last_year must be between 2 and 9998")),
+    ("years in the wrong order",
+     lambda: BusinessCalendar("x", frozenset(), 2027, 2026),
+     ("last_year", 2026, "calendar.bad_year_range", "last_year 2026 is before first_year 2027")),
+    ("a count that is not a whole number",
+     lambda: TOY.add_business_days(D("2026-03-02"), "3"),  # type: ignore[arg-type]
+     ("n", "3", "calendar.non_positive", "n must be a whole number of days, not '3'")),
+    ("no days at all",
+     lambda: window_date(D("2026-03-02"), 0, DayUnit.BUSINESS, TOY),
+     ("length", 0, "calendar.non_positive", "length must be at least 1 day, not 0")),
+    ("a text for a date",
+     lambda: TOY.business_days_between(D("2026-03-02"), "2026-03-09"),  # type: ignore[arg-type]
+     ("b", "2026-03-09", "calendar.bad_date", "b must be a date, not '2026-03-09'")),
+    ("a date after the calendar",
+     lambda: TOY.business_days_between(D("2027-01-04"), D("2026-03-09")),
+     ("a", D("2027-01-04"), "calendar.out_of_range",
+      "2027-01-04 is outside the toy calendar, which covers 2026–2026 only")),
+    ("a notice after the calendar",
+     lambda: TOY.add_business_days(D("2027-01-04"), 1),
+     ("start", D("2027-01-04"), "calendar.out_of_range",
+      "2027-01-04 is outside the toy calendar, which covers 2026–2026 only")),
+    ("no business day left to roll to",
+     lambda: SHUT.roll_following(D("2026-12-26")),
+     ("on", D("2026-12-26"), "calendar.out_of_range",
+      "the first business day on or after 2026-12-26 falls after the end of the shut "
+      "calendar (2026-12-31)")),
+    ("an answer after the calendar",
+     lambda: TOY.add_business_days(D("2026-12-30"), 2),
+     ("start", D("2026-12-30"), "calendar.out_of_range",
+      "the 2th business day after 2026-12-30 falls after the end of the toy calendar "
+      "(2026-12-31)")),
+    ("a window counted from a date after the calendar",
+     lambda: window_date(D("2027-01-04"), 5, DayUnit.CALENDAR, TOY),
+     ("start", D("2027-01-04"), "calendar.out_of_range",
+      "2027-01-04 is outside the toy calendar, which covers 2026–2026 only")),
+    ("a window ending after the calendar",
+     lambda: window_date(D("2026-12-21"), 11, DayUnit.CALENDAR, TOY),
+     ("start", D("2026-12-21"), "calendar.out_of_range",
+      "11 days after 2026-12-21 falls after the end of the toy calendar (2026-12-31)")),
+    ("an unknown unit",
+     lambda: window_date(D("2026-03-02"), 45, "weeks", TOY),
+     ("unit", "weeks", "calendar.unknown_unit",
+      "unknown day unit 'weeks'; expected one of: business, calendar")),
+    ("no calendar to join",
+     lambda: BusinessCalendar.joint(),
+     ("calendars", (), "calendar.joint_empty", "a joint calendar needs at least one calendar")),
+    ("calendars with no year in common",
+     lambda: BusinessCalendar.joint(MON, BusinessCalendar("later", frozenset(), 2030, 2031)),
+     ("calendars", "mon+later", "calendar.joint_no_overlap",
+      "the calendars share no year (mon 2026–2026, later 2030–2031)")),
+]
+
+
+@pytest.mark.parametrize(("case", "call", "expected"), CALENDAR_REFUSALS,
+                         ids=[c[0] for c in CALENDAR_REFUSALS])
+def test_each_refusal_says_what_is_wrong(case: str, call: object,
+                                         expected: tuple[object, ...]) -> None:
+    with pytest.raises(InvalidInput) as err:
+        call()  # type: ignore[operator]
+    assert [(p.field, p.value, p.rule, p.message) for p in err.value.problems] == [expected]
+
+
+def test_the_first_and_last_years_that_a_calendar_may_cover() -> None:
+    low = BusinessCalendar("low", frozenset(), 2, 2)
+    high = BusinessCalendar("high", frozenset(), 9998, 9998)
+    assert (low.first_day, high.last_day) == (date(2, 1, 1), date(9998, 12, 31))
+    with pytest.raises(InvalidInput) as err:
+        BusinessCalendar("x", frozenset(), 1, 2026)
+    assert (err.value.first.field, err.value.first.value) == ("first_year", 1)
+
+
+def test_a_calendar_covers_whole_years_at_both_ends() -> None:
+    cal = BusinessCalendar("two", frozenset(), 2026, 2027)
+    assert (cal.first_day, cal.last_day) == (date(2026, 1, 1), date(2027, 12, 31))
+    assert cal.is_business_day(D("2026-01-01")) and cal.is_business_day(D("2027-12-31"))
+    # 261 weekdays in each year; the count leaves out its first day, 1 January 2026.
+    assert cal.business_days_between(D("2026-01-01"), D("2027-12-31")) == 261 + 261 - 1
+
+
+def test_a_window_may_end_on_the_last_day_covered() -> None:
+    # Monday 21 December + 10 days is Thursday 31 December, the last day the calendar knows.
+    assert window_date(D("2026-12-21"), 10, DayUnit.CALENDAR, TOY) == D("2026-12-31")
+    assert TOY.add_business_days(D("2026-12-30"), 1) == D("2026-12-31")
+
+
+def test_a_joint_calendar_keeps_the_holidays_of_each() -> None:
+    joint = BusinessCalendar.joint(TOY, TUE)
+    assert joint.name == "toy+tue"
+    assert joint.holidays == TOY.holidays | TUE.holidays
+    assert [joint.is_business_day(D(d)) for d in ("2026-01-19", "2026-01-20", "2026-01-21")] \
+        == [False, False, True]
+    one = BusinessCalendar.joint(TUE)
+    assert (one.name, one.first_year, one.last_year) == ("tue", 2025, 2027)
+    assert BusinessCalendar.joint(TOY, TUE, name="toy and tue").name == "toy and tue"
+
+
+def test_a_calendar_built_now_knows_nothing_past_its_last_year() -> None:
+    # Built inside the test (not at import), so that every rule of the constructor runs.
+    cal = BusinessCalendar("y", frozenset(), 2026, 2026)
+    with pytest.raises(InvalidInput) as err:
+        cal.add_business_days(D("2026-12-31"), 1)  # Friday 1 January 2027 is not known
+    assert (err.value.first.field, err.value.first.rule) == ("start", "calendar.out_of_range")
+    assert cal.business_days_between(D("2026-01-01"), D("2026-12-31")) == 261 - 1
+    with pytest.raises(InvalidInput) as err:
+        cal.is_business_day(D("2027-01-01"))
+    assert (err.value.first.field, err.value.first.value) == ("on", D("2027-01-01"))

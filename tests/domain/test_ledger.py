@@ -19,13 +19,18 @@ from pledge.domain.ledger import (
     USED,
     Entry,
     EntryKind,
+    InKind,
     Posting,
     acct,
     allocation_entry,
     balances,
+    cents,
     commitment_entry,
+    disbursement_entry,
     distribution_entry,
+    in_kind_entry,
     release_entry,
+    required_pace,
     utilisation,
 )
 from pledge.domain.lifecycle import Role, Stage
@@ -195,3 +200,151 @@ def test_no_sequence_unbalances_the_ledger_or_exceeds_the_cap(
         assert bal(ALLOCATED) + bal(USED) + bal(UNALLOCATED) == cap
         for pid in range(4):
             assert bal(ALLOCATED, pid) >= 0
+
+
+# -- entries, one builder at a time ------------------------------------------------------
+
+D0 = date(2026, 3, 2)
+
+
+def lines(entry: Entry) -> list[tuple[object, ...]]:
+    """An entry's postings as (account, amount, project, party, instrument, provider)."""
+    return [(p.account, p.amount, p.project_id, p.party, p.instrument, p.provider)
+            for p in entry.postings]
+
+
+def test_an_entry_problem_says_what_is_wrong() -> None:
+    with pytest.raises(InvalidInput) as err:
+        Entry(EntryKind.ALLOCATION, D0, "x", (Posting("a", Decimal("0.005")),))
+    assert [(p.field, p.value, p.rule, p.message) for p in err.value.problems] == [
+        ("postings", 1, "ledger.too_few", "an entry needs at least two postings"),
+        ("amount", "0.005", "ledger.sub_cent", "postings are in whole cents"),
+        ("postings", "0.005 USD", "ledger.unbalanced", "postings in USD sum to 0.005, not zero"),
+    ]
+    with pytest.raises(TypeError, match=r"^posting amounts must be Decimal$"):
+        Entry(EntryKind.ALLOCATION, D0, "x", (Posting("a", 1), Posting("b", -1)))  # type: ignore[arg-type]
+
+
+def test_each_currency_balances_on_its_own() -> None:
+    with pytest.raises(InvalidInput) as err:
+        Entry(EntryKind.ALLOCATION, D0, "x", (
+            Posting("a", Decimal("5.00")), Posting("b", Decimal("-5.00"), currency="JPY")))
+    assert [(p.value, p.message) for p in err.value.problems] == [
+        ("5.00 USD", "postings in USD sum to 5.00, not zero"),
+        ("-5.00 JPY", "postings in JPY sum to -5.00, not zero")]
+    two = Entry(EntryKind.ALLOCATION, D0, "x", (
+        Posting("a", Decimal("5")), Posting("b", Decimal("-5")),
+        Posting("c", Decimal("7"), currency="JPY"), Posting("d", Decimal("-7"), currency="JPY")))
+    assert len(two.postings) == 4
+
+
+def test_cents_round_half_even() -> None:
+    assert [cents(Decimal(x)) for x in ("0.125", "0.135", "-0.125", "2")] == [
+        Decimal("0.12"), Decimal("0.14"), Decimal("-0.12"), Decimal("2.00")]
+
+
+def test_commitment_allocation_and_release_entries() -> None:
+    made = commitment_entry("strategic", Decimal(550), D0, "m")
+    assert (made.kind, made.on, made.memo) == (EntryKind.COMMITMENT, D0, "m")
+    assert lines(made) == [
+        ("strategic:capacity:unallocated", 550, None, None, None, None),
+        ("strategic:commitment", -550, None, None, None, None)]
+    alloc = allocation_entry("strategic", 7, Decimal(36), D0, "reserve")
+    assert (alloc.kind, alloc.on, alloc.memo) == (EntryKind.ALLOCATION, D0, "reserve")
+    assert lines(alloc) == [("strategic:capacity:allocated", 36, 7, None, None, None),
+                            ("strategic:capacity:unallocated", -36, None, None, None, None)]
+    release = release_entry("strategic", 7, Decimal(36), D0, "back")
+    assert (release.kind, release.on, release.memo) == (EntryKind.RELEASE, D0, "back")
+    assert lines(release) == [("strategic:capacity:unallocated", 36, None, None, None, None),
+                              ("strategic:capacity:allocated", -36, 7, None, None, None)]
+
+
+def test_a_disbursement_uses_the_allocation_first_then_fresh_capacity() -> None:
+    entry = disbursement_entry("strategic", 7, amount=Decimal(100), counted=Decimal(50),
+                               from_allocation=Decimal(30), instrument="guarantee",
+                               provider="NEXI", on=D0, memo="guarantee from NEXI")
+    assert (entry.kind, entry.memo) == (EntryKind.DISBURSEMENT, "guarantee from NEXI")
+    assert lines(entry) == [
+        ("strategic:spv:invested", 100, 7, None, "guarantee", "NEXI"),
+        ("strategic:funding:provided", -100, None, None, None, "NEXI"),
+        ("strategic:capacity:used", 50, 7, None, "guarantee", None),
+        ("strategic:capacity:allocated", -30, 7, None, None, None),
+        ("strategic:capacity:unallocated", -20, None, None, None, None)]
+    # All from the allocation, or all fresh: no zero posting either way.
+    whole = disbursement_entry("strategic", 7, amount=Decimal(10), counted=Decimal(10),
+                               from_allocation=Decimal(10), instrument="loan",
+                               provider="JBIC", on=D0, memo="m")
+    assert [a for a, *_ in lines(whole)][3:] == ["strategic:capacity:allocated"]
+    fresh = disbursement_entry("strategic", 7, amount=Decimal(10), counted=Decimal(10),
+                               from_allocation=Decimal(0), instrument="loan",
+                               provider="JBIC", on=D0, memo="m")
+    assert [a for a, *_ in lines(fresh)][3:] == ["strategic:capacity:unallocated"]
+
+
+def test_in_kind_and_distribution_entries() -> None:
+    entry = in_kind_entry("strategic", 7, InKind.LAND, Decimal(40), D0, "site")
+    assert (entry.kind, entry.on, entry.memo) == (EntryKind.IN_KIND, D0, "site")
+    assert lines(entry) == [
+        ("strategic:spv:in_kind", 40, 7, "United States", "land", None),
+        ("strategic:us:in_kind", -40, None, "United States", None, None)]
+    paid = distribution_entry("strategic", 7, "Japan", Decimal(30), Decimal(70), D0, "q1")
+    assert (paid.kind, paid.on, paid.memo) == (EntryKind.DISTRIBUTION, D0, "q1")
+    assert lines(paid) == [
+        ("strategic:received", 30, 7, "Japan", None, None),
+        ("strategic:received", 70, 7, "United States", None, None),
+        ("strategic:spv:distributed", -100, 7, None, None, None)]
+
+
+def test_balances_by_several_dimensions() -> None:
+    postings = [p for e in (
+        distribution_entry("strategic", 1, "Japan", Decimal(30), Decimal(70), D0, "a"),
+        distribution_entry("strategic", 2, "Japan", Decimal(5), Decimal(5), D0, "b"))
+        for p in e.postings]
+    assert balances(postings, ("account", "party")) == {
+        ("strategic:received", "Japan"): Decimal(35),
+        ("strategic:received", "United States"): Decimal(75),
+        ("strategic:spv:distributed", None): Decimal(-110)}
+    assert balances(postings)[("strategic:received",)] == Decimal(110)
+
+
+def test_utilisation_counts_only_its_own_component() -> None:
+    entries = [commitment_entry("strategic", 100 * BN, D0, "c"),
+               commitment_entry("shipbuilding", 150 * BN, D0, "c"),
+               allocation_entry("strategic", 1, 10 * BN, D0, "a"),
+               disbursement_entry("strategic", 2, amount=6 * BN, counted=3 * BN,
+                                  from_allocation=Decimal(0), instrument="guarantee",
+                                  provider="NEXI", on=D0, memo="m")]
+    postings = [p for e in entries for p in e.postings]
+    u = utilisation(postings, "strategic", date(2029, 1, 19), date(2029, 1, 19))
+    assert (u.cap, u.allocated, u.disbursed, u.remaining) == (
+        100 * BN, 13 * BN, 6 * BN, 87 * BN)
+    assert u.share_allocated == Decimal("0.13")
+    assert u.required_per_month is None  # the period ends today: no months left
+    assert (u.as_of, u.period_end) == (date(2029, 1, 19), date(2029, 1, 19))
+    empty = utilisation([], "strategic", D0, None)
+    assert (empty.cap, empty.share_allocated, empty.required_per_month) == (0, 0, None)
+
+
+def test_required_pace() -> None:
+    # A month is 365.25 / 12 = 30.4375 days: 100 over the 60 days to 2 March is
+    # 100 * 30.4375 / 60 = 50.729... a month.
+    assert required_pace(Decimal(100), date(2026, 1, 1), date(2026, 3, 2)) == Decimal("50.73")
+    assert required_pace(Decimal(100), date(2026, 1, 1), date(2026, 1, 2)) == Decimal("3043.75")
+    assert required_pace(Decimal(100), date(2026, 1, 2), date(2026, 1, 1)) is None
+    assert required_pace(Decimal(100), date(2026, 1, 1), None) is None
+
+
+def test_entry_problems_quote_amounts_in_plain_digits() -> None:
+    with pytest.raises(InvalidInput) as err:
+        Entry(EntryKind.ALLOCATION, D0, "x", (Posting("a", Decimal("1E-7")),
+                                               Posting("b", Decimal("0"))))
+    assert [(p.value, p.rule) for p in err.value.problems] == [
+        ("0.0000001", "ledger.sub_cent"), ("0.0000001 USD", "ledger.unbalanced")]
+
+
+def test_a_posting_that_is_not_a_number_is_quoted_as_written() -> None:
+    with pytest.raises(InvalidInput) as err:
+        Entry(EntryKind.ALLOCATION, D0, "x", (Posting("a", Decimal("NaN")),
+                                               Posting("b", Decimal("0"))))
+    assert [(p.value, p.rule) for p in err.value.problems] == [
+        ("NaN", "ledger.sub_cent"), ("NaN USD", "ledger.unbalanced")]

@@ -9,15 +9,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pledge.domain.calendars import BusinessCalendar
-from pledge.domain.errors import RuleViolation
-from pledge.domain.framework import ConsultationGate
+from pledge.domain.errors import InvalidInput, RuleViolation
+from pledge.domain.framework import ConsultationGate, StartEvent, WindowMeaning
 from pledge.domain.lifecycle import (
+    OPEN_STAGES,
     Consultation,
     ConsultationKind,
     Role,
     Stage,
+    TransitionPlan,
     TransitionRequest,
     allowed_targets,
+    check_consultation,
+    funding_clock_start,
+    further,
+    parse_role,
+    parse_stage,
     plan_transition,
 )
 from pledge.services.frameworks import shipped_frameworks
@@ -186,3 +193,238 @@ def test_no_sequence_gets_an_illegal_transition_accepted(
         stage = plan.stage
         assert target in allowed_targets(req.current, role)
         day += timedelta(days=1)
+
+
+@pytest.mark.parametrize(("kind", "allowed"), [
+    (ConsultationKind.COMMITTEE, {Role.IC, Role.CC_US, Role.CC_JP}),
+    (ConsultationKind.DECLINE, {Role.FUNDER, Role.CC_JP}),
+])
+def test_who_may_record_each_consultation(kind: ConsultationKind, allowed: set[Role]) -> None:
+    # The committee consultation gates a recommendation, so the partner's funder (who
+    # gains from a recommended project) may not record it; the decline consultation is
+    # the partner's own.
+    for role in Role:
+        if role in allowed:
+            check_consultation(kind, role, Stage.FINALIST)
+            continue
+        with pytest.raises(RuleViolation) as err:
+            check_consultation(kind, role, Stage.FINALIST)
+        assert [(p.field, p.value, p.rule) for p in err.value.problems] == [
+            ("role", role.value, "lifecycle.role_not_allowed")]
+
+
+def test_the_funder_cannot_record_the_committee_consultation() -> None:
+    with pytest.raises(RuleViolation) as err:
+        check_consultation(ConsultationKind.COMMITTEE, Role.FUNDER, Stage.FINALIST)
+    assert err.value.first.rule == "lifecycle.role_not_allowed"
+    assert "allowed: cc_jp, cc_us, ic" in err.value.first.message
+
+
+def refusal(req: TransitionRequest) -> list[tuple[str, object, str, str]]:
+    """Every problem ``plan_transition`` finds in ``req``, as (field, value, rule, message)."""
+    with pytest.raises(RuleViolation) as err:
+        plan_transition(req, PLAIN)
+    return [(p.field, p.value, p.rule, p.message) for p in err.value.problems]
+
+
+def ask(src: Stage, dst: Stage, role: Role, on: date, **more: object) -> TransitionRequest:
+    return TransitionRequest(current=src, target=dst, role=role, on=on,
+                             terms=more.pop("terms", JAPAN), **more)  # type: ignore[arg-type]
+
+
+# Each refusal, and exactly what it tells the person who asked.
+TRANSITION_REFUSALS = [
+    ("nothing moves a project back to proposed",
+     ask(Stage.CLOSED, Stage.PROPOSED, Role.ADMIN, date(2026, 3, 1)),
+     [("to", "proposed", "lifecycle.no_transition", "no project can be moved to 'proposed'")]),
+    ("funding is its own operation",
+     ask(Stage.NOTIFIED, Stage.FUNDED, Role.FUNDER, date(2026, 3, 1)),
+     [("to", "funded", "lifecycle.use_operation",
+       "'funded' is reached through `pledge fund`, which records the money")]),
+    ("closing needs a recouped or declined project",
+     ask(Stage.OPERATING, Stage.CLOSED, Role.ADMIN, date(2026, 3, 1)),
+     [("to", "closed", "lifecycle.illegal_transition",
+       "cannot move from 'operating' to 'closed' (only from: declined, recouped)")]),
+    ("the President does not review",
+     ask(Stage.PROPOSED, Stage.UNDER_REVIEW, Role.PRESIDENT, date(2026, 3, 1)),
+     [("role", "president", "lifecycle.role_not_allowed",
+       "role 'president' may not move a project to 'under_review' "
+       "(allowed: admin, cc_jp, cc_us, ic)")]),
+    ("a date before the latest transition",
+     ask(Stage.PROPOSED, Stage.UNDER_REVIEW, Role.IC, date(2026, 1, 31),
+         last_on=date(2026, 2, 1)),
+     [("on", "2026-01-31", "lifecycle.date_order",
+       "the date is before the project's latest transition (2026-02-01)")]),
+    ("a recommendation with no committee consultation",
+     ask(Stage.FINALIST, Stage.RECOMMENDED, Role.IC, date(2026, 2, 10),
+         consultations=(Consultation(ConsultationKind.DECLINE, date(2026, 2, 1)),)),
+     [("consultation", "none", "lifecycle.cc_consultation_required",
+       "the investment committee must consult the consultation committee before "
+       "recommending; none is recorded on or before this date")]),
+    ("a selection before the investment period",
+     ask(Stage.RECOMMENDED, Stage.SELECTED, Role.PRESIDENT, date(2025, 9, 3)),
+     [("on", "2025-09-03", "lifecycle.outside_period",
+       "selection before the investment period starts (2025-09-04)")]),
+    ("a selection after the investment period",
+     ask(Stage.RECOMMENDED, Stage.SELECTED, Role.PRESIDENT, date(2029, 1, 20)),
+     [("on", "2029-01-20", "lifecycle.outside_period",
+       "selection after the investment period ends (2029-01-19)")]),
+    ("a pledge has no selection",
+     ask(Stage.RECOMMENDED, Stage.SELECTED, Role.PRESIDENT, date(2026, 2, 1), terms=EU),
+     [("framework", "pledge", "lifecycle.no_machinery",
+       "this framework is a pledge without selection machinery")]),
+    ("a decline with no consultation of the United States",
+     ask(Stage.NOTIFIED, Stage.DECLINED, Role.FUNDER, date(2026, 3, 1),
+         consultations=(Consultation(ConsultationKind.COMMITTEE, date(2026, 2, 1)),)),
+     [("consultation", "none", "lifecycle.us_consultation_required",
+       "the partner must consult the United States before declining; no such "
+       "consultation is recorded on or before this date")]),
+    ("a notice under a framework with no funding window",
+     ask(Stage.SELECTED, Stage.NOTIFIED, Role.IC, date(2026, 3, 1), terms=EU),
+     [("framework", "pledge", "lifecycle.no_window", "this framework has no funding window")]),
+]
+
+
+@pytest.mark.parametrize(("case", "req", "expected"), TRANSITION_REFUSALS,
+                         ids=[c[0] for c in TRANSITION_REFUSALS])
+def test_each_refusal_says_what_is_wrong(case: str, req: TransitionRequest,
+                                         expected: list[tuple[str, object, str, str]]) -> None:
+    assert refusal(req) == expected
+
+
+def test_consultations_on_the_decision_day_count() -> None:
+    on = date(2026, 2, 10)
+    recommend = ask(Stage.FINALIST, Stage.RECOMMENDED, Role.IC, on,
+                    consultations=(Consultation(ConsultationKind.COMMITTEE, on),))
+    assert plan_transition(recommend, PLAIN).stage is Stage.RECOMMENDED
+    decline = ask(Stage.NOTIFIED, Stage.DECLINED, Role.FUNDER, on,
+                  consultations=(Consultation(ConsultationKind.DECLINE, on),))
+    assert plan_transition(decline, PLAIN).stage is Stage.DECLINED
+
+
+def test_selection_on_the_first_and_last_day_of_the_period() -> None:
+    for on in (date(2025, 9, 4), date(2029, 1, 19)):
+        req = ask(Stage.RECOMMENDED, Stage.SELECTED, Role.PRESIDENT, on)
+        assert plan_transition(req, PLAIN) == TransitionPlan(Stage.SELECTED)
+
+
+def test_a_transition_on_the_day_of_the_last_one_is_accepted() -> None:
+    req = ask(Stage.PROPOSED, Stage.UNDER_REVIEW, Role.IC, date(2026, 2, 1),
+              last_on=date(2026, 2, 1))
+    assert plan_transition(req, PLAIN).stage is Stage.UNDER_REVIEW
+
+
+def test_a_notice_sets_the_deadline_and_its_meaning() -> None:
+    # Japan: 45 business days from the notice, a deadline. Tuesday 2026-02-17 + 9 weeks.
+    req = ask(Stage.SELECTED, Stage.NOTIFIED, Role.IC, date(2026, 2, 17))
+    assert plan_transition(req, PLAIN) == TransitionPlan(
+        Stage.NOTIFIED, date(2026, 4, 21), WindowMeaning.DEADLINE)
+
+
+def test_a_clock_started_by_the_selection_counts_from_the_selection() -> None:
+    from dataclasses import replace
+    assert JAPAN.window is not None
+    by_selection = replace(JAPAN, window=replace(JAPAN.window, start=StartEvent.SELECTION))
+    req = ask(Stage.SELECTED, Stage.NOTIFIED, Role.IC, date(2026, 2, 24), terms=by_selection,
+              selected_on=date(2026, 2, 17))
+    assert plan_transition(req, PLAIN).funding_date == date(2026, 4, 21)
+    # Without a recorded selection date the notice starts the clock.
+    req = ask(Stage.SELECTED, Stage.NOTIFIED, Role.IC, date(2026, 2, 24), terms=by_selection)
+    assert plan_transition(req, PLAIN).funding_date == date(2026, 4, 28)
+
+
+def test_the_funding_clock_starts_at_the_event_the_framework_names() -> None:
+    from dataclasses import replace
+    assert JAPAN.window is not None
+    selected, notified = date(2026, 2, 17), date(2026, 2, 24)
+    assert funding_clock_start(JAPAN, selected, notified) == notified
+    by_selection = replace(JAPAN, window=replace(JAPAN.window, start=StartEvent.SELECTION))
+    assert funding_clock_start(by_selection, selected, notified) == selected
+    assert funding_clock_start(EU, selected, notified) is None
+
+
+def test_a_notice_needs_the_business_calendar() -> None:
+    req = ask(Stage.SELECTED, Stage.NOTIFIED, Role.IC, date(2026, 2, 17))
+    with pytest.raises(ValueError, match=r"^a notice needs the window's business calendar$"):
+        plan_transition(req, None)
+
+
+def test_a_refused_notice_computes_no_date() -> None:
+    # The role is wrong: the refusal is the only answer, the calendar is not consulted.
+    req = ask(Stage.SELECTED, Stage.NOTIFIED, Role.PRESIDENT, date(2026, 2, 17))
+    with pytest.raises(RuleViolation) as err:
+        plan_transition(req, None)
+    assert [p.rule for p in err.value.problems] == ["lifecycle.role_not_allowed"]
+
+
+def test_consultations_are_recorded_for_open_projects_only() -> None:
+    for stage in Stage:
+        if stage in OPEN_STAGES:
+            check_consultation(ConsultationKind.COMMITTEE, Role.IC, stage)
+            continue
+        with pytest.raises(RuleViolation) as err:
+            check_consultation(ConsultationKind.COMMITTEE, Role.IC, stage)
+        assert [(p.field, p.value, p.rule, p.message) for p in err.value.problems] == [
+            ("project", stage.value, "lifecycle.closed_project",
+             f"the project is '{stage.value}'; consultations are recorded for open "
+             "projects only")]
+
+
+def test_a_refused_consultation_names_every_fault_and_who_may_record_it() -> None:
+    with pytest.raises(RuleViolation) as err:
+        check_consultation(ConsultationKind.DECLINE, Role.IC, Stage.CLOSED)
+    assert [(p.field, p.value, p.rule, p.message) for p in err.value.problems] == [
+        ("role", "ic", "lifecycle.role_not_allowed",
+         "role 'ic' may not record a decline consultation (allowed: cc_jp, funder)"),
+        ("project", "closed", "lifecycle.closed_project",
+         "the project is 'closed'; consultations are recorded for open projects only")]
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    ("selected", "finalist", True),
+    ("finalist", "selected", False),
+    ("finalist", "finalist", False),
+    ("closed", "proposed", True),
+    ("withdrawn", "notified", True),
+    ("declined", "funded", True),
+    ("withdrawn", "declined", False),
+    ("declined", "withdrawn", False),
+    ("withdrawn", "closed", False),
+    ("funded", "withdrawn", False),
+    ("funded", "declined", False),
+    ("announced", "proposed", False),
+    ("selected", "announced", False),
+])
+def test_further_along(a: str, b: str, expected: bool) -> None:
+    assert further(a, b) is expected
+
+
+@pytest.mark.parametrize(("current", "role", "expected"), [
+    (Stage.PROPOSED, Role.CC_JP, [Stage.UNDER_REVIEW]),
+    (Stage.PROPOSED, Role.IC, [Stage.UNDER_REVIEW, Stage.WITHDRAWN]),
+    (Stage.NOTIFIED, Role.FUNDER, [Stage.DECLINED]),
+    (Stage.NOTIFIED, Role.IC, [Stage.WITHDRAWN]),
+    (Stage.FUNDED, Role.ADMIN, [Stage.OPERATING]),
+    (Stage.CLOSED, Role.ADMIN, []),
+])
+def test_allowed_targets(current: Stage, role: Role, expected: list[Stage]) -> None:
+    assert allowed_targets(current, role) == expected
+
+
+def test_stage_and_role_names_are_read_loosely_and_refused_with_the_list() -> None:
+    assert parse_stage(" Notified ") is Stage.NOTIFIED
+    assert parse_role("IC\n") is Role.IC
+    with pytest.raises(InvalidInput) as err:
+        parse_stage("onward")
+    assert (err.value.first.field, err.value.first.value) == ("to", "onward")
+    with pytest.raises(InvalidInput) as err:
+        parse_stage("announced", "status")
+    assert [(p.field, p.value, p.rule, p.message) for p in err.value.problems] == [
+        ("status", "announced", "lifecycle.unknown_stage",
+         "unknown stage (one of: proposed, under_review, finalist, recommended, selected, "
+         "notified, funded, declined, operating, recouped, closed, withdrawn)")]
+    with pytest.raises(InvalidInput) as err:
+        parse_role("lender")
+    assert [(p.field, p.value, p.rule, p.message) for p in err.value.problems] == [
+        ("role", "lender", "auth.unknown_role",
+         "unknown role (one of: admin, ic, president, cc_us, cc_jp, funder, analyst)")]

@@ -351,3 +351,171 @@ def test_stored_ranges_display_as_written_and_bad_ones_as_they_are() -> None:
     assert format_stored("350000000", "350000000", "USD") == "US$350m"
     assert format_stored("lots", "1", "USD") == "lots to 1 USD"
     assert format_stored("1", "2", "XYZ") == "1 to 2 XYZ"
+
+
+# -- what each refusal says ---------------------------------------------------------------
+
+def problems_of(err: pytest.ExceptionInfo[InvalidInput]) -> list[tuple[object, ...]]:
+    return [(p.field, p.value, p.rule, p.message) for p in err.value.problems]
+
+
+KNOWN = "not a known currency code (known: USD, JPY, KRW, EUR, TWD, CNY, GBP)"
+
+
+def test_money_refusals_say_what_is_wrong() -> None:
+    with pytest.raises(InvalidInput) as err:
+        Money(1.5, "XYZ")  # type: ignore[arg-type]
+    assert problems_of(err) == [
+        ("amount", 1.5, "money.not_decimal", "must be a Decimal, not float"),
+        ("currency", "XYZ", "money.unknown_currency", KNOWN)]
+    with pytest.raises(InvalidInput) as err:
+        Money(Decimal("NaN"), 840)  # type: ignore[arg-type]
+    assert [(p.field, p.rule, p.message) for p in err.value.problems] == [
+        ("amount", "money.bad_number", "must be a finite number"),
+        ("currency", "money.unknown_currency", KNOWN)]
+    with pytest.raises(InvalidInput) as err:
+        _ = Money(D(1), "USD") - Money(D(1), "JPY")
+    assert problems_of(err) == [("currency", "JPY", "money.currency_mismatch",
+                                 "cannot combine USD with JPY; convert first")]
+    with pytest.raises(TypeError, match="cannot compare Money with int"):
+        _ = Money(D(1), "USD") < 2
+
+
+def test_money_meets_only_money_and_scales_only_by_numbers() -> None:
+    one = Money(D(1), "USD")
+    with pytest.raises(TypeError):
+        _ = one + 1  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        _ = one - D(1)  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        _ = one * True
+    with pytest.raises(TypeError):
+        _ = one * 1.5  # type: ignore[operator]
+    assert -one == Money(D(-1), "USD")
+    assert str(Money(D(550 * B), "USD")) == "US$550bn"
+
+
+def test_equal_amounts_compare_as_equal() -> None:
+    a, b = Money(D("2.00"), "USD"), Money(D(2), "USD")
+    assert (a < b, a <= b, a > b, a >= b) == (False, True, False, True)
+
+
+def test_d_refusals_say_what_is_wrong() -> None:
+    with pytest.raises(InvalidInput) as err:
+        D("twelve")
+    assert problems_of(err) == [("value", "twelve", "money.bad_number", "not a number")]
+    with pytest.raises(InvalidInput) as err:
+        D("-Infinity")
+    assert problems_of(err) == [("value", "-Infinity", "money.bad_number",
+                                 "not a finite number")]
+    with pytest.raises(TypeError, match="D\\(\\) takes str, int or Decimal, not float"):
+        D(0.5)  # type: ignore[arg-type]
+    assert D(" 1,000_000.5 ") == Decimal("1000000.5")
+    assert D(Decimal("2.50")) == Decimal("2.50")
+
+
+def test_range_refusals_say_what_is_wrong() -> None:
+    with pytest.raises(InvalidInput) as err:
+        MoneyRange(None, None, "XYZ")
+    assert problems_of(err) == [
+        ("low", None, "money.no_bounds", "a range needs a low or a high bound"),
+        ("currency", "XYZ", "money.unknown_currency", KNOWN)]
+    with pytest.raises(InvalidInput) as err:
+        MoneyRange(D(7), D(6), "USD")
+    assert problems_of(err) == [("low", D(7), "money.reversed_range",
+                                 "the low bound is above the high bound 6")]
+    with pytest.raises(InvalidInput) as err:
+        MoneyRange(1, 2.5, "USD")  # type: ignore[arg-type]
+    assert [(p.field, p.rule) for p in err.value.problems] == [
+        ("low", "money.not_decimal"), ("high", "money.not_decimal")]
+
+
+def test_open_and_single_ranges() -> None:
+    at_least = MoneyRange(D(5), None, "USD")
+    assert (at_least.is_single, at_least.midpoint, at_least.high_money()) == (False, None, None)
+    assert at_least.low_money() == Money(D(5), "USD")
+    up_to = MoneyRange(None, D(5), "USD")
+    assert (up_to.is_single, up_to.midpoint) == (False, None)
+    assert MoneyRange(D(5), D(5), "USD").is_single
+    assert MoneyRange(D(1), D(2), "USD").midpoint == Decimal("1.5")
+    assert str(MoneyRange.exactly(D(5), "USD", "five")) == "US$5"
+    assert MoneyRange.exactly(D(5), "USD", "five").text == "five"
+    assert MoneyRange.exactly(D(5), "USD").text == ""
+
+
+def test_plain_drops_exponents_and_trailing_zeros() -> None:
+    from pledge.domain.money import plain
+
+    assert str(plain(Decimal("6E+12"))) == "6000000000000"
+    assert str(plain(Decimal("1.50"))) == "1.5"
+    assert str(plain(Decimal("-0.00"))) == "0"
+    assert str(plain(Decimal("12000"))) == "12000"
+
+
+@pytest.mark.parametrize(("value", "currency", "expected"), [
+    ("1000000", "USD", "US$1m"),
+    ("999999", "USD", "US$999,999"),
+    ("999999999", "USD", "US$999.999999m"),
+    ("1000000000", "USD", "US$1bn"),
+    ("1000000000000", "JPY", "¥1tn"),
+    ("1234.5", "JPY", "¥1,234.5"),
+    ("0.125", "USD", "US$0.125"),
+    ("-1234.5", "USD", "-US$1,234.50"),
+    ("-2500000", "EUR", "-€2.5m"),
+    ("0", "KRW", "₩0"),
+])
+def test_short_display_edges(value: str, currency: str, expected: str) -> None:
+    assert format_amount(D(value), currency) == expected
+
+
+def test_full_display_keeps_digits_beyond_the_minor_unit() -> None:
+    assert format_amount(D("0.125"), "USD", short=False) == "US$0.125"
+    assert format_amount(D("1234.5"), "JPY", short=False) == "¥1,234.5"
+    assert format_amount(D("-2"), "GBP", short=False) == "-£2.00"
+    with pytest.raises(InvalidInput) as err:
+        format_amount(D(1), "XYZ")
+    assert problems_of(err) == [("currency", "XYZ", "money.unknown_currency",
+                                 "not a known currency code")]
+
+
+def test_storage_refusals_say_what_is_wrong() -> None:
+    with pytest.raises(InvalidInput) as err:
+        to_minor_units(D("0.001"))
+    assert problems_of(err) == [("amount", D("0.001"), "money.sub_cent",
+                                 "has more than 2 decimal places; round to cents first")]
+    with pytest.raises(InvalidInput) as err:
+        to_minor_units(5)  # type: ignore[arg-type]
+    assert problems_of(err) == [("amount", 5, "money.not_decimal", "must be a Decimal, not int")]
+    with pytest.raises(TypeError, match="minor units must be an int, not bool"):
+        from_minor_units(True)
+    assert to_minor_units(D("-12.30")) == -1230
+    assert from_minor_units(-5) == Decimal("-0.05")
+
+
+def test_stored_ranges_with_empty_bounds_are_open() -> None:
+    from pledge.domain.money import format_stored
+
+    assert format_stored("", "5000000", "USD") == "up to US$5m"
+    assert format_stored("5000000", "", "USD") == "at least US$5m"
+    assert format_stored("", "", "USD") == " to  USD"
+
+
+def test_storage_and_rounding_keep_every_digit_of_large_amounts() -> None:
+    # 31 significant digits: more than the 28 of Python's default decimal context.
+    big = D("1234567890123456789012345678.905")
+    assert round_cents(big) == D("1234567890123456789012345678.90")
+    assert to_minor_units(D("1234567890123456789012345678.91")) == (
+        123456789012345678901234567891)
+    assert from_minor_units(123456789012345678901234567891) == (
+        D("1234567890123456789012345678.91"))
+
+
+def test_full_display_of_amounts_beyond_the_default_precision() -> None:
+    assert format_amount(D("1234567890123456789012345678.9"), "USD", short=False) == (
+        "US$1,234,567,890,123,456,789,012,345,678.90")
+
+
+def test_short_display_groups_and_keeps_every_digit_of_the_count() -> None:
+    assert format_amount(D("5090000000000000"), "KRW") == "₩5,090tn"
+    assert format_amount(D("1234567890123456789012345678.9"), "USD") == (
+        "US$1,234,567,890,123,456.7890123456789tn")

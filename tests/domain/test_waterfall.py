@@ -116,3 +116,157 @@ def test_cash_is_conserved_and_the_balance_never_negative(
         assert p.partner + p.us == max(p.distributable, D(0))
         assert p.partner >= 0 and p.us >= 0 and p.balance >= 0
     assert r.partner_total + r.us_total == sum(max(D(d), D(0)) for _, d in flows)
+
+
+def problems_of(err: pytest.ExceptionInfo[InvalidInput]) -> list[tuple[str, object, str, str]]:
+    return [(p.field, p.value, p.rule, p.message) for p in err.value.problems]
+
+
+def test_each_bad_term_says_what_is_wrong() -> None:
+    with pytest.raises(InvalidInput) as err:
+        SplitTerms(deemed_rate=D("-1"), periods_per_year=0, pre_share=D("1.01"),
+                   post_share=D("-0.01"))
+    assert problems_of(err) == [
+        ("periods_per_year", 0, "waterfall.periods", "at least one period a year"),
+        ("pre_split", "1.01", "waterfall.share", "the pre-recovery share must be in (0, 1]"),
+        ("post_split", "-0.01", "waterfall.share",
+         "the post-recovery share must be in [0, 1]"),
+        ("deemed_rate", "-1", "waterfall.rate", "the deemed rate must be above -100%"),
+    ]
+
+
+def test_the_edges_of_the_terms_are_accepted() -> None:
+    # One period a year, all to the partner before recovery, nothing after, a rate just
+    # above -100%: every bound is inclusive where the rule says so.
+    terms = SplitTerms(deemed_rate=D("-0.99"), periods_per_year=1, pre_share=D("1"),
+                       post_share=D("0"))
+    assert (terms.pre_share, terms.post_share) == (D(1), D(0))
+    assert SplitTerms(deemed_rate=D(0), post_share=D(1)).post_share == D(1)
+    with pytest.raises(InvalidInput) as err:
+        SplitTerms(deemed_rate=D(0), pre_share=D(0))
+    assert problems_of(err) == [
+        ("pre_split", "0", "waterfall.share", "the pre-recovery share must be in (0, 1]")]
+
+
+def test_one_period_a_year_compounds_to_the_annual_rate_itself() -> None:
+    assert SplitTerms(deemed_rate=D("0.06"), periods_per_year=1).period_rate == D("0.06")
+    # Monthly: (1.1268250301319698...)^(1/12) = 1.01 to the 40 digits the rule keeps.
+    monthly = SplitTerms(deemed_rate=D("1.01") ** 12 - 1, periods_per_year=12)
+    assert abs(monthly.period_rate - D("0.01")) < D("1e-38")
+    simple = SplitTerms(deemed_rate=D("0.06"), periods_per_year=12,
+                        compounding=Compounding.SIMPLE)
+    assert simple.period_rate == D("0.005")
+
+
+def test_the_deemed_interest_accrues_before_the_funding_of_the_period() -> None:
+    # 10% a year, one period a year: 100 funded in period 0 is 110 owed in period 1;
+    # 100 more funded in period 1 earns nothing until period 2.
+    terms = SplitTerms(deemed_rate=D("0.1"), periods_per_year=1)
+    r = run_waterfall([D(100), D(100), D(0)], [D(0), D(0), D(0)], terms)
+    assert [p.balance for p in r.periods] == [D(100), D(210), D(231)]
+
+
+def test_totals_multiple_and_net_flows() -> None:
+    r = run_waterfall([D(100), D(0), D(0)], [D(0), D(300), D(50)], ZERO_RATE)
+    # 300 clears the 100 owed (200 at 50/50) and pays 10% of the other 100; then 10% of 50.
+    assert [(p.partner, p.us) for p in r.periods] == [(0, 0), (110, 190), (5, 45)]
+    assert (r.partner_total, r.us_total, r.funding_total) == (D(115), D(235), D(100))
+    assert r.partner_moic == D("1.15")
+    assert r.partner_net_flows == [D(-100), D(110), D(5)]
+    assert r.recoup_period == 1
+
+
+def test_a_multiple_is_none_when_nothing_was_funded() -> None:
+    r = run_waterfall([D(0)], [D(10)], ZERO_RATE)
+    assert r.partner_moic is None
+    assert (r.periods[0].partner, r.periods[0].us) == (D(1), D(9))
+    assert r.recoup_period is None
+
+
+def test_a_multiple_keeps_forty_digits() -> None:
+    r = run_waterfall([D(3)], [D(2)], SplitTerms(deemed_rate=D(0), pre_share=D(1)))
+    assert r.partner_moic == D("0." + "6" * 39 + "7")
+
+
+def test_runs_that_cannot_be_split_are_refused() -> None:
+    with pytest.raises(InvalidInput) as err:
+        run_waterfall([D(1), D(2)], [D(1)], ZERO_RATE)
+    assert problems_of(err) == [("distributable", 1, "waterfall.length",
+                                 "2 funding periods but 1 distributable")]
+    with pytest.raises(InvalidInput) as err:
+        run_waterfall([D(-1), D(0), D("-0.5")], [D(0), D(0), D(0)], ZERO_RATE)
+    assert problems_of(err) == [
+        ("row 0 funding", "-1", "waterfall.negative_funding", "funding cannot be negative"),
+        ("row 2 funding", "-0.5", "waterfall.negative_funding", "funding cannot be negative"),
+    ]
+
+
+def test_csv_is_read_with_a_byte_order_mark_spaces_and_grouped_digits() -> None:
+    text = "\ufeff period , funding , distributable\n0,\"1,000\",0\n1, 0 ,2_500.5\n"
+    assert parse_waterfall_csv(text) == ([D(1000), D(0)], [D(0), D("2500.5")])
+    # Grouping marks are dropped wherever they stand, not checked.
+    assert parse_waterfall_csv("period,funding,distributable\n0,10_,1__0\n") == (
+        [D(10)], [D(10)])
+
+
+def test_csv_problems_say_what_is_wrong() -> None:
+    with pytest.raises(InvalidInput) as err:
+        parse_waterfall_csv("period,funding,distributable\n0,x,NaN\n2,-1,Infinity\n")
+    assert problems_of(err) == [
+        ("row 2 column funding", "x", "csv.not_a_number", "expected a number"),
+        ("row 2 column distributable", "NaN", "csv.not_a_number", "expected a number"),
+        ("row 3 column distributable", "Infinity", "csv.not_a_number", "expected a number"),
+        ("row 3 column period", "2", "csv.period_order", "expected period 1"),
+        ("row 3 column funding", "-1", "waterfall.negative_funding",
+         "funding cannot be negative"),
+    ]
+    with pytest.raises(InvalidInput) as err:
+        parse_waterfall_csv("funding,cash\n1,2\n")
+    assert problems_of(err) == [
+        ("header", "funding,cash", "csv.missing_column", "missing column 'period'"),
+        ("header", "funding,cash", "csv.missing_column", "missing column 'distributable'"),
+    ]
+    # The header is quoted as written, whatever its first letters.
+    with pytest.raises(InvalidInput) as err:
+        parse_waterfall_csv("XX,funding,distributable\n0,1,2\n")
+    assert problems_of(err) == [("header", "XX,funding,distributable", "csv.missing_column",
+                                 "missing column 'period'")]
+    with pytest.raises(InvalidInput) as err:
+        parse_waterfall_csv("period,funding,distributable\n")
+    assert problems_of(err) == [("rows", 0, "csv.empty", "the file has no periods")]
+    with pytest.raises(InvalidInput) as err:
+        parse_waterfall_csv("")
+    assert [p.rule for p in err.value.problems] == ["csv.missing_column"] * 3
+
+
+def test_a_bad_period_number_is_taken_as_the_expected_one() -> None:
+    # The bad cell is reported once; the rows after it are not all out of order.
+    with pytest.raises(InvalidInput) as err:
+        parse_waterfall_csv("period,funding,distributable\n0,1,1\none,1,1\n2,1,1\n")
+    assert problems_of(err) == [
+        ("row 3 column period", "one", "csv.not_a_number", "expected a number")]
+
+
+def test_a_short_row_leaves_its_missing_cells_empty() -> None:
+    with pytest.raises(InvalidInput) as err:
+        parse_waterfall_csv("period,funding,distributable\n0,1\n")
+    assert problems_of(err) == [
+        ("row 2 column distributable", "", "csv.not_a_number", "expected a number")]
+
+
+def test_amounts_below_one_follow_the_same_rule() -> None:
+    # Half a dollar funded, forty cents of cash: split 50/50 while owed. Then eighty
+    # cents: sixty clear the thirty owed, the other twenty split 10/90.
+    r = run_waterfall([D("0.5"), D(0)], [D("0.4"), D("0.8")], ZERO_RATE)
+    assert [(p.period, p.partner, p.us, p.balance) for p in r.periods] == [
+        (0, D("0.2"), D("0.2"), D("0.3")), (1, D("0.32"), D("0.48"), D(0))]
+    # Cash below one with nothing owed: 10/90.
+    r = run_waterfall([D(0)], [D("0.5")], ZERO_RATE)
+    assert (r.periods[0].partner, r.periods[0].us) == (D("0.05"), D("0.45"))
+
+
+def test_a_balance_owed_at_the_end_undoes_an_earlier_recovery() -> None:
+    # Recovered in period 0, then half a dollar funded and never paid back.
+    r = run_waterfall([D(10), D("0.5")], [D(20), D(0)], ZERO_RATE)
+    assert [p.balance for p in r.periods] == [D(0), D("0.5")]
+    assert r.recoup_period is None

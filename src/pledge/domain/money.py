@@ -335,7 +335,7 @@ def format_amount(value: Decimal, currency: str, *, short: bool = True) -> str:
                                   "not a known currency code")
     prefix, minor = CURRENCIES[currency]
     sign = "-" if value < 0 else ""
-    magnitude = abs(value)
+    magnitude = value.copy_abs()  # abs() would round to the default context's 28 digits
     if short:
         for exponent, suffix in _SHORT_SCALES:
             if magnitude >= Decimal(1).scaleb(exponent):
