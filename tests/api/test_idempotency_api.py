@@ -53,6 +53,8 @@ def sqlite_api(sqlite_engine: Engine) -> Iterator[Api]:
 
 def notify(engine: Engine, pid: int) -> None:
     on = date(2026, 4, 6)
+    for stage in ("under_review", "finalist"):  # projects are created at the entry stage
+        projects.advance(engine, pid, stage, Actor.of("ic", "ic"), on, "reviewed")
     projects.consult(engine, pid, "committee", Actor.of("cc", "cc_jp"), on)
     projects.advance(engine, pid, "recommended", Actor.of("ic", "ic"), on, "ready")
     projects.advance(engine, pid, "selected", Actor.of("potus", "president"), on, "chosen")
@@ -179,7 +181,7 @@ CHANGES: list[tuple[str, str, str, str, Any]] = [
     ("projects-create_consultation", "cc_jp", "POST", "/api/v1/projects/32/consultations",
      {"kind": "committee", "on": "2026-04-01"}),
     ("projects-create_transition", "ic", "POST", "/api/v1/projects/32/transitions",
-     {"to": "recommended", "on": "2026-04-02"}),
+     {"to": "under_review", "on": "2026-04-02"}),
     ("projects-create_extension", "ic", "POST", "/api/v1/projects/28/extensions",
      {"until": "2026-12-31", "on": "2026-05-01", "reason": "permits"}),
     ("projects-create_funding", "funder", "POST", "/api/v1/projects/28/fundings", FUNDING),

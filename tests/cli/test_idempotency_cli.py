@@ -18,7 +18,9 @@ FUND = ("fund", "32", "--amount", "US$1bn", "--on", "2026-04-01", "--instrument"
 
 
 def notify(cli: Cli) -> None:
-    for args in (("consult", "32", "--kind", "committee", "--actor", "Akazawa", "--role",
+    for args in (("advance", "32", "--to", "under_review", "--actor", "CC", "--role", "cc_us"),
+                 ("advance", "32", "--to", "finalist", "--actor", "CC", "--role", "cc_us"),
+                 ("consult", "32", "--kind", "committee", "--actor", "Akazawa", "--role",
                   "cc_jp"),
                  ("advance", "32", "--to", "recommended", "--actor", "Lutnick", "--role", "ic"),
                  ("advance", "32", "--to", "selected", "--actor", "potus", "--role",
@@ -100,9 +102,11 @@ UNKEYED = {
     "init": "safe to repeat by design: it adds only what is missing",
     "users add": "its answer is a new password or token, which must never be stored",
     "users revoke": "revoking twice leaves the user revoked",
+    "users rotate-token": "its answer is a new token, which must never be stored",
+    "users password": "its answer may be a new password, which must never be stored",
     "serve": "runs the server",
 }
-READS = {"balances", "batch", "commitments", "deadline", "deadlines", "decline-advice",
+READS = {"audit verify", "balances", "batch", "commitments", "deadline", "deadlines", "decline-advice",
          "economics cashflows", "economics show", "export deadlines", "export ledger",
          "export project", "export projects", "frameworks list", "frameworks show", "history",
          "money convert", "money parse", "money rates list", "prioritise", "projects list",

@@ -350,13 +350,13 @@ def test_a_provider_longer_than_its_column_is_refused(engine: Engine) -> None:
 def test_sources_with_control_characters_are_refused(engine: Engine) -> None:
     err = refused(engine, lambda: projects.add_estimate(engine, PROPOSED, "US$1bn",
                                                         "https://example.org/\x00", FINE, ADMIN))
-    assert (err.first.field, err.first.rule) == ("source", "text.bad_character")
+    assert (err.first.field, err.first.rule) == ("source", "source.control")
     err = refused(engine, lambda: projects.consult(engine, FINALIST, "committee", CC, FINE,
                                                    "", ["https://example.org/\x1b"]))
-    assert (err.first.field, err.first.rule) == ("sources", "text.bad_character")
+    assert (err.first.field, err.first.rule) == ("sources[0]", "source.control")
     err = refused(engine, lambda: projects.add_project(engine, projects.NewProject(
         name="New plant", sector="energy", source="https://example.org/\x00"), ADMIN))
-    assert (err.first.field, err.first.rule) == ("source", "text.bad_character")
+    assert (err.first.field, err.first.rule) == ("source", "source.control")
 
 
 def test_an_article_with_control_characters_is_read_without_them(engine: Engine) -> None:
@@ -370,4 +370,4 @@ def test_an_article_with_control_characters_is_read_without_them(engine: Engine)
                                "company said.")
     err = refused(engine, lambda: news.ingest(engine, [news.ArticleInput(
         "wire\x00", "Another article entirely, with other words in it.")], analyst))
-    assert (err.first.field, err.first.rule) == ("source", "text.bad_character")
+    assert (err.first.field, err.first.rule) == ("source", "source.control")

@@ -23,13 +23,15 @@ CC = Actor.of("Akazawa", "cc_jp")
 PRESIDENT = Actor.of("The President", "president")
 JBIC = Actor.of("JBIC", "funder")
 NEXI = Actor.of("NEXI", "funder")
-COPPER = 32  # a finalist in the public list
+COPPER = 32  # proposed in the public list (reported a finalist)
 NOTICE = date(2026, 3, 9)
 PAID = date(2026, 4, 1)
 BN = Decimal(10) ** 9
 
 
 def notify(engine: Engine, pid: int = COPPER) -> None:
+    for stage in ("under_review", "finalist"):  # projects are created at the entry stage
+        projects.advance(engine, pid, stage, IC, NOTICE, "reviewed")
     projects.consult(engine, pid, "committee", CC, NOTICE)
     projects.advance(engine, pid, "recommended", IC, NOTICE, "ready")
     projects.advance(engine, pid, "selected", PRESIDENT, NOTICE, "selected")

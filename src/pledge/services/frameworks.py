@@ -19,7 +19,7 @@ from pledge.domain.framework import Framework, FrameworkTerms
 from pledge.domain.framework_data import framework_from_document, terms_to_settings
 from pledge.domain.funding import check_cap_amendment
 from pledge.domain.ledger import ALLOCATED, USED, acct, commitment_entry
-from pledge.domain.project import clean_sources
+from pledge.domain.sources import check_sources
 from pledge.domain.text import clean_text
 from pledge.services.base import (
     SYSTEM,
@@ -149,7 +149,7 @@ def amend_framework(engine: Engine, key: str, effective_from: date, changes: dic
     """
     permit(actor, Action.FRAMEWORK_EDIT)
     check_dates(effective_from=effective_from)
-    sources, note = clean_sources(sources), clean_text("note", note)
+    sources, note = check_sources(sources, "source"), clean_text("note", note)
     if not sources:
         raise InvalidInput.single("source", "", "framework.unsourced",
                                   "an amendment needs at least one source")
