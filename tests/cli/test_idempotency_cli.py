@@ -106,7 +106,8 @@ UNKEYED = {
     "users password": "its answer may be a new password, which must never be stored",
     "serve": "runs the server",
 }
-READS = {"audit verify", "balances", "batch", "commitments", "deadline", "deadlines", "decline-advice",
+READS = {"audit verify", "balances", "batch", "commitments", "deadline", "deadlines",
+         "decline-advice",
          "economics cashflows", "economics show", "export deadlines", "export ledger",
          "export project", "export projects", "frameworks list", "frameworks show", "history",
          "money convert", "money parse", "money rates list", "prioritise", "projects list",
