@@ -44,6 +44,7 @@ from pledge.domain.project import (
 )
 from pledge.domain.sources import check_source, check_sources
 from pledge.domain.text import clean_text, text_problems
+from pledge.services import relations
 from pledge.services.base import (
     Actor,
     audit,
@@ -94,6 +95,9 @@ class ProjectDetail:
     funding: list[dict[str, Any]] = field(default_factory=list)
     sites: list[dict[str, Any]] = field(default_factory=list)  # reported sites, sourced
     status_reports: list[dict[str, Any]] = field(default_factory=list)  # reported stages
+    # linked projects, each with what it is to this one and the source (services/relations)
+    related: list[dict[str, Any]] = field(default_factory=list)
+    duplicate_of: int | None = None  # the row standing for this project, if not this one
 
 
 def _summaries(s: Session, where: list[Any]) -> list[ProjectSummary]:
@@ -194,9 +198,12 @@ def _detail(s: Session, pid: int) -> ProjectDetail:
                    .where(q.c.project_id == pid, q.c.account.like("%:spv:invested"))
                    .group_by(q.c.instrument, q.c.provider)
                    .order_by(q.c.instrument, q.c.provider))]
+    head = relations.stands_for(s, pid)
     return ProjectDetail(summary, row.component, row.reported_status, row.window_meaning,
                          row.extension_until, sponsors, estimates, transitions, consultations,
-                         funding, sites, reports)
+                         funding, sites, reports,
+                         [x.document() for x in relations.related_of(s, pid)],
+                         None if head == pid else head)
 
 
 @dataclass(frozen=True, slots=True)
@@ -644,6 +651,7 @@ def advance(engine: Engine, project_id: int | str, to: str, actor: Actor, on: da
                         .with_for_update()).one()
         fw_row = s.execute(select(t.frameworks).where(t.frameworks.c.id == row.framework_id)
                            ).one()
+        relations.check_may_advance(s, row.id, target.value)
         terms = load_framework(s, fw_row).terms_on(on)
         calendar = None
         if target is Stage.NOTIFIED and terms.window is not None:
