@@ -55,6 +55,12 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, Action, int, str | None]]
     ("GET", "/api/v1/projects", None, Action.READ_PUBLIC, 200, None),
     ("GET", "/api/v1/projects/24", None, Action.READ_PUBLIC, 200, None),
     ("GET", "/api/v1/projects/24/history", None, Action.READ, 200, None),
+    ("GET", "/api/v1/projects/24/links", None, Action.READ_PUBLIC, 200, None),
+    ("POST", "/api/v1/projects/24/links",
+     {"other": 24, "kind": "duplicate", "source": "https://x"}, Action.PROJECT_EDIT, 400,
+     "link.self"),
+    ("POST", "/api/v1/projects/24/links/withdrawals", {"other": 25, "reason": "r"},
+     Action.PROJECT_EDIT, 404, "link.unknown"),
     ("POST", "/api/v1/projects", {"name": "X", "sector": "astrology"}, Action.PROJECT_EDIT,
      400, "project.unknown_sector"),
     ("POST", "/api/v1/projects/24/transitions", {"to": "sideways", "on": "2026-04-01"},
@@ -238,6 +244,18 @@ WRITES = [
         role: request("POST", "/api/v1/projects/24/sites", {
             "location": "Pike County, Ohio", "source": source(role), "on": ON},
             "project.site_report") for role in ("admin", "ic", "cc_us", "cc_jp")}, {}),
+    # A link is audited on both projects.
+    Write("link", Action.PROJECT_EDIT, None, {
+        role: request("POST", f"/api/v1/projects/{a}/links", {
+            "other": b, "kind": "related", "source": source(role)}, "project.link",
+            "project.link")
+        for role, (a, b) in (("admin", (3, 4)), ("ic", (5, 9)), ("cc_us", (10, 11)),
+                             ("cc_jp", (12, 13)))}, {}),
+    Write("unlink", Action.PROJECT_EDIT, None, {
+        role: request("POST", f"/api/v1/projects/{a}/links/withdrawals", {
+            "other": b, "reason": f"withdrawn by {role}"}, "project.unlink", "project.unlink")
+        for role, (a, b) in (("admin", (23, 1)), ("ic", (23, 30)), ("cc_us", (27, 2)),
+                             ("cc_jp", (6, 24)))}, {}),
     # Each role makes a transition the lifecycle gives it.
     Write("transition", Action.ADVANCE, staged, {
         "admin": request("POST", "/api/v1/projects/25/transitions",

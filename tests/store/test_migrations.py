@@ -107,3 +107,51 @@ def test_0011_chains_the_rows_an_older_database_holds(bare_url: str) -> None:
     problem = audit_svc.verify(engine).problems[0]
     assert (problem.table, problem.id, problem.kind) == ("audit_log", 2, "edited")
     engine.dispose()
+
+
+def test_0014_adds_the_links_table_and_keeps_every_row(bare_url: str) -> None:
+    from pledge.services import audit as audit_svc
+    from pledge.services import relations
+    from pledge.services.base import SYSTEM, audit
+
+    engine = make_engine(bare_url)
+    command.upgrade(alembic_config(engine), "0013")
+    at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(t.frameworks.insert().values(id=1, key="japan", name="Japan",
+                                                  partner="Japan", partner_currency="JPY"))
+        for pid, name, status, high in ((1, "SMRs, October list", "proposed", "100E+9"),
+                                        (2, "SMRs, second round", "proposed", "40E+9"),
+                                        (3, "Ohio plant", "selected", "33.3E+9")):
+            conn.execute(t.projects.insert().values(
+                id=pid, framework_id=1, component="strategic", name=name, sector="energy",
+                sector_detail="", location="", states=[], status=status, created_at=at))
+            conn.execute(t.estimates.insert().values(
+                project_id=pid, low=None, high=Decimal(high), currency="USD", usd_low=None,
+                usd_high=Decimal(high), text=f"up to {high}", source="https://example.org/e",
+                as_of=date(2026, 3, 1), is_primary=True))
+    with transaction(engine) as s:  # audit rows join the chain as the 0011 schema keeps it
+        for pid in (1, 2, 3):
+            audit(s, SYSTEM, "project.add", "project", pid, after={"id": pid}, project_id=pid)
+
+    def rows() -> dict[str, list[tuple[object, ...]]]:
+        with engine.connect() as conn:
+            return {tbl.name: [tuple(r) for r in conn.execute(
+                select(tbl).order_by(*tbl.primary_key.columns))]
+                for tbl in (t.frameworks, t.projects, t.estimates, t.audit_log, t.chain_heads)}
+
+    before = rows()
+    migrate(engine)
+    assert rows() == before
+    with engine.connect() as conn:
+        assert conn.execute(select(t.project_links)).all() == []
+    # the upgraded database takes links, and its totals count the SMRs once
+    relations.link_projects(engine, 2, 1, "part_of", "https://example.org/l", SYSTEM,
+                            on=date(2026, 3, 19), note="the second round's part")
+    with transaction(engine) as s:
+        shares = relations.counted_in(s, 1, {1: Decimal("100E+9"), 2: Decimal("40E+9"),
+                                             3: Decimal("33.3E+9")})
+    assert [shares[i].amount for i in (1, 2, 3)] == [Decimal("60E+9"), Decimal("40E+9"),
+                                                     Decimal("33.3E+9")]
+    assert audit_svc.verify(engine).ok
+    engine.dispose()

@@ -90,9 +90,10 @@ def test_each_role_sees_exactly_the_transition_forms_it_may_use(client: TestClie
         page = client.get(f"/projects/{pid}").text
         shown = set(re.findall(r'data-testid="form-([a-z_]+)"', page))
         expected = {s.value for s in allowed_targets(stage, role)}
-        assert shown - {"consult", "extend", "fund", "estimate", "site", "status-report"} \
-            == expected, (role, pid)
+        assert shown - {"consult", "extend", "fund", "estimate", "site", "status-report",
+                        "link", "unlink"} == expected, (role, pid)
         assert ("form-estimate" in page) == (role in MATRIX[Action.PROJECT_EDIT])
+        assert ("form-link" in page) == (role in MATRIX[Action.PROJECT_EDIT])
         assert ("form-fund" in page) == (role is Role.FUNDER and stage is Stage.NOTIFIED)
 
 
@@ -237,3 +238,44 @@ def test_what_a_source_says_is_recorded_from_the_project_page(client: TestClient
                                                    "on": "2026-04-01",
                                                    "csrf_token": csrf(client, "/projects/27")})
     assert 'class="flash error"' in r.text
+
+
+def test_related_projects_are_shown_on_both_pages_and_linked_from_a_form(
+        client: TestClient, demo_url: str) -> None:
+    log_in(client, Role.ANALYST)
+    fleet = client.get("/projects/23").text
+    assert 'data-testid="related"' in fleet and "form-link" not in fleet
+    assert '<a href="/projects/1">#1 Westinghouse AP1000 reactors and SMRs</a>' in fleet
+    assert "umbrella programme (includes this one)" in fleet
+    assert 'href="https://japannews.yomiuri.co.jp/politics/politics-government/' \
+           '20260308-315057/"' in fleet
+    assert "part of this programme" in client.get("/projects/1").text
+    again = client.get("/projects/30").text
+    assert 'data-testid="duplicate-of"' in again and 'href="/projects/23"' in again
+    assert 'data-testid="related"' not in client.get("/projects/25").text
+    # the dashboard says how many rows it left out as reported twice
+    assert 'data-testid="duplicates-proposed">(+4 reported twice)' in client.get(
+        "/?on=2026-04-01").text
+
+    client.cookies.clear()
+    log_in(client, Role.CC_US)
+    page = client.get("/projects/28").text
+    assert 'data-testid="form-link"' in page
+    r = client.post("/projects/28/link", data={
+        "kind": "later_tranche", "other": "29", "source": "https://example.org/t",
+        "on": "2026-03-19", "note": "after Pennsylvania", "csrf_token": csrf(client,
+                                                                            "/projects/28")})
+    assert "Linked to project 29 (earlier tranche), with its source." in r.text
+    page = client.get("/projects/29").text
+    assert '<a href="/projects/28">#28 Natural gas power plant, Pennsylvania' in page
+    assert "later tranche" in page and 'data-testid="form-unlink-28"' in page
+    r = client.post("/projects/28/link", data={
+        "kind": "duplicate", "other": "28", "source": "https://example.org/t",
+        "on": "2026-03-19", "csrf_token": csrf(client, "/projects/28")})
+    assert 'class="flash error"' in r.text and "not linked to itself" in r.text
+    r = client.post("/projects/29/unlink", data={
+        "other": "28", "reason": "one plan", "csrf_token": csrf(client, "/projects/29")})
+    assert "Link to project 28 withdrawn" in r.text
+    assert 'data-testid="related"' not in client.get("/projects/28").text
+    from pledge.services import audit as audit_svc
+    assert audit_svc.verify(make_engine(demo_url)).ok

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from pledge.api.deps import EngineDep, require
@@ -83,8 +83,9 @@ def deadlines_ics(engine: EngineDep, framework: str | None = None) -> Response:
 
 @router.get("/projects/{project_id}/oc4ids", response_class=JSONResponse,
             dependencies=[require(Action.READ_PUBLIC)])
-def project_oc4ids(project_id: RecordId, engine: EngineDep) -> JSONResponse:
-    """The project as an OC4IDS project document (money as text)."""
-    doc = svc.project_oc4ids(engine, project_id)
+def project_oc4ids(project_id: RecordId, engine: EngineDep, request: Request) -> JSONResponse:
+    """The project as an OC4IDS project document (money as text); each related project
+    comes with the address of its own document."""
+    doc = svc.project_oc4ids(engine, project_id, base_url=str(request.base_url))
     return JSONResponse(doc, headers={
         "Content-Disposition": f'inline; filename="{svc.oc4ids_id(project_id)}.json"'})

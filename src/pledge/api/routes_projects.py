@@ -20,6 +20,8 @@ from pledge.api.schemas import (
     EstimateCreate,
     ExtensionCreate,
     FundingCreate,
+    LinkCreate,
+    LinkWithdrawal,
     ProjectCreate,
     ProjectUpdate,
     SiteReportCreate,
@@ -29,6 +31,7 @@ from pledge.api.schemas import (
 from pledge.domain.access import Action
 from pledge.services import funding as funding_svc
 from pledge.services import projects as svc
+from pledge.services import relations as relations_svc
 from pledge.services.base import Actor, jsonable
 
 router = APIRouter(tags=["projects"])
@@ -47,7 +50,8 @@ def detail(d: svc.ProjectDetail) -> dict[str, Any]:
                      "extension_until": d.extension_until, "sponsors": d.sponsors,
                      "estimates": d.estimates, "transitions": d.transitions,
                      "consultations": d.consultations, "funding": d.funding,
-                     "sites": d.sites, "status_reports": d.status_reports})
+                     "sites": d.sites, "status_reports": d.status_reports,
+                     "related": d.related, "duplicate_of": d.duplicate_of})
 
 
 @router.get("/projects", dependencies=[require(Action.READ_PUBLIC)])
@@ -155,6 +159,36 @@ def create_status_report(project_id: RecordId, body: StatusReportCreate, engine:
     """Record a stage a source reports for the project (the lifecycle stage is kept)."""
     return once(actor, lambda: detail(svc.add_status_report(
         engine, project_id, body.stage, body.source, body.on, actor, wording=body.wording)))
+
+
+@router.get("/projects/{project_id}/links", dependencies=[require(Action.READ_PUBLIC)])
+def get_links(project_id: int, engine: EngineDep, withdrawn: bool = False) -> dict[str, Any]:
+    """The project's links to other projects (with ``withdrawn``, those withdrawn too):
+    what each other project is to this one, and the source."""
+    rows = relations_svc.project_links(engine, project_id, withdrawn=withdrawn)
+    return jsonable({"data": [r.document() for r in rows],  # type: ignore[no-any-return]
+                     "count": len(rows)})
+
+
+@router.post("/projects/{project_id}/links", status_code=201)
+def create_link(project_id: int, body: LinkCreate, engine: EngineDep,
+                actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
+    """Link the project to another: the same project reported twice, a later tranche, a
+    part of an umbrella programme; a self-link or a pair already linked is refused
+    naming ``other``. Totals then count each real project once."""
+    r = relations_svc.link_projects(engine, project_id, body.other, body.kind, body.source,
+                                    actor, on=body.on, note=body.note)
+    return jsonable(r.document())  # type: ignore[no-any-return]
+
+
+@router.post("/projects/{project_id}/links/withdrawals", status_code=201)
+def withdraw_link(project_id: int, body: LinkWithdrawal, engine: EngineDep,
+                  actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
+    """Withdraw the link between the project and ``other`` (nothing is deleted: the link
+    is kept, marked withdrawn with who, when and why)."""
+    r = relations_svc.unlink_projects(engine, project_id, body.other, actor,
+                                      reason=body.reason)
+    return jsonable(r.document())  # type: ignore[no-any-return]
 
 
 @router.get("/projects/{project_id}/history", dependencies=[require(Action.READ)])

@@ -111,6 +111,25 @@ class StatusReportCreate(Strict):
     wording: str = ""
 
 
+class LinkCreate(Strict):
+    """``project_id`` is ``kind`` of ``other`` (duplicate, later_tranche, earlier_tranche,
+    part_of, umbrella_of, related), as ``source`` reports on ``on`` (default today)."""
+
+    other: int
+    kind: str
+    source: str
+    on: date | None = None
+    note: str = ""
+
+
+class LinkWithdrawal(Strict):
+    """Withdraw the link between the project and ``other``; the link is kept, marked
+    withdrawn with the reason."""
+
+    other: int
+    reason: str
+
+
 class ScoreCreate(Strict):
     side: str
     criterion: str

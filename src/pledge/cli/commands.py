@@ -50,6 +50,9 @@ def init(demo: Annotated[bool, typer.Option(
         render.console.print(f"{result.projects_walked} taken through the lifecycle by their "
                              f"reported steps; {result.stages_reported} reported stages kept "
                              f"as stage reports")
+    if result.links_added:
+        render.console.print(f"{result.links_added} links between rows reporting the same "
+                             f"undertaking, each with its source (`pledge projects links ID`)")
 
 
 @frameworks_app.command("list")

@@ -21,6 +21,7 @@ from pledge.cli.options import (
     read_text,
 )
 from pledge.services import projects as svc
+from pledge.services import relations as relations_svc
 
 projects_app = typer.Typer(no_args_is_help=True, help="Projects and their lifecycle.")
 
@@ -64,7 +65,8 @@ def _document(d: svc.ProjectDetail) -> dict[str, Any]:
         "window_meaning": d.window_meaning, "extension_until": d.extension_until,
         "sponsors": d.sponsors, "estimates": d.estimates, "transitions": d.transitions,
         "consultations": d.consultations, "funding": d.funding, "sites": d.sites,
-        "status_reports": d.status_reports}
+        "status_reports": d.status_reports, "related": d.related,
+        "duplicate_of": d.duplicate_of}
 
 
 def _changed(ran: Ran[svc.ProjectDetail], json: bool) -> svc.ProjectDetail | None:
@@ -106,10 +108,22 @@ def _show(d: svc.ProjectDetail, json: bool) -> None:
     render.table("Stages", ["on", "from", "to", "actor", "role", "reason"],
                  [(x["on"], x["from_stage"] or "", x["to_stage"], x["actor"], x["role"],
                    x["reason"]) for x in d.transitions])
+    if d.related:
+        _related_table("Related projects", d.related)
+    if d.duplicate_of is not None:
+        render.console.print(f"counted in totals as project {d.duplicate_of}, which stands "
+                             f"for the same project")
     if d.funding:
         render.table("Funding", ["instrument", "provider", "amount"],
                      [(f["instrument"], f["provider"], render.usd(f["amount"], short=False))
                       for f in d.funding], justify_right=["amount"])
+
+
+def _related_table(title: str, rows: list[dict[str, Any]]) -> None:
+    render.table(title, ["link", "relation", "project", "status", "on", "source", "note"],
+                 [(x["link_id"], x["label"] + (" (withdrawn)" if x["withdrawn_at"] else ""),
+                   f"{x['project_id']}: {x['name']}", x["status"], x["on"], x["source"],
+                   x["note"]) for x in rows])
 
 
 @projects_app.command("show")
@@ -312,3 +326,64 @@ def status_report(id: Annotated[str, typer.Argument(help="Project id")],
     if (detail := _changed(ran, json)) is not None:
         render.console.print(f"project {detail.summary.id}: reported "
                              f"{detail.reported_status} (stage {detail.summary.status})")
+
+
+@projects_app.command("link")
+def link(id: Annotated[str, typer.Argument(help="Project id")],
+         other: Annotated[str, typer.Argument(help="The other project's id")],
+         kind: Annotated[str, typer.Option(
+             "--as", help="What ID is to OTHER: duplicate (the same project reported twice), "
+                          "later_tranche, earlier_tranche, part_of (a part of an umbrella "
+                          "programme), umbrella_of, related")],
+         source: Annotated[str, typer.Option(help="Where the relation is reported")],
+         on: Annotated[str | None, typer.Option("--on", help="The source's date, YYYY-MM-DD "
+                                                              "(default today)")] = None,
+         note: Annotated[str, typer.Option(help="What the link rests on")] = "",
+         actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
+         json: JsonOpt = False) -> None:
+    """Link two projects: the same project reported twice, a later tranche, a part of an
+    umbrella programme. Totals then count each real project once."""
+    who, engine = actor_of(actor, role), _engine()
+    ran = once(engine, who, idempotency_key, lambda: relations_svc.link_projects(
+        engine, id, other, kind, source, who, on=day(on, "on"), note=note),
+        lambda r: r.document())
+    if json:
+        render.emit_json(ran.json())
+    elif (r := ran.value) is not None:
+        render.console.print(f"project {r.project_id} linked to project {r.other_id}: "
+                         f"{r.label} (link {r.link_id})")
+
+
+@projects_app.command("unlink")
+def unlink(id: Annotated[str, typer.Argument(help="Project id")],
+           other: Annotated[str, typer.Argument(help="The other project's id")],
+           reason: Annotated[str, typer.Option(help="Why the link is withdrawn")],
+           actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
+           json: JsonOpt = False) -> None:
+    """Withdraw the link between two projects (it is kept, marked withdrawn, with the
+    reason)."""
+    who, engine = actor_of(actor, role), _engine()
+    ran = once(engine, who, idempotency_key, lambda: relations_svc.unlink_projects(
+        engine, id, other, who, reason=reason), lambda r: r.document())
+    if json:
+        render.emit_json(ran.json())
+    elif (r := ran.value) is not None:
+        render.console.print(f"link {r.link_id} between projects {r.project_id} and "
+                         f"{r.other_id} withdrawn")
+
+
+@projects_app.command("links")
+def links(id: Annotated[str, typer.Argument(help="Project id")],
+          withdrawn: Annotated[bool, typer.Option("--withdrawn",
+                                                  help="Include withdrawn links")] = False,
+          json: JsonOpt = False) -> None:
+    """A project's links to other projects, each with its source."""
+    rows = [r.document() for r in relations_svc.project_links(_engine(), id,
+                                                               withdrawn=withdrawn)]
+    if json:
+        render.emit_json(rows)
+        return
+    if not rows:
+        render.console.print(f"project {id} is linked to no other project")
+        return
+    _related_table(f"Projects linked to {id}", rows)

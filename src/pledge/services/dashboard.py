@@ -23,6 +23,7 @@ from pledge.domain.lifecycle import Stage
 from pledge.services.base import framework_row
 from pledge.services.deadlines import ProjectDeadline, project_deadlines
 from pledge.services.funding import Commitments, commitments
+from pledge.services.relations import counted_in
 from pledge.store import tables as t
 from pledge.store.db import read_connection, reading
 
@@ -35,6 +36,9 @@ PIPELINE_ORDER = [s.value for s in Stage]
 class StageCount:
     """Projects at one stage: how many, and the sum of their primary estimates in USD.
 
+    Each real project counts once (``domain.relations``): a row recorded as a duplicate
+    report of another is left out (``duplicates`` says how many such rows are at this
+    stage), and an umbrella programme adds what its amount leaves after its parts.
     usd_low / usd_high: sums over projects with an estimate (``priced`` of ``count``).
     """
 
@@ -43,6 +47,7 @@ class StageCount:
     priced: int
     usd_low: Decimal
     usd_high: Decimal
+    duplicates: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,23 +109,26 @@ def _pipeline(engine: Engine, framework_id: int) -> list[StageCount]:
     # One row per project, summed here in Decimal: an SQL SUM of the cents columns is a
     # 64-bit integer on SQLite and overflows when the amounts are large enough.
     p, e = t.projects, t.estimates
-    stmt = (select(p.c.status, e.c.usd_low, func.coalesce(e.c.usd_high, e.c.usd_low))
+    stmt = (select(p.c.id, p.c.status, e.c.usd_low, func.coalesce(e.c.usd_high, e.c.usd_low))
             .outerjoin(e, (e.c.project_id == p.c.id) & e.c.is_primary)
             .where(p.c.framework_id == framework_id))
-    counts: dict[str, list[int]] = {}
-    sums: dict[str, list[Decimal]] = {}
     with reading(engine) as s:
-        for status, low, high in s.execute(stmt):
-            count = counts.setdefault(status, [0, 0])
-            total = sums.setdefault(status, [ZERO, ZERO])
-            count[0] += 1
-            if high is not None:
-                count[1] += 1
-                total[1] += high
-            if low is not None:
-                total[0] += low
-    return [StageCount(stage, counts[stage][0], counts[stage][1], *sums[stage])
-            for stage in PIPELINE_ORDER if stage in counts]
+        rows = [(int(r[0]), str(r[1]), r[2], r[3]) for r in s.execute(stmt)]
+        low = counted_in(s, framework_id, {pid: lo for pid, _, lo, _ in rows})
+        high = counted_in(s, framework_id, {pid: hi for pid, _, _, hi in rows})
+    by_stage: dict[str, list[Any]] = {}
+    for pid, stage, _, hi in rows:
+        acc = by_stage.setdefault(stage, [0, 0, ZERO, ZERO, 0])
+        if not high[pid].counted:
+            acc[4] += 1
+            continue
+        acc[0] += 1
+        if hi is not None:
+            acc[1] += 1
+        acc[2] += low[pid].amount or ZERO
+        acc[3] += high[pid].amount or ZERO
+    return [StageCount(stage, a[0], a[1], a[2], a[3], a[4])
+            for stage in PIPELINE_ORDER if (a := by_stage.get(stage)) is not None]
 
 
 def _by_sector(engine: Engine, framework_id: int, as_of: date) -> dict[str, Decimal]:

@@ -58,9 +58,11 @@ from pledge.domain.ledger import (
 )
 from pledge.domain.lifecycle import Stage
 from pledge.domain.project import SponsorRole
+from pledge.domain.relations import Seen
 from pledge.domain.sources import web_address
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import projects as projects_svc
+from pledge.services import relations
 from pledge.services.base import framework_row, load_framework, now, project_row
 from pledge.store import tables as t
 from pledge.store.db import reading
@@ -633,6 +635,20 @@ _INSTRUMENT_FINANCE: dict[str, dict[str, Any]] = {
 }
 
 
+# What a linked project is to this one, on the relatedProject codelist (open). Only a
+# later tranche fits a code of it: it may expand the same set of assets ("expansion").
+# The others are our codes: the same project reported twice, an earlier tranche, the
+# umbrella programme a project is part of, a part of this programme, related otherwise.
+OC4IDS_RELATIONSHIPS: dict[str, str] = {
+    Seen.LATER_TRANCHE.value: "expansion",
+    Seen.EARLIER_TRANCHE.value: "earlierTranche",
+    Seen.DUPLICATE.value: "duplicate",
+    Seen.UMBRELLA.value: "umbrellaProgramme",
+    Seen.PART.value: "componentProject",
+    Seen.RELATED.value: "related",
+}
+
+
 def oc4ids_id(project_id: int) -> str:
     """The project's OC4IDS identifier: the publisher prefix and the project id."""
     return f"{OC4IDS_PREFIX}-{project_id}"
@@ -685,7 +701,8 @@ class _Parties:
         return list(self.by_id.values())
 
 
-def project_oc4ids(engine: Engine, project_id: int | str) -> dict[str, Any]:
+def project_oc4ids(engine: Engine, project_id: int | str, *,
+                   base_url: str | None = None) -> dict[str, Any]:
     """The project as an OC4IDS project document (Open Contracting for Infrastructure).
 
     Money is text with two decimals (``{"amount": "1000000000.00", "currency":
@@ -736,12 +753,28 @@ def project_oc4ids(engine: Engine, project_id: int | str) -> dict[str, Any]:
     * ``period``: from the first recorded stage to a closing, decline or
       withdrawal; ``completion``: its date, reason and (when money was put in)
       the final value.
+    * ``relatedProjects``: one per active link (``services.relations``): the link's
+      id, scheme ``oc4ids`` with the other project's OC4IDS id, its title, what it is
+      to this project (``OC4IDS_RELATIONSHIPS``) and, given the server's ``base_url``,
+      the address of its OC4IDS document. ``pledge.duplicateOf``: the project whose
+      row stands for this one when this row reports it again.
     """
     with reading(engine) as s:
-        return _oc4ids(s, project_row(s, project_id))
+        return _oc4ids(s, project_row(s, project_id), base_url)
 
 
-def _oc4ids(s: Session, row: Any) -> dict[str, Any]:
+def _related_projects(s: Session, pid: int, base_url: str | None) -> list[dict[str, Any]]:
+    out = []
+    for r in relations.related_of(s, pid):
+        item = {"id": str(r.link_id), "scheme": "oc4ids", "identifier": oc4ids_id(r.other_id),
+                "relationship": OC4IDS_RELATIONSHIPS[r.relation], "title": r.other_name}
+        if base_url:
+            item["uri"] = f"{base_url.rstrip('/')}/api/v1/projects/{r.other_id}/oc4ids"
+        out.append(item)
+    return out
+
+
+def _oc4ids(s: Session, row: Any, base_url: str | None = None) -> dict[str, Any]:
     pid = row.id
     fw = s.execute(select(t.frameworks).where(t.frameworks.c.id == row.framework_id)).one()
     machinery = bool(row.component)
@@ -869,6 +902,9 @@ def _oc4ids(s: Session, row: Any) -> dict[str, Any]:
         doc["transactions"] = transactions
     if documents:
         doc["documents"] = documents
+    related = _related_projects(s, pid, base_url)
+    if related:
+        doc["relatedProjects"] = related
     end = next((tr for tr in reversed(transitions) if tr.to_stage in (
         Stage.CLOSED.value, Stage.DECLINED.value, Stage.WITHDRAWN.value)), None)
     if transitions:
@@ -888,8 +924,14 @@ def _oc4ids(s: Session, row: Any) -> dict[str, Any]:
         "reportedStatus": row.reported_status, "component": row.component,
         "fundingDate": _iso(row.funding_date) or None, "windowMeaning": row.window_meaning,
         "extensionUntil": _iso(row.extension_until) or None,
-        "disbursed": money_text(invested) if machinery else None}
+        "disbursed": money_text(invested) if machinery else None,
+        "duplicateOf": _duplicate_of(s, row)}
     return doc
+
+
+def _duplicate_of(s: Session, row: Any) -> int | None:
+    head = relations.stands_for(s, row.id)
+    return None if head == row.id else head
 
 
 def _documents(estimates: Sequence[Any], transitions: Sequence[Any],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -38,10 +38,11 @@ from pledge.services.base import (
     load_framework,
     now,
     permit,
-    primary_usd,
+    primary_usd_all,
     project_row,
     sum_postings,
 )
+from pledge.services.relations import counted_in
 from pledge.store import tables as t
 from pledge.store.db import transaction
 
@@ -204,9 +205,14 @@ def _lead(s: Session, pid: int) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class StoredBatch:
+    """skipped: open projects without a cost estimate. duplicates: open rows left out
+    because another row stands for their project (``domain.relations``), and umbrella
+    programmes whose parts use up their amount."""
+
     instance: BatchInstance
     budget_reasons: list[str]
     skipped: list[int]
+    duplicates: list[int] = field(default_factory=list)
 
 
 def batch_instance(engine: Engine, framework: str, *, budget: Decimal | None = None,
@@ -217,10 +223,14 @@ def batch_instance(engine: Engine, framework: str, *, budget: Decimal | None = N
                    paths: int = 2000) -> StoredBatch:
     """A selection problem from the stored projects, scores, weights and framework limits.
 
-    Candidates are the open projects not yet selected, with a cost estimate. Their
-    scores are each side's weighted score (0-100). The budget is the smallest of the
-    given budget, the remaining cap and, where the framework has one, what is left of
-    this year's annual cap.
+    Candidates are the open projects not yet selected, with a cost estimate, each real
+    project once (``domain.relations``): a row recorded as a duplicate report of a
+    project another row stands for is no candidate, so the two can never be chosen
+    together; an umbrella programme costs what its estimate leaves after its parts
+    (and is no candidate when they use it up); later tranches are projects of their
+    own. Their scores are each side's weighted score (0-100). The budget is the
+    smallest of the given budget, the remaining cap and, where the framework has one,
+    what is left of this year's annual cap.
     """
     from pledge.domain.ledger import ALLOCATED, UNALLOCATED, USED, acct
 
@@ -245,13 +255,18 @@ def batch_instance(engine: Engine, framework: str, *, budget: Decimal | None = N
         if budget is not None:
             reasons.append(f"batch budget {budget}")
             limit = min(limit, budget)
-        cands, skipped = [], []
+        costs = counted_in(s, fw.id, primary_usd_all(s, fw.id))
+        cands, skipped, duplicates = [], [], []
         for pid in rankings.names:
             row = project_row(s, pid)
             if Stage(row.status) not in (Stage.PROPOSED, Stage.UNDER_REVIEW, Stage.FINALIST,
                                          Stage.RECOMMENDED):
                 continue
-            cost = primary_usd(s, pid)
+            share = costs[pid]
+            if not share.counted or share.amount == 0:
+                duplicates.append(pid)
+                continue
+            cost = share.amount
             if cost is None:
                 skipped.append(pid)
                 continue
@@ -260,7 +275,16 @@ def batch_instance(engine: Engine, framework: str, *, budget: Decimal | None = N
                                    round(comp.partner.scores[pid] * 100, 9), _lead(s, pid)))
     ids = {c.id for c in cands}
     for name, values in (("must_include", must_include), ("exclude", exclude)):
-        unknown = [v for v in values if v not in ids]
+        twice = [v for v in values if v in {str(d) for d in duplicates}]
+        if twice and name == "must_include":
+            why = ", ".join(
+                f"{v} is a duplicate report of {costs[int(v)].stands_for}"
+                if not costs[int(v)].counted else f"{v}'s parts use up its estimate"
+                for v in twice)
+            raise InvalidInput.single(name, ",".join(twice), "batch.duplicate",
+                                      f"counted through other rows, never a candidate of "
+                                      f"its own ({why})")
+        unknown = [v for v in values if v not in ids and v not in twice]
         if unknown:
             raise InvalidInput.single(name, ",".join(unknown), "batch.unknown_candidate",
                                       "not an open, unselected project with a cost estimate")
@@ -268,7 +292,7 @@ def batch_instance(engine: Engine, framework: str, *, budget: Decimal | None = N
         budget=max(limit, Decimal(0)), candidates=tuple(cands),
         sector_max_count=sector_max_count or {}, sector_min_count=sector_min_count or {},
         max_per_sponsor=max_per_sponsor, must_include=frozenset(must_include),
-        exclude=frozenset(exclude)), reasons, skipped)
+        exclude=frozenset(v for v in exclude if v in ids)), reasons, skipped, duplicates)
 
 
 def usd_amount(text: str, field: str) -> Decimal:
@@ -444,12 +468,15 @@ class BatchChoice:
     budget_reasons: list[str]
     skipped: list[int]
     solution: Any  # analytics.selection.BatchSolution
+    duplicates: list[int] = field(default_factory=list)
 
     def document(self) -> dict[str, Any]:
-        """``pledge batch --json``'s keys, then the budget and the projects left out."""
+        """``pledge batch --json``'s keys, then the budget and the projects left out
+        (``skipped``: no cost estimate; ``duplicates``: counted through another row)."""
         return {**solution_document(self.solution), "framework": self.framework,
                 "maximised": self.objective, "budget": self.budget,
-                "budget_reasons": self.budget_reasons, "skipped": self.skipped}
+                "budget_reasons": self.budget_reasons, "skipped": self.skipped,
+                "duplicates": self.duplicates}
 
 
 def choose_batch(engine: Engine, framework: str, objective: str = "nash",
@@ -479,7 +506,7 @@ def choose_batch(engine: Engine, framework: str, objective: str = "nash",
                                    "no feasible batch was found within the time limit"
                                    ) from None
     return BatchChoice(framework.strip().lower(), obj.value, stored.instance.budget,
-                       stored.budget_reasons, stored.skipped, sol)
+                       stored.budget_reasons, stored.skipped, sol, stored.duplicates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -492,13 +519,15 @@ class FrontierChoice:
     skipped: list[int]
     points: list[Any]  # analytics.selection.BatchSolution, by U_us descending
     truncated: bool
+    duplicates: list[int] = field(default_factory=list)
 
     def document(self) -> dict[str, Any]:
         """The points as ``pledge batch --pareto --json`` prints them, under ``data``."""
         return {"framework": self.framework,
                 "data": [solution_document(p) for p in self.points],
                 "count": len(self.points), "truncated": self.truncated, "budget": self.budget,
-                "budget_reasons": self.budget_reasons, "skipped": self.skipped}
+                "budget_reasons": self.budget_reasons, "skipped": self.skipped,
+                "duplicates": self.duplicates}
 
 
 def batch_frontier(engine: Engine, framework: str, limits: BatchLimits | None = None, *,
@@ -517,4 +546,4 @@ def batch_frontier(engine: Engine, framework: str, limits: BatchLimits | None = 
         points = pareto_frontier(stored.instance, max_points=max_points)
     return FrontierChoice(framework.strip().lower(), stored.instance.budget,
                           stored.budget_reasons, stored.skipped, list(points),
-                          bool(points.truncated))
+                          bool(points.truncated), stored.duplicates)

@@ -46,6 +46,7 @@ from pledge.domain.project import (
 )
 from pledge.domain.sources import check_source
 from pledge.domain.text import NAME_MAX, clean_name, clean_text, fold_name, name_key
+from pledge.services import relations
 from pledge.services.base import (
     Actor,
     audit,
@@ -96,6 +97,9 @@ class ProjectDetail:
     funding: list[dict[str, Any]] = field(default_factory=list)
     sites: list[dict[str, Any]] = field(default_factory=list)  # reported sites, sourced
     status_reports: list[dict[str, Any]] = field(default_factory=list)  # reported stages
+    # linked projects, each with what it is to this one and the source (services/relations)
+    related: list[dict[str, Any]] = field(default_factory=list)
+    duplicate_of: int | None = None  # the row standing for this project, if not this one
 
 
 def _summaries(s: Session, where: list[Any]) -> list[ProjectSummary]:
@@ -196,9 +200,12 @@ def _detail(s: Session, pid: int) -> ProjectDetail:
                    .where(q.c.project_id == pid, q.c.account.like("%:spv:invested"))
                    .group_by(q.c.instrument, q.c.provider)
                    .order_by(q.c.instrument, q.c.provider))]
+    head = relations.stands_for(s, pid)
     return ProjectDetail(summary, row.component, row.reported_status, row.window_meaning,
                          row.extension_until, sponsors, estimates, transitions, consultations,
-                         funding, sites, reports)
+                         funding, sites, reports,
+                         [x.document() for x in relations.related_of(s, pid)],
+                         None if head == pid else head)
 
 
 @dataclass(frozen=True, slots=True)
@@ -674,6 +681,7 @@ def advance(engine: Engine, project_id: int | str, to: str, actor: Actor, on: da
                         .with_for_update()).one()
         fw_row = s.execute(select(t.frameworks).where(t.frameworks.c.id == row.framework_id)
                            ).one()
+        relations.check_may_advance(s, row.id, target.value)
         terms = load_framework(s, fw_row).terms_on(on)
         calendar = None
         if target is Stage.NOTIFIED and terms.window is not None:

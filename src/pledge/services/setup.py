@@ -17,6 +17,7 @@ from pledge.services import projects
 from pledge.services.base import SYSTEM, Actor
 from pledge.services.frameworks import load_shipped
 from pledge.services.projects import NewProject, import_projects, shipped_project_rows
+from pledge.services.relations import load_shipped_links, shipped_links
 from pledge.store import tables as t
 from pledge.store.db import is_initialised, migrate, schema_revision, transaction
 
@@ -28,6 +29,7 @@ class InitResult:
     projects_present: int
     projects_walked: int = 0   # taken through the lifecycle by the reported steps
     stages_reported: int = 0   # a later stage kept as a stage report
+    links_added: int = 0       # rows of the list linked as one project, a part, a tranche
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +142,9 @@ def init(engine: Engine) -> InitResult:
     Every project is added at the lifecycle's entry stage. Those whose stage was
     officially announced are then taken through the lifecycle by the reported steps
     (``data/reported_steps.toml``); a later stage the list reports from the news is
-    kept as a sourced stage report. All in one transaction.
+    kept as a sourced stage report. Rows reporting the same undertaking are then
+    linked, each link with its source (``data/project_links.toml``), through the
+    operation users have (``relations.link_projects``). All in one transaction.
 
     Safe to run again: what is already there is left as it is.
     """
@@ -149,6 +153,7 @@ def init(engine: Engine) -> InitResult:
     walks = shipped_walks()
     _check_walks(walks, rows)
     entered = {name: w.entered for w in walks for name in w.projects}
+    links = shipped_links()
     walked = 0
     with transaction(engine) as s:
         added_fw = load_shipped(s, SYSTEM)
@@ -160,8 +165,9 @@ def init(engine: Engine) -> InitResult:
                 if pid is not None:
                     walk(engine, pid, w.steps)
                     walked += 1
+        linked = load_shipped_links(engine, SYSTEM, links)
     return InitResult(added_fw, len(result.added), len(result.skipped), walked,
-                      len(result.reported))
+                      len(result.reported), linked)
 
 
 def ensure_ready(engine: Engine) -> str | None:

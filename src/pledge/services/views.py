@@ -6,7 +6,7 @@ are cached until the data changes (see ``dashboard.views``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -68,6 +68,7 @@ class Board:
     skipped: list[int]
     batches: dict[str, Any]
     frontier: list[tuple[float, float, str]]
+    duplicates: list[int] = field(default_factory=list)  # counted through another row
 
 
 def _board(engine: Engine, framework: str, budget: str | None) -> Board:
@@ -83,7 +84,7 @@ def _board(engine: Engine, framework: str, budget: str | None) -> Board:
         frontier = [(p.u_us, p.u_partner, ", ".join(p.selected))
                     for p in pareto_frontier(stored.instance)]
     return Board(rankings, stored.instance.budget, stored.budget_reasons, stored.skipped,
-                 batches, frontier)
+                 batches, frontier, stored.duplicates)
 
 
 def priorities_board(engine: Engine, framework: str, budget: str | None = None) -> Board:

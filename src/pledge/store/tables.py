@@ -201,6 +201,28 @@ extensions = Table(
     Column("sources", JSON, nullable=False),
 )
 
+# Links between project rows (domain/relations.py): the same project reported twice, a
+# later tranche, a part of an umbrella programme, or otherwise related, each with its
+# source. "project_id is kind of other_id". Nothing is deleted: unlinking records who
+# withdrew the link, when and why.
+project_links = Table(
+    "project_links", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_id", ForeignKey("projects.id"), nullable=False, index=True),
+    Column("other_id", ForeignKey("projects.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("on", Date, nullable=False),                 # the date the source gives it
+    Column("note", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(120), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("withdrawn_at", DateTime(timezone=True), nullable=True),
+    Column("withdrawn_by", String(120), nullable=True),
+    Column("withdrawn_role", String(20), nullable=True),
+    Column("withdrawn_reason", Text, nullable=True),
+)
+
 ledger_entries = Table(
     "ledger_entries", metadata,
     Column("id", Integer, primary_key=True),

@@ -30,6 +30,7 @@ from pledge.domain.lifecycle import (
     Stage,
     allowed_targets,
 )
+from pledge.domain.relations import CHOICES as LINK_CHOICES
 from pledge.services import audit as audit_svc
 from pledge.services import dashboard as dash_svc
 from pledge.services import deadlines as deadlines_svc
@@ -37,6 +38,7 @@ from pledge.services import frameworks as fw_svc
 from pledge.services import funding as funding_svc
 from pledge.services import news
 from pledge.services import projects as projects_svc
+from pledge.services import relations as relations_svc
 from pledge.services import sessions as sessions_svc
 from pledge.services import views as views_svc
 from pledge.services.base import Actor, parse_date
@@ -200,6 +202,7 @@ def _forms(actor: Actor | None, stage: Stage) -> dict[str, Any]:
         out["fund"] = [i.value for i in Instrument]
     if role in MATRIX[Action.PROJECT_EDIT]:
         out["sourced"] = [s.value for s in Stage]  # estimates, sites and stages reported
+        out["link"] = list(LINK_CHOICES)  # links to other projects, and withdrawing them
     return out
 
 
@@ -266,7 +269,7 @@ def transition(request: Request, project_id: RecordId, engine: EngineDep, actor:
 
 @router.post("/projects/{project_id}/consult")
 def consult(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
-        once: PageOnce,
+            once: PageOnce,
             kind: Annotated[str, Form()], on: Annotated[str, Form()],
             note: Annotated[str, Form()] = "", sources: Annotated[str, Form()] = "",
             csrf_token: Annotated[str, Form()] = "") -> Response:
@@ -279,7 +282,7 @@ def consult(request: Request, project_id: RecordId, engine: EngineDep, actor: Pa
 
 @router.post("/projects/{project_id}/extend")
 def extend(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
-        once: PageOnce,
+           once: PageOnce,
            until: Annotated[str, Form()], on: Annotated[str, Form()],
            reason: Annotated[str, Form()] = "", sources: Annotated[str, Form()] = "",
            csrf_token: Annotated[str, Form()] = "") -> Response:
@@ -292,7 +295,7 @@ def extend(request: Request, project_id: RecordId, engine: EngineDep, actor: Pag
 
 @router.post("/projects/{project_id}/fund")
 def fund(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
-        once: PageOnce,
+         once: PageOnce,
          amount: Annotated[str, Form()], on: Annotated[str, Form()],
          instrument: Annotated[str, Form()], provider: Annotated[str, Form()],
          csrf_token: Annotated[str, Form()] = "") -> Response:
@@ -305,7 +308,7 @@ def fund(request: Request, project_id: RecordId, engine: EngineDep, actor: PageA
 
 @router.post("/projects/{project_id}/estimate")
 def estimate(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
-        once: PageOnce,
+             once: PageOnce,
              amount: Annotated[str, Form()], source: Annotated[str, Form()],
              on: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = "") -> Response:
     def do(a: Actor) -> str:
@@ -317,7 +320,7 @@ def estimate(request: Request, project_id: RecordId, engine: EngineDep, actor: P
 
 @router.post("/projects/{project_id}/site")
 def site(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
-        once: PageOnce,
+         once: PageOnce,
          location: Annotated[str, Form()], source: Annotated[str, Form()],
          on: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = "") -> Response:
     def do(a: Actor) -> str:
@@ -338,6 +341,28 @@ def status_report(request: Request, project_id: RecordId, engine: EngineDep, act
                                            parse_date(on, "on"), a, wording=wording)
         return (f"Reported stage {d.reported_status} recorded with its source; the "
                 f"lifecycle stays at {d.summary.status}.")
+    return _act(request, project_id, csrf_token, actor, do, once)
+
+
+@router.post("/projects/{project_id}/link")
+def link(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+         once: PageOnce, other: Annotated[str, Form()], kind: Annotated[str, Form()],
+         source: Annotated[str, Form()], on: Annotated[str, Form()],
+         note: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        r = relations_svc.link_projects(engine, project_id, other, kind, source, a,
+                                        on=parse_date(on, "on"), note=note)
+        return f"Linked to project {r.other_id} ({r.label}), with its source."
+    return _act(request, project_id, csrf_token, actor, do, once)
+
+
+@router.post("/projects/{project_id}/unlink")
+def unlink(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+           once: PageOnce, other: Annotated[str, Form()], reason: Annotated[str, Form()] = "",
+           csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        r = relations_svc.unlink_projects(engine, project_id, other, a, reason=reason)
+        return f"Link to project {r.other_id} withdrawn; it is kept with the reason."
     return _act(request, project_id, csrf_token, actor, do, once)
 
 
