@@ -110,6 +110,7 @@ READS = {"audit verify", "balances", "batch", "commitments", "deadline", "deadli
          "decline-advice",
          "economics cashflows", "economics show", "export deadlines", "export ledger",
          "export project", "export projects", "frameworks list", "frameworks show", "history",
+         "projects links",
          "money convert", "money parse", "money rates list", "prioritise", "projects list",
          "projects show", "review article", "review articles", "review list", "review show",
          "scores show", "simulate", "users list", "waterfall", "weights show"}

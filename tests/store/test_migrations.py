@@ -124,13 +124,14 @@ def test_0014_adds_the_links_table_and_keeps_every_row(bare_url: str) -> None:
                                         (2, "SMRs, second round", "proposed", "40E+9"),
                                         (3, "Ohio plant", "selected", "33.3E+9")):
             conn.execute(t.projects.insert().values(
-                id=pid, framework_id=1, component="strategic", name=name, sector="energy",
-                sector_detail="", location="", states=[], status=status, created_at=at))
+                id=pid, framework_id=1, component="strategic", name=name,
+                name_key=name.casefold(), sector="energy", sector_detail="", location="",
+                states=[], status=status, created_at=at))
             conn.execute(t.estimates.insert().values(
                 project_id=pid, low=None, high=Decimal(high), currency="USD", usd_low=None,
                 usd_high=Decimal(high), text=f"up to {high}", source="https://example.org/e",
                 as_of=date(2026, 3, 1), is_primary=True))
-    with transaction(engine) as s:  # audit rows join the chain as the 0011 schema keeps it
+    with transaction(engine) as s:  # audit rows join the chain as the 0013 schema keeps it
         for pid in (1, 2, 3):
             audit(s, SYSTEM, "project.add", "project", pid, after={"id": pid}, project_id=pid)
 

@@ -162,7 +162,7 @@ def create_status_report(project_id: RecordId, body: StatusReportCreate, engine:
 
 
 @router.get("/projects/{project_id}/links", dependencies=[require(Action.READ_PUBLIC)])
-def get_links(project_id: int, engine: EngineDep, withdrawn: bool = False) -> dict[str, Any]:
+def get_links(project_id: RecordId, engine: EngineDep, withdrawn: bool = False) -> dict[str, Any]:
     """The project's links to other projects (with ``withdrawn``, those withdrawn too):
     what each other project is to this one, and the source."""
     rows = relations_svc.project_links(engine, project_id, withdrawn=withdrawn)
@@ -171,24 +171,24 @@ def get_links(project_id: int, engine: EngineDep, withdrawn: bool = False) -> di
 
 
 @router.post("/projects/{project_id}/links", status_code=201)
-def create_link(project_id: int, body: LinkCreate, engine: EngineDep,
+def create_link(project_id: RecordId, body: LinkCreate, engine: EngineDep, once: OnceDep,
                 actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
     """Link the project to another: the same project reported twice, a later tranche, a
     part of an umbrella programme; a self-link or a pair already linked is refused
     naming ``other``. Totals then count each real project once."""
-    r = relations_svc.link_projects(engine, project_id, body.other, body.kind, body.source,
-                                    actor, on=body.on, note=body.note)
-    return jsonable(r.document())  # type: ignore[no-any-return]
+    return once(actor, lambda: jsonable(relations_svc.link_projects(
+        engine, project_id, body.other, body.kind, body.source, actor, on=body.on,
+        note=body.note).document()))
 
 
 @router.post("/projects/{project_id}/links/withdrawals", status_code=201)
-def withdraw_link(project_id: int, body: LinkWithdrawal, engine: EngineDep,
+def withdraw_link(project_id: RecordId, body: LinkWithdrawal, engine: EngineDep,
+                  once: OnceDep,
                   actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
     """Withdraw the link between the project and ``other`` (nothing is deleted: the link
     is kept, marked withdrawn with who, when and why)."""
-    r = relations_svc.unlink_projects(engine, project_id, body.other, actor,
-                                      reason=body.reason)
-    return jsonable(r.document())  # type: ignore[no-any-return]
+    return once(actor, lambda: jsonable(relations_svc.unlink_projects(
+        engine, project_id, body.other, actor, reason=body.reason).document()))
 
 
 @router.get("/projects/{project_id}/history", dependencies=[require(Action.READ)])

@@ -115,7 +115,7 @@ class LinkCreate(Strict):
     """``project_id`` is ``kind`` of ``other`` (duplicate, later_tranche, earlier_tranche,
     part_of, umbrella_of, related), as ``source`` reports on ``on`` (default today)."""
 
-    other: int
+    other: ProjectId
     kind: str
     source: str
     on: date | None = None
@@ -126,7 +126,7 @@ class LinkWithdrawal(Strict):
     """Withdraw the link between the project and ``other``; the link is kept, marked
     withdrawn with the reason."""
 
-    other: int
+    other: ProjectId
     reason: str
 
 
