@@ -598,10 +598,6 @@ def check_limits(limits: BatchLimits, role: Role | None = None) -> CheckedLimits
             budget = usd_amount(limits.budget, "budget")
         except PledgeError as exc:
             problems.extend(exc.problems)
-        else:
-            if budget < 0:
-                problems.append(Problem("budget", limits.budget, "batch.negative_budget",
-                                        "a budget is 0 or more"))
     sector_max = _sector_counts(limits.sector_max, "sector_max", problems)
     sector_min = _sector_counts(limits.sector_min, "sector_min", problems)
     if limits.max_per_sponsor is not None and limits.max_per_sponsor < 0:
