@@ -19,7 +19,7 @@ from sqlalchemy import Engine, func, select
 from pledge.analytics import selection
 from pledge.api.app import create_app
 from pledge.domain import fair_use
-from pledge.domain.errors import InvalidInput, TooManyRequests
+from pledge.domain.errors import InvalidInput, RuleViolation, TooManyRequests
 from pledge.domain.lifecycle import Role
 from pledge.services import jobs, priorities, simulation, views
 from pledge.services.base import Actor, now
@@ -121,7 +121,7 @@ def test_every_limit_is_checked_at_once_before_any_engine_runs(
     assert [(p.field, p.rule) for p in err.value.problems] == [
         ("budget", "money.negative"), ("sector_max", "project.unknown_sector"),
         ("sector_min", "batch.bad_count"), ("must_include", "batch.bad_project_id"),
-        ("paths", "priorities.paths")]
+        ("paths", "simulation.paths")]
     with pytest.raises(InvalidInput) as err:
         priorities.choose_batch(sqlite_engine, "japan", "greed")
     assert err.value.first.rule == "batch.unknown_objective"
@@ -418,3 +418,24 @@ def test_the_priorities_page_never_computes_within_the_request(
         held.run_all()
         fresh = client.get("/priorities")
         assert "computing" not in fresh.text and len(calls) > computed
+
+
+def test_a_failed_job_answers_the_same_request_instead_of_queueing_again(
+        api: tuple[TestClient, dict[str, dict[str, str]], Held],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    client, tokens, held = api
+
+    def broken(*_: object, **__: object) -> Any:
+        raise RuleViolation.single("model", "capex", "simulation.broken", "the model broke")
+
+    monkeypatch.setattr(priorities, "compute_rankings", broken)
+    url = "/api/v1/frameworks/japan/rankings?paths=10000"
+    job = client.get(url, headers=tokens["analyst"]).json()
+    held.run_all()
+    status = client.get(job["links"]["self"], headers=tokens["analyst"]).json()
+    assert (status["state"], status["error"]["code"]) == ("failed", "simulation.broken")
+    again = client.get(url, headers=tokens["ic"])
+    assert again.status_code == 409
+    assert (again.json()["error"]["code"], again.json()["error"]["field"]) == (
+        "simulation.broken", "model")
+    assert held.held == [] and job_count(client.app.state.engine) == 1  # type: ignore[attr-defined]

@@ -295,6 +295,19 @@ def _lock_queue(s: Any) -> None:
         s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": QUEUE_LOCK})
 
 
+RECENT_FAILURES = 20  # how many of a kind's latest failures a new request is compared with
+
+
+def _failed_before(s: Any, kind: str, params: dict[str, Any]) -> Any:
+    """The latest job of ``kind`` with ``params`` that failed by itself (not interrupted)."""
+    rows = s.execute(select(t.jobs).where(t.jobs.c.kind == kind, t.jobs.c.state == FAILED)
+                     .order_by(t.jobs.c.id.desc()).limit(RECENT_FAILURES))
+    for r in rows:
+        if dict(r.params) == params and (r.error or {}).get("code") != "job.interrupted":
+            return r
+    return None
+
+
 def _enqueue(engine: Engine, runner: JobRunner, actor: Actor, kind: str,
              params: dict[str, Any], work: Callable[[int, JobRunner], None], *,
              join: bool = False) -> JobStatus:
@@ -312,6 +325,9 @@ def _enqueue(engine: Engine, runner: JobRunner, actor: Actor, kind: str,
                         None)
             if same is not None:
                 return _status(same)
+            failed = _failed_before(s, kind, params)
+            if failed is not None:  # the same data gives the same failure: say so at once
+                raise _failure(failed)
         fair_use.check_queue(actor.name, actor.role, [
             fair_use.OpenJob(r.created_by, r.started_at, float(r.progress)) for r in rows],
             now())
@@ -501,11 +517,16 @@ def job_result(engine: Engine, job_id: int | str) -> dict[str, Any]:
                               f"the job is {row.state} ({float(row.progress):.0%} done); "
                               f"ask again when its state is '{DONE}'")
     if row.state == FAILED:
-        err = dict(row.error or {})
-        problems = [Problem(str(p.get("field") or "job"), p.get("value", ""),
-                            str(p.get("code", "job.failed")), str(p.get("message", "")))
-                    for p in err.get("problems", [])]
-        raise JobFailed(problems or [Problem(str(err.get("field") or "job"), row.state,
-                                             str(err.get("code", "job.failed")),
-                                             str(err.get("message", "the job failed")))])
+        raise _failure(row)
     return dict(row.result or {})
+
+
+def _failure(row: Any) -> JobFailed:
+    """The error a failed job stored, as the error it failed with."""
+    err = dict(row.error or {})
+    problems = [Problem(str(p.get("field") or "job"), p.get("value", ""),
+                        str(p.get("code", "job.failed")), str(p.get("message", "")))
+                for p in err.get("problems", [])]
+    return JobFailed(problems or [Problem(str(err.get("field") or "job"), row.state,
+                                         str(err.get("code", "job.failed")),
+                                         str(err.get("message", "the job failed")))])

@@ -47,7 +47,6 @@ from pledge.store import tables as t
 from pledge.store.db import reading, transaction
 
 Progress = Callable[[float], None]  # the share of the work done, from 0 to 1
-RANKING_PATHS = 10_000  # the most paths per project a ranking simulates
 
 
 @lru_cache(maxsize=1)
@@ -183,9 +182,9 @@ def check_ranking(top_k: int, paths: int, seed: int, role: Role | None = None) -
     role's allowance when a role is given), seed."""
     if top_k < 1:
         raise InvalidInput.single("top", top_k, "priorities.top_k", "top-k is 1 or more")
-    if not 1 <= paths <= RANKING_PATHS:
-        raise InvalidInput.single("paths", paths, "priorities.paths",
-                                  f"between 1 and {RANKING_PATHS:,} paths per project")
+    from pledge.services.simulation import check_paths
+
+    check_paths(paths)
     if role is not None:
         fair_use.check_paths(role, paths)
     check_seed(seed)
@@ -215,13 +214,6 @@ def open_project_count(engine: Engine, framework: str) -> int:
 
 def ranking_key(framework: str, top_k: int, paths: int, seed: int) -> tuple[Any, ...]:
     return ("rankings", _framework_key(framework), top_k, paths, seed)
-
-
-def cached_rankings(engine: Engine, framework: str, *, top_k: int = 5, paths: int = 2000,
-                    seed: int = 0) -> Rankings | None:
-    """The rankings computed at the current data version, or None when there are none."""
-    found, value = views.fresh(engine, ranking_key(framework, top_k, paths, seed))
-    return value if found else None
 
 
 def prioritise(engine: Engine, framework: str, *, top_k: int = 5, paths: int = 2000,
@@ -702,11 +694,6 @@ def choose_batch(engine: Engine, framework: str, objective: str = "nash",
                                          role=role))
 
 
-def cached_batch(engine: Engine, request: BatchRequest) -> BatchChoice | None:
-    found, value = views.fresh(engine, request.key)
-    return value if found else None
-
-
 def batch_for(engine: Engine, request: BatchRequest) -> BatchChoice:
     """The batch a checked request asks for (cached per data version)."""
     return views.get(engine, request.key, lambda: compute_batch(engine, request))
@@ -780,11 +767,6 @@ def batch_frontier(engine: Engine, framework: str, limits: BatchLimits | None = 
     defaults to it)."""
     return frontier_for(engine, check_frontier(framework, limits, max_points=max_points,
                                                time_limit=time_limit, role=role))
-
-
-def cached_frontier(engine: Engine, request: FrontierRequest) -> FrontierChoice | None:
-    found, value = views.fresh(engine, request.key)
-    return value if found else None
 
 
 def frontier_for(engine: Engine, request: FrontierRequest) -> FrontierChoice:
