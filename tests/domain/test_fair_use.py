@@ -63,6 +63,9 @@ def job(by: str, started_min_ago: float | None, progress: float) -> fair_use.Ope
 def test_the_wait_is_the_soonest_end_at_the_pace_so_far() -> None:
     # 60 s for a quarter: 180 s to go; 30 s for half: 30 s to go -> 30.
     assert fair_use.wait_estimate([job("a", 1, 0.25), job("b", 0.5, 0.5)], NOW) == 30
+    # a time without a zone (as SQLite returns it) is UTC
+    naive = fair_use.OpenJob("a", (NOW - timedelta(seconds=30)).replace(tzinfo=None), 0.5)
+    assert fair_use.wait_estimate([naive], NOW) == 30
     # queued jobs and jobs without progress give nothing to go on
     assert fair_use.wait_estimate([job("a", None, 0.0), job("b", 1, 0.0)], NOW) == \
         fair_use.DEFAULT_WAIT

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -221,6 +221,22 @@ def test_an_analysts_second_job_and_a_committees_third_get_429(
             project_id=OHIO, paths=100, seed=3), IC)
     assert err.value.first.rule == "fair_use.too_many_jobs"
     assert job_count(engine) == 3 and len(runner.held) == 3
+
+
+def test_the_wait_comes_from_the_pace_of_the_running_job(engine: Engine,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    forbid_engines(monkeypatch)
+    runner = Held(engine)
+    runner.ensure_started()
+    with transaction(engine) as s:  # ann's job has done half its work in ten minutes
+        s.execute(t.jobs.insert().values(
+            kind="simulation", params={"project_id": OHIO}, state="running", progress=0.5,
+            created_by=ANALYST.name, created_at=now() - timedelta(minutes=11),
+            started_at=now() - timedelta(minutes=10)))
+    with pytest.raises(TooManyRequests) as err:
+        jobs.submit_simulation(engine, runner, jobs.SimulationRequest(
+            project_id=OHIO, paths=100), ANALYST)
+    assert err.value.retry_after == fair_use.LONGEST_WAIT  # ten minutes more, at most
 
 
 def test_a_finished_job_frees_its_place(sqlite_engine: Engine) -> None:

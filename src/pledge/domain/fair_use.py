@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pledge.domain.errors import InvalidInput, Problem, TooManyRequests
 from pledge.domain.lifecycle import Role
@@ -108,6 +108,11 @@ class OpenJob:
     progress: float
 
 
+def _utc(moment: datetime) -> datetime:
+    """A time without a zone (as SQLite gives them back) is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def wait_estimate(ahead: Sequence[OpenJob], now: datetime) -> int:
     """Seconds until the first of ``ahead`` is likely to finish, from its pace so far.
 
@@ -118,7 +123,7 @@ def wait_estimate(ahead: Sequence[OpenJob], now: datetime) -> int:
     for job in ahead:
         if job.started_at is None or job.progress <= 0:
             continue
-        elapsed = max((now - job.started_at).total_seconds(), 0.0)
+        elapsed = max((_utc(now) - _utc(job.started_at)).total_seconds(), 0.0)
         guesses.append(elapsed * (1 - min(job.progress, 1.0)) / job.progress)
     if not guesses:
         return DEFAULT_WAIT
