@@ -105,6 +105,8 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, Action, int, str | None]]
      "project.unknown"),
     ("GET", "/api/v1/simulations/999", None, Action.ANALYSE, 404, "job.unknown"),
     ("GET", "/api/v1/simulations/999/result", None, Action.ANALYSE, 404, "job.unknown"),
+    ("GET", "/api/v1/jobs/999", None, Action.ANALYSE, 404, "job.unknown"),
+    ("GET", "/api/v1/jobs/999/result", None, Action.ANALYSE, 404, "job.unknown"),
     ("GET", "/api/v1/review", None, Action.READ, 200, None),
     ("GET", "/api/v1/review/999", None, Action.READ, 404, "review.unknown"),
     ("GET", "/api/v1/review/articles/999", None, Action.READ, 404, "review.unknown_article"),
@@ -615,8 +617,14 @@ def test_a_batch_is_chosen_under_its_budget(api: tuple[TestClient, dict[str, dic
     assert Decimal(body["budget"]) == Decimal("20e9")
     assert Decimal(body["cost"]) <= Decimal(body["budget"])
     assert body["maximised"] == "maxmin" and body["framework"] == "japan"
-    frontier = client.post("/api/v1/frameworks/japan/pareto", headers=tokens["analyst"],
-                           json={"budget": "US$20bn", "paths": 50}).json()
+    # A frontier is one optimisation per point: it runs as a job, followed to its result.
+    queued = client.post("/api/v1/frameworks/japan/pareto", headers=tokens["analyst"],
+                         json={"budget": "US$20bn", "paths": 50})
+    assert queued.status_code == 202, queued.json()
+    job = queued.json()
+    assert job["kind"] == "frontier" and queued.headers["location"] == job["links"]["self"]
+    assert _wait_for(client, job["links"]["self"], tokens["analyst"])["state"] == "done"
+    frontier = client.get(job["links"]["result"], headers=tokens["analyst"]).json()
     assert frontier["count"] == len(frontier["data"]) >= 1
     assert all(Decimal(p["cost"]) <= Decimal("20e9") for p in frontier["data"])
     u_us = [p["u_us"] for p in frontier["data"]]

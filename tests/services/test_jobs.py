@@ -19,6 +19,7 @@ from pledge.store import tables as t
 from pledge.store.db import transaction
 
 ANALYST = Actor.of("reader", "analyst")
+ADMIN = Actor.of("root", "admin")  # 5M paths are beyond an analyst's allowance
 OHIO = 24
 
 
@@ -128,7 +129,7 @@ def test_a_result_is_refused_until_the_job_is_done(sqlite_engine: Engine) -> Non
 def test_shutdown_stops_a_running_job_and_fails_it(sqlite_engine: Engine) -> None:
     runner = jobs.JobRunner(sqlite_engine, progress_every=0.0)
     job = jobs.submit_simulation(sqlite_engine, runner, jobs.SimulationRequest(
-        project_id=OHIO, paths=5_000_000), ANALYST)
+        project_id=OHIO, paths=5_000_000), ADMIN)
     assert wait(sqlite_engine, job.id, until=("running",)).state == "running"
     runner.shutdown()
     status = jobs.job_status(sqlite_engine, job.id)

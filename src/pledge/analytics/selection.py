@@ -147,15 +147,15 @@ class BatchSolution:
 class Frontier(list[BatchSolution]):
     """The Pareto frontier, sorted by U_us descending.
 
-    ``truncated`` is True when ``max_points`` stopped the sweep before the end (the
-    points returned are then the ones with the largest U_us).
+    ``truncated`` is True when ``max_points`` or the time limit stopped the sweep before
+    the end (the points returned are then the ones with the largest U_us).
     """
 
     truncated: bool = False
 
 
 class FrontierTruncated(RuntimeWarning):
-    """Warned when ``pareto_frontier`` stops at ``max_points``."""
+    """Warned when ``pareto_frontier`` stops at ``max_points`` or its time limit."""
 
 
 # ---------------------------------------------------------------------------------
@@ -1084,7 +1084,8 @@ def _nash(model: _Model, us: _Side, partner: _Side, seeds: list[tuple[int, ...]]
     return best, optimal, upper
 
 
-def pareto_frontier(instance: BatchInstance, *, max_points: int = 500) -> Frontier:
+def pareto_frontier(instance: BatchInstance, *, max_points: int = 500,
+                    time_limit: float | None = None) -> Frontier:
     """Every non-dominated (U_us, U_partner) point, sorted by U_us descending.
 
     Exact epsilon-constraint sweep: from the batch that maximises U_us (then
@@ -1093,11 +1094,14 @@ def pareto_frontier(instance: BatchInstance, *, max_points: int = 500) -> Fronti
     U_partner differ by less than FRONTIER_STEP (1e-9, widened only if HiGHS's
     tolerance needs it) count as one. One batch is reported for each point, with
     ``objective`` = U_us. When ``max_points`` stops the sweep the returned Frontier has
-    ``truncated = True`` and a FrontierTruncated warning is issued.
+    ``truncated = True`` and a FrontierTruncated warning is issued; so has a sweep that
+    ``time_limit`` (seconds, checked between points) stopped: every point returned is
+    exact, the ones with the smaller U_us are missing.
 
     Raises InvalidInput / RuleViolation as ``solve`` does.
     """
     started = time.perf_counter()
+    deadline = None if time_limit is None else started + time_limit
     model = _prepare(instance)
     rel_gap = 1e-9
     us, partner = _sides(model, rel_gap, None)
@@ -1115,6 +1119,11 @@ def pareto_frontier(instance: BatchInstance, *, max_points: int = 500) -> Fronti
         if len(frontier) >= max_points:
             break
         if partner.best <= 0:
+            return frontier
+        if deadline is not None and started >= deadline:
+            frontier.truncated = True
+            warnings.warn(f"the Pareto frontier took longer than {time_limit:g} s; only the "
+                          "first points were returned", FrontierTruncated, stacklevel=2)
             return frontier
         floor = partner.utility(chosen)
         while True:

@@ -76,6 +76,7 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
     app.include_router(routes_projects.router, prefix="/api/v1")
     app.include_router(routes_priorities.router, prefix="/api/v1")
     app.include_router(routes_jobs.router, prefix="/api/v1")
+    app.include_router(routes_jobs.jobs_router, prefix="/api/v1")
     routes_jobs.install(app)  # the simulation job runner: started and stopped with the app
     app.include_router(routes_exports.router, prefix="/api/v1")
     app.include_router(routes_review.router, prefix="/api/v1")

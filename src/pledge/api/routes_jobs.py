@@ -1,9 +1,12 @@
-"""Simulations as jobs: submit (202 at once), poll the status, read the result.
+"""Jobs: simulations submitted (202 at once), any job's status polled and result read.
 
 A simulation never holds a request open: ``POST /simulations`` checks the request,
 queues the job and answers 202 with where to look; the paths run on the
 application's job runner (``install`` starts it with the application and stops it
-on shutdown).
+on shutdown). Rankings, batches, frontiers and advice too large to compute within a
+request answer 202 the same way (``routes_priorities``); ``/jobs/{id}`` reads any job.
+Beyond a role's allowance of open jobs, or with the server's queue full, the answer is
+429 with Retry-After.
 """
 
 from __future__ import annotations
@@ -23,8 +26,16 @@ from pledge.services import jobs as svc
 from pledge.services.base import Actor, jsonable
 
 router = APIRouter(tags=["simulations"])
+jobs_router = APIRouter(tags=["jobs"])
 
 PREFIX = "/api/v1/simulations"
+JOBS = "/api/v1/jobs"
+QUEUED_RESPONSES: dict[int | str, dict[str, Any]] = {
+    202: {"description": "Too large to compute within the request: queued as a job; the "
+                         "body names it and Location points at its status"},
+    429: {"description": "The caller's jobs or the server's queue are full; Retry-After "
+                         "says when to try again"},
+}
 
 
 def install(app: FastAPI) -> None:
@@ -50,6 +61,17 @@ def _links(job_id: int) -> dict[str, str]:
     return {"self": f"{PREFIX}/{job_id}", "result": f"{PREFIX}/{job_id}/result"}
 
 
+def job_links(job_id: int) -> dict[str, str]:
+    return {"self": f"{JOBS}/{job_id}", "result": f"{JOBS}/{job_id}/result"}
+
+
+def queued(job: svc.JobStatus, response: Response) -> dict[str, Any]:
+    """Answer 202 with the job that computes the answer and where to follow it."""
+    response.status_code = 202
+    response.headers["Location"] = job_links(job.id)["self"]
+    return {"id": job.id, "kind": job.kind, "state": job.state, "links": job_links(job.id)}
+
+
 def _status(j: svc.JobStatus) -> dict[str, Any]:
     return jsonable({"id": j.id, "kind": j.kind, "state": j.state,  # type: ignore[no-any-return]
                      "progress": j.progress, "params": j.params, "created_by": j.created_by,
@@ -57,7 +79,7 @@ def _status(j: svc.JobStatus) -> dict[str, Any]:
                      "finished_at": j.finished_at, "error": j.error, "links": _links(j.id)})
 
 
-@router.post("/simulations", status_code=202)
+@router.post("/simulations", status_code=202, responses={429: QUEUED_RESPONSES[429]})
 def create_simulation(body: SimulationCreate, engine: EngineDep, runner: JobsDep,
                       response: Response, once: OnceDep,
                       actor: Actor = require_actor(Action.ANALYSE)) -> dict[str, Any]:
@@ -84,4 +106,17 @@ def get_simulation(job_id: RecordId, engine: EngineDep) -> dict[str, Any]:
 def get_simulation_result(job_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """The summary ``pledge simulate --json`` prints (money as text); 409
     ``job.not_finished`` until the job is done, and the job's own error if it failed."""
+    return jsonable(svc.job_result(engine, job_id))  # type: ignore[no-any-return]
+
+
+@jobs_router.get("/jobs/{job_id}", dependencies=[require(Action.ANALYSE)])
+def get_job(job_id: int, engine: EngineDep) -> dict[str, Any]:
+    """Any job's kind, state (queued, running, done, failed), progress and error."""
+    return {**_status(svc.job_status(engine, job_id)), "links": job_links(job_id)}
+
+
+@jobs_router.get("/jobs/{job_id}/result", dependencies=[require(Action.ANALYSE)])
+def get_job_result(job_id: int, engine: EngineDep) -> dict[str, Any]:
+    """A finished job's result: the body the request that queued it would have had; 409
+    ``job.not_finished`` until it is done, and the job's own error if it failed."""
     return jsonable(svc.job_result(engine, job_id))  # type: ignore[no-any-return]

@@ -3,9 +3,14 @@
 Responses carry the keys the matching CLI command prints with ``--json``
 (``scores show``, ``weights show``, ``prioritise``, ``batch``, ``decline-advice``).
 Scores and weights are changes (an identity; the service checks the role and the
-side); rankings are reads; batches, the frontier and the advice are analyses. These
-answer within the request, so their simulated criteria take few paths (bounded
-here); long simulations are jobs (``routes_jobs``).
+side); rankings are reads; batches, the frontier and the advice are analyses.
+
+Fair use: every input is checked before anything is computed, paths and time limits
+within the caller's role's allowance (``domain/fair_use.py``). An answer computed at
+the current data version comes from the cache; a small one is computed within the
+request; a larger one (and every frontier) is queued as a job: 202 with the job and a
+Location to follow (``/api/v1/jobs/{id}``, then its ``result``), or 429 with
+Retry-After when the caller's jobs or the server's queue are full.
 """
 
 from __future__ import annotations
@@ -13,13 +18,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
-from pledge.api.deps import EngineDep, require, require_actor
+from pledge.api.deps import EngineDep, JobsDep, require, require_actor
 from pledge.api.idempotency import OnceDep
 from pledge.api.params import RecordId, Seed
+from pledge.api.routes_jobs import QUEUED_RESPONSES, queued
 from pledge.api.schemas import BatchCreate, BatchLimitsBody, ParetoCreate, ScoreCreate, WeightCreate
 from pledge.domain.access import Action
+from pledge.services import jobs
 from pledge.services import priorities as svc
 from pledge.services.base import Actor, jsonable
 
@@ -71,38 +78,56 @@ def create_weight(key: str, body: WeightCreate, engine: EngineDep, once: OnceDep
     return once(actor, weigh)
 
 
-@router.get("/frameworks/{key}/rankings", dependencies=[require(Action.READ)])
-def get_rankings(key: str, engine: EngineDep,
+def _who(actor: Actor | None) -> Actor:
+    assert actor is not None  # reading rankings and analysing both need a role
+    return actor
+
+
+@router.get("/frameworks/{key}/rankings", responses=QUEUED_RESPONSES)
+def get_rankings(key: str, engine: EngineDep, runner: JobsDep, response: Response,
                  top: int = Query(5, ge=1, le=100, description="k for the top-k overlap"),
                  paths: int = Query(2000, ge=1, le=10_000,
                                     description="paths per project for the simulated "
                                                 "criteria"),
-                 seed: Seed = 0) -> dict[str, Any]:
+                 seed: Seed = 0,
+                 actor: Actor | None = require(Action.READ)) -> dict[str, Any]:
     """Both sides' rankings of the open projects, Kendall's tau-b, the top-k overlap and
     each project's drivers of disagreement (in the US order)."""
-    r = svc.prioritise(engine, key, top_k=top, paths=paths, seed=seed)
+    r = jobs.rankings_or_job(engine, runner, _who(actor), key, top_k=top, paths=paths,
+                             seed=seed)
+    if isinstance(r, jobs.JobStatus):
+        return queued(r, response)
     return jsonable(svc.rankings_document(r))  # type: ignore[no-any-return]
 
 
-@router.post("/frameworks/{key}/batches", dependencies=[require(Action.ANALYSE)])
-def create_batch(key: str, body: BatchCreate, engine: EngineDep) -> dict[str, Any]:
+@router.post("/frameworks/{key}/batches", responses=QUEUED_RESPONSES)
+def create_batch(key: str, body: BatchCreate, engine: EngineDep, runner: JobsDep,
+                 response: Response,
+                 actor: Actor | None = require(Action.ANALYSE)) -> dict[str, Any]:
     """Choose a first batch exactly (MILP) for one side or a compromise, under the budget,
     the cap and the limits given; nothing is stored."""
-    choice = svc.choose_batch(engine, key, body.objective, _limits(body),
-                              time_limit=body.time_limit)
+    choice = jobs.batch_or_job(engine, runner, _who(actor), key, body.objective,
+                               _limits(body), time_limit=body.time_limit)
+    if isinstance(choice, jobs.JobStatus):
+        return queued(choice, response)
     return jsonable(choice.document())  # type: ignore[no-any-return]
 
 
-@router.post("/frameworks/{key}/pareto", dependencies=[require(Action.ANALYSE)])
-def create_pareto(key: str, body: ParetoCreate, engine: EngineDep) -> dict[str, Any]:
+@router.post("/frameworks/{key}/pareto", responses=QUEUED_RESPONSES)
+def create_pareto(key: str, body: ParetoCreate, engine: EngineDep, runner: JobsDep,
+                  response: Response,
+                  actor: Actor | None = require(Action.ANALYSE)) -> dict[str, Any]:
     """Every non-dominated first batch (U_us against U_partner), by U_us descending."""
-    frontier = svc.batch_frontier(engine, key, _limits(body), max_points=body.max_points)
+    frontier = jobs.frontier_or_job(engine, runner, _who(actor), key, _limits(body),
+                                    max_points=body.max_points, time_limit=body.time_limit)
+    if isinstance(frontier, jobs.JobStatus):
+        return queued(frontier, response)
     return jsonable(frontier.document())  # type: ignore[no-any-return]
 
 
-@router.get("/projects/{project_id}/decline-advice", dependencies=[require(Action.ANALYSE)])
+@router.get("/projects/{project_id}/decline-advice", responses=QUEUED_RESPONSES)
 def get_decline_advice(
-        project_id: RecordId, engine: EngineDep,
+        project_id: RecordId, engine: EngineDep, runner: JobsDep, response: Response,
         probability: float | None = Query(None, ge=0, le=1,
                                           description="probability the US acts on a decline"),
         duration_years: float | None = Query(None, gt=0, le=50,
@@ -114,9 +139,13 @@ def get_decline_advice(
                                                     "exporters bear"),
         funding_cost: float | None = Query(None, ge=-0.5, le=1,
                                            description="annual funding cost rate"),
-        paths: int = Query(5000, ge=1, le=100_000), seed: Seed = 0) -> dict[str, Any]:
+        paths: int = Query(5000, ge=1, le=100_000), seed: Seed = 0,
+        actor: Actor | None = require(Action.ANALYSE)) -> dict[str, Any]:
     """The partner's expected cost of funding the project against the cost of declining."""
-    r = svc.decline_advice(engine, project_id, paths=paths, seed=seed, exports=exports,
-                           duration_years=duration_years, probability=probability,
-                           incidence=incidence, funding_cost=funding_cost)
+    r = jobs.decline_or_job(engine, runner, _who(actor), project_id, paths=paths, seed=seed,
+                            exports=exports, duration_years=duration_years,
+                            probability=probability, incidence=incidence,
+                            funding_cost=funding_cost)
+    if isinstance(r, jobs.JobStatus):
+        return queued(r, response)
     return jsonable(svc.decline_document(r))  # type: ignore[no-any-return]

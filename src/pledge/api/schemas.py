@@ -169,8 +169,7 @@ class BatchLimitsBody(Strict):
     exclude: list[ProjectId] = Field(default_factory=list, description="project ids")
     on: date | None = None
     paths: int = Field(default=2000, ge=1, le=10_000,
-                       description="paths per project for the simulated criteria (the "
-                                   "answer waits for them: kept small)")
+                       description="paths per project for the simulated criteria")
 
 
 class BatchCreate(BatchLimitsBody):
@@ -180,6 +179,9 @@ class BatchCreate(BatchLimitsBody):
 
 class ParetoCreate(BatchLimitsBody):
     max_points: int = Field(default=500, ge=1, le=500)
+    time_limit: float | None = Field(default=None, gt=0, le=60,
+                                     description="seconds; the sweep stops then and the "
+                                                 "frontier is marked truncated")
 
 
 # The news review queue

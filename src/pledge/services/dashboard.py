@@ -8,7 +8,10 @@ the data's version). The same holds for the other cached views in ``views``.
 
 from __future__ import annotations
 
+import dataclasses
+import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -78,28 +81,120 @@ def data_version(engine: Engine) -> int:
         return int(conn.execute(_VERSION).scalar_one())
 
 
+def approximate_size(value: Any, limit: int = 2_000_000) -> int:
+    """Bytes ``value`` holds, roughly: the object and everything it refers to, once each.
+
+    Walks containers, dataclasses and objects with slots; numpy arrays count their data.
+    Stops counting after ``limit`` objects (the answer is then a lower bound).
+    """
+    seen: set[int] = set()
+    stack = [value]
+    total = 0
+    while stack and len(seen) < limit:
+        obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, type):
+            continue
+        seen.add(id(obj))
+        total += sys.getsizeof(obj, 64)
+        if isinstance(obj, str | bytes | int | float | Decimal | date):
+            continue
+        if isinstance(obj, dict):
+            stack.extend(obj.keys())
+            stack.extend(obj.values())
+        elif isinstance(obj, list | tuple | set | frozenset):
+            stack.extend(obj)
+        elif dataclasses.is_dataclass(obj):
+            stack.extend(getattr(obj, f.name) for f in dataclasses.fields(obj))
+        elif hasattr(obj, "__dict__"):
+            stack.extend(vars(obj).values())
+    return total
+
+
 class _Cache:
-    """A small per-process cache keyed by (database, view, arguments) and the data version."""
+    """A per-process cache of computed views keyed by (database, view, arguments).
 
-    def __init__(self, size: int = 256) -> None:
-        self._data: dict[tuple[Any, ...], tuple[int, Any]] = {}
+    Each entry remembers the data version it was computed at and is fresh while the
+    version is unchanged. Bounded by memory: the least recently used entries go when
+    the entries' approximate sizes add up to more than ``max_bytes`` (a single larger
+    result is not kept). Concurrent requests for the same missing entry compute it
+    once: the others wait for the first. The last value of a key stays readable
+    (``last``) after the data changed, until it is replaced or evicted.
+    """
+
+    def __init__(self, max_bytes: int = 64 * 2**20) -> None:
+        self._data: OrderedDict[tuple[Any, ...], tuple[int, Any, int]] = OrderedDict()
+        self._building: dict[tuple[Any, ...], threading.Lock] = {}
         self._lock = threading.Lock()
-        self._size = size
+        self._bytes = 0
+        self.max_bytes = max_bytes
 
-    def get(self, engine: Engine, key: tuple[Any, ...], build: Callable[[], T]) -> T:
-        version = data_version(engine)
-        full = (str(engine.url), *key)
+    @staticmethod
+    def _full(engine: Engine, key: tuple[Any, ...]) -> tuple[Any, ...]:
+        return (engine.url.render_as_string(hide_password=True), *key)
+
+    def _fresh(self, full: tuple[Any, ...], version: int) -> tuple[bool, Any]:
         with self._lock:
             hit = self._data.get(full)
-        if hit is not None and hit[0] == version:
-            value: T = hit[1]
-            return value
-        value = build()
+            if hit is None or hit[0] != version:
+                return False, None
+            self._data.move_to_end(full)
+            return True, hit[1]
+
+    def _store(self, full: tuple[Any, ...], version: int, value: Any) -> None:
+        size = approximate_size(value)
         with self._lock:
-            if len(self._data) >= self._size:
-                self._data.clear()
-            self._data[full] = (version, value)
-        return value
+            old = self._data.pop(full, None)
+            if old is not None:
+                self._bytes -= old[2]
+            if size > self.max_bytes:
+                return
+            self._data[full] = (version, value, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, (_, _, dropped) = self._data.popitem(last=False)
+                self._bytes -= dropped
+
+    def fresh(self, engine: Engine, key: tuple[Any, ...]) -> tuple[bool, Any]:
+        """(True, value) when ``key`` was computed at the current data version."""
+        return self._fresh(self._full(engine, key), data_version(engine))
+
+    def last(self, engine: Engine, key: tuple[Any, ...]) -> Any:
+        """The last value computed for ``key`` at any data version, or None."""
+        with self._lock:
+            hit = self._data.get(self._full(engine, key))
+        return None if hit is None else hit[1]
+
+    def get(self, engine: Engine, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+        """The value of ``key`` at the current data version, computed by ``build`` once."""
+        full = self._full(engine, key)
+        version = data_version(engine)
+        found, value = self._fresh(full, version)
+        if found:
+            return value  # type: ignore[no-any-return]
+        with self._lock:
+            gate = self._building.setdefault(full, threading.Lock())
+        with gate:  # one builder per key; the others wait and then find its value
+            found, value = self._fresh(full, version)
+            if found:
+                return value  # type: ignore[no-any-return]
+            try:
+                built = build()
+                self._store(full, version, built)
+            finally:
+                with self._lock:
+                    if self._building.get(full) is gate:
+                        del self._building[full]
+            return built
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self._bytes = 0
+
+    @property
+    def size(self) -> int:
+        """Bytes the entries hold, approximately."""
+        return self._bytes
 
 
 views = _Cache()

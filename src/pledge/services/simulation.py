@@ -132,7 +132,8 @@ def _spec(models: list[tuple[int, cf.EconomicModel, int]], terms: SplitTerms, se
                       common)
 
 
-def _check_paths(paths: int) -> None:
+def check_paths(paths: int) -> None:
+    """Refuse a path count outside what any simulation may take."""
     if not 1 <= paths <= 50_000_000:
         raise InvalidInput.single("paths", paths, "simulation.paths",
                                   "paths must be between 1 and 50,000,000")
@@ -140,7 +141,7 @@ def _check_paths(paths: int) -> None:
 
 def project_spec(engine: Engine, project_id: int | str, paths: int, seed: int, *,
                  deemed_rate: str | None = None) -> mc.SimSpec:
-    _check_paths(paths)
+    check_paths(paths)
     check_seed(seed)
     with transaction(engine) as s:
         row = project_row(s, project_id)
@@ -156,7 +157,7 @@ PORTFOLIO_STAGES = (Stage.SELECTED.value, Stage.NOTIFIED.value, Stage.FUNDED.val
 def portfolio_spec(engine: Engine, framework: str, paths: int, seed: int, *,
                    deemed_rate: str | None = None) -> tuple[mc.SimSpec, list[int]]:
     """Every selected, notified, funded or operating project of a framework, correlated."""
-    _check_paths(paths)
+    check_paths(paths)
     check_seed(seed)
     with transaction(engine) as s:
         fw_row = framework_row(s, framework)

@@ -71,23 +71,65 @@ class Board:
     duplicates: list[int] = field(default_factory=list)  # counted through another row
 
 
-def _board(engine: Engine, framework: str, budget: str | None) -> Board:
-    from pledge.analytics.selection import pareto_frontier, solve
+BOARD_TIME_LIMIT = 20.0  # seconds the optimiser may take per objective on the board
 
-    rankings = priorities.prioritise(engine, framework)
-    stored = priorities.stored_batch(engine, framework, priorities.BatchLimits(budget=budget))
+
+@dataclass(frozen=True, slots=True)
+class BoardRequest:
+    """A checked request for the board: the framework and the batch limits (the budget)."""
+
+    framework: str
+    limits: priorities.CheckedLimits
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        return ("board", self.framework, self.limits)
+
+
+def check_board(framework: str, budget: str | None = None) -> BoardRequest:
+    """Refuse a bad budget before anything is computed."""
+    return BoardRequest(framework.strip().lower(),
+                        priorities.check_limits(priorities.BatchLimits(budget=budget)))
+
+
+def compute_board(engine: Engine, request: BoardRequest,
+                  progress: priorities.Progress | None = None) -> Board:
+    """The board, computed now (its rankings and batches may come from the cache)."""
+    import warnings
+
+    from pledge.analytics.selection import FrontierTruncated, pareto_frontier
+
+    c = request.limits
+    rankings = priorities.prioritise(engine, request.framework, paths=c.paths,
+                                     progress=progress)
+    stored = priorities.batch_instance(engine, request.framework, budget=c.budget, on=c.on,
+                                       paths=c.paths)
     batches: dict[str, Any] = {}
     frontier: list[tuple[float, float, str]] = []
     if stored.instance.candidates:
         for obj in Objective:
-            batches[obj.value] = solve(stored.instance, obj, time_limit=20)
-        frontier = [(p.u_us, p.u_partner, ", ".join(p.selected))
-                    for p in pareto_frontier(stored.instance)]
+            batches[obj.value] = priorities.batch_for(engine, priorities.BatchRequest(
+                request.framework, obj, c, BOARD_TIME_LIMIT)).solution
+        with warnings.catch_warnings():  # a frontier cut short is drawn as far as it got
+            warnings.simplefilter("ignore", FrontierTruncated)
+            points = pareto_frontier(stored.instance, time_limit=BOARD_TIME_LIMIT)
+        frontier = [(p.u_us, p.u_partner, ", ".join(p.selected)) for p in points]
     return Board(rankings, stored.instance.budget, stored.budget_reasons, stored.skipped,
                  batches, frontier, stored.duplicates)
 
 
 def priorities_board(engine: Engine, framework: str, budget: str | None = None) -> Board:
-    """The board for ``framework`` with an optional batch budget ("US$100bn")."""
-    return views.get(engine, ("board", framework, budget),
-                     lambda: _board(engine, framework, budget))
+    """The board for ``framework`` with an optional batch budget ("US$100bn"), computed now
+    unless it was at this data version (the budget is checked first)."""
+    return board_for(engine, check_board(framework, budget))
+
+
+def board_for(engine: Engine, request: BoardRequest,
+              progress: priorities.Progress | None = None) -> Board:
+    return views.get(engine, request.key, lambda: compute_board(engine, request, progress))
+
+
+def cached_board(engine: Engine, request: BoardRequest) -> tuple[Board | None, Board | None]:
+    """(the board at this data version or None, the last board computed or None)."""
+    found, value = views.fresh(engine, request.key)
+    return (value if found else None), views.last(engine, request.key)

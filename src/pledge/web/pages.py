@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from pledge.api.deps import EngineDep, SettingsDep
+from pledge.api.deps import EngineDep, JobsDep, SettingsDep
 from pledge.api.idempotency import Once, PageOnce
 from pledge.api.params import PageNumber, RecordId
 from pledge.domain.access import MATRIX, Action
@@ -36,6 +36,7 @@ from pledge.services import dashboard as dash_svc
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import frameworks as fw_svc
 from pledge.services import funding as funding_svc
+from pledge.services import jobs as jobs_svc
 from pledge.services import news
 from pledge.services import projects as projects_svc
 from pledge.services import relations as relations_svc
@@ -368,20 +369,32 @@ def unlink(request: Request, project_id: RecordId, engine: EngineDep, actor: Pag
 
 # ---- priorities and deadlines ----------------------------------------------------------------
 
+REFRESH_SECONDS = 5  # how soon a page waiting for a job looks again
+
+
 @router.get("/priorities", response_class=HTMLResponse)
 def priorities(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
-               framework: str = "japan", budget: str | None = None) -> Response:
+               runner: JobsDep, framework: str = "japan", budget: str | None = None
+               ) -> Response:
+    """The board at this data version; else a job computes it and the page shows the last
+    board (or nothing yet) and looks again by itself: never computed within the request."""
     need(actor, Action.READ, settings)
-    board = views_svc.priorities_board(engine, framework, budget or None)
-    c = board.rankings.comparison
-    order = sorted(board.rankings.names, key=lambda pid: c.us.ranks[pid])
-    chosen = {name: (sol.u_us, sol.u_partner) for name, sol in board.batches.items()}
-    return render(request, "priorities.html", {
-        "user": actor, "board": board, "c": c, "order": order,
-        "names": board.rankings.names, "framework": framework, "budget": budget or "",
-        "frameworks": _frameworks(engine),
-        "figures": {"pareto": charts.pareto(board.frontier, chosen)} if board.frontier
-        else {}})
+    assert actor is not None
+    answer = jobs_svc.board_or_job(engine, runner, actor, framework, budget or None)
+    board = answer.board or answer.last
+    context: dict[str, Any] = {
+        "user": actor, "board": board, "computing": answer.job is not None,
+        "refresh": REFRESH_SECONDS, "framework": framework, "budget": budget or "",
+        "frameworks": _frameworks(engine), "figures": {}}
+    if board is not None:
+        c = board.rankings.comparison
+        chosen = {name: (sol.u_us, sol.u_partner) for name, sol in board.batches.items()}
+        context.update({
+            "c": c, "order": sorted(board.rankings.names, key=lambda pid: c.us.ranks[pid]),
+            "names": board.rankings.names,
+            "figures": {"pareto": charts.pareto(board.frontier, chosen)} if board.frontier
+            else {}})
+    return render(request, "priorities.html", context)
 
 
 @router.get("/deadlines", response_class=HTMLResponse)
