@@ -171,6 +171,7 @@ def test_the_cli_import_says_which_stages_became_reports(cli: Cli, tmp_path: Pat
     (tmp_path / "q.csv").write_text(CSV.replace("Funded already", "Selected elsewhere")
                                     .replace(",funded,", ",selected,"))
     result = cli.json("projects", "import", str(tmp_path / "q.csv"))
+    assert result.pop("idempotency_key")
     assert result == {"added": [35], "skipped": ["Just proposed"],
                       "reported": [{"id": 35, "reported_stage": "selected"}]}
 

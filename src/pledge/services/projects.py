@@ -681,7 +681,6 @@ def advance(engine: Engine, project_id: int | str, to: str, actor: Actor, on: da
                         .with_for_update()).one()
         fw_row = s.execute(select(t.frameworks).where(t.frameworks.c.id == row.framework_id)
                            ).one()
-        relations.check_may_advance(s, row.id, target.value)
         terms = load_framework(s, fw_row).terms_on(on)
         calendar = None
         if target is Stage.NOTIFIED and terms.window is not None:
@@ -690,6 +689,8 @@ def advance(engine: Engine, project_id: int | str, to: str, actor: Actor, on: da
             current=Stage(row.status), target=target, role=actor.role, on=on, terms=terms,
             last_on=_last_transition(s, row.id), consultations=_consultations(s, row.id),
             selected_on=_last_transition(s, row.id, Stage.SELECTED)), calendar)
+        # Only a move the lifecycle allows can be refused for the row's duplicates.
+        relations.check_may_advance(s, row.id, target.value)
         values: dict[str, Any] = {"status": plan.stage.value}
         if plan.funding_date is not None:
             values["funding_date"] = plan.funding_date
