@@ -46,7 +46,7 @@ def test_korea_terms() -> None:
     assert (cash.amount, cash.annual_cap, cash.mechanism) == (200 * BN, 20 * BN, Mechanism.FUND)
     assert (ships.amount, ships.mechanism) == (150 * BN, Mechanism.PLEDGE)
     assert t.window is not None and t.window.meaning is WindowMeaning.EARLIEST
-    assert t.accounting_scope == "pooled" and t.shortfall_review_years == 20
+    assert t.accounting_scope == "pooled" and t.recorded["shortfall_review_years"] == 20
 
 
 def test_pledges_have_no_machinery() -> None:
