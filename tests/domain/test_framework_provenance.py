@@ -237,3 +237,21 @@ def test_a_basis_without_the_mark_is_refused() -> None:
     with pytest.raises(InvalidInput) as err:
         framework_from_document(doc)
     assert [p.field for p in err.value.problems] == ["versions[0].tariff.agreed.basis"]
+
+
+def test_an_earlier_claim_needs_its_source_and_valid_settings() -> None:
+    doc = _doc(**{"split.pre_partner_share": {"value": "0.5", "sources": ["https://e.org/s"]}})
+    doc["versions"][0]["earlier_claims"] = [
+        {"made": "2025-07", "by": "a fact sheet", "claim": "all of it",
+         "settings": {"split.pre_partner_share": "1.5"}}]
+    with pytest.raises(InvalidInput) as err:
+        framework_from_document(doc)
+    assert {(p.field, p.rule) for p in err.value.problems} == {
+        ("versions[0].earlier_claims[0].sources", "framework.unsourced"),
+        ("versions[0].earlier_claims[0].settings.split.pre_partner_share",
+         "framework.share_range")}
+    doc["versions"][0]["earlier_claims"][0].update(
+        settings={"split.pre_partner_share": "0.1"}, sources=["https://e.org/c"])
+    [claim] = framework_from_document(doc).current.earlier_claims
+    assert (claim.made, claim.settings, claim.sources) == (
+        "2025-07", {"split.pre_partner_share": "0.1"}, ("https://e.org/c",))

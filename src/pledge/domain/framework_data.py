@@ -379,9 +379,9 @@ def terms_to_settings(terms: FrameworkTerms) -> Settings:
                         ("tariff.on_decline", _plain(terms.tariff_on_decline))):
         if value is not None:
             out[name] = value
-    for name, value in terms.recorded.items():
-        out[name] = _plain(value) if isinstance(value, Decimal) else (
-            dict(value) if isinstance(value, Mapping) else value)
+    for name, term in terms.recorded.items():
+        out[name] = _plain(term) if isinstance(term, Decimal) else (
+            dict(term) if isinstance(term, Mapping) else term)
     return out
 
 

@@ -221,6 +221,13 @@ def read_framework_document(doc: Mapping[str, Any], origin: str = "") -> Framewo
             if assumption is not None:
                 assumptions[name] = assumption
         claims = _earlier_claims(ver.get("earlier_claims"), vwhere, problems)
+        for n, claim in enumerate(claims):
+            try:  # a claim's settings are valid values of those settings
+                settings_to_terms(eff, {**settings, **claim.settings})
+            except InvalidInput as exc:
+                problems.extend(Problem(f"{vwhere}earlier_claims[{n}].settings.{p.field}",
+                                        p.value, p.rule, p.message)
+                                for p in exc.problems if p.field in claim.settings)
         try:
             versions.append(settings_to_terms(eff, settings, sources, str(ver.get("note", "")),
                                               where=vwhere, assumptions=assumptions,
