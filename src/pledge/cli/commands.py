@@ -73,7 +73,12 @@ def frameworks_list(json: JsonOpt = False) -> None:
 @frameworks_app.command("show")
 def frameworks_show(name: Annotated[str, typer.Argument(help="Framework key, e.g. japan")],
                     json: JsonOpt = False) -> None:
-    """Show a framework's terms, every version, each setting with its sources."""
+    """Show a framework's terms, every version, each setting with its sources.
+
+    A setting no source states is shown as an ASSUMPTION with its basis and the other
+    readings and their sources; claims made before a version and not adopted by it are
+    listed after it.
+    """
     doc = fw_svc.framework_document(fw_svc.get_framework(_engine(), name))
     if json:
         render.emit_json(doc)
