@@ -69,10 +69,14 @@ def test_first_tranche_is_selected(engine: Engine) -> None:
     assert any("GulfLink" in n for n in names)
     assert any("diamond grit" in n for n in names)
     ohio = next(p for p in selected if "Portsmouth" in p.name)
-    assert (ohio.amount_low_usd, ohio.amount_high_usd) == (33 * BN, Decimal("33.3") * BN)
+    # two sourced estimates, Commerce's and METI's; METI's is the primary one
+    assert (ohio.amount_low_usd, ohio.amount_high_usd) == (Decimal("33.3") * BN,
+                                                           Decimal("33.3") * BN)
     assert ohio.states == ("Ohio",)
     detail = projects.show_project(engine, ohio.id)
     assert detail.estimates[0]["source"].startswith("https://newsdig.tbs.co.jp")
+    assert [(e["usd_high"], e["is_primary"]) for e in detail.estimates] == [
+        (33 * BN, False), (Decimal("33.3") * BN, True)]
     assert {s["name"] for s in detail.sponsors} >= {"SB Energy", "Toshiba"}
 
 
@@ -236,17 +240,17 @@ def test_estimates_accumulate_and_convert_at_their_date(engine: Engine) -> None:
                 if "Portsmouth" in p.name)
     detail = projects.add_estimate(engine, ohio, "5.2兆円", "https://example.org/meti",
                                    date(2026, 2, 18), ADMIN)
-    assert len(detail.estimates) == 2
+    assert len(detail.estimates) == 3  # Commerce's, METI's, and this one
     new = detail.estimates[-1]
     assert (new["low"], new["currency"], new["is_primary"]) == (
         Decimal("5200000000000"), "JPY", False)
     # The shipped rate of 2026-02-18 is 152.78 yen per dollar.
     assert new["usd_low"] == (Decimal("5200000000000") / Decimal("152.78")).quantize(
         Decimal("0.01"))
-    assert detail.summary.amount_low_usd == 33 * BN  # the primary did not change
-    detail = projects.add_estimate(engine, ohio, "US$33.3bn", "https://example.org/x",
-                                   date(2026, 2, 18), ADMIN, primary=True)
-    assert detail.summary.amount_low_usd == Decimal("33.3") * BN
+    assert detail.summary.amount_low_usd == Decimal("33.3") * BN  # the primary did not change
+    detail = projects.add_estimate(engine, ohio, "US$33bn", "https://example.org/x",
+                                   date(2026, 2, 17), ADMIN, primary=True)
+    assert detail.summary.amount_low_usd == 33 * BN
     assert sum(e["is_primary"] for e in detail.estimates) == 1
     with pytest.raises(PledgeError) as err:
         projects.add_estimate(engine, ohio, "¥1 trillion", "https://example.org/y",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy import Engine
@@ -73,18 +73,47 @@ def frameworks_list(json: JsonOpt = False) -> None:
 @frameworks_app.command("show")
 def frameworks_show(name: Annotated[str, typer.Argument(help="Framework key, e.g. japan")],
                     json: JsonOpt = False) -> None:
-    """Show a framework's terms, every version, each setting with its sources."""
+    """Show a framework's terms, every version, each setting with its sources.
+
+    A setting no source states is shown as an ASSUMPTION with its basis and the other
+    readings and their sources; claims made before a version and not adopted by it are
+    listed after it.
+    """
     doc = fw_svc.framework_document(fw_svc.get_framework(_engine(), name))
     if json:
         render.emit_json(doc)
         return
     render.console.print(f"[bold]{doc['name']}[/bold] ({doc['key']}, partner {doc['partner']})")
     for v in doc["versions"]:
-        render.table(f"Terms from {v['effective_from']}", ["setting", "value", "sources"],
-                     [(k, val, "\n".join(v["sources"].get(k, [])))
+        render.table(f"Terms from {v['effective_from']}", ["setting", "value", "sources", "basis"],
+                     [(k, val, "\n".join(v["sources"].get(k, [])), _basis(k, v))
                       for k, val in v["settings"].items()])
         if v["note"]:
             render.console.print(v["note"])
+        for c in v["earlier_claims"]:
+            lines = [f"Earlier claim, not adopted ({c['made']}, {c['by']}): {c['claim']}",
+                     *(f"  {name} = {value}" for name, value in c["settings"].items()),
+                     *(f"  {src}" for src in c["sources"])]
+            if c["disputed_by"]:
+                lines += [f"  disputed: {c['disputed_by']}",
+                          *(f"  {src}" for src in c["dispute_sources"])]
+            render.console.print("\n".join(lines), markup=False)
+
+
+def _basis(name: str, version: dict[str, Any]) -> str:
+    """What a setting rests on: its sources, or the assumption with the other readings."""
+    if name in version["recorded_terms"]:
+        return "sources (a recorded term: no rule computes with it)"
+    a = version["assumptions"].get(name)
+    if a is None:
+        return ("default: the terms' data does not give it" if name in version["defaults"]
+                else "sources")
+    lines = [f"ASSUMPTION: {a['basis']}"]
+    for alt in a["alternatives"]:
+        value = "(no single value)" if alt["value"] is None else alt["value"]
+        lines.append(f"other reading: {value}: {alt['reading']}")
+        lines += [f"  {src}" for src in alt["sources"]] or ["  (no source states it)"]
+    return "\n".join(lines)
 
 
 @frameworks_app.command("amend")

@@ -22,7 +22,7 @@ from pledge.domain.bounds import check_date, is_possible_id
 from pledge.domain.chain import entry_content, link
 from pledge.domain.errors import InvalidInput, NotFound
 from pledge.domain.framework import Framework
-from pledge.domain.framework_data import settings_to_terms
+from pledge.domain.framework_document import terms_from_stored
 from pledge.domain.ledger import Entry, Posting, imbalance
 from pledge.domain.lifecycle import Role, parse_role
 from pledge.store import tables as t
@@ -141,8 +141,7 @@ def load_framework(conn: Session | Connection, row: Row[Any]) -> Framework:
     versions = conn.execute(select(t.framework_terms)
                             .where(t.framework_terms.c.framework_id == row.id)
                             .order_by(t.framework_terms.c.effective_from)).all()
-    terms = tuple(settings_to_terms(v.effective_from, dict(v.settings),
-                                    {k: tuple(s) for k, s in dict(v.sources).items()}, v.note)
+    terms = tuple(terms_from_stored(v.effective_from, dict(v.settings), dict(v.sources), v.note)
                   for v in versions)
     return Framework(key=row.key, name=row.name, partner=row.partner,
                      partner_currency=row.partner_currency, versions=terms)

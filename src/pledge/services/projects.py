@@ -800,12 +800,13 @@ def history(engine: Engine, project_id: int | str) -> History:
 
 
 def add_estimate(engine: Engine, project_id: int | str, amount: str, source: str, as_of: date,
-                 actor: Actor, *, primary: bool = False) -> ProjectDetail:
+                 actor: Actor, *, primary: bool = False, text: str = "") -> ProjectDetail:
     """Record another sourced cost estimate; it never overwrites the ones already recorded.
 
     Amounts in other currencies are converted to US dollars at the latest rate on
     or before ``as_of`` (an error if none is in force). With ``primary`` the new
-    estimate becomes the one the project is shown with.
+    estimate becomes the one the project is shown with. ``text`` keeps the wording as
+    reported (default: ``amount``).
     """
     permit(actor, Action.PROJECT_EDIT)
     source = require_source(source, "estimate")
@@ -824,8 +825,8 @@ def add_estimate(engine: Engine, project_id: int | str, amount: str, source: str
             project_id=row.id, low=rng.low, high=rng.high, currency=rng.currency,
             usd_low=None if usd.low is None else usd.low.quantize(Decimal("0.01")),
             usd_high=None if usd.high is None else usd.high.quantize(Decimal("0.01")),
-            text=amount.strip(), source=source, as_of=as_of,
-            is_primary=primary or not has_primary))
+            text=clean_text("text", text, multiline=False) or amount.strip(), source=source,
+            as_of=as_of, is_primary=primary or not has_primary))
         audit(s, actor, "project.estimate", "project", row.id,
               after={"amount": amount, "low": rng.low, "high": rng.high,
                      "currency": rng.currency, "usd_low": usd.low, "usd_high": usd.high,
