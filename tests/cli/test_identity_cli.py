@@ -65,6 +65,7 @@ def test_a_wrong_missing_or_expired_token_is_refused_and_nothing_is_written(
         cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     made = cli.json("users", "add", "ivy", "--role", "ic")
     other = cli.json("users", "add", "ole", "--role", "ic")["token"]
+    cli.json("users", "add", "boss", "--role", "admin")
     name = cli.json("projects", "show", "24")["name"]
     before = counts(cli.url)
     change = ("projects", "update", "24", "--name", "Renamed by ivy")
@@ -88,7 +89,7 @@ def test_a_wrong_missing_or_expired_token_is_refused_and_nothing_is_written(
     with_token(monkeypatch, made["token"])
     code, _, err = cli("--user", "ivy", *change)
     assert code == 2 and "[auth.token_expired]" in err and "rotate-token ivy" in err
-    # nobody identified on a database with two users: refused too
+    # nobody identified on a database with several users: refused too
     monkeypatch.delenv("PLEDGE_TOKEN")
     code, _, err = cli(*change)
     assert code == 2 and "[auth.identify]" in err
@@ -146,6 +147,25 @@ def test_a_sqlite_file_one_user_uses_needs_no_identification(
     assert cli.json("projects", "show", "32")["status"] == "finalist"
     code, _, err = cli("projects", "update", "24", "--name", "Renamed locally")
     assert code == 0, err
+    # a second user makes the file shared: from now on the command line needs to know who
+    cli.json("users", "add", "ana", "--role", "analyst")
+    code, _, err = cli("whoami")
+    assert code == 2 and "user=maria" in err and "[auth.identify]" in err
+
+
+def test_a_sqlite_file_without_an_administrator_is_its_owners(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PLEDGE_TOKEN", raising=False)
+    monkeypatch.setenv("LOGNAME", "maria")
+    cli.json("users", "add", "ana", "--role", "analyst", "--os-user", "ana-login")
+    cli.json("users", "add", "bob", "--role", "ic")
+    # adding people to a file does not lock out whoever runs the command line on it ...
+    assert cli.json("whoami") == {"user": "maria", "role": "admin", "via": "local"}
+    # ... but a user it knows is that user, with their role
+    monkeypatch.setenv("LOGNAME", "ana-login")
+    assert cli.json("whoami") == {"user": "ana", "role": "analyst", "via": "os_user"}
+    code, _, err = cli("users", "add", "root2", "--role", "admin")
+    assert code == 2 and "[auth.forbidden]" in err
 
 
 def test_on_behalf_the_audit_names_both_the_user_and_the_actor(

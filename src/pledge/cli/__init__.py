@@ -7,7 +7,14 @@ ever written by a failed command and no traceback is shown (set PLEDGE_DEBUG=1
 to see one).
 
 Exit codes: 0 success, 1 environment failure (database unreachable, internal
-error), 2 bad input or a broken rule.
+error), 2 bad input or a broken rule (also a user who cannot be identified, a wrong or
+expired ``PLEDGE_TOKEN``, or a role the user may not act in).
+
+Commands act as a pledge user (``services.identity``): ``--user NAME`` with the user's
+API token in ``PLEDGE_TOKEN``, else the operating-system login mapped to a user, else, on
+a database that is not shared (a SQLite file one user uses), its administrator. The role
+is always the user's own; ``--actor``/``--role`` only name someone whose decision the
+user records.
 """
 
 from __future__ import annotations

@@ -26,7 +26,8 @@ def _engine(ensure: bool = True) -> Engine:
 
 def init(demo: Annotated[bool, typer.Option(
         "--demo", help="Also add the demo users and an illustrative history (empty database "
-                       "only); prints the demo logins")] = False) -> None:
+                       "only); prints the demo logins and tokens (the command line acts as "
+                       "one with --user NAME and $PLEDGE_TOKEN)")] = False) -> None:
     """Create the schema and load the default frameworks and projects (safe to repeat).
 
     Every project starts at 'proposed'. The first tranche, whose selection was officially
@@ -38,8 +39,10 @@ def init(demo: Annotated[bool, typer.Option(
     if demo:
         from pledge.services.demo import build_demo
         built = build_demo(_engine(ensure=False))
-        render.table("Demo logins (for trying the system only)", ["name", "role", "password"],
-                     [(u.name, u.role.value, u.password) for u in built.users.values()])
+        render.table("Demo logins (for trying the system only)",
+                     ["name", "role", "password", "API token"],
+                     [(u.name, u.role.value, u.password, u.token)
+                      for u in built.users.values()])
         return
     result = do_init(_engine(ensure=False))
     added = ", ".join(result.frameworks_added) or "none new"

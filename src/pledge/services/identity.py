@@ -12,9 +12,12 @@ The command line acts as one user, whose role comes from their record:
    ``admin`` that ``pledge serve`` creates on first start) or, before there is one, the
    local administrator named after the login (``via: local``).
 
-A database is *shared* when it has a user and is a server database (PostgreSQL), or when
-it has more than one live user; there the command line refuses to change anything for
-someone it cannot identify. A database without any user is set up by whoever can reach it.
+A database is *shared* when it is a server database (PostgreSQL) with a user, or a SQLite
+file with more than one live user, one of them an administrator; there the command line
+refuses to change anything for someone it cannot identify. A database without any user
+is set up by whoever can reach it, and a SQLite file without an administrator by whoever
+runs the command line on it (who could open the file anyway), so adding people to a file
+never locks its owner out.
 
 Recording what someone else decided (the President's selection, a lender's funding) names
 that actor and their role beside the user (``on_behalf``): an administrator may record for
@@ -106,7 +109,7 @@ def identify(engine: Engine, *, user: str | None, token: str | None,
         if mapped is not None:
             return Identity(mapped, VIA_OS_USER)
     count, admin = live_users(engine)
-    if count and (count > 1 or not is_sqlite(engine)):
+    if is_shared(engine, count, admin):
         where = "a server database" if not is_sqlite(engine) else f"{count} users"
         raise _refused("user", login or "", "auth.identify",
                        f"this database is shared ({where}): say who you are with --user "
@@ -115,6 +118,14 @@ def identify(engine: Engine, *, user: str | None, token: str | None,
     if admin is not None:
         return Identity(admin, VIA_LOCAL)
     return Identity(Actor(login or LOCAL_FALLBACK, Role.ADMIN), VIA_LOCAL)
+
+
+def is_shared(engine: Engine, users: int, admin: Actor | None) -> bool:
+    """Whether the command line must identify its user on this database (see the module
+    docstring): ``users`` live users, ``admin`` the first live administrator."""
+    if not is_sqlite(engine):
+        return users > 0
+    return users > 1 and admin is not None
 
 
 def on_behalf(identity: Identity, actor: str | None, role: str | None) -> Actor:

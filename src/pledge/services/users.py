@@ -5,6 +5,8 @@ expire (``domain.credentials.token_expiry``); their last use is kept to the
 minute. Passwords are stored as argon2 hashes; a login for a name with no
 usable password verifies against a dummy hash, so the answer takes as long as
 for a real user. Changing a password or revoking a user ends their page sessions.
+A user may have an operating-system login mapped to them (one user per login): the
+command line run from that login acts as them (``services.identity``).
 """
 
 from __future__ import annotations
