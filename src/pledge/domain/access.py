@@ -119,5 +119,5 @@ def check_record_for(user: str, user_role: Role, role: Role) -> None:
     if not may_record_for(user_role, role):
         raise Forbidden([Problem(
             "role", role.value, "auth.not_on_behalf",
-            f"user '{user}' is {user_role.value} and may record only what a "
-            f"{user_role.value} decided; an administrator records for other roles")])
+            f"user '{user}' is {user_role.value}: they may record only decisions taken as "
+            f"{user_role.value}; an administrator records them for any role")])
