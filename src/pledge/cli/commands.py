@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from pledge.cli import render
 from pledge.cli.once import KeyOpt, once
-from pledge.cli.options import ActorOpt, JsonOpt, OnOpt, RoleOpt, SourceOpt, actor_of, day
+from pledge.cli.options import ActorOpt, JsonOpt, OnOpt, RoleOpt, SourceOpt, acting, day, me
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import frameworks as fw_svc
 from pledge.services import funding as funding_svc
@@ -26,7 +26,8 @@ def _engine(ensure: bool = True) -> Engine:
 
 def init(demo: Annotated[bool, typer.Option(
         "--demo", help="Also add the demo users and an illustrative history (empty database "
-                       "only); prints the demo logins")] = False) -> None:
+                       "only); prints the demo logins and tokens (the command line acts as "
+                       "one with --user NAME and $PLEDGE_TOKEN)")] = False) -> None:
     """Create the schema and load the default frameworks and projects (safe to repeat).
 
     Every project starts at 'proposed'. The first tranche, whose selection was officially
@@ -38,8 +39,10 @@ def init(demo: Annotated[bool, typer.Option(
     if demo:
         from pledge.services.demo import build_demo
         built = build_demo(_engine(ensure=False))
-        render.table("Demo logins (for trying the system only)", ["name", "role", "password"],
-                     [(u.name, u.role.value, u.password) for u in built.users.values()])
+        render.table("Demo logins (for trying the system only)",
+                     ["name", "role", "password", "API token"],
+                     [(u.name, u.role.value, u.password, u.token)
+                      for u in built.users.values()])
         return
     result = do_init(_engine(ensure=False))
     added = ", ".join(result.frameworks_added) or "none new"
@@ -123,10 +126,9 @@ def frameworks_amend(
         set_: Annotated[list[str], typer.Option("--set", help="SETTING=VALUE (repeatable)")],
         source: SourceOpt = None,
         note: Annotated[str, typer.Option(help="What changed and why")] = "",
-        actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
-        json: JsonOpt = False) -> None:
+        idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Amend the terms from a date; the old terms stay in the history."""
-    who, engine = actor_of(actor, role), _engine()
+    engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: fw_svc.amend_framework(
         engine, name, day(effective, "effective"), fw_svc.parse_assignments(set_),
         source or [], note, who), fw_svc.framework_document)
@@ -234,10 +236,14 @@ def fund(id: Annotated[str, typer.Argument(help="Project id")],
          on: OnOpt,
          instrument: Annotated[str, typer.Option(help="equity | loan | guarantee")],
          provider: Annotated[str, typer.Option(help="JBIC, NEXI, a bank")],
-         actor: ActorOpt = None, role: RoleOpt = "funder", idempotency_key: KeyOpt = None,
-         json: JsonOpt = False) -> None:
-    """Fund a notified project, within its window and under the cap."""
-    who, engine = actor_of(actor, role), _engine()
+         actor: ActorOpt = None,
+         role: Annotated[str, typer.Option(
+             help="The funder's role: a funder records their own funding, an administrator "
+                  "records one for them")] = "funder",
+         idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
+    """Fund a notified project, within its window and under the cap (recorded by the funder,
+    or by an administrator for them)."""
+    engine, who = _engine(), acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: funding_svc.fund(
         engine, id, amount, day(on, "on"), instrument, provider, who), _funding)
     if json:
@@ -257,10 +263,11 @@ def _funding(r: funding_svc.FundingResult) -> dict[str, object]:
 
 def allocate(id: Annotated[str, typer.Argument(help="Project id")],
              amount: Annotated[str, typer.Option(help="e.g. 'US$33bn'")], on: OnOpt,
-             actor: ActorOpt = None, role: RoleOpt = "ic", idempotency_key: KeyOpt = None,
+             actor: ActorOpt = None, role: RoleOpt = None, idempotency_key: KeyOpt = None,
              json: JsonOpt = False) -> None:
     """Reserve capacity under the cap for a project."""
-    who, engine, when = actor_of(actor, role), _engine(), day(on, "on")
+    engine, when = _engine(), day(on, "on")
+    who = acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: funding_svc.allocate(
         engine, id, amount, when, who), lambda left: {
             "project": int(id), "on": when, "amount": funding_svc.parse_usd(amount).amount,
@@ -276,10 +283,11 @@ def in_kind(id: Annotated[str, typer.Argument(help="Project id")],
             kind: Annotated[str, typer.Option(help="land | utilities | offtake | permits | "
                                                    "other")],
             value: Annotated[str, typer.Option(help="Value in US dollars")], on: OnOpt,
-            actor: ActorOpt = None, role: RoleOpt = "ic", idempotency_key: KeyOpt = None,
+            actor: ActorOpt = None, role: RoleOpt = None, idempotency_key: KeyOpt = None,
             json: JsonOpt = False) -> None:
     """Record a US in-kind contribution to a project's SPV (valued apart from the cap)."""
-    who, engine, when = actor_of(actor, role), _engine(), day(on, "on")
+    engine, when = _engine(), day(on, "on")
+    who = acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: funding_svc.contribute_in_kind(
         engine, id, kind, value, when, who), lambda _none: {
             "project": int(id), "on": when, "kind": kind.strip().lower(),
@@ -293,10 +301,11 @@ def in_kind(id: Annotated[str, typer.Argument(help="Project id")],
 def distribute(id: Annotated[str, typer.Argument(help="Project id")],
                partner: Annotated[str, typer.Option(help="Partner's share, US dollars")],
                us: Annotated[str, typer.Option("--us", help="US share, US dollars")],
-               on: OnOpt, actor: ActorOpt = None, role: RoleOpt = "ic",
+               on: OnOpt, actor: ActorOpt = None, role: RoleOpt = None,
                idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Record cash a project's SPV distributed to each side."""
-    who, engine, when = actor_of(actor, role), _engine(), day(on, "on")
+    engine, when = _engine(), day(on, "on")
+    who = acting(actor, role)
 
     def shares(_none: None) -> dict[str, object]:
         p = funding_svc.parse_usd(partner, "partner").amount
@@ -346,9 +355,9 @@ def history(id: Annotated[str, typer.Argument(help="Project id")],
                                                      "reason", "sources"],
                  [(x["on"], x["from_stage"] or "", x["to_stage"], x["actor"], x["role"],
                    x["reason"], "\n".join(x["sources"])) for x in h.transitions])
-    render.table("Audit", ["at", "actor", "role", "action", "before", "after"],
-                 [(x["at"], x["actor"], x["role"], x["action"], x["before"], x["after"])
-                  for x in h.audit])
+    render.table("Audit", ["at", "user", "actor", "role", "action", "before", "after"],
+                 [(x["at"], x["user_name"] or "", x["actor"], x["role"], x["action"],
+                   x["before"], x["after"]) for x in h.audit])
 
 
 def register(app: typer.Typer) -> None:
@@ -357,3 +366,5 @@ def register(app: typer.Typer) -> None:
                      (in_kind, "in-kind"), (distribute, "distribute"), (balances, "balances"),
                      (history, "history")):
         app.command(name)(fn)
+    from pledge.cli.users_cmds import whoami
+    app.command("whoami")(whoami)

@@ -31,10 +31,26 @@ from pledge.store.chain import lock_ledger, queue_audit, record_ledger_head
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who performs an operation: a name and the role they act in."""
+    """Who performs an operation: a name and the role they act in.
+
+    ``user``: the pledge user who recorded it, when that is not the actor themself (an
+    administrator recording what the President decided); None when the actor is the user.
+    """
 
     name: str
     role: Role
+    user: str | None = None
+
+    @property
+    def user_name(self) -> str:
+        """The user who recorded the operation (the actor, unless recorded for them)."""
+        return self.name if self.user is None else self.user
+
+    @property
+    def on_behalf(self) -> bool:
+        """Whether a user recorded this for the actor (someone else, or themself in another
+        role) rather than the actor acting as themself."""
+        return self.user is not None
 
     @classmethod
     def of(cls, name: str, role: str | Role) -> Actor:
@@ -110,9 +126,13 @@ def audit(session: Session, actor: Actor, action: str, entity: str, entity_id: o
     """Append one row to the audit log (it is never updated or deleted).
 
     The row is written, hash-chained to the one before it, when the transaction
-    commits (``store.chain``); until then it is not in the table.
+    commits (``store.chain``); until then it is not in the table. It names the actor and
+    their role and, when a user recorded it for them, that user (``user_name``; the
+    column stays NULL when the actor is the user, as on the rows written before it was
+    kept, so their hashes cover the same text).
     """
     queue_audit(session, {
+        **({"user_name": actor.user} if actor.on_behalf else {}),
         "at": now(), "actor": actor.name, "role": actor.role.value, "action": action,
         "entity": entity, "entity_id": str(entity_id), "project_id": project_id,
         "before": None if before is None else json.loads(json.dumps(jsonable(before))),
