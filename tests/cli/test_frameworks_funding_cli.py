@@ -159,3 +159,43 @@ def test_init_on_an_empty_database_says_what_it_did(tmp_path: Path,
     assert "3 taken through the lifecycle" in out and "6 links between rows" in out
     code, out, _ = cli("init")
     assert code == 0 and "none new" in out and "projects added: 0, already present: 32" in out
+
+
+@pytest.mark.parametrize(("settings", "expected"), [
+    (["sectors_open=maybe"],
+     "error: sectors_open=maybe: must be true or false [framework.bad_setting]"),
+    (["funding_window.unit=fortnights", "consultation_gate=soft"],
+     "error: funding_window.unit=fortnights: must be one of: business, calendar "
+     "[framework.bad_setting]; consultation_gate=soft: must be one of: hard, advisory "
+     "[framework.bad_setting]"),
+    (["period_end=2029-13-01"],
+     "error: period_end=2029-13-01: month must be in 1..12 [framework.bad_setting]"),
+    (["nothing"], "error: set=nothing: expected NAME=VALUE [input.bad_assignment]"),
+])
+def test_a_bad_amendment_names_each_setting_and_adds_no_version(
+        cli: Cli, settings: list[str], expected: str) -> None:
+    sets = [arg for s in settings for arg in ("--set", s)]
+    code, out, err = cli("frameworks", "amend", "japan", "--effective", "2026-06-01",
+                         "--source", "https://example.org/a", *sets)
+    assert (code, out) == (2, "")
+    assert sorted(err.strip().removeprefix("error: ").split("; ")) == sorted(
+        expected.removeprefix("error: ").split("; "))
+    assert len(cli.json("frameworks", "show", "japan")["versions"]) == 1
+
+
+@pytest.mark.parametrize(("setting", "rule"), [
+    ("commitment=¥5 trillion", "framework.bad_setting"),
+    ("commitment=US$1-2bn", "framework.bad_setting"),
+    ("split.periods_per_year=four", "framework.bad_setting"),
+    ("colour=blue", "framework.unknown_setting"),
+])
+def test_amendment_values_of_the_wrong_kind(cli: Cli, setting: str, rule: str) -> None:
+    code, _, err = cli("frameworks", "amend", "japan", "--effective", "2026-06-01",
+                       "--source", "https://example.org/a", "--set", setting)
+    # the first problem names the setting and the value as given
+    assert code == 2 and err.startswith(f"error: {setting}: ") and f"[{rule}]" in err
+    # and an amendment without a source is refused whatever it sets
+    code, _, err = cli("frameworks", "amend", "japan", "--effective", "2026-06-01",
+                       "--set", setting)
+    assert code == 2 and "[framework.unsourced]" in err
+    assert len(cli.json("frameworks", "show", "japan")["versions"]) == 1
