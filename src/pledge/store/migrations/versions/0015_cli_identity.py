@@ -4,14 +4,14 @@ user who recorded a row beside the actor named in it.
 ``audit_log.user_name`` is NULL on the rows already written, so their hashes still verify
 (``domain.chain.audit_content`` covers the column only when it holds a name).
 
-Revision ID: 0016
+Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-05
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
+revision = "0015"
 down_revision = "0014"
 branch_labels = None
 depends_on = None
