@@ -1,11 +1,15 @@
 """The split rule and the partner's IRR over many paths, in float64 with numba.
 
 This is the fast twin of :func:`pledge.domain.waterfall.run_waterfall` (the
-Decimal reference, which defines the rule): the same order of operations and
-the same branch conditions, applied to a batch of ``P`` paths of ``T`` periods
-at once. Arrays are ``(P, T)``: one row a path, one column a period. Amounts are
-in whatever currency unit the caller uses (the engine never mixes them with
-anything else); rates are fractions per period.
+Decimal reference, which defines the rule): the same order of operations, the
+same branch conditions and the same rounding rule, applied to a batch of ``P``
+paths of ``T`` periods at once. Arrays are ``(P, T)``: one row a path, one column
+a period. Amounts are US dollars; rates are fractions per period. Inside, money is
+counted in whole cents (integers held in float64, exact up to 2^53 cents): funding
+and cash are rounded half-even to the cent on the way in, each period's interest is
+booked in whole cents, the partner's share is rounded once and the United States
+gets the rest, so every period's shares add up exactly to the cash distributed and
+the balance carried is the rounded one, as in the reference.
 
 Functions
 ---------
@@ -79,25 +83,84 @@ def _jit(*, parallel: bool = False) -> Callable[[_Fn], _Fn]:
 # Waterfall kernels
 # ---------------------------------------------------------------------------
 
+_TIE_ULPS = 8.0  # a product within this many ulps of a half cent is a tie (see _round_money)
+_SPLITTER = 134217729.0  # 2^27 + 1: Dekker's split of a float64 into two 26-bit halves
+
+
+@_jit()
+def _half_even(x: float) -> float:
+    """``x`` rounded to a whole number, ties (exact halves) to even."""
+    r = np.floor(x + 0.5)
+    if r - x == 0.5 and r % 2.0 != 0.0:
+        r -= 1.0
+    return r
+
+
+@_jit()
+def _to_cents(x: float) -> float:
+    """The float ``x`` (dollars) as whole cents, rounded half-even on its exact value.
+
+    ``x * 100`` is itself rounded, so a value just below a half cent (0.015 is
+    0.01499999...) could land on the half and be rounded up; the product's rounding
+    error, recovered exactly (Dekker's two-product: 100 has few enough bits), says on
+    which side of the half the exact value lies, as the Decimal reference sees it.
+    """
+    y = x * 100.0
+    low = np.floor(y)
+    if y - low != 0.5:
+        # rounding is monotonic and halves are floats: a product not on a half is on
+        # the same side of it as the exact value
+        return _half_even(y)
+    c = _SPLITTER * x
+    hi = c - (c - x)
+    lo = x - hi
+    err = (hi * 100.0 - y) + lo * 100.0        # x * 100 == y + err exactly
+    if err > 0.0:
+        return low + 1.0
+    if err < 0.0:
+        return low
+    return _half_even(y)
+
+
+@_jit()
+def _round_money(x: float) -> float:
+    """A product of whole cents and a decimal share or growth factor, rounded half-even
+    to a whole cent.
+
+    The exact product of a decimal share and whole cents often lands exactly on a half
+    cent (0.1 * 5 cents, 1.0025 * 200 cents); in binary it is off by an ulp or so, which
+    would decide the tie by accident. A value within a few ulps of a half is therefore
+    taken as the tie the Decimal reference sees.
+    """
+    lo = np.floor(x)
+    frac = x - lo
+    if abs(frac - 0.5) <= _TIE_ULPS * 2.220446049250313e-16 * max(abs(x), 1.0):
+        return lo if lo % 2.0 == 0.0 else lo + 1.0
+    return _half_even(x)
+
+
 @_jit()
 def _step(balance: float, f: float, dist: float, growth: float, s_pre: float,
           s_post: float) -> tuple[float, float, float, bool]:
-    """One period of the rule: (balance after, partner's share, max(dist, 0), fell to zero).
+    """One period of the rule in whole cents: (balance after, partner's share, cash
+    distributed, fell to zero).
 
-    The order of operations and the branch conditions are those of ``run_waterfall``.
+    ``balance``, ``f`` and ``dist`` are counts of cents (``f`` and ``dist`` already
+    rounded). The order of operations, the branch conditions and the rounding rule are
+    those of ``run_waterfall`` and ``split_distribution``: interest booked in whole
+    cents, the partner's share rounded once, the United States gets the rest.
     """
-    balance = balance * growth + f
+    balance = _round_money(balance * growth) + f
     d = dist if dist > 0.0 else 0.0
     if balance > 0.0:
         threshold = balance / s_pre
         if d <= threshold:
-            partner = s_pre * d
-            balance = balance - partner
+            partner = _round_money(s_pre * d)
         else:
-            partner = balance + s_post * (d - threshold)
-            balance = 0.0
-        return balance, partner, d, balance == 0.0
-    return balance, s_post * d, d, False
+            partner = _round_money(balance + s_post * (d - threshold))
+        after = balance - partner if partner < balance else 0.0
+        return after, partner, d, after == 0.0
+    return balance, _round_money(s_post * d), d, False
 
 
 @_jit()
@@ -124,22 +187,27 @@ def _waterfall_row(f_row: F64, d_row: F64, growth: float, s_pre: float, s_post: 
         dist = d_row[t]
         finite += f * 0.0 + dist * 0.0
         lowest = min(lowest, f)
-        balance, partner, d, hit = _step(balance, f, dist, growth, s_pre, s_post)
+        # Money moves in whole cents: amounts become counts of cents here and dollars again
+        # on the way out; totals are summed in cents, so they are exact.
+        f_c = _to_cents(f)
+        d_c = _to_cents(dist) if dist > 0.0 else 0.0
+        balance, partner, d, hit = _step(balance, f_c, d_c, growth, s_pre, s_post)
         if hit:
             recoup = t
         partner_total += partner
         us_total += d - partner
-        funded += f
+        funded += f_c
         if write_partner:
-            partner_row[t] = partner
+            partner_row[t] = partner / 100.0
         if write_balance:
-            balance_row[t] = balance
+            balance_row[t] = balance / 100.0
         if write_net:
-            net_row[t] = partner - f
+            net_row[t] = partner / 100.0 - f_c / 100.0
     if balance > 0.0:
         recoup = -1
     bad = finite != 0.0 or lowest < 0.0
-    return partner_total, us_total, funded, balance, recoup, bad
+    return (partner_total / 100.0, us_total / 100.0, funded / 100.0, balance / 100.0, recoup,
+            bad)
 
 
 @_jit(parallel=True)
