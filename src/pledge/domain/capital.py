@@ -42,9 +42,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
 from enum import StrEnum
+from itertools import pairwise
 
 from pledge.domain.errors import InvalidInput, Problem
 from pledge.domain.waterfall import (
+    NIL,
     PRECISION,
     ROUNDING_RULE,
     ZERO,
@@ -185,8 +187,8 @@ class Line:
     amount: Decimal
     balance_before: Decimal
     balance_after: Decimal
-    partner: Decimal = ZERO
-    us: Decimal = ZERO
+    partner: Decimal = NIL
+    us: Decimal = NIL
     phase: Phase | None = None
     instrument: str = ""
     provider: str = ""
@@ -281,7 +283,7 @@ def capital_account(contributions: Sequence[Contribution], distributions: Sequen
     dates = sorted({c.on for c in cash} | {d.on for d in paid} | {as_of}
                    | {eff for eff, _ in schedule[1:] if eff <= as_of})
     lines: list[Line] = []
-    balance = contributed = interest = to_partner = to_us = ZERO
+    balance = contributed = interest = to_partner = to_us = NIL
     by_instrument: dict[str, Decimal] = {}
     recouped: date | None = None
     last: date | None = None
@@ -302,11 +304,11 @@ def capital_account(contributions: Sequence[Contribution], distributions: Sequen
                                   instrument=c.instrument, provider=c.provider))
                 balance += amount
                 contributed += amount
-                by_instrument[c.instrument] = by_instrument.get(c.instrument, ZERO) + amount
+                by_instrument[c.instrument] = by_instrument.get(c.instrument, NIL) + amount
                 flows.append((day, -float(amount)))
             for d in (d for d in paid if d.on == day):
                 partner, us = to_cents(d.partner), to_cents(d.us)
-                after = balance - partner if partner < balance else ZERO
+                after = balance - partner if partner < balance else NIL
                 lines.append(Line(day, LineKind.DISTRIBUTION, partner + us, balance, after,
                                   partner, us, _phase_of(balance, partner)))
                 if balance > 0 and after == 0:
@@ -394,7 +396,7 @@ def xirr(flows: Sequence[tuple[date, float]]) -> float | None:
             values.append((r, _npv(years, r)))
         except (OverflowError, ZeroDivisionError):
             continue
-    for (a, fa), (b, fb) in zip(values, values[1:], strict=False):
+    for (a, fa), (b, fb) in pairwise(values):
         if fa == 0:
             return a
         if (fa < 0) != (fb < 0):

@@ -43,6 +43,7 @@ from pledge.domain.errors import InvalidInput, Problem
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+NIL = Decimal("0.00")  # zero in whole cents
 PRECISION = 40
 
 ROUNDING_RULE = ("the partner's share is rounded half-even to the cent once; the United "
@@ -95,8 +96,8 @@ def split_distribution(cash: Decimal, balance: Decimal, pre_share: Decimal,
     """
     with localcontext() as ctx:
         ctx.prec = PRECISION
-        d = to_cents(cash) if cash > 0 else ZERO
-        balance = to_cents(balance) if balance > 0 else ZERO
+        d = to_cents(cash) if cash > 0 else NIL
+        balance = to_cents(balance) if balance > 0 else NIL
         if balance > 0:
             threshold = balance / pre_share
             if d <= threshold:
@@ -106,7 +107,7 @@ def split_distribution(cash: Decimal, balance: Decimal, pre_share: Decimal,
         else:
             exact, phase = post_share * d, Phase.POST
         partner = to_cents(exact)
-        after = balance - partner if partner < balance else ZERO
+        after = balance - partner if partner < balance else NIL
         return Split(d, partner, d - partner, balance, after, phase)
 
 
