@@ -348,14 +348,14 @@ def _npv_deriv(flows: Sequence[tuple[float, float]], rate: float) -> float:
     return math.fsum(-t * c / base ** (t + 1) for t, c in flows)
 
 
-_GRID = (-0.999999, -0.99, -0.9, -0.75, -0.5, -0.25, -0.1, 0.0, 0.05, 0.1, 0.25, 0.5, 1.0,
+_GRID = (-0.999999999999, -0.9999999999, -0.99999999, -0.999999, -0.9999, -0.99, -0.9, -0.75, -0.5, -0.25, -0.1, 0.0, 0.05, 0.1, 0.25, 0.5, 1.0,
          2.0, 5.0, 10.0, 100.0, 1e3, 1e4)
 
 
 def xirr(flows: Sequence[tuple[date, float]]) -> float | None:
     """The annual rate giving the dated ``flows`` zero present value (years of 365 days
-    from the first date), or None when there is none (no flow of one sign, or no root
-    above -100% found).
+    from the first date), or None when there is none (no flow of one sign, every flow on
+    one day so that no rate is determined, or no root above -100% found).
 
     Newton's method from 10% when it converges to a verified root; otherwise the first
     change of sign along a grid of rates, refined by bisection.
@@ -363,6 +363,8 @@ def xirr(flows: Sequence[tuple[date, float]]) -> float | None:
     if not flows or not any(c < 0 for _, c in flows) or not any(c > 0 for _, c in flows):
         return None
     start = min(d for d, _ in flows)
+    if all(d == start for d, _ in flows):
+        return None
     years = [((d - start).days / 365.0, c) for d, c in flows]
     scale = math.fsum(abs(c) for _, c in years)
 
