@@ -497,3 +497,35 @@ def test_batch_conserves_cash_and_matches_the_reference(
         assert row.partner + row.us == paid[t]
         assert res.partner[0, t] == float(row.partner), (t, row)
         assert res.balance[0, t] == float(row.balance), (t, row)
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10**9), st.integers(-10**8, 10**9)), min_size=1,
+                max_size=40),
+       st.sampled_from(["0", "0.06", "0.0425", "0.0725", "0.12"]),
+       st.sampled_from([SIMPLE, Compounding.COMPOUND]), st.sampled_from([1, 2, 4, 12]),
+       st.sampled_from([("0.5", "0.1"), ("0.6", "0.15"), ("0.45", "0.05"), ("1", "0"),
+                        ("0.333", "0.111")]))
+def test_the_engine_is_the_decimal_rule_to_the_cent_and_conserves_cash(
+        cells: list[tuple[int, int]], rate: str, compounding: Compounding, n: int,
+        shares: tuple[str, str]) -> None:
+    # Whole cents up to US$10m a period: each period's shares add up to the cash exactly,
+    # and every period's split and balance are the Decimal reference's, cent for cent.
+    terms = SplitTerms(D(rate), n, D(shares[0]), D(shares[1]), compounding)
+    f_c = [a for a, _ in cells]
+    d_c = [b for _, b in cells]
+    f = np.array([[a / 100 for a in f_c]])
+    d = np.array([[b / 100 for b in d_c]])
+    res = engine.waterfall_batch(f, d, float(terms.period_rate), float(terms.pre_share),
+                                 float(terms.post_share), keep_balance=True)
+    assert res.partner is not None and res.balance is not None
+    ref = run_waterfall([D(a) / 100 for a in f_c], [D(b) / 100 for b in d_c], terms)
+    partner_c = np.rint(res.partner[0] * 100).astype(np.int64)
+    assert (np.abs(res.partner[0] * 100 - partner_c) < 1e-6).all()   # whole cents
+    for t, row in enumerate(ref.periods):
+        assert row.partner + row.us == max(D(d_c[t]) / 100, D(0))
+        assert int(partner_c[t]) == int(row.partner * 100), (t, row)
+        assert res.balance[0, t] == float(row.balance), (t, row)
+    paid = sum(max(b, 0) for b in d_c)
+    assert round(res.partner_total[0] * 100) + round(res.us_total[0] * 100) == paid
+    assert round(res.partner_total[0] * 100) == int(ref.partner_total * 100)
+    assert res.recoup_period[0] == (-1 if ref.recoup_period is None else ref.recoup_period)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from itertools import pairwise
 
 import pytest
@@ -22,6 +23,7 @@ from pledge.domain.capital import (
     split_next,
     xirr,
     year_fraction,
+    year_fraction_exact,
 )
 from pledge.domain.errors import InvalidInput
 from pledge.domain.waterfall import (
@@ -45,16 +47,18 @@ def account(contributions: list[Contribution], distributions: list[Distribution]
 
 
 @pytest.mark.parametrize(("start", "end", "basis", "years"), [
-    (date(2026, 1, 1), date(2027, 1, 1), DayCount.ACT_365, D(1)),
-    (date(2028, 1, 1), date(2029, 1, 1), DayCount.ACT_365, D(366) / D(365)),  # a leap year
-    (date(2026, 1, 1), date(2026, 4, 1), DayCount.ACT_360, D(90) / D(360)),
-    (date(2026, 1, 1), date(2026, 4, 1), DayCount.THIRTY_360, D("0.25")),
-    (date(2026, 1, 31), date(2026, 3, 31), DayCount.THIRTY_360, D(60) / D(360)),
-    (date(2026, 2, 28), date(2026, 3, 31), DayCount.THIRTY_360, D(33) / D(360)),
-    (date(2026, 5, 30), date(2026, 5, 31), DayCount.THIRTY_360, D(0)),
+    (date(2026, 1, 1), date(2027, 1, 1), DayCount.ACT_365, Fraction(1)),
+    (date(2028, 1, 1), date(2029, 1, 1), DayCount.ACT_365, Fraction(366, 365)),  # leap year
+    (date(2026, 1, 1), date(2026, 4, 1), DayCount.ACT_360, Fraction(90, 360)),
+    (date(2026, 1, 1), date(2026, 4, 1), DayCount.THIRTY_360, Fraction(1, 4)),
+    (date(2026, 1, 31), date(2026, 3, 31), DayCount.THIRTY_360, Fraction(60, 360)),
+    (date(2026, 2, 28), date(2026, 3, 31), DayCount.THIRTY_360, Fraction(33, 360)),
+    (date(2026, 5, 30), date(2026, 5, 31), DayCount.THIRTY_360, Fraction(0)),
 ])
-def test_day_counts(start: date, end: date, basis: DayCount, years: Decimal) -> None:
-    assert year_fraction(start, end, basis) == years
+def test_day_counts(start: date, end: date, basis: DayCount, years: Fraction) -> None:
+    assert year_fraction_exact(start, end, basis) == years
+    assert year_fraction(start, end, basis) == pytest.approx(D(years.numerator) /
+                                                             D(years.denominator))
 
 
 def test_a_worked_account_at_no_interest() -> None:

@@ -9,7 +9,12 @@ counted in whole cents (integers held in float64, exact up to 2^53 cents): fundi
 and cash are rounded half-even to the cent on the way in, each period's interest is
 booked in whole cents, the partner's share is rounded once and the United States
 gets the rest, so every period's shares add up exactly to the cash distributed and
-the balance carried is the rounded one, as in the reference.
+the balance carried is the rounded one, as in the reference. Where the reference's
+exact value lies on a half cent (a decimal share of whole cents, simple interest),
+float64 lands within an ulp or two of it; such a value is taken as the tie it is, so the
+engine rounds as the reference does, cent for cent. (Only a compound interest product
+falling within a few ulps of a half cent without being one could round the other way:
+about one period in 10^8 at US$1bn.)
 
 Functions
 ---------
@@ -124,7 +129,7 @@ def _to_cents(x: float) -> float:
 
 @_jit()
 def _round_money(x: float) -> float:
-    """A product of whole cents and a decimal share or growth factor, rounded half-even
+    """A decimal share of whole cents (the partner's exact share), rounded half-even
     to a whole cent.
 
     The exact product of a decimal share and whole cents often lands exactly on a half
@@ -140,7 +145,23 @@ def _round_money(x: float) -> float:
 
 
 @_jit()
-def _step(balance: float, f: float, dist: float, growth: float, s_pre: float,
+def _add_interest(balance: float, interest: float) -> float:
+    """``balance + interest`` rounded half-even to a whole cent, ``balance`` whole cents.
+
+    The interest ``balance * i`` is rounded on its own (it is small, so its float is far
+    more precise than the grown balance's), ties deciding on the parity of the sum; a
+    value within a few ulps of a half is the tie an exact rate (simple, ``r / n``) makes.
+    """
+    low = np.floor(interest)
+    frac = interest - low
+    if abs(frac - 0.5) <= _TIE_ULPS * 2.220446049250313e-16 * max(abs(interest), 1.0):
+        whole = balance + low
+        return whole if whole % 2.0 == 0.0 else whole + 1.0
+    return balance + _half_even(interest)
+
+
+@_jit()
+def _step(balance: float, f: float, dist: float, rate: float, s_pre: float,
           s_post: float) -> tuple[float, float, float, bool]:
     """One period of the rule in whole cents: (balance after, partner's share, cash
     distributed, fell to zero).
@@ -150,7 +171,7 @@ def _step(balance: float, f: float, dist: float, growth: float, s_pre: float,
     those of ``run_waterfall`` and ``split_distribution``: interest booked in whole
     cents, the partner's share rounded once, the United States gets the rest.
     """
-    balance = _round_money(balance * growth) + f
+    balance = _add_interest(balance, balance * rate) + f
     d = dist if dist > 0.0 else 0.0
     if balance > 0.0:
         threshold = balance / s_pre
@@ -164,13 +185,13 @@ def _step(balance: float, f: float, dist: float, growth: float, s_pre: float,
 
 
 @_jit()
-def _waterfall_row(f_row: F64, d_row: F64, growth: float, s_pre: float, s_post: float,
+def _waterfall_row(f_row: F64, d_row: F64, rate: float, s_pre: float, s_post: float,
                    partner_row: F64, balance_row: F64, net_row: F64, write_partner: bool,
                    write_balance: bool, write_net: bool
                    ) -> tuple[float, float, float, float, int, bool]:
     """The rule over one path: (partner, US, funding totals, final balance, recoup, bad).
 
-    ``growth`` is ``1 + i``. The rows chosen by the ``write_*`` flags receive the
+    ``rate`` is the period rate ``i``. The rows chosen by the ``write_*`` flags receive the
     partner's share, the balance and ``partner - funding`` of every period. ``bad``
     is True when some funding is negative or NaN or some amount is infinite or NaN
     (checked without branches: ``x * 0`` is 0 only for finite ``x``).
@@ -191,7 +212,7 @@ def _waterfall_row(f_row: F64, d_row: F64, growth: float, s_pre: float, s_post: 
         # on the way out; totals are summed in cents, so they are exact.
         f_c = _to_cents(f)
         d_c = _to_cents(dist) if dist > 0.0 else 0.0
-        balance, partner, d, hit = _step(balance, f_c, d_c, growth, s_pre, s_post)
+        balance, partner, d, hit = _step(balance, f_c, d_c, rate, s_pre, s_post)
         if hit:
             recoup = t
         partner_total += partner
@@ -211,7 +232,7 @@ def _waterfall_row(f_row: F64, d_row: F64, growth: float, s_pre: float, s_post: 
 
 
 @_jit(parallel=True)
-def _waterfall_kernel(funding: F64, dist: F64, growth: float, s_pre: float, s_post: float,
+def _waterfall_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post: float,
                       partner: F64, balance: F64, write_partner: bool, write_balance: bool,
                       partner_total: F64, us_total: F64, funding_total: F64,
                       final_balance: F64, recoup: I64) -> int:
@@ -223,7 +244,7 @@ def _waterfall_kernel(funding: F64, dist: F64, growth: float, s_pre: float, s_po
         prow = partner[p] if write_partner else empty
         brow = balance[p] if write_balance else empty
         pt, ut, ft, bal, rec, bad = _waterfall_row(
-            funding[p], dist[p], growth, s_pre, s_post, prow, brow, empty,
+            funding[p], dist[p], rate, s_pre, s_post, prow, brow, empty,
             write_partner, write_balance, False)
         partner_total[p] = pt
         us_total[p] = ut
@@ -697,7 +718,7 @@ def _irr_kernel(net: F64, out: F64) -> None:
 
 
 @_jit(parallel=True)
-def _fused_kernel(funding: F64, dist: F64, growth: float, s_pre: float, s_post: float,
+def _fused_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post: float,
                   block: int, partner_total: F64, us_total: F64, funding_total: F64,
                   final_balance: F64, recoup: I64, irr: F64) -> int:
     """Waterfall and IRR path by path, one scratch row per block of paths."""
@@ -710,7 +731,7 @@ def _fused_kernel(funding: F64, dist: F64, growth: float, s_pre: float, s_post: 
         bad_here = 0
         for p in range(k * block, min(n_paths, (k + 1) * block)):
             pt, ut, ft, bal, rec, bad = _waterfall_row(
-                funding[p], dist[p], growth, s_pre, s_post, empty, empty, net,
+                funding[p], dist[p], rate, s_pre, s_post, empty, empty, net,
                 False, False, True)
             partner_total[p] = pt
             us_total[p] = ut
@@ -783,7 +804,7 @@ def _paths(name: str, values: object) -> F64:
 
 def _rule_inputs(funding: object, distributable: object, period_rate: float,
                  pre_share: float, post_share: float) -> tuple[F64, F64, float, float, float]:
-    """Validate the batch inputs; return (funding, distributable, 1 + i, s_pre, s_post)."""
+    """Validate the batch inputs; return (funding, distributable, i, s_pre, s_post)."""
     f = _paths("funding", funding)
     d = _paths("distributable", distributable)
     problems: list[Problem] = []
@@ -802,7 +823,7 @@ def _rule_inputs(funding: object, distributable: object, period_rate: float,
                                 "the post-recovery share must be in [0, 1]"))
     if problems:
         raise InvalidInput(problems)
-    return f, d, 1.0 + rate, pre, post
+    return f, d, rate, pre, post
 
 
 def _bad_cells(funding: F64, distributable: F64, limit: int = 10) -> InvalidInput:
@@ -853,7 +874,7 @@ def waterfall_batch(funding: F64, distributable: F64, period_rate: float, pre_sh
     non-finite funding or non-finite distributable cash (the first ten such cells).
     Cells past a bad one may have been overwritten in ``out``.
     """
-    f, d, growth, pre, post = _rule_inputs(funding, distributable, period_rate, pre_share,
+    f, d, rate, pre, post = _rule_inputs(funding, distributable, period_rate, pre_share,
                                            post_share)
     shape = f.shape
     n_paths = shape[0]
@@ -870,7 +891,7 @@ def waterfall_batch(funding: F64, distributable: F64, period_rate: float, pre_sh
                   ("partner_total", "us_total", "funding_total", "final_balance")]
         recoup = _out_array(out, "recoup_period", (n_paths,), np.int64)
     partner_total, us_total, funding_total, final_balance = totals
-    nbad = _waterfall_kernel(f, d, growth, pre, post, partner, balance, keep_flows,
+    nbad = _waterfall_kernel(f, d, rate, pre, post, partner, balance, keep_flows,
                              keep_balance, partner_total, us_total, funding_total,
                              final_balance, recoup)
     if nbad:
@@ -905,13 +926,13 @@ def waterfall_irr_fused(funding: F64, distributable: F64, period_rate: float,
     partner's net flows of a path live in a per-task scratch row), so memory stays
     O(P + T) beyond the inputs. ``irr`` equals ``irr_batch(partner - funding)``.
     """
-    f, d, growth, pre, post = _rule_inputs(funding, distributable, period_rate, pre_share,
+    f, d, rate, pre, post = _rule_inputs(funding, distributable, period_rate, pre_share,
                                            post_share)
     n_paths = f.shape[0]
     partner_total, us_total, funding_total, final_balance, irr = (
         np.empty(n_paths) for _ in range(5))
     recoup = np.empty(n_paths, dtype=np.int64)
-    nbad = _fused_kernel(f, d, growth, pre, post, FUSED_BLOCK, partner_total, us_total,
+    nbad = _fused_kernel(f, d, rate, pre, post, FUSED_BLOCK, partner_total, us_total,
                          funding_total, final_balance, recoup, irr)
     if nbad:
         raise _bad_cells(f, d)

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
 from enum import StrEnum
+from fractions import Fraction
 from itertools import pairwise
 
 from pledge.domain.errors import InvalidInput, Problem
@@ -53,6 +54,7 @@ from pledge.domain.waterfall import (
     Compounding,
     Phase,
     Split,
+    grow,
     split_distribution,
     to_cents,
 )
@@ -74,15 +76,22 @@ class DayCount(StrEnum):
     THIRTY_360 = "30/360"
 
 
-def year_fraction(start: date, end: date, basis: DayCount) -> Decimal:
+def year_fraction_exact(start: date, end: date, basis: DayCount) -> Fraction:
     """The years from ``start`` to ``end`` (``end`` on or after ``start``) by ``basis``."""
     if basis is DayCount.THIRTY_360:
         d1 = min(start.day, 30)
         d2 = 30 if (end.day == 31 and d1 == 30) else end.day
         days = 360 * (end.year - start.year) + 30 * (end.month - start.month) + (d2 - d1)
-        return Decimal(days) / Decimal(360)
-    days = (end - start).days
-    return Decimal(days) / Decimal(365 if basis is DayCount.ACT_365 else 360)
+        return Fraction(days, 360)
+    return Fraction((end - start).days, 365 if basis is DayCount.ACT_365 else 360)
+
+
+def year_fraction(start: date, end: date, basis: DayCount) -> Decimal:
+    """:func:`year_fraction_exact` as a Decimal (40 significant digits)."""
+    y = year_fraction_exact(start, end, basis)
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        return Decimal(y.numerator) / Decimal(y.denominator)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,13 +126,17 @@ class CapitalTerms:
         if problems:
             raise InvalidInput(problems)
 
-    def growth(self, start: date, end: date) -> Decimal:
-        """What one dollar owed on ``start`` has grown to on ``end`` (exact, not rounded)."""
+    def growth(self, start: date, end: date) -> Decimal | Fraction:
+        """What one dollar owed on ``start`` has grown to on ``end``, not rounded: exact (a
+        Fraction) when simple, at 40 significant digits when compound."""
+        if self.compounding is Compounding.SIMPLE:
+            return 1 + Fraction(self.annual_rate) * year_fraction_exact(start, end,
+                                                                        self.day_count)
         with localcontext() as ctx:
             ctx.prec = PRECISION
             y = year_fraction(start, end, self.day_count)
-            if self.compounding is Compounding.SIMPLE:
-                return 1 + self.annual_rate * y
+            if y == y.to_integral_value():
+                return (1 + self.annual_rate) ** int(y)
             return (1 + self.annual_rate) ** y
 
     @property
@@ -292,7 +305,7 @@ def capital_account(contributions: Sequence[Contribution], distributions: Sequen
         ctx.prec = PRECISION
         for day in dates:
             if last is not None and balance > 0:
-                grown = to_cents(balance * _terms_on(schedule, last).growth(last, day))
+                grown = grow(balance, _terms_on(schedule, last).growth(last, day))
                 if grown != balance:
                     lines.append(Line(day, LineKind.INTEREST, grown - balance, balance, grown))
                     interest += grown - balance
@@ -348,7 +361,8 @@ def _npv_deriv(flows: Sequence[tuple[float, float]], rate: float) -> float:
     return math.fsum(-t * c / base ** (t + 1) for t, c in flows)
 
 
-_GRID = (-0.999999999999, -0.9999999999, -0.99999999, -0.999999, -0.9999, -0.99, -0.9, -0.75, -0.5, -0.25, -0.1, 0.0, 0.05, 0.1, 0.25, 0.5, 1.0,
+_GRID = (-0.999999999999, -0.9999999999, -0.99999999, -0.999999, -0.9999, -0.99,
+         -0.9, -0.75, -0.5, -0.25, -0.1, 0.0, 0.05, 0.1, 0.25, 0.5, 1.0,
          2.0, 5.0, 10.0, 100.0, 1e3, 1e4)
 
 

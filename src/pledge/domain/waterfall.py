@@ -38,6 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from enum import StrEnum
+from fractions import Fraction
 
 from pledge.domain.errors import InvalidInput, Problem
 
@@ -53,6 +54,23 @@ ROUNDING_RULE = ("the partner's share is rounded half-even to the cent once; the
 def to_cents(amount: Decimal) -> Decimal:
     """``amount`` rounded half-even to whole cents (how money moves)."""
     return amount.quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+def fraction_to_cents(value: Fraction) -> Decimal:
+    """An exact rational amount rounded half-even to whole cents (``round`` on a Fraction
+    rounds exact halves to even)."""
+    return Decimal(round(value * 100)).scaleb(-2)
+
+
+def grow(balance: Decimal, growth: Decimal | Fraction) -> Decimal:
+    """``balance * growth`` booked in whole cents, half-even: exactly when ``growth`` is a
+    Fraction (simple interest, whole periods), else at 40 significant digits (a growth
+    factor with an irrational root in it has no exact half cent to decide)."""
+    if isinstance(growth, Fraction):
+        return fraction_to_cents(Fraction(balance) * growth)
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        return to_cents(balance * growth)
 
 
 class Phase(StrEnum):
@@ -94,21 +112,22 @@ def split_distribution(cash: Decimal, balance: Decimal, pre_share: Decimal,
     """Split ``cash`` (negative distributes nothing) given the partner's outstanding
     ``balance``, both in whole cents, by the rule and its rounding rule (module docstring).
     """
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        d = to_cents(cash) if cash > 0 else NIL
-        balance = to_cents(balance) if balance > 0 else NIL
-        if balance > 0:
-            threshold = balance / pre_share
-            if d <= threshold:
-                exact, phase = pre_share * d, Phase.PRE
-            else:
-                exact, phase = balance + post_share * (d - threshold), Phase.CROSSING
+    d = to_cents(cash) if cash > 0 else NIL
+    balance = to_cents(balance) if balance > 0 else NIL
+    # The exact share as a fraction: B / s_pre need not terminate (s_pre = 0.6), and a
+    # share landing on a half cent must be seen as exactly that.
+    fd, fb, pre, post = Fraction(d), Fraction(balance), Fraction(pre_share), Fraction(post_share)
+    if balance > 0:
+        threshold = fb / pre
+        if fd <= threshold:
+            exact, phase = pre * fd, Phase.PRE
         else:
-            exact, phase = post_share * d, Phase.POST
-        partner = to_cents(exact)
-        after = balance - partner if partner < balance else NIL
-        return Split(d, partner, d - partner, balance, after, phase)
+            exact, phase = fb + post * (fd - threshold), Phase.CROSSING
+    else:
+        exact, phase = post * fd, Phase.POST
+    partner = fraction_to_cents(exact)
+    after = balance - partner if partner < balance else NIL
+    return Split(d, partner, d - partner, balance, after, phase)
 
 
 class Compounding(StrEnum):
@@ -149,6 +168,13 @@ class SplitTerms:
                                     "the deemed rate must be above -100%"))
         if problems:
             raise InvalidInput(problems)
+
+    @property
+    def period_growth(self) -> Decimal | Fraction:
+        """``1 + i``: exact (a Fraction) when simple or once a year, else at 40 digits."""
+        if self.compounding is Compounding.SIMPLE or self.periods_per_year == 1:
+            return 1 + Fraction(self.deemed_rate) / self.periods_per_year
+        return 1 + self.period_rate
 
     @property
     def period_rate(self) -> Decimal:
@@ -218,7 +244,7 @@ def run_waterfall(funding: Sequence[Decimal], distributable: Sequence[Decimal],
         raise InvalidInput(bad)
     with localcontext() as ctx:
         ctx.prec = PRECISION
-        growth = 1 + terms.period_rate
+        growth = terms.period_growth
         s_pre, s_post = terms.pre_share, terms.post_share
         balance = ZERO
         recoup: int | None = None
@@ -226,7 +252,7 @@ def run_waterfall(funding: Sequence[Decimal], distributable: Sequence[Decimal],
         partner_total = us_total = funded = ZERO
         for t, (f, dist) in enumerate(zip(funding, distributable, strict=True)):
             f = to_cents(f)
-            balance = to_cents(balance * growth) + f
+            balance = grow(balance, growth) + f
             cut = split_distribution(dist, balance, s_pre, s_post)
             if balance > 0 and cut.balance_after == 0:
                 recoup = t
