@@ -95,7 +95,7 @@ _SPLITTER = 134217729.0  # 2^27 + 1: Dekker's split of a float64 into two 26-bit
 @_jit()
 def _half_even(x: float) -> float:
     """``x`` rounded to a whole number, ties (exact halves) to even."""
-    r = np.floor(x + 0.5)
+    r = float(np.floor(x + 0.5))
     if r - x == 0.5 and r % 2.0 != 0.0:
         r -= 1.0
     return r
@@ -111,7 +111,7 @@ def _to_cents(x: float) -> float:
     which side of the half the exact value lies, as the Decimal reference sees it.
     """
     y = x * 100.0
-    low = np.floor(y)
+    low = float(np.floor(y))
     if y - low != 0.5:
         # rounding is monotonic and halves are floats: a product not on a half is on
         # the same side of it as the exact value
@@ -137,7 +137,7 @@ def _round_money(x: float) -> float:
     would decide the tie by accident. A value within a few ulps of a half is therefore
     taken as the tie the Decimal reference sees.
     """
-    lo = np.floor(x)
+    lo = float(np.floor(x))
     frac = x - lo
     if abs(frac - 0.5) <= _TIE_ULPS * 2.220446049250313e-16 * max(abs(x), 1.0):
         return lo if lo % 2.0 == 0.0 else lo + 1.0
@@ -152,7 +152,7 @@ def _add_interest(balance: float, interest: float) -> float:
     more precise than the grown balance's), ties deciding on the parity of the sum; a
     value within a few ulps of a half is the tie an exact rate (simple, ``r / n``) makes.
     """
-    low = np.floor(interest)
+    low = float(np.floor(interest))
     frac = interest - low
     if abs(frac - 0.5) <= _TIE_ULPS * 2.220446049250313e-16 * max(abs(interest), 1.0):
         whole = balance + low
