@@ -58,7 +58,7 @@ def statement(id: Annotated[str, typer.Argument(help="Project id")],
     render.pairs("Statement", [
         ("contributed (cash)", _money(a.contributed) + "".join(
             f"; {k} {_money(v)}" for k, v in sorted(a.by_instrument.items()))),
-        ("guarantees (not cash, not counted)",
+        ("guarantees (contingent, not cash: outside the account)",
          _money(sum((g.amount for g in st.guarantees), Decimal(0)))),
         ("deemed interest", _money(a.deemed_interest)),
         (f"distributed to {st.partner}", _money(a.partner_distributions)),
