@@ -77,11 +77,12 @@ I64 = npt.NDArray[np.int64]
 _Fn = TypeVar("_Fn", bound=Callable[..., Any])
 
 
-def _jit(*, parallel: bool = False) -> Callable[[_Fn], _Fn]:
-    """numba's njit with this module's settings, typed for mypy."""
+def _jit(*, parallel: bool = False, inline: bool = False) -> Callable[[_Fn], _Fn]:
+    """numba's njit with this module's settings, typed for mypy (``inline``: merged into
+    its callers, for the small per-period helpers a call would cost more than)."""
     return cast(Callable[[_Fn], _Fn],
                 numba.njit(parallel=parallel, nogil=True, cache=True, fastmath=False,
-                           error_model="numpy"))
+                           error_model="numpy", inline="always" if inline else "never"))
 
 
 # ---------------------------------------------------------------------------
@@ -89,19 +90,28 @@ def _jit(*, parallel: bool = False) -> Callable[[_Fn], _Fn]:
 # ---------------------------------------------------------------------------
 
 _TIE_ULPS = 8.0  # a product within this many ulps of a half cent is a tie (see _round_money)
+_EPS = 2.220446049250313e-16
 _SPLITTER = 134217729.0  # 2^27 + 1: Dekker's split of a float64 into two 26-bit halves
+# Adding and taking away 1.5 * 2^52 leaves a float rounded to a whole number by the
+# hardware's own rounding, half to even, without a branch (for |x| < 2^51, far above the
+# largest amount of money, ten trillion dollars in cents).
+_RINT = 6755399441055744.0
 
 
-@_jit()
+@_jit(inline=True)
 def _half_even(x: float) -> float:
     """``x`` rounded to a whole number, ties (exact halves) to even."""
-    r = float(np.floor(x + 0.5))
-    if r - x == 0.5 and r % 2.0 != 0.0:
-        r -= 1.0
-    return r
+    return (x + _RINT) - _RINT
 
 
-@_jit()
+@_jit(inline=True)
+def _even_of_tie(x: float) -> float:
+    """Of the two whole numbers around ``x`` (close to a half), the even one."""
+    low = float(np.floor(x))
+    return low if low * 0.5 == float(np.floor(low * 0.5)) else low + 1.0
+
+
+@_jit(inline=True)
 def _to_cents(x: float) -> float:
     """The float ``x`` (dollars) as whole cents, rounded half-even on its exact value.
 
@@ -111,40 +121,39 @@ def _to_cents(x: float) -> float:
     which side of the half the exact value lies, as the Decimal reference sees it.
     """
     y = x * 100.0
-    low = float(np.floor(y))
-    if y - low != 0.5:
+    r = _half_even(y)
+    if abs(y - r) != 0.5:
         # rounding is monotonic and halves are floats: a product not on a half is on
         # the same side of it as the exact value
-        return _half_even(y)
+        return r
     c = _SPLITTER * x
     hi = c - (c - x)
     lo = x - hi
     err = (hi * 100.0 - y) + lo * 100.0        # x * 100 == y + err exactly
     if err > 0.0:
-        return low + 1.0
+        return float(np.floor(y)) + 1.0
     if err < 0.0:
-        return low
-    return _half_even(y)
+        return float(np.floor(y))
+    return r
 
 
-@_jit()
+@_jit(inline=True)
 def _round_money(x: float) -> float:
     """A decimal share of whole cents (the partner's exact share), rounded half-even
     to a whole cent.
 
     The exact product of a decimal share and whole cents often lands exactly on a half
-    cent (0.1 * 5 cents, 1.0025 * 200 cents); in binary it is off by an ulp or so, which
+    cent (0.1 * 5 cents, 0.6 * 75 cents); in binary it is off by an ulp or so, which
     would decide the tie by accident. A value within a few ulps of a half is therefore
     taken as the tie the Decimal reference sees.
     """
-    lo = float(np.floor(x))
-    frac = x - lo
-    if abs(frac - 0.5) <= _TIE_ULPS * 2.220446049250313e-16 * max(abs(x), 1.0):
-        return lo if lo % 2.0 == 0.0 else lo + 1.0
-    return _half_even(x)
+    r = _half_even(x)
+    if 0.5 - abs(x - r) <= _TIE_ULPS * _EPS * max(abs(x), 1.0):
+        return _even_of_tie(x)
+    return r
 
 
-@_jit()
+@_jit(inline=True)
 def _add_interest(balance: float, interest: float) -> float:
     """``balance + interest`` rounded half-even to a whole cent, ``balance`` whole cents.
 
@@ -152,15 +161,13 @@ def _add_interest(balance: float, interest: float) -> float:
     more precise than the grown balance's), ties deciding on the parity of the sum; a
     value within a few ulps of a half is the tie an exact rate (simple, ``r / n``) makes.
     """
-    low = float(np.floor(interest))
-    frac = interest - low
-    if abs(frac - 0.5) <= _TIE_ULPS * 2.220446049250313e-16 * max(abs(interest), 1.0):
-        whole = balance + low
-        return whole if whole % 2.0 == 0.0 else whole + 1.0
-    return balance + _half_even(interest)
+    r = _half_even(interest)
+    if 0.5 - abs(interest - r) <= _TIE_ULPS * _EPS * max(abs(interest), 1.0):
+        return _even_of_tie(balance + interest)
+    return balance + r
 
 
-@_jit()
+@_jit(inline=True)
 def _step(balance: float, f: float, dist: float, rate: float, s_pre: float,
           s_post: float) -> tuple[float, float, float, bool]:
     """One period of the rule in whole cents: (balance after, partner's share, cash
@@ -171,7 +178,9 @@ def _step(balance: float, f: float, dist: float, rate: float, s_pre: float,
     those of ``run_waterfall`` and ``split_distribution``: interest booked in whole
     cents, the partner's share rounded once, the United States gets the rest.
     """
-    balance = _add_interest(balance, balance * rate) + f
+    if balance != 0.0:
+        balance = _add_interest(balance, balance * rate)
+    balance += f
     d = dist if dist > 0.0 else 0.0
     if balance > 0.0:
         threshold = balance / s_pre
@@ -210,7 +219,7 @@ def _waterfall_row(f_row: F64, d_row: F64, rate: float, s_pre: float, s_post: fl
         lowest = min(lowest, f)
         # Money moves in whole cents: amounts become counts of cents here and dollars again
         # on the way out; totals are summed in cents, so they are exact.
-        f_c = _to_cents(f)
+        f_c = _to_cents(f) if f != 0.0 else 0.0
         d_c = _to_cents(dist) if dist > 0.0 else 0.0
         balance, partner, d, hit = _step(balance, f_c, d_c, rate, s_pre, s_post)
         if hit:
