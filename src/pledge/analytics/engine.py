@@ -183,7 +183,9 @@ def _step(balance: float, f: float, dist: float, rate: float, s_pre: float,
     balance += f
     d = dist if dist > 0.0 else 0.0
     if balance > 0.0:
-        threshold = balance / s_pre
+        # times the reciprocal (hoisted out of the loop): at the boundary both branches give
+        # the balance itself, so which side a last-ulp difference picks does not matter
+        threshold = balance * (1.0 / s_pre)
         if d <= threshold:
             partner = _round_money(s_pre * d)
         else:
