@@ -185,6 +185,8 @@ CHANGES: list[tuple[str, str, str, str, Any]] = [
     ("projects-create_extension", "ic", "POST", "/api/v1/projects/28/extensions",
      {"until": "2026-12-31", "on": "2026-05-01", "reason": "permits"}),
     ("projects-create_funding", "funder", "POST", "/api/v1/projects/28/fundings", FUNDING),
+    ("books-create_distribution", "ic", "POST", "/api/v1/projects/28/distributions",
+     {"on": "2026-09-01", "amount": "US$1m"}),
     ("projects-create_estimate", "cc_jp", "POST", "/api/v1/projects/24/estimates",
      {"amount": "US$3bn", "source": "https://example.org/e", "on": "2026-04-01"}),
     ("projects-create_site_report", "cc_jp", "POST", "/api/v1/projects/24/sites",

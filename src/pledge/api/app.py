@@ -14,6 +14,7 @@ from pledge import __version__
 from pledge.api import (
     errors,
     routes_audit,
+    routes_books,
     routes_exports,
     routes_frameworks,
     routes_jobs,
@@ -74,6 +75,7 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
     errors.install(app, page=error_page, wants_page=wants_page)
     app.include_router(routes_frameworks.router, prefix="/api/v1")
     app.include_router(routes_projects.router, prefix="/api/v1")
+    app.include_router(routes_books.router, prefix="/api/v1")
     app.include_router(routes_priorities.router, prefix="/api/v1")
     app.include_router(routes_jobs.router, prefix="/api/v1")
     app.include_router(routes_jobs.jobs_router, prefix="/api/v1")

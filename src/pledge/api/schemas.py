@@ -90,6 +90,16 @@ class FundingCreate(Strict):
     provider: str
 
 
+class DistributionCreate(Strict):
+    """Cash an SPV distributed: ``amount`` (the rule splits it), or ``partner`` and ``us``
+    (accepted only when they are the rule's split, to the cent), or all three."""
+
+    on: date
+    amount: str | None = Field(default=None, max_length=100)
+    partner: str | None = Field(default=None, max_length=100)
+    us: str | None = Field(default=None, max_length=100)
+
+
 class EstimateCreate(Strict):
     amount: str
     source: str
