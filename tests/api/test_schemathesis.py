@@ -3,14 +3,14 @@
 The published schema is the contract: whatever a generated request holds, the answer
 is not a server error, its status is one the operation documents, and its body
 matches the schema documented for that status. Requests are sent as an admin, so they
-reach past the role gate into the rules, on a fresh database with the default data;
-changes are kept, so later operations meet the projects, links and jobs earlier ones
-made.
+reach past the role gate into the rules, on a fresh database with the default data,
+SQLite then PostgreSQL; changes are kept, so later operations meet the projects, links
+and jobs earlier ones made.
 
 Bounded and reproducible: at most ``EXAMPLES`` requests per operation, drawn from
 the schema (valid requests), against it (invalid ones), and from the schema on known
 records, from a fixed seed; no example database, no shrinking, no deadline (the
-machine may be busy). Together about two minutes on two cores.
+machine may be busy).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from pledge.domain.lifecycle import Role
 from pledge.services.base import Actor
 from pledge.services.users import add_user
 from pledge.store.db import make_engine
-from tests.conftest import Templates
+from tests.conftest import BACKENDS, Templates, _require_backend
 
 EXAMPLES = 50
 SEED = 20260405
@@ -74,9 +74,13 @@ class Fuzzed:
         self.headers = headers
 
 
-@pytest.fixture(scope="module")
-def fuzzed(templates: Templates) -> Iterator[Fuzzed]:
-    url = templates.fresh("sqlite", seeded=True)
+@pytest.fixture(scope="module", params=BACKENDS)
+def fuzzed(request: pytest.FixtureRequest, templates: Templates) -> Iterator[Fuzzed]:
+    """The application over a fresh database with the default data, on each backend in
+    turn (PostgreSQL refuses text SQLite stores, such as a NUL)."""
+    backend = str(request.param)
+    _require_backend(backend)
+    url = templates.fresh(backend, seeded=True)
     token = add_user(make_engine(url), "fuzzer", Role.ADMIN.value,
                      Actor("setup", Role.ADMIN)).token
     app = create_app(url)
