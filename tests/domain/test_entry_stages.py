@@ -45,3 +45,14 @@ def test_check_entry_stage_names_the_field_it_is_given() -> None:
     with pytest.raises(InvalidInput) as err:
         check_entry_stage(Stage.FUNDED, "row 3 status", "Funded")
     assert (err.value.first.field, err.value.first.value) == ("row 3 status", "Funded")
+
+
+def test_check_entry_stage_names_the_status_and_the_stage_by_default() -> None:
+    with pytest.raises(InvalidInput) as err:
+        check_entry_stage(Stage.FUNDED)
+    first = err.value.first
+    assert (first.field, first.value, first.rule) == ("status", "funded",
+                                                      "lifecycle.not_entry_stage")
+    assert first.message.startswith(
+        "a project is created at 'proposed'; 'funded' is reached only through the "
+        "lifecycle's transitions")

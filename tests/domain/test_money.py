@@ -510,8 +510,18 @@ def test_storage_and_rounding_keep_every_digit_of_large_amounts() -> None:
     with pytest.raises(InvalidInput) as err:
         to_minor_units(D("92233720368547758.08"))
     assert [p.rule for p in err.value.problems] == ["money.too_large"]
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         to_minor_units(D("1234567890123456789012345678.91"))
+    assert [(p.field, p.value, p.rule, p.message) for p in err.value.problems] == [
+        ("amount", D("1234567890123456789012345678.91"), "money.too_large",
+         "too large to record (amounts must stay below US$10tn or its equivalent)")]
+    # a fraction of a cent is seen however many digits come before it (28 would round it)
+    with pytest.raises(InvalidInput) as err:
+        to_minor_units(D("12345678901234567890123456.789"))
+    assert [p.rule for p in err.value.problems] == ["money.sub_cent"]
+    # reading back is exact whatever the count (28 digits would round this one)
+    assert from_minor_units(123456789012345678901234567891) == (
+        D("1234567890123456789012345678.91"))
 
 
 def test_full_display_of_amounts_beyond_the_default_precision() -> None:
