@@ -67,6 +67,7 @@ class TransitionCreate(Strict):
     on: date
     reason: str = ""
     sources: list[str] = []
+    amount: str | None = None  # selecting: the approved amount (default: the estimate's top)
 
 
 class ConsultationCreate(Strict):
@@ -88,6 +89,18 @@ class FundingCreate(Strict):
     on: date
     instrument: str
     provider: str
+
+
+class AllocationChange(Strict):
+    amount: str
+    reason: str
+    on: date | None = None
+
+
+class GuaranteeCallCreate(Strict):
+    amount: str
+    on: date
+    provider: str | None = None
 
 
 class EstimateCreate(Strict):
