@@ -754,6 +754,10 @@ def advance(engine: Engine, project_id: int | str, to: str, actor: Actor, on: da
             sources=list(sources or []), recorded_at=now()))
         if plan.stage in (Stage.DECLINED, Stage.WITHDRAWN) and row.component:
             _release_allocation(s, row, on, actor, f"released on {plan.stage.value}")
+        audit(s, actor, f"project.{plan.stage.value}", "project", row.id,
+              before={"status": row.status}, after={**values, "reason": reason,
+                                                    "sources": sources or []},
+              project_id=row.id)
         if plan.stage is Stage.SELECTED and row.component:
             if approved is not None:
                 value, basis = approved.amount, "the approved amount given at selection"
@@ -761,12 +765,8 @@ def advance(engine: Engine, project_id: int | str, to: str, actor: Actor, on: da
                 value, basis = _estimate_upper_bound(s, row.id)
             selected = s.execute(select(t.projects).where(t.projects.c.id == row.id)).one()
             funding_svc.apply_allocation(s, selected, fw_row.id, value, on, actor,
-                                     f"approved at selection: {basis}", by_committee=False,
-                                     basis=basis)
-        audit(s, actor, f"project.{plan.stage.value}", "project", row.id,
-              before={"status": row.status}, after={**values, "reason": reason,
-                                                    "sources": sources or []},
-              project_id=row.id)
+                                         f"approved at selection: {basis}",
+                                         by_committee=False, basis=basis)
         return _detail(s, row.id)
 
 
