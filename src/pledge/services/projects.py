@@ -20,7 +20,7 @@ from pledge.domain.bounds import check_dates
 from pledge.domain.chain import audit_content, link
 from pledge.domain.errors import Conflict, InvalidInput, PledgeError, Problem, RuleViolation
 from pledge.domain.fx import RateTable
-from pledge.domain.ledger import ALLOCATED, USED, acct, release_entry
+from pledge.domain.ledger import ALLOCATED, USED, acct, cents, release_entry
 from pledge.domain.lifecycle import (
     ENTRY_STAGE,
     ENTRY_STAGES,
@@ -233,8 +233,8 @@ def allocation_of(s: Session, row: Any) -> dict[str, Any] | None:
         e.c.kind.in_(("allocation", "release"))).order_by(e.c.id.desc()).limit(1)).scalar()
     if not outstanding and not used and memo is None:
         return None
-    return {"amount": outstanding + used, "funded": used, "available": outstanding,
-            "note": memo or ""}
+    return {"amount": cents(outstanding + used), "funded": cents(used),
+            "available": cents(outstanding), "note": memo or ""}
 
 
 @dataclass(frozen=True, slots=True)
