@@ -723,9 +723,9 @@ def advance(engine: Engine, project_id: int | str, to: str, actor: Actor, on: da
                                       "allocations are in US dollars")
     with transaction(engine) as s:
         pid = project_row(s, project_id).id
-        if target is Stage.SELECTED:
-            # The allocation checks the cap: the framework row is locked first, as every
-            # cap-checking operation does, before the project row.
+        if target in (Stage.SELECTED, Stage.DECLINED, Stage.WITHDRAWN):
+            # The step allocates or releases capacity under the cap: the framework row is
+            # locked first, as every cap-checking operation does, before the project row.
             fw_id = s.execute(select(t.projects.c.framework_id)
                               .where(t.projects.c.id == pid)).scalar_one()
             s.execute(select(t.frameworks.c.id).where(t.frameworks.c.id == fw_id)
