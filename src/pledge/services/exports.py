@@ -276,8 +276,8 @@ class ProjectRow:
 
     amount_low_usd, amount_high_usd: the primary estimate's US-dollar bounds
     lead: lead sponsors; partners: every other sponsor (its role named unless "partner")
-    allocated_usd: capacity reserved for or used by the project under the cap
-    disbursed_usd: money put into the project's SPV
+    allocated_usd: the project's allocation under the cap (reserved plus drawn by fundings)
+    disbursed_usd: cash put into the project's SPV (a guarantee only once it is called)
     Both are None for a project of a pledge framework (no ledger machinery).
     """
 
