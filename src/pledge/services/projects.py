@@ -758,6 +758,9 @@ def advance(engine: Engine, project_id: int | str, to: str, actor: Actor, on: da
               before={"status": row.status}, after={**values, "reason": reason,
                                                     "sources": sources or []},
               project_id=row.id)
+        if approved is not None and not row.component:
+            raise RuleViolation.single("framework", fw_row.key, "lifecycle.no_machinery",
+                                       "this framework is a pledge: nothing is allocated")
         if plan.stage is Stage.SELECTED and row.component:
             if approved is not None:
                 value, basis = approved.amount, "the approved amount given at selection"
