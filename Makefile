@@ -1,12 +1,14 @@
 # The two commands: `make run` and `make test`. Both create .venv themselves.
-# `make mutate` mutation-tests the domain rules (slow, not part of `make test`).
+# `make mutate` mutation-tests the domain rules and `make coverage` measures line coverage
+# (both slow, not part of `make test`).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8550
+TESTS ?=
 
-.PHONY: run test mutate lint typecheck check clean
+.PHONY: run test mutate coverage lint typecheck check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,5 +40,16 @@ test: $(VENV)/.installed-dev
 mutate: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.mutation_report
 
+# Line coverage of the whole suite, counted honestly: numba's JIT is off, so the compiled
+# engines run as Python and their lines count, and the migrations count by path (the
+# settings are [tool.coverage.*] in pyproject.toml). Each process (the xdist workers, the
+# CLI subprocesses of some tests) writes its own data file; they are combined before the
+# report. The report is printed even when a test fails, and the exit status is the tests'.
+coverage: $(VENV)/.installed-dev
+	rm -f .coverage .coverage.*
+	NUMBA_DISABLE_JIT=1 $(BIN)/coverage run -m pytest -n 2 -q $(TESTS); status=$$?; \
+	$(BIN)/coverage combine --quiet && $(BIN)/coverage report && \
+	echo "line coverage: $$($(BIN)/coverage report --format=total)%"; exit $$status
+
 clean:
-	rm -rf $(VENV) pledge.db .pytest_cache .mypy_cache .ruff_cache mutants
+	rm -rf $(VENV) pledge.db .pytest_cache .mypy_cache .ruff_cache mutants .coverage .coverage.*

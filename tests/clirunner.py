@@ -27,3 +27,11 @@ class Cli:
         code, out, err = self(*args, "--json")
         assert code == 0, err
         return json.loads(out)
+
+
+def act_as(cli: Cli, monkeypatch: pytest.MonkeyPatch, name: str, role: str) -> None:
+    """Add the user ``name`` with ``role``, mapped to an operating-system login of their own,
+    and run the CLI from that login from now on (the user adding them must be an admin)."""
+    login = f"login-{name}"
+    cli.json("users", "add", name, "--role", role, "--os-user", login)
+    monkeypatch.setenv("LOGNAME", login)

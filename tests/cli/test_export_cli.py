@@ -93,7 +93,8 @@ def test_project_as_oc4ids(cli: Cli) -> None:
     assert code == 0, err
     doc = json.loads(out)
     assert doc["id"] == "oc4ids-pledge-24"
-    assert doc["budget"]["amountRange"] == {"low": "33000000000.00",
+    # the primary estimate (METI's); Commerce's US$33bn is kept beside it
+    assert doc["budget"]["amountRange"] == {"low": "33300000000.00",
                                             "high": "33300000000.00", "currency": "USD"}
     code, out, err = cli("export", "project", "999")
     assert (code, out) == (2, "")

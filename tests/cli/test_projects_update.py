@@ -1,17 +1,17 @@
-"""``pledge projects update`` and the role matrix as the CLI's ``--role`` meets it."""
+"""``pledge projects update`` and the role matrix as the CLI's user (and the role of an
+actor they record for) meets it."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.clirunner import Cli
+from tests.clirunner import Cli, act_as
 
 
 def test_update_changes_only_the_options_given(cli: Cli) -> None:
     before = cli.json("projects", "show", "24")
     after = cli.json("projects", "update", "24", "--name", "Portsmouth power campus",
-                     "--sector", "energy (gas)", "--location", "Portsmouth, Ohio; Texas",
-                     "--actor", "Lutnick", "--role", "ic")
+                     "--sector", "energy (gas)", "--location", "Portsmouth, Ohio; Texas")
     assert (after["name"], after["sector"], after["sector_detail"]) == (
         "Portsmouth power campus", "energy", "gas")
     assert after["states"] == ["Ohio", "Texas"]
@@ -42,9 +42,20 @@ def test_update_without_changes_or_with_a_taken_name(cli: Cli) -> None:
     assert code == 2 and "[project.duplicate_name]" in err
 
 
+@pytest.mark.parametrize(("role", "args"), [
+    ("analyst", ["projects", "update", "24", "--name", "X"]),
+    ("president", ["projects", "add", "--name", "X", "--sector", "energy"]),
+    ("funder", ["economics", "set", "24", "life_years=20"]),
+], ids=["update", "add", "economics"])
+def test_cli_users_obey_the_matrix(cli: Cli, monkeypatch: pytest.MonkeyPatch, role: str,
+                                   args: list[str]) -> None:
+    act_as(cli, monkeypatch, "someone", role)
+    code, out, err = cli(*args)
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: role={role}:") and "[auth.forbidden]" in err
+
+
 @pytest.mark.parametrize("args", [
-    ["projects", "update", "24", "--name", "X", "--role", "analyst"],
-    ["projects", "add", "--name", "X", "--sector", "energy", "--role", "president"],
     ["projects", "extend", "24", "--until", "2026-09-01", "--actor", "X", "--role", "cc_us",
      "--on", "2026-04-01", "--reason", "r"],
     ["allocate", "24", "--amount", "US$1bn", "--on", "2026-04-01", "--reason", "r",
@@ -53,19 +64,19 @@ def test_update_without_changes_or_with_a_taken_name(cli: Cli) -> None:
      "--provider", "JBIC", "--role", "ic"],
     ["scores", "set", "27", "--side", "us", "--criterion", "strategic", "--value", "5",
      "--role", "analyst"],
-    ["economics", "set", "24", "life_years=20", "--role", "funder"],
-], ids=["update", "add", "extend", "allocate", "fund", "score", "economics"])
-def test_cli_roles_obey_the_matrix(cli: Cli, args: list[str]) -> None:
+], ids=["extend", "allocate", "fund", "score"])
+def test_actors_recorded_for_obey_the_matrix(cli: Cli, args: list[str]) -> None:
     code, out, err = cli(*args)
     assert code == 2 and out == ""
     assert err.startswith("error: role=") and "[auth.forbidden]" in err
 
 
-def test_a_reported_site_is_kept_beside_the_location(cli: Cli) -> None:
+def test_a_reported_site_is_kept_beside_the_location(cli: Cli,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     before = cli.json("projects", "show", "24")
+    act_as(cli, monkeypatch, "Lutnick", "ic")
     after = cli.json("projects", "site", "24", "--location", "Brazoria County, Texas",
-                     "--source", "https://example.org/a", "--on", "2026-04-01",
-                     "--actor", "Lutnick", "--role", "ic")
+                     "--source", "https://example.org/a", "--on", "2026-04-01")
     assert (after["location"], after["states"]) == (before["location"], before["states"])
     assert after["sites"] == [{"location": "Brazoria County, Texas", "states": ["Texas"],
                                "source": "https://example.org/a", "as_of": "2026-04-01",
@@ -73,8 +84,10 @@ def test_a_reported_site_is_kept_beside_the_location(cli: Cli) -> None:
     code, out, _ = cli("projects", "site", "24", "--location", "offshore", "--state", "ohio",
                        "--state", "Gulf", "--source", "x", "--on", "2026-04-02")
     assert code == 2 and "states=Gulf" in out + _ and "[project.unknown_state]" in _
+    monkeypatch.delenv("LOGNAME")
+    act_as(cli, monkeypatch, "ana", "analyst")  # by the local administrator: one user so far
     code, _, err = cli("projects", "site", "24", "--location", "offshore", "--state", "Ohio",
-                       "--source", "x", "--on", "2026-04-02", "--role", "analyst")
+                       "--source", "x", "--on", "2026-04-02")
     assert code == 2 and "[auth.forbidden]" in err
     code, out, _ = cli("projects", "show", "24")
     assert code == 0 and "Reported sites" in out and "Brazoria County" in out
@@ -85,7 +98,7 @@ def test_a_reported_stage_leaves_the_lifecycle_alone(cli: Cli) -> None:
     before = cli.json("projects", "show", "32")
     after = cli.json("projects", "status-report", "32", "--stage", "announced",
                      "--source", "https://example.org/c", "--on", "2026-05-01",
-                     "--wording", "unveiled", "--role", "cc_jp")
+                     "--wording", "unveiled")
     assert after["status"] == before["status"] and after["reported_status"] == "finalist"
     # the list's own report (loaded by init) is kept; the new one is added after it
     assert after["status_reports"][:-1] == before["status_reports"]

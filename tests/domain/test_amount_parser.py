@@ -92,7 +92,7 @@ T = 10**12
 # Notations at the edges of the parser's rules: text -> (low, high, currency).
 NOTATIONS: list[tuple[str, int | str | None, int | str | None, str]] = [
     ("1兆円。", T, T, "JPY"),                              # a full stop ends the text
-    ("9" * 40 + " dollars", "9" * 40, "9" * 40, "USD"),     # forty digits are allowed
+    ("9" * 13 + ".99 dollars", "9999999999999.99", "9999999999999.99", "USD"),  # the ceiling
     ("万円", 10**4, 10**4, "JPY"),                          # one of the unit
     ("만 원", 10**4, 10**4, "KRW"),
     ("십억 원", 10**9, 10**9, "KRW"),
@@ -128,6 +128,8 @@ def test_notations_at_the_edges(text: str, low: int | str | None, high: int | st
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    ("9" * 40 + " dollars", [("9" * 40 + " dollars", "money.too_large",
+                              "amounts must stay below US$10tn")]),
     ("9" * 41 + " dollars", [("9" * 41, "money.bad_number", f"'{'9' * 41}' {NOT_A_NUMBER}")]),
     ("億円", [("億", "money.bad_number", "'億' needs a number before it")]),
     ("$5bn + $6bn", [("$6bn", "money.trailing_text", "unexpected text after the amount: '$6bn'")]),

@@ -14,6 +14,7 @@ from pledge.domain.chain import (
     BreakKind,
     ChainHead,
     ChainRow,
+    audit_content,
     canonical,
     check_chain,
     entry_content,
@@ -188,3 +189,15 @@ def test_only_the_first_break_is_named() -> None:
     rows[4] = replace(rows[4], content={"action": "second forgery"})
     broken = check_chain(rows, recorded)
     assert broken is not None and broken.row_id == 2
+
+
+def test_the_audit_user_joins_a_rows_content_only_when_recorded() -> None:
+    row = {"at": datetime(2026, 3, 1, 12, 0, tzinfo=UTC), "actor": "President",
+           "role": "president", "action": "project.selected", "entity": "project",
+           "entity_id": "7", "project_id": 7, "before": None, "after": {"to": "selected"}}
+    old = link(GENESIS, audit_content(row))
+    # a row written before the column existed, or by the actor themself, hashes as before
+    assert link(GENESIS, audit_content({**row, "user_name": None})) == old
+    recorded = link(GENESIS, audit_content({**row, "user_name": "boss"}))
+    assert recorded != old
+    assert recorded != link(GENESIS, audit_content({**row, "user_name": "eve"}))

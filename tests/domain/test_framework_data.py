@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from datetime import date
 from decimal import Decimal
@@ -13,6 +14,7 @@ from pledge.domain.calendars import CalendarName, DayUnit
 from pledge.domain.errors import InvalidInput
 from pledge.domain.framework import Instrument, Mechanism, WindowMeaning
 from pledge.domain.framework_data import framework_from_document, terms_to_settings
+from pledge.domain.framework_document import stored_sources, terms_from_stored
 from pledge.services.frameworks import shipped_frameworks
 
 FW = {f.key: f for f in shipped_frameworks()}
@@ -46,7 +48,7 @@ def test_korea_terms() -> None:
     assert (cash.amount, cash.annual_cap, cash.mechanism) == (200 * BN, 20 * BN, Mechanism.FUND)
     assert (ships.amount, ships.mechanism) == (150 * BN, Mechanism.PLEDGE)
     assert t.window is not None and t.window.meaning is WindowMeaning.EARLIEST
-    assert t.accounting_scope == "pooled" and t.shortfall_review_years == 20
+    assert t.accounting_scope == "pooled" and t.recorded["shortfall_review_years"] == 20
 
 
 def test_pledges_have_no_machinery() -> None:
@@ -59,13 +61,14 @@ def test_pledges_have_no_machinery() -> None:
 
 
 @pytest.mark.parametrize("key", ["japan", "korea", "eu", "taiwan"])
-def test_every_setting_in_the_data_file_has_a_source(key: str) -> None:
+def test_every_setting_in_the_data_file_has_a_source_or_is_an_assumption(key: str) -> None:
     doc = tomllib.loads((files("pledge") / "data" / "frameworks" / f"{key}.toml")
                         .read_text(encoding="utf-8"))
     for version in doc["versions"]:
         for name, entry in version["settings"].items():
-            assert entry["sources"], f"{key}: {name} has no source"
-            assert all(s.startswith("http") for s in entry["sources"])
+            sources = entry.get("sources", [])
+            assert sources or entry.get("assumption") is True, f"{key}: {name} has no source"
+            assert all(s.startswith("http") for s in sources)
 
 
 def test_a_bad_document_reports_every_problem() -> None:
@@ -94,6 +97,11 @@ def test_amend_keeps_history_and_refuses_going_back() -> None:
     assert amended.terms_on(date(2026, 12, 31)).window.meaning is WindowMeaning.DEADLINE  # type: ignore[union-attr]
     assert amended.terms_on(date(2027, 1, 1)).window.meaning is WindowMeaning.EARLIEST  # type: ignore[union-attr]
     assert amended.current.sources["funding_window.meaning"] == ("https://example.org/a",)
+    # the amended setting is now stated by its source; the other assumptions stay marked
+    assert "funding_window.meaning" in fw.current.assumptions
+    assert "funding_window.meaning" not in amended.current.assumptions
+    assert "deemed_rate.compounding" in amended.current.assumptions
+    assert amended.current.earlier_claims == () and fw.current.earlier_claims
     with pytest.raises(InvalidInput) as err:
         fw.amend(date(2025, 1, 1), {}, {}, "")
     assert err.value.first.rule == "framework.amend_order"
@@ -105,5 +113,9 @@ def test_amend_keeps_history_and_refuses_going_back() -> None:
 def test_settings_round_trip(key: str) -> None:
     from pledge.domain.framework_data import settings_to_terms
     t = FW[key].current
-    again = settings_to_terms(t.effective_from, terms_to_settings(t), t.sources, t.note)
+    again = settings_to_terms(t.effective_from, terms_to_settings(t), t.sources, t.note,
+                              assumptions=t.assumptions, earlier_claims=t.earlier_claims)
     assert again == t
+    # and as storage keeps it: the sources mapping carries the assumptions and claims
+    stored = json.loads(json.dumps(stored_sources(t)))
+    assert terms_from_stored(t.effective_from, terms_to_settings(t), stored, t.note) == t

@@ -149,14 +149,19 @@ def test_csv_needs_a_header(text: str) -> None:
 
 def test_shipped_rates_parse() -> None:
     rates = parse_rates_csv(_shipped_text())
-    assert len(rates) == 16
-    assert {(r.base, r.quote) for r in rates} == {("USD", "JPY"), ("USD", "KRW")}
+    assert len(rates) == 20
+    assert {(r.base, r.quote) for r in rates} == {("USD", "JPY"), ("USD", "KRW"),
+                                                  ("EUR", "USD"), ("USD", "TWD")}
     assert all(r.source.startswith("https://") for r in rates)
     table = RateTable(rates)
     assert table.rate_on("USD", "JPY", date(2025, 8, 31)).rate == D("145.45")
     # two Oct 28 rows: the later one in the file (Yomiuri, ¥84T) is kept
     assert table.rate_on("USD", "JPY", date(2025, 10, 28)).rate == D("152.73")
     assert table.rate_on("USD", "KRW", date(2025, 11, 14)).rate == D("1454.29")
+    # euros and New Taiwan dollars: printed rates of 2025, turned round where needed
+    assert table.rate_on("EUR", "USD", date(2025, 9, 1)).rate == D("1.1648")
+    assert table.rate_on("USD", "TWD", date(2026, 1, 15)).rate == D("31.438")
+    assert table.rate_on("USD", "TWD", date(2025, 12, 30)).rate == D("31.208")
     with pytest.raises(NotFound):
         table.rate_on("USD", "JPY", date(2025, 4, 14))
     approximate = [r for r in rates if r.on.day in (15, 25)]

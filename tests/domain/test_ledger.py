@@ -257,9 +257,10 @@ def test_each_currency_balances_on_its_own() -> None:
     with pytest.raises(InvalidInput) as err:
         Entry(EntryKind.ALLOCATION, D0, "x", (
             Posting("a", Decimal("5.00")), Posting("b", Decimal("-5.00"), currency="JPY")))
+    # One problem per currency, in the currencies' alphabetical order.
     assert [(p.value, p.message) for p in err.value.problems] == [
-        ("5.00 USD", "postings in USD sum to 5.00, not zero"),
-        ("-5.00 JPY", "postings in JPY sum to -5.00, not zero")]
+        ("-5.00 JPY", "postings in JPY sum to -5.00, not zero"),
+        ("5.00 USD", "postings in USD sum to 5.00, not zero")]
     two = Entry(EntryKind.ALLOCATION, D0, "x", (
         Posting("a", Decimal("5")), Posting("b", Decimal("-5")),
         Posting("c", Decimal("7"), currency="JPY"), Posting("d", Decimal("-7"), currency="JPY")))

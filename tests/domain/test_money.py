@@ -504,10 +504,14 @@ def test_storage_and_rounding_keep_every_digit_of_large_amounts() -> None:
     # 31 significant digits: more than the 28 of Python's default decimal context.
     big = D("1234567890123456789012345678.905")
     assert round_cents(big) == D("1234567890123456789012345678.90")
-    assert to_minor_units(D("1234567890123456789012345678.91")) == (
-        123456789012345678901234567891)
-    assert from_minor_units(123456789012345678901234567891) == (
-        D("1234567890123456789012345678.91"))
+    # Storage holds a signed 64-bit count of hundredths: the largest fits, one more does not.
+    assert to_minor_units(D("92233720368547758.07")) == 2**63 - 1
+    assert from_minor_units(2**63 - 1) == D("92233720368547758.07")
+    with pytest.raises(InvalidInput) as err:
+        to_minor_units(D("92233720368547758.08"))
+    assert [p.rule for p in err.value.problems] == ["money.too_large"]
+    with pytest.raises(InvalidInput):
+        to_minor_units(D("1234567890123456789012345678.91"))
 
 
 def test_full_display_of_amounts_beyond_the_default_precision() -> None:

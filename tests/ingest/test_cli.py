@@ -65,7 +65,7 @@ def test_a_folder_is_read_and_reviewed(cli: Cli, tmp_path: Path) -> None:
     (folder / "two.html").write_text((NEWS / "en_alaska_lng.html").read_text(encoding="utf-8"),
                                      encoding="utf-8")
     (folder / "labels.json").write_text("{}", encoding="utf-8")        # not an article
-    out = cli.json("ingest", str(folder), "--actor", "ana", "--role", "analyst")
+    out = cli.json("ingest", str(folder))
     assert [o["source"] for o in out] == ["one.txt", "two.html"]
     assert all(o["article_id"] for o in out)
     waiting = cli.json("review", "list")

@@ -353,7 +353,7 @@ def test_batches_frontiers_and_advice_are_cached_too(sqlite_engine: Engine,
     d1 = priorities.decline_advice(sqlite_engine, OHIO, paths=30)
     d2 = priorities.decline_advice(sqlite_engine, str(OHIO), paths=30)
     assert len(calls) == simulated + 1 and d1 == d2
-    priorities.set_weight(sqlite_engine, "japan", "us", "strategic", 3, IC, date(2026, 4, 1))
+    priorities.set_weight(sqlite_engine, "japan", "us", "strategic", 0.9, IC, date(2026, 4, 1))
     priorities.choose_batch(sqlite_engine, "japan", "maxmin", limits)
     assert len(solves) == 2 * solved and len(calls) > simulated + 1
 
@@ -426,7 +426,7 @@ def test_the_priorities_page_never_computes_within_the_request(
         computed = len(calls)
         assert computed > 0
         # After a change the page shows the board from before while a job works it out.
-        priorities.set_weight(app.state.engine, "japan", "us", "strategic", 3, IC,
+        priorities.set_weight(app.state.engine, "japan", "us", "strategic", 0.9, IC,
                               date(2026, 4, 1))
         stale = client.get("/priorities")
         assert 'data-testid="computing"' in stale.text

@@ -72,10 +72,14 @@ def test_first_tranche_is_selected(engine: Engine) -> None:
     assert any("GulfLink" in n for n in names)
     assert any("diamond grit" in n for n in names)
     ohio = next(p for p in selected if "Portsmouth" in p.name)
-    assert (ohio.amount_low_usd, ohio.amount_high_usd) == (33 * BN, Decimal("33.3") * BN)
+    # two sourced estimates, Commerce's and METI's; METI's is the primary one
+    assert (ohio.amount_low_usd, ohio.amount_high_usd) == (Decimal("33.3") * BN,
+                                                           Decimal("33.3") * BN)
     assert ohio.states == ("Ohio",)
     detail = projects.show_project(engine, ohio.id)
     assert detail.estimates[0]["source"].startswith("https://newsdig.tbs.co.jp")
+    assert [(e["usd_high"], e["is_primary"]) for e in detail.estimates] == [
+        (33 * BN, False), (Decimal("33.3") * BN, True)]
     assert {s["name"] for s in detail.sponsors} >= {"SB Energy", "Toshiba"}
 
 
@@ -93,16 +97,17 @@ def test_a_finalist_through_selection_notice_and_funding(engine: Engine) -> None
     assert deadlines.project_deadlines(engine, as_of=date(2026, 5, 4), project_id=COPPER) == [d]
     assert deadlines.project_deadlines(engine, project_id=27) == []  # not selected
 
-    # Selected at its estimate, US$2bn, on top of the first tranche's US$36bn: the
+    # Selected at its estimate, US$2bn, on top of the first tranche's US$35.7bn: the
     # fundings draw that allocation down and leave the unallocated capacity as it is.
     result = funding.fund(engine, COPPER, "US$1.5bn", date(2026, 5, 6), "loan", "JBIC",
                           FUNDER)
-    assert result.status == "funded" and result.remaining == 512 * BN
+    assert result.status == "funded" and result.remaining == Decimal("512.3") * BN
     funding.fund(engine, COPPER, "US$500m", date(2026, 5, 7), "guarantee", "NEXI", FUNDER)
     c = funding.commitments(engine, "japan", as_of=date(2026, 5, 7))
     # The guarantee counts toward the cap but is exposure, not cash disbursed.
     assert (c.cap, c.allocated, c.disbursed, c.guaranteed, c.remaining) == (
-        550 * BN, 38 * BN, Decimal("1.5") * BN, Decimal("0.5") * BN, 512 * BN)
+        550 * BN, Decimal("37.7") * BN, Decimal("1.5") * BN, Decimal("0.5") * BN,
+        Decimal("512.3") * BN)
     assert c.by_instrument == {"loan": Decimal("1.5") * BN}
     hist = projects.history(engine, COPPER)
     assert [x["to_stage"] for x in hist.transitions] == [
@@ -144,13 +149,13 @@ def test_decline_needs_a_recorded_consultation_and_releases_the_allocation(
         engine: Engine) -> None:
     walk_to_notified(engine, COPPER, NOTICE)
     funding.allocate(engine, COPPER, "US$3bn", date(2026, 3, 10), IC, "a second line")
-    assert funding.commitments(engine, "japan").remaining == 511 * BN
+    assert funding.commitments(engine, "japan").remaining == Decimal("511.3") * BN
     with pytest.raises(RuleViolation) as err:
         projects.advance(engine, COPPER, "declined", FUNDER, date(2026, 3, 13))
     assert err.value.first.rule == "lifecycle.us_consultation_required"
     projects.consult(engine, COPPER, "decline", FUNDER, date(2026, 3, 12), "told Commerce")
     projects.advance(engine, COPPER, "declined", FUNDER, date(2026, 3, 13), "not viable")
-    assert funding.commitments(engine, "japan").remaining == 514 * BN
+    assert funding.commitments(engine, "japan").remaining == Decimal("514.3") * BN
 
 
 def test_amended_terms_apply_from_their_date_and_history_keeps_the_old(engine: Engine) -> None:
@@ -228,7 +233,8 @@ def test_twenty_concurrent_fundings_never_overshoot_the_allocation(engine: Engin
     assert outcomes.count("ok") == 3
     assert set(outcomes) == {"ok", "funding.over_allocation"}
     c = funding.commitments(engine, "japan")
-    assert (c.allocated, c.remaining, c.disbursed) == (37 * BN, 513 * BN, Decimal("0.9") * BN)
+    assert (c.allocated, c.remaining, c.disbursed) == (
+        Decimal("36.7") * BN, Decimal("513.3") * BN, Decimal("0.9") * BN)
     a = projects.show_project(engine, COPPER).allocation
     assert a is not None and (a["funded"], a["available"]) == (Decimal("0.9") * BN,
                                                                 Decimal("0.1") * BN)
@@ -239,17 +245,17 @@ def test_estimates_accumulate_and_convert_at_their_date(engine: Engine) -> None:
                 if "Portsmouth" in p.name)
     detail = projects.add_estimate(engine, ohio, "5.2兆円", "https://example.org/meti",
                                    date(2026, 2, 18), ADMIN)
-    assert len(detail.estimates) == 2
+    assert len(detail.estimates) == 3  # Commerce's, METI's, and this one
     new = detail.estimates[-1]
     assert (new["low"], new["currency"], new["is_primary"]) == (
         Decimal("5200000000000"), "JPY", False)
     # The shipped rate of 2026-02-18 is 152.78 yen per dollar.
     assert new["usd_low"] == (Decimal("5200000000000") / Decimal("152.78")).quantize(
         Decimal("0.01"))
-    assert detail.summary.amount_low_usd == 33 * BN  # the primary did not change
-    detail = projects.add_estimate(engine, ohio, "US$33.3bn", "https://example.org/x",
-                                   date(2026, 2, 18), ADMIN, primary=True)
-    assert detail.summary.amount_low_usd == Decimal("33.3") * BN
+    assert detail.summary.amount_low_usd == Decimal("33.3") * BN  # the primary did not change
+    detail = projects.add_estimate(engine, ohio, "US$33bn", "https://example.org/x",
+                                   date(2026, 2, 17), ADMIN, primary=True)
+    assert detail.summary.amount_low_usd == 33 * BN
     assert sum(e["is_primary"] for e in detail.estimates) == 1
     with pytest.raises(PledgeError) as err:
         projects.add_estimate(engine, ohio, "¥1 trillion", "https://example.org/y",

@@ -200,6 +200,16 @@ def test_a_duplicate_report_does_not_move_while_its_project_is_ahead(engine: Eng
     assert audit_svc.verify(engine).ok
 
 
+def test_a_move_the_lifecycle_forbids_is_refused_by_the_lifecycle_first(engine: Engine
+                                                                      ) -> None:
+    # 24 withdrawn: its duplicate report 6 is now ahead of it, but no stage follows
+    # withdrawn, and that is the rule the user needs to read.
+    projects.advance(engine, 24, "withdrawn", IC, date(2026, 4, 1), "for the test")
+    with pytest.raises(RuleViolation) as err:
+        projects.advance(engine, 24, "finalist", IC, date(2026, 4, 2))
+    assert {p.rule for p in err.value.problems} == {"lifecycle.illegal_transition"}
+
+
 def test_init_again_adds_no_link_and_keeps_a_withdrawn_one_withdrawn(engine: Engine) -> None:
     relations.unlink_projects(engine, 17, 32, ADMIN, reason="a source shows two plants")
     result = init(engine)

@@ -109,6 +109,9 @@ def test_0011_chains_the_rows_an_older_database_holds(bare_url: str) -> None:
     engine.dispose()
 
 
+LATER_COLUMNS = {"user_name"}  # audit_log's, added by 0015
+
+
 def test_0014_adds_the_links_table_and_keeps_every_row(bare_url: str) -> None:
     from pledge.services import audit as audit_svc
     from pledge.services import relations
@@ -136,9 +139,10 @@ def test_0014_adds_the_links_table_and_keeps_every_row(bare_url: str) -> None:
             audit(s, SYSTEM, "project.add", "project", pid, after={"id": pid}, project_id=pid)
 
     def rows() -> dict[str, list[tuple[object, ...]]]:
-        with engine.connect() as conn:
+        with engine.connect() as conn:  # the columns 0013 has (a later migration adds more)
             return {tbl.name: [tuple(r) for r in conn.execute(
-                select(tbl).order_by(*tbl.primary_key.columns))]
+                select(*[c for c in tbl.c if c.name not in LATER_COLUMNS])
+                .order_by(*tbl.primary_key.columns))]
                 for tbl in (t.frameworks, t.projects, t.estimates, t.audit_log, t.chain_heads)}
 
     before = rows()
@@ -158,7 +162,74 @@ def test_0014_adds_the_links_table_and_keeps_every_row(bare_url: str) -> None:
     engine.dispose()
 
 
-def test_0015_reclassifies_guarantees_as_exposure_and_keeps_every_row(bare_url: str) -> None:
+def test_0015_keeps_old_audit_rows_verifying_and_chains_the_user(bare_url: str) -> None:
+    from pledge.domain.lifecycle import Role
+    from pledge.services import audit as audit_svc
+    from pledge.services.base import SYSTEM, Actor, audit
+
+    engine = make_engine(bare_url)
+    command.upgrade(alembic_config(engine), "0014")
+    with transaction(engine) as s:  # rows as the 0014 schema keeps them: no user
+        for n in (1, 2):
+            audit(s, SYSTEM, "users.add", "user", f"u{n}", after={"role": "analyst"})
+    migrate(engine)
+    with transaction(engine) as s:
+        audit(s, Actor("President", Role.PRESIDENT, user="boss"), "project.selected",
+              "project", 7)
+        audit(s, SYSTEM, "users.add", "user", "u3")
+    with engine.connect() as conn:
+        users = conn.execute(select(t.audit_log.c.user_name, t.audit_log.c.actor)
+                             .order_by(t.audit_log.c.id)).all()
+    assert [tuple(r) for r in users] == [(None, "pledge"), (None, "pledge"),
+                                         ("boss", "President"), (None, "pledge")]
+    assert audit_svc.verify(engine).ok
+    engine.dispose()
+
+
+def test_every_migration_downgrades_and_the_chain_builds_again(bare_url: str) -> None:
+    """Step down from the head one revision at a time to nothing, then up again: each
+    downgrade leaves what the revision before built, and the rebuilt schema is exactly the
+    declared one (triggers included: the append-only audit log refuses an update)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import DatabaseError
+
+    engine = make_engine(bare_url)
+    config = alembic_config(engine)
+    revisions = [s.revision for s in ScriptDirectory.from_config(config).walk_revisions()]
+    # one straight line of revisions, numbered in the order they apply
+    assert revisions[-1] == "0001" and revisions == sorted(revisions, reverse=True)
+    migrate(engine)
+    tables_at: dict[str, set[str]] = {}
+    for rev in revisions:
+        tables_at[rev] = set(inspect(engine).get_table_names())
+        command.downgrade(config, "-1")
+        with engine.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_revision() == (
+                None if rev == "0001" else revisions[revisions.index(rev) + 1])
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    # the tables each revision adds are gone one step below it
+    assert tables_at["0014"] - tables_at["0013"] == {"project_links"}
+    assert tables_at["0011"] - tables_at["0010"] == {"chain_heads"}
+    assert {"projects", "audit_log", "postings"} <= tables_at["0001"]
+
+    for rev in reversed(revisions):  # and up again, one step at a time
+        command.upgrade(config, "+1")
+        assert set(inspect(engine).get_table_names()) == tables_at[rev]
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), t.metadata) == []
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        conn.execute(t.audit_log.insert().values(
+            at=now, actor="a", role="admin", action="x", entity="e", entity_id="1"))
+    with pytest.raises(DatabaseError), engine.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET action = 'y'"))
+    engine.dispose()
+
+
+def test_0016_reclassifies_guarantees_as_exposure_and_keeps_every_row(bare_url: str) -> None:
     from pledge.domain.ledger import (
         commitment_entry,
         disbursement_entry,
@@ -168,7 +239,7 @@ def test_0015_reclassifies_guarantees_as_exposure_and_keeps_every_row(bare_url: 
     from pledge.services.base import SYSTEM, load_postings, post_entries
 
     engine = make_engine(bare_url)
-    command.upgrade(alembic_config(engine), "0014")
+    command.upgrade(alembic_config(engine), "0015")
     at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     with engine.begin() as conn:
         conn.execute(t.frameworks.insert().values(id=1, key="japan", name="Japan",

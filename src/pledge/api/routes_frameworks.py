@@ -30,7 +30,8 @@ async def list_frameworks(engine: EngineDep) -> dict[str, Any]:
 
 @router.get("/frameworks/{key}", dependencies=[require(Action.READ_PUBLIC)])
 def get_framework(key: str, engine: EngineDep) -> dict[str, Any]:
-    """A framework with every version of its terms and each setting's sources."""
+    """A framework with every version of its terms, each setting's sources, and the
+    assumptions (basis and other readings with their sources) beside the settings."""
     return jsonable(fw_svc.framework_document(fw_svc.get_framework(engine, key)))  # type: ignore[no-any-return]
 
 

@@ -110,13 +110,13 @@ def get_simulation_result(job_id: RecordId, engine: EngineDep) -> dict[str, Any]
 
 
 @jobs_router.get("/jobs/{job_id}", dependencies=[require(Action.ANALYSE)])
-def get_job(job_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_job(job_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """Any job's kind, state (queued, running, done, failed), progress and error."""
     return {**_status(svc.job_status(engine, job_id)), "links": job_links(job_id)}
 
 
 @jobs_router.get("/jobs/{job_id}/result", dependencies=[require(Action.ANALYSE)])
-def get_job_result(job_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_job_result(job_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """A finished job's result: the body the request that queued it would have had; 409
     ``job.not_finished`` until it is done, and the job's own error if it failed."""
     return jsonable(svc.job_result(engine, job_id))  # type: ignore[no-any-return]

@@ -7,14 +7,21 @@ ever written by a failed command and no traceback is shown (set PLEDGE_DEBUG=1
 to see one).
 
 Exit codes: 0 success, 1 environment failure (database unreachable, internal
-error), 2 bad input or a broken rule.
+error), 2 bad input or a broken rule (also a user who cannot be identified, a wrong or
+expired ``PLEDGE_TOKEN``, or a role the user may not act in).
+
+Commands act as a pledge user (``services.identity``): ``--user NAME`` with the user's
+API token in ``PLEDGE_TOKEN``, else the operating-system login mapped to a user, else, on
+a database that is not shared (a SQLite file one user uses), its administrator. The role
+is always the user's own; ``--actor``/``--role`` only name someone whose decision the
+user records.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlalchemy import Engine
@@ -23,6 +30,9 @@ from typer.exceptions import TyperException
 
 from pledge.domain.errors import PledgeError
 from pledge.store.db import is_sqlite, make_engine, resolve_url
+
+if TYPE_CHECKING:
+    from pledge.services.identity import Identity
 
 app = typer.Typer(
     name="pledge", no_args_is_help=True, add_completion=False,
@@ -34,11 +44,23 @@ EXIT_INPUT = 2
 
 
 class State:
-    """Per-invocation settings: the database URL and its engine, made on first use."""
+    """Per-invocation settings: the database URL and its engine, made on first use, and the
+    user the command acts as, identified on first use (``services.identity``)."""
 
     def __init__(self) -> None:
         self.url: str | None = None
+        self.user: str | None = None
         self._engine: Engine | None = None
+        self._identity: Identity | None = None
+
+    def identity(self) -> Identity:
+        if self._identity is None:
+            from pledge.cli.options import os_login
+            from pledge.services.identity import TOKEN_VAR, identify
+            self._identity = identify(self.engine(), user=self.user,
+                                      token=os.environ.get(TOKEN_VAR) or None,
+                                      login=os_login())
+        return self._identity
 
     def engine(self, *, ensure: bool = True) -> Engine:
         if self._engine is None:
@@ -59,8 +81,14 @@ state = State()
 @app.callback()
 def _root(db: Annotated[str | None, typer.Option(
         "--db", help="Database URL (default: $PLEDGE_DATABASE_URL, else sqlite:///pledge.db)",
-        show_default=False)] = None) -> None:
+        show_default=False)] = None,
+          user: Annotated[str | None, typer.Option(
+              "--user", help="The pledge user you act as; their API token goes in "
+                             "$PLEDGE_TOKEN (default: the user your login is mapped to, or "
+                             "on a database only you use, its administrator)",
+              show_default=False)] = None) -> None:
     state.url = db
+    state.user = user
 
 
 def _register() -> None:

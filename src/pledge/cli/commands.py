@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sys
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy import Engine
 
 from pledge.cli import render
 from pledge.cli.once import KeyOpt, once
-from pledge.cli.options import ActorOpt, JsonOpt, OnOpt, RoleOpt, SourceOpt, actor_of, day
+from pledge.cli.options import ActorOpt, JsonOpt, OnOpt, RoleOpt, SourceOpt, acting, day, me
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import frameworks as fw_svc
 from pledge.services import funding as funding_svc
@@ -27,7 +27,8 @@ def _engine(ensure: bool = True) -> Engine:
 
 def init(demo: Annotated[bool, typer.Option(
         "--demo", help="Also add the demo users and an illustrative history (empty database "
-                       "only); prints the demo logins")] = False) -> None:
+                       "only); prints the demo logins and tokens (the command line acts as "
+                       "one with --user NAME and $PLEDGE_TOKEN)")] = False) -> None:
     """Create the schema and load the default frameworks and projects (safe to repeat).
 
     Every project starts at 'proposed'. The first tranche, whose selection was officially
@@ -39,8 +40,10 @@ def init(demo: Annotated[bool, typer.Option(
     if demo:
         from pledge.services.demo import build_demo
         built = build_demo(_engine(ensure=False))
-        render.table("Demo logins (for trying the system only)", ["name", "role", "password"],
-                     [(u.name, u.role.value, u.password) for u in built.users.values()])
+        render.table("Demo logins (for trying the system only)",
+                     ["name", "role", "password", "API token"],
+                     [(u.name, u.role.value, u.password, u.token)
+                      for u in built.users.values()])
         return
     result = do_init(_engine(ensure=False))
     added = ", ".join(result.frameworks_added) or "none new"
@@ -81,18 +84,47 @@ def frameworks_list(json: JsonOpt = False) -> None:
 @frameworks_app.command("show")
 def frameworks_show(name: Annotated[str, typer.Argument(help="Framework key, e.g. japan")],
                     json: JsonOpt = False) -> None:
-    """Show a framework's terms, every version, each setting with its sources."""
+    """Show a framework's terms, every version, each setting with its sources.
+
+    A setting no source states is shown as an ASSUMPTION with its basis and the other
+    readings and their sources; claims made before a version and not adopted by it are
+    listed after it.
+    """
     doc = fw_svc.framework_document(fw_svc.get_framework(_engine(), name))
     if json:
         render.emit_json(doc)
         return
     render.console.print(f"[bold]{doc['name']}[/bold] ({doc['key']}, partner {doc['partner']})")
     for v in doc["versions"]:
-        render.table(f"Terms from {v['effective_from']}", ["setting", "value", "sources"],
-                     [(k, val, "\n".join(v["sources"].get(k, [])))
+        render.table(f"Terms from {v['effective_from']}", ["setting", "value", "sources", "basis"],
+                     [(k, val, "\n".join(v["sources"].get(k, [])), _basis(k, v))
                       for k, val in v["settings"].items()])
         if v["note"]:
             render.console.print(v["note"])
+        for c in v["earlier_claims"]:
+            lines = [f"Earlier claim, not adopted ({c['made']}, {c['by']}): {c['claim']}",
+                     *(f"  {name} = {value}" for name, value in c["settings"].items()),
+                     *(f"  {src}" for src in c["sources"])]
+            if c["disputed_by"]:
+                lines += [f"  disputed: {c['disputed_by']}",
+                          *(f"  {src}" for src in c["dispute_sources"])]
+            render.console.print("\n".join(lines), markup=False)
+
+
+def _basis(name: str, version: dict[str, Any]) -> str:
+    """What a setting rests on: its sources, or the assumption with the other readings."""
+    if name in version["recorded_terms"]:
+        return "sources (a recorded term: no rule computes with it)"
+    a = version["assumptions"].get(name)
+    if a is None:
+        return ("default: the terms' data does not give it" if name in version["defaults"]
+                else "sources")
+    lines = [f"ASSUMPTION: {a['basis']}"]
+    for alt in a["alternatives"]:
+        value = "(no single value)" if alt["value"] is None else alt["value"]
+        lines.append(f"other reading: {value}: {alt['reading']}")
+        lines += [f"  {src}" for src in alt["sources"]] or ["  (no source states it)"]
+    return "\n".join(lines)
 
 
 @frameworks_app.command("amend")
@@ -102,10 +134,9 @@ def frameworks_amend(
         set_: Annotated[list[str], typer.Option("--set", help="SETTING=VALUE (repeatable)")],
         source: SourceOpt = None,
         note: Annotated[str, typer.Option(help="What changed and why")] = "",
-        actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
-        json: JsonOpt = False) -> None:
+        idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Amend the terms from a date; the old terms stay in the history."""
-    who, engine = actor_of(actor, role), _engine()
+    engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: fw_svc.amend_framework(
         engine, name, day(effective, "effective"), fw_svc.parse_assignments(set_),
         source or [], note, who), fw_svc.framework_document)
@@ -228,10 +259,14 @@ def fund(id: Annotated[str, typer.Argument(help="Project id")],
          on: OnOpt,
          instrument: Annotated[str, typer.Option(help="equity | loan | guarantee")],
          provider: Annotated[str, typer.Option(help="JBIC, NEXI, a bank")],
-         actor: ActorOpt = None, role: RoleOpt = "funder", idempotency_key: KeyOpt = None,
-         json: JsonOpt = False) -> None:
-    """Fund a notified project, within its window and under the cap."""
-    who, engine = actor_of(actor, role), _engine()
+         actor: ActorOpt = None,
+         role: Annotated[str, typer.Option(
+             help="The funder's role: a funder records their own funding, an administrator "
+                  "records one for them")] = "funder",
+         idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
+    """Fund a notified project, within its window and under the cap (recorded by the funder,
+    or by an administrator for them)."""
+    engine, who = _engine(), acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: funding_svc.fund(
         engine, id, amount, day(on, "on"), instrument, provider, who), _funding)
     if json:
@@ -257,11 +292,12 @@ def allocate(id: Annotated[str, typer.Argument(help="Project id")],
              reason: Annotated[str, typer.Option(help="Why it changes")],
              on: Annotated[str | None, typer.Option("--on", help="Date (default today)")
                            ] = None,
-             actor: ActorOpt = None, role: RoleOpt = "ic", idempotency_key: KeyOpt = None,
+             actor: ActorOpt = None, role: RoleOpt = None, idempotency_key: KeyOpt = None,
              json: JsonOpt = False) -> None:
     """Change a project's allocation under the cap, up or down (never below what has been
     funded): the investment committee, with a reason."""
-    who, engine, when = actor_of(actor, role), _engine(), day(on, "on")
+    engine, when = _engine(), day(on, "on")
+    who = acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: funding_svc.allocate(
         engine, id, amount, when, who, reason), _allocation)
     if json:
@@ -285,11 +321,15 @@ def guarantee_call(id: Annotated[str, typer.Argument(help="Project id")],
                    on: OnOpt,
                    provider: Annotated[str | None, typer.Option(
                        help="Whose guarantee (needed when several are outstanding)")] = None,
-                   actor: ActorOpt = None, role: RoleOpt = "funder",
+                   actor: ActorOpt = None,
+                   role: Annotated[str, typer.Option(
+                       help="The funder's role: a funder records the call, an administrator "
+                            "records it for them")] = "funder",
                    idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Record a call on a project's guarantee: the called part becomes cash paid into the
     SPV (never more than is outstanding)."""
-    who, engine, when = actor_of(actor, role), _engine(), day(on, "on")
+    engine, when = _engine(), day(on, "on")
+    who = acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: funding_svc.call_guarantee(
         engine, id, amount, when, who, provider), _called)
     if json:
@@ -309,10 +349,11 @@ def in_kind(id: Annotated[str, typer.Argument(help="Project id")],
             kind: Annotated[str, typer.Option(help="land | utilities | offtake | permits | "
                                                    "other")],
             value: Annotated[str, typer.Option(help="Value in US dollars")], on: OnOpt,
-            actor: ActorOpt = None, role: RoleOpt = "ic", idempotency_key: KeyOpt = None,
+            actor: ActorOpt = None, role: RoleOpt = None, idempotency_key: KeyOpt = None,
             json: JsonOpt = False) -> None:
     """Record a US in-kind contribution to a project's SPV (valued apart from the cap)."""
-    who, engine, when = actor_of(actor, role), _engine(), day(on, "on")
+    engine, when = _engine(), day(on, "on")
+    who = acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: funding_svc.contribute_in_kind(
         engine, id, kind, value, when, who), lambda _none: {
             "project": int(id), "on": when, "kind": kind.strip().lower(),
@@ -326,10 +367,11 @@ def in_kind(id: Annotated[str, typer.Argument(help="Project id")],
 def distribute(id: Annotated[str, typer.Argument(help="Project id")],
                partner: Annotated[str, typer.Option(help="Partner's share, US dollars")],
                us: Annotated[str, typer.Option("--us", help="US share, US dollars")],
-               on: OnOpt, actor: ActorOpt = None, role: RoleOpt = "ic",
+               on: OnOpt, actor: ActorOpt = None, role: RoleOpt = None,
                idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Record cash a project's SPV distributed to each side."""
-    who, engine, when = actor_of(actor, role), _engine(), day(on, "on")
+    engine, when = _engine(), day(on, "on")
+    who = acting(actor, role)
 
     def shares(_none: None) -> dict[str, object]:
         p = funding_svc.parse_usd(partner, "partner").amount
@@ -379,9 +421,9 @@ def history(id: Annotated[str, typer.Argument(help="Project id")],
                                                      "reason", "sources"],
                  [(x["on"], x["from_stage"] or "", x["to_stage"], x["actor"], x["role"],
                    x["reason"], "\n".join(x["sources"])) for x in h.transitions])
-    render.table("Audit", ["at", "actor", "role", "action", "before", "after"],
-                 [(x["at"], x["actor"], x["role"], x["action"], x["before"], x["after"])
-                  for x in h.audit])
+    render.table("Audit", ["at", "user", "actor", "role", "action", "before", "after"],
+                 [(x["at"], x["user_name"] or "", x["actor"], x["role"], x["action"],
+                   x["before"], x["after"]) for x in h.audit])
 
 
 def register(app: typer.Typer) -> None:
@@ -391,3 +433,5 @@ def register(app: typer.Typer) -> None:
                      (in_kind, "in-kind"), (distribute, "distribute"), (balances, "balances"),
                      (history, "history")):
         app.command(name)(fn)
+    from pledge.cli.users_cmds import whoami
+    app.command("whoami")(whoami)

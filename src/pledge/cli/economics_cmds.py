@@ -10,7 +10,7 @@ import typer
 
 from pledge.cli import render
 from pledge.cli.once import KeyOpt, once
-from pledge.cli.options import ActorOpt, JsonOpt, RoleOpt, actor_of, read_text
+from pledge.cli.options import JsonOpt, me, read_text
 from pledge.domain.errors import InvalidInput
 from pledge.services import economics as svc
 from pledge.services import simulation as sim
@@ -105,12 +105,11 @@ def economics_show(id: Annotated[str, typer.Argument(help="Project id")],
 @economics_app.command("set")
 def economics_set(id: Annotated[str, typer.Argument(help="Project id")],
                   values: Annotated[list[str], typer.Argument(help="NAME=VALUE ...")],
-                  actor: ActorOpt = None, role: RoleOpt = "admin",
                   idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Override parameters of the project's model (stored with the project)."""
     from pledge.cli import state
     from pledge.services.frameworks import parse_assignments
-    who, engine = actor_of(actor, role), state.engine()
+    engine, who = state.engine(), me()
     ran = once(engine, who, idempotency_key,
                lambda: sim.set_economics(engine, id, parse_assignments(values), who),
                lambda e: {"project_id": e.project_id, "model": e.model.as_dict(),

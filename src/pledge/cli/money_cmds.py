@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from pledge.cli import render
 from pledge.cli.once import KeyOpt, once
-from pledge.cli.options import ActorOpt, JsonOpt, OnOpt, RoleOpt, actor_of, day, read_text
+from pledge.cli.options import JsonOpt, OnOpt, day, me, read_text
 from pledge.domain.money import format_range
 from pledge.services import money as svc
 
@@ -71,11 +71,11 @@ money_app.add_typer(rates_app, name="rates")
 
 @rates_app.command("load")
 def load(file: Annotated[Path, typer.Argument(help="CSV: date,base,quote,rate,source,note")],
-         actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
-         json: JsonOpt = False) -> None:
+         idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Load your own rates (they take precedence over the shipped ones on the same date)."""
     from pledge.cli import state
-    who, engine, text = actor_of(actor, role), state.engine(), read_text(file)
+    text, engine = read_text(file), state.engine()
+    who = me()
     ran = once(engine, who, idempotency_key, lambda: svc.load_rates(engine, text, who),
                lambda n: {"loaded": n})
     if json:

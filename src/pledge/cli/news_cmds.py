@@ -10,15 +10,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from pledge.cli import render
 from pledge.cli.once import KeyOpt, once
-from pledge.cli.options import ActorOpt, JsonOpt, RoleOpt, actor_of, day, read_bytes
+from pledge.cli.options import ActorOpt, JsonOpt, RoleOpt, acting, day, me, read_bytes
 from pledge.domain.errors import InvalidInput
+from pledge.domain.lifecycle import Role
 from pledge.services import news as svc
+from pledge.services.base import Actor
 
 review_app = typer.Typer(no_args_is_help=True,
                          help="Review the changes news articles propose: list, show, accept, "
                               "reject.")
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".xhtml", ".md")
+# Who reads articles in a dry run: it writes nothing, so it needs no one identified.
+READER = Actor("dry-run", Role.ANALYST)
 
 
 def _engine(*, ensure: bool = True) -> Any:
@@ -60,8 +64,7 @@ def ingest(files: Annotated[list[Path], typer.Argument(
                "--source", help="Where the article is from (URL), for a single file; "
                                 "default: the file's name (never its folder)",
                show_default=False)] = None,
-           actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
-           json: JsonOpt = False) -> None:
+           idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Read news articles into proposed changes, each with its source sentence.
 
     Scraper noise (paywalls, newsletter sign-ups, copyright lines, menus) is removed
@@ -76,7 +79,8 @@ def ingest(files: Annotated[list[Path], typer.Argument(
                                  svc.decode_article(read_bytes(p), value=str(p)), None)
                 for p in paths]
     engine = _engine(ensure=not dry_run)
-    who = actor_of(actor, role)
+    # a dry run reads only (and may have no database to identify anyone in)
+    who = READER if dry_run else me()
     show = len(articles) > 1 and render.err_console.is_terminal
     with Progress(TextColumn("reading articles"), BarColumn(), MofNCompleteColumn(),
                   console=render.err_console, transient=True, disable=not show) as bar:
@@ -202,10 +206,11 @@ def accept(id: Annotated[str, typer.Argument(help="Proposal id")],
            as_report: Annotated[bool, typer.Option(
                "--as-report", help="For a reported stage: record it as a sourced status "
                                    "report, leaving the lifecycle stage as it is")] = False,
-           actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
+           actor: ActorOpt = None, role: RoleOpt = None, idempotency_key: KeyOpt = None,
            json: JsonOpt = False) -> None:
-    """Apply a proposal through the usual rules, with the article as its source."""
-    who, engine = actor_of(actor, role), _engine()
+    """Apply a proposal through the usual rules, with the article as its source (you
+    decide, or you record the decision of the --actor in the --role the change needs)."""
+    engine, who = _engine(), acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: svc.accept(
         engine, id, who, on=day(on, "on"), as_report=as_report), _record)
     if json:
@@ -221,10 +226,9 @@ def accept(id: Annotated[str, typer.Argument(help="Proposal id")],
 @review_app.command("reject")
 def reject(id: Annotated[str, typer.Argument(help="Proposal id")],
            reason: Annotated[str, typer.Option(help="Why")] = "",
-           actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
-           json: JsonOpt = False) -> None:
+           idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Reject a proposal (it is kept, with who rejected it and why)."""
-    who, engine = actor_of(actor, role), _engine()
+    engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: svc.reject(engine, id, who, reason),
                _record)
     if json:

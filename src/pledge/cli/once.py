@@ -93,7 +93,7 @@ def _option(value: Any) -> Any:
 
 def once(engine: Engine | None, who: Actor, key: str | None, work: Callable[[], T],
          document: Callable[[T], Any]) -> Ran[T]:
-    """Run ``work`` once for ``key`` (a new one when None) on behalf of ``who``; without a
+    """Run ``work`` once for ``key`` (a new one when None) for ``who``; without a
     database (``engine`` None, e.g. a dry run) it just runs."""
     used = key if key is not None else str(uuid.uuid4())
     ctx = _COMMAND.get()
@@ -104,7 +104,8 @@ def once(engine: Engine | None, who: Actor, key: str | None, work: Callable[[], 
         return Ran(value, document(value), used, False)
     options = {name: _option(v) for name, v in sorted(ctx.params.items())
                if name not in _NOT_THE_REQUEST}
-    request = idem.claim(who.name, used, ctx.command_path, options)
+    # keys belong to the user running the command, also when they record for someone else
+    request = idem.claim(who.user_name, used, ctx.command_path, options)
     out = idem.once(engine, request, work, document, status=0,
                     refused=lambda _exc: _EXIT_REFUSED)
     if out.replayed:

@@ -16,20 +16,36 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts")]
 OnOpt = Annotated[str, typer.Option("--on", help="Date, YYYY-MM-DD")]
 SourceOpt = Annotated[list[str] | None, typer.Option(
     "--source", help="Source URL (repeatable)")]
-ActorOpt = Annotated[str | None, typer.Option(help="Who acts (default: your login name)",
-                                             show_default=False)]
-RoleOpt = Annotated[str, typer.Option(help="The role they act in")]
+# Recording what someone else decided: who, and in which role. The user running the command
+# stays who records it (``services.identity.on_behalf``); both are in the audit log.
+ActorOpt = Annotated[str | None, typer.Option(
+    help="Who decided, when you record it for someone else (default: you)",
+    show_default=False)]
+RoleOpt = Annotated[str | None, typer.Option(
+    help="Their role: your own, or any role if you are an administrator (default: yours)",
+    show_default=False)]
 
 
-def default_actor() -> str:
+def os_login() -> str | None:
+    """The operating-system login running the command, or None when there is none."""
     try:
-        return getpass.getuser()
+        return getpass.getuser() or None
     except Exception:  # no login name in some containers
-        return "cli"
+        return None
 
 
-def actor_of(name: str | None, role: str) -> Actor:
-    return Actor.of(name or default_actor(), role)
+def me() -> Actor:
+    """The user the command line acts as (see ``services.identity``)."""
+    from pledge.cli import state
+    return state.identity().actor
+
+
+def acting(actor: str | None, role: str | None) -> Actor:
+    """Who a change is recorded for: the user, or the actor they name (``--actor``,
+    ``--role``) if they may record for that role."""
+    from pledge.cli import state
+    from pledge.services.identity import on_behalf
+    return on_behalf(state.identity(), actor, role)
 
 
 def read_text(path: Path, field: str = "file") -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from pledge.cli import render
 from pledge.cli.once import KeyOpt, once
-from pledge.cli.options import ActorOpt, JsonOpt, RoleOpt, actor_of, day, read_text
+from pledge.cli.options import ActorOpt, JsonOpt, RoleOpt, acting, day, read_text
 from pledge.domain.errors import InvalidInput
 from pledge.domain.selection import Objective, instance_from_document
 from pledge.services import priorities as svc
@@ -35,10 +35,11 @@ def scores_set(id: Annotated[str, typer.Argument(help="Project id")], side: Side
                on: Annotated[str | None, typer.Option("--on", help="Date (default today)")
                              ] = None,
                note: Annotated[str, typer.Option(help="Why this score")] = "",
-               actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
+               actor: ActorOpt = None, role: RoleOpt = None, idempotency_key: KeyOpt = None,
                json: JsonOpt = False) -> None:
-    """Record a side's score of a project on one criterion."""
-    who, engine = actor_of(actor, role), _engine()
+    """Record a side's score of a project on one criterion (yours, or the --actor's of the
+    side's --role whose judgement you record)."""
+    engine, who = _engine(), acting(actor, role)
 
     def score() -> dict[str, Any]:
         svc.set_score(engine, id, side, criterion, value, who, day(on, "on"), note)
@@ -71,10 +72,11 @@ def weights_set(framework: Annotated[str, typer.Option(help="Framework key")], s
                 weight: Annotated[float, typer.Option(help="Weight >= 0 (normalised)")],
                 on: Annotated[str | None, typer.Option("--on", help="Date (default today)")
                               ] = None,
-                actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
+                actor: ActorOpt = None, role: RoleOpt = None, idempotency_key: KeyOpt = None,
                 json: JsonOpt = False) -> None:
-    """Record a side's weight for a criterion."""
-    who, engine = actor_of(actor, role), _engine()
+    """Record a side's weight for a criterion (yours, or the --actor's of the side's
+    --role whose judgement you record)."""
+    engine, who = _engine(), acting(actor, role)
 
     def weigh() -> dict[str, Any]:
         svc.set_weight(engine, framework, side, criterion, weight, who, day(on, "on"))

@@ -16,8 +16,9 @@ from pledge.cli.options import (
     OnOpt,
     RoleOpt,
     SourceOpt,
-    actor_of,
+    acting,
     day,
+    me,
     read_text,
 )
 from pledge.services import projects as svc
@@ -153,11 +154,11 @@ def add(name: Annotated[str, typer.Option(help="Project name")],
                  "with `projects status-report`)")] = "proposed",
         reported_on: Annotated[str, typer.Option("--reported-on",
                                                  help="Date reported")] = "",
-        source: SourceOpt = None, actor: ActorOpt = None, role: RoleOpt = "admin",
-        idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
+        source: SourceOpt = None, idempotency_key: KeyOpt = None,
+        json: JsonOpt = False) -> None:
     """Add a project at the entry stage, 'proposed' (with a sourced estimate when an amount
     is given)."""
-    who, engine = actor_of(actor, role), _engine()
+    engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: svc.add_project(engine, svc.NewProject(
         name=name, sector=sector, framework=framework, location=location, lead=lead,
         partners=partners, amount_text=amount, status=status, reported_on=reported_on,
@@ -180,13 +181,12 @@ def update(id: Annotated[str, typer.Argument(help="Project id")],
            partners: Annotated[str | None, typer.Option(
                help="Partner companies, ';'-separated (replaces partners, offtakers and "
                     "suppliers)")] = None,
-           actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
-           json: JsonOpt = False) -> None:
+           idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Change a project's name, sector, location or sponsors; only the options given."""
     given = {"name": name, "sector": sector, "sector_detail": sector_detail,
              "location": location, "lead": lead, "partners": partners}
     changes = {k: v for k, v in given.items() if v is not None}
-    who, engine = actor_of(actor, role), _engine()
+    engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key,
                lambda: svc.update_project(engine, id, changes, who), _document)
     if (detail := _changed(ran, json)) is not None:
@@ -198,8 +198,7 @@ def update(id: Annotated[str, typer.Argument(help="Project id")],
 def import_(file: Annotated[Path, typer.Argument(help="CSV with the public list's columns")],
             framework: Annotated[str, typer.Option(help="Framework for rows without one")
                                  ] = "japan",
-            actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
-            json: JsonOpt = False) -> None:
+            idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Import projects from CSV; all rows or none, every bad row reported.
 
     Every project starts at the entry stage, 'proposed'. A row whose status is a later
@@ -208,7 +207,8 @@ def import_(file: Annotated[Path, typer.Argument(help="CSV with the public list'
     is listed in the output. Only `projects advance`, by the roles the lifecycle names,
     moves a project on.
     """
-    who, engine, text = actor_of(actor, role), _engine(), read_text(file)
+    text, engine = read_text(file), _engine()
+    who = me()
     ran = once(engine, who, idempotency_key,
                lambda: svc.import_projects_csv(engine, text, framework, who),
                lambda r: {"added": r.added, "skipped": r.skipped,
@@ -227,18 +227,18 @@ def import_(file: Annotated[Path, typer.Argument(help="CSV with the public list'
 @projects_app.command("advance")
 def advance(id: Annotated[str, typer.Argument(help="Project id")],
             to: Annotated[str, typer.Option("--to", help="Target stage")],
-            actor: Annotated[str, typer.Option(help="Who decides")],
-            role: Annotated[str, typer.Option(help="Their role")],
             on: OnOpt, reason: Annotated[str, typer.Option(help="Why")] = "",
             source: SourceOpt = None,
             amount: Annotated[str | None, typer.Option(
                 help="Selecting: the approved amount allocated under the cap (default: the "
                      "upper bound of the primary estimate in US dollars)")] = None,
+            actor: ActorOpt = None, role: RoleOpt = None,
             idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Move a project to another stage if the rules allow it.
+    """Move a project to another stage if the rules allow it (you decide, or you record the
+    decision of the --actor in the --role the lifecycle names).
 
     Selecting a project allocates its approved amount under the cap at once."""
-    who, engine = actor_of(actor, role), _engine()
+    engine, who = _engine(), acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: svc.advance(
         engine, id, to, who, day(on, "on"), reason, source or [], amount=amount), _document)
     if (detail := _changed(ran, json)) is None:
@@ -257,13 +257,11 @@ def advance(id: Annotated[str, typer.Argument(help="Project id")],
 def consult(id: Annotated[str, typer.Argument(help="Project id")],
             kind: Annotated[str, typer.Option(help="committee (IC with CC) or decline "
                                                    "(partner with the US)")],
-            actor: Annotated[str, typer.Option(help="Who records it")],
-            role: Annotated[str, typer.Option(help="Their role")],
             on: OnOpt, note: Annotated[str, typer.Option(help="What was discussed")] = "",
-            source: SourceOpt = None, idempotency_key: KeyOpt = None,
-            json: JsonOpt = False) -> None:
+            source: SourceOpt = None, actor: ActorOpt = None, role: RoleOpt = None,
+            idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Record a consultation the rules depend on."""
-    who, engine = actor_of(actor, role), _engine()
+    engine, who = _engine(), acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: svc.consult(
         engine, id, kind, who, day(on, "on"), note, source or []), _document)
     if (detail := _changed(ran, json)) is not None:
@@ -274,13 +272,11 @@ def consult(id: Annotated[str, typer.Argument(help="Project id")],
 @projects_app.command("extend")
 def extend(id: Annotated[str, typer.Argument(help="Project id")],
            until: Annotated[str, typer.Option(help="New last funding date")],
-           actor: Annotated[str, typer.Option(help="Who grants it")],
-           role: Annotated[str, typer.Option(help="Their role")],
            on: OnOpt, reason: Annotated[str, typer.Option(help="Why")],
-           source: SourceOpt = None, idempotency_key: KeyOpt = None,
-           json: JsonOpt = False) -> None:
+           source: SourceOpt = None, actor: ActorOpt = None, role: RoleOpt = None,
+           idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Record an extension of a project's funding deadline."""
-    who, engine = actor_of(actor, role), _engine()
+    engine, who = _engine(), acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: svc.extend(
         engine, id, day(until, "until"), who, day(on, "on"), reason, source or []), _document)
     if (detail := _changed(ran, json)) is not None:
@@ -295,10 +291,9 @@ def estimate(id: Annotated[str, typer.Argument(help="Project id")],
              on: OnOpt,
              primary: Annotated[bool, typer.Option("--primary",
                                                    help="Show the project with it")] = False,
-             actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
-             json: JsonOpt = False) -> None:
+             idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Record another sourced cost estimate (converted to US dollars at its date)."""
-    who, engine = actor_of(actor, role), _engine()
+    engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: svc.add_estimate(
         engine, id, amount, source, day(on, "on"), who, primary=primary), _document)
     if (detail := _changed(ran, json)) is not None:
@@ -315,10 +310,9 @@ def site(id: Annotated[str, typer.Argument(help="Project id")],
          state: Annotated[list[str] | None, typer.Option(
              "--state", help="A US state it lies in (repeat; default: those the location "
                              "names)")] = None,
-         actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
-         json: JsonOpt = False) -> None:
+         idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Record a site reported for a project, with its source (its location is unchanged)."""
-    who, engine = actor_of(actor, role), _engine()
+    engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: svc.add_site_report(
         engine, id, location, source, day(on, "on"), who, states=state or ()), _document)
     if (detail := _changed(ran, json)) is not None:
@@ -333,10 +327,9 @@ def status_report(id: Annotated[str, typer.Argument(help="Project id")],
                   source: Annotated[str, typer.Option(help="Where it was reported")],
                   on: OnOpt,
                   wording: Annotated[str, typer.Option(help="As the source put it")] = "",
-                  actor: ActorOpt = None, role: RoleOpt = "admin",
                   idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Record a stage a source reports for a project (the lifecycle stage is unchanged)."""
-    who, engine = actor_of(actor, role), _engine()
+    engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: svc.add_status_report(
         engine, id, stage, source, day(on, "on"), who, wording=wording), _document)
     if (detail := _changed(ran, json)) is not None:
@@ -355,11 +348,10 @@ def link(id: Annotated[str, typer.Argument(help="Project id")],
          on: Annotated[str | None, typer.Option("--on", help="The source's date, YYYY-MM-DD "
                                                               "(default today)")] = None,
          note: Annotated[str, typer.Option(help="What the link rests on")] = "",
-         actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
-         json: JsonOpt = False) -> None:
+         idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Link two projects: the same project reported twice, a later tranche, a part of an
     umbrella programme. Totals then count each real project once."""
-    who, engine = actor_of(actor, role), _engine()
+    engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: relations_svc.link_projects(
         engine, id, other, kind, source, who, on=day(on, "on"), note=note),
         lambda r: r.document())
@@ -374,11 +366,10 @@ def link(id: Annotated[str, typer.Argument(help="Project id")],
 def unlink(id: Annotated[str, typer.Argument(help="Project id")],
            other: Annotated[str, typer.Argument(help="The other project's id")],
            reason: Annotated[str, typer.Option(help="Why the link is withdrawn")],
-           actor: ActorOpt = None, role: RoleOpt = "admin", idempotency_key: KeyOpt = None,
-           json: JsonOpt = False) -> None:
+           idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Withdraw the link between two projects (it is kept, marked withdrawn, with the
     reason)."""
-    who, engine = actor_of(actor, role), _engine()
+    engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: relations_svc.unlink_projects(
         engine, id, other, who, reason=reason), lambda r: r.document())
     if json:

@@ -1,5 +1,8 @@
 """``pledge users ...``: add users with a role (their token is printed once), revoke them,
-set passwords, rotate tokens.
+set passwords, rotate tokens, map operating-system logins to them; ``pledge whoami``.
+
+Each of these is done by the user the command line acts as (``services.identity``), and
+only an administrator may change users.
 
 A new token expires after ``$PLEDGE_TOKEN_DAYS`` days (90 unless set) unless
 ``--expires`` says otherwise (``30d``, a last valid date, or ``never``).
@@ -14,7 +17,8 @@ from typing import Annotated
 import typer
 
 from pledge.cli import render
-from pledge.cli.options import JsonOpt
+from pledge.cli.once import KeyOpt, once
+from pledge.cli.options import JsonOpt, me
 from pledge.domain.credentials import DEFAULT_TOKEN_DAYS
 from pledge.domain.errors import InvalidInput
 from pledge.domain.lifecycle import Role
@@ -22,7 +26,7 @@ from pledge.services import users as svc
 from pledge.services.base import Actor
 
 users_app = typer.Typer(no_args_is_help=True, help="Users, roles, passwords and API tokens.")
-# Whoever runs the command line on the database's machine administers it.
+# Who creates the first administrator when a server starts on a database without users.
 LOCAL_ADMIN = Actor("pledge-cli", Role.ADMIN)
 TOKEN_DAYS_VAR = "PLEDGE_TOKEN_DAYS"
 
@@ -54,11 +58,14 @@ def add(name: Annotated[str, typer.Argument(help="User name")],
         password: Annotated[bool, typer.Option(
             "--password", help="Also generate a password for the pages")] = False,
         expires: ExpiresOpt = None,
+        os_user: Annotated[str | None, typer.Option(
+            "--os-user", help="The operating-system login the command line recognises as "
+                              "this user", show_default=False)] = None,
         json: JsonOpt = False) -> None:
     """Add a user; prints their API token once (it is stored only as a hash)."""
     from pledge.cli import state
-    u = svc.add_user(state.engine(), name, role, LOCAL_ADMIN, generate_password=password,
-                     expires=expires, default_token_days=token_days())
+    u = svc.add_user(state.engine(), name, role, me(), generate_password=password,
+                     expires=expires, os_user=os_user, default_token_days=token_days())
     if json:
         out: dict[str, object] = {"name": u.name, "role": u.role.value, "token": u.token,
                                   "token_expires_at": u.token_expires_at}
@@ -76,7 +83,7 @@ def add(name: Annotated[str, typer.Argument(help="User name")],
 def revoke(name: Annotated[str, typer.Argument(help="User name")]) -> None:
     """Revoke a user, all their tokens and their page sessions."""
     from pledge.cli import state
-    svc.revoke_user(state.engine(), name, LOCAL_ADMIN)
+    svc.revoke_user(state.engine(), name, me())
     render.console.print(f"revoked {name}")
 
 
@@ -90,7 +97,7 @@ def password(name: Annotated[str, typer.Argument(help="User name")],
     from pledge.cli import state
     given = None if generate else typer.prompt("New password", hide_input=True,
                                                confirmation_prompt=True)
-    chosen = svc.set_password(state.engine(), name, LOCAL_ADMIN, password=given,
+    chosen = svc.set_password(state.engine(), name, me(), password=given,
                               generate=generate)
     if json:
         render.emit_json({"name": name, "sessions_ended": True,
@@ -111,7 +118,7 @@ def rotate_token(name: Annotated[str, typer.Argument(help="User name")],
                  json: JsonOpt = False) -> None:
     """Issue a new API token (printed once); the old ones stop now or after --grace."""
     from pledge.cli import state
-    t = svc.rotate_token(state.engine(), name, LOCAL_ADMIN, expires=expires, grace=grace,
+    t = svc.rotate_token(state.engine(), name, me(), expires=expires, grace=grace,
                          default_token_days=token_days())
     if json:
         render.emit_json({"name": t.name, "token": t.token, "token_expires_at": t.expires_at,
@@ -131,14 +138,16 @@ def list_(json: JsonOpt = False) -> None:
     rows = svc.list_users(state.engine())
     if json:
         render.emit_json([{"name": u.name, "role": u.role.value, "revoked": u.revoked,
-                           "created_at": u.created_at,
+                           "created_at": u.created_at, "os_user": u.os_user,
                            "tokens": [{"created_at": x.created_at, "expires_at": x.expires_at,
                                        "expired": x.expired, "last_used_at": x.last_used_at}
                                       for x in u.tokens]} for u in rows])
         return
-    render.table("Users", ["name", "role", "revoked", "created", "token expires", "last used"],
+    render.table("Users", ["name", "role", "revoked", "created", "token expires", "last used",
+                           "login"],
                  [(u.name, u.role.value, "yes" if u.revoked else "", u.created_at,
-                   _expiry_cell(u), _when(u.last_used_at, "—")) for u in rows])
+                   _expiry_cell(u), _when(u.last_used_at, "—"), u.os_user or "")
+                  for u in rows])
 
 
 def _expiry_cell(u: svc.UserInfo) -> str:
@@ -147,3 +156,40 @@ def _expiry_cell(u: svc.UserInfo) -> str:
     if all(x.expired for x in u.tokens):
         return "expired"
     return _when(u.token_expires_at)
+
+
+@users_app.command("os-user")
+def os_user(name: Annotated[str, typer.Argument(help="User name")],
+            login: Annotated[str | None, typer.Argument(
+                help="Operating-system login (omit with --clear)", show_default=False)] = None,
+            clear: Annotated[bool, typer.Option(
+                "--clear", help="Remove the user's login mapping")] = False,
+            idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
+    """Map an operating-system login to a user: the command line run by that login acts as
+    the user (one user per login)."""
+    from pledge.cli import state
+    if (login is None) != clear:
+        raise InvalidInput.single("login", login or "", "users.os_user_or_clear",
+                                  "give a login, or --clear to remove the mapping")
+    engine, who = state.engine(), me()
+    ran = once(engine, who, idempotency_key,
+               lambda: svc.set_os_user(engine, name, login, who),
+               lambda mapped: {"name": name.strip(), "os_user": mapped})
+    if json:
+        render.emit_json(ran.json())
+    elif not ran.replayed:
+        render.console.print(f"{name}: login {login} mapped" if login else
+                             f"{name}: login mapping removed")
+
+
+def whoami(json: JsonOpt = False) -> None:
+    """The pledge user this command line acts as, their role, and how they were identified
+    (token: --user and $PLEDGE_TOKEN; os_user: your login's mapping; local: a database only
+    you use)."""
+    from pledge.cli import state
+    me_ = state.identity()
+    if json:
+        render.emit_json({"user": me_.user, "role": me_.role.value, "via": me_.via})
+        return
+    render.console.print(f"{me_.user} ({me_.role.value}), identified by {me_.via}",
+                         markup=False, highlight=False)

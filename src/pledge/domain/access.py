@@ -105,3 +105,19 @@ def authorize(role: Role | None, action: Action, *, public_read: bool = False) -
         raise Forbidden([Problem("role", role.value, "auth.forbidden",
                                  f"role '{role.value}' may not {action.value.replace('_', ' ')}"
                                  f" (allowed: {allowed})")])
+
+
+def may_record_for(user_role: Role, role: Role) -> bool:
+    """Whether a user in ``user_role`` may record a decision taken by someone in ``role``
+    (the President's selection, a lender's funding): an administrator for any role, every
+    other user only for their own (a committee's clerk naming the member who decided)."""
+    return user_role is Role.ADMIN or role is user_role
+
+
+def check_record_for(user: str, user_role: Role, role: Role) -> None:
+    """Raise Forbidden unless ``user`` (in ``user_role``) may record for ``role``."""
+    if not may_record_for(user_role, role):
+        raise Forbidden([Problem(
+            "role", role.value, "auth.not_on_behalf",
+            f"user '{user}' is {user_role.value}: they may record only decisions taken as "
+            f"{user_role.value}; an administrator records them for any role")])

@@ -37,6 +37,9 @@ CENT = Decimal("0.01")
 
 AUDIT_FIELDS = ("at", "actor", "role", "action", "entity", "entity_id", "project_id",
                 "before", "after")
+# Joined the audit rows later: covered only when the row holds a value, so the rows written
+# before keep their text (and their hashes).
+AUDIT_LATER_FIELDS = ("user_name",)
 ENTRY_FIELDS = ("framework_id", "kind", "on", "memo", "actor", "role", "recorded_at")
 POSTING_FIELDS = ("framework_id", "account", "amount", "currency", "on", "project_id",
                   "party", "instrument", "provider")
@@ -93,8 +96,13 @@ def link(prev_hash: str, content: Mapping[str, Any]) -> str:
 
 
 def audit_content(row: Mapping[Any, Any]) -> dict[str, Any]:
-    """What an audit row's hash covers: every column but its id and the hashes."""
-    return {name: row[name] for name in AUDIT_FIELDS}
+    """What an audit row's hash covers: every column but its id and the hashes (a column
+    added later only when it holds a value)."""
+    content = {name: row[name] for name in AUDIT_FIELDS}
+    for name in AUDIT_LATER_FIELDS:
+        if row.get(name) is not None:
+            content[name] = row[name]
+    return content
 
 
 def entry_content(entry: Mapping[str, Any], postings: Sequence[Mapping[str, Any]]

@@ -149,6 +149,55 @@ class SplitRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Reading:
+    """Another reading of an assumed setting.
+
+    value:   the setting's value under this reading (as a data file writes it), or None
+             when the reading gives no single value ("negotiated per project")
+    reading: what the reading says, for people
+    sources: where this reading is found (may be empty when no source states it)
+    """
+
+    value: object | None
+    reading: str
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Assumption:
+    """Why a setting's value is an assumption rather than a term a source states.
+
+    basis:        why this value was chosen, for people
+    alternatives: the other readings, each with its sources
+    """
+
+    basis: str
+    alternatives: tuple[Reading, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierClaim:
+    """A claim about the terms made before a version, which that version does not adopt.
+
+    made:     when the claim was made, as precisely as its source gives it ("2025-07")
+    by:       who made it
+    claim:    what it said, for people
+    settings: the settings as the claim would have them (setting name -> value)
+    sources:  where the claim is found
+    disputed_by: who disputed it and how, for people ("" when nobody did)
+    dispute_sources: where the dispute is found
+    """
+
+    made: str
+    by: str
+    claim: str
+    settings: Mapping[str, object]
+    sources: tuple[str, ...]
+    disputed_by: str = ""
+    dispute_sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class FrameworkTerms:
     """One version of a framework's terms, in force from ``effective_from``.
 
@@ -164,8 +213,13 @@ class FrameworkTerms:
     tariff_agreed / tariff_previous / tariff_on_decline: ad-valorem rates as fractions
     consultation_gate: whether recommending needs a recorded CC consultation
     funding_currency: the only currency fundings may be made in
-    shortfall_review_years: years after which a DAA shortfall may be reviewed (Korea: 20)
+    recorded:     terms kept for people that no rule computes with (setting name -> value,
+                  as converted): the non-payment rule, the shortfall review, car tariffs,
+                  a lender's facility window
     sources:      setting name -> the sources it was read from
+    assumptions:  setting name -> why its value is assumed, with the other readings; a
+                  setting not named here is stated by its sources
+    earlier_claims: claims about the terms made before this version that it does not adopt
     note:         what this version changed, for people
     """
 
@@ -187,8 +241,10 @@ class FrameworkTerms:
     tariff_on_decline: Decimal | None = None
     consultation_gate: ConsultationGate = ConsultationGate.HARD
     funding_currency: str = "USD"
-    shortfall_review_years: int | None = None
+    recorded: Mapping[str, object] = field(default_factory=dict)
     sources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    assumptions: Mapping[str, Assumption] = field(default_factory=dict)
+    earlier_claims: tuple[EarlierClaim, ...] = ()
     note: str = ""
 
     def component(self, key: str | None = None) -> Component:
@@ -278,8 +334,10 @@ class Framework:
         new_terms = apply_changes(latest, changes)
         merged_sources = dict(latest.sources)
         merged_sources.update(sources)
+        # A changed setting is now stated by the amendment's sources: no longer assumed.
+        assumed = {k: a for k, a in latest.assumptions.items() if k not in changes}
         new_terms = replace(new_terms, effective_from=effective_from, sources=merged_sources,
-                            note=note)
+                            assumptions=assumed, earlier_claims=(), note=note)
         return replace(self, versions=(*self.versions, new_terms))
 
 

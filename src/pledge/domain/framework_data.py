@@ -18,9 +18,11 @@ from typing import Any
 from pledge.domain.calendars import CalendarName, DayUnit
 from pledge.domain.errors import InvalidInput, PledgeError, Problem
 from pledge.domain.framework import (
+    Assumption,
     Component,
     ConsultationGate,
     DeemedRate,
+    EarlierClaim,
     Framework,
     FrameworkTerms,
     FundingWindow,
@@ -32,7 +34,6 @@ from pledge.domain.framework import (
     check_window_rules,
 )
 from pledge.domain.money import parse_amount
-from pledge.domain.sources import check_sources
 
 Settings = dict[str, Any]
 
@@ -69,8 +70,23 @@ SETTINGS: dict[str, str] = {
     "tariff.on_decline": "tariff rate assumed if the partner declines a selected project",
     "consultation_gate": "hard | advisory",
     "funding_currency": "the currency fundings must be made in",
-    "shortfall_review_years": "years after which a DAA shortfall may be reviewed",
+    "shortfall_review_years": "years within which, if the partner is clearly not going to "
+                              "recover its DAA, the split may be adjusted (a recorded term)",
+    "nonpayment.us_keeps_payouts": "true when, if the partner does not pay a selected project, "
+                                   "the US keeps the partner's interest and distributions "
+                                   "until the unpaid amount is made up (a recorded term)",
+    "tariff.autos_previous": "tariff rate on cars and parts before the deal (fraction; "
+                             "a recorded term)",
+    "tariff.autos_agreed": "agreed tariff rate on cars and parts (fraction; a recorded term)",
+    "lender_facility": "a partner lender's facility for the programme: lender, name, opens and "
+                       "closes (YYYY-MM, as precise as the source; a recorded term)",
 }
+
+# Settings kept as terms for people: shown with their sources, computed with by no rule.
+RECORDED = ("shortfall_review_years", "nonpayment.us_keeps_payouts", "tariff.autos_previous",
+            "tariff.autos_agreed", "lender_facility")
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 class _Collector:
@@ -158,6 +174,38 @@ def _text_choice(*allowed: str) -> Callable[[Any], str]:
     return conv
 
 
+def _month(raw: Any) -> str:
+    text = str(raw).strip()
+    if not _MONTH.match(text):
+        raise ValueError("must be a month YYYY-MM")
+    return text
+
+
+def _facility(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, Mapping):
+        raise ValueError("must be a table with lender, name, opens and closes")
+    out = {k: str(raw.get(k, "")).strip() for k in ("lender", "name", "opens", "closes")}
+    missing = [k for k, v in out.items() if not v]
+    if missing:
+        raise ValueError(f"needs {', '.join(missing)}")
+    extra = sorted(set(raw) - set(out))
+    if extra:
+        raise ValueError(f"unknown keys: {', '.join(extra)}")
+    out["opens"], out["closes"] = _month(out["opens"]), _month(out["closes"])
+    if out["opens"] > out["closes"]:
+        raise ValueError("the facility closes before it opens")
+    return out
+
+
+_RECORDED_CONV: dict[str, Callable[[Any], Any]] = {
+    "shortfall_review_years": _int,
+    "nonpayment.us_keeps_payouts": _bool,
+    "tariff.autos_previous": _decimal,
+    "tariff.autos_agreed": _decimal,
+    "lender_facility": _facility,
+}
+
+
 def _sectors(raw: Any) -> tuple[str, ...]:
     if isinstance(raw, str):
         raw = [s for s in raw.split(",") if s.strip()]
@@ -192,7 +240,9 @@ def _components(raw: Any, col: _Collector) -> tuple[Component, ...]:
 
 def settings_to_terms(effective_from: date, settings: Settings,
                       sources: Mapping[str, tuple[str, ...]] | None = None,
-                      note: str = "", where: str = "") -> FrameworkTerms:
+                      note: str = "", where: str = "", *,
+                      assumptions: Mapping[str, Assumption] | None = None,
+                      earlier_claims: tuple[EarlierClaim, ...] = ()) -> FrameworkTerms:
     """Build one version of the terms from flat settings; raises InvalidInput with all problems."""
     col = _Collector(where)
     for name in settings:
@@ -264,8 +314,11 @@ def settings_to_terms(effective_from: date, settings: Settings,
         consultation_gate=col.read(settings, "consultation_gate", _choice(ConsultationGate),
                                    ConsultationGate.HARD),
         funding_currency=str(settings.get("funding_currency") or "USD").upper(),
-        shortfall_review_years=col.read(settings, "shortfall_review_years", _int),
+        recorded={name: value for name in RECORDED
+                  if (value := col.read(settings, name, _RECORDED_CONV[name])) is not None},
         sources=dict(sources or {}),
+        assumptions=dict(assumptions or {}),
+        earlier_claims=tuple(earlier_claims),
         note=note,
     )
     if not col.problems:
@@ -323,10 +376,12 @@ def terms_to_settings(terms: FrameworkTerms) -> Settings:
     for name, value in (("accounting_scope", terms.accounting_scope),
                         ("tariff.agreed", _plain(terms.tariff_agreed)),
                         ("tariff.previous", _plain(terms.tariff_previous)),
-                        ("tariff.on_decline", _plain(terms.tariff_on_decline)),
-                        ("shortfall_review_years", terms.shortfall_review_years)):
+                        ("tariff.on_decline", _plain(terms.tariff_on_decline))):
         if value is not None:
             out[name] = value
+    for name, term in terms.recorded.items():
+        out[name] = _plain(term) if isinstance(term, Decimal) else (
+            dict(term) if isinstance(term, Mapping) else term)
     return out
 
 
@@ -341,60 +396,13 @@ def apply_changes(terms: FrameworkTerms, changes: Mapping[str, object]) -> Frame
     if "commitment" in changes and "components" not in changes and len(terms.components) == 1:
         only = settings["components"][0]
         only["amount"] = changes["commitment"]
-    return settings_to_terms(terms.effective_from, settings, terms.sources, terms.note)
+    return settings_to_terms(terms.effective_from, settings, terms.sources, terms.note,
+                             assumptions={k: a for k, a in terms.assumptions.items()
+                                          if k not in changes})
 
 
 def framework_from_document(doc: Mapping[str, Any], origin: str = "") -> Framework:
-    """Build a framework from a data-file document (parsed TOML).
+    """Build a framework from a data-file document (see ``framework_document``)."""
+    from pledge.domain.framework_document import read_framework_document
 
-    The document has ``key``, ``name``, ``partner``, ``partner_currency`` and a list
-    ``versions``; each version has ``effective_from``, ``note`` and ``settings``,
-    where every setting is a table ``{ value = ..., sources = [...] }``. A setting
-    without a source is an error: every term must say where it was read.
-    """
-    problems: list[Problem] = []
-    where = f"{origin}:" if origin else ""
-    for name in ("key", "name", "partner", "partner_currency"):
-        if not str(doc.get(name, "")).strip():
-            problems.append(Problem(f"{where}{name}", doc.get(name), "framework.missing",
-                                    f"the framework document needs '{name}'"))
-    versions: list[FrameworkTerms] = []
-    for i, ver in enumerate(doc.get("versions", [])):
-        vwhere = f"{where}versions[{i}]."
-        try:
-            eff = _date(ver.get("effective_from"))
-        except (ValueError, TypeError):
-            problems.append(Problem(f"{vwhere}effective_from", ver.get("effective_from"),
-                                    "framework.bad_setting", "must be a date YYYY-MM-DD"))
-            continue
-        settings: Settings = {}
-        sources: dict[str, tuple[str, ...]] = {}
-        for name, entry in dict(ver.get("settings", {})).items():
-            if not isinstance(entry, Mapping) or "value" not in entry:
-                problems.append(Problem(f"{vwhere}{name}", entry, "framework.bad_setting",
-                                        "a setting is a table { value = ..., sources = [...] }"))
-                continue
-            srcs = entry.get("sources", entry.get("source", []))
-            srcs = (srcs,) if isinstance(srcs, str) else tuple(srcs)
-            if not srcs:
-                problems.append(Problem(f"{vwhere}{name}", entry.get("value"),
-                                        "framework.unsourced", "every setting needs a source"))
-            try:
-                srcs = tuple(check_sources([str(x) for x in srcs], f"{vwhere}{name}.sources"))
-            except InvalidInput as exc:
-                problems.extend(exc.problems)
-            settings[name] = entry["value"]
-            sources[name] = srcs
-        try:
-            versions.append(settings_to_terms(eff, settings, sources, str(ver.get("note", "")),
-                                              where=vwhere))
-        except InvalidInput as exc:
-            problems.extend(exc.problems)
-    if not doc.get("versions"):
-        problems.append(Problem(f"{where}versions", None, "framework.no_terms",
-                                "the framework document needs at least one version"))
-    if problems:
-        raise InvalidInput(problems)
-    return Framework(key=str(doc["key"]), name=str(doc["name"]), partner=str(doc["partner"]),
-                     partner_currency=str(doc["partner_currency"]).upper(),
-                     versions=tuple(sorted(versions, key=lambda v: v.effective_from)))
+    return read_framework_document(doc, origin)

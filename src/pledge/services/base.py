@@ -22,7 +22,7 @@ from pledge.domain.bounds import check_date, is_possible_id
 from pledge.domain.chain import entry_content, link
 from pledge.domain.errors import InvalidInput, NotFound
 from pledge.domain.framework import Framework
-from pledge.domain.framework_data import settings_to_terms
+from pledge.domain.framework_document import terms_from_stored
 from pledge.domain.ledger import Entry, Posting, imbalance
 from pledge.domain.lifecycle import Role, parse_role
 from pledge.store import tables as t
@@ -31,10 +31,26 @@ from pledge.store.chain import lock_ledger, queue_audit, record_ledger_head
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who performs an operation: a name and the role they act in."""
+    """Who performs an operation: a name and the role they act in.
+
+    ``user``: the pledge user who recorded it, when that is not the actor themself (an
+    administrator recording what the President decided); None when the actor is the user.
+    """
 
     name: str
     role: Role
+    user: str | None = None
+
+    @property
+    def user_name(self) -> str:
+        """The user who recorded the operation (the actor, unless recorded for them)."""
+        return self.name if self.user is None else self.user
+
+    @property
+    def on_behalf(self) -> bool:
+        """Whether a user recorded this for the actor (someone else, or themself in another
+        role) rather than the actor acting as themself."""
+        return self.user is not None
 
     @classmethod
     def of(cls, name: str, role: str | Role) -> Actor:
@@ -110,9 +126,13 @@ def audit(session: Session, actor: Actor, action: str, entity: str, entity_id: o
     """Append one row to the audit log (it is never updated or deleted).
 
     The row is written, hash-chained to the one before it, when the transaction
-    commits (``store.chain``); until then it is not in the table.
+    commits (``store.chain``); until then it is not in the table. It names the actor and
+    their role and, when a user recorded it for them, that user (``user_name``; the
+    column stays NULL when the actor is the user, as on the rows written before it was
+    kept, so their hashes cover the same text).
     """
     queue_audit(session, {
+        **({"user_name": actor.user} if actor.on_behalf else {}),
         "at": now(), "actor": actor.name, "role": actor.role.value, "action": action,
         "entity": entity, "entity_id": str(entity_id), "project_id": project_id,
         "before": None if before is None else json.loads(json.dumps(jsonable(before))),
@@ -141,8 +161,7 @@ def load_framework(conn: Session | Connection, row: Row[Any]) -> Framework:
     versions = conn.execute(select(t.framework_terms)
                             .where(t.framework_terms.c.framework_id == row.id)
                             .order_by(t.framework_terms.c.effective_from)).all()
-    terms = tuple(settings_to_terms(v.effective_from, dict(v.settings),
-                                    {k: tuple(s) for k, s in dict(v.sources).items()}, v.note)
+    terms = tuple(terms_from_stored(v.effective_from, dict(v.settings), dict(v.sources), v.note)
                   for v in versions)
     return Framework(key=row.key, name=row.name, partner=row.partner,
                      partner_currency=row.partner_currency, versions=terms)

@@ -16,7 +16,12 @@ from pledge.domain.access import Action
 from pledge.domain.bounds import check_dates
 from pledge.domain.errors import Conflict, InvalidInput, Problem
 from pledge.domain.framework import Framework, FrameworkTerms
-from pledge.domain.framework_data import framework_from_document, terms_to_settings
+from pledge.domain.framework_data import terms_to_settings
+from pledge.domain.framework_document import (
+    provenance,
+    read_framework_document,
+    stored_sources,
+)
 from pledge.domain.funding import check_cap_amendment
 from pledge.domain.ledger import ALLOCATED, USED, acct, commitment_entry
 from pledge.domain.sources import check_sources
@@ -55,7 +60,7 @@ def shipped_frameworks() -> list[Framework]:
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if entry.name.endswith(".toml"):
             doc = tomllib.loads(entry.read_text(encoding="utf-8"))
-            out.append(framework_from_document(doc, origin=entry.name))
+            out.append(read_framework_document(doc, origin=entry.name))
     return out
 
 
@@ -86,7 +91,7 @@ def _insert_version(session: Session, framework_id: int, terms: FrameworkTerms,
     session.execute(t.framework_terms.insert().values(
         framework_id=framework_id, effective_from=terms.effective_from,
         settings=terms_to_settings(terms),
-        sources={k: list(v) for k, v in terms.sources.items()}, note=terms.note,
+        sources=stored_sources(terms), note=terms.note,
         recorded_at=now(), recorded_by=actor.name))
 
 
@@ -113,15 +118,29 @@ def get_framework(engine: Engine, key: str) -> Framework:
 
 
 def framework_document(fw: Framework) -> dict[str, Any]:
-    """A framework as a JSON-ready document: every version with its settings and sources."""
+    """A framework as a JSON-ready document: every version with its settings and sources.
+
+    Each version also says which settings are assumptions (``assumptions``: setting ->
+    its basis and the alternative readings with their sources), which claims made before
+    it it does not adopt (``earlier_claims``), and which settings are terms recorded for
+    people that no rule computes with (``recorded_terms``), and which are the software's
+    defaults because the terms' data does not give them (``defaults``).
+    """
     return {
         "key": fw.key, "name": fw.name, "partner": fw.partner,
         "partner_currency": fw.partner_currency,
-        "versions": [{"effective_from": v.effective_from.isoformat(), "note": v.note,
-                      "settings": terms_to_settings(v),
-                      "sources": {k: list(s) for k, s in v.sources.items()}}
-                     for v in fw.versions],
+        "versions": [_version_document(v) for v in fw.versions],
     }
+
+
+def _version_document(v: FrameworkTerms) -> dict[str, Any]:
+    settings = terms_to_settings(v)
+    doc: dict[str, Any] = {
+        "effective_from": v.effective_from.isoformat(), "note": v.note, "settings": settings,
+        "sources": {k: list(s) for k, s in v.sources.items()}, **provenance(v)}
+    # Settings the terms' data does not give (the software's defaults): no source, no mark.
+    doc["defaults"] = [k for k in settings if not v.sources.get(k) and k not in v.assumptions]
+    return doc
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, str]:

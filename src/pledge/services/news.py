@@ -311,6 +311,13 @@ def _sponsor_labels(sponsors: Iterable[tuple[str, str, str]]
 def shipped_projects() -> list[KnownProject]:
     """The public project list shipped with pledge, numbered 1, 2, ... in file order (the
     ids a freshly initialised database gives them), for reading news without a database."""
+    from pledge.services.setup import shipped_figures
+
+    further: dict[str, list[tuple[Decimal | None, Decimal | None, str]]] = {}
+    for fig in shipped_figures():  # the further estimates `pledge init` records
+        if fig.amount:
+            rng = parse_amount(fig.amount)
+            further.setdefault(fig.project, []).append((rng.low, rng.high, rng.currency))
     out = []
     for pid, row in enumerate(project_svc.shipped_project_rows(), start=1):
         lead, partners = _sponsor_labels((s.name, s.note, s.role.value) for s in
@@ -320,6 +327,7 @@ def shipped_projects() -> list[KnownProject]:
         estimates: tuple[tuple[Decimal | None, Decimal | None, str], ...] = (
             ((Decimal(low) if low else None, Decimal(high) if high else None, "USD"),)
             if low or high else ())
+        estimates += tuple(further.get(row.name.strip(), ()))
         out.append(KnownProject(pid, row.name, row.framework, sector, detail, row.location,
                                 states_in(row.location), stage_from_report(row.status).value,
                                 lead, partners, estimates))

@@ -734,7 +734,6 @@ def advance(engine: Engine, project_id: int | str, to: str, actor: Actor, on: da
                         .with_for_update()).one()
         fw_row = s.execute(select(t.frameworks).where(t.frameworks.c.id == row.framework_id)
                            ).one()
-        relations.check_may_advance(s, row.id, target.value)
         terms = load_framework(s, fw_row).terms_on(on)
         calendar = None
         if target is Stage.NOTIFIED and terms.window is not None:
@@ -743,6 +742,8 @@ def advance(engine: Engine, project_id: int | str, to: str, actor: Actor, on: da
             current=Stage(row.status), target=target, role=actor.role, on=on, terms=terms,
             last_on=_last_transition(s, row.id), consultations=_consultations(s, row.id),
             selected_on=_last_transition(s, row.id, Stage.SELECTED)), calendar)
+        # Only a move the lifecycle allows can be refused for the row's duplicates.
+        relations.check_may_advance(s, row.id, target.value)
         values: dict[str, Any] = {"status": plan.stage.value}
         if plan.funding_date is not None:
             values["funding_date"] = plan.funding_date
@@ -882,12 +883,13 @@ def history(engine: Engine, project_id: int | str) -> History:
 
 
 def add_estimate(engine: Engine, project_id: int | str, amount: str, source: str, as_of: date,
-                 actor: Actor, *, primary: bool = False) -> ProjectDetail:
+                 actor: Actor, *, primary: bool = False, text: str = "") -> ProjectDetail:
     """Record another sourced cost estimate; it never overwrites the ones already recorded.
 
     Amounts in other currencies are converted to US dollars at the latest rate on
     or before ``as_of`` (an error if none is in force). With ``primary`` the new
-    estimate becomes the one the project is shown with.
+    estimate becomes the one the project is shown with. ``text`` keeps the wording as
+    reported (default: ``amount``).
     """
     permit(actor, Action.PROJECT_EDIT)
     source = require_source(source, "estimate")
@@ -906,8 +908,8 @@ def add_estimate(engine: Engine, project_id: int | str, amount: str, source: str
             project_id=row.id, low=rng.low, high=rng.high, currency=rng.currency,
             usd_low=None if usd.low is None else usd.low.quantize(Decimal("0.01")),
             usd_high=None if usd.high is None else usd.high.quantize(Decimal("0.01")),
-            text=amount.strip(), source=source, as_of=as_of,
-            is_primary=primary or not has_primary))
+            text=clean_text("text", text, multiline=False) or amount.strip(), source=source,
+            as_of=as_of, is_primary=primary or not has_primary))
         audit(s, actor, "project.estimate", "project", row.id,
               after={"amount": amount, "low": rng.low, "high": rng.high,
                      "currency": rng.currency, "usd_low": usd.low, "usd_high": usd.high,

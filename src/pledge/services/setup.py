@@ -31,6 +31,7 @@ class InitResult:
     projects_walked: int = 0   # taken through the lifecycle by the reported steps
     stages_reported: int = 0   # a later stage kept as a stage report
     links_added: int = 0       # rows of the list linked as one project, a part, a tranche
+    figures_added: int = 0     # further sourced estimates and reported sites of the list
     # what the selections allocated under the cap: (project id, name, amount, basis)
     allocated: tuple[tuple[int, str, Decimal, str], ...] = ()
 
@@ -107,6 +108,59 @@ def shipped_walks() -> list[Walk]:
     return walks
 
 
+@dataclass(frozen=True, slots=True)
+class ReportedFigure:
+    """A further sourced figure for a row of the shipped list: an estimate (``amount``,
+    ``text``, ``primary``) or a reported site (``location``, ``states``)."""
+
+    project: str
+    source: str
+    as_of: date
+    amount: str = ""
+    text: str = ""
+    primary: bool = False
+    location: str = ""
+    states: tuple[str, ...] = ()
+
+
+def shipped_figures() -> list[ReportedFigure]:
+    """The further estimates and sites of the shipped list (``data/reported_figures.toml``)."""
+    text = (files("pledge") / "data" / "reported_figures.toml").read_text(encoding="utf-8")
+    doc = tomllib.loads(text)
+    out = []
+    for kind in ("estimate", "site"):
+        for i, raw in enumerate(doc.get(kind, []), start=1):
+            as_of = raw.get("as_of")
+            if not isinstance(as_of, date):
+                raise InvalidInput.single(f"{kind} {i} as_of", str(as_of), "input.bad_date",
+                                          f"each {kind} needs the date of its source")
+            out.append(ReportedFigure(
+                project=str(raw.get("project", "")).strip(), source=str(raw.get("source", "")),
+                as_of=as_of, amount=str(raw.get("amount", "")), text=str(raw.get("text", "")),
+                primary=bool(raw.get("primary", False)),
+                location=str(raw.get("location", "")),
+                states=tuple(str(x) for x in raw.get("states", []))))
+    return out
+
+
+def record_figures(engine: Engine, ids: dict[str, int], figures: list[ReportedFigure]) -> int:
+    """Record each figure for its project (``ids``: name -> id of the projects just added)
+    through the operations users have; returns how many were recorded."""
+    done = 0
+    for f in figures:
+        pid = ids.get(f.project)
+        if pid is None:
+            continue
+        if f.location:
+            projects.add_site_report(engine, pid, f.location, f.source, f.as_of, SYSTEM,
+                                     states=f.states)
+        else:
+            projects.add_estimate(engine, pid, f.amount, f.source, f.as_of, SYSTEM,
+                                  primary=f.primary, text=f.text)
+        done += 1
+    return done
+
+
 def _check_walks(walks: list[Walk], rows: list[NewProject]) -> None:
     """Each walked project is in the shipped list and ends at the stage the list gives."""
     by_name = {r.name.strip(): r for r in rows}
@@ -142,8 +196,9 @@ def walk(engine: Engine, project_id: int, steps: tuple[ReportedStep, ...]) -> No
 def init(engine: Engine) -> InitResult:
     """Migrate the schema and load the shipped frameworks and public project list.
 
-    Every project is added at the lifecycle's entry stage. Those whose stage was
-    officially announced are then taken through the lifecycle by the reported steps
+    Every project is added at the lifecycle's entry stage, with the further sourced
+    estimates and sites the list's sources give (``data/reported_figures.toml``). Those
+    whose stage was officially announced are then taken through the lifecycle by the reported steps
     (``data/reported_steps.toml``); a later stage the list reports from the news is
     kept as a sourced stage report. Rows reporting the same undertaking are then
     linked, each link with its source (``data/project_links.toml``), through the
@@ -159,11 +214,19 @@ def init(engine: Engine) -> InitResult:
     _check_walks(walks, rows)
     entered = {name: w.entered for w in walks for name in w.projects}
     links = shipped_links()
+    figures = shipped_figures()
+    unknown = sorted({f.project for f in figures} - {r.name.strip() for r in rows})
+    if unknown:
+        raise InvalidInput([Problem("figure", name, "data.unknown_project",
+                                    "not a project of the shipped list") for name in unknown])
     walked = 0
     allocated: list[tuple[int, str, Decimal, str]] = []
     with transaction(engine) as s:
         added_fw = load_shipped(s, SYSTEM)
         result = import_projects(s, rows, SYSTEM, walked=entered)
+        added = {str(r.name): int(r.id) for r in s.execute(
+            select(t.projects.c.id, t.projects.c.name).where(t.projects.c.id.in_(result.added)))}
+        recorded = record_figures(engine, added, figures)
         for w in walks:
             for name in w.projects:
                 pid = s.execute(select(t.projects.c.id).where(
@@ -176,7 +239,7 @@ def init(engine: Engine) -> InitResult:
                         allocated.append((pid, name, held["amount"], held["note"]))
         linked = load_shipped_links(engine, SYSTEM, links)
     return InitResult(added_fw, len(result.added), len(result.skipped), walked,
-                      len(result.reported), linked, tuple(allocated))
+                      len(result.reported), linked, recorded, tuple(allocated))
 
 
 def ensure_ready(engine: Engine) -> str | None:

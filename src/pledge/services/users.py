@@ -5,6 +5,8 @@ expire (``domain.credentials.token_expiry``); their last use is kept to the
 minute. Passwords are stored as argon2 hashes; a login for a name with no
 usable password verifies against a dummy hash, so the answer takes as long as
 for a real user. Changing a password or revoking a user ends their page sessions.
+A user may have an operating-system login mapped to them (one user per login): the
+command line run from that login acts as them (``services.identity``).
 """
 
 from __future__ import annotations
@@ -114,6 +116,7 @@ class UserInfo:
     created_at: datetime
     revoked: bool
     tokens: tuple[TokenInfo, ...] = ()  # the tokens not revoked, newest first
+    os_user: str | None = None  # the login the command line recognises as this user
 
     @property
     def token_expires_at(self) -> datetime | None:
@@ -147,17 +150,37 @@ def _expiry_text(when: datetime | None) -> str:
     return "never" if when is None else when.isoformat(timespec="minutes")
 
 
+def clean_os_user(login: str) -> str:
+    """An operating-system login as stored: 1 to 64 characters, no spaces or control
+    characters (refused naming ``os_user``)."""
+    text = login.strip()
+    if not 1 <= len(text) <= 64 or any(c.isspace() or not c.isprintable() for c in text):
+        raise InvalidInput.single("os_user", login, "users.bad_os_user",
+                                  "a login name of 1 to 64 characters without spaces")
+    return text
+
+
+def _check_login_free(s: Session, login: str, uid: int | None) -> None:
+    holder = s.execute(select(t.users.c.id, t.users.c.name).where(
+        t.users.c.os_user == login)).first()
+    if holder is not None and holder.id != uid:
+        raise Conflict.single("os_user", login, "users.os_user_taken",
+                              f"the login is already mapped to user '{holder.name}'")
+
+
 def add_user(engine: Engine, name: str, role: str, actor: Actor, *,
              password: str | None = None, generate_password: bool = False,
-             expires: str | None = None,
+             expires: str | None = None, os_user: str | None = None,
              default_token_days: int = DEFAULT_TOKEN_DAYS) -> NewUser:
     """Create a user with a role and a first API token.
 
     ``expires``: when the token stops working (``90d``, ``YYYY-MM-DD``, ``never``);
-    by default ``default_token_days`` from now.
+    by default ``default_token_days`` from now. ``os_user``: the operating-system login
+    the command line recognises as this user.
     """
     permit(actor, Action.ADMIN)
     r = parse_role(role)
+    login = None if os_user is None else clean_os_user(os_user)
     if not name.strip() or len(name.strip()) > 120:
         raise InvalidInput.single("name", name, "users.bad_name",
                                   "a name of 1 to 120 characters")
@@ -176,14 +199,17 @@ def add_user(engine: Engine, name: str, role: str, actor: Actor, *,
         if same is not None:
             raise Conflict.single("name", name, "users.exists",
                                   f"a user with this name exists ('{same}')")
+        if login is not None:
+            _check_login_free(s, login, None)
         uid = s.execute(t.users.insert().values(
-            name=name.strip(), role=r.value, created_at=when,
+            name=name.strip(), role=r.value, created_at=when, os_user=login,
             password_hash=None if password is None else _hasher.hash(password))
             .returning(t.users.c.id)).scalar_one()
         s.execute(t.tokens.insert().values(user_id=uid, token_hash=_token_hash(token),
                                            created_at=when, expires_at=token_expires))
         audit(s, actor, "users.add", "user", name.strip(),
-              after={"role": r.value, "token_expires": _expiry_text(token_expires)})
+              after={"role": r.value, "token_expires": _expiry_text(token_expires),
+                     **({} if login is None else {"os_user": login})})
     return NewUser(name.strip(), r, token, password, token_expires)
 
 
@@ -193,6 +219,22 @@ def _live_user(s: Session, name: str) -> tuple[int, str]:
     if row is None:
         raise NotFound.single("name", name, "users.unknown", "no such user (or revoked)")
     return int(row.id), str(row.name)
+
+
+def set_os_user(engine: Engine, name: str, os_user: str | None, actor: Actor) -> str | None:
+    """Map an operating-system login to a live user (None: remove their mapping); returns
+    the login now mapped. A login belongs to one user at most."""
+    permit(actor, Action.ADMIN)
+    login = None if os_user is None else clean_os_user(os_user)
+    with transaction(engine) as s:
+        uid, real_name = _live_user(s, name)
+        before = s.execute(select(t.users.c.os_user).where(t.users.c.id == uid)).scalar()
+        if login is not None:
+            _check_login_free(s, login, uid)
+        s.execute(t.users.update().where(t.users.c.id == uid).values(os_user=login))
+        audit(s, actor, "users.os_user", "user", real_name, before={"os_user": before},
+              after={"os_user": login})
+    return login
 
 
 def revoke_user(engine: Engine, name: str, actor: Actor) -> None:
@@ -279,7 +321,7 @@ def list_users(engine: Engine) -> list[UserInfo]:
                 None if r.last_used_at is None else aware(r.last_used_at),
                 ends is not None and ends <= at))
         return [UserInfo(r.name, Role(r.role), r.created_at, r.revoked_at is not None,
-                         tuple(tokens.get(r.id, ())))
+                         tuple(tokens.get(r.id, ())), r.os_user)
                 for r in s.execute(select(t.users).order_by(t.users.c.id))]
 
 
@@ -339,6 +381,23 @@ def actor_for_password(engine: Engine, name: str, password: str) -> Actor | None
         return None
     return Actor(row.name, Role(row.role))
 
+
+
+def actor_for_os_user(engine: Engine, login: str) -> Actor | None:
+    """The live user the operating-system ``login`` is mapped to, or None."""
+    with read_connection(engine) as conn:
+        row = conn.execute(select(t.users.c.name, t.users.c.role).where(
+            t.users.c.os_user == login, t.users.c.revoked_at.is_(None))).first()
+    return None if row is None else Actor(row.name, Role(row.role))
+
+
+def live_users(engine: Engine) -> tuple[int, Actor | None]:
+    """How many users are live, and the first live administrator (None: there is none)."""
+    with read_connection(engine) as conn:
+        rows = conn.execute(select(t.users.c.name, t.users.c.role).where(
+            t.users.c.revoked_at.is_(None)).order_by(t.users.c.id)).all()
+    admin = next((Actor(r.name, Role.ADMIN) for r in rows if r.role == Role.ADMIN.value), None)
+    return len(rows), admin
 
 
 def has_users(engine: Engine) -> bool:

@@ -77,8 +77,10 @@ def write_audit(session: Session) -> None:
     if not pending:
         return
     prev = _head(session, AUDIT_CHAIN).last_hash
+    # one statement for them all: a column only some rows fill is NULL in the others
+    columns = {name for values in pending for name in values}
     rows = []
-    for values in pending:
+    for values in ({name: v.get(name) for name in columns} for v in pending):
         digest = link(prev, audit_content(values))
         rows.append({**values, "hash": digest, "prev_hash": prev})
         prev = digest

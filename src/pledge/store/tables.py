@@ -277,6 +277,9 @@ audit_log = Table(
     Column("project_id", Integer, nullable=True, index=True),
     Column("before", JSON, nullable=True),
     Column("after", JSON, nullable=True),
+    # the pledge user who recorded the row for ``actor`` (what the President decided, entered
+    # by an administrator); NULL when the actor recorded it themself
+    Column("user_name", String(120), nullable=True),
     # the hash chain over every audit row (domain/chain.py)
     Column("hash", String(64), nullable=True),
     Column("prev_hash", String(64), nullable=True),
@@ -327,6 +330,9 @@ users = Table(
     Column("password_hash", String(200), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
+    # the operating-system login the command line recognises as this user (one user each)
+    Column("os_user", String(64), nullable=True),
+    Index("uq_users_os_user", "os_user", unique=True),
 )
 
 tokens = Table(

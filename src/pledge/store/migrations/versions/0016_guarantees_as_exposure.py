@@ -13,8 +13,8 @@ date, that moves its amount out of ``spv:invested``/``funding:provided`` into
 was), chained at the end of its framework's ledger exactly as the application chains
 an entry (``pledge.domain.chain``). No table or column changes.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-21
 """
 from datetime import UTC, datetime
@@ -26,13 +26,13 @@ from alembic import op
 from pledge.domain.chain import entry_content, ledger_chain, link
 from pledge.domain.money import from_minor_units, to_minor_units
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
 MEMO = ("a guarantee is exposure, not cash: reclassified out of the money in the SPV "
-        "(schema upgrade 0015)")
+        "(schema upgrade 0016)")
 
 _entries = sa.table("ledger_entries", sa.column("id", sa.Integer),
                     sa.column("framework_id", sa.Integer), sa.column("kind", sa.String),
