@@ -300,7 +300,7 @@ WRITES = [
     # not this.
     Write("allocation", Action.LEDGER_EDIT, None, {
         "ic": request("POST", "/api/v1/projects/24/allocation", {
-            "amount": "US$33.3bn", "reason": "METI's figure", "on": ON},
+            "amount": "US$33bn", "reason": "the Department of Commerce's figure", "on": ON},
             "project.allocate")}, {"admin": "allocation.role_not_allowed"}),
     Write("score", Action.SCORE, None, {
         role: request("POST", "/api/v1/projects/27/scores", {

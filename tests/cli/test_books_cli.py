@@ -31,7 +31,7 @@ def test_init_shows_the_first_tranche_allocated_with_its_sources(cli: Cli) -> No
     assert code == 0 and "first tranche allocated" not in out
     shown = cli.json("projects", "show", "24")["allocation"]
     assert (shown["amount"], shown["funded"], shown["available"]) == (
-        "33000000000.00", "0.00", "33000000000.00")
+        "33300000000.00", "0.00", "33300000000.00")
     assert shown["note"].startswith("approved at selection: upper bound of the primary "
                                     "estimate in US dollars") and SOURCE in shown["note"]
 
@@ -41,9 +41,9 @@ def test_init_on_an_empty_database_says_what_it_allocated(cli: Cli, tmp_path: ob
     code, out, err = fresh("init")
     assert code == 0, err
     text = " ".join(out.split())
-    assert "first tranche allocated under the cap: US$35,700,000,000.00 (3 selected " \
+    assert "first tranche allocated under the cap: US$36,000,000,000.00 (3 selected " \
            "projects):" in text
-    assert "US$33,000,000,000.00, approved at selection: upper bound of the primary " \
+    assert "US$33,300,000,000.00, approved at selection: upper bound of the primary " \
            "estimate in US dollars" in text
     assert text.count(SOURCE) >= 3
 

@@ -51,12 +51,10 @@ def to_notified(engine: Engine, pid: int, amount: str | None = None,
 
 def test_init_allocates_the_first_tranche_at_its_primary_estimates(engine: Engine) -> None:
     # The three selected projects' primary estimates, upper bounds in US dollars: the
-    # Ohio plant US$33bn (the Department of Commerce's figure), the Texas terminal US$2.1bn
-    # and the diamond grit plant US$600m: US$35.7bn, each allocated on the day of the
-    # selection.
+    # Ohio plant US$33.3bn (METI's figure), the Texas terminal US$2.1bn and the diamond
+    # grit plant US$600m: US$36bn, each allocated on the day of the selection.
     c = funding.commitments(engine, "japan", as_of=date(2026, 2, 17))
-    assert (c.allocated, c.remaining, c.disbursed) == (Decimal("35.7") * BN,
-                                                       Decimal("514.3") * BN, 0)
+    assert (c.allocated, c.remaining, c.disbursed) == (36 * BN, 514 * BN, 0)
     assert funding.commitments(engine, "japan", as_of=date(2026, 2, 16)).allocated == 0
     selected = {p.name: p for p in projects.list_projects(engine, status="selected")}
     amounts = {}
@@ -67,7 +65,7 @@ def test_init_allocates_the_first_tranche_at_its_primary_estimates(engine: Engin
                                     "estimate in US dollars")
         assert SOURCE in a["note"]
         amounts[name.split()[0]] = a["amount"]
-    assert amounts == {"Portsmouth": 33 * BN, "Texas": Decimal("2.1") * BN,
+    assert amounts == {"Portsmouth": Decimal("33.3") * BN, "Texas": Decimal("2.1") * BN,
                        "HPHT": Decimal("0.6") * BN}
 
 

@@ -286,7 +286,7 @@ def test_oc4ids_locations_sponsors_and_a_withdrawal(engine: Engine) -> None:
     assert roles["SB Energy"]["roles"] == ["supplier"]
     # selected at init: its allocation under the cap is the one movement (no cash)
     assert [(tx["kind"], tx["value"]["amount"]) for tx in doc["transactions"]] == [
-        ("allocation", "33000000000.00")]
+        ("allocation", "33300000000.00")]
     assert "finance" not in doc["budget"]
 
     projects.advance(engine, 27, "withdrawn", IC, date(2026, 4, 10), "sponsor pulled out")

@@ -97,17 +97,16 @@ def test_a_finalist_through_selection_notice_and_funding(engine: Engine) -> None
     assert deadlines.project_deadlines(engine, as_of=date(2026, 5, 4), project_id=COPPER) == [d]
     assert deadlines.project_deadlines(engine, project_id=27) == []  # not selected
 
-    # Selected at its estimate, US$2bn, on top of the first tranche's US$35.7bn: the
+    # Selected at its estimate, US$2bn, on top of the first tranche's US$36bn: the
     # fundings draw that allocation down and leave the unallocated capacity as it is.
     result = funding.fund(engine, COPPER, "US$1.5bn", date(2026, 5, 6), "loan", "JBIC",
                           FUNDER)
-    assert result.status == "funded" and result.remaining == Decimal("512.3") * BN
+    assert result.status == "funded" and result.remaining == 512 * BN
     funding.fund(engine, COPPER, "US$500m", date(2026, 5, 7), "guarantee", "NEXI", FUNDER)
     c = funding.commitments(engine, "japan", as_of=date(2026, 5, 7))
     # The guarantee counts toward the cap but is exposure, not cash disbursed.
     assert (c.cap, c.allocated, c.disbursed, c.guaranteed, c.remaining) == (
-        550 * BN, Decimal("37.7") * BN, Decimal("1.5") * BN, Decimal("0.5") * BN,
-        Decimal("512.3") * BN)
+        550 * BN, 38 * BN, Decimal("1.5") * BN, Decimal("0.5") * BN, 512 * BN)
     assert c.by_instrument == {"loan": Decimal("1.5") * BN}
     hist = projects.history(engine, COPPER)
     assert [x["to_stage"] for x in hist.transitions] == [
@@ -149,13 +148,13 @@ def test_decline_needs_a_recorded_consultation_and_releases_the_allocation(
         engine: Engine) -> None:
     walk_to_notified(engine, COPPER, NOTICE)
     funding.allocate(engine, COPPER, "US$3bn", date(2026, 3, 10), IC, "a second line")
-    assert funding.commitments(engine, "japan").remaining == Decimal("511.3") * BN
+    assert funding.commitments(engine, "japan").remaining == 511 * BN
     with pytest.raises(RuleViolation) as err:
         projects.advance(engine, COPPER, "declined", FUNDER, date(2026, 3, 13))
     assert err.value.first.rule == "lifecycle.us_consultation_required"
     projects.consult(engine, COPPER, "decline", FUNDER, date(2026, 3, 12), "told Commerce")
     projects.advance(engine, COPPER, "declined", FUNDER, date(2026, 3, 13), "not viable")
-    assert funding.commitments(engine, "japan").remaining == Decimal("514.3") * BN
+    assert funding.commitments(engine, "japan").remaining == 514 * BN
 
 
 def test_amended_terms_apply_from_their_date_and_history_keeps_the_old(engine: Engine) -> None:
@@ -233,8 +232,7 @@ def test_twenty_concurrent_fundings_never_overshoot_the_allocation(engine: Engin
     assert outcomes.count("ok") == 3
     assert set(outcomes) == {"ok", "funding.over_allocation"}
     c = funding.commitments(engine, "japan")
-    assert (c.allocated, c.remaining, c.disbursed) == (
-        Decimal("36.7") * BN, Decimal("513.3") * BN, Decimal("0.9") * BN)
+    assert (c.allocated, c.remaining, c.disbursed) == (37 * BN, 513 * BN, Decimal("0.9") * BN)
     a = projects.show_project(engine, COPPER).allocation
     assert a is not None and (a["funded"], a["available"]) == (Decimal("0.9") * BN,
                                                                 Decimal("0.1") * BN)

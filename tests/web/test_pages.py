@@ -140,10 +140,10 @@ def test_the_dashboard_shows_what_the_services_compute(client: TestClient,
     log_in(client, Role.ANALYST)
     page = client.get("/?on=2026-04-01").text
     d = dash_svc.dashboard(make_engine(demo_url), "japan", date(2026, 4, 1))
-    # the first tranche allocated at selection (the Ohio plant then set to METI's
-    # US$33.3bn), US$36bn; cash disbursed, the loan and the equity; the guarantee is exposure
-    assert 'data-testid="allocated">US$36bn<' in page
-    assert d.commitments.allocated == 36_000_000_000
+    # the first tranche allocated at selection (the Ohio plant then set to US$33bn),
+    # US$35.7bn; cash disbursed, the loan and the equity; the guarantee is exposure
+    assert 'data-testid="allocated">US$35.7bn<' in page
+    assert d.commitments.allocated == 35_700_000_000
     assert 'data-testid="disbursed">US$1.8bn<' in page
     assert 'data-testid="guaranteed">US$900m<' in page
     assert 'data-testid="unreachable"' not in page
