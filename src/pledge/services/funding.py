@@ -200,8 +200,8 @@ def apply_allocation(s: Session, row: Any, fw_id: int, amount: Decimal, on: date
               before={"allocation": previous},
               after={"allocation": amount, "on": on, "reason": reason, "basis": basis},
               project_id=row.id)
-    return AllocationResult(row.id, on, amount, previous, used,
-                            unallocated - (amount - previous), reason, basis)
+    return AllocationResult(row.id, on, cents(amount), cents(previous), cents(used),
+                            cents(unallocated - (amount - previous)), reason, basis)
 
 
 def allocate(engine: Engine, project_id: int | str, amount: str, on: date, actor: Actor,
