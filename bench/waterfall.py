@@ -66,41 +66,43 @@ def generate(rng: np.random.Generator, funding: np.ndarray, dist: np.ndarray) ->
     dist[:, :build] = np.minimum(dist[:, :build], 0.0)
 
 
-def python_loop(funding: np.ndarray, dist: np.ndarray, growth: float, s_pre: float,
+def python_loop(funding: np.ndarray, dist: np.ndarray, rate: float, s_pre: float,
                 s_post: float, partner_out: np.ndarray, totals_out: np.ndarray,
                 recoup_out: np.ndarray) -> None:
     """The rule as a plain Python loop over paths and periods, with the engine's outputs.
 
+    Money in whole cents as the rule has it (Python's ``round`` is half to even): interest
+    booked in cents, the partner's share rounded once, the United States gets the rest.
     Fills ``partner_out`` (P, T), ``totals_out`` (P, 4: partner, US, funding, final
     balance) and ``recoup_out`` (P,), as waterfall_batch does.
     """
     for p in range(funding.shape[0]):
-        balance = 0.0
+        balance = 0
         recoup = -1
-        partner_total = us_total = funded = 0.0
+        partner_total = us_total = funded = 0
         flows = []
         for t, (f, cash) in enumerate(zip(funding[p].tolist(), dist[p].tolist(), strict=True)):
-            balance = balance * growth + f
-            d = cash if cash > 0.0 else 0.0
-            if balance > 0.0:
+            f_c = round(f * 100)
+            balance = balance + round(balance * rate) + f_c
+            d = round(cash * 100) if cash > 0.0 else 0
+            if balance > 0:
                 threshold = balance / s_pre
                 if d <= threshold:
-                    partner = s_pre * d
-                    balance = balance - partner
+                    partner = round(s_pre * d)
                 else:
-                    partner = balance + s_post * (d - threshold)
-                    balance = 0.0
-                if balance == 0.0:
+                    partner = round(balance + s_post * (d - threshold))
+                balance = balance - partner if partner < balance else 0
+                if balance == 0:
                     recoup = t
             else:
-                partner = s_post * d
-            flows.append(partner)
+                partner = round(s_post * d)
+            flows.append(partner / 100)
             partner_total += partner
             us_total += d - partner
-            funded += f
+            funded += f_c
         partner_out[p] = flows
-        totals_out[p] = (partner_total, us_total, funded, balance)
-        recoup_out[p] = recoup if balance <= 0.0 else -1
+        totals_out[p] = (partner_total / 100, us_total / 100, funded / 100, balance / 100)
+        recoup_out[p] = recoup if balance <= 0 else -1
 
 
 def median_time(fn: Callable[[], object], repeats: int) -> float:
@@ -180,7 +182,7 @@ def time_references(stages: Stages, f: np.ndarray, d: np.ndarray, res: engine.Ba
     partner = np.empty((k, f.shape[1]))
     totals = np.empty((k, 4))
     recoup = np.empty(k, dtype=np.int64)
-    seconds = median_time(lambda: python_loop(f[:k], d[:k], 1.0 + PERIOD_RATE, PRE_SHARE,
+    seconds = median_time(lambda: python_loop(f[:k], d[:k], PERIOD_RATE, PRE_SHARE,
                                               POST_SHARE, partner, totals, recoup), repeats)
     stages.loop.add(seconds, k)
     stages.loop.note = f"timed on {k:,} paths (median of {repeats})"

@@ -193,6 +193,8 @@ CHANGES: list[tuple[str, str, str, str, Any]] = [
      {"amount": "US$500m", "on": "2026-05-02", "instrument": "guarantee", "provider": "NEXI"}),
     ("projects-create_guarantee_call", "funder", "POST",
      "/api/v1/projects/28/guarantee-calls", {"amount": "US$100m", "on": "2026-06-01"}),
+    ("books-create_distribution", "ic", "POST", "/api/v1/projects/28/distributions",
+     {"on": "2026-09-01", "amount": "US$1m"}),
     ("projects-create_estimate", "cc_jp", "POST", "/api/v1/projects/24/estimates",
      {"amount": "US$3bn", "source": "https://example.org/e", "on": "2026-04-01"}),
     ("projects-create_site_report", "cc_jp", "POST", "/api/v1/projects/24/sites",

@@ -103,10 +103,13 @@ def test_allocate_in_kind_and_distribute_move_the_books(cli: Cli) -> None:
                "--role", "ic", "--on", "2026-03-02")[0] == 0
     assert cli("fund", OHIO, "--amount", "US$1bn", "--on", "2026-03-03", "--instrument",
                "loan", "--provider", "JBIC")[0] == 0
-    shares = cli.json("distribute", OHIO, "--partner", "US$10m", "--us", "US$2.5m", "--on",
-                      "2026-06-30")
-    assert (shares["amount"], shares["partner"], shares["us"]) == (
-        "12500000.00", "10000000.00", "2500000.00")
+    # before recovery the rule splits 50/50: a manual 10m / 2.5m is refused, nothing written
+    code, _, err = cli("distribute", OHIO, "--partner", "US$10m", "--us", "US$2.5m", "--on",
+                       "2026-06-30")
+    assert code == 2 and "[distribution.split_mismatch]" in err
+    shares = cli.json("distribute", OHIO, "--amount", "US$12.5m", "--on", "2026-06-30")
+    assert (shares["amount"], shares["partner"], shares["us"], shares["phase"]) == (
+        "12500000.00", "6250000.00", "6250000.00", "pre_recovery")
 
     by_project = {(r["account"], r["project"]): r["balance"] for r in cli.json(
         "balances", "--framework", "japan", "--by", "project")}
@@ -117,8 +120,8 @@ def test_allocate_in_kind_and_distribute_move_the_books(cli: Cli) -> None:
     assert by_project[("strategic:spv:distributed", "24")] == "-12500000.00"
     by_party = {(r["account"], r["party"]): r["balance"] for r in cli.json(
         "balances", "--framework", "japan", "--by", "party")}
-    assert by_party[("strategic:received", "Japan")] == "10000000.00"
-    assert by_party[("strategic:received", "United States")] == "2500000.00"
+    assert by_party[("strategic:received", "Japan")] == "6250000.00"
+    assert by_party[("strategic:received", "United States")] == "6250000.00"
 
     # the in-kind value stays outside the cap: 33.3bn (of which 1bn funded) + 2bn + 0.6bn
     c = cli.json("commitments", "--framework", "japan", "--on", "2026-07-01")
@@ -138,7 +141,9 @@ def test_allocate_in_kind_and_distribute_move_the_books(cli: Cli) -> None:
     assert (code, out.strip()) == (0, "recorded permits worth US$1m for project 24")
     code, out, _ = cli("distribute", OHIO, "--partner", "US$1m", "--us", "US$1m", "--on",
                        "2026-09-30")
-    assert (code, out.strip()) == (0, "recorded a distribution for project 24")
+    assert code == 0 and " ".join(out.split()).startswith(
+        "recorded a distribution of US$2,000,000.00 for project 24 on 2026-09-30: partner "
+        "US$1,000,000.00, United States US$1,000,000.00 (pre_recovery); balance owed")
     code, out, _ = cli("fund", OHIO, "--amount", "US$0.5bn", "--on", "2026-03-05",
                        "--instrument", "equity", "--provider", "JBIC")
     assert code == 0 and out.startswith("project 24 funded US$500,000,000.00 (equity, JBIC)")

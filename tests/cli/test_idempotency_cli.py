@@ -113,7 +113,8 @@ READS = {"audit verify", "balances", "batch", "commitments", "deadline", "deadli
          "projects links",
          "money convert", "money parse", "money rates list", "prioritise", "projects list",
          "projects show", "review article", "review articles", "review list", "review show",
-         "scores show", "simulate", "users list", "waterfall", "weights show", "whoami"}
+         "scores show", "simulate", "statement", "users list", "waterfall", "weights show",
+         "whoami"}
 
 
 def test_every_command_that_changes_data_takes_a_key() -> None:

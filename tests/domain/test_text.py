@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pledge.domain.errors import InvalidInput
-from pledge.domain.text import clean_name, clean_text, name_key
+from pledge.domain.text import clean_name, clean_text, lookup_text, name_key
 
 # Characters no name may hold: each one either hides itself or reorders what is shown.
 INVISIBLE = {
@@ -77,3 +77,21 @@ def test_free_text_has_a_length() -> None:
     with pytest.raises(InvalidInput) as info:
         clean_text("note", "y" * 6, 5)
     assert (info.value.first.field, info.value.first.rule) == ("note", "text.too_long")
+
+
+@pytest.mark.parametrize("char", INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_a_lookup_with_a_character_no_key_holds_is_refused_naming_the_field(
+        char: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        lookup_text("framework", f"ja{char}pan")
+    p = info.value.first
+    assert (p.field, p.rule) == ("framework", "text.bad_character")
+    assert p.value == f"ja\\u{ord(char):04x}pan"
+
+
+def test_a_lookup_is_trimmed_and_otherwise_kept_as_given() -> None:
+    assert lookup_text("framework", " Japan\n") == "Japan"
+    assert lookup_text("sector", "energy (nuclear)") == "energy (nuclear)"
+    with pytest.raises(InvalidInput) as info:
+        lookup_text("sector", "energy\tnuclear")  # a tab inside: one line of text only
+    assert info.value.first.rule == "text.bad_character"

@@ -31,7 +31,9 @@ CASES = {
         # F     D     partner  us      balance
         100     0     0        0       100
         0       106   53       53      53
-        0       200   64.944   135.056 0
+        # 53 grows to 56.18; the partner gets 56.18 + 0.1 * (200 - 112.36) = 64.944 exactly,
+        # rounded once to 64.94; the United States takes the rest
+        0       200   64.94    135.06  0
         0       50    5        45      0
     """),
     "branch 1: below the threshold, 50/50 and the balance falls": (ZERO_RATE, """
@@ -52,6 +54,22 @@ CASES = {
     "negative cash distributes nothing and is not clawed back": (ZERO_RATE, """
         100     -50   0        0       100
         0       40    20       20      80
+    """),
+    "a cent that does not split evenly goes by the rounding rule, never to both sides": (
+        ZERO_RATE, """
+        # half of 1.91 is 0.955: the partner's share rounds half-even to 0.96, the US
+        # takes the remaining 0.95 (not 0.96 + 0.96, which would pay out a cent too many)
+        100     1.91  0.96     0.95    99.04
+        # half of 0.01 is 0.005: half-even gives the partner 0.00, the US the cent
+        0       0.01  0        0.01    99.04
+        # half of 0.03 is 0.015: half-even gives 0.02
+        0       0.03  0.02     0.01    99.02
+    """),
+    "the balance carried is the rounded one: interest is booked in whole cents": (
+        SplitTerms(deemed_rate=D("0.10"), periods_per_year=1), """
+        # 33.33 at 10% is 36.663: booked as 36.66, and half of 10.01 is 5.005 -> 5.00
+        33.33   0     0        0       33.33
+        0       10.01 5.00     5.01    31.66
     """),
     "funding after recovery restarts the 50/50 phase": (ZERO_RATE, """
         10      20    10       10      0

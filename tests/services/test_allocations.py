@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from pledge.domain.errors import InvalidInput, PledgeError, RuleViolation
-from pledge.services import funding, projects
+from pledge.services import capital, funding, projects
 from pledge.services.base import Actor
 from pledge.store import tables as t
 from pledge.store.db import transaction
@@ -204,7 +204,11 @@ def test_a_called_guarantee_becomes_cash_and_no_more_than_is_outstanding(
         "NEXI", Decimal("1.25") * BN, Decimal("0.75") * BN)
     c = funding.commitments(engine, "japan", as_of=date(2027, 6, 1))
     assert (c.disbursed, c.guaranteed) == (Decimal("1.25") * BN, Decimal("0.75") * BN)
-    assert c.by_instrument == {"guarantee": Decimal("1.25") * BN}
+    assert c.by_instrument == {"guarantee_call": Decimal("1.25") * BN}
+    # The partner's capital account holds the called cash, not the exposure.
+    st = capital.statement(engine, COPPER, as_of=date(2027, 6, 1))
+    assert st.account.contributed == Decimal("1.25") * BN
+    assert [(g.provider, g.amount) for g in st.guarantees] == [("NEXI", 2 * BN)]
     earlier = funding.commitments(engine, "japan", as_of=date(2027, 5, 31))
     assert (earlier.disbursed, earlier.guaranteed) == (0, 2 * BN)
     assert c.allocated == earlier.allocated  # counted once, when it was given

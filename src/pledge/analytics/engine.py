@@ -1,11 +1,20 @@
 """The split rule and the partner's IRR over many paths, in float64 with numba.
 
 This is the fast twin of :func:`pledge.domain.waterfall.run_waterfall` (the
-Decimal reference, which defines the rule): the same order of operations and
-the same branch conditions, applied to a batch of ``P`` paths of ``T`` periods
-at once. Arrays are ``(P, T)``: one row a path, one column a period. Amounts are
-in whatever currency unit the caller uses (the engine never mixes them with
-anything else); rates are fractions per period.
+Decimal reference, which defines the rule): the same order of operations, the
+same branch conditions and the same rounding rule, applied to a batch of ``P``
+paths of ``T`` periods at once. Arrays are ``(P, T)``: one row a path, one column
+a period. Amounts are US dollars; rates are fractions per period. Inside, money is
+counted in whole cents (integers held in float64, exact up to 2^53 cents): funding
+and cash are rounded half-even to the cent on the way in, each period's interest is
+booked in whole cents, the partner's share is rounded once and the United States
+gets the rest, so every period's shares add up exactly to the cash distributed and
+the balance carried is the rounded one, as in the reference. Where the reference's
+exact value lies on a half cent (a decimal share of whole cents, simple interest),
+float64 lands within an ulp or two of it; such a value is taken as the tie it is, so the
+engine rounds as the reference does, cent for cent. (Only a compound interest product
+falling within a few ulps of a half cent without being one could round the other way:
+about one period in 10^8 at US$1bn.)
 
 Functions
 ---------
@@ -68,46 +77,132 @@ I64 = npt.NDArray[np.int64]
 _Fn = TypeVar("_Fn", bound=Callable[..., Any])
 
 
-def _jit(*, parallel: bool = False) -> Callable[[_Fn], _Fn]:
-    """numba's njit with this module's settings, typed for mypy."""
+def _jit(*, parallel: bool = False, inline: bool = False) -> Callable[[_Fn], _Fn]:
+    """numba's njit with this module's settings, typed for mypy (``inline``: merged into
+    its callers, for the small per-period helpers a call would cost more than)."""
     return cast(Callable[[_Fn], _Fn],
                 numba.njit(parallel=parallel, nogil=True, cache=True, fastmath=False,
-                           error_model="numpy"))
+                           error_model="numpy", inline="always" if inline else "never"))
 
 
 # ---------------------------------------------------------------------------
 # Waterfall kernels
 # ---------------------------------------------------------------------------
 
-@_jit()
-def _step(balance: float, f: float, dist: float, growth: float, s_pre: float,
-          s_post: float) -> tuple[float, float, float, bool]:
-    """One period of the rule: (balance after, partner's share, max(dist, 0), fell to zero).
+_TIE_ULPS = 8.0  # a product within this many ulps of a half cent is a tie (see _round_money)
+_EPS = 2.220446049250313e-16
+_SPLITTER = 134217729.0  # 2^27 + 1: Dekker's split of a float64 into two 26-bit halves
+# Adding and taking away 1.5 * 2^52 leaves a float rounded to a whole number by the
+# hardware's own rounding, half to even, without a branch (for |x| < 2^51, far above the
+# largest amount of money, ten trillion dollars in cents).
+_RINT = 6755399441055744.0
 
-    The order of operations and the branch conditions are those of ``run_waterfall``.
+
+@_jit(inline=True)
+def _half_even(x: float) -> float:
+    """``x`` rounded to a whole number, ties (exact halves) to even."""
+    return (x + _RINT) - _RINT
+
+
+@_jit(inline=True)
+def _even_of_tie(x: float) -> float:
+    """Of the two whole numbers around ``x`` (close to a half), the even one."""
+    low = float(np.floor(x))
+    return low if low * 0.5 == float(np.floor(low * 0.5)) else low + 1.0
+
+
+@_jit(inline=True)
+def _to_cents(x: float) -> float:
+    """The float ``x`` (dollars) as whole cents, rounded half-even on its exact value.
+
+    ``x * 100`` is itself rounded, so a value just below a half cent (0.015 is
+    0.01499999...) could land on the half and be rounded up; the product's rounding
+    error, recovered exactly (Dekker's two-product: 100 has few enough bits), says on
+    which side of the half the exact value lies, as the Decimal reference sees it.
     """
-    balance = balance * growth + f
+    y = x * 100.0
+    r = _half_even(y)
+    if abs(y - r) != 0.5:
+        # rounding is monotonic and halves are floats: a product not on a half is on
+        # the same side of it as the exact value
+        return r
+    c = _SPLITTER * x
+    hi = c - (c - x)
+    lo = x - hi
+    err = (hi * 100.0 - y) + lo * 100.0        # x * 100 == y + err exactly
+    if err > 0.0:
+        return float(np.floor(y)) + 1.0
+    if err < 0.0:
+        return float(np.floor(y))
+    return r
+
+
+@_jit(inline=True)
+def _round_money(x: float) -> float:
+    """A decimal share of whole cents (the partner's exact share), rounded half-even
+    to a whole cent.
+
+    The exact product of a decimal share and whole cents often lands exactly on a half
+    cent (0.1 * 5 cents, 0.6 * 75 cents); in binary it is off by an ulp or so, which
+    would decide the tie by accident. A value within a few ulps of a half is therefore
+    taken as the tie the Decimal reference sees.
+    """
+    r = _half_even(x)
+    if 0.5 - abs(x - r) <= _TIE_ULPS * _EPS * max(abs(x), 1.0):
+        return _even_of_tie(x)
+    return r
+
+
+@_jit(inline=True)
+def _add_interest(balance: float, interest: float) -> float:
+    """``balance + interest`` rounded half-even to a whole cent, ``balance`` whole cents.
+
+    The interest ``balance * i`` is rounded on its own (it is small, so its float is far
+    more precise than the grown balance's), ties deciding on the parity of the sum; a
+    value within a few ulps of a half is the tie an exact rate (simple, ``r / n``) makes.
+    """
+    r = _half_even(interest)
+    if 0.5 - abs(interest - r) <= _TIE_ULPS * _EPS * max(abs(interest), 1.0):
+        return _even_of_tie(balance + interest)
+    return balance + r
+
+
+@_jit(inline=True)
+def _step(balance: float, f: float, dist: float, rate: float, s_pre: float,
+          s_post: float) -> tuple[float, float, float, bool]:
+    """One period of the rule in whole cents: (balance after, partner's share, cash
+    distributed, fell to zero).
+
+    ``balance``, ``f`` and ``dist`` are counts of cents (``f`` and ``dist`` already
+    rounded). The order of operations, the branch conditions and the rounding rule are
+    those of ``run_waterfall`` and ``split_distribution``: interest booked in whole
+    cents, the partner's share rounded once, the United States gets the rest.
+    """
+    if balance != 0.0:
+        balance = _add_interest(balance, balance * rate)
+    balance += f
     d = dist if dist > 0.0 else 0.0
     if balance > 0.0:
-        threshold = balance / s_pre
+        # times the reciprocal (hoisted out of the loop): at the boundary both branches give
+        # the balance itself, so which side a last-ulp difference picks does not matter
+        threshold = balance * (1.0 / s_pre)
         if d <= threshold:
-            partner = s_pre * d
-            balance = balance - partner
+            partner = _round_money(s_pre * d)
         else:
-            partner = balance + s_post * (d - threshold)
-            balance = 0.0
-        return balance, partner, d, balance == 0.0
-    return balance, s_post * d, d, False
+            partner = _round_money(balance + s_post * (d - threshold))
+        after = balance - partner if partner < balance else 0.0
+        return after, partner, d, after == 0.0
+    return balance, _round_money(s_post * d), d, False
 
 
 @_jit()
-def _waterfall_row(f_row: F64, d_row: F64, growth: float, s_pre: float, s_post: float,
+def _waterfall_row(f_row: F64, d_row: F64, rate: float, s_pre: float, s_post: float,
                    partner_row: F64, balance_row: F64, net_row: F64, write_partner: bool,
                    write_balance: bool, write_net: bool
                    ) -> tuple[float, float, float, float, int, bool]:
     """The rule over one path: (partner, US, funding totals, final balance, recoup, bad).
 
-    ``growth`` is ``1 + i``. The rows chosen by the ``write_*`` flags receive the
+    ``rate`` is the period rate ``i``. The rows chosen by the ``write_*`` flags receive the
     partner's share, the balance and ``partner - funding`` of every period. ``bad``
     is True when some funding is negative or NaN or some amount is infinite or NaN
     (checked without branches: ``x * 0`` is 0 only for finite ``x``).
@@ -124,26 +219,31 @@ def _waterfall_row(f_row: F64, d_row: F64, growth: float, s_pre: float, s_post: 
         dist = d_row[t]
         finite += f * 0.0 + dist * 0.0
         lowest = min(lowest, f)
-        balance, partner, d, hit = _step(balance, f, dist, growth, s_pre, s_post)
+        # Money moves in whole cents: amounts become counts of cents here and dollars again
+        # on the way out; totals are summed in cents, so they are exact.
+        f_c = _to_cents(f) if f != 0.0 else 0.0
+        d_c = _to_cents(dist) if dist > 0.0 else 0.0
+        balance, partner, d, hit = _step(balance, f_c, d_c, rate, s_pre, s_post)
         if hit:
             recoup = t
         partner_total += partner
         us_total += d - partner
-        funded += f
+        funded += f_c
         if write_partner:
-            partner_row[t] = partner
+            partner_row[t] = partner / 100.0
         if write_balance:
-            balance_row[t] = balance
+            balance_row[t] = balance / 100.0
         if write_net:
-            net_row[t] = partner - f
+            net_row[t] = partner / 100.0 - f_c / 100.0
     if balance > 0.0:
         recoup = -1
     bad = finite != 0.0 or lowest < 0.0
-    return partner_total, us_total, funded, balance, recoup, bad
+    return (partner_total / 100.0, us_total / 100.0, funded / 100.0, balance / 100.0, recoup,
+            bad)
 
 
 @_jit(parallel=True)
-def _waterfall_kernel(funding: F64, dist: F64, growth: float, s_pre: float, s_post: float,
+def _waterfall_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post: float,
                       partner: F64, balance: F64, write_partner: bool, write_balance: bool,
                       partner_total: F64, us_total: F64, funding_total: F64,
                       final_balance: F64, recoup: I64) -> int:
@@ -155,7 +255,7 @@ def _waterfall_kernel(funding: F64, dist: F64, growth: float, s_pre: float, s_po
         prow = partner[p] if write_partner else empty
         brow = balance[p] if write_balance else empty
         pt, ut, ft, bal, rec, bad = _waterfall_row(
-            funding[p], dist[p], growth, s_pre, s_post, prow, brow, empty,
+            funding[p], dist[p], rate, s_pre, s_post, prow, brow, empty,
             write_partner, write_balance, False)
         partner_total[p] = pt
         us_total[p] = ut
@@ -629,7 +729,7 @@ def _irr_kernel(net: F64, out: F64) -> None:
 
 
 @_jit(parallel=True)
-def _fused_kernel(funding: F64, dist: F64, growth: float, s_pre: float, s_post: float,
+def _fused_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post: float,
                   block: int, partner_total: F64, us_total: F64, funding_total: F64,
                   final_balance: F64, recoup: I64, irr: F64) -> int:
     """Waterfall and IRR path by path, one scratch row per block of paths."""
@@ -642,7 +742,7 @@ def _fused_kernel(funding: F64, dist: F64, growth: float, s_pre: float, s_post: 
         bad_here = 0
         for p in range(k * block, min(n_paths, (k + 1) * block)):
             pt, ut, ft, bal, rec, bad = _waterfall_row(
-                funding[p], dist[p], growth, s_pre, s_post, empty, empty, net,
+                funding[p], dist[p], rate, s_pre, s_post, empty, empty, net,
                 False, False, True)
             partner_total[p] = pt
             us_total[p] = ut
@@ -715,7 +815,7 @@ def _paths(name: str, values: object) -> F64:
 
 def _rule_inputs(funding: object, distributable: object, period_rate: float,
                  pre_share: float, post_share: float) -> tuple[F64, F64, float, float, float]:
-    """Validate the batch inputs; return (funding, distributable, 1 + i, s_pre, s_post)."""
+    """Validate the batch inputs; return (funding, distributable, i, s_pre, s_post)."""
     f = _paths("funding", funding)
     d = _paths("distributable", distributable)
     problems: list[Problem] = []
@@ -734,7 +834,7 @@ def _rule_inputs(funding: object, distributable: object, period_rate: float,
                                 "the post-recovery share must be in [0, 1]"))
     if problems:
         raise InvalidInput(problems)
-    return f, d, 1.0 + rate, pre, post
+    return f, d, rate, pre, post
 
 
 def _bad_cells(funding: F64, distributable: F64, limit: int = 10) -> InvalidInput:
@@ -785,7 +885,7 @@ def waterfall_batch(funding: F64, distributable: F64, period_rate: float, pre_sh
     non-finite funding or non-finite distributable cash (the first ten such cells).
     Cells past a bad one may have been overwritten in ``out``.
     """
-    f, d, growth, pre, post = _rule_inputs(funding, distributable, period_rate, pre_share,
+    f, d, rate, pre, post = _rule_inputs(funding, distributable, period_rate, pre_share,
                                            post_share)
     shape = f.shape
     n_paths = shape[0]
@@ -802,7 +902,7 @@ def waterfall_batch(funding: F64, distributable: F64, period_rate: float, pre_sh
                   ("partner_total", "us_total", "funding_total", "final_balance")]
         recoup = _out_array(out, "recoup_period", (n_paths,), np.int64)
     partner_total, us_total, funding_total, final_balance = totals
-    nbad = _waterfall_kernel(f, d, growth, pre, post, partner, balance, keep_flows,
+    nbad = _waterfall_kernel(f, d, rate, pre, post, partner, balance, keep_flows,
                              keep_balance, partner_total, us_total, funding_total,
                              final_balance, recoup)
     if nbad:
@@ -837,13 +937,13 @@ def waterfall_irr_fused(funding: F64, distributable: F64, period_rate: float,
     partner's net flows of a path live in a per-task scratch row), so memory stays
     O(P + T) beyond the inputs. ``irr`` equals ``irr_batch(partner - funding)``.
     """
-    f, d, growth, pre, post = _rule_inputs(funding, distributable, period_rate, pre_share,
+    f, d, rate, pre, post = _rule_inputs(funding, distributable, period_rate, pre_share,
                                            post_share)
     n_paths = f.shape[0]
     partner_total, us_total, funding_total, final_balance, irr = (
         np.empty(n_paths) for _ in range(5))
     recoup = np.empty(n_paths, dtype=np.int64)
-    nbad = _fused_kernel(f, d, growth, pre, post, FUSED_BLOCK, partner_total, us_total,
+    nbad = _fused_kernel(f, d, rate, pre, post, FUSED_BLOCK, partner_total, us_total,
                          funding_total, final_balance, recoup, irr)
     if nbad:
         raise _bad_cells(f, d)

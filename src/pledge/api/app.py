@@ -14,6 +14,7 @@ from pledge import __version__
 from pledge.api import (
     errors,
     routes_audit,
+    routes_books,
     routes_exports,
     routes_frameworks,
     routes_jobs,
@@ -72,15 +73,12 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
     app.add_middleware(LimitBodies, limits=BodyLimits(settings.max_body, {
         path: settings.max_ingest_body for path in INGEST_PATHS}))
     errors.install(app, page=error_page, wants_page=wants_page)
-    app.include_router(routes_frameworks.router, prefix="/api/v1")
-    app.include_router(routes_projects.router, prefix="/api/v1")
-    app.include_router(routes_priorities.router, prefix="/api/v1")
-    app.include_router(routes_jobs.router, prefix="/api/v1")
-    app.include_router(routes_jobs.jobs_router, prefix="/api/v1")
+    # Every API operation publishes the error statuses it may answer, in the one shape.
+    for router in (routes_frameworks.router, routes_projects.router, routes_books.router,
+                   routes_priorities.router, routes_jobs.router, routes_jobs.jobs_router,
+                   routes_exports.router, routes_review.router, routes_audit.router):
+        app.include_router(router, prefix="/api/v1", responses=errors.RESPONSES)
     routes_jobs.install(app)  # the simulation job runner: started and stopped with the app
-    app.include_router(routes_exports.router, prefix="/api/v1")
-    app.include_router(routes_review.router, prefix="/api/v1")
-    app.include_router(routes_audit.router, prefix="/api/v1")
     routes_audit.install(app)  # the record is verified once when the server starts
 
     app.include_router(pages.router)

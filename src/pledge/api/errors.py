@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from pledge.api.schemas import ErrorBody
 from pledge.domain.access import Forbidden, Unauthorized
 from pledge.domain.errors import (
     Conflict,
@@ -29,6 +30,21 @@ from pledge.domain.errors import (
 from pledge.services.idempotency import REPLAYED_HEADER, is_replay
 
 ROLE_RULES = ("role_not_allowed", "wrong_side")
+
+# What every API operation may answer besides its own result, all in the one shape:
+# published once for the whole API (``create_app`` gives them to each router).
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description} for status, description in (
+        (400, "Bad input: the problems name each field and value"),
+        (401, "No identity, or a token that is unknown or expired (WWW-Authenticate)"),
+        (403, "The caller's role may not do this"),
+        (404, "Not found"),
+        (409, "A rule of the programme or the current state forbids it"),
+        (413, "The request body is too large"),
+        (422, "The request does not match the schema (or is nested too deeply)"),
+        (429, "Too many attempts or too much work queued; Retry-After says when to try "
+              "again"),
+    )}
 
 
 def status_for(exc: PledgeError) -> int:

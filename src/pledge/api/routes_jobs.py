@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Response
 
 from pledge.api.deps import EngineDep, JobsDep, require, require_actor
+from pledge.api.errors import RESPONSES
 from pledge.api.idempotency import OnceDep
 from pledge.api.params import RecordId
 from pledge.api.schemas import SimulationCreate
@@ -33,8 +34,8 @@ JOBS = "/api/v1/jobs"
 QUEUED_RESPONSES: dict[int | str, dict[str, Any]] = {
     202: {"description": "Too large to compute within the request: queued as a job; the "
                          "body names it and Location points at its status"},
-    429: {"description": "The caller's jobs or the server's queue are full; Retry-After "
-                         "says when to try again"},
+    429: {**RESPONSES[429], "description": "The caller's jobs or the server's queue are "
+                                           "full; Retry-After says when to try again"},
 }
 
 

@@ -103,6 +103,16 @@ class GuaranteeCallCreate(Strict):
     provider: str | None = None
 
 
+class DistributionCreate(Strict):
+    """Cash an SPV distributed: ``amount`` (the rule splits it), or ``partner`` and ``us``
+    (accepted only when they are the rule's split, to the cent), or all three."""
+
+    on: date
+    amount: str | None = Field(default=None, max_length=100)
+    partner: str | None = Field(default=None, max_length=100)
+    us: str | None = Field(default=None, max_length=100)
+
+
 class EstimateCreate(Strict):
     amount: str
     source: str
@@ -215,3 +225,30 @@ class ArticleBody(Strict):
     text: str = Field(min_length=1, description="the article, plain text or HTML")
     html: bool | None = Field(default=None, description="whether text is HTML (default: "
                                                         "guessed)")
+
+
+# The one error shape (``api/errors.py``), published for every status an operation may
+# answer with an error.
+
+class ProblemOut(BaseModel):
+    """One thing wrong with a request: the rule's code, what to do, the field at fault
+    and (for a domain rule) the value given."""
+
+    code: str
+    message: str
+    field: str | None = None
+    value: str | None = None
+
+
+class ErrorOut(BaseModel):
+    """The first problem (``code``, ``message``, ``field``) and, when there are several or
+    a rule named them, all of them."""
+
+    code: str
+    message: str
+    field: str | None = None
+    problems: list[ProblemOut] = Field(default_factory=list)
+
+
+class ErrorBody(BaseModel):
+    error: ErrorOut

@@ -94,6 +94,7 @@ def _root(db: Annotated[str | None, typer.Option(
 def _register() -> None:
     from pledge.cli import (
         audit_cmds,
+        books_cmds,
         commands,
         economics_cmds,
         export_cmds,
@@ -111,6 +112,7 @@ def _register() -> None:
     app.add_typer(export_cmds.export_app, name="export")
     app.add_typer(audit_cmds.audit_app, name="audit")
     commands.register(app)
+    books_cmds.register(app)
     economics_cmds.register(app)
     priorities_cmds.register(app)
     news_cmds.register(app)

@@ -364,28 +364,6 @@ def in_kind(id: Annotated[str, typer.Argument(help="Project id")],
         render.console.print(f"recorded {kind} worth {value} for project {id}")
 
 
-def distribute(id: Annotated[str, typer.Argument(help="Project id")],
-               partner: Annotated[str, typer.Option(help="Partner's share, US dollars")],
-               us: Annotated[str, typer.Option("--us", help="US share, US dollars")],
-               on: OnOpt, actor: ActorOpt = None, role: RoleOpt = None,
-               idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Record cash a project's SPV distributed to each side."""
-    engine, when = _engine(), day(on, "on")
-    who = acting(actor, role)
-
-    def shares(_none: None) -> dict[str, object]:
-        p = funding_svc.parse_usd(partner, "partner").amount
-        u = funding_svc.parse_usd(us, "us").amount
-        return {"project": int(id), "on": when, "amount": p + u, "partner": p, "us": u}
-
-    ran = once(engine, who, idempotency_key, lambda: funding_svc.distribute(
-        engine, id, partner, us, when, who), shares)
-    if json:
-        render.emit_json(ran.json())
-    elif not ran.replayed:
-        render.console.print(f"recorded a distribution for project {id}")
-
-
 def balances(framework: Annotated[str, typer.Option(help="Framework key")],
              by: Annotated[str, typer.Option(help="account | party | project | instrument | "
                                                   "provider")] = "account",
@@ -430,7 +408,7 @@ def register(app: typer.Typer) -> None:
     for fn, name in ((init, "init"), (deadline, "deadline"), (deadlines, "deadlines"),
                      (commitments, "commitments"), (fund, "fund"), (allocate, "allocate"),
                      (guarantee_call, "guarantee-call"),
-                     (in_kind, "in-kind"), (distribute, "distribute"), (balances, "balances"),
+                     (in_kind, "in-kind"), (balances, "balances"),
                      (history, "history")):
         app.command(name)(fn)
     from pledge.cli.users_cmds import whoami

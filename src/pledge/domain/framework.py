@@ -111,6 +111,10 @@ class Component:
     annual_cap: Decimal | None = None
 
 
+DAY_COUNTS = ("act/365", "act/360", "30/360")
+DEFAULT_DAY_COUNT = "act/365"
+
+
 @dataclass(frozen=True, slots=True)
 class DeemedRate:
     """The deemed interest rate that grows the deemed allocation amount.
@@ -120,6 +124,8 @@ class DeemedRate:
     spread_bps: spread over the benchmark in basis points, or None if negotiated per project
     rate_type:  "fixed" or "floating"
     compounding: "compound" or "simple"
+    day_count:  how days become years for dated interest ("act/365", "act/360", "30/360"),
+                or None when the terms do not say (then ``DEFAULT_DAY_COUNT`` is assumed)
     """
 
     benchmark: str
@@ -127,6 +133,12 @@ class DeemedRate:
     spread_bps: Decimal | None
     rate_type: str = "fixed"
     compounding: str = "compound"
+    day_count: str | None = None
+
+    @property
+    def day_basis(self) -> str:
+        """The day count in use: the setting, or the assumed default when it is unset."""
+        return self.day_count or DEFAULT_DAY_COUNT
 
     @property
     def annual_rate(self) -> Decimal | None:

@@ -18,6 +18,7 @@ from typing import Any
 from pledge.domain.calendars import CalendarName, DayUnit
 from pledge.domain.errors import InvalidInput, PledgeError, Problem
 from pledge.domain.framework import (
+    DAY_COUNTS,
     Assumption,
     Component,
     ConsultationGate,
@@ -61,6 +62,7 @@ SETTINGS: dict[str, str] = {
     "deemed_rate.spread_bps": "spread over the benchmark in basis points",
     "deemed_rate.rate_type": "fixed | floating",
     "deemed_rate.compounding": "compound | simple",
+    "deemed_rate.day_count": "act/365 | act/360 | 30/360 (unset: act/365 assumed)",
     "split.pre_partner_share": "partner's share until it recovers its DAA",
     "split.post_partner_share": "partner's share afterwards",
     "split.periods_per_year": "distribution periods a year in the waterfall",
@@ -285,6 +287,7 @@ def settings_to_terms(effective_from: date, settings: Settings,
                                _text_choice("fixed", "floating"), "fixed"),
             compounding=col.read(settings, "deemed_rate.compounding",
                                  _text_choice("compound", "simple"), "compound"),
+            day_count=col.read(settings, "deemed_rate.day_count", _text_choice(*DAY_COUNTS)),
         )
     split: SplitRule | None = None
     if "split.pre_partner_share" in settings:
@@ -369,6 +372,8 @@ def terms_to_settings(terms: FrameworkTerms) -> Settings:
             out["deemed_rate.spread_bps"] = _plain(r.spread_bps)
         out["deemed_rate.rate_type"] = r.rate_type
         out["deemed_rate.compounding"] = r.compounding
+        if r.day_count is not None:
+            out["deemed_rate.day_count"] = r.day_count
     if terms.split is not None:
         out["split.pre_partner_share"] = _plain(terms.split.pre_partner_share)
         out["split.post_partner_share"] = _plain(terms.split.post_partner_share)

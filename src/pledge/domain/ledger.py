@@ -51,6 +51,9 @@ PROVIDED = "funding:provided"
 INVESTED = "spv:invested"
 GUARANTEED = "spv:guaranteed"
 GUARANTEES_GIVEN = "funding:guaranteed"
+#: The instrument of the cash a called guarantee puts into the SPV (a guarantee itself
+#: is exposure, never cash).
+CALLED_GUARANTEE = "guarantee_call"
 US_IN_KIND = "us:in_kind"
 SPV_IN_KIND = "spv:in_kind"
 DISTRIBUTED = "spv:distributed"
@@ -226,7 +229,7 @@ def guarantee_call_entry(component: str, project_id: int, *, amount: Decimal,
                 instrument="guarantee", provider=provider),
         Posting(acct(component, GUARANTEES_GIVEN), amount, provider=provider),
         Posting(acct(component, INVESTED), amount, project_id=project_id,
-                instrument="guarantee", provider=provider),
+                instrument=CALLED_GUARANTEE, provider=provider),
         Posting(acct(component, PROVIDED), -amount, provider=provider),
     ]
     if more_counted:

@@ -10,6 +10,10 @@ letters, ligatures) and trims and collapses whitespace. :func:`name_key` is what
 names are compared by: the NFKC form, case-folded, so "Ohio Plant", "OHIO  PLANT" and
 "Ｏｈｉｏ Ｐｌａｎｔ" are the same name.
 
+A text given to *find* something (a framework's key, a sector to filter by) passes
+:func:`lookup_text`: one holding a character no kept name or key can contain matches
+nothing, and is refused the same way rather than sent to the database.
+
 *Free text* (a reason, a note, a remark) may run over several lines:
 :func:`clean_text` keeps line breaks and tabs (a carriage return becomes a line break)
 and refuses every other control character, unpaired surrogates and bidi overrides.
@@ -30,7 +34,7 @@ from typing import Final
 from pledge.domain.errors import InvalidInput, Problem
 
 __all__ = ["NAME_MAX", "TEXT_MAX", "clean_name", "clean_text", "fold_name", "hidden_character",
-           "name_key", "text_problems"]
+           "lookup_text", "name_key", "text_problems"]
 
 #: The longest name, in characters, unless a field says otherwise.
 NAME_MAX: Final = 200
@@ -169,3 +173,22 @@ def clean_text(field: str, value: str, max_len: int = TEXT_MAX, *,
         raise InvalidInput.single(field, value, "text.too_long",
                                   f"at most {max_len} characters")
     return text
+
+
+def lookup_text(field: str, value: str) -> str:
+    """``value``, a text given to find records by (a key, a filter), trimmed.
+
+    Raises ``InvalidInput`` (``text.bad_character``, naming ``field``) when what is left
+    holds a control, invisible format or separator character, or an unpaired
+    surrogate: no kept name or key contains one, so nothing could match, and
+    PostgreSQL cannot even compare a text holding a NUL.
+    """
+    if not isinstance(value, str):
+        raise InvalidInput.single(field, value, "text.not_text", "expected text")
+    trimmed = value.strip()
+    bad = next((ch for ch in trimmed if _refused_in_line(ch)), None)
+    if bad is not None:
+        raise InvalidInput.single(field, _shown(value, _refused_in_line), "text.bad_character",
+                                  f"contains {_describe(bad)}, which no name or key "
+                                  f"contains (no control or invisible characters)")
+    return trimmed

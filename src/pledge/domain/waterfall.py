@@ -2,26 +2,32 @@
 
 Periods t = 0..T-1, ``n`` a year. Each period the partner funds ``F_t >= 0`` into
 the SPV and the SPV has distributable cash ``D_t`` (negative cash distributes
-nothing; losses are not clawed back). The outstanding deemed allocation balance
-``B`` starts at 0 and each period, in this order:
+nothing; losses are not clawed back). Money moves in whole cents: ``F_t`` and
+``d = max(D_t, 0)`` are taken rounded half-even to the cent. The outstanding deemed
+allocation balance ``B`` starts at 0 and each period, in this order:
 
-1. ``B <- B * (1 + i)``, with ``i = (1 + r)^(1/n) - 1`` (compound) or ``r / n`` (simple);
+1. ``B <- cents(B * (1 + i))``, with ``i = (1 + r)^(1/n) - 1`` (compound) or ``r / n``
+   (simple): the period's deemed interest is booked in whole cents;
 2. ``B <- B + F_t``;
-3. with ``d = max(D_t, 0)``:
+3. the distribution is split by :func:`split_distribution`:
 
-   * ``B > 0`` and ``d <= B / s_pre``: the partner gets ``s_pre * d``; ``B <- B - s_pre * d``;
-   * ``B > 0`` and ``d > B / s_pre``: the split switches inside the period: the partner
-     gets ``B + s_post * (d - B / s_pre)``; ``B <- 0``;
-   * ``B = 0``: the partner gets ``s_post * d``;
+   * ``B > 0`` and ``d <= B / s_pre``: the partner's exact share is ``s_pre * d``;
+   * ``B > 0`` and ``d > B / s_pre``: the split switches inside the period: the
+     partner's exact share is ``B + s_post * (d - B / s_pre)``;
+   * ``B = 0``: the partner's exact share is ``s_post * d``;
 
-   and the United States gets ``d`` minus the partner's share.
+   **rounding rule**: the partner's exact share is rounded half-even to the cent,
+   once, and the United States gets the rest (``d`` minus the partner's rounded
+   share), so the two add up to ``d`` exactly: no cent is made or lost. The
+   balance falls by the partner's rounded share, never below zero (the 50/50 part
+   of a distribution that crosses recovery is exactly ``B``).
 
-Funding after recovery makes ``B`` positive again and the pre-recovery split
-resumes. The recoup period is the period in which ``B`` last fell to zero (None
-if it is still positive at the end).
+So the balance carried from period to period is always in whole cents. Funding
+after recovery makes ``B`` positive again and the pre-recovery split resumes. The
+recoup period is the period in which ``B`` last fell to zero (None if it is still
+positive at the end).
 
-Amounts are computed at 40 significant digits and are not rounded here; the
-edges round to cents for display.
+Intermediate amounts are computed at 40 significant digits.
 """
 
 from __future__ import annotations
@@ -30,13 +36,98 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from enum import StrEnum
+from fractions import Fraction
 
 from pledge.domain.errors import InvalidInput, Problem
 
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
+NIL = Decimal("0.00")  # zero in whole cents
 PRECISION = 40
+
+ROUNDING_RULE = ("the partner's share is rounded half-even to the cent once; the United "
+                 "States receives the rest, so the two shares add up to the cash exactly")
+
+
+def to_cents(amount: Decimal) -> Decimal:
+    """``amount`` rounded half-even to whole cents (how money moves)."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+def fraction_to_cents(value: Fraction) -> Decimal:
+    """An exact rational amount rounded half-even to whole cents (``round`` on a Fraction
+    rounds exact halves to even)."""
+    return Decimal(round(value * 100)).scaleb(-2)
+
+
+def grow(balance: Decimal, growth: Decimal | Fraction) -> Decimal:
+    """``balance * growth`` booked in whole cents, half-even: exactly when ``growth`` is a
+    Fraction (simple interest, whole periods), else at 40 significant digits (a growth
+    factor with an irrational root in it has no exact half cent to decide)."""
+    if isinstance(growth, Fraction):
+        return fraction_to_cents(Fraction(balance) * growth)
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        return to_cents(balance * growth)
+
+
+class Phase(StrEnum):
+    """Which part of the rule a distribution fell under.
+
+    PRE:      the partner had not recovered its deemed allocation: the pre-recovery split
+    CROSSING: the distribution recovered the balance: pre-recovery split up to that
+              point, the post-recovery split for the rest
+    POST:     nothing was owed: the post-recovery split
+    """
+
+    PRE = "pre_recovery"
+    CROSSING = "crossing"
+    POST = "post_recovery"
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """One distribution split by the rule (whole cents).
+
+    amount:         the cash distributed (``max(cash, 0)`` in cents)
+    partner, us:    each side's share; ``partner + us == amount`` exactly
+    balance_before: the deemed allocation balance owed to the partner before it
+    balance_after:  the balance after it (``balance_before`` less the partner's
+                    share, never below zero)
+    phase:          which part of the rule applied
+    """
+
+    amount: Decimal
+    partner: Decimal
+    us: Decimal
+    balance_before: Decimal
+    balance_after: Decimal
+    phase: Phase
+
+
+def split_distribution(cash: Decimal, balance: Decimal, pre_share: Decimal,
+                       post_share: Decimal) -> Split:
+    """Split ``cash`` (negative distributes nothing) given the partner's outstanding
+    ``balance``, both in whole cents, by the rule and its rounding rule (module docstring).
+    """
+    d = to_cents(cash) if cash > 0 else NIL
+    balance = to_cents(balance) if balance > 0 else NIL
+    # The exact share as a fraction: B / s_pre need not terminate (s_pre = 0.6), and a
+    # share landing on a half cent must be seen as exactly that.
+    fd, fb, pre, post = Fraction(d), Fraction(balance), Fraction(pre_share), Fraction(post_share)
+    if balance > 0:
+        threshold = fb / pre
+        if fd <= threshold:
+            exact, phase = pre * fd, Phase.PRE
+        else:
+            exact, phase = fb + post * (fd - threshold), Phase.CROSSING
+    else:
+        exact, phase = post * fd, Phase.POST
+    partner = fraction_to_cents(exact)
+    after = balance - partner if partner < balance else NIL
+    return Split(d, partner, d - partner, balance, after, phase)
 
 
 class Compounding(StrEnum):
@@ -79,6 +170,13 @@ class SplitTerms:
             raise InvalidInput(problems)
 
     @property
+    def period_growth(self) -> Decimal | Fraction:
+        """``1 + i``: exact (a Fraction) when simple or once a year, else at 40 digits."""
+        if self.compounding is Compounding.SIMPLE or self.periods_per_year == 1:
+            return 1 + Fraction(self.deemed_rate) / self.periods_per_year
+        return 1 + self.period_rate
+
+    @property
     def period_rate(self) -> Decimal:
         """The per-period deemed rate ``i``."""
         with localcontext() as ctx:
@@ -91,7 +189,11 @@ class SplitTerms:
 
 @dataclass(frozen=True, slots=True)
 class PeriodResult:
-    """One period: what each side received and the balance left after it."""
+    """One period: what each side received and the balance left after it.
+
+    funding is in whole cents; distributable is the cash as given (``partner + us`` is
+    ``max(distributable, 0)`` in whole cents); partner, us and balance are in whole cents.
+    """
 
     period: int
     funding: Decimal
@@ -142,31 +244,22 @@ def run_waterfall(funding: Sequence[Decimal], distributable: Sequence[Decimal],
         raise InvalidInput(bad)
     with localcontext() as ctx:
         ctx.prec = PRECISION
-        i = terms.period_rate
+        growth = terms.period_growth
         s_pre, s_post = terms.pre_share, terms.post_share
         balance = ZERO
         recoup: int | None = None
         rows: list[PeriodResult] = []
         partner_total = us_total = funded = ZERO
         for t, (f, dist) in enumerate(zip(funding, distributable, strict=True)):
-            balance = balance * (1 + i) + f
-            d = dist if dist > 0 else ZERO
-            if balance > 0:
-                threshold = balance / s_pre
-                if d <= threshold:
-                    partner = s_pre * d
-                    balance = balance - partner
-                else:
-                    partner = balance + s_post * (d - threshold)
-                    balance = ZERO
-                if balance == 0:
-                    recoup = t
-            else:
-                partner = s_post * d
-            us = d - partner
-            rows.append(PeriodResult(t, f, dist, partner, us, balance))
-            partner_total += partner
-            us_total += us
+            f = to_cents(f)
+            balance = grow(balance, growth) + f
+            cut = split_distribution(dist, balance, s_pre, s_post)
+            if balance > 0 and cut.balance_after == 0:
+                recoup = t
+            balance = cut.balance_after
+            rows.append(PeriodResult(t, f, dist, cut.partner, cut.us, balance))
+            partner_total += cut.partner
+            us_total += cut.us
             funded += f
         if balance > 0:
             recoup = None

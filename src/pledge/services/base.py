@@ -25,6 +25,7 @@ from pledge.domain.framework import Framework
 from pledge.domain.framework_document import terms_from_stored
 from pledge.domain.ledger import Entry, Posting, imbalance
 from pledge.domain.lifecycle import Role, parse_role
+from pledge.domain.text import lookup_text
 from pledge.store import tables as t
 from pledge.store.chain import lock_ledger, queue_audit, record_ledger_head
 
@@ -145,7 +146,8 @@ def framework_row(conn: Session | Connection, key: str, *, lock: bool = False) -
     Locking the framework row serialises every operation that checks the
     framework's cap (on PostgreSQL; SQLite transactions are already serial).
     """
-    stmt = select(t.frameworks).where(t.frameworks.c.key == key.strip().lower())
+    wanted = lookup_text("framework", key).lower()
+    stmt = select(t.frameworks).where(t.frameworks.c.key == wanted)
     if lock:
         stmt = stmt.with_for_update()
     row = conn.execute(stmt).first()

@@ -49,6 +49,7 @@ from pledge.domain.errors import InvalidInput
 from pledge.domain.framework import Framework, FundingWindow, WindowMeaning
 from pledge.domain.ledger import (
     ALLOCATED,
+    CALLED_GUARANTEE,
     GUARANTEED,
     INVESTED,
     RECEIVED,
@@ -860,7 +861,7 @@ def _oc4ids(s: Session, row: Any, base_url: str | None = None) -> dict[str, Any]
                 totals[key][3] = po.on
             else:
                 state[1] -= po.amount
-        elif account == INVESTED and po.instrument == "guarantee":
+        elif account == INVESTED and po.instrument == CALLED_GUARANTEE:
             provider = po.provider or "unnamed provider"
             ref = parties.add(provider, ["funder"])
             move(po, ref, spv, f"guarantee from {provider} called: cash paid in", po.amount)

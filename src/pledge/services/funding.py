@@ -34,7 +34,6 @@ from pledge.domain.ledger import (
     acct,
     balances,
     cents,
-    distribution_entry,
     in_kind_entry,
     reach,
     required_pace,
@@ -314,22 +313,12 @@ def contribute_in_kind(engine: Engine, project_id: int | str, kind: str, value: 
 
 
 def distribute(engine: Engine, project_id: int | str, partner_amount: str, us_amount: str,
-               on: date, actor: Actor) -> None:
-    """Record cash an SPV distributed to each side (the investment committee, or an admin)."""
-    permit(actor, Action.LEDGER_EDIT)
-    check_dates(on=on)
-    p_money, u_money = parse_usd(partner_amount, "partner"), parse_usd(us_amount, "us")
-    with transaction(engine) as s:
-        row, fw_row = _locked_project(s, project_id)
-        if row.status not in (Stage.FUNDED.value, Stage.OPERATING.value, Stage.RECOUPED.value):
-            raise RuleViolation.single("project", row.status, "ledger.not_funded",
-                                       "only a funded project distributes cash")
-        post_entries(s, fw_row.id, [distribution_entry(
-            row.component, row.id, fw_row.partner, p_money.amount, u_money.amount, on,
-            "distribution")], actor)
-        audit(s, actor, "project.distribute", "project", row.id,
-              after={"partner": p_money.amount, "us": u_money.amount, "on": on},
-              project_id=row.id)
+               on: date, actor: Actor) -> Any:
+    """Record cash an SPV distributed to each side, accepted only when the shares are the
+    split the rule gives (``services.capital.distribute``, which owns distributions)."""
+    from pledge.services.capital import distribute as split_and_record
+    return split_and_record(engine, project_id, on, actor, partner=partner_amount,
+                            us=us_amount)
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,14 @@ from pledge.domain.project import (
     states_in,
 )
 from pledge.domain.sources import check_source
-from pledge.domain.text import NAME_MAX, clean_name, clean_text, fold_name, name_key
+from pledge.domain.text import (
+    NAME_MAX,
+    clean_name,
+    clean_text,
+    fold_name,
+    lookup_text,
+    name_key,
+)
 from pledge.services import funding as funding_svc
 from pledge.services import relations
 from pledge.services.base import (
@@ -127,7 +134,7 @@ def _filters(s: Session, framework: str | None, status: str | None,
     if status:
         where.append(t.projects.c.status == parse_stage(status, "status").value)
     if sector:
-        needle = sector.strip().lower()
+        needle = lookup_text("sector", sector).lower()
         try:
             key, detail = canonical_sector(sector)
         except InvalidInput:
