@@ -79,6 +79,11 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, Action, int, str | None]]
     ("POST", "/api/v1/projects/24/estimates",
      {"amount": "about US$", "source": "https://x", "on": "2026-04-01"}, Action.PROJECT_EDIT,
      400, "money.no_number"),
+    ("POST", "/api/v1/projects/24/allocation",
+     {"amount": "US$1bn to US$2bn", "reason": "r", "on": "2026-04-01"}, Action.LEDGER_EDIT,
+     400, "money.range_not_allowed"),
+    ("POST", "/api/v1/projects/24/guarantee-calls", {"amount": "US$1bn", "on": "2026-04-01"},
+     Action.FUND, 409, "guarantee.over_outstanding"),
     ("PATCH", "/api/v1/projects/24", {"sector": "astrology"}, Action.PROJECT_EDIT, 400,
      "project.unknown_sector"),
     ("POST", "/api/v1/projects/24/status-reports",
@@ -268,7 +273,8 @@ WRITES = [
         "ic": request("POST", "/api/v1/projects/24/transitions", {"to": "notified", "on": ON},
                       "project.notified"),
         "president": request("POST", "/api/v1/projects/32/transitions",
-                             {"to": "selected", "on": ON}, "project.selected"),
+                             {"to": "selected", "on": ON}, "project.selected",
+                             "project.allocate"),
         "cc_us": request("POST", "/api/v1/projects/1/transitions",
                          {"to": "under_review", "on": ON}, "project.under_review"),
         "cc_jp": request("POST", "/api/v1/projects/2/transitions",
@@ -293,6 +299,12 @@ WRITES = [
         "funder": request("POST", "/api/v1/projects/24/fundings", {
             "amount": "US$1bn", "on": ON, "instrument": "loan", "provider": "JBIC"},
             "project.fund")}, {}),
+    # Only the committee changes an allocation; an administrator may touch the ledger but
+    # not this.
+    Write("allocation", Action.LEDGER_EDIT, None, {
+        "ic": request("POST", "/api/v1/projects/24/allocation", {
+            "amount": "US$33bn", "reason": "the Department of Commerce's figure", "on": ON},
+            "project.allocate")}, {"admin": "allocation.role_not_allowed"}),
     Write("score", Action.SCORE, None, {
         role: request("POST", "/api/v1/projects/27/scores", {
             "side": "us" if role in US_SIDE else "partner", "criterion": "strategic",

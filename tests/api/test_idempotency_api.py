@@ -51,13 +51,15 @@ def sqlite_api(sqlite_engine: Engine) -> Iterator[Api]:
     yield from _client(sqlite_engine)
 
 
-def notify(engine: Engine, pid: int) -> None:
+def notify(engine: Engine, pid: int, amount: str | None = None) -> None:
+    """Selected (allocated ``amount``, default the estimate's top) and notified."""
     on = date(2026, 4, 6)
     for stage in ("under_review", "finalist"):  # projects are created at the entry stage
         projects.advance(engine, pid, stage, Actor.of("ic", "ic"), on, "reviewed")
     projects.consult(engine, pid, "committee", Actor.of("cc", "cc_jp"), on)
     projects.advance(engine, pid, "recommended", Actor.of("ic", "ic"), on, "ready")
-    projects.advance(engine, pid, "selected", Actor.of("potus", "president"), on, "chosen")
+    projects.advance(engine, pid, "selected", Actor.of("potus", "president"), on, "chosen",
+                     amount=amount)
     projects.advance(engine, pid, "notified", Actor.of("ic", "ic"), on, "notice sent")
 
 
@@ -185,6 +187,12 @@ CHANGES: list[tuple[str, str, str, str, Any]] = [
     ("projects-create_extension", "ic", "POST", "/api/v1/projects/28/extensions",
      {"until": "2026-12-31", "on": "2026-05-01", "reason": "permits"}),
     ("projects-create_funding", "funder", "POST", "/api/v1/projects/28/fundings", FUNDING),
+    ("projects-change_allocation", "ic", "POST", "/api/v1/projects/28/allocation",
+     {"amount": "US$6bn", "reason": "a larger plant", "on": "2026-05-01"}),
+    ("projects-create_funding", "funder", "POST", "/api/v1/projects/28/fundings",
+     {"amount": "US$500m", "on": "2026-05-02", "instrument": "guarantee", "provider": "NEXI"}),
+    ("projects-create_guarantee_call", "funder", "POST",
+     "/api/v1/projects/28/guarantee-calls", {"amount": "US$100m", "on": "2026-06-01"}),
     ("books-create_distribution", "ic", "POST", "/api/v1/projects/28/distributions",
      {"on": "2026-09-01", "amount": "US$1m"}),
     ("projects-create_estimate", "cc_jp", "POST", "/api/v1/projects/24/estimates",
@@ -233,7 +241,7 @@ def test_every_change_of_the_api_honours_the_idempotency_key(sqlite_api: Api,
                 assert ("Idempotency-Key", "header") in headers, (method, path)
     assert set(changing) == {c[0] for c in CHANGES}, "add an example of the new operation here"
 
-    notify(sqlite_engine, 28)
+    notify(sqlite_engine, 28, "US$5bn")  # no estimate in US dollars: the amount is given
     made: dict[str, int] = {}
     for op_id, role, method, path, body in CHANGES:
         path = path.format(**made)

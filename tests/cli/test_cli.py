@@ -52,9 +52,10 @@ def test_commitments_report_the_cap(cli: Cli) -> None:
     assert {"cap", "allocated", "disbursed", "remaining", "period_end",
             "required_per_month"} <= set(c)
     assert c["period_end"] == "2029-01-19"
-    assert c["remaining"] == "550000000000.00"
-    # 731 days to the period end: 550bn x 30.4375 / 731 = 22,900,991,792.07
-    assert c["required_per_month"] == "22900991792.07"
+    # the first tranche, US$36bn, was allocated when it was selected
+    assert (c["allocated"], c["remaining"]) == ("36000000000.00", "514000000000.00")
+    # 731 days to the period end: 514bn x 30.4375 / 731 = 21,402,017,783.86
+    assert c["required_per_month"] == "21402017783.86"
 
 
 def test_deadline_json(cli: Cli) -> None:

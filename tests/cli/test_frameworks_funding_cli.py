@@ -84,10 +84,14 @@ def test_deadlines_lists_each_selected_projects_date(cli: Cli) -> None:
 
 
 def test_allocate_in_kind_and_distribute_move_the_books(cli: Cli) -> None:
-    allocated = cli.json("allocate", GULFLINK, "--amount", "US$2bn", "--on", "2026-03-02")
+    # The terminal was allocated US$2.1bn when it was selected (the first tranche US$36bn);
+    # the committee sets it to US$2bn.
+    allocated = cli.json("allocate", GULFLINK, "--amount", "US$2bn", "--reason", "revised",
+                         "--on", "2026-03-02", "--role", "ic")
     assert {k: v for k, v in allocated.items() if k != "idempotency_key"} == {
         "project": 25, "on": "2026-03-02", "amount": "2000000000.00",
-        "unallocated": "548000000000.00"}
+        "previous": "2100000000.00", "funded": "0.00", "unallocated": "514100000000.00",
+        "reason": "revised"}
     in_kind = cli.json("in-kind", OHIO, "--kind", "land", "--value", "US$150m", "--on",
                        "2026-03-02")
     assert (in_kind["kind"], in_kind["value"]) == ("land", "150000000.00")
@@ -119,16 +123,19 @@ def test_allocate_in_kind_and_distribute_move_the_books(cli: Cli) -> None:
     assert by_party[("strategic:received", "Japan")] == "6250000.00"
     assert by_party[("strategic:received", "United States")] == "6250000.00"
 
-    # the in-kind value stays outside the cap: 2bn allocated + 1bn funded
+    # the in-kind value stays outside the cap: 33.3bn (of which 1bn funded) + 2bn + 0.6bn
     c = cli.json("commitments", "--framework", "japan", "--on", "2026-07-01")
     assert (c["allocated"], c["disbursed"], c["remaining"]) == (
-        "3000000000.00", "1000000000.00", "547000000000.00")
+        "35900000000.00", "1000000000.00", "514100000000.00")
     assert c["ledger_balanced"] is True
     code, out, _ = cli("commitments", "--framework", "japan", "--on", "2026-07-01")
-    assert code == 0 and "US$3,000,000,000.00 (0.55%)" in out
+    assert code == 0 and "US$35,900,000,000.00 (6.53%)" in out
 
-    code, out, _ = cli("allocate", GULFLINK, "--amount", "US$1bn", "--on", "2026-03-04")
-    assert (code, out.strip()) == (0, "allocated; US$546,000,000,000.00 left unallocated")
+    code, out, _ = cli("allocate", GULFLINK, "--amount", "US$1bn", "--reason", "smaller",
+                       "--on", "2026-03-04", "--role", "ic")
+    assert (code, " ".join(out.split())) == (
+        0, "project 25 allocated US$1,000,000,000.00 (was US$2,000,000,000.00; funded "
+           "US$0.00); US$515,100,000,000.00 left unallocated")
     code, out, _ = cli("in-kind", OHIO, "--kind", "permits", "--value", "US$1m", "--on",
                        "2026-03-04")
     assert (code, out.strip()) == (0, "recorded permits worth US$1m for project 24")
@@ -145,10 +152,10 @@ def test_allocate_in_kind_and_distribute_move_the_books(cli: Cli) -> None:
 @pytest.mark.parametrize(("args", "field", "rule"), [
     (["in-kind", "24", "--kind", "goodwill", "--value", "US$1m", "--on", "2026-03-02"],
      "kind", "ledger.unknown_in_kind"),
-    (["allocate", "25", "--amount", "US$600bn", "--on", "2026-03-02"], "amount",
-     "cap.exceeded"),
-    (["allocate", "25", "--amount", "US$1bn", "--on", "2026-03-02", "--role", "analyst"],
-     "role", "auth.forbidden"),
+    (["allocate", "25", "--amount", "US$600bn", "--reason", "r", "--on", "2026-03-02",
+      "--role", "ic"], "amount", "cap.exceeded"),
+    (["allocate", "25", "--amount", "US$1bn", "--reason", "r", "--on", "2026-03-02",
+      "--role", "analyst"], "role", "auth.forbidden"),
 ])
 def test_refused_changes_leave_the_books_as_they_were(
         cli: Cli, args: list[str], field: str, rule: str) -> None:

@@ -58,7 +58,8 @@ def test_cli_users_obey_the_matrix(cli: Cli, monkeypatch: pytest.MonkeyPatch, ro
 @pytest.mark.parametrize("args", [
     ["projects", "extend", "24", "--until", "2026-09-01", "--actor", "X", "--role", "cc_us",
      "--on", "2026-04-01", "--reason", "r"],
-    ["allocate", "24", "--amount", "US$1bn", "--on", "2026-04-01", "--role", "funder"],
+    ["allocate", "24", "--amount", "US$1bn", "--on", "2026-04-01", "--reason", "r",
+     "--role", "funder"],
     ["fund", "24", "--amount", "US$1bn", "--on", "2026-04-01", "--instrument", "loan",
      "--provider", "JBIC", "--role", "ic"],
     ["scores", "set", "27", "--side", "us", "--criterion", "strategic", "--value", "5",

@@ -16,10 +16,13 @@ import pytest
 from pledge.domain.errors import RuleViolation
 from pledge.domain.framework import Instrument, WindowMeaning
 from pledge.domain.funding import (
+    AllocationChange,
     FundingRequest,
-    check_allocation,
+    GuaranteeCall,
     check_cap_amendment,
+    plan_allocation,
     plan_funding,
+    plan_guarantee_call,
 )
 from pledge.domain.lifecycle import Role, Stage
 from pledge.domain.money import Money
@@ -34,14 +37,14 @@ DEADLINE = date(2026, 4, 21)
 
 
 def request(**overrides: object) -> FundingRequest:
-    """A US$1bn JBIC loan to project 1, notified on NOTICE, that every rule accepts."""
+    """A US$1bn JBIC loan to project 1 (allocated US$3bn), notified on NOTICE, that every
+    rule accepts."""
     base = FundingRequest(
         project_id=1, amount=Money(BN, "USD"), instrument=Instrument.LOAN, provider="JBIC",
         on=date(2026, 3, 2), role=Role.FUNDER, stage=Stage.NOTIFIED, terms=JAPAN,
         component=JAPAN.component(), funding_date=DEADLINE,
         window_meaning=WindowMeaning.DEADLINE, extension_until=None,
-        unallocated=550 * BN, project_allocated=Decimal(0), used_in_year=Decimal(0),
-        window_opens=NOTICE)
+        project_allocated=3 * BN, used_in_year=Decimal(0), window_opens=NOTICE)
     return replace(base, **overrides)  # type: ignore[arg-type]
 
 
@@ -125,14 +128,16 @@ REFUSALS = [
      {"terms": CLOSING, "on": date(2026, 4, 1)},
      ("on", "2026-04-01", "funding.after_framework_deadline",
       "the framework allows no funding after 2026-03-31")),
-    ("a cent more than the unallocated capacity",
-     {"amount": Money(Decimal("1E+9"), "USD"), "unallocated": BN - Decimal("0.01")},
-     ("amount", "1000000000", "cap.exceeded",
-      "this funding needs US$1bn of unallocated capacity but only US$999.99999999m remains "
-      "under the US$550bn cap")),
+    ("a cent more than what is left of the project's allocation",
+     {"amount": Money(Decimal("1E+9"), "USD"), "project_allocated": BN - Decimal("0.01"),
+      "project_used": 2 * BN, "project_name": "Ohio plant"},
+     ("amount", "1000000000", "funding.over_allocation",
+      "project 1 (Ohio plant) has an allocation of US$2.99999999999bn (US$2bn drawn); this "
+      "would count US$1bn toward the cap: US$0.01 short (`pledge allocate` changes an "
+      "allocation)")),
     ("a cent over Korea's annual cap",
      {"amount": Money(Decimal("1E+9"), "USD"), "terms": KOREA,
-      "component": KOREA.component(), "unallocated": 200 * BN,
+      "component": KOREA.component(),
       "used_in_year": 19 * BN + Decimal("0.01")},
      ("amount", "1000000000", "cap.annual_exceeded",
       "2026 fundings would reach US$20.00000000001bn, over the annual cap of US$20bn")),
@@ -147,27 +152,36 @@ def test_each_refusal_says_what_is_wrong(case: str, changes: dict[str, object],
 
 
 def test_an_accepted_funding_posts_what_it_counts() -> None:
-    plan = plan_funding(request(provider=" JBIC ", project_allocated=Decimal(300_000_000)))
-    assert (plan.counted, plan.from_allocation, plan.fresh, plan.first) == (
-        BN, Decimal(300_000_000), Decimal(700_000_000), True)
+    plan = plan_funding(request(provider=" JBIC ", project_allocated=BN))
+    assert (plan.counted, plan.first) == (BN, True)
     assert (plan.entry.memo, plan.entry.on) == ("loan from JBIC", date(2026, 3, 2))
     assert {(p.account, p.amount, p.project_id, p.instrument, p.provider)
             for p in plan.entry.postings} == {
         ("strategic:spv:invested", BN, 1, "loan", "JBIC"),
         ("strategic:funding:provided", -BN, None, None, "JBIC"),
         ("strategic:capacity:used", BN, 1, "loan", None),
-        ("strategic:capacity:allocated", Decimal(-300_000_000), 1, None, None),
-        ("strategic:capacity:unallocated", Decimal(-700_000_000), None, None, None)}
+        ("strategic:capacity:allocated", -BN, 1, None, None)}
 
 
 def test_a_further_tranche_is_not_the_first_funding() -> None:
     assert plan_funding(request(stage=Stage.FUNDED)).first is False
 
 
-def test_no_allocation_means_all_of_it_is_fresh_capacity() -> None:
+def test_no_allocation_means_no_funding() -> None:
+    # Nothing is drawn from the framework's unallocated capacity behind the project's back.
     for allocated in (Decimal(0), Decimal(-5)):
-        plan = plan_funding(request(project_allocated=allocated))
-        assert (plan.from_allocation, plan.fresh) == (0, BN)
+        assert refusals(request(project_allocated=allocated)) == ["funding.over_allocation"]
+
+
+def test_a_guarantee_is_exposure_not_cash() -> None:
+    plan = plan_funding(request(instrument=Instrument.GUARANTEE, provider="NEXI"))
+    assert {(p.account, p.amount, p.project_id, p.provider) for p in plan.entry.postings} == {
+        ("strategic:spv:guaranteed", BN, 1, "NEXI"),
+        ("strategic:funding:guaranteed", -BN, None, "NEXI"),
+        ("strategic:capacity:used", BN, 1, None),
+        ("strategic:capacity:allocated", -BN, 1, None)}
+    assert not any(p.account.endswith(("spv:invested", "funding:provided"))
+                   for p in plan.entry.postings)
 
 
 def test_what_counts_toward_the_cap_is_rounded_to_cents() -> None:
@@ -176,12 +190,64 @@ def test_what_counts_toward_the_cap_is_rounded_to_cents() -> None:
                                          Instrument.GUARANTEE: Decimal(1) / 3})
     plan = plan_funding(request(terms=third, instrument=Instrument.GUARANTEE,
                                 amount=Money(Decimal("0.05"), "USD")))
-    assert (plan.counted, plan.fresh) == (Decimal("0.02"), Decimal("0.02"))
+    assert plan.counted == Decimal("0.02")
+    assert sum(p.amount for p in plan.entry.postings
+               if p.account == "strategic:capacity:used") == Decimal("0.02")
+
+
+# -- guarantee calls ---------------------------------------------------------------------
+
+def call(**overrides: object) -> GuaranteeCall:
+    """US$1bn called of NEXI's US$5bn guarantee on project 1, that every rule accepts."""
+    base = GuaranteeCall(
+        project_id=1, amount=Money(BN, "USD"), on=date(2027, 6, 1), role=Role.FUNDER,
+        provider="NEXI", outstanding=5 * BN, terms=JAPAN, component=JAPAN.component(),
+        project_allocated=Decimal(0), project_used=5 * BN, used_in_year=Decimal(0))
+    return replace(base, **overrides)  # type: ignore[arg-type]
+
+
+def call_refusals(req: GuaranteeCall) -> list[tuple[str, object, str, str]]:
+    try:
+        plan_guarantee_call(req)
+    except RuleViolation as exc:
+        return [(p.field, p.value, p.rule, p.message) for p in exc.problems]
+    return []
+
+
+def test_a_called_guarantee_becomes_cash_in_the_spv() -> None:
+    entry = plan_guarantee_call(call())
+    assert {(p.account, p.amount, p.provider) for p in entry.postings} == {
+        ("strategic:spv:guaranteed", -BN, "NEXI"),
+        ("strategic:funding:guaranteed", BN, "NEXI"),
+        ("strategic:spv:invested", BN, "NEXI"),
+        ("strategic:funding:provided", -BN, "NEXI")}
+
+
+def test_no_more_than_what_is_outstanding_is_called() -> None:
+    assert call_refusals(call(outstanding=BN - Decimal("0.01"))) == [
+        ("amount", "1000000000", "guarantee.over_outstanding",
+         "project 1 has US$999.99999999m of guarantees from NEXI outstanding; no more can be "
+         "called")]
+    assert call_refusals(call(outstanding=BN)) == []
+    assert [r for _, _, r, _ in call_refusals(call(role=Role.IC))] == [
+        "funding.role_not_allowed"]
+
+
+def test_a_guarantee_counted_at_a_fraction_draws_the_rest_from_the_allocation() -> None:
+    half = replace(JAPAN, cap_counting={**JAPAN.cap_counting,
+                                        Instrument.GUARANTEE: Decimal("0.5")})
+    entry = plan_guarantee_call(call(terms=half, project_allocated=BN / 2))
+    assert {(p.account, p.amount) for p in entry.postings
+            if "capacity" in p.account} == {("strategic:capacity:used", BN / 2),
+                                             ("strategic:capacity:allocated", -BN / 2)}
+    assert [r for _, _, r, _ in call_refusals(
+        call(terms=half, project_allocated=BN / 2 - Decimal("0.01")))] == [
+        "funding.over_allocation"]
 
 
 def test_the_caps_are_not_checked_for_an_amount_that_cannot_be_funded() -> None:
     # Yen, or nothing: the refusal names the amount, not a cap it could not reach.
-    korea = {"terms": KOREA, "component": KOREA.component(), "unallocated": Decimal(0),
+    korea = {"terms": KOREA, "component": KOREA.component(), "project_allocated": Decimal(0),
              "used_in_year": 21 * BN}
     assert refusals(request(amount=Money(2 * BN, "JPY"), **korea)) == ["funding.currency"]
     assert refusals(request(amount=Money(Decimal(0), "USD"), **korea)) == [
@@ -216,37 +282,75 @@ def test_the_last_funding_day_of_a_framework_is_allowed() -> None:
 
 # -- allocations and cap amendments ------------------------------------------------------
 
-def allocation_problems(amount: str, unallocated: str, stage: Stage,
-                        role: Role) -> list[tuple[str, object, str, str]]:
+def change(amount: str, *, outstanding: str = "0", used: str = "0", unallocated: str = "10",
+           stage: Stage = Stage.SELECTED, role: Role | None = Role.IC,
+           reason: str = "revised estimate") -> AllocationChange:
+    return AllocationChange(
+        project_id=7, component="strategic", amount=Decimal(amount),
+        outstanding=Decimal(outstanding), used=Decimal(used), unallocated=Decimal(unallocated),
+        stage=stage, on=date(2026, 6, 1), role=role, reason=reason)
+
+
+def allocation_problems(req: AllocationChange) -> list[tuple[str, object, str, str]]:
     try:
-        check_allocation(Decimal(amount), Decimal(unallocated), stage, role)
+        plan_allocation(req)
     except RuleViolation as exc:
         return [(p.field, p.value, p.rule, p.message) for p in exc.problems]
     return []
 
 
-def test_who_allocates_what_to_which_projects() -> None:
-    allocating = (Stage.RECOMMENDED, Stage.SELECTED, Stage.NOTIFIED, Stage.FUNDED)
+def test_who_changes_allocations_of_which_projects() -> None:
+    allocating = (Stage.RECOMMENDED, Stage.SELECTED, Stage.NOTIFIED, Stage.FUNDED,
+                  Stage.OPERATING)
     for stage in Stage:
         for role in Role:
-            got = [rule for _, _, rule, _ in allocation_problems("10", "10", stage, role)]
-            expected = ([] if role in (Role.IC, Role.ADMIN) else
-                        ["allocation.role_not_allowed"]) + (
+            got = [rule for _, _, rule, _ in allocation_problems(change("10", stage=stage,
+                                                                        role=role))]
+            expected = ([] if role is Role.IC else ["allocation.role_not_allowed"]) + (
                 [] if stage in allocating else ["allocation.stage"])
             assert got == expected, (stage, role)
 
 
+def test_an_allocation_moves_up_from_and_down_to_unallocated_capacity() -> None:
+    up = plan_allocation(change("25", outstanding="10", used="5", unallocated="10"))
+    assert up is not None and {(p.account, p.amount) for p in up.postings} == {
+        ("strategic:capacity:allocated", Decimal(10)),
+        ("strategic:capacity:unallocated", Decimal(-10))}
+    down = plan_allocation(change("6", outstanding="10", used="5"))
+    assert down is not None and {(p.account, p.amount) for p in down.postings} == {
+        ("strategic:capacity:allocated", Decimal(-9)),
+        ("strategic:capacity:unallocated", Decimal(9))}
+    assert down.memo == "revised estimate"
+
+
 def test_each_allocation_refusal_says_what_is_wrong() -> None:
-    assert allocation_problems("10", "10", Stage.FINALIST, Role.FUNDER) == [
+    assert allocation_problems(change("10", stage=Stage.FINALIST, role=Role.FUNDER,
+                                      reason=" ")) == [
         ("role", "funder", "allocation.role_not_allowed",
-         "only the investment committee allocates capacity"),
+         "only the investment committee changes an allocation"),
+        ("reason", " ", "allocation.no_reason", "say why the allocation changes"),
         ("project", "finalist", "allocation.stage",
-         "capacity is allocated to recommended, selected, notified or funded projects only")]
-    assert allocation_problems("0E+1", "10", Stage.SELECTED, Role.IC) == [
-        ("amount", "0", "allocation.not_positive", "an allocation must be positive")]
-    assert allocation_problems("1.1E+2", "100", Stage.SELECTED, Role.IC) == [
-        ("amount", "110", "cap.exceeded", "only US$100 is unallocated")]
-    assert allocation_problems("0.01", "0.01", Stage.SELECTED, Role.IC) == []
+         "capacity is allocated to recommended, selected, notified, funded or operating "
+         "projects only")]
+    assert allocation_problems(change("-1")) == [
+        ("amount", "-1", "allocation.not_positive", "an allocation must be positive")]
+    assert allocation_problems(change("4.99", outstanding="3", used="5")) == [
+        ("amount", "4.99", "allocation.below_funded",
+         "project 7 has drawn US$5 of its allocation; it cannot fall below that")]
+    assert allocation_problems(change("8", outstanding="3", used="5")) == [
+        ("amount", "8", "allocation.unchanged", "project 7 is already allocated US$8")]
+    assert allocation_problems(change("1.1E+2", unallocated="100")) == [
+        ("amount", "110", "cap.exceeded",
+         "project 7 would need US$110 more but only US$100 is unallocated")]
+    assert allocation_problems(change("5", outstanding="0", used="5")) == [
+        ("amount", "5", "allocation.unchanged", "project 7 is already allocated US$5")]
+    assert allocation_problems(change("0.01", unallocated="0.01")) == []
+
+
+def test_a_selection_at_the_amount_already_allocated_posts_nothing() -> None:
+    assert plan_allocation(change("10", outstanding="10", role=None, reason="")) is None
+    assert [r for _, _, r, _ in allocation_problems(change("0", role=None))] == [
+        "allocation.not_positive"]
 
 
 def test_a_cap_may_be_amended_down_to_what_is_allocated_and_no_further() -> None:
@@ -267,13 +371,13 @@ def test_an_amended_cap_is_quoted_in_plain_digits() -> None:
 
 def test_the_cap_binds_amounts_below_one_dollar_too() -> None:
     assert refusals(request(amount=Money(Decimal("0.50"), "USD"),
-                            unallocated=Decimal("0.49"))) == ["cap.exceeded"]
+                            project_allocated=Decimal("0.49"))) == ["funding.over_allocation"]
 
 
 def test_an_infinite_amount_is_quoted_as_written() -> None:
     # Parsed amounts are always finite; the rules still quote whatever they are given.
-    assert allocation_problems("Infinity", "10", Stage.SELECTED, Role.IC) == [
-        ("amount", "Infinity", "cap.exceeded", "only US$10 is unallocated")]
+    assert [(f, v, r) for f, v, r, _ in allocation_problems(change("Infinity"))] == [
+        ("amount", "Infinity", "cap.exceeded")]
     with pytest.raises(RuleViolation) as err:
         check_cap_amendment("strategic", Decimal("-Infinity"), Decimal(100))
     assert err.value.first.value == "-Infinity"

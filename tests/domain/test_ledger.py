@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from pledge.domain.errors import InvalidInput, RuleViolation
 from pledge.domain.framework import Component, Instrument, Mechanism, WindowMeaning
-from pledge.domain.funding import FundingRequest, check_allocation, plan_funding
+from pledge.domain.funding import AllocationChange, FundingRequest, plan_allocation, plan_funding
 from pledge.domain.ledger import (
     ALLOCATED,
     UNALLOCATED,
@@ -21,6 +21,7 @@ from pledge.domain.ledger import (
     EntryKind,
     InKind,
     Posting,
+    Reach,
     acct,
     allocation_entry,
     balances,
@@ -29,6 +30,7 @@ from pledge.domain.ledger import (
     disbursement_entry,
     distribution_entry,
     in_kind_entry,
+    reach,
     release_entry,
     required_pace,
     utilisation,
@@ -68,7 +70,7 @@ def request(**overrides: object) -> FundingRequest:
         provider="JBIC", on=date(2026, 4, 1), role=Role.FUNDER, stage=Stage.NOTIFIED,
         terms=JAPAN, component=JAPAN.component(), funding_date=date(2026, 4, 21),
         window_meaning=WindowMeaning.DEADLINE, extension_until=None,
-        unallocated=550 * BN, project_allocated=Decimal(0), used_in_year=Decimal(0))
+        project_allocated=BN, used_in_year=Decimal(0))
     return replace(base, **overrides)  # type: ignore[arg-type]
 
 
@@ -91,10 +93,10 @@ FUNDING_CASES = [
     ("the wrong role", {"role": Role.IC}, "funding.role_not_allowed"),
     ("in yen", {"amount": Money(Decimal("1000"), "JPY")}, "funding.currency"),
     ("zero", {"amount": Money(Decimal("0"), "USD")}, "funding.not_positive"),
-    ("exactly the headroom", {"unallocated": BN}, "ok"),
-    ("a cent over the headroom", {"unallocated": BN - Decimal("0.01")}, "cap.exceeded"),
-    ("over headroom but covered by the project's allocation",
-     {"unallocated": Decimal(0), "project_allocated": BN}, "ok"),
+    ("exactly what is left of the allocation", {"project_allocated": BN}, "ok"),
+    ("a cent over the allocation", {"project_allocated": BN - Decimal("0.01")},
+     "funding.over_allocation"),
+    ("no allocation at all", {"project_allocated": Decimal(0)}, "funding.over_allocation"),
 ]
 
 
@@ -113,7 +115,7 @@ def test_funding_rules(case: str, changes: dict[str, object], expected: str) -> 
 def test_korea_annual_cap() -> None:
     comp = KOREA.component()
     assert comp.annual_cap == 20 * BN
-    ok = request(terms=KOREA, component=comp, used_in_year=19 * BN, unallocated=200 * BN)
+    ok = request(terms=KOREA, component=comp, used_in_year=19 * BN)
     assert plan_funding(ok).counted == BN
     over = replace(ok, used_in_year=19 * BN + Decimal("0.01"))
     with pytest.raises(RuleViolation) as err:
@@ -128,7 +130,9 @@ def test_guarantees_count_at_the_framework_factor() -> None:
     assert plan.counted == BN / 2
     bal = balances(plan.entry.postings)
     assert bal[(acct("strategic", USED),)] == BN / 2
-    assert bal[(acct("strategic", "spv:invested"),)] == BN
+    # Exposure, not cash: nothing reaches the SPV until the guarantee is called.
+    assert bal[(acct("strategic", "spv:guaranteed"),)] == BN
+    assert (acct("strategic", "spv:invested"),) not in bal
 
 
 def test_utilisation_and_pace() -> None:
@@ -140,6 +144,23 @@ def test_utilisation_and_pace() -> None:
     # 731 days left = 24.0164... months of 365.25/12 days
     assert u.required_per_month == (514 * BN / (Decimal(731) / (Decimal("365.25") / 12))
                                     ).quantize(Decimal("0.01"))
+
+
+def test_an_annual_cap_can_put_the_cap_out_of_reach() -> None:
+    # Korea: US$200bn at most US$20bn a calendar year, the period ending 2029-01-19. From
+    # 2026-12-05 four calendar years remain (2026 to 2029): at most 4 x 20 = 80bn, less
+    # the 15bn 2026 has used, on top of the 15bn funded: 80bn in all.
+    got = reach(200 * BN, 15 * BN, 20 * BN, {2026: 15 * BN}, date(2026, 12, 5),
+                date(2029, 1, 19))
+    assert got == Reach(False, 80 * BN)
+    # Without an annual cap, or with room enough, the cap is reachable.
+    assert reach(200 * BN, 0, None, {}, date(2026, 12, 5), date(2029, 1, 19)) == Reach(
+        True, 200 * BN)
+    assert reach(200 * BN, 150 * BN, 20 * BN, {}, date(2026, 12, 5), date(2029, 1, 19)
+                 ) == Reach(True, 200 * BN)
+    # A year already over its share offers nothing more (never less than nothing).
+    assert reach(200 * BN, 25 * BN, 20 * BN, {2028: 25 * BN}, date(2028, 6, 1),
+                 date(2029, 1, 19)) == Reach(False, 45 * BN)
 
 
 OPS = st.one_of(
@@ -173,14 +194,18 @@ def test_no_sequence_unbalances_the_ledger_or_exceeds_the_cap(
         try:
             if kind == "allocate":
                 amount = Decimal(int(op[2]))  # type: ignore[call-overload]
-                check_allocation(amount, bal(UNALLOCATED), Stage.SELECTED, Role.IC)
-                entries.append(allocation_entry("strategic", project, amount,
-                                                date(2026, 1, 1), "a"))
+                entry = plan_allocation(AllocationChange(
+                    project_id=project, component="strategic", amount=amount,
+                    outstanding=bal(ALLOCATED, project), used=bal(USED, project),
+                    unallocated=bal(UNALLOCATED), stage=Stage.SELECTED, on=date(2026, 1, 1),
+                    role=Role.IC, reason="r"))
+                assert entry is not None
+                entries.append(entry)
             elif kind == "fund":
                 plan = plan_funding(request(
                     project_id=project, amount=Money(Decimal(int(op[2])), "USD"),  # type: ignore[call-overload]
                     instrument=op[3], terms=terms, component=comp,
-                    unallocated=bal(UNALLOCATED), project_allocated=bal(ALLOCATED, project)))
+                    project_allocated=bal(ALLOCATED, project)))
                 entries.append(plan.entry)
             elif kind == "release":
                 outstanding = bal(ALLOCATED, project)
@@ -200,6 +225,9 @@ def test_no_sequence_unbalances_the_ledger_or_exceeds_the_cap(
         assert bal(ALLOCATED) + bal(USED) + bal(UNALLOCATED) == cap
         for pid in range(4):
             assert bal(ALLOCATED, pid) >= 0
+        # Cash and exposure never mix: a guarantee is never disbursed.
+        assert not any(p.account == acct("strategic", "spv:invested")
+                       and p.instrument == "guarantee" for e in entries for p in e.postings)
 
 
 # -- entries, one builder at a time ------------------------------------------------------

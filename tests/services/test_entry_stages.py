@@ -212,6 +212,8 @@ def test_the_first_tranche_was_walked_to_selected_by_the_roles_the_lifecycle_nam
             ("project.finalist", "U.S. Department of Commerce (reported)", "ic"),
             ("project.recommended", "U.S. Investment Committee (reported)", "ic"),
             ("project.selected", "President of the United States (reported)", "president"),
+            # selecting allocates the approved amount under the cap, in the same step
+            ("project.allocate", "President of the United States (reported)", "president"),
             # the October list's SoftBank row (6) and diamond grit row (20) are the Ohio
             # plant and the Georgia facility reported again (data/project_links.toml)
             *([("project.link", "pledge", "admin")] if pid in (24, 26) else [])]

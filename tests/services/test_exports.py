@@ -55,7 +55,10 @@ def notify_copper(engine: Engine) -> None:
 
 def fund_copper(engine: Engine) -> None:
     notify_copper(engine)
-    funding.allocate(engine, COPPER, "US$500m", date(2026, 4, 7), IC)
+    # Selected at its estimate, US$2bn; the committee then sets the allocation to the
+    # financing plan, which the three fundings draw down exactly.
+    funding.allocate(engine, COPPER, "1583333333.38", date(2026, 4, 7), IC,
+                     "the financing plan")
     funding.fund(engine, COPPER, "1000000000.05", date(2026, 5, 1), "loan", "JBIC", FUNDER)
     funding.fund(engine, COPPER, "US$250m", date(2026, 5, 4), "guarantee", "NEXI", FUNDER)
     funding.fund(engine, COPPER, "333333333.33", date(2026, 5, 5), "equity", "JBIC", FUNDER)
@@ -89,12 +92,13 @@ def test_projects_csv_parses_back_and_matches_the_database_to_the_cent(engine: E
     assert sum(dec(r["amount_low_usd"]) for r in rows) == db_sum(engine, e.c.usd_low,
                                                                   e.c.is_primary)
     disbursed = db_sum(engine, p.c.amount, p.c.account.like("%:spv:invested"))
-    assert disbursed == Decimal("1583333333.38")
+    assert disbursed == Decimal("1333333333.38")  # cash: the loan and the equity
     assert sum(dec(r["disbursed_usd"]) for r in rows) == disbursed
     copper = next(r for r in rows if r["id"] == str(COPPER))
     assert copper["status"] == "funded" and copper["funding_date"] == "2026-06-09"
-    # the allocation was used up by the first funding; what counts is what was funded
-    assert copper["allocated_usd"] == copper["disbursed_usd"] == "1583333333.38"
+    # the allocation is drawn down exactly; the guarantee counts toward it, not as cash
+    assert (copper["allocated_usd"], copper["disbursed_usd"]) == ("1583333333.38",
+                                                                  "1333333333.38")
     ohio = next(r for r in rows if r["id"] == str(OHIO))
     assert ohio["states"] == "Ohio" and ohio["amount_high_usd"] == "33300000000.00"
     assert "SB Energy" in ohio["lead_sponsor"] + ohio["partners"]
@@ -234,7 +238,8 @@ def test_oc4ids_of_a_funded_project(engine: Engine) -> None:
     roles = {p["name"]: p["roles"] for p in doc["parties"]}
     assert {"publicAuthority", "funder", "payer", "payee"} <= set(roles["United States"])
     assert {"funder", "payer", "payee"} <= set(roles["Japan"])
-    assert set(roles["JBIC"]) == set(roles["NEXI"]) == {"funder", "payer"}
+    # NEXI's guarantee moved no cash: NEXI finances, it pays nothing
+    assert (set(roles["JBIC"]), set(roles["NEXI"])) == ({"funder", "payer"}, {"funder"})
     assert doc["publicAuthority"]["name"] == "United States"
     ids = {p["id"] for p in doc["parties"]}
     for tx in doc["transactions"]:
@@ -249,13 +254,17 @@ def test_oc4ids_of_a_funded_project(engine: Engine) -> None:
                        ("NEXI", "guarantee", ()): "250000000.00",
                        ("JBIC", None, ("equity",)): "333333333.33"}
     assert {f["financingPartyType"] for f in budget["finance"]} == {"bilateral"}
+    [guarantee] = [f for f in budget["finance"] if f.get("type") == "guarantee"]
+    assert "outstanding 250000000.00, called 0.00" in guarantee["description"]
+    assert (doc["pledge"]["disbursed"], doc["pledge"]["guaranteed"]) == ("1333333333.38",
+                                                                        "250000000.00")
     kinds = [(tx["kind"], tx["payer"]["name"], tx["payee"]["name"], tx["value"]["amount"])
              for tx in doc["transactions"]]
     spv = "Special purpose vehicle of project 32"
     assert kinds == [
-        ("allocation", "Japan", spv, "500000000.00"),
+        ("allocation", "Japan", spv, "2000000000.00"),
+        ("release", spv, "Japan", "416666666.62"),
         ("disbursement", "JBIC", spv, "1000000000.05"),
-        ("disbursement", "NEXI", spv, "250000000.00"),
         ("disbursement", "JBIC", spv, "333333333.33"),
         ("in_kind", "United States", spv, "10000000.00"),
         ("distribution", spv, "Japan", "950000.15"),
@@ -276,7 +285,10 @@ def test_oc4ids_locations_sponsors_and_a_withdrawal(engine: Engine) -> None:
     assert doc["status"] == "preparation" and doc["sector"] == ["energy"]
     roles = {p["name"]: p for p in doc["parties"]}
     assert roles["SB Energy"]["roles"] == ["supplier"]
-    assert "transactions" not in doc and "finance" not in doc["budget"]
+    # selected at init: its allocation under the cap is the one movement (no cash)
+    assert [(tx["kind"], tx["value"]["amount"]) for tx in doc["transactions"]] == [
+        ("allocation", "33300000000.00")]
+    assert "finance" not in doc["budget"]
 
     projects.advance(engine, 27, "withdrawn", IC, date(2026, 4, 10), "sponsor pulled out")
     gone = exports.project_oc4ids(engine, 27)

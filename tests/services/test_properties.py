@@ -1,6 +1,6 @@
 """Properties through the services and a real database: whatever users do, in any order,
-the stored ledger balances, the cap holds, only legal transitions are recorded, and each
-refusal comes from the rule that should refuse it.
+the stored ledger balances, the cap holds, no project is funded past its allocation, only
+legal transitions are recorded, and each refusal comes from the rule that should refuse it.
 
 The test keeps its own account of the programme's state and states the rules once more,
 from the programme's description rather than from the code: for each step it works out
@@ -63,10 +63,13 @@ MOVES = {"under_review": ({"proposed"}, REVIEWERS),
          "withdrawn": (OPEN, OPERATORS)}
 # Who may attempt each operation at all (the role matrix): everyone but the analysts
 # moves projects; the President records no consultation; the investment committee (or
-# an administrator) allocates; only the partner's funder funds.
+# an administrator) may touch the ledger, but only the committee changes an allocation;
+# only the partner's funder funds.
 MAY = {"advance": set(ROLES) - {"analyst"},
        "consult": {"ic", "cc_us", "cc_jp", "funder", "admin"},
        "allocate": {"ic", "admin"}}
+ALLOCATORS = {"ic"}
+ALLOCATING = {"recommended", "selected", "notified", "funded", "operating"}
 # The investment committee consults the consultation committee (either side records it);
 # the partner (its funder or its committee members) consults the United States.
 RECORDS = {"committee": {"ic", "cc_us", "cc_jp"}, "decline": {"funder", "cc_jp"}}
@@ -82,7 +85,9 @@ class Programme:
     stage: dict[int, str]
     last_on: dict[int, date]
     unallocated: Decimal
-    allocated: dict[int, Decimal]
+    allocated: dict[int, Decimal]  # what is left of each project's allocation
+    approved: dict[int, Decimal | None]  # what selecting allocates: the estimate's top
+    used: dict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     consulted: dict[int, list[tuple[str, date]]] = field(default_factory=lambda: defaultdict(list))
     notified_on: dict[int, date] = field(default_factory=dict)
 
@@ -110,6 +115,13 @@ class Programme:
                 rules.add("lifecycle.outside_period")
             if what == "declined" and not self.consulted_before("decline", pid, day):
                 rules.add("lifecycle.us_consultation_required")
+            if what == "selected" and not rules:
+                # Selecting allocates the approved amount: the primary estimate's top.
+                approved = self.approved[pid]
+                if approved is None:
+                    return {"allocation.amount_needed"}
+                if approved - self.allocated[pid] - self.used[pid] > self.unallocated:
+                    return {"cap.exceeded"}
             return rules
         if kind == "consult":
             if role not in MAY["consult"]:
@@ -125,23 +137,30 @@ class Programme:
             if role not in MAY["allocate"]:
                 return {"auth.forbidden"}
             rules = set()
-            if stage not in {"recommended", "selected", "notified", "funded"}:
+            if role not in ALLOCATORS:
+                rules.add("allocation.role_not_allowed")
+            if stage not in ALLOCATING:
                 rules.add("allocation.stage")
-            if amount > self.unallocated:
+            change = amount - self.allocated[pid] - self.used[pid]
+            if amount < self.used[pid]:
+                rules.add("allocation.below_funded")
+            elif change == 0:
+                rules.add("allocation.unchanged")
+            elif change > self.unallocated:
                 rules.add("cap.exceeded")
             return rules
         # A funding (always by the funder; ``role`` is the instrument, each counted in
-        # full): the project must have been notified, and what its allocation does not
-        # cover must fit in the unallocated capacity. No funding here can be late or
-        # early: the steps are at most 14 days after a notice, the deadline 45 business
-        # days after it (nine weeks or more).
+        # full): the project must have been notified, and it must fit in what is left of
+        # the project's allocation (never in unallocated capacity). No funding here can
+        # be late or early: the steps are at most 14 days after a notice, the deadline
+        # 45 business days after it (nine weeks or more).
         rules = set()
         if stage not in {"notified", "funded"}:
             rules.add("funding.not_notified")
         else:
             assert day - self.notified_on[pid] < timedelta(weeks=9)
-        if amount - min(amount, self.allocated[pid]) > self.unallocated:
-            rules.add("cap.exceeded")
+        if amount > self.allocated[pid]:
+            rules.add("funding.over_allocation")
         return rules
 
     def consulted_before(self, kind: str, pid: int, day: date) -> bool:
@@ -156,16 +175,23 @@ class Programme:
             if what in ("declined", "withdrawn"):  # its allocation goes back to the pool
                 self.unallocated += self.allocated[pid]
                 self.allocated[pid] = Decimal(0)
+            if what == "selected":
+                self.allocate(pid, self.approved[pid] or Decimal(0))
         elif kind == "consult":
             self.consulted[pid].append((what, day))
         elif kind == "allocate":
-            self.allocated[pid] += AMOUNTS[what]
-            self.unallocated -= AMOUNTS[what]
+            self.allocate(pid, AMOUNTS[what])
         else:
-            from_allocation = min(AMOUNTS[what], self.allocated[pid])
-            self.allocated[pid] -= from_allocation
-            self.unallocated -= AMOUNTS[what] - from_allocation
+            self.allocated[pid] -= AMOUNTS[what]
+            self.used[pid] += AMOUNTS[what]
             self.stage[pid], self.last_on[pid] = "funded", day
+
+    def allocate(self, pid: int, amount: Decimal) -> None:
+        """The project's allocation becomes ``amount``: the change comes from (or goes
+        back to) the unallocated capacity."""
+        change = amount - self.allocated[pid] - self.used[pid]
+        self.allocated[pid] += change
+        self.unallocated -= change
 
 
 def onward(p: Programme) -> st.SearchStrategy[tuple[str, int, str, str]]:
@@ -185,7 +211,7 @@ def onward(p: Programme) -> st.SearchStrategy[tuple[str, int, str, str]]:
         "consult": [("consult", pid, kind, role) for pid in PROJECTS if p.stage[pid] in OPEN
                     for kind, roles in RECORDS.items() for role in sorted(roles)],
         "allocate": [("allocate", pid, amount, "ic") for pid in PROJECTS
-                     if p.stage[pid] in {"recommended", "selected", "notified", "funded"}
+                     if p.stage[pid] in ALLOCATING
                      for amount in ("US$100bn", "US$200bn", "US$300bn")],
         "fund": [("fund", pid, amount, "loan") for pid in PROJECTS
                  if p.stage[pid] in {"notified", "funded"}
@@ -229,9 +255,19 @@ def stored_programme(engine: Engine) -> Programme:
         for r in s.execute(select(t.consultations.c.project_id, t.consultations.c.kind,
                                   t.consultations.c.on)):
             consulted[r.project_id].append((r.kind, r.on))
+        e = t.estimates
+        approved: dict[int, Decimal | None] = {pid: None for pid in PROJECTS}
+        for r in s.execute(select(e.c.project_id, e.c.usd_low, e.c.usd_high).where(
+                e.c.project_id.in_(PROJECTS), e.c.is_primary)):
+            approved[r.project_id] = r.usd_high if r.usd_high is not None else r.usd_low
     unallocated, allocated = japan_balances(engine)
-    assert unallocated == CAP
-    return Programme(stage, last_on, unallocated, defaultdict(Decimal, allocated), consulted)
+    # The first tranche was allocated at its selection: its estimates' tops.
+    assert {p: a for p, a in allocated.items() if a} == {
+        24: Decimal("33.3") * BN, 25: Decimal("2.1") * BN, 26: Decimal("0.6") * BN}
+    assert unallocated == CAP - 36 * BN
+    assert approved[30] is None and approved[32] == 2 * BN
+    return Programme(stage, last_on, unallocated, defaultdict(Decimal, allocated), approved,
+                     consulted=consulted)
 
 
 def check_invariants(engine: Engine, expected: Programme) -> None:
@@ -250,6 +286,15 @@ def check_invariants(engine: Engine, expected: Programme) -> None:
         assert (per_account["strategic:capacity:unallocated"]
                 + per_account["strategic:capacity:allocated"]
                 + per_account["strategic:capacity:used"]) == cap
+        used: dict[int, Decimal] = defaultdict(Decimal)
+        allocation: dict[int, Decimal] = defaultdict(Decimal)
+        for p in s.execute(select(t.postings).where(t.postings.c.account.in_(
+                ("strategic:capacity:used", "strategic:capacity:allocated")))):
+            allocation[p.project_id] += p.amount
+            if p.account == "strategic:capacity:used":
+                used[p.project_id] += p.amount
+        for pid, drawn in used.items():  # no project is funded past its allocation
+            assert drawn <= allocation[pid]
         for row in s.execute(select(t.transitions).where(t.transitions.c.from_stage.isnot(None))):
             assert row.from_stage in MOVES[row.to_stage][0]
         stages = {r.id: r.status for r in s.execute(
@@ -281,7 +326,7 @@ def test_any_sequence_of_user_actions_keeps_the_books_and_the_rules(
                 elif kind == "consult":
                     projects.consult(engine, pid, what, actor, day)
                 elif kind == "allocate":
-                    funding.allocate(engine, pid, what, day, actor)
+                    funding.allocate(engine, pid, what, day, actor, "more capacity")
                 else:
                     funding.fund(engine, pid, what, day, role, "JBIC", actor)
             except PledgeError as exc:

@@ -227,3 +227,73 @@ def test_every_migration_downgrades_and_the_chain_builds_again(bare_url: str) ->
     with pytest.raises(DatabaseError), engine.begin() as conn:
         conn.execute(text("UPDATE audit_log SET action = 'y'"))
     engine.dispose()
+
+
+def test_0016_reclassifies_guarantees_as_exposure_and_keeps_every_row(bare_url: str) -> None:
+    from pledge.domain.ledger import (
+        commitment_entry,
+        disbursement_entry,
+        distribution_entry,
+    )
+    from pledge.services import audit as audit_svc
+    from pledge.services.base import SYSTEM, load_postings, post_entries
+
+    engine = make_engine(bare_url)
+    command.upgrade(alembic_config(engine), "0015")
+    at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(t.frameworks.insert().values(id=1, key="japan", name="Japan",
+                                                  partner="Japan", partner_currency="JPY"))
+        conn.execute(t.projects.insert().values(
+            id=7, framework_id=1, component="strategic", name="Ohio plant",
+            name_key="ohio plant", sector="energy", sector_detail="", location="",
+            states=[], status="funded", created_at=at))
+    bn = Decimal("1E+9")
+    # what the previous release posted: a guarantee as money into the SPV, like a loan
+    with transaction(engine) as s:
+        post_entries(s, 1, [
+            commitment_entry("strategic", 550 * bn, date(2025, 9, 4), "commitment"),
+            disbursement_entry("strategic", 7, amount=2 * bn, counted=2 * bn,
+                               from_allocation=Decimal(0), instrument="loan", provider="JBIC",
+                               on=date(2026, 3, 2), memo="loan from JBIC"),
+            disbursement_entry("strategic", 7, amount=50 * bn, counted=50 * bn,
+                               from_allocation=Decimal(0), instrument="guarantee",
+                               provider="NEXI", on=date(2026, 3, 9),
+                               memo="guarantee from NEXI"),
+            distribution_entry("strategic", 7, "Japan", Decimal(5), Decimal(5),
+                               date(2027, 1, 1), "d")], SYSTEM)
+
+    def rows() -> dict[str, list[tuple[object, ...]]]:
+        with engine.connect() as conn:
+            return {tbl.name: [tuple(r) for r in conn.execute(
+                select(tbl).order_by(*tbl.primary_key.columns))]
+                for tbl in (t.frameworks, t.projects, t.ledger_entries, t.postings)}
+
+    def balance(account: str, **where: object) -> Decimal:
+        with engine.connect() as conn:
+            return sum((p.amount for p in load_postings(conn, 1)
+                        if p.account == account
+                        and all(getattr(p, k) == v for k, v in where.items())), Decimal(0))
+
+    before = rows()
+    assert balance("strategic:spv:invested") == 52 * bn
+    migrate(engine)
+    after = rows()
+    # nothing written before changes; one reclassifying entry of four postings is added
+    assert {k: v[:len(before[k])] for k, v in after.items()} == before
+    assert len(after["ledger_entries"]) == len(before["ledger_entries"]) + 1
+    new = after["ledger_entries"][-1]
+    assert (new[2], new[3]) == ("reclassification", date(2026, 3, 9))
+    # cash is the loan alone; the guarantee is exposure; what it counted stays counted
+    assert balance("strategic:spv:invested") == 2 * bn
+    assert balance("strategic:spv:guaranteed", project_id=7, provider="NEXI") == 50 * bn
+    assert balance("strategic:funding:guaranteed") == -50 * bn
+    assert balance("strategic:funding:provided") == -2 * bn
+    assert balance("strategic:capacity:used") == 52 * bn
+    assert audit_svc.verify(engine).ok
+    # the application goes on from where the migration left the chain
+    with transaction(engine) as s:
+        post_entries(s, 1, [distribution_entry("strategic", 7, "Japan", Decimal(1),
+                                               Decimal(1), date(2027, 2, 1), "d")], SYSTEM)
+    assert audit_svc.verify(engine).ok
+    engine.dispose()

@@ -140,14 +140,29 @@ def test_the_dashboard_shows_what_the_services_compute(client: TestClient,
     log_in(client, Role.ANALYST)
     page = client.get("/?on=2026-04-01").text
     d = dash_svc.dashboard(make_engine(demo_url), "japan", date(2026, 4, 1))
-    assert 'data-testid="allocated">US$12.7bn<' in page
-    assert d.commitments.allocated == 12_700_000_000
-    assert 'data-testid="disbursed">US$2.7bn<' in page
+    # the first tranche allocated at selection (the Ohio plant then set to US$33bn),
+    # US$35.7bn; cash disbursed, the loan and the equity; the guarantee is exposure
+    assert 'data-testid="allocated">US$35.7bn<' in page
+    assert d.commitments.allocated == 35_700_000_000
+    assert 'data-testid="disbursed">US$1.8bn<' in page
+    assert 'data-testid="guaranteed">US$900m<' in page
+    assert 'data-testid="unreachable"' not in page
     row = re.search(r'<tr class="([^"]*)" data-project="24">', page)
     assert row is not None and row.group(1) == ""  # 15 business days left: not highlighted
     for fig in ("gauge", "pipeline", "sectors"):
         assert f'id="figure-{fig}"' in page
     assert '<script src="/static/plotly.min.js">' in page
+
+
+def test_the_dashboard_says_when_the_annual_cap_puts_the_cap_out_of_reach(
+        client: TestClient) -> None:
+    log_in(client, Role.ANALYST)
+    page = client.get("/?framework=korea&on=2026-12-05").text
+    found = re.search(r'data-testid="unreachable">([^<]*)<', page)
+    assert found is not None
+    said = " ".join(found.group(1).split())
+    assert said.startswith("The cap cannot be reached by 2029-01-19: the annual cap allows "
+                           "at most US$230bn of the US$350bn by then")
 
 
 def test_deadlines_under_ten_business_days_are_highlighted(client: TestClient) -> None:

@@ -37,7 +37,9 @@ def get_framework(key: str, engine: EngineDep) -> dict[str, Any]:
 
 @router.get("/frameworks/{key}/commitments", dependencies=[require(Action.READ_PUBLIC)])
 def get_commitments(key: str, engine: EngineDep, on: date | None = None) -> dict[str, Any]:
-    """Cap, allocated, disbursed, remaining and the pace needed, as of a date."""
+    """Cap, allocated, disbursed (cash), guaranteed (outstanding exposure), remaining and
+    the pace needed, as of a date; ``reachable`` false when an annual cap keeps the cap
+    out of reach by the period's end (``max_reachable``: the most that can count)."""
     c = funding_svc.commitments(engine, key, on)
     return jsonable({  # type: ignore[no-any-return]
         "framework": c.framework, "as_of": c.as_of, "cap": c.cap, "allocated": c.allocated,
@@ -45,10 +47,16 @@ def get_commitments(key: str, engine: EngineDep, on: date | None = None) -> dict
         "required_per_month": c.required_per_month,
         "components": [{"key": x.key, "cap": x.utilisation.cap,
                         "allocated": x.utilisation.allocated,
-                        "remaining": x.utilisation.remaining, "annual_cap": x.annual_cap}
+                        "remaining": x.utilisation.remaining, "annual_cap": x.annual_cap,
+                        "disbursed": x.utilisation.disbursed,
+                        "guaranteed": x.utilisation.guaranteed,
+                        "reachable": None if x.reach is None else x.reach.reachable,
+                        "max_reachable": None if x.reach is None else x.reach.max_reachable}
                        for x in c.components],
         "by_instrument": c.by_instrument, "by_provider": c.by_provider,
-        "ledger_balanced": c.ledger_balanced})
+        "ledger_balanced": c.ledger_balanced, "guaranteed": c.guaranteed,
+        "reachable": c.reachable, "max_reachable": c.max_reachable,
+        "required_per_month_to_cap": c.required_per_month_to_cap})
 
 
 @router.get("/frameworks/{key}/ledger", dependencies=[require(Action.READ)])

@@ -7,6 +7,7 @@ role against the matrix (the action is named in each route).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Query
@@ -16,10 +17,12 @@ from pledge.api.deps import EngineDep, require, require_actor
 from pledge.api.idempotency import OnceDep
 from pledge.api.params import Offset, RecordId
 from pledge.api.schemas import (
+    AllocationChange,
     ConsultationCreate,
     EstimateCreate,
     ExtensionCreate,
     FundingCreate,
+    GuaranteeCallCreate,
     LinkCreate,
     LinkWithdrawal,
     ProjectCreate,
@@ -51,7 +54,8 @@ def detail(d: svc.ProjectDetail) -> dict[str, Any]:
                      "estimates": d.estimates, "transitions": d.transitions,
                      "consultations": d.consultations, "funding": d.funding,
                      "sites": d.sites, "status_reports": d.status_reports,
-                     "related": d.related, "duplicate_of": d.duplicate_of})
+                     "related": d.related, "duplicate_of": d.duplicate_of,
+                     "allocation": d.allocation})
 
 
 @router.get("/projects", dependencies=[require(Action.READ_PUBLIC)])
@@ -98,9 +102,11 @@ def update_project(project_id: RecordId, body: ProjectUpdate, engine: EngineDep,
 def create_transition(project_id: RecordId, body: TransitionCreate, engine: EngineDep,
                       once: OnceDep,
                       actor: Actor = require_actor(Action.ADVANCE)) -> dict[str, Any]:
-    """Move a project to another stage; the lifecycle rules decide."""
+    """Move a project to another stage; the lifecycle rules decide. Selecting allocates the
+    approved amount under the cap (``amount``, default the primary estimate's top)."""
     return once(actor, lambda: detail(svc.advance(
-        engine, project_id, body.to, actor, body.on, body.reason, body.sources)))
+        engine, project_id, body.to, actor, body.on, body.reason, body.sources,
+        amount=body.amount)))
 
 
 @router.post("/projects/{project_id}/consultations", status_code=201)
@@ -133,6 +139,38 @@ def create_funding(project_id: RecordId, body: FundingCreate, engine: EngineDep,
     """Fund a notified project within its window and under the cap."""
     return once(actor, lambda: funding_record(funding_svc.fund(
         engine, project_id, body.amount, body.on, body.instrument, body.provider, actor)))
+
+
+@router.post("/projects/{project_id}/allocation", status_code=201)
+def change_allocation(project_id: RecordId, body: AllocationChange, engine: EngineDep,
+                      once: OnceDep,
+                      actor: Actor = require_actor(Action.LEDGER_EDIT)) -> dict[str, Any]:
+    """Change the project's allocation under the cap to ``amount`` (the investment
+    committee, with a reason; never below what has been funded)."""
+    on = body.on or date.today()
+    return once(actor, lambda: jsonable(_allocation(funding_svc.allocate(
+        engine, project_id, body.amount, on, actor, body.reason))))
+
+
+def _allocation(r: funding_svc.AllocationResult) -> dict[str, Any]:
+    return {"project": r.project_id, "on": r.on, "amount": r.allocation,
+            "previous": r.previous, "funded": r.funded, "unallocated": r.unallocated,
+            "reason": r.reason}
+
+
+@router.post("/projects/{project_id}/guarantee-calls", status_code=201)
+def create_guarantee_call(project_id: RecordId, body: GuaranteeCallCreate, engine: EngineDep,
+                          once: OnceDep,
+                          actor: Actor = require_actor(Action.FUND)) -> dict[str, Any]:
+    """Record a call on the project's guarantee: the called part becomes cash in the SPV
+    (never more than is outstanding)."""
+    return once(actor, lambda: jsonable(_called(funding_svc.call_guarantee(
+        engine, project_id, body.amount, body.on, actor, body.provider))))
+
+
+def _called(r: funding_svc.GuaranteeCallResult) -> dict[str, Any]:
+    return {"project": r.project_id, "on": r.on, "amount": r.amount, "provider": r.provider,
+            "guaranteed": r.outstanding}
 
 
 @router.post("/projects/{project_id}/estimates", status_code=201)

@@ -67,6 +67,8 @@ class TransitionCreate(Strict):
     on: date
     reason: str = ""
     sources: list[str] = []
+    # selecting: the approved amount (default: the primary estimate's upper bound)
+    amount: str | None = Field(default=None, max_length=100)
 
 
 class ConsultationCreate(Strict):
@@ -88,6 +90,23 @@ class FundingCreate(Strict):
     on: date
     instrument: str
     provider: str
+
+
+class AllocationChange(Strict):
+    """A project's allocation from now (``amount``, US dollars) and why."""
+
+    amount: str = Field(max_length=100)
+    reason: str = Field(max_length=2000)
+    on: date | None = None
+
+
+class GuaranteeCallCreate(Strict):
+    """What of a project's guarantee is called (``provider``: needed when several are
+    outstanding)."""
+
+    amount: str = Field(max_length=100)
+    on: date
+    provider: str | None = Field(default=None, max_length=120)
 
 
 class DistributionCreate(Strict):

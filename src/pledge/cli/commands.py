@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
@@ -53,6 +54,13 @@ def init(demo: Annotated[bool, typer.Option(
         render.console.print(f"{result.projects_walked} taken through the lifecycle by their "
                              f"reported steps; {result.stages_reported} reported stages kept "
                              f"as stage reports")
+    if result.allocated:
+        total = sum((a[2] for a in result.allocated), Decimal(0))
+        render.console.print(f"first tranche allocated under the cap: "
+                             f"{render.usd(total, short=False)} "
+                             f"({len(result.allocated)} selected projects):")
+        for pid, name, amount, note in result.allocated:
+            render.console.print(f"  {pid} {name}: {render.usd(amount, short=False)}, {note}")
     if result.links_added:
         render.console.print(f"{result.links_added} links between rows reporting the same "
                              f"undertaking, each with its source (`pledge projects links ID`)")
@@ -202,20 +210,35 @@ def commitments(framework: Annotated[str, typer.Option(help="Framework key")],
                             "cap": x.utilisation.cap, "allocated": x.utilisation.allocated,
                             "disbursed": x.utilisation.disbursed,
                             "remaining": x.utilisation.remaining,
-                            "annual_cap": x.annual_cap, "used_this_year": x.used_this_year}
+                            "annual_cap": x.annual_cap, "used_this_year": x.used_this_year,
+                            "guaranteed": x.utilisation.guaranteed,
+                            "reachable": None if x.reach is None else x.reach.reachable,
+                            "max_reachable": None if x.reach is None
+                            else x.reach.max_reachable}
                            for x in c.components],
             "by_instrument": c.by_instrument, "by_provider": c.by_provider,
-            "by_project": c.by_project, "ledger_balanced": c.ledger_balanced})
+            "by_project": c.by_project, "ledger_balanced": c.ledger_balanced,
+            "guaranteed": c.guaranteed, "reachable": c.reachable,
+            "max_reachable": c.max_reachable,
+            "required_per_month_to_cap": c.required_per_month_to_cap})
         return
     share = (c.allocated / c.cap * 100) if c.cap else 0
     render.pairs(f"{c.framework}: commitments on {c.as_of}", [
         ("cap", render.usd(c.cap, short=False)),
         ("allocated", f"{render.usd(c.allocated, short=False)} ({share:.2f}%)"),
-        ("disbursed", render.usd(c.disbursed, short=False)),
+        ("disbursed (cash)", render.usd(c.disbursed, short=False)),
+        ("guaranteed (outstanding)", render.usd(c.guaranteed, short=False)),
         ("remaining", render.usd(c.remaining, short=False)),
         ("period ends", c.period_end),
         ("needed per month", render.usd(c.required_per_month, short=False)),
     ])
+    if not c.reachable:
+        render.console.print(
+            f"not reachable: the annual cap allows at most "
+            f"{render.usd(c.max_reachable, short=False)} of the "
+            f"{render.usd(c.cap, short=False)} cap by {c.period_end}; the pace needed is to "
+            f"that (reaching the cap would need "
+            f"{render.usd(c.required_per_month_to_cap, short=False)} a month)")
     if len(c.components) > 1:
         render.table("Components", ["component", "kind", "cap", "allocated", "annual cap"],
                      [(x.key, x.mechanism, render.usd(x.utilisation.cap),
@@ -249,7 +272,9 @@ def fund(id: Annotated[str, typer.Argument(help="Project id")],
     if json:
         render.emit_json(ran.json())
     elif (r := ran.value) is not None:
-        render.console.print(f"project {r.project_id} funded "
+        what = ("guaranteed (contingent: no cash disbursed)" if r.instrument == "guarantee"
+                else "funded")
+        render.console.print(f"project {r.project_id} {what} "
                              f"{render.usd(r.amount, short=False)} ({r.instrument}, "
                              f"{r.provider}); cap remaining "
                              f"{render.usd(r.remaining, short=False)}")
@@ -262,21 +287,62 @@ def _funding(r: funding_svc.FundingResult) -> dict[str, object]:
 
 
 def allocate(id: Annotated[str, typer.Argument(help="Project id")],
-             amount: Annotated[str, typer.Option(help="e.g. 'US$33bn'")], on: OnOpt,
+             amount: Annotated[str, typer.Option(help="The project's allocation from now, "
+                                                      "e.g. 'US$33bn'")],
+             reason: Annotated[str, typer.Option(help="Why it changes")],
+             on: Annotated[str | None, typer.Option("--on", help="Date (default today)")
+                           ] = None,
              actor: ActorOpt = None, role: RoleOpt = None, idempotency_key: KeyOpt = None,
              json: JsonOpt = False) -> None:
-    """Reserve capacity under the cap for a project."""
+    """Change a project's allocation under the cap, up or down (never below what has been
+    funded): the investment committee, with a reason."""
     engine, when = _engine(), day(on, "on")
     who = acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: funding_svc.allocate(
-        engine, id, amount, when, who), lambda left: {
-            "project": int(id), "on": when, "amount": funding_svc.parse_usd(amount).amount,
-            "unallocated": left})
+        engine, id, amount, when, who, reason), _allocation)
     if json:
         render.emit_json(ran.json())
-    elif ran.value is not None:
-        render.console.print(f"allocated; {render.usd(ran.value, short=False)} left "
-                             "unallocated")
+    elif (r := ran.value) is not None:
+        render.console.print(f"project {r.project_id} allocated "
+                             f"{render.usd(r.allocation, short=False)} (was "
+                             f"{render.usd(r.previous, short=False)}; funded "
+                             f"{render.usd(r.funded, short=False)}); "
+                             f"{render.usd(r.unallocated, short=False)} left unallocated")
+
+
+def _allocation(r: funding_svc.AllocationResult) -> dict[str, object]:
+    return {"project": r.project_id, "on": r.on, "amount": r.allocation,
+            "previous": r.previous, "funded": r.funded, "unallocated": r.unallocated,
+            "reason": r.reason}
+
+
+def guarantee_call(id: Annotated[str, typer.Argument(help="Project id")],
+                   amount: Annotated[str, typer.Option(help="The amount called, US dollars")],
+                   on: OnOpt,
+                   provider: Annotated[str | None, typer.Option(
+                       help="Whose guarantee (needed when several are outstanding)")] = None,
+                   actor: ActorOpt = None,
+                   role: Annotated[str, typer.Option(
+                       help="The funder's role: a funder records the call, an administrator "
+                            "records it for them")] = "funder",
+                   idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
+    """Record a call on a project's guarantee: the called part becomes cash paid into the
+    SPV (never more than is outstanding)."""
+    engine, when = _engine(), day(on, "on")
+    who = acting(actor, role)
+    ran = once(engine, who, idempotency_key, lambda: funding_svc.call_guarantee(
+        engine, id, amount, when, who, provider), _called)
+    if json:
+        render.emit_json(ran.json())
+    elif (r := ran.value) is not None:
+        render.console.print(f"project {r.project_id}: {render.usd(r.amount, short=False)} of "
+                             f"{r.provider}'s guarantee called and disbursed; "
+                             f"{render.usd(r.outstanding, short=False)} still guaranteed")
+
+
+def _called(r: funding_svc.GuaranteeCallResult) -> dict[str, object]:
+    return {"project": r.project_id, "on": r.on, "amount": r.amount, "provider": r.provider,
+            "guaranteed": r.outstanding}
 
 
 def in_kind(id: Annotated[str, typer.Argument(help="Project id")],
@@ -341,6 +407,7 @@ def history(id: Annotated[str, typer.Argument(help="Project id")],
 def register(app: typer.Typer) -> None:
     for fn, name in ((init, "init"), (deadline, "deadline"), (deadlines, "deadlines"),
                      (commitments, "commitments"), (fund, "fund"), (allocate, "allocate"),
+                     (guarantee_call, "guarantee-call"),
                      (in_kind, "in-kind"), (balances, "balances"),
                      (history, "history")):
         app.command(name)(fn)

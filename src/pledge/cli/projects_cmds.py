@@ -67,7 +67,7 @@ def _document(d: svc.ProjectDetail) -> dict[str, Any]:
         "sponsors": d.sponsors, "estimates": d.estimates, "transitions": d.transitions,
         "consultations": d.consultations, "funding": d.funding, "sites": d.sites,
         "status_reports": d.status_reports, "related": d.related,
-        "duplicate_of": d.duplicate_of}
+        "duplicate_of": d.duplicate_of, "allocation": d.allocation}
 
 
 def _changed(ran: Ran[svc.ProjectDetail], json: bool) -> svc.ProjectDetail | None:
@@ -114,9 +114,16 @@ def _show(d: svc.ProjectDetail, json: bool) -> None:
     if d.duplicate_of is not None:
         render.console.print(f"counted in totals as project {d.duplicate_of}, which stands "
                              f"for the same project")
+    if d.allocation is not None:
+        a = d.allocation
+        render.pairs("Allocation under the cap", [
+            ("allocated", render.usd(a["amount"], short=False)),
+            ("funded", render.usd(a["funded"], short=False)),
+            ("available", render.usd(a["available"], short=False)), ("why", a["note"])])
     if d.funding:
-        render.table("Funding", ["instrument", "provider", "amount"],
-                     [(f["instrument"], f["provider"], render.usd(f["amount"], short=False))
+        render.table("Funding", ["instrument", "provider", "amount", "kind"],
+                     [(f["instrument"], f["provider"], render.usd(f["amount"], short=False),
+                       "guarantee outstanding (contingent)" if f["contingent"] else "cash")
                       for f in d.funding], justify_right=["amount"])
 
 
@@ -221,19 +228,29 @@ def import_(file: Annotated[Path, typer.Argument(help="CSV with the public list'
 def advance(id: Annotated[str, typer.Argument(help="Project id")],
             to: Annotated[str, typer.Option("--to", help="Target stage")],
             on: OnOpt, reason: Annotated[str, typer.Option(help="Why")] = "",
-            source: SourceOpt = None, actor: ActorOpt = None, role: RoleOpt = None,
+            source: SourceOpt = None,
+            amount: Annotated[str | None, typer.Option(
+                help="Selecting: the approved amount allocated under the cap (default: the "
+                     "upper bound of the primary estimate in US dollars)")] = None,
+            actor: ActorOpt = None, role: RoleOpt = None,
             idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Move a project to another stage if the rules allow it (you decide, or you record the
-    decision of the --actor in the --role the lifecycle names)."""
+    decision of the --actor in the --role the lifecycle names).
+
+    Selecting a project allocates its approved amount under the cap at once."""
     engine, who = _engine(), acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: svc.advance(
-        engine, id, to, who, day(on, "on"), reason, source or []), _document)
+        engine, id, to, who, day(on, "on"), reason, source or [], amount=amount), _document)
     if (detail := _changed(ran, json)) is None:
         return
     s = detail.summary
     extra = f"; funding {detail.window_meaning} {s.funding_date}" if (
         s.status == "notified" and s.funding_date) else ""
     render.console.print(f"project {s.id} is now {s.status}{extra}")
+    if s.status == "selected" and detail.allocation is not None:
+        a = detail.allocation
+        render.console.print(f"allocated {render.usd(a['amount'], short=False)} under the cap "
+                             f"({a['note']})")
 
 
 @projects_app.command("consult")

@@ -59,8 +59,9 @@ from pledge.domain.waterfall import (
     to_cents,
 )
 
-CASH_INSTRUMENTS = frozenset({"equity", "loan"})
-"""Instruments whose money is cash in the SPV (a guarantee is contingent exposure)."""
+CASH_INSTRUMENTS = frozenset({"equity", "loan", "guarantee_call"})
+"""Instruments whose money is cash in the SPV (a guarantee is contingent exposure; the
+part of it that is called is cash, ``ledger.CALLED_GUARANTEE``)."""
 
 
 def is_cash(instrument: str) -> bool:

@@ -10,7 +10,11 @@ accounts, per framework component (``strategic:...``):
 ``capacity:allocated``      debit, per project: reserved for a project, not yet funded
 ``capacity:used``           debit, per project: counted toward the cap by fundings
 ``funding:provided``        credit, per provider: money provided (JBIC, NEXI, banks)
-``spv:invested``            debit, per project/instrument/provider: money in the SPV
+``spv:invested``            debit, per project/instrument/provider: cash in the SPV (equity,
+                            loans, and the called part of a guarantee)
+``spv:guaranteed``          debit, per project/provider: guarantee exposure outstanding (a
+                            contingent liability of the provider: no cash moves)
+``funding:guaranteed``      credit, per provider: guarantees given and not called
 ``us:in_kind``              credit: in-kind contributions by the United States
 ``spv:in_kind``             debit, per project/kind: land, utilities, offtake at value
 ``spv:distributed``         credit, per project: cash the SPV distributed
@@ -19,13 +23,15 @@ accounts, per framework component (``strategic:...``):
 
 So the cap is minus the ``commitment`` balance, what is allocated against it is
 ``capacity:allocated`` plus ``capacity:used``, what is left is
-``capacity:unallocated``, and what was disbursed is ``spv:invested``.
+``capacity:unallocated``, what was disbursed (cash only) is ``spv:invested`` and the
+guarantee exposure outstanding is ``spv:guaranteed``. A project's allocation is its
+``capacity:allocated`` (not yet drawn) plus its ``capacity:used`` (drawn by fundings).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -43,6 +49,11 @@ ALLOCATED = "capacity:allocated"
 USED = "capacity:used"
 PROVIDED = "funding:provided"
 INVESTED = "spv:invested"
+GUARANTEED = "spv:guaranteed"
+GUARANTEES_GIVEN = "funding:guaranteed"
+#: The instrument of the cash a called guarantee puts into the SPV (a guarantee itself
+#: is exposure, never cash).
+CALLED_GUARANTEE = "guarantee_call"
 US_IN_KIND = "us:in_kind"
 SPV_IN_KIND = "spv:in_kind"
 DISTRIBUTED = "spv:distributed"
@@ -54,6 +65,9 @@ class EntryKind(StrEnum):
     ALLOCATION = "allocation"
     RELEASE = "release"
     DISBURSEMENT = "disbursement"
+    GUARANTEE = "guarantee"
+    GUARANTEE_CALL = "guarantee_call"
+    RECLASSIFICATION = "reclassification"
     IN_KIND = "in_kind"
     DISTRIBUTION = "distribution"
 
@@ -184,6 +198,48 @@ def disbursement_entry(component: str, project_id: int, *, amount: Decimal, coun
     return Entry(EntryKind.DISBURSEMENT, on, memo, tuple(postings))
 
 
+def guarantee_entry(component: str, project_id: int, *, amount: Decimal, counted: Decimal,
+                    provider: str, on: date, memo: str) -> Entry:
+    """A guarantee by ``provider`` for the project: exposure, not cash.
+
+    The provider's contingent liability grows by ``amount``; nothing reaches the SPV.
+    ``counted`` (what the framework counts of it toward the cap) is drawn from the
+    project's allocation.
+    """
+    postings = [
+        Posting(acct(component, GUARANTEED), amount, project_id=project_id,
+                instrument="guarantee", provider=provider),
+        Posting(acct(component, GUARANTEES_GIVEN), -amount, provider=provider),
+    ]
+    if counted:
+        postings += [
+            Posting(acct(component, USED), counted, project_id=project_id,
+                    instrument="guarantee"),
+            Posting(acct(component, ALLOCATED), -counted, project_id=project_id)]
+    return Entry(EntryKind.GUARANTEE, on, memo, tuple(postings))
+
+
+def guarantee_call_entry(component: str, project_id: int, *, amount: Decimal,
+                         more_counted: Decimal, provider: str, on: date, memo: str) -> Entry:
+    """``amount`` of a guarantee is called: that much exposure ends and becomes cash paid
+    by ``provider`` into the SPV. ``more_counted`` is what the cap counts of the cash
+    beyond what it counted of the guarantee, drawn from the project's allocation."""
+    postings = [
+        Posting(acct(component, GUARANTEED), -amount, project_id=project_id,
+                instrument="guarantee", provider=provider),
+        Posting(acct(component, GUARANTEES_GIVEN), amount, provider=provider),
+        Posting(acct(component, INVESTED), amount, project_id=project_id,
+                instrument=CALLED_GUARANTEE, provider=provider),
+        Posting(acct(component, PROVIDED), -amount, provider=provider),
+    ]
+    if more_counted:
+        postings += [
+            Posting(acct(component, USED), more_counted, project_id=project_id,
+                    instrument="guarantee"),
+            Posting(acct(component, ALLOCATED), -more_counted, project_id=project_id)]
+    return Entry(EntryKind.GUARANTEE_CALL, on, memo, tuple(postings))
+
+
 def in_kind_entry(component: str, project_id: int, kind: InKind, value: Decimal, on: date,
                   memo: str) -> Entry:
     """An in-kind US contribution to the SPV, valued separately from the cap."""
@@ -220,11 +276,13 @@ class Utilisation:
 
     cap:        US dollars committed
     allocated:  capacity allocated to projects (reserved plus used by fundings)
-    disbursed:  money put into SPVs (face value)
+    disbursed:  cash put into SPVs (equity, loans, called guarantees; face value)
     remaining:  cap minus allocated
     period_end: end of the investment period, or None
     required_per_month: remaining divided by the months left to period_end (cents),
                 None when there is no period end or it has passed
+    guaranteed: guarantee exposure outstanding (contingent: never counted as disbursed)
+    used:       what fundings and guarantees count toward the cap so far
     """
 
     cap: Decimal
@@ -234,6 +292,8 @@ class Utilisation:
     as_of: date
     period_end: date | None
     required_per_month: Decimal | None
+    guaranteed: Decimal = ZERO
+    used: Decimal = ZERO
 
     @property
     def share_allocated(self) -> Decimal:
@@ -256,7 +316,8 @@ def utilisation(postings: Iterable[Posting], component: str, as_of: date,
     remaining = b(UNALLOCATED)
     disbursed = b(INVESTED)
     return Utilisation(cap, allocated, disbursed, remaining, as_of, period_end,
-                       required_pace(remaining, as_of, period_end))
+                       required_pace(remaining, as_of, period_end), guaranteed=b(GUARANTEED),
+                       used=b(USED))
 
 
 def required_pace(remaining: Decimal, as_of: date, period_end: date | None) -> Decimal | None:
@@ -265,3 +326,37 @@ def required_pace(remaining: Decimal, as_of: date, period_end: date | None) -> D
         return None
     months = Decimal((period_end - as_of).days) / DAYS_PER_MONTH
     return cents(remaining / months)
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Whether a component's cap can be reached by the end of the investment period.
+
+    reachable:     False when the annual cap leaves too little room in the years left
+    max_reachable: the most that can count toward the cap by ``period_end``: what fundings
+                   have counted so far plus each remaining calendar year's room under the
+                   annual cap (the year of ``as_of`` less what it already used), at most
+                   the cap; the cap itself without an annual cap
+    """
+
+    reachable: bool
+    max_reachable: Decimal
+
+
+def reach(cap: Decimal, used: Decimal, annual_cap: Decimal | None,
+          used_by_year: Mapping[int, Decimal], as_of: date, period_end: date | None) -> Reach:
+    """How far fundings can take a component by ``period_end``.
+
+    The annual cap applies per calendar year, as the funding rule checks it
+    (``domain.funding``), so each year from ``as_of``'s to ``period_end``'s offers the
+    annual cap less what that year's fundings already counted. With no annual cap or
+    no period end, the cap is reachable.
+    """
+    if annual_cap is None or period_end is None:
+        return Reach(True, cap)
+    room = sum((max(annual_cap - used_by_year.get(year, ZERO), ZERO)
+                for year in range(as_of.year, period_end.year + 1)), ZERO)
+    if period_end < as_of:
+        room = ZERO
+    most = min(cap, used + room)
+    return Reach(most >= cap, cents(most))

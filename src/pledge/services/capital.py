@@ -32,7 +32,13 @@ from pledge.domain.capital import (
 )
 from pledge.domain.errors import InvalidInput, RuleViolation
 from pledge.domain.framework import Framework
-from pledge.domain.ledger import INVESTED, RECEIVED, US_PARTY, distribution_entry
+from pledge.domain.ledger import (
+    GUARANTEED,
+    INVESTED,
+    RECEIVED,
+    US_PARTY,
+    distribution_entry,
+)
 from pledge.domain.lifecycle import Stage
 from pledge.domain.waterfall import ROUNDING_RULE, Compounding, Phase
 from pledge.services.base import (
@@ -80,10 +86,14 @@ def _books(s: Session, fw_id: int, component: str, project_id: int
                      .join(t.ledger_entries, t.ledger_entries.c.id == p.c.entry_id)
                      .where(p.c.framework_id == fw_id, p.c.project_id == project_id,
                             p.c.account.in_([f"{component}:{INVESTED}",
-                                             f"{component}:{RECEIVED}"]))
+                                             f"{component}:{RECEIVED}",
+                                             f"{component}:{GUARANTEED}"]))
                      .order_by(p.c.on, p.c.entry_id, p.c.id)).all()
+    # Cash in the SPV, and each guarantee given (exposure: listed, never in the account;
+    # the part called is cash, posted to the SPV as CALLED_GUARANTEE).
     contributions = [Contribution(r.on, r.amount, r.instrument or "", r.provider or "")
-                     for r in rows if r.account.endswith(INVESTED)]
+                     for r in rows if r.account.endswith(INVESTED)
+                     or (r.account.endswith(GUARANTEED) and r.amount > 0)]
     shares: dict[int, list[Any]] = {}
     for r in rows:
         if r.account.endswith(RECEIVED):

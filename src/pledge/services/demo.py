@@ -70,7 +70,8 @@ def _history(engine: Engine, users: dict[Role, DemoUser]) -> None:
     funding.fund(engine, 25, "US$1.2bn", date(2026, 3, 20), "loan", "JBIC", funder)
     funding.fund(engine, 25, "US$0.9bn", date(2026, 3, 27), "guarantee", "NEXI", funder)
     funding.fund(engine, 26, "US$600m", date(2026, 3, 30), "equity", "JBIC", funder)
-    funding.allocate(engine, 24, "US$10bn", date(2026, 2, 20), ic)
+    funding.allocate(engine, 24, "US$33bn", date(2026, 2, 20), ic,
+                     "the Department of Commerce's figure rather than the upper one (demo)")
     # The second round's candidates are stage reports after init: the committees take
     # two of them up and short-list them (the SMRs then go on to a recommendation).
     for pid in (27, 32):

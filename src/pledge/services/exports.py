@@ -49,6 +49,8 @@ from pledge.domain.errors import InvalidInput
 from pledge.domain.framework import Framework, FundingWindow, WindowMeaning
 from pledge.domain.ledger import (
     ALLOCATED,
+    CALLED_GUARANTEE,
+    GUARANTEED,
     INVESTED,
     RECEIVED,
     SPV_IN_KIND,
@@ -275,8 +277,8 @@ class ProjectRow:
 
     amount_low_usd, amount_high_usd: the primary estimate's US-dollar bounds
     lead: lead sponsors; partners: every other sponsor (its role named unless "partner")
-    allocated_usd: capacity reserved for or used by the project under the cap
-    disbursed_usd: money put into the project's SPV
+    allocated_usd: the project's allocation under the cap (reserved plus drawn by fundings)
+    disbursed_usd: cash put into the project's SPV (a guarantee only once it is called)
     Both are None for a project of a pledge framework (no ledger machinery).
     """
 
@@ -740,10 +742,13 @@ def project_oc4ids(engine: Engine, project_id: int | str, *,
       wording and source in ``budget.description``; ``approvalDate`` is the
       President's selection. ``budget.finance``: one entry per instrument and
       provider of the money in the SPV (equity: asset class equity; loan: debt,
-      type loan; guarantee: type guarantee), the provider as ``financingParty``.
-    * ``transactions``: every ledger movement for the project: fundings (provider
-      to SPV), allocations and releases of capacity under the cap (partner to SPV
-      and back; no cash moves, as ``description`` says), in-kind contributions
+      type loan), the provider as ``financingParty``; a guarantee is financing
+      (type guarantee, its face value, what is outstanding and called in its
+      ``description``), never a transaction: no cash moves unless it is called.
+    * ``transactions``: every ledger movement for the project: cash fundings (provider
+      to SPV; a called guarantee's cash among them), allocations and releases of
+      capacity under the cap (partner to SPV and back; no cash moves, as
+      ``description`` says), in-kind contributions
       (United States to SPV), distributions (SPV to each side).
     * ``documents``: every source on record; documentType ``costEstimate`` for an
       estimate's source, ``stageDecision`` for a stage's, ``minutes`` for a
@@ -827,24 +832,47 @@ def _oc4ids(s: Session, row: Any, base_url: str | None = None) -> dict[str, Any]
             "value": _value(amount, posting.currency), "payer": payer, "payee": payee,
             "description": description, "kind": posting.kind})
 
+    def finance_entry(po: Any, instrument: str, provider: str) -> tuple[str, str]:
+        ref = parties.add(provider, ["funder"])
+        key = (instrument, provider)
+        if key not in finance:
+            finance[key] = {
+                "id": f"{instrument}-{_slug(provider)}",
+                "title": f"{instrument.capitalize()} from {provider}",
+                "financingParty": ref,
+                **({"financingPartyType": "bilateral"}
+                   if _slug(provider) in STATE_LENDERS else {}),
+                **_INSTRUMENT_FINANCE.get(instrument, {})}
+            totals[key] = [Decimal(0), po.currency, po.on, po.on]
+        return key
+
+    guarantees: dict[tuple[str, str], list[Decimal]] = {}  # outstanding, called
     for po in postings:
         account = _suffix(po.account)
-        if account == INVESTED:
+        if account == GUARANTEED:
+            # A guarantee is financing, never a transaction: no cash moves unless it is
+            # called, and then the cash paid is the transaction.
+            provider = po.provider or "unnamed provider"
+            key = finance_entry(po, "guarantee", provider)
+            state = guarantees.setdefault(key, [Decimal(0), Decimal(0)])
+            state[0] += po.amount
+            if po.amount > 0:
+                totals[key][0] += po.amount
+                totals[key][3] = po.on
+            else:
+                state[1] -= po.amount
+        elif account == INVESTED and po.instrument == CALLED_GUARANTEE:
+            provider = po.provider or "unnamed provider"
+            ref = parties.add(provider, ["funder"])
+            move(po, ref, spv, f"guarantee from {provider} called: cash paid in", po.amount)
+            invested += po.amount
+        elif account == INVESTED:
             provider = po.provider or "unnamed provider"
             instrument = po.instrument or "funding"
             ref = parties.add(provider, ["funder"])
             move(po, ref, spv, f"{instrument} from {provider}", po.amount)
             invested += po.amount
-            key = (instrument, provider)
-            if key not in finance:
-                finance[key] = {
-                    "id": f"{instrument}-{_slug(provider)}",
-                    "title": f"{instrument.capitalize()} from {provider}",
-                    "financingParty": ref,
-                    **({"financingPartyType": "bilateral"}
-                       if _slug(provider) in STATE_LENDERS else {}),
-                    **_INSTRUMENT_FINANCE.get(instrument, {})}
-                totals[key] = [Decimal(0), po.currency, po.on, po.on]
+            key = finance_entry(po, instrument, provider)
             totals[key][0] += po.amount
             totals[key][3] = po.on
         elif account == ALLOCATED and po.kind in (EntryKind.ALLOCATION.value,
@@ -866,6 +894,11 @@ def _oc4ids(s: Session, row: Any, base_url: str | None = None) -> dict[str, Any]
     for key, (total, currency, first, last) in totals.items():
         finance[key]["value"] = _value(total, currency)
         finance[key]["period"] = {"startDate": _when(first), "endDate": _when(last)}
+    for key, (outstanding, called) in guarantees.items():
+        finance[key]["description"] = (
+            f"a guarantee: contingent exposure, no cash in the SPV unless called; "
+            f"outstanding {money_text(outstanding)}, called {money_text(called)} "
+            f"(the called cash is among the transactions)")
 
     documents = _documents(estimates, transitions, consultations, extensions,
                            rows(t.site_reports), rows(t.status_reports))
@@ -925,6 +958,8 @@ def _oc4ids(s: Session, row: Any, base_url: str | None = None) -> dict[str, Any]
         "fundingDate": _iso(row.funding_date) or None, "windowMeaning": row.window_meaning,
         "extensionUntil": _iso(row.extension_until) or None,
         "disbursed": money_text(invested) if machinery else None,
+        "guaranteed": money_text(sum((g[0] for g in guarantees.values()), Decimal(0)))
+        if machinery else None,
         "duplicateOf": _duplicate_of(s, row)}
     return doc
 

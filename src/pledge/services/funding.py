@@ -1,4 +1,5 @@
-"""Use cases on money against the cap: fund, allocate, in-kind, distributions, commitments."""
+"""Use cases on money against the cap: fund, allocate, guarantee calls, in-kind,
+distributions, commitments."""
 
 from __future__ import annotations
 
@@ -7,31 +8,40 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from pledge.domain.access import Action
 from pledge.domain.bounds import check_dates
 from pledge.domain.errors import InvalidInput, RuleViolation
-from pledge.domain.framework import Instrument, WindowMeaning
-from pledge.domain.funding import FundingRequest, check_allocation, plan_funding
+from pledge.domain.framework import Instrument, Mechanism, WindowMeaning
+from pledge.domain.funding import (
+    AllocationChange,
+    FundingRequest,
+    GuaranteeCall,
+    plan_allocation,
+    plan_funding,
+    plan_guarantee_call,
+)
 from pledge.domain.ledger import (
     ALLOCATED,
+    GUARANTEED,
     UNALLOCATED,
     USED,
     InKind,
+    Reach,
     Utilisation,
     acct,
-    allocation_entry,
     balances,
     cents,
     in_kind_entry,
+    reach,
     required_pace,
     utilisation,
 )
 from pledge.domain.lifecycle import Stage
 from pledge.domain.money import Money, parse_amount
-from pledge.domain.text import clean_name
+from pledge.domain.text import clean_name, clean_text
 from pledge.services.base import (
     Actor,
     audit,
@@ -122,11 +132,13 @@ def fund(engine: Engine, project_id: int | str, amount: str, on: date, instrumen
             window_meaning=None if row.window_meaning is None else
             WindowMeaning(row.window_meaning),
             extension_until=row.extension_until,
-            unallocated=sum_postings(s, fw_row.id, acct(component.key, UNALLOCATED)),
             project_allocated=sum_postings(s, fw_row.id, acct(component.key, ALLOCATED),
                                            project_id=row.id),
             used_in_year=sum_postings(s, fw_row.id, acct(component.key, USED), year=on.year),
-            window_opens=_notified_on(s, row.id)))
+            window_opens=_notified_on(s, row.id),
+            project_used=sum_postings(s, fw_row.id, acct(component.key, USED),
+                                      project_id=row.id),
+            project_name=row.name))
         post_entries(s, fw_row.id, [plan.entry], actor)
         if plan.first:
             s.execute(t.projects.update().where(t.projects.c.id == row.id)
@@ -146,11 +158,58 @@ def fund(engine: Engine, project_id: int | str, amount: str, on: date, instrumen
                              provider, on, remaining)
 
 
-def allocate(engine: Engine, project_id: int | str, amount: str, on: date,
-             actor: Actor) -> Decimal:
-    """Reserve capacity for a project; returns the unallocated capacity left."""
+@dataclass(frozen=True, slots=True)
+class AllocationResult:
+    """A project's allocation after a change.
+
+    allocation: the allocation now (what fundings may draw, in total)
+    previous:   the allocation before
+    funded:     what fundings drew from it so far
+    unallocated: the component's capacity left unallocated
+    basis:      where the amount came from (for an allocation at selection)
+    """
+
+    project_id: int
+    on: date
+    allocation: Decimal
+    previous: Decimal
+    funded: Decimal
+    unallocated: Decimal
+    reason: str
+    basis: str = ""
+
+
+def apply_allocation(s: Session, row: Any, fw_id: int, amount: Decimal, on: date, actor: Actor,
+                     reason: str, *, by_committee: bool, basis: str = "") -> AllocationResult:
+    """Set a project's allocation to ``amount`` inside the caller's transaction (the
+    framework row already locked): the rules are ``domain.funding.plan_allocation``'s.
+    ``by_committee`` False: the allocation is part of the President's selection."""
+    component = str(row.component)
+    outstanding = sum_postings(s, fw_id, acct(component, ALLOCATED), project_id=row.id)
+    used = sum_postings(s, fw_id, acct(component, USED), project_id=row.id)
+    unallocated = sum_postings(s, fw_id, acct(component, UNALLOCATED))
+    entry = plan_allocation(AllocationChange(
+        project_id=row.id, component=component, amount=amount, outstanding=outstanding,
+        used=used, unallocated=unallocated, stage=Stage(row.status), on=on,
+        role=actor.role if by_committee else None, reason=reason, project_name=row.name))
+    previous = outstanding + used
+    if entry is not None:
+        post_entries(s, fw_id, [entry], actor)
+        audit(s, actor, "project.allocate", "project", row.id,
+              before={"allocation": previous},
+              after={"allocation": amount, "on": on, "reason": reason, "basis": basis},
+              project_id=row.id)
+    return AllocationResult(row.id, on, cents(amount), cents(previous), cents(used),
+                            cents(unallocated - (amount - previous)), reason, basis)
+
+
+def allocate(engine: Engine, project_id: int | str, amount: str, on: date, actor: Actor,
+             reason: str = "") -> AllocationResult:
+    """Change a project's allocation to ``amount`` (up or down, never below what was
+    funded): the investment committee, with a reason; audited."""
     permit(actor, Action.LEDGER_EDIT)
     check_dates(on=on)
+    reason = clean_text("reason", reason)
     money = parse_usd(amount)
     with transaction(engine) as s:
         row, fw_row = _locked_project(s, project_id)
@@ -160,13 +219,70 @@ def allocate(engine: Engine, project_id: int | str, amount: str, on: date,
         if money.currency != "USD":
             raise InvalidInput.single("amount", amount, "funding.currency",
                                       "allocations are in US dollars")
-        unallocated = sum_postings(s, fw_row.id, acct(row.component, UNALLOCATED))
-        check_allocation(money.amount, unallocated, Stage(row.status), actor.role)
-        post_entries(s, fw_row.id, [allocation_entry(row.component, row.id, money.amount, on,
-                                                     "allocation")], actor)
-        audit(s, actor, "project.allocate", "project", row.id,
-              after={"amount": money.amount, "on": on}, project_id=row.id)
-        return unallocated - money.amount
+        return apply_allocation(s, row, fw_row.id, money.amount, on, actor, reason,
+                                by_committee=True)
+
+
+@dataclass(frozen=True, slots=True)
+class GuaranteeCallResult:
+    project_id: int
+    on: date
+    amount: Decimal
+    provider: str
+    outstanding: Decimal  # the provider's guarantee exposure on the project left
+
+
+def _outstanding_guarantees(s: Session, fw_id: int, component: str, pid: int
+                            ) -> dict[str, Decimal]:
+    q = t.postings
+    rows = s.execute(select(q.c.provider, type_coerce(func.sum(q.c.amount), t.Cents))
+                     .where(q.c.framework_id == fw_id, q.c.project_id == pid,
+                            q.c.account == acct(component, GUARANTEED))
+                     .group_by(q.c.provider))
+    return {str(p): a for p, a in rows if a}
+
+
+def call_guarantee(engine: Engine, project_id: int | str, amount: str, on: date, actor: Actor,
+                   provider: str | None = None) -> GuaranteeCallResult:
+    """Record a call on a project's guarantee: the called part becomes cash the guarantor
+    pays into the SPV (``domain.funding.plan_guarantee_call``). ``provider`` may be left
+    out when one provider's guarantees are outstanding."""
+    permit(actor, Action.FUND)
+    check_dates(on=on)
+    money = parse_usd(amount)
+    with transaction(engine) as s:
+        row, fw_row = _locked_project(s, project_id)
+        if not row.component:
+            raise RuleViolation.single("framework", fw_row.key, "lifecycle.no_machinery",
+                                       "this framework is a pledge: nothing is guaranteed")
+        outstanding = _outstanding_guarantees(s, fw_row.id, row.component, row.id)
+        if provider is None or not provider.strip():
+            if len(outstanding) > 1:
+                raise InvalidInput.single(
+                    "provider", "", "guarantee.provider_needed",
+                    f"guarantees from {', '.join(sorted(outstanding))} are outstanding; "
+                    f"name the provider whose guarantee is called")
+            provider = next(iter(outstanding), "")
+        provider = clean_name("provider", provider, 120, required=False)
+        terms = load_framework(s, fw_row).terms_on(on)
+        component = terms.component(row.component)
+        entry = plan_guarantee_call(GuaranteeCall(
+            project_id=row.id, amount=money, on=on, role=actor.role,
+            provider=provider or "no provider", outstanding=outstanding.get(provider, Decimal(0)),
+            terms=terms, component=component,
+            project_allocated=sum_postings(s, fw_row.id, acct(component.key, ALLOCATED),
+                                           project_id=row.id),
+            project_used=sum_postings(s, fw_row.id, acct(component.key, USED),
+                                      project_id=row.id),
+            used_in_year=sum_postings(s, fw_row.id, acct(component.key, USED), year=on.year),
+            project_name=row.name))
+        post_entries(s, fw_row.id, [entry], actor)
+        left = outstanding[provider] - money.amount
+        audit(s, actor, "project.guarantee_call", "project", row.id,
+              before={"guaranteed": outstanding[provider]},
+              after={"called": money.amount, "provider": provider, "on": on,
+                     "guaranteed": left}, project_id=row.id)
+        return GuaranteeCallResult(row.id, on, money.amount, provider, left)
 
 
 def contribute_in_kind(engine: Engine, project_id: int | str, kind: str, value: str, on: date,
@@ -213,6 +329,7 @@ class ComponentUtilisation:
     annual_cap: Decimal | None
     used_this_year: Decimal
     utilisation: Utilisation
+    reach: Reach | None = None  # None for a pledge component (nothing is funded through it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +348,12 @@ class Commitments:
     by_provider: dict[str, Decimal]
     by_project: dict[int, Decimal]
     ledger_balanced: bool = True  # False: some entry's postings do not sum to zero
+    guaranteed: Decimal = Decimal(0)  # guarantee exposure outstanding (never disbursed)
+    # whether the fund components' caps can be reached by the period's end under their
+    # annual caps, and the most that can count toward the whole cap by then
+    reachable: bool = True
+    max_reachable: Decimal = Decimal(0)
+    required_per_month_to_cap: Decimal | None = None  # the pace the annual caps ignore
 
 
 def commitments(engine: Engine, framework: str, as_of: date | None = None) -> Commitments:
@@ -247,26 +370,44 @@ def commitments(engine: Engine, framework: str, as_of: date | None = None) -> Co
             used_year = sum_postings(s, fw_row.id, acct(c.key, USED), year=as_of.year,
                                      until=as_of)
             u = replace(u, cap=cents(u.cap), allocated=cents(u.allocated),
-                        disbursed=cents(u.disbursed), remaining=cents(u.remaining))
+                        disbursed=cents(u.disbursed), remaining=cents(u.remaining),
+                        guaranteed=cents(u.guaranteed), used=cents(u.used))
+            r = None
+            if c.mechanism is Mechanism.FUND:
+                years = range(as_of.year, (terms.period_end or as_of).year + 1)
+                r = reach(u.cap, u.used, c.annual_cap, {
+                    y: sum_postings(s, fw_row.id, acct(c.key, USED), year=y)
+                    for y in years} if c.annual_cap is not None else {},
+                    as_of, terms.period_end)
             comps.append(ComponentUtilisation(c.key, c.label, c.mechanism.value, c.annual_cap,
-                                              cents(used_year), u))
+                                              cents(used_year), u, r))
         cap = sum((c.utilisation.cap for c in comps), Decimal(0))
         allocated = sum((c.utilisation.allocated for c in comps), Decimal(0))
         disbursed = sum((c.utilisation.disbursed for c in comps), Decimal(0))
         remaining = sum((c.utilisation.remaining for c in comps), Decimal(0))
+        guaranteed = sum((c.utilisation.guaranteed for c in comps), Decimal(0))
+        reachable = all(c.reach.reachable for c in comps if c.reach is not None)
+        max_reachable = sum((c.reach.max_reachable if c.reach is not None else c.utilisation.cap
+                             for c in comps), Decimal(0))
+        to_cap = required_pace(remaining, as_of, terms.period_end)
+        # With an annual cap in the way, the pace needed is the pace to what can be
+        # reached: the rest cannot be met by the period's end at any pace.
+        pace = to_cap if reachable else required_pace(
+            max(max_reachable - allocated, Decimal(0)), as_of, terms.period_end)
         invested = [p for p in postings if p.account.endswith(":spv:invested")]
         return Commitments(
             framework=fw_row.key, partner=fw_row.partner, as_of=as_of, cap=cents(cap),
             allocated=cents(allocated), disbursed=cents(disbursed), remaining=cents(remaining),
             period_end=terms.period_end,
-            required_per_month=required_pace(remaining, as_of, terms.period_end),
+            required_per_month=pace,
             components=comps,
             by_instrument={str(k[0]): v for k, v in balances(invested, ("instrument",)).items()},
             by_provider={str(k[0]): v for k, v in balances(invested, ("provider",)).items()},
             by_project={int(str(k[0])): v
                         for k, v in balances(invested, ("project_id",)).items()},
-            ledger_balanced=not unbalanced_entries(s, fw_row.id))
-
+            ledger_balanced=not unbalanced_entries(s, fw_row.id),
+            guaranteed=cents(guaranteed), reachable=reachable,
+            max_reachable=cents(max_reachable), required_per_month_to_cap=to_cap)
 
 
 def ledger_balanced(engine: Engine, framework: str) -> bool:

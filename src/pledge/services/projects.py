@@ -20,7 +20,7 @@ from pledge.domain.bounds import check_dates
 from pledge.domain.chain import audit_content, link
 from pledge.domain.errors import Conflict, InvalidInput, PledgeError, Problem, RuleViolation
 from pledge.domain.fx import RateTable
-from pledge.domain.ledger import ALLOCATED, acct, release_entry
+from pledge.domain.ledger import ALLOCATED, USED, acct, cents, release_entry
 from pledge.domain.lifecycle import (
     ENTRY_STAGE,
     ENTRY_STAGES,
@@ -53,6 +53,7 @@ from pledge.domain.text import (
     lookup_text,
     name_key,
 )
+from pledge.services import funding as funding_svc
 from pledge.services import relations
 from pledge.services.base import (
     Actor,
@@ -107,6 +108,10 @@ class ProjectDetail:
     # linked projects, each with what it is to this one and the source (services/relations)
     related: list[dict[str, Any]] = field(default_factory=list)
     duplicate_of: int | None = None  # the row standing for this project, if not this one
+    # under the cap: "amount" allocated in all, "funded" (drawn by fundings), "available"
+    # (left to draw), "note" (why it was last set: at selection, its basis); None without
+    # an allocation
+    allocation: dict[str, Any] | None = None
 
 
 def _summaries(s: Session, where: list[Any]) -> list[ProjectSummary]:
@@ -207,12 +212,36 @@ def _detail(s: Session, pid: int) -> ProjectDetail:
                    .where(q.c.project_id == pid, q.c.account.like("%:spv:invested"))
                    .group_by(q.c.instrument, q.c.provider)
                    .order_by(q.c.instrument, q.c.provider))]
+    guaranteed = [{"instrument": r.instrument, "provider": r.provider, "amount": r.amount,
+                   "contingent": True}
+                  for r in s.execute(
+                      select(q.c.instrument, q.c.provider, func.sum(q.c.amount).label("amount"))
+                      .where(q.c.project_id == pid, q.c.account.like("%:spv:guaranteed"))
+                      .group_by(q.c.instrument, q.c.provider)
+                      .order_by(q.c.instrument, q.c.provider)) if r.amount]
     head = relations.stands_for(s, pid)
     return ProjectDetail(summary, row.component, row.reported_status, row.window_meaning,
                          row.extension_until, sponsors, estimates, transitions, consultations,
-                         funding, sites, reports,
+                         [*({**f, "contingent": False} for f in funding), *guaranteed],
+                         sites, reports,
                          [x.document() for x in relations.related_of(s, pid)],
-                         None if head == pid else head)
+                         None if head == pid else head, allocation_of(s, row))
+
+
+def allocation_of(s: Session, row: Any) -> dict[str, Any] | None:
+    if not row.component:
+        return None
+    outstanding = sum_postings(s, row.framework_id, acct(row.component, ALLOCATED),
+                               project_id=row.id)
+    used = sum_postings(s, row.framework_id, acct(row.component, USED), project_id=row.id)
+    e, p = t.ledger_entries, t.postings
+    memo = s.execute(select(e.c.memo).join(p, p.c.entry_id == e.c.id).where(
+        p.c.project_id == row.id, p.c.account == acct(row.component, ALLOCATED),
+        e.c.kind.in_(("allocation", "release"))).order_by(e.c.id.desc()).limit(1)).scalar()
+    if not outstanding and not used and memo is None:
+        return None
+    return {"amount": cents(outstanding + used), "funded": cents(used),
+            "available": cents(outstanding), "note": memo or ""}
 
 
 @dataclass(frozen=True, slots=True)
@@ -677,14 +706,38 @@ def _last_transition(s: Session, pid: int, to: Stage | None = None) -> date | No
 
 
 def advance(engine: Engine, project_id: int | str, to: str, actor: Actor, on: date,
-            reason: str = "", sources: list[str] | None = None) -> ProjectDetail:
-    """Move a project to another stage if every rule allows it; otherwise change nothing."""
+            reason: str = "", sources: list[str] | None = None,
+            amount: str | None = None) -> ProjectDetail:
+    """Move a project to another stage if every rule allows it; otherwise change nothing.
+
+    Selecting a project under a framework with the machinery also allocates its
+    approved amount under the cap, in the same transaction: ``amount`` when given,
+    else the upper bound in US dollars of its primary estimate (the basis is recorded
+    with the allocation and reported by ``selection_allocation``).
+    """
     permit(actor, Action.ADVANCE)
     check_dates(on=on)
     reason, sources = clean_text("reason", reason), clean_sources(sources)
     target = parse_stage(to)
+    approved = None
+    if amount is not None and amount.strip():
+        if target is not Stage.SELECTED:
+            raise InvalidInput.single("amount", amount, "allocation.not_selecting",
+                                      "an approved amount is given only when selecting")
+        approved = funding_svc.parse_usd(amount)
+        if approved.currency != "USD":
+            raise InvalidInput.single("amount", amount, "funding.currency",
+                                      "allocations are in US dollars")
     with transaction(engine) as s:
-        row = s.execute(select(t.projects).where(t.projects.c.id == project_row(s, project_id).id)
+        pid = project_row(s, project_id).id
+        if target in (Stage.SELECTED, Stage.DECLINED, Stage.WITHDRAWN):
+            # The step allocates or releases capacity under the cap: the framework row is
+            # locked first, as every cap-checking operation does, before the project row.
+            fw_id = s.execute(select(t.projects.c.framework_id)
+                              .where(t.projects.c.id == pid)).scalar_one()
+            s.execute(select(t.frameworks.c.id).where(t.frameworks.c.id == fw_id)
+                      .with_for_update()).one()
+        row = s.execute(select(t.projects).where(t.projects.c.id == pid)
                         .with_for_update()).one()
         fw_row = s.execute(select(t.frameworks).where(t.frameworks.c.id == row.framework_id)
                            ).one()
@@ -713,7 +766,37 @@ def advance(engine: Engine, project_id: int | str, to: str, actor: Actor, on: da
               before={"status": row.status}, after={**values, "reason": reason,
                                                     "sources": sources or []},
               project_id=row.id)
+        if approved is not None and not row.component:
+            raise RuleViolation.single("framework", fw_row.key, "lifecycle.no_machinery",
+                                       "this framework is a pledge: nothing is allocated")
+        if plan.stage is Stage.SELECTED and row.component:
+            if approved is not None:
+                value, basis = approved.amount, "the approved amount given at selection"
+            else:
+                value, basis = _estimate_upper_bound(s, row.id)
+            selected = s.execute(select(t.projects).where(t.projects.c.id == row.id)).one()
+            funding_svc.apply_allocation(s, selected, fw_row.id, value, on, actor,
+                                         f"approved at selection: {basis}",
+                                         by_committee=False, basis=basis)
         return _detail(s, row.id)
+
+
+def _estimate_upper_bound(s: Session, pid: int) -> tuple[Decimal, str]:
+    """The upper bound in US dollars of a project's primary estimate (its one bound when
+    only one is given) and what it is, with the estimate's source; refused naming
+    ``amount`` when the project has no estimate in US dollars."""
+    e = s.execute(select(t.estimates).where(t.estimates.c.project_id == pid,
+                                            t.estimates.c.is_primary)).first()
+    bound = None if e is None else (e.usd_high if e.usd_high is not None else e.usd_low)
+    if e is None or bound is None:
+        raise InvalidInput.single(
+            "amount", "", "allocation.amount_needed",
+            "the project has no estimate in US dollars to allocate at selection; give the "
+            "approved amount (--amount)")
+    what = "upper bound" if e.usd_high is not None else "bound"
+    said = "; ".join(x for x in (e.text or "", f"source: {e.source}" if e.source else "") if x)
+    return Decimal(bound), f"{what} of the primary estimate in US dollars" + (
+        f" ({said})" if said else "")
 
 
 def _release_allocation(s: Session, row: Any, on: date, actor: Actor, memo: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from importlib.resources import files
 from typing import Any
 
@@ -14,7 +15,7 @@ from pledge.domain.errors import InvalidInput, Problem
 from pledge.domain.lifecycle import ConsultationKind, Stage, parse_role, parse_stage
 from pledge.domain.project import require_source, stage_from_report
 from pledge.services import projects
-from pledge.services.base import SYSTEM, Actor
+from pledge.services.base import SYSTEM, Actor, project_row
 from pledge.services.frameworks import load_shipped
 from pledge.services.projects import NewProject, import_projects, shipped_project_rows
 from pledge.services.relations import load_shipped_links, shipped_links
@@ -31,6 +32,8 @@ class InitResult:
     stages_reported: int = 0   # a later stage kept as a stage report
     links_added: int = 0       # rows of the list linked as one project, a part, a tranche
     figures_added: int = 0     # further sourced estimates and reported sites of the list
+    # what the selections allocated under the cap: (project id, name, amount, basis)
+    allocated: tuple[tuple[int, str, Decimal, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +203,8 @@ def init(engine: Engine) -> InitResult:
     kept as a sourced stage report. Rows reporting the same undertaking are then
     linked, each link with its source (``data/project_links.toml``), through the
     operation users have (``relations.link_projects``). All in one transaction.
+    Selecting a project allocates its approved amount under the cap (``advance``):
+    what the first tranche was allocated, and on what basis, is in ``allocated``.
 
     Safe to run again: what is already there is left as it is.
     """
@@ -215,6 +220,7 @@ def init(engine: Engine) -> InitResult:
         raise InvalidInput([Problem("figure", name, "data.unknown_project",
                                     "not a project of the shipped list") for name in unknown])
     walked = 0
+    allocated: list[tuple[int, str, Decimal, str]] = []
     with transaction(engine) as s:
         added_fw = load_shipped(s, SYSTEM)
         result = import_projects(s, rows, SYSTEM, walked=entered)
@@ -228,9 +234,12 @@ def init(engine: Engine) -> InitResult:
                 if pid is not None:
                     walk(engine, pid, w.steps)
                     walked += 1
+                    held = projects.allocation_of(s, project_row(s, pid))
+                    if held is not None:
+                        allocated.append((pid, name, held["amount"], held["note"]))
         linked = load_shipped_links(engine, SYSTEM, links)
     return InitResult(added_fw, len(result.added), len(result.skipped), walked,
-                      len(result.reported), linked, recorded)
+                      len(result.reported), linked, recorded, tuple(allocated))
 
 
 def ensure_ready(engine: Engine) -> str | None:
