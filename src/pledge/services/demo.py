@@ -3,9 +3,10 @@
 The demo is the shipped data (frameworks and the public project list) plus an
 illustrative history that exercises every page: one user per role, the three
 first-tranche projects notified, two of them funded (one of them paying out on both sides
-of the partner's recovery), both sides' scores on the open projects. The history is invented to show the system at work; it is not a
-record of what happened. Every change goes through the same services and rules
-as a user's change, so the demo can never hold a state the rules forbid.
+of the partner's recovery), both sides' scores on the open projects. The history is
+invented to show the system at work; it is not a record of what happened. Every change
+goes through the same services and rules as a user's change, so the demo can never hold
+a state the rules forbid.
 """
 
 from __future__ import annotations
