@@ -55,6 +55,7 @@ def test_the_statement_shows_the_demo_projects_account_to_the_cent(client: TestC
     log_in(client, Role.ANALYST)
     page = client.get("/projects/26").text
     assert 'data-testid="statement"' in page and 'id="figure-capital"' in page
+    assert 'href="#statement"' in page
     # by hand: 50/50 until recovered, then 10% to the partner, interest at 6% compound
     b1 = grown(Decimal(600_000_000), (date(2026, 6, 30) - date(2026, 3, 30)).days)
     after1 = b1 - 100_000_000
@@ -87,6 +88,7 @@ def test_no_statement_before_any_cash(client: TestClient) -> None:
     log_in(client, Role.ANALYST)
     page = client.get("/projects/24").text  # notified, allocated, nothing funded
     assert 'data-testid="statement"' not in page and 'id="figure-capital"' not in page
+    assert 'href="#statement"' not in page
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
