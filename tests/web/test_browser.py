@@ -201,6 +201,7 @@ def test_pages_draw_their_charts_under_the_policy_without_a_console_error(page: 
     log_in(page, Role.ANALYST)
     for path, figures in (("/", ["gauge", "pipeline", "sectors"]),
                           ("/projects/25", ["waterfall", "irr"]),
+                          ("/projects/26", ["waterfall", "irr", "capital"]),
                           ("/priorities", ["pareto"])):
         response = page.goto(path, timeout=120_000)
         assert response is not None and response.status == 200, path

@@ -2,10 +2,11 @@
 
 The demo is the shipped data (frameworks and the public project list) plus an
 illustrative history that exercises every page: one user per role, the three
-first-tranche projects notified, two of them funded, both sides' scores on the
-open projects. The history is invented to show the system at work; it is not a
-record of what happened. Every change goes through the same services and rules
-as a user's change, so the demo can never hold a state the rules forbid.
+first-tranche projects notified, two of them funded (one of them paying out on both sides
+of the partner's recovery), both sides' scores on the open projects. The history is
+invented to show the system at work; it is not a record of what happened. Every change
+goes through the same services and rules as a user's change, so the demo can never hold
+a state the rules forbid.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import Engine
 
 from pledge.domain.errors import Conflict
 from pledge.domain.lifecycle import Role
-from pledge.services import funding, priorities, projects
+from pledge.services import capital, funding, priorities, projects
 from pledge.services.base import SYSTEM, Actor
 from pledge.services.dashboard import data_version
 from pledge.services.setup import init
@@ -72,6 +73,7 @@ def _history(engine: Engine, users: dict[Role, DemoUser]) -> None:
     funding.fund(engine, 26, "US$600m", date(2026, 3, 30), "equity", "JBIC", funder)
     funding.allocate(engine, 24, "US$33bn", date(2026, 2, 20), ic,
                      "the Department of Commerce's figure rather than the upper one (demo)")
+    _distributions(engine, ic)
     # The second round's candidates are stage reports after init: the committees take
     # two of them up and short-list them (the SMRs then go on to a recommendation).
     for pid in (27, 32):
@@ -83,6 +85,18 @@ def _history(engine: Engine, users: dict[Role, DemoUser]) -> None:
                      "second tranche reviewed with the consultation committee (demo)", [])
     projects.advance(engine, 27, "recommended", ic, date(2026, 4, 2),
                      "recommended to the President (demo)", [])
+
+
+DEMO_DISTRIBUTIONS = ((date(2026, 6, 30), "US$200m"), (date(2026, 8, 31), "US$300m"),
+                      (date(2026, 10, 30), "US$1bn"), (date(2026, 11, 27), "US$100m"))
+"""Cash project 26's SPV pays out (demo): two distributions while the partner is still
+owed its deemed allocation (50/50), one that recovers it (split inside the distribution),
+one after (90/10), so its statement shows a recouped account."""
+
+
+def _distributions(engine: Engine, ic: Actor) -> None:
+    for on, amount in DEMO_DISTRIBUTIONS:
+        capital.distribute(engine, 26, on, ic, amount=amount)
 
 
 def _scores(engine: Engine, users: dict[Role, DemoUser]) -> None:

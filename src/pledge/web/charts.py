@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from pledge.domain.capital import CapitalAccount, LineKind
 from pledge.domain.waterfall import WaterfallResult
 
 PARTNER = "#b5282e"   # the partner's side
@@ -97,6 +98,37 @@ def waterfall(result: WaterfallResult, periods_per_year: int) -> Figure:
          "y": [bn(v) for v in balance.values()], "line": {"color": "#222", "dash": "dot"}},
     ], "layout": _layout("Base case: the split year by year (US$bn)", barmode="relative",
                          xaxis={"title": "year", "gridcolor": GRID},
+                         legend={"orientation": "h", "y": -0.25})}
+
+
+def capital_account(account: CapitalAccount, partner: str) -> Figure:
+    """The partner's capital account over time: the balance it is owed after each dated
+    movement (and on the statement's date), and each side's cumulative distributions."""
+    days: dict[str, list[Decimal]] = {}
+    paid = [Decimal(0), Decimal(0)]
+    for ln in account.lines:
+        if ln.kind is LineKind.DISTRIBUTION:
+            paid[0] += ln.partner
+            paid[1] += ln.us
+        days[ln.on.isoformat()] = [ln.balance_after, paid[0], paid[1]]
+    if account.lines:
+        days.setdefault(account.as_of.isoformat(), [account.balance, paid[0], paid[1]])
+    xs = list(days)
+    hover = "%{x}: US$%{y:,.3f}bn<extra>%{fullData.name}</extra>"
+    return {"data": [
+        {"type": "scatter", "mode": "lines+markers", "name": f"balance owed to {partner}",
+         "x": xs, "y": [bn(v[0]) for v in days.values()], "line": {"color": "#222",
+                                                                   "shape": "hv"},
+         "hovertemplate": hover},
+        {"type": "scatter", "mode": "lines+markers", "name": f"paid to {partner} (cumulative)",
+         "x": xs, "y": [bn(v[1]) for v in days.values()],
+         "line": {"color": PARTNER, "shape": "hv"}, "hovertemplate": hover},
+        {"type": "scatter", "mode": "lines+markers",
+         "name": "paid to the United States (cumulative)", "x": xs,
+         "y": [bn(v[2]) for v in days.values()], "line": {"color": US, "shape": "hv"},
+         "hovertemplate": hover},
+    ], "layout": _layout("Capital account: balance owed and distributions to date (US$bn)",
+                         xaxis={"type": "date", "gridcolor": GRID},
                          legend={"orientation": "h", "y": -0.25})}
 
 

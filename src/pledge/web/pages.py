@@ -31,7 +31,9 @@ from pledge.domain.lifecycle import (
     allowed_targets,
 )
 from pledge.domain.relations import CHOICES as LINK_CHOICES
+from pledge.domain.waterfall import ROUNDING_RULE
 from pledge.services import audit as audit_svc
+from pledge.services import capital as capital_svc
 from pledge.services import dashboard as dash_svc
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import frameworks as fw_svc
@@ -55,6 +57,7 @@ from pledge.web.auth import (
     start_session,
 )
 from pledge.web.templating import render
+from pledge.web.templating import usd as _usd
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -201,6 +204,9 @@ def _forms(actor: Actor | None, stage: Stage) -> dict[str, Any]:
         out["extend"] = True
     if role in MATRIX[Action.FUND] and stage in (Stage.NOTIFIED, Stage.FUNDED):
         out["fund"] = [i.value for i in Instrument]
+    # the same permission and stages capital.distribute checks
+    if role in MATRIX[Action.LEDGER_EDIT] and stage.value in capital_svc.DISTRIBUTING:
+        out["distribute"] = True
     if role in MATRIX[Action.PROJECT_EDIT]:
         out["sourced"] = [s.value for s in Stage]  # estimates, sites and stages reported
         out["link"] = list(LINK_CHOICES)  # links to other projects, and withdrawing them
@@ -218,6 +224,9 @@ def project(request: Request, project_id: RecordId, engine: EngineDep, settings:
         figures["waterfall"] = charts.waterfall(outlook.waterfall.result,
                                                 outlook.waterfall.terms.periods_per_year)
         figures["irr"] = charts.irr_histogram(outlook.irr)
+    statement = _statement(engine, p.summary.id)
+    if statement is not None:
+        figures["capital"] = charts.capital_account(statement.account, statement.partner)
     deadline = next(iter(deadlines_svc.project_deadlines(
         engine, framework=p.summary.framework, project_id=p.summary.id)), None)
     funded_total = sum((f["amount"] for f in p.funding), Decimal(0))
@@ -229,8 +238,18 @@ def project(request: Request, project_id: RecordId, engine: EngineDep, settings:
         "user": actor, "p": p, "s": p.summary, "outlook": outlook, "figures": figures,
         "events": [(kind, x) for kind, _, _, x in events],
         "deadline": deadline, "urgent": URGENT_DAYS, "funded_total": funded_total,
-        "in_news": in_news,
+        "in_news": in_news, "statement": statement, "rounding": ROUNDING_RULE,
         "forms": _forms(actor, Stage(p.summary.status))})
+
+
+def _statement(engine: Any, project_id: int) -> capital_svc.Statement | None:
+    """The project's capital account today, when it has one to show: a framework whose SPV
+    keeps accounts and sets a deemed rate, and cash contributed or distributed."""
+    try:
+        st = capital_svc.statement(engine, project_id)
+    except PledgeError:
+        return None
+    return st if st.account.lines else None
 
 
 def _act(request: Request, project_id: int, csrf: str, actor: Actor | None,
@@ -248,6 +267,11 @@ def _act(request: Request, project_id: int, csrf: str, actor: Actor | None,
         flash(request, "error", "; ".join(f"{q.message} ({q.field}: {q.value})"
                                           for q in exc.problems))
     return RedirectResponse(back, status_code=303)
+
+
+def usd_full(value: Decimal) -> str:
+    """US dollars to the cent, as a statement writes them."""
+    return _usd(value, full=True)
 
 
 def _sources(text: str) -> list[str]:
@@ -304,6 +328,19 @@ def fund(request: Request, project_id: RecordId, engine: EngineDep, actor: PageA
         r = funding_svc.fund(engine, project_id, amount, parse_date(on, "on"), instrument,
                              provider, a)
         return f"Funded {amount} by {r.instrument} from {r.provider}."
+    return _act(request, project_id, csrf_token, actor, do, once)
+
+
+@router.post("/projects/{project_id}/distribute")
+def distribute(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+               once: PageOnce, amount: Annotated[str, Form()], on: Annotated[str, Form()],
+               csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        r = capital_svc.distribute(engine, project_id, parse_date(on, "on"), a, amount=amount)
+        return (f"Distribution of {usd_full(r.amount)} on {r.on} recorded, split by the rule "
+                f"({r.phase.value.replace('_', ' ')}): partner {usd_full(r.partner)}, "
+                f"United States {usd_full(r.us)}; balance owed {usd_full(r.balance_before)} "
+                f"before, {usd_full(r.balance_after)} after.")
     return _act(request, project_id, csrf_token, actor, do, once)
 
 
