@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from pledge.api.app import create_app
 from pledge.domain.access import MATRIX, Action
+from pledge.domain.funding import ALLOCATING
 from pledge.domain.lifecycle import Role, Stage, allowed_targets
 from pledge.services import dashboard as dash_svc
 from pledge.services import projects
@@ -104,7 +105,9 @@ def test_each_role_sees_exactly_the_transition_forms_it_may_use(client: TestClie
         shown = set(re.findall(r'data-testid="form-([a-z_]+)"', page))
         expected = {s.value for s in allowed_targets(stage, role)}
         assert shown - {"consult", "extend", "fund", "estimate", "site", "status-report",
-                        "link", "unlink"} == expected, (role, pid)
+                        "link", "unlink", "allocate"} == expected, (role, pid)
+        # the committee alone changes an allocation, at the stages that hold one
+        assert ("form-allocate" in page) == (role is Role.IC and stage in ALLOCATING)
         assert ("form-estimate" in page) == (role in MATRIX[Action.PROJECT_EDIT])
         assert ("form-link" in page) == (role in MATRIX[Action.PROJECT_EDIT])
         assert ("form-fund" in page) == (role is Role.FUNDER and stage is Stage.NOTIFIED)

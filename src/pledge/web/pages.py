@@ -24,9 +24,11 @@ from pledge.domain.access import MATRIX, Action
 from pledge.domain.bounds import PLAUSIBLE_DATES, check_date
 from pledge.domain.errors import InvalidInput, NotFound, PledgeError, TooManyRequests
 from pledge.domain.framework import Instrument
+from pledge.domain.funding import ALLOCATING
 from pledge.domain.lifecycle import (
     CONSULTATION_ROLES,
     ConsultationKind,
+    Role,
     Stage,
     allowed_targets,
 )
@@ -204,6 +206,12 @@ def _forms(actor: Actor | None, stage: Stage) -> dict[str, Any]:
         out["extend"] = True
     if role in MATRIX[Action.FUND] and stage in (Stage.NOTIFIED, Stage.FUNDED):
         out["fund"] = [i.value for i in Instrument]
+    # the investment committee changes an allocation at the stages that hold one
+    if role is Role.IC and stage in ALLOCATING:
+        out["allocate"] = True
+    # the partner's funder records a call on a guarantee given to a funded project
+    if role in MATRIX[Action.FUND] and stage in (Stage.FUNDED, Stage.OPERATING):
+        out["guarantee_call"] = True
     # the same permission and stages capital.distribute checks
     if role in MATRIX[Action.LEDGER_EDIT] and stage.value in capital_svc.DISTRIBUTING:
         out["distribute"] = True
@@ -229,7 +237,7 @@ def project(request: Request, project_id: RecordId, engine: EngineDep, settings:
         figures["capital"] = charts.capital_account(statement.account, statement.partner)
     deadline = next(iter(deadlines_svc.project_deadlines(
         engine, framework=p.summary.framework, project_id=p.summary.id)), None)
-    funded_total = sum((f["amount"] for f in p.funding), Decimal(0))
+    funded_total = sum((f["amount"] for f in p.funding if not f.get("contingent")), Decimal(0))
     in_news = news.list_articles(engine, project_id=p.summary.id) if actor is not None else []
     events = sorted([("transition", x["on"], i, x) for i, x in enumerate(p.transitions)]
                     + [("consultation", x["on"], i, x) for i, x in enumerate(p.consultations)],
@@ -328,6 +336,31 @@ def fund(request: Request, project_id: RecordId, engine: EngineDep, actor: PageA
         r = funding_svc.fund(engine, project_id, amount, parse_date(on, "on"), instrument,
                              provider, a)
         return f"Funded {amount} by {r.instrument} from {r.provider}."
+    return _act(request, project_id, csrf_token, actor, do, once)
+
+
+@router.post("/projects/{project_id}/allocate")
+def allocate(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+             once: PageOnce, amount: Annotated[str, Form()], on: Annotated[str, Form()],
+             reason: Annotated[str, Form()] = "",
+             csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        r = funding_svc.allocate(engine, project_id, amount, parse_date(on, "on"), a, reason)
+        return (f"Allocation set to {usd_full(r.allocation)} (was {usd_full(r.previous)}; "
+                f"funded {usd_full(r.funded)}); {usd_full(r.unallocated)} left unallocated.")
+    return _act(request, project_id, csrf_token, actor, do, once)
+
+
+@router.post("/projects/{project_id}/guarantee-call")
+def guarantee_call(request: Request, project_id: RecordId, engine: EngineDep,
+                   actor: PageActor, once: PageOnce, amount: Annotated[str, Form()],
+                   on: Annotated[str, Form()], provider: Annotated[str, Form()] = "",
+                   csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        r = funding_svc.call_guarantee(engine, project_id, amount, parse_date(on, "on"), a,
+                                       provider or None)
+        return (f"{usd_full(r.amount)} of {r.provider}'s guarantee called and disbursed; "
+                f"{usd_full(r.outstanding)} still guaranteed.")
     return _act(request, project_id, csrf_token, actor, do, once)
 
 
