@@ -24,6 +24,7 @@ from pledge.domain.funding import (
     plan_funding,
     plan_guarantee_call,
 )
+from pledge.domain.ledger import EntryKind
 from pledge.domain.lifecycle import Role, Stage
 from pledge.domain.money import Money
 from pledge.services.frameworks import shipped_frameworks
@@ -381,3 +382,50 @@ def test_an_infinite_amount_is_quoted_as_written() -> None:
     with pytest.raises(RuleViolation) as err:
         check_cap_amendment("strategic", Decimal("-Infinity"), Decimal(100))
     assert err.value.first.value == "-Infinity"
+
+
+def test_a_guarantee_funding_is_posted_on_its_day_with_its_memo() -> None:
+    plan = plan_funding(request(instrument=Instrument.GUARANTEE, provider=" NEXI "))
+    assert (plan.entry.on, plan.entry.memo) == (date(2026, 3, 2), "guarantee from NEXI")
+
+
+def test_each_allocation_entry_names_the_project_its_day_and_its_reason() -> None:
+    up = plan_allocation(change("25", outstanding="10", used="5", unallocated="10"))
+    assert up is not None
+    assert (up.on, up.memo) == (date(2026, 6, 1), "revised estimate")
+    assert {(p.account, p.amount, p.project_id) for p in up.postings} == {
+        ("strategic:capacity:allocated", Decimal(10), 7),
+        ("strategic:capacity:unallocated", Decimal(-10), None)}
+    down = plan_allocation(change("6", outstanding="10", used="5"))
+    assert down is not None and down.on == date(2026, 6, 1)
+    assert {(p.account, p.amount, p.project_id) for p in down.postings} == {
+        ("strategic:capacity:allocated", Decimal(-9), 7),
+        ("strategic:capacity:unallocated", Decimal(9), None)}
+
+
+def test_an_allocation_at_selection_is_posted_as_an_allocation() -> None:
+    entry = plan_allocation(change("10", role=None, reason=" "))
+    assert entry is not None and entry.memo == "allocation"
+
+
+def test_an_allocation_may_move_up_by_less_than_a_dollar() -> None:
+    entry = plan_allocation(change("10.50", outstanding="10"))
+    assert entry is not None and entry.kind is EntryKind.ALLOCATION
+    assert {(p.account, p.amount) for p in entry.postings} == {
+        ("strategic:capacity:allocated", Decimal("0.50")),
+        ("strategic:capacity:unallocated", Decimal("-0.50"))}
+
+
+def test_the_committee_may_take_an_undrawn_allocation_down_to_nothing() -> None:
+    entry = plan_allocation(change("0", outstanding="10"))
+    assert entry is not None and entry.kind is EntryKind.RELEASE
+    assert {(p.account, p.amount) for p in entry.postings} == {
+        ("strategic:capacity:allocated", Decimal(-10)),
+        ("strategic:capacity:unallocated", Decimal(10))}
+
+
+def test_an_allocation_refusal_names_the_project() -> None:
+    named = replace(change("4", outstanding="3", used="5"), project_name="Ohio plant")
+    assert allocation_problems(named) == [
+        ("amount", "4", "allocation.below_funded",
+         "project 7 (Ohio plant) has drawn US$5 of its allocation; it cannot fall below that")]
