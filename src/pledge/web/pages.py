@@ -467,6 +467,17 @@ def priorities(request: Request, engine: EngineDep, settings: SettingsDep, actor
     return render(request, "priorities.html", context)
 
 
+@router.get("/frameworks/{key}", response_class=HTMLResponse)
+def framework(request: Request, key: str, engine: EngineDep, settings: SettingsDep,
+              actor: PageActor) -> Response:
+    """A framework's terms, version by version: each setting with its sources, or its
+    assumption mark with the basis and the other readings; claims the terms do not adopt."""
+    need(actor, Action.READ_PUBLIC, settings)
+    doc = fw_svc.framework_document(fw_svc.get_framework(engine, key))
+    return render(request, "framework.html", {
+        "user": actor, "fw": doc, "versions": doc["versions"]})
+
+
 @router.get("/deadlines", response_class=HTMLResponse)
 def deadlines(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
               framework: str | None = None, month: str | None = None) -> Response:
