@@ -20,6 +20,7 @@ from pledge.domain.funding import (
     FundingRequest,
     GuaranteeCall,
     check_cap_amendment,
+    may_change_allocation,
     plan_allocation,
     plan_funding,
     plan_guarantee_call,
@@ -298,6 +299,16 @@ def allocation_problems(req: AllocationChange) -> list[tuple[str, object, str, s
     except RuleViolation as exc:
         return [(p.field, p.value, p.rule, p.message) for p in exc.problems]
     return []
+
+
+def test_the_forms_predicate_is_the_rule_plan_allocation_applies() -> None:
+    # what the pages offer is exactly what the rule accepts, role by role, stage by stage
+    for role in Role:
+        for stage in Stage:
+            refused = {rule for _, _, rule, _ in allocation_problems(
+                change("5", stage=stage, role=role))}
+            allowed = not refused & {"allocation.role_not_allowed", "allocation.stage"}
+            assert may_change_allocation(role, stage) is allowed, (role, stage)
 
 
 def test_who_changes_allocations_of_which_projects() -> None:

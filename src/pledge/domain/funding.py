@@ -267,6 +267,12 @@ ALLOCATING = frozenset({Stage.RECOMMENDED, Stage.SELECTED, Stage.NOTIFIED, Stage
                         Stage.OPERATING})
 
 
+def may_change_allocation(role: Role, stage: Stage) -> bool:
+    """Whether ``role`` may change the allocation of a project at ``stage`` (the rule
+    :func:`plan_allocation` applies: the investment committee, at an ``ALLOCATING`` stage)."""
+    return role is Role.IC and stage in ALLOCATING
+
+
 @dataclass(frozen=True, slots=True)
 class AllocationChange:
     """Setting a project's allocation to ``amount`` (US dollars).

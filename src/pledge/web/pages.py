@@ -24,11 +24,10 @@ from pledge.domain.access import MATRIX, Action
 from pledge.domain.bounds import PLAUSIBLE_DATES, check_date
 from pledge.domain.errors import InvalidInput, NotFound, PledgeError, TooManyRequests
 from pledge.domain.framework import Instrument
-from pledge.domain.funding import ALLOCATING
+from pledge.domain.funding import may_change_allocation
 from pledge.domain.lifecycle import (
     CONSULTATION_ROLES,
     ConsultationKind,
-    Role,
     Stage,
     allowed_targets,
 )
@@ -207,7 +206,7 @@ def _forms(actor: Actor | None, stage: Stage) -> dict[str, Any]:
     if role in MATRIX[Action.FUND] and stage in (Stage.NOTIFIED, Stage.FUNDED):
         out["fund"] = [i.value for i in Instrument]
     # the investment committee changes an allocation at the stages that hold one
-    if role is Role.IC and stage in ALLOCATING:
+    if may_change_allocation(role, stage):
         out["allocate"] = True
     # the partner's funder records a call on a guarantee given to a funded project
     if role in MATRIX[Action.FUND] and stage in (Stage.FUNDED, Stage.OPERATING):
