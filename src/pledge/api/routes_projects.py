@@ -148,14 +148,8 @@ def change_allocation(project_id: RecordId, body: AllocationChange, engine: Engi
     """Change the project's allocation under the cap to ``amount`` (the investment
     committee, with a reason; never below what has been funded)."""
     on = body.on or date.today()
-    return once(actor, lambda: jsonable(_allocation(funding_svc.allocate(
-        engine, project_id, body.amount, on, actor, body.reason))))
-
-
-def _allocation(r: funding_svc.AllocationResult) -> dict[str, Any]:
-    return {"project": r.project_id, "on": r.on, "amount": r.allocation,
-            "previous": r.previous, "funded": r.funded, "unallocated": r.unallocated,
-            "reason": r.reason}
+    return once(actor, lambda: jsonable(funding_svc.allocate(
+        engine, project_id, body.amount, on, actor, body.reason).document()))
 
 
 @router.post("/projects/{project_id}/guarantee-calls", status_code=201)
@@ -164,13 +158,9 @@ def create_guarantee_call(project_id: RecordId, body: GuaranteeCallCreate, engin
                           actor: Actor = require_actor(Action.FUND)) -> dict[str, Any]:
     """Record a call on the project's guarantee: the called part becomes cash in the SPV
     (never more than is outstanding)."""
-    return once(actor, lambda: jsonable(_called(funding_svc.call_guarantee(
-        engine, project_id, body.amount, body.on, actor, body.provider))))
+    return once(actor, lambda: jsonable(funding_svc.call_guarantee(
+        engine, project_id, body.amount, body.on, actor, body.provider).document()))
 
-
-def _called(r: funding_svc.GuaranteeCallResult) -> dict[str, Any]:
-    return {"project": r.project_id, "on": r.on, "amount": r.amount, "provider": r.provider,
-            "guaranteed": r.outstanding}
 
 
 @router.post("/projects/{project_id}/estimates", status_code=201)

@@ -299,7 +299,7 @@ def allocate(id: Annotated[str, typer.Argument(help="Project id")],
     engine, when = _engine(), day(on, "on")
     who = acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: funding_svc.allocate(
-        engine, id, amount, when, who, reason), _allocation)
+        engine, id, amount, when, who, reason), funding_svc.AllocationResult.document)
     if json:
         render.emit_json(ran.json())
     elif (r := ran.value) is not None:
@@ -309,11 +309,6 @@ def allocate(id: Annotated[str, typer.Argument(help="Project id")],
                              f"{render.usd(r.funded, short=False)}); "
                              f"{render.usd(r.unallocated, short=False)} left unallocated")
 
-
-def _allocation(r: funding_svc.AllocationResult) -> dict[str, object]:
-    return {"project": r.project_id, "on": r.on, "amount": r.allocation,
-            "previous": r.previous, "funded": r.funded, "unallocated": r.unallocated,
-            "reason": r.reason}
 
 
 def guarantee_call(id: Annotated[str, typer.Argument(help="Project id")],
@@ -331,7 +326,7 @@ def guarantee_call(id: Annotated[str, typer.Argument(help="Project id")],
     engine, when = _engine(), day(on, "on")
     who = acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: funding_svc.call_guarantee(
-        engine, id, amount, when, who, provider), _called)
+        engine, id, amount, when, who, provider), funding_svc.GuaranteeCallResult.document)
     if json:
         render.emit_json(ran.json())
     elif (r := ran.value) is not None:
@@ -339,10 +334,6 @@ def guarantee_call(id: Annotated[str, typer.Argument(help="Project id")],
                              f"{r.provider}'s guarantee called and disbursed; "
                              f"{render.usd(r.outstanding, short=False)} still guaranteed")
 
-
-def _called(r: funding_svc.GuaranteeCallResult) -> dict[str, object]:
-    return {"project": r.project_id, "on": r.on, "amount": r.amount, "provider": r.provider,
-            "guaranteed": r.outstanding}
 
 
 def in_kind(id: Annotated[str, typer.Argument(help="Project id")],

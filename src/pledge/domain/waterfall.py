@@ -36,14 +36,14 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
+from decimal import Decimal, InvalidOperation, localcontext
 from enum import StrEnum
 from fractions import Fraction
 
 from pledge.domain.errors import InvalidInput, Problem
+from pledge.domain.money import round_cents
 
 ZERO = Decimal(0)
-CENT = Decimal("0.01")
 NIL = Decimal("0.00")  # zero in whole cents
 PRECISION = 40
 
@@ -51,9 +51,8 @@ ROUNDING_RULE = ("the partner's share is rounded half-even to the cent once; the
                  "States receives the rest, so the two shares add up to the cash exactly")
 
 
-def to_cents(amount: Decimal) -> Decimal:
-    """``amount`` rounded half-even to whole cents (how money moves)."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_EVEN)
+#: ``amount`` rounded half-even to whole cents (how money moves): the money module's rule.
+to_cents = round_cents
 
 
 def fraction_to_cents(value: Fraction) -> Decimal:

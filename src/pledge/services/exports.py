@@ -45,6 +45,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from sqlalchemy import Engine, func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from pledge.domain.chain import money_text as chain_money_text
 from pledge.domain.errors import InvalidInput
 from pledge.domain.framework import Framework, FundingWindow, WindowMeaning
 from pledge.domain.ledger import (
@@ -132,7 +133,7 @@ def _umask() -> int:
 
 def money_text(value: Decimal | None) -> str:
     """Money as the CSV and JSON exports write it: two decimals, or empty when unknown."""
-    return "" if value is None else format(value.quantize(CENT), "f")
+    return "" if value is None else chain_money_text(value)
 
 
 def _iso(value: date | None) -> str:

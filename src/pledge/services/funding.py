@@ -178,6 +178,12 @@ class AllocationResult:
     reason: str
     basis: str = ""
 
+    def document(self) -> dict[str, object]:
+        """The change as the CLI's ``--json`` and the API answer it."""
+        return {"project": self.project_id, "on": self.on, "amount": self.allocation,
+                "previous": self.previous, "funded": self.funded,
+                "unallocated": self.unallocated, "reason": self.reason}
+
 
 def apply_allocation(s: Session, row: Any, fw_id: int, amount: Decimal, on: date, actor: Actor,
                      reason: str, *, by_committee: bool, basis: str = "") -> AllocationResult:
@@ -230,6 +236,11 @@ class GuaranteeCallResult:
     amount: Decimal
     provider: str
     outstanding: Decimal  # the provider's guarantee exposure on the project left
+
+    def document(self) -> dict[str, object]:
+        """The call as the CLI's ``--json`` and the API answer it."""
+        return {"project": self.project_id, "on": self.on, "amount": self.amount,
+                "provider": self.provider, "guaranteed": self.outstanding}
 
 
 def _outstanding_guarantees(s: Session, fw_id: int, component: str, pid: int

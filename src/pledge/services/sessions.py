@@ -14,7 +14,6 @@ hold across server processes.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,13 +25,9 @@ from pledge.domain.credentials import LoginLimits, SessionTimes, retry_after, to
 from pledge.domain.errors import Problem, TooManyRequests
 from pledge.domain.lifecycle import Role
 from pledge.services.base import Actor, now
-from pledge.services.users import actor_for_password, aware
+from pledge.services.users import actor_for_password, aware, secret_hash
 from pledge.store import tables as t
 from pledge.store.db import is_sqlite, read_connection, transaction
-
-
-def _key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +108,7 @@ def log_in(engine: Engine, name: str, password: str, address: str, *,
         uid = s.execute(select(t.users.c.id).where(t.users.c.name == actor.name)).scalar_one()
         _prune(s, at)
         sid = s.execute(t.sessions.insert().values(
-            key_hash=_key_hash(key), user_id=uid, csrf_token=csrf, created_at=at,
+            key_hash=secret_hash(key), user_id=uid, csrf_token=csrf, created_at=at,
             last_seen_at=at, expires_at=expires).returning(t.sessions.c.id)).scalar_one()
     return NewSession(key, PageSession(int(sid), actor, csrf, False), expires)
 
@@ -136,7 +131,7 @@ def session_for(engine: Engine, key: str, *,
             t.sessions.c.id, t.sessions.c.csrf_token, t.sessions.c.last_seen_at,
             t.sessions.c.expires_at, t.users.c.name, t.users.c.role).join(
             t.users, t.users.c.id == t.sessions.c.user_id).where(
-            t.sessions.c.key_hash == _key_hash(key), t.sessions.c.revoked_at.is_(None),
+            t.sessions.c.key_hash == secret_hash(key), t.sessions.c.revoked_at.is_(None),
             t.users.c.revoked_at.is_(None))).first()
     if row is None:
         return None
@@ -162,6 +157,6 @@ def log_out(engine: Engine, key: str) -> None:
     if not key:
         return
     with transaction(engine) as s:
-        s.execute(t.sessions.update().where(t.sessions.c.key_hash == _key_hash(key),
+        s.execute(t.sessions.update().where(t.sessions.c.key_hash == secret_hash(key),
                                             t.sessions.c.revoked_at.is_(None))
                   .values(revoked_at=now()))

@@ -39,7 +39,8 @@ from pledge.store.db import read_connection, reading, transaction
 _hasher = PasswordHasher()
 
 
-def _token_hash(token: str) -> str:
+def secret_hash(token: str) -> str:
+    """How a token or a session key is stored: its SHA-256, never the secret itself."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -205,7 +206,7 @@ def add_user(engine: Engine, name: str, role: str, actor: Actor, *,
             name=name.strip(), role=r.value, created_at=when, os_user=login,
             password_hash=None if password is None else _hasher.hash(password))
             .returning(t.users.c.id)).scalar_one()
-        s.execute(t.tokens.insert().values(user_id=uid, token_hash=_token_hash(token),
+        s.execute(t.tokens.insert().values(user_id=uid, token_hash=secret_hash(token),
                                            created_at=when, expires_at=token_expires))
         audit(s, actor, "users.add", "user", name.strip(),
               after={"role": r.value, "token_expires": _expiry_text(token_expires),
@@ -300,7 +301,7 @@ def rotate_token(engine: Engine, name: str, actor: Actor, *, expires: str | None
             else:
                 s.execute(t.tokens.update().where(t.tokens.c.id == r.id)
                           .values(revoked_at=when))
-        s.execute(t.tokens.insert().values(user_id=uid, token_hash=_token_hash(token),
+        s.execute(t.tokens.insert().values(user_id=uid, token_hash=secret_hash(token),
                                            created_at=when, expires_at=token_expires))
         audit(s, actor, "users.rotate_token", "user", real_name,
               after={"token_expires": _expiry_text(token_expires),
@@ -331,7 +332,7 @@ def token_use(engine: Engine, token: str) -> TokenUse | None:
         row = conn.execute(select(t.users.c.name, t.users.c.role, t.tokens.c.id,
                                   t.tokens.c.expires_at, t.tokens.c.last_used_at).join(
             t.tokens, t.tokens.c.user_id == t.users.c.id).where(
-            t.tokens.c.token_hash == _token_hash(token), t.tokens.c.revoked_at.is_(None),
+            t.tokens.c.token_hash == secret_hash(token), t.tokens.c.revoked_at.is_(None),
             t.users.c.revoked_at.is_(None))).first()
     if row is None:
         return None
