@@ -1,4 +1,14 @@
-"""An article's bytes as text: the encoding declared or found, as a browser reads it."""
+"""An article's bytes as text: the encoding declared or found, as a browser reads it.
+
+The detection is ``charset_normalizer``'s; what stays hand-written here is what comes
+before it, for a measured reason. Detection alone reads every test article right but
+misreads short texts that declare their charset (of five one-line headlines in EUC-KR,
+EUC-JP, Windows-1252 and ISO-8859-15 it read four as Big5, CP949, CP775 or CP1250;
+with the declared charset all five come back), and it takes about 6 ms an article
+where the byte-order mark, UTF-8 and declared-charset checks take 0.1 ms. So: a
+byte-order mark, then UTF-8, then the declared charset (read with the WHATWG labels'
+supersets), and only then detection.
+"""
 
 from __future__ import annotations
 
