@@ -30,7 +30,8 @@ def _temporary(target: Path, mode: int) -> tuple[int, Path]:
 
 def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
     """Write ``data`` (text as UTF-8) to ``path`` all at once: a temporary file beside it,
-    written and synced to disk, then renamed over it (``os.replace``).
+    written and synced to disk, then renamed over it (``os.replace``, the folder synced
+    after).
 
     On any failure the temporary file is removed and an existing file at ``path`` is left
     as it was. A new file gets the usual permissions (``0o666`` less the umask); a
@@ -55,4 +56,15 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    _sync_folder(target.parent)
     return target
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (where the system can sync a folder)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
