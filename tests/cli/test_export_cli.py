@@ -133,3 +133,36 @@ def test_a_failed_export_writes_nothing(cli: Cli, tmp_path: Path) -> None:
     missing = tmp_path / "no" / "such" / "dir.csv"
     code, _, err = cli("export", "projects", "--out", str(missing))
     assert code == 2 and err.strip() == f"error: file={missing}: No such file or directory"
+
+
+def test_oc4ids_on_the_command_line_and_the_api_is_one_model(cli: Cli, sqlite_url: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from pledge.api.app import create_app
+    from pledge.domain.lifecycle import Role
+    from pledge.models import keys_of
+    from pledge.models.exports import OC4IDSProject
+    from pledge.services.base import Actor
+    from pledge.services.users import add_user
+    from pledge.store.db import make_engine
+
+    code, out, err = cli("export", "project", "24")
+    assert code == 0, err
+    doc = json.loads(out)
+    token = add_user(make_engine(sqlite_url), "reader", "analyst",
+                     Actor("setup", Role.ADMIN)).token
+    with TestClient(create_app(sqlite_url)) as client:
+        r = client.get("/api/v1/projects/24/oc4ids",
+                       headers={"Authorization": f"Bearer {token}"})
+        published = client.get("/openapi.json").json()
+    assert r.status_code == 200
+    answer = r.json()
+    # The same model, so the same keys (those the document has, in the model's order).
+    assert list(doc) == list(answer) == [k for k in keys_of(OC4IDSProject) if k in doc]
+    assert list(doc["pledge"]) == list(answer["pledge"])
+    # Only the related projects' addresses need a server.
+    assert {k: v for k, v in doc.items() if k != "relatedProjects"} == {
+        k: v for k, v in answer.items() if k != "relatedProjects"}
+    ok = published["paths"]["/api/v1/projects/{project_id}/oc4ids"]["get"]["responses"]["200"]
+    assert ok["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/OC4IDSProject"}

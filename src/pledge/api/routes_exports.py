@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from pledge.api.deps import EngineDep, require
 from pledge.api.params import RecordId
 from pledge.domain.access import Action
+from pledge.models.exports import OC4IDSProject
 from pledge.services import exports as svc
 
 router = APIRouter(tags=["exports"])
@@ -34,9 +35,12 @@ def _projects_name(ext: str, framework: str | None) -> str:
     return f"projects-{_safe(framework)}.{ext}" if framework else f"projects.{ext}"
 
 
-def _content(media_type: str) -> dict[int | str, dict[str, Any]]:
-    """The OpenAPI description of a file response."""
-    return {200: {"content": {media_type.split(";")[0]: {}}}}
+def _content(media_type: str, *, binary: bool = False) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI description of a file response: its media type, with the body a string
+    (``binary`` for a workbook)."""
+    schema = {"type": "string", **({"format": "binary"} if binary else {})}
+    return {200: {"content": {media_type.split(";")[0]: {"schema": schema}},
+                  "description": "The file."}}
 
 
 @router.get("/exports/projects.csv", response_class=Response,
@@ -49,7 +53,8 @@ def projects_csv(engine: EngineDep, framework: str | None = None, status: str | 
 
 
 @router.get("/exports/projects.xlsx", response_class=Response,
-            responses=_content(svc.XLSX_MEDIA_TYPE), dependencies=[require(Action.READ_PUBLIC)])
+            responses=_content(svc.XLSX_MEDIA_TYPE, binary=True),
+            dependencies=[require(Action.READ_PUBLIC)])
 def projects_xlsx(engine: EngineDep, framework: str | None = None, status: str | None = None,
                   sector: str | None = None) -> Response:
     """Projects as an XLSX workbook (exact amounts with a currency format, date cells)."""
@@ -66,7 +71,8 @@ def ledger_csv(key: str, engine: EngineDep) -> Response:
 
 
 @router.get("/frameworks/{key}/ledger.xlsx", response_class=Response,
-            responses=_content(svc.XLSX_MEDIA_TYPE), dependencies=[require(Action.READ)])
+            responses=_content(svc.XLSX_MEDIA_TYPE, binary=True),
+            dependencies=[require(Action.READ)])
 def ledger_xlsx(key: str, engine: EngineDep) -> Response:
     """The framework's ledger as XLSX: every posting, and the balances by account."""
     return _file(svc.ledger_xlsx(engine, key), svc.XLSX_MEDIA_TYPE,
@@ -82,10 +88,11 @@ def deadlines_ics(engine: EngineDep, framework: str | None = None) -> Response:
 
 
 @router.get("/projects/{project_id}/oc4ids", response_class=JSONResponse,
-            dependencies=[require(Action.READ_PUBLIC)])
+            response_model=OC4IDSProject, dependencies=[require(Action.READ_PUBLIC)])
 def project_oc4ids(project_id: RecordId, engine: EngineDep, request: Request) -> JSONResponse:
     """The project as an OC4IDS project document (money as text); each related project
     comes with the address of its own document."""
-    doc = svc.project_oc4ids(engine, project_id, base_url=str(request.base_url))
+    doc = OC4IDSProject.model_validate(svc.project_oc4ids(
+        engine, project_id, base_url=str(request.base_url))).document()
     return JSONResponse(doc, headers={
         "Content-Disposition": f'inline; filename="{svc.oc4ids_id(project_id)}.json"'})

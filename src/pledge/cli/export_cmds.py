@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from pledge.cli import render
 from pledge.cli.options import day
 from pledge.domain.errors import InvalidInput
+from pledge.models.exports import OC4IDSProject
 from pledge.services import exports as svc
 
 export_app = typer.Typer(no_args_is_help=True,
@@ -92,6 +93,6 @@ def deadlines(framework: Annotated[str | None, typer.Option(help="Framework key"
 def project(id: Annotated[str, typer.Argument(help="Project id")],
             out: OutOpt = None) -> None:
     """One project as an OC4IDS document (JSON, money as text)."""
-    doc = svc.project_oc4ids(_engine(), id)
+    doc = OC4IDSProject.model_validate(svc.project_oc4ids(_engine(), id)).document()
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     _deliver(text.encode("utf-8"), out, f"project {doc['pledge']['projectId']} (OC4IDS)")

@@ -13,6 +13,7 @@ from pledge.cli.once import KeyOpt, once
 from pledge.cli.options import ActorOpt, JsonOpt, RoleOpt, acting, day, me, read_bytes
 from pledge.domain.errors import InvalidInput
 from pledge.domain.lifecycle import Role
+from pledge.models.news import Article, ArticleListItem, IngestedArticle, Proposal
 from pledge.services import news as svc
 from pledge.services.base import Actor
 
@@ -89,7 +90,7 @@ def ingest(files: Annotated[list[Path], typer.Argument(
         ran = once(None if dry_run else engine, who, idempotency_key, lambda: svc.ingest(
             engine, articles, who, dry_run=dry_run, gazetteer=gazetteer,
             progress=lambda done, total: bar.update(task, completed=done)),
-            lambda results: [r.contract() for r in results])
+            lambda results: [IngestedArticle.of(r).document() for r in results])
     if json:
         render.emit_json(ran.json() if not dry_run else ran.document)
         return
@@ -125,7 +126,7 @@ _COLUMNS = ["id", "kind", "project", "name", "change", "conf.", "state", "source
 
 def _one(p: svc.ProposalView, json: bool) -> None:
     if json:
-        render.emit_json(p.record())
+        render.emit_json(Proposal.of(p).document())
         return
     render.pairs(f"Proposal {p.id}: {p.kind} ({p.state})", [
         ("project", f"{p.project_id} {p.project_name}" if p.project_id else p.project_name),
@@ -144,7 +145,7 @@ def list_(state: Annotated[str, typer.Option(
     """List proposals with their source sentence and confidence."""
     items = svc.list_proposals(_engine(), state=None if state == "all" else state)
     if json:
-        render.emit_json([p.record() for p in items])
+        render.emit_json([Proposal.of(p).document() for p in items])
         return
     render.table(f"{len(items)} proposals ({state})", _COLUMNS, _proposal_rows(items))
 
@@ -164,7 +165,7 @@ def articles(project: Annotated[str | None, typer.Option(
     """List stored articles, newest first, with their proposals (all and still waiting)."""
     rows = svc.list_articles(_engine(), project_id=project)
     if json:
-        render.emit_json([a.record() for a in rows])
+        render.emit_json([ArticleListItem.of(a).document() for a in rows])
         return
     render.table(f"{len(rows)} articles" + (f" about project {project}" if project else ""),
                  ["id", "read", "language", "country", "title or source", "proposals",
@@ -179,7 +180,7 @@ def article(id: Annotated[str, typer.Argument(help="Article id")],
     """Show a stored article: its text with the sentences facts came from, and its proposals."""
     view = svc.article_view(_engine(), id)
     if json:
-        render.emit_json(view.record())
+        render.emit_json(Article.of(view).document())
         return
     a = view.article
     facts = a.get("facts") or {}
@@ -238,7 +239,7 @@ def reject(id: Annotated[str, typer.Argument(help="Proposal id")],
 
 
 def _record(p: svc.ProposalView) -> dict[str, Any]:
-    return p.record()
+    return Proposal.of(p).document()
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from pledge.domain.errors import PledgeError, Problem
 from pledge.domain.lifecycle import RULES, Role, Stage
+from pledge.domain.proposals import ProposalKind
 
 
 class Unauthorized(PledgeError):
@@ -62,10 +63,11 @@ MATRIX: dict[Action, frozenset[Role]] = {
 
 
 # Accepting a change read from the news needs REVIEW and the action of the change itself.
-ACCEPT_NEEDS: dict[str, Action] = {"new_project": Action.PROJECT_EDIT,
-                                   "additional_estimate": Action.PROJECT_EDIT,
-                                   "status_change": Action.ADVANCE,
-                                   "site_report": Action.PROJECT_EDIT}
+# Keyed by the kind (a StrEnum, so its text looks it up as well).
+ACCEPT_NEEDS: dict[str, Action] = {ProposalKind.NEW_PROJECT: Action.PROJECT_EDIT,
+                                   ProposalKind.ADDITIONAL_ESTIMATE: Action.PROJECT_EDIT,
+                                   ProposalKind.STATUS_CHANGE: Action.ADVANCE,
+                                   ProposalKind.SITE_REPORT: Action.PROJECT_EDIT}
 
 
 def accept_roles(kind: str, to: str | None = None) -> frozenset[Role]:
@@ -73,7 +75,7 @@ def accept_roles(kind: str, to: str | None = None) -> frozenset[Role]:
     the change (for a status change ``to`` a stage, those the lifecycle names for a plain
     transition there). The rules are still checked against the project when accepting."""
     roles = MATRIX[Action.REVIEW] & MATRIX[ACCEPT_NEEDS.get(kind, Action.PROJECT_EDIT)]
-    if kind != "status_change":
+    if kind != ProposalKind.STATUS_CHANGE:
         return roles
     try:
         rule = RULES.get(Stage(str(to)))
@@ -85,7 +87,7 @@ def accept_roles(kind: str, to: str | None = None) -> frozenset[Role]:
 
 def record_roles(kind: str) -> frozenset[Role]:
     """The roles that may keep a reported stage as a sourced status report instead."""
-    if kind != "status_change":
+    if kind != ProposalKind.STATUS_CHANGE:
         return frozenset()
     return MATRIX[Action.REVIEW] & MATRIX[Action.PROJECT_EDIT]
 

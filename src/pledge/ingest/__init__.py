@@ -5,7 +5,7 @@ Rule-based and offline (no network, no model): gazetteers shipped as TOML in
 stores nothing and changes nothing. ``pledge.services.news`` turns what is read
 into proposed changes that a person accepts or rejects.
 
-It may import the standard library and ``pledge.domain`` only
+It may import the standard library, ``pledge.domain`` and ``charset_normalizer`` only
 (``tests/test_import_graph.py`` checks this).
 
 Modules, in the order an article passes through them:
@@ -18,6 +18,10 @@ Modules, in the order an article passes through them:
 ``match``        which known project a passage is about
 ``extract``      all of it together: :func:`extract.extract` gives an ``Extraction``
 ``fingerprint``  exact hash and near-copy signatures of the cleaned text
+``decode``       an article's bytes as text (byte-order mark, UTF-8, declared charset,
+                 else ``charset_normalizer``)
+``proposals``    the changes an article suggests against the records (planning only)
+``passages``     an article's text in paragraphs, the sentences facts came from marked
 
 The contract object (``pledge ingest --dry-run --json``, one per article)::
 

@@ -289,7 +289,8 @@ def distribute(engine: Engine, project_id: int | str, on: date, actor: Actor, *,
 def statement_xlsx(st: Statement) -> bytes:
     """The statement as a workbook: "Statement" (the summary), "Movements" (every line),
     "Contributions" and "Distributions"."""
-    from pledge.services.exports import Column, Sheet, workbook
+    from pledge.exports.table import Column, Sheet
+    from pledge.exports.xlsx import workbook
 
     doc = st.document()
     a = st.account

@@ -1,0 +1,59 @@
+"""The public shape of the one JSON export: a project as an OC4IDS project document
+(``GET /projects/{id}/oc4ids`` and ``pledge export project``).
+
+The document follows the OC4IDS schema's field names (camelCase); its nested objects
+(parties, budget, transactions, documents, ...) are described by the standard and kept
+as they are mapped in ``pledge.exports.oc4ids``. Keys the mapping leaves out (no
+locations, no transactions, ...) stay out: :meth:`OC4IDSProject.document` writes only
+the keys the document has.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pledge.models import Shape
+
+__all__ = ["OC4IDSPledge", "OC4IDSProject"]
+
+
+class OC4IDSPledge(Shape):
+    """pledge's own extension: what the standard has no field for. Money as text."""
+
+    projectId: int
+    framework: str
+    stage: str
+    reportedStatus: str | None
+    component: str | None
+    fundingDate: str | None
+    windowMeaning: str | None
+    extensionUntil: str | None
+    disbursed: str | None
+    guaranteed: str | None
+    duplicateOf: int | None
+
+
+class OC4IDSProject(Shape):
+    """An OC4IDS project document (see ``pledge.exports.oc4ids.project_document``)."""
+
+    id: str
+    updated: str | None
+    title: str
+    description: str
+    status: str
+    sector: list[str]
+    additionalClassifications: list[dict[str, Any]]
+    locations: list[dict[str, Any]] | None = None
+    budget: dict[str, Any] | None = None
+    parties: list[dict[str, Any]]
+    publicAuthority: dict[str, Any] | None = None
+    transactions: list[dict[str, Any]] | None = None
+    documents: list[dict[str, Any]] | None = None
+    relatedProjects: list[dict[str, Any]] | None = None
+    period: dict[str, Any] | None = None
+    completion: dict[str, Any] | None = None
+    pledge: OC4IDSPledge
+
+    def document(self) -> dict[str, Any]:
+        """The document as JSON, with only the keys it has (none written as null)."""
+        return self.model_dump(mode="json", exclude_unset=True)

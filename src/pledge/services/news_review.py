@@ -1,0 +1,233 @@
+"""Reading the review queue: proposals from news and the articles they came from, as a
+reviewer sees them (the decisions themselves are ``services.news``).
+
+Listing and reading need READ (checked when an ``actor`` is given); the SQL is
+``store.news_queries``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from pledge.domain.access import Action, accept_roles, authorize, record_roles
+from pledge.domain.bounds import is_possible_id
+from pledge.domain.errors import InvalidInput, NotFound
+from pledge.domain.lifecycle import Role
+from pledge.domain.proposals import ProposalKind
+from pledge.ingest.extract import Extraction
+from pledge.ingest.passages import Passage, evidence_sentences, passages
+from pledge.ingest.proposals import PlannedChange, summary
+from pledge.services.base import Actor, jsonable, project_row
+from pledge.store import news_queries as nq
+from pledge.store.db import reading
+
+__all__ = ["STATES", "ArticleSummary", "ArticleView", "NewsSummary", "ProposalView",
+           "article_view", "get_article", "get_proposal", "list_articles", "list_proposals",
+           "news_summary", "view_in", "who_may_accept", "who_may_record", "whole_id"]
+
+STATES: Final = ("proposed", "accepted", "rejected")
+
+@dataclass(frozen=True, slots=True)
+class ProposalView:
+    """A proposal with everything a review page shows."""
+
+    id: int | None
+    article_id: int | None
+    article_source: str
+    article_title: str
+    language: str
+    kind: ProposalKind
+    project_id: int | None
+    project_name: str
+    payload: dict[str, Any]
+    evidence: str
+    confidence: float
+    state: str
+    created_at: datetime | None = None
+    decided_by: str | None = None
+    decided_role: str | None = None
+    decided_at: datetime | None = None
+    reason: str = ""
+    result: dict[str, Any] | None = None
+
+    @classmethod
+    def planned(cls, ext: Extraction, change: PlannedChange) -> ProposalView:
+        """A change planned from ``ext`` and not stored (no id yet)."""
+        return cls(None, None, ext.source, ext.title, ext.language, change.kind,
+                   change.project_id, change.project_name, change.payload, change.evidence,
+                   change.confidence, "proposed")
+
+    def record(self) -> dict[str, Any]:
+        """JSON-ready (money as text, dates as ISO)."""
+        value: dict[str, Any] = jsonable({**asdict(self), "summary": self.summary})
+        return value
+
+    @property
+    def summary(self) -> str:
+        """The change in a line, as a reviewer reads it."""
+        return summary(self.kind, self.payload)
+
+
+
+def view_in(s: Session, proposal_id: int) -> ProposalView:
+    return _row_view(nq.proposal_row(s, proposal_id))
+
+
+def _row_view(row: Any) -> ProposalView:
+    payload = dict(row.payload)
+    name = row.project_name or str(payload.get("name", ""))
+    return ProposalView(row.id, row.article_id, row.source, row.title, row.language,
+                        ProposalKind(row.kind), row.project_id, name, payload, row.evidence,
+                        float(row.confidence), row.state, row.created_at, row.decided_by,
+                        row.decided_role, row.decided_at, row.reason,
+                        dict(row.result) if row.result is not None else None)
+
+
+def whole_id(value: int | str, what: str = "a proposal") -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput.single("id", value, "review.bad_id",
+                                  f"{what} id is a whole number") from None
+    if not is_possible_id(number):  # names nothing (and would overflow the query)
+        rule = "review.unknown" if what == "a proposal" else "review.unknown_article"
+        raise NotFound.single("id", value, rule, f"no {what.split()[-1]} with this id")
+    return number
+
+
+def list_proposals(engine: Engine, *, state: str | None = "proposed",
+                   article_id: int | None = None, project_id: int | None = None,
+                   actor: Actor | None = None) -> list[ProposalView]:
+    """Proposals, oldest first: those in ``state`` (None: all), optionally of one article or
+    one project. With ``actor``, checks that they may read."""
+    if actor is not None:
+        authorize(actor.role, Action.READ)
+    if state is not None and state not in STATES:
+        raise InvalidInput.single("state", state, "review.unknown_state",
+                                  f"state is one of {', '.join(STATES)} (or all)")
+    if any(x is not None and not is_possible_id(x) for x in (article_id, project_id)):
+        return []  # an id that cannot exist has no proposals
+    with reading(engine) as s:
+        return [_row_view(r) for r in nq.proposal_rows(s, state=state, article_id=article_id,
+                                                       project_id=project_id)]
+
+
+def get_proposal(engine: Engine, proposal_id: int | str,
+                 actor: Actor | None = None) -> ProposalView:
+    """One proposal; raises NotFound."""
+    if actor is not None:
+        authorize(actor.role, Action.READ)
+    with reading(engine) as s:
+        return view_in(s, whole_id(proposal_id))
+
+
+def get_article(engine: Engine, article_id: int | str,
+                actor: Actor | None = None) -> dict[str, Any]:
+    """A stored article: source, title, language, cleaned text and what was read from it."""
+    if actor is not None:
+        authorize(actor.role, Action.READ)
+    aid = whole_id(article_id, "an article")
+    with reading(engine) as s:
+        row = nq.article_row(s, aid)
+        if row is None:
+            raise NotFound.single("id", article_id, "review.unknown_article",
+                                  "no article with this id")
+        return {k: v for k, v in row._mapping.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """A stored article in a list: what it is and how much it proposed."""
+
+    id: int
+    source: str
+    title: str
+    language: str
+    pledging_country: str
+    ingested_at: datetime
+    ingested_by: str
+    proposals: int
+    waiting: int
+
+    def record(self) -> dict[str, Any]:
+        value: dict[str, Any] = jsonable(asdict(self))
+        return value
+
+
+def list_articles(engine: Engine, *, project_id: int | str | None = None,
+                  actor: Actor | None = None) -> list[ArticleSummary]:
+    """Stored articles, newest first; with ``project_id``, those about that project (the
+    ones it was matched in). Raises NotFound for an unknown project."""
+    if actor is not None:
+        authorize(actor.role, Action.READ)
+    with reading(engine) as s:
+        pid = project_row(s, project_id).id if project_id is not None else None
+        return [ArticleSummary(r.id, r.source, r.title, r.language, r.pledging_country,
+                               r.ingested_at, r.ingested_by, int(r.n or 0), int(r.open or 0))
+                for r in nq.article_summaries(s, pid)]
+
+
+@dataclass(frozen=True, slots=True)
+class NewsSummary:
+    """What the dashboard shows of the news: proposals waiting and the latest articles."""
+
+    waiting: int
+    latest: list[ArticleSummary]
+
+
+def news_summary(engine: Engine, *, limit: int = 5, actor: Actor | None = None
+                 ) -> NewsSummary:
+    """The count of proposals waiting for review and the ``limit`` latest articles
+    (cached until the data changes)."""
+    from pledge.services.dashboard import views
+
+    if actor is not None:
+        authorize(actor.role, Action.READ)
+
+    def build() -> NewsSummary:
+        with reading(engine) as s:
+            waiting = nq.waiting_count(s)
+        return NewsSummary(waiting, list_articles(engine)[:limit])
+    return views.get(engine, ("news-summary", limit), build)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """A stored article as a reviewer reads it: the record, its text cut into paragraphs of
+    passages (the sentences facts came from marked), and the proposals it made."""
+
+    article: dict[str, Any]
+    paragraphs: list[list[Passage]]
+    proposals: list[ProposalView]
+
+    def record(self) -> dict[str, Any]:
+        value: dict[str, Any] = jsonable({
+            **{k: v for k, v in self.article.items() if k not in ("sketch", "content_hash")},
+            "evidence": sorted(evidence_sentences(self.article.get("facts") or {})),
+            "proposals": [p.record() for p in self.proposals]})
+        return value
+
+
+def article_view(engine: Engine, article_id: int | str, actor: Actor | None = None
+                 ) -> ArticleView:
+    """An article with the sentences its facts came from marked, and its proposals."""
+    article = get_article(engine, article_id, actor)
+    proposals = list_proposals(engine, state=None, article_id=article["id"], actor=actor)
+    return ArticleView(article, passages(str(article["text"]),
+                                         evidence_sentences(article["facts"] or {})),
+                       proposals)
+
+
+def who_may_accept(proposal: ProposalView) -> frozenset[Role]:
+    """The roles that may accept ``proposal`` (``domain.access.accept_roles``)."""
+    return accept_roles(proposal.kind, proposal.payload.get("to"))
+
+
+def who_may_record(proposal: ProposalView) -> frozenset[Role]:
+    """The roles that may accept a reported stage as a status report (``as_report``)."""
+    return record_roles(proposal.kind)

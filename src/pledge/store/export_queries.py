@@ -1,0 +1,88 @@
+"""The queries the exports read: sponsors and ledger sums per project, a framework's
+postings, and everything on record for one project (its OC4IDS document). Every function
+runs in the caller's session."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Row, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from pledge.domain.project import SponsorRole
+from pledge.store import tables as t
+
+__all__ = ["components", "framework_by_id", "last_change", "ledger_postings",
+           "posting_sums", "project_postings", "project_table", "sponsor_names"]
+
+
+def components(s: Session) -> dict[int, str | None]:
+    """Each project's component (None or "" for a project of a pledge framework)."""
+    return {int(pid): comp for pid, comp in s.execute(
+        select(t.projects.c.id, t.projects.c.component))}
+
+
+def sponsor_names(s: Session) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """(lead sponsors, every other sponsor) of each project, in the order recorded; another
+    sponsor's role is named unless it is "partner"."""
+    lead: dict[int, list[str]] = defaultdict(list)
+    others: dict[int, list[str]] = defaultdict(list)
+    for sp in s.execute(select(t.sponsors).order_by(t.sponsors.c.id)):
+        if sp.role == SponsorRole.LEAD.value:
+            lead[sp.project_id].append(sp.name)
+        else:
+            others[sp.project_id].append(
+                sp.name if sp.role == SponsorRole.PARTNER.value else f"{sp.name} ({sp.role})")
+    return lead, others
+
+
+def posting_sums(s: Session) -> list[tuple[int, str, Decimal]]:
+    """(project id, account, sum) of every project's postings per account."""
+    q = t.postings
+    return [(int(pid), str(account), amount or Decimal(0)) for pid, account, amount in s.execute(
+        select(q.c.project_id, q.c.account, type_coerce(func.sum(q.c.amount), t.Cents))
+        .where(q.c.project_id.is_not(None)).group_by(q.c.project_id, q.c.account))]
+
+
+def ledger_postings(s: Session, framework_id: int) -> list[Row[Any]]:
+    """Every posting of a framework's ledger with its entry's date, kind and memo, in entry
+    order."""
+    p, e = t.postings, t.ledger_entries
+    return list(s.execute(
+        select(p.c.entry_id, e.c.on, e.c.kind, e.c.memo, p.c.account, p.c.project_id,
+               p.c.party, p.c.instrument, p.c.provider, p.c.currency, p.c.amount)
+        .join(e, e.c.id == p.c.entry_id)
+        .where(p.c.framework_id == framework_id)
+        .order_by(p.c.entry_id, p.c.id)))
+
+
+def framework_by_id(s: Session, framework_id: int) -> Row[Any]:
+    """A framework's row."""
+    return s.execute(select(t.frameworks).where(t.frameworks.c.id == framework_id)).one()
+
+
+def project_table(s: Session, table: Any, project_id: int) -> list[Row[Any]]:
+    """A project's rows of ``table`` (one with ``project_id`` and ``id``), in the order
+    recorded."""
+    return list(s.execute(select(table).where(table.c.project_id == project_id)
+                          .order_by(table.c.id)))
+
+
+def project_postings(s: Session, project_id: int) -> list[Row[Any]]:
+    """A project's postings with their entry's date, kind and memo, in entry order."""
+    p, e = t.postings, t.ledger_entries
+    return list(s.execute(
+        select(p.c.id, p.c.entry_id, p.c.account, p.c.amount, p.c.currency, p.c.party,
+               p.c.instrument, p.c.provider, e.c.on, e.c.kind, e.c.memo)
+        .join(e, e.c.id == p.c.entry_id).where(p.c.project_id == project_id)
+        .order_by(p.c.entry_id, p.c.id)))
+
+
+def last_change(s: Session, project_id: int) -> datetime | None:
+    """When the project last changed (its newest audit row), or None."""
+    value = s.execute(select(func.max(t.audit_log.c.at))
+                      .where(t.audit_log.c.project_id == project_id)).scalar()
+    return value if isinstance(value, datetime) else None

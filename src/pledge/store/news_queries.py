@@ -1,0 +1,187 @@
+"""The queries of the news tables (``news_articles``, ``news_proposals``,
+``news_mentions``): reading articles and proposals, storing them, and claiming a
+proposal for a decision. Rows come back as SQLAlchemy rows; ``services.news`` turns them
+into what its callers see. Every function runs in the caller's session (its transaction).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Row, Select, case, func, select, update
+from sqlalchemy import text as sql
+from sqlalchemy.orm import Session
+
+from pledge.domain.errors import Conflict, NotFound
+from pledge.store import tables as t
+
+#: (article id, exact-copy hash, SimHash, MinHash sketch) of every stored article.
+Seen = list[tuple[int | None, str, str, str]]
+#: Recorded (low, high, currency) bounds of a project's estimates.
+Bounds = tuple[Decimal | None, Decimal | None, str]
+
+
+# --- Articles -------------------------------------------------------------------------------
+
+def lock_articles(s: Session) -> None:
+    """On PostgreSQL, make ingests queue behind one another (SQLite's BEGIN IMMEDIATE
+    does the same), so two copies of an article sent at once are recognised, not both
+    stored."""
+    s.execute(sql("LOCK TABLE news_articles IN SHARE ROW EXCLUSIVE MODE"))
+
+
+def existing_articles(s: Session) -> Seen:
+    """What recognises a copy of each stored article."""
+    a = t.news_articles
+    return [(r.id, r.content_hash, r.fingerprint, r.sketch) for r in s.execute(
+        select(a.c.id, a.c.content_hash, a.c.fingerprint, a.c.sketch))]
+
+
+def insert_article(s: Session, **values: Any) -> int:
+    """Store an article; its new id."""
+    return int(s.execute(t.news_articles.insert().values(**values)
+                         .returning(t.news_articles.c.id)).scalar_one())
+
+
+def insert_mentions(s: Session, article_id: int, project_ids: Iterable[int]) -> None:
+    """Record which known projects an article is about."""
+    rows = [{"article_id": article_id, "project_id": pid} for pid in project_ids]
+    if rows:
+        s.execute(t.news_mentions.insert(), rows)
+
+
+def article_row(s: Session, article_id: int) -> Row[Any] | None:
+    """A stored article, every column."""
+    return s.execute(select(t.news_articles).where(t.news_articles.c.id == article_id)
+                     ).first()
+
+
+def article_source(s: Session, article_id: int) -> str:
+    """A stored article's source (URL or file name)."""
+    return str(s.execute(select(t.news_articles.c.source).where(
+        t.news_articles.c.id == article_id)).scalar_one())
+
+
+def article_summaries(s: Session, project_id: int | None = None) -> list[Row[Any]]:
+    """Stored articles, newest first, with their proposals counted (``n``: all, ``open``:
+    still proposed); with ``project_id``, those about that project."""
+    a, q, m = t.news_articles, t.news_proposals, t.news_mentions
+    counts = (select(q.c.article_id, func.count().label("n"),
+                     func.sum(case((q.c.state == "proposed", 1), else_=0)).label("open"))
+              .group_by(q.c.article_id).subquery())
+    stmt = (select(a.c.id, a.c.source, a.c.title, a.c.language, a.c.pledging_country,
+                   a.c.ingested_at, a.c.ingested_by, counts.c.n, counts.c.open)
+            .outerjoin(counts, counts.c.article_id == a.c.id)
+            .order_by(a.c.ingested_at.desc(), a.c.id.desc()))
+    if project_id is not None:
+        stmt = stmt.where(a.c.id.in_(select(m.c.article_id).where(m.c.project_id == project_id)))
+    return list(s.execute(stmt))
+
+
+# --- Proposals ------------------------------------------------------------------------------
+
+def _proposals() -> Select[Any]:
+    """Proposals with their article's source, title and language and their project's name."""
+    q, a, p = t.news_proposals, t.news_articles, t.projects
+    return (select(q, a.c.source, a.c.title, a.c.language, p.c.name.label("project_name"))
+            .join(a, a.c.id == q.c.article_id).outerjoin(p, p.c.id == q.c.project_id)
+            .order_by(q.c.id))
+
+
+def proposal_row(s: Session, proposal_id: int) -> Row[Any]:
+    """One proposal with its article's and project's names; raises NotFound."""
+    row = s.execute(_proposals().where(t.news_proposals.c.id == proposal_id)).first()
+    if row is None:
+        raise NotFound.single("id", proposal_id, "review.unknown", "no proposal with this id")
+    return row
+
+
+def proposal_rows(s: Session, *, state: str | None = None, article_id: int | None = None,
+                  project_id: int | None = None) -> list[Row[Any]]:
+    """Proposals, oldest first, filtered by whichever of the three is given."""
+    q = t.news_proposals
+    stmt = _proposals()
+    if state is not None:
+        stmt = stmt.where(q.c.state == state)
+    if article_id is not None:
+        stmt = stmt.where(q.c.article_id == article_id)
+    if project_id is not None:
+        stmt = stmt.where(q.c.project_id == project_id)
+    return list(s.execute(stmt))
+
+
+def waiting_count(s: Session) -> int:
+    """How many proposals wait for a decision."""
+    return int(s.execute(select(func.count()).select_from(t.news_proposals).where(
+        t.news_proposals.c.state == "proposed")).scalar_one())
+
+
+def waiting_proposals(s: Session) -> list[Row[Any]]:
+    """Every proposal still waiting, every column."""
+    return list(s.execute(select(t.news_proposals).where(
+        t.news_proposals.c.state == "proposed")))
+
+
+def insert_proposal(s: Session, **values: Any) -> int:
+    """Queue a proposal; its new id."""
+    return int(s.execute(t.news_proposals.insert().values(**values)
+                         .returning(t.news_proposals.c.id)).scalar_one())
+
+
+def undecided(s: Session, proposal_id: int) -> Row[Any]:
+    """A proposal still waiting; NotFound for none, Conflict when already decided."""
+    row = s.execute(select(t.news_proposals).where(t.news_proposals.c.id == proposal_id)
+                    ).first()
+    if row is None:
+        raise NotFound.single("id", proposal_id, "review.unknown", "no proposal with this id")
+    if row.state != "proposed":
+        raise Conflict.single("id", proposal_id, "review.decided",
+                              f"this proposal is already {row.state}")
+    return row
+
+
+def claim(s: Session, proposal_id: int, **values: Any) -> None:
+    """Decide a proposal still proposed; a concurrent decision waits on the row, then
+    finds it decided (Conflict)."""
+    q = t.news_proposals
+    claimed = s.execute(update(q).where(q.c.id == proposal_id, q.c.state == "proposed")
+                        .values(**values).returning(q.c.id)).all()
+    if len(claimed) != 1:
+        raise Conflict.single("id", proposal_id, "review.decided", "decided meanwhile")
+
+
+def record_decision(s: Session, proposal_id: int, **values: Any) -> None:
+    """Write who decided a claimed proposal, when, and what it changed."""
+    s.execute(update(t.news_proposals).where(t.news_proposals.c.id == proposal_id)
+              .values(**values))
+
+
+# --- Known projects -------------------------------------------------------------------------
+
+def project_rows_for_matching(s: Session) -> list[Row[Any]]:
+    """Every project with its framework's key (``fw_key``), by id."""
+    p, f = t.projects, t.frameworks
+    return list(s.execute(select(p, f.c.key.label("fw_key")).join(f, f.c.id == p.c.framework_id)
+                          .order_by(p.c.id)))
+
+
+def sponsors_by_project(s: Session) -> dict[int, list[tuple[str, str, str]]]:
+    """Each project's sponsors as (name, note, role), in the order recorded."""
+    out: dict[int, list[tuple[str, str, str]]] = {}
+    for r in s.execute(select(t.sponsors).order_by(t.sponsors.c.id)):
+        out.setdefault(r.project_id, []).append((r.name, r.note, r.role))
+    return out
+
+
+def estimate_bounds(s: Session) -> dict[int, list[Bounds]]:
+    """Each project's recorded estimate bounds, in the order recorded; an estimate in
+    another currency also in US dollars when its conversion is known."""
+    out: dict[int, list[Bounds]] = {}
+    for r in s.execute(select(t.estimates).order_by(t.estimates.c.id)):
+        rows = out.setdefault(r.project_id, [])
+        rows.append((r.low, r.high, r.currency))
+        if r.currency != "USD" and (r.usd_low is not None or r.usd_high is not None):
+            rows.append((r.usd_low, r.usd_high, "USD"))
+    return out
