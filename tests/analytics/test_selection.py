@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from pledge.analytics import selection as sel
+from pledge.analytics.selection import optimise
 from pledge.domain.errors import InvalidInput, RuleViolation
 from pledge.domain.selection import (
     BatchInstance,
@@ -525,9 +526,9 @@ def test_a_time_limit_reports_a_feasible_batch_and_an_honest_gap() -> None:
 def test_reduced_cost_fixing_keeps_every_objective_exact(monkeypatch: pytest.MonkeyPatch
                                                          ) -> None:
     # Fixing by LP reduced costs and the core heuristic (used from _FIX_FROM candidates)
-    # switched on for small instances.
-    monkeypatch.setattr(sel, "_FIX_FROM", 0)
-    monkeypatch.setattr(sel, "_CORE", 3)
+    # switched on for small instances (the search of selection.optimise reads both).
+    monkeypatch.setattr(optimise, "_FIX_FROM", 0)
+    monkeypatch.setattr(optimise, "_CORE", 3)
     checked = 0
     for inst, brute in instances(seed=6, count=150):
         if not brute.feasible:

@@ -151,10 +151,10 @@ def test_parse_amount_reports_every_problem(text: str, expected: list[tuple[str,
 
 
 def test_every_parsed_currency_is_known() -> None:
-    from pledge.domain import amount_parser
+    from pledge.domain import amount_words
 
-    codes = {lex.code for lex in [*amount_parser._SYMBOLS.values(),
-                                  *amount_parser._WORDS.values()] if lex.kind == "cur"}
+    codes = {lex.code for lex in [*amount_words.SYMBOLS.values(),
+                                  *amount_words.WORDS.values()] if lex.kind == "cur"}
     assert codes <= set(CURRENCIES)
     assert {"USD", "JPY", "KRW", "EUR", "TWD", "CNY", "GBP"} <= set(CURRENCIES)
 

@@ -96,7 +96,7 @@ def test_japanese_upper_bounds_after_the_amount_are_kept(text: str, low: Decimal
 
 
 def test_every_qualifier_after_an_amount_is_one_the_parser_reads() -> None:
-    from pledge.domain.amount_parser import _SYMBOLS
+    from pledge.domain.amount_words import SYMBOLS
     from pledge.ingest.amounts import _POST_QUALS
 
-    assert all(_SYMBOLS[w].kind == "qual" and _SYMBOLS[w].post for w in _POST_QUALS)
+    assert all(SYMBOLS[w].kind == "qual" and SYMBOLS[w].post for w in _POST_QUALS)

@@ -7,7 +7,8 @@ Reads English, Japanese and Korean notations: "US$550 billion", "$0.6B",
 
 It works in two passes. The text is first cut into tokens (numbers, magnitudes,
 currencies, qualifiers such as "up to" or "以上", range marks such as "to", "–"
-or "～", and anything unrecognised). The tokens are then grouped into one or two
+or "～", and anything unrecognised; the words and the token pattern are in
+:mod:`pledge.domain.amount_words`). The tokens are then grouped into one or two
 *bounds*, each evaluated to an exact ``Decimal``. Problems are collected, not
 raised one at a time, so a caller sees every fault of the text at once.
 
@@ -24,152 +25,35 @@ from dataclasses import dataclass, field
 from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, localcontext
 from typing import Final
 
+from pledge.domain.amount_words import (
+    GOOD_NUMBER,
+    LEADING_QUALIFIERS,
+    SYMBOLS_LOWER,
+    TOKEN,
+    WORDS,
+    Lex,
+)
 from pledge.domain.errors import InvalidInput, Problem
 from pledge.domain.money import CURRENCIES, D, MoneyRange, check_ceiling, plain
 
 FIELD: Final = "amount"
+
+__all__ = ["FIELD", "LEADING_QUALIFIERS", "parse_amount"]
 
 # Exact arithmetic: anything that would round is an error, not a silent change.
 _EXACT: Final = Context(prec=60, traps=[Inexact, InvalidOperation, Overflow])
 _MAX_DIGITS: Final = 40
 
 
-@dataclass(frozen=True, slots=True)
-class _Lex:
-    """What a known word or symbol means."""
-
-    kind: str            # cur, unit, qual, range, dash, tilde, pct, between, and
-    code: str = ""       # cur: the ISO code
-    exponent: int = 0    # unit: power of ten
-    small: bool = False  # unit: multiplies within a group (千 百 十 천 백 십)
-    western: bool = False  # unit: thousand/million/billion/trillion and abbreviations
-    bound: str = ""      # qual: upto, atleast, approx, from
-    post: bool = False   # qual: written after the amount (以上, or more, +)
-
-
-# The helpers below build the word tables and the token pattern once, at import. A
-# mutation tester that switches mutants on per call never reaches them, so they are
-# left out of `make mutate`; the tables they build are what every parser test reads.
-# pragma: no mutate start
-def _cur(code: str) -> _Lex:
-    return _Lex("cur", code=code)
-
-
-def _unit(exponent: int, *, small: bool = False, western: bool = False) -> _Lex:
-    return _Lex("unit", exponent=exponent, small=small, western=western)
-
-
-def _qual(bound: str, *, post: bool = False) -> _Lex:
-    return _Lex("qual", bound=bound, post=post)
-
-
-def _many(lex: _Lex, *keys: str) -> dict[str, _Lex]:
-    return dict.fromkeys(keys, lex)
-# pragma: no mutate end
-
-
-_RANGE: Final = _Lex("range")
-
-# Symbols and non-Latin words (matched anywhere, longest first, any case).
-_SYMBOLS: Final[dict[str, _Lex]] = {
-    **_many(_cur("USD"), "US$", "U.S.$", "$", "ドル", "米ドル", "美元", "달러", "미국달러", "弗"),
-    **_many(_cur("JPY"), "¥", "円", "日元", "엔"),
-    **_many(_cur("KRW"), "₩", "원", "ウォン", "韩元"),
-    **_many(_cur("EUR"), "€", "ユーロ", "유로", "欧元"),
-    **_many(_cur("TWD"), "NT$", "台湾ドル", "新台幣", "台幣", "대만달러"),
-    **_many(_cur("CNY"), "CN¥", "元", "人民元", "人民币", "위안"),
-    **_many(_cur("GBP"), "£", "ポンド", "파운드", "英镑"),
-    **_many(_unit(1, small=True), "十", "십"),
-    **_many(_unit(2, small=True), "百", "백"),
-    **_many(_unit(3, small=True), "千", "천"),
-    **_many(_unit(4), "万", "萬", "만"),
-    **_many(_unit(8), "億", "亿", "억"),
-    **_many(_unit(12), "兆", "조"),
-    **_many(_qual("upto"), "最大", "最高", "최대", "<", "≤"),
-    **_many(_qual("atleast"), "最低", "最小", "少なくとも", "최소", ">", "≥"),
-    **_many(_qual("approx"), "約", "およそ", "概ね", "약", "대략", "≈"),
-    **_many(_qual("atleast", post=True), "超", "以上", "余り", "余", "이상", "여", "+"),
-    **_many(_qual("upto", post=True), "以下", "未満", "이하", "미만", "까지"),
-    **_many(_qual("approx", post=True), "程度", "前後", "ほど", "強", "弱", "近く", "規模",
-            "가량", "정도", "내외", "규모", "안팎", "수준"),
-    **_many(_RANGE, "–", "—", "‒", "〜", "から", "부터", "에서"),
-    **_many(_Lex("dash"), "-", "‐", "‑", "−"),
-    "~": _Lex("tilde"),
-    **_many(_Lex("pct"), "%", "パーセント", "퍼센트"),
-}
-
-# Latin words and phrases (whole words, case-insensitive, single spaces here).
-_WORDS: Final[dict[str, _Lex]] = {
-    **_many(_cur("USD"), "usd", "dollar", "dollars", "us dollar", "us dollars", "u.s. dollar",
-            "u.s. dollars"),
-    **_many(_cur("JPY"), "jpy", "yen", "japanese yen"),
-    **_many(_cur("KRW"), "krw", "won", "korean won"),
-    **_many(_cur("EUR"), "eur", "euro", "euros"),
-    **_many(_cur("TWD"), "twd", "ntd", "nt dollar", "nt dollars", "taiwan dollar",
-            "taiwan dollars", "new taiwan dollar", "new taiwan dollars"),
-    **_many(_cur("CNY"), "cny", "rmb", "yuan", "renminbi"),
-    **_many(_cur("GBP"), "gbp", "pound", "pounds", "pounds sterling", "sterling"),
-    **_many(_unit(3, western=True), "thousand", "k"),
-    **_many(_unit(6, western=True), "million", "m", "mn", "mln", "mil"),
-    **_many(_unit(9, western=True), "billion", "bn", "b", "bln"),
-    **_many(_unit(12, western=True), "trillion", "tn", "t", "trn"),
-    **_many(_qual("upto"), "up to", "as much as", "as high as", "at most", "no more than",
-            "not more than", "less than", "under", "just under", "below", "a maximum of",
-            "maximum of", "max", "max.", "not exceeding"),
-    **_many(_qual("atleast"), "at least", "over", "well over", "just over", "more than",
-            "above", "in excess of", "upwards of", "no less than", "not less than",
-            "a minimum of", "minimum of", "min", "min.", "exceeding"),
-    **_many(_qual("approx"), "about", "around", "roughly", "approximately", "approx",
-            "approx.", "some", "nearly", "almost", "circa", "an estimated", "estimated",
-            "close to"),
-    "from": _qual("from"),
-    **_many(_qual("atleast", post=True), "or more", "plus", "or above", "and above", "and up",
-            "or over", "and over"),
-    **_many(_qual("upto", post=True), "or less", "or below", "and below", "or under", "and under"),
-    "between": _Lex("between"),
-    "and": _Lex("and"),
-    "to": _RANGE,
-    **_many(_Lex("pct"), "percent", "per cent", "pct"),
-}
-
-# The words that bound or qualify an amount written before it ("up to", "between"), for
-# readers that must find where a written amount begins.
-LEADING_QUALIFIERS: Final = tuple(k for k, v in _WORDS.items()
-                                  if v.kind in ("qual", "between") and not v.post)
-
-
-_SYMBOLS_LOWER: Final = {k.lower(): v for k, v in _SYMBOLS.items()}
-
-
-# pragma: no mutate start (run once, at import: see _cur above)
-def _alternation(keys: list[str], words: bool) -> str:
-    ordered = sorted(keys, key=len, reverse=True)
-    if words:
-        return "|".join(r"\s+".join(re.escape(w) for w in k.split()) for k in ordered)
-    return "|".join(re.escape(k) for k in ordered)
-# pragma: no mutate end
-
-
-_TOKEN: Final = re.compile(
-    r"(?P<space>\s+)"
-    r"|(?P<num>(?:[0-9]|\.[0-9])(?:[0-9,_.]*[0-9])?)"
-    rf"|(?<![A-Za-z])(?P<word>{_alternation(list(_WORDS), True)})(?![A-Za-z])"
-    rf"|(?P<sym>{_alternation(list(_SYMBOLS), False)})"
-    r"|(?P<alpha>[A-Za-z]+)"
-    r"|(?P<other>.)",
-    re.IGNORECASE | re.DOTALL,
-)
-_GOOD_NUMBER: Final = re.compile(
-    r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:_[0-9]+)*)(?:\.[0-9]+)?|\.[0-9]+")
 
 
 @dataclass(slots=True)
 class _Tok:
-    kind: str                 # num, junk, or a _Lex kind
+    kind: str                 # num, junk, or a Lex kind
     text: str
     start: int
     end: int
-    lex: _Lex | None = None
+    lex: Lex | None = None
     value: Decimal | None = None   # num: the number, or None if malformed
     index: int = 0                 # position among the non-space tokens
 
@@ -229,7 +113,7 @@ class _Reader:
     # -- pass 1 --------------------------------------------------------------
     def tokenize(self) -> list[_Tok]:
         toks: list[_Tok] = []
-        for m in _TOKEN.finditer(self.norm):
+        for m in TOKEN.finditer(self.norm):
             kind = m.lastgroup or "other"
             text = m.group()
             tok = _Tok(kind, text, m.start(), m.end())
@@ -238,10 +122,10 @@ class _Reader:
             if kind == "num":
                 tok.value = self._number(tok)
             elif kind == "word":
-                tok.lex = _WORDS[" ".join(text.lower().split())]
+                tok.lex = WORDS[" ".join(text.lower().split())]
                 tok.kind = tok.lex.kind
             elif kind == "sym":
-                tok.lex = _SYMBOLS_LOWER[text.lower()]
+                tok.lex = SYMBOLS_LOWER[text.lower()]
                 tok.kind = tok.lex.kind
             else:
                 tok.kind = "junk"
@@ -254,7 +138,7 @@ class _Reader:
 
     def _number(self, tok: _Tok) -> Decimal | None:
         digits = sum(ch.isdigit() for ch in tok.text)
-        if not _GOOD_NUMBER.fullmatch(tok.text) or digits > _MAX_DIGITS:
+        if not GOOD_NUMBER.fullmatch(tok.text) or digits > _MAX_DIGITS:
             self.add("money.bad_number", (tok.start, tok.end),
                      f"'{tok.text}' is not a number (use digits, '.' for decimals and ',' "
                      "between groups of three)")

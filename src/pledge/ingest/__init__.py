@@ -16,6 +16,11 @@ Modules, in the order an article passes through them:
 ``gazetteer``    organisations, sectors, states and sites, facility types, cue words
 ``phrases``      many phrases found in one pass (a trie-shaped regular expression)
 ``match``        which known project a passage is about
+``reading``      every matcher run once; each sentence's hits; negated status words out
+``cuts``         a sentence listing several facilities cut into one part each
+``attribution``  what each amount refers to; the pledging country
+``statuses``     status words tied to projects, one status per project
+``facts``        the facts and the article's ``Extraction`` (its JSON contract)
 ``extract``      all of it together: :func:`extract.extract` gives an ``Extraction``
 ``fingerprint``  exact hash and near-copy signatures of the cleaned text
 ``decode``       an article's bytes as text (byte-order mark, UTF-8, declared charset,

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from pledge.domain.amount_parser import LEADING_QUALIFIERS
+from pledge.domain.amount_words import LEADING_QUALIFIERS
 from pledge.domain.errors import InvalidInput
 from pledge.domain.money import CURRENCIES, MoneyRange, parse_amount
 

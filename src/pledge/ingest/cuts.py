@@ -1,0 +1,79 @@
+"""Where a sentence that lists several facilities is cut into parts, one per facility."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Final
+
+from pledge.ingest.phrases import Hit
+from pledge.ingest.reading import SentenceRead
+
+# Where a sentence may be cut between the items it lists: list separators (", ", ", and",
+# "; ", "、", " 및 ") just before the next item, and clause breaks (", while", ", whereas")
+_SEPARATOR: Final = re.compile(
+    r"(?:,\s+(?:and\s+)?(?:(?:an?|the)\s+)?|;\s*|\s+and\s+(?:(?:an?|the)\s+)?|[、，]\s*|"
+    r"\s+및\s+|\s*[·]\s*)$")
+# ... and, in Japanese headlines, a space between two clauses ("銅製錬所を選定　ディスプレー
+# 工場は見送り"; Japanese puts no space between words).
+_CJK: Final = "\u3040-\u30ff\u3400-\u9fff"
+CLAUSE_BREAK: Final = re.compile(rf",\s+(?:while|whereas|but)\s+|(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_ITEM_GAP: Final = 12   # characters of words allowed between a separator and its item
+
+
+def passage_cuts(text: str, r: SentenceRead) -> list[int]:
+    """Where to cut a sentence that lists several items, each a facility or a company with
+    its own facility or amount ("SoftBank up to $25bn of power, Toshiba up to $25bn of
+    transformers"; "a gas plant, a diamond factory and an oil port"). A cut is kept only
+    if the text on both sides names a facility or an amount."""
+    # Items start with a facility or a company; in Japanese and Korean lists ("、") also with
+    # a place ("ペンシルベニア州、テキサス州での...").
+    items: list[Hit[Any]] = [*r.types, *r.orgs]
+    where: list[Hit[Any]] = [*r.states, *r.sites]
+    starts = sorted({h.start for h in items})
+    places = {h.start for h in where
+              if text[max(0, h.start - 2):h.start].rstrip()[-1:] in ("、", "，")}
+    candidates: set[int] = set()
+    for pos in sorted(set(starts) | places):
+        window = text[max(0, pos - 40 - _ITEM_GAP):pos]
+        for gap in range(0, min(_ITEM_GAP, len(window)) + 1):
+            head = window[:len(window) - gap] if gap else window
+            tail = window[len(window) - gap:] if gap else ""
+            if tail and not re.fullmatch(r"[\w\s-]*", tail):
+                break
+            m = _SEPARATOR.search(head)
+            if m is not None and (gap == 0 or tail.strip()):
+                candidates.add(pos - gap - (len(head) - m.start()))
+                break
+    for m in CLAUSE_BREAK.finditer(text):
+        candidates.add(m.start())
+    payload = sorted({h.start for h in r.types} | {a.start for a in r.amounts})
+    anchors = sorted((h.start, h.value.key) for h in r.types)
+    cuts: list[int] = []
+    last = 0
+    for cut in sorted(candidates):
+        if cut <= last:
+            continue
+        before = any(last <= p < cut for p in payload)
+        after = any(p >= cut for p in payload)
+        # "power modules and transformers": two words for one kind of facility, one item.
+        prior = [k for p, k in anchors if last <= p < cut]
+        first_after = next((k for p, k in anchors if p >= cut), None)
+        end = min((c for c in candidates if c > cut), default=len(text))
+        own = any(cut <= a.start < end for a in r.amounts) or \
+            any(cut <= h.start < end for h in r.orgs)
+        same_kind = bool(prior) and prior[-1] == first_after and not own
+        if before and after and not same_kind:
+            cuts.append(cut)
+            last = cut
+    return cuts
+
+
+@dataclass(slots=True)
+class SentencePart:
+    read: SentenceRead
+    start: int
+    end: int
+
+    def inside(self, pos: int) -> bool:
+        return self.start <= pos < self.end

@@ -1,0 +1,240 @@
+"""The facts read from an article, each with its sentence and a confidence, and the
+article's whole :class:`Extraction` with the JSON object of ``pledge ingest --json``
+(:meth:`Extraction.contract`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Final
+
+#: Facts below this confidence are kept in the full record but left out of the contract.
+REPORT_CONFIDENCE: Final = 0.5
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """An amount of money and what it refers to (project, tranche, programme, other)."""
+
+    text: str
+    low: Decimal | None
+    high: Decimal | None
+    currency: str
+    sentence: int
+    evidence: str
+    confidence: float
+    refers_to: str = "other"
+    project_id: int | None = None
+    project: str = ""
+    converted: bool = False      # given in brackets as another currency's equivalent
+    start: int = 0
+    per_period: bool = False     # a flow ("a year", "연간"), not a cost
+
+
+    def contract(self) -> dict[str, Any]:
+        return {"text": self.text, "low": _money(self.low), "high": _money(self.high),
+                "currency": self.currency}
+
+    def record(self) -> dict[str, Any]:
+        return {**self.contract(), "refers_to": self.refers_to, "project_id": self.project_id,
+                "project": self.project, "converted": self.converted,
+                "per_period": self.per_period,
+                "sentence": self.evidence, "confidence": self.confidence}
+
+
+@dataclass(frozen=True, slots=True)
+class OrgFact:
+    name: str
+    kind: str
+    written: str
+    sentence: int
+    evidence: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class SectorFact:
+    key: str
+    written: str
+    sentence: int
+    evidence: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceFact:
+    state: str
+    written: str
+    sentence: int
+    evidence: str
+    confidence: float
+    site: str = ""               # set when the state comes from a site in one state
+
+
+@dataclass(frozen=True, slots=True)
+class SiteFact:
+    name: str
+    states: tuple[str, ...]
+    written: str
+    sentence: int
+    evidence: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A passage about one project: what it names and the project it matched (if any)."""
+
+    sentence: int
+    evidence: str
+    descriptor: str
+    orgs: tuple[str, ...]
+    types: tuple[str, ...]
+    states: tuple[str, ...]
+    sites: tuple[str, ...]
+    sector: str
+    project_id: int | None
+    project: str
+    confidence: float
+    reasons: tuple[str, ...] = ()
+    via: str = "passage"          # or "back reference"
+    amounts: tuple[int, ...] = ()  # indexes into Extraction.amounts
+    start: int = 0                # the passage within its sentence
+    end: int = 0
+    anchor: int = 0               # where it names its facility (or its start)
+
+    def record(self) -> dict[str, Any]:
+        return {"project_id": self.project_id, "project": self.project,
+                "descriptor": self.descriptor, "companies": list(self.orgs),
+                "types": list(self.types), "states": list(self.states),
+                "sites": list(self.sites), "sector": self.sector, "via": self.via,
+                "reasons": list(self.reasons), "sentence": self.evidence,
+                "confidence": self.confidence}
+
+
+@dataclass(frozen=True, slots=True)
+class StatusFact:
+    project: str
+    project_id: int | None
+    status: str          # a lifecycle stage
+    reported: str        # the reported status the word stands for ("announced")
+    written: str
+    sentence: int
+    evidence: str
+    confidence: float
+
+    def contract(self) -> dict[str, Any]:
+        return {"project": self.project, "status": self.status}
+
+    def record(self) -> dict[str, Any]:
+        return {**self.contract(), "project_id": self.project_id, "reported": self.reported,
+                "signal": self.written, "sentence": self.evidence,
+                "confidence": self.confidence}
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything read from one article."""
+
+    source: str
+    language: str
+    title: str
+    text: str
+    pledging_country: str
+    framework: str
+    country_confidence: float
+    amounts: tuple[Amount, ...]
+    organisations: tuple[OrgFact, ...]
+    sectors: tuple[SectorFact, ...]
+    places: tuple[PlaceFact, ...]
+    sites: tuple[SiteFact, ...]
+    statuses: tuple[StatusFact, ...]
+    mentions: tuple[Mention, ...]
+    content_hash: str
+    fingerprint: str
+    sketch: str = ""
+    dropped: tuple[str, ...] = field(default=())
+
+    def companies(self) -> list[str]:
+        return unique(o.name for o in self.organisations if o.kind == "company")
+
+    def institutions(self) -> list[str]:
+        return unique(o.name for o in self.organisations if o.kind != "company")
+
+    def matched_projects(self) -> list[int]:
+        return unique(m.project_id for m in self.mentions
+                       if m.project_id is not None and m.confidence >= REPORT_CONFIDENCE)
+
+    def contract(self) -> dict[str, Any]:
+        """The object ``pledge ingest --json`` prints for this article (contract keys first,
+        then extras: title, framework, sites, institutions, facts with their sentences)."""
+        amounts: list[dict[str, Any]] = []
+        seen: set[tuple[Any, ...]] = set()
+        for a in self.amounts:
+            key = (a.low, a.high, a.currency)
+            if key not in seen:
+                seen.add(key)
+                amounts.append(a.contract())
+        statuses: list[dict[str, Any]] = []
+        for s in self.statuses:
+            if s.confidence >= REPORT_CONFIDENCE and s.contract() not in statuses:
+                statuses.append(s.contract())
+        return {
+            "source": self.source,
+            "language": self.language,
+            "pledging_country": self.pledging_country,
+            "amounts": amounts,
+            "companies": self.companies(),
+            "sectors": unique(s.key for s in self.sectors),
+            # the states, then the named US sites (a sea, a county) that are not states
+            "us_locations": unique([*(p.state for p in self.places),
+                                     *(s.name for s in self.sites)]),
+            "status_signals": statuses,
+            "matched_projects": self.matched_projects(),
+            "title": self.title,
+            "framework": self.framework,
+            "sites": [{"name": s.name, "states": list(s.states)}
+                      for s in unique_by(self.sites, lambda x: x.name)],
+            "institutions": self.institutions(),
+            "facts": {
+                "amounts": [a.record() for a in self.amounts],
+                "organisations": [{"name": o.name, "kind": o.kind, "written": o.written,
+                                   "sentence": o.evidence, "confidence": o.confidence}
+                                  for o in self.organisations],
+                "sectors": [{"sector": s.key, "written": s.written, "sentence": s.evidence,
+                             "confidence": s.confidence} for s in self.sectors],
+                "locations": [{"state": p.state, "written": p.written, "site": p.site,
+                               "sentence": p.evidence, "confidence": p.confidence}
+                              for p in self.places],
+                "sites": [{"name": s.name, "states": list(s.states), "written": s.written,
+                           "sentence": s.evidence, "confidence": s.confidence}
+                          for s in self.sites],
+                "status_signals": [s.record() for s in self.statuses],
+                "projects": [m.record() for m in self.mentions],
+                "pledging_country": {"name": self.pledging_country,
+                                     "confidence": self.country_confidence},
+            },
+        }
+
+
+def unique(values: Any) -> list[Any]:
+    out: list[Any] = []
+    for v in values:
+        if v not in out:
+            out.append(v)
+    return out
+
+
+def unique_by(values: Any, key: Any) -> list[Any]:
+    out: list[Any] = []
+    keys: set[Any] = set()
+    for v in values:
+        k = key(v)
+        if k not in keys:
+            keys.add(k)
+            out.append(v)
+    return out

@@ -1,0 +1,122 @@
+"""One sentence's hits: every matcher of the gazetteer run once over the whole text,
+each hit handed to its sentence; status words that are negated or only expected are
+dropped here (:func:`_signal_holds`)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Any, Final
+
+from pledge.domain.lifecycle import Stage
+from pledge.ingest.amounts import AmountHit, find_amounts
+from pledge.ingest.gazetteer import Cue, Gazetteer, Organisation, ProjectType, Signal, Site
+from pledge.ingest.phrases import Hit
+from pledge.ingest.text import Sentence
+
+
+@dataclass(slots=True)
+class SentenceRead:
+    """One sentence's hits."""
+
+    sentence: Sentence
+    orgs: list[Hit[Organisation]]
+    states: list[Hit[str]]
+    sites: list[Hit[Site]]
+    sectors: list[Hit[str]]
+    types: list[Hit[ProjectType]]
+    amounts: list[AmountHit]
+    signals: list[Hit[Signal]]
+    cues: set[str]
+    back_reference: bool
+    cue_hits: dict[str, list[Hit[Cue]]]
+    pronoun: bool = False       # opens with "It" / "They": the project(s) just named
+
+
+def _window_has(text: str, words: tuple[str, ...]) -> bool:
+    low = text.lower()
+    for w in words:
+        if w.isascii() and w[0].isalpha():
+            if re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", low):
+                return True
+        elif w in low:
+            return True
+    return False
+
+
+_GOES_ON: Final = re.compile(r"\b(?:keep|keeps|continue|continues|continue to|remain|remains)\s*$",
+                             re.I)
+
+
+def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
+    """A status word that is neither negated nor only expected."""
+    neg = g.negations.get(hit.value.language, ())
+    # A project expected to be proposed is a proposed project: only a negation drops it.
+    modal = () if hit.value.stage == Stage.PROPOSED else g.modals.get(hit.value.language, ())
+    if hit.value.language == "en":
+        before = " ".join(text[:hit.start].split()[-6:])
+        if _GOES_ON.search(before):
+            modal = ()      # "will keep examining", "would continue to review"
+        return not (_window_has(before, neg) or "n't" in before or _window_has(before, modal))
+    before = text[max(0, hit.start - 6):hit.start]
+    after = text[hit.end:hit.end + 14]
+    return not (any(n in after or n in before for n in neg)
+                or any(m in after for m in modal))
+
+
+class SentenceReader:
+    """Runs every matcher once over the whole text and hands each sentence its hits (with
+    offsets made relative to the sentence)."""
+
+    def __init__(self, g: Gazetteer, lang: str, text: str, sentences: list[Sentence]) -> None:
+        self.g = g
+        self.lang = lang
+        self.text = text
+        self.starts = [s.start for s in sentences]
+        self.sentences = sentences
+        signals = g.signal_matchers.get(lang) or g.signal_matchers.get("en")
+        self.orgs = self._bucket(g.org_matcher.finditer(text))
+        self.states = self._bucket(g.state_matcher.finditer(text))
+        self.sites = self._bucket(g.site_matcher.finditer(text))
+        self.sectors = self._bucket(g.sector_matcher.finditer(text))
+        self.types = self._bucket(g.type_matcher.finditer(text))
+        self.signals = self._bucket(signals.finditer(text) if signals else iter(()))
+        self.cues = {kind: self._bucket(m.finditer(text)) for kind, m in g.cue_matchers.items()}
+
+    def _bucket(self, hits: Any) -> dict[int, list[Any]]:
+        out: dict[int, list[Any]] = {}
+        for h in hits:
+            i = bisect_right(self.starts, h.start) - 1
+            if i < 0:
+                continue
+            s = self.sentences[i]
+            if h.end > s.end:
+                continue   # runs across the end of the sentence
+            out.setdefault(i, []).append(Hit(h.start - s.start, h.end - s.start, h.text,
+                                             h.value))
+        return out
+
+    def read(self, s: Sentence) -> SentenceRead:
+        g = self.g
+        i = s.index
+        cue_hits = {kind: hits[i] for kind, hits in self.cues.items() if i in hits}
+        cues = set(cue_hits)
+        tariff = "tariff_words" in cues
+        signals = [h for h in self.signals.get(i, [])
+                   if _signal_holds(g, self.lang, s.text, h)]
+        orgs = self.orgs.get(i, [])
+        # A sector word inside a company's name ("Samsung Electronics") names no sector.
+        sectors = [] if tariff else [h for h in self.sectors.get(i, [])
+                                     if not any(o.start < h.end and h.start < o.end
+                                                for o in orgs)]
+        return SentenceRead(
+            s, orgs, self.states.get(i, []), self.sites.get(i, []),
+            sectors, self.types.get(i, []),
+            find_amounts(s.text), signals, cues, "back_references" in cues, cue_hits,
+            bool(_PRONOUN_START.match(s.text)))
+
+
+# A sentence that opens with a pronoun ("It was selected by President Trump in February")
+# speaks of the project just named, unless it names one of its own.
+_PRONOUN_START: Final = re.compile(r"(?:It|It's|Its)\b")

@@ -1,0 +1,204 @@
+"""Status words tied to projects: to the passages of their own sentence, or, when a
+sentence speaks of projects in general ("three projects were seen as finalists"), to
+the projects named in the sentences around it; one status per project for the article,
+the one furthest along the lifecycle."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any, Final
+
+from pledge.domain.lifecycle import further
+from pledge.ingest.cuts import CLAUSE_BREAK
+from pledge.ingest.facts import REPORT_CONFIDENCE, Mention, StatusFact, unique_by
+from pledge.ingest.gazetteer import Gazetteer, Signal
+from pledge.ingest.phrases import Hit
+from pledge.ingest.reading import SentenceRead
+
+_COUNT: Final = re.compile(
+    r"\b(two|three|four|five)\b|(\d)\s?(?:つの|案件|件|건|개|곳|projects?\b)|([二三四五])つの|"
+    r"(두|세|네) ",
+    re.I)
+_NUMBERS: Final = {"two": 2, "three": 3, "four": 4, "five": 5, "二": 2, "三": 3, "四": 4,
+                   "五": 5, "두": 2, "세": 3, "네": 4}
+
+
+def _stated_count(text: str) -> int | None:
+    """How many projects a sentence says it speaks of ("three projects", "3つの案件")."""
+    m = _COUNT.search(text)
+    if m is None:
+        return None
+    word = next(g for g in m.groups() if g)
+    return int(word) if word.isdigit() else _NUMBERS.get(word.lower())
+
+
+def _gather(order: Iterable[int], by_sentence: dict[int, list[Mention]],
+            count: int | None, skip: frozenset[Any] = frozenset()) -> list[Mention]:
+    """Mentions of distinct projects from the sentences in ``order``: those of the first
+    sentence naming any, or, with a stated count, the ``count`` most confidently matched
+    known projects of those sentences (a supplier named in passing is not one of "the
+    three projects")."""
+    out: list[Mention] = []
+    seen: set[Any] = set(skip)
+    for j in order:
+        for m in by_sentence.get(j, []):
+            key = m.project_id if m.project_id is not None else m.descriptor
+            if key not in seen and (m.project_id is not None or count is None):
+                seen.add(key)
+                out.append(m)
+        if out and count is None:
+            break
+    if count is None or len(out) <= count:
+        return out
+    ranked = sorted(range(len(out)), key=lambda i: (-out[i].confidence, i))[:count]
+    return [out[i] for i in sorted(ranked)]
+
+
+def _listing(order: Iterable[int], by_sentence: dict[int, list[Mention]], count: int,
+             resolved: dict[int, list[Mention]]) -> list[Mention]:
+    """The projects of the nearest sentence in ``order`` that names ``count`` known projects
+    of its own ("the three candidates" are the three a sentence listed)."""
+    for j in order:
+        own = [x for m in by_sentence.get(j, []) if m.via == "passage"
+               for x in resolved.get(id(m), [m])]
+        here = unique_by([m for m in own if m.project_id is not None],
+                          lambda m: m.project_id)
+        if len(here) == count:
+            return here
+    return []
+
+
+def _coreferents(by_sentence: dict[int, list[Mention]]) -> dict[int, list[Mention]]:
+    """Passages that name a kind of facility but match no known project ("Japan picked a
+    small reactor and gas plants"), resolved to the known projects of that kind that the
+    next sentences (else the sentences just before) name: id(mention) -> those mentions."""
+    out: dict[int, list[Mention]] = {}
+    for i, ms in by_sentence.items():
+        for m in ms:
+            if m.project_id is not None or not m.types:
+                continue
+            kinds = set(m.types)
+            for order in (range(i + 1, i + 5), range(i - 1, i - 4, -1)):
+                found = unique_by(
+                    [x for j in order for x in by_sentence.get(j, [])
+                     if x.project_id is not None and x.confidence >= REPORT_CONFIDENCE
+                     and kinds & set(x.types)], lambda x: x.project_id)
+                if found:
+                    out[id(m)] = found
+                    break
+    return out
+
+
+def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int, list[Mention]]
+              ) -> list[StatusFact]:
+    out: list[StatusFact] = []
+    resolved = _coreferents(by_sentence)
+    for r in reads:
+        s = r.sentence
+        for h in r.signals:
+            stage = h.value.stage
+            if stage is None:
+                continue
+            own = by_sentence.get(s.index, [])
+            targets: list[tuple[Mention, float]] = []
+            count = _stated_count(s.text) or _chained_count(reads, s.index)
+            group = "group_nouns" in r.cues
+            back = range(s.index - 1, max(-1, s.index - 7), -1)
+            ahead = range(s.index + 1, s.index + (9 if count else 3))
+            if own:
+                targets = [(m, 0.8) for m in _owners(own, h)]
+                named = {m.project_id for m in own if m.project_id is not None}
+                if group and count and len(named) < count:
+                    # "3 projects confirmed ... the Ohio gas plant": the rest come next.
+                    more = _gather(ahead, by_sentence, count - len(named), frozenset(named))
+                    targets += [(m, 0.65) for m in more]
+            elif "group_back_references" in r.cues:
+                found = _listing(back, by_sentence, count, resolved) if count else []
+                base = 0.7
+                if not found:
+                    found = _gather(back, by_sentence, count or None)
+                    # as many projects as the sentence says: as sure as a listing
+                    base = 0.7 if count and len(found) == count else 0.6
+                targets = [(m, base) for m in found]
+            elif group:
+                found = _gather(ahead, by_sentence, count)
+                if not found and count and "tranche_words" not in r.cues:
+                    # "the committee keeps reviewing the three projects" after they were
+                    # named; a sentence naming a tranche may speak of another one.
+                    found = _listing(back, by_sentence, count, resolved)
+                targets = [(m, 0.7) for m in found]
+            for m, base in targets:
+                for t in resolved.get(id(m), [m]):
+                    confidence = round(base * (0.6 + 0.4 * max(m.confidence, t.confidence)),
+                                       2)
+                    out.append(StatusFact(t.project or t.descriptor, t.project_id, stage,
+                                          h.value.reported, h.text, s.index, s.text,
+                                          confidence))
+    return _current(_furthest(out))
+
+
+def _chained_count(reads: list[SentenceRead], i: int) -> int | None:
+    """The count a sentence that refers back to a group ("their profitability") takes from
+    the sentence before it, when that one spoke of a counted group without naming any
+    project ("Together the three projects could draw up to $73 billion.")."""
+    r = reads[i]
+    if i == 0 or "group_back_references" not in r.cues:
+        return None
+    prev = reads[i - 1]
+    if not ({"group_back_references", "group_nouns"} & prev.cues) or prev.types or prev.orgs:
+        return None
+    return _stated_count(prev.sentence.text)
+
+
+def _current(facts: list[StatusFact]) -> list[StatusFact]:
+    """One status per project for the article: of its reported signals, the one furthest
+    along the lifecycle (an article recalls earlier stages: "shortlisted in March, selected
+    on Friday"); signals too weak to report do not displace reported ones."""
+    best: dict[str, StatusFact] = {}
+    for f in facts:
+        b = best.get(f.project)
+        if b is None:
+            best[f.project] = f
+            continue
+        strong, was_strong = (f.confidence >= REPORT_CONFIDENCE,
+                              b.confidence >= REPORT_CONFIDENCE)
+        if (strong and not was_strong) or (strong == was_strong and (
+                further(f.status, b.status)
+                or (f.status == b.status and f.confidence > b.confidence))):
+            best[f.project] = f
+    keep = {id(f) for f in best.values()}
+    return [f for f in facts if id(f) in keep]
+
+
+def _furthest(facts: list[StatusFact]) -> list[StatusFact]:
+    """One status per project and sentence: the one furthest along the lifecycle ("selected
+    the three after the committee recommended them" says selected)."""
+    best: dict[tuple[int, str], StatusFact] = {}
+    for f in facts:
+        key = (f.sentence, f.project)
+        if key not in best or further(f.status, best[key].status):
+            best[key] = f
+    return [f for f in facts if best[(f.sentence, f.project)] is f]
+
+
+def _owners(own: list[Mention], h: Hit[Signal]) -> list[Mention]:
+    """The passages of a sentence a status word is said of, within its clause (", while
+    ...", "; ..."): the one it stands in, or all of them when it comes before the first
+    facility ("were selected: a gas plant, a port ...") or after the whole list
+    ("considering a reactor, a smelter and a display plant as candidates for the second
+    round")."""
+    if len(own) == 1:
+        return own
+    text = own[0].evidence
+    breaks = [m.start() for m in CLAUSE_BREAK.finditer(text)] + \
+        [m.start() for m in re.finditer(r"[;；]", text)]
+    lo = max((b for b in breaks if b <= h.start), default=0)
+    hi = min((b for b in breaks if b > h.start), default=len(text))
+    clause = [m for m in own if lo <= m.anchor < hi] or own
+    if len(clause) == 1:
+        return clause
+    if h.start < clause[0].anchor or h.start > max(m.anchor for m in clause):
+        return clause
+    inside = [m for m in clause if m.start <= h.start < m.end]
+    return inside or clause[-1:]
