@@ -39,9 +39,9 @@ from pathlib import Path
 from typing import Any
 
 from icalendar import Calendar, Event
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.styles import Font  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl import Workbook  # type: ignore[import-untyped]  # no inline types
+from openpyxl.styles import Font  # type: ignore[import-untyped]  # no inline types
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]  # no inline types
 from sqlalchemy import Engine, func, select, type_coerce
 from sqlalchemy.orm import Session
 
