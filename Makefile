@@ -1,25 +1,35 @@
 # The two commands: `make run` and `make test`. Both create .venv themselves.
 # `make mutate` mutation-tests the domain rules and `make coverage` measures line coverage
 # (both slow, not part of `make test`).
+# Every install takes its versions from requirements.lock (exact pins for Python 3.11 on
+# Linux, generated from pyproject.toml). `make lock` regenerates it and runs the whole
+# suite; `make lock-only` regenerates it and nothing else. Both keep every pin that still
+# fits pyproject.toml and add the ones it newly needs; `make lock UPGRADE=1` moves every
+# pin to the newest release instead. A changed lock is a commit of its own.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8550
 TESTS ?=
+LOCK := requirements.lock
+# pip itself and the lock generator are pinned here, as they are not in the lock.
+PIP_VERSION := 26.3
+PIP_TOOLS_VERSION := 7.7.0
+UPGRADE ?=
 
-.PHONY: run test mutate coverage lint typecheck check clean
+.PHONY: run test lock lock-only mutate coverage lint typecheck check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet pip==$(PIP_VERSION)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $(VENV)/.installed $@
 
 run: $(VENV)/.installed
@@ -30,6 +40,17 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 -q
+
+# pip-tools goes into the venv for this only (it is no dependency of pledge); the existing
+# lock's pins are kept where pyproject.toml still allows them (see the comment at the top).
+lock-only: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c $(LOCK) pip-tools==$(PIP_TOOLS_VERSION)
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --extra dev --strip-extras \
+	    --no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade) \
+	    --output-file $(LOCK) pyproject.toml
+
+lock: lock-only
+	$(MAKE) test
 
 # The tester is mutmut. Tried on domain/funding.py with 2 cores: mutmut took 0.7 s a
 # mutant (it forks per mutant and runs only the tests that reach the mutated function),

@@ -50,7 +50,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         test = getattr(item, "obj", None)
         chosen = getattr(test, "_hypothesis_internal_use_settings", None)
         if chosen is not None and chosen.max_examples > MUTATION_EXAMPLES:
-            test._hypothesis_internal_use_settings = settings(  # type: ignore[union-attr]
+            test._hypothesis_internal_use_settings = settings(  # type: ignore[union-attr]  # test is not None when chosen is set
                 chosen, max_examples=MUTATION_EXAMPLES)
 
 

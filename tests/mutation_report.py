@@ -164,7 +164,7 @@ def report(mutants: list[Mutant], equivalents: list[Equivalent]) -> int:
     print(f"\n{'module':<16}{'mutants':>9}{'killed':>9}{'equivalent':>12}{'unexplained':>13}")
     for module, total, killed, equivalent, unexplained, gated in rows:
         print(f"{module:<16}{total:>9}{killed:>9}{equivalent:>12}{unexplained:>13}  {gated}")
-    totals = [sum(r[i] for r in rows) for i in (1, 2, 3, 4)]  # type: ignore[misc]
+    totals = [sum(r[i] for r in rows) for i in (1, 2, 3, 4)]  # type: ignore[misc]  # columns 1 to 4 are ints
     print(f"{'total':<16}{totals[0]:>9}{totals[1]:>9}{totals[2]:>12}{totals[3]:>13}")
     return failing
 

@@ -50,7 +50,7 @@ def test_bad_parameters_are_named() -> None:
 
 
 def spec(paths: int, seed: int = 7, **kw: object) -> mc.SimSpec:
-    return mc.SimSpec(((1, model(), 0),), 4, 0.0147, 0.5, 0.1, seed, paths, **kw)  # type: ignore[arg-type]
+    return mc.SimSpec(((1, model(), 0),), 4, 0.0147, 0.5, 0.1, seed, paths, **kw)  # type: ignore[arg-type]  # the keywords are SimSpec's own fields
 
 
 def test_the_same_seed_gives_the_same_paths_however_the_work_is_split() -> None:
@@ -71,7 +71,7 @@ def test_uncertainty_moves_outcomes_both_ways() -> None:
     res = mc.run(spec(3000))
     s = mc.summarise(res, spec(3000))
     assert 0.0 < s.prob_recover < 1.0
-    assert s.irr_p5 is not None and s.irr_p95 is not None and s.irr_p5 < s.irr_p50 < s.irr_p95  # type: ignore[operator]
+    assert s.irr_p5 is not None and s.irr_p95 is not None and s.irr_p5 < s.irr_p50 < s.irr_p95  # type: ignore[operator]  # None is ruled out just before
     assert s.us_expected_take > 0 and s.partner_expected_take > 0
     assert res.funding_total.std() > 0  # overruns vary the funding
 

@@ -96,8 +96,8 @@ def random_instance(rng: random.Random, n: int | None = None, *,
         kw["must_include"] = frozenset(rng.sample(ids, rng.randint(0, min(3, n))))
     if rng.random() < 0.4:
         kw["exclude"] = frozenset(rng.sample(ids, rng.randint(0, min(3, n)))) - \
-            kw.get("must_include", frozenset())  # type: ignore[operator]
-    return BatchInstance(budget=budget, candidates=tuple(cands), **kw)  # type: ignore[arg-type]
+            kw.get("must_include", frozenset())  # type: ignore[operator]  # kw's values are mixed; this one is a frozenset
+    return BatchInstance(budget=budget, candidates=tuple(cands), **kw)  # type: ignore[arg-type]  # kw holds BatchInstance's own fields
 
 
 def cents(x: Decimal) -> int:
@@ -181,9 +181,10 @@ class Brute:
         return len(self.m) > 0
 
     def values(self, objective: Objective) -> np.ndarray:
-        return {Objective.US: self.u, Objective.PARTNER: self.p,
-                Objective.MAXMIN: np.minimum(self.u, self.p),
-                Objective.NASH: self.u * self.p}[objective]
+        by_objective: dict[Objective, np.ndarray] = {
+            Objective.US: self.u, Objective.PARTNER: self.p,
+            Objective.MAXMIN: np.minimum(self.u, self.p), Objective.NASH: self.u * self.p}
+        return by_objective[objective]
 
     def best(self, objective: Objective) -> float:
         return float(self.values(objective).max())

@@ -730,7 +730,7 @@ def test_a_result_before_the_job_is_done_is_a_conflict(
         api: tuple[TestClient, dict[str, dict[str, str]]], sqlite_engine: Engine) -> None:
     client, tokens = api
     held = HeldRunner(sqlite_engine)
-    client.app.state.jobs = held  # type: ignore[attr-defined]
+    client.app.state.jobs = held  # type: ignore[attr-defined]  # the app is a FastAPI app
     body = client.post("/api/v1/simulations", headers=tokens["ic"],
                        json={"framework": "japan", "paths": 100}).json()
     status = client.get(body["links"]["self"], headers=tokens["ic"]).json()

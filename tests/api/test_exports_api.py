@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
-import openpyxl
+import openpyxl  # type: ignore[import-untyped]  # openpyxl has no inline types; see pyproject.toml on its stubs
 import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar

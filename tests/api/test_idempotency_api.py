@@ -237,8 +237,8 @@ def test_every_change_of_the_api_honours_the_idempotency_key(sqlite_api: Api,
         for method, op in item.items():
             if method in ("post", "put", "patch", "delete") and op["operationId"] not in READ_ONLY:
                 changing[op["operationId"]] = op
-                headers = {(p["name"], p["in"]) for p in op.get("parameters", [])}
-                assert ("Idempotency-Key", "header") in headers, (method, path)
+                params = {(p["name"], p["in"]) for p in op.get("parameters", [])}
+                assert ("Idempotency-Key", "header") in params, (method, path)
     assert set(changing) == {c[0] for c in CHANGES}, "add an example of the new operation here"
 
     notify(sqlite_engine, 28, "US$5bn")  # no estimate in US dollars: the amount is given

@@ -9,7 +9,7 @@ import os
 from datetime import date
 from pathlib import Path
 
-import openpyxl
+import openpyxl  # type: ignore[import-untyped]  # openpyxl has no inline types; see pyproject.toml on its stubs
 import pytest
 from icalendar import Calendar
 

@@ -236,13 +236,13 @@ def test_non_positive_counts_are_refused(n: int) -> None:
 @pytest.mark.parametrize("n", [True, 1.0, "1"])
 def test_non_integer_counts_are_refused(n: object) -> None:
     with pytest.raises(InvalidInput) as err:
-        TOY.add_business_days(D("2026-03-02"), n)  # type: ignore[arg-type]
+        TOY.add_business_days(D("2026-03-02"), n)  # type: ignore[arg-type]  # wrong on purpose: the refusal is tested
     assert err.value.first.rule == "calendar.non_positive"
 
 
 def test_non_dates_are_refused() -> None:
     with pytest.raises(InvalidInput) as err:
-        TOY.is_business_day("2026-03-02")  # type: ignore[arg-type]
+        TOY.is_business_day("2026-03-02")  # type: ignore[arg-type]  # wrong on purpose: the refusal is tested
     assert err.value.first.rule == "calendar.bad_date"
 
 
@@ -327,7 +327,7 @@ SHUT = BusinessCalendar("shut", frozenset({D("2026-12-28"), D("2026-12-29"), D("
 
 CALENDAR_REFUSALS = [
     ("a year that is not a whole number",
-     lambda: BusinessCalendar("x", frozenset(), 2026.0, 2026),  # type: ignore[arg-type]
+     lambda: BusinessCalendar("x", frozenset(), 2026.0, 2026),  # type: ignore[arg-type]  # wrong on purpose: the refusal is tested
      ("first_year", 2026.0, "calendar.bad_year", "first_year must be a whole number, not 2026.0")),
     ("a last year at the datetime limit",
      lambda: BusinessCalendar("x", frozenset(), 2026, 9999),
@@ -336,13 +336,13 @@ CALENDAR_REFUSALS = [
      lambda: BusinessCalendar("x", frozenset(), 2027, 2026),
      ("last_year", 2026, "calendar.bad_year_range", "last_year 2026 is before first_year 2027")),
     ("a count that is not a whole number",
-     lambda: TOY.add_business_days(D("2026-03-02"), "3"),  # type: ignore[arg-type]
+     lambda: TOY.add_business_days(D("2026-03-02"), "3"),  # type: ignore[arg-type]  # wrong on purpose: the refusal is tested
      ("n", "3", "calendar.non_positive", "n must be a whole number of days, not '3'")),
     ("no days at all",
      lambda: window_date(D("2026-03-02"), 0, DayUnit.BUSINESS, TOY),
      ("length", 0, "calendar.non_positive", "length must be at least 1 day, not 0")),
     ("a text for a date",
-     lambda: TOY.business_days_between(D("2026-03-02"), "2026-03-09"),  # type: ignore[arg-type]
+     lambda: TOY.business_days_between(D("2026-03-02"), "2026-03-09"),  # type: ignore[arg-type]  # wrong on purpose: the refusal is tested
      ("b", "2026-03-09", "calendar.bad_date", "b must be a date, not '2026-03-09'")),
     ("a date after the calendar",
      lambda: TOY.business_days_between(D("2027-01-04"), D("2026-03-09")),
@@ -389,7 +389,7 @@ CALENDAR_REFUSALS = [
 def test_each_refusal_says_what_is_wrong(case: str, call: object,
                                          expected: tuple[object, ...]) -> None:
     with pytest.raises(InvalidInput) as err:
-        call()  # type: ignore[operator]
+        call()  # type: ignore[operator]  # each case's call is a function
     assert [(p.field, p.value, p.rule, p.message) for p in err.value.problems] == [expected]
 
 

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pledge.domain.capital import (
+    CapitalAccount,
     CapitalTerms,
     Contribution,
     DayCount,
@@ -42,7 +43,7 @@ EPOCH = date(2020, 1, 1)
 
 
 def account(contributions: list[Contribution], distributions: list[Distribution],
-            terms: CapitalTerms, as_of: date):
+            terms: CapitalTerms, as_of: date) -> CapitalAccount:
     return capital_account(contributions, distributions, [(EPOCH, terms)], as_of)
 
 
@@ -74,11 +75,12 @@ def test_a_worked_account_at_no_interest() -> None:
          Distribution(date(2026, 9, 1), D(1), D(9))],
         ZERO_RATE, date(2027, 6, 1))
     assert [(ln.kind, ln.balance_after) for ln in acc.lines] == [
-        (LineKind.CONTRIBUTION, 100), (LineKind.DISTRIBUTION, 70),
-        (LineKind.DISTRIBUTION, 0), (LineKind.DISTRIBUTION, 0), (LineKind.CONTRIBUTION, 20)]
+        (LineKind.CONTRIBUTION, D(100)), (LineKind.DISTRIBUTION, D(70)),
+        (LineKind.DISTRIBUTION, D(0)), (LineKind.DISTRIBUTION, D(0)),
+        (LineKind.CONTRIBUTION, D(20))]
     assert [ln.phase for ln in acc.distributions] == [Phase.PRE, Phase.CROSSING, Phase.POST]
-    assert (acc.contributed, acc.by_instrument) == (120, {"equity": 100, "loan": 20})
-    assert (acc.partner_distributions, acc.us_distributions) == (107, 163)
+    assert (acc.contributed, acc.by_instrument) == (D(120), {"equity": D(100), "loan": D(20)})
+    assert (acc.partner_distributions, acc.us_distributions) == (D(107), D(163))
     assert acc.balance == 20 and acc.recouped_on is None   # owed again since 2027
     assert account([Contribution(date(2026, 1, 1), D(100), "equity")],
                    [Distribution(date(2026, 6, 1), D(110), D(190))], ZERO_RATE,

@@ -94,8 +94,8 @@ def test_amend_keeps_history_and_refuses_going_back() -> None:
     amended = fw.amend(date(2027, 1, 1), {"funding_window.meaning": "earliest"},
                        {"funding_window.meaning": ("https://example.org/a",)}, "reading")
     assert len(amended.versions) == 2
-    assert amended.terms_on(date(2026, 12, 31)).window.meaning is WindowMeaning.DEADLINE  # type: ignore[union-attr]
-    assert amended.terms_on(date(2027, 1, 1)).window.meaning is WindowMeaning.EARLIEST  # type: ignore[union-attr]
+    assert amended.terms_on(date(2026, 12, 31)).window.meaning is WindowMeaning.DEADLINE  # type: ignore[union-attr]  # these terms have a window
+    assert amended.terms_on(date(2027, 1, 1)).window.meaning is WindowMeaning.EARLIEST  # type: ignore[union-attr]  # these terms have a window
     assert amended.current.sources["funding_window.meaning"] == ("https://example.org/a",)
     # the amended setting is now stated by its source; the other assumptions stay marked
     assert "funding_window.meaning" in fw.current.assumptions

@@ -47,7 +47,7 @@ def request(**overrides: object) -> FundingRequest:
         component=JAPAN.component(), funding_date=DEADLINE,
         window_meaning=WindowMeaning.DEADLINE, extension_until=None,
         project_allocated=3 * BN, used_in_year=Decimal(0), window_opens=NOTICE)
-    return replace(base, **overrides)  # type: ignore[arg-type]
+    return replace(base, **overrides)  # type: ignore[arg-type]  # overrides are the request's own fields
 
 
 def refusals(req: FundingRequest) -> list[str]:
@@ -205,7 +205,7 @@ def call(**overrides: object) -> GuaranteeCall:
         project_id=1, amount=Money(BN, "USD"), on=date(2027, 6, 1), role=Role.FUNDER,
         provider="NEXI", outstanding=5 * BN, terms=JAPAN, component=JAPAN.component(),
         project_allocated=Decimal(0), project_used=5 * BN, used_in_year=Decimal(0))
-    return replace(base, **overrides)  # type: ignore[arg-type]
+    return replace(base, **overrides)  # type: ignore[arg-type]  # overrides are the request's own fields
 
 
 def call_refusals(req: GuaranteeCall) -> list[tuple[str, object, str, str]]:

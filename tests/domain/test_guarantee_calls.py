@@ -44,7 +44,7 @@ def call(**overrides: object) -> GuaranteeCall:
         project_id=4, amount=Money(BN, "USD"), on=ON, role=Role.FUNDER,
         provider="NEXI", outstanding=5 * BN, terms=JAPAN, component=JAPAN.component(),
         project_allocated=Decimal(0), project_used=5 * BN, used_in_year=Decimal(0))
-    return replace(base, **overrides)  # type: ignore[arg-type]
+    return replace(base, **overrides)  # type: ignore[arg-type]  # overrides are the request's own fields
 
 
 def problems(req: GuaranteeCall) -> list[tuple[str, object, str, str]]:

@@ -71,7 +71,7 @@ def request(**overrides: object) -> FundingRequest:
         terms=JAPAN, component=JAPAN.component(), funding_date=date(2026, 4, 21),
         window_meaning=WindowMeaning.DEADLINE, extension_until=None,
         project_allocated=BN, used_in_year=Decimal(0))
-    return replace(base, **overrides)  # type: ignore[arg-type]
+    return replace(base, **overrides)  # type: ignore[arg-type]  # overrides are the entry's own fields
 
 
 # Funding cases as a table: what changes from the base request, and the rule expected.
@@ -140,7 +140,8 @@ def test_utilisation_and_pace() -> None:
                allocation_entry("strategic", 1, 36 * BN, date(2026, 2, 17), "a")]
     postings = [p for e in entries for p in e.postings]
     u = utilisation(postings, "strategic", date(2027, 1, 19), date(2029, 1, 19))
-    assert (u.cap, u.allocated, u.remaining, u.disbursed) == (550 * BN, 36 * BN, 514 * BN, 0)
+    assert (u.cap, u.allocated, u.remaining, u.disbursed) == (
+        550 * BN, 36 * BN, 514 * BN, Decimal(0))
     # 731 days left = 24.0164... months of 365.25/12 days
     assert u.required_per_month == (514 * BN / (Decimal(731) / (Decimal("365.25") / 12))
                                     ).quantize(Decimal("0.01"))
@@ -154,7 +155,7 @@ def test_an_annual_cap_can_put_the_cap_out_of_reach() -> None:
                 date(2029, 1, 19))
     assert got == Reach(False, 80 * BN)
     # Without an annual cap, or with room enough, the cap is reachable.
-    assert reach(200 * BN, 0, None, {}, date(2026, 12, 5), date(2029, 1, 19)) == Reach(
+    assert reach(200 * BN, Decimal(0), None, {}, date(2026, 12, 5), date(2029, 1, 19)) == Reach(
         True, 200 * BN)
     assert reach(200 * BN, 150 * BN, 20 * BN, {}, date(2026, 12, 5), date(2029, 1, 19)
                  ) == Reach(True, 200 * BN)
@@ -190,10 +191,10 @@ def test_no_sequence_unbalances_the_ledger_or_exceeds_the_cap(
                     and (project is None or p.project_id == project)), Decimal(0))
 
     for op in ops:
-        kind, project = op[0], int(op[1])  # type: ignore[call-overload]
+        kind, project = op[0], int(op[1])  # type: ignore[call-overload]  # hypothesis draws ints here
         try:
             if kind == "allocate":
-                amount = Decimal(int(op[2]))  # type: ignore[call-overload]
+                amount = Decimal(int(op[2]))  # type: ignore[call-overload]  # hypothesis draws ints here
                 entry = plan_allocation(AllocationChange(
                     project_id=project, component="strategic", amount=amount,
                     outstanding=bal(ALLOCATED, project), used=bal(USED, project),
@@ -203,7 +204,7 @@ def test_no_sequence_unbalances_the_ledger_or_exceeds_the_cap(
                 entries.append(entry)
             elif kind == "fund":
                 plan = plan_funding(request(
-                    project_id=project, amount=Money(Decimal(int(op[2])), "USD"),  # type: ignore[call-overload]
+                    project_id=project, amount=Money(Decimal(int(op[2])), "USD"),  # type: ignore[call-overload]  # hypothesis draws ints here
                     instrument=op[3], terms=terms, component=comp,
                     project_allocated=bal(ALLOCATED, project)))
                 entries.append(plan.entry)
@@ -214,8 +215,8 @@ def test_no_sequence_unbalances_the_ledger_or_exceeds_the_cap(
                                                  date(2026, 1, 1), "r"))
             else:
                 entries.append(distribution_entry(
-                    "strategic", project, "Japan", Decimal(int(op[2])),  # type: ignore[call-overload]
-                    Decimal(int(op[3])), date(2027, 1, 1), "d"))  # type: ignore[call-overload]
+                    "strategic", project, "Japan", Decimal(int(op[2])),  # type: ignore[call-overload]  # hypothesis draws ints here
+                    Decimal(int(op[3])), date(2027, 1, 1), "d"))  # type: ignore[call-overload]  # hypothesis draws ints here
         except (RuleViolation, InvalidInput):
             continue
         # Every entry balances, so the whole ledger sums to zero.
@@ -250,7 +251,7 @@ def test_an_entry_problem_says_what_is_wrong() -> None:
         ("postings", "0.005 USD", "ledger.unbalanced", "postings in USD sum to 0.005, not zero"),
     ]
     with pytest.raises(TypeError, match=r"^posting amounts must be Decimal$"):
-        Entry(EntryKind.ALLOCATION, D0, "x", (Posting("a", 1), Posting("b", -1)))  # type: ignore[arg-type]
+        Entry(EntryKind.ALLOCATION, D0, "x", (Posting("a", 1), Posting("b", -1)))  # type: ignore[arg-type]  # wrong on purpose: the refusal is tested
 
 
 def test_each_currency_balances_on_its_own() -> None:
@@ -351,7 +352,8 @@ def test_utilisation_counts_only_its_own_component() -> None:
     assert u.required_per_month is None  # the period ends today: no months left
     assert (u.as_of, u.period_end) == (date(2029, 1, 19), date(2029, 1, 19))
     empty = utilisation([], "strategic", D0, None)
-    assert (empty.cap, empty.share_allocated, empty.required_per_month) == (0, 0, None)
+    assert (empty.cap, empty.share_allocated, empty.required_per_month) == (
+        Decimal(0), Decimal(0), None)
 
 
 def test_required_pace() -> None:

@@ -229,7 +229,7 @@ def refusal(req: TransitionRequest) -> list[tuple[str, object, str, str]]:
 
 def ask(src: Stage, dst: Stage, role: Role, on: date, **more: object) -> TransitionRequest:
     return TransitionRequest(current=src, target=dst, role=role, on=on,
-                             terms=more.pop("terms", JAPAN), **more)  # type: ignore[arg-type]
+                             terms=more.pop("terms", JAPAN), **more)  # type: ignore[arg-type]  # more holds the request's own fields
 
 
 # Each refusal, and exactly what it tells the person who asked.

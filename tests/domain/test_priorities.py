@@ -46,8 +46,8 @@ def test_the_sides_disagree_and_the_drivers_say_why() -> None:
     assert [c.partner.ranks[p] for p in projects] == [3, 2, 1]
     assert c.tau == pytest.approx(-1.0)
     assert c.top_overlap == 0.0
-    assert c.drivers[1][0] == ("strategic", pytest.approx(1.0))
-    assert c.drivers[3][0] == ("risk", pytest.approx(-1.0))
+    assert c.drivers[1][0][0] == "strategic" and c.drivers[1][0][1] == pytest.approx(1.0)
+    assert c.drivers[3][0][0] == "risk" and c.drivers[3][0][1] == pytest.approx(-1.0)
 
 
 def test_who_speaks_for_which_side() -> None:

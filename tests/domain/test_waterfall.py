@@ -187,7 +187,8 @@ def test_the_deemed_interest_accrues_before_the_funding_of_the_period() -> None:
 def test_totals_multiple_and_net_flows() -> None:
     r = run_waterfall([D(100), D(0), D(0)], [D(0), D(300), D(50)], ZERO_RATE)
     # 300 clears the 100 owed (200 at 50/50) and pays 10% of the other 100; then 10% of 50.
-    assert [(p.partner, p.us) for p in r.periods] == [(0, 0), (110, 190), (5, 45)]
+    assert [(p.partner, p.us) for p in r.periods] == [
+        (D(0), D(0)), (D(110), D(190)), (D(5), D(45))]
     assert (r.partner_total, r.us_total, r.funding_total) == (D(115), D(235), D(100))
     assert r.partner_moic == D("1.15")
     assert r.partner_net_flows == [D(-100), D(110), D(5)]

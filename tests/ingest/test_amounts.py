@@ -9,7 +9,7 @@ import pytest
 from pledge.ingest.amounts import find_amounts
 from pledge.ingest.text import normalise
 
-B, T = 10**9, 10**12
+M, B, T = Decimal(10) ** 6, Decimal(10) ** 9, Decimal(10) ** 12
 
 
 def found(text: str) -> list[tuple[str, Decimal | None, Decimal | None, str]]:
@@ -21,7 +21,7 @@ def found(text: str) -> list[tuple[str, Decimal | None, Decimal | None, str]]:
     ("an estimated 6 to 7 trillion yen", ("an estimated 6 to 7 trillion yen", 6 * T, 7 * T,
                                           "JPY")),
     ("from $350 million to as much as $100 billion",
-     ("from $350 million to as much as $100 billion", 350 * 10**6, 100 * B, "USD")),
+     ("from $350 million to as much as $100 billion", 350 * M, 100 * B, "USD")),
     ("US$550bn", ("US$550bn", 550 * B, 550 * B, "USD")),
     ("between $400 billion and $600 billion", ("between $400 billion and $600 billion",
                                                400 * B, 600 * B, "USD")),

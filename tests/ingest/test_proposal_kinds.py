@@ -14,7 +14,8 @@ def test_the_stored_text_of_each_kind_is_unchanged() -> None:
         "new_project", "additional_estimate", "status_change", "site_report"]
     # Stored rows hold the text; it reads back as the kind and compares equal to it.
     assert ProposalKind("status_change") is ProposalKind.STATUS_CHANGE
-    assert ProposalKind.SITE_REPORT == "site_report"
+    stored: str = "site_report"
+    assert stored == ProposalKind.SITE_REPORT
 
 
 def test_every_kind_has_its_handler_and_its_right() -> None:

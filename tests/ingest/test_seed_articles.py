@@ -11,7 +11,7 @@ from pledge.ingest.gazetteer import Gazetteer
 from pledge.ingest.match import ProjectIndex
 from tests.ingest.helpers import SEED_000, SEED_003, read
 
-B, T = 10**9, 10**12
+M, B, T = Decimal(10) ** 6, Decimal(10) ** 9, Decimal(10) ** 12
 
 
 def amounts(contract: dict[str, Any]) -> set[tuple[Decimal | None, Decimal | None, str]]:
@@ -59,7 +59,7 @@ def test_seed_000_amounts_in_three_currencies(seed_000: dict[str, Any]) -> None:
 def test_seed_003_amounts_and_the_tariff_is_not_money(seed_003: dict[str, Any]) -> None:
     assert amounts(seed_003) == {
         (550 * B, 550 * B, "USD"),
-        (350 * 10**6, 100 * B, "USD"),     # "$350 million to as much as $100 billion": one range
+        (350 * M, 100 * B, "USD"),     # "$350 million to as much as $100 billion": one range
     }
     assert not any("%" in a["text"] or a["low"] == "15" for a in seed_003["amounts"])
 

@@ -55,7 +55,7 @@ def test_init_allocates_the_first_tranche_at_its_primary_estimates(engine: Engin
     # Ohio plant US$33.3bn (METI's figure), the Texas terminal US$2.1bn and the diamond
     # grit plant US$600m: US$36bn, each allocated on the day of the selection.
     c = funding.commitments(engine, "japan", as_of=date(2026, 2, 17))
-    assert (c.allocated, c.remaining, c.disbursed) == (36 * BN, 514 * BN, 0)
+    assert (c.allocated, c.remaining, c.disbursed) == (36 * BN, 514 * BN, Decimal(0))
     assert funding.commitments(engine, "japan", as_of=date(2026, 2, 16)).allocated == 0
     selected = {p.name: p for p in projects.list_projects(engine, status="selected")}
     amounts = {}
@@ -177,7 +177,7 @@ def test_a_guarantee_is_exposure_and_leaves_disbursed_unchanged(engine: Engine) 
     funding.fund(engine, COPPER, "US$1.5bn", date(2026, 4, 2), "guarantee", "NEXI", NEXI)
     c = funding.commitments(engine, "japan")
     assert c.disbursed == cash.disbursed == Decimal("0.5") * BN
-    assert (cash.guaranteed, c.guaranteed) == (0, Decimal("1.5") * BN)
+    assert (cash.guaranteed, c.guaranteed) == (Decimal(0), Decimal("1.5") * BN)
     # The cap counts it as the framework says (Japan: at face value), from the allocation.
     assert (c.allocated, c.remaining) == (cash.allocated, cash.remaining)
     assert c.by_instrument == {"loan": Decimal("0.5") * BN}
@@ -210,7 +210,7 @@ def test_a_called_guarantee_becomes_cash_and_no_more_than_is_outstanding(
     assert st.account.contributed == Decimal("1.25") * BN
     assert [(g.provider, g.amount) for g in st.guarantees] == [("NEXI", 2 * BN)]
     earlier = funding.commitments(engine, "japan", as_of=date(2027, 5, 31))
-    assert (earlier.disbursed, earlier.guaranteed) == (0, 2 * BN)
+    assert (earlier.disbursed, earlier.guaranteed) == (Decimal(0), 2 * BN)
     assert c.allocated == earlier.allocated  # counted once, when it was given
     funding.call_guarantee(engine, COPPER, "US$750m", date(2027, 7, 1), NEXI)
     with pytest.raises(RuleViolation) as err:

@@ -12,6 +12,7 @@ import io
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import partial
 from importlib.resources import files
 from typing import Any
 
@@ -87,8 +88,8 @@ def test_an_amount_at_or_above_the_ceiling_is_refused_as_an_estimate(engine: Eng
 def test_an_amount_at_or_above_the_ceiling_is_refused_as_a_funding(engine: Engine) -> None:
     walk_to_notified(engine, COPPER, NOTICE)
     for amount in (OVERFLOW, "US$10,000,000,000,000"):
-        err = refused(engine, lambda amount=amount: funding.fund(
-            engine, COPPER, amount, NOTICE, "equity", "JBIC", FUNDER))
+        err = refused(engine, partial(
+            funding.fund, engine, COPPER, amount, NOTICE, "equity", "JBIC", FUNDER))
         assert (err.first.field, err.first.rule) == ("amount", "money.too_large")
 
 
@@ -178,7 +179,7 @@ DATED: dict[str, Callable[[Engine, date], Any]] = {
 def test_a_date_outside_the_plausible_range_is_never_stored(engine: Engine, what: str
                                                             ) -> None:
     for day in (TOO_LATE, TOO_EARLY):
-        err = refused(engine, lambda day=day: DATED[what](engine, day))
+        err = refused(engine, partial(DATED[what], engine, day))
         assert [(p.field, p.value, p.rule) for p in err.problems] == [
             ("on", day.isoformat(), "input.date_out_of_range")]
     DATED[what](engine, FINE)  # the same change on a plausible date is made
@@ -264,12 +265,13 @@ LOOK_ALIKES = [
 def test_a_look_alike_of_a_project_name_is_refused_naming_the_project(engine: Engine
                                                                       ) -> None:
     for variant in LOOK_ALIKES:
-        err = refused(engine, lambda variant=variant: projects.add_project(
-            engine, projects.NewProject(name=variant, sector="energy"), ADMIN), Conflict)
+        err = refused(engine, partial(projects.add_project, engine,
+                                      projects.NewProject(name=variant, sector="energy"),
+                                      ADMIN), Conflict)
         assert (err.first.field, err.first.rule) == ("name", "project.duplicate_name")
         assert f"project {GULFLINK}" in err.first.message and GULF in err.first.message
-        err = refused(engine, lambda variant=variant: projects.update_project(
-            engine, 24, {"name": variant}, ADMIN), Conflict)
+        err = refused(engine, partial(
+            projects.update_project, engine, 24, {"name": variant}, ADMIN), Conflict)
         assert (err.first.field, err.first.rule) == ("name", "project.duplicate_name")
 
 
@@ -288,15 +290,16 @@ def test_an_imported_look_alike_is_skipped_as_already_present(engine: Engine) ->
 def test_a_name_with_a_control_or_invisible_character_is_refused(engine: Engine) -> None:
     for char in ("\x00", "\x1b", "\u202e", "\u2066", "\u200b", "\ufeff", "\u2060",
                  "\ud800"):
-        err = refused(engine, lambda char=char: projects.add_project(
-            engine, projects.NewProject(name=f"New{char} plant", sector="energy"), ADMIN))
+        err = refused(engine, partial(projects.add_project, engine,
+                                      projects.NewProject(name=f"New{char} plant",
+                                                          sector="energy"), ADMIN))
         assert (err.first.field, err.first.rule) == ("name", "text.bad_character")
-        err = refused(engine, lambda char=char: projects.add_project(
-            engine, projects.NewProject(name="New plant", sector="energy",
-                                        lead=f"Acme{char} Corp"), ADMIN))
+        err = refused(engine, partial(projects.add_project, engine,
+                                      projects.NewProject(name="New plant", sector="energy",
+                                                          lead=f"Acme{char} Corp"), ADMIN))
         assert (err.first.field, err.first.rule) == ("lead", "text.bad_character")
-        err = refused(engine, lambda char=char: projects.update_project(
-            engine, 24, {"location": f"Ohio{char}"}, ADMIN))
+        err = refused(engine, partial(
+            projects.update_project, engine, 24, {"location": f"Ohio{char}"}, ADMIN))
         assert (err.first.field, err.first.rule) == ("location", "text.bad_character")
 
 

@@ -48,7 +48,7 @@ def fund_copper(engine: Engine) -> None:
 def counts(engine: Engine) -> tuple[int, int, int]:
     with transaction(engine) as s:
         return tuple(int(s.execute(select(func.count()).select_from(tbl)).scalar_one())
-                     for tbl in (t.ledger_entries, t.postings, t.audit_log))  # type: ignore[return-value]
+                     for tbl in (t.ledger_entries, t.postings, t.audit_log))  # type: ignore[return-value]  # three counts
 
 
 def test_the_statement_counts_cash_only_and_accrues_deemed_interest(engine: Engine) -> None:
@@ -64,7 +64,8 @@ def test_the_statement_counts_cash_only_and_accrues_deemed_interest(engine: Engi
     owed = ((first + D("200000000.00")) * D("1.06") ** (D(363) / D(365))).quantize(D("0.01"))
     assert a.balance == owed
     assert a.deemed_interest == owed - D("1200000000.00")
-    assert (a.partner_distributions, a.us_distributions, a.recouped_on) == (0, 0, None)
+    assert (a.partner_distributions, a.us_distributions, a.recouped_on) == (
+        D(0), D(0), None)
     assert a.partner_irr is None and a.partner_moic == 0
     doc = st.document()
     assert {"project", "as_of", "contributed", "deemed_interest", "partner_distributions",
@@ -85,9 +86,9 @@ def test_a_distribution_crossing_recovery_is_split_inside_it(engine: Engine) -> 
     # 2 x owed clears the balance 50/50; the rest goes 10/90
     partner = (owed + D("0.1") * (cash - 2 * owed)).quantize(D("0.01"))
     assert (r.partner, r.us, r.amount) == (partner, cash - partner, cash)
-    assert (r.balance_before, r.balance_after, r.phase.value) == (owed, 0, "crossing")
+    assert (r.balance_before, r.balance_after, r.phase.value) == (owed, D(0), "crossing")
     a = capital.statement(engine, COPPER, date(2029, 1, 1)).account
-    assert (a.balance, a.recouped_on) == (0, on)
+    assert (a.balance, a.recouped_on) == (D(0), on)
     assert (a.partner_distributions, a.us_distributions) == (r.partner, r.us)
     # afterwards 90/10 in the US's favour
     after = capital.distribute(engine, COPPER, date(2028, 9, 1), IC, amount="1000000.05")
@@ -176,7 +177,7 @@ def test_a_framework_without_a_deemed_rate_cannot_keep_the_account(
 def test_the_statement_workbook(sqlite_engine: Engine) -> None:
     from io import BytesIO
 
-    from openpyxl import load_workbook  # type: ignore[import-untyped]
+    from openpyxl import load_workbook  # type: ignore[import-untyped]  # openpyxl has no inline types
 
     fund_copper(sqlite_engine)
     capital.distribute(sqlite_engine, COPPER, date(2026, 9, 1), IC, amount="1.91")

@@ -172,7 +172,7 @@ def test_paths_beyond_the_roles_allowance_are_refused(
         err = r.json()["error"]
         assert (err["code"], err["field"]) == ("fair_use.paths", "paths")
         assert cap in err["message"]
-    assert job_count(client.app.state.engine) == 0  # type: ignore[attr-defined]
+    assert job_count(client.app.state.engine) == 0  # type: ignore[attr-defined]  # the app is a FastAPI app
     r = client.post("/api/v1/simulations", headers=tokens["admin"],
                     json={"project_id": OHIO, "paths": 5_000_000})
     assert r.status_code == 202 and len(held.held) == 1  # queued, never run here
@@ -285,7 +285,7 @@ def test_the_api_answers_429_with_retry_after_in_the_one_error_shape(
     err = r.json()["error"]
     assert (err["code"], err["field"]) == ("fair_use.too_many_jobs", "jobs")
     assert err["problems"][0]["code"] == "fair_use.too_many_jobs"
-    _queue_full(client.app.state.engine)  # type: ignore[attr-defined]
+    _queue_full(client.app.state.engine)  # type: ignore[attr-defined]  # the app is a FastAPI app
     r = client.post("/api/v1/simulations", headers=tokens["ic"], json=body)
     assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
     assert r.json()["error"]["code"] == "fair_use.queue_full"
@@ -454,4 +454,4 @@ def test_a_failed_job_answers_the_same_request_instead_of_queueing_again(
     assert again.status_code == 409
     assert (again.json()["error"]["code"], again.json()["error"]["field"]) == (
         "simulation.broken", "model")
-    assert held.held == [] and job_count(client.app.state.engine) == 1  # type: ignore[attr-defined]
+    assert held.held == [] and job_count(client.app.state.engine) == 1  # type: ignore[attr-defined]  # the app is a FastAPI app

@@ -191,7 +191,7 @@ def test_a_key_and_its_change_commit_together(engine: Engine) -> None:
             engine, COPPER, "US$1bn", PAID, "loan", "JBIC", JBIC), unwritable)
     with transaction(engine) as s:
         keys = s.execute(select(func.count()).select_from(t.idempotency_keys)).scalar_one()
-    assert (keys, funded(engine)) == (0, 0)
+    assert (keys, funded(engine)) == (0, Decimal(0))
 
 
 def test_a_second_request_waits_for_the_first_and_answers_its_result(engine: Engine) -> None:

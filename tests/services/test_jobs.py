@@ -82,19 +82,19 @@ def test_bad_requests_fail_at_once_and_leave_no_job(sqlite_engine: Engine) -> No
         with pytest.raises(NotFound):
             jobs.submit_simulation(sqlite_engine, runner,
                                    jobs.SimulationRequest(project_id=999), ANALYST)
-        with pytest.raises(RuleViolation) as err:
+        with pytest.raises(RuleViolation) as violation:
             jobs.submit_simulation(sqlite_engine, runner,
                                    jobs.SimulationRequest(framework="korea"), ANALYST)
-        assert err.value.first.rule == "simulation.empty_portfolio"
+        assert violation.value.first.rule == "simulation.empty_portfolio"
         with pytest.raises(InvalidInput) as err:
             jobs.submit_simulation(sqlite_engine, runner,
                                    jobs.SimulationRequest(project_id=OHIO, paths=0), ANALYST)
         assert err.value.first.rule == "simulation.paths"
     finally:
         runner.shutdown()
-    with pytest.raises(NotFound) as err:
+    with pytest.raises(NotFound) as missing:
         jobs.job_status(sqlite_engine, 1)
-    assert err.value.first.rule == "job.unknown"
+    assert missing.value.first.rule == "job.unknown"
 
 
 def _insert(engine: Engine, state: str) -> int:

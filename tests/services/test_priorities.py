@@ -64,8 +64,8 @@ def test_rankings_show_the_disagreement(sqlite_engine: Engine) -> None:
     assert c.us.ranks[27] == 1 and c.partner.ranks[32] == 1
     # Among the four scored projects the orders are reversed; the unscored rest tie at the
     # bottom for both sides, which pulls tau up.
-    assert [p for p in sorted((27, 30, 32, 17), key=c.us.ranks.get)] == [27, 30, 17, 32]
-    assert [p for p in sorted((27, 30, 32, 17), key=c.partner.ranks.get)] == [32, 17, 27, 30]
+    assert sorted((27, 30, 32, 17), key=lambda p: c.us.ranks[p]) == [27, 30, 17, 32]
+    assert sorted((27, 30, 32, 17), key=lambda p: c.partner.ranks[p]) == [32, 17, 27, 30]
     assert c.tau is not None and c.tau < 0.7
     assert c.top_overlap == 0.0
     assert c.drivers[27][0][0] == "strategic"

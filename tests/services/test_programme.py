@@ -163,8 +163,8 @@ def test_amended_terms_apply_from_their_date_and_history_keeps_the_old(engine: E
                                ["https://example.org/amendment"], "calendar days", ADMIN)
     fw = frameworks.get_framework(engine, "japan")
     assert len(fw.versions) == 2
-    assert fw.terms_on(date(2026, 5, 31)).window.unit.value == "business"  # type: ignore[union-attr]
-    assert fw.terms_on(date(2026, 6, 1)).window.unit.value == "calendar"  # type: ignore[union-attr]
+    assert fw.terms_on(date(2026, 5, 31)).window.unit.value == "business"  # type: ignore[union-attr]  # these terms have a window
+    assert fw.terms_on(date(2026, 6, 1)).window.unit.value == "calendar"  # type: ignore[union-attr]  # these terms have a window
     before = deadlines.compute_deadline(engine, "japan", date(2026, 5, 1))
     after = deadlines.compute_deadline(engine, "japan", date(2026, 6, 1))
     # 45 weekdays from Mon 2026-05-04 to Fri 2026-07-03 hold three federal holidays

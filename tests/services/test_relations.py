@@ -68,9 +68,9 @@ def csv_high() -> dict[int, Decimal]:
 # 32 (Falcon Copper, 17, again). The umbrellas add what their parts leave: 1 is 100 less
 # its part 23 (80), 2 is 100 less its part 27 (40). Rows 7, 8, 16, 28, 29 and 31 have no
 # amount but count as projects.
-PROPOSED_ADDS = {1: 20, 2: 60, 3: 25, 4: 25, 5: 25, 9: 25, 10: 20, 11: 30, 12: 25, 13: 20,
-                 14: 15, 15: 15, 17: 2, 18: 3, 19: Decimal("0.6"), 21: Decimal("0.35"),
-                 22: 100, 23: 80, 27: 40}
+PROPOSED_ADDS: dict[int, int | Decimal] = {
+    1: 20, 2: 60, 3: 25, 4: 25, 5: 25, 9: 25, 10: 20, 11: 30, 12: 25, 13: 20, 14: 15, 15: 15,
+    17: 2, 18: 3, 19: Decimal("0.6"), 21: Decimal("0.35"), 22: 100, 23: 80, 27: 40}
 UNPRICED = {7, 8, 16, 28, 29, 31}
 
 

@@ -90,8 +90,9 @@ def test_serial_and_dask_runs_agree(sqlite_engine: Engine) -> None:
 
     spec = simulation.project_spec(sqlite_engine, OHIO, 9000, seed=11)
     local, res_local = simulation.simulate(spec)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    with LocalCluster(  # type: ignore[no-untyped-call]  # distributed is untyped
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]  # distributed is untyped
         remote, res_remote = simulation.simulate(spec, client=client)
     np.testing.assert_array_equal(res_local.partner_total, res_remote.partner_total)
     np.testing.assert_array_equal(res_local.irr, res_remote.irr)

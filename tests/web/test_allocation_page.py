@@ -29,7 +29,8 @@ def _post(client: TestClient, pid: int, form: str, **data: str) -> str:
     r = client.post(f"/projects/{pid}/{form}",
                     data={**data, "csrf_token": csrf(client, f"/projects/{pid}")})
     assert r.status_code == 200
-    return r.text
+    page: str = r.text
+    return page
 
 
 def _flash(page: str) -> str:
@@ -61,7 +62,7 @@ def test_the_page_shows_the_allocation_and_a_guarantee_as_contingent(client: Tes
     page = client.get("/projects/25").text
     a = _allocation(make_engine(demo_url), 25)
     shown = html.unescape(re.search(r'data-testid="allocation">(.*?)</p>', page, re.S)
-                          .group(1))  # type: ignore[union-attr]
+                          .group(1))  # type: ignore[union-attr]  # the page has the figure (else this fails)
     assert shown.startswith("Allocated under the cap: <strong>US$2.1bn</strong>")
     # the loan (US$1.2bn) and the guarantee (US$0.9bn) are both drawn on the allocation
     assert a["funded"] == Decimal("2100000000.00")

@@ -55,6 +55,7 @@ def test_every_integer_of_every_page_is_bounded(client: TestClient) -> None:
     assert {name for _, _, name in walked} == {"project_id", "proposal_id", "article_id",
                                               "page"}
     for route, kind, name in walked:
+        assert route.methods, route.path
         for method in route.methods:
             for bad in BAD:
                 path = re.sub(r"\{\w+\}", "1", route.path)

@@ -44,8 +44,9 @@ def ready(client: TestClient, path: str, timeout: float = 120.0) -> str:
     while True:
         r = client.get(path)
         assert r.status_code == 200, r.text
-        if 'data-testid="computing"' not in r.text or time.monotonic() > deadline:
-            return r.text
+        page: str = r.text
+        if 'data-testid="computing"' not in page or time.monotonic() > deadline:
+            return page
         time.sleep(0.05)
 
 

@@ -105,7 +105,8 @@ def _post(client: TestClient, pid: int, **data: str) -> str:
     r = client.post(f"/projects/{pid}/distribute",
                     data={**data, "csrf_token": csrf(client, f"/projects/{pid}")})
     assert r.status_code == 200
-    return r.text
+    page: str = r.text
+    return page
 
 
 def test_a_posted_distribution_is_split_by_the_rule(client: TestClient, demo_url: str
@@ -124,6 +125,7 @@ def test_a_posted_distribution_is_split_by_the_rule(client: TestClient, demo_url
         in flash_text
     st = capital.statement(engine, 25, date(2026, 5, 1))
     [d] = st.account.distributions
+    assert d.phase is not None
     assert (d.partner, d.us, d.phase.value) == (Decimal("50000000.00"),
                                                Decimal("50000000.01"), "pre_recovery")
     # Project 26 has recovered: 10% to the partner.

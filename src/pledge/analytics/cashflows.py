@@ -121,7 +121,7 @@ def model_for(sector: str, sector_defaults: Mapping[str, Mapping[str, object]],
         raise InvalidInput.single("capex", None, "economics.no_capex",
                                   "the project has no cost estimate; set capex with "
                                   "`pledge economics set ID capex=...`")
-    return EconomicModel(**merged)  # type: ignore[arg-type]
+    return EconomicModel(**merged)  # type: ignore[arg-type]  # merged holds each field's own type
 
 
 def _profile(frac: Array, profile: str) -> Array:

@@ -146,7 +146,7 @@ def run(spec: SimSpec, *, client: Any = None,
                for block, size in blocks]
     index = {f.key: i for i, f in enumerate(futures)}
     done: dict[int, PathResults] = {}
-    for fut in as_completed(futures):  # type: ignore[no-untyped-call]
+    for fut in as_completed(futures):  # type: ignore[no-untyped-call]  # distributed is untyped
         done[index[fut.key]] = fut.result()
         if progress:
             progress(blocks[index[fut.key]][1])

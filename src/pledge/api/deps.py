@@ -116,7 +116,7 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 MaybeActor = Annotated[Actor | None, Depends(get_actor)]
 
 
-def require(action: Action):  # type: ignore[no-untyped-def]
+def require(action: Action):  # type: ignore[no-untyped-def]  # Depends() is untyped
     """A dependency that lets the request through only for roles the matrix allows."""
 
     async def dependency(actor: MaybeActor, settings: SettingsDep) -> Actor | None:
@@ -127,7 +127,7 @@ def require(action: Action):  # type: ignore[no-untyped-def]
     return Depends(dependency)
 
 
-def require_actor(action: Action | None = None):  # type: ignore[no-untyped-def]
+def require_actor(action: Action | None = None):  # type: ignore[no-untyped-def]  # Depends() is untyped
     """For changes: the request must come from someone (401 otherwise).
 
     Whether their role may do it is not checked here: every service that changes

@@ -32,7 +32,7 @@ async def list_frameworks(engine: EngineDep) -> dict[str, Any]:
 def get_framework(key: str, engine: EngineDep) -> dict[str, Any]:
     """A framework with every version of its terms, each setting's sources, and the
     assumptions (basis and other readings with their sources) beside the settings."""
-    return jsonable(fw_svc.framework_document(fw_svc.get_framework(engine, key)))  # type: ignore[no-any-return]
+    return jsonable(fw_svc.framework_document(fw_svc.get_framework(engine, key)))  # type: ignore[no-any-return]  # jsonable returns Any
 
 
 @router.get("/frameworks/{key}/commitments", dependencies=[require(Action.READ_PUBLIC)])
@@ -41,7 +41,7 @@ def get_commitments(key: str, engine: EngineDep, on: date | None = None) -> dict
     the pace needed, as of a date; ``reachable`` false when an annual cap keeps the cap
     out of reach by the period's end (``max_reachable``: the most that can count)."""
     c = funding_svc.commitments(engine, key, on)
-    return jsonable({  # type: ignore[no-any-return]
+    return jsonable({  # type: ignore[no-any-return]  # jsonable returns Any
         "framework": c.framework, "as_of": c.as_of, "cap": c.cap, "allocated": c.allocated,
         "disbursed": c.disbursed, "remaining": c.remaining, "period_end": c.period_end,
         "required_per_month": c.required_per_month,
@@ -87,5 +87,5 @@ def compute_deadline(key: str, notice: date, engine: EngineDep, days: WindowDays
     """The funding date for a notice under the framework's window."""
     d = deadlines_svc.compute_deadline(engine, key, notice, days=days, unit=unit,
                                        calendar=calendar)
-    return jsonable({"notice": d.notice, "date": d.due, "meaning": d.meaning,  # type: ignore[no-any-return]
+    return jsonable({"notice": d.notice, "date": d.due, "meaning": d.meaning,  # type: ignore[no-any-return]  # jsonable returns Any
                      "days": d.days, "unit": d.unit, "calendar": d.calendar})

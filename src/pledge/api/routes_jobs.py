@@ -74,7 +74,7 @@ def queued(job: svc.JobStatus, response: Response) -> dict[str, Any]:
 
 
 def _status(j: svc.JobStatus) -> dict[str, Any]:
-    return jsonable({"id": j.id, "kind": j.kind, "state": j.state,  # type: ignore[no-any-return]
+    return jsonable({"id": j.id, "kind": j.kind, "state": j.state,  # type: ignore[no-any-return]  # jsonable returns Any
                      "progress": j.progress, "params": j.params, "created_by": j.created_by,
                      "created_at": j.created_at, "started_at": j.started_at,
                      "finished_at": j.finished_at, "error": j.error, "links": _links(j.id)})
@@ -107,7 +107,7 @@ def get_simulation(job_id: RecordId, engine: EngineDep) -> dict[str, Any]:
 def get_simulation_result(job_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """The summary ``pledge simulate --json`` prints (money as text); 409
     ``job.not_finished`` until the job is done, and the job's own error if it failed."""
-    return jsonable(svc.job_result(engine, job_id))  # type: ignore[no-any-return]
+    return jsonable(svc.job_result(engine, job_id))  # type: ignore[no-any-return]  # jsonable returns Any
 
 
 @jobs_router.get("/jobs/{job_id}", dependencies=[require(Action.ANALYSE)])
@@ -120,4 +120,4 @@ def get_job(job_id: RecordId, engine: EngineDep) -> dict[str, Any]:
 def get_job_result(job_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """A finished job's result: the body the request that queued it would have had; 409
     ``job.not_finished`` until it is done, and the job's own error if it failed."""
-    return jsonable(svc.job_result(engine, job_id))  # type: ignore[no-any-return]
+    return jsonable(svc.job_result(engine, job_id))  # type: ignore[no-any-return]  # jsonable returns Any

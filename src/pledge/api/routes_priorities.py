@@ -43,7 +43,7 @@ def _limits(body: BatchLimitsBody) -> svc.BatchLimits:
 @router.get("/projects/{project_id}/scores", dependencies=[require(Action.READ)])
 def get_scores(project_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """Each side's current score of the project on each criterion, with author and note."""
-    return jsonable(svc.scores_document(engine, project_id))  # type: ignore[no-any-return]
+    return jsonable(svc.scores_document(engine, project_id))  # type: ignore[no-any-return]  # jsonable returns Any
 
 
 @router.post("/projects/{project_id}/scores", status_code=201)
@@ -54,7 +54,7 @@ def create_score(project_id: RecordId, body: ScoreCreate, engine: EngineDep, onc
     def score() -> dict[str, Any]:
         svc.set_score(engine, project_id, body.side, body.criterion, body.value, actor,
                       body.on or date.today(), body.note)
-        return jsonable(svc.scores_document(engine, project_id))  # type: ignore[no-any-return]
+        return jsonable(svc.scores_document(engine, project_id))  # type: ignore[no-any-return]  # jsonable returns Any
 
     return once(actor, score)
 
@@ -62,7 +62,7 @@ def create_score(project_id: RecordId, body: ScoreCreate, engine: EngineDep, onc
 @router.get("/frameworks/{key}/weights", dependencies=[require(Action.READ)])
 def get_weights(key: str, engine: EngineDep) -> dict[str, Any]:
     """Each side's weights: the defaults, then what the side recorded."""
-    return jsonable(svc.weights(engine, key))  # type: ignore[no-any-return]
+    return jsonable(svc.weights(engine, key))  # type: ignore[no-any-return]  # jsonable returns Any
 
 
 @router.post("/frameworks/{key}/weights", status_code=201)
@@ -73,7 +73,7 @@ def create_weight(key: str, body: WeightCreate, engine: EngineDep, once: OnceDep
     def weigh() -> dict[str, Any]:
         svc.set_weight(engine, key, body.side, body.criterion, body.weight, actor,
                        body.on or date.today())
-        return jsonable(svc.weights(engine, key))  # type: ignore[no-any-return]
+        return jsonable(svc.weights(engine, key))  # type: ignore[no-any-return]  # jsonable returns Any
 
     return once(actor, weigh)
 
@@ -97,7 +97,7 @@ def get_rankings(key: str, engine: EngineDep, runner: JobsDep, response: Respons
                              seed=seed)
     if isinstance(r, jobs.JobStatus):
         return queued(r, response)
-    return jsonable(svc.rankings_document(r))  # type: ignore[no-any-return]
+    return jsonable(svc.rankings_document(r))  # type: ignore[no-any-return]  # jsonable returns Any
 
 
 @router.post("/frameworks/{key}/batches", responses=QUEUED_RESPONSES)
@@ -110,7 +110,7 @@ def create_batch(key: str, body: BatchCreate, engine: EngineDep, runner: JobsDep
                                _limits(body), time_limit=body.time_limit)
     if isinstance(choice, jobs.JobStatus):
         return queued(choice, response)
-    return jsonable(choice.document())  # type: ignore[no-any-return]
+    return jsonable(choice.document())  # type: ignore[no-any-return]  # jsonable returns Any
 
 
 @router.post("/frameworks/{key}/pareto", responses=QUEUED_RESPONSES)
@@ -122,7 +122,7 @@ def create_pareto(key: str, body: ParetoCreate, engine: EngineDep, runner: JobsD
                                     max_points=body.max_points, time_limit=body.time_limit)
     if isinstance(frontier, jobs.JobStatus):
         return queued(frontier, response)
-    return jsonable(frontier.document())  # type: ignore[no-any-return]
+    return jsonable(frontier.document())  # type: ignore[no-any-return]  # jsonable returns Any
 
 
 @router.get("/projects/{project_id}/decline-advice", responses=QUEUED_RESPONSES)
@@ -148,4 +148,4 @@ def get_decline_advice(
                             funding_cost=funding_cost)
     if isinstance(r, jobs.JobStatus):
         return queued(r, response)
-    return jsonable(svc.decline_document(r))  # type: ignore[no-any-return]
+    return jsonable(svc.decline_document(r))  # type: ignore[no-any-return]  # jsonable returns Any

@@ -48,7 +48,7 @@ def summary(r: svc.ProjectSummary) -> dict[str, Any]:
 
 
 def detail(d: svc.ProjectDetail) -> dict[str, Any]:
-    return jsonable({**summary(d.summary), "component": d.component,  # type: ignore[no-any-return]
+    return jsonable({**summary(d.summary), "component": d.component,  # type: ignore[no-any-return]  # jsonable returns Any
                      "reported_status": d.reported_status, "window_meaning": d.window_meaning,
                      "extension_until": d.extension_until, "sponsors": d.sponsors,
                      "estimates": d.estimates, "transitions": d.transitions,
@@ -128,7 +128,7 @@ def create_extension(project_id: RecordId, body: ExtensionCreate, engine: Engine
 
 
 def funding_record(r: funding_svc.FundingResult) -> dict[str, Any]:
-    return jsonable({"project_id": r.project_id, "status": r.status, "amount": r.amount,  # type: ignore[no-any-return]
+    return jsonable({"project_id": r.project_id, "status": r.status, "amount": r.amount,  # type: ignore[no-any-return]  # jsonable returns Any
                      "counted": r.counted, "instrument": r.instrument,
                      "provider": r.provider, "on": r.on, "remaining": r.remaining})
 
@@ -194,7 +194,7 @@ def get_links(project_id: RecordId, engine: EngineDep, withdrawn: bool = False) 
     """The project's links to other projects (with ``withdrawn``, those withdrawn too):
     what each other project is to this one, and the source."""
     rows = relations_svc.project_links(engine, project_id, withdrawn=withdrawn)
-    return jsonable({"data": [r.document() for r in rows],  # type: ignore[no-any-return]
+    return jsonable({"data": [r.document() for r in rows],  # type: ignore[no-any-return]  # jsonable returns Any
                      "count": len(rows)})
 
 
@@ -223,5 +223,5 @@ def withdraw_link(project_id: RecordId, body: LinkWithdrawal, engine: EngineDep,
 def get_history(project_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """The project's transitions and every audit entry about it."""
     h = svc.history(engine, project_id)
-    return jsonable({"project_id": h.project_id, "transitions": h.transitions,  # type: ignore[no-any-return]
+    return jsonable({"project_id": h.project_id, "transitions": h.transitions,  # type: ignore[no-any-return]  # jsonable returns Any
                      "audit": h.audit, "unverified": h.unverified})

@@ -20,7 +20,7 @@ def _engine() -> Engine:
 
 
 def _money(value: object) -> str:
-    return render.usd(value, short=False)  # type: ignore[arg-type]
+    return render.usd(value, short=False)  # type: ignore[arg-type]  # callers pass a Decimal or None
 
 
 def statement(id: Annotated[str, typer.Argument(help="Project id")],

@@ -138,7 +138,7 @@ def cashflows(id: Annotated[str, typer.Argument(help="Project id")],
 
 def _summary_json(summary: object, extra: dict[str, object]) -> dict[str, object]:
     from dataclasses import asdict
-    data = asdict(summary)  # type: ignore[call-overload]
+    data = asdict(summary)  # type: ignore[call-overload]  # always a dataclass instance
     out: dict[str, object] = {
         **extra, "paths": data["paths"], "seed": data["seed"],
         "prob_recover": data["prob_recover"],
@@ -198,7 +198,7 @@ def simulate(id: Annotated[str | None, typer.Argument(help="Project id")] = None
         return
 
     def pct(x: object) -> str:
-        return "—" if x is None else f"{float(x):.2%}"  # type: ignore[arg-type]
+        return "—" if x is None else f"{float(x):.2%}"  # type: ignore[arg-type]  # a number or None
 
     irr = data["partner_irr"]
     rec = data["recoup_years"]

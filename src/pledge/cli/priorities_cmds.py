@@ -261,8 +261,8 @@ def decline_advice(id: Annotated[str, typer.Argument(help="Project id")],
                                  "cost of declining", "advice / break-even"],
                  [(f"p={s['probability']:.0%}" if "probability" in s else
                    f"{s['duration_years']:g} yr",
-                   render.approx_usd(float(s["cost_fund"])) if "cost_fund" in s else "",  # type: ignore[arg-type]
-                   render.approx_usd(float(s["cost_decline"])) if "cost_decline" in s  # type: ignore[arg-type]
+                   render.approx_usd(float(s["cost_fund"])) if "cost_fund" in s else "",  # type: ignore[arg-type]  # a number in the JSON
+                   render.approx_usd(float(s["cost_decline"])) if "cost_decline" in s  # type: ignore[arg-type]  # a number in the JSON
                    else "",
                    s.get("advice") or (f"{s['break_even_probability']:.1%}"
                                        if s.get("break_even_probability") is not None else "—"))

@@ -7,9 +7,9 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.styles import Font  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl import Workbook  # type: ignore[import-untyped]  # no inline types
+from openpyxl.styles import Font  # type: ignore[import-untyped]  # no inline types
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]  # no inline types
 
 from pledge.exports.table import FORMULA_START, Sheet, xml_text
 

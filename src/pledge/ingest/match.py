@@ -198,7 +198,7 @@ class ProjectIndex:
         prof.sectors |= {g.types[t].sector for t in prof.types}
         prof.words = tokens(p.name)
         prof.name_words = tokens(_PARENTHESES.sub(" ", p.name))
-        prof.stage = STAGE_ORDER.get(p.furthest, 0)  # type: ignore[call-overload]
+        prof.stage = STAGE_ORDER.get(p.furthest, 0)  # type: ignore[call-overload]  # Stage is a StrEnum: a str finds it
         return prof
 
     def _distinctive(self) -> None:

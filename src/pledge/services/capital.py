@@ -152,7 +152,7 @@ class Statement:
                        "partner": ln.partner, "us": ln.us, "balance": ln.balance_after}
                       for ln in a.lines],
         }
-        return jsonable(doc)  # type: ignore[no-any-return]
+        return jsonable(doc)  # type: ignore[no-any-return]  # jsonable returns Any
 
 
 def _account(s: Session, row: Any, fw_row: Any, as_of: date
@@ -194,7 +194,7 @@ class DistributionResult:
     phase: Phase
 
     def document(self) -> dict[str, Any]:
-        return jsonable({  # type: ignore[no-any-return]
+        return jsonable({  # type: ignore[no-any-return]  # jsonable returns Any
             "project": self.project, "on": self.on, "amount": self.amount,
             "partner": self.partner, "us": self.us, "balance_before": self.balance_before,
             "balance_after": self.balance_after, "phase": self.phase.value})

@@ -170,13 +170,13 @@ class _Cache:
         version = data_version(engine)
         found, value = self._fresh(full, version)
         if found:
-            return value  # type: ignore[no-any-return]
+            return value  # type: ignore[no-any-return]  # stored by build, so a T
         with self._lock:
             gate = self._building.setdefault(full, threading.Lock())
         with gate:  # one builder per key; the others wait and then find its value
             found, value = self._fresh(full, version)
             if found:
-                return value  # type: ignore[no-any-return]
+                return value  # type: ignore[no-any-return]  # stored by build, so a T
             try:
                 built = build()
                 self._store(full, version, built)

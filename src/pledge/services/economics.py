@@ -61,8 +61,8 @@ def split_terms_for(terms: FrameworkTerms, *, deemed_rate: str | float | None = 
         deemed_rate=rate,
         periods_per_year=periods_per_year if periods_per_year is not None else (
             split.periods_per_year if split else 4),
-        pre_share=pre if pre is not None else split.pre_partner_share,  # type: ignore[union-attr]
-        post_share=post if post is not None else split.post_partner_share,  # type: ignore[union-attr]
+        pre_share=pre if pre is not None else split.pre_partner_share,  # type: ignore[union-attr]  # split is None only when both are given
+        post_share=post if post is not None else split.post_partner_share,  # type: ignore[union-attr]  # split is None only when both are given
         compounding=compounding)
 
 

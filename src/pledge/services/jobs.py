@@ -133,7 +133,7 @@ def mark_stale(engine: Engine) -> int:
             state=FAILED, finished_at=now(),
             error=_interrupted("the server stopped before the job finished; submit it "
                                "again")))
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]  # an UPDATE/DELETE gives a CursorResult
 
 
 class JobRunner:
@@ -227,7 +227,7 @@ def _begin(engine: Engine, job_id: int) -> bool:
         result = s.execute(t.jobs.update().where(t.jobs.c.id == job_id,
                                                  t.jobs.c.state == QUEUED)
                            .values(state=RUNNING, started_at=now(), progress=0.0))
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(result.rowcount)  # type: ignore[attr-defined]  # an UPDATE/DELETE gives a CursorResult
 
 
 def _set_progress(engine: Engine, job_id: int, progress: float) -> None:
@@ -375,7 +375,7 @@ def _answer(engine: Engine, runner: JobRunner, actor: Actor, *, kind: str,
     is small; else the job that computes it (joined when one is already queued)."""
     found, value = views.fresh(engine, key)
     if found:
-        return value  # type: ignore[no-any-return]
+        return value  # type: ignore[no-any-return]  # stored by build, so a T
     if inline():
         return views.get(engine, key, lambda: build(None))
 

@@ -121,7 +121,7 @@ def _start(s: Any, row: Any) -> date | None:
         .where(t.transitions.c.project_id == row.id))}
     for stage in (Stage.FUNDED, Stage.NOTIFIED, Stage.SELECTED):
         if stage.value in dates:
-            return dates[stage.value]  # type: ignore[no-any-return]
+            return dates[stage.value]  # type: ignore[no-any-return]  # the column holds dates
     return None
 
 
@@ -194,15 +194,15 @@ def dask_client(address: str | None) -> Iterator[Any]:
     from distributed import Client, LocalCluster
 
     if address == "local":
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]  # distributed is untyped
                           dashboard_address=None) as cluster, \
-                Client(cluster) as client:  # type: ignore[no-untyped-call]
+                Client(cluster) as client:  # type: ignore[no-untyped-call]  # distributed is untyped
             yield client
         return
     if not address.startswith(("tcp://", "tls://", "inproc://")):
         raise InvalidInput.single("dask", address, "simulation.dask_address",
                                   "use 'local' or a scheduler address such as tcp://HOST:8786")
-    with Client(address, timeout="10s") as client:  # type: ignore[no-untyped-call]
+    with Client(address, timeout="10s") as client:  # type: ignore[no-untyped-call]  # distributed is untyped
         yield client
 
 

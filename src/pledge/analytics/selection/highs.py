@@ -113,7 +113,7 @@ def _new_highs() -> highspy.Highs:
     break the JSON that scripts read from ``pledge batch --json``."""
     global _banner_done
     if _banner_done:
-        return highspy.Highs()  # type: ignore[no-untyped-call]
+        return highspy.Highs()  # type: ignore[no-untyped-call]  # highspy is untyped
     with _BANNER_LOCK:
         if _banner_done:
             return highspy.Highs()
@@ -125,7 +125,7 @@ def _new_highs() -> highspy.Highs:
                 os.dup2(null, 1)
             finally:
                 os.close(null)
-            h = highspy.Highs()  # type: ignore[no-untyped-call]
+            h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy is untyped
             ctypes.CDLL(None).fflush(None)  # the C library's buffer, before fd 1 is back
         finally:
             os.dup2(saved, 1)
