@@ -24,7 +24,8 @@ from pledge.api.idempotency import OnceDep
 from pledge.api.params import RecordId
 from pledge.api.schemas import SimulationCreate
 from pledge.domain.access import Action
-from pledge.models.jobs import JOBS, SIMULATIONS, Job, QueuedJob, SimulationQueued
+from pledge.models.economics import Simulation
+from pledge.models.jobs import JOBS, SIMULATIONS, Job, JobResult, QueuedJob, SimulationQueued
 from pledge.services import jobs as svc
 from pledge.services.base import Actor, jsonable
 
@@ -57,6 +58,12 @@ def install(app: FastAPI) -> None:
             runner.shutdown()
 
     app.router.lifespan_context = lifespan
+
+
+def _stored(result: dict[str, Any]) -> Response:
+    """A finished job's result as it was stored: the document its model wrote when the job
+    finished (the route's ``response_model`` describes it), sent as it is."""
+    return JSONResponse(jsonable(result))
 
 
 def queued(job: svc.JobStatus) -> Response:
@@ -92,11 +99,11 @@ def get_simulation(job_id: RecordId, engine: EngineDep) -> Job:
 
 
 @router.get("/simulations/{job_id}/result", dependencies=[require(Action.ANALYSE)],
-            response_model=dict[str, Any])
-def get_simulation_result(job_id: RecordId, engine: EngineDep) -> dict[str, Any]:
+            response_model=Simulation)
+def get_simulation_result(job_id: RecordId, engine: EngineDep) -> Response:
     """The summary ``pledge simulate --json`` prints (money as text); 409
     ``job.not_finished`` until the job is done, and the job's own error if it failed."""
-    return jsonable(svc.job_result(engine, job_id))  # type: ignore[no-any-return]
+    return _stored(svc.job_result(engine, job_id))
 
 
 @jobs_router.get("/jobs/{job_id}", dependencies=[require(Action.ANALYSE)], response_model=Job)
@@ -106,8 +113,8 @@ def get_job(job_id: RecordId, engine: EngineDep) -> Job:
 
 
 @jobs_router.get("/jobs/{job_id}/result", dependencies=[require(Action.ANALYSE)],
-                 response_model=dict[str, Any])
-def get_job_result(job_id: RecordId, engine: EngineDep) -> dict[str, Any]:
+                 response_model=JobResult)
+def get_job_result(job_id: RecordId, engine: EngineDep) -> Response:
     """A finished job's result: the body the request that queued it would have had; 409
     ``job.not_finished`` until it is done, and the job's own error if it failed."""
-    return jsonable(svc.job_result(engine, job_id))  # type: ignore[no-any-return]
+    return _stored(svc.job_result(engine, job_id))

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 from pydantic import PlainSerializer
 
 from pledge.models import Shape
+from pledge.models.economics import Simulation
+from pledge.models.priorities import Batch, BoardSummary, DeclineAdvice, Frontier, Rankings
 from pledge.services import jobs as svc
 
 #: A moment as ISO 8601 text, written as Python writes it (``+00:00`` for UTC, not ``Z``).
@@ -79,3 +81,9 @@ class SimulationQueued(Shape):
     @classmethod
     def of(cls, j: svc.JobStatus) -> SimulationQueued:
         return cls(id=j.id, state=j.state, links=JobLinks.under(SIMULATIONS, j.id))
+
+
+#: What a finished job's result is: the document the request that queued it would have
+#: answered (a simulation's summary, rankings, a batch, a frontier, fund-or-decline
+#: advice) or the priorities board's summary.
+JobResult = (Simulation | Rankings | Batch | Frontier | DeclineAdvice | BoardSummary)
