@@ -159,3 +159,23 @@ def test_a_batch_of_an_instance_has_the_batch_keys(
     assert set(doc) == set(keys_of(m.Batch))
     assert (doc["selected"], doc["cost"], doc["budget"], doc["framework"],
             doc["maximised"], doc["skipped"]) == (["a", "c"], "10", "10", None, "us", [])
+
+
+def test_every_priorities_and_jobs_answer_is_documented() -> None:
+    """Each 2xx answer of the priorities', simulations' and jobs' operations has a schema
+    in ``/openapi.json`` (their models), the 202 of a queued analysis included."""
+    from pledge.api.app import create_app
+
+    doc = create_app("sqlite:///:memory:").openapi()
+    seen = 0
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            if not set(op.get("tags", [])) & {"priorities", "simulations", "jobs"}:
+                continue
+            for status, answer in op["responses"].items():
+                if status.startswith("2"):
+                    seen += 1
+                    schema = answer.get("content", {}).get("application/json", {}).get(
+                        "schema")
+                    assert schema and schema != {}, f"{method.upper()} {path} {status}"
+    assert seen >= 16

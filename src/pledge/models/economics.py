@@ -10,13 +10,18 @@ both are written by :class:`Simulation`.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Strict
 
 from pledge.models import MoneyText, Shape
 from pledge.services import economics as svc
 from pledge.services import simulation as sim
 
 CENT = Decimal("0.01")
+
+#: A float estimate kept as a number (only a float is one; text and Decimals are money).
+Estimate = Annotated[float, Strict()]
 
 
 class WaterfallPeriod(Shape):
@@ -108,9 +113,9 @@ class Simulation(Shape):
     irr_none_share: float
     expected_moic: float | None
     recoup_years: RecoupYears
-    us_expected_take: MoneyText | float | None
-    partner_expected_take: MoneyText | float | None
-    expected_funding: MoneyText | float | None
+    us_expected_take: Estimate | MoneyText | None
+    partner_expected_take: Estimate | MoneyText | None
+    expected_funding: Estimate | MoneyText | None
 
     def document(self) -> dict[str, Any]:
         """The JSON form, without the keys of the other kind of target."""

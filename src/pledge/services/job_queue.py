@@ -38,14 +38,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine
 
 from pledge.domain import fair_use
 from pledge.domain.bounds import is_possible_id
 from pledge.domain.errors import Conflict, NotFound, PledgeError, Problem
-from pledge.services.base import Actor, insert_id, jsonable, now
-from pledge.store import tables as t
-from pledge.store.db import after_commit, is_sqlite, transaction
+from pledge.services.base import Actor, jsonable, now
+from pledge.store import jobs as q
+from pledge.store.db import after_commit, transaction
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,6 @@ QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 OPEN_STATES = (QUEUED, RUNNING)
 SIMULATION = "simulation"
 RANKINGS, BATCH, FRONTIER, DECLINE, BOARD = "rankings", "batch", "frontier", "decline", "board"
-QUEUE_LOCK = 0x706C6A62  # the PostgreSQL advisory lock that queues jobs one at a time
 
 
 def error_document(exc: PledgeError) -> dict[str, Any]:
@@ -102,8 +101,7 @@ def _job_row(s: Any, job_id: int | str) -> Any:
         jid = int(job_id)
     except (TypeError, ValueError):
         raise NotFound.single("id", job_id, "job.unknown", "no job with this id") from None
-    row = s.execute(select(t.jobs).where(t.jobs.c.id == jid)).first() \
-        if is_possible_id(jid) else None
+    row = q.job_by_id(s, jid) if is_possible_id(jid) else None
     if row is None:
         raise NotFound.single("id", job_id, "job.unknown", "no job with this id")
     return row
@@ -112,11 +110,8 @@ def _job_row(s: Any, job_id: int | str) -> Any:
 def mark_stale(engine: Engine) -> int:
     """Mark every queued or running job failed (none can finish); returns how many."""
     with transaction(engine) as s:
-        result = s.execute(t.jobs.update().where(t.jobs.c.state.in_(OPEN_STATES)).values(
-            state=FAILED, finished_at=now(),
-            error=_interrupted("the server stopped before the job finished; submit it "
-                               "again")))
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return q.fail_open(s, OPEN_STATES, FAILED, now(), _interrupted(
+            "the server stopped before the job finished; submit it again"))
 
 
 class JobRunner:
@@ -194,29 +189,23 @@ class JobRunner:
 def _finish(engine: Engine, job_id: int, state: str, *, result: Any = None,
             error: dict[str, Any] | None = None, only_open: bool = False) -> None:
     with transaction(engine) as s:
-        stmt = t.jobs.update().where(t.jobs.c.id == job_id)
-        if only_open:
-            stmt = stmt.where(t.jobs.c.state.in_(OPEN_STATES))
         values: dict[str, Any] = {"state": state, "finished_at": now(), "result": result,
                                   "error": error}
         if state == DONE:
             values["progress"] = 1.0
-        s.execute(stmt.values(**values))
+        q.finish(s, job_id, values, OPEN_STATES if only_open else None)
 
 
 def _begin(engine: Engine, job_id: int) -> bool:
     """Mark a queued job running; False when it is no longer queued."""
     with transaction(engine) as s:
-        result = s.execute(t.jobs.update().where(t.jobs.c.id == job_id,
-                                                 t.jobs.c.state == QUEUED)
-                           .values(state=RUNNING, started_at=now(), progress=0.0))
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return q.move(s, job_id, QUEUED, {"state": RUNNING, "started_at": now(),
+                                          "progress": 0.0})
 
 
 def _set_progress(engine: Engine, job_id: int, progress: float) -> None:
     with transaction(engine) as s:
-        s.execute(t.jobs.update().where(t.jobs.c.id == job_id, t.jobs.c.state == RUNNING)
-                  .values(progress=progress))
+        q.move(s, job_id, RUNNING, {"progress": progress})
 
 
 Progress = Callable[[float], None]
@@ -257,21 +246,12 @@ def job_work(compute: Callable[[Progress], Any]) -> Callable[[int, JobRunner], N
     return work
 
 
-def _lock_queue(s: Any) -> None:
-    """Queue jobs one at a time, so two requests cannot both take the last place (SQLite
-    write transactions already run one at a time)."""
-    if not is_sqlite(s.get_bind()):
-        s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": QUEUE_LOCK})
-
-
 RECENT_FAILURES = 20  # how many of a kind's latest failures a new request is compared with
 
 
 def _failed_before(s: Any, kind: str, params: dict[str, Any]) -> Any:
     """The latest job of ``kind`` with ``params`` that failed by itself (not interrupted)."""
-    rows = s.execute(select(t.jobs).where(t.jobs.c.kind == kind, t.jobs.c.state == FAILED)
-                     .order_by(t.jobs.c.id.desc()).limit(RECENT_FAILURES))
-    for r in rows:
+    for r in q.latest_in_state(s, kind, FAILED, RECENT_FAILURES):
         if dict(r.params) == params and (r.error or {}).get("code") != "job.interrupted":
             return r
     return None
@@ -286,9 +266,8 @@ def enqueue(engine: Engine, runner: JobRunner, actor: Actor, kind: str,
     runner.ensure_started()  # before the job is written: starting marks open jobs stale
     params = jsonable(params)
     with transaction(engine) as s:
-        _lock_queue(s)
-        rows = s.execute(select(t.jobs).where(t.jobs.c.state.in_(OPEN_STATES))
-                         .order_by(t.jobs.c.id)).all()
+        q.lock_queue(s)
+        rows = q.jobs_in(s, OPEN_STATES)
         if join:
             same = next((r for r in rows if r.kind == kind and dict(r.params) == params),
                         None)
@@ -300,9 +279,8 @@ def enqueue(engine: Engine, runner: JobRunner, actor: Actor, kind: str,
         fair_use.check_queue(actor.name, actor.role, [
             fair_use.OpenJob(r.created_by, r.started_at, float(r.progress)) for r in rows],
             now())
-        job_id = insert_id(s, t.jobs.insert().values(
-            kind=kind, params=params, state=QUEUED, progress=0.0, created_by=actor.name,
-            created_at=now()))
+        job_id = q.insert_job(s, kind=kind, params=params, state=QUEUED, progress=0.0,
+                              created_by=actor.name, created_at=now())
     # Handed to a worker once the job's row is committed (a caller's unit of work, such as
     # an idempotent request, may hold it open a little longer).
     after_commit(engine, lambda: runner.submit(job_id, work))
