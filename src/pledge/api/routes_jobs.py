@@ -24,7 +24,6 @@ from pledge.api.idempotency import OnceDep
 from pledge.api.params import RecordId
 from pledge.api.schemas import SimulationCreate
 from pledge.domain.access import Action
-from pledge.models.economics import Simulation
 from pledge.models.jobs import JOBS, SIMULATIONS, Job, JobResult, QueuedJob, SimulationQueued
 from pledge.services import jobs as svc
 from pledge.services.base import Actor, jsonable
@@ -99,7 +98,7 @@ def get_simulation(job_id: RecordId, engine: EngineDep) -> Job:
 
 
 @router.get("/simulations/{job_id}/result", dependencies=[require(Action.ANALYSE)],
-            response_model=Simulation)
+            response_model=JobResult)
 def get_simulation_result(job_id: RecordId, engine: EngineDep) -> Response:
     """The summary ``pledge simulate --json`` prints (money as text); 409
     ``job.not_finished`` until the job is done, and the job's own error if it failed."""
