@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Response
+from fastapi.responses import JSONResponse
 
 from pledge.api.deps import EngineDep, JobsDep, require, require_actor
 from pledge.api.errors import RESPONSES
@@ -23,16 +24,16 @@ from pledge.api.idempotency import OnceDep
 from pledge.api.params import RecordId
 from pledge.api.schemas import SimulationCreate
 from pledge.domain.access import Action
+from pledge.models.jobs import JOBS, SIMULATIONS, Job, JobResult, QueuedJob, SimulationQueued
 from pledge.services import jobs as svc
 from pledge.services.base import Actor, jsonable
 
 router = APIRouter(tags=["simulations"])
 jobs_router = APIRouter(tags=["jobs"])
 
-PREFIX = "/api/v1/simulations"
-JOBS = "/api/v1/jobs"
 QUEUED_RESPONSES: dict[int | str, dict[str, Any]] = {
-    202: {"description": "Too large to compute within the request: queued as a job; the "
+    202: {"model": QueuedJob,
+          "description": "Too large to compute within the request: queued as a job; the "
                          "body names it and Location points at its status"},
     429: {**RESPONSES[429], "description": "The caller's jobs or the server's queue are "
                                            "full; Retry-After says when to try again"},
@@ -58,66 +59,61 @@ def install(app: FastAPI) -> None:
     app.router.lifespan_context = lifespan
 
 
-def _links(job_id: int) -> dict[str, str]:
-    return {"self": f"{PREFIX}/{job_id}", "result": f"{PREFIX}/{job_id}/result"}
+def _stored(result: dict[str, Any]) -> Response:
+    """A finished job's result as it was stored: the document its model wrote when the job
+    finished (the route's ``response_model`` describes it), sent as it is."""
+    return JSONResponse(jsonable(result))
 
 
-def job_links(job_id: int) -> dict[str, str]:
-    return {"self": f"{JOBS}/{job_id}", "result": f"{JOBS}/{job_id}/result"}
-
-
-def queued(job: svc.JobStatus, response: Response) -> dict[str, Any]:
+def queued(job: svc.JobStatus) -> Response:
     """Answer 202 with the job that computes the answer and where to follow it."""
-    response.status_code = 202
-    response.headers["Location"] = job_links(job.id)["self"]
-    return {"id": job.id, "kind": job.kind, "state": job.state, "links": job_links(job.id)}
+    body = QueuedJob.of(job)
+    return JSONResponse(body.document(), status_code=202,
+                        headers={"Location": body.links.self})
 
 
-def _status(j: svc.JobStatus) -> dict[str, Any]:
-    return jsonable({"id": j.id, "kind": j.kind, "state": j.state,  # type: ignore[no-any-return]  # jsonable returns Any
-                     "progress": j.progress, "params": j.params, "created_by": j.created_by,
-                     "created_at": j.created_at, "started_at": j.started_at,
-                     "finished_at": j.finished_at, "error": j.error, "links": _links(j.id)})
-
-
-@router.post("/simulations", status_code=202, responses={429: QUEUED_RESPONSES[429]})
+@router.post("/simulations", status_code=202, responses={429: QUEUED_RESPONSES[429]},
+             response_model=SimulationQueued)
 def create_simulation(body: SimulationCreate, engine: EngineDep, runner: JobsDep,
                       response: Response, once: OnceDep,
-                      actor: Actor = require_actor(Action.ANALYSE)) -> dict[str, Any]:
+                      actor: Actor = require_actor(Action.ANALYSE)) -> SimulationQueued:
     """Queue a Monte Carlo simulation of a project or a framework's portfolio."""
 
     def submit() -> dict[str, Any]:
         job = svc.submit_simulation(engine, runner, svc.SimulationRequest(
             project_id=body.project_id, framework=body.framework, paths=body.paths,
             seed=body.seed, deemed_rate=body.deemed_rate), actor)
-        return {"id": job.id, "state": job.state, "links": _links(job.id)}
+        return SimulationQueued.of(job).document()
 
-    created = once(actor, submit)
-    response.headers["Location"] = _links(created["id"])["self"]
+    created = SimulationQueued.model_validate(once(actor, submit))
+    response.headers["Location"] = created.links.self
     return created
 
 
-@router.get("/simulations/{job_id}", dependencies=[require(Action.ANALYSE)])
-def get_simulation(job_id: RecordId, engine: EngineDep) -> dict[str, Any]:
+@router.get("/simulations/{job_id}", dependencies=[require(Action.ANALYSE)],
+            response_model=Job)
+def get_simulation(job_id: RecordId, engine: EngineDep) -> Job:
     """The job's state (queued, running, done, failed), progress from 0 to 1, and error."""
-    return _status(svc.job_status(engine, job_id))
+    return Job.of(svc.job_status(engine, job_id), SIMULATIONS)
 
 
-@router.get("/simulations/{job_id}/result", dependencies=[require(Action.ANALYSE)])
-def get_simulation_result(job_id: RecordId, engine: EngineDep) -> dict[str, Any]:
+@router.get("/simulations/{job_id}/result", dependencies=[require(Action.ANALYSE)],
+            response_model=JobResult)
+def get_simulation_result(job_id: RecordId, engine: EngineDep) -> Response:
     """The summary ``pledge simulate --json`` prints (money as text); 409
     ``job.not_finished`` until the job is done, and the job's own error if it failed."""
-    return jsonable(svc.job_result(engine, job_id))  # type: ignore[no-any-return]  # jsonable returns Any
+    return _stored(svc.job_result(engine, job_id))
 
 
-@jobs_router.get("/jobs/{job_id}", dependencies=[require(Action.ANALYSE)])
-def get_job(job_id: RecordId, engine: EngineDep) -> dict[str, Any]:
+@jobs_router.get("/jobs/{job_id}", dependencies=[require(Action.ANALYSE)], response_model=Job)
+def get_job(job_id: RecordId, engine: EngineDep) -> Job:
     """Any job's kind, state (queued, running, done, failed), progress and error."""
-    return {**_status(svc.job_status(engine, job_id)), "links": job_links(job_id)}
+    return Job.of(svc.job_status(engine, job_id), JOBS)
 
 
-@jobs_router.get("/jobs/{job_id}/result", dependencies=[require(Action.ANALYSE)])
-def get_job_result(job_id: RecordId, engine: EngineDep) -> dict[str, Any]:
+@jobs_router.get("/jobs/{job_id}/result", dependencies=[require(Action.ANALYSE)],
+                 response_model=JobResult)
+def get_job_result(job_id: RecordId, engine: EngineDep) -> Response:
     """A finished job's result: the body the request that queued it would have had; 409
     ``job.not_finished`` until it is done, and the job's own error if it failed."""
-    return jsonable(svc.job_result(engine, job_id))  # type: ignore[no-any-return]  # jsonable returns Any
+    return _stored(svc.job_result(engine, job_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -12,6 +12,7 @@ from pledge.cli import render
 from pledge.cli.once import KeyOpt, once
 from pledge.cli.options import JsonOpt, me, read_text
 from pledge.domain.errors import InvalidInput
+from pledge.models import economics as m
 from pledge.services import economics as svc
 from pledge.services import simulation as sim
 
@@ -57,15 +58,7 @@ def waterfall(input: Annotated[Path | None, typer.Option(
                                      post_split=post_split)
     r = rep.result
     if json:
-        render.emit_json({
-            "periods": [{"period": p.period, "partner": _cents(p.partner), "us": _cents(p.us),
-                         "balance": _cents(p.balance)} for p in r.periods],
-            "recoup_period": r.recoup_period, "partner_total": _cents(r.partner_total),
-            "us_total": _cents(r.us_total), "partner_irr": rep.partner_irr,
-            "partner_moic": rep.partner_moic,
-            "deemed_rate": float(rep.terms.deemed_rate),
-            "periods_per_year": rep.terms.periods_per_year,
-            "pre_split": float(rep.terms.pre_share), "post_split": float(rep.terms.post_share)})
+        render.emit_json(m.Waterfall.of(rep).document())
         return
     render.table("Waterfall", ["period", "funding", "distributable", "partner", "US",
                                "balance"],
@@ -95,8 +88,7 @@ def economics_show(id: Annotated[str, typer.Argument(help="Project id")],
     from pledge.cli import state
     e = sim.get_economics(state.engine(), id)
     if json:
-        render.emit_json({"project_id": e.project_id, "sector": e.sector,
-                          "model": e.model.as_dict(), "overrides": e.overrides})
+        render.emit_json(m.Economics.of(e).document())
         return
     render.table(f"Project {e.project_id}: {e.name} ({e.sector})",
                  ["parameter", "value", "from"], _model_rows(e))
@@ -112,8 +104,7 @@ def economics_set(id: Annotated[str, typer.Argument(help="Project id")],
     engine, who = state.engine(), me()
     ran = once(engine, who, idempotency_key,
                lambda: sim.set_economics(engine, id, parse_assignments(values), who),
-               lambda e: {"project_id": e.project_id, "model": e.model.as_dict(),
-                          "overrides": e.overrides})
+               lambda e: m.Economics.of(e).document())
     if json:
         render.emit_json(ran.json())
     elif (e := ran.value) is not None:
@@ -128,7 +119,7 @@ def cashflows(id: Annotated[str, typer.Argument(help="Project id")],
     from pledge.cli import state
     _, f, d, _terms = sim.base_case(state.engine(), id)
     if json:
-        render.emit_json([{"period": t, "funding": a, "distributable": b}
+        render.emit_json([m.CashflowPeriod(period=t, funding=a, distributable=b).document()
                           for t, (a, b) in enumerate(zip(f, d, strict=True))])
         return
     lines = ["period,funding,distributable"] + [f"{t},{a},{b}" for t, (a, b)
@@ -136,23 +127,13 @@ def cashflows(id: Annotated[str, typer.Argument(help="Project id")],
     render.console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
 
 
-def _summary_json(summary: object, extra: dict[str, object]) -> dict[str, object]:
-    from dataclasses import asdict
-    data = asdict(summary)  # type: ignore[call-overload]  # always a dataclass instance
-    out: dict[str, object] = {
-        **extra, "paths": data["paths"], "seed": data["seed"],
-        "prob_recover": data["prob_recover"],
-        "partner_irr": {"p5": data["irr_p5"], "p50": data["irr_p50"], "p95": data["irr_p95"]},
-        "irr_none_share": data["irr_none_share"], "expected_moic": data["expected_moic"],
-        "recoup_years": {"p5": data["recoup_years_p5"], "p50": data["recoup_years_p50"],
-                         "p95": data["recoup_years_p95"],
-                         "never_share": 1.0 - data["prob_recover"],
-                         "by_year": {str(k): v for k, v in data["recoup_histogram"].items()}},
-        "us_expected_take": data["us_expected_take"],
-        "partner_expected_take": data["partner_expected_take"],
-        "expected_funding": data["expected_funding"],
-    }
-    return out
+def _summary(summary: Any, extra: dict[str, object]) -> m.Simulation:
+    """The API's simulation summary, its expected money as the float estimates
+    ``pledge simulate --json`` has always printed."""
+    return m.Simulation.of({
+        **sim.summary_document(summary, extra), "us_expected_take": summary.us_expected_take,
+        "partner_expected_take": summary.partner_expected_take,
+        "expected_funding": summary.expected_funding})
 
 
 def simulate(id: Annotated[str | None, typer.Argument(help="Project id")] = None,
@@ -192,17 +173,16 @@ def simulate(id: Annotated[str | None, typer.Argument(help="Project id")] = None
         task = bar.add_task("paths", total=paths)
         summary, _ = sim.simulate(spec, dask=dask,
                                   progress=lambda k: bar.advance(task, k))
-    data = _summary_json(summary, extra)
+    doc = _summary(summary, extra)
     if json:
-        render.emit_json(data)
+        render.emit_json(doc.document())
         return
 
     def pct(x: object) -> str:
-        return "—" if x is None else f"{float(x):.2%}"  # type: ignore[arg-type]  # a number or None
+        return "—" if x is None else f"{float(x):.2%}"  # type: ignore[arg-type]  # a number or None, checked first
 
-    irr = data["partner_irr"]
-    rec = data["recoup_years"]
-    assert isinstance(irr, dict) and isinstance(rec, dict)
+    irr = doc.partner_irr.model_dump()
+    rec = doc.recoup_years.model_dump()
     render.pairs(f"Simulation of {paths:,} paths (seed {seed})", [
         ("partner recovers its deemed allocation", pct(summary.prob_recover)),
         ("partner IRR p5 / p50 / p95", f"{pct(irr['p5'])} / {pct(irr['p50'])} / "

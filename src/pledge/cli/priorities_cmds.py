@@ -13,7 +13,8 @@ from pledge.cli import render
 from pledge.cli.once import KeyOpt, once
 from pledge.cli.options import ActorOpt, JsonOpt, RoleOpt, acting, day, read_text
 from pledge.domain.errors import InvalidInput
-from pledge.domain.selection import Objective, instance_from_document
+from pledge.domain.selection import instance_from_document
+from pledge.models import priorities as m
 from pledge.services import priorities as svc
 
 scores_app = typer.Typer(no_args_is_help=True, help="Each side's scores of a project.")
@@ -43,7 +44,7 @@ def scores_set(id: Annotated[str, typer.Argument(help="Project id")], side: Side
 
     def score() -> dict[str, Any]:
         svc.set_score(engine, id, side, criterion, value, who, day(on, "on"), note)
-        return svc.scores_document(engine, id)
+        return m.Scores.model_validate(svc.scores_document(engine, id)).document()
 
     ran = once(engine, who, idempotency_key, score, lambda doc: doc)
     if json:
@@ -56,14 +57,15 @@ def scores_set(id: Annotated[str, typer.Argument(help="Project id")], side: Side
 def scores_show(id: Annotated[str, typer.Argument(help="Project id")],
                 json: JsonOpt = False) -> None:
     """Both sides' current scores of a project, with author, date and note."""
-    data = svc.project_scores(_engine(), id)
+    scores = m.Scores.model_validate(svc.scores_document(_engine(), id))
     if json:
-        render.emit_json({"project_id": int(id), **data})
+        render.emit_json(scores.document())
         return
     render.table(f"Project {id}: scores", ["side", "criterion", "value", "author", "on",
                                            "note"],
-                 [(side, crit, v["value"], v["author"], v["on"], v["note"])
-                  for side, crits in data.items() for crit, v in crits.items()])
+                 [(side, crit, v.value, v.author, v.on, v.note)
+                  for side, crits in (("us", scores.us), ("partner", scores.partner))
+                  for crit, v in crits.items()])
 
 
 @weights_app.command("set")
@@ -80,7 +82,7 @@ def weights_set(framework: Annotated[str, typer.Option(help="Framework key")], s
 
     def weigh() -> dict[str, Any]:
         svc.set_weight(engine, framework, side, criterion, weight, who, day(on, "on"))
-        return dict(svc.weights(engine, framework))
+        return m.Weights.model_validate(svc.weights(engine, framework)).document()
 
     ran = once(engine, who, idempotency_key, weigh, lambda doc: doc)
     if json:
@@ -95,7 +97,7 @@ def weights_show(framework: Annotated[str, typer.Option(help="Framework key")],
     """Each side's weights (defaults, then what the side recorded)."""
     w = svc.weights(_engine(), framework)
     if json:
-        render.emit_json(w)
+        render.emit_json(m.Weights.model_validate(w).document())
         return
     crits = [c.key for c in svc.criteria()]
     render.table(f"{framework}: weights", ["criterion", "us", "partner"],
@@ -112,16 +114,7 @@ def prioritise(framework: Annotated[str, typer.Option(help="Framework key")],
     c = r.comparison
     rows = sorted(r.names, key=lambda p: c.us.ranks[p])
     if json:
-        render.emit_json({
-            "framework": r.framework, "kendall_tau": c.tau, "top_k": c.top_k,
-            "top_k_overlap": c.top_overlap,
-            "projects": [{"id": p, "name": r.names[p], "us_rank": c.us.ranks[p],
-                          "partner_rank": c.partner.ranks[p], "us_score": c.us.scores[p],
-                          "partner_score": c.partner.scores[p],
-                          "drivers": [{"criterion": k, "us_minus_partner": v}
-                                      for k, v in c.drivers[p]],
-                          "missing_us": list(c.us.missing[p]),
-                          "missing_partner": list(c.partner.missing[p])} for p in rows]})
+        render.emit_json(m.Rankings.of(r).document())
         return
     render.table(f"{r.framework}: priorities (US order)",
                  ["US", "partner", "id", "project", "US score", "partner score", "drivers"],
@@ -141,12 +134,6 @@ def _pairs(values: list[str] | None, field: str) -> dict[str, int]:
             raise InvalidInput.single(field, v, "input.bad_assignment", "expected SECTOR=COUNT")
         out[name.strip()] = int(k)
     return out
-
-
-def _solution_json(sol: Any) -> dict[str, Any]:
-    return {"selected": list(sol.selected), "cost": sol.cost, "u_us": sol.u_us,
-            "u_partner": sol.u_partner, "objective": sol.objective, "status": sol.status,
-            "gap": sol.gap}
 
 
 def batch(input: Annotated[Path | None, typer.Option(
@@ -173,17 +160,17 @@ def batch(input: Annotated[Path | None, typer.Option(
           pareto: Annotated[bool, typer.Option(
               "--pareto", help="Print the Pareto frontier instead")] = False,
           json: JsonOpt = False) -> None:
-    """Choose a first batch exactly (HiGHS MILP) for one side or a compromise."""
-    from pledge.analytics.selection import pareto_frontier, solve
+    """Choose a first batch exactly (HiGHS MILP) for one side or a compromise.
 
-    try:
-        obj = Objective(objective.strip().lower())
-    except ValueError:
-        raise InvalidInput.single("objective", objective, "batch.unknown_objective",
-                                  "one of: us, partner, maxmin, nash") from None
+    The same use case as the API's (``services.priorities``): the same checks, and a
+    batch not found within --time-limit is ``batch.timeout`` (exit 2; 409 on the API).
+    --json prints the API's batch document (``models.priorities.Batch``); with --pareto,
+    a bare list of the frontier's points (each the API's ``data`` item)."""
+    obj = svc.check_objective(objective)
     if (input is None) == (framework is None):
         raise InvalidInput.single("input", None, "input.missing",
                                   "give --input INSTANCE.json or --framework F")
+    seconds = svc.check_time_limit(time_limit)
     if input is not None:
         try:
             doc = jsonlib.loads(read_text(input, "input"))
@@ -191,31 +178,41 @@ def batch(input: Annotated[Path | None, typer.Option(
             raise InvalidInput.single("input", f"line {exc.lineno} column {exc.colno}",
                                       "batch.bad_json", exc.msg) from None
         instance = instance_from_document(doc)
+        if pareto:
+            points, _ = svc.instance_frontier(instance, time_limit=seconds)
+            solutions = [m.Solution.of(p) for p in points]
+        else:
+            chosen = m.Batch.of_instance(svc.solve_instance(instance, obj, seconds),
+                                         obj.value, instance.budget)
     else:
-        stored = svc.batch_instance(
-            _engine(), framework or "", budget=svc.usd_amount(budget, "budget")
-            if budget else None, sector_max_count=_pairs(sector_max, "sector_max"),
-            sector_min_count=_pairs(sector_min, "sector_min"), max_per_sponsor=max_per_sponsor,
+        limits = svc.BatchLimits(
+            budget=budget, sector_max=_pairs(sector_max, "sector_max"),
+            sector_min=_pairs(sector_min, "sector_min"), max_per_sponsor=max_per_sponsor,
             must_include=must_include or [], exclude=exclude or [])
-        instance = stored.instance
+        if pareto:
+            frontier = m.Frontier.of(svc.batch_frontier(_engine(), framework or "", limits,
+                                                        time_limit=seconds))
+            solutions = frontier.data
+        else:
+            chosen = m.Batch.of_choice(svc.choose_batch(_engine(), framework or "",
+                                                        obj.value, limits,
+                                                        time_limit=seconds))
     if pareto:
-        points = pareto_frontier(instance)
         if json:
-            render.emit_json([_solution_json(p) for p in points])
+            render.emit_json([p.document() for p in solutions])
             return
         render.table("Pareto frontier", ["U_us", "U_partner", "cost", "selected"],
                      [(f"{p.u_us:.4f}", f"{p.u_partner:.4f}", render.usd(p.cost),
-                       ", ".join(p.selected)) for p in points])
+                       ", ".join(p.selected)) for p in solutions])
         return
-    sol = solve(instance, obj, time_limit=time_limit)
     if json:
-        render.emit_json(_solution_json(sol))
+        render.emit_json(chosen.document())
         return
     render.pairs(f"Batch ({obj.value})", [
-        ("selected", ", ".join(sol.selected) or "none"), ("cost", render.usd(sol.cost)),
-        ("budget", render.usd(instance.budget)), ("U_us", f"{sol.u_us:.4f}"),
-        ("U_partner", f"{sol.u_partner:.4f}"), ("objective", f"{sol.objective:.6f}"),
-        ("status", f"{sol.status} (gap {sol.gap:.2e})")])
+        ("selected", ", ".join(chosen.selected) or "none"), ("cost", render.usd(chosen.cost)),
+        ("budget", render.usd(chosen.budget)), ("U_us", f"{chosen.u_us:.4f}"),
+        ("U_partner", f"{chosen.u_partner:.4f}"), ("objective", f"{chosen.objective:.6f}"),
+        ("status", f"{chosen.status} (gap {chosen.gap:.2e})")])
 
 
 def decline_advice(id: Annotated[str, typer.Argument(help="Project id")],
@@ -238,14 +235,7 @@ def decline_advice(id: Annotated[str, typer.Argument(help="Project id")],
                            exports=exports or None)
     a, x = r.advice, r.inputs
     if json:
-        render.emit_json({
-            "project_id": r.project_id, "advice": a.advice, "cost_fund": a.cost_fund,
-            "cost_decline": a.cost_decline, "break_even_probability": a.break_even_probability,
-            "inputs": {"pv_funding": x.pv_funding, "pv_distributions": x.pv_distributions,
-                       "exports": x.exports, "tariff_increase": x.tariff_increase,
-                       "duration_years": x.duration_years, "probability": x.probability,
-                       "incidence": x.incidence, "funding_cost": r.funding_cost},
-            "sensitivity": r.sensitivity, "sources": r.sources})
+        render.emit_json(m.DeclineAdvice.of(r).document())
         return
     be = "—" if a.break_even_probability is None else f"{a.break_even_probability:.1%}"
     render.pairs(f"Project {r.project_id}: fund or decline", [

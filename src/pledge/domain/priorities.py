@@ -164,7 +164,14 @@ def side_view(projects: Sequence[int], criteria: Sequence[Criterion],
 
 
 def kendall_tau_b(xs: Sequence[float], ys: Sequence[float]) -> float | None:
-    """Kendall's tau-b of two equally long sequences (None when undefined)."""
+    """Kendall's tau-b of two equally long sequences (None when undefined).
+
+    Written here rather than taken from ``scipy.stats.kendalltau``: the domain layer
+    imports only the standard library (``tests/test_import_graph.py``), and a ranking
+    compares tens of projects, so the plain O(n^2) count costs nothing. Where scipy
+    answers NaN (no variation) this answers None. ``tests/domain`` checks it against
+    scipy's tau-b on random scores with ties.
+    """
     n = len(xs)
     concordant = discordant = ties_x = ties_y = 0
     for i in range(n):

@@ -17,7 +17,7 @@ batch; the optimiser in ``pledge.analytics.selection`` searches for the best one
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -25,6 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from pledge.domain.errors import InvalidInput, Problem
+from pledge.domain.project import canonical_sector
 
 
 class Objective(StrEnum):
@@ -313,3 +314,37 @@ def conflicts(instance: BatchInstance) -> list[Problem]:
             out.append(Problem(f"sector_max_count.{sector}", k, "batch.sector_max_count",
                                f"{forced} must-include projects are in the sector"))
     return out
+
+
+def check_sector_counts(raw: Mapping[str, int] | None, name: str, problems: list[Problem]
+                        ) -> tuple[tuple[str, int], ...]:
+    """Counts of projects per sector (``sector_max``, ``sector_min``): each key a known
+    sector (canonical key out), each count a whole number, 0 or more. Problems are
+    appended to ``problems``, so every limit is reported at once."""
+    out: dict[str, int] = {}
+    for key, count in (raw or {}).items():
+        try:
+            sector, _ = canonical_sector(str(key))
+        except InvalidInput as exc:
+            problems.append(Problem(name, key, exc.first.rule, exc.first.message))
+            continue
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            problems.append(Problem(name, f"{key}={count}", "batch.bad_count",
+                                    "a count of projects is a whole number, 0 or more"))
+            continue
+        out[sector] = count
+    return tuple(sorted(out.items()))
+
+
+def check_project_ids(values: Sequence[int | str], name: str, problems: list[Problem]
+                      ) -> tuple[str, ...]:
+    """Project ids (``must_include``, ``exclude``) as canonical text, each once; a value
+    that is not a number is appended to ``problems``."""
+    out = []
+    for v in values:
+        text = str(v).strip()
+        if not text.isdigit():
+            problems.append(Problem(name, v, "batch.bad_project_id", "a project id is a number"))
+            continue
+        out.append(str(int(text)))
+    return tuple(dict.fromkeys(out))

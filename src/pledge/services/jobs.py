@@ -1,86 +1,71 @@
-"""Background jobs: a simulation is submitted now, runs on a thread pool, is read back later.
+"""Background jobs, in one place for every edge: simulations submitted here, the queue and
+its runner (``services.job_queue``), the priorities' analyses answered now or as jobs
+(``services.analyses``).
 
-A job is one row of ``jobs``: what was asked (``params``), its state (queued ->
-running -> done | failed), its progress from 0 to 1, and then either its result
-(JSON with money as text) or its error in the one error shape (``code``,
-``message``, ``field`` and every ``problems`` entry). Submitting checks the
-request and builds the simulation at once, so a bad request fails then; only the
-paths themselves run in the background.
-
-The thread pool (``JobRunner``) belongs to whoever serves requests, the API
-application: it is started on the application's startup (or on the first
-submission) and stopped on its shutdown. A job a stopped or dead process left
-queued or running can never finish; starting a runner marks every such job
-failed (``job.interrupted``). This assumes one serving process per database.
-
-Fair use (``domain/fair_use.py``): a job is queued only while its author has fewer
-open jobs than their role allows and the server fewer than ``QUEUE_LIMIT``; otherwise
-TooManyRequests says when to try again. Rankings, batches, frontiers, fund-or-decline
-advice and the priorities board are answered from the per-process cache of computed
-views when they were computed at the current data version, computed within the request
-when they are small (``fits_inline``), and otherwise queued as a job whose result is
-also put in the cache; the same request at the same data version joins the job already
-queued instead of queueing another.
+A simulation never holds a request open: submitting checks the request and builds the
+simulation at once, so a bad request fails then; only the paths run in the background,
+and the result is the summary ``pledge simulate --json`` prints (money as text).
 """
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine
 
 from pledge.analytics import montecarlo as mc
 from pledge.domain import fair_use
 from pledge.domain.access import Action
-from pledge.domain.bounds import check_seed, is_possible_id
-from pledge.domain.errors import Conflict, NotFound, PledgeError, Problem
-from pledge.services import priorities as prio
-from pledge.services import views as views_svc
-from pledge.services.base import Actor, insert_id, jsonable, now, permit
-from pledge.services.dashboard import data_version, views
+from pledge.domain.bounds import check_seed
+from pledge.services.analyses import (
+    BoardAnswer,
+    batch_or_job,
+    board_or_job,
+    decline_or_job,
+    frontier_or_job,
+    rankings_or_job,
+)
+from pledge.services.base import Actor, jsonable, permit
+from pledge.services.job_queue import (
+    BATCH,
+    BOARD,
+    DECLINE,
+    DONE,
+    FAILED,
+    FRONTIER,
+    OPEN_STATES,
+    QUEUED,
+    RANKINGS,
+    RUNNING,
+    SIMULATION,
+    JobFailed,
+    JobRunner,
+    JobStatus,
+    Progress,
+    enqueue,
+    error_document,
+    job_result,
+    job_status,
+    job_work,
+    mark_stale,
+)
 from pledge.services.simulation import (
     check_paths,
     simulate,
     simulation_spec,
     summary_document,
 )
-from pledge.store import tables as t
-from pledge.store.db import after_commit, is_sqlite, transaction
 
-log = logging.getLogger(__name__)
-
-QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-OPEN_STATES = (QUEUED, RUNNING)
-SIMULATION = "simulation"
-RANKINGS, BATCH, FRONTIER, DECLINE, BOARD = "rankings", "batch", "frontier", "decline", "board"
-QUEUE_LOCK = 0x706C6A62  # the PostgreSQL advisory lock that queues jobs one at a time
-
-
-def error_document(exc: PledgeError) -> dict[str, Any]:
-    """An error as the API shows it: the first problem, then every problem."""
-    p = exc.first
-    return {"code": p.rule, "message": p.message, "field": p.field,
-            "problems": [{"code": q.rule, "message": q.message, "field": q.field,
-                          "value": str(q.value)} for q in exc.problems]}
-
-
-def _interrupted(message: str) -> dict[str, Any]:
-    return error_document(Conflict.single("state", RUNNING, "job.interrupted", message))
-
-
-class JobFailed(Conflict):
-    """A finished job has no result: it failed, with the problems stored with it."""
-
-
-class _Stopping(Exception):
-    """Raised inside a running job when its runner is shutting down."""
+__all__ = [
+    "BATCH", "BOARD", "DECLINE", "DONE", "FAILED", "FRONTIER", "OPEN_STATES",
+    "QUEUED", "RANKINGS", "RUNNING", "SIMULATION", "BoardAnswer",
+    "JobFailed", "JobRunner", "JobStatus", "Progress", "SimulationRequest", "batch_or_job",
+    "board_or_job", "decline_or_job", "enqueue", "error_document", "frontier_or_job",
+    "job_result", "job_status", "job_work", "mark_stale", "rankings_or_job",
+    "submit_simulation",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,186 +77,6 @@ class SimulationRequest:
     paths: int = 10_000
     seed: int = 0
     deemed_rate: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class JobStatus:
-    id: int
-    kind: str
-    state: str
-    progress: float
-    params: dict[str, Any]
-    created_by: str
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-    error: dict[str, Any] | None
-
-
-def _status(row: Any) -> JobStatus:
-    return JobStatus(row.id, row.kind, row.state, float(row.progress), dict(row.params),
-                     row.created_by, row.created_at, row.started_at, row.finished_at,
-                     None if row.error is None else dict(row.error))
-
-
-def _job_row(s: Any, job_id: int | str) -> Any:
-    try:
-        jid = int(job_id)
-    except (TypeError, ValueError):
-        raise NotFound.single("id", job_id, "job.unknown", "no job with this id") from None
-    row = s.execute(select(t.jobs).where(t.jobs.c.id == jid)).first() \
-        if is_possible_id(jid) else None
-    if row is None:
-        raise NotFound.single("id", job_id, "job.unknown", "no job with this id")
-    return row
-
-
-def mark_stale(engine: Engine) -> int:
-    """Mark every queued or running job failed (none can finish); returns how many."""
-    with transaction(engine) as s:
-        result = s.execute(t.jobs.update().where(t.jobs.c.state.in_(OPEN_STATES)).values(
-            state=FAILED, finished_at=now(),
-            error=_interrupted("the server stopped before the job finished; submit it "
-                               "again")))
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]  # an UPDATE/DELETE gives a CursorResult
-
-
-class JobRunner:
-    """The thread pool jobs run on: one per application.
-
-    ``start`` is called on the application's startup: it marks the jobs a previous
-    process left open as failed and opens the pool (``ensure_started`` does the same
-    on first use, so a runner nobody started still works). ``shutdown`` is called on
-    the application's shutdown: queued jobs never start, running ones stop at their
-    next block of paths, and every job it did not finish is marked failed; until the
-    next ``start`` a submitted job fails at once.
-    """
-
-    def __init__(self, engine: Engine, *, workers: int = 2,
-                 progress_every: float = 0.25) -> None:
-        self.engine = engine
-        self.workers = workers
-        self.progress_every = progress_every
-        self._executor: ThreadPoolExecutor | None = None
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._futures: dict[int, Future[None]] = {}
-
-    @property
-    def stopping(self) -> bool:
-        return self._stopping.is_set()
-
-    def _open(self) -> None:  # with the lock held
-        if self._executor is None and not self.stopping:
-            mark_stale(self.engine)
-            self._executor = ThreadPoolExecutor(max_workers=self.workers,
-                                                thread_name_prefix="pledge-job")
-
-    def start(self) -> None:
-        """Open the pool (again, after a shutdown)."""
-        with self._lock:
-            if self._executor is None:
-                self._stopping.clear()
-            self._open()
-
-    def ensure_started(self) -> None:
-        """Open the pool unless it is open or has been shut down."""
-        with self._lock:
-            self._open()
-
-    def submit(self, job_id: int, work: Callable[[int, JobRunner], None]) -> None:
-        """Queue ``work(job_id, runner)``; a runner that was shut down fails the job."""
-        with self._lock:
-            self._open()
-            if self._executor is None:
-                _finish(self.engine, job_id, FAILED, error=_interrupted(
-                    "the server is stopping; submit the job again"))
-                return
-            future = self._executor.submit(work, job_id, self)
-            self._futures[job_id] = future
-        future.add_done_callback(lambda _f: self._forget(job_id))
-
-    def _forget(self, job_id: int) -> None:
-        with self._lock:
-            self._futures.pop(job_id, None)
-
-    def shutdown(self) -> None:
-        """Stop: queued jobs never start, running ones stop at their next block."""
-        self._stopping.set()
-        with self._lock:
-            executor, self._executor = self._executor, None
-            left = list(self._futures)
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
-        for job_id in left:
-            _finish(self.engine, job_id, FAILED, only_open=True, error=_interrupted(
-                "the server stopped before the job finished; submit it again"))
-
-
-def _finish(engine: Engine, job_id: int, state: str, *, result: Any = None,
-            error: dict[str, Any] | None = None, only_open: bool = False) -> None:
-    with transaction(engine) as s:
-        stmt = t.jobs.update().where(t.jobs.c.id == job_id)
-        if only_open:
-            stmt = stmt.where(t.jobs.c.state.in_(OPEN_STATES))
-        values: dict[str, Any] = {"state": state, "finished_at": now(), "result": result,
-                                  "error": error}
-        if state == DONE:
-            values["progress"] = 1.0
-        s.execute(stmt.values(**values))
-
-
-def _begin(engine: Engine, job_id: int) -> bool:
-    """Mark a queued job running; False when it is no longer queued."""
-    with transaction(engine) as s:
-        result = s.execute(t.jobs.update().where(t.jobs.c.id == job_id,
-                                                 t.jobs.c.state == QUEUED)
-                           .values(state=RUNNING, started_at=now(), progress=0.0))
-        return bool(result.rowcount)  # type: ignore[attr-defined]  # an UPDATE/DELETE gives a CursorResult
-
-
-def _set_progress(engine: Engine, job_id: int, progress: float) -> None:
-    with transaction(engine) as s:
-        s.execute(t.jobs.update().where(t.jobs.c.id == job_id, t.jobs.c.state == RUNNING)
-                  .values(progress=progress))
-
-
-Progress = Callable[[float], None]
-
-
-def _work(compute: Callable[[Progress], Any]) -> Callable[[int, JobRunner], None]:
-    """A job's body: mark it running, compute (reporting the share done), store the result
-    (JSON-ready) or the error in the one shape; stop at the next report when the runner
-    shuts down."""
-    def work(job_id: int, runner: JobRunner) -> None:
-        engine = runner.engine
-        try:
-            if runner.stopping or not _begin(engine, job_id):
-                return
-            last = time.monotonic()
-
-            def progress(share: float) -> None:
-                nonlocal last
-                if runner.stopping:
-                    raise _Stopping
-                if time.monotonic() - last >= runner.progress_every:
-                    last = time.monotonic()
-                    _set_progress(engine, job_id, min(share, 0.99))
-
-            result = compute(progress)
-            _finish(engine, job_id, DONE, result=result)
-        except _Stopping:
-            _finish(engine, job_id, FAILED, only_open=True, error=_interrupted(
-                "the server stopped before the job finished; submit it again"))
-        except PledgeError as exc:
-            _finish(engine, job_id, FAILED, error=error_document(exc))
-        except Exception as exc:  # a job must end in a state, whatever went wrong
-            log.exception("job %s failed", job_id)
-            _finish(engine, job_id, FAILED, error=error_document(PledgeError([Problem(
-                "job", type(exc).__name__, "job.internal_error",
-                f"the job failed unexpectedly: {type(exc).__name__}: {exc}")])))
-
-    return work
 
 
 def _simulation_work(spec: mc.SimSpec, extra: dict[str, Any]
@@ -287,59 +92,7 @@ def _simulation_work(spec: mc.SimSpec, extra: dict[str, Any]
         summary, _ = simulate(spec, progress=paths_done)
         return jsonable(summary_document(summary, extra))
 
-    return _work(compute)
-
-
-def _lock_queue(s: Any) -> None:
-    """Queue jobs one at a time, so two requests cannot both take the last place (SQLite
-    write transactions already run one at a time)."""
-    if not is_sqlite(s.get_bind()):
-        s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": QUEUE_LOCK})
-
-
-RECENT_FAILURES = 20  # how many of a kind's latest failures a new request is compared with
-
-
-def _failed_before(s: Any, kind: str, params: dict[str, Any]) -> Any:
-    """The latest job of ``kind`` with ``params`` that failed by itself (not interrupted)."""
-    rows = s.execute(select(t.jobs).where(t.jobs.c.kind == kind, t.jobs.c.state == FAILED)
-                     .order_by(t.jobs.c.id.desc()).limit(RECENT_FAILURES))
-    for r in rows:
-        if dict(r.params) == params and (r.error or {}).get("code") != "job.interrupted":
-            return r
-    return None
-
-
-def _enqueue(engine: Engine, runner: JobRunner, actor: Actor, kind: str,
-             params: dict[str, Any], work: Callable[[int, JobRunner], None], *,
-             join: bool = False) -> JobStatus:
-    """Queue ``work`` as a job of ``kind`` within the author's and the server's limits
-    (TooManyRequests beyond them). With ``join``, an open job of the same kind and params
-    is returned instead of queueing another (it does not count against the author)."""
-    runner.ensure_started()  # before the job is written: starting marks open jobs stale
-    params = jsonable(params)
-    with transaction(engine) as s:
-        _lock_queue(s)
-        rows = s.execute(select(t.jobs).where(t.jobs.c.state.in_(OPEN_STATES))
-                         .order_by(t.jobs.c.id)).all()
-        if join:
-            same = next((r for r in rows if r.kind == kind and dict(r.params) == params),
-                        None)
-            if same is not None:
-                return _status(same)
-            failed = _failed_before(s, kind, params)
-            if failed is not None:  # the same data gives the same failure: say so at once
-                raise _failure(failed)
-        fair_use.check_queue(actor.name, actor.role, [
-            fair_use.OpenJob(r.created_by, r.started_at, float(r.progress)) for r in rows],
-            now())
-        job_id = insert_id(s, t.jobs.insert().values(
-            kind=kind, params=params, state=QUEUED, progress=0.0, created_by=actor.name,
-            created_at=now()))
-    # Handed to a worker once the job's row is committed (a caller's unit of work, such as
-    # an idempotent request, may hold it open a little longer).
-    after_commit(engine, lambda: runner.submit(job_id, work))
-    return job_status(engine, job_id)
+    return job_work(compute)
 
 
 def submit_simulation(engine: Engine, runner: JobRunner, request: SimulationRequest,
@@ -360,177 +113,7 @@ def submit_simulation(engine: Engine, runner: JobRunner, request: SimulationRequ
     params = {"project_id": request.project_id, "framework": request.framework,
               "paths": request.paths, "seed": request.seed,
               "deemed_rate": request.deemed_rate}
-    return _enqueue(engine, runner, actor, SIMULATION, params,
-                    _simulation_work(spec, jsonable(extra)))
+    return enqueue(engine, runner, actor, SIMULATION, params,
+                   _simulation_work(spec, jsonable(extra)))
 
 
-T = TypeVar("T")
-
-
-def _answer(engine: Engine, runner: JobRunner, actor: Actor, *, kind: str,
-            key: tuple[Any, ...], params: dict[str, Any], inline: Callable[[], bool],
-            build: Callable[[Progress | None], T], document: Callable[[T], dict[str, Any]]
-            ) -> T | JobStatus:
-    """The cached answer at this data version; else computed now when ``inline()`` says it
-    is small; else the job that computes it (joined when one is already queued)."""
-    found, value = views.fresh(engine, key)
-    if found:
-        return value  # type: ignore[no-any-return]  # stored by build, so a T
-    if inline():
-        return views.get(engine, key, lambda: build(None))
-
-    def compute(progress: Progress) -> Any:
-        return jsonable(document(views.get(engine, key, lambda: build(progress))))
-
-    return _enqueue(engine, runner, actor, kind,
-                    {**params, "data_version": data_version(engine)}, _work(compute),
-                    join=True)
-
-
-def _ranking_work(engine: Engine, framework: str, paths: int, seed: int) -> int:
-    """The simulation a ranking still needs (none when its simulated criteria are cached)."""
-    if views.fresh(engine, ("simulated", framework, paths, seed))[0]:
-        return 0
-    return fair_use.simulation_work(prio.open_project_count(engine, framework), paths)
-
-
-def rankings_or_job(engine: Engine, runner: JobRunner, actor: Actor, framework: str, *,
-                    top_k: int = 5, paths: int = 2000, seed: int = 0
-                    ) -> prio.Rankings | JobStatus:
-    """Both sides' rankings (as ``priorities.prioritise``), or the job computing them."""
-    prio.check_ranking(top_k, paths, seed, actor.role)
-    fw = framework.strip().lower()
-    return _answer(
-        engine, runner, actor, kind=RANKINGS, key=prio.ranking_key(fw, top_k, paths, seed),
-        params={"framework": fw, "top": top_k, "paths": paths, "seed": seed},
-        inline=lambda: fair_use.fits_inline(_ranking_work(engine, fw, paths, seed)),
-        build=lambda progress: prio.compute_rankings(engine, fw, top_k, paths, seed,
-                                                     progress),
-        document=prio.rankings_document)
-
-
-def _limits_params(c: prio.CheckedLimits) -> dict[str, Any]:
-    return {"budget": c.budget, "sector_max": dict(c.sector_max),
-            "sector_min": dict(c.sector_min), "max_per_sponsor": c.max_per_sponsor,
-            "must_include": list(c.must_include), "exclude": list(c.exclude), "on": c.on,
-            "paths": c.paths}
-
-
-def batch_or_job(engine: Engine, runner: JobRunner, actor: Actor, framework: str,
-                 objective: str = "nash", limits: prio.BatchLimits | None = None, *,
-                 time_limit: float | None = None) -> prio.BatchChoice | JobStatus:
-    """The best first batch (as ``priorities.choose_batch``), or the job choosing it."""
-    request = prio.check_batch(framework, objective, limits, time_limit=time_limit,
-                               role=actor.role)
-    candidates = prio.open_project_count(engine, request.framework)
-    c = request.limits
-    return _answer(
-        engine, runner, actor, kind=BATCH, key=request.key,
-        params={"framework": request.framework, "objective": request.objective.value,
-                "time_limit": request.time_limit, **_limits_params(c)},
-        inline=lambda: fair_use.fits_inline(
-            _ranking_work(engine, request.framework, c.paths, 0), candidates),
-        build=lambda _progress: prio.compute_batch(engine, request),
-        document=lambda choice: choice.document())
-
-
-def frontier_or_job(engine: Engine, runner: JobRunner, actor: Actor, framework: str,
-                    limits: prio.BatchLimits | None = None, *, max_points: int = 500,
-                    time_limit: float | None = None) -> prio.FrontierChoice | JobStatus:
-    """The Pareto frontier (as ``priorities.batch_frontier``), or the job sweeping it."""
-    request = prio.check_frontier(framework, limits, max_points=max_points,
-                                  time_limit=time_limit, role=actor.role)
-    prio.open_project_count(engine, request.framework)  # the framework, and something to rank
-    return _answer(
-        engine, runner, actor, kind=FRONTIER, key=request.key,
-        params={"framework": request.framework, "max_points": request.max_points,
-                "time_limit": request.time_limit, **_limits_params(request.limits)},
-        inline=lambda: fair_use.fits_inline(0, frontier=True),
-        build=lambda _progress: prio.compute_frontier(engine, request),
-        document=lambda frontier: frontier.document())
-
-
-def decline_or_job(engine: Engine, runner: JobRunner, actor: Actor, project_id: int | str,
-                   **inputs: Any) -> prio.DeclineReport | JobStatus:
-    """Fund-or-decline advice (as ``priorities.decline_advice``), or the job computing it."""
-    request = prio.check_decline(engine, project_id, role=actor.role, **inputs)
-    return _answer(
-        engine, runner, actor, kind=DECLINE, key=request.key,
-        params={"project_id": request.project_id, "paths": request.paths,
-                "seed": request.seed, "funding_cost": request.rate,
-                "exports": request.exports, "duration_years": request.duration_years,
-                "probability": request.probability, "incidence": request.incidence},
-        inline=lambda: fair_use.fits_inline(fair_use.simulation_work(1, request.paths)),
-        build=lambda _progress: prio.compute_decline(engine, request),
-        document=prio.decline_document)
-
-
-@dataclass(frozen=True, slots=True)
-class BoardAnswer:
-    """What the priorities page shows: the board at this data version, or the job computing
-    it and the last board computed before (None when there is none)."""
-
-    board: views_svc.Board | None
-    job: JobStatus | None
-    last: views_svc.Board | None
-
-
-def board_or_job(engine: Engine, runner: JobRunner, actor: Actor, framework: str,
-                 budget: str | None = None) -> BoardAnswer:
-    """The priorities board, never computed within the request: the cached board, or a job
-    computing it (joined when queued already) and the last board to show meanwhile."""
-    request = views_svc.check_board(framework, budget)
-    prio.open_project_count(engine, request.framework)  # the framework, and something to rank
-    board, last = views_svc.cached_board(engine, request)
-    if board is not None:
-        return BoardAnswer(board, None, None)
-
-    def summary(b: views_svc.Board) -> dict[str, Any]:
-        return {"framework": request.framework, "budget": b.budget,
-                "projects": len(b.rankings.names),
-                "batches": {k: list(sol.selected) for k, sol in b.batches.items()},
-                "frontier_points": len(b.frontier)}
-
-    job = _answer(
-        engine, runner, actor, kind=BOARD, key=request.key,
-        params={"framework": request.framework, "budget": request.limits.budget},
-        inline=lambda: False,
-        build=lambda progress: views_svc.compute_board(engine, request, progress),
-        document=summary)
-    if isinstance(job, views_svc.Board):  # computed meanwhile by another request
-        return BoardAnswer(job, None, None)
-    return BoardAnswer(None, job, last)
-
-
-def job_status(engine: Engine, job_id: int | str) -> JobStatus:
-    """A job's state, progress and (when it failed) its error."""
-    with transaction(engine) as s:
-        return _status(_job_row(s, job_id))
-
-
-def job_result(engine: Engine, job_id: int | str) -> dict[str, Any]:
-    """A finished job's result.
-
-    Raises Conflict (``job.not_finished``) while it is queued or running, and
-    JobFailed, carrying the problems it failed with, when it failed.
-    """
-    with transaction(engine) as s:
-        row = _job_row(s, job_id)
-    if row.state in OPEN_STATES:
-        raise Conflict.single("state", row.state, "job.not_finished",
-                              f"the job is {row.state} ({float(row.progress):.0%} done); "
-                              f"ask again when its state is '{DONE}'")
-    if row.state == FAILED:
-        raise _failure(row)
-    return dict(row.result or {})
-
-
-def _failure(row: Any) -> JobFailed:
-    """The error a failed job stored, as the error it failed with."""
-    err = dict(row.error or {})
-    problems = [Problem(str(p.get("field") or "job"), p.get("value", ""),
-                        str(p.get("code", "job.failed")), str(p.get("message", "")))
-                for p in err.get("problems", [])]
-    return JobFailed(problems or [Problem(str(err.get("field") or "job"), row.state,
-                                         str(err.get("code", "job.failed")),
-                                         str(err.get("message", "the job failed")))])

@@ -1,0 +1,127 @@
+"""The public shapes of the economics: the exact waterfall of one case, a project's
+cash-flow model, its base case, and a Monte Carlo simulation's summary (the command
+line's ``--json`` and the API's simulation result).
+
+A simulation's expected takes and funding are exact text in whole cents on the API and
+numbers on the command line (``pledge simulate --json``'s shape since the first release);
+both are written by :class:`Simulation`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import Strict
+
+from pledge.models import MoneyText, Shape
+from pledge.services import economics as svc
+from pledge.services import simulation as sim
+
+CENT = Decimal("0.01")
+
+#: A float estimate kept as a number (only a float is one; text and Decimals are money).
+Estimate = Annotated[float, Strict()]
+
+
+class WaterfallPeriod(Shape):
+    """One period of the split: each side's share and the partner's balance still owed."""
+
+    period: int
+    partner: MoneyText
+    us: MoneyText
+    balance: MoneyText
+
+
+class Waterfall(Shape):
+    """The exact waterfall (Decimal, in cents) with the partner's returns and the terms."""
+
+    periods: list[WaterfallPeriod]
+    recoup_period: int | None
+    partner_total: MoneyText
+    us_total: MoneyText
+    partner_irr: float | None
+    partner_moic: float | None
+    deemed_rate: float
+    periods_per_year: int
+    pre_split: float
+    post_split: float
+
+    @classmethod
+    def of(cls, rep: svc.WaterfallReport) -> Waterfall:
+        r = rep.result
+        return cls(
+            periods=[WaterfallPeriod(period=p.period, partner=p.partner.quantize(CENT),
+                                     us=p.us.quantize(CENT), balance=p.balance.quantize(CENT))
+                     for p in r.periods],
+            recoup_period=r.recoup_period, partner_total=r.partner_total.quantize(CENT),
+            us_total=r.us_total.quantize(CENT), partner_irr=rep.partner_irr,
+            partner_moic=rep.partner_moic, deemed_rate=float(rep.terms.deemed_rate),
+            periods_per_year=rep.terms.periods_per_year,
+            pre_split=float(rep.terms.pre_share), post_split=float(rep.terms.post_share))
+
+
+class Economics(Shape):
+    """A project's cash-flow model: every parameter, and the project's own overrides (the
+    rest are its sector's defaults)."""
+
+    project_id: int
+    sector: str
+    model: dict[str, Any]
+    overrides: dict[str, Any]
+
+    @classmethod
+    def of(cls, e: sim.ProjectEconomics) -> Economics:
+        return cls(project_id=e.project_id, sector=e.sector, model=e.model.as_dict(),
+                   overrides=e.overrides)
+
+
+class CashflowPeriod(Shape):
+    """One period of a project's base case (US dollars)."""
+
+    period: int
+    funding: MoneyText
+    distributable: MoneyText
+
+
+class Percentiles(Shape):
+    p5: float | None
+    p50: float | None
+    p95: float | None
+
+
+class RecoupYears(Percentiles):
+    """Years until the partner recovers its deemed allocation: percentiles over the
+    paths that recover, the share that never does, and the share recovering by year."""
+
+    never_share: float
+    by_year: dict[str, float]
+
+
+class Simulation(Shape):
+    """A Monte Carlo summary: one project (``project_id``) or a framework's portfolio
+    (``framework``, ``projects``, ``pooled``)."""
+
+    project_id: int | None = None
+    framework: str | None = None
+    projects: list[int] | None = None
+    pooled: bool | None = None
+    paths: int
+    seed: int
+    prob_recover: float
+    partner_irr: Percentiles
+    irr_none_share: float
+    expected_moic: float | None
+    recoup_years: RecoupYears
+    us_expected_take: Estimate | MoneyText | None
+    partner_expected_take: Estimate | MoneyText | None
+    expected_funding: Estimate | MoneyText | None
+
+    def document(self) -> dict[str, Any]:
+        """The JSON form, without the keys of the other kind of target."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+    @classmethod
+    def of(cls, doc: dict[str, Any]) -> Simulation:
+        """From ``services.simulation.summary_document`` (or a stored job's result)."""
+        return cls.model_validate(doc)

@@ -1,0 +1,233 @@
+"""Use cases on scores, weights and rankings: each side's judgement of the open projects
+and how far apart the two sides' orders are (``domain.priorities`` has the rules)."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from pledge.domain import fair_use
+from pledge.domain.access import Action
+from pledge.domain.bounds import check_dates, check_seed
+from pledge.domain.errors import InvalidInput, PledgeError, RuleViolation
+from pledge.domain.lifecycle import OPEN_STAGES, Role
+from pledge.domain.priorities import (
+    Comparison,
+    Criterion,
+    Side,
+    check_may_speak_for,
+    check_score,
+    check_weight,
+    compare,
+    parse_side,
+)
+from pledge.domain.text import clean_text
+from pledge.services.base import Actor, audit, framework_row, now, permit, project_row
+from pledge.services.dashboard import views
+from pledge.store import priorities as q
+from pledge.store.db import reading, transaction
+
+Progress = Callable[[float], None]  # the share of the work done, from 0 to 1
+
+
+@lru_cache(maxsize=1)
+def _criteria_doc() -> dict[str, Any]:
+    return tomllib.loads((files("pledge") / "data" / "criteria.toml").read_text("utf-8"))
+
+
+def criteria() -> list[Criterion]:
+    """The criteria both sides score on (``data/criteria.toml``)."""
+    return [Criterion(key, str(c.get("label", key)), bool(c.get("lower_is_better", False)),
+                      bool(c.get("computed", False)))
+            for key, c in _criteria_doc()["criteria"].items()]
+
+
+def _criterion(key: str) -> Criterion | None:
+    return next((c for c in criteria() if c.key == key.strip().lower()), None)
+
+
+def set_score(engine: Engine, project_id: int | str, side: str, criterion: str, value: float,
+              actor: Actor, on: date, note: str = "") -> None:
+    """Record a side's score of a project on a criterion (the latest one counts)."""
+    permit(actor, Action.SCORE)
+    check_dates(on=on)
+    note = clean_text("note", note)
+    s_side = parse_side(side)
+    check_may_speak_for(s_side, actor.role)
+    check_score(_criterion(criterion), criterion, value)
+    with transaction(engine) as s:
+        row = project_row(s, project_id)
+        q.insert_score(s, project_id=row.id, side=s_side.value,
+                       criterion=criterion.strip().lower(), value=float(value),
+                       author=actor.name, role=actor.role.value, on=on, note=note,
+                       recorded_at=now())
+        audit(s, actor, "project.score", "project", row.id,
+              after={"side": s_side.value, "criterion": criterion, "value": value,
+                     "on": on, "note": note}, project_id=row.id)
+
+
+def _scores(engine: Engine, project_id: int | str) -> tuple[int, dict[str, dict[str, Any]]]:
+    with transaction(engine) as s:
+        pid = project_row(s, project_id).id
+        latest = q.latest_scores(s, [pid])
+    out: dict[str, dict[str, Any]] = {side.value: {} for side in Side}
+    for (_, side, crit), v in sorted(latest.items()):
+        out[side][crit] = v
+    return pid, out
+
+
+def project_scores(engine: Engine, project_id: int | str) -> dict[str, dict[str, Any]]:
+    """The current score of each side on each criterion, with author, date and note."""
+    return _scores(engine, project_id)[1]
+
+
+def set_weight(engine: Engine, framework: str, side: str, criterion: str, weight: float,
+               actor: Actor, on: date) -> None:
+    """Record a side's weight for a criterion in a framework."""
+    permit(actor, Action.SCORE)
+    check_dates(on=on)
+    s_side = parse_side(side)
+    check_may_speak_for(s_side, actor.role)
+    check_weight(_criterion(criterion), criterion, weight)
+    with transaction(engine) as s:
+        fw = framework_row(s, framework)
+        q.insert_weight(s, framework_id=fw.id, side=s_side.value,
+                        criterion=criterion.strip().lower(), weight=float(weight),
+                        author=actor.name, role=actor.role.value, on=on, recorded_at=now())
+        audit(s, actor, "framework.weight", "framework", fw.key,
+              after={"side": s_side.value, "criterion": criterion, "weight": weight})
+
+
+def _weights(s: Session, framework_id: int) -> dict[str, dict[str, float]]:
+    defaults = _criteria_doc()["weights"]
+    out = {side.value: {k: float(v) for k, v in defaults.get(side.value, {}).items()}
+           for side in Side}
+    for side, criterion, weight in q.recorded_weights(s, framework_id):
+        out[side][criterion] = weight
+    return out
+
+
+def weights(engine: Engine, framework: str) -> dict[str, dict[str, float]]:
+    """Each side's weights in a framework: the defaults, then what the side recorded."""
+    with transaction(engine) as s:
+        return _weights(s, framework_row(s, framework).id)
+
+
+@dataclass(frozen=True, slots=True)
+class Rankings:
+    framework: str
+    names: dict[int, str]
+    comparison: Comparison
+    computed: dict[str, dict[int, float | None]]
+
+
+def _computed(engine: Engine, project_ids: Sequence[int], paths: int, seed: int,
+              progress: Progress | None = None) -> dict[str, dict[int, float | None]]:
+    """Return and recovery per project from a small seeded simulation (None without a model)."""
+    from pledge.services.simulation import project_spec, simulate
+
+    ret: dict[int, float | None] = {}
+    rec: dict[int, float | None] = {}
+    for done, pid in enumerate(project_ids, start=1):
+        try:
+            summary, _ = simulate(project_spec(engine, pid, paths, seed))
+        except PledgeError:  # no cost estimate, or no split in this framework
+            ret[pid] = rec[pid] = None
+        else:
+            ret[pid], rec[pid] = summary.irr_p50, summary.prob_recover
+        if progress is not None:
+            progress(done / len(project_ids))
+    return {"return": ret, "recovery": rec}
+
+
+OPEN = tuple(st.value for st in OPEN_STAGES)
+
+
+def check_ranking(top_k: int, paths: int, seed: int, role: Role | None = None) -> None:
+    """Refuse a ranking request before anything is computed: top-k, paths (within the
+    role's allowance when a role is given), seed."""
+    if top_k < 1:
+        raise InvalidInput.single("top", top_k, "priorities.top_k", "top-k is 1 or more")
+    from pledge.services.simulation import check_paths
+
+    check_paths(paths)
+    if role is not None:
+        fair_use.check_paths(role, paths)
+    check_seed(seed)
+
+
+def framework_key(framework: str) -> str:
+    return framework.strip().lower()
+
+
+def open_project_count(engine: Engine, framework: str) -> int:
+    """How many of the framework's projects are open (ranked).
+
+    Raises NotFound for an unknown framework and RuleViolation
+    (``priorities.no_projects``) when none is open: cheap checks made before any
+    computation is started or queued.
+    """
+    with reading(engine) as s:
+        fw = framework_row(s, framework)
+        count = q.count_open_projects(s, fw.id, OPEN)
+    if not count:
+        raise RuleViolation.single("framework", framework, "priorities.no_projects",
+                                   "no open projects to rank")
+    return count
+
+
+def ranking_key(framework: str, top_k: int, paths: int, seed: int) -> tuple[Any, ...]:
+    return ("rankings", framework_key(framework), top_k, paths, seed)
+
+
+def prioritise(engine: Engine, framework: str, *, top_k: int = 5, paths: int = 2000,
+               seed: int = 0, role: Role | None = None,
+               progress: Progress | None = None) -> Rankings:
+    """Both sides' rankings of the framework's open projects and the gap between them.
+
+    The input is checked first (with ``role``: against its allowance); the result is
+    computed once per data version (the simulated criteria once per paths and seed).
+    """
+    check_ranking(top_k, paths, seed, role)
+    return views.get(engine, ranking_key(framework, top_k, paths, seed),
+                     lambda: compute_rankings(engine, framework, top_k, paths, seed, progress))
+
+
+def compute_rankings(engine: Engine, framework: str, top_k: int, paths: int, seed: int,
+                     progress: Progress | None = None) -> Rankings:
+    """The rankings, computed now (only their simulated criteria may come from the cache)."""
+    with transaction(engine) as s:
+        fw = framework_row(s, framework)
+        rows = q.open_projects(s, fw.id, OPEN)
+        w = _weights(s, fw.id)
+        latest = q.latest_scores(s, [r.id for r in rows])
+    if not rows:
+        raise RuleViolation.single("framework", framework, "priorities.no_projects",
+                                   "no open projects to rank")
+    ids = [r.id for r in rows]
+    computed = views.get(engine, ("simulated", fw.key, paths, seed),
+                         lambda: _computed(engine, ids, paths, seed, progress))
+    crits = criteria()
+    raw: dict[str, dict[str, dict[int, float | None]]] = {}
+    for side in Side:
+        raw[side.value] = {
+            c.key: (computed[c.key] if c.computed else
+                    {p: (latest[(p, side.value, c.key)]["value"]
+                         if (p, side.value, c.key) in latest else None) for p in ids})
+            for c in crits}
+    comp = compare(ids, crits, raw["us"], raw["partner"], w["us"], w["partner"], top_k)
+    return Rankings(fw.key, {r.id: r.name for r in rows}, comp, computed)
+
+
+def scores_document(engine: Engine, project_id: int | str) -> dict[str, Any]:
+    """A project's id and its current scores (``models.priorities.Scores`` is its shape)."""
+    pid, sides = _scores(engine, project_id)
+    return {"project_id": pid, **sides}
