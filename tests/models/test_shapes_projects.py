@@ -148,8 +148,8 @@ def test_a_change_answers_the_model_on_both_sides_and_again_when_replayed(
         both: tuple[Cli, TestClient], monkeypatch: pytest.MonkeyPatch) -> None:
     cli, client = both
     monkeypatch.setenv("PLEDGE_TOKEN", FUNDER_HEADERS["Authorization"].removeprefix("Bearer "))
-    from_cli = cli.json("--user", "shapes_funder", "fund", str(COPPER), "--amount", "US$10m", "--on", "2026-06-04",
-                        "--instrument", "equity", "--provider", "JBIC",
+    from_cli = cli.json("--user", "shapes_funder", "fund", str(COPPER), "--amount", "US$10m",
+                        "--on", "2026-06-04", "--instrument", "equity", "--provider", "JBIC",
                         "--idempotency-key", "shape-1")
     key = from_cli.pop("idempotency_key")
     assert key == "shape-1"
