@@ -10,18 +10,18 @@ from fastapi import APIRouter, FastAPI
 
 from pledge.api.deps import EngineDep, require
 from pledge.domain.access import Action
+from pledge.models.audit import Verification
 from pledge.services import audit as svc
-from pledge.services.base import jsonable
 
 router = APIRouter(tags=["audit"])
 
 
-@router.get("/audit/verify", dependencies=[require(Action.ADMIN)])
-def get_verification(engine: EngineDep) -> dict[str, Any]:
+@router.get("/audit/verify", dependencies=[require(Action.ADMIN)],
+            response_model=Verification)
+def get_verification(engine: EngineDep) -> Verification:
     """Recompute the audit log's and the ledger's hash chains and the ledger's balance:
     ``ok``, the rows checked and the first broken row of each chain."""
-    result = svc.check(engine)
-    return jsonable(result.as_dict())  # type: ignore[no-any-return]  # jsonable returns Any
+    return Verification.of(svc.check(engine))
 
 
 def install(app: FastAPI) -> None:

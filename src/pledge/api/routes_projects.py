@@ -32,33 +32,18 @@ from pledge.api.schemas import (
     TransitionCreate,
 )
 from pledge.domain.access import Action
+from pledge.models import Page
+from pledge.models import projects as m
 from pledge.services import funding as funding_svc
 from pledge.services import projects as svc
 from pledge.services import relations as relations_svc
-from pledge.services.base import Actor, jsonable
+from pledge.services.base import Actor
 
 router = APIRouter(tags=["projects"])
 
 
-def summary(r: svc.ProjectSummary) -> dict[str, Any]:
-    return {"id": r.id, "name": r.name, "framework": r.framework, "sector": r.sector,
-            "sector_detail": r.sector_detail, "status": r.status,
-            "amount_low_usd": r.amount_low_usd, "amount_high_usd": r.amount_high_usd,
-            "location": r.location, "states": list(r.states), "funding_date": r.funding_date}
-
-
-def detail(d: svc.ProjectDetail) -> dict[str, Any]:
-    return jsonable({**summary(d.summary), "component": d.component,  # type: ignore[no-any-return]  # jsonable returns Any
-                     "reported_status": d.reported_status, "window_meaning": d.window_meaning,
-                     "extension_until": d.extension_until, "sponsors": d.sponsors,
-                     "estimates": d.estimates, "transitions": d.transitions,
-                     "consultations": d.consultations, "funding": d.funding,
-                     "sites": d.sites, "status_reports": d.status_reports,
-                     "related": d.related, "duplicate_of": d.duplicate_of,
-                     "allocation": d.allocation})
-
-
-@router.get("/projects", dependencies=[require(Action.READ_PUBLIC)])
+@router.get("/projects", dependencies=[require(Action.READ_PUBLIC)],
+            response_model=Page[m.ProjectSummary])
 async def list_projects(engine: EngineDep, framework: str | None = None, status: str | None = None,
                   sector: str | None = None, limit: int = Query(50, ge=1, le=500),
                   offset: Offset = 0) -> JSONResponse:
@@ -66,17 +51,20 @@ async def list_projects(engine: EngineDep, framework: str | None = None, status:
     rows, count = svc.list_projects_page(engine, framework=framework, status=status,
                                          sector=sector, limit=limit, offset=offset)
     # Already JSON-safe: answered directly, without a second encoding pass.
-    return JSONResponse({"data": jsonable([summary(r) for r in rows]), "count": count,
-                         "limit": limit, "offset": offset})
+    return JSONResponse(Page[m.ProjectSummary](
+        data=[m.ProjectSummary.of(r) for r in rows], count=count, limit=limit,
+        offset=offset).model_dump(mode="json"))
 
 
-@router.get("/projects/{project_id}", dependencies=[require(Action.READ_PUBLIC)])
-def get_project(project_id: RecordId, engine: EngineDep) -> dict[str, Any]:
+@router.get("/projects/{project_id}", dependencies=[require(Action.READ_PUBLIC)],
+            response_model=m.ProjectDetail)
+def get_project(project_id: RecordId, engine: EngineDep) -> m.ProjectDetail:
     """One project: stages, sponsors, estimates, consultations and funding."""
-    return detail(svc.show_project(engine, project_id))
+    return m.ProjectDetail.of(svc.show_project(engine, project_id))
 
 
-@router.post("/projects", status_code=201)
+@router.post("/projects", status_code=201,
+             response_model=m.ProjectDetail)
 def create_project(body: ProjectCreate, engine: EngineDep, once: OnceDep,
                    actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
     """Add a project at the lifecycle's entry stage, 'proposed'; a later ``status`` is
@@ -87,141 +75,146 @@ def create_project(body: ProjectCreate, engine: EngineDep, once: OnceDep,
                          amount_text=body.amount, status=body.status,
                          reported_on=body.reported_on.isoformat() if body.reported_on else "",
                          source=body.source)
-    return once(actor, lambda: detail(svc.add_project(engine, new, actor)))
+    return once(actor, lambda: m.project_document(svc.add_project(engine, new, actor)))
 
 
-@router.patch("/projects/{project_id}")
+@router.patch("/projects/{project_id}",
+             response_model=m.ProjectDetail)
 def update_project(project_id: RecordId, body: ProjectUpdate, engine: EngineDep, once: OnceDep,
                    actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
     """Change a project's name, sector, location or sponsors (the fields sent); audited."""
-    return once(actor, lambda: detail(svc.update_project(
+    return once(actor, lambda: m.project_document(svc.update_project(
         engine, project_id, body.model_dump(exclude_unset=True), actor)))
 
 
-@router.post("/projects/{project_id}/transitions", status_code=201)
+@router.post("/projects/{project_id}/transitions", status_code=201,
+             response_model=m.ProjectDetail)
 def create_transition(project_id: RecordId, body: TransitionCreate, engine: EngineDep,
                       once: OnceDep,
                       actor: Actor = require_actor(Action.ADVANCE)) -> dict[str, Any]:
     """Move a project to another stage; the lifecycle rules decide. Selecting allocates the
     approved amount under the cap (``amount``, default the primary estimate's top)."""
-    return once(actor, lambda: detail(svc.advance(
+    return once(actor, lambda: m.project_document(svc.advance(
         engine, project_id, body.to, actor, body.on, body.reason, body.sources,
         amount=body.amount)))
 
 
-@router.post("/projects/{project_id}/consultations", status_code=201)
+@router.post("/projects/{project_id}/consultations", status_code=201,
+             response_model=m.ProjectDetail)
 def create_consultation(project_id: RecordId, body: ConsultationCreate, engine: EngineDep,
                         once: OnceDep,
                         actor: Actor = require_actor(Action.CONSULT)) -> dict[str, Any]:
     """Record a consultation (committee, or the partner's with the US before declining)."""
-    return once(actor, lambda: detail(svc.consult(
+    return once(actor, lambda: m.project_document(svc.consult(
         engine, project_id, body.kind, actor, body.on, body.note, body.sources)))
 
 
-@router.post("/projects/{project_id}/extensions", status_code=201)
+@router.post("/projects/{project_id}/extensions", status_code=201,
+             response_model=m.ProjectDetail)
 def create_extension(project_id: RecordId, body: ExtensionCreate, engine: EngineDep,
                      once: OnceDep,
                      actor: Actor = require_actor(Action.EXTEND)) -> dict[str, Any]:
     """Extend a notified project's funding deadline."""
-    return once(actor, lambda: detail(svc.extend(
+    return once(actor, lambda: m.project_document(svc.extend(
         engine, project_id, body.until, actor, body.on, body.reason, body.sources)))
 
 
-def funding_record(r: funding_svc.FundingResult) -> dict[str, Any]:
-    return jsonable({"project_id": r.project_id, "status": r.status, "amount": r.amount,  # type: ignore[no-any-return]  # jsonable returns Any
-                     "counted": r.counted, "instrument": r.instrument,
-                     "provider": r.provider, "on": r.on, "remaining": r.remaining})
-
-
-@router.post("/projects/{project_id}/fundings", status_code=201)
+@router.post("/projects/{project_id}/fundings", status_code=201,
+             response_model=m.Funding)
 def create_funding(project_id: RecordId, body: FundingCreate, engine: EngineDep, once: OnceDep,
                    actor: Actor = require_actor(Action.FUND)) -> dict[str, Any]:
     """Fund a notified project within its window and under the cap."""
-    return once(actor, lambda: funding_record(funding_svc.fund(
+    return once(actor, lambda: m.funding_document(funding_svc.fund(
         engine, project_id, body.amount, body.on, body.instrument, body.provider, actor)))
 
 
-@router.post("/projects/{project_id}/allocation", status_code=201)
+@router.post("/projects/{project_id}/allocation", status_code=201,
+             response_model=m.AllocationChange)
 def change_allocation(project_id: RecordId, body: AllocationChange, engine: EngineDep,
                       once: OnceDep,
                       actor: Actor = require_actor(Action.LEDGER_EDIT)) -> dict[str, Any]:
     """Change the project's allocation under the cap to ``amount`` (the investment
     committee, with a reason; never below what has been funded)."""
     on = body.on or date.today()
-    return once(actor, lambda: jsonable(funding_svc.allocate(
-        engine, project_id, body.amount, on, actor, body.reason).document()))
+    return once(actor, lambda: m.allocation_document(funding_svc.allocate(
+        engine, project_id, body.amount, on, actor, body.reason)))
 
 
-@router.post("/projects/{project_id}/guarantee-calls", status_code=201)
+@router.post("/projects/{project_id}/guarantee-calls", status_code=201,
+             response_model=m.GuaranteeCall)
 def create_guarantee_call(project_id: RecordId, body: GuaranteeCallCreate, engine: EngineDep,
                           once: OnceDep,
                           actor: Actor = require_actor(Action.FUND)) -> dict[str, Any]:
     """Record a call on the project's guarantee: the called part becomes cash in the SPV
     (never more than is outstanding)."""
-    return once(actor, lambda: jsonable(funding_svc.call_guarantee(
-        engine, project_id, body.amount, body.on, actor, body.provider).document()))
+    return once(actor, lambda: m.guarantee_call_document(funding_svc.call_guarantee(
+        engine, project_id, body.amount, body.on, actor, body.provider)))
 
 
 
-@router.post("/projects/{project_id}/estimates", status_code=201)
+@router.post("/projects/{project_id}/estimates", status_code=201,
+             response_model=m.ProjectDetail)
 def create_estimate(project_id: RecordId, body: EstimateCreate, engine: EngineDep, once: OnceDep,
                     actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
     """Record another sourced cost estimate (never an overwrite)."""
-    return once(actor, lambda: detail(svc.add_estimate(
+    return once(actor, lambda: m.project_document(svc.add_estimate(
         engine, project_id, body.amount, body.source, body.on, actor, primary=body.primary)))
 
 
-@router.post("/projects/{project_id}/sites", status_code=201)
+@router.post("/projects/{project_id}/sites", status_code=201,
+             response_model=m.ProjectDetail)
 def create_site_report(project_id: RecordId, body: SiteReportCreate, engine: EngineDep,
                        once: OnceDep,
                        actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
     """Record a site reported for the project, with its source (the location is kept)."""
-    return once(actor, lambda: detail(svc.add_site_report(
+    return once(actor, lambda: m.project_document(svc.add_site_report(
         engine, project_id, body.location, body.source, body.on, actor, states=body.states)))
 
 
-@router.post("/projects/{project_id}/status-reports", status_code=201)
+@router.post("/projects/{project_id}/status-reports", status_code=201,
+             response_model=m.ProjectDetail)
 def create_status_report(project_id: RecordId, body: StatusReportCreate, engine: EngineDep,
                          once: OnceDep,
                          actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
     """Record a stage a source reports for the project (the lifecycle stage is kept)."""
-    return once(actor, lambda: detail(svc.add_status_report(
+    return once(actor, lambda: m.project_document(svc.add_status_report(
         engine, project_id, body.stage, body.source, body.on, actor, wording=body.wording)))
 
 
-@router.get("/projects/{project_id}/links", dependencies=[require(Action.READ_PUBLIC)])
-def get_links(project_id: RecordId, engine: EngineDep, withdrawn: bool = False) -> dict[str, Any]:
+@router.get("/projects/{project_id}/links", dependencies=[require(Action.READ_PUBLIC)],
+             response_model=m.Links)
+def get_links(project_id: RecordId, engine: EngineDep, withdrawn: bool = False) -> m.Links:
     """The project's links to other projects (with ``withdrawn``, those withdrawn too):
     what each other project is to this one, and the source."""
     rows = relations_svc.project_links(engine, project_id, withdrawn=withdrawn)
-    return jsonable({"data": [r.document() for r in rows],  # type: ignore[no-any-return]  # jsonable returns Any
-                     "count": len(rows)})
+    return m.Links(data=[m.Link.of(r) for r in rows], count=len(rows))
 
 
-@router.post("/projects/{project_id}/links", status_code=201)
+@router.post("/projects/{project_id}/links", status_code=201,
+             response_model=m.Link)
 def create_link(project_id: RecordId, body: LinkCreate, engine: EngineDep, once: OnceDep,
                 actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
     """Link the project to another: the same project reported twice, a later tranche, a
     part of an umbrella programme; a self-link or a pair already linked is refused
     naming ``other``. Totals then count each real project once."""
-    return once(actor, lambda: jsonable(relations_svc.link_projects(
+    return once(actor, lambda: m.link_document(relations_svc.link_projects(
         engine, project_id, body.other, body.kind, body.source, actor, on=body.on,
-        note=body.note).document()))
+        note=body.note)))
 
 
-@router.post("/projects/{project_id}/links/withdrawals", status_code=201)
+@router.post("/projects/{project_id}/links/withdrawals", status_code=201,
+             response_model=m.Link)
 def withdraw_link(project_id: RecordId, body: LinkWithdrawal, engine: EngineDep,
                   once: OnceDep,
                   actor: Actor = require_actor(Action.PROJECT_EDIT)) -> dict[str, Any]:
     """Withdraw the link between the project and ``other`` (nothing is deleted: the link
     is kept, marked withdrawn with who, when and why)."""
-    return once(actor, lambda: jsonable(relations_svc.unlink_projects(
-        engine, project_id, body.other, actor, reason=body.reason).document()))
+    return once(actor, lambda: m.link_document(relations_svc.unlink_projects(
+        engine, project_id, body.other, actor, reason=body.reason)))
 
 
-@router.get("/projects/{project_id}/history", dependencies=[require(Action.READ)])
-def get_history(project_id: RecordId, engine: EngineDep) -> dict[str, Any]:
+@router.get("/projects/{project_id}/history", dependencies=[require(Action.READ)],
+             response_model=m.History)
+def get_history(project_id: RecordId, engine: EngineDep) -> m.History:
     """The project's transitions and every audit entry about it."""
-    h = svc.history(engine, project_id)
-    return jsonable({"project_id": h.project_id, "transitions": h.transitions,  # type: ignore[no-any-return]  # jsonable returns Any
-                     "audit": h.audit, "unverified": h.unverified})
+    return m.History.of(svc.history(engine, project_id))

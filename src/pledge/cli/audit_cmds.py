@@ -6,6 +6,7 @@ import typer
 
 from pledge.cli import render
 from pledge.cli.options import JsonOpt
+from pledge.models.audit import Verification
 
 audit_app = typer.Typer(no_args_is_help=True, help="The tamper-evident record.")
 
@@ -21,7 +22,7 @@ def verify(json: JsonOpt = False) -> None:
 
     result = audit_svc.verify(state.engine())
     if json:
-        render.emit_json(result.as_dict())
+        render.emit_json(Verification.of(result).document())
         if not result.ok:
             raise typer.Exit(2)
         return

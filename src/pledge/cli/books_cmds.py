@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from pledge.cli import render
 from pledge.cli.once import KeyOpt, once
 from pledge.cli.options import ActorOpt, JsonOpt, OnOpt, RoleOpt, acting, day
+from pledge.models.books import Statement, distribution_document
 
 
 def _engine() -> Engine:
@@ -40,7 +41,7 @@ def statement(id: Annotated[str, typer.Argument(help="Project id")],
         write_atomic(xlsx, data)
         render.err_console.print(f"wrote the statement to {xlsx} ({len(data):,} bytes)")
     if json:
-        render.emit_json(st.document())
+        render.emit_json(Statement.of(st).document())
         return
     a = st.account
     render.table(f"Project {st.project_id}: {st.name} — capital account of {st.partner} on "
@@ -89,7 +90,7 @@ def distribute(id: Annotated[str, typer.Argument(help="Project id")],
     who, engine, when = acting(actor, role), _engine(), day(on, "on")
     ran = once(engine, who, idempotency_key, lambda: svc.distribute(
         engine, id, when, who, amount=amount, partner=partner, us=us),
-        lambda r: r.document())
+        distribution_document)
     if json:
         render.emit_json(ran.json())
     elif (r := ran.value) is not None:

@@ -12,6 +12,9 @@ from sqlalchemy import Engine
 from pledge.cli import render
 from pledge.cli.once import KeyOpt, once
 from pledge.cli.options import ActorOpt, JsonOpt, OnOpt, RoleOpt, SourceOpt, acting, day, me
+from pledge.models import documents
+from pledge.models import frameworks as fwm
+from pledge.models import projects as pm
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import frameworks as fw_svc
 from pledge.services import funding as funding_svc
@@ -71,9 +74,7 @@ def frameworks_list(json: JsonOpt = False) -> None:
     """List the frameworks with their headline commitment."""
     rows = fw_svc.list_frameworks(_engine())
     if json:
-        render.emit_json([{"key": r.key, "name": r.name, "partner": r.partner,
-                           "commitment_usd": r.commitment, "mechanism": r.mechanism,
-                           "period_end": r.period_end, "versions": r.versions} for r in rows])
+        render.emit_json(documents(fwm.FrameworkSummary.of(r) for r in rows))
         return
     render.table("Frameworks", ["key", "partner", "commitment", "kind", "period ends",
                                 "versions", "name"],
@@ -90,7 +91,7 @@ def frameworks_show(name: Annotated[str, typer.Argument(help="Framework key, e.g
     readings and their sources; claims made before a version and not adopted by it are
     listed after it.
     """
-    doc = fw_svc.framework_document(fw_svc.get_framework(_engine(), name))
+    doc = fwm.framework_document(fw_svc.get_framework(_engine(), name))
     if json:
         render.emit_json(doc)
         return
@@ -139,7 +140,7 @@ def frameworks_amend(
     engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: fw_svc.amend_framework(
         engine, name, day(effective, "effective"), fw_svc.parse_assignments(set_),
-        source or [], note, who), fw_svc.framework_document)
+        source or [], note, who), fwm.framework_document)
     if json:
         render.emit_json(ran.json())
     elif (fw := ran.value) is not None:
@@ -161,8 +162,7 @@ def deadline(framework: Annotated[str, typer.Option(help="Framework key")],
     d = deadlines_svc.compute_deadline(_engine(), framework, day(notice, "notice"), days=days,
                                        unit=unit, calendar=calendar)
     if json:
-        render.emit_json({"notice": d.notice, "date": d.due, "meaning": d.meaning,
-                          "days": d.days, "unit": d.unit, "calendar": d.calendar})
+        render.emit_json(fwm.Deadline.of(d).document())
         return
     word = "fund by" if d.meaning == "deadline" else "fund no earlier than"
     render.console.print(f"notice {d.notice} + {d.days} {d.unit} days ({d.calendar} calendar): "
@@ -177,12 +177,7 @@ def deadlines(framework: Annotated[str | None, typer.Option(help="Framework key"
     rows = deadlines_svc.project_deadlines(_engine(), framework=framework,
                                            as_of=day(on, "on"))
     if json:
-        render.emit_json([{"id": r.project_id, "name": r.name, "framework": r.framework,
-                           "status": r.status, "clock_start": r.clock_start, "date": r.due,
-                           "meaning": r.meaning, "calendar": r.calendar,
-                           "business_days_left": r.business_days_left,
-                           "provisional": r.provisional,
-                           "extension_until": r.extension_until} for r in rows])
+        render.emit_json(documents(fwm.ProjectDeadline.of(r) for r in rows))
         return
     render.table("Funding dates", ["id", "project", "status", "date", "meaning",
                                    "business days left", "note"],
@@ -202,25 +197,7 @@ def commitments(framework: Annotated[str, typer.Option(help="Framework key")],
     if not c.ledger_balanced:
         _unbalanced(c.framework)
     if json:
-        render.emit_json({
-            "framework": c.framework, "as_of": c.as_of, "cap": c.cap,
-            "allocated": c.allocated, "disbursed": c.disbursed, "remaining": c.remaining,
-            "period_end": c.period_end, "required_per_month": c.required_per_month,
-            "components": [{"key": x.key, "label": x.label, "mechanism": x.mechanism,
-                            "cap": x.utilisation.cap, "allocated": x.utilisation.allocated,
-                            "disbursed": x.utilisation.disbursed,
-                            "remaining": x.utilisation.remaining,
-                            "annual_cap": x.annual_cap, "used_this_year": x.used_this_year,
-                            "guaranteed": x.utilisation.guaranteed,
-                            "reachable": None if x.reach is None else x.reach.reachable,
-                            "max_reachable": None if x.reach is None
-                            else x.reach.max_reachable}
-                           for x in c.components],
-            "by_instrument": c.by_instrument, "by_provider": c.by_provider,
-            "by_project": c.by_project, "ledger_balanced": c.ledger_balanced,
-            "guaranteed": c.guaranteed, "reachable": c.reachable,
-            "max_reachable": c.max_reachable,
-            "required_per_month_to_cap": c.required_per_month_to_cap})
+        render.emit_json(fwm.Commitments.of(c).document())
         return
     share = (c.allocated / c.cap * 100) if c.cap else 0
     render.pairs(f"{c.framework}: commitments on {c.as_of}", [
@@ -268,7 +245,7 @@ def fund(id: Annotated[str, typer.Argument(help="Project id")],
     or by an administrator for them)."""
     engine, who = _engine(), acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: funding_svc.fund(
-        engine, id, amount, day(on, "on"), instrument, provider, who), _funding)
+        engine, id, amount, day(on, "on"), instrument, provider, who), pm.funding_document)
     if json:
         render.emit_json(ran.json())
     elif (r := ran.value) is not None:
@@ -278,12 +255,6 @@ def fund(id: Annotated[str, typer.Argument(help="Project id")],
                              f"{render.usd(r.amount, short=False)} ({r.instrument}, "
                              f"{r.provider}); cap remaining "
                              f"{render.usd(r.remaining, short=False)}")
-
-
-def _funding(r: funding_svc.FundingResult) -> dict[str, object]:
-    return {"project_id": r.project_id, "status": r.status, "amount": r.amount,
-            "counted": r.counted, "instrument": r.instrument, "provider": r.provider,
-            "on": r.on, "remaining": r.remaining}
 
 
 def allocate(id: Annotated[str, typer.Argument(help="Project id")],
@@ -299,7 +270,7 @@ def allocate(id: Annotated[str, typer.Argument(help="Project id")],
     engine, when = _engine(), day(on, "on")
     who = acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: funding_svc.allocate(
-        engine, id, amount, when, who, reason), funding_svc.AllocationResult.document)
+        engine, id, amount, when, who, reason), pm.allocation_document)
     if json:
         render.emit_json(ran.json())
     elif (r := ran.value) is not None:
@@ -326,7 +297,7 @@ def guarantee_call(id: Annotated[str, typer.Argument(help="Project id")],
     engine, when = _engine(), day(on, "on")
     who = acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: funding_svc.call_guarantee(
-        engine, id, amount, when, who, provider), funding_svc.GuaranteeCallResult.document)
+        engine, id, amount, when, who, provider), pm.guarantee_call_document)
     if json:
         render.emit_json(ran.json())
     elif (r := ran.value) is not None:
@@ -346,9 +317,9 @@ def in_kind(id: Annotated[str, typer.Argument(help="Project id")],
     engine, when = _engine(), day(on, "on")
     who = acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: funding_svc.contribute_in_kind(
-        engine, id, kind, value, when, who), lambda _none: {
-            "project": int(id), "on": when, "kind": kind.strip().lower(),
-            "value": funding_svc.parse_usd(value, "value").amount})
+        engine, id, kind, value, when, who), lambda _none: pm.InKind(
+            project=int(id), on=when, kind=kind.strip().lower(),
+            value=funding_svc.parse_usd(value, "value").amount).document())
     if json:
         render.emit_json(ran.json())
     elif not ran.replayed:
@@ -364,8 +335,7 @@ def balances(framework: Annotated[str, typer.Option(help="Framework key")],
     if not funding_svc.ledger_balanced(_engine(), framework):
         _unbalanced(framework)
     if json:
-        render.emit_json([{"account": a, "balance": v} if by == "account" else
-                          {"account": a, by: k, "balance": v} for (a, k), v in rows.items()])
+        render.emit_json([b.document() for b in fwm.balances(rows, by)])
         return
     columns = ["account", "balance"] if by == "account" else ["account", by, "balance"]
     render.table(f"{framework} balances by {by}", columns,
@@ -383,8 +353,7 @@ def history(id: Annotated[str, typer.Argument(help="Project id")],
                          f"after they were written (their content does not match their hash); "
                          f"run `pledge audit verify`\n")
     if json:
-        render.emit_json({"project_id": h.project_id, "transitions": h.transitions,
-                          "audit": h.audit, "unverified": h.unverified})
+        render.emit_json(pm.History.of(h).document())
         return
     render.table(f"Project {h.project_id}: stages", ["on", "from", "to", "actor", "role",
                                                      "reason", "sources"],

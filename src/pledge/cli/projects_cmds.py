@@ -21,6 +21,8 @@ from pledge.cli.options import (
     me,
     read_text,
 )
+from pledge.models import documents
+from pledge.models import projects as m
 from pledge.services import projects as svc
 from pledge.services import relations as relations_svc
 
@@ -40,34 +42,13 @@ def list_(framework: Annotated[str | None, typer.Option(help="Framework key")] =
     """List projects with their stage and primary estimate in US dollars."""
     rows = svc.list_projects(_engine(), framework=framework, status=status, sector=sector)
     if json:
-        render.emit_json([{
-            "id": r.id, "name": r.name, "framework": r.framework, "sector": r.sector,
-            "sector_detail": r.sector_detail, "status": r.status,
-            "amount_low_usd": r.amount_low_usd, "amount_high_usd": r.amount_high_usd,
-            "location": r.location, "states": list(r.states), "funding_date": r.funding_date,
-        } for r in rows])
+        render.emit_json(documents(m.ProjectSummary.of(r) for r in rows))
         return
     render.table(f"{len(rows)} projects", ["id", "name", "framework", "sector", "status",
                                            "amount (USD)", "states"],
                  [(r.id, r.name, r.framework, r.sector, r.status,
                    render.usd_range(r.amount_low_usd, r.amount_high_usd),
                    ", ".join(r.states)) for r in rows], justify_right=["id", "amount (USD)"])
-
-
-def _document(d: svc.ProjectDetail) -> dict[str, Any]:
-    """A project as ``--json`` prints it."""
-    s = d.summary
-    return {
-        "id": s.id, "name": s.name, "framework": s.framework, "sector": s.sector,
-        "sector_detail": s.sector_detail, "status": s.status,
-        "amount_low_usd": s.amount_low_usd, "amount_high_usd": s.amount_high_usd,
-        "location": s.location, "states": list(s.states), "component": d.component,
-        "reported_status": d.reported_status, "funding_date": s.funding_date,
-        "window_meaning": d.window_meaning, "extension_until": d.extension_until,
-        "sponsors": d.sponsors, "estimates": d.estimates, "transitions": d.transitions,
-        "consultations": d.consultations, "funding": d.funding, "sites": d.sites,
-        "status_reports": d.status_reports, "related": d.related,
-        "duplicate_of": d.duplicate_of, "allocation": d.allocation}
 
 
 def _changed(ran: Ran[svc.ProjectDetail], json: bool) -> svc.ProjectDetail | None:
@@ -82,7 +63,7 @@ def _changed(ran: Ran[svc.ProjectDetail], json: bool) -> svc.ProjectDetail | Non
 def _show(d: svc.ProjectDetail, json: bool) -> None:
     s = d.summary
     if json:
-        render.emit_json(_document(d))
+        render.emit_json(m.project_document(d))
         return
     render.pairs(f"Project {s.id}: {s.name}", [
         ("framework", s.framework), ("sector", f"{s.sector} ({s.sector_detail})"
@@ -162,7 +143,7 @@ def add(name: Annotated[str, typer.Option(help="Project name")],
     ran = once(engine, who, idempotency_key, lambda: svc.add_project(engine, svc.NewProject(
         name=name, sector=sector, framework=framework, location=location, lead=lead,
         partners=partners, amount_text=amount, status=status, reported_on=reported_on,
-        source=(source or [""])[0]), who), _document)
+        source=(source or [""])[0]), who), m.project_document)
     if (detail := _changed(ran, json)) is not None:
         _show(detail, False)
 
@@ -188,7 +169,7 @@ def update(id: Annotated[str, typer.Argument(help="Project id")],
     changes = {k: v for k, v in given.items() if v is not None}
     engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key,
-               lambda: svc.update_project(engine, id, changes, who), _document)
+               lambda: svc.update_project(engine, id, changes, who), m.project_document)
     if (detail := _changed(ran, json)) is not None:
         render.console.print(f"project {detail.summary.id} updated: "
                              f"{', '.join(changes)}")
@@ -211,9 +192,7 @@ def import_(file: Annotated[Path, typer.Argument(help="CSV with the public list'
     who = me()
     ran = once(engine, who, idempotency_key,
                lambda: svc.import_projects_csv(engine, text, framework, who),
-               lambda r: {"added": r.added, "skipped": r.skipped,
-                          "reported": [{"id": pid, "reported_stage": stage}
-                                       for pid, stage in r.reported]})
+               lambda r: m.Import.of(r).document())
     if json:
         render.emit_json(ran.json())
     elif (result := ran.value) is not None:
@@ -240,7 +219,8 @@ def advance(id: Annotated[str, typer.Argument(help="Project id")],
     Selecting a project allocates its approved amount under the cap at once."""
     engine, who = _engine(), acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: svc.advance(
-        engine, id, to, who, day(on, "on"), reason, source or [], amount=amount), _document)
+        engine, id, to, who, day(on, "on"), reason, source or [], amount=amount),
+        m.project_document)
     if (detail := _changed(ran, json)) is None:
         return
     s = detail.summary
@@ -263,7 +243,7 @@ def consult(id: Annotated[str, typer.Argument(help="Project id")],
     """Record a consultation the rules depend on."""
     engine, who = _engine(), acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: svc.consult(
-        engine, id, kind, who, day(on, "on"), note, source or []), _document)
+        engine, id, kind, who, day(on, "on"), note, source or []), m.project_document)
     if (detail := _changed(ran, json)) is not None:
         render.console.print(f"recorded a {kind} consultation for project "
                              f"{detail.summary.id}")
@@ -278,7 +258,8 @@ def extend(id: Annotated[str, typer.Argument(help="Project id")],
     """Record an extension of a project's funding deadline."""
     engine, who = _engine(), acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: svc.extend(
-        engine, id, day(until, "until"), who, day(on, "on"), reason, source or []), _document)
+        engine, id, day(until, "until"), who, day(on, "on"), reason, source or []),
+        m.project_document)
     if (detail := _changed(ran, json)) is not None:
         render.console.print(f"project {detail.summary.id} may be funded until {until}")
 
@@ -295,7 +276,7 @@ def estimate(id: Annotated[str, typer.Argument(help="Project id")],
     """Record another sourced cost estimate (converted to US dollars at its date)."""
     engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: svc.add_estimate(
-        engine, id, amount, source, day(on, "on"), who, primary=primary), _document)
+        engine, id, amount, source, day(on, "on"), who, primary=primary), m.project_document)
     if (detail := _changed(ran, json)) is not None:
         render.console.print(f"project {detail.summary.id}: {len(detail.estimates)} "
                              "estimates")
@@ -314,7 +295,7 @@ def site(id: Annotated[str, typer.Argument(help="Project id")],
     """Record a site reported for a project, with its source (its location is unchanged)."""
     engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: svc.add_site_report(
-        engine, id, location, source, day(on, "on"), who, states=state or ()), _document)
+        engine, id, location, source, day(on, "on"), who, states=state or ()), m.project_document)
     if (detail := _changed(ran, json)) is not None:
         render.console.print(f"project {detail.summary.id}: {len(detail.sites)} reported "
                              "sites")
@@ -331,7 +312,7 @@ def status_report(id: Annotated[str, typer.Argument(help="Project id")],
     """Record a stage a source reports for a project (the lifecycle stage is unchanged)."""
     engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: svc.add_status_report(
-        engine, id, stage, source, day(on, "on"), who, wording=wording), _document)
+        engine, id, stage, source, day(on, "on"), who, wording=wording), m.project_document)
     if (detail := _changed(ran, json)) is not None:
         render.console.print(f"project {detail.summary.id}: reported "
                              f"{detail.reported_status} (stage {detail.summary.status})")
@@ -354,7 +335,7 @@ def link(id: Annotated[str, typer.Argument(help="Project id")],
     engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: relations_svc.link_projects(
         engine, id, other, kind, source, who, on=day(on, "on"), note=note),
-        lambda r: r.document())
+        m.link_document)
     if json:
         render.emit_json(ran.json())
     elif (r := ran.value) is not None:
@@ -371,7 +352,7 @@ def unlink(id: Annotated[str, typer.Argument(help="Project id")],
     reason)."""
     engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: relations_svc.unlink_projects(
-        engine, id, other, who, reason=reason), lambda r: r.document())
+        engine, id, other, who, reason=reason), m.link_document)
     if json:
         render.emit_json(ran.json())
     elif (r := ran.value) is not None:
@@ -385,8 +366,8 @@ def links(id: Annotated[str, typer.Argument(help="Project id")],
                                                   help="Include withdrawn links")] = False,
           json: JsonOpt = False) -> None:
     """A project's links to other projects, each with its source."""
-    rows = [r.document() for r in relations_svc.project_links(_engine(), id,
-                                                               withdrawn=withdrawn)]
+    rows = documents(m.Link.of(r) for r in relations_svc.project_links(
+        _engine(), id, withdrawn=withdrawn))
     if json:
         render.emit_json(rows)
         return

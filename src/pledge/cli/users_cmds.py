@@ -22,6 +22,8 @@ from pledge.cli.options import JsonOpt, me
 from pledge.domain.credentials import DEFAULT_TOKEN_DAYS
 from pledge.domain.errors import InvalidInput
 from pledge.domain.lifecycle import Role
+from pledge.models import documents
+from pledge.models import users as um
 from pledge.services import users as svc
 from pledge.services.base import Actor
 
@@ -67,11 +69,7 @@ def add(name: Annotated[str, typer.Argument(help="User name")],
     u = svc.add_user(state.engine(), name, role, me(), generate_password=password,
                      expires=expires, os_user=os_user, default_token_days=token_days())
     if json:
-        out: dict[str, object] = {"name": u.name, "role": u.role.value, "token": u.token,
-                                  "token_expires_at": u.token_expires_at}
-        if u.password is not None:
-            out["password"] = u.password
-        render.emit_json(out)
+        render.emit_json(um.NewUser.of(u).document())
         return
     render.console.print(f"user {u.name} ({u.role.value}); token (shown once): {u.token}; "
                          f"expires: {_when(u.token_expires_at)}")
@@ -100,8 +98,9 @@ def password(name: Annotated[str, typer.Argument(help="User name")],
     chosen = svc.set_password(state.engine(), name, me(), password=given,
                               generate=generate)
     if json:
-        render.emit_json({"name": name, "sessions_ended": True,
-                          **({"password": chosen} if generate else {})})
+        render.emit_json((um.PasswordSet(name=name, sessions_ended=True, password=chosen)
+                          if generate else um.PasswordSet(name=name, sessions_ended=True)
+                          ).document())
         return
     render.console.print(f"password of {name} changed; their page sessions have ended")
     if generate:
@@ -121,8 +120,7 @@ def rotate_token(name: Annotated[str, typer.Argument(help="User name")],
     t = svc.rotate_token(state.engine(), name, me(), expires=expires, grace=grace,
                          default_token_days=token_days())
     if json:
-        render.emit_json({"name": t.name, "token": t.token, "token_expires_at": t.expires_at,
-                          "old_tokens": t.old_tokens, "old_valid_until": t.old_valid_until})
+        render.emit_json(um.NewToken.of(t).document())
         return
     render.console.print(f"new token for {t.name} (shown once): {t.token}; "
                          f"expires: {_when(t.expires_at)}")
@@ -137,11 +135,7 @@ def list_(json: JsonOpt = False) -> None:
     from pledge.cli import state
     rows = svc.list_users(state.engine())
     if json:
-        render.emit_json([{"name": u.name, "role": u.role.value, "revoked": u.revoked,
-                           "created_at": u.created_at, "os_user": u.os_user,
-                           "tokens": [{"created_at": x.created_at, "expires_at": x.expires_at,
-                                       "expired": x.expired, "last_used_at": x.last_used_at}
-                                      for x in u.tokens]} for u in rows])
+        render.emit_json(documents(um.User.of(u) for u in rows))
         return
     render.table("Users", ["name", "role", "revoked", "created", "token expires", "last used",
                            "login"],
@@ -174,7 +168,7 @@ def os_user(name: Annotated[str, typer.Argument(help="User name")],
     engine, who = state.engine(), me()
     ran = once(engine, who, idempotency_key,
                lambda: svc.set_os_user(engine, name, login, who),
-               lambda mapped: {"name": name.strip(), "os_user": mapped})
+               lambda mapped: um.OsUser(name=name.strip(), os_user=mapped).document())
     if json:
         render.emit_json(ran.json())
     elif not ran.replayed:
@@ -189,7 +183,7 @@ def whoami(json: JsonOpt = False) -> None:
     from pledge.cli import state
     me_ = state.identity()
     if json:
-        render.emit_json({"user": me_.user, "role": me_.role.value, "via": me_.via})
+        render.emit_json(um.WhoAmI.of(me_).document())
         return
     render.console.print(f"{me_.user} ({me_.role.value}), identified by {me_.via}",
                          markup=False, highlight=False)

@@ -10,6 +10,7 @@ Pure standard library; no I/O.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
@@ -77,6 +78,24 @@ def check_date(day: date, field: str, span: DateRange = PLAUSIBLE_DATES) -> date
     if problem is not None:
         raise InvalidInput([problem])
     return day
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(text: str | date, field: str) -> date:
+    """A date from ``YYYY-MM-DD`` within the plausible range; raises InvalidInput naming
+    the field."""
+    if isinstance(text, date):
+        return check_date(text, field)
+    try:
+        if not _ISO_DATE.match(text.strip()):
+            raise ValueError(text)
+        day = date.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        raise InvalidInput.single(field, text, "input.bad_date",
+                                  "expected a date as YYYY-MM-DD") from None
+    return check_date(day, field)
 
 
 def check_dates(span: DateRange = PLAUSIBLE_DATES, /, **days: date | None) -> None:

@@ -13,6 +13,7 @@ are built from), pydantic and the standard library; the edges import models.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -58,3 +59,16 @@ def documents(models: Iterable[BaseModel]) -> list[Any]:
 def keys_of(model: type[BaseModel]) -> Sequence[str]:
     """The top-level JSON keys a model writes (tests compare the CLI's and the API's)."""
     return [f.alias or name for name, f in model.model_fields.items()]
+
+
+#: A moment as ISO 8601 text exactly as ``datetime.isoformat`` writes it ("+00:00", not "Z"),
+#: the form the JSON documents have always used.
+Timestamp = Annotated[datetime, PlainSerializer(lambda d: d.isoformat(), return_type=str,
+                                                when_used="json")]
+
+
+class Rows(BaseModel, Generic[T]):
+    """A whole (unpaged) list: the rows and how many there are."""
+
+    data: list[T]
+    count: int

@@ -7,7 +7,6 @@ one thing a user does and runs in exactly one transaction.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -18,7 +17,8 @@ from sqlalchemy import Connection, Insert, Row, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from pledge.domain.access import Action, authorize
-from pledge.domain.bounds import check_date, is_possible_id
+from pledge.domain.bounds import is_possible_id
+from pledge.domain.bounds import parse_date as parse_date  # used by the use cases from here
 from pledge.domain.chain import entry_content, link
 from pledge.domain.errors import InvalidInput, NotFound
 from pledge.domain.framework import Framework
@@ -102,24 +102,6 @@ def jsonable(value: Any) -> Any:
     if hasattr(value, "value") and isinstance(getattr(value, "value", None), str):
         return value.value
     return value
-
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def parse_date(text: str | date, field: str) -> date:
-    """A date from ``YYYY-MM-DD`` within the plausible range (``domain.bounds``); raises
-    InvalidInput naming the field."""
-    if isinstance(text, date):
-        return check_date(text, field)
-    try:
-        if not _ISO_DATE.match(text.strip()):
-            raise ValueError(text)
-        day = date.fromisoformat(text.strip())
-    except (ValueError, AttributeError):
-        raise InvalidInput.single(field, text, "input.bad_date",
-                                  "expected a date as YYYY-MM-DD") from None
-    return check_date(day, field)
 
 
 def audit(session: Session, actor: Actor, action: str, entity: str, entity_id: object,

@@ -1,0 +1,125 @@
+"""Reading projects: the list (filtered, paged), one project with everything recorded
+about it, its allocation under the cap, and its history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from pledge.domain.chain import audit_content, link
+from pledge.domain.ledger import ALLOCATED, USED, acct, cents
+from pledge.services import relations
+from pledge.services.base import framework_row, project_row, sum_postings
+from pledge.store import project_queries as q
+from pledge.store.db import reading
+from pledge.store.project_queries import ProjectSummary
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectDetail:
+    summary: ProjectSummary
+    component: str | None
+    reported_status: str | None
+    window_meaning: str | None
+    extension_until: date | None
+    sponsors: list[dict[str, Any]] = field(default_factory=list)
+    estimates: list[dict[str, Any]] = field(default_factory=list)
+    transitions: list[dict[str, Any]] = field(default_factory=list)
+    consultations: list[dict[str, Any]] = field(default_factory=list)
+    funding: list[dict[str, Any]] = field(default_factory=list)
+    sites: list[dict[str, Any]] = field(default_factory=list)  # reported sites, sourced
+    status_reports: list[dict[str, Any]] = field(default_factory=list)  # reported stages
+    # linked projects, each with what it is to this one and the source (services/relations)
+    related: list[dict[str, Any]] = field(default_factory=list)
+    duplicate_of: int | None = None  # the row standing for this project, if not this one
+    # under the cap: "amount" allocated in all, "funded" (drawn by fundings), "available"
+    # (left to draw), "note" (why it was last set: at selection, its basis); None without
+    # an allocation
+    allocation: dict[str, Any] | None = None
+
+
+def _where(s: Session, framework: str | None, status: str | None,
+           sector: str | None) -> list[Any]:
+    return q.filters(framework_row(s, framework).id if framework else None, status, sector)
+
+
+def list_projects(engine: Engine, *, framework: str | None = None, status: str | None = None,
+                  sector: str | None = None) -> list[ProjectSummary]:
+    """Projects, optionally filtered by framework key, stage and sector (key or wording)."""
+    with reading(engine) as s:
+        return q.summaries(s, _where(s, framework, status, sector))
+
+
+def list_projects_page(engine: Engine, *, framework: str | None = None,
+                       status: str | None = None, sector: str | None = None,
+                       limit: int = 50, offset: int = 0) -> tuple[list[ProjectSummary], int]:
+    """One page of ``list_projects`` (paged in the database) and the count of all matches.
+
+    Pages are cached until the data changes (see ``dashboard.views``).
+    """
+    from pledge.services.dashboard import views
+
+    def page() -> tuple[list[ProjectSummary], int]:
+        with reading(engine) as s:
+            return q.page(s, _where(s, framework, status, sector), limit, offset)
+
+    return views.get(engine, ("projects", framework, status, sector, limit, offset), page)
+
+
+def show_project(engine: Engine, project_id: int | str) -> ProjectDetail:
+    with reading(engine) as s:
+        return detail(s, project_row(s, project_id).id)
+
+
+def detail(s: Session, pid: int) -> ProjectDetail:
+    """The project ``pid`` with everything recorded about it, read in ``s``."""
+    row = project_row(s, pid)
+    summary = q.summary(s, pid)
+    r = q.records(s, pid)
+    head = relations.stands_for(s, pid)
+    return ProjectDetail(summary, row.component, row.reported_status, row.window_meaning,
+                         row.extension_until, r.sponsors, r.estimates, r.transitions,
+                         r.consultations, r.funding, r.sites, r.status_reports,
+                         [x.document() for x in relations.related_of(s, pid)],
+                         None if head == pid else head, allocation_of(s, row))
+
+
+def allocation_of(s: Session, row: Any) -> dict[str, Any] | None:
+    """The project's allocation under the cap (None: it has none)."""
+    if not row.component:
+        return None
+    account = acct(row.component, ALLOCATED)
+    outstanding = sum_postings(s, row.framework_id, account, project_id=row.id)
+    used = sum_postings(s, row.framework_id, acct(row.component, USED), project_id=row.id)
+    memo = q.allocation_memo(s, row.id, account)
+    if not outstanding and not used and memo is None:
+        return None
+    return {"amount": cents(outstanding + used), "funded": cents(used),
+            "available": cents(outstanding), "note": memo or ""}
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """unverified: ids of the audit rows whose content does not match their hash (edited
+    since they were written; ``pledge audit verify`` checks the whole chain)."""
+
+    project_id: int
+    transitions: list[dict[str, Any]]
+    audit: list[dict[str, Any]]
+    unverified: list[int] = field(default_factory=list)
+
+
+def history(engine: Engine, project_id: int | str) -> History:
+    """The project's transitions and every audit entry about it, oldest first."""
+    with reading(engine) as s:
+        row = project_row(s, project_id)
+        trans, rows = q.transitions_and_audit(s, row.id)
+        aud = [{k: v for k, v in r._mapping.items()
+                if k not in ("project_id", "hash", "prev_hash")} for r in rows]
+        unverified = [r.id for r in rows if r.hash is None or r.prev_hash is None
+                      or link(r.prev_hash, audit_content(r._mapping)) != r.hash]
+        return History(row.id, trans, aud, unverified)

@@ -1,0 +1,208 @@
+"""The queries on the projects family of tables (projects, estimates, sponsors, stages,
+consultations, reported sites and stages, the postings on a project, its audit rows),
+for the use cases in ``services.projects`` and ``services.project_views``.
+
+Each function reads inside the caller's session; nothing here decides a rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Row, func, select
+from sqlalchemy.orm import Session
+
+from pledge.domain.errors import InvalidInput
+from pledge.domain.lifecycle import Consultation, ConsultationKind, Stage, parse_stage
+from pledge.domain.project import canonical_sector
+from pledge.domain.text import lookup_text, name_key
+from pledge.store import tables as t
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectSummary:
+    """A project as the list shows it; USD bounds of its primary estimate."""
+
+    id: int
+    name: str
+    framework: str
+    sector: str
+    status: str
+    amount_low_usd: Decimal | None
+    amount_high_usd: Decimal | None
+    sector_detail: str = ""
+    location: str = ""
+    states: tuple[str, ...] = ()
+    funding_date: date | None = None
+
+
+def summaries(s: Session, where: list[Any]) -> list[ProjectSummary]:
+    """The projects matching ``where``, by id, with their primary estimate's US bounds."""
+    p, e, f = t.projects, t.estimates, t.frameworks
+    stmt = (select(p, f.c.key.label("fw_key"), e.c.usd_low, e.c.usd_high)
+            .join(f, f.c.id == p.c.framework_id)
+            .outerjoin(e, (e.c.project_id == p.c.id) & e.c.is_primary)
+            .where(*where).order_by(p.c.id))
+    return [ProjectSummary(r.id, r.name, r.fw_key, r.sector, r.status, r.usd_low, r.usd_high,
+                           r.sector_detail, r.location, tuple(r.states), r.funding_date)
+            for r in s.execute(stmt)]
+
+
+def summary(s: Session, pid: int) -> ProjectSummary:
+    return summaries(s, [t.projects.c.id == pid])[0]
+
+
+def filters(framework_id: int | None, status: str | None, sector: str | None) -> list[Any]:
+    """Where-clauses for a framework, a stage and a sector (key or wording)."""
+    where: list[Any] = []
+    if framework_id is not None:
+        where.append(t.projects.c.framework_id == framework_id)
+    if status:
+        where.append(t.projects.c.status == parse_stage(status, "status").value)
+    if sector:
+        needle = lookup_text("sector", sector).lower()
+        try:
+            key, detail = canonical_sector(sector)
+        except InvalidInput:
+            key, detail = needle, ""
+        if detail:  # "energy (nuclear)": the sector and the detail
+            where.append((t.projects.c.sector == key)
+                         & func.lower(t.projects.c.sector_detail).contains(detail.lower()))
+        else:
+            where.append((t.projects.c.sector == key)
+                         | func.lower(t.projects.c.sector_detail).contains(needle))
+    return where
+
+
+def page(s: Session, where: list[Any], limit: int, offset: int
+         ) -> tuple[list[ProjectSummary], int]:
+    """One page of the projects matching ``where`` and the count of all of them."""
+    count = s.execute(select(func.count()).select_from(t.projects).where(*where)).scalar_one()
+    # Page over the projects table alone (its primary key orders it), then join the few.
+    ids = list(s.scalars(select(t.projects.c.id).where(*where).order_by(t.projects.c.id)
+                         .limit(limit).offset(offset)))
+    return summaries(s, [t.projects.c.id.in_(ids)]) if ids else [], int(count)
+
+
+def _rows(s: Session, table: Any, pid: int, leave_out: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in r._mapping.items() if k not in leave_out} for r in s.execute(
+        select(table).where(table.c.project_id == pid).order_by(table.c.id))]
+
+
+@dataclass(frozen=True, slots=True)
+class Records:
+    """What is recorded about one project, each list oldest first."""
+
+    sponsors: list[dict[str, Any]]
+    estimates: list[dict[str, Any]]
+    transitions: list[dict[str, Any]]
+    consultations: list[dict[str, Any]]
+    sites: list[dict[str, Any]]
+    status_reports: list[dict[str, Any]]
+    funding: list[dict[str, Any]]  # cash per instrument and provider, then guarantees
+
+
+def records(s: Session, pid: int) -> Records:
+    """A project's sponsors, estimates, stages, consultations, reported sites and stages,
+    and the money put into its SPV (``contingent``: a guarantee outstanding)."""
+    own, stamped = ("id", "project_id"), ("id", "project_id", "recorded_at")
+    sponsors = [{k: r[k] for k in ("name", "role", "note")}
+                for r in _rows(s, t.sponsors, pid, own)]
+    q = t.postings
+
+    def invested(account: str) -> list[Row[Any]]:
+        return list(s.execute(
+            select(q.c.instrument, q.c.provider, func.sum(q.c.amount).label("amount"))
+            .where(q.c.project_id == pid, q.c.account.like(account))
+            .group_by(q.c.instrument, q.c.provider).order_by(q.c.instrument, q.c.provider)))
+
+    cash = [{"instrument": r.instrument, "provider": r.provider, "amount": r.amount,
+             "contingent": False} for r in invested("%:spv:invested")]
+    guaranteed = [{"instrument": r.instrument, "provider": r.provider, "amount": r.amount,
+                   "contingent": True} for r in invested("%:spv:guaranteed") if r.amount]
+    return Records(sponsors, _rows(s, t.estimates, pid, own),
+                   _rows(s, t.transitions, pid, stamped), _rows(s, t.consultations, pid, own),
+                   _rows(s, t.site_reports, pid, stamped),
+                   _rows(s, t.status_reports, pid, stamped), [*cash, *guaranteed])
+
+
+def allocation_memo(s: Session, pid: int, account: str) -> str | None:
+    """The memo of the last allocation or release on the project's ``account``."""
+    e, p = t.ledger_entries, t.postings
+    memo = s.execute(select(e.c.memo).join(p, p.c.entry_id == e.c.id).where(
+        p.c.project_id == pid, p.c.account == account,
+        e.c.kind.in_(("allocation", "release"))).order_by(e.c.id.desc()).limit(1)).scalar()
+    return None if memo is None else str(memo)
+
+
+def framework_keys(s: Session) -> set[str]:
+    return {str(k) for k in s.execute(select(t.frameworks.c.key)).scalars()}
+
+
+def same_name(s: Session, framework_id: int, name: str, other_than: int | None = None
+              ) -> Any:
+    """The framework's project (id, name) whose name is ``name`` once case, width and
+    spacing are set aside (``domain.text.name_key``), or None."""
+    p = t.projects
+    return s.execute(select(p.c.id, p.c.name).where(
+        p.c.framework_id == framework_id, p.c.name_key == name_key(name),
+        *([p.c.id != other_than] if other_than is not None else []))).first()
+
+
+def sponsor_rows(s: Session, pid: int) -> list[dict[str, str]]:
+    return [{"name": r.name, "role": r.role, "note": r.note} for r in s.execute(
+        select(t.sponsors).where(t.sponsors.c.project_id == pid).order_by(t.sponsors.c.id))]
+
+
+def consultations(s: Session, pid: int) -> tuple[Consultation, ...]:
+    return tuple(Consultation(ConsultationKind(r.kind), r.on) for r in s.execute(
+        select(t.consultations).where(t.consultations.c.project_id == pid)))
+
+
+def last_transition(s: Session, pid: int, to: Stage | None = None) -> date | None:
+    """The date of the project's last move (to ``to``, when given)."""
+    stmt = select(func.max(t.transitions.c.on)).where(t.transitions.c.project_id == pid)
+    if to is not None:
+        stmt = stmt.where(t.transitions.c.to_stage == to.value)
+    value = s.execute(stmt).scalar()
+    return value if isinstance(value, date) else None
+
+
+def primary_estimate(s: Session, pid: int) -> Row[Any] | None:
+    return s.execute(select(t.estimates).where(t.estimates.c.project_id == pid,
+                                               t.estimates.c.is_primary)).first()
+
+
+def has_primary_estimate(s: Session, pid: int) -> bool:
+    return s.execute(select(t.estimates.c.id).where(
+        t.estimates.c.project_id == pid, t.estimates.c.is_primary)).first() is not None
+
+
+def locked_project(s: Session, pid: int) -> Row[Any]:
+    """The project's row, locked for the rest of the transaction."""
+    return s.execute(select(t.projects).where(t.projects.c.id == pid).with_for_update()).one()
+
+
+def lock_framework_of(s: Session, pid: int) -> None:
+    """Lock the project's framework row (before the project's: the order every
+    cap-checking operation keeps)."""
+    fw_id = s.execute(select(t.projects.c.framework_id)
+                      .where(t.projects.c.id == pid)).scalar_one()
+    s.execute(select(t.frameworks.c.id).where(t.frameworks.c.id == fw_id)
+              .with_for_update()).one()
+
+
+def framework_of(s: Session, framework_id: int) -> Row[Any]:
+    return s.execute(select(t.frameworks).where(t.frameworks.c.id == framework_id)).one()
+
+
+def transitions_and_audit(s: Session, pid: int
+                          ) -> tuple[list[dict[str, Any]], list[Row[Any]]]:
+    """The project's transitions (without ids) and its audit rows, oldest first."""
+    trans = _rows(s, t.transitions, pid, ("id", "project_id"))
+    rows = list(s.execute(select(t.audit_log).where(
+        t.audit_log.c.project_id == pid).order_by(t.audit_log.c.id)))
+    return trans, rows
