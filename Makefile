@@ -1,4 +1,5 @@
 # The two commands: `make run` and `make test`. Both create .venv themselves.
+# `make bench` runs every benchmark and writes bench/results.md.
 # `make mutate` mutation-tests the domain rules and `make coverage` measures line coverage
 # (both slow, not part of `make test`).
 PYTHON ?= python3
@@ -8,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8550
 TESTS ?=
 
-.PHONY: run test mutate coverage lint typecheck check clean
+.PHONY: run test bench mutate coverage lint typecheck check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $(VENV)/.installed $@
+
 run: $(VENV)/.installed
 	$(BIN)/pledge init
 	$(BIN)/pledge serve --host $(HOST) --port $(PORT)
@@ -30,6 +35,25 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 -q
+
+# Every script in bench/ with its defaults, one after the other (each prints its figures,
+# its targets and whether it met them); their output goes to bench/results.md (not
+# committed: the README quotes the latest). A failing bench is recorded and the rest run;
+# the exit status says whether all finished.
+BENCHES := $(sort $(wildcard bench/*.py))
+
+bench: $(VENV)/.installed-bench
+	@{ echo "# Benchmark results"; echo; \
+	   echo "$$(date -u '+%Y-%m-%d %H:%M UTC'), $$(nproc) cores, commit $$(git rev-parse --short HEAD 2>/dev/null || echo '?')"; \
+	   echo; } > bench/results.md
+	@status=0; for b in $(BENCHES); do \
+	  echo "== $$b"; \
+	  { echo "## $$b"; echo; echo '```'; } >> bench/results.md; \
+	  start=$$(date +%s); \
+	  $(BIN)/python $$b > bench/.out 2>&1; rc=$$?; cat bench/.out; cat bench/.out >> bench/results.md; \
+	  { echo '```'; echo; echo "exit status $$rc, $$(( $$(date +%s) - start )) s"; echo; } >> bench/results.md; \
+	  [ $$rc -eq 0 ] || status=1; \
+	done; rm -f bench/.out; echo "written: bench/results.md"; exit $$status
 
 # The tester is mutmut. Tried on domain/funding.py with 2 cores: mutmut took 0.7 s a
 # mutant (it forks per mutant and runs only the tests that reach the mutated function),

@@ -17,9 +17,9 @@ their rows once (contiguous, so the hardware prefetches them) into cents, transp
 to (period, path) buffers that stay in the core's cache; runs the rule period by
 period across the block's paths (an inner loop without branches, which the compiler
 vectorises: the paths of a block are independent, so the period-to-period dependency
-of one path no longer stalls the pipeline); and writes the block's rows back. Cents
-become dollars as ``c / 100`` correctly rounded, by a multiply and two fused
-multiply-adds instead of a division.
+of one path no longer stalls the pipeline), converting to cents and back to dollars as
+it goes; and writes the block's rows back. Cents become dollars as ``c / 100``
+correctly rounded, by a multiply and two fused multiply-adds instead of a division.
 """
 
 from __future__ import annotations
@@ -41,9 +41,9 @@ the core's cache for the 160 quarters of a 40-year path."""
 
 @_jit(inline=True)
 def _even_of_tie(x: float) -> float:
-    """Of the two whole numbers around ``x`` (close to a half), the even one."""
-    low = float(np.floor(x))
-    return low if low * 0.5 == float(np.floor(low * 0.5)) else low + 1.0
+    """Of the two whole numbers around ``x`` (close to a half), the even one: twice the
+    whole number nearest ``x / 2`` (which is close to a quarter, far from a tie)."""
+    return 2.0 * float(np.rint(x * 0.5))
 
 
 @_jit(inline=True)
@@ -53,20 +53,16 @@ def _to_cents(x: float) -> float:
     ``x * 100`` is itself rounded, so a value just below a half cent (0.015 is
     0.01499999...) could land on the half and be rounded up; the product's rounding
     error, recovered exactly by a fused multiply-add, says on which side of the half the
-    exact value lies, as the Decimal reference sees it.
+    exact value lies, as the Decimal reference sees it. (A product not on a half is on
+    the same side of it as the exact value: rounding is monotonic and halves are floats.)
+    Written without branches, so that a loop over paths vectorises.
     """
     y = x * 100.0
     r = float(np.rint(y))
-    if abs(y - r) != 0.5:
-        # rounding is monotonic and halves are floats: a product not on a half is on
-        # the same side of it as the exact value
-        return r
     err = _fma(x, 100.0, -y)        # x * 100 == y + err exactly
-    if err > 0.0:
-        return float(np.floor(y)) + 1.0
-    if err < 0.0:
-        return float(np.floor(y))
-    return r
+    low = float(np.floor(y))
+    on_half = low + 1.0 if err > 0.0 else (low if err < 0.0 else r)
+    return on_half if abs(y - r) == 0.5 else r
 
 
 @_jit(inline=True)
@@ -113,52 +109,48 @@ def _grow(balance: float, rate: float) -> float:
 
 
 @_jit()
-def _load_block(funding: F64, dist: F64, p0: int, m: int, fc: F64, dc: F64) -> int:
-    """Rows ``p0 .. p0+m`` of funding and (non-negative) cash as whole cents, transposed
-    into ``fc`` and ``dc`` (period, path); return how many rows are bad: some funding
-    negative or NaN, some amount infinite or NaN (``x * 0`` is 0 only for finite ``x``).
-    """
-    bad = 0
+def _load_block(funding: F64, dist: F64, p0: int, m: int, fr: F64, dr: F64) -> None:
+    """Rows ``p0 .. p0+m`` of funding and cash, transposed into ``fr`` and ``dr``
+    (period, path): the rows are read in order, the buffers stay in cache."""
     for j in range(m):
         f_row = funding[p0 + j]
         d_row = dist[p0 + j]
-        finite = 0.0
-        lowest = 0.0
         for t in range(f_row.shape[0]):
-            f = f_row[t]
-            d = d_row[t]
-            finite += f * 0.0 + d * 0.0
-            lowest = min(lowest, f)
-            fc[t, j] = _to_cents(f)
-            dc[t, j] = _to_cents(d) if d > 0.0 else 0.0
-        if finite != 0.0 or lowest < 0.0:
-            bad += 1
-    return bad
+            fr[t, j] = f_row[t]
+            dr[t, j] = d_row[t]
 
 
 @_jit()
-def _rule_block(fc: F64, dc: F64, m: int, rate: float, s_pre: float, s_post: float,
+def _rule_block(fr: F64, dr: F64, m: int, rate: float, s_pre: float, s_post: float,
                 pc: F64, bc: F64, write_balance: bool, balance: F64, recoup: I64,
-                partner_total: F64, us_total: F64, funded: F64) -> None:
+                partner_total: F64, us_total: F64, funded: F64, finite: F64,
+                lowest: F64) -> None:
     """The rule period by period over the ``m`` paths of a block, in whole cents.
 
-    Reads ``fc``, ``dc`` (period, path); writes the partner's share to ``pc`` and, if
-    ``write_balance``, the balance after each period to ``bc``; ``balance``, ``recoup``
-    and the three totals (one entry a path, starting at 0, -1, 0) carry the paths' state.
-    The order of operations, the branch conditions and the rounding rule are those of
-    ``run_waterfall`` and ``split_distribution``: interest booked in whole cents, the
-    partner's share rounded once, the United States gets the rest. The recoup period is
-    the last period whose split took a positive balance to zero.
+    Reads ``fr``, ``dr`` (period, path; dollars as given); writes the partner's share in
+    dollars to ``pc`` and, if ``write_balance``, the balance after each period to ``bc``.
+    One entry a path carries its state: ``balance``, ``recoup`` and the three totals (in
+    cents; starting at 0, -1, 0), ``finite`` (0 while every amount is finite) and
+    ``lowest`` (the lowest funding, from 0). The order of operations, the branch
+    conditions and the rounding rule are those of ``run_waterfall`` and
+    ``split_distribution``: funding and cash rounded to the cent, interest booked in
+    whole cents, the partner's share rounded once, the United States gets the rest. The
+    recoup period is the last period whose split took a positive balance to zero.
 
     With a zero balance the pre-recovery expressions give the post-recovery share
     exactly (the threshold is 0, so ``0 + s_post * (d - 0)``), and the balance stays 0,
-    so one branch-free formula serves every period.
+    so one formula without branches serves every period and the loop over the block's
+    paths vectorises.
     """
     inv_pre = 1.0 / s_pre
-    for t in range(fc.shape[0]):
+    for t in range(fr.shape[0]):
         for j in range(m):
-            f = fc[t, j]
-            d = dc[t, j]
+            fx = fr[t, j]
+            dx = dr[t, j]
+            finite[j] += fx * 0.0 + dx * 0.0       # NaN once an amount is not finite
+            lowest[j] = min(lowest[j], fx)
+            f = _to_cents(fx)
+            d = _to_cents(dx) if dx > 0.0 else 0.0
             b = _grow(balance[j], rate) + f
             # times the reciprocal: at the boundary both branches give the balance
             # itself, so which side a last-ulp difference picks does not matter
@@ -172,9 +164,16 @@ def _rule_block(fc: F64, dc: F64, m: int, rate: float, s_pre: float, s_post: flo
             partner_total[j] += partner
             us_total[j] += d - partner
             funded[j] += f
-            pc[t, j] = partner
+            pc[t, j] = _dollars(partner)
             if write_balance:
-                bc[t, j] = after
+                bc[t, j] = _dollars(after)
+
+
+@_jit()
+def _block_state(block: int) -> tuple[F64, I64, F64, F64, F64, F64, F64]:
+    """A block's per-path state: balance, recoup, three totals, finite, lowest."""
+    return (np.zeros(block), np.full(block, -1, dtype=np.int64), np.zeros(block),
+            np.zeros(block), np.zeros(block), np.zeros(block), np.zeros(block))
 
 
 @_jit(parallel=True)
@@ -190,33 +189,32 @@ def _waterfall_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post
     for k in prange(n_blocks):
         p0 = k * block
         m = min(block, n_paths - p0)
-        fc = np.empty((n_periods, block))
-        dc = np.empty((n_periods, block))
+        fr = np.empty((n_periods, block))
+        dr = np.empty((n_periods, block))
         pc = np.empty((n_periods, block))
         bc = np.empty((n_periods if write_balance else 0, block))
-        bal = np.zeros(block)
-        rec = np.full(block, -1, dtype=np.int64)
-        pt = np.zeros(block)
-        ut = np.zeros(block)
-        ft = np.zeros(block)
-        nbad += _load_block(funding, dist, p0, m, fc, dc)
-        _rule_block(fc, dc, m, rate, s_pre, s_post, pc, bc, write_balance, bal, rec, pt, ut,
-                    ft)
+        bal, rec, pt, ut, ft, finite, lowest = _block_state(block)
+        _load_block(funding, dist, p0, m, fr, dr)
+        _rule_block(fr, dr, m, rate, s_pre, s_post, pc, bc, write_balance, bal, rec, pt, ut,
+                    ft, finite, lowest)
+        bad = 0
         for j in range(m):
             p = p0 + j
             if write_partner:
                 row = partner[p]
                 for t in range(n_periods):
-                    row[t] = _dollars(pc[t, j])
+                    row[t] = pc[t, j]
             if write_balance:
                 row = balance[p]
                 for t in range(n_periods):
-                    row[t] = _dollars(bc[t, j])
+                    row[t] = bc[t, j]
             partner_total[p] = _dollars(pt[j])
             us_total[p] = _dollars(ut[j])
             funding_total[p] = _dollars(ft[j])
             final_balance[p] = _dollars(bal[j])
             recoup[p] = rec[j] if bal[j] <= 0.0 else -1
+            bad += 1 if finite[j] != 0.0 or lowest[j] < 0.0 else 0
+        nbad += bad
     return nbad
 
 
@@ -238,24 +236,22 @@ def _fused_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post: fl
     for k in prange(n_blocks):
         p0 = k * block
         m = min(block, n_paths - p0)
-        fc = np.empty((n_periods, block))
-        dc = np.empty((n_periods, block))
+        fr = np.empty((n_periods, block))
+        dr = np.empty((n_periods, block))
         pc = np.empty((n_periods, block))
         bc = np.empty((0, block))
         net = np.empty(n_periods)
-        bal = np.zeros(block)
-        rec = np.full(block, -1, dtype=np.int64)
-        pt = np.zeros(block)
-        ut = np.zeros(block)
-        ft = np.zeros(block)
-        nbad += _load_block(funding, dist, p0, m, fc, dc)
-        _rule_block(fc, dc, m, rate, s_pre, s_post, pc, bc, False, bal, rec, pt, ut, ft)
+        bal, rec, pt, ut, ft, finite, lowest = _block_state(block)
+        _load_block(funding, dist, p0, m, fr, dr)
+        _rule_block(fr, dr, m, rate, s_pre, s_post, pc, bc, False, bal, rec, pt, ut, ft,
+                    finite, lowest)
+        bad = 0
         for j in range(m):
             p = p0 + j
             f_row = funding[p]
             pv = 0.0
             for t in range(n_periods):
-                net[t] = _dollars(pc[t, j]) - f_row[t]
+                net[t] = pc[t, j] - f_row[t]
                 if with_pv:
                     pv += (net[t] + f_row[t]) * discount[t]
             irr[p] = _irr_row(net)
@@ -265,4 +261,6 @@ def _fused_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post: fl
             funding_total[p] = _dollars(ft[j])
             final_balance[p] = _dollars(bal[j])
             recoup[p] = rec[j] if bal[j] <= 0.0 else -1
+            bad += 1 if finite[j] != 0.0 or lowest[j] < 0.0 else 0
+        nbad += bad
     return nbad
