@@ -122,13 +122,14 @@ def _load_block(funding: F64, dist: F64, p0: int, m: int, fr: F64, dr: F64) -> N
 
 @_jit()
 def _rule_block(fr: F64, dr: F64, m: int, rate: float, s_pre: float, s_post: float,
-                pc: F64, bc: F64, write_balance: bool, balance: F64, recoup: I64,
+                pc: F64, bc: F64, balance: F64, recoup: I64,
                 partner_total: F64, us_total: F64, funded: F64, finite: F64,
                 lowest: F64) -> None:
     """The rule period by period over the ``m`` paths of a block, in whole cents.
 
     Reads ``fr``, ``dr`` (period, path; dollars as given); writes the partner's share in
-    dollars to ``pc`` and, if ``write_balance``, the balance after each period to ``bc``.
+    dollars to ``pc`` and the balance after each period to ``bc`` (always: a store the
+    caller may not need costs less than a branch, which would stop the vectorising).
     One entry a path carries its state: ``balance``, ``recoup`` and the three totals (in
     cents; starting at 0, -1, 0), ``finite`` (0 while every amount is finite) and
     ``lowest`` (the lowest funding, from 0). The order of operations, the branch
@@ -165,8 +166,7 @@ def _rule_block(fr: F64, dr: F64, m: int, rate: float, s_pre: float, s_post: flo
             us_total[j] += d - partner
             funded[j] += f
             pc[t, j] = _dollars(partner)
-            if write_balance:
-                bc[t, j] = _dollars(after)
+            bc[t, j] = _dollars(after)
 
 
 @_jit()
@@ -192,11 +192,11 @@ def _waterfall_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post
         fr = np.empty((n_periods, block))
         dr = np.empty((n_periods, block))
         pc = np.empty((n_periods, block))
-        bc = np.empty((n_periods if write_balance else 0, block))
+        bc = np.empty((n_periods, block))
         bal, rec, pt, ut, ft, finite, lowest = _block_state(block)
         _load_block(funding, dist, p0, m, fr, dr)
-        _rule_block(fr, dr, m, rate, s_pre, s_post, pc, bc, write_balance, bal, rec, pt, ut,
-                    ft, finite, lowest)
+        _rule_block(fr, dr, m, rate, s_pre, s_post, pc, bc, bal, rec, pt, ut, ft, finite,
+                    lowest)
         bad = 0
         for j in range(m):
             p = p0 + j
@@ -239,12 +239,12 @@ def _fused_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post: fl
         fr = np.empty((n_periods, block))
         dr = np.empty((n_periods, block))
         pc = np.empty((n_periods, block))
-        bc = np.empty((0, block))
+        bc = np.empty((n_periods, block))
         net = np.empty(n_periods)
         bal, rec, pt, ut, ft, finite, lowest = _block_state(block)
         _load_block(funding, dist, p0, m, fr, dr)
-        _rule_block(fr, dr, m, rate, s_pre, s_post, pc, bc, False, bal, rec, pt, ut, ft,
-                    finite, lowest)
+        _rule_block(fr, dr, m, rate, s_pre, s_post, pc, bc, bal, rec, pt, ut, ft, finite,
+                    lowest)
         bad = 0
         for j in range(m):
             p = p0 + j
