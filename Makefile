@@ -1,4 +1,5 @@
 # The two commands: `make run` and `make test`. Both create .venv themselves.
+# `make bench` runs every benchmark and writes bench/results.md.
 # `make mutate` mutation-tests the domain rules and `make coverage` measures line coverage
 # (both slow, not part of `make test`).
 # Every install takes its versions from requirements.lock (exact pins for Python 3.11 on
@@ -18,7 +19,7 @@ PIP_VERSION := 26.3
 PIP_TOOLS_VERSION := 7.7.0
 UPGRADE ?=
 
-.PHONY: run test lock lock-only mutate coverage lint typecheck check clean
+.PHONY: run test bench lock lock-only mutate coverage lint typecheck check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +31,10 @@ $(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
 
 $(VENV)/.installed-dev: pyproject.toml $(LOCK) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+$(VENV)/.installed-bench: pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[bench]'
 	touch $(VENV)/.installed $@
 
 run: $(VENV)/.installed
@@ -45,12 +50,31 @@ test: $(VENV)/.installed-dev
 # lock's pins are kept where pyproject.toml still allows them (see the comment at the top).
 lock-only: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c $(LOCK) pip-tools==$(PIP_TOOLS_VERSION)
-	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --extra dev --strip-extras \
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --extra dev --extra bench --strip-extras \
 	    --no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade) \
 	    --output-file $(LOCK) pyproject.toml
 
 lock: lock-only
 	$(MAKE) test
+
+# Every script in bench/ with its defaults, one after the other (each prints its figures,
+# its targets and whether it met them); their output goes to bench/results.md (not
+# committed: the README quotes the latest). A failing bench is recorded and the rest run;
+# the exit status says whether all finished.
+BENCHES := $(sort $(wildcard bench/*.py))
+
+bench: $(VENV)/.installed-bench
+	@{ echo "# Benchmark results"; echo; \
+	   echo "$$(date -u '+%Y-%m-%d %H:%M UTC'), $$(nproc) cores, commit $$(git rev-parse --short HEAD 2>/dev/null || echo '?')"; \
+	   echo; } > bench/results.md
+	@status=0; for b in $(BENCHES); do \
+	  echo "== $$b"; \
+	  { echo "## $$b"; echo; echo '```'; } >> bench/results.md; \
+	  start=$$(date +%s); \
+	  $(BIN)/python $$b > bench/.out 2>&1; rc=$$?; cat bench/.out; cat bench/.out >> bench/results.md; \
+	  { echo '```'; echo; echo "exit status $$rc, $$(( $$(date +%s) - start )) s"; echo; } >> bench/results.md; \
+	  [ $$rc -eq 0 ] || status=1; \
+	done; rm -f bench/.out; echo "written: bench/results.md"; exit $$status
 
 # The tester is mutmut. Tried on domain/funding.py with 2 cores: mutmut took 0.7 s a
 # mutant (it forks per mutant and runs only the tests that reach the mutated function),

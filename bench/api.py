@@ -30,12 +30,6 @@ as the server, so its figures are worse and say more about the client.
 
 from __future__ import annotations
 
-import sys
-
-# bench/select.py would shadow the standard library's select module that asyncio needs.
-if sys.path and sys.path[0].rstrip("/").endswith("bench"):
-    sys.path.pop(0)
-
 import argparse
 import asyncio
 import gc
@@ -46,11 +40,16 @@ import shutil
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
+try:
+    import httpx
+except ImportError:  # not a runtime dependency of pledge
+    sys.exit("bench/api.py needs httpx: .venv/bin/python -m pip install -e '.[bench]' "
+             "(or `make bench`)")
 
 from pledge.domain.lifecycle import Role
 from pledge.services.demo import build_demo, demo_password

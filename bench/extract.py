@@ -24,16 +24,11 @@ The exit status is 1 when a target is missed.
 
 from __future__ import annotations
 
-import sys
-
-# bench/select.py would shadow the standard library's select module that asyncio needs.
-if sys.path and sys.path[0].rstrip("/").endswith("bench"):
-    sys.path.pop(0)
-
 import argparse
 import json
 import re
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -450,6 +451,57 @@ def test_warm_up_compiles_every_kernel_real_use_needs() -> None:
     assert before == dict.fromkeys(names, 0)
     assert after == dict.fromkeys(names, 1)
     assert used == after
+
+
+# warm() is what the application calls before serving: afterwards every kernel a request
+# reaches has its signature compiled (or loaded from the cache), so no request compiles.
+WARM_CHECK = """
+import json
+import numpy as np
+from pledge.analytics import engine
+before = {n: len(k.signatures) for n, k in engine.kernels().items()}
+counts = engine.warm()
+after = {n: [str(s) for s in k.signatures] for n, k in engine.kernels().items()}
+f = np.zeros((40, 9)); f[:, 0] = 100.0
+d = np.full((40, 9), 30.0)
+engine.waterfall_batch(f, d, 0.015, 0.5, 0.1, keep_flows=False)
+engine.waterfall_batch(f, d, 0.015, 0.6, 0.2, keep_balance=True)
+engine.waterfall_irr_fused(f, d, 0.015, 0.5, 0.1)
+engine.waterfall_irr_fused(f, d, 0.015, 0.5, 0.1, discount=np.ones(9))
+engine.irr_batch(d - f)
+engine.irr_one([-1.0, 1.1])
+used = {n: [str(s) for s in k.signatures] for n, k in engine.kernels().items()}
+print(json.dumps([before, counts, after, used]))
+"""
+
+
+@pytest.mark.skipif(bool(os.environ.get("NUMBA_DISABLE_JIT")), reason="nothing is compiled")
+def test_after_warm_every_dispatcher_has_its_signatures_and_requests_add_none() -> None:
+    done = subprocess.run([sys.executable, "-c", WARM_CHECK], capture_output=True,
+                          text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    before, counts, after, used = json.loads(done.stdout.strip().splitlines()[-1])
+    assert set(before) == {"_fused_kernel", "_irr_kernel", "_waterfall_kernel"}
+    assert all(n == 0 for n in before.values())
+    assert all(len(sigs) >= 1 for sigs in after.values())
+    assert counts == {name: len(sigs) for name, sigs in after.items()}
+    assert used == after
+
+
+def test_the_numba_cache_is_in_the_user_cache_directory(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    code = ("import numba.core.config as c; from pledge.analytics import engine; "
+            "print(c.CACHE_DIR)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300, check=False, env=env)
+    assert done.returncode == 0, done.stderr
+    if sys.platform.startswith("linux"):
+        assert done.stdout.strip() == str(tmp_path / "pledge" / "numba")
+    env["NUMBA_CACHE_DIR"] = str(tmp_path / "given")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300, check=False, env=env)
+    assert done.stdout.strip() == str(tmp_path / "given")
 
 
 # ---------------------------------------------------------------------------

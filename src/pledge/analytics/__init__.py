@@ -3,4 +3,35 @@
 float64 inside, vectorised or compiled with numba; results are rounded at the
 boundary. Every engine here implements a rule defined once in ``pledge.domain``
 and is tested against that definition.
+
+numba's compiled engines are cached in the user's cache directory (see
+:func:`numba_cache_dir`), not beside the package, so the cache works when the
+installed package is read-only; ``NUMBA_CACHE_DIR`` set by the user wins.
 """
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def numba_cache_dir() -> Path:
+    """Where the compiled engines are cached: ``NUMBA_CACHE_DIR`` if set, else the
+    platform's user cache directory + ``pledge/numba`` (``$XDG_CACHE_HOME`` or
+    ``~/.cache`` on Linux, ``~/Library/Caches`` on macOS, ``%LOCALAPPDATA%`` on Windows).
+    """
+    given = os.environ.get("NUMBA_CACHE_DIR")
+    if given:
+        return Path(given)
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "pledge" / "numba"
+
+
+# Before numba is imported: numba reads the variable once, when it loads its config.
+os.environ.setdefault("NUMBA_CACHE_DIR", str(numba_cache_dir()))

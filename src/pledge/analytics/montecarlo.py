@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pledge.analytics import cashflows as cf
-from pledge.analytics.engine import annualise, irr_batch, waterfall_batch
+from pledge.analytics.engine import annualise, irr_batch, waterfall_batch, waterfall_irr_fused
 
 Array = NDArray[np.float64]
 
@@ -85,10 +85,37 @@ class PathResults:
                              for name in PathResults.__slots__))
 
 
+def _one_waterfall(spec: SimSpec, f: Array, d: Array, discount: Array) -> PathResults:
+    """The block's results from one waterfall over (f, d), which span the horizon: the
+    fused engine, which never writes the per-path flows (it needs only their totals,
+    recoup periods, IRRs and present values)."""
+    res = waterfall_irr_fused(np.ascontiguousarray(f), np.ascontiguousarray(d),
+                              spec.period_rate, spec.pre_share, spec.post_share,
+                              discount=discount)
+    assert res.partner_pv is not None
+    recouped = res.final_balance <= 0
+    recoup = np.where(recouped, res.recoup_period, -1)
+    irr = annualise(res.irr, spec.n)
+    return PathResults(res.partner_total, res.us_total, f.sum(axis=1), recouped, recoup,
+                       np.asarray(irr, dtype=np.float64), res.partner_pv, f @ discount)
+
+
 def run_block(spec: SimSpec, block: int, size: int) -> PathResults:
-    """Simulate one block of paths."""
+    """Simulate one block of paths.
+
+    One waterfall (pooled, or a single project from period 0) runs fused with the IRR
+    (:func:`_one_waterfall`); several projects' waterfalls write their flows, which are
+    summed into the partner's net flows before the IRR.
+    """
     horizon = spec.horizon
     common = cf.common_factor(spec.seed, block, size) if spec.common else None
+    discount = (1.0 + spec.discount_rate) ** (-np.arange(horizon) / spec.n)
+    if not spec.pooled and len(spec.models) == 1 and spec.models[0][2] == 0:
+        stream, model, _ = spec.models[0]
+        h = model.horizon(spec.n, stochastic=True)
+        draws = cf.draw(model, spec.n, spec.seed, block, stream, size, h, common)
+        f, d = cf.build(model, spec.n, draws, h)
+        return _one_waterfall(spec, f, d, discount)
     total_f = np.zeros((size, horizon))
     total_d = np.zeros((size, horizon))
     net = np.zeros((size, horizon))
@@ -114,16 +141,10 @@ def run_block(spec: SimSpec, block: int, size: int) -> PathResults:
         shifted = np.where(res.recoup_period >= 0, res.recoup_period + offset, -1)
         recoup = np.maximum(recoup, shifted)
     if spec.pooled:
-        res = waterfall_batch(np.ascontiguousarray(total_f), np.ascontiguousarray(total_d),
-                              spec.period_rate, spec.pre_share, spec.post_share)
-        assert res.partner is not None
-        net = res.partner - total_f
-        partner_total, us_total = res.partner_total, res.us_total
-        balance_left, recoup = res.final_balance, res.recoup_period
+        return _one_waterfall(spec, total_f, total_d, discount)
     recouped = balance_left <= 0
     recoup = np.where(recouped, recoup, -1)
     irr = annualise(irr_batch(np.ascontiguousarray(net)), spec.n)
-    discount = (1.0 + spec.discount_rate) ** (-np.arange(horizon) / spec.n)
     return PathResults(partner_total, us_total, total_f.sum(axis=1), recouped, recoup,
                        np.asarray(irr, dtype=np.float64), (net + total_f) @ discount,
                        total_f @ discount)

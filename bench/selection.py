@@ -1,6 +1,6 @@
 """Benchmark of the exact batch optimiser (pledge.analytics.selection).
 
-Run:  .venv/bin/python bench/select.py [--sizes 200,2000,20000] [--gap 2000=1e-4]
+Run:  .venv/bin/python bench/selection.py [--sizes 200,2000,20000] [--gap 2000=1e-4]
                                         [--time-limit 60] [--seed 2026]
 
 For each size a random instance is drawn (seeded): costs US$50m-5bn with cents,

@@ -1,0 +1,62 @@
+"""The engine's numba settings, its array types and the one hardware operation it adds."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any, TypeVar, cast
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+from pledge.analytics import numba_cache_dir
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+_Fn = TypeVar("_Fn", bound=Callable[..., Any])
+
+_config: Any = numba.config
+if not _config.CACHE_DIR:
+    # numba was imported before pledge.analytics could set NUMBA_CACHE_DIR
+    _config.CACHE_DIR = str(numba_cache_dir())
+
+
+def _jit(*, parallel: bool = False, inline: bool = False) -> Callable[[_Fn], _Fn]:
+    """numba's njit with the engine's settings, typed for mypy (``inline``: merged into
+    its callers, for the small per-period helpers a call would cost more than). Compiled
+    code is cached on disk (:func:`pledge.analytics.numba_cache_dir`)."""
+    return cast(Callable[[_Fn], _Fn],
+                numba.njit(parallel=parallel, nogil=True, cache=True, fastmath=False,
+                           error_model="numpy", inline="always" if inline else "never"))
+
+
+def _fma_exact(a: float, b: float, c: float) -> float:
+    """``a * b + c`` rounded once (what the compiled ``_fma`` does in hardware)."""
+    if not all(map(math.isfinite, (a, b, c))):
+        return a * b + c
+    return float(Fraction(a) * Fraction(b) + Fraction(c))
+
+
+if _config.DISABLE_JIT:
+    _fma = _fma_exact
+else:
+    from llvmlite import ir
+    from numba.core import types
+    from numba.extending import intrinsic
+
+    @intrinsic
+    def _fma(typingctx: Any, a: Any, b: Any, c: Any) -> Any:
+        """``a * b + c`` with one rounding (LLVM's fma: one instruction where the CPU has
+        it, a correctly rounded library call where not)."""
+        sig = types.float64(types.float64, types.float64, types.float64)
+
+        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+            dbl = ir.DoubleType()
+            fn = builder.module.declare_intrinsic("llvm.fma", [dbl],
+                                                  ir.FunctionType(dbl, [dbl, dbl, dbl]))
+            return builder.call(fn, args)
+
+        return sig, codegen

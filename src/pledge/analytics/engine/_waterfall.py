@@ -1,0 +1,266 @@
+"""The split rule over many paths, in whole cents, compiled with numba (the engine's
+waterfall half).
+
+Money is counted in whole cents (integers held in float64, exact up to 2^53 cents):
+funding and cash are rounded half-even to the cent on the way in, each period's
+interest is booked in whole cents, the partner's share is rounded once and the United
+States gets the rest, so every period's shares add up exactly to the cash distributed
+and the balance carried is the rounded one, as in the Decimal reference. Where the
+reference's exact value lies on a half cent (a decimal share of whole cents, simple
+interest), float64 lands within an ulp or two of it; such a value is taken as the tie
+it is, so the engine rounds as the reference does, cent for cent. (Only a compound
+interest product falling within a few ulps of a half cent without being one could
+round the other way: about one period in 10^8 at US$1bn.)
+
+Layout: the kernels are path-blocked. A parallel task takes ``block`` paths; it reads
+their rows once (contiguous, so the hardware prefetches them) into cents, transposed
+to (period, path) buffers that stay in the core's cache; runs the rule period by
+period across the block's paths (an inner loop without branches, which the compiler
+vectorises: the paths of a block are independent, so the period-to-period dependency
+of one path no longer stalls the pipeline), converting to cents and back to dollars as
+it goes; and writes the block's rows back. Cents become dollars as ``c / 100``
+correctly rounded, by a multiply and two fused multiply-adds instead of a division.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import prange
+
+from pledge.analytics.engine._irr import _irr_row
+from pledge.analytics.engine._jit import F64, I64, _fma, _jit
+
+_TIE_ULPS = 8.0  # a product within this many ulps of a half cent is a tie (see _round_money)
+_EPS = 2.220446049250313e-16
+_TIE = _TIE_ULPS * _EPS
+
+BLOCK = 32
+"""Paths a parallel task runs together: 3 buffers of 8 * BLOCK bytes per period stay in
+the core's cache for the 160 quarters of a 40-year path."""
+
+
+@_jit(inline=True)
+def _even_of_tie(x: float) -> float:
+    """Of the two whole numbers around ``x`` (close to a half), the even one: twice the
+    whole number nearest ``x / 2`` (which is close to a quarter, far from a tie)."""
+    return 2.0 * float(np.rint(x * 0.5))
+
+
+@_jit(inline=True)
+def _to_cents(x: float) -> float:
+    """The float ``x`` (dollars) as whole cents, rounded half-even on its exact value.
+
+    ``x * 100`` is itself rounded, so a value just below a half cent (0.015 is
+    0.01499999...) could land on the half and be rounded up; the product's rounding
+    error, recovered exactly by a fused multiply-add, says on which side of the half the
+    exact value lies, as the Decimal reference sees it. (A product not on a half is on
+    the same side of it as the exact value: rounding is monotonic and halves are floats.)
+    Written without branches, so that a loop over paths vectorises.
+    """
+    y = x * 100.0
+    r = float(np.rint(y))
+    err = _fma(x, 100.0, -y)        # x * 100 == y + err exactly
+    low = float(np.floor(y))
+    on_half = low + 1.0 if err > 0.0 else (low if err < 0.0 else r)
+    return on_half if abs(y - r) == 0.5 else r
+
+
+@_jit(inline=True)
+def _dollars(c: float) -> float:
+    """Whole cents ``c`` (|c| < 2^53) as dollars: ``c / 100`` correctly rounded.
+
+    ``q = c * 0.01`` is within an ulp; the remainder ``c - 100 q`` is exact in one fused
+    multiply-add, and ``q + remainder * 0.01`` rounds to the nearest float of ``c / 100``
+    (which is never within 1/200 of an ulp of a midpoint, far more than the correction's
+    own error).
+    """
+    q = c * 0.01
+    return _fma(_fma(-q, 100.0, c), 0.01, q)
+
+
+@_jit(inline=True)
+def _round_money(x: float) -> float:
+    """A decimal share of whole cents (the partner's exact share), rounded half-even
+    to a whole cent.
+
+    The exact product of a decimal share and whole cents often lands exactly on a half
+    cent (0.1 * 5 cents, 0.6 * 75 cents); in binary it is off by an ulp or so, which
+    would decide the tie by accident. A value within a few ulps of a half is therefore
+    taken as the tie the Decimal reference sees.
+    """
+    r = float(np.rint(x))
+    tie = 0.5 - abs(x - r) <= _TIE * max(abs(x), 1.0)
+    return _even_of_tie(x) if tie else r
+
+
+@_jit(inline=True)
+def _grow(balance: float, rate: float) -> float:
+    """``balance * (1 + rate)`` booked in whole cents, ``balance`` whole cents.
+
+    The interest ``balance * rate`` is rounded on its own (it is small, so its float is
+    far more precise than the grown balance's), ties deciding on the parity of the sum;
+    a value within a few ulps of a half is the tie an exact rate (simple, ``r / n``)
+    makes. A zero balance stays zero.
+    """
+    interest = balance * rate
+    r = float(np.rint(interest))
+    tie = 0.5 - abs(interest - r) <= _TIE * max(abs(interest), 1.0)
+    return _even_of_tie(balance + interest) if tie else balance + r
+
+
+@_jit()
+def _load_block(funding: F64, dist: F64, p0: int, m: int, fr: F64, dr: F64) -> None:
+    """Rows ``p0 .. p0+m`` of funding and cash, transposed into ``fr`` and ``dr``
+    (period, path): the rows are read in order, the buffers stay in cache."""
+    for j in range(m):
+        f_row = funding[p0 + j]
+        d_row = dist[p0 + j]
+        for t in range(f_row.shape[0]):
+            fr[t, j] = f_row[t]
+            dr[t, j] = d_row[t]
+
+
+@_jit()
+def _rule_block(fr: F64, dr: F64, m: int, rate: float, s_pre: float, s_post: float,
+                pc: F64, bc: F64, balance: F64, recoup: I64,
+                partner_total: F64, us_total: F64, funded: F64, finite: F64,
+                lowest: F64) -> None:
+    """The rule period by period over the ``m`` paths of a block, in whole cents.
+
+    Reads ``fr``, ``dr`` (period, path; dollars as given); writes the partner's share in
+    dollars to ``pc`` and the balance after each period to ``bc`` (always: a store the
+    caller may not need costs less than a branch, which would stop the vectorising).
+    One entry a path carries its state: ``balance``, ``recoup`` and the three totals (in
+    cents; starting at 0, -1, 0), ``finite`` (0 while every amount is finite) and
+    ``lowest`` (the lowest funding, from 0). The order of operations, the branch
+    conditions and the rounding rule are those of ``run_waterfall`` and
+    ``split_distribution``: funding and cash rounded to the cent, interest booked in
+    whole cents, the partner's share rounded once, the United States gets the rest. The
+    recoup period is the last period whose split took a positive balance to zero.
+
+    With a zero balance the pre-recovery expressions give the post-recovery share
+    exactly (the threshold is 0, so ``0 + s_post * (d - 0)``), and the balance stays 0,
+    so one formula without branches serves every period and the loop over the block's
+    paths vectorises.
+    """
+    inv_pre = 1.0 / s_pre
+    for t in range(fr.shape[0]):
+        for j in range(m):
+            fx = fr[t, j]
+            dx = dr[t, j]
+            finite[j] += fx * 0.0 + dx * 0.0       # NaN once an amount is not finite
+            lowest[j] = min(lowest[j], fx)
+            f = _to_cents(fx)
+            d = _to_cents(dx) if dx > 0.0 else 0.0
+            b = _grow(balance[j], rate) + f
+            # times the reciprocal: at the boundary both branches give the balance
+            # itself, so which side a last-ulp difference picks does not matter
+            threshold = b * inv_pre
+            exact = s_pre * d if d <= threshold else b + s_post * (d - threshold)
+            partner = _round_money(exact)
+            after = b - partner if partner < b else 0.0
+            if b > 0.0 and after == 0.0:
+                recoup[j] = t
+            balance[j] = after
+            partner_total[j] += partner
+            us_total[j] += d - partner
+            funded[j] += f
+            pc[t, j] = _dollars(partner)
+            bc[t, j] = _dollars(after)
+
+
+@_jit()
+def _block_state(block: int) -> tuple[F64, I64, F64, F64, F64, F64, F64]:
+    """A block's per-path state: balance, recoup, three totals, finite, lowest."""
+    return (np.zeros(block), np.full(block, -1, dtype=np.int64), np.zeros(block),
+            np.zeros(block), np.zeros(block), np.zeros(block), np.zeros(block))
+
+
+@_jit(parallel=True)
+def _waterfall_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post: float,
+                      block: int, partner: F64, balance: F64, write_partner: bool,
+                      write_balance: bool, partner_total: F64, us_total: F64,
+                      funding_total: F64, final_balance: F64, recoup: I64) -> int:
+    """Fill the preallocated outputs block by block, in parallel; return the bad paths'
+    count."""
+    n_paths, n_periods = funding.shape
+    n_blocks = (n_paths + block - 1) // block
+    nbad = 0
+    for k in prange(n_blocks):
+        p0 = k * block
+        m = min(block, n_paths - p0)
+        fr = np.empty((n_periods, block))
+        dr = np.empty((n_periods, block))
+        pc = np.empty((n_periods, block))
+        bc = np.empty((n_periods, block))
+        bal, rec, pt, ut, ft, finite, lowest = _block_state(block)
+        _load_block(funding, dist, p0, m, fr, dr)
+        _rule_block(fr, dr, m, rate, s_pre, s_post, pc, bc, bal, rec, pt, ut, ft, finite,
+                    lowest)
+        bad = 0
+        for j in range(m):
+            p = p0 + j
+            if write_partner:
+                row = partner[p]
+                for t in range(n_periods):
+                    row[t] = pc[t, j]
+            if write_balance:
+                row = balance[p]
+                for t in range(n_periods):
+                    row[t] = bc[t, j]
+            partner_total[p] = _dollars(pt[j])
+            us_total[p] = _dollars(ut[j])
+            funding_total[p] = _dollars(ft[j])
+            final_balance[p] = _dollars(bal[j])
+            recoup[p] = rec[j] if bal[j] <= 0.0 else -1
+            bad += 1 if finite[j] != 0.0 or lowest[j] < 0.0 else 0
+        nbad += bad
+    return nbad
+
+
+@_jit(parallel=True)
+def _fused_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post: float,
+                  block: int, discount: F64, partner_total: F64, us_total: F64,
+                  funding_total: F64, final_balance: F64, recoup: I64, irr: F64,
+                  partner_pv: F64) -> int:
+    """The rule and the IRR of ``partner - funding`` block by block; no (P, T) output.
+
+    Each path's net flows (the partner's share in dollars less the funding as given)
+    live in a scratch row of the task. ``partner_pv`` receives the partner's receipts
+    weighted by ``discount`` (one weight a period) when ``discount`` is not empty.
+    """
+    n_paths, n_periods = funding.shape
+    n_blocks = (n_paths + block - 1) // block
+    with_pv = discount.shape[0] > 0
+    nbad = 0
+    for k in prange(n_blocks):
+        p0 = k * block
+        m = min(block, n_paths - p0)
+        fr = np.empty((n_periods, block))
+        dr = np.empty((n_periods, block))
+        pc = np.empty((n_periods, block))
+        bc = np.empty((n_periods, block))
+        net = np.empty(n_periods)
+        bal, rec, pt, ut, ft, finite, lowest = _block_state(block)
+        _load_block(funding, dist, p0, m, fr, dr)
+        _rule_block(fr, dr, m, rate, s_pre, s_post, pc, bc, bal, rec, pt, ut, ft, finite,
+                    lowest)
+        bad = 0
+        for j in range(m):
+            p = p0 + j
+            f_row = funding[p]
+            pv = 0.0
+            for t in range(n_periods):
+                net[t] = pc[t, j] - f_row[t]
+                if with_pv:
+                    pv += (net[t] + f_row[t]) * discount[t]
+            irr[p] = _irr_row(net)
+            partner_pv[p] = pv
+            partner_total[p] = _dollars(pt[j])
+            us_total[p] = _dollars(ut[j])
+            funding_total[p] = _dollars(ft[j])
+            final_balance[p] = _dollars(bal[j])
+            recoup[p] = rec[j] if bal[j] <= 0.0 else -1
+            bad += 1 if finite[j] != 0.0 or lowest[j] < 0.0 else 0
+        nbad += bad
+    return nbad
