@@ -1,5 +1,6 @@
 """``pledge serve``: the first start makes the one-time admin login, and the application it
-hands the server answers with it; several workers take their settings from the environment.
+hands the server answers with it; several workers take their settings from the environment,
+written there from the settings object.
 
 The server itself is not started: ``uvicorn.run`` is replaced by a recorder, and what it
 was given is exercised in-process.
@@ -15,11 +16,11 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
+from pledge.settings import Settings, env_name
 from tests.clirunner import Cli
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-SERVER_VARIABLES = ("PLEDGE_DATABASE_URL", "PLEDGE_PUBLIC_READ", "PLEDGE_SECURE_COOKIES",
-                    "PLEDGE_TRUST_PROXY", "PLEDGE_SECRET_KEY")
+SERVER_VARIABLES = tuple(env_name(field) for field in Settings.model_fields)
 
 
 @pytest.fixture

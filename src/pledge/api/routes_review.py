@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from pledge.api.deps import EngineDep, require, require_actor
+from pledge.api.deps import EngineDep, SettingsDep, require, require_actor
 from pledge.api.idempotency import OnceDep
 from pledge.api.params import Offset, RecordId, RecordIdFilter
 from pledge.api.schemas import AcceptBody, ArticleBody, RejectBody
@@ -103,7 +103,7 @@ async def _article(request: Request, source: str | None, html: bool | None
 
 
 @router.post("/ingest", status_code=201)
-async def ingest(request: Request, engine: EngineDep, once: OnceDep,
+async def ingest(request: Request, engine: EngineDep, settings: SettingsDep, once: OnceDep,
                  source: str | None = Query(None, description="where a text body is from"),
                  dry_run: bool = Query(False, description="read and report; write nothing"),
                  html: bool | None = Query(None, description="whether a text body is HTML"),
@@ -112,4 +112,5 @@ async def ingest(request: Request, engine: EngineDep, once: OnceDep,
     changes; the answer is the ``pledge ingest --json`` list."""
     article = await _article(request, source, html)
     return await run_in_threadpool(once, actor, lambda: [
-        r.contract() for r in svc.ingest(engine, [article], actor, dry_run=dry_run)])
+        r.contract() for r in svc.ingest(engine, [article], actor, dry_run=dry_run,
+                                         gazetteer=settings.news_gazetteer)])

@@ -38,7 +38,6 @@ database it matches against the shipped project list.
 from __future__ import annotations
 
 import codecs
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -102,7 +101,6 @@ __all__ = [
     "who_may_record",
 ]
 
-GAZETTEER_ENV: Final = "PLEDGE_NEWS_GAZETTEER"
 STATES: Final = ("proposed", "accepted", "rejected")
 MIN_CONFIDENCE: Final = 0.5   # passages matched less surely than this propose nothing
 TOLERANCE: Final = Decimal("0.05")
@@ -335,7 +333,7 @@ def shipped_projects() -> list[KnownProject]:
 
 
 def _gazetteer(gazetteer: str | Path | None) -> Gazetteer:
-    chosen = gazetteer or os.environ.get(GAZETTEER_ENV) or None
+    chosen = gazetteer or None
     return load_gazetteer(chosen)
 
 
@@ -527,7 +525,7 @@ def ingest(engine: Engine | None, articles: Sequence[ArticleInput], actor: Actor
 
     ``dry_run``: read and plan only; nothing is written (the database, if there is
     one, is still read to match projects and spot copies). ``gazetteer``: a user file
-    merged over the shipped gazetteer (default ``$PLEDGE_NEWS_GAZETTEER``). ``on``:
+    merged over the shipped gazetteer (the edges pass ``$PLEDGE_NEWS_GAZETTEER``). ``on``:
     the date used for currency conversion when comparing amounts (default today).
     ``progress(done, total)`` is called after each article is read. An article with no
     text (blank) is refused (``news.empty``), and then none is read.
