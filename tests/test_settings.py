@@ -133,7 +133,7 @@ def test_the_command_line_keeps_keys_as_long_as_the_setting_says(
 
 
 def test_the_server_keeps_keys_as_long_as_the_setting_says(sqlite_engine: Engine) -> None:
-    from pledge.api.app import app_from_settings
+    from pledge.app import app_from_settings
 
     url = sqlite_engine.url.render_as_string(hide_password=False)
     token = add_user(sqlite_engine, "boss", "admin", Actor("setup", Role.ADMIN)).token

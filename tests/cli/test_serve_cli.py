@@ -75,14 +75,14 @@ def test_several_workers_take_their_settings_from_the_environment(
     assert code == 0, err
     assert "first start: log in as admin" in out and "serving on http://127.0.0.1:8550" in out
     [(args, kwargs)] = served
-    assert args == ("pledge.api.app:app_from_environment",)
+    assert args == ("pledge.app:app_from_environment",)
     assert (kwargs["factory"], kwargs["workers"]) == (True, 2)
     assert os.environ["PLEDGE_DATABASE_URL"] == cli.url
     assert (os.environ["PLEDGE_PUBLIC_READ"], os.environ["PLEDGE_TRUST_PROXY"],
             os.environ["PLEDGE_SECURE_COOKIES"]) == ("1", "1", "")
     assert len(os.environ["PLEDGE_SECRET_KEY"]) == 64
 
-    from pledge.api.app import app_from_environment
+    from pledge.app import app_from_environment
     with TestClient(app_from_environment()) as client:
         # --public-read: an anonymous visitor reads the public subset of the same database
         answer = client.get("/api/v1/frameworks")

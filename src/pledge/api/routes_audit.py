@@ -8,8 +8,8 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
-from pledge.api.deps import EngineDep, require
 from pledge.domain.access import Action
+from pledge.server.deps import EngineDep, require
 from pledge.services import audit as svc
 from pledge.services.base import jsonable
 

@@ -14,12 +14,12 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from pledge.api.deps import EngineDep, SettingsDep, require, require_actor
-from pledge.api.idempotency import OnceDep
-from pledge.api.params import Offset, RecordId, RecordIdFilter
 from pledge.api.schemas import AcceptBody, ArticleBody, RejectBody
 from pledge.domain.access import Action
 from pledge.domain.errors import InvalidInput
+from pledge.server.deps import EngineDep, SettingsDep, require, require_actor
+from pledge.server.idempotency import OnceDep
+from pledge.server.params import Offset, RecordId, RecordIdFilter
 from pledge.services import news as svc
 from pledge.services.base import Actor
 

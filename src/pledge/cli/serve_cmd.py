@@ -69,11 +69,11 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127
         # nothing else: the settings travel in their environment, written by the Settings
         # object and read back by the same class in each process (``app_from_environment``).
         os.environ.update(settings.environment())
-        uvicorn.run("pledge.api.app:app_from_environment", factory=True, host=host, port=port,
+        uvicorn.run("pledge.app:app_from_environment", factory=True, host=host, port=port,
                     workers=workers, log_level="warning", access_log=False,
                     proxy_headers=False)
         return
-    from pledge.api.app import app_from_settings
+    from pledge.app import app_from_settings
     # Forwarded headers are the application's to read, and only with --trust-proxy.
     uvicorn.run(app_from_settings(settings), host=host, port=port, log_level="warning",
                 access_log=False, proxy_headers=False)

@@ -26,7 +26,9 @@ from fastapi.responses import Response
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from pledge.api.deps import (
+from pledge.domain.access import Action, authorize
+from pledge.domain.errors import InvalidInput
+from pledge.server.deps import (
     SESSION_COOKIE,
     EngineDep,
     ServerSettings,
@@ -35,8 +37,6 @@ from pledge.api.deps import (
     note_page_use,
     page_session,
 )
-from pledge.domain.access import Action, authorize
-from pledge.domain.errors import InvalidInput
 from pledge.services.base import Actor
 from pledge.services.sessions import NewSession, log_out
 

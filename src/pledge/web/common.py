@@ -11,8 +11,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from pledge.api.idempotency import Once
 from pledge.domain.errors import PledgeError
+from pledge.server.idempotency import Once
 from pledge.services import frameworks as fw_svc
 from pledge.services.base import Actor
 from pledge.web.auth import check_csrf, flash

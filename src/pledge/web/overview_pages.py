@@ -11,10 +11,10 @@ from dateutil.relativedelta import relativedelta
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from pledge.api.deps import EngineDep, JobsDep, SettingsDep
 from pledge.domain.access import MATRIX, Action
 from pledge.domain.bounds import PLAUSIBLE_DATES, check_date
 from pledge.domain.errors import InvalidInput
+from pledge.server.deps import EngineDep, JobsDep, SettingsDep
 from pledge.services import audit as audit_svc
 from pledge.services import dashboard as dash_svc
 from pledge.services import deadlines as deadlines_svc

@@ -9,9 +9,6 @@ from typing import Annotated, Any
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from pledge.api.deps import EngineDep, SettingsDep
-from pledge.api.idempotency import PageOnce
-from pledge.api.params import PageNumber, RecordId
 from pledge.domain.access import MATRIX, Action
 from pledge.domain.errors import PledgeError
 from pledge.domain.framework import Instrument
@@ -24,6 +21,9 @@ from pledge.domain.lifecycle import (
 )
 from pledge.domain.relations import CHOICES as LINK_CHOICES
 from pledge.domain.waterfall import ROUNDING_RULE
+from pledge.server.deps import EngineDep, SettingsDep
+from pledge.server.idempotency import PageOnce
+from pledge.server.params import PageNumber, RecordId
 from pledge.services import capital as capital_svc
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import funding as funding_svc

@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from pledge.api.deps import EngineDep, SettingsDep
-from pledge.api.idempotency import PageOnce
-from pledge.api.params import PageNumber, RecordId
 from pledge.domain.access import MATRIX, Action
 from pledge.domain.errors import InvalidInput
+from pledge.server.deps import EngineDep, SettingsDep
+from pledge.server.idempotency import PageOnce
+from pledge.server.params import PageNumber, RecordId
 from pledge.services import news
 from pledge.services.base import Actor
 from pledge.web.auth import PageActor, need

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from pledge.api.deps import EngineDep, SettingsDep
 from pledge.domain.errors import NotFound, TooManyRequests
+from pledge.server.deps import EngineDep, SettingsDep
 from pledge.services import sessions as sessions_svc
 from pledge.web.auth import (
     PageActor,

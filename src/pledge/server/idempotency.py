@@ -24,9 +24,9 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Header, Request, Response
 from sqlalchemy import Engine
 
-from pledge.api.deps import EngineDep, ServerSettings, SettingsDep
-from pledge.api.errors import status_for
 from pledge.domain.errors import InvalidInput
+from pledge.server.deps import EngineDep, ServerSettings, SettingsDep
+from pledge.server.errors import status_for
 from pledge.services import idempotency as idem
 from pledge.services.base import Actor
 

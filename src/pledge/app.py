@@ -1,4 +1,7 @@
-"""The application: the API under /api/v1 and the pages, one error shape per surface."""
+"""The application: the API under /api/v1 and the pages, one error shape per surface.
+
+The one module that knows both the API (``pledge.api``) and the pages (``pledge.web``);
+what they share lies below them in ``pledge.server``."""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ from fastapi.routing import APIRoute
 
 from pledge import __version__
 from pledge.api import (
-    errors,
     routes_audit,
     routes_books,
     routes_exports,
@@ -22,10 +24,11 @@ from pledge.api import (
     routes_projects,
     routes_review,
 )
-from pledge.api.deps import ServerSettings
-from pledge.api.headers import PledgeAPI
-from pledge.api.limits import BodyLimits, LimitBodies
-from pledge.api.proxy import ForwardedByProxy
+from pledge.server import errors
+from pledge.server.deps import ServerSettings
+from pledge.server.headers import PledgeAPI
+from pledge.server.limits import BodyLimits, LimitBodies
+from pledge.server.proxy import ForwardedByProxy
 from pledge.settings import Settings, read
 from pledge.store.db import make_engine, resolve_url
 from pledge.web import pages
