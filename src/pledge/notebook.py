@@ -35,7 +35,9 @@ CENT = Decimal("0.01")
 
 
 def _engine(db: str | None) -> Any:
-    return make_engine(resolve_url(db))
+    """``db``, else ``$PLEDGE_DATABASE_URL`` (read here, at the edge), else the default."""
+    from pledge.settings import read
+    return make_engine(resolve_url(db or read().database_url))
 
 
 def waterfall_frame(result: WaterfallResult) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
-from pledge.api.app import create_app
+from pledge.app import create_app
 from pledge.cli import run
 from pledge.domain.access import MATRIX, Action
 from pledge.domain.lifecycle import Role

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from pledge.api.app import create_app
+from pledge.app import create_app
 from pledge.domain.lifecycle import Role
 from pledge.services.base import Actor
 from pledge.services.users import add_user
@@ -316,11 +316,11 @@ def test_an_unexpected_error_answers_500_in_the_one_shape_and_closes_the_connect
 
 def test_the_limits_are_settings_read_from_the_environment(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from pledge.api.app import body_limits_from_environment
+    from pledge.settings import MAX_BODY, MAX_INGEST_BODY, read
 
     monkeypatch.setenv("PLEDGE_MAX_BODY", "65536")
     monkeypatch.setenv("PLEDGE_MAX_INGEST_BODY", "not a number")
-    assert body_limits_from_environment() == {"max_body": 65536}
+    assert (read().max_body, read().max_ingest_body) == (65536, MAX_INGEST_BODY)
     monkeypatch.delenv("PLEDGE_MAX_BODY")
     monkeypatch.setenv("PLEDGE_MAX_INGEST_BODY", "20971520")
-    assert body_limits_from_environment() == {"max_ingest_body": 20971520}
+    assert (read().max_body, read().max_ingest_body) == (MAX_BODY, 20971520)

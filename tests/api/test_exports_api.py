@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlalchemy import Engine
 
-from pledge.api.app import create_app
+from pledge.app import create_app
 from pledge.domain.access import MATRIX, Action
 from pledge.domain.lifecycle import Role
 from pledge.services.base import Actor

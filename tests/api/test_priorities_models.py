@@ -164,7 +164,7 @@ def test_a_batch_of_an_instance_has_the_batch_keys(
 def test_every_priorities_and_jobs_answer_is_documented() -> None:
     """Each 2xx answer of the priorities', simulations' and jobs' operations has a schema
     in ``/openapi.json`` (their models), the 202 of a queued analysis included."""
-    from pledge.api.app import create_app
+    from pledge.app import create_app
 
     doc = create_app("sqlite:///:memory:").openapi()
     seen = 0

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
-from pledge.api.app import create_app
+from pledge.app import create_app
 from pledge.domain.lifecycle import Role
 from pledge.services.base import Actor
 from pledge.services.users import add_user

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from pledge.api.app import create_app
+from pledge.app import create_app
 from pledge.domain.errors import InvalidInput, NotFound
 from pledge.domain.lifecycle import Role
 from pledge.services import users

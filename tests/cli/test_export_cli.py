@@ -138,7 +138,7 @@ def test_a_failed_export_writes_nothing(cli: Cli, tmp_path: Path) -> None:
 def test_oc4ids_on_the_command_line_and_the_api_is_one_model(cli: Cli, sqlite_url: str) -> None:
     from fastapi.testclient import TestClient
 
-    from pledge.api.app import create_app
+    from pledge.app import create_app
     from pledge.domain.lifecycle import Role
     from pledge.models import keys_of
     from pledge.models.exports import OC4IDSProject

@@ -1,5 +1,6 @@
 """``pledge serve``: the first start makes the one-time admin login, and the application it
-hands the server answers with it; several workers take their settings from the environment.
+hands the server answers with it; several workers take their settings from the environment,
+written there from the settings object.
 
 The server itself is not started: ``uvicorn.run`` is replaced by a recorder, and what it
 was given is exercised in-process.
@@ -15,11 +16,11 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
+from pledge.settings import Settings, env_name
 from tests.clirunner import Cli
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-SERVER_VARIABLES = ("PLEDGE_DATABASE_URL", "PLEDGE_PUBLIC_READ", "PLEDGE_SECURE_COOKIES",
-                    "PLEDGE_TRUST_PROXY", "PLEDGE_SECRET_KEY")
+SERVER_VARIABLES = tuple(env_name(field) for field in Settings.model_fields)
 
 
 @pytest.fixture
@@ -74,14 +75,14 @@ def test_several_workers_take_their_settings_from_the_environment(
     assert code == 0, err
     assert "first start: log in as admin" in out and "serving on http://127.0.0.1:8550" in out
     [(args, kwargs)] = served
-    assert args == ("pledge.api.app:app_from_environment",)
+    assert args == ("pledge.app:app_from_environment",)
     assert (kwargs["factory"], kwargs["workers"]) == (True, 2)
     assert os.environ["PLEDGE_DATABASE_URL"] == cli.url
     assert (os.environ["PLEDGE_PUBLIC_READ"], os.environ["PLEDGE_TRUST_PROXY"],
             os.environ["PLEDGE_SECURE_COOKIES"]) == ("1", "1", "")
     assert len(os.environ["PLEDGE_SECRET_KEY"]) == 64
 
-    from pledge.api.app import app_from_environment
+    from pledge.app import app_from_environment
     with TestClient(app_from_environment()) as client:
         # --public-read: an anonymous visitor reads the public subset of the same database
         answer = client.get("/api/v1/frameworks")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from pledge.api.app import create_app
+from pledge.app import create_app
 from pledge.domain.errors import InvalidInput
 from pledge.ingest.decode import decode_article
 from tests.clirunner import Cli

@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
-from pledge.api.app import create_app
+from pledge.app import create_app
 from pledge.domain.errors import Conflict, InvalidInput, NotFound
 from pledge.services import dashboard, deadlines, funding, jobs, news, priorities, projects
 from pledge.services.base import Actor, audit

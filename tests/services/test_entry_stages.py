@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
-from pledge.api.app import create_app
+from pledge.app import create_app
 from pledge.domain.errors import InvalidInput
 from pledge.domain.lifecycle import RULES, Stage
 from pledge.services import projects

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
 from pledge.analytics import selection
-from pledge.api.app import create_app
+from pledge.app import create_app
 from pledge.domain import fair_use
 from pledge.domain.errors import InvalidInput, RuleViolation, TooManyRequests
 from pledge.domain.lifecycle import Role

@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from pledge.api.app import create_app
+from pledge.app import create_app
 from pledge.domain.lifecycle import Role
 from pledge.services.base import Actor
 from pledge.services.users import add_user

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from pledge.api.app import create_app
+from pledge.app import create_app
 from pledge.domain.lifecycle import Role
 from pledge.services.demo import demo_password
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from pledge.api.app import create_app
+from pledge.app import create_app
 from pledge.domain.lifecycle import Role
 from pledge.services import frameworks as fw_svc
 from pledge.store.db import make_engine

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
-from pledge.api.app import create_app
+from pledge.app import create_app
 from pledge.domain.access import MATRIX, Action
 from pledge.domain.funding import ALLOCATING
 from pledge.domain.lifecycle import Role, Stage, allowed_targets

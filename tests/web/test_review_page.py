@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from pledge.api.app import create_app
+from pledge.app import create_app
 from pledge.domain.lifecycle import Role
 from tests.web.test_pages import csrf, log_in
 
@@ -140,9 +140,9 @@ def test_a_reported_stage_is_recorded_from_the_page(client: TestClient) -> None:
 
 
 def test_the_queue_is_paged(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pledge.web import pages
+    from pledge.web import review_pages
 
-    monkeypatch.setattr(pages, "REVIEW_PAGE", 1)
+    monkeypatch.setattr(review_pages, "REVIEW_PAGE", 1)
     log_in(client, Role.ANALYST)
     client.post("/review/ingest", data={"source": "s", "text": SEED.read_text(
         encoding="utf-8"), "csrf_token": csrf(client, "/review")})

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 import pytest
 from fastapi.testclient import TestClient
 
-from pledge.api.app import create_app
+from pledge.app import create_app
 from pledge.domain.access import MATRIX, Action
 from pledge.domain.lifecycle import Role
 from pledge.services import capital

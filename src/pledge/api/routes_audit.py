@@ -8,9 +8,9 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
-from pledge.api.deps import EngineDep, require
 from pledge.domain.access import Action
 from pledge.models.audit import Verification
+from pledge.server.deps import EngineDep, require
 from pledge.services import audit as svc
 
 router = APIRouter(tags=["audit"])

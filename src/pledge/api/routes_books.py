@@ -8,12 +8,12 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from pledge.api.deps import EngineDep, require, require_actor
-from pledge.api.idempotency import OnceDep
-from pledge.api.params import RecordId
 from pledge.api.schemas import DistributionCreate
 from pledge.domain.access import Action
 from pledge.models import books as m
+from pledge.server.deps import EngineDep, require, require_actor
+from pledge.server.idempotency import OnceDep
+from pledge.server.params import RecordId
 from pledge.services import capital as svc
 from pledge.services.base import Actor
 

@@ -1,7 +1,7 @@
 """Exports: projects and ledgers as CSV and XLSX, deadlines as iCalendar, OC4IDS documents.
 
 Files come back with their media type and a ``Content-Disposition`` naming the
-file; errors keep the one JSON error shape (``api/errors.py``).
+file; errors keep the one JSON error shape (``server/errors.py``).
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from pledge.api.deps import EngineDep, require
-from pledge.api.params import RecordId
 from pledge.domain.access import Action
 from pledge.models.exports import OC4IDSProject
+from pledge.server.deps import EngineDep, require
+from pledge.server.params import RecordId
 from pledge.services import exports as svc
 
 router = APIRouter(tags=["exports"])

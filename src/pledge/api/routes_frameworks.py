@@ -6,11 +6,11 @@ from datetime import date
 
 from fastapi import APIRouter
 
-from pledge.api.deps import EngineDep, require
-from pledge.api.params import WindowDays
 from pledge.domain.access import Action
 from pledge.models import Rows
 from pledge.models import frameworks as m
+from pledge.server.deps import EngineDep, require
+from pledge.server.params import WindowDays
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import frameworks as fw_svc
 from pledge.services import funding as funding_svc

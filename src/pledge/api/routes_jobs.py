@@ -18,13 +18,13 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Response
 from fastapi.responses import JSONResponse
 
-from pledge.api.deps import EngineDep, JobsDep, require, require_actor
-from pledge.api.errors import RESPONSES
-from pledge.api.idempotency import OnceDep
-from pledge.api.params import RecordId
 from pledge.api.schemas import SimulationCreate
 from pledge.domain.access import Action
 from pledge.models.jobs import JOBS, SIMULATIONS, Job, JobResult, QueuedJob, SimulationQueued
+from pledge.server.deps import EngineDep, JobsDep, require, require_actor
+from pledge.server.errors import RESPONSES
+from pledge.server.idempotency import OnceDep
+from pledge.server.params import RecordId
 from pledge.services import jobs as svc
 from pledge.services.base import Actor, jsonable
 

@@ -19,13 +19,13 @@ from datetime import date
 
 from fastapi import APIRouter, Query, Response
 
-from pledge.api.deps import EngineDep, JobsDep, require, require_actor
-from pledge.api.idempotency import OnceDep
-from pledge.api.params import RecordId, Seed
 from pledge.api.routes_jobs import QUEUED_RESPONSES, queued
 from pledge.api.schemas import BatchCreate, BatchLimitsBody, ParetoCreate, ScoreCreate, WeightCreate
 from pledge.domain.access import Action
 from pledge.models import priorities as m
+from pledge.server.deps import EngineDep, JobsDep, require, require_actor
+from pledge.server.idempotency import OnceDep
+from pledge.server.params import RecordId, Seed
 from pledge.services import jobs
 from pledge.services import priorities as svc
 from pledge.services.base import Actor

@@ -13,9 +13,6 @@ from typing import Any
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from pledge.api.deps import EngineDep, require, require_actor
-from pledge.api.idempotency import OnceDep
-from pledge.api.params import Offset, RecordId
 from pledge.api.schemas import (
     AllocationChange,
     ConsultationCreate,
@@ -34,6 +31,9 @@ from pledge.api.schemas import (
 from pledge.domain.access import Action
 from pledge.models import Page
 from pledge.models import projects as m
+from pledge.server.deps import EngineDep, require, require_actor
+from pledge.server.idempotency import OnceDep
+from pledge.server.params import Offset, RecordId
 from pledge.services import funding as funding_svc
 from pledge.services import projects as svc
 from pledge.services import relations as relations_svc

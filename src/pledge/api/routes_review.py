@@ -14,9 +14,6 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from pledge.api.deps import EngineDep, require, require_actor
-from pledge.api.idempotency import OnceDep
-from pledge.api.params import Offset, RecordId, RecordIdFilter
 from pledge.api.schemas import AcceptBody, ArticleBody, RejectBody
 from pledge.domain.access import Action
 from pledge.domain.errors import InvalidInput
@@ -28,6 +25,9 @@ from pledge.models.news import (
     Proposal,
     ProposalPage,
 )
+from pledge.server.deps import EngineDep, SettingsDep, require, require_actor
+from pledge.server.idempotency import OnceDep
+from pledge.server.params import Offset, RecordId, RecordIdFilter
 from pledge.services import news as svc
 from pledge.services.base import Actor
 
@@ -113,7 +113,7 @@ async def _article(request: Request, source: str | None, html: bool | None
 
 
 @router.post("/ingest", status_code=201, response_model=list[IngestedArticle])
-async def ingest(request: Request, engine: EngineDep, once: OnceDep,
+async def ingest(request: Request, engine: EngineDep, settings: SettingsDep, once: OnceDep,
                  source: str | None = Query(None, description="where a text body is from"),
                  dry_run: bool = Query(False, description="read and report; write nothing"),
                  html: bool | None = Query(None, description="whether a text body is HTML"),
@@ -123,4 +123,5 @@ async def ingest(request: Request, engine: EngineDep, once: OnceDep,
     article = await _article(request, source, html)
     return await run_in_threadpool(once, actor, lambda: [
         IngestedArticle.of(r).document()
-        for r in svc.ingest(engine, [article], actor, dry_run=dry_run)])
+        for r in svc.ingest(engine, [article], actor, dry_run=dry_run,
+                                         gazetteer=settings.news_gazetteer)])

@@ -12,7 +12,7 @@ from pledge.domain.bounds import MAX_ID, MAX_SEED
 from pledge.domain.errors import PledgeError
 from pledge.domain.project import creation_stage
 
-# Whole numbers inside bodies, bounded like those in paths and queries (``api/params``).
+# Whole numbers inside bodies, bounded like those in paths and queries (``server/params``).
 ProjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Count = Annotated[int, Field(ge=0, le=MAX_ID)]
 
@@ -231,30 +231,3 @@ class ArticleBody(Strict):
     text: str = Field(min_length=1, description="the article, plain text or HTML")
     html: bool | None = Field(default=None, description="whether text is HTML (default: "
                                                         "guessed)")
-
-
-# The one error shape (``api/errors.py``), published for every status an operation may
-# answer with an error.
-
-class ProblemOut(BaseModel):
-    """One thing wrong with a request: the rule's code, what to do, the field at fault
-    and (for a domain rule) the value given."""
-
-    code: str
-    message: str
-    field: str | None = None
-    value: str | None = None
-
-
-class ErrorOut(BaseModel):
-    """The first problem (``code``, ``message``, ``field``) and, when there are several or
-    a rule named them, all of them."""
-
-    code: str
-    message: str
-    field: str | None = None
-    problems: list[ProblemOut] = Field(default_factory=list)
-
-
-class ErrorBody(BaseModel):
-    error: ErrorOut

@@ -19,7 +19,6 @@ user records.
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -33,6 +32,7 @@ from pledge.store.db import is_sqlite, make_engine, resolve_url
 
 if TYPE_CHECKING:
     from pledge.services.identity import Identity
+    from pledge.settings import Settings
 
 app = typer.Typer(
     name="pledge", no_args_is_help=True, add_completion=False,
@@ -44,33 +44,52 @@ EXIT_INPUT = 2
 
 
 class State:
-    """Per-invocation settings: the database URL and its engine, made on first use, and the
-    user the command acts as, identified on first use (``services.identity``)."""
+    """Per-invocation settings: the environment's (``pledge.settings``, read once, on first
+    use), the database URL and its engine, made on first use, and the user the command
+    acts as, identified on first use (``services.identity``)."""
 
     def __init__(self) -> None:
         self.url: str | None = None
         self.user: str | None = None
+        self._settings: Settings | None = None
         self._engine: Engine | None = None
         self._identity: Identity | None = None
+
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from pledge.settings import read
+            self._settings = read()
+        return self._settings
+
+    def database_url(self) -> str:
+        """``--db``, else ``$PLEDGE_DATABASE_URL``, else the default file."""
+        return resolve_url(self.url or self.settings().database_url)
+
+    def debug(self) -> bool:
+        """``$PLEDGE_DEBUG``: show tracebacks (off when the settings cannot be read)."""
+        try:
+            return self.settings().debug
+        except PledgeError:
+            return False
 
     def identity(self) -> Identity:
         if self._identity is None:
             from pledge.cli.options import os_login
-            from pledge.services.identity import TOKEN_VAR, identify
+            from pledge.services.identity import identify
             self._identity = identify(self.engine(), user=self.user,
-                                      token=os.environ.get(TOKEN_VAR) or None,
+                                      token=self.settings().token_text,
                                       login=os_login())
         return self._identity
 
     def engine(self, *, ensure: bool = True) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(resolve_url(self.url))
+            self._engine = make_engine(self.database_url())
             if ensure and is_sqlite(self._engine):
                 from pledge.services.setup import ensure_ready
                 done = ensure_ready(self._engine)
                 if done:
                     from pledge.cli.render import err_console
-                    err_console.print(f"[dim]{done} the database {resolve_url(self.url)}"
+                    err_console.print(f"[dim]{done} the database {self.database_url()}"
                                       f"[/dim]")
         return self._engine
 
@@ -156,20 +175,20 @@ def run(argv: list[str] | None = None) -> int:
         where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
         return _fail([f"error: {exc.format_message()}{where}"], EXIT_INPUT)
     except (ArgumentError, NoSuchModuleError) as exc:
-        return _fail([f"error: database={resolve_url(state.url)}: not a database URL pledge "
+        return _fail([f"error: database={state.database_url()}: not a database URL pledge "
                       f"can use ({str(exc).splitlines()[0]}) [database.bad_url]"], EXIT_INPUT)
     except OperationalError as exc:
-        if os.environ.get("PLEDGE_DEBUG"):
+        if state.debug():
             raise
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        return _fail([f"error: database={resolve_url(state.url)}: cannot use the database: "
+        return _fail([f"error: database={state.database_url()}: cannot use the database: "
                       f"{reason}"], EXIT_ENVIRONMENT)
     except OSError as exc:
-        if os.environ.get("PLEDGE_DEBUG"):
+        if state.debug():
             raise
         return _fail([f"error: file={exc.filename}: {exc.strerror or exc}"], EXIT_INPUT)
     except Exception as exc:  # the last line of defence: one line, never a traceback
-        if os.environ.get("PLEDGE_DEBUG"):
+        if state.debug():
             raise
         return _fail([f"internal error: {type(exc).__name__}: {exc} "
                       f"(set PLEDGE_DEBUG=1 for details)"], EXIT_ENVIRONMENT)

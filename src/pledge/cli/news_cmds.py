@@ -80,6 +80,8 @@ def ingest(files: Annotated[list[Path], typer.Argument(
                                  svc.decode_article(read_bytes(p), value=str(p)), None)
                 for p in paths]
     engine = _engine(ensure=not dry_run)
+    from pledge.cli import state
+    chosen = gazetteer or state.settings().news_gazetteer
     # a dry run reads only (and may have no database to identify anyone in)
     who = READER if dry_run else me()
     show = len(articles) > 1 and render.err_console.is_terminal
@@ -88,7 +90,7 @@ def ingest(files: Annotated[list[Path], typer.Argument(
         task = bar.add_task("ingest", total=len(articles))
         # A dry run writes nothing, so there is nothing to run once.
         ran = once(None if dry_run else engine, who, idempotency_key, lambda: svc.ingest(
-            engine, articles, who, dry_run=dry_run, gazetteer=gazetteer,
+            engine, articles, who, dry_run=dry_run, gazetteer=chosen,
             progress=lambda done, total: bar.update(task, completed=done)),
             lambda results: [IngestedArticle.of(r).document() for r in results])
     if json:

@@ -106,8 +106,11 @@ def once(engine: Engine | None, who: Actor, key: str | None, work: Callable[[], 
                if name not in _NOT_THE_REQUEST}
     # keys belong to the user running the command, also when they record for someone else
     request = idem.claim(who.user_name, used, ctx.command_path, options)
+    from pledge.cli import state
+    settings = state.settings()
     out = idem.once(engine, request, work, document, status=0,
-                    refused=lambda _exc: _EXIT_REFUSED)
+                    refused=lambda _exc: _EXIT_REFUSED, keep=settings.idempotency_keep,
+                    wait=settings.idempotency_wait_seconds)
     if out.replayed:
         when = f"{out.first_at:%Y-%m-%d %H:%M:%S} UTC" if out.first_at else "earlier"
         note = (f"already done: idempotency key {used} was first used at {when}; nothing "

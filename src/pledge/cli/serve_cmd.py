@@ -19,14 +19,15 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127
           workers: Annotated[int, typer.Option(
               help="Server processes (more than one needs a file or server database)")] = 1,
           secure_cookies: Annotated[bool, typer.Option(
-              "--secure-cookies", envvar="PLEDGE_SECURE_COOKIES",
+              "--secure-cookies",
               help="Mark cookies Secure even for requests that arrive over plain HTTP (TLS "
-                   "ended in front of the server); over HTTPS they always are")] = False,
+                   "ended in front of the server); over HTTPS they always are [also "
+                   "$PLEDGE_SECURE_COOKIES]")] = False,
           trust_proxy: Annotated[bool, typer.Option(
-              "--trust-proxy", envvar="PLEDGE_TRUST_PROXY",
+              "--trust-proxy",
               help="Behind one reverse proxy: take the scheme and the client's address from "
                    "its X-Forwarded-Proto and X-Forwarded-For (only if no one can reach the "
-                   "server except through it)")] = False,
+                   "server except through it) [also $PLEDGE_TRUST_PROXY]")] = False,
           ) -> None:
     """Serve the pages (/) and the REST API (/api/v1, docs at /docs); a new database is set
     up first and a one-time admin login is printed."""
@@ -34,16 +35,16 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127
     import secrets
 
     import uvicorn
+    from pydantic import SecretStr
 
     from pledge.cli import state
     from pledge.cli.users_cmds import LOCAL_ADMIN, token_days
     from pledge.services.setup import ensure_ready
     from pledge.services.users import add_user, has_users
-    from pledge.store.db import resolve_url
 
     if db:
         state.url = db
-    url = resolve_url(state.url)
+    url = state.database_url()
     engine = state.engine(ensure=False)
     done = ensure_ready(engine)
     if done:
@@ -55,23 +56,27 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127
                              f"[bold]{admin.password}[/bold]; API token {admin.token} "
                              f"(both shown once)")
     render.console.print(f"serving on http://{host}:{port} (API docs at /docs)")
+    # The environment's settings, with what the command line says on top.
+    given = state.settings()
+    settings = given.model_copy(update={
+        "database_url": url, "public_read": public_read or given.public_read,
+        "secure_cookies": secure_cookies or given.secure_cookies,
+        "trust_proxy": trust_proxy or given.trust_proxy,
+        # processes that share the key accept each other's cookies
+        "secret_key": given.secret_key or SecretStr(secrets.token_hex(32))})
     if workers > 1:
-        # Each worker process builds the app from the environment; they share one session key.
-        os.environ["PLEDGE_DATABASE_URL"] = url
-        os.environ["PLEDGE_PUBLIC_READ"] = "1" if public_read else ""
-        os.environ["PLEDGE_SECURE_COOKIES"] = "1" if secure_cookies else ""
-        os.environ["PLEDGE_TRUST_PROXY"] = "1" if trust_proxy else ""
-        os.environ.setdefault("PLEDGE_SECRET_KEY", secrets.token_hex(32))
-        uvicorn.run("pledge.api.app:app_from_environment", factory=True, host=host, port=port,
+        # uvicorn starts worker processes only from an import string and passes them
+        # nothing else: the settings travel in their environment, written by the Settings
+        # object and read back by the same class in each process (``app_from_environment``).
+        os.environ.update(settings.environment())
+        uvicorn.run("pledge.app:app_from_environment", factory=True, host=host, port=port,
                     workers=workers, log_level="warning", access_log=False,
                     proxy_headers=False)
         return
-    from pledge.api.app import body_limits_from_environment, create_app
+    from pledge.app import app_from_settings
     # Forwarded headers are the application's to read, and only with --trust-proxy.
-    uvicorn.run(create_app(url, public_read=public_read, secure_cookies=secure_cookies,
-                           trust_proxy=trust_proxy, **body_limits_from_environment()),
-                host=host, port=port, log_level="warning", access_log=False,
-                proxy_headers=False)
+    uvicorn.run(app_from_settings(settings), host=host, port=port, log_level="warning",
+                access_log=False, proxy_headers=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,6 @@ A new token expires after ``$PLEDGE_TOKEN_DAYS`` days (90 unless set) unless
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from typing import Annotated
 
@@ -39,14 +38,9 @@ ExpiresOpt = Annotated[str | None, typer.Option(
 
 
 def token_days() -> int:
-    """The default lifetime of a new token, in days (a setting)."""
-    text = os.environ.get(TOKEN_DAYS_VAR, "").strip()
-    if not text:
-        return DEFAULT_TOKEN_DAYS
-    if not text.isdigit() or not 1 <= int(text) <= 3650:
-        raise InvalidInput.single(TOKEN_DAYS_VAR, text, "users.bad_expiry",
-                                  "a whole number of days from 1 to 3650")
-    return int(text)
+    """The default lifetime of a new token, in days (the setting ``PLEDGE_TOKEN_DAYS``)."""
+    from pledge.cli import state
+    return state.settings().token_days
 
 
 def _when(value: datetime | None, none: str = "never") -> str:

@@ -11,13 +11,13 @@ from __future__ import annotations
 import dataclasses
 import sys
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from cachetools import LRUCache
 from sqlalchemy import Engine, func, select
 
 from pledge.domain.bounds import check_dates
@@ -122,11 +122,16 @@ class _Cache:
     """
 
     def __init__(self, max_bytes: int = 64 * 2**20) -> None:
-        self._data: OrderedDict[tuple[Any, ...], tuple[int, Any, int]] = OrderedDict()
+        # Each entry is (data version, value, approximate bytes); the LRU cache weighs
+        # entries by those bytes and drops the least recently used beyond ``max_bytes``.
+        self._data: LRUCache[tuple[Any, ...], tuple[int, Any, int]] = LRUCache(
+            maxsize=max_bytes, getsizeof=lambda entry: entry[2])
         self._building: dict[tuple[Any, ...], threading.Lock] = {}
         self._lock = threading.Lock()
-        self._bytes = 0
-        self.max_bytes = max_bytes
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self._data.maxsize)
 
     @staticmethod
     def _full(engine: Engine, key: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -134,25 +139,17 @@ class _Cache:
 
     def _fresh(self, full: tuple[Any, ...], version: int) -> tuple[bool, Any]:
         with self._lock:
-            hit = self._data.get(full)
+            hit = self._data.get(full)  # a hit becomes the most recently used
             if hit is None or hit[0] != version:
                 return False, None
-            self._data.move_to_end(full)
             return True, hit[1]
 
     def _store(self, full: tuple[Any, ...], version: int, value: Any) -> None:
         size = approximate_size(value)
         with self._lock:
-            old = self._data.pop(full, None)
-            if old is not None:
-                self._bytes -= old[2]
-            if size > self.max_bytes:
-                return
-            self._data[full] = (version, value, size)
-            self._bytes += size
-            while self._bytes > self.max_bytes:
-                _, (_, _, dropped) = self._data.popitem(last=False)
-                self._bytes -= dropped
+            self._data.pop(full, None)
+            if size <= self.max_bytes:  # a single larger result is not kept
+                self._data[full] = (version, value, size)
 
     def fresh(self, engine: Engine, key: tuple[Any, ...]) -> tuple[bool, Any]:
         """(True, value) when ``key`` was computed at the current data version."""
@@ -189,12 +186,11 @@ class _Cache:
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
-            self._bytes = 0
 
     @property
     def size(self) -> int:
         """Bytes the entries hold, approximately."""
-        return self._bytes
+        return int(self._data.currsize)
 
 
 views = _Cache()

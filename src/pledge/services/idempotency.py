@@ -9,11 +9,13 @@ transaction as the change, the key, a hash of the request and the result. Later:
   answers the recorded result again (status, body, or the same refusal) and changes
   nothing;
 - the same key with a different request is refused (``idempotency.key_reused``);
-- a key whose first request has not finished after a while (``PLEDGE_IDEMPOTENCY_WAIT_SECONDS``,
-  10 by default; PostgreSQL only: on SQLite writers queue anyway) is refused
+- a key whose first request has not finished after a while (``wait`` seconds, the edge's
+  setting ``PLEDGE_IDEMPOTENCY_WAIT_SECONDS``, 10 by default; PostgreSQL only: on SQLite
+  writers queue anyway) is refused
   (``idempotency.in_progress``): ask again later;
 - keys belong to one user, so two users never see each other's results;
-- a key is kept for ``PLEDGE_IDEMPOTENCY_HOURS`` hours (24 by default); expired keys
+- a key is kept for ``keep`` (the edge's setting ``PLEDGE_IDEMPOTENCY_HOURS``, 24 hours by
+  default); expired keys
   are purged as new ones come in, and may then be used again.
 
 What is recorded: every result the change itself reached, a success or a refusal by
@@ -35,13 +37,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Engine, Row, delete, select, text, update
@@ -67,12 +67,9 @@ T = TypeVar("T")
 
 KEY_FIELD = "idempotency_key"
 REPLAYED_HEADER = "Idempotent-Replayed"
-RETENTION_VARIABLE = "PLEDGE_IDEMPOTENCY_HOURS"
-WAIT_VARIABLE = "PLEDGE_IDEMPOTENCY_WAIT_SECONDS"
+# The defaults of the edges' settings (``pledge.settings``), given to ``once``.
 DEFAULT_RETENTION = timedelta(hours=24)
 DEFAULT_WAIT = 10.0
-MAX_RETENTION_HOURS = 720
-MAX_WAIT_SECONDS = 600
 PURGE_EVERY = 600.0  # seconds between two purges of expired keys, per database and process
 
 # 1 to 255 printable ASCII characters, not starting or ending with a space.
@@ -150,32 +147,6 @@ def claim(user: str, key: str, request: str, body: Any = None, *,
     digest.update(b"\n")
     digest.update(canonical(body))
     return Claim(user, key, request[:_REQUEST_CHARS], digest.hexdigest(), field)
-
-
-def _setting(variable: str, default: float, largest: int, what: str) -> float:
-    raw = os.environ.get(variable, "").strip()
-    if not raw:
-        return default
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        value = Decimal(-1)
-    if not value.is_finite() or not 0 < value <= largest:
-        raise InvalidInput.single(variable, raw, "idempotency.bad_setting",
-                                  f"{what}: a number above 0 and at most {largest}")
-    return float(value)
-
-
-def retention() -> timedelta:
-    """How long keys are kept: ``$PLEDGE_IDEMPOTENCY_HOURS`` hours (default 24)."""
-    return timedelta(hours=_setting(RETENTION_VARIABLE, DEFAULT_RETENTION.total_seconds() / 3600,
-                                    MAX_RETENTION_HOURS, "hours to keep idempotency keys"))
-
-
-def wait_limit() -> float:
-    """How long a request waits for another holding its key (seconds, PostgreSQL)."""
-    return _setting(WAIT_VARIABLE, DEFAULT_WAIT, MAX_WAIT_SECONDS,
-                    "seconds to wait for a request holding the same key")
 
 
 def _plain(value: Any) -> Any:
@@ -298,14 +269,14 @@ def once(engine: Engine, request: Claim | None, work: Callable[[], T],
     the result itself, a dataclass as a dict); ``status`` is the edge's status for a
     success and ``refused`` gives it for a refusal (both recorded, to be answered again).
     A replayed refusal is raised again, marked (``is_replay``); a first one is raised
-    as it came. ``keep`` and ``wait`` override the settings (``retention``,
-    ``wait_limit``).
+    as it came. ``keep``: how long the key is kept (default ``DEFAULT_RETENTION``);
+    ``wait``: seconds to wait for a request holding the key (default ``DEFAULT_WAIT``).
     """
     if request is None:
         value = work()
         return Outcome(value, document(value), status)
-    keep = keep if keep is not None else retention()
-    wait = wait if wait is not None else wait_limit()
+    keep = keep if keep is not None else DEFAULT_RETENTION
+    wait = wait if wait is not None else DEFAULT_WAIT
     _purge_now_and_then(engine)
     refusal: PledgeError | None = None
     keys = t.idempotency_keys

@@ -42,7 +42,6 @@ article into passages (``ingest.passages``) and the SQL of the news tables
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -116,7 +115,6 @@ __all__ = [
     "who_may_record",
 ]
 
-GAZETTEER_ENV: Final = "PLEDGE_NEWS_GAZETTEER"
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +161,7 @@ class IngestResult:
 # --- Reading -------------------------------------------------------------------------------
 
 def _gazetteer(gazetteer: str | Path | None) -> Gazetteer:
-    chosen = gazetteer or os.environ.get(GAZETTEER_ENV) or None
+    chosen = gazetteer or None
     return load_gazetteer(chosen)
 
 
@@ -206,7 +204,7 @@ def ingest(engine: Engine | None, articles: Sequence[ArticleInput], actor: Actor
 
     ``dry_run``: read and plan only; nothing is written (the database, if there is
     one, is still read to match projects and spot copies). ``gazetteer``: a user file
-    merged over the shipped gazetteer (default ``$PLEDGE_NEWS_GAZETTEER``). ``on``:
+    merged over the shipped gazetteer (the edges pass ``$PLEDGE_NEWS_GAZETTEER``). ``on``:
     the date used for currency conversion when comparing amounts (default today).
     ``progress(done, total)`` is called after each article is read. An article with no
     text (blank) is refused (``news.empty``), and then none is read.

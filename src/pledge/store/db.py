@@ -1,7 +1,8 @@
 """Engines, URLs, transactions and migrations.
 
 The default database is a SQLite file (``pledge.db`` in the working directory);
-``--db URL`` or ``PLEDGE_DATABASE_URL`` selects another, such as PostgreSQL.
+the edges pass another (``--db URL``, the setting ``PLEDGE_DATABASE_URL``), such as
+PostgreSQL. Nothing here reads the environment.
 
 Every write runs in one transaction. On SQLite each such transaction starts with
 ``BEGIN IMMEDIATE`` so writers queue instead of interleaving, and the file is in
@@ -14,7 +15,6 @@ headroom.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -31,16 +31,15 @@ from pledge.store.chain import audit_queued, forget_audit, write_audit
 if TYPE_CHECKING:
     from alembic.config import Config
 
-ENV_VAR = "PLEDGE_DATABASE_URL"
 DEFAULT_URL = "sqlite:///pledge.db"
 
 
 def resolve_url(explicit: str | None = None) -> str:
-    """The database URL: ``explicit``, else ``$PLEDGE_DATABASE_URL``, else ``pledge.db``.
+    """The database URL: ``explicit``, else ``pledge.db``.
 
     A bare file path is taken as a SQLite file; ``postgresql://`` uses psycopg 3.
     """
-    url = explicit or os.environ.get(ENV_VAR) or DEFAULT_URL
+    url = explicit or DEFAULT_URL
     if "://" not in url:
         url = f"sqlite:///{url}"
     if url.startswith("postgresql://") or url.startswith("postgres://"):

@@ -26,17 +26,17 @@ from fastapi.responses import Response
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from pledge.api.deps import (
+from pledge.domain.access import Action, authorize
+from pledge.domain.errors import InvalidInput
+from pledge.server.deps import (
     SESSION_COOKIE,
     EngineDep,
-    Settings,
+    ServerSettings,
     SettingsDep,
     forget_page_session,
     note_page_use,
     page_session,
 )
-from pledge.domain.access import Action, authorize
-from pledge.domain.errors import InvalidInput
 from pledge.services.base import Actor
 from pledge.services.sessions import NewSession, log_out
 
@@ -44,7 +44,7 @@ FLASH_COOKIE = "pledge_flash"
 
 
 def cookies_secure(request: Request) -> bool:
-    settings: Settings = request.app.state.settings
+    settings: ServerSettings = request.app.state.settings
     return settings.secure_cookies or request.url.scheme == "https"
 
 
@@ -135,7 +135,7 @@ def start_session(request: Request, response: Response, new: NewSession,
     if old:
         log_out(engine, old)
     request.session.clear()  # the login form's token and any message: nothing carried over
-    settings: Settings = request.app.state.settings
+    settings: ServerSettings = request.app.state.settings
     response.set_cookie(SESSION_COOKIE, new.key,
                         max_age=int(settings.session_times.absolute.total_seconds()),
                         path="/", secure=cookies_secure(request), httponly=True,

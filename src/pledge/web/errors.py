@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from pledge.api.deps import page_session
+from pledge.server.deps import page_session
 from pledge.web.auth import login_url
 
 HEADINGS = {400: "That did not work", 401: "Please log in", 403: "Not allowed",

@@ -16,9 +16,9 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from pledge import __version__
-from pledge.api.idempotency import form_key
 from pledge.domain.money import format_amount, format_stored
 from pledge.domain.sources import web_address
+from pledge.server.idempotency import form_key
 from pledge.web.auth import csrf_token, pop_flash
 
 

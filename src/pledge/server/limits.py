@@ -5,7 +5,7 @@ announced larger than its route's limit (``Content-Length``) is refused before a
 byte of it is read; one sent in chunks is read up to the limit and refused once it
 passes it. JSON bodies (and bodies without a content type, which FastAPI reads as
 JSON) are refused when nested deeper than the limit, before any parser recurses
-into them. Refusals carry the one error shape (``api/errors.py``), name the body,
+into them. Refusals carry the one error shape (``server/errors.py``), name the body,
 and close the connection (the rest of an unread body must not be taken for the
 next request).
 """
@@ -24,7 +24,7 @@ from typing import Final
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.types import Message as AsgiMessage
 
-from pledge.api.errors import error_body
+from pledge.server.errors import error_body
 
 MB: Final = 1024 * 1024
 

@@ -24,9 +24,9 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Header, Request, Response
 from sqlalchemy import Engine
 
-from pledge.api.deps import EngineDep
-from pledge.api.errors import status_for
 from pledge.domain.errors import InvalidInput
+from pledge.server.deps import EngineDep, ServerSettings, SettingsDep
+from pledge.server.errors import status_for
 from pledge.services import idempotency as idem
 from pledge.services.base import Actor
 
@@ -40,8 +40,10 @@ class Once:
     """One request's key (if any) and what identifies the request."""
 
     def __init__(self, engine: Engine, key: str | None, field: str, request: str, body: Any,
-                 status: int, response: Response | None = None) -> None:
+                 status: int, response: Response | None = None, *,
+                 settings: ServerSettings | None = None) -> None:
         self.engine = engine
+        self.settings = settings or ServerSettings("")
         self.key = key
         self.field = field
         self.request = request
@@ -57,7 +59,8 @@ class Once:
         claim = None if self.key is None else idem.claim(actor.name, self.key, self.request,
                                                          self.body, field=self.field)
         out = idem.once(self.engine, claim, work, _as_is, status=self.status,
-                        refused=status_for)
+                        refused=status_for, keep=self.settings.idempotency_keep,
+                        wait=self.settings.idempotency_wait)
         self.replayed = out.replayed
         if out.replayed and self.response is not None:
             self.response.status_code = out.status
@@ -79,6 +82,7 @@ def _body(request: Request, raw: bytes) -> dict[str, Any]:
 
 
 async def api_once(request: Request, response: Response, engine: EngineDep,
+                   settings: SettingsDep,
                    idempotency_key: Annotated[str | None, Header(
                        alias=HEADER, description=(
                            "A key of your own (1 to 255 printable ASCII characters, e.g. a "
@@ -95,10 +99,10 @@ async def api_once(request: Request, response: Response, engine: EngineDep,
     status = getattr(route, "status_code", None) or 200
     body = None if idempotency_key is None else _body(request, await request.body())
     return Once(engine, idempotency_key, HEADER, f"{request.method} {request.url.path}",
-                body, int(status), response)
+                body, int(status), response, settings=settings)
 
 
-async def page_once(request: Request, engine: EngineDep) -> Once:
+async def page_once(request: Request, engine: EngineDep, settings: SettingsDep) -> Once:
     """A page form's one-time key (the hidden ``idempotency_key`` field every form
     carries), so a form submitted twice is applied once."""
     form = await request.form()
@@ -106,7 +110,7 @@ async def page_once(request: Request, engine: EngineDep) -> Once:
     fields = sorted((k, str(v)) for k, v in form.multi_items()
                     if k not in (FORM_FIELD, "csrf_token"))
     return Once(engine, key if isinstance(key, str) and key else None, FORM_FIELD,
-                f"{request.method} {request.url.path}", fields, 303)
+                f"{request.method} {request.url.path}", fields, 303, settings=settings)
 
 
 def form_key() -> str:

@@ -1,18 +1,20 @@
-"""The application: the API under /api/v1 and the pages, one error shape per surface."""
+"""The application: the API under /api/v1 and the pages, one error shape per surface.
+
+The one module that knows both the API (``pledge.api``) and the pages (``pledge.web``);
+what they share lies below them in ``pledge.server``."""
 
 from __future__ import annotations
 
 import gc
 import secrets
 from dataclasses import replace
-from typing import TypedDict
+from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from pledge import __version__
 from pledge.api import (
-    errors,
     routes_audit,
     routes_books,
     routes_exports,
@@ -22,10 +24,12 @@ from pledge.api import (
     routes_projects,
     routes_review,
 )
-from pledge.api.deps import Settings
-from pledge.api.headers import PledgeAPI
-from pledge.api.limits import BodyLimits, LimitBodies
-from pledge.api.proxy import ForwardedByProxy
+from pledge.server import errors
+from pledge.server.deps import ServerSettings
+from pledge.server.headers import PledgeAPI
+from pledge.server.limits import BodyLimits, LimitBodies
+from pledge.server.proxy import ForwardedByProxy
+from pledge.settings import Settings, read
 from pledge.store.db import make_engine, resolve_url
 from pledge.web import pages
 from pledge.web.auth import FlashCookies
@@ -44,24 +48,35 @@ def _operation_id(route: APIRoute) -> str:
 def create_app(database_url: str | None = None, *, public_read: bool = False,
                secret_key: str | None = None, secure_cookies: bool = False,
                trust_proxy: bool = False, max_body: int | None = None,
-               max_ingest_body: int | None = None) -> FastAPI:
-    """An application serving one database (settings are passed in, never read at import).
+               max_ingest_body: int | None = None, idempotency_keep: timedelta | None = None,
+               idempotency_wait: float | None = None,
+               news_gazetteer: str | None = None) -> FastAPI:
+    """An application serving one database (settings are passed in, never read here).
 
     ``secure_cookies``: cookies are Secure even over plain HTTP (they always are over
     HTTPS); ``trust_proxy``: take the scheme and client address from the one reverse
     proxy in front (``X-Forwarded-Proto``, ``X-Forwarded-For``); ``max_body`` and
-    ``max_ingest_body``: the largest request bodies accepted, in bytes."""
+    ``max_ingest_body``: the largest request bodies accepted, in bytes;
+    ``idempotency_keep`` and ``idempotency_wait``: how long idempotency keys are kept and
+    how long a request waits for another holding its key; ``news_gazetteer``: a file
+    merged over the shipped gazetteer when an article is read. What is not given keeps
+    its default (``pledge.settings.Settings`` describes each)."""
     url = resolve_url(database_url)
     app = PledgeAPI(title="pledge", version=__version__,
                     description="Run and model government-to-government strategic "
                                 "investment programmes.",
                     generate_unique_id_function=_operation_id)
-    settings = Settings(url, public_read, secret_key or secrets.token_hex(32),
-                        secure_cookies=secure_cookies, trust_proxy=trust_proxy)
+    settings = ServerSettings(url, public_read, secret_key or secrets.token_hex(32),
+                              secure_cookies=secure_cookies, trust_proxy=trust_proxy,
+                              news_gazetteer=news_gazetteer)
     if max_body is not None:
         settings = replace(settings, max_body=max_body)
     if max_ingest_body is not None:
         settings = replace(settings, max_ingest_body=max_ingest_body)
+    if idempotency_keep is not None:
+        settings = replace(settings, idempotency_keep=idempotency_keep)
+    if idempotency_wait is not None:
+        settings = replace(settings, idempotency_wait=idempotency_wait)
     app.state.settings = settings
     app.state.engine = make_engine(url)
     app.add_middleware(FlashCookies, secret_key=settings.secret_key,
@@ -88,42 +103,20 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
     return app
 
 
+def app_from_settings(settings: Settings) -> FastAPI:
+    """The application for ``settings`` (``pledge.settings``)."""
+    return create_app(settings.database_url, public_read=settings.public_read,
+                      secret_key=settings.secret_key_text,
+                      secure_cookies=settings.secure_cookies,
+                      trust_proxy=settings.trust_proxy, max_body=settings.max_body,
+                      max_ingest_body=settings.max_ingest_body,
+                      idempotency_keep=settings.idempotency_keep,
+                      idempotency_wait=settings.idempotency_wait_seconds,
+                      news_gazetteer=settings.news_gazetteer)
+
+
 def app_from_environment() -> FastAPI:
-    """The application for a multi-process server: settings from PLEDGE_* variables."""
-    import os
-
-    return create_app(os.environ.get("PLEDGE_DATABASE_URL"),
-                      public_read=bool(os.environ.get("PLEDGE_PUBLIC_READ")),
-                      secret_key=os.environ.get("PLEDGE_SECRET_KEY"),
-                      secure_cookies=env_flag("PLEDGE_SECURE_COOKIES"),
-                      trust_proxy=env_flag("PLEDGE_TRUST_PROXY"),
-                      **body_limits_from_environment())
-
-
-class BodySizes(TypedDict, total=False):
-    max_body: int
-    max_ingest_body: int
-
-
-def body_limits_from_environment() -> BodySizes:
-    """The body size limits set by ``PLEDGE_MAX_BODY`` and ``PLEDGE_MAX_INGEST_BODY``
-    (bytes), as ``create_app`` keywords; those not set keep their defaults."""
-    import os
-
-    def size(name: str) -> int | None:
-        value = os.environ.get(name, "").strip()
-        return int(value) if value.isdigit() and int(value) > 0 else None
-
-    out = BodySizes()
-    if (body := size("PLEDGE_MAX_BODY")) is not None:
-        out["max_body"] = body
-    if (ingest := size("PLEDGE_MAX_INGEST_BODY")) is not None:
-        out["max_ingest_body"] = ingest
-    return out
-
-
-def env_flag(name: str) -> bool:
-    """A yes/no setting from the environment: 1, true, yes or on (any case) mean yes."""
-    import os
-
-    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+    """The application for a server process started by an import string (``pledge serve
+    --workers N`` starts its processes so): its settings read once, from the PLEDGE_*
+    variables (``pledge.settings``)."""
+    return app_from_settings(read())

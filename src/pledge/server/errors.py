@@ -2,7 +2,7 @@
 
 Status codes: 400 bad input, 401 no identity, 403 a role that may not, 404 not
 found, 409 a rule or the current state forbids it, 413 a body too large
-(``api/limits.py``), 422 a request that does not match the schema, 429 too many
+(``server/limits.py``), 422 a request that does not match the schema, 429 too many
 attempts (with Retry-After), 500 anything unexpected (code ``server.error``, with
 ``Connection: close``).
 """
@@ -15,9 +15,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pledge.api.schemas import ErrorBody
 from pledge.domain.access import Forbidden, Unauthorized
 from pledge.domain.errors import (
     Conflict,
@@ -30,6 +30,32 @@ from pledge.domain.errors import (
 from pledge.services.idempotency import REPLAYED_HEADER, is_replay
 
 ROLE_RULES = ("role_not_allowed", "wrong_side")
+
+
+# The one error shape, published for every status an operation may answer with an error.
+
+class ProblemOut(BaseModel):
+    """One thing wrong with a request: the rule's code, what to do, the field at fault
+    and (for a domain rule) the value given."""
+
+    code: str
+    message: str
+    field: str | None = None
+    value: str | None = None
+
+
+class ErrorOut(BaseModel):
+    """The first problem (``code``, ``message``, ``field``) and, when there are several or
+    a rule named them, all of them."""
+
+    code: str
+    message: str
+    field: str | None = None
+    problems: list[ProblemOut] = Field(default_factory=list)
+
+
+class ErrorBody(BaseModel):
+    error: ErrorOut
 
 # What every API operation may answer besides its own result, all in the one shape:
 # published once for the whole API (``create_app`` gives them to each router).

@@ -7,6 +7,7 @@ only need an identity (``require_actor``) and their services check the role.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends, Request
@@ -16,17 +17,20 @@ from pledge.domain.access import Action, Unauthorized, authorize
 from pledge.domain.credentials import LoginLimits, SessionTimes
 from pledge.domain.errors import Problem
 from pledge.services.base import Actor, now
+from pledge.services.idempotency import DEFAULT_RETENTION, DEFAULT_WAIT
 from pledge.services.jobs import JobRunner
 from pledge.services.sessions import PageSession, session_for, touch_session
 from pledge.services.users import expired_token, token_use, touch_token
+from pledge.settings import MAX_BODY, MAX_INGEST_BODY
 
 SESSION_COOKIE = "pledge_session"  # the page session's random key, nothing else
 _PAGE_SESSION = "pledge.page_session"  # where one request keeps the session it looked up
 
 
 @dataclass(frozen=True, slots=True)
-class Settings:
-    """What one running server was started with.
+class ServerSettings:
+    """What one running server was started with (built from ``pledge.settings.Settings``
+    by the application factory; the requests read it, never the environment).
 
     ``secure_cookies``: mark cookies Secure even when the request came over plain HTTP
     (they are always Secure when it came over HTTPS). ``trust_proxy``: the server sits
@@ -34,6 +38,9 @@ class Settings:
     scheme and the client's address.
     max_body / max_ingest_body: the largest request body accepted, in bytes (an article
     sent to ``/ingest`` may be larger than any other request); beyond it, 413.
+    idempotency_keep / idempotency_wait: how long idempotency keys are kept, and how many
+    seconds a request waits for another holding its key. news_gazetteer: a file merged
+    over the shipped gazetteer when an article is read.
     """
 
     database_url: str
@@ -43,16 +50,19 @@ class Settings:
     trust_proxy: bool = False
     session_times: SessionTimes = field(default_factory=SessionTimes)
     login_limits: LoginLimits = field(default_factory=LoginLimits)
-    max_body: int = 2 * 1024 * 1024
-    max_ingest_body: int = 10 * 1024 * 1024
+    max_body: int = MAX_BODY
+    max_ingest_body: int = MAX_INGEST_BODY
+    idempotency_keep: timedelta = DEFAULT_RETENTION
+    idempotency_wait: float = DEFAULT_WAIT
+    news_gazetteer: str | None = None
 
 
 # Dependencies are ``async``: they run on the event loop instead of a worker thread. The
 # lookups they make are short reads (a token, a name) that never wait for a writer.
 
 
-async def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
+async def get_settings(request: Request) -> ServerSettings:
+    settings: ServerSettings = request.app.state.settings
     return settings
 
 
@@ -65,7 +75,7 @@ def page_session(request: Request) -> PageSession | None:
     """The live page session the request's cookie opens, looked up once per request."""
     if _PAGE_SESSION not in request.scope:
         key = request.cookies.get(SESSION_COOKIE)
-        settings: Settings = request.app.state.settings
+        settings: ServerSettings = request.app.state.settings
         request.scope[_PAGE_SESSION] = session_for(
             request.app.state.engine, key, times=settings.session_times) if key else None
     found: PageSession | None = request.scope[_PAGE_SESSION]
@@ -111,7 +121,7 @@ async def get_actor(request: Request, engine: Annotated[Engine, Depends(get_engi
     return None
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[ServerSettings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 MaybeActor = Annotated[Actor | None, Depends(get_actor)]
 

@@ -1,0 +1,139 @@
+"""The pages that look across a framework: the dashboard, the priorities board, a
+framework's terms, and the calendar of deadlines."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+from datetime import date
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+
+from pledge.domain.access import MATRIX, Action
+from pledge.domain.bounds import PLAUSIBLE_DATES, check_date
+from pledge.domain.errors import InvalidInput
+from pledge.server.deps import EngineDep, JobsDep, SettingsDep
+from pledge.services import audit as audit_svc
+from pledge.services import dashboard as dash_svc
+from pledge.services import deadlines as deadlines_svc
+from pledge.services import frameworks as fw_svc
+from pledge.services import jobs as jobs_svc
+from pledge.services import news
+from pledge.services.base import parse_date
+from pledge.web import charts
+from pledge.web.auth import PageActor, need
+from pledge.web.common import URGENT_DAYS, framework_list, router
+from pledge.web.templating import render
+
+
+# The dashboard and the list are short reads, answered on the event loop (no thread hop).
+@router.get("/", response_class=HTMLResponse)
+async def dashboard(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
+              framework: str = "japan", on: str | None = None) -> Response:
+    need(actor, Action.READ_PUBLIC, settings)
+    as_of = parse_date(on, "on") if on else None
+    d = dash_svc.dashboard(engine, framework, as_of)
+    c = d.commitments
+    figures = {
+        "gauge": charts.gauge(c.cap, c.allocated, c.disbursed),
+        "pipeline": charts.pipeline([s.stage.replace("_", " ") for s in d.pipeline],
+                                    [s.count for s in d.pipeline],
+                                    [s.usd_high for s in d.pipeline]),
+        "sectors": charts.by_sector({k.replace("_", " "): v for k, v in d.by_sector.items()}),
+    }
+    return render(request, "dashboard.html", {
+        "user": actor, "d": d, "c": c, "figures": figures, "urgent": URGENT_DAYS,
+        "news": news.news_summary(engine, actor=actor) if actor is not None else None,
+        "frameworks": framework_list(engine), "months_left": _months_left(c.as_of, c.period_end),
+        # admins are told when the record does not verify (checked in the background)
+        "record": audit_svc.latest(engine) if actor is not None
+        and actor.role in MATRIX[Action.ADMIN] else None})
+
+
+def _months_left(as_of: date, end: date | None) -> float | None:
+    if end is None or end <= as_of:
+        return None
+    return (end - as_of).days / (365.25 / 12)
+
+
+REFRESH_SECONDS = 5  # how soon a page waiting for a job looks again
+
+
+@router.get("/priorities", response_class=HTMLResponse)
+def priorities(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
+               runner: JobsDep, framework: str = "japan", budget: str | None = None
+               ) -> Response:
+    """The board at this data version; else a job computes it and the page shows the last
+    board (or nothing yet) and looks again by itself: never computed within the request."""
+    need(actor, Action.READ, settings)
+    assert actor is not None
+    answer = jobs_svc.board_or_job(engine, runner, actor, framework, budget or None)
+    board = answer.board or answer.last
+    context: dict[str, Any] = {
+        "user": actor, "board": board, "computing": answer.job is not None,
+        "refresh": REFRESH_SECONDS, "framework": framework, "budget": budget or "",
+        "frameworks": framework_list(engine), "figures": {}}
+    if board is not None:
+        c = board.rankings.comparison
+        chosen = {name: (sol.u_us, sol.u_partner) for name, sol in board.batches.items()}
+        context.update({
+            "c": c, "order": sorted(board.rankings.names, key=lambda pid: c.us.ranks[pid]),
+            "names": board.rankings.names,
+            "figures": {"pareto": charts.pareto(board.frontier, chosen)} if board.frontier
+            else {}})
+    return render(request, "priorities.html", context)
+
+
+@router.get("/frameworks/{key}", response_class=HTMLResponse)
+def framework(request: Request, key: str, engine: EngineDep, settings: SettingsDep,
+              actor: PageActor) -> Response:
+    """A framework's terms, version by version: each setting with its sources, or its
+    assumption mark with the basis and the other readings; claims the terms do not adopt."""
+    need(actor, Action.READ_PUBLIC, settings)
+    doc = fw_svc.framework_document(fw_svc.get_framework(engine, key))
+    return render(request, "framework.html", {
+        "user": actor, "fw": doc, "versions": doc["versions"]})
+
+
+@router.get("/deadlines", response_class=HTMLResponse)
+def deadlines(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
+              framework: str | None = None, month: str | None = None) -> Response:
+    need(actor, Action.READ_PUBLIC, settings)
+    rows = deadlines_svc.project_deadlines(engine, framework=framework or None)
+    first = _month(month) if month else (
+        min((r.due for r in rows if r.due >= date.today()), default=None)
+        or (rows[-1].due if rows else date.today())).replace(day=1)
+    # A date recorded before dates were bounded still leaves a calendar to draw.
+    first = min(max(first, PLAUSIBLE_DATES.earliest), PLAUSIBLE_DATES.latest).replace(day=1)
+    months = [_add_months(first, i) for i in range(3)]
+    by_day: dict[date, list[Any]] = {}
+    for r in rows:
+        by_day.setdefault(r.due, []).append(r)
+    grids = [(m, pycalendar.Calendar(firstweekday=0).monthdatescalendar(m.year, m.month))
+             for m in months]
+    return render(request, "deadlines.html", {
+        "user": actor, "rows": rows, "grids": grids, "by_day": by_day, "urgent": URGENT_DAYS,
+        "prev": _add_months(first, -3).strftime("%Y-%m"),
+        "next": _add_months(first, 3).strftime("%Y-%m"), "framework": framework or "",
+        "frameworks": framework_list(engine)})
+
+
+def _month(text: str) -> date:
+    """The first day of a ``YYYY-MM`` month within the plausible dates (the calendar
+    shows it and the two after it, and links three months either side)."""
+    try:
+        y, m = text.split("-")
+        if len(y) != 4 or len(m) != 2:
+            raise ValueError(text)
+        first = date(int(y), int(m), 1)
+    except ValueError:
+        raise InvalidInput.single("month", text, "web.bad_month", "a month is YYYY-MM") from None
+    return check_date(first, "month")
+
+
+def _add_months(d: date, n: int) -> date:
+    """The first day of the month ``n`` months from ``d``'s."""
+    first: date = d.replace(day=1) + relativedelta(months=n)
+    return first

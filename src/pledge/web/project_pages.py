@@ -1,0 +1,289 @@
+"""The projects: the list, a project with the forms its viewer's role may use, and the
+forms that act on a project."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from pledge.domain.access import MATRIX, Action
+from pledge.domain.errors import PledgeError
+from pledge.domain.framework import Instrument
+from pledge.domain.funding import may_change_allocation
+from pledge.domain.lifecycle import (
+    CONSULTATION_ROLES,
+    ConsultationKind,
+    Stage,
+    allowed_targets,
+)
+from pledge.domain.relations import CHOICES as LINK_CHOICES
+from pledge.domain.waterfall import ROUNDING_RULE
+from pledge.server.deps import EngineDep, SettingsDep
+from pledge.server.idempotency import PageOnce
+from pledge.server.params import PageNumber, RecordId
+from pledge.services import capital as capital_svc
+from pledge.services import deadlines as deadlines_svc
+from pledge.services import funding as funding_svc
+from pledge.services import news
+from pledge.services import projects as projects_svc
+from pledge.services import relations as relations_svc
+from pledge.services import views as views_svc
+from pledge.services.base import Actor, parse_date
+from pledge.web import charts
+from pledge.web.auth import PageActor, need
+from pledge.web.common import (
+    PAGE_SIZE,
+    URGENT_DAYS,
+    act,
+    framework_list,
+    router,
+    source_list,
+    usd_full,
+)
+from pledge.web.templating import render
+
+
+@router.get("/projects", response_class=HTMLResponse)
+async def projects(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
+             framework: str | None = None, status: str | None = None,
+             sector: str | None = None, page: PageNumber = 1) -> Response:
+    need(actor, Action.READ_PUBLIC, settings)
+    page = max(page, 1)
+    rows, count = projects_svc.list_projects_page(
+        engine, framework=framework or None, status=status or None, sector=sector or None,
+        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    return render(request, "projects.html", {
+        "user": actor, "rows": rows, "count": count, "page": page,
+        "pages": max(1, -(-count // PAGE_SIZE)), "stages": [s.value for s in Stage],
+        "frameworks": framework_list(engine),
+        "filters": {"framework": framework or "", "status": status or "",
+                    "sector": sector or ""}})
+
+
+def _forms(actor: Actor | None, stage: Stage) -> dict[str, Any]:
+    """The forms this user may use on a project at ``stage`` (and no others)."""
+    if actor is None:
+        return {}
+    role = actor.role
+    out: dict[str, Any] = {}
+    targets = [s.value for s in allowed_targets(stage, role)] \
+        if role in MATRIX[Action.ADVANCE] else []
+    if targets:
+        out["transition"] = targets
+    # A committee consultation matters before a recommendation; a decline one after notice.
+    when = {ConsultationKind.COMMITTEE: (Stage.PROPOSED, Stage.UNDER_REVIEW, Stage.FINALIST),
+            ConsultationKind.DECLINE: (Stage.NOTIFIED,)}
+    kinds = [k.value for k, roles in CONSULTATION_ROLES.items()
+             if role in roles and stage in when[k]] if role in MATRIX[Action.CONSULT] else []
+    if kinds:
+        out["consult"] = kinds
+    if role in MATRIX[Action.EXTEND] and stage is Stage.NOTIFIED:
+        out["extend"] = True
+    if role in MATRIX[Action.FUND] and stage in (Stage.NOTIFIED, Stage.FUNDED):
+        out["fund"] = [i.value for i in Instrument]
+    # the investment committee changes an allocation at the stages that hold one
+    if may_change_allocation(role, stage):
+        out["allocate"] = True
+    # the partner's funder records a call on a guarantee given to a funded project
+    if role in MATRIX[Action.FUND] and stage in (Stage.FUNDED, Stage.OPERATING):
+        out["guarantee_call"] = True
+    # the same permission and stages capital.distribute checks
+    if role in MATRIX[Action.LEDGER_EDIT] and stage.value in capital_svc.DISTRIBUTING:
+        out["distribute"] = True
+    if role in MATRIX[Action.PROJECT_EDIT]:
+        out["sourced"] = [s.value for s in Stage]  # estimates, sites and stages reported
+        out["link"] = list(LINK_CHOICES)  # links to other projects, and withdrawing them
+    return out
+
+
+@router.get("/projects/{project_id}", response_class=HTMLResponse)
+def project(request: Request, project_id: RecordId, engine: EngineDep, settings: SettingsDep,
+            actor: PageActor) -> Response:
+    need(actor, Action.READ_PUBLIC, settings)
+    p = projects_svc.show_project(engine, project_id)
+    outlook = views_svc.project_outlook(engine, p.summary.id)
+    figures: dict[str, Any] = {}
+    if outlook.waterfall is not None:
+        figures["waterfall"] = charts.waterfall(outlook.waterfall.result,
+                                                outlook.waterfall.terms.periods_per_year)
+        figures["irr"] = charts.irr_histogram(outlook.irr)
+    statement = _statement(engine, p.summary.id)
+    if statement is not None:
+        figures["capital"] = charts.capital_account(statement.account, statement.partner)
+    deadline = next(iter(deadlines_svc.project_deadlines(
+        engine, framework=p.summary.framework, project_id=p.summary.id)), None)
+    funded_total = sum((f["amount"] for f in p.funding if not f.get("contingent")), Decimal(0))
+    in_news = news.list_articles(engine, project_id=p.summary.id) if actor is not None else []
+    events = sorted([("transition", x["on"], i, x) for i, x in enumerate(p.transitions)]
+                    + [("consultation", x["on"], i, x) for i, x in enumerate(p.consultations)],
+                    key=lambda e: (e[1], e[0] == "transition", e[2]))
+    return render(request, "project.html", {
+        "user": actor, "p": p, "s": p.summary, "outlook": outlook, "figures": figures,
+        "events": [(kind, x) for kind, _, _, x in events],
+        "deadline": deadline, "urgent": URGENT_DAYS, "funded_total": funded_total,
+        "in_news": in_news, "statement": statement, "rounding": ROUNDING_RULE,
+        "forms": _forms(actor, Stage(p.summary.status))})
+
+
+def _statement(engine: Any, project_id: int) -> capital_svc.Statement | None:
+    """The project's capital account today, when it has one to show: a framework whose SPV
+    keeps accounts and sets a deemed rate, and cash contributed or distributed."""
+    try:
+        st = capital_svc.statement(engine, project_id)
+    except PledgeError:
+        return None
+    return st if st.account.lines else None
+
+
+@router.post("/projects/{project_id}/transition")
+def transition(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+               once: PageOnce,
+               to: Annotated[str, Form()], on: Annotated[str, Form()],
+               reason: Annotated[str, Form()] = "", sources: Annotated[str, Form()] = "",
+               csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        d = projects_svc.advance(engine, project_id, to, a, parse_date(on, "on"), reason,
+                                 source_list(sources))
+        extra = f"; funding date {d.summary.funding_date}" if d.summary.funding_date else ""
+        return f"Moved to {d.summary.status.replace('_', ' ')}{extra}."
+    return act(request, project_id, csrf_token, actor, do, once)
+
+
+@router.post("/projects/{project_id}/consult")
+def consult(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+            once: PageOnce,
+            kind: Annotated[str, Form()], on: Annotated[str, Form()],
+            note: Annotated[str, Form()] = "", sources: Annotated[str, Form()] = "",
+            csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        projects_svc.consult(engine, project_id, kind, a, parse_date(on, "on"), note,
+                             source_list(sources))
+        return f"Consultation ({kind}) recorded."
+    return act(request, project_id, csrf_token, actor, do, once)
+
+
+@router.post("/projects/{project_id}/extend")
+def extend(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+           once: PageOnce,
+           until: Annotated[str, Form()], on: Annotated[str, Form()],
+           reason: Annotated[str, Form()] = "", sources: Annotated[str, Form()] = "",
+           csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        projects_svc.extend(engine, project_id, parse_date(until, "until"), a,
+                            parse_date(on, "on"), reason, source_list(sources))
+        return f"Deadline extended to {until}."
+    return act(request, project_id, csrf_token, actor, do, once)
+
+
+@router.post("/projects/{project_id}/fund")
+def fund(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+         once: PageOnce,
+         amount: Annotated[str, Form()], on: Annotated[str, Form()],
+         instrument: Annotated[str, Form()], provider: Annotated[str, Form()],
+         csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        r = funding_svc.fund(engine, project_id, amount, parse_date(on, "on"), instrument,
+                             provider, a)
+        return f"Funded {amount} by {r.instrument} from {r.provider}."
+    return act(request, project_id, csrf_token, actor, do, once)
+
+
+@router.post("/projects/{project_id}/allocate")
+def allocate(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+             once: PageOnce, amount: Annotated[str, Form()], on: Annotated[str, Form()],
+             reason: Annotated[str, Form()] = "",
+             csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        r = funding_svc.allocate(engine, project_id, amount, parse_date(on, "on"), a, reason)
+        return (f"Allocation set to {usd_full(r.allocation)} (was {usd_full(r.previous)}; "
+                f"funded {usd_full(r.funded)}); {usd_full(r.unallocated)} left unallocated.")
+    return act(request, project_id, csrf_token, actor, do, once)
+
+
+@router.post("/projects/{project_id}/guarantee-call")
+def guarantee_call(request: Request, project_id: RecordId, engine: EngineDep,
+                   actor: PageActor, once: PageOnce, amount: Annotated[str, Form()],
+                   on: Annotated[str, Form()], provider: Annotated[str, Form()] = "",
+                   csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        r = funding_svc.call_guarantee(engine, project_id, amount, parse_date(on, "on"), a,
+                                       provider or None)
+        return (f"{usd_full(r.amount)} of {r.provider}'s guarantee called and disbursed; "
+                f"{usd_full(r.outstanding)} still guaranteed.")
+    return act(request, project_id, csrf_token, actor, do, once)
+
+
+@router.post("/projects/{project_id}/distribute")
+def distribute(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+               once: PageOnce, amount: Annotated[str, Form()], on: Annotated[str, Form()],
+               csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        r = capital_svc.distribute(engine, project_id, parse_date(on, "on"), a, amount=amount)
+        return (f"Distribution of {usd_full(r.amount)} on {r.on} recorded, split by the rule "
+                f"({r.phase.value.replace('_', ' ')}): partner {usd_full(r.partner)}, "
+                f"United States {usd_full(r.us)}; balance owed {usd_full(r.balance_before)} "
+                f"before, {usd_full(r.balance_after)} after.")
+    return act(request, project_id, csrf_token, actor, do, once)
+
+
+@router.post("/projects/{project_id}/estimate")
+def estimate(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+             once: PageOnce,
+             amount: Annotated[str, Form()], source: Annotated[str, Form()],
+             on: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        d = projects_svc.add_estimate(engine, project_id, amount, source, parse_date(on, "on"),
+                                      a)
+        return f"Estimate {amount} recorded with its source ({len(d.estimates)} in all)."
+    return act(request, project_id, csrf_token, actor, do, once)
+
+
+@router.post("/projects/{project_id}/site")
+def site(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+         once: PageOnce,
+         location: Annotated[str, Form()], source: Annotated[str, Form()],
+         on: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        projects_svc.add_site_report(engine, project_id, location, source,
+                                     parse_date(on, "on"), a)
+        return f"Reported site recorded with its source: {location.strip()}."
+    return act(request, project_id, csrf_token, actor, do, once)
+
+
+@router.post("/projects/{project_id}/status-report")
+def status_report(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+                  once: PageOnce,
+                  stage: Annotated[str, Form()], source: Annotated[str, Form()],
+                  on: Annotated[str, Form()], wording: Annotated[str, Form()] = "",
+                  csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        d = projects_svc.add_status_report(engine, project_id, stage, source,
+                                           parse_date(on, "on"), a, wording=wording)
+        return (f"Reported stage {d.reported_status} recorded with its source; the "
+                f"lifecycle stays at {d.summary.status}.")
+    return act(request, project_id, csrf_token, actor, do, once)
+
+
+@router.post("/projects/{project_id}/link")
+def link(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+         once: PageOnce, other: Annotated[str, Form()], kind: Annotated[str, Form()],
+         source: Annotated[str, Form()], on: Annotated[str, Form()],
+         note: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        r = relations_svc.link_projects(engine, project_id, other, kind, source, a,
+                                        on=parse_date(on, "on"), note=note)
+        return f"Linked to project {r.other_id} ({r.label}), with its source."
+    return act(request, project_id, csrf_token, actor, do, once)
+
+
+@router.post("/projects/{project_id}/unlink")
+def unlink(request: Request, project_id: RecordId, engine: EngineDep, actor: PageActor,
+           once: PageOnce, other: Annotated[str, Form()], reason: Annotated[str, Form()] = "",
+           csrf_token: Annotated[str, Form()] = "") -> Response:
+    def do(a: Actor) -> str:
+        r = relations_svc.unlink_projects(engine, project_id, other, a, reason=reason)
+        return f"Link to project {r.other_id} withdrawn; it is kept with the reason."
+    return act(request, project_id, csrf_token, actor, do, once)
