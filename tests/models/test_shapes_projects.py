@@ -244,7 +244,6 @@ def test_every_answer_of_the_converted_routers_has_a_schema(
     assert _lacking(client, CONVERTED) == []
 
 
-@pytest.mark.xfail(strict=False, reason="the other routers are converted by other work")
 def test_every_answer_of_every_operation_has_a_schema(both: tuple[Cli, TestClient]) -> None:
     _, client = both
     assert _lacking(client, None) == []
