@@ -12,6 +12,9 @@ chunk (their size is printed). Numba compiles before anything is timed.
 
 Targets: (b) within 1.5x the time of (e), the memory limit; (d) at least 300x (c);
 (b) at least 100x (a). Each is printed with its ratio and PASS or MISS; (f) is reported.
+The same ratios are printed again in CPU time of one thread (numba held to one
+thread; medians of 5 on the first chunk, the copy pass timed in the same run),
+which a machine shared with other work disturbs far less than two-thread wall time.
 
 Stages
   (a) plain Python per-path loop of the split rule, same outputs as (b) (subset)
@@ -106,6 +109,50 @@ def python_loop(funding: np.ndarray, dist: np.ndarray, rate: float, s_pre: float
         partner_out[p] = flows
         totals_out[p] = (partner_total / 100, us_total / 100, funded / 100, balance / 100)
         recoup_out[p] = recoup if balance <= 0 else -1
+
+
+def median_cpu(fn: Callable[[], object], repeats: int) -> float:
+    """Median CPU seconds of the calling thread over ``repeats`` calls of ``fn``: what
+    the work costs on one core, whatever else the machine is running."""
+    times = []
+    for _ in range(repeats):
+        start = time.thread_time()
+        fn()
+        times.append(time.thread_time() - start)
+    return statistics.median(times)
+
+
+def one_thread(f: np.ndarray, d: np.ndarray, net: np.ndarray, pyxirr_paths: int,
+               repeats: int) -> list[str]:
+    """The ratios again in CPU time of one thread (numba held to one thread), on the
+    same chunk, the copy pass measured in the same run: the figures a shared machine
+    disturbs least."""
+    n, periods = f.shape
+    dst = np.empty_like(d)
+    res = engine.waterfall_batch(f, d, PERIOD_RATE, PRE_SHARE, POST_SHARE)
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        copy = median_cpu(lambda: np.copyto(dst, d), repeats)
+        batch = median_cpu(lambda: engine.waterfall_batch(f, d, PERIOD_RATE, PRE_SHARE,
+                                                          POST_SHARE, out=res), repeats)
+        irr = median_cpu(lambda: engine.irr_batch(net), repeats)
+        fused = median_cpu(lambda: engine.waterfall_irr_fused(f, d, PERIOD_RATE, PRE_SHARE,
+                                                              POST_SHARE), repeats)
+    finally:
+        numba.set_num_threads(threads)
+    k = min(pyxirr_paths, n)
+    pyx = median_cpu(lambda: [pyxirr.irr(net[p], silent=True) for p in range(k)], 1) / k
+    cell = 1e9 / (n * periods)
+    return [
+        f"one thread, CPU time, medians of {repeats} on {n:,} paths "
+        f"(pyxirr on {k:,}, scaled):",
+        f"  copy {copy * cell:.2f} ns/cell; waterfall {batch * cell:.2f} ns/cell = "
+        f"{batch / copy:.1f}x the copy (target {TARGET_VS_COPY}x)",
+        f"  irr_batch {irr / n * 1e6:.2f} us/path = {pyx / (irr / n):,.0f}x pyxirr's "
+        f"{pyx * 1e6:.0f} us/path (target {TARGET_IRR_VS_PYXIRR:.0f}x); fused "
+        f"{fused / n * 1e6:.2f} us/path ({n / fused:,.0f} paths/s a core)",
+    ]
 
 
 def median_time(fn: Callable[[], object], repeats: int) -> float:
@@ -234,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     net = np.empty((chunk, n_periods))
     stages = Stages()
     checks: list[str] = []
+    cpu_lines: list[str] = []
     out: engine.BatchResult | None = None
     finite_irr = recouped = done = 0
     while done < args.paths:
@@ -248,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         if done == 0:
             checks = time_references(stages, f, d, out, net[:n], rates, args.loop_paths,
                                      args.pyxirr_paths, args.repeats)
+            cpu_lines = one_thread(f, d, net[:n], args.pyxirr_paths // 5, 5)
         done += n
     for stage in (stages.batch, stages.fresh, stages.irr, stages.copy, stages.fused):
         stage.note = f"sum over {stage.chunks} chunks of the median of {args.repeats}"
@@ -284,6 +333,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'(f) fused waterfall+IRR, time / (e) time':44} {vs_copy_fused:8.2f}x  "
           f"{'(reported)':>9}  {stages.fused.rate:,.0f} paths/s, "
           f"{vs_irr_fused:.2f}x the IRR alone")
+    print()
+    for line in cpu_lines:
+        print(line)
     print()
     for line in checks:
         print(line)
