@@ -16,7 +16,9 @@ not at all the other way (Norstrom's criterion) -- every method finds that root,
 so a fast safeguarded Newton solve in ``v = 1/(1+x)`` (or ``w = 1+x``), both in
 (0, 1), is used instead: about five polynomial evaluations of four interleaved
 Horner chains. This covers conventional flows (outflows, then inflows) and
-nearly all partner net flows.
+nearly all partner net flows. Those are recognised first by one cheap pass (the
+signs of the non-zero flows change once: Descartes' rule of signs gives the same
+uniqueness), which spares them the running-sum passes.
 
 Where pyxirr's search finds nothing (it can miss roots that exist, typically
 close to -100%, where its first bracket end overflows) but the NPV changes sign
