@@ -16,7 +16,9 @@ not at all the other way (Norstrom's criterion) -- every method finds that root,
 so a fast safeguarded Newton solve in ``v = 1/(1+x)`` (or ``w = 1+x``), both in
 (0, 1), is used instead: about five polynomial evaluations of four interleaved
 Horner chains. This covers conventional flows (outflows, then inflows) and
-nearly all partner net flows.
+nearly all partner net flows. Those are recognised first by one cheap pass (the
+signs of the non-zero flows change once: Descartes' rule of signs gives the same
+uniqueness), which spares them the running-sum passes.
 
 Where pyxirr's search finds nothing (it can miss roots that exist, typically
 close to -100%, where its first bracket end overflows) but the NPV changes sign
@@ -415,7 +417,58 @@ def _irr_general_or_bracketed(c: F64, a: int, b: int, total: float) -> float:
 
 @_jit()
 def _irr_row(c: F64) -> float:
-    """The periodic IRR of one row of cash flows (NaN where none); see the module doc."""
+    """The periodic IRR of one row of cash flows (NaN where none); see the module doc.
+
+    First one cheap pass looks for the common case: every flow finite, at least four
+    periods from the first non-zero flow to the last, and the signs of the non-zero
+    flows changing exactly once (outflows then inflows, or a loan's inflow then
+    repayments). By Descartes' rule of signs such a row has exactly one root with
+    ``v = 1/(1+x) > 0``, so every method finds it; it lies in ``v < 1`` (``x > 0``)
+    when the flows' sum has the sign of the last flow, in ``w = 1 + x < 1`` when it has
+    the sign of the first, and is 0 when the sum is within rounding of zero (left to
+    the general path below, as is every other row).
+    """
+    n = c.shape[0]
+    a = -1
+    b = -1
+    pos = 0.0
+    neg = 0.0
+    t_pos = 0.0
+    t_neg = 0.0
+    last_sign = 0.0
+    flips = 0
+    bad = 0.0
+    for t in range(n):
+        y = c[t]
+        bad += y * 0.0
+        if y != 0.0:
+            s = 1.0 if y > 0.0 else -1.0
+            if a < 0:
+                a = t
+            b = t
+            flips += 1 if s != last_sign and last_sign != 0.0 else 0
+            last_sign = s
+            if y > 0.0:
+                pos += y
+                t_pos += t * y
+            else:
+                neg -= y
+                t_neg -= t * y
+    if bad == 0.0 and flips == 1 and b - a >= 3:
+        total = pos - neg
+        if abs(total) > _SIGN_RTOL * (pos + neg):
+            span = t_pos / pos - t_neg / neg
+            v0 = (neg / pos) ** (1.0 / span) if span != 0.0 else 0.5
+            if (total > 0.0) == (last_sign > 0.0):
+                return _unit_root(c, a, b, True, v0)
+            return _unit_root(c, a, b, False, 1.0 / v0)
+    return _irr_row_general(c)
+
+
+@_jit()
+def _irr_row_general(c: F64) -> float:
+    """:func:`_irr_row` for the rows its first pass leaves: Norstrom's criterion, then
+    pyxirr's search."""
     n = c.shape[0]
     a = -1
     b = -1

@@ -226,8 +226,11 @@ def _fused_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post: fl
     """The rule and the IRR of ``partner - funding`` block by block; no (P, T) output.
 
     Each path's net flows (the partner's share in dollars less the funding as given)
-    live in a scratch row of the task. ``partner_pv`` receives the partner's receipts
-    weighted by ``discount`` (one weight a period) when ``discount`` is not empty.
+    live in a scratch row of the task. (numba's on-disk cache keys this kernel on this
+    file alone, though it compiles ``_irr_row`` into it: a change to ``_irr.py`` must
+    change this file too, or a warm cache keeps the old IRR here.) ``partner_pv``
+    receives the partner's receipts weighted by ``discount`` (one weight a period) when
+    ``discount`` is not empty.
     """
     n_paths, n_periods = funding.shape
     n_blocks = (n_paths + block - 1) // block
