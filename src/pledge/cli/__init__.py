@@ -23,14 +23,13 @@ import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy import Engine
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from typer.exceptions import TyperException
 
 from pledge.domain.errors import PledgeError
-from pledge.store.db import is_sqlite, make_engine, resolve_url
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from pledge.services.identity import Identity
     from pledge.settings import Settings
 
@@ -63,6 +62,7 @@ class State:
 
     def database_url(self) -> str:
         """``--db``, else ``$PLEDGE_DATABASE_URL``, else the default file."""
+        from pledge.store.db import resolve_url
         return resolve_url(self.url or self.settings().database_url)
 
     def debug(self) -> bool:
@@ -83,6 +83,7 @@ class State:
 
     def engine(self, *, ensure: bool = True) -> Engine:
         if self._engine is None:
+            from pledge.store.db import is_sqlite, make_engine
             self._engine = make_engine(self.database_url())
             if ensure and is_sqlite(self._engine):
                 from pledge.services.setup import ensure_ready
@@ -97,6 +98,21 @@ class State:
 state = State()
 
 
+def package_version() -> str:
+    """The installed package's version (its metadata), or 'unknown' when it is not installed."""
+    from importlib import metadata
+    try:
+        return metadata.version("pledge")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"pledge {package_version()}\n")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(db: Annotated[str | None, typer.Option(
         "--db", help="Database URL (default: $PLEDGE_DATABASE_URL, else sqlite:///pledge.db)",
@@ -105,7 +121,10 @@ def _root(db: Annotated[str | None, typer.Option(
               "--user", help="The pledge user you act as; their API token goes in "
                              "$PLEDGE_TOKEN (default: the user your login is mapped to, or "
                              "on a database only you use, its administrator)",
-              show_default=False)] = None) -> None:
+              show_default=False)] = None,
+          version: Annotated[bool, typer.Option(
+              "--version", help="Print the version and exit", is_eager=True,
+              callback=_print_version)] = False) -> None:
     state.url = db
     state.user = user
 
@@ -174,20 +193,25 @@ def run(argv: list[str] | None = None) -> int:
         ctx = getattr(exc, "ctx", None)
         where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
         return _fail([f"error: {exc.format_message()}{where}"], EXIT_INPUT)
-    except (ArgumentError, NoSuchModuleError) as exc:
-        return _fail([f"error: database={state.database_url()}: not a database URL pledge "
-                      f"can use ({str(exc).splitlines()[0]}) [database.bad_url]"], EXIT_INPUT)
-    except OperationalError as exc:
-        if state.debug():
-            raise
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        return _fail([f"error: database={state.database_url()}: cannot use the database: "
-                      f"{reason}"], EXIT_ENVIRONMENT)
     except OSError as exc:
         if state.debug():
             raise
         return _fail([f"error: file={exc.filename}: {exc.strerror or exc}"], EXIT_INPUT)
-    except Exception as exc:  # the last line of defence: one line, never a traceback
+    except Exception as exc:
+        # The database's errors can only come from a command that loaded SQLAlchemy.
+        if "sqlalchemy" in sys.modules:
+            from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+            if isinstance(exc, ArgumentError | NoSuchModuleError):
+                return _fail([f"error: database={state.database_url()}: not a database URL "
+                              f"pledge can use ({str(exc).splitlines()[0]}) "
+                              f"[database.bad_url]"], EXIT_INPUT)
+            if isinstance(exc, OperationalError):
+                if state.debug():
+                    raise
+                reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+                return _fail([f"error: database={state.database_url()}: cannot use the "
+                              f"database: {reason}"], EXIT_ENVIRONMENT)
+        # the last line of defence: one line, never a traceback
         if state.debug():
             raise
         return _fail([f"internal error: {type(exc).__name__}: {exc} "

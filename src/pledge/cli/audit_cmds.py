@@ -6,7 +6,6 @@ import typer
 
 from pledge.cli import render
 from pledge.cli.options import JsonOpt
-from pledge.models.audit import Verification
 
 audit_app = typer.Typer(no_args_is_help=True, help="The tamper-evident record.")
 
@@ -18,6 +17,7 @@ def verify(json: JsonOpt = False) -> None:
     of each chain (edited, deleted, inserted or reordered) and any unbalanced entry."""
     from pledge.cli import state
     from pledge.domain.errors import RuleViolation
+    from pledge.models.audit import Verification
     from pledge.services import audit as audit_svc
 
     result = audit_svc.verify(state.engine())

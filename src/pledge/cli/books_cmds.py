@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy import Engine
 
 from pledge.cli import render
 from pledge.cli.once import KeyOpt, once
 from pledge.cli.options import ActorOpt, JsonOpt, OnOpt, RoleOpt, acting, day
-from pledge.models.books import Statement, distribution_document
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def _engine() -> Engine:
@@ -33,6 +34,7 @@ def statement(id: Annotated[str, typer.Argument(help="Project id")],
               json: JsonOpt = False) -> None:
     """The partner's capital account in a project: contributions, deemed interest,
     distributions to each side, the balance still owed, recovery, realised IRR and MOIC."""
+    from pledge.models.books import Statement
     from pledge.services import capital as svc
     st = svc.statement(_engine(), id, day(as_of, "as_of"))
     if xlsx is not None:
@@ -86,6 +88,7 @@ def distribute(id: Annotated[str, typer.Argument(help="Project id")],
     """Record cash a project's SPV distributed, split by the rule from the capital account
     on that date: 50/50 until the partner's balance is recovered (switching inside the
     distribution that crosses), then 90/10 (every share a framework setting)."""
+    from pledge.models.books import distribution_document
     from pledge.services import capital as svc
     who, engine, when = acting(actor, role), _engine(), day(on, "on")
     ran = once(engine, who, idempotency_key, lambda: svc.distribute(

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import sys
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy import Engine
 
 from pledge.cli import render
 from pledge.cli.once import KeyOpt, once
 from pledge.cli.options import ActorOpt, JsonOpt, OnOpt, RoleOpt, SourceOpt, acting, day, me
-from pledge.models import documents
-from pledge.models import frameworks as fwm
-from pledge.models import projects as pm
-from pledge.services import deadlines as deadlines_svc
-from pledge.services import frameworks as fw_svc
-from pledge.services import funding as funding_svc
-from pledge.services import projects as projects_svc
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 frameworks_app = typer.Typer(no_args_is_help=True, help="Frameworks and their terms.")
 
@@ -72,6 +67,9 @@ def init(demo: Annotated[bool, typer.Option(
 @frameworks_app.command("list")
 def frameworks_list(json: JsonOpt = False) -> None:
     """List the frameworks with their headline commitment."""
+    from pledge.models import documents
+    from pledge.models import frameworks as fwm
+    from pledge.services import frameworks as fw_svc
     rows = fw_svc.list_frameworks(_engine())
     if json:
         render.emit_json(documents(fwm.FrameworkSummary.of(r) for r in rows))
@@ -91,6 +89,8 @@ def frameworks_show(name: Annotated[str, typer.Argument(help="Framework key, e.g
     readings and their sources; claims made before a version and not adopted by it are
     listed after it.
     """
+    from pledge.models import frameworks as fwm
+    from pledge.services import frameworks as fw_svc
     doc = fwm.framework_document(fw_svc.get_framework(_engine(), name))
     if json:
         render.emit_json(doc)
@@ -137,6 +137,8 @@ def frameworks_amend(
         note: Annotated[str, typer.Option(help="What changed and why")] = "",
         idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Amend the terms from a date; the old terms stay in the history."""
+    from pledge.models import frameworks as fwm
+    from pledge.services import frameworks as fw_svc
     engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: fw_svc.amend_framework(
         engine, name, day(effective, "effective"), fw_svc.parse_assignments(set_),
@@ -159,6 +161,8 @@ def deadline(framework: Annotated[str, typer.Option(help="Framework key")],
     Business days are counted from the day after the notice. A calendar-day window
     that ends on a weekend or holiday moves to the next business day of the calendar.
     """
+    from pledge.models import frameworks as fwm
+    from pledge.services import deadlines as deadlines_svc
     d = deadlines_svc.compute_deadline(_engine(), framework, day(notice, "notice"), days=days,
                                        unit=unit, calendar=calendar)
     if json:
@@ -174,6 +178,9 @@ def deadlines(framework: Annotated[str | None, typer.Option(help="Framework key"
                             ] = None,
               json: JsonOpt = False) -> None:
     """Every selected or notified project's funding date and business days left."""
+    from pledge.models import documents
+    from pledge.models import frameworks as fwm
+    from pledge.services import deadlines as deadlines_svc
     rows = deadlines_svc.project_deadlines(_engine(), framework=framework,
                                            as_of=day(on, "on"))
     if json:
@@ -193,6 +200,8 @@ def commitments(framework: Annotated[str, typer.Option(help="Framework key")],
                               ] = None,
                 json: JsonOpt = False) -> None:
     """What is committed, allocated and disbursed against the cap, and the pace needed."""
+    from pledge.models import frameworks as fwm
+    from pledge.services import funding as funding_svc
     c = funding_svc.commitments(_engine(), framework, day(on, "on"))
     if not c.ledger_balanced:
         _unbalanced(c.framework)
@@ -243,6 +252,8 @@ def fund(id: Annotated[str, typer.Argument(help="Project id")],
          idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Fund a notified project, within its window and under the cap (recorded by the funder,
     or by an administrator for them)."""
+    from pledge.models import projects as pm
+    from pledge.services import funding as funding_svc
     engine, who = _engine(), acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: funding_svc.fund(
         engine, id, amount, day(on, "on"), instrument, provider, who), pm.funding_document)
@@ -267,6 +278,8 @@ def allocate(id: Annotated[str, typer.Argument(help="Project id")],
              json: JsonOpt = False) -> None:
     """Change a project's allocation under the cap, up or down (never below what has been
     funded): the investment committee, with a reason."""
+    from pledge.models import projects as pm
+    from pledge.services import funding as funding_svc
     engine, when = _engine(), day(on, "on")
     who = acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: funding_svc.allocate(
@@ -294,6 +307,8 @@ def guarantee_call(id: Annotated[str, typer.Argument(help="Project id")],
                    idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Record a call on a project's guarantee: the called part becomes cash paid into the
     SPV (never more than is outstanding)."""
+    from pledge.models import projects as pm
+    from pledge.services import funding as funding_svc
     engine, when = _engine(), day(on, "on")
     who = acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: funding_svc.call_guarantee(
@@ -314,6 +329,8 @@ def in_kind(id: Annotated[str, typer.Argument(help="Project id")],
             actor: ActorOpt = None, role: RoleOpt = None, idempotency_key: KeyOpt = None,
             json: JsonOpt = False) -> None:
     """Record a US in-kind contribution to a project's SPV (valued apart from the cap)."""
+    from pledge.models import projects as pm
+    from pledge.services import funding as funding_svc
     engine, when = _engine(), day(on, "on")
     who = acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: funding_svc.contribute_in_kind(
@@ -331,6 +348,8 @@ def balances(framework: Annotated[str, typer.Option(help="Framework key")],
                                                   "provider")] = "account",
              json: JsonOpt = False) -> None:
     """Ledger balances grouped by account, party, project, instrument or provider."""
+    from pledge.models import frameworks as fwm
+    from pledge.services import funding as funding_svc
     rows = funding_svc.ledger_balances(_engine(), framework, by)
     if not funding_svc.ledger_balanced(_engine(), framework):
         _unbalanced(framework)
@@ -347,6 +366,8 @@ def balances(framework: Annotated[str, typer.Option(help="Framework key")],
 def history(id: Annotated[str, typer.Argument(help="Project id")],
             json: JsonOpt = False) -> None:
     """A project's transitions and every audit entry about it."""
+    from pledge.models import projects as pm
+    from pledge.services import projects as projects_svc
     h = projects_svc.history(_engine(), id)
     if h.unverified:
         sys.stderr.write(f"warning: audit rows {', '.join(map(str, h.unverified))} were changed "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -12,9 +12,10 @@ from pledge.cli import render
 from pledge.cli.once import KeyOpt, once
 from pledge.cli.options import JsonOpt, me, read_text
 from pledge.domain.errors import InvalidInput
-from pledge.models import economics as m
-from pledge.services import economics as svc
-from pledge.services import simulation as sim
+
+if TYPE_CHECKING:
+    from pledge.models import economics as m
+    from pledge.services import simulation as sim
 
 economics_app = typer.Typer(no_args_is_help=True, help="Project economics: the cash-flow model.")
 
@@ -40,6 +41,8 @@ def waterfall(input: Annotated[Path | None, typer.Option(
               json: JsonOpt = False) -> None:
     """Split one case's cash exactly (Decimal) and report the partner's returns."""
     from pledge.cli import state
+    from pledge.models import economics as m
+    from pledge.services import economics as svc
     try:
         engine = state.engine()
     except Exception:  # the split needs only the shipped terms when no database is usable
@@ -86,6 +89,8 @@ def economics_show(id: Annotated[str, typer.Argument(help="Project id")],
                    json: JsonOpt = False) -> None:
     """The project's cash-flow model: sector defaults and its own overrides."""
     from pledge.cli import state
+    from pledge.models import economics as m
+    from pledge.services import simulation as sim
     e = sim.get_economics(state.engine(), id)
     if json:
         render.emit_json(m.Economics.of(e).document())
@@ -100,6 +105,8 @@ def economics_set(id: Annotated[str, typer.Argument(help="Project id")],
                   idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Override parameters of the project's model (stored with the project)."""
     from pledge.cli import state
+    from pledge.models import economics as m
+    from pledge.services import simulation as sim
     from pledge.services.frameworks import parse_assignments
     engine, who = state.engine(), me()
     ran = once(engine, who, idempotency_key,
@@ -117,6 +124,8 @@ def cashflows(id: Annotated[str, typer.Argument(help="Project id")],
               json: JsonOpt = False) -> None:
     """The base case as CSV (period,funding,distributable), ready for `pledge waterfall`."""
     from pledge.cli import state
+    from pledge.models import economics as m
+    from pledge.services import simulation as sim
     _, f, d, _terms = sim.base_case(state.engine(), id)
     if json:
         render.emit_json([m.CashflowPeriod(period=t, funding=a, distributable=b).document()
@@ -130,6 +139,8 @@ def cashflows(id: Annotated[str, typer.Argument(help="Project id")],
 def _summary(summary: Any, extra: dict[str, object]) -> m.Simulation:
     """The API's simulation summary, its expected money as the float estimates
     ``pledge simulate --json`` has always printed."""
+    from pledge.models import economics as m
+    from pledge.services import simulation as sim
     return m.Simulation.of({
         **sim.summary_document(summary, extra), "us_expected_take": summary.us_expected_take,
         "partner_expected_take": summary.partner_expected_take,
@@ -151,6 +162,7 @@ def simulate(id: Annotated[str | None, typer.Argument(help="Project id")] = None
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from pledge.cli import state
+    from pledge.services import simulation as sim
     if portfolio == (id is not None):
         raise InvalidInput.single("id", id, "input.missing",
                                   "give a project id, or --framework F --portfolio")

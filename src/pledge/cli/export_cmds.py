@@ -11,16 +11,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy import Engine
 
 from pledge.cli import render
 from pledge.cli.options import day
 from pledge.domain.errors import InvalidInput
-from pledge.models.exports import OC4IDSProject
-from pledge.services import exports as svc
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 export_app = typer.Typer(no_args_is_help=True,
                          help="Export projects, the ledger, deadlines and OC4IDS documents.")
@@ -39,6 +39,7 @@ def _engine() -> Engine:
 
 
 def _table_format(fmt: str | None, out: Path | None) -> str:
+    from pledge.services import exports as svc
     chosen = svc.parse_format(fmt, path=out)
     if chosen == "xlsx" and out is None:
         raise InvalidInput.single("--out", "stdout", "export.needs_file",
@@ -49,6 +50,7 @@ def _table_format(fmt: str | None, out: Path | None) -> str:
 
 def _deliver(data: bytes, out: Path | None, what: str) -> None:
     """Write ``data`` to ``out`` atomically, or to standard output."""
+    from pledge.services import exports as svc
     if out is None:
         sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
@@ -64,6 +66,7 @@ def projects(fmt: FormatOpt = None, out: OutOpt = None,
              sector: Annotated[str | None, typer.Option(help="Sector key or wording")] = None
              ) -> None:
     """Projects with their estimate, sponsors, funding date and money under the cap."""
+    from pledge.services import exports as svc
     chosen = _table_format(fmt, out)
     data = svc.export_projects(_engine(), chosen, framework=framework, status=status,
                                sector=sector)
@@ -74,6 +77,7 @@ def projects(fmt: FormatOpt = None, out: OutOpt = None,
 def ledger(framework: Annotated[str, typer.Option(help="Framework key")],
            fmt: FormatOpt = None, out: OutOpt = None) -> None:
     """Every posting of a framework's ledger (XLSX adds a sheet of balances)."""
+    from pledge.services import exports as svc
     chosen = _table_format(fmt, out)
     data = svc.export_ledger(_engine(), framework, chosen)
     _deliver(data, out, f"the {framework} ledger ({chosen})")
@@ -85,6 +89,7 @@ def deadlines(framework: Annotated[str | None, typer.Option(help="Framework key"
                   "--on", help="Count the days left as of (default today)")] = None,
               out: OutOpt = None) -> None:
     """Funding dates of selected and notified projects as an iCalendar feed."""
+    from pledge.services import exports as svc
     data = svc.deadlines_ics(_engine(), framework=framework, as_of=day(on, "on"))
     _deliver(data, out, "the deadlines (iCalendar)")
 
@@ -93,6 +98,8 @@ def deadlines(framework: Annotated[str | None, typer.Option(help="Framework key"
 def project(id: Annotated[str, typer.Argument(help="Project id")],
             out: OutOpt = None) -> None:
     """One project as an OC4IDS document (JSON, money as text)."""
+    from pledge.models.exports import OC4IDSProject
+    from pledge.services import exports as svc
     doc = OC4IDSProject.model_validate(svc.project_oc4ids(_engine(), id)).document()
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     _deliver(text.encode("utf-8"), out, f"project {doc['pledge']['projectId']} (OC4IDS)")

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy import Engine
 
 from pledge.cli import render
 from pledge.cli.once import KeyOpt, once
 from pledge.cli.options import JsonOpt, OnOpt, day, me, read_text
 from pledge.domain.money import format_range
-from pledge.services import money as svc
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 STALE_DAYS = 90
 money_app = typer.Typer(no_args_is_help=True, help="Amounts, currencies and rates.")
@@ -26,7 +27,9 @@ _AMOUNT_ARGS = {"ignore_unknown_options": True}
 def parse(text: Annotated[str, typer.Argument(help="e.g. '6 to 7 trillion yen'")],
           json: JsonOpt = False) -> None:
     """Parse an amount or range as people write it."""
-    r = svc.parse(text)
+    # the rule itself (what ``services.money.parse`` calls): parsing needs no database
+    from pledge.domain.money import parse_amount
+    r = parse_amount(text)
     if json:
         render.emit_json({"low": r.low, "high": r.high, "currency": r.currency})
         return
@@ -46,6 +49,7 @@ def convert(text: Annotated[str, typer.Argument(help="Amount or range")],
             to: Annotated[str, typer.Option("--to", help="Target currency, e.g. USD")],
             on: OnOpt, json: JsonOpt = False) -> None:
     """Convert at the latest rate on or before a date (never a guess)."""
+    from pledge.services import money as svc
     when = day(on, "on")
     result = svc.convert(_engine_or_none(), text, to, when)
     c = result.conversion
@@ -74,6 +78,7 @@ def load(file: Annotated[Path, typer.Argument(help="CSV: date,base,quote,rate,so
          idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Load your own rates (they take precedence over the shipped ones on the same date)."""
     from pledge.cli import state
+    from pledge.services import money as svc
     text, engine = read_text(file), state.engine()
     who = me()
     ran = once(engine, who, idempotency_key, lambda: svc.load_rates(engine, text, who),
@@ -88,6 +93,7 @@ def load(file: Annotated[Path, typer.Argument(help="CSV: date,base,quote,rate,so
 def list_(json: JsonOpt = False) -> None:
     """List the rates in force: shipped reference points and your own."""
     from pledge.cli import state
+    from pledge.services import money as svc
     rates = svc.rate_table(state.engine()).rates
     if json:
         render.emit_json([{"date": r.on, "base": r.base, "quote": r.quote, "rate": r.rate,

@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from pledge.cli import render
 from pledge.cli.once import KeyOpt, once
 from pledge.cli.options import ActorOpt, JsonOpt, RoleOpt, acting, day, me, read_bytes
 from pledge.domain.errors import InvalidInput
-from pledge.domain.lifecycle import Role
-from pledge.models.news import Article, ArticleListItem, IngestedArticle, Proposal
-from pledge.services import news as svc
-from pledge.services.base import Actor
+
+if TYPE_CHECKING:
+    from pledge.services import news as svc
+    from pledge.services.base import Actor
 
 review_app = typer.Typer(no_args_is_help=True,
                          help="Review the changes news articles propose: list, show, accept, "
                               "reject.")
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".xhtml", ".md")
-# Who reads articles in a dry run: it writes nothing, so it needs no one identified.
-READER = Actor("dry-run", Role.ANALYST)
+
+
+def reader() -> Actor:
+    """Who reads articles in a dry run: it writes nothing, so it needs no one identified."""
+    from pledge.domain.lifecycle import Role
+    from pledge.services.base import Actor
+    return Actor("dry-run", Role.ANALYST)
 
 
 def _engine(*, ensure: bool = True) -> Any:
@@ -72,6 +76,10 @@ def ingest(files: Annotated[list[Path], typer.Argument(
     first. Without --dry-run, new articles are stored and their proposals queued for
     `pledge review`; an article seen before (or a near-identical copy) queues nothing.
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from pledge.models.news import IngestedArticle
+    from pledge.services import news as svc
     paths = article_files(files)
     if source is not None and len(paths) != 1:
         raise InvalidInput.single("source", source, "news.source_for_one",
@@ -83,7 +91,7 @@ def ingest(files: Annotated[list[Path], typer.Argument(
     from pledge.cli import state
     chosen = gazetteer or state.settings().news_gazetteer
     # a dry run reads only (and may have no database to identify anyone in)
-    who = READER if dry_run else me()
+    who = reader() if dry_run else me()
     show = len(articles) > 1 and render.err_console.is_terminal
     with Progress(TextColumn("reading articles"), BarColumn(), MofNCompleteColumn(),
                   console=render.err_console, transient=True, disable=not show) as bar:
@@ -127,6 +135,7 @@ _COLUMNS = ["id", "kind", "project", "name", "change", "conf.", "state", "source
 
 
 def _one(p: svc.ProposalView, json: bool) -> None:
+    from pledge.models.news import Proposal
     if json:
         render.emit_json(Proposal.of(p).document())
         return
@@ -145,6 +154,8 @@ def list_(state: Annotated[str, typer.Option(
               help="proposed, accepted, rejected, or all")] = "proposed",
           json: JsonOpt = False) -> None:
     """List proposals with their source sentence and confidence."""
+    from pledge.models.news import Proposal
+    from pledge.services import news as svc
     items = svc.list_proposals(_engine(), state=None if state == "all" else state)
     if json:
         render.emit_json([Proposal.of(p).document() for p in items])
@@ -156,6 +167,7 @@ def list_(state: Annotated[str, typer.Option(
 def show(id: Annotated[str, typer.Argument(help="Proposal id")],
          json: JsonOpt = False) -> None:
     """Show one proposal: the change, its evidence, and any decision."""
+    from pledge.services import news as svc
     _one(svc.get_proposal(_engine(), id), json)
 
 
@@ -165,6 +177,8 @@ def articles(project: Annotated[str | None, typer.Option(
                  show_default=False)] = None,
              json: JsonOpt = False) -> None:
     """List stored articles, newest first, with their proposals (all and still waiting)."""
+    from pledge.models.news import ArticleListItem
+    from pledge.services import news as svc
     rows = svc.list_articles(_engine(), project_id=project)
     if json:
         render.emit_json([ArticleListItem.of(a).document() for a in rows])
@@ -180,6 +194,8 @@ def articles(project: Annotated[str | None, typer.Option(
 def article(id: Annotated[str, typer.Argument(help="Article id")],
             json: JsonOpt = False) -> None:
     """Show a stored article: its text with the sentences facts came from, and its proposals."""
+    from pledge.models.news import Article
+    from pledge.services import news as svc
     view = svc.article_view(_engine(), id)
     if json:
         render.emit_json(Article.of(view).document())
@@ -213,6 +229,7 @@ def accept(id: Annotated[str, typer.Argument(help="Proposal id")],
            json: JsonOpt = False) -> None:
     """Apply a proposal through the usual rules, with the article as its source (you
     decide, or you record the decision of the --actor in the --role the change needs)."""
+    from pledge.services import news as svc
     engine, who = _engine(), acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: svc.accept(
         engine, id, who, on=day(on, "on"), as_report=as_report), _record)
@@ -231,6 +248,7 @@ def reject(id: Annotated[str, typer.Argument(help="Proposal id")],
            reason: Annotated[str, typer.Option(help="Why")] = "",
            idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Reject a proposal (it is kept, with who rejected it and why)."""
+    from pledge.services import news as svc
     engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: svc.reject(engine, id, who, reason),
                _record)
@@ -241,6 +259,7 @@ def reject(id: Annotated[str, typer.Argument(help="Proposal id")],
 
 
 def _record(p: svc.ProposalView) -> dict[str, Any]:
+    from pledge.models.news import Proposal
     return Proposal.of(p).document()
 
 

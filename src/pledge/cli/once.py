@@ -18,14 +18,16 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import typer
-from sqlalchemy import Engine
 
 from pledge.cli import render
-from pledge.services import idempotency as idem
-from pledge.services.base import Actor
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from pledge.services.base import Actor
 
 T = TypeVar("T")
 
@@ -95,6 +97,7 @@ def once(engine: Engine | None, who: Actor, key: str | None, work: Callable[[], 
          document: Callable[[T], Any]) -> Ran[T]:
     """Run ``work`` once for ``key`` (a new one when None) for ``who``; without a
     database (``engine`` None, e.g. a dry run) it just runs."""
+    from pledge.services import idempotency as idem
     used = key if key is not None else str(uuid.uuid4())
     ctx = _COMMAND.get()
     if ctx is None:

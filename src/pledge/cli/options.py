@@ -5,12 +5,15 @@ from __future__ import annotations
 import getpass
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from pledge.domain.bounds import parse_date
 from pledge.domain.errors import InvalidInput
-from pledge.services.base import Actor, parse_date
+
+if TYPE_CHECKING:
+    from pledge.services.base import Actor
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts")]
 OnOpt = Annotated[str, typer.Option("--on", help="Date, YYYY-MM-DD")]

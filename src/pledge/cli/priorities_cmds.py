@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import json as jsonlib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy import Engine
 
 from pledge.cli import render
 from pledge.cli.once import KeyOpt, once
 from pledge.cli.options import ActorOpt, JsonOpt, RoleOpt, acting, day, read_text
 from pledge.domain.errors import InvalidInput
-from pledge.domain.selection import instance_from_document
-from pledge.models import priorities as m
-from pledge.services import priorities as svc
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 scores_app = typer.Typer(no_args_is_help=True, help="Each side's scores of a project.")
 weights_app = typer.Typer(no_args_is_help=True, help="Each side's weights of the criteria.")
@@ -40,6 +39,8 @@ def scores_set(id: Annotated[str, typer.Argument(help="Project id")], side: Side
                json: JsonOpt = False) -> None:
     """Record a side's score of a project on one criterion (yours, or the --actor's of the
     side's --role whose judgement you record)."""
+    from pledge.models import priorities as m
+    from pledge.services import priorities as svc
     engine, who = _engine(), acting(actor, role)
 
     def score() -> dict[str, Any]:
@@ -57,6 +58,8 @@ def scores_set(id: Annotated[str, typer.Argument(help="Project id")], side: Side
 def scores_show(id: Annotated[str, typer.Argument(help="Project id")],
                 json: JsonOpt = False) -> None:
     """Both sides' current scores of a project, with author, date and note."""
+    from pledge.models import priorities as m
+    from pledge.services import priorities as svc
     scores = m.Scores.model_validate(svc.scores_document(_engine(), id))
     if json:
         render.emit_json(scores.document())
@@ -78,6 +81,8 @@ def weights_set(framework: Annotated[str, typer.Option(help="Framework key")], s
                 json: JsonOpt = False) -> None:
     """Record a side's weight for a criterion (yours, or the --actor's of the side's
     --role whose judgement you record)."""
+    from pledge.models import priorities as m
+    from pledge.services import priorities as svc
     engine, who = _engine(), acting(actor, role)
 
     def weigh() -> dict[str, Any]:
@@ -95,6 +100,8 @@ def weights_set(framework: Annotated[str, typer.Option(help="Framework key")], s
 def weights_show(framework: Annotated[str, typer.Option(help="Framework key")],
                  json: JsonOpt = False) -> None:
     """Each side's weights (defaults, then what the side recorded)."""
+    from pledge.models import priorities as m
+    from pledge.services import priorities as svc
     w = svc.weights(_engine(), framework)
     if json:
         render.emit_json(m.Weights.model_validate(w).document())
@@ -110,6 +117,8 @@ def prioritise(framework: Annotated[str, typer.Option(help="Framework key")],
                                                        "criteria")] = 2000,
                json: JsonOpt = False) -> None:
     """Both sides' rankings side by side, and how far apart they are."""
+    from pledge.models import priorities as m
+    from pledge.services import priorities as svc
     r = svc.prioritise(_engine(), framework, top_k=top, paths=paths)
     c = r.comparison
     rows = sorted(r.names, key=lambda p: c.us.ranks[p])
@@ -166,6 +175,8 @@ def batch(input: Annotated[Path | None, typer.Option(
     batch not found within --time-limit is ``batch.timeout`` (exit 2; 409 on the API).
     --json prints the API's batch document (``models.priorities.Batch``); with --pareto,
     a bare list of the frontier's points (each the API's ``data`` item)."""
+    from pledge.models import priorities as m
+    from pledge.services import priorities as svc
     obj = svc.check_objective(objective)
     if (input is None) == (framework is None):
         raise InvalidInput.single("input", None, "input.missing",
@@ -177,6 +188,7 @@ def batch(input: Annotated[Path | None, typer.Option(
         except jsonlib.JSONDecodeError as exc:
             raise InvalidInput.single("input", f"line {exc.lineno} column {exc.colno}",
                                       "batch.bad_json", exc.msg) from None
+        from pledge.domain.selection import instance_from_document
         instance = instance_from_document(doc)
         if pareto:
             points, _ = svc.instance_frontier(instance, time_limit=seconds)
@@ -229,6 +241,8 @@ def decline_advice(id: Annotated[str, typer.Argument(help="Project id")],
                    paths: Annotated[int, typer.Option(help="Simulation paths")] = 5000,
                    json: JsonOpt = False) -> None:
     """The partner's expected cost of funding a selected project against declining it."""
+    from pledge.models import priorities as m
+    from pledge.services import priorities as svc
     r = svc.decline_advice(_engine(), id, paths=paths, probability=probability,
                            duration_years=duration, incidence=incidence,
                            funding_cost=funding_cost,

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy import Engine
 
 from pledge.cli import render
 from pledge.cli.once import KeyOpt, Ran, once
@@ -21,10 +20,11 @@ from pledge.cli.options import (
     me,
     read_text,
 )
-from pledge.models import documents
-from pledge.models import projects as m
-from pledge.services import projects as svc
-from pledge.services import relations as relations_svc
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from pledge.services import projects as svc
 
 projects_app = typer.Typer(no_args_is_help=True, help="Projects and their lifecycle.")
 
@@ -40,6 +40,9 @@ def list_(framework: Annotated[str | None, typer.Option(help="Framework key")] =
           sector: Annotated[str | None, typer.Option(help="Sector key or wording")] = None,
           json: JsonOpt = False) -> None:
     """List projects with their stage and primary estimate in US dollars."""
+    from pledge.models import documents
+    from pledge.models import projects as m
+    from pledge.services import projects as svc
     rows = svc.list_projects(_engine(), framework=framework, status=status, sector=sector)
     if json:
         render.emit_json(documents(m.ProjectSummary.of(r) for r in rows))
@@ -61,6 +64,7 @@ def _changed(ran: Ran[svc.ProjectDetail], json: bool) -> svc.ProjectDetail | Non
 
 
 def _show(d: svc.ProjectDetail, json: bool) -> None:
+    from pledge.models import projects as m
     s = d.summary
     if json:
         render.emit_json(m.project_document(d))
@@ -118,6 +122,7 @@ def _related_table(title: str, rows: list[dict[str, Any]]) -> None:
 @projects_app.command("show")
 def show(id: Annotated[str, typer.Argument(help="Project id")], json: JsonOpt = False) -> None:
     """Show one project: stages, sponsors, estimates and funding."""
+    from pledge.services import projects as svc
     _show(svc.show_project(_engine(), id), json)
 
 
@@ -139,6 +144,8 @@ def add(name: Annotated[str, typer.Option(help="Project name")],
         json: JsonOpt = False) -> None:
     """Add a project at the entry stage, 'proposed' (with a sourced estimate when an amount
     is given)."""
+    from pledge.models import projects as m
+    from pledge.services import projects as svc
     engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: svc.add_project(engine, svc.NewProject(
         name=name, sector=sector, framework=framework, location=location, lead=lead,
@@ -164,6 +171,8 @@ def update(id: Annotated[str, typer.Argument(help="Project id")],
                     "suppliers)")] = None,
            idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Change a project's name, sector, location or sponsors; only the options given."""
+    from pledge.models import projects as m
+    from pledge.services import projects as svc
     given = {"name": name, "sector": sector, "sector_detail": sector_detail,
              "location": location, "lead": lead, "partners": partners}
     changes = {k: v for k, v in given.items() if v is not None}
@@ -188,6 +197,8 @@ def import_(file: Annotated[Path, typer.Argument(help="CSV with the public list'
     is listed in the output. Only `projects advance`, by the roles the lifecycle names,
     moves a project on.
     """
+    from pledge.models import projects as m
+    from pledge.services import projects as svc
     text, engine = read_text(file), _engine()
     who = me()
     ran = once(engine, who, idempotency_key,
@@ -217,6 +228,8 @@ def advance(id: Annotated[str, typer.Argument(help="Project id")],
     decision of the --actor in the --role the lifecycle names).
 
     Selecting a project allocates its approved amount under the cap at once."""
+    from pledge.models import projects as m
+    from pledge.services import projects as svc
     engine, who = _engine(), acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: svc.advance(
         engine, id, to, who, day(on, "on"), reason, source or [], amount=amount),
@@ -241,6 +254,8 @@ def consult(id: Annotated[str, typer.Argument(help="Project id")],
             source: SourceOpt = None, actor: ActorOpt = None, role: RoleOpt = None,
             idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Record a consultation the rules depend on."""
+    from pledge.models import projects as m
+    from pledge.services import projects as svc
     engine, who = _engine(), acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: svc.consult(
         engine, id, kind, who, day(on, "on"), note, source or []), m.project_document)
@@ -256,6 +271,8 @@ def extend(id: Annotated[str, typer.Argument(help="Project id")],
            source: SourceOpt = None, actor: ActorOpt = None, role: RoleOpt = None,
            idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Record an extension of a project's funding deadline."""
+    from pledge.models import projects as m
+    from pledge.services import projects as svc
     engine, who = _engine(), acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: svc.extend(
         engine, id, day(until, "until"), who, day(on, "on"), reason, source or []),
@@ -274,6 +291,8 @@ def estimate(id: Annotated[str, typer.Argument(help="Project id")],
                                                    help="Show the project with it")] = False,
              idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Record another sourced cost estimate (converted to US dollars at its date)."""
+    from pledge.models import projects as m
+    from pledge.services import projects as svc
     engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: svc.add_estimate(
         engine, id, amount, source, day(on, "on"), who, primary=primary), m.project_document)
@@ -293,6 +312,8 @@ def site(id: Annotated[str, typer.Argument(help="Project id")],
                              "names)")] = None,
          idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Record a site reported for a project, with its source (its location is unchanged)."""
+    from pledge.models import projects as m
+    from pledge.services import projects as svc
     engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: svc.add_site_report(
         engine, id, location, source, day(on, "on"), who, states=state or ()), m.project_document)
@@ -310,6 +331,8 @@ def status_report(id: Annotated[str, typer.Argument(help="Project id")],
                   wording: Annotated[str, typer.Option(help="As the source put it")] = "",
                   idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Record a stage a source reports for a project (the lifecycle stage is unchanged)."""
+    from pledge.models import projects as m
+    from pledge.services import projects as svc
     engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: svc.add_status_report(
         engine, id, stage, source, day(on, "on"), who, wording=wording), m.project_document)
@@ -332,6 +355,8 @@ def link(id: Annotated[str, typer.Argument(help="Project id")],
          idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Link two projects: the same project reported twice, a later tranche, a part of an
     umbrella programme. Totals then count each real project once."""
+    from pledge.models import projects as m
+    from pledge.services import relations as relations_svc
     engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: relations_svc.link_projects(
         engine, id, other, kind, source, who, on=day(on, "on"), note=note),
@@ -350,6 +375,8 @@ def unlink(id: Annotated[str, typer.Argument(help="Project id")],
            idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Withdraw the link between two projects (it is kept, marked withdrawn, with the
     reason)."""
+    from pledge.models import projects as m
+    from pledge.services import relations as relations_svc
     engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: relations_svc.unlink_projects(
         engine, id, other, who, reason=reason), m.link_document)
@@ -366,6 +393,9 @@ def links(id: Annotated[str, typer.Argument(help="Project id")],
                                                   help="Include withdrawn links")] = False,
           json: JsonOpt = False) -> None:
     """A project's links to other projects, each with its source."""
+    from pledge.models import documents
+    from pledge.models import projects as m
+    from pledge.services import relations as relations_svc
     rows = documents(m.Link.of(r) for r in relations_svc.project_links(
         _engine(), id, withdrawn=withdrawn))
     if json:

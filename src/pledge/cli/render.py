@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pledge.domain.money import format_amount
-from pledge.services.base import jsonable
+from pledge.services.json_values import jsonable
 
 
 def _console(stderr: bool = False) -> Console:

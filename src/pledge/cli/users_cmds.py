@@ -11,7 +11,7 @@ A new token expires after ``$PLEDGE_TOKEN_DAYS`` days (90 unless set) unless
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,15 +20,12 @@ from pledge.cli.once import KeyOpt, once
 from pledge.cli.options import JsonOpt, me
 from pledge.domain.credentials import DEFAULT_TOKEN_DAYS
 from pledge.domain.errors import InvalidInput
-from pledge.domain.lifecycle import Role
-from pledge.models import documents
-from pledge.models import users as um
-from pledge.services import users as svc
-from pledge.services.base import Actor
+
+if TYPE_CHECKING:
+    from pledge.services import users as svc
+    from pledge.services.base import Actor
 
 users_app = typer.Typer(no_args_is_help=True, help="Users, roles, passwords and API tokens.")
-# Who creates the first administrator when a server starts on a database without users.
-LOCAL_ADMIN = Actor("pledge-cli", Role.ADMIN)
 TOKEN_DAYS_VAR = "PLEDGE_TOKEN_DAYS"
 
 ExpiresOpt = Annotated[str | None, typer.Option(
@@ -60,6 +57,8 @@ def add(name: Annotated[str, typer.Argument(help="User name")],
         json: JsonOpt = False) -> None:
     """Add a user; prints their API token once (it is stored only as a hash)."""
     from pledge.cli import state
+    from pledge.models import users as um
+    from pledge.services import users as svc
     u = svc.add_user(state.engine(), name, role, me(), generate_password=password,
                      expires=expires, os_user=os_user, default_token_days=token_days())
     if json:
@@ -75,6 +74,7 @@ def add(name: Annotated[str, typer.Argument(help="User name")],
 def revoke(name: Annotated[str, typer.Argument(help="User name")]) -> None:
     """Revoke a user, all their tokens and their page sessions."""
     from pledge.cli import state
+    from pledge.services import users as svc
     svc.revoke_user(state.engine(), name, me())
     render.console.print(f"revoked {name}")
 
@@ -87,6 +87,8 @@ def password(name: Annotated[str, typer.Argument(help="User name")],
              json: JsonOpt = False) -> None:
     """Set a user's password for the pages; every page session they have open ends."""
     from pledge.cli import state
+    from pledge.models import users as um
+    from pledge.services import users as svc
     given = None if generate else typer.prompt("New password", hide_input=True,
                                                confirmation_prompt=True)
     chosen = svc.set_password(state.engine(), name, me(), password=given,
@@ -111,6 +113,8 @@ def rotate_token(name: Annotated[str, typer.Argument(help="User name")],
                  json: JsonOpt = False) -> None:
     """Issue a new API token (printed once); the old ones stop now or after --grace."""
     from pledge.cli import state
+    from pledge.models import users as um
+    from pledge.services import users as svc
     t = svc.rotate_token(state.engine(), name, me(), expires=expires, grace=grace,
                          default_token_days=token_days())
     if json:
@@ -127,6 +131,9 @@ def rotate_token(name: Annotated[str, typer.Argument(help="User name")],
 def list_(json: JsonOpt = False) -> None:
     """List users, their roles, when their tokens expire and when one was last used."""
     from pledge.cli import state
+    from pledge.models import documents
+    from pledge.models import users as um
+    from pledge.services import users as svc
     rows = svc.list_users(state.engine())
     if json:
         render.emit_json(documents(um.User.of(u) for u in rows))
@@ -156,6 +163,8 @@ def os_user(name: Annotated[str, typer.Argument(help="User name")],
     """Map an operating-system login to a user: the command line run by that login acts as
     the user (one user per login)."""
     from pledge.cli import state
+    from pledge.models import users as um
+    from pledge.services import users as svc
     if (login is None) != clear:
         raise InvalidInput.single("login", login or "", "users.os_user_or_clear",
                                   "give a login, or --clear to remove the mapping")
@@ -175,9 +184,21 @@ def whoami(json: JsonOpt = False) -> None:
     (token: --user and $PLEDGE_TOKEN; os_user: your login's mapping; local: a database only
     you use)."""
     from pledge.cli import state
+    from pledge.models import users as um
     me_ = state.identity()
     if json:
         render.emit_json(um.WhoAmI.of(me_).document())
         return
     render.console.print(f"{me_.user} ({me_.role.value}), identified by {me_.via}",
                          markup=False, highlight=False)
+
+
+def __getattr__(name: str) -> Actor:
+    """``LOCAL_ADMIN``: who creates the first administrator when a server starts on a
+    database without users. Made on first use, so that loading the command line does not
+    load the services."""
+    if name == "LOCAL_ADMIN":
+        from pledge.domain.lifecycle import Role
+        from pledge.services.base import Actor
+        return Actor("pledge-cli", Role.ADMIN)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

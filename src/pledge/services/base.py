@@ -7,7 +7,7 @@ one thing a user does and runs in exactly one transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -26,6 +26,7 @@ from pledge.domain.framework_document import terms_from_stored
 from pledge.domain.ledger import Entry, Posting, imbalance
 from pledge.domain.lifecycle import Role, parse_role
 from pledge.domain.text import lookup_text
+from pledge.services.json_values import jsonable as jsonable  # used by the use cases from here
 from pledge.store import tables as t
 from pledge.store.chain import lock_ledger, queue_audit, record_ledger_head
 
@@ -77,31 +78,6 @@ def permit(actor: Actor, action: Action) -> None:
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-
-
-def jsonable(value: Any) -> Any:
-    """``value`` with Decimals, dates and enums turned into JSON-safe values (money as text)."""
-    kind = type(value)
-    if kind in _PLAIN:  # the common case first: answers are mostly text and numbers
-        return value
-    if kind is dict:
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if kind is list:
-        return [jsonable(v) for v in value]
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [jsonable(v) for v in value]
-    if hasattr(value, "value") and isinstance(getattr(value, "value", None), str):
-        return value.value
-    return value
 
 
 def audit(session: Session, actor: Actor, action: str, entity: str, entity_id: object,

@@ -22,7 +22,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from pledge.domain.chain import (
@@ -43,6 +42,8 @@ def _head(session: Session, chain: str) -> ChainHead:
     stmt = select(t.chain_heads).where(t.chain_heads.c.chain == chain).with_for_update()
     row = session.execute(stmt).first()
     if row is None:
+        # the dialects are loaded here: most units of work find the head already made
+        from sqlalchemy.dialects import postgresql, sqlite
         dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
         session.execute(dialect.insert(t.chain_heads)
                         .values(chain=chain, last_id=None, last_hash=GENESIS)

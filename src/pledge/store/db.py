@@ -15,6 +15,8 @@ headroom.
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -22,7 +24,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -196,15 +198,42 @@ def migrate(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
 
 
-def schema_revision(engine: Engine) -> tuple[str | None, str | None]:
-    """(the database's migration revision, the newest one this version ships)."""
-    from alembic.migration import MigrationContext
-    from alembic.script import ScriptDirectory
+# A migration's ``revision = "0016"`` and ``down_revision = "0015"`` lines.
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.M)
 
-    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+@lru_cache(maxsize=1)
+def shipped_head() -> str:
+    """The newest migration this version ships: the one no other migration revises.
+
+    Read from the migration files' ``revision`` and ``down_revision`` lines, so that
+    every command's check that its database is current does not load Alembic (a test
+    checks it agrees with Alembic's own reading)."""
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    for path in (files("pledge.store") / "migrations" / "versions").iterdir():
+        if not path.name.endswith(".py") or path.name.startswith("_"):
+            continue
+        for name, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+            found = ast.literal_eval(value)
+            names = (found,) if isinstance(found, str) else tuple(found or ())
+            (revisions if name == "revision" else revised).update(names)
+    heads = revisions - revised
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations have {len(heads)} heads: {sorted(heads)}")
+    return heads.pop()
+
+
+def schema_revision(engine: Engine) -> tuple[str | None, str | None]:
+    """(the database's migration revision, None when it has none; the newest one this
+    version ships)."""
     with read_connection(engine) as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
-    return current, head
+        if not inspect(conn).has_table("alembic_version"):
+            return None, shipped_head()
+        current = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(current) > 1:
+        raise RuntimeError(f"the database has {len(current)} migration heads: {current}")
+    return (current[0] if current else None), shipped_head()
 
 
 def is_initialised(engine: Engine) -> bool:
