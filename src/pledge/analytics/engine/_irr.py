@@ -28,6 +28,11 @@ Every returned rate is checked: ``|NPV|`` at it must be below ``1e-9`` of the su
 of the absolute discounted flows, so no returned number is wrong. NaN means no
 rate was found: the row lacks a positive or a negative flow, holds a NaN or an
 infinity, or no root above -100% was found.
+
+One algorithm: the rate of a row is found by one cascade (the one-root fast path, then
+pyxirr's order of methods, then the brackets), whose steps share their helpers and must
+agree to the last bit with the same code inlined in the fused kernel; split across
+modules, numba's on-disk cache (keyed per file) could run one step old and one new.
 """
 
 from __future__ import annotations
