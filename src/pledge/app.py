@@ -5,16 +5,10 @@ what they share lies below them in ``pledge.server``."""
 
 from __future__ import annotations
 
-import asyncio
 import gc
-import logging
 import secrets
-import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -35,14 +29,12 @@ from pledge.server.deps import ServerSettings
 from pledge.server.headers import PledgeAPI
 from pledge.server.limits import BodyLimits, LimitBodies
 from pledge.server.proxy import ForwardedByProxy
-from pledge.services.simulation import warm_engines
+from pledge.server.startup import add_ping, warm_on_startup
 from pledge.settings import Settings, read
 from pledge.store.db import make_engine, resolve_url
 from pledge.web import pages
 from pledge.web.auth import FlashCookies
 from pledge.web.errors import error_page, wants_page
-
-log = logging.getLogger(__name__)
 
 # The routes that take a whole article: their bodies may be larger than any other's.
 INGEST_PATHS = ("/api/v1/ingest", "/review/ingest")
@@ -104,35 +96,14 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
         app.include_router(router, prefix="/api/v1", responses=errors.RESPONSES)
     routes_jobs.install(app)  # the simulation job runner: started and stopped with the app
     routes_audit.install(app)  # the record is verified once when the server starts
-    _warm_on_startup(app)  # no request compiles: the engines are ready before the first
+    warm_on_startup(app)  # no request compiles: startup completes once the engines are ready
+    add_ping(app)  # the trivial endpoint: readiness checks, the bench's baseline
 
     app.include_router(pages.router)
     # Everything built so far lives as long as the process: spare the collector from it.
     gc.collect()
     gc.freeze()
     return app
-
-
-def _warm_on_startup(app: FastAPI) -> None:
-    """Compile (or load from the cache ``pledge init`` filled) every engine signature on a
-    worker thread while the application starts, the job runner and the record check going
-    on meanwhile; startup completes, and the server reports ready and accepts connections,
-    only when it is done, so no request ever waits for numba. What was compiled is in
-    ``app.state.engines`` (kernel name -> signature count)."""
-    app.state.engines = {}
-    inner = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(a: Any) -> AsyncIterator[Any]:
-        started = time.perf_counter()
-        warming = asyncio.create_task(asyncio.to_thread(warm_engines))
-        async with inner(a) as state:
-            app.state.engines = await warming
-            log.info("engines ready in %.1f s: %s", time.perf_counter() - started,
-                     app.state.engines)
-            yield state
-
-    app.router.lifespan_context = lifespan
 
 
 def app_from_settings(settings: Settings) -> FastAPI:
