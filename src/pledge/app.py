@@ -97,7 +97,7 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
     routes_jobs.install(app)  # the simulation job runner: started and stopped with the app
     routes_audit.install(app)  # the record is verified once when the server starts
     warm_on_startup(app)  # no request compiles: startup completes once the engines are ready
-    add_ping(app)  # the trivial endpoint: readiness checks, the bench's baseline
+    add_ping(app, responses=errors.RESPONSES)  # trivial: readiness checks, the bench's baseline
 
     app.include_router(pages.router)
     # Everything built so far lives as long as the process: spare the collector from it.

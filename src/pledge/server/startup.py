@@ -54,7 +54,10 @@ def ping() -> Ping:
     return Ping(status="ok")
 
 
-def add_ping(app: FastAPI, path: str = "/api/v1/ping") -> None:
-    """A trivial endpoint, no login: for readiness checks and as the bench's baseline."""
+def add_ping(app: FastAPI, path: str = "/api/v1/ping",
+             responses: dict[int | str, dict[str, Any]] | None = None) -> None:
+    """A trivial endpoint, no login: for readiness checks and as the bench's baseline;
+    ``responses``: the error statuses it may answer, as every operation documents them."""
     app.add_api_route(path, ping, methods=["GET"], response_model=Ping, tags=["meta"],
-                      name="ping", summary="The process serves: its startup is complete")
+                      name="ping", summary="The process serves: its startup is complete",
+                      responses=responses)
