@@ -29,6 +29,7 @@ from pledge.server.deps import ServerSettings
 from pledge.server.headers import PledgeAPI
 from pledge.server.limits import BodyLimits, LimitBodies
 from pledge.server.proxy import ForwardedByProxy
+from pledge.server.startup import add_ping, warm_on_startup
 from pledge.settings import Settings, read
 from pledge.store.db import make_engine, resolve_url
 from pledge.web import pages
@@ -95,6 +96,8 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
         app.include_router(router, prefix="/api/v1", responses=errors.RESPONSES)
     routes_jobs.install(app)  # the simulation job runner: started and stopped with the app
     routes_audit.install(app)  # the record is verified once when the server starts
+    warm_on_startup(app)  # no request compiles: startup completes once the engines are ready
+    add_ping(app, responses=errors.RESPONSES)  # trivial: readiness checks, the bench's baseline
 
     app.include_router(pages.router)
     # Everything built so far lives as long as the process: spare the collector from it.

@@ -32,9 +32,12 @@ def init(demo: Annotated[bool, typer.Option(
     Every project starts at 'proposed'. The first tranche, whose selection was officially
     announced, is then taken through the lifecycle step by step by the roles it names,
     with the reported dates and sources; later stages the list reports from the news are
-    kept as sourced stage reports.
+    kept as sourced stage reports. The numeric engines are compiled too (into the user's
+    cache folder), so no page and no command waits for them later.
     """
     from pledge.services.setup import init as do_init
+    from pledge.services.simulation import warm_engines
+    warm_engines()  # compiled now (or loaded), so no page or command waits for numba later
     if demo:
         from pledge.services.demo import build_demo
         built = build_demo(_engine(ensure=False))

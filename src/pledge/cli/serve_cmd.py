@@ -8,6 +8,8 @@ import typer
 
 from pledge.cli import render
 
+STARTUP_SECONDS = 120  # how long a worker process may take to start (engines included)
+
 
 def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="Port")] = 8550,
@@ -71,7 +73,10 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127
         os.environ.update(settings.environment())
         uvicorn.run("pledge.app:app_from_environment", factory=True, host=host, port=port,
                     workers=workers, log_level="warning", access_log=False,
-                    proxy_headers=False)
+                    proxy_headers=False,
+                    # a worker's startup compiles (or loads) the engines before it is
+                    # ready: uvicorn's 5 s default would restart it again and again
+                    timeout_worker_healthcheck=STARTUP_SECONDS)
         return
     from pledge.app import app_from_settings
     # Forwarded headers are the application's to read, and only with --trust-proxy.

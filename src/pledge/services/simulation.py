@@ -264,3 +264,17 @@ def summary_document(summary: mc.Summary, extra: Mapping[str, Any]) -> dict[str,
         "partner_expected_take": _money(summary.partner_expected_take),
         "expected_funding": _money(summary.expected_funding),
     }
+
+
+def warm_engines() -> dict[str, int]:
+    """Compile, or load from the on-disk cache (``pledge.analytics.numba_cache_dir``), every
+    signature of the compiled engines, so that no request and no command waits for numba;
+    return each kernel's signature count (empty when numba's JIT is switched off, as under
+    ``make coverage``, where there is nothing to compile)."""
+    import os
+
+    if os.environ.get("NUMBA_DISABLE_JIT", "0").strip() not in ("", "0"):
+        return {}
+    from pledge.analytics.engine import warm
+
+    return warm()

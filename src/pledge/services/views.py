@@ -6,6 +6,8 @@ are cached until the data changes (see ``dashboard.views``).
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -49,9 +51,57 @@ def _outlook(engine: Engine, project_id: int, paths: int, seed: int) -> Outlook:
 
 def project_outlook(engine: Engine, project_id: int, *, paths: int = OUTLOOK_PATHS,
                     seed: int = 0) -> Outlook:
-    """The outlook of one project (seeded: the same data gives the same picture)."""
+    """The outlook of one project (seeded: the same data gives the same picture), computed
+    now unless it was at this data version."""
     return views.get(engine, ("outlook", project_id, paths, seed),
                      lambda: _outlook(engine, project_id, paths, seed))
+
+
+OUTLOOK_PENDING_LIMIT = 8
+"""Outlooks waiting to be computed at most; a page asking beyond it is told to look again."""
+
+_outlook_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pledge-outlook")
+_outlook_pending: set[tuple[Any, ...]] = set()
+_outlook_lock = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class OutlookAnswer:
+    """What a project page shows: the outlook at this data version, else the last one
+    computed (``computing`` True: a newer one is on its way, or will be on a later look)."""
+
+    outlook: Outlook | None
+    computing: bool
+
+
+def outlook_or_job(engine: Engine, project_id: int, *, paths: int = OUTLOOK_PATHS,
+                   seed: int = 0) -> OutlookAnswer:
+    """The project's outlook for a page, never simulated within the request: the cached
+    one, or the last one while one worker thread computes the current (at most
+    ``OUTLOOK_PENDING_LIMIT`` waiting; the same project's waits once)."""
+    key = ("outlook", project_id, paths, seed)
+    found, value = views.fresh(engine, key)
+    if found:
+        return OutlookAnswer(value, False)
+    with _outlook_lock:
+        if key not in _outlook_pending and len(_outlook_pending) < OUTLOOK_PENDING_LIMIT:
+            _outlook_pending.add(key)
+
+            def compute() -> None:
+                try:
+                    project_outlook(engine, project_id, paths=paths, seed=seed)
+                finally:
+                    with _outlook_lock:
+                        _outlook_pending.discard(key)
+
+            _outlook_worker.submit(compute)
+    return OutlookAnswer(views.last(engine, key), True)
+
+
+def outlooks_pending() -> int:
+    """Outlooks queued or being computed (for tests and the bench)."""
+    with _outlook_lock:
+        return len(_outlook_pending)
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,8 @@ from pledge.web.common import (
 )
 from pledge.web.templating import render
 
+REFRESH_SECONDS = 2  # how soon a page waiting for its outlook looks again
+
 
 @router.get("/projects", response_class=HTMLResponse)
 async def projects(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
@@ -104,9 +106,12 @@ def project(request: Request, project_id: RecordId, engine: EngineDep, settings:
             actor: PageActor) -> Response:
     need(actor, Action.READ_PUBLIC, settings)
     p = projects_svc.show_project(engine, project_id)
-    outlook = views_svc.project_outlook(engine, p.summary.id)
+    # The simulation runs on a worker thread, never within the request: until it is done
+    # the page shows the last outlook (or none) and looks again by itself.
+    answer = views_svc.outlook_or_job(engine, p.summary.id)
+    outlook = answer.outlook
     figures: dict[str, Any] = {}
-    if outlook.waterfall is not None:
+    if outlook is not None and outlook.waterfall is not None:
         figures["waterfall"] = charts.waterfall(outlook.waterfall.result,
                                                 outlook.waterfall.terms.periods_per_year)
         figures["irr"] = charts.irr_histogram(outlook.irr)
@@ -122,6 +127,7 @@ def project(request: Request, project_id: RecordId, engine: EngineDep, settings:
                     key=lambda e: (e[1], e[0] == "transition", e[2]))
     return render(request, "project.html", {
         "user": actor, "p": p, "s": p.summary, "outlook": outlook, "figures": figures,
+        "computing": answer.computing, "refresh": REFRESH_SECONDS,
         "events": [(kind, x) for kind, _, _, x in events],
         "deadline": deadline, "urgent": URGENT_DAYS, "funded_total": funded_total,
         "in_news": in_news, "statement": statement, "rounding": ROUNDING_RULE,
