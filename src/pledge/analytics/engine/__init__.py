@@ -31,6 +31,7 @@ from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
+from numba import config as numba_config
 
 from pledge.analytics.engine._irr import _irr_kernel
 from pledge.analytics.engine._jit import F64, I64
@@ -293,8 +294,11 @@ def warm() -> dict[str, int]:
     The arguments' types, not their sizes, choose a signature: every call above passes
     C-contiguous float64 arrays, int64 recoup periods and Python floats and bools, so
     one signature a kernel covers every request (flows kept or not, balances kept or
-    not, a discount or none).
+    not, a discount or none). With numba's JIT switched off (``NUMBA_DISABLE_JIT``, as
+    under ``make coverage``) there is nothing to compile: the answer is empty.
     """
+    if getattr(numba_config, "DISABLE_JIT", False):  # numba.config sets it on load
+        return {}
     f = np.array([[1.0, 0.0, 0.0, 0.5], [2.0, 0.0, 1.0, 0.0]])
     d = np.array([[0.0, 1.0, 3.0, -1.0], [0.0, 5.0, 0.0, 9.0]])
     waterfall_batch(f, d, 0.01, 0.5, 0.1, keep_flows=True, keep_balance=True)
