@@ -378,6 +378,20 @@ def test_a_change_takes_effect_for_the_roles_allowed_and_for_no_other(
             assert database(sqlite_engine) == before, role
 
 
+# Operations that need no login and say nothing about the programme (the trivial answer
+# the speed bench compares every endpoint with).
+OPEN_TO_ALL = ("/api/v1/ping",)
+
+
+def test_the_open_operations_answer_everyone_and_tell_nothing(
+        api: tuple[TestClient, dict[str, dict[str, str]]]) -> None:
+    client, tokens = api
+    for path in OPEN_TO_ALL:
+        for headers in [{}, *tokens.values()]:
+            r = client.get(path, headers=headers)
+            assert (r.status_code, r.json()) == (200, {"status": "ok"}), (path, headers)
+
+
 def test_the_matrix_walks_every_operation_of_the_api(
         api: tuple[TestClient, dict[str, dict[str, str]]]) -> None:
     # Every operation in the OpenAPI document is walked for every role, here or in the
@@ -390,7 +404,7 @@ def test_the_matrix_walks_every_operation_of_the_api(
 
     client, _ = api
     walked = {(m, shape(p)) for m, p, *_ in ENDPOINTS} | {
-        ("GET", shape(p)) for p, *_ in EXPORTS}
+        ("GET", shape(p)) for p, *_ in EXPORTS} | {("GET", p) for p in OPEN_TO_ALL}
     operations = {(m.upper(), re.sub(r"\{[^}]+\}", "{}", p))
                   for p, item in client.get("/openapi.json").json()["paths"].items()
                   for m in item}
