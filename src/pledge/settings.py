@@ -20,15 +20,18 @@ from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_va
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from pledge.domain.credentials import DEFAULT_TOKEN_DAYS
+from pledge.domain.bounds import (
+    IDEMPOTENCY_KEEP_HOURS,
+    IDEMPOTENCY_WAIT_SECONDS,
+    MAX_IDEMPOTENCY_HOURS,
+    MAX_IDEMPOTENCY_WAIT_SECONDS,
+)
+from pledge.domain.credentials import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
 from pledge.domain.errors import InvalidInput, Problem
 
 PREFIX = "PLEDGE_"
 DEFAULT_DATABASE_URL = "sqlite:///pledge.db"
 # The bounds of the settings that have them.
-MAX_TOKEN_DAYS = 3650
-MAX_IDEMPOTENCY_HOURS = 720
-MAX_IDEMPOTENCY_WAIT_SECONDS = 600
 # The words that turn a yes/no setting on (any case); anything else leaves it off.
 YES = ("1", "true", "yes", "on")
 MAX_BODY = 2 * 1024 * 1024
@@ -75,12 +78,14 @@ class Settings(BaseSettings):
         MAX_INGEST_BODY, description="The largest article sent to ingest the server accepts, "
                                      "in bytes")
     idempotency_hours: float = Field(
-        24.0, description=f"Hours an idempotency key and its answer are kept "
-                          f"(above 0, at most {MAX_IDEMPOTENCY_HOURS})")
+        IDEMPOTENCY_KEEP_HOURS,
+        description=f"Hours an idempotency key and its answer are kept "
+                    f"(above 0, at most {MAX_IDEMPOTENCY_HOURS})")
     idempotency_wait_seconds: float = Field(
-        10.0, description=f"Seconds a request waits for another one holding the same "
-                          f"idempotency key, on PostgreSQL (above 0, at most "
-                          f"{MAX_IDEMPOTENCY_WAIT_SECONDS})")
+        IDEMPOTENCY_WAIT_SECONDS,
+        description=f"Seconds a request waits for another one holding the same "
+                    f"idempotency key, on PostgreSQL (above 0, at most "
+                    f"{MAX_IDEMPOTENCY_WAIT_SECONDS})")
     news_gazetteer: str | None = Field(
         None, description="A TOML file of organisations, places and cue words merged over "
                           "the shipped gazetteer when news is read (`--gazetteer` wins)")

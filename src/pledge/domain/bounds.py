@@ -71,6 +71,15 @@ MAX_WINDOW_DAYS: Final = 3660
 MAX_SEED: Final = 2**63 - 1
 
 
+# Idempotency keys (a server's settings): how long a key and its answer are kept, and how
+# long a request waits for another holding the same key; the defaults and the largest
+# values an operator may set.
+IDEMPOTENCY_KEEP_HOURS: Final = 24.0
+MAX_IDEMPOTENCY_HOURS: Final = 720
+IDEMPOTENCY_WAIT_SECONDS: Final = 10.0
+MAX_IDEMPOTENCY_WAIT_SECONDS: Final = 600
+
+
 def check_date(day: date, field: str, span: DateRange = PLAUSIBLE_DATES) -> date:
     """``day`` unchanged when it lies in ``span``; otherwise ``InvalidInput`` naming
     ``field`` (rule ``input.date_out_of_range``)."""

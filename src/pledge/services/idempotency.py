@@ -51,6 +51,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from pledge.domain.access import Forbidden, Unauthorized
+from pledge.domain.bounds import IDEMPOTENCY_KEEP_HOURS, IDEMPOTENCY_WAIT_SECONDS
 from pledge.domain.errors import (
     Conflict,
     InvalidInput,
@@ -68,8 +69,8 @@ T = TypeVar("T")
 KEY_FIELD = "idempotency_key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 # The defaults of the edges' settings (``pledge.settings``), given to ``once``.
-DEFAULT_RETENTION = timedelta(hours=24)
-DEFAULT_WAIT = 10.0
+DEFAULT_RETENTION = timedelta(hours=IDEMPOTENCY_KEEP_HOURS)
+DEFAULT_WAIT = IDEMPOTENCY_WAIT_SECONDS
 PURGE_EVERY = 600.0  # seconds between two purges of expired keys, per database and process
 
 # 1 to 255 printable ASCII characters, not starting or ending with a space.
