@@ -179,3 +179,25 @@ def test_every_priorities_and_jobs_answer_is_documented() -> None:
                         "schema")
                     assert schema and schema != {}, f"{method.upper()} {path} {status}"
     assert seen >= 16
+
+
+def test_a_simulation_is_the_same_model_on_the_cli_and_the_api(
+        api: Api, sqlite_engine: Engine, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+    from pledge.models.economics import Simulation
+
+    client, tokens = api
+    r = client.post("/api/v1/simulations", headers=tokens["analyst"],
+                    json={"project_id": 24, "paths": 300, "seed": 7})
+    assert r.status_code == 202, r.json()
+    status = _wait_for(client, r.json()["links"]["self"], tokens["analyst"])
+    assert status["state"] == "done", status
+    api_doc = client.get(r.json()["links"]["result"], headers=tokens["analyst"]).json()
+    cli_doc = cli_json(sqlite_engine, capsys, "simulate", "24", "--paths", "300",
+                       "--seed", "7")
+    # Same keys, both read back as the model; the rates and shares are the same numbers.
+    assert set(cli_doc) == set(api_doc) <= set(keys_of(Simulation))
+    Simulation.model_validate(cli_doc)
+    Simulation.model_validate(api_doc)
+    for key in ("project_id", "paths", "seed", "prob_recover", "partner_irr",
+                "irr_none_share", "recoup_years"):
+        assert cli_doc[key] == api_doc[key], key
