@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, func, select
 
 from pledge.domain.access import Forbidden
 from pledge.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
@@ -156,7 +155,7 @@ def test_accepting_is_one_unit_of_work(engine: Engine, monkeypatch: pytest.Monke
     real_audit = base.audit  # what news records with
     assert news.audit is real_audit  # type: ignore[attr-defined]  # news imports it, unexported
 
-    def failing_audit(s: Session, actor: Actor, action: str, *a: Any, **k: Any) -> None:
+    def failing_audit(s: Connection, actor: Actor, action: str, *a: Any, **k: Any) -> None:
         if action == "news.accept":
             raise OSError("disk full")
         real_audit(s, actor, action, *a, **k)

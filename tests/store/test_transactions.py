@@ -53,3 +53,28 @@ def test_an_error_in_the_inner_unit_undoes_only_its_own_writes(engine: Engine) -
                 recorded_by="test"))
             raise RuntimeError("inside the inner unit")
     assert _sites(engine) == ["first"]
+
+
+def _audit_rows(engine: Engine) -> int:
+    with reading(engine) as s:
+        return int(s.execute(select(func.count()).select_from(t.audit_log)
+                             .where(t.audit_log.c.action == "test.leak")).scalar_one())
+
+
+def test_a_failed_unit_leaves_nothing_for_the_next_one_on_the_same_connection(
+        engine: Engine) -> None:
+    """What a unit of work queues (audit rows, actions after commit) lives on the pooled
+    connection; a unit that fails must not hand it to the next unit that gets it."""
+    from pledge.store.chain import queue_audit
+    from pledge.store.db import after_commit
+
+    ran: list[str] = []
+    for _ in range(3):  # whichever pooled connection comes next, it is clean
+        with pytest.raises(RuntimeError), transaction(engine) as s:
+            queue_audit(s, {"action": "test.leak"})
+            after_commit(engine, lambda: ran.append("leaked"))
+            raise RuntimeError("before commit")
+        with transaction(engine) as s:
+            s.execute(select(1))
+    assert _audit_rows(engine) == 0
+    assert ran == []

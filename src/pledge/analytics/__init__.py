@@ -12,25 +12,19 @@ installed package is read-only; ``NUMBA_CACHE_DIR`` set by the user wins.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
+
+from pledge import user_cache_dir
 
 
 def numba_cache_dir() -> Path:
     """Where the compiled engines are cached: ``NUMBA_CACHE_DIR`` if set, else the
-    platform's user cache directory + ``pledge/numba`` (``$XDG_CACHE_HOME`` or
-    ``~/.cache`` on Linux, ``~/Library/Caches`` on macOS, ``%LOCALAPPDATA%`` on Windows).
+    user cache directory (:func:`pledge.user_cache_dir`) + ``numba``.
     """
     given = os.environ.get("NUMBA_CACHE_DIR")
     if given:
         return Path(given)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "pledge" / "numba"
+    return user_cache_dir() / "numba"
 
 
 # Before numba is imported: numba reads the variable once, when it loads its config.

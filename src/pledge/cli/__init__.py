@@ -33,11 +33,6 @@ if TYPE_CHECKING:
     from pledge.services.identity import Identity
     from pledge.settings import Settings
 
-app = typer.Typer(
-    name="pledge", no_args_is_help=True, add_completion=False,
-    pretty_exceptions_enable=False, rich_markup_mode=None,
-    help="Run and model government-to-government strategic investment programmes.")
-
 EXIT_ENVIRONMENT = 1
 EXIT_INPUT = 2
 
@@ -113,7 +108,6 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(db: Annotated[str | None, typer.Option(
         "--db", help="Database URL (default: $PLEDGE_DATABASE_URL, else sqlite:///pledge.db)",
         show_default=False)] = None,
@@ -129,35 +123,64 @@ def _root(db: Annotated[str | None, typer.Option(
     state.user = user
 
 
-def _register() -> None:
-    from pledge.cli import (
-        audit_cmds,
-        books_cmds,
-        commands,
-        economics_cmds,
-        export_cmds,
-        money_cmds,
-        news_cmds,
-        priorities_cmds,
-        projects_cmds,
-        serve_cmd,
-        users_cmds,
-    )
-    app.add_typer(projects_cmds.projects_app, name="projects")
-    app.add_typer(commands.frameworks_app, name="frameworks")
-    app.add_typer(money_cmds.money_app, name="money")
-    app.add_typer(users_cmds.users_app, name="users")
-    app.add_typer(export_cmds.export_app, name="export")
-    app.add_typer(audit_cmds.audit_app, name="audit")
-    commands.register(app)
-    books_cmds.register(app)
-    economics_cmds.register(app)
-    priorities_cmds.register(app)
-    news_cmds.register(app)
-    serve_cmd.register(app)
+#: Each top-level command and the module (in ``pledge.cli``) whose ``register`` adds it. A
+#: command line names one command, so only its module is loaded and only its commands are
+#: built (building every command's options costs a sixth of a second); ``--help``, no
+#: command or an unknown one build them all. ``tests/cli`` checks the table is complete.
+COMMAND_MODULES: dict[str, str] = {
+    "projects": "projects_cmds", "frameworks": "commands", "money": "money_cmds",
+    "users": "users_cmds", "export": "export_cmds", "audit": "audit_cmds",
+    "init": "commands", "deadline": "commands", "deadlines": "commands",
+    "commitments": "commands", "fund": "commands", "allocate": "commands",
+    "guarantee-call": "commands", "in-kind": "commands", "balances": "commands",
+    "history": "commands", "whoami": "commands",
+    "statement": "books_cmds", "distribute": "books_cmds",
+    "waterfall": "economics_cmds", "simulate": "economics_cmds", "economics": "economics_cmds",
+    "scores": "priorities_cmds", "weights": "priorities_cmds", "prioritise": "priorities_cmds",
+    "batch": "priorities_cmds", "decline-advice": "priorities_cmds",
+    "ingest": "news_cmds", "review": "news_cmds", "serve": "serve_cmd",
+}
+# The root options that take a value (so the word after them is no command).
+_ROOT_VALUES = ("--db", "--user")
 
 
-_register()
+def build_app(command: str | None = None) -> typer.Typer:
+    """The command line with every command, or with only ``command``'s module's commands."""
+    from importlib import import_module
+
+    cli = typer.Typer(
+        name="pledge", no_args_is_help=True, add_completion=False,
+        pretty_exceptions_enable=False, rich_markup_mode=None,
+        help="Run and model government-to-government strategic investment programmes.")
+    cli.callback()(_root)
+    modules = ([COMMAND_MODULES[command]] if command in COMMAND_MODULES
+               else list(dict.fromkeys(COMMAND_MODULES.values())))
+    for name in modules:
+        import_module(f"pledge.cli.{name}").register(cli)
+    return cli
+
+
+def command_of(argv: list[str]) -> str | None:
+    """The top-level command ``argv`` names, or None (no command, or help asked of the root)."""
+    words = iter(argv)
+    for word in words:
+        if word in _ROOT_VALUES:
+            next(words, None)
+        elif word.startswith("-"):
+            if word in ("--help", "-h"):
+                return None
+        else:
+            return word
+    return None
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``pledge.cli.app``: the whole command line (built on first use)."""
+    if name == "app":
+        built = build_app()
+        globals()["app"] = built
+        return built
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def error_line(exc: PledgeError) -> str:
@@ -180,8 +203,10 @@ def run(argv: list[str] | None = None) -> int:
     """Run the CLI on ``argv`` and return the exit code (never raises for user errors)."""
     global state
     state = State()
+    args = sys.argv[1:] if argv is None else argv
     try:
-        result = app(args=argv, standalone_mode=False, prog_name="pledge")
+        cli = build_app(command_of(args))
+        result = cli(args=args, standalone_mode=False, prog_name="pledge")
         return result if isinstance(result, int) else 0
     except PledgeError as exc:
         return _fail([error_line(exc)], EXIT_INPUT)

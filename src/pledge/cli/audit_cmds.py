@@ -39,3 +39,7 @@ def verify(json: JsonOpt = False) -> None:
     if not result.ok:
         raise RuleViolation([f.problem() for f in result.problems])
     render.console.print("the record is intact")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(audit_app, name="audit")

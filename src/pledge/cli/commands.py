@@ -389,6 +389,7 @@ def history(id: Annotated[str, typer.Argument(help="Project id")],
 
 
 def register(app: typer.Typer) -> None:
+    app.add_typer(frameworks_app, name="frameworks")
     for fn, name in ((init, "init"), (deadline, "deadline"), (deadlines, "deadlines"),
                      (commitments, "commitments"), (fund, "fund"), (allocate, "allocate"),
                      (guarantee_call, "guarantee-call"),

@@ -103,3 +103,7 @@ def project(id: Annotated[str, typer.Argument(help="Project id")],
     doc = OC4IDSProject.model_validate(svc.project_oc4ids(_engine(), id)).document()
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     _deliver(text.encode("utf-8"), out, f"project {doc['pledge']['projectId']} (OC4IDS)")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(export_app, name="export")

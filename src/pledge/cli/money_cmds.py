@@ -102,3 +102,7 @@ def list_(json: JsonOpt = False) -> None:
     render.table(f"{len(rates)} rates", ["date", "pair", "rate", "source"],
                  [(r.on, f"{r.base}/{r.quote}", r.rate, r.source) for r in rates],
                  justify_right=["rate"])
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(money_app, name="money")

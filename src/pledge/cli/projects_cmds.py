@@ -405,3 +405,7 @@ def links(id: Annotated[str, typer.Argument(help="Project id")],
         render.console.print(f"project {id} is linked to no other project")
         return
     _related_table(f"Projects linked to {id}", rows)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(projects_app, name="projects")

@@ -202,3 +202,7 @@ def __getattr__(name: str) -> Actor:
         from pledge.services.base import Actor
         return Actor("pledge-cli", Role.ADMIN)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(users_app, name="users")

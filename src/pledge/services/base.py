@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Insert, Row, func, select, type_coerce
-from sqlalchemy.orm import Session
 
 from pledge.domain.access import Action, authorize
 from pledge.domain.bounds import is_possible_id
@@ -80,7 +79,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def audit(session: Session, actor: Actor, action: str, entity: str, entity_id: object,
+def audit(session: Connection, actor: Actor, action: str, entity: str, entity_id: object,
           before: Any = None, after: Any = None, project_id: int | None = None) -> None:
     """Append one row to the audit log (it is never updated or deleted).
 
@@ -98,7 +97,7 @@ def audit(session: Session, actor: Actor, action: str, entity: str, entity_id: o
         "after": None if after is None else json.loads(json.dumps(jsonable(after)))})
 
 
-def framework_row(conn: Session | Connection, key: str, *, lock: bool = False) -> Row[Any]:
+def framework_row(conn: Connection, key: str, *, lock: bool = False) -> Row[Any]:
     """The framework's row by key; with ``lock`` it is locked until the transaction ends.
 
     Locking the framework row serialises every operation that checks the
@@ -116,7 +115,7 @@ def framework_row(conn: Session | Connection, key: str, *, lock: bool = False) -
     return row
 
 
-def load_framework(conn: Session | Connection, row: Row[Any]) -> Framework:
+def load_framework(conn: Connection, row: Row[Any]) -> Framework:
     """The domain Framework, with every stored version of its terms."""
     versions = conn.execute(select(t.framework_terms)
                             .where(t.framework_terms.c.framework_id == row.id)
@@ -127,7 +126,7 @@ def load_framework(conn: Session | Connection, row: Row[Any]) -> Framework:
                      partner_currency=row.partner_currency, versions=terms)
 
 
-def project_row(conn: Session | Connection, project_id: int | str) -> Row[Any]:
+def project_row(conn: Connection, project_id: int | str) -> Row[Any]:
     """A project's row by numeric id; raises NotFound."""
     try:
         pid = int(project_id)
@@ -141,7 +140,7 @@ def project_row(conn: Session | Connection, project_id: int | str) -> Row[Any]:
     return row
 
 
-def load_postings(conn: Session | Connection, framework_id: int, *,
+def load_postings(conn: Connection, framework_id: int, *,
                   project_id: int | None = None, until: date | None = None) -> list[Posting]:
     """The framework's postings (optionally one project's, or those dated on or before)."""
     stmt = select(t.postings).where(t.postings.c.framework_id == framework_id)
@@ -153,7 +152,7 @@ def load_postings(conn: Session | Connection, framework_id: int, *,
                     r.provider) for r in conn.execute(stmt)]
 
 
-def post_entries(session: Session, framework_id: int, entries: Iterable[Entry],
+def post_entries(session: Connection, framework_id: int, entries: Iterable[Entry],
                  actor: Actor) -> list[int]:
     """Write balanced entries (the domain has already refused unbalanced ones).
 
@@ -183,7 +182,7 @@ def post_entries(session: Session, framework_id: int, entries: Iterable[Entry],
     return ids
 
 
-def unbalanced_entries(conn: Session | Connection, framework_id: int
+def unbalanced_entries(conn: Connection, framework_id: int
                        ) -> dict[int, dict[str, Decimal]]:
     """The framework's ledger entries whose postings do not balance, by entry id, with what
     each currency sums to (``domain.ledger.imbalance``); empty when the ledger balances."""
@@ -195,7 +194,7 @@ def unbalanced_entries(conn: Session | Connection, framework_id: int
     return {eid: bad for eid, ps in sorted(by_entry.items()) if (bad := imbalance(ps))}
 
 
-def sum_postings(conn: Session | Connection, framework_id: int, account: str, *,
+def sum_postings(conn: Connection, framework_id: int, account: str, *,
                  project_id: int | None = None, year: int | None = None,
                  until: date | None = None) -> Decimal:
     """The balance of one account (optionally for one project, one calendar year, or as of
@@ -213,13 +212,13 @@ def sum_postings(conn: Session | Connection, framework_id: int, account: str, *,
     return value if isinstance(value, Decimal) else Decimal(0)
 
 
-def insert_id(session: Session, stmt: Insert) -> int:
+def insert_id(session: Connection, stmt: Insert) -> int:
     """Run an INSERT and return the new row's id."""
     table = stmt.table
     return int(session.execute(stmt.returning(table.c.id)).scalar_one())
 
 
-def primary_usd(conn: Session | Connection, project_id: int) -> Decimal | None:
+def primary_usd(conn: Connection, project_id: int) -> Decimal | None:
     """The project's primary estimate in US dollars: the midpoint of a range, else the one
     bound given ("up to US$25bn" gives 25bn), or None without an estimate."""
     row = conn.execute(select(t.estimates.c.usd_low, t.estimates.c.usd_high).where(
@@ -227,7 +226,7 @@ def primary_usd(conn: Session | Connection, project_id: int) -> Decimal | None:
     return None if row is None else _primary_amount(row[0], row[1])
 
 
-def primary_usd_all(conn: Session | Connection, framework_id: int) -> dict[int, Decimal | None]:
+def primary_usd_all(conn: Connection, framework_id: int) -> dict[int, Decimal | None]:
     """``primary_usd`` of every project of a framework, in one query."""
     p, e = t.projects, t.estimates
     return {int(pid): _primary_amount(low, high) for pid, low, high in conn.execute(

@@ -15,15 +15,27 @@ This is the only module that knows where holidays come from (the third-party
   "sandwiched" citizens' holidays) plus 31 December and 1–3 January, on which
   Japanese banks are shut by law.
 * ``joint``: a business day only if it is one in both countries.
+
+Asking ``holidays`` for one country loads its data for every country (about a sixth of a
+second), so the holidays found are kept in the user cache directory
+(:func:`pledge.user_cache_dir`, ``calendars/``), one file per country, categories, years
+and version of ``holidays``: a new version of the data is a new file. A file that cannot
+be read, or reads as anything but dates of those years, is computed again.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 import holidays as holiday_data
+from holidays.version import __version__ as holidays_version
 
+from pledge import user_cache_dir
 from pledge.domain.calendars import BusinessCalendar, CalendarName, check_year_range
 from pledge.domain.errors import InvalidInput
 
@@ -80,9 +92,7 @@ def _years(first_year: int, last_year: int) -> range:
 
 def _us_federal(first_year: int, last_year: int) -> frozenset[date]:
     """US federal holidays as observed (Saturday → Friday, Sunday → Monday)."""
-    found = holiday_data.country_holidays("US", years=_years(first_year, last_year),
-                                         observed=True, categories=("public",))
-    return frozenset(found.keys())
+    return _holidays("US", ("public",), first_year, last_year)
 
 
 def _jp_bank(first_year: int, last_year: int) -> frozenset[date]:
@@ -92,11 +102,55 @@ def _jp_bank(first_year: int, last_year: int) -> frozenset[date]:
     for version 0.109); they are added again here so the calendar stays right if
     a future version moves them.
     """
-    found = holiday_data.country_holidays("JP", years=_years(first_year, last_year),
-                                         categories=("public", "bank"))
+    found = _holidays("JP", ("public", "bank"), first_year, last_year)
     year_end = {
         d
         for y in _years(first_year, last_year)
         for d in (date(y, 1, 1), date(y, 1, 2), date(y, 1, 3), date(y, 12, 31))
     }
-    return frozenset(found.keys()) | year_end
+    return found | year_end
+
+
+def _holidays(country: str, categories: tuple[str, ...], first_year: int, last_year: int,
+              ) -> frozenset[date]:
+    """``holidays``' days of ``country`` in those categories and years, as observed
+    (substitute days included): from the cache file when it holds them, else computed and
+    written there."""
+    path = (user_cache_dir() / "calendars" /
+            f"holidays-{holidays_version}-{country}-{'+'.join(categories)}"
+            f"-{first_year}-{last_year}.txt")
+    kept = _read_days(path, first_year, last_year)
+    if kept is not None:
+        return kept
+    found = frozenset(holiday_data.country_holidays(
+        country, years=_years(first_year, last_year), observed=True,
+        categories=categories).keys())
+    _write_days(path, sorted(found))
+    return found
+
+
+def _read_days(path: Path, first_year: int, last_year: int) -> frozenset[date] | None:
+    try:
+        lines = path.read_text(encoding="ascii").split()
+        days = frozenset(date.fromisoformat(line) for line in lines)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if not lines or any(not first_year <= d.year <= last_year for d in days):
+        return None
+    return days
+
+
+def _write_days(path: Path, days: Iterable[date]) -> None:
+    """Write the file whole or not at all (a cache that cannot be written is no error)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".holidays-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as f:
+                f.write("".join(f"{d.isoformat()}\n" for d in days))
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass

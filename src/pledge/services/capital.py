@@ -14,8 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, select
 
 from pledge.domain.access import Action
 from pledge.domain.bounds import check_dates
@@ -77,7 +76,7 @@ def capital_schedule(framework: Framework) -> TermsSchedule:
     return out
 
 
-def _books(s: Session, fw_id: int, component: str, project_id: int
+def _books(s: Connection, fw_id: int, component: str, project_id: int
            ) -> tuple[list[Contribution], list[Distribution]]:
     """The project's contributions (every instrument) and distributions from the ledger."""
     p = t.postings
@@ -155,7 +154,7 @@ class Statement:
         return jsonable(doc)  # type: ignore[no-any-return]  # jsonable returns Any
 
 
-def _account(s: Session, row: Any, fw_row: Any, as_of: date
+def _account(s: Connection, row: Any, fw_row: Any, as_of: date
              ) -> tuple[CapitalAccount, list[Contribution], list[Distribution]]:
     if not row.component:
         raise RuleViolation.single("framework", fw_row.key, "lifecycle.no_machinery",

@@ -9,8 +9,7 @@ from decimal import Decimal
 from importlib.resources import files
 from typing import Any
 
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, select
 
 from pledge.domain.access import Action
 from pledge.domain.bounds import check_dates
@@ -64,7 +63,7 @@ def shipped_frameworks() -> list[Framework]:
     return out
 
 
-def store_framework(session: Session, fw: Framework, actor: Actor) -> bool:
+def store_framework(session: Connection, fw: Framework, actor: Actor) -> bool:
     """Insert a framework and its versions unless it exists; posts its commitments.
 
     Returns True when it was inserted.
@@ -86,7 +85,7 @@ def store_framework(session: Session, fw: Framework, actor: Actor) -> bool:
     return True
 
 
-def _insert_version(session: Session, framework_id: int, terms: FrameworkTerms,
+def _insert_version(session: Connection, framework_id: int, terms: FrameworkTerms,
                     actor: Actor) -> None:
     session.execute(t.framework_terms.insert().values(
         framework_id=framework_id, effective_from=terms.effective_from,
@@ -95,7 +94,7 @@ def _insert_version(session: Session, framework_id: int, terms: FrameworkTerms,
         recorded_at=now(), recorded_by=actor.name))
 
 
-def load_shipped(session: Session, actor: Actor = SYSTEM) -> list[str]:
+def load_shipped(session: Connection, actor: Actor = SYSTEM) -> list[str]:
     """Store every shipped framework not yet stored; returns the keys inserted."""
     return [fw.key for fw in shipped_frameworks() if store_framework(session, fw, actor)]
 

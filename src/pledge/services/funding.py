@@ -8,8 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, func, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, func, select, type_coerce
 
 from pledge.domain.access import Action
 from pledge.domain.bounds import check_dates
@@ -82,7 +81,7 @@ def parse_instrument(text: str) -> Instrument:
                                   "instrument is equity, loan or guarantee") from None
 
 
-def _locked_project(s: Session, project_id: int | str) -> tuple[Any, Any]:
+def _locked_project(s: Connection, project_id: int | str) -> tuple[Any, Any]:
     """The project and its framework row, the framework row locked for the transaction."""
     row = project_row(s, project_id)
     fw_row = s.execute(select(t.frameworks).where(t.frameworks.c.id == row.framework_id)
@@ -91,7 +90,7 @@ def _locked_project(s: Session, project_id: int | str) -> tuple[Any, Any]:
     return project_row(s, row.id), fw_row
 
 
-def _notified_on(s: Session, project_id: int) -> date | None:
+def _notified_on(s: Connection, project_id: int) -> date | None:
     value = s.execute(select(func.max(t.transitions.c.on)).where(
         t.transitions.c.project_id == project_id,
         t.transitions.c.to_stage == Stage.NOTIFIED.value)).scalar()
@@ -185,7 +184,7 @@ class AllocationResult:
                 "unallocated": self.unallocated, "reason": self.reason}
 
 
-def apply_allocation(s: Session, row: Any, fw_id: int, amount: Decimal, on: date, actor: Actor,
+def apply_allocation(s: Connection, row: Any, fw_id: int, amount: Decimal, on: date, actor: Actor,
                      reason: str, *, by_committee: bool, basis: str = "") -> AllocationResult:
     """Set a project's allocation to ``amount`` inside the caller's transaction (the
     framework row already locked): the rules are ``domain.funding.plan_allocation``'s.
@@ -243,7 +242,7 @@ class GuaranteeCallResult:
                 "provider": self.provider, "guaranteed": self.outstanding}
 
 
-def _outstanding_guarantees(s: Session, fw_id: int, component: str, pid: int
+def _outstanding_guarantees(s: Connection, fw_id: int, component: str, pid: int
                             ) -> dict[str, Decimal]:
     q = t.postings
     rows = s.execute(select(q.c.provider, type_coerce(func.sum(q.c.amount), t.Cents))

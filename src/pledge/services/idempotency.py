@@ -44,11 +44,10 @@ from dataclasses import asdict, dataclass, is_dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Engine, Row, delete, select, text, update
+from sqlalchemy import Connection, Engine, Row, delete, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
 from pledge.domain.access import Forbidden, Unauthorized
 from pledge.domain.bounds import IDEMPOTENCY_KEEP_HOURS, IDEMPOTENCY_WAIT_SECONDS
@@ -191,7 +190,7 @@ def purge_expired(engine: Engine) -> int:
     keys = t.idempotency_keys
     with transaction(engine) as s:
         result = s.execute(delete(keys).where(keys.c.expires_at <= now()))
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]  # an UPDATE/DELETE gives a CursorResult
+        return int(result.rowcount or 0)
 
 
 def _purge_now_and_then(engine: Engine) -> None:
@@ -203,7 +202,7 @@ def _purge_now_and_then(engine: Engine) -> None:
     purge_expired(engine)
 
 
-def _take(s: Session, engine: Engine, c: Claim, keep: timedelta, wait: float
+def _take(s: Connection, engine: Engine, c: Claim, keep: timedelta, wait: float
           ) -> tuple[Row[Any] | None, int | None]:
     """Insert the key's row first: (None, its id) when the key is ours, else (the row
     recorded before, None). An expired row makes way. On PostgreSQL a request holding

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from importlib.resources import files
 
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, select
 
 from pledge.domain.access import Action
 from pledge.domain.fx import Conversion, Rate, RateTable, parse_rates_csv
@@ -28,7 +27,7 @@ def shipped_rates() -> list[Rate]:
     return parse_rates_csv(text)
 
 
-def rate_table_in(session: Session) -> RateTable:
+def rate_table_in(session: Connection) -> RateTable:
     """The shipped rates merged with the rates users loaded, read inside ``session``."""
     table = RateTable(shipped_rates())
     user = [Rate(r.on, r.base, r.quote, r.rate, r.source, r.note)

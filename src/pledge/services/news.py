@@ -48,8 +48,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine
 
 from pledge.domain.access import ACCEPT_NEEDS, Action, authorize
 from pledge.domain.errors import InvalidInput, Problem
@@ -191,7 +190,7 @@ def _duplicate(ext: Extraction, seen: nq.Seen) -> tuple[int | None, str] | None:
     return None
 
 
-def _waiting_keys(s: Session) -> dict[tuple[Any, ...], int]:
+def _waiting_keys(s: Connection) -> dict[tuple[Any, ...], int]:
     return {proposal_key(r.kind, r.project_id, dict(r.payload)): r.id
             for r in nq.waiting_proposals(s)}
 

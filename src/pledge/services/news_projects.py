@@ -8,10 +8,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
-from sqlalchemy.orm import Session
 
 from pledge.domain.errors import InvalidInput
 from pledge.domain.money import parse_amount
@@ -45,7 +44,7 @@ def database_ready(engine: Engine | None) -> bool:
         return False
 
 
-def known_projects_in(s: Session) -> list[KnownProject]:
+def known_projects_in(s: Connection) -> list[KnownProject]:
     """Every recorded project, with its sponsors and estimates, for matching."""
     sponsors = nq.sponsors_by_project(s)
     estimates = nq.estimate_bounds(s)

@@ -11,8 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine
 
 from pledge.domain.access import Action, accept_roles, authorize, record_roles
 from pledge.domain.bounds import is_possible_id
@@ -74,7 +73,7 @@ class ProposalView:
 
 
 
-def view_in(s: Session, proposal_id: int) -> ProposalView:
+def view_in(s: Connection, proposal_id: int) -> ProposalView:
     return _row_view(nq.proposal_row(s, proposal_id))
 
 

@@ -11,8 +11,7 @@ from datetime import date
 from importlib.resources import files
 from typing import Any
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine
 
 from pledge.domain.access import Action
 from pledge.domain.errors import Conflict, InvalidInput, Problem
@@ -36,7 +35,7 @@ from pledge.store import tables as t
 from pledge.store.db import transaction
 
 
-def insert_project(s: Session, new: NewProject, v: dict[str, Any], actor: Actor,
+def insert_project(s: Connection, new: NewProject, v: dict[str, Any], actor: Actor,
                    walked_from: date | None = None) -> int:
     """Insert a validated project at the entry stage, its sponsors and estimate, and the
     transition that creates it (dated the reported date, else today).
@@ -103,7 +102,7 @@ def add_project(engine: Engine, new: NewProject, actor: Actor, *,
         return detail(s, insert_project(s, new, v, actor))
 
 
-def refuse_same_name(s: Session, framework_id: int, name: str,
+def refuse_same_name(s: Connection, framework_id: int, name: str,
                      other_than: int | None = None) -> None:
     same = q.same_name(s, framework_id, name, other_than)
     if same is not None:
@@ -129,7 +128,7 @@ def shipped_project_rows() -> list[NewProject]:
     return read_projects_csv(text, "japan")
 
 
-def import_projects(session: Session, rows: list[NewProject], actor: Actor, *,
+def import_projects(session: Connection, rows: list[NewProject], actor: Actor, *,
                     walked: Mapping[str, date] | None = None) -> ImportResult:
     """Insert every row not already present (same framework and name), inside ``session``.
 
@@ -145,7 +144,7 @@ def import_projects(session: Session, rows: list[NewProject], actor: Actor, *,
     return _import_rows(session, rows, actor, walked or {})
 
 
-def _import_rows(session: Session, rows: list[NewProject], actor: Actor,
+def _import_rows(session: Connection, rows: list[NewProject], actor: Actor,
                  walked: Mapping[str, date]) -> ImportResult:
     problems: list[Problem] = []
     checked = []
@@ -178,7 +177,7 @@ def import_projects_csv(engine: Engine, text: str, framework: str, actor: Actor)
         return _import_rows(s, rows, actor, {})
 
 
-def record_status_report(s: Session, pid: int, before: str | None, reported: Stage,
+def record_status_report(s: Connection, pid: int, before: str | None, reported: Stage,
                          wording: str, source: str, as_of: date, actor: Actor) -> None:
     """Keep a stage a source reports beside the lifecycle; the project's reported status
     becomes it, its lifecycle stage is unchanged. Audited."""

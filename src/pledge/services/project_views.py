@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine
 
 from pledge.domain.chain import audit_content, link
 from pledge.domain.ledger import ALLOCATED, USED, acct, cents
@@ -42,7 +41,7 @@ class ProjectDetail:
     allocation: dict[str, Any] | None = None
 
 
-def _where(s: Session, framework: str | None, status: str | None,
+def _where(s: Connection, framework: str | None, status: str | None,
            sector: str | None) -> list[Any]:
     return q.filters(framework_row(s, framework).id if framework else None, status, sector)
 
@@ -75,7 +74,7 @@ def show_project(engine: Engine, project_id: int | str) -> ProjectDetail:
         return detail(s, project_row(s, project_id).id)
 
 
-def detail(s: Session, pid: int) -> ProjectDetail:
+def detail(s: Connection, pid: int) -> ProjectDetail:
     """The project ``pid`` with everything recorded about it, read in ``s``."""
     row = project_row(s, pid)
     summary = q.summary(s, pid)
@@ -88,7 +87,7 @@ def detail(s: Session, pid: int) -> ProjectDetail:
                          None if head == pid else head, allocation_of(s, row))
 
 
-def allocation_of(s: Session, row: Any) -> dict[str, Any] | None:
+def allocation_of(s: Connection, row: Any) -> dict[str, Any] | None:
     """The project's allocation under the cap (None: it has none)."""
     if not row.component:
         return None

@@ -14,8 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine
 
 from pledge.domain.access import Action
 from pledge.domain.bounds import check_dates
@@ -221,7 +220,7 @@ def advance(engine: Engine, project_id: int | str, to: str, actor: Actor, on: da
         return detail(s, row.id)
 
 
-def _estimate_upper_bound(s: Session, pid: int) -> tuple[Decimal, str]:
+def _estimate_upper_bound(s: Connection, pid: int) -> tuple[Decimal, str]:
     """The upper bound in US dollars of a project's primary estimate (its one bound when
     only one is given) and what it is, with the estimate's source; refused naming
     ``amount`` when the project has no estimate in US dollars."""
@@ -238,7 +237,7 @@ def _estimate_upper_bound(s: Session, pid: int) -> tuple[Decimal, str]:
         f" ({said})" if said else "")
 
 
-def _release_allocation(s: Session, row: Any, on: date, actor: Actor, memo: str) -> None:
+def _release_allocation(s: Connection, row: Any, on: date, actor: Actor, memo: str) -> None:
     amount = sum_postings(s, row.framework_id, acct(row.component, ALLOCATED),
                           project_id=row.id)
     if amount > 0:

@@ -11,8 +11,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine
 
 from pledge.domain import fair_use
 from pledge.domain.access import Action
@@ -106,7 +105,7 @@ def set_weight(engine: Engine, framework: str, side: str, criterion: str, weight
               after={"side": s_side.value, "criterion": criterion, "weight": weight})
 
 
-def _weights(s: Session, framework_id: int) -> dict[str, dict[str, float]]:
+def _weights(s: Connection, framework_id: int) -> dict[str, dict[str, float]]:
     defaults = _criteria_doc()["weights"]
     out = {side.value: {k: float(v) for k, v in defaults.get(side.value, {}).items()}
            for side in Side}

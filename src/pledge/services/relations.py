@@ -16,7 +16,6 @@ from importlib.resources import files
 from typing import Any
 
 from sqlalchemy import Connection, Engine, or_, select
-from sqlalchemy.orm import Session
 
 from pledge.domain.access import Action
 from pledge.domain.errors import InvalidInput, NotFound, Problem
@@ -88,7 +87,7 @@ def _link(row: Any) -> Link:
     return Link(int(row.id), int(row.project_id), int(row.other_id), Relation(row.kind))
 
 
-def active_links(conn: Session | Connection, framework_id: int | None = None) -> list[Link]:
+def active_links(conn: Connection, framework_id: int | None = None) -> list[Link]:
     """The links not withdrawn (of one framework's projects, when given)."""
     stmt = select(t.project_links).where(t.project_links.c.withdrawn_at.is_(None))
     if framework_id is not None:
@@ -97,20 +96,20 @@ def active_links(conn: Session | Connection, framework_id: int | None = None) ->
     return [_link(r) for r in conn.execute(stmt.order_by(t.project_links.c.id))]
 
 
-def _stages(conn: Session | Connection, framework_id: int) -> dict[int, str]:
+def _stages(conn: Connection, framework_id: int) -> dict[int, str]:
     return {int(i): str(st) for i, st in conn.execute(
         select(t.projects.c.id, t.projects.c.status)
         .where(t.projects.c.framework_id == framework_id))}
 
 
-def counted_in(conn: Session | Connection, framework_id: int,
+def counted_in(conn: Connection, framework_id: int,
                amounts: Mapping[int, Decimal | None]) -> dict[int, Counted]:
     """What each of the framework's projects adds to a total of ``amounts``
     (``domain.relations.counted``: each real project once)."""
     return counted(_stages(conn, framework_id), amounts, active_links(conn, framework_id))
 
 
-def _duplicates_around(conn: Session | Connection, project_id: int
+def _duplicates_around(conn: Connection, project_id: int
                        ) -> tuple[dict[int, str], list[Link]]:
     """The stages of the rows recorded as the same project as ``project_id`` (itself
     included), and the duplicate links between them: only what deciding for this one
@@ -130,13 +129,13 @@ def _duplicates_around(conn: Session | Connection, project_id: int
     return stages, list(links.values())
 
 
-def check_may_advance(conn: Session | Connection, project_id: int, to: str) -> None:
+def check_may_advance(conn: Connection, project_id: int, to: str) -> None:
     """Refuse to move a duplicate report while another row of its project is ahead."""
     stages, links = _duplicates_around(conn, project_id)
     check_may_move(project_id, to, stages, links)
 
 
-def _related(conn: Session | Connection, project_id: int, *, withdrawn: bool = False
+def _related(conn: Connection, project_id: int, *, withdrawn: bool = False
              ) -> list[RelatedProject]:
     pl, p = t.project_links, t.projects
     stmt = select(pl).where(or_(pl.c.project_id == project_id, pl.c.other_id == project_id))
@@ -157,12 +156,12 @@ def _related(conn: Session | Connection, project_id: int, *, withdrawn: bool = F
     return out
 
 
-def related_of(conn: Session | Connection, project_id: int) -> list[RelatedProject]:
+def related_of(conn: Connection, project_id: int) -> list[RelatedProject]:
     """The project's active links, oldest first (the ``related`` of a project's detail)."""
     return _related(conn, project_id)
 
 
-def stands_for(conn: Session | Connection, project_id: int) -> int:
+def stands_for(conn: Connection, project_id: int) -> int:
     """The row that stands for the project (itself unless it is a duplicate report)."""
     stages, links = _duplicates_around(conn, project_id)
     return canonical_ids(stages, links).get(project_id, project_id)
@@ -175,7 +174,7 @@ def project_links(engine: Engine, project_id: int | str, *, withdrawn: bool = Fa
         return _related(s, project_row(s, project_id).id, withdrawn=withdrawn)
 
 
-def _pair(s: Session, project_id: int | str, other_id: int | str) -> tuple[Any, Any]:
+def _pair(s: Connection, project_id: int | str, other_id: int | str) -> tuple[Any, Any]:
     """Both projects' rows, the framework row locked first: links of a framework are
     checked and written one transaction at a time."""
     row = project_row(s, project_id)

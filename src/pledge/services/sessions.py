@@ -18,8 +18,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, delete, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, delete, or_, select, text
 
 from pledge.domain.credentials import LoginLimits, SessionTimes, retry_after, touch_due
 from pledge.domain.errors import Problem, TooManyRequests
@@ -113,7 +112,7 @@ def log_in(engine: Engine, name: str, password: str, address: str, *,
     return NewSession(key, PageSession(int(sid), actor, csrf, False), expires)
 
 
-def _prune(s: Session, at: datetime) -> None:
+def _prune(s: Connection, at: datetime) -> None:
     """Forget sessions that ended more than a day ago (no page can use them)."""
     day_ago = at - timedelta(days=1)
     s.execute(delete(t.sessions).where(or_(t.sessions.c.expires_at < day_ago,

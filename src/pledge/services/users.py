@@ -19,8 +19,7 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, or_, select
 
 from pledge.domain.access import Action, Unauthorized
 from pledge.domain.credentials import (
@@ -73,7 +72,7 @@ def _check_password(password: str) -> None:
                                   "a password needs at least 8 characters")
 
 
-def end_sessions(s: Session, user_id: int, when: datetime) -> None:
+def end_sessions(s: Connection, user_id: int, when: datetime) -> None:
     """End every live page session of a user (a password change, a revocation)."""
     s.execute(t.sessions.update().where(t.sessions.c.user_id == user_id,
                                         t.sessions.c.revoked_at.is_(None))
@@ -161,7 +160,7 @@ def clean_os_user(login: str) -> str:
     return text
 
 
-def _check_login_free(s: Session, login: str, uid: int | None) -> None:
+def _check_login_free(s: Connection, login: str, uid: int | None) -> None:
     holder = s.execute(select(t.users.c.id, t.users.c.name).where(
         t.users.c.os_user == login)).first()
     if holder is not None and holder.id != uid:
@@ -214,7 +213,7 @@ def add_user(engine: Engine, name: str, role: str, actor: Actor, *,
     return NewUser(name.strip(), r, token, password, token_expires)
 
 
-def _live_user(s: Session, name: str) -> tuple[int, str]:
+def _live_user(s: Connection, name: str) -> tuple[int, str]:
     row = s.execute(select(t.users.c.id, t.users.c.name).where(
         t.users.c.name == name.strip(), t.users.c.revoked_at.is_(None))).first()
     if row is None:

@@ -21,8 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select
 
 from pledge.domain.chain import (
     AUDIT_CHAIN,
@@ -37,14 +36,14 @@ from pledge.store import tables as t
 _PENDING = "pledge_pending_audit"
 
 
-def _head(session: Session, chain: str) -> ChainHead:
+def _head(session: Connection, chain: str) -> ChainHead:
     """The chain's head, locked until the transaction ends (created empty when missing)."""
     stmt = select(t.chain_heads).where(t.chain_heads.c.chain == chain).with_for_update()
     row = session.execute(stmt).first()
     if row is None:
         # the dialects are loaded here: most units of work find the head already made
         from sqlalchemy.dialects import postgresql, sqlite
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        dialect = postgresql if session.dialect.name == "postgresql" else sqlite
         session.execute(dialect.insert(t.chain_heads)
                         .values(chain=chain, last_id=None, last_hash=GENESIS)
                         .on_conflict_do_nothing())
@@ -52,27 +51,27 @@ def _head(session: Session, chain: str) -> ChainHead:
     return ChainHead(row.last_id, row.last_hash)
 
 
-def _record_head(session: Session, chain: str, last_id: int, last_hash: str) -> None:
+def _record_head(session: Connection, chain: str, last_id: int, last_hash: str) -> None:
     session.execute(t.chain_heads.update().where(t.chain_heads.c.chain == chain)
                     .values(last_id=last_id, last_hash=last_hash))
 
 
-def queue_audit(session: Session, values: dict[str, Any]) -> None:
+def queue_audit(session: Connection, values: dict[str, Any]) -> None:
     """Hold an audit row until the transaction commits (see the module docstring)."""
     session.info.setdefault(_PENDING, []).append(values)
 
 
-def audit_queued(session: Session) -> int:
+def audit_queued(session: Connection) -> int:
     """How many audit rows the session holds (a savepoint notes it before it starts)."""
     return len(session.info.get(_PENDING, ()))
 
 
-def forget_audit(session: Session, keep: int) -> None:
+def forget_audit(session: Connection, keep: int) -> None:
     """Drop the audit rows queued after the first ``keep`` (a savepoint rolled back)."""
     del session.info.get(_PENDING, [])[keep:]
 
 
-def write_audit(session: Session) -> None:
+def write_audit(session: Connection) -> None:
     """Write the queued audit rows at the end of the chain (called just before commit)."""
     pending: list[dict[str, Any]] = session.info.pop(_PENDING, [])
     if not pending:
@@ -90,13 +89,13 @@ def write_audit(session: Session) -> None:
     _record_head(session, AUDIT_CHAIN, int(ids[-1]), prev)
 
 
-def lock_ledger(session: Session, framework_id: int) -> ChainHead:
+def lock_ledger(session: Connection, framework_id: int) -> ChainHead:
     """Lock a framework's ledger chain for this transaction and say where it ends."""
     session.execute(select(t.frameworks.c.id).where(t.frameworks.c.id == framework_id)
                     .with_for_update(key_share=True))
     return _head(session, ledger_chain(framework_id))
 
 
-def record_ledger_head(session: Session, framework_id: int, last_id: int,
+def record_ledger_head(session: Connection, framework_id: int, last_id: int,
                        last_hash: str) -> None:
     _record_head(session, ledger_chain(framework_id), last_id, last_hash)

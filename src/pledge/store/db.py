@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
 
 from pledge.store.chain import audit_queued, forget_audit, write_audit
 
@@ -55,8 +54,8 @@ def is_sqlite(engine: Engine) -> bool:
 
 # Set while a read-only unit of work runs in this thread or task (see ``reading``).
 _READ_ONLY: ContextVar[bool] = ContextVar("pledge_read_only", default=False)
-# The engine and session of the write unit of work running in this thread or task.
-_CURRENT: ContextVar[tuple[Engine, Session] | None] = ContextVar("pledge_transaction",
+# The engine and connection of the write unit of work running in this thread or task.
+_CURRENT: ContextVar[tuple[Engine, Connection] | None] = ContextVar("pledge_transaction",
                                                                  default=None)
 # Where a unit of work keeps what is to run after it commits (``after_commit``).
 _AFTER_COMMIT = "pledge_after_commit"
@@ -93,14 +92,8 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-@lru_cache(maxsize=16)
-def _sessions(engine: Engine) -> sessionmaker[Session]:
-    """One session factory per engine (making one is not free)."""
-    return sessionmaker(engine, expire_on_commit=False)
-
-
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
+def transaction(engine: Engine) -> Iterator[Connection]:
     """One unit of work: commits on success, rolls back everything on any error.
 
     Inside another ``transaction`` on the same engine (in this thread or task) it joins
@@ -127,15 +120,24 @@ def transaction(engine: Engine) -> Iterator[Session]:
         return
     token = _READ_ONLY.set(False)  # a write inside a read-only view still queues as a writer
     try:
-        with _sessions(engine)() as session:
-            with session.begin():
-                current = _CURRENT.set((engine, session))
-                try:
-                    yield session
-                    write_audit(session)  # last: the audit chain's lock is held only to commit
-                finally:
-                    _CURRENT.reset(current)
-            done: list[Callable[[], None]] = session.info.pop(_AFTER_COMMIT, [])
+        with engine.connect() as conn:
+            # ``Connection.info`` outlives this checkout (it belongs to the pooled
+            # connection): what a unit of work keeps there starts empty and is cleared
+            # however it ends, so nothing of one unit of work reaches the next.
+            forget_audit(conn, 0)
+            conn.info.pop(_AFTER_COMMIT, None)
+            try:
+                with conn.begin():
+                    current = _CURRENT.set((engine, conn))
+                    try:
+                        yield conn
+                        write_audit(conn)  # last: the audit chain's lock is held only to commit
+                    finally:
+                        _CURRENT.reset(current)
+                done: list[Callable[[], None]] = conn.info.pop(_AFTER_COMMIT, [])
+            finally:
+                forget_audit(conn, 0)
+                conn.info.pop(_AFTER_COMMIT, None)
     finally:
         _READ_ONLY.reset(token)
     for action in done:
@@ -156,23 +158,23 @@ def after_commit(engine: Engine, action: Callable[[], None]) -> None:
 
 
 @contextmanager
-def reading(engine: Engine) -> Iterator[Session]:
+def reading(engine: Engine) -> Iterator[Connection]:
     """A read-only unit of work: one consistent snapshot that never blocks on writers.
 
     Nothing is committed; on SQLite it starts with a deferred ``BEGIN``.
     """
     token = _READ_ONLY.set(True)
     try:
-        with _sessions(engine)() as session:
-            yield session  # closing the session rolls the snapshot back
+        with engine.connect() as conn:
+            yield conn  # closing the connection rolls the snapshot back
     finally:
         _READ_ONLY.reset(token)
 
 
 @contextmanager
 def read_connection(engine: Engine) -> Iterator[Connection]:
-    """A read-only connection for one or two small queries (no ORM session: a token or a
-    data-version lookup on every request costs a third as much). Deferred ``BEGIN`` on
+    """A read-only connection for one or two small queries (a token or a data-version
+    lookup on every request), the same as ``reading``. Deferred ``BEGIN`` on
     SQLite, like ``reading``; nothing is committed."""
     token = _READ_ONLY.set(True)
     try:

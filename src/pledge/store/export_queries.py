@@ -9,8 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, func, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Row, func, select, type_coerce
 
 from pledge.domain.project import SponsorRole
 from pledge.store import tables as t
@@ -19,13 +18,13 @@ __all__ = ["components", "framework_by_id", "last_change", "ledger_postings",
            "posting_sums", "project_postings", "project_table", "sponsor_names"]
 
 
-def components(s: Session) -> dict[int, str | None]:
+def components(s: Connection) -> dict[int, str | None]:
     """Each project's component (None or "" for a project of a pledge framework)."""
     return {int(pid): comp for pid, comp in s.execute(
         select(t.projects.c.id, t.projects.c.component))}
 
 
-def sponsor_names(s: Session) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+def sponsor_names(s: Connection) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
     """(lead sponsors, every other sponsor) of each project, in the order recorded; another
     sponsor's role is named unless it is "partner"."""
     lead: dict[int, list[str]] = defaultdict(list)
@@ -39,7 +38,7 @@ def sponsor_names(s: Session) -> tuple[dict[int, list[str]], dict[int, list[str]
     return lead, others
 
 
-def posting_sums(s: Session) -> list[tuple[int, str, Decimal]]:
+def posting_sums(s: Connection) -> list[tuple[int, str, Decimal]]:
     """(project id, account, sum) of every project's postings per account."""
     q = t.postings
     return [(int(pid), str(account), amount or Decimal(0)) for pid, account, amount in s.execute(
@@ -47,7 +46,7 @@ def posting_sums(s: Session) -> list[tuple[int, str, Decimal]]:
         .where(q.c.project_id.is_not(None)).group_by(q.c.project_id, q.c.account))]
 
 
-def ledger_postings(s: Session, framework_id: int) -> list[Row[Any]]:
+def ledger_postings(s: Connection, framework_id: int) -> list[Row[Any]]:
     """Every posting of a framework's ledger with its entry's date, kind and memo, in entry
     order."""
     p, e = t.postings, t.ledger_entries
@@ -59,19 +58,19 @@ def ledger_postings(s: Session, framework_id: int) -> list[Row[Any]]:
         .order_by(p.c.entry_id, p.c.id)))
 
 
-def framework_by_id(s: Session, framework_id: int) -> Row[Any]:
+def framework_by_id(s: Connection, framework_id: int) -> Row[Any]:
     """A framework's row."""
     return s.execute(select(t.frameworks).where(t.frameworks.c.id == framework_id)).one()
 
 
-def project_table(s: Session, table: Any, project_id: int) -> list[Row[Any]]:
+def project_table(s: Connection, table: Any, project_id: int) -> list[Row[Any]]:
     """A project's rows of ``table`` (one with ``project_id`` and ``id``), in the order
     recorded."""
     return list(s.execute(select(table).where(table.c.project_id == project_id)
                           .order_by(table.c.id)))
 
 
-def project_postings(s: Session, project_id: int) -> list[Row[Any]]:
+def project_postings(s: Connection, project_id: int) -> list[Row[Any]]:
     """A project's postings with their entry's date, kind and memo, in entry order."""
     p, e = t.postings, t.ledger_entries
     return list(s.execute(
@@ -81,7 +80,7 @@ def project_postings(s: Session, project_id: int) -> list[Row[Any]]:
         .order_by(p.c.entry_id, p.c.id)))
 
 
-def last_change(s: Session, project_id: int) -> datetime | None:
+def last_change(s: Connection, project_id: int) -> datetime | None:
     """When the project last changed (its newest audit row), or None."""
     value = s.execute(select(func.max(t.audit_log.c.at))
                       .where(t.audit_log.c.project_id == project_id)).scalar()

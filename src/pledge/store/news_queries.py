@@ -10,9 +10,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, Select, case, func, select, update
+from sqlalchemy import Connection, Row, Select, case, func, select, update
 from sqlalchemy import text as sql
-from sqlalchemy.orm import Session
 
 from pledge.domain.errors import Conflict, NotFound
 from pledge.store import tables as t
@@ -25,46 +24,46 @@ Bounds = tuple[Decimal | None, Decimal | None, str]
 
 # --- Articles -------------------------------------------------------------------------------
 
-def lock_articles(s: Session) -> None:
+def lock_articles(s: Connection) -> None:
     """On PostgreSQL, make ingests queue behind one another (SQLite's BEGIN IMMEDIATE
     does the same), so two copies of an article sent at once are recognised, not both
     stored."""
     s.execute(sql("LOCK TABLE news_articles IN SHARE ROW EXCLUSIVE MODE"))
 
 
-def existing_articles(s: Session) -> Seen:
+def existing_articles(s: Connection) -> Seen:
     """What recognises a copy of each stored article."""
     a = t.news_articles
     return [(r.id, r.content_hash, r.fingerprint, r.sketch) for r in s.execute(
         select(a.c.id, a.c.content_hash, a.c.fingerprint, a.c.sketch))]
 
 
-def insert_article(s: Session, **values: Any) -> int:
+def insert_article(s: Connection, **values: Any) -> int:
     """Store an article; its new id."""
     return int(s.execute(t.news_articles.insert().values(**values)
                          .returning(t.news_articles.c.id)).scalar_one())
 
 
-def insert_mentions(s: Session, article_id: int, project_ids: Iterable[int]) -> None:
+def insert_mentions(s: Connection, article_id: int, project_ids: Iterable[int]) -> None:
     """Record which known projects an article is about."""
     rows = [{"article_id": article_id, "project_id": pid} for pid in project_ids]
     if rows:
         s.execute(t.news_mentions.insert(), rows)
 
 
-def article_row(s: Session, article_id: int) -> Row[Any] | None:
+def article_row(s: Connection, article_id: int) -> Row[Any] | None:
     """A stored article, every column."""
     return s.execute(select(t.news_articles).where(t.news_articles.c.id == article_id)
                      ).first()
 
 
-def article_source(s: Session, article_id: int) -> str:
+def article_source(s: Connection, article_id: int) -> str:
     """A stored article's source (URL or file name)."""
     return str(s.execute(select(t.news_articles.c.source).where(
         t.news_articles.c.id == article_id)).scalar_one())
 
 
-def article_summaries(s: Session, project_id: int | None = None) -> list[Row[Any]]:
+def article_summaries(s: Connection, project_id: int | None = None) -> list[Row[Any]]:
     """Stored articles, newest first, with their proposals counted (``n``: all, ``open``:
     still proposed); with ``project_id``, those about that project."""
     a, q, m = t.news_articles, t.news_proposals, t.news_mentions
@@ -90,7 +89,7 @@ def _proposals() -> Select[Any]:
             .order_by(q.c.id))
 
 
-def proposal_row(s: Session, proposal_id: int) -> Row[Any]:
+def proposal_row(s: Connection, proposal_id: int) -> Row[Any]:
     """One proposal with its article's and project's names; raises NotFound."""
     row = s.execute(_proposals().where(t.news_proposals.c.id == proposal_id)).first()
     if row is None:
@@ -98,7 +97,7 @@ def proposal_row(s: Session, proposal_id: int) -> Row[Any]:
     return row
 
 
-def proposal_rows(s: Session, *, state: str | None = None, article_id: int | None = None,
+def proposal_rows(s: Connection, *, state: str | None = None, article_id: int | None = None,
                   project_id: int | None = None) -> list[Row[Any]]:
     """Proposals, oldest first, filtered by whichever of the three is given."""
     q = t.news_proposals
@@ -112,25 +111,25 @@ def proposal_rows(s: Session, *, state: str | None = None, article_id: int | Non
     return list(s.execute(stmt))
 
 
-def waiting_count(s: Session) -> int:
+def waiting_count(s: Connection) -> int:
     """How many proposals wait for a decision."""
     return int(s.execute(select(func.count()).select_from(t.news_proposals).where(
         t.news_proposals.c.state == "proposed")).scalar_one())
 
 
-def waiting_proposals(s: Session) -> list[Row[Any]]:
+def waiting_proposals(s: Connection) -> list[Row[Any]]:
     """Every proposal still waiting, every column."""
     return list(s.execute(select(t.news_proposals).where(
         t.news_proposals.c.state == "proposed")))
 
 
-def insert_proposal(s: Session, **values: Any) -> int:
+def insert_proposal(s: Connection, **values: Any) -> int:
     """Queue a proposal; its new id."""
     return int(s.execute(t.news_proposals.insert().values(**values)
                          .returning(t.news_proposals.c.id)).scalar_one())
 
 
-def undecided(s: Session, proposal_id: int) -> Row[Any]:
+def undecided(s: Connection, proposal_id: int) -> Row[Any]:
     """A proposal still waiting; NotFound for none, Conflict when already decided."""
     row = s.execute(select(t.news_proposals).where(t.news_proposals.c.id == proposal_id)
                     ).first()
@@ -142,7 +141,7 @@ def undecided(s: Session, proposal_id: int) -> Row[Any]:
     return row
 
 
-def claim(s: Session, proposal_id: int, **values: Any) -> None:
+def claim(s: Connection, proposal_id: int, **values: Any) -> None:
     """Decide a proposal still proposed; a concurrent decision waits on the row, then
     finds it decided (Conflict)."""
     q = t.news_proposals
@@ -152,7 +151,7 @@ def claim(s: Session, proposal_id: int, **values: Any) -> None:
         raise Conflict.single("id", proposal_id, "review.decided", "decided meanwhile")
 
 
-def record_decision(s: Session, proposal_id: int, **values: Any) -> None:
+def record_decision(s: Connection, proposal_id: int, **values: Any) -> None:
     """Write who decided a claimed proposal, when, and what it changed."""
     s.execute(update(t.news_proposals).where(t.news_proposals.c.id == proposal_id)
               .values(**values))
@@ -160,14 +159,14 @@ def record_decision(s: Session, proposal_id: int, **values: Any) -> None:
 
 # --- Known projects -------------------------------------------------------------------------
 
-def project_rows_for_matching(s: Session) -> list[Row[Any]]:
+def project_rows_for_matching(s: Connection) -> list[Row[Any]]:
     """Every project with its framework's key (``fw_key``), by id."""
     p, f = t.projects, t.frameworks
     return list(s.execute(select(p, f.c.key.label("fw_key")).join(f, f.c.id == p.c.framework_id)
                           .order_by(p.c.id)))
 
 
-def sponsors_by_project(s: Session) -> dict[int, list[tuple[str, str, str]]]:
+def sponsors_by_project(s: Connection) -> dict[int, list[tuple[str, str, str]]]:
     """Each project's sponsors as (name, note, role), in the order recorded."""
     out: dict[int, list[tuple[str, str, str]]] = {}
     for r in s.execute(select(t.sponsors).order_by(t.sponsors.c.id)):
@@ -175,7 +174,7 @@ def sponsors_by_project(s: Session) -> dict[int, list[tuple[str, str, str]]]:
     return out
 
 
-def estimate_bounds(s: Session) -> dict[int, list[Bounds]]:
+def estimate_bounds(s: Connection) -> dict[int, list[Bounds]]:
     """Each project's recorded estimate bounds, in the order recorded; an estimate in
     another currency also in US dollars when its conversion is known."""
     out: dict[int, list[Bounds]] = {}

@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, func, select
 
 from pledge.store import tables as t
 
 
-def latest_scores(s: Session, project_ids: Sequence[int]
+def latest_scores(s: Connection, project_ids: Sequence[int]
                   ) -> dict[tuple[int, str, str], dict[str, Any]]:
     """The latest score per (project, side, criterion), with author, role, date and note."""
     out: dict[tuple[int, str, str], dict[str, Any]] = {}
@@ -24,44 +23,44 @@ def latest_scores(s: Session, project_ids: Sequence[int]
     return out
 
 
-def recorded_weights(s: Session, framework_id: int) -> list[tuple[str, str, float]]:
+def recorded_weights(s: Connection, framework_id: int) -> list[tuple[str, str, float]]:
     """Every weight recorded in a framework, oldest first: (side, criterion, weight)."""
     return [(r.side, r.criterion, r.weight) for r in s.execute(
         select(t.weights).where(t.weights.c.framework_id == framework_id)
         .order_by(t.weights.c.id))]
 
 
-def open_projects(s: Session, framework_id: int, stages: Iterable[str]) -> list[Any]:
+def open_projects(s: Connection, framework_id: int, stages: Iterable[str]) -> list[Any]:
     """The framework's project rows at one of ``stages``, by id."""
     return list(s.execute(select(t.projects).where(
         t.projects.c.framework_id == framework_id, t.projects.c.status.in_(list(stages)))
         .order_by(t.projects.c.id)))
 
 
-def count_open_projects(s: Session, framework_id: int, stages: Iterable[str]) -> int:
+def count_open_projects(s: Connection, framework_id: int, stages: Iterable[str]) -> int:
     """How many of the framework's projects are at one of ``stages``."""
     return int(s.execute(select(func.count()).select_from(t.projects).where(
         t.projects.c.framework_id == framework_id,
         t.projects.c.status.in_(list(stages)))).scalar_one())
 
 
-def lead_sponsor(s: Session, project_id: int) -> str | None:
+def lead_sponsor(s: Connection, project_id: int) -> str | None:
     """The name of the project's lead sponsor (None without one)."""
     r = s.execute(select(t.sponsors.c.name).where(t.sponsors.c.project_id == project_id,
                                                   t.sponsors.c.role == "lead")).first()
     return None if r is None else str(r[0])
 
 
-def framework_by_id(s: Session, framework_id: int) -> Any:
+def framework_by_id(s: Connection, framework_id: int) -> Any:
     """The framework row with this id."""
     return s.execute(select(t.frameworks).where(t.frameworks.c.id == framework_id)).one()
 
 
-def insert_score(s: Session, **values: Any) -> None:
+def insert_score(s: Connection, **values: Any) -> None:
     """Record one score (the latest per project, side and criterion counts)."""
     s.execute(t.scores.insert().values(**values))
 
 
-def insert_weight(s: Session, **values: Any) -> None:
+def insert_weight(s: Connection, **values: Any) -> None:
     """Record one weight (the latest per framework, side and criterion counts)."""
     s.execute(t.weights.insert().values(**values))

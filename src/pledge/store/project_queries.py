@@ -12,8 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Row, func, select
 
 from pledge.domain.errors import InvalidInput
 from pledge.domain.lifecycle import Consultation, ConsultationKind, Stage, parse_stage
@@ -39,7 +38,7 @@ class ProjectSummary:
     funding_date: date | None = None
 
 
-def summaries(s: Session, where: list[Any]) -> list[ProjectSummary]:
+def summaries(s: Connection, where: list[Any]) -> list[ProjectSummary]:
     """The projects matching ``where``, by id, with their primary estimate's US bounds."""
     p, e, f = t.projects, t.estimates, t.frameworks
     stmt = (select(p, f.c.key.label("fw_key"), e.c.usd_low, e.c.usd_high)
@@ -51,7 +50,7 @@ def summaries(s: Session, where: list[Any]) -> list[ProjectSummary]:
             for r in s.execute(stmt)]
 
 
-def summary(s: Session, pid: int) -> ProjectSummary:
+def summary(s: Connection, pid: int) -> ProjectSummary:
     return summaries(s, [t.projects.c.id == pid])[0]
 
 
@@ -77,7 +76,7 @@ def filters(framework_id: int | None, status: str | None, sector: str | None) ->
     return where
 
 
-def page(s: Session, where: list[Any], limit: int, offset: int
+def page(s: Connection, where: list[Any], limit: int, offset: int
          ) -> tuple[list[ProjectSummary], int]:
     """One page of the projects matching ``where`` and the count of all of them."""
     count = s.execute(select(func.count()).select_from(t.projects).where(*where)).scalar_one()
@@ -87,7 +86,7 @@ def page(s: Session, where: list[Any], limit: int, offset: int
     return summaries(s, [t.projects.c.id.in_(ids)]) if ids else [], int(count)
 
 
-def _rows(s: Session, table: Any, pid: int, leave_out: tuple[str, ...]) -> list[dict[str, Any]]:
+def _rows(s: Connection, table: Any, pid: int, leave_out: tuple[str, ...]) -> list[dict[str, Any]]:
     return [{k: v for k, v in r._mapping.items() if k not in leave_out} for r in s.execute(
         select(table).where(table.c.project_id == pid).order_by(table.c.id))]
 
@@ -105,7 +104,7 @@ class Records:
     funding: list[dict[str, Any]]  # cash per instrument and provider, then guarantees
 
 
-def records(s: Session, pid: int) -> Records:
+def records(s: Connection, pid: int) -> Records:
     """A project's sponsors, estimates, stages, consultations, reported sites and stages,
     and the money put into its SPV (``contingent``: a guarantee outstanding)."""
     own, stamped = ("id", "project_id"), ("id", "project_id", "recorded_at")
@@ -129,7 +128,7 @@ def records(s: Session, pid: int) -> Records:
                    _rows(s, t.status_reports, pid, stamped), [*cash, *guaranteed])
 
 
-def allocation_memo(s: Session, pid: int, account: str) -> str | None:
+def allocation_memo(s: Connection, pid: int, account: str) -> str | None:
     """The memo of the last allocation or release on the project's ``account``."""
     e, p = t.ledger_entries, t.postings
     memo = s.execute(select(e.c.memo).join(p, p.c.entry_id == e.c.id).where(
@@ -138,11 +137,11 @@ def allocation_memo(s: Session, pid: int, account: str) -> str | None:
     return None if memo is None else str(memo)
 
 
-def framework_keys(s: Session) -> set[str]:
+def framework_keys(s: Connection) -> set[str]:
     return {str(k) for k in s.execute(select(t.frameworks.c.key)).scalars()}
 
 
-def same_name(s: Session, framework_id: int, name: str, other_than: int | None = None
+def same_name(s: Connection, framework_id: int, name: str, other_than: int | None = None
               ) -> Any:
     """The framework's project (id, name) whose name is ``name`` once case, width and
     spacing are set aside (``domain.text.name_key``), or None."""
@@ -152,17 +151,17 @@ def same_name(s: Session, framework_id: int, name: str, other_than: int | None =
         *([p.c.id != other_than] if other_than is not None else []))).first()
 
 
-def sponsor_rows(s: Session, pid: int) -> list[dict[str, str]]:
+def sponsor_rows(s: Connection, pid: int) -> list[dict[str, str]]:
     return [{"name": r.name, "role": r.role, "note": r.note} for r in s.execute(
         select(t.sponsors).where(t.sponsors.c.project_id == pid).order_by(t.sponsors.c.id))]
 
 
-def consultations(s: Session, pid: int) -> tuple[Consultation, ...]:
+def consultations(s: Connection, pid: int) -> tuple[Consultation, ...]:
     return tuple(Consultation(ConsultationKind(r.kind), r.on) for r in s.execute(
         select(t.consultations).where(t.consultations.c.project_id == pid)))
 
 
-def last_transition(s: Session, pid: int, to: Stage | None = None) -> date | None:
+def last_transition(s: Connection, pid: int, to: Stage | None = None) -> date | None:
     """The date of the project's last move (to ``to``, when given)."""
     stmt = select(func.max(t.transitions.c.on)).where(t.transitions.c.project_id == pid)
     if to is not None:
@@ -171,22 +170,22 @@ def last_transition(s: Session, pid: int, to: Stage | None = None) -> date | Non
     return value if isinstance(value, date) else None
 
 
-def primary_estimate(s: Session, pid: int) -> Row[Any] | None:
+def primary_estimate(s: Connection, pid: int) -> Row[Any] | None:
     return s.execute(select(t.estimates).where(t.estimates.c.project_id == pid,
                                                t.estimates.c.is_primary)).first()
 
 
-def has_primary_estimate(s: Session, pid: int) -> bool:
+def has_primary_estimate(s: Connection, pid: int) -> bool:
     return s.execute(select(t.estimates.c.id).where(
         t.estimates.c.project_id == pid, t.estimates.c.is_primary)).first() is not None
 
 
-def locked_project(s: Session, pid: int) -> Row[Any]:
+def locked_project(s: Connection, pid: int) -> Row[Any]:
     """The project's row, locked for the rest of the transaction."""
     return s.execute(select(t.projects).where(t.projects.c.id == pid).with_for_update()).one()
 
 
-def lock_framework_of(s: Session, pid: int) -> None:
+def lock_framework_of(s: Connection, pid: int) -> None:
     """Lock the project's framework row (before the project's: the order every
     cap-checking operation keeps)."""
     fw_id = s.execute(select(t.projects.c.framework_id)
@@ -195,11 +194,11 @@ def lock_framework_of(s: Session, pid: int) -> None:
               .with_for_update()).one()
 
 
-def framework_of(s: Session, framework_id: int) -> Row[Any]:
+def framework_of(s: Connection, framework_id: int) -> Row[Any]:
     return s.execute(select(t.frameworks).where(t.frameworks.c.id == framework_id)).one()
 
 
-def transitions_and_audit(s: Session, pid: int
+def transitions_and_audit(s: Connection, pid: int
                           ) -> tuple[list[dict[str, Any]], list[Row[Any]]]:
     """The project's transitions (without ids) and its audit rows, oldest first."""
     trans = _rows(s, t.transitions, pid, ("id", "project_id"))
