@@ -86,7 +86,8 @@ def command(case: Case, program: list[str]) -> list[str]:
     return case.args if case.target is None else [*program, *case.args]
 
 
-def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess[str]]:
+def run_once(argv: list[str], env: dict[str, str]
+             ) -> tuple[float, subprocess.CompletedProcess[str]]:
     t0 = time.perf_counter()
     done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
     return time.perf_counter() - t0, done

@@ -26,6 +26,7 @@ from pledge.api import (
 )
 from pledge.server import errors
 from pledge.server.deps import ServerSettings
+from pledge.server.docs import install_docs
 from pledge.server.headers import PledgeAPI
 from pledge.server.limits import BodyLimits, LimitBodies
 from pledge.server.proxy import ForwardedByProxy
@@ -66,7 +67,8 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
     app = PledgeAPI(title="pledge", version=__version__,
                     description="Run and model government-to-government strategic "
                                 "investment programmes.",
-                    generate_unique_id_function=_operation_id)
+                    generate_unique_id_function=_operation_id,
+                    docs_url=None, redoc_url=None)  # /docs is served offline: server.docs
     settings = ServerSettings(url, public_read, secret_key or secrets.token_hex(32),
                               secure_cookies=secure_cookies, trust_proxy=trust_proxy,
                               news_gazetteer=news_gazetteer)
@@ -99,6 +101,7 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
     warm_on_startup(app)  # no request compiles: startup completes once the engines are ready
     add_ping(app, responses=errors.RESPONSES)  # trivial: readiness checks, the bench's baseline
 
+    install_docs(app)
     app.include_router(pages.router)
     # Everything built so far lives as long as the process: spare the collector from it.
     gc.collect()

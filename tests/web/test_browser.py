@@ -219,3 +219,32 @@ def test_pages_draw_their_charts_under_the_policy_without_a_console_error(page: 
     page.wait_for_selector("[data-figure=gauge] svg.main-svg")
     assert page.evaluate("window.__violations") == []
     assert problems == []
+
+
+def test_the_api_documentation_lists_its_operations_with_no_network(page: Any,
+                                                                     server: str) -> None:
+    """Swagger UI comes from the installed package: every request the page makes goes to
+    the server itself (any other host is refused here, as it would be offline)."""
+    elsewhere: list[str] = []
+    failed: list[str] = []
+
+    def only_here(route: Any) -> None:
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_here)
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on("pageerror", lambda e: failed.append(f"page error: {e}"))
+    page.add_init_script(WATCH_VIOLATIONS)
+    response = page.goto("/docs")
+    assert response is not None and response.status == 200
+    page.wait_for_selector(".opblock-summary-path", timeout=60_000)
+    assert page.locator(".opblock").count() >= 40  # every operation of the API
+    assert page.get_by_text("/api/v1/projects/{project_id}", exact=True).count() >= 1
+    assert page.evaluate("window.__violations") == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "docs.png"))
+    assert elsewhere == [] and failed == []

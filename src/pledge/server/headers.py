@@ -6,10 +6,11 @@ Styles come from ``/static/app.css``; Plotly sets its styles through the CSS obj
 model, which a policy does not restrict, into an empty ``<style>`` element it creates (the
 only inline style allowed, by the hash of the empty text), so no ``'unsafe-inline'``.
 
-The interactive API documentation (``/docs``, ``/redoc``) is FastAPI's: it loads
-Swagger UI and ReDoc from a CDN and starts them with an inline script. Those pages
-get a policy of their own that names the CDN and allows each inline script by its
-hash, computed from the page as it is sent; nothing else on the site is loosened.
+The interactive API documentation (``/docs``: ``server.docs``) is served from an
+installed package and started with an inline script: that page gets a policy of its own
+that allows the inline script by its hash, computed from the page as it is sent, and
+inline styles (Swagger UI writes some); nothing else on the site is loosened, and no
+other host is named.
 """
 
 from __future__ import annotations
@@ -43,8 +44,6 @@ PAGE_POLICY: Final = "; ".join((
     *_GUARDS,
 ))
 
-DOCS_CDN: Final = "https://cdn.jsdelivr.net"
-
 HEADERS: Final = (
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "same-origin"),
@@ -62,16 +61,15 @@ def script_hashes(html: bytes) -> list[str]:
 
 
 def docs_policy(hashes: Iterable[str]) -> str:
-    """The policy of the API documentation pages: the CDN's scripts and styles, the page's
-    own inline scripts by hash, inline styles (ReDoc writes its styles into the page)."""
+    """The policy of the API documentation page: scripts and styles from the site, the
+    page's own inline script by hash, inline styles."""
     return "; ".join((
         "default-src 'self'",
-        " ".join(("script-src 'self'", DOCS_CDN, *hashes)),
-        f"style-src 'self' {DOCS_CDN} https://fonts.googleapis.com 'unsafe-inline'",
-        "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly",
-        "font-src 'self' https://fonts.gstatic.com",
+        " ".join(("script-src 'self'", *hashes)),
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
         "connect-src 'self'",
-        "worker-src 'self' blob:",
         *_GUARDS,
     ))
 
@@ -134,6 +132,5 @@ class PledgeAPI(FastAPI):
     (middleware added the usual way sits inside it and would miss a 500)."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        docs = (self.docs_url, self.redoc_url, self.swagger_ui_oauth2_redirect_url)
-        return SecurityHeaders(super().build_middleware_stack(),
-                               docs_paths=[p for p in docs if p])
+        from pledge.server.docs import DOCS_PATH
+        return SecurityHeaders(super().build_middleware_stack(), docs_paths=[DOCS_PATH])

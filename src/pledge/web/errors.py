@@ -16,7 +16,8 @@ HEADINGS = {400: "That did not work", 401: "Please log in", 403: "Not allowed",
 def wants_page(request: Request) -> bool:
     """Pages are everything outside the API and its documents."""
     path = request.url.path
-    return not (path.startswith("/api/") or path in ("/openapi.json", "/docs", "/redoc"))
+    return not (path.startswith("/api/") or path in ("/openapi.json", "/docs")
+                or path.startswith("/docs-assets/"))
 
 
 def error_page(request: Request, status: int, code: str, message: str,

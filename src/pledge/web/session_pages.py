@@ -35,13 +35,22 @@ def plotly_js() -> FileResponse:
                         headers={"Cache-Control": "public, max-age=86400"})
 
 
+_STATIC = {"app.css": "text/css", "app.js": "text/javascript", "favicon.svg": "image/svg+xml"}
+
+
 @router.get("/static/{name}")
 def static(name: str) -> Response:
-    if name not in ("app.css", "app.js"):
+    media = _STATIC.get(name)
+    if media is None:
         raise NotFound.single("name", name, "web.not_found", "no such file")
-    media = "text/css" if name.endswith(".css") else "text/javascript"
     return FileResponse(str(_static(name)), media_type=media,
                         headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    """Where browsers (and Swagger UI) look for the site's icon: the same drawing."""
+    return static("favicon.svg")
 
 
 @router.get("/login", response_class=HTMLResponse)
