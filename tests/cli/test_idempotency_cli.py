@@ -104,6 +104,7 @@ UNKEYED = {
     "users revoke": "revoking twice leaves the user revoked",
     "users rotate-token": "its answer is a new token, which must never be stored",
     "users password": "its answer may be a new password, which must never be stored",
+    "users reset-password": "its answer is a new password, which must never be stored",
     "serve": "runs the server",
 }
 READS = {"audit verify", "balances", "batch", "commitments", "deadline", "deadlines",

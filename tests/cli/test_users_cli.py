@@ -75,3 +75,21 @@ def test_password_ends_page_sessions(cli: Cli) -> None:
     assert sessions.log_in(engine, "ana", second, "192.0.2.1") is not None
     code, _, err = cli("users", "password", "nobody", "--generate")
     assert code == 2 and "no such user" in err
+
+
+def test_reset_password_gives_a_new_password_once_and_the_old_one_stops_working(
+        cli: Cli) -> None:
+    first = cli.json("users", "add", "bo", "--role", "admin", "--password")["password"]
+    engine = make_engine(cli.url)
+    opened = sessions.log_in(engine, "bo", first, "192.0.2.1")
+    assert opened is not None
+    reset = cli.json("users", "reset-password", "bo")
+    assert reset["name"] == "bo" and reset["sessions_ended"] is True
+    assert reset["password"] and reset["password"] != first
+    assert sessions.session_for(engine, opened.key) is None
+    assert sessions.log_in(engine, "bo", first, "192.0.2.1") is None
+    assert sessions.log_in(engine, "bo", reset["password"], "192.0.2.1") is not None
+    code, out, _ = cli("users", "reset-password", "bo")
+    assert code == 0 and "password (shown once): " in out
+    code, _, err = cli("users", "reset-password", "nobody")
+    assert code == 2 and "no such user" in err

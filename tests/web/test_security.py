@@ -161,3 +161,9 @@ def test_links_recorded_before_sources_were_checked_are_shown_as_text(
     projects.add_estimate(engine, PROJECT, "US$4bn", "https://example.org/good", on, IC)
     page = client.get(f"/projects/{PROJECT}").text
     assert '<a class="src" href="https://example.org/good" rel="noreferrer">' in page
+
+
+def test_the_login_page_says_how_the_first_administrator_logs_in(client: TestClient) -> None:
+    page = client.get("/login").text
+    note = page.split('data-testid="first-admin"')[1].split("</p>")[0]
+    assert "<code>admin</code>" in note and "pledge users reset-password admin" in note

@@ -103,6 +103,18 @@ def password(name: Annotated[str, typer.Argument(help="User name")],
         render.console.print(f"password (shown once): {chosen}")
 
 
+@users_app.command("reset-password")
+def reset_password(name: Annotated[str, typer.Argument(help="User name")],
+                   json: JsonOpt = False) -> None:
+    """Give a user who lost their password a new one, generated and printed once; every
+    page session they have open ends. The first administrator's too: `pledge serve`
+    prints admin's password only on the first start.
+
+    Example: pledge users reset-password admin
+    """
+    password(name, generate=True, json=json)
+
+
 @users_app.command("rotate-token")
 def rotate_token(name: Annotated[str, typer.Argument(help="User name")],
                  grace: Annotated[str | None, typer.Option(
