@@ -534,3 +534,31 @@ def test_short_display_groups_and_keeps_every_digit_of_the_count() -> None:
     assert format_amount(D("5090000000000000"), "KRW") == "₩5,090tn"
     assert format_amount(D("1234567890123456789012345678.9"), "USD") == (
         "US$1,234,567,890,123,456.7890123456789tn")
+
+
+def test_amounts_for_reading_keep_four_significant_digits() -> None:
+    from pledge.domain.money import format_rounded, significant
+    assert format_rounded(Decimal("6508721687.06"), "USD") == "US$6.509bn"
+    assert format_rounded(Decimal("12700000000"), "USD") == "US$12.7bn"
+    assert format_rounded(Decimal("12.70E+9"), "USD") == format_rounded(
+        Decimal("12.7E+9"), "USD")  # one text however the value was written
+    assert format_rounded(Decimal("550000000000"), "USD") == "US$550bn"
+    assert format_rounded(Decimal("-1234567"), "JPY") == "-¥1.235m"
+    assert format_rounded(Decimal("999.995"), "USD") == "US$1,000"
+    assert significant(Decimal("0.0001234567"), 3) == Decimal("0.000123")
+    assert significant(Decimal(0)) == 0
+
+
+def test_rates_show_six_significant_digits_and_never_an_exponent() -> None:
+    from pledge.domain.money import format_rate
+    assert format_rate(Decimal("0.006508721687060661286123405363")) == "0.00650872"
+    assert format_rate(Decimal("153.6428571")) == "153.643"
+    assert format_rate(Decimal("0.000012345678")) == "0.0000123457"
+    assert format_rate(Decimal("1")) == "1"
+
+
+def test_a_range_for_reading_rounds_each_bound() -> None:
+    from pledge.domain.money import MoneyRange, format_range
+    r = MoneyRange(Decimal("6123456789"), Decimal("7987654321"), "USD")
+    assert format_range(r, digits=3) == "US$6.12bn to US$7.99bn"
+    assert format_range(r) == "US$6.123456789bn to US$7.987654321bn"

@@ -101,13 +101,14 @@ def frameworks_show(name: Annotated[str, typer.Argument(help="Framework key, e.g
     render.console.print(f"[bold]{doc['name']}[/bold] ({doc['key']}, partner {doc['partner']})")
     for v in doc["versions"]:
         render.table(f"Terms from {v['effective_from']}", ["setting", "value", "sources", "basis"],
-                     [(k, val, "\n".join(v["sources"].get(k, [])), _basis(k, v))
-                      for k, val in v["settings"].items()])
+                     [(k, render.setting_text(k, val), "\n".join(v["sources"].get(k, [])),
+                       _basis(k, v)) for k, val in v["settings"].items()])
         if v["note"]:
             render.console.print(v["note"])
         for c in v["earlier_claims"]:
             lines = [f"Earlier claim, not adopted ({c['made']}, {c['by']}): {c['claim']}",
-                     *(f"  {name} = {value}" for name, value in c["settings"].items()),
+                     *(f"  {name} = {render.setting_text(name, value)}"
+                       for name, value in c["settings"].items()),
                      *(f"  {src}" for src in c["sources"])]
             if c["disputed_by"]:
                 lines += [f"  disputed: {c['disputed_by']}",
@@ -125,7 +126,8 @@ def _basis(name: str, version: dict[str, Any]) -> str:
                 else "sources")
     lines = [f"ASSUMPTION: {a['basis']}"]
     for alt in a["alternatives"]:
-        value = "(no single value)" if alt["value"] is None else alt["value"]
+        value = ("(no single value)" if alt["value"] is None
+                 else render.setting_text(name, alt["value"]))
         lines.append(f"other reading: {value}: {alt['reading']}")
         lines += [f"  {src}" for src in alt["sources"]] or ["  (no source states it)"]
     return "\n".join(lines)
@@ -385,7 +387,8 @@ def history(id: Annotated[str, typer.Argument(help="Project id")],
                    x["reason"], "\n".join(x["sources"])) for x in h.transitions])
     render.table("Audit", ["at", "user", "actor", "role", "action", "before", "after"],
                  [(x["at"], x["user_name"] or "", x["actor"], x["role"], x["action"],
-                   x["before"], x["after"]) for x in h.audit])
+                   render.value_text(x["before"]), render.value_text(x["after"]))
+                  for x in h.audit])
 
 
 def register(app: typer.Typer) -> None:

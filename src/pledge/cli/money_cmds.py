@@ -10,7 +10,7 @@ import typer
 from pledge.cli import render
 from pledge.cli.once import KeyOpt, once
 from pledge.cli.options import JsonOpt, OnOpt, day, me, read_text
-from pledge.domain.money import format_range
+from pledge.domain.money import format_amount, format_range, format_rate
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -33,7 +33,10 @@ def parse(text: Annotated[str, typer.Argument(help="e.g. '6 to 7 trillion yen'")
     if json:
         render.emit_json({"low": r.low, "high": r.high, "currency": r.currency})
         return
-    render.console.print(f"{format_range(r)}  (low {r.low}, high {r.high}, {r.currency})")
+    bounds = ", ".join(
+        f"{name} {'open' if v is None else format_amount(v, r.currency, short=False)}"
+        for name, v in (("low", r.low), ("high", r.high)))
+    render.console.print(f"{format_range(r)}  ({bounds})", markup=False)
 
 
 def _engine_or_none() -> Engine | None:
@@ -64,9 +67,11 @@ def convert(text: Annotated[str, typer.Argument(help="Amount or range")],
                           "from": {"low": result.original.low, "high": result.original.high,
                                    "currency": result.original.currency}})
         return
-    render.console.print(f"{format_range(result.original)} = {format_range(c.result)}  "
-                         f"(1 {result.original.currency} = {c.rate} {c.result.currency} "
-                         f"on {c.rate_date}; {c.source})")
+    shown = format_range(c.result, digits=4)
+    exact = shown == format_range(c.result)
+    render.console.print(f"{format_range(result.original)} {'=' if exact else '≈'} {shown}  "
+                         f"(1 {result.original.currency} = {format_rate(c.rate)} "
+                         f"{c.result.currency} on {c.rate_date}; {c.source})", markup=False)
 
 
 rates_app = typer.Typer(no_args_is_help=True, help="Exchange rates.")

@@ -114,7 +114,7 @@ def ingest(files: Annotated[list[Path], typer.Argument(
                 else f"{r.duplicate} copy of an earlier file"
         else:
             queued = len(r.proposals)
-            outcome = (f"{queued} proposals" + (" (dry run)" if dry_run else "")
+            outcome = (render.plural(queued, "proposal") + (" (dry run)" if dry_run else "")
                        + (f"; {len(r.already_proposed)} already waiting"
                           if r.already_proposed else ""))
         rows.append((r.article_id or "", c["source"], c["language"], c["pledging_country"],
@@ -160,7 +160,8 @@ def list_(state: Annotated[str, typer.Option(
     if json:
         render.emit_json([Proposal.of(p).document() for p in items])
         return
-    render.table(f"{len(items)} proposals ({state})", _COLUMNS, _proposal_rows(items))
+    render.table(f"{render.plural(len(items), 'proposal')} ({state})", _COLUMNS,
+                 _proposal_rows(items))
 
 
 @review_app.command("show")

@@ -127,7 +127,7 @@ def prioritise(framework: Annotated[str, typer.Option(help="Framework key")],
         return
     render.table(f"{r.framework}: priorities (US order)",
                  ["US", "partner", "id", "project", "US score", "partner score", "drivers"],
-                 [(c.us.ranks[p], c.partner.ranks[p], p, r.names[p][:60],
+                 [(c.us.ranks[p], c.partner.ranks[p], p, r.names[p],
                    f"{c.us.scores[p]:.3f}", f"{c.partner.scores[p]:.3f}",
                    ", ".join(f"{k} {v:+.3f}" for k, v in c.drivers[p]))
                   for p in rows])

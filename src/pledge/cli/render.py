@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from pledge.domain.money import format_amount
+from pledge.domain.money import format_amount, format_rate, format_rounded
 from pledge.services.json_values import jsonable
 
 if TYPE_CHECKING:
@@ -96,3 +96,58 @@ def pairs(title: str, items: Iterable[tuple[str, Any]]) -> None:
     for k, v in items:
         tbl.add_row(k, "" if v is None else str(v))
     _get("console").print(tbl)
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``"1 proposal"``, ``"2 proposals"`` (``many`` for a word that is not made with -s)."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+# Settings whose values are US dollar amounts, shares or percentages, and basis points.
+_AMOUNTS = ("commitment", "amount", "annual_cap", "cap")
+_SHARES = ("share", "tariff.", "benchmark_rate", "cap_counting.")
+
+
+def setting_text(name: str, value: Any) -> str:
+    """A framework setting for a person: amounts in US dollars ("US$550bn"), shares and
+    tariffs as percentages ("50%"), basis points with their unit, yes/no, lists joined,
+    parts one per line; never a Python representation."""
+    leaf = name.rsplit(".", 1)[-1]
+    if isinstance(value, str) and value:
+        try:
+            number = Decimal(value)
+        except ArithmeticError:
+            return value
+        if leaf in _AMOUNTS:
+            return format_rounded(number, "USD")
+        if any(mark in name for mark in _SHARES):
+            return f"{format_rate(number * 100)}%"
+        if leaf.endswith("_bps"):
+            return f"{format_rate(number)} bp"
+        return value
+    return value_text(value, name)
+
+
+def value_text(value: Any, name: str = "") -> str:
+    """Any stored value for a person: dicts as "key: value" lines, lists joined by commas,
+    booleans as yes/no, nothing as an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return "\n".join(f"{k}: {setting_text(f'{name}.{k}' if name else str(k), v)}"
+                         for k, v in value.items())
+    if isinstance(value, list | tuple):
+        if all(isinstance(v, dict) for v in value) and value:
+            return "\n".join(_part_text(v, name) for v in value)
+        return ", ".join(value_text(v, name) for v in value)
+    return str(value)
+
+
+def _part_text(part: dict[str, Any], name: str) -> str:
+    """One part of a list (a commitment's component): its label first, then the rest."""
+    head = part.get("label") or part.get("key") or part.get("name")
+    rest = [f"{k} {setting_text(f'{name}.{k}', v)}" for k, v in part.items()
+            if k not in ("label", "key", "name") and v not in (None, "", [])]
+    return f"{head}: " + ", ".join(rest) if head else ", ".join(rest)

@@ -346,17 +346,46 @@ def format_amount(value: Decimal, currency: str, *, short: bool = True) -> str:
     return f"{sign}{prefix}{_group(magnitude, minor)}"
 
 
-def format_range(r: MoneyRange) -> str:
+def significant(value: Decimal, digits: int = 4) -> Decimal:
+    """``value`` rounded half-even to ``digits`` significant digits, trailing zeros dropped
+    (``6.50872168706E+9`` → ``6.509E+9``; ``12.70`` → ``12.7``). For reading only."""
+    if not value.is_finite() or value == 0:
+        return value
+    exact = value.quantize(Decimal(1).scaleb(value.adjusted() - digits + 1), context=_WIDE)
+    return plain(exact)
+
+
+def format_rounded(value: Decimal, currency: str, digits: int = 4) -> str:
+    """``value`` for a person to read: ``format_amount`` of it rounded to ``digits``
+    significant digits (``"US$6.509bn"``, ``"US$550bn"``, ``"¥1.5tn"``). The one short
+    form of an amount the pages and the command line show; amounts of record are
+    written in full beside it where exactness matters."""
+    return format_amount(significant(value, digits), currency)
+
+
+def format_rate(value: Decimal, digits: int = 6) -> str:
+    """An exchange rate or other ratio to ``digits`` significant digits, never in
+    exponent form (``0.006508721687060661`` → ``"0.00650872"``)."""
+    return format(significant(value, digits), "f")
+
+
+def format_range(r: MoneyRange, digits: int | None = None) -> str:
     """Display a range: ``"US$550bn"``, ``"¥6tn to ¥7tn"``, ``"up to US$25bn"``,
-    ``"at least US$390bn"``. The text parses back to the same range."""
+    ``"at least US$390bn"``. The text parses back to the same range; with ``digits``,
+    each bound is rounded to that many significant digits for reading
+    (:func:`format_rounded`)."""
+    def one(value: Decimal) -> str:
+        return (format_amount(value, r.currency) if digits is None
+                else format_rounded(value, r.currency, digits))
+
     if r.low is not None and r.high is not None:
         if r.low == r.high:
-            return format_amount(r.low, r.currency)
-        return f"{format_amount(r.low, r.currency)} to {format_amount(r.high, r.currency)}"
+            return one(r.low)
+        return f"{one(r.low)} to {one(r.high)}"
     if r.high is not None:
-        return f"up to {format_amount(r.high, r.currency)}"
+        return f"up to {one(r.high)}"
     assert r.low is not None  # guaranteed by MoneyRange
-    return f"at least {format_amount(r.low, r.currency)}"
+    return f"at least {one(r.low)}"
 
 
 def check_ceiling(value: Decimal, currency: str, field: str = "amount",
