@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -488,6 +489,21 @@ def test_after_warm_every_dispatcher_has_its_signatures_and_requests_add_none() 
     assert used == after
 
 
+def test_changed_engine_sources_get_a_cache_folder_of_their_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pledge.analytics as analytics
+
+    engine_dir = tmp_path / "engine"
+    engine_dir.mkdir()
+    (engine_dir / "_irr.py").write_text("A = 1\n", encoding="utf-8")
+    (engine_dir / "_waterfall.py").write_text("B = 1\n", encoding="utf-8")
+    monkeypatch.setattr(analytics, "__file__", str(tmp_path / "__init__.py"))
+    first = analytics.engines_digest()
+    assert first == analytics.engines_digest()
+    (engine_dir / "_irr.py").write_text("A = 2\n", encoding="utf-8")  # another file's kernel
+    assert analytics.engines_digest() != first
+
+
 def test_the_numba_cache_is_in_the_user_cache_directory(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
     env["XDG_CACHE_HOME"] = str(tmp_path)
@@ -497,7 +513,9 @@ def test_the_numba_cache_is_in_the_user_cache_directory(tmp_path: Path) -> None:
                           timeout=300, check=False, env=env)
     assert done.returncode == 0, done.stderr
     if sys.platform.startswith("linux"):
-        assert done.stdout.strip() == str(tmp_path / "pledge" / "numba")
+        folder = Path(done.stdout.strip())
+        assert folder.parent == tmp_path / "pledge" / "numba"
+        assert re.fullmatch(r"[0-9a-f]{16}", folder.name)  # one folder per engines' sources
     env["NUMBA_CACHE_DIR"] = str(tmp_path / "given")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=300, check=False, env=env)
