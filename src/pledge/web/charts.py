@@ -45,7 +45,7 @@ def gauge(cap: Decimal, allocated: Decimal, disbursed: Decimal) -> Figure:
     top = max(bn(cap), 0.001)
     return {"data": [{
         "type": "indicator", "mode": "gauge+number", "value": bn(allocated),
-        "number": {"prefix": "US$", "suffix": "bn", "valueformat": ",.2f"},
+        "number": {"prefix": "US$", "suffix": "bn", "valueformat": ",.4~r"},
         "gauge": {"axis": {"range": [0, top]}, "bar": {"color": US},
                   "steps": [{"range": [0, bn(disbursed)], "color": PARTNER}],
                   "threshold": {"line": {"color": "#222", "width": 2}, "value": top}},
@@ -70,7 +70,7 @@ def pipeline(stages: Sequence[str], counts: Sequence[int], usd_high: Sequence[De
 def by_sector(sectors: dict[str, Decimal]) -> Figure:
     return {"data": [{"type": "bar", "orientation": "h", "y": list(sectors),
                       "x": [bn(v) for v in sectors.values()], "marker": {"color": US},
-                      "hovertemplate": "%{y}: US$%{x:,.2f}bn<extra></extra>"}],
+                      "hovertemplate": "%{y}: US$%{x:,.4~r}bn<extra></extra>"}],
             "layout": _layout("Allocated by sector (US$bn)",
                               margin={"l": 170, "r": 20, "t": 40, "b": 40})}
 

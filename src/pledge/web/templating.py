@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from pledge import __version__
-from pledge.domain.money import format_amount, format_stored
+from pledge.domain.money import format_amount, format_rounded, format_stored
 from pledge.domain.sources import web_address
 from pledge.server.idempotency import form_key
 from pledge.web.auth import csrf_token, pop_flash
@@ -29,7 +29,12 @@ def money(fact: dict[str, Any]) -> str:
 
 
 def usd(value: Decimal | None, full: bool = False) -> str:
-    return "—" if value is None else format_amount(value, "USD", short=not full)
+    """An amount in US dollars: rounded to four significant digits for reading
+    (``domain.money.format_rounded``: the command line's form too), or every digit to the
+    cent with ``full``."""
+    if value is None:
+        return "—"
+    return format_amount(value, "USD", short=False) if full else format_rounded(value, "USD")
 
 
 def usd_about(value: Decimal | None) -> str:
@@ -38,8 +43,7 @@ def usd_about(value: Decimal | None) -> str:
         return "—"
     if value == 0:
         return usd(value)
-    exponent = value.adjusted() - 2
-    return "≈ " + usd(value.scaleb(-exponent).quantize(Decimal(1)).scaleb(exponent))
+    return "≈ " + format_rounded(value, "USD", 3)
 
 
 def usd_range(low: Decimal | None, high: Decimal | None) -> str:
