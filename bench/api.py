@@ -20,7 +20,7 @@ The load comes from a Python asyncio client (httpx) in this process; on a two-co
 machine it takes CPU from the server too, the same for every endpoint and the
 baseline, so the ratios are fair while the absolute figures are pessimistic.
 
-    .venv/bin/python bench/api.py [--projects 10000] [--requests 200]
+    .venv/bin/python bench/api.py [--projects 10000] [--requests 60]
                                   [--concurrency 32] [--workers 2] [--rebuild]
 """
 
@@ -310,7 +310,7 @@ async def measure(base: str, token: str, cookies: httpx.Cookies, args: argparse.
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--projects", type=int, default=10_000)
-    ap.add_argument("--requests", type=int, default=200,
+    ap.add_argument("--requests", type=int, default=60,
                     help="requests per endpoint at concurrency 1 (twice as many at the "
                          "higher concurrency)")
     ap.add_argument("--concurrency", type=int, default=32)

@@ -45,7 +45,7 @@ from pledge.domain.bounds import is_possible_id
 from pledge.domain.errors import Conflict, NotFound, PledgeError, Problem
 from pledge.services.base import Actor, jsonable, now
 from pledge.store import jobs as q
-from pledge.store.db import after_commit, transaction
+from pledge.store.db import after_commit, reading, transaction
 
 log = logging.getLogger(__name__)
 
@@ -265,6 +265,12 @@ def enqueue(engine: Engine, runner: JobRunner, actor: Actor, kind: str,
     is returned instead of queueing another (it does not count against the author)."""
     runner.ensure_started()  # before the job is written: starting marks open jobs stale
     params = jsonable(params)
+    if join:  # the same job open already: joined by a read, without taking the queue's lock
+        with reading(engine) as s:
+            same = next((r for r in q.jobs_in(s, OPEN_STATES)
+                         if r.kind == kind and dict(r.params) == params), None)
+            if same is not None:
+                return _status(same)
     with transaction(engine) as s:
         q.lock_queue(s)
         rows = q.jobs_in(s, OPEN_STATES)

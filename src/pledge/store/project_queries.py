@@ -55,6 +55,20 @@ def summary(s: Session, pid: int) -> ProjectSummary:
     return summaries(s, [t.projects.c.id == pid])[0]
 
 
+def row_and_summary(s: Session, pid: int) -> tuple[Row[Any], ProjectSummary] | None:
+    """The project's row and its summary in one indexed lookup (None: no such project)."""
+    p, e, f = t.projects, t.estimates, t.frameworks
+    r = s.execute(select(p, f.c.key.label("fw_key"), e.c.usd_low, e.c.usd_high)
+                  .join(f, f.c.id == p.c.framework_id)
+                  .outerjoin(e, (e.c.project_id == p.c.id) & e.c.is_primary)
+                  .where(p.c.id == pid)).first()
+    if r is None:
+        return None
+    return r, ProjectSummary(r.id, r.name, r.fw_key, r.sector, r.status, r.usd_low,
+                             r.usd_high, r.sector_detail, r.location, tuple(r.states),
+                             r.funding_date)
+
+
 def filters(framework_id: int | None, status: str | None, sector: str | None) -> list[Any]:
     """Where-clauses for a framework, a stage and a sector (key or wording)."""
     where: list[Any] = []
@@ -105,24 +119,37 @@ class Records:
     funding: list[dict[str, Any]]  # cash per instrument and provider, then guarantees
 
 
-def records(s: Session, pid: int) -> Records:
+def postings_of(s: Session, pid: int) -> list[Row[Any]]:
+    """The project's postings (framework, account, amount, instrument, provider), by id:
+    one indexed lookup that the funding list and the allocation are both read from."""
+    q = t.postings
+    return list(s.execute(select(q.c.framework_id, q.c.account, q.c.amount, q.c.instrument,
+                                 q.c.provider).where(q.c.project_id == pid).order_by(q.c.id)))
+
+
+def _invested(postings: list[Row[Any]], suffix: str) -> list[tuple[Any, Any, Decimal]]:
+    """(instrument, provider, sum) over the postings on accounts ending ``suffix``."""
+    sums: dict[tuple[Any, Any], Decimal] = {}
+    for r in postings:
+        if r.account.endswith(suffix):
+            key = (r.instrument, r.provider)
+            sums[key] = sums.get(key, Decimal(0)) + r.amount
+    return [(i, p, v) for (i, p), v in sorted(
+        sums.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or ""))]
+
+
+def records(s: Session, pid: int, postings: list[Row[Any]] | None = None) -> Records:
     """A project's sponsors, estimates, stages, consultations, reported sites and stages,
-    and the money put into its SPV (``contingent``: a guarantee outstanding)."""
+    and the money put into its SPV (``contingent``: a guarantee outstanding); ``postings``:
+    the project's (``postings_of``), when already read."""
     own, stamped = ("id", "project_id"), ("id", "project_id", "recorded_at")
     sponsors = [{k: r[k] for k in ("name", "role", "note")}
                 for r in _rows(s, t.sponsors, pid, own)]
-    q = t.postings
-
-    def invested(account: str) -> list[Row[Any]]:
-        return list(s.execute(
-            select(q.c.instrument, q.c.provider, func.sum(q.c.amount).label("amount"))
-            .where(q.c.project_id == pid, q.c.account.like(account))
-            .group_by(q.c.instrument, q.c.provider).order_by(q.c.instrument, q.c.provider)))
-
-    cash = [{"instrument": r.instrument, "provider": r.provider, "amount": r.amount,
-             "contingent": False} for r in invested("%:spv:invested")]
-    guaranteed = [{"instrument": r.instrument, "provider": r.provider, "amount": r.amount,
-                   "contingent": True} for r in invested("%:spv:guaranteed") if r.amount]
+    rows = postings_of(s, pid) if postings is None else postings
+    cash = [{"instrument": i, "provider": p, "amount": v, "contingent": False}
+            for i, p, v in _invested(rows, ":spv:invested")]
+    guaranteed = [{"instrument": i, "provider": p, "amount": v, "contingent": True}
+                  for i, p, v in _invested(rows, ":spv:guaranteed") if v]
     return Records(sponsors, _rows(s, t.estimates, pid, own),
                    _rows(s, t.transitions, pid, stamped), _rows(s, t.consultations, pid, own),
                    _rows(s, t.site_reports, pid, stamped),
