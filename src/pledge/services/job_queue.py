@@ -43,7 +43,7 @@ from sqlalchemy import Engine
 from pledge.domain import fair_use
 from pledge.domain.bounds import is_possible_id
 from pledge.domain.errors import Conflict, NotFound, PledgeError, Problem
-from pledge.services.base import Actor, jsonable, now
+from pledge.services.base import Actor, jsonable, lower_thread_priority, now
 from pledge.store import jobs as q
 from pledge.store.db import after_commit, reading, transaction
 
@@ -143,7 +143,8 @@ class JobRunner:
         if self._executor is None and not self.stopping:
             mark_stale(self.engine)
             self._executor = ThreadPoolExecutor(max_workers=self.workers,
-                                                thread_name_prefix="pledge-job")
+                                                thread_name_prefix="pledge-job",
+                                                initializer=lower_thread_priority)
 
     def start(self) -> None:
         """Open the pool (again, after a shutdown)."""

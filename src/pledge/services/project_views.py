@@ -66,9 +66,16 @@ def list_projects_page(engine: Engine, *, framework: str | None = None,
     """
     from pledge.services.dashboard import views
 
+    def matching() -> int:
+        with reading(engine) as s:
+            return q.count(s, _where(s, framework, status, sector))
+
     def page() -> tuple[list[ProjectSummary], int]:
         with reading(engine) as s:
-            return q.page(s, _where(s, framework, status, sector), limit, offset)
+            rows = q.page_rows(s, _where(s, framework, status, sector), limit, offset)
+        # the count is the same for every page: counted once per data version
+        return rows, views.get(engine, ("projects-count", framework, status, sector),
+                               matching)
 
     return views.get(engine, ("projects", framework, status, sector, limit, offset), page)
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from pledge.domain.errors import InvalidInput
@@ -55,13 +56,18 @@ def summary(s: Session, pid: int) -> ProjectSummary:
     return summaries(s, [t.projects.c.id == pid])[0]
 
 
+@lru_cache(maxsize=1)
+def _row_and_summary() -> Any:
+    p, e, f = t.projects, t.estimates, t.frameworks
+    return (select(p, f.c.key.label("fw_key"), e.c.usd_low, e.c.usd_high)
+            .join(f, f.c.id == p.c.framework_id)
+            .outerjoin(e, (e.c.project_id == p.c.id) & e.c.is_primary)
+            .where(p.c.id == bindparam("pid")))
+
+
 def row_and_summary(s: Session, pid: int) -> tuple[Row[Any], ProjectSummary] | None:
     """The project's row and its summary in one indexed lookup (None: no such project)."""
-    p, e, f = t.projects, t.estimates, t.frameworks
-    r = s.execute(select(p, f.c.key.label("fw_key"), e.c.usd_low, e.c.usd_high)
-                  .join(f, f.c.id == p.c.framework_id)
-                  .outerjoin(e, (e.c.project_id == p.c.id) & e.c.is_primary)
-                  .where(p.c.id == pid)).first()
+    r = s.execute(_row_and_summary(), {"pid": pid}).first()
     if r is None:
         return None
     return r, ProjectSummary(r.id, r.name, r.fw_key, r.sector, r.status, r.usd_low,
@@ -91,19 +97,29 @@ def filters(framework_id: int | None, status: str | None, sector: str | None) ->
     return where
 
 
-def page(s: Session, where: list[Any], limit: int, offset: int
-         ) -> tuple[list[ProjectSummary], int]:
-    """One page of the projects matching ``where`` and the count of all of them."""
-    count = s.execute(select(func.count()).select_from(t.projects).where(*where)).scalar_one()
+def count(s: Session, where: list[Any]) -> int:
+    """How many projects match ``where``."""
+    return int(s.execute(select(func.count()).select_from(t.projects).where(*where))
+               .scalar_one())
+
+
+def page_rows(s: Session, where: list[Any], limit: int, offset: int) -> list[ProjectSummary]:
+    """One page of the projects matching ``where``, by id."""
     # Page over the projects table alone (its primary key orders it), then join the few.
     ids = list(s.scalars(select(t.projects.c.id).where(*where).order_by(t.projects.c.id)
                          .limit(limit).offset(offset)))
-    return summaries(s, [t.projects.c.id.in_(ids)]) if ids else [], int(count)
+    return summaries(s, [t.projects.c.id.in_(ids)]) if ids else []
+
+
+@lru_cache(maxsize=16)
+def _by_project(table: Any) -> Any:
+    """``table``'s rows of one project (the parameter ``pid``), by id: built once."""
+    return select(table).where(table.c.project_id == bindparam("pid")).order_by(table.c.id)
 
 
 def _rows(s: Session, table: Any, pid: int, leave_out: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [{k: v for k, v in r._mapping.items() if k not in leave_out} for r in s.execute(
-        select(table).where(table.c.project_id == pid).order_by(table.c.id))]
+    return [{k: v for k, v in r._mapping.items() if k not in leave_out}
+            for r in s.execute(_by_project(table), {"pid": pid})]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +138,14 @@ class Records:
 def postings_of(s: Session, pid: int) -> list[Row[Any]]:
     """The project's postings (framework, account, amount, instrument, provider), by id:
     one indexed lookup that the funding list and the allocation are both read from."""
+    return list(s.execute(_postings_of(), {"pid": pid}))
+
+
+@lru_cache(maxsize=1)
+def _postings_of() -> Any:
     q = t.postings
-    return list(s.execute(select(q.c.framework_id, q.c.account, q.c.amount, q.c.instrument,
-                                 q.c.provider).where(q.c.project_id == pid).order_by(q.c.id)))
+    return (select(q.c.framework_id, q.c.account, q.c.amount, q.c.instrument, q.c.provider)
+            .where(q.c.project_id == bindparam("pid")).order_by(q.c.id))
 
 
 def _invested(postings: list[Row[Any]], suffix: str) -> list[tuple[Any, Any, Decimal]]:
