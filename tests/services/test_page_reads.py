@@ -107,7 +107,7 @@ def test_the_cached_views_answer_again_until_the_data_changes(sqlite_engine: Eng
     assert all("audit_log" in s for s in seen) and len(seen) == 3
 
     add_projects(engine, 1)
-    rows, total = projects.list_projects_page(engine, limit=50)
+    _, total = projects.list_projects_page(engine, limit=50)
     assert total == listed[1] + 1  # the count of all projects is counted again
     pid = next(p.id for p in projects.list_projects(engine) if p.name == "Added plant 0")
     assert pid not in {d.project_id for d in deadlines.project_deadlines(engine,
