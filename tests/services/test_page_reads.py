@@ -135,3 +135,16 @@ def test_a_project_read_in_few_statements_shows_what_the_long_way_did(
     else:
         assert d.allocation is None and d.funding == []
     assert projects.show_project(engine, str(pid)) == d  # an id given as text reads the same
+
+
+def test_the_open_projects_counted_for_the_priorities_follow_the_data(
+        sqlite_engine: Engine) -> None:
+    from pledge.services import priorities
+
+    engine = sqlite_engine
+    before = priorities.open_project_count(engine, "japan")
+    with statements(engine) as seen:  # asked again: answered from the cache
+        assert priorities.open_project_count(engine, " Japan ") == before
+    assert len(seen) == 1 and "audit_log" in seen[0]
+    add_projects(engine, 2)
+    assert priorities.open_project_count(engine, "japan") == before + 2

@@ -43,13 +43,18 @@ class ProjectSummary:
 def summaries(s: Session, where: list[Any]) -> list[ProjectSummary]:
     """The projects matching ``where``, by id, with their primary estimate's US bounds."""
     p, e, f = t.projects, t.estimates, t.frameworks
-    stmt = (select(p, f.c.key.label("fw_key"), e.c.usd_low, e.c.usd_high)
+    # only the columns a summary shows (a project's other columns, its model's JSON among
+    # them, are not read for a list)
+    stmt = (select(p.c.id, p.c.name, f.c.key, p.c.sector, p.c.status, e.c.usd_low,
+                   e.c.usd_high, p.c.sector_detail, p.c.location, p.c.states,
+                   p.c.funding_date)
             .join(f, f.c.id == p.c.framework_id)
             .outerjoin(e, (e.c.project_id == p.c.id) & e.c.is_primary)
             .where(*where).order_by(p.c.id))
-    return [ProjectSummary(r.id, r.name, r.fw_key, r.sector, r.status, r.usd_low, r.usd_high,
-                           r.sector_detail, r.location, tuple(r.states), r.funding_date)
-            for r in s.execute(stmt)]
+    return [ProjectSummary(pid, name, fw, sector, status, low, high, detail, location,
+                           tuple(states), funding)
+            for pid, name, fw, sector, status, low, high, detail, location, states, funding
+            in s.execute(stmt)]
 
 
 def summary(s: Session, pid: int) -> ProjectSummary:
