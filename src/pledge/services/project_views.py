@@ -3,6 +3,7 @@ about it, its allocation under the cap, and its history."""
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -18,6 +19,7 @@ from pledge.domain.relations import Relation
 from pledge.services import relations
 from pledge.services.base import framework_row, project_row, sum_postings
 from pledge.store import project_queries as q
+from pledge.store import tables as t
 from pledge.store.db import reading
 from pledge.store.project_queries import ProjectSummary
 
@@ -60,24 +62,25 @@ def list_projects(engine: Engine, *, framework: str | None = None, status: str |
 def list_projects_page(engine: Engine, *, framework: str | None = None,
                        status: str | None = None, sector: str | None = None,
                        limit: int = 50, offset: int = 0) -> tuple[list[ProjectSummary], int]:
-    """One page of ``list_projects`` (paged in the database) and the count of all matches.
+    """One page of ``list_projects`` and the count of all matches.
 
-    Pages are cached until the data changes (see ``dashboard.views``).
+    The ids of the matching projects, in order, are kept until the data changes (see
+    ``dashboard.views``): a page is a slice of them and one indexed lookup of its rows,
+    whichever page it is and however many projects there are.
     """
     from pledge.services.dashboard import views
 
-    def matching() -> int:
+    def matching() -> array[int]:
         with reading(engine) as s:
-            return q.count(s, _where(s, framework, status, sector))
+            return array("q", q.matching_ids(s, _where(s, framework, status, sector)))
 
-    def page() -> tuple[list[ProjectSummary], int]:
-        with reading(engine) as s:
-            rows = q.page_rows(s, _where(s, framework, status, sector), limit, offset)
-        # the count is the same for every page: counted once per data version
-        return rows, views.get(engine, ("projects-count", framework, status, sector),
-                               matching)
-
-    return views.get(engine, ("projects", framework, status, sector, limit, offset), page)
+    ids = views.get(engine, ("project-ids", framework, status, sector), matching)
+    start = max(offset, 0)
+    chunk = list(ids[start:start + max(limit, 0)])
+    if not chunk:
+        return [], len(ids)
+    with reading(engine) as s:
+        return q.summaries(s, [t.projects.c.id.in_(chunk)]), len(ids)
 
 
 def show_project(engine: Engine, project_id: int | str) -> ProjectDetail:
@@ -162,8 +165,6 @@ def warm_reads(engine: Engine, page_size: int = 50) -> int | None:
     compile its queries: the first page of the list and the first project (its id, or
     None when there is none)."""
     from sqlalchemy import func, select
-
-    from pledge.store import tables as t
 
     list_projects_page(engine, limit=page_size)
     with reading(engine) as s:

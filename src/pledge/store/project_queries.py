@@ -102,18 +102,10 @@ def filters(framework_id: int | None, status: str | None, sector: str | None) ->
     return where
 
 
-def count(s: Session, where: list[Any]) -> int:
-    """How many projects match ``where``."""
-    return int(s.execute(select(func.count()).select_from(t.projects).where(*where))
-               .scalar_one())
-
-
-def page_rows(s: Session, where: list[Any], limit: int, offset: int) -> list[ProjectSummary]:
-    """One page of the projects matching ``where``, by id."""
-    # Page over the projects table alone (its primary key orders it), then join the few.
-    ids = list(s.scalars(select(t.projects.c.id).where(*where).order_by(t.projects.c.id)
-                         .limit(limit).offset(offset)))
-    return summaries(s, [t.projects.c.id.in_(ids)]) if ids else []
+def matching_ids(s: Session, where: list[Any]) -> list[int]:
+    """The ids of the projects matching ``where``, in order (the list's order)."""
+    return [int(i) for i in s.scalars(select(t.projects.c.id).where(*where)
+                                      .order_by(t.projects.c.id))]
 
 
 @lru_cache(maxsize=16)
