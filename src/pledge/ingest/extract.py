@@ -213,14 +213,14 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                 places.append(PlaceFact(hs.value.states[0], hs.text, r.sentence.index,
                                         r.sentence.text, 0.75, hs.value.name))
     places.sort(key=lambda p: p.sentence)
-    hashes = fingerprint.shingle_hashes(cleaned.text)
+    content_hash, simhash, sketch = fingerprint.summary(cleaned.text)
     return Extraction(
         source=source, language=lang, title=cleaned.title, text=cleaned.text,
         pledging_country=country, framework=framework, country_confidence=country_conf,
         amounts=tuple(amounts), organisations=tuple(orgs), sectors=tuple(sectors),
         places=tuple(places), sites=tuple(sites), statuses=tuple(statuses),
-        mentions=tuple(mentions), content_hash=fingerprint.content_hash(cleaned.text),
-        fingerprint=fingerprint.simhash(hashes), sketch=fingerprint.sketch(hashes),
+        mentions=tuple(mentions), content_hash=content_hash,
+        fingerprint=simhash, sketch=sketch,
         dropped=cleaned.dropped)
 
 
