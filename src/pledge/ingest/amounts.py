@@ -13,6 +13,7 @@ on their own. Nothing here does arithmetic on amounts.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 
@@ -52,10 +53,12 @@ _CUR_AFTER: Final = (
 # the bare abbreviations ("max", "approx"), which would swallow the word before an amount.
 _QUAL_WORDS: Final = tuple(w for w in LEADING_QUALIFIERS
                            if w not in ("max", "max.", "min", "min.", "approx"))
+_CJK_QUALS: Final = ("約", "およそ", "最大で?", "最高で?", "最低で?", "少なくとも",
+                     "약", "최대", "최소", "대략")
 _QUAL_BEFORE: Final = (
     "(?:(?i:" + "|".join(re.escape(w).replace(r"\ ", r"\s+")
                          for w in sorted(_QUAL_WORDS, key=len, reverse=True)) + r")\s+"
-    r"|(?:約|およそ|最大で?|最高で?|最低で?|少なくとも|약|최대|최소|대략)\s?)?")
+    r"|(?:" + "|".join(_CJK_QUALS) + r")\s?)?")
 # Qualifiers written after an amount; each is one the parser reads (a test checks).
 _POST_QUALS: Final = ("以上", "超", "余り", "余", "以下", "未満", "規模", "程度", "前後", "近く",
                       "強", "弱", "이상", "이하", "미만", "까지", "가량", "정도", "내외", "안팎",
@@ -63,7 +66,8 @@ _POST_QUALS: Final = ("以上", "超", "余り", "余", "以下", "未満", "規
 _QUAL_AFTER: Final = (r"(?:\s?(?:" + "|".join(sorted(_POST_QUALS, key=len, reverse=True))
                       + r")|\s(?i:or more|plus))?")
 # Verbs that bound the amount after them ("could exceed $100 billion") ...
-_VERB_BEFORE: Final = r"(?P<verb>(?i:exceeds?|exceeded|tops?|topped|surpass(?:es|ed)?)\s+)?"
+_VERBS: Final = ("exceeds?", "exceeded", "tops?", "topped", r"surpass(?:es|ed)?")
+_VERB_BEFORE: Final = rf"(?P<verb>(?i:{'|'.join(_VERBS)})\s+)?"
 # ... and Japanese and Korean endings that bound the amount before them.
 _AT_LEAST_AFTER: Final = ("を超える", "を上回る", "を超え", "超え", "를 넘는", "을 넘는",
                           "를 넘어", "을 넘어", "를 웃도는", "을 웃도는")
@@ -72,11 +76,18 @@ _UP_TO_AFTER: Final = ("を超えない", "を下回る", "以内", "를 넘지 
 _POST_VERB: Final = ("(?P<post>\\s?(?:" + "|".join(
     re.escape(w).replace(r"\ ", r"\s?")
     for w in sorted(_AT_LEAST_AFTER + _UP_TO_AFTER, key=len, reverse=True)) + "))?")
-_BOUND: Final = (rf"{_QUAL_BEFORE}(?:{_CUR_BEFORE}\s?)?(?:{_CJK_NUM}|{_NUM}(?:\s?{_WESTERN_MAG})?)"
+_BEFORE_NUMBER: Final = rf"{_QUAL_BEFORE}(?:{_CUR_BEFORE}\s?)?"
+_BOUND: Final = (rf"{_BEFORE_NUMBER}(?:{_CJK_NUM}|{_NUM}(?:\s?{_WESTERN_MAG})?)"
                  rf"(?:{_CUR_AFTER})?{_QUAL_AFTER}")
 _JOIN: Final = r"\s*(?:(?i:to|and)|-|–|—|~|∼|〜|から|에서|부터)\s*"
 _CANDIDATE: Final = re.compile(rf"{_VERB_BEFORE}{_BOUND}(?:{_JOIN}{_BOUND})?{_POST_VERB}")
 _ONE_BOUND: Final = re.compile(_BOUND)
+# Where a candidate can start: every part before its first number is optional and none
+# holds a digit, and the number starts with one (and may be one digit alone); so a
+# candidate starts wherever this matches.
+_START: Final = re.compile(rf"{_VERB_BEFORE}{_BEFORE_NUMBER}\d")
+_DIGIT: Final = re.compile(r"\d")
+_WIDE_SPACE: Final = re.compile(r"\s\s")
 _HAS_CURRENCY: Final = re.compile(rf"{_CUR_BEFORE}|{_CUR_AFTER}")
 _MAGNITUDE: Final = re.compile(rf"{_WESTERN_MAG}|{_CJK_MAG}")
 _WON_WORD: Final = re.compile(r"(?i:won)(?![A-Za-z])")
@@ -119,10 +130,45 @@ def _parse_text(m: re.Match[str]) -> str:
     return _AFTER_DE.sub(r"\1", text).strip()
 
 
+def _lead() -> int:
+    """The most characters before its first digit a candidate can start, when no two
+    blanks stand together: a verb, a qualifier ("no more than", "少なくとも"), a currency
+    ("U.S. $", "USD ") and the single blanks after each."""
+    verbs = max(len(v) for v in ("exceeded", "surpasses", "surpassed", "topped"))
+    quals = max([len(w) for w in _QUAL_WORDS] + [len(w.replace("?", "")) for w in _CJK_QUALS])
+    currencies = max([len("U.S. $"), len("NT$"), len("CN¥")] + [len(c) for c in CURRENCIES])
+    return (verbs + 1) + (quals + 1) + (currencies + 1) + 1
+
+
+_LEAD: Final = _lead()
+
+
+def _candidates(text: str) -> Iterator[re.Match[str]]:
+    """The same matches as ``_CANDIDATE.finditer(text)``, found by looking only shortly
+    before each digit: a candidate's start is found with :data:`_START` in the
+    :data:`_LEAD` characters before the first digit after the last candidate (and after
+    the digits already tried), then the candidate is matched from there. Text with two
+    blanks together is scanned whole, as the lead could be longer there."""
+    if _WIDE_SPACE.search(text):
+        yield from _CANDIDATE.finditer(text)
+        return
+    scanned = 0     # no candidate starts before this (or overlaps the last one found)
+    while (digit := _DIGIT.search(text, scanned)) is not None:
+        d = digit.start()
+        # A start before the last digit tried would have been found with that digit.
+        start = _START.search(text, max(scanned, d - _LEAD), d + 1)
+        m = _CANDIDATE.match(text, start.start()) if start is not None else None
+        if m is None:   # (never when a start was found: see _START)
+            scanned = d + 1
+            continue
+        yield m
+        scanned = m.end()
+
+
 def find_amounts(text: str) -> list[AmountHit]:
     """Every amount of money in ``text``, in order (percentages and counts are not money)."""
     hits: list[AmountHit] = []
-    for m in _CANDIDATE.finditer(text):
+    for m in _candidates(text):
         span = m.group().strip()
         if not span or not _plausible(span):
             continue
