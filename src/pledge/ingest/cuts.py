@@ -18,6 +18,7 @@ _SEPARATOR: Final = re.compile(
 # 工場は見送り"; Japanese puts no space between words).
 _CJK: Final = "\u3040-\u30ff\u3400-\u9fff"
 CLAUSE_BREAK: Final = re.compile(rf",\s+(?:while|whereas|but)\s+|(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_WORDS: Final = re.compile(r"[\w\s-]*")
 _ITEM_GAP: Final = 12   # characters of words allowed between a separator and its item
 
 
@@ -39,9 +40,12 @@ def passage_cuts(text: str, r: SentenceRead) -> list[int]:
         for gap in range(0, min(_ITEM_GAP, len(window)) + 1):
             head = window[:len(window) - gap] if gap else window
             tail = window[len(window) - gap:] if gap else ""
-            if tail and not re.fullmatch(r"[\w\s-]*", tail):
+            if tail and not _WORDS.fullmatch(tail):
                 break
-            m = _SEPARATOR.search(head)
+            # A separator holds at most three runs of non-blanks (", and the "), so it
+            # starts no earlier than the blank before the head's third-last word.
+            words = head.rsplit(None, 3)
+            m = _SEPARATOR.search(head, len(words[0]) if len(words) == 4 else 0)
             if m is not None and (gap == 0 or tail.strip()):
                 candidates.add(pos - gap - (len(head) - m.start()))
                 break
