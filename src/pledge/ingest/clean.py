@@ -295,7 +295,8 @@ def clean_lines(text: str) -> tuple[list[str], list[str]]:
             dropped.append(original)
             in_block = True
             continue
-        if (_NOISE_LINE.search(line) and short) or key in seen:
+        # Every boilerplate pattern is anchored at the line's start: match, not search.
+        if (short and _NOISE_LINE.match(line)) or key in seen:
             dropped.append(original)
             in_block = in_block and not _is_prose(line)
             continue
