@@ -18,8 +18,19 @@ _SEPARATOR: Final = re.compile(
 # 工場は見送り"; Japanese puts no space between words).
 _CJK: Final = "\u3040-\u30ff\u3400-\u9fff"
 CLAUSE_BREAK: Final = re.compile(rf",\s+(?:while|whereas|but)\s+|(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_SEPARATOR_ENDS: Final = frozenset(";、，·")
 _WORDS: Final = re.compile(r"[\w\s-]*")
 _ITEM_GAP: Final = 12   # characters of words allowed between a separator and its item
+
+
+def _separator(head: str) -> re.Match[str] | None:
+    """``_SEPARATOR.search(head)``, searched only where it can be: a separator ends with a
+    blank or one of ";、，·", and holds at most three runs of non-blanks (", and the "), so
+    it starts no earlier than the blank before the head's third-last word."""
+    if not head or not (head[-1].isspace() or head[-1] in _SEPARATOR_ENDS):
+        return None
+    words = head.rsplit(None, 3)
+    return _SEPARATOR.search(head, len(words[0]) if len(words) == 4 else 0)
 
 
 def passage_cuts(text: str, r: SentenceRead) -> list[int]:
@@ -42,10 +53,7 @@ def passage_cuts(text: str, r: SentenceRead) -> list[int]:
             tail = window[len(window) - gap:] if gap else ""
             if tail and not _WORDS.fullmatch(tail):
                 break
-            # A separator holds at most three runs of non-blanks (", and the "), so it
-            # starts no earlier than the blank before the head's third-last word.
-            words = head.rsplit(None, 3)
-            m = _SEPARATOR.search(head, len(words[0]) if len(words) == 4 else 0)
+            m = _separator(head)
             if m is not None and (gap == 0 or tail.strip()):
                 candidates.add(pos - gap - (len(head) - m.start()))
                 break
