@@ -290,7 +290,8 @@ def clean_lines(text: str) -> tuple[list[str], list[str]]:
             dropped.append(original)
             continue
         key = line.casefold()
-        short = _word_count(line) < 30
+        words = _word_count(line)
+        short = words < 30
         if _LIST_HEADER.match(line) or (short and _BREADCRUMB.match(line)):
             dropped.append(original)
             in_block = True
@@ -308,7 +309,7 @@ def clean_lines(text: str) -> tuple[list[str], list[str]]:
             dropped.append(original)
             continue
         in_block = False
-        if _word_count(line) <= 2 and not _SENTENCE_END.search(line) and not _CJK.search(line):
+        if words <= 2 and not _SENTENCE_END.search(line) and not _CJK.search(line):
             dropped.append(original)
             continue
         if _CJK.search(line) and len(line) < 6 and not _SENTENCE_END.search(line):
