@@ -122,7 +122,17 @@ def _stem(word: str) -> str:
 
 def tokens(text: str) -> set[str]:
     """Content words of ``text``, lower-cased and roughly singular."""
-    return {_stem(t) for t in _TOKEN.findall(text) if t.lower() not in _STOP and len(t) > 1}
+    return _content_words(_TOKEN.findall(text))
+
+
+def _content_words(raw: list[str]) -> set[str]:
+    return {_stem(t) for t in raw if t.lower() not in _STOP and len(t) > 1}
+
+
+def _written(raw: list[str]) -> set[str]:
+    """The words written with a capital or a digit, stemmed."""
+    return {_stem(t) for t in raw
+            if t[0].isupper() or (not t.isalpha() and any(c.isdigit() for c in t))}
 
 
 @dataclass(slots=True)
@@ -278,9 +288,8 @@ class ProjectIndex:
         Texas"); empty when nothing is strong enough."""
         if not self.profiles:
             return []
-        words = tokens(f.text)
-        written = {_stem(t) for t in _TOKEN.findall(f.text)
-                   if t[0].isupper() or any(c.isdigit() for c in t)}
+        raw = _TOKEN.findall(f.text)
+        written = _written(raw)
         proper = written | self._fuzzy(written)
         candidates: dict[int, _Profile] = {}
         keys = [("org", o) for o in f.orgs] + [("type", t) for t in f.types]
@@ -294,6 +303,9 @@ class ProjectIndex:
             for name, prof in self._other_sponsors:
                 if name in low:
                     candidates[id(prof)] = prof
+        if not candidates:
+            return []
+        words = _content_words(raw)
         scored: list[tuple[float, int, _Profile, dict[str, list[str]]]] = []
         for prof in candidates.values():
             s, ev = self.score(prof, f, words, proper, framework)
