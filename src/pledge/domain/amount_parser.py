@@ -93,13 +93,17 @@ class _Reader:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        chars: list[str] = []
-        self.origin: list[int] = []
-        for i, ch in enumerate(text):
-            folded = unicodedata.normalize("NFKC", ch)
-            chars.append(folded)
-            self.origin.extend([i] * len(folded))
-        self.norm = "".join(chars)
+        if text.isascii():      # NFKC leaves ASCII as it is
+            self.norm = text
+            self.origin = list(range(len(text)))
+        else:
+            chars: list[str] = []
+            self.origin = []
+            for i, ch in enumerate(text):
+                folded = unicodedata.normalize("NFKC", ch)
+                chars.append(folded)
+                self.origin.extend([i] * len(folded))
+            self.norm = "".join(chars)
         self.problems: list[tuple[int, Problem]] = []
         self.unknown_currency = False
 
@@ -115,10 +119,10 @@ class _Reader:
         toks: list[_Tok] = []
         for m in TOKEN.finditer(self.norm):
             kind = m.lastgroup or "other"
-            text = m.group()
-            tok = _Tok(kind, text, m.start(), m.end())
             if kind == "space":
                 continue
+            text = m.group()
+            tok = _Tok(kind, text, m.start(), m.end())
             if kind == "num":
                 tok.value = self._number(tok)
             elif kind == "word":
