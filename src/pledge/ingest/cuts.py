@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Final
 
 from pledge.ingest.phrases import Hit
@@ -83,13 +82,3 @@ def passage_cuts(text: str, r: SentenceRead) -> list[int]:
             cuts.append(cut)
             last = cut
     return cuts
-
-
-@dataclass(slots=True)
-class SentencePart:
-    read: SentenceRead
-    start: int
-    end: int
-
-    def inside(self, pos: int) -> bool:
-        return self.start <= pos < self.end
