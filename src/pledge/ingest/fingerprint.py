@@ -58,8 +58,15 @@ def _digests(toks: list[str]) -> list[bytes]:
         shingles = [" ".join(toks)] if toks else []
     else:
         shingles = [f"{a} {b} {c}" for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)]
-    blake2b = hashlib.blake2b
-    return [blake2b(sh.encode("utf-8"), digest_size=8).digest() for sh in shingles]
+    out: list[bytes] = []
+    for sh in shingles:
+        h = _BLAKE8.copy()     # copying a fresh hasher is cheaper than making one
+        h.update(sh.encode("utf-8"))
+        out.append(h.digest())
+    return out
+
+
+_BLAKE8: Final = hashlib.blake2b(digest_size=8)   # never updated: only copied
 
 
 def summary(text: str) -> tuple[str, str, str]:
