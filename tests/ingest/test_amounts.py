@@ -8,6 +8,7 @@ import pytest
 
 from pledge.ingest.amounts import find_amounts
 from pledge.ingest.text import normalise
+from tests.ingest.helpers import NEWS
 
 M, B, T = Decimal(10) ** 6, Decimal(10) ** 9, Decimal(10) ** 12
 
@@ -121,7 +122,23 @@ def test_looking_only_before_the_digits_finds_what_a_whole_scan_finds() -> None:
                                            for q in quals for c in currencies)
              for lead, num, tail in [frames[i % 2]]]
     texts += [f"{v}{q}$5bn" for v in verbs for q in ("", "no more than ")]
-    texts += ["a  double  space  before  up  to  $5bn", "2025年、約 5兆円 2026", "12 3 $4 5m"]
+    texts += ["a  double  space  before  up  to  $5bn", "2025年、約 5兆円 2026", "12 3 $4 5m",
+              "as much aſ 5 billion yen", "ſome 5 billion yen", "KRW 5 trillion",
+              "ABOUT 5 billion yen", "roundabout $5bn"]
+    texts += [line for path in sorted(NEWS.glob("*.*")) if path.suffix != ".json"
+              for line in normalise(path.read_text(encoding="utf-8")).split("\n")]
     for text in texts:
         assert [m.span() for m in _candidates(text)] == \
             [m.span() for m in _CANDIDATE.finditer(text)], text
+
+
+def test_the_letters_a_case_blind_pattern_folds_to_ascii_are_all_known() -> None:
+    # A lead is ruled out by looking at the lower-cased text before a digit; letters that a
+    # case-blind pattern reads as ASCII letters without lower-casing to them are searched.
+    import re
+
+    from pledge.ingest.amounts import _FOLDS_TO_ASCII
+
+    ascii_like = re.compile("(?i:[a-z])")
+    odd = {chr(c) for c in range(0x80, 0x10000) if ascii_like.fullmatch(chr(c))}
+    assert odd and all(_FOLDS_TO_ASCII.fullmatch(c) for c in odd)

@@ -141,6 +141,28 @@ def _lead() -> int:
 
 
 _LEAD: Final = _lead()
+# How the text before a lead's last blank can end: a qualifier's last word, a verb or a
+# currency code (lower-cased), a currency sign, a Japanese or Korean qualifier.
+_LEAD_ENDS: Final = tuple(sorted(
+    {w.split()[-1].lower() for w in _QUAL_WORDS}
+    | {"exceed", "exceeds", "exceeded", "top", "tops", "topped", "surpass", "surpasses",
+       "surpassed"} | {c.lower() for c in CURRENCIES}
+    | {"$", "¥", "₩", "€", "£"} | {q.rstrip("?")[-1] for q in _CJK_QUALS}
+    | {q[:-2][-1] for q in _CJK_QUALS if q.endswith("?")}))
+_LEAD_END_SIZE: Final = max(map(len, _LEAD_ENDS))
+# Letters beyond ASCII that a case-blind pattern takes for ASCII ones ("ſ" for "s").
+_FOLDS_TO_ASCII: Final = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _may_lead(text: str, lo: int, d: int) -> bool:
+    """Whether a candidate could start in [lo, d), before the digit at ``d``: false only
+    when sure, as the text just before the digit (past one blank) ends with nothing a
+    lead can end with."""
+    j = d - 1 if d > lo and text[d - 1].isspace() else d
+    before = text[max(lo, j - _LEAD_END_SIZE):j]
+    if not before:
+        return False
+    return bool(_FOLDS_TO_ASCII.search(before)) or before.lower().endswith(_LEAD_ENDS)
 
 
 def _candidates(text: str) -> Iterator[re.Match[str]]:
@@ -156,7 +178,8 @@ def _candidates(text: str) -> Iterator[re.Match[str]]:
     while (digit := _DIGIT.search(text, scanned)) is not None:
         d = digit.start()
         # A start before the last digit tried would have been found with that digit.
-        start = _START.search(text, max(scanned, d - _LEAD), d + 1)
+        lo = max(scanned, d - _LEAD)
+        start = _START.search(text, lo, d + 1) if _may_lead(text, lo, d) else digit
         m = _CANDIDATE.match(text, start.start()) if start is not None else None
         if m is None:   # (never when a start was found: see _START)
             scanned = d + 1
