@@ -71,6 +71,7 @@ _ABBREVIATIONS: Final = frozenset({
 })
 _END: Final = re.compile(r"[.!?]+[\"”’')\]]*\s+|[。！？]+[」』”’)）]*\s*")
 _WORD_BEFORE: Final = re.compile(r"([A-Za-z][A-Za-z.&]*)$")
+_WORD_CHARS: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.&"
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -87,7 +88,10 @@ def split_sentences(text: str) -> list[Sentence]:
                 after = line[stop:stop + 1]
                 if after and after.islower() and after.isascii():
                     continue
-                before = _WORD_BEFORE.search(line, 0, m.start())
+                # (searched from the start of the run of [A-Za-z.&] before the stop: the
+                # match, anchored at the stop, starts inside that run)
+                run = len(line[:m.start()].rstrip(_WORD_CHARS))
+                before = _WORD_BEFORE.search(line, run, m.start())
                 if before and m.group()[0] == "." and (
                         before.group(1).lower().rstrip(".") in _ABBREVIATIONS
                         or len(before.group(1)) == 1):
