@@ -180,6 +180,9 @@ class ProjectIndex:
         self._other_sponsors = [(name, prof) for prof in self.profiles
                                 for name in prof.other_sponsors if len(name) >= 5]
         self._all_distinctive = sorted({w for p in self.profiles for w in p.distinctive})
+        self._distinctive_by_first: dict[str, list[str]] = {}
+        for d in self._all_distinctive:
+            self._distinctive_by_first.setdefault(d[:1], []).append(d)
 
     def __len__(self) -> int:
         return len(self.profiles)
@@ -339,14 +342,16 @@ class ProjectIndex:
     def _fuzzy(self, written: set[str]) -> set[str]:
         """Distinctive name words written slightly differently ("Gulflink", "Portsmouth's")."""
         out: set[str] = set()
-        for d in self._all_distinctive:
-            if d in written:
-                continue
-            for w in written:
-                if w[:1] == d[:1] and abs(len(w) - len(d)) <= 2 and \
+        for w in written:
+            for d in self._distinctive_by_first.get(w[:1], ()):
+                if d in out or d in written or abs(len(w) - len(d)) > 2:
+                    continue
+                # The letters the two share (counted) bound the similarity from above, as
+                # SequenceMatcher.quick_ratio does: most pairs stop here.
+                shared = sum(min(d.count(c), w.count(c)) for c in set(d))
+                if 2.0 * shared / (len(d) + len(w)) >= 0.85 and \
                         difflib.SequenceMatcher(None, d, w).ratio() >= 0.85:
                     out.add(d)
-                    break
         return out
 
     def best(self, f: Features, framework: str | None = None) -> Match | None:
