@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -91,8 +92,9 @@ def test_phrases_in_latin_letters_and_in_other_scripts_scanned_apart_find_the_sa
     from tests.ingest.helpers import NEWS
 
     g = load()
-    split = [m for m in (g.sector_matcher, g.type_matcher, *g.cue_matchers.values())
-             if len(m._lower_parts) > 1]
+    matchers: list[PhraseMatcher[Any]] = [g.sector_matcher, g.type_matcher,
+                                          *g.cue_matchers.values()]
+    split = [m for m in matchers if len(m._lower_parts) > 1]
     assert split, "the shipped sector and facility words come in both kinds"
     texts = [p.read_text(encoding="utf-8").lower() for p in sorted(NEWS.glob("*.*"))
              if p.suffix != ".json"]
