@@ -114,6 +114,11 @@ _HANGUL: Final = re.compile(r"[\uac00-\ud7af]")
 _AFTER_DE: Final = re.compile(r"(最大|最高|最低)で")
 
 
+def _drop_de(text: str) -> str:
+    """"最大で" read as "最大" (and 最高で, 最低で)."""
+    return _AFTER_DE.sub(r"\1", text) if "で" in text else text
+
+
 def _parse_text(m: re.Match[str]) -> str:
     """The candidate as the parser reads it: a bounding verb becomes the parser's own
     qualifier ("exceed $1bn" reads "more than $1bn"; "1兆円を超える" reads "1兆円以上")."""
@@ -127,7 +132,7 @@ def _parse_text(m: re.Match[str]) -> str:
         text += ("이상" if at_least else "이하") if korean else ("以上" if at_least else "以下")
     if verb:
         text = "more than " + text[len(verb):]
-    return _AFTER_DE.sub(r"\1", text).strip()
+    return _drop_de(text).strip()
 
 
 def _lead() -> int:
@@ -204,7 +209,7 @@ def find_amounts(text: str) -> list[AmountHit]:
             piece = part.group().strip()
             if not piece or not _plausible(piece):
                 continue
-            one = _parse(_AFTER_DE.sub(r"\1", piece))
+            one = _parse(_drop_de(piece))
             if one is not None:
                 begin = part.start() + (len(part.group()) - len(part.group().lstrip()))
                 hits.append(AmountHit(begin, begin + len(piece), piece, one, 0.8))
