@@ -368,12 +368,15 @@ def _check_bound(r: _Reader, b: _Bound) -> None:
 def _settle(r: _Reader, bs: list[_Bound], between: _Tok | None,
             whole: tuple[int, int]) -> tuple[Decimal | None, Decimal | None, str]:
     """Combine the bounds: currency, inherited magnitude, qualifiers, order."""
-    span = (bs[0].span()[0], bs[-1].span()[1])
+    def span() -> tuple[int, int]:     # only a problem quotes it
+        return bs[0].span()[0], bs[-1].span()[1]
+
     codes = [b.code() for b in bs]
     known = {c for c in codes if c}
     currency = next(iter(known)) if len(known) == 1 else ""
     if len(known) > 1 and not any(len({t.lex.code for t in b.curs if t.lex}) > 1 for b in bs):
-        r.add("money.conflicting_currency", span, "the two amounts are in different currencies")
+        r.add("money.conflicting_currency", span(),
+              "the two amounts are in different currencies")
     elif not known and not r.unknown_currency and not any(b.pct for b in bs):
         r.add("money.no_currency", whole, "no currency given (e.g. $, ¥, ₩, €, USD, yen, 円, 원)")
     if any(b.value is None or b.pct for b in bs):
@@ -403,5 +406,5 @@ def _settle(r: _Reader, bs: list[_Bound], between: _Tok | None,
     assert left.value is not None and right.value is not None
     lo, hi = plain(left.value), plain(right.value)
     if lo > hi:
-        r.add("money.reversed_range", span, "the first amount is larger than the second")
+        r.add("money.reversed_range", span(), "the first amount is larger than the second")
     return lo, hi, currency
