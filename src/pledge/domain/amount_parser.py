@@ -356,7 +356,7 @@ def _check_bound(r: _Reader, b: _Bound) -> None:
               "a percentage is not an amount of money")
     if b.minus is not None:
         r.add("money.negative", (b.minus.start, b.span()[1]), "an amount cannot be negative")
-    if len(b.curs) > 1 and len({t.lex.code for t in b.curs if t.lex}) > 1:
+    if len({t.lex.code for t in b.curs if t.lex}) > 1:
         span = (min(t.start for t in b.curs), max(t.end for t in b.curs))
         r.add("money.conflicting_currency", (min(span[0], b.span()[0]), span[1]),
               "names two different currencies")
