@@ -98,7 +98,9 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
         app.include_router(router, prefix="/api/v1", responses=errors.RESPONSES)
     routes_jobs.install(app)  # the simulation job runner: started and stopped with the app
     routes_audit.install(app)  # the record is verified once when the server starts
-    warm_on_startup(app)  # no request compiles: startup completes once the engines are ready
+    # no request compiles: startup completes once the engines are ready, the templates
+    # compiled and one project page's reads done once
+    warm_on_startup(app, lambda: pages.warm(app.state.engine))
     add_ping(app, responses=errors.RESPONSES)  # trivial: readiness checks, the bench's baseline
 
     install_docs(app)

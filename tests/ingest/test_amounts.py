@@ -8,6 +8,7 @@ import pytest
 
 from pledge.ingest.amounts import find_amounts
 from pledge.ingest.text import normalise
+from tests.ingest.helpers import NEWS
 
 M, B, T = Decimal(10) ** 6, Decimal(10) ** 9, Decimal(10) ** 12
 
@@ -100,3 +101,44 @@ def test_every_qualifier_after_an_amount_is_one_the_parser_reads() -> None:
     from pledge.ingest.amounts import _POST_QUALS
 
     assert all(SYMBOLS[w].kind == "qual" and SYMBOLS[w].post for w in _POST_QUALS)
+
+
+def test_looking_only_before_the_digits_finds_what_a_whole_scan_finds() -> None:
+    # find_amounts looks for a candidate's start only in the few characters before each
+    # digit; every verb, qualifier and currency that may open an amount, alone and in the
+    # longest combinations, glued to words or spaced, must still start it where a scan of
+    # the whole text does.
+    from pledge.domain.money import CURRENCIES
+    from pledge.ingest.amounts import _CANDIDATE, _CJK_QUALS, _QUAL_WORDS, _candidates
+
+    verbs = ["exceeds ", "exceeded ", "tops ", "topped ", "surpasses "]
+    quals = ["", *(w + " " for w in _QUAL_WORDS),
+             *(w.replace("?", "") + s for w in _CJK_QUALS for s in ("", " "))]
+    currencies = ["", *(c + s for c in ("$", "US$", "US $", "U.S. $", "U.S.$", "NT$", "CN¥",
+                                         "¥", "₩", "€", "£", *CURRENCIES) for s in ("", " "))]
+    frames = [("In 2025 ", "5 billion", " or 20%."), ("x", "1,200億", "円 in 2026, up 3")]
+    texts = [f"{lead}{v}{q}{c}{num}{tail}"
+             for i, (v, q, c) in enumerate((v, q, c) for v in ("", "surpassed ")
+                                           for q in quals for c in currencies)
+             for lead, num, tail in [frames[i % 2]]]
+    texts += [f"{v}{q}$5bn" for v in verbs for q in ("", "no more than ")]
+    texts += ["a  double  space  before  up  to  $5bn", "2025年、約 5兆円 2026", "12 3 $4 5m",
+              "as much aſ 5 billion yen", "ſome 5 billion yen", "KRW 5 trillion",
+              "ABOUT 5 billion yen", "roundabout $5bn"]
+    texts += [line for path in sorted(NEWS.glob("*.*")) if path.suffix != ".json"
+              for line in normalise(path.read_text(encoding="utf-8")).split("\n")]
+    for text in texts:
+        assert [m.span() for m in _candidates(text)] == \
+            [m.span() for m in _CANDIDATE.finditer(text)], text
+
+
+def test_the_letters_a_case_blind_pattern_folds_to_ascii_are_all_known() -> None:
+    # A lead is ruled out by looking at the lower-cased text before a digit; letters that a
+    # case-blind pattern reads as ASCII letters without lower-casing to them are searched.
+    import re
+
+    from pledge.ingest.amounts import _FOLDS_TO_ASCII
+
+    ascii_like = re.compile("(?i:[a-z])")
+    odd = {chr(c) for c in range(0x80, 0x10000) if ascii_like.fullmatch(chr(c))}
+    assert odd and all(_FOLDS_TO_ASCII.fullmatch(c) for c in odd)

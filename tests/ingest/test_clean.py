@@ -90,3 +90,18 @@ def test_telling_html_from_text() -> None:
     assert looks_like_html("anything", "page.HTML")
     assert not looks_like_html("<p>a</p><p>b</p>", "notes.txt")
     assert not looks_like_html("Costs rose 5% < 10% forecast.")
+
+
+def test_paywall_lines_are_told_in_the_lower_cased_line_as_by_the_case_blind_pattern() -> None:
+    from pledge.ingest.clean import _PAYWALL, _paywall
+    from tests.ingest.helpers import NEWS
+
+    lines = ["SUBSCRIBE NOW", "Sign In or Create an Account", "Already a Subscriber?",
+             "ſubscribe today", "SIGN İN", "Log ın", "Cookies and your PRIVACY settings",
+             "会員限定の記事です", "구독하기", "Japan names three projects", "Read the E-Edition",
+             "月額 1,980 円で読み放題", "K-pop news letter", "Newsletter"]
+    lines += [line for path in sorted(NEWS.glob("*.*")) if path.suffix != ".json"
+              for line in path.read_text(encoding="utf-8").splitlines()]
+    found = [line for line in lines if _paywall(line)]
+    assert found == [line for line in lines if _PAYWALL.search(line)]
+    assert "ſubscribe today" in found and "SIGN İN" in found and "Newsletter" in found

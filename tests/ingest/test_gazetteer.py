@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -84,3 +85,25 @@ def test_a_bad_user_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as err:
         load(tmp_path / "missing.toml")
     assert err.value.first.rule == "news.bad_gazetteer"
+
+
+def test_phrases_in_latin_letters_and_in_other_scripts_scanned_apart_find_the_same() -> None:
+    from pledge.ingest.phrases import PhraseMatcher
+    from tests.ingest.helpers import NEWS
+
+    g = load()
+    matchers: list[PhraseMatcher[Any]] = [g.sector_matcher, g.type_matcher,
+                                          *g.cue_matchers.values()]
+    split = [m for m in matchers if len(m._lower_parts) > 1]
+    assert split, "the shipped sector and facility words come in both kinds"
+    texts = [p.read_text(encoding="utf-8").lower() for p in sorted(NEWS.glob("*.*"))
+             if p.suffix != ".json"]
+    texts += ["gas plant천연가스 발전 gas\u3000plant", "lng 基地 gas-fired天然ガス発電所"]
+    mixed = PhraseMatcher([("gas plant", "a", True), ("天然ガス", "b", True),
+                           ("ガス plant", "c", True)])
+    assert len(mixed._lower_parts) == 1      # a phrase of both kinds: one pattern
+    for m in split:
+        assert m._lower is not None
+        for text in texts:
+            apart = sorted(h.span() for part in m._lower_parts for h in part.finditer(text))
+            assert apart == [h.span() for h in m._lower.finditer(text)]

@@ -93,13 +93,17 @@ class _Reader:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        chars: list[str] = []
-        self.origin: list[int] = []
-        for i, ch in enumerate(text):
-            folded = unicodedata.normalize("NFKC", ch)
-            chars.append(folded)
-            self.origin.extend([i] * len(folded))
-        self.norm = "".join(chars)
+        if text.isascii():      # NFKC leaves ASCII as it is
+            self.norm = text
+            self.origin = list(range(len(text)))
+        else:
+            chars: list[str] = []
+            self.origin = []
+            for i, ch in enumerate(text):
+                folded = unicodedata.normalize("NFKC", ch)
+                chars.append(folded)
+                self.origin.extend([i] * len(folded))
+            self.norm = "".join(chars)
         self.problems: list[tuple[int, Problem]] = []
         self.unknown_currency = False
 
@@ -115,10 +119,10 @@ class _Reader:
         toks: list[_Tok] = []
         for m in TOKEN.finditer(self.norm):
             kind = m.lastgroup or "other"
-            text = m.group()
-            tok = _Tok(kind, text, m.start(), m.end())
             if kind == "space":
                 continue
+            text = m.group()
+            tok = _Tok(kind, text, m.start(), m.end())
             if kind == "num":
                 tok.value = self._number(tok)
             elif kind == "word":
@@ -346,30 +350,33 @@ def parse_amount(text: str) -> MoneyRange:
 
 
 def _check_bound(r: _Reader, b: _Bound) -> None:
-    start, end = b.span()
+    # (the bound's span, b.span(), is worked out only for a problem that quotes it)
     if b.pct is not None:
         r.add("money.percentage", (b.parts[0].start, b.pct.end),
               "a percentage is not an amount of money")
     if b.minus is not None:
-        r.add("money.negative", (b.minus.start, end), "an amount cannot be negative")
+        r.add("money.negative", (b.minus.start, b.span()[1]), "an amount cannot be negative")
     if len({t.lex.code for t in b.curs if t.lex}) > 1:
         span = (min(t.start for t in b.curs), max(t.end for t in b.curs))
-        r.add("money.conflicting_currency", (min(span[0], start), span[1]),
+        r.add("money.conflicting_currency", (min(span[0], b.span()[0]), span[1]),
               "names two different currencies")
     kinds = b.bounds()
     if "upto" in kinds and kinds & {"atleast", "from"}:
-        r.add("money.conflicting_bounds", (start, end), "is both an upper and a lower bound")
+        r.add("money.conflicting_bounds", b.span(), "is both an upper and a lower bound")
 
 
 def _settle(r: _Reader, bs: list[_Bound], between: _Tok | None,
             whole: tuple[int, int]) -> tuple[Decimal | None, Decimal | None, str]:
     """Combine the bounds: currency, inherited magnitude, qualifiers, order."""
-    span = (bs[0].span()[0], bs[-1].span()[1])
+    def span() -> tuple[int, int]:     # only a problem quotes it
+        return bs[0].span()[0], bs[-1].span()[1]
+
     codes = [b.code() for b in bs]
     known = {c for c in codes if c}
     currency = next(iter(known)) if len(known) == 1 else ""
     if len(known) > 1 and not any(len({t.lex.code for t in b.curs if t.lex}) > 1 for b in bs):
-        r.add("money.conflicting_currency", span, "the two amounts are in different currencies")
+        r.add("money.conflicting_currency", span(),
+              "the two amounts are in different currencies")
     elif not known and not r.unknown_currency and not any(b.pct for b in bs):
         r.add("money.no_currency", whole, "no currency given (e.g. $, ¥, ₩, €, USD, yen, 円, 원)")
     if any(b.value is None or b.pct for b in bs):
@@ -399,5 +406,5 @@ def _settle(r: _Reader, bs: list[_Bound], between: _Tok | None,
     assert left.value is not None and right.value is not None
     lo, hi = plain(left.value), plain(right.value)
     if lo > hi:
-        r.add("money.reversed_range", span, "the first amount is larger than the second")
+        r.add("money.reversed_range", span(), "the first amount is larger than the second")
     return lo, hi, currency

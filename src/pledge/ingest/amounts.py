@@ -13,6 +13,7 @@ on their own. Nothing here does arithmetic on amounts.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 
@@ -52,10 +53,12 @@ _CUR_AFTER: Final = (
 # the bare abbreviations ("max", "approx"), which would swallow the word before an amount.
 _QUAL_WORDS: Final = tuple(w for w in LEADING_QUALIFIERS
                            if w not in ("max", "max.", "min", "min.", "approx"))
+_CJK_QUALS: Final = ("約", "およそ", "最大で?", "最高で?", "最低で?", "少なくとも",
+                     "약", "최대", "최소", "대략")
 _QUAL_BEFORE: Final = (
     "(?:(?i:" + "|".join(re.escape(w).replace(r"\ ", r"\s+")
                          for w in sorted(_QUAL_WORDS, key=len, reverse=True)) + r")\s+"
-    r"|(?:約|およそ|最大で?|最高で?|最低で?|少なくとも|약|최대|최소|대략)\s?)?")
+    r"|(?:" + "|".join(_CJK_QUALS) + r")\s?)?")
 # Qualifiers written after an amount; each is one the parser reads (a test checks).
 _POST_QUALS: Final = ("以上", "超", "余り", "余", "以下", "未満", "規模", "程度", "前後", "近く",
                       "強", "弱", "이상", "이하", "미만", "까지", "가량", "정도", "내외", "안팎",
@@ -63,7 +66,8 @@ _POST_QUALS: Final = ("以上", "超", "余り", "余", "以下", "未満", "規
 _QUAL_AFTER: Final = (r"(?:\s?(?:" + "|".join(sorted(_POST_QUALS, key=len, reverse=True))
                       + r")|\s(?i:or more|plus))?")
 # Verbs that bound the amount after them ("could exceed $100 billion") ...
-_VERB_BEFORE: Final = r"(?P<verb>(?i:exceeds?|exceeded|tops?|topped|surpass(?:es|ed)?)\s+)?"
+_VERBS: Final = ("exceeds?", "exceeded", "tops?", "topped", r"surpass(?:es|ed)?")
+_VERB_BEFORE: Final = rf"(?P<verb>(?i:{'|'.join(_VERBS)})\s+)?"
 # ... and Japanese and Korean endings that bound the amount before them.
 _AT_LEAST_AFTER: Final = ("を超える", "を上回る", "を超え", "超え", "를 넘는", "을 넘는",
                           "를 넘어", "을 넘어", "를 웃도는", "을 웃도는")
@@ -72,11 +76,18 @@ _UP_TO_AFTER: Final = ("を超えない", "を下回る", "以内", "를 넘지 
 _POST_VERB: Final = ("(?P<post>\\s?(?:" + "|".join(
     re.escape(w).replace(r"\ ", r"\s?")
     for w in sorted(_AT_LEAST_AFTER + _UP_TO_AFTER, key=len, reverse=True)) + "))?")
-_BOUND: Final = (rf"{_QUAL_BEFORE}(?:{_CUR_BEFORE}\s?)?(?:{_CJK_NUM}|{_NUM}(?:\s?{_WESTERN_MAG})?)"
+_BEFORE_NUMBER: Final = rf"{_QUAL_BEFORE}(?:{_CUR_BEFORE}\s?)?"
+_BOUND: Final = (rf"{_BEFORE_NUMBER}(?:{_CJK_NUM}|{_NUM}(?:\s?{_WESTERN_MAG})?)"
                  rf"(?:{_CUR_AFTER})?{_QUAL_AFTER}")
 _JOIN: Final = r"\s*(?:(?i:to|and)|-|–|—|~|∼|〜|から|에서|부터)\s*"
 _CANDIDATE: Final = re.compile(rf"{_VERB_BEFORE}{_BOUND}(?:{_JOIN}{_BOUND})?{_POST_VERB}")
 _ONE_BOUND: Final = re.compile(_BOUND)
+# Where a candidate can start: every part before its first number is optional and none
+# holds a digit, and the number starts with one (and may be one digit alone); so a
+# candidate starts wherever this matches.
+_START: Final = re.compile(rf"{_VERB_BEFORE}{_BEFORE_NUMBER}\d")
+_DIGIT: Final = re.compile(r"\d")
+_WIDE_SPACE: Final = re.compile(r"\s\s")
 _HAS_CURRENCY: Final = re.compile(rf"{_CUR_BEFORE}|{_CUR_AFTER}")
 _MAGNITUDE: Final = re.compile(rf"{_WESTERN_MAG}|{_CJK_MAG}")
 _WON_WORD: Final = re.compile(r"(?i:won)(?![A-Za-z])")
@@ -103,6 +114,11 @@ _HANGUL: Final = re.compile(r"[\uac00-\ud7af]")
 _AFTER_DE: Final = re.compile(r"(最大|最高|最低)で")
 
 
+def _drop_de(text: str) -> str:
+    """"最大で" read as "最大" (and 最高で, 最低で)."""
+    return _AFTER_DE.sub(r"\1", text) if "で" in text else text
+
+
 def _parse_text(m: re.Match[str]) -> str:
     """The candidate as the parser reads it: a bounding verb becomes the parser's own
     qualifier ("exceed $1bn" reads "more than $1bn"; "1兆円を超える" reads "1兆円以上")."""
@@ -116,13 +132,71 @@ def _parse_text(m: re.Match[str]) -> str:
         text += ("이상" if at_least else "이하") if korean else ("以上" if at_least else "以下")
     if verb:
         text = "more than " + text[len(verb):]
-    return _AFTER_DE.sub(r"\1", text).strip()
+    return _drop_de(text).strip()
+
+
+def _lead() -> int:
+    """The most characters before its first digit a candidate can start, when no two
+    blanks stand together: a verb, a qualifier ("no more than", "少なくとも"), a currency
+    ("U.S. $", "USD ") and the single blanks after each."""
+    verbs = max(len(v) for v in ("exceeded", "surpasses", "surpassed", "topped"))
+    quals = max([len(w) for w in _QUAL_WORDS] + [len(w.replace("?", "")) for w in _CJK_QUALS])
+    currencies = max([len("U.S. $"), len("NT$"), len("CN¥")] + [len(c) for c in CURRENCIES])
+    return (verbs + 1) + (quals + 1) + (currencies + 1) + 1
+
+
+_LEAD: Final = _lead()
+# How the text before a lead's last blank can end: a qualifier's last word, a verb or a
+# currency code (lower-cased), a currency sign, a Japanese or Korean qualifier.
+_LEAD_ENDS: Final = tuple(sorted(
+    {w.split()[-1].lower() for w in _QUAL_WORDS}
+    | {"exceed", "exceeds", "exceeded", "top", "tops", "topped", "surpass", "surpasses",
+       "surpassed"} | {c.lower() for c in CURRENCIES}
+    | {"$", "¥", "₩", "€", "£"} | {q.rstrip("?")[-1] for q in _CJK_QUALS}
+    | {q[:-2][-1] for q in _CJK_QUALS if q.endswith("?")}))
+_LEAD_END_SIZE: Final = max(map(len, _LEAD_ENDS))
+# Letters beyond ASCII that a case-blind pattern takes for ASCII ones ("ſ" for "s").
+_FOLDS_TO_ASCII: Final = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _may_lead(text: str, lo: int, d: int) -> bool:
+    """Whether a candidate could start in [lo, d), before the digit at ``d``: false only
+    when sure, as the text just before the digit (past one blank) ends with nothing a
+    lead can end with."""
+    j = d - 1 if d > lo and text[d - 1].isspace() else d
+    before = text[max(lo, j - _LEAD_END_SIZE):j]
+    if not before:
+        return False
+    return bool(_FOLDS_TO_ASCII.search(before)) or before.lower().endswith(_LEAD_ENDS)
+
+
+def _candidates(text: str) -> Iterator[re.Match[str]]:
+    """The same matches as ``_CANDIDATE.finditer(text)``, found by looking only shortly
+    before each digit: a candidate's start is found with :data:`_START` in the
+    :data:`_LEAD` characters before the first digit after the last candidate (and after
+    the digits already tried), then the candidate is matched from there. Text with two
+    blanks together is scanned whole, as the lead could be longer there."""
+    if _WIDE_SPACE.search(text):
+        yield from _CANDIDATE.finditer(text)
+        return
+    scanned = 0     # no candidate starts before this (or overlaps the last one found)
+    while (digit := _DIGIT.search(text, scanned)) is not None:
+        d = digit.start()
+        # A start before the last digit tried would have been found with that digit.
+        lo = max(scanned, d - _LEAD)
+        start = _START.search(text, lo, d + 1) if _may_lead(text, lo, d) else digit
+        m = _CANDIDATE.match(text, start.start()) if start is not None else None
+        if m is None:   # (never when a start was found: see _START)
+            scanned = d + 1
+            continue
+        yield m
+        scanned = m.end()
 
 
 def find_amounts(text: str) -> list[AmountHit]:
     """Every amount of money in ``text``, in order (percentages and counts are not money)."""
     hits: list[AmountHit] = []
-    for m in _CANDIDATE.finditer(text):
+    for m in _candidates(text):
         span = m.group().strip()
         if not span or not _plausible(span):
             continue
@@ -135,7 +209,7 @@ def find_amounts(text: str) -> list[AmountHit]:
             piece = part.group().strip()
             if not piece or not _plausible(piece):
                 continue
-            one = _parse(_AFTER_DE.sub(r"\1", piece))
+            one = _parse(_drop_de(piece))
             if one is not None:
                 begin = part.start() + (len(part.group()) - len(part.group().lstrip()))
                 hits.append(AmountHit(begin, begin + len(piece), piece, one, 0.8))

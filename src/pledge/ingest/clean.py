@@ -237,6 +237,22 @@ _PAYWALL: Final = re.compile("|".join([
     r"구독|로그인|회원가입|유료 회원|뉴스레터|프리미엄 콘텐츠|무제한 열람",
 ]), re.I)
 
+# The same patterns without the case flag, for lower-cased lines (much faster to search);
+# a line with a letter that a case-blind pattern takes for an ASCII one without
+# lower-casing to it ("ſ", dotless "ı"), or that changes length lower-cased, is searched
+# with the case-blind pattern.
+_PAYWALL_LOWER: Final = re.compile(_PAYWALL.pattern)
+_FOLDS_TO_ASCII: Final = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _paywall(line: str) -> bool:
+    """Whether ``_PAYWALL`` finds anything in ``line``."""
+    low = line.lower()
+    if len(low) != len(line) or _FOLDS_TO_ASCII.search(line):
+        return _PAYWALL.search(line) is not None
+    return _PAYWALL_LOWER.search(low) is not None
+
+
 # Headers of link lists (related stories, most read, rankings): the lines after them are
 # links, dropped like a paywall's bullets.
 _LIST_HEADER: Final = re.compile(
@@ -290,16 +306,18 @@ def clean_lines(text: str) -> tuple[list[str], list[str]]:
             dropped.append(original)
             continue
         key = line.casefold()
-        short = _word_count(line) < 30
+        words = _word_count(line)
+        short = words < 30
         if _LIST_HEADER.match(line) or (short and _BREADCRUMB.match(line)):
             dropped.append(original)
             in_block = True
             continue
-        if (_NOISE_LINE.search(line) and short) or key in seen:
+        # Every boilerplate pattern is anchored at the line's start: match, not search.
+        if (short and _NOISE_LINE.match(line)) or key in seen:
             dropped.append(original)
             in_block = in_block and not _is_prose(line)
             continue
-        if short and _PAYWALL.search(line):
+        if short and _paywall(line):
             dropped.append(original)
             in_block = True
             continue
@@ -307,7 +325,7 @@ def clean_lines(text: str) -> tuple[list[str], list[str]]:
             dropped.append(original)
             continue
         in_block = False
-        if _word_count(line) <= 2 and not _SENTENCE_END.search(line) and not _CJK.search(line):
+        if words <= 2 and not _SENTENCE_END.search(line) and not _CJK.search(line):
             dropped.append(original)
             continue
         if _CJK.search(line) and len(line) < 6 and not _SENTENCE_END.search(line):

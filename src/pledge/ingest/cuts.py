@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Final
 
 from pledge.ingest.phrases import Hit
@@ -18,7 +17,19 @@ _SEPARATOR: Final = re.compile(
 # 工場は見送り"; Japanese puts no space between words).
 _CJK: Final = "\u3040-\u30ff\u3400-\u9fff"
 CLAUSE_BREAK: Final = re.compile(rf",\s+(?:while|whereas|but)\s+|(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_SEPARATOR_ENDS: Final = frozenset(";、，·")
+_WORD_CHAR: Final = re.compile(r"[\w\s-]")
 _ITEM_GAP: Final = 12   # characters of words allowed between a separator and its item
+
+
+def _separator(head: str) -> re.Match[str] | None:
+    """``_SEPARATOR.search(head)``, searched only where it can be: a separator ends with a
+    blank or one of ";、，·", and holds at most three runs of non-blanks (", and the "), so
+    it starts no earlier than the blank before the head's third-last word."""
+    if not head or not (head[-1].isspace() or head[-1] in _SEPARATOR_ENDS):
+        return None
+    words = head.rsplit(None, 3)
+    return _SEPARATOR.search(head, len(words[0]) if len(words) == 4 else 0)
 
 
 def passage_cuts(text: str, r: SentenceRead) -> list[int]:
@@ -28,6 +39,9 @@ def passage_cuts(text: str, r: SentenceRead) -> list[int]:
     if the text on both sides names a facility or an amount."""
     # Items start with a facility or a company; in Japanese and Korean lists ("、") also with
     # a place ("ペンシルベニア州、テキサス州での...").
+    payload = sorted({h.start for h in r.types} | {a.start for a in r.amounts})
+    if len(payload) < 2:
+        return []   # a cut needs a facility or an amount on both sides
     items: list[Hit[Any]] = [*r.types, *r.orgs]
     where: list[Hit[Any]] = [*r.states, *r.sites]
     starts = sorted({h.start for h in items})
@@ -36,18 +50,19 @@ def passage_cuts(text: str, r: SentenceRead) -> list[int]:
     candidates: set[int] = set()
     for pos in sorted(set(starts) | places):
         window = text[max(0, pos - 40 - _ITEM_GAP):pos]
-        for gap in range(0, min(_ITEM_GAP, len(window)) + 1):
-            head = window[:len(window) - gap] if gap else window
-            tail = window[len(window) - gap:] if gap else ""
-            if tail and not re.fullmatch(r"[\w\s-]*", tail):
-                break
-            m = _SEPARATOR.search(head)
-            if m is not None and (gap == 0 or tail.strip()):
-                candidates.add(pos - gap - (len(head) - m.start()))
+        size = len(window)
+        # The separator may stand up to _ITEM_GAP characters of words before the item: the
+        # head ends where it would end, the tail (words only) runs on to the item.
+        for gap in range(0, min(_ITEM_GAP, size) + 1):
+            end = size - gap
+            if gap and not _WORD_CHAR.match(window, end):
+                break   # the tail would hold something besides words
+            m = _separator(window[:end])
+            if m is not None and (gap == 0 or window[end:].strip()):
+                candidates.add(pos - gap - (end - m.start()))
                 break
     for m in CLAUSE_BREAK.finditer(text):
         candidates.add(m.start())
-    payload = sorted({h.start for h in r.types} | {a.start for a in r.amounts})
     anchors = sorted((h.start, h.value.key) for h in r.types)
     cuts: list[int] = []
     last = 0
@@ -67,13 +82,3 @@ def passage_cuts(text: str, r: SentenceRead) -> list[int]:
             cuts.append(cut)
             last = cut
     return cuts
-
-
-@dataclass(slots=True)
-class SentencePart:
-    read: SentenceRead
-    start: int
-    end: int
-
-    def inside(self, pos: int) -> bool:
-        return self.start <= pos < self.end

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from itertools import pairwise
-from typing import Any
+from typing import Any, Final
 
 from pledge.ingest import fingerprint
 from pledge.ingest.amounts import AmountHit
@@ -42,7 +42,7 @@ from pledge.ingest.attribution import (
     nearest_cue,
 )
 from pledge.ingest.clean import Cleaned, clean
-from pledge.ingest.cuts import SentencePart, passage_cuts
+from pledge.ingest.cuts import passage_cuts
 from pledge.ingest.facts import (
     REPORT_CONFIDENCE,
     Amount,
@@ -103,15 +103,15 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
         bounds = [0, *cuts, len(s.text)]
         here: list[Mention] = []
         for lo, hi in pairwise(bounds):
-            p = SentencePart(r, lo, hi)
-            orgs = unique(h.value.name for h in r.orgs if p.inside(h.start))
-            types = unique(h.value.key for h in r.types if p.inside(h.start))
-            states = unique(h.value for h in r.states if p.inside(h.start))
-            site_hits = [h.value for h in r.sites if p.inside(h.start)]
+            # The hits in this part of the sentence, [lo, hi).
+            orgs = unique(h.value.name for h in r.orgs if lo <= h.start < hi)
+            types = unique(h.value.key for h in r.types if lo <= h.start < hi)
+            states = unique(h.value for h in r.states if lo <= h.start < hi)
+            site_hits = [h.value for h in r.sites if lo <= h.start < hi]
             p_sites = unique(x.name for x in site_hits)
-            p_sectors = {h.value for h in r.sectors if p.inside(h.start)}
+            p_sectors = {h.value for h in r.sectors if lo <= h.start < hi}
             p_sectors |= {g.types[t].sector for t in types}
-            p_amounts = tuple(amount_index[id(a)] for a in r.amounts if p.inside(a.start))
+            p_amounts = tuple(amount_index[id(a)] for a in r.amounts if lo <= a.start < hi)
             part = s.text[lo:hi]
             features = Features(frozenset(orgs), frozenset(types),
                                 frozenset(states) | frozenset(
@@ -121,10 +121,10 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
             found = projects.matches(features, framework or None) if projects else []
             by_name = any("name" in m.kinds for m in found)
             by_sponsor = any(m.kinds & {"sponsor", "partner"} for m in found)
-            anchor = min((h.start for h in r.types if p.inside(h.start)), default=lo)
+            anchor = min((h.start for h in r.types if lo <= h.start < hi), default=lo)
             recent = last is not None and s.index - last.sentence <= 3
             found_here: list[Hit[Any]] = [*r.types, *r.orgs, *r.states, *r.sites]
-            words_at = [h.start for h in found_here if p.inside(h.start)]
+            words_at = [h.start for h in found_here if lo <= h.start < hi]
             made: list[Mention] = []
             own_project = by_name or (by_sponsor and bool(types))
             refers_back = (r.back_reference and not own_project) or (
@@ -136,7 +136,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                     round(last.confidence * 0.85, 2), last.reasons, "back reference",
                     p_amounts, lo, hi, anchor))
                 words_at += [h.start for h in r.cue_hits.get("back_references", [])
-                             if p.inside(h.start)]
+                             if lo <= h.start < hi]
             elif found:
                 for match in found:
                     sector = g.types[types[0]].sector if types else match.project.sector
@@ -170,8 +170,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
         ms = mentions_of_amount.get(i, [])
         prev = raw_amounts[i - 1][1] if i and raw_amounts[i - 1][0] is r else None
         converted = prev is not None and bool(
-            re.fullmatch(r"\s*[(（]\s*(?:or\s+|about\s+|approx\.?\s+|약\s*|約\s*)?",
-                         r.sentence.text[prev.end:a.start]))
+            _CONVERTED.fullmatch(r.sentence.text[prev.end:a.start]))
         cue_kind, cue_distance = nearest_cue(r, a)
         project_distance = min((distance(a, pos) for pos in evidence_at.get(i, [])),
                                default=10**6)
@@ -213,15 +212,19 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                 places.append(PlaceFact(hs.value.states[0], hs.text, r.sentence.index,
                                         r.sentence.text, 0.75, hs.value.name))
     places.sort(key=lambda p: p.sentence)
-    hashes = fingerprint.shingle_hashes(cleaned.text)
+    content_hash, simhash, sketch = fingerprint.summary(cleaned.text)
     return Extraction(
         source=source, language=lang, title=cleaned.title, text=cleaned.text,
         pledging_country=country, framework=framework, country_confidence=country_conf,
         amounts=tuple(amounts), organisations=tuple(orgs), sectors=tuple(sectors),
         places=tuple(places), sites=tuple(sites), statuses=tuple(statuses),
-        mentions=tuple(mentions), content_hash=fingerprint.content_hash(cleaned.text),
-        fingerprint=fingerprint.simhash(hashes), sketch=fingerprint.sketch(hashes),
+        mentions=tuple(mentions), content_hash=content_hash,
+        fingerprint=simhash, sketch=sketch,
         dropped=cleaned.dropped)
+
+
+# Between an amount and the same amount converted: "$1bn (about ¥150bn)".
+_CONVERTED: Final = re.compile(r"\s*[(（]\s*(?:or\s+|about\s+|approx\.?\s+|약\s*|約\s*)?")
 
 
 def _descriptor(g: Gazetteer, orgs: list[str], types: list[str], states: list[str]) -> str:

@@ -26,7 +26,7 @@ import unicodedata
 from typing import Final
 
 __all__ = ["NEAR_BITS", "NEAR_JACCARD", "SKETCH_SIZE", "content_hash", "distance", "jaccard",
-           "near", "near_copy", "shingle_hashes", "simhash", "sketch"]
+           "near", "near_copy", "shingle_hashes", "simhash", "sketch", "summary"]
 
 NEAR_BITS: Final = 3
 NEAR_JACCARD: Final = 0.6
@@ -40,23 +40,47 @@ def _tokens(text: str) -> list[str]:
 
 def content_hash(text: str) -> str:
     """SHA-256 (hex) of the text's words, so spacing, case and punctuation do not count."""
-    return hashlib.sha256(" ".join(_tokens(text)).encode("utf-8")).hexdigest()
+    return _content_hash(_tokens(text))
+
+
+def _content_hash(toks: list[str]) -> str:
+    return hashlib.sha256(" ".join(toks).encode("utf-8")).hexdigest()
 
 
 def shingle_hashes(text: str) -> list[int]:
     """A 64-bit hash of each shingle of the text."""
-    toks = _tokens(text)
+    return [int.from_bytes(d, "big") for d in _digests(_tokens(text))]
+
+
+def _digests(toks: list[str]) -> list[bytes]:
+    """Each shingle's hash as 8 bytes, big-endian (so bytes order as the numbers do)."""
     if len(toks) < 3:
         shingles = [" ".join(toks)] if toks else []
     else:
-        shingles = [" ".join(toks[i:i + 3]) for i in range(len(toks) - 2)]
-    return [int.from_bytes(hashlib.blake2b(sh.encode("utf-8"), digest_size=8).digest(), "big")
-            for sh in shingles]
+        shingles = [f"{a} {b} {c}" for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)]
+    out: list[bytes] = []
+    for sh in shingles:
+        h = _BLAKE8.copy()     # copying a fresh hasher is cheaper than making one
+        h.update(sh.encode("utf-8"))
+        out.append(h.digest())
+    return out
+
+
+_BLAKE8: Final = hashlib.blake2b(digest_size=8)   # never updated: only copied
+
+
+def summary(text: str) -> tuple[str, str, str]:
+    """The text's exact hash, SimHash and sketch (its words read once for the three)."""
+    toks = _tokens(text)
+    digests = _digests(toks)
+    smallest = sorted(set(digests))[:SKETCH_SIZE]
+    return (_content_hash(toks), _simhash(b"".join(digests), len(digests)),
+            "".join(d.hex() for d in smallest))
 
 
 def sketch(hashes: list[int]) -> str:
     """The bottom-k MinHash sketch of shingle hashes, as hex (16 digits a hash)."""
-    smallest = heapq.nsmallest(SKETCH_SIZE, set(hashes))
+    smallest = sorted(set(hashes))[:SKETCH_SIZE]
     return "".join(f"{h:016x}" for h in smallest)
 
 
@@ -83,27 +107,24 @@ def simhash(text: str | list[int]) -> str:
     """The 64-bit SimHash of the text's shingles (or of given shingle hashes), as 16 hex
     digits."""
     hashes = shingle_hashes(text) if isinstance(text, str) else text
-    # Count, for each of the 64 bit positions, how many shingle hashes have it set, with
-    # bit-sliced counters (planes[i] holds bit i of every position's count).
-    planes: list[int] = []
-    for h in hashes:
-        carry = h
-        i = 0
-        while carry:
-            if i == len(planes):
-                planes.append(0)
-            plane = planes[i]
-            planes[i] = plane ^ carry
-            carry = plane & carry
-            i += 1
-    n = len(hashes)
+    return _simhash(b"".join([h.to_bytes(8, "big") for h in hashes]), len(hashes))
+
+
+# _BIT[b] maps a byte to its bit b (0 or 1), for bytes.translate.
+_BIT: Final = tuple(bytes((v >> b) & 1 for v in range(256)) for b in range(8))
+
+
+def _simhash(joined: bytes, n: int) -> str:
+    """SimHash of ``n`` 8-byte big-endian hashes written one after another."""
+    # Count, for each of the 64 bit positions, how many hashes have it set, with the bytes
+    # methods rather than a loop per hash: byte k of every hash is every 8th byte from k;
+    # its bit b, translated to 0 or 1, is counted.
     value = 0
-    for bit in range(64):
-        count = 0
-        for i, plane in enumerate(planes):
-            count |= ((plane >> bit) & 1) << i
-        if 2 * count > n:
-            value |= 1 << bit
+    for k in range(8):
+        column = joined[k::8]
+        for b in range(8):
+            if 2 * column.translate(_BIT[b]).count(1) > n:
+                value |= 1 << (8 * (7 - k) + b)
     return f"{value:016x}"
 
 

@@ -122,7 +122,17 @@ def _stem(word: str) -> str:
 
 def tokens(text: str) -> set[str]:
     """Content words of ``text``, lower-cased and roughly singular."""
-    return {_stem(t) for t in _TOKEN.findall(text) if t.lower() not in _STOP and len(t) > 1}
+    return _content_words(_TOKEN.findall(text))
+
+
+def _content_words(raw: list[str]) -> set[str]:
+    return {_stem(t) for t in raw if t.lower() not in _STOP and len(t) > 1}
+
+
+def _written(raw: list[str]) -> set[str]:
+    """The words written with a capital or a digit, stemmed."""
+    return {_stem(t) for t in raw
+            if t[0].isupper() or (not t.isalpha() and any(c.isdigit() for c in t))}
 
 
 @dataclass(slots=True)
@@ -170,6 +180,9 @@ class ProjectIndex:
         self._other_sponsors = [(name, prof) for prof in self.profiles
                                 for name in prof.other_sponsors if len(name) >= 5]
         self._all_distinctive = sorted({w for p in self.profiles for w in p.distinctive})
+        self._distinctive_by_first: dict[str, list[str]] = {}
+        for d in self._all_distinctive:
+            self._distinctive_by_first.setdefault(d[:1], []).append(d)
 
     def __len__(self) -> int:
         return len(self.profiles)
@@ -278,9 +291,8 @@ class ProjectIndex:
         Texas"); empty when nothing is strong enough."""
         if not self.profiles:
             return []
-        words = tokens(f.text)
-        written = {_stem(t) for t in _TOKEN.findall(f.text)
-                   if t[0].isupper() or any(c.isdigit() for c in t)}
+        raw = _TOKEN.findall(f.text)
+        written = _written(raw)
         proper = written | self._fuzzy(written)
         candidates: dict[int, _Profile] = {}
         keys = [("org", o) for o in f.orgs] + [("type", t) for t in f.types]
@@ -294,6 +306,9 @@ class ProjectIndex:
             for name, prof in self._other_sponsors:
                 if name in low:
                     candidates[id(prof)] = prof
+        if not candidates:
+            return []
+        words = _content_words(raw)
         scored: list[tuple[float, int, _Profile, dict[str, list[str]]]] = []
         for prof in candidates.values():
             s, ev = self.score(prof, f, words, proper, framework)
@@ -327,14 +342,16 @@ class ProjectIndex:
     def _fuzzy(self, written: set[str]) -> set[str]:
         """Distinctive name words written slightly differently ("Gulflink", "Portsmouth's")."""
         out: set[str] = set()
-        for d in self._all_distinctive:
-            if d in written:
-                continue
-            for w in written:
-                if w[:1] == d[:1] and abs(len(w) - len(d)) <= 2 and \
+        for w in written:
+            for d in self._distinctive_by_first.get(w[:1], ()):
+                if d in out or d in written or abs(len(w) - len(d)) > 2:
+                    continue
+                # The letters the two share (counted) bound the similarity from above, as
+                # SequenceMatcher.quick_ratio does: most pairs stop here.
+                shared = sum(min(d.count(c), w.count(c)) for c in set(d))
+                if 2.0 * shared / (len(d) + len(w)) >= 0.85 and \
                         difflib.SequenceMatcher(None, d, w).ratio() >= 0.85:
                     out.add(d)
-                    break
         return out
 
     def best(self, f: Features, framework: str | None = None) -> Match | None:

@@ -24,10 +24,15 @@ def normalise(text: str) -> str:
 
 _SPACES: Final = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 
-_KANA: Final = re.compile(r"[\u3040-\u30ff]")
-_HAN: Final = re.compile(r"[\u4e00-\u9fff]")
-_HANGUL: Final = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
-_LATIN: Final = re.compile(r"[A-Za-z]")
+# Runs of each script's letters (counted by their lengths: fewer matches than letters).
+_KANA: Final = re.compile(r"[\u3040-\u30ff]+")
+_HAN: Final = re.compile(r"[\u4e00-\u9fff]+")
+_HANGUL: Final = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]+")
+_LATIN: Final = re.compile(r"[A-Za-z]+")
+
+
+def _count(script: re.Pattern[str], text: str) -> int:
+    return sum(map(len, script.findall(text)))
 
 
 def detect_language(text: str) -> str:
@@ -35,10 +40,10 @@ def detect_language(text: str) -> str:
     Latin majority), "zh" for kanji without kana, else "en". A rule on scripts, not a
     model: enough to pick the word lists."""
     sample = text[:20000]
-    hangul = len(_HANGUL.findall(sample))
-    kana = len(_KANA.findall(sample))
-    han = len(_HAN.findall(sample))
-    latin = len(_LATIN.findall(sample))
+    hangul = _count(_HANGUL, sample)
+    kana = _count(_KANA, sample)
+    han = _count(_HAN, sample)
+    latin = _count(_LATIN, sample)
     letters = hangul + kana + han + latin
     if not letters:
         return "en"
@@ -71,6 +76,7 @@ _ABBREVIATIONS: Final = frozenset({
 })
 _END: Final = re.compile(r"[.!?]+[\"”’')\]]*\s+|[。！？]+[」』”’)）]*\s*")
 _WORD_BEFORE: Final = re.compile(r"([A-Za-z][A-Za-z.&]*)$")
+_WORD_CHARS: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.&"
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -87,7 +93,10 @@ def split_sentences(text: str) -> list[Sentence]:
                 after = line[stop:stop + 1]
                 if after and after.islower() and after.isascii():
                     continue
-                before = _WORD_BEFORE.search(line, 0, m.start())
+                # (searched from the start of the run of [A-Za-z.&] before the stop: the
+                # match, anchored at the stop, starts inside that run)
+                run = len(line[:m.start()].rstrip(_WORD_CHARS))
+                before = _WORD_BEFORE.search(line, run, m.start())
                 if before and m.group()[0] == "." and (
                         before.group(1).lower().rstrip(".") in _ABBREVIATIONS
                         or len(before.group(1)) == 1):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -22,9 +22,12 @@ from pledge.services.simulation import warm_engines
 log = logging.getLogger(__name__)
 
 
-def warm_on_startup(app: FastAPI) -> None:
+def warm_on_startup(app: FastAPI, *pages: Callable[[], Any]) -> None:
     """Compile the engines when ``app`` starts, before whatever else its lifespan does;
-    ``app.state.engines`` then says what was compiled (kernel name -> signature count)."""
+    ``app.state.engines`` then says what was compiled (kernel name -> signature count).
+    ``pages``: what else warms the first request (the pages' templates compiled, a
+    project read once so its queries are compiled), run after the engines; one that
+    fails is logged and startup goes on (the first request then does that work)."""
     app.state.engines = {}
     inner = app.router.lifespan_context
 
@@ -37,6 +40,11 @@ def warm_on_startup(app: FastAPI) -> None:
         app.state.engines = warm_engines()
         log.info("engines ready in %.1f s: %s", time.perf_counter() - started,
                  app.state.engines)
+        for warm in pages:
+            try:
+                warm()
+            except Exception:  # a warm-up is an optimisation: never a reason not to serve
+                log.exception("warming %r failed", warm)
         async with inner(a) as state:
             yield state
 

@@ -6,7 +6,11 @@ one thing a user does and runs in exactly one transaction.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import sys
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -240,3 +244,16 @@ def _primary_amount(low: Any, high: Any) -> Decimal | None:
         return ((low + high) / 2).quantize(Decimal("0.01"))
     value = high if high is not None else low
     return value if isinstance(value, Decimal) else None
+
+
+BACKGROUND_NICENESS = 10
+"""How much lower than the requests' a background thread's CPU priority is (Linux)."""
+
+
+def lower_thread_priority() -> None:
+    """Give the calling thread a lower CPU priority than the threads answering requests
+    (a job's or an outlook's worker: the work nobody waits on within a request). Only on
+    Linux, where a thread has its own priority; elsewhere nothing changes."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError):  # not permitted here: the priority stays
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)

@@ -75,6 +75,10 @@ def compute_deadline(engine: Engine, framework: str, notice: date, *, days: int 
                     window.calendar.value, framework)
 
 
+DEADLINE_STAGES = (Stage.SELECTED.value, Stage.NOTIFIED.value)
+"""The stages at which a project has a funding date (``project_deadlines``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ProjectDeadline:
     """A selected or notified project's funding date and the business days left to it.
@@ -102,9 +106,22 @@ def project_deadlines(engine: Engine, *, framework: str | None = None,
                       as_of: date | None = None,
                       project_id: int | None = None) -> list[ProjectDeadline]:
     """Every selected or notified project's funding date, soonest first (with
-    ``project_id``, that project's alone: an empty list when it has none)."""
+    ``project_id``, that project's alone: an empty list when it has none).
+
+    The whole list is cached until the data changes (``dashboard.views``); the projects
+    are found by their stage (indexed), their stages' dates read in one query."""
     check_dates(on=as_of)
-    as_of = as_of or date.today()
+    day = as_of or date.today()
+    if project_id is not None:
+        return _deadlines(engine, framework, day, project_id)
+    from pledge.services.dashboard import views
+
+    return list(views.get(engine, ("deadlines", framework, day),
+                          lambda: _deadlines(engine, framework, day, None)))
+
+
+def _deadlines(engine: Engine, framework: str | None, as_of: date,
+               project_id: int | None) -> list[ProjectDeadline]:
     out: list[ProjectDeadline] = []
     p = t.projects
     with reading(engine) as s:
@@ -114,13 +131,15 @@ def project_deadlines(engine: Engine, *, framework: str | None = None,
             fw = load_framework(s, fw_row)
             rows = s.execute(select(p).where(
                 p.c.framework_id == fw_row.id,
-                p.c.status.in_([Stage.SELECTED.value, Stage.NOTIFIED.value]),
+                p.c.status.in_(DEADLINE_STAGES),
                 *([p.c.id == project_id] if project_id is not None else []))).all()
+            moves: dict[int, dict[str, date]] = {row.id: {} for row in rows}
+            tr = t.transitions
+            for r in s.execute(select(tr.c.project_id, tr.c.to_stage, tr.c.on).where(
+                    tr.c.project_id.in_(list(moves))).order_by(tr.c.id)) if moves else ():
+                moves[r.project_id][r.to_stage] = r.on  # the last move to each stage
             for row in rows:
-                dates = {r.to_stage: r.on for r in s.execute(
-                    select(t.transitions.c.to_stage, t.transitions.c.on)
-                    .where(t.transitions.c.project_id == row.id)
-                    .order_by(t.transitions.c.id))}
+                dates = moves[row.id]
                 selected_on = dates.get(Stage.SELECTED.value)
                 notified_on = dates.get(Stage.NOTIFIED.value)
                 terms = fw.terms_on(notified_on or selected_on or as_of)

@@ -100,6 +100,14 @@ def load_shipped(session: Connection, actor: Actor = SYSTEM) -> list[str]:
 
 
 def list_frameworks(engine: Engine) -> list[FrameworkSummary]:
+    """Every framework's summary, cached until the data changes (``dashboard.views``):
+    most pages offer the list."""
+    from pledge.services.dashboard import views
+
+    return list(views.get(engine, ("frameworks",), lambda: _frameworks(engine)))
+
+
+def _frameworks(engine: Engine) -> list[FrameworkSummary]:
     with reading(engine) as s:
         out = []
         for row in s.execute(select(t.frameworks).order_by(t.frameworks.c.id)):

@@ -43,9 +43,9 @@ from sqlalchemy import Engine
 from pledge.domain import fair_use
 from pledge.domain.bounds import is_possible_id
 from pledge.domain.errors import Conflict, NotFound, PledgeError, Problem
-from pledge.services.base import Actor, jsonable, now
+from pledge.services.base import Actor, jsonable, lower_thread_priority, now
 from pledge.store import jobs as q
-from pledge.store.db import after_commit, transaction
+from pledge.store.db import after_commit, reading, transaction
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,8 @@ class JobRunner:
         if self._executor is None and not self.stopping:
             mark_stale(self.engine)
             self._executor = ThreadPoolExecutor(max_workers=self.workers,
-                                                thread_name_prefix="pledge-job")
+                                                thread_name_prefix="pledge-job",
+                                                initializer=lower_thread_priority)
 
     def start(self) -> None:
         """Open the pool (again, after a shutdown)."""
@@ -265,6 +266,12 @@ def enqueue(engine: Engine, runner: JobRunner, actor: Actor, kind: str,
     is returned instead of queueing another (it does not count against the author)."""
     runner.ensure_started()  # before the job is written: starting marks open jobs stale
     params = jsonable(params)
+    if join:  # the same job open already: joined by a read, without taking the queue's lock
+        with reading(engine) as s:
+            same = next((r for r in q.jobs_in(s, OPEN_STATES)
+                         if r.kind == kind and dict(r.params) == params), None)
+            if same is not None:
+                return _status(same)
     with transaction(engine) as s:
         q.lock_queue(s)
         rows = q.jobs_in(s, OPEN_STATES)

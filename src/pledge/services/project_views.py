@@ -3,17 +3,22 @@ about it, its allocation under the cap, and its history."""
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from pledge.domain.bounds import is_possible_id
 from pledge.domain.chain import audit_content, link
 from pledge.domain.ledger import ALLOCATED, USED, acct, cents
+from pledge.domain.relations import Relation
 from pledge.services import relations
 from pledge.services.base import framework_row, project_row, sum_postings
 from pledge.store import project_queries as q
+from pledge.store import tables as t
 from pledge.store.db import reading
 from pledge.store.project_queries import ProjectSummary
 
@@ -56,44 +61,74 @@ def list_projects(engine: Engine, *, framework: str | None = None, status: str |
 def list_projects_page(engine: Engine, *, framework: str | None = None,
                        status: str | None = None, sector: str | None = None,
                        limit: int = 50, offset: int = 0) -> tuple[list[ProjectSummary], int]:
-    """One page of ``list_projects`` (paged in the database) and the count of all matches.
+    """One page of ``list_projects`` and the count of all matches.
 
-    Pages are cached until the data changes (see ``dashboard.views``).
+    The ids of the matching projects, in order, are kept until the data changes (see
+    ``dashboard.views``): a page is a slice of them and one indexed lookup of its rows,
+    whichever page it is and however many projects there are.
     """
     from pledge.services.dashboard import views
 
-    def page() -> tuple[list[ProjectSummary], int]:
+    def matching() -> array[int]:
         with reading(engine) as s:
-            return q.page(s, _where(s, framework, status, sector), limit, offset)
+            return array("q", q.matching_ids(s, _where(s, framework, status, sector)))
 
-    return views.get(engine, ("projects", framework, status, sector, limit, offset), page)
+    ids = views.get(engine, ("project-ids", framework, status, sector), matching)
+    start = max(offset, 0)
+    chunk = list(ids[start:start + max(limit, 0)])
+    if not chunk:
+        return [], len(ids)
+    with reading(engine) as s:
+        return q.summaries(s, [t.projects.c.id.in_(chunk)]), len(ids)
 
 
 def show_project(engine: Engine, project_id: int | str) -> ProjectDetail:
     with reading(engine) as s:
-        return detail(s, project_row(s, project_id).id)
+        pid = int(project_id) if isinstance(project_id, int) or str(project_id).isdigit() \
+            else None
+        if pid is None or not is_possible_id(pid):  # an id as text, or none possible
+            pid = project_row(s, project_id).id
+        return detail(s, pid)
 
 
 def detail(s: Connection, pid: int) -> ProjectDetail:
-    """The project ``pid`` with everything recorded about it, read in ``s``."""
-    row = project_row(s, pid)
-    summary = q.summary(s, pid)
-    r = q.records(s, pid)
-    head = relations.stands_for(s, pid)
+    """The project ``pid`` with everything recorded about it, read in ``s``: a fixed number
+    of indexed lookups by the project's id, however many projects there are."""
+    found = q.row_and_summary(s, pid)
+    if found is None:
+        project_row(s, pid)  # raises what an unknown project raises
+    assert found is not None
+    row, summary = found
+    postings = q.postings_of(s, pid)
+    r = q.records(s, pid, postings)
+    related = relations.related_of(s, pid)
+    # only a duplicate link can make another row stand for this one
+    head = relations.stands_for(s, pid) if any(
+        x.kind == Relation.DUPLICATE.value for x in related) else pid
     return ProjectDetail(summary, row.component, row.reported_status, row.window_meaning,
                          row.extension_until, r.sponsors, r.estimates, r.transitions,
                          r.consultations, r.funding, r.sites, r.status_reports,
-                         [x.document() for x in relations.related_of(s, pid)],
-                         None if head == pid else head, allocation_of(s, row))
+                         [x.document() for x in related],
+                         None if head == pid else head, allocation_of(s, row, postings))
 
 
-def allocation_of(s: Connection, row: Any) -> dict[str, Any] | None:
-    """The project's allocation under the cap (None: it has none)."""
+def allocation_of(s: Connection, row: Any, postings: list[Any] | None = None
+                  ) -> dict[str, Any] | None:
+    """The project's allocation under the cap (None: it has none); ``postings``: the
+    project's (``project_queries.postings_of``), when already read."""
     if not row.component:
         return None
     account = acct(row.component, ALLOCATED)
-    outstanding = sum_postings(s, row.framework_id, account, project_id=row.id)
-    used = sum_postings(s, row.framework_id, acct(row.component, USED), project_id=row.id)
+    if postings is None:
+        outstanding = sum_postings(s, row.framework_id, account, project_id=row.id)
+        used = sum_postings(s, row.framework_id, acct(row.component, USED), project_id=row.id)
+    else:
+        mine = [x for x in postings if x.framework_id == row.framework_id]
+        outstanding = sum((x.amount for x in mine if x.account == account), Decimal(0))
+        used_account = acct(row.component, USED)
+        used = sum((x.amount for x in mine if x.account == used_account), Decimal(0))
+        if not used and not any(x.account == account for x in mine):
+            return None  # nothing on the account: neither an amount nor a memo to show
     memo = q.allocation_memo(s, row.id, account)
     if not outstanding and not used and memo is None:
         return None
@@ -122,3 +157,18 @@ def history(engine: Engine, project_id: int | str) -> History:
         unverified = [r.id for r in rows if r.hash is None or r.prev_hash is None
                       or link(r.prev_hash, audit_content(r._mapping)) != r.hash]
         return History(row.id, trans, aud, unverified)
+
+
+def warm_reads(engine: Engine, page_size: int = 50) -> int | None:
+    """Read what the project pages read once, so a server's first request for one does not
+    compile its queries: the first page of the list and the first project (its id, or
+    None when there is none)."""
+    from sqlalchemy import func, select
+
+    list_projects_page(engine, limit=page_size)
+    with reading(engine) as s:
+        first = s.execute(select(func.min(t.projects.c.id))).scalar()
+        if first is None:
+            return None
+        detail(s, int(first))
+        return int(first)

@@ -172,11 +172,14 @@ def open_project_count(engine: Engine, framework: str) -> int:
 
     Raises NotFound for an unknown framework and RuleViolation
     (``priorities.no_projects``) when none is open: cheap checks made before any
-    computation is started or queued.
+    computation is started or queued. Counted once per data version (``dashboard.views``):
+    the priorities page asks on every look.
     """
-    with reading(engine) as s:
-        fw = framework_row(s, framework)
-        count = q.count_open_projects(s, fw.id, OPEN)
+    def counted() -> int:
+        with reading(engine) as s:
+            return q.count_open_projects(s, framework_row(s, framework).id, OPEN)
+
+    count = views.get(engine, ("open-projects", framework_key(framework)), counted)
     if not count:
         raise RuleViolation.single("framework", framework, "priorities.no_projects",
                                    "no open projects to rank")

@@ -34,7 +34,7 @@ from pledge.services.base import (
 )
 from pledge.services.economics import split_terms_for, waterfall_report
 from pledge.store import tables as t
-from pledge.store.db import transaction
+from pledge.store.db import reading, transaction
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +66,7 @@ class ProjectEconomics:
 
 def get_economics(engine: Engine, project_id: int | str) -> ProjectEconomics:
     """The project's model: defaults, its sector's, and its own stored overrides."""
-    with transaction(engine) as s:
+    with reading(engine) as s:
         row = project_row(s, project_id)
         return ProjectEconomics(row.id, row.name, row.sector, _model(s, row),
                                 dict(row.economics or {}))
@@ -96,7 +96,7 @@ def _framework_of(s: Any, row: Any) -> Framework:
 def base_case(engine: Engine, project_id: int | str, *, deemed_rate: str | None = None
               ) -> tuple[ProjectEconomics, list[Decimal], list[Decimal], SplitTerms]:
     """The project's deterministic cash flows, rounded to cents, and its split terms."""
-    with transaction(engine) as s:
+    with reading(engine) as s:
         row = project_row(s, project_id)
         model = _model(s, row)
         terms = split_terms_for(_framework_of(s, row).current, deemed_rate=deemed_rate)
@@ -143,7 +143,7 @@ def project_spec(engine: Engine, project_id: int | str, paths: int, seed: int, *
                  deemed_rate: str | None = None) -> mc.SimSpec:
     check_paths(paths)
     check_seed(seed)
-    with transaction(engine) as s:
+    with reading(engine) as s:
         row = project_row(s, project_id)
         model = _model(s, row)
         terms = split_terms_for(_framework_of(s, row).current, deemed_rate=deemed_rate)
@@ -159,7 +159,7 @@ def portfolio_spec(engine: Engine, framework: str, paths: int, seed: int, *,
     """Every selected, notified, funded or operating project of a framework, correlated."""
     check_paths(paths)
     check_seed(seed)
-    with transaction(engine) as s:
+    with reading(engine) as s:
         fw_row = framework_row(s, framework)
         fw = load_framework(s, fw_row)
         rows = s.execute(select(t.projects).where(

@@ -19,6 +19,7 @@ from pledge.analytics.montecarlo import Summary
 from pledge.domain.errors import PledgeError
 from pledge.domain.selection import Objective
 from pledge.services import priorities, simulation
+from pledge.services.base import lower_thread_priority
 from pledge.services.dashboard import views
 from pledge.services.economics import WaterfallReport
 
@@ -60,7 +61,8 @@ def project_outlook(engine: Engine, project_id: int, *, paths: int = OUTLOOK_PAT
 OUTLOOK_PENDING_LIMIT = 8
 """Outlooks waiting to be computed at most; a page asking beyond it is told to look again."""
 
-_outlook_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pledge-outlook")
+_outlook_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pledge-outlook",
+                                     initializer=lower_thread_priority)
 _outlook_pending: set[tuple[Any, ...]] = set()
 _outlook_lock = threading.Lock()
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, case, func, select, update
+from sqlalchemy import Connection, Row, Select, bindparam, case, func, select, update
 from sqlalchemy import text as sql
 
 from pledge.domain.errors import Conflict, NotFound
@@ -63,20 +64,32 @@ def article_source(s: Connection, article_id: int) -> str:
         t.news_articles.c.id == article_id)).scalar_one())
 
 
-def article_summaries(s: Connection, project_id: int | None = None) -> list[Row[Any]]:
-    """Stored articles, newest first, with their proposals counted (``n``: all, ``open``:
-    still proposed); with ``project_id``, those about that project."""
+@lru_cache(maxsize=2)
+def _summaries_stmt(one_project: bool) -> Select[Any]:
+    """The statement ``article_summaries`` runs, built once (its project a parameter);
+    for one project both the articles and the proposals counted are those mentioning it
+    (an indexed lookup, however many articles and proposals there are)."""
     a, q, m = t.news_articles, t.news_proposals, t.news_mentions
-    counts = (select(q.c.article_id, func.count().label("n"),
-                     func.sum(case((q.c.state == "proposed", 1), else_=0)).label("open"))
-              .group_by(q.c.article_id).subquery())
+    mentioned = select(m.c.article_id).where(m.c.project_id == bindparam("project_id"))
+    counted = (select(q.c.article_id, func.count().label("n"),
+                      func.sum(case((q.c.state == "proposed", 1), else_=0)).label("open"))
+               .group_by(q.c.article_id))
+    if one_project:
+        counted = counted.where(q.c.article_id.in_(mentioned))
+    counts = counted.subquery()
     stmt = (select(a.c.id, a.c.source, a.c.title, a.c.language, a.c.pledging_country,
                    a.c.ingested_at, a.c.ingested_by, counts.c.n, counts.c.open)
             .outerjoin(counts, counts.c.article_id == a.c.id)
             .order_by(a.c.ingested_at.desc(), a.c.id.desc()))
-    if project_id is not None:
-        stmt = stmt.where(a.c.id.in_(select(m.c.article_id).where(m.c.project_id == project_id)))
-    return list(s.execute(stmt))
+    return stmt.where(a.c.id.in_(mentioned)) if one_project else stmt
+
+
+def article_summaries(s: Connection, project_id: int | None = None) -> list[Row[Any]]:
+    """Stored articles, newest first, with their proposals counted (``n``: all, ``open``:
+    still proposed); with ``project_id``, those about that project."""
+    if project_id is None:
+        return list(s.execute(_summaries_stmt(False)))
+    return list(s.execute(_summaries_stmt(True), {"project_id": project_id}))
 
 
 # --- Proposals ------------------------------------------------------------------------------

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select
+from sqlalchemy import Connection, Row, bindparam, func, select
 
 from pledge.domain.errors import InvalidInput
 from pledge.domain.lifecycle import Consultation, ConsultationKind, Stage, parse_stage
@@ -41,17 +42,41 @@ class ProjectSummary:
 def summaries(s: Connection, where: list[Any]) -> list[ProjectSummary]:
     """The projects matching ``where``, by id, with their primary estimate's US bounds."""
     p, e, f = t.projects, t.estimates, t.frameworks
-    stmt = (select(p, f.c.key.label("fw_key"), e.c.usd_low, e.c.usd_high)
+    # only the columns a summary shows (a project's other columns, its model's JSON among
+    # them, are not read for a list)
+    stmt = (select(p.c.id, p.c.name, f.c.key, p.c.sector, p.c.status, e.c.usd_low,
+                   e.c.usd_high, p.c.sector_detail, p.c.location, p.c.states,
+                   p.c.funding_date)
             .join(f, f.c.id == p.c.framework_id)
             .outerjoin(e, (e.c.project_id == p.c.id) & e.c.is_primary)
             .where(*where).order_by(p.c.id))
-    return [ProjectSummary(r.id, r.name, r.fw_key, r.sector, r.status, r.usd_low, r.usd_high,
-                           r.sector_detail, r.location, tuple(r.states), r.funding_date)
-            for r in s.execute(stmt)]
+    return [ProjectSummary(pid, name, fw, sector, status, low, high, detail, location,
+                           tuple(states), funding)
+            for pid, name, fw, sector, status, low, high, detail, location, states, funding
+            in s.execute(stmt)]
 
 
 def summary(s: Connection, pid: int) -> ProjectSummary:
     return summaries(s, [t.projects.c.id == pid])[0]
+
+
+@lru_cache(maxsize=1)
+def _row_and_summary() -> Any:
+    p, e, f = t.projects, t.estimates, t.frameworks
+    return (select(p, f.c.key.label("fw_key"), e.c.usd_low, e.c.usd_high)
+            .join(f, f.c.id == p.c.framework_id)
+            .outerjoin(e, (e.c.project_id == p.c.id) & e.c.is_primary)
+            .where(p.c.id == bindparam("pid")))
+
+
+def row_and_summary(s: Connection, pid: int) -> tuple[Row[Any], ProjectSummary] | None:
+    """The project's row and its summary in one indexed lookup (None: no such project)."""
+    r = s.execute(_row_and_summary(), {"pid": pid}).first()
+    if r is None:
+        return None
+    return r, ProjectSummary(r.id, r.name, r.fw_key, r.sector, r.status, r.usd_low,
+                             r.usd_high, r.sector_detail, r.location, tuple(r.states),
+                             r.funding_date)
 
 
 def filters(framework_id: int | None, status: str | None, sector: str | None) -> list[Any]:
@@ -76,19 +101,21 @@ def filters(framework_id: int | None, status: str | None, sector: str | None) ->
     return where
 
 
-def page(s: Connection, where: list[Any], limit: int, offset: int
-         ) -> tuple[list[ProjectSummary], int]:
-    """One page of the projects matching ``where`` and the count of all of them."""
-    count = s.execute(select(func.count()).select_from(t.projects).where(*where)).scalar_one()
-    # Page over the projects table alone (its primary key orders it), then join the few.
-    ids = list(s.scalars(select(t.projects.c.id).where(*where).order_by(t.projects.c.id)
-                         .limit(limit).offset(offset)))
-    return summaries(s, [t.projects.c.id.in_(ids)]) if ids else [], int(count)
+def matching_ids(s: Connection, where: list[Any]) -> list[int]:
+    """The ids of the projects matching ``where``, in order (the list's order)."""
+    return [int(i) for i in s.scalars(select(t.projects.c.id).where(*where)
+                                      .order_by(t.projects.c.id))]
+
+
+@lru_cache(maxsize=16)
+def _by_project(table: Any) -> Any:
+    """``table``'s rows of one project (the parameter ``pid``), by id: built once."""
+    return select(table).where(table.c.project_id == bindparam("pid")).order_by(table.c.id)
 
 
 def _rows(s: Connection, table: Any, pid: int, leave_out: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [{k: v for k, v in r._mapping.items() if k not in leave_out} for r in s.execute(
-        select(table).where(table.c.project_id == pid).order_by(table.c.id))]
+    return [{k: v for k, v in r._mapping.items() if k not in leave_out}
+            for r in s.execute(_by_project(table), {"pid": pid})]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,24 +131,42 @@ class Records:
     funding: list[dict[str, Any]]  # cash per instrument and provider, then guarantees
 
 
-def records(s: Connection, pid: int) -> Records:
+def postings_of(s: Connection, pid: int) -> list[Row[Any]]:
+    """The project's postings (framework, account, amount, instrument, provider), by id:
+    one indexed lookup that the funding list and the allocation are both read from."""
+    return list(s.execute(_postings_of(), {"pid": pid}))
+
+
+@lru_cache(maxsize=1)
+def _postings_of() -> Any:
+    q = t.postings
+    return (select(q.c.framework_id, q.c.account, q.c.amount, q.c.instrument, q.c.provider)
+            .where(q.c.project_id == bindparam("pid")).order_by(q.c.id))
+
+
+def _invested(postings: list[Row[Any]], suffix: str) -> list[tuple[Any, Any, Decimal]]:
+    """(instrument, provider, sum) over the postings on accounts ending ``suffix``."""
+    sums: dict[tuple[Any, Any], Decimal] = {}
+    for r in postings:
+        if r.account.endswith(suffix):
+            key = (r.instrument, r.provider)
+            sums[key] = sums.get(key, Decimal(0)) + r.amount
+    return [(i, p, v) for (i, p), v in sorted(
+        sums.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or ""))]
+
+
+def records(s: Connection, pid: int, postings: list[Row[Any]] | None = None) -> Records:
     """A project's sponsors, estimates, stages, consultations, reported sites and stages,
-    and the money put into its SPV (``contingent``: a guarantee outstanding)."""
+    and the money put into its SPV (``contingent``: a guarantee outstanding); ``postings``:
+    the project's (``postings_of``), when already read."""
     own, stamped = ("id", "project_id"), ("id", "project_id", "recorded_at")
     sponsors = [{k: r[k] for k in ("name", "role", "note")}
                 for r in _rows(s, t.sponsors, pid, own)]
-    q = t.postings
-
-    def invested(account: str) -> list[Row[Any]]:
-        return list(s.execute(
-            select(q.c.instrument, q.c.provider, func.sum(q.c.amount).label("amount"))
-            .where(q.c.project_id == pid, q.c.account.like(account))
-            .group_by(q.c.instrument, q.c.provider).order_by(q.c.instrument, q.c.provider)))
-
-    cash = [{"instrument": r.instrument, "provider": r.provider, "amount": r.amount,
-             "contingent": False} for r in invested("%:spv:invested")]
-    guaranteed = [{"instrument": r.instrument, "provider": r.provider, "amount": r.amount,
-                   "contingent": True} for r in invested("%:spv:guaranteed") if r.amount]
+    rows = postings_of(s, pid) if postings is None else postings
+    cash = [{"instrument": i, "provider": p, "amount": v, "contingent": False}
+            for i, p, v in _invested(rows, ":spv:invested")]
+    guaranteed = [{"instrument": i, "provider": p, "amount": v, "contingent": True}
+                  for i, p, v in _invested(rows, ":spv:guaranteed") if v]
     return Records(sponsors, _rows(s, t.estimates, pid, own),
                    _rows(s, t.transitions, pid, stamped), _rows(s, t.consultations, pid, own),
                    _rows(s, t.site_reports, pid, stamped),

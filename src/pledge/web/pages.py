@@ -11,8 +11,20 @@ rule's own words).
 from __future__ import annotations
 
 # Importing a page module adds its pages to the router (no two areas share a path).
-from pledge.web import overview_pages, project_pages, review_pages, session_pages
-from pledge.web.common import router
+from typing import Any
+
+from pledge.services import frameworks as fw_svc
+from pledge.services import project_views
+from pledge.web import overview_pages, project_pages, review_pages, session_pages, templating
+from pledge.web.common import PAGE_SIZE, router
 
 AREAS = (session_pages, overview_pages, project_pages, review_pages)
-__all__ = ["AREAS", "router"]
+__all__ = ["AREAS", "router", "warm"]
+
+
+def warm(engine: Any) -> None:
+    """What a server does before its first page: every template compiled, the frameworks
+    listed and a project page's reads done once (their queries compiled)."""
+    templating.warm()
+    fw_svc.list_frameworks(engine)
+    project_views.warm_reads(engine, PAGE_SIZE)

@@ -46,6 +46,8 @@ from pledge.web.common import (
 from pledge.web.templating import render
 
 REFRESH_SECONDS = 2  # how soon a page waiting for its outlook looks again
+_BEFORE_SELECTION = frozenset(s.value for s in (Stage.PROPOSED, Stage.UNDER_REVIEW,
+                                                Stage.FINALIST, Stage.RECOMMENDED))
 
 
 @router.get("/projects", response_class=HTMLResponse)
@@ -115,11 +117,15 @@ def project(request: Request, project_id: RecordId, engine: EngineDep, settings:
         figures["waterfall"] = charts.waterfall(outlook.waterfall.result,
                                                 outlook.waterfall.terms.periods_per_year)
         figures["irr"] = charts.irr_histogram(outlook.irr)
-    statement = _statement(engine, p.summary.id)
+    # a capital account needs money in the SPV, which comes no sooner than the selection;
+    # a funding date, a selected or notified stage
+    statement = _statement(engine, p.summary.id) if (
+        p.funding or p.summary.status not in _BEFORE_SELECTION) else None
     if statement is not None:
         figures["capital"] = charts.capital_account(statement.account, statement.partner)
     deadline = next(iter(deadlines_svc.project_deadlines(
-        engine, framework=p.summary.framework, project_id=p.summary.id)), None)
+        engine, framework=p.summary.framework, project_id=p.summary.id)), None) \
+        if p.summary.status in deadlines_svc.DEADLINE_STAGES else None
     funded_total = sum((f["amount"] for f in p.funding if not f.get("contingent")), Decimal(0))
     in_news = news.list_articles(engine, project_id=p.summary.id) if actor is not None else []
     events = sorted([("transition", x["on"], i, x) for i, x in enumerate(p.transitions)]

@@ -116,3 +116,14 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
     ctx = {"user": context.pop("user", None), "csrf": csrf_token(request),
            "flash": pop_flash(request), "today": date.today(), **context}
     return templates().TemplateResponse(request, name, ctx, status_code=status)
+
+
+def warm() -> int:
+    """Compile every page template (and read the plotly bundle the pages check), so the
+    first request for a page does not; the number of templates compiled."""
+    env = templates().env
+    names = env.list_templates(filter_func=lambda n: n.endswith(".html"))
+    for name in names:
+        env.get_template(name)
+    plotly_unused_styles()
+    return len(names)

@@ -1,0 +1,164 @@
+"""What the pages read: a project, a page of the list and the deadlines take a fixed number
+of SQL statements however many projects there are, and every cached view is answered
+again only until the data changes."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event
+
+from pledge.services import deadlines, frameworks, projects
+from pledge.services.base import Actor
+from pledge.services.dashboard import views
+from pledge.services.project_import import import_projects
+from pledge.store.db import transaction
+
+IC = Actor.of("Lutnick", "ic")
+CC = Actor.of("Akazawa", "cc_jp")
+PRESIDENT = Actor.of("The President", "president")
+NOTICE = date(2026, 3, 9)
+
+
+@contextmanager
+def statements(engine: Engine) -> Iterator[list[str]]:
+    """The SQL statements this thread sends through ``engine`` meanwhile (a transaction's
+    BEGIN aside)."""
+    seen: list[str] = []
+    me = threading.get_ident()
+
+    def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if threading.get_ident() == me and not statement.startswith("BEGIN"):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def count(engine: Engine, read: Callable[[], Any]) -> int:
+    views.clear()  # nothing answered from the cache: every statement a read needs
+    with statements(engine) as seen:
+        read()
+    return len(seen)
+
+
+def add_projects(engine: Engine, n: int) -> None:
+    rows = [projects.NewProject(name=f"Added plant {i}", sector="energy", framework="japan",
+                                location="Ohio", amount_text=f"US${i + 1}bn",
+                                reported_on="2026-03-02", source=f"https://example.org/{i}")
+            for i in range(n)]
+    with transaction(engine) as s:
+        assert len(import_projects(s, rows, IC).added) == n
+
+
+def to_selected(engine: Engine, pid: int) -> None:
+    projects.advance(engine, pid, "under_review", CC, NOTICE, "taken up")
+    projects.advance(engine, pid, "finalist", IC, NOTICE, "short-listed")
+    projects.consult(engine, pid, "committee", CC, NOTICE)
+    projects.advance(engine, pid, "recommended", IC, NOTICE, "ready")
+    projects.advance(engine, pid, "selected", PRESIDENT, NOTICE, "selected")
+
+
+def test_a_project_and_a_list_page_take_the_same_statements_however_many_projects(
+        sqlite_engine: Engine) -> None:
+    engine = sqlite_engine
+    first = projects.list_projects(engine)[0].id
+    one = count(engine, lambda: projects.show_project(engine, first))
+    page = count(engine, lambda: projects.list_projects_page(engine, limit=50, offset=0))
+    add_projects(engine, 120)
+    assert count(engine, lambda: projects.show_project(engine, first)) == one
+    assert count(engine, lambda: projects.list_projects_page(engine, limit=50, offset=50)) \
+        == page
+    assert one <= 12  # the row, its records, its postings, its links: each looked up once
+
+
+def test_the_deadlines_take_the_same_statements_however_many_projects_are_selected(
+        sqlite_engine: Engine) -> None:
+    engine = sqlite_engine
+    before = count(engine, lambda: deadlines.project_deadlines(engine, framework="japan"))
+    add_projects(engine, 3)
+    added = [p.id for p in projects.list_projects(engine) if p.name.startswith("Added")]
+    for pid in added:
+        to_selected(engine, pid)
+    found = deadlines.project_deadlines(engine, framework="japan")
+    assert set(added) <= {d.project_id for d in found}
+    assert count(engine, lambda: deadlines.project_deadlines(engine, framework="japan")) \
+        == before
+
+
+def test_the_cached_views_answer_again_until_the_data_changes(sqlite_engine: Engine) -> None:
+    engine = sqlite_engine
+    views.clear()
+    listed = projects.list_projects_page(engine, limit=50)
+    fws = frameworks.list_frameworks(engine)
+    due = deadlines.project_deadlines(engine, framework="japan")
+    with statements(engine) as seen:  # answered from the cache: the data's version only
+        assert frameworks.list_frameworks(engine) == fws
+        assert deadlines.project_deadlines(engine, framework="japan") == due
+    assert all("audit_log" in s for s in seen) and len(seen) == 2
+    with statements(engine) as seen:  # the cached ids, and the page's rows by their ids
+        assert projects.list_projects_page(engine, limit=50) == listed
+    assert len(seen) == 2 and "audit_log" in seen[0] and "projects.id IN" in seen[1]
+
+    add_projects(engine, 1)
+    _, total = projects.list_projects_page(engine, limit=50)
+    assert total == listed[1] + 1  # the count of all projects is counted again
+    pid = next(p.id for p in projects.list_projects(engine) if p.name == "Added plant 0")
+    assert pid not in {d.project_id for d in deadlines.project_deadlines(engine,
+                                                                         framework="japan")}
+    to_selected(engine, pid)
+    assert pid in {d.project_id for d in deadlines.project_deadlines(engine,
+                                                                     framework="japan")}
+
+
+@pytest.mark.parametrize("stage", ["proposed", "selected"])
+def test_a_project_read_in_few_statements_shows_what_the_long_way_did(
+        sqlite_engine: Engine, stage: str) -> None:
+    engine = sqlite_engine
+    add_projects(engine, 1)
+    pid = next(p.id for p in projects.list_projects(engine) if p.name == "Added plant 0")
+    if stage == "selected":
+        to_selected(engine, pid)
+    d = projects.show_project(engine, pid)
+    assert d.summary.id == pid and d.summary.status == stage
+    assert [e["text"] for e in d.estimates] == ["US$1bn"]
+    assert [x["to_stage"] for x in d.transitions][-1] == stage
+    if stage == "selected":  # allocated at selection: the estimate's high end
+        assert d.allocation is not None and d.allocation["amount"] == d.summary.amount_high_usd
+        assert d.allocation["funded"] == 0
+    else:
+        assert d.allocation is None and d.funding == []
+    assert projects.show_project(engine, str(pid)) == d  # an id given as text reads the same
+
+
+def test_the_open_projects_counted_for_the_priorities_follow_the_data(
+        sqlite_engine: Engine) -> None:
+    from pledge.services import priorities
+
+    engine = sqlite_engine
+    before = priorities.open_project_count(engine, "japan")
+    with statements(engine) as seen:  # asked again: answered from the cache
+        assert priorities.open_project_count(engine, " Japan ") == before
+    assert len(seen) == 1 and "audit_log" in seen[0]
+    add_projects(engine, 2)
+    assert priorities.open_project_count(engine, "japan") == before + 2
+
+
+@pytest.mark.parametrize("filters", [{}, {"status": "proposed"}, {"sector": "energy"},
+                                     {"framework": "japan", "status": "selected"}])
+def test_each_page_of_the_list_is_its_slice_of_the_whole_list(
+        sqlite_engine: Engine, filters: dict[str, str]) -> None:
+    engine = sqlite_engine
+    add_projects(engine, 30)
+    whole = projects.list_projects(engine, **filters)
+    for offset in (0, 7, 20, len(whole), len(whole) + 5):
+        rows, total = projects.list_projects_page(engine, limit=20, offset=offset, **filters)
+        assert (rows, total) == (whole[offset:offset + 20], len(whole))
