@@ -16,11 +16,11 @@ from pledge.server.idempotency import Once
 from pledge.services import frameworks as fw_svc
 from pledge.services.base import Actor
 from pledge.web.auth import check_csrf, flash
+from pledge.web.templating import URGENT_DAYS as URGENT_DAYS
 from pledge.web.templating import usd as _usd
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
-URGENT_DAYS = 10
 
 
 def framework_list(engine: Any) -> list[Any]:

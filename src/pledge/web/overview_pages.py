@@ -102,9 +102,7 @@ def deadlines(request: Request, engine: EngineDep, settings: SettingsDep, actor:
               framework: str | None = None, month: str | None = None) -> Response:
     need(actor, Action.READ_PUBLIC, settings)
     rows = deadlines_svc.project_deadlines(engine, framework=framework or None)
-    first = _month(month) if month else (
-        min((r.due for r in rows if r.due >= date.today()), default=None)
-        or (rows[-1].due if rows else date.today())).replace(day=1)
+    first = _month(month) if month else date.today().replace(day=1)  # the current month
     # A date recorded before dates were bounded still leaves a calendar to draw.
     first = min(max(first, PLAUSIBLE_DATES.earliest), PLAUSIBLE_DATES.latest).replace(day=1)
     months = [_add_months(first, i) for i in range(3)]

@@ -99,6 +99,21 @@ def plotly_unused_styles() -> tuple[str, ...]:
     return tuple(dict.fromkeys(_UNUSED_STYLE.findall(bundle)))
 
 
+#: Business days left under which a funding date is shown as urgent.
+URGENT_DAYS = 10
+
+
+def due_class(row: Any) -> str:
+    """How a funding date is shown, the same on every page: ``provisional`` (no notice
+    yet, so never overdue), ``overdue`` (its date has passed), ``urgent`` (fewer than
+    ``URGENT_DAYS`` business days left), or plain."""
+    if row.provisional:
+        return "provisional"
+    if row.business_days_left < 0:
+        return "overdue"
+    return "urgent" if row.business_days_left < URGENT_DAYS else ""
+
+
 @lru_cache(maxsize=1)
 def templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(files("pledge.web") / "templates"))
@@ -106,7 +121,8 @@ def templates() -> Jinja2Templates:
     env.filters.update(usd=usd, usd_about=usd_about, pct=pct, label=label, figure=figure_json,
                        money=money, source_link=source_link)
     env.globals.update(usd_range=usd_range, version=__version__,
-                       plotly_unused_styles=plotly_unused_styles, one_time_key=form_key)
+                       plotly_unused_styles=plotly_unused_styles, one_time_key=form_key,
+                       due_class=due_class)
     return t
 
 
