@@ -248,3 +248,19 @@ def test_the_api_documentation_lists_its_operations_with_no_network(page: Any,
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "docs.png"))
     assert elsewhere == [] and failed == []
+
+
+def test_the_projects_table_sorts_by_a_clicked_column(page: Any) -> None:
+    log_in(page, Role.ANALYST, "/projects")
+    page.goto("/projects")
+    ids = page.locator("[data-testid=projects] tbody tr td:first-child")
+
+    def shown() -> list[int]:
+        return [int(x) for x in ids.all_inner_texts()]
+
+    header = page.locator("[data-testid=projects] thead th").first
+    header.click()
+    assert shown() == sorted(shown()) and header.get_attribute("aria-sort") == "ascending"
+    header.click()
+    assert shown() == sorted(shown(), reverse=True)
+    assert header.get_attribute("aria-sort") == "descending"

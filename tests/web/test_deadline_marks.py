@@ -55,3 +55,27 @@ def test_no_page_calls_a_provisional_date_overdue(client: TestClient) -> None:
     chips = re.findall(r'<a class="due ([^"]*)" href="/projects/(\d+)"[^>]*>#\d+ ([^<]+)</a>',
                        client.get("/deadlines?month=2026-04").text)
     assert chips and all(name.strip() for _, _, name in chips)  # a chip names its project
+
+
+def test_the_projects_list_shows_the_same_funding_dates_as_the_dashboard(
+        client: TestClient) -> None:
+    log_in(client, Role.ANALYST)
+    dashboard = dict(re.findall(r'data-testid="funding-date-(\d+)">([^<]+)<', client.get("/").text))
+    assert dashboard  # the demo has selected projects
+    listed: dict[str, str] = {}
+    for page in (1, 2, 3):
+        listed.update(re.findall(r'data-testid="funding-date-(\d+)">([0-9-]{10})',
+                                 client.get(f"/projects?page={page}").text))
+    shown = {pid: listed[pid] for pid in dashboard if pid in listed}
+    assert shown and all(dashboard[pid].strip() == day for pid, day in shown.items())
+
+
+def test_the_sector_filter_is_a_choice_of_the_known_sectors(client: TestClient) -> None:
+    from pledge.domain.project import SECTORS
+
+    log_in(client, Role.ANALYST)
+    page = client.get("/projects?sector=energy").text
+    select = page.split('<select name="sector">')[1].split("</select>")[0]
+    assert re.findall(r'<option value="([^"]+)"', select) == list(SECTORS)
+    assert '<option value="energy" selected>' in select
+    assert "data-sortable" in page

@@ -19,6 +19,7 @@ from pledge.domain.lifecycle import (
     Stage,
     allowed_targets,
 )
+from pledge.domain.project import SECTORS
 from pledge.domain.relations import CHOICES as LINK_CHOICES
 from pledge.domain.waterfall import ROUNDING_RULE
 from pledge.server.deps import EngineDep, SettingsDep
@@ -62,7 +63,9 @@ async def projects(request: Request, engine: EngineDep, settings: SettingsDep, a
     return render(request, "projects.html", {
         "user": actor, "rows": rows, "count": count, "page": page,
         "pages": max(1, -(-count // PAGE_SIZE)), "stages": [s.value for s in Stage],
-        "frameworks": framework_list(engine),
+        "frameworks": framework_list(engine), "sectors": SECTORS,
+        # the same funding dates as the dashboard's and the calendar's (cached per data version)
+        "dues": {d.project_id: d for d in deadlines_svc.project_deadlines(engine)},
         "filters": {"framework": framework or "", "status": status or "",
                     "sector": sector or ""}})
 
