@@ -498,7 +498,7 @@ def test_stored_ranges_with_empty_bounds_are_open() -> None:
 
     assert format_stored("", "5000000", "USD") == "up to US$5m"
     assert format_stored("5000000", "", "USD") == "at least US$5m"
-    assert format_stored("", "", "USD") == " to  USD"
+    assert format_stored("", "", "USD") == "no amount"
 
 
 def test_storage_and_rounding_keep_every_digit_of_large_amounts() -> None:
@@ -562,3 +562,11 @@ def test_a_range_for_reading_rounds_each_bound() -> None:
     r = MoneyRange(Decimal("6123456789"), Decimal("7987654321"), "USD")
     assert format_range(r, digits=3) == "US$6.12bn to US$7.99bn"
     assert format_range(r) == "US$6.123456789bn to US$7.987654321bn"
+
+
+def test_a_stored_range_never_shows_none() -> None:
+    from pledge.domain.money import format_stored
+    assert format_stored(None, None, "USD") == "no amount"
+    assert format_stored("", None, None) == "no amount"
+    assert format_stored("5", None, "XXX") == "5 to ? XXX"
+    assert format_stored("6000000000000", "7000000000000", "JPY") == "¥6tn to ¥7tn"

@@ -54,3 +54,13 @@ def test_cli_and_api_write_news_from_the_same_models(cli: Cli, sqlite_url: str) 
         "$ref": "#/components/schemas/Proposal"}
     assert set(schema["components"]["schemas"]["Proposal"]["properties"]) == set(
         keys_of(Proposal))
+
+
+def test_an_estimate_summary_leaves_out_recorded_rows_without_amounts() -> None:
+    from pledge.ingest.proposals import summary
+    text = summary("additional_estimate", {"written": "US$3bn", "recorded": [
+        {"low": None, "high": None, "currency": "USD"},
+        {"low": "2000000000", "high": "2000000000", "currency": "USD"}]})
+    assert text == "another estimate: US$3bn (recorded: US$2bn)"
+    assert "None" not in summary("additional_estimate", {"written": "US$3bn", "recorded": [
+        {"low": None, "high": None, "currency": "USD"}]})

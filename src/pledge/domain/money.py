@@ -447,9 +447,13 @@ def from_minor_units(n: int) -> Decimal:
 
 def format_stored(low: object, high: object, currency: object) -> str:
     """Display a range kept as decimal text (JSON payloads, stored facts): like
-    ``format_range``; values that are not a valid range are shown as they are."""
+    ``format_range``; "no amount" when neither bound is there; values that are not a
+    valid range are shown as they are (a missing one as "?"), never as ``None``."""
+    if low in (None, "") and high in (None, ""):
+        return "no amount"
     try:
         lo, hi = (None if v in (None, "") else Decimal(str(v)) for v in (low, high))
         return format_range(MoneyRange(lo, hi, str(currency)))
     except (PledgeError, ArithmeticError, ValueError):
-        return f"{low} to {high} {currency}"
+        shown = ["?" if v in (None, "") else str(v) for v in (low, high, currency)]
+        return f"{shown[0]} to {shown[1]} {shown[2]}"

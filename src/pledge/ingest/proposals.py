@@ -50,7 +50,8 @@ def summary(kind: str, payload: dict[str, Any]) -> str:
     p = payload
     if kind == ProposalKind.ADDITIONAL_ESTIMATE:
         recorded = "; ".join(format_stored(r.get("low"), r.get("high"), r.get("currency"))
-                             for r in p.get("recorded", []))
+                             for r in p.get("recorded", [])
+                             if r.get("low") is not None or r.get("high") is not None)
         return (f"another estimate: {p.get('written') or p.get('amount', '')}"
                 + (f" (recorded: {recorded})" if recorded else ""))
     if kind == ProposalKind.STATUS_CHANGE:
