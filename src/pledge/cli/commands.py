@@ -166,7 +166,8 @@ def frameworks_amend(
     \b
     Example:
       pledge frameworks amend japan --effective 2026-04-01 \\
-          --set deemed_rate=0.07 --note 'Rate revised'
+          --set deemed_rate.spread_bps=50 --source https://example.com/terms \\
+          --note 'Rate revised'
     """
     from pledge.models import frameworks as fwm
     from pledge.services import frameworks as fw_svc
@@ -342,7 +343,8 @@ def allocate(id: Annotated[str, typer.Argument(help="Project id")],
 
     \b
     Example:
-      pledge allocate 24 --amount 'US$30bn' --reason 'Revised estimate'
+      pledge allocate 24 --amount 'US$30bn' --reason 'Revised estimate' \\
+          --actor 'IC chair' --role ic
     """
     from pledge.models import projects as pm
     from pledge.services import funding as funding_svc

@@ -269,7 +269,8 @@ def advance(id: Annotated[str, typer.Argument(help="Project id")],
 
     \b
     Example:
-      pledge projects advance 25 --to notified --on 2026-02-17
+      pledge projects advance 25 --to notified --on 2026-02-17 \\
+          --actor 'IC chair' --role ic
     """
     from pledge.models import projects as m
     from pledge.services import projects as svc
@@ -300,7 +301,8 @@ def consult(id: Annotated[str, typer.Argument(help="Project id")],
 
     \b
     Example:
-      pledge projects consult 27 --kind committee --on 2026-03-05
+      pledge projects consult 27 --kind committee --on 2026-03-05 \\
+          --actor 'IC chair' --role ic
     """
     from pledge.models import projects as m
     from pledge.services import projects as svc
@@ -440,7 +442,7 @@ def link(id: Annotated[str, typer.Argument(help="Project id")],
 
     \b
     Example:
-      pledge projects link 27 2 --as part_of --source https://example.com/smr
+      pledge projects link 30 1 --as part_of --source https://example.com/ap1000
     """
     from pledge.models import projects as m
     from pledge.services import relations as relations_svc

@@ -134,11 +134,10 @@ def reset_password(name: Annotated[str, typer.Argument(help="User name")],
     page session they have open ends. The first administrator's too: `pledge serve`
     prints admin's password only on the first start.
 
-    Example: pledge users reset-password admin
-
     \b
-    Example:
+    Examples:
       pledge users reset-password alice
+      pledge users reset-password admin
     """
     password(name, generate=True, json=json)
 
