@@ -29,8 +29,7 @@ def init(demo: Annotated[bool, typer.Option(
                        "only); prints the demo logins and tokens (the command line acts as "
                        "one with --user NAME and $PLEDGE_TOKEN)")] = False) -> None:
     """Set up the database with the shipped data.
-
-    Create the schema and load the default frameworks and projects (safe to repeat).
+    Creates the schema and loads the default frameworks and projects (safe to repeat).
 
     Every project starts at 'proposed'. The first tranche, whose selection was officially
     announced, is then taken through the lifecycle step by step by the roles it names,
@@ -78,8 +77,6 @@ def init(demo: Annotated[bool, typer.Option(
 def frameworks_list(json: JsonOpt = False) -> None:
     """List the frameworks and their commitments.
 
-    List the frameworks with their headline commitment.
-
     \b
     Example:
       pledge frameworks list
@@ -101,8 +98,7 @@ def frameworks_list(json: JsonOpt = False) -> None:
 def frameworks_show(name: Annotated[str, typer.Argument(help="Framework key, e.g. japan")],
                     json: JsonOpt = False) -> None:
     """Show a framework's terms and sources.
-
-    Show a framework's terms, every version, each setting with its sources.
+    Every version, each setting with its sources.
 
     A setting no source states is shown as an ASSUMPTION with its basis and the other
     readings and their sources; claims made before a version and not adopted by it are
@@ -160,8 +156,7 @@ def frameworks_amend(
         note: Annotated[str, typer.Option(help="What changed and why")] = "",
         idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Amend a framework's terms from a date.
-
-    Amend the terms from a date; the old terms stay in the history.
+    The old terms stay in the history.
 
     \b
     Example:
@@ -189,8 +184,7 @@ def deadline(framework: Annotated[str, typer.Option(help="Framework key")],
              calendar: Annotated[str | None, typer.Option(help="us | jp | joint")] = None,
              json: JsonOpt = False) -> None:
     """Compute a funding date from a notice.
-
-    Compute a funding date from a notice under the framework's window.
+    The date the framework's window gives.
 
     Business days are counted from the day after the notice. A calendar-day window
     that ends on a weekend or holiday moves to the next business day of the calendar.
@@ -216,8 +210,7 @@ def deadlines(framework: Annotated[str | None, typer.Option(help="Framework key"
                             ] = None,
               json: JsonOpt = False) -> None:
     """Funding dates and business days left.
-
-    Every selected or notified project's funding date and business days left.
+    Those of every selected or notified project.
 
     \b
     Example:
@@ -245,8 +238,7 @@ def commitments(framework: Annotated[str, typer.Option(help="Framework key")],
                               ] = None,
                 json: JsonOpt = False) -> None:
     """What is committed against the cap.
-
-    What is committed, allocated and disbursed against the cap, and the pace needed.
+    Allocated and disbursed against the cap, and the pace needed.
 
     \b
     Example:
@@ -303,9 +295,8 @@ def fund(id: Annotated[str, typer.Argument(help="Project id")],
                   "records one for them")] = "funder",
          idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Fund a notified project.
-
-    Fund a notified project, within its window and under the cap (recorded by the funder,
-    or by an administrator for them).
+    Within its window and under the cap (recorded by the funder, or by an administrator
+    for them).
 
     \b
     Example:
@@ -337,9 +328,8 @@ def allocate(id: Annotated[str, typer.Argument(help="Project id")],
              actor: ActorOpt = None, role: RoleOpt = None, idempotency_key: KeyOpt = None,
              json: JsonOpt = False) -> None:
     """Change a project's allocation under the cap.
-
-    Change a project's allocation under the cap, up or down (never below what has been
-    funded): the investment committee, with a reason.
+    Up or down (never below what has been funded): the investment committee, with a
+    reason.
 
     \b
     Example:
@@ -374,9 +364,7 @@ def guarantee_call(id: Annotated[str, typer.Argument(help="Project id")],
                             "records it for them")] = "funder",
                    idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Record a call on a project's guarantee.
-
-    Record a call on a project's guarantee: the called part becomes cash paid into the
-    SPV (never more than is outstanding).
+    The called part becomes cash paid into the SPV (never more than is outstanding).
 
     \b
     Example:
@@ -404,8 +392,7 @@ def in_kind(id: Annotated[str, typer.Argument(help="Project id")],
             actor: ActorOpt = None, role: RoleOpt = None, idempotency_key: KeyOpt = None,
             json: JsonOpt = False) -> None:
     """Record a US in-kind contribution.
-
-    Record a US in-kind contribution to a project's SPV (valued apart from the cap).
+    To a project's SPV (valued apart from the cap).
 
     \b
     Example:
@@ -430,8 +417,7 @@ def balances(framework: Annotated[str, typer.Option(help="Framework key")],
                                                   "provider")] = "account",
              json: JsonOpt = False) -> None:
     """Ledger balances, grouped as you choose.
-
-    Ledger balances grouped by account, party, project, instrument or provider.
+    By account, party, project, instrument or provider.
 
     \b
     Example:
@@ -455,8 +441,7 @@ def balances(framework: Annotated[str, typer.Option(help="Framework key")],
 def history(id: Annotated[str, typer.Argument(help="Project id")],
             json: JsonOpt = False) -> None:
     """A project's transitions and audit entries.
-
-    A project's transitions and every audit entry about it.
+    Every audit entry about it.
 
     \b
     Example:

@@ -41,8 +41,7 @@ def list_(framework: Annotated[str | None, typer.Option(help="Framework key")] =
           sector: Annotated[str | None, typer.Option(help="Sector key or wording")] = None,
           json: JsonOpt = False) -> None:
     """List projects with stage and estimate.
-
-    List projects with their stage and primary estimate in US dollars.
+    The estimate is each project's primary one, in US dollars.
 
     \b
     Example:
@@ -130,8 +129,7 @@ def _related_table(title: str, rows: list[dict[str, Any]]) -> None:
 @projects_app.command("show")
 def show(id: Annotated[str, typer.Argument(help="Project id")], json: JsonOpt = False) -> None:
     """Show one project.
-
-    Show one project: stages, sponsors, estimates and funding.
+    Its stages, sponsors, estimates and funding.
 
     \b
     Example:
@@ -158,9 +156,7 @@ def add(name: Annotated[str, typer.Option(help="Project name")],
         source: SourceOpt = None, idempotency_key: KeyOpt = None,
         json: JsonOpt = False) -> None:
     """Add a project at the entry stage.
-
-    Add a project at the entry stage, 'proposed' (with a sourced estimate when an amount
-    is given).
+    The stage is 'proposed', with a sourced estimate when an amount is given.
 
     \b
     Example:
@@ -194,8 +190,7 @@ def update(id: Annotated[str, typer.Argument(help="Project id")],
                     "suppliers)")] = None,
            idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Change a project's details.
-
-    Change a project's name, sector, location or sponsors; only the options given.
+    Its name, sector, location or sponsors; only the options given change.
 
     \b
     Example:
@@ -220,8 +215,7 @@ def import_(file: Annotated[Path, typer.Argument(help="CSV with the public list'
                                  ] = "japan",
             idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Import projects from a CSV file.
-
-    Import projects from CSV; all rows or none, every bad row reported.
+    All rows or none, every bad row reported.
 
     Every project starts at the entry stage, 'proposed'. A row whose status is a later
     stage ('selected', 'funded', ...) is not moved there: the stage is recorded as a
@@ -261,11 +255,9 @@ def advance(id: Annotated[str, typer.Argument(help="Project id")],
             actor: ActorOpt = None, role: RoleOpt = None,
             idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Move a project to another stage.
-
-    Move a project to another stage if the rules allow it (you decide, or you record the
-    decision of the --actor in the --role the lifecycle names).
-
-    Selecting a project allocates its approved amount under the cap at once.
+    Only if the rules allow it (you decide, or you record the
+    decision of the --actor in the --role the lifecycle names). Selecting a project
+    allocates its approved amount under the cap at once.
 
     \b
     Example:
@@ -322,8 +314,6 @@ def extend(id: Annotated[str, typer.Argument(help="Project id")],
            idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Extend a project's funding deadline.
 
-    Record an extension of a project's funding deadline.
-
     \b
     Example:
       pledge projects extend 25 --until 2026-06-30 --on 2026-04-01 \\
@@ -349,8 +339,7 @@ def estimate(id: Annotated[str, typer.Argument(help="Project id")],
                                                    help="Show the project with it")] = False,
              idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Record another sourced cost estimate.
-
-    Record another sourced cost estimate (converted to US dollars at its date).
+    It is converted to US dollars at its date.
 
     \b
     Example:
@@ -378,8 +367,7 @@ def site(id: Annotated[str, typer.Argument(help="Project id")],
                              "names)")] = None,
          idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Record a site reported for a project.
-
-    Record a site reported for a project, with its source (its location is unchanged).
+    With its source; the project's location is unchanged.
 
     \b
     Example:
@@ -405,8 +393,7 @@ def status_report(id: Annotated[str, typer.Argument(help="Project id")],
                   wording: Annotated[str, typer.Option(help="As the source put it")] = "",
                   idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Record a stage a source reports.
-
-    Record a stage a source reports for a project (the lifecycle stage is unchanged).
+    The project's lifecycle stage is unchanged.
 
     \b
     Example:
@@ -436,9 +423,8 @@ def link(id: Annotated[str, typer.Argument(help="Project id")],
          note: Annotated[str, typer.Option(help="What the link rests on")] = "",
          idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Link two projects, with a source.
-
-    Link two projects: the same project reported twice, a later tranche, a part of an
-    umbrella programme. Totals then count each real project once.
+    The same project reported twice, a later tranche, a part of an umbrella programme:
+    totals then count each real project once.
 
     \b
     Example:
@@ -463,9 +449,7 @@ def unlink(id: Annotated[str, typer.Argument(help="Project id")],
            reason: Annotated[str, typer.Option(help="Why the link is withdrawn")],
            idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Withdraw the link between two projects.
-
-    Withdraw the link between two projects (it is kept, marked withdrawn, with the
-    reason).
+    It is kept, marked withdrawn, with the reason.
 
     \b
     Example:
@@ -489,8 +473,7 @@ def links(id: Annotated[str, typer.Argument(help="Project id")],
                                                   help="Include withdrawn links")] = False,
           json: JsonOpt = False) -> None:
     """A project's links to other projects.
-
-    A project's links to other projects, each with its source.
+    Each with its source.
 
     \b
     Example:
