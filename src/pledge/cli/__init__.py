@@ -151,7 +151,9 @@ def build_app(command: str | None = None) -> typer.Typer:
     cli = typer.Typer(
         name="pledge", no_args_is_help=True, add_completion=False,
         pretty_exceptions_enable=False, rich_markup_mode=None,
-        help="Run and model government-to-government strategic investment programmes.")
+        help="Run and model government-to-government strategic investment programmes.\n\n"
+             "\b\nExamples:\n  pledge init\n  pledge projects list --status selected\n"
+             "  pledge deadline --framework japan --notice 2026-02-17")
     cli.callback()(_root)
     modules = ([COMMAND_MODULES[command]] if command in COMMAND_MODULES
                else list(dict.fromkeys(COMMAND_MODULES.values())))

@@ -7,14 +7,22 @@ import typer
 from pledge.cli import render
 from pledge.cli.options import JsonOpt
 
-audit_app = typer.Typer(no_args_is_help=True, help="The tamper-evident record.")
+audit_app = typer.Typer(no_args_is_help=True, help="The tamper-evident record.\n\n"
+                        "\b\nExample:\n  pledge audit verify")
 
 
 @audit_app.command("verify")
 def verify(json: JsonOpt = False) -> None:
-    """Recompute the hash chains of the audit log and of each framework's ledger, and the
+    """Check the audit log and ledgers are intact.
+
+    Recompute the hash chains of the audit log and of each framework's ledger, and the
     ledger's balance. Exits 0 when the record is intact and 2 naming the first broken row
-    of each chain (edited, deleted, inserted or reordered) and any unbalanced entry."""
+    of each chain (edited, deleted, inserted or reordered) and any unbalanced entry.
+
+    \b
+    Example:
+      pledge audit verify
+    """
     from pledge.cli import state
     from pledge.domain.errors import RuleViolation
     from pledge.models.audit import Verification

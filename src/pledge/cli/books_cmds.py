@@ -32,8 +32,15 @@ def statement(id: Annotated[str, typer.Argument(help="Project id")],
                   "--xlsx", help="Also write the statement as an XLSX workbook to this file",
                   show_default=False)] = None,
               json: JsonOpt = False) -> None:
-    """The partner's capital account in a project: contributions, deemed interest,
-    distributions to each side, the balance still owed, recovery, realised IRR and MOIC."""
+    """The partner's capital account in a project.
+
+    The partner's capital account in a project: contributions, deemed interest,
+    distributions to each side, the balance still owed, recovery, realised IRR and MOIC.
+
+    \b
+    Example:
+      pledge statement 25 --as-of 2026-12-31
+    """
     from pledge.models.books import Statement
     from pledge.services import capital as svc
     st = svc.statement(_engine(), id, day(as_of, "as_of"))
@@ -85,9 +92,16 @@ def distribute(id: Annotated[str, typer.Argument(help="Project id")],
                    ] = None,
                actor: ActorOpt = None, role: RoleOpt = None,
                idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Record cash a project's SPV distributed, split by the rule from the capital account
+    """Record cash a project's SPV distributed.
+
+    Record cash a project's SPV distributed, split by the rule from the capital account
     on that date: 50/50 until the partner's balance is recovered (switching inside the
-    distribution that crosses), then 90/10 (every share a framework setting)."""
+    distribution that crosses), then 90/10 (every share a framework setting).
+
+    \b
+    Example:
+      pledge distribute 25 --on 2026-09-30 --amount 'US$50m'
+    """
     from pledge.models.books import distribution_document
     from pledge.services import capital as svc
     who, engine, when = acting(actor, role), _engine(), day(on, "on")

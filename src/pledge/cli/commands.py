@@ -15,7 +15,8 @@ from pledge.cli.options import ActorOpt, JsonOpt, OnOpt, RoleOpt, SourceOpt, act
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-frameworks_app = typer.Typer(no_args_is_help=True, help="Frameworks and their terms.")
+frameworks_app = typer.Typer(no_args_is_help=True, help="Frameworks and their terms.\n\n"
+                             "\b\nExample:\n  pledge frameworks show japan")
 
 
 def _engine(ensure: bool = True) -> Engine:
@@ -27,13 +28,18 @@ def init(demo: Annotated[bool, typer.Option(
         "--demo", help="Also add the demo users and an illustrative history (empty database "
                        "only); prints the demo logins and tokens (the command line acts as "
                        "one with --user NAME and $PLEDGE_TOKEN)")] = False) -> None:
-    """Create the schema and load the default frameworks and projects (safe to repeat).
+    """Set up the database with the shipped data.
+    Creates the schema and loads the default frameworks and projects (safe to repeat).
 
     Every project starts at 'proposed'. The first tranche, whose selection was officially
     announced, is then taken through the lifecycle step by step by the roles it names,
     with the reported dates and sources; later stages the list reports from the news are
     kept as sourced stage reports. The numeric engines are compiled too (into the user's
     cache folder), so no page and no command waits for them later.
+
+    \b
+    Example:
+      pledge init
     """
     from pledge.services.setup import init as do_init
     from pledge.services.simulation import warm_engines
@@ -69,7 +75,12 @@ def init(demo: Annotated[bool, typer.Option(
 
 @frameworks_app.command("list")
 def frameworks_list(json: JsonOpt = False) -> None:
-    """List the frameworks with their headline commitment."""
+    """List the frameworks and their commitments.
+
+    \b
+    Example:
+      pledge frameworks list
+    """
     from pledge.models import documents
     from pledge.models import frameworks as fwm
     from pledge.services import frameworks as fw_svc
@@ -86,11 +97,16 @@ def frameworks_list(json: JsonOpt = False) -> None:
 @frameworks_app.command("show")
 def frameworks_show(name: Annotated[str, typer.Argument(help="Framework key, e.g. japan")],
                     json: JsonOpt = False) -> None:
-    """Show a framework's terms, every version, each setting with its sources.
+    """Show a framework's terms and sources.
+    Every version, each setting with its sources.
 
     A setting no source states is shown as an ASSUMPTION with its basis and the other
     readings and their sources; claims made before a version and not adopted by it are
     listed after it.
+
+    \b
+    Example:
+      pledge frameworks show japan
     """
     from pledge.models import frameworks as fwm
     from pledge.services import frameworks as fw_svc
@@ -141,7 +157,15 @@ def frameworks_amend(
         source: SourceOpt = None,
         note: Annotated[str, typer.Option(help="What changed and why")] = "",
         idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Amend the terms from a date; the old terms stay in the history."""
+    """Amend a framework's terms from a date.
+    The old terms stay in the history.
+
+    \b
+    Example:
+      pledge frameworks amend japan --effective 2026-04-01 \\
+          --set deemed_rate.spread_bps=50 --source https://example.com/terms \\
+          --note 'Rate revised'
+    """
     from pledge.models import frameworks as fwm
     from pledge.services import frameworks as fw_svc
     engine, who = _engine(), me()
@@ -161,10 +185,15 @@ def deadline(framework: Annotated[str, typer.Option(help="Framework key")],
              unit: Annotated[str | None, typer.Option(help="business | calendar")] = None,
              calendar: Annotated[str | None, typer.Option(help="us | jp | joint")] = None,
              json: JsonOpt = False) -> None:
-    """Compute a funding date from a notice under the framework's window.
+    """Compute a funding date from a notice.
+    The date the framework's window gives.
 
     Business days are counted from the day after the notice. A calendar-day window
     that ends on a weekend or holiday moves to the next business day of the calendar.
+
+    \b
+    Example:
+      pledge deadline --framework japan --notice 2026-02-17
     """
     from pledge.models import frameworks as fwm
     from pledge.services import deadlines as deadlines_svc
@@ -182,7 +211,13 @@ def deadlines(framework: Annotated[str | None, typer.Option(help="Framework key"
               on: Annotated[str | None, typer.Option("--on", help="As of (default today)")
                             ] = None,
               json: JsonOpt = False) -> None:
-    """Every selected or notified project's funding date and business days left."""
+    """Funding dates and business days left.
+    Those of every selected or notified project.
+
+    \b
+    Example:
+      pledge deadlines --framework japan --on 2026-03-01
+    """
     from pledge.models import documents
     from pledge.models import frameworks as fwm
     from pledge.services import deadlines as deadlines_svc
@@ -204,7 +239,13 @@ def commitments(framework: Annotated[str, typer.Option(help="Framework key")],
                 on: Annotated[str | None, typer.Option("--on", help="As of (default today)")
                               ] = None,
                 json: JsonOpt = False) -> None:
-    """What is committed, allocated and disbursed against the cap, and the pace needed."""
+    """What is committed against the cap.
+    Allocated and disbursed against the cap, and the pace needed.
+
+    \b
+    Example:
+      pledge commitments --framework japan --on 2026-03-01
+    """
     from pledge.models import frameworks as fwm
     from pledge.services import funding as funding_svc
     c = funding_svc.commitments(_engine(), framework, day(on, "on"))
@@ -255,8 +296,15 @@ def fund(id: Annotated[str, typer.Argument(help="Project id")],
              help="The funder's role: a funder records their own funding, an administrator "
                   "records one for them")] = "funder",
          idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Fund a notified project, within its window and under the cap (recorded by the funder,
-    or by an administrator for them)."""
+    """Fund a notified project.
+    Within its window and under the cap (recorded by the funder, or by an administrator
+    for them).
+
+    \b
+    Example:
+      pledge fund 25 --amount 'US$1.5bn' --on 2026-03-02 --instrument equity \\
+          --provider JBIC
+    """
     from pledge.models import projects as pm
     from pledge.services import funding as funding_svc
     engine, who = _engine(), acting(actor, role)
@@ -281,8 +329,15 @@ def allocate(id: Annotated[str, typer.Argument(help="Project id")],
                            ] = None,
              actor: ActorOpt = None, role: RoleOpt = None, idempotency_key: KeyOpt = None,
              json: JsonOpt = False) -> None:
-    """Change a project's allocation under the cap, up or down (never below what has been
-    funded): the investment committee, with a reason."""
+    """Change a project's allocation under the cap.
+    Up or down (never below what has been funded): the investment committee, with a
+    reason.
+
+    \b
+    Example:
+      pledge allocate 24 --amount 'US$30bn' --reason 'Revised estimate' \\
+          --actor 'IC chair' --role ic
+    """
     from pledge.models import projects as pm
     from pledge.services import funding as funding_svc
     engine, when = _engine(), day(on, "on")
@@ -310,8 +365,13 @@ def guarantee_call(id: Annotated[str, typer.Argument(help="Project id")],
                        help="The funder's role: a funder records the call, an administrator "
                             "records it for them")] = "funder",
                    idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Record a call on a project's guarantee: the called part becomes cash paid into the
-    SPV (never more than is outstanding)."""
+    """Record a call on a project's guarantee.
+    The called part becomes cash paid into the SPV (never more than is outstanding).
+
+    \b
+    Example:
+      pledge guarantee-call 25 --amount 'US$200m' --on 2026-06-30
+    """
     from pledge.models import projects as pm
     from pledge.services import funding as funding_svc
     engine, when = _engine(), day(on, "on")
@@ -333,7 +393,13 @@ def in_kind(id: Annotated[str, typer.Argument(help="Project id")],
             value: Annotated[str, typer.Option(help="Value in US dollars")], on: OnOpt,
             actor: ActorOpt = None, role: RoleOpt = None, idempotency_key: KeyOpt = None,
             json: JsonOpt = False) -> None:
-    """Record a US in-kind contribution to a project's SPV (valued apart from the cap)."""
+    """Record a US in-kind contribution.
+    To a project's SPV (valued apart from the cap).
+
+    \b
+    Example:
+      pledge in-kind 24 --kind land --value 'US$150m' --on 2026-03-02
+    """
     from pledge.models import projects as pm
     from pledge.services import funding as funding_svc
     engine, when = _engine(), day(on, "on")
@@ -352,7 +418,13 @@ def balances(framework: Annotated[str, typer.Option(help="Framework key")],
              by: Annotated[str, typer.Option(help="account | party | project | instrument | "
                                                   "provider")] = "account",
              json: JsonOpt = False) -> None:
-    """Ledger balances grouped by account, party, project, instrument or provider."""
+    """Ledger balances, grouped as you choose.
+    By account, party, project, instrument or provider.
+
+    \b
+    Example:
+      pledge balances --framework japan --by project
+    """
     from pledge.models import frameworks as fwm
     from pledge.services import funding as funding_svc
     rows = funding_svc.ledger_balances(_engine(), framework, by)
@@ -370,7 +442,13 @@ def balances(framework: Annotated[str, typer.Option(help="Framework key")],
 
 def history(id: Annotated[str, typer.Argument(help="Project id")],
             json: JsonOpt = False) -> None:
-    """A project's transitions and every audit entry about it."""
+    """A project's transitions and audit entries.
+    Every audit entry about it.
+
+    \b
+    Example:
+      pledge history 24
+    """
     from pledge.models import projects as pm
     from pledge.services import projects as projects_svc
     h = projects_svc.history(_engine(), id)

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from pledge.models import economics as m
     from pledge.services import simulation as sim
 
-economics_app = typer.Typer(no_args_is_help=True, help="Project economics: the cash-flow model.")
+economics_app = typer.Typer(no_args_is_help=True, help="Project economics: the cash-flow model.\n\n"
+                            "\b\nExample:\n  pledge economics show 24")
 
 
 def _cents(v: Decimal) -> Decimal:
@@ -39,7 +40,15 @@ def waterfall(input: Annotated[Path | None, typer.Option(
               post_split: Annotated[str | None, typer.Option(
                   "--post-split", help="Partner's share after recovery")] = None,
               json: JsonOpt = False) -> None:
-    """Split one case's cash exactly (Decimal) and report the partner's returns."""
+    """Split one case's cash exactly.
+
+    Split one case's cash exactly (Decimal) and report the partner's returns.
+
+    \b
+    Examples:
+      pledge waterfall --input examples/waterfall_case.csv
+      pledge waterfall --project 24 --deemed-rate 6%
+    """
     from pledge.cli import state
     from pledge.models import economics as m
     from pledge.services import economics as svc
@@ -87,7 +96,14 @@ def _model_rows(e: sim.ProjectEconomics) -> list[tuple[str, object, str]]:
 @economics_app.command("show")
 def economics_show(id: Annotated[str, typer.Argument(help="Project id")],
                    json: JsonOpt = False) -> None:
-    """The project's cash-flow model: sector defaults and its own overrides."""
+    """A project's cash-flow model.
+
+    The project's cash-flow model: sector defaults and its own overrides.
+
+    \b
+    Example:
+      pledge economics show 24
+    """
     from pledge.cli import state
     from pledge.models import economics as m
     from pledge.services import simulation as sim
@@ -103,7 +119,14 @@ def economics_show(id: Annotated[str, typer.Argument(help="Project id")],
 def economics_set(id: Annotated[str, typer.Argument(help="Project id")],
                   values: Annotated[list[str], typer.Argument(help="NAME=VALUE ...")],
                   idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Override parameters of the project's model (stored with the project)."""
+    """Override parameters of a project's model.
+
+    Override parameters of the project's model (stored with the project).
+
+    \b
+    Example:
+      pledge economics set 24 construction_years=5 revenue_yield=0.35
+    """
     from pledge.cli import state
     from pledge.models import economics as m
     from pledge.services import simulation as sim
@@ -122,7 +145,14 @@ def economics_set(id: Annotated[str, typer.Argument(help="Project id")],
 @economics_app.command("cashflows")
 def cashflows(id: Annotated[str, typer.Argument(help="Project id")],
               json: JsonOpt = False) -> None:
-    """The base case as CSV (period,funding,distributable), ready for `pledge waterfall`."""
+    """A project's base case as CSV.
+
+    The base case as CSV (period,funding,distributable), ready for `pledge waterfall`.
+
+    \b
+    Example:
+      pledge economics cashflows 24 > case.csv
+    """
     from pledge.cli import state
     from pledge.models import economics as m
     from pledge.services import simulation as sim
@@ -158,7 +188,15 @@ def simulate(id: Annotated[str | None, typer.Argument(help="Project id")] = None
              dask: Annotated[str | None, typer.Option(
                  "--dask", help="'local' or a scheduler address tcp://HOST:PORT")] = None,
              json: JsonOpt = False) -> None:
-    """Monte Carlo: will the partner recover its deemed allocation, and what does each side get?"""
+    """Monte Carlo of the partner's recovery.
+
+    Monte Carlo: will the partner recover its deemed allocation, and what does each side get?
+
+    \b
+    Examples:
+      pledge simulate 24 --paths 2000 --seed 1
+      pledge simulate --portfolio --framework japan
+    """
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from pledge.cli import state

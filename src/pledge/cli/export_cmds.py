@@ -23,7 +23,10 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 export_app = typer.Typer(no_args_is_help=True,
-                         help="Export projects, the ledger, deadlines and OC4IDS documents.")
+                         help="Export projects, the ledger and deadlines.\n\n"
+                              "Projects and the ledger as CSV or XLSX, deadlines as iCalendar, a "
+                              "project as an OC4IDS document.\n\n"
+                              "\b\nExample:\n  pledge export projects --out projects.csv")
 
 OutOpt = Annotated[Path | None, typer.Option(
     "--out", help="Write to this file (atomically) instead of standard output",
@@ -65,7 +68,14 @@ def projects(fmt: FormatOpt = None, out: OutOpt = None,
              status: Annotated[str | None, typer.Option(help="Stage")] = None,
              sector: Annotated[str | None, typer.Option(help="Sector key or wording")] = None
              ) -> None:
-    """Projects with their estimate, sponsors, funding date and money under the cap."""
+    """Export projects as CSV or XLSX.
+
+    Projects with their estimate, sponsors, funding date and money under the cap.
+
+    \b
+    Example:
+      pledge export projects --status selected --out selected.xlsx
+    """
     from pledge.services import exports as svc
     chosen = _table_format(fmt, out)
     data = svc.export_projects(_engine(), chosen, framework=framework, status=status,
@@ -76,7 +86,14 @@ def projects(fmt: FormatOpt = None, out: OutOpt = None,
 @export_app.command("ledger")
 def ledger(framework: Annotated[str, typer.Option(help="Framework key")],
            fmt: FormatOpt = None, out: OutOpt = None) -> None:
-    """Every posting of a framework's ledger (XLSX adds a sheet of balances)."""
+    """Export every posting of a ledger.
+
+    Every posting of a framework's ledger (XLSX adds a sheet of balances).
+
+    \b
+    Example:
+      pledge export ledger --framework japan --out ledger.csv
+    """
     from pledge.services import exports as svc
     chosen = _table_format(fmt, out)
     data = svc.export_ledger(_engine(), framework, chosen)
@@ -88,7 +105,14 @@ def deadlines(framework: Annotated[str | None, typer.Option(help="Framework key"
               on: Annotated[str | None, typer.Option(
                   "--on", help="Count the days left as of (default today)")] = None,
               out: OutOpt = None) -> None:
-    """Funding dates of selected and notified projects as an iCalendar feed."""
+    """Funding dates as an iCalendar feed.
+
+    Funding dates of selected and notified projects as an iCalendar feed.
+
+    \b
+    Example:
+      pledge export deadlines --framework japan --out deadlines.ics
+    """
     from pledge.services import exports as svc
     data = svc.deadlines_ics(_engine(), framework=framework, as_of=day(on, "on"))
     _deliver(data, out, "the deadlines (iCalendar)")
@@ -97,7 +121,14 @@ def deadlines(framework: Annotated[str | None, typer.Option(help="Framework key"
 @export_app.command("project")
 def project(id: Annotated[str, typer.Argument(help="Project id")],
             out: OutOpt = None) -> None:
-    """One project as an OC4IDS document (JSON, money as text)."""
+    """One project as an OC4IDS document.
+
+    One project as an OC4IDS document (JSON, money as text).
+
+    \b
+    Example:
+      pledge export project 24 --out project-24.json
+    """
     from pledge.models.exports import OC4IDSProject
     from pledge.services import exports as svc
     doc = OC4IDSProject.model_validate(svc.project_oc4ids(_engine(), id)).document()

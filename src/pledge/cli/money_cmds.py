@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 STALE_DAYS = 90
-money_app = typer.Typer(no_args_is_help=True, help="Amounts, currencies and rates.")
+money_app = typer.Typer(no_args_is_help=True, help="Amounts, currencies and rates.\n\n"
+                        "\b\nExample:\n  pledge money parse 'US$1.2bn'")
 
 
 # "-$5 billion" is an amount (a bad one), not an option
@@ -26,7 +27,12 @@ _AMOUNT_ARGS = {"ignore_unknown_options": True}
 @money_app.command("parse", context_settings=_AMOUNT_ARGS)
 def parse(text: Annotated[str, typer.Argument(help="e.g. '6 to 7 trillion yen'")],
           json: JsonOpt = False) -> None:
-    """Parse an amount or range as people write it."""
+    """Parse an amount or range as people write it.
+
+    \b
+    Example:
+      pledge money parse '6 to 7 trillion yen'
+    """
     # the rule itself (what ``services.money.parse`` calls): parsing needs no database
     from pledge.domain.money import parse_amount
     r = parse_amount(text)
@@ -51,7 +57,14 @@ def _engine_or_none() -> Engine | None:
 def convert(text: Annotated[str, typer.Argument(help="Amount or range")],
             to: Annotated[str, typer.Option("--to", help="Target currency, e.g. USD")],
             on: OnOpt, json: JsonOpt = False) -> None:
-    """Convert at the latest rate on or before a date (never a guess)."""
+    """Convert at the rate in force on a date.
+
+    Convert at the latest rate on or before a date (never a guess).
+
+    \b
+    Example:
+      pledge money convert '5.2兆円' --to USD --on 2026-02-17
+    """
     from pledge.services import money as svc
     when = day(on, "on")
     result = svc.convert(_engine_or_none(), text, to, when)
@@ -74,14 +87,22 @@ def convert(text: Annotated[str, typer.Argument(help="Amount or range")],
                          f"{c.result.currency} on {c.rate_date}; {c.source})", markup=False)
 
 
-rates_app = typer.Typer(no_args_is_help=True, help="Exchange rates.")
+rates_app = typer.Typer(no_args_is_help=True, help="Exchange rates.\n\n"
+                        "\b\nExample:\n  pledge money rates list")
 money_app.add_typer(rates_app, name="rates")
 
 
 @rates_app.command("load")
 def load(file: Annotated[Path, typer.Argument(help="CSV: date,base,quote,rate,source,note")],
          idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Load your own rates (they take precedence over the shipped ones on the same date)."""
+    """Load your own exchange rates from CSV.
+
+    Load your own rates (they take precedence over the shipped ones on the same date).
+
+    \b
+    Example:
+      pledge money rates load my_rates.csv
+    """
     from pledge.cli import state
     from pledge.services import money as svc
     text, engine = read_text(file), state.engine()
@@ -96,7 +117,14 @@ def load(file: Annotated[Path, typer.Argument(help="CSV: date,base,quote,rate,so
 
 @rates_app.command("list")
 def list_(json: JsonOpt = False) -> None:
-    """List the rates in force: shipped reference points and your own."""
+    """List the exchange rates in force.
+
+    List the rates in force: shipped reference points and your own.
+
+    \b
+    Example:
+      pledge money rates list
+    """
     from pledge.cli import state
     from pledge.services import money as svc
     rates = svc.rate_table(state.engine()).rates

@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from pledge.services.base import Actor
 
 review_app = typer.Typer(no_args_is_help=True,
-                         help="Review the changes news articles propose: list, show, accept, "
-                              "reject.")
+                         help="Review the changes news articles propose.\n\n"
+                              "List them, show one, accept or reject it.\n\n"
+                              "\b\nExample:\n  pledge review list --state all")
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".xhtml", ".md")
 
@@ -70,11 +71,18 @@ def ingest(files: Annotated[list[Path], typer.Argument(
                                 "default: the file's name (never its folder)",
                show_default=False)] = None,
            idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Read news articles into proposed changes, each with its source sentence.
+    """Read news articles into proposed changes.
+
+    Read news articles into proposed changes, each with its source sentence.
 
     Scraper noise (paywalls, newsletter sign-ups, copyright lines, menus) is removed
     first. Without --dry-run, new articles are stored and their proposals queued for
     `pledge review`; an article seen before (or a near-identical copy) queues nothing.
+
+    \b
+    Examples:
+      pledge ingest --dry-run examples/article_copper.txt
+      pledge ingest examples/clippings
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -153,7 +161,14 @@ def _one(p: svc.ProposalView, json: bool) -> None:
 def list_(state: Annotated[str, typer.Option(
               help="proposed, accepted, rejected, or all")] = "proposed",
           json: JsonOpt = False) -> None:
-    """List proposals with their source sentence and confidence."""
+    """List proposals from news articles.
+
+    List proposals with their source sentence and confidence.
+
+    \b
+    Example:
+      pledge review list --state all
+    """
     from pledge.models.news import Proposal
     from pledge.services import news as svc
     items = svc.list_proposals(_engine(), state=None if state == "all" else state)
@@ -167,7 +182,14 @@ def list_(state: Annotated[str, typer.Option(
 @review_app.command("show")
 def show(id: Annotated[str, typer.Argument(help="Proposal id")],
          json: JsonOpt = False) -> None:
-    """Show one proposal: the change, its evidence, and any decision."""
+    """Show one proposal and its evidence.
+
+    Show one proposal: the change, its evidence, and any decision.
+
+    \b
+    Example:
+      pledge review show 1
+    """
     from pledge.services import news as svc
     _one(svc.get_proposal(_engine(), id), json)
 
@@ -177,7 +199,14 @@ def articles(project: Annotated[str | None, typer.Option(
                  "--project", help="Only the articles about this project (id)",
                  show_default=False)] = None,
              json: JsonOpt = False) -> None:
-    """List stored articles, newest first, with their proposals (all and still waiting)."""
+    """List stored articles, newest first.
+
+    List stored articles, newest first, with their proposals (all and still waiting).
+
+    \b
+    Example:
+      pledge review articles --project 17
+    """
     from pledge.models.news import ArticleListItem
     from pledge.services import news as svc
     rows = svc.list_articles(_engine(), project_id=project)
@@ -194,7 +223,14 @@ def articles(project: Annotated[str | None, typer.Option(
 @review_app.command("article")
 def article(id: Annotated[str, typer.Argument(help="Article id")],
             json: JsonOpt = False) -> None:
-    """Show a stored article: its text with the sentences facts came from, and its proposals."""
+    """Show a stored article and its proposals.
+
+    Show a stored article: its text with the sentences facts came from, and its proposals.
+
+    \b
+    Example:
+      pledge review article 1
+    """
     from pledge.models.news import Article
     from pledge.services import news as svc
     view = svc.article_view(_engine(), id)
@@ -228,8 +264,15 @@ def accept(id: Annotated[str, typer.Argument(help="Proposal id")],
                                    "report, leaving the lifecycle stage as it is")] = False,
            actor: ActorOpt = None, role: RoleOpt = None, idempotency_key: KeyOpt = None,
            json: JsonOpt = False) -> None:
-    """Apply a proposal through the usual rules, with the article as its source (you
-    decide, or you record the decision of the --actor in the --role the change needs)."""
+    """Apply a proposal, sourced to its article.
+
+    Apply a proposal through the usual rules, with the article as its source (you
+    decide, or you record the decision of the --actor in the --role the change needs).
+
+    \b
+    Example:
+      pledge review accept 1 --on 2026-03-02
+    """
     from pledge.services import news as svc
     engine, who = _engine(), acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: svc.accept(
@@ -248,7 +291,14 @@ def accept(id: Annotated[str, typer.Argument(help="Proposal id")],
 def reject(id: Annotated[str, typer.Argument(help="Proposal id")],
            reason: Annotated[str, typer.Option(help="Why")] = "",
            idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Reject a proposal (it is kept, with who rejected it and why)."""
+    """Reject a proposal (it is kept).
+
+    Reject a proposal (it is kept, with who rejected it and why).
+
+    \b
+    Example:
+      pledge review reject 2 --reason 'A different plant'
+    """
     from pledge.services import news as svc
     engine, who = _engine(), me()
     ran = once(engine, who, idempotency_key, lambda: svc.reject(engine, id, who, reason),

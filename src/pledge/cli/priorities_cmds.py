@@ -16,8 +16,10 @@ from pledge.domain.errors import InvalidInput
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-scores_app = typer.Typer(no_args_is_help=True, help="Each side's scores of a project.")
-weights_app = typer.Typer(no_args_is_help=True, help="Each side's weights of the criteria.")
+scores_app = typer.Typer(no_args_is_help=True, help="Each side's scores of a project.\n\n"
+                         "\b\nExample:\n  pledge scores show 24")
+weights_app = typer.Typer(no_args_is_help=True, help="Each side's weights of the criteria.\n\n"
+                          "\b\nExample:\n  pledge weights show --framework japan")
 
 
 def _engine() -> Engine:
@@ -37,8 +39,15 @@ def scores_set(id: Annotated[str, typer.Argument(help="Project id")], side: Side
                note: Annotated[str, typer.Option(help="Why this score")] = "",
                actor: ActorOpt = None, role: RoleOpt = None, idempotency_key: KeyOpt = None,
                json: JsonOpt = False) -> None:
-    """Record a side's score of a project on one criterion (yours, or the --actor's of the
-    side's --role whose judgement you record)."""
+    """Record a side's score of a project.
+
+    Record a side's score of a project on one criterion (yours, or the --actor's of the
+    side's --role whose judgement you record).
+
+    \b
+    Example:
+      pledge scores set 24 --side us --criterion jobs --value 7
+    """
     from pledge.models import priorities as m
     from pledge.services import priorities as svc
     engine, who = _engine(), acting(actor, role)
@@ -57,7 +66,14 @@ def scores_set(id: Annotated[str, typer.Argument(help="Project id")], side: Side
 @scores_app.command("show")
 def scores_show(id: Annotated[str, typer.Argument(help="Project id")],
                 json: JsonOpt = False) -> None:
-    """Both sides' current scores of a project, with author, date and note."""
+    """Both sides' current scores of a project.
+
+    Both sides' current scores of a project, with author, date and note.
+
+    \b
+    Example:
+      pledge scores show 24
+    """
     from pledge.models import priorities as m
     from pledge.services import priorities as svc
     scores = m.Scores.model_validate(svc.scores_document(_engine(), id))
@@ -79,8 +95,16 @@ def weights_set(framework: Annotated[str, typer.Option(help="Framework key")], s
                               ] = None,
                 actor: ActorOpt = None, role: RoleOpt = None, idempotency_key: KeyOpt = None,
                 json: JsonOpt = False) -> None:
-    """Record a side's weight for a criterion (yours, or the --actor's of the side's
-    --role whose judgement you record)."""
+    """Record a side's weight for a criterion.
+
+    Record a side's weight for a criterion (yours, or the --actor's of the side's
+    --role whose judgement you record).
+
+    \b
+    Example:
+      pledge weights set --framework japan --side partner --criterion risk \\
+          --weight 0.2
+    """
     from pledge.models import priorities as m
     from pledge.services import priorities as svc
     engine, who = _engine(), acting(actor, role)
@@ -99,7 +123,14 @@ def weights_set(framework: Annotated[str, typer.Option(help="Framework key")], s
 @weights_app.command("show")
 def weights_show(framework: Annotated[str, typer.Option(help="Framework key")],
                  json: JsonOpt = False) -> None:
-    """Each side's weights (defaults, then what the side recorded)."""
+    """Each side's weights of the criteria.
+
+    Each side's weights (defaults, then what the side recorded).
+
+    \b
+    Example:
+      pledge weights show --framework japan
+    """
     from pledge.models import priorities as m
     from pledge.services import priorities as svc
     w = svc.weights(_engine(), framework)
@@ -116,7 +147,14 @@ def prioritise(framework: Annotated[str, typer.Option(help="Framework key")],
                paths: Annotated[int, typer.Option(help="Paths per project for the simulated "
                                                        "criteria")] = 2000,
                json: JsonOpt = False) -> None:
-    """Both sides' rankings side by side, and how far apart they are."""
+    """Both sides' rankings side by side.
+
+    Both sides' rankings side by side, and how far apart they are.
+
+    \b
+    Example:
+      pledge prioritise --framework japan --top 3
+    """
     from pledge.models import priorities as m
     from pledge.services import priorities as svc
     r = svc.prioritise(_engine(), framework, top_k=top, paths=paths)
@@ -169,12 +207,20 @@ def batch(input: Annotated[Path | None, typer.Option(
           pareto: Annotated[bool, typer.Option(
               "--pareto", help="Print the Pareto frontier instead")] = False,
           json: JsonOpt = False) -> None:
-    """Choose a first batch exactly (HiGHS MILP) for one side or a compromise.
+    """Choose a first batch exactly (HiGHS MILP).
+
+    Choose a first batch exactly (HiGHS MILP) for one side or a compromise.
 
     The same use case as the API's (``services.priorities``): the same checks, and a
     batch not found within --time-limit is ``batch.timeout`` (exit 2; 409 on the API).
     --json prints the API's batch document (``models.priorities.Batch``); with --pareto,
-    a bare list of the frontier's points (each the API's ``data`` item)."""
+    a bare list of the frontier's points (each the API's ``data`` item).
+
+    \b
+    Examples:
+      pledge batch --input examples/batch_instance.json --objective maxmin
+      pledge batch --framework japan --budget 'US$40bn' --pareto
+    """
     from pledge.models import priorities as m
     from pledge.services import priorities as svc
     obj = svc.check_objective(objective)
@@ -240,7 +286,14 @@ def decline_advice(id: Annotated[str, typer.Argument(help="Project id")],
                        "--funding-cost", help="Annual funding cost rate")] = None,
                    paths: Annotated[int, typer.Option(help="Simulation paths")] = 5000,
                    json: JsonOpt = False) -> None:
-    """The partner's expected cost of funding a selected project against declining it."""
+    """Funding a selected project or declining it.
+
+    The partner's expected cost of funding a selected project against declining it.
+
+    \b
+    Example:
+      pledge decline-advice 24 --probability 0.5
+    """
     from pledge.models import priorities as m
     from pledge.services import priorities as svc
     r = svc.decline_advice(_engine(), id, paths=paths, probability=probability,

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
     from pledge.services import projects as svc
 
-projects_app = typer.Typer(no_args_is_help=True, help="Projects and their lifecycle.")
+projects_app = typer.Typer(no_args_is_help=True, help="Projects and their lifecycle.\n\n"
+                           "\b\nExample:\n  pledge projects list --status selected")
 
 
 def _engine() -> Engine:
@@ -39,7 +40,13 @@ def list_(framework: Annotated[str | None, typer.Option(help="Framework key")] =
           status: Annotated[str | None, typer.Option(help="Stage")] = None,
           sector: Annotated[str | None, typer.Option(help="Sector key or wording")] = None,
           json: JsonOpt = False) -> None:
-    """List projects with their stage and primary estimate in US dollars."""
+    """List projects with stage and estimate.
+    The estimate is each project's primary one, in US dollars.
+
+    \b
+    Example:
+      pledge projects list --status selected
+    """
     from pledge.models import documents
     from pledge.models import projects as m
     from pledge.services import projects as svc
@@ -121,7 +128,13 @@ def _related_table(title: str, rows: list[dict[str, Any]]) -> None:
 
 @projects_app.command("show")
 def show(id: Annotated[str, typer.Argument(help="Project id")], json: JsonOpt = False) -> None:
-    """Show one project: stages, sponsors, estimates and funding."""
+    """Show one project.
+    Its stages, sponsors, estimates and funding.
+
+    \b
+    Example:
+      pledge projects show 24
+    """
     from pledge.services import projects as svc
     _show(svc.show_project(_engine(), id), json)
 
@@ -142,8 +155,14 @@ def add(name: Annotated[str, typer.Option(help="Project name")],
                                                  help="Date reported")] = "",
         source: SourceOpt = None, idempotency_key: KeyOpt = None,
         json: JsonOpt = False) -> None:
-    """Add a project at the entry stage, 'proposed' (with a sourced estimate when an amount
-    is given)."""
+    """Add a project at the entry stage.
+    The stage is 'proposed', with a sourced estimate when an amount is given.
+
+    \b
+    Example:
+      pledge projects add --name 'Ohio ammonia plant' --sector energy \\
+          --amount 'US$1.2bn' --source https://example.com/ammonia
+    """
     from pledge.models import projects as m
     from pledge.services import projects as svc
     engine, who = _engine(), me()
@@ -170,7 +189,13 @@ def update(id: Annotated[str, typer.Argument(help="Project id")],
                help="Partner companies, ';'-separated (replaces partners, offtakers and "
                     "suppliers)")] = None,
            idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Change a project's name, sector, location or sponsors; only the options given."""
+    """Change a project's details.
+    Its name, sector, location or sponsors; only the options given change.
+
+    \b
+    Example:
+      pledge projects update 26 --location 'Atlanta, Georgia'
+    """
     from pledge.models import projects as m
     from pledge.services import projects as svc
     given = {"name": name, "sector": sector, "sector_detail": sector_detail,
@@ -189,13 +214,18 @@ def import_(file: Annotated[Path, typer.Argument(help="CSV with the public list'
             framework: Annotated[str, typer.Option(help="Framework for rows without one")
                                  ] = "japan",
             idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Import projects from CSV; all rows or none, every bad row reported.
+    """Import projects from a CSV file.
+    All rows or none, every bad row reported.
 
     Every project starts at the entry stage, 'proposed'. A row whose status is a later
     stage ('selected', 'funded', ...) is not moved there: the stage is recorded as a
     stage report, with the row's source_url and date_reported (both then required), and
     is listed in the output. Only `projects advance`, by the roles the lifecycle names,
     moves a project on.
+
+    \b
+    Example:
+      pledge projects import second_round.csv
     """
     from pledge.models import projects as m
     from pledge.services import projects as svc
@@ -224,10 +254,16 @@ def advance(id: Annotated[str, typer.Argument(help="Project id")],
                      "upper bound of the primary estimate in US dollars)")] = None,
             actor: ActorOpt = None, role: RoleOpt = None,
             idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Move a project to another stage if the rules allow it (you decide, or you record the
-    decision of the --actor in the --role the lifecycle names).
+    """Move a project to another stage.
+    Only if the rules allow it (you decide, or you record the
+    decision of the --actor in the --role the lifecycle names). Selecting a project
+    allocates its approved amount under the cap at once.
 
-    Selecting a project allocates its approved amount under the cap at once."""
+    \b
+    Example:
+      pledge projects advance 25 --to notified --on 2026-02-17 \\
+          --actor 'IC chair' --role ic
+    """
     from pledge.models import projects as m
     from pledge.services import projects as svc
     engine, who = _engine(), acting(actor, role)
@@ -253,7 +289,13 @@ def consult(id: Annotated[str, typer.Argument(help="Project id")],
             on: OnOpt, note: Annotated[str, typer.Option(help="What was discussed")] = "",
             source: SourceOpt = None, actor: ActorOpt = None, role: RoleOpt = None,
             idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Record a consultation the rules depend on."""
+    """Record a consultation the rules depend on.
+
+    \b
+    Example:
+      pledge projects consult 27 --kind committee --on 2026-03-05 \\
+          --actor 'IC chair' --role ic
+    """
     from pledge.models import projects as m
     from pledge.services import projects as svc
     engine, who = _engine(), acting(actor, role)
@@ -270,7 +312,13 @@ def extend(id: Annotated[str, typer.Argument(help="Project id")],
            on: OnOpt, reason: Annotated[str, typer.Option(help="Why")],
            source: SourceOpt = None, actor: ActorOpt = None, role: RoleOpt = None,
            idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Record an extension of a project's funding deadline."""
+    """Extend a project's funding deadline.
+
+    \b
+    Example:
+      pledge projects extend 25 --until 2026-06-30 --on 2026-04-01 \\
+          --reason 'Permits delayed'
+    """
     from pledge.models import projects as m
     from pledge.services import projects as svc
     engine, who = _engine(), acting(actor, role)
@@ -290,7 +338,14 @@ def estimate(id: Annotated[str, typer.Argument(help="Project id")],
              primary: Annotated[bool, typer.Option("--primary",
                                                    help="Show the project with it")] = False,
              idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Record another sourced cost estimate (converted to US dollars at its date)."""
+    """Record another sourced cost estimate.
+    It is converted to US dollars at its date.
+
+    \b
+    Example:
+      pledge projects estimate 26 --amount '900億円' --on 2026-02-18 \\
+          --source https://example.com/diamond
+    """
     from pledge.models import projects as m
     from pledge.services import projects as svc
     engine, who = _engine(), me()
@@ -311,7 +366,14 @@ def site(id: Annotated[str, typer.Argument(help="Project id")],
              "--state", help="A US state it lies in (repeat; default: those the location "
                              "names)")] = None,
          idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Record a site reported for a project, with its source (its location is unchanged)."""
+    """Record a site reported for a project.
+    With its source; the project's location is unchanged.
+
+    \b
+    Example:
+      pledge projects site 25 --location 'Brazoria County, Texas' \\
+          --on 2026-02-18 --source https://example.com/gulflink
+    """
     from pledge.models import projects as m
     from pledge.services import projects as svc
     engine, who = _engine(), me()
@@ -330,7 +392,14 @@ def status_report(id: Annotated[str, typer.Argument(help="Project id")],
                   on: OnOpt,
                   wording: Annotated[str, typer.Option(help="As the source put it")] = "",
                   idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Record a stage a source reports for a project (the lifecycle stage is unchanged)."""
+    """Record a stage a source reports.
+    The project's lifecycle stage is unchanged.
+
+    \b
+    Example:
+      pledge projects status-report 27 --stage candidate \\
+          --on 2026-03-01 --source https://example.com/smr
+    """
     from pledge.models import projects as m
     from pledge.services import projects as svc
     engine, who = _engine(), me()
@@ -353,8 +422,14 @@ def link(id: Annotated[str, typer.Argument(help="Project id")],
                                                               "(default today)")] = None,
          note: Annotated[str, typer.Option(help="What the link rests on")] = "",
          idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Link two projects: the same project reported twice, a later tranche, a part of an
-    umbrella programme. Totals then count each real project once."""
+    """Link two projects, with a source.
+    The same project reported twice, a later tranche, a part of an umbrella programme:
+    totals then count each real project once.
+
+    \b
+    Example:
+      pledge projects link 30 1 --as part_of --source https://example.com/ap1000
+    """
     from pledge.models import projects as m
     from pledge.services import relations as relations_svc
     engine, who = _engine(), me()
@@ -373,8 +448,13 @@ def unlink(id: Annotated[str, typer.Argument(help="Project id")],
            other: Annotated[str, typer.Argument(help="The other project's id")],
            reason: Annotated[str, typer.Option(help="Why the link is withdrawn")],
            idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Withdraw the link between two projects (it is kept, marked withdrawn, with the
-    reason)."""
+    """Withdraw the link between two projects.
+    It is kept, marked withdrawn, with the reason.
+
+    \b
+    Example:
+      pledge projects unlink 32 17 --reason 'Two different plants'
+    """
     from pledge.models import projects as m
     from pledge.services import relations as relations_svc
     engine, who = _engine(), me()
@@ -392,7 +472,13 @@ def links(id: Annotated[str, typer.Argument(help="Project id")],
           withdrawn: Annotated[bool, typer.Option("--withdrawn",
                                                   help="Include withdrawn links")] = False,
           json: JsonOpt = False) -> None:
-    """A project's links to other projects, each with its source."""
+    """A project's links to other projects.
+    Each with its source.
+
+    \b
+    Example:
+      pledge projects links 32 --withdrawn
+    """
     from pledge.models import documents
     from pledge.models import projects as m
     from pledge.services import relations as relations_svc

@@ -31,8 +31,15 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127
                    "its X-Forwarded-Proto and X-Forwarded-For (only if no one can reach the "
                    "server except through it) [also $PLEDGE_TRUST_PROXY]")] = False,
           ) -> None:
-    """Serve the pages (/) and the REST API (/api/v1, docs at /docs); a new database is set
-    up first and a one-time admin login is printed."""
+    """Serve the pages and the REST API.
+
+    Serve the pages (/) and the REST API (/api/v1, docs at /docs); a new database is set
+    up first and a one-time admin login is printed.
+
+    \b
+    Example:
+      pledge serve --port 8550
+    """
     import os
     import secrets
 

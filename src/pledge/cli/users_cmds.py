@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from pledge.services import users as svc
     from pledge.services.base import Actor
 
-users_app = typer.Typer(no_args_is_help=True, help="Users, roles, passwords and API tokens.")
+users_app = typer.Typer(no_args_is_help=True, help="Users, roles, passwords and API tokens.\n\n"
+                        "\b\nExample:\n  pledge users list")
 TOKEN_DAYS_VAR = "PLEDGE_TOKEN_DAYS"
 
 ExpiresOpt = Annotated[str | None, typer.Option(
@@ -55,7 +56,14 @@ def add(name: Annotated[str, typer.Argument(help="User name")],
             "--os-user", help="The operating-system login the command line recognises as "
                               "this user", show_default=False)] = None,
         json: JsonOpt = False) -> None:
-    """Add a user; prints their API token once (it is stored only as a hash)."""
+    """Add a user and print their API token.
+
+    Add a user; prints their API token once (it is stored only as a hash).
+
+    \b
+    Example:
+      pledge users add alice --role analyst --expires 90d
+    """
     from pledge.cli import state
     from pledge.models import users as um
     from pledge.services import users as svc
@@ -72,7 +80,14 @@ def add(name: Annotated[str, typer.Argument(help="User name")],
 
 @users_app.command("revoke")
 def revoke(name: Annotated[str, typer.Argument(help="User name")]) -> None:
-    """Revoke a user, all their tokens and their page sessions."""
+    """Revoke a user, their tokens and sessions.
+
+    Revoke a user, all their tokens and their page sessions.
+
+    \b
+    Example:
+      pledge users revoke alice
+    """
     from pledge.cli import state
     from pledge.services import users as svc
     svc.revoke_user(state.engine(), name, me())
@@ -85,7 +100,14 @@ def password(name: Annotated[str, typer.Argument(help="User name")],
                  "--generate", help="Generate the password and print it once (otherwise "
                                     "it is asked for twice, unseen)")] = False,
              json: JsonOpt = False) -> None:
-    """Set a user's password for the pages; every page session they have open ends."""
+    """Set a user's password for the pages.
+
+    Set a user's password for the pages; every page session they have open ends.
+
+    \b
+    Example:
+      pledge users password alice --generate
+    """
     from pledge.cli import state
     from pledge.models import users as um
     from pledge.services import users as svc
@@ -106,11 +128,16 @@ def password(name: Annotated[str, typer.Argument(help="User name")],
 @users_app.command("reset-password")
 def reset_password(name: Annotated[str, typer.Argument(help="User name")],
                    json: JsonOpt = False) -> None:
-    """Give a user who lost their password a new one, generated and printed once; every
+    """Give a user a new password.
+
+    Give a user who lost their password a new one, generated and printed once; every
     page session they have open ends. The first administrator's too: `pledge serve`
     prints admin's password only on the first start.
 
-    Example: pledge users reset-password admin
+    \b
+    Examples:
+      pledge users reset-password alice
+      pledge users reset-password admin
     """
     password(name, generate=True, json=json)
 
@@ -123,7 +150,14 @@ def rotate_token(name: Annotated[str, typer.Argument(help="User name")],
                      show_default=False)] = None,
                  expires: ExpiresOpt = None,
                  json: JsonOpt = False) -> None:
-    """Issue a new API token (printed once); the old ones stop now or after --grace."""
+    """Issue a user a new API token.
+
+    Issue a new API token (printed once); the old ones stop now or after --grace.
+
+    \b
+    Example:
+      pledge users rotate-token alice --grace 1d
+    """
     from pledge.cli import state
     from pledge.models import users as um
     from pledge.services import users as svc
@@ -141,7 +175,14 @@ def rotate_token(name: Annotated[str, typer.Argument(help="User name")],
 
 @users_app.command("list")
 def list_(json: JsonOpt = False) -> None:
-    """List users, their roles, when their tokens expire and when one was last used."""
+    """List users, their roles and tokens.
+
+    List users, their roles, when their tokens expire and when one was last used.
+
+    \b
+    Example:
+      pledge users list
+    """
     from pledge.cli import state
     from pledge.models import documents
     from pledge.models import users as um
@@ -172,8 +213,15 @@ def os_user(name: Annotated[str, typer.Argument(help="User name")],
             clear: Annotated[bool, typer.Option(
                 "--clear", help="Remove the user's login mapping")] = False,
             idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Map an operating-system login to a user: the command line run by that login acts as
-    the user (one user per login)."""
+    """Map an operating-system login to a user.
+
+    Map an operating-system login to a user: the command line run by that login acts as
+    the user (one user per login).
+
+    \b
+    Example:
+      pledge users os-user alice asmith
+    """
     from pledge.cli import state
     from pledge.models import users as um
     from pledge.services import users as svc
@@ -192,9 +240,16 @@ def os_user(name: Annotated[str, typer.Argument(help="User name")],
 
 
 def whoami(json: JsonOpt = False) -> None:
-    """The pledge user this command line acts as, their role, and how they were identified
+    """The user this command line acts as.
+
+    The pledge user this command line acts as, their role, and how they were identified
     (token: --user and $PLEDGE_TOKEN; os_user: your login's mapping; local: a database only
-    you use)."""
+    you use).
+
+    \b
+    Example:
+      pledge whoami
+    """
     from pledge.cli import state
     from pledge.models import users as um
     me_ = state.identity()
