@@ -52,8 +52,7 @@ except ImportError:  # not a runtime dependency of pledge
 
 from sqlalchemy import select
 
-from pledge import __version__
-from pledge.analytics import numba_cache_dir
+from pledge import __version__, user_cache_dir
 from pledge.domain.lifecycle import Role
 from pledge.domain.project import sponsors_from_lists, states_in
 from pledge.domain.project_checks import NewProject, validated
@@ -143,7 +142,7 @@ def bulk_projects(url: str, count: int) -> int:
 
 def database(folder: Path, projects: int, rebuild: bool) -> tuple[str, str, str]:
     """The database URL in ``folder``, the analyst's API token, and how it was made."""
-    cache = numba_cache_dir().parent / "bench"
+    cache = user_cache_dir() / "bench"
     cached = cache / f"api-{recipe_hash(projects)}.db"
     token_file = cached.with_suffix(".token")
     path = folder / "bench.db"
