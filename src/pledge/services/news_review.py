@@ -27,8 +27,9 @@ from pledge.store import news_queries as nq
 from pledge.store.db import reading
 
 __all__ = ["STATES", "ArticleSummary", "ArticleView", "NewsSummary", "ProposalView",
-           "article_date", "article_view", "get_article", "get_proposal", "list_articles", "list_proposals",
-           "news_summary", "view_in", "who_may_accept", "who_may_record", "whole_id"]
+           "article_date", "article_view", "get_article", "get_proposal", "list_articles",
+           "list_proposals", "news_summary", "view_in", "who_may_accept", "who_may_record",
+           "whole_id"]
 
 STATES: Final = ("proposed", "accepted", "rejected")
 
