@@ -131,3 +131,23 @@ def test_an_article_with_its_evidence_and_proposals(api: Api) -> None:
     missing = client.get("/api/v1/review/articles/999", headers=tokens["funder"])
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "review.unknown_article"
+
+
+def test_the_articles_date_is_listed_and_is_the_default_date_of_acceptance(api: Api) -> None:
+    client, tokens = api
+    text = ("Ohio gas plant notice\n\nWASHINGTON, April 3, 2026 - Japan was notified of the "
+            "selection of SB Energy's gas plant in Ohio, Commerce said.")
+    r = client.post("/api/v1/ingest", json={"source": "https://news.example/notice",
+                                            "text": text}, headers=tokens["analyst"])
+    assert r.status_code == 201 and r.json()[0]["published"] == "2026-04-03"
+    [listed] = client.get("/api/v1/review/articles", headers=tokens["analyst"]).json()["data"]
+    assert listed["published"] == "2026-04-03"
+    [p] = client.get("/api/v1/review", headers=tokens["analyst"]).json()["data"]
+    assert p["article_published"] == "2026-04-03"
+    r = client.post(f"/api/v1/review/{p['id']}/accept", json={"on": "2026-04-31"},
+                    headers=tokens["ic"])
+    assert r.status_code == 422, r.json()
+    assert [e["field"] for e in r.json()["error"]["problems"]] == ["body.on"]
+    r = client.post(f"/api/v1/review/{p['id']}/accept", headers=tokens["ic"])
+    assert r.status_code == 200, r.json()
+    assert (r.json()["result"]["on"], r.json()["result"]["on_from"]) == ("2026-04-03", "article")

@@ -130,8 +130,8 @@ def test_accepting_an_estimate_records_it_with_the_article_as_source(engine: Eng
     before = len(project_svc.show_project(engine, 24).estimates)
     done = news.accept(engine, proposal.id or 0, IC, on=ON)
     assert done.state == "accepted" and done.decided_by == "lutnick"
-    assert done.decided_role == "ic" and done.result == {"project_id": 24,
-                                                          "estimates": before + 1}
+    assert done.decided_role == "ic" and done.result == {
+        "project_id": 24, "estimates": before + 1, "on": ON.isoformat(), "on_from": "given"}
     estimates = project_svc.show_project(engine, 24).estimates
     assert len(estimates) == before + 1
     added = estimates[-1]
@@ -177,7 +177,8 @@ def test_accepting_a_site_report_records_it_beside_the_location(engine: Engine) 
     new_states = proposal.payload["states"]
     assert new_states and not set(new_states) & set(before.states)
     done = news.accept(engine, proposal.id or 0, CC, on=ON)
-    assert done.result == {"project_id": 25, "sites": 1}
+    assert done.result == {"project_id": 25, "sites": 1, "on": ON.isoformat(),
+                           "on_from": "given"}
     after = project_svc.show_project(engine, 25)
     assert (after.summary.location, after.summary.states) == (before.location, before.states)
     [site] = after.sites
@@ -226,7 +227,8 @@ def test_a_refused_stage_can_be_kept_as_a_sourced_report(engine: Engine) -> None
         news.accept(engine, p.id or 0, ANALYST, on=ON, as_report=True)
     done = news.accept(engine, p.id or 0, CC, on=ON, as_report=True)
     assert done.state == "accepted" and done.result == {
-        "project_id": 31, "reported_status": "recommended", "status": "proposed"}
+        "project_id": 31, "reported_status": "recommended", "status": "proposed",
+        "on": ON.isoformat(), "on_from": "given"}
     detail = project_svc.show_project(engine, 31)
     assert detail.summary.status == "proposed" and detail.reported_status == "recommended"
     listed, report = detail.status_reports        # the list's report, then the article's

@@ -169,3 +169,25 @@ def test_the_dashboard_shows_the_news_waiting(client: TestClient, demo_url: str)
     with TestClient(create_app(demo_url, public_read=True)) as anonymous:
         public = anonymous.get("/")
         assert public.status_code == 200 and 'data-testid="news"' not in public.text
+
+
+def test_accepting_from_the_page_records_the_articles_date_or_the_one_given(
+        client: TestClient) -> None:
+    log_in(client, Role.CC_US)
+    page = client.post("/review/ingest", data={
+        "source": "https://example.org/lcd-dated",
+        "text": "Display plant recommended\n\nTOKYO, April 3, 2026 - The investment committee "
+                "recommended the LCD and OLED display factory on Monday.",
+        "csrf_token": csrf(client, "/review")}).text
+    [pid] = proposals(page)
+    # the form is prefilled with the article's date, and the queue and list show it
+    assert 'name="on" value="2026-04-03"' in page and "published 2026-04-03" in page
+    listed = client.get("/review/articles").text
+    assert '<td data-testid="published">2026-04-03</td>' in listed
+    r = client.post(f"/review/{pid}/accept", data={"as_report": "true", "on": "03/04/2026",
+                                                   "csrf_token": csrf(client, "/review")})
+    assert 'class="flash error"' in r.text and "(on: 03/04/2026)" in r.text
+    assert pid in proposals(client.get("/review").text)
+    r = client.post(f"/review/{pid}/accept", data={"as_report": "true", "on": "2026-04-05",
+                                                   "csrf_token": csrf(client, "/review")})
+    assert "recorded on 2026-04-05" in r.text and pid not in proposals(r.text)

@@ -216,7 +216,9 @@ class ParetoCreate(BatchLimitsBody):
 # The news review queue
 
 class AcceptBody(Strict):
-    on: date | None = Field(default=None, description="date of the decision (default today)")
+    on: date | None = Field(default=None, description="date the change is recorded on "
+                                                      "(default: the article's publication "
+                                                      "date; today only if it has none)")
     as_report: bool = Field(default=False, description="for a reported stage: record it as a "
                                                        "sourced status report, not a "
                                                        "transition")

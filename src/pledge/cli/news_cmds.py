@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import typer
 
 from pledge.cli import render
 from pledge.cli.once import KeyOpt, once
-from pledge.cli.options import ActorOpt, JsonOpt, RoleOpt, acting, day, me, read_bytes
+from pledge.cli.options import ActorOpt, JsonOpt, RoleOpt, acting, me, read_bytes
+from pledge.domain.bounds import parse_date
 from pledge.domain.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -214,9 +215,10 @@ def articles(project: Annotated[str | None, typer.Option(
         render.emit_json([ArticleListItem.of(a).document() for a in rows])
         return
     render.table(f"{len(rows)} articles" + (f" about project {project}" if project else ""),
-                 ["id", "read", "language", "country", "title or source", "proposals",
-                  "waiting"],
-                 [(a.id, a.ingested_at.strftime("%Y-%m-%d"), a.language, a.pledging_country,
+                 ["id", "published", "read", "language", "country", "title or source",
+                  "proposals", "waiting"],
+                 [(a.id, a.published.isoformat() if a.published else "—",
+                   a.ingested_at.strftime("%Y-%m-%d"), a.language, a.pledging_country,
                    a.title or a.source, a.proposals, a.waiting) for a in rows])
 
 
@@ -241,6 +243,7 @@ def article(id: Annotated[str, typer.Argument(help="Article id")],
     facts = a.get("facts") or {}
     render.pairs(f"Article {a['id']}: {a['title'] or a['source']}", [
         ("source", a["source"]), ("language", a["language"]),
+        ("published", a["published_on"].isoformat() if a.get("published_on") else None),
         ("pledging country", a["pledging_country"] or None),
         ("read by", f"{a['ingested_by']} ({a['role']})"),
         ("companies", ", ".join(facts.get("companies", [])) or None),
@@ -257,7 +260,8 @@ def article(id: Annotated[str, typer.Argument(help="Article id")],
 @review_app.command("accept")
 def accept(id: Annotated[str, typer.Argument(help="Proposal id")],
            on: Annotated[str | None, typer.Option(
-               "--on", help="Date of the decision, YYYY-MM-DD (default: today)",
+               "--on", help="Date the change is recorded on, YYYY-MM-DD (default: the "
+                            "article's publication date; today only if it has none)",
                show_default=False)] = None,
            as_report: Annotated[bool, typer.Option(
                "--as-report", help="For a reported stage: record it as a sourced status "
@@ -276,7 +280,8 @@ def accept(id: Annotated[str, typer.Argument(help="Proposal id")],
     from pledge.services import news as svc
     engine, who = _engine(), acting(actor, role)
     ran = once(engine, who, idempotency_key, lambda: svc.accept(
-        engine, id, who, on=day(on, "on"), as_report=as_report), _record)
+        engine, id, who, on=parse_date(on, "on") if on else None, as_report=as_report),
+        _record)
     if json:
         render.emit_json(ran.json())
         return
@@ -285,6 +290,14 @@ def accept(id: Annotated[str, typer.Argument(help="Proposal id")],
     render.console.print(f"proposal {p.id} accepted: {p.summary}"
                          + (f" (project {p.result['project_id']})"
                             if p.result and p.result.get("project_id") else ""))
+    if p.result and p.result.get("on"):
+        render.console.print(f"recorded on {p.result['on']}" + _ON_FROM.get(
+            str(p.result.get("on_from")), ""))
+
+
+_ON_FROM: Final = {"article": ", the article's publication date",
+                   "given": ", as given",
+                   "today": ": today (the article has no date; give --on to record another)"}
 
 
 @review_app.command("reject")

@@ -23,6 +23,7 @@ Modules, in the order an article passes through them:
 ``facts``        the facts and the article's ``Extraction`` (its JSON contract)
 ``extract``      all of it together: :func:`extract.extract` gives an ``Extraction``
 ``fingerprint``  exact hash and near-copy signatures of the cleaned text
+``dates``        the article's publication date (page metadata, else a dateline)
 ``decode``       an article's bytes as text (byte-order mark, UTF-8, declared charset,
                  else ``charset_normalizer``)
 ``proposals``    the changes an article suggests against the records (planning only)
@@ -39,7 +40,8 @@ The contract object (``pledge ingest --dry-run --json``, one per article)::
      "status_signals": [{"project", "status"}],          # status: a lifecycle stage
      "matched_projects": [project ids],
      # extras
-     "title", "framework", "institutions",
+     "title", "published",                     # "YYYY-MM-DD" or null (ingest.dates)
+     "framework", "institutions",
      "sites": [{"name", "states"}],
      "facts": {...every fact with its sentence and confidence...}}
 

@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from html.parser import HTMLParser
 from typing import Final
 
+from pledge.ingest.dates import published
 from pledge.ingest.text import normalise
 
 __all__ = ["Cleaned", "clean", "html_to_text", "looks_like_html"]
@@ -42,6 +44,7 @@ class Cleaned:
     text: str
     title: str = ""
     dropped: tuple[str, ...] = field(default=())
+    published: date | None = None     # the publication date (``ingest.dates``), if given
 
 
 # --- HTML ---------------------------------------------------------------------------------------
@@ -349,8 +352,10 @@ def clean(text: str, *, html: bool | None = None, name: str = "") -> Cleaned:
     """
     text = _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     title = ""
-    if html if html is not None else looks_like_html(text, name):
+    raw, is_html = text, html if html is not None else looks_like_html(text, name)
+    if is_html:
         text, title = html_to_text(text)
+    on = published(raw, text, html=is_html)
     kept, dropped = clean_lines(text)
     if not title:
         for line in kept[:3]:
@@ -358,4 +363,4 @@ def clean(text: str, *, html: bool | None = None, name: str = "") -> Cleaned:
             if long_enough and not _SENTENCE_END.search(line) and _word_count(line) <= 25:
                 title = line
                 break
-    return Cleaned("\n".join(kept), title, tuple(dropped))
+    return Cleaned("\n".join(kept), title, tuple(dropped), on)

@@ -220,7 +220,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
         places=tuple(places), sites=tuple(sites), statuses=tuple(statuses),
         mentions=tuple(mentions), content_hash=content_hash,
         fingerprint=simhash, sketch=sketch,
-        dropped=cleaned.dropped)
+        dropped=cleaned.dropped, published=cleaned.published)
 
 
 # Between an amount and the same amount converted: "$1bn (about ¥150bn)".

@@ -5,6 +5,7 @@ article's whole :class:`Extraction` with the JSON object of ``pledge ingest --js
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
@@ -158,6 +159,7 @@ class Extraction:
     fingerprint: str
     sketch: str = ""
     dropped: tuple[str, ...] = field(default=())
+    published: date | None = None     # the publication date, if the page or text gives it
 
     def companies(self) -> list[str]:
         return unique(o.name for o in self.organisations if o.kind == "company")
@@ -196,6 +198,7 @@ class Extraction:
             "status_signals": statuses,
             "matched_projects": self.matched_projects(),
             "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
             "framework": self.framework,
             "sites": [{"name": s.name, "states": list(s.states)}
                       for s in unique_by(self.sites, lambda x: x.name)],

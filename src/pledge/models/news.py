@@ -10,7 +10,7 @@ unknown keys are refused (``Shape``), so a key the service adds must be added he
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import PlainSerializer
@@ -32,7 +32,8 @@ class Proposal(Shape):
 
     ``payload`` is the change (its keys depend on ``kind``; money as text); ``result``,
     once accepted, what the applied change did (``project_id`` and the like);
-    ``summary`` the change in a line.
+    ``summary`` the change in a line; ``article_published`` the article's publication
+    date (what accepting records the change on unless another is given), None if unknown.
     """
 
     id: int | None
@@ -53,6 +54,7 @@ class Proposal(Shape):
     decided_at: Timestamp | None = None
     reason: str = ""
     result: dict[str, Any] | None = None
+    article_published: date | None = None
     summary: str
 
     @classmethod
@@ -65,8 +67,8 @@ ProposalPage = Page[Proposal]
 
 
 class ArticleListItem(Shape):
-    """A stored article in a list: what it is and how many proposals it made (``waiting``:
-    those still proposed)."""
+    """A stored article in a list: what it is, when it was published (``published``: None
+    if unknown) and how many proposals it made (``waiting``: those still proposed)."""
 
     id: int
     source: str
@@ -77,6 +79,7 @@ class ArticleListItem(Shape):
     ingested_by: str
     proposals: int
     waiting: int
+    published: date | None = None
 
     @classmethod
     def of(cls, summary: ArticleSummary) -> ArticleListItem:
@@ -103,6 +106,7 @@ class Article(Shape):
     fingerprint: str
     text: str
     facts: dict[str, Any]
+    published_on: date | None = None
     ingested_at: Timestamp
     ingested_by: str
     role: str
@@ -154,6 +158,7 @@ class IngestedArticle(Shape):
     status_signals: list[StatusSignal]
     matched_projects: list[int]
     title: str
+    published: date | None = None
     framework: str
     sites: list[Site]
     institutions: list[str]

@@ -51,6 +51,7 @@ from typing import Any, Final
 from sqlalchemy import Connection, Engine
 
 from pledge.domain.access import ACCEPT_NEEDS, Action, authorize
+from pledge.domain.bounds import check_date
 from pledge.domain.errors import InvalidInput, Problem
 from pledge.domain.fx import RateTable
 from pledge.domain.proposals import ProposalKind
@@ -74,6 +75,7 @@ from pledge.services.news_review import (
     ArticleView,
     NewsSummary,
     ProposalView,
+    article_date,
     article_view,
     get_article,
     get_proposal,
@@ -255,7 +257,8 @@ def ingest(engine: Engine | None, articles: Sequence[ArticleInput], actor: Actor
                 s, source=ext.source, title=ext.title, language=ext.language,
                 pledging_country=ext.pledging_country, framework=ext.framework or None,
                 content_hash=ext.content_hash, fingerprint=ext.fingerprint, sketch=ext.sketch,
-                text=ext.text, facts=jsonable(ext.contract()), ingested_at=now(),
+                text=ext.text, facts=jsonable(ext.contract()), published_on=ext.published,
+                ingested_at=now(),
                 ingested_by=actor.name, role=actor.role.value)
             seen.append((aid, ext.content_hash, ext.fingerprint, ext.sketch))
             nq.insert_mentions(s, aid, [pid for pid in dict.fromkeys(ext.matched_projects())
@@ -304,12 +307,19 @@ def accept(engine: Engine, proposal_id: int | str, actor: Actor, *,
     as its source, and record the decision. If the service refuses (a rule, a role), its
     error is raised and the proposal stays proposed.
 
+    ``on``: the date the change is recorded on (a stage's "on", an estimate's "as of").
+    By default the article's publication date (``ingest.dates``): what an article reports
+    was so when it was published, not when someone accepted it. Only when the article
+    has no date and none is given is it today, and the result says so (``on_from``:
+    "article", "given" or "today"; ``on``: the date used).
+
     ``as_report``: for a reported stage, record it as a sourced status report beside the
     lifecycle instead of asking for the transition (which only the role the lifecycle
     names may make, and only from the stage before).
     """
     pid = whole_id(proposal_id)
-    on = on or date.today()
+    if on is not None:
+        check_date(on, "on")
     permit(actor, Action.REVIEW)
     with transaction(engine) as s:
         row = nq.undecided(s, pid)
@@ -319,12 +329,17 @@ def accept(engine: Engine, proposal_id: int | str, actor: Actor, *,
                                       f"a {kind.replace('_', ' ')} is not a reported "
                                       "stage; accept it as it is")
         permit(actor, Action.PROJECT_EDIT if as_report else ACCEPT_NEEDS[kind])
-        source = nq.article_source(s, row.article_id)
+        dating = nq.article_dating(s, row.article_id)
+        source = dating.source
+        published = article_date(dating.published_on, dating.head)
+        day, on_from = ((on, "given") if on is not None else
+                        (published, "article") if published is not None else
+                        (date.today(), "today"))
         # Claim it first; the change and the decision commit together or not at all.
         nq.claim(s, pid, state="accepted")
         apply = _as_report if as_report else APPLY[kind]
-        change = _Change(engine, row.project_id, dict(row.payload), source, actor, on)
-        result = apply(change)
+        change = _Change(engine, row.project_id, dict(row.payload), source, actor, day)
+        result = {**apply(change), "on": day.isoformat(), "on_from": on_from}
         nq.record_decision(s, pid, decided_by=actor.name, decided_role=actor.role.value,
                            decided_at=now(), result=jsonable(result))
         audit(s, actor, "news.accept", "news_proposal", pid,

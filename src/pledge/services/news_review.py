@@ -8,7 +8,7 @@ Listing and reading need READ (checked when an ``actor`` is given); the SQL is
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Final
 
 from sqlalchemy import Connection, Engine
@@ -18,6 +18,7 @@ from pledge.domain.bounds import is_possible_id
 from pledge.domain.errors import InvalidInput, NotFound
 from pledge.domain.lifecycle import Role
 from pledge.domain.proposals import ProposalKind
+from pledge.ingest.dates import from_text
 from pledge.ingest.extract import Extraction
 from pledge.ingest.passages import Passage, evidence_sentences, passages
 from pledge.ingest.proposals import PlannedChange, summary
@@ -26,10 +27,18 @@ from pledge.store import news_queries as nq
 from pledge.store.db import reading
 
 __all__ = ["STATES", "ArticleSummary", "ArticleView", "NewsSummary", "ProposalView",
-           "article_view", "get_article", "get_proposal", "list_articles", "list_proposals",
-           "news_summary", "view_in", "who_may_accept", "who_may_record", "whole_id"]
+           "article_date", "article_view", "get_article", "get_proposal", "list_articles",
+           "list_proposals", "news_summary", "view_in", "who_may_accept", "who_may_record",
+           "whole_id"]
 
 STATES: Final = ("proposed", "accepted", "rejected")
+
+
+def article_date(published_on: date | None, head: str | None) -> date | None:
+    """An article's publication date: the one stored with it, else (an article stored
+    before dates were kept) the dateline at the start of its text (``head``), else None."""
+    return published_on if published_on is not None else from_text(head or "")
+
 
 @dataclass(frozen=True, slots=True)
 class ProposalView:
@@ -53,13 +62,14 @@ class ProposalView:
     decided_at: datetime | None = None
     reason: str = ""
     result: dict[str, Any] | None = None
+    article_published: date | None = None   # the article's publication date, if known
 
     @classmethod
     def planned(cls, ext: Extraction, change: PlannedChange) -> ProposalView:
         """A change planned from ``ext`` and not stored (no id yet)."""
         return cls(None, None, ext.source, ext.title, ext.language, change.kind,
                    change.project_id, change.project_name, change.payload, change.evidence,
-                   change.confidence, "proposed")
+                   change.confidence, "proposed", article_published=ext.published)
 
     def record(self) -> dict[str, Any]:
         """JSON-ready (money as text, dates as ISO)."""
@@ -84,7 +94,8 @@ def _row_view(row: Any) -> ProposalView:
                         ProposalKind(row.kind), row.project_id, name, payload, row.evidence,
                         float(row.confidence), row.state, row.created_at, row.decided_by,
                         row.decided_role, row.decided_at, row.reason,
-                        dict(row.result) if row.result is not None else None)
+                        dict(row.result) if row.result is not None else None,
+                        article_date(row.published_on, row.head))
 
 
 def whole_id(value: int | str, what: str = "a proposal") -> int:
@@ -127,7 +138,8 @@ def get_proposal(engine: Engine, proposal_id: int | str,
 
 def get_article(engine: Engine, article_id: int | str,
                 actor: Actor | None = None) -> dict[str, Any]:
-    """A stored article: source, title, language, cleaned text and what was read from it."""
+    """A stored article: source, title, language, publication date (``published_on``, None
+    if unknown), cleaned text and what was read from it."""
     if actor is not None:
         authorize(actor.role, Action.READ)
     aid = whole_id(article_id, "an article")
@@ -136,7 +148,9 @@ def get_article(engine: Engine, article_id: int | str,
         if row is None:
             raise NotFound.single("id", article_id, "review.unknown_article",
                                   "no article with this id")
-        return {k: v for k, v in row._mapping.items()}
+        article = {k: v for k, v in row._mapping.items()}
+        article["published_on"] = article_date(row.published_on, str(row.text)[:nq.HEAD_CHARS])
+        return article
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +166,7 @@ class ArticleSummary:
     ingested_by: str
     proposals: int
     waiting: int
+    published: date | None = None     # the article's publication date, if known
 
     def record(self) -> dict[str, Any]:
         value: dict[str, Any] = jsonable(asdict(self))
@@ -167,7 +182,8 @@ def list_articles(engine: Engine, *, project_id: int | str | None = None,
     with reading(engine) as s:
         pid = project_row(s, project_id).id if project_id is not None else None
         return [ArticleSummary(r.id, r.source, r.title, r.language, r.pledging_country,
-                               r.ingested_at, r.ingested_by, int(r.n or 0), int(r.open or 0))
+                               r.ingested_at, r.ingested_by, int(r.n or 0), int(r.open or 0),
+                               article_date(r.published_on, r.head))
                 for r in nq.article_summaries(s, pid)]
 
 

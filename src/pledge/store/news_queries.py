@@ -64,6 +64,24 @@ def article_source(s: Connection, article_id: int) -> str:
         t.news_articles.c.id == article_id)).scalar_one())
 
 
+#: How much of an undated article's text is read back for its dateline (``ingest.dates``).
+HEAD_CHARS = 1200
+
+
+def _head(a: Any) -> Any:
+    """The start of an article's text when it has no stored date ('' when it has one)."""
+    return case((a.c.published_on.is_(None), func.substr(a.c.text, 1, HEAD_CHARS)),
+                else_="").label("head")
+
+
+def article_dating(s: Connection, article_id: int) -> Row[Any]:
+    """A stored article's source, stored publication date (``published_on``) and, when it
+    has none, the start of its text (``head``)."""
+    a = t.news_articles
+    return s.execute(select(a.c.source, a.c.published_on, _head(a))
+                     .where(a.c.id == article_id)).one()
+
+
 @lru_cache(maxsize=2)
 def _summaries_stmt(one_project: bool) -> Select[Any]:
     """The statement ``article_summaries`` runs, built once (its project a parameter);
@@ -78,7 +96,8 @@ def _summaries_stmt(one_project: bool) -> Select[Any]:
         counted = counted.where(q.c.article_id.in_(mentioned))
     counts = counted.subquery()
     stmt = (select(a.c.id, a.c.source, a.c.title, a.c.language, a.c.pledging_country,
-                   a.c.ingested_at, a.c.ingested_by, counts.c.n, counts.c.open)
+                   a.c.ingested_at, a.c.ingested_by, counts.c.n, counts.c.open,
+                   a.c.published_on, _head(a))
             .outerjoin(counts, counts.c.article_id == a.c.id)
             .order_by(a.c.ingested_at.desc(), a.c.id.desc()))
     return stmt.where(a.c.id.in_(mentioned)) if one_project else stmt
@@ -86,7 +105,8 @@ def _summaries_stmt(one_project: bool) -> Select[Any]:
 
 def article_summaries(s: Connection, project_id: int | None = None) -> list[Row[Any]]:
     """Stored articles, newest first, with their proposals counted (``n``: all, ``open``:
-    still proposed); with ``project_id``, those about that project."""
+    still proposed), their publication date and, when none is stored, the start of their
+    text (``head``); with ``project_id``, those about that project."""
     if project_id is None:
         return list(s.execute(_summaries_stmt(False)))
     return list(s.execute(_summaries_stmt(True), {"project_id": project_id}))
@@ -95,9 +115,11 @@ def article_summaries(s: Connection, project_id: int | None = None) -> list[Row[
 # --- Proposals ------------------------------------------------------------------------------
 
 def _proposals() -> Select[Any]:
-    """Proposals with their article's source, title and language and their project's name."""
+    """Proposals with their article's source, title, language and date (``published_on``,
+    and ``head`` when it has none) and their project's name."""
     q, a, p = t.news_proposals, t.news_articles, t.projects
-    return (select(q, a.c.source, a.c.title, a.c.language, p.c.name.label("project_name"))
+    return (select(q, a.c.source, a.c.title, a.c.language, p.c.name.label("project_name"),
+                   a.c.published_on, _head(a))
             .join(a, a.c.id == q.c.article_id).outerjoin(p, p.c.id == q.c.project_id)
             .order_by(q.c.id))
 

@@ -400,6 +400,7 @@ news_articles = Table(
     Column("sketch", Text, nullable=False),                  # MinHash (bottom-k): near copies
     Column("text", Text, nullable=False),                    # the cleaned text
     Column("facts", JSON, nullable=False),                   # what was read, with sentences
+    Column("published_on", Date, nullable=True),            # its publication date, if known
     Column("ingested_at", DateTime(timezone=True), nullable=False),
     Column("ingested_by", String(120), nullable=False),
     Column("role", String(20), nullable=False),

@@ -9,6 +9,7 @@ from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from pledge.domain.access import MATRIX, Action
+from pledge.domain.bounds import parse_date
 from pledge.domain.errors import InvalidInput
 from pledge.server.deps import EngineDep, SettingsDep
 from pledge.server.idempotency import PageOnce
@@ -73,13 +74,26 @@ def review_article(request: Request, article_id: RecordId, engine: EngineDep,
 def review_accept(request: Request, proposal_id: RecordId, engine: EngineDep, actor: PageActor,
                   once: PageOnce,
                   csrf_token: Annotated[str, Form()] = "",
-                  as_report: Annotated[bool, Form()] = False) -> Response:
+                  as_report: Annotated[bool, Form()] = False,
+                  on: Annotated[str, Form()] = "") -> Response:
     def do(a: Actor) -> str:
-        p = news.accept(engine, proposal_id, a, as_report=as_report)
+        day = parse_date(on, "on") if on.strip() else None
+        p = news.accept(engine, proposal_id, a, on=day, as_report=as_report)
+        when = _recorded_on(p.result or {})
         if as_report:
-            return f"Proposal {p.id} recorded as a reported stage (the lifecycle is unchanged)."
-        return f"Proposal {p.id} accepted and applied ({p.kind.replace('_', ' ')})."
+            return (f"Proposal {p.id} recorded as a reported stage (the lifecycle is "
+                    f"unchanged){when}.")
+        return f"Proposal {p.id} accepted and applied ({p.kind.replace('_', ' ')}){when}."
     return act(request, 0, csrf_token, actor, do, once, "/review")
+
+
+def _recorded_on(result: dict[str, object]) -> str:
+    """Which date an accepted change was recorded on, and why that one."""
+    if not result.get("on"):
+        return ""
+    why = {"article": " (the article's date)", "given": "",
+           "today": " (today: the article has no date)"}.get(str(result.get("on_from")), "")
+    return f", recorded on {result['on']}{why}"
 
 
 @router.post("/review/{proposal_id}/reject")
