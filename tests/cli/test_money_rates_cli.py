@@ -80,7 +80,7 @@ def test_a_bad_file_names_each_bad_cell_and_loads_nothing(cli: Cli, tmp_path: Pa
 
 def test_plain_parse_and_convert_and_a_stale_rate_warning(cli: Cli) -> None:
     code, out, _ = cli("money", "parse", "6 to 7 trillion yen")
-    assert code == 0 and "(low 6000000000000, high 7000000000000, JPY)" in out
+    assert code == 0 and "(low ¥6,000,000,000,000, high ¥7,000,000,000,000)" in out
     # the last shipped yen rate is 150.68 on 2026-03-15; 2026-12-31 is 291 days later
     code, out, err = cli("money", "convert", "US$1 million", "--to", "JPY", "--on",
                          "2026-12-31")
