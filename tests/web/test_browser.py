@@ -211,6 +211,10 @@ def test_pages_draw_their_charts_under_the_policy_without_a_console_error(page: 
             # Plotly draws each figure as SVG inside its <div data-figure>.
             page.wait_for_selector(f"[data-figure={key}] svg.main-svg")
             assert page.locator(f"[data-figure={key}] .plot-container").count() == 1, key
+            if key != "gauge":  # every chart with axes names both (the gauge has none)
+                for title in ("xtitle", "ytitle"):
+                    texts = page.locator(f"[data-figure={key}] text.{title}").all_text_contents()
+                    assert texts and all(t.strip() for t in texts), (path, key, title)
         assert page.evaluate("window.__violations") == [], path
     # The framework switch submits itself from the static script (no inline handler).
     page.goto("/")

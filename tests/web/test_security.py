@@ -167,3 +167,11 @@ def test_the_login_page_says_how_the_first_administrator_logs_in(client: TestCli
     page = client.get("/login").text
     note = page.split('data-testid="first-admin"')[1].split("</p>")[0]
     assert "<code>admin</code>" in note and "pledge users reset-password admin" in note
+
+
+def test_the_pages_name_fonts_that_draw_japanese_and_korean(client: TestClient) -> None:
+    css = client.get("/static/app.css").text
+    body = css.split("body {")[1].split("}")[0]
+    assert "Noto Sans CJK JP" in body and "Hiragino Sans" in body and "Yu Gothic" in body
+    assert "Noto Sans CJK KR" in body and "Malgun Gothic" in body
+    assert body.index("Noto Sans CJK JP") < body.index("sans-serif;")

@@ -19,8 +19,17 @@ PARTNER = "#b5282e"   # the partner's side
 US = "#1f4e8c"        # the United States' side
 MUTED = "#9aa5b1"
 GRID = "#e5e9ef"
+# Japanese and Korean names drawn in charts need a font that has them (as the pages' CSS).
+CHART_FONTS = ('system-ui, "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", '
+               '"Noto Sans CJK KR", "Malgun Gothic", sans-serif')
 
 Figure = dict[str, Any]
+
+
+def axis(title: str, **extra: Any) -> dict[str, Any]:
+    """An axis with its title (plotly.js 3 and later read only ``title.text``: a bare
+    string is silently dropped) and the light grid."""
+    return {"title": {"text": title}, "gridcolor": GRID, **extra}
 
 
 def _layout(title: str, **extra: Any) -> dict[str, Any]:
@@ -28,7 +37,7 @@ def _layout(title: str, **extra: Any) -> dict[str, Any]:
         "title": {"text": title, "font": {"size": 15}, "x": 0.01},
         "margin": {"l": 60, "r": 20, "t": 40, "b": 45}, "height": 320,
         "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
-        "font": {"family": "system-ui, sans-serif", "size": 12},
+        "font": {"family": CHART_FONTS, "size": 12},
         "xaxis": {"gridcolor": GRID}, "yaxis": {"gridcolor": GRID},
     }
     base.update(extra)
@@ -61,9 +70,11 @@ def pipeline(stages: Sequence[str], counts: Sequence[int], usd_high: Sequence[De
          "y": [bn(v) for v in usd_high], "name": "US$bn (upper estimates)", "yaxis": "y2",
          "marker": {"color": PARTNER, "size": 10},
          "hovertemplate": "%{x}: US$%{y:,.1f}bn<extra></extra>"},
-    ], "layout": _layout("Pipeline by stage", yaxis={"title": "projects", "gridcolor": GRID},
+    ], "layout": _layout("Pipeline by stage", xaxis=axis("stage"),
+                         yaxis=axis("projects", rangemode="tozero"),
                          margin={"l": 50, "r": 60, "t": 40, "b": 45},
-                         yaxis2={"title": "US$bn", "overlaying": "y", "side": "right"},
+                         yaxis2=axis("US$bn (upper estimates)", overlaying="y", side="right",
+                                     rangemode="tozero", showgrid=False),
                          legend={"orientation": "h", "y": -0.25})}
 
 
@@ -71,8 +82,9 @@ def by_sector(sectors: dict[str, Decimal]) -> Figure:
     return {"data": [{"type": "bar", "orientation": "h", "y": list(sectors),
                       "x": [bn(v) for v in sectors.values()], "marker": {"color": US},
                       "hovertemplate": "%{y}: US$%{x:,.4~r}bn<extra></extra>"}],
-            "layout": _layout("Allocated by sector (US$bn)",
-                              margin={"l": 170, "r": 20, "t": 40, "b": 40})}
+            "layout": _layout("Allocated by sector (US$bn)", xaxis=axis("US$bn allocated"),
+                              yaxis=axis("sector"),
+                              margin={"l": 170, "r": 20, "t": 40, "b": 45})}
 
 
 def waterfall(result: WaterfallResult, periods_per_year: int) -> Figure:
@@ -97,7 +109,7 @@ def waterfall(result: WaterfallResult, periods_per_year: int) -> Figure:
         {"type": "scatter", "mode": "lines", "name": "balance to recoup", "x": xs,
          "y": [bn(v) for v in balance.values()], "line": {"color": "#222", "dash": "dot"}},
     ], "layout": _layout("Base case: the split year by year (US$bn)", barmode="relative",
-                         xaxis={"title": "year", "gridcolor": GRID},
+                         xaxis=axis("year of the project"), yaxis=axis("US$bn"),
                          legend={"orientation": "h", "y": -0.25})}
 
 
@@ -128,7 +140,7 @@ def capital_account(account: CapitalAccount, partner: str) -> Figure:
          "y": [bn(v[2]) for v in days.values()], "line": {"color": US, "shape": "hv"},
          "hovertemplate": hover},
     ], "layout": _layout("Capital account: balance owed and distributions to date (US$bn)",
-                         xaxis={"type": "date", "gridcolor": GRID},
+                         xaxis=axis("date", type="date"), yaxis=axis("US$bn"),
                          legend={"orientation": "h", "y": -0.25})}
 
 
@@ -142,9 +154,8 @@ def irr_histogram(irr: np.ndarray[Any, np.dtype[np.float64]], bins: int = 40) ->
     return {"data": [{"type": "bar", "x": mids, "y": share, "marker": {"color": PARTNER},
                       "hovertemplate": "IRR %{x:.2f}%: %{y:.1%} of paths<extra></extra>"}],
             "layout": _layout(f"Partner IRR over {irr.size:,} simulated paths",
-                              xaxis={"title": "annual IRR (%)", "gridcolor": GRID},
-                              yaxis={"title": "share of paths", "tickformat": ".0%",
-                                     "gridcolor": GRID}, bargap=0.02)}
+                              xaxis=axis("annual IRR (%)", ticksuffix="%"),
+                              yaxis=axis("share of paths", tickformat=".0%"), bargap=0.02)}
 
 
 def pareto(points: Sequence[tuple[float, float, str]], chosen: dict[str, tuple[float, float]]
@@ -161,6 +172,6 @@ def pareto(points: Sequence[tuple[float, float, str]], chosen: dict[str, tuple[f
                      "y": [y], "text": [name], "textposition": "top center",
                      "marker": {"size": 13, "symbol": "diamond"}})
     return {"data": data, "layout": _layout(
-        "Batches: what each side gets", xaxis={"title": "US utility", "gridcolor": GRID},
-        yaxis={"title": "partner utility", "gridcolor": GRID}, height=380,
+        "Batches: what each side gets", xaxis=axis("US utility (0 to 1)"),
+        yaxis=axis("partner utility (0 to 1)"), height=380,
         legend={"orientation": "h", "y": -0.2})}
