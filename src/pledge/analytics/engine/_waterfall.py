@@ -107,6 +107,22 @@ def _round_money(x: float) -> float:
 
 
 @_jit(inline=True)
+def _split(b: float, d: float, inv_pre: float, s_pre: float, s_post: float
+           ) -> tuple[float, float]:
+    """One period's split of cash ``d`` against the balance ``b`` (both whole cents): the
+    partner's share rounded to the cent, and the balance left. The rule of both block
+    kernels (the fast one and the exact one), written once.
+
+    The threshold is taken times the reciprocal: at the boundary both branches give the
+    balance itself, so which side a last-ulp difference picks does not matter.
+    """
+    threshold = b * inv_pre
+    exact = s_pre * d if d <= threshold else b + s_post * (d - threshold)
+    partner = _round_money(exact)
+    return partner, (b - partner if partner < b else 0.0)
+
+
+@_jit(inline=True)
 def _grow(balance: float, rate: float) -> float:
     """``balance * (1 + rate)`` booked in whole cents, ``balance`` whole cents.
 
@@ -166,12 +182,7 @@ def _rule_block(fr: F64, dr: F64, m: int, rate: float, s_pre: float, s_post: flo
             f = _to_cents(fx)
             d = _to_cents(dx) if dx > 0.0 else 0.0
             b = _grow(balance[j], rate) + f
-            # times the reciprocal: at the boundary both branches give the balance
-            # itself, so which side a last-ulp difference picks does not matter
-            threshold = b * inv_pre
-            exact = s_pre * d if d <= threshold else b + s_post * (d - threshold)
-            partner = _round_money(exact)
-            after = b - partner if partner < b else 0.0
+            partner, after = _split(b, d, inv_pre, s_pre, s_post)
             if b > 0.0 and after == 0.0:
                 recoup[j] = t
             balance[j] = after
@@ -212,10 +223,7 @@ def _rule_block_fast(fr: F64, dr: F64, m: int, rate: float, s_pre: float, s_post
             # NaN once an amount is not finite or funding is negative (``lowest`` unused)
             finite[j] += fx * 0.0 + dx * 0.0 + halves + (0.0 if fx >= 0.0 else np.nan)
             b = bj + ri + f
-            threshold = b * inv_pre
-            exact = s_pre * d if d <= threshold else b + s_post * (d - threshold)
-            partner = _round_money(exact)
-            after = b - partner if partner < b else 0.0
+            partner, after = _split(b, d, inv_pre, s_pre, s_post)
             if b > 0.0 and after == 0.0:
                 recoup[j] = t
             balance[j] = after
