@@ -59,6 +59,8 @@ ENDPOINTS: list[tuple[str, Action, str, str]] = [
      'attachment; filename="deadlines-japan.ics"'),
     ("/api/v1/projects/24/oc4ids", Action.READ_PUBLIC, JSON,
      'inline; filename="oc4ids-pledge-24.json"'),
+    ("/api/v1/public/oc4ids.json?framework=japan", Action.READ_PUBLIC, JSON,
+     'inline; filename="oc4ids-japan.json"'),
 ]
 
 
@@ -151,7 +153,7 @@ def test_the_exports_after_a_committee_walk_and_a_funding(api: Api) -> None:
     assert doc["status"] == "implementation"
     [loan] = doc["budget"]["finance"]
     assert (loan["financingParty"]["name"], loan["type"], loan["value"]["amount"]) == (
-        "JBIC", "loan", "1000000000.01")
+        "JBIC", "loan", 1000000000.01)
     assert {"funder", "payer"} <= set(
         next(p for p in doc["parties"] if p["name"] == "JBIC")["roles"])
 

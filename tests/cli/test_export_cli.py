@@ -94,8 +94,8 @@ def test_project_as_oc4ids(cli: Cli) -> None:
     doc = json.loads(out)
     assert doc["id"] == "oc4ids-pledge-24"
     # the primary estimate (METI's); Commerce's US$33bn is kept beside it
-    assert doc["budget"]["amountRange"] == {"low": "33300000000.00",
-                                            "high": "33300000000.00", "currency": "USD"}
+    assert doc["budget"]["amountRange"] == {"low": 33300000000,
+                                            "high": 33300000000, "currency": "USD"}
     code, out, err = cli("export", "project", "999")
     assert (code, out) == (2, "")
     assert err.strip() == "error: id=999: no project with this id [project.unknown]"

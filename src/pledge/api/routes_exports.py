@@ -90,9 +90,22 @@ def deadlines_ics(engine: EngineDep, framework: str | None = None) -> Response:
 @router.get("/projects/{project_id}/oc4ids", response_class=JSONResponse,
             response_model=OC4IDSProject, dependencies=[require(Action.READ_PUBLIC)])
 def project_oc4ids(project_id: RecordId, engine: EngineDep, request: Request) -> JSONResponse:
-    """The project as an OC4IDS project document (money as text); each related project
-    comes with the address of its own document."""
+    """The project as an OC4IDS project document (money as JSON numbers, as the standard
+    asks); each related project comes with the address of its own document."""
     doc = OC4IDSProject.model_validate(svc.project_oc4ids(
         engine, project_id, base_url=str(request.base_url))).document()
     return JSONResponse(doc, headers={
         "Content-Disposition": f'inline; filename="{svc.oc4ids_id(project_id)}.json"'})
+
+
+@router.get("/public/oc4ids.json", response_class=JSONResponse,
+            dependencies=[require(Action.READ_PUBLIC)])
+def oc4ids_package(engine: EngineDep, request: Request,
+                   framework: str | None = None) -> JSONResponse:
+    """Every project (of one framework, or of all) as one OC4IDS 0.9.5 project package:
+    bulk open data, valid against the official schemas and codelists. Its ``uri`` is
+    this address; its ``publishedDate`` the last recorded change of what it holds."""
+    package = svc.oc4ids_package(engine, framework, base_url=str(request.base_url),
+                                 uri=str(request.url))
+    name = f"oc4ids-{_safe(framework)}.json" if framework else "oc4ids.json"
+    return JSONResponse(package, headers={"Content-Disposition": f'inline; filename="{name}"'})

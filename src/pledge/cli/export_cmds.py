@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 
 export_app = typer.Typer(no_args_is_help=True,
                          help="Export projects, the ledger and deadlines.\n\n"
-                              "Projects and the ledger as CSV or XLSX, deadlines as iCalendar, a "
-                              "project as an OC4IDS document.\n\n"
+                              "Projects and the ledger as CSV or XLSX, deadlines as "
+                              "iCalendar, projects as OC4IDS (one, or all in a package)."
+                              "\n\n"
                               "\b\nExample:\n  pledge export projects --out projects.csv")
 
 OutOpt = Annotated[Path | None, typer.Option(
@@ -134,6 +135,58 @@ def project(id: Annotated[str, typer.Argument(help="Project id")],
     doc = OC4IDSProject.model_validate(svc.project_oc4ids(_engine(), id)).document()
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     _deliver(text.encode("utf-8"), out, f"project {doc['pledge']['projectId']} (OC4IDS)")
+
+
+@export_app.command("oc4ids")
+def oc4ids(framework: Annotated[str | None, typer.Option(
+               "--framework", help="Only this framework's projects (default: every framework)",
+               show_default=False)] = None,
+           out: OutOpt = None,
+           uri: Annotated[str | None, typer.Option(
+               "--uri", help="The package's address (default: a URN naming the framework)",
+               show_default=False)] = None,
+           publisher: Annotated[str, typer.Option(
+               "--publisher", help="Who publishes the package")] = "pledge",
+           check: Annotated[bool, typer.Option(
+               "--check/--no-check",
+               help="Validate against the OC4IDS 0.9.5 schemas and codelists first "
+                    "(shipped with pledge; nothing is fetched)")] = True) -> None:
+    """Every project in one OC4IDS project package.
+
+    Every project of a framework (or of all) in one OC4IDS 0.9.5 project package:
+    money as JSON numbers, parties with their codelist roles, guarantees as financing,
+    related projects, sources as documents with their dates. The package is checked
+    against the official schemas and codelists before anything is written; an invalid
+    package is not written (exit 1, the errors on standard error). Codes of open
+    codelists that are pledge's own are named on standard error.
+
+    \b
+    Example:
+      pledge export oc4ids --framework japan --out japan-oc4ids.json
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from pledge.services import exports as svc
+    err = render.err_console
+    with Progress(TextColumn("reading projects"), BarColumn(), MofNCompleteColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("projects", total=None)
+        package = svc.oc4ids_package(
+            _engine(), framework, uri=uri, publisher=publisher,
+            progress=lambda done, total: bar.update(task, completed=done, total=total))
+    if check:
+        errors = svc.schema_errors(package)
+        if errors:
+            for line in errors:
+                err.print(f"invalid: {line}", markup=False)
+            err.print("not written: the package is not valid OC4IDS")
+            raise typer.Exit(1)
+        for field, codes in svc.codelist_extensions(package).items():
+            err.print(f"note: {field} uses codes of pledge's own: {', '.join(codes)}",
+                      markup=False)
+    text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+    _deliver(text.encode("utf-8"), out,
+             f"{len(package['projects'])} projects (OC4IDS package)")
 
 
 def register(app: typer.Typer) -> None:

@@ -38,8 +38,8 @@ from pledge.exports.oc4ids_codes import (
 from pledge.exports.table import iso, money_text
 
 __all__ = ["OC4IDS_PREFIX", "OC4IDS_RELATIONSHIPS", "OC4IDS_SECTORS", "OC4IDS_STATUS",
-           "SPONSOR_ROLES", "STATE_LENDERS", "ProjectRecord", "account_suffix", "oc4ids_id",
-           "project_document"]
+           "SPONSOR_ROLES", "STATE_LENDERS", "ProjectRecord", "account_suffix", "json_amount",
+           "json_when", "oc4ids_id", "project_document"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +87,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "party"
 
 
-def _when(value: date | datetime | None) -> str | None:
+def json_when(value: date | datetime | None) -> str | None:
     """An OC4IDS date-time: a date is midnight UTC; a naive datetime is taken as UTC."""
     if value is None:
         return None
@@ -97,8 +97,25 @@ def _when(value: date | datetime | None) -> str | None:
     return f"{value.isoformat()}T00:00:00Z"
 
 
-def _value(amount: Decimal, currency: str = "USD") -> dict[str, str]:
-    return {"amount": money_text(amount), "currency": currency}
+def json_amount(amount: Decimal) -> int | float:
+    """Money as the JSON number OC4IDS asks for, carrying the exact decimal.
+
+    A whole amount is an integer (exact at any size). An amount with cents is a float
+    whose shortest form (what ``json`` writes) is the decimal itself: every amount
+    pledge accepts (below US$10 trillion, ``domain.money.MAX_AMOUNT``) has at most 15
+    significant digits with its cents, which a float carries exactly in text. An amount
+    that would not come back the same is refused rather than written rounded.
+    """
+    if amount == amount.to_integral_value():
+        return int(amount)
+    number = float(amount)
+    if Decimal(repr(number)) != amount:
+        raise ValueError(f"amount {amount} has more digits than a JSON number keeps exactly")
+    return number
+
+
+def _value(amount: Decimal, currency: str = "USD") -> dict[str, Any]:
+    return {"amount": json_amount(amount), "currency": currency}
 
 
 def _is_url(text: str) -> bool:
@@ -133,8 +150,8 @@ class _Parties:
 def project_document(rec: ProjectRecord, base_url: str | None = None) -> dict[str, Any]:
     """The project as an OC4IDS project document (Open Contracting for Infrastructure).
 
-    Money is text with two decimals (``{"amount": "1000000000.00", "currency":
-    "USD"}``) like every JSON pledge writes; dates are OC4IDS date-times (a date is
+    Money is a JSON number as the standard requires (``{"amount": 1000000000,
+    "currency": "USD"}``; see :func:`json_amount`); dates are OC4IDS date-times (a date is
     midnight UTC).
 
     * ``id``: ``oc4ids-pledge-<project id>`` (publisher prefix, then our id).
@@ -224,7 +241,7 @@ def project_document(rec: ProjectRecord, base_url: str | None = None) -> dict[st
         parties.add(payer["name"], ["payer"], party_id=payer["id"])
         parties.add(payee["name"], ["payee"], party_id=payee["id"])
         transactions.append({
-            "id": f"{posting.entry_id}-{posting.id}", "date": _when(posting.on),
+            "id": f"{posting.entry_id}-{posting.id}", "date": json_when(posting.on),
             "value": _value(amount, posting.currency), "payer": payer, "payee": payee,
             "description": description, "kind": posting.kind})
 
@@ -289,7 +306,7 @@ def project_document(rec: ProjectRecord, base_url: str | None = None) -> dict[st
                  f"distribution to {po.party or 'an unnamed party'}", po.amount)
     for key, (total, currency, first, last) in totals.items():
         finance[key]["value"] = _value(total, currency)
-        finance[key]["period"] = {"startDate": _when(first), "endDate": _when(last)}
+        finance[key]["period"] = {"startDate": json_when(first), "endDate": json_when(last)}
     for key, (outstanding, called) in guarantees.items():
         finance[key]["description"] = (
             f"a guarantee: contingent exposure, no cash in the SPV unless called; "
@@ -303,7 +320,7 @@ def project_document(rec: ProjectRecord, base_url: str | None = None) -> dict[st
 
     doc: dict[str, Any] = {
         "id": oc4ids_id(pid),
-        "updated": _when(updated if isinstance(updated, datetime) else row.created_at),
+        "updated": json_when(updated if isinstance(updated, datetime) else row.created_at),
         "title": row.name,
         "description": (f"A project under the {fw.name} framework, at the "
                         f"'{row.status.replace('_', ' ')}' stage."),
@@ -337,12 +354,12 @@ def project_document(rec: ProjectRecord, base_url: str | None = None) -> dict[st
     end = next((tr for tr in reversed(transitions) if tr.to_stage in (
         Stage.CLOSED.value, Stage.DECLINED.value, Stage.WITHDRAWN.value)), None)
     if transitions:
-        doc["period"] = {"startDate": _when(transitions[0].on)}
+        doc["period"] = {"startDate": json_when(transitions[0].on)}
         if end is not None and row.status == end.to_stage:
-            doc["period"]["endDate"] = _when(end.on)
+            doc["period"]["endDate"] = json_when(end.on)
     if end is not None and row.status == end.to_stage:
         completion: dict[str, Any] = {
-            "endDate": _when(end.on),
+            "endDate": json_when(end.on),
             "endDateDetails": f"{end.to_stage}" + (f": {end.reason}" if end.reason else "")}
         if invested:
             completion["finalValue"] = _value(invested)
@@ -391,7 +408,7 @@ def _documents(estimates: Sequence[Any], transitions: Sequence[Any],
         else:
             doc["description"] = f"{description} Source: {source}".strip()
         if on is not None:
-            doc["datePublished"] = _when(on)
+            doc["datePublished"] = json_when(on)
         documents.append(doc)
 
     for est in estimates:
@@ -435,15 +452,16 @@ def _budget(estimates: Sequence[Any], transitions: Sequence[Any],
         amount = (low + high) / 2 if (low is not None and high is not None) else (
             high if high is not None else low)
         budget["amount"] = _value(amount)
-        budget["amountRange"] = {"low": money_text(low) or None,
-                                 "high": money_text(high) or None, "currency": "USD"}
+        budget["amountRange"] = {"low": None if low is None else json_amount(low),
+                                 "high": None if high is None else json_amount(high),
+                                 "currency": "USD"}
         wording = "; ".join(x for x in (primary.text, primary.source) if x)
         if wording:
             budget["description"] = f"As reported: {wording}"
     selected_on = next((tr.on for tr in reversed(transitions)
                         if tr.to_stage == Stage.SELECTED.value), None)
     if selected_on is not None:
-        budget["approvalDate"] = _when(selected_on)
+        budget["approvalDate"] = json_when(selected_on)
     if finance:
         budget["finance"] = finance
     return budget

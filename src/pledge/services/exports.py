@@ -21,14 +21,15 @@ Formats, once for every edge:
   (control characters recorded before input was checked) become U+FFFD.
 * iCalendar: one all-day event per selected or notified project (see
   ``deadlines_ics``).
-* OC4IDS: one project document (see ``project_oc4ids``).
+* OC4IDS: one project document (see ``project_oc4ids``), or every project of a
+  framework in one project package (``oc4ids_package``), money as JSON numbers.
 """
 
 from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -43,6 +44,7 @@ from pledge.exports.atomic import write_atomic
 from pledge.exports.csv import CSV_MEDIA_TYPE, table_csv
 from pledge.exports.ical import ICS_MEDIA_TYPE, deadline_uid, deadlines_feed
 from pledge.exports.oc4ids import ProjectRecord, account_suffix, oc4ids_id, project_document
+from pledge.exports.oc4ids_package import codelist_extensions, project_package, schema_errors
 from pledge.exports.rows import (
     BALANCE_COLUMNS,
     LEDGER_COLUMNS,
@@ -64,15 +66,18 @@ from pledge.store.db import reading
 
 __all__ = [
     "BALANCE_COLUMNS", "CSV_MEDIA_TYPE", "FORMULA_START", "ICS_MEDIA_TYPE", "LEDGER_COLUMNS",
-    "PROJECT_COLUMNS", "TABLE_FORMATS", "XLSX_MEDIA_TYPE", "BalanceRow", "Column", "LedgerRow",
-    "ProjectRow", "Sheet", "as_text", "balances_of", "deadline_uid", "deadlines_ics",
-    "export_ledger", "export_projects", "ledger_csv", "ledger_rows", "ledger_xlsx",
-    "money_format", "money_text", "oc4ids_id", "parse_format", "project_oc4ids",
-    "project_rows", "projects_csv", "projects_xlsx", "workbook", "write_atomic", "xml_text",
+    "PROJECT_COLUMNS", "PUBLISHER", "TABLE_FORMATS", "XLSX_MEDIA_TYPE", "BalanceRow", "Column",
+    "LedgerRow", "ProjectRow", "Sheet", "as_text", "balances_of", "codelist_extensions",
+    "deadline_uid", "deadlines_ics", "export_ledger", "export_projects", "ledger_csv",
+    "ledger_rows", "ledger_xlsx", "money_format", "money_text", "oc4ids_id", "oc4ids_package",
+    "parse_format", "project_oc4ids", "project_rows", "projects_csv", "projects_xlsx",
+    "schema_errors", "workbook", "write_atomic", "xml_text"
 ]
 
 CENT = Decimal("0.01")
 TABLE_FORMATS = ("csv", "xlsx")
+PUBLISHER = "pledge"
+"""Who an OC4IDS package names as its publisher unless told otherwise."""
 
 
 def parse_format(text: str | None, allowed: Sequence[str] = TABLE_FORMATS, *,
@@ -211,6 +216,23 @@ def deadlines_ics(engine: Engine, *, framework: str | None = None, as_of: date |
 # OC4IDS
 
 
+def _oc4ids_record(s: Any, row: Any, framework: Any) -> ProjectRecord:
+    """Everything on record for one project that its OC4IDS document shows."""
+    pid = row.id
+    head = relations.stands_for(s, pid)
+    return ProjectRecord(
+        project=row, framework=framework,
+        sponsors=xq.project_table(s, t.sponsors, pid),
+        estimates=xq.project_table(s, t.estimates, pid),
+        transitions=xq.project_table(s, t.transitions, pid),
+        consultations=xq.project_table(s, t.consultations, pid),
+        extensions=xq.project_table(s, t.extensions, pid),
+        sites=xq.project_table(s, t.site_reports, pid),
+        reports=xq.project_table(s, t.status_reports, pid),
+        postings=xq.project_postings(s, pid), updated=xq.last_change(s, pid),
+        related=relations.related_of(s, pid), duplicate_of=None if head == pid else head)
+
+
 def project_oc4ids(engine: Engine, project_id: int | str, *,
                    base_url: str | None = None) -> dict[str, Any]:
     """The project as an OC4IDS project document (Open Contracting for Infrastructure):
@@ -218,17 +240,31 @@ def project_oc4ids(engine: Engine, project_id: int | str, *,
     server's address, for the address of each related project's document."""
     with reading(engine) as s:
         row = project_row(s, project_id)
-        pid = row.id
-        head = relations.stands_for(s, pid)
-        record = ProjectRecord(
-            project=row, framework=xq.framework_by_id(s, row.framework_id),
-            sponsors=xq.project_table(s, t.sponsors, pid),
-            estimates=xq.project_table(s, t.estimates, pid),
-            transitions=xq.project_table(s, t.transitions, pid),
-            consultations=xq.project_table(s, t.consultations, pid),
-            extensions=xq.project_table(s, t.extensions, pid),
-            sites=xq.project_table(s, t.site_reports, pid),
-            reports=xq.project_table(s, t.status_reports, pid),
-            postings=xq.project_postings(s, pid), updated=xq.last_change(s, pid),
-            related=relations.related_of(s, pid), duplicate_of=None if head == pid else head)
+        record = _oc4ids_record(s, row, xq.framework_by_id(s, row.framework_id))
         return project_document(record, base_url)
+
+
+def oc4ids_package(engine: Engine, framework: str | None = None, *,
+                   base_url: str | None = None, uri: str | None = None,
+                   publisher: str = PUBLISHER,
+                   progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Every project of ``framework`` (of every framework when None) in one OC4IDS
+    project package, read in one transaction (one consistent state), projects in id
+    order. ``uri`` names the package (default: a URN naming pledge and the framework);
+    its ``publishedDate`` is the last recorded change of what it holds. ``progress``
+    is called with (done, total) as the documents are made."""
+    with reading(engine) as s:
+        fw = None if framework is None else framework_row(s, framework)
+        rows = xq.projects_of(s, None if fw is None else fw.id)
+        frameworks: dict[int, Any] = {}
+        docs = []
+        for n, row in enumerate(rows, 1):
+            if row.framework_id not in frameworks:
+                frameworks[row.framework_id] = xq.framework_by_id(s, row.framework_id)
+            docs.append(project_document(
+                _oc4ids_record(s, row, frameworks[row.framework_id]), base_url))
+            if progress is not None:
+                progress(n, len(rows))
+        changed = xq.last_change_of(s, fw) or now()
+    name = uri or f"urn:pledge:oc4ids:{fw.key if fw is not None else 'all'}"
+    return project_package(docs, uri=name, publisher=publisher, published=changed)

@@ -9,13 +9,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select, type_coerce
+from sqlalchemy import Connection, Row, and_, func, or_, select, type_coerce
 
 from pledge.domain.project import SponsorRole
 from pledge.store import tables as t
 
-__all__ = ["components", "framework_by_id", "last_change", "ledger_postings",
-           "posting_sums", "project_postings", "project_table", "sponsor_names"]
+__all__ = ["components", "framework_by_id", "last_change", "last_change_of", "ledger_postings",
+           "posting_sums", "project_postings", "project_table", "projects_of", "sponsor_names"]
 
 
 def components(s: Connection) -> dict[int, str | None]:
@@ -84,4 +84,25 @@ def last_change(s: Connection, project_id: int) -> datetime | None:
     """When the project last changed (its newest audit row), or None."""
     value = s.execute(select(func.max(t.audit_log.c.at))
                       .where(t.audit_log.c.project_id == project_id)).scalar()
+    return value if isinstance(value, datetime) else None
+
+
+def projects_of(s: Connection, framework_id: int | None) -> list[Row[Any]]:
+    """The rows of a framework's projects (every framework's when None), in id order."""
+    q = select(t.projects).order_by(t.projects.c.id)
+    if framework_id is not None:
+        q = q.where(t.projects.c.framework_id == framework_id)
+    return list(s.execute(q))
+
+
+def last_change_of(s: Connection, framework: Row[Any] | None) -> datetime | None:
+    """When anything recorded for a framework (its terms or any of its projects; anything
+    at all when None) last changed: its newest audit row, or None."""
+    a = t.audit_log
+    q = select(func.max(a.c.at))
+    if framework is not None:
+        mine = select(t.projects.c.id).where(t.projects.c.framework_id == framework.id)
+        q = q.where(or_(a.c.project_id.in_(mine),
+                        and_(a.c.entity == "framework", a.c.entity_id == framework.key)))
+    value = s.execute(q).scalar()
     return value if isinstance(value, datetime) else None
