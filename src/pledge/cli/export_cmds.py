@@ -189,5 +189,28 @@ def oc4ids(framework: Annotated[str | None, typer.Option(
              f"{len(package['projects'])} projects (OC4IDS package)")
 
 
+@export_app.command("bulk")
+def bulk(out: Annotated[Path, typer.Option(
+             "--out", help="The folder to write into (made if missing)")],
+         framework: Annotated[str | None, typer.Option(
+             "--framework", help="Only this framework's projects (default: every framework)",
+             show_default=False)] = None) -> None:
+    """Open data: the tables as CSV and Parquet.
+
+    Projects, estimates, stage changes, fundings and the ledger, each as CSV (money as
+    text with two decimals) and as Parquet (typed; money as exact decimals), with
+    dictionary.csv (every column's type and meaning) and datapackage.json (a
+    Frictionless Data package of the CSV files). All files are written, or none.
+
+    \b
+    Example:
+      pledge export bulk --framework japan --out open-data/
+    """
+    from pledge.services import bulk as svc
+    paths = svc.write_bulk(_engine(), out, framework)
+    render.err_console.print(f"wrote {render.plural(len(paths), 'file')} to {out}",
+                             markup=False)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(export_app, name="export")

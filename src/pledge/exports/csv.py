@@ -1,12 +1,13 @@
 """CSV: UTF-8 without a byte-order mark, a header row, RFC 4180 line ends; money as text
-with two decimals, dates as ``YYYY-MM-DD``, lists joined with "; ", an unknown value as
-an empty cell, text never a formula."""
+with two decimals, dates as ``YYYY-MM-DD``, times in ISO 8601, yes/no as true/false,
+lists joined with "; ", an unknown value as an empty cell, text never a formula."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import UTC
 from typing import Any
 
 from pledge.exports.table import Column, as_text, iso, money_text
@@ -23,6 +24,11 @@ def _csv_cell(kind: str, value: Any) -> str:
         return money_text(value)
     if kind == "date":
         return iso(value)
+    if kind == "datetime":  # a time stored without its zone is UTC, as pledge records it
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return str(aware.isoformat())
+    if kind == "bool":
+        return "true" if value else "false"
     if kind == "list":
         return as_text("; ".join(str(v) for v in value))
     if kind == "text":

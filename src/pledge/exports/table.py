@@ -36,7 +36,7 @@ class Column:
     """A column of an exported table.
 
     name:  header text (also the CSV header)
-    kind:  "text", "int", "money", "date" or "list"
+    kind:  "text", "int", "money", "date", "datetime", "bool" or "list"
     get:   the value from a row
     """
 

@@ -15,7 +15,8 @@ from pledge.domain.project import SponsorRole
 from pledge.store import tables as t
 
 __all__ = ["components", "framework_by_id", "last_change", "last_change_of", "ledger_postings",
-           "posting_sums", "project_postings", "project_table", "projects_of", "sponsor_names"]
+           "posting_sums", "project_postings", "project_table", "projects_of", "rows_of",
+           "sponsor_names"]
 
 
 def components(s: Connection) -> dict[int, str | None]:
@@ -106,3 +107,8 @@ def last_change_of(s: Connection, framework: Row[Any] | None) -> datetime | None
                         and_(a.c.entity == "framework", a.c.entity_id == framework.key)))
     value = s.execute(q).scalar()
     return value if isinstance(value, datetime) else None
+
+
+def rows_of(s: Connection, table: Any) -> list[Row[Any]]:
+    """Every row of ``table`` (one with an ``id``), in the order recorded."""
+    return list(s.execute(select(table).order_by(table.c.id)))
