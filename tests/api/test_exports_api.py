@@ -26,6 +26,7 @@ CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ICS = "text/calendar; charset=utf-8"
 JSON = "application/json"
+ATOM = "application/atom+xml; charset=utf-8"
 
 Api = tuple[TestClient, dict[str, dict[str, str]]]
 
@@ -61,6 +62,10 @@ ENDPOINTS: list[tuple[str, Action, str, str]] = [
      'inline; filename="oc4ids-pledge-24.json"'),
     ("/api/v1/public/oc4ids.json?framework=japan", Action.READ_PUBLIC, JSON,
      'inline; filename="oc4ids-japan.json"'),
+    ("/api/v1/feeds/changes.atom?framework=japan", Action.READ_PUBLIC, ATOM,
+     'inline; filename="changes-japan.atom"'),
+    ("/api/v1/projects/24/changes.atom", Action.READ_PUBLIC, ATOM,
+     'inline; filename="changes-project-24.atom"'),
 ]
 
 

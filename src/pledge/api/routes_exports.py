@@ -17,6 +17,7 @@ from pledge.models.exports import OC4IDSProject
 from pledge.server.deps import EngineDep, require
 from pledge.server.params import RecordId
 from pledge.services import exports as svc
+from pledge.services import feeds
 
 router = APIRouter(tags=["exports"])
 
@@ -109,3 +110,25 @@ def oc4ids_package(engine: EngineDep, request: Request,
                                  uri=str(request.url))
     name = f"oc4ids-{_safe(framework)}.json" if framework else "oc4ids.json"
     return JSONResponse(package, headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@router.get("/feeds/changes.atom", response_class=Response,
+            responses=_content(feeds.ATOM_MEDIA_TYPE), dependencies=[require(Action.READ_PUBLIC)])
+def changes_atom(engine: EngineDep, request: Request, framework: str | None = None) -> Response:
+    """Accepted changes (new projects, stage changes, money moved, amended terms) as an
+    Atom feed, newest first: of one framework, or of all."""
+    name = f"changes-{_safe(framework)}.atom" if framework else "changes.atom"
+    body = feeds.changes_feed(engine, framework=framework, base_url=str(request.base_url),
+                              self_url=str(request.url))
+    return Response(body, media_type=feeds.ATOM_MEDIA_TYPE,
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@router.get("/projects/{project_id}/changes.atom", response_class=Response,
+            responses=_content(feeds.ATOM_MEDIA_TYPE), dependencies=[require(Action.READ_PUBLIC)])
+def project_changes_atom(project_id: RecordId, engine: EngineDep, request: Request) -> Response:
+    """One project's accepted changes as an Atom feed, newest first."""
+    body = feeds.changes_feed(engine, project_id=project_id, base_url=str(request.base_url),
+                              self_url=str(request.url))
+    return Response(body, media_type=feeds.ATOM_MEDIA_TYPE, headers={
+        "Content-Disposition": f'inline; filename="changes-project-{project_id}.atom"'})

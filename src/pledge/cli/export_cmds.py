@@ -212,5 +212,26 @@ def bulk(out: Annotated[Path, typer.Option(
                              markup=False)
 
 
+@export_app.command("changes")
+def changes(framework: Annotated[str | None, typer.Option(
+                "--framework", help="Only this framework's changes (default: all)",
+                show_default=False)] = None,
+            project: Annotated[str | None, typer.Option(
+                "--project", help="Only this project's changes", show_default=False)] = None,
+            out: OutOpt = None) -> None:
+    """Accepted changes as an Atom feed.
+
+    New projects, stage changes, money moved for a project and amended terms, newest
+    first (at most 200), each entry one row of the audit log (its id never changes).
+
+    \b
+    Example:
+      pledge export changes --framework japan --out japan-changes.atom
+    """
+    from pledge.services import feeds
+    data = feeds.changes_feed(_engine(), framework=framework, project_id=project)
+    _deliver(data, out, "the feed of changes (Atom)")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(export_app, name="export")
