@@ -64,7 +64,7 @@ class Settings(BaseSettings):
                           "at each start)")
     public_read: bool = Field(
         False, description="Any value: anonymous visitors of the server read the public "
-                           "subset (as `pledge serve --public-read`)")
+                           "subset: the public portal (as `pledge serve --public`)")
     secure_cookies: bool = Field(
         False, description="1, true, yes or on: cookies are Secure even over plain HTTP "
                            "(as `pledge serve --secure-cookies`)")

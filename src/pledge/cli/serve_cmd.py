@@ -17,7 +17,10 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127
               "--db", help="Database URL (default: the one given before the command, "
                            "$PLEDGE_DATABASE_URL, else sqlite:///pledge.db)")] = None,
           public_read: Annotated[bool, typer.Option(
-              "--public-read", help="Let anonymous visitors read the public subset")] = False,
+              "--public-read", "--public",
+              help="Public portal: anonymous visitors read the public subset (frameworks, "
+                   "projects, deadlines, commitments, open data; never scores, ledgers, "
+                   "review queues or users) [also $PLEDGE_PUBLIC_READ]")] = False,
           workers: Annotated[int, typer.Option(
               help="Server processes (more than one needs a file or server database)")] = 1,
           secure_cookies: Annotated[bool, typer.Option(
