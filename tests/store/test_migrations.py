@@ -109,7 +109,7 @@ def test_0011_chains_the_rows_an_older_database_holds(bare_url: str) -> None:
     engine.dispose()
 
 
-LATER_COLUMNS = {"user_name"}  # audit_log's, added by 0015
+LATER_COLUMNS = {"user_name", "recorded_at"}  # audit_log's (0015), estimates' (0018)
 
 
 def test_0014_adds_the_links_table_and_keeps_every_row(bare_url: str) -> None:
@@ -150,6 +150,9 @@ def test_0014_adds_the_links_table_and_keeps_every_row(bare_url: str) -> None:
     assert rows() == before
     with engine.connect() as conn:
         assert conn.execute(select(t.project_links)).all() == []
+        # 0018: an estimate stored before it was recorded with its project
+        stamped = conn.execute(select(t.estimates.c.recorded_at)).scalars().all()
+        assert [x.replace(tzinfo=UTC) if x.tzinfo is None else x for x in stamped] == [at] * 3
     # the upgraded database takes links, and its totals count the SMRs once
     relations.link_projects(engine, 2, 1, "part_of", "https://example.org/l", SYSTEM,
                             on=date(2026, 3, 19), note="the second round's part")

@@ -7,10 +7,12 @@ from datetime import date
 from fastapi import APIRouter
 
 from pledge.domain.access import Action
+from pledge.domain.bounds import check_dates
 from pledge.models import Rows
 from pledge.models import frameworks as m
 from pledge.server.deps import EngineDep, require
 from pledge.server.params import WindowDays
+from pledge.services import as_of as as_of_svc
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import frameworks as fw_svc
 from pledge.services import funding as funding_svc
@@ -37,10 +39,17 @@ def get_framework(key: str, engine: EngineDep) -> m.FrameworkDocument:
 
 @router.get("/frameworks/{key}/commitments", dependencies=[require(Action.READ_PUBLIC)],
             response_model=m.Commitments)
-def get_commitments(key: str, engine: EngineDep, on: date | None = None) -> m.Commitments:
+def get_commitments(key: str, engine: EngineDep, on: date | None = None,
+                    as_of: date | None = None) -> m.Commitments:
     """Cap, allocated, disbursed (cash), guaranteed (outstanding exposure), remaining and
     the pace needed, as of a date; ``reachable`` false when an annual cap keeps the cap
-    out of reach by the period's end (``max_reachable``: the most that can count)."""
+    out of reach by the period's end (``max_reachable``: the most that can count).
+    ``as_of``: as recorded by the end of that day (entries recorded later are left out,
+    whatever their date); also the day of the figures unless ``on`` names another."""
+    if as_of is not None:
+        check_dates(as_of=as_of)
+        return m.Commitments.of(funding_svc.commitments(
+            engine, key, on or as_of, recorded_before=as_of_svc.cutoff_of(as_of)))
     return m.Commitments.of(funding_svc.commitments(engine, key, on))
 
 

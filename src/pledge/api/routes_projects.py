@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from pledge.api.schemas import (
     AllocationChange,
@@ -34,6 +35,7 @@ from pledge.models import projects as m
 from pledge.server.deps import EngineDep, require, require_actor
 from pledge.server.idempotency import OnceDep
 from pledge.server.params import Offset, RecordId
+from pledge.services import as_of as as_of_svc
 from pledge.services import funding as funding_svc
 from pledge.services import projects as svc
 from pledge.services import relations as relations_svc
@@ -46,10 +48,18 @@ router = APIRouter(tags=["projects"])
             response_model=Page[m.ProjectSummary])
 async def list_projects(engine: EngineDep, framework: str | None = None, status: str | None = None,
                   sector: str | None = None, limit: int = Query(50, ge=1, le=500),
-                  offset: Offset = 0) -> JSONResponse:
-    """Projects with filters and paging; ``count`` is the total before paging."""
-    rows, count = svc.list_projects_page(engine, framework=framework, status=status,
-                                         sector=sector, limit=limit, offset=offset)
+                  offset: Offset = 0, as_of: date | None = None) -> JSONResponse:
+    """Projects with filters and paging; ``count`` is the total before paging.
+    ``as_of``: the list as recorded by the end of that day (stages, names and estimates
+    then, not today's corrections)."""
+    if as_of is not None:
+        known = await run_in_threadpool(
+            as_of_svc.list_projects_as_of, engine, as_of, framework=framework,
+            status=status, sector=sector)
+        rows, count = known[offset:offset + limit], len(known)
+    else:
+        rows, count = svc.list_projects_page(engine, framework=framework, status=status,
+                                             sector=sector, limit=limit, offset=offset)
     # Already JSON-safe: answered directly, without a second encoding pass.
     return JSONResponse(Page[m.ProjectSummary](
         data=[m.ProjectSummary.of(r) for r in rows], count=count, limit=limit,

@@ -119,11 +119,18 @@ def framework_row(conn: Connection, key: str, *, lock: bool = False) -> Row[Any]
     return row
 
 
-def load_framework(conn: Connection, row: Row[Any]) -> Framework:
-    """The domain Framework, with every stored version of its terms."""
-    versions = conn.execute(select(t.framework_terms)
-                            .where(t.framework_terms.c.framework_id == row.id)
-                            .order_by(t.framework_terms.c.effective_from)).all()
+def load_framework(conn: Connection, row: Row[Any], *,
+                   recorded_before: datetime | None = None) -> Framework:
+    """The domain Framework, with every stored version of its terms (those recorded
+    before ``recorded_before`` when given: the terms as known then)."""
+    stmt = select(t.framework_terms).where(t.framework_terms.c.framework_id == row.id)
+    if recorded_before is not None:
+        stmt = stmt.where(t.framework_terms.c.recorded_at < recorded_before)
+    versions = conn.execute(stmt.order_by(t.framework_terms.c.effective_from)).all()
+    if not versions and recorded_before is not None:
+        raise NotFound.single("as_of", recorded_before.date().isoformat(),
+                              "framework.not_yet_recorded",
+                              f"framework {row.key}'s terms had not been recorded by then")
     terms = tuple(terms_from_stored(v.effective_from, dict(v.settings), dict(v.sources), v.note)
                   for v in versions)
     return Framework(key=row.key, name=row.name, partner=row.partner,
@@ -144,10 +151,21 @@ def project_row(conn: Connection, project_id: int | str) -> Row[Any]:
     return row
 
 
+def _recorded_before(stmt: Any, cutoff: datetime | None) -> Any:
+    """``stmt`` on postings, limited to the entries recorded before ``cutoff`` (if any)."""
+    if cutoff is None:
+        return stmt
+    e = t.ledger_entries
+    return stmt.where(t.postings.c.entry_id.in_(select(e.c.id).where(e.c.recorded_at < cutoff)))
+
+
 def load_postings(conn: Connection, framework_id: int, *,
-                  project_id: int | None = None, until: date | None = None) -> list[Posting]:
-    """The framework's postings (optionally one project's, or those dated on or before)."""
-    stmt = select(t.postings).where(t.postings.c.framework_id == framework_id)
+                  project_id: int | None = None, until: date | None = None,
+                  recorded_before: datetime | None = None) -> list[Posting]:
+    """The framework's postings (optionally one project's, those dated on or before
+    ``until``, those of entries recorded before ``recorded_before``)."""
+    stmt = _recorded_before(select(t.postings).where(t.postings.c.framework_id == framework_id),
+                            recorded_before)
     if until is not None:
         stmt = stmt.where(t.postings.c.on <= until)
     if project_id is not None:
@@ -200,12 +218,13 @@ def unbalanced_entries(conn: Connection, framework_id: int
 
 def sum_postings(conn: Connection, framework_id: int, account: str, *,
                  project_id: int | None = None, year: int | None = None,
-                 until: date | None = None) -> Decimal:
-    """The balance of one account (optionally for one project, one calendar year, or as of
-    a date)."""
+                 until: date | None = None, recorded_before: datetime | None = None
+                 ) -> Decimal:
+    """The balance of one account (optionally for one project, one calendar year, as of
+    a date, or of the entries recorded before ``recorded_before``)."""
     q = t.postings
-    stmt = select(type_coerce(func.sum(q.c.amount), t.Cents)).where(
-        q.c.framework_id == framework_id, q.c.account == account)
+    stmt = _recorded_before(select(type_coerce(func.sum(q.c.amount), t.Cents)).where(
+        q.c.framework_id == framework_id, q.c.account == account), recorded_before)
     if project_id is not None:
         stmt = stmt.where(q.c.project_id == project_id)
     if year is not None:

@@ -4,7 +4,7 @@ distributions, commitments."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -366,19 +366,23 @@ class Commitments:
     required_per_month_to_cap: Decimal | None = None  # the pace the annual caps ignore
 
 
-def commitments(engine: Engine, framework: str, as_of: date | None = None) -> Commitments:
-    """Utilisation of a framework's commitment on ``as_of`` (default today)."""
+def commitments(engine: Engine, framework: str, as_of: date | None = None, *,
+                recorded_before: datetime | None = None) -> Commitments:
+    """Utilisation of a framework's commitment on ``as_of`` (default today); with
+    ``recorded_before``, as it was known then: the terms and ledger entries recorded
+    before that moment (``services.as_of``)."""
     check_dates(on=as_of)
     as_of = as_of or date.today()
+    known = recorded_before
     with reading(engine) as s:
         fw_row = framework_row(s, framework)
-        terms = load_framework(s, fw_row).terms_on(as_of)
-        postings = load_postings(s, fw_row.id, until=as_of)
+        terms = load_framework(s, fw_row, recorded_before=known).terms_on(as_of)
+        postings = load_postings(s, fw_row.id, until=as_of, recorded_before=known)
         comps = []
         for c in terms.components:
             u = utilisation(postings, c.key, as_of, terms.period_end)
             used_year = sum_postings(s, fw_row.id, acct(c.key, USED), year=as_of.year,
-                                     until=as_of)
+                                     until=as_of, recorded_before=known)
             u = replace(u, cap=cents(u.cap), allocated=cents(u.allocated),
                         disbursed=cents(u.disbursed), remaining=cents(u.remaining),
                         guaranteed=cents(u.guaranteed), used=cents(u.used))
@@ -386,7 +390,8 @@ def commitments(engine: Engine, framework: str, as_of: date | None = None) -> Co
             if c.mechanism is Mechanism.FUND:
                 years = range(as_of.year, (terms.period_end or as_of).year + 1)
                 r = reach(u.cap, u.used, c.annual_cap, {
-                    y: sum_postings(s, fw_row.id, acct(c.key, USED), year=y)
+                    y: sum_postings(s, fw_row.id, acct(c.key, USED), year=y,
+                                    recorded_before=known)
                     for y in years} if c.annual_cap is not None else {},
                     as_of, terms.period_end)
             comps.append(ComponentUtilisation(c.key, c.label, c.mechanism.value, c.annual_cap,

@@ -66,7 +66,7 @@ def insert_project(s: Connection, new: NewProject, v: dict[str, Any], actor: Act
         s.execute(t.estimates.insert().values(
             project_id=pid, low=v["low"], high=v["high"], currency=v["currency"],
             usd_low=v["usd_low"], usd_high=v["usd_high"], text=new.amount_text.strip(),
-            source=new.source.strip(), as_of=v["as_of"], is_primary=True))
+            source=new.source.strip(), as_of=v["as_of"], is_primary=True, recorded_at=now()))
     on = walked_from or v["as_of"] or date.today()
     s.execute(t.transitions.insert().values(
         project_id=pid, from_stage=None, to_stage=stage.value, actor=actor.name,

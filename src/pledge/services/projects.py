@@ -326,7 +326,7 @@ def add_estimate(engine: Engine, project_id: int | str, amount: str, source: str
             usd_low=None if usd.low is None else usd.low.quantize(Decimal("0.01")),
             usd_high=None if usd.high is None else usd.high.quantize(Decimal("0.01")),
             text=clean_text("text", text, multiline=False) or amount.strip(), source=source,
-            as_of=as_of, is_primary=primary or not has_primary))
+            as_of=as_of, is_primary=primary or not has_primary, recorded_at=now()))
         audit(s, actor, "project.estimate", "project", row.id,
               after={"amount": amount, "low": rng.low, "high": rng.high,
                      "currency": rng.currency, "usd_low": usd.low, "usd_high": usd.high,

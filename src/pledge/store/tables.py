@@ -133,6 +133,8 @@ estimates = Table(
     Column("source", Text, nullable=False, default=""),
     Column("as_of", Date, nullable=True),
     Column("is_primary", Boolean, nullable=False, default=False),
+    # when pledge recorded it (migration 0018 gave older rows their project's creation time)
+    Column("recorded_at", DateTime(timezone=True), nullable=True),
 )
 
 # Sites reported for a project besides its recorded location (news, filings): kept with

@@ -1,0 +1,76 @@
+"""The programme as it was known on a date: what had been recorded by the end of that
+day (UTC), not today's corrections.
+
+Every stage change, estimate, ledger entry and project carries the time pledge recorded
+it, and every edit of a project's fields keeps its earlier values in the audit log; a
+reading "as of" a day takes the rows recorded by the end of it and undoes the edits made
+later. (Dates on which things took effect are another matter: a funding recorded in
+December for March is in the record of March 31 only when read as of December.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Engine
+
+from pledge.domain.bounds import check_dates
+from pledge.domain.lifecycle import STAGE_ORDER, Stage
+from pledge.services import funding
+from pledge.services.funding import Commitments
+from pledge.services.project_views import _where
+from pledge.store import as_of_queries as aq
+from pledge.store import project_queries as q
+from pledge.store import tables as t
+from pledge.store.db import reading
+from pledge.store.project_queries import ProjectSummary
+
+__all__ = ["commitments_as_of", "cutoff_of", "list_projects_as_of"]
+
+_NOTIFIED = STAGE_ORDER[Stage.NOTIFIED]
+_STAGES = {s.value: s for s in Stage}
+
+
+def cutoff_of(day: date) -> datetime:
+    """The first moment after ``day`` (midnight UTC of the next day)."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+def list_projects_as_of(engine: Engine, on: date, *, framework: str | None = None,
+                        status: str | None = None, sector: str | None = None
+                        ) -> list[ProjectSummary]:
+    """``list_projects`` as recorded by the end of ``on``: the projects recorded by then,
+    each at the stage, with the fields and the primary estimate it had then. ``status``
+    filters on the stage then; ``framework`` and ``sector`` as ``list_projects`` does.
+    A funding date is shown once the project had been notified by then."""
+    check_dates(as_of=on)
+    cutoff = cutoff_of(on)
+    with reading(engine) as s:
+        stages = aq.stages_before(s, cutoff)
+        edits = aq.fields_before(s, cutoff)
+        rows = q.summaries(s, [*_where(s, framework, None, sector),
+                               t.projects.c.created_at < cutoff])
+        estimates = aq.estimates_before(s, cutoff, [r.id for r in rows])
+    out = []
+    for r in rows:
+        stage = stages.get(r.id)
+        if stage is None or (status and stage != status):
+            continue
+        old = edits.get(r.id, {})
+        low, high = estimates.get(r.id, (None, None))
+        notified = STAGE_ORDER.get(_STAGES.get(stage, Stage.DECLINED), -1) >= _NOTIFIED
+        out.append(replace(
+            r, status=stage, name=old.get("name", r.name), sector=old.get("sector", r.sector),
+            sector_detail=old.get("sector_detail", r.sector_detail),
+            location=old.get("location", r.location),
+            states=tuple(old.get("states", r.states)), amount_low_usd=low,
+            amount_high_usd=high, funding_date=r.funding_date if notified else None))
+    return out
+
+
+def commitments_as_of(engine: Engine, framework: str, on: date) -> Commitments:
+    """The commitments against the cap as known at the end of ``on``: the terms and the
+    ledger entries recorded by then, dated on or before ``on``."""
+    check_dates(as_of=on)
+    return funding.commitments(engine, framework, on, recorded_before=cutoff_of(on))

@@ -1,0 +1,133 @@
+"""The programme as known on a date: a known history is rebuilt with the times each
+change was recorded, and the record is read back as it stood on three dates."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine
+
+from pledge.domain.errors import NotFound
+from pledge.services import as_of, funding, projects
+from pledge.services.base import Actor
+from tests.clirunner import Cli
+
+IC = Actor.of("Investment Committee", "ic")
+CC = Actor.of("Consultation Committee", "cc_jp")
+COPPER, OHIO = 32, 24
+BN = Decimal(10) ** 9
+
+
+def at(day: str) -> datetime:
+    return datetime.fromisoformat(f"{day}T12:00:00+00:00").astimezone(UTC)
+
+
+def set_clock(monkeypatch: pytest.MonkeyPatch, when: datetime) -> None:
+    """Every service records ``when`` as the time of what it writes (the record's own
+    tables are append-only: their times cannot be changed afterwards)."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("pledge.services") and getattr(module, "now", None) is not None \
+                and getattr(module.now, "__module__", "") in ("pledge.services.base", __name__):
+            monkeypatch.setattr(module, "now", lambda: when)
+
+
+def history(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Loaded today (before 2027); Mar 1 2027: copper taken up; Apr 1: copper renamed
+    and re-estimated, a new project; May 1: copper short-listed, and Ohio's allocation
+    raised with effect from Feb 20 2026 (recorded late). Returns the new project's id."""
+    import pledge.services.funding
+    import pledge.services.project_import
+    import pledge.services.projects  # noqa: F401  # their clocks are set below
+    set_clock(monkeypatch, at("2027-03-01"))
+    projects.advance(engine, COPPER, "under_review", CC, date(2026, 3, 10))
+    set_clock(monkeypatch, at("2027-04-01"))
+    projects.update_project(engine, COPPER, {"name": "Falcon Copper smelter"}, IC)
+    projects.add_estimate(engine, COPPER, "US$3bn", "https://example.org/copper-cost",
+                          date(2026, 4, 1), IC, primary=True)
+    new = projects.add_project(engine, projects.NewProject(
+        name="Battery plant", sector="energy", framework="japan", location="Ohio",
+        amount_text="US$1bn", reported_on="2026-04-01",
+        source="https://example.org/battery"), IC).summary.id
+    set_clock(monkeypatch, at("2027-05-01"))
+    projects.advance(engine, COPPER, "finalist", IC, date(2026, 5, 1))
+    funding.allocate(engine, OHIO, "34000000000", date(2026, 2, 20), IC, "revised plan")
+    return new
+
+
+def test_the_record_on_three_dates(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    new = history(engine, monkeypatch)
+    feb = {p.id: p for p in as_of.list_projects_as_of(engine, date(2027, 2, 15))}
+    apr = {p.id: p for p in as_of.list_projects_as_of(engine, date(2027, 4, 15))}
+    may = {p.id: p for p in as_of.list_projects_as_of(engine, date(2027, 5, 15))}
+    now = {p.id: p for p in projects.list_projects(engine)}
+
+    # February 2027: as loaded; copper proposed, under its first name and estimate
+    assert feb[COPPER].status == "proposed" and new not in feb
+    assert feb[COPPER].name == now[COPPER].name.replace("Falcon Copper smelter",
+                                                        feb[COPPER].name)
+    assert feb[COPPER].name != "Falcon Copper smelter"
+    assert feb[COPPER].amount_high_usd == Decimal("2000000000.00")
+    # April: taken up, renamed, re-estimated; the new project is there
+    assert apr[COPPER].status == "under_review"
+    assert apr[COPPER].name == "Falcon Copper smelter"
+    assert apr[COPPER].amount_high_usd == 3 * BN
+    assert apr[new].name == "Battery plant" and apr[new].status == "proposed"
+    # May: short-listed, as today
+    assert may[COPPER].status == "finalist" == now[COPPER].status
+    assert set(may) == set(now)
+    # the filters read the stage then
+    assert [p.id for p in as_of.list_projects_as_of(engine, date(2027, 4, 15),
+                                                    status="under_review")] == [COPPER]
+
+    # Ohio's raise took effect on Feb 20 but was recorded on May 1: the record of March
+    # read as of April does not have it; read as of May it does
+    mar_known_apr = funding.commitments(engine, "japan", date(2026, 3, 31),
+                                        recorded_before=as_of.cutoff_of(date(2027, 4, 15)))
+    mar_known_may = funding.commitments(engine, "japan", date(2026, 3, 31),
+                                        recorded_before=as_of.cutoff_of(date(2027, 5, 15)))
+    assert mar_known_may.allocated - mar_known_apr.allocated == Decimal("700000000.00")
+    assert as_of.commitments_as_of(engine, "japan", date(2027, 5, 15)).allocated == \
+        funding.commitments(engine, "japan", date(2027, 5, 15)).allocated
+    with pytest.raises(NotFound) as err:
+        as_of.commitments_as_of(engine, "japan", date(2020, 1, 9))
+    assert err.value.first.rule == "framework.not_yet_recorded"
+
+
+def test_as_of_from_the_command_line(cli: Cli) -> None:
+    code, out, err = cli("projects", "list", "--as-of", "2020-01-01", "--json")
+    assert code == 0, err
+    assert out.strip() == "[]"
+    code, out, err = cli("projects", "list", "--as-of", "1900-01-01", "--json")
+    assert code != 0 and "as_of" in err.replace("-", "_")
+    code, out, err = cli("commitments", "--framework", "japan", "--as-of", "2099-01-01",
+                         "--json")
+    assert code == 0, err
+    code, out, err = cli("commitments", "--framework", "japan", "--as-of", "2020-01-01")
+    assert code != 0 and "had not been recorded" in err
+
+
+def test_as_of_over_the_api(sqlite_engine: Engine) -> None:
+    from fastapi.testclient import TestClient
+
+    from pledge.app import create_app
+    from pledge.domain.lifecycle import Role
+    from pledge.services.users import add_user
+    token = add_user(sqlite_engine, "reader", Role.ANALYST.value,
+                     Actor("setup", Role.ADMIN)).token
+    auth = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(str(sqlite_engine.url))) as client:
+        before = client.get("/api/v1/projects?as_of=2020-01-01", headers=auth).json()
+        later = client.get("/api/v1/projects?as_of=2099-01-01&limit=5", headers=auth).json()
+        bad = client.get("/api/v1/projects?as_of=1900-01-01", headers=auth)
+        cap = client.get("/api/v1/frameworks/japan/commitments?as_of=2099-01-01",
+                         headers=auth)
+        none = client.get("/api/v1/frameworks/japan/commitments?as_of=2020-01-01",
+                          headers=auth)
+    assert (before["count"], before["data"]) == (0, [])
+    assert later["count"] >= 30 and len(later["data"]) == 5
+    assert bad.status_code == 400 and "as_of" in bad.text
+    assert cap.status_code == 200 and cap.json()["as_of"] == "2099-01-01"
+    assert none.status_code == 404 and "framework.not_yet_recorded" in none.text
