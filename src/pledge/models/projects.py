@@ -55,7 +55,8 @@ class Sponsor(Shape):
 
 class Estimate(Shape):
     """A sourced cost estimate as written (``low``/``high`` in ``currency``) and in US
-    dollars; ``is_primary``: the one the project is shown with."""
+    dollars; ``is_primary``: the one the project is shown with; ``as_of``: the source's
+    date; ``recorded_at``: when pledge recorded it (what ``--as-of`` reads)."""
 
     low: MoneyText | None
     high: MoneyText | None
@@ -66,6 +67,7 @@ class Estimate(Shape):
     source: str
     as_of: date | None
     is_primary: bool
+    recorded_at: Timestamp | None = None
 
 
 class Transition(Shape):

@@ -13,7 +13,7 @@ import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -128,7 +128,8 @@ def load_framework(conn: Connection, row: Row[Any], *,
         stmt = stmt.where(t.framework_terms.c.recorded_at < recorded_before)
     versions = conn.execute(stmt.order_by(t.framework_terms.c.effective_from)).all()
     if not versions and recorded_before is not None:
-        raise NotFound.single("as_of", recorded_before.date().isoformat(),
+        day_before = (recorded_before - timedelta(microseconds=1)).date()
+        raise NotFound.single("as_of", day_before.isoformat(),
                               "framework.not_yet_recorded",
                               f"framework {row.key}'s terms had not been recorded by then")
     terms = tuple(terms_from_stored(v.effective_from, dict(v.settings), dict(v.sources), v.note)
