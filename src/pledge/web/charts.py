@@ -158,6 +158,16 @@ def irr_histogram(irr: np.ndarray[Any, np.dtype[np.float64]], bins: int = 40) ->
                               yaxis=axis("share of paths", tickformat=".0%"), bargap=0.02)}
 
 
+def shared_points(chosen: dict[str, tuple[float, float]]
+                  ) -> list[tuple[list[str], tuple[float, float]]]:
+    """The distinct points among the chosen batches, each with the objectives that chose
+    it (in their order), so objectives that agree share one marker and one label."""
+    groups: dict[tuple[float, float], list[str]] = {}
+    for name, (x, y) in chosen.items():
+        groups.setdefault((round(x, 6), round(y, 6)), []).append(name)
+    return [(names, point) for point, names in groups.items()]
+
+
 def pareto(points: Sequence[tuple[float, float, str]], chosen: dict[str, tuple[float, float]]
            ) -> Figure:
     """The frontier (U_us, U_partner) with each optimised batch marked."""
@@ -167,9 +177,11 @@ def pareto(points: Sequence[tuple[float, float, str]], chosen: dict[str, tuple[f
         "text": [p[2] for p in points], "line": {"color": MUTED, "shape": "hv"},
         "marker": {"color": "#222", "size": 7},
         "hovertemplate": "U_us %{x:.2f}, U_partner %{y:.2f}<br>%{text}<extra></extra>"}]
-    for name, (x, y) in chosen.items():
-        data.append({"type": "scatter", "mode": "markers+text", "name": name, "x": [x],
-                     "y": [y], "text": [name], "textposition": "top center",
+    places = ("top center", "bottom center", "middle left", "top left")  # near points apart
+    for i, (names, (x, y)) in enumerate(shared_points(chosen)):
+        label = ", ".join(names)
+        data.append({"type": "scatter", "mode": "markers+text", "name": label, "x": [x],
+                     "y": [y], "text": [label], "textposition": places[i % len(places)],
                      "marker": {"size": 13, "symbol": "diamond"}})
     return {"data": data, "layout": _layout(
         "Batches: what each side gets", xaxis=axis("US utility (0 to 1)"),

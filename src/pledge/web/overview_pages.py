@@ -81,6 +81,8 @@ def priorities(request: Request, engine: EngineDep, settings: SettingsDep, actor
         context.update({
             "c": c, "order": sorted(board.rankings.names, key=lambda pid: c.us.ranks[pid]),
             "names": board.rankings.names,
+            "modelled": sum(b.startswith("modelled") for b in board.rankings.basis.values()),
+            "scored": sum(not b.startswith("computed") for b in board.rankings.basis.values()),
             "figures": {"pareto": charts.pareto(board.frontier, chosen)} if board.frontier
             else {}})
     return render(request, "priorities.html", context)
