@@ -219,3 +219,10 @@ def estimate_bounds(s: Connection) -> dict[int, list[Bounds]]:
         if r.currency != "USD" and (r.usd_low is not None or r.usd_high is not None):
             rows.append((r.usd_low, r.usd_high, "USD"))
     return out
+
+
+def project_frameworks(s: Connection) -> dict[int, str]:
+    """Each project's framework key, by project id."""
+    p, f = t.projects, t.frameworks
+    return {int(pid): str(key) for pid, key in s.execute(
+        select(p.c.id, f.c.key).join(f, f.c.id == p.c.framework_id))}
