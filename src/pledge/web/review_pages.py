@@ -14,7 +14,7 @@ from pledge.domain.bounds import parse_date
 from pledge.domain.proposals import ProposalKind
 from pledge.server.deps import EngineDep, SettingsDep
 from pledge.server.idempotency import PageOnce
-from pledge.server.params import PageNumber, RecordId
+from pledge.server.params import PageNumber, PageSize, RecordId
 from pledge.services import news
 from pledge.services import review_queue as queue
 from pledge.services.base import Actor
@@ -26,7 +26,7 @@ from pledge.web.templating import render
 @router.get("/review", response_class=HTMLResponse)
 def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
            state: str = "proposed", kind: str = "", framework: str = "",
-           page: PageNumber = 1, size: int = queue.DEFAULT_SIZE) -> Response:
+           page: PageNumber = 1, size: PageSize = queue.DEFAULT_SIZE) -> Response:
     need(actor, Action.READ, settings)
     assert actor is not None  # READ is never anonymous
     q = queue.review_queue(engine, state=state, kind=kind, framework=framework, page=page,
