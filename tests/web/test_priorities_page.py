@@ -41,7 +41,9 @@ def test_the_page_explains_each_difference_in_words(client: TestClient) -> None:
     # the four objectives do not all choose the same batch
     rows = re.findall(r"<tr><td>(us|partner|maxmin|nash)</td><td>(.*?)</td>", page, re.S)
     assert len(rows) == 4 and len({batch for _, batch in rows}) > 1
-    figure = json.loads(FIGURE.search(page).group(1))  # type: ignore[union-attr]  # asserted by the page test
+    drawn = FIGURE.search(page)
+    assert drawn, "no Pareto chart"
+    figure = json.loads(drawn.group(1))
     marks = [t for t in figure["data"] if t["mode"] == "markers+text"]
     points = [(t["x"][0], t["y"][0]) for t in marks]
     assert len(points) == len(set(points))  # one label per distinct point

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from pledge.domain.errors import InvalidInput, Problem
 from pledge.domain.proposals import ProposalKind
 from pledge.services.base import Actor
-from pledge.services.news_review import ProposalView, list_proposals
+from pledge.services.news_review import ProposalView, list_proposals, proposal_framework
 from pledge.store import news_queries as nq
 from pledge.store.db import reading
 
@@ -110,7 +110,7 @@ def review_queue(engine: Engine, *, state: str = "proposed", kind: str = "",
     everything = list_proposals(engine, state=None if state == "all" else state, actor=actor)
     with reading(engine) as s:
         of_project = nq.project_frameworks(s)
-    frameworks = {p.id: _framework(p, of_project) for p in everything if p.id is not None}
+    frameworks = {p.id: proposal_framework(p, of_project) for p in everything if p.id is not None}
     chosen = [p for p in everything
               if (not kind or p.kind == kind)
               and (not framework or frameworks.get(p.id or 0) == framework)]
@@ -123,10 +123,3 @@ def review_queue(engine: Engine, *, state: str = "proposed", kind: str = "",
     return QueuePage(rows, len(chosen), page, pages, size, first, last, frameworks,
                      {p.id: detail(p) for p in rows if p.id is not None},
                      {p.id: excerpt(p.evidence, needle(p)) for p in rows if p.id is not None})
-
-
-def _framework(p: ProposalView, of_project: dict[int, str]) -> str:
-    if p.project_id is not None:
-        return of_project.get(p.project_id, "")
-    named: Any = p.payload.get("framework")
-    return str(named) if named else ""

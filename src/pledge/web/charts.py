@@ -49,14 +49,26 @@ def bn(value: Decimal) -> float:
     return float(value / Decimal(1_000_000_000))
 
 
+MIN_VISIBLE = 0.015  # the least share of a gauge's dial an amount above zero is drawn as
+
+
 def gauge(cap: Decimal, allocated: Decimal, disbursed: Decimal) -> Figure:
     """Allocated against the cap as a gauge, disbursed as the inner band."""
     top = max(bn(cap), 0.001)
+    # A small amount still shows: a band at least MIN_VISIBLE of the dial wide is drawn
+    # under the bar (the number stays exact); nothing is drawn for nothing.
+    # (the allocated band twice that when a disbursed band lies over it, so both show).
+    least = top * MIN_VISIBLE
+    wide = least * (2 if bn(disbursed) > 0 else 1)
+    steps = [{"range": [0, max(bn(allocated), wide)], "color": US}] \
+        if 0 < bn(allocated) < wide else []
+    if bn(disbursed) > 0:
+        steps.append({"range": [0, max(bn(disbursed), least)], "color": PARTNER})
     return {"data": [{
         "type": "indicator", "mode": "gauge+number", "value": bn(allocated),
         "number": {"prefix": "US$", "suffix": "bn", "valueformat": ",.4~r"},
         "gauge": {"axis": {"range": [0, top]}, "bar": {"color": US},
-                  "steps": [{"range": [0, bn(disbursed)], "color": PARTNER}],
+                  "steps": steps,
                   "threshold": {"line": {"color": "#222", "width": 2}, "value": top}},
     }], "layout": _layout(f"Allocated (bar) and disbursed (red) of the US${top:,.0f}bn cap",
                           height=260, margin={"l": 30, "r": 30, "t": 50, "b": 10})}

@@ -36,16 +36,18 @@ async def dashboard(request: Request, engine: EngineDep, settings: SettingsDep, 
     as_of = parse_date(on, "on") if on else None
     d = dash_svc.dashboard(engine, framework, as_of)
     c = d.commitments
-    figures = {
-        "gauge": charts.gauge(c.cap, c.allocated, c.disbursed),
-        "pipeline": charts.pipeline([s.stage.replace("_", " ") for s in d.pipeline],
-                                    [s.count for s in d.pipeline],
-                                    [s.usd_high for s in d.pipeline]),
-        "sectors": charts.by_sector({k.replace("_", " "): v for k, v in d.by_sector.items()}),
-    }
+    figures = {"gauge": charts.gauge(c.cap, c.allocated, c.disbursed)}
+    if d.projects:  # an empty framework gets a sentence, not empty charts
+        figures["pipeline"] = charts.pipeline([s.stage.replace("_", " ") for s in d.pipeline],
+                                              [s.count for s in d.pipeline],
+                                              [s.usd_high for s in d.pipeline])
+    if d.by_sector:
+        figures["sectors"] = charts.by_sector({k.replace("_", " "): v
+                                               for k, v in d.by_sector.items()})
     return render(request, "dashboard.html", {
         "user": actor, "d": d, "c": c, "figures": figures, "urgent": URGENT_DAYS,
-        "news": news.news_summary(engine, actor=actor) if actor is not None else None,
+        "news": news.news_summary(engine, actor=actor, framework=d.framework)
+        if actor is not None else None,
         "frameworks": framework_list(engine), "months_left": _months_left(c.as_of, c.period_end),
         # admins are told when the record does not verify (checked in the background)
         "record": audit_svc.latest(engine) if actor is not None
