@@ -81,3 +81,19 @@ def test_evidence_is_whole_or_centred_on_its_figure() -> None:
     assert "$2.1 billion" in cut and cut.startswith("…")
     assert len(cut) <= 122
     assert excerpt(long, "not there", width=120).endswith("…")
+
+
+def test_the_page_says_which_role_accepts_what(client: TestClient) -> None:
+    from pledge.domain.access import acceptances
+
+    page = client.get("/review").text
+    assert 'data-testid="who-accepts"' in page and "Who accepts what" in page
+    for a in acceptances():
+        row = re.search(rf'<tr data-role="{a.role.value}">(.*?)</tr>', page, re.S)
+        assert row, a.role
+        for kind in a.kinds:
+            assert kind.value.replace("_", " ") in row[1]
+        if not a.kinds:
+            assert "nothing" in row[1]
+    analyst = re.search(r'<tr data-role="analyst">(.*?)</tr>', page, re.S)
+    assert analyst and '<span class="tag">you</span>' in analyst[1]

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from pledge.domain.access import MATRIX, Action
+from pledge.domain.access import MATRIX, Action, acceptances
 from pledge.domain.bounds import parse_date
 from pledge.domain.proposals import ProposalKind
 from pledge.server.deps import EngineDep, SettingsDep
@@ -40,7 +40,7 @@ def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: Pa
         "frameworks": framework_list(engine), "size": size, "sizes": queue.PAGE_SIZES,
         "query": lambda n: urlencode({**filters, "page": n}),
         "page": q.page, "pages": q.pages, "count": q.total,
-        "may_decide": actor.role in MATRIX[Action.REVIEW],
+        "may_decide": actor.role in MATRIX[Action.REVIEW], "acceptances": acceptances(),
         "may_accept": {pid for pid, roles in acceptors.items() if actor.role in roles},
         "may_record": {p.id for p in rows if actor.role in news.who_may_record(p)},
         "acceptors": {pid: ", ".join(sorted(r.value for r in roles))
