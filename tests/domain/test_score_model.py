@@ -52,6 +52,7 @@ def test_size_and_stage_move_jobs_readiness_and_risk() -> None:
 
 def test_explanation_names_the_criterion_both_weights_and_both_values() -> None:
     assert explain("Strategic value", 0.4, 0.1, "9", "3") == (
-        "Strategic value: the US weighs it 0.40 vs Japan 0.10; this project has 9 (US) "
+        "Strategic value: the US weighs it 0.40 vs Japan 0.10; this project scores 9 (US) "
         "vs 3 (Japan) on it")
-    assert explain("Jobs", 0.25, 0.0, "7", "7").endswith("this project has 7 on it for both")
+    assert explain("Jobs", 0.25, 0.0, "7", "7").endswith(
+        "this project scores 7 on it for both sides")

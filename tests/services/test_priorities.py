@@ -238,7 +238,7 @@ def test_default_scores_are_modelled_labelled_and_pull_the_sides_apart(
     assert c.us.ranks[1] < c.us.ranks[22] and c.partner.ranks[22] < c.partner.ranks[1]
     # the reason is written out: a criterion, both weights, both values
     assert r.explanations[1][0] == ("Strategic and security value: the US weighs it 0.40 "
-                                    "vs Japan 0.10; this project has 9 (US) vs 5 (Japan) "
+                                    "vs Japan 0.10; this project scores 9 (US) vs 5 (Japan) "
                                     "on it")
     priorities.set_score(sqlite_engine, 1, "us", "strategic", 3, IC, DAY, "doubts")
     r = priorities.prioritise(sqlite_engine, "japan", paths=300)

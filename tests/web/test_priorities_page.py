@@ -30,7 +30,7 @@ def test_the_page_explains_each_difference_in_words(client: TestClient) -> None:
     text = re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", " ", page, flags=re.S))
     # a reason names a criterion, both sides' weights and both sides' values
     assert ("Strategic and security value: the US weighs it 0.40 vs Japan 0.10; this "
-            "project has 10 (US) vs 6 (Japan) on it") in page   # 27, both recorded
+            "project scores 10 (US) vs 6 (Japan) on it") in page   # 27, both recorded
     assert "recovery -0." not in page and "return -0." not in page
     assert "scores are modelled, not recorded" in page
     assert "recorded by demo_cc_us on 2026-04-15: named by the Department of Commerce" \

@@ -155,11 +155,11 @@ def explain(criterion_label: str, us_weight: float, partner_weight: float,
             us_value: str, partner_value: str) -> str:
     """One sentence on why a criterion pulls the two sides apart on a project: the weight
     each side gives it (normalised to sum to 1) and the project's value for each side, as
-    written for a reader ("9", "6.3%", "no score")."""
+    written for a reader ("9", "6.3%", "no value")."""
     if us_value == partner_value:
-        on_it = f"this project has {us_value} on it for both"
+        on_it = f"this project scores {us_value} on it for both sides"
     else:
-        on_it = f"this project has {us_value} (US) vs {partner_value} (Japan) on it"
+        on_it = f"this project scores {us_value} (US) vs {partner_value} (Japan) on it"
     return (f"{criterion_label}: the US weighs it {us_weight:.2f} vs Japan "
             f"{partner_weight:.2f}; {on_it}")
 

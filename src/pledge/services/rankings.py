@@ -286,9 +286,9 @@ def _shown(key: str, value: float | None) -> str:
     if value is None:
         return "no value"
     if key == "return":
-        return f"a median IRR of {value:.1%}"
+        return f"{value:.1%}"    # the partner's median IRR
     if key == "recovery":
-        return f"a {value:.0%} chance of recovery"
+        return f"{value:.0%}"    # the chance the partner recovers its allocation
     return f"{value:g}"
 
 
