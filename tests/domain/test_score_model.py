@@ -56,3 +56,15 @@ def test_explanation_names_the_criterion_both_weights_and_both_values() -> None:
         "vs 3 (Japan) on it")
     assert explain("Jobs", 0.25, 0.0, "7", "7").endswith(
         "this project scores 7 on it for both sides")
+
+
+def test_the_rules_in_words_are_the_rules_applied() -> None:
+    from pledge.domain.score_model import rules_in_words
+
+    jobs, readiness, risk = rules_in_words()
+    assert jobs == ("Jobs: labour intensity × size (under US$1bn 0.4, under US$10bn 0.7, "
+                    "under US$50bn 0.9, else 1; 0.7 without an amount), rounded.")
+    assert "proposed 3, under review 4, finalist 6, recommended 7, selected 9, notified 9" \
+        in readiness
+    assert risk == ("Risk: the profile's base risk, +2 at US$50bn or more, +1 at US$10bn or "
+                    "more, -1 under US$1bn, within 0 to 10.")

@@ -56,3 +56,15 @@ def test_objectives_that_share_a_point_share_a_label() -> None:
                           "maxmin": (0.97, 0.99)}) == [
         (["us"], (1.0, 0.9)), (["partner", "nash"], (0.96, 1.0)),
         (["maxmin"], (0.97, 0.99))]
+
+
+def test_the_page_shows_how_scores_are_modelled(client: TestClient) -> None:
+    from pledge.domain.score_model import PROFILES
+
+    log_in(client, Role.ANALYST)
+    page = ready(client, "/priorities")
+    section = page[page.index('data-testid="score-model"'):]
+    section = section[:section.index("</section>")]
+    for _, profile in PROFILES:
+        assert f"<td>{profile.label}</td>" in section
+    assert "labour intensity × size" in section

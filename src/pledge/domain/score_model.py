@@ -91,26 +91,48 @@ def profile(sector: str, detail: str, name: str) -> Profile:
     return next((p for words, p in PROFILES if any(w in text for w in words)), OTHER)
 
 
+#: Jobs: the size factor below each bound (US$bn), then at or above the last; without
+#: an amount.
+SIZE_FACTORS = ((1, 0.4), (10, 0.7), (50, 0.9))
+LARGEST_FACTOR = 1.0
+NO_AMOUNT_FACTOR = 0.7
+#: Risk: what size adds at or above each bound (US$bn), largest first; and under US$1bn.
+SIZE_RISK = ((50, 2), (10, 1))
+SMALL_RISK = -1
+
+
 def _size_factor(usd: Decimal | None) -> tuple[float, str]:
     if usd is None:
-        return 0.7, "no amount recorded: 0.7"
-    for limit, factor, words in ((1, 0.4, "under US$1bn"), (10, 0.7, "under US$10bn"),
-                                 (50, 0.9, "under US$50bn")):
+        return NO_AMOUNT_FACTOR, f"no amount recorded: {NO_AMOUNT_FACTOR:g}"
+    for limit, factor in SIZE_FACTORS:
         if usd < limit * BN:
-            return factor, f"{words}: {factor:g}"
-    return 1.0, "US$50bn or more: 1"
+            return factor, f"under US${limit}bn: {factor:g}"
+    return LARGEST_FACTOR, f"US${SIZE_FACTORS[-1][0]}bn or more: {LARGEST_FACTOR:g}"
 
 
 def _size_risk(usd: Decimal | None) -> tuple[int, str]:
     if usd is None:
         return 0, "no amount recorded: +0"
-    if usd >= 50 * BN:
-        return 2, "US$50bn or more: +2"
-    if usd >= 10 * BN:
-        return 1, "US$10bn or more: +1"
+    for limit, extra in SIZE_RISK:
+        if usd >= limit * BN:
+            return extra, f"US${limit}bn or more: {extra:+d}"
     if usd < BN:
-        return -1, "under US$1bn: -1"
-    return 0, "US$1bn to US$10bn: +0"
+        return SMALL_RISK, f"under US$1bn: {SMALL_RISK:+d}"
+    return 0, f"US$1bn to US${SIZE_RISK[-1][0]}bn: +0"
+
+
+def rules_in_words() -> list[str]:
+    """The rules for jobs, readiness and risk, one sentence each, from the constants the
+    scores are computed with."""
+    sizes = ", ".join(f"under US${limit}bn {factor:g}" for limit, factor in SIZE_FACTORS)
+    stages = ", ".join(f"{st.replace('_', ' ')} {n}" for st, n in STAGE_READINESS.items())
+    risks = ", ".join(f"{extra:+d} at US${limit}bn or more" for limit, extra in SIZE_RISK)
+    return [f"Jobs: labour intensity × size ({sizes}, else {LARGEST_FACTOR:g}; "
+            f"{NO_AMOUNT_FACTOR:g} without an amount), rounded.",
+            f"Readiness: by stage ({stages}), +1 with sites named, +1 with an amount, "
+            f"at most 10.",
+            f"Risk: the profile's base risk, {risks}, {SMALL_RISK:+d} under US$1bn, "
+            f"within 0 to 10."]
 
 
 @dataclass(frozen=True, slots=True)

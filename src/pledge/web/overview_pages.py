@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
+from pledge.domain import score_model
 from pledge.domain.access import MATRIX, Action
 from pledge.domain.bounds import PLAUSIBLE_DATES, check_date
 from pledge.domain.errors import InvalidInput
@@ -76,7 +77,9 @@ def priorities(request: Request, engine: EngineDep, settings: SettingsDep, actor
     context: dict[str, Any] = {
         "user": actor, "board": board, "computing": answer.job is not None,
         "refresh": REFRESH_SECONDS, "framework": framework, "budget": budget or "",
-        "frameworks": framework_list(engine), "figures": {}}
+        "frameworks": framework_list(engine), "figures": {},
+        "profiles": [pr for _, pr in score_model.PROFILES] + [score_model.OTHER],
+        "model_rules": score_model.rules_in_words()}
     if board is not None:
         c = board.rankings.comparison
         chosen = {name: (sol.u_us, sol.u_partner) for name, sol in board.batches.items()}
