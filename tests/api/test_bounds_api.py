@@ -164,7 +164,7 @@ def test_a_weight_of_1e308_is_refused(
     assert (r.json()["error"]["code"], r.json()["error"]["field"]) == ("priorities.bad_weight",
                                                                       "weight")
     weights = c.get("/api/v1/frameworks/japan/weights", headers=tokens["ic"]).json()
-    assert weights["us"]["strategic"] == 0.35  # the default, unchanged
+    assert weights["us"]["strategic"] == 0.40  # the default, unchanged
 
 
 def test_dates_outside_the_range_are_refused_naming_the_field(

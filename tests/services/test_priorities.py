@@ -49,7 +49,8 @@ def test_scores_keep_author_date_and_note_and_the_latest_counts(sqlite_engine: E
 
 def test_weights_default_then_recorded(sqlite_engine: Engine) -> None:
     w = priorities.weights(sqlite_engine, "japan")
-    assert w["us"]["strategic"] == 0.35 and w["partner"]["recovery"] == 0.25
+    assert w["us"]["strategic"] == 0.40 and w["partner"]["strategic"] == 0.10
+    assert w["partner"]["recovery"] == 0.25 and w["us"]["recovery"] == 0.0
     priorities.set_weight(sqlite_engine, "japan", "partner", "strategic", 0.5, CC_JP, DAY)
     assert priorities.weights(sqlite_engine, "japan")["partner"]["strategic"] == 0.5
 
@@ -61,9 +62,11 @@ def test_rankings_show_the_disagreement(sqlite_engine: Engine) -> None:
             priorities.set_weight(sqlite_engine, "japan", side, crit, 0.0, actor, DAY)
     r = priorities.prioritise(sqlite_engine, "japan", top_k=2, paths=500)
     c = r.comparison
-    assert c.us.ranks[27] == 1 and c.partner.ranks[32] == 1
-    # Among the four scored projects the orders are reversed; the unscored rest tie at the
-    # bottom for both sides, which pulls tau up.
+    # Among the four scored projects the orders are reversed; the rest keep their modelled
+    # strategic scores (the US puts the reactors first, Japan the fuel exports).
+    assert c.us.ranks[27] < c.us.ranks[32] and c.partner.ranks[32] < c.partner.ranks[27]
+    assert {p for p in r.names if c.us.ranks[p] <= 2} == {1, 2}  # reactors, modelled 9
+    assert {p for p in r.names if c.partner.ranks[p] <= 2} == {22, 25}  # LNG, crude: 9
     assert sorted((27, 30, 32, 17), key=lambda p: c.us.ranks[p]) == [27, 30, 17, 32]
     assert sorted((27, 30, 32, 17), key=lambda p: c.partner.ranks[p]) == [32, 17, 27, 30]
     assert c.tau is not None and c.tau < 0.7
@@ -215,3 +218,42 @@ def test_batch_json_on_stdout_is_only_json(sqlite_url: str) -> None:
     assert "HiGHS" not in done.stdout
     # No --time-limit: only a time limit can stop the solver short of a proven optimum.
     assert json.loads(done.stdout)["status"] == "optimal"
+
+
+def test_default_scores_are_modelled_labelled_and_pull_the_sides_apart(
+        sqlite_engine: Engine) -> None:
+    """With the shipped data and no score recorded, each score is modelled from the
+    project's data and says so; the sides' orders differ where their weights do."""
+    r = priorities.prioritise(sqlite_engine, "japan", paths=300)
+    c = r.comparison
+    # the Alaska LNG project: Japan's supply security, modelled, with its rule
+    assert r.raw["partner"]["resilience"][22] == 9.0 and r.raw["us"]["resilience"][22] == 4.0
+    assert r.basis[("partner", "resilience", 22)].startswith("modelled: supply security")
+    assert r.basis[("us", "jobs", 1)] == (
+        "modelled: labour intensity of nuclear power 9 × size (US$50bn or more: 1)")
+    assert r.basis[("us", "return", 1)] == "computed from the simulation"
+    # no placeholder scores: every open project gets a real score from each side
+    assert min(c.us.scores.values()) > 0.1 and min(c.partner.scores.values()) > 0.05
+    assert c.tau is not None and c.tau < 0.5
+    assert c.us.ranks[1] < c.us.ranks[22] and c.partner.ranks[22] < c.partner.ranks[1]
+    # the reason is written out: a criterion, both weights, both values
+    assert r.explanations[1][0] == ("Strategic and security value: the US weighs it 0.40 "
+                                    "vs Japan 0.10; this project scores 9 (US) vs 5 (Japan) "
+                                    "on it")
+    priorities.set_score(sqlite_engine, 1, "us", "strategic", 3, IC, DAY, "doubts")
+    r = priorities.prioritise(sqlite_engine, "japan", paths=300)
+    assert r.raw["us"]["strategic"][1] == 3.0
+    assert r.basis[("us", "strategic", 1)] == "recorded by IC member on 2026-04-01: doubts"
+
+
+def test_the_four_objectives_choose_different_batches_by_default(sqlite_engine: Engine
+                                                                 ) -> None:
+    from pledge.services.views import priorities_board
+
+    board = priorities_board(sqlite_engine, "japan")
+    chosen = {name: sol.selected for name, sol in board.batches.items()}
+    assert set(chosen) == {"us", "partner", "maxmin", "nash"}
+    assert len(set(chosen.values())) > 1
+    assert chosen["us"] != chosen["partner"]
+    assert all("000000000" not in reason for reason in board.budget_reasons)
+    assert board.budget_reasons[0].startswith("remaining cap US$")

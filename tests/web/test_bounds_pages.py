@@ -53,7 +53,7 @@ def test_every_integer_of_every_page_is_bounded(client: TestClient) -> None:
     walked = [(r, kind, name) for r in pages.router.routes if isinstance(r, APIRoute)
               for kind, name in _int_params(r)]
     assert {name for _, _, name in walked} == {"project_id", "proposal_id", "article_id",
-                                              "page"}
+                                              "page", "size"}
     for route, kind, name in walked:
         assert route.methods, route.path
         for method in route.methods:

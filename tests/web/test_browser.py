@@ -171,7 +171,7 @@ def test_news_read_on_the_review_page_is_decided_with_its_evidence_in_view(
     log_out(page)
     # A committee member accepts the estimate: the project shows it with the article.
     log_in(page, Role.CC_JP, "/review")
-    row = page.locator("tr[data-proposal]", has_text="another estimate")
+    row = page.locator("tr[data-proposal]", has_text="additional estimate")
     row.locator("button:has-text('Accept')").click()
     page.wait_for_selector("[data-testid=flash]")
     assert "accepted and applied" in page.locator("[data-testid=flash]").inner_text()

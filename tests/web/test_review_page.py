@@ -92,7 +92,8 @@ def test_accept_is_offered_only_to_roles_that_may_make_the_change(client: TestCl
     # An analyst may triage (reject) but not add an estimate: no Accept, and who may.
     assert proposals(page) and "Accept</button>" not in page and "Reject</button>" in page
     assert "accepted by: admin, cc_jp, cc_us, ic" in page
-    assert "another estimate: $35 billion (recorded: US$33bn" in page
+    assert "additional estimate</strong><br><span class=\"muted\">$35 billion (recorded: US$33bn" \
+        in page
     client.cookies.clear()
     log_in(client, Role.CC_US)
     page = client.get("/review").text
@@ -140,17 +141,19 @@ def test_a_reported_stage_is_recorded_from_the_page(client: TestClient) -> None:
 
 
 def test_the_queue_is_paged(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pledge.web import review_pages
+    from pledge.services import review_queue
 
-    monkeypatch.setattr(review_pages, "REVIEW_PAGE", 1)
+    monkeypatch.setattr(review_queue, "PAGE_SIZES", (1, 25))
     log_in(client, Role.ANALYST)
     client.post("/review/ingest", data={"source": "s", "text": SEED.read_text(
         encoding="utf-8"), "csrf_token": csrf(client, "/review")})
-    first, second = client.get("/review").text, client.get("/review?page=2").text
-    assert "page 1 of 2" in first and 'href="/review?state=proposed&page=2"' in first
+    first, second = client.get("/review?size=1").text, client.get("/review?size=1&page=2").text
+    assert "page 1 of 2" in first
+    assert 'href="/review?state=proposed&amp;kind=&amp;framework=&amp;size=1&amp;page=2"' \
+        in first
     assert len(proposals(first)) == len(proposals(second)) == 1
     assert proposals(first) != proposals(second)
-    r = client.get("/review?page=3")
+    r = client.get("/review?size=1&page=3")
     assert r.status_code == 400 and "pages run from 1 to 2" in r.text
 
 

@@ -8,6 +8,7 @@ an anonymous visitor may read when public read access is switched on.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from pledge.domain.errors import PledgeError, Problem
@@ -90,6 +91,29 @@ def record_roles(kind: str) -> frozenset[Role]:
     if kind != ProposalKind.STATUS_CHANGE:
         return frozenset()
     return MATRIX[Action.REVIEW] & MATRIX[Action.PROJECT_EDIT]
+
+
+@dataclass(frozen=True, slots=True)
+class Acceptance:
+    """What one role may accept from the news: the kinds of change (a stage change apart),
+    the stages a reported stage change may move a project to, and whether it may keep a
+    reported stage as a sourced report instead. Read from ``accept_roles`` and
+    ``record_roles``, so it is always what accepting checks."""
+
+    role: Role
+    kinds: tuple[ProposalKind, ...]
+    stages: tuple[Stage, ...]
+    records_reports: bool
+
+
+def acceptances() -> list[Acceptance]:
+    """Every role and what it may accept, in the roles' order."""
+    return [Acceptance(
+        role,
+        tuple(k for k in ProposalKind
+              if k is not ProposalKind.STATUS_CHANGE and role in accept_roles(k)),
+        tuple(st for st in Stage if role in accept_roles(ProposalKind.STATUS_CHANGE, st)),
+        role in record_roles(ProposalKind.STATUS_CHANGE)) for role in Role]
 
 
 def authorize(role: Role | None, action: Action, *, public_read: bool = False) -> None:

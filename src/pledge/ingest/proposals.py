@@ -56,7 +56,7 @@ def summary(kind: str, payload: dict[str, Any]) -> str:
                 + (f" (recorded: {recorded})" if recorded else ""))
     if kind == ProposalKind.STATUS_CHANGE:
         words = f" (\u201c{p['signal']}\u201d)" if p.get("signal") else ""
-        return f"stage {p.get('from', '?')} \u2192 {p.get('to', '?')}{words}"
+        return f"stage {p.get('from') or '?'} \u2192 {p.get('to') or '?'}{words}"
     if kind == ProposalKind.SITE_REPORT:
         where = ", ".join([*p.get("sites", []), *p.get("states", [])])
         recorded = f" (recorded: {p['recorded']})" if p.get("recorded") else ""

@@ -26,6 +26,9 @@ Offset = Annotated[int, Query(ge=0, le=MAX_ID, description="rows to skip")]
 #: A page number of a listing page (50 rows a page, so the rows skipped stay in range).
 PageNumber = Annotated[int, Query(ge=1, le=MAX_ID // 50, description="page, from 1")]
 
+#: How many rows a listing page shows (the listing says which sizes it offers).
+PageSize = Annotated[int, Query(ge=1, le=100, description="rows a page, 1 to 100")]
+
 #: A simulation's seed.
 Seed = Annotated[int, Query(ge=0, le=MAX_SEED, description=f"0 to {MAX_SEED}")]
 

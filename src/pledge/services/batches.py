@@ -22,6 +22,7 @@ from pledge.domain import fair_use
 from pledge.domain.bounds import check_dates
 from pledge.domain.errors import InvalidInput, PledgeError, Problem, RuleViolation
 from pledge.domain.lifecycle import Role, Stage
+from pledge.domain.money import format_rounded
 from pledge.domain.selection import (
     BatchInstance,
     Candidate,
@@ -83,15 +84,15 @@ def batch_instance(engine: Engine, framework: str, *, budget: Decimal | None = N
         component = terms.component()
         remaining = sum_postings(s, fw.id, acct(component.key, UNALLOCATED))
         limit = remaining
-        reasons.append(f"remaining cap {remaining}")
+        reasons.append(f"remaining cap {format_rounded(remaining, 'USD')}")
         if component.annual_cap is not None:
             used = sum_postings(s, fw.id, acct(component.key, USED), year=on.year)
             allocated = sum_postings(s, fw.id, acct(component.key, ALLOCATED))
             left = component.annual_cap - used - allocated
-            reasons.append(f"annual cap left {left}")
+            reasons.append(f"annual cap left {format_rounded(left, 'USD')}")
             limit = min(limit, left)
         if budget is not None:
-            reasons.append(f"batch budget {budget}")
+            reasons.append(f"batch budget {format_rounded(budget, 'USD')}")
             limit = min(limit, budget)
         costs = counted_in(s, fw.id, primary_usd_all(s, fw.id))
         open_rows, skipped, duplicates = [], [], []

@@ -3,10 +3,10 @@
 The demo is the shipped data (frameworks and the public project list) plus an
 illustrative history that exercises every page: one user per role, the three
 first-tranche projects notified, two of them funded (one of them paying out on both sides
-of the partner's recovery), both sides' scores on the open projects. The history is
-invented to show the system at work; it is not a record of what happened. Every change
-goes through the same services and rules as a user's change, so the demo can never hold
-a state the rules forbid.
+of the partner's recovery), a few scores each side records over the modelled ones. The
+history is invented to show the system at work; it is not a record of what happened. Every
+change goes through the same services and rules as a user's change, so the demo can never
+hold a state the rules forbid.
 """
 
 from __future__ import annotations
@@ -99,16 +99,24 @@ def _distributions(engine: Engine, ic: Actor) -> None:
         capital.distribute(engine, 26, on, ic, amount=amount)
 
 
+DEMO_SCORES = (
+    (27, "us", "strategic", 10, "named by the Department of Commerce as a priority (demo)"),
+    (27, "partner", "strategic", 6, "orders for Japanese reactor suppliers (demo)"),
+    (22, "partner", "resilience", 10, "LNG for Japan's power plants (demo)"),
+    (22, "us", "readiness", 3, "permits and financing still open (demo)"),
+    (17, "partner", "resilience", 9, "copper concentrate offtake for Japan (demo)"),
+)
+"""Scores the two committees record in the demo, each with its reason; every other score
+is modelled from the project's data (``domain.score_model``)."""
+
+
 def _scores(engine: Engine, users: dict[Role, DemoUser]) -> None:
-    """Both sides score the open projects: seeded, so the demo is the same every time."""
-    rng = random.Random(550)
-    us, partner = Actor(users[Role.CC_US].name, Role.CC_US), \
-        Actor(users[Role.CC_JP].name, Role.CC_JP)
+    """Each side records a few scores of its own over the modelled ones."""
+    actors = {"us": Actor(users[Role.CC_US].name, Role.CC_US),
+              "partner": Actor(users[Role.CC_JP].name, Role.CC_JP)}
     on = date(2026, 4, 15)
-    for pid in range(17, 33):
-        for crit in ("strategic", "readiness", "jobs", "resilience", "risk"):
-            for actor, side in ((us, "us"), (partner, "partner")):
-                priorities.set_score(engine, pid, side, crit, rng.randint(2, 9), actor, on)
+    for pid, side, crit, value, note in DEMO_SCORES:
+        priorities.set_score(engine, pid, side, crit, value, actors[side], on, note)
 
 
 SECTORS = ("energy", "ai_infrastructure", "critical_minerals", "manufacturing_logistics",

@@ -98,6 +98,15 @@ def _row_view(row: Any) -> ProposalView:
                         article_date(row.published_on, row.head))
 
 
+def proposal_framework(p: ProposalView, of_project: dict[int, str]) -> str:
+    """The framework a proposal belongs to: its project's, or for a new project the one
+    its article was read as about ("" when neither is known)."""
+    if p.project_id is not None:
+        return of_project.get(p.project_id, "")
+    named = p.payload.get("framework")
+    return str(named) if named else ""
+
+
 def whole_id(value: int | str, what: str = "a proposal") -> int:
     try:
         number = int(value)
@@ -174,9 +183,11 @@ class ArticleSummary:
 
 
 def list_articles(engine: Engine, *, project_id: int | str | None = None,
-                  actor: Actor | None = None) -> list[ArticleSummary]:
+                  actor: Actor | None = None, framework: str | None = None
+                  ) -> list[ArticleSummary]:
     """Stored articles, newest first; with ``project_id``, those about that project (the
-    ones it was matched in). Raises NotFound for an unknown project."""
+    ones it was matched in); with ``framework``, those read as about that framework.
+    Raises NotFound for an unknown project."""
     if actor is not None:
         authorize(actor.role, Action.READ)
     with reading(engine) as s:
@@ -184,7 +195,7 @@ def list_articles(engine: Engine, *, project_id: int | str | None = None,
         return [ArticleSummary(r.id, r.source, r.title, r.language, r.pledging_country,
                                r.ingested_at, r.ingested_by, int(r.n or 0), int(r.open or 0),
                                article_date(r.published_on, r.head))
-                for r in nq.article_summaries(s, pid)]
+                for r in nq.article_summaries(s, pid, framework)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,10 +206,10 @@ class NewsSummary:
     latest: list[ArticleSummary]
 
 
-def news_summary(engine: Engine, *, limit: int = 5, actor: Actor | None = None
-                 ) -> NewsSummary:
-    """The count of proposals waiting for review and the ``limit`` latest articles
-    (cached until the data changes)."""
+def news_summary(engine: Engine, *, limit: int = 5, actor: Actor | None = None,
+                 framework: str | None = None) -> NewsSummary:
+    """The count of proposals waiting for review and the ``limit`` latest articles, with
+    ``framework`` those read as about it (cached until the data changes)."""
     from pledge.services.dashboard import views
 
     if actor is not None:
@@ -206,9 +217,14 @@ def news_summary(engine: Engine, *, limit: int = 5, actor: Actor | None = None
 
     def build() -> NewsSummary:
         with reading(engine) as s:
-            waiting = nq.waiting_count(s)
-        return NewsSummary(waiting, list_articles(engine)[:limit])
-    return views.get(engine, ("news-summary", limit), build)
+            if framework is None:
+                waiting = nq.waiting_count(s)
+            else:
+                of_project = nq.project_frameworks(s)
+                waiting = sum(proposal_framework(_row_view(r), of_project) == framework
+                              for r in nq.proposal_rows(s, state="proposed"))
+        return NewsSummary(waiting, list_articles(engine, framework=framework)[:limit])
+    return views.get(engine, ("news-summary", limit, framework), build)
 
 
 @dataclass(frozen=True, slots=True)

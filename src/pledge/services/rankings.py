@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from importlib.resources import files
@@ -28,8 +28,17 @@ from pledge.domain.priorities import (
     compare,
     parse_side,
 )
+from pledge.domain.score_model import explain, modelled_scores
 from pledge.domain.text import clean_text
-from pledge.services.base import Actor, audit, framework_row, now, permit, project_row
+from pledge.services.base import (
+    Actor,
+    audit,
+    framework_row,
+    now,
+    permit,
+    primary_usd_all,
+    project_row,
+)
 from pledge.services.dashboard import views
 from pledge.store import priorities as q
 from pledge.store.db import reading, transaction
@@ -122,10 +131,22 @@ def weights(engine: Engine, framework: str) -> dict[str, dict[str, float]]:
 
 @dataclass(frozen=True, slots=True)
 class Rankings:
+    """Both sides' rankings, with what they rest on.
+
+    raw:          side -> criterion -> project -> the value used (recorded, modelled or
+                  computed; None when there is none)
+    basis:        (side, criterion, project) -> where that value comes from, in words:
+                  "recorded by NAME on DATE: note" or "modelled: rule" (domain.score_model)
+    explanations: project -> one sentence per driver of the difference between the sides
+    """
+
     framework: str
     names: dict[int, str]
     comparison: Comparison
     computed: dict[str, dict[int, float | None]]
+    raw: dict[str, dict[str, dict[int, float | None]]] = field(default_factory=dict)
+    basis: dict[tuple[str, str, int], str] = field(default_factory=dict)
+    explanations: dict[int, list[str]] = field(default_factory=dict)
 
 
 def _computed(engine: Engine, project_ids: Sequence[int], paths: int, seed: int,
@@ -211,6 +232,7 @@ def compute_rankings(engine: Engine, framework: str, top_k: int, paths: int, see
         rows = q.open_projects(s, fw.id, OPEN)
         w = _weights(s, fw.id)
         latest = q.latest_scores(s, [r.id for r in rows])
+        amounts = primary_usd_all(s, fw.id)
     if not rows:
         raise RuleViolation.single("framework", framework, "priorities.no_projects",
                                    "no open projects to rank")
@@ -218,15 +240,73 @@ def compute_rankings(engine: Engine, framework: str, top_k: int, paths: int, see
     computed = views.get(engine, ("simulated", fw.key, paths, seed),
                          lambda: _computed(engine, ids, paths, seed, progress))
     crits = criteria()
-    raw: dict[str, dict[str, dict[int, float | None]]] = {}
-    for side in Side:
-        raw[side.value] = {
-            c.key: (computed[c.key] if c.computed else
-                    {p: (latest[(p, side.value, c.key)]["value"]
-                         if (p, side.value, c.key) in latest else None) for p in ids})
-            for c in crits}
+    raw, basis = _inputs(rows, crits, latest, computed, amounts)
     comp = compare(ids, crits, raw["us"], raw["partner"], w["us"], w["partner"], top_k)
-    return Rankings(fw.key, {r.id: r.name for r in rows}, comp, computed)
+    return Rankings(fw.key, {r.id: r.name for r in rows}, comp, computed, raw, basis,
+                    _explanations(comp, crits, raw, w))
+
+
+def _inputs(rows: Sequence[Any], crits: Sequence[Criterion],
+            latest: dict[tuple[int, str, str], dict[str, Any]],
+            computed: dict[str, dict[int, float | None]], amounts: dict[int, Any]
+            ) -> tuple[dict[str, dict[str, dict[int, float | None]]],
+                       dict[tuple[str, str, int], str]]:
+    """Each side's value of each criterion per project and where it comes from: the
+    side's recorded score, else the modelled one (``domain.score_model``); return and
+    recovery from the simulation."""
+    raw: dict[str, dict[str, dict[int, float | None]]] = {
+        side.value: {c.key: {} for c in crits} for side in Side}
+    basis: dict[tuple[str, str, int], str] = {}
+    for r in rows:
+        model = modelled_scores(sector=r.sector, detail=r.sector_detail or "", name=r.name,
+                                stage=r.status, usd=amounts.get(r.id),
+                                sites_named=bool(r.states))
+        for side in Side:
+            for c in crits:
+                key = (side.value, c.key, r.id)
+                if c.computed:
+                    raw[side.value][c.key][r.id] = computed[c.key].get(r.id)
+                    basis[key] = "computed from the simulation"
+                elif (r.id, side.value, c.key) in latest:
+                    got = latest[(r.id, side.value, c.key)]
+                    raw[side.value][c.key][r.id] = got["value"]
+                    note = f": {got['note']}" if got["note"] else ""
+                    basis[key] = f"recorded by {got['author']} on {got['on']}{note}"
+                elif c.key in model[side.value]:
+                    m = model[side.value][c.key]
+                    raw[side.value][c.key][r.id] = m.value
+                    basis[key] = m.rule
+                else:
+                    raw[side.value][c.key][r.id] = None
+                    basis[key] = "no score"
+    return raw, basis
+
+
+def _shown(key: str, value: float | None) -> str:
+    if value is None:
+        return "no value"
+    if key == "return":
+        return f"{value:.1%}"    # the partner's median IRR
+    if key == "recovery":
+        return f"{value:.0%}"    # the chance the partner recovers its allocation
+    return f"{value:g}"
+
+
+def _explanations(comp: Comparison, crits: Sequence[Criterion],
+                  raw: dict[str, dict[str, dict[int, float | None]]],
+                  w: dict[str, dict[str, float]]) -> dict[int, list[str]]:
+    """Per project, a sentence for each criterion that drives the sides apart on it."""
+    labels = {c.key: c.label for c in crits}
+    norm = {}
+    for side in ("us", "partner"):
+        total = sum(w[side].get(c.key, 0.0) for c in crits)
+        norm[side] = {c.key: (w[side].get(c.key, 0.0) / total if total > 0 else 0.0)
+                      for c in crits}
+    return {pid: [explain(labels[key], norm["us"][key], norm["partner"][key],
+                          _shown(key, raw["us"][key].get(pid)),
+                          _shown(key, raw["partner"][key].get(pid)))
+                  for key, _ in drivers]
+            for pid, drivers in comp.drivers.items()}
 
 
 def scores_document(engine: Engine, project_id: int | str) -> dict[str, Any]:

@@ -72,6 +72,50 @@ def get_economics(engine: Engine, project_id: int | str) -> ProjectEconomics:
                                 dict(row.economics or {}))
 
 
+#: The parameters a reader of a project page most needs to see, with their words.
+SHOWN_PARAMETERS = (("construction_years", "construction {:g} years"),
+                    ("life_years", "operating life {:g} years"),
+                    ("revenue_yield", "revenue {:.0%} of the cost a year"),
+                    ("opex_ratio", "operating costs {:.0%} of revenue"),
+                    ("overrun_sigma", "cost overrun spread {:.0%}"))
+
+
+@dataclass(frozen=True, slots=True)
+class Assumptions:
+    """Which cash-flow assumptions a project's base case rests on, in words.
+
+    own: the project's own settings (``pledge economics set``), as stored;
+    sector: the sector whose defaults fill in the rest; sector_defaults: whether that
+    sector has defaults of its own (else the programme-wide ones apply);
+    shown: the main parameters as used, each in words.
+    """
+
+    own: dict[str, Any]
+    sector: str
+    sector_defaults: bool
+    shown: list[str]
+
+    @property
+    def own_shown(self) -> list[str]:
+        """The project's own settings in words ("life years 20")."""
+        return [f"{k.replace('_', ' ')} {v:g}" if isinstance(v, int | float) else
+                f"{k.replace('_', ' ')} {v}" for k, v in sorted(self.own.items())]
+
+
+def assumptions(engine: Engine, project_id: int | str) -> Assumptions | None:
+    """Which assumptions apply to the project's base case (read-only, cheap); None when
+    it has no model (no cost estimate: the outlook says so)."""
+    try:
+        econ = get_economics(engine, project_id)
+    except InvalidInput:
+        return None
+    model = econ.model.as_dict()
+    return Assumptions(econ.overrides, econ.sector,
+                       econ.sector in economics_defaults().get("sectors", {}),
+                       [words.format(model[key]) for key, words in SHOWN_PARAMETERS
+                        if key in model])
+
+
 def set_economics(engine: Engine, project_id: int | str, changes: dict[str, str],
                   actor: Actor) -> ProjectEconomics:
     """Store overrides of the project's model (validated; audited; a project edit)."""

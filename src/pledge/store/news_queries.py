@@ -103,12 +103,17 @@ def _summaries_stmt(one_project: bool) -> Select[Any]:
     return stmt.where(a.c.id.in_(mentioned)) if one_project else stmt
 
 
-def article_summaries(s: Connection, project_id: int | None = None) -> list[Row[Any]]:
+def article_summaries(s: Connection, project_id: int | None = None,
+                      framework: str | None = None) -> list[Row[Any]]:
     """Stored articles, newest first, with their proposals counted (``n``: all, ``open``:
     still proposed), their publication date and, when none is stored, the start of their
-    text (``head``); with ``project_id``, those about that project."""
+    text (``head``); with ``project_id``, those about that project; with ``framework``,
+    those read as about that framework."""
     if project_id is None:
-        return list(s.execute(_summaries_stmt(False)))
+        stmt = _summaries_stmt(False)
+        if framework is not None:
+            stmt = stmt.where(t.news_articles.c.framework == framework)
+        return list(s.execute(stmt))
     return list(s.execute(_summaries_stmt(True), {"project_id": project_id}))
 
 
@@ -219,3 +224,10 @@ def estimate_bounds(s: Connection) -> dict[int, list[Bounds]]:
         if r.currency != "USD" and (r.usd_low is not None or r.usd_high is not None):
             rows.append((r.usd_low, r.usd_high, "USD"))
     return out
+
+
+def project_frameworks(s: Connection) -> dict[int, str]:
+    """Each project's framework key, by project id."""
+    p, f = t.projects, t.frameworks
+    return {int(pid): str(key) for pid, key in s.execute(
+        select(p.c.id, f.c.key).join(f, f.c.id == p.c.framework_id))}

@@ -49,14 +49,26 @@ def bn(value: Decimal) -> float:
     return float(value / Decimal(1_000_000_000))
 
 
+MIN_VISIBLE = 0.015  # the least share of a gauge's dial an amount above zero is drawn as
+
+
 def gauge(cap: Decimal, allocated: Decimal, disbursed: Decimal) -> Figure:
     """Allocated against the cap as a gauge, disbursed as the inner band."""
     top = max(bn(cap), 0.001)
+    # A small amount still shows: a band at least MIN_VISIBLE of the dial wide is drawn
+    # under the bar (the number stays exact); nothing is drawn for nothing.
+    # (the allocated band twice that when a disbursed band lies over it, so both show).
+    least = top * MIN_VISIBLE
+    wide = least * (2 if bn(disbursed) > 0 else 1)
+    steps = [{"range": [0, max(bn(allocated), wide)], "color": US}] \
+        if 0 < bn(allocated) < wide else []
+    if bn(disbursed) > 0:
+        steps.append({"range": [0, max(bn(disbursed), least)], "color": PARTNER})
     return {"data": [{
         "type": "indicator", "mode": "gauge+number", "value": bn(allocated),
         "number": {"prefix": "US$", "suffix": "bn", "valueformat": ",.4~r"},
         "gauge": {"axis": {"range": [0, top]}, "bar": {"color": US},
-                  "steps": [{"range": [0, bn(disbursed)], "color": PARTNER}],
+                  "steps": steps,
                   "threshold": {"line": {"color": "#222", "width": 2}, "value": top}},
     }], "layout": _layout(f"Allocated (bar) and disbursed (red) of the US${top:,.0f}bn cap",
                           height=260, margin={"l": 30, "r": 30, "t": 50, "b": 10})}
@@ -158,6 +170,16 @@ def irr_histogram(irr: np.ndarray[Any, np.dtype[np.float64]], bins: int = 40) ->
                               yaxis=axis("share of paths", tickformat=".0%"), bargap=0.02)}
 
 
+def shared_points(chosen: dict[str, tuple[float, float]]
+                  ) -> list[tuple[list[str], tuple[float, float]]]:
+    """The distinct points among the chosen batches, each with the objectives that chose
+    it (in their order), so objectives that agree share one marker and one label."""
+    groups: dict[tuple[float, float], list[str]] = {}
+    for name, (x, y) in chosen.items():
+        groups.setdefault((round(x, 6), round(y, 6)), []).append(name)
+    return [(names, point) for point, names in groups.items()]
+
+
 def pareto(points: Sequence[tuple[float, float, str]], chosen: dict[str, tuple[float, float]]
            ) -> Figure:
     """The frontier (U_us, U_partner) with each optimised batch marked."""
@@ -167,9 +189,11 @@ def pareto(points: Sequence[tuple[float, float, str]], chosen: dict[str, tuple[f
         "text": [p[2] for p in points], "line": {"color": MUTED, "shape": "hv"},
         "marker": {"color": "#222", "size": 7},
         "hovertemplate": "U_us %{x:.2f}, U_partner %{y:.2f}<br>%{text}<extra></extra>"}]
-    for name, (x, y) in chosen.items():
-        data.append({"type": "scatter", "mode": "markers+text", "name": name, "x": [x],
-                     "y": [y], "text": [name], "textposition": "top center",
+    places = ("top center", "bottom center", "middle left", "top left")  # near points apart
+    for i, (names, (x, y)) in enumerate(shared_points(chosen)):
+        label = ", ".join(names)
+        data.append({"type": "scatter", "mode": "markers+text", "name": label, "x": [x],
+                     "y": [y], "text": [label], "textposition": places[i % len(places)],
                      "marker": {"size": 13, "symbol": "diamond"}})
     return {"data": data, "layout": _layout(
         "Batches: what each side gets", xaxis=axis("US utility (0 to 1)"),

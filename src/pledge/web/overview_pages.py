@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
+from pledge.domain import score_model
 from pledge.domain.access import MATRIX, Action
 from pledge.domain.bounds import PLAUSIBLE_DATES, check_date
 from pledge.domain.errors import InvalidInput
@@ -36,16 +37,18 @@ async def dashboard(request: Request, engine: EngineDep, settings: SettingsDep, 
     as_of = parse_date(on, "on") if on else None
     d = dash_svc.dashboard(engine, framework, as_of)
     c = d.commitments
-    figures = {
-        "gauge": charts.gauge(c.cap, c.allocated, c.disbursed),
-        "pipeline": charts.pipeline([s.stage.replace("_", " ") for s in d.pipeline],
-                                    [s.count for s in d.pipeline],
-                                    [s.usd_high for s in d.pipeline]),
-        "sectors": charts.by_sector({k.replace("_", " "): v for k, v in d.by_sector.items()}),
-    }
+    figures = {"gauge": charts.gauge(c.cap, c.allocated, c.disbursed)}
+    if d.projects:  # an empty framework gets a sentence, not empty charts
+        figures["pipeline"] = charts.pipeline([s.stage.replace("_", " ") for s in d.pipeline],
+                                              [s.count for s in d.pipeline],
+                                              [s.usd_high for s in d.pipeline])
+    if d.by_sector:
+        figures["sectors"] = charts.by_sector({k.replace("_", " "): v
+                                               for k, v in d.by_sector.items()})
     return render(request, "dashboard.html", {
         "user": actor, "d": d, "c": c, "figures": figures, "urgent": URGENT_DAYS,
-        "news": news.news_summary(engine, actor=actor) if actor is not None else None,
+        "news": news.news_summary(engine, actor=actor, framework=d.framework)
+        if actor is not None else None,
         "frameworks": framework_list(engine), "months_left": _months_left(c.as_of, c.period_end),
         # admins are told when the record does not verify (checked in the background)
         "record": audit_svc.latest(engine) if actor is not None
@@ -74,13 +77,17 @@ def priorities(request: Request, engine: EngineDep, settings: SettingsDep, actor
     context: dict[str, Any] = {
         "user": actor, "board": board, "computing": answer.job is not None,
         "refresh": REFRESH_SECONDS, "framework": framework, "budget": budget or "",
-        "frameworks": framework_list(engine), "figures": {}}
+        "frameworks": framework_list(engine), "figures": {},
+        "profiles": [pr for _, pr in score_model.PROFILES] + [score_model.OTHER],
+        "model_rules": score_model.rules_in_words()}
     if board is not None:
         c = board.rankings.comparison
         chosen = {name: (sol.u_us, sol.u_partner) for name, sol in board.batches.items()}
         context.update({
             "c": c, "order": sorted(board.rankings.names, key=lambda pid: c.us.ranks[pid]),
             "names": board.rankings.names,
+            "modelled": sum(b.startswith("modelled") for b in board.rankings.basis.values()),
+            "scored": sum(not b.startswith("computed") for b in board.rankings.basis.values()),
             "figures": {"pareto": charts.pareto(board.frontier, chosen)} if board.frontier
             else {}})
     return render(request, "priorities.html", context)

@@ -15,6 +15,7 @@ from pledge.domain.framework import Instrument
 from pledge.domain.funding import may_change_allocation
 from pledge.domain.lifecycle import (
     CONSULTATION_ROLES,
+    STAGE_ORDER,
     ConsultationKind,
     Stage,
     allowed_targets,
@@ -28,7 +29,7 @@ from pledge.server.params import PageNumber, RecordId
 from pledge.services import capital as capital_svc
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import funding as funding_svc
-from pledge.services import news
+from pledge.services import news, simulation
 from pledge.services import projects as projects_svc
 from pledge.services import relations as relations_svc
 from pledge.services import views as views_svc
@@ -140,7 +141,18 @@ def project(request: Request, project_id: RecordId, engine: EngineDep, settings:
         "events": [(kind, x) for kind, _, _, x in events],
         "deadline": deadline, "urgent": URGENT_DAYS, "funded_total": funded_total,
         "in_news": in_news, "statement": statement, "rounding": ROUNDING_RULE,
-        "forms": _forms(actor, Stage(p.summary.status))})
+        "forms": _forms(actor, Stage(p.summary.status)),
+        "report_stage": _next_stage(Stage(p.summary.status)),
+        "assumptions": simulation.assumptions(engine, p.summary.id)})
+
+
+def _next_stage(stage: Stage) -> str:
+    """The stage a source most likely reports next: the one after the project's along the
+    lifecycle (its own at the end of the way or off it)."""
+    order = sorted(STAGE_ORDER, key=STAGE_ORDER.__getitem__)
+    if stage in STAGE_ORDER and STAGE_ORDER[stage] + 1 < len(order):
+        return order[STAGE_ORDER[stage] + 1].value
+    return stage.value
 
 
 def _statement(engine: Any, project_id: int) -> capital_svc.Statement | None:

@@ -4,45 +4,43 @@ that accept, reject or read an article."""
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from pledge.domain.access import MATRIX, Action
+from pledge.domain.access import MATRIX, Action, acceptances
 from pledge.domain.bounds import parse_date
-from pledge.domain.errors import InvalidInput
+from pledge.domain.proposals import ProposalKind
 from pledge.server.deps import EngineDep, SettingsDep
 from pledge.server.idempotency import PageOnce
-from pledge.server.params import PageNumber, RecordId
+from pledge.server.params import PageNumber, PageSize, RecordId
 from pledge.services import news
+from pledge.services import review_queue as queue
 from pledge.services.base import Actor
 from pledge.web.auth import PageActor, need
-from pledge.web.common import act, router
+from pledge.web.common import act, framework_list, router
 from pledge.web.templating import render
-
-REVIEW_STATES = ("proposed", "accepted", "rejected", "all")
-REVIEW_PAGE = 50
 
 
 @router.get("/review", response_class=HTMLResponse)
 def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
-           state: str = "proposed", page: PageNumber = 1) -> Response:
+           state: str = "proposed", kind: str = "", framework: str = "",
+           page: PageNumber = 1, size: PageSize = queue.DEFAULT_SIZE) -> Response:
     need(actor, Action.READ, settings)
     assert actor is not None  # READ is never anonymous
-    if state not in REVIEW_STATES:
-        raise InvalidInput.single("state", state, "web.bad_state",
-                                  f"one of: {', '.join(REVIEW_STATES)}")
-    everything = news.list_proposals(engine, state=None if state == "all" else state,
-                                     actor=actor)
-    pages = max(1, -(-len(everything) // REVIEW_PAGE))
-    if not 1 <= page <= pages:
-        raise InvalidInput.single("page", page, "web.bad_page", f"pages run from 1 to {pages}")
-    rows = everything[(page - 1) * REVIEW_PAGE:page * REVIEW_PAGE]
+    q = queue.review_queue(engine, state=state, kind=kind, framework=framework, page=page,
+                           size=size, actor=actor)
+    rows = q.rows
     acceptors = {p.id: news.who_may_accept(p) for p in rows}
+    filters = {"state": state, "kind": kind, "framework": framework, "size": size}
     return render(request, "review.html", {
-        "user": actor, "rows": rows, "state": state, "states": REVIEW_STATES,
-        "page": page, "pages": pages, "count": len(everything),
-        "may_decide": actor.role in MATRIX[Action.REVIEW],
+        "user": actor, "rows": rows, "q": q, "state": state, "states": queue.STATES,
+        "kind": kind, "kinds": [k.value for k in ProposalKind], "framework": framework,
+        "frameworks": framework_list(engine), "size": size, "sizes": queue.PAGE_SIZES,
+        "query": lambda n: urlencode({**filters, "page": n}),
+        "page": q.page, "pages": q.pages, "count": q.total,
+        "may_decide": actor.role in MATRIX[Action.REVIEW], "acceptances": acceptances(),
         "may_accept": {pid for pid, roles in acceptors.items() if actor.role in roles},
         "may_record": {p.id for p in rows if actor.role in news.who_may_record(p)},
         "acceptors": {pid: ", ".join(sorted(r.value for r in roles))

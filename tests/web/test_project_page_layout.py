@@ -1,0 +1,66 @@
+"""The project page reads content first: the actions come after it with clear titles,
+the reported-stage choice starts at the next stage, and the base case says which
+assumptions it rests on."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pledge.app import create_app
+from pledge.domain.lifecycle import Role
+from pledge.services import simulation
+from pledge.services.base import Actor
+from pledge.store.db import make_engine
+from tests.web.test_pages import log_in, ready
+
+
+@pytest.fixture
+def client(demo_url: str) -> Iterator[TestClient]:
+    with TestClient(create_app(demo_url)) as c:
+        log_in(c, Role.IC)
+        yield c
+
+
+def selected_stage(page: str) -> str:
+    form = page[page.index('data-testid="form-status-report"'):]
+    form = form[:form.index("</form>")]
+    found = re.search(r'<option value="(\w+)" selected>', form)
+    assert found, "no stage is chosen"
+    return found.group(1)
+
+
+def test_content_comes_first_then_the_actions(client: TestClient) -> None:
+    page = ready(client, "/projects/26")   # funded: it has a statement
+    actions = page.index('data-testid="actions"')
+    for content in ('data-testid="timeline"', 'data-testid="statement"',
+                    "<h2>What each side gets</h2>", "<h2>Estimates</h2>"):
+        assert content in page and page.index(content) < actions, content
+    assert "Actions on this project" in page
+    assert "<h3>Record a reported stage</h3>" in page
+    assert "<h3>Record a reported cost estimate</h3>" in page
+
+
+def test_the_reported_stage_starts_at_the_next_one(client: TestClient) -> None:
+    assert selected_stage(ready(client, "/projects/24")) == "funded"     # notified
+    assert selected_stage(ready(client, "/projects/27")) == "selected"   # recommended
+    assert selected_stage(ready(client, "/projects/1")) == "under_review"  # proposed
+
+
+def test_the_base_case_names_its_assumptions(client: TestClient, demo_url: str) -> None:
+    page = ready(client, "/projects/25")
+    said = re.search(r'data-testid="assumptions">(.*?)</p>', page, re.S)
+    assert said
+    assert "the energy sector's defaults, the same for every energy project" in said[1]
+    assert "construction 4 years" in said[1] and "operating life 30 years" in said[1]
+    simulation.set_economics(make_engine(demo_url), 25, {"life_years": "20"},
+                             Actor.of("demo_ic", "ic"))
+    page = ready(client, "/projects/25")
+    said = re.search(r'data-testid="assumptions">(.*?)</p>', page, re.S)
+    assert said
+    assert "this project's own economics (life years 20)" in said[1]
+    assert "operating life 20 years" in said[1]
+    assert "same for every" not in said[1] and "unless overridden" not in page
