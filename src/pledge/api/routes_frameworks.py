@@ -7,7 +7,6 @@ from datetime import date
 from fastapi import APIRouter
 
 from pledge.domain.access import Action
-from pledge.domain.bounds import check_dates
 from pledge.models import Rows
 from pledge.models import frameworks as m
 from pledge.server.deps import EngineDep, require
@@ -46,11 +45,7 @@ def get_commitments(key: str, engine: EngineDep, on: date | None = None,
     out of reach by the period's end (``max_reachable``: the most that can count).
     ``as_of``: as recorded by the end of that day (entries recorded later are left out,
     whatever their date); also the day of the figures unless ``on`` names another."""
-    if as_of is not None:
-        check_dates(as_of=as_of)
-        return m.Commitments.of(funding_svc.commitments(
-            engine, key, on or as_of, recorded_before=as_of_svc.cutoff_of(as_of)))
-    return m.Commitments.of(funding_svc.commitments(engine, key, on))
+    return m.Commitments.of(as_of_svc.commitments_known(engine, key, on, as_of))
 
 
 @router.get("/frameworks/{key}/ledger", dependencies=[require(Action.READ)],

@@ -10,7 +10,17 @@ import typer
 
 from pledge.cli import render
 from pledge.cli.once import KeyOpt, once
-from pledge.cli.options import ActorOpt, JsonOpt, OnOpt, RoleOpt, SourceOpt, acting, day, me
+from pledge.cli.options import (
+    ActorOpt,
+    AsOfOpt,
+    JsonOpt,
+    OnOpt,
+    RoleOpt,
+    SourceOpt,
+    acting,
+    day,
+    me,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -238,11 +248,7 @@ def deadlines(framework: Annotated[str | None, typer.Option(help="Framework key"
 def commitments(framework: Annotated[str, typer.Option(help="Framework key")],
                 on: Annotated[str | None, typer.Option("--on", help="As of (default today)")
                               ] = None,
-                as_of: Annotated[str | None, typer.Option(
-                    "--as-of", help="As recorded by the end of this day (YYYY-MM-DD): "
-                                    "entries recorded later are left out, whatever their "
-                                    "date; also the day of the figures unless --on names "
-                                    "another", show_default=False)] = None,
+                as_of: AsOfOpt = None,
                 json: JsonOpt = False) -> None:
     """What is committed against the cap.
     Allocated and disbursed against the cap, and the pace needed.
@@ -253,16 +259,8 @@ def commitments(framework: Annotated[str, typer.Option(help="Framework key")],
       pledge commitments --framework japan --as-of 2026-03-31
     """
     from pledge.models import frameworks as fwm
-    from pledge.services import funding as funding_svc
-    known = day(as_of, "as_of")
-    if known is not None:
-        from pledge.domain.bounds import check_dates
-        from pledge.services.as_of import cutoff_of
-        check_dates(as_of=known)
-        c = funding_svc.commitments(_engine(), framework, day(on, "on") or known,
-                                    recorded_before=cutoff_of(known))
-    else:
-        c = funding_svc.commitments(_engine(), framework, day(on, "on"))
+    from pledge.services.as_of import commitments_known
+    c = commitments_known(_engine(), framework, day(on, "on"), day(as_of, "as_of"))
     if not c.ledger_balanced:
         _unbalanced(c.framework)
     if json:

@@ -15,6 +15,10 @@ from pledge.domain.errors import InvalidInput
 if TYPE_CHECKING:
     from pledge.services.base import Actor
 
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", show_default=False,
+    help="As recorded by the end of this day (YYYY-MM-DD): what had been recorded by "
+         "then, not today's corrections")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts")]
 OnOpt = Annotated[str, typer.Option("--on", help="Date, YYYY-MM-DD")]
 SourceOpt = Annotated[list[str] | None, typer.Option(

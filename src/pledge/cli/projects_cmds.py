@@ -11,6 +11,7 @@ from pledge.cli import render
 from pledge.cli.once import KeyOpt, Ran, once
 from pledge.cli.options import (
     ActorOpt,
+    AsOfOpt,
     JsonOpt,
     OnOpt,
     RoleOpt,
@@ -39,28 +40,20 @@ def _engine() -> Engine:
 def list_(framework: Annotated[str | None, typer.Option(help="Framework key")] = None,
           status: Annotated[str | None, typer.Option(help="Stage")] = None,
           sector: Annotated[str | None, typer.Option(help="Sector key or wording")] = None,
-          as_of: Annotated[str | None, typer.Option(
-              "--as-of", help="The list as recorded by the end of this day (YYYY-MM-DD): "
-                              "stages, names and estimates then, not today's corrections",
-              show_default=False)] = None,
+          as_of: AsOfOpt = None,
           json: JsonOpt = False) -> None:
     """List projects with stage and estimate.
     The estimate is each project's primary one, in US dollars.
 
     \b
     Example:
-      pledge projects list --status selected
-      pledge projects list --as-of 2026-03-31
+      pledge projects list --status selected --as-of 2026-03-31
     """
     from pledge.models import documents
     from pledge.models import projects as m
-    if as_of is not None:
-        from pledge.services import as_of as known
-        rows = known.list_projects_as_of(_engine(), day(as_of, "as_of"), framework=framework,
-                                         status=status, sector=sector)
-    else:
-        from pledge.services import projects as svc
-        rows = svc.list_projects(_engine(), framework=framework, status=status, sector=sector)
+    from pledge.services import as_of as known
+    rows = known.list_projects_known(_engine(), day(as_of, "as_of"), framework=framework,
+                                     status=status, sector=sector)
     if json:
         render.emit_json(documents(m.ProjectSummary.of(r) for r in rows))
         return

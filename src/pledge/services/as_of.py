@@ -19,14 +19,15 @@ from pledge.domain.bounds import check_dates
 from pledge.domain.lifecycle import STAGE_ORDER, Stage
 from pledge.services import funding
 from pledge.services.funding import Commitments
-from pledge.services.project_views import _where
+from pledge.services.project_views import _where, list_projects
 from pledge.store import as_of_queries as aq
 from pledge.store import project_queries as q
 from pledge.store import tables as t
 from pledge.store.db import reading
 from pledge.store.project_queries import ProjectSummary
 
-__all__ = ["commitments_as_of", "cutoff_of", "list_projects_as_of"]
+__all__ = ["commitments_as_of", "commitments_known", "cutoff_of", "list_projects_as_of",
+           "list_projects_known"]
 
 _NOTIFIED = STAGE_ORDER[Stage.NOTIFIED]
 _STAGES = {s.value: s for s in Stage}
@@ -74,3 +75,23 @@ def commitments_as_of(engine: Engine, framework: str, on: date) -> Commitments:
     ledger entries recorded by then, dated on or before ``on``."""
     check_dates(as_of=on)
     return funding.commitments(engine, framework, on, recorded_before=cutoff_of(on))
+
+
+def list_projects_known(engine: Engine, on: date | None, *, framework: str | None = None,
+                        status: str | None = None, sector: str | None = None
+                        ) -> list[ProjectSummary]:
+    """``list_projects_as_of`` when ``on`` is given, else today's ``list_projects``."""
+    if on is None:
+        return list_projects(engine, framework=framework, status=status, sector=sector)
+    return list_projects_as_of(engine, on, framework=framework, status=status, sector=sector)
+
+
+def commitments_known(engine: Engine, framework: str, on: date | None,
+                      as_of: date | None) -> Commitments:
+    """The commitments on ``on`` (default ``as_of``, else today) as recorded by the end of
+    ``as_of`` (default: everything recorded)."""
+    if as_of is None:
+        return funding.commitments(engine, framework, on)
+    check_dates(as_of=as_of)
+    return funding.commitments(engine, framework, on or as_of,
+                               recorded_before=cutoff_of(as_of))
