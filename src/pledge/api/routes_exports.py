@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from pledge.domain.access import Action
-from pledge.models.exports import OC4IDSProject
+from pledge.models.exports import OC4IDSPackage, OC4IDSProject
 from pledge.server.deps import EngineDep, require
 from pledge.server.params import RecordId
 from pledge.services import exports as svc
@@ -100,7 +100,7 @@ def project_oc4ids(project_id: RecordId, engine: EngineDep, request: Request) ->
 
 
 @router.get("/public/oc4ids.json", response_class=JSONResponse,
-            dependencies=[require(Action.READ_PUBLIC)])
+            response_model=OC4IDSPackage, dependencies=[require(Action.READ_PUBLIC)])
 def oc4ids_package(engine: EngineDep, request: Request,
                    framework: str | None = None) -> JSONResponse:
     """Every project (of one framework, or of all) as one OC4IDS 0.9.5 project package:

@@ -14,7 +14,7 @@ from typing import Any
 
 from pledge.models import Shape
 
-__all__ = ["OC4IDSPledge", "OC4IDSProject"]
+__all__ = ["OC4IDSPackage", "OC4IDSPledge", "OC4IDSProject", "OC4IDSPublisher"]
 
 
 class OC4IDSPledge(Shape):
@@ -57,3 +57,21 @@ class OC4IDSProject(Shape):
     def document(self) -> dict[str, Any]:
         """The document as JSON, with only the keys it has (none written as null)."""
         return self.model_dump(mode="json", exclude_unset=True)
+
+
+class OC4IDSPublisher(Shape):
+    """Who publishes a package."""
+
+    name: str
+
+
+class OC4IDSPackage(Shape):
+    """An OC4IDS 0.9.5 project package: every project of a framework (or of all) as one
+    document, valid against the official schemas (see ``services.exports.oc4ids_package``).
+    ``publishedDate``: the last recorded change of what it holds."""
+
+    uri: str
+    publishedDate: str
+    version: str
+    publisher: OC4IDSPublisher
+    projects: list[OC4IDSProject]

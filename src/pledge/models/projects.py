@@ -14,6 +14,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from pydantic import Field
+
 from pledge.models import MoneyText, Rows, Shape, Timestamp
 from pledge.services import funding as funding_svc
 from pledge.services import projects as svc
@@ -56,7 +58,10 @@ class Sponsor(Shape):
 class Estimate(Shape):
     """A sourced cost estimate as written (``low``/``high`` in ``currency``) and in US
     dollars; ``is_primary``: the one the project is shown with; ``as_of``: the source's
-    date; ``recorded_at``: when pledge recorded it (what ``--as-of`` reads)."""
+    date; ``recorded_at``: when pledge recorded it (what ``--as-of`` reads);
+    ``confidence``: official, corroborated, reported or unsourced (``domain.provenance``),
+    with the hosts whose figures agree with it (its own first) and the positions in the
+    list of the estimates it conflicts with."""
 
     low: MoneyText | None
     high: MoneyText | None
@@ -68,6 +73,9 @@ class Estimate(Shape):
     as_of: date | None
     is_primary: bool
     recorded_at: Timestamp | None = None
+    confidence: str = "reported"
+    agreeing_hosts: list[str] = Field(default_factory=list)
+    conflicts_with: list[int] = Field(default_factory=list)
 
 
 class Transition(Shape):

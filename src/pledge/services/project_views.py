@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine
 from pledge.domain.bounds import is_possible_id
 from pledge.domain.chain import audit_content, link
 from pledge.domain.ledger import ALLOCATED, USED, acct, cents
+from pledge.domain.provenance import FigureSource, provenance_of
 from pledge.domain.relations import Relation
 from pledge.services import relations
 from pledge.services.base import framework_row, project_row, sum_postings
@@ -106,10 +107,21 @@ def detail(s: Connection, pid: int) -> ProjectDetail:
     head = relations.stands_for(s, pid) if any(
         x.kind == Relation.DUPLICATE.value for x in related) else pid
     return ProjectDetail(summary, row.component, row.reported_status, row.window_meaning,
-                         row.extension_until, r.sponsors, r.estimates, r.transitions,
+                         row.extension_until, r.sponsors, with_provenance(r.estimates),
+                         r.transitions,
                          r.consultations, r.funding, r.sites, r.status_reports,
                          [x.document() for x in related],
                          None if head == pid else head, allocation_of(s, row, postings))
+
+
+def with_provenance(estimates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The estimates, each with its confidence, the hosts whose figures agree with it and
+    the positions of those it conflicts with (``domain.provenance``)."""
+    found = provenance_of([FigureSource(e.get("usd_low"), e.get("usd_high"),
+                                        str(e.get("source") or "")) for e in estimates])
+    return [{**e, "confidence": p.confidence.value, "agreeing_hosts": list(p.agreeing_hosts),
+             "conflicts_with": list(p.conflicts_with)} for e, p in zip(estimates, found,
+                                                                        strict=True)]
 
 
 def allocation_of(s: Connection, row: Any, postings: list[Any] | None = None
