@@ -125,3 +125,29 @@ def test_public_pages_show_no_changing_forms_or_private_links(sqlite_engine: Eng
             assert posts == [], (path, posts)
             assert 'href="/review' not in page and 'href="/priorities' not in page, path
             assert "csrf" not in page.lower(), path
+
+
+def test_no_account_name_reaches_an_anonymous_reader(demo_url: str) -> None:
+    from sqlalchemy import create_engine
+    engine = create_engine(demo_url)
+    with engine.connect() as c:
+        names = [n for (n,) in c.execute(select(t.users.c.name))]
+        acted = {a for (a,) in c.execute(select(t.transitions.c.actor))}
+    engine.dispose()
+    assert set(names) & acted, "the demo has users who recorded decisions themselves"
+    app = create_app(demo_url, public_read=True)
+    with TestClient(app, follow_redirects=False) as client:
+        funded = client.get("/api/v1/projects?status=funded").json()["data"]
+        ids = [p["id"] for p in funded] + [24, 27, 32]
+        bodies = {"/": client.get("/").text,
+                  "/api/v1/feeds/changes.atom": client.get("/api/v1/feeds/changes.atom").text}
+        for pid in ids:
+            bodies[f"/projects/{pid}"] = client.get(f"/projects/{pid}").text
+            bodies[f"/api/v1/projects/{pid}"] = client.get(f"/api/v1/projects/{pid}").text
+            bodies[f"/api/v1/projects/{pid}/changes.atom"] = client.get(
+                f"/api/v1/projects/{pid}/changes.atom").text
+        shown = client.get(f"/api/v1/projects/{ids[0]}").json()["transitions"]
+    for path, body in bodies.items():
+        leaked = [n for n in names if re.search(rf"\b{re.escape(n)}\b", body)]
+        assert leaked == [], (path, leaked)
+    assert any(x["actor"].startswith("the ") for x in shown), shown

@@ -38,6 +38,7 @@ from pledge.server.params import Offset, RecordId
 from pledge.services import as_of as as_of_svc
 from pledge.services import funding as funding_svc
 from pledge.services import projects as svc
+from pledge.services import public_view
 from pledge.services import relations as relations_svc
 from pledge.services.base import Actor
 
@@ -66,11 +67,14 @@ async def list_projects(engine: EngineDep, framework: str | None = None, status:
         offset=offset).model_dump(mode="json"))
 
 
-@router.get("/projects/{project_id}", dependencies=[require(Action.READ_PUBLIC)],
-            response_model=m.ProjectDetail)
-def get_project(project_id: RecordId, engine: EngineDep) -> m.ProjectDetail:
-    """One project: stages, sponsors, estimates, consultations and funding."""
-    return m.ProjectDetail.of(svc.show_project(engine, project_id))
+@router.get("/projects/{project_id}", response_model=m.ProjectDetail)
+def get_project(project_id: RecordId, engine: EngineDep,
+                reader: Actor | None = require(Action.READ_PUBLIC)) -> m.ProjectDetail:
+    """One project: stages, sponsors, estimates, consultations and funding (to an
+    anonymous reader of the public portal, without user accounts' names)."""
+    detail = svc.show_project(engine, project_id)
+    return m.ProjectDetail.of(detail if reader is not None
+                              else public_view.for_public(engine, detail))
 
 
 @router.post("/projects", status_code=201,

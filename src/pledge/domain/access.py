@@ -133,6 +133,25 @@ def authorize(role: Role | None, action: Action, *, public_read: bool = False) -
                                  f" (allowed: {allowed})")])
 
 
+ROLE_TITLES: dict[Role, str] = {
+    Role.ADMIN: "a pledge administrator", Role.IC: "the Investment Committee",
+    Role.PRESIDENT: "the President", Role.CC_US: "the Consultation Committee (US members)",
+    Role.CC_JP: "the Consultation Committee (partner members)",
+    Role.FUNDER: "the partner's state lender", Role.ANALYST: "an analyst"}
+"""Each role in words, as a public reader is told who acted (never a user's account)."""
+
+
+def public_actor(actor: str, role: str, user_names: frozenset[str]) -> str:
+    """Who acted, as anonymous readers see it: a named body or person as recorded, but
+    a user's account name becomes its role in words (accounts are never public)."""
+    if actor not in user_names:
+        return actor
+    try:
+        return ROLE_TITLES[Role(role)]
+    except ValueError:
+        return "a pledge user"
+
+
 def may_record_for(user_role: Role, role: Role) -> bool:
     """Whether a user in ``user_role`` may record a decision taken by someone in ``role``
     (the President's selection, a lender's funding): an administrator for any role, every

@@ -16,10 +16,12 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, or_, select
 
+from pledge.domain.access import public_actor
 from pledge.domain.lifecycle import Stage
 from pledge.domain.money import format_amount
 from pledge.exports.atom import ATOM_MEDIA_TYPE, FeedEntry, atom_feed
 from pledge.services.base import framework_row, now, project_row
+from pledge.services.public_view import account_names
 from pledge.store import tables as t
 from pledge.store.db import reading
 
@@ -48,10 +50,12 @@ def _words(stage: str) -> str:
     return stage.replace("_", " ")
 
 
-def _title_and_summary(row: Any, name: str | None) -> tuple[str, str, str]:
-    """(title, summary, category) of one audit row."""
+def _title_and_summary(row: Any, name: str | None, accounts: frozenset[str]
+                       ) -> tuple[str, str, str]:
+    """(title, summary, category) of one audit row (a feed is public: an account's name
+    is shown as its role in words)."""
     after: dict[str, Any] = row.after if isinstance(row.after, dict) else {}
-    who = f"{row.actor} ({row.role})"
+    who = public_actor(str(row.actor), str(row.role), accounts)
     subject = f"Project {row.project_id}" + (f" ({name})" if name else "")
     action = str(row.action)
     if action == "project.add":
@@ -107,10 +111,11 @@ def feed_entries(engine: Engine, *, framework: str | None = None,
         else:
             subject, scope = "every framework", "all"
         rows = list(s.execute(q))
+        accounts = account_names(s)
     base = base_url.rstrip("/") if base_url else None
     entries = []
     for r in rows:
-        title, summary, category = _title_and_summary(r, r.name)
+        title, summary, category = _title_and_summary(r, r.name, accounts)
         link = None
         if base and r.project_id is not None:
             link = f"{base}/projects/{r.project_id}"

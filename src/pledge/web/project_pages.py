@@ -29,7 +29,7 @@ from pledge.server.params import PageNumber, RecordId
 from pledge.services import capital as capital_svc
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import funding as funding_svc
-from pledge.services import news, simulation
+from pledge.services import news, public_view, simulation
 from pledge.services import projects as projects_svc
 from pledge.services import relations as relations_svc
 from pledge.services import views as views_svc
@@ -112,6 +112,8 @@ def project(request: Request, project_id: RecordId, engine: EngineDep, settings:
             actor: PageActor) -> Response:
     need(actor, Action.READ_PUBLIC, settings)
     p = projects_svc.show_project(engine, project_id)
+    if actor is None:  # the public portal: the record without account names
+        p = public_view.for_public(engine, p)
     # The simulation runs on a worker thread, never within the request: until it is done
     # the page shows the last outlook (or none) and looks again by itself.
     answer = views_svc.outlook_or_job(engine, p.summary.id)
