@@ -131,3 +131,17 @@ def test_as_of_over_the_api(sqlite_engine: Engine) -> None:
     assert bad.status_code == 400 and "as_of" in bad.text
     assert cap.status_code == 200 and cap.json()["as_of"] == "2099-01-01"
     assert none.status_code == 404 and "framework.not_yet_recorded" in none.text
+
+
+def test_deadlines_as_known_on_a_date(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pledge.services import deadlines
+    today = [d.project_id for d in deadlines.project_deadlines(engine, framework="japan")]
+    assert OHIO in today
+    # withdrawn in May 2027 (recorded then): still due when read as of April 2027
+    import pledge.services.projects  # noqa: F401  # its clock is set below
+    set_clock(monkeypatch, at("2027-05-01"))
+    projects.advance(engine, OHIO, "withdrawn", IC, date(2026, 4, 10), "sponsor pulled out")
+    april = as_of.deadlines_known(engine, "japan", date(2027, 4, 15), date(2027, 4, 15))
+    may = as_of.deadlines_known(engine, "japan", date(2027, 5, 15), date(2027, 5, 15))
+    assert OHIO in [d.project_id for d in april] and OHIO not in [d.project_id for d in may]
+    assert as_of.deadlines_known(engine, "japan", None, date(2020, 1, 1)) == []

@@ -61,9 +61,12 @@ def get_ledger(key: str, engine: EngineDep, by: str = "account") -> m.Ledger:
 @router.get("/deadlines", dependencies=[require(Action.READ_PUBLIC)],
             response_model=Rows[m.ProjectDeadline])
 def list_deadlines(engine: EngineDep, framework: str | None = None,
-                   on: date | None = None) -> Rows[m.ProjectDeadline]:
-    """Every selected or notified project's funding date and business days left."""
-    rows = deadlines_svc.project_deadlines(engine, framework=framework, as_of=on)
+                   on: date | None = None, as_of: date | None = None
+                   ) -> Rows[m.ProjectDeadline]:
+    """Every selected or notified project's funding date and business days left;
+    ``as_of``: as recorded by the end of that day (days counted from it unless ``on``
+    names another)."""
+    rows = as_of_svc.deadlines_known(engine, framework, on, as_of)
     return Rows[m.ProjectDeadline](data=[m.ProjectDeadline.of(r) for r in rows],
                                    count=len(rows))
 

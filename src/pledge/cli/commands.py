@@ -219,7 +219,7 @@ def deadline(framework: Annotated[str, typer.Option(help="Framework key")],
 
 def deadlines(framework: Annotated[str | None, typer.Option(help="Framework key")] = None,
               on: Annotated[str | None, typer.Option("--on", help="As of (default today)")
-                            ] = None,
+                            ] = None, as_of: AsOfOpt = None,
               json: JsonOpt = False) -> None:
     """Funding dates and business days left.
     Those of every selected or notified project.
@@ -230,9 +230,8 @@ def deadlines(framework: Annotated[str | None, typer.Option(help="Framework key"
     """
     from pledge.models import documents
     from pledge.models import frameworks as fwm
-    from pledge.services import deadlines as deadlines_svc
-    rows = deadlines_svc.project_deadlines(_engine(), framework=framework,
-                                           as_of=day(on, "on"))
+    from pledge.services.as_of import deadlines_known
+    rows = deadlines_known(_engine(), framework, day(on, "on"), day(as_of, "as_of"))
     if json:
         render.emit_json(documents(fwm.ProjectDeadline.of(r) for r in rows))
         return

@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 
 from pledge.domain.bounds import check_dates
 from pledge.domain.lifecycle import STAGE_ORDER, Stage
-from pledge.services import funding
+from pledge.services import deadlines, funding
+from pledge.services.deadlines import ProjectDeadline
 from pledge.services.funding import Commitments
 from pledge.services.project_views import _where, list_projects
 from pledge.store import as_of_queries as aq
@@ -26,8 +27,8 @@ from pledge.store import tables as t
 from pledge.store.db import reading
 from pledge.store.project_queries import ProjectSummary
 
-__all__ = ["commitments_as_of", "commitments_known", "cutoff_of", "list_projects_as_of",
-           "list_projects_known"]
+__all__ = ["commitments_as_of", "commitments_known", "cutoff_of", "deadlines_known",
+           "list_projects_as_of", "list_projects_known"]
 
 _NOTIFIED = STAGE_ORDER[Stage.NOTIFIED]
 _STAGES = {s.value: s for s in Stage}
@@ -95,3 +96,14 @@ def commitments_known(engine: Engine, framework: str, on: date | None,
     check_dates(as_of=as_of)
     return funding.commitments(engine, framework, on or as_of,
                                recorded_before=cutoff_of(as_of))
+
+
+def deadlines_known(engine: Engine, framework: str | None, on: date | None,
+                    as_of: date | None) -> list[ProjectDeadline]:
+    """The funding dates, days counted from ``on`` (default ``as_of``, else today), as
+    recorded by the end of ``as_of`` (default: everything recorded)."""
+    if as_of is None:
+        return deadlines.project_deadlines(engine, framework=framework, as_of=on)
+    check_dates(as_of=as_of)
+    return deadlines.project_deadlines(engine, framework=framework, as_of=on or as_of,
+                                       recorded_before=cutoff_of(as_of))

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy import Engine, select
 
 from pledge.domain.bounds import MAX_WINDOW_DAYS, check_dates
 from pledge.domain.calendars import CalendarName, DayUnit
-from pledge.domain.errors import InvalidInput, RuleViolation
+from pledge.domain.errors import InvalidInput, NotFound, RuleViolation
 from pledge.domain.framework import FundingWindow, StartEvent, WindowMeaning
 from pledge.domain.lifecycle import Stage, funding_clock_start
 from pledge.services.base import framework_row, load_framework
 from pledge.services.calendars import build_calendar
 from pledge.store import tables as t
+from pledge.store.as_of_queries import extension_before, stages_before
 from pledge.store.db import reading
 
 
@@ -35,6 +38,13 @@ class Deadline:
     unit: str
     calendar: str
     framework: str
+
+
+def _as_then(row: Any, stage: str, s: Any, known: datetime | None) -> Any:
+    """``row`` as it stood before ``known``: its stage then, and its extension as granted
+    by then (the latest extension recorded in the audit log before that moment)."""
+    until = extension_before(s, row.id, known) if known is not None else row.extension_until
+    return SimpleNamespace(**{**row._mapping, "status": stage, "extension_until": until})
 
 
 def _choice(enum: type[CalendarName] | type[DayUnit], text: str, field: str) -> str:
@@ -104,16 +114,19 @@ class ProjectDeadline:
 
 def project_deadlines(engine: Engine, *, framework: str | None = None,
                       as_of: date | None = None,
-                      project_id: int | None = None) -> list[ProjectDeadline]:
+                      project_id: int | None = None,
+                      recorded_before: datetime | None = None) -> list[ProjectDeadline]:
     """Every selected or notified project's funding date, soonest first (with
-    ``project_id``, that project's alone: an empty list when it has none).
+    ``project_id``, that project's alone: an empty list when it has none); with
+    ``recorded_before``, as known then (stages, terms and extensions recorded before it;
+    ``services.as_of``).
 
     The whole list is cached until the data changes (``dashboard.views``); the projects
     are found by their stage (indexed), their stages' dates read in one query."""
     check_dates(on=as_of)
     day = as_of or date.today()
-    if project_id is not None:
-        return _deadlines(engine, framework, day, project_id)
+    if project_id is not None or recorded_before is not None:
+        return _deadlines(engine, framework, day, project_id, recorded_before)
     from pledge.services.dashboard import views
 
     return list(views.get(engine, ("deadlines", framework, day),
@@ -121,22 +134,35 @@ def project_deadlines(engine: Engine, *, framework: str | None = None,
 
 
 def _deadlines(engine: Engine, framework: str | None, as_of: date,
-               project_id: int | None) -> list[ProjectDeadline]:
+               project_id: int | None, known: datetime | None = None
+               ) -> list[ProjectDeadline]:
     out: list[ProjectDeadline] = []
     p = t.projects
     with reading(engine) as s:
         fws = [framework_row(s, framework)] if framework else list(
             s.execute(select(t.frameworks).order_by(t.frameworks.c.id)))
+        stages_then = None if known is None else stages_before(s, known)
         for fw_row in fws:
-            fw = load_framework(s, fw_row)
+            try:
+                fw = load_framework(s, fw_row, recorded_before=known)
+            except NotFound:  # nothing of this framework had been recorded by then
+                continue
+            if stages_then is None:
+                where = [p.c.status.in_(DEADLINE_STAGES)]
+            else:
+                where = [p.c.id.in_([pid for pid, stage in stages_then.items()
+                                     if stage in DEADLINE_STAGES])]
             rows = s.execute(select(p).where(
-                p.c.framework_id == fw_row.id,
-                p.c.status.in_(DEADLINE_STAGES),
+                p.c.framework_id == fw_row.id, *where,
                 *([p.c.id == project_id] if project_id is not None else []))).all()
+            if stages_then is not None:
+                rows = [_as_then(row, stages_then[row.id], s, known) for row in rows]
             moves: dict[int, dict[str, date]] = {row.id: {} for row in rows}
             tr = t.transitions
             for r in s.execute(select(tr.c.project_id, tr.c.to_stage, tr.c.on).where(
-                    tr.c.project_id.in_(list(moves))).order_by(tr.c.id)) if moves else ():
+                    tr.c.project_id.in_(list(moves)),
+                    *([tr.c.recorded_at < known] if known is not None else []))
+                    .order_by(tr.c.id)) if moves else ():
                 moves[r.project_id][r.to_stage] = r.on  # the last move to each stage
             for row in rows:
                 dates = moves[row.id]

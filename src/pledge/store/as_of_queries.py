@@ -5,7 +5,7 @@ carry the time they were recorded; later corrections are undone from the audit l
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +13,7 @@ from sqlalchemy import Connection, func, select
 
 from pledge.store import tables as t
 
-__all__ = ["estimates_before", "fields_before", "stages_before"]
+__all__ = ["estimates_before", "extension_before", "fields_before", "stages_before"]
 
 
 def stages_before(s: Connection, cutoff: datetime) -> dict[int, str]:
@@ -62,3 +62,14 @@ def estimates_before(s: Connection, cutoff: datetime, project_ids: Collection[in
         pick = next((r for r in rows if r.is_primary), rows[0])
         out[pid] = (pick.usd_low, pick.usd_high)
     return out
+
+
+def extension_before(s: Connection, project_id: int, cutoff: datetime) -> date | None:
+    """The project's funding extension as granted before ``cutoff``: the value its last
+    extension recorded before then set (None: none yet)."""
+    a = t.audit_log
+    after = s.execute(select(a.c.after).where(
+        a.c.action == "project.extend", a.c.project_id == project_id, a.c.at < cutoff)
+        .order_by(a.c.id.desc()).limit(1)).scalar()
+    value = after.get("extension_until") if isinstance(after, dict) else None
+    return date.fromisoformat(value) if isinstance(value, str) else None
