@@ -420,6 +420,45 @@ def _irr_general_or_bracketed(c: F64, a: int, b: int, total: float) -> float:
     return _bracketed_root(c, a, b, total)
 
 
+@_jit(reassoc=True)
+def _sums(c: F64) -> tuple[float, float, float, float]:
+    """The sums of the positive and the negative flows of ``c`` (each as a positive
+    number) and of each flow times its period: what the first guess and the choice of
+    ``v`` or ``w`` are made of. Added in any order (``reassoc``: the loop vectorises);
+    the root found does not depend on them, only how fast it is found, and a total
+    within rounding of zero is left to the general path.
+    """
+    pos = neg = t_pos = t_neg = 0.0
+    for t in range(c.shape[0]):
+        y = c[t]
+        yp = y if y > 0.0 else 0.0
+        yn = y if y < 0.0 else 0.0
+        pos += yp
+        neg -= yn
+        t_pos += t * yp
+        t_neg -= t * yn
+    return pos, neg, t_pos, t_neg
+
+
+@_jit()
+def _sign_spans(c: F64) -> tuple[int, int, int, int, bool]:
+    """The first and last periods of a positive flow and of a negative one (``n`` and
+    -1 where there is none), and whether every flow is finite: integer minima and maxima,
+    which the compiler vectorises."""
+    n = c.shape[0]
+    first_pos = first_neg = n
+    last_pos = last_neg = -1
+    finite = 0
+    for t in range(n):
+        y = c[t]
+        first_pos = min(first_pos, t if y > 0.0 else n)
+        last_pos = max(last_pos, t if y > 0.0 else -1)
+        first_neg = min(first_neg, t if y < 0.0 else n)
+        last_neg = max(last_neg, t if y < 0.0 else -1)
+        finite |= 0 if abs(y) <= 1.7976931348623157e308 else 1
+    return first_pos, last_pos, first_neg, last_neg, finite == 0
+
+
 @_jit()
 def _irr_row(c: F64) -> float:
     """The periodic IRR of one row of cash flows (NaN where none); see the module doc.
@@ -427,39 +466,20 @@ def _irr_row(c: F64) -> float:
     First one cheap pass looks for the common case: every flow finite, at least four
     periods from the first non-zero flow to the last, and the signs of the non-zero
     flows changing exactly once (outflows then inflows, or a loan's inflow then
-    repayments). By Descartes' rule of signs such a row has exactly one root with
-    ``v = 1/(1+x) > 0``, so every method finds it; it lies in ``v < 1`` (``x > 0``)
-    when the flows' sum has the sign of the last flow, in ``w = 1 + x < 1`` when it has
-    the sign of the first, and is 0 when the sum is within rounding of zero (left to
-    the general path below, as is every other row).
+    repayments: every flow of one sign before every flow of the other). By Descartes'
+    rule of signs such a row has exactly one root with ``v = 1/(1+x) > 0``, so every
+    method finds it; it lies in ``v < 1`` (``x > 0``) when the flows' sum has the sign of
+    the last flow, in ``w = 1 + x < 1`` when it has the sign of the first, and is 0 when
+    the sum is within rounding of zero (left to the general path below, as is every
+    other row).
     """
-    n = c.shape[0]
-    a = -1
-    b = -1
-    pos = 0.0
-    neg = 0.0
-    t_pos = 0.0
-    t_neg = 0.0
-    last_sign = 0.0
-    flips = 0
-    bad = 0.0
-    for t in range(n):
-        y = c[t]
-        bad += y * 0.0
-        if y != 0.0:
-            s = 1.0 if y > 0.0 else -1.0
-            if a < 0:
-                a = t
-            b = t
-            flips += 1 if s != last_sign and last_sign != 0.0 else 0
-            last_sign = s
-            if y > 0.0:
-                pos += y
-                t_pos += t * y
-            else:
-                neg -= y
-                t_neg -= t * y
-    if bad == 0.0 and flips == 1 and b - a >= 3:
+    first_pos, last_pos, first_neg, last_neg, finite = _sign_spans(c)
+    once = last_pos < first_neg or last_neg < first_pos
+    a = min(first_pos, first_neg)
+    b = max(last_pos, last_neg)
+    if finite and last_pos >= 0 and last_neg >= 0 and once and b - a >= 3:
+        pos, neg, t_pos, t_neg = _sums(c)
+        last_sign = 1.0 if last_pos > last_neg else -1.0
         total = pos - neg
         if abs(total) > _SIGN_RTOL * (pos + neg):
             span = t_pos / pos - t_neg / neg

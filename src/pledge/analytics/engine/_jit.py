@@ -24,12 +24,18 @@ if not _config.CACHE_DIR:
     _config.CACHE_DIR = str(numba_cache_dir())
 
 
-def _jit(*, parallel: bool = False, inline: bool = False) -> Callable[[_Fn], _Fn]:
+def _jit(*, parallel: bool = False, inline: bool = False,
+         reassoc: bool = False) -> Callable[[_Fn], _Fn]:
     """numba's njit with the engine's settings, typed for mypy (``inline``: merged into
     its callers, for the small per-period helpers a call would cost more than). Compiled
-    code is cached on disk (:func:`pledge.analytics.numba_cache_dir`)."""
+    code is cached on disk (:func:`pledge.analytics.numba_cache_dir`).
+
+    ``reassoc`` lets the compiler regroup additions (so that a sum vectorises into
+    partial sums): only for a function whose result is an estimate that nothing exact
+    depends on, since the last bits of such a sum are then the compiler's choice."""
     return cast(Callable[[_Fn], _Fn],
-                numba.njit(parallel=parallel, nogil=True, cache=True, fastmath=False,
+                numba.njit(parallel=parallel, nogil=True, cache=True,
+                           fastmath={"reassoc"} if reassoc else False,
                            error_model="numpy", inline="always" if inline else "never"))
 
 
