@@ -42,7 +42,7 @@ import math
 import numpy as np
 from numba import prange
 
-from pledge.analytics.engine._jit import F64, _jit
+from pledge.analytics.engine._jit import F64, _jit, _mul_add, _prefetch
 
 _VERIFY_RTOL = 1e-9       # |NPV| allowed, relative to the sum of |discounted flows|
 _SIGN_RTOL = 1e-12        # running sums this close to 0 (relative) have no reliable sign
@@ -59,7 +59,9 @@ def _poly(c: F64, a: int, b: int, forward: bool, z: float, deriv: bool) -> tuple
     Returns ``(h(z), h'(z))`` when ``deriv``, else ``(h(z), sum_k |coef_k| z^k)`` (the
     scale the NPV is judged against). Horner's rule on four consecutive quarters of
     the coefficients at once, joined with ``z^q``: four independent dependency chains
-    instead of one, about three times faster on a 160-term row. ``z`` must be > 0.
+    instead of one, about three times faster on a 160-term row; each step one fused
+    multiply-add (half the latency of a product and a sum, and more accurate). ``z``
+    must be > 0.
     """
     m = b - a
     base = a if forward else b
@@ -69,8 +71,8 @@ def _poly(c: F64, a: int, b: int, forward: bool, z: float, deriv: bool) -> tuple
         aux = abs(p) if not deriv else 0.0
         for k in range(m - 1, -1, -1):
             ck = c[base + step * k]
-            aux = aux * z + (p if deriv else abs(ck))
-            p = p * z + ck
+            aux = _mul_add(aux, z, (p if deriv else abs(ck)))
+            p = _mul_add(p, z, ck)
         return p, aux
     q = (m + 1) // 4
     # Quarter 3 holds coefficients 3q .. m (its top m + 1 - 4q alone first).
@@ -78,8 +80,8 @@ def _poly(c: F64, a: int, b: int, forward: bool, z: float, deriv: bool) -> tuple
     a3 = 0.0
     for k in range(m, 4 * q - 1, -1):
         ck = c[base + step * k]
-        a3 = a3 * z + (p3 if deriv else abs(ck))
-        p3 = p3 * z + ck
+        a3 = _mul_add(a3, z, (p3 if deriv else abs(ck)))
+        p3 = _mul_add(p3, z, ck)
     p0 = p1 = p2 = 0.0
     a0 = a1 = a2 = 0.0
     for i in range(q - 1, -1, -1):
@@ -88,19 +90,19 @@ def _poly(c: F64, a: int, b: int, forward: bool, z: float, deriv: bool) -> tuple
         c2 = c[base + step * (2 * q + i)]
         c3 = c[base + step * (3 * q + i)]
         if deriv:
-            a0 = a0 * z + p0
-            a1 = a1 * z + p1
-            a2 = a2 * z + p2
-            a3 = a3 * z + p3
+            a0 = _mul_add(a0, z, p0)
+            a1 = _mul_add(a1, z, p1)
+            a2 = _mul_add(a2, z, p2)
+            a3 = _mul_add(a3, z, p3)
         else:
-            a0 = a0 * z + abs(c0)
-            a1 = a1 * z + abs(c1)
-            a2 = a2 * z + abs(c2)
-            a3 = a3 * z + abs(c3)
-        p0 = p0 * z + c0
-        p1 = p1 * z + c1
-        p2 = p2 * z + c2
-        p3 = p3 * z + c3
+            a0 = _mul_add(a0, z, abs(c0))
+            a1 = _mul_add(a1, z, abs(c1))
+            a2 = _mul_add(a2, z, abs(c2))
+            a3 = _mul_add(a3, z, abs(c3))
+        p0 = _mul_add(p0, z, c0)
+        p1 = _mul_add(p1, z, c1)
+        p2 = _mul_add(p2, z, c2)
+        p3 = _mul_add(p3, z, c3)
     zq = z ** q
     z2q = zq * zq
     z3q = z2q * zq
@@ -569,6 +571,20 @@ def _irr_row_general(c: F64) -> float:
 @_jit(parallel=True)
 def _irr_kernel(net: F64, out: F64) -> None:
     """``out[p]`` = the IRR of row ``p``, in parallel over rows."""
-    for p in prange(net.shape[0]):
+    n = net.shape[0]
+    for p in prange(n):
+        if p + 2 < n:
+            _prefetch_row(net[p + 2])
         out[p] = _irr_row(net[p])
+
+
+@_jit(inline=True)
+def _prefetch_row(row: F64) -> None:
+    """Start reading ``row`` (two rows ahead) into the cache while the current row is
+    solved: a row takes a few hundred nanoseconds, and the processor's own prefetching,
+    which follows a stream only a few lines ahead, leaves the next row's first pass
+    waiting on memory."""
+    address = row.ctypes.data
+    for offset in range(0, row.shape[0] * 8, 64):
+        _prefetch(address + offset)
 

@@ -46,11 +46,17 @@ def _fma_exact(a: float, b: float, c: float) -> float:
     return float(Fraction(a) * Fraction(b) + Fraction(c))
 
 
+def _mul_add_plain(a: float, b: float, c: float) -> float:
+    """``a * b + c`` rounded twice: :func:`_mul_add` when nothing is compiled."""
+    return a * b + c
+
+
 if _config.DISABLE_JIT:
     _fma = _fma_exact
+    _mul_add = _mul_add_plain
 else:
     from llvmlite import ir
-    from numba.core import types
+    from numba.core import cgutils, types
     from numba.extending import intrinsic
 
     @intrinsic
@@ -64,5 +70,37 @@ else:
             fn = builder.module.declare_intrinsic("llvm.fma", [dbl],
                                                   ir.FunctionType(dbl, [dbl, dbl, dbl]))
             return builder.call(fn, args)
+
+        return sig, codegen
+
+    _mul_add = _fma
+    """``a * b + c`` in one instruction where the result only has to be accurate, not the
+    same in every mode (a polynomial's value): fused when compiled, a product and a sum
+    when interpreted (where :func:`_fma_exact` would take microseconds a step)."""
+
+
+def _prefetch_none(address: int) -> None:
+    """Nothing: a prefetch is a hint, and interpreted code has no cache to warm."""
+
+
+if _config.DISABLE_JIT:
+    _prefetch = _prefetch_none
+else:
+    @intrinsic
+    def _prefetch(typingctx: Any, address: Any) -> Any:
+        """Ask the processor to bring the cache line at ``address`` (an integer, such as
+        ``row.ctypes.data``) into its caches, for reading soon (LLVM's prefetch: one
+        instruction, no effect on any result)."""
+        sig = types.void(types.uintp)
+
+        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+            i8p = ir.IntType(8).as_pointer()
+            i32 = ir.IntType(32)
+            fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+            fn = cast(Any, cgutils).get_or_insert_function(builder.module, fnty,
+                                                           "llvm.prefetch.p0")
+            ptr = builder.inttoptr(args[0], i8p)
+            builder.call(fn, [ptr, i32(0), i32(3), i32(1)])
+            return context.get_dummy_value()
 
         return sig, codegen
