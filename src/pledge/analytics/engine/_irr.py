@@ -14,8 +14,8 @@ is provably unique -- the running sums of the flows change sign once, read
 forwards (then the root has ``x > 0``) or backwards (then ``-1 < x < 0``), and
 not at all the other way (Norstrom's criterion) -- every method finds that root,
 so a fast safeguarded Newton solve in ``v = 1/(1+x)`` (or ``w = 1+x``), both in
-(0, 1), is used instead: about five polynomial evaluations of four interleaved
-Horner chains. This covers conventional flows (outflows, then inflows) and
+(0, 1), is used instead: about five polynomial evaluations, each eight coefficients a
+step in one vector register. This covers conventional flows (outflows, then inflows) and
 nearly all partner net flows. Those are recognised first by one cheap pass (the
 signs of the non-zero flows change once: Descartes' rule of signs gives the same
 uniqueness), which spares them the running-sum passes.
@@ -42,7 +42,7 @@ import math
 import numpy as np
 from numba import prange
 
-from pledge.analytics.engine._jit import F64, _jit, _mul_add, _prefetch
+from pledge.analytics.engine._jit import F64, _horner8, _jit, _mul_add, _prefetch
 
 _VERIFY_RTOL = 1e-9       # |NPV| allowed, relative to the sum of |discounted flows|
 _SIGN_RTOL = 1e-12        # running sums this close to 0 (relative) have no reliable sign
@@ -122,9 +122,10 @@ def _is_root(c: F64, a: int, b: int, forward: bool, z: float) -> bool:
 
 
 @_jit()
-def _solve_unit(c: F64, a: int, b: int, forward: bool, z0: float) -> float:
-    """A root in (0, 1) of ``h`` (forward) or its reverse, whose values at 0 and 1 differ
-    in sign (where there are several, one of them).
+def _solve_unit(u: F64, nvec: int, z0: float) -> float:
+    """A root in (0, 1) of ``h(z) = sum_k u[k] z^k`` (``8 nvec`` coefficients, see
+    :func:`_horner8`), whose values at 0 and 1 differ in sign (where there are several,
+    one of them).
 
     Safeguarded Newton (rtsafe): a Newton step from the current point unless it
     leaves the bracket or fails to halve the step before last, then a bisection.
@@ -133,14 +134,14 @@ def _solve_unit(c: F64, a: int, b: int, forward: bool, z0: float) -> float:
     """
     lo = 0.0
     hi = 1.0
-    f_lo = c[a] if forward else c[b]
+    f_lo = u[0]
     z = z0
     if not (lo < z < hi):
         z = 0.5
     dx_old = 1.0
     dx = 1.0
     for _ in range(200):
-        p, dp = _poly(c, a, b, forward, z, True)
+        p, dp = _horner8(u, nvec, z, True)
         if p == 0.0:
             return z
         if (p > 0.0) == (f_lo > 0.0):
@@ -167,9 +168,25 @@ def _solve_unit(c: F64, a: int, b: int, forward: bool, z0: float) -> float:
 @_jit()
 def _unit_root(c: F64, a: int, b: int, forward: bool, z0: float) -> float:
     """The rate of a root bracketed by ``z`` in (0, 1), ``z = v = 1/(1+x)`` (forward) or
-    ``z = w = 1+x``, verified; NaN if the solve fails or the point is no root."""
-    z = _solve_unit(c, a, b, forward, z0)
-    if not (z > 0.0) or not _is_root(c, a, b, forward, z):
+    ``z = w = 1+x``, verified; NaN if the solve fails or the point is no root.
+
+    The coefficients are first laid out in order of degree (reversed for ``w``) and
+    padded with zeros to a multiple of eight, so that every evaluation runs eight of
+    them a step in one vector register (:func:`_horner8`)."""
+    m = b - a
+    nvec = m // 8 + 1
+    u = np.zeros(8 * nvec)
+    if forward:
+        for k in range(m + 1):
+            u[k] = c[a + k]
+    else:
+        for k in range(m + 1):
+            u[k] = c[b - k]
+    z = _solve_unit(u, nvec, z0)
+    if not (z > 0.0):
+        return np.nan
+    p, scale = _horner8(u, nvec, z, False)
+    if not (abs(p) <= _VERIFY_RTOL * scale):
         return np.nan
     return 1.0 / z - 1.0 if forward else z - 1.0
 

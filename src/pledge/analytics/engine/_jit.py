@@ -104,3 +104,119 @@ else:
             return context.get_dummy_value()
 
         return sig, codegen
+
+
+def _horner8_plain(u: Any, nvec: int, z: float, deriv: bool) -> tuple[float, float]:
+    """:func:`_horner8` when nothing is compiled: the same steps, lane by lane."""
+    zz = z * z
+    big = zz * zz
+    big = big * big
+    p_lane = [0.0] * 8
+    a_lane = [0.0] * 8
+    for i in range(nvec - 1, -1, -1):
+        for r in range(8):
+            ck = float(u[8 * i + r])
+            a_lane[r] = a_lane[r] * big + (p_lane[r] if deriv else abs(ck))
+            p_lane[r] = p_lane[r] * big + ck
+    return _horner8_join(p_lane, a_lane, z, deriv)
+
+
+def _horner8_join(p_lane: list[float], a_lane: list[float], z: float,
+                  deriv: bool) -> tuple[float, float]:
+    """The value (and the derivative or the scale) from the eight lanes."""
+    powers = [1.0]
+    for _ in range(7):
+        powers.append(powers[-1] * z)
+    p = 0.0
+    second = 0.0
+    for r in range(8):
+        p += powers[r] * p_lane[r]
+    if not deriv:
+        for r in range(8):
+            second += powers[r] * a_lane[r]
+        return p, second
+    z7 = powers[7]
+    for r in range(8):
+        second += (r * powers[r - 1] if r else 0.0) * p_lane[r]
+    tail = 0.0
+    for r in range(8):
+        tail += powers[r] * a_lane[r]
+    return p, second + 8.0 * z7 * tail
+
+
+if _config.DISABLE_JIT:
+    def _horner8(u: Any, nvec: int, z: float, deriv: bool) -> tuple[float, float]:
+        return _horner8_plain(u, nvec, z, deriv)
+else:
+    @intrinsic
+    def _horner8(typingctx: Any, u: Any, nvec: Any, z: Any, deriv: Any) -> Any:
+        """``h(z) = sum_k u[k] z^k`` for ``k < 8 nvec``, as eight polynomials in ``z^8``
+        (lane ``r`` holds ``u[r], u[8 + r], ...``) evaluated by Horner's rule together in
+        one vector register, a fused multiply-add a step for eight coefficients, then
+        joined: ``h = sum_r z^r h_r(z^8)``. Returns ``(h(z), h'(z))`` when ``deriv`` (a
+        literal), else ``(h(z), sum_k |u[k]| z^k)``. ``u``: a C-contiguous float64 array
+        of ``8 nvec`` coefficients, ``nvec >= 1``."""
+        want = getattr(deriv, "literal_value", None)
+        if want is None:
+            return None
+        sig = cast(Any, types).UniTuple(types.float64, 2)(u, nvec, z, deriv)
+
+        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+            dbl = ir.DoubleType()
+            vec = ir.VectorType(dbl, 8)
+            arr = context.make_array(signature.args[0])(context, builder, args[0])
+            base = builder.bitcast(arr.data, vec.as_pointer())
+            n_vec = args[1]
+            zval = args[2]
+            zz = builder.fmul(zval, zval)
+            z4 = builder.fmul(zz, zz)
+            z8 = builder.fmul(z4, z4)
+            zv = ir.Constant(vec, ir.Undefined)
+            for r in range(8):
+                zv = builder.insert_element(zv, z8, ir.IntType(32)(r))
+            insert = cast(Any, cgutils).get_or_insert_function
+            fma = insert(builder.module, ir.FunctionType(vec, [vec] * 3), "llvm.fma.v8f64")
+            fabs = insert(builder.module, ir.FunctionType(vec, [vec]), "llvm.fabs.v8f64")
+            zero = ir.Constant(vec, [0.0] * 8)
+            top = builder.sub(n_vec, n_vec.type(1))
+            entry = builder.block
+            loop = builder.append_basic_block("horner8.loop")
+            done = builder.append_basic_block("horner8.done")
+            builder.branch(loop)
+            builder.position_at_end(loop)
+            i = builder.phi(n_vec.type)
+            pv = builder.phi(vec)
+            av = builder.phi(vec)
+            i.add_incoming(top, entry)
+            pv.add_incoming(zero, entry)
+            av.add_incoming(zero, entry)
+            cv = builder.load(builder.gep(base, [i]), align=8, typ=vec)
+            a_next = builder.call(fma, [av, zv, pv if want else builder.call(fabs, [cv])])
+            p_next = builder.call(fma, [pv, zv, cv])
+            i_next = builder.sub(i, i.type(1))
+            i.add_incoming(i_next, loop)
+            pv.add_incoming(p_next, loop)
+            av.add_incoming(a_next, loop)
+            builder.cbranch(builder.icmp_signed(">=", i_next, i.type(0)), loop, done)
+            builder.position_at_end(done)
+            lanes_p = [builder.extract_element(p_next, ir.IntType(32)(r)) for r in range(8)]
+            lanes_a = [builder.extract_element(a_next, ir.IntType(32)(r)) for r in range(8)]
+            powers = [ir.Constant(dbl, 1.0)]
+            for _ in range(7):
+                powers.append(builder.fmul(powers[-1], zval))
+            p = ir.Constant(dbl, 0.0)
+            for r in range(8):
+                p = builder.fadd(p, builder.fmul(powers[r], lanes_p[r]))
+            tail = ir.Constant(dbl, 0.0)
+            for r in range(8):
+                tail = builder.fadd(tail, builder.fmul(powers[r], lanes_a[r]))
+            if want:
+                second = ir.Constant(dbl, 0.0)
+                for r in range(1, 8):
+                    weight = builder.fmul(ir.Constant(dbl, float(r)), powers[r - 1])
+                    second = builder.fadd(second, builder.fmul(weight, lanes_p[r]))
+                scale = builder.fmul(ir.Constant(dbl, 8.0), powers[7])
+                tail = builder.fadd(second, builder.fmul(scale, tail))
+            return context.make_tuple(builder, signature.return_type, [p, tail])
+
+        return sig, codegen
