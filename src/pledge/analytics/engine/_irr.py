@@ -166,16 +166,18 @@ def _solve_unit(u: F64, nvec: int, z0: float) -> float:
 
 
 @_jit()
-def _unit_root(c: F64, a: int, b: int, forward: bool, z0: float) -> float:
+def _unit_root(c: F64, a: int, b: int, forward: bool, z0: float, u: F64) -> float:
     """The rate of a root bracketed by ``z`` in (0, 1), ``z = v = 1/(1+x)`` (forward) or
-    ``z = w = 1+x``, verified; NaN if the solve fails or the point is no root.
+    ``z = w = 1+x``, verified; NaN if the solve fails or the point is no root. ``u`` is
+    scratch (:func:`_irr_scratch`).
 
     The coefficients are first laid out in order of degree (reversed for ``w``) and
-    padded with zeros to a multiple of eight, so that every evaluation runs eight of
+    padded with zeros to a multiple of sixteen, so that every evaluation runs eight of
     them a step in one vector register (:func:`_horner8`)."""
     m = b - a
-    nvec = m // 8 + 1
-    u = np.zeros(8 * nvec)
+    nvec = 2 * (m // 16 + 1)
+    for k in range(m + 1, 8 * nvec):
+        u[k] = 0.0
     if forward:
         for k in range(m + 1):
             u[k] = c[a + k]
@@ -415,7 +417,7 @@ def _irr_general(c: F64, a: int, b: int) -> float:
 
 
 @_jit()
-def _bracketed_root(c: F64, a: int, b: int, total: float) -> float:
+def _bracketed_root(c: F64, a: int, b: int, total: float, u: F64) -> float:
     """A verified root where the NPV changes sign over ``x > 0`` or ``-1 < x < 0``; NaN.
 
     The last resort when pyxirr's search finds nothing: ``h(0) = c[a]`` against
@@ -424,19 +426,19 @@ def _bracketed_root(c: F64, a: int, b: int, total: float) -> float:
     if total == 0.0:
         return _polish_verify(c, a, b, 0.0)
     if (c[a] > 0.0) != (total > 0.0):
-        return _unit_root(c, a, b, True, 0.5)
+        return _unit_root(c, a, b, True, 0.5, u)
     if (c[b] > 0.0) != (total > 0.0):
-        return _unit_root(c, a, b, False, 0.5)
+        return _unit_root(c, a, b, False, 0.5, u)
     return np.nan
 
 
 @_jit()
-def _irr_general_or_bracketed(c: F64, a: int, b: int, total: float) -> float:
+def _irr_general_or_bracketed(c: F64, a: int, b: int, total: float, u: F64) -> float:
     """pyxirr's choice (:func:`_irr_general`), else any bracketed root."""
     x = _irr_general(c, a, b)
     if x == x:
         return x
-    return _bracketed_root(c, a, b, total)
+    return _bracketed_root(c, a, b, total, u)
 
 
 @_jit(reassoc=True)
@@ -479,8 +481,9 @@ def _sign_spans(c: F64) -> tuple[int, int, int, int, bool]:
 
 
 @_jit()
-def _irr_row(c: F64) -> float:
+def _irr_row(c: F64, u: F64) -> float:
     """The periodic IRR of one row of cash flows (NaN where none); see the module doc.
+    ``u`` is scratch (:func:`_irr_scratch`).
 
     First one cheap pass looks for the common case: every flow finite, at least four
     periods from the first non-zero flow to the last, and the signs of the non-zero
@@ -504,13 +507,13 @@ def _irr_row(c: F64) -> float:
             span = t_pos / pos - t_neg / neg
             v0 = (neg / pos) ** (1.0 / span) if span != 0.0 else 0.5
             if (total > 0.0) == (last_sign > 0.0):
-                return _unit_root(c, a, b, True, v0)
-            return _unit_root(c, a, b, False, 1.0 / v0)
-    return _irr_row_general(c)
+                return _unit_root(c, a, b, True, v0, u)
+            return _unit_root(c, a, b, False, 1.0 / v0, u)
+    return _irr_row_general(c, u)
 
 
 @_jit()
-def _irr_row_general(c: F64) -> float:
+def _irr_row_general(c: F64, u: F64) -> float:
     """:func:`_irr_row` for the rows its first pass leaves: Norstrom's criterion, then
     pyxirr's search."""
     n = c.shape[0]
@@ -571,7 +574,7 @@ def _irr_row_general(c: F64) -> float:
                     back_changes += 1
                 back_sign = s
         if near_zero:
-            return _irr_general_or_bracketed(c, a, b, cum)
+            return _irr_general_or_bracketed(c, a, b, cum, u)
         if fwd_changes + back_changes == 0:
             return np.nan
         if fwd_changes + back_changes == 1:
@@ -580,19 +583,33 @@ def _irr_row_general(c: F64) -> float:
             span = t_pos / pos - t_neg / neg
             v0 = (neg / pos) ** (1.0 / span) if span != 0.0 else 0.5
             if fwd_changes == 1:
-                return _unit_root(c, a, b, True, v0)
-            return _unit_root(c, a, b, False, 1.0 / v0)
-    return _irr_general_or_bracketed(c, a, b, cum)
+                return _unit_root(c, a, b, True, v0, u)
+            return _unit_root(c, a, b, False, 1.0 / v0, u)
+    return _irr_general_or_bracketed(c, a, b, cum, u)
+
+
+_ROWS = 64
+"""Rows a parallel task of :func:`_irr_kernel` solves one after the other, with one
+scratch array."""
+
+
+@_jit()
+def _irr_scratch(n_periods: int) -> F64:
+    """Scratch for :func:`_irr_row` on rows of ``n_periods`` flows (one a thread): the
+    coefficients padded to a multiple of sixteen."""
+    return np.empty(16 * (n_periods // 16 + 1))
 
 
 @_jit(parallel=True)
 def _irr_kernel(net: F64, out: F64) -> None:
-    """``out[p]`` = the IRR of row ``p``, in parallel over rows."""
+    """``out[p]`` = the IRR of row ``p``, in parallel over tasks of ``_ROWS`` rows."""
     n = net.shape[0]
-    for p in prange(n):
-        if p + 2 < n:
-            _prefetch_row(net[p + 2])
-        out[p] = _irr_row(net[p])
+    for k in prange((n + _ROWS - 1) // _ROWS):
+        u = _irr_scratch(net.shape[1])
+        for p in range(k * _ROWS, min(n, (k + 1) * _ROWS)):
+            if p + 2 < n:
+                _prefetch_row(net[p + 2])
+            out[p] = _irr_row(net[p], u)
 
 
 @_jit(inline=True)

@@ -153,9 +153,11 @@ else:
         """``h(z) = sum_k u[k] z^k`` for ``k < 8 nvec``, as eight polynomials in ``z^8``
         (lane ``r`` holds ``u[r], u[8 + r], ...``) evaluated by Horner's rule together in
         one vector register, a fused multiply-add a step for eight coefficients, then
-        joined: ``h = sum_r z^r h_r(z^8)``. Returns ``(h(z), h'(z))`` when ``deriv`` (a
+        joined: ``h = sum_r z^r h_r(z^8)``; the upper and the lower half of the
+        coefficients run as two independent chains (joined by ``z^(8 nvec/2)``), so the
+        processor overlaps their steps. Returns ``(h(z), h'(z))`` when ``deriv`` (a
         literal), else ``(h(z), sum_k |u[k]| z^k)``. ``u``: a C-contiguous float64 array
-        of ``8 nvec`` coefficients, ``nvec >= 1``."""
+        of ``8 nvec`` coefficients, ``nvec`` even and at least 2."""
         want = getattr(deriv, "literal_value", None)
         if want is None:
             return None
@@ -178,45 +180,83 @@ else:
             fma = insert(builder.module, ir.FunctionType(vec, [vec] * 3), "llvm.fma.v8f64")
             fabs = insert(builder.module, ir.FunctionType(vec, [vec]), "llvm.fabs.v8f64")
             zero = ir.Constant(vec, [0.0] * 8)
-            top = builder.sub(n_vec, n_vec.type(1))
+            half = builder.sdiv(n_vec, n_vec.type(2))
+            top = builder.sub(half, half.type(1))
             entry = builder.block
             loop = builder.append_basic_block("horner8.loop")
             done = builder.append_basic_block("horner8.done")
             builder.branch(loop)
             builder.position_at_end(loop)
             i = builder.phi(n_vec.type)
-            pv = builder.phi(vec)
-            av = builder.phi(vec)
             i.add_incoming(top, entry)
-            pv.add_incoming(zero, entry)
-            av.add_incoming(zero, entry)
-            cv = builder.load(builder.gep(base, [i]), align=8, typ=vec)
-            a_next = builder.call(fma, [av, zv, pv if want else builder.call(fabs, [cv])])
-            p_next = builder.call(fma, [pv, zv, cv])
+            state = []
+            for _ in range(4):      # p and a of the upper half, then of the lower half
+                phi = builder.phi(vec)
+                phi.add_incoming(zero, entry)
+                state.append(phi)
+            zp = builder.phi(dbl)   # z^(8 k) after k steps: z^(8 half) at the end
+            zp.add_incoming(ir.Constant(dbl, 1.0), entry)
+            zp_next = builder.fmul(zp, z8)
+            zp.add_incoming(zp_next, loop)
+            nxt = []
+            for chain, at in ((0, builder.add(i, half)), (2, i)):
+                cv = builder.load(builder.gep(base, [at]), align=8, typ=vec)
+                pv, av = state[chain], state[chain + 1]
+                a_next = builder.call(fma, [av, zv, pv if want else builder.call(fabs, [cv])])
+                nxt += [builder.call(fma, [pv, zv, cv]), a_next]
             i_next = builder.sub(i, i.type(1))
             i.add_incoming(i_next, loop)
-            pv.add_incoming(p_next, loop)
-            av.add_incoming(a_next, loop)
+            for phi, value in zip(state, nxt, strict=True):
+                phi.add_incoming(value, loop)
             builder.cbranch(builder.icmp_signed(">=", i_next, i.type(0)), loop, done)
             builder.position_at_end(done)
-            lanes_p = [builder.extract_element(p_next, ir.IntType(32)(r)) for r in range(8)]
-            lanes_a = [builder.extract_element(a_next, ir.IntType(32)(r)) for r in range(8)]
-            powers = [ir.Constant(dbl, 1.0)]
-            for _ in range(7):
-                powers.append(builder.fmul(powers[-1], zval))
-            p = ir.Constant(dbl, 0.0)
+            # h_r = lower + Z^half upper; with the derivative in Z where asked
+            zh1 = zp
+            zh = zp_next
+            zhv = ir.Constant(vec, ir.Undefined)
+            dzv = ir.Constant(vec, ir.Undefined)
+            dz = builder.fmul(builder.sitofp(half, dbl), zh1)
             for r in range(8):
-                p = builder.fadd(p, builder.fmul(powers[r], lanes_p[r]))
-            tail = ir.Constant(dbl, 0.0)
-            for r in range(8):
-                tail = builder.fadd(tail, builder.fmul(powers[r], lanes_a[r]))
+                zhv = builder.insert_element(zhv, zh, ir.IntType(32)(r))
+                dzv = builder.insert_element(dzv, dz, ir.IntType(32)(r))
+            p_next = builder.call(fma, [zhv, nxt[0], nxt[2]])
+            a_next = builder.call(fma, [zhv, nxt[1], nxt[3]])
             if want:
-                second = ir.Constant(dbl, 0.0)
-                for r in range(1, 8):
-                    weight = builder.fmul(ir.Constant(dbl, float(r)), powers[r - 1])
-                    second = builder.fadd(second, builder.fmul(weight, lanes_p[r]))
-                scale = builder.fmul(ir.Constant(dbl, 8.0), powers[7])
-                tail = builder.fadd(second, builder.fmul(scale, tail))
+                a_next = builder.call(fma, [dzv, nxt[0], a_next])
+            # join the lanes: h = sum_r z^r P_r, each sum a tree of pairs
+            z2 = builder.fmul(zval, zval)
+            z3 = builder.fmul(z2, zval)
+            z4 = builder.fmul(z2, z2)
+            powers = [ir.Constant(dbl, 1.0), zval, z2, z3, z4, builder.fmul(z4, zval),
+                      builder.fmul(z4, z2), builder.fmul(z4, z3)]
+
+            def splat_each(values: list[Any]) -> Any:
+                v = ir.Constant(vec, ir.Undefined)
+                for r, x in enumerate(values):
+                    v = builder.insert_element(v, x, ir.IntType(32)(r))
+                return v
+
+            def total(v: Any) -> Any:
+                for width in (4, 2, 1):
+                    lo = builder.shuffle_vector(v, v, ir.Constant(
+                        ir.VectorType(ir.IntType(32), width), list(range(width))))
+                    hi = builder.shuffle_vector(v, v, ir.Constant(
+                        ir.VectorType(ir.IntType(32), width), list(range(width, 2 * width))))
+                    v = builder.fadd(lo, hi)
+                return builder.extract_element(v, ir.IntType(32)(0))
+
+            pw = splat_each(powers)
+            p = total(builder.fmul(pw, p_next))
+            if want:
+                # h' = sum_r r z^(r-1) P_r + 8 z^7 sum_r z^r P_r'(z^8)
+                weights = [ir.Constant(dbl, 0.0)] + [
+                    builder.fmul(ir.Constant(dbl, float(r)), powers[r - 1]) for r in range(1, 8)]
+                eight = builder.fmul(ir.Constant(dbl, 8.0), powers[7])
+                lifted = splat_each([builder.fmul(eight, x) for x in powers])
+                tail = total(builder.call(fma, [lifted, a_next,
+                                                builder.fmul(splat_each(weights), p_next)]))
+            else:
+                tail = total(builder.fmul(pw, a_next))
             return context.make_tuple(builder, signature.return_type, [p, tail])
 
         return sig, codegen
