@@ -172,10 +172,10 @@ def _unit_root(c: F64, a: int, b: int, forward: bool, z0: float, u: F64) -> floa
     scratch (:func:`_irr_scratch`).
 
     The coefficients are first laid out in order of degree (reversed for ``w``) and
-    padded with zeros to a multiple of sixteen, so that every evaluation runs eight of
+    padded with zeros to a multiple of 32, so that every evaluation runs eight of
     them a step in one vector register (:func:`_horner8`)."""
     m = b - a
-    nvec = 2 * (m // 16 + 1)
+    nvec = 4 * (m // 32 + 1)
     for k in range(m + 1, 8 * nvec):
         u[k] = 0.0
     if forward:
@@ -442,34 +442,22 @@ def _irr_general_or_bracketed(c: F64, a: int, b: int, total: float, u: F64) -> f
 
 
 @_jit(reassoc=True)
-def _sums(c: F64) -> tuple[float, float, float, float]:
-    """The sums of the positive and the negative flows of ``c`` (each as a positive
-    number) and of each flow times its period: what the first guess and the choice of
-    ``v`` or ``w`` are made of. Added in any order (``reassoc``: the loop vectorises);
-    the root found does not depend on them, only how fast it is found, and a total
-    within rounding of zero is left to the general path.
+def _first_pass(c: F64) -> tuple[int, int, int, int, bool, float, float, float, float]:
+    """One pass over the flows of ``c``, without branches (the loop vectorises): the
+    first and last periods of a positive flow and of a negative one (``n`` and -1 where
+    there is none), whether every flow is finite, and the sums of the positive and the
+    negative flows (each as a positive number) and of each flow times its period.
+
+    The indices are integer minima and maxima, exact in any order; the sums only make
+    the first guess and the choice of ``v`` or ``w``, so they are added in any order
+    (``reassoc``): the root found does not depend on them, only how fast it is found,
+    and a total within rounding of zero is left to the general path.
     """
-    pos = neg = t_pos = t_neg = 0.0
-    for t in range(c.shape[0]):
-        y = c[t]
-        yp = y if y > 0.0 else 0.0
-        yn = y if y < 0.0 else 0.0
-        pos += yp
-        neg -= yn
-        t_pos += t * yp
-        t_neg -= t * yn
-    return pos, neg, t_pos, t_neg
-
-
-@_jit()
-def _sign_spans(c: F64) -> tuple[int, int, int, int, bool]:
-    """The first and last periods of a positive flow and of a negative one (``n`` and
-    -1 where there is none), and whether every flow is finite: integer minima and maxima,
-    which the compiler vectorises."""
     n = c.shape[0]
     first_pos = first_neg = n
     last_pos = last_neg = -1
     finite = 0
+    pos = neg = t_pos = t_neg = 0.0
     for t in range(n):
         y = c[t]
         first_pos = min(first_pos, t if y > 0.0 else n)
@@ -477,7 +465,14 @@ def _sign_spans(c: F64) -> tuple[int, int, int, int, bool]:
         first_neg = min(first_neg, t if y < 0.0 else n)
         last_neg = max(last_neg, t if y < 0.0 else -1)
         finite |= 0 if abs(y) <= 1.7976931348623157e308 else 1
-    return first_pos, last_pos, first_neg, last_neg, finite == 0
+        yp = y if y > 0.0 else 0.0
+        yn = y if y < 0.0 else 0.0
+        pos += yp
+        neg -= yn
+        t_pos += t * yp
+        t_neg -= t * yn
+    return (first_pos, last_pos, first_neg, last_neg, finite == 0, pos, neg, t_pos,
+            t_neg)
 
 
 @_jit()
@@ -495,12 +490,12 @@ def _irr_row(c: F64, u: F64) -> float:
     the sum is within rounding of zero (left to the general path below, as is every
     other row).
     """
-    first_pos, last_pos, first_neg, last_neg, finite = _sign_spans(c)
+    first_pos, last_pos, first_neg, last_neg, finite, pos, neg, t_pos, t_neg = (
+        _first_pass(c))
     once = last_pos < first_neg or last_neg < first_pos
     a = min(first_pos, first_neg)
     b = max(last_pos, last_neg)
     if finite and last_pos >= 0 and last_neg >= 0 and once and b - a >= 3:
-        pos, neg, t_pos, t_neg = _sums(c)
         last_sign = 1.0 if last_pos > last_neg else -1.0
         total = pos - neg
         if abs(total) > _SIGN_RTOL * (pos + neg):
@@ -596,8 +591,8 @@ scratch array."""
 @_jit()
 def _irr_scratch(n_periods: int) -> F64:
     """Scratch for :func:`_irr_row` on rows of ``n_periods`` flows (one a thread): the
-    coefficients padded to a multiple of sixteen."""
-    return np.empty(16 * (n_periods // 16 + 1))
+    coefficients padded to a multiple of 32."""
+    return np.empty(32 * (n_periods // 32 + 1))
 
 
 @_jit(parallel=True)

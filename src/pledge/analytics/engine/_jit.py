@@ -144,6 +144,11 @@ def _horner8_join(p_lane: list[float], a_lane: list[float], z: float,
     return p, second + 8.0 * z7 * tail
 
 
+_CHAINS = 4
+"""Independent chains of :func:`_horner8` (each a quarter of the coefficients): one
+vector fused multiply-add has a latency of four steps' issue, so four chains keep the
+unit busy."""
+
 if _config.DISABLE_JIT:
     def _horner8(u: Any, nvec: int, z: float, deriv: bool) -> tuple[float, float]:
         return _horner8_plain(u, nvec, z, deriv)
@@ -153,11 +158,11 @@ else:
         """``h(z) = sum_k u[k] z^k`` for ``k < 8 nvec``, as eight polynomials in ``z^8``
         (lane ``r`` holds ``u[r], u[8 + r], ...``) evaluated by Horner's rule together in
         one vector register, a fused multiply-add a step for eight coefficients, then
-        joined: ``h = sum_r z^r h_r(z^8)``; the upper and the lower half of the
-        coefficients run as two independent chains (joined by ``z^(8 nvec/2)``), so the
-        processor overlaps their steps. Returns ``(h(z), h'(z))`` when ``deriv`` (a
+        joined: ``h = sum_r z^r h_r(z^8)``; consecutive quarters of the coefficients
+        run as ``_CHAINS`` independent chains (joined by powers of ``z^(8 nvec/4)``), so
+        the processor overlaps their steps. Returns ``(h(z), h'(z))`` when ``deriv`` (a
         literal), else ``(h(z), sum_k |u[k]| z^k)``. ``u``: a C-contiguous float64 array
-        of ``8 nvec`` coefficients, ``nvec`` even and at least 2."""
+        of ``8 nvec`` coefficients, ``nvec`` a positive multiple of ``_CHAINS``."""
         want = getattr(deriv, "literal_value", None)
         if want is None:
             return None
@@ -180,8 +185,8 @@ else:
             fma = insert(builder.module, ir.FunctionType(vec, [vec] * 3), "llvm.fma.v8f64")
             fabs = insert(builder.module, ir.FunctionType(vec, [vec]), "llvm.fabs.v8f64")
             zero = ir.Constant(vec, [0.0] * 8)
-            half = builder.sdiv(n_vec, n_vec.type(2))
-            top = builder.sub(half, half.type(1))
+            part = builder.sdiv(n_vec, n_vec.type(_CHAINS))
+            top = builder.sub(part, part.type(1))
             entry = builder.block
             loop = builder.append_basic_block("horner8.loop")
             done = builder.append_basic_block("horner8.done")
@@ -190,18 +195,19 @@ else:
             i = builder.phi(n_vec.type)
             i.add_incoming(top, entry)
             state = []
-            for _ in range(4):      # p and a of the upper half, then of the lower half
+            for _ in range(2 * _CHAINS):    # p and a of each chain
                 phi = builder.phi(vec)
                 phi.add_incoming(zero, entry)
                 state.append(phi)
-            zp = builder.phi(dbl)   # z^(8 k) after k steps: z^(8 half) at the end
+            zp = builder.phi(dbl)   # Z^k after k steps (Z = z^8): Z^part at the end
             zp.add_incoming(ir.Constant(dbl, 1.0), entry)
             zp_next = builder.fmul(zp, z8)
             zp.add_incoming(zp_next, loop)
             nxt = []
-            for chain, at in ((0, builder.add(i, half)), (2, i)):
+            for chain in range(_CHAINS):
+                at = builder.add(i, builder.mul(part, part.type(chain)))
                 cv = builder.load(builder.gep(base, [at]), align=8, typ=vec)
-                pv, av = state[chain], state[chain + 1]
+                pv, av = state[2 * chain], state[2 * chain + 1]
                 a_next = builder.call(fma, [av, zv, pv if want else builder.call(fabs, [cv])])
                 nxt += [builder.call(fma, [pv, zv, cv]), a_next]
             i_next = builder.sub(i, i.type(1))
@@ -210,19 +216,30 @@ else:
                 phi.add_incoming(value, loop)
             builder.cbranch(builder.icmp_signed(">=", i_next, i.type(0)), loop, done)
             builder.position_at_end(done)
-            # h_r = lower + Z^half upper; with the derivative in Z where asked
-            zh1 = zp
-            zh = zp_next
-            zhv = ir.Constant(vec, ir.Undefined)
-            dzv = ir.Constant(vec, ir.Undefined)
-            dz = builder.fmul(builder.sitofp(half, dbl), zh1)
-            for r in range(8):
-                zhv = builder.insert_element(zhv, zh, ir.IntType(32)(r))
-                dzv = builder.insert_element(dzv, dz, ir.IntType(32)(r))
-            p_next = builder.call(fma, [zhv, nxt[0], nxt[2]])
-            a_next = builder.call(fma, [zhv, nxt[1], nxt[3]])
+
+            def splat(x: Any) -> Any:
+                v = ir.Constant(vec, ir.Undefined)
+                for r in range(8):
+                    v = builder.insert_element(v, x, ir.IntType(32)(r))
+                return v
+
+            # h_r = sum_c Z^(c part) chain_c, by Horner's rule in Z^part; its derivative
+            # in Z likewise, plus sum_c c part Z^(c part - 1) chain_c
+            zq = splat(zp_next)
+            p_next = nxt[2 * (_CHAINS - 1)]
+            a_next = nxt[2 * (_CHAINS - 1) + 1]
+            for chain in range(_CHAINS - 2, -1, -1):
+                p_next = builder.call(fma, [zq, p_next, nxt[2 * chain]])
+                a_next = builder.call(fma, [zq, a_next, nxt[2 * chain + 1]])
             if want:
-                a_next = builder.call(fma, [dzv, nxt[0], a_next])
+                # sum_{c >= 1} c Z^((c-1) part) chain_c, times part Z^(part - 1)
+                lift = nxt[2 * (_CHAINS - 1)]
+                lift = builder.fmul(splat(ir.Constant(dbl, float(_CHAINS - 1))), lift)
+                for chain in range(_CHAINS - 2, 0, -1):
+                    lift = builder.call(fma, [zq, lift, builder.fmul(
+                        splat(ir.Constant(dbl, float(chain))), nxt[2 * chain])])
+                scale = builder.fmul(builder.sitofp(part, dbl), zp)
+                a_next = builder.call(fma, [splat(scale), lift, a_next])
             # join the lanes: h = sum_r z^r P_r, each sum a tree of pairs
             z2 = builder.fmul(zval, zval)
             z3 = builder.fmul(z2, zval)
