@@ -122,9 +122,9 @@ def _is_root(c: F64, a: int, b: int, forward: bool, z: float) -> bool:
 
 
 @_jit()
-def _solve_unit(u: F64, nvec: int, z0: float) -> float:
-    """A root in (0, 1) of ``h(z) = sum_k u[k] z^k`` (``8 nvec`` coefficients, see
-    :func:`_horner8`), whose values at 0 and 1 differ in sign (where there are several,
+def _solve_unit(u: F64, start: int, nvec: int, z0: float) -> float:
+    """A root in (0, 1) of ``h(z) = sum_k u[start + k] z^k`` (``8 nvec`` coefficients,
+    see :func:`_horner8`), whose values at 0 and 1 differ in sign (where there are several,
     one of them).
 
     Safeguarded Newton (rtsafe): a Newton step from the current point unless it
@@ -134,14 +134,14 @@ def _solve_unit(u: F64, nvec: int, z0: float) -> float:
     """
     lo = 0.0
     hi = 1.0
-    f_lo = u[0]
+    f_lo = u[start]
     z = z0
     if not (lo < z < hi):
         z = 0.5
     dx_old = 1.0
     dx = 1.0
     for _ in range(200):
-        p, dp = _horner8(u, nvec, z, True)
+        p, dp = _horner8(u, start, nvec, z, True)
         if p == 0.0:
             return z
         if (p > 0.0) == (f_lo > 0.0):
@@ -173,21 +173,28 @@ def _unit_root(c: F64, a: int, b: int, forward: bool, z0: float, u: F64) -> floa
 
     The coefficients are first laid out in order of degree (reversed for ``w``) and
     padded with zeros to a multiple of 32, so that every evaluation runs eight of
-    them a step in one vector register (:func:`_horner8`)."""
+    them a step in one vector register (:func:`_horner8`); a forward row with room for
+    the padding is read where it is."""
     m = b - a
     nvec = 4 * (m // 32 + 1)
-    for k in range(m + 1, 8 * nvec):
-        u[k] = 0.0
-    if forward:
-        for k in range(m + 1):
-            u[k] = c[a + k]
+    src = u
+    start = 0
+    if forward and a + 8 * nvec <= c.shape[0]:
+        src = c         # past its last non-zero flow the row is zeros: already padded
+        start = a
     else:
-        for k in range(m + 1):
-            u[k] = c[b - k]
-    z = _solve_unit(u, nvec, z0)
+        for k in range(m + 1, 8 * nvec):
+            u[k] = 0.0
+        if forward:
+            for k in range(m + 1):
+                u[k] = c[a + k]
+        else:
+            for k in range(m + 1):
+                u[k] = c[b - k]
+    z = _solve_unit(src, start, nvec, z0)
     if not (z > 0.0):
         return np.nan
-    p, scale = _horner8(u, nvec, z, False)
+    p, scale = _horner8(src, start, nvec, z, False)
     if not (abs(p) <= _VERIFY_RTOL * scale):
         return np.nan
     return 1.0 / z - 1.0 if forward else z - 1.0

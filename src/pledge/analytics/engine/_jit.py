@@ -150,12 +150,13 @@ vector fused multiply-add has a latency of four steps' issue, so four chains kee
 unit busy."""
 
 if _config.DISABLE_JIT:
-    def _horner8(u: Any, nvec: int, z: float, deriv: bool) -> tuple[float, float]:
-        return _horner8_plain(u, nvec, z, deriv)
+    def _horner8(u: Any, start: int, nvec: int, z: float, deriv: bool
+                 ) -> tuple[float, float]:
+        return _horner8_plain(u[start:], nvec, z, deriv)
 else:
     @intrinsic
-    def _horner8(typingctx: Any, u: Any, nvec: Any, z: Any, deriv: Any) -> Any:
-        """``h(z) = sum_k u[k] z^k`` for ``k < 8 nvec``, as eight polynomials in ``z^8``
+    def _horner8(typingctx: Any, u: Any, start: Any, nvec: Any, z: Any, deriv: Any) -> Any:
+        """``h(z) = sum_k u[start + k] z^k`` for ``k < 8 nvec``, as eight polynomials in ``z^8``
         (lane ``r`` holds ``u[r], u[8 + r], ...``) evaluated by Horner's rule together in
         one vector register, a fused multiply-add a step for eight coefficients, then
         joined: ``h = sum_r z^r h_r(z^8)``; consecutive quarters of the coefficients
@@ -166,15 +167,15 @@ else:
         want = getattr(deriv, "literal_value", None)
         if want is None:
             return None
-        sig = cast(Any, types).UniTuple(types.float64, 2)(u, nvec, z, deriv)
+        sig = cast(Any, types).UniTuple(types.float64, 2)(u, start, nvec, z, deriv)
 
         def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
             dbl = ir.DoubleType()
             vec = ir.VectorType(dbl, 8)
             arr = context.make_array(signature.args[0])(context, builder, args[0])
-            base = builder.bitcast(arr.data, vec.as_pointer())
-            n_vec = args[1]
-            zval = args[2]
+            base = builder.bitcast(builder.gep(arr.data, [args[1]]), vec.as_pointer())
+            n_vec = args[2]
+            zval = args[3]
             zz = builder.fmul(zval, zval)
             z4 = builder.fmul(zz, zz)
             z8 = builder.fmul(z4, z4)
