@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
-from pledge.analytics.engine._irr import _irr_row
+from pledge.analytics.engine._irr import _irr_row, _irr_scratch
 from pledge.analytics.engine._jit import F64, I64, _fma, _jit
 
 _TIE_ULPS = 8.0  # a product within this many ulps of a half cent is a tie (see _round_money)
@@ -329,6 +329,7 @@ def _fused_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post: fl
         pc = np.empty((n_periods, block + _PAD))
         bc = np.empty((n_periods, block + _PAD))
         net = np.empty(n_periods)
+        u = _irr_scratch(n_periods)
         _load_block(funding, dist, p0, m, fr, dr)
         bal, rec, pt, ut, ft, finite, lowest = _run_block(fr, dr, m, rate, s_pre, s_post,
                                                           pc, bc)
@@ -341,7 +342,7 @@ def _fused_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post: fl
                 net[t] = pc[t, j] - f_row[t]
                 if with_pv:
                     pv += (net[t] + f_row[t]) * discount[t]
-            irr[p] = _irr_row(net)
+            irr[p] = _irr_row(net, u)
             partner_pv[p] = pv
             partner_total[p] = _dollars(pt[j])
             us_total[p] = _dollars(ut[j])
