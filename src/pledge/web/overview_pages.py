@@ -25,6 +25,7 @@ from pledge.services.base import parse_date
 from pledge.web import charts
 from pledge.web.auth import PageActor, need
 from pledge.web.common import URGENT_DAYS, framework_list, router
+from pledge.web.i18n import _
 from pledge.web.templating import render
 
 
@@ -38,10 +39,11 @@ async def dashboard(request: Request, engine: EngineDep, settings: SettingsDep, 
     c = d.commitments
     figures = {
         "gauge": charts.gauge(c.cap, c.allocated, c.disbursed),
-        "pipeline": charts.pipeline([s.stage.replace("_", " ") for s in d.pipeline],
+        "pipeline": charts.pipeline([_(s.stage.replace("_", " ")) for s in d.pipeline],
                                     [s.count for s in d.pipeline],
                                     [s.usd_high for s in d.pipeline]),
-        "sectors": charts.by_sector({k.replace("_", " "): v for k, v in d.by_sector.items()}),
+        "sectors": charts.by_sector({_(k.replace("_", " ")): v
+                                     for k, v in d.by_sector.items()}),
     }
     return render(request, "dashboard.html", {
         "user": actor, "d": d, "c": c, "figures": figures, "urgent": URGENT_DAYS,

@@ -20,6 +20,7 @@ from pledge.web.auth import (
     start_session,
 )
 from pledge.web.common import router
+from pledge.web.i18n import _
 from pledge.web.templating import render
 
 
@@ -77,7 +78,7 @@ def login(request: Request, engine: EngineDep, settings: SettingsDep,
         return page
     if new is None:
         return render(request, "login.html", {"next": safe_next(next), "name": name,
-                                              "error": "Unknown name or wrong password."},
+                                              "error": _("Unknown name or wrong password.")},
                       status=401)
     response = RedirectResponse(safe_next(next), status_code=303)
     start_session(request, response, new, engine)

@@ -1,39 +1,75 @@
-"""The Jinja2 environment the pages render with: templates from the package, money filters."""
+"""The Jinja2 environment the pages render with: templates from the package, money filters,
+and the pages' two languages (``web.i18n``): one environment, whose gettext and filters
+read the language of the request being answered."""
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
+from babel.dates import format_date, format_skeleton, get_day_names
+from babel.numbers import format_currency, format_decimal, format_percent
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from pledge import __version__
-from pledge.domain.money import format_amount, format_rounded, format_stored
+from pledge.domain.money import format_amount, format_japanese, format_rounded, format_stored
 from pledge.domain.sources import web_address
 from pledge.server.idempotency import form_key
+from pledge.web import i18n
 from pledge.web.auth import csrf_token, pop_flash
+from pledge.web.i18n import _
+
+
+def _ja() -> bool:
+    return i18n.current() == "ja"
 
 
 def money(fact: dict[str, Any]) -> str:
     """An amount as read from an article (``low``/``high`` as decimal text, ``currency``),
-    written as people write it: "¥6tn to ¥7tn"."""
-    return format_stored(fact.get("low"), fact.get("high"), fact.get("currency"))
+    written as people write it: "¥6tn to ¥7tn"; in Japanese, yen as 兆円 and 億円
+    ("6兆円〜7兆円")."""
+    low, high, currency = fact.get("low"), fact.get("high"), fact.get("currency")
+    if _ja() and currency == "JPY":
+        try:
+            lo, hi = (None if v in (None, "") else Decimal(str(v)) for v in (low, high))
+        except ArithmeticError:
+            lo = hi = None
+        if lo is not None or hi is not None:
+            return _bounds(lo, hi, lambda v: format_japanese(v, "円"))
+    return format_stored(low, high, currency)
+
+
+def _bounds(low: Decimal | None, high: Decimal | None, one: Any) -> str:
+    """A range of amounts in the page's language, each bound written by ``one``."""
+    if low is None and high is None:
+        return "—"
+    if low is None:
+        return _("up to %(amount)s") % {"amount": one(high)}
+    if high is None:
+        return _("at least %(amount)s") % {"amount": one(low)}
+    if low == high:
+        return str(one(low))
+    return f"{one(low)}–{one(high)}" if not _ja() else f"{one(low)}〜{one(high)}"
 
 
 def usd(value: Decimal | None, full: bool = False) -> str:
     """An amount in US dollars: rounded to four significant digits for reading
     (``domain.money.format_rounded``: the command line's form too), or every digit to the
-    cent with ``full``."""
+    cent with ``full``. In Japanese the rounded form counts in 億 and 兆 ("5,500億ドル")
+    and the full one is Babel's ("$1,234.56")."""
     if value is None:
         return "—"
+    if _ja():
+        return (format_currency(value, "USD", locale=i18n.LOCALES["ja"]) if full
+                else format_japanese(value, "ドル"))
     return format_amount(value, "USD", short=False) if full else format_rounded(value, "USD")
 
 
@@ -43,26 +79,65 @@ def usd_about(value: Decimal | None) -> str:
         return "—"
     if value == 0:
         return usd(value)
+    if _ja():
+        return "約" + format_japanese(value, "ドル", 3)
     return "≈ " + format_rounded(value, "USD", 3)
 
 
 def usd_range(low: Decimal | None, high: Decimal | None) -> str:
-    if low is None and high is None:
-        return "—"
-    if low is None:
-        return f"up to {usd(high)}"
-    if high is None or low == high:
-        return usd(low)
-    return f"{usd(low)}–{usd(high)}"
+    return _bounds(low, high, usd)
 
 
 def pct(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value * 100:.{digits}f}%"
+    if value is None:
+        return "—"
+    return format_percent(value, "#,##0" + ("." + "0" * digits if digits else "") + "%",
+                          locale=i18n.LOCALES[i18n.current()])
+
+
+def number(value: float | Decimal | int | None, digits: int = 0) -> str:
+    """A number with the language's grouping and ``digits`` decimals (Babel)."""
+    if value is None:
+        return "—"
+    return format_decimal(value, "#,##0" + ("." + "0" * digits if digits else ""),
+                          locale=i18n.LOCALES[i18n.current()])
+
+
+def day(value: date | datetime | str | None) -> str:
+    """A date as the page's language writes it: ISO in English (2026-06-09), Babel's long
+    form in Japanese (2026年6月9日). A date kept as text is shown as it is in English and
+    read first in Japanese."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        if not _ja():
+            return value
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return str(value)
+    day_of = value.date() if isinstance(value, datetime) else value
+    if not _ja():
+        return day_of.isoformat()
+    return format_date(day_of, "long", locale=i18n.LOCALES["ja"])
+
+
+def month(value: date) -> str:
+    """A month's heading: "June 2026", "2026年6月"."""
+    return format_skeleton("yMMMM", value, locale=i18n.LOCALES[i18n.current()])
+
+
+def weekdays() -> list[str]:
+    """The week's days, Monday first, abbreviated: Mon … Sun, 月 … 日."""
+    names = get_day_names("abbreviated", locale=i18n.LOCALES[i18n.current()])
+    return [names[i] for i in range(7)]
 
 
 def label(value: str | None) -> str:
-    """A key as words: ``critical_minerals`` -> ``critical minerals``."""
-    return "" if value is None else str(value).replace("_", " ")
+    """A key as words: ``critical_minerals`` -> ``critical minerals`` (in Japanese, its
+    words from the catalogue: ``web.words`` lists them)."""
+    words = "" if value is None else str(value).replace("_", " ")
+    return _(words) if words else ""
 
 
 def source_link(value: object, length: int = 60, label: str | None = None) -> Markup:
@@ -118,18 +193,26 @@ def due_class(row: Any) -> str:
 def templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(files("pledge.web") / "templates"))
     env = t.env
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
+        i18n.gettext, i18n.ngettext, newstyle=True)
     env.filters.update(usd=usd, usd_about=usd_about, pct=pct, label=label, figure=figure_json,
-                       money=money, source_link=source_link)
+                       money=money, source_link=source_link, day=day, month=month,
+                       number=number)
     env.globals.update(usd_range=usd_range, version=__version__,
                        plotly_unused_styles=plotly_unused_styles, one_time_key=form_key,
-                       due_class=due_class)
+                       due_class=due_class, weekdays=weekdays, languages=i18n.LANGUAGES,
+                       switch_url=i18n.switch_url)
     return t
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200
            ) -> HTMLResponse:
-    """A page with what every page needs: the user, the CSRF token and a one-time message."""
-    ctx = {"user": context.pop("user", None), "csrf": csrf_token(request),
+    """A page with what every page needs: the user, the CSRF token, a one-time message and
+    the language it is written in (``request.state.lang``)."""
+    lang = i18n.lang_of(request)
+    i18n.use(lang)
+    ctx = {"user": context.pop("user", None), "csrf": csrf_token(request), "lang": lang,
            "flash": pop_flash(request), "today": date.today(), **context}
     return templates().TemplateResponse(request, name, ctx, status_code=status)
 
