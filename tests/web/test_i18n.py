@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from importlib.resources import files
 from typing import Any
 
 import pytest
@@ -68,6 +70,7 @@ def client(demo_url: str) -> Iterator[TestClient]:
 def test_pages_are_english_unless_asked(client: TestClient) -> None:
     r = client.get("/login")
     assert '<html lang="en">' in r.text and "<h1>Log in</h1>" in r.text
+    assert {"Accept-Language", "Cookie"} <= {v.strip() for v in r.headers["vary"].split(",")}
     assert i18n.COOKIE not in r.headers.get("set-cookie", "")
     # the header offers the other language, keeping the page's parameters
     assert 'href="/login?next=%2Fprojects&amp;lang=ja"' in client.get(
@@ -106,6 +109,7 @@ def test_the_dashboard_in_japanese(client: TestClient) -> None:
     log_in(client, Role.ANALYST)
     page = client.get("/?framework=japan&lang=ja").text
     assert '<html lang="ja">' in page
+    assert "<h1>日米戦略的投資(5,500億ドル)</h1>" in page
     for text in ("ダッシュボード", "案件", "上限", "配分済み", "直近の資金拠出期限",
                  "特記のない金額は米ドル建て", "ログアウト", "アナリスト"):
         assert text in page, text
@@ -136,7 +140,7 @@ def test_a_project_and_the_calendar_in_japanese(client: TestClient) -> None:
     page = client.get("/projects/26").text
     for text in ("資金拠出済み", "SPVへの資金拠出", "出資", "計算書", "経過", "出典"):
         assert text in page, text
-    assert "Japanの資本勘定" in page  # the partner's recorded name, in the sentence
+    assert "計算書:日本の資本勘定" in page
     calendar = client.get("/deadlines").text
     assert "資金拠出期限" in calendar and "<th>月</th>" in calendar
     assert re.search(r"<h2>\d{4}年\d{1,2}月</h2>", calendar)
@@ -214,7 +218,27 @@ def test_japanese_counts_in_oku_and_cho_and_writes_dates_its_way() -> None:
                              "currency": "JPY"}) == "6兆円〜7兆円"
     assert templating.money({"low": "8250000000000", "high": "8250000000000",
                              "currency": "JPY"}) == "8兆2,500億円"
-    assert templating.money({"low": None, "high": "2e9", "currency": "USD"}) == "up to US$2bn"
+    assert templating.money({"low": None, "high": "2e9", "currency": "USD"}) == "最大20億ドル"
+    assert templating.money({"low": "56e12", "high": "65e12", "currency": "KRW"}) == \
+        "56兆ウォン〜65兆ウォン"
+    assert templating.money({"low": "1e9", "high": None, "currency": "EUR"}) == \
+        "€1bn以上"  # a currency Japanese does not count in 億: its short form
+
+
+def test_the_terms_page_writes_amounts_never_their_raw_digits() -> None:
+    i18n.use("en")
+    assert templating.setting("550000000000", "commitment") == "US$550bn"
+    assert templating.setting([{"key": "strategic", "amount": "550000000000",
+                                "annual_cap": None}], "components") == \
+        '[{"key": "strategic", "amount": "US$550bn", "annual_cap": null}]'
+    assert templating.setting("45", "funding_window.length") == "45"
+    assert templating.setting(["critical_minerals"], "sectors") == '["critical_minerals"]'
+    assert templating.setting(True, "sectors_open") == "True"
+    i18n.use("ja")
+    try:
+        assert templating.setting("550000000000", "commitment") == "5,500億ドル"
+    finally:
+        i18n.use("en")
 
 
 @pytest.mark.usefixtures("japanese")
@@ -227,6 +251,7 @@ def test_charts_name_their_axes_in_japanese() -> None:
     assert g["data"][0]["value"] == pytest.approx(357.0)  # counted in 億ドル
     assert g["data"][0]["number"]["suffix"] == "億ドル"
     assert "5,500億ドル" in g["layout"]["title"]["text"]
+    assert charts._date_ticks()["tickformat"] == "%Y年%-m月"  # plotly.js writes English
 
 
 # --- the catalogue ---------------------------------------------------------------------
@@ -299,12 +324,17 @@ def test_every_word_of_the_record_the_pages_show_is_in_the_catalogue() -> None:
     listed = {w for group in (words.STAGES, words.SECTORS, words.ROLES, words.INSTRUMENTS,
                               words.CONSULTATIONS, words.PROPOSALS, words.REVIEW_STATES,
                               words.PHASES, words.MEANINGS, words.OBJECTIVES, words.LINKS,
-                              words.SEEN, words.AMOUNTS, words.COPIES) for w in group}
+                              words.SEEN, words.AMOUNTS, words.COPIES, words.FRAMEWORKS,
+                              words.PARTNERS) for w in group}
     keys = ([s.value for s in Stage] + list(SECTORS) + [r.value for r in Role]
             + [i.value for i in Instrument] + [k.value for k in ConsultationKind]
             + [p.value for p in ProposalKind] + [p.value for p in Phase]
             + [m.value for m in WindowMeaning] + [o.value for o in Objective])
     shown = {k.replace("_", " ") for k in keys} | {w for _, w in CHOICES} \
         | set(SEEN_LABELS.values())
+    for path in (files("pledge") / "data" / "frameworks").iterdir():
+        if path.name.endswith(".toml"):
+            shipped = tomllib.loads(path.read_text(encoding="utf-8"))
+            shown |= {shipped["name"], shipped["partner"]}
     assert shown - listed == set()
     assert words.ROUNDING == ROUNDING_RULE

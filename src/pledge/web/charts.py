@@ -35,6 +35,12 @@ def axis(title: str, **extra: Any) -> dict[str, Any]:
     return {"title": {"text": title}, "gridcolor": GRID, **extra}
 
 
+def _date_ticks() -> dict[str, Any]:
+    """Dates on an axis as Japanese writes them (plotly.js's own labels are English)."""
+    return {"tickformat": "%Y年%-m月", "hoverformat": "%Y年%-m月%-d日"} \
+        if current() == "ja" else {}
+
+
 def _layout(title: str, **extra: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "title": {"text": title, "font": {"size": 15}, "x": 0.01},
@@ -152,7 +158,8 @@ def capital_account(account: CapitalAccount, partner: str) -> Figure:
          "y": [bn(v[2]) for v in days.values()], "line": {"color": US, "shape": "hv"},
          "hovertemplate": hover},
     ], "layout": _layout(_("Capital account: balance owed and distributions to date (US$bn)"),
-                         xaxis=axis(_("date"), type="date"), yaxis=axis(_("US$bn")),
+                         xaxis=axis(_("date"), type="date", **_date_ticks()),
+                         yaxis=axis(_("US$bn")),
                          legend={"orientation": "h", "y": -0.25})}
 
 

@@ -129,7 +129,8 @@ def switch_url(request: Request, lang: str) -> str:
 
 class Language:
     """Sets each request's language (``request.state.lang`` and the context ``gettext``
-    reads); a ``?lang=`` choice is kept in a cookie for the pages after."""
+    reads); a ``?lang=`` choice is kept in a cookie for the pages after, and a page says
+    it varies by both (``Vary``)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -146,14 +147,19 @@ class Language:
         keep = asked in LANGUAGES and asked != conn.cookies.get(COOKIE)
         secure = scope.get("scheme") == "https"
 
-        async def remember(message: Message) -> None:
+        async def answer(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.append("Set-Cookie", f"{COOKIE}={lang}; Max-Age={COOKIE_AGE}; Path=/; "
-                               f"SameSite=Lax; HttpOnly{'; Secure' if secure else ''}")
+                if headers.get("content-type", "").startswith("text/html"):
+                    # a page differs by the language asked for and the one chosen before
+                    headers.add_vary_header("Accept-Language")
+                    headers.add_vary_header("Cookie")
+                if keep:
+                    headers.append("Set-Cookie", f"{COOKIE}={lang}; Max-Age={COOKIE_AGE}; "
+                                   f"Path=/; SameSite=Lax; HttpOnly{'; Secure' if secure else ''}")
             await send(message)
 
         try:
-            await self.app(scope, receive, remember if keep else send)
+            await self.app(scope, receive, answer)
         finally:
             _current.reset(token)

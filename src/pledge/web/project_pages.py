@@ -126,7 +126,7 @@ def project(request: Request, project_id: RecordId, engine: EngineDep, settings:
     statement = _statement(engine, p.summary.id) if (
         p.funding or p.summary.status not in _BEFORE_SELECTION) else None
     if statement is not None:
-        figures["capital"] = charts.capital_account(statement.account, statement.partner)
+        figures["capital"] = charts.capital_account(statement.account, _(statement.partner))
     deadline = next(iter(deadlines_svc.project_deadlines(
         engine, framework=p.summary.framework, project_id=p.summary.id)), None) \
         if p.summary.status in deadlines_svc.DEADLINE_STAGES else None

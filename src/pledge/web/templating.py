@@ -20,7 +20,13 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from pledge import __version__
-from pledge.domain.money import format_amount, format_japanese, format_rounded, format_stored
+from pledge.domain.money import (
+    CURRENCIES,
+    format_amount,
+    format_japanese,
+    format_rounded,
+    format_stored,
+)
 from pledge.domain.sources import web_address
 from pledge.server.idempotency import form_key
 from pledge.web import i18n
@@ -32,18 +38,25 @@ def _ja() -> bool:
     return i18n.current() == "ja"
 
 
+#: The currencies Japanese counts in 兆 and 億, with the word written after the count.
+JAPANESE_UNITS = {"JPY": "円", "USD": "ドル", "KRW": "ウォン"}
+
+
 def money(fact: dict[str, Any]) -> str:
     """An amount as read from an article (``low``/``high`` as decimal text, ``currency``),
-    written as people write it: "¥6tn to ¥7tn"; in Japanese, yen as 兆円 and 億円
-    ("6兆円〜7兆円")."""
+    written as people write it: "¥6tn to ¥7tn"; in Japanese, yen, dollars and won counted
+    in 兆 and 億 ("6兆円〜7兆円", "5,500億ドル", "56兆ウォン"), other currencies in their
+    short form ("€1bn以上")."""
     low, high, currency = fact.get("low"), fact.get("high"), fact.get("currency")
-    if _ja() and currency == "JPY":
+    if _ja() and str(currency) in CURRENCIES:
+        unit = JAPANESE_UNITS.get(str(currency))
         try:
             lo, hi = (None if v in (None, "") else Decimal(str(v)) for v in (low, high))
         except ArithmeticError:
             lo = hi = None
         if lo is not None or hi is not None:
-            return _bounds(lo, hi, lambda v: format_japanese(v, "円"))
+            return _bounds(lo, hi, lambda v: format_japanese(v, unit) if unit
+                           else format_amount(v, str(currency)))
     return format_stored(low, high, currency)
 
 
@@ -133,11 +146,42 @@ def weekdays() -> list[str]:
     return [names[i] for i in range(7)]
 
 
+def tr(value: object) -> str:
+    """A word of the record (a framework's name, a partner, a link's words) in the page's
+    language, when the catalogue has it (``web.words``); as recorded otherwise."""
+    text = "" if value is None else str(value)
+    return _(text) if text else ""
+
+
 def label(value: str | None) -> str:
     """A key as words: ``critical_minerals`` -> ``critical minerals`` (in Japanese, its
     words from the catalogue: ``web.words`` lists them)."""
     words = "" if value is None else str(value).replace("_", " ")
     return _(words) if words else ""
+
+
+#: The settings of a framework's terms that are amounts in US dollars (within a table too).
+MONEY_SETTINGS = frozenset({"commitment", "amount", "annual_cap"})
+
+
+def setting(value: object, key: str = "") -> str:
+    """A framework setting as the terms page shows it: an amount as the pages write US
+    dollars (US$550bn, 5,500億ドル), never its 12 raw digits; a list or a table as JSON,
+    its amounts written so too."""
+    def shown(v: object, k: str) -> object:
+        if isinstance(v, dict):
+            return {name: shown(x, name) for name, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [shown(x, k) for x in v]
+        if k in MONEY_SETTINGS and not isinstance(v, bool) and isinstance(v, int | str | Decimal):
+            try:
+                return usd(Decimal(str(v)))
+            except ArithmeticError:
+                return v
+        return v
+
+    out = shown(value, key.rsplit(".", 1)[-1])
+    return json.dumps(out, ensure_ascii=False) if isinstance(out, dict | list) else str(out)
 
 
 def source_link(value: object, length: int = 60, label: str | None = None) -> Markup:
@@ -198,7 +242,7 @@ def templates() -> Jinja2Templates:
         i18n.gettext, i18n.ngettext, newstyle=True)
     env.filters.update(usd=usd, usd_about=usd_about, pct=pct, label=label, figure=figure_json,
                        money=money, source_link=source_link, day=day, month=month,
-                       number=number)
+                       number=number, setting=setting, tr=tr)
     env.globals.update(usd_range=usd_range, version=__version__,
                        plotly_unused_styles=plotly_unused_styles, one_time_key=form_key,
                        due_class=due_class, weekdays=weekdays, languages=i18n.LANGUAGES,

@@ -30,7 +30,14 @@ LINKS = (N_("the same project, reported twice, as"), N_("a later tranche of"),
 SEEN = (N_("same project (reported twice)"), N_("earlier tranche"), N_("later tranche"),
         N_("umbrella programme (includes this one)"), N_("part of this programme"),
         N_("related"))
-AMOUNTS = (N_("project"), N_("programme"))
+AMOUNTS = (N_("project"), N_("programme"), N_("tranche"))
 COPIES = (N_("exact"), N_("near"))
+# The frameworks shipped in data/frameworks and their partners (one added later shows
+# its name as recorded).
+FRAMEWORKS = (N_("European Union investment intentions (US$600bn)"),
+              N_("United States–Japan Strategic Investment (US$550bn)"),
+              N_("United States–Korea Strategic Investment (US$350bn)"),
+              N_("Taiwan investment and credit guarantees (US$250bn + US$250bn)"))
+PARTNERS = (N_("European Union"), N_("Japan"), N_("South Korea"), N_("Taiwan"))
 ROUNDING = N_("the partner's share is rounded half-even to the cent once; the United States "
               "receives the rest, so the two shares add up to the cash exactly")
