@@ -284,7 +284,7 @@ EVERY_PAGE = (("dashboard", "/", ("gauge", "pipeline", "sectors")),
 # What must never reach a reader: a missing value printed as Python or JavaScript writes
 # it, or an amount as raw digits (ten or more in a row, outside a web address).
 LEAKS = re.compile(r"\bNone\b|\bnan\b|\bNaN\b")
-RAW_DIGITS = re.compile(r"(?<![\d.,])\d{10,}(?![\d.,])")
+RAW_DIGITS = re.compile(r"(?<![\d.,])\d{10,}")
 ADDRESS = re.compile(r"https?://\S+")
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 

@@ -10,12 +10,13 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from importlib.resources import files
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from babel.messages.catalog import Catalog
 from fastapi.testclient import TestClient
 
+from pledge.analytics.selection.utilities import Status
 from pledge.app import create_app
 from pledge.domain.framework import Instrument, WindowMeaning
 from pledge.domain.lifecycle import ConsultationKind, Role, Stage
@@ -225,6 +226,19 @@ def test_japanese_counts_in_oku_and_cho_and_writes_dates_its_way() -> None:
         "€1bn以上"  # a currency Japanese does not count in 億: its short form
 
 
+def test_a_batch_budget_s_reasons_write_their_amounts() -> None:
+    i18n.use("en")
+    assert templating.budget_reason("remaining cap 514300000000.00") == \
+        "remaining cap US$514.3bn"
+    assert templating.budget_reason("something else 12") == "something else 12"
+    i18n.use("ja")
+    try:
+        assert templating.budget_reason("annual cap left 1000000000") == "年間上限の残り 10億ドル"
+        assert templating.budget_reason("batch budget 2.5e9") == "batch budget 2.5e9"
+    finally:
+        i18n.use("en")
+
+
 def test_the_terms_page_writes_amounts_never_their_raw_digits() -> None:
     i18n.use("en")
     assert templating.setting("550000000000", "commitment") == "US$550bn"
@@ -325,11 +339,12 @@ def test_every_word_of_the_record_the_pages_show_is_in_the_catalogue() -> None:
                               words.CONSULTATIONS, words.PROPOSALS, words.REVIEW_STATES,
                               words.PHASES, words.MEANINGS, words.OBJECTIVES, words.LINKS,
                               words.SEEN, words.AMOUNTS, words.COPIES, words.FRAMEWORKS,
-                              words.PARTNERS) for w in group}
+                              words.PARTNERS, words.SOLUTIONS) for w in group}
     keys = ([s.value for s in Stage] + list(SECTORS) + [r.value for r in Role]
             + [i.value for i in Instrument] + [k.value for k in ConsultationKind]
             + [p.value for p in ProposalKind] + [p.value for p in Phase]
-            + [m.value for m in WindowMeaning] + [o.value for o in Objective])
+            + [m.value for m in WindowMeaning] + [o.value for o in Objective]
+            + list(get_args(Status)))
     shown = {k.replace("_", " ") for k in keys} | {w for _, w in CHOICES} \
         | set(SEEN_LABELS.values())
     for path in (files("pledge") / "data" / "frameworks").iterdir():

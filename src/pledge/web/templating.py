@@ -31,7 +31,7 @@ from pledge.domain.sources import web_address
 from pledge.server.idempotency import form_key
 from pledge.web import i18n
 from pledge.web.auth import csrf_token, pop_flash
-from pledge.web.i18n import _
+from pledge.web.i18n import N_, _
 
 
 def _ja() -> bool:
@@ -160,6 +160,21 @@ def label(value: str | None) -> str:
     return _(words) if words else ""
 
 
+# How the optimiser says what set a batch's budget: "remaining cap 514300000000.00".
+_REASON = re.compile(r"^(remaining cap|annual cap left|batch budget) (-?\d+(?:\.\d+)?)$")
+REASON_WORDS = (N_("remaining cap"), N_("annual cap left"), N_("batch budget"))
+
+
+def budget_reason(text: str) -> str:
+    """One reason a batch's budget is what it is, its amount written as the pages write
+    US dollars ("remaining cap US$514.3bn", "上限の残り 5,143億ドル"), in the page's
+    language; a reason of another form as it is."""
+    found = _REASON.match(str(text))
+    if found is None:
+        return str(text)
+    return f"{_(found.group(1))} {usd(Decimal(found.group(2)))}"
+
+
 #: The settings of a framework's terms that are amounts in US dollars (within a table too).
 MONEY_SETTINGS = frozenset({"commitment", "amount", "annual_cap"})
 
@@ -242,7 +257,7 @@ def templates() -> Jinja2Templates:
         i18n.gettext, i18n.ngettext, newstyle=True)
     env.filters.update(usd=usd, usd_about=usd_about, pct=pct, label=label, figure=figure_json,
                        money=money, source_link=source_link, day=day, month=month,
-                       number=number, setting=setting, tr=tr)
+                       number=number, setting=setting, tr=tr, budget_reason=budget_reason)
     env.globals.update(usd_range=usd_range, version=__version__,
                        plotly_unused_styles=plotly_unused_styles, one_time_key=form_key,
                        due_class=due_class, weekdays=weekdays, languages=i18n.LANGUAGES,

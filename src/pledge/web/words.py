@@ -24,6 +24,7 @@ REVIEW_STATES = (N_("accepted"), N_("rejected"), N_("all"))
 PHASES = (N_("pre recovery"), N_("crossing"), N_("post recovery"))
 MEANINGS = (N_("deadline"), N_("earliest"))
 OBJECTIVES = (N_("us"), N_("partner"), N_("maxmin"), N_("nash"))
+SOLUTIONS = (N_("optimal"), N_("feasible"))
 LINKS = (N_("the same project, reported twice, as"), N_("a later tranche of"),
          N_("an earlier tranche of"), N_("a part of the umbrella programme"),
          N_("the umbrella programme including"), N_("related to"))
