@@ -277,11 +277,14 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
 
 
 def warm() -> int:
-    """Compile every page template (and read the plotly bundle the pages check), so the
-    first request for a page does not; the number of templates compiled."""
+    """Compile every page template (and read the plotly bundle the pages check and the
+    Japanese catalogue), so the first request for a page does not; the number of
+    templates compiled."""
     env = templates().env
     names = env.list_templates(filter_func=lambda n: n.endswith(".html"))
     for name in names:
         env.get_template(name)
     plotly_unused_styles()
+    for lang in i18n.LANGUAGES:
+        i18n.catalogue(lang)
     return len(names)
