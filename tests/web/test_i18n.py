@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from pledge.analytics.selection.utilities import Status
 from pledge.app import create_app
 from pledge.domain.framework import Instrument, WindowMeaning
+from pledge.domain.fx import Rate
 from pledge.domain.lifecycle import ConsultationKind, Role, Stage
 from pledge.domain.project import SECTORS
 from pledge.domain.proposals import ProposalKind
@@ -115,7 +116,8 @@ def test_the_dashboard_in_japanese(client: TestClient) -> None:
                  "特記のない金額は米ドル建て", "ログアウト", "アナリスト"):
         assert text in page, text
     # the cap, US$550bn, as a Japanese reader counts it; dates as Japanese writes them
-    assert re.search(r'data-testid="cap">5,500億ドル<', page)
+    assert re.search(r'data-testid="cap">5,500億ドル\(約\d[\d,兆億]*円\)<', page)
+    assert re.search(r'data-testid="yen-rate">円換算は1ドル=[\d.]+円\(\d{4}年', page)
     assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日時点", page)
     visible = re.sub(r"<script.*?</script>|<[^>]+>", " ", page, flags=re.S)
     assert "None" not in visible and "nan" not in visible.split()
@@ -189,6 +191,12 @@ def japanese() -> Iterator[None]:
     i18n.use("en")
 
 
+def test_no_yen_equivalent_in_english(client: TestClient) -> None:
+    log_in(client, Role.ANALYST)
+    page = client.get("/?framework=japan").text
+    assert re.search(r'data-testid="cap">US\$550bn<', page) and "yen-rate" not in page
+
+
 def test_english_keeps_the_forms_it_had() -> None:
     i18n.use("en")
     assert templating.usd(Decimal("550000000000")) == "US$550bn"
@@ -205,6 +213,9 @@ def test_japanese_counts_in_oku_and_cho_and_writes_dates_its_way() -> None:
     assert templating.usd(Decimal("6508721687.06")) == "65億900万ドル"  # 4 significant digits
     assert templating.usd(Decimal("1234.5"), full=True) == "$1,234.50"
     assert templating.usd_about(Decimal("20230000000")) == "約202億ドル"
+    rate = Rate(date(2026, 1, 5), "USD", "JPY", Decimal("156"), "a test rate")
+    assert templating.in_yen(Decimal("550e9"), rate) == "(約85兆8,000億円)"
+    assert templating.in_yen(Decimal("550e9"), None) == ""
     assert templating.usd_range(Decimal("1e9"), Decimal("3e9")) == "10億ドル〜30億ドル"
     assert templating.usd_range(None, Decimal("3e9")) == "最大30億ドル"
     assert templating.day(date(2026, 6, 9)) == "2026年6月9日"

@@ -13,19 +13,20 @@ from fastapi.responses import HTMLResponse, Response
 
 from pledge.domain.access import MATRIX, Action
 from pledge.domain.bounds import PLAUSIBLE_DATES, check_date
-from pledge.domain.errors import InvalidInput
+from pledge.domain.errors import InvalidInput, PledgeError
 from pledge.server.deps import EngineDep, JobsDep, SettingsDep
 from pledge.services import audit as audit_svc
 from pledge.services import dashboard as dash_svc
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import frameworks as fw_svc
 from pledge.services import jobs as jobs_svc
+from pledge.services import money as money_svc
 from pledge.services import news
 from pledge.services.base import parse_date
 from pledge.web import charts
 from pledge.web.auth import PageActor, need
 from pledge.web.common import URGENT_DAYS, framework_list, router
-from pledge.web.i18n import _
+from pledge.web.i18n import _, lang_of
 from pledge.web.templating import render
 
 
@@ -49,9 +50,19 @@ async def dashboard(request: Request, engine: EngineDep, settings: SettingsDep, 
         "user": actor, "d": d, "c": c, "figures": figures, "urgent": URGENT_DAYS,
         "news": news.news_summary(engine, actor=actor) if actor is not None else None,
         "frameworks": framework_list(engine), "months_left": _months_left(c.as_of, c.period_end),
+        "jpy": _yen_rate(engine, c.as_of) if lang_of(request) == "ja" else None,
         # admins are told when the record does not verify (checked in the background)
         "record": audit_svc.latest(engine) if actor is not None
         and actor.role in MATRIX[Action.ADMIN] else None})
+
+
+def _yen_rate(engine: Any, on: date) -> Any:
+    """The US dollar's rate in yen in force on ``on``, for a Japanese reader's yen
+    equivalents; None when no rate is recorded (no equivalent is then shown)."""
+    try:
+        return money_svc.rate_table(engine).rate_on("USD", "JPY", on)
+    except PledgeError:
+        return None
 
 
 def _months_left(as_of: date, end: date | None) -> float | None:

@@ -101,6 +101,15 @@ def usd_range(low: Decimal | None, high: Decimal | None) -> str:
     return _bounds(low, high, usd)
 
 
+def in_yen(value: Decimal | None, rate: Any) -> str:
+    """A US dollar amount's yen equivalent at ``rate`` (a ``domain.fx.Rate``), as a
+    Japanese reader expects it beside the dollars: "(約85兆8,000億円)"; nothing without
+    a rate, an amount, or outside Japanese."""
+    if value is None or rate is None or not _ja():
+        return ""
+    return f"(約{format_japanese(value * rate.rate, '円', 3)})"
+
+
 def pct(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "—"
@@ -258,7 +267,7 @@ def templates() -> Jinja2Templates:
     env.filters.update(usd=usd, usd_about=usd_about, pct=pct, label=label, figure=figure_json,
                        money=money, source_link=source_link, day=day, month=month,
                        number=number, setting=setting, tr=tr, budget_reason=budget_reason)
-    env.globals.update(usd_range=usd_range, version=__version__,
+    env.globals.update(usd_range=usd_range, version=__version__, in_yen=in_yen,
                        plotly_unused_styles=plotly_unused_styles, one_time_key=form_key,
                        due_class=due_class, weekdays=weekdays, languages=i18n.LANGUAGES,
                        switch_url=i18n.switch_url)
