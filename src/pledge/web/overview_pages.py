@@ -140,7 +140,8 @@ def _month(text: str) -> date:
             raise ValueError(text)
         first = date(int(y), int(m), 1)
     except ValueError:
-        raise InvalidInput.single("month", text, "web.bad_month", "a month is YYYY-MM") from None
+        raise InvalidInput.single("month", text, "web.bad_month",
+                                  _("a month is YYYY-MM")) from None
     return check_date(first, "month")
 
 

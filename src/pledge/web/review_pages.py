@@ -32,12 +32,13 @@ def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: Pa
     assert actor is not None  # READ is never anonymous
     if state not in REVIEW_STATES:
         raise InvalidInput.single("state", state, "web.bad_state",
-                                  f"one of: {', '.join(REVIEW_STATES)}")
+                                  _("one of: %(states)s") % {"states": ", ".join(REVIEW_STATES)})
     everything = news.list_proposals(engine, state=None if state == "all" else state,
                                      actor=actor)
     pages = max(1, -(-len(everything) // REVIEW_PAGE))
     if not 1 <= page <= pages:
-        raise InvalidInput.single("page", page, "web.bad_page", f"pages run from 1 to {pages}")
+        raise InvalidInput.single("page", page, "web.bad_page",
+                                  _("pages run from 1 to %(n)s") % {"n": pages})
     rows = everything[(page - 1) * REVIEW_PAGE:page * REVIEW_PAGE]
     acceptors = {p.id: news.who_may_accept(p) for p in rows}
     return render(request, "review.html", {

@@ -43,7 +43,7 @@ _STATIC = {"app.css": "text/css", "app.js": "text/javascript", "favicon.svg": "i
 def static(name: str) -> Response:
     media = _STATIC.get(name)
     if media is None:
-        raise NotFound.single("name", name, "web.not_found", "no such file")
+        raise NotFound.single("name", name, "web.not_found", _("no such file"))
     return FileResponse(str(_static(name)), media_type=media,
                         headers={"Cache-Control": "public, max-age=3600"})
 
