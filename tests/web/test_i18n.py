@@ -205,6 +205,7 @@ def test_english_keeps_the_forms_it_had() -> None:
     assert templating.pct(0.1234) == "12.3%"
     assert templating.usd_range(None, Decimal("3e9")) == "up to US$3bn"
     assert templating.month(date(2026, 6, 1)) == "June 2026"
+    assert templating.role("cc_jp") == "cc_jp"  # as the command line takes it
 
 
 @pytest.mark.usefixtures("japanese")
@@ -225,6 +226,7 @@ def test_japanese_counts_in_oku_and_cho_and_writes_dates_its_way() -> None:
     assert templating.number(25.46, 1) == "25.5"
     assert templating.label("critical_minerals") == "重要鉱物"
     assert templating.label("") == ""
+    assert templating.role("cc_jp") == "協議委員会(日本側)"
     # an amount read from an article in yen
     assert templating.money({"low": "6000000000000", "high": "7000000000000",
                              "currency": "JPY"}) == "6兆円〜7兆円"

@@ -19,7 +19,7 @@ from pledge.services.base import Actor
 from pledge.web.auth import PageActor, need
 from pledge.web.common import act, router
 from pledge.web.i18n import N_, _
-from pledge.web.templating import render
+from pledge.web.templating import render, role
 
 REVIEW_STATES = ("proposed", "accepted", "rejected", "all")
 REVIEW_PAGE = 50
@@ -47,15 +47,9 @@ def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: Pa
         "may_decide": actor.role in MATRIX[Action.REVIEW],
         "may_accept": {pid for pid, roles in acceptors.items() if actor.role in roles},
         "may_record": {p.id for p in rows if actor.role in news.who_may_record(p)},
-        "acceptors": {pid: ", ".join(sorted(_role(r.value) for r in roles))
+        "acceptors": {pid: ", ".join(sorted(role(r.value) for r in roles))
                       or _("none (the lifecycle makes it by another operation)")
                       for pid, roles in acceptors.items()}})
-
-
-def _role(key: str) -> str:
-    """A role as the review page names it: its key (``cc_jp``), or in Japanese its name."""
-    words = key.replace("_", " ")
-    return key if _(words) == words else _(words)
 
 
 @router.get("/review/articles", response_class=HTMLResponse)

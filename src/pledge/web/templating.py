@@ -162,6 +162,14 @@ def tr(value: object) -> str:
     return _(text) if text else ""
 
 
+def role(key: object) -> str:
+    """A role as the pages name it: its key in English (``cc_jp``, as the command line
+    takes it), its name in Japanese (協議委員会(日本側))."""
+    text = "" if key is None else str(key)
+    words = text.replace("_", " ")
+    return _(words) if words and _(words) != words else text
+
+
 def label(value: str | None) -> str:
     """A key as words: ``critical_minerals`` -> ``critical minerals`` (in Japanese, its
     words from the catalogue: ``web.words`` lists them)."""
@@ -266,7 +274,8 @@ def templates() -> Jinja2Templates:
         i18n.gettext, i18n.ngettext, newstyle=True)
     env.filters.update(usd=usd, usd_about=usd_about, pct=pct, label=label, figure=figure_json,
                        money=money, source_link=source_link, day=day, month=month,
-                       number=number, setting=setting, tr=tr, budget_reason=budget_reason)
+                       number=number, setting=setting, tr=tr, budget_reason=budget_reason,
+                       role=role)
     env.globals.update(usd_range=usd_range, version=__version__, in_yen=in_yen,
                        plotly_unused_styles=plotly_unused_styles, one_time_key=form_key,
                        due_class=due_class, weekdays=weekdays, languages=i18n.LANGUAGES,
