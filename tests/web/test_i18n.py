@@ -102,6 +102,12 @@ def test_the_switch_is_remembered_over_the_browsers_language(client: TestClient)
     assert '<html lang="en">' in client.get("/login").text
 
 
+def test_the_switch_never_leads_to_another_site(client: TestClient) -> None:
+    r = client.get("http://testserver//elsewhere.example/x")  # the path "//elsewhere…"
+    assert 'href="/elsewhere.example/x?lang=ja"' in r.text
+    assert 'href="//' not in r.text
+
+
 def test_an_unknown_language_is_ignored(client: TestClient) -> None:
     r = client.get("/login?lang=xx")
     assert '<html lang="en">' in r.text and i18n.COOKIE not in r.headers.get("set-cookie", "")

@@ -124,7 +124,8 @@ def switch_url(request: Request, lang: str) -> str:
     """This page in ``lang``: its address with ``lang`` set and every other parameter kept."""
     query = [(k, v) for k, v in parse_qsl(request.url.query, keep_blank_values=True)
              if k != "lang"]
-    return f"{request.url.path}?{urlencode([*query, ('lang', lang)])}"
+    path = "/" + request.url.path.lstrip("/\\")  # never "//host": always this site
+    return f"{path}?{urlencode([*query, ('lang', lang)])}"
 
 
 class Language:
