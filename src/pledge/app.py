@@ -36,6 +36,7 @@ from pledge.store.db import make_engine, resolve_url
 from pledge.web import pages
 from pledge.web.auth import FlashCookies
 from pledge.web.errors import error_page, wants_page
+from pledge.web.i18n import Language
 
 # The routes that take a whole article: their bodies may be larger than any other's.
 INGEST_PATHS = ("/api/v1/ingest", "/review/ingest")
@@ -85,6 +86,7 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
     app.add_middleware(FlashCookies, secret_key=settings.secret_key,
                        max_age=int(settings.session_times.absolute.total_seconds()),
                        always_secure=secure_cookies)
+    app.add_middleware(Language)  # each request's language: request.state.lang
     if trust_proxy:  # added late: runs early, so everything after sees the client's view
         app.add_middleware(ForwardedByProxy)
     # Outermost: a body too large or too deeply nested is refused before anything reads it.

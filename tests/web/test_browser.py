@@ -8,6 +8,7 @@ is missing these tests are skipped on a developer's machine and fail in CI
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -75,7 +76,7 @@ def log_in(page: Any, role: Role, next_path: str = "/") -> None:
     page.goto(f"/login?next={next_path}")
     page.fill("input[name=name]", f"demo_{role.value}")
     page.fill("input[name=password]", demo_password(role))
-    page.click("button:has-text('Log in')")
+    page.click("form[action='/login'] button[type=submit]")  # whatever the page's language
     page.wait_for_selector("[data-testid=user]")
 
 
@@ -268,3 +269,78 @@ def test_the_projects_table_sorts_by_a_clicked_column(page: Any) -> None:
     header.click()
     assert shown() == sorted(shown(), reverse=True)
     assert header.get_attribute("aria-sort") == "descending"
+
+
+# Every page a logged-in analyst reads, with the charts each draws.
+EVERY_PAGE = (("dashboard", "/", ("gauge", "pipeline", "sectors")),
+              ("projects", "/projects", ()),
+              ("project-25", "/projects/25", ("waterfall", "irr")),
+              ("project-26", "/projects/26", ("waterfall", "irr", "capital")),
+              ("deadlines", "/deadlines", ()),
+              ("framework", "/frameworks/japan", ()),
+              ("priorities", "/priorities", ("pareto",)),
+              ("review", "/review", ()),
+              ("articles", "/review/articles", ()))
+# What must never reach a reader: a missing value printed as Python or JavaScript writes
+# it, or an amount as raw digits (ten or more in a row, outside a web address).
+LEAKS = re.compile(r"\bNone\b|\bnan\b|\bNaN\b")
+RAW_DIGITS = re.compile(r"(?<![\d.,])\d{10,}")
+ADDRESS = re.compile(r"https?://\S+")
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def _until_computed(page: Any, path: str) -> None:
+    """Open ``path`` and wait out the page's own refreshes while a job computes it."""
+    response = page.goto(path, timeout=120_000)
+    assert response is not None and response.status == 200, path
+    deadline = time.monotonic() + 180
+    while page.locator("[data-testid=computing]").count() and time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+        page.goto(path, timeout=120_000)
+    assert page.locator("[data-testid=computing]").count() == 0, path
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_every_page_in_both_languages_reads_cleanly_and_is_photographed(
+        page: Any, server: str, lang: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+            if m.type in ("error", "assert") else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on("response", lambda r: problems.append(f"{r.status}: {r.url}")
+            if r.status >= 400 else None)
+    page.goto(f"/login?lang={lang}")
+    assert page.locator("html").get_attribute("lang") == lang
+    page.screenshot(path=str(ARTIFACTS / f"{lang}-login.png"), full_page=True)
+    log_in(page, Role.ANALYST, "/review")
+    # an article read, so that its page and the news on the others are shown too
+    seed = Path(__file__).resolve().parents[1] / "data" / "000_c962c52e75ce5afa.txt"
+    form = page.locator("[data-testid=form-ingest]")
+    form.locator("[name=source]").fill("https://news.example/000")
+    form.locator("[name=text]").fill(seed.read_text(encoding="utf-8"))
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=flash]")
+    article = page.locator("a[href^='/review/articles/']").first.get_attribute("href")
+    for name, path, figures in (*EVERY_PAGE, ("article", article, ())):
+        _until_computed(page, path)
+        assert page.locator("html").get_attribute("lang") == lang, path
+        for key in figures:
+            page.wait_for_selector(f"[data-figure={key}] svg.main-svg")
+            if key != "gauge":  # every chart with axes names both, in the page's language
+                for title in ("xtitle", "ytitle"):
+                    texts = page.locator(f"[data-figure={key}] text.{title}").all_text_contents()
+                    assert texts and all(t.strip() for t in texts), (lang, path, key, title)
+                    if lang == "ja":
+                        assert all(JAPANESE.search(t) for t in texts), (path, key, texts)
+        text = page.inner_text("body")
+        assert not LEAKS.findall(text), (lang, path, LEAKS.findall(text))
+        plain = ADDRESS.sub(" ", text)
+        assert not RAW_DIGITS.findall(plain), (lang, path, RAW_DIGITS.findall(plain))
+        if lang == "ja":
+            nav = page.locator("header.top nav").inner_text()
+            assert "ダッシュボード" in nav and "Dashboard" not in nav, path
+        page.screenshot(path=str(ARTIFACTS / f"{lang}-{name}.png"), full_page=True)
+        assert (ARTIFACTS / f"{lang}-{name}.png").stat().st_size > 10_000
+    assert problems == []

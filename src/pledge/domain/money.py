@@ -457,3 +457,28 @@ def format_stored(low: object, high: object, currency: object) -> str:
     except (PledgeError, ArithmeticError, ValueError):
         shown = ["?" if v in (None, "") else str(v) for v in (low, high, currency)]
         return f"{shown[0]} to {shown[1]} {shown[2]}"
+
+
+#: The units a Japanese reader counts large amounts in, largest first: 兆, 億, 万.
+_JAPANESE_UNITS = ((12, "兆"), (8, "億"), (4, "万"))
+
+
+def format_japanese(value: Decimal, unit: str = "円", digits: int = 4) -> str:
+    """An amount as Japanese is written: ``8兆2,500億円``, ``3,000億円``, ``1億5,000万円``,
+    ``850円``; with ``unit="ドル"`` a dollar amount, ``5,500億ドル``. Rounded first to
+    ``digits`` significant digits, as :func:`format_rounded` rounds, then counted in
+    兆 (10^12), 億 (10^8) and 万 (10^4), each count's digits grouped by thousands and a
+    unit whose count is zero left out. For display only."""
+    rounded = significant(value.copy_abs(), digits)
+    sign = "-" if value < 0 and rounded != 0 else ""
+    parts: list[str] = []
+    rest = rounded
+    for exponent, word in _JAPANESE_UNITS:
+        size = Decimal(1).scaleb(exponent)
+        count = _WIDE.divide_int(rest, size)
+        if count:
+            parts.append(f"{format(count, ',f')}{word}")
+            rest = _WIDE.subtract(rest, _WIDE.multiply(count, size))
+    if rest or not parts:
+        parts.append(format(plain(rest), ",f"))
+    return f"{sign}{''.join(parts)}{unit}"

@@ -39,6 +39,7 @@ from pledge.server.deps import (
 )
 from pledge.services.base import Actor
 from pledge.services.sessions import NewSession, log_out
+from pledge.web.i18n import _
 
 FLASH_COOKIE = "pledge_flash"
 
@@ -90,8 +91,8 @@ def check_csrf(request: Request, sent: str | None) -> None:
     expected = found.csrf_token if found is not None else request.session.get("csrf")
     if not sent or not isinstance(expected, str) or not secrets.compare_digest(sent, expected):
         raise InvalidInput.single("csrf_token", "(missing or stale)", "web.csrf",
-                                  "the form is out of date or not from this site: reload the "
-                                  "page and try again")
+                                  _("the form is out of date or not from this site: reload "
+                                    "the page and try again"))
 
 
 async def page_actor(request: Request, background: BackgroundTasks) -> Actor | None:

@@ -16,6 +16,7 @@ from pledge.server.idempotency import Once
 from pledge.services import frameworks as fw_svc
 from pledge.services.base import Actor
 from pledge.web.auth import check_csrf, flash
+from pledge.web.i18n import _
 from pledge.web.templating import URGENT_DAYS as URGENT_DAYS
 from pledge.web.templating import usd as _usd
 
@@ -38,7 +39,8 @@ def act(request: Request, project_id: int, csrf: str, actor: Actor | None,
     check_csrf(request, csrf)
     try:
         message = once(actor, lambda: do(actor))
-        flash(request, "ok", f"Already done: {message}" if once.replayed else message)
+        flash(request, "ok", _("Already done: %(message)s") % {"message": message}
+              if once.replayed else message)
     except PledgeError as exc:
         flash(request, "error", "; ".join(f"{q.message} ({q.field}: {q.value})"
                                           for q in exc.problems))

@@ -7,10 +7,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from pledge.server.deps import page_session
 from pledge.web.auth import login_url
+from pledge.web.i18n import N_, _
 
-HEADINGS = {400: "That did not work", 401: "Please log in", 403: "Not allowed",
-            404: "Not found", 405: "Not allowed", 409: "Refused by the rules",
-            422: "That did not work", 429: "Too many attempts"}
+HEADINGS = {400: N_("That did not work"), 401: N_("Please log in"), 403: N_("Not allowed"),
+            404: N_("Not found"), 405: N_("Not allowed"), 409: N_("Refused by the rules"),
+            422: N_("That did not work"), 429: N_("Too many attempts")}
+OTHER = N_("Something went wrong")
 
 
 def wants_page(request: Request) -> bool:
@@ -29,5 +31,5 @@ def error_page(request: Request, status: int, code: str, message: str,
     found = page_session(request)
     user = None if found is None else found.actor
     return render(request, "error.html", {
-        "user": user, "status": status, "heading": HEADINGS.get(status, "Something went wrong"),
+        "user": user, "status": status, "heading": _(HEADINGS.get(status, OTHER)),
         "message": message, "code": code, "field": field, "value": value}, status=status)

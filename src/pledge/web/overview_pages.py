@@ -14,18 +14,20 @@ from fastapi.responses import HTMLResponse, Response
 from pledge.domain import score_model
 from pledge.domain.access import MATRIX, Action
 from pledge.domain.bounds import PLAUSIBLE_DATES, check_date
-from pledge.domain.errors import InvalidInput
+from pledge.domain.errors import InvalidInput, PledgeError
 from pledge.server.deps import EngineDep, JobsDep, SettingsDep
 from pledge.services import audit as audit_svc
 from pledge.services import dashboard as dash_svc
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import frameworks as fw_svc
 from pledge.services import jobs as jobs_svc
+from pledge.services import money as money_svc
 from pledge.services import news
 from pledge.services.base import parse_date
 from pledge.web import charts
 from pledge.web.auth import PageActor, need
 from pledge.web.common import URGENT_DAYS, framework_list, router
+from pledge.web.i18n import _, lang_of
 from pledge.web.templating import render
 
 
@@ -39,20 +41,30 @@ async def dashboard(request: Request, engine: EngineDep, settings: SettingsDep, 
     c = d.commitments
     figures = {"gauge": charts.gauge(c.cap, c.allocated, c.disbursed)}
     if d.projects:  # an empty framework gets a sentence, not empty charts
-        figures["pipeline"] = charts.pipeline([s.stage.replace("_", " ") for s in d.pipeline],
+        figures["pipeline"] = charts.pipeline([_(s.stage.replace("_", " ")) for s in d.pipeline],
                                               [s.count for s in d.pipeline],
                                               [s.usd_high for s in d.pipeline])
     if d.by_sector:
-        figures["sectors"] = charts.by_sector({k.replace("_", " "): v
+        figures["sectors"] = charts.by_sector({_(k.replace("_", " ")): v
                                                for k, v in d.by_sector.items()})
     return render(request, "dashboard.html", {
         "user": actor, "d": d, "c": c, "figures": figures, "urgent": URGENT_DAYS,
         "news": news.news_summary(engine, actor=actor, framework=d.framework)
         if actor is not None else None,
         "frameworks": framework_list(engine), "months_left": _months_left(c.as_of, c.period_end),
+        "jpy": _yen_rate(engine, c.as_of) if lang_of(request) == "ja" else None,
         # admins are told when the record does not verify (checked in the background)
         "record": audit_svc.latest(engine) if actor is not None
         and actor.role in MATRIX[Action.ADMIN] else None})
+
+
+def _yen_rate(engine: Any, on: date) -> Any:
+    """The US dollar's rate in yen in force on ``on``, for a Japanese reader's yen
+    equivalents; None when no rate is recorded (no equivalent is then shown)."""
+    try:
+        return money_svc.rate_table(engine).rate_on("USD", "JPY", on)
+    except PledgeError:
+        return None
 
 
 def _months_left(as_of: date, end: date | None) -> float | None:
@@ -134,7 +146,8 @@ def _month(text: str) -> date:
             raise ValueError(text)
         first = date(int(y), int(m), 1)
     except ValueError:
-        raise InvalidInput.single("month", text, "web.bad_month", "a month is YYYY-MM") from None
+        raise InvalidInput.single("month", text, "web.bad_month",
+                                  _("a month is YYYY-MM")) from None
     return check_date(first, "month")
 
 

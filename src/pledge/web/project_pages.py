@@ -45,6 +45,7 @@ from pledge.web.common import (
     source_list,
     usd_full,
 )
+from pledge.web.i18n import _
 from pledge.web.templating import render
 
 REFRESH_SECONDS = 2  # how soon a page waiting for its outlook looks again
@@ -128,7 +129,7 @@ def project(request: Request, project_id: RecordId, engine: EngineDep, settings:
     statement = _statement(engine, p.summary.id) if (
         p.funding or p.summary.status not in _BEFORE_SELECTION) else None
     if statement is not None:
-        figures["capital"] = charts.capital_account(statement.account, statement.partner)
+        figures["capital"] = charts.capital_account(statement.account, _(statement.partner))
     deadline = next(iter(deadlines_svc.project_deadlines(
         engine, framework=p.summary.framework, project_id=p.summary.id)), None) \
         if p.summary.status in deadlines_svc.DEADLINE_STAGES else None
@@ -176,8 +177,10 @@ def transition(request: Request, project_id: RecordId, engine: EngineDep, actor:
     def do(a: Actor) -> str:
         d = projects_svc.advance(engine, project_id, to, a, parse_date(on, "on"), reason,
                                  source_list(sources))
-        extra = f"; funding date {d.summary.funding_date}" if d.summary.funding_date else ""
-        return f"Moved to {d.summary.status.replace('_', ' ')}{extra}."
+        extra = (_("; funding date %(date)s") % {"date": d.summary.funding_date}
+                 if d.summary.funding_date else "")
+        return _("Moved to %(stage)s%(extra)s.") % {
+            "stage": _(d.summary.status.replace("_", " ")), "extra": extra}
     return act(request, project_id, csrf_token, actor, do, once)
 
 
@@ -190,7 +193,7 @@ def consult(request: Request, project_id: RecordId, engine: EngineDep, actor: Pa
     def do(a: Actor) -> str:
         projects_svc.consult(engine, project_id, kind, a, parse_date(on, "on"), note,
                              source_list(sources))
-        return f"Consultation ({kind}) recorded."
+        return _("Consultation (%(kind)s) recorded.") % {"kind": _(kind)}
     return act(request, project_id, csrf_token, actor, do, once)
 
 
@@ -203,7 +206,7 @@ def extend(request: Request, project_id: RecordId, engine: EngineDep, actor: Pag
     def do(a: Actor) -> str:
         projects_svc.extend(engine, project_id, parse_date(until, "until"), a,
                             parse_date(on, "on"), reason, source_list(sources))
-        return f"Deadline extended to {until}."
+        return _("Deadline extended to %(date)s.") % {"date": until}
     return act(request, project_id, csrf_token, actor, do, once)
 
 
@@ -216,7 +219,8 @@ def fund(request: Request, project_id: RecordId, engine: EngineDep, actor: PageA
     def do(a: Actor) -> str:
         r = funding_svc.fund(engine, project_id, amount, parse_date(on, "on"), instrument,
                              provider, a)
-        return f"Funded {amount} by {r.instrument} from {r.provider}."
+        return _("Funded %(amount)s by %(instrument)s from %(provider)s.") % {
+            "amount": amount, "instrument": _(r.instrument), "provider": r.provider}
     return act(request, project_id, csrf_token, actor, do, once)
 
 
@@ -227,8 +231,10 @@ def allocate(request: Request, project_id: RecordId, engine: EngineDep, actor: P
              csrf_token: Annotated[str, Form()] = "") -> Response:
     def do(a: Actor) -> str:
         r = funding_svc.allocate(engine, project_id, amount, parse_date(on, "on"), a, reason)
-        return (f"Allocation set to {usd_full(r.allocation)} (was {usd_full(r.previous)}; "
-                f"funded {usd_full(r.funded)}); {usd_full(r.unallocated)} left unallocated.")
+        return _("Allocation set to %(amount)s (was %(previous)s; funded %(funded)s); "
+                 "%(left)s left unallocated.") % {
+            "amount": usd_full(r.allocation), "previous": usd_full(r.previous),
+            "funded": usd_full(r.funded), "left": usd_full(r.unallocated)}
     return act(request, project_id, csrf_token, actor, do, once)
 
 
@@ -240,8 +246,10 @@ def guarantee_call(request: Request, project_id: RecordId, engine: EngineDep,
     def do(a: Actor) -> str:
         r = funding_svc.call_guarantee(engine, project_id, amount, parse_date(on, "on"), a,
                                        provider or None)
-        return (f"{usd_full(r.amount)} of {r.provider}'s guarantee called and disbursed; "
-                f"{usd_full(r.outstanding)} still guaranteed.")
+        return _("%(amount)s of %(provider)s's guarantee called and disbursed; "
+                 "%(left)s still guaranteed.") % {
+            "amount": usd_full(r.amount), "provider": r.provider,
+            "left": usd_full(r.outstanding)}
     return act(request, project_id, csrf_token, actor, do, once)
 
 
@@ -251,10 +259,13 @@ def distribute(request: Request, project_id: RecordId, engine: EngineDep, actor:
                csrf_token: Annotated[str, Form()] = "") -> Response:
     def do(a: Actor) -> str:
         r = capital_svc.distribute(engine, project_id, parse_date(on, "on"), a, amount=amount)
-        return (f"Distribution of {usd_full(r.amount)} on {r.on} recorded, split by the rule "
-                f"({r.phase.value.replace('_', ' ')}): partner {usd_full(r.partner)}, "
-                f"United States {usd_full(r.us)}; balance owed {usd_full(r.balance_before)} "
-                f"before, {usd_full(r.balance_after)} after.")
+        return _("Distribution of %(amount)s on %(date)s recorded, split by the rule "
+                 "(%(phase)s): partner %(partner)s, United States %(us)s; balance owed "
+                 "%(before)s before, %(after)s after.") % {
+            "amount": usd_full(r.amount), "date": r.on,
+            "phase": _(r.phase.value.replace("_", " ")), "partner": usd_full(r.partner),
+            "us": usd_full(r.us), "before": usd_full(r.balance_before),
+            "after": usd_full(r.balance_after)}
     return act(request, project_id, csrf_token, actor, do, once)
 
 
@@ -266,7 +277,8 @@ def estimate(request: Request, project_id: RecordId, engine: EngineDep, actor: P
     def do(a: Actor) -> str:
         d = projects_svc.add_estimate(engine, project_id, amount, source, parse_date(on, "on"),
                                       a)
-        return f"Estimate {amount} recorded with its source ({len(d.estimates)} in all)."
+        return _("Estimate %(amount)s recorded with its source (%(n)s in all).") % {
+            "amount": amount, "n": len(d.estimates)}
     return act(request, project_id, csrf_token, actor, do, once)
 
 
@@ -278,7 +290,8 @@ def site(request: Request, project_id: RecordId, engine: EngineDep, actor: PageA
     def do(a: Actor) -> str:
         projects_svc.add_site_report(engine, project_id, location, source,
                                      parse_date(on, "on"), a)
-        return f"Reported site recorded with its source: {location.strip()}."
+        return _("Reported site recorded with its source: %(location)s.") % {
+            "location": location.strip()}
     return act(request, project_id, csrf_token, actor, do, once)
 
 
@@ -291,8 +304,8 @@ def status_report(request: Request, project_id: RecordId, engine: EngineDep, act
     def do(a: Actor) -> str:
         d = projects_svc.add_status_report(engine, project_id, stage, source,
                                            parse_date(on, "on"), a, wording=wording)
-        return (f"Reported stage {d.reported_status} recorded with its source; the "
-                f"lifecycle stays at {d.summary.status}.")
+        return _("Reported stage %(reported)s recorded with its source; the lifecycle stays "
+                 "at %(stage)s.") % {"reported": d.reported_status, "stage": d.summary.status}
     return act(request, project_id, csrf_token, actor, do, once)
 
 
@@ -304,7 +317,8 @@ def link(request: Request, project_id: RecordId, engine: EngineDep, actor: PageA
     def do(a: Actor) -> str:
         r = relations_svc.link_projects(engine, project_id, other, kind, source, a,
                                         on=parse_date(on, "on"), note=note)
-        return f"Linked to project {r.other_id} ({r.label}), with its source."
+        return _("Linked to project %(id)s (%(relation)s), with its source.") % {
+            "id": r.other_id, "relation": _(r.label)}
     return act(request, project_id, csrf_token, actor, do, once)
 
 
@@ -314,5 +328,6 @@ def unlink(request: Request, project_id: RecordId, engine: EngineDep, actor: Pag
            csrf_token: Annotated[str, Form()] = "") -> Response:
     def do(a: Actor) -> str:
         r = relations_svc.unlink_projects(engine, project_id, other, a, reason=reason)
-        return f"Link to project {r.other_id} withdrawn; it is kept with the reason."
+        return _("Link to project %(id)s withdrawn; it is kept with the reason.") % {
+            "id": r.other_id}
     return act(request, project_id, csrf_token, actor, do, once)

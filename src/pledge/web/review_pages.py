@@ -20,7 +20,8 @@ from pledge.services import review_queue as queue
 from pledge.services.base import Actor
 from pledge.web.auth import PageActor, need
 from pledge.web.common import act, framework_list, router
-from pledge.web.templating import render
+from pledge.web.i18n import N_, _
+from pledge.web.templating import render, role
 
 
 @router.get("/review", response_class=HTMLResponse)
@@ -43,8 +44,8 @@ def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: Pa
         "may_decide": actor.role in MATRIX[Action.REVIEW], "acceptances": acceptances(),
         "may_accept": {pid for pid, roles in acceptors.items() if actor.role in roles},
         "may_record": {p.id for p in rows if actor.role in news.who_may_record(p)},
-        "acceptors": {pid: ", ".join(sorted(r.value for r in roles))
-                      or "none (the lifecycle makes it by another operation)"
+        "acceptors": {pid: ", ".join(sorted(role(r.value) for r in roles))
+                      or _("none (the lifecycle makes it by another operation)")
                       for pid, roles in acceptors.items()}})
 
 
@@ -79,9 +80,10 @@ def review_accept(request: Request, proposal_id: RecordId, engine: EngineDep, ac
         p = news.accept(engine, proposal_id, a, on=day, as_report=as_report)
         when = _recorded_on(p.result or {})
         if as_report:
-            return (f"Proposal {p.id} recorded as a reported stage (the lifecycle is "
-                    f"unchanged){when}.")
-        return f"Proposal {p.id} accepted and applied ({p.kind.replace('_', ' ')}){when}."
+            return _("Proposal %(id)s recorded as a reported stage (the lifecycle is "
+                     "unchanged)%(when)s.") % {"id": p.id, "when": when}
+        return _("Proposal %(id)s accepted and applied (%(kind)s)%(when)s.") % {
+            "id": p.id, "kind": _(p.kind.replace("_", " ")), "when": when}
     return act(request, 0, csrf_token, actor, do, once, "/review")
 
 
@@ -89,9 +91,10 @@ def _recorded_on(result: dict[str, object]) -> str:
     """Which date an accepted change was recorded on, and why that one."""
     if not result.get("on"):
         return ""
-    why = {"article": " (the article's date)", "given": "",
-           "today": " (today: the article has no date)"}.get(str(result.get("on_from")), "")
-    return f", recorded on {result['on']}{why}"
+    why = {"article": N_(" (the article's date)"),
+           "today": N_(" (today: the article has no date)")}.get(str(result.get("on_from")))
+    return _(", recorded on %(date)s%(why)s") % {"date": result["on"],
+                                                 "why": _(why) if why else ""}
 
 
 @router.post("/review/{proposal_id}/reject")
@@ -101,7 +104,7 @@ def review_reject(request: Request, proposal_id: RecordId, engine: EngineDep, ac
                   csrf_token: Annotated[str, Form()] = "") -> Response:
     def do(a: Actor) -> str:
         p = news.reject(engine, proposal_id, a, reason)
-        return f"Proposal {p.id} rejected; the record is kept."
+        return _("Proposal %(id)s rejected; the record is kept.") % {"id": p.id}
     return act(request, 0, csrf_token, actor, do, once, "/review")
 
 
@@ -114,6 +117,7 @@ def review_ingest(request: Request, engine: EngineDep, settings: SettingsDep, ac
         [r] = news.ingest(engine, [news.ArticleInput(source.strip() or "pasted text", text)],
                           a, gazetteer=settings.news_gazetteer)
         if r.duplicate_of is not None:
-            return f"Already read: a {r.duplicate} copy of article {r.duplicate_of}."
-        return f"Article read: {len(r.proposals)} proposed changes queued."
+            return _("Already read: a %(kind)s copy of article %(id)s.") % {
+                "kind": _(str(r.duplicate)), "id": r.duplicate_of}
+        return _("Article read: %(n)s proposed changes queued.") % {"n": len(r.proposals)}
     return act(request, 0, csrf_token, actor, do, once, "/review")

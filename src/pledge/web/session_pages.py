@@ -20,6 +20,7 @@ from pledge.web.auth import (
     start_session,
 )
 from pledge.web.common import router
+from pledge.web.i18n import _
 from pledge.web.templating import render
 
 
@@ -42,7 +43,7 @@ _STATIC = {"app.css": "text/css", "app.js": "text/javascript", "favicon.svg": "i
 def static(name: str) -> Response:
     media = _STATIC.get(name)
     if media is None:
-        raise NotFound.single("name", name, "web.not_found", "no such file")
+        raise NotFound.single("name", name, "web.not_found", _("no such file"))
     return FileResponse(str(_static(name)), media_type=media,
                         headers={"Cache-Control": "public, max-age=3600"})
 
@@ -77,7 +78,7 @@ def login(request: Request, engine: EngineDep, settings: SettingsDep,
         return page
     if new is None:
         return render(request, "login.html", {"next": safe_next(next), "name": name,
-                                              "error": "Unknown name or wrong password."},
+                                              "error": _("Unknown name or wrong password.")},
                       status=401)
     response = RedirectResponse(safe_next(next), status_code=303)
     start_session(request, response, new, engine)

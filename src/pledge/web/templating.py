@@ -1,39 +1,88 @@
-"""The Jinja2 environment the pages render with: templates from the package, money filters."""
+"""The Jinja2 environment the pages render with: templates from the package, money filters,
+and the pages' two languages (``web.i18n``): one environment, whose gettext and filters
+read the language of the request being answered."""
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
+from babel.dates import format_date, format_skeleton, get_day_names
+from babel.numbers import format_currency, format_decimal, format_percent
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from pledge import __version__
-from pledge.domain.money import format_amount, format_rounded, format_stored
+from pledge.domain.money import (
+    CURRENCIES,
+    format_amount,
+    format_japanese,
+    format_rounded,
+    format_stored,
+)
 from pledge.domain.sources import web_address
 from pledge.server.idempotency import form_key
+from pledge.web import i18n
 from pledge.web.auth import csrf_token, pop_flash
+from pledge.web.i18n import N_, _
+
+
+def _ja() -> bool:
+    return i18n.current() == "ja"
+
+
+#: The currencies Japanese counts in 兆 and 億, with the word written after the count.
+JAPANESE_UNITS = {"JPY": "円", "USD": "ドル", "KRW": "ウォン"}
 
 
 def money(fact: dict[str, Any]) -> str:
     """An amount as read from an article (``low``/``high`` as decimal text, ``currency``),
-    written as people write it: "¥6tn to ¥7tn"."""
-    return format_stored(fact.get("low"), fact.get("high"), fact.get("currency"))
+    written as people write it: "¥6tn to ¥7tn"; in Japanese, yen, dollars and won counted
+    in 兆 and 億 ("6兆円〜7兆円", "5,500億ドル", "56兆ウォン"), other currencies in their
+    short form ("€1bn以上")."""
+    low, high, currency = fact.get("low"), fact.get("high"), fact.get("currency")
+    if _ja() and str(currency) in CURRENCIES:
+        unit = JAPANESE_UNITS.get(str(currency))
+        try:
+            lo, hi = (None if v in (None, "") else Decimal(str(v)) for v in (low, high))
+        except ArithmeticError:
+            lo = hi = None
+        if lo is not None or hi is not None:
+            return _bounds(lo, hi, lambda v: format_japanese(v, unit) if unit
+                           else format_amount(v, str(currency)))
+    return format_stored(low, high, currency)
+
+
+def _bounds(low: Decimal | None, high: Decimal | None, one: Any) -> str:
+    """A range of amounts in the page's language, each bound written by ``one``."""
+    if low is None and high is None:
+        return "—"
+    if low is None:
+        return _("up to %(amount)s") % {"amount": one(high)}
+    if high is None:
+        return _("at least %(amount)s") % {"amount": one(low)}
+    if low == high:
+        return str(one(low))
+    return f"{one(low)}–{one(high)}" if not _ja() else f"{one(low)}〜{one(high)}"
 
 
 def usd(value: Decimal | None, full: bool = False) -> str:
     """An amount in US dollars: rounded to four significant digits for reading
     (``domain.money.format_rounded``: the command line's form too), or every digit to the
-    cent with ``full``."""
+    cent with ``full``. In Japanese the rounded form counts in 億 and 兆 ("5,500億ドル")
+    and the full one is Babel's ("$1,234.56")."""
     if value is None:
         return "—"
+    if _ja():
+        return (format_currency(value, "USD", locale=i18n.LOCALES["ja"]) if full
+                else format_japanese(value, "ドル"))
     return format_amount(value, "USD", short=False) if full else format_rounded(value, "USD")
 
 
@@ -43,26 +92,128 @@ def usd_about(value: Decimal | None) -> str:
         return "—"
     if value == 0:
         return usd(value)
+    if _ja():
+        return "約" + format_japanese(value, "ドル", 3)
     return "≈ " + format_rounded(value, "USD", 3)
 
 
 def usd_range(low: Decimal | None, high: Decimal | None) -> str:
-    if low is None and high is None:
-        return "—"
-    if low is None:
-        return f"up to {usd(high)}"
-    if high is None or low == high:
-        return usd(low)
-    return f"{usd(low)}–{usd(high)}"
+    return _bounds(low, high, usd)
+
+
+def in_yen(value: Decimal | None, rate: Any) -> str:
+    """A US dollar amount's yen equivalent at ``rate`` (a ``domain.fx.Rate``), as a
+    Japanese reader expects it beside the dollars: "(約85兆8,000億円)"; nothing without
+    a rate, an amount, or outside Japanese."""
+    if value is None or rate is None or not _ja():
+        return ""
+    return f"(約{format_japanese(value * rate.rate, '円', 3)})"
 
 
 def pct(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value * 100:.{digits}f}%"
+    if value is None:
+        return "—"
+    return format_percent(value, "#,##0" + ("." + "0" * digits if digits else "") + "%",
+                          locale=i18n.LOCALES[i18n.current()])
+
+
+def number(value: float | Decimal | int | None, digits: int = 0) -> str:
+    """A number with the language's grouping and ``digits`` decimals (Babel)."""
+    if value is None:
+        return "—"
+    return format_decimal(value, "#,##0" + ("." + "0" * digits if digits else ""),
+                          locale=i18n.LOCALES[i18n.current()])
+
+
+def day(value: date | datetime | str | None) -> str:
+    """A date as the page's language writes it: ISO in English (2026-06-09), Babel's long
+    form in Japanese (2026年6月9日). A date kept as text is shown as it is in English and
+    read first in Japanese."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        if not _ja():
+            return value
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return str(value)
+    day_of = value.date() if isinstance(value, datetime) else value
+    if not _ja():
+        return day_of.isoformat()
+    return format_date(day_of, "long", locale=i18n.LOCALES["ja"])
+
+
+def month(value: date) -> str:
+    """A month's heading: "June 2026", "2026年6月"."""
+    return format_skeleton("yMMMM", value, locale=i18n.LOCALES[i18n.current()])
+
+
+def weekdays() -> list[str]:
+    """The week's days, Monday first, abbreviated: Mon … Sun, 月 … 日."""
+    names = get_day_names("abbreviated", locale=i18n.LOCALES[i18n.current()])
+    return [names[i] for i in range(7)]
+
+
+def tr(value: object) -> str:
+    """A word of the record (a framework's name, a partner, a link's words) in the page's
+    language, when the catalogue has it (``web.words``); as recorded otherwise."""
+    text = "" if value is None else str(value)
+    return _(text) if text else ""
+
+
+def role(key: object) -> str:
+    """A role as the pages name it: its key in English (``cc_jp``, as the command line
+    takes it), its name in Japanese (協議委員会(日本側))."""
+    text = "" if key is None else str(key)
+    words = text.replace("_", " ")
+    return _(words) if words and _(words) != words else text
 
 
 def label(value: str | None) -> str:
-    """A key as words: ``critical_minerals`` -> ``critical minerals``."""
-    return "" if value is None else str(value).replace("_", " ")
+    """A key as words: ``critical_minerals`` -> ``critical minerals`` (in Japanese, its
+    words from the catalogue: ``web.words`` lists them)."""
+    words = "" if value is None else str(value).replace("_", " ")
+    return _(words) if words else ""
+
+
+# How the optimiser says what set a batch's budget: "remaining cap 514300000000.00".
+_REASON = re.compile(r"^(remaining cap|annual cap left|batch budget) (-?\d+(?:\.\d+)?)$")
+REASON_WORDS = (N_("remaining cap"), N_("annual cap left"), N_("batch budget"))
+
+
+def budget_reason(text: str) -> str:
+    """One reason a batch's budget is what it is, its amount written as the pages write
+    US dollars ("remaining cap US$514.3bn", "上限の残り 5,143億ドル"), in the page's
+    language; a reason of another form as it is."""
+    found = _REASON.match(str(text))
+    if found is None:
+        return str(text)
+    return f"{_(found.group(1))} {usd(Decimal(found.group(2)))}"
+
+
+#: The settings of a framework's terms that are amounts in US dollars (within a table too).
+MONEY_SETTINGS = frozenset({"commitment", "amount", "annual_cap"})
+
+
+def setting(value: object, key: str = "") -> str:
+    """A framework setting as the terms page shows it: an amount as the pages write US
+    dollars (US$550bn, 5,500億ドル), never its 12 raw digits; a list or a table as JSON,
+    its amounts written so too."""
+    def shown(v: object, k: str) -> object:
+        if isinstance(v, dict):
+            return {name: shown(x, name) for name, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [shown(x, k) for x in v]
+        if k in MONEY_SETTINGS and not isinstance(v, bool) and isinstance(v, int | str | Decimal):
+            try:
+                return usd(Decimal(str(v)))
+            except ArithmeticError:
+                return v
+        return v
+
+    out = shown(value, key.rsplit(".", 1)[-1])
+    return json.dumps(out, ensure_ascii=False) if isinstance(out, dict | list) else str(out)
 
 
 def source_link(value: object, length: int = 60, label: str | None = None) -> Markup:
@@ -118,28 +269,40 @@ def due_class(row: Any) -> str:
 def templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(files("pledge.web") / "templates"))
     env = t.env
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
+        i18n.gettext, i18n.ngettext, newstyle=True)
     env.filters.update(usd=usd, usd_about=usd_about, pct=pct, label=label, figure=figure_json,
-                       money=money, source_link=source_link)
-    env.globals.update(usd_range=usd_range, version=__version__,
+                       money=money, source_link=source_link, day=day, month=month,
+                       number=number, setting=setting, tr=tr, budget_reason=budget_reason,
+                       role=role)
+    env.globals.update(usd_range=usd_range, version=__version__, in_yen=in_yen,
                        plotly_unused_styles=plotly_unused_styles, one_time_key=form_key,
-                       due_class=due_class)
+                       due_class=due_class, weekdays=weekdays, languages=i18n.LANGUAGES,
+                       switch_url=i18n.switch_url)
     return t
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200
            ) -> HTMLResponse:
-    """A page with what every page needs: the user, the CSRF token and a one-time message."""
-    ctx = {"user": context.pop("user", None), "csrf": csrf_token(request),
+    """A page with what every page needs: the user, the CSRF token, a one-time message and
+    the language it is written in (``request.state.lang``)."""
+    lang = i18n.lang_of(request)
+    i18n.use(lang)
+    ctx = {"user": context.pop("user", None), "csrf": csrf_token(request), "lang": lang,
            "flash": pop_flash(request), "today": date.today(), **context}
     return templates().TemplateResponse(request, name, ctx, status_code=status)
 
 
 def warm() -> int:
-    """Compile every page template (and read the plotly bundle the pages check), so the
-    first request for a page does not; the number of templates compiled."""
+    """Compile every page template (and read the plotly bundle the pages check and the
+    Japanese catalogue), so the first request for a page does not; the number of
+    templates compiled."""
     env = templates().env
     names = env.list_templates(filter_func=lambda n: n.endswith(".html"))
     for name in names:
         env.get_template(name)
     plotly_unused_styles()
+    for lang in i18n.LANGUAGES:
+        i18n.catalogue(lang)
     return len(names)
