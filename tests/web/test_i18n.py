@@ -23,6 +23,7 @@ from pledge.domain.fx import Rate
 from pledge.domain.lifecycle import ConsultationKind, Role, Stage
 from pledge.domain.project import SECTORS
 from pledge.domain.proposals import ProposalKind
+from pledge.domain.provenance import Confidence
 from pledge.domain.relations import CHOICES, SEEN_LABELS
 from pledge.domain.selection import Objective
 from pledge.domain.waterfall import ROUNDING_RULE, Phase
@@ -358,8 +359,10 @@ def test_every_word_of_the_record_the_pages_show_is_in_the_catalogue() -> None:
                               words.CONSULTATIONS, words.PROPOSALS, words.REVIEW_STATES,
                               words.PHASES, words.MEANINGS, words.OBJECTIVES, words.LINKS,
                               words.SEEN, words.AMOUNTS, words.COPIES, words.FRAMEWORKS,
-                              words.PARTNERS, words.SOLUTIONS) for w in group}
-    keys = ([s.value for s in Stage] + list(SECTORS) + [r.value for r in Role]
+                              words.PARTNERS, words.SOLUTIONS, words.CONFIDENCE)
+              for w in group}
+    keys = ([c.value for c in Confidence] + [s.value for s in Stage] + list(SECTORS)
+            + [r.value for r in Role]
             + [i.value for i in Instrument] + [k.value for k in ConsultationKind]
             + [p.value for p in ProposalKind] + [p.value for p in Phase]
             + [m.value for m in WindowMeaning] + [o.value for o in Objective]

@@ -64,3 +64,18 @@ def test_the_base_case_names_its_assumptions(client: TestClient, demo_url: str) 
     assert "this project's own economics (life years 20)" in said[1]
     assert "operating life 20 years" in said[1]
     assert "same for every" not in said[1] and "unless overridden" not in page
+
+
+def test_each_estimate_shows_its_confidence_and_when_it_was_recorded(
+        sqlite_engine: Engine) -> None:
+    from fastapi.testclient import TestClient
+
+    from pledge.app import create_app
+    with TestClient(create_app(str(sqlite_engine.url), public_read=True)) as client:
+        page = client.get("/projects/24").text
+        ja = client.get("/projects/24?lang=ja").text
+    table = page[page.index('data-testid="estimates"'):]
+    table = table[:table.index("</table>")]
+    assert table.count('data-confidence="corroborated"') == 2
+    assert "corroborated" in table and "recorded" in table
+    assert "複数の出典で裏付け" in ja

@@ -33,6 +33,7 @@ SEEN = (N_("same project (reported twice)"), N_("earlier tranche"), N_("later tr
         N_("related"))
 AMOUNTS = (N_("project"), N_("programme"), N_("tranche"))
 COPIES = (N_("exact"), N_("near"))
+CONFIDENCE = (N_("official"), N_("corroborated"), N_("reported"), N_("unsourced"))
 # The frameworks shipped in data/frameworks and their partners (one added later shows
 # its name as recorded).
 FRAMEWORKS = (N_("European Union investment intentions (US$600bn)"),
