@@ -30,7 +30,7 @@ from pledge.server.docs import install_docs
 from pledge.server.headers import PledgeAPI
 from pledge.server.limits import BodyLimits, LimitBodies
 from pledge.server.proxy import ForwardedByProxy
-from pledge.server.startup import add_ping, warm_on_startup
+from pledge.server.startup import add_ping, compute_apart, warm_on_startup
 from pledge.settings import Settings, read
 from pledge.store.db import make_engine, resolve_url
 from pledge.web import pages
@@ -52,7 +52,7 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
                trust_proxy: bool = False, max_body: int | None = None,
                max_ingest_body: int | None = None, idempotency_keep: timedelta | None = None,
                idempotency_wait: float | None = None,
-               news_gazetteer: str | None = None) -> FastAPI:
+               news_gazetteer: str | None = None, background_apart: bool = False) -> FastAPI:
     """An application serving one database (settings are passed in, never read here).
 
     ``secure_cookies``: cookies are Secure even over plain HTTP (they always are over
@@ -61,7 +61,9 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
     ``max_ingest_body``: the largest request bodies accepted, in bytes;
     ``idempotency_keep`` and ``idempotency_wait``: how long idempotency keys are kept and
     how long a request waits for another holding its key; ``news_gazetteer``: a file
-    merged over the shipped gazetteer when an article is read. What is not given keeps
+    merged over the shipped gazetteer when an article is read; ``background_apart``: what the
+    pages compute in the background runs in a separate low-priority process (a server's
+    choice: ``app_from_settings``). What is not given keeps
     its default (``pledge.settings.Settings`` describes each)."""
     url = resolve_url(database_url)
     app = PledgeAPI(title="pledge", version=__version__,
@@ -101,6 +103,8 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
     # no request compiles: startup completes once the engines are ready, the templates
     # compiled and one project page's reads done once
     warm_on_startup(app, lambda: pages.warm(app.state.engine))
+    if background_apart:
+        compute_apart(app)
     add_ping(app, responses=errors.RESPONSES)  # trivial: readiness checks, the bench's baseline
 
     install_docs(app)
@@ -120,7 +124,7 @@ def app_from_settings(settings: Settings) -> FastAPI:
                       max_ingest_body=settings.max_ingest_body,
                       idempotency_keep=settings.idempotency_keep,
                       idempotency_wait=settings.idempotency_wait_seconds,
-                      news_gazetteer=settings.news_gazetteer)
+                      news_gazetteer=settings.news_gazetteer, background_apart=True)
 
 
 def app_from_environment() -> FastAPI:

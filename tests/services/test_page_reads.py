@@ -4,20 +4,24 @@ again only until the data changes."""
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pytest
 from sqlalchemy import Engine, event
 
-from pledge.services import deadlines, frameworks, projects
+from pledge.services import apart, deadlines, frameworks, projects
+from pledge.services import views as views_svc
 from pledge.services.base import Actor
 from pledge.services.dashboard import views
 from pledge.services.project_import import import_projects
-from pledge.store.db import transaction
+from pledge.store.db import make_engine, transaction
 
 IC = Actor.of("Lutnick", "ic")
 CC = Actor.of("Akazawa", "cc_jp")
@@ -162,3 +166,30 @@ def test_each_page_of_the_list_is_its_slice_of_the_whole_list(
     for offset in (0, 7, 20, len(whole), len(whole) + 5):
         rows, total = projects.list_projects_page(engine, limit=20, offset=offset, **filters)
         assert (rows, total) == (whole[offset:offset + 20], len(whole))
+
+
+def test_a_served_page_s_outlook_is_simulated_in_a_process_of_its_own(demo_url: str) -> None:
+    """No simulation inside a request, nor in the serving process: a page asking for an
+    outlook is answered at once (computing), the outlook is made by the separate
+    low-priority process, and it is the one computed in-process."""
+    engine = make_engine(demo_url)
+    views.clear()
+    apart.start()
+    try:
+        assert apart.run(engine, apart.process_id) != os.getpid()
+        with statements(engine) as seen:
+            first = views_svc.outlook_or_job(engine, 25)
+        assert first.computing and first.outlook is None
+        assert len(seen) == 1  # the data version; nothing simulated here
+        for _ in range(600):
+            if views_svc.outlooks_pending() == 0:
+                break
+            time.sleep(0.05)
+        answer = views_svc.outlook_or_job(engine, 25)
+    finally:
+        apart.stop()
+    assert not answer.computing and answer.outlook is not None
+    views.clear()
+    here = views_svc.project_outlook(engine, 25)  # apart stopped: computed in this process
+    assert answer.outlook.summary == here.summary and answer.outlook.summary is not None
+    assert (answer.outlook.irr == here.irr).sum() == len(here.irr) - np.isnan(here.irr).sum()

@@ -10,6 +10,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from sqlalchemy import Engine
 from pledge.analytics.montecarlo import Summary
 from pledge.domain.errors import PledgeError
 from pledge.domain.selection import Objective
-from pledge.services import priorities, simulation
+from pledge.services import apart, priorities, simulation
 from pledge.services.base import lower_thread_priority
 from pledge.services.dashboard import views
 from pledge.services.economics import WaterfallReport
@@ -53,9 +54,12 @@ def _outlook(engine: Engine, project_id: int, paths: int, seed: int) -> Outlook:
 def project_outlook(engine: Engine, project_id: int, *, paths: int = OUTLOOK_PATHS,
                     seed: int = 0) -> Outlook:
     """The outlook of one project (seeded: the same data gives the same picture), computed
-    now unless it was at this data version."""
+    now unless it was at this data version: in a serving process, by the separate
+    low-priority process (``services.apart``), so the threads answering requests lose
+    neither CPU nor the interpreter's lock to it."""
+    work = partial(_outlook, project_id=project_id, paths=paths, seed=seed)
     return views.get(engine, ("outlook", project_id, paths, seed),
-                     lambda: _outlook(engine, project_id, paths, seed))
+                     lambda: apart.run(engine, work))
 
 
 OUTLOOK_PENDING_LIMIT = 8
