@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -72,11 +75,49 @@ def _check_password(password: str) -> None:
                                   "a password needs at least 8 characters")
 
 
+SESSION_CACHE_SECONDS = 2.0
+"""How long a server process answers a page session from what it read of it lately (by
+the key's hash), instead of reading it again: a session ended by another process (a
+logout, a password change, a revocation) may open pages there this long at most; in the
+process that ended it, not at all."""
+
+_recent_sessions: dict[str, tuple[float, Any]] = {}
+_recent_lock = threading.Lock()
+_RECENT_MAX = 4096  # sessions remembered at most (all forgotten beyond it)
+
+
+def recent_session(key_hash: str) -> Any:
+    """What ``remember_session`` kept for this key's hash in the last
+    ``SESSION_CACHE_SECONDS``, else None."""
+    with _recent_lock:
+        hit = _recent_sessions.get(key_hash)
+    if hit is None or time.monotonic() - hit[0] > SESSION_CACHE_SECONDS:
+        return None
+    return hit[1]
+
+
+def remember_session(key_hash: str, row: Any) -> None:
+    with _recent_lock:
+        if len(_recent_sessions) >= _RECENT_MAX:
+            _recent_sessions.clear()
+        _recent_sessions[key_hash] = (time.monotonic(), row)
+
+
+def forget_sessions(key_hash: str | None = None) -> None:
+    """Read this session (or every one) from the database on its next use."""
+    with _recent_lock:
+        if key_hash is None:
+            _recent_sessions.clear()
+        else:
+            _recent_sessions.pop(key_hash, None)
+
+
 def end_sessions(s: Connection, user_id: int, when: datetime) -> None:
     """End every live page session of a user (a password change, a revocation)."""
     s.execute(t.sessions.update().where(t.sessions.c.user_id == user_id,
                                         t.sessions.c.revoked_at.is_(None))
               .values(revoked_at=when))
+    forget_sessions()
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +293,7 @@ def revoke_user(engine: Engine, name: str, actor: Actor) -> None:
         end_sessions(s, row.id, when)
         audit(s, actor, "users.revoke", "user", row.name, before={"revoked": False},
               after={"revoked": True})
+    forget_sessions()  # again once committed: none read meanwhile is kept
 
 
 def set_password(engine: Engine, name: str, actor: Actor, *, password: str | None = None,
@@ -273,6 +315,7 @@ def set_password(engine: Engine, name: str, actor: Actor, *, password: str | Non
         s.execute(t.users.update().where(t.users.c.id == uid).values(password_hash=hashed))
         end_sessions(s, uid, when)
         audit(s, actor, "users.password", "user", real_name, after={"sessions": "ended"})
+    forget_sessions()  # again once committed: none read meanwhile is kept
     return password
 
 

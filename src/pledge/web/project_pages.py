@@ -107,8 +107,10 @@ def _forms(actor: Actor | None, stage: Stage) -> dict[str, Any]:
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
-def project(request: Request, project_id: RecordId, engine: EngineDep, settings: SettingsDep,
-            actor: PageActor) -> Response:
+async def project(request: Request, project_id: RecordId, engine: EngineDep,
+                  settings: SettingsDep, actor: PageActor) -> Response:
+    """A project, answered on the event loop like the list (short indexed reads, no thread
+    hop); its outlook is never simulated here."""
     need(actor, Action.READ_PUBLIC, settings)
     p = projects_svc.show_project(engine, project_id)
     # The simulation runs on a worker thread, never within the request: until it is done
