@@ -30,6 +30,7 @@ from pledge.server.docs import install_docs
 from pledge.server.headers import PledgeAPI
 from pledge.server.limits import BodyLimits, LimitBodies
 from pledge.server.proxy import ForwardedByProxy
+from pledge.server.reads import OneVersionPerRead
 from pledge.server.startup import add_ping, compute_apart, warm_on_startup
 from pledge.settings import Settings, read
 from pledge.store.db import make_engine, resolve_url
@@ -84,6 +85,7 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
         settings = replace(settings, idempotency_wait=idempotency_wait)
     app.state.settings = settings
     app.state.engine = make_engine(url)
+    app.add_middleware(OneVersionPerRead)  # innermost: a GET's views share one data version
     app.add_middleware(FlashCookies, secret_key=settings.secret_key,
                        max_age=int(settings.session_times.absolute.total_seconds()),
                        always_secure=secure_cookies)

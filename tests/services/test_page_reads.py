@@ -193,3 +193,33 @@ def test_a_served_page_s_outlook_is_simulated_in_a_process_of_its_own(demo_url: 
     here = views_svc.project_outlook(engine, 25)  # apart stopped: computed in this process
     assert answer.outlook.summary == here.summary and answer.outlook.summary is not None
     assert (answer.outlook.irr == here.irr).sum() == len(here.irr) - np.isnan(here.irr).sum()
+
+
+def test_a_page_checks_its_cached_views_against_one_data_version(demo_url: str) -> None:
+    """The dashboard consults several cached views (frameworks, deadlines, news, the
+    record's check...): the data version is read once for the whole request; a change
+    made since is seen by the next page."""
+    from fastapi.testclient import TestClient
+
+    from pledge.app import create_app
+
+    app = create_app(demo_url, public_read=True)
+    engine = app.state.engine
+    seen: list[str] = []
+
+    def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)  # from any thread: the app answers on the client's loop
+
+    with TestClient(app) as client:
+        for path in ("/", "/deadlines", "/projects?page=2"):
+            client.get(path)  # each view computed once: what is left is the checks
+            event.listen(engine, "before_cursor_execute", note)
+            try:
+                assert client.get(path).status_code == 200
+            finally:
+                event.remove(engine, "before_cursor_execute", note)
+            assert sum("max(audit_log.id)" in s for s in seen) == 1, (path, seen)
+            seen.clear()
+        before = client.get("/").text
+        add_projects(engine, 1)
+        assert client.get("/").text != before  # the count of projects and the pipeline
