@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -223,3 +224,31 @@ def test_a_page_checks_its_cached_views_against_one_data_version(demo_url: str) 
         before = client.get("/").text
         add_projects(engine, 1)
         assert client.get("/").text != before  # the count of projects and the pipeline
+
+
+def test_a_page_of_the_review_queue_is_its_slice_read_in_two_statements(demo_url: str) -> None:
+    from pledge.domain.errors import InvalidInput
+    from pledge.services import news
+
+    engine = make_engine(demo_url)
+    article = Path(__file__).resolve().parents[1] / "data" / "000_c962c52e75ce5afa.txt"
+    [read] = news.ingest(engine, [news.ArticleInput("https://example.org/1",
+                                                    article.read_text(encoding="utf-8"))], IC)
+    everything = news.list_proposals(engine, state=None)
+    assert len(everything) == len(read.proposals) >= 2
+    second = everything[1].id
+    assert second is not None
+    news.reject(engine, second, IC, "not news")  # one leaves the waiting queue
+    pages = len(everything)  # one proposal a page
+    for page in range(1, pages + 1):
+        with statements(engine) as seen:
+            rows, count = news.proposals_page(engine, state=None, page=page, size=1)
+        assert len(seen) == 2  # the count and the slice, however many proposals
+        assert count == len(everything)
+        assert [r.id for r in rows] == [everything[page - 1].id]
+    waiting = news.list_proposals(engine, state="proposed")
+    rows, count = news.proposals_page(engine, state="proposed", page=1, size=50)
+    assert count == len(waiting) == len(everything) - 1
+    assert [r.id for r in rows] == [r.id for r in waiting[:50]]
+    with pytest.raises(InvalidInput):
+        news.proposals_page(engine, state=None, page=pages + 1, size=1)

@@ -32,16 +32,14 @@ def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: Pa
     if state not in REVIEW_STATES:
         raise InvalidInput.single("state", state, "web.bad_state",
                                   f"one of: {', '.join(REVIEW_STATES)}")
-    everything = news.list_proposals(engine, state=None if state == "all" else state,
-                                     actor=actor)
-    pages = max(1, -(-len(everything) // REVIEW_PAGE))
-    if not 1 <= page <= pages:
-        raise InvalidInput.single("page", page, "web.bad_page", f"pages run from 1 to {pages}")
-    rows = everything[(page - 1) * REVIEW_PAGE:page * REVIEW_PAGE]
+    # the page's slice and the count, read in SQL: never every proposal
+    rows, count = news.proposals_page(engine, state=None if state == "all" else state,
+                                      page=page, size=REVIEW_PAGE, actor=actor)
+    pages = max(1, -(-count // REVIEW_PAGE))
     acceptors = {p.id: news.who_may_accept(p) for p in rows}
     return render(request, "review.html", {
         "user": actor, "rows": rows, "state": state, "states": REVIEW_STATES,
-        "page": page, "pages": pages, "count": len(everything),
+        "page": page, "pages": pages, "count": count,
         "may_decide": actor.role in MATRIX[Action.REVIEW],
         "may_accept": {pid for pid, roles in acceptors.items() if actor.role in roles},
         "may_record": {p.id for p in rows if actor.role in news.who_may_record(p)},
