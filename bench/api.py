@@ -8,7 +8,9 @@ starts ``pledge serve`` on a free loopback port and measures, for each endpoint:
 * latency at concurrency 1: p50 and p99 of ``--requests`` requests, one at a time;
 * throughput at concurrency ``--concurrency`` (32): requests per second, as a ratio to
   the trivial endpoint's (``GET /api/v1/ping`` of the same app) measured in the same run
-  right before it, so both see the same load on the machine.
+  in alternating rounds with it (``--rounds``), so both see the same load on the machine;
+  beside it, the server's CPU milliseconds per request of each (from /proc), which other
+  work on a shared machine hardly moves.
 
 Endpoints: API list, list page, project page, API project, dashboard, priorities,
 deadlines, review. Before anything else it times the cold first request: the first
@@ -22,7 +24,8 @@ machine it takes CPU from the server too, the same for every endpoint and the
 baseline, so the ratios are fair while the absolute figures are pessimistic.
 
     .venv/bin/python bench/api.py [--projects 10000] [--requests 60]
-                                  [--concurrency 32] [--workers 2] [--rebuild]
+                                  [--concurrency 32] [--workers 2] [--rounds 3]
+                                  [--only NAME] [--rebuild]
 """
 
 from __future__ import annotations
@@ -275,6 +278,16 @@ async def load(client: httpx.AsyncClient, paths: list[str], concurrency: int) ->
     return run
 
 
+def add(total: Run, run: Run) -> None:
+    """Count ``run`` into ``total`` (rounds of the same measurement)."""
+    total.latencies += run.latencies
+    total.wall += run.wall
+    total.failures += run.failures
+    total.retries += run.retries
+    total.lost += run.lost
+    total.cpu += run.cpu
+
+
 def cpu_ms(run: Run) -> float:
     """The server's CPU milliseconds per request in ``run``."""
     return run.cpu / len(run.latencies) * 1000 if run.latencies else float("nan")
@@ -340,8 +353,13 @@ async def measure(base: str, token: str, cookies: httpx.Cookies, args: argparse.
             one = await load(client, plan(template, n, args.projects, rng), 1)
             # the baseline again right before: a ratio compares two runs under the same
             # load on the machine (and behind the same background work of the server)
-            near = await load(api, ["/api/v1/ping"] * m, args.concurrency)
-            many = await load(client, plan(template, m, args.projects, rng), args.concurrency)
+            # ... in rounds, alternating: a change of load on the machine (other work
+            # starting or ending) then falls on both sides alike, not on one
+            near, many = Run([], 0.0, 0, 0, 0, 0.0), Run([], 0.0, 0, 0, 0, 0.0)
+            for _ in range(args.rounds):
+                add(near, await load(api, ["/api/v1/ping"] * m, args.concurrency))
+                add(many, await load(client, plan(template, m, args.projects, rng),
+                                     args.concurrency))
             out[name] = (one, many, near)
         return out, (base1, base32)
     finally:
@@ -357,6 +375,9 @@ def main() -> None:
                          "higher concurrency)")
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="rounds of the throughput measurement per endpoint, each the "
+                         "trivial endpoint then the endpoint (twice --requests each)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--only", action="append", default=[], metavar="NAME",
                     help="measure only this endpoint (repeatable; a prefix of its name, "
@@ -395,8 +416,9 @@ def main() -> None:
                 proc.kill()
     base_rps = len(base32.latencies) / base32.wall
     print(f"\nconcurrency 1: {args.requests} requests per endpoint; concurrency "
-          f"{args.concurrency}: {args.requests * 2}; loopback, {args.workers} server "
-          f"processes, {os.cpu_count()} cores shared with the client (httpx)\n")
+          f"{args.concurrency}: {args.requests * 2} in each of {args.rounds} rounds; loopback, "
+          f"{args.workers} server processes, {os.cpu_count()} cores shared with the client "
+          f"(httpx)\n")
     head = (f"{'endpoint':<13} {'p50 ms':>7} {'p99 ms':>7} {'target':>7}      "
             f"{'req/s@' + str(args.concurrency):>9} {'ratio':>6}      {'non-200':>7} "
             f"{'retried':>7} {'lost':>5} {'ping/s':>9} {'cpu ms':>7} {'ping cpu':>8}")
@@ -423,9 +445,9 @@ def main() -> None:
               f"{cpu_ms(near):8.2f}")
     print(f"\ntargets: p99 at concurrency 1 below the target shown (ms), throughput at "
           f"concurrency {args.concurrency} ≥ {RATIO_TARGET}× the trivial endpoint's, measured "
-          f"right before it (ping/s); "
+          f"in rounds alternating with it (ping/s); "
           f"{missed} missed. cpu ms: the server processes' CPU per request at concurrency "
-          f"{args.concurrency} (the endpoint's, the trivial one's right before it): what the "
+          f"{args.concurrency} (the endpoint's, the trivial one's in the same rounds): what the "
           f"ratio is made of, unlike it hardly moved by other work on the machine")
     whole = time.perf_counter() - started
     print(f"whole run {whole:.0f} s — target < {RUN_TARGET} s: "
