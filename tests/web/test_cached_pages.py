@@ -58,7 +58,8 @@ def reads(app: Any, client: TestClient, path: str, **headers: str) -> tuple[str,
     return r.text, [s for s in seen if not s.startswith("BEGIN")]
 
 
-@pytest.mark.parametrize("path", ["/", "/deadlines", "/deadlines?month=2026-05"])
+@pytest.mark.parametrize("path", ["/", "/deadlines", "/deadlines?month=2026-05", "/projects",
+                                  "/projects?sector=energy&page=1"])
 def test_a_kept_page_reads_only_the_data_version_until_the_data_changes(
         app: Any, client: TestClient, path: str) -> None:
     log_in(client, Role.IC)
@@ -84,7 +85,7 @@ def test_each_reader_sees_their_own_name_and_token_around_kept_content(
                                      "csrf_token": csrf(two), "next": "/"},
                      follow_redirects=False)
         assert r.status_code == 303
-        for path in ("/", "/deadlines"):
+        for path in ("/", "/deadlines", "/projects"):
             a, b = one.get(path).text, two.get(path).text
             assert "demo_analyst" in a and "Second analyst" not in a
             assert "Second analyst" in b and "demo_analyst" not in b

@@ -44,7 +44,7 @@ from pledge.web.common import (
     source_list,
     usd_full,
 )
-from pledge.web.templating import render
+from pledge.web.templating import render, render_cached
 
 REFRESH_SECONDS = 2  # how soon a page waiting for its outlook looks again
 _BEFORE_SELECTION = frozenset(s.value for s in (Stage.PROPOSED, Stage.UNDER_REVIEW,
@@ -57,17 +57,22 @@ async def projects(request: Request, engine: EngineDep, settings: SettingsDep, a
              sector: str | None = None, page: PageNumber = 1) -> Response:
     need(actor, Action.READ_PUBLIC, settings)
     page = max(page, 1)
-    rows, count = projects_svc.list_projects_page(
-        engine, framework=framework or None, status=status or None, sector=sector or None,
-        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    return render(request, "projects.html", {
-        "user": actor, "rows": rows, "count": count, "page": page,
-        "pages": max(1, -(-count // PAGE_SIZE)), "stages": [s.value for s in Stage],
-        "frameworks": framework_list(engine), "sectors": SECTORS,
-        # the same funding dates as the dashboard's and the calendar's (cached per data version)
-        "dues": {d.project_id: d for d in deadlines_svc.project_deadlines(engine)},
-        "filters": {"framework": framework or "", "status": status or "",
-                    "sector": sector or ""}})
+
+    def build() -> dict[str, Any]:
+        rows, count = projects_svc.list_projects_page(
+            engine, framework=framework or None, status=status or None,
+            sector=sector or None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        return {
+            "rows": rows, "count": count, "page": page,
+            "pages": max(1, -(-count // PAGE_SIZE)), "stages": [s.value for s in Stage],
+            "frameworks": framework_list(engine), "sectors": SECTORS,
+            # the same funding dates as the dashboard's and the calendar's
+            "dues": {d.project_id: d for d in deadlines_svc.project_deadlines(engine)},
+            "filters": {"framework": framework or "", "status": status or "",
+                        "sector": sector or ""}}
+
+    # rendered once per data version and page asked for (the reader's frame each time)
+    return render_cached(request, engine, "projects.html", (page,), actor, build)
 
 
 def _forms(actor: Actor | None, stage: Stage) -> dict[str, Any]:
