@@ -252,3 +252,24 @@ def test_a_page_of_the_review_queue_is_its_slice_read_in_two_statements(demo_url
     assert [r.id for r in rows] == [r.id for r in waiting[:50]]
     with pytest.raises(InvalidInput):
         news.proposals_page(engine, state=None, page=pages + 1, size=1)
+
+
+def test_a_served_priorities_board_is_computed_in_a_process_of_its_own(
+        demo_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = make_engine(demo_url)
+    request = views_svc.check_board("japan")
+    here = views_svc.compute_board(engine, request)
+
+    def not_here(*args: Any) -> Any:
+        raise AssertionError("the board was computed in the serving process")
+
+    monkeypatch.setattr(views_svc, "compute_board", not_here)  # this process only
+    apart.start()
+    try:
+        there = views_svc.compute_board_apart(engine, request)
+    finally:
+        apart.stop()
+    assert there.frontier == here.frontier and there.budget == here.budget
+    assert {k: list(s.selected) for k, s in there.batches.items()} == \
+        {k: list(s.selected) for k, s in here.batches.items()}
+    assert there.rankings.names == here.rankings.names

@@ -174,6 +174,20 @@ def compute_board(engine: Engine, request: BoardRequest,
                  batches, frontier, stored.duplicates)
 
 
+def _board_here(engine: Engine, *, request: BoardRequest) -> Board:
+    return compute_board(engine, request)
+
+
+def compute_board_apart(engine: Engine, request: BoardRequest,
+                        progress: priorities.Progress | None = None) -> Board:
+    """The board, computed now: in a serving process by the separate low-priority process
+    (``services.apart``; its progress is then not reported, only its end), elsewhere
+    here."""
+    if apart.in_use(engine):
+        return apart.run(engine, partial(_board_here, request=request))
+    return compute_board(engine, request, progress)
+
+
 def priorities_board(engine: Engine, framework: str, budget: str | None = None) -> Board:
     """The board for ``framework`` with an optional batch budget ("US$100bn"), computed now
     unless it was at this data version (the budget is checked first)."""
