@@ -37,7 +37,7 @@ def log_in(engine: Engine) -> str:
 
 def test_a_session_read_lately_is_answered_without_a_statement(demo_url: str) -> None:
     engine = make_engine(demo_url)
-    users.forget_sessions()
+    users.forget_credentials()
     key = log_in(engine)
     first, n_first = reads(engine, key)
     again, n_again = reads(engine, key)
@@ -66,3 +66,35 @@ def test_a_revoked_user_s_session_opens_nothing_at_once(demo_url: str) -> None:
     assert reads(engine, key)[0] is not None
     users.revoke_user(engine, "demo_analyst", ADMIN)
     assert reads(engine, key)[0] is None
+
+
+def token_reads(engine: Engine, token: str) -> tuple[users.TokenUse | None, int]:
+    seen: list[str] = []
+
+    def note(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if not statement.startswith("BEGIN"):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        found = users.token_use(engine, token)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return found, len(seen)
+
+
+def test_a_token_read_lately_is_answered_without_a_statement_until_it_is_replaced(
+        demo_url: str) -> None:
+    engine = make_engine(demo_url)
+    users.forget_credentials()
+    new = users.add_user(engine, "Token holder", "analyst", ADMIN)
+    first, n_first = token_reads(engine, new.token)
+    again, n_again = token_reads(engine, new.token)
+    assert first is not None and first.actor.name == "Token holder" and n_first == 1
+    assert again == first and n_again == 0
+    rotated = users.rotate_token(engine, "Token holder", ADMIN)
+    assert token_reads(engine, new.token)[0] is None  # the old token: refused at once
+    use = token_reads(engine, rotated.token)[0]
+    assert use is not None and use.actor.name == "Token holder"
+    users.revoke_user(engine, "Token holder", ADMIN)
+    assert token_reads(engine, rotated.token)[0] is None

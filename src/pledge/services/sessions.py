@@ -29,9 +29,9 @@ from pledge.services.base import Actor, now
 from pledge.services.users import (
     actor_for_password,
     aware,
-    forget_sessions,
-    recent_session,
-    remember_session,
+    forget_credentials,
+    recent_credential,
+    remember_credential,
     secret_hash,
 )
 from pledge.store import tables as t
@@ -135,7 +135,7 @@ def session_for(engine: Engine, key: str, *,
     if not key or len(key) > 100:
         return None
     hashed = secret_hash(key)
-    row = recent_session(hashed)  # read within the last seconds (users.SESSION_CACHE_SECONDS)
+    row = recent_credential(hashed)  # read within the last seconds (users.SESSION_CACHE_SECONDS)
     if row is None:
         with read_connection(engine) as conn:  # one small indexed read
             row = conn.execute(select(
@@ -146,7 +146,7 @@ def session_for(engine: Engine, key: str, *,
                 t.users.c.revoked_at.is_(None))).first()
         if row is None:
             return None
-        remember_session(hashed, row)
+        remember_credential(hashed, row)
     at = now()
     seen = aware(row.last_seen_at)
     if not times.is_live(aware(row.expires_at), seen, at):
@@ -162,7 +162,7 @@ def touch_session(engine: Engine, session_id: int) -> None:
         s.execute(t.sessions.update().where(t.sessions.c.id == session_id,
                                             t.sessions.c.revoked_at.is_(None))
                   .values(last_seen_at=at))
-    forget_sessions()  # its last-seen time is read again
+    forget_credentials()  # its last-seen time is read again
 
 
 def log_out(engine: Engine, key: str) -> None:
@@ -173,4 +173,4 @@ def log_out(engine: Engine, key: str) -> None:
         s.execute(t.sessions.update().where(t.sessions.c.key_hash == secret_hash(key),
                                             t.sessions.c.revoked_at.is_(None))
                   .values(revoked_at=now()))
-    forget_sessions(secret_hash(key))
+    forget_credentials(secret_hash(key))
