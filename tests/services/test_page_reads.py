@@ -273,3 +273,19 @@ def test_a_served_priorities_board_is_computed_in_a_process_of_its_own(
     assert {k: list(s.selected) for k, s in there.batches.items()} == \
         {k: list(s.selected) for k, s in here.batches.items()}
     assert there.rankings.names == here.rankings.names
+
+
+def test_a_project_page_s_news_list_takes_the_project_it_has_read(demo_url: str) -> None:
+    """The page has just read the project: its news list does not look it up again."""
+    from pledge.domain.errors import NotFound
+    from pledge.services import news
+
+    engine = make_engine(demo_url)
+    with statements(engine) as checked:
+        plain = news.list_articles(engine, project_id=25)
+    with statements(engine) as seen:
+        taken = news.list_articles(engine, project_id=25, project_read=True)
+    assert taken == plain
+    assert len(seen) == len(checked) - 1 == 1
+    with pytest.raises(NotFound):
+        news.list_articles(engine, project_id=999_999)  # otherwise checked, as before

@@ -195,13 +195,16 @@ class ArticleSummary:
 
 
 def list_articles(engine: Engine, *, project_id: int | str | None = None,
-                  actor: Actor | None = None) -> list[ArticleSummary]:
+                  actor: Actor | None = None, project_read: bool = False
+                  ) -> list[ArticleSummary]:
     """Stored articles, newest first; with ``project_id``, those about that project (the
-    ones it was matched in). Raises NotFound for an unknown project."""
+    ones it was matched in). Raises NotFound for an unknown project, unless
+    ``project_read`` says the caller has just read it (its page: one lookup fewer)."""
     if actor is not None:
         authorize(actor.role, Action.READ)
     with reading(engine) as s:
-        pid = project_row(s, project_id).id if project_id is not None else None
+        pid = None if project_id is None else (
+            int(project_id) if project_read else project_row(s, project_id).id)
         return [ArticleSummary(r.id, r.source, r.title, r.language, r.pledging_country,
                                r.ingested_at, r.ingested_by, int(r.n or 0), int(r.open or 0),
                                article_date(r.published_on, r.head))

@@ -137,7 +137,8 @@ async def project(request: Request, project_id: RecordId, engine: EngineDep,
         engine, framework=p.summary.framework, project_id=p.summary.id)), None) \
         if p.summary.status in deadlines_svc.DEADLINE_STAGES else None
     funded_total = sum((f["amount"] for f in p.funding if not f.get("contingent")), Decimal(0))
-    in_news = news.list_articles(engine, project_id=p.summary.id) if actor is not None else []
+    in_news = news.list_articles(engine, project_id=p.summary.id, project_read=True) \
+        if actor is not None else []
     events = sorted([("transition", x["on"], i, x) for i, x in enumerate(p.transitions)]
                     + [("consultation", x["on"], i, x) for i, x in enumerate(p.consultations)],
                     key=lambda e: (e[1], e[0] == "transition", e[2]))
