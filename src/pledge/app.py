@@ -100,13 +100,13 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
                    routes_priorities.router, routes_jobs.router, routes_jobs.jobs_router,
                    routes_exports.router, routes_review.router, routes_audit.router):
         app.include_router(router, prefix="/api/v1", responses=errors.RESPONSES)
+    if background_apart:  # inside the job runner's lifespan: stopped before it waits for jobs
+        compute_apart(app)
     routes_jobs.install(app)  # the simulation job runner: started and stopped with the app
     routes_audit.install(app)  # the record is verified once when the server starts
     # no request compiles: startup completes once the engines are ready, the templates
     # compiled and one project page's reads done once
     warm_on_startup(app, lambda: pages.warm(app.state.engine))
-    if background_apart:
-        compute_apart(app)
     add_ping(app, responses=errors.RESPONSES)  # trivial: readiness checks, the bench's baseline
 
     install_docs(app)

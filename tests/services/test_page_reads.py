@@ -289,3 +289,44 @@ def test_a_project_page_s_news_list_takes_the_project_it_has_read(demo_url: str)
     assert len(seen) == len(checked) - 1 == 1
     with pytest.raises(NotFound):
         news.list_articles(engine, project_id=999_999)  # otherwise checked, as before
+
+
+def _slow(engine: Engine) -> int:  # in the separate process: a computation of minutes
+    time.sleep(120)
+    return 1
+
+
+def test_the_separate_process_ends_at_once_with_the_server(demo_url: str) -> None:
+    """A server stopping does not wait for a long computation (a board of many projects):
+    the separate process ends, and whoever waited is told it broke off."""
+    from concurrent.futures import CancelledError
+    from concurrent.futures.process import BrokenProcessPool
+
+    engine = make_engine(demo_url)
+    apart.start()
+    child = apart.run(engine, apart.process_id)
+    outcome: list[BaseException] = []
+
+    def wait() -> None:
+        try:
+            apart.run(engine, _slow)
+        except (BrokenProcessPool, CancelledError) as exc:
+            outcome.append(exc)
+
+    waiting = threading.Thread(target=wait)
+    waiting.start()
+    time.sleep(1)
+    started = time.monotonic()
+    apart.stop()
+    waiting.join(timeout=30)
+    assert not waiting.is_alive() and outcome and time.monotonic() - started < 30
+    for _ in range(100):  # gone (or only waiting to be reaped)
+        try:
+            state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            break
+        if state in ("Z", "X"):
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"process {child} still runs")

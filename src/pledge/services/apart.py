@@ -43,11 +43,16 @@ def start() -> None:
 
 
 def stop() -> None:
-    """Compute in-process again, and end the separate process if it was started."""
+    """Compute in-process again, and end the separate process at once if it was started
+    (a computation under way there breaks off: ``run`` raises ``BrokenProcessPool``)."""
     global _enabled, _pool
     with _lock:
         _enabled, pool, _pool = False, _pool, None
     if pool is not None:
+        # what it computes is of no use now: it ends at once rather than when done (a
+        # board may take minutes), and whoever waits for it is told it broke off
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
         pool.shutdown(wait=False, cancel_futures=True)
 
 
