@@ -8,7 +8,9 @@ starts ``pledge serve`` on a free loopback port and measures, for each endpoint:
 * latency at concurrency 1: p50 and p99 of ``--requests`` requests, one at a time;
 * throughput at concurrency ``--concurrency`` (32): requests per second, as a ratio to
   the trivial endpoint's (``GET /api/v1/ping`` of the same app) measured in the same run
-  right before it, so both see the same load on the machine.
+  in alternating rounds with it (``--rounds``), so both see the same load on the machine;
+  beside it, the server's CPU milliseconds per request of each (from /proc), which other
+  work on a shared machine hardly moves.
 
 Endpoints: API list, list page, project page, API project, dashboard, priorities,
 deadlines, review. Before anything else it times the cold first request: the first
@@ -22,7 +24,8 @@ machine it takes CPU from the server too, the same for every endpoint and the
 baseline, so the ratios are fair while the absolute figures are pessimistic.
 
     .venv/bin/python bench/api.py [--projects 10000] [--requests 60]
-                                  [--concurrency 32] [--workers 2] [--rebuild]
+                                  [--concurrency 32] [--workers 2] [--rounds 3]
+                                  [--only NAME] [--rebuild]
 """
 
 from __future__ import annotations
@@ -219,6 +222,29 @@ class Run:
     failures: int  # answers other than 200
     retries: int   # transport errors retried
     lost: int      # requests that failed on every try
+    cpu: float = float("nan")  # CPU seconds the serving processes spent meanwhile
+
+
+SERVER: list[int] = []  # the server's process id, once started
+
+
+def server_cpu() -> float:
+    """CPU seconds used so far by the server and its worker processes (Linux: read from
+    /proc; NaN elsewhere). What they start in turn (a background process at the lowest
+    priority) is not counted: it only gets the CPU nobody else wants."""
+    if not SERVER or not Path("/proc/self/stat").exists():
+        return float("nan")
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == SERVER[0] or ppid == SERVER[0]:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 async def load(client: httpx.AsyncClient, paths: list[str], concurrency: int) -> Run:
@@ -245,10 +271,26 @@ async def load(client: httpx.AsyncClient, paths: list[str], concurrency: int) ->
                     run.failures += 1
                 break
 
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), server_cpu()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     run.wall = time.perf_counter() - t0
+    run.cpu = server_cpu() - cpu0
     return run
+
+
+def add(total: Run, run: Run) -> None:
+    """Count ``run`` into ``total`` (rounds of the same measurement)."""
+    total.latencies += run.latencies
+    total.wall += run.wall
+    total.failures += run.failures
+    total.retries += run.retries
+    total.lost += run.lost
+    total.cpu += run.cpu
+
+
+def cpu_ms(run: Run) -> float:
+    """The server's CPU milliseconds per request in ``run``."""
+    return run.cpu / len(run.latencies) * 1000 if run.latencies else float("nan")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -272,6 +314,14 @@ ENDPOINTS: list[tuple[str, str, bool, float]] = [
 ]
 RATIO_TARGET = 0.7
 RUN_TARGET = 180  # seconds the whole run may take with its defaults
+
+
+def chosen(only: list[str]) -> list[tuple[str, str, bool, float]]:
+    """The endpoints to measure: all, or those whose names start with one of ``only``."""
+    picked = [e for e in ENDPOINTS if not only or any(e[0].startswith(o) for o in only)]
+    if not picked:
+        raise SystemExit(f"no endpoint named {only}: {', '.join(e[0] for e in ENDPOINTS)}")
+    return picked
 
 
 def plan(template: str, n: int, projects: int, rng: random.Random) -> list[str]:
@@ -298,13 +348,18 @@ async def measure(base: str, token: str, cookies: httpx.Cookies, args: argparse.
         baseline_paths = ["/api/v1/ping"] * n
         base1 = await load(api, baseline_paths, 1)
         base32 = await load(api, ["/api/v1/ping"] * m, args.concurrency)
-        for name, template, is_api, _ in ENDPOINTS:
+        for name, template, is_api, _ in chosen(args.only):
             client = api if is_api else pages
             one = await load(client, plan(template, n, args.projects, rng), 1)
             # the baseline again right before: a ratio compares two runs under the same
             # load on the machine (and behind the same background work of the server)
-            near = await load(api, ["/api/v1/ping"] * m, args.concurrency)
-            many = await load(client, plan(template, m, args.projects, rng), args.concurrency)
+            # ... in rounds, alternating: a change of load on the machine (other work
+            # starting or ending) then falls on both sides alike, not on one
+            near, many = Run([], 0.0, 0, 0, 0, 0.0), Run([], 0.0, 0, 0, 0, 0.0)
+            for _ in range(args.rounds):
+                add(near, await load(api, ["/api/v1/ping"] * m, args.concurrency))
+                add(many, await load(client, plan(template, m, args.projects, rng),
+                                     args.concurrency))
             out[name] = (one, many, near)
         return out, (base1, base32)
     finally:
@@ -320,7 +375,13 @@ def main() -> None:
                          "higher concurrency)")
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="rounds of the throughput measurement per endpoint, each the "
+                         "trivial endpoint then the endpoint (twice --requests each)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--only", action="append", default=[], metavar="NAME",
+                    help="measure only this endpoint (repeatable; a prefix of its name, "
+                         "e.g. 'project page', 'review')")
     ap.add_argument("--rebuild", action="store_true",
                     help="build the database even when a copy of the same recipe is cached")
     args = ap.parse_args()
@@ -331,6 +392,7 @@ def main() -> None:
         print(f"database: {how}")
         port = free_port()
         proc, up = start(url, port, args.workers, Path(tmp) / "server.log")
+        SERVER[:] = [proc.pid]
         base = f"http://127.0.0.1:{port}"
         try:
             cookies = log_in(base)
@@ -354,18 +416,19 @@ def main() -> None:
                 proc.kill()
     base_rps = len(base32.latencies) / base32.wall
     print(f"\nconcurrency 1: {args.requests} requests per endpoint; concurrency "
-          f"{args.concurrency}: {args.requests * 2}; loopback, {args.workers} server "
-          f"processes, {os.cpu_count()} cores shared with the client (httpx)\n")
+          f"{args.concurrency}: {args.requests * 2} in each of {args.rounds} rounds; loopback, "
+          f"{args.workers} server processes, {os.cpu_count()} cores shared with the client "
+          f"(httpx)\n")
     head = (f"{'endpoint':<13} {'p50 ms':>7} {'p99 ms':>7} {'target':>7}      "
             f"{'req/s@' + str(args.concurrency):>9} {'ratio':>6}      {'non-200':>7} "
-            f"{'retried':>7} {'lost':>5} {'ping/s':>9}")
+            f"{'retried':>7} {'lost':>5} {'ping/s':>9} {'cpu ms':>7} {'ping cpu':>8}")
     print(head)
     print(f"{'trivial':<13} {pct(base1.latencies, 50) * 1000:7.1f} "
           f"{pct(base1.latencies, 99) * 1000:7.1f} {'':>7}      {base_rps:9.0f} {1.0:6.2f}"
           f"      {base1.failures + base32.failures:7d} {base1.retries + base32.retries:7d} "
-          f"{base1.lost + base32.lost:5d}")
+          f"{base1.lost + base32.lost:5d} {'':>9} {cpu_ms(base32):7.2f}")
     missed = 0
-    for name, _, _, target in ENDPOINTS:
+    for name, _, _, target in chosen(args.only):
         one, many, near = figures[name]
         p50, p99 = pct(one.latencies, 50) * 1000, pct(one.latencies, 99) * 1000
         rps = len(many.latencies) / many.wall if many.wall else 0.0
@@ -378,11 +441,14 @@ def main() -> None:
               f"{'PASS' if lat_ok else 'MISS'} {rps:9.0f} {ratio:6.2f} "
               f"{'PASS' if ratio_ok else 'MISS'} {one.failures + many.failures:7d} "
               f"{one.retries + many.retries + near.retries:7d} "
-              f"{one.lost + many.lost + near.lost:5d} {near_rps:9.0f}")
+              f"{one.lost + many.lost + near.lost:5d} {near_rps:9.0f} {cpu_ms(many):7.2f} "
+              f"{cpu_ms(near):8.2f}")
     print(f"\ntargets: p99 at concurrency 1 below the target shown (ms), throughput at "
           f"concurrency {args.concurrency} ≥ {RATIO_TARGET}× the trivial endpoint's, measured "
-          f"right before it (ping/s); "
-          f"{missed} missed")
+          f"in rounds alternating with it (ping/s); "
+          f"{missed} missed. cpu ms: the server processes' CPU per request at concurrency "
+          f"{args.concurrency} (the endpoint's, the trivial one's in the same rounds): what the "
+          f"ratio is made of, unlike it hardly moved by other work on the machine")
     whole = time.perf_counter() - started
     print(f"whole run {whole:.0f} s — target < {RUN_TARGET} s: "
           f"{'PASS' if whole < RUN_TARGET else 'MISS'}")

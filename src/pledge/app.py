@@ -30,7 +30,8 @@ from pledge.server.docs import install_docs
 from pledge.server.headers import PledgeAPI
 from pledge.server.limits import BodyLimits, LimitBodies
 from pledge.server.proxy import ForwardedByProxy
-from pledge.server.startup import add_ping, warm_on_startup
+from pledge.server.reads import OneVersionPerRead
+from pledge.server.startup import add_ping, compute_apart, warm_on_startup
 from pledge.settings import Settings, read
 from pledge.store.db import make_engine, resolve_url
 from pledge.web import pages
@@ -53,7 +54,7 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
                trust_proxy: bool = False, max_body: int | None = None,
                max_ingest_body: int | None = None, idempotency_keep: timedelta | None = None,
                idempotency_wait: float | None = None,
-               news_gazetteer: str | None = None) -> FastAPI:
+               news_gazetteer: str | None = None, background_apart: bool = False) -> FastAPI:
     """An application serving one database (settings are passed in, never read here).
 
     ``secure_cookies``: cookies are Secure even over plain HTTP (they always are over
@@ -62,7 +63,9 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
     ``max_ingest_body``: the largest request bodies accepted, in bytes;
     ``idempotency_keep`` and ``idempotency_wait``: how long idempotency keys are kept and
     how long a request waits for another holding its key; ``news_gazetteer``: a file
-    merged over the shipped gazetteer when an article is read. What is not given keeps
+    merged over the shipped gazetteer when an article is read; ``background_apart``: what the
+    pages compute in the background runs in a separate low-priority process (a server's
+    choice: ``app_from_settings``). What is not given keeps
     its default (``pledge.settings.Settings`` describes each)."""
     url = resolve_url(database_url)
     app = PledgeAPI(title="pledge", version=__version__,
@@ -83,6 +86,7 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
         settings = replace(settings, idempotency_wait=idempotency_wait)
     app.state.settings = settings
     app.state.engine = make_engine(url)
+    app.add_middleware(OneVersionPerRead)  # innermost: a GET's views share one data version
     app.add_middleware(FlashCookies, secret_key=settings.secret_key,
                        max_age=int(settings.session_times.absolute.total_seconds()),
                        always_secure=secure_cookies)
@@ -98,6 +102,8 @@ def create_app(database_url: str | None = None, *, public_read: bool = False,
                    routes_priorities.router, routes_jobs.router, routes_jobs.jobs_router,
                    routes_exports.router, routes_review.router, routes_audit.router):
         app.include_router(router, prefix="/api/v1", responses=errors.RESPONSES)
+    if background_apart:  # inside the job runner's lifespan: stopped before it waits for jobs
+        compute_apart(app)
     routes_jobs.install(app)  # the simulation job runner: started and stopped with the app
     routes_audit.install(app)  # the record is verified once when the server starts
     # no request compiles: startup completes once the engines are ready, the templates
@@ -122,7 +128,7 @@ def app_from_settings(settings: Settings) -> FastAPI:
                       max_ingest_body=settings.max_ingest_body,
                       idempotency_keep=settings.idempotency_keep,
                       idempotency_wait=settings.idempotency_wait_seconds,
-                      news_gazetteer=settings.news_gazetteer)
+                      news_gazetteer=settings.news_gazetteer, background_apart=True)
 
 
 def app_from_environment() -> FastAPI:

@@ -4,20 +4,25 @@ again only until the data changes."""
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from sqlalchemy import Engine, event
 
-from pledge.services import deadlines, frameworks, projects
+from pledge.services import apart, deadlines, frameworks, projects
+from pledge.services import views as views_svc
 from pledge.services.base import Actor
 from pledge.services.dashboard import views
 from pledge.services.project_import import import_projects
-from pledge.store.db import transaction
+from pledge.store.db import make_engine, transaction
 
 IC = Actor.of("Lutnick", "ic")
 CC = Actor.of("Akazawa", "cc_jp")
@@ -162,3 +167,166 @@ def test_each_page_of_the_list_is_its_slice_of_the_whole_list(
     for offset in (0, 7, 20, len(whole), len(whole) + 5):
         rows, total = projects.list_projects_page(engine, limit=20, offset=offset, **filters)
         assert (rows, total) == (whole[offset:offset + 20], len(whole))
+
+
+def test_a_served_page_s_outlook_is_simulated_in_a_process_of_its_own(demo_url: str) -> None:
+    """No simulation inside a request, nor in the serving process: a page asking for an
+    outlook is answered at once (computing), the outlook is made by the separate
+    low-priority process, and it is the one computed in-process."""
+    engine = make_engine(demo_url)
+    views.clear()
+    apart.start()
+    try:
+        assert apart.run(engine, apart.process_id) != os.getpid()
+        with statements(engine) as seen:
+            first = views_svc.outlook_or_job(engine, 25)
+        assert first.computing and first.outlook is None
+        assert len(seen) == 1  # the data version; nothing simulated here
+        for _ in range(600):
+            if views_svc.outlooks_pending() == 0:
+                break
+            time.sleep(0.05)
+        answer = views_svc.outlook_or_job(engine, 25)
+    finally:
+        apart.stop()
+    assert not answer.computing and answer.outlook is not None
+    views.clear()
+    here = views_svc.project_outlook(engine, 25)  # apart stopped: computed in this process
+    assert answer.outlook.summary == here.summary and answer.outlook.summary is not None
+    assert (answer.outlook.irr == here.irr).sum() == len(here.irr) - np.isnan(here.irr).sum()
+
+
+def test_a_page_checks_its_cached_views_against_one_data_version(demo_url: str) -> None:
+    """The dashboard consults several cached views (frameworks, deadlines, news, the
+    record's check...): the data version is read once for the whole request; a change
+    made since is seen by the next page."""
+    from fastapi.testclient import TestClient
+
+    from pledge.app import create_app
+
+    app = create_app(demo_url, public_read=True)
+    engine = app.state.engine
+    seen: list[str] = []
+
+    def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)  # from any thread: the app answers on the client's loop
+
+    with TestClient(app) as client:
+        for path in ("/", "/deadlines", "/projects?page=2"):
+            client.get(path)  # each view computed once: what is left is the checks
+            event.listen(engine, "before_cursor_execute", note)
+            try:
+                assert client.get(path).status_code == 200
+            finally:
+                event.remove(engine, "before_cursor_execute", note)
+            assert sum("max(audit_log.id)" in s for s in seen) == 1, (path, seen)
+            seen.clear()
+        before = client.get("/").text
+        add_projects(engine, 1)
+        assert client.get("/").text != before  # the count of projects and the pipeline
+
+
+def test_a_page_of_the_review_queue_is_its_slice_read_in_two_statements(demo_url: str) -> None:
+    from pledge.domain.errors import InvalidInput
+    from pledge.services import news
+
+    engine = make_engine(demo_url)
+    article = Path(__file__).resolve().parents[1] / "data" / "000_c962c52e75ce5afa.txt"
+    [read] = news.ingest(engine, [news.ArticleInput("https://example.org/1",
+                                                    article.read_text(encoding="utf-8"))], IC)
+    everything = news.list_proposals(engine, state=None)
+    assert len(everything) == len(read.proposals) >= 2
+    second = everything[1].id
+    assert second is not None
+    news.reject(engine, second, IC, "not news")  # one leaves the waiting queue
+    pages = len(everything)  # one proposal a page
+    for page in range(1, pages + 1):
+        with statements(engine) as seen:
+            rows, count = news.proposals_page(engine, state=None, page=page, size=1)
+        assert len(seen) == 2  # the count and the slice, however many proposals
+        assert count == len(everything)
+        assert [r.id for r in rows] == [everything[page - 1].id]
+    waiting = news.list_proposals(engine, state="proposed")
+    rows, count = news.proposals_page(engine, state="proposed", page=1, size=50)
+    assert count == len(waiting) == len(everything) - 1
+    assert [r.id for r in rows] == [r.id for r in waiting[:50]]
+    with pytest.raises(InvalidInput):
+        news.proposals_page(engine, state=None, page=pages + 1, size=1)
+
+
+def test_a_served_priorities_board_is_computed_in_a_process_of_its_own(
+        demo_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = make_engine(demo_url)
+    request = views_svc.check_board("japan")
+    here = views_svc.compute_board(engine, request)
+
+    def not_here(*args: Any) -> Any:
+        raise AssertionError("the board was computed in the serving process")
+
+    monkeypatch.setattr(views_svc, "compute_board", not_here)  # this process only
+    apart.start()
+    try:
+        there = views_svc.compute_board_apart(engine, request)
+    finally:
+        apart.stop()
+    assert there.frontier == here.frontier and there.budget == here.budget
+    assert {k: list(s.selected) for k, s in there.batches.items()} == \
+        {k: list(s.selected) for k, s in here.batches.items()}
+    assert there.rankings.names == here.rankings.names
+
+
+def test_a_project_page_s_news_list_takes_the_project_it_has_read(demo_url: str) -> None:
+    """The page has just read the project: its news list does not look it up again."""
+    from pledge.domain.errors import NotFound
+    from pledge.services import news
+
+    engine = make_engine(demo_url)
+    with statements(engine) as checked:
+        plain = news.list_articles(engine, project_id=25)
+    with statements(engine) as seen:
+        taken = news.list_articles(engine, project_id=25, project_read=True)
+    assert taken == plain
+    assert len(seen) == len(checked) - 1 == 1
+    with pytest.raises(NotFound):
+        news.list_articles(engine, project_id=999_999)  # otherwise checked, as before
+
+
+def _slow(engine: Engine) -> int:  # in the separate process: a computation of minutes
+    time.sleep(120)
+    return 1
+
+
+def test_the_separate_process_ends_at_once_with_the_server(demo_url: str) -> None:
+    """A server stopping does not wait for a long computation (a board of many projects):
+    the separate process ends, and whoever waited is told it broke off."""
+    from concurrent.futures import CancelledError
+    from concurrent.futures.process import BrokenProcessPool
+
+    engine = make_engine(demo_url)
+    apart.start()
+    child = apart.run(engine, apart.process_id)
+    outcome: list[BaseException] = []
+
+    def wait() -> None:
+        try:
+            apart.run(engine, _slow)
+        except (BrokenProcessPool, CancelledError) as exc:
+            outcome.append(exc)
+
+    waiting = threading.Thread(target=wait)
+    waiting.start()
+    time.sleep(1)
+    started = time.monotonic()
+    apart.stop()
+    waiting.join(timeout=30)
+    assert not waiting.is_alive() and outcome and time.monotonic() - started < 30
+    for _ in range(100):  # gone (or only waiting to be reaped)
+        try:
+            state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            break
+        if state in ("Z", "X"):
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"process {child} still runs")

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from pledge.app import create_app
 from pledge.domain.lifecycle import Role
@@ -68,9 +69,6 @@ def test_the_base_case_names_its_assumptions(client: TestClient, demo_url: str) 
 
 def test_each_estimate_shows_its_confidence_and_when_it_was_recorded(
         sqlite_engine: Engine) -> None:
-    from fastapi.testclient import TestClient
-
-    from pledge.app import create_app
     with TestClient(create_app(str(sqlite_engine.url), public_read=True)) as client:
         page = client.get("/projects/24").text
         ja = client.get("/projects/24?lang=ja").text

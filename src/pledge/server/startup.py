@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic import BaseModel
 
+from pledge.services import apart
 from pledge.services.simulation import warm_engines
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,25 @@ def warm_on_startup(app: FastAPI, *pages: Callable[[], Any]) -> None:
                 log.exception("warming %r failed", warm)
         async with inner(a) as state:
             yield state
+
+    app.router.lifespan_context = lifespan
+
+
+def compute_apart(app: FastAPI) -> None:
+    """While ``app`` serves, what its pages compute in the background (a project's outlook)
+    is computed by a separate process at the lowest CPU priority (``services.apart``),
+    which loads the engines as the app starts and ends as it stops."""
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(a: Any) -> AsyncIterator[Any]:
+        apart.start()
+        apart.prepare(warm_engines)
+        try:
+            async with inner(a) as state:
+                yield state
+        finally:
+            apart.stop()
 
     app.router.lifespan_context = lifespan
 

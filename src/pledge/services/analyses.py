@@ -171,7 +171,7 @@ def board_or_job(engine: Engine, runner: JobRunner, actor: Actor, framework: str
         engine, runner, actor, kind=BOARD, key=request.key,
         params={"framework": request.framework, "budget": request.limits.budget},
         inline=lambda: False,
-        build=lambda progress: views_svc.compute_board(engine, request, progress),
+        build=lambda progress: views_svc.compute_board_apart(engine, request, progress),
         document=summary)
     if isinstance(job, views_svc.Board):  # computed meanwhile by another request
         return BoardAnswer(job, None, None)

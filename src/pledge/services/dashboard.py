@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -75,10 +77,34 @@ class Dashboard:
 _VERSION = select(func.coalesce(func.max(t.audit_log.c.id), 0))
 
 
+# Within ``one_data_version``: the version read once per engine (by the engine's id).
+_ONE_VERSION: ContextVar[dict[int, int] | None] = ContextVar("pledge_one_version", default=None)
+
+
+@contextmanager
+def one_data_version() -> Iterator[None]:
+    """Within this block (in this task or thread, and the threads it hands work to with
+    its context, such as a request's worker thread), ``data_version`` reads the database
+    once per engine: a read that consults several cached views (a page) checks them all
+    against one version, with one statement. For reads only: a change made within the
+    block is not seen by ``data_version`` until the block ends."""
+    token = _ONE_VERSION.set({})
+    try:
+        yield
+    finally:
+        _ONE_VERSION.reset(token)
+
+
 def data_version(engine: Engine) -> int:
     """A number that changes whenever anything in the database changes."""
+    memo = _ONE_VERSION.get()
+    if memo is not None and id(engine) in memo:
+        return memo[id(engine)]
     with read_connection(engine) as conn:
-        return int(conn.execute(_VERSION).scalar_one())
+        version = int(conn.execute(_VERSION).scalar_one())
+    if memo is not None:
+        memo[id(engine)] = version
+    return version
 
 
 _SAMPLE = 8  # items of a long list measured for its size

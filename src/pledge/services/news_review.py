@@ -136,6 +136,27 @@ def list_proposals(engine: Engine, *, state: str | None = "proposed",
                                                        project_id=project_id)]
 
 
+def proposals_page(engine: Engine, *, state: str | None = "proposed", page: int = 1,
+                   size: int = 50, actor: Actor | None = None
+                   ) -> tuple[list[ProposalView], int]:
+    """One page of the proposals in ``state`` (None: all), oldest first, and how many there
+    are in all: two indexed statements however many proposals there are. Raises
+    InvalidInput for a page beyond the last (a queue with none has one page)."""
+    if actor is not None:
+        authorize(actor.role, Action.READ)
+    if state is not None and state not in STATES:
+        raise InvalidInput.single("state", state, "review.unknown_state",
+                                  f"state is one of {', '.join(STATES)} (or all)")
+    with reading(engine) as s:
+        count = nq.proposal_count(s, state=state)
+        pages = max(1, -(-count // size))
+        if not 1 <= page <= pages:
+            raise InvalidInput.single("page", page, "web.bad_page",
+                                      f"pages run from 1 to {pages}")
+        rows = nq.proposal_rows(s, state=state, limit=size, offset=(page - 1) * size)
+    return [_row_view(r) for r in rows], count
+
+
 def get_proposal(engine: Engine, proposal_id: int | str,
                  actor: Actor | None = None) -> ProposalView:
     """One proposal; raises NotFound."""
@@ -183,15 +204,17 @@ class ArticleSummary:
 
 
 def list_articles(engine: Engine, *, project_id: int | str | None = None,
-                  actor: Actor | None = None, framework: str | None = None
-                  ) -> list[ArticleSummary]:
+                  actor: Actor | None = None, framework: str | None = None,
+                  project_read: bool = False) -> list[ArticleSummary]:
     """Stored articles, newest first; with ``project_id``, those about that project (the
     ones it was matched in); with ``framework``, those read as about that framework.
-    Raises NotFound for an unknown project."""
+    Raises NotFound for an unknown project, unless ``project_read`` says the caller has
+    just read it (its page: one lookup fewer)."""
     if actor is not None:
         authorize(actor.role, Action.READ)
     with reading(engine) as s:
-        pid = project_row(s, project_id).id if project_id is not None else None
+        pid = None if project_id is None else (
+            int(project_id) if project_read else project_row(s, project_id).id)
         return [ArticleSummary(r.id, r.source, r.title, r.language, r.pledging_country,
                                r.ingested_at, r.ingested_by, int(r.n or 0), int(r.open or 0),
                                article_date(r.published_on, r.head))

@@ -12,7 +12,12 @@ from sqlalchemy import Engine
 from pledge.domain.errors import InvalidInput, Problem
 from pledge.domain.proposals import ProposalKind
 from pledge.services.base import Actor
-from pledge.services.news_review import ProposalView, list_proposals, proposal_framework
+from pledge.services.news_review import (
+    ProposalView,
+    list_proposals,
+    proposal_framework,
+    proposals_page,
+)
 from pledge.store import news_queries as nq
 from pledge.store.db import reading
 
@@ -107,19 +112,30 @@ def review_queue(engine: Engine, *, state: str = "proposed", kind: str = "",
     any), oldest first, page ``page`` of ``size``. Raises InvalidInput for an unknown state,
     kind or size, or a page beyond the last."""
     check_filters(state, kind, size)
-    everything = list_proposals(engine, state=None if state == "all" else state, actor=actor)
-    with reading(engine) as s:
-        of_project = nq.project_frameworks(s)
-    frameworks = {p.id: proposal_framework(p, of_project) for p in everything if p.id is not None}
-    chosen = [p for p in everything
-              if (not kind or p.kind == kind)
-              and (not framework or frameworks.get(p.id or 0) == framework)]
-    pages = max(1, -(-len(chosen) // size))
-    if not 1 <= page <= pages:
-        raise InvalidInput.single("page", page, "web.bad_page", f"pages run from 1 to {pages}")
-    rows = chosen[(page - 1) * size:page * size]
+    wanted = None if state == "all" else state
+    if not kind and not framework:  # the page's slice and the count, read in SQL
+        rows, total = proposals_page(engine, state=wanted, page=page, size=size, actor=actor)
+        pages = max(1, -(-total // size))
+        with reading(engine) as s:
+            of_project = nq.project_frameworks(
+                s, {p.project_id for p in rows if p.project_id is not None})
+        frameworks = {p.id: proposal_framework(p, of_project) for p in rows if p.id is not None}
+    else:  # a framework is the project's or the article's: filtered as read
+        everything = list_proposals(engine, state=wanted, actor=actor)
+        with reading(engine) as s:
+            of_project = nq.project_frameworks(s)
+        frameworks = {p.id: proposal_framework(p, of_project)
+                      for p in everything if p.id is not None}
+        chosen = [p for p in everything
+                  if (not kind or p.kind == kind)
+                  and (not framework or frameworks.get(p.id or 0) == framework)]
+        total, pages = len(chosen), max(1, -(-len(chosen) // size))
+        if not 1 <= page <= pages:
+            raise InvalidInput.single("page", page, "web.bad_page",
+                                      f"pages run from 1 to {pages}")
+        rows = chosen[(page - 1) * size:page * size]
     first = (page - 1) * size + 1 if rows else 0
     last = first + len(rows) - 1 if rows else 0
-    return QueuePage(rows, len(chosen), page, pages, size, first, last, frameworks,
+    return QueuePage(rows, total, page, pages, size, first, last, frameworks,
                      {p.id: detail(p) for p in rows if p.id is not None},
                      {p.id: excerpt(p.evidence, needle(p)) for p in rows if p.id is not None})

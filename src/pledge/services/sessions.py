@@ -2,8 +2,10 @@
 
 A login that succeeds gets a random key (256 bits) for its cookie; only the key's
 SHA-256 hash is stored, with the user, the session's CSRF token, and when it was
-made, last seen and will end. Each page request looks the key up (one small read);
-logging out, changing the password or revoking the user ends the session at once.
+made, last seen and will end. A page request looks the key up (one small read), or
+takes what its process read of it in the last seconds (``users.SESSION_CACHE_SECONDS``);
+logging out, changing the password or revoking the user ends the session at once in
+the process that did it, and within those seconds in the others.
 
 Every login attempt is written down before the password is checked, and counted
 with the earlier failures of the same name and of the same address; beyond the
@@ -24,7 +26,14 @@ from pledge.domain.credentials import LoginLimits, SessionTimes, retry_after, to
 from pledge.domain.errors import Problem, TooManyRequests
 from pledge.domain.lifecycle import Role
 from pledge.services.base import Actor, now
-from pledge.services.users import actor_for_password, aware, secret_hash
+from pledge.services.users import (
+    actor_for_password,
+    aware,
+    forget_credentials,
+    recent_credential,
+    remember_credential,
+    secret_hash,
+)
 from pledge.store import tables as t
 from pledge.store.db import is_sqlite, read_connection, transaction
 
@@ -125,15 +134,19 @@ def session_for(engine: Engine, key: str, *,
     long, or its user revoked)."""
     if not key or len(key) > 100:
         return None
-    with read_connection(engine) as conn:  # on every page request: one small read
-        row = conn.execute(select(
-            t.sessions.c.id, t.sessions.c.csrf_token, t.sessions.c.last_seen_at,
-            t.sessions.c.expires_at, t.users.c.name, t.users.c.role).join(
-            t.users, t.users.c.id == t.sessions.c.user_id).where(
-            t.sessions.c.key_hash == secret_hash(key), t.sessions.c.revoked_at.is_(None),
-            t.users.c.revoked_at.is_(None))).first()
+    hashed = secret_hash(key)
+    row = recent_credential(hashed)  # read within the last seconds (users.SESSION_CACHE_SECONDS)
     if row is None:
-        return None
+        with read_connection(engine) as conn:  # one small indexed read
+            row = conn.execute(select(
+                t.sessions.c.id, t.sessions.c.csrf_token, t.sessions.c.last_seen_at,
+                t.sessions.c.expires_at, t.users.c.name, t.users.c.role).join(
+                t.users, t.users.c.id == t.sessions.c.user_id).where(
+                t.sessions.c.key_hash == hashed, t.sessions.c.revoked_at.is_(None),
+                t.users.c.revoked_at.is_(None))).first()
+        if row is None:
+            return None
+        remember_credential(hashed, row)
     at = now()
     seen = aware(row.last_seen_at)
     if not times.is_live(aware(row.expires_at), seen, at):
@@ -149,6 +162,7 @@ def touch_session(engine: Engine, session_id: int) -> None:
         s.execute(t.sessions.update().where(t.sessions.c.id == session_id,
                                             t.sessions.c.revoked_at.is_(None))
                   .values(last_seen_at=at))
+    forget_credentials()  # its last-seen time is read again
 
 
 def log_out(engine: Engine, key: str) -> None:
@@ -159,3 +173,4 @@ def log_out(engine: Engine, key: str) -> None:
         s.execute(t.sessions.update().where(t.sessions.c.key_hash == secret_hash(key),
                                             t.sessions.c.revoked_at.is_(None))
                   .values(revoked_at=now()))
+    forget_credentials(secret_hash(key))

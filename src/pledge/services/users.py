@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -72,11 +75,49 @@ def _check_password(password: str) -> None:
                                   "a password needs at least 8 characters")
 
 
+SESSION_CACHE_SECONDS = 2.0
+"""How long a server process answers a page session or an API token from what it read
+of it lately (by the key's hash), instead of reading it again: a session or token ended
+by another process (a logout, a password change, a rotation, a revocation) may be
+accepted there this long at most; in the process that ended it, not at all."""
+
+_recent_sessions: dict[str, tuple[float, Any]] = {}
+_recent_lock = threading.Lock()
+_RECENT_MAX = 4096  # sessions remembered at most (all forgotten beyond it)
+
+
+def recent_credential(key_hash: str) -> Any:
+    """What ``remember_credential`` kept for this key's hash in the last
+    ``SESSION_CACHE_SECONDS``, else None."""
+    with _recent_lock:
+        hit = _recent_sessions.get(key_hash)
+    if hit is None or time.monotonic() - hit[0] > SESSION_CACHE_SECONDS:
+        return None
+    return hit[1]
+
+
+def remember_credential(key_hash: str, row: Any) -> None:
+    with _recent_lock:
+        if len(_recent_sessions) >= _RECENT_MAX:
+            _recent_sessions.clear()
+        _recent_sessions[key_hash] = (time.monotonic(), row)
+
+
+def forget_credentials(key_hash: str | None = None) -> None:
+    """Read this session (or every one) from the database on its next use."""
+    with _recent_lock:
+        if key_hash is None:
+            _recent_sessions.clear()
+        else:
+            _recent_sessions.pop(key_hash, None)
+
+
 def end_sessions(s: Connection, user_id: int, when: datetime) -> None:
     """End every live page session of a user (a password change, a revocation)."""
     s.execute(t.sessions.update().where(t.sessions.c.user_id == user_id,
                                         t.sessions.c.revoked_at.is_(None))
               .values(revoked_at=when))
+    forget_credentials()
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +293,7 @@ def revoke_user(engine: Engine, name: str, actor: Actor) -> None:
         end_sessions(s, row.id, when)
         audit(s, actor, "users.revoke", "user", row.name, before={"revoked": False},
               after={"revoked": True})
+    forget_credentials()  # again once committed: none read meanwhile is kept
 
 
 def set_password(engine: Engine, name: str, actor: Actor, *, password: str | None = None,
@@ -273,6 +315,7 @@ def set_password(engine: Engine, name: str, actor: Actor, *, password: str | Non
         s.execute(t.users.update().where(t.users.c.id == uid).values(password_hash=hashed))
         end_sessions(s, uid, when)
         audit(s, actor, "users.password", "user", real_name, after={"sessions": "ended"})
+    forget_credentials()  # again once committed: none read meanwhile is kept
     return password
 
 
@@ -305,6 +348,7 @@ def rotate_token(engine: Engine, name: str, actor: Actor, *, expires: str | None
         audit(s, actor, "users.rotate_token", "user", real_name,
               after={"token_expires": _expiry_text(token_expires),
                      "old_tokens": len(live), "old_valid_until": until.isoformat()})
+    forget_credentials()  # the old tokens' new ends are read at their next use
     return NewToken(real_name, token, token_expires, len(live), until)
 
 
@@ -327,14 +371,18 @@ def list_users(engine: Engine) -> list[UserInfo]:
 
 def token_use(engine: Engine, token: str) -> TokenUse | None:
     """What ``token`` stands for (expired or not), or None when it is unknown or revoked."""
-    with read_connection(engine) as conn:  # on every API request: no ORM session
-        row = conn.execute(select(t.users.c.name, t.users.c.role, t.tokens.c.id,
-                                  t.tokens.c.expires_at, t.tokens.c.last_used_at).join(
-            t.tokens, t.tokens.c.user_id == t.users.c.id).where(
-            t.tokens.c.token_hash == secret_hash(token), t.tokens.c.revoked_at.is_(None),
-            t.users.c.revoked_at.is_(None))).first()
+    hashed = "token:" + secret_hash(token)
+    row = recent_credential(hashed)  # read within the last SESSION_CACHE_SECONDS
     if row is None:
-        return None
+        with read_connection(engine) as conn:  # one small indexed read
+            row = conn.execute(select(t.users.c.name, t.users.c.role, t.tokens.c.id,
+                                      t.tokens.c.expires_at, t.tokens.c.last_used_at).join(
+                t.tokens, t.tokens.c.user_id == t.users.c.id).where(
+                t.tokens.c.token_hash == secret_hash(token), t.tokens.c.revoked_at.is_(None),
+                t.users.c.revoked_at.is_(None))).first()
+        if row is None:
+            return None
+        remember_credential(hashed, row)
     last = None if row.last_used_at is None else aware(row.last_used_at)
     return TokenUse(row.id, Actor(row.name, Role(row.role)),
                     None if row.expires_at is None else aware(row.expires_at),
@@ -359,6 +407,7 @@ def touch_token(engine: Engine, token_id: int) -> None:
             or_(t.tokens.c.last_used_at.is_(None),
                 t.tokens.c.last_used_at <= at - timedelta(minutes=1)))
             .values(last_used_at=at))
+    forget_credentials()  # its last use is read again
 
 
 def actor_for_token(engine: Engine, token: str) -> Actor | None:

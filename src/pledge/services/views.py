@@ -10,6 +10,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from sqlalchemy import Engine
 from pledge.analytics.montecarlo import Summary
 from pledge.domain.errors import PledgeError
 from pledge.domain.selection import Objective
-from pledge.services import priorities, simulation
+from pledge.services import apart, priorities, simulation
 from pledge.services.base import lower_thread_priority
 from pledge.services.dashboard import views
 from pledge.services.economics import WaterfallReport
@@ -53,9 +54,12 @@ def _outlook(engine: Engine, project_id: int, paths: int, seed: int) -> Outlook:
 def project_outlook(engine: Engine, project_id: int, *, paths: int = OUTLOOK_PATHS,
                     seed: int = 0) -> Outlook:
     """The outlook of one project (seeded: the same data gives the same picture), computed
-    now unless it was at this data version."""
+    now unless it was at this data version: in a serving process, by the separate
+    low-priority process (``services.apart``), so the threads answering requests lose
+    neither CPU nor the interpreter's lock to it."""
+    work = partial(_outlook, project_id=project_id, paths=paths, seed=seed)
     return views.get(engine, ("outlook", project_id, paths, seed),
-                     lambda: _outlook(engine, project_id, paths, seed))
+                     lambda: apart.run(engine, work))
 
 
 OUTLOOK_PENDING_LIMIT = 8
@@ -168,6 +172,20 @@ def compute_board(engine: Engine, request: BoardRequest,
         frontier = [(p.u_us, p.u_partner, ", ".join(p.selected)) for p in points]
     return Board(rankings, stored.instance.budget, stored.budget_reasons, stored.skipped,
                  batches, frontier, stored.duplicates)
+
+
+def _board_here(engine: Engine, *, request: BoardRequest) -> Board:
+    return compute_board(engine, request)
+
+
+def compute_board_apart(engine: Engine, request: BoardRequest,
+                        progress: priorities.Progress | None = None) -> Board:
+    """The board, computed now: in a serving process by the separate low-priority process
+    (``services.apart``; its progress is then not reported, only its end), elsewhere
+    here."""
+    if apart.in_use(engine):
+        return apart.run(engine, partial(_board_here, request=request))
+    return compute_board(engine, request, progress)
 
 
 def priorities_board(engine: Engine, framework: str, budget: str | None = None) -> Board:

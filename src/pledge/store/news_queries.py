@@ -6,7 +6,7 @@ into what its callers see. Every function runs in the caller's session (its tran
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -137,18 +137,33 @@ def proposal_row(s: Connection, proposal_id: int) -> Row[Any]:
     return row
 
 
-def proposal_rows(s: Connection, *, state: str | None = None, article_id: int | None = None,
-                  project_id: int | None = None) -> list[Row[Any]]:
-    """Proposals, oldest first, filtered by whichever of the three is given."""
+def _filtered(stmt: Select[Any], state: str | None, article_id: int | None,
+              project_id: int | None) -> Select[Any]:
     q = t.news_proposals
-    stmt = _proposals()
     if state is not None:
         stmt = stmt.where(q.c.state == state)
     if article_id is not None:
         stmt = stmt.where(q.c.article_id == article_id)
     if project_id is not None:
         stmt = stmt.where(q.c.project_id == project_id)
+    return stmt
+
+
+def proposal_rows(s: Connection, *, state: str | None = None, article_id: int | None = None,
+                  project_id: int | None = None, limit: int | None = None,
+                  offset: int = 0) -> list[Row[Any]]:
+    """Proposals, oldest first, filtered by whichever of the three is given (each an
+    indexed column); with ``limit``, that many from ``offset`` on."""
+    stmt = _filtered(_proposals(), state, article_id, project_id)
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
     return list(s.execute(stmt))
+
+
+def proposal_count(s: Connection, *, state: str | None = None) -> int:
+    """How many proposals there are in ``state`` (None: all)."""
+    stmt = _filtered(select(func.count()).select_from(t.news_proposals), state, None, None)
+    return int(s.execute(stmt).scalar_one())
 
 
 def waiting_count(s: Connection) -> int:
@@ -226,8 +241,10 @@ def estimate_bounds(s: Connection) -> dict[int, list[Bounds]]:
     return out
 
 
-def project_frameworks(s: Connection) -> dict[int, str]:
-    """Each project's framework key, by project id."""
+def project_frameworks(s: Connection, ids: Collection[int] | None = None) -> dict[int, str]:
+    """Each project's framework key, by project id (of the projects ``ids`` when given)."""
     p, f = t.projects, t.frameworks
-    return {int(pid): str(key) for pid, key in s.execute(
-        select(p.c.id, f.c.key).join(f, f.c.id == p.c.framework_id))}
+    stmt = select(p.c.id, f.c.key).join(f, f.c.id == p.c.framework_id)
+    if ids is not None:
+        stmt = stmt.where(p.c.id.in_(list(ids)))
+    return {int(pid): str(key) for pid, key in s.execute(stmt)}

@@ -28,7 +28,7 @@ from pledge.web import charts
 from pledge.web.auth import PageActor, need
 from pledge.web.common import URGENT_DAYS, framework_list, router
 from pledge.web.i18n import _, lang_of
-from pledge.web.templating import render
+from pledge.web.templating import render, render_cached
 
 
 # The dashboard and the list are short reads, answered on the event loop (no thread hop).
@@ -37,25 +37,33 @@ async def dashboard(request: Request, engine: EngineDep, settings: SettingsDep, 
               framework: str = "japan", on: str | None = None) -> Response:
     need(actor, Action.READ_PUBLIC, settings)
     as_of = parse_date(on, "on") if on else None
-    d = dash_svc.dashboard(engine, framework, as_of)
-    c = d.commitments
-    figures = {"gauge": charts.gauge(c.cap, c.allocated, c.disbursed)}
-    if d.projects:  # an empty framework gets a sentence, not empty charts
-        figures["pipeline"] = charts.pipeline([_(s.stage.replace("_", " ")) for s in d.pipeline],
-                                              [s.count for s in d.pipeline],
-                                              [s.usd_high for s in d.pipeline])
-    if d.by_sector:
-        figures["sectors"] = charts.by_sector({_(k.replace("_", " ")): v
-                                               for k, v in d.by_sector.items()})
-    return render(request, "dashboard.html", {
-        "user": actor, "d": d, "c": c, "figures": figures, "urgent": URGENT_DAYS,
-        "news": news.news_summary(engine, actor=actor, framework=d.framework)
-        if actor is not None else None,
-        "frameworks": framework_list(engine), "months_left": _months_left(c.as_of, c.period_end),
-        "jpy": _yen_rate(engine, c.as_of) if lang_of(request) == "ja" else None,
-        # admins are told when the record does not verify (checked in the background)
-        "record": audit_svc.latest(engine) if actor is not None
-        and actor.role in MATRIX[Action.ADMIN] else None})
+    admin = actor is not None and actor.role in MATRIX[Action.ADMIN]
+    # admins are told when the record does not verify (checked in the background, so the
+    # page's content depends on that check's result too)
+    record = audit_svc.latest(engine) if admin else None
+    ja = lang_of(request) == "ja"
+
+    def build() -> dict[str, Any]:
+        d = dash_svc.dashboard(engine, framework, as_of)
+        c = d.commitments
+        figures = {"gauge": charts.gauge(c.cap, c.allocated, c.disbursed)}
+        if d.projects:  # an empty framework gets a sentence, not empty charts
+            figures["pipeline"] = charts.pipeline(
+                [_(s.stage.replace("_", " ")) for s in d.pipeline],
+                [s.count for s in d.pipeline], [s.usd_high for s in d.pipeline])
+        if d.by_sector:
+            figures["sectors"] = charts.by_sector({_(k.replace("_", " ")): v
+                                                   for k, v in d.by_sector.items()})
+        return {"d": d, "c": c, "figures": figures, "urgent": URGENT_DAYS,
+                "news": news.news_summary(engine, actor=actor, framework=d.framework)
+                if actor is not None else None,
+                "frameworks": framework_list(engine),
+                "months_left": _months_left(c.as_of, c.period_end),
+                "jpy": _yen_rate(engine, c.as_of) if ja else None, "record": record}
+
+    return render_cached(request, engine, "dashboard.html",
+                         (None if record is None else (record.version, record.ok),),
+                         actor, build)
 
 
 def _yen_rate(engine: Any, on: date) -> Any:
@@ -86,23 +94,31 @@ def priorities(request: Request, engine: EngineDep, settings: SettingsDep, actor
     assert actor is not None
     answer = jobs_svc.board_or_job(engine, runner, actor, framework, budget or None)
     board = answer.board or answer.last
-    context: dict[str, Any] = {
-        "user": actor, "board": board, "computing": answer.job is not None,
-        "refresh": REFRESH_SECONDS, "framework": framework, "budget": budget or "",
-        "frameworks": framework_list(engine), "figures": {},
-        "profiles": [pr for _, pr in score_model.PROFILES] + [score_model.OTHER],
-        "model_rules": score_model.rules_in_words()}
-    if board is not None:
-        c = board.rankings.comparison
-        chosen = {name: (sol.u_us, sol.u_partner) for name, sol in board.batches.items()}
-        context.update({
-            "c": c, "order": sorted(board.rankings.names, key=lambda pid: c.us.ranks[pid]),
+    computing = answer.job is not None
+
+    def build() -> dict[str, Any]:
+        return {"board": board, "computing": computing, "refresh": REFRESH_SECONDS,
+                "framework": framework, "budget": budget or "",
+                "frameworks": framework_list(engine), "figures": {},
+                "profiles": [pr for _, pr in score_model.PROFILES] + [score_model.OTHER],
+                "model_rules": score_model.rules_in_words(),
+                **(_board_context(board) if board is not None else {})}
+
+    if answer.board is not None and not computing:  # the board of this data version
+        return render_cached(request, engine, "priorities.html", (), actor, build)
+    return render(request, "priorities.html", {"user": actor, **build()})
+
+
+def _board_context(board: Any) -> dict[str, Any]:
+    """What the priorities page draws of a board."""
+    c = board.rankings.comparison
+    chosen = {name: (sol.u_us, sol.u_partner) for name, sol in board.batches.items()}
+    return {"c": c, "order": sorted(board.rankings.names, key=lambda pid: c.us.ranks[pid]),
             "names": board.rankings.names,
             "modelled": sum(b.startswith("modelled") for b in board.rankings.basis.values()),
             "scored": sum(not b.startswith("computed") for b in board.rankings.basis.values()),
             "figures": {"pareto": charts.pareto(board.frontier, chosen)} if board.frontier
-            else {}})
-    return render(request, "priorities.html", context)
+            else {}}
 
 
 @router.get("/frameworks/{key}", response_class=HTMLResponse)
@@ -120,21 +136,24 @@ def framework(request: Request, key: str, engine: EngineDep, settings: SettingsD
 def deadlines(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
               framework: str | None = None, month: str | None = None) -> Response:
     need(actor, Action.READ_PUBLIC, settings)
-    rows = deadlines_svc.project_deadlines(engine, framework=framework or None)
     first = _month(month) if month else date.today().replace(day=1)  # the current month
     # A date recorded before dates were bounded still leaves a calendar to draw.
     first = min(max(first, PLAUSIBLE_DATES.earliest), PLAUSIBLE_DATES.latest).replace(day=1)
-    months = [_add_months(first, i) for i in range(3)]
-    by_day: dict[date, list[Any]] = {}
-    for r in rows:
-        by_day.setdefault(r.due, []).append(r)
-    grids = [(m, pycalendar.Calendar(firstweekday=0).monthdatescalendar(m.year, m.month))
-             for m in months]
-    return render(request, "deadlines.html", {
-        "user": actor, "rows": rows, "grids": grids, "by_day": by_day, "urgent": URGENT_DAYS,
-        "prev": _add_months(first, -3).strftime("%Y-%m"),
-        "next": _add_months(first, 3).strftime("%Y-%m"), "framework": framework or "",
-        "frameworks": framework_list(engine)})
+
+    def build() -> dict[str, Any]:
+        rows = deadlines_svc.project_deadlines(engine, framework=framework or None)
+        months = [_add_months(first, i) for i in range(3)]
+        by_day: dict[date, list[Any]] = {}
+        for r in rows:
+            by_day.setdefault(r.due, []).append(r)
+        grids = [(m, pycalendar.Calendar(firstweekday=0).monthdatescalendar(m.year, m.month))
+                 for m in months]
+        return {"rows": rows, "grids": grids, "by_day": by_day, "urgent": URGENT_DAYS,
+                "prev": _add_months(first, -3).strftime("%Y-%m"),
+                "next": _add_months(first, 3).strftime("%Y-%m"), "framework": framework or "",
+                "frameworks": framework_list(engine)}
+
+    return render_cached(request, engine, "deadlines.html", (), actor, build)
 
 
 def _month(text: str) -> date:

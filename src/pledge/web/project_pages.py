@@ -46,7 +46,7 @@ from pledge.web.common import (
     usd_full,
 )
 from pledge.web.i18n import _
-from pledge.web.templating import render
+from pledge.web.templating import render, render_cached
 
 REFRESH_SECONDS = 2  # how soon a page waiting for its outlook looks again
 _BEFORE_SELECTION = frozenset(s.value for s in (Stage.PROPOSED, Stage.UNDER_REVIEW,
@@ -59,17 +59,22 @@ async def projects(request: Request, engine: EngineDep, settings: SettingsDep, a
              sector: str | None = None, page: PageNumber = 1) -> Response:
     need(actor, Action.READ_PUBLIC, settings)
     page = max(page, 1)
-    rows, count = projects_svc.list_projects_page(
-        engine, framework=framework or None, status=status or None, sector=sector or None,
-        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    return render(request, "projects.html", {
-        "user": actor, "rows": rows, "count": count, "page": page,
-        "pages": max(1, -(-count // PAGE_SIZE)), "stages": [s.value for s in Stage],
-        "frameworks": framework_list(engine), "sectors": SECTORS,
-        # the same funding dates as the dashboard's and the calendar's (cached per data version)
-        "dues": {d.project_id: d for d in deadlines_svc.project_deadlines(engine)},
-        "filters": {"framework": framework or "", "status": status or "",
-                    "sector": sector or ""}})
+
+    def build() -> dict[str, Any]:
+        rows, count = projects_svc.list_projects_page(
+            engine, framework=framework or None, status=status or None,
+            sector=sector or None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        return {
+            "rows": rows, "count": count, "page": page,
+            "pages": max(1, -(-count // PAGE_SIZE)), "stages": [s.value for s in Stage],
+            "frameworks": framework_list(engine), "sectors": SECTORS,
+            # the same funding dates as the dashboard's and the calendar's
+            "dues": {d.project_id: d for d in deadlines_svc.project_deadlines(engine)},
+            "filters": {"framework": framework or "", "status": status or "",
+                        "sector": sector or ""}}
+
+    # rendered once per data version and page asked for (the reader's frame each time)
+    return render_cached(request, engine, "projects.html", (page,), actor, build)
 
 
 def _forms(actor: Actor | None, stage: Stage) -> dict[str, Any]:
@@ -109,8 +114,10 @@ def _forms(actor: Actor | None, stage: Stage) -> dict[str, Any]:
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
-def project(request: Request, project_id: RecordId, engine: EngineDep, settings: SettingsDep,
-            actor: PageActor) -> Response:
+async def project(request: Request, project_id: RecordId, engine: EngineDep,
+                  settings: SettingsDep, actor: PageActor) -> Response:
+    """A project, answered on the event loop like the list (short indexed reads, no thread
+    hop); its outlook is never simulated here."""
     need(actor, Action.READ_PUBLIC, settings)
     p = projects_svc.show_project(engine, project_id)
     if actor is None:  # the public portal: the record without account names
@@ -134,7 +141,8 @@ def project(request: Request, project_id: RecordId, engine: EngineDep, settings:
         engine, framework=p.summary.framework, project_id=p.summary.id)), None) \
         if p.summary.status in deadlines_svc.DEADLINE_STAGES else None
     funded_total = sum((f["amount"] for f in p.funding if not f.get("contingent")), Decimal(0))
-    in_news = news.list_articles(engine, project_id=p.summary.id) if actor is not None else []
+    in_news = news.list_articles(engine, project_id=p.summary.id, project_read=True) \
+        if actor is not None else []
     events = sorted([("transition", x["on"], i, x) for i, x in enumerate(p.transitions)]
                     + [("consultation", x["on"], i, x) for i, x in enumerate(p.consultations)],
                     key=lambda e: (e[1], e[0] == "transition", e[2]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -29,6 +30,7 @@ from pledge.domain.money import (
 )
 from pledge.domain.sources import web_address
 from pledge.server.idempotency import form_key
+from pledge.services.dashboard import views
 from pledge.web import i18n
 from pledge.web.auth import csrf_token, pop_flash
 from pledge.web.i18n import N_, _
@@ -292,6 +294,52 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
     ctx = {"user": context.pop("user", None), "csrf": csrf_token(request), "lang": lang,
            "flash": pop_flash(request), "today": date.today(), **context}
     return templates().TemplateResponse(request, name, ctx, status_code=status)
+
+
+def page_language(request: Request) -> str:
+    """The language a page is written in for this request (``request.state.lang`` when the
+    request chose one, else English): part of the key of any rendered HTML kept."""
+    return str(getattr(request.state, "lang", None) or "en")
+
+
+CACHED_BLOCKS = ("title", "head", "content", "figures")
+_MARK = "\x00not-for-every-reader\x00"  # stands for what is one reader's own while rendering
+
+
+def render_cached(request: Request, engine: Any, name: str, key: tuple[Any, ...],
+                  user: Any, build: Callable[[], dict[str, Any]]) -> HTMLResponse:
+    """A page whose main content (its title, head, content and figures) is rendered once
+    per data version, template, language, day, role, path and query, and ``key`` (anything
+    else the content depends on), and kept (``dashboard.views``);
+    ``build`` makes the template's context and runs only when the content is not kept.
+    The frame around it (the user's name, the CSRF token, a one-time message) is rendered
+    for each request. Content that would hold a reader's own things (a CSRF token, a
+    one-time key, the user's name) is never kept: such a page is rendered whole."""
+    lang, today = page_language(request), date.today()
+    role = None if user is None else user.role.value
+    asked = (request.url.path, request.url.query)
+    kept = views.get(engine, ("page", name, lang, today, role, asked, *key),
+                      lambda: _blocks(request, name, user, build(), today))
+    if kept is None:  # holds a reader's own things: rendered whole, each time
+        return render(request, name, {"user": user, **build()})
+    blocks, has_figures = kept
+    return render(request, "cached.html", {"user": user, "cached": blocks,
+                                           "figures": has_figures})
+
+
+def _blocks(request: Request, name: str, user: Any, context: dict[str, Any], today: date
+            ) -> tuple[dict[str, Markup], bool] | None:
+    env = templates().env
+    page, base = env.get_template(name), env.get_template("base.html")
+    ctx = page.new_context({**env.globals, "request": request, "user": user, "csrf": _MARK,
+                            "one_time_key": lambda: _MARK, "flash": None, "today": today,
+                            **context})
+    blocks = {b: Markup("".join((page.blocks.get(b) or base.blocks[b])(ctx)))
+              for b in CACHED_BLOCKS}
+    own = (_MARK,) + (() if user is None else (str(user.name),))
+    if any(o in text for text in blocks.values() for o in own):
+        return None
+    return blocks, bool(context.get("figures"))
 
 
 def warm() -> int:
