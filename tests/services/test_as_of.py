@@ -3,6 +3,7 @@ change was recorded, and the record is read back as it stood on three dates."""
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -145,3 +146,22 @@ def test_deadlines_as_known_on_a_date(engine: Engine, monkeypatch: pytest.Monkey
     may = as_of.deadlines_known(engine, "japan", date(2027, 5, 15), date(2027, 5, 15))
     assert OHIO in [d.project_id for d in april] and OHIO not in [d.project_id for d in may]
     assert as_of.deadlines_known(engine, "japan", None, date(2020, 1, 1)) == []
+
+
+def test_the_projects_page_reads_the_record_as_of_a_day(sqlite_engine: Engine) -> None:
+    from fastapi.testclient import TestClient
+
+    from pledge.app import create_app
+    with TestClient(create_app(str(sqlite_engine.url), public_read=True)) as client:
+        today = client.get("/projects")
+        before = client.get("/projects?as_of=2020-01-01")
+        later = client.get("/projects?as_of=2030-01-01&page=1")
+        empty = client.get("/projects?framework=&status=&sector=&as_of=&page=1")
+        bad = client.get("/projects?as_of=yesterday")
+    assert before.status_code == 200 and "0 matching" in before.text
+    assert 'data-testid="as-of-note"' in before.text
+    assert 'data-testid="as-of-note"' not in today.text
+    count = re.search(r"(\d+) matching", today.text)
+    assert count and f"{count.group(1)} matching" in later.text and int(count.group(1)) > 30
+    assert empty.status_code == 200 and f"{count.group(1)} matching" in empty.text
+    assert bad.status_code == 400 and "as_of" in bad.text

@@ -10,6 +10,7 @@ from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from pledge.domain.access import MATRIX, Action
+from pledge.domain.bounds import parse_date as parse_day
 from pledge.domain.errors import PledgeError
 from pledge.domain.framework import Instrument
 from pledge.domain.funding import may_change_allocation
@@ -26,6 +27,7 @@ from pledge.domain.waterfall import ROUNDING_RULE
 from pledge.server.deps import EngineDep, SettingsDep
 from pledge.server.idempotency import PageOnce
 from pledge.server.params import PageNumber, RecordId
+from pledge.services import as_of as as_of_svc
 from pledge.services import capital as capital_svc
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import funding as funding_svc
@@ -56,22 +58,36 @@ _BEFORE_SELECTION = frozenset(s.value for s in (Stage.PROPOSED, Stage.UNDER_REVI
 @router.get("/projects", response_class=HTMLResponse)
 async def projects(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
              framework: str | None = None, status: str | None = None,
-             sector: str | None = None, page: PageNumber = 1) -> Response:
+             sector: str | None = None, page: PageNumber = 1,
+             as_of: str | None = None) -> Response:
+    """The projects, filtered and paged; ``as_of`` (a date, or empty for today): the list
+    as recorded by the end of that day (stages, names and estimates then), with the
+    funding dates known then."""
     need(actor, Action.READ_PUBLIC, settings)
     page = max(page, 1)
+    day = parse_day(as_of.strip(), "as_of") if as_of and as_of.strip() else None
 
     def build() -> dict[str, Any]:
-        rows, count = projects_svc.list_projects_page(
-            engine, framework=framework or None, status=status or None,
-            sector=sector or None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        start = (page - 1) * PAGE_SIZE
+        if day is None:
+            rows, count = projects_svc.list_projects_page(
+                engine, framework=framework or None, status=status or None,
+                sector=sector or None, limit=PAGE_SIZE, offset=start)
+        else:
+            known = as_of_svc.list_projects_as_of(
+                engine, day, framework=framework or None, status=status or None,
+                sector=sector or None)
+            rows, count = known[start:start + PAGE_SIZE], len(known)
         return {
             "rows": rows, "count": count, "page": page,
             "pages": max(1, -(-count // PAGE_SIZE)), "stages": [s.value for s in Stage],
             "frameworks": framework_list(engine), "sectors": SECTORS,
             # the same funding dates as the dashboard's and the calendar's
-            "dues": {d.project_id: d for d in deadlines_svc.project_deadlines(engine)},
+            "dues": {d.project_id: d for d in as_of_svc.deadlines_known(
+                engine, None, day, day)},
             "filters": {"framework": framework or "", "status": status or "",
-                        "sector": sector or ""}}
+                        "sector": sector or "", "as_of": "" if day is None
+                        else day.isoformat()}}
 
     # rendered once per data version and page asked for (the reader's frame each time)
     return render_cached(request, engine, "projects.html", (page,), actor, build)
