@@ -111,11 +111,17 @@ def test_projects_csv_parses_back_and_matches_the_database_to_the_cent(engine: E
 
 
 def test_projects_csv_filters_like_the_project_list(engine: Engine) -> None:
-    for filters in ({"status": "selected"}, {"framework": "japan"}, {"sector": "energy"},
-                    {"sector": "critical minerals", "status": "finalist"}):
+    cases: tuple[dict[str, str], ...] = (
+        {"status": "selected"}, {"framework": "japan"}, {"sector": "energy"},
+        {"sector": "critical minerals", "status": "finalist"})
+    for filters in cases:
         listed = [p.id for p in projects.list_projects(engine, **filters)]
-        rows = list(csv.DictReader(io.StringIO(exports.projects_csv(engine, **filters))))
+        rows = list(csv.DictReader(io.StringIO(exports.projects_csv(
+            engine, framework=filters.get("framework"), status=filters.get("status"),
+            sector=filters.get("sector")))))
         assert [int(r["id"]) for r in rows] == listed, filters
+    # as recorded by the end of a day before anything was: nothing
+    assert exports.projects_csv(engine, as_of=date(2020, 1, 1)).count("\n") == 1
     with pytest.raises(InvalidInput):
         exports.projects_csv(engine, status="sideways")
     with pytest.raises(NotFound):

@@ -7,6 +7,7 @@ file; errors keep the one JSON error shape (``server/errors.py``).
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -47,9 +48,11 @@ def _content(media_type: str, *, binary: bool = False) -> dict[int | str, dict[s
 @router.get("/exports/projects.csv", response_class=Response,
             responses=_content(svc.CSV_MEDIA_TYPE), dependencies=[require(Action.READ_PUBLIC)])
 def projects_csv(engine: EngineDep, framework: str | None = None, status: str | None = None,
-                 sector: str | None = None) -> Response:
-    """Projects (filters as for the project list) as CSV; money as text with two decimals."""
-    text = svc.projects_csv(engine, framework=framework, status=status, sector=sector)
+                 sector: str | None = None, as_of: date | None = None) -> Response:
+    """Projects (filters as for the project list) as CSV; money as text with two decimals;
+    ``as_of``: as recorded by the end of that day."""
+    text = svc.projects_csv(engine, framework=framework, status=status, sector=sector,
+                            as_of=as_of)
     return _file(text.encode("utf-8"), svc.CSV_MEDIA_TYPE, _projects_name("csv", framework))
 
 
@@ -57,9 +60,11 @@ def projects_csv(engine: EngineDep, framework: str | None = None, status: str | 
             responses=_content(svc.XLSX_MEDIA_TYPE, binary=True),
             dependencies=[require(Action.READ_PUBLIC)])
 def projects_xlsx(engine: EngineDep, framework: str | None = None, status: str | None = None,
-                  sector: str | None = None) -> Response:
-    """Projects as an XLSX workbook (exact amounts with a currency format, date cells)."""
-    data = svc.projects_xlsx(engine, framework=framework, status=status, sector=sector)
+                  sector: str | None = None, as_of: date | None = None) -> Response:
+    """Projects as an XLSX workbook (exact amounts with a currency format, date cells);
+    ``as_of``: as recorded by the end of that day."""
+    data = svc.projects_xlsx(engine, framework=framework, status=status, sector=sector,
+                             as_of=as_of)
     return _file(data, svc.XLSX_MEDIA_TYPE, _projects_name("xlsx", framework))
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pledge.cli import render
-from pledge.cli.options import day
+from pledge.cli.options import AsOfOpt, day
 from pledge.domain.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -67,8 +67,8 @@ def _deliver(data: bytes, out: Path | None, what: str) -> None:
 def projects(fmt: FormatOpt = None, out: OutOpt = None,
              framework: Annotated[str | None, typer.Option(help="Framework key")] = None,
              status: Annotated[str | None, typer.Option(help="Stage")] = None,
-             sector: Annotated[str | None, typer.Option(help="Sector key or wording")] = None
-             ) -> None:
+             sector: Annotated[str | None, typer.Option(help="Sector key or wording")] = None,
+             as_of: AsOfOpt = None) -> None:
     """Export projects as CSV or XLSX.
 
     Projects with their estimate, sponsors, funding date and money under the cap.
@@ -80,7 +80,7 @@ def projects(fmt: FormatOpt = None, out: OutOpt = None,
     from pledge.services import exports as svc
     chosen = _table_format(fmt, out)
     data = svc.export_projects(_engine(), chosen, framework=framework, status=status,
-                               sector=sector)
+                               sector=sector, as_of=day(as_of, "as_of"))
     _deliver(data, out, f"projects ({chosen})")
 
 

@@ -56,8 +56,8 @@ from pledge.exports.rows import (
 )
 from pledge.exports.table import FORMULA_START, Column, Sheet, as_text, money_text, xml_text
 from pledge.exports.xlsx import XLSX_MEDIA_TYPE, money_format, workbook
+from pledge.services import as_of as as_of_svc
 from pledge.services import deadlines as deadlines_svc
-from pledge.services import projects as projects_svc
 from pledge.services import relations
 from pledge.services.base import framework_row, load_framework, now, project_row
 from pledge.store import export_queries as xq
@@ -98,15 +98,18 @@ def parse_format(text: str | None, allowed: Sequence[str] = TABLE_FORMATS, *,
 
 
 def project_rows(engine: Engine, *, framework: str | None = None, status: str | None = None,
-                 sector: str | None = None) -> list[ProjectRow]:
-    """The projects ``list_projects`` selects (same filters), with sponsors and ledger sums."""
-    summaries = projects_svc.list_projects(engine, framework=framework, status=status,
-                                           sector=sector)
+                 sector: str | None = None, as_of: date | None = None) -> list[ProjectRow]:
+    """The projects ``list_projects`` selects (same filters), with sponsors and ledger sums;
+    ``as_of``: as recorded by the end of that day (``services.as_of``: the projects, their
+    stages and estimates then, and the ledger entries recorded by then)."""
+    summaries = as_of_svc.list_projects_known(engine, as_of, framework=framework,
+                                              status=status, sector=sector)
+    known = None if as_of is None else as_of_svc.cutoff_of(as_of)
     with reading(engine) as s:
         components = xq.components(s)
         lead, others = xq.sponsor_names(s)
         sums: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
-        for pid, account, amount in xq.posting_sums(s):
+        for pid, account, amount in xq.posting_sums(s, recorded_before=known):
             sums[(pid, account_suffix(account))] += amount
 
     def machinery(pid: int, *accounts: str) -> Decimal | None:
@@ -124,26 +127,29 @@ def project_rows(engine: Engine, *, framework: str | None = None, status: str | 
 
 
 def projects_csv(engine: Engine, *, framework: str | None = None, status: str | None = None,
-                 sector: str | None = None) -> str:
-    """The projects table as CSV text."""
+                 sector: str | None = None, as_of: date | None = None) -> str:
+    """The projects table as CSV text (as recorded by the end of ``as_of`` when given)."""
     return table_csv(PROJECT_COLUMNS, project_rows(engine, framework=framework, status=status,
-                                                   sector=sector))
+                                                   sector=sector, as_of=as_of))
 
 
 def projects_xlsx(engine: Engine, *, framework: str | None = None, status: str | None = None,
-                  sector: str | None = None) -> bytes:
+                  sector: str | None = None, as_of: date | None = None) -> bytes:
     """The projects table as an XLSX workbook (one sheet, "Projects")."""
-    rows = project_rows(engine, framework=framework, status=status, sector=sector)
+    rows = project_rows(engine, framework=framework, status=status, sector=sector,
+                        as_of=as_of)
     return workbook([Sheet("Projects", PROJECT_COLUMNS, rows)])
 
 
 def export_projects(engine: Engine, fmt: str = "csv", *, framework: str | None = None,
-                    status: str | None = None, sector: str | None = None) -> bytes:
+                    status: str | None = None, sector: str | None = None,
+                    as_of: date | None = None) -> bytes:
     """The projects table in ``fmt`` ("csv" or "xlsx") as bytes."""
     if parse_format(fmt) == "xlsx":
-        return projects_xlsx(engine, framework=framework, status=status, sector=sector)
-    return projects_csv(engine, framework=framework, status=status,
-                        sector=sector).encode("utf-8")
+        return projects_xlsx(engine, framework=framework, status=status, sector=sector,
+                             as_of=as_of)
+    return projects_csv(engine, framework=framework, status=status, sector=sector,
+                        as_of=as_of).encode("utf-8")
 
 
 

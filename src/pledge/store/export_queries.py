@@ -39,12 +39,18 @@ def sponsor_names(s: Connection) -> tuple[dict[int, list[str]], dict[int, list[s
     return lead, others
 
 
-def posting_sums(s: Connection) -> list[tuple[int, str, Decimal]]:
-    """(project id, account, sum) of every project's postings per account."""
-    q = t.postings
-    return [(int(pid), str(account), amount or Decimal(0)) for pid, account, amount in s.execute(
-        select(q.c.project_id, q.c.account, type_coerce(func.sum(q.c.amount), t.Cents))
-        .where(q.c.project_id.is_not(None)).group_by(q.c.project_id, q.c.account))]
+def posting_sums(s: Connection, recorded_before: datetime | None = None
+                 ) -> list[tuple[int, str, Decimal]]:
+    """(project id, account, sum) of every project's postings per account (of the entries
+    recorded before ``recorded_before`` when given)."""
+    q, e = t.postings, t.ledger_entries
+    stmt = (select(q.c.project_id, q.c.account, type_coerce(func.sum(q.c.amount), t.Cents))
+            .where(q.c.project_id.is_not(None)))
+    if recorded_before is not None:
+        stmt = stmt.where(q.c.entry_id.in_(select(e.c.id).where(e.c.recorded_at
+                                                                 < recorded_before)))
+    return [(int(pid), str(account), amount or Decimal(0)) for pid, account, amount in
+            s.execute(stmt.group_by(q.c.project_id, q.c.account))]
 
 
 def ledger_postings(s: Connection, framework_id: int) -> list[Row[Any]]:
