@@ -165,3 +165,22 @@ def test_the_projects_page_reads_the_record_as_of_a_day(sqlite_engine: Engine) -
     assert count and f"{count.group(1)} matching" in later.text and int(count.group(1)) > 30
     assert empty.status_code == 200 and f"{count.group(1)} matching" in empty.text
     assert bad.status_code == 400 and "as_of" in bad.text
+
+
+def test_one_project_as_known_on_a_date(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    new = history(engine, monkeypatch)
+    feb = as_of.show_project_as_of(engine, COPPER, date(2027, 2, 15))
+    apr = as_of.show_project_as_of(engine, COPPER, date(2027, 4, 15))
+    now = projects.show_project(engine, COPPER)
+    assert feb.summary.status == "proposed" and len(feb.transitions) < len(apr.transitions)
+    assert [t["to_stage"] for t in apr.transitions][-1] == "under_review"
+    assert len(feb.estimates) + 1 == len(apr.estimates) == len(now.estimates)
+    assert apr.summary.name == "Falcon Copper smelter" != feb.summary.name
+    with pytest.raises(NotFound) as err:
+        as_of.show_project_as_of(engine, new, date(2027, 3, 15))
+    assert err.value.first.rule == "project.not_yet_recorded"
+    # Ohio's raised allocation was recorded in May: April's reading has the first one
+    ohio_apr = as_of.show_project_as_of(engine, OHIO, date(2027, 4, 15)).allocation
+    ohio_now = projects.show_project(engine, OHIO).allocation
+    assert ohio_apr is not None and ohio_now is not None
+    assert ohio_now["amount"] - ohio_apr["amount"] == Decimal("700000000.00")

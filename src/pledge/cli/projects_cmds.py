@@ -80,9 +80,8 @@ def _show(d: svc.ProjectDetail, json: bool) -> None:
         render.emit_json(m.project_document(d))
         return
     render.pairs(f"Project {s.id}: {s.name}", [
-        ("framework", s.framework), ("sector", f"{s.sector} ({s.sector_detail})"
-                                     if s.sector_detail else s.sector),
-        ("status", s.status), ("location", s.location),
+        ("framework", s.framework), ("status", s.status), ("location", s.location),
+        ("sector", f"{s.sector} ({s.sector_detail})" if s.sector_detail else s.sector),
         ("amount", render.usd_range(s.amount_low_usd, s.amount_high_usd)),
         ("funding date", f"{s.funding_date} ({d.window_meaning})" if s.funding_date else None),
         ("extension until", d.extension_until),
@@ -90,9 +89,9 @@ def _show(d: svc.ProjectDetail, json: bool) -> None:
     ])
     if d.estimates:
         render.table("Estimates", ["primary", "USD", "as written", "as of", "source"],
-                     [("*" if e["is_primary"] else "", render.usd_range(e["usd_low"],
-                                                                       e["usd_high"]),
-                       e["text"], e["as_of"], e["source"]) for e in d.estimates])
+                     [("*" if e["is_primary"] else "", render.usd_range(
+                         e["usd_low"], e["usd_high"]), e["text"], e["as_of"], e["source"])
+                      for e in d.estimates])
     if d.sites:
         render.table("Reported sites", ["as of", "location", "states", "source"],
                      [(x["as_of"], x["location"], ", ".join(x["states"]), x["source"])
@@ -130,16 +129,17 @@ def _related_table(title: str, rows: list[dict[str, Any]]) -> None:
 
 
 @projects_app.command("show")
-def show(id: Annotated[str, typer.Argument(help="Project id")], json: JsonOpt = False) -> None:
+def show(id: Annotated[str, typer.Argument(help="Project id")], json: JsonOpt = False,
+         as_of: AsOfOpt = None) -> None:
     """Show one project.
     Its stages, sponsors, estimates and funding.
 
     \b
     Example:
-      pledge projects show 24
+      pledge projects show 24 --as-of 2026-03-31
     """
-    from pledge.services import projects as svc
-    _show(svc.show_project(_engine(), id), json)
+    from pledge.services import as_of as known
+    _show(known.show_project_known(_engine(), id, day(as_of, "as_of")), json)
 
 
 @projects_app.command("add")

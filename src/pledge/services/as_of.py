@@ -16,11 +16,20 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Engine
 
 from pledge.domain.bounds import check_dates
+from pledge.domain.errors import NotFound
 from pledge.domain.lifecycle import STAGE_ORDER, Stage
 from pledge.services import deadlines, funding
+from pledge.services.base import project_row
 from pledge.services.deadlines import ProjectDeadline
 from pledge.services.funding import Commitments
-from pledge.services.project_views import _where, list_projects
+from pledge.services.project_views import (
+    ProjectDetail,
+    _where,
+    allocation_of,
+    list_projects,
+    show_project,
+    with_provenance,
+)
 from pledge.store import as_of_queries as aq
 from pledge.store import project_queries as q
 from pledge.store import tables as t
@@ -28,7 +37,8 @@ from pledge.store.db import reading
 from pledge.store.project_queries import ProjectSummary
 
 __all__ = ["commitments_as_of", "commitments_known", "cutoff_of", "deadlines_known",
-           "list_projects_as_of", "list_projects_known"]
+           "list_projects_as_of", "list_projects_known", "show_project_as_of",
+           "show_project_known"]
 
 _NOTIFIED = STAGE_ORDER[Stage.NOTIFIED]
 _STAGES = {s.value: s for s in Stage}
@@ -107,3 +117,35 @@ def deadlines_known(engine: Engine, framework: str | None, on: date | None,
     check_dates(as_of=as_of)
     return deadlines.project_deadlines(engine, framework=framework, as_of=on or as_of,
                                        recorded_before=cutoff_of(as_of))
+
+
+def show_project_as_of(engine: Engine, project_id: int | str, on: date) -> ProjectDetail:
+    """One project as recorded by the end of ``on``: its stage, fields and estimate then,
+    the stage changes, estimates, reported sites and stages recorded by then, and the money
+    of the ledger entries recorded by then. Raises NotFound when it had not been recorded.
+    (Consultations keep no recording time: those dated by then are shown.)"""
+    check_dates(as_of=on)
+    cutoff = cutoff_of(on)
+    with reading(engine) as s:
+        row = project_row(s, project_id)
+    then = next((p for p in list_projects_as_of(engine, on) if p.id == row.id), None)
+    if then is None:
+        raise NotFound.single("as_of", on.isoformat(), "project.not_yet_recorded",
+                              f"project {row.id} had not been recorded by then")
+    with reading(engine) as s:
+        postings = q.postings_before(s, row.id, cutoff)
+        r = q.records(s, row.id, postings, before=cutoff)
+        allocation = allocation_of(s, row, postings)
+        extended = aq.extension_before(s, row.id, cutoff)
+    return ProjectDetail(then, row.component, row.reported_status, row.window_meaning,
+                         extended, r.sponsors, with_provenance(r.estimates), r.transitions,
+                         [c for c in r.consultations if c["on"] <= on], r.funding, r.sites,
+                         r.status_reports, [], None, allocation)
+
+
+def show_project_known(engine: Engine, project_id: int | str, on: date | None
+                       ) -> ProjectDetail:
+    """``show_project_as_of`` when ``on`` is given, else the project as recorded today."""
+    if on is None:
+        return show_project(engine, project_id)
+    return show_project_as_of(engine, project_id, on)

@@ -8,7 +8,7 @@ Each function reads inside the caller's session; nothing here decides a rule.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -113,9 +113,15 @@ def _by_project(table: Any) -> Any:
     return select(table).where(table.c.project_id == bindparam("pid")).order_by(table.c.id)
 
 
-def _rows(s: Connection, table: Any, pid: int, leave_out: tuple[str, ...]) -> list[dict[str, Any]]:
+def _rows(s: Connection, table: Any, pid: int, leave_out: tuple[str, ...],
+          before: datetime | None = None) -> list[dict[str, Any]]:
+    """``table``'s rows of project ``pid`` without the columns ``leave_out``; with
+    ``before``, those recorded before it (a table that keeps the time)."""
+    stmt = _by_project(table)
+    if before is not None and "recorded_at" in table.c:
+        stmt = stmt.where(table.c.recorded_at < before)
     return [{k: v for k, v in r._mapping.items() if k not in leave_out}
-            for r in s.execute(_by_project(table), {"pid": pid})]
+            for r in s.execute(stmt, {"pid": pid})]
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,10 +161,12 @@ def _invested(postings: list[Row[Any]], suffix: str) -> list[tuple[Any, Any, Dec
         sums.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or ""))]
 
 
-def records(s: Connection, pid: int, postings: list[Row[Any]] | None = None) -> Records:
+def records(s: Connection, pid: int, postings: list[Row[Any]] | None = None, *,
+            before: datetime | None = None) -> Records:
     """A project's sponsors, estimates, stages, consultations, reported sites and stages,
     and the money put into its SPV (``contingent``: a guarantee outstanding); ``postings``:
-    the project's (``postings_of``), when already read."""
+    the project's (``postings_of``), when already read; ``before``: the rows recorded
+    before that moment (of the tables that keep the time)."""
     own, stamped = ("id", "project_id"), ("id", "project_id", "recorded_at")
     sponsors = [{k: r[k] for k in ("name", "role", "note")}
                 for r in _rows(s, t.sponsors, pid, own)]
@@ -167,10 +175,21 @@ def records(s: Connection, pid: int, postings: list[Row[Any]] | None = None) -> 
             for i, p, v in _invested(rows, ":spv:invested")]
     guaranteed = [{"instrument": i, "provider": p, "amount": v, "contingent": True}
                   for i, p, v in _invested(rows, ":spv:guaranteed") if v]
-    return Records(sponsors, _rows(s, t.estimates, pid, own),
-                   _rows(s, t.transitions, pid, stamped), _rows(s, t.consultations, pid, own),
-                   _rows(s, t.site_reports, pid, stamped),
-                   _rows(s, t.status_reports, pid, stamped), [*cash, *guaranteed])
+    return Records(sponsors, _rows(s, t.estimates, pid, own, before),
+                   _rows(s, t.transitions, pid, stamped, before),
+                   _rows(s, t.consultations, pid, own),
+                   _rows(s, t.site_reports, pid, stamped, before),
+                   _rows(s, t.status_reports, pid, stamped, before), [*cash, *guaranteed])
+
+
+def postings_before(s: Connection, pid: int, before: datetime) -> list[Row[Any]]:
+    """``postings_of`` for the ledger entries recorded before ``before``."""
+    q, e = t.postings, t.ledger_entries
+    return list(s.execute(
+        select(q.c.framework_id, q.c.account, q.c.amount, q.c.instrument, q.c.provider)
+        .where(q.c.project_id == pid,
+               q.c.entry_id.in_(select(e.c.id).where(e.c.recorded_at < before)))
+        .order_by(q.c.id)))
 
 
 def allocation_memo(s: Connection, pid: int, account: str) -> str | None:
