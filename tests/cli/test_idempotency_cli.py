@@ -110,6 +110,7 @@ UNKEYED = {
 READS = {"audit verify", "balances", "batch", "commitments", "deadline", "deadlines",
          "decline-advice",
          "economics cashflows", "economics show", "export deadlines", "export ledger",
+         "export bulk", "export changes", "export oc4ids",
          "export project", "export projects", "frameworks list", "frameworks show", "history",
          "projects links",
          "money convert", "money parse", "money rates list", "prioritise", "projects list",
