@@ -80,3 +80,14 @@ def test_settings_and_values_for_people() -> None:
     assert render.setting_text("components", parts) == "Fund: amount US$2.5bn, mechanism fund"
     assert render.value_text({"stage": "selected", "amount": None}) == "stage: selected\namount: "
     assert render.value_text(None) == "" and render.value_text(Decimal("1.5")) == "1.5"
+
+
+def test_prioritise_says_in_words_why_the_sides_differ(cli: Cli) -> None:
+    code, out, _ = cli("prioritise", "--framework", "japan")
+    assert code == 0
+    text = " ".join(out.replace("│", " ").split())
+    assert "the US weighs it" in text and "vs Japan" in text
+    assert not re.search(r"\b[a-z_]+ [+-]\d\.\d{3}\b", text)  # no "strategic +0.250"
+    ranked = cli.json("prioritise", "--framework", "japan")["projects"]
+    assert any(p["why"] for p in ranked)
+    assert all(w.count("weighs it") == 1 for p in ranked for w in p["why"])

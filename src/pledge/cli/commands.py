@@ -19,6 +19,7 @@ from pledge.cli.options import (
     SourceOpt,
     acting,
     day,
+    day_or_none,
     me,
 )
 
@@ -231,7 +232,8 @@ def deadlines(framework: Annotated[str | None, typer.Option(help="Framework key"
     from pledge.models import documents
     from pledge.models import frameworks as fwm
     from pledge.services.as_of import deadlines_known
-    rows = deadlines_known(_engine(), framework, day(on, "on"), day(as_of, "as_of"))
+    rows = deadlines_known(_engine(), framework, day_or_none(on, "on"),
+                           day_or_none(as_of, "as_of"))
     if json:
         render.emit_json(documents(fwm.ProjectDeadline.of(r) for r in rows))
         return
@@ -259,7 +261,8 @@ def commitments(framework: Annotated[str, typer.Option(help="Framework key")],
     """
     from pledge.models import frameworks as fwm
     from pledge.services.as_of import commitments_known
-    c = commitments_known(_engine(), framework, day(on, "on"), day(as_of, "as_of"))
+    c = commitments_known(_engine(), framework, day_or_none(on, "on"),
+                          day_or_none(as_of, "as_of"))
     if not c.ledger_balanced:
         _unbalanced(c.framework)
     if json:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pledge.cli import render
-from pledge.cli.options import AsOfOpt, day
+from pledge.cli.options import AsOfOpt, day, day_or_none
 from pledge.domain.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def projects(fmt: FormatOpt = None, out: OutOpt = None,
     from pledge.services import exports as svc
     chosen = _table_format(fmt, out)
     data = svc.export_projects(_engine(), chosen, framework=framework, status=status,
-                               sector=sector, as_of=day(as_of, "as_of"))
+                               sector=sector, as_of=day_or_none(as_of, "as_of"))
     _deliver(data, out, f"projects ({chosen})")
 
 

@@ -79,3 +79,8 @@ def read_bytes(path: Path, field: str = "file") -> bytes:
 def day(text: str | None, field: str) -> date:
     """A date option, today when not given."""
     return date.today() if not text else parse_date(text, field)
+
+
+def day_or_none(text: str | None, field: str) -> date | None:
+    """A date option, None when not given (``--as-of``: today's record, read as it is)."""
+    return None if not text else parse_date(text, field)

@@ -164,10 +164,11 @@ def prioritise(framework: Annotated[str, typer.Option(help="Framework key")],
         render.emit_json(m.Rankings.of(r).document())
         return
     render.table(f"{r.framework}: priorities (US order)",
-                 ["US", "partner", "id", "project", "US score", "partner score", "drivers"],
+                 ["US", "partner", "id", "project", "US score", "partner score",
+                  "why the sides differ"],
                  [(c.us.ranks[p], c.partner.ranks[p], p, r.names[p],
                    f"{c.us.scores[p]:.3f}", f"{c.partner.scores[p]:.3f}",
-                   ", ".join(f"{k} {v:+.3f}" for k, v in c.drivers[p]))
+                   "\n".join(r.explanations.get(p, [])) or "—")
                   for p in rows])
     tau = "undefined" if c.tau is None else f"{c.tau:.3f}"
     render.console.print(f"Kendall's tau {tau}; top-{c.top_k} overlap {c.top_overlap:.0%}")

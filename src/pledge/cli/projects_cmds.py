@@ -18,6 +18,7 @@ from pledge.cli.options import (
     SourceOpt,
     acting,
     day,
+    day_or_none,
     me,
     read_text,
 )
@@ -51,9 +52,8 @@ def list_(framework: Annotated[str | None, typer.Option(help="Framework key")] =
     """
     from pledge.models import documents
     from pledge.models import projects as m
-    from pledge.services import as_of as known
-    rows = known.list_projects_known(_engine(), day(as_of, "as_of"), framework=framework,
-                                     status=status, sector=sector)
+    from pledge.services.as_of import list_projects_known as known
+    rows = known(_engine(), day_or_none(as_of, "as_of"), framework, status, sector)
     if json:
         render.emit_json(documents(m.ProjectSummary.of(r) for r in rows))
         return
@@ -139,7 +139,7 @@ def show(id: Annotated[str, typer.Argument(help="Project id")], json: JsonOpt = 
       pledge projects show 24 --as-of 2026-03-31
     """
     from pledge.services import as_of as known
-    _show(known.show_project_known(_engine(), id, day(as_of, "as_of")), json)
+    _show(known.show_project_known(_engine(), id, day_or_none(as_of, "as_of")), json)
 
 
 @projects_app.command("add")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from pledge.models import MoneyText, Page, Shape
 from pledge.services import priorities as svc
@@ -50,7 +50,8 @@ class Driver(Shape):
 
 
 class RankedProject(Shape):
-    """One open project in both sides' rankings."""
+    """One open project in both sides' rankings; ``why``: a sentence for each criterion
+    that drives the sides apart on it (the weights and the project's values)."""
 
     id: int
     name: str
@@ -61,6 +62,7 @@ class RankedProject(Shape):
     drivers: list[Driver]
     missing_us: list[str]
     missing_partner: list[str]
+    why: list[str] = Field(default_factory=list)
 
 
 class Rankings(Shape):
@@ -84,7 +86,8 @@ class Rankings(Shape):
                 id=p, name=r.names[p], us_rank=c.us.ranks[p], partner_rank=c.partner.ranks[p],
                 us_score=c.us.scores[p], partner_score=c.partner.scores[p],
                 drivers=[Driver(criterion=k, us_minus_partner=v) for k, v in c.drivers[p]],
-                missing_us=list(c.us.missing[p]), missing_partner=list(c.partner.missing[p]))
+                missing_us=list(c.us.missing[p]), missing_partner=list(c.partner.missing[p]),
+                why=list(r.explanations.get(p, [])))
                 for p in order])
 
 

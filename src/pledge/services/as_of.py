@@ -88,7 +88,7 @@ def commitments_as_of(engine: Engine, framework: str, on: date) -> Commitments:
     return funding.commitments(engine, framework, on, recorded_before=cutoff_of(on))
 
 
-def list_projects_known(engine: Engine, on: date | None, *, framework: str | None = None,
+def list_projects_known(engine: Engine, on: date | None, framework: str | None = None,
                         status: str | None = None, sector: str | None = None
                         ) -> list[ProjectSummary]:
     """``list_projects_as_of`` when ``on`` is given, else today's ``list_projects``."""
