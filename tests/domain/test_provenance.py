@@ -11,9 +11,11 @@ import pytest
 from pledge.domain.provenance import (
     Confidence,
     FigureSource,
+    claims_confidence,
     is_official,
     provenance_of,
     source_host,
+    sources_confidence,
 )
 from tests.clirunner import Cli
 
@@ -82,3 +84,31 @@ def test_a_project_shows_each_estimate_with_its_confidence(cli: Cli) -> None:
     assert all(len(e["agreeing_hosts"]) == 2 and e["conflicts_with"] == []
                for e in estimates)
     assert all(e["recorded_at"] for e in estimates)
+
+
+def test_a_claim_is_as_strong_as_its_sources() -> None:
+    assert sources_confidence([]) is Confidence.UNSOURCED
+    assert sources_confidence(["https://a.example/x"]) is Confidence.REPORTED
+    assert sources_confidence(["https://a.example/x", "https://a.example/y"]) \
+        is Confidence.REPORTED
+    assert sources_confidence(["https://a.example/x", "https://b.example/y"]) \
+        is Confidence.CORROBORATED
+    assert sources_confidence(["https://a.example/x", "https://www.whitehouse.gov/y"]) \
+        is Confidence.OFFICIAL
+
+
+def test_the_same_claim_from_another_host_corroborates() -> None:
+    claims = [("finalist", "https://a.example/1"), ("finalist", "https://b.example/2"),
+              ("selected", "https://a.example/3"), ("selected", "")]
+    assert claims_confidence(claims) == [Confidence.CORROBORATED, Confidence.CORROBORATED,
+                                         Confidence.REPORTED, Confidence.UNSOURCED]
+
+
+def test_stages_and_terms_carry_their_confidence(cli: Cli) -> None:
+    shown = cli.json("projects", "show", "24")
+    assert {t["confidence"] for t in shown["transitions"]} <= {
+        "official", "corroborated", "reported", "unsourced"}
+    assert any(t["confidence"] in ("corroborated", "official") for t in shown["transitions"])
+    terms = cli.json("frameworks", "show", "japan")["versions"][0]
+    assert terms["confidence"] and set(terms["confidence"]) <= set(terms["sources"])
+    assert "official" in terms["confidence"].values()

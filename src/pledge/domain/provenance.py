@@ -26,8 +26,18 @@ from urllib.parse import urlsplit
 
 from pledge.domain.sources import web_address
 
-__all__ = ["AGREEMENT", "OFFICIAL_SUFFIXES", "Confidence", "FigureSource", "Provenance",
-           "is_official", "provenance_of", "source_host"]
+__all__ = [
+    "AGREEMENT",
+    "OFFICIAL_SUFFIXES",
+    "Confidence",
+    "FigureSource",
+    "Provenance",
+    "claims_confidence",
+    "is_official",
+    "provenance_of",
+    "source_host",
+    "sources_confidence",
+]
 
 AGREEMENT = Decimal("0.05")
 """Two ranges agree when they meet once each is widened by this share of itself."""
@@ -121,4 +131,29 @@ def provenance_of(figures: Sequence[FigureSource]) -> list[Provenance]:
         else:
             level = Confidence.REPORTED
         out.append(Provenance(level, tuple(hosts), tuple(conflicts)))
+    return out
+
+
+def sources_confidence(sources: Sequence[str]) -> Confidence:
+    """The confidence of a claim (a stage, a site, a term) read from its own sources:
+    official when one is a government's own site, corroborated when they are on two
+    hosts or more, reported when one says so, unsourced when none is given."""
+    given = [x for x in sources if x and x.strip()]
+    if not given:
+        return Confidence.UNSOURCED
+    if any(is_official(x) for x in given):
+        return Confidence.OFFICIAL
+    hosts = {h for h in (source_host(x) for x in given) if h}
+    return Confidence.CORROBORATED if len(hosts) >= 2 else Confidence.REPORTED
+
+
+def claims_confidence(claims: Sequence[tuple[str, str]]) -> list[Confidence]:
+    """The confidence of each of several claims of one subject, given as (what is
+    claimed, source): a claim is corroborated when another source on another host makes
+    the same claim (the same reported stage, the same states of a site)."""
+    out = []
+    for what, source in claims:
+        same = [s for w, s in claims if w == what]
+        out.append(sources_confidence(same) if source.strip()
+                   else Confidence.UNSOURCED)
     return out

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from pydantic import Field
+
 from pledge.domain.framework import Framework
 from pledge.models import MoneyText, Rows, Shape
 from pledge.services import deadlines as deadlines_svc
@@ -66,7 +68,8 @@ class EarlierClaim(Shape):
 class TermsVersion(Shape):
     """One version of the terms: each setting, its sources, the settings that are
     assumptions, the earlier claims not adopted, the terms recorded for people only
-    (``recorded_terms``) and the software's defaults (``defaults``)."""
+    (``recorded_terms``), the software's defaults (``defaults``) and each sourced
+    setting's confidence (``confidence``: official, corroborated or reported)."""
 
     effective_from: dt.date
     note: str
@@ -76,6 +79,7 @@ class TermsVersion(Shape):
     earlier_claims: list[EarlierClaim]
     recorded_terms: list[str]
     defaults: list[str]
+    confidence: dict[str, str] = Field(default_factory=dict)
 
 
 class FrameworkDocument(Shape):

@@ -88,6 +88,7 @@ class Transition(Shape):
     on: date
     reason: str
     sources: list[str]
+    confidence: str = "reported"
 
 
 class RecordedTransition(Transition):
@@ -121,6 +122,7 @@ class SiteReport(Shape):
     source: str
     as_of: date
     recorded_by: str
+    confidence: str = "reported"
 
 
 class StatusReport(Shape):
@@ -129,6 +131,7 @@ class StatusReport(Shape):
     source: str
     as_of: date
     recorded_by: str
+    confidence: str = "reported"
 
 
 class Link(Shape):

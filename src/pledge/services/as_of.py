@@ -28,6 +28,7 @@ from pledge.services.project_views import (
     allocation_of,
     list_projects,
     show_project,
+    with_claims,
     with_provenance,
 )
 from pledge.store import as_of_queries as aq
@@ -137,10 +138,11 @@ def show_project_as_of(engine: Engine, project_id: int | str, on: date) -> Proje
         r = q.records(s, row.id, postings, before=cutoff)
         allocation = allocation_of(s, row, postings)
         extended = aq.extension_before(s, row.id, cutoff)
-    return ProjectDetail(then, row.component, row.reported_status, row.window_meaning,
-                         extended, r.sponsors, with_provenance(r.estimates), r.transitions,
-                         [c for c in r.consultations if c["on"] <= on], r.funding, r.sites,
-                         r.status_reports, [], None, allocation)
+    return with_claims(ProjectDetail(
+        then, row.component, row.reported_status, row.window_meaning, extended, r.sponsors,
+        with_provenance(r.estimates), r.transitions,
+        [c for c in r.consultations if c["on"] <= on], r.funding, r.sites, r.status_reports,
+        [], None, allocation))
 
 
 def show_project_known(engine: Engine, project_id: int | str, on: date | None

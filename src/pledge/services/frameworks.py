@@ -23,6 +23,7 @@ from pledge.domain.framework_document import (
 )
 from pledge.domain.funding import check_cap_amendment
 from pledge.domain.ledger import ALLOCATED, USED, acct, commitment_entry
+from pledge.domain.provenance import sources_confidence
 from pledge.domain.sources import check_sources
 from pledge.domain.text import clean_text
 from pledge.services.base import (
@@ -145,6 +146,9 @@ def _version_document(v: FrameworkTerms) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "effective_from": v.effective_from.isoformat(), "note": v.note, "settings": settings,
         "sources": {k: list(s) for k, s in v.sources.items()}, **provenance(v)}
+    # each sourced setting's confidence, from its own sources (domain.provenance)
+    doc["confidence"] = {k: sources_confidence(list(s)).value for k, s in v.sources.items()
+                         if s}
     # Settings the terms' data does not give (the software's defaults): no source, no mark.
     doc["defaults"] = [k for k in settings if not v.sources.get(k) and k not in v.assumptions]
     return doc

@@ -4,7 +4,7 @@ about it, its allocation under the cap, and its history."""
 from __future__ import annotations
 
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,7 +14,12 @@ from sqlalchemy import Connection, Engine
 from pledge.domain.bounds import is_possible_id
 from pledge.domain.chain import audit_content, link
 from pledge.domain.ledger import ALLOCATED, USED, acct, cents
-from pledge.domain.provenance import FigureSource, provenance_of
+from pledge.domain.provenance import (
+    FigureSource,
+    claims_confidence,
+    provenance_of,
+    sources_confidence,
+)
 from pledge.domain.relations import Relation
 from pledge.services import relations
 from pledge.services.base import framework_row, project_row, sum_postings
@@ -106,12 +111,28 @@ def detail(s: Connection, pid: int) -> ProjectDetail:
     # only a duplicate link can make another row stand for this one
     head = relations.stands_for(s, pid) if any(
         x.kind == Relation.DUPLICATE.value for x in related) else pid
-    return ProjectDetail(summary, row.component, row.reported_status, row.window_meaning,
-                         row.extension_until, r.sponsors, with_provenance(r.estimates),
-                         r.transitions,
-                         r.consultations, r.funding, r.sites, r.status_reports,
-                         [x.document() for x in related],
-                         None if head == pid else head, allocation_of(s, row, postings))
+    return with_claims(ProjectDetail(
+        summary, row.component, row.reported_status, row.window_meaning,
+        row.extension_until, r.sponsors, with_provenance(r.estimates), r.transitions,
+        r.consultations, r.funding, r.sites, r.status_reports,
+        [x.document() for x in related], None if head == pid else head,
+        allocation_of(s, row, postings)))
+
+
+def with_claims(d: ProjectDetail) -> ProjectDetail:
+    """The project with a confidence on each stage change (from its sources), reported
+    site and reported stage (corroborated when another source on another host reports the
+    same): ``domain.provenance``."""
+    sites = claims_confidence([(",".join(sorted(x.get("states") or [])) or str(x["location"]),
+                                str(x.get("source") or "")) for x in d.sites])
+    stages = claims_confidence([(str(x["stage"]), str(x.get("source") or ""))
+                                for x in d.status_reports])
+    return replace(
+        d, transitions=[{**x, "confidence": sources_confidence(x.get("sources") or []).value}
+                        for x in d.transitions],
+        sites=[{**x, "confidence": c.value} for x, c in zip(d.sites, sites, strict=True)],
+        status_reports=[{**x, "confidence": c.value}
+                        for x, c in zip(d.status_reports, stages, strict=True)])
 
 
 def with_provenance(estimates: list[dict[str, Any]]) -> list[dict[str, Any]]:
