@@ -36,6 +36,9 @@ DEFAULT_DATABASE_URL = "sqlite:///pledge.db"
 YES = ("1", "true", "yes", "on")
 MAX_BODY = 2 * 1024 * 1024
 MAX_INGEST_BODY = 10 * 1024 * 1024
+BODY_CEILING = 256 * 1024 * 1024
+"""The largest request body either limit may be set to (256 MiB): a larger setting is a
+mistake that would let one request hold a server process's memory."""
 
 
 class Settings(BaseSettings):
@@ -73,10 +76,10 @@ class Settings(BaseSettings):
                            "one reverse proxy in front (as `pledge serve --trust-proxy`)")
     max_body: int = Field(
         MAX_BODY, description="The largest request body the server accepts, in bytes "
-                              "(beyond it, 413)")
+                              "(beyond it, 413; at most 256 MiB)")
     max_ingest_body: int = Field(
         MAX_INGEST_BODY, description="The largest article sent to ingest the server accepts, "
-                                     "in bytes")
+                                     "in bytes (at most 256 MiB)")
     idempotency_hours: float = Field(
         IDEMPOTENCY_KEEP_HOURS,
         description=f"Hours an idempotency key and its answer are kept "
@@ -103,10 +106,14 @@ class Settings(BaseSettings):
     @field_validator("max_body", "max_ingest_body", mode="before")
     @classmethod
     def _positive_size(cls, value: Any, info: ValidationInfo) -> Any:
+        name = str(info.field_name)
         if isinstance(value, str):  # anything but a positive whole number: the default
             text = value.strip()
-            return int(text) if text.isdigit() and int(text) > 0 else (
-                cls.model_fields[str(info.field_name)].default)
+            value = int(text) if text.isdigit() and int(text) > 0 else (
+                cls.model_fields[name].default)
+        if isinstance(value, int) and value > BODY_CEILING:
+            raise InvalidInput.single(env_name(name), value, "settings.body_too_large",
+                                      f"at most {BODY_CEILING} bytes (256 MiB)")
         return value
 
     @field_validator("token_days", mode="before")

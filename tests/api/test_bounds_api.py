@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from pledge.app import create_app
+from pledge.domain.errors import InvalidInput
 from pledge.domain.lifecycle import Role
 from pledge.services.base import Actor
 from pledge.services.users import add_user
@@ -324,3 +325,9 @@ def test_the_limits_are_settings_read_from_the_environment(
     monkeypatch.delenv("PLEDGE_MAX_BODY")
     monkeypatch.setenv("PLEDGE_MAX_INGEST_BODY", "20971520")
     assert (read().max_body, read().max_ingest_body) == (MAX_BODY, 20971520)
+    # a limit beyond any sane request is refused, naming the variable
+    monkeypatch.setenv("PLEDGE_MAX_BODY", str(2**40))
+    with pytest.raises(InvalidInput) as err:
+        read()
+    assert (err.value.first.field, err.value.first.rule) == ("PLEDGE_MAX_BODY",
+                                                             "settings.body_too_large")
