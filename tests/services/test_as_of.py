@@ -11,6 +11,7 @@ import sys
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -282,3 +283,58 @@ def test_the_deadlines_page_reads_the_record_as_of_a_day(sqlite_engine: Engine) 
     assert empty.status_code == 200 and 'data-testid="as-of-note"' not in empty.text
     assert bad.status_code == 400 and "as_of" in bad.text
     assert package.status_code == 200 and package.json()["projects"] == []
+
+
+def test_links_in_the_oc4ids_package_as_known_on_a_date(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pledge.services.relations  # noqa: F401  # its clock is set below
+    from pledge.services import exports, relations
+    set_clock(monkeypatch, at("2027-03-01"))
+    relations.link_projects(engine, 28, 29, "duplicate", "https://example.org/dup", IC)
+    set_clock(monkeypatch, at("2027-05-01"))
+    relations.unlink_projects(engine, 28, 29, IC, reason="two separate sites")
+
+    def doc(day: date, pid: int) -> dict[str, Any]:
+        package = exports.oc4ids_package(engine, as_of=day)
+        assert exports.schema_errors(package) == []
+        return next(d for d in package["projects"] if d["pledge"]["projectId"] == pid)
+
+    def related(d: dict[str, Any]) -> list[str]:
+        return [r["identifier"] for r in d.get("relatedProjects", [])]
+
+    feb, apr, may = (doc(d, 29) for d in (date(2027, 2, 15), date(2027, 4, 15),
+                                           date(2027, 5, 15)))
+    assert exports.oc4ids_id(28) not in related(feb)
+    assert exports.oc4ids_id(28) in related(apr)  # linked in March, withdrawn in May
+    assert exports.oc4ids_id(28) not in related(may)
+    assert apr["pledge"]["duplicateOf"] == 28
+    assert feb["pledge"]["duplicateOf"] is None is may["pledge"]["duplicateOf"]
+
+
+def test_an_extension_in_the_oc4ids_package_as_known_on_a_date(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import timedelta
+
+    from pledge.services import exports
+    from tests.services.test_programme import NOTICE, walk_to_notified
+    walk_to_notified(engine, COPPER, NOTICE)
+    detail = projects.show_project(engine, COPPER)
+    row = detail.summary
+    latest = max(d for d in (row.funding_date, detail.extension_until, date(2026, 1, 1)) if d)
+    import pledge.services.projects  # noqa: F401  # its clock is set below
+    set_clock(monkeypatch, at("2027-03-01"))
+    projects.extend(engine, row.id, latest + timedelta(days=30), IC, date(2026, 6, 1),
+                    "the sponsor asked for time", ["https://example.org/extension"])
+
+    def doc(day: date) -> dict[str, Any]:
+        package = exports.oc4ids_package(engine, as_of=day)
+        return next(d for d in package["projects"] if d["pledge"]["projectId"] == row.id)
+
+    def extensions(d: dict[str, Any]) -> int:
+        return sum(x["documentType"] == "deadlineExtension" for x in d.get("documents", []))
+
+    feb, apr = doc(date(2027, 2, 15)), doc(date(2027, 4, 15))
+    assert apr["pledge"]["extensionUntil"] == (latest + timedelta(days=30)).isoformat()
+    assert feb["pledge"]["extensionUntil"] == (
+        None if detail.extension_until is None else detail.extension_until.isoformat())
+    assert extensions(apr) == extensions(feb) + 1
