@@ -311,7 +311,7 @@ def test_links_in_the_oc4ids_package_as_known_on_a_date(
     assert feb["pledge"]["duplicateOf"] is None is may["pledge"]["duplicateOf"]
 
 
-def test_an_extension_in_the_oc4ids_package_as_known_on_a_date(
+def test_an_extension_and_a_reported_stage_in_the_oc4ids_package_as_known_on_a_date(
         engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import timedelta
 
@@ -325,10 +325,14 @@ def test_an_extension_in_the_oc4ids_package_as_known_on_a_date(
     set_clock(monkeypatch, at("2027-03-01"))
     projects.extend(engine, row.id, latest + timedelta(days=30), IC, date(2026, 6, 1),
                     "the sponsor asked for time", ["https://example.org/extension"])
+    set_clock(monkeypatch, at("2027-05-01"))
+    projects.add_status_report(engine, OHIO, "finalist", "https://example.org/ohio-news",
+                               date(2026, 5, 1), IC, wording="among the finalists")
+    reported_now = projects.show_project(engine, OHIO).reported_status
 
-    def doc(day: date) -> dict[str, Any]:
+    def doc(day: date, pid: int = row.id) -> dict[str, Any]:
         package = exports.oc4ids_package(engine, as_of=day)
-        return next(d for d in package["projects"] if d["pledge"]["projectId"] == row.id)
+        return next(d for d in package["projects"] if d["pledge"]["projectId"] == pid)
 
     def extensions(d: dict[str, Any]) -> int:
         return sum(x["documentType"] == "deadlineExtension" for x in d.get("documents", []))
@@ -338,3 +342,11 @@ def test_an_extension_in_the_oc4ids_package_as_known_on_a_date(
     assert feb["pledge"]["extensionUntil"] == (
         None if detail.extension_until is None else detail.extension_until.isoformat())
     assert extensions(apr) == extensions(feb) + 1
+    # the stage a source reported for Ohio was recorded in May
+    ohio_apr, ohio_may = doc(date(2027, 4, 15), OHIO), doc(date(2027, 5, 15), OHIO)
+    assert ohio_may["pledge"]["reportedStatus"] == reported_now == "finalist"
+    assert ohio_apr["pledge"]["reportedStatus"] != "finalist"
+    kinds = [[x["documentType"] for x in d.get("documents", [])] for d in (ohio_apr, ohio_may)]
+    assert kinds[1].count("statusReport") == kinds[0].count("statusReport") + 1
+    assert as_of.show_project_as_of(engine, OHIO, date(2027, 4, 15)).reported_status == \
+        ohio_apr["pledge"]["reportedStatus"]
