@@ -3,10 +3,15 @@ change was recorded, and the record is read back as it stood on three dates."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 import sys
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -184,3 +189,164 @@ def test_one_project_as_known_on_a_date(engine: Engine, monkeypatch: pytest.Monk
     ohio_now = projects.show_project(engine, OHIO).allocation
     assert ohio_apr is not None and ohio_now is not None
     assert ohio_now["amount"] - ohio_apr["amount"] == Decimal("700000000.00")
+
+
+def test_the_oc4ids_package_as_known_on_two_dates(engine: Engine,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from pledge.services import exports
+    new = history(engine, monkeypatch)
+    feb, apr, may = (exports.oc4ids_package(engine, "japan", as_of=d) for d in (
+        date(2027, 2, 15), date(2027, 4, 15), date(2027, 5, 15)))
+    now = exports.oc4ids_package(engine, "japan")
+    for package in (feb, apr, may):
+        assert exports.schema_errors(package) == []
+    docs = [{d["pledge"]["projectId"]: d for d in p["projects"]} for p in (feb, apr, may, now)]
+    f, a, m, n = docs
+    # February: as loaded; April: copper taken up, renamed, re-estimated; the new project
+    assert new not in f and a[new]["title"] == "Battery plant"
+    assert f[COPPER]["pledge"]["stage"] == "proposed" != a[COPPER]["pledge"]["stage"]
+    assert a[COPPER]["pledge"]["stage"] == "under_review"
+    assert f[COPPER]["title"] != "Falcon Copper smelter" == a[COPPER]["title"]
+    assert f[COPPER]["budget"]["amountRange"]["high"] == 2 * BN
+    assert a[COPPER]["budget"]["amountRange"]["high"] == 3 * BN
+    assert len(f[COPPER]["documents"]) < len(a[COPPER]["documents"])
+    # the package is dated by the last change recorded by then
+    assert feb["publishedDate"] < "2027-01-01" and apr["publishedDate"].startswith("2027-04-01")
+    assert may["publishedDate"] == now["publishedDate"]
+    # Ohio's raised allocation was recorded in May: not among April's transactions
+    assert len(a[OHIO].get("transactions", [])) < len(m[OHIO].get("transactions", []))
+    # read as of a day after the last change, the documents are today's
+    assert m == n
+
+
+def test_the_bulk_export_as_known_on_two_dates(engine: Engine,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from pledge.services import bulk
+    new = history(engine, monkeypatch)
+    apr, may = (bulk.bulk_export(engine, "japan", d) for d in (date(2027, 4, 15),
+                                                               date(2027, 5, 15)))
+    feb = {tb.name: tb.rows for tb in bulk.bulk_tables(engine, "japan", date(2027, 2, 15))}
+    now = bulk.bulk_export(engine, "japan")
+
+    def rows(files: dict[str, bytes], name: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO(files[f"{name}.csv"].decode("utf-8"))))
+
+    copper = {r["id"]: r for r in rows(apr, "projects")}[str(COPPER)]
+    assert copper["status"] == "under_review" and copper["amount_high_usd"] == "3000000000.00"
+    assert new not in {p.id for p in feb["projects"]}
+    assert str(new) in {r["id"] for r in rows(apr, "projects")}
+    # copper's second estimate (primary from April) and the new project's first
+    feb_copper = [e for e in feb["estimates"] if e.project_id == COPPER]
+    apr_copper = [r for r in rows(apr, "estimates") if r["project_id"] == str(COPPER)]
+    assert len(apr_copper) == len(feb_copper) + 1
+    assert [e.is_primary for e in feb_copper].count(True) == 1
+    assert [r["is_primary"] for r in apr_copper][-1] == "true"
+    assert len(rows(apr, "estimates")) == len(feb["estimates"]) + 2
+    assert len(rows(apr, "transitions")) == len(feb["transitions"]) + 2  # taken up; new
+    # the ledger entry recorded in May is in May's reading, not April's
+    assert len(rows(apr, "ledger")) < len(rows(may, "ledger")) == len(rows(now, "ledger"))
+    assert rows(may, "projects") == rows(now, "projects")
+    assert b"as recorded by the end of 2027-04-15" in apr["datapackage.json"]
+
+
+def test_exports_as_of_from_the_command_line(cli: Cli, tmp_path: Path) -> None:
+    code, out, err = cli("export", "oc4ids", "--as-of", "2020-01-01", "--no-check")
+    assert code == 0, err
+    assert json.loads(out)["projects"] == []
+    code, out, err = cli("export", "oc4ids", "--as-of", "2020-01-01")  # OC4IDS: not empty
+    assert code == 1 and "not written" in err
+    code, out, err = cli("export", "oc4ids", "--framework", "japan", "--as-of", "2099-01-01")
+    assert code == 0, err
+    assert len(json.loads(out)["projects"]) > 30
+    code, out, err = cli("export", "bulk", "--out", str(tmp_path), "--as-of", "2020-01-01")
+    assert code == 0, err
+    assert (tmp_path / "projects.csv").read_text(encoding="utf-8").count("\n") == 1
+    code, out, err = cli("export", "bulk", "--out", str(tmp_path), "--as-of", "1900-01-01")
+    assert code != 0 and "as_of" in err.replace("-", "_")
+
+
+def test_the_deadlines_page_reads_the_record_as_of_a_day(sqlite_engine: Engine) -> None:
+    from fastapi.testclient import TestClient
+
+    from pledge.app import create_app
+    with TestClient(create_app(str(sqlite_engine.url), public_read=True)) as client:
+        today = client.get("/deadlines")
+        before = client.get("/deadlines?as_of=2020-01-01")
+        empty = client.get("/deadlines?framework=&as_of=")
+        bad = client.get("/deadlines?as_of=yesterday")
+        package = client.get("/api/v1/public/oc4ids.json?as_of=2020-01-01")
+    assert before.status_code == 200 and 'data-testid="as-of-note"' in before.text
+    assert "No project is selected or notified." in before.text
+    assert 'value="2020-01-01"' in before.text and "as_of=2020-01-01" in before.text
+    assert 'data-testid="as-of-note"' not in today.text
+    assert "No project is selected or notified." not in today.text
+    assert empty.status_code == 200 and 'data-testid="as-of-note"' not in empty.text
+    assert bad.status_code == 400 and "as_of" in bad.text
+    assert package.status_code == 200 and package.json()["projects"] == []
+
+
+def test_links_in_the_oc4ids_package_as_known_on_a_date(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pledge.services.relations  # noqa: F401  # its clock is set below
+    from pledge.services import exports, relations
+    set_clock(monkeypatch, at("2027-03-01"))
+    relations.link_projects(engine, 28, 29, "duplicate", "https://example.org/dup", IC)
+    set_clock(monkeypatch, at("2027-05-01"))
+    relations.unlink_projects(engine, 28, 29, IC, reason="two separate sites")
+
+    def doc(day: date, pid: int) -> dict[str, Any]:
+        package = exports.oc4ids_package(engine, as_of=day)
+        assert exports.schema_errors(package) == []
+        return next(d for d in package["projects"] if d["pledge"]["projectId"] == pid)
+
+    def related(d: dict[str, Any]) -> list[str]:
+        return [r["identifier"] for r in d.get("relatedProjects", [])]
+
+    feb, apr, may = (doc(d, 29) for d in (date(2027, 2, 15), date(2027, 4, 15),
+                                           date(2027, 5, 15)))
+    assert exports.oc4ids_id(28) not in related(feb)
+    assert exports.oc4ids_id(28) in related(apr)  # linked in March, withdrawn in May
+    assert exports.oc4ids_id(28) not in related(may)
+    assert apr["pledge"]["duplicateOf"] == 28
+    assert feb["pledge"]["duplicateOf"] is None is may["pledge"]["duplicateOf"]
+
+
+def test_an_extension_and_a_reported_stage_in_the_oc4ids_package_as_known_on_a_date(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import timedelta
+
+    from pledge.services import exports
+    from tests.services.test_programme import NOTICE, walk_to_notified
+    walk_to_notified(engine, COPPER, NOTICE)
+    detail = projects.show_project(engine, COPPER)
+    row = detail.summary
+    latest = max(d for d in (row.funding_date, detail.extension_until, date(2026, 1, 1)) if d)
+    import pledge.services.projects  # noqa: F401  # its clock is set below
+    set_clock(monkeypatch, at("2027-03-01"))
+    projects.extend(engine, row.id, latest + timedelta(days=30), IC, date(2026, 6, 1),
+                    "the sponsor asked for time", ["https://example.org/extension"])
+    set_clock(monkeypatch, at("2027-05-01"))
+    projects.add_status_report(engine, OHIO, "finalist", "https://example.org/ohio-news",
+                               date(2026, 5, 1), IC, wording="among the finalists")
+    reported_now = projects.show_project(engine, OHIO).reported_status
+
+    def doc(day: date, pid: int = row.id) -> dict[str, Any]:
+        package = exports.oc4ids_package(engine, as_of=day)
+        return next(d for d in package["projects"] if d["pledge"]["projectId"] == pid)
+
+    def extensions(d: dict[str, Any]) -> int:
+        return sum(x["documentType"] == "deadlineExtension" for x in d.get("documents", []))
+
+    feb, apr = doc(date(2027, 2, 15)), doc(date(2027, 4, 15))
+    assert apr["pledge"]["extensionUntil"] == (latest + timedelta(days=30)).isoformat()
+    assert feb["pledge"]["extensionUntil"] == (
+        None if detail.extension_until is None else detail.extension_until.isoformat())
+    assert extensions(apr) == extensions(feb) + 1
+    # the stage a source reported for Ohio was recorded in May
+    ohio_apr, ohio_may = doc(date(2027, 4, 15), OHIO), doc(date(2027, 5, 15), OHIO)
+    assert ohio_may["pledge"]["reportedStatus"] == reported_now == "finalist"
+    assert ohio_apr["pledge"]["reportedStatus"] != "finalist"
+    kinds = [[x["documentType"] for x in d.get("documents", [])] for d in (ohio_apr, ohio_may)]
+    assert kinds[1].count("statusReport") == kinds[0].count("statusReport") + 1
+    assert as_of.show_project_as_of(engine, OHIO, date(2027, 4, 15)).reported_status == \
+        ohio_apr["pledge"]["reportedStatus"]

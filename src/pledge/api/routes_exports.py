@@ -106,13 +106,15 @@ def project_oc4ids(project_id: RecordId, engine: EngineDep, request: Request) ->
 
 @router.get("/public/oc4ids.json", response_class=JSONResponse,
             response_model=OC4IDSPackage, dependencies=[require(Action.READ_PUBLIC)])
-def oc4ids_package(engine: EngineDep, request: Request,
-                   framework: str | None = None) -> JSONResponse:
+def oc4ids_package(engine: EngineDep, request: Request, framework: str | None = None,
+                   as_of: date | None = None) -> JSONResponse:
     """Every project (of one framework, or of all) as one OC4IDS 0.9.5 project package:
     bulk open data, valid against the official schemas and codelists. Its ``uri`` is
-    this address; its ``publishedDate`` the last recorded change of what it holds."""
+    this address; its ``publishedDate`` the last recorded change of what it holds.
+    ``as_of``: as recorded by the end of that day (the projects recorded by then, each
+    built from the rows recorded by then)."""
     package = svc.oc4ids_package(engine, framework, base_url=str(request.base_url),
-                                 uri=str(request.url))
+                                 uri=str(request.url), as_of=as_of)
     name = f"oc4ids-{_safe(framework)}.json" if framework else "oc4ids.json"
     return JSONResponse(package, headers={"Content-Disposition": f'inline; filename="{name}"'})
 

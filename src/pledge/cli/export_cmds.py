@@ -150,7 +150,8 @@ def oc4ids(framework: Annotated[str | None, typer.Option(
            check: Annotated[bool, typer.Option(
                "--check/--no-check",
                help="Validate against the OC4IDS 0.9.5 schemas and codelists first "
-                    "(shipped with pledge; nothing is fetched)")] = True) -> None:
+                    "(shipped with pledge; nothing is fetched)")] = True,
+           as_of: AsOfOpt = None) -> None:
     """Every project in one OC4IDS project package.
 
     Every project of a framework (or of all) in one OC4IDS 0.9.5 project package:
@@ -163,6 +164,7 @@ def oc4ids(framework: Annotated[str | None, typer.Option(
     \b
     Example:
       pledge export oc4ids --framework japan --out japan-oc4ids.json
+      pledge export oc4ids --as-of 2027-03-31 --out oc4ids-march.json
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -173,6 +175,7 @@ def oc4ids(framework: Annotated[str | None, typer.Option(
         task = bar.add_task("projects", total=None)
         package = svc.oc4ids_package(
             _engine(), framework, uri=uri, publisher=publisher,
+            as_of=day_or_none(as_of, "as_of"),
             progress=lambda done, total: bar.update(task, completed=done, total=total))
     if check:
         errors = svc.schema_errors(package)
@@ -194,7 +197,8 @@ def bulk(out: Annotated[Path, typer.Option(
              "--out", help="The folder to write into (made if missing)")],
          framework: Annotated[str | None, typer.Option(
              "--framework", help="Only this framework's projects (default: every framework)",
-             show_default=False)] = None) -> None:
+             show_default=False)] = None,
+         as_of: AsOfOpt = None) -> None:
     """Open data: the tables as CSV and Parquet.
 
     Projects, estimates, stage changes, fundings and the ledger, each as CSV (money as
@@ -205,9 +209,10 @@ def bulk(out: Annotated[Path, typer.Option(
     \b
     Example:
       pledge export bulk --framework japan --out open-data/
+      pledge export bulk --as-of 2027-03-31 --out open-data-march/
     """
     from pledge.services import bulk as svc
-    paths = svc.write_bulk(_engine(), out, framework)
+    paths = svc.write_bulk(_engine(), out, framework, day_or_none(as_of, "as_of"))
     render.err_console.print(f"wrote {render.plural(len(paths), 'file')} to {out}",
                              markup=False)
 

@@ -138,8 +138,9 @@ def show_project_as_of(engine: Engine, project_id: int | str, on: date) -> Proje
         r = q.records(s, row.id, postings, before=cutoff)
         allocation = allocation_of(s, row, postings)
         extended = aq.extension_before(s, row.id, cutoff)
+        reported = aq.reported_before(s, cutoff).get(row.id, row.reported_status)
     return with_claims(ProjectDetail(
-        then, row.component, row.reported_status, row.window_meaning, extended, r.sponsors,
+        then, row.component, reported, row.window_meaning, extended, r.sponsors,
         with_provenance(r.estimates), r.transitions,
         [c for c in r.consultations if c["on"] <= on], r.funding, r.sites, r.status_reports,
         [], None, allocation))

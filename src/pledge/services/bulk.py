@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -18,6 +20,7 @@ from pledge.exports.bulk import Table, bulk_files
 from pledge.exports.oc4ids import account_suffix
 from pledge.exports.rows import LEDGER_COLUMNS, PROJECT_COLUMNS, LedgerRow
 from pledge.exports.table import Column
+from pledge.services.as_of import cutoff_of
 from pledge.services.base import framework_row
 from pledge.services.exports import project_rows
 from pledge.store import export_queries as xq
@@ -133,10 +136,15 @@ _FUNDING_MEANINGS = {
 }
 
 
-def bulk_tables(engine: Engine, framework: str | None = None) -> list[Any]:
-    """The tables of the bulk export (every framework's when ``framework`` is None)."""
-    projects = project_rows(engine, framework=framework)
+def bulk_tables(engine: Engine, framework: str | None = None, as_of: date | None = None
+                ) -> list[Any]:
+    """The tables of the bulk export (every framework's when ``framework`` is None);
+    ``as_of``: as recorded by the end of that day (the projects then, the estimates, stage
+    changes and ledger entries recorded by then; ``is_primary`` marks the estimate that
+    was primary then)."""
+    projects = project_rows(engine, framework=framework, as_of=as_of)
     ids = {p.id for p in projects}
+    cutoff = None if as_of is None else cutoff_of(as_of)
     ledger: list[tuple[str, LedgerRow]] = []
     with reading(engine) as s:
         frameworks = ([framework_row(s, framework)] if framework is not None
@@ -145,9 +153,13 @@ def bulk_tables(engine: Engine, framework: str | None = None) -> list[Any]:
             ledger += [(fw.key, LedgerRow(r.entry_id, r.on, r.kind, r.memo, r.account,
                                           r.project_id, r.party, r.instrument, r.provider,
                                           r.currency, r.amount))
-                       for r in xq.ledger_postings(s, fw.id)]
-        estimates = [r for r in xq.rows_of(s, t.estimates) if r.project_id in ids]
-        transitions = [r for r in xq.rows_of(s, t.transitions) if r.project_id in ids]
+                       for r in xq.ledger_postings(s, fw.id, recorded_before=cutoff)]
+        estimates = [r for r in xq.rows_of(s, t.estimates, recorded_before=cutoff)
+                     if r.project_id in ids]
+        transitions = [r for r in xq.rows_of(s, t.transitions, recorded_before=cutoff)
+                       if r.project_id in ids]
+    if cutoff is not None:
+        estimates = _primary_then(estimates)
     fundings = [row for _, row in ledger
                 if account_suffix(row.account) == INVESTED and row.project_id is not None]
     ledger_columns = (Column("framework", "text", lambda r: r[0]),
@@ -166,18 +178,36 @@ def bulk_tables(engine: Engine, framework: str | None = None) -> list[Any]:
     ]
 
 
+def _primary_then(estimates: list[Any]) -> list[Any]:
+    """The estimates recorded by a day, ``is_primary`` marking the one primary then: the
+    one primary now if it had been recorded, else the project's first (as
+    ``as_of_queries.estimates_before`` reads it)."""
+    first: dict[int, int] = {}
+    primary: dict[int, int] = {}
+    for e in estimates:
+        first.setdefault(e.project_id, e.id)
+        if e.is_primary:
+            primary.setdefault(e.project_id, e.id)
+    pick = {**first, **primary}
+    return [SimpleNamespace(**{**e._mapping, "is_primary": pick[e.project_id] == e.id})
+            for e in estimates]
+
+
 def _second(get: Callable[[Any], Any]) -> Callable[[tuple[str, Any]], Any]:
     return lambda pair: get(pair[1])
 
 
-def bulk_export(engine: Engine, framework: str | None = None) -> dict[str, bytes]:
+def bulk_export(engine: Engine, framework: str | None = None, as_of: date | None = None
+                ) -> dict[str, bytes]:
     """Every file of the bulk export by name (see ``pledge.exports.bulk.bulk_files``)."""
     scope = framework or "all"
-    return bulk_files(bulk_tables(engine, framework), name=f"pledge-{scope}",
-                      title=f"pledge open data: {scope}")
+    title = f"pledge open data: {scope}" + (
+        "" if as_of is None else f", as recorded by the end of {as_of.isoformat()}")
+    return bulk_files(bulk_tables(engine, framework, as_of), name=f"pledge-{scope}",
+                      title=title)
 
 
 def write_bulk(engine: Engine, folder: str | os.PathLike[str],
-               framework: str | None = None) -> list[Path]:
+               framework: str | None = None, as_of: date | None = None) -> list[Path]:
     """Write the bulk export into ``folder``: all the files or, on failure, none."""
-    return write_files(folder, bulk_export(engine, framework))
+    return write_files(folder, bulk_export(engine, framework, as_of))

@@ -37,6 +37,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from pledge.domain.bounds import check_dates
 from pledge.domain.errors import InvalidInput
 from pledge.domain.framework import Framework, FundingWindow
 from pledge.domain.ledger import ALLOCATED, INVESTED, USED
@@ -60,6 +61,7 @@ from pledge.services import as_of as as_of_svc
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import relations
 from pledge.services.base import framework_row, load_framework, now, project_row
+from pledge.services.oc4ids_then import record_then, then_of
 from pledge.store import export_queries as xq
 from pledge.store import tables as t
 from pledge.store.db import reading
@@ -252,25 +254,34 @@ def project_oc4ids(engine: Engine, project_id: int | str, *,
 
 def oc4ids_package(engine: Engine, framework: str | None = None, *,
                    base_url: str | None = None, uri: str | None = None,
-                   publisher: str = PUBLISHER,
+                   publisher: str = PUBLISHER, as_of: date | None = None,
                    progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Every project of ``framework`` (of every framework when None) in one OC4IDS
     project package, read in one transaction (one consistent state), projects in id
     order. ``uri`` names the package (default: a URN naming pledge and the framework);
-    its ``publishedDate`` is the last recorded change of what it holds. ``progress``
-    is called with (done, total) as the documents are made."""
+    its ``publishedDate`` is the last recorded change of what it holds. ``as_of``: as
+    recorded by the end of that day (``services.oc4ids_then``: the projects recorded by
+    then, each from the rows recorded by then; ``publishedDate`` the last change recorded
+    by then). ``progress`` is called with (done, total) as the documents are made."""
+    if as_of is not None:
+        check_dates(as_of=as_of)
     with reading(engine) as s:
         fw = None if framework is None else framework_row(s, framework)
-        rows = xq.projects_of(s, None if fw is None else fw.id)
+        then = None if as_of is None else then_of(engine, s, as_of)
+        rows = [r for r in xq.projects_of(s, None if fw is None else fw.id)
+                if then is None or r.id in then.summaries]
         frameworks: dict[int, Any] = {}
         docs = []
         for n, row in enumerate(rows, 1):
             if row.framework_id not in frameworks:
                 frameworks[row.framework_id] = xq.framework_by_id(s, row.framework_id)
-            docs.append(project_document(
-                _oc4ids_record(s, row, frameworks[row.framework_id]), base_url))
+            record = (_oc4ids_record(s, row, frameworks[row.framework_id]) if then is None
+                      else record_then(s, then, row, frameworks[row.framework_id]))
+            if record is not None:
+                docs.append(project_document(record, base_url))
             if progress is not None:
                 progress(n, len(rows))
-        changed = xq.last_change_of(s, fw) or now()
+        cutoff = None if as_of is None else as_of_svc.cutoff_of(as_of)
+        changed = xq.last_change_of(s, fw, before=cutoff) or min(cutoff or now(), now())
     name = uri or f"urn:pledge:oc4ids:{fw.key if fw is not None else 'all'}"
     return project_package(docs, uri=name, publisher=publisher, published=changed)

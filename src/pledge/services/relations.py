@@ -145,8 +145,17 @@ def _related(conn: Connection, project_id: int, *, withdrawn: bool = False
     others = {r.other_id if r.project_id == project_id else r.project_id for r in rows}
     names = {int(r.id): (str(r.name), str(r.status)) for r in conn.execute(
         select(p.c.id, p.c.name, p.c.status).where(p.c.id.in_(others)))} if others else {}
+    return related_among(project_id, rows, names)
+
+
+def related_among(project_id: int, rows: Iterable[Any],
+                  names: Mapping[int, tuple[str, str]]) -> list[RelatedProject]:
+    """The links among ``rows`` (rows of ``project_links``) that touch ``project_id``, as
+    seen from it; ``names``: each other project's (name, stage)."""
     out = []
     for r in rows:
+        if project_id not in (r.project_id, r.other_id):
+            continue
         other, seen = _link(r).seen_from(project_id)
         name, status = names[other]
         out.append(RelatedProject(
@@ -165,6 +174,12 @@ def stands_for(conn: Connection, project_id: int) -> int:
     """The row that stands for the project (itself unless it is a duplicate report)."""
     stages, links = _duplicates_around(conn, project_id)
     return canonical_ids(stages, links).get(project_id, project_id)
+
+
+def canonical_among(stages: Mapping[int, str], rows: Iterable[Any]) -> dict[int, int]:
+    """Each row's canonical row given its stage and the links among ``rows`` (rows of
+    ``project_links``): ``stands_for`` of every project at once, for a past reading."""
+    return canonical_ids(stages, [_link(r) for r in rows])
 
 
 def project_links(engine: Engine, project_id: int | str, *, withdrawn: bool = False

@@ -9,11 +9,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Row, func, or_, select
 
 from pledge.store import tables as t
 
-__all__ = ["estimates_before", "extension_before", "fields_before", "stages_before"]
+__all__ = ["changed_before", "estimates_before", "extension_before", "extensions_before",
+           "fields_before", "links_before", "reported_before", "stages_before"]
 
 
 def stages_before(s: Connection, cutoff: datetime) -> dict[int, str]:
@@ -73,3 +74,49 @@ def extension_before(s: Connection, project_id: int, cutoff: datetime) -> date |
         .order_by(a.c.id.desc()).limit(1)).scalar()
     value = after.get("extension_until") if isinstance(after, dict) else None
     return date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def extensions_before(s: Connection, cutoff: datetime) -> dict[int, list[date]]:
+    """The ends of the extensions granted to each project before ``cutoff``, oldest
+    first (each extension audits the end it set)."""
+    a = t.audit_log
+    out: dict[int, list[date]] = {}
+    stmt = (select(a.c.project_id, a.c.after).where(
+        a.c.action == "project.extend", a.c.at < cutoff, a.c.project_id.is_not(None))
+        .order_by(a.c.id))
+    for pid, after in s.execute(stmt):
+        value = after.get("extension_until") if isinstance(after, dict) else None
+        if isinstance(value, str):
+            out.setdefault(int(pid), []).append(date.fromisoformat(value))
+    return out
+
+
+def reported_before(s: Connection, cutoff: datetime) -> dict[int, str | None]:
+    """The reported status of each project whose reported status changed at or after
+    ``cutoff``: its value before the first such change."""
+    a = t.audit_log
+    out: dict[int, str | None] = {}
+    stmt = (select(a.c.project_id, a.c.before).where(
+        a.c.action == "project.status_report", a.c.at >= cutoff,
+        a.c.project_id.is_not(None)).order_by(a.c.id.desc()))
+    for pid, before in s.execute(stmt):  # newest first: the earliest change's value wins
+        value = before.get("reported_status") if isinstance(before, dict) else None
+        out[int(pid)] = value if isinstance(value, str) else None
+    return out
+
+
+def links_before(s: Connection, cutoff: datetime) -> list[Row[Any]]:
+    """The links between projects recorded before ``cutoff`` and not withdrawn by then,
+    in the order recorded."""
+    pl = t.project_links
+    return list(s.execute(select(pl).where(
+        pl.c.recorded_at < cutoff,
+        or_(pl.c.withdrawn_at.is_(None), pl.c.withdrawn_at >= cutoff)).order_by(pl.c.id)))
+
+
+def changed_before(s: Connection, cutoff: datetime) -> dict[int, datetime]:
+    """When each project last changed before ``cutoff`` (its newest audit row then)."""
+    a = t.audit_log
+    stmt = (select(a.c.project_id, func.max(a.c.at)).where(
+        a.c.at < cutoff, a.c.project_id.is_not(None)).group_by(a.c.project_id))
+    return {int(pid): at for pid, at in s.execute(stmt) if isinstance(at, datetime)}

@@ -53,16 +53,17 @@ def posting_sums(s: Connection, recorded_before: datetime | None = None
             s.execute(stmt.group_by(q.c.project_id, q.c.account))]
 
 
-def ledger_postings(s: Connection, framework_id: int) -> list[Row[Any]]:
+def ledger_postings(s: Connection, framework_id: int,
+                    recorded_before: datetime | None = None) -> list[Row[Any]]:
     """Every posting of a framework's ledger with its entry's date, kind and memo, in entry
-    order."""
+    order (of the entries recorded before ``recorded_before`` when given)."""
     p, e = t.postings, t.ledger_entries
-    return list(s.execute(
-        select(p.c.entry_id, e.c.on, e.c.kind, e.c.memo, p.c.account, p.c.project_id,
-               p.c.party, p.c.instrument, p.c.provider, p.c.currency, p.c.amount)
-        .join(e, e.c.id == p.c.entry_id)
-        .where(p.c.framework_id == framework_id)
-        .order_by(p.c.entry_id, p.c.id)))
+    stmt = (select(p.c.entry_id, e.c.on, e.c.kind, e.c.memo, p.c.account, p.c.project_id,
+                   p.c.party, p.c.instrument, p.c.provider, p.c.currency, p.c.amount)
+            .join(e, e.c.id == p.c.entry_id).where(p.c.framework_id == framework_id))
+    if recorded_before is not None:
+        stmt = stmt.where(e.c.recorded_at < recorded_before)
+    return list(s.execute(stmt.order_by(p.c.entry_id, p.c.id)))
 
 
 def framework_by_id(s: Connection, framework_id: int) -> Row[Any]:
@@ -70,21 +71,28 @@ def framework_by_id(s: Connection, framework_id: int) -> Row[Any]:
     return s.execute(select(t.frameworks).where(t.frameworks.c.id == framework_id)).one()
 
 
-def project_table(s: Connection, table: Any, project_id: int) -> list[Row[Any]]:
+def project_table(s: Connection, table: Any, project_id: int,
+                  recorded_before: datetime | None = None) -> list[Row[Any]]:
     """A project's rows of ``table`` (one with ``project_id`` and ``id``), in the order
-    recorded."""
-    return list(s.execute(select(table).where(table.c.project_id == project_id)
-                          .order_by(table.c.id)))
+    recorded (those recorded before ``recorded_before`` when given: ``table`` keeps a
+    ``recorded_at``)."""
+    stmt = select(table).where(table.c.project_id == project_id)
+    if recorded_before is not None:
+        stmt = stmt.where(table.c.recorded_at < recorded_before)
+    return list(s.execute(stmt.order_by(table.c.id)))
 
 
-def project_postings(s: Connection, project_id: int) -> list[Row[Any]]:
-    """A project's postings with their entry's date, kind and memo, in entry order."""
+def project_postings(s: Connection, project_id: int, recorded_before: datetime | None = None
+                     ) -> list[Row[Any]]:
+    """A project's postings with their entry's date, kind and memo, in entry order (of the
+    entries recorded before ``recorded_before`` when given)."""
     p, e = t.postings, t.ledger_entries
-    return list(s.execute(
-        select(p.c.id, p.c.entry_id, p.c.account, p.c.amount, p.c.currency, p.c.party,
-               p.c.instrument, p.c.provider, e.c.on, e.c.kind, e.c.memo)
-        .join(e, e.c.id == p.c.entry_id).where(p.c.project_id == project_id)
-        .order_by(p.c.entry_id, p.c.id)))
+    stmt = (select(p.c.id, p.c.entry_id, p.c.account, p.c.amount, p.c.currency, p.c.party,
+                   p.c.instrument, p.c.provider, e.c.on, e.c.kind, e.c.memo)
+            .join(e, e.c.id == p.c.entry_id).where(p.c.project_id == project_id))
+    if recorded_before is not None:
+        stmt = stmt.where(e.c.recorded_at < recorded_before)
+    return list(s.execute(stmt.order_by(p.c.entry_id, p.c.id)))
 
 
 def last_change(s: Connection, project_id: int) -> datetime | None:
@@ -102,11 +110,15 @@ def projects_of(s: Connection, framework_id: int | None) -> list[Row[Any]]:
     return list(s.execute(q))
 
 
-def last_change_of(s: Connection, framework: Row[Any] | None) -> datetime | None:
+def last_change_of(s: Connection, framework: Row[Any] | None,
+                   before: datetime | None = None) -> datetime | None:
     """When anything recorded for a framework (its terms or any of its projects; anything
-    at all when None) last changed: its newest audit row, or None."""
+    at all when None) last changed: its newest audit row (of those before ``before`` when
+    given), or None."""
     a = t.audit_log
     q = select(func.max(a.c.at))
+    if before is not None:
+        q = q.where(a.c.at < before)
     if framework is not None:
         mine = select(t.projects.c.id).where(t.projects.c.framework_id == framework.id)
         q = q.where(or_(a.c.project_id.in_(mine),
@@ -115,6 +127,11 @@ def last_change_of(s: Connection, framework: Row[Any] | None) -> datetime | None
     return value if isinstance(value, datetime) else None
 
 
-def rows_of(s: Connection, table: Any) -> list[Row[Any]]:
-    """Every row of ``table`` (one with an ``id``), in the order recorded."""
-    return list(s.execute(select(table).order_by(table.c.id)))
+def rows_of(s: Connection, table: Any, recorded_before: datetime | None = None
+            ) -> list[Row[Any]]:
+    """Every row of ``table`` (one with an ``id``), in the order recorded (those recorded
+    before ``recorded_before`` when given: ``table`` keeps a ``recorded_at``)."""
+    stmt = select(table)
+    if recorded_before is not None:
+        stmt = stmt.where(table.c.recorded_at < recorded_before)
+    return list(s.execute(stmt.order_by(table.c.id)))

@@ -14,11 +14,12 @@ from fastapi.responses import HTMLResponse, Response
 from pledge.domain import score_model
 from pledge.domain.access import MATRIX, Action
 from pledge.domain.bounds import PLAUSIBLE_DATES, check_date
+from pledge.domain.bounds import parse_date as parse_day
 from pledge.domain.errors import InvalidInput, PledgeError
 from pledge.server.deps import EngineDep, JobsDep, SettingsDep
+from pledge.services import as_of as as_of_svc
 from pledge.services import audit as audit_svc
 from pledge.services import dashboard as dash_svc
-from pledge.services import deadlines as deadlines_svc
 from pledge.services import frameworks as fw_svc
 from pledge.services import jobs as jobs_svc
 from pledge.services import money as money_svc
@@ -134,14 +135,19 @@ def framework(request: Request, key: str, engine: EngineDep, settings: SettingsD
 
 @router.get("/deadlines", response_class=HTMLResponse)
 def deadlines(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
-              framework: str | None = None, month: str | None = None) -> Response:
+              framework: str | None = None, month: str | None = None,
+              as_of: str | None = None) -> Response:
+    """The funding dates on a calendar and in a list; ``as_of`` (a date, or empty for
+    today): the dates as recorded by the end of that day, days left counted from it."""
     need(actor, Action.READ_PUBLIC, settings)
-    first = _month(month) if month else date.today().replace(day=1)  # the current month
+    day = parse_day(as_of.strip(), "as_of") if as_of and as_of.strip() else None
+    # the current month (the month read as of)
+    first = _month(month) if month else (day or date.today()).replace(day=1)
     # A date recorded before dates were bounded still leaves a calendar to draw.
     first = min(max(first, PLAUSIBLE_DATES.earliest), PLAUSIBLE_DATES.latest).replace(day=1)
 
     def build() -> dict[str, Any]:
-        rows = deadlines_svc.project_deadlines(engine, framework=framework or None)
+        rows = as_of_svc.deadlines_known(engine, framework or None, None, day)
         months = [_add_months(first, i) for i in range(3)]
         by_day: dict[date, list[Any]] = {}
         for r in rows:
@@ -151,6 +157,7 @@ def deadlines(request: Request, engine: EngineDep, settings: SettingsDep, actor:
         return {"rows": rows, "grids": grids, "by_day": by_day, "urgent": URGENT_DAYS,
                 "prev": _add_months(first, -3).strftime("%Y-%m"),
                 "next": _add_months(first, 3).strftime("%Y-%m"), "framework": framework or "",
+                "as_of": "" if day is None else day.isoformat(),
                 "frameworks": framework_list(engine)}
 
     return render_cached(request, engine, "deadlines.html", (), actor, build)
