@@ -106,7 +106,8 @@ def flows_path(s: mc.SimSpec, block: int, size: int) -> mc.PathResults:
     discount = (1.0 + s.discount_rate) ** (-np.arange(h) / s.n)
     return mc.PathResults(res.partner_total, res.us_total, f.sum(axis=1), recouped,
                           np.where(recouped, res.recoup_period, -1),
-                          annualise(irr_batch(net), s.n), (net + f) @ discount, f @ discount)
+                          annualise(irr_batch(net), s.n), (net + f) @ discount, f @ discount,
+                          recouped, recouped)
 
 
 def test_one_project_runs_fused_with_the_results_of_the_flows() -> None:

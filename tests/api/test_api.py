@@ -723,6 +723,24 @@ def test_a_simulation_job_runs_to_done_and_has_the_irr_summary(
     assert 0 <= res["prob_recover"] <= 1
     for money in ("us_expected_take", "partner_expected_take", "expected_funding"):
         assert isinstance(res[money], str) and Decimal(res[money]) > 0
+    # each estimate's sampling error; money as exact text, rates as numbers
+    p = res["prob_recover"]
+    assert res["standard_errors"]["prob_recover"] == pytest.approx((p * (1 - p) / 300) ** 0.5)
+    low, high = res["ci95"]["prob_recover"]
+    assert low <= p <= high
+    se = res["standard_errors"]["partner_expected_take"]
+    assert isinstance(se, str) and Decimal(se) > 0
+    assert res["discount_basis"] == "the deemed rate in force" and res["discount_rate"] > 0
+    assert Decimal(res["partner_expected_pv"]) < Decimal(res["partner_expected_take"])
+    assert res["recover_definition"] == "project" and res["irr_total_loss_share"] >= 0
+    given = client.post("/api/v1/simulations", headers=tokens["analyst"],
+                        json={"project_id": 24, "paths": 50, "seed": 7,
+                              "discount_rate": "3%"})
+    assert given.status_code == 202, given.json()
+    done = _wait_for(client, given.json()["links"]["self"], tokens["analyst"])
+    assert done["params"]["discount_rate"] == "3%"
+    again = client.get(given.json()["links"]["result"], headers=tokens["analyst"]).json()
+    assert (again["discount_rate"], again["discount_basis"]) == (0.03, "given")
 
 
 class HeldRunner(JobRunner):

@@ -182,6 +182,12 @@ def test_the_project_page_shows_timeline_funding_and_both_charts(client: TestCli
     assert "JBIC" in page and "NEXI" in page and "US$2.1bn" in page
     assert 'id="figure-waterfall"' in page and 'id="figure-irr"' in page
     assert "demo_ic" in page  # the notice's actor in the timeline
+    # the probability with its standard error and Wilson interval; total losses counted
+    recover = re.search(r'data-testid="prob-recover">([^<]*)<span class="muted">([^<]*)<',
+                        page)
+    assert recover is not None and recover.group(2).startswith("± ")
+    assert "Wilson; 2,000 paths" in recover.group(2) or "Wilson; 2000 paths" in recover.group(2)
+    assert 'data-testid="total-loss"' in page and "total losses count as −100%" in page
 
 
 def test_the_project_page_lists_reported_sites_with_their_sources(

@@ -82,7 +82,8 @@ def create_simulation(body: SimulationCreate, engine: EngineDep, runner: JobsDep
     def submit() -> dict[str, Any]:
         job = svc.submit_simulation(engine, runner, svc.SimulationRequest(
             project_id=body.project_id, framework=body.framework, paths=body.paths,
-            seed=body.seed, deemed_rate=body.deemed_rate), actor)
+            seed=body.seed, deemed_rate=body.deemed_rate,
+            discount_rate=body.discount_rate), actor)
         return SimulationQueued.of(job).document()
 
     created = SimulationQueued.model_validate(once(actor, submit))

@@ -184,6 +184,9 @@ class SimulationCreate(Strict):
     seed: int = Field(default=0, ge=0, le=MAX_SEED)
     deemed_rate: str | None = Field(default=None, description="override the framework's "
                                     "deemed rate, e.g. '0.06' or '6%'")
+    discount_rate: str | None = Field(default=None, description="annual rate of the present "
+                                      "values (default: the deemed rate in force), e.g. "
+                                      "'0.05' or '5%'")
 
 
 class BatchLimitsBody(Strict):

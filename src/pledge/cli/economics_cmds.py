@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -185,12 +186,17 @@ def simulate(id: Annotated[str | None, typer.Argument(help="Project id")] = None
                  "--portfolio", help="Every selected, notified and funded project")] = False,
              deemed_rate: Annotated[str | None, typer.Option(
                  "--deemed-rate", help="Override the framework's deemed rate")] = None,
+             discount_rate: Annotated[str | None, typer.Option(
+                 "--discount-rate", help="Annual rate of the present values (default: the "
+                 "deemed rate in force), e.g. 5%")] = None,
              dask: Annotated[str | None, typer.Option(
                  "--dask", help="'local' or a scheduler address tcp://HOST:PORT")] = None,
              json: JsonOpt = False) -> None:
     """Monte Carlo of the partner's recovery.
 
     Monte Carlo: will the partner recover its deemed allocation, and what does each side get?
+    Each probability and mean comes with its standard error and 95% interval (Wilson's
+    for probabilities, normal for means); IRR percentiles count total losses as -100%.
 
     \b
     Examples:
@@ -204,18 +210,13 @@ def simulate(id: Annotated[str | None, typer.Argument(help="Project id")] = None
     if portfolio == (id is not None):
         raise InvalidInput.single("id", id, "input.missing",
                                   "give a project id, or --framework F --portfolio")
-    if portfolio:
-        if not framework:
-            raise InvalidInput.single("framework", None, "input.missing",
-                                      "--portfolio needs --framework")
-        spec, ids = sim.portfolio_spec(state.engine(), framework, paths, seed,
-                                       deemed_rate=deemed_rate)
-        extra: dict[str, object] = {"framework": framework, "projects": ids,
-                                    "pooled": spec.pooled}
-    else:
-        assert id is not None
-        spec = sim.project_spec(state.engine(), id, paths, seed, deemed_rate=deemed_rate)
-        extra = {"project_id": int(id)}
+    if portfolio and not framework:
+        raise InvalidInput.single("framework", None, "input.missing",
+                                  "--portfolio needs --framework")
+    spec, extra = sim.simulation_spec(state.engine(), project_id=id,
+                                      framework=framework if portfolio else None,
+                                      paths=paths, seed=seed, deemed_rate=deemed_rate,
+                                      discount_rate=discount_rate)
     with Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.completed:,}/"
                                                                     "{task.total:,} paths"),
                   TimeRemainingColumn(), console=render.err_console, transient=True,
@@ -231,21 +232,65 @@ def simulate(id: Annotated[str | None, typer.Argument(help="Project id")] = None
     def pct(x: object) -> str:
         return "—" if x is None else f"{float(x):.2%}"  # type: ignore[arg-type]  # a number or None, checked first
 
+    def usd(x: float) -> str:
+        return render.approx_usd(x).removeprefix("≈ ")
+
     irr = doc.partner_irr.model_dump()
     rec = doc.recoup_years.model_dump()
     render.pairs(f"Simulation of {paths:,} paths (seed {seed})", [
-        ("partner recovers its deemed allocation", pct(summary.prob_recover)),
-        ("partner IRR p5 / p50 / p95", f"{pct(irr['p5'])} / {pct(irr['p50'])} / "
-                                       f"{pct(irr['p95'])}"),
-        ("paths with no IRR", pct(summary.irr_none_share)),
+        (_recovers_label(summary.recover_definition),
+         _with_error(summary, "prob_recover", pct)),
+        *_portfolio_rows(summary, pct),
+        ("partner IRR p5 / p50 / p95 (total losses at -100%)",
+         f"{pct(irr['p5'])} / {pct(irr['p50'])} / {pct(irr['p95'])}"),
+        ("paths with no IRR", _with_error(summary, "irr_none_share", pct)),
+        ("paths where the partner gets nothing back",
+         _with_error(summary, "irr_total_loss_share", pct)),
         ("expected MOIC", "—" if summary.expected_moic is None
-         else f"{summary.expected_moic:.3f}x"),
+         else _with_error(summary, "expected_moic", lambda x: f"{float(x):.3f}x")),
         ("recoup (years) p5 / p50 / p95", " / ".join(
             "—" if rec[k] is None else f"{rec[k]:.1f}" for k in ("p5", "p50", "p95"))),
-        ("expected funding", render.approx_usd(summary.expected_funding)),
-        ("expected partner take", render.approx_usd(summary.partner_expected_take)),
-        ("expected US take", render.approx_usd(summary.us_expected_take)),
+        ("expected funding (undiscounted)",
+         _with_error(summary, "expected_funding", usd)),
+        ("expected partner take (undiscounted)",
+         _with_error(summary, "partner_expected_take", usd)),
+        ("expected US take (undiscounted)",
+         _with_error(summary, "us_expected_take", usd)),
+        (f"present values at {summary.discount_rate:.2%} a year ({extra['discount_basis']})",
+         ""),
+        ("  partner's expected receipts, PV",
+         _with_error(summary, "partner_expected_pv", usd)),
+        ("  partner's expected funding, PV",
+         _with_error(summary, "expected_funding_pv", usd)),
     ])
+    render.console.print("± one standard error; [..] the 95% interval (Wilson for "
+                         "probabilities, normal for means).", markup=False, highlight=False)
+
+
+def _recovers_label(definition: str) -> str:
+    from pledge.services.simulation import RECOVERS_WORDS
+    return RECOVERS_WORDS.get(definition, RECOVERS_WORDS["project"])
+
+
+def _with_error(summary: Any, key: str, fmt: Callable[[Any], str]) -> str:
+    """A figure, its standard error and its 95% interval in one line."""
+    e = summary.estimates.get(key)
+    if e is None or e.value != e.value:
+        return "—"
+    if e.se != e.se:
+        return fmt(e.value)
+    return f"{fmt(e.value)} ± {fmt(e.se)} [{fmt(e.low)}, {fmt(e.high)}]"
+
+
+def _portfolio_rows(summary: Any, pct: Callable[[Any], str]) -> list[tuple[str, str]]:
+    """The portfolio's other readings of "recovers" (none for a single project)."""
+    if summary.recover_definition == "project":
+        return []
+    rows = [("  … on at least one project", _with_error(summary, "prob_recover_any", pct))]
+    if summary.recover_definition == "every project":
+        rows.append(("  … on the pooled cash (one waterfall over the sum)",
+                     _with_error(summary, "prob_recover_pooled", pct)))
+    return [r for r in rows if r[1] != "—"]
 
 
 def register(app: typer.Typer) -> None:

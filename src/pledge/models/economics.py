@@ -98,9 +98,27 @@ class RecoupYears(Percentiles):
     by_year: dict[str, float]
 
 
+class PortfolioRecovery(Shape):
+    """The share of paths where the partner recovers, read three ways: every project's
+    waterfall ends recovered, at least one does, or one waterfall over the summed cash
+    does (None where no waterfall per project exists: a pooled framework)."""
+
+    every: float | None
+    any: float | None
+    pooled: float | None
+
+
+#: A standard error or interval bound: a number, or money as exact text in cents.
+Bound = Estimate | MoneyText | None
+
+
 class Simulation(Shape):
     """A Monte Carlo summary: one project (``project_id``) or a framework's portfolio
-    (``framework``, ``projects``, ``pooled``)."""
+    (``framework``, ``projects``, ``pooled``).
+
+    The keys after ``expected_funding`` came later and are absent from results stored
+    before them: see ``services.simulation.summary_document`` for their meaning.
+    """
 
     project_id: int | None = None
     framework: str | None = None
@@ -116,6 +134,17 @@ class Simulation(Shape):
     us_expected_take: Estimate | MoneyText | None
     partner_expected_take: Estimate | MoneyText | None
     expected_funding: Estimate | MoneyText | None
+    discount_basis: str | None = None
+    irr_total_loss_share: float | None = None
+    recover_definition: str | None = None
+    portfolio_recovery: PortfolioRecovery | None = None
+    discount_rate: float | None = None
+    partner_expected_pv: MoneyText | None = None
+    expected_funding_pv: MoneyText | None = None
+    undiscounted: list[str] | None = None
+    standard_errors: dict[str, Bound] | None = None
+    ci95: dict[str, list[Bound]] | None = None
+    ci_method: dict[str, str] | None = None
 
     def document(self) -> dict[str, Any]:
         """The JSON form, without the keys of the other kind of target."""

@@ -33,6 +33,20 @@ def _fraction(value: str | float | Decimal | None, field: str) -> Decimal | None
     return result
 
 
+def discount_rate_for(terms: SplitTerms, discount_rate: str | float | None = None
+                      ) -> tuple[float, str]:
+    """The annual rate a simulation's present values use, and where it comes from: the
+    rate given, else the deemed rate of the split terms (the framework's, or the one
+    given in its place), read as an annual effective rate."""
+    rate = _fraction(discount_rate, "discount_rate")
+    if rate is None:
+        return float(terms.deemed_rate), "deemed rate"
+    if rate <= -1:
+        raise InvalidInput.single("discount_rate", discount_rate, "waterfall.rate",
+                                  "a discount rate must be above -100%")
+    return float(rate), "given"
+
+
 def split_terms_for(terms: FrameworkTerms, *, deemed_rate: str | float | None = None,
                     periods_per_year: int | None = None, pre_split: str | float | None = None,
                     post_split: str | float | None = None) -> SplitTerms:

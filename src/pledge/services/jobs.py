@@ -77,6 +77,7 @@ class SimulationRequest:
     paths: int = 10_000
     seed: int = 0
     deemed_rate: str | None = None
+    discount_rate: str | None = None
 
 
 def _simulation_work(spec: mc.SimSpec, extra: dict[str, Any]
@@ -109,10 +110,13 @@ def submit_simulation(engine: Engine, runner: JobRunner, request: SimulationRequ
     check_seed(request.seed)
     spec, extra = simulation_spec(engine, project_id=request.project_id,
                                   framework=request.framework, paths=request.paths,
-                                  seed=request.seed, deemed_rate=request.deemed_rate)
+                                  seed=request.seed, deemed_rate=request.deemed_rate,
+                                  discount_rate=request.discount_rate)
     params = {"project_id": request.project_id, "framework": request.framework,
               "paths": request.paths, "seed": request.seed,
               "deemed_rate": request.deemed_rate}
+    if request.discount_rate is not None:
+        params["discount_rate"] = request.discount_rate
     return enqueue(engine, runner, actor, SIMULATION, params,
                    _simulation_work(spec, jsonable(extra)))
 

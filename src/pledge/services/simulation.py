@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 
 from pledge.analytics import cashflows as cf
 from pledge.analytics import montecarlo as mc
+from pledge.analytics import stats
 from pledge.domain.access import Action
 from pledge.domain.bounds import check_seed
 from pledge.domain.errors import InvalidInput, RuleViolation
@@ -32,7 +33,7 @@ from pledge.services.base import (
     primary_usd,
     project_row,
 )
-from pledge.services.economics import split_terms_for, waterfall_report
+from pledge.services.economics import discount_rate_for, split_terms_for, waterfall_report
 from pledge.store import tables as t
 from pledge.store.db import reading, transaction
 
@@ -170,10 +171,12 @@ def _start(s: Any, row: Any) -> date | None:
 
 
 def _spec(models: list[tuple[int, cf.EconomicModel, int]], terms: SplitTerms, seed: int,
-          paths: int, *, pooled: bool, common: bool) -> mc.SimSpec:
+          paths: int, *, pooled: bool, common: bool,
+          discount_rate: str | float | None) -> mc.SimSpec:
+    rate, _ = discount_rate_for(terms, discount_rate)
     return mc.SimSpec(tuple(models), terms.periods_per_year, float(terms.period_rate),
                       float(terms.pre_share), float(terms.post_share), seed, paths, pooled,
-                      common)
+                      common, rate)
 
 
 def check_paths(paths: int) -> None:
@@ -184,14 +187,18 @@ def check_paths(paths: int) -> None:
 
 
 def project_spec(engine: Engine, project_id: int | str, paths: int, seed: int, *,
-                 deemed_rate: str | None = None) -> mc.SimSpec:
+                 deemed_rate: str | None = None,
+                 discount_rate: str | float | None = None) -> mc.SimSpec:
+    """One project's simulation; present values at ``discount_rate`` (annual effective),
+    by default the deemed rate in force (the framework's, or ``deemed_rate``)."""
     check_paths(paths)
     check_seed(seed)
     with reading(engine) as s:
         row = project_row(s, project_id)
         model = _model(s, row)
         terms = split_terms_for(_framework_of(s, row).current, deemed_rate=deemed_rate)
-    return _spec([(row.id, model, 0)], terms, seed, paths, pooled=False, common=False)
+    return _spec([(row.id, model, 0)], terms, seed, paths, pooled=False, common=False,
+                 discount_rate=discount_rate)
 
 
 PORTFOLIO_STAGES = (Stage.SELECTED.value, Stage.NOTIFIED.value, Stage.FUNDED.value,
@@ -199,8 +206,10 @@ PORTFOLIO_STAGES = (Stage.SELECTED.value, Stage.NOTIFIED.value, Stage.FUNDED.val
 
 
 def portfolio_spec(engine: Engine, framework: str, paths: int, seed: int, *,
-                   deemed_rate: str | None = None) -> tuple[mc.SimSpec, list[int]]:
-    """Every selected, notified, funded or operating project of a framework, correlated."""
+                   deemed_rate: str | None = None, discount_rate: str | float | None = None
+                   ) -> tuple[mc.SimSpec, list[int]]:
+    """Every selected, notified, funded or operating project of a framework, correlated;
+    present values as in :func:`project_spec`."""
     check_paths(paths)
     check_seed(seed)
     with reading(engine) as s:
@@ -225,7 +234,8 @@ def portfolio_spec(engine: Engine, framework: str, paths: int, seed: int, *,
         return int((d - first).days / 365.25 * n)
 
     spec = _spec([(pid, m, offset(pid)) for pid, m in models], terms, seed, paths,
-                 pooled=fw.current.accounting_scope == "pooled", common=True)
+                 pooled=fw.current.accounting_scope == "pooled", common=True,
+                 discount_rate=discount_rate)
     return spec, [pid for pid, _ in models]
 
 
@@ -263,7 +273,8 @@ def simulate(spec: mc.SimSpec, *, dask: str | None = None, client: Any = None,
 
 def simulation_spec(engine: Engine, *, project_id: int | str | None = None,
                     framework: str | None = None, paths: int = 10_000, seed: int = 0,
-                    deemed_rate: str | None = None) -> tuple[mc.SimSpec, dict[str, Any]]:
+                    deemed_rate: str | None = None, discount_rate: str | float | None = None
+                    ) -> tuple[mc.SimSpec, dict[str, Any]]:
     """What ``pledge simulate`` runs: one project, or a framework's portfolio.
 
     Returns the specification and the keys that name what was simulated
@@ -275,11 +286,24 @@ def simulation_spec(engine: Engine, *, project_id: int | str | None = None,
                                   "give a project id or a framework (its portfolio), not "
                                   "both")
     if framework is not None:
-        spec, ids = portfolio_spec(engine, framework, paths, seed, deemed_rate=deemed_rate)
-        return spec, {"framework": framework, "projects": ids, "pooled": spec.pooled}
-    assert project_id is not None
-    spec = project_spec(engine, project_id, paths, seed, deemed_rate=deemed_rate)
-    return spec, {"project_id": spec.models[0][0]}
+        spec, ids = portfolio_spec(engine, framework, paths, seed, deemed_rate=deemed_rate,
+                                   discount_rate=discount_rate)
+        extra: dict[str, Any] = {"framework": framework, "projects": ids,
+                                 "pooled": spec.pooled}
+    else:
+        assert project_id is not None
+        spec = project_spec(engine, project_id, paths, seed, deemed_rate=deemed_rate,
+                            discount_rate=discount_rate)
+        extra = {"project_id": spec.models[0][0]}
+    extra["discount_basis"] = ("the deemed rate in force" if discount_rate is None
+                               else "given")
+    return spec, extra
+
+
+#: "The partner recovers" in words, by ``Summary.recover_definition``.
+RECOVERS_WORDS = {mc.RECOVERS_PROJECT: "partner recovers its deemed allocation",
+                  mc.RECOVERS_EVERY: "partner recovers on every project",
+                  mc.RECOVERS_POOLED: "partner recovers on the pooled cash"}
 
 
 def _money(value: float) -> Decimal | None:
@@ -289,11 +313,40 @@ def _money(value: float) -> Decimal | None:
     return Decimal(repr(float(value))).quantize(Decimal("0.01"))
 
 
+#: The summary's money keys (Decimal amounts in whole cents in the document).
+MONEY_KEYS = frozenset({"us_expected_take", "partner_expected_take", "expected_funding",
+                        "partner_expected_pv", "expected_funding_pv"})
+#: The money keys that are plain sums over the horizon, not present values.
+UNDISCOUNTED_KEYS = ("us_expected_take", "partner_expected_take", "expected_funding")
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def _errors(summary: mc.Summary) -> dict[str, Any]:
+    """Each estimate's standard error and 95% interval, by the key it qualifies."""
+    def amount(key: str, value: float) -> Decimal | float | None:
+        return _money(value) if key in MONEY_KEYS else _number(value)
+
+    return {
+        "standard_errors": {k: amount(k, e.se) for k, e in summary.estimates.items()},
+        "ci95": {k: [amount(k, e.low), amount(k, e.high)]
+                 for k, e in summary.estimates.items()},
+        "ci_method": {"probabilities": stats.PROBABILITY_INTERVAL,
+                      "means": stats.MEAN_INTERVAL},
+    }
+
+
 def summary_document(summary: mc.Summary, extra: Mapping[str, Any]) -> dict[str, Any]:
     """A simulation's summary with the keys ``pledge simulate --json`` prints.
 
     Rates, probabilities and years stay numbers; the expected takes and funding are
-    money and come as Decimal amounts in whole cents (text once made JSON-ready).
+    money and come as Decimal amounts in whole cents (text once made JSON-ready). Keys
+    are only ever added: ``irr_total_loss_share``, what "recovers" means
+    (``recover_definition``, ``portfolio_recovery``), present values at a stated rate
+    (``discount_rate``, ``partner_expected_pv``, ``expected_funding_pv``), which money is
+    ``undiscounted``, and each estimate's ``standard_errors`` and ``ci95`` [low, high].
     """
     return {
         **extra, "paths": summary.paths, "seed": summary.seed,
@@ -307,6 +360,16 @@ def summary_document(summary: mc.Summary, extra: Mapping[str, Any]) -> dict[str,
         "us_expected_take": _money(summary.us_expected_take),
         "partner_expected_take": _money(summary.partner_expected_take),
         "expected_funding": _money(summary.expected_funding),
+        "irr_total_loss_share": summary.irr_total_loss_share,
+        "recover_definition": summary.recover_definition,
+        "portfolio_recovery": {"every": summary.prob_recover_every,
+                               "any": summary.prob_recover_any,
+                               "pooled": summary.prob_recover_pooled},
+        "discount_rate": summary.discount_rate,
+        "partner_expected_pv": _money(summary.partner_expected_pv),
+        "expected_funding_pv": _money(summary.expected_funding_pv),
+        "undiscounted": list(UNDISCOUNTED_KEYS),
+        **_errors(summary),
     }
 
 
