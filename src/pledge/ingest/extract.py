@@ -169,7 +169,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
     for i, (r, a) in enumerate(raw_amounts):
         ms = mentions_of_amount.get(i, [])
         prev = raw_amounts[i - 1][1] if i and raw_amounts[i - 1][0] is r else None
-        converted = prev is not None and bool(
+        converted = prev is not None and prev.range.currency != a.range.currency and bool(
             _CONVERTED.fullmatch(r.sentence.text[prev.end:a.start]))
         cue_kind, cue_distance = nearest_cue(r, a)
         project_distance = min((distance(a, pos) for pos in evidence_at.get(i, [])),
@@ -223,8 +223,13 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
         dropped=cleaned.dropped, published=cleaned.published)
 
 
-# Between an amount and the same amount converted: "$1bn (about ¥150bn)".
-_CONVERTED: Final = re.compile(r"\s*[(（]\s*(?:or\s+|about\s+|approx\.?\s+|약\s*|約\s*)?")
+# Between an amount and the same amount in another currency: "$1bn (about ¥150bn)",
+# "¥6tn ($40bn)", "10 trillion won, or about $6.8 billion", "R10bn, equivalent to $550m".
+_CONVERTED: Final = re.compile(
+    r"\s*(?:[(（\[]|,?\s*(?:or|i\.e\.)(?=\s+(?:about|around|roughly|some|approx|nearly|almost))"
+    r"|,?\s*(?:equivalent to|equal to|worth|the equivalent of|which is about|or))\s*"
+    r"(?:(?:about|around|roughly|some|nearly|almost|approximately|approx\.?|an estimated"
+    r"|equivalent to|the equivalent of|US|≈|~|약|約|およそ)\s*)?")
 
 
 def _descriptor(g: Gazetteer, orgs: list[str], types: list[str], states: list[str]) -> str:
