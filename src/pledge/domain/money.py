@@ -94,14 +94,10 @@ MAX_AMOUNT: Final[Mapping[str, Decimal]] = MappingProxyType({
     "TWD": MAX_USD * 30,
     "CNY": MAX_USD * 7,
     "GBP": MAX_USD * Decimal("0.8"),
-    "SGD": MAX_USD * Decimal("1.35"),
-    "AUD": MAX_USD * Decimal("1.5"),
-    "HKD": MAX_USD * Decimal("7.8"),
-    "CAD": MAX_USD * Decimal("1.4"),
-    "CHF": MAX_USD * Decimal("0.85"),
-    "INR": MAX_USD * 85,
-    "MYR": MAX_USD * Decimal("4.5"),
-    "ZAR": MAX_USD * 18,
+    "SGD": MAX_USD * Decimal("1.35"), "AUD": MAX_USD * Decimal("1.5"),
+    "HKD": MAX_USD * Decimal("7.8"), "CAD": MAX_USD * Decimal("1.4"),
+    "CHF": MAX_USD * Decimal("0.85"), "INR": MAX_USD * 85,
+    "MYR": MAX_USD * Decimal("4.5"), "ZAR": MAX_USD * 18,
 })
 
 # Wide enough that sums, products and rounding of any realistic amount are exact.

@@ -20,6 +20,7 @@ from typing import Final
 from pledge.domain.amount_words import LEADING_QUALIFIERS
 from pledge.domain.errors import InvalidInput
 from pledge.domain.money import CURRENCIES, MoneyRange, parse_amount
+from pledge.ingest.word_amounts import find_word_amounts
 
 __all__ = ["AmountHit", "find_amounts"]
 
@@ -33,6 +34,7 @@ class AmountHit:
     text: str
     range: MoneyRange
     confidence: float
+    note: str = ""      # how the amount was read, when it needs saying (a vague count)
 
 
 _NUM: Final = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
@@ -251,4 +253,10 @@ def find_amounts(text: str) -> list[AmountHit]:
             if one is not None:
                 begin = part.start() + (len(part.group()) - len(part.group().lstrip()))
                 hits.append(AmountHit(begin, begin + len(piece), piece, one, 0.8))
+    words = find_word_amounts(text)
+    if words:
+        taken = [(h.start, h.end) for h in hits]
+        hits += [AmountHit(w.start, w.end, w.text, w.range, w.confidence, w.note)
+                 for w in words if not any(s < w.end and w.start < e for s, e in taken)]
+        hits.sort(key=lambda h: h.start)
     return hits
