@@ -92,9 +92,11 @@ def test_words_without_a_currency_are_not_money() -> None:
     ("数千億円規模の投資", 200 * BN, 900 * BN, "JPY"),
     ("数十億ドルを投資する", 2 * BN, 9 * BN, "USD"),
     ("수조 원을 투자한다", 2 * TN, 9 * TN, "KRW"),
+    ("約数兆円を投じる", 2 * TN, 9 * TN, "JPY"),
+    ("최대 수조 원을 투자한다", None, 9 * TN, "KRW"),       # up to: the high end of the count
     ("several billion dollars", 2 * BN, 9 * BN, "USD"),
 ])
-def test_a_vague_count_is_a_range_by_the_stated_convention(text: str, low: Decimal,
+def test_a_vague_count_is_a_range_by_the_stated_convention(text: str, low: Decimal | None,
                                                             high: Decimal, code: str) -> None:
     hits = find_amounts(text)
     assert [(h.range.low, h.range.high, h.range.currency) for h in hits] == [(low, high, code)]

@@ -56,13 +56,14 @@ _ENGLISH: Final = re.compile(
     rf"(?P<cur>{_CURRENCY_WORDS})(?![A-Za-z])",
     re.IGNORECASE)
 _CJK_VAGUE: Final = re.compile(
-    r"(?:(?P<lead>約|およそ|최대|약)\s?)?(?<![가-힣])[数수](?P<small>[十百千십백천])?(?P<big>[万億兆만억조])"
+    r"[数수](?<![가-힣][数수])(?P<small>[十百千십백천])?(?P<big>[万億兆만억조])"
     r"\s?(?P<cur>円|ドル|米ドル|ユーロ|ウォン|원|달러|엔|유로)")
-# What every English amount in words ends with: a magnitude and a currency word. Only
-# where it stands is the whole pattern tried, from a little before it.
-_ANCHOR: Final = re.compile(rf"(?:illion|thousand)\s+{_CURRENCY_WORDS}(?![A-Za-z])",
-                            re.IGNORECASE)
+# What every English amount in words ends with: a magnitude ("...illion", "thousand")
+# and a currency word. The magnitudes are found by plain search, and only where a
+# currency word follows one is the whole pattern tried, from a little before it.
+_CURRENCY_NEXT: Final = re.compile(rf"\s+{_CURRENCY_WORDS}(?![A-Za-z])", re.IGNORECASE)
 _BACK: Final = 80
+_CJK_LEAD: Final = re.compile(r"(約|およそ|최대|약)\s?$")
 _SMALL: Final = {"十": 10, "百": 100, "千": 1000, "십": 10, "백": 100, "천": 1000}
 _CONFIDENCE: Final = 0.8
 _VAGUE_CONFIDENCE: Final = 0.45
@@ -96,11 +97,26 @@ def _parse(text: str, written: str) -> MoneyRange | None:
     return MoneyRange(r.low, r.high, r.currency, written)
 
 
+def _magnitude_ends(text: str) -> list[int]:
+    """Where each "...illion" or "thousand" in ``text`` ends, in order."""
+    lower = text.lower()
+    ends = []
+    for word in ("illion", "thousand"):
+        i = lower.find(word)
+        while i >= 0:
+            ends.append(i + len(word))
+            i = lower.find(word, i + 1)
+    return sorted(ends)
+
+
 def _english(text: str) -> list[WordHit]:
     hits: list[WordHit] = []
     done = 0
-    for anchor in _ANCHOR.finditer(text):
-        m = _ENGLISH.search(text, max(done, anchor.start() - _BACK), anchor.end())
+    for end in _magnitude_ends(text):
+        after = _CURRENCY_NEXT.match(text, end)
+        if after is None or after.end() <= done:
+            continue
+        m = _ENGLISH.search(text, max(done, end - _BACK), after.end())
         if m is None:
             continue
         done = m.end()
@@ -128,20 +144,23 @@ def _vague(text: str) -> list[WordHit]:
     hits: list[WordHit] = []
     for m in _CJK_VAGUE.finditer(text):
         small = _SMALL[m.group("small")] if m.group("small") else 1
-        lead = m.group("lead") or ""
+        lead_m = _CJK_LEAD.search(text, max(0, m.start() - 4), m.start())
+        lead = lead_m.group(1) if lead_m else ""
+        start = lead_m.start() if lead_m else m.start()
         big, cur = m.group("big"), m.group("cur")
-        figures = f"{lead}{2 * small}{big}〜{9 * small}{big}{cur}"
-        rng = _parse(figures, m.group())
+        figures = (f"{lead}{9 * small}{big}{cur}" if lead in ("最大", "최대")   # up to 9 of it
+                   else f"{lead}{2 * small}{big}〜{9 * small}{big}{cur}")
+        written = text[start:m.end()]
+        rng = _parse(figures, written)
         if rng is not None:
-            hits.append(WordHit(m.start(), m.end(), m.group(), rng, _VAGUE_CONFIDENCE,
-                                VAGUE_NOTE))
+            hits.append(WordHit(start, m.end(), written, rng, _VAGUE_CONFIDENCE, VAGUE_NOTE))
     return hits
 
 
 def find_word_amounts(text: str) -> list[WordHit]:
     """The amounts in ``text`` written in words or as a vague count, in order."""
     hits: list[WordHit] = []
-    if "illion" in text or "thousand" in text:
+    if "illion" in text or "thousand" in text or "ILLION" in text or "THOUSAND" in text:
         hits += _english(text)
     if "数" in text or "수" in text:
         hits += _vague(text)
