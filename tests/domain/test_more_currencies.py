@@ -38,6 +38,8 @@ def shipped() -> RateTable:
     ("1.5bn CHF", "CHF", Decimal("1500000000")),
     ("3 billion rand", "ZAR", Decimal("3000000000")),
     ("between S$1bn and S$2bn", "SGD", Decimal("1000000000")),
+    ("US $4 billion", "USD", Decimal("4000000000")),        # a blank after the letters
+    ("U.S. $3 billion", "USD", Decimal("3000000000")),
 ])
 def test_the_parser_reads_the_new_currencies(text: str, code: str, value: Decimal) -> None:
     r = parse_amount(text)

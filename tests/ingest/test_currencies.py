@@ -214,3 +214,12 @@ def test_an_outlets_dollar_must_be_a_known_currency(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as info:
         load(user)
     assert (info.value.first.rule, info.value.first.value) == ("news.unknown_currency", "NZD")
+
+
+def test_only_a_bare_dollar_takes_the_outlets_dollar(gazetteer: Gazetteer) -> None:
+    text = ("The group will put U.S. $3 billion, US $4 billion, A$2 billion and $1 billion "
+            "into a Texas chip plant, the company said on Monday.")
+    e = extract(text, source="https://www.straitstimes.com/a", gazetteer=gazetteer, html=False)
+    assert [(a.text, a.currency) for a in e.amounts] == [
+        ("U.S. $3 billion", "USD"), ("US $4 billion", "USD"), ("A$2 billion", "AUD"),
+        ("$1 billion", "SGD")]

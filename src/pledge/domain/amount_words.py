@@ -52,7 +52,8 @@ _RANGE: Final = Lex("range")
 
 # Symbols and non-Latin words (matched anywhere, longest first, any case).
 SYMBOLS: Final[dict[str, Lex]] = {
-    **_many(_cur("USD"), "US$", "U.S.$", "$", "ドル", "米ドル", "美元", "달러", "미국달러", "弗"),
+    **_many(_cur("USD"), "US$", "U.S.$", "US $", "U.S. $", "$", "ドル", "米ドル", "美元", "달러",
+            "미국달러", "弗"),
     **_many(_cur("JPY"), "¥", "円", "日元", "엔"),
     **_many(_cur("KRW"), "₩", "원", "ウォン", "韩元"),
     **_many(_cur("EUR"), "€", "ユーロ", "유로", "欧元"),
