@@ -103,13 +103,15 @@ _MAGNITUDE: Final = re.compile(rf"{_WESTERN_MAG}|{_CJK_MAG}")
 # of steel", "the rand"): money only after a magnitude or a grouped number.
 _WON_WORD: Final = re.compile(r"(?i:won|pounds?|rand|francs)(?![A-Za-z])|(?<![A-Za-z])R(?=\s?\d)")
 _GROUPED: Final = re.compile(r"\d,\d{3}")
+# Currency signs that mean money wherever they stand in a candidate (a quick first test).
+_SIGN: Final = re.compile(r"[$¥₩€£₹]")
 
 
 def _plausible(span: str) -> bool:
     """A currency is named; and the English word "won" ("in 2025 won approval"), and the
     other words and signs of :data:`_WON_WORD`, count only with a magnitude or a grouped
     number."""
-    if not _HAS_CURRENCY.search(span):
+    if not _SIGN.search(span) and not _HAS_CURRENCY.search(span):
         return False
     return not (_WON_WORD.search(span) and not _MAGNITUDE.search(span)
                 and not _GROUPED.search(span))
