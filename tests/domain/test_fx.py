@@ -149,9 +149,10 @@ def test_csv_needs_a_header(text: str) -> None:
 
 def test_shipped_rates_parse() -> None:
     rates = parse_rates_csv(_shipped_text())
-    assert len(rates) == 20
-    assert {(r.base, r.quote) for r in rates} == {("USD", "JPY"), ("USD", "KRW"),
-                                                  ("EUR", "USD"), ("USD", "TWD")}
+    assert len(rates) == 28
+    assert {(r.base, r.quote) for r in rates} == {
+        ("USD", "JPY"), ("USD", "KRW"), ("EUR", "USD"), ("USD", "TWD"),
+        *(("USD", c) for c in ("SGD", "AUD", "HKD", "CAD", "CHF", "INR", "MYR", "ZAR"))}
     assert all(r.source.startswith("https://") for r in rates)
     table = RateTable(rates)
     assert table.rate_on("USD", "JPY", date(2025, 8, 31)).rate == D("145.45")

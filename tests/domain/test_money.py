@@ -124,7 +124,7 @@ MALFORMED: list[tuple[str, list[tuple[str, str]]]] = [
     ("€5bn to £6bn", [("money.conflicting_currency", "€5bn to £6bn")]),
     ("US$550 billion investment", [("money.trailing_text", "investment")]),
     ("Japan pledged $550bn", [("money.unexpected_text", "Japan pledged")]),
-    ("CHF 5 billion", [("money.unknown_currency", "CHF")]),
+    ("NOK 5 billion", [("money.unknown_currency", "NOK")]),
     ("$5bn to", [("money.bad_range", "to")]),
     ("up to $5bn or more", [("money.conflicting_bounds", "up to $5bn or more")]),
     # several faults reported at once
@@ -298,7 +298,10 @@ def test_minor_units_beyond_a_money_column_are_refused(cents: int) -> None:
 # The ceilings: US$10tn, and its equivalent at the round rates stated in domain/money.
 CEILINGS = [("US$", "USD", 10 * T), ("¥", "JPY", 1_500 * T), ("₩", "KRW", 14_000 * T),
             ("€", "EUR", 9 * T), ("NT$", "TWD", 300 * T), ("CN¥", "CNY", 70 * T),
-            ("£", "GBP", 8 * T)]
+            ("£", "GBP", 8 * T), ("S$", "SGD", 13_500_000_000_000),
+            ("A$", "AUD", 15 * T), ("HK$", "HKD", 78 * T), ("C$", "CAD", 14 * T),
+            ("CHF ", "CHF", 8_500_000_000_000), ("₹", "INR", 850 * T), ("RM", "MYR", 45 * T),
+            ("R", "ZAR", 180 * T)]
 
 
 def test_every_currency_has_a_ceiling() -> None:
@@ -360,7 +363,8 @@ def problems_of(err: pytest.ExceptionInfo[InvalidInput]) -> list[tuple[object, .
     return [(p.field, p.value, p.rule, p.message) for p in err.value.problems]
 
 
-KNOWN = "not a known currency code (known: USD, JPY, KRW, EUR, TWD, CNY, GBP)"
+KNOWN = ("not a known currency code (known: USD, JPY, KRW, EUR, TWD, CNY, GBP, SGD, AUD, "
+         "HKD, CAD, CHF, INR, MYR, ZAR)")
 
 
 def test_money_refusals_say_what_is_wrong() -> None:

@@ -115,7 +115,9 @@ def test_looking_only_before_the_digits_finds_what_a_whole_scan_finds() -> None:
     quals = ["", *(w + " " for w in _QUAL_WORDS),
              *(w.replace("?", "") + s for w in _CJK_QUALS for s in ("", " "))]
     currencies = ["", *(c + s for c in ("$", "US$", "US $", "U.S. $", "U.S.$", "NT$", "CN¥",
-                                         "¥", "₩", "€", "£", *CURRENCIES) for s in ("", " "))]
+                                         "¥", "₩", "€", "£", "S$", "SG$", "A$", "AU$", "C$",
+                                         "CA$", "HK$", "₹", "R", "RM", "Rs", "Rs.",
+                                         *CURRENCIES) for s in ("", " "))]
     frames = [("In 2025 ", "5 billion", " or 20%."), ("x", "1,200億", "円 in 2026, up 3")]
     texts = [f"{lead}{v}{q}{c}{num}{tail}"
              for i, (v, q, c) in enumerate((v, q, c) for v in ("", "surpassed ")

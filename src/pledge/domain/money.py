@@ -57,6 +57,14 @@ CURRENCIES: Final[Mapping[str, tuple[str, int]]] = MappingProxyType({
     "TWD": ("NT$", 2),
     "CNY": ("CN¥", 2),
     "GBP": ("£", 2),
+    "SGD": ("S$", 2),
+    "AUD": ("A$", 2),
+    "HKD": ("HK$", 2),
+    "CAD": ("C$", 2),
+    "CHF": ("CHF ", 2),
+    "INR": ("₹", 2),
+    "MYR": ("RM", 2),
+    "ZAR": ("R", 2),
 })
 
 #: Storage keeps every amount, in every currency, as integer hundredths.
@@ -74,7 +82,8 @@ MAX_MINOR_UNITS: Final = 2**63 - 1
 MAX_USD: Final = Decimal(10) ** 13
 
 #: The same ceiling in each currency: US$10 trillion at a round rate close to the
-#: rates of 2025 (per US dollar: ¥150, ₩1,400, NT$30, CN¥7, €0.9, £0.8). A fixed table,
+#: rates of 2025 (per US dollar: ¥150, ₩1,400, NT$30, CN¥7, €0.9, £0.8, S$1.35, A$1.5,
+#: HK$7.8, C$1.4, CHF 0.85, ₹85, RM4.5, R18). A fixed table,
 #: so an amount is accepted or refused the same way whatever rates are loaded, and
 #: before any conversion. An amount is refused when it is at or above its ceiling.
 MAX_AMOUNT: Final[Mapping[str, Decimal]] = MappingProxyType({
@@ -85,6 +94,10 @@ MAX_AMOUNT: Final[Mapping[str, Decimal]] = MappingProxyType({
     "TWD": MAX_USD * 30,
     "CNY": MAX_USD * 7,
     "GBP": MAX_USD * Decimal("0.8"),
+    "SGD": MAX_USD * Decimal("1.35"), "AUD": MAX_USD * Decimal("1.5"),
+    "HKD": MAX_USD * Decimal("7.8"), "CAD": MAX_USD * Decimal("1.4"),
+    "CHF": MAX_USD * Decimal("0.85"), "INR": MAX_USD * 85,
+    "MYR": MAX_USD * Decimal("4.5"), "ZAR": MAX_USD * 18,
 })
 
 # Wide enough that sums, products and rounding of any realistic amount are exact.

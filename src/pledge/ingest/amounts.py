@@ -20,6 +20,7 @@ from typing import Final
 from pledge.domain.amount_words import LEADING_QUALIFIERS
 from pledge.domain.errors import InvalidInput
 from pledge.domain.money import CURRENCIES, MoneyRange, parse_amount
+from pledge.ingest.word_amounts import find_word_amounts
 
 __all__ = ["AmountHit", "find_amounts"]
 
@@ -33,20 +34,28 @@ class AmountHit:
     text: str
     range: MoneyRange
     confidence: float
+    note: str = ""      # how the amount was read, when it needs saying (a vague count)
 
 
 _NUM: Final = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_WESTERN_MAG: Final = (r"(?i:trillion|billion|million|thousand|trn|tn|bn|bln|mn|mln|m|b|k|t)"
+_WESTERN_MAG: Final = (r"(?i:trillion|billion|million|thousand|crores?|lakhs?|trn|tn|bn|bln|mn|mln"
+                       r"|m|b|k|t)"
                        r"(?![A-Za-z])")
 _CJK_MAG: Final = r"[兆億万萬千百十조억만천백십]"
 _CJK_NUM: Final = rf"{_NUM}\s?{_CJK_MAG}+(?:\s?{_NUM}\s?{_CJK_MAG}+)*(?:\s?{_NUM})?"
 _CODES: Final = "(?:" + "|".join(sorted(CURRENCIES)) + ")"
-_CUR_BEFORE: Final = (rf"(?:US\s?\$|U\.S\.\s?\$|NT\$|CN¥|(?<![A-Za-z])\$|¥|₩|€|£|"
+# The dollars with a country's letters (S$, A$, HK$, C$), the rand "R", the ringgit "RM"
+# and the rupee "Rs." (glued to the number or one blank before it) are read as signs.
+_CUR_BEFORE: Final = (rf"(?:US\s?\$|U\.S\.\s?\$|NT\$|CN¥|(?<![A-Za-z])(?:SG|AU|CA|HK|[SAC])\$"
+                      r"|(?<![A-Za-z])(?:RM|Rs\.?|R)(?=\s?\d)|(?<![A-Za-z])\$|¥|₩|€|£|₹|"
                       rf"(?<![A-Za-z]){_CODES}\s?)")
 _CUR_AFTER: Final = (
-    r"(?:\s?(?i:(?:U\.S\.|US)\s)?(?i:dollars?|yen|won|euros?)(?![A-Za-z])"
+    r"(?:\s?(?i:(?:U\.S\.|US|Singapore|Australian|Hong\sKong|Canadian|Taiwan|NT)\s)?"
+    r"(?i:dollars?|yen|won|euros?|rand|ringgit|rupees?|(?:Swiss\s)?francs|pounds?)(?![A-Za-z])"
     rf"|\s?{_CODES}(?![A-Za-z])"
-    r"|\s?(?:米ドル|台湾ドル|ドル|円|ユーロ|ウォン|人民元|달러|유로|위안"
+    r"|\s?(?:米ドル|台湾ドル|シンガポールドル|豪ドル|香港ドル|カナダドル|スイスフラン|インドルピー"
+    r"|リンギット|ランド|싱가포르\s?달러|호주\s?달러|홍콩\s?달러|캐나다\s?달러|스위스\s?프랑|링깃"
+    r"|ドル|円|ユーロ|ウォン|人民元|달러|유로|위안"
     r"|원(?!전|자력|자로|유|칙|장|인|료|가|활|래|년|하|회|으로부터)"
     r"|엔(?!비|진|지|터|씨)))")
 # The parser's qualifiers, so that a candidate includes them ("no more than $20bn"); not
@@ -90,14 +99,19 @@ _DIGIT: Final = re.compile(r"\d")
 _WIDE_SPACE: Final = re.compile(r"\s\s")
 _HAS_CURRENCY: Final = re.compile(rf"{_CUR_BEFORE}|{_CUR_AFTER}")
 _MAGNITUDE: Final = re.compile(rf"{_WESTERN_MAG}|{_CJK_MAG}")
-_WON_WORD: Final = re.compile(r"(?i:won)(?![A-Za-z])")
+# Words and signs that also mean something else ("won approval", "R2 road", "300 pounds
+# of steel", "the rand"): money only after a magnitude or a grouped number.
+_WON_WORD: Final = re.compile(r"(?i:won|pounds?|rand|francs)(?![A-Za-z])|(?<![A-Za-z])R(?=\s?\d)")
 _GROUPED: Final = re.compile(r"\d,\d{3}")
+# Currency signs that mean money wherever they stand in a candidate (a quick first test).
+_SIGN: Final = re.compile(r"[$¥₩€£₹]")
 
 
 def _plausible(span: str) -> bool:
-    """A currency is named; and the English word "won" ("in 2025 won approval") counts
-    only after a magnitude or a grouped number."""
-    if not _HAS_CURRENCY.search(span):
+    """A currency is named; and the English word "won" ("in 2025 won approval"), and the
+    other words and signs of :data:`_WON_WORD`, count only with a magnitude or a grouped
+    number."""
+    if not _SIGN.search(span) and not _HAS_CURRENCY.search(span):
         return False
     return not (_WON_WORD.search(span) and not _MAGNITUDE.search(span)
                 and not _GROUPED.search(span))
@@ -141,7 +155,8 @@ def _lead() -> int:
     ("U.S. $", "USD ") and the single blanks after each."""
     verbs = max(len(v) for v in ("exceeded", "surpasses", "surpassed", "topped"))
     quals = max([len(w) for w in _QUAL_WORDS] + [len(w.replace("?", "")) for w in _CJK_QUALS])
-    currencies = max([len("U.S. $"), len("NT$"), len("CN¥")] + [len(c) for c in CURRENCIES])
+    currencies = max([len("U.S. $"), len("NT$"), len("CN¥"), len("SG$"), len("Rs.")]
+                     + [len(c) for c in CURRENCIES])
     return (verbs + 1) + (quals + 1) + (currencies + 1) + 1
 
 
@@ -152,7 +167,8 @@ _LEAD_ENDS: Final = tuple(sorted(
     {w.split()[-1].lower() for w in _QUAL_WORDS}
     | {"exceed", "exceeds", "exceeded", "top", "tops", "topped", "surpass", "surpasses",
        "surpassed"} | {c.lower() for c in CURRENCIES}
-    | {"$", "¥", "₩", "€", "£"} | {q.rstrip("?")[-1] for q in _CJK_QUALS}
+    | {"$", "¥", "₩", "€", "£", "₹", "rm", "rs", "rs.", "r"}
+    | {q.rstrip("?")[-1] for q in _CJK_QUALS}
     | {q[:-2][-1] for q in _CJK_QUALS if q.endswith("?")}))
 _LEAD_END_SIZE: Final = max(map(len, _LEAD_ENDS))
 # Letters beyond ASCII that a case-blind pattern takes for ASCII ones ("ſ" for "s").
@@ -193,12 +209,38 @@ def _candidates(text: str) -> Iterator[re.Match[str]]:
         scanned = m.end()
 
 
+# A price per unit ("$80 a barrel", "$3.23 per share", "¥150/kWh") is not an amount
+# invested; nor a share price ("shares closed at $3.23", "a share price of A$1.10").
+_PER_UNIT: Final = re.compile(
+    r"\s*(?:a|an|per|each|/)\s*(?i:share|barrel|bbl|tonne|ton|metric ton|ounce|troy ounce|oz"
+    r"|pound|lb|kilogram|kg|gram|gallon|litre|liter|cubic metre|kWh|MWh|GWh|MMBtu|Btu"
+    r"|kilowatt[- ]hour|megawatt[- ]hour|unit|piece|chip|wafer|vehicle|car|head|hour)s?"
+    r"(?![A-Za-z])|\s?(?:/(?:株|トン|バレル|kWh)|1株|毎株|주당)")
+_PRICE_BEFORE: Final = re.compile(
+    r"(?i:\b(?:shares?|stock|ADRs?|share price|stock price|closing price|unit price"
+    r"|priced|trading|traded)\b[^.;!?\n$¥₩€£]{0,40}|per[- ]share\s|1株|주가)$"
+    r"|(?:株価|주가)[^。.]{0,12}$")
+_PRICE_LOOKBACK: Final = 60
+
+
+def _is_price(text: str, m: re.Match[str], span: str) -> bool:
+    """Whether the amount at ``m`` is a price: per unit (whatever its size), or a share
+    price (an amount without a magnitude after words of shares and prices)."""
+    if _PER_UNIT.match(text, m.end()):
+        return True
+    if _MAGNITUDE.search(span):
+        return False
+    before = text[max(0, m.start() - _PRICE_LOOKBACK):m.start()]
+    return bool(_PRICE_BEFORE.search(before))
+
+
 def find_amounts(text: str) -> list[AmountHit]:
-    """Every amount of money in ``text``, in order (percentages and counts are not money)."""
+    """Every amount of money in ``text``, in order (percentages, counts and prices are not
+    money invested: "15%", "45 days", "$3.23 a share", "$80 a barrel")."""
     hits: list[AmountHit] = []
     for m in _candidates(text):
         span = m.group().strip()
-        if not span or not _plausible(span):
+        if not span or not _plausible(span) or _is_price(text, m, span):
             continue
         start = m.start() + (len(m.group()) - len(m.group().lstrip()))
         parsed = _parse(_parse_text(m))
@@ -213,4 +255,10 @@ def find_amounts(text: str) -> list[AmountHit]:
             if one is not None:
                 begin = part.start() + (len(part.group()) - len(part.group().lstrip()))
                 hits.append(AmountHit(begin, begin + len(piece), piece, one, 0.8))
+    words = find_word_amounts(text)
+    if words:
+        taken = [(h.start, h.end) for h in hits]
+        hits += [AmountHit(w.start, w.end, w.text, w.range, w.confidence, w.note)
+                 for w in words if not any(s < w.end and w.start < e for s, e in taken)]
+        hits.sort(key=lambda h: h.start)
     return hits

@@ -344,6 +344,14 @@ def clean_lines(text: str) -> tuple[list[str], list[str]]:
 _CONTROLS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+# A number whose magnitude a page put on the next line or paragraph ("up to $100" /
+# "billion"): joined back, so the amount is read whole. Only a magnitude written in
+# small letters opens the next line, so a paragraph that starts "Million ..." stays apart.
+_BROKEN_AMOUNT: Final = re.compile(
+    r"(\d)[ \t]*\n\s*(?=(?:trillion|billion|million|thousand|trn|tn|bn|bln|mn|mln|crore|lakh)"
+    r"(?![A-Za-z]))")
+
+
 def clean(text: str, *, html: bool | None = None, name: str = "") -> Cleaned:
     """The article in ``text`` (HTML or plain text) without scraper noise.
 
@@ -356,6 +364,8 @@ def clean(text: str, *, html: bool | None = None, name: str = "") -> Cleaned:
     if is_html:
         text, title = html_to_text(text)
     on = published(raw, text, html=is_html)
+    if "illion" in text or "\n" in text:
+        text = _BROKEN_AMOUNT.sub(r"\1 ", text)
     kept, dropped = clean_lines(text)
     if not title:
         for line in kept[:3]:

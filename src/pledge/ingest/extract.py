@@ -28,6 +28,7 @@ together. :meth:`Extraction.contract` gives the JSON object of ``pledge ingest -
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from itertools import pairwise
 from typing import Any, Final
 
@@ -57,6 +58,7 @@ from pledge.ingest.facts import (
 )
 from pledge.ingest.gazetteer import Gazetteer
 from pledge.ingest.match import Features, ProjectIndex
+from pledge.ingest.outlets import bare_dollar, dollar_of, outlet_of
 from pledge.ingest.phrases import Hit
 from pledge.ingest.reading import SentenceRead, SentenceReader
 from pledge.ingest.statuses import status_facts
@@ -68,16 +70,20 @@ __all__ = ["REPORT_CONFIDENCE", "Amount", "Extraction", "Mention", "OrgFact", "P
 
 def extract(text: str, *, source: str, gazetteer: Gazetteer,
             projects: ProjectIndex | None = None, html: bool | None = None,
-            name: str = "") -> Extraction:
+            name: str = "", outlet: str = "") -> Extraction:
     """Read one article (plain text or HTML). ``projects``: the known projects to match
-    (none: no matching). Pure: no I/O, no database, no network."""
+    (none: no matching). ``outlet``: the publication's host name, which decides the
+    dollar a bare "$" means (default: the host of ``source`` when it is a URL; none
+    known: US dollars). Pure: no I/O, no database, no network."""
     cleaned: Cleaned = clean(text, html=html, name=name or source)
-    return extract_clean(cleaned, source=source, gazetteer=gazetteer, projects=projects)
+    return extract_clean(cleaned, source=source, gazetteer=gazetteer, projects=projects,
+                         outlet=outlet)
 
 
 def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
-                  projects: ProjectIndex | None = None) -> Extraction:
+                  projects: ProjectIndex | None = None, outlet: str = "") -> Extraction:
     g = gazetteer
+    dollar = dollar_of(g, outlet or outlet_of(source))
     lang = detect_language(cleaned.text)
     sentences = split_sentences(cleaned.text)
     reader = SentenceReader(g, lang, cleaned.text, sentences)
@@ -85,6 +91,15 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
 
     # Amounts first (the pledging country needs the headline pledges).
     raw_amounts: list[tuple[SentenceRead, AmountHit]] = [(r, a) for r in reads for a in r.amounts]
+    # (by the hits as the sentences hold them, before any is read in another dollar)
+    amount_index = {id(a): i for i, (_, a) in enumerate(raw_amounts)}
+    notes: dict[int, str] = {}
+    for k, (r, a) in enumerate(raw_amounts):
+        rng, note = bare_dollar(a.text, a.range, dollar)
+        if rng is not a.range:
+            raw_amounts[k] = (r, replace(a, range=rng))
+        if note or a.note:
+            notes[k] = "; ".join(n for n in (a.note, note) if n)
     provisional = [Amount(a.text, a.range.low, a.range.high, a.range.currency,
                           r.sentence.index, r.sentence.text, a.confidence)
                    for r, a in raw_amounts]
@@ -94,7 +109,6 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
     mentions: list[Mention] = []
     mentions_of_amount: dict[int, list[Mention]] = {}
     evidence_at: dict[int, list[int]] = {}     # amount index -> positions of project words
-    amount_index = {id(a): i for i, (_, a) in enumerate(raw_amounts)}
     by_sentence: dict[int, list[Mention]] = {}
     last: Mention | None = None
     for r in reads:
@@ -169,7 +183,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
     for i, (r, a) in enumerate(raw_amounts):
         ms = mentions_of_amount.get(i, [])
         prev = raw_amounts[i - 1][1] if i and raw_amounts[i - 1][0] is r else None
-        converted = prev is not None and bool(
+        converted = prev is not None and prev.range.currency != a.range.currency and bool(
             _CONVERTED.fullmatch(r.sentence.text[prev.end:a.start]))
         cue_kind, cue_distance = nearest_cue(r, a)
         project_distance = min((distance(a, pos) for pos in evidence_at.get(i, [])),
@@ -188,7 +202,8 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                     or PER_PERIOD_BEFORE.search(r.sentence.text[:a.start]))
         amounts.append(Amount(a.text, a.range.low, a.range.high, a.range.currency,
                               r.sentence.index, r.sentence.text, a.confidence, refers, pid,
-                              pname, converted, r.sentence.start + a.start, flow))
+                              pname, converted, r.sentence.start + a.start, flow,
+                              notes.get(i, "")))
 
     statuses = status_facts(g, reads, by_sentence)
     orgs = [OrgFact(h.value.name, h.value.kind, h.text, r.sentence.index, r.sentence.text,
@@ -220,11 +235,17 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
         places=tuple(places), sites=tuple(sites), statuses=tuple(statuses),
         mentions=tuple(mentions), content_hash=content_hash,
         fingerprint=simhash, sketch=sketch,
-        dropped=cleaned.dropped, published=cleaned.published)
+        dropped=cleaned.dropped, published=cleaned.published, dollar=dollar.currency,
+        dollar_why=dollar.why)
 
 
-# Between an amount and the same amount converted: "$1bn (about ¥150bn)".
-_CONVERTED: Final = re.compile(r"\s*[(（]\s*(?:or\s+|about\s+|approx\.?\s+|약\s*|約\s*)?")
+# Between an amount and the same amount in another currency: "$1bn (about ¥150bn)",
+# "¥6tn ($40bn)", "10 trillion won, or about $6.8 billion", "R10bn, equivalent to $550m".
+_CONVERTED: Final = re.compile(
+    r"\s*(?:[(（\[]|,?\s*(?:or|i\.e\.)(?=\s+(?:about|around|roughly|some|approx|nearly|almost))"
+    r"|,?\s*(?:equivalent to|equal to|worth|the equivalent of|which is about|or))\s*"
+    r"(?:(?:about|around|roughly|some|nearly|almost|approximately|approx\.?|an estimated"
+    r"|equivalent to|the equivalent of|US|≈|~|약|約|およそ)\s*)?")
 
 
 def _descriptor(g: Gazetteer, orgs: list[str], types: list[str], states: list[str]) -> str:

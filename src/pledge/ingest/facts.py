@@ -34,7 +34,7 @@ class Amount:
     converted: bool = False      # given in brackets as another currency's equivalent
     start: int = 0
     per_period: bool = False     # a flow ("a year", "연간"), not a cost
-
+    note: str = ""               # how it was read: a bare $ resolved, a vague count
 
     def contract(self) -> dict[str, Any]:
         return {"text": self.text, "low": _money(self.low), "high": _money(self.high),
@@ -43,7 +43,7 @@ class Amount:
     def record(self) -> dict[str, Any]:
         return {**self.contract(), "refers_to": self.refers_to, "project_id": self.project_id,
                 "project": self.project, "converted": self.converted,
-                "per_period": self.per_period,
+                "per_period": self.per_period, "note": self.note,
                 "sentence": self.evidence, "confidence": self.confidence}
 
 
@@ -160,6 +160,8 @@ class Extraction:
     sketch: str = ""
     dropped: tuple[str, ...] = field(default=())
     published: date | None = None     # the publication date, if the page or text gives it
+    dollar: str = "USD"               # the currency a bare "$" was read as ...
+    dollar_why: str = ""              # ... and why (the outlet, or none known)
 
     def companies(self) -> list[str]:
         return unique(o.name for o in self.organisations if o.kind == "company")
@@ -178,7 +180,7 @@ class Extraction:
         seen: set[tuple[Any, ...]] = set()
         for a in self.amounts:
             key = (a.low, a.high, a.currency)
-            if key not in seen:
+            if key not in seen and a.confidence >= REPORT_CONFIDENCE:
                 seen.add(key)
                 amounts.append(a.contract())
         statuses: list[dict[str, Any]] = []
@@ -220,6 +222,7 @@ class Extraction:
                 "projects": [m.record() for m in self.mentions],
                 "pledging_country": {"name": self.pledging_country,
                                      "confidence": self.country_confidence},
+                "dollar": {"currency": self.dollar, "why": self.dollar_why},
             },
         }
 

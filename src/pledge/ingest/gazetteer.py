@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from pledge.domain.errors import InvalidInput, Problem
+from pledge.domain.money import CURRENCIES
 from pledge.domain.project import SECTORS, US_STATES, stage_from_report
 from pledge.ingest.phrases import PhraseMatcher
 
@@ -132,12 +133,12 @@ def merge(shipped: dict[str, dict[str, Any]], user: Mapping[str, Any]) -> dict[s
         elif key == "country":
             data["cues"]["country"] = _merge_named(data["cues"]["country"], value, "framework",
                                                    ("words", "pledges"))
-        elif key in ("signals", "negation", "modal", "words"):
+        elif key in ("signals", "negation", "modal", "words", "dollars"):
             data["cues"][key] = _merge_words(data["cues"].get(key, {}), value)
         else:
             raise InvalidInput.single("gazetteer", key, "news.unknown_table",
                                       "unknown table (organisation, state, site, type, sector, "
-                                      "country, signals, negation, modal, words)")
+                                      "country, signals, negation, modal, words, dollars)")
     return data
 
 
@@ -226,6 +227,15 @@ class Gazetteer:
         self.cue_matchers: dict[str, PhraseMatcher[Cue]] = {
             kind: PhraseMatcher((w, Cue(kind), not _caps(w)) for w in ws)
             for kind, ws in cues.get("words", {}).items()}
+        # The dollar a bare "$" means at an outlet: host name (or ".tld") -> ISO code.
+        self.dollars: dict[str, str] = {}
+        for outlet, code in cues.get("dollars", {}).items():
+            if str(code) not in CURRENCIES:
+                problems.append(Problem("dollars", str(code), "news.unknown_currency",
+                                        f"the dollar of '{outlet}' is not a known currency "
+                                        f"(known: {', '.join(CURRENCIES)})"))
+            else:
+                self.dollars[str(outlet).lower()] = str(code)
         if problems:
             raise InvalidInput(problems)
 
