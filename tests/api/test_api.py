@@ -566,7 +566,8 @@ def test_a_reported_site_is_recorded_with_its_source_and_shown(
     body = r.json()
     assert body["sites"] == [{"location": "Gulf of Mexico, offshore",
                               "states": ["Texas", "Louisiana"], "source": "https://example.org/b",
-                              "as_of": "2026-05-02", "recorded_by": "u_cc_jp"}]
+                              "as_of": "2026-05-02", "recorded_by": "u_cc_jp",
+                              "confidence": "reported"}]
     assert (body["location"], body["states"]) == (before["location"], before["states"])
     bad = client.post("/api/v1/projects/24/sites", headers=tokens["ic"], json={
         "location": "somewhere", "states": ["Atlantis"], "source": "https://x",

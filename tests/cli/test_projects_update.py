@@ -80,7 +80,7 @@ def test_a_reported_site_is_kept_beside_the_location(cli: Cli,
     assert (after["location"], after["states"]) == (before["location"], before["states"])
     assert after["sites"] == [{"location": "Brazoria County, Texas", "states": ["Texas"],
                                "source": "https://example.org/a", "as_of": "2026-04-01",
-                               "recorded_by": "Lutnick"}]
+                               "recorded_by": "Lutnick", "confidence": "reported"}]
     code, out, _ = cli("projects", "site", "24", "--location", "offshore", "--state", "ohio",
                        "--state", "Gulf", "--source", "x", "--on", "2026-04-02")
     assert code == 2 and "states=Gulf" in out + _ and "[project.unknown_state]" in _
@@ -100,12 +100,18 @@ def test_a_reported_stage_leaves_the_lifecycle_alone(cli: Cli) -> None:
                      "--source", "https://example.org/c", "--on", "2026-05-01",
                      "--wording", "unveiled")
     assert after["status"] == before["status"] and after["reported_status"] == "finalist"
-    # the list's own report (loaded by init) is kept; the new one is added after it
-    assert after["status_reports"][:-1] == before["status_reports"]
+    # the list's own report (loaded by init) is kept; the new one is added after it, and
+    # a second host reporting the same stage corroborates both
+    def without(reports: list[dict[str, str]]) -> list[dict[str, str]]:
+        return [{k: v for k, v in r.items() if k != "confidence"} for r in reports]
+
+    assert without(after["status_reports"][:-1]) == without(before["status_reports"])
     assert after["status_reports"][-1] == {"stage": "finalist", "wording": "unveiled",
                                            "source": "https://example.org/c",
                                            "as_of": "2026-05-01", "recorded_by": after[
-                                               "status_reports"][-1]["recorded_by"]}
+                                               "status_reports"][-1]["recorded_by"],
+                                           "confidence": "corroborated"}
+    assert after["status_reports"][0]["confidence"] == "corroborated"
     code, _, err = cli("projects", "status-report", "32", "--stage", "rumoured",
                        "--source", "x", "--on", "2026-05-01")
     assert code == 2 and "status=rumoured" in err and "[project.unknown_status]" in err
