@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -18,7 +19,7 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from pledge import __version__
 from pledge.domain.money import (
@@ -303,43 +304,72 @@ def page_language(request: Request) -> str:
 
 
 CACHED_BLOCKS = ("title", "head", "content", "figures")
-_MARK = "\x00not-for-every-reader\x00"  # stands for what is one reader's own while rendering
+# What stands, in a kept page, for what is each reader's own and is written in for each
+# request: the CSRF token, a form's one-time key (a fresh one each), the user's name.
+_CSRF = "\x00csrf-token\x00"
+_ONCE = "\x00one-time-key\x00"
+_NAME = "\x00user-name\x00"
+_OWN = re.compile(f"({_CSRF}|{_ONCE}|{_NAME})")
+
+
+@dataclass(frozen=True, slots=True)
+class KeptPage:
+    """A page rendered once, frame included: its text cut at what is each reader's own
+    (``parts``: text, then a mark, then text ...), and its main blocks (to render the
+    frame around them anew when a one-time message is to be shown)."""
+
+    blocks: dict[str, Markup]
+    figures: bool
+    parts: tuple[str, ...]
+
+    def text(self, csrf: str, name: str) -> str:
+        """The page for one reader: their token and name, a fresh key for each form."""
+        own = {_CSRF: str(escape(csrf)), _NAME: str(escape(name))}
+        return "".join(part if i % 2 == 0 else own.get(part) or str(escape(form_key()))
+                       for i, part in enumerate(self.parts))
 
 
 def render_cached(request: Request, engine: Any, name: str, key: tuple[Any, ...],
                   user: Any, build: Callable[[], dict[str, Any]]) -> HTMLResponse:
     """A page whose main content (its title, head, content and figures) is rendered once
     per data version, template, language, day, role, path and query, and ``key`` (anything
-    else the content depends on), and kept (``dashboard.views``);
-    ``build`` makes the template's context and runs only when the content is not kept.
-    The frame around it (the user's name, the CSRF token, a one-time message) is rendered
-    for each request. Content that would hold a reader's own things (a CSRF token, a
-    one-time key, the user's name) is never kept: such a page is rendered whole."""
+    else the content depends on), and kept (``dashboard.views``) with the frame around it;
+    ``build`` makes the template's context and runs only when the page is not kept.
+    What is each reader's own (their name, the CSRF token, the forms' one-time keys) is
+    written into the kept page for each request; a one-time message has the frame
+    rendered anew. Content that would hold the user's name is never kept: such a page is
+    rendered whole."""
     lang, today = page_language(request), date.today()
     role = None if user is None else user.role.value
     asked = (request.url.path, request.url.query)
     kept = views.get(engine, ("page", name, lang, today, role, asked, *key),
-                      lambda: _blocks(request, name, user, build(), today))
+                     lambda: _kept(request, name, user, build(), today))
     if kept is None:  # holds a reader's own things: rendered whole, each time
         return render(request, name, {"user": user, **build()})
-    blocks, has_figures = kept
-    return render(request, "cached.html", {"user": user, "cached": blocks,
-                                           "figures": has_figures})
+    shown = pop_flash(request)
+    if shown is not None:
+        return render(request, "cached.html", {"user": user, "cached": kept.blocks,
+                                               "figures": kept.figures, "flash": shown})
+    return HTMLResponse(kept.text(csrf_token(request), "" if user is None else str(user.name)))
 
 
-def _blocks(request: Request, name: str, user: Any, context: dict[str, Any], today: date
-            ) -> tuple[dict[str, Markup], bool] | None:
-    env = templates().env
+def _kept(request: Request, name: str, user: Any, context: dict[str, Any], today: date
+          ) -> KeptPage | None:
+    env, lang = templates().env, i18n.lang_of(request)
     page, base = env.get_template(name), env.get_template("base.html")
-    ctx = page.new_context({**env.globals, "request": request, "user": user, "csrf": _MARK,
-                            "one_time_key": lambda: _MARK, "flash": None, "today": today,
-                            **context})
+    ctx = page.new_context({**env.globals, "request": request, "user": user, "csrf": _CSRF,
+                            "one_time_key": lambda: _ONCE, "flash": None, "today": today,
+                            "lang": lang, **context})
     blocks = {b: Markup("".join((page.blocks.get(b) or base.blocks[b])(ctx)))
               for b in CACHED_BLOCKS}
-    own = (_MARK,) + (() if user is None else (str(user.name),))
-    if any(o in text for text in blocks.values() for o in own):
+    if user is not None and any(str(user.name) in text for text in blocks.values()):
         return None
-    return blocks, bool(context.get("figures"))
+    figures = bool(context.get("figures"))
+    stand_in = None if user is None else replace(user, name=_NAME)
+    whole = env.get_template("cached.html").render({
+        "request": request, "user": stand_in, "csrf": _CSRF, "lang": lang,
+        "flash": None, "today": today, "cached": blocks, "figures": figures})
+    return KeptPage(blocks, figures, tuple(_OWN.split(whole)))
 
 
 def warm() -> int:
