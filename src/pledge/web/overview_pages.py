@@ -106,7 +106,12 @@ def priorities(request: Request, engine: EngineDep, settings: SettingsDep, actor
 
     if answer.board is not None and not computing:  # the board of this data version
         return render_cached(request, engine, "priorities.html", (), actor, build)
-    return render(request, "priorities.html", {"user": actor, **build()})
+    # while a job computes it: the page is the same until that job ends (a board stored
+    # then is the board of this data version: the branch above), kept per job and the
+    # board shown meanwhile
+    return render_cached(request, engine, "priorities.html",
+                         ("computing", None if answer.job is None else answer.job.id,
+                          None if board is None else id(board)), actor, build)
 
 
 def _board_context(board: Any) -> dict[str, Any]:
