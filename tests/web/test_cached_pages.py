@@ -158,3 +158,21 @@ def test_a_one_time_message_shows_around_kept_content(client: TestClient) -> Non
     again = client.get("/review").text
     assert 'data-testid="flash"' not in again and "demo_analyst" in again
     assert again.count('data-proposal="') == r.text.count('data-proposal="')
+
+
+def test_a_kept_page_is_answered_without_a_worker_thread(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    log_in(client, Role.IC)
+    views.clear()
+    hops: list[str] = []
+    hop = templating.run_in_threadpool
+
+    async def counted(func: Any, *args: Any) -> Any:
+        hops.append(args[2])  # the template's name
+        return await hop(func, *args)
+
+    monkeypatch.setattr(templating, "run_in_threadpool", counted)
+    for path in ("/deadlines", "/review"):
+        first, again = client.get(path).text, client.get(path).text
+        assert CSRF.sub("", ONE_TIME.sub("", first)) == CSRF.sub("", ONE_TIME.sub("", again))
+    assert hops == ["deadlines.html", "review.html"]  # made in a thread once, then kept

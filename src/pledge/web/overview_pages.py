@@ -10,6 +10,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from pledge.domain import score_model
 from pledge.domain.access import MATRIX, Action
@@ -28,7 +29,7 @@ from pledge.web import charts
 from pledge.web.auth import PageActor, need
 from pledge.web.common import URGENT_DAYS, framework_list, router
 from pledge.web.i18n import _, lang_of
-from pledge.web.templating import render, render_cached
+from pledge.web.templating import kept_answer, render, render_cached, render_kept
 
 
 # The dashboard and the list are short reads, answered on the event loop (no thread hop).
@@ -85,13 +86,24 @@ REFRESH_SECONDS = 5  # how soon a page waiting for a job looks again
 
 
 @router.get("/priorities", response_class=HTMLResponse)
-def priorities(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
-               runner: JobsDep, framework: str = "japan", budget: str | None = None
-               ) -> Response:
+async def priorities(request: Request, engine: EngineDep, settings: SettingsDep,
+                     actor: PageActor, runner: JobsDep, framework: str = "japan",
+                     budget: str | None = None) -> Response:
     """The board at this data version; else a job computes it and the page shows the last
-    board (or nothing yet) and looks again by itself: never computed within the request."""
+    board (or nothing yet) and looks again by itself: never computed within the request.
+    The page of a board kept at this data version is answered on the event loop; finding
+    the board or its job (which may queue one) in a worker thread."""
     need(actor, Action.READ, settings)
     assert actor is not None
+    kept = kept_answer(request, engine, "priorities.html", (), actor)
+    if kept is not None:
+        return kept
+    return await run_in_threadpool(_priorities, request, engine, actor, runner, framework,
+                                   budget)
+
+
+def _priorities(request: Request, engine: Any, actor: Any, runner: Any, framework: str,
+                budget: str | None) -> Response:
     answer = jobs_svc.board_or_job(engine, runner, actor, framework, budget or None)
     board = answer.board or answer.last
     computing = answer.job is not None
@@ -138,7 +150,7 @@ def framework(request: Request, key: str, engine: EngineDep, settings: SettingsD
 
 
 @router.get("/deadlines", response_class=HTMLResponse)
-def deadlines(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
+async def deadlines(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
               framework: str | None = None, month: str | None = None) -> Response:
     need(actor, Action.READ_PUBLIC, settings)
     first = _month(month) if month else date.today().replace(day=1)  # the current month
@@ -158,7 +170,7 @@ def deadlines(request: Request, engine: EngineDep, settings: SettingsDep, actor:
                 "next": _add_months(first, 3).strftime("%Y-%m"), "framework": framework or "",
                 "frameworks": framework_list(engine)}
 
-    return render_cached(request, engine, "deadlines.html", (), actor, build)
+    return await render_kept(request, engine, "deadlines.html", (), actor, build)
 
 
 def _month(text: str) -> date:

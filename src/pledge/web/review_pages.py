@@ -21,11 +21,11 @@ from pledge.services.base import Actor
 from pledge.web.auth import PageActor, need
 from pledge.web.common import act, framework_list, router
 from pledge.web.i18n import N_, _
-from pledge.web.templating import render, render_cached, role
+from pledge.web.templating import render, render_kept, role
 
 
 @router.get("/review", response_class=HTMLResponse)
-def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
+async def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
            state: str = "proposed", kind: str = "", framework: str = "",
            page: PageNumber = 1, size: PageSize = queue.DEFAULT_SIZE) -> Response:
     need(actor, Action.READ, settings)
@@ -52,7 +52,7 @@ def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: Pa
 
     # kept per data version, role, language and query; each reader's token and keys
     # written in for each request
-    return render_cached(request, engine, "review.html", (), actor, build)
+    return await render_kept(request, engine, "review.html", (), actor, build)
 
 
 @router.get("/review/articles", response_class=HTMLResponse)

@@ -20,6 +20,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
 
 from pledge import __version__
 from pledge.domain.money import (
@@ -329,6 +330,24 @@ class KeptPage:
                        for i, part in enumerate(self.parts))
 
 
+def _page_key(request: Request, name: str, key: tuple[Any, ...], user: Any
+              ) -> tuple[Any, ...]:
+    """What a kept page is kept by (``render_cached``)."""
+    role = None if user is None else user.role.value
+    return ("page", name, page_language(request), date.today(), role,
+            (request.url.path, request.url.query), *key)
+
+
+def _answer(request: Request, kept: KeptPage, user: Any) -> HTMLResponse:
+    """A kept page for this reader: their name and token written in; with a one-time
+    message to show, the frame rendered anew around the kept content."""
+    shown = pop_flash(request)
+    if shown is not None:
+        return render(request, "cached.html", {"user": user, "cached": kept.blocks,
+                                               "figures": kept.figures, "flash": shown})
+    return HTMLResponse(kept.text(csrf_token(request), "" if user is None else str(user.name)))
+
+
 def render_cached(request: Request, engine: Any, name: str, key: tuple[Any, ...],
                   user: Any, build: Callable[[], dict[str, Any]]) -> HTMLResponse:
     """A page whose main content (its title, head, content and figures) is rendered once
@@ -339,18 +358,31 @@ def render_cached(request: Request, engine: Any, name: str, key: tuple[Any, ...]
     written into the kept page for each request; a one-time message has the frame
     rendered anew. Content that would hold the user's name is never kept: such a page is
     rendered whole."""
-    lang, today = page_language(request), date.today()
-    role = None if user is None else user.role.value
-    asked = (request.url.path, request.url.query)
-    kept = views.get(engine, ("page", name, lang, today, role, asked, *key),
+    today = date.today()
+    kept = views.get(engine, _page_key(request, name, key, user),
                      lambda: _kept(request, name, user, build(), today))
     if kept is None:  # holds a reader's own things: rendered whole, each time
         return render(request, name, {"user": user, **build()})
-    shown = pop_flash(request)
-    if shown is not None:
-        return render(request, "cached.html", {"user": user, "cached": kept.blocks,
-                                               "figures": kept.figures, "flash": shown})
-    return HTMLResponse(kept.text(csrf_token(request), "" if user is None else str(user.name)))
+    return _answer(request, kept, user)
+
+
+def kept_answer(request: Request, engine: Any, name: str, key: tuple[Any, ...], user: Any
+                ) -> HTMLResponse | None:
+    """The page ``render_cached`` would answer when it is kept at this data version (a
+    read of the data version at most; never waits for a page being made), else None."""
+    found, kept = views.fresh(engine, _page_key(request, name, key, user))
+    return _answer(request, kept, user) if found and kept is not None else None
+
+
+async def render_kept(request: Request, engine: Any, name: str, key: tuple[Any, ...],
+                      user: Any, build: Callable[[], dict[str, Any]]) -> HTMLResponse:
+    """``render_cached`` for a page answered on the event loop: a kept page is answered
+    there; a page to make is made in a worker thread, so the loop never waits for a
+    build, nor for another request making it."""
+    kept = kept_answer(request, engine, name, key, user)
+    if kept is not None:
+        return kept
+    return await run_in_threadpool(render_cached, request, engine, name, key, user, build)
 
 
 def _kept(request: Request, name: str, user: Any, context: dict[str, Any], today: date
