@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from sqlalchemy import event
+from starlette.concurrency import run_in_threadpool
 
 from pledge.app import create_app
 from pledge.domain.lifecycle import Role
@@ -165,7 +166,7 @@ def test_a_kept_page_is_answered_without_a_worker_thread(
     log_in(client, Role.IC)
     views.clear()
     hops: list[str] = []
-    hop = templating.run_in_threadpool
+    hop = run_in_threadpool
 
     async def counted(func: Any, *args: Any) -> Any:
         hops.append(args[2])  # the template's name
