@@ -102,7 +102,20 @@ def usd_about(value: Decimal | None) -> str:
 
 
 def usd_range(low: Decimal | None, high: Decimal | None) -> str:
+    """A range of US dollar amounts (a list page writes fifty): each range written once
+    per language and the amounts' exact digits, then remembered."""
+    if all(v is None or type(v) is Decimal for v in (low, high)):
+        return _usd_range(None if low is None else str(low),
+                          None if high is None else str(high), i18n.current())
     return _bounds(low, high, usd)
+
+
+@lru_cache(maxsize=8192)
+def _usd_range(low: str | None, high: str | None, lang: str) -> str:
+    """``usd_range`` of the amounts written ``low`` and ``high``, in ``lang`` (the
+    language being answered in, which ``usd`` and ``_`` read)."""
+    return _bounds(None if low is None else Decimal(low),
+                   None if high is None else Decimal(high), usd)
 
 
 def in_yen(value: Decimal | None, rate: Any) -> str:
