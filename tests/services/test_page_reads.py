@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine, event
 
-from pledge.services import apart, deadlines, frameworks, projects
+from pledge.services import apart, deadlines, frameworks, projects, simulation
 from pledge.services import views as views_svc
 from pledge.services.base import Actor
 from pledge.services.dashboard import views
@@ -330,3 +331,22 @@ def test_the_separate_process_ends_at_once_with_the_server(demo_url: str) -> Non
         time.sleep(0.1)
     else:
         raise AssertionError(f"process {child} still runs")
+
+
+def test_a_project_page_reads_its_assumptions_with_the_project(sqlite_engine: Engine) -> None:
+    engine = sqlite_engine
+    ids = [p.id for p in projects.list_projects(engine)]
+    simulation.set_economics(engine, ids[0], {"life_years": "20"}, IC)
+    unpriced = projects.add_project(engine, projects.NewProject(
+        name="A plant without a figure", sector="energy", framework="japan",
+        location="Ohio", amount_text=""), IC)
+    for pid in [*ids[:6], unpriced.summary.id]:
+        one = count(engine, partial(projects.show_project, engine, pid))
+        with statements(engine) as seen:
+            found, assumed = projects.show_project_page(engine, pid)
+        assert len(seen) == one  # nothing read for the assumptions
+        assert found == projects.show_project(engine, pid)
+        assert assumed == simulation.assumptions(engine, pid)
+    own = simulation.assumptions(engine, ids[0])
+    assert own is not None and own.own == {"life_years": 20}
+    assert projects.show_project_page(engine, unpriced.summary.id)[1] is None  # no model
