@@ -350,3 +350,39 @@ def test_a_project_page_reads_its_assumptions_with_the_project(sqlite_engine: En
     own = simulation.assumptions(engine, ids[0])
     assert own is not None and own.own == {"life_years": 20}
     assert projects.show_project_page(engine, unpriced.summary.id)[1] is None  # no model
+
+
+def test_the_priorities_page_finds_the_open_board_job_by_reads_alone(
+        sqlite_engine: Engine) -> None:
+    from pledge.services import jobs as jobs_svc
+    from pledge.services import priorities as prio
+    from pledge.services.base import jsonable, now
+    from pledge.services.dashboard import data_version
+    from pledge.store import jobs as jq
+
+    engine = sqlite_engine
+    runner = jobs_svc.JobRunner(engine)
+    assert jobs_svc.known_board(engine, runner, "japan") is None  # runner not open yet
+    runner.start()
+    try:
+        prio.open_project_count(engine, "japan")  # counted once at this data version
+        assert jobs_svc.known_board(engine, runner, "japan") is None  # no job: a write
+        request = views_svc.check_board("japan", None)
+        params = {"framework": "japan", "budget": request.limits.budget,
+                  "data_version": data_version(engine)}
+        with transaction(engine) as s:
+            job_id = jq.insert_job(s, kind=jobs_svc.BOARD, params=jsonable(params),
+                                   state=jobs_svc.QUEUED, progress=0.0, created_by="x",
+                                   created_at=now())
+        views.clear()
+        prio.open_project_count(engine, "japan")
+        with statements(engine) as seen:
+            known = jobs_svc.known_board(engine, runner, "japan")
+        assert known is not None and known.board is None and known.job is not None
+        assert known.job.id == job_id  # the job board_or_job joins
+        assert all(s.lstrip().upper().startswith("SELECT") for s in seen)  # reads only
+        with transaction(engine) as s:
+            jq.move(s, job_id, jobs_svc.QUEUED, {"state": jobs_svc.FAILED})
+        assert jobs_svc.known_board(engine, runner, "japan") is None  # ended: not joined
+    finally:
+        runner.shutdown()

@@ -98,8 +98,25 @@ async def priorities(request: Request, engine: EngineDep, settings: SettingsDep,
     kept = kept_answer(request, engine, "priorities.html", (), actor)
     if kept is not None:
         return kept
+    known = jobs_svc.known_board(engine, runner, framework, budget or None)
+    if known is not None:  # the board or its job, found by reads: the page may be kept
+        kept = kept_answer(request, engine, "priorities.html", _kept_by(known), actor)
+        if kept is not None:
+            return kept
     return await run_in_threadpool(_priorities, request, engine, actor, runner, framework,
                                    budget)
+
+
+def _kept_by(answer: Any) -> tuple[Any, ...]:
+    """What the priorities page is kept by besides what every kept page is: nothing for
+    the board of this data version; while a job computes it, the page is the same until
+    that job ends (a board stored then is the board of this data version), so the job
+    and the board shown meanwhile."""
+    if answer.board is not None:
+        return ()
+    board = answer.last
+    return ("computing", None if answer.job is None else answer.job.id,
+            None if board is None else id(board))
 
 
 def _priorities(request: Request, engine: Any, actor: Any, runner: Any, framework: str,
@@ -116,14 +133,7 @@ def _priorities(request: Request, engine: Any, actor: Any, runner: Any, framewor
                 "model_rules": score_model.rules_in_words(),
                 **(_board_context(board) if board is not None else {})}
 
-    if answer.board is not None and not computing:  # the board of this data version
-        return render_cached(request, engine, "priorities.html", (), actor, build)
-    # while a job computes it: the page is the same until that job ends (a board stored
-    # then is the board of this data version: the branch above), kept per job and the
-    # board shown meanwhile
-    return render_cached(request, engine, "priorities.html",
-                         ("computing", None if answer.job is None else answer.job.id,
-                          None if board is None else id(board)), actor, build)
+    return render_cached(request, engine, "priorities.html", _kept_by(answer), actor, build)
 
 
 def _board_context(board: Any) -> dict[str, Any]:
