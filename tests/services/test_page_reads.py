@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine, event
 
-from pledge.services import apart, deadlines, frameworks, projects
+from pledge.services import apart, deadlines, frameworks, projects, simulation
 from pledge.services import views as views_svc
 from pledge.services.base import Actor
 from pledge.services.dashboard import views
@@ -330,3 +331,58 @@ def test_the_separate_process_ends_at_once_with_the_server(demo_url: str) -> Non
         time.sleep(0.1)
     else:
         raise AssertionError(f"process {child} still runs")
+
+
+def test_a_project_page_reads_its_assumptions_with_the_project(sqlite_engine: Engine) -> None:
+    engine = sqlite_engine
+    ids = [p.id for p in projects.list_projects(engine)]
+    simulation.set_economics(engine, ids[0], {"life_years": "20"}, IC)
+    unpriced = projects.add_project(engine, projects.NewProject(
+        name="A plant without a figure", sector="energy", framework="japan",
+        location="Ohio", amount_text=""), IC)
+    for pid in [*ids[:6], unpriced.summary.id]:
+        one = count(engine, partial(projects.show_project, engine, pid))
+        with statements(engine) as seen:
+            found, assumed = projects.show_project_page(engine, pid)
+        assert len(seen) == one  # nothing read for the assumptions
+        assert found == projects.show_project(engine, pid)
+        assert assumed == simulation.assumptions(engine, pid)
+    own = simulation.assumptions(engine, ids[0])
+    assert own is not None and own.own == {"life_years": 20}
+    assert projects.show_project_page(engine, unpriced.summary.id)[1] is None  # no model
+
+
+def test_the_priorities_page_finds_the_open_board_job_by_reads_alone(
+        sqlite_engine: Engine) -> None:
+    from pledge.services import jobs as jobs_svc
+    from pledge.services import priorities as prio
+    from pledge.services.base import jsonable, now
+    from pledge.services.dashboard import data_version
+    from pledge.store import jobs as jq
+
+    engine = sqlite_engine
+    runner = jobs_svc.JobRunner(engine)
+    assert jobs_svc.known_board(engine, runner, "japan") is None  # runner not open yet
+    runner.start()
+    try:
+        prio.open_project_count(engine, "japan")  # counted once at this data version
+        assert jobs_svc.known_board(engine, runner, "japan") is None  # no job: a write
+        request = views_svc.check_board("japan", None)
+        params = {"framework": "japan", "budget": request.limits.budget,
+                  "data_version": data_version(engine)}
+        with transaction(engine) as s:
+            job_id = jq.insert_job(s, kind=jobs_svc.BOARD, params=jsonable(params),
+                                   state=jobs_svc.QUEUED, progress=0.0, created_by="x",
+                                   created_at=now())
+        views.clear()
+        prio.open_project_count(engine, "japan")
+        with statements(engine) as seen:
+            known = jobs_svc.known_board(engine, runner, "japan")
+        assert known is not None and known.board is None and known.job is not None
+        assert known.job.id == job_id  # the job board_or_job joins
+        assert all(s.lstrip().upper().startswith("SELECT") for s in seen)  # reads only
+        with transaction(engine) as s:
+            jq.move(s, job_id, jobs_svc.QUEUED, {"state": jobs_svc.FAILED})
+        assert jobs_svc.known_board(engine, runner, "japan") is None  # ended: not joined
+    finally:
+        runner.shutdown()

@@ -4,6 +4,7 @@ per language."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from sqlalchemy import event
+from starlette.concurrency import run_in_threadpool
 
 from pledge.app import create_app
 from pledge.domain.lifecycle import Role
@@ -20,8 +22,11 @@ from pledge.services.dashboard import views
 from pledge.web import templating
 from pledge.web.templating import page_language
 from tests.web.test_pages import CSRF, csrf, log_in
+from tests.web.test_review_page import SEED
 
 ADMIN = Actor.of("An administrator", "admin")
+ONE_TIME = re.compile(r'name="idempotency_key" value="([0-9a-f]{32})"')
+KEPT = ("/", "/deadlines", "/projects", "/review", "/review?state=all&size=10")
 
 
 @pytest.fixture
@@ -91,13 +96,13 @@ def test_the_content_is_kept_per_language(app: Any, client: TestClient,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     log_in(client, Role.IC)
     rendered: list[str] = []
-    blocks = templating._blocks
+    blocks = templating._kept
 
     def counted(request: Request, name: str, *args: Any) -> Any:
         rendered.append(page_language(request))
         return blocks(request, name, *args)
 
-    monkeypatch.setattr(templating, "_blocks", counted)
+    monkeypatch.setattr(templating, "_kept", counted)
     views.clear()
     english = [reads(app, client, "/")[0] for _ in range(2)]
     japanese = [reads(app, client, "/", **{"accept-language": "ja"})[0] for _ in range(2)]
@@ -118,3 +123,57 @@ def test_the_language_of_a_page_is_the_request_s_choice_else_english(
     client.get("/_lang")
     client.get("/_lang", headers={"accept-language": "ja"})
     assert seen == ["en", "ja"]
+
+
+@pytest.mark.parametrize("role", [Role.ANALYST, Role.IC, Role.ADMIN])
+def test_a_kept_page_is_the_page_rendered_whole(app: Any, client: TestClient,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                role: Role) -> None:
+    log_in(client, role)
+    views.clear()
+    kept = {path: [client.get(path).text for _ in range(2)] for path in KEPT}  # made, kept
+    monkeypatch.setattr(templating, "_kept", lambda *args: None)  # nothing kept: whole
+    views.clear()
+    for path in KEPT:
+        whole = client.get(path).text
+        token = CSRF.findall(whole)[0]
+        for page in kept[path]:
+            assert set(CSRF.findall(page)) == {token}  # this reader's token, every form
+            assert ONE_TIME.sub("", page) == ONE_TIME.sub("", whole), path
+        keys = [k for page in kept[path] for k in ONE_TIME.findall(page)]
+        assert len(keys) == len(set(keys))  # each form its own key, each time
+        if path.startswith("/review") and role is not Role.ANALYST:
+            assert keys  # the queue's forms were kept too
+
+
+def test_a_one_time_message_shows_around_kept_content(client: TestClient) -> None:
+    log_in(client, Role.ANALYST)
+    page = client.get("/review").text  # kept
+    token = CSRF.search(page)
+    assert token
+    r = client.post("/review/ingest", data={"source": "https://example.org/kept",
+                                            "text": SEED.read_text(encoding="utf-8"),
+                                            "csrf_token": token.group(1)})
+    assert 'data-testid="flash"' in r.text and "proposed changes queued" in r.text
+    assert "demo_analyst" in r.text and 'data-proposal="' in r.text
+    again = client.get("/review").text
+    assert 'data-testid="flash"' not in again and "demo_analyst" in again
+    assert again.count('data-proposal="') == r.text.count('data-proposal="')
+
+
+def test_a_kept_page_is_answered_without_a_worker_thread(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    log_in(client, Role.IC)
+    views.clear()
+    hops: list[str] = []
+    hop = run_in_threadpool
+
+    async def counted(func: Any, *args: Any) -> Any:
+        hops.append(args[2])  # the template's name
+        return await hop(func, *args)
+
+    monkeypatch.setattr(templating, "run_in_threadpool", counted)
+    for path in ("/deadlines", "/review"):
+        first, again = client.get(path).text, client.get(path).text
+        assert CSRF.sub("", ONE_TIME.sub("", first)) == CSRF.sub("", ONE_TIME.sub("", again))
+    assert hops == ["deadlines.html", "review.html"]  # made in a thread once, then kept

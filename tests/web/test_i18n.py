@@ -375,3 +375,17 @@ def test_every_word_of_the_record_the_pages_show_is_in_the_catalogue() -> None:
             shown |= {shipped["name"], shipped["partner"]}
     assert shown - listed == set()
     assert words.ROUNDING == ROUNDING_RULE
+
+
+def test_a_remembered_range_of_dollars_is_written_in_each_language_as_first_written() -> None:
+    ranges = [(Decimal("850000000"), Decimal("1200000000")), (None, Decimal("3e9")),
+              (Decimal("1e9"), None), (Decimal("2500000.00"), Decimal("2500000.00")),
+              (Decimal("1234.5"), Decimal("1234.50")), (None, None)]
+    for lang in ("en", "ja", "en"):
+        i18n.use(lang)
+        for low, high in ranges:
+            written = templating._bounds(low, high, templating.usd)
+            assert templating.usd_range(low, high) == written  # remembered: the same
+            assert templating.usd_range(low, high) == written
+    i18n.use("en")
+    assert templating.usd_range(Decimal("1e9"), Decimal("3e9")) == "US$1bn–US$3bn"

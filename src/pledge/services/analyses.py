@@ -32,6 +32,7 @@ from pledge.services.job_queue import (
     Progress,
     enqueue,
     job_work,
+    open_job,
 )
 
 T = TypeVar("T")
@@ -151,6 +152,27 @@ class BoardAnswer:
     last: views_svc.Board | None
 
 
+def known_board(engine: Engine, runner: JobRunner, framework: str,
+                budget: str | None = None) -> BoardAnswer | None:
+    """``board_or_job``'s answer when it takes reads only and never waits for another
+    request: the board at this data version, or the open job computing it (with the last
+    board); None when the checks ``board_or_job`` makes are not answered from the cache at
+    this data version, or no job is open (``board_or_job`` then answers)."""
+    request = views_svc.check_board(framework, budget)
+    if not runner.open or not prio.open_projects_known(engine, request.framework):
+        return None
+    board, last = views_svc.cached_board(engine, request)
+    if board is not None:
+        return BoardAnswer(board, None, None)
+    job = open_job(engine, BOARD, {**_board_params(request),
+                                   "data_version": data_version(engine)})
+    return None if job is None else BoardAnswer(None, job, last)
+
+
+def _board_params(request: views_svc.BoardRequest) -> dict[str, Any]:
+    return {"framework": request.framework, "budget": request.limits.budget}
+
+
 def board_or_job(engine: Engine, runner: JobRunner, actor: Actor, framework: str,
                  budget: str | None = None) -> BoardAnswer:
     """The priorities board, never computed within the request: the cached board, or a job
@@ -169,7 +191,7 @@ def board_or_job(engine: Engine, runner: JobRunner, actor: Actor, framework: str
 
     job = _answer(
         engine, runner, actor, kind=BOARD, key=request.key,
-        params={"framework": request.framework, "budget": request.limits.budget},
+        params=_board_params(request),
         inline=lambda: False,
         build=lambda progress: views_svc.compute_board_apart(engine, request, progress),
         document=summary)

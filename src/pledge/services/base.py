@@ -247,19 +247,20 @@ def primary_usd(conn: Connection, project_id: int) -> Decimal | None:
     bound given ("up to US$25bn" gives 25bn), or None without an estimate."""
     row = conn.execute(select(t.estimates.c.usd_low, t.estimates.c.usd_high).where(
         t.estimates.c.project_id == project_id, t.estimates.c.is_primary)).first()
-    return None if row is None else _primary_amount(row[0], row[1])
+    return None if row is None else primary_amount(row[0], row[1])
 
 
 def primary_usd_all(conn: Connection, framework_id: int) -> dict[int, Decimal | None]:
     """``primary_usd`` of every project of a framework, in one query."""
     p, e = t.projects, t.estimates
-    return {int(pid): _primary_amount(low, high) for pid, low, high in conn.execute(
+    return {int(pid): primary_amount(low, high) for pid, low, high in conn.execute(
         select(p.c.id, e.c.usd_low, e.c.usd_high)
         .outerjoin(e, (e.c.project_id == p.c.id) & e.c.is_primary)
         .where(p.c.framework_id == framework_id))}
 
 
-def _primary_amount(low: Any, high: Any) -> Decimal | None:
+def primary_amount(low: Any, high: Any) -> Decimal | None:
+    """``primary_usd`` of a primary estimate's bounds (``low``, ``high``) as read."""
     if isinstance(low, Decimal) and isinstance(high, Decimal):
         return ((low + high) / 2).quantize(Decimal("0.01"))
     value = high if high is not None else low

@@ -139,6 +139,11 @@ class JobRunner:
     def stopping(self) -> bool:
         return self._stopping.is_set()
 
+    @property
+    def open(self) -> bool:
+        """Its pool is open (the jobs a process before it left open are marked failed)."""
+        return self._executor is not None
+
     def _open(self) -> None:  # with the lock held
         if self._executor is None and not self.stopping:
             mark_stale(self.engine)
@@ -267,11 +272,9 @@ def enqueue(engine: Engine, runner: JobRunner, actor: Actor, kind: str,
     runner.ensure_started()  # before the job is written: starting marks open jobs stale
     params = jsonable(params)
     if join:  # the same job open already: joined by a read, without taking the queue's lock
-        with reading(engine) as s:
-            same = next((r for r in q.jobs_in(s, OPEN_STATES)
-                         if r.kind == kind and dict(r.params) == params), None)
-            if same is not None:
-                return _status(same)
+        same = open_job(engine, kind, params)
+        if same is not None:
+            return same
     with transaction(engine) as s:
         q.lock_queue(s)
         rows = q.jobs_in(s, OPEN_STATES)
@@ -292,6 +295,15 @@ def enqueue(engine: Engine, runner: JobRunner, actor: Actor, kind: str,
     # an idempotent request, may hold it open a little longer).
     after_commit(engine, lambda: runner.submit(job_id, work))
     return job_status(engine, job_id)
+
+
+def open_job(engine: Engine, kind: str, params: dict[str, Any]) -> JobStatus | None:
+    """The open job of ``kind`` with ``params`` (the one ``enqueue`` joins), read only."""
+    params = jsonable(params)
+    with reading(engine) as s:
+        same = next((r for r in q.jobs_in(s, OPEN_STATES)
+                     if r.kind == kind and dict(r.params) == params), None)
+    return None if same is None else _status(same)
 
 
 def job_status(engine: Engine, job_id: int | str) -> JobStatus:

@@ -25,6 +25,7 @@ from pledge.services.analyses import (
     board_or_job,
     decline_or_job,
     frontier_or_job,
+    known_board,
     rankings_or_job,
 )
 from pledge.services.base import Actor, jsonable, permit
@@ -63,7 +64,7 @@ __all__ = [
     "QUEUED", "RANKINGS", "RUNNING", "SIMULATION", "BoardAnswer",
     "JobFailed", "JobRunner", "JobStatus", "Progress", "SimulationRequest", "batch_or_job",
     "board_or_job", "decline_or_job", "enqueue", "error_document", "frontier_or_job",
-    "job_result", "job_status", "job_work", "mark_stale", "rankings_or_job",
+    "job_result", "job_status", "job_work", "known_board", "mark_stale", "rankings_or_job",
     "submit_simulation",
 ]
 

@@ -49,6 +49,7 @@ from pledge.services.rankings import (
     criteria,
     framework_key,
     open_project_count,
+    open_projects_known,
     prioritise,
     project_scores,
     ranking_key,
@@ -65,7 +66,8 @@ __all__ = [
     "check_batch", "check_decline", "check_frontier", "check_limits", "check_objective",
     "check_ranking", "check_time_limit", "choose_batch", "compute_batch", "compute_decline",
     "compute_frontier", "compute_rankings", "criteria", "decline_advice", "framework_key",
-    "frontier_for", "instance_frontier", "open_project_count", "prioritise",
+    "frontier_for", "instance_frontier", "open_project_count", "open_projects_known",
+    "prioritise",
     "project_scores", "ranking_key", "scores_document", "set_score", "set_weight",
     "solve_instance", "stored_batch", "usd_amount", "weights",
 ]

@@ -23,6 +23,7 @@ from pledge.domain.provenance import (
 from pledge.domain.relations import Relation
 from pledge.services import relations
 from pledge.services.base import framework_row, project_row, sum_postings
+from pledge.services.simulation import Assumptions, assumptions_of
 from pledge.store import project_queries as q
 from pledge.store import tables as t
 from pledge.store.db import reading
@@ -89,17 +90,31 @@ def list_projects_page(engine: Engine, *, framework: str | None = None,
 
 
 def show_project(engine: Engine, project_id: int | str) -> ProjectDetail:
+    return show_project_page(engine, project_id)[0]
+
+
+def show_project_page(engine: Engine, project_id: int | str
+                      ) -> tuple[ProjectDetail, Assumptions | None]:
+    """The project as ``show_project``, and which assumptions its base case rests on
+    (``simulation.assumptions``) from the same reads: what its page shows."""
     with reading(engine) as s:
         pid = int(project_id) if isinstance(project_id, int) or str(project_id).isdigit() \
             else None
         if pid is None or not is_possible_id(pid):  # an id as text, or none possible
             pid = project_row(s, project_id).id
-        return detail(s, pid)
+        found, row = _detail(s, pid)
+    return found, assumptions_of(row.id, row.name, row.sector, row.economics, row.usd_low,
+                                 row.usd_high)
 
 
 def detail(s: Connection, pid: int) -> ProjectDetail:
     """The project ``pid`` with everything recorded about it, read in ``s``: a fixed number
     of indexed lookups by the project's id, however many projects there are."""
+    return _detail(s, pid)[0]
+
+
+def _detail(s: Connection, pid: int) -> tuple[ProjectDetail, Any]:
+    """``detail``, and the project's row as read (with its primary estimate's bounds)."""
     found = q.row_and_summary(s, pid)
     if found is None:
         project_row(s, pid)  # raises what an unknown project raises
@@ -116,7 +131,7 @@ def detail(s: Connection, pid: int) -> ProjectDetail:
         row.extension_until, r.sponsors, with_provenance(r.estimates), r.transitions,
         r.consultations, r.funding, r.sites, r.status_reports,
         [x.document() for x in related], None if head == pid else head,
-        allocation_of(s, row, postings)))
+        allocation_of(s, row, postings))), row
 
 
 def with_claims(d: ProjectDetail) -> ProjectDetail:

@@ -80,6 +80,7 @@ from pledge.services.project_views import (
     list_projects,
     list_projects_page,
     show_project,
+    show_project_page,
 )
 from pledge.store import project_queries as q
 from pledge.store import tables as t
@@ -92,7 +93,8 @@ __all__ = [
     "ProjectDetail", "ProjectSummary", "add_estimate", "add_project", "add_site_report",
     "add_status_report", "advance", "allocation_of", "consult", "extend", "history",
     "import_projects", "import_projects_csv", "list_projects", "list_projects_page",
-    "read_projects_csv", "shipped_project_rows", "show_project", "update_project",
+    "read_projects_csv", "shipped_project_rows", "show_project", "show_project_page",
+    "update_project",
 ]
 
 

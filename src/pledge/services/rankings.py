@@ -188,6 +188,13 @@ def framework_key(framework: str) -> str:
     return framework.strip().lower()
 
 
+def open_projects_known(engine: Engine, framework: str) -> bool:
+    """Whether ``open_project_count`` is answered from the cache at this data version and
+    finds open projects (it then neither raises nor reads more)."""
+    found, count = views.fresh(engine, ("open-projects", framework_key(framework)))
+    return bool(found and count)
+
+
 def open_project_count(engine: Engine, framework: str) -> int:
     """How many of the framework's projects are open (ranked).
 

@@ -30,6 +30,7 @@ from pledge.services.base import (
     framework_row,
     load_framework,
     permit,
+    primary_amount,
     primary_usd,
     project_row,
 )
@@ -110,6 +111,25 @@ def assumptions(engine: Engine, project_id: int | str) -> Assumptions | None:
         econ = get_economics(engine, project_id)
     except InvalidInput:
         return None
+    return _assumptions(econ)
+
+
+def assumptions_of(project_id: int, name: str, sector: str, economics: Any,
+                   usd_low: Any, usd_high: Any) -> Assumptions | None:
+    """``assumptions`` of a project from its row as already read (its sector, stored
+    settings and primary estimate's bounds): no statement sent."""
+    doc = economics_defaults()
+    capex = primary_amount(usd_low, usd_high)
+    try:
+        model = cf.model_for(sector, doc.get("sectors", {}), doc.get("defaults", {}),
+                             dict(economics or {}), None if capex is None else float(capex))
+    except InvalidInput:
+        return None
+    return _assumptions(ProjectEconomics(project_id, name, sector, model,
+                                         dict(economics or {})))
+
+
+def _assumptions(econ: ProjectEconomics) -> Assumptions:
     model = econ.model.as_dict()
     return Assumptions(econ.overrides, econ.sector,
                        econ.sector in economics_defaults().get("sectors", {}),

@@ -10,6 +10,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from pledge.domain import score_model
 from pledge.domain.access import MATRIX, Action
@@ -29,7 +30,7 @@ from pledge.web import charts
 from pledge.web.auth import PageActor, need
 from pledge.web.common import URGENT_DAYS, framework_list, router
 from pledge.web.i18n import _, lang_of
-from pledge.web.templating import render, render_cached
+from pledge.web.templating import kept_answer, render, render_cached, render_kept
 
 
 # The dashboard and the list are short reads, answered on the event loop (no thread hop).
@@ -86,13 +87,41 @@ REFRESH_SECONDS = 5  # how soon a page waiting for a job looks again
 
 
 @router.get("/priorities", response_class=HTMLResponse)
-def priorities(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
-               runner: JobsDep, framework: str = "japan", budget: str | None = None
-               ) -> Response:
+async def priorities(request: Request, engine: EngineDep, settings: SettingsDep,
+                     actor: PageActor, runner: JobsDep, framework: str = "japan",
+                     budget: str | None = None) -> Response:
     """The board at this data version; else a job computes it and the page shows the last
-    board (or nothing yet) and looks again by itself: never computed within the request."""
+    board (or nothing yet) and looks again by itself: never computed within the request.
+    The page of a board kept at this data version is answered on the event loop; finding
+    the board or its job (which may queue one) in a worker thread."""
     need(actor, Action.READ, settings)
     assert actor is not None
+    kept = kept_answer(request, engine, "priorities.html", (), actor)
+    if kept is not None:
+        return kept
+    known = jobs_svc.known_board(engine, runner, framework, budget or None)
+    if known is not None:  # the board or its job, found by reads: the page may be kept
+        kept = kept_answer(request, engine, "priorities.html", _kept_by(known), actor)
+        if kept is not None:
+            return kept
+    return await run_in_threadpool(_priorities, request, engine, actor, runner, framework,
+                                   budget)
+
+
+def _kept_by(answer: Any) -> tuple[Any, ...]:
+    """What the priorities page is kept by besides what every kept page is: nothing for
+    the board of this data version; while a job computes it, the page is the same until
+    that job ends (a board stored then is the board of this data version), so the job
+    and the board shown meanwhile."""
+    if answer.board is not None:
+        return ()
+    board = answer.last
+    return ("computing", None if answer.job is None else answer.job.id,
+            None if board is None else id(board))
+
+
+def _priorities(request: Request, engine: Any, actor: Any, runner: Any, framework: str,
+                budget: str | None) -> Response:
     answer = jobs_svc.board_or_job(engine, runner, actor, framework, budget or None)
     board = answer.board or answer.last
     computing = answer.job is not None
@@ -105,9 +134,7 @@ def priorities(request: Request, engine: EngineDep, settings: SettingsDep, actor
                 "model_rules": score_model.rules_in_words(),
                 **(_board_context(board) if board is not None else {})}
 
-    if answer.board is not None and not computing:  # the board of this data version
-        return render_cached(request, engine, "priorities.html", (), actor, build)
-    return render(request, "priorities.html", {"user": actor, **build()})
+    return render_cached(request, engine, "priorities.html", _kept_by(answer), actor, build)
 
 
 def _board_context(board: Any) -> dict[str, Any]:
@@ -134,9 +161,9 @@ def framework(request: Request, key: str, engine: EngineDep, settings: SettingsD
 
 
 @router.get("/deadlines", response_class=HTMLResponse)
-def deadlines(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
-              framework: str | None = None, month: str | None = None,
-              as_of: str | None = None) -> Response:
+async def deadlines(request: Request, engine: EngineDep, settings: SettingsDep,
+                    actor: PageActor, framework: str | None = None, month: str | None = None,
+                    as_of: str | None = None) -> Response:
     """The funding dates on a calendar and in a list; ``as_of`` (a date, or empty for
     today): the dates as recorded by the end of that day, days left counted from it."""
     need(actor, Action.READ_PUBLIC, settings)
@@ -160,7 +187,7 @@ def deadlines(request: Request, engine: EngineDep, settings: SettingsDep, actor:
                 "as_of": "" if day is None else day.isoformat(),
                 "frameworks": framework_list(engine)}
 
-    return render_cached(request, engine, "deadlines.html", (), actor, build)
+    return await render_kept(request, engine, "deadlines.html", (), actor, build)
 
 
 def _month(text: str) -> date:

@@ -31,7 +31,7 @@ from pledge.services import as_of as as_of_svc
 from pledge.services import capital as capital_svc
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import funding as funding_svc
-from pledge.services import news, public_view, simulation
+from pledge.services import news, public_view
 from pledge.services import projects as projects_svc
 from pledge.services import relations as relations_svc
 from pledge.services import views as views_svc
@@ -135,7 +135,7 @@ async def project(request: Request, project_id: RecordId, engine: EngineDep,
     """A project, answered on the event loop like the list (short indexed reads, no thread
     hop); its outlook is never simulated here."""
     need(actor, Action.READ_PUBLIC, settings)
-    p = projects_svc.show_project(engine, project_id)
+    p, assumed = projects_svc.show_project_page(engine, project_id)
     if actor is None:  # the public portal: the record without account names
         p = public_view.for_public(engine, p)
     # The simulation runs on a worker thread, never within the request: until it is done
@@ -170,7 +170,7 @@ async def project(request: Request, project_id: RecordId, engine: EngineDep,
         "in_news": in_news, "statement": statement, "rounding": ROUNDING_RULE,
         "forms": _forms(actor, Stage(p.summary.status)),
         "report_stage": _next_stage(Stage(p.summary.status)),
-        "assumptions": simulation.assumptions(engine, p.summary.id)})
+        "assumptions": assumed})
 
 
 def _next_stage(stage: Stage) -> str:

@@ -3,7 +3,7 @@ that accept, reject or read an article."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Form, Request
@@ -21,32 +21,38 @@ from pledge.services.base import Actor
 from pledge.web.auth import PageActor, need
 from pledge.web.common import act, framework_list, router
 from pledge.web.i18n import N_, _
-from pledge.web.templating import render, role
+from pledge.web.templating import render, render_kept, role
 
 
 @router.get("/review", response_class=HTMLResponse)
-def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
+async def review(request: Request, engine: EngineDep, settings: SettingsDep, actor: PageActor,
            state: str = "proposed", kind: str = "", framework: str = "",
            page: PageNumber = 1, size: PageSize = queue.DEFAULT_SIZE) -> Response:
     need(actor, Action.READ, settings)
     assert actor is not None  # READ is never anonymous
-    q = queue.review_queue(engine, state=state, kind=kind, framework=framework, page=page,
-                           size=size, actor=actor)
-    rows = q.rows
-    acceptors = {p.id: news.who_may_accept(p) for p in rows}
-    filters = {"state": state, "kind": kind, "framework": framework, "size": size}
-    return render(request, "review.html", {
-        "user": actor, "rows": rows, "q": q, "state": state, "states": queue.STATES,
-        "kind": kind, "kinds": [k.value for k in ProposalKind], "framework": framework,
-        "frameworks": framework_list(engine), "size": size, "sizes": queue.PAGE_SIZES,
-        "query": lambda n: urlencode({**filters, "page": n}),
-        "page": q.page, "pages": q.pages, "count": q.total,
-        "may_decide": actor.role in MATRIX[Action.REVIEW], "acceptances": acceptances(),
-        "may_accept": {pid for pid, roles in acceptors.items() if actor.role in roles},
-        "may_record": {p.id for p in rows if actor.role in news.who_may_record(p)},
-        "acceptors": {pid: ", ".join(sorted(role(r.value) for r in roles))
-                      or _("none (the lifecycle makes it by another operation)")
-                      for pid, roles in acceptors.items()}})
+
+    def build() -> dict[str, Any]:
+        q = queue.review_queue(engine, state=state, kind=kind, framework=framework,
+                               page=page, size=size, actor=actor)
+        rows = q.rows
+        acceptors = {p.id: news.who_may_accept(p) for p in rows}
+        filters = {"state": state, "kind": kind, "framework": framework, "size": size}
+        return {
+            "rows": rows, "q": q, "state": state, "states": queue.STATES, "kind": kind,
+            "kinds": [k.value for k in ProposalKind], "framework": framework,
+            "frameworks": framework_list(engine), "size": size, "sizes": queue.PAGE_SIZES,
+            "query": lambda n: urlencode({**filters, "page": n}),
+            "page": q.page, "pages": q.pages, "count": q.total,
+            "may_decide": actor.role in MATRIX[Action.REVIEW], "acceptances": acceptances(),
+            "may_accept": {pid for pid, roles in acceptors.items() if actor.role in roles},
+            "may_record": {p.id for p in rows if actor.role in news.who_may_record(p)},
+            "acceptors": {pid: ", ".join(sorted(role(r.value) for r in roles))
+                          or _("none (the lifecycle makes it by another operation)")
+                          for pid, roles in acceptors.items()}}
+
+    # kept per data version, role, language and query; each reader's token and keys
+    # written in for each request
+    return await render_kept(request, engine, "review.html", (), actor, build)
 
 
 @router.get("/review/articles", response_class=HTMLResponse)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -18,7 +19,8 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
+from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
 
 from pledge import __version__
 from pledge.domain.money import (
@@ -100,7 +102,20 @@ def usd_about(value: Decimal | None) -> str:
 
 
 def usd_range(low: Decimal | None, high: Decimal | None) -> str:
+    """A range of US dollar amounts (a list page writes fifty): each range written once
+    per language and the amounts' exact digits, then remembered."""
+    if all(v is None or type(v) is Decimal for v in (low, high)):
+        return _usd_range(None if low is None else str(low),
+                          None if high is None else str(high), i18n.current())
     return _bounds(low, high, usd)
+
+
+@lru_cache(maxsize=8192)
+def _usd_range(low: str | None, high: str | None, lang: str) -> str:
+    """``usd_range`` of the amounts written ``low`` and ``high``, in ``lang`` (the
+    language being answered in, which ``usd`` and ``_`` read)."""
+    return _bounds(None if low is None else Decimal(low),
+                   None if high is None else Decimal(high), usd)
 
 
 def in_yen(value: Decimal | None, rate: Any) -> str:
@@ -303,43 +318,103 @@ def page_language(request: Request) -> str:
 
 
 CACHED_BLOCKS = ("title", "head", "content", "figures")
-_MARK = "\x00not-for-every-reader\x00"  # stands for what is one reader's own while rendering
+# What stands, in a kept page, for what is each reader's own and is written in for each
+# request: the CSRF token, a form's one-time key (a fresh one each), the user's name.
+_CSRF = "\x00csrf-token\x00"
+_ONCE = "\x00one-time-key\x00"
+_NAME = "\x00user-name\x00"
+_OWN = re.compile(f"({_CSRF}|{_ONCE}|{_NAME})")
+
+
+@dataclass(frozen=True, slots=True)
+class KeptPage:
+    """A page rendered once, frame included: its text cut at what is each reader's own
+    (``parts``: text, then a mark, then text ...), and its main blocks (to render the
+    frame around them anew when a one-time message is to be shown)."""
+
+    blocks: dict[str, Markup]
+    figures: bool
+    parts: tuple[str, ...]
+
+    def text(self, csrf: str, name: str) -> str:
+        """The page for one reader: their token and name, a fresh key for each form."""
+        own = {_CSRF: str(escape(csrf)), _NAME: str(escape(name))}
+        return "".join(part if i % 2 == 0 else own.get(part) or str(escape(form_key()))
+                       for i, part in enumerate(self.parts))
+
+
+def _page_key(request: Request, name: str, key: tuple[Any, ...], user: Any
+              ) -> tuple[Any, ...]:
+    """What a kept page is kept by (``render_cached``)."""
+    role = None if user is None else user.role.value
+    return ("page", name, page_language(request), date.today(), role,
+            (request.url.path, request.url.query), *key)
+
+
+def _answer(request: Request, kept: KeptPage, user: Any) -> HTMLResponse:
+    """A kept page for this reader: their name and token written in; with a one-time
+    message to show, the frame rendered anew around the kept content."""
+    shown = pop_flash(request)
+    if shown is not None:
+        return render(request, "cached.html", {"user": user, "cached": kept.blocks,
+                                               "figures": kept.figures, "flash": shown})
+    return HTMLResponse(kept.text(csrf_token(request), "" if user is None else str(user.name)))
 
 
 def render_cached(request: Request, engine: Any, name: str, key: tuple[Any, ...],
                   user: Any, build: Callable[[], dict[str, Any]]) -> HTMLResponse:
     """A page whose main content (its title, head, content and figures) is rendered once
     per data version, template, language, day, role, path and query, and ``key`` (anything
-    else the content depends on), and kept (``dashboard.views``);
-    ``build`` makes the template's context and runs only when the content is not kept.
-    The frame around it (the user's name, the CSRF token, a one-time message) is rendered
-    for each request. Content that would hold a reader's own things (a CSRF token, a
-    one-time key, the user's name) is never kept: such a page is rendered whole."""
-    lang, today = page_language(request), date.today()
-    role = None if user is None else user.role.value
-    asked = (request.url.path, request.url.query)
-    kept = views.get(engine, ("page", name, lang, today, role, asked, *key),
-                      lambda: _blocks(request, name, user, build(), today))
+    else the content depends on), and kept (``dashboard.views``) with the frame around it;
+    ``build`` makes the template's context and runs only when the page is not kept.
+    What is each reader's own (their name, the CSRF token, the forms' one-time keys) is
+    written into the kept page for each request; a one-time message has the frame
+    rendered anew. Content that would hold the user's name is never kept: such a page is
+    rendered whole."""
+    today = date.today()
+    kept = views.get(engine, _page_key(request, name, key, user),
+                     lambda: _kept(request, name, user, build(), today))
     if kept is None:  # holds a reader's own things: rendered whole, each time
         return render(request, name, {"user": user, **build()})
-    blocks, has_figures = kept
-    return render(request, "cached.html", {"user": user, "cached": blocks,
-                                           "figures": has_figures})
+    return _answer(request, kept, user)
 
 
-def _blocks(request: Request, name: str, user: Any, context: dict[str, Any], today: date
-            ) -> tuple[dict[str, Markup], bool] | None:
-    env = templates().env
+def kept_answer(request: Request, engine: Any, name: str, key: tuple[Any, ...], user: Any
+                ) -> HTMLResponse | None:
+    """The page ``render_cached`` would answer when it is kept at this data version (a
+    read of the data version at most; never waits for a page being made), else None."""
+    found, kept = views.fresh(engine, _page_key(request, name, key, user))
+    return _answer(request, kept, user) if found and kept is not None else None
+
+
+async def render_kept(request: Request, engine: Any, name: str, key: tuple[Any, ...],
+                      user: Any, build: Callable[[], dict[str, Any]]) -> HTMLResponse:
+    """``render_cached`` for a page answered on the event loop: a kept page is answered
+    there; a page to make is made in a worker thread, so the loop never waits for a
+    build, nor for another request making it."""
+    kept = kept_answer(request, engine, name, key, user)
+    if kept is not None:
+        return kept
+    return await run_in_threadpool(render_cached, request, engine, name, key, user, build)
+
+
+def _kept(request: Request, name: str, user: Any, context: dict[str, Any], today: date
+          ) -> KeptPage | None:
+    env, lang = templates().env, i18n.lang_of(request)
     page, base = env.get_template(name), env.get_template("base.html")
-    ctx = page.new_context({**env.globals, "request": request, "user": user, "csrf": _MARK,
-                            "one_time_key": lambda: _MARK, "flash": None, "today": today,
-                            **context})
+    ctx = page.new_context({**env.globals, "request": request, "user": user, "csrf": _CSRF,
+                            "one_time_key": lambda: _ONCE, "flash": None, "today": today,
+                            "lang": lang, **context})
     blocks = {b: Markup("".join((page.blocks.get(b) or base.blocks[b])(ctx)))
               for b in CACHED_BLOCKS}
-    own = (_MARK,) + (() if user is None else (str(user.name),))
-    if any(o in text for text in blocks.values() for o in own):
+    if user is not None and any(str(user.name) in text for text in blocks.values()):
         return None
-    return blocks, bool(context.get("figures"))
+    figures = bool(context.get("figures"))
+    stand_in = None if user is None else replace(user, name=_NAME)
+    whole = env.get_template("cached.html").render({
+        "request": request, "user": stand_in, "csrf": _CSRF, "lang": lang,
+        "flash": None, "today": today, "cached": blocks, "figures": figures})
+    return KeptPage(blocks, figures, tuple(_OWN.split(whole)))
 
 
 def warm() -> int:
