@@ -7,7 +7,7 @@ from array import array
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine
 
@@ -23,11 +23,13 @@ from pledge.domain.provenance import (
 from pledge.domain.relations import Relation
 from pledge.services import relations
 from pledge.services.base import framework_row, project_row, sum_postings
-from pledge.services.simulation import Assumptions, assumptions_of
 from pledge.store import project_queries as q
 from pledge.store import tables as t
 from pledge.store.db import reading
 from pledge.store.project_queries import ProjectSummary
+
+if TYPE_CHECKING:  # the simulation (numba, the engines) loads only for a project's page
+    from pledge.services.simulation import Assumptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,19 +92,27 @@ def list_projects_page(engine: Engine, *, framework: str | None = None,
 
 
 def show_project(engine: Engine, project_id: int | str) -> ProjectDetail:
-    return show_project_page(engine, project_id)[0]
+    return _read_project(engine, project_id)[0]
 
 
-def show_project_page(engine: Engine, project_id: int | str
-                      ) -> tuple[ProjectDetail, Assumptions | None]:
-    """The project as ``show_project``, and which assumptions its base case rests on
-    (``simulation.assumptions``) from the same reads: what its page shows."""
+def _read_project(engine: Engine, project_id: int | str) -> tuple[ProjectDetail, Any]:
+    """The project's detail and its row as read, by id (or an id as text)."""
     with reading(engine) as s:
         pid = int(project_id) if isinstance(project_id, int) or str(project_id).isdigit() \
             else None
         if pid is None or not is_possible_id(pid):  # an id as text, or none possible
             pid = project_row(s, project_id).id
-        found, row = _detail(s, pid)
+        return _detail(s, pid)
+
+
+def show_project_page(engine: Engine, project_id: int | str
+                      ) -> tuple[ProjectDetail, Assumptions | None]:
+    """The project as ``show_project``, and which assumptions its base case rests on
+    (``simulation.assumptions``) from the same reads: what its page shows (the
+    simulation's module, with the engines, loads only here)."""
+    found, row = _read_project(engine, project_id)
+    from pledge.services.simulation import assumptions_of
+
     return found, assumptions_of(row.id, row.name, row.sector, row.economics, row.usd_low,
                                  row.usd_high)
 
