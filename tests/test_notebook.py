@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
 from pledge import notebook as nb
@@ -45,3 +47,15 @@ def test_rankings_frame(sqlite_engine: Engine) -> None:
     frame = nb.rankings("japan", paths=200, db=str(sqlite_engine.url))
     assert {"us_rank", "partner_rank", "drivers"} <= set(frame.columns)
     assert "kendall_tau" in frame.attrs
+
+
+def test_a_fresh_folder_works_as_the_command_line_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the default database, in a folder with none yet: made and filled as `pledge` makes it
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PLEDGE_DATABASE_URL", raising=False)
+    base = nb.project_waterfall(26)
+    assert (tmp_path / "pledge.db").is_file()
+    assert base["funding"].sum() == Decimal("600000000.00")
+    summary, paths = nb.simulate(24, paths=200, seed=1)
+    assert summary["paths"] == 200 and len(paths) == 200

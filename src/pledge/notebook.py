@@ -34,10 +34,24 @@ from pledge.store.db import make_engine, resolve_url
 CENT = Decimal("0.01")
 
 
+_ENGINES: dict[str, Any] = {}
+
+
 def _engine(db: str | None) -> Any:
-    """``db``, else ``$PLEDGE_DATABASE_URL`` (read here, at the edge), else the default."""
+    """``db``, else ``$PLEDGE_DATABASE_URL`` (read here, at the edge), else the default,
+    made ready as the command line makes it: a new or older SQLite file is initialised
+    with the shipped data or migrated (once a session), so ``nb.simulate(24)`` in a fresh
+    folder works as ``pledge simulate 24`` does."""
     from pledge.settings import read
-    return make_engine(resolve_url(db or read().database_url))
+    from pledge.store.db import is_sqlite
+    url = resolve_url(db or read().database_url)
+    if url not in _ENGINES:
+        engine = make_engine(url)
+        if is_sqlite(engine):
+            from pledge.services.setup import ensure_ready
+            ensure_ready(engine)
+        _ENGINES[url] = engine
+    return _ENGINES[url]
 
 
 def waterfall_frame(result: WaterfallResult) -> pd.DataFrame:
