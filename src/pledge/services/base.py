@@ -31,6 +31,7 @@ from pledge.domain.lifecycle import Role, parse_role
 from pledge.domain.text import lookup_text
 from pledge.services.json_values import jsonable as jsonable  # used by the use cases from here
 from pledge.store import tables as t
+from pledge.store.as_of_queries import postings_recorded_before
 from pledge.store.chain import lock_ledger, queue_audit, record_ledger_head
 
 
@@ -152,21 +153,13 @@ def project_row(conn: Connection, project_id: int | str) -> Row[Any]:
     return row
 
 
-def _recorded_before(stmt: Any, cutoff: datetime | None) -> Any:
-    """``stmt`` on postings, limited to the entries recorded before ``cutoff`` (if any)."""
-    if cutoff is None:
-        return stmt
-    e = t.ledger_entries
-    return stmt.where(t.postings.c.entry_id.in_(select(e.c.id).where(e.c.recorded_at < cutoff)))
-
-
 def load_postings(conn: Connection, framework_id: int, *,
                   project_id: int | None = None, until: date | None = None,
                   recorded_before: datetime | None = None) -> list[Posting]:
     """The framework's postings (optionally one project's, those dated on or before
     ``until``, those of entries recorded before ``recorded_before``)."""
-    stmt = _recorded_before(select(t.postings).where(t.postings.c.framework_id == framework_id),
-                            recorded_before)
+    stmt = postings_recorded_before(
+        select(t.postings).where(t.postings.c.framework_id == framework_id), recorded_before)
     if until is not None:
         stmt = stmt.where(t.postings.c.on <= until)
     if project_id is not None:
@@ -224,7 +217,7 @@ def sum_postings(conn: Connection, framework_id: int, account: str, *,
     """The balance of one account (optionally for one project, one calendar year, as of
     a date, or of the entries recorded before ``recorded_before``)."""
     q = t.postings
-    stmt = _recorded_before(select(type_coerce(func.sum(q.c.amount), t.Cents)).where(
+    stmt = postings_recorded_before(select(type_coerce(func.sum(q.c.amount), t.Cents)).where(
         q.c.framework_id == framework_id, q.c.account == account), recorded_before)
     if project_id is not None:
         stmt = stmt.where(q.c.project_id == project_id)

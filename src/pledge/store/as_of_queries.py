@@ -13,8 +13,27 @@ from sqlalchemy import Connection, Row, func, or_, select
 
 from pledge.store import tables as t
 
-__all__ = ["changed_before", "estimates_before", "extension_before", "extensions_before",
-           "fields_before", "links_before", "reported_before", "stages_before"]
+__all__ = [
+    "changed_before",
+    "estimates_before",
+    "extension_before",
+    "extensions_before",
+    "fields_before",
+    "links_before",
+    "postings_recorded_before",
+    "reported_before",
+    "stages_before",
+]
+
+
+def postings_recorded_before(stmt: Any, cutoff: datetime | None) -> Any:
+    """``stmt`` on postings limited to those of ledger entries recorded before ``cutoff``
+    (``stmt`` itself when ``cutoff`` is None): the one way every reading "as known then"
+    cuts the ledger."""
+    if cutoff is None:
+        return stmt
+    e = t.ledger_entries
+    return stmt.where(t.postings.c.entry_id.in_(select(e.c.id).where(e.c.recorded_at < cutoff)))
 
 
 def stages_before(s: Connection, cutoff: datetime) -> dict[int, str]:

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Row, and_, func, or_, select, type_coerce
 
 from pledge.domain.project import SponsorRole
 from pledge.store import tables as t
+from pledge.store.as_of_queries import postings_recorded_before
 
 __all__ = ["components", "framework_by_id", "last_change", "last_change_of", "ledger_postings",
            "posting_sums", "project_postings", "project_table", "projects_of", "rows_of",
@@ -43,12 +44,10 @@ def posting_sums(s: Connection, recorded_before: datetime | None = None
                  ) -> list[tuple[int, str, Decimal]]:
     """(project id, account, sum) of every project's postings per account (of the entries
     recorded before ``recorded_before`` when given)."""
-    q, e = t.postings, t.ledger_entries
-    stmt = (select(q.c.project_id, q.c.account, type_coerce(func.sum(q.c.amount), t.Cents))
-            .where(q.c.project_id.is_not(None)))
-    if recorded_before is not None:
-        stmt = stmt.where(q.c.entry_id.in_(select(e.c.id).where(e.c.recorded_at
-                                                                 < recorded_before)))
+    q = t.postings
+    stmt = postings_recorded_before(
+        select(q.c.project_id, q.c.account, type_coerce(func.sum(q.c.amount), t.Cents))
+        .where(q.c.project_id.is_not(None)), recorded_before)
     return [(int(pid), str(account), amount or Decimal(0)) for pid, account, amount in
             s.execute(stmt.group_by(q.c.project_id, q.c.account))]
 

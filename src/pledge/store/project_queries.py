@@ -20,6 +20,7 @@ from pledge.domain.lifecycle import Consultation, ConsultationKind, Stage, parse
 from pledge.domain.project import canonical_sector
 from pledge.domain.text import lookup_text, name_key
 from pledge.store import tables as t
+from pledge.store.as_of_queries import postings_recorded_before
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,12 +185,10 @@ def records(s: Connection, pid: int, postings: list[Row[Any]] | None = None, *,
 
 def postings_before(s: Connection, pid: int, before: datetime) -> list[Row[Any]]:
     """``postings_of`` for the ledger entries recorded before ``before``."""
-    q, e = t.postings, t.ledger_entries
-    return list(s.execute(
+    q = t.postings
+    return list(s.execute(postings_recorded_before(
         select(q.c.framework_id, q.c.account, q.c.amount, q.c.instrument, q.c.provider)
-        .where(q.c.project_id == pid,
-               q.c.entry_id.in_(select(e.c.id).where(e.c.recorded_at < before)))
-        .order_by(q.c.id)))
+        .where(q.c.project_id == pid), before).order_by(q.c.id)))
 
 
 def allocation_memo(s: Connection, pid: int, account: str) -> str | None:
