@@ -80,3 +80,12 @@ def test_a_score_outside_its_range_is_refused(value: float) -> None:
         check_score(CRITERION, "strategic", value)
     assert (info.value.first.field, info.value.first.rule) == ("value",
                                                                "priorities.out_of_range")
+
+
+def test_a_date_that_may_be_left_out() -> None:
+    from pledge.domain.bounds import optional_date
+    assert optional_date(None, "as_of") is None and optional_date("  ", "as_of") is None
+    assert optional_date(" 2026-03-31 ", "as_of") == date(2026, 3, 31)
+    with pytest.raises(InvalidInput) as err:
+        optional_date("yesterday", "as_of")
+    assert (err.value.first.field, err.value.first.rule) == ("as_of", "input.bad_date")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pledge.domain.bounds import parse_date
+from pledge.domain.bounds import optional_date, parse_date
 from pledge.domain.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -83,4 +83,4 @@ def day(text: str | None, field: str) -> date:
 
 def day_or_none(text: str | None, field: str) -> date | None:
     """A date option, None when not given (``--as-of``: today's record, read as it is)."""
-    return None if not text else parse_date(text, field)
+    return optional_date(text, field)

@@ -27,6 +27,7 @@ __all__ = [
     "check_dates",
     "check_seed",
     "is_possible_id",
+    "optional_date",
 ]
 
 
@@ -90,6 +91,12 @@ def check_date(day: date, field: str, span: DateRange = PLAUSIBLE_DATES) -> date
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def optional_date(text: str | None, field: str) -> date | None:
+    """``parse_date`` of a date that may be left out: None for nothing or blank text (a
+    form's empty date field, an option not given)."""
+    return None if text is None or not text.strip() else parse_date(text, field)
 
 
 def parse_date(text: str | date, field: str) -> date:

@@ -14,8 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from pledge.domain import score_model
 from pledge.domain.access import MATRIX, Action
-from pledge.domain.bounds import PLAUSIBLE_DATES, check_date
-from pledge.domain.bounds import parse_date as parse_day
+from pledge.domain.bounds import PLAUSIBLE_DATES, check_date, optional_date
 from pledge.domain.errors import InvalidInput, PledgeError
 from pledge.server.deps import EngineDep, JobsDep, SettingsDep
 from pledge.services import as_of as as_of_svc
@@ -167,7 +166,7 @@ async def deadlines(request: Request, engine: EngineDep, settings: SettingsDep,
     """The funding dates on a calendar and in a list; ``as_of`` (a date, or empty for
     today): the dates as recorded by the end of that day, days left counted from it."""
     need(actor, Action.READ_PUBLIC, settings)
-    day = parse_day(as_of.strip(), "as_of") if as_of and as_of.strip() else None
+    day = optional_date(as_of, "as_of")
     # the current month (the month read as of)
     first = _month(month) if month else (day or date.today()).replace(day=1)
     # A date recorded before dates were bounded still leaves a calendar to draw.

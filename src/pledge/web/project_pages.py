@@ -10,7 +10,7 @@ from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from pledge.domain.access import MATRIX, Action
-from pledge.domain.bounds import parse_date as parse_day
+from pledge.domain.bounds import optional_date
 from pledge.domain.errors import PledgeError
 from pledge.domain.framework import Instrument
 from pledge.domain.funding import may_change_allocation
@@ -65,7 +65,7 @@ async def projects(request: Request, engine: EngineDep, settings: SettingsDep, a
     funding dates known then."""
     need(actor, Action.READ_PUBLIC, settings)
     page = max(page, 1)
-    day = parse_day(as_of.strip(), "as_of") if as_of and as_of.strip() else None
+    day = optional_date(as_of, "as_of")
 
     def build() -> dict[str, Any]:
         start = (page - 1) * PAGE_SIZE
