@@ -9,7 +9,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+
+from pledge.exports.table import utc_text
 
 __all__ = ["ATOM_MEDIA_TYPE", "ATOM_NS", "FeedEntry", "atom_feed", "atom_time"]
 
@@ -33,8 +35,7 @@ class FeedEntry:
 
 def atom_time(value: datetime) -> str:
     """An RFC 3339 time in UTC (a time stored without its zone is UTC)."""
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return utc_text(value)
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:

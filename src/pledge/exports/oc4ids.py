@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -35,7 +35,7 @@ from pledge.exports.oc4ids_codes import (
     SPONSOR_ROLES,
     STATE_LENDERS,
 )
-from pledge.exports.table import iso, money_text
+from pledge.exports.table import iso, money_text, utc_text
 
 __all__ = ["OC4IDS_PREFIX", "OC4IDS_RELATIONSHIPS", "OC4IDS_SECTORS", "OC4IDS_STATUS",
            "SPONSOR_ROLES", "STATE_LENDERS", "ProjectRecord", "account_suffix", "json_amount",
@@ -92,8 +92,7 @@ def json_when(value: date | datetime | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return aware.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        return utc_text(value)
     return f"{value.isoformat()}T00:00:00Z"
 
 

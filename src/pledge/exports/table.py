@@ -12,18 +12,26 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from pledge.domain.chain import money_text as chain_money_text
 
-__all__ = ["FORMULA_START", "Column", "Sheet", "as_text", "iso", "money_text", "xml_text"]
+__all__ = ["FORMULA_START", "Column", "Sheet", "as_text", "iso", "money_text", "utc_text",
+           "xml_text"]
 
 
 def money_text(value: Decimal | None) -> str:
     """Money as the CSV and JSON exports write it: two decimals, or empty when unknown."""
     return "" if value is None else chain_money_text(value)
+
+
+def utc_text(value: datetime) -> str:
+    """An RFC 3339 time in UTC to the second (``2026-03-01T12:00:00Z``); a time stored
+    without its zone is UTC, as pledge records it."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def iso(value: date | None) -> str:
