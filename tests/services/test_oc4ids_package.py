@@ -110,3 +110,21 @@ def test_the_package_over_the_api(sqlite_engine: Engine) -> None:
     package = response.json()
     assert schema_errors(package) == []
     assert package["uri"].endswith("/api/v1/public/oc4ids.json?framework=japan")
+
+
+@pytest.mark.parametrize(("option", "value", "rule"), [
+    ("--uri", "javascript:alert(1)", "source.bad_uri"),
+    ("--uri", "file:///etc/passwd", "source.bad_uri"),
+    ("--publisher", "pledge\u202eevil", "text.bad_character"),
+    ("--publisher", "x" * 201, "text.too_long"),
+])
+def test_the_package_s_own_names_are_checked(cli: Cli, option: str, value: str,
+                                             rule: str) -> None:
+    code, out, err = cli("export", "oc4ids", "--framework", "japan", option, value)
+    assert code == 2 and out == "" and f"[{rule}]" in err
+    code, out, err = cli("export", "oc4ids", "--framework", "japan", "--uri",
+                         "https://data.example.org/japan.json", "--publisher", "A newsroom")
+    assert code == 0, err
+    package = json.loads(out)
+    assert (package["uri"], package["publisher"]["name"]) == (
+        "https://data.example.org/japan.json", "A newsroom")

@@ -119,3 +119,17 @@ def web_address(value: object) -> str | None:
             or not _SCHEME.match(text) or _url_problem(text) is not None):
         return None
     return text
+
+
+_URN = re.compile(r"^urn:[a-z0-9][a-z0-9-]{0,31}:[!-~]+$", re.IGNORECASE)
+
+
+def check_uri(value: str, field: str = "uri") -> str:
+    """``value`` as the address a published document names for itself: an http(s)
+    address (the rule of ``check_source``) or a URN (``urn:pledge:oc4ids:japan``), at most
+    ``MAX_SOURCE_LENGTH`` characters; raises InvalidInput naming ``field``."""
+    text = value.strip() if isinstance(value, str) else ""
+    if web_address(text) is not None or (len(text) <= MAX_SOURCE_LENGTH and _URN.match(text)):
+        return text
+    raise InvalidInput.single(field, value, "source.bad_uri",
+                              "an http(s) address or a URN (urn:NAMESPACE:NAME)")

@@ -41,6 +41,8 @@ from pledge.domain.bounds import check_dates
 from pledge.domain.errors import InvalidInput
 from pledge.domain.framework import Framework, FundingWindow
 from pledge.domain.ledger import ALLOCATED, INVESTED, USED
+from pledge.domain.sources import check_uri
+from pledge.domain.text import clean_name
 from pledge.exports.atomic import write_atomic
 from pledge.exports.csv import CSV_MEDIA_TYPE, table_csv
 from pledge.exports.ical import ICS_MEDIA_TYPE, deadline_uid, deadlines_feed
@@ -262,7 +264,11 @@ def oc4ids_package(engine: Engine, framework: str | None = None, *,
     its ``publishedDate`` is the last recorded change of what it holds. ``as_of``: as
     recorded by the end of that day (``services.oc4ids_then``: the projects recorded by
     then, each from the rows recorded by then; ``publishedDate`` the last change recorded
-    by then). ``progress`` is called with (done, total) as the documents are made."""
+    by then). ``progress`` is called with (done, total) as the documents are made.
+    ``uri`` and ``publisher`` are checked as they come in (an http(s) address or a URN; a
+    name without control characters, at most 200 characters)."""
+    uri = None if uri is None else check_uri(uri, "uri")
+    publisher = clean_name("publisher", publisher, 200)
     if as_of is not None:
         check_dates(as_of=as_of)
     with reading(engine) as s:
