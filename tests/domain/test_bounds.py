@@ -89,3 +89,16 @@ def test_a_date_that_may_be_left_out() -> None:
     with pytest.raises(InvalidInput) as err:
         optional_date("yesterday", "as_of")
     assert (err.value.first.field, err.value.first.rule) == ("as_of", "input.bad_date")
+
+
+def test_a_discount_rate_lies_between_minus_100_and_1000_per_cent() -> None:
+    from decimal import Decimal
+
+    from pledge.domain.waterfall import check_discount_rate
+    assert check_discount_rate(Decimal("0.06")) == Decimal("0.06")
+    assert check_discount_rate(Decimal(10)) == Decimal(10)
+    for bad in ("-1", "-2", "10.01", "1E+300"):
+        with pytest.raises(InvalidInput) as err:
+            check_discount_rate(Decimal(bad))
+        assert (err.value.first.field, err.value.first.rule) == ("discount_rate",
+                                                                 "waterfall.rate")

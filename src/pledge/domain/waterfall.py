@@ -310,3 +310,17 @@ def parse_waterfall_csv(text: str) -> tuple[list[Decimal], list[Decimal]]:
     if problems:
         raise InvalidInput(problems)
     return funding, dist
+
+
+MAX_DISCOUNT_RATE = Decimal(10)
+"""The highest annual discount rate a present value may use (1,000%): beyond it every
+flow after the first year weighs nothing, which no analyst means."""
+
+
+def check_discount_rate(rate: Decimal, field: str = "discount_rate") -> Decimal:
+    """``rate`` as the annual effective rate present values are discounted at: above
+    -100% and at most :data:`MAX_DISCOUNT_RATE`; raises InvalidInput naming ``field``."""
+    if not Decimal(-1) < rate <= MAX_DISCOUNT_RATE:
+        raise InvalidInput.single(field, str(rate), "waterfall.rate",
+                                  "a discount rate must be above -100% and at most 1,000%")
+    return rate

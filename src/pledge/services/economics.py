@@ -13,6 +13,7 @@ from pledge.domain.waterfall import (
     Compounding,
     SplitTerms,
     WaterfallResult,
+    check_discount_rate,
     parse_waterfall_csv,
     run_waterfall,
 )
@@ -41,10 +42,7 @@ def discount_rate_for(terms: SplitTerms, discount_rate: str | float | None = Non
     rate = _fraction(discount_rate, "discount_rate")
     if rate is None:
         return float(terms.deemed_rate), "deemed rate"
-    if rate <= -1:
-        raise InvalidInput.single("discount_rate", discount_rate, "waterfall.rate",
-                                  "a discount rate must be above -100%")
-    return float(rate), "given"
+    return float(check_discount_rate(rate)), "given"
 
 
 def split_terms_for(terms: FrameworkTerms, *, deemed_rate: str | float | None = None,
