@@ -24,9 +24,9 @@ from pledge.services.deadlines import ProjectDeadline
 from pledge.services.funding import Commitments
 from pledge.services.project_views import (
     ProjectDetail,
-    _where,
     allocation_of,
     list_projects,
+    project_filters,
     show_project,
     with_claims,
     with_provenance,
@@ -62,7 +62,7 @@ def list_projects_as_of(engine: Engine, on: date, *, framework: str | None = Non
     with reading(engine) as s:
         stages = aq.stages_before(s, cutoff)
         edits = aq.fields_before(s, cutoff)
-        rows = q.summaries(s, [*_where(s, framework, None, sector),
+        rows = q.summaries(s, [*project_filters(s, framework, None, sector),
                                t.projects.c.created_at < cutoff])
         estimates = aq.estimates_before(s, cutoff, [r.id for r in rows])
     out = []

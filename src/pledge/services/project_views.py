@@ -55,8 +55,10 @@ class ProjectDetail:
     allocation: dict[str, Any] | None = None
 
 
-def _where(s: Connection, framework: str | None, status: str | None,
-           sector: str | None) -> list[Any]:
+def project_filters(s: Connection, framework: str | None, status: str | None,
+                    sector: str | None) -> list[Any]:
+    """The where-clauses of the project list's filters (a framework by key, a stage, a
+    sector by key or wording), the framework looked up in ``s``."""
     return q.filters(framework_row(s, framework).id if framework else None, status, sector)
 
 
@@ -64,7 +66,7 @@ def list_projects(engine: Engine, *, framework: str | None = None, status: str |
                   sector: str | None = None) -> list[ProjectSummary]:
     """Projects, optionally filtered by framework key, stage and sector (key or wording)."""
     with reading(engine) as s:
-        return q.summaries(s, _where(s, framework, status, sector))
+        return q.summaries(s, project_filters(s, framework, status, sector))
 
 
 def list_projects_page(engine: Engine, *, framework: str | None = None,
@@ -80,7 +82,7 @@ def list_projects_page(engine: Engine, *, framework: str | None = None,
 
     def matching() -> array[int]:
         with reading(engine) as s:
-            return array("q", q.matching_ids(s, _where(s, framework, status, sector)))
+            return array("q", q.matching_ids(s, project_filters(s, framework, status, sector)))
 
     ids = views.get(engine, ("project-ids", framework, status, sector), matching)
     start = max(offset, 0)
