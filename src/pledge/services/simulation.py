@@ -401,3 +401,30 @@ def warm_engines() -> dict[str, int]:
     from pledge.analytics.engine import warm
 
     return warm()
+
+
+def start_date(engine: Engine, project_ids: list[int]) -> date | None:
+    """The date period 0 of a simulation of these projects stands for: the earliest of
+    their starts (first funding, notice or selection: what a portfolio's offsets count
+    from); for projects none of which has started, the earliest date one was recorded at
+    a stage. None when no project has a recorded stage."""
+    with reading(engine) as s:
+        rows = s.execute(select(t.projects).where(t.projects.c.id.in_(project_ids))).all()
+        starts = [d for r in rows if (d := _start(s, r)) is not None]
+        if starts:
+            return min(starts)
+        first = s.execute(select(t.transitions.c.on).where(
+            t.transitions.c.project_id.in_(project_ids)).order_by(t.transitions.c.on)
+            .limit(1)).scalar()
+    return first if isinstance(first, date) else None
+
+
+def path_flows(spec: mc.SimSpec) -> Any:
+    """Every path's funding, distributable cash and partner receipts, period by period
+    (``analytics.pathflows.PathFlows``), for a specification small enough to keep
+    (``domain.bounds.check_kept_cells``: InvalidInput naming ``paths`` otherwise)."""
+    from pledge.analytics import pathflows
+    from pledge.domain.bounds import check_kept_cells
+
+    check_kept_cells(spec.paths, spec.horizon)
+    return pathflows.flows(spec)
