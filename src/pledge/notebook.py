@@ -3,7 +3,7 @@
     >>> from pledge import notebook as nb
     >>> table = nb.waterfall([100, 0, 0], [0, 106, 200], deemed_rate="0.06",
     ...                      periods_per_year=1, start="2026-01-01")
-    >>> table.loc["2027", "partner"]
+    >>> print(table.loc["2027", "partner"])
     53.0
     >>> table.attrs["recoup_period"], table.attrs["recoup_years"]
     (2, 2.0)
@@ -102,7 +102,7 @@ def _engine(db: str | None) -> Any:
     if db is not None and not isinstance(db, str | Path):
         raise InvalidInput.single("db", db, "notebook.bad_db",
                                   "a database URL or a SQLite file's path, as text")
-    url = resolve_url(str(db) if db is not None else read().database_url)
+    url = _absolute(resolve_url(str(db) if db is not None else read().database_url))
     if url in _ENGINES:
         return _ENGINES[url]
     shown = make_url(url).render_as_string(hide_password=True)
@@ -127,6 +127,20 @@ def _engine(db: str | None) -> Any:
                                   f"{reason[0] if reason else type(exc).__name__}") from None
     _ENGINES[url] = engine
     return engine
+
+
+def _absolute(url: str) -> str:
+    """A SQLite file's URL with its path made absolute (from the working folder now), so a
+    notebook that changes folder keeps each database apart."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = parsed.database
+    if (parsed.get_backend_name() != "sqlite" or not name or name == ":memory:"
+            or name.startswith("file:") or Path(name).is_absolute()):
+        return url
+    return parsed.set(database=str(Path(name).resolve())).render_as_string(
+        hide_password=False)
 
 
 def _money_kind(money: object) -> Money:
