@@ -12,6 +12,7 @@ The arrays hold ``paths × horizon`` values each; the caller bounds that
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,19 +52,36 @@ class PathFlows:
                            for name in PathFlows.__slots__))
 
 
-def block_flows(spec: SimSpec, block: int, size: int) -> PathFlows:
-    """One block's per-path flows: the draws of ``montecarlo.run_block`` for the block,
-    a waterfall per project (or one over the pooled cash), each project's flows placed
-    at its start offset."""
-    horizon = spec.horizon
+def project_cash(spec: SimSpec, block: int, size: int) -> Iterator[tuple[int, Array, Array]]:
+    """Each project's (start offset, funding, distributable cash) for one block: the draws
+    and cash flows ``montecarlo.run_block`` makes for it, project by project."""
     common = cf.common_factor(spec.seed, block, size) if spec.common else None
-    funding = np.zeros((size, horizon))
-    dist = np.zeros((size, horizon))
-    partner = np.zeros((size, horizon))
     for stream, model, offset in spec.models:
         h = model.horizon(spec.n, stochastic=True)
         draws = cf.draw(model, spec.n, spec.seed, block, stream, size, h, common)
         f, d = cf.build(model, spec.n, draws, h)
+        yield offset, f, d
+
+
+def block_cash(spec: SimSpec, block: int, size: int) -> tuple[Array, Array]:
+    """One block's funding and distributable cash over the whole horizon, summed over the
+    projects (for one project, its own arrays): the waterfall's inputs."""
+    funding = np.zeros((size, spec.horizon))
+    dist = np.zeros((size, spec.horizon))
+    for offset, f, d in project_cash(spec, block, size):
+        funding[:, offset:offset + f.shape[1]] += f
+        dist[:, offset:offset + d.shape[1]] += d
+    return funding, dist
+
+
+def block_flows(spec: SimSpec, block: int, size: int) -> PathFlows:
+    """One block's per-path flows: a waterfall per project (or one over the pooled cash),
+    each project's flows placed at its start offset."""
+    funding = np.zeros((size, spec.horizon))
+    dist = np.zeros((size, spec.horizon))
+    partner = np.zeros((size, spec.horizon))
+    for offset, f, d in project_cash(spec, block, size):
+        h = f.shape[1]
         funding[:, offset:offset + h] += f
         dist[:, offset:offset + h] += d
         if not spec.pooled:
