@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -9,13 +10,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 
 from pledge import notebook as nb
 from pledge.domain.bounds import MAX_KEPT_CELLS
 from pledge.domain.errors import InvalidInput
 from pledge.exports.rows import PROJECT_COLUMNS
 from pledge.store import tables
+from tests.conftest import Templates
+from tests.conftest import _pg_admin as pg_admin
+from tests.conftest import _pg_url as pg_url
+from tests.conftest import _require_backend as require_backend
 
 
 def test_waterfall_frame() -> None:
@@ -231,3 +236,26 @@ def test_the_module_example_holds() -> None:
     import doctest
 
     assert doctest.testmod(nb, verbose=False).failed == 0
+
+
+def test_simulations_read_either_backend(engine: Engine) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    summary, paths, flows = nb.simulate(24, paths=150, seed=4, db=url, keep_paths=True)
+    assert summary["paths"] == 150 and flows.partner.shape[1] == 150
+    assert isinstance(flows.partner.index, pd.PeriodIndex)
+    np.testing.assert_allclose(flows.partner.sum().to_numpy(), paths["partner_total"],
+                               rtol=1e-12)
+
+
+def test_a_server_database_without_pledge_tables_names_the_command(
+        templates: Templates) -> None:
+    require_backend("postgresql")
+    name = f"pledge_t_{uuid.uuid4().hex[:12]}"
+    with pg_admin().connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    templates.pg_dbs.append(name)              # dropped with the session's others
+    with pytest.raises(InvalidInput) as err:
+        nb.simulate(24, db=pg_url(name))
+    problem = err.value.first
+    assert (problem.field, problem.rule) == ("db", "notebook.not_initialised")
+    assert f"pledge --db {problem.value} init" in problem.message
