@@ -93,7 +93,7 @@ def ingest(files: Annotated[list[str] | None, typer.Argument(
                                 "default: the file's name (never its folder)",
                show_default=False)] = None,
            idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Read news (files, pages, feeds) into proposals.
+    """Read articles, pages, feeds into proposals.
 
     Read news articles into proposed changes, each with its source sentence.
 
