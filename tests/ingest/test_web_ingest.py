@@ -108,6 +108,31 @@ def test_requests_are_one_at_a_time_with_the_pause_between(site: Site) -> None:
     assert got.requests[0].endswith("/robots.txt") and waits == [2.5, 2.5]
 
 
+def test_a_site_without_robots_txt_is_read_and_a_crawl_delay_is_obeyed(tmp_path: Path
+                                                                       ) -> None:
+    (tmp_path / "a.html").write_text("<html><body><p>A page.</p></body></html>",
+                                     encoding="utf-8")
+    with serving(tmp_path) as bare:
+        got = Fetcher(delay=0)
+        assert got.get(bare.url("/a.html")).body.startswith(b"<html>")
+        assert bare.asked == ["/robots.txt", "/a.html"]         # 404: nothing forbidden
+    (tmp_path / "robots.txt").write_text("User-agent: *\nCrawl-delay: 7\n", encoding="utf-8")
+    waits: list[float] = []
+    with serving(tmp_path) as slow:
+        got = Fetcher(delay=1, sleep=waits.append, clock=lambda: 0.0)
+        got.get(slow.url("/a.html"))
+        got.get(slow.url("/a.html"))
+    assert waits == [7, 7]         # the site asks for longer than the 1 second set
+
+
+def test_a_site_whose_robots_txt_fails_is_not_read(site: Site) -> None:
+    site.broken.add("/robots.txt")
+    with pytest.raises(InvalidInput) as err:
+        quick().get(site.url("/news/ohio-notice.html"))
+    assert err.value.first.rule == "fetch.robots"
+    assert site.asked == ["/robots.txt"]
+
+
 def test_a_page_too_large_or_missing_is_refused_naming_it(site: Site) -> None:
     with pytest.raises(InvalidInput) as err:
         Fetcher(delay=0, max_bytes=4096).get(site.url("/big.html"))

@@ -1,6 +1,7 @@
 """A web server on 127.0.0.1 for the feed and page tests: it serves ``tests/data/web``
 (``{{BASE}}`` in a file replaced by the server's own address), a page too large to read
-at ``/big.html``, an error at ``/gone.html``, and records every path asked for."""
+at ``/big.html``, a 404 at ``/gone.html``, a 500 at the paths in ``broken``, and records
+every path asked for."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class Site:
     asked: list[str] = field(default_factory=list)
     agents: list[str] = field(default_factory=list)
     extra: dict[str, bytes] = field(default_factory=dict)   # more pages: path -> body
+    broken: set[str] = field(default_factory=set)           # paths that answer 500
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -38,6 +40,8 @@ def _handler(site: Site, root: Path) -> type[BaseHTTPRequestHandler]:
             if path == "/big.html":
                 return self._send(200, b"<html><body>" + b"x" * BIG + b"</body></html>",
                                   "text/html")
+            if path in site.broken:
+                return self._send(500, b"broken", "text/plain")
             if path in site.extra:
                 return self._send(200, site.extra[path], TYPES[Path(path).suffix])
             file = (root / path.lstrip("/")).resolve()
