@@ -177,12 +177,14 @@ def test_a_feed_list_is_checked_naming_each_field() -> None:
 def test_the_cli_reads_a_page_a_feed_and_a_watch_list(cli: Cli, site: Site,
                                                       tmp_path: Path) -> None:
     [page] = cli.json("ingest", site.url("/news/ohio-time.html"), "--delay", "0")
-    assert (page["source"], page["published"]) == (site.url("/news/ohio-time.html"),
-                                                    "2026-04-06")
+    assert (page["source"], page["published"], page["outlet"]) == (
+        site.url("/news/ohio-time.html"), "2026-04-06", "127.0.0.1")
     code, _, err = cli("ingest", "--feed", site.url("/feed.xml"), "--delay", "0")
     assert code == 0 and "skipped" in err and "embargoed" in err
     [p] = cli.json("review", "list")
     assert p["corroborations"] == 2 and len(p["sources"]) == 3
+    assert [a["outlet"] for a in cli.json("review", "articles")] == [
+        "Example Energy Wire", "Example Energy Wire", "127.0.0.1"]     # newest first
     listed = tmp_path / "feeds.toml"
     listed.write_text(f'every = 0\ndelay = 0\n[[feed]]\nurl = "{site.url("/atom.xml")}"\n'
                       f'[[feed]]\nurl = "{site.url("/feed.xml")}"\n', encoding="utf-8")

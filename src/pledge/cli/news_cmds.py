@@ -297,11 +297,12 @@ def articles(project: Annotated[str | None, typer.Option(
         render.emit_json([ArticleListItem.of(a).document() for a in rows])
         return
     render.table(f"{len(rows)} articles" + (f" about project {project}" if project else ""),
-                 ["id", "published", "read", "language", "country", "title or source",
-                  "proposals", "waiting"],
+                 ["id", "published", "read", "language", "country", "outlet",
+                  "title or source", "proposals", "waiting"],
                  [(a.id, a.published.isoformat() if a.published else "—",
                    a.ingested_at.strftime("%Y-%m-%d"), a.language, a.pledging_country,
-                   a.title or a.source, a.proposals, a.waiting) for a in rows])
+                   a.outlet or "—", a.title or a.source, a.proposals, a.waiting)
+                  for a in rows])
 
 
 @review_app.command("article")

@@ -87,7 +87,8 @@ ProposalPage = Page[Proposal]
 
 class ArticleListItem(Shape):
     """A stored article in a list: what it is, when it was published (``published``: None
-    if unknown) and how many proposals it made (``waiting``: those still proposed)."""
+    if unknown), in which outlet, and how many proposals it made (``waiting``: those
+    still proposed)."""
 
     id: int
     source: str
@@ -99,6 +100,7 @@ class ArticleListItem(Shape):
     proposals: int
     waiting: int
     published: date | None = None
+    outlet: str = ""
 
     @classmethod
     def of(cls, summary: ArticleSummary) -> ArticleListItem:
@@ -189,6 +191,7 @@ class IngestedArticle(Shape):
     duplicate: str | None
     proposals: list[Proposal]
     already_proposed: list[int]
+    outlet: str = ""
 
     @classmethod
     def of(cls, result: IngestResult) -> IngestedArticle:

@@ -159,6 +159,7 @@ class IngestResult:
     duplicate: str | None = None          # "exact" or "near"
     proposals: list[ProposalView] = field(default_factory=list)
     already_proposed: list[int] = field(default_factory=list)
+    outlet: str = ""                      # the publication it is from, if known
 
     def contract(self) -> dict[str, Any]:
         """The extraction's contract object plus what ingesting did with it."""
@@ -168,6 +169,7 @@ class IngestResult:
         out["duplicate"] = self.duplicate
         out["proposals"] = [p.record() for p in self.proposals]
         out["already_proposed"] = self.already_proposed
+        out["outlet"] = self.outlet
         return out
 
 
@@ -265,7 +267,7 @@ def ingest(engine: Engine | None, articles: Sequence[ArticleInput], actor: Actor
         for (ext, planned), art in zip(plans, articles, strict=True):
             dup = _duplicate(ext, seen)
             if dup is not None:
-                results.append(IngestResult(ext, None, dup[0], dup[1]))
+                results.append(IngestResult(ext, None, dup[0], dup[1], outlet=art.outlet))
                 continue
             aid = nq.insert_article(
                 s, source=ext.source, outlet=art.outlet, title=ext.title, language=ext.language,
@@ -300,7 +302,7 @@ def ingest(engine: Engine | None, articles: Sequence[ArticleInput], actor: Actor
             audit(s, actor, "news.ingest", "news_article", aid, after={
                 "source": ext.source, "proposals": [p.id for p in stored],
                 "already_proposed": again})
-            results.append(IngestResult(ext, aid, None, None, stored, again))
+            results.append(IngestResult(ext, aid, None, None, stored, again, art.outlet))
     return results
 
 
@@ -311,11 +313,12 @@ def _dry_results(plans: list[tuple[Extraction, list[PlannedChange]]], outlets: l
     for (ext, planned), outlet in zip(plans, outlets, strict=True):
         dup = _duplicate(ext, batch)
         if dup is not None:
-            results.append(IngestResult(ext, None, dup[0], dup[1]))
+            results.append(IngestResult(ext, None, dup[0], dup[1], outlet=outlet))
             continue
         batch.append((None, ext.content_hash, ext.fingerprint, ext.sketch))
         results.append(IngestResult(ext, None, None, None,
-                                    [ProposalView.planned(ext, c, outlet) for c in planned]))
+                                    [ProposalView.planned(ext, c, outlet) for c in planned],
+                                    outlet=outlet))
     return results
 
 

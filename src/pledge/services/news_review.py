@@ -244,6 +244,7 @@ class ArticleSummary:
     proposals: int
     waiting: int
     published: date | None = None     # the article's publication date, if known
+    outlet: str = ""                  # the publication, if known
 
     def record(self) -> dict[str, Any]:
         value: dict[str, Any] = jsonable(asdict(self))
@@ -264,7 +265,8 @@ def list_articles(engine: Engine, *, project_id: int | str | None = None,
             int(project_id) if project_read else project_row(s, project_id).id)
         return [ArticleSummary(r.id, r.source, r.title, r.language, r.pledging_country,
                                r.ingested_at, r.ingested_by, int(r.n or 0), int(r.open or 0),
-                               article_date(r.published_on, r.head))
+                               article_date(r.published_on, r.head),
+                               r.outlet or outlet_of(r.source))
                 for r in nq.article_summaries(s, pid, framework)]
 
 

@@ -108,7 +108,7 @@ def _summaries_stmt(one_project: bool) -> Select[Any]:
     counts = counted.subquery()
     stmt = (select(a.c.id, a.c.source, a.c.title, a.c.language, a.c.pledging_country,
                    a.c.ingested_at, a.c.ingested_by, counts.c.n, counts.c.open,
-                   a.c.published_on, _head(a))
+                   a.c.published_on, _head(a), a.c.outlet)
             .outerjoin(counts, counts.c.article_id == a.c.id)
             .order_by(a.c.ingested_at.desc(), a.c.id.desc()))
     return stmt.where(a.c.id.in_(mentioned)) if one_project else stmt
