@@ -155,6 +155,9 @@ def test_a_watch_queues_only_new_articles_round_after_round(engine: Engine,
         site.url("/news/ohio-notice.html"), site.url("/news/ohio-wire.html"),
         site.url("/news/ohio-time.html")]
     assert (second.results, second.known) == ([], 3)
+    # the second round asked whether each feed changed: not re-sent, no page read again
+    assert site.statuses[-2:] == [304, 304]
+    assert site.asked.count("/news/ohio-notice.html") == 1
     # three articles saying the same thing: one proposal, corroborated twice
     [p] = news.list_proposals(engine)
     assert p.corroborations == 2 and [s["outlet"] for s in p.sources] == [

@@ -1,10 +1,11 @@
 """A web server on 127.0.0.1 for the feed and page tests: it serves ``tests/data/web``
 (``{{BASE}}`` in a file replaced by the server's own address), a page too large to read
 at ``/big.html``, a 404 at ``/gone.html``, a 500 at the paths in ``broken``, and records
-every path asked for."""
+every path asked for; feeds carry an ETag and answer 304 when asked again with it."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ class Site:
     agents: list[str] = field(default_factory=list)
     extra: dict[str, bytes] = field(default_factory=dict)   # more pages: path -> body
     broken: set[str] = field(default_factory=set)           # paths that answer 500
+    statuses: list[int] = field(default_factory=list)       # each answer's status
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -48,10 +50,16 @@ def _handler(site: Site, root: Path) -> type[BaseHTTPRequestHandler]:
             if path == "/gone.html" or root not in file.parents or not file.is_file():
                 return self._send(404, b"not here", "text/plain")
             body = file.read_bytes().replace(b"{{BASE}}", site.base.encode())
-            self._send(200, body, TYPES.get(file.suffix, "application/octet-stream"))
+            tag = f'"{hashlib.sha256(body).hexdigest()[:16]}"' if file.suffix == ".xml" else ""
+            if tag and self.headers.get("If-None-Match") == tag:
+                return self._send(304, b"", "", tag)
+            self._send(200, body, TYPES.get(file.suffix, "application/octet-stream"), tag)
 
-        def _send(self, status: int, body: bytes, kind: str) -> None:
+        def _send(self, status: int, body: bytes, kind: str, tag: str = "") -> None:
+            site.statuses.append(status)
             self.send_response(status)
+            if tag:
+                self.send_header("ETag", tag)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

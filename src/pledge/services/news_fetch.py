@@ -12,7 +12,9 @@ article's is). ``feed_articles`` reads an RSS or Atom feed (``feedparser``) and 
 entry's page, skipping the addresses already stored; an entry's own date wins over the
 page's. A page that cannot be read (robots.txt says no, an error) is skipped with the
 reason, and the entry's own text is read instead when the feed carries it.
-``watch`` reads a list of feeds round after round and queues only what is new.
+``watch`` reads a list of feeds round after round and queues only what is new (a feed
+is asked for again with its ETag or Last-Modified, so one unchanged costs its site
+little).
 """
 
 from __future__ import annotations
@@ -88,8 +90,10 @@ class Fetcher:
         self._client = client
         self._sleep, self._clock = sleep, clock
         self._last: float | None = None
+        self._validators: dict[str, str] = {}    # the last response's, to ask again with
         self._robots: dict[str, RobotFileParser | None] = {}
         self.requests: list[str] = []       # every address asked for, in order
+        self._kept: dict[str, tuple[dict[str, str], Fetched]] = {}   # for asking again
 
     def _http(self) -> httpx.Client:
         if self._client is None:
@@ -110,12 +114,13 @@ class Fetcher:
                 self._sleep(left)
         self._last = self._clock()
 
-    def _request(self, url: str, pause: float) -> tuple[int, Fetched]:
+    def _request(self, url: str, pause: float,
+                 headers: dict[str, str] | None = None) -> tuple[int, Fetched]:
         import httpx
         self._wait(pause)
         self.requests.append(url)
         try:
-            with self._http().stream("GET", url) as response:
+            with self._http().stream("GET", url, headers=headers) as response:
                 body = bytearray()
                 for chunk in response.iter_bytes():
                     body.extend(chunk)
@@ -124,6 +129,9 @@ class Fetcher:
                                        f"larger than {self.max_bytes} bytes: not read")
                 header = Message()
                 header["content-type"] = response.headers.get("content-type", "")
+                self._validators = {k: response.headers[v] for k, v in (
+                    ("If-None-Match", "etag"), ("If-Modified-Since", "last-modified"))
+                    if v in response.headers}
                 return response.status_code, Fetched(
                     str(response.url), bytes(body), header.get_content_type(),
                     header.get_content_charset())
@@ -151,10 +159,12 @@ class Fetcher:
                 self._robots[origin] = rules
         return self._robots[origin]
 
-    def get(self, url: str) -> Fetched:
+    def get(self, url: str, *, again: bool = False) -> Fetched:
         """The page or feed at ``url``, read in full; InvalidInput naming ``url`` when
         the address is not http(s), robots.txt forbids it, it answers with an error,
-        it is too large or it cannot be reached."""
+        it is too large or it cannot be reached. ``again``: ask only whether it changed
+        since this fetcher last read it (its ETag, its Last-Modified), and take what was
+        read then when it has not (a watched feed read round after round)."""
         url = check_web_address(url, "url")
         rules = self._rules(url)
         pause = self.delay
@@ -165,9 +175,14 @@ class Fetcher:
             asked = rules.crawl_delay(USER_AGENT)
             if asked is not None:
                 pause = min(max(pause, float(asked)), MAX_DELAY)
-        status, got = self._request(url, pause)
+        kept = self._kept.get(url) if again else None
+        status, got = self._request(url, pause, kept[0] if kept else None)
+        if status == 304 and kept is not None:
+            return kept[1]
         if not 200 <= status < 300:
             raise _refused(url, "fetch.status", f"the site answered {status}")
+        if again and self._validators:
+            self._kept[url] = (self._validators, got)
         return got
 
 
@@ -255,14 +270,15 @@ class FeedRead:
 
 def feed_articles(fetcher: Fetcher, where: str, *, outlet: str = "",
                   stored: Callable[[Iterable[str]], set[str]] = lambda urls: set(),
-                  ) -> FeedRead:
+                  again: bool = False) -> FeedRead:
     """The articles of the feed at ``where`` (an http(s) address, or a feed file's path)
     that are not stored yet (``stored(addresses)`` says which are). Each entry's page is
     read; an entry's date wins over the page's; the outlet is ``outlet``, else the feed's
-    title, else the page's host."""
+    title, else the page's host. ``again``: a feed read before by this fetcher is asked
+    for only if it changed (``Fetcher.get``)."""
     from pledge.services.news import ArticleInput
     if where.startswith(("http://", "https://")) or "://" in where:
-        feed = read_feed(fetcher.get(where).body)
+        feed = read_feed(fetcher.get(where, again=again).body)
     else:
         path = Path(where)
         if not path.is_file():
@@ -346,6 +362,6 @@ def _one_feed(fetcher: Fetcher, spec: FeedSpec, engine: Engine) -> FeedRead:
     from pledge.services.news import stored_sources
     try:
         return feed_articles(fetcher, spec.url, outlet=spec.outlet,
-                             stored=lambda urls: stored_sources(engine, urls))
+                             stored=lambda urls: stored_sources(engine, urls), again=True)
     except PledgeError as exc:
         return FeedRead(skipped=[Skipped(spec.url, exc.first.message)])
