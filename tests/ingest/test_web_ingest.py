@@ -203,3 +203,17 @@ def test_the_cli_refuses_an_address_that_is_not_http(cli: Cli) -> None:
     assert code == 2 and "ftp://files.example/notice.txt" in err and "http" in err
     code, _, err = cli("ingest", "--rounds", "2", str(WEB / "news" / "dateline.txt"))
     assert code == 2 and "--watch" in err
+
+
+def test_a_saved_feed_file_is_read_like_a_feed_at_an_address(cli: Cli, site: Site,
+                                                             tmp_path: Path) -> None:
+    saved = tmp_path / "saved-feed.xml"
+    saved.write_text((WEB / "atom.xml").read_text(encoding="utf-8").replace(
+        "{{BASE}}", site.base), encoding="utf-8")
+    [item] = cli.json("ingest", "--feed", str(saved), "--dry-run", "--delay", "0",
+                      "--outlet", "Saved Analysis")
+    assert (item["source"], item["outlet"], item["published"]) == (
+        site.url("/news/ohio-time.html"), "Saved Analysis", "2026-04-06")
+    assert item["article_id"] is None and cli.json("review", "articles") == []
+    code, _, err = cli("ingest", "--feed", str(tmp_path / "none.xml"))
+    assert code == 2 and "none.xml" in err
