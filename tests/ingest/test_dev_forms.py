@@ -1,0 +1,86 @@
+"""Forms found reading the development part of the labelled set (December 2026): amounts
+with a hyphenated magnitude, share prices and exchange rates after a move in per cent,
+Japanese and Korean share prices, "no more than" in words, a Korean "를 넘을", fact-sheet
+tables read one row a line, and a price a hard-wrapped story put on the next line."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pledge.ingest.amounts import find_amounts
+from pledge.ingest.clean import clean
+from pledge.ingest.text import normalise
+
+M, B, T = Decimal(10) ** 6, Decimal(10) ** 9, Decimal(10) ** 12
+
+
+def found(text: str) -> list[tuple[Decimal | None, Decimal | None, str]]:
+    return [(h.range.low, h.range.high, h.range.currency)
+            for h in find_amounts(normalise(text))]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Cameco could book as much as $4-billion in fuel contracts", [(None, 4 * B, "USD")]),
+    ("Japan's US$550-billion programme", [(550 * B, 550 * B, "USD")]),
+    ("it spent C$1.1-billion last year", [(Decimal("1.1") * B, Decimal("1.1") * B, "CAD")]),
+    ("the $33-million to $40-million plan", [(33 * M, 40 * M, "USD")]),
+])
+def test_a_magnitude_joined_by_a_hyphen_is_read(text: str, expected: object) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Cameco shares gained 3.5 per cent to $98.40 on the Toronto Stock Exchange.",
+    "Sembcorp shares closed 1.2 per cent higher at $6.71 on Monday. Keppel ended flat at $7.05.",
+    "Inari Amertron shares rose 3.1 per cent to RM2.86 on Tuesday.",
+    "The ringgit was at RM4.21 to the US dollar.",
+    "the rand traded at R17.62 against the dollar",
+    "北海道電力の株価は15日、前日比3.2％高の1158円で取引を終えた。",
+    "이날 한화오션 주가는 전 거래일보다 4.8% 오른 11만2천원에 마감했다.",
+])
+def test_share_prices_and_exchange_rates_are_not_amounts(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("SoftBank's stake rose 5% to $33 billion", [(33 * B, 33 * B, "USD")]),
+    ("the fund closed at $2 billion", [(2 * B, 2 * B, "USD")]),
+    ("주가 부양에 1조원을 쓴다", [(T, T, "KRW")]),
+])
+def test_amounts_with_a_magnitude_after_the_same_words_are_still_amounts(
+        text: str, expected: object) -> None:
+    assert found(text) == expected
+
+
+def test_no_more_than_in_words_is_an_upper_bound() -> None:
+    assert found("Korea can put in no more than twenty billion dollars a year") == [
+        (None, 20 * B, "USD")]
+    assert found("not less than two million dollars") == [(2 * M, None, "USD")]
+
+
+def test_a_korean_will_exceed_is_a_lower_bound() -> None:
+    assert found("사업비는 1000억 달러를 넘을 것으로 추산된다") == [(100 * B, None, "USD")]
+
+
+def test_a_table_is_read_one_row_a_line() -> None:
+    page = ("<html><body><main><p>The three projects below were selected in February.</p>"
+            "<table><tr><th>Project</th><th>State</th><th>Cost</th></tr>"
+            "<tr><td>Synthetic diamond grit plant</td><td>Georgia</td><td>$600 million</td></tr>"
+            "</table></main></body></html>")
+    lines = clean(page, html=True).text.split("\n")
+    assert "Synthetic diamond grit plant | Georgia | $600 million" in lines
+    assert "Project | State | Cost" in lines
+
+
+def test_an_amount_opening_a_wrapped_line_is_joined_to_its_sentence() -> None:
+    text = ("Westinghouse does not comment on share prices; Cameco stock rose 4% to\n"
+            "$61.20 in New York.\nThe plant will cost\n$18.5 billion.\nJapan names three projects\n"
+            "$5 billion deal signed")
+    lines = clean(text, html=False).text.split("\n")
+    assert "Westinghouse does not comment on share prices; Cameco stock rose 4% to $61.20 in " \
+           "New York." in lines
+    assert "The plant will cost $18.5 billion." in lines
+    assert "$5 billion deal signed" in lines     # after a line that may end a sentence
+    assert found(lines[0]) == []
