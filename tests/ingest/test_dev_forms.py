@@ -84,3 +84,63 @@ def test_an_amount_opening_a_wrapped_line_is_joined_to_its_sentence() -> None:
     assert "The plant will cost $18.5 billion." in lines
     assert "$5 billion deal signed" in lines     # after a line that may end a sentence
     assert found(lines[0]) == []
+
+
+def companies(text: str) -> list[str]:
+    from pledge.ingest.gazetteer import load
+    from tests.ingest.helpers import read_text
+    return read_text(text, load()).companies()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Sandfire Resources said on Monday it had held talks. Sandfire shares jumped 5 per cent.",
+     ["Sandfire Resources"]),
+    ("Sasol's shares fell 2.4% in Johannesburg on Wednesday.", ["Sasol"]),
+    ("Inari Amertron shares rose 3.1 per cent on Tuesday.", ["Inari Amertron"]),
+    ("Shares in Anglo Pacific rose after the news.", ["Anglo Pacific"]),
+    ("Acme Widgets Corp. said it would bid.", ["Acme Widgets"]),
+    ("一方、北海道電力の株価は前日比3％高で取引を終えた。", ["北海道電力"]),
+    ("이날 부산의 기자재업체 성광벤드의 주가는 6.3% 올랐다.", ["성광벤드"]),
+])
+def test_a_company_the_gazetteer_does_not_know_is_found_by_its_ending_or_its_shares(
+        text: str, expected: list[str]) -> None:
+    assert companies(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "A spokesperson for the Natural Resources minister said Ottawa was not asked.",
+    "Financing could come through the Korea-US Strategic Investment Corp., officials said.",
+    "Japanese shares rose and Asian stock markets followed. Tech shares fell.",
+    "The Investment Committee shares its views with the Consultation Committee.",
+    "Texas shares a border with Mexico.",
+    "同社の株価は上昇した。이날 회사 주가는 올랐다.",
+])
+def test_words_that_are_no_company_are_not_taken_for_one(text: str) -> None:
+    assert companies(text) == []
+
+
+def test_a_known_company_is_reported_once_by_its_gazetteer_name() -> None:
+    assert companies("Cameco Corp. said so. Cameco shares gained 3.5 per cent.") == ["Cameco"]
+
+
+def test_the_three_projects_below_are_the_ones_listed_next() -> None:
+    from pledge.ingest.gazetteer import load
+    from pledge.ingest.match import ProjectIndex
+    from pledge.services.news import shipped_projects
+    from tests.ingest.helpers import read_text
+
+    g = load()
+    page = ("<html><body><main><p>The three projects below were selected on February 17 for "
+            "funding.</p><table>"
+            "<tr><td>Gas-fired power plant (Portsmouth)</td><td>Ohio</td>"
+            "<td>SB Energy</td><td>$33 billion</td></tr>"
+            "<tr><td>GulfLink crude oil export terminal</td><td>Texas</td>"
+            "<td>Sentinel Midstream</td><td>$2.1 billion</td></tr>"
+            "<tr><td>Synthetic diamond grit plant</td><td>Georgia</td>"
+            "<td>Element Six</td><td>$600 million</td></tr></table></main></body></html>")
+    ext = read_text(page, g, ProjectIndex(shipped_projects(), g), html=True)
+    assert sorted((s["project"], s["status"]) for s in ext.contract()["status_signals"]) == [
+        ("HPHT synthetic diamond grit facility", "selected"),
+        ("Portsmouth Powered Land Project (9.2 GW natural gas power plant for AI data centers)",
+         "selected"),
+        ("Texas GulfLink deepwater crude oil export terminal", "selected")]

@@ -120,6 +120,11 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                     found = _gather(back, by_sentence, count or None)
                     # as many projects as the sentence says: as sure as a listing
                     base = 0.7 if count and len(found) == count else 0.6
+                if not found and group and count:
+                    # "the three projects below were selected": none named before, so
+                    # the ones listed next
+                    found = _gather(ahead, by_sentence, count)
+                    base = 0.7 if len(found) == count else 0.6
                 targets = [(m, base) for m in found]
             elif group:
                 found = _gather(ahead, by_sentence, count)
