@@ -144,3 +144,30 @@ def test_the_three_projects_below_are_the_ones_listed_next() -> None:
         ("Portsmouth Powered Land Project (9.2 GW natural gas power plant for AI data centers)",
          "selected"),
         ("Texas GulfLink deepwater crude oil export terminal", "selected")]
+
+
+def test_the_quick_reading_of_common_amounts_is_the_parsers_reading() -> None:
+    from pledge.domain.money import parse_amount
+    from pledge.ingest.amounts import _CANDIDATE, _quick
+    from tests.ingest.helpers import NEWS
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(NEWS.glob("*.*"))
+             if p.suffix in (".txt", ".html")]
+    spans = {m.group().strip() for t in texts for m in _CANDIDATE.finditer(normalise(t))}
+    spans |= {"$5.00", "$1.25", "US$5", "£3.5bn", "HK$2 billion", "NT$3m", "$ 5bn",
+              "$1,200.50 million", "$0.5bn", "$12,000,000", "R575.71bn", "RM2.31 trillion",
+              "S$120 million", "¥1158", "₩1,450", "$0", "$999,999,999,999", "€1 trillion",
+              "$01", "$1.0000001bn", "up to $25 billion", "約80兆円", "5500億ドル",
+              "1500억 달러", "약 74억 달러", "at least $250 billion", "no more than $20 billion",
+              "more than 1000억 달러", "as much as ¥2 trillion", "about $36 billion",
+              "around S$5m", "roughly 7.4조 원", "1万ドル", "3.5億米ドル", "9999조 원"}
+    quick = 0
+    for span in sorted(spans):
+        fast = _quick(span)
+        if fast is None:
+            continue
+        quick += 1
+        full = parse_amount(span)
+        assert (str(fast.low), str(fast.high), fast.currency, fast.text) == \
+            (str(full.low), str(full.high), full.currency, full.text), span
+    assert quick >= 70

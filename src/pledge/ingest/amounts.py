@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Final
 
 from pledge.domain.amount_words import LEADING_QUALIFIERS
@@ -120,10 +121,59 @@ def _plausible(span: str) -> bool:
 
 
 def _parse(text: str) -> MoneyRange | None:
+    quick = _quick(text)
+    if quick is not None:
+        return quick
     try:
         return parse_amount(text)
     except InvalidInput:
         return None
+
+
+# The commonest amounts, a currency sign, a number and maybe an English magnitude ("$33
+# billion", "US$550bn", "RM2.31 trillion") or a number, one Japanese or Korean magnitude
+# and a currency word ("5500億ドル", "1500억 달러"), maybe after a plain qualifier ("up to",
+# "約"), read without the full parser: the same range (a test compares the two on every
+# such amount of the labelled articles), far faster.
+_QUICK_QUALS: Final = {"up to ": "high", "as much as ": "high", "no more than ": "high",
+                       "at least ": "low", "more than ": "low", "about ": "both",
+                       "around ": "both", "roughly ": "both", "約": "both", "약 ": "both",
+                       "": "both"}
+_QUICK: Final = re.compile(
+    r"(?P<qual>up to |as much as |no more than |at least |more than |about |around "
+    r"|roughly |約|약 )?"
+    r"(?:(?P<sign>US\$|HK\$|NT\$|S\$|A\$|C\$|RM|R|\$|¥|₩|€|£) ?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+|[1-9]\d{0,11}|0)(?:\.(?P<frac>\d{1,6}))?"
+    r"(?: ?(?P<mag>trillion|billion|million|tn|bn|m))?"
+    r"|(?P<cnum>[1-9]\d{0,4})(?:\.(?P<cfrac>\d{1,3}))?(?P<cmag>[兆億万조억만]) ?"
+    r"(?P<cur>米ドル|ドル|円|달러|원))")
+_QUICK_SIGN: Final = {"US$": "USD", "$": "USD", "HK$": "HKD", "NT$": "TWD", "S$": "SGD",
+                      "A$": "AUD", "C$": "CAD", "RM": "MYR", "R": "ZAR", "¥": "JPY",
+                      "₩": "KRW", "€": "EUR", "£": "GBP", "米ドル": "USD", "ドル": "USD",
+                      "円": "JPY", "달러": "USD", "원": "KRW"}
+_QUICK_EXPONENT: Final = {None: 0, "trillion": 12, "tn": 12, "billion": 9, "bn": 9,
+                          "million": 6, "m": 6, "兆": 12, "조": 12, "億": 8, "억": 8,
+                          "万": 4, "만": 4}
+_ONE: Final = Decimal(1)
+_QUICK_MAX: Final = Decimal(10) ** 12    # below every currency's ceiling
+
+
+def _quick(text: str) -> MoneyRange | None:
+    m = _QUICK.fullmatch(text)
+    if m is None:
+        return None
+    cjk = m.group("cnum") is not None
+    whole, fraction = (m.group("cnum"), m.group("cfrac")) if cjk else (m.group("num"),
+                                                                        m.group("frac"))
+    value = Decimal(whole.replace(",", "") + ("." + fraction if fraction else ""))
+    value = value.scaleb(_QUICK_EXPONENT[m.group("cmag") if cjk else m.group("mag")])
+    if not value or value >= _QUICK_MAX:
+        return None
+    value = value.quantize(_ONE) if value == value.to_integral_value() else value.normalize()
+    currency = _QUICK_SIGN[m.group("cur") if cjk else m.group("sign")]
+    bound = _QUICK_QUALS[m.group("qual") or ""]
+    return MoneyRange(None if bound == "high" else value, None if bound == "low" else value,
+                      currency, text)
 
 
 _HANGUL: Final = re.compile(r"[\uac00-\ud7af]")
