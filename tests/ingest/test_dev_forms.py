@@ -171,3 +171,45 @@ def test_the_quick_reading_of_common_amounts_is_the_parsers_reading() -> None:
         assert (str(fast.low), str(fast.high), fast.currency, fast.text) == \
             (str(full.low), str(full.high), full.currency, full.text), span
     assert quick >= 70
+
+
+def statuses(text: str) -> list[tuple[str, str]]:
+    from pledge.ingest.gazetteer import load
+    from pledge.ingest.match import ProjectIndex
+    from pledge.services.news import shipped_projects
+    from tests.ingest.helpers import read_text
+
+    g = load()
+    ext = read_text(text, g, ProjectIndex(shipped_projects(), g))
+    return sorted((s["project"], s["status"]) for s in ext.contract()["status_signals"])
+
+
+def test_candidates_of_a_later_round_are_finalists_and_the_two_are_those_named_before() -> None:
+    text = ("Two listed groups are bidding on gas-fired power plants that Japan plans to fund "
+            "in Pennsylvania and Texas, as the second round of its programme takes shape.\n"
+            "One of them set aside $120 million for a team in the United States.\n"
+            "The two plants were named as candidates at the March summit, alongside small "
+            "modular reactors from GE Vernova Hitachi Nuclear Energy.")
+    assert statuses(text) == [
+        ("GE Vernova Hitachi SMR deployment (second tranche)", "finalist"),
+        ("Natural gas power plant, Pennsylvania (second tranche)", "finalist"),
+        ("Natural gas power plant, Texas (second tranche)", "finalist")]
+
+
+def test_a_candidate_without_a_later_round_stays_proposed() -> None:
+    text = ("Korea Zinc picks Tennessee for US smelter as Seoul looks for first projects.\n"
+            "Korea Zinc plans to build a critical minerals smelter in Clarksville, Tennessee, "
+            "as a candidate for the fund.")
+    assert statuses(text) == [("Korea Zinc critical minerals smelter (Tennessee)", "proposed")]
+
+
+def test_a_status_word_inside_an_adjective_says_nothing() -> None:
+    text = ("Miners want to sell concentrate to Japanese-funded smelters in Arizona, a "
+            "Falcon Copper official said.")
+    assert all(status != "funded" for _, status in statuses(text))
+
+
+def test_continuing_to_review_is_under_review() -> None:
+    assert statuses("The Investment Committee continues to review a proposal for a display "
+                    "manufacturing facility.") == [
+        ("LCD and OLED display manufacturing (second-round candidate)", "under_review")]
