@@ -38,6 +38,10 @@ _ENGLISH: Final = re.compile(
     r"(?![\w])"
     rf"|(?<![\w&-])(?P<owner>{_NAME})(?:'s?)? (?:shares|stock)\b"
     rf"|\b[Ss]hares (?:in|of) (?P<held>{_NAME})(?![\w])")
+_TRIGGER: Final = re.compile(
+    rf"(?<![\w])(?:{'|'.join(_KEPT_ENDINGS)}|{'|'.join(re.escape(e) for e in _LEGAL_ENDINGS)}"
+    r"|shares|stock)(?![\w])|\b[Ss]hares (?:in|of) ")
+_WINDOW: Final = 70     # longer than any name of three words and an ending
 _JAPANESE: Final = re.compile(r"(?P<ja>[\u4e00-\u9fff\u30a0-\u30ff]{2,12})の株価")
 _KOREAN: Final = re.compile(r"(?<![가-힣])(?P<ko>[가-힣A-Za-z]{2,12}?)(?:의)? ?주가(?:는|가|도)")
 # Capitalised words that open a sentence or name a market, not a company.
@@ -83,13 +87,20 @@ def find_unknown_companies(text: str, taken: list[tuple[int, int]],
                 and not any(s < end and start < e for s, e in taken)):
             found.append((start, end, name))
 
-    if "hares" in text or "stock" in text or any(e in text for e in _KEPT_ENDINGS) \
-            or any(e in text for e in _LEGAL_ENDINGS[:5]):
-        for m in _ENGLISH.finditer(text):
+    done = 0
+    for t in _TRIGGER.finditer(text):
+        # The names are looked for only around the words that can end or open one.
+        if t.start() < done:
+            continue
+        for m in _ENGLISH.finditer(text, max(done, t.start() - _WINDOW), t.end() + _WINDOW):
+            if not m.start() <= t.start() < m.end():
+                continue
             group = m.lastgroup or ""
             name = _clean_name(m.group(group))
             start = m.start(group) + len(m.group(group)) - len(name)
             add(start, start + len(name), name)
+            done = m.end()
+            break
     if "株価" in text:
         for m in _JAPANESE.finditer(text):
             add(m.start("ja"), m.end("ja"), m.group("ja"))
