@@ -52,14 +52,20 @@ def test_the_reported_stage_starts_at_the_next_one(client: TestClient) -> None:
 
 
 def test_the_base_case_names_its_assumptions(client: TestClient, demo_url: str) -> None:
-    page = ready(client, "/projects/25")
+    page = ready(client, "/projects/25")  # the crude terminal: priced from its drivers
+    said = re.search(r'data-testid="assumptions">(.*?)</p>', page, re.S)
+    assert said
+    assert ("the export terminal, pipeline or port model, from this project's drivers "
+            "(capacity_per_day 1000000 units/day, utilisation 0.6 fraction") in said[1]
+    assert "construction 3 years" in said[1] and "same for every" not in said[1]
+    page = ready(client, "/projects/3")  # an EPC contractor: no physical model fits
     said = re.search(r'data-testid="assumptions">(.*?)</p>', page, re.S)
     assert said
     assert "the energy sector's defaults, the same for every energy project" in said[1]
     assert "construction 4 years" in said[1] and "operating life 30 years" in said[1]
-    simulation.set_economics(make_engine(demo_url), 25, {"life_years": "20"},
+    simulation.set_economics(make_engine(demo_url), 3, {"life_years": "20"},
                              Actor.of("demo_ic", "ic"))
-    page = ready(client, "/projects/25")
+    page = ready(client, "/projects/3")
     said = re.search(r'data-testid="assumptions">(.*?)</p>', page, re.S)
     assert said
     assert "this project's own economics (life years 20)" in said[1]

@@ -89,17 +89,41 @@ def waterfall(input: Annotated[Path | None, typer.Option(
         f"{rep.terms.periods_per_year}/yr, split {rep.terms.pre_share}/{rep.terms.post_share})")
 
 
-def _model_rows(e: sim.ProjectEconomics) -> list[tuple[str, object, str]]:
-    return [(k, v, "project" if k in e.overrides else "sector default")
-            for k, v in e.model.as_dict().items()]
+def _model_rows(e: sim.ProjectEconomics) -> list[tuple[str, object, str, str]]:
+    from pledge.services.project_models import PARAMETER_UNITS
+
+    return [(k, v, PARAMETER_UNITS.get(k, ""), e.sources.get(k, "")) for k, v in
+            e.model.as_dict().items()]
+
+
+def _show(e: sim.ProjectEconomics) -> None:
+    """The project's model for people: drivers, unit economics, then every parameter."""
+    from pledge.domain.drivers import KIND_WORDS, Kind
+
+    render.console.print(f"Project {e.project_id}: {e.name} ({e.sector}); model: "
+                         f"{KIND_WORDS[Kind(e.kind)]}", markup=False, highlight=False)
+    if e.note:
+        render.console.print(e.note, markup=False, highlight=False)
+    if e.drivers:
+        render.table("Drivers", ["driver", "value", "unit", "source"],
+                     [(k, f"{d.value}", d.unit, d.source) for k, d in e.drivers.items()])
+    if e.units:
+        render.table("Implied unit economics (a year at full output, base-year US$)",
+                     ["figure", "value", "unit"],
+                     [(u.name, f"{u.value:,.2f}", u.unit) for u in e.units],
+                     justify_right=["value"])
+    render.table("Cash-flow parameters", ["parameter", "value", "unit", "from"],
+                 _model_rows(e))
 
 
 @economics_app.command("show")
 def economics_show(id: Annotated[str, typer.Argument(help="Project id")],
                    json: JsonOpt = False) -> None:
-    """A project's cash-flow model.
+    """A project's model, drivers and sources.
 
-    The project's cash-flow model: sector defaults and its own overrides.
+    The project's model: its type's drivers with units and sources, the unit
+    economics they imply (US$/MWh, US$/bbl, revenue per dollar of capex) and every
+    cash-flow parameter with where it comes from.
 
     \b
     Example:
@@ -112,21 +136,22 @@ def economics_show(id: Annotated[str, typer.Argument(help="Project id")],
     if json:
         render.emit_json(m.Economics.of(e).document())
         return
-    render.table(f"Project {e.project_id}: {e.name} ({e.sector})",
-                 ["parameter", "value", "from"], _model_rows(e))
+    _show(e)
 
 
 @economics_app.command("set")
 def economics_set(id: Annotated[str, typer.Argument(help="Project id")],
                   values: Annotated[list[str], typer.Argument(help="NAME=VALUE ...")],
                   idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Override parameters of a project's model.
+    """Change a project's drivers or parameters.
 
-    Override parameters of the project's model (stored with the project).
+    Change the project's drivers (capacity_mw, gas_price, tariff, ...), its model
+    (model=generic|gas_power|nuclear|terminal|manufacturing) or cash-flow parameters;
+    stored with the project and audited.
 
     \b
     Example:
-      pledge economics set 24 construction_years=5 revenue_yield=0.35
+      pledge economics set 24 gas_price=3.5 construction_years=4
     """
     from pledge.cli import state
     from pledge.models import economics as m
@@ -139,8 +164,7 @@ def economics_set(id: Annotated[str, typer.Argument(help="Project id")],
     if json:
         render.emit_json(ran.json())
     elif (e := ran.value) is not None:
-        render.table(f"Project {e.project_id}: {e.name}", ["parameter", "value", "from"],
-                     _model_rows(e))
+        _show(e)
 
 
 @economics_app.command("cashflows")

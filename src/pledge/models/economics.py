@@ -61,19 +61,58 @@ class Waterfall(Shape):
             pre_split=float(rep.terms.pre_share), post_split=float(rep.terms.post_share))
 
 
+class Driver(Shape):
+    """One driver of a project's model: its value (exact text, or a unit's name), unit
+    and source (an address, or "assumption: ...")."""
+
+    value: str
+    unit: str
+    source: str
+
+
+class UnitFigure(Shape):
+    """One implied unit-economics figure (exact text) and its unit."""
+
+    value: str
+    unit: str
+
+
 class Economics(Shape):
-    """A project's cash-flow model: every parameter, and the project's own overrides (the
-    rest are its sector's defaults)."""
+    """A project's cash-flow model: every parameter, and the project's own overrides.
+
+    Keys after ``overrides`` came later: the model type (``kind``; ``note`` says why the
+    generic model stands in when it does), its ``drivers``, each parameter's ``units`` and
+    ``sources``, and the implied ``unit_economics`` (a year at full output, base-year
+    dollars)."""
 
     project_id: int
     sector: str
     model: dict[str, Any]
     overrides: dict[str, Any]
+    kind: str
+    note: str | None
+    drivers: dict[str, Driver]
+    units: dict[str, str]
+    sources: dict[str, str]
+    unit_economics: dict[str, UnitFigure]
 
     @classmethod
     def of(cls, e: sim.ProjectEconomics) -> Economics:
+        from pledge.services.project_models import PARAMETER_UNITS
+
         return cls(project_id=e.project_id, sector=e.sector, model=e.model.as_dict(),
-                   overrides=e.overrides)
+                   overrides=e.overrides, kind=e.kind, note=e.note,
+                   drivers={k: Driver(value=str(d.value), unit=d.unit, source=d.source)
+                            for k, d in e.drivers.items()},
+                   units={k: PARAMETER_UNITS.get(k, "") for k in e.model.as_dict()},
+                   sources=e.sources,
+                   unit_economics={u.name: UnitFigure(value=_figure(u.value), unit=u.unit)
+                                   for u in e.units})
+
+
+def _figure(value: Decimal) -> str:
+    """A unit-economics figure as text, to four significant places after the point."""
+    return format(value.quantize(Decimal("0.0001")).normalize(), "f")
 
 
 class CashflowPeriod(Shape):
