@@ -10,8 +10,9 @@ import pytest
 from pledge.domain import drivers as dr
 from pledge.domain.errors import InvalidInput
 
-GAS = {"capacity_mw": D(1000), "capacity_factor": D("0.5"), "heat_rate": D(7000),
-       "gas_price": D(3), "power_price": D(60), "fixed_om": D(20), "variable_om": D(2)}
+GAS: dict[str, D | str] = {
+    "capacity_mw": D(1000), "capacity_factor": D("0.5"), "heat_rate": D(7000),
+    "gas_price": D(3), "power_price": D(60), "fixed_om": D(20), "variable_om": D(2)}
 
 
 def test_a_gas_plant_by_hand() -> None:
@@ -30,23 +31,24 @@ def test_a_gas_plant_by_hand() -> None:
 
 
 def test_a_reactor_pays_for_its_decommissioning_and_a_terminal_for_its_volume() -> None:
-    nuclear = {"capacity_mw": D(1100), "capacity_factor": D("0.9"), "power_price": D(90),
-               "fixed_om": D(120), "variable_om": D(2), "fuel_cost": D(7),
-               "decommissioning_per_kw": D(1000)}
+    nuclear: dict[str, D | str] = {
+        "capacity_mw": D(1100), "capacity_factor": D("0.9"), "power_price": D(90),
+        "fixed_om": D(120), "variable_om": D(2), "fuel_cost": D(7),
+        "decommissioning_per_kw": D(1000)}
     p = dr.plan(dr.Kind.NUCLEAR, nuclear, D(10**10))
     mwh = D(1100) * D("0.9") * 8760
     assert (p.revenue, p.variable_cost) == (mwh * 90, mwh * 9)
     assert (p.fixed_cost, p.decommissioning) == (D(132_000_000), D(1_100_000_000))
-    terminal = {"capacity_per_day": D(1_000_000), "utilisation": D("0.5"), "tariff": D(1),
-                "variable_cost": D("0.1"), "fixed_cost_share": D("0.02"),
-                "throughput_unit": "bbl"}
+    terminal: dict[str, D | str] = {
+        "capacity_per_day": D(1_000_000), "utilisation": D("0.5"), "tariff": D(1),
+        "variable_cost": D("0.1"), "fixed_cost_share": D("0.02"), "throughput_unit": "bbl"}
     t = dr.plan(dr.Kind.TERMINAL, terminal, D(2 * 10**9))
     assert (t.revenue, t.variable_cost, t.fixed_cost) == (D(182_500_000), D(18_250_000),
                                                           D(40_000_000))
     units = {u.name: u for u in dr.unit_economics(dr.Kind.TERMINAL, terminal, D(2 * 10**9))}
     assert units["revenue_per_unit"].unit == "US$/bbl"
     assert units["cost_per_unit"].value == (D(18_250_000) + D(40_000_000)) / D(182_500_000)
-    grit = {"output": D(1000), "price": D(50), "margin": D("0.3")}
+    grit: dict[str, D | str] = {"output": D(1000), "price": D(50), "margin": D("0.3")}
     m = dr.plan(dr.Kind.MANUFACTURING, grit, D(100_000))
     assert (m.revenue, m.variable_cost, m.cash_margin) == (D(50_000), D(35_000), D(15_000))
 

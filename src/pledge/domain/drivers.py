@@ -74,14 +74,16 @@ _POWER = (
     _d("capacity_factor", "fraction", "0.01", "1", "share of the year's hours at full output"),
 )
 DRIVERS: dict[Kind, tuple[Driver, ...]] = {
-    Kind.GAS_POWER: _POWER + (
+    Kind.GAS_POWER: (
+        *_POWER,
         _d("heat_rate", "Btu/kWh", "5000", "15000", "fuel burnt per unit of power"),
         _d("gas_price", "US$/MMBtu", "0.5", "30", "delivered gas price"),
         _d("power_price", "US$/MWh", "5", "500", "power price or PPA price received"),
         _d("fixed_om", "US$/kW-year", "0", "500", "fixed operation and maintenance"),
         _d("variable_om", "US$/MWh", "0", "100", "variable operation and maintenance"),
     ),
-    Kind.NUCLEAR: _POWER + (
+    Kind.NUCLEAR: (
+        *_POWER,
         _d("power_price", "US$/MWh", "5", "500", "PPA price received"),
         _d("fixed_om", "US$/kW-year", "0", "1000", "fixed operation and maintenance"),
         _d("variable_om", "US$/MWh", "0", "100", "variable operation and maintenance"),
@@ -212,11 +214,12 @@ class Plan:
 
 
 def _need(kind: Kind, drivers: Mapping[str, Decimal | str]) -> dict[str, Decimal]:
-    missing = [n for n in driver_names(kind) if not isinstance(drivers.get(n), Decimal)]
+    found = {n: v for n in driver_names(kind) if isinstance(v := drivers.get(n), Decimal)}
+    missing = [n for n in driver_names(kind) if n not in found]
     if missing:
         raise InvalidInput([Problem(n, None, "economics.missing_driver",
                                     f"the {kind.value} model needs {n}") for n in missing])
-    return {n: drivers[n] for n in driver_names(kind)}  # type: ignore[misc]  # checked Decimal just above
+    return found
 
 
 def generation_mwh(d: Mapping[str, Decimal]) -> Decimal:
@@ -289,6 +292,8 @@ def unit_economics(kind: Kind, drivers: Mapping[str, Decimal | str], capex: Deci
     out += [UnitFigure("revenue", p.revenue, "US$/year"),
             UnitFigure("cash_margin", p.cash_margin, "US$/year"),
             UnitFigure("revenue_per_capex", p.revenue / capex if capex else Decimal(0),
+                       "US$ a year per US$ of capex"),
+            UnitFigure("cash_margin_per_capex", p.cash_margin / capex if capex else Decimal(0),
                        "US$ a year per US$ of capex")]
     return out
 

@@ -83,7 +83,9 @@ def _entry(name: str) -> dict[str, Any] | None:
     return None
 
 
-def _kind(name: str, sector: str, detail: str, stored: Mapping[str, Any]) -> dr.Kind:
+def nominal_kind(name: str, sector: str, detail: str, stored: Mapping[str, Any]) -> dr.Kind:
+    """The model type that fits the project (its own choice, its shipped entry, or its
+    sector and the source's words), before any fallback for missing drivers."""
     if "model" in stored:
         return dr.check_kind(stored["model"])
     entry = _entry(name)
@@ -107,7 +109,7 @@ def resolve(name: str, sector: str, detail: str, stored: Mapping[str, Any],
             capex: Decimal | None) -> Resolved:
     """The project's model type, its drivers with their sources, and the cash-flow
     parameters they set (module docstring)."""
-    kind = _kind(name, sector, detail, stored)
+    kind = nominal_kind(name, sector, detail, stored)
     data = drivers_data().get("kinds", {}).get(kind.value, {})
     entry = _entry(name)
     own = entry if entry is not None and entry.get("kind") == kind.value else {}

@@ -25,6 +25,7 @@ from pledge.domain.errors import InvalidInput, RuleViolation
 from pledge.domain.framework import Framework
 from pledge.domain.lifecycle import Stage
 from pledge.domain.waterfall import SplitTerms
+from pledge.services import project_models as pm
 from pledge.services.base import (
     Actor,
     audit,
@@ -35,7 +36,6 @@ from pledge.services.base import (
     primary_usd,
     project_row,
 )
-from pledge.services import project_models as pm
 from pledge.services.economics import discount_rate_for, split_terms_for, waterfall_report
 from pledge.store import tables as t
 from pledge.store.db import reading, transaction
@@ -182,9 +182,9 @@ def set_economics(engine: Engine, project_id: int | str, changes: dict[str, str]
     with transaction(engine) as s:
         row = project_row(s, project_id)
         before = dict(row.economics or {})
-        kind = pm.resolve(row.name, row.sector, row.sector_detail,
-                          {**before, **({"model": changes["model"]} if "model" in changes
-                                        else {})}, None).kind
+        kind = pm.nominal_kind(row.name, row.sector, row.sector_detail,
+                               {**before, **({"model": changes["model"]} if "model" in changes
+                                             else {})})
         after = {**before, **pm.check_changes(kind, changes)}
         _project_economics(row.id, row.name, row.sector, row.sector_detail, after,
                            primary_usd(s, row.id))  # the whole model must still hold
