@@ -167,6 +167,57 @@ def economics_set(id: Annotated[str, typer.Argument(help="Project id")],
         _show(e)
 
 
+@economics_app.command("sensitivity")
+def economics_sensitivity(
+        id: Annotated[str, typer.Argument(help="Project id")],
+        discount_rate: Annotated[str | None, typer.Option(
+            "--discount-rate", help="Annual rate of the present values (default: the "
+            "deemed rate in force), e.g. 4%")] = None,
+        deemed_rate: Annotated[str | None, typer.Option(
+            "--deemed-rate", help="Override the framework's deemed rate")] = None,
+        json: JsonOpt = False) -> None:
+    """Tornado: each driver moved down and up.
+
+    Each driver (and the main cash-flow parameters) moved down and up by a stated share
+    of its value, the rest held: the partner's IRR, the present value of its net cash and
+    its recoup year for each, largest IRR swing first.
+
+    \b
+    Example:
+      pledge economics sensitivity 24 --discount-rate 4%
+    """
+    from pledge.cli import state
+    from pledge.models import economics as m
+    from pledge.services import sensitivity as sv
+    t = sv.sensitivity(state.engine(), id, discount_rate=discount_rate,
+                       deemed_rate=deemed_rate)
+    if json:
+        render.emit_json(m.Sensitivity.of(sv.tornado_document(t)).document())
+        return
+
+    def irr(v: float | None) -> str:
+        return "—" if v is None else f"{v:.2%}"
+
+    def years(v: float | None) -> str:
+        return "never" if v is None else f"{v:.1f}"
+
+    b = t.base
+    render.console.print(
+        f"Project {t.project_id}: {t.name} ({t.kind} model). Base case: partner IRR "
+        f"{irr(b.irr)}, NPV {render.usd(b.npv)} at {t.discount_rate:.2%} "
+        f"({t.discount_basis}), recovered in year {years(b.recoup_years)}.",
+        markup=False, highlight=False)
+    render.table("Sensitivity (largest IRR swing first)",
+                 ["moved", "base", "low / high", "IRR low / high", "NPV low / high",
+                  "recovered (years) low / high"],
+                 [(f"{x.name} ({x.unit}) ±{x.swing:.0%}" if x.unit else
+                   f"{x.name} ±{x.swing:.0%}", x.base, f"{x.low} / {x.high}",
+                   f"{irr(x.low_outcome.irr)} / {irr(x.high_outcome.irr)}",
+                   f"{render.usd(x.low_outcome.npv)} / {render.usd(x.high_outcome.npv)}",
+                   f"{years(x.low_outcome.recoup_years)} / "
+                   f"{years(x.high_outcome.recoup_years)}") for x in t.bars])
+
+
 @economics_app.command("cashflows")
 def cashflows(id: Annotated[str, typer.Argument(help="Project id")],
               json: JsonOpt = False) -> None:

@@ -127,6 +127,15 @@ SWING = {"capacity_factor": Decimal("0.1"), "utilisation": Decimal("0.2"),
          "heat_rate": Decimal("0.1")}
 
 
+#: The cash-flow parameters a sensitivity run moves too, with how far each way.
+PARAMETER_SWING = {"capex": Decimal("0.2"), "construction_years": Decimal("0.25"),
+                   "life_years": Decimal("0.2"), "escalation": Decimal("0.5"),
+                   "maintenance_capex": Decimal("0.5"), "revenue_yield": Decimal("0.2"),
+                   "opex_ratio": Decimal("0.2")}
+#: Of those, the ones a driver model works out itself (moved through its drivers instead).
+WORKED_OUT = ("revenue_yield", "opex_ratio")
+
+
 def driver_names(kind: Kind) -> tuple[str, ...]:
     return tuple(d.name for d in DRIVERS[kind])
 
@@ -300,7 +309,7 @@ def unit_economics(kind: Kind, drivers: Mapping[str, Decimal | str], capex: Deci
 
 def swing_of(name: str) -> Decimal:
     """How far a sensitivity run moves ``name`` each way, as a fraction of its value."""
-    return SWING.get(name, DEFAULT_SWING)
+    return SWING.get(name, PARAMETER_SWING.get(name, DEFAULT_SWING))
 
 
 def flexed(value: Decimal, swing: Decimal, low: Decimal, high: Decimal

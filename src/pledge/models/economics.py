@@ -193,3 +193,51 @@ class Simulation(Shape):
     def of(cls, doc: dict[str, Any]) -> Simulation:
         """From ``services.simulation.summary_document`` (or a stored job's result)."""
         return cls.model_validate(doc)
+
+
+class SensitivityCase(Shape):
+    """The partner's result in one case of a tornado: IRR (None when no rate solves it),
+    present value of its net cash at the tornado's rate (exact text in cents), and years
+    to recovery (None: not recovered)."""
+
+    partner_irr: float | None
+    partner_npv: MoneyText
+    recoup_years: float | None
+
+
+class SensitivityBar(Shape):
+    """One driver or parameter moved down (``low``) and up (``high``) by ``swing`` of its
+    ``base`` value, with each case's result and the IRR swing between them."""
+
+    name: str
+    unit: str
+    what: str
+    base: str
+    low: str
+    high: str
+    swing: float
+    low_case: SensitivityCase
+    high_case: SensitivityCase
+    irr_swing: float | None
+
+
+class Sensitivity(Shape):
+    """A project's tornado: the base case and every bar, largest IRR swing first; present
+    values at ``discount_rate`` (annual effective; ``discount_basis`` says why)."""
+
+    project_id: int
+    name: str
+    kind: str
+    discount_rate: float
+    discount_basis: str
+    sorted_by: str
+    base: SensitivityCase
+    bars: list[SensitivityBar]
+
+    @classmethod
+    def of(cls, doc: dict[str, Any]) -> Sensitivity:
+        """From ``services.sensitivity.tornado_document``."""
+        return cls.model_validate(doc)
+
+    def document(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")

@@ -199,6 +199,41 @@ def _framework_of(s: Any, row: Any) -> Framework:
     return load_framework(s, fw_row)
 
 
+@dataclass(frozen=True, slots=True)
+class Pricing:
+    """What a project is priced from, as read: its words, stored settings, primary
+    estimate and split terms; :meth:`economics_with` prices it with settings changed
+    (nothing stored)."""
+
+    project_id: int
+    name: str
+    sector: str
+    detail: str
+    economics: dict[str, Any]
+    estimate: Decimal | None
+    terms: SplitTerms
+
+    def economics_with(self, changes: Mapping[str, object]) -> ProjectEconomics:
+        return _project_economics(self.project_id, self.name, self.sector, self.detail,
+                                  {**self.economics, **changes}, self.estimate)
+
+
+def pricing(engine: Engine, project_id: int | str, *, deemed_rate: str | None = None
+            ) -> Pricing:
+    """A project's :class:`Pricing`, read once."""
+    with reading(engine) as s:
+        row = project_row(s, project_id)
+        terms = split_terms_for(_framework_of(s, row).current, deemed_rate=deemed_rate)
+        return Pricing(row.id, row.name, row.sector, row.sector_detail,
+                       dict(row.economics or {}), primary_usd(s, row.id), terms)
+
+
+def cents_of(values: Any) -> list[Decimal]:
+    """Float cash flows as amounts in whole cents (how money moves)."""
+    cents = Decimal("0.01")
+    return [Decimal(repr(float(x))).quantize(cents) for x in values]
+
+
 def base_case(engine: Engine, project_id: int | str, *, deemed_rate: str | None = None
               ) -> tuple[ProjectEconomics, list[Decimal], list[Decimal], SplitTerms]:
     """The project's deterministic cash flows, rounded to cents, and its split terms."""
@@ -207,9 +242,7 @@ def base_case(engine: Engine, project_id: int | str, *, deemed_rate: str | None 
         econ = _economics(s, row)
         terms = split_terms_for(_framework_of(s, row).current, deemed_rate=deemed_rate)
     f, d = cf.base_case(econ.model, terms.periods_per_year)
-    cents = Decimal("0.01")
-    return (econ, [Decimal(repr(float(x))).quantize(cents) for x in f],
-            [Decimal(repr(float(x))).quantize(cents) for x in d], terms)
+    return econ, cents_of(f), cents_of(d), terms
 
 
 def project_waterfall(engine: Engine, project_id: int | str, *,
