@@ -4,6 +4,7 @@ assumptions it rests on."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -15,6 +16,7 @@ from pledge.app import create_app
 from pledge.domain.lifecycle import Role
 from pledge.services import simulation
 from pledge.services.base import Actor
+from pledge.services.sensitivity import sensitivity
 from pledge.store.db import make_engine
 from tests.web.test_pages import log_in, ready
 
@@ -83,3 +85,25 @@ def test_each_estimate_shows_its_confidence_and_when_it_was_recorded(
     assert table.count('data-confidence="corroborated"') == 2
     assert "corroborated" in table and "recorded" in table
     assert "複数の出典で裏付け" in ja
+
+
+def test_the_project_page_draws_the_tornado_of_its_drivers(client: TestClient,
+                                                           demo_url: str) -> None:
+    page = ready(client, "/projects/24")
+    found = re.search(r'<script type="application/json" id="figure-tornado">(.*?)</script>',
+                      page, re.S)
+    assert found and 'data-figure="tornado"' in page
+    figure = json.loads(found[1])
+    down, up = figure["data"]
+    t = sensitivity(make_engine(demo_url), 24)
+    # the largest swing on top (plotly draws the last category highest)
+    assert up["y"][-1] == f"{t.bars[0].name} ±{t.bars[0].swing:.0%}"
+    assert up["base"] == pytest.approx(t.base.irr * 100, abs=1e-4)  # type: ignore[operator]  # the base case solves
+    top = t.bars[0]
+    assert up["x"][-1] == pytest.approx((top.high_outcome.irr - t.base.irr) * 100,  # type: ignore[operator]  # both solve
+                                        abs=1e-4)
+    assert down["x"][-1] == pytest.approx((top.low_outcome.irr - t.base.irr) * 100,  # type: ignore[operator]  # both solve
+                                          abs=1e-4)
+    assert "pledge economics sensitivity 24" in page
+    ja = ready(client, "/projects/24?lang=ja")
+    assert "各ドライバー" in ja

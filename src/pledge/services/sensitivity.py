@@ -17,7 +17,13 @@ from pledge.analytics import cashflows as cf
 from pledge.domain import drivers as dr
 from pledge.services.economics import discount_rate_for, waterfall_report
 from pledge.services.project_models import PARAMETER_UNITS
-from pledge.services.simulation import Pricing, ProjectEconomics, cents_of, pricing
+from pledge.services.simulation import (
+    Pricing,
+    ProjectEconomics,
+    cents_of,
+    funding_cents,
+    pricing,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +82,7 @@ class Tornado:
 def _outcome(econ: ProjectEconomics, p: Pricing, rate: float) -> Outcome:
     n = p.terms.periods_per_year
     f, d = cf.base_case(econ.model, n)
-    rep = waterfall_report(p.terms, cents_of(f), cents_of(d))
+    rep = waterfall_report(p.terms, funding_cents(f), cents_of(d))
     with localcontext() as ctx:
         ctx.prec = 40
         v = Decimal(1 + rate) ** (Decimal(-1) / n)

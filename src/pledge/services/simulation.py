@@ -234,6 +234,18 @@ def cents_of(values: Any) -> list[Decimal]:
     return [Decimal(repr(float(x))).quantize(cents) for x in values]
 
 
+def funding_cents(values: Any) -> list[Decimal]:
+    """Funding in whole cents that adds up to its total in cents: each period the running
+    total rounded, less the previous one (so a project's cents add up to its capex)."""
+    cents, out, before, running = Decimal("0.01"), [], Decimal(0), Decimal(0)
+    for x in values:
+        running += Decimal(repr(float(x)))
+        now = running.quantize(cents)
+        out.append(now - before)
+        before = now
+    return out
+
+
 def base_case(engine: Engine, project_id: int | str, *, deemed_rate: str | None = None
               ) -> tuple[ProjectEconomics, list[Decimal], list[Decimal], SplitTerms]:
     """The project's deterministic cash flows, rounded to cents, and its split terms."""
@@ -242,7 +254,7 @@ def base_case(engine: Engine, project_id: int | str, *, deemed_rate: str | None 
         econ = _economics(s, row)
         terms = split_terms_for(_framework_of(s, row).current, deemed_rate=deemed_rate)
     f, d = cf.base_case(econ.model, terms.periods_per_year)
-    return econ, cents_of(f), cents_of(d), terms
+    return econ, funding_cents(f), cents_of(d), terms
 
 
 def project_waterfall(engine: Engine, project_id: int | str, *,
