@@ -204,8 +204,10 @@ def economics_sensitivity(
     b = t.base
     render.console.print(
         f"Project {t.project_id}: {t.name} ({t.kind} model). Base case: partner IRR "
-        f"{irr(b.irr)}, NPV {render.usd(b.npv)} at {t.discount_rate:.2%} "
-        f"({t.discount_basis}), recovered in year {years(b.recoup_years)}.",
+        f"{irr(b.irr)}, NPV {render.approx_usd(float(b.npv))} at {t.discount_rate:.2%} "
+        f"({t.discount_basis}), "
+        + ("never recovered." if b.recoup_years is None else
+           f"recovered after {b.recoup_years:.1f} years."),
         markup=False, highlight=False)
     render.table("Sensitivity (largest IRR swing first)",
                  ["moved", "base", "low / high", "IRR low / high", "NPV low / high",
@@ -213,7 +215,8 @@ def economics_sensitivity(
                  [(f"{x.name} ({x.unit}) ±{x.swing:.0%}" if x.unit else
                    f"{x.name} ±{x.swing:.0%}", x.base, f"{x.low} / {x.high}",
                    f"{irr(x.low_outcome.irr)} / {irr(x.high_outcome.irr)}",
-                   f"{render.usd(x.low_outcome.npv)} / {render.usd(x.high_outcome.npv)}",
+                   f"{render.approx_usd(float(x.low_outcome.npv))} / "
+                   f"{render.approx_usd(float(x.high_outcome.npv))}",
                    f"{years(x.low_outcome.recoup_years)} / "
                    f"{years(x.high_outcome.recoup_years)}") for x in t.bars])
 
