@@ -32,6 +32,7 @@ from pledge.api.schemas import (
 from pledge.domain.access import Action
 from pledge.models import Page
 from pledge.models import projects as m
+from pledge.models.economics import Sensitivity
 from pledge.server.deps import EngineDep, require, require_actor
 from pledge.server.idempotency import OnceDep
 from pledge.server.params import Offset, RecordId
@@ -232,3 +233,23 @@ def withdraw_link(project_id: RecordId, body: LinkWithdrawal, engine: EngineDep,
 def get_history(project_id: RecordId, engine: EngineDep) -> m.History:
     """The project's transitions and every audit entry about it."""
     return m.History.of(svc.history(engine, project_id))
+
+
+@router.get("/projects/{project_id}/sensitivity", response_class=JSONResponse,
+            response_model=Sensitivity, dependencies=[require(Action.ANALYSE)])
+def get_sensitivity(project_id: RecordId, engine: EngineDep,
+                    discount_rate: str | None = Query(
+                        None, max_length=20, description="annual rate of the present values, "
+                        "e.g. 0.04 or 4% (default: the deemed rate in force)"),
+                    deemed_rate: str | None = Query(
+                        None, max_length=20, description="the deemed rate instead of the "
+                        "framework's")) -> JSONResponse:
+    """The project's tornado: each driver (and the main cash-flow parameters) moved down
+    and up by a stated share, the partner's IRR, present value of its net cash and recoup
+    year for each, largest IRR swing first."""
+    from pledge.services import sensitivity as sv
+
+    doc = Sensitivity.of(sv.tornado_document(sv.sensitivity(
+        engine, project_id, discount_rate=discount_rate, deemed_rate=deemed_rate))).document()
+    return JSONResponse(doc, headers={
+        "Content-Disposition": f'inline; filename="sensitivity-{project_id}.json"'})

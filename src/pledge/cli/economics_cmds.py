@@ -89,17 +89,41 @@ def waterfall(input: Annotated[Path | None, typer.Option(
         f"{rep.terms.periods_per_year}/yr, split {rep.terms.pre_share}/{rep.terms.post_share})")
 
 
-def _model_rows(e: sim.ProjectEconomics) -> list[tuple[str, object, str]]:
-    return [(k, v, "project" if k in e.overrides else "sector default")
-            for k, v in e.model.as_dict().items()]
+def _model_rows(e: sim.ProjectEconomics) -> list[tuple[str, object, str, str]]:
+    from pledge.services.project_models import PARAMETER_UNITS
+
+    return [(k, v, PARAMETER_UNITS.get(k, ""), e.sources.get(k, "")) for k, v in
+            e.model.as_dict().items()]
+
+
+def _show(e: sim.ProjectEconomics) -> None:
+    """The project's model for people: drivers, unit economics, then every parameter."""
+    from pledge.domain.drivers import KIND_WORDS, Kind
+
+    render.console.print(f"Project {e.project_id}: {e.name} ({e.sector}); model: "
+                         f"{KIND_WORDS[Kind(e.kind)]}", markup=False, highlight=False)
+    if e.note:
+        render.console.print(e.note, markup=False, highlight=False)
+    if e.drivers:
+        render.table("Drivers", ["driver", "value", "unit", "source"],
+                     [(k, f"{d.value}", d.unit, d.source) for k, d in e.drivers.items()])
+    if e.units:
+        render.table("Implied unit economics (a year at full output, base-year US$)",
+                     ["figure", "value", "unit"],
+                     [(u.name, f"{u.value:,.2f}", u.unit) for u in e.units],
+                     justify_right=["value"])
+    render.table("Cash-flow parameters", ["parameter", "value", "unit", "from"],
+                 _model_rows(e))
 
 
 @economics_app.command("show")
 def economics_show(id: Annotated[str, typer.Argument(help="Project id")],
                    json: JsonOpt = False) -> None:
-    """A project's cash-flow model.
+    """A project's model, drivers and sources.
 
-    The project's cash-flow model: sector defaults and its own overrides.
+    The project's model: its type's drivers with units and sources, the unit
+    economics they imply (US$/MWh, US$/bbl, revenue per dollar of capex) and every
+    cash-flow parameter with where it comes from.
 
     \b
     Example:
@@ -112,21 +136,22 @@ def economics_show(id: Annotated[str, typer.Argument(help="Project id")],
     if json:
         render.emit_json(m.Economics.of(e).document())
         return
-    render.table(f"Project {e.project_id}: {e.name} ({e.sector})",
-                 ["parameter", "value", "from"], _model_rows(e))
+    _show(e)
 
 
 @economics_app.command("set")
 def economics_set(id: Annotated[str, typer.Argument(help="Project id")],
                   values: Annotated[list[str], typer.Argument(help="NAME=VALUE ...")],
                   idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Override parameters of a project's model.
+    """Change a project's drivers or parameters.
 
-    Override parameters of the project's model (stored with the project).
+    Change the project's drivers (capacity_mw, gas_price, tariff, ...), its model
+    (model=generic|gas_power|nuclear|terminal|manufacturing) or cash-flow parameters;
+    stored with the project and audited.
 
     \b
     Example:
-      pledge economics set 24 construction_years=5 revenue_yield=0.35
+      pledge economics set 24 gas_price=3.5 construction_years=4
     """
     from pledge.cli import state
     from pledge.models import economics as m
@@ -139,8 +164,61 @@ def economics_set(id: Annotated[str, typer.Argument(help="Project id")],
     if json:
         render.emit_json(ran.json())
     elif (e := ran.value) is not None:
-        render.table(f"Project {e.project_id}: {e.name}", ["parameter", "value", "from"],
-                     _model_rows(e))
+        _show(e)
+
+
+@economics_app.command("sensitivity")
+def economics_sensitivity(
+        id: Annotated[str, typer.Argument(help="Project id")],
+        discount_rate: Annotated[str | None, typer.Option(
+            "--discount-rate", help="Annual rate of the present values (default: the "
+            "deemed rate in force), e.g. 4%")] = None,
+        deemed_rate: Annotated[str | None, typer.Option(
+            "--deemed-rate", help="Override the framework's deemed rate")] = None,
+        json: JsonOpt = False) -> None:
+    """Tornado: each driver moved down and up.
+
+    Each driver (and the main cash-flow parameters) moved down and up by a stated share
+    of its value, the rest held: the partner's IRR, the present value of its net cash and
+    its recoup year for each, largest IRR swing first.
+
+    \b
+    Example:
+      pledge economics sensitivity 24 --discount-rate 4%
+    """
+    from pledge.cli import state
+    from pledge.models import economics as m
+    from pledge.services import sensitivity as sv
+    t = sv.sensitivity(state.engine(), id, discount_rate=discount_rate,
+                       deemed_rate=deemed_rate)
+    if json:
+        render.emit_json(m.Sensitivity.of(sv.tornado_document(t)).document())
+        return
+
+    def irr(v: float | None) -> str:
+        return "—" if v is None else f"{v:.2%}"
+
+    def years(v: float | None) -> str:
+        return "never" if v is None else f"{v:.1f}"
+
+    b = t.base
+    render.console.print(
+        f"Project {t.project_id}: {t.name} ({t.kind} model). Base case: partner IRR "
+        f"{irr(b.irr)}, NPV {render.approx_usd(float(b.npv))} at {t.discount_rate:.2%} "
+        f"({t.discount_basis}), "
+        + ("never recovered." if b.recoup_years is None else
+           f"recovered after {b.recoup_years:.1f} years."),
+        markup=False, highlight=False)
+    render.table("Sensitivity (largest IRR swing first)",
+                 ["moved", "base", "low / high", "IRR low / high", "NPV low / high",
+                  "recovered (years) low / high"],
+                 [(f"{x.name} ({x.unit}) ±{x.swing:.0%}" if x.unit else
+                   f"{x.name} ±{x.swing:.0%}", x.base, f"{x.low} / {x.high}",
+                   f"{irr(x.low_outcome.irr)} / {irr(x.high_outcome.irr)}",
+                   f"{render.approx_usd(float(x.low_outcome.npv))} / "
+                   f"{render.approx_usd(float(x.high_outcome.npv))}",
+                   f"{years(x.low_outcome.recoup_years)} / "
+                   f"{years(x.high_outcome.recoup_years)}") for x in t.bars])
 
 
 @economics_app.command("cashflows")
