@@ -7,12 +7,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine
 
+from pledge.app import create_app
 from pledge.domain import drivers as dr
+from pledge.domain.errors import InvalidInput
+from pledge.domain.lifecycle import Role
 from pledge.services import sensitivity as sv
 from pledge.services import simulation
 from pledge.services.base import Actor
+from pledge.services.users import add_user
 from tests.clirunner import Cli
 
 OHIO, GULF, TEXAS = 24, 25, 29
@@ -73,3 +78,66 @@ def test_the_command_line_and_the_api_give_the_same_tornado(cli: Cli) -> None:
     assert code == 0 and "gas_price (US$/MMBtu) ±50%" in out and "largest IRR swing" in out
     code, _, err = cli("economics", "sensitivity", str(OHIO), "--discount-rate", "-150%")
     assert code == 2 and "discount_rate" in err
+
+
+def test_a_sweep_runs_one_driver_through_evenly_spaced_values(sqlite_engine: Engine) -> None:
+    s = sv.sweep(sqlite_engine, OHIO, "power_price", low="50", high="90", steps=5,
+                 discount_rate="4%")
+    assert (s.moved, s.unit, s.what, s.base) == ("power_price", "US$/MWh", "driver", "70")
+    assert [v for v, _ in s.points] == ["50", "60", "70", "80", "90"]
+    # the middle value is the base case itself, computed afresh
+    assert s.points[2][1] == s.base_outcome
+    assert s.base_outcome == sv.sensitivity(sqlite_engine, OHIO, discount_rate="4%").base
+    # a higher power price pays the partner more, point after point
+    irrs = [o.irr for _, o in s.points]
+    npvs = [o.npv for _, o in s.points]
+    assert all(x is not None for x in irrs)
+    assert irrs == sorted(irrs) and len(set(irrs)) == 5  # type: ignore[type-var]  # all solved just above
+    assert npvs == sorted(npvs) and npvs[0] < npvs[-1]
+    # the default range is the tornado's low and high, nine values
+    bar = {b.name: b for b in sv.sensitivity(sqlite_engine, OHIO).bars}["power_price"]
+    default = sv.sweep(sqlite_engine, OHIO, "power_price")
+    assert len(default.points) == 9
+    assert (default.points[0][0], default.points[-1][0]) == (bar.low, bar.high)
+    assert default.points[0][1] == bar.low_outcome and default.points[-1][1] == bar.high_outcome
+
+
+@pytest.mark.parametrize(("kwargs", "field"), [
+    ({"moved": "no_such_driver"}, "sweep"),
+    ({"moved": "power_price", "steps": 1}, "steps"),
+    ({"moved": "power_price", "steps": 42}, "steps"),
+    ({"moved": "power_price", "low": "90", "high": "50"}, "from"),
+    ({"moved": "power_price", "high": "1e9"}, "to"),
+    ({"moved": "power_price", "low": "cheap"}, "from"),
+    ({"moved": "power_price", "low": "NaN"}, "from"),
+])
+def test_a_sweep_out_of_range_is_refused_naming_the_field(
+        sqlite_engine: Engine, kwargs: dict[str, object], field: str) -> None:
+    moved = str(kwargs.pop("moved"))
+    with pytest.raises(InvalidInput) as err:
+        sv.sweep(sqlite_engine, OHIO, moved, **kwargs)  # type: ignore[arg-type]  # each case's own types
+    assert err.value.first.field == field and err.value.first.rule == "economics.sweep"
+
+
+def test_the_command_line_and_the_api_give_the_same_sweep(cli: Cli) -> None:
+    doc = cli.json("economics", "sensitivity", str(OHIO), "--sweep", "gas_price", "--from",
+                   "2", "--to", "6", "--steps", "3")
+    assert [p["value"] for p in doc["points"]] == ["2", "4", "6"]
+    assert {"partner_irr", "partner_npv", "recoup_years", "value"} <= set(doc["points"][0])
+    assert doc["points"][0]["partner_irr"] > doc["points"][-1]["partner_irr"]  # gas is a cost
+    code, out, _ = cli("economics", "sensitivity", str(OHIO), "--sweep", "gas_price",
+                       "--steps", "3")
+    assert code == 0 and "Sweep of gas_price" in out
+    code, _, err = cli("economics", "sensitivity", str(OHIO), "--sweep", "gas_price",
+                       "--steps", "99")
+    assert code == 2 and "steps=99" in err
+    engine = create_engine(cli.url)
+    token = add_user(engine, "analyst one", "analyst", Actor("setup", Role.ADMIN)).token
+    with TestClient(create_app(cli.url)) as client:
+        r = client.get(f"/api/v1/projects/{OHIO}/sensitivity/sweep?name=gas_price&from=2"
+                       "&to=6&steps=3", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200 and r.json() == doc
+        r = client.get(f"/api/v1/projects/{OHIO}/sensitivity/sweep?name=gas_price&to=1e9",
+                       headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 400 and r.json()["error"]["field"] == "to"
+    engine.dispose()

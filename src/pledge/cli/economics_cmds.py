@@ -175,20 +175,35 @@ def economics_sensitivity(
             "deemed rate in force), e.g. 4%")] = None,
         deemed_rate: Annotated[str | None, typer.Option(
             "--deemed-rate", help="Override the framework's deemed rate")] = None,
+        sweep: Annotated[str | None, typer.Option(
+            "--sweep", help="Run this driver or parameter through a range instead "
+            "(a scenario sweep), e.g. power_price")] = None,
+        low: Annotated[str | None, typer.Option(
+            "--from", help="The sweep's first value (default: the tornado's low)")] = None,
+        high: Annotated[str | None, typer.Option(
+            "--to", help="The sweep's last value (default: the tornado's high)")] = None,
+        steps: Annotated[int, typer.Option(
+            "--steps", help="Values the sweep runs, ends included (2-41)")] = 9,
         json: JsonOpt = False) -> None:
     """Tornado: each driver moved down and up.
 
     Each driver (and the main cash-flow parameters) moved down and up by a stated share
     of its value, the rest held: the partner's IRR, the present value of its net cash and
-    its recoup year for each, largest IRR swing first.
+    its recoup year for each, largest IRR swing first. With --sweep, one of them run
+    through evenly spaced values instead (--from, --to, --steps).
 
     \b
     Example:
       pledge economics sensitivity 24 --discount-rate 4%
+      pledge economics sensitivity 24 --sweep gas_price --from 2 --to 6 --steps 5
     """
     from pledge.cli import state
     from pledge.models import economics as m
     from pledge.services import sensitivity as sv
+    if sweep is not None:
+        _print_sweep(sv.sweep(state.engine(), id, sweep, low=low, high=high, steps=steps,
+                              discount_rate=discount_rate, deemed_rate=deemed_rate), json)
+        return
     t = sv.sensitivity(state.engine(), id, discount_rate=discount_rate,
                        deemed_rate=deemed_rate)
     if json:
@@ -219,6 +234,33 @@ def economics_sensitivity(
                    f"{render.approx_usd(float(x.high_outcome.npv))}",
                    f"{years(x.low_outcome.recoup_years)} / "
                    f"{years(x.high_outcome.recoup_years)}") for x in t.bars])
+
+
+def _irr_text(v: float | None) -> str:
+    return "—" if v is None else f"{v:.2%}"
+
+
+def _years_text(v: float | None) -> str:
+    return "never" if v is None else f"{v:.1f}"
+
+
+def _print_sweep(s: Any, json: bool) -> None:
+    """A scenario sweep (``services.sensitivity.Sweep``) as JSON or a table."""
+    from pledge.models import economics as m
+    from pledge.services import sensitivity as sv
+    if json:
+        render.emit_json(m.SensitivitySweep.of(sv.sweep_document(s)).document())
+        return
+    unit = f" ({s.unit})" if s.unit else ""
+    render.console.print(
+        f"Project {s.project_id}: {s.name} ({s.kind} model). {s.moved}{unit} from "
+        f"{s.points[0][0]} to {s.points[-1][0]} (base {s.base}), the rest held; present "
+        f"values at {s.discount_rate:.2%} ({s.discount_basis}).", markup=False,
+        highlight=False)
+    render.table(f"Sweep of {s.moved}", [s.moved, "partner IRR", "NPV",
+                                         "recovered (years)"],
+                 [(v, _irr_text(o.irr), render.approx_usd(float(o.npv)),
+                   _years_text(o.recoup_years)) for v, o in s.points])
 
 
 @economics_app.command("cashflows")

@@ -241,3 +241,35 @@ class Sensitivity(Shape):
 
     def document(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+
+class SweepPoint(SensitivityCase):
+    """One value of a scenario sweep and the partner's result there."""
+
+    value: str
+
+
+class SensitivitySweep(Shape):
+    """A scenario sweep: ``moved`` (its unit, ``what`` it is, its ``base`` value) run
+    through evenly spaced values, the rest held; the base case and each point's result,
+    present values at ``discount_rate``."""
+
+    project_id: int
+    name: str
+    kind: str
+    discount_rate: float
+    discount_basis: str
+    moved: str
+    unit: str
+    what: str
+    base: str
+    base_case: SensitivityCase
+    points: list[SweepPoint]
+
+    @classmethod
+    def of(cls, doc: dict[str, Any]) -> SensitivitySweep:
+        """From ``services.sensitivity.sweep_document``."""
+        return cls.model_validate(doc)
+
+    def document(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")

@@ -3,18 +3,22 @@ parameters, moved down and up by a stated share of its value
 (``pledge.domain.drivers.swing_of``), the rest held; for each, the partner's IRR, the
 present value of its net cash at a stated rate, and the year it recovers its deemed
 allocation, from the exact (Decimal) waterfall. Sorted by the swing in the partner's
-IRR, largest first (then by the swing in present value)."""
+IRR, largest first (then by the swing in present value).
+
+A scenario sweep (:func:`sweep`) runs one of them through evenly spaced values instead,
+for a line rather than a bar."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from sqlalchemy import Engine
 
 from pledge.analytics import cashflows as cf
 from pledge.domain import drivers as dr
+from pledge.domain.errors import InvalidInput
 from pledge.services.economics import discount_rate_for, waterfall_report
 from pledge.services.project_models import PARAMETER_UNITS
 from pledge.services.simulation import (
@@ -140,10 +144,82 @@ def sensitivity(engine: Engine, project_id: int | str, *,
     return Tornado(p.project_id, p.name, econ.kind, rate, basis, base, bars)
 
 
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    """A scenario sweep: one driver or parameter run through evenly spaced values, the
+    rest held, with the partner's outcome at each (``points``: value as text, outcome)."""
+
+    project_id: int
+    name: str
+    kind: str
+    discount_rate: float
+    discount_basis: str
+    moved: str
+    unit: str
+    what: str
+    base: str
+    base_outcome: Outcome
+    points: list[tuple[str, Outcome]]
+
+
+def sweep(engine: Engine, project_id: int | str, moved: str, *, low: str | None = None,
+          high: str | None = None, steps: int = 9, discount_rate: str | float | None = None,
+          deemed_rate: str | None = None) -> Sweep:
+    """Run ``moved`` (a driver or parameter the tornado moves) through ``steps`` values
+    from ``low`` to ``high`` (default: the tornado's low and high), the rest held; the
+    partner's IRR, present value and recoup year at each, from the exact waterfall.
+    ``InvalidInput`` naming ``sweep`` for a name the project's model does not have, and
+    ``from``/``to``/``steps`` for a range outside the parameter's bounds."""
+    p = pricing(engine, project_id, deemed_rate=deemed_rate)
+    rate, basis = discount_rate_for(p.terms, discount_rate)
+    econ = p.economics_with({})
+    found = {c[0]: c for c in _candidates(econ)}
+    if moved not in found:
+        raise InvalidInput.single("sweep", moved, "economics.sweep",
+                                  f"the {econ.kind} model of project {p.project_id} moves "
+                                  f"{', '.join(sorted(found))}")
+    _, unit, what, value, bound_low, bound_high = found[moved]
+    down, up = dr.flexed(value, dr.swing_of(moved), bound_low, bound_high)
+    points = dr.sweep_points(_decimal(low, "from", down), _decimal(high, "to", up), steps,
+                             bound_low, bound_high, moved)
+    outcomes = []
+    for x in points:
+        case = p.economics_with({moved: str(x) if what == "driver" else float(x)})
+        outcomes.append((_text(x.normalize() if x == x.to_integral() else x),
+                         _outcome(case, p, rate)))
+    return Sweep(p.project_id, p.name, econ.kind, rate, basis, moved, unit, what,
+                 _text(value), _outcome(econ, p, rate), outcomes)
+
+
+def _decimal(text: str | None, field: str, default: Decimal) -> Decimal:
+    """``text`` as a number (``default`` when None); ``InvalidInput`` naming ``field``."""
+    if text is None:
+        return default
+    try:
+        value = Decimal(str(text).strip())
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise InvalidInput.single(field, text, "economics.sweep", "expected a number")
+    return value
+
+
+def _outcome_document(o: Outcome) -> dict[str, Any]:
+    return {"partner_irr": o.irr, "partner_npv": o.npv, "recoup_years": o.recoup_years}
+
+
+def sweep_document(s: Sweep) -> dict[str, Any]:
+    """The sweep as the command line's ``--json`` and the API give it."""
+    return {"project_id": s.project_id, "name": s.name, "kind": s.kind,
+            "discount_rate": s.discount_rate, "discount_basis": s.discount_basis,
+            "moved": s.moved, "unit": s.unit, "what": s.what, "base": s.base,
+            "base_case": _outcome_document(s.base_outcome),
+            "points": [{"value": v, **_outcome_document(o)} for v, o in s.points]}
+
+
 def tornado_document(t: Tornado) -> dict[str, Any]:
     """The tornado as the command line's ``--json`` and the API give it."""
-    def outcome(o: Outcome) -> dict[str, Any]:
-        return {"partner_irr": o.irr, "partner_npv": o.npv, "recoup_years": o.recoup_years}
+    outcome = _outcome_document
 
     return {"project_id": t.project_id, "name": t.name, "kind": t.kind,
             "discount_rate": t.discount_rate, "discount_basis": t.discount_basis,
