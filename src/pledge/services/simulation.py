@@ -35,6 +35,7 @@ from pledge.services.base import (
     project_row,
 )
 from pledge.services.economics import discount_rate_for, split_terms_for, waterfall_report
+from pledge.services.risk import macro, risk_parameters
 from pledge.store import tables as t
 from pledge.store.db import reading, transaction
 
@@ -53,8 +54,10 @@ def _capex(s: Any, pid: int) -> float | None:
 
 def _model(s: Any, row: Any) -> cf.EconomicModel:
     doc = economics_defaults()
+    own = {**risk_parameters(row.sector, row.sector_detail, row.name, row.economics),
+           **(row.economics or {})}  # the reference class's risk, then the project's own
     return cf.model_for(row.sector, doc.get("sectors", {}), doc.get("defaults", {}),
-                        dict(row.economics or {}), _capex(s, row.id))
+                        own, _capex(s, row.id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,14 +118,15 @@ def assumptions(engine: Engine, project_id: int | str) -> Assumptions | None:
 
 
 def assumptions_of(project_id: int, name: str, sector: str, economics: Any,
-                   usd_low: Any, usd_high: Any) -> Assumptions | None:
+                   usd_low: Any, usd_high: Any, detail: str = "") -> Assumptions | None:
     """``assumptions`` of a project from its row as already read (its sector, stored
     settings and primary estimate's bounds): no statement sent."""
     doc = economics_defaults()
     capex = primary_amount(usd_low, usd_high)
     try:
+        own = {**risk_parameters(sector, detail, name, economics), **(economics or {})}
         model = cf.model_for(sector, doc.get("sectors", {}), doc.get("defaults", {}),
-                             dict(economics or {}), None if capex is None else float(capex))
+                             own, None if capex is None else float(capex))
     except InvalidInput:
         return None
     return _assumptions(ProjectEconomics(project_id, name, sector, model,
@@ -196,7 +200,7 @@ def _spec(models: list[tuple[int, cf.EconomicModel, int]], terms: SplitTerms, se
     rate, _ = discount_rate_for(terms, discount_rate)
     return mc.SimSpec(tuple(models), terms.periods_per_year, float(terms.period_rate),
                       float(terms.pre_share), float(terms.post_share), seed, paths, pooled,
-                      common, rate)
+                      common, rate, macro())
 
 
 def check_paths(paths: int) -> None:

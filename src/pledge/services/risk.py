@@ -1,0 +1,92 @@
+"""Use cases on calibrated risk: each project's reference class, the macro model, the table
+the risk page and the README explain (``pledge/data/risk.toml``)."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+from pledge.domain.risk import (
+    RiskData,
+    RiskType,
+    TypeRisk,
+    check_risk_type,
+    parse_risk,
+    risk_type_for,
+)
+
+
+@lru_cache(maxsize=1)
+def risk_data() -> RiskData:
+    """The shipped reference classes and macro model, checked (``data/risk.toml``)."""
+    text = (files("pledge") / "data" / "risk.toml").read_text(encoding="utf-8")
+    return parse_risk(tomllib.loads(text))
+
+
+@lru_cache(maxsize=1)
+def macro() -> Any:
+    """The simulation's macro model (``analytics.risk.MacroSpec``), loaded lazily: the
+    engines' modules stay off the everyday paths."""
+    from pledge.analytics.risk import macro_spec
+
+    return macro_spec(risk_data())
+
+
+def project_risk_type(sector: str, detail: str, name: str,
+                      stored: Mapping[str, Any] | None) -> RiskType:
+    """A project's reference class: its own setting (``economics set ID risk_type=...``),
+    else the one its sector and words fit."""
+    own = (stored or {}).get("risk_type")
+    if own is not None:
+        return check_risk_type(own)
+    return risk_type_for(sector, detail, name)
+
+
+def risk_parameters(sector: str, detail: str, name: str,
+                    stored: Mapping[str, Any] | None) -> dict[str, object]:
+    """The cash-flow model's uncertainty parameters for the project's reference class
+    (they sit between the sector's defaults and the project's own settings)."""
+    return risk_data().model_parameters(project_risk_type(sector, detail, name, stored))
+
+
+@dataclass(frozen=True, slots=True)
+class ClassRow:
+    """A reference class as the risk page and ``--json`` show it: the calibrated figures
+    (value, unit, source, assumed) and what they imply (the lognormal's median)."""
+
+    risk_type: str
+    label: str
+    figures: dict[str, dict[str, Any]]
+    overrun_median: float
+    loadings: dict[str, float]
+    loadings_source: str
+
+
+def _row(t: TypeRisk) -> ClassRow:
+    import math
+
+    mu, _ = t.overrun
+    return ClassRow(t.risk_type.value, t.label,
+                    {k: {"value": f.value, "unit": f.unit, "source": f.source,
+                         "assumed": f.assumed} for k, f in t.figures.items()},
+                    math.exp(mu), dict(t.revenue_loadings), t.loadings_source)
+
+
+def risk_table() -> dict[str, Any]:
+    """Everything the risk page shows: the classes, the within-project correlations, the
+    macro factors and their correlation matrix, each figure with its source."""
+    data = risk_data()
+    return {
+        "classes": [_row(data.types[r]) for r in RiskType],
+        "construction": {k: {"value": f.value, "unit": f.unit, "source": f.source}
+                         for k, f in data.construction.items()},
+        "factors": [{"name": f.name, "label": f.label, "annual_sd": f.annual_sd.value,
+                     "unit": f.annual_sd.unit, "source": f.annual_sd.source}
+                    for f in data.factors],
+        "correlation": [list(row) for row in data.correlation],
+        "correlation_source": data.correlation_source,
+    }
