@@ -90,3 +90,35 @@ def risk_table() -> dict[str, Any]:
         "correlation": [list(row) for row in data.correlation],
         "correlation_source": data.correlation_source,
     }
+
+
+def risk_document() -> dict[str, Any]:
+    """The risk table as JSON-ready data (``/api/v1/exports/risk.json``)."""
+    from dataclasses import asdict
+
+    table = risk_table()
+    return {**table, "classes": [asdict(c) for c in table["classes"]]}
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRisk:
+    """A project's reference class in a line: what its page says (multiples of the
+    budget, years, a probability), and whether the project chose the class itself."""
+
+    risk_type: str
+    label: str
+    chosen: bool
+    overrun_mean: float
+    overrun_p95: float
+    delay_mean_years: float
+    abandon_probability: float
+
+
+def project_risk(sector: str, detail: str, name: str,
+                 stored: Mapping[str, Any] | None) -> ProjectRisk:
+    """The reference class a project's simulation draws its construction risk from."""
+    kind = project_risk_type(sector, detail, name, stored)
+    t = risk_data().types[kind]
+    return ProjectRisk(kind.value, t.label, "risk_type" in (stored or {}),
+                       t.value("overrun_mean"), t.value("overrun_p95"),
+                       t.value("delay_mean_years"), t.value("abandon_probability"))
