@@ -73,3 +73,14 @@ def test_the_risk_table_gives_every_class_with_its_sources() -> None:
     assert nuclear.figures["overrun_mean"]["value"] == 2.0
     assert nuclear.overrun_median < 2.0  # a right-skewed distribution
     assert len(table["correlation"]) == len(table["factors"]) == len(risk_data().factors)
+
+
+def test_each_parameter_a_class_sets_says_where_it_comes_from() -> None:
+    from pledge.services.risk import PARAMETER_FIGURES, parameter_sources
+
+    sources = parameter_sources("nuclear_large")
+    assert set(sources) == set(PARAMETER_FIGURES) == set(
+        risk_data().model_parameters(risk_data().types.__iter__().__next__()))
+    assert sources["overrun_mu"] == "risk class nuclear_large (overrun_mean 2, overrun_p95 3.5)"
+    assert sources["abandon_probability"] == "risk class nuclear_large (abandon_probability 0.2)"
+    assert sources["delay_overrun_corr"] == "risk construction (delay_overrun_correlation 0.5)"

@@ -90,7 +90,10 @@ def waterfall(input: Annotated[Path | None, typer.Option(
 
 
 def _model_rows(e: sim.ProjectEconomics) -> list[tuple[str, object, str]]:
-    return [(k, v, "project" if k in e.overrides else "sector default")
+    from pledge.services.risk import parameter_sources
+
+    risk = parameter_sources(e.model.risk_type)
+    return [(k, v, "project" if k in e.overrides else risk.get(k, "sector default"))
             for k, v in e.model.as_dict().items()]
 
 

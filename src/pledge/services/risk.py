@@ -122,3 +122,29 @@ def project_risk(sector: str, detail: str, name: str,
     return ProjectRisk(kind.value, t.label, "risk_type" in (stored or {}),
                        t.value("overrun_mean"), t.value("overrun_p95"),
                        t.value("delay_mean_years"), t.value("abandon_probability"))
+
+
+#: Which calibration figures each cash-flow parameter a reference class sets comes from.
+PARAMETER_FIGURES = {
+    "overrun_mu": ("overrun_mean", "overrun_p95"),
+    "overrun_sigma": ("overrun_mean", "overrun_p95"),
+    "delay_mean_quarters": ("delay_mean_years",),
+    "delay_sigma": ("delay_mean_years", "delay_p95_years"),
+    "max_delay_years": ("max_delay_years",), "abandon_probability": ("abandon_probability",),
+    "common_loading": ("common_loading",), "overrun_loading": ("overrun_inflation_loading",),
+    "delay_overrun_corr": (), "abandon_overrun_corr": (), "risk_type": ()}
+
+
+def parameter_sources(risk_type: str) -> dict[str, str]:
+    """Where each parameter a reference class sets comes from, in words: the class and
+    the figures it is calibrated from (their sources are on the risk page)."""
+    data = risk_data()
+    t = data.types[RiskType(risk_type)]
+    out = {}
+    for name, figures in PARAMETER_FIGURES.items():
+        given = ", ".join(f"{f} {t.value(f):g}" for f in figures)
+        out[name] = f"risk class {risk_type}" + (f" ({given})" if given else "")
+    for name, key in (("delay_overrun_corr", "delay_overrun_correlation"),
+                      ("abandon_overrun_corr", "abandon_overrun_correlation")):
+        out[name] = f"risk construction ({key} {data.construction[key].value:g})"
+    return out
