@@ -81,8 +81,8 @@ def test_construction_is_abandoned_at_the_calibrated_rate(risk_type: RiskType) -
     stopped = np.isfinite(con.abandon_at)
     share_within(float(stopped.mean()), m.abandon_probability)
     build = m.construction_periods(4) + con.delay
-    assert (con.abandon_at[stopped] >= 0).all()
-    assert (con.abandon_at[stopped] < build[stopped]).all()  # during construction
+    assert (con.abandon_at[stopped] >= 1).all()  # after some money is spent
+    assert (con.abandon_at[stopped] < np.maximum(build[stopped], 2)).all()  # before the end
 
 
 def test_abandonment_and_delay_go_with_overruns() -> None:
@@ -175,6 +175,7 @@ def test_an_abandoned_project_stops_spending_and_never_earns() -> None:
     assert d.abandon_at is not None and np.isfinite(d.abandon_at).all()
     t = np.arange(h)[None, :]
     assert (f[t >= d.abandon_at[:, None]] == 0).all()
+    assert (f.sum(axis=1) > 0).all()  # something was spent before it stopped
     assert (dist == 0).all()
     assert (f.sum(axis=1) < m.capex * d.overrun * m.partner_share - 1).all()
 
@@ -190,3 +191,14 @@ def test_the_same_seed_gives_the_same_portfolio_and_another_seed_another() -> No
     np.testing.assert_array_equal(a.partner_total, b.partner_total)
     np.testing.assert_array_equal(a.irr, b.irr)
     assert not np.array_equal(a.partner_total, c.partner_total)
+
+
+def test_an_abandoned_project_is_a_total_loss_never_a_recovery() -> None:
+    spec = mc.SimSpec(((1, model(RiskType.GAS_POWER, abandon_probability=1.0,
+                                 construction_years=0.25, delay_mean_quarters=0), 0),),
+                      4, 0.0147, 0.5, 0.1, 9, 2000)
+    res = mc.run(spec)
+    summary = mc.summarise(res, spec)
+    assert (res.funding_total > 0).all() and (res.partner_total == 0).all()
+    assert not res.recouped.any() and (res.recoup_period == -1).all()
+    assert summary.irr_total_loss_share == 1.0 and summary.irr_p95 == -1.0

@@ -12,8 +12,10 @@ checked in ``pledge.domain.risk``; here they are drawn, vectorised over paths.
   ``m * exp(s * z_d - s^2 / 2)``, with ``z_d = r z_o + sqrt(1 - r^2) e_d``, rounded to
   whole periods and capped.
 * Abandonment: when ``z_a = r_a z_o + sqrt(1 - r_a^2) e_a`` exceeds the normal quantile of
-  ``1 - p``, construction stops at ``floor(u * C)``, ``C`` the delayed build's periods
-  and ``u`` uniform: exactly a share ``p`` of paths, the overrunning ones likelier.
+  ``1 - p``, construction stops from period ``1 + floor(u * (C - 1))``, ``C`` the delayed
+  build's periods and ``u`` uniform (so at least the first period is spent, and the last
+  period's spending never happens): exactly a share ``p`` of paths, the overrunning ones
+  likelier.
 * Revenue level score: ``c (b . F) / sd(b . F) + sqrt(1 - c^2) e``.
 """
 
@@ -159,7 +161,9 @@ def construction(model: ConstructionModel, n: int, rng: np.random.Generator, ful
         cut = NormalDist().inv_cdf(1.0 - p) if p < 1 else -np.inf
         stop = z_a > cut
         periods = (model.construction_periods(n) + delay).astype(np.float64)
-        abandon_at = np.where(stop, np.floor(u * periods), np.inf)
+        # after the first period's spending: an abandoned project has always cost money
+        abandon_at = np.where(stop, 1.0 + np.floor(u * np.maximum(periods - 1.0, 0.0)),
+                              np.inf)
     return Construction(np.asarray(overrun, dtype=np.float64), delay,
                         np.asarray(abandon_at, dtype=np.float64))
 
