@@ -176,10 +176,3 @@ def revenue_score(macro: MacroSpec, risk_type: str, loading: float, factors: Arr
         return own
     return _mix(loading, factors @ macro.direction(risk_type), own)
 
-
-def yen_multiplier(macro: MacroSpec, factors: Array, annual_sd: float) -> Array:
-    """The partner's yen per dollar relative to today on each path (mean 1): a lognormal
-    move of the USD/JPY factor; the partner's own view of a dollar amount is the amount
-    times today's rate times this."""
-    z = factors[:, macro.names.index("usdjpy")]
-    return np.asarray(np.exp(annual_sd * z - 0.5 * annual_sd * annual_sd), dtype=np.float64)
