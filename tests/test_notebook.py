@@ -82,9 +82,11 @@ def test_a_projects_quarters_count_from_its_start(sqlite_engine: Engine) -> None
     base = nb.project_waterfall(26, db=url)
     assert base.attrs["start"] == selected
     assert base.index[0] == pd.Period(selected, freq="Q")
-    assert base.attrs["recoup_years"] == base.attrs["recoup_period"] / 4
-    assert base.attrs["recoup_date"] == base.index[base.attrs["recoup_period"]]
     assert base["funding"].sum() == pytest.approx(600_000_000.0, abs=0.01)
+    recovers = nb.project_waterfall(9, db=url)      # a generic-model project that recovers
+    assert recovers.attrs["recoup_period"] == 60
+    assert recovers.attrs["recoup_years"] == 15.0
+    assert recovers.attrs["recoup_date"] == recovers.index[60]
     not_selected = nb.project_waterfall(1, db=url)   # only proposed: the day it was recorded
     assert not_selected.index[0] == pd.Period(proposed, freq="Q")
     chosen = nb.project_waterfall(26, db=url, start="2030-01-01")

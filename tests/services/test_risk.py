@@ -84,3 +84,16 @@ def test_each_parameter_a_class_sets_says_where_it_comes_from() -> None:
     assert sources["overrun_mu"] == "risk class nuclear_large (overrun_mean 2, overrun_p95 3.5)"
     assert sources["abandon_probability"] == "risk class nuclear_large (abandon_probability 0.2)"
     assert sources["delay_overrun_corr"] == "risk construction (delay_overrun_correlation 0.5)"
+
+
+def test_economics_show_gives_each_risk_parameter_a_unit_and_its_class(
+        sqlite_engine: Engine) -> None:
+    from pledge.services.project_models import PARAMETER_UNITS
+
+    econ = simulation.get_economics(sqlite_engine, REACTORS)
+    for key in ("delay_sigma", "max_delay_years", "abandon_probability", "overrun_loading",
+                "delay_overrun_corr", "abandon_overrun_corr", "risk_type"):
+        assert PARAMETER_UNITS[key], key
+    assert econ.sources["abandon_probability"] == (
+        "risk class nuclear_large (abandon_probability 0.2)")
+    assert econ.sources["overrun_mu"].startswith("risk class nuclear_large")

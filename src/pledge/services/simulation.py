@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -17,13 +16,14 @@ from sqlalchemy import Engine, select
 
 from pledge.analytics import cashflows as cf
 from pledge.analytics import montecarlo as mc
-from pledge.analytics import stats
 from pledge.domain.access import Action
 from pledge.domain.bounds import check_seed
+from pledge.domain.drivers import Kind, UnitFigure
 from pledge.domain.errors import InvalidInput, RuleViolation
 from pledge.domain.framework import Framework
 from pledge.domain.lifecycle import Stage
 from pledge.domain.waterfall import SplitTerms
+from pledge.services import project_models as pm
 from pledge.services.base import (
     Actor,
     audit,
@@ -36,6 +36,11 @@ from pledge.services.base import (
 )
 from pledge.services.economics import discount_rate_for, split_terms_for, waterfall_report
 from pledge.services.risk import macro, risk_parameters
+from pledge.services.risk import parameter_sources as risk_sources
+from pledge.services.simulation_summary import MONEY_KEYS as MONEY_KEYS
+from pledge.services.simulation_summary import RECOVERS_WORDS as RECOVERS_WORDS
+from pledge.services.simulation_summary import UNDISCOUNTED_KEYS as UNDISCOUNTED_KEYS
+from pledge.services.simulation_summary import summary_document as summary_document
 from pledge.store import tables as t
 from pledge.store.db import reading, transaction
 
@@ -47,34 +52,69 @@ def economics_defaults() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-def _capex(s: Any, pid: int) -> float | None:
-    value = primary_usd(s, pid)
-    return None if value is None else float(value)
+def _priced(name: str, sector: str, detail: str, economics: Any, estimate: Decimal | None
+            ) -> tuple[cf.EconomicModel, pm.Resolved]:
+    """A project's model: the programme's and its sector's defaults, its type's and its
+    shipped values (``data/drivers.toml``), its reference class's construction risk
+    (``data/risk.toml``), its own settings, and what its drivers work out (revenue and
+    costs), in that order."""
+    doc = economics_defaults()
+    stored = dict(economics or {})
+    resolved = pm.resolve(name, sector, detail, stored, pm.stored_capex(stored, estimate))
+    driven = resolved.kind is not Kind.GENERIC
+    own = {k: v for k, v in stored.items()
+           if k in cf.PARAMETERS and not (driven and k in cf.DERIVED)}
+    model = cf.model_for(sector, doc.get("sectors", {}), doc.get("defaults", {}),
+                         {**resolved.params,
+                          **risk_parameters(sector, detail, name, stored), **own},
+                         None if estimate is None else float(estimate))
+    return model, resolved
 
 
 def _model(s: Any, row: Any) -> cf.EconomicModel:
-    doc = economics_defaults()
-    own = {**risk_parameters(row.sector, row.sector_detail, row.name, row.economics),
-           **(row.economics or {})}  # the reference class's risk, then the project's own
-    return cf.model_for(row.sector, doc.get("sectors", {}), doc.get("defaults", {}),
-                        own, _capex(s, row.id))
+    return _economics(s, row).model
+
+
+def _economics(s: Any, row: Any) -> ProjectEconomics:
+    return _project_economics(row.id, row.name, row.sector, row.sector_detail, row.economics,
+                              primary_usd(s, row.id))
+
+
+def _project_economics(pid: int, name: str, sector: str, detail: str, economics: Any,
+                       estimate: Decimal | None) -> ProjectEconomics:
+    model, resolved = _priced(name, sector, detail, economics, estimate)
+    stored = dict(economics or {})
+    sources = pm.parameter_sources(model, resolved, stored, sector,
+                                   economics_defaults().get("sectors", {}))
+    sources.update({k: v for k, v in risk_sources(model.risk_type).items()
+                    if k not in stored})
+    return ProjectEconomics(pid, name, sector, model, stored, resolved.kind.value,
+                            resolved.note, resolved.drivers, sources, resolved.units)
 
 
 @dataclass(frozen=True, slots=True)
 class ProjectEconomics:
+    """A project's model: the cash-flow parameters (``model``), its own stored settings
+    (``overrides``), the model type (``kind``; ``note`` says why the generic model stands
+    in when it does), the type's drivers with units and sources, each parameter's source
+    and the implied unit economics."""
+
     project_id: int
     name: str
     sector: str
     model: cf.EconomicModel
     overrides: dict[str, Any]
+    kind: str = Kind.GENERIC.value
+    note: str | None = None
+    drivers: dict[str, pm.Sourced] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    units: list[UnitFigure] = field(default_factory=list)
 
 
 def get_economics(engine: Engine, project_id: int | str) -> ProjectEconomics:
     """The project's model: defaults, its sector's, and its own stored overrides."""
     with reading(engine) as s:
-        row = project_row(s, project_id)
-        return ProjectEconomics(row.id, row.name, row.sector, _model(s, row),
-                                dict(row.economics or {}))
+        return _economics(s, project_row(s, project_id))
 
 
 #: The parameters a reader of a project page most needs to see, with their words.
@@ -92,13 +132,16 @@ class Assumptions:
     own: the project's own settings (``pledge economics set``), as stored;
     sector: the sector whose defaults fill in the rest; sector_defaults: whether that
     sector has defaults of its own (else the programme-wide ones apply);
-    shown: the main parameters as used, each in words.
+    shown: the main parameters as used, each in words; kind: the model type, and
+    drivers_shown its drivers as used with their units ("capacity_mw 9200 MW").
     """
 
     own: dict[str, Any]
     sector: str
     sector_defaults: bool
     shown: list[str]
+    kind: str = Kind.GENERIC.value
+    drivers_shown: list[str] = field(default_factory=list)
 
     @property
     def own_shown(self) -> list[str]:
@@ -119,42 +162,44 @@ def assumptions(engine: Engine, project_id: int | str) -> Assumptions | None:
 
 def assumptions_of(project_id: int, name: str, sector: str, economics: Any,
                    usd_low: Any, usd_high: Any, detail: str = "") -> Assumptions | None:
-    """``assumptions`` of a project from its row as already read (its sector, stored
-    settings and primary estimate's bounds): no statement sent."""
-    doc = economics_defaults()
-    capex = primary_amount(usd_low, usd_high)
+    """``assumptions`` of a project from its row as already read (its sector and the
+    source's words for it, stored settings and primary estimate's bounds): no statement
+    sent."""
     try:
-        own = {**risk_parameters(sector, detail, name, economics), **(economics or {})}
-        model = cf.model_for(sector, doc.get("sectors", {}), doc.get("defaults", {}),
-                             own, None if capex is None else float(capex))
+        econ = _project_economics(project_id, name, sector, detail, economics,
+                                  primary_amount(usd_low, usd_high))
     except InvalidInput:
         return None
-    return _assumptions(ProjectEconomics(project_id, name, sector, model,
-                                         dict(economics or {})))
+    return _assumptions(econ)
 
 
 def _assumptions(econ: ProjectEconomics) -> Assumptions:
     model = econ.model.as_dict()
+    model["opex_ratio"] += model["variable_ratio"]  # fixed and variable: all running costs
     return Assumptions(econ.overrides, econ.sector,
                        econ.sector in economics_defaults().get("sectors", {}),
                        [words.format(model[key]) for key, words in SHOWN_PARAMETERS
-                        if key in model])
+                        if key in model], econ.kind,
+                       [f"{k} {d.value} {d.unit}".strip() for k, d in econ.drivers.items()])
 
 
 def set_economics(engine: Engine, project_id: int | str, changes: dict[str, str],
                   actor: Actor) -> ProjectEconomics:
     """Store overrides of the project's model (validated; audited; a project edit)."""
     permit(actor, Action.PROJECT_EDIT)
-    checked = cf.check_parameters(changes)
     with transaction(engine) as s:
         row = project_row(s, project_id)
         before = dict(row.economics or {})
-        after = {**before, **checked}
+        kind = pm.nominal_kind(row.name, row.sector, row.sector_detail,
+                               {**before, **({"model": changes["model"]} if "model" in changes
+                                             else {})})
+        after = {**before, **pm.check_changes(kind, changes)}
+        _project_economics(row.id, row.name, row.sector, row.sector_detail, after,
+                           primary_usd(s, row.id))  # the whole model must still hold
         s.execute(t.projects.update().where(t.projects.c.id == row.id).values(economics=after))
         audit(s, actor, "project.economics", "project", row.id, before=before, after=after,
               project_id=row.id)
-        row = project_row(s, row.id)
-        return ProjectEconomics(row.id, row.name, row.sector, _model(s, row), after)
+        return _economics(s, project_row(s, row.id))
 
 
 def _framework_of(s: Any, row: Any) -> Framework:
@@ -162,18 +207,62 @@ def _framework_of(s: Any, row: Any) -> Framework:
     return load_framework(s, fw_row)
 
 
+@dataclass(frozen=True, slots=True)
+class Pricing:
+    """What a project is priced from, as read: its words, stored settings, primary
+    estimate and split terms; :meth:`economics_with` prices it with settings changed
+    (nothing stored)."""
+
+    project_id: int
+    name: str
+    sector: str
+    detail: str
+    economics: dict[str, Any]
+    estimate: Decimal | None
+    terms: SplitTerms
+
+    def economics_with(self, changes: Mapping[str, object]) -> ProjectEconomics:
+        return _project_economics(self.project_id, self.name, self.sector, self.detail,
+                                  {**self.economics, **changes}, self.estimate)
+
+
+def pricing(engine: Engine, project_id: int | str, *, deemed_rate: str | None = None
+            ) -> Pricing:
+    """A project's :class:`Pricing`, read once."""
+    with reading(engine) as s:
+        row = project_row(s, project_id)
+        terms = split_terms_for(_framework_of(s, row).current, deemed_rate=deemed_rate)
+        return Pricing(row.id, row.name, row.sector, row.sector_detail,
+                       dict(row.economics or {}), primary_usd(s, row.id), terms)
+
+
+def cents_of(values: Any) -> list[Decimal]:
+    """Float cash flows as amounts in whole cents (how money moves)."""
+    cents = Decimal("0.01")
+    return [Decimal(repr(float(x))).quantize(cents) for x in values]
+
+
+def funding_cents(values: Any) -> list[Decimal]:
+    """Funding in whole cents that adds up to its total in cents: each period the running
+    total rounded, less the previous one (so a project's cents add up to its capex)."""
+    cents, out, before, running = Decimal("0.01"), [], Decimal(0), Decimal(0)
+    for x in values:
+        running += Decimal(repr(float(x)))
+        now = running.quantize(cents)
+        out.append(now - before)
+        before = now
+    return out
+
+
 def base_case(engine: Engine, project_id: int | str, *, deemed_rate: str | None = None
               ) -> tuple[ProjectEconomics, list[Decimal], list[Decimal], SplitTerms]:
     """The project's deterministic cash flows, rounded to cents, and its split terms."""
     with reading(engine) as s:
         row = project_row(s, project_id)
-        model = _model(s, row)
+        econ = _economics(s, row)
         terms = split_terms_for(_framework_of(s, row).current, deemed_rate=deemed_rate)
-        econ = ProjectEconomics(row.id, row.name, row.sector, model, dict(row.economics or {}))
-    f, d = cf.base_case(model, terms.periods_per_year)
-    cents = Decimal("0.01")
-    return (econ, [Decimal(repr(float(x))).quantize(cents) for x in f],
-            [Decimal(repr(float(x))).quantize(cents) for x in d], terms)
+    f, d = cf.base_case(econ.model, terms.periods_per_year)
+    return econ, funding_cents(f), cents_of(d), terms
 
 
 def project_waterfall(engine: Engine, project_id: int | str, *,
@@ -322,79 +411,6 @@ def simulation_spec(engine: Engine, *, project_id: int | str | None = None,
     extra["discount_basis"] = ("the deemed rate in force" if discount_rate is None
                                else "given")
     return spec, extra
-
-
-#: "The partner recovers" in words, by ``Summary.recover_definition``.
-RECOVERS_WORDS = {mc.RECOVERS_PROJECT: "partner recovers its deemed allocation",
-                  mc.RECOVERS_EVERY: "partner recovers on every project",
-                  mc.RECOVERS_POOLED: "partner recovers on the pooled cash"}
-
-
-def _money(value: float) -> Decimal | None:
-    """A simulated expectation in US dollars as an amount in whole cents (None if undefined)."""
-    if not math.isfinite(value):
-        return None
-    return Decimal(repr(float(value))).quantize(Decimal("0.01"))
-
-
-#: The summary's money keys (Decimal amounts in whole cents in the document).
-MONEY_KEYS = frozenset({"us_expected_take", "partner_expected_take", "expected_funding",
-                        "partner_expected_pv", "expected_funding_pv"})
-#: The money keys that are plain sums over the horizon, not present values.
-UNDISCOUNTED_KEYS = ("us_expected_take", "partner_expected_take", "expected_funding")
-
-
-def _number(value: float | None) -> float | None:
-    return None if value is None or not math.isfinite(value) else float(value)
-
-
-def _errors(summary: mc.Summary) -> dict[str, Any]:
-    """Each estimate's standard error and 95% interval, by the key it qualifies."""
-    def amount(key: str, value: float) -> Decimal | float | None:
-        return _money(value) if key in MONEY_KEYS else _number(value)
-
-    return {
-        "standard_errors": {k: amount(k, e.se) for k, e in summary.estimates.items()},
-        "ci95": {k: [amount(k, e.low), amount(k, e.high)]
-                 for k, e in summary.estimates.items()},
-        "ci_method": {"probabilities": stats.PROBABILITY_INTERVAL,
-                      "means": stats.MEAN_INTERVAL},
-    }
-
-
-def summary_document(summary: mc.Summary, extra: Mapping[str, Any]) -> dict[str, Any]:
-    """A simulation's summary with the keys ``pledge simulate --json`` prints.
-
-    Rates, probabilities and years stay numbers; the expected takes and funding are
-    money and come as Decimal amounts in whole cents (text once made JSON-ready). Keys
-    are only ever added: ``irr_total_loss_share``, what "recovers" means
-    (``recover_definition``, ``portfolio_recovery``), present values at a stated rate
-    (``discount_rate``, ``partner_expected_pv``, ``expected_funding_pv``), which money is
-    ``undiscounted``, and each estimate's ``standard_errors`` and ``ci95`` [low, high].
-    """
-    return {
-        **extra, "paths": summary.paths, "seed": summary.seed,
-        "prob_recover": summary.prob_recover,
-        "partner_irr": {"p5": summary.irr_p5, "p50": summary.irr_p50, "p95": summary.irr_p95},
-        "irr_none_share": summary.irr_none_share, "expected_moic": summary.expected_moic,
-        "recoup_years": {"p5": summary.recoup_years_p5, "p50": summary.recoup_years_p50,
-                         "p95": summary.recoup_years_p95,
-                         "never_share": 1.0 - summary.prob_recover,
-                         "by_year": {str(k): v for k, v in summary.recoup_histogram.items()}},
-        "us_expected_take": _money(summary.us_expected_take),
-        "partner_expected_take": _money(summary.partner_expected_take),
-        "expected_funding": _money(summary.expected_funding),
-        "irr_total_loss_share": summary.irr_total_loss_share,
-        "recover_definition": summary.recover_definition,
-        "portfolio_recovery": {"every": summary.prob_recover_every,
-                               "any": summary.prob_recover_any,
-                               "pooled": summary.prob_recover_pooled},
-        "discount_rate": summary.discount_rate,
-        "partner_expected_pv": _money(summary.partner_expected_pv),
-        "expected_funding_pv": _money(summary.expected_funding_pv),
-        "undiscounted": list(UNDISCOUNTED_KEYS),
-        **_errors(summary),
-    }
 
 
 def warm_engines() -> dict[str, int]:
