@@ -24,6 +24,7 @@ from enum import StrEnum
 from statistics import NormalDist
 from typing import Any
 
+from pledge.domain.drivers import Kind, kind_for
 from pledge.domain.errors import InvalidInput, Problem
 
 Z95 = NormalDist().inv_cdf(0.95)
@@ -300,24 +301,30 @@ def check_risk_type(value: object, field: str = "risk_type") -> RiskType:
 
 
 def risk_type_for(sector: str, detail: str = "", name: str = "") -> RiskType:
-    """The reference class that fits a project, from its sector and the source's words.
+    """The reference class that fits a project: the class of the model that prices it
+    (:func:`pledge.domain.drivers.kind_for`, one rule for both), with two refinements
+    of the risk's own.
 
     Small modular reactors (SMR, BWRX-300, NuScale) are told from large reactors (a
-    project naming AP1000s or large reactors is large, even if it names SMRs too); a
-    project naming both gas-fired and nuclear power is taken as nuclear (the riskier
-    build).
+    project naming AP1000s or large reactors is large, even if it names SMRs too). A
+    project the price models leave generic still gets the class its build resembles:
+    a pipeline, terminal or port outside the energy sector is a terminal build, and a
+    plant of the manufacturing sectors a manufacturing build.
     """
     text = f"{detail} {name}".lower()
     words = set(text.replace("(", " ").replace(")", " ").replace(",", " ")
                 .replace("/", " ").split())
-    if "nuclear" in text or "reactor" in text or "smr" in words or "smrs" in words:
+    kind = kind_for(sector, detail, name)
+    if kind is Kind.NUCLEAR:
         large = "ap1000" in text or "large" in words
         if not large and (words & {"smr", "smrs"} or "small modular" in text
                           or "bwrx" in text or "nuscale" in text):
             return RiskType.NUCLEAR_SMR
         return RiskType.NUCLEAR_LARGE
-    if "gas-fired" in text or "gas power" in text or "natural gas power" in text:
-        return RiskType.GAS_POWER
+    by_kind = {Kind.GAS_POWER: RiskType.GAS_POWER, Kind.TERMINAL: RiskType.TERMINAL,
+               Kind.MANUFACTURING: RiskType.MANUFACTURING}
+    if kind in by_kind:
+        return by_kind[kind]
     if any(w in text for w in ("crude", "terminal", "pipeline", "lng")) \
             or words & {"port", "ports"}:
         return RiskType.TERMINAL
