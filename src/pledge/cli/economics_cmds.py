@@ -105,15 +105,18 @@ def economics_show(id: Annotated[str, typer.Argument(help="Project id")],
     Example:
       pledge economics show 24
     """
-    from pledge.cli import state
+    from pledge.cli import capital_view, state
     from pledge.models import economics as m
     from pledge.services import simulation as sim
     e = sim.get_economics(state.engine(), id)
+    capital = capital_view.report(state.engine(), e.project_id)
     if json:
-        render.emit_json(m.Economics.of(e).document())
+        render.emit_json({**m.Economics.of(e).document(),
+                          "capital": capital_view.document(capital)})
         return
     render.table(f"Project {e.project_id}: {e.name} ({e.sector})",
                  ["parameter", "value", "from"], _model_rows(e))
+    capital_view.show(capital)
 
 
 @economics_app.command("set")
@@ -122,25 +125,39 @@ def economics_set(id: Annotated[str, typer.Argument(help="Project id")],
                   idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Override parameters of a project's model.
 
-    Override parameters of the project's model (stored with the project).
+    Override parameters of the project's model, or its capital structure's settings
+    (overrun_rule, shortfall_rule: partner, pro-rata, us, none-abandon; loan terms...),
+    stored with the project and audited.
 
     \b
     Example:
       pledge economics set 24 construction_years=5 revenue_yield=0.35
+      pledge economics set 24 shortfall_rule=pro-rata
     """
-    from pledge.cli import state
+    from pledge.cli import capital_view, state
     from pledge.models import economics as m
     from pledge.services import simulation as sim
     from pledge.services.frameworks import parse_assignments
     engine, who = state.engine(), me()
-    ran = once(engine, who, idempotency_key,
-               lambda: sim.set_economics(engine, id, parse_assignments(values), who),
-               lambda e: m.Economics.of(e).document())
+    changes, capital = capital_view.split_settings(parse_assignments(values))
+
+    def apply() -> tuple[sim.ProjectEconomics, Any]:
+        econ = (sim.set_economics(engine, id, changes, who) if changes or not capital
+                else sim.get_economics(engine, id))
+        if capital:
+            capital_view.set_settings(engine, id, capital, who)
+        return econ, capital_view.report_in_unit(engine, econ.project_id)
+
+    ran = once(engine, who, idempotency_key, apply,
+               lambda r: {**m.Economics.of(r[0]).document(),
+                          "capital": capital_view.document(r[1])})
     if json:
         render.emit_json(ran.json())
-    elif (e := ran.value) is not None:
+    elif ran.value is not None:
+        e, capital_report = ran.value
         render.table(f"Project {e.project_id}: {e.name}", ["parameter", "value", "from"],
                      _model_rows(e))
+        capital_view.show(capital_report)
 
 
 @economics_app.command("cashflows")
@@ -148,7 +165,9 @@ def cashflows(id: Annotated[str, typer.Argument(help="Project id")],
               json: JsonOpt = False) -> None:
     """A project's base case as CSV.
 
-    The base case as CSV (period,funding,distributable), ready for `pledge waterfall`.
+    The base case as CSV (period,funding,distributable), ready for `pledge waterfall`:
+    the split's inputs after the capital structure (debt service and co-investors paid
+    first; the partner's funding includes what it funds of negative cash by the rule).
 
     \b
     Example:
@@ -157,7 +176,10 @@ def cashflows(id: Annotated[str, typer.Argument(help="Project id")],
     from pledge.cli import state
     from pledge.models import economics as m
     from pledge.services import simulation as sim
-    _, f, d, _terms = sim.base_case(state.engine(), id)
+    from pledge.cli import capital_view
+    flows = capital_view.report(state.engine(), sim.get_economics(state.engine(), id)
+                                .project_id).settlement.flows
+    f, d = flows.funding, flows.distributable
     if json:
         render.emit_json([m.CashflowPeriod(period=t, funding=a, distributable=b).document()
                           for t, (a, b) in enumerate(zip(f, d, strict=True))])

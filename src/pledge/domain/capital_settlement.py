@@ -33,6 +33,7 @@ class Settlement:
     """
 
     flows: StructuredFlows
+    waterfall_terms: SplitTerms
     waterfall: WaterfallResult
     partner_receipts: tuple[Decimal, ...]
     partner_funding: tuple[Decimal, ...]
@@ -69,4 +70,4 @@ def settle(flows: StructuredFlows, terms: SplitTerms) -> Settlement:
     funding = tuple(p.partner_allocation + p.partner_loan_draws for p in flows.periods)
     loss = sum((x.expected_loss for x in flows.structure.layers
                 if x.holder is Holder.PARTNER), NIL)
-    return Settlement(flows, result, receipts, funding, loss)
+    return Settlement(flows, terms, result, receipts, funding, loss)

@@ -51,6 +51,11 @@ def _capex(s: Any, pid: int) -> float | None:
     return None if value is None else float(value)
 
 
+def model_of(s: Any, row: Any) -> cf.EconomicModel:
+    """The model of the project ``row`` (read on the connection ``s``)."""
+    return _model(s, row)
+
+
 def _model(s: Any, row: Any) -> cf.EconomicModel:
     doc = economics_defaults()
     return cf.model_for(row.sector, doc.get("sectors", {}), doc.get("defaults", {}),
@@ -153,6 +158,11 @@ def set_economics(engine: Engine, project_id: int | str, changes: dict[str, str]
         return ProjectEconomics(row.id, row.name, row.sector, _model(s, row), after)
 
 
+def framework_of(s: Any, row: Any) -> Framework:
+    """The framework of the project ``row`` (read on the connection ``s``)."""
+    return _framework_of(s, row)
+
+
 def _framework_of(s: Any, row: Any) -> Framework:
     fw_row = s.execute(select(t.frameworks).where(t.frameworks.c.id == row.framework_id)).one()
     return load_framework(s, fw_row)
@@ -174,9 +184,14 @@ def base_case(engine: Engine, project_id: int | str, *, deemed_rate: str | None 
 
 def project_waterfall(engine: Engine, project_id: int | str, *,
                       deemed_rate: str | None = None) -> Any:
-    """The exact waterfall of the project's base case."""
-    _, f, d, terms = base_case(engine, project_id, deemed_rate=deemed_rate)
-    return waterfall_report(terms, f, d)
+    """The exact waterfall of the project's base case, through its capital structure (the
+    split of the cash left after debt service and co-investors; shortfalls funded by the
+    project's rule)."""
+    from pledge.services.capital_structure import project_capital
+
+    flows = project_capital(engine, project_id, deemed_rate=deemed_rate).settlement
+    return waterfall_report(flows.waterfall_terms, flows.flows.funding,
+                            flows.flows.distributable)
 
 
 def _start(s: Any, row: Any) -> date | None:
@@ -192,11 +207,19 @@ def _start(s: Any, row: Any) -> date | None:
 
 def _spec(models: list[tuple[int, cf.EconomicModel, int]], terms: SplitTerms, seed: int,
           paths: int, *, pooled: bool, common: bool,
-          discount_rate: str | float | None) -> mc.SimSpec:
+          discount_rate: str | float | None, capital: tuple[Any, ...] = ()) -> mc.SimSpec:
     rate, _ = discount_rate_for(terms, discount_rate)
     return mc.SimSpec(tuple(models), terms.periods_per_year, float(terms.period_rate),
                       float(terms.pre_share), float(terms.post_share), seed, paths, pooled,
-                      common, rate)
+                      common, rate, capital)
+
+
+def _capital(s: Any, row: Any, model: cf.EconomicModel, n: int) -> Any:
+    """The project's capital structure as the Monte Carlo takes it."""
+    from pledge.analytics.capital_paths import CapitalTerms
+    from pledge.services.capital_structure import structure_of
+
+    return CapitalTerms.of(structure_of(s, row, model), n)
 
 
 def check_paths(paths: int) -> None:
@@ -217,8 +240,9 @@ def project_spec(engine: Engine, project_id: int | str, paths: int, seed: int, *
         row = project_row(s, project_id)
         model = _model(s, row)
         terms = split_terms_for(_framework_of(s, row).current, deemed_rate=deemed_rate)
+        capital = (_capital(s, row, model, terms.periods_per_year),)
     return _spec([(row.id, model, 0)], terms, seed, paths, pooled=False, common=False,
-                 discount_rate=discount_rate)
+                 discount_rate=discount_rate, capital=capital)
 
 
 PORTFOLIO_STAGES = (Stage.SELECTED.value, Stage.NOTIFIED.value, Stage.FUNDED.value,
@@ -244,6 +268,8 @@ def portfolio_spec(engine: Engine, framework: str, paths: int, seed: int, *,
         terms = split_terms_for(fw.current, deemed_rate=deemed_rate)
         starts = {r.id: _start(s, r) for r in rows}
         models = [(r.id, _model(s, r)) for r in rows]
+        capital = tuple(_capital(s, r, m, terms.periods_per_year)
+                        for r, (_, m) in zip(rows, models, strict=True))
     first = min((d for d in starts.values() if d), default=None)
     n = terms.periods_per_year
 
@@ -255,7 +281,7 @@ def portfolio_spec(engine: Engine, framework: str, paths: int, seed: int, *,
 
     spec = _spec([(pid, m, offset(pid)) for pid, m in models], terms, seed, paths,
                  pooled=fw.current.accounting_scope == "pooled", common=True,
-                 discount_rate=discount_rate)
+                 discount_rate=discount_rate, capital=capital)
     return spec, [pid for pid, _ in models]
 
 
@@ -390,6 +416,8 @@ def summary_document(summary: mc.Summary, extra: Mapping[str, Any]) -> dict[str,
         "expected_funding_pv": _money(summary.expected_funding_pv),
         "undiscounted": list(UNDISCOUNTED_KEYS),
         **_errors(summary),
+        "capital": {k: (v if k == "abandoned" else _money(v))
+                    for k, v in summary.capital.items()},
     }
 
 
