@@ -173,10 +173,9 @@ def cashflows(id: Annotated[str, typer.Argument(help="Project id")],
     Example:
       pledge economics cashflows 24 > case.csv
     """
-    from pledge.cli import state
+    from pledge.cli import capital_view, state
     from pledge.models import economics as m
     from pledge.services import simulation as sim
-    from pledge.cli import capital_view
     flows = capital_view.report(state.engine(), sim.get_economics(state.engine(), id)
                                 .project_id).settlement.flows
     f, d = flows.funding, flows.distributable
