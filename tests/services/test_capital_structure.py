@@ -104,3 +104,16 @@ def test_economics_show_and_set_carry_the_capital_structure(cli: Cli) -> None:
     assert code == 0 and "Who is paid first:" in out and "negative cash funded by" in out
     code, _, err = cli("economics", "set", str(OHIO), "overrun_rule=somebody")
     assert code == 2 and "overrun_rule" in err
+
+
+def test_simulate_reports_who_funded_negative_cash(cli: Cli) -> None:
+    doc = cli.json("simulate", str(OHIO), "--paths", "300", "--seed", "2")
+    cap = doc["capital"]
+    assert D(cap["shortfall_funded_by_partner"]) > 0 and D(cap["shortfall_funded_by_us"]) == 0
+    assert cap["abandoned"] == 0.0
+    cli.json("economics", "set", str(OHIO), "shortfall_rule=none-abandon")
+    gone = cli.json("simulate", str(OHIO), "--paths", "300", "--seed", "2")["capital"]
+    assert gone["abandoned"] > 0.5 and D(gone["shortfall_funded_by_partner"]) == 0
+    code, out, _ = cli("simulate", str(OHIO), "--paths", "300", "--seed", "2")
+    assert code == 0 and "negative cash funded, expected" in out
+    assert "paths where the project is abandoned" in out

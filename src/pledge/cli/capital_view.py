@@ -87,3 +87,22 @@ def show(rep: CapitalReport) -> None:
         ("partner's guarantees: expected loss (not cash)",
          _usd(st.partner_guarantee_expected_loss)),
     ])
+
+
+def simulation_rows(capital: dict[str, float], usd: Any) -> list[tuple[str, str]]:
+    """A simulation's capital-structure expectations, for ``pledge simulate``'s table."""
+    if not capital:
+        return []
+
+    def three(what: str) -> str:
+        return " / ".join(usd(capital[f"{what}_funded_by_{who}"])
+                          for who in ("partner", "us", "co_investors"))
+
+    return [
+        ("overruns funded, expected: partner / US / co-investors", three("overrun")),
+        ("negative cash funded, expected: partner / US / co-investors", three("shortfall")),
+        ("debt service, expected: to lenders / to the partner",
+         f"{usd(capital['lender_receipts'])} / {usd(capital['partner_loan_receipts'])}"),
+        ("paths where the project is abandoned (nobody funds)",
+         f"{capital['abandoned']:.2%}"),
+    ]

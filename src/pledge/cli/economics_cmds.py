@@ -226,7 +226,7 @@ def simulate(id: Annotated[str | None, typer.Argument(help="Project id")] = None
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from pledge.cli import state
+    from pledge.cli import capital_view, state
     from pledge.services import simulation as sim
     if portfolio == (id is not None):
         raise InvalidInput.single("id", id, "input.missing",
@@ -283,6 +283,7 @@ def simulate(id: Annotated[str | None, typer.Argument(help="Project id")] = None
          _with_error(summary, "partner_expected_pv", usd)),
         ("  partner's expected funding, PV",
          _with_error(summary, "expected_funding_pv", usd)),
+        *capital_view.simulation_rows(summary.capital, usd),
     ])
     render.console.print("± one standard error; [..] the 95% interval (Wilson for "
                          "probabilities, normal for means).", markup=False, highlight=False)

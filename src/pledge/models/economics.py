@@ -145,7 +145,7 @@ class Simulation(Shape):
     standard_errors: dict[str, Bound] | None = None
     ci95: dict[str, list[Bound]] | None = None
     ci_method: dict[str, str] | None = None
-    capital: dict[str, MoneyText | float | None] | None = None
+    capital: dict[str, Estimate | MoneyText | None] | None = None
 
     def document(self) -> dict[str, Any]:
         """The JSON form, without the keys of the other kind of target."""
