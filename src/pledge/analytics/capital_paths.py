@@ -121,6 +121,14 @@ def structured(terms: CapitalTerms, capex: Array, operating: Array,
                                                           terms.shortfall_rule):
         return _walk(terms, capex, operating, start)
     paths = capex.shape[0]
+    if (terms.partner_share == 1.0 and terms.weights == (1.0, 0.0, 0.0)
+            and terms.overrun_rule == terms.shortfall_rule == FundingRule.PARTNER.value):
+        # the partner funds everything: no need to tell the plan from the overrun per period
+        short = np.maximum(-operating, 0.0)
+        totals = np.zeros((paths, len(COLUMNS)))
+        totals[:, 0] = np.maximum(capex.sum(axis=1) - terms.planned, 0.0)
+        totals[:, 3] = short.sum(axis=1)
+        return Structured(capex + short, np.maximum(operating, 0.0), None, None, totals)
     before = np.cumsum(capex, axis=1) - capex
     within = np.clip(terms.planned - before, 0.0, capex)
     over = capex - within
