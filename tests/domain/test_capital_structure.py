@@ -191,3 +191,13 @@ def test_cash_is_conserved_to_the_cent(capex: list[Decimal], operating: list[Dec
     assert len(st_.partner_receipts) == T
     if flows.abandoned_period is None:
         assert flows.totals["overrun_unfunded"] == flows.totals["shortfall_unfunded"] == NIL
+
+
+def test_a_case_given_as_it_is_shows_the_negative_cash_nobody_funds() -> None:
+    from pledge.domain.waterfall import run_waterfall
+    r = run_waterfall([D(100), NIL, NIL], [NIL, D(-30), D(80)], ZERO_RATE)
+    assert r.undistributed_negative_cash == D(30)
+    # through a structure the same loss is funded (by the partner here) and none is left
+    flows = run(structure(EQUITY), [100, 0, 0], [0, -30, 80])
+    funded = settle(flows, ZERO_RATE).waterfall
+    assert funded.undistributed_negative_cash == 0 and funded.funding_total == D(130)

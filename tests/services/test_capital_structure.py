@@ -5,6 +5,7 @@ Monte Carlo running the same structure."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -117,3 +118,22 @@ def test_simulate_reports_who_funded_negative_cash(cli: Cli) -> None:
     code, out, _ = cli("simulate", str(OHIO), "--paths", "300", "--seed", "2")
     assert code == 0 and "negative cash funded, expected" in out
     assert "paths where the project is abandoned" in out
+
+
+def test_the_project_waterfall_counts_the_partner_s_loans_in_its_returns(demo: Engine) -> None:
+    rep = simulation.project_waterfall(demo, GULF)
+    st = cs.project_capital(demo, GULF).settlement
+    assert rep.result == st.waterfall
+    assert rep.partner_moic == pytest.approx(float(st.partner_total / st.partner_funding_total))
+    assert st.partner_total > st.waterfall.partner_total  # the JBIC loan's receipts
+
+
+def test_waterfall_of_a_csv_reports_the_negative_cash_it_does_not_distribute(
+        cli: Cli, tmp_path: Path) -> None:
+    case = tmp_path / "case.csv"
+    case.write_text("period,funding,distributable\n0,100,0\n1,0,-30\n2,0,80\n",
+                    encoding="utf-8")
+    doc = cli.json("waterfall", "--input", str(case), "--deemed-rate", "0")
+    assert doc["undistributed_negative_cash"] == "30.00"
+    code, out, _ = cli("waterfall", "--input", str(case), "--deemed-rate", "0")
+    assert code == 0 and "negative cash 30.00 is not distributed" in out

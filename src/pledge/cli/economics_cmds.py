@@ -87,6 +87,11 @@ def waterfall(input: Annotated[Path | None, typer.Option(
         f"partner {_cents(r.partner_total):,} / US {_cents(r.us_total):,}; {recoup}; "
         f"partner IRR {irr}; MOIC {moic} (deemed rate {rep.terms.deemed_rate:%}, "
         f"{rep.terms.periods_per_year}/yr, split {rep.terms.pre_share}/{rep.terms.post_share})")
+    if r.undistributed_negative_cash:
+        render.console.print(
+            f"negative cash {_cents(r.undistributed_negative_cash):,} is not distributed and "
+            f"nobody funds it in this case (a project's base case funds it by its rule: "
+            f"pledge economics show ID)", markup=False, highlight=False)
 
 
 def _model_rows(e: sim.ProjectEconomics) -> list[tuple[str, object, str]]:

@@ -189,9 +189,19 @@ def project_waterfall(engine: Engine, project_id: int | str, *,
     project's rule)."""
     from pledge.services.capital_structure import project_capital
 
-    flows = project_capital(engine, project_id, deemed_rate=deemed_rate).settlement
-    return waterfall_report(flows.waterfall_terms, flows.flows.funding,
-                            flows.flows.distributable)
+    from pledge.analytics.engine import annualise, irr_one
+    from pledge.services.economics import WaterfallReport
+
+    st = project_capital(engine, project_id, deemed_rate=deemed_rate).settlement
+    if not st.flows.totals["partner_loan_draws"]:
+        return waterfall_report(st.waterfall_terms, st.flows.funding, st.flows.distributable)
+    # the partner's returns count its loans' cash beside its split share
+    n = st.waterfall_terms.periods_per_year
+    x = irr_one([float(v) for v in st.partner_net_flows])
+    funded = st.partner_funding_total
+    return WaterfallReport(st.waterfall_terms, st.waterfall,
+                           None if x is None else float(annualise(x, n)),
+                           float(st.partner_total / funded) if funded else None)
 
 
 def _start(s: Any, row: Any) -> date | None:
