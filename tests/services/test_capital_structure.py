@@ -5,8 +5,8 @@ Monte Carlo running the same structure."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine

@@ -187,9 +187,8 @@ def project_waterfall(engine: Engine, project_id: int | str, *,
     """The exact waterfall of the project's base case, through its capital structure (the
     split of the cash left after debt service and co-investors; shortfalls funded by the
     project's rule)."""
-    from pledge.services.capital_structure import project_capital
-
     from pledge.analytics.engine import annualise, irr_one
+    from pledge.services.capital_structure import project_capital
     from pledge.services.economics import WaterfallReport
 
     st = project_capital(engine, project_id, deemed_rate=deemed_rate).settlement
