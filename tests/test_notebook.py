@@ -82,11 +82,13 @@ def test_a_projects_quarters_count_from_its_start(sqlite_engine: Engine) -> None
     base = nb.project_waterfall(26, db=url)
     assert base.attrs["start"] == selected
     assert base.index[0] == pd.Period(selected, freq="Q")
-    assert base["funding"].sum() == pytest.approx(600_000_000.0, abs=0.01)
+    # the cost, to the cent of its quarterly schedule (its manufacturing model has no
+    # operating loss for the partner to fund)
+    assert base["funding"].sum() == pytest.approx(600_000_000.0, abs=0.05)
     recovers = nb.project_waterfall(9, db=url)      # a generic-model project that recovers
-    assert recovers.attrs["recoup_period"] == 60
-    assert recovers.attrs["recoup_years"] == 15.0
-    assert recovers.attrs["recoup_date"] == recovers.index[60]
+    assert recovers.attrs["recoup_period"] == 64
+    assert recovers.attrs["recoup_years"] == 16.0
+    assert recovers.attrs["recoup_date"] == recovers.index[64]
     not_selected = nb.project_waterfall(1, db=url)   # only proposed: the day it was recorded
     assert not_selected.index[0] == pd.Period(proposed, freq="Q")
     chosen = nb.project_waterfall(26, db=url, start="2030-01-01")
@@ -100,7 +102,7 @@ def test_simulation_frames(sqlite_engine: Engine) -> None:
     assert set(paths.columns) >= {"partner_total", "us_total", "partner_irr", "recouped"}
     assert abs(paths["recouped"].mean() - summary["prob_recover"]) < 1e-12
     base = nb.project_waterfall(26, db=url, money="decimal")
-    assert base["funding"].sum() == Decimal("600000000.00")
+    assert abs(base["funding"].sum() - Decimal("600000000")) <= Decimal("0.05")  # the cost
 
 
 def test_per_path_recovery_is_nan_for_never_and_in_years(sqlite_engine: Engine) -> None:
@@ -219,7 +221,7 @@ def test_a_fresh_folder_works_as_the_command_line_does(
     monkeypatch.delenv("PLEDGE_DATABASE_URL", raising=False)
     base = nb.project_waterfall(26, money="decimal")
     assert (tmp_path / "pledge.db").is_file()
-    assert base["funding"].sum() == Decimal("600000000.00")
+    assert abs(base["funding"].sum() - Decimal("600000000")) <= Decimal("0.05")  # the cost
     summary, paths = nb.simulate(24, paths=200, seed=1)
     assert summary["paths"] == 200 and len(paths) == 200
 

@@ -98,7 +98,8 @@ def flows_path(s: mc.SimSpec, block: int, size: int) -> mc.PathResults:
 
     (stream, m, _), = s.models
     h = m.horizon(s.n, stochastic=True)
-    f, d = cf.build(m, s.n, cf.draw(m, s.n, s.seed, block, stream, size, h, None), h)
+    cash = mc.structured_cash(s, 0, cf.draw(m, s.n, s.seed, block, stream, size, h, None), h)
+    f, d = cash.funding, cash.distributable
     res = waterfall_batch(f, d, s.period_rate, s.pre_share, s.post_share)
     assert res.partner is not None
     net = res.partner - f

@@ -78,7 +78,8 @@ def test_present_values_are_discounted_at_the_stated_rate() -> None:
     got = mc.run_block(s, 0, size)
     (stream, m, _), = s.models
     h = m.horizon(4, stochastic=True)
-    f, d = cf.build(m, 4, cf.draw(m, 4, s.seed, 0, stream, size, h, None), h)
+    cash = mc.structured_cash(s, 0, cf.draw(m, 4, s.seed, 0, stream, size, h, None), h)
+    f, d = cash.funding, cash.distributable
     flows = waterfall_batch(f, d, s.period_rate, s.pre_share, s.post_share)
     assert flows.partner is not None
     for path in (0, 7, 39):  # by hand: each quarter's receipt over 1.08 ** (t / 4)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from pledge.analytics import capital_paths as cp
 from pledge.analytics import cashflows as cf
 from pledge.cli import run
 from pledge.domain.errors import InvalidInput, RuleViolation
@@ -101,7 +102,11 @@ def present_values(engine: Engine, project_id: int, paths: int, rate: float
     model = simulation.get_economics(engine, project_id).model
     horizon = model.horizon(4, stochastic=True)
     draws = cf.draw(model, 4, 0, 0, project_id, paths, horizon)
-    funding, dist = cf.build(model, 4, draws, horizon)
+    # the project's cash through its capital structure (all the partner's equity; the
+    # partner funds overruns and negative cash)
+    capex, operating, start = cp.project_flows(model, 4, draws, horizon)
+    cash = cp.structured(cp.CapitalTerms.default(model), capex, operating, start)
+    funding, dist = cash.funding, cash.distributable
     terms = SplitTerms(deemed_rate=Decimal("0.06"))
     v = [(1 + rate) ** (-t / 4) for t in range(horizon)]
     pv_f = pv_p = 0.0

@@ -54,16 +54,19 @@ def test_project_base_case_waterfall(sqlite_engine: Engine) -> None:
     # earlier losses are used up; revenue ramps over the first year: 25%, 50%, 75%, then
     # 100%. Taxable profit is -26.25m, -7.5m, 11.25m, then 30m a quarter: the losses carried
     # forward (33.75m) absorb 11.25m and 22.5m of the 4th quarter's 30m, leaving 7.5m taxed
-    # (1.575m). So the distributable cash is -18.75m, 0, 18.75m, 37.5m - 1.575m = 35.925m,
-    # then 75m - 37.5m - 6.3m = 31.2m for the remaining 76 quarters.
+    # (1.575m). So the operating cash is -18.75m, 0, 18.75m, 37.5m - 1.575m = 35.925m,
+    # then 75m - 37.5m - 6.3m = 31.2m for the remaining 76 quarters. The first quarter's
+    # loss is not dropped: by the default capital structure (all the partner's equity,
+    # the partner funding negative cash) the partner funds it, and it enters its deemed
+    # allocation like any funding.
     funding = [600e6 * math.sin(math.pi / 24) * math.sin(math.pi * (t + 0.5) / 12)
-               for t in range(12)] + [0.0] * 80
-    dist = [0.0] * 12 + [-18.75e6, 0.0, 18.75e6, 35.925e6] + [31.2e6] * 76
+               for t in range(12)] + [18.75e6] + [0.0] * 79
+    dist = [0.0] * 12 + [0.0, 0.0, 18.75e6, 35.925e6] + [31.2e6] * 76
     assert len(r.periods) == 92
     assert [float(p.funding) for p in r.periods] == pytest.approx(funding, abs=0.005)
     assert [p.distributable for p in r.periods] == [Decimal(repr(x)).quantize(Decimal("0.01"))
                                                     for x in dist]
-    assert r.funding_total == Decimal("600000000.00")
+    assert r.funding_total == Decimal("618750000.00")
     # The split by a second route: the rule (deemed rate 6% a year compounded quarterly,
     # half to the partner until its allocation is recovered, then a tenth) in floats,
     # money in whole cents: interest booked and the partner's share rounded to the cent.
@@ -77,12 +80,12 @@ def test_project_base_case_waterfall(sqlite_engine: Engine) -> None:
         else:
             partner.append(round(0.5 * d if balance > 0 else 0.1 * d, 2))
             balance -= partner[-1] if balance > 0 else 0.0
-    assert recoup == r.recoup_period == 82         # 71 quarters into operation
+    assert recoup == r.recoup_period == 86         # 75 quarters into operation
     assert float(r.partner_total) == pytest.approx(sum(partner), abs=0.01)
-    assert float(r.partner_total) == pytest.approx(1_099_690_875.06, abs=0.001)
+    assert float(r.partner_total) == pytest.approx(1_142_606_542.06, abs=0.001)
     # Every positive dollar goes to one side or the other: 18.75m + 35.925m + 76 * 31.2m.
     assert r.partner_total + r.us_total == Decimal("2425875000")
-    assert rep.partner_moic == pytest.approx(sum(partner) / 600e6, rel=1e-12)
+    assert rep.partner_moic == pytest.approx(sum(partner) / 618.75e6, rel=1e-12)
     # The IRR discounts the partner's net flows to zero (annualised from quarters); the
     # allocation earns its 6% and the tenth after recovery adds a little.
     assert rep.partner_irr is not None and 0.06 < rep.partner_irr < 0.07

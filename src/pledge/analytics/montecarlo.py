@@ -8,12 +8,13 @@ dask.distributed cluster gives the same numbers.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from pledge.analytics import capital_paths as cp
 from pledge.analytics import cashflows as cf
 from pledge.analytics import risk, stats
 from pledge.analytics.engine import annualise, irr_batch, waterfall_batch, waterfall_irr_fused
@@ -36,6 +37,10 @@ class SimSpec:
     discount_rate: annual effective rate for the present values in the results: a flow
                  in period t is weighted (1 + rate) ** (-t / n). 0 makes them undiscounted
                  sums; the services pass a stated rate (the deemed rate by default)
+    capital:     each project's capital structure (``capital_paths.CapitalTerms``), in the
+                 order of ``models``; a project without one has the structure its model
+                 implies (``CapitalTerms.default``: the partner funds overruns and
+                 negative operating cash)
     """
 
     models: tuple[tuple[int, cf.EconomicModel, int], ...]
@@ -49,6 +54,13 @@ class SimSpec:
     common: bool = False
     discount_rate: float = 0.0
     macro: risk.MacroSpec = risk.ONE_FACTOR
+    capital: tuple[cp.CapitalTerms, ...] = ()
+
+    def capital_of(self, index: int) -> cp.CapitalTerms:
+        """The capital structure of the project ``models[index]``."""
+        if index < len(self.capital):
+            return self.capital[index]
+        return cp.CapitalTerms.default(self.models[index][1])
 
     @property
     def horizon(self) -> int:
@@ -77,6 +89,11 @@ class PathResults:
                    project or a pooled spec: the same as ``recouped``)
     recouped_pooled: whether one waterfall over the projects' summed cash would end with
                    a zero balance (a single project or a pooled spec: ``recouped``)
+    capital:       (paths, len(capital_paths.COLUMNS)): who funded overruns and negative
+                   cash, debt service, loan receipts, abandonment (summed over projects)
+
+    The partner's totals include its serviced loans: ``partner_total`` its loan receipts
+    and split share, ``funding_total`` its allocation funding and loan draws.
     """
 
     partner_total: Array
@@ -89,6 +106,7 @@ class PathResults:
     funding_pv: Array
     recouped_any: NDArray[np.bool_]
     recouped_pooled: NDArray[np.bool_]
+    capital: Array = field(default_factory=lambda: np.zeros((0, len(cp.COLUMNS))))
 
     @staticmethod
     def concat(parts: Sequence[PathResults]) -> PathResults:
@@ -112,6 +130,32 @@ def _one_waterfall(spec: SimSpec, f: Array, d: Array, discount: Array) -> PathRe
                        recouped, recouped)
 
 
+def structured_cash(spec: SimSpec, index: int, draws: cf.Draws, horizon: int
+                    ) -> cp.Structured:
+    """Project ``index``'s cash for these draws through its capital structure: the split's
+    funding and distributable cash, the partner's loan flows, and who funded what."""
+    model = spec.models[index][1]
+    capex, operating, start = cp.project_flows(model, spec.n, draws, horizon)
+    return cp.structured(spec.capital_of(index), capex, operating, start)
+
+
+def _settled(spec: SimSpec, f: Array, d: Array, loans_out: Array | None,
+             loans_in: Array | None, discount: Array, capital: Array) -> PathResults:
+    """One waterfall over (f, d) with the partner's loan flows beside it (fused when it has
+    none)."""
+    if loans_out is None or loans_in is None:
+        return replace(_one_waterfall(spec, f, d, discount), capital=capital)
+    res = waterfall_batch(f, d, spec.period_rate, spec.pre_share, spec.post_share)
+    assert res.partner is not None
+    receipts, paid_in = res.partner + loans_in, f + loans_out
+    recouped = res.final_balance <= 0
+    irr = annualise(irr_batch(np.ascontiguousarray(receipts - paid_in)), spec.n)
+    return PathResults(receipts.sum(axis=1), res.us_total, paid_in.sum(axis=1), recouped,
+                       np.where(recouped, res.recoup_period, -1),
+                       np.asarray(irr, dtype=np.float64), receipts @ discount,
+                       paid_in @ discount, recouped, recouped, capital)
+
+
 def run_block(spec: SimSpec, block: int, size: int) -> PathResults:
     """Simulate one block of paths.
 
@@ -126,8 +170,9 @@ def run_block(spec: SimSpec, block: int, size: int) -> PathResults:
         stream, model, _ = spec.models[0]
         h = model.horizon(spec.n, stochastic=True)
         draws = cf.draw(model, spec.n, spec.seed, block, stream, size, h, common, spec.macro)
-        f, d = cf.build(model, spec.n, draws, h)
-        return _one_waterfall(spec, f, d, discount)
+        s = structured_cash(spec, 0, draws, h)
+        return _settled(spec, s.funding, s.distributable, s.loan_draws, s.loan_receipts,
+                        discount, s.totals)
     total_f = np.zeros((size, horizon))
     total_d = np.zeros((size, horizon))
     net = np.zeros((size, horizon))
@@ -136,10 +181,18 @@ def run_block(spec: SimSpec, block: int, size: int) -> PathResults:
     balance_left = np.zeros(size)
     recoup = np.full(size, -1, dtype=np.int64)
     any_recouped = np.zeros(size, dtype=np.bool_)
-    for stream, model, offset in spec.models:
+    capital = np.zeros((size, len(cp.COLUMNS)))
+    loans_out = np.zeros((size, horizon))
+    loans_in = np.zeros((size, horizon))
+    for index, (stream, model, offset) in enumerate(spec.models):
         h = model.horizon(spec.n, stochastic=True)
         draws = cf.draw(model, spec.n, spec.seed, block, stream, size, h, common, spec.macro)
-        f, d = cf.build(model, spec.n, draws, h)
+        s = structured_cash(spec, index, draws, h)
+        f, d = s.funding, s.distributable
+        capital += s.totals
+        if s.loan_draws is not None and s.loan_receipts is not None:
+            loans_out[:, offset:offset + h] += s.loan_draws
+            loans_in[:, offset:offset + h] += s.loan_receipts
         total_d[:, offset:offset + h] += d
         if spec.pooled:
             total_f[:, offset:offset + h] += f
@@ -154,16 +207,21 @@ def run_block(spec: SimSpec, block: int, size: int) -> PathResults:
         any_recouped |= res.final_balance <= 0
         shifted = np.where(res.recoup_period >= 0, res.recoup_period + offset, -1)
         recoup = np.maximum(recoup, shifted)
+    has_loans = bool(loans_out.any() or loans_in.any())
     if spec.pooled:
-        return _one_waterfall(spec, total_f, total_d, discount)
+        return _settled(spec, total_f, total_d, loans_out if has_loans else None,
+                        loans_in if has_loans else None, discount, capital)
     recouped = balance_left <= 0
     recoup = np.where(recouped, recoup, -1)
+    net += loans_in - loans_out
+    paid_in = total_f + loans_out
     irr = annualise(irr_batch(np.ascontiguousarray(net)), spec.n)
     pooled = waterfall_batch(total_f, total_d, spec.period_rate, spec.pre_share,
                              spec.post_share, keep_flows=False)
-    return PathResults(partner_total, us_total, total_f.sum(axis=1), recouped, recoup,
-                       np.asarray(irr, dtype=np.float64), (net + total_f) @ discount,
-                       total_f @ discount, any_recouped, pooled.final_balance <= 0)
+    return PathResults(partner_total + loans_in.sum(axis=1), us_total, paid_in.sum(axis=1),
+                       recouped, recoup, np.asarray(irr, dtype=np.float64),
+                       (net + paid_in) @ discount, paid_in @ discount, any_recouped,
+                       pooled.final_balance <= 0, capital)
 
 
 def run(spec: SimSpec, *, client: Any = None,
@@ -216,6 +274,8 @@ class Summary:
         (annual effective; 0 means undiscounted).
     estimates: each probability and mean above (by its field's name) with its standard
         error and 95% interval (``stats.PROBABILITY_INTERVAL``, ``stats.MEAN_INTERVAL``).
+    capital: the mean over the paths of each ``capital_paths.COLUMNS`` total (US dollars;
+        ``abandoned`` is the share of paths where the project was abandoned).
     """
 
     paths: int
@@ -242,6 +302,7 @@ class Summary:
     prob_recover_any: float | None = None
     prob_recover_pooled: float | None = None
     estimates: dict[str, stats.Estimate] = field(default_factory=dict)
+    capital: dict[str, float] = field(default_factory=dict)
 
 
 def _pct(values: Array, q: float) -> float | None:
@@ -300,7 +361,9 @@ def summarise(res: PathResults, spec: SimSpec) -> Summary:
         recover_definition=definition,
         prob_recover_every=est["prob_recover"].value if per_project else None,
         prob_recover_any=est["prob_recover_any"].value if per_project else None,
-        prob_recover_pooled=est["prob_recover_pooled"].value, estimates=est)
+        prob_recover_pooled=est["prob_recover_pooled"].value, estimates=est,
+        capital=({name: float(res.capital[:, k].mean()) for k, name in enumerate(cp.COLUMNS)}
+                 if res.capital.shape[0] == res.irr.size and res.irr.size else {}))
 
 
 def to_frame(res: PathResults) -> Any:

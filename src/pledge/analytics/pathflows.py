@@ -19,8 +19,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pledge.analytics import cashflows as cf
+from pledge.analytics.capital_paths import Structured
 from pledge.analytics.engine import waterfall_batch
-from pledge.analytics.montecarlo import SimSpec
+from pledge.analytics.montecarlo import SimSpec, structured_cash
 
 Array = NDArray[np.float64]
 
@@ -29,22 +30,25 @@ Array = NDArray[np.float64]
 class PathFlows:
     """Per-path flows, shape (paths, horizon), US dollars per period.
 
-    funding:       the partner's funding of the SPV
-    distributable: the SPV's distributable cash (negative cash distributes nothing)
-    partner:       the partner's receipts under the split (for a portfolio with one
-                   waterfall per project, summed over its projects)
+    funding:       the partner's funding of the SPV (its deemed allocation funding, with
+                   what it funded of overruns and negative cash, and its loans' draws)
+    distributable: the cash that goes to the split, after debt service and co-investors
+                   (never negative: the capital structure's rule funds any shortfall)
+    partner:       the partner's receipts: its split share (for a portfolio with one
+                   waterfall per project, summed over its projects) and its loan receipts
+    partner_loans: the partner's loan receipts alone
 
-    The United States receive ``max(distributable, 0) - partner`` each period (summed
-    per project, which is the same for non-negative cash).
+    The United States receive ``distributable - (partner - partner_loans)`` each period.
     """
 
     funding: Array
     distributable: Array
     partner: Array
+    partner_loans: Array
 
     @property
     def us(self) -> Array:
-        return np.maximum(self.distributable, 0.0) - self.partner
+        return np.maximum(self.distributable, 0.0) - (self.partner - self.partner_loans)
 
     @staticmethod
     def concat(parts: list[PathFlows]) -> PathFlows:
@@ -52,15 +56,14 @@ class PathFlows:
                            for name in PathFlows.__slots__))
 
 
-def project_cash(spec: SimSpec, block: int, size: int) -> Iterator[tuple[int, Array, Array]]:
-    """Each project's (start offset, funding, distributable cash) for one block: the draws
-    and cash flows ``montecarlo.run_block`` makes for it, project by project."""
+def project_cash(spec: SimSpec, block: int, size: int) -> Iterator[tuple[int, Structured]]:
+    """Each project's (start offset, structured cash) for one block: the draws, cash flows
+    and capital structure ``montecarlo.run_block`` makes for it, project by project."""
     common = cf.common_factor(spec.seed, block, size, spec.macro) if spec.common else None
-    for stream, model, offset in spec.models:
+    for index, (stream, model, offset) in enumerate(spec.models):
         h = model.horizon(spec.n, stochastic=True)
         draws = cf.draw(model, spec.n, spec.seed, block, stream, size, h, common, spec.macro)
-        f, d = cf.build(model, spec.n, draws, h)
-        yield offset, f, d
+        yield offset, structured_cash(spec, index, draws, h)
 
 
 def block_cash(spec: SimSpec, block: int, size: int) -> tuple[Array, Array]:
@@ -68,9 +71,9 @@ def block_cash(spec: SimSpec, block: int, size: int) -> tuple[Array, Array]:
     projects (for one project, its own arrays): the waterfall's inputs."""
     funding = np.zeros((size, spec.horizon))
     dist = np.zeros((size, spec.horizon))
-    for offset, f, d in project_cash(spec, block, size):
-        funding[:, offset:offset + f.shape[1]] += f
-        dist[:, offset:offset + d.shape[1]] += d
+    for offset, s in project_cash(spec, block, size):
+        funding[:, offset:offset + s.funding.shape[1]] += s.funding
+        dist[:, offset:offset + s.funding.shape[1]] += s.distributable
     return funding, dist
 
 
@@ -80,20 +83,26 @@ def block_flows(spec: SimSpec, block: int, size: int) -> PathFlows:
     funding = np.zeros((size, spec.horizon))
     dist = np.zeros((size, spec.horizon))
     partner = np.zeros((size, spec.horizon))
-    for offset, f, d in project_cash(spec, block, size):
-        h = f.shape[1]
+    loans = np.zeros((size, spec.horizon))
+    alloc = np.zeros((size, spec.horizon))
+    for offset, s in project_cash(spec, block, size):
+        f, d, h = s.funding, s.distributable, s.funding.shape[1]
         funding[:, offset:offset + h] += f
+        alloc[:, offset:offset + h] += f
         dist[:, offset:offset + h] += d
+        if s.loan_draws is not None and s.loan_receipts is not None:
+            funding[:, offset:offset + h] += s.loan_draws
+            loans[:, offset:offset + h] += s.loan_receipts
         if not spec.pooled:
             res = waterfall_batch(f, d, spec.period_rate, spec.pre_share, spec.post_share)
             assert res.partner is not None
             partner[:, offset:offset + h] += res.partner
     if spec.pooled:
-        res = waterfall_batch(funding, dist, spec.period_rate, spec.pre_share,
+        res = waterfall_batch(alloc, dist, spec.period_rate, spec.pre_share,
                               spec.post_share)
         assert res.partner is not None
         partner = res.partner
-    return PathFlows(funding, dist, partner)
+    return PathFlows(funding, dist, partner + loans, loans)
 
 
 def flows(spec: SimSpec) -> PathFlows:

@@ -87,6 +87,11 @@ def waterfall(input: Annotated[Path | None, typer.Option(
         f"partner {_cents(r.partner_total):,} / US {_cents(r.us_total):,}; {recoup}; "
         f"partner IRR {irr}; MOIC {moic} (deemed rate {rep.terms.deemed_rate:%}, "
         f"{rep.terms.periods_per_year}/yr, split {rep.terms.pre_share}/{rep.terms.post_share})")
+    if r.undistributed_negative_cash:
+        render.console.print(
+            f"negative cash {_cents(r.undistributed_negative_cash):,} is not distributed and "
+            f"nobody funds it in this case (a project's base case funds it by its rule: "
+            f"pledge economics show ID)", markup=False, highlight=False)
 
 
 def _model_rows(e: sim.ProjectEconomics) -> list[tuple[str, object, str, str]]:
@@ -129,14 +134,17 @@ def economics_show(id: Annotated[str, typer.Argument(help="Project id")],
     Example:
       pledge economics show 24
     """
-    from pledge.cli import state
+    from pledge.cli import capital_view, state
     from pledge.models import economics as m
     from pledge.services import simulation as sim
     e = sim.get_economics(state.engine(), id)
+    capital = capital_view.report(state.engine(), e.project_id)
     if json:
-        render.emit_json(m.Economics.of(e).document())
+        render.emit_json({**m.Economics.of(e).document(),
+                          "capital": capital_view.document(capital)})
         return
     _show(e)
+    capital_view.show(capital)
 
 
 @economics_app.command("set")
@@ -146,25 +154,39 @@ def economics_set(id: Annotated[str, typer.Argument(help="Project id")],
     """Change a project's drivers or parameters.
 
     Change the project's drivers (capacity_mw, gas_price, tariff, ...), its model
-    (model=generic|gas_power|nuclear|terminal|manufacturing) or cash-flow parameters;
+    (model=generic|gas_power|nuclear|terminal|manufacturing), cash-flow parameters,
+    or its capital structure's settings (overrun_rule, shortfall_rule: partner,
+    pro-rata, us, none-abandon; loan terms...),
     stored with the project and audited.
 
     \b
     Example:
       pledge economics set 24 gas_price=3.5 construction_years=4
+      pledge economics set 24 shortfall_rule=pro-rata
     """
-    from pledge.cli import state
+    from pledge.cli import capital_view, state
     from pledge.models import economics as m
     from pledge.services import simulation as sim
     from pledge.services.frameworks import parse_assignments
     engine, who = state.engine(), me()
-    ran = once(engine, who, idempotency_key,
-               lambda: sim.set_economics(engine, id, parse_assignments(values), who),
-               lambda e: m.Economics.of(e).document())
+    changes, capital = capital_view.split_settings(parse_assignments(values))
+
+    def apply() -> tuple[sim.ProjectEconomics, Any]:
+        econ = (sim.set_economics(engine, id, changes, who) if changes or not capital
+                else sim.get_economics(engine, id))
+        if capital:
+            capital_view.set_settings(engine, id, capital, who)
+        return econ, capital_view.report_in_unit(engine, econ.project_id)
+
+    ran = once(engine, who, idempotency_key, apply,
+               lambda r: {**m.Economics.of(r[0]).document(),
+                          "capital": capital_view.document(r[1])})
     if json:
         render.emit_json(ran.json())
-    elif (e := ran.value) is not None:
+    elif ran.value is not None:
+        e, capital_report = ran.value
         _show(e)
+        capital_view.show(capital_report)
 
 
 @economics_app.command("sensitivity")
@@ -268,16 +290,20 @@ def cashflows(id: Annotated[str, typer.Argument(help="Project id")],
               json: JsonOpt = False) -> None:
     """A project's base case as CSV.
 
-    The base case as CSV (period,funding,distributable), ready for `pledge waterfall`.
+    The base case as CSV (period,funding,distributable), ready for `pledge waterfall`:
+    the split's inputs after the capital structure (debt service and co-investors paid
+    first; the partner's funding includes what it funds of negative cash by the rule).
 
     \b
     Example:
       pledge economics cashflows 24 > case.csv
     """
-    from pledge.cli import state
+    from pledge.cli import capital_view, state
     from pledge.models import economics as m
     from pledge.services import simulation as sim
-    _, f, d, _terms = sim.base_case(state.engine(), id)
+    flows = capital_view.report(state.engine(), sim.get_economics(state.engine(), id)
+                                .project_id).settlement.flows
+    f, d = flows.funding, flows.distributable
     if json:
         render.emit_json([m.CashflowPeriod(period=t, funding=a, distributable=b).document()
                           for t, (a, b) in enumerate(zip(f, d, strict=True))])
@@ -325,7 +351,7 @@ def simulate(id: Annotated[str | None, typer.Argument(help="Project id")] = None
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from pledge.cli import state
+    from pledge.cli import capital_view, state
     from pledge.services import simulation as sim
     if portfolio == (id is not None):
         raise InvalidInput.single("id", id, "input.missing",
@@ -382,6 +408,7 @@ def simulate(id: Annotated[str | None, typer.Argument(help="Project id")] = None
          _with_error(summary, "partner_expected_pv", usd)),
         ("  partner's expected funding, PV",
          _with_error(summary, "expected_funding_pv", usd)),
+        *capital_view.simulation_rows(summary.capital, usd),
     ])
     render.console.print("± one standard error; [..] the 95% interval (Wilson for "
                          "probabilities, normal for means).", markup=False, highlight=False)

@@ -222,6 +222,14 @@ class WaterfallResult:
             return self.partner_total / self.funding_total
 
     @property
+    def undistributed_negative_cash(self) -> Decimal:
+        """The negative cash of the periods, which the split distributes nothing of (as a
+        positive amount): what someone must fund. A project's base case is passed through
+        its capital structure first (``capital_structure.apply_structure``), whose rule
+        funds it, so there it is zero; a case given as CSV shows it here."""
+        return -sum((p.distributable for p in self.periods if p.distributable < 0), ZERO)
+
+    @property
     def partner_net_flows(self) -> list[Decimal]:
         """``p_t - F_t`` per period: what the partner's IRR is computed on."""
         return [p.partner - p.funding for p in self.periods]

@@ -46,6 +46,7 @@ class Waterfall(Shape):
     periods_per_year: int
     pre_split: float
     post_split: float
+    undistributed_negative_cash: MoneyText | None = None
 
     @classmethod
     def of(cls, rep: svc.WaterfallReport) -> Waterfall:
@@ -58,7 +59,8 @@ class Waterfall(Shape):
             us_total=r.us_total.quantize(CENT), partner_irr=rep.partner_irr,
             partner_moic=rep.partner_moic, deemed_rate=float(rep.terms.deemed_rate),
             periods_per_year=rep.terms.periods_per_year,
-            pre_split=float(rep.terms.pre_share), post_split=float(rep.terms.post_share))
+            pre_split=float(rep.terms.pre_share), post_split=float(rep.terms.post_share),
+            undistributed_negative_cash=r.undistributed_negative_cash.quantize(CENT))
 
 
 class Driver(Shape):
@@ -184,6 +186,7 @@ class Simulation(Shape):
     standard_errors: dict[str, Bound] | None = None
     ci95: dict[str, list[Bound]] | None = None
     ci_method: dict[str, str] | None = None
+    capital: dict[str, Estimate | MoneyText | None] | None = None
 
     def document(self) -> dict[str, Any]:
         """The JSON form, without the keys of the other kind of target."""

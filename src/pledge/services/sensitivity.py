@@ -19,13 +19,11 @@ from sqlalchemy import Engine
 from pledge.analytics import cashflows as cf
 from pledge.domain import drivers as dr
 from pledge.domain.errors import InvalidInput
-from pledge.services.economics import discount_rate_for, waterfall_report
+from pledge.services.economics import discount_rate_for
 from pledge.services.project_models import PARAMETER_UNITS
 from pledge.services.simulation import (
     Pricing,
     ProjectEconomics,
-    cents_of,
-    funding_cents,
     pricing,
 )
 
@@ -84,9 +82,12 @@ class Tornado:
 
 
 def _outcome(econ: ProjectEconomics, p: Pricing, rate: float) -> Outcome:
+    from pledge.services.capital_structure import settle_model, settlement_report
+
     n = p.terms.periods_per_year
-    f, d = cf.base_case(econ.model, n)
-    rep = waterfall_report(p.terms, funding_cents(f), cents_of(d))
+    # the base case through the project's capital structure, as its waterfall runs
+    rep = settlement_report(settle_model(econ.model, p.capital_records, p.capital_settings,
+                                         p.terms)[1])
     with localcontext() as ctx:
         ctx.prec = 40
         v = Decimal(1 + rate) ** (Decimal(-1) / n)

@@ -34,7 +34,7 @@ from pledge.services.base import (
     primary_usd,
     project_row,
 )
-from pledge.services.economics import discount_rate_for, split_terms_for, waterfall_report
+from pledge.services.economics import discount_rate_for, split_terms_for
 from pledge.services.risk import macro, risk_parameters
 from pledge.services.risk import parameter_sources as risk_sources
 from pledge.services.simulation_summary import MONEY_KEYS as MONEY_KEYS
@@ -69,6 +69,11 @@ def _priced(name: str, sector: str, detail: str, economics: Any, estimate: Decim
                           **risk_parameters(sector, detail, name, stored), **own},
                          None if estimate is None else float(estimate))
     return model, resolved
+
+
+def model_of(s: Any, row: Any) -> cf.EconomicModel:
+    """The model of the project ``row`` (read on the connection ``s``)."""
+    return _model(s, row)
 
 
 def _model(s: Any, row: Any) -> cf.EconomicModel:
@@ -202,6 +207,11 @@ def set_economics(engine: Engine, project_id: int | str, changes: dict[str, str]
         return _economics(s, project_row(s, row.id))
 
 
+def framework_of(s: Any, row: Any) -> Framework:
+    """The framework of the project ``row`` (read on the connection ``s``)."""
+    return _framework_of(s, row)
+
+
 def _framework_of(s: Any, row: Any) -> Framework:
     fw_row = s.execute(select(t.frameworks).where(t.frameworks.c.id == row.framework_id)).one()
     return load_framework(s, fw_row)
@@ -220,6 +230,8 @@ class Pricing:
     economics: dict[str, Any]
     estimate: Decimal | None
     terms: SplitTerms
+    capital_records: Any = None
+    capital_settings: dict[str, Any] | None = None
 
     def economics_with(self, changes: Mapping[str, object]) -> ProjectEconomics:
         return _project_economics(self.project_id, self.name, self.sector, self.detail,
@@ -232,8 +244,10 @@ def pricing(engine: Engine, project_id: int | str, *, deemed_rate: str | None = 
     with reading(engine) as s:
         row = project_row(s, project_id)
         terms = split_terms_for(_framework_of(s, row).current, deemed_rate=deemed_rate)
+        from pledge.services.capital_structure import records_of
         return Pricing(row.id, row.name, row.sector, row.sector_detail,
-                       dict(row.economics or {}), primary_usd(s, row.id), terms)
+                       dict(row.economics or {}), primary_usd(s, row.id), terms,
+                       records_of(s, row), row.capital)
 
 
 def cents_of(values: Any) -> list[Decimal]:
@@ -267,9 +281,13 @@ def base_case(engine: Engine, project_id: int | str, *, deemed_rate: str | None 
 
 def project_waterfall(engine: Engine, project_id: int | str, *,
                       deemed_rate: str | None = None) -> Any:
-    """The exact waterfall of the project's base case."""
-    _, f, d, terms = base_case(engine, project_id, deemed_rate=deemed_rate)
-    return waterfall_report(terms, f, d)
+    """The exact waterfall of the project's base case, through its capital structure (the
+    split of the cash left after debt service and co-investors; shortfalls funded by the
+    project's rule)."""
+    from pledge.services.capital_structure import project_capital, settlement_report
+
+    st = project_capital(engine, project_id, deemed_rate=deemed_rate).settlement
+    return settlement_report(st)
 
 
 def _start(s: Any, row: Any) -> date | None:
@@ -285,11 +303,19 @@ def _start(s: Any, row: Any) -> date | None:
 
 def _spec(models: list[tuple[int, cf.EconomicModel, int]], terms: SplitTerms, seed: int,
           paths: int, *, pooled: bool, common: bool,
-          discount_rate: str | float | None) -> mc.SimSpec:
+          discount_rate: str | float | None, capital: tuple[Any, ...] = ()) -> mc.SimSpec:
     rate, _ = discount_rate_for(terms, discount_rate)
     return mc.SimSpec(tuple(models), terms.periods_per_year, float(terms.period_rate),
                       float(terms.pre_share), float(terms.post_share), seed, paths, pooled,
-                      common, rate, macro())
+                      common, rate, macro(), capital)
+
+
+def _capital(s: Any, row: Any, model: cf.EconomicModel, n: int) -> Any:
+    """The project's capital structure as the Monte Carlo takes it."""
+    from pledge.analytics.capital_paths import CapitalTerms
+    from pledge.services.capital_structure import structure_of
+
+    return CapitalTerms.of(structure_of(s, row, model), n)
 
 
 def check_paths(paths: int) -> None:
@@ -310,8 +336,9 @@ def project_spec(engine: Engine, project_id: int | str, paths: int, seed: int, *
         row = project_row(s, project_id)
         model = _model(s, row)
         terms = split_terms_for(_framework_of(s, row).current, deemed_rate=deemed_rate)
+        capital = (_capital(s, row, model, terms.periods_per_year),)
     return _spec([(row.id, model, 0)], terms, seed, paths, pooled=False, common=False,
-                 discount_rate=discount_rate)
+                 discount_rate=discount_rate, capital=capital)
 
 
 PORTFOLIO_STAGES = (Stage.SELECTED.value, Stage.NOTIFIED.value, Stage.FUNDED.value,
@@ -337,6 +364,8 @@ def portfolio_spec(engine: Engine, framework: str, paths: int, seed: int, *,
         terms = split_terms_for(fw.current, deemed_rate=deemed_rate)
         starts = {r.id: _start(s, r) for r in rows}
         models = [(r.id, _model(s, r)) for r in rows]
+        capital = tuple(_capital(s, r, m, terms.periods_per_year)
+                        for r, (_, m) in zip(rows, models, strict=True))
     first = min((d for d in starts.values() if d), default=None)
     n = terms.periods_per_year
 
@@ -348,7 +377,7 @@ def portfolio_spec(engine: Engine, framework: str, paths: int, seed: int, *,
 
     spec = _spec([(pid, m, offset(pid)) for pid, m in models], terms, seed, paths,
                  pooled=fw.current.accounting_scope == "pooled", common=True,
-                 discount_rate=discount_rate)
+                 discount_rate=discount_rate, capital=capital)
     return spec, [pid for pid, _ in models]
 
 

@@ -82,4 +82,6 @@ def summary_document(summary: mc.Summary, extra: Mapping[str, Any]) -> dict[str,
         "expected_funding_pv": _money(summary.expected_funding_pv),
         "undiscounted": list(UNDISCOUNTED_KEYS),
         **_errors(summary),
+        "capital": {k: (v if k == "abandoned" else _money(v))
+                    for k, v in summary.capital.items()},
     }

@@ -105,6 +105,8 @@ projects = Table(
     Column("extension_until", Date, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("economics", JSON, nullable=True),
+    # The capital structure's settings (domain.capital_settings.SETTINGS) set for the project.
+    Column("capital", JSON, nullable=True),
     # The name as compared (domain.text.name_key); case-folding can triple a character.
     Column("name_key", String(900), nullable=False),
     UniqueConstraint("framework_id", "name"),
