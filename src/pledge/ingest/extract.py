@@ -127,7 +127,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
             p_sectors |= {g.types[t].sector for t in types}
             p_amounts = tuple(amount_index[id(a)] for a in r.amounts if lo <= a.start < hi)
             part = s.text[lo:hi]
-            features = Features(frozenset(orgs), frozenset(types),
+            features = Features(frozenset(g.with_parents(orgs)), frozenset(types),
                                 frozenset(states) | frozenset(
                                     st for x in site_hits if len(x.states) == 1
                                     for st in x.states),
@@ -207,7 +207,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
 
     statuses = status_facts(g, reads, by_sentence)
     orgs = [OrgFact(h.value.name, h.value.kind, h.text, r.sentence.index, r.sentence.text,
-                    0.9 if len(h.text) >= 6 or not h.text.isascii() else 0.8)
+                    0.9 if len(h.text) >= 6 or not h.text.isascii() else 0.8, h.value.parent)
             for r in reads for h in r.orgs]
     sectors = sorted(
         [SectorFact(h.value, h.text, r.sentence.index, r.sentence.text, 0.7)

@@ -55,6 +55,7 @@ class OrgFact:
     sentence: int
     evidence: str
     confidence: float
+    parent: str = ""     # the owner of a subsidiary or project company, kept beside it
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +165,9 @@ class Extraction:
     dollar_why: str = ""              # ... and why (the outlet, or none known)
 
     def companies(self) -> list[str]:
-        return unique(o.name for o in self.organisations if o.kind == "company")
+        """The companies named, each subsidiary followed by its parent (both names kept)."""
+        return unique(n for o in self.organisations if o.kind == "company"
+                      for n in (o.name, o.parent) if n)
 
     def institutions(self) -> list[str]:
         return unique(o.name for o in self.organisations if o.kind != "company")
@@ -208,6 +211,7 @@ class Extraction:
             "facts": {
                 "amounts": [a.record() for a in self.amounts],
                 "organisations": [{"name": o.name, "kind": o.kind, "written": o.written,
+                                   "parent": o.parent,
                                    "sentence": o.evidence, "confidence": o.confidence}
                                   for o in self.organisations],
                 "sectors": [{"sector": s.key, "written": s.written, "sentence": s.evidence,

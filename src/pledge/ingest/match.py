@@ -188,7 +188,10 @@ class ProjectIndex:
         return len(self.profiles)
 
     def _orgs(self, text: str) -> set[str]:
-        return {h.value.name for h in self.gazetteer.org_matcher.finditer(text)}
+        """The organisations ``text`` names, each with its parent (a subsidiary recorded
+        as a sponsor also stands for the group that owns it)."""
+        return set(self.gazetteer.with_parents(
+            h.value.name for h in self.gazetteer.org_matcher.finditer(text)))
 
     def _profile(self, p: KnownProject) -> _Profile:
         g = self.gazetteer

@@ -1,0 +1,52 @@
+"""Subsidiaries and project companies keep their own names and are resolved to their
+parents: reported beside them, and matched to projects recorded under either name."""
+
+from __future__ import annotations
+
+import pytest
+
+from pledge.domain.errors import InvalidInput
+from pledge.ingest.gazetteer import Gazetteer, _shipped_data, merge
+from pledge.ingest.match import ProjectIndex
+from tests.ingest.helpers import read_text
+
+
+@pytest.mark.parametrize(("child", "parent"), [
+    ("SB Energy", "SoftBank Group"), ("Element Six", "De Beers"),
+    ("Philly Shipyard", "Hanwha Ocean")])
+def test_the_gazetteer_links_each_subsidiary_to_its_parent(gazetteer: Gazetteer, child: str,
+                                                           parent: str) -> None:
+    assert gazetteer.parent_of(child) == parent
+    assert gazetteer.parent_of(parent) == ""
+    assert gazetteer.with_parents([child, parent]) == [child, parent]
+
+
+def test_both_names_are_reported_and_the_parent_is_on_the_fact(gazetteer: Gazetteer) -> None:
+    ext = read_text("Element Six, part of the De Beers group, will build the diamond plant. "
+                    "Hanwha Ocean said Philly Shipyard would double its output.", gazetteer)
+    assert ext.companies() == ["Element Six", "De Beers", "Hanwha Ocean", "Philly Shipyard"]
+    facts = {o["name"]: o["parent"] for o in ext.contract()["facts"]["organisations"]}
+    assert facts == {"Element Six": "De Beers", "De Beers": "", "Hanwha Ocean": "",
+                     "Philly Shipyard": "Hanwha Ocean"}
+
+
+def test_a_subsidiary_named_alone_brings_its_parent(gazetteer: Gazetteer) -> None:
+    ext = read_text("SB Energy is building the plant.", gazetteer)
+    assert ext.companies() == ["SB Energy", "SoftBank Group"]
+
+
+def test_a_passage_naming_the_parent_matches_the_project_led_by_the_subsidiary(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    # project 26 is recorded as led by "Element Six (De Beers Group)"
+    for who in ("Element Six", "De Beers"):
+        ext = read_text(f"A synthetic diamond plant run by {who} in Georgia.", gazetteer, index)
+        assert 26 in ext.matched_projects(), who
+
+
+def test_a_parent_the_gazetteer_does_not_know_is_refused() -> None:
+    data = merge(_shipped_data(), {"organisation": [
+        {"name": "Acme Power", "kind": "company", "parent": "Nobody Holdings"}]})
+    with pytest.raises(InvalidInput) as err:
+        Gazetteer(data)
+    assert (err.value.first.field, err.value.first.value, err.value.first.rule) == (
+        "parent", "Nobody Holdings", "news.unknown_parent")
