@@ -37,9 +37,9 @@ def test_ingest_then_review(api: Api) -> None:
     assert r.status_code == 201, r.json()
     [item] = r.json()
     assert item["companies"] == ["SoftBank Group", "GE Vernova", "De Beers", "Westinghouse"]
-    assert item["article_id"] and len(item["proposals"]) == 2
+    assert item["article_id"] and len(item["proposals"]) == 4   # with a sponsor and a tranche
     listed = client.get("/api/v1/review", headers=tokens["president"]).json()
-    assert listed["count"] == 2
+    assert listed["count"] == 4
     estimate = next(p for p in listed["data"] if p["kind"] == "additional_estimate")
     assert estimate["article_source"] == "https://news.example/000"
     assert estimate["payload"]["low"] == "6000000000000" and estimate["evidence"]
@@ -50,7 +50,7 @@ def test_ingest_then_review(api: Api) -> None:
     r = client.post(f"/api/v1/review/{site['id']}/reject", json={"reason": "a guess"},
                     headers=tokens["cc_jp"])
     assert r.status_code == 200 and r.json()["reason"] == "a guess"
-    assert client.get("/api/v1/review?state=all", headers=tokens["analyst"]).json()["count"] == 2
+    assert client.get("/api/v1/review?state=all", headers=tokens["analyst"]).json()["count"] == 4
     assert client.get(f"/api/v1/review/{site['id']}",
                       headers=tokens["analyst"]).json()["state"] == "rejected"
 

@@ -42,6 +42,7 @@ from pledge.ingest.attribution import (
     is_pledge,
     nearest_cue,
 )
+from pledge.ingest import claims
 from pledge.ingest.clean import Cleaned, clean
 from pledge.ingest.cuts import passage_cuts
 from pledge.ingest.facts import (
@@ -227,16 +228,20 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                 places.append(PlaceFact(hs.value.states[0], hs.text, r.sentence.index,
                                         r.sentence.text, 0.75, hs.value.name))
     places.sort(key=lambda p: p.sentence)
+    amounts_read = tuple(amounts)
     content_hash, simhash, sketch = fingerprint.summary(cleaned.text)
     return Extraction(
         source=source, language=lang, title=cleaned.title, text=cleaned.text,
         pledging_country=country, framework=framework, country_confidence=country_conf,
-        amounts=tuple(amounts), organisations=tuple(orgs), sectors=tuple(sectors),
+        amounts=amounts_read, organisations=tuple(orgs), sectors=tuple(sectors),
         places=tuple(places), sites=tuple(sites), statuses=tuple(statuses),
         mentions=tuple(mentions), content_hash=content_hash,
         fingerprint=simhash, sketch=sketch,
         dropped=cleaned.dropped, published=cleaned.published, dollar=dollar.currency,
-        dollar_why=dollar.why)
+        dollar_why=dollar.why, roles=tuple(claims.roles(g, reads, by_sentence)),
+        tranches=tuple(claims.tranches(reads, amounts_read, by_sentence)),
+        terms=tuple(claims.terms(reads)),
+        officials=tuple(claims.officials(g, cleaned.text, sentences)))
 
 
 # Between an amount and the same amount in another currency: "$1bn (about ¥150bn)",

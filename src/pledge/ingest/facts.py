@@ -7,7 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from pledge.ingest.claims import OfficialFact, RoleFact, TermFact, TrancheFact
 
 #: Facts below this confidence are kept in the full record but left out of the contract.
 REPORT_CONFIDENCE: Final = 0.5
@@ -163,6 +166,11 @@ class Extraction:
     published: date | None = None     # the publication date, if the page or text gives it
     dollar: str = "USD"               # the currency a bare "$" was read as ...
     dollar_why: str = ""              # ... and why (the outlet, or none known)
+    # what else it says (pledge.ingest.claims): companies' roles, tranches, terms, officials
+    roles: tuple[RoleFact, ...] = ()
+    tranches: tuple[TrancheFact, ...] = ()
+    terms: tuple[TermFact, ...] = ()
+    officials: tuple[OfficialFact, ...] = ()
 
     def companies(self) -> list[str]:
         """The companies named, each subsidiary followed by its parent (both names kept)."""
@@ -171,6 +179,15 @@ class Extraction:
 
     def institutions(self) -> list[str]:
         return unique(o.name for o in self.organisations if o.kind != "company")
+
+    def named_officials(self) -> list[dict[str, str]]:
+        """Each official named once: name, office (as the article gives it when it does)
+        and country."""
+        out: dict[str, dict[str, str]] = {}
+        for o in sorted(self.officials, key=lambda o: o.office_from != "article"):
+            out.setdefault(o.name, {"name": o.name, "office": o.office, "country": o.country})
+        return sorted(out.values(), key=lambda o: min(
+            f.sentence for f in self.officials if f.name == o["name"]))
 
     def matched_projects(self) -> list[int]:
         return unique(m.project_id for m in self.mentions
@@ -208,6 +225,7 @@ class Extraction:
             "sites": [{"name": s.name, "states": list(s.states)}
                       for s in unique_by(self.sites, lambda x: x.name)],
             "institutions": self.institutions(),
+            "officials": self.named_officials(),
             "facts": {
                 "amounts": [a.record() for a in self.amounts],
                 "organisations": [{"name": o.name, "kind": o.kind, "written": o.written,
@@ -227,6 +245,10 @@ class Extraction:
                 "pledging_country": {"name": self.pledging_country,
                                      "confidence": self.country_confidence},
                 "dollar": {"currency": self.dollar, "why": self.dollar_why},
+                "roles": [f.record() for f in self.roles],
+                "tranches": [f.record(self.amounts) for f in self.tranches],
+                "terms": [f.record() for f in self.terms],
+                "officials": [f.record() for f in self.officials],
             },
         }
 

@@ -72,6 +72,7 @@ class KnownProject:
     partners: tuple[str, ...] = ()
     estimates: tuple[tuple[Decimal | None, Decimal | None, str], ...] = ()
     reported: str = ""
+    linked: tuple[int, ...] = ()      # the projects it is linked to (any relation)
 
     @property
     def furthest(self) -> str:

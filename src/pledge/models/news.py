@@ -20,7 +20,7 @@ from pledge.models import Page, Shape
 from pledge.services.news import ArticleSummary, ArticleView, IngestResult, ProposalView
 
 __all__ = ["AmountText", "Article", "ArticleList", "ArticleListItem", "IngestedArticle",
-           "Proposal", "ProposalPage", "Site", "StatusSignal", "Timestamp"]
+           "NamedOfficial", "Proposal", "ProposalPage", "Site", "StatusSignal", "Timestamp"]
 
 #: A moment as ISO 8601 text, written as Python writes it (``2026-12-05T10:00:00+00:00``).
 Timestamp = Annotated[datetime, PlainSerializer(lambda d: d.isoformat(), return_type=str,
@@ -142,6 +142,15 @@ class Site(Shape):
     states: list[str]
 
 
+class NamedOfficial(Shape):
+    """An official the article names: full name, the office (as the article gives it when
+    it does, else as the gazetteer knows it) and the government they serve."""
+
+    name: str
+    office: str
+    country: str
+
+
 class IngestedArticle(Shape):
     """What reading one article gave (the ``pledge ingest --json`` contract object) and
     what ingesting did with it: stored as ``article_id``, or a copy (``duplicate``:
@@ -162,6 +171,7 @@ class IngestedArticle(Shape):
     framework: str
     sites: list[Site]
     institutions: list[str]
+    officials: list[NamedOfficial] = []
     facts: dict[str, Any]
     article_id: int | None
     duplicate_of: int | None

@@ -65,6 +65,7 @@ from pledge.ingest.gazetteer import load as load_gazetteer
 from pledge.ingest.match import KnownProject, ProjectIndex
 from pledge.ingest.passages import Passage, evidence_sentences
 from pledge.ingest.proposals import PlannedChange, plan_proposals, proposal_key
+from pledge.services import claims
 from pledge.services import projects as project_svc
 from pledge.services.base import Actor, audit, jsonable, now, permit
 from pledge.services.money import rate_table_in, shipped_rates
@@ -429,6 +430,7 @@ APPLY: Final[dict[ProposalKind, Callable[[_Change], dict[str, Any]]]] = {
     ProposalKind.STATUS_CHANGE: _status_change,
     ProposalKind.NEW_PROJECT: _new_project,
     ProposalKind.SITE_REPORT: _site_report,
+    **claims.APPLY,   # sponsor, tranche, related project, term claim
 }
 
 
