@@ -4,10 +4,9 @@
 sponsor            a company named with its role in a known project that the project's
                    record does not name (itself, its parent or its subsidiary)
 tranche            a tranche with its amount, of a known project or of the programme
-related_project    two known projects, not yet linked, that one passage of the article
-                   fits both (``related``), or that a sentence names with words of a
-                   relation ("also known as": ``duplicate``; "part of": ``part_of``;
-                   "second phase of": ``later_tranche``)
+related_project    two known projects, not yet linked, that a sentence names either side
+                   of words of a relation ("also known as": ``duplicate``; "part of":
+                   ``part_of``; "second phase of": ``later_tranche``)
 term_claim         a framework's term the article states (window, tariff, split), to be
                    kept beside the terms: never an amendment
 =================  ===================================================================
@@ -18,13 +17,12 @@ line and when two are the same change (``ingest.proposals`` asks them for these 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, Final
 
 from pledge.domain.money import MoneyRange
 from pledge.domain.proposals import ProposalKind
-from pledge.ingest.facts import Extraction, Mention
+from pledge.ingest.facts import Extraction
 from pledge.ingest.gazetteer import Gazetteer
 from pledge.ingest.match import KnownProject
 
@@ -32,18 +30,6 @@ __all__ = ["CLAIM_KINDS", "claim_key", "claim_summary", "plan_claims"]
 
 CLAIM_KINDS: Final = frozenset({ProposalKind.SPONSOR, ProposalKind.TRANCHE,
                                 ProposalKind.RELATED_PROJECT, ProposalKind.TERM_CLAIM})
-
-#: Both projects of a passage must be matched at least this surely to be proposed as linked.
-RELATED_CONFIDENCE: Final = 0.7
-
-# Words of a relation between the two projects a sentence names, read "first <kind> second".
-_RELATIONS: Final = (
-    ("duplicate", re.compile(r"\b(?:also known as|same project as|formerly|renamed|previously "
-                             r"(?:reported|announced|known) as)\b", re.I)),
-    ("later_tranche", re.compile(r"\b(?:second|next|later|another) (?:phase|tranche|stage) "
-                                 r"of\b|\bexpansion of\b", re.I)),
-    ("part_of", re.compile(r"\b(?:part|a component) of\b", re.I)),
-)
 
 Add = Callable[[ProposalKind, KnownProject | None, str, dict[str, Any], str, float,
                 tuple[Any, ...]], None]
@@ -96,7 +82,7 @@ def plan_claims(ext: Extraction, known: dict[int, KnownProject], gazetteer: Gaze
                 "framework": ext.framework, "settings": dict(c.settings),
                 "written": c.written, "reading": c.reading, "evidence": c.evidence},
                 c.evidence, c.confidence, (ext.framework, *sorted(c.settings.items())))
-    _related(ext, known, add)
+    _related(ext, known, add, min_confidence)
 
 
 def _amount(text: str, rng: MoneyRange) -> str:
@@ -104,40 +90,18 @@ def _amount(text: str, rng: MoneyRange) -> str:
     return amount_text(text, rng)
 
 
-def _related(ext: Extraction, known: dict[int, KnownProject], add: Add) -> None:
-    by_passage: dict[tuple[int, int], list[Mention]] = {}
-    for m in ext.mentions:
-        if m.project_id is not None and m.project_id in known and m.via == "passage":
-            by_passage.setdefault((m.sentence, m.start), []).append(m)
-    by_sentence: dict[int, list[Mention]] = {}
-    for (sentence, _), ms in sorted(by_passage.items()):
-        by_sentence.setdefault(sentence, []).extend(ms)
-    for ms in by_passage.values():   # one passage that fits two recorded projects
-        sure = [m for m in ms if m.confidence >= RELATED_CONFIDENCE]
-        for i, a in enumerate(sure):
-            for b in sure[i + 1:]:
-                _propose(known, add, a, b, "related", a.evidence,
-                         round(min(a.confidence, b.confidence) * 0.6, 2),
-                         "one passage of the article fits both projects")
-    for ms in by_sentence.values():  # two projects of a sentence, with words of a relation
-        firsts = {m.project_id: m for m in ms}
-        if len(firsts) != 2:
-            continue
-        a, b = sorted(firsts.values(), key=lambda m: m.anchor + 1000 * m.start)
-        between = a.evidence[a.start:b.end]
-        for relation, words in _RELATIONS:
-            said = words.search(between)
-            if said is not None:
-                _propose(known, add, a, b, relation, a.evidence,
-                         round(min(a.confidence, b.confidence) * 0.8, 2),
-                         f"the article says so (\u201c{said.group(0)}\u201d)")
-                break
+def _related(ext: Extraction, known: dict[int, KnownProject], add: Add,
+             min_confidence: float) -> None:
+    for f in ext.relations:          # a sentence that says how two projects relate
+        if f.confidence >= min_confidence:
+            _propose(known, add, f.project_id, f.other_id, f.relation, f.evidence, f.confidence,
+                     f"the article says so (\u201c{f.written}\u201d)")
 
-
-def _propose(known: dict[int, KnownProject], add: Add, a: Mention, b: Mention, relation: str,
-             evidence: str, confidence: float, note: str) -> None:
-    assert a.project_id is not None and b.project_id is not None
-    first, other = known[a.project_id], known[b.project_id]
+def _propose(known: dict[int, KnownProject], add: Add, a: int | None, b: int | None,
+             relation: str, evidence: str, confidence: float, note: str) -> None:
+    if a is None or b is None or a not in known or b not in known:
+        return
+    first, other = known[a], known[b]
     if first.id == other.id or other.id in first.linked or first.framework != other.framework:
         return
     if relation in ("related", "duplicate") and first.id > other.id:

@@ -15,6 +15,9 @@ it names with their office. Each fact keeps its sentence and a confidence.
   15%") in a sentence about tariffs; a split ("50/50, then 90/10") in a sentence about
   profits or cash. In an uneven split the larger share is read as the United States'
   (as every framework has it); the fact says so.
+* **Relations.** A sentence naming two known projects either side of words of a relation
+  ("also known as": the same project; "second phase of": a later tranche; "part of"),
+  each side matched on its own.
 * **Officials.** Names in the gazetteer's ``officials.toml``, and anyone named after an
   office ("Energy Secretary Chris Wright"). The office the article gives before the name
   wins over the gazetteer's.
@@ -30,11 +33,12 @@ from typing import Any, Final
 
 from pledge.ingest.facts import Amount, Mention
 from pledge.ingest.gazetteer import Gazetteer
+from pledge.ingest.match import Features, ProjectIndex
 from pledge.ingest.reading import SentenceRead
 from pledge.ingest.text import Sentence
 
-__all__ = ["ROLE_REACH", "OfficialFact", "RoleFact", "TermFact", "TrancheFact", "officials",
-           "roles", "terms", "tranches"]
+__all__ = ["ROLE_REACH", "OfficialFact", "RelationFact", "RoleFact", "TermFact", "TrancheFact",
+           "officials", "relations", "roles", "terms", "tranches"]
 
 ROLE_REACH: Final = 90
 
@@ -280,6 +284,69 @@ def terms(reads: list[SentenceRead]) -> list[TermFact]:
                  _tariff(text) if "tariff_words" in r.cues else None]
         out.extend(TermFact(f.settings, f.written, r.sentence.index, text, f.confidence,
                             f.reading) for f in found if f is not None)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class RelationFact:
+    """Two known projects a sentence relates: ``project_id`` is ``relation`` of ``other_id``
+    (a ``domain.relations`` word: duplicate, later_tranche, part_of)."""
+
+    project_id: int
+    other_id: int
+    relation: str
+    written: str
+    sentence: int
+    evidence: str
+    confidence: float
+
+    def record(self) -> dict[str, Any]:
+        return {"project_id": self.project_id, "other_id": self.other_id,
+                "relation": self.relation, "written": self.written,
+                "sentence": self.evidence, "confidence": self.confidence}
+
+
+# Words of a relation between the two projects a sentence names: "first <kind> second".
+_RELATIONS: Final = re.compile(
+    r"(?P<duplicate>\b(?:also known as|the same project as|formerly|renamed|previously "
+    r"(?:reported|announced|known) as)\b)"
+    r"|(?P<later_tranche>\b(?:second|next|later|another) (?:phase|tranche|stage) of\b"
+    r"|\bexpansion of\b)"
+    r"|(?P<part_of>\b(?:is|are|as|will be|was) (?:a |one )?(?:part|component) of\b)", re.I)
+
+
+def _side(g: Gazetteer, r: SentenceRead, lo: int, hi: int) -> Features:
+    def inside(hits: Any) -> list[Any]:
+        return [h for h in hits if lo <= h.start < hi]
+    orgs = g.with_parents(h.value.name for h in inside(r.orgs))
+    types = frozenset(h.value.key for h in inside(r.types))
+    sites = inside(r.sites)
+    states = frozenset(h.value for h in inside(r.states)) | frozenset(
+        h.value.states[0] for h in sites if len(h.value.states) == 1)
+    sectors = frozenset(h.value for h in inside(r.sectors)) | frozenset(
+        g.types[t].sector for t in types)
+    return Features(frozenset(orgs), types, states, frozenset(h.value.name for h in sites),
+                    sectors, r.sentence.text[lo:hi])
+
+
+def relations(g: Gazetteer, reads: list[SentenceRead], projects: ProjectIndex | None,
+              framework: str) -> list[RelationFact]:
+    out: list[RelationFact] = []
+    if projects is None:
+        return out
+    for r in reads:
+        m = _RELATIONS.search(r.sentence.text)
+        if m is None:
+            continue
+        left = projects.matches(_side(g, r, 0, m.start()), framework or None)
+        right = projects.matches(_side(g, r, m.end(), len(r.sentence.text)),
+                                 framework or None)
+        if not left or not right or left[0].project.id == right[0].project.id:
+            continue
+        a, b = left[0], right[0]
+        out.append(RelationFact(a.project.id, b.project.id, str(m.lastgroup), m.group(0),
+                                r.sentence.index, r.sentence.text,
+                                round(min(a.confidence, b.confidence) * 0.8, 2)))
     return out
 
 

@@ -32,7 +32,7 @@ from dataclasses import replace
 from itertools import pairwise
 from typing import Any, Final
 
-from pledge.ingest import fingerprint
+from pledge.ingest import claims, fingerprint
 from pledge.ingest.amounts import AmountHit
 from pledge.ingest.attribution import (
     PER_PERIOD_AFTER,
@@ -42,7 +42,6 @@ from pledge.ingest.attribution import (
     is_pledge,
     nearest_cue,
 )
-from pledge.ingest import claims
 from pledge.ingest.clean import Cleaned, clean
 from pledge.ingest.cuts import passage_cuts
 from pledge.ingest.facts import (
@@ -241,7 +240,8 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
         dollar_why=dollar.why, roles=tuple(claims.roles(g, reads, by_sentence)),
         tranches=tuple(claims.tranches(reads, amounts_read, by_sentence)),
         terms=tuple(claims.terms(reads)),
-        officials=tuple(claims.officials(g, cleaned.text, sentences)))
+        officials=tuple(claims.officials(g, cleaned.text, sentences)),
+        relations=tuple(claims.relations(g, reads, projects, framework)))
 
 
 # Between an amount and the same amount in another currency: "$1bn (about ¥150bn)",

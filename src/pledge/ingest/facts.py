@@ -10,7 +10,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    from pledge.ingest.claims import OfficialFact, RoleFact, TermFact, TrancheFact
+    from pledge.ingest.claims import (
+        OfficialFact,
+        RelationFact,
+        RoleFact,
+        TermFact,
+        TrancheFact,
+    )
 
 #: Facts below this confidence are kept in the full record but left out of the contract.
 REPORT_CONFIDENCE: Final = 0.5
@@ -171,6 +177,7 @@ class Extraction:
     tranches: tuple[TrancheFact, ...] = ()
     terms: tuple[TermFact, ...] = ()
     officials: tuple[OfficialFact, ...] = ()
+    relations: tuple[RelationFact, ...] = ()
 
     def companies(self) -> list[str]:
         """The companies named, each subsidiary followed by its parent (both names kept)."""
@@ -249,6 +256,7 @@ class Extraction:
                 "tranches": [f.record(self.amounts) for f in self.tranches],
                 "terms": [f.record() for f in self.terms],
                 "officials": [f.record() for f in self.officials],
+                "relations": [f.record() for f in self.relations],
             },
         }
 

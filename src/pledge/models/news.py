@@ -171,7 +171,7 @@ class IngestedArticle(Shape):
     framework: str
     sites: list[Site]
     institutions: list[str]
-    officials: list[NamedOfficial] = []
+    officials: list[NamedOfficial]
     facts: dict[str, Any]
     article_id: int | None
     duplicate_of: int | None
