@@ -247,6 +247,8 @@ def article(id: Annotated[str, typer.Argument(help="Article id")],
         ("pledging country", a["pledging_country"] or None),
         ("read by", f"{a['ingested_by']} ({a['role']})"),
         ("companies", ", ".join(facts.get("companies", [])) or None),
+        ("officials", "; ".join(f"{o['name']} ({o['office']})" if o.get("office")
+                                else o["name"] for o in facts.get("officials", [])) or None),
         ("US locations", ", ".join(facts.get("us_locations", [])) or None),
         ("projects", ", ".join(str(p) for p in facts.get("matched_projects", [])) or None),
     ])
@@ -320,6 +322,74 @@ def reject(id: Annotated[str, typer.Argument(help="Proposal id")],
         render.emit_json(ran.json())
     elif (p := ran.value) is not None:
         render.console.print(f"proposal {p.id} rejected")
+
+
+@review_app.command("claims")
+def claims(framework: Annotated[str, typer.Argument(help="Framework key, e.g. japan")],
+           json: JsonOpt = False) -> None:
+    """Term claims from news beside the terms.
+
+    What sources say a framework's terms are (window, tariff, split), each beside the
+    term in force on its date and whether they agree. A claim never amends the terms.
+
+    \b
+    Example:
+      pledge review claims japan
+    """
+    from pledge.services import claims as claims_svc
+    rows = claims_svc.term_claims(_engine(), framework)
+    if json:
+        render.emit_json([c.record() for c in rows])
+        return
+    claims_table(framework, rows)
+
+
+def claims_beside(engine: Any, framework: str) -> None:
+    """After a framework's terms (``pledge frameworks show``): the claims about them, if any."""
+    from pledge.services import claims as claims_svc
+    if rows := claims_svc.term_claims(engine, framework):
+        claims_table(framework, rows)
+
+
+def claims_table(framework: str, rows: list[Any]) -> None:
+    """The claims about a framework's terms, each beside the term in force on its date
+    (``pledge review claims``, and after the terms in ``pledge frameworks show``)."""
+    render.table(f"{render.plural(len(rows), 'claim')} about the terms of {framework} "
+                 "(the terms are unchanged)",
+                 ["setting", "claimed", "terms in force", "agrees", "as of", "source"],
+                 [(name, render.setting_text(name, value),
+                   "—" if c.terms.get(name) is None else render.setting_text(name, c.terms[name]),
+                   {True: "yes", False: "NO", None: "—"}[c.agrees.get(name)],
+                   c.as_of.isoformat(), c.source)
+                  for c in rows for name, value in c.settings.items()])
+
+
+@review_app.command("tranches")
+def tranches(project: Annotated[str | None, typer.Option(
+                 "--project", help="Only this project's tranches (id)", show_default=False)
+             ] = None,
+             framework: Annotated[str | None, typer.Option(
+                 "--framework", help="Only this framework's (its programme's and its "
+                                     "projects')", show_default=False)] = None,
+             json: JsonOpt = False) -> None:
+    """List recorded tranches and phases.
+
+    Tranches (phases) sources give, of a project or of a framework's programme, each with
+    its amount as written and its source.
+
+    \b
+    Example:
+      pledge review tranches --framework japan
+    """
+    from pledge.services import claims as claims_svc
+    rows = claims_svc.list_tranches(_engine(), project_id=project, framework=framework)
+    if json:
+        render.emit_json([v.record() for v in rows])
+        return
+    render.table(f"{render.plural(len(rows), 'tranche')}",
+                 ["id", "framework", "project", "tranche", "no.", "amount", "as of", "source"],
+                 [(v.id, v.framework, v.project_id or "programme", v.label, v.ordinal or "",
+                   v.amount, v.as_of.isoformat(), v.source) for v in rows])
 
 
 def _record(p: svc.ProposalView) -> dict[str, Any]:

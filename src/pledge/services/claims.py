@@ -295,8 +295,8 @@ def _term_claim(c: Change) -> dict[str, Any]:
     view = record_term_claim(c.engine, str(p["framework"]), dict(p["settings"]), c.source,
                              c.on, c.actor, written=str(p.get("written") or ""),
                              evidence=str(p.get("evidence") or ""))
-    return {"claim_id": view.id, "framework": view.framework, "agrees": view.agrees,
-            "terms_changed": False}
+    return {"claim_id": view.id, "framework": view.framework, "terms": view.terms,
+            "agrees": view.agrees, "terms_changed": False}
 
 
 #: How each kind of proposal this module owns is applied.
