@@ -57,7 +57,7 @@ _ROLE_WORDS: Final = {
     "lender": r"\blend(?:s|er|ers|ing)\b|\bloans?\b|\bfinancing from\b|\bfinanced by\b"
               r"|\bprovid\w+ (?:the )?(?:financing|loans?|credit)\b|融資|대출|융자",
 }
-_ROLES: Final = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _ROLE_WORDS.items()))
+_ROLES: Final = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _ROLE_WORDS.items()), re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,15 +84,17 @@ def roles(g: Gazetteer, reads: list[SentenceRead],
     out: list[RoleFact] = []
     for r in reads:
         ms = by_sentence.get(r.sentence.index)
-        if not ms or not r.orgs:
+        if not ms or not any(m.start <= h.start < m.end for h in r.orgs for m in ms):
             continue
-        words = [(m.start(), m.end(), str(m.lastgroup), m.group(0))
-                 for m in _ROLES.finditer(r.sentence.text)]
-        if not words:
-            continue
+        text = r.sentence.text
         for h in r.orgs:
             mention = next((m for m in ms if m.start <= h.start < m.end), None)
             if mention is None:
+                continue
+            lo = max(0, h.start - ROLE_REACH)    # role words within reach only
+            words = [(lo + m.start(), lo + m.end(), str(m.lastgroup), m.group(0))
+                     for m in _ROLES.finditer(text[lo:h.end + ROLE_REACH])]
+            if not words:
                 continue
             gap, role, written = min(
                 ((max(a - h.end, h.start - b, 0), kind, text) for a, b, kind, text in words),
@@ -221,7 +223,7 @@ def _share(n: Decimal) -> str:
 
 
 def _window(text: str) -> TermFact | None:
-    if not _FUNDING.search(text):
+    if not ("day" in text or "日" in text or "일" in text) or not _FUNDING.search(text):
         return None
     for m in _WINDOW.finditer(text):
         n = m.group("n") or m.group("nj") or m.group("nk") or m.group("nk2")
@@ -256,10 +258,12 @@ def _tariff(text: str) -> TermFact | None:
 
 
 def _split(text: str) -> TermFact | None:
+    if not any(mark in text for mark in "/-–:対대%"):
+        return None
     pairs = [m for m in _PAIR.finditer(text) if int(m.group(1)) + int(m.group(2)) == 100] \
         if _SPLIT_WORDS.search(text) else []
     if not pairs:
-        m = _US_TAKES.search(text)
+        m = _US_TAKES.search(text) if "%" in text else None
         if m is None:
             return None
         name = ("split.post_partner_share" if _AFTER.search(text[:m.start()])
@@ -335,6 +339,8 @@ def relations(g: Gazetteer, reads: list[SentenceRead], projects: ProjectIndex | 
     if projects is None:
         return out
     for r in reads:
+        if len(r.orgs) + len(r.types) + len(r.states) + len(r.sites) < 2:
+            continue   # two projects are named by two things at least
         m = _RELATIONS.search(r.sentence.text)
         if m is None:
             continue
@@ -374,6 +380,7 @@ _NATION: Final = (r"(?:(?P<nation>U\.S\.|US|American|Japanese|Japan's|South Kore
 _OFFICE: Final = (r"(?P<office>(?:[A-Z][a-z]+\s+){0,3}(?:Secretary|Minister|Representative|"
                   r"President|Ambassador)(?:\s+of\s+(?:the\s+)?[A-Z][a-z]+(?:,?\s+(?:and\s+)?"
                   r"[A-Z][a-z]+){0,3})?)")
+_TITLES: Final = re.compile(r"Secretary|Minister|Representative|President|Ambassador")
 _OFFICE_BEFORE: Final = re.compile(_NATION + _OFFICE + r"\s*$")
 _OFFICE_NAME: Final = re.compile(r"\b" + _NATION + _OFFICE +
                                  r"\s+(?P<name>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+){1,2})\b")
@@ -400,6 +407,8 @@ def officials(g: Gazetteer, text: str, sentences: list[Sentence]) -> list[Offici
                                 "article" if before else ("gazetteer" if office else "")))
     taken = [(h.start, h.end) for h in known]
     for s in sentences:
+        if not _TITLES.search(s.text):
+            continue
         for m in _OFFICE_NAME.finditer(s.text):
             a, b = s.start + m.start("name"), s.start + m.end("name")
             if any(x < b and a < y for x, y in taken):
