@@ -47,6 +47,8 @@ def test_a_term_claim_beside_the_terms_from_the_command_line(cli: Cli) -> None:
     assert shown["payload"]["settings"] == {"funding_window.length": 45,
                                             "funding_window.unit": "business"}
     assert shown["summary"].startswith("term claim (japan, terms unchanged)")
+    code, text, _ = cli("review", "show", str(window["id"]))
+    assert code == 0 and "terms in force" in text and "(agrees)" in text
     done = cli.json("review", "accept", str(window["id"]), "--role", "cc_jp", "--on",
                     "2026-02-20")
     assert done["result"]["terms_changed"] is False

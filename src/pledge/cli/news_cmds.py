@@ -155,7 +155,20 @@ def _one(p: svc.ProposalView, json: bool) -> None:
         ("source", p.article_source), ("evidence", p.evidence),
         ("decided", f"{p.decided_by} ({p.decided_role}) {p.decided_at:%Y-%m-%d %H:%M}"
          if p.decided_at else None),
-        ("reason", p.reason or None), ("result", p.result)])
+        ("reason", p.reason or None), ("result", p.result),
+        ("terms in force", _in_force(p))])
+
+
+def _in_force(p: svc.ProposalView) -> str | None:
+    """For a term claim: the terms in force beside it (the terms are never changed by it)."""
+    if p.kind != "term_claim" or not p.payload.get("framework"):
+        return None
+    from pledge.services.claims import beside_terms
+    terms, agrees = beside_terms(_engine(), str(p.payload["framework"]),
+                                 dict(p.payload.get("settings") or {}))
+    return "; ".join(f"{k} = {'—' if v is None else render.setting_text(k, v)} ("
+                     f"{ {True: 'agrees', False: 'DIFFERS', None: 'not set'}[agrees[k]]})"
+                     for k, v in terms.items())
 
 
 @review_app.command("list")

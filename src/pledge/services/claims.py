@@ -41,7 +41,7 @@ from pledge.services.base import (
 from pledge.store import tables as t
 from pledge.store.db import reading, transaction
 
-__all__ = ["APPLY", "ClaimView", "TrancheView", "add_sponsor", "add_tranche",
+__all__ = ["APPLY", "ClaimView", "TrancheView", "add_sponsor", "add_tranche", "beside_terms",
            "list_tranches", "record_term_claim", "term_claims"]
 
 
@@ -231,6 +231,16 @@ def _claims(s: Connection, row: Any, cid: int | None = None) -> list[ClaimView]:
                              r.as_of, {k: terms.get(k) for k in claimed},
                              compare(claimed, terms)))
     return out
+
+
+def beside_terms(engine: Engine, framework: str, settings: Mapping[str, object],
+                 on: date | None = None) -> tuple[dict[str, Any], dict[str, bool | None]]:
+    """What the terms in force on ``on`` (default: the latest) give for each setting of a
+    claim not yet kept, and whether the claim agrees with each (None: the terms give none)."""
+    with reading(engine) as s:
+        fw = load_framework(s, framework_row(s, framework))
+    terms = terms_to_settings(fw.terms_on(on) if on is not None else fw.current)
+    return {k: terms.get(k) for k in settings}, compare(settings, terms)
 
 
 def term_claims(engine: Engine, framework: str, actor: Actor | None = None

@@ -20,6 +20,9 @@ status_change          a status word placing a known project further along its
 site_report            a state named for a known project that its record does not
                        name; accepting records it as a reported site with the
                        article as source (the project's location is unchanged)
+sponsor, tranche,      a company's role in a project, a tranche, a link between two
+related_project,       projects, a claim about a framework's terms kept beside them
+term_claim             (never amending them): see ``services.claims``
 =====================  =========================================================
 
 An article already stored (same cleaned text, or a near-identical copy by its
