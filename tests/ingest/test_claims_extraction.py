@@ -43,6 +43,8 @@ def of_kind(changes: list[PlannedChange], kind: str) -> list[PlannedChange]:
      "Noritake", "offtaker", "buy"),
     ("Mizuho will provide loans to the synthetic diamond plant in Georgia.",
      "Mizuho", "lender", "provide loans"),
+    ("オハイオ州のガス火力発電所には東芝がタービンを供給する。", "Toshiba", "supplier", "供給"),
+    ("오하이오주 가스발전소에는 도시바가 터빈을 공급한다.", "Toshiba", "supplier", "공급"),
 ])
 def test_a_company_takes_the_role_of_the_nearest_role_word(
         gazetteer: Gazetteer, index: ProjectIndex, text: str, name: str, role: str,
@@ -193,6 +195,17 @@ def test_seed_003_names_the_officials_with_their_office(gazetteer: Gazetteer) ->
     akazawa = [f for f in ext.officials if f.name == "Ryosei Akazawa"]
     assert {f.written for f in akazawa} == {"Ryosei Akazawa", "Akazawa"}
     assert all(f.evidence for f in akazawa)
+
+
+@pytest.mark.parametrize(("text", "name", "office"), [
+    ("赤沢亮正経済再生相は記者団に語った。", "Ryosei Akazawa", "経済再生相"),
+    ("高市首相は訪米する。", "Sanae Takaichi", "首相"),
+    ("러트닉 상무장관은 말했다.", "Howard Lutnick", "상무장관"),
+])
+def test_officials_in_japanese_and_korean_with_the_office_after_the_name(
+        gazetteer: Gazetteer, text: str, name: str, office: str) -> None:
+    [official] = read_text(text, gazetteer).contract()["officials"]
+    assert (official["name"], official["office"]) == (name, office)
 
 
 def test_an_official_not_in_the_gazetteer_is_read_after_their_office(

@@ -380,6 +380,9 @@ _NATION: Final = (r"(?:(?P<nation>U\.S\.|US|American|Japanese|Japan's|South Kore
 _OFFICE: Final = (r"(?P<office>(?:[A-Z][a-z]+\s+){0,3}(?:Secretary|Minister|Representative|"
                   r"President|Ambassador)(?:\s+of\s+(?:the\s+)?[A-Z][a-z]+(?:,?\s+(?:and\s+)?"
                   r"[A-Z][a-z]+){0,3})?)")
+# Japanese and Korean write the office after the name: 赤沢亮正経済再生相, 러트닉 상무장관.
+_OFFICE_AFTER: Final = re.compile(r"\s?(?P<office>[一-龥ァ-ヴー]{0,10}?(?:相|大臣|長官|代表|大統領|"
+                                  r"首相)|[가-힣]{0,10}?(?:장관|대통령|총리|대표|본부장))")
 _TITLES: Final = re.compile(r"Secretary|Minister|Representative|President|Ambassador")
 _OFFICE_BEFORE: Final = re.compile(_NATION + _OFFICE + r"\s*$")
 _OFFICE_NAME: Final = re.compile(r"\b" + _NATION + _OFFICE +
@@ -399,7 +402,8 @@ def officials(g: Gazetteer, text: str, sentences: list[Sentence]) -> list[Offici
         if i < 0:
             continue
         s = sentences[i]
-        before = _OFFICE_BEFORE.search(text[max(s.start, h.start - 80):h.start])
+        before = _OFFICE_BEFORE.search(text[max(s.start, h.start - 80):h.start]) \
+            if h.text.isascii() else _OFFICE_AFTER.match(text, h.end, s.end)
         o = h.value
         office = before.group("office") if before else o.office
         out.append(OfficialFact(o.name, office, o.country, h.text, s.index, s.text,
