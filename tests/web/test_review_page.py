@@ -194,3 +194,15 @@ def test_accepting_from_the_page_records_the_articles_date_or_the_one_given(
     r = client.post(f"/review/{pid}/accept", data={"as_report": "true", "on": "2026-04-05",
                                                    "csrf_token": csrf(client, "/review")})
     assert "recorded on 2026-04-05" in r.text and pid not in proposals(r.text)
+
+
+def test_a_tranche_of_the_programme_is_shown_as_the_programme_s(client: TestClient) -> None:
+    log_in(client, Role.ANALYST)
+    client.post("/review/ingest", data={"source": "s", "text": SEED.read_text(
+        encoding="utf-8"), "csrf_token": csrf(client, "/review")})
+    page = client.get("/review?kind=tranche").text
+    [row] = re.findall(r'<tr data-proposal=.*?</tr>', page, re.S)
+    assert "first phase (no. 1): an estimated 6 to 7 trillion yen" in row
+    assert "programme" in row and "not yet recorded" not in row
+    sponsor = client.get("/review?kind=sponsor").text
+    assert "GE Vernova as partner" in sponsor and "sponsor: GE Vernova" not in sponsor
