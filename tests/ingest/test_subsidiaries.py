@@ -50,3 +50,16 @@ def test_a_parent_the_gazetteer_does_not_know_is_refused() -> None:
         Gazetteer(data)
     assert (err.value.first.field, err.value.first.value, err.value.first.rule) == (
         "parent", "Nobody Holdings", "news.unknown_parent")
+
+
+def test_a_user_adds_an_official_and_a_subsidiary() -> None:
+    data = merge(_shipped_data(), {
+        "official": [{"name": "Jane Roe", "office": "Secretary of the Interior",
+                      "country": "United States", "aliases": ["Roe"]},
+                     {"name": "Howard Lutnick", "aliases": ["H. Lutnick"]}],
+        "organisation": [{"name": "Acme Power", "kind": "company", "parent": "Toshiba"}]})
+    g = Gazetteer(data)
+    ext = read_text("Roe and H. Lutnick toured the plant Acme Power is building.", g)
+    assert [o["name"] for o in ext.contract()["officials"]] == ["Jane Roe", "Howard Lutnick"]
+    assert ext.contract()["officials"][0]["office"] == "Secretary of the Interior"
+    assert ext.companies() == ["Acme Power", "Toshiba"]
