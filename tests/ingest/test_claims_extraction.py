@@ -253,3 +253,16 @@ def test_a_later_phase_of_a_recorded_project(gazetteer: Gazetteer) -> None:
     assert (link.project_id, link.payload["other_id"], link.payload["relation"]) == (
         2, 1, "later_tranche")
     assert summary(link.kind, link.payload) == "link: later tranche 1 Ohio gas plant"
+
+
+def test_a_plural_role_noun_names_the_companies_after_it(gazetteer: Gazetteer,
+                                                         index: ProjectIndex) -> None:
+    ext = read_text("Japanese suppliers including Mitsubishi Heavy Industries, Toshiba and "
+                    "IHI will provide components for the gas-fired plant in Ohio.", gazetteer,
+                    index)
+    assert {(f.name, f.role) for f in ext.roles} == {
+        ("Mitsubishi Heavy Industries", "supplier"), ("Toshiba", "supplier"),
+        ("IHI", "supplier")}
+    ext = read_text("Toshiba's gas-fired plant in Ohio will open in 2029, with buyers in Korea "
+                    "and Taiwan.", gazetteer, index)
+    assert ext.roles == ()      # the buyers are others, not the company before the word

@@ -45,18 +45,23 @@ ROLE_REACH: Final = 90
 _ROLE_WORDS: Final = {
     "lead": r"\bled by\b|\bleads\b|\bto lead\b|\bwill lead\b|\bheaded by\b|\bdeveloped by\b"
             r"|\boperated by\b|\brun by\b|\bowned by\b|\bwill (?:build|establish|develop|"
-            r"construct|operate|run)\b|主導|率いる|手掛け|運営する|주도|이끄는|주관",
+            r"construct|operate|run)\b|\bdeveloper\b|主導|率いる|手掛け|運営する|中心に"
+            r"|주도|이끄는|주관|개발사|중심",
     "partner": r"\bcollaborat\w*|\bpartner(?:s|ed|ing|ship)?\b|\bjoint venture\b"
                r"|\bjoin(?:s|ed|ing)?\b|\btogether with\b|\balongside\b|\bco-invest\w*"
                r"|\bparticipat\w*|\bteam(?:s|ed)? up\b|\bconsortium\b|参画|協力|提携|共同"
                r"|참여|협력|제휴|공동",
     "supplier": r"\bsuppl(?:y|ies|ied|ier|iers|ying)\b|\bequipment\b|\bturbines?\b"
                 r"|\bvendors?\b|\bcontractors?\b|\bEPC\b|供給|納入|공급|납품",
-    "offtaker": r"\boff-?take\w*|\bbuy(?:s|er|ers|ing)?\b|\bpurchas\w+|\bcustomers?\b"
-                r"|購入|引き取|구매",
+    "offtaker": r"\boff-?take\w*|\bbuy(?:s|ing)?\b|\bbuyers?\b|\bpurchas(?:e|es|ing)\b"
+                r"|\bcustomers?\b|購入|引き取|구매",
     "lender": r"\blend(?:s|er|ers|ing)\b|\bloans?\b|\bfinancing from\b|\bfinanced by\b"
               r"|\bprovid\w+ (?:the )?(?:financing|loans?|credit)\b|融資|대출|융자",
 }
+# A plural noun ("suppliers", "buyers") names the companies that follow it ("suppliers
+# including Toshiba"), not one before it ("Mitra Chem's plant, with Japanese suppliers").
+_GROUP_NOUN: Final = re.compile(r"(?:suppliers|buyers|customers|partners|vendors|"
+                                r"contractors|lenders)$", re.I)
 _ROLES: Final = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _ROLE_WORDS.items()), re.I)
 
 
@@ -93,7 +98,9 @@ def roles(g: Gazetteer, reads: list[SentenceRead],
                 continue
             lo = max(0, h.start - ROLE_REACH)    # role words within reach only
             words = [(lo + m.start(), lo + m.end(), str(m.lastgroup), m.group(0))
-                     for m in _ROLES.finditer(text[lo:h.end + ROLE_REACH])]
+                     for m in _ROLES.finditer(text[lo:h.end + ROLE_REACH])
+                     if not _GROUP_NOUN.search(m.group(0))
+                     or h.start >= lo + m.end()]
             if not words:
                 continue
             gap, role, written = min(
