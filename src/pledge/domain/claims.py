@@ -19,6 +19,7 @@ from typing import Final
 from pledge.domain.bounds import MAX_WINDOW_DAYS
 from pledge.domain.calendars import DayUnit
 from pledge.domain.errors import InvalidInput, Problem
+from pledge.domain.framework import WindowMeaning
 from pledge.domain.money import MoneyRange
 from pledge.domain.project import SponsorRole
 from pledge.domain.text import NAME_MAX, clean_name
@@ -30,6 +31,7 @@ __all__ = ["CLAIMABLE", "MAX_ORDINAL", "Tranche", "check_claim", "check_role", "
 CLAIMABLE: Final[Mapping[str, str]] = {
     "funding_window.length": "days in the funding window (a whole number)",
     "funding_window.unit": "business | calendar",
+    "funding_window.meaning": "deadline (within the window) | earliest (not before its end)",
     "tariff.agreed": "agreed all-in tariff rate (fraction)",
     "tariff.previous": "tariff rate before the deal (fraction)",
     "split.pre_partner_share": "partner's share until it recovers its DAA (fraction)",
@@ -76,10 +78,11 @@ def check_claim(settings: Mapping[str, object]) -> dict[str, object]:
                                         f"a whole number of days from 1 to {MAX_WINDOW_DAYS}"))
             else:
                 out[name] = int(str(value))
-        elif name == "funding_window.unit":
-            if str(value) not in {u.value for u in DayUnit}:
-                problems.append(Problem(name, value, "claim.bad_unit",
-                                        "business or calendar"))
+        elif name in ("funding_window.unit", "funding_window.meaning"):
+            choices = [c.value for c in (DayUnit if name.endswith("unit") else WindowMeaning)]
+            if str(value) not in choices:
+                problems.append(Problem(name, value, "claim.bad_choice",
+                                        f"one of {', '.join(choices)}"))
             else:
                 out[name] = str(value)
         else:

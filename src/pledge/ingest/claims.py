@@ -201,6 +201,10 @@ _WINDOW: Final = re.compile(
     r"|(?<![\d.,])(?P<nj>\d{1,4})\s*(?:(?P<bj>営業日)|日以内)"
     r"|영업일\s*(?:기준\s*)?(?P<nk>\d{1,4})\s*일|(?<![\d.,])(?P<nk2>\d{1,4})\s*(?:(?P<bk>영업일)"
     r"|일\s*이내)", re.I)
+# What the window's end means: funding within it, or not before its end.
+_DEADLINE: Final = re.compile(r"\b(?:within|no later than|at most)\b|以内|이내|までに", re.I)
+_EARLIEST: Final = re.compile(r"\b(?:at least|no earlier than|not before)\b|최소|以降|経過後|"
+                              r"지난\s?(?:날|후|뒤)", re.I)
 _PERCENT: Final = r"(\d{1,2}(?:\.\d+)?)\s*(?:%|％|per ?cent\b|percent\b|パーセント|퍼센트)"
 _FROM_TO: Final = re.compile(rf"\bfrom\s+{_PERCENT}\s+to\s+{_PERCENT}", re.I)
 _TO_FROM: Final = re.compile(rf"\bto\s+(?:no more than\s+|at most\s+)?{_PERCENT}\s+from\s+"
@@ -242,6 +246,11 @@ def _window(text: str) -> TermFact | None:
         settings: dict[str, Any] = {"funding_window.length": int(n)}
         if business or unit == "calendar":
             settings["funding_window.unit"] = "business" if business else "calendar"
+        near = text[max(0, m.start() - 25):m.end() + 12]
+        if _EARLIEST.search(near):
+            settings["funding_window.meaning"] = "earliest"
+        elif _DEADLINE.search(near):
+            settings["funding_window.meaning"] = "deadline"
         return TermFact(settings, m.group(0).strip(), 0, text, 0.8 if business else 0.65)
     return None
 
