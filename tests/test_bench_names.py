@@ -15,7 +15,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 def test_the_bench_folder_holds_the_scripts() -> None:
     names = {p.stem for p in BENCH.glob("*.py")}
-    assert {"waterfall", "api", "extract", "selection"} <= names
+    assert {"waterfall", "simulate", "api", "extract", "selection"} <= names
 
 
 def test_no_bench_script_shadows_a_standard_library_module() -> None:

@@ -120,3 +120,31 @@ def test_one_project_runs_fused_with_the_results_of_the_flows() -> None:
     # the same sum in another order: equal to the last few bits
     np.testing.assert_allclose(fused.partner_pv, long.partner_pv, rtol=1e-13)
     assert np.isfinite(fused.irr).mean() > 0.5 and fused.recouped.any()
+
+
+def test_losses_are_carried_forward_and_escalation_compounds_from_the_first_period() -> None:
+    # one year's build, no ramp; revenue 40m a quarter, fixed cost half of it, a variable
+    # cost a quarter of it; depreciation 1e9 / 8 a quarter over a two-year tax life
+    m = model("energy", capex_profile="flat", construction_years=1, ramp_years=0,
+              life_years=10, revenue_yield=0.16, opex_ratio=0.5, variable_ratio=0.25,
+              tax_rate=0.2, tax_life_years=2)
+    _, d = cf.base_case(m, 4)
+    ebitda = 40e6 * 0.25
+    # 10m cash against 125m of depreciation a quarter for two years: 920m of losses,
+    # used up after 92 quarters of 10m profit; there is no such quarter in 40, so no tax
+    assert d[4:] == pytest.approx(np.full(40, ebitda))
+    short = model("energy", capex_profile="flat", construction_years=1, ramp_years=0,
+                  life_years=10, revenue_yield=0.16, opex_ratio=0.5, variable_ratio=0.25,
+                  tax_rate=0.2, tax_life_years=0.25)  # all depreciated in one quarter
+    _, d = cf.base_case(short, 4)
+    # 1e9 of losses in the first operating quarter are never used by 40 * 10m: no tax ever
+    assert d[4:] == pytest.approx(np.full(40, ebitda))
+    grown = model("energy", capex_profile="flat", construction_years=1, ramp_years=0,
+                  life_years=10, revenue_yield=0.16, opex_ratio=0.5, tax_rate=0.0,
+                  escalation=0.02, maintenance_capex=0.01, residual_value=0.1,
+                  decommissioning=0.3)
+    _, d = cf.base_case(grown, 4)
+    up = 1.02 ** (np.arange(4, 44) / 4)
+    expected = (40e6 - 20e6 - 0.01 * 1e9 / 4) * up
+    expected[-1] += (0.1 - 0.3) * 1e9 * up[-1]  # residual value less decommissioning, once
+    assert d[4:] == pytest.approx(expected)

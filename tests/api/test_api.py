@@ -664,9 +664,14 @@ def test_a_batch_is_chosen_under_its_budget(api: tuple[TestClient, dict[str, dic
 
 def test_decline_advice_over_the_api(api: tuple[TestClient, dict[str, dict[str, str]]],
                                      sqlite_engine: Engine) -> None:
+    from pledge.services import simulation
+    from pledge.services.base import Actor
     from tests.services.test_priorities import present_values
 
     client, tokens = api
+    # the advice's arithmetic on the generic model, as worked out in the comments below
+    simulation.set_economics(sqlite_engine, 24, {"model": "generic"},
+                             Actor.of("analyst one", "admin"))
     r = client.get("/api/v1/projects/24/decline-advice?paths=200&probability=0.3"
                    "&exports=US$100bn", headers=tokens["analyst"])
     assert r.status_code == 200, r.json()

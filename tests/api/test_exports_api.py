@@ -66,6 +66,10 @@ ENDPOINTS: list[tuple[str, Action, str, str]] = [
      'inline; filename="changes-japan.atom"'),
     ("/api/v1/projects/24/changes.atom", Action.READ_PUBLIC, ATOM,
      'inline; filename="changes-project-24.atom"'),
+    ("/api/v1/projects/24/sensitivity?discount_rate=4%25", Action.ANALYSE, JSON,
+     'inline; filename="sensitivity-24.json"'),
+    ("/api/v1/projects/24/sensitivity/sweep?name=capex&steps=3", Action.ANALYSE, JSON,
+     'inline; filename="sensitivity-24-capex.json"'),
 ]
 
 

@@ -109,7 +109,8 @@ UNKEYED = {
 }
 READS = {"audit verify", "balances", "batch", "commitments", "deadline", "deadlines",
          "decline-advice",
-         "economics cashflows", "economics show", "export deadlines", "export ledger",
+         "economics cashflows", "economics sensitivity", "economics show", "export deadlines",
+         "export ledger",
          "export bulk", "export changes", "export oc4ids",
          "export project", "export projects", "frameworks list", "frameworks show", "history",
          "projects links",

@@ -102,3 +102,16 @@ def test_a_discount_rate_lies_between_minus_100_and_1000_per_cent() -> None:
             check_discount_rate(Decimal(bad))
         assert (err.value.first.field, err.value.first.rule) == ("discount_rate",
                                                                  "waterfall.rate")
+
+
+def test_kept_cells_are_bounded_naming_the_paths() -> None:
+    from pledge.domain.bounds import MAX_KEPT_CELLS, check_kept_cells
+
+    assert check_kept_cells(1000, 160) == 160_000
+    assert check_kept_cells(MAX_KEPT_CELLS // 100, 100) == MAX_KEPT_CELLS
+    with pytest.raises(InvalidInput) as err:
+        check_kept_cells(MAX_KEPT_CELLS // 100 + 1, 100)
+    problem = err.value.first
+    assert (problem.field, problem.value, problem.rule) == (
+        "paths", MAX_KEPT_CELLS // 100 + 1, "simulation.too_many_kept")
+    assert f"keep at most {MAX_KEPT_CELLS // 100:,} paths" in problem.message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from pledge.domain.project import SECTORS, US_STATES
 from tests.ingest.helpers import NEWS
 
 ARTICLES = sorted(p for p in NEWS.iterdir() if p.suffix in (".txt", ".html"))
+HELD_OUT = sorted(p for p in (NEWS / "heldout").iterdir() if p.suffix in (".txt", ".html"))
 
 
 def test_there_are_enough_and_in_three_languages() -> None:
@@ -22,7 +24,17 @@ def test_there_are_enough_and_in_three_languages() -> None:
     assert any(p.suffix == ".html" for p in ARTICLES)
 
 
-@pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.name)
+def test_a_held_out_part_in_three_languages_beside_the_development_part() -> None:
+    assert len(HELD_OUT) >= 10
+    languages = {json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))["language"]
+                 for p in HELD_OUT}
+    assert {"en", "ja", "ko"} <= languages
+    assert any(p.suffix == ".html" for p in HELD_OUT)
+    assert not {p.name for p in HELD_OUT} & {p.name for p in ARTICLES}
+
+
+@pytest.mark.parametrize("path", [*ARTICLES, *HELD_OUT],
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_labels_have_the_contract_fields(path: Path) -> None:
     labels = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     assert set(labels) >= {"language", "pledging_country", "amounts", "companies", "sectors",
@@ -33,3 +45,6 @@ def test_labels_have_the_contract_fields(path: Path) -> None:
     assert set(labels["us_locations"]) <= set(US_STATES)
     assert all(isinstance(i, int) for i in labels["matched_projects"])
     assert all(set(s) == {"project", "status"} for s in labels["status_signals"])
+    assert all(a["low"] is None or a["high"] is None or Decimal(a["low"]) <= Decimal(a["high"])
+               for a in labels["amounts"])
+    assert isinstance(labels.get("outlet", ""), str) and "/" not in labels.get("outlet", "")

@@ -24,15 +24,20 @@ def test_the_gazetteer_links_each_subsidiary_to_its_parent(gazetteer: Gazetteer,
 def test_both_names_are_reported_and_the_parent_is_on_the_fact(gazetteer: Gazetteer) -> None:
     ext = read_text("Element Six, part of the De Beers group, will build the diamond plant. "
                     "Hanwha Ocean said Philly Shipyard would double its output.", gazetteer)
-    assert ext.companies() == ["Element Six", "De Beers", "Hanwha Ocean", "Philly Shipyard"]
+    # companies: resolved to the parents; the subsidiaries' own names beside them
+    assert ext.companies() == ["De Beers", "Hanwha Ocean"]
+    assert ext.contract()["subsidiaries"] == [
+        {"name": "Element Six", "parent": "De Beers"},
+        {"name": "Philly Shipyard", "parent": "Hanwha Ocean"}]
     facts = {o["name"]: o["parent"] for o in ext.contract()["facts"]["organisations"]}
     assert facts == {"Element Six": "De Beers", "De Beers": "", "Hanwha Ocean": "",
                      "Philly Shipyard": "Hanwha Ocean"}
 
 
-def test_a_subsidiary_named_alone_brings_its_parent(gazetteer: Gazetteer) -> None:
+def test_a_subsidiary_named_alone_is_resolved_to_its_parent(gazetteer: Gazetteer) -> None:
     ext = read_text("SB Energy is building the plant.", gazetteer)
-    assert ext.companies() == ["SB Energy", "SoftBank Group"]
+    assert ext.companies() == ["SoftBank Group"]
+    assert ext.subsidiaries() == [{"name": "SB Energy", "parent": "SoftBank Group"}]
 
 
 def test_a_passage_naming_the_parent_matches_the_project_led_by_the_subsidiary(
@@ -62,4 +67,5 @@ def test_a_user_adds_an_official_and_a_subsidiary() -> None:
     ext = read_text("Roe and H. Lutnick toured the plant Acme Power is building.", g)
     assert [o["name"] for o in ext.contract()["officials"]] == ["Jane Roe", "Howard Lutnick"]
     assert ext.contract()["officials"][0]["office"] == "Secretary of the Interior"
-    assert ext.companies() == ["Acme Power", "Toshiba"]
+    assert ext.companies() == ["Toshiba"] and ext.subsidiaries() == [
+        {"name": "Acme Power", "parent": "Toshiba"}]

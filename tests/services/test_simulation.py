@@ -26,10 +26,12 @@ def test_economics_override_is_stored_validated_and_audited(sqlite_engine: Engin
     before = simulation.get_economics(sqlite_engine, GULF)
     assert before.model.capex == 2.1e9 and before.sector == "energy"
     after = simulation.set_economics(sqlite_engine, GULF, {"life_years": "20",
-                                                           "revenue_yield": "12%"}, ADMIN)
-    assert (after.model.life_years, after.model.revenue_yield) == (20.0, 0.12)
+                                                           "utilisation": "90%"}, ADMIN)
+    # from 60% to 90% of the terminal's capacity: half as much revenue again
+    assert after.model.life_years == 20.0
+    assert after.model.revenue_yield == pytest.approx(1.5 * before.model.revenue_yield)
     assert simulation.get_economics(sqlite_engine, GULF).overrides == {
-        "life_years": 20.0, "revenue_yield": 0.12}
+        "life_years": 20.0, "utilisation": "0.9"}
     audit = projects.history(sqlite_engine, GULF).audit[-1]
     assert audit["action"] == "project.economics" and audit["after"]["life_years"] == 20.0
     with pytest.raises(InvalidInput):
@@ -40,19 +42,23 @@ def test_economics_override_is_stored_validated_and_audited(sqlite_engine: Engin
 
 
 def test_project_base_case_waterfall(sqlite_engine: Engine) -> None:
+    simulation.set_economics(sqlite_engine, GRIT, {"model": "generic"}, ADMIN)
     rep = simulation.project_waterfall(sqlite_engine, GRIT)
     r = rep.result
-    # The diamond grit plant by hand, from data/economics.toml (critical minerals, quarters):
+    # The diamond grit plant by hand, on the generic model of data/economics.toml
+    # (critical minerals, quarters):
     # capex $600m (its estimate), all funded by the partner over 3 years on the s-curve
     # sin(pi (t + 1/2) / 12), whose 12 values sum to 1 / sin(pi / 24); then 20 years (80
     # quarters) of operation. Full revenue 0.50 * 600m / 4 = 75m a quarter, operating cost
-    # 0.50 of it (37.5m), depreciation 600m / 80 = 7.5m, tax 21% of revenue - 45m if
-    # positive; revenue ramps over the first year: 25%, 50%, 75%, then 100%. So the
-    # distributable cash is -18.75m (no tax), 0, 56.25m - 37.5m - 2.3625m = 16.3875m,
-    # then 75m - 37.5m - 6.3m = 31.2m for the remaining 77 quarters.
+    # 0.50 of it (37.5m), depreciation 600m / 80 = 7.5m, tax 21% of revenue - 45m once
+    # earlier losses are used up; revenue ramps over the first year: 25%, 50%, 75%, then
+    # 100%. Taxable profit is -26.25m, -7.5m, 11.25m, then 30m a quarter: the losses carried
+    # forward (33.75m) absorb 11.25m and 22.5m of the 4th quarter's 30m, leaving 7.5m taxed
+    # (1.575m). So the distributable cash is -18.75m, 0, 18.75m, 37.5m - 1.575m = 35.925m,
+    # then 75m - 37.5m - 6.3m = 31.2m for the remaining 76 quarters.
     funding = [600e6 * math.sin(math.pi / 24) * math.sin(math.pi * (t + 0.5) / 12)
                for t in range(12)] + [0.0] * 80
-    dist = [0.0] * 12 + [-18.75e6, 0.0, 16.3875e6] + [31.2e6] * 77
+    dist = [0.0] * 12 + [-18.75e6, 0.0, 18.75e6, 35.925e6] + [31.2e6] * 76
     assert len(r.periods) == 92
     assert [float(p.funding) for p in r.periods] == pytest.approx(funding, abs=0.005)
     assert [p.distributable for p in r.periods] == [Decimal(repr(x)).quantize(Decimal("0.01"))
@@ -71,11 +77,11 @@ def test_project_base_case_waterfall(sqlite_engine: Engine) -> None:
         else:
             partner.append(round(0.5 * d if balance > 0 else 0.1 * d, 2))
             balance -= partner[-1] if balance > 0 else 0.0
-    assert recoup == r.recoup_period == 83         # 72 quarters into operation
+    assert recoup == r.recoup_period == 82         # 71 quarters into operation
     assert float(r.partner_total) == pytest.approx(sum(partner), abs=0.01)
-    assert float(r.partner_total) == pytest.approx(1_103_804_878.94, abs=0.001)
-    # Every positive dollar goes to one side or the other: 16.3875m + 77 * 31.2m.
-    assert r.partner_total + r.us_total == Decimal("2418787500")
+    assert float(r.partner_total) == pytest.approx(1_099_690_875.06, abs=0.001)
+    # Every positive dollar goes to one side or the other: 18.75m + 35.925m + 76 * 31.2m.
+    assert r.partner_total + r.us_total == Decimal("2425875000")
     assert rep.partner_moic == pytest.approx(sum(partner) / 600e6, rel=1e-12)
     # The IRR discounts the partner's net flows to zero (annualised from quarters); the
     # allocation earns its 6% and the tenth after recovery adds a little.

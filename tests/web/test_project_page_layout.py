@@ -4,6 +4,7 @@ assumptions it rests on."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -15,6 +16,7 @@ from pledge.app import create_app
 from pledge.domain.lifecycle import Role
 from pledge.services import simulation
 from pledge.services.base import Actor
+from pledge.services.sensitivity import sensitivity
 from pledge.store.db import make_engine
 from tests.web.test_pages import log_in, ready
 
@@ -52,14 +54,20 @@ def test_the_reported_stage_starts_at_the_next_one(client: TestClient) -> None:
 
 
 def test_the_base_case_names_its_assumptions(client: TestClient, demo_url: str) -> None:
-    page = ready(client, "/projects/25")
+    page = ready(client, "/projects/25")  # the crude terminal: priced from its drivers
+    said = re.search(r'data-testid="assumptions">(.*?)</p>', page, re.S)
+    assert said
+    assert ("the export terminal, pipeline or port model, from this project's drivers "
+            "(capacity_per_day 1000000 units/day, utilisation 0.6 fraction") in said[1]
+    assert "construction 3 years" in said[1] and "same for every" not in said[1]
+    page = ready(client, "/projects/3")  # an EPC contractor: no physical model fits
     said = re.search(r'data-testid="assumptions">(.*?)</p>', page, re.S)
     assert said
     assert "the energy sector's defaults, the same for every energy project" in said[1]
     assert "construction 4 years" in said[1] and "operating life 30 years" in said[1]
-    simulation.set_economics(make_engine(demo_url), 25, {"life_years": "20"},
+    simulation.set_economics(make_engine(demo_url), 3, {"life_years": "20"},
                              Actor.of("demo_ic", "ic"))
-    page = ready(client, "/projects/25")
+    page = ready(client, "/projects/3")
     said = re.search(r'data-testid="assumptions">(.*?)</p>', page, re.S)
     assert said
     assert "this project's own economics (life years 20)" in said[1]
@@ -77,3 +85,25 @@ def test_each_estimate_shows_its_confidence_and_when_it_was_recorded(
     assert table.count('data-confidence="corroborated"') == 2
     assert "corroborated" in table and "recorded" in table
     assert "複数の出典で裏付け" in ja
+
+
+def test_the_project_page_draws_the_tornado_of_its_drivers(client: TestClient,
+                                                           demo_url: str) -> None:
+    page = ready(client, "/projects/24")
+    found = re.search(r'<script type="application/json" id="figure-tornado">(.*?)</script>',
+                      page, re.S)
+    assert found and 'data-figure="tornado"' in page
+    figure = json.loads(found[1])
+    down, up = figure["data"]
+    t = sensitivity(make_engine(demo_url), 24)
+    # the largest swing on top (plotly draws the last category highest)
+    assert up["y"][-1] == f"{t.bars[0].name} ±{t.bars[0].swing:.0%}"
+    assert up["base"] == pytest.approx(t.base.irr * 100, abs=1e-4)  # type: ignore[operator]  # the base case solves
+    top = t.bars[0]
+    assert up["x"][-1] == pytest.approx((top.high_outcome.irr - t.base.irr) * 100,  # type: ignore[operator]  # both solve
+                                        abs=1e-4)
+    assert down["x"][-1] == pytest.approx((top.low_outcome.irr - t.base.irr) * 100,  # type: ignore[operator]  # both solve
+                                          abs=1e-4)
+    assert "pledge economics sensitivity 24" in page
+    ja = ready(client, "/projects/24?lang=ja")
+    assert "各ドライバー" in ja

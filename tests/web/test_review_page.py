@@ -196,6 +196,27 @@ def test_accepting_from_the_page_records_the_articles_date_or_the_one_given(
     assert "recorded on 2026-04-05" in r.text and pid not in proposals(r.text)
 
 
+def test_the_queue_shows_the_outlet_and_the_articles_that_corroborate(
+        client: TestClient) -> None:
+    log_in(client, Role.ANALYST)
+    claim = ("The investment committee recommended the LCD and OLED display factory on "
+             "Monday.")
+    client.post("/review/ingest", data={
+        "source": "https://wire.example/lcd", "text": f"TOKYO, April 3, 2026 - {claim}",
+        "csrf_token": csrf(client, "/review")})
+    page = client.post("/review/ingest", data={
+        "source": "https://daily.example/lcd",
+        "text": f"SEOUL, April 4, 2026 - Screen makers were watching Tokyo closely. {claim} "
+                "Suppliers in Korea expect orders for glass and chemicals.",
+        "csrf_token": csrf(client, "/review")}).text
+    assert len(proposals(page)) == 1          # one proposal, not a copy per article
+    assert '<span class="muted" data-testid="article-outlet">wire.example</span>' in page
+    assert re.search(r'data-testid="corroborations" title="https://daily.example/lcd">'
+                     r'1 more article says so<', page)
+    japanese = client.get("/review?lang=ja").text
+    assert "ほかに 1 件の記事が同じことを伝えています" in japanese
+
+
 def test_a_tranche_of_the_programme_is_shown_as_the_programme_s(client: TestClient) -> None:
     log_in(client, Role.ANALYST)
     client.post("/review/ingest", data={"source": "s", "text": SEED.read_text(

@@ -48,6 +48,12 @@ class EconomicModel:
     revenue_vol: float
     failure_hazard: float
     common_loading: float
+    variable_ratio: float = 0.0
+    escalation: float = 0.0
+    maintenance_capex: float = 0.0
+    residual_value: float = 0.0
+    decommissioning: float = 0.0
+    tax_life_years: float = 0.0
 
     def horizon(self, n: int, *, stochastic: bool) -> int:
         """Periods covered: construction, any delay, and the operating life."""
@@ -69,8 +75,12 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "tax_rate": (0.0, 1.0), "life_years": (1.0, 80.0), "overrun_mu": (-1.0, 2.0),
     "overrun_sigma": (0.0, 2.0), "delay_mean_quarters": (0.0, 16.0),
     "revenue_sigma": (0.0, 2.0), "revenue_vol": (0.0, 2.0), "failure_hazard": (0.0, 1.0),
-    "common_loading": (0.0, 1.0),
+    "common_loading": (0.0, 1.0), "variable_ratio": (0.0, 5.0), "escalation": (-0.1, 0.5),
+    "maintenance_capex": (0.0, 0.5), "residual_value": (0.0, 5.0),
+    "decommissioning": (0.0, 5.0), "tax_life_years": (0.0, 80.0),
 }
+#: The parameters a driver model (``pledge.domain.drivers``) works out for itself.
+DERIVED = ("revenue_yield", "opex_ratio", "variable_ratio", "decommissioning")
 
 
 def check_parameters(values: Mapping[str, object], where: str = "") -> dict[str, object]:
@@ -161,13 +171,27 @@ def build(model: EconomicModel, n: int, draws: Draws, horizon: int) -> tuple[Arr
     ramp_periods = max(1.0, model.ramp_years * n)
     ramp = np.clip((age + 1.0) / ramp_periods, 0.0, 1.0)
     operating = (age >= 0) & (age < life) & (age < draws.fail_after[:, None])
-    full = model.capex * model.revenue_yield / n
+    price = (1.0 + model.escalation) ** (t / n)  # escalation from the first funding period
+    full = model.capex * model.revenue_yield / n * price
     revenue = full * draws.level[:, None] * draws.walk * ramp
-    opex = model.opex_ratio * full
-    depreciation = capex / life
-    tax = model.tax_rate * np.maximum(revenue - opex - depreciation, 0.0)
-    dist = np.where(operating, revenue - opex - tax, 0.0)
+    opex = (model.opex_ratio + model.variable_ratio * ramp) * full
+    upkeep = model.maintenance_capex * model.capex / n * price
+    tax_life = max(1.0, round((model.tax_life_years or model.life_years) * n))
+    depreciation = np.where(age < tax_life, capex / tax_life, 0.0)
+    ebitda = np.where(operating, revenue - opex - upkeep, 0.0)
+    tax = model.tax_rate * _taxable_after_losses(
+        np.where(operating, ebitda - depreciation, 0.0))
+    last = operating & (age == life - 1)
+    end = (model.residual_value - model.decommissioning) * model.capex * price
+    dist = ebitda - tax + np.where(last, end, 0.0)
     return funding, np.ascontiguousarray(dist)
+
+
+def _taxable_after_losses(profit: Array) -> Array:
+    """Each period's taxable profit once losses are carried forward (without limit, never
+    back): taxed to date is the running maximum of cumulative profit floored at zero."""
+    taxed = np.maximum.accumulate(np.maximum(np.cumsum(profit, axis=1), 0.0), axis=1)
+    return np.diff(taxed, axis=1, prepend=0.0)
 
 
 def base_case(model: EconomicModel, n: int) -> tuple[Array, Array]:

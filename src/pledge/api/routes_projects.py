@@ -32,6 +32,7 @@ from pledge.api.schemas import (
 from pledge.domain.access import Action
 from pledge.models import Page
 from pledge.models import projects as m
+from pledge.models.economics import Sensitivity, SensitivitySweep
 from pledge.server.deps import EngineDep, require, require_actor
 from pledge.server.idempotency import OnceDep
 from pledge.server.params import Offset, RecordId
@@ -232,3 +233,51 @@ def withdraw_link(project_id: RecordId, body: LinkWithdrawal, engine: EngineDep,
 def get_history(project_id: RecordId, engine: EngineDep) -> m.History:
     """The project's transitions and every audit entry about it."""
     return m.History.of(svc.history(engine, project_id))
+
+
+@router.get("/projects/{project_id}/sensitivity/sweep", response_class=JSONResponse,
+            response_model=SensitivitySweep, dependencies=[require(Action.ANALYSE)])
+def get_sensitivity_sweep(project_id: RecordId, engine: EngineDep,
+                          name: str = Query(..., max_length=60,
+                                            description="the driver or parameter to run "
+                                            "through a range, e.g. power_price"),
+                          low: str | None = Query(None, alias="from", max_length=30,
+                                                  description="first value (default: the "
+                                                  "tornado's low)"),
+                          high: str | None = Query(None, alias="to", max_length=30,
+                                                   description="last value (default: the "
+                                                   "tornado's high)"),
+                          steps: int = Query(9, ge=2, le=41,
+                                             description="values run, ends included"),
+                          discount_rate: str | None = Query(
+                              None, max_length=20, description="annual rate of the present "
+                              "values (default: the deemed rate in force)")) -> JSONResponse:
+    """A scenario sweep: one driver or parameter run through evenly spaced values, the
+    rest held; the partner's IRR, present value of its net cash and recoup year at each."""
+    from pledge.services import sensitivity as sv
+
+    doc = SensitivitySweep.of(sv.sweep_document(sv.sweep(
+        engine, project_id, name, low=low, high=high, steps=steps,
+        discount_rate=discount_rate))).document()
+    return JSONResponse(doc, headers={"Content-Disposition": (
+        f'inline; filename="sensitivity-{project_id}-{doc["moved"]}.json"')})
+
+
+@router.get("/projects/{project_id}/sensitivity", response_class=JSONResponse,
+            response_model=Sensitivity, dependencies=[require(Action.ANALYSE)])
+def get_sensitivity(project_id: RecordId, engine: EngineDep,
+                    discount_rate: str | None = Query(
+                        None, max_length=20, description="annual rate of the present values, "
+                        "e.g. 0.04 or 4% (default: the deemed rate in force)"),
+                    deemed_rate: str | None = Query(
+                        None, max_length=20, description="the deemed rate instead of the "
+                        "framework's")) -> JSONResponse:
+    """The project's tornado: each driver (and the main cash-flow parameters) moved down
+    and up by a stated share, the partner's IRR, present value of its net cash and recoup
+    year for each, largest IRR swing first."""
+    from pledge.services import sensitivity as sv
+
+    doc = Sensitivity.of(sv.tornado_document(sv.sensitivity(
+        engine, project_id, discount_rate=discount_rate, deemed_rate=deemed_rate))).document()
+    return JSONResponse(doc, headers={
+        "Content-Disposition": f'inline; filename="sensitivity-{project_id}.json"'})

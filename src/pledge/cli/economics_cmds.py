@@ -89,17 +89,41 @@ def waterfall(input: Annotated[Path | None, typer.Option(
         f"{rep.terms.periods_per_year}/yr, split {rep.terms.pre_share}/{rep.terms.post_share})")
 
 
-def _model_rows(e: sim.ProjectEconomics) -> list[tuple[str, object, str]]:
-    return [(k, v, "project" if k in e.overrides else "sector default")
-            for k, v in e.model.as_dict().items()]
+def _model_rows(e: sim.ProjectEconomics) -> list[tuple[str, object, str, str]]:
+    from pledge.services.project_models import PARAMETER_UNITS
+
+    return [(k, v, PARAMETER_UNITS.get(k, ""), e.sources.get(k, "")) for k, v in
+            e.model.as_dict().items()]
+
+
+def _show(e: sim.ProjectEconomics) -> None:
+    """The project's model for people: drivers, unit economics, then every parameter."""
+    from pledge.domain.drivers import KIND_WORDS, Kind
+
+    render.console.print(f"Project {e.project_id}: {e.name} ({e.sector}); model: "
+                         f"{KIND_WORDS[Kind(e.kind)]}", markup=False, highlight=False)
+    if e.note:
+        render.console.print(e.note, markup=False, highlight=False)
+    if e.drivers:
+        render.table("Drivers", ["driver", "value", "unit", "source"],
+                     [(k, f"{d.value}", d.unit, d.source) for k, d in e.drivers.items()])
+    if e.units:
+        render.table("Implied unit economics (a year at full output, base-year US$)",
+                     ["figure", "value", "unit"],
+                     [(u.name, f"{u.value:,.2f}", u.unit) for u in e.units],
+                     justify_right=["value"])
+    render.table("Cash-flow parameters", ["parameter", "value", "unit", "from"],
+                 _model_rows(e))
 
 
 @economics_app.command("show")
 def economics_show(id: Annotated[str, typer.Argument(help="Project id")],
                    json: JsonOpt = False) -> None:
-    """A project's cash-flow model.
+    """A project's model, drivers and sources.
 
-    The project's cash-flow model: sector defaults and its own overrides.
+    The project's model: its type's drivers with units and sources, the unit
+    economics they imply (US$/MWh, US$/bbl, revenue per dollar of capex) and every
+    cash-flow parameter with where it comes from.
 
     \b
     Example:
@@ -112,21 +136,22 @@ def economics_show(id: Annotated[str, typer.Argument(help="Project id")],
     if json:
         render.emit_json(m.Economics.of(e).document())
         return
-    render.table(f"Project {e.project_id}: {e.name} ({e.sector})",
-                 ["parameter", "value", "from"], _model_rows(e))
+    _show(e)
 
 
 @economics_app.command("set")
 def economics_set(id: Annotated[str, typer.Argument(help="Project id")],
                   values: Annotated[list[str], typer.Argument(help="NAME=VALUE ...")],
                   idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Override parameters of a project's model.
+    """Change a project's drivers or parameters.
 
-    Override parameters of the project's model (stored with the project).
+    Change the project's drivers (capacity_mw, gas_price, tariff, ...), its model
+    (model=generic|gas_power|nuclear|terminal|manufacturing) or cash-flow parameters;
+    stored with the project and audited.
 
     \b
     Example:
-      pledge economics set 24 construction_years=5 revenue_yield=0.35
+      pledge economics set 24 gas_price=3.5 construction_years=4
     """
     from pledge.cli import state
     from pledge.models import economics as m
@@ -139,8 +164,103 @@ def economics_set(id: Annotated[str, typer.Argument(help="Project id")],
     if json:
         render.emit_json(ran.json())
     elif (e := ran.value) is not None:
-        render.table(f"Project {e.project_id}: {e.name}", ["parameter", "value", "from"],
-                     _model_rows(e))
+        _show(e)
+
+
+@economics_app.command("sensitivity")
+def economics_sensitivity(
+        id: Annotated[str, typer.Argument(help="Project id")],
+        discount_rate: Annotated[str | None, typer.Option(
+            "--discount-rate", help="Annual rate of the present values (default: the "
+            "deemed rate in force), e.g. 4%")] = None,
+        deemed_rate: Annotated[str | None, typer.Option(
+            "--deemed-rate", help="Override the framework's deemed rate")] = None,
+        sweep: Annotated[str | None, typer.Option(
+            "--sweep", help="Run this driver or parameter through a range instead "
+            "(a scenario sweep), e.g. power_price")] = None,
+        low: Annotated[str | None, typer.Option(
+            "--from", help="The sweep's first value (default: the tornado's low)")] = None,
+        high: Annotated[str | None, typer.Option(
+            "--to", help="The sweep's last value (default: the tornado's high)")] = None,
+        steps: Annotated[int, typer.Option(
+            "--steps", help="Values the sweep runs, ends included (2-41)")] = 9,
+        json: JsonOpt = False) -> None:
+    """Tornado: each driver moved down and up.
+
+    Each driver (and the main cash-flow parameters) moved down and up by a stated share
+    of its value, the rest held: the partner's IRR, the present value of its net cash and
+    its recoup year for each, largest IRR swing first. With --sweep, one of them run
+    through evenly spaced values instead (--from, --to, --steps).
+
+    \b
+    Example:
+      pledge economics sensitivity 24 --discount-rate 4%
+      pledge economics sensitivity 24 --sweep gas_price --from 2 --to 6 --steps 5
+    """
+    from pledge.cli import state
+    from pledge.models import economics as m
+    from pledge.services import sensitivity as sv
+    if sweep is not None:
+        _print_sweep(sv.sweep(state.engine(), id, sweep, low=low, high=high, steps=steps,
+                              discount_rate=discount_rate, deemed_rate=deemed_rate), json)
+        return
+    t = sv.sensitivity(state.engine(), id, discount_rate=discount_rate,
+                       deemed_rate=deemed_rate)
+    if json:
+        render.emit_json(m.Sensitivity.of(sv.tornado_document(t)).document())
+        return
+
+    def irr(v: float | None) -> str:
+        return "—" if v is None else f"{v:.2%}"
+
+    def years(v: float | None) -> str:
+        return "never" if v is None else f"{v:.1f}"
+
+    b = t.base
+    render.console.print(
+        f"Project {t.project_id}: {t.name} ({t.kind} model). Base case: partner IRR "
+        f"{irr(b.irr)}, NPV {render.approx_usd(float(b.npv))} at {t.discount_rate:.2%} "
+        f"({t.discount_basis}), "
+        + ("never recovered." if b.recoup_years is None else
+           f"recovered after {b.recoup_years:.1f} years."),
+        markup=False, highlight=False)
+    render.table("Sensitivity (largest IRR swing first)",
+                 ["moved", "base", "low / high", "IRR low / high", "NPV low / high",
+                  "recovered (years) low / high"],
+                 [(f"{x.name} ({x.unit}) ±{x.swing:.0%}" if x.unit else
+                   f"{x.name} ±{x.swing:.0%}", x.base, f"{x.low} / {x.high}",
+                   f"{irr(x.low_outcome.irr)} / {irr(x.high_outcome.irr)}",
+                   f"{render.approx_usd(float(x.low_outcome.npv))} / "
+                   f"{render.approx_usd(float(x.high_outcome.npv))}",
+                   f"{years(x.low_outcome.recoup_years)} / "
+                   f"{years(x.high_outcome.recoup_years)}") for x in t.bars])
+
+
+def _irr_text(v: float | None) -> str:
+    return "—" if v is None else f"{v:.2%}"
+
+
+def _years_text(v: float | None) -> str:
+    return "never" if v is None else f"{v:.1f}"
+
+
+def _print_sweep(s: Any, json: bool) -> None:
+    """A scenario sweep (``services.sensitivity.Sweep``) as JSON or a table."""
+    from pledge.models import economics as m
+    from pledge.services import sensitivity as sv
+    if json:
+        render.emit_json(m.SensitivitySweep.of(sv.sweep_document(s)).document())
+        return
+    unit = f" ({s.unit})" if s.unit else ""
+    render.console.print(
+        f"Project {s.project_id}: {s.name} ({s.kind} model). {s.moved}{unit} from "
+        f"{s.points[0][0]} to {s.points[-1][0]} (base {s.base}), the rest held; present "
+        f"values at {s.discount_rate:.2%} ({s.discount_basis}).", markup=False,
+        highlight=False)
+    render.table(f"Sweep of {s.moved}", [s.moved, "partner IRR", "NPV",
+                                         "recovered (years)"],
+                 [(v, _irr_text(o.irr), render.approx_usd(float(o.npv)),
+                   _years_text(o.recoup_years)) for v, o in s.points])
 
 
 @economics_app.command("cashflows")

@@ -58,8 +58,29 @@ def article_files(paths: list[Path]) -> list[Path]:
     return out
 
 
-def ingest(files: Annotated[list[Path], typer.Argument(
-               help="Article files (text or HTML) or folders of them")],
+def ingest(files: Annotated[list[str] | None, typer.Argument(
+               help="Article files (text or HTML), folders of them, or http(s) addresses "
+                    "of pages", show_default=False)] = None,
+           feed: Annotated[list[str] | None, typer.Option(
+               "--feed", help="An RSS or Atom feed (http(s) address or file): read the "
+                              "pages of its entries not stored yet", show_default=False)
+           ] = None,
+           watch: Annotated[Path | None, typer.Option(
+               "--watch", help="A FEEDS.toml list of feeds: read them every `every` "
+                               "seconds and queue only new articles", show_default=False)
+           ] = None,
+           once_only: Annotated[bool, typer.Option(
+               "--once", help="With --watch: read the feeds once, then stop")] = False,
+           rounds: Annotated[int | None, typer.Option(
+               "--rounds", help="With --watch: read the feeds this many times, then stop "
+                                "(default: until interrupted)", show_default=False)] = None,
+           delay: Annotated[float | None, typer.Option(
+               "--delay", help="Seconds between two requests to the web, 0 to 60 "
+                               "(default 1, or the feed list's)", show_default=False)
+           ] = None,
+           outlet: Annotated[str, typer.Option(
+               "--outlet", help="The publication the articles are from (default: a feed's "
+                                "title, a page's site)")] = "",
            dry_run: Annotated[bool, typer.Option(
                "--dry-run", help="Read and report only; write nothing to the database")
            ] = False,
@@ -72,33 +93,86 @@ def ingest(files: Annotated[list[Path], typer.Argument(
                                 "default: the file's name (never its folder)",
                show_default=False)] = None,
            idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
-    """Read news articles into proposed changes.
+    """Read articles, pages, feeds into proposals.
 
     Read news articles into proposed changes, each with its source sentence.
 
+    Articles come from files, from web pages (by address), from RSS or Atom feeds
+    (--feed), or from a list of feeds read on a schedule (--watch FEEDS.toml). The web is
+    read politely: one request at a time, --delay seconds apart, robots.txt obeyed.
     Scraper noise (paywalls, newsletter sign-ups, copyright lines, menus) is removed
     first. Without --dry-run, new articles are stored and their proposals queued for
-    `pledge review`; an article seen before (or a near-identical copy) queues nothing.
+    `pledge review`; an article seen before (or a near-identical copy) queues nothing,
+    and one that proposes what a waiting proposal says corroborates it instead.
 
     \b
     Examples:
       pledge ingest --dry-run examples/article_copper.txt
       pledge ingest examples/clippings
+      pledge ingest --feed https://news.example/rss.xml
+      pledge ingest --watch feeds.toml --rounds 4
     """
+    from pledge.cli import news_web
+    from pledge.domain.fetching import check_delay, check_rounds
+    targets, feeds = list(files or []), list(feed or [])
+    if delay is not None:
+        check_delay(delay, "delay")
+    if watch is not None:
+        if targets or feeds or dry_run or source is not None:
+            raise InvalidInput.single("watch", str(watch), "news.watch_alone",
+                                      "--watch reads its list only (no files, --feed, "
+                                      "--source or --dry-run with it)")
+        many = 1 if once_only else None if rounds is None else check_rounds(rounds)
+        news_web.run_watch(_engine(), watch, me(), rounds=many, delay=delay,
+                           gazetteer=gazetteer or _chosen_gazetteer(), json_out=json,
+                           rows=lambda results, title: _show(results, title, False))
+        return
+    if once_only or rounds is not None:
+        raise InvalidInput.single("rounds", rounds, "news.rounds_need_watch",
+                                  "--once and --rounds go with --watch")
+    if not targets and not feeds:
+        raise InvalidInput.single("file", "", "news.nothing_to_read",
+                                  "name article files, addresses, --feed or --watch")
+    addresses = [t for t in targets if news_web.is_address(t)]
+    paths = article_files([Path(t) for t in targets if t not in addresses]) \
+        if len(addresses) < len(targets) else []
+    if source is not None and (len(paths) != 1 or addresses or feeds):
+        raise InvalidInput.single("source", source, "news.source_for_one",
+                                  "--source names the source of a single file")
+    engine = _engine(ensure=not dry_run)
+    from pledge.services import news as svc
+    articles = [svc.ArticleInput(source if source is not None else p.name,
+                                 svc.decode_article(read_bytes(p), value=str(p)), None,
+                                 outlet=outlet)
+                for p in paths]
+    if addresses or feeds:
+        fetched, skipped = news_web.gather(addresses, feeds, engine=engine, delay=delay,
+                                           outlet=outlet)
+        articles += fetched
+        news_web.show_skipped(skipped)
+    _ingest(engine, articles, dry_run=dry_run, gazetteer=gazetteer,
+            idempotency_key=idempotency_key, json=json)
+
+
+def _chosen_gazetteer() -> str | None:
+    from pledge.cli import state
+    chosen: str | None = state.settings().news_gazetteer
+    return chosen
+
+
+def _ingest(engine: Any, articles: list[svc.ArticleInput], *, dry_run: bool,
+            gazetteer: Path | None, idempotency_key: str | None, json: bool) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from pledge.models.news import IngestedArticle
     from pledge.services import news as svc
-    paths = article_files(files)
-    if source is not None and len(paths) != 1:
-        raise InvalidInput.single("source", source, "news.source_for_one",
-                                  "--source names the source of a single file")
-    articles = [svc.ArticleInput(source if source is not None else p.name,
-                                 svc.decode_article(read_bytes(p), value=str(p)), None)
-                for p in paths]
-    engine = _engine(ensure=not dry_run)
-    from pledge.cli import state
-    chosen = gazetteer or state.settings().news_gazetteer
+    if not articles:
+        if json:
+            render.emit_json([])
+        else:
+            render.console.print("nothing new to read")
+        return
+    chosen = gazetteer or _chosen_gazetteer()
     # a dry run reads only (and may have no database to identify anyone in)
     who = reader() if dry_run else me()
     show = len(articles) > 1 and render.err_console.is_terminal
@@ -115,6 +189,11 @@ def ingest(files: Annotated[list[Path], typer.Argument(
         return
     if (results := ran.value) is None:
         return
+    _show(results, f"{len(results)} articles" + (" (dry run: nothing written)"
+                                                 if dry_run else ""), dry_run)
+
+
+def _show(results: list[svc.IngestResult], title: str, dry_run: bool) -> None:
     rows = []
     for r in results:
         c = r.extraction.contract()
@@ -124,14 +203,13 @@ def ingest(files: Annotated[list[Path], typer.Argument(
         else:
             queued = len(r.proposals)
             outcome = (render.plural(queued, "proposal") + (" (dry run)" if dry_run else "")
-                       + (f"; {len(r.already_proposed)} already waiting"
+                       + (f"; corroborates {len(r.already_proposed)} waiting"
                           if r.already_proposed else ""))
-        rows.append((r.article_id or "", c["source"], c["language"], c["pledging_country"],
-                     len(c["amounts"]), ", ".join(c["companies"]),
+        rows.append((r.article_id or "", c["source"], c["published"] or "—", c["language"],
+                     c["pledging_country"], len(c["amounts"]), ", ".join(c["companies"]),
                      ", ".join(map(str, c["matched_projects"])), outcome))
-    render.table(f"{len(results)} articles" + (" (dry run: nothing written)" if dry_run else ""),
-                 ["id", "source", "lang", "country", "amounts", "companies", "projects",
-                  "outcome"], rows)
+    render.table(title, ["id", "source", "published", "lang", "country", "amounts",
+                         "companies", "projects", "outcome"], rows)
 
 
 def _proposal_rows(items: list[svc.ProposalView]) -> list[tuple[Any, ...]]:
@@ -144,6 +222,7 @@ _COLUMNS = ["id", "kind", "project", "name", "change", "conf.", "state", "source
 
 
 def _one(p: svc.ProposalView, json: bool) -> None:
+    from pledge.cli.claims_cmds import in_force
     from pledge.models.news import Proposal
     if json:
         render.emit_json(Proposal.of(p).document())
@@ -152,23 +231,15 @@ def _one(p: svc.ProposalView, json: bool) -> None:
         ("project", f"{p.project_id} {p.project_name}" if p.project_id else p.project_name),
         ("change", p.summary),
         ("confidence", f"{p.confidence:.2f}"),
-        ("source", p.article_source), ("evidence", p.evidence),
+        ("source", p.article_source), ("outlet", p.article_outlet or None),
+        ("published", p.article_published.isoformat() if p.article_published else None),
+        ("evidence", p.evidence),
+        ("corroborated by", "; ".join(f"{x['source']} ({x['outlet'] or '?'})"
+                                      for x in p.sources[1:]) or None),
         ("decided", f"{p.decided_by} ({p.decided_role}) {p.decided_at:%Y-%m-%d %H:%M}"
          if p.decided_at else None),
         ("reason", p.reason or None), ("result", p.result),
-        ("terms in force", _in_force(p))])
-
-
-def _in_force(p: svc.ProposalView) -> str | None:
-    """For a term claim: the terms in force beside it (the terms are never changed by it)."""
-    if p.kind != "term_claim" or not p.payload.get("framework"):
-        return None
-    from pledge.services.claims import beside_terms
-    terms, agrees = beside_terms(_engine(), str(p.payload["framework"]),
-                                 dict(p.payload.get("settings") or {}))
-    return "; ".join(f"{k} = {'—' if v is None else render.setting_text(k, v)} ("
-                     f"{ {True: 'agrees', False: 'DIFFERS', None: 'not set'}[agrees[k]]})"
-                     for k, v in terms.items())
+        ("terms in force", in_force(p))])
 
 
 @review_app.command("list")
@@ -228,11 +299,12 @@ def articles(project: Annotated[str | None, typer.Option(
         render.emit_json([ArticleListItem.of(a).document() for a in rows])
         return
     render.table(f"{len(rows)} articles" + (f" about project {project}" if project else ""),
-                 ["id", "published", "read", "language", "country", "title or source",
-                  "proposals", "waiting"],
+                 ["id", "published", "read", "language", "country", "outlet",
+                  "title or source", "proposals", "waiting"],
                  [(a.id, a.published.isoformat() if a.published else "—",
                    a.ingested_at.strftime("%Y-%m-%d"), a.language, a.pledging_country,
-                   a.title or a.source, a.proposals, a.waiting) for a in rows])
+                   a.outlet or "—", a.title or a.source, a.proposals, a.waiting)
+                  for a in rows])
 
 
 @review_app.command("article")
@@ -255,7 +327,8 @@ def article(id: Annotated[str, typer.Argument(help="Article id")],
     a = view.article
     facts = a.get("facts") or {}
     render.pairs(f"Article {a['id']}: {a['title'] or a['source']}", [
-        ("source", a["source"]), ("language", a["language"]),
+        ("source", a["source"]), ("outlet", a.get("outlet") or None),
+        ("language", a["language"]),
         ("published", a["published_on"].isoformat() if a.get("published_on") else None),
         ("pledging country", a["pledging_country"] or None),
         ("read by", f"{a['ingested_by']} ({a['role']})"),
@@ -275,8 +348,9 @@ def article(id: Annotated[str, typer.Argument(help="Article id")],
 @review_app.command("accept")
 def accept(id: Annotated[str, typer.Argument(help="Proposal id")],
            on: Annotated[str | None, typer.Option(
-               "--on", help="Date the change is recorded on, YYYY-MM-DD (default: the "
-                            "article's publication date; today only if it has none)",
+               "--on", "--effective",
+               help="Date the change takes effect, YYYY-MM-DD (default: the article's "
+                    "publication date; today only if it has none)",
                show_default=False)] = None,
            as_report: Annotated[bool, typer.Option(
                "--as-report", help="For a reported stage: record it as a sourced status "
@@ -305,6 +379,9 @@ def accept(id: Annotated[str, typer.Argument(help="Proposal id")],
     render.console.print(f"proposal {p.id} accepted: {p.summary}"
                          + (f" (project {p.result['project_id']})"
                             if p.result and p.result.get("project_id") else ""))
+    if p.result and p.result.get("sources"):
+        render.console.print(f"sources: {', '.join(p.result['sources'])} "
+                             f"({p.result.get('confidence_level')})", markup=False)
     if p.result and p.result.get("on"):
         render.console.print(f"recorded on {p.result['on']}" + _ON_FROM.get(
             str(p.result.get("on_from")), ""))
@@ -337,79 +414,13 @@ def reject(id: Annotated[str, typer.Argument(help="Proposal id")],
         render.console.print(f"proposal {p.id} rejected")
 
 
-@review_app.command("claims")
-def claims(framework: Annotated[str, typer.Argument(help="Framework key, e.g. japan")],
-           json: JsonOpt = False) -> None:
-    """Term claims from news beside the terms.
-
-    What sources say a framework's terms are (window, tariff, split), each beside the
-    term in force on its date and whether they agree. A claim never amends the terms.
-
-    \b
-    Example:
-      pledge review claims japan
-    """
-    from pledge.services import claims as claims_svc
-    rows = claims_svc.term_claims(_engine(), framework)
-    if json:
-        render.emit_json([c.record() for c in rows])
-        return
-    claims_table(framework, rows)
-
-
-def claims_beside(engine: Any, framework: str) -> None:
-    """After a framework's terms (``pledge frameworks show``): the claims about them, if any."""
-    from pledge.services import claims as claims_svc
-    if rows := claims_svc.term_claims(engine, framework):
-        claims_table(framework, rows)
-
-
-def claims_table(framework: str, rows: list[Any]) -> None:
-    """The claims about a framework's terms, each beside the term in force on its date
-    (``pledge review claims``, and after the terms in ``pledge frameworks show``)."""
-    render.table(f"{render.plural(len(rows), 'claim')} about the terms of {framework} "
-                 "(the terms are unchanged)",
-                 ["setting", "claimed", "terms in force", "agrees", "as of", "source"],
-                 [(name, render.setting_text(name, value),
-                   "—" if c.terms.get(name) is None else render.setting_text(name, c.terms[name]),
-                   {True: "yes", False: "NO", None: "—"}[c.agrees.get(name)],
-                   c.as_of.isoformat(), c.source)
-                  for c in rows for name, value in c.settings.items()])
-
-
-@review_app.command("tranches")
-def tranches(project: Annotated[str | None, typer.Option(
-                 "--project", help="Only this project's tranches (id)", show_default=False)
-             ] = None,
-             framework: Annotated[str | None, typer.Option(
-                 "--framework", help="Only this framework's (its programme's and its "
-                                     "projects')", show_default=False)] = None,
-             json: JsonOpt = False) -> None:
-    """List recorded tranches and phases.
-
-    Tranches (phases) sources give, of a project or of a framework's programme, each with
-    its amount as written and its source.
-
-    \b
-    Example:
-      pledge review tranches --framework japan
-    """
-    from pledge.services import claims as claims_svc
-    rows = claims_svc.list_tranches(_engine(), project_id=project, framework=framework)
-    if json:
-        render.emit_json([v.record() for v in rows])
-        return
-    render.table(f"{render.plural(len(rows), 'tranche')}",
-                 ["id", "framework", "project", "tranche", "no.", "amount", "as of", "source"],
-                 [(v.id, v.framework, v.project_id or "programme", v.label, v.ordinal or "",
-                   v.amount, v.as_of.isoformat(), v.source) for v in rows])
-
-
 def _record(p: svc.ProposalView) -> dict[str, Any]:
     from pledge.models.news import Proposal
     return Proposal.of(p).document()
 
 
 def register(app: typer.Typer) -> None:
+    from pledge.cli import claims_cmds
     app.command("ingest")(ingest)
+    claims_cmds.register_review(review_app)   # review claims, review tranches
     app.add_typer(review_app, name="review")

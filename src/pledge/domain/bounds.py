@@ -19,12 +19,14 @@ from pledge.domain.errors import InvalidInput, Problem
 
 __all__ = [
     "MAX_ID",
+    "MAX_KEPT_CELLS",
     "MAX_SEED",
     "MAX_WINDOW_DAYS",
     "PLAUSIBLE_DATES",
     "DateRange",
     "check_date",
     "check_dates",
+    "check_kept_cells",
     "check_seed",
     "is_possible_id",
     "optional_date",
@@ -70,6 +72,10 @@ MAX_WINDOW_DAYS: Final = 3660
 #: Seeds of the simulations: whole numbers from 0 up to the largest signed 64-bit
 #: integer (what a BIGINT column or any JSON reader keeps exactly; numpy takes them all).
 MAX_SEED: Final = 2**63 - 1
+
+#: Per-path flows kept for a fan chart (``keep_paths``): at most this many values
+#: (paths × periods) per kind of flow, about 40 MB each as float64.
+MAX_KEPT_CELLS: Final = 5_000_000
 
 
 # Idempotency keys (a server's settings): how long a key and its answer are kept, and how
@@ -138,3 +144,18 @@ def check_seed(seed: int, field: str = "seed") -> int:
         raise InvalidInput.single(field, seed, "simulation.bad_seed",
                                   f"a seed is a whole number from 0 to {MAX_SEED}")
     return seed
+
+
+def check_kept_cells(paths: int, periods: int, field: str = "paths") -> int:
+    """``paths × periods`` when at most :data:`MAX_KEPT_CELLS` per-path values are to be
+    kept; otherwise ``InvalidInput`` naming ``field`` (rule ``simulation.too_many_kept``)
+    with the product and the largest path count that fits."""
+    cells = paths * periods
+    if cells > MAX_KEPT_CELLS:
+        fits = MAX_KEPT_CELLS // max(1, periods)
+        raise InvalidInput.single(
+            field, paths, "simulation.too_many_kept",
+            f"keeping every path's flows needs {paths:,} paths × {periods:,} periods = "
+            f"{cells:,} values, more than {MAX_KEPT_CELLS:,}; keep at most {fits:,} "
+            f"paths, or simulate without keeping them")
+    return cells

@@ -92,6 +92,32 @@ def check_source(value: str, field: str = "source") -> str:
     return text
 
 
+def check_web_address(value: str, field: str = "url") -> str:
+    """``value`` trimmed if it is an http(s) address a page or feed may be read from,
+    or InvalidInput naming ``field`` and the value: ``source.bad_scheme`` for any other
+    scheme (``ftp:``, ``file:``, ``javascript:``) or none, ``source.bad_url`` for an
+    address with no host, spaces or a user name, ``source.too_long``, ``source.control``."""
+    text = value.strip() if isinstance(value, str) else ""
+    problem: tuple[str, str] | None = None
+    if not text:
+        problem = ("source.empty", "give an http:// or https:// address")
+    elif len(text) > MAX_SOURCE_LENGTH:
+        problem = ("source.too_long", f"an address is at most {MAX_SOURCE_LENGTH} characters")
+    elif hidden_character(text) is not None:
+        problem = ("source.control", "an address has no control or invisible characters")
+    elif not _SCHEME.match(text) or _DRIVE.match(text):
+        problem = ("source.bad_scheme",
+                   f"only http:// and https:// addresses are read; {text!r} is not one")
+    elif text.split(":", 1)[0].lower() not in WEB_SCHEMES:
+        problem = ("source.bad_scheme", f"only http:// and https:// addresses are read; "
+                                        f"'{text.split(':', 1)[0]}:' is neither")
+    else:
+        problem = _url_problem(text)
+    if problem is not None:
+        raise InvalidInput.single(field, value, *problem)
+    return text
+
+
 def check_sources(values: Iterable[str], field: str = "sources") -> list[str]:
     """Every source checked (``check_source``), blanks dropped; all the problems together,
     each naming ``field[i]``."""

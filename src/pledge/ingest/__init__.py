@@ -46,6 +46,7 @@ The contract object (``pledge ingest --dry-run --json``, one per article)::
      "title", "published",                     # "YYYY-MM-DD" or null (ingest.dates)
      "framework", "institutions",
      "officials": [{"name", "office", "country"}],     # office as the article gives it
+     "subsidiaries": [{"name", "parent"}],     # "companies" lists the parent in its place
      "sites": [{"name", "states"}],
      "facts": {...every fact with its sentence and confidence...}}
 

@@ -57,8 +57,11 @@ _SKIP_TAGS: Final = frozenset({
 _BLOCK_TAGS: Final = frozenset({
     "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
     "blockquote", "pre", "ul", "ol", "table", "dd", "dt", "figcaption", "header", "main",
-    "hr", "td", "th", "address", "time",
+    "hr", "address", "time",
 })
+# A table's cells are read one row a line, the cells apart by " | " (a row of a fact
+# sheet is one line of text, not five lines of two words that are dropped as noise).
+_CELL_TAGS: Final = frozenset({"td", "th"})
 _VOID: Final = frozenset({"br", "img", "meta", "link", "hr", "input", "source", "wbr", "area",
                           "base", "col", "embed", "param", "track"})
 _NOISE_ATTR: Final = re.compile(
@@ -103,11 +106,18 @@ class _HtmlText(HTMLParser):
             if parts and parts[-1] != "\n":
                 parts.append("\n")
 
+    def _cell(self) -> None:
+        for parts in (self.parts, self.article_parts) if self.article_depth else (self.parts,):
+            if parts and parts[-1] != "\n" and not self.skip:
+                parts.append(" | ")
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":
             self.in_title = True
         if tag in _BLOCK_TAGS:
             self._newline()
+        elif tag in _CELL_TAGS:
+            self._cell()
         if tag in _VOID:
             return
         skipped = self.skip > 0 or self._noise(tag, attrs)
@@ -352,6 +362,14 @@ _BROKEN_AMOUNT: Final = re.compile(
     r"(?![A-Za-z]))")
 
 
+# An amount a hard-wrapped wire story put at the start of the next line, after a word that
+# cannot end a sentence ("Cameco stock rose 4% to" / "$61.20 in New York"): joined back
+# to its line, so the words before it (a share price's) are read with it.
+_AMOUNT_OPENS_LINE: Final = re.compile(
+    r"\b(to|at|of|for|by|from|about|around|nearly|some|is|was|are|were|be|cost|costs|worth"
+    r"|than|and|or|with|put)[ \t]*\n[ \t]*(?=(?:US\$|U\.S\.\s?\$|[SAC]\$|\$|¥|₩|€|£)\d)")
+
+
 def clean(text: str, *, html: bool | None = None, name: str = "") -> Cleaned:
     """The article in ``text`` (HTML or plain text) without scraper noise.
 
@@ -366,6 +384,7 @@ def clean(text: str, *, html: bool | None = None, name: str = "") -> Cleaned:
     on = published(raw, text, html=is_html)
     if "illion" in text or "\n" in text:
         text = _BROKEN_AMOUNT.sub(r"\1 ", text)
+        text = _AMOUNT_OPENS_LINE.sub(r"\1 ", text)
     kept, dropped = clean_lines(text)
     if not title:
         for line in kept[:3]:

@@ -63,6 +63,7 @@ from pledge.ingest.phrases import Hit
 from pledge.ingest.reading import SentenceRead, SentenceReader
 from pledge.ingest.statuses import status_facts
 from pledge.ingest.text import detect_language, split_sentences
+from pledge.ingest.unknown_orgs import unknown_company_facts
 
 __all__ = ["REPORT_CONFIDENCE", "Amount", "Extraction", "Mention", "OrgFact", "PlaceFact",
            "SectorFact", "SiteFact", "StatusFact", "extract", "extract_clean"]
@@ -209,6 +210,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
     orgs = [OrgFact(h.value.name, h.value.kind, h.text, r.sentence.index, r.sentence.text,
                     0.9 if len(h.text) >= 6 or not h.text.isascii() else 0.8, h.value.parent)
             for r in reads for h in r.orgs]
+    orgs += unknown_company_facts(g, cleaned.text, reads)
     sectors = sorted(
         [SectorFact(h.value, h.text, r.sentence.index, r.sentence.text, 0.7)
          for r in reads for h in r.sectors]

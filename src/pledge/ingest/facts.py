@@ -180,9 +180,14 @@ class Extraction:
     relations: tuple[RelationFact, ...] = ()
 
     def companies(self) -> list[str]:
-        """The companies named, each subsidiary followed by its parent (both names kept)."""
-        return unique(n for o in self.organisations if o.kind == "company"
-                      for n in (o.name, o.parent) if n)
+        """The companies named, a subsidiary or project company resolved to its parent (its
+        own name is kept under :meth:`subsidiaries` and on its fact)."""
+        return unique(o.parent or o.name for o in self.organisations if o.kind == "company")
+
+    def subsidiaries(self) -> list[dict[str, str]]:
+        """Each subsidiary or project company named, once, with the parent it resolves to."""
+        return unique({"name": o.name, "parent": o.parent} for o in self.organisations
+                      if o.parent)
 
     def institutions(self) -> list[str]:
         return unique(o.name for o in self.organisations if o.kind != "company")
@@ -233,6 +238,7 @@ class Extraction:
                       for s in unique_by(self.sites, lambda x: x.name)],
             "institutions": self.institutions(),
             "officials": self.named_officials(),
+            "subsidiaries": self.subsidiaries(),
             "facts": {
                 "amounts": [a.record() for a in self.amounts],
                 "organisations": [{"name": o.name, "kind": o.kind, "written": o.written,

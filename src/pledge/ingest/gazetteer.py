@@ -239,6 +239,11 @@ class Gazetteer:
         self.country_matcher: PhraseMatcher[str] = PhraseMatcher(
             (w, str(c["framework"]), False) for c in cues.get("country", [])
             for w in c.get("words", ()))
+        # Names of places and countries (a capitalised name that is none of them may be a
+        # company the gazetteer does not know: see pledge.ingest.unknown_orgs).
+        self.place_names: frozenset[str] = frozenset(
+            [a for _, a, _ in state_entries] + [a for _, aliases in sites for a in aliases]
+            + [str(w) for c in cues.get("country", []) for w in c.get("words", ())])
         self.signal_matchers: dict[str, PhraseMatcher[Signal]] = {}
         for lang, table in cues.get("signals", {}).items():
             self.signal_matchers[lang] = PhraseMatcher(

@@ -50,7 +50,10 @@ _GOES_ON: Final = re.compile(r"\b(?:keep|keeps|continue|continues|continue to|re
 
 
 def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
-    """A status word that is neither negated nor only expected."""
+    """A status word that is neither negated nor only expected, nor part of an adjective
+    ("Japanese-funded plants", "state-approved")."""
+    if hit.start and text[hit.start - 1] == "-" and hit.value.language == "en":
+        return False
     neg = g.negations.get(hit.value.language, ())
     # A project expected to be proposed is a proposed project: only a negation drops it.
     modal = () if hit.value.stage == Stage.PROPOSED else g.modals.get(hit.value.language, ())

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, Final
 
-from pledge.domain.lifecycle import further
+from pledge.domain.lifecycle import Stage, further
 from pledge.ingest.cuts import CLAUSE_BREAK
 from pledge.ingest.facts import REPORT_CONFIDENCE, Mention, StatusFact, unique_by
 from pledge.ingest.gazetteer import Gazetteer, Signal
@@ -100,6 +100,8 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
             stage = h.value.stage
             if stage is None:
                 continue
+            if h.text.lower() in _CANDIDATE_WORDS and _of_a_round(reads, s.index):
+                stage = Stage.FINALIST.value   # a candidate for a named round: a finalist
             own = by_sentence.get(s.index, [])
             targets: list[tuple[Mention, float]] = []
             count = _stated_count(s.text) or _chained_count(reads, s.index)
@@ -113,6 +115,13 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                     # "3 projects confirmed ... the Ohio gas plant": the rest come next.
                     more = _gather(ahead, by_sentence, count - len(named), frozenset(named))
                     targets += [(m, 0.65) for m in more]
+                    named |= {m.project_id for m in more if m.project_id is not None}
+                if "group_back_references" in r.cues and count and len(named) < count:
+                    # "the two plants were named as candidates, alongside reactors from
+                    # GE Vernova": the two are the ones a sentence before listed.
+                    more = [m for m in _listing(back, by_sentence, count, resolved)
+                            if m.project_id not in named]
+                    targets += [(m, 0.65) for m in more]
             elif "group_back_references" in r.cues:
                 found = _listing(back, by_sentence, count, resolved) if count else []
                 base = 0.7
@@ -120,6 +129,11 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                     found = _gather(back, by_sentence, count or None)
                     # as many projects as the sentence says: as sure as a listing
                     base = 0.7 if count and len(found) == count else 0.6
+                if not found and group and count:
+                    # "the three projects below were selected": none named before, so
+                    # the ones listed next
+                    found = _gather(ahead, by_sentence, count)
+                    base = 0.7 if len(found) == count else 0.6
                 targets = [(m, base) for m in found]
             elif group:
                 found = _gather(ahead, by_sentence, count)
@@ -136,6 +150,20 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                                           h.value.reported, h.text, s.index, s.text,
                                           confidence))
     return _current(_furthest(out))
+
+
+_CANDIDATE_WORDS: Final = frozenset({"candidate", "candidates", "候補", "후보"})
+
+
+_LATER_ROUND: Final = re.compile(
+    r"(?i:\b(?:second|third|next|2nd|3rd)[- ](?:round|tranche|batch|phase)\b)"
+    r"|第[2二3三]弾|[23]차|二次")
+
+
+def _of_a_round(reads: list[SentenceRead], i: int) -> bool:
+    """Whether the sentence, or one of the two before it, names a later round or tranche
+    ("as the second round of its programme takes shape ... named as candidates")."""
+    return any(_LATER_ROUND.search(reads[j].sentence.text) for j in range(max(0, i - 2), i + 1))
 
 
 def _chained_count(reads: list[SentenceRead], i: int) -> int | None:

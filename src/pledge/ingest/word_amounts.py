@@ -43,8 +43,9 @@ _NUMBER_WORD: Final = ("(?:" + "|".join(sorted(_TENS, key=len, reverse=True)) + 
                        + "|".join(sorted((w for w in _ONES if w != "zero"), key=len,
                                          reverse=True)))
 _FRACTION_WORD: Final = "|".join(sorted(_FRACTIONS, key=len, reverse=True)).replace(" ", r"\s+")
-_QUALIFIER: Final = (r"(?P<qual>(?:more\s+than|less\s+than|up\s+to|at\s+least|about|around"
-                     r"|roughly|nearly|almost|over|under|some|as\s+much\s+as)\s+)?")
+_QUALIFIER: Final = (r"(?P<qual>(?:(?:no|not)\s+(?:more|less)\s+than|more\s+than|less\s+than"
+                     r"|up\s+to|at\s+least|about|around|roughly|nearly|almost|over|under|some"
+                     r"|as\s+much\s+as)\s+)?")
 _CURRENCY_WORDS: Final = (r"(?:(?:U\.S\.|US|Singapore|Australian|Hong\s+Kong|Canadian|Taiwan"
                           r"|NT)\s+)?(?:dollars|yen|won|euros|pounds|rand|ringgit|rupees|francs"
                           r"|yuan)")

@@ -61,19 +61,58 @@ class Waterfall(Shape):
             pre_split=float(rep.terms.pre_share), post_split=float(rep.terms.post_share))
 
 
+class Driver(Shape):
+    """One driver of a project's model: its value (exact text, or a unit's name), unit
+    and source (an address, or "assumption: ...")."""
+
+    value: str
+    unit: str
+    source: str
+
+
+class UnitFigure(Shape):
+    """One implied unit-economics figure (exact text) and its unit."""
+
+    value: str
+    unit: str
+
+
 class Economics(Shape):
-    """A project's cash-flow model: every parameter, and the project's own overrides (the
-    rest are its sector's defaults)."""
+    """A project's cash-flow model: every parameter, and the project's own overrides.
+
+    Keys after ``overrides`` came later: the model type (``kind``; ``note`` says why the
+    generic model stands in when it does), its ``drivers``, each parameter's ``units`` and
+    ``sources``, and the implied ``unit_economics`` (a year at full output, base-year
+    dollars)."""
 
     project_id: int
     sector: str
     model: dict[str, Any]
     overrides: dict[str, Any]
+    kind: str
+    note: str | None
+    drivers: dict[str, Driver]
+    units: dict[str, str]
+    sources: dict[str, str]
+    unit_economics: dict[str, UnitFigure]
 
     @classmethod
     def of(cls, e: sim.ProjectEconomics) -> Economics:
+        from pledge.services.project_models import PARAMETER_UNITS
+
         return cls(project_id=e.project_id, sector=e.sector, model=e.model.as_dict(),
-                   overrides=e.overrides)
+                   overrides=e.overrides, kind=e.kind, note=e.note,
+                   drivers={k: Driver(value=str(d.value), unit=d.unit, source=d.source)
+                            for k, d in e.drivers.items()},
+                   units={k: PARAMETER_UNITS.get(k, "") for k in e.model.as_dict()},
+                   sources=e.sources,
+                   unit_economics={u.name: UnitFigure(value=_figure(u.value), unit=u.unit)
+                                   for u in e.units})
+
+
+def _figure(value: Decimal) -> str:
+    """A unit-economics figure as text, to four significant places after the point."""
+    return format(value.quantize(Decimal("0.0001")).normalize(), "f")
 
 
 class CashflowPeriod(Shape):
@@ -154,3 +193,83 @@ class Simulation(Shape):
     def of(cls, doc: dict[str, Any]) -> Simulation:
         """From ``services.simulation.summary_document`` (or a stored job's result)."""
         return cls.model_validate(doc)
+
+
+class SensitivityCase(Shape):
+    """The partner's result in one case of a tornado: IRR (None when no rate solves it),
+    present value of its net cash at the tornado's rate (exact text in cents), and years
+    to recovery (None: not recovered)."""
+
+    partner_irr: float | None
+    partner_npv: MoneyText
+    recoup_years: float | None
+
+
+class SensitivityBar(Shape):
+    """One driver or parameter moved down (``low``) and up (``high``) by ``swing`` of its
+    ``base`` value, with each case's result and the IRR swing between them."""
+
+    name: str
+    unit: str
+    what: str
+    base: str
+    low: str
+    high: str
+    swing: float
+    low_case: SensitivityCase
+    high_case: SensitivityCase
+    irr_swing: float | None
+
+
+class Sensitivity(Shape):
+    """A project's tornado: the base case and every bar, largest IRR swing first; present
+    values at ``discount_rate`` (annual effective; ``discount_basis`` says why)."""
+
+    project_id: int
+    name: str
+    kind: str
+    discount_rate: float
+    discount_basis: str
+    sorted_by: str
+    base: SensitivityCase
+    bars: list[SensitivityBar]
+
+    @classmethod
+    def of(cls, doc: dict[str, Any]) -> Sensitivity:
+        """From ``services.sensitivity.tornado_document``."""
+        return cls.model_validate(doc)
+
+    def document(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class SweepPoint(SensitivityCase):
+    """One value of a scenario sweep and the partner's result there."""
+
+    value: str
+
+
+class SensitivitySweep(Shape):
+    """A scenario sweep: ``moved`` (its unit, ``what`` it is, its ``base`` value) run
+    through evenly spaced values, the rest held; the base case and each point's result,
+    present values at ``discount_rate``."""
+
+    project_id: int
+    name: str
+    kind: str
+    discount_rate: float
+    discount_basis: str
+    moved: str
+    unit: str
+    what: str
+    base: str
+    base_case: SensitivityCase
+    points: list[SweepPoint]
+
+    @classmethod
+    def of(cls, doc: dict[str, Any]) -> SensitivitySweep:
+        """From ``services.sensitivity.sweep_document``."""
+        return cls.model_validate(doc)
+
+    def document(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")

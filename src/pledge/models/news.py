@@ -13,18 +13,31 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import PlainSerializer
+from pydantic import Field, PlainSerializer
 
 from pledge.domain.proposals import ProposalKind
 from pledge.models import Page, Shape
 from pledge.services.news import ArticleSummary, ArticleView, IngestResult, ProposalView
 
 __all__ = ["AmountText", "Article", "ArticleList", "ArticleListItem", "IngestedArticle",
-           "NamedOfficial", "Proposal", "ProposalPage", "Site", "StatusSignal", "Timestamp"]
+           "NamedOfficial", "Proposal", "ProposalPage", "Site", "StatusSignal",
+           "Subsidiary", "SupportingArticle", "Timestamp"]
 
 #: A moment as ISO 8601 text, written as Python writes it (``2026-12-05T10:00:00+00:00``).
 Timestamp = Annotated[datetime, PlainSerializer(lambda d: d.isoformat(), return_type=str,
                                                 when_used="json")]
+
+
+class SupportingArticle(Shape):
+    """One article that says what a proposal says: its own article first, then the
+    further ones that corroborate it (``evidence``: the sentence each says it in)."""
+
+    article_id: int | None
+    source: str
+    outlet: str
+    published: date | None
+    evidence: str
+    confidence: float
 
 
 class Proposal(Shape):
@@ -33,7 +46,10 @@ class Proposal(Shape):
     ``payload`` is the change (its keys depend on ``kind``; money as text); ``result``,
     once accepted, what the applied change did (``project_id`` and the like);
     ``summary`` the change in a line; ``article_published`` the article's publication
-    date (what accepting records the change on unless another is given), None if unknown.
+    date (what accepting records the change on unless another is given), None if unknown;
+    ``article_outlet`` the publication; ``sources`` every article saying the same, its own
+    first, and ``corroborations`` how many further ones there are (one proposal for them
+    all, not one copy each).
     """
 
     id: int | None
@@ -55,6 +71,9 @@ class Proposal(Shape):
     reason: str = ""
     result: dict[str, Any] | None = None
     article_published: date | None = None
+    article_outlet: str = ""
+    sources: list[SupportingArticle] = Field(default_factory=list)
+    corroborations: int = 0
     summary: str
 
     @classmethod
@@ -68,7 +87,8 @@ ProposalPage = Page[Proposal]
 
 class ArticleListItem(Shape):
     """A stored article in a list: what it is, when it was published (``published``: None
-    if unknown) and how many proposals it made (``waiting``: those still proposed)."""
+    if unknown), in which outlet, and how many proposals it made (``waiting``: those
+    still proposed)."""
 
     id: int
     source: str
@@ -80,6 +100,7 @@ class ArticleListItem(Shape):
     proposals: int
     waiting: int
     published: date | None = None
+    outlet: str = ""
 
     @classmethod
     def of(cls, summary: ArticleSummary) -> ArticleListItem:
@@ -107,6 +128,7 @@ class Article(Shape):
     text: str
     facts: dict[str, Any]
     published_on: date | None = None
+    outlet: str = ""
     ingested_at: Timestamp
     ingested_by: str
     role: str
@@ -142,6 +164,14 @@ class Site(Shape):
     states: list[str]
 
 
+class Subsidiary(Shape):
+    """A subsidiary or project company the article names (``companies`` lists its parent
+    in its place)."""
+
+    name: str
+    parent: str
+
+
 class NamedOfficial(Shape):
     """An official the article names: full name, the office (as the article gives it when
     it does, else as the gazetteer knows it) and the government they serve."""
@@ -155,7 +185,8 @@ class IngestedArticle(Shape):
     """What reading one article gave (the ``pledge ingest --json`` contract object) and
     what ingesting did with it: stored as ``article_id``, or a copy (``duplicate``:
     "exact" or "near") of ``duplicate_of``; the proposals it queued (on a dry run, would
-    queue) and those already waiting that it proposed again."""
+    queue) and those already waiting that it proposed again (it corroborates them: each
+    lists this article among its ``sources``)."""
 
     source: str
     language: str
@@ -172,12 +203,14 @@ class IngestedArticle(Shape):
     sites: list[Site]
     institutions: list[str]
     officials: list[NamedOfficial]
+    subsidiaries: list[Subsidiary]
     facts: dict[str, Any]
     article_id: int | None
     duplicate_of: int | None
     duplicate: str | None
     proposals: list[Proposal]
     already_proposed: list[int]
+    outlet: str = ""
 
     @classmethod
     def of(cls, result: IngestResult) -> IngestedArticle:

@@ -46,7 +46,7 @@ article into passages (``ingest.passages``) and the SQL of the news tables
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
@@ -58,14 +58,16 @@ from pledge.domain.bounds import check_date
 from pledge.domain.errors import InvalidInput, Problem
 from pledge.domain.fx import RateTable
 from pledge.domain.proposals import ProposalKind
+from pledge.domain.provenance import sources_confidence
 from pledge.domain.sources import check_source
-from pledge.domain.text import clean_text
+from pledge.domain.text import clean_name, clean_text
 from pledge.ingest import fingerprint as fp
 from pledge.ingest.decode import decode_article
 from pledge.ingest.extract import Extraction, extract
 from pledge.ingest.gazetteer import Gazetteer
 from pledge.ingest.gazetteer import load as load_gazetteer
 from pledge.ingest.match import KnownProject, ProjectIndex
+from pledge.ingest.outlets import outlet_of
 from pledge.ingest.passages import Passage, evidence_sentences
 from pledge.ingest.proposals import PlannedChange, plan_proposals, proposal_key
 from pledge.services import claims
@@ -79,7 +81,6 @@ from pledge.services.news_review import (
     ArticleView,
     NewsSummary,
     ProposalView,
-    article_date,
     article_view,
     get_article,
     get_proposal,
@@ -87,6 +88,7 @@ from pledge.services.news_review import (
     list_proposals,
     news_summary,
     proposals_page,
+    stored_sources,
     view_in,
     who_may_accept,
     who_may_record,
@@ -118,6 +120,7 @@ __all__ = [
     "proposals_page",
     "reject",
     "shipped_projects",
+    "stored_sources",
     "who_may_accept",
     "who_may_record",
 ]
@@ -134,12 +137,19 @@ class ArticleInput:
     source: str
     text: str
     html: bool | None = None
+    published: date | None = None   # known beforehand (a feed entry's date): wins
+    outlet: str = ""                # the publication ("": the source's host, if a URL)
 
     def checked(self) -> ArticleInput:
         """The article with its source checked (a web address or a file's bare name, never
-        a path: ``check_source``). Control characters in its text (a NUL, which no
-        database stores) are dropped when it is cleaned: the text comes from outside."""
-        return ArticleInput(check_source(self.source, "source"), self.text, self.html)
+        a path: ``check_source``) and its outlet a clean name of at most 200 characters.
+        Control characters in its text (a NUL, which no database stores) are dropped when
+        it is cleaned: the text comes from outside."""
+        source = check_source(self.source, "source")
+        outlet = clean_name("outlet", self.outlet, 200, required=False) or outlet_of(source)
+        if self.published is not None:
+            check_date(self.published, "published")
+        return ArticleInput(source, self.text, self.html, self.published, outlet)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +163,7 @@ class IngestResult:
     duplicate: str | None = None          # "exact" or "near"
     proposals: list[ProposalView] = field(default_factory=list)
     already_proposed: list[int] = field(default_factory=list)
+    outlet: str = ""                      # the publication it is from, if known
 
     def contract(self) -> dict[str, Any]:
         """The extraction's contract object plus what ingesting did with it."""
@@ -162,6 +173,7 @@ class IngestResult:
         out["duplicate"] = self.duplicate
         out["proposals"] = [p.record() for p in self.proposals]
         out["already_proposed"] = self.already_proposed
+        out["outlet"] = self.outlet
         return out
 
 
@@ -179,8 +191,9 @@ def read_articles(articles: Sequence[ArticleInput], *, projects: Sequence[KnownP
     index = ProjectIndex(projects, gazetteer)
     out = []
     for i, art in enumerate(articles, start=1):
-        out.append(extract(art.text, source=art.source, gazetteer=gazetteer, projects=index,
-                           html=art.html, name=art.source))
+        ext = extract(art.text, source=art.source, gazetteer=gazetteer, projects=index,
+                      html=art.html, name=art.source)
+        out.append(ext if art.published is None else replace(ext, published=art.published))
         if progress is not None:
             progress(i, len(articles))
     return out
@@ -243,7 +256,7 @@ def ingest(engine: Engine | None, articles: Sequence[ArticleInput], actor: Actor
     by_id = {p.id: p for p in known}
     plans = [(ext, plan_proposals(ext, by_id, rates, on, gaz)) for ext in extractions]
     if dry_run:
-        return _dry_results(plans, seen)
+        return _dry_results(plans, [a.outlet for a in articles], seen)
     if not ready:
         raise InvalidInput.single("database", None, "news.no_database",
                                   "the database is not initialised (run pledge init)")
@@ -254,13 +267,14 @@ def ingest(engine: Engine | None, articles: Sequence[ArticleInput], actor: Actor
             nq.lock_articles(s)
         seen = list(nq.existing_articles(s))
         waiting = _waiting_keys(s)
-        for ext, planned in plans:
+        made: dict[int, int] = {}     # proposal queued in this batch -> its article
+        for (ext, planned), art in zip(plans, articles, strict=True):
             dup = _duplicate(ext, seen)
             if dup is not None:
-                results.append(IngestResult(ext, None, dup[0], dup[1]))
+                results.append(IngestResult(ext, None, dup[0], dup[1], outlet=art.outlet))
                 continue
             aid = nq.insert_article(
-                s, source=ext.source, title=ext.title, language=ext.language,
+                s, source=ext.source, outlet=art.outlet, title=ext.title, language=ext.language,
                 pledging_country=ext.pledging_country, framework=ext.framework or None,
                 content_hash=ext.content_hash, fingerprint=ext.fingerprint, sketch=ext.sketch,
                 text=ext.text, facts=jsonable(ext.contract()), published_on=ext.published,
@@ -274,34 +288,41 @@ def ingest(engine: Engine | None, articles: Sequence[ArticleInput], actor: Actor
             for change in planned:
                 key = proposal_key(change.kind, change.project_id, change.payload)
                 if key in waiting:
-                    again.append(waiting[key])
+                    # another article says the same: it corroborates the waiting proposal
+                    if made.get(waiting[key]) != aid and waiting[key] not in again:
+                        nq.insert_corroboration(
+                            s, proposal_id=waiting[key], article_id=aid,
+                            evidence=change.evidence, confidence=change.confidence,
+                            created_at=now())
+                        again.append(waiting[key])
                     continue
                 pid = nq.insert_proposal(
                     s, article_id=aid, kind=change.kind.value, project_id=change.project_id,
                     payload=jsonable(change.payload), evidence=change.evidence,
                     confidence=change.confidence, state="proposed", created_at=now(),
                     reason="")
-                waiting[key] = pid
+                waiting[key], made[pid] = pid, aid
                 stored.append(view_in(s, pid))
             audit(s, actor, "news.ingest", "news_article", aid, after={
                 "source": ext.source, "proposals": [p.id for p in stored],
                 "already_proposed": again})
-            results.append(IngestResult(ext, aid, None, None, stored, again))
+            results.append(IngestResult(ext, aid, None, None, stored, again, art.outlet))
     return results
 
 
-def _dry_results(plans: list[tuple[Extraction, list[PlannedChange]]],
+def _dry_results(plans: list[tuple[Extraction, list[PlannedChange]]], outlets: list[str],
                  seen: nq.Seen) -> list[IngestResult]:
     results = []
     batch: nq.Seen = list(seen)
-    for ext, planned in plans:
+    for (ext, planned), outlet in zip(plans, outlets, strict=True):
         dup = _duplicate(ext, batch)
         if dup is not None:
-            results.append(IngestResult(ext, None, dup[0], dup[1]))
+            results.append(IngestResult(ext, None, dup[0], dup[1], outlet=outlet))
             continue
         batch.append((None, ext.content_hash, ext.fingerprint, ext.sketch))
         results.append(IngestResult(ext, None, None, None,
-                                    [ProposalView.planned(ext, c) for c in planned]))
+                                    [ProposalView.planned(ext, c, outlet) for c in planned],
+                                    outlet=outlet))
     return results
 
 
@@ -335,17 +356,21 @@ def accept(engine: Engine, proposal_id: int | str, actor: Actor, *,
                                       f"a {kind.replace('_', ' ')} is not a reported "
                                       "stage; accept it as it is")
         permit(actor, Action.PROJECT_EDIT if as_report else ACCEPT_NEEDS[kind])
-        dating = nq.article_dating(s, row.article_id)
-        source = dating.source
-        published = article_date(dating.published_on, dating.head)
+        seen = view_in(s, pid)
+        source, published = seen.article_source, seen.article_published
         day, on_from = ((on, "given") if on is not None else
                         (published, "article") if published is not None else
                         (date.today(), "today"))
         # Claim it first; the change and the decision commit together or not at all.
         nq.claim(s, pid, state="accepted")
         apply = _as_report if as_report else APPLY[kind]
-        change = _Change(engine, row.project_id, dict(row.payload), source, actor, day)
-        result = {**apply(change), "on": day.isoformat(), "on_from": on_from}
+        every = tuple(dict.fromkeys(str(x["source"]) for x in seen.sources))
+        change = _Change(engine, row.project_id, dict(row.payload), source, actor, day, every)
+        result = {**apply(change), "on": day.isoformat(), "on_from": on_from,
+                  "source": source, "outlet": seen.article_outlet,
+                  "confidence": seen.confidence,
+                  "confidence_level": sources_confidence(every).value,
+                  "sources": list(every), "corroborations": seen.corroborations}
         nq.record_decision(s, pid, decided_by=actor.name, decided_role=actor.role.value,
                            decided_at=now(), result=jsonable(result))
         audit(s, actor, "news.accept", "news_proposal", pid,
@@ -375,6 +400,7 @@ class _Change:
     source: str
     actor: Actor
     on: date
+    sources: tuple[str, ...] = ()   # every article's source, its own first
 
     @property
     def project(self) -> int:
@@ -391,7 +417,7 @@ def _additional_estimate(c: _Change) -> dict[str, Any]:
 def _status_change(c: _Change) -> dict[str, Any]:
     reason = f"reported in the news ({c.payload.get('signal', c.payload.get('to'))})"
     detail = project_svc.advance(c.engine, c.project, str(c.payload["to"]), c.actor, c.on,
-                                 reason, [c.source])
+                                 reason, list(c.sources or (c.source,)))
     return {"project_id": c.project, "status": detail.summary.status}
 
 

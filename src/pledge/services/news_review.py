@@ -7,7 +7,8 @@ Listing and reading need READ (checked when an ``actor`` is given); the SQL is
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, Final
 
@@ -20,6 +21,7 @@ from pledge.domain.lifecycle import Role
 from pledge.domain.proposals import ProposalKind
 from pledge.ingest.dates import from_text
 from pledge.ingest.extract import Extraction
+from pledge.ingest.outlets import outlet_of
 from pledge.ingest.passages import Passage, evidence_sentences, passages
 from pledge.ingest.proposals import PlannedChange, summary
 from pledge.services.base import Actor, jsonable, project_row
@@ -28,7 +30,8 @@ from pledge.store.db import reading
 
 __all__ = ["STATES", "ArticleSummary", "ArticleView", "NewsSummary", "ProposalView",
            "article_date", "article_view", "get_article", "get_proposal", "list_articles",
-           "list_proposals", "news_summary", "view_in", "who_may_accept", "who_may_record",
+           "list_proposals", "news_summary", "stored_sources", "view_in", "who_may_accept",
+           "who_may_record",
            "whole_id"]
 
 STATES: Final = ("proposed", "accepted", "rejected")
@@ -63,17 +66,31 @@ class ProposalView:
     reason: str = ""
     result: dict[str, Any] | None = None
     article_published: date | None = None   # the article's publication date, if known
+    article_outlet: str = ""                # the publication it appeared in, if known
+    #: every article saying it, its own first: article_id, source, outlet, published,
+    #: evidence (the sentence), confidence
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def corroborations(self) -> int:
+        """How many further articles say the same (its own article not counted)."""
+        return max(0, len(self.sources) - 1)
 
     @classmethod
-    def planned(cls, ext: Extraction, change: PlannedChange) -> ProposalView:
+    def planned(cls, ext: Extraction, change: PlannedChange,
+                outlet: str = "") -> ProposalView:
         """A change planned from ``ext`` and not stored (no id yet)."""
+        own = _source(None, ext.source, outlet, ext.published, change.evidence,
+                      change.confidence)
         return cls(None, None, ext.source, ext.title, ext.language, change.kind,
                    change.project_id, change.project_name, change.payload, change.evidence,
-                   change.confidence, "proposed", article_published=ext.published)
+                   change.confidence, "proposed", article_published=ext.published,
+                   article_outlet=outlet, sources=[own])
 
     def record(self) -> dict[str, Any]:
         """JSON-ready (money as text, dates as ISO)."""
-        value: dict[str, Any] = jsonable({**asdict(self), "summary": self.summary})
+        value: dict[str, Any] = jsonable({**asdict(self), "summary": self.summary,
+                                          "corroborations": self.corroborations})
         return value
 
     @property
@@ -83,19 +100,48 @@ class ProposalView:
 
 
 
+def _source(article_id: int | None, source: str, outlet: str, published: date | None,
+            evidence: str, confidence: float) -> dict[str, Any]:
+    return {"article_id": article_id, "source": source, "outlet": outlet,
+            "published": published, "evidence": evidence, "confidence": confidence}
+
+
 def view_in(s: Connection, proposal_id: int) -> ProposalView:
-    return _row_view(nq.proposal_row(s, proposal_id))
+    return _views(s, [nq.proposal_row(s, proposal_id)])[0]
 
 
-def _row_view(row: Any) -> ProposalView:
+def _views(s: Connection, rows: list[Any]) -> list[ProposalView]:
+    """The proposals of ``rows`` with every article that says each (one more query)."""
+    more = nq.corroborations(s, [r.id for r in rows])
+    return [_row_view(r, more.get(r.id, [])) for r in rows]
+
+
+def _row_view(row: Any, more: list[Any]) -> ProposalView:
     payload = dict(row.payload)
     name = row.project_name or str(payload.get("name", ""))
+    published = article_date(row.published_on, row.head)
+    outlet = row.outlet or outlet_of(row.source)
+    sources = [_source(row.article_id, row.source, outlet, published, row.evidence,
+                       float(row.confidence))]
+    sources += [_source(m.article_id, m.source, m.outlet or outlet_of(m.source),
+                        article_date(m.published_on, m.head), m.evidence,
+                        float(m.confidence)) for m in more]
     return ProposalView(row.id, row.article_id, row.source, row.title, row.language,
                         ProposalKind(row.kind), row.project_id, name, payload, row.evidence,
                         float(row.confidence), row.state, row.created_at, row.decided_by,
                         row.decided_role, row.decided_at, row.reason,
                         dict(row.result) if row.result is not None else None,
-                        article_date(row.published_on, row.head))
+                        published, outlet, sources)
+
+
+def stored_sources(engine: Engine | None, sources: Iterable[str]) -> set[str]:
+    """Which of ``sources`` (addresses or file names) a stored article already has (none
+    without a database)."""
+    from pledge.services.news_projects import database_ready
+    if engine is None or not database_ready(engine):
+        return set()
+    with reading(engine) as s:
+        return nq.stored_sources(s, list(sources))
 
 
 def proposal_framework(p: ProposalView, of_project: dict[int, str]) -> str:
@@ -132,8 +178,8 @@ def list_proposals(engine: Engine, *, state: str | None = "proposed",
     if any(x is not None and not is_possible_id(x) for x in (article_id, project_id)):
         return []  # an id that cannot exist has no proposals
     with reading(engine) as s:
-        return [_row_view(r) for r in nq.proposal_rows(s, state=state, article_id=article_id,
-                                                       project_id=project_id)]
+        return _views(s, nq.proposal_rows(s, state=state, article_id=article_id,
+                                          project_id=project_id))
 
 
 def proposals_page(engine: Engine, *, state: str | None = "proposed", page: int = 1,
@@ -154,7 +200,7 @@ def proposals_page(engine: Engine, *, state: str | None = "proposed", page: int 
             raise InvalidInput.single("page", page, "web.bad_page",
                                       f"pages run from 1 to {pages}")
         rows = nq.proposal_rows(s, state=state, limit=size, offset=(page - 1) * size)
-    return [_row_view(r) for r in rows], count
+        return _views(s, rows), count
 
 
 def get_proposal(engine: Engine, proposal_id: int | str,
@@ -168,8 +214,8 @@ def get_proposal(engine: Engine, proposal_id: int | str,
 
 def get_article(engine: Engine, article_id: int | str,
                 actor: Actor | None = None) -> dict[str, Any]:
-    """A stored article: source, title, language, publication date (``published_on``, None
-    if unknown), cleaned text and what was read from it."""
+    """A stored article: source, outlet, title, language, publication date
+    (``published_on``, None if unknown), cleaned text and what was read from it."""
     if actor is not None:
         authorize(actor.role, Action.READ)
     aid = whole_id(article_id, "an article")
@@ -180,6 +226,7 @@ def get_article(engine: Engine, article_id: int | str,
                                   "no article with this id")
         article = {k: v for k, v in row._mapping.items()}
         article["published_on"] = article_date(row.published_on, str(row.text)[:nq.HEAD_CHARS])
+        article["outlet"] = row.outlet or outlet_of(str(row.source))
         return article
 
 
@@ -197,6 +244,7 @@ class ArticleSummary:
     proposals: int
     waiting: int
     published: date | None = None     # the article's publication date, if known
+    outlet: str = ""                  # the publication, if known
 
     def record(self) -> dict[str, Any]:
         value: dict[str, Any] = jsonable(asdict(self))
@@ -217,7 +265,8 @@ def list_articles(engine: Engine, *, project_id: int | str | None = None,
             int(project_id) if project_read else project_row(s, project_id).id)
         return [ArticleSummary(r.id, r.source, r.title, r.language, r.pledging_country,
                                r.ingested_at, r.ingested_by, int(r.n or 0), int(r.open or 0),
-                               article_date(r.published_on, r.head))
+                               article_date(r.published_on, r.head),
+                               r.outlet or outlet_of(r.source))
                 for r in nq.article_summaries(s, pid, framework)]
 
 
@@ -244,7 +293,7 @@ def news_summary(engine: Engine, *, limit: int = 5, actor: Actor | None = None,
                 waiting = nq.waiting_count(s)
             else:
                 of_project = nq.project_frameworks(s)
-                waiting = sum(proposal_framework(_row_view(r), of_project) == framework
+                waiting = sum(proposal_framework(_row_view(r, []), of_project) == framework
                               for r in nq.proposal_rows(s, state="proposed"))
         return NewsSummary(waiting, list_articles(engine, framework=framework)[:limit])
     return views.get(engine, ("news-summary", limit, framework), build)

@@ -116,7 +116,7 @@ def show_project_page(engine: Engine, project_id: int | str
     from pledge.services.simulation import assumptions_of
 
     return found, assumptions_of(row.id, row.name, row.sector, row.economics, row.usd_low,
-                                 row.usd_high)
+                                 row.usd_high, row.sector_detail)
 
 
 def detail(s: Connection, pid: int) -> ProjectDetail:

@@ -6,7 +6,7 @@ import math
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -20,10 +20,12 @@ from pledge.analytics import montecarlo as mc
 from pledge.analytics import stats
 from pledge.domain.access import Action
 from pledge.domain.bounds import check_seed
+from pledge.domain.drivers import Kind, UnitFigure
 from pledge.domain.errors import InvalidInput, RuleViolation
 from pledge.domain.framework import Framework
 from pledge.domain.lifecycle import Stage
 from pledge.domain.waterfall import SplitTerms
+from pledge.services import project_models as pm
 from pledge.services.base import (
     Actor,
     audit,
@@ -46,32 +48,65 @@ def economics_defaults() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-def _capex(s: Any, pid: int) -> float | None:
-    value = primary_usd(s, pid)
-    return None if value is None else float(value)
+def _priced(name: str, sector: str, detail: str, economics: Any, estimate: Decimal | None
+            ) -> tuple[cf.EconomicModel, pm.Resolved]:
+    """A project's model: the programme's and its sector's defaults, its type's and its
+    shipped values (``data/drivers.toml``), its own settings, and what its drivers work
+    out (revenue and costs), in that order."""
+    doc = economics_defaults()
+    stored = dict(economics or {})
+    resolved = pm.resolve(name, sector, detail, stored, pm.stored_capex(stored, estimate))
+    driven = resolved.kind is not Kind.GENERIC
+    own = {k: v for k, v in stored.items()
+           if k in cf.PARAMETERS and not (driven and k in cf.DERIVED)}
+    model = cf.model_for(sector, doc.get("sectors", {}), doc.get("defaults", {}),
+                         {**resolved.params, **own},
+                         None if estimate is None else float(estimate))
+    return model, resolved
 
 
 def _model(s: Any, row: Any) -> cf.EconomicModel:
-    doc = economics_defaults()
-    return cf.model_for(row.sector, doc.get("sectors", {}), doc.get("defaults", {}),
-                        dict(row.economics or {}), _capex(s, row.id))
+    return _economics(s, row).model
+
+
+def _economics(s: Any, row: Any) -> ProjectEconomics:
+    return _project_economics(row.id, row.name, row.sector, row.sector_detail, row.economics,
+                              primary_usd(s, row.id))
+
+
+def _project_economics(pid: int, name: str, sector: str, detail: str, economics: Any,
+                       estimate: Decimal | None) -> ProjectEconomics:
+    model, resolved = _priced(name, sector, detail, economics, estimate)
+    stored = dict(economics or {})
+    sources = pm.parameter_sources(model, resolved, stored, sector,
+                                   economics_defaults().get("sectors", {}))
+    return ProjectEconomics(pid, name, sector, model, stored, resolved.kind.value,
+                            resolved.note, resolved.drivers, sources, resolved.units)
 
 
 @dataclass(frozen=True, slots=True)
 class ProjectEconomics:
+    """A project's model: the cash-flow parameters (``model``), its own stored settings
+    (``overrides``), the model type (``kind``; ``note`` says why the generic model stands
+    in when it does), the type's drivers with units and sources, each parameter's source
+    and the implied unit economics."""
+
     project_id: int
     name: str
     sector: str
     model: cf.EconomicModel
     overrides: dict[str, Any]
+    kind: str = Kind.GENERIC.value
+    note: str | None = None
+    drivers: dict[str, pm.Sourced] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    units: list[UnitFigure] = field(default_factory=list)
 
 
 def get_economics(engine: Engine, project_id: int | str) -> ProjectEconomics:
     """The project's model: defaults, its sector's, and its own stored overrides."""
     with reading(engine) as s:
-        row = project_row(s, project_id)
-        return ProjectEconomics(row.id, row.name, row.sector, _model(s, row),
-                                dict(row.economics or {}))
+        return _economics(s, project_row(s, project_id))
 
 
 #: The parameters a reader of a project page most needs to see, with their words.
@@ -89,13 +124,16 @@ class Assumptions:
     own: the project's own settings (``pledge economics set``), as stored;
     sector: the sector whose defaults fill in the rest; sector_defaults: whether that
     sector has defaults of its own (else the programme-wide ones apply);
-    shown: the main parameters as used, each in words.
+    shown: the main parameters as used, each in words; kind: the model type, and
+    drivers_shown its drivers as used with their units ("capacity_mw 9200 MW").
     """
 
     own: dict[str, Any]
     sector: str
     sector_defaults: bool
     shown: list[str]
+    kind: str = Kind.GENERIC.value
+    drivers_shown: list[str] = field(default_factory=list)
 
     @property
     def own_shown(self) -> list[str]:
@@ -115,42 +153,45 @@ def assumptions(engine: Engine, project_id: int | str) -> Assumptions | None:
 
 
 def assumptions_of(project_id: int, name: str, sector: str, economics: Any,
-                   usd_low: Any, usd_high: Any) -> Assumptions | None:
-    """``assumptions`` of a project from its row as already read (its sector, stored
-    settings and primary estimate's bounds): no statement sent."""
-    doc = economics_defaults()
-    capex = primary_amount(usd_low, usd_high)
+                   usd_low: Any, usd_high: Any, detail: str = "") -> Assumptions | None:
+    """``assumptions`` of a project from its row as already read (its sector and the
+    source's words for it, stored settings and primary estimate's bounds): no statement
+    sent."""
     try:
-        model = cf.model_for(sector, doc.get("sectors", {}), doc.get("defaults", {}),
-                             dict(economics or {}), None if capex is None else float(capex))
+        econ = _project_economics(project_id, name, sector, detail, economics,
+                                  primary_amount(usd_low, usd_high))
     except InvalidInput:
         return None
-    return _assumptions(ProjectEconomics(project_id, name, sector, model,
-                                         dict(economics or {})))
+    return _assumptions(econ)
 
 
 def _assumptions(econ: ProjectEconomics) -> Assumptions:
     model = econ.model.as_dict()
+    model["opex_ratio"] += model["variable_ratio"]  # fixed and variable: all running costs
     return Assumptions(econ.overrides, econ.sector,
                        econ.sector in economics_defaults().get("sectors", {}),
                        [words.format(model[key]) for key, words in SHOWN_PARAMETERS
-                        if key in model])
+                        if key in model], econ.kind,
+                       [f"{k} {d.value} {d.unit}".strip() for k, d in econ.drivers.items()])
 
 
 def set_economics(engine: Engine, project_id: int | str, changes: dict[str, str],
                   actor: Actor) -> ProjectEconomics:
     """Store overrides of the project's model (validated; audited; a project edit)."""
     permit(actor, Action.PROJECT_EDIT)
-    checked = cf.check_parameters(changes)
     with transaction(engine) as s:
         row = project_row(s, project_id)
         before = dict(row.economics or {})
-        after = {**before, **checked}
+        kind = pm.nominal_kind(row.name, row.sector, row.sector_detail,
+                               {**before, **({"model": changes["model"]} if "model" in changes
+                                             else {})})
+        after = {**before, **pm.check_changes(kind, changes)}
+        _project_economics(row.id, row.name, row.sector, row.sector_detail, after,
+                           primary_usd(s, row.id))  # the whole model must still hold
         s.execute(t.projects.update().where(t.projects.c.id == row.id).values(economics=after))
         audit(s, actor, "project.economics", "project", row.id, before=before, after=after,
               project_id=row.id)
-        row = project_row(s, row.id)
-        return ProjectEconomics(row.id, row.name, row.sector, _model(s, row), after)
+        return _economics(s, project_row(s, row.id))
 
 
 def _framework_of(s: Any, row: Any) -> Framework:
@@ -158,18 +199,62 @@ def _framework_of(s: Any, row: Any) -> Framework:
     return load_framework(s, fw_row)
 
 
+@dataclass(frozen=True, slots=True)
+class Pricing:
+    """What a project is priced from, as read: its words, stored settings, primary
+    estimate and split terms; :meth:`economics_with` prices it with settings changed
+    (nothing stored)."""
+
+    project_id: int
+    name: str
+    sector: str
+    detail: str
+    economics: dict[str, Any]
+    estimate: Decimal | None
+    terms: SplitTerms
+
+    def economics_with(self, changes: Mapping[str, object]) -> ProjectEconomics:
+        return _project_economics(self.project_id, self.name, self.sector, self.detail,
+                                  {**self.economics, **changes}, self.estimate)
+
+
+def pricing(engine: Engine, project_id: int | str, *, deemed_rate: str | None = None
+            ) -> Pricing:
+    """A project's :class:`Pricing`, read once."""
+    with reading(engine) as s:
+        row = project_row(s, project_id)
+        terms = split_terms_for(_framework_of(s, row).current, deemed_rate=deemed_rate)
+        return Pricing(row.id, row.name, row.sector, row.sector_detail,
+                       dict(row.economics or {}), primary_usd(s, row.id), terms)
+
+
+def cents_of(values: Any) -> list[Decimal]:
+    """Float cash flows as amounts in whole cents (how money moves)."""
+    cents = Decimal("0.01")
+    return [Decimal(repr(float(x))).quantize(cents) for x in values]
+
+
+def funding_cents(values: Any) -> list[Decimal]:
+    """Funding in whole cents that adds up to its total in cents: each period the running
+    total rounded, less the previous one (so a project's cents add up to its capex)."""
+    cents, out, before, running = Decimal("0.01"), [], Decimal(0), Decimal(0)
+    for x in values:
+        running += Decimal(repr(float(x)))
+        now = running.quantize(cents)
+        out.append(now - before)
+        before = now
+    return out
+
+
 def base_case(engine: Engine, project_id: int | str, *, deemed_rate: str | None = None
               ) -> tuple[ProjectEconomics, list[Decimal], list[Decimal], SplitTerms]:
     """The project's deterministic cash flows, rounded to cents, and its split terms."""
     with reading(engine) as s:
         row = project_row(s, project_id)
-        model = _model(s, row)
+        econ = _economics(s, row)
         terms = split_terms_for(_framework_of(s, row).current, deemed_rate=deemed_rate)
-        econ = ProjectEconomics(row.id, row.name, row.sector, model, dict(row.economics or {}))
-    f, d = cf.base_case(model, terms.periods_per_year)
-    cents = Decimal("0.01")
-    return (econ, [Decimal(repr(float(x))).quantize(cents) for x in f],
-            [Decimal(repr(float(x))).quantize(cents) for x in d], terms)
+    f, d = cf.base_case(econ.model, terms.periods_per_year)
+    return econ, funding_cents(f), cents_of(d), terms
 
 
 def project_waterfall(engine: Engine, project_id: int | str, *,
@@ -401,3 +486,30 @@ def warm_engines() -> dict[str, int]:
     from pledge.analytics.engine import warm
 
     return warm()
+
+
+def start_date(engine: Engine, project_ids: list[int]) -> date | None:
+    """The date period 0 of a simulation of these projects stands for: the earliest of
+    their starts (first funding, notice or selection: what a portfolio's offsets count
+    from); for projects none of which has started, the earliest date one was recorded at
+    a stage. None when no project has a recorded stage."""
+    with reading(engine) as s:
+        rows = s.execute(select(t.projects).where(t.projects.c.id.in_(project_ids))).all()
+        starts = [d for r in rows if (d := _start(s, r)) is not None]
+        if starts:
+            return min(starts)
+        first = s.execute(select(t.transitions.c.on).where(
+            t.transitions.c.project_id.in_(project_ids)).order_by(t.transitions.c.on)
+            .limit(1)).scalar()
+    return first if isinstance(first, date) else None
+
+
+def path_flows(spec: mc.SimSpec) -> Any:
+    """Every path's funding, distributable cash and partner receipts, period by period
+    (``analytics.pathflows.PathFlows``), for a specification small enough to keep
+    (``domain.bounds.check_kept_cells``: InvalidInput naming ``paths`` otherwise)."""
+    from pledge.analytics import pathflows
+    from pledge.domain.bounds import check_kept_cells
+
+    check_kept_cells(spec.paths, spec.horizon)
+    return pathflows.flows(spec)

@@ -33,12 +33,15 @@ class Outlook:
 
     problem: why there is no outlook (no cost estimate, no model), else None.
     irr: the partner's annual IRR per path (NaN where none solves).
+    tornado: the base case's sensitivity to each driver (``services.sensitivity``), present
+    values at the deemed rate; None when it could not be worked out.
     """
 
     waterfall: WaterfallReport | None
     summary: Summary | None
     irr: Any
     problem: str | None = None
+    tornado: Any = None
 
 
 def _outlook(engine: Engine, project_id: int, paths: int, seed: int) -> Outlook:
@@ -48,7 +51,13 @@ def _outlook(engine: Engine, project_id: int, paths: int, seed: int) -> Outlook:
                                                                    seed))
     except PledgeError as exc:
         return Outlook(None, None, np.empty(0), exc.first.message)
-    return Outlook(report, summary, res.irr)
+    from pledge.services.sensitivity import sensitivity
+
+    try:
+        tornado = sensitivity(engine, project_id)
+    except PledgeError:
+        tornado = None
+    return Outlook(report, summary, res.irr, tornado=tornado)
 
 
 def project_outlook(engine: Engine, project_id: int, *, paths: int = OUTLOOK_PATHS,

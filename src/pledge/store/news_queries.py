@@ -1,7 +1,7 @@
 """The queries of the news tables (``news_articles``, ``news_proposals``,
-``news_mentions``): reading articles and proposals, storing them, and claiming a
-proposal for a decision. Rows come back as SQLAlchemy rows; ``services.news`` turns them
-into what its callers see. Every function runs in the caller's session (its transaction).
+``news_corroborations``, ``news_mentions``): reading articles and proposals, storing them,
+and claiming a proposal for a decision. Rows come back as SQLAlchemy rows; ``services.news``
+turns them into what its callers see. Every function runs in the caller's session (its transaction).
 """
 
 from __future__ import annotations
@@ -45,6 +45,17 @@ def insert_article(s: Connection, **values: Any) -> int:
                          .returning(t.news_articles.c.id)).scalar_one())
 
 
+def stored_sources(s: Connection, sources: Collection[str]) -> set[str]:
+    """Which of ``sources`` (addresses or file names) a stored article has."""
+    a = t.news_articles
+    wanted = list(dict.fromkeys(sources))
+    found: set[str] = set()
+    for i in range(0, len(wanted), 500):
+        found.update(str(r) for r in s.execute(
+            select(a.c.source).where(a.c.source.in_(wanted[i:i + 500]))).scalars())
+    return found
+
+
 def insert_mentions(s: Connection, article_id: int, project_ids: Iterable[int]) -> None:
     """Record which known projects an article is about."""
     rows = [{"article_id": article_id, "project_id": pid} for pid in project_ids]
@@ -75,10 +86,10 @@ def _head(a: Any) -> Any:
 
 
 def article_dating(s: Connection, article_id: int) -> Row[Any]:
-    """A stored article's source, stored publication date (``published_on``) and, when it
-    has none, the start of its text (``head``)."""
+    """A stored article's source, outlet, stored publication date (``published_on``) and,
+    when it has none, the start of its text (``head``)."""
     a = t.news_articles
-    return s.execute(select(a.c.source, a.c.published_on, _head(a))
+    return s.execute(select(a.c.source, a.c.outlet, a.c.published_on, _head(a))
                      .where(a.c.id == article_id)).one()
 
 
@@ -97,7 +108,7 @@ def _summaries_stmt(one_project: bool) -> Select[Any]:
     counts = counted.subquery()
     stmt = (select(a.c.id, a.c.source, a.c.title, a.c.language, a.c.pledging_country,
                    a.c.ingested_at, a.c.ingested_by, counts.c.n, counts.c.open,
-                   a.c.published_on, _head(a))
+                   a.c.published_on, _head(a), a.c.outlet)
             .outerjoin(counts, counts.c.article_id == a.c.id)
             .order_by(a.c.ingested_at.desc(), a.c.id.desc()))
     return stmt.where(a.c.id.in_(mentioned)) if one_project else stmt
@@ -124,7 +135,7 @@ def _proposals() -> Select[Any]:
     and ``head`` when it has none) and their project's name."""
     q, a, p = t.news_proposals, t.news_articles, t.projects
     return (select(q, a.c.source, a.c.title, a.c.language, p.c.name.label("project_name"),
-                   a.c.published_on, _head(a))
+                   a.c.published_on, _head(a), a.c.outlet)
             .join(a, a.c.id == q.c.article_id).outerjoin(p, p.c.id == q.c.project_id)
             .order_by(q.c.id))
 
@@ -182,6 +193,29 @@ def insert_proposal(s: Connection, **values: Any) -> int:
     """Queue a proposal; its new id."""
     return int(s.execute(t.news_proposals.insert().values(**values)
                          .returning(t.news_proposals.c.id)).scalar_one())
+
+
+def insert_corroboration(s: Connection, **values: Any) -> None:
+    """Record that a further article says what a waiting proposal says."""
+    s.execute(t.news_corroborations.insert().values(**values))
+
+
+def corroborations(s: Connection, proposal_ids: Collection[int]) -> dict[int, list[Row[Any]]]:
+    """The further articles of each proposal in ``proposal_ids``, in the order they came:
+    the article's id, source, outlet, date (``published_on``, ``head`` when none) and the
+    sentence it says it in (``evidence``)."""
+    c, a = t.news_corroborations, t.news_articles
+    out: dict[int, list[Row[Any]]] = {}
+    wanted = list(dict.fromkeys(proposal_ids))
+    for i in range(0, len(wanted), 500):
+        stmt: Select[Any] = (select(c.c.proposal_id, c.c.article_id, c.c.evidence, c.c.confidence,
+                       a.c.source, a.c.outlet, a.c.published_on, _head(a))
+                .join(a, a.c.id == c.c.article_id)
+                .where(c.c.proposal_id.in_(wanted[i:i + 500]))
+                .order_by(c.c.proposal_id, c.c.created_at, c.c.article_id))
+        for r in s.execute(stmt):
+            out.setdefault(int(r.proposal_id), []).append(r)
+    return out
 
 
 def undecided(s: Connection, proposal_id: int) -> Row[Any]:

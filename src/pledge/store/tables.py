@@ -435,6 +435,7 @@ news_articles = Table(
     Column("text", Text, nullable=False),                    # the cleaned text
     Column("facts", JSON, nullable=False),                   # what was read, with sentences
     Column("published_on", Date, nullable=True),            # its publication date, if known
+    Column("outlet", String(200), nullable=False, server_default=""),  # the publication
     Column("ingested_at", DateTime(timezone=True), nullable=False),
     Column("ingested_by", String(120), nullable=False),
     Column("role", String(20), nullable=False),
@@ -456,6 +457,17 @@ news_proposals = Table(
     Column("decided_at", DateTime(timezone=True), nullable=True),
     Column("reason", Text, nullable=False),
     Column("result", JSON, nullable=True),            # what accepting changed
+)
+
+# Further articles that say what a waiting proposal says: they corroborate it instead of
+# queuing a copy (its own article is the first source; these are the others, in order).
+news_corroborations = Table(
+    "news_corroborations", metadata,
+    Column("proposal_id", ForeignKey("news_proposals.id"), primary_key=True),
+    Column("article_id", ForeignKey("news_articles.id"), primary_key=True, index=True),
+    Column("evidence", Text, nullable=False),         # the sentence this article says it in
+    Column("confidence", Float, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 # Which known projects each article is about (its matched projects), for a project's news.

@@ -219,3 +219,29 @@ def pareto(points: Sequence[tuple[float, float, str]], chosen: dict[str, tuple[f
         _("Batches: what each side gets"), xaxis=axis(_("US utility (0 to 1)")),
         yaxis=axis(_("partner utility (0 to 1)")), height=380,
         legend={"orientation": "h", "y": -0.2})}
+
+
+def tornado(t: Any) -> Figure:
+    """The partner's base-case IRR with each driver moved down and up (a tornado: the
+    largest swing on top), from ``services.sensitivity.Tornado``."""
+    base = t.base.irr * 100
+    bars = [b for b in t.bars if b.low_outcome.irr is not None
+            and b.high_outcome.irr is not None][:12][::-1]  # plotly draws the first lowest
+    labels = [f"{b.name} ±{b.swing:.0%}" for b in bars]
+
+    def side(name: str, outcome: str, value: str, colour: str) -> dict[str, Any]:
+        return {"type": "bar", "orientation": "h", "name": name, "y": labels,
+                "x": [round(getattr(b, outcome).irr * 100 - base, 4) for b in bars],
+                "base": round(base, 4), "marker": {"color": colour},
+                "customdata": [getattr(b, value) for b in bars],
+                "hovertemplate": _("%{y} at %{customdata}: %{x:+.2f} points of IRR")
+                + "<extra></extra>"}
+
+    return {"data": [side(_("driver moved down"), "low_outcome", "low", MUTED),
+                     side(_("driver moved up"), "high_outcome", "high", PARTNER)],
+            "layout": _layout(_("Sensitivity: the partner's IRR, base case %(irr)s%%")
+                              % {"irr": f"{base:.2f}"}, barmode="overlay",
+                              xaxis=axis(_("change in the partner's IRR (points)")),
+                              yaxis=axis(""), height=360,
+                              margin={"l": 190, "r": 20, "t": 40, "b": 45},
+                              legend={"orientation": "h", "y": -0.2})}

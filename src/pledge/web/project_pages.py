@@ -147,6 +147,8 @@ async def project(request: Request, project_id: RecordId, engine: EngineDep,
         figures["waterfall"] = charts.waterfall(outlook.waterfall.result,
                                                 outlook.waterfall.terms.periods_per_year)
         figures["irr"] = charts.irr_histogram(outlook.irr)
+        if outlook.tornado is not None and outlook.tornado.base.irr is not None:
+            figures["tornado"] = charts.tornado(outlook.tornado)
     # a capital account needs money in the SPV, which comes no sooner than the selection;
     # a funding date, a selected or notified stage
     statement = _statement(engine, p.summary.id) if (

@@ -35,6 +35,7 @@ from numba import config as numba_config
 
 from pledge.analytics.engine._irr import _irr_kernel
 from pledge.analytics.engine._jit import F64, I64
+from pledge.analytics.engine._simd import aligned_lead
 from pledge.analytics.engine._waterfall import BLOCK, _fused_kernel, _waterfall_kernel
 from pledge.domain.errors import InvalidInput, Problem
 
@@ -161,6 +162,13 @@ def _out_array(out: BatchResult, name: str, shape: tuple[int, ...],
     return arr
 
 
+def _leads(*arrays: F64) -> I64:
+    """Where the 64-byte boundaries of each (P, T) array's rows fall, for the kernels'
+    tiles (0 for an empty array), four entries."""
+    leads = [aligned_lead(a.ctypes.data, a.strides[0]) if a.size else 0 for a in arrays]
+    return np.array(leads + [0] * (4 - len(leads)), dtype=np.int64)
+
+
 def waterfall_batch(funding: F64, distributable: F64, period_rate: float, pre_share: float,
                     post_share: float, *, keep_flows: bool = True,
                     keep_balance: bool = False, out: BatchResult | None = None
@@ -201,7 +209,7 @@ def waterfall_batch(funding: F64, distributable: F64, period_rate: float, pre_sh
     partner_total, us_total, funding_total, final_balance = totals
     nbad = _waterfall_kernel(f, d, rate, pre, post, BLOCK, partner, balance, keep_flows,
                              keep_balance, partner_total, us_total, funding_total,
-                             final_balance, recoup)
+                             final_balance, recoup, _leads(f, d, partner, balance))
     if nbad:
         raise _bad_cells(f, d)
     return BatchResult(partner if keep_flows else None, partner_total, us_total,
@@ -251,7 +259,8 @@ def waterfall_irr_fused(funding: F64, distributable: F64, period_rate: float,
         np.empty(n_paths) for _ in range(6))
     recoup = np.empty(n_paths, dtype=np.int64)
     nbad = _fused_kernel(f, d, rate, pre, post, FUSED_BLOCK, weights, partner_total,
-                         us_total, funding_total, final_balance, recoup, irr, pv)
+                         us_total, funding_total, final_balance, recoup, irr, pv,
+                         _leads(f, d))
     if nbad:
         raise _bad_cells(f, d)
     return FusedResult(partner_total, us_total, funding_total, final_balance, recoup, irr,

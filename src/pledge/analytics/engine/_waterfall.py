@@ -12,14 +12,19 @@ it is, so the engine rounds as the reference does, cent for cent. (Only a compou
 interest product falling within a few ulps of a half cent without being one could
 round the other way: about one period in 10^8 at US$1bn.)
 
-Layout: the kernels are path-blocked. A parallel task takes ``block`` paths; it reads
-their rows once (contiguous, so the hardware prefetches them) into cents, transposed
-to (period, path) buffers that stay in the core's cache; runs the rule period by
-period across the block's paths (an inner loop without branches, which the compiler
-vectorises: the paths of a block are independent, so the period-to-period dependency
-of one path no longer stalls the pipeline), converting to cents and back to dollars as
-it goes; and writes the block's rows back. Cents become dollars as ``c / 100``
-correctly rounded, by a multiply and two fused multiply-adds instead of a division.
+Layout: the kernels are path-blocked. A parallel task takes ``TASK_BLOCKS`` blocks of
+``BLOCK`` paths, one after the other, with one set of buffers. For each block it moves
+the rows into (period, path) buffers that stay in the core's cache, eight paths by
+eight periods at a time through vector registers (:mod:`._simd`: eight loads, 24
+shuffles, eight stores; the tiles start where the rows' cache lines do); runs the rule
+period by period across the block's paths (an inner loop without branches, which the
+compiler vectorises eight paths to an instruction: the paths of a block are
+independent, so the period-to-period dependency of one path no longer stalls the
+pipeline), converting to cents and back to dollars as it goes, while prefetching the
+next block's rows into the second-level cache so that they are there when its turn
+comes; and moves the block's results back into rows the same way. Cents become
+dollars as ``c / 100`` correctly rounded, by a multiply and two fused multiply-adds
+instead of a division.
 
 Exactness is paid for once a block, not once a cell: a block runs first with funding,
 cash and interest rounded by ``rint`` alone, noting whether any of them fell on (or,
@@ -36,6 +41,7 @@ from numba import prange
 
 from pledge.analytics.engine._irr import _irr_row, _irr_scratch
 from pledge.analytics.engine._jit import F64, I64, _fma, _jit
+from pledge.analytics.engine._simd import TILE, _prefetch_l2, _transpose8, _wide_vectors
 
 _TIE_ULPS = 8.0  # a product within this many ulps of a half cent is a tie (see _round_money)
 _EPS = 2.220446049250313e-16
@@ -45,11 +51,16 @@ BLOCK = 32
 """Paths a parallel task runs together: 3 buffers of 8 * BLOCK bytes per period stay in
 the core's cache for the 160 quarters of a 40-year path."""
 
-_PAD = 4
+_PAD = 8
 """Spare columns in a block's (period, path) buffers: a row of ``BLOCK + _PAD`` floats
-is not a multiple of 4 KiB over a few periods, so a path's periods, written or read
-down a column, do not all fall into the same cache set (and the processor does not
-mistake their addresses for each other's), which costs a third of the transpose."""
+is an odd number of cache lines, so a path's periods, written or read down a column,
+do not all fall into the same cache set (and the processor does not mistake their
+addresses for each other's); a multiple of 8 floats, so every row starts on a cache
+line and a tile's eight values are one aligned vector."""
+
+TASK_BLOCKS = 16
+"""Blocks a parallel task runs one after the other with one set of buffers, allocated
+once a task instead of once a block."""
 
 
 @_jit(inline=True)
@@ -138,27 +149,114 @@ def _grow(balance: float, rate: float) -> float:
 
 
 @_jit()
-def _load_block(funding: F64, dist: F64, p0: int, m: int, fr: F64, dr: F64) -> None:
-    """Rows ``p0 .. p0+m`` of funding and cash, transposed into ``fr`` and ``dr``
-    (period, path): the rows are read in order, the buffers stay in cache."""
-    for j in range(m):
-        f_row = funding[p0 + j]
-        d_row = dist[p0 + j]
-        for t in range(f_row.shape[0]):
-            fr[t, j] = f_row[t]
-            dr[t, j] = d_row[t]
+def _buffer(n_periods: int, width: int) -> F64:
+    """An uninitialised (period, path) buffer whose rows start on 64-byte boundaries."""
+    raw = np.empty(n_periods * width + TILE)
+    skip = ((64 - raw.ctypes.data % 64) % 64) // 8
+    return raw[skip:skip + n_periods * width].reshape((n_periods, width))
+
+
+@_jit()
+def _tiles_in(src: F64, p0: int, m: int, buf: F64, lead: int) -> None:
+    """Rows ``p0 .. p0+m`` of ``src``, transposed into ``buf`` (period, path).
+
+    Eight paths by eight periods at a time in registers (:func:`_transpose8`), the
+    tiles starting ``lead`` periods in, where the rows' 64-byte boundaries are; the
+    periods before and after them by one more tile at each end (overlapping its
+    neighbour, which copies a few values twice: the same values); the paths past the
+    last eight, and every path when there are fewer than eight periods, one by one."""
+    n_t = src.shape[1]
+    full = m - m % TILE
+    lead = min(lead, n_t)
+    end = lead + (n_t - lead) // TILE * TILE
+    if n_t < TILE:
+        full = 0
+    for g in range(0, full, TILE):
+        if lead > 0:
+            _transpose8(src, p0 + g, 0, buf, 0, g)
+        for t in range(lead, end, TILE):
+            _transpose8(src, p0 + g, t, buf, t, g)
+        if end < n_t:
+            _transpose8(src, p0 + g, n_t - TILE, buf, n_t - TILE, g)
+    for j in range(full, m):
+        row = src[p0 + j]
+        for t in range(n_t):
+            buf[t, j] = row[t]
+
+
+@_jit()
+def _tiles_out(buf: F64, dst: F64, p0: int, m: int, lead: int) -> None:
+    """:func:`_tiles_in` the other way: ``buf`` (period, path) into rows ``p0 .. p0+m``
+    of ``dst``."""
+    n_t = dst.shape[1]
+    full = m - m % TILE
+    lead = min(lead, n_t)
+    end = lead + (n_t - lead) // TILE * TILE
+    if n_t < TILE:
+        full = 0
+    for g in range(0, full, TILE):
+        if lead > 0:
+            _transpose8(buf, 0, g, dst, p0 + g, 0)
+        for t in range(lead, end, TILE):
+            _transpose8(buf, t, g, dst, p0 + g, t)
+        if end < n_t:
+            _transpose8(buf, n_t - TILE, g, dst, p0 + g, n_t - TILE)
+    for j in range(full, m):
+        row = dst[p0 + j]
+        for t in range(n_t):
+            row[t] = buf[t, j]
+
+
+@_jit(inline=True)
+def _fetch_ahead(ahead: I64, t: int, n_t: int) -> None:
+    """Period ``t``'s share of the prefetches for the next block (``ahead``: see
+    :func:`_ahead`): the next block's funding and cash lines into the second-level
+    cache (read) and its partner-flow lines (written), spread evenly over the periods,
+    so that they arrive while this block computes instead of stalling the tiles."""
+    lines = ahead[0]
+    if lines == 0:
+        return
+    per = (lines + n_t - 1) // n_t
+    row_lines = ahead[1]
+    row_bytes = ahead[2]
+    for k in range(t * per, min(lines, (t + 1) * per)):
+        offset = (k // row_lines) * row_bytes + (k % row_lines) * 64
+        _prefetch_l2(ahead[3] + offset, False)
+        _prefetch_l2(ahead[4] + offset, False)
+        if ahead[5] != 0:
+            _prefetch_l2(ahead[5] + offset, True)
+
+
+@_jit()
+def _ahead(ahead: I64, funding: F64, dist: F64, out: F64, write_out: bool, p0: int,
+           m: int) -> None:
+    """Fill ``ahead`` for the block of ``m`` paths from ``p0`` (none when ``m`` is 0):
+    its lines in all, a row's lines, a row's bytes, and the 64-byte-aligned addresses
+    of its first row in funding, cash and, when written, the partner flows (all three
+    the same shape, rows C-contiguous)."""
+    if m <= 0:
+        ahead[0] = 0
+        return
+    row_bytes = funding.strides[0]
+    row_lines = (row_bytes + 63) // 64 + 1
+    ahead[0] = m * row_lines
+    ahead[1] = row_lines
+    ahead[2] = row_bytes
+    ahead[3] = (funding.ctypes.data + p0 * row_bytes) // 64 * 64
+    ahead[4] = (dist.ctypes.data + p0 * dist.strides[0]) // 64 * 64
+    ahead[5] = (out.ctypes.data + p0 * out.strides[0]) // 64 * 64 if write_out else 0
 
 
 @_jit()
 def _rule_block(fr: F64, dr: F64, m: int, rate: float, s_pre: float, s_post: float,
-                pc: F64, bc: F64, balance: F64, recoup: I64,
+                pc: F64, bc: F64, keep_balance: bool, balance: F64, recoup: I64,
                 partner_total: F64, us_total: F64, funded: F64, finite: F64,
                 lowest: F64) -> None:
     """The rule period by period over the ``m`` paths of a block, in whole cents.
 
     Reads ``fr``, ``dr`` (period, path; dollars as given); writes the partner's share in
-    dollars to ``pc`` and the balance after each period to ``bc`` (always: a store the
-    caller may not need costs less than a branch, which would stop the vectorising).
+    dollars to ``pc`` and, when ``keep_balance``, the balance after each period to ``bc``
+    (a condition the compiler takes out of the loop: two loops, each vectorised).
     One entry a path carries its state: ``balance``, ``recoup`` and the three totals (in
     cents; starting at 0, -1, 0), ``finite`` (0 while every amount is finite) and
     ``lowest`` (the lowest funding, from 0). The order of operations, the branch
@@ -172,6 +270,7 @@ def _rule_block(fr: F64, dr: F64, m: int, rate: float, s_pre: float, s_post: flo
     so one formula without branches serves every period and the loop over the block's
     paths vectorises.
     """
+    _wide_vectors()
     inv_pre = 1.0 / s_pre
     for t in range(fr.shape[0]):
         for j in range(m):
@@ -187,72 +286,78 @@ def _rule_block(fr: F64, dr: F64, m: int, rate: float, s_pre: float, s_post: flo
                 recoup[j] = t
             balance[j] = after
             partner_total[j] += partner
-            us_total[j] += d - partner
+            us_total[j] += d
             funded[j] += f
             pc[t, j] = _dollars(partner)
-            bc[t, j] = _dollars(after)
+            if keep_balance:
+                bc[t, j] = _dollars(after)
 
 
 @_jit()
 def _rule_block_fast(fr: F64, dr: F64, m: int, rate: float, s_pre: float, s_post: float,
-                     pc: F64, bc: F64, balance: F64, recoup: I64,
+                     pc: F64, bc: F64, keep_balance: bool, balance: F64, recoup: I64,
                      partner_total: F64, us_total: F64, funded: F64, finite: F64,
-                     lowest: F64) -> None:
+                     lowest: F64, ahead: I64) -> None:
     """:func:`_rule_block` with funding and cash rounded to the cent by ``rint`` alone,
     which is :func:`_to_cents` wherever ``x * 100`` does not land exactly on a half
     cent, and the interest by ``rint`` alone, which is :func:`_grow` wherever it is not
-    within a few ulps of a half cent; a path where either happens gets 1 added to
-    ``finite`` (NaN stays NaN), and the caller runs its block again with
-    :func:`_rule_block`. Every other step is the same.
+    within a few ulps of a half cent; a path where either happens, or where an amount
+    is not finite or funding negative, gets 1 added to ``finite`` for each such
+    period, and the caller runs its block again with
+    :func:`_rule_block`. Every other step is the same. Meanwhile the next block's lines
+    are prefetched (:func:`_fetch_ahead`).
     """
+    _wide_vectors()
     inv_pre = 1.0 / s_pre
-    for t in range(fr.shape[0]):
+    n_t = fr.shape[0]
+    for t in range(n_t):
+        _fetch_ahead(ahead, t, n_t)
         for j in range(m):
             fx = fr[t, j]
             dx = dr[t, j]
             yf = fx * 100.0
-            yd = dx * 100.0 if dx > 0.0 else 0.0
+            yd = dx * 100.0 if not dx <= 0.0 else 0.0      # NaN stays NaN
             f = float(np.rint(yf))
             d = float(np.rint(yd))
             bj = balance[j]
             interest = bj * rate
             ri = float(np.rint(interest))
             tie = 0.5 - abs(interest - ri) <= _TIE * max(abs(interest), 1.0)
-            halves = ((1.0 if abs(yf - f) == 0.5 else 0.0) + (1.0 if abs(yd - d) == 0.5 else 0.0)
-                      + (1.0 if tie else 0.0))
-            # NaN once an amount is not finite or funding is negative (``lowest`` unused)
-            finite[j] += fx * 0.0 + dx * 0.0 + halves + (0.0 if fx >= 0.0 else np.nan)
+            # on a half cent, or not finite (then the difference is NaN), or funding
+            # negative, or cash -inf: the exact run decides (``lowest`` unused)
+            odd = ((not abs(yf - f) < 0.5) | (not abs(yd - d) < 0.5) | tie
+                   | (not fx >= 0.0) | (dx == -np.inf))
+            finite[j] += 1.0 if odd else 0.0
             b = bj + ri + f
             partner, after = _split(b, d, inv_pre, s_pre, s_post)
             if b > 0.0 and after == 0.0:
                 recoup[j] = t
             balance[j] = after
             partner_total[j] += partner
-            us_total[j] += d - partner
+            us_total[j] += d
             funded[j] += f
             pc[t, j] = _dollars(partner)
-            bc[t, j] = _dollars(after)
+            if keep_balance:
+                bc[t, j] = _dollars(after)
 
 
 @_jit()
 def _run_block(fr: F64, dr: F64, m: int, rate: float, s_pre: float, s_post: float,
-               pc: F64, bc: F64) -> tuple[F64, I64, F64, F64, F64, F64, F64]:
+               pc: F64, bc: F64, keep_balance: bool,
+               state: tuple[F64, I64, F64, F64, F64, F64, F64], ahead: I64) -> None:
     """The rule over a block (:func:`_rule_block_fast`, then :func:`_rule_block` if an
-    amount lies on a half cent); returns the block's state (:func:`_block_state`)."""
-    block = fr.shape[1]
-    state = _block_state(block)
+    amount lies on a half cent), into ``state`` (:func:`_block_state`, reset here)."""
     bal, rec, pt, ut, ft, finite, lowest = state
-    _rule_block_fast(fr, dr, m, rate, s_pre, s_post, pc, bc, bal, rec, pt, ut, ft, finite,
-                     lowest)
+    _reset(state)
+    _rule_block_fast(fr, dr, m, rate, s_pre, s_post, pc, bc, keep_balance, bal, rec, pt,
+                     ut, ft, finite, lowest, ahead)
     redo = False
     for j in range(m):
         redo = redo or finite[j] > 0.0
     if redo:
-        state = _block_state(block)
-        bal, rec, pt, ut, ft, finite, lowest = state
-        _rule_block(fr, dr, m, rate, s_pre, s_post, pc, bc, bal, rec, pt, ut, ft, finite,
-                    lowest)
-    return state
+        _reset(state)
+        _rule_block(fr, dr, m, rate, s_pre, s_post, pc, bc, keep_balance, bal, rec, pt,
+                    ut, ft, finite, lowest)
 
 
 @_jit()
@@ -262,43 +367,67 @@ def _block_state(block: int) -> tuple[F64, I64, F64, F64, F64, F64, F64]:
             np.zeros(block), np.zeros(block), np.zeros(block), np.zeros(block))
 
 
+@_jit()
+def _reset(state: tuple[F64, I64, F64, F64, F64, F64, F64]) -> None:
+    """The state of :func:`_block_state` back to its start."""
+    bal, rec, pt, ut, ft, finite, lowest = state
+    bal[:] = 0.0
+    rec[:] = -1
+    pt[:] = 0.0
+    ut[:] = 0.0
+    ft[:] = 0.0
+    finite[:] = 0.0
+    lowest[:] = 0.0
+
+
+@_jit()
+def _task_buffers(n_periods: int, block: int) -> tuple[F64, F64, F64, F64]:
+    """A task's (period, path) buffers: funding and cash in, partner and balance out."""
+    width = block + _PAD
+    return (_buffer(n_periods, width), _buffer(n_periods, width),
+            _buffer(n_periods, width), _buffer(n_periods, width))
+
+
 @_jit(parallel=True)
 def _waterfall_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post: float,
                       block: int, partner: F64, balance: F64, write_partner: bool,
                       write_balance: bool, partner_total: F64, us_total: F64,
-                      funding_total: F64, final_balance: F64, recoup: I64) -> int:
-    """Fill the preallocated outputs block by block, in parallel; return the bad paths'
-    count."""
+                      funding_total: F64, final_balance: F64, recoup: I64,
+                      leads: I64) -> int:
+    """Fill the preallocated outputs block by block, in parallel (tasks of
+    ``TASK_BLOCKS`` blocks); return the bad paths' count. ``leads``: where the 64-byte
+    boundaries of funding's, cash's, the partner flows' and the balances' rows fall
+    (:func:`pledge.analytics.engine._simd.aligned_lead`)."""
     n_paths, n_periods = funding.shape
     n_blocks = (n_paths + block - 1) // block
+    n_tasks = (n_blocks + TASK_BLOCKS - 1) // TASK_BLOCKS
     nbad = 0
-    for k in prange(n_blocks):
-        p0 = k * block
-        m = min(block, n_paths - p0)
-        fr = np.empty((n_periods, block + _PAD))
-        dr = np.empty((n_periods, block + _PAD))
-        pc = np.empty((n_periods, block + _PAD))
-        bc = np.empty((n_periods, block + _PAD))
-        _load_block(funding, dist, p0, m, fr, dr)
-        bal, rec, pt, ut, ft, finite, lowest = _run_block(fr, dr, m, rate, s_pre, s_post,
-                                                          pc, bc)
+    for k in prange(n_tasks):
+        fr, dr, pc, bc = _task_buffers(n_periods, block)
+        state = _block_state(block)
+        ahead = np.zeros(6, dtype=np.int64)
+        bal, rec, pt, ut, ft, finite, lowest = state
         bad = 0
-        for j in range(m):
-            p = p0 + j
+        for b in range(k * TASK_BLOCKS, min(n_blocks, (k + 1) * TASK_BLOCKS)):
+            p0 = b * block
+            m = min(block, n_paths - p0)
+            _tiles_in(funding, p0, m, fr, leads[0])
+            _tiles_in(dist, p0, m, dr, leads[1])
+            _ahead(ahead, funding, dist, partner, write_partner, p0 + block,
+                   min(block, n_paths - p0 - block))
+            _run_block(fr, dr, m, rate, s_pre, s_post, pc, bc, write_balance, state, ahead)
             if write_partner:
-                row = partner[p]
-                for t in range(n_periods):
-                    row[t] = pc[t, j]
+                _tiles_out(pc, partner, p0, m, leads[2])
             if write_balance:
-                row = balance[p]
-                for t in range(n_periods):
-                    row[t] = bc[t, j]
-            partner_total[p] = _dollars(pt[j])
-            us_total[p] = _dollars(ut[j])
-            funding_total[p] = _dollars(ft[j])
-            final_balance[p] = _dollars(bal[j])
-            recoup[p] = rec[j] if bal[j] <= 0.0 else -1
-            bad += 1 if finite[j] != 0.0 or lowest[j] < 0.0 else 0
+                _tiles_out(bc, balance, p0, m, leads[3])
+            for j in range(m):
+                p = p0 + j
+                partner_total[p] = _dollars(pt[j])
+                us_total[p] = _dollars(ut[j] - pt[j])
+                funding_total[p] = _dollars(ft[j])
+                final_balance[p] = _dollars(bal[j])
+                recoup[p] = rec[j] if bal[j] <= 0.0 else -1
+                bad += 1 if finite[j] != 0.0 or lowest[j] < 0.0 else 0
         nbad += bad
     return nbad
 
@@ -307,7 +436,7 @@ def _waterfall_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post
 def _fused_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post: float,
                   block: int, discount: F64, partner_total: F64, us_total: F64,
                   funding_total: F64, final_balance: F64, recoup: I64, irr: F64,
-                  partner_pv: F64) -> int:
+                  partner_pv: F64, leads: I64) -> int:
     """The rule and the IRR of ``partner - funding`` block by block; no (P, T) output.
 
     Each path's net flows (the partner's share in dollars less the funding as given)
@@ -315,40 +444,45 @@ def _fused_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post: fl
     file alone, though it compiles ``_irr_row`` into it: a change to ``_irr.py`` must
     change this file too, or a warm cache keeps the old IRR here.) ``partner_pv``
     receives the partner's receipts weighted by ``discount`` (one weight a period) when
-    ``discount`` is not empty.
+    ``discount`` is not empty. ``leads`` as for :func:`_waterfall_kernel` (the first
+    two used).
     """
     n_paths, n_periods = funding.shape
     n_blocks = (n_paths + block - 1) // block
+    n_tasks = (n_blocks + TASK_BLOCKS - 1) // TASK_BLOCKS
     with_pv = discount.shape[0] > 0
     nbad = 0
-    for k in prange(n_blocks):
-        p0 = k * block
-        m = min(block, n_paths - p0)
-        fr = np.empty((n_periods, block + _PAD))
-        dr = np.empty((n_periods, block + _PAD))
-        pc = np.empty((n_periods, block + _PAD))
-        bc = np.empty((n_periods, block + _PAD))
+    for k in prange(n_tasks):
+        fr, dr, pc, bc = _task_buffers(n_periods, block)
+        state = _block_state(block)
+        ahead = np.zeros(6, dtype=np.int64)
+        bal, rec, pt, ut, ft, finite, lowest = state
         net = np.empty(n_periods)
         u = _irr_scratch(n_periods)
-        _load_block(funding, dist, p0, m, fr, dr)
-        bal, rec, pt, ut, ft, finite, lowest = _run_block(fr, dr, m, rate, s_pre, s_post,
-                                                          pc, bc)
         bad = 0
-        for j in range(m):
-            p = p0 + j
-            f_row = funding[p]
-            pv = 0.0
-            for t in range(n_periods):
-                net[t] = pc[t, j] - f_row[t]
-                if with_pv:
-                    pv += (net[t] + f_row[t]) * discount[t]
-            irr[p] = _irr_row(net, u)
-            partner_pv[p] = pv
-            partner_total[p] = _dollars(pt[j])
-            us_total[p] = _dollars(ut[j])
-            funding_total[p] = _dollars(ft[j])
-            final_balance[p] = _dollars(bal[j])
-            recoup[p] = rec[j] if bal[j] <= 0.0 else -1
-            bad += 1 if finite[j] != 0.0 or lowest[j] < 0.0 else 0
+        for b in range(k * TASK_BLOCKS, min(n_blocks, (k + 1) * TASK_BLOCKS)):
+            p0 = b * block
+            m = min(block, n_paths - p0)
+            _tiles_in(funding, p0, m, fr, leads[0])
+            _tiles_in(dist, p0, m, dr, leads[1])
+            _ahead(ahead, funding, dist, funding, False, p0 + block,
+                   min(block, n_paths - p0 - block))
+            _run_block(fr, dr, m, rate, s_pre, s_post, pc, bc, False, state, ahead)
+            for j in range(m):
+                p = p0 + j
+                f_row = funding[p]
+                pv = 0.0
+                for t in range(n_periods):
+                    net[t] = pc[t, j] - f_row[t]
+                    if with_pv:
+                        pv += (net[t] + f_row[t]) * discount[t]
+                irr[p] = _irr_row(net, u)
+                partner_pv[p] = pv
+                partner_total[p] = _dollars(pt[j])
+                us_total[p] = _dollars(ut[j] - pt[j])
+                funding_total[p] = _dollars(ft[j])
+                final_balance[p] = _dollars(bal[j])
+                recoup[p] = rec[j] if bal[j] <= 0.0 else -1
+                bad += 1 if finite[j] != 0.0 or lowest[j] < 0.0 else 0
         nbad += bad
     return nbad

@@ -1,15 +1,15 @@
 """Tranches of a project or programme, and claims about a framework's terms, each with
 its source (from the news, or entered by hand).
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-05
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019"
-down_revision = "0018"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

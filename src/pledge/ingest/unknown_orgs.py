@@ -1,0 +1,127 @@
+"""Companies the gazetteer does not know, told by how news names a company: a name with
+a company's ending ("Sandfire Resources", "Sembcorp Industries", "Cameco Corp."), or a
+name whose shares are spoken of ("Sasol's shares fell", "Shares in Inari Amertron",
+"北海道電力の株価", "성광벤드의 주가").
+
+Found once over the cleaned text (one pattern a script), and only where no organisation
+of the gazetteer, no US state or site and no word of a country stands. A short form of
+a name found in full ("Sembcorp" beside "Sembcorp Industries") is read as the full name.
+Such a company is reported with a lower confidence than one of the gazetteer.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import Final
+
+from pledge.ingest.facts import OrgFact
+from pledge.ingest.gazetteer import Gazetteer
+from pledge.ingest.reading import SentenceRead
+
+__all__ = ["CONFIDENCE", "find_unknown_companies", "unknown_company_facts"]
+
+CONFIDENCE: Final = 0.6
+
+_WORD: Final = r"(?:[A-Z][a-z]*[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?|[A-Z]{2,5}|&)"
+_NAME: Final = rf"{_WORD}(?: {_WORD}){{0,2}}"
+# Endings kept in the name ("Sembcorp Industries") and endings of the legal form, left out
+# of it ("Cameco Corp." is Cameco).
+_KEPT_ENDINGS: Final = ("Industries", "Resources", "Holdings", "Mining", "Minerals",
+                        "Midstream", "Shipbuilding", "Petroleum", "Chemicals", "Chemical",
+                        "Motors", "Engineering", "Group")
+_LEGAL_ENDINGS: Final = ("Corp.", "Corporation", "Inc.", "Ltd.", "Ltd", "Limited", "plc",
+                         "PLC", "Co., Ltd.", "Bhd", "Berhad")
+_ENGLISH: Final = re.compile(
+    rf"(?<![\w&-])(?P<kept>{_NAME} (?:{'|'.join(_KEPT_ENDINGS)}))(?![\w])"
+    rf"|(?<![\w&-])(?P<legal>{_NAME}),? (?:{'|'.join(re.escape(e) for e in _LEGAL_ENDINGS)})"
+    r"(?![\w])"
+    rf"|(?<![\w&-])(?P<owner>{_NAME})(?:'s?)? (?:shares|stock)\b"
+    rf"|\b[Ss]hares (?:in|of) (?P<held>{_NAME})(?![\w])")
+_TRIGGER: Final = re.compile(
+    rf"(?<![\w])(?:{'|'.join(_KEPT_ENDINGS)}|{'|'.join(re.escape(e) for e in _LEGAL_ENDINGS)}"
+    r"|shares|stock)(?![\w])|\b[Ss]hares (?:in|of) ")
+_WINDOW: Final = 70     # longer than any name of three words and an ending
+_JAPANESE: Final = re.compile(r"(?P<ja>[\u4e00-\u9fff\u30a0-\u30ff]{2,12})の株価")
+_KOREAN: Final = re.compile(r"(?<![가-힣])(?P<ko>[가-힣A-Za-z]{2,12}?)(?:의)? ?주가(?:는|가|도)")
+# Capitalised words that open a sentence or name a market, not a company.
+_NOT_NAMES: Final = frozenset({
+    "The", "A", "An", "Its", "Their", "His", "Her", "Our", "This", "That", "These", "Those",
+    "Asian", "European", "American", "Japanese", "Korean", "Chinese", "Australian",
+    "Malaysian", "Singapore", "Global", "Bank", "Tech", "Energy", "Steel", "Mining",
+    "Technology", "Chip", "Defence", "Defense", "Shipbuilding", "Utility", "Industrial",
+    "Investment", "Business", "Trade", "State", "Government", "Committee", "Department",
+    "Ministry", "Agency", "Authority", "Exchange", "Index", "Some", "Other", "Many", "Most",
+    "All", "Both", "Several", "Few", "Preferred", "Common", "Class", "Such", "When", "While",
+    "After", "Before", "In", "On", "At", "For", "From", "With", "And", "But", "Monday",
+    "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "US", "UK", "EU",
+    "Investment Committee", "Consultation Committee", "Natural", "Critical", "National",
+    "Federal", "Public", "Strategic", "Human", "Mineral", "Heavy", "Advanced", "Renewable",
+    "Clean", "Green", "Financial", "Economic", "Foreign", "Domestic", "Regional", "Local",
+})
+_NOT_NAMES_CJK: Final = frozenset({
+    "同社", "当社", "自社", "各社", "両社", "日本", "米国", "主要", "関連", "銘柄", "企業",
+    "회사", "그룹", "이날", "전날", "해당", "국내", "미국", "한국", "일본", "우리", "같은",
+    "관련", "종목", "기업", "업체", "회사의", "이", "그",
+})
+
+
+def _clean_name(name: str) -> str:
+    words = name.split(" ")
+    while words and words[0] in _NOT_NAMES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def find_unknown_companies(text: str, taken: list[tuple[int, int]],
+                           places: frozenset[str]) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each company named in ``text`` that is none of the spans in
+    ``taken`` (the gazetteer's organisations, states and sites) and no name in ``places``
+    (countries and places, for reading only)."""
+    found: list[tuple[int, int, str]] = []
+
+    def add(start: int, end: int, name: str) -> None:
+        if (name and name not in _NOT_NAMES and name not in _NOT_NAMES_CJK
+                and name not in places and name not in _KEPT_ENDINGS
+                and not name.startswith("&") and not name.endswith("&")
+                and not any(s < end and start < e for s, e in taken)):
+            found.append((start, end, name))
+
+    done = 0
+    for t in _TRIGGER.finditer(text):
+        # The names are looked for only around the words that can end or open one.
+        if t.start() < done:
+            continue
+        for m in _ENGLISH.finditer(text, max(done, t.start() - _WINDOW), t.end() + _WINDOW):
+            if not m.start() <= t.start() < m.end():
+                continue
+            group = m.lastgroup or ""
+            name = _clean_name(m.group(group))
+            start = m.start(group) + len(m.group(group)) - len(name)
+            add(start, start + len(name), name)
+            done = m.end()
+            break
+    if "株価" in text:
+        for m in _JAPANESE.finditer(text):
+            add(m.start("ja"), m.end("ja"), m.group("ja"))
+    if "주가" in text:
+        for m in _KOREAN.finditer(text):
+            add(m.start("ko"), m.end("ko"), m.group("ko"))
+    full = sorted({n for _, _, n in found if " " in n}, key=len, reverse=True)
+    return [(s, e, next((f for f in full if f.startswith(n + " ")), n)) for s, e, n in found]
+
+
+def unknown_company_facts(g: Gazetteer, text: str, reads: list[SentenceRead]) -> list[OrgFact]:
+    """The companies of :func:`find_unknown_companies` in the article ``text`` whose
+    sentences ``reads`` holds, as facts of their sentences."""
+    taken = [(r.sentence.start + h.start, r.sentence.start + h.end)
+             for r in reads for hits in (r.orgs, r.states, r.sites) for h in hits]
+    starts = [r.sentence.start for r in reads]
+    out: list[OrgFact] = []
+    for start, end, name in find_unknown_companies(text, taken, g.place_names):
+        i = bisect_right(starts, start) - 1
+        if i < 0 or end > reads[i].sentence.end:
+            continue
+        s = reads[i].sentence
+        out.append(OrgFact(name, "company", text[start:end], s.index, s.text, CONFIDENCE))
+    return out
