@@ -42,27 +42,35 @@ __all__ = ["ROLE_REACH", "OfficialFact", "RelationFact", "RoleFact", "TermFact",
 
 ROLE_REACH: Final = 90
 
+# Role words: Latin ones as whole words (one word boundary for all of them, which keeps the
+# pattern fast), Japanese and Korean ones anywhere.
 _ROLE_WORDS: Final = {
-    "lead": r"\bled by\b|\bleads\b|\bto lead\b|\bwill lead\b|\bheaded by\b|\bdeveloped by\b"
-            r"|\boperated by\b|\brun by\b|\bowned by\b|\bwill (?:build|establish|develop|"
-            r"construct|operate|run)\b|\bdeveloper\b|主導|率いる|手掛け|運営する|中心に"
-            r"|주도|이끄는|주관|개발사|중심",
-    "partner": r"\bcollaborat\w*|\bpartner(?:s|ed|ing|ship)?\b|\bjoint venture\b"
-               r"|\bjoin(?:s|ed|ing)?\b|\btogether with\b|\balongside\b|\bco-invest\w*"
-               r"|\bparticipat\w*|\bteam(?:s|ed)? up\b|\bconsortium\b|参画|協力|提携|共同"
-               r"|참여|협력|제휴|공동",
-    "supplier": r"\bsuppl(?:y|ies|ied|ier|iers|ying)\b|\bequipment\b|\bturbines?\b"
-                r"|\bvendors?\b|\bcontractors?\b|\bEPC\b|供給|納入|공급|납품",
-    "offtaker": r"\boff-?take\w*|\bbuy(?:s|ing)?\b|\bbuyers?\b|\bpurchas(?:e|es|ing)\b"
-                r"|\bcustomers?\b|購入|引き取|구매",
-    "lender": r"\blend(?:s|er|ers|ing)\b|\bloans?\b|\bfinancing from\b|\bfinanced by\b"
-              r"|\bprovid\w+ (?:the )?(?:financing|loans?|credit)\b|融資|대출|융자",
+    "lead": r"led by\b|leads\b|to lead\b|will lead\b|headed by\b|developed by\b|operated by\b"
+            r"|run by\b|owned by\b|will (?:build|establish|develop|construct|operate|run)\b"
+            r"|developer\b",
+    "partner": r"collaborat\w*|partner(?:s|ed|ing|ship)?\b|joint venture\b|join(?:s|ed|ing)?\b"
+               r"|together with\b|alongside\b|co-invest\w*|participat\w*|team(?:s|ed)? up\b"
+               r"|consortium\b",
+    "supplier": r"suppl(?:y|ies|ied|ier|iers|ying)\b|equipment\b|turbines?\b|vendors?\b"
+                r"|contractors?\b|EPC\b",
+    "offtaker": r"off-?take\w*|buy(?:s|ing)?\b|buyers?\b|purchas(?:e|es|ing)\b|customers?\b",
+    "lender": r"lend(?:s|er|ers|ing)\b|loans?\b|financing from\b|financed by\b"
+              r"|provid\w+ (?:the )?(?:financing|loans?|credit)\b",
+}
+_ROLE_WORDS_CJK: Final = {
+    "lead": "主導|率いる|手掛け|運営する|中心に|주도|이끄는|주관|개발사|중심",
+    "partner": "参画|協力|提携|共同|참여|협력|제휴|공동",
+    "supplier": "供給|納入|공급|납품",
+    "offtaker": "購入|引き取|구매",
+    "lender": "融資|대출|융자",
 }
 # A plural noun ("suppliers", "buyers") names the companies that follow it ("suppliers
 # including Toshiba"), not one before it ("Mitra Chem's plant, with Japanese suppliers").
 _GROUP_NOUN: Final = re.compile(r"(?:suppliers|buyers|customers|partners|vendors|"
                                 r"contractors|lenders)$", re.I)
-_ROLES: Final = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _ROLE_WORDS.items()), re.I)
+_ROLES: Final = re.compile(
+    r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _ROLE_WORDS.items()) + ")|"
+    + "|".join(f"(?P<{k}_>{v})" for k, v in _ROLE_WORDS_CJK.items()), re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +105,7 @@ def roles(g: Gazetteer, reads: list[SentenceRead],
             if mention is None:
                 continue
             lo = max(0, h.start - ROLE_REACH)    # role words within reach only
-            words = [(lo + m.start(), lo + m.end(), str(m.lastgroup), m.group(0))
+            words = [(lo + m.start(), lo + m.end(), str(m.lastgroup).rstrip("_"), m.group(0))
                      for m in _ROLES.finditer(text[lo:h.end + ROLE_REACH])
                      if not _GROUP_NOUN.search(m.group(0))
                      or h.start >= lo + m.end()]
@@ -205,6 +213,8 @@ _WINDOW: Final = re.compile(
 _DEADLINE: Final = re.compile(r"\b(?:within|no later than|at most)\b|以内|이내|までに", re.I)
 _EARLIEST: Final = re.compile(r"\b(?:at least|no earlier than|not before)\b|최소|以降|経過後|"
                               r"지난\s?(?:날|후|뒤)", re.I)
+# What a window is counted in; a sentence without one of these states no window.
+_WINDOW_WORDS: Final = re.compile(r"[Dd]ays?\b|営業日|日以内|영업일|일\s*이내")
 _PERCENT: Final = r"(\d{1,2}(?:\.\d+)?)\s*(?:%|％|per ?cent\b|percent\b|パーセント|퍼센트)"
 _FROM_TO: Final = re.compile(rf"\bfrom\s+{_PERCENT}\s+to\s+{_PERCENT}", re.I)
 _TO_FROM: Final = re.compile(rf"\bto\s+(?:no more than\s+|at most\s+)?{_PERCENT}\s+from\s+"
@@ -224,6 +234,8 @@ _SPLIT_WORDS: Final = re.compile(r"\bsplit|\bprofit|\bcash ?flow|\bdistribut|\br
                                  r"利益|配分|収益|수익|배분|분배", re.I)
 _PAIR: Final = re.compile(r"(?<![\d.])(\d{1,2})\s*(?:/|-|–|:|対|대)\s*(\d{1,2})(?!\d|\.\d|%)")
 # "the United States takes 90%": the partner's share is the rest.
+# A split is two shares with a mark between them, or "the United States takes N%".
+_SPLIT_MARKS: Final = re.compile(r"\d\s*(?:[/\-–:対대]\s*\d|(?:%|％|per ?cent|percent))")
 _US_TAKES: Final = re.compile(r"\b(?:the United States|the U\.S\.|the US|America|Washington)"
                               r"\s+(?:takes|gets|receives|keeps)\s+" + _PERCENT, re.I)
 _AFTER: Final = re.compile(r"\b(?:then|after|afterwards|thereafter|once)\b|以降|이후", re.I)
@@ -234,7 +246,7 @@ def _share(n: Decimal) -> str:
 
 
 def _window(text: str) -> TermFact | None:
-    if not ("day" in text or "日" in text or "일" in text) or not _FUNDING.search(text):
+    if not _WINDOW_WORDS.search(text) or not _FUNDING.search(text):
         return None
     for m in _WINDOW.finditer(text):
         n = m.group("n") or m.group("nj") or m.group("nk") or m.group("nk2")
@@ -274,7 +286,7 @@ def _tariff(text: str) -> TermFact | None:
 
 
 def _split(text: str) -> TermFact | None:
-    if not any(mark in text for mark in "/-–:対대%"):
+    if not _SPLIT_MARKS.search(text):
         return None
     pairs = [m for m in _PAIR.finditer(text) if int(m.group(1)) + int(m.group(2)) == 100] \
         if _SPLIT_WORDS.search(text) else []
@@ -328,11 +340,11 @@ class RelationFact:
 
 # Words of a relation between the two projects a sentence names: "first <kind> second".
 _RELATIONS: Final = re.compile(
-    r"(?P<duplicate>\b(?:also known as|the same project as|formerly|renamed|previously "
+    r"\b(?:(?P<duplicate>(?:also known as|the same project as|formerly|renamed|previously "
     r"(?:reported|announced|known) as)\b)"
-    r"|(?P<later_tranche>\b(?:second|next|later|another) (?:phase|tranche|stage) of\b"
-    r"|\bexpansion of\b)"
-    r"|(?P<part_of>\b(?:is|are|as|will be|was) (?:a |one )?(?:part|component) of\b)", re.I)
+    r"|(?P<later_tranche>(?:second|next|later|another) (?:phase|tranche|stage) of\b"
+    r"|expansion of\b)"
+    r"|(?P<part_of>(?:is|are|as|will be|was) (?:a |one )?(?:part|component) of\b))", re.I)
 
 
 def _side(g: Gazetteer, r: SentenceRead, lo: int, hi: int) -> Features:
