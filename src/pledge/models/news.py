@@ -17,11 +17,12 @@ from pydantic import Field, PlainSerializer
 
 from pledge.domain.proposals import ProposalKind
 from pledge.models import Page, Shape
+from pledge.services.claims import ClaimView, TrancheView
 from pledge.services.news import ArticleSummary, ArticleView, IngestResult, ProposalView
 
 __all__ = ["AmountText", "Article", "ArticleList", "ArticleListItem", "IngestedArticle",
            "NamedOfficial", "Proposal", "ProposalPage", "Site", "StatusSignal",
-           "Subsidiary", "SupportingArticle", "Timestamp"]
+           "Subsidiary", "SupportingArticle", "TermClaim", "Timestamp", "Tranche"]
 
 #: A moment as ISO 8601 text, written as Python writes it (``2026-12-05T10:00:00+00:00``).
 Timestamp = Annotated[datetime, PlainSerializer(lambda d: d.isoformat(), return_type=str,
@@ -162,6 +163,47 @@ class Site(Shape):
 
     name: str
     states: list[str]
+
+
+class TermClaim(Shape):
+    """What a source says a framework's terms are (``settings``: setting -> value), kept
+    beside them: ``terms`` the values in force on ``as_of``, ``agrees`` whether each agrees
+    (None: the terms give none). A claim never amends the terms."""
+
+    id: int
+    framework: str
+    settings: dict[str, Any]
+    written: str
+    evidence: str
+    source: str
+    as_of: date
+    terms: dict[str, Any]
+    agrees: dict[str, bool | None]
+
+    @classmethod
+    def of(cls, view: ClaimView) -> TermClaim:
+        return cls.model_validate(view.record())
+
+
+class Tranche(Shape):
+    """A tranche (phase) a source gives, of a project or (``project_id`` None) of the
+    framework's programme; ``amount`` as written, bounds as exact text (None: open)."""
+
+    id: int
+    framework: str
+    project_id: int | None
+    label: str
+    ordinal: int | None
+    amount: str
+    low: str | None
+    high: str | None
+    currency: str | None
+    source: str
+    as_of: date
+
+    @classmethod
+    def of(cls, view: TrancheView) -> Tranche:
+        return cls.model_validate(view.record())
 
 
 class Subsidiary(Shape):
