@@ -35,7 +35,10 @@ def test_each_paths_flows_sum_to_its_simulated_totals(specs: dict[str, mc.SimSpe
     np.testing.assert_allclose(flows.partner.sum(axis=1), res.partner_total, rtol=1e-12)
     np.testing.assert_allclose(flows.funding.sum(axis=1), res.funding_total, rtol=1e-12)
     if kind != "portfolio":   # one waterfall: the US take is the rest of the positive cash
-        np.testing.assert_allclose(flows.us.sum(axis=1), res.us_total, rtol=1e-9)
+        # (the engine pays whole cents; ``us`` is the rest of the unrounded cash, so the
+        # two differ by up to half a cent a period)
+        np.testing.assert_allclose(flows.us.sum(axis=1), res.us_total, rtol=1e-9,
+                                   atol=0.005 * spec.horizon)
     assert (flows.partner >= 0).all() and (flows.funding >= 0).all()
 
 

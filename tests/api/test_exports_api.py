@@ -70,6 +70,7 @@ ENDPOINTS: list[tuple[str, Action, str, str]] = [
      'inline; filename="sensitivity-24.json"'),
     ("/api/v1/projects/24/sensitivity/sweep?name=capex&steps=3", Action.ANALYSE, JSON,
      'inline; filename="sensitivity-24-capex.json"'),
+    ("/api/v1/exports/risk.json", Action.READ_PUBLIC, JSON, 'inline; filename="risk.json"'),
 ]
 
 

@@ -30,7 +30,7 @@ PUBLIC = {
     "/api/v1/projects/{project_id}/oc4ids", "/api/v1/projects/{project_id}/changes.atom",
     "/api/v1/public/oc4ids.json", "/api/v1/feeds/changes.atom",
     "/api/v1/exports/projects.csv", "/api/v1/exports/projects.xlsx",
-    "/api/v1/exports/deadlines.ics",
+    "/api/v1/exports/deadlines.ics", "/risk", "/api/v1/exports/risk.json",
 }
 
 # Never anonymous: scores, rankings, ledgers, history with its audit, review queues,
@@ -122,7 +122,8 @@ def test_every_route_is_classed_and_anonymous_reads_only_the_public_subset(
 def test_public_pages_show_no_changing_forms_or_private_links(sqlite_engine: Engine) -> None:
     app = create_app(str(sqlite_engine.url), public_read=True)
     with TestClient(app, follow_redirects=False) as client:
-        for path in ("/", "/projects", "/projects/24", "/deadlines", "/frameworks/japan"):
+        for path in ("/", "/projects", "/projects/24", "/deadlines", "/frameworks/japan",
+                     "/risk"):
             page = client.get(path).text
             posts = re.findall(r'<form[^>]*method="post"', page, flags=re.IGNORECASE)
             assert posts == [], (path, posts)

@@ -227,7 +227,7 @@ def test_a_page_checks_its_cached_views_against_one_data_version(demo_url: str) 
         assert client.get("/").text != before  # the count of projects and the pipeline
 
 
-def test_a_page_of_the_review_queue_is_its_slice_read_in_two_statements(demo_url: str) -> None:
+def test_a_page_of_the_review_queue_is_its_slice_read_in_three_statements(demo_url: str) -> None:
     from pledge.domain.errors import InvalidInput
     from pledge.services import news
 
@@ -244,11 +244,14 @@ def test_a_page_of_the_review_queue_is_its_slice_read_in_two_statements(demo_url
     for page in range(1, pages + 1):
         with statements(engine) as seen:
             rows, count = news.proposals_page(engine, state=None, page=page, size=1)
-        assert len(seen) == 2  # the count and the slice, however many proposals
+        # the count, the slice and the slice's corroborating articles, however many
+        assert len(seen) == 3
         assert count == len(everything)
         assert [r.id for r in rows] == [everything[page - 1].id]
     waiting = news.list_proposals(engine, state="proposed")
-    rows, count = news.proposals_page(engine, state="proposed", page=1, size=50)
+    with statements(engine) as seen:
+        rows, count = news.proposals_page(engine, state="proposed", page=1, size=50)
+    assert len(seen) == 3  # a full page too: no statement per proposal
     assert count == len(waiting) == len(everything) - 1
     assert [r.id for r in rows] == [r.id for r in waiting[:50]]
     with pytest.raises(InvalidInput):

@@ -19,7 +19,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from pledge.analytics import risk
 from pledge.domain.errors import InvalidInput, Problem
+from pledge.domain.risk import check_risk_type
 
 PROFILES = ("flat", "front", "back", "s-curve")
 MAX_DELAY_YEARS = 4
@@ -54,10 +56,18 @@ class EconomicModel:
     residual_value: float = 0.0
     decommissioning: float = 0.0
     tax_life_years: float = 0.0
+    # construction risk and macro exposure (pledge/data/risk.toml, analytics/risk.py)
+    delay_sigma: float = 0.8
+    max_delay_years: float = MAX_DELAY_YEARS
+    abandon_probability: float = 0.0
+    overrun_loading: float = 0.0
+    delay_overrun_corr: float = 0.0
+    abandon_overrun_corr: float = 0.0
+    risk_type: str = "generic"
 
     def horizon(self, n: int, *, stochastic: bool) -> int:
         """Periods covered: construction, any delay, and the operating life."""
-        extra = MAX_DELAY_YEARS * n if stochastic else 0
+        extra = round(self.max_delay_years * n) if stochastic else 0
         return self.construction_periods(n) + extra + round(self.life_years * n)
 
     def construction_periods(self, n: int) -> int:
@@ -78,6 +88,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "common_loading": (0.0, 1.0), "variable_ratio": (0.0, 5.0), "escalation": (-0.1, 0.5),
     "maintenance_capex": (0.0, 0.5), "residual_value": (0.0, 5.0),
     "decommissioning": (0.0, 5.0), "tax_life_years": (0.0, 80.0),
+    "delay_sigma": (0.0, 3.0), "max_delay_years": (0.0, 20.0),
+    "abandon_probability": (0.0, 1.0), "overrun_loading": (-1.0, 1.0),
+    "delay_overrun_corr": (-0.99, 0.99), "abandon_overrun_corr": (-0.99, 0.99),
 }
 #: The parameters a driver model (``pledge.domain.drivers``) works out for itself.
 DERIVED = ("revenue_yield", "opex_ratio", "variable_ratio", "decommissioning")
@@ -99,6 +112,12 @@ def check_parameters(values: Mapping[str, object], where: str = "") -> dict[str,
                                         f"one of: {', '.join(PROFILES)}"))
             else:
                 out[name] = str(raw)
+            continue
+        if name == "risk_type":
+            try:
+                out[name] = check_risk_type(raw, field).value
+            except InvalidInput as err:
+                problems.extend(err.problems)
             continue
         try:
             value = float(str(raw).strip().rstrip("%")) / (100 if str(raw).strip()
@@ -153,6 +172,7 @@ class Draws:
     level: Array        # revenue level multiplier
     walk: Array         # (paths, T) revenue path multiplier
     fail_after: Array   # operating periods before failure (inf: never)
+    abandon_at: Array | None = None  # period construction stops for good (inf: never)
 
 
 def build(model: EconomicModel, n: int, draws: Draws, horizon: int) -> tuple[Array, Array]:
@@ -164,13 +184,19 @@ def build(model: EconomicModel, n: int, draws: Draws, horizon: int) -> tuple[Arr
                                   model.capex_profile), 0.0)
     w /= w.sum(axis=1, keepdims=True)
     capex = model.capex * draws.overrun[:, None]
-    funding = np.ascontiguousarray(capex * model.partner_share * w)
+    funding = capex * model.partner_share * w
+    abandoned = np.zeros((draws.overrun.size, 1), dtype=np.bool_)
+    if draws.abandon_at is not None:  # spending stops, nothing is ever earned
+        funding = np.where(t < draws.abandon_at[:, None], funding, 0.0)
+        abandoned = np.isfinite(draws.abandon_at)[:, None]
+    funding = np.ascontiguousarray(funding)
 
     life = max(1.0, round(model.life_years * n))
     age = t - c_periods
     ramp_periods = max(1.0, model.ramp_years * n)
     ramp = np.clip((age + 1.0) / ramp_periods, 0.0, 1.0)
-    operating = (age >= 0) & (age < life) & (age < draws.fail_after[:, None])
+    operating = ((age >= 0) & (age < life) & (age < draws.fail_after[:, None])
+                 & ~abandoned)
     price = (1.0 + model.escalation) ** (t / n)  # escalation from the first funding period
     full = model.capex * model.revenue_yield / n * price
     revenue = full * draws.level[:, None] * draws.walk * ramp
@@ -208,26 +234,30 @@ def rng_for(seed: int, block: int, stream: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, stream)))
 
 
-def common_factor(seed: int, block: int, size: int) -> Array:
-    """The common factor shared by every project in a portfolio (one value per path)."""
-    return rng_for(seed, block, 0).standard_normal(BLOCK)[:size]
+def common_factor(seed: int, block: int, size: int,
+                  macro: risk.MacroSpec = risk.ONE_FACTOR) -> Array:
+    """The macro factors shared by every project in a portfolio, shape (size, K) (K = 1,
+    a vector, for the one-factor model)."""
+    factors = risk.macro_factors(macro, rng_for(seed, block, 0), BLOCK, size)
+    return factors[:, 0] if macro is risk.ONE_FACTOR else factors
 
 
 def draw(model: EconomicModel, n: int, seed: int, block: int, stream: int, size: int,
-         horizon: int, common: Array | None = None) -> Draws:
+         horizon: int, common: Array | None = None,
+         macro: risk.MacroSpec = risk.ONE_FACTOR) -> Draws:
     """Random inputs for the first ``size`` paths of one block (stream separates projects).
 
+    ``common`` holds the block's macro factors (:func:`common_factor`) in a portfolio run.
     A whole block is always drawn and then cut to ``size``, so a short run is a
     prefix of a longer one with the same seed.
     """
     rng = rng_for(seed, block, stream)
     full = BLOCK
-    overrun = np.exp(model.overrun_mu + model.overrun_sigma * rng.standard_normal(full))
-    delay = np.minimum(rng.poisson(model.delay_mean_quarters * n / 4.0, full),
-                       MAX_DELAY_YEARS * n).astype(np.int64)
+    factors = None if common is None else common.reshape(size, -1)
+    con = risk.construction(model, n, rng, full, size,
+                            None if factors is None else factors[:, macro.inflation])
     own = rng.standard_normal(full)[:size]
-    rho = model.common_loading if common is not None else 0.0
-    z = rho * (common[:size] if common is not None else 0.0) + math.sqrt(1.0 - rho * rho) * own
+    z = risk.revenue_score(macro, model.risk_type, model.common_loading, factors, own)
     sigma = model.revenue_sigma
     level = np.exp(sigma * z - 0.5 * sigma * sigma)
     u = rng.random(full)[:size]
@@ -237,4 +267,4 @@ def draw(model: EconomicModel, n: int, seed: int, block: int, stream: int, size:
     hazard = model.failure_hazard
     fail_after = (np.floor(-np.log1p(-u) / hazard * n) if hazard > 0
                   else np.full(size, np.inf))
-    return Draws(overrun[:size], delay[:size], level, walk, fail_after)
+    return Draws(con.overrun, con.delay, level, walk, fail_after, con.abandon_at)

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pledge.analytics import cashflows as cf
-from pledge.analytics import stats
+from pledge.analytics import risk, stats
 from pledge.analytics.engine import annualise, irr_batch, waterfall_batch, waterfall_irr_fused
 
 Array = NDArray[np.float64]
@@ -31,6 +31,8 @@ class SimSpec:
     pooled:      one waterfall over the summed cash (Korea's umbrella SPV) instead of one
                  per project
     common:      correlate projects' revenue through a common factor
+    macro:       the shared macro factors and each reference class's loadings on them
+                 (``analytics.risk``); drawn only when ``common``
     discount_rate: annual effective rate for the present values in the results: a flow
                  in period t is weighted (1 + rate) ** (-t / n). 0 makes them undiscounted
                  sums; the services pass a stated rate (the deemed rate by default)
@@ -46,6 +48,7 @@ class SimSpec:
     pooled: bool = False
     common: bool = False
     discount_rate: float = 0.0
+    macro: risk.MacroSpec = risk.ONE_FACTOR
 
     @property
     def horizon(self) -> int:
@@ -117,12 +120,12 @@ def run_block(spec: SimSpec, block: int, size: int) -> PathResults:
     summed into the partner's net flows before the IRR.
     """
     horizon = spec.horizon
-    common = cf.common_factor(spec.seed, block, size) if spec.common else None
+    common = cf.common_factor(spec.seed, block, size, spec.macro) if spec.common else None
     discount = (1.0 + spec.discount_rate) ** (-np.arange(horizon) / spec.n)
     if not spec.pooled and len(spec.models) == 1 and spec.models[0][2] == 0:
         stream, model, _ = spec.models[0]
         h = model.horizon(spec.n, stochastic=True)
-        draws = cf.draw(model, spec.n, spec.seed, block, stream, size, h, common)
+        draws = cf.draw(model, spec.n, spec.seed, block, stream, size, h, common, spec.macro)
         f, d = cf.build(model, spec.n, draws, h)
         return _one_waterfall(spec, f, d, discount)
     total_f = np.zeros((size, horizon))
@@ -135,7 +138,7 @@ def run_block(spec: SimSpec, block: int, size: int) -> PathResults:
     any_recouped = np.zeros(size, dtype=np.bool_)
     for stream, model, offset in spec.models:
         h = model.horizon(spec.n, stochastic=True)
-        draws = cf.draw(model, spec.n, spec.seed, block, stream, size, h, common)
+        draws = cf.draw(model, spec.n, spec.seed, block, stream, size, h, common, spec.macro)
         f, d = cf.build(model, spec.n, draws, h)
         total_d[:, offset:offset + h] += d
         if spec.pooled:

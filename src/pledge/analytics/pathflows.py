@@ -55,10 +55,10 @@ class PathFlows:
 def project_cash(spec: SimSpec, block: int, size: int) -> Iterator[tuple[int, Array, Array]]:
     """Each project's (start offset, funding, distributable cash) for one block: the draws
     and cash flows ``montecarlo.run_block`` makes for it, project by project."""
-    common = cf.common_factor(spec.seed, block, size) if spec.common else None
+    common = cf.common_factor(spec.seed, block, size, spec.macro) if spec.common else None
     for stream, model, offset in spec.models:
         h = model.horizon(spec.n, stochastic=True)
-        draws = cf.draw(model, spec.n, spec.seed, block, stream, size, h, common)
+        draws = cf.draw(model, spec.n, spec.seed, block, stream, size, h, common, spec.macro)
         f, d = cf.build(model, spec.n, draws, h)
         yield offset, f, d
 

@@ -19,6 +19,7 @@ from pledge.server.deps import EngineDep, require
 from pledge.server.params import RecordId
 from pledge.services import exports as svc
 from pledge.services import feeds
+from pledge.services import risk as risk_svc
 
 router = APIRouter(tags=["exports"])
 
@@ -139,3 +140,13 @@ def project_changes_atom(project_id: RecordId, engine: EngineDep, request: Reque
                               self_url=str(request.url))
     return Response(body, media_type=feeds.ATOM_MEDIA_TYPE, headers={
         "Content-Disposition": f'inline; filename="changes-project-{project_id}.atom"'})
+
+
+@router.get("/exports/risk.json", response_class=JSONResponse,
+            dependencies=[require(Action.READ_PUBLIC)])
+def risk_json() -> JSONResponse:
+    """The calibrated risk the simulations draw from: each reference class's cost overrun,
+    delay and abandonment figures with unit and source, the macro factors and their
+    correlation matrix (the data behind the /risk page)."""
+    return JSONResponse(risk_svc.risk_document(),
+                        headers={"Content-Disposition": 'inline; filename="risk.json"'})

@@ -37,6 +37,10 @@ PARAMETER_UNITS = {
     "escalation": "per year", "maintenance_capex": "fraction of capex a year",
     "residual_value": "fraction of capex", "decommissioning": "fraction of capex",
     "tax_life_years": "years (0: the operating life)",
+    "delay_sigma": "log of the delay", "max_delay_years": "years",
+    "abandon_probability": "probability over the build", "overrun_loading": "correlation",
+    "delay_overrun_corr": "correlation", "abandon_overrun_corr": "correlation",
+    "risk_type": "reference class (risk.toml)",
 }
 
 

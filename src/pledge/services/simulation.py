@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -17,7 +16,6 @@ from sqlalchemy import Engine, select
 
 from pledge.analytics import cashflows as cf
 from pledge.analytics import montecarlo as mc
-from pledge.analytics import stats
 from pledge.domain.access import Action
 from pledge.domain.bounds import check_seed
 from pledge.domain.drivers import Kind, UnitFigure
@@ -37,6 +35,12 @@ from pledge.services.base import (
     project_row,
 )
 from pledge.services.economics import discount_rate_for, split_terms_for, waterfall_report
+from pledge.services.risk import macro, risk_parameters
+from pledge.services.risk import parameter_sources as risk_sources
+from pledge.services.simulation_summary import MONEY_KEYS as MONEY_KEYS
+from pledge.services.simulation_summary import RECOVERS_WORDS as RECOVERS_WORDS
+from pledge.services.simulation_summary import UNDISCOUNTED_KEYS as UNDISCOUNTED_KEYS
+from pledge.services.simulation_summary import summary_document as summary_document
 from pledge.store import tables as t
 from pledge.store.db import reading, transaction
 
@@ -51,8 +55,9 @@ def economics_defaults() -> dict[str, Any]:
 def _priced(name: str, sector: str, detail: str, economics: Any, estimate: Decimal | None
             ) -> tuple[cf.EconomicModel, pm.Resolved]:
     """A project's model: the programme's and its sector's defaults, its type's and its
-    shipped values (``data/drivers.toml``), its own settings, and what its drivers work
-    out (revenue and costs), in that order."""
+    shipped values (``data/drivers.toml``), its reference class's construction risk
+    (``data/risk.toml``), its own settings, and what its drivers work out (revenue and
+    costs), in that order."""
     doc = economics_defaults()
     stored = dict(economics or {})
     resolved = pm.resolve(name, sector, detail, stored, pm.stored_capex(stored, estimate))
@@ -60,7 +65,8 @@ def _priced(name: str, sector: str, detail: str, economics: Any, estimate: Decim
     own = {k: v for k, v in stored.items()
            if k in cf.PARAMETERS and not (driven and k in cf.DERIVED)}
     model = cf.model_for(sector, doc.get("sectors", {}), doc.get("defaults", {}),
-                         {**resolved.params, **own},
+                         {**resolved.params,
+                          **risk_parameters(sector, detail, name, stored), **own},
                          None if estimate is None else float(estimate))
     return model, resolved
 
@@ -80,6 +86,8 @@ def _project_economics(pid: int, name: str, sector: str, detail: str, economics:
     stored = dict(economics or {})
     sources = pm.parameter_sources(model, resolved, stored, sector,
                                    economics_defaults().get("sectors", {}))
+    sources.update({k: v for k, v in risk_sources(model.risk_type).items()
+                    if k not in stored})
     return ProjectEconomics(pid, name, sector, model, stored, resolved.kind.value,
                             resolved.note, resolved.drivers, sources, resolved.units)
 
@@ -281,7 +289,7 @@ def _spec(models: list[tuple[int, cf.EconomicModel, int]], terms: SplitTerms, se
     rate, _ = discount_rate_for(terms, discount_rate)
     return mc.SimSpec(tuple(models), terms.periods_per_year, float(terms.period_rate),
                       float(terms.pre_share), float(terms.post_share), seed, paths, pooled,
-                      common, rate)
+                      common, rate, macro())
 
 
 def check_paths(paths: int) -> None:
@@ -403,79 +411,6 @@ def simulation_spec(engine: Engine, *, project_id: int | str | None = None,
     extra["discount_basis"] = ("the deemed rate in force" if discount_rate is None
                                else "given")
     return spec, extra
-
-
-#: "The partner recovers" in words, by ``Summary.recover_definition``.
-RECOVERS_WORDS = {mc.RECOVERS_PROJECT: "partner recovers its deemed allocation",
-                  mc.RECOVERS_EVERY: "partner recovers on every project",
-                  mc.RECOVERS_POOLED: "partner recovers on the pooled cash"}
-
-
-def _money(value: float) -> Decimal | None:
-    """A simulated expectation in US dollars as an amount in whole cents (None if undefined)."""
-    if not math.isfinite(value):
-        return None
-    return Decimal(repr(float(value))).quantize(Decimal("0.01"))
-
-
-#: The summary's money keys (Decimal amounts in whole cents in the document).
-MONEY_KEYS = frozenset({"us_expected_take", "partner_expected_take", "expected_funding",
-                        "partner_expected_pv", "expected_funding_pv"})
-#: The money keys that are plain sums over the horizon, not present values.
-UNDISCOUNTED_KEYS = ("us_expected_take", "partner_expected_take", "expected_funding")
-
-
-def _number(value: float | None) -> float | None:
-    return None if value is None or not math.isfinite(value) else float(value)
-
-
-def _errors(summary: mc.Summary) -> dict[str, Any]:
-    """Each estimate's standard error and 95% interval, by the key it qualifies."""
-    def amount(key: str, value: float) -> Decimal | float | None:
-        return _money(value) if key in MONEY_KEYS else _number(value)
-
-    return {
-        "standard_errors": {k: amount(k, e.se) for k, e in summary.estimates.items()},
-        "ci95": {k: [amount(k, e.low), amount(k, e.high)]
-                 for k, e in summary.estimates.items()},
-        "ci_method": {"probabilities": stats.PROBABILITY_INTERVAL,
-                      "means": stats.MEAN_INTERVAL},
-    }
-
-
-def summary_document(summary: mc.Summary, extra: Mapping[str, Any]) -> dict[str, Any]:
-    """A simulation's summary with the keys ``pledge simulate --json`` prints.
-
-    Rates, probabilities and years stay numbers; the expected takes and funding are
-    money and come as Decimal amounts in whole cents (text once made JSON-ready). Keys
-    are only ever added: ``irr_total_loss_share``, what "recovers" means
-    (``recover_definition``, ``portfolio_recovery``), present values at a stated rate
-    (``discount_rate``, ``partner_expected_pv``, ``expected_funding_pv``), which money is
-    ``undiscounted``, and each estimate's ``standard_errors`` and ``ci95`` [low, high].
-    """
-    return {
-        **extra, "paths": summary.paths, "seed": summary.seed,
-        "prob_recover": summary.prob_recover,
-        "partner_irr": {"p5": summary.irr_p5, "p50": summary.irr_p50, "p95": summary.irr_p95},
-        "irr_none_share": summary.irr_none_share, "expected_moic": summary.expected_moic,
-        "recoup_years": {"p5": summary.recoup_years_p5, "p50": summary.recoup_years_p50,
-                         "p95": summary.recoup_years_p95,
-                         "never_share": 1.0 - summary.prob_recover,
-                         "by_year": {str(k): v for k, v in summary.recoup_histogram.items()}},
-        "us_expected_take": _money(summary.us_expected_take),
-        "partner_expected_take": _money(summary.partner_expected_take),
-        "expected_funding": _money(summary.expected_funding),
-        "irr_total_loss_share": summary.irr_total_loss_share,
-        "recover_definition": summary.recover_definition,
-        "portfolio_recovery": {"every": summary.prob_recover_every,
-                               "any": summary.prob_recover_any,
-                               "pooled": summary.prob_recover_pooled},
-        "discount_rate": summary.discount_rate,
-        "partner_expected_pv": _money(summary.partner_expected_pv),
-        "expected_funding_pv": _money(summary.expected_funding_pv),
-        "undiscounted": list(UNDISCOUNTED_KEYS),
-        **_errors(summary),
-    }
 
 
 def warm_engines() -> dict[str, int]:

@@ -1,5 +1,5 @@
 """The pages that look across a framework: the dashboard, the priorities board, a
-framework's terms, and the calendar of deadlines."""
+framework's terms, the calibrated risk, and the calendar of deadlines."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from pledge.services import frameworks as fw_svc
 from pledge.services import jobs as jobs_svc
 from pledge.services import money as money_svc
 from pledge.services import news
+from pledge.services import risk as risk_svc
 from pledge.services.base import parse_date
 from pledge.web import charts
 from pledge.web.auth import PageActor, need
@@ -157,6 +158,15 @@ def framework(request: Request, key: str, engine: EngineDep, settings: SettingsD
     doc = fw_svc.framework_document(fw_svc.get_framework(engine, key))
     return render(request, "framework.html", {
         "user": actor, "fw": doc, "versions": doc["versions"]})
+
+
+@router.get("/risk", response_class=HTMLResponse)
+def risk(request: Request, settings: SettingsDep, actor: PageActor) -> Response:
+    """The calibrated risk the simulations draw from: each reference class's overrun,
+    delay and abandonment with their sources, the macro factors and their correlations,
+    and how a project loads on them."""
+    need(actor, Action.READ_PUBLIC, settings)
+    return render(request, "risk.html", {"user": actor, **risk_svc.risk_table()})
 
 
 @router.get("/deadlines", response_class=HTMLResponse)

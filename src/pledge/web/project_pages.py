@@ -34,6 +34,7 @@ from pledge.services import funding as funding_svc
 from pledge.services import news, public_view
 from pledge.services import projects as projects_svc
 from pledge.services import relations as relations_svc
+from pledge.services import risk as risk_svc
 from pledge.services import views as views_svc
 from pledge.services.base import Actor, parse_date
 from pledge.web import charts
@@ -172,7 +173,9 @@ async def project(request: Request, project_id: RecordId, engine: EngineDep,
         "in_news": in_news, "statement": statement, "rounding": ROUNDING_RULE,
         "forms": _forms(actor, Stage(p.summary.status)),
         "report_stage": _next_stage(Stage(p.summary.status)),
-        "assumptions": assumed})
+        "assumptions": assumed, "risk": risk_svc.project_risk(
+            p.summary.sector, p.summary.sector_detail, p.summary.name,
+            assumed.own if assumed else None)})
 
 
 def _next_stage(stage: Stage) -> str:
