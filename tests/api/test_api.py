@@ -116,6 +116,9 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, Action, int, str | None]]
     ("GET", "/api/v1/jobs/999", None, Action.ANALYSE, 404, "job.unknown"),
     ("GET", "/api/v1/jobs/999/result", None, Action.ANALYSE, 404, "job.unknown"),
     ("GET", "/api/v1/review", None, Action.READ, 200, None),
+    ("GET", "/api/v1/frameworks/japan/claims", None, Action.READ, 200, None),
+    ("GET", "/api/v1/frameworks/atlantis/tranches", None, Action.READ, 404,
+     "framework.unknown"),
     ("GET", "/api/v1/review/999", None, Action.READ, 404, "review.unknown"),
     ("GET", "/api/v1/review/articles/999", None, Action.READ, 404, "review.unknown_article"),
     ("GET", "/api/v1/review/articles?project_id=24", None, Action.READ, 200, None),
@@ -189,8 +192,9 @@ def notified(engine: Engine) -> None:
 
 
 def queued(engine: Engine) -> None:
-    """Seven proposals waiting: 1 an estimate for 24, 2 a site for 25, 3 an estimate for 30,
-    4 and 5 an estimate and a site for 30, 6 and 7 new projects."""
+    """Ten proposals waiting: 1 an estimate for 24, 2 a site for 25, 3 a sponsor for 24, 4 a
+    tranche of the programme, 5 and 6 estimates for 30, 7 a site for 30, 8 and 9 new
+    projects, 10 a claim about Taiwan's tariff."""
     files = [DATA / "000_c962c52e75ce5afa.txt", *(DATA / "news" / f"en_{n}.txt" for n in (
         "copper_finalists", "westinghouse_fleet", "hyundai_steel_louisiana",
         "taiwan_deal_blog"))]
@@ -325,12 +329,12 @@ WRITES = [
                          "news.accept"),
         "ic": request("POST", "/api/v1/review/2/accept", {}, "project.site_report",
                       "news.accept"),
-        "cc_us": request("POST", "/api/v1/review/3/accept", {}, "project.estimate",
+        "cc_us": request("POST", "/api/v1/review/5/accept", {}, "project.estimate",
                          "news.accept"),
-        "cc_jp": request("POST", "/api/v1/review/5/accept", {}, "project.site_report",
+        "cc_jp": request("POST", "/api/v1/review/7/accept", {}, "project.site_report",
                          "news.accept")},
      {"president": "auth.forbidden", "analyst": "auth.forbidden"},
-     request("POST", "/api/v1/review/4/accept", {})),
+     request("POST", "/api/v1/review/6/accept", {})),
     Write("ingest", Action.REVIEW, None, {
         role: request("POST", "/api/v1/ingest", article(name), "news.ingest")
         for role, name in (("admin", "copper_finalists"), ("ic", "eu_intentions"),

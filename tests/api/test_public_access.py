@@ -40,6 +40,7 @@ PRIVATE = {
     "/api/v1/audit/verify", "/api/v1/frameworks/{key}/ledger",
     "/api/v1/frameworks/{key}/ledger.csv", "/api/v1/frameworks/{key}/ledger.xlsx",
     "/api/v1/frameworks/{key}/rankings", "/api/v1/frameworks/{key}/weights",
+    "/api/v1/frameworks/{key}/claims", "/api/v1/frameworks/{key}/tranches",
     "/api/v1/jobs/{job_id}", "/api/v1/jobs/{job_id}/result",
     "/api/v1/projects/{project_id}/decline-advice", "/api/v1/projects/{project_id}/history",
     "/api/v1/projects/{project_id}/scores", "/api/v1/projects/{project_id}/statement",

@@ -115,7 +115,8 @@ READS = {"audit verify", "balances", "batch", "commitments", "deadline", "deadli
          "export project", "export projects", "frameworks list", "frameworks show", "history",
          "projects links",
          "money convert", "money parse", "money rates list", "prioritise", "projects list",
-         "projects show", "review article", "review articles", "review list", "review show",
+         "projects show", "review article", "review articles", "review claims", "review list",
+         "review show", "review tranches",
          "scores show", "simulate", "statement", "users list", "waterfall", "weights show",
          "whoami"}
 

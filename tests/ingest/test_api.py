@@ -37,9 +37,9 @@ def test_ingest_then_review(api: Api) -> None:
     assert r.status_code == 201, r.json()
     [item] = r.json()
     assert item["companies"] == ["SoftBank Group", "GE Vernova", "De Beers", "Westinghouse"]
-    assert item["article_id"] and len(item["proposals"]) == 2
+    assert item["article_id"] and len(item["proposals"]) == 4   # with a sponsor and a tranche
     listed = client.get("/api/v1/review", headers=tokens["president"]).json()
-    assert listed["count"] == 2
+    assert listed["count"] == 4
     estimate = next(p for p in listed["data"] if p["kind"] == "additional_estimate")
     assert estimate["article_source"] == "https://news.example/000"
     assert estimate["payload"]["low"] == "6000000000000" and estimate["evidence"]
@@ -50,7 +50,7 @@ def test_ingest_then_review(api: Api) -> None:
     r = client.post(f"/api/v1/review/{site['id']}/reject", json={"reason": "a guess"},
                     headers=tokens["cc_jp"])
     assert r.status_code == 200 and r.json()["reason"] == "a guess"
-    assert client.get("/api/v1/review?state=all", headers=tokens["analyst"]).json()["count"] == 2
+    assert client.get("/api/v1/review?state=all", headers=tokens["analyst"]).json()["count"] == 4
     assert client.get(f"/api/v1/review/{site['id']}",
                       headers=tokens["analyst"]).json()["state"] == "rejected"
 
@@ -151,3 +151,33 @@ def test_the_articles_date_is_listed_and_is_the_default_date_of_acceptance(api: 
     r = client.post(f"/api/v1/review/{p['id']}/accept", headers=tokens["ic"])
     assert r.status_code == 200, r.json()
     assert (r.json()["result"]["on"], r.json()["result"]["on_from"]) == ("2026-04-03", "article")
+
+
+def test_term_claims_and_tranches_through_the_api(api: Api) -> None:
+    client, tokens = api
+    for seed in (SEED_000, SEED_003):
+        r = client.post("/api/v1/ingest", json={"source": f"https://news.example/{seed.stem}",
+                                                "text": seed.read_text(encoding="utf-8")},
+                        headers=tokens["analyst"])
+        assert r.status_code == 201, r.json()
+    waiting = client.get("/api/v1/review?size=100", headers=tokens["analyst"]).json()["data"]
+    window = next(p for p in waiting if p["kind"] == "term_claim"
+                  and "funding_window.length" in p["payload"]["settings"])
+    tranche = next(p for p in waiting if p["kind"] == "tranche")
+    for p in (window, tranche):
+        r = client.post(f"/api/v1/review/{p['id']}/accept", json={"on": "2026-02-20"},
+                        headers=tokens["cc_us"])
+        assert r.status_code == 200, r.json()
+    before = client.get("/api/v1/frameworks/japan", headers=tokens["analyst"]).json()
+    claims = client.get("/api/v1/frameworks/japan/claims", headers=tokens["funder"]).json()
+    assert claims["count"] == 1
+    [claim] = claims["data"]
+    assert claim["settings"] == {"funding_window.length": 45, "funding_window.unit": "business"}
+    assert claim["agrees"] == {"funding_window.length": True, "funding_window.unit": True}
+    assert claim["as_of"] == "2026-02-20"
+    assert client.get("/api/v1/frameworks/japan", headers=tokens["analyst"]).json() == before
+    [t] = client.get("/api/v1/frameworks/japan/tranches", headers=tokens["analyst"]).json()[
+        "data"]
+    assert (t["label"], t["ordinal"], t["low"], t["currency"], t["project_id"]) == (
+        "first phase", 1, "6000000000000.00", "JPY", None)
+    assert client.get("/api/v1/frameworks/japan/claims").status_code == 401

@@ -55,7 +55,10 @@ def test_an_article_queues_its_proposals_with_their_source(engine: Engine) -> No
     [result] = news.ingest(engine, [article(SEED_000)], ANALYST, on=ON)
     assert result.article_id is not None and result.duplicate_of is None
     kinds = {(p.kind, p.project_id) for p in result.proposals}
-    assert kinds == {("additional_estimate", 24), ("site_report", 25)}
+    # GE Vernova, "expected to collaborate", is not a recorded sponsor of the gas plant; the
+    # "first phase" of 6 to 7 trillion yen is the programme's tranche (no project).
+    assert kinds == {("additional_estimate", 24), ("site_report", 25), ("sponsor", 24),
+                     ("tranche", None)}
     waiting = news.list_proposals(engine)
     assert {p.id for p in waiting} == {p.id for p in result.proposals}
     estimate = next(p for p in waiting if p.kind == "additional_estimate")
@@ -108,8 +111,8 @@ def test_a_dry_run_writes_nothing(engine: Engine) -> None:
     [r] = news.ingest(engine, [article(SEED_000)], Actor("anyone", Role.FUNDER), dry_run=True,
                       on=ON)
     assert counts(engine) == before
-    assert r.article_id is None and {p.kind for p in r.proposals} == {"additional_estimate",
-                                                                     "site_report"}
+    assert r.article_id is None and {p.kind for p in r.proposals} == {
+        "additional_estimate", "site_report", "sponsor", "tranche"}
     assert all(p.id is None for p in r.proposals)
     assert r.contract()["matched_projects"][:1] == [24]
 

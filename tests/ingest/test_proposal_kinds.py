@@ -11,7 +11,8 @@ from pledge.services import news
 
 def test_the_stored_text_of_each_kind_is_unchanged() -> None:
     assert [k.value for k in ProposalKind] == [
-        "new_project", "additional_estimate", "status_change", "site_report"]
+        "new_project", "additional_estimate", "status_change", "site_report", "sponsor",
+        "tranche", "related_project", "term_claim"]
     # Stored rows hold the text; it reads back as the kind and compares equal to it.
     assert ProposalKind("status_change") is ProposalKind.STATUS_CHANGE
     stored: str = "site_report"

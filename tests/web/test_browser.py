@@ -161,7 +161,7 @@ def test_news_read_on_the_review_page_is_decided_with_its_evidence_in_view(
     page.wait_for_selector("[data-testid=flash]")
     assert "proposed changes queued" in page.locator("[data-testid=flash]").inner_text()
     rows = page.locator("[data-testid=proposals] tr[data-proposal]")
-    assert rows.count() == 2
+    assert rows.count() == 4      # an estimate, a site, a sponsor and a tranche
     assert page.locator("button:has-text('Accept')").count() == 0  # analysts triage only
     # The article's page marks the sentences each fact was read from.
     page.locator("a[href^='/review/articles/']").first.click()
@@ -176,7 +176,7 @@ def test_news_read_on_the_review_page_is_decided_with_its_evidence_in_view(
     row.locator("button:has-text('Accept')").click()
     page.wait_for_selector("[data-testid=flash]")
     assert "accepted and applied" in page.locator("[data-testid=flash]").inner_text()
-    assert page.locator("[data-testid=proposals] tr[data-proposal]").count() == 1
+    assert page.locator("[data-testid=proposals] tr[data-proposal]").count() == 3
     page.goto("/projects/24")
     assert page.locator("a[href='https://news.example/000']").count() >= 1
     assert page.locator("#news a[href^='/review/articles/']").count() == 1

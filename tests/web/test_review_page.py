@@ -148,13 +148,13 @@ def test_the_queue_is_paged(client: TestClient, monkeypatch: pytest.MonkeyPatch)
     client.post("/review/ingest", data={"source": "s", "text": SEED.read_text(
         encoding="utf-8"), "csrf_token": csrf(client, "/review")})
     first, second = client.get("/review?size=1").text, client.get("/review?size=1&page=2").text
-    assert "page 1 of 2" in first
+    assert "page 1 of 4" in first     # an estimate, a site, a sponsor and a tranche
     assert 'href="/review?state=proposed&amp;kind=&amp;framework=&amp;size=1&amp;page=2"' \
         in first
     assert len(proposals(first)) == len(proposals(second)) == 1
     assert proposals(first) != proposals(second)
-    r = client.get("/review?size=1&page=3")
-    assert r.status_code == 400 and "pages run from 1 to 2" in r.text
+    r = client.get("/review?size=1&page=5")
+    assert r.status_code == 400 and "pages run from 1 to 4" in r.text
 
 
 def test_the_dashboard_shows_the_news_waiting(client: TestClient, demo_url: str) -> None:
@@ -215,3 +215,15 @@ def test_the_queue_shows_the_outlet_and_the_articles_that_corroborate(
                      r'1 more article says so<', page)
     japanese = client.get("/review?lang=ja").text
     assert "ほかに 1 件の記事が同じことを伝えています" in japanese
+
+
+def test_a_tranche_of_the_programme_is_shown_as_the_programme_s(client: TestClient) -> None:
+    log_in(client, Role.ANALYST)
+    client.post("/review/ingest", data={"source": "s", "text": SEED.read_text(
+        encoding="utf-8"), "csrf_token": csrf(client, "/review")})
+    page = client.get("/review?kind=tranche").text
+    [row] = re.findall(r'<tr data-proposal=.*?</tr>', page, re.S)
+    assert "first phase (no. 1): an estimated 6 to 7 trillion yen" in row
+    assert "programme" in row and "not yet recorded" not in row
+    sponsor = client.get("/review?kind=sponsor").text
+    assert "GE Vernova as partner" in sponsor and "sponsor: GE Vernova" not in sponsor

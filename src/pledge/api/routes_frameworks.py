@@ -9,9 +9,11 @@ from fastapi import APIRouter
 from pledge.domain.access import Action
 from pledge.models import Rows
 from pledge.models import frameworks as m
+from pledge.models import news as news_models
 from pledge.server.deps import EngineDep, require
 from pledge.server.params import WindowDays
 from pledge.services import as_of as as_of_svc
+from pledge.services import claims as claims_svc
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import frameworks as fw_svc
 from pledge.services import funding as funding_svc
@@ -34,6 +36,24 @@ def get_framework(key: str, engine: EngineDep) -> m.FrameworkDocument:
     """A framework with every version of its terms, each setting's sources, and the
     assumptions (basis and other readings with their sources) beside the settings."""
     return m.FrameworkDocument.of(fw_svc.get_framework(engine, key))
+
+
+@router.get("/frameworks/{key}/claims", dependencies=[require(Action.READ)],
+            response_model=Rows[news_models.TermClaim])
+def get_term_claims(key: str, engine: EngineDep) -> Rows[news_models.TermClaim]:
+    """What sources (accepted from the news) say the framework's terms are, oldest first,
+    each beside the terms in force on its date and whether they agree. A claim never
+    amends the terms."""
+    rows = [news_models.TermClaim.of(c) for c in claims_svc.term_claims(engine, key)]
+    return Rows[news_models.TermClaim](data=rows, count=len(rows))
+
+
+@router.get("/frameworks/{key}/tranches", dependencies=[require(Action.READ)],
+            response_model=Rows[news_models.Tranche])
+def get_tranches(key: str, engine: EngineDep) -> Rows[news_models.Tranche]:
+    """The tranches (phases) recorded for the framework's programme and its projects."""
+    rows = [news_models.Tranche.of(v) for v in claims_svc.list_tranches(engine, framework=key)]
+    return Rows[news_models.Tranche](data=rows, count=len(rows))
 
 
 @router.get("/frameworks/{key}/commitments", dependencies=[require(Action.READ_PUBLIC)],

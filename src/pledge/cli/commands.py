@@ -141,6 +141,8 @@ def frameworks_show(name: Annotated[str, typer.Argument(help="Framework key, e.g
                 lines += [f"  disputed: {c['disputed_by']}",
                           *(f"  {src}" for src in c["dispute_sources"])]
             render.console.print("\n".join(lines), markup=False)
+    from pledge.cli.claims_cmds import claims_beside
+    claims_beside(_engine(), name)   # what the news says the terms are, beside them
 
 
 def _basis(name: str, version: dict[str, Any]) -> str:

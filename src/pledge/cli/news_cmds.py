@@ -222,6 +222,7 @@ _COLUMNS = ["id", "kind", "project", "name", "change", "conf.", "state", "source
 
 
 def _one(p: svc.ProposalView, json: bool) -> None:
+    from pledge.cli.claims_cmds import in_force
     from pledge.models.news import Proposal
     if json:
         render.emit_json(Proposal.of(p).document())
@@ -237,7 +238,8 @@ def _one(p: svc.ProposalView, json: bool) -> None:
                                       for x in p.sources[1:]) or None),
         ("decided", f"{p.decided_by} ({p.decided_role}) {p.decided_at:%Y-%m-%d %H:%M}"
          if p.decided_at else None),
-        ("reason", p.reason or None), ("result", p.result)])
+        ("reason", p.reason or None), ("result", p.result),
+        ("terms in force", in_force(p))])
 
 
 @review_app.command("list")
@@ -331,6 +333,8 @@ def article(id: Annotated[str, typer.Argument(help="Article id")],
         ("pledging country", a["pledging_country"] or None),
         ("read by", f"{a['ingested_by']} ({a['role']})"),
         ("companies", ", ".join(facts.get("companies", [])) or None),
+        ("officials", "; ".join(f"{o['name']} ({o['office']})" if o.get("office")
+                                else o["name"] for o in facts.get("officials", [])) or None),
         ("US locations", ", ".join(facts.get("us_locations", [])) or None),
         ("projects", ", ".join(str(p) for p in facts.get("matched_projects", [])) or None),
     ])
@@ -416,5 +420,7 @@ def _record(p: svc.ProposalView) -> dict[str, Any]:
 
 
 def register(app: typer.Typer) -> None:
+    from pledge.cli import claims_cmds
     app.command("ingest")(ingest)
+    claims_cmds.register_review(review_app)   # review claims, review tranches
     app.add_typer(review_app, name="review")

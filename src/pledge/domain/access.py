@@ -68,7 +68,12 @@ MATRIX: dict[Action, frozenset[Role]] = {
 ACCEPT_NEEDS: dict[str, Action] = {ProposalKind.NEW_PROJECT: Action.PROJECT_EDIT,
                                    ProposalKind.ADDITIONAL_ESTIMATE: Action.PROJECT_EDIT,
                                    ProposalKind.STATUS_CHANGE: Action.ADVANCE,
-                                   ProposalKind.SITE_REPORT: Action.PROJECT_EDIT}
+                                   ProposalKind.SITE_REPORT: Action.PROJECT_EDIT,
+                                   ProposalKind.SPONSOR: Action.PROJECT_EDIT,
+                                   ProposalKind.TRANCHE: Action.PROJECT_EDIT,
+                                   ProposalKind.RELATED_PROJECT: Action.PROJECT_EDIT,
+                                   # a claim is kept beside the terms, never amends them
+                                   ProposalKind.TERM_CLAIM: Action.PROJECT_EDIT}
 
 
 def accept_roles(kind: str, to: str | None = None) -> frozenset[Role]:

@@ -20,13 +20,16 @@ Modules, in the order an article passes through them:
 ``cuts``         a sentence listing several facilities cut into one part each
 ``attribution``  what each amount refers to; the pledging country
 ``statuses``     status words tied to projects, one status per project
+``claims``       companies' roles in a project, tranches, a framework's terms as stated,
+                 links between projects, the officials named with their office
 ``facts``        the facts and the article's ``Extraction`` (its JSON contract)
 ``extract``      all of it together: :func:`extract.extract` gives an ``Extraction``
 ``fingerprint``  exact hash and near-copy signatures of the cleaned text
 ``dates``        the article's publication date (page metadata, else a dateline)
 ``decode``       an article's bytes as text (byte-order mark, UTF-8, declared charset,
                  else ``charset_normalizer``)
-``proposals``    the changes an article suggests against the records (planning only)
+``proposals``    the changes an article suggests against the records (planning only;
+                 ``claim_proposals``: sponsors, tranches, links, term claims)
 ``passages``     an article's text in paragraphs, the sentences facts came from marked
 
 The contract object (``pledge ingest --dry-run --json``, one per article)::
@@ -42,6 +45,8 @@ The contract object (``pledge ingest --dry-run --json``, one per article)::
      # extras
      "title", "published",                     # "YYYY-MM-DD" or null (ingest.dates)
      "framework", "institutions",
+     "officials": [{"name", "office", "country"}],     # office as the article gives it
+     "subsidiaries": [{"name", "parent"}],     # "companies" lists the parent in its place
      "sites": [{"name", "states"}],
      "facts": {...every fact with its sentence and confidence...}}
 

@@ -32,7 +32,7 @@ from dataclasses import replace
 from itertools import pairwise
 from typing import Any, Final
 
-from pledge.ingest import fingerprint
+from pledge.ingest import claims, fingerprint
 from pledge.ingest.amounts import AmountHit
 from pledge.ingest.attribution import (
     PER_PERIOD_AFTER,
@@ -128,7 +128,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
             p_sectors |= {g.types[t].sector for t in types}
             p_amounts = tuple(amount_index[id(a)] for a in r.amounts if lo <= a.start < hi)
             part = s.text[lo:hi]
-            features = Features(frozenset(orgs), frozenset(types),
+            features = Features(frozenset(g.with_parents(orgs)), frozenset(types),
                                 frozenset(states) | frozenset(
                                     st for x in site_hits if len(x.states) == 1
                                     for st in x.states),
@@ -208,7 +208,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
 
     statuses = status_facts(g, reads, by_sentence)
     orgs = [OrgFact(h.value.name, h.value.kind, h.text, r.sentence.index, r.sentence.text,
-                    0.9 if len(h.text) >= 6 or not h.text.isascii() else 0.8)
+                    0.9 if len(h.text) >= 6 or not h.text.isascii() else 0.8, h.value.parent)
             for r in reads for h in r.orgs]
     orgs += unknown_company_facts(g, cleaned.text, reads)
     sectors = sorted(
@@ -229,16 +229,21 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                 places.append(PlaceFact(hs.value.states[0], hs.text, r.sentence.index,
                                         r.sentence.text, 0.75, hs.value.name))
     places.sort(key=lambda p: p.sentence)
+    amounts_read = tuple(amounts)
     content_hash, simhash, sketch = fingerprint.summary(cleaned.text)
     return Extraction(
         source=source, language=lang, title=cleaned.title, text=cleaned.text,
         pledging_country=country, framework=framework, country_confidence=country_conf,
-        amounts=tuple(amounts), organisations=tuple(orgs), sectors=tuple(sectors),
+        amounts=amounts_read, organisations=tuple(orgs), sectors=tuple(sectors),
         places=tuple(places), sites=tuple(sites), statuses=tuple(statuses),
         mentions=tuple(mentions), content_hash=content_hash,
         fingerprint=simhash, sketch=sketch,
         dropped=cleaned.dropped, published=cleaned.published, dollar=dollar.currency,
-        dollar_why=dollar.why)
+        dollar_why=dollar.why, roles=tuple(claims.roles(g, reads, by_sentence)),
+        tranches=tuple(claims.tranches(reads, amounts_read, by_sentence)),
+        terms=tuple(claims.terms(reads)),
+        officials=tuple(claims.officials(g, cleaned.text, sentences)),
+        relations=tuple(claims.relations(g, reads, projects, framework)))
 
 
 # Between an amount and the same amount in another currency: "$1bn (about ¥150bn)",

@@ -7,7 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from pledge.ingest.claims import (
+        OfficialFact,
+        RelationFact,
+        RoleFact,
+        TermFact,
+        TrancheFact,
+    )
 
 #: Facts below this confidence are kept in the full record but left out of the contract.
 REPORT_CONFIDENCE: Final = 0.5
@@ -55,6 +64,7 @@ class OrgFact:
     sentence: int
     evidence: str
     confidence: float
+    parent: str = ""     # the owner of a subsidiary or project company, kept beside it
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,12 +172,34 @@ class Extraction:
     published: date | None = None     # the publication date, if the page or text gives it
     dollar: str = "USD"               # the currency a bare "$" was read as ...
     dollar_why: str = ""              # ... and why (the outlet, or none known)
+    # what else it says (pledge.ingest.claims): companies' roles, tranches, terms, officials
+    roles: tuple[RoleFact, ...] = ()
+    tranches: tuple[TrancheFact, ...] = ()
+    terms: tuple[TermFact, ...] = ()
+    officials: tuple[OfficialFact, ...] = ()
+    relations: tuple[RelationFact, ...] = ()
 
     def companies(self) -> list[str]:
-        return unique(o.name for o in self.organisations if o.kind == "company")
+        """The companies named, a subsidiary or project company resolved to its parent (its
+        own name is kept under :meth:`subsidiaries` and on its fact)."""
+        return unique(o.parent or o.name for o in self.organisations if o.kind == "company")
+
+    def subsidiaries(self) -> list[dict[str, str]]:
+        """Each subsidiary or project company named, once, with the parent it resolves to."""
+        return unique({"name": o.name, "parent": o.parent} for o in self.organisations
+                      if o.parent)
 
     def institutions(self) -> list[str]:
         return unique(o.name for o in self.organisations if o.kind != "company")
+
+    def named_officials(self) -> list[dict[str, str]]:
+        """Each official named once: name, office (as the article gives it when it does)
+        and country."""
+        out: dict[str, dict[str, str]] = {}
+        for o in sorted(self.officials, key=lambda o: o.office_from != "article"):
+            out.setdefault(o.name, {"name": o.name, "office": o.office, "country": o.country})
+        return sorted(out.values(), key=lambda o: min(
+            f.sentence for f in self.officials if f.name == o["name"]))
 
     def matched_projects(self) -> list[int]:
         return unique(m.project_id for m in self.mentions
@@ -205,9 +237,12 @@ class Extraction:
             "sites": [{"name": s.name, "states": list(s.states)}
                       for s in unique_by(self.sites, lambda x: x.name)],
             "institutions": self.institutions(),
+            "officials": self.named_officials(),
+            "subsidiaries": self.subsidiaries(),
             "facts": {
                 "amounts": [a.record() for a in self.amounts],
                 "organisations": [{"name": o.name, "kind": o.kind, "written": o.written,
+                                   "parent": o.parent,
                                    "sentence": o.evidence, "confidence": o.confidence}
                                   for o in self.organisations],
                 "sectors": [{"sector": s.key, "written": s.written, "sentence": s.evidence,
@@ -223,6 +258,11 @@ class Extraction:
                 "pledging_country": {"name": self.pledging_country,
                                      "confidence": self.country_confidence},
                 "dollar": {"currency": self.dollar, "why": self.dollar_why},
+                "roles": [f.record() for f in self.roles],
+                "tranches": [f.record(self.amounts) for f in self.tranches],
+                "terms": [f.record() for f in self.terms],
+                "officials": [f.record() for f in self.officials],
+                "relations": [f.record() for f in self.relations],
             },
         }
 

@@ -23,9 +23,10 @@ from pledge.domain.money import CURRENCIES
 from pledge.domain.project import SECTORS, US_STATES, stage_from_report
 from pledge.ingest.phrases import PhraseMatcher
 
-__all__ = ["Country", "Gazetteer", "Organisation", "ProjectType", "Signal", "Site", "load"]
+__all__ = ["Country", "Gazetteer", "Official", "Organisation", "ProjectType", "Signal", "Site",
+           "load"]
 
-FILES: Final = ("organisations", "sectors", "places", "project_types", "cues")
+FILES: Final = ("organisations", "sectors", "places", "project_types", "cues", "officials")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,16 @@ class Organisation:
     country: str = ""
     sectors: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    parent: str = ""      # the owner of a subsidiary or project company ("" when none)
+
+
+@dataclass(frozen=True, slots=True)
+class Official:
+    """A public official: full name, the office they are known to hold, their country."""
+
+    name: str
+    office: str
+    country: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +134,8 @@ def merge(shipped: dict[str, dict[str, Any]], user: Mapping[str, Any]) -> dict[s
     named = {"organisation": ("organisations", "name", ("aliases", "sectors")),
              "state": ("places", "name", ("aliases",)),
              "site": ("places", "name", ("aliases", "states")),
-             "type": ("project_types", "key", ("words",))}
+             "type": ("project_types", "key", ("words",)),
+             "official": ("officials", "name", ("aliases",))}
     for key, value in user.items():
         if key in named:
             file, ident, lists = named[key]
@@ -138,7 +150,8 @@ def merge(shipped: dict[str, dict[str, Any]], user: Mapping[str, Any]) -> dict[s
         else:
             raise InvalidInput.single("gazetteer", key, "news.unknown_table",
                                       "unknown table (organisation, state, site, type, sector, "
-                                      "country, signals, negation, modal, words, dollars)")
+                                      "country, signals, negation, modal, words, dollars, "
+                                      "official)")
     return data
 
 
@@ -156,7 +169,7 @@ class Gazetteer:
         problems: list[Problem] = []
         orgs = [Organisation(str(o["name"]), str(o.get("kind", "company")),
                              str(o.get("country", "")), tuple(o.get("sectors", ())),
-                             tuple(o.get("aliases", ())))
+                             tuple(o.get("aliases", ())), str(o.get("parent", "")))
                 for o in data["organisations"].get("organisation", [])]
         for o in orgs:
             for s in o.sectors:
@@ -164,6 +177,17 @@ class Gazetteer:
                     problems.append(Problem("sectors", s, "news.unknown_sector",
                                             f"organisation '{o.name}': unknown sector"))
         self.organisations: dict[str, Organisation] = {o.name: o for o in orgs}
+        for o in orgs:
+            if o.parent and (o.parent not in self.organisations or o.parent == o.name):
+                problems.append(Problem("parent", o.parent, "news.unknown_parent",
+                                        f"organisation '{o.name}': its parent is not an "
+                                        "organisation of the gazetteer"))
+        officials = [(Official(str(x["name"]), str(x.get("office", "")),
+                               str(x.get("country", ""))), (x["name"], *x.get("aliases", ())))
+                     for x in data.get("officials", {}).get("official", [])]
+        self.officials: dict[str, Official] = {o.name: o for o, _ in officials}
+        self.official_matcher: PhraseMatcher[Official] = PhraseMatcher(
+            (alias, o, False) for o, aliases in officials for alias in aliases)
         self.org_matcher: PhraseMatcher[Organisation] = PhraseMatcher(
             (alias, o, False) for o in orgs for alias in (o.name, *o.aliases))
 
@@ -246,6 +270,21 @@ class Gazetteer:
 
     def organisation(self, name: str) -> Organisation | None:
         return self.organisations.get(name)
+
+    def parent_of(self, name: str) -> str:
+        """The owner of a subsidiary or project company ("" when none is known)."""
+        org = self.organisations.get(name)
+        return org.parent if org is not None else ""
+
+    def with_parents(self, names: Iterable[str]) -> list[str]:
+        """``names`` with each one's parent after it (once each): what matching compares,
+        so "SB Energy" finds a project recorded under SoftBank Group and the reverse."""
+        out: list[str] = []
+        for name in names:
+            for n in (name, self.parent_of(name)):
+                if n and n not in out:
+                    out.append(n)
+        return out
 
 
 @lru_cache(maxsize=1)

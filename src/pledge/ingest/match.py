@@ -72,6 +72,7 @@ class KnownProject:
     partners: tuple[str, ...] = ()
     estimates: tuple[tuple[Decimal | None, Decimal | None, str], ...] = ()
     reported: str = ""
+    linked: tuple[int, ...] = ()      # the projects it is linked to (any relation)
 
     @property
     def furthest(self) -> str:
@@ -188,7 +189,10 @@ class ProjectIndex:
         return len(self.profiles)
 
     def _orgs(self, text: str) -> set[str]:
-        return {h.value.name for h in self.gazetteer.org_matcher.finditer(text)}
+        """The organisations ``text`` names, each with its parent (a subsidiary recorded
+        as a sponsor also stands for the group that owns it)."""
+        return set(self.gazetteer.with_parents(
+            h.value.name for h in self.gazetteer.org_matcher.finditer(text)))
 
     def _profile(self, p: KnownProject) -> _Profile:
         g = self.gazetteer

@@ -21,12 +21,13 @@ from pledge.domain.fx import RateTable
 from pledge.domain.lifecycle import further
 from pledge.domain.money import MoneyRange, format_range, format_stored, parse_amount
 from pledge.domain.proposals import ProposalKind
+from pledge.ingest.claim_proposals import CLAIM_KINDS, claim_key, claim_summary, plan_claims
 from pledge.ingest.extract import Extraction
 from pledge.ingest.gazetteer import Gazetteer
 from pledge.ingest.match import KnownProject
 
-__all__ = ["MIN_CONFIDENCE", "TOLERANCE", "PlannedChange", "plan_proposals", "proposal_key",
-           "summary"]
+__all__ = ["MIN_CONFIDENCE", "TOLERANCE", "PlannedChange", "amount_text", "plan_proposals",
+           "proposal_key", "summary"]
 
 MIN_CONFIDENCE: Final = 0.5   # passages matched less surely than this propose nothing
 TOLERANCE: Final = Decimal("0.05")
@@ -48,6 +49,8 @@ class PlannedChange:
 def summary(kind: str, payload: dict[str, Any]) -> str:
     """The change in a line, as a reviewer reads it."""
     p = payload
+    if kind in CLAIM_KINDS:
+        return claim_summary(kind, p)
     if kind == ProposalKind.ADDITIONAL_ESTIMATE:
         recorded = "; ".join(format_stored(r.get("low"), r.get("high"), r.get("currency"))
                              for r in p.get("recorded", [])
@@ -72,6 +75,8 @@ def proposal_key(kind: str, project_id: int | None, payload: dict[str, Any]
                  ) -> tuple[Any, ...]:
     """What makes two proposals the same change (amounts compared as text, so a stored
     payload and a fresh one agree)."""
+    if kind in CLAIM_KINDS:
+        return claim_key(kind, project_id, payload)
     if kind == ProposalKind.ADDITIONAL_ESTIMATE:
         return (str(kind), project_id, str(payload.get("low")), str(payload.get("high")),
                 payload.get("currency"))
@@ -128,6 +133,10 @@ def _amount_text(text: str, r: MoneyRange) -> str:
     except PledgeError:
         pass
     return format_range(r)
+
+
+#: The amount as written when the parser reads it back the same; else its display.
+amount_text = _amount_text
 
 
 def plan_proposals(ext: Extraction, known: dict[int, KnownProject], rates: RateTable | None,
@@ -206,4 +215,6 @@ def plan_proposals(ext: Extraction, known: dict[int, KnownProject], rates: RateT
             "location": ", ".join(m.states or m.sites), "lead": companies[0],
             "partners": "; ".join(companies[1:]), "amount": amount, "status": stage},
             m.evidence, m.confidence, (m.descriptor.lower(),))
+    # sponsors, tranches, links between projects, claims about the terms
+    plan_claims(ext, known, gazetteer, add, MIN_CONFIDENCE)
     return out

@@ -17,11 +17,12 @@ from pydantic import Field, PlainSerializer
 
 from pledge.domain.proposals import ProposalKind
 from pledge.models import Page, Shape
+from pledge.services.claims import ClaimView, TrancheView
 from pledge.services.news import ArticleSummary, ArticleView, IngestResult, ProposalView
 
 __all__ = ["AmountText", "Article", "ArticleList", "ArticleListItem", "IngestedArticle",
-           "Proposal", "ProposalPage", "Site", "StatusSignal", "SupportingArticle",
-           "Timestamp"]
+           "NamedOfficial", "Proposal", "ProposalPage", "Site", "StatusSignal",
+           "Subsidiary", "SupportingArticle", "TermClaim", "Timestamp", "Tranche"]
 
 #: A moment as ISO 8601 text, written as Python writes it (``2026-12-05T10:00:00+00:00``).
 Timestamp = Annotated[datetime, PlainSerializer(lambda d: d.isoformat(), return_type=str,
@@ -164,6 +165,64 @@ class Site(Shape):
     states: list[str]
 
 
+class TermClaim(Shape):
+    """What a source says a framework's terms are (``settings``: setting -> value), kept
+    beside them: ``terms`` the values in force on ``as_of``, ``agrees`` whether each agrees
+    (None: the terms give none). A claim never amends the terms."""
+
+    id: int
+    framework: str
+    settings: dict[str, Any]
+    written: str
+    evidence: str
+    source: str
+    as_of: date
+    terms: dict[str, Any]
+    agrees: dict[str, bool | None]
+
+    @classmethod
+    def of(cls, view: ClaimView) -> TermClaim:
+        return cls.model_validate(view.record())
+
+
+class Tranche(Shape):
+    """A tranche (phase) a source gives, of a project or (``project_id`` None) of the
+    framework's programme; ``amount`` as written, bounds as exact text (None: open)."""
+
+    id: int
+    framework: str
+    project_id: int | None
+    label: str
+    ordinal: int | None
+    amount: str
+    low: str | None
+    high: str | None
+    currency: str | None
+    source: str
+    as_of: date
+
+    @classmethod
+    def of(cls, view: TrancheView) -> Tranche:
+        return cls.model_validate(view.record())
+
+
+class Subsidiary(Shape):
+    """A subsidiary or project company the article names (``companies`` lists its parent
+    in its place)."""
+
+    name: str
+    parent: str
+
+
+class NamedOfficial(Shape):
+    """An official the article names: full name, the office (as the article gives it when
+    it does, else as the gazetteer knows it) and the government they serve."""
+
+    name: str
+    office: str
+    country: str
+
+
 class IngestedArticle(Shape):
     """What reading one article gave (the ``pledge ingest --json`` contract object) and
     what ingesting did with it: stored as ``article_id``, or a copy (``duplicate``:
@@ -185,6 +244,8 @@ class IngestedArticle(Shape):
     framework: str
     sites: list[Site]
     institutions: list[str]
+    officials: list[NamedOfficial]
+    subsidiaries: list[Subsidiary]
     facts: dict[str, Any]
     article_id: int | None
     duplicate_of: int | None

@@ -20,6 +20,9 @@ status_change          a status word placing a known project further along its
 site_report            a state named for a known project that its record does not
                        name; accepting records it as a reported site with the
                        article as source (the project's location is unchanged)
+sponsor, tranche,      a company's role in a project, a tranche, a link between two
+related_project,       projects, a claim about a framework's terms kept beside them
+term_claim             (never amending them): see ``services.claims``
 =====================  =========================================================
 
 An article already stored (same cleaned text, or a near-identical copy by its
@@ -67,6 +70,7 @@ from pledge.ingest.match import KnownProject, ProjectIndex
 from pledge.ingest.outlets import outlet_of
 from pledge.ingest.passages import Passage, evidence_sentences
 from pledge.ingest.proposals import PlannedChange, plan_proposals, proposal_key
+from pledge.services import claims
 from pledge.services import projects as project_svc
 from pledge.services.base import Actor, audit, jsonable, now, permit
 from pledge.services.money import rate_table_in, shipped_rates
@@ -455,6 +459,7 @@ APPLY: Final[dict[ProposalKind, Callable[[_Change], dict[str, Any]]]] = {
     ProposalKind.STATUS_CHANGE: _status_change,
     ProposalKind.NEW_PROJECT: _new_project,
     ProposalKind.SITE_REPORT: _site_report,
+    **claims.APPLY,   # sponsor, tranche, related project, term claim
 }
 
 

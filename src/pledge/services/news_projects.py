@@ -4,7 +4,7 @@ them)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -46,14 +46,27 @@ def database_ready(engine: Engine | None) -> bool:
 
 def known_projects_in(s: Connection) -> list[KnownProject]:
     """Every recorded project, with its sponsors and estimates, for matching."""
+    from pledge.services.relations import active_links
+
     sponsors = nq.sponsors_by_project(s)
     estimates = nq.estimate_bounds(s)
+    linked = _linked((ln.project_id, ln.other_id) for ln in active_links(s))
     out = []
     for r in nq.project_rows_for_matching(s):
         lead, partners = _sponsor_labels(sponsors.get(r.id, []))
         out.append(KnownProject(r.id, r.name, r.fw_key, r.sector, r.sector_detail, r.location,
                                 tuple(r.states), r.status, lead, partners,
-                                tuple(estimates.get(r.id, [])), _reported_stage(r.reported_status)))
+                                tuple(estimates.get(r.id, [])), _reported_stage(r.reported_status),
+                                tuple(sorted(linked.get(r.id, ())))))
+    return out
+
+
+def _linked(pairs: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
+    """Each project's linked projects, both ways round."""
+    out: dict[int, set[int]] = {}
+    for a, b in pairs:
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)
     return out
 
 
@@ -76,6 +89,7 @@ def _sponsor_labels(sponsors: Sequence[tuple[str, str, str]]
 def shipped_projects() -> list[KnownProject]:
     """The public project list shipped with pledge, numbered 1, 2, ... in file order (the
     ids a freshly initialised database gives them), for reading news without a database."""
+    from pledge.services.relations import shipped_links
     from pledge.services.setup import shipped_figures
 
     further: dict[str, list[tuple[Decimal | None, Decimal | None, str]]] = {}
@@ -83,8 +97,12 @@ def shipped_projects() -> list[KnownProject]:
         if fig.amount:
             rng = parse_amount(fig.amount)
             further.setdefault(fig.project, []).append((rng.low, rng.high, rng.currency))
+    rows = project_svc.shipped_project_rows()
+    ids = {row.name.strip(): pid for pid, row in enumerate(rows, start=1)}
+    linked = _linked((ids[ln.project.strip()], ids[ln.other.strip()]) for ln in shipped_links()
+                     if ln.project.strip() in ids and ln.other.strip() in ids)
     out = []
-    for pid, row in enumerate(project_svc.shipped_project_rows(), start=1):
+    for pid, row in enumerate(rows, start=1):
         lead, partners = _sponsor_labels([(s.name, s.note, s.role.value) for s in
                                           sponsors_from_lists(row.lead, row.partners)])
         sector, detail = canonical_sector(row.sector)
@@ -95,5 +113,6 @@ def shipped_projects() -> list[KnownProject]:
         estimates += tuple(further.get(row.name.strip(), ()))
         out.append(KnownProject(pid, row.name, row.framework, sector, detail, row.location,
                                 states_in(row.location), stage_from_report(row.status).value,
-                                lead, partners, estimates))
+                                lead, partners, estimates,
+                                linked=tuple(sorted(linked.get(pid, ())))))
     return out

@@ -28,7 +28,8 @@ EXCERPT = 320   # characters of evidence shown whole; a longer sentence is cut a
 
 _PREFIXES = {ProposalKind.NEW_PROJECT: "new project: ",
              ProposalKind.ADDITIONAL_ESTIMATE: "another estimate: ",
-             ProposalKind.SITE_REPORT: "reported site: "}
+             ProposalKind.SITE_REPORT: "reported site: ",
+             ProposalKind.SPONSOR: "sponsor: ", ProposalKind.TRANCHE: "tranche: "}
 
 
 def detail(p: ProposalView) -> str:

@@ -227,6 +227,38 @@ project_links = Table(
     Column("withdrawn_reason", Text, nullable=True),
 )
 
+# Tranches (phases) sources give, of a project or, with no project, of the programme.
+tranches = Table(
+    "tranches", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("framework_id", ForeignKey("frameworks.id"), nullable=False, index=True),
+    Column("project_id", ForeignKey("projects.id"), nullable=True, index=True),
+    Column("label", String(200), nullable=False),       # as the source names it
+    Column("ordinal", Integer, nullable=True),          # 1 for the first; NULL: not given
+    Column("low", Cents, nullable=True),
+    Column("high", Cents, nullable=True),
+    Column("currency", String(3), nullable=True),       # NULL: no amount given
+    Column("text", Text, nullable=False),               # the amount as written
+    Column("source", Text, nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(120), nullable=False),
+)
+
+# What sources say a framework's terms are, kept beside the terms: never an amendment.
+term_claims = Table(
+    "term_claims", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("framework_id", ForeignKey("frameworks.id"), nullable=False, index=True),
+    Column("settings", JSON, nullable=False),           # setting -> value, as claimed
+    Column("written", Text, nullable=False),            # the words the claim was read from
+    Column("evidence", Text, nullable=False),           # the sentence
+    Column("source", Text, nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(120), nullable=False),
+)
+
 ledger_entries = Table(
     "ledger_entries", metadata,
     Column("id", Integer, primary_key=True),

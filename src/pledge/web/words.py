@@ -19,7 +19,8 @@ ROLES = (N_("admin"), N_("ic"), N_("president"), N_("cc us"), N_("cc jp"), N_("f
 INSTRUMENTS = (N_("equity"), N_("loan"), N_("guarantee"))
 CONSULTATIONS = (N_("committee"), N_("decline"))
 PROPOSALS = (N_("new project"), N_("additional estimate"), N_("status change"),
-             N_("site report"))
+             N_("site report"), N_("sponsor"), N_("tranche"), N_("related project"),
+             N_("term claim"))
 REVIEW_STATES = (N_("accepted"), N_("rejected"), N_("all"))
 PHASES = (N_("pre recovery"), N_("crossing"), N_("post recovery"))
 MEANINGS = (N_("deadline"), N_("earliest"))
