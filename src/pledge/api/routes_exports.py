@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from pledge.domain.access import Action
-from pledge.models.exports import OC4IDSPackage, OC4IDSProject
+from pledge.models.exports import OC4IDSPackage, OC4IDSProject, RiskTable
 from pledge.server.deps import EngineDep, require
 from pledge.server.params import RecordId
 from pledge.services import exports as svc
@@ -142,11 +142,11 @@ def project_changes_atom(project_id: RecordId, engine: EngineDep, request: Reque
         "Content-Disposition": f'inline; filename="changes-project-{project_id}.atom"'})
 
 
-@router.get("/exports/risk.json", response_class=JSONResponse,
+@router.get("/exports/risk.json", response_class=JSONResponse, response_model=RiskTable,
             dependencies=[require(Action.READ_PUBLIC)])
 def risk_json() -> JSONResponse:
     """The calibrated risk the simulations draw from: each reference class's cost overrun,
     delay and abandonment figures with unit and source, the macro factors and their
     correlation matrix (the data behind the /risk page)."""
-    return JSONResponse(risk_svc.risk_document(),
+    return JSONResponse(RiskTable.of(risk_svc.risk_document()).document(),
                         headers={"Content-Disposition": 'inline; filename="risk.json"'})

@@ -14,7 +14,8 @@ from typing import Any
 
 from pledge.models import Shape
 
-__all__ = ["OC4IDSPackage", "OC4IDSPledge", "OC4IDSProject", "OC4IDSPublisher"]
+__all__ = ["OC4IDSPackage", "OC4IDSPledge", "OC4IDSProject", "OC4IDSPublisher", "RiskClass",
+           "RiskFactor", "RiskFigure", "RiskLink", "RiskTable"]
 
 
 class OC4IDSPledge(Shape):
@@ -75,3 +76,60 @@ class OC4IDSPackage(Shape):
     version: str
     publisher: OC4IDSPublisher
     projects: list[OC4IDSProject]
+
+
+class RiskFigure(Shape):
+    """One calibrated figure: its value and unit, its source or the reason it is
+    assumed, and whether it is an assumption."""
+
+    value: float
+    unit: str
+    source: str
+    assumed: bool = False
+
+
+class RiskLink(Shape):
+    """How one construction outcome follows another: a correlation, its unit and source."""
+
+    value: float
+    unit: str
+    source: str
+
+
+class RiskClass(Shape):
+    """A reference class's construction risk (overrun, delay, abandonment, loadings on
+    the macro factors), each figure with its source."""
+
+    risk_type: str
+    label: str
+    figures: dict[str, RiskFigure]
+    overrun_median: float
+    loadings: dict[str, float]
+    loadings_source: str
+
+
+class RiskFactor(Shape):
+    """A shared macro factor: its name, label, yearly standard deviation and source."""
+
+    name: str
+    label: str
+    annual_sd: float
+    unit: str
+    source: str
+
+
+class RiskTable(Shape):
+    """The calibrated risk the simulations draw from (``GET /exports/risk.json``): the
+    reference classes, how delay and abandonment follow the overrun, the macro factors
+    and their correlation matrix (rows and columns in the factors' order)."""
+
+    classes: list[RiskClass]
+    construction: dict[str, RiskLink]
+    factors: list[RiskFactor]
+    correlation: list[list[float]]
+    correlation_source: str
+
+    @classmethod
+    def of(cls, doc: dict[str, Any]) -> RiskTable:
+        """From ``services.risk.risk_document``."""
+        return cls.model_validate(doc)
