@@ -258,11 +258,37 @@ _PAYWALL_LOWER: Final = re.compile(_PAYWALL.pattern)
 _FOLDS_TO_ASCII: Final = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
-def _paywall(line: str) -> bool:
-    """Whether ``_PAYWALL`` finds anything in ``line``."""
+# Words every match of a pattern holds, one at least (lower-cased): a line holding none is
+# not searched (a plain substring test is far faster than the pattern's many branches).
+_PAYWALL_WORDS: Final = (
+    "subscri", "sign", "log", "account", "regist", "unlock", "read", "premium", "article",
+    "unlimited", "paper", "edition", "puzzle", "crossword", "newsletter", "inbox", "upgrade",
+    "become", "email", "author", "conversation", "cookie", "privacy", "terms")
+_PAYWALL_WORDS_CJK: Final = (
+    "会員", "続きを読む", "無料登録", "ログイン", "購読", "この記事は有料", "メールマガジン",
+    "ニュースレター", "読み放題", "月額", "구독", "로그인", "회원가입", "유료 회원", "뉴스레터",
+    "프리미엄 콘텐츠", "무제한 열람")
+_COPYRIGHT_WORDS: Final = ("©", "ⓒ", "copyright", "(c)", "all rights reserved", "무단",
+                           "재배포", "저작권자", "無断", "転載を禁", "版權所有", "禁止轉載")
+
+
+def _lowered(line: str) -> str | None:
+    """``line`` lower-cased, or None when a case-blind pattern could read it otherwise
+    (see ``_FOLDS_TO_ASCII``)."""
     low = line.lower()
     if len(low) != len(line) or _FOLDS_TO_ASCII.search(line):
+        return None
+    return low
+
+
+def _paywall(line: str) -> bool:
+    """Whether ``_PAYWALL`` finds anything in ``line``."""
+    low = _lowered(line)
+    if low is None:
         return _PAYWALL.search(line) is not None
+    if not any(w in low for w in _PAYWALL_WORDS) and (
+            low.isascii() or not any(w in low for w in _PAYWALL_WORDS_CJK)):
+        return False
     return _PAYWALL_LOWER.search(low) is not None
 
 
@@ -295,8 +321,16 @@ def _is_prose(line: str) -> bool:
     return _word_count(line) >= 6
 
 
+def _copyright(line: str) -> re.Match[str] | None:
+    """``_COPYRIGHT.search(line)``, skipped when the line holds none of its words."""
+    low = _lowered(line)
+    if low is not None and not any(w in low for w in _COPYRIGHT_WORDS):
+        return None
+    return _COPYRIGHT.search(line)
+
+
 def _cut_copyright(line: str) -> str:
-    m = _COPYRIGHT.search(line)
+    m = _copyright(line)
     if m is None:
         return line
     return line[:m.start()].rstrip(" -–—|·,:;") if _word_count(line[:m.start()]) >= 5 else ""
