@@ -100,6 +100,7 @@ class PhraseMatcher(Generic[T]):
         self._lower: re.Pattern[str] | None = None
         self._any_case: re.Pattern[str] | None = None
         self._lower_parts: list[re.Pattern[str]] = []
+        self._folded_as_is: dict[str, T] = {}
         if folded:
             lowered = {k.lower() for k in folded}
             self._lower = re.compile(_trie_pattern(lowered))
@@ -115,6 +116,10 @@ class PhraseMatcher(Generic[T]):
                                      re.compile(_trie_pattern(other))]
             self._any_case = re.compile(_trie_pattern(folded), re.IGNORECASE)
             self._folded = {**{k.lower(): v for k, v in folded.items()}, **folded}
+        # The keys a match is looked up by as it stands (a hit written as its key, the
+        # commonest case), sparing the normalising of the text matched.
+        self._folded_as_is = {k: v for k, v in self._folded.items()
+                              if _key(k, False).lower() == k}
 
     def __len__(self) -> int:
         return self._size
@@ -122,11 +127,16 @@ class PhraseMatcher(Generic[T]):
     def finditer(self, text: str) -> Iterator[Hit[T]]:
         """The phrases in ``text``, in order, without overlaps."""
         found: list[Hit[T]] = []
+        exact = self._exact
         for pattern, _ in self._patterns:
             for m in pattern.finditer(text):
-                value = self._exact.get(_key(m.group(), False))
+                written = m.group()
+                # (a key is its own _key: looked up as it stands first)
+                value = exact.get(written)
+                if value is None:
+                    value = exact.get(_key(written, False))
                 if value is not None:
-                    found.append(Hit(m.start(), m.end(), m.group(), value))
+                    found.append(Hit(m.start(), m.end(), written, value))
         if self._lower is not None and self._any_case is not None:
             low = text.lower()
             same = len(low) == len(text)
@@ -136,12 +146,16 @@ class PhraseMatcher(Generic[T]):
                     key=lambda m: m.start())
             else:
                 matches = self._lower.finditer(low) if same else self._any_case.finditer(text)
+            as_is = self._folded_as_is
             for m in matches:
-                written = text[m.start():m.end()]
-                value = self._folded.get(_key(m.group(), False).lower()) \
-                    or self._folded.get(_key(written, True))
+                start, end = m.span()
+                written = text[start:end]
+                value = as_is.get(m.group())
+                if value is None:
+                    value = self._folded.get(_key(m.group(), False).lower()) \
+                        or self._folded.get(_key(written, True))
                 if value is not None:
-                    found.append(Hit(m.start(), m.end(), written, value))
+                    found.append(Hit(start, end, written, value))
         if len(self._patterns) + (self._lower is not None) > 1:
             found.sort(key=lambda h: (h.start, h.start - h.end))
             kept: list[Hit[T]] = []
