@@ -144,3 +144,34 @@ def test_the_letters_a_case_blind_pattern_folds_to_ascii_are_all_known() -> None
     ascii_like = re.compile("(?i:[a-z])")
     odd = {chr(c) for c in range(0x80, 0x10000) if ascii_like.fullmatch(chr(c))}
     assert odd and all(_FOLDS_TO_ASCII.fullmatch(c) for c in odd)
+
+
+def test_the_quick_reading_of_amounts_of_trillions_is_the_parsers_up_to_the_ceiling() -> None:
+    from pledge.domain.errors import InvalidInput
+    from pledge.domain.money import parse_amount
+    from pledge.ingest.amounts import _quick
+
+    spans = ["約80兆円", "7조원", "약 800조 원", "₩290 trillion", "R1.03 trillion",
+             "RM2.31 trillion", "¥1499 trillion", "¥1500 trillion", "₩13999 trillion",
+             "$9.999999 trillion", "$10 trillion", "US$10tn", "€8999bn", "9000조 원",
+             "14000조 원", "$999,999,999,999", "$1,000,000,000,000"]
+    read = 0
+    for span in spans:
+        quick = _quick(span)
+        try:
+            full = parse_amount(span)
+        except InvalidInput:
+            assert quick is None, span      # at or above the ceiling: refused, not read
+            continue
+        if quick is not None:
+            read += 1
+            assert (str(quick.low), str(quick.high), quick.currency, quick.text) == \
+                (str(full.low), str(full.high), full.currency, full.text), span
+    assert read >= 10
+    assert _quick("¥1500 trillion") is None and _quick("$1,000,000,000,000") is None
+
+
+def test_figures_without_a_sign_or_a_word_are_never_money() -> None:
+    assert find_amounts("In 2029, 3.5% of 1,000 (about 1/3) rose - 12 ~ 14.") == []
+    assert [a.text for a in find_amounts("In 2029 it paid $3.5bn, or 5,000 yen.")] == \
+        ["$3.5bn", "5,000 yen"]

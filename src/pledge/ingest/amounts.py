@@ -20,7 +20,7 @@ from typing import Final
 
 from pledge.domain.amount_words import LEADING_QUALIFIERS
 from pledge.domain.errors import InvalidInput
-from pledge.domain.money import CURRENCIES, MoneyRange, parse_amount
+from pledge.domain.money import CURRENCIES, MAX_AMOUNT, MoneyRange, parse_amount
 from pledge.ingest.word_amounts import find_word_amounts
 
 __all__ = ["AmountHit", "find_amounts"]
@@ -110,10 +110,17 @@ _GROUPED: Final = re.compile(r"\d,\d{3}")
 _SIGN: Final = re.compile(r"[$¥₩€£₹]")
 
 
+# A span of figures and marks only (a year, "3.5", "1,000"): no currency can be named in it,
+# as each is written with a sign or letters (a quick first test).
+_FIGURES_ONLY: Final = re.compile(r"[\d\s.,%()/+\-–—~]*")
+
+
 def _plausible(span: str) -> bool:
     """A currency is named; and the English word "won" ("in 2025 won approval"), and the
     other words and signs of :data:`_WON_WORD`, count only with a magnitude or a grouped
     number."""
+    if _FIGURES_ONLY.fullmatch(span):
+        return False
     if not _SIGN.search(span) and not _HAS_CURRENCY.search(span):
         return False
     return not (_WON_WORD.search(span) and not _MAGNITUDE.search(span)
@@ -166,11 +173,15 @@ def _quick(text: str) -> MoneyRange | None:
     whole, fraction = (m.group("cnum"), m.group("cfrac")) if cjk else (m.group("num"),
                                                                         m.group("frac"))
     value = Decimal(whole.replace(",", "") + ("." + fraction if fraction else ""))
-    value = value.scaleb(_QUICK_EXPONENT[m.group("cmag") if cjk else m.group("mag")])
-    if not value or value >= _QUICK_MAX:
+    magnitude = m.group("cmag") if cjk else m.group("mag")
+    value = value.scaleb(_QUICK_EXPONENT[magnitude])
+    currency = _QUICK_SIGN[m.group("cur") if cjk else m.group("sign")]
+    # With a magnitude the amount is whole (six decimals at most, of a million or more; three
+    # of 万): up to its currency's ceiling, the parser reads it as here. Without one, only
+    # amounts below every ceiling are read here.
+    if not value or value >= (MAX_AMOUNT[currency] if magnitude else _QUICK_MAX):
         return None
     value = value.quantize(_ONE) if value == value.to_integral_value() else value.normalize()
-    currency = _QUICK_SIGN[m.group("cur") if cjk else m.group("sign")]
     bound = _QUICK_QUALS[m.group("qual") or ""]
     return MoneyRange(None if bound == "high" else value, None if bound == "low" else value,
                       currency, text)
