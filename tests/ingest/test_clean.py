@@ -144,6 +144,6 @@ def test_paywall_and_copyright_lines_are_told_as_by_the_full_patterns() -> None:
     assert paywall == [line for line in lines if _PAYWALL.search(line)]
     assert len(paywall) > 300
     found = [(line, m.span()) for line in lines if (m := _copyright(line)) is not None]
-    assert found == [(line, m.span()) for line in lines
-                     if (m := _COPYRIGHT.search(line)) is not None]
+    full = [(line, m.span()) for line in lines if (m := _COPYRIGHT.search(line)) is not None]
+    assert found == full
     assert len(found) > 80

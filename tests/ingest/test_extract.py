@@ -127,3 +127,14 @@ def test_sectors_from_keywords_and_facilities_but_not_from_tariff_talk(
     ext = read_text("Tariffs on automobiles fall to 15%. The deal covers semiconductors and a "
                     "copper smelter.", gazetteer)
     assert ext.contract()["sectors"] == ["semiconductors", "critical_minerals"]
+
+
+def test_a_text_without_hangul_kana_or_kanji_is_english_whatever_its_letters() -> None:
+    from pledge.ingest.text import detect_language
+
+    assert detect_language("“Quoted” — café, naïve, 1,000 €") == "en"
+    assert detect_language("12345 ... !!!") == "en"
+    assert detect_language("") == "en"
+    assert detect_language("日本は5500億ドルを投資する。") == "ja"
+    assert detect_language("한국은 3500억 달러를 투자한다.") == "ko"
+    assert detect_language("中国投资") == "zh"

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Final, Generic, TypeVar
+from typing import Final, Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -21,9 +20,10 @@ _ALNUM: Final = re.compile(r"[A-Za-z0-9]")
 _SPACE_RUN: Final = re.compile(r"\s+")
 
 
-@dataclass(frozen=True, slots=True)
-class Hit(Generic[T]):
-    """One phrase found: where, as written, and what it stands for."""
+class Hit(NamedTuple, Generic[T]):
+    """One phrase found: where, as written, and what it stands for. (A named tuple: as
+    immutable as a frozen dataclass and several times faster to make, which counts, as
+    an article makes thousands.)"""
 
     start: int
     end: int

@@ -29,6 +29,8 @@ _KANA: Final = re.compile(r"[\u3040-\u30ff]+")
 _HAN: Final = re.compile(r"[\u4e00-\u9fff]+")
 _HANGUL: Final = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]+")
 _LATIN: Final = re.compile(r"[A-Za-z]+")
+# A letter of any of the three scripts above (without one, a text is read as English).
+_ASIAN: Final = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 
 
 def _count(script: re.Pattern[str], text: str) -> int:
@@ -40,6 +42,8 @@ def detect_language(text: str) -> str:
     Latin majority), "zh" for kanji without kana, else "en". A rule on scripts, not a
     model: enough to pick the word lists."""
     sample = text[:20000]
+    if not _ASIAN.search(sample):
+        return "en"     # (no Hangul, kana or kanji: every rule below says English)
     hangul = _count(_HANGUL, sample)
     kana = _count(_KANA, sample)
     han = _count(_HAN, sample)
