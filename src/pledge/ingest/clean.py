@@ -402,6 +402,13 @@ _BROKEN_AMOUNT: Final = re.compile(
 _AMOUNT_OPENS_LINE: Final = re.compile(
     r"\b(to|at|of|for|by|from|about|around|nearly|some|is|was|are|were|be|cost|costs|worth"
     r"|than|and|or|with|put)[ \t]*\n[ \t]*(?=(?:US\$|U\.S\.\s?\$|[SAC]\$|\$|¥|₩|€|£)\d)")
+# What every join of _BROKEN_AMOUNT holds, found fast from its line break.
+_MAGNITUDE_OPENS_LINE: Final = re.compile(
+    r"\n\s*(?:trillion|billion|million|thousand|trn|tn|bn|bln|mn|mln|crore|lakh)(?![A-Za-z])")
+# What every such join holds: a line that opens with an amount (a quick first test, the
+# line break being found fast).
+_LINE_OPENS_WITH_AMOUNT: Final = re.compile(
+    r"\n[ \t]*(?:US\$|U\.S\.\s?\$|[SAC]\$|\$|¥|₩|€|£)\d")
 
 
 def clean(text: str, *, html: bool | None = None, name: str = "") -> Cleaned:
@@ -417,8 +424,10 @@ def clean(text: str, *, html: bool | None = None, name: str = "") -> Cleaned:
         text, title = html_to_text(text)
     on = published(raw, text, html=is_html)
     if "illion" in text or "\n" in text:
-        text = _BROKEN_AMOUNT.sub(r"\1 ", text)
-        text = _AMOUNT_OPENS_LINE.sub(r"\1 ", text)
+        if _MAGNITUDE_OPENS_LINE.search(text):
+            text = _BROKEN_AMOUNT.sub(r"\1 ", text)
+        if _LINE_OPENS_WITH_AMOUNT.search(text):
+            text = _AMOUNT_OPENS_LINE.sub(r"\1 ", text)
     kept, dropped = clean_lines(text)
     if not title:
         for line in kept[:3]:

@@ -18,11 +18,14 @@ def normalise(text: str) -> str:
     """``text`` folded with NFKC (full-width letters and digits become ASCII), line ends
     unified and spaces inside lines collapsed; lines are kept."""
     folded = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = (_SPACES.sub(" ", line).strip() for line in folded.split("\n"))
+    # (a line whose only spacing is single blanks is left as it is, not rewritten)
+    lines = (_SPACES.sub(" ", line).strip() if "  " in line or _OTHER_SPACE.search(line)
+             else line.strip() for line in folded.split("\n"))
     return "\n".join(lines)
 
 
 _SPACES: Final = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+_OTHER_SPACE: Final = re.compile(r"[\t\u00a0\u2000-\u200b\u3000]")
 
 # Runs of each script's letters (counted by their lengths: fewer matches than letters).
 _KANA: Final = re.compile(r"[\u3040-\u30ff]+")
@@ -78,7 +81,11 @@ _ABBREVIATIONS: Final = frozenset({
     "e.g", "i.e", "vs", "approx", "gov", "sen", "rep", "gen", "lt", "col", "jr", "sr", "bros",
     "s.a", "n.v", "p.m", "a.m", "mt", "ft", "fig", "est", "dept", "univ", "o.s.k",
 })
-_END: Final = re.compile(r"[.!?]+[\"”’')\]]*\s+|[。！？]+[」』”’)）]*\s*")
+# (Its first mark is read by one class, then told apart by a look back, so that the scan
+# skips quickly to the marks: the same matches as
+# "[.!?]+[\"”’')\]]*\s+|[。！？]+[」』”’)）]*\s*".)
+_END: Final = re.compile(r"[.!?。！？](?:(?<=[.!?])[.!?]*[\"”’')\]]*\s+"
+                         r"|(?<=[。！？])[。！？]*[」』”’)）]*\s*)")
 _WORD_BEFORE: Final = re.compile(r"([A-Za-z][A-Za-z.&]*)$")
 _WORD_CHARS: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.&"
 
