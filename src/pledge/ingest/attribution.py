@@ -15,17 +15,12 @@ from pledge.ingest.reading import SentenceRead
 from pledge.ingest.text import Sentence
 
 
-def country_of(g: Gazetteer, sentences: list[Sentence], amounts: list[Amount], text: str = ""
+def country_of(g: Gazetteer, sentences: list[Sentence], amounts: list[Amount]
              ) -> tuple[str, str, float]:
-    """The pledging country, its framework and a confidence, from the cue words of the
-    ``sentences`` (of ``text``, the article, when given: its words are then found in one
-    scan) and the headline pledges among the ``amounts``."""
     score: Counter[str] = Counter()
-    found = g.country_matcher.find_in_spans(text, [(s.start, s.end) for s in sentences]) \
-        if text else [g.country_matcher.find(s.text) for s in sentences]
-    for s, hits in zip(sentences, found, strict=True):
+    for s in sentences:
         weight = 2 if s.index < 2 else 1
-        for h in hits:
+        for h in g.country_matcher.finditer(s.text):
             score[h.value] += weight
     for a in amounts:
         if a.currency != "USD" or a.high is None:

@@ -104,7 +104,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
     provisional = [Amount(a.text, a.range.low, a.range.high, a.range.currency,
                           r.sentence.index, r.sentence.text, a.confidence)
                    for r, a in raw_amounts]
-    country, framework, country_conf = country_of(g, sentences, provisional, cleaned.text)
+    country, framework, country_conf = country_of(g, sentences, provisional)
 
     # Passages and their projects.
     mentions: list[Mention] = []

@@ -11,7 +11,7 @@ overlap, the one starting first wins, then the longer.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Final, Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
@@ -167,30 +167,3 @@ class PhraseMatcher(Generic[T]):
 
     def find(self, text: str) -> list[Hit[T]]:
         return list(self.finditer(text))
-
-    def find_in_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> list[list[Hit[T]]]:
-        """For each span ``(a, b)`` of ``text`` (in order, apart), the hits of
-        ``find(text[a:b])``, offsets within the span.
-
-        The whole text is scanned once, and its hits inside a span are the span's own
-        when no hit runs across either end of the span and no letter or digit stands just
-        outside it (so the whole-word tests read the same there); any other span, or every
-        span of a matcher with phrases in any case, is scanned on its own."""
-        if self._lower is not None:
-            return [self.find(text[a:b]) for a, b in spans]
-        whole = self.find(text)
-        out: list[list[Hit[T]]] = []
-        i = 0
-        for a, b in spans:
-            while i < len(whole) and whole[i].start < a:
-                i += 1
-            j = i
-            while j < len(whole) and whole[j].start < b:
-                j += 1
-            across = (i > 0 and whole[i - 1].end > a) or (j > i and whole[j - 1].end > b)
-            if across or (a > 0 and _ALNUM.match(text, a - 1)) or _ALNUM.match(text, b):
-                out.append(self.find(text[a:b]))
-            else:
-                out.append([Hit(h.start - a, h.end - a, h.text, h.value) for h in whole[i:j]])
-            i = j
-        return out
