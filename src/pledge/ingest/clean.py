@@ -286,8 +286,8 @@ def _paywall(line: str) -> bool:
     low = _lowered(line)
     if low is None:
         return _PAYWALL.search(line) is not None
-    if not any(w in low for w in _PAYWALL_WORDS) and (
-            low.isascii() or not any(w in low for w in _PAYWALL_WORDS_CJK)):
+    if not any(map(low.__contains__, _PAYWALL_WORDS)) and (
+            low.isascii() or not any(map(low.__contains__, _PAYWALL_WORDS_CJK))):
         return False
     return _PAYWALL_LOWER.search(low) is not None
 
@@ -324,7 +324,7 @@ def _is_prose(line: str) -> bool:
 def _copyright(line: str) -> re.Match[str] | None:
     """``_COPYRIGHT.search(line)``, skipped when the line holds none of its words."""
     low = _lowered(line)
-    if low is not None and not any(w in low for w in _COPYRIGHT_WORDS):
+    if low is not None and not any(map(low.__contains__, _COPYRIGHT_WORDS)):
         return None
     return _COPYRIGHT.search(line)
 

@@ -141,8 +141,11 @@ class PhraseMatcher(Generic[T]):
             low = text.lower()
             same = len(low) == len(text)
             if same and len(self._lower_parts) > 1:
+                # (the phrases without Latin letters hold no ASCII at all: none is in an
+                # ASCII text, which needs the Latin ones' scan only)
+                parts = self._lower_parts[:1] if low.isascii() else self._lower_parts
                 matches: Iterable[re.Match[str]] = sorted(
-                    (m for part in self._lower_parts for m in part.finditer(low)),
+                    (m for part in parts for m in part.finditer(low)),
                     key=lambda m: m.start())
             else:
                 matches = self._lower.finditer(low) if same else self._any_case.finditer(text)
