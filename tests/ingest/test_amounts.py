@@ -175,3 +175,48 @@ def test_figures_without_a_sign_or_a_word_are_never_money() -> None:
     assert find_amounts("In 2029, 3.5% of 1,000 (about 1/3) rose - 12 ~ 14.") == []
     assert [a.text for a in find_amounts("In 2029 it paid $3.5bn, or 5,000 yen.")] == \
         ["$3.5bn", "5,000 yen"]
+
+
+def test_a_caseless_letter_class_holds_what_a_case_blind_pattern_matches() -> None:
+    import re
+    import string
+    import sys
+
+    from pledge.ingest.amounts import _caseless
+
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    for letter in string.ascii_letters:
+        blind = set(re.findall("(?i)" + letter, every))
+        assert set(re.findall(_caseless(letter), every)) == blind, letter
+    assert re.fullmatch(_caseless("no more than"), "NO  mOrE\tThan")
+    assert re.fullmatch(_caseless("approx."), "APPROX.") and not re.fullmatch(
+        _caseless("approx."), "approxx")
+
+
+def test_qualifiers_in_any_case_are_read_as_by_the_case_blind_pattern() -> None:
+    import random
+    import re
+
+    from pledge.ingest import amounts
+    from pledge.ingest.amounts import _CANDIDATE, _QUAL_WORDS, _START
+
+    blind = "(?:(?i:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(
+        _QUAL_WORDS, key=len, reverse=True)) + r")\s+|(?:" + "|".join(amounts._CJK_QUALS) \
+        + r")\s?)?"
+
+    plain_start = re.compile(_START.pattern.replace(amounts._QUAL_BEFORE, blind))
+    plain_candidate = re.compile(_CANDIDATE.pattern.replace(amounts._QUAL_BEFORE, blind))
+    assert plain_start.pattern != _START.pattern
+    rng = random.Random(4)
+    words = [*_QUAL_WORDS, "UP TO", "Up To", "ſome", "AROUND", "almoſt", "ıs", " ", "  ", "$",
+             "US$", "¥", "5", "1,000", "billion", "5 billion yen", "to", "-", "x", "約", "최대 "]
+    found = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(words) + rng.choice(["", " "]) for _ in range(rng.randint(1, 8)))
+        for pos in range(len(text)):
+            a, b = plain_start.match(text, pos), _START.match(text, pos)
+            assert (a and a.span()) == (b and b.span()), text
+            a, b = plain_candidate.match(text, pos), _CANDIDATE.match(text, pos)
+            assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict())), text
+            found += b is not None and b.end() - b.start() > 3
+    assert found > 500
