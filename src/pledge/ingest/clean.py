@@ -268,8 +268,9 @@ _PAYWALL_WORDS_CJK: Final = (
     "会員", "続きを読む", "無料登録", "ログイン", "購読", "この記事は有料", "メールマガジン",
     "ニュースレター", "読み放題", "月額", "구독", "로그인", "회원가입", "유료 회원", "뉴스레터",
     "프리미엄 콘텐츠", "무제한 열람")
-_COPYRIGHT_WORDS: Final = ("©", "ⓒ", "copyright", "(c)", "all rights reserved", "무단",
-                           "재배포", "저작권자", "無断", "転載を禁", "版權所有", "禁止轉載")
+_COPYRIGHT_WORDS: Final = ("copyright", "(c)", "all rights reserved")
+_COPYRIGHT_WORDS_OTHER: Final = ("©", "ⓒ", "무단", "재배포", "저작권자", "無断", "転載を禁",
+                                 "版權所有", "禁止轉載")
 
 
 def _lowered(line: str) -> str | None:
@@ -324,7 +325,8 @@ def _is_prose(line: str) -> bool:
 def _copyright(line: str) -> re.Match[str] | None:
     """``_COPYRIGHT.search(line)``, skipped when the line holds none of its words."""
     low = _lowered(line)
-    if low is not None and not any(map(low.__contains__, _COPYRIGHT_WORDS)):
+    if low is not None and not any(map(low.__contains__, _COPYRIGHT_WORDS)) and (
+            low.isascii() or not any(map(low.__contains__, _COPYRIGHT_WORDS_OTHER))):
         return None
     return _COPYRIGHT.search(line)
 
