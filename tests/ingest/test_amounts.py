@@ -220,3 +220,24 @@ def test_qualifiers_in_any_case_are_read_as_by_the_case_blind_pattern() -> None:
             assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict())), text
             found += b is not None and b.end() - b.start() > 3
     assert found > 500
+
+
+def test_the_quick_reading_of_every_quick_qualifier_is_the_parsers() -> None:
+    from pledge.domain.money import parse_amount
+    from pledge.ingest.amounts import _QUICK_QUALS, _quick
+
+    amounts = ["$5", "US$2.5 billion", "¥1,200 trillion", "RM2.31 trillion", "€0.5bn",
+               "5500億ドル", "730억 달러", "7조원", "1.5兆円"]
+    read = 0
+    for qual in _QUICK_QUALS:
+        for amount in amounts:
+            text = qual + amount
+            quick = _quick(text)
+            if quick is None:
+                continue
+            full = parse_amount(text)
+            assert (str(quick.low), str(quick.high), quick.currency, quick.text) == \
+                (str(full.low), str(full.high), full.currency, full.text), text
+            read += 1
+    assert read >= 8 * len(_QUICK_QUALS)
+    assert "approximately " in _QUICK_QUALS and "close to " in _QUICK_QUALS

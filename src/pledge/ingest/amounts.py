@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
-from pledge.domain.amount_words import LEADING_QUALIFIERS
+from pledge.domain.amount_words import LEADING_QUALIFIERS, WORDS
 from pledge.domain.errors import InvalidInput
 from pledge.domain.money import CURRENCIES, MAX_AMOUNT, MoneyRange, parse_amount
 from pledge.ingest.word_amounts import find_word_amounts
@@ -162,13 +162,18 @@ def _parse(text: str) -> MoneyRange | None:
 # and a currency word ("5500億ドル", "1500억 달러"), maybe after a plain qualifier ("up to",
 # "約"), read without the full parser: the same range (a test compares the two on every
 # such amount of the labelled articles), far faster.
-_QUICK_QUALS: Final = {"up to ": "high", "as much as ": "high", "no more than ": "high",
-                       "at least ": "low", "more than ": "low", "about ": "both",
-                       "around ": "both", "roughly ": "both", "約": "both", "약 ": "both",
-                       "": "both"}
+# (the parser's English qualifiers of one bound, or of both, in small letters: "up to",
+# "more than", "approximately", "close to"...; a test compares the readings)
+_QUICK_BOUNDS: Final = {"upto": "high", "atleast": "low", "approx": "both"}
+_QUICK_QUALS: Final = {
+    **{f"{word} ": _QUICK_BOUNDS[lex.bound] for word, lex in WORDS.items()
+       if lex.kind == "qual" and not lex.post and lex.bound in _QUICK_BOUNDS
+       and word.replace(" ", "").isascii() and word.replace(" ", "").isalpha()
+       and word not in ("max", "min", "approx")},
+    "約": "both", "약 ": "both", "最大": "high", "최대 ": "high", "": "both"}
 _QUICK: Final = re.compile(
-    r"(?P<qual>up to |as much as |no more than |at least |more than |about |around "
-    r"|roughly |約|약 )?"
+    "(?P<qual>" + "|".join(re.escape(q) for q in sorted(_QUICK_QUALS, key=len, reverse=True)
+                           if q) + ")?"
     r"(?:(?P<sign>US\$|HK\$|NT\$|S\$|A\$|C\$|RM|R|\$|¥|₩|€|£) ?"
     r"(?P<num>\d{1,3}(?:,\d{3})+|[1-9]\d{0,11}|0)(?:\.(?P<frac>\d{1,6}))?"
     r"(?: ?(?P<mag>trillion|billion|million|tn|bn|m))?"
