@@ -198,28 +198,34 @@ def test_qualifiers_in_any_case_are_read_as_by_the_case_blind_pattern() -> None:
     import re
 
     from pledge.ingest import amounts
-    from pledge.ingest.amounts import _CANDIDATE, _QUAL_WORDS, _START
+    from pledge.ingest.amounts import _CANDIDATE, _CUR_BEFORE, _QUAL_WORDS, _START, _VERB_BEFORE
 
     blind = "(?:(?i:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(
         _QUAL_WORDS, key=len, reverse=True)) + r")\s+|(?:" + "|".join(amounts._CJK_QUALS) \
         + r")\s?)?"
-
-    plain_start = re.compile(_START.pattern.replace(amounts._QUAL_BEFORE, blind))
+    plain_start = re.compile(rf"{_VERB_BEFORE}{blind}(?:{_CUR_BEFORE}\s?)?\d")
     plain_candidate = re.compile(_CANDIDATE.pattern.replace(amounts._QUAL_BEFORE, blind))
+    assert plain_candidate.pattern != _CANDIDATE.pattern
     assert plain_start.pattern != _START.pattern
     rng = random.Random(4)
     words = [*_QUAL_WORDS, "UP TO", "Up To", "ſome", "AROUND", "almoſt", "ıs", " ", "  ", "$",
-             "US$", "¥", "5", "1,000", "billion", "5 billion yen", "to", "-", "x", "約", "최대 "]
-    found = 0
+             "US$", "¥", "5", "1,000", "billion", "5 billion yen", "to", "-", "x", "約", "최대 ",
+             "exceeds", "Topped", "USD", "R", "RM"]
+    found = starts = 0
     for _ in range(3000):
         text = "".join(rng.choice(words) + rng.choice(["", " "]) for _ in range(rng.randint(1, 8)))
         for pos in range(len(text)):
-            a, b = plain_start.match(text, pos), _START.match(text, pos)
-            assert (a and a.span()) == (b and b.span()), text
             a, b = plain_candidate.match(text, pos), _CANDIDATE.match(text, pos)
             assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict())), text
             found += b is not None and b.end() - b.start() > 3
-    assert found > 500
+        # Where a candidate starts before a digit (the digit ending the search, as in
+        # _candidates): the leftmost start is the same.
+        for d in (i for i, ch in enumerate(text) if ch.isdigit()):
+            for lo in range(max(0, d - 40), d + 1):
+                a, b = plain_start.search(text, lo, d + 1), _START.search(text, lo, d + 1)
+                assert (a and a.start()) == (b and b.start()), (text, lo, d)
+                starts += b is not None and b.start() < d
+    assert found > 500 and starts > 1000
 
 
 def test_the_quick_reading_of_every_quick_qualifier_is_the_parsers() -> None:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
 from pledge.domain.amount_words import LEADING_QUALIFIERS, WORDS
 from pledge.domain.errors import InvalidInput
@@ -86,6 +86,26 @@ def _caseless(word: str) -> str:
     return "".join(out)
 
 
+def _caseless_tree(words: tuple[str, ...]) -> str:
+    """A pattern matching the same strings as ``(?:_caseless(w1)|_caseless(w2)|...)``, with
+    the words' common beginnings shared (not in the same order: for where a match can
+    start, not for which word matches)."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def walk(node: dict[str, Any]) -> str:
+        branches = [_caseless(ch) + walk(child) for ch, child in node.items() if ch]
+        if "" in node:
+            branches.append("")
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return walk(tree)
+
+
 _QUAL_BEFORE: Final = (
     "(?:(?:" + "|".join(_caseless(w) for w in sorted(_QUAL_WORDS, key=len, reverse=True))
     + r")\s+|(?:" + "|".join(_CJK_QUALS) + r")\s?)?")
@@ -117,7 +137,11 @@ _ONE_BOUND: Final = re.compile(_BOUND)
 # Where a candidate can start: every part before its first number is optional and none
 # holds a digit, and the number starts with one (and may be one digit alone); so a
 # candidate starts wherever this matches.
-_START: Final = re.compile(rf"{_VERB_BEFORE}{_BEFORE_NUMBER}\d")
+# (Only where it matches counts, not how: its qualifiers are written as a tree of letter
+# classes, common beginnings shared, which tries far fewer branches at each character.)
+_START: Final = re.compile(
+    rf"{_VERB_BEFORE}(?:{_caseless_tree(_QUAL_WORDS)}\s+|(?:{'|'.join(_CJK_QUALS)})\s?)?"
+    rf"(?:{_CUR_BEFORE}\s?)?\d")
 _DIGIT: Final = re.compile(r"\d")
 _WIDE_SPACE: Final = re.compile(r"\s\s")
 _HAS_CURRENCY: Final = re.compile(rf"{_CUR_BEFORE}|{_CUR_AFTER}")
