@@ -143,10 +143,10 @@ class PhraseMatcher(Generic[T]):
             if same and len(self._lower_parts) > 1:
                 # (the phrases without Latin letters hold no ASCII at all: none is in an
                 # ASCII text, which needs the Latin ones' scan only)
-                parts = self._lower_parts[:1] if low.isascii() else self._lower_parts
-                matches: Iterable[re.Match[str]] = sorted(
-                    (m for part in parts for m in part.finditer(low)),
-                    key=lambda m: m.start())
+                matches: Iterable[re.Match[str]] = self._lower_parts[0].finditer(low) \
+                    if low.isascii() else sorted(
+                        (m for part in self._lower_parts for m in part.finditer(low)),
+                        key=lambda m: m.start())
             else:
                 matches = self._lower.finditer(low) if same else self._any_case.finditer(text)
             as_is = self._folded_as_is
