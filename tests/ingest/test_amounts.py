@@ -144,3 +144,106 @@ def test_the_letters_a_case_blind_pattern_folds_to_ascii_are_all_known() -> None
     ascii_like = re.compile("(?i:[a-z])")
     odd = {chr(c) for c in range(0x80, 0x10000) if ascii_like.fullmatch(chr(c))}
     assert odd and all(_FOLDS_TO_ASCII.fullmatch(c) for c in odd)
+
+
+def test_the_quick_reading_of_amounts_of_trillions_is_the_parsers_up_to_the_ceiling() -> None:
+    from pledge.domain.errors import InvalidInput
+    from pledge.domain.money import parse_amount
+    from pledge.ingest.amounts import _quick
+
+    spans = ["約80兆円", "7조원", "약 800조 원", "₩290 trillion", "R1.03 trillion",
+             "RM2.31 trillion", "¥1499 trillion", "¥1500 trillion", "₩13999 trillion",
+             "$9.999999 trillion", "$10 trillion", "US$10tn", "€8999bn", "9000조 원",
+             "14000조 원", "$999,999,999,999", "$1,000,000,000,000"]
+    read = 0
+    for span in spans:
+        quick = _quick(span)
+        try:
+            full = parse_amount(span)
+        except InvalidInput:
+            assert quick is None, span      # at or above the ceiling: refused, not read
+            continue
+        if quick is not None:
+            read += 1
+            assert (str(quick.low), str(quick.high), quick.currency, quick.text) == \
+                (str(full.low), str(full.high), full.currency, full.text), span
+    assert read >= 10
+    assert _quick("¥1500 trillion") is None and _quick("$1,000,000,000,000") is None
+
+
+def test_figures_without_a_sign_or_a_word_are_never_money() -> None:
+    assert find_amounts("In 2029, 3.5% of 1,000 (about 1/3) rose - 12 ~ 14.") == []
+    assert [a.text for a in find_amounts("In 2029 it paid $3.5bn, or 5,000 yen.")] == \
+        ["$3.5bn", "5,000 yen"]
+
+
+def test_a_caseless_letter_class_holds_what_a_case_blind_pattern_matches() -> None:
+    import re
+    import string
+    import sys
+
+    from pledge.ingest.amounts import _caseless
+
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    for letter in string.ascii_letters:
+        blind = set(re.findall("(?i)" + letter, every))
+        assert set(re.findall(_caseless(letter), every)) == blind, letter
+    assert re.fullmatch(_caseless("no more than"), "NO  mOrE\tThan")
+    assert re.fullmatch(_caseless("approx."), "APPROX.") and not re.fullmatch(
+        _caseless("approx."), "approxx")
+
+
+def test_qualifiers_in_any_case_are_read_as_by_the_case_blind_pattern() -> None:
+    import random
+    import re
+
+    from pledge.ingest import amounts
+    from pledge.ingest.amounts import _CANDIDATE, _CUR_BEFORE, _QUAL_WORDS, _START, _VERB_BEFORE
+
+    blind = "(?:(?i:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(
+        _QUAL_WORDS, key=len, reverse=True)) + r")\s+|(?:" + "|".join(amounts._CJK_QUALS) \
+        + r")\s?)?"
+    plain_start = re.compile(rf"{_VERB_BEFORE}{blind}(?:{_CUR_BEFORE}\s?)?\d")
+    plain_candidate = re.compile(_CANDIDATE.pattern.replace(amounts._QUAL_BEFORE, blind))
+    assert plain_candidate.pattern != _CANDIDATE.pattern
+    assert plain_start.pattern != _START.pattern
+    rng = random.Random(4)
+    words = [*_QUAL_WORDS, "UP TO", "Up To", "ſome", "AROUND", "almoſt", "ıs", " ", "  ", "$",
+             "US$", "¥", "5", "1,000", "billion", "5 billion yen", "to", "-", "x", "約", "최대 ",
+             "exceeds", "Topped", "USD", "R", "RM"]
+    found = starts = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(words) + rng.choice(["", " "]) for _ in range(rng.randint(1, 8)))
+        for pos in range(len(text)):
+            a, b = plain_candidate.match(text, pos), _CANDIDATE.match(text, pos)
+            assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict())), text
+            found += b is not None and b.end() - b.start() > 3
+        # Where a candidate starts before a digit (the digit ending the search, as in
+        # _candidates): the leftmost start is the same.
+        for d in (i for i, ch in enumerate(text) if ch.isdigit()):
+            for lo in range(max(0, d - 40), d + 1):
+                a, b = plain_start.search(text, lo, d + 1), _START.search(text, lo, d + 1)
+                assert (a and a.start()) == (b and b.start()), (text, lo, d)
+                starts += b is not None and b.start() < d
+    assert found > 500 and starts > 1000
+
+
+def test_the_quick_reading_of_every_quick_qualifier_is_the_parsers() -> None:
+    from pledge.domain.money import parse_amount
+    from pledge.ingest.amounts import _QUICK_QUALS, _quick
+
+    amounts = ["$5", "US$2.5 billion", "¥1,200 trillion", "RM2.31 trillion", "€0.5bn",
+               "5500億ドル", "730억 달러", "7조원", "1.5兆円"]
+    read = 0
+    for qual in _QUICK_QUALS:
+        for amount in amounts:
+            text = qual + amount
+            quick = _quick(text)
+            if quick is None:
+                continue
+            full = parse_amount(text)
+            assert (str(quick.low), str(quick.high), quick.currency, quick.text) == \
+                (str(full.low), str(full.high), full.currency, full.text), text
+            read += 1
+    assert read >= 8 * len(_QUICK_QUALS)
+    assert "approximately " in _QUICK_QUALS and "close to " in _QUICK_QUALS

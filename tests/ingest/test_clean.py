@@ -105,3 +105,45 @@ def test_paywall_lines_are_told_in_the_lower_cased_line_as_by_the_case_blind_pat
     found = [line for line in lines if _paywall(line)]
     assert found == [line for line in lines if _PAYWALL.search(line)]
     assert "ſubscribe today" in found and "SIGN İN" in found and "Newsletter" in found
+
+
+# One line for each branch of the paywall and copyright patterns (in several cases), so
+# that the words a line is first tested for are seen to miss none of them.
+_BRANCH_LINES = [
+    "Subscribe", "a subscription", "subscribers only", "For Subscribers", "already a subscriber",
+    "sign in", "Sign-in", "SIGN UP", "sign-up", "Log in", "LOGIN", "Create an account",
+    "Register to read", "register / sign", "Registration", "Unlock more", "unlock this",
+    "Unlock the story", "to unlock", "Free to read", "Continue reading", "reading experience",
+    "Premium content", "premium article", "PREMIUM ACCESS", "exclusive articles",
+    "unlimited access", "Unlimited online access", "unlimited digital access", "ePaper",
+    "E-Edition", "Daily Puzzles", "Crossword", "Newsletter", "By signing up",
+    "in your inbox", "Upgrade to Premium", "upgrade to paid", "Become a member",
+    "become a paid subscriber", "Unsubscribe", "receiving this email", "2 free articles left",
+    "free article left", "articles left this month", "article left this month",
+    "Email updates", "favourite authors", "Favorite authors", "Join the conversation",
+    "5 articles per month", "free articles", "Cookies: accept", "cookie settings",
+    "COOKIES and your consent", "Privacy Policy", "Terms of Use", "terms of service",
+    "会員限定", "有料会員", "続きを読む", "会員登録", "無料登録", "ログイン", "購読する",
+    "この記事は有料です", "メールマガジン", "ニュースレター", "読み放題", "月額 1,980 円",
+    "구독", "로그인", "회원가입", "유료 회원", "뉴스레터", "프리미엄 콘텐츠", "무제한 열람",
+    "Copyright © 2026", "© Example", "ⓒ 연합뉴스", "Ⓒ News", "COPYRIGHT (C) News",
+    "Copyright c News", "copyright 2026 News", "Copyright by News", "Copyright notice",
+    "(c) 2026 News", "(C)2026", "All Rights Reserved", "무단 전재", "무단전재", "재배포 금지",
+    "무단 복제", "저작권자", "無断転載", "無断複製", "無断複写", "転載を禁じます", "版權所有",
+    "禁止轉載", "ſubscribe", "SIGN İN", "Log ın", "unloK", "all rightſ reserved",
+    "The plant will be built in Ohio", "Japan names three projects",
+]
+
+
+def test_paywall_and_copyright_lines_are_told_as_by_the_full_patterns() -> None:
+    from pledge.ingest.clean import _COPYRIGHT, _PAYWALL, _copyright, _paywall
+
+    lines = [variant for line in _BRANCH_LINES
+             for variant in (line, line.upper(), line.lower(), f"xx {line} yy")]
+    paywall = [line for line in lines if _paywall(line)]
+    assert paywall == [line for line in lines if _PAYWALL.search(line)]
+    assert len(paywall) > 300
+    found = [(line, m.span()) for line in lines if (m := _copyright(line)) is not None]
+    full = [(line, m.span()) for line in lines if (m := _COPYRIGHT.search(line)) is not None]
+    assert found == full
+    assert len(found) > 80

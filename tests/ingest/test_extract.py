@@ -127,3 +127,33 @@ def test_sectors_from_keywords_and_facilities_but_not_from_tariff_talk(
     ext = read_text("Tariffs on automobiles fall to 15%. The deal covers semiconductors and a "
                     "copper smelter.", gazetteer)
     assert ext.contract()["sectors"] == ["semiconductors", "critical_minerals"]
+
+
+def test_a_text_without_hangul_kana_or_kanji_is_english_whatever_its_letters() -> None:
+    from pledge.ingest.text import detect_language
+
+    assert detect_language("“Quoted” — café, naïve, 1,000 €") == "en"
+    assert detect_language("12345 ... !!!") == "en"
+    assert detect_language("") == "en"
+    assert detect_language("日本は5500億ドルを投資する。") == "ja"
+    assert detect_language("한국은 3500억 달러를 투자한다.") == "ko"
+    assert detect_language("中国投资") == "zh"
+
+
+def test_a_word_of_a_period_before_an_amount_is_found_as_in_the_whole_text_before_it() -> None:
+    import random
+
+    from pledge.ingest.attribution import PER_PERIOD_BEFORE, period_before
+
+    rng = random.Random(2)
+    pieces = ["annual", "Annually", "YEARLY", "a year of", "A YEAR OF", "yearlyx", "bannual",
+              " ", "  ", "\t", "연간", "연", "年間", "毎年", "年", "$5bn", "x", "ſ", "of", "a", "-",
+              "\n"]
+    found = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        for end in range(len(text) + 1):
+            plain = PER_PERIOD_BEFORE.search(text[:end]) is not None
+            assert period_before(text, end) == plain, (text, end)
+            found += plain
+    assert found > 1000

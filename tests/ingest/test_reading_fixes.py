@@ -33,3 +33,26 @@ def test_kia_and_the_korean_name_of_the_reactor_venture(gazetteer: Gazetteer) ->
     assert "Kia" in ext.companies()
     ext = read_text("SMR 사업은 GE버노바와 히타치의 합작사인 GE버노바히타치가 맡는다.", gazetteer)
     assert ext.companies() == ["GE Vernova", "Hitachi", "GE Vernova Hitachi Nuclear Energy"]
+
+
+def test_negation_and_modal_words_are_found_as_word_by_word(gazetteer: Gazetteer) -> None:
+    import re
+
+    from pledge.ingest.reading import _window_has
+
+    def one_by_one(text: str, words: tuple[str, ...]) -> bool:
+        low = text.lower()
+        return any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", low)
+                   if w.isascii() and w[0].isalpha() else w in low for w in words)
+
+    lists = [*gazetteer.negations.values(), *gazetteer.modals.values(),
+             ("not", "n't", "never", "없", "ない"), ("may",)]
+    texts = ["The plan was not approved", "Nothing was said", "it cannot proceed",
+             "they may yet decide", "dismayed investors", "NOT YET", "承認されない", "결정 없이",
+             "the project is knotted", "never-ending", "", "mayor Smith", "It MAY close"]
+    found = 0
+    for words in lists:
+        for text in texts:
+            assert _window_has(text, words) == one_by_one(text, words), (text, words)
+            found += _window_has(text, words)
+    assert found > 10

@@ -45,6 +45,17 @@ PER_PERIOD_AFTER: Final = re.compile(
     r"(?:years|decades)\b|(?:를|을)?\s?(?:매년|해마다))", re.I)
 PER_PERIOD_BEFORE: Final = re.compile(
     r"(?:\b(?:annual|annually|yearly|a year of)|연간|연|年間|毎年|年)\s*$", re.I)
+_PERIOD_WORD_SIZE: Final = len("a year of")     # the longest word of PER_PERIOD_BEFORE
+
+
+def period_before(text: str, end: int) -> bool:
+    """Whether ``PER_PERIOD_BEFORE`` finds a word of a period ending ``text[:end]`` (spaces
+    after it aside), looked for only where it can start: that word's length before the
+    spaces, the text before it read as context."""
+    stop = end
+    while stop > 0 and text[stop - 1].isspace():
+        stop -= 1
+    return PER_PERIOD_BEFORE.search(text, max(0, stop - _PERIOD_WORD_SIZE), end) is not None
 
 
 def is_pledge(g: Gazetteer, a: AmountHit) -> bool:

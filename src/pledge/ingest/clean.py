@@ -258,11 +258,38 @@ _PAYWALL_LOWER: Final = re.compile(_PAYWALL.pattern)
 _FOLDS_TO_ASCII: Final = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
-def _paywall(line: str) -> bool:
-    """Whether ``_PAYWALL`` finds anything in ``line``."""
+# Words every match of a pattern holds, one at least (lower-cased): a line holding none is
+# not searched (a plain substring test is far faster than the pattern's many branches).
+_PAYWALL_WORDS: Final = (
+    "subscri", "sign", "log", "account", "regist", "unlock", "read", "premium", "article",
+    "unlimited", "paper", "edition", "puzzle", "crossword", "newsletter", "inbox", "upgrade",
+    "become", "email", "author", "conversation", "cookie", "privacy", "terms")
+_PAYWALL_WORDS_CJK: Final = (
+    "会員", "続きを読む", "無料登録", "ログイン", "購読", "この記事は有料", "メールマガジン",
+    "ニュースレター", "読み放題", "月額", "구독", "로그인", "회원가입", "유료 회원", "뉴스레터",
+    "프리미엄 콘텐츠", "무제한 열람")
+_COPYRIGHT_WORDS: Final = ("copyright", "(c)", "all rights reserved")
+_COPYRIGHT_WORDS_OTHER: Final = ("©", "ⓒ", "무단", "재배포", "저작권자", "無断", "転載を禁",
+                                 "版權所有", "禁止轉載")
+
+
+def _lowered(line: str) -> str | None:
+    """``line`` lower-cased, or None when a case-blind pattern could read it otherwise
+    (see ``_FOLDS_TO_ASCII``)."""
     low = line.lower()
     if len(low) != len(line) or _FOLDS_TO_ASCII.search(line):
+        return None
+    return low
+
+
+def _paywall(line: str) -> bool:
+    """Whether ``_PAYWALL`` finds anything in ``line``."""
+    low = _lowered(line)
+    if low is None:
         return _PAYWALL.search(line) is not None
+    if not any(map(low.__contains__, _PAYWALL_WORDS)) and (
+            low.isascii() or not any(map(low.__contains__, _PAYWALL_WORDS_CJK))):
+        return False
     return _PAYWALL_LOWER.search(low) is not None
 
 
@@ -295,8 +322,17 @@ def _is_prose(line: str) -> bool:
     return _word_count(line) >= 6
 
 
+def _copyright(line: str) -> re.Match[str] | None:
+    """``_COPYRIGHT.search(line)``, skipped when the line holds none of its words."""
+    low = _lowered(line)
+    if low is not None and not any(map(low.__contains__, _COPYRIGHT_WORDS)) and (
+            low.isascii() or not any(map(low.__contains__, _COPYRIGHT_WORDS_OTHER))):
+        return None
+    return _COPYRIGHT.search(line)
+
+
 def _cut_copyright(line: str) -> str:
-    m = _COPYRIGHT.search(line)
+    m = _copyright(line)
     if m is None:
         return line
     return line[:m.start()].rstrip(" -–—|·,:;") if _word_count(line[:m.start()]) >= 5 else ""
@@ -368,6 +404,13 @@ _BROKEN_AMOUNT: Final = re.compile(
 _AMOUNT_OPENS_LINE: Final = re.compile(
     r"\b(to|at|of|for|by|from|about|around|nearly|some|is|was|are|were|be|cost|costs|worth"
     r"|than|and|or|with|put)[ \t]*\n[ \t]*(?=(?:US\$|U\.S\.\s?\$|[SAC]\$|\$|¥|₩|€|£)\d)")
+# What every join of _BROKEN_AMOUNT holds, found fast from its line break.
+_MAGNITUDE_OPENS_LINE: Final = re.compile(
+    r"\n\s*(?:trillion|billion|million|thousand|trn|tn|bn|bln|mn|mln|crore|lakh)(?![A-Za-z])")
+# What every such join holds: a line that opens with an amount (a quick first test, the
+# line break being found fast).
+_LINE_OPENS_WITH_AMOUNT: Final = re.compile(
+    r"\n[ \t]*(?:US\$|U\.S\.\s?\$|[SAC]\$|\$|¥|₩|€|£)\d")
 
 
 def clean(text: str, *, html: bool | None = None, name: str = "") -> Cleaned:
@@ -383,8 +426,10 @@ def clean(text: str, *, html: bool | None = None, name: str = "") -> Cleaned:
         text, title = html_to_text(text)
     on = published(raw, text, html=is_html)
     if "illion" in text or "\n" in text:
-        text = _BROKEN_AMOUNT.sub(r"\1 ", text)
-        text = _AMOUNT_OPENS_LINE.sub(r"\1 ", text)
+        if _MAGNITUDE_OPENS_LINE.search(text):
+            text = _BROKEN_AMOUNT.sub(r"\1 ", text)
+        if _LINE_OPENS_WITH_AMOUNT.search(text):
+            text = _AMOUNT_OPENS_LINE.sub(r"\1 ", text)
     kept, dropped = clean_lines(text)
     if not title:
         for line in kept[:3]:

@@ -16,7 +16,11 @@ _SEPARATOR: Final = re.compile(
 # ... and, in Japanese headlines, a space between two clauses ("銅製錬所を選定　ディスプレー
 # 工場は見送り"; Japanese puts no space between words).
 _CJK: Final = "\u3040-\u30ff\u3400-\u9fff"
-CLAUSE_BREAK: Final = re.compile(rf",\s+(?:while|whereas|but)\s+|(?<=[{_CJK}])\s+(?=[{_CJK}])")
+# (Its first character is read by one class, then told apart by a look back, so that the
+# scan skips quickly: the same matches as
+# ",\s+(?:while|whereas|but)\s+|(?<=[CJK])\s+(?=[CJK])".)
+CLAUSE_BREAK: Final = re.compile(rf"[,\s](?:(?<=,)\s+(?:while|whereas|but)\s+"
+                                 rf"|(?<=[{_CJK}]\s)\s*(?=[{_CJK}]))")
 _SEPARATOR_ENDS: Final = frozenset(";、，·")
 _WORD_CHAR: Final = re.compile(r"[\w\s-]")
 _ITEM_GAP: Final = 12   # characters of words allowed between a separator and its item

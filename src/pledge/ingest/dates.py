@@ -65,6 +65,10 @@ _PATTERNS: Final = tuple(re.compile(p, re.I) for p in (
 ))
 
 
+# Every pattern above holds a year: a line without one holds no date (a quick first test).
+_YEAR: Final = re.compile(r"(?:19|20|21)\d\d")
+
+
 def _day(year: str, month: int, day: str) -> date | None:
     try:
         found = date(int(year), month, int(day))
@@ -119,6 +123,8 @@ def from_text(text: str) -> date | None:
     lines = [ln.strip() for ln in text[:HEAD_CHARS].splitlines() if ln.strip()]
     for line in lines[:HEAD_LINES]:
         line = unicodedata.normalize("NFKC", line)
+        if not _YEAR.search(line):
+            continue
         short = len(line.split()) <= SHORT_LINE_WORDS or (
             len(line) <= 60 and not line.isascii())
         hits = sorted(((m.start(), m) for p in _PATTERNS for m in p.finditer(line)),

@@ -36,11 +36,11 @@ from pledge.ingest import claims, fingerprint
 from pledge.ingest.amounts import AmountHit
 from pledge.ingest.attribution import (
     PER_PERIOD_AFTER,
-    PER_PERIOD_BEFORE,
     country_of,
     distance,
     is_pledge,
     nearest_cue,
+    period_before,
 )
 from pledge.ingest.clean import Cleaned, clean
 from pledge.ingest.cuts import passage_cuts
@@ -200,7 +200,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
         else:
             refers, pid, pname = cue_kind or "other", None, ""
         flow = bool(PER_PERIOD_AFTER.match(r.sentence.text, a.end)
-                    or PER_PERIOD_BEFORE.search(r.sentence.text[:a.start]))
+                    or period_before(r.sentence.text, a.start))
         amounts.append(Amount(a.text, a.range.low, a.range.high, a.range.currency,
                               r.sentence.index, r.sentence.text, a.confidence, refers, pid,
                               pname, converted, r.sentence.start + a.start, flow,

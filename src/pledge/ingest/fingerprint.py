@@ -57,10 +57,11 @@ def _digests(toks: list[str]) -> list[bytes]:
     if len(toks) < 3:
         shingles = [" ".join(toks)] if toks else []
     else:
-        shingles = [f"{a} {b} {c}" for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)]
+        shingles = list(map(" ".join, zip(toks, toks[1:], toks[2:], strict=False)))
+    fresh = _BLAKE8.copy     # copying a fresh hasher is cheaper than making one
     out: list[bytes] = []
     for sh in shingles:
-        h = _BLAKE8.copy()     # copying a fresh hasher is cheaper than making one
+        h = fresh()
         h.update(sh.encode("utf-8"))
         out.append(h.digest())
     return out
@@ -75,7 +76,7 @@ def summary(text: str) -> tuple[str, str, str]:
     digests = _digests(toks)
     smallest = sorted(set(digests))[:SKETCH_SIZE]
     return (_content_hash(toks), _simhash(b"".join(digests), len(digests)),
-            "".join(d.hex() for d in smallest))
+            b"".join(smallest).hex())
 
 
 def sketch(hashes: list[int]) -> str:
@@ -110,20 +111,18 @@ def simhash(text: str | list[int]) -> str:
     return _simhash(b"".join([h.to_bytes(8, "big") for h in hashes]), len(hashes))
 
 
-# _BIT[b] maps a byte to its bit b (0 or 1), for bytes.translate.
-_BIT: Final = tuple(bytes((v >> b) & 1 for v in range(256)) for b in range(8))
-
-
 def _simhash(joined: bytes, n: int) -> str:
     """SimHash of ``n`` 8-byte big-endian hashes written one after another."""
-    # Count, for each of the 64 bit positions, how many hashes have it set, with the bytes
-    # methods rather than a loop per hash: byte k of every hash is every 8th byte from k;
-    # its bit b, translated to 0 or 1, is counted.
+    # Count, for each of the 64 bit positions, how many hashes have it set, with integer
+    # arithmetic rather than a loop per hash: byte k of every hash is every 8th byte from
+    # k; read as one integer, its bit b shifted down to the lowest bit of each byte and
+    # masked, the bits set are counted.
     value = 0
+    low_bits = int.from_bytes(b"\x01" * n, "big")
     for k in range(8):
-        column = joined[k::8]
+        column = int.from_bytes(joined[k::8], "big")
         for b in range(8):
-            if 2 * column.translate(_BIT[b]).count(1) > n:
+            if 2 * ((column >> b) & low_bits).bit_count() > n:
                 value |= 1 << (8 * (7 - k) + b)
     return f"{value:016x}"
 

@@ -114,9 +114,11 @@ _TOKEN: Final = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]*\d[A-Za-
 
 def _stem(word: str) -> str:
     w = word.lower()
+    if w[-1:] != "s":
+        return w        # (most words: both endings below end with "s")
     if len(w) > 4 and w.endswith("ies"):
         return w[:-3] + "y"
-    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+    if len(w) > 3 and not w.endswith("ss"):
         return w[:-1]
     return w
 
@@ -242,19 +244,21 @@ class ProjectIndex:
         partner, type, name, site, state, words)."""
         s = 0.0
         ev: dict[str, list[str]] = {}
-        for org in sorted(f.orgs & prof.lead):
-            s += 2.0 + 1.0 / max(self.lead_count[org], 1)
-            ev.setdefault("sponsor", []).append(org)
-        for org in sorted(f.orgs & prof.partners):
-            s += 1.0 + 0.5 / max(self.sponsor_count[org], 1)
-            ev.setdefault("partner", []).append(org)
+        if f.orgs:
+            for org in sorted(f.orgs & prof.lead):
+                s += 2.0 + 1.0 / max(self.lead_count[org], 1)
+                ev.setdefault("sponsor", []).append(org)
+            for org in sorted(f.orgs & prof.partners):
+                s += 1.0 + 0.5 / max(self.sponsor_count[org], 1)
+                ev.setdefault("partner", []).append(org)
         if prof.other_sponsors:
             low = f.text.lower()
             for name in sorted(prof.other_sponsors):
                 if len(name) >= 5 and name in low:
                     s += 2.5
                     ev.setdefault("sponsor", []).append(name)
-        shared = sorted(f.types & prof.types, key=lambda t: (self.type_count[t], t))
+        shared = sorted(f.types & prof.types, key=lambda t: (self.type_count[t], t)) \
+            if f.types else []
         if shared:
             s += 2.0 + 2.0 / max(self.type_count[shared[0]], 1)
             s += 1.0 if len(shared) > 1 else 0.0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Final
 
 from pledge.domain.lifecycle import Stage
@@ -35,14 +36,22 @@ class SentenceRead:
 
 
 def _window_has(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` holds one of ``words``: a word in Latin letters as a whole word (no
+    letter next to it), any other anywhere."""
     low = text.lower()
-    for w in words:
-        if w.isascii() and w[0].isalpha():
-            if re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", low):
-                return True
-        elif w in low:
-            return True
-    return False
+    whole, anywhere = _word_finder(words)
+    return (whole is not None and whole.search(low) is not None) or any(
+        w in low for w in anywhere)
+
+
+@lru_cache(maxsize=64)
+def _word_finder(words: tuple[str, ...]) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
+    """For a gazetteer's list of words (compiled once a list): one pattern for the words in
+    Latin letters, and the others."""
+    latin = [w for w in words if w.isascii() and w[0].isalpha()]
+    whole = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, latin)) + r")(?![a-z])") \
+        if latin else None
+    return whole, tuple(w for w in words if w not in latin)
 
 
 _GOES_ON: Final = re.compile(r"\b(?:keep|keeps|continue|continues|continue to|remain|remains)\s*$",

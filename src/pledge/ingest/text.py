@@ -18,17 +18,22 @@ def normalise(text: str) -> str:
     """``text`` folded with NFKC (full-width letters and digits become ASCII), line ends
     unified and spaces inside lines collapsed; lines are kept."""
     folded = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = (_SPACES.sub(" ", line).strip() for line in folded.split("\n"))
+    # (a line whose only spacing is single blanks is left as it is, not rewritten)
+    lines = (_SPACES.sub(" ", line).strip() if "  " in line or _OTHER_SPACE.search(line)
+             else line.strip() for line in folded.split("\n"))
     return "\n".join(lines)
 
 
 _SPACES: Final = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+_OTHER_SPACE: Final = re.compile(r"[\t\u00a0\u2000-\u200b\u3000]")
 
 # Runs of each script's letters (counted by their lengths: fewer matches than letters).
 _KANA: Final = re.compile(r"[\u3040-\u30ff]+")
 _HAN: Final = re.compile(r"[\u4e00-\u9fff]+")
 _HANGUL: Final = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]+")
 _LATIN: Final = re.compile(r"[A-Za-z]+")
+# A letter of any of the three scripts above (without one, a text is read as English).
+_ASIAN: Final = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 
 
 def _count(script: re.Pattern[str], text: str) -> int:
@@ -40,6 +45,8 @@ def detect_language(text: str) -> str:
     Latin majority), "zh" for kanji without kana, else "en". A rule on scripts, not a
     model: enough to pick the word lists."""
     sample = text[:20000]
+    if not _ASIAN.search(sample):
+        return "en"     # (no Hangul, kana or kanji: every rule below says English)
     hangul = _count(_HANGUL, sample)
     kana = _count(_KANA, sample)
     han = _count(_HAN, sample)
@@ -74,7 +81,11 @@ _ABBREVIATIONS: Final = frozenset({
     "e.g", "i.e", "vs", "approx", "gov", "sen", "rep", "gen", "lt", "col", "jr", "sr", "bros",
     "s.a", "n.v", "p.m", "a.m", "mt", "ft", "fig", "est", "dept", "univ", "o.s.k",
 })
-_END: Final = re.compile(r"[.!?]+[\"”’')\]]*\s+|[。！？]+[」』”’)）]*\s*")
+# (Its first mark is read by one class, then told apart by a look back, so that the scan
+# skips quickly to the marks: the same matches as
+# "[.!?]+[\"”’')\]]*\s+|[。！？]+[」』”’)）]*\s*".)
+_END: Final = re.compile(r"[.!?。！？](?:(?<=[.!?])[.!?]*[\"”’')\]]*\s+"
+                         r"|(?<=[。！？])[。！？]*[」』”’)）]*\s*)")
 _WORD_BEFORE: Final = re.compile(r"([A-Za-z][A-Za-z.&]*)$")
 _WORD_CHARS: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.&"
 

@@ -38,9 +38,14 @@ _ENGLISH: Final = re.compile(
     r"(?![\w])"
     rf"|(?<![\w&-])(?P<owner>{_NAME})(?:'s?)? (?:shares|stock)\b"
     rf"|\b[Ss]hares (?:in|of) (?P<held>{_NAME})(?![\w])")
+# (Each word's "no word character before it" is tested just after its first letter, as
+# "(?<!\w.)", and its "none after it" within its branch, so that every branch opens with
+# one letter (not a class) and the scan skips quickly to the letters a branch can open
+# with: the same matches as "(?<![\w])(?:...)(?![\w])|\b[Ss]hares (?:in|of) ".)
 _TRIGGER: Final = re.compile(
-    rf"(?<![\w])(?:{'|'.join(_KEPT_ENDINGS)}|{'|'.join(re.escape(e) for e in _LEGAL_ENDINGS)}"
-    r"|shares|stock)(?![\w])|\b[Ss]hares (?:in|of) ")
+    "|".join(re.escape(w[0]) + r"(?<!\w.)" + re.escape(w[1:]) + r"(?![\w])"
+             for w in (*_KEPT_ENDINGS, *_LEGAL_ENDINGS, "shares", "stock"))
+    + r"|S(?<!\w.)hares (?:in|of) |s(?<!\w.)hares (?:in|of) ")
 _WINDOW: Final = 70     # longer than any name of three words and an ending
 _JAPANESE: Final = re.compile(r"(?P<ja>[\u4e00-\u9fff\u30a0-\u30ff]{2,12})の株価")
 _KOREAN: Final = re.compile(r"(?<![가-힣])(?P<ko>[가-힣A-Za-z]{2,12}?)(?:의)? ?주가(?:는|가|도)")

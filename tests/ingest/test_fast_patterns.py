@@ -1,0 +1,69 @@
+"""The patterns written for speed find what their plain forms find (the plain forms are
+kept here as the reference), on the labelled articles and on random mixtures of the
+characters each pattern turns on."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from pledge.ingest import clean, cuts, text, unknown_orgs
+from tests.ingest.helpers import NEWS
+
+_CJK = "\u3040-\u30ff\u3400-\u9fff"
+PLAIN = {
+    "sentence end": (re.compile(r"[.!?]+[\"”’')\]]*\s+|[。！？]+[」』”’)）]*\s*"), text._END),
+    "clause break": (re.compile(rf",\s+(?:while|whereas|but)\s+|(?<=[{_CJK}])\s+(?=[{_CJK}])"),
+                     cuts.CLAUSE_BREAK),
+    "company trigger": (re.compile(
+        rf"(?<![\w])(?:{'|'.join(unknown_orgs._KEPT_ENDINGS)}"
+        rf"|{'|'.join(re.escape(e) for e in unknown_orgs._LEGAL_ENDINGS)}"
+        r"|shares|stock)(?![\w])|\b[Ss]hares (?:in|of) "), unknown_orgs._TRIGGER),
+}
+PIECES = ["to", "cost", "costs", "xto", "_to", "é", " ", "\t", "\n", "$5", "US$5", "U.S. $5",
+          "S$1", "€2", ".", "!", "?", "...", "。", "！", "」", "”", "’", ")", "]", '"', "'", ",",
+          ", while ", ", but", "whereas ", "日本", "한국", "ア", "\u3000", "\u00a0", "  ", "a",
+          "The", "1", "and", "Industries", "shares", "Shares in ", "shares of ", "Co., Ltd.",
+          "Corp.", "stock", "xstock", "Group", "Groups", "SHARES", "Ltd", "plc", "billion",
+          "\n billion", "5\n", "lakh"]
+
+
+def _texts() -> list[str]:
+    rng = random.Random(9)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(NEWS.rglob("*.*"))
+             if p.suffix in (".txt", ".html")]
+    texts += ["".join(rng.choice(PIECES) for _ in range(rng.randint(0, 14)))
+              for _ in range(4000)]
+    return texts
+
+
+def test_the_fast_patterns_match_where_their_plain_forms_match() -> None:
+    found = dict.fromkeys(PLAIN, 0)
+    for t in _texts():
+        for name, (plain, fast) in PLAIN.items():
+            spans = [m.span() for m in plain.finditer(t)]
+            assert [m.span() for m in fast.finditer(t)] == spans, (name, t)
+            found[name] += len(spans)
+    assert all(n > 50 for n in found.values()), found
+
+
+def test_the_quick_first_tests_pass_every_text_the_joins_change() -> None:
+    changed = 0
+    for t in _texts():
+        if clean._AMOUNT_OPENS_LINE.search(t):
+            assert clean._LINE_OPENS_WITH_AMOUNT.search(t), t
+            changed += 1
+        if clean._BROKEN_AMOUNT.search(t):
+            assert clean._MAGNITUDE_OPENS_LINE.search(t), t
+            changed += 1
+    assert changed > 20
+
+
+def test_lines_spaced_by_single_blanks_are_normalised_as_before() -> None:
+    import unicodedata
+
+    spaces = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+    for t in _texts():
+        folded = unicodedata.normalize("NFKC", t.replace("\r\n", "\n").replace("\r", "\n"))
+        plain = "\n".join(spaces.sub(" ", line).strip() for line in folded.split("\n"))
+        assert text.normalise(t) == plain, t
