@@ -92,6 +92,9 @@ def ingest(files: Annotated[list[str] | None, typer.Argument(
                "--source", help="Where the article is from (URL), for a single file; "
                                 "default: the file's name (never its folder)",
                show_default=False)] = None,
+           jobs: Annotated[int | None, typer.Option(
+               "--jobs", help="Processes to read on (default: one per core for 200 or "
+                              "more articles, else one)", show_default=False)] = None,
            idempotency_key: KeyOpt = None, json: JsonOpt = False) -> None:
     """Read articles, pages, feeds into proposals.
 
@@ -151,7 +154,7 @@ def ingest(files: Annotated[list[str] | None, typer.Argument(
         articles += fetched
         news_web.show_skipped(skipped)
     _ingest(engine, articles, dry_run=dry_run, gazetteer=gazetteer,
-            idempotency_key=idempotency_key, json=json)
+            idempotency_key=idempotency_key, json=json, jobs=jobs)
 
 
 def _chosen_gazetteer() -> str | None:
@@ -161,7 +164,8 @@ def _chosen_gazetteer() -> str | None:
 
 
 def _ingest(engine: Any, articles: list[svc.ArticleInput], *, dry_run: bool,
-            gazetteer: Path | None, idempotency_key: str | None, json: bool) -> None:
+            gazetteer: Path | None, idempotency_key: str | None, json: bool,
+            jobs: int | None = None) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from pledge.models.news import IngestedArticle
@@ -181,7 +185,7 @@ def _ingest(engine: Any, articles: list[svc.ArticleInput], *, dry_run: bool,
         task = bar.add_task("ingest", total=len(articles))
         # A dry run writes nothing, so there is nothing to run once.
         ran = once(None if dry_run else engine, who, idempotency_key, lambda: svc.ingest(
-            engine, articles, who, dry_run=dry_run, gazetteer=chosen,
+            engine, articles, who, dry_run=dry_run, gazetteer=chosen, jobs=jobs,
             progress=lambda done, total: bar.update(task, completed=done)),
             lambda results: [IngestedArticle.of(r).document() for r in results])
     if json:

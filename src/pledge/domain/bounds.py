@@ -159,3 +159,16 @@ def check_kept_cells(paths: int, periods: int, field: str = "paths") -> int:
             f"{cells:,} values, more than {MAX_KEPT_CELLS:,}; keep at most {fits:,} "
             f"paths, or simulate without keeping them")
     return cells
+
+
+MAX_JOBS = 64
+"""Most processes a batch of work may run on."""
+
+
+def check_jobs(jobs: int, field: str = "jobs") -> int:
+    """``jobs`` when it is a whole number from 1 to :data:`MAX_JOBS`; otherwise
+    ``InvalidInput`` naming ``field`` (rule ``bounds.jobs``)."""
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or not 1 <= jobs <= MAX_JOBS:
+        raise InvalidInput.single(field, jobs, "bounds.jobs",
+                                  f"run on 1 to {MAX_JOBS} processes")
+    return jobs

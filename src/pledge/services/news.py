@@ -186,17 +186,24 @@ def _gazetteer(gazetteer: str | Path | None) -> Gazetteer:
 
 def read_articles(articles: Sequence[ArticleInput], *, projects: Sequence[KnownProject],
                   gazetteer: Gazetteer,
-                  progress: Callable[[int, int], None] | None = None) -> list[Extraction]:
-    """Read articles (pure: no database)."""
-    index = ProjectIndex(projects, gazetteer)
-    out = []
-    for i, art in enumerate(articles, start=1):
-        ext = extract(art.text, source=art.source, gazetteer=gazetteer, projects=index,
-                      html=art.html, name=art.source)
-        out.append(ext if art.published is None else replace(ext, published=art.published))
-        if progress is not None:
-            progress(i, len(articles))
-    return out
+                  progress: Callable[[int, int], None] | None = None,
+                  jobs: int = 1) -> list[Extraction]:
+    """Read articles (pure: no database), on ``jobs`` processes when more than one
+    (:mod:`pledge.services.news_reading`: the same extractions, in the same order)."""
+    if jobs > 1:
+        from pledge.services.news_reading import read_on_processes
+        read = read_on_processes([(a.source, a.text, a.html, "") for a in articles], projects,
+                                 gazetteer, jobs, progress)
+    else:
+        index = ProjectIndex(projects, gazetteer)
+        read = []
+        for i, art in enumerate(articles, start=1):
+            read.append(extract(art.text, source=art.source, gazetteer=gazetteer,
+                                projects=index, html=art.html, name=art.source))
+            if progress is not None:
+                progress(i, len(articles))
+    return [ext if art.published is None else replace(ext, published=art.published)
+            for ext, art in zip(read, articles, strict=True)]
 
 
 # --- Ingesting ------------------------------------------------------------------------------
@@ -219,15 +226,18 @@ def _waiting_keys(s: Connection) -> dict[tuple[Any, ...], int]:
 def ingest(engine: Engine | None, articles: Sequence[ArticleInput], actor: Actor, *,
            dry_run: bool = False, gazetteer: str | Path | None = None,
            on: date | None = None,
-           progress: Callable[[int, int], None] | None = None) -> list[IngestResult]:
+           progress: Callable[[int, int], None] | None = None,
+           jobs: int | None = 1) -> list[IngestResult]:
     """Read ``articles`` and queue the changes they suggest, one transaction for all.
 
     ``dry_run``: read and plan only; nothing is written (the database, if there is
     one, is still read to match projects and spot copies). ``gazetteer``: a user file
     merged over the shipped gazetteer (the edges pass ``$PLEDGE_NEWS_GAZETTEER``). ``on``:
     the date used for currency conversion when comparing amounts (default today).
-    ``progress(done, total)`` is called after each article is read. An article with no
-    text (blank) is refused (``news.empty``), and then none is read.
+    ``progress(done, total)`` is called as articles are read. ``jobs``: the processes
+    they are read on (None: one per core for a large batch,
+    ``news_reading.jobs_for``). An article with no text (blank) is refused
+    (``news.empty``), and then none is read.
     """
     if dry_run:
         authorize(actor.role, Action.READ)
@@ -252,7 +262,9 @@ def ingest(engine: Engine | None, articles: Sequence[ArticleInput], actor: Actor
             seen: nq.Seen = list(nq.existing_articles(s))
     else:
         known, rates, seen = shipped_projects(), RateTable(shipped_rates()), []
-    extractions = read_articles(articles, projects=known, gazetteer=gaz, progress=progress)
+    from pledge.services.news_reading import jobs_for
+    extractions = read_articles(articles, projects=known, gazetteer=gaz, progress=progress,
+                                jobs=jobs_for(len(articles), jobs))
     by_id = {p.id: p for p in known}
     plans = [(ext, plan_proposals(ext, by_id, rates, on, gaz)) for ext in extractions]
     if dry_run:

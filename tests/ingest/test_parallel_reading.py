@@ -1,0 +1,59 @@
+"""A large batch read on several processes gives the same extractions, in the same
+order, as reading the articles one after the other; the number of processes is
+checked; the command line takes --jobs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pledge.domain.errors import InvalidInput
+from pledge.ingest.gazetteer import load
+from pledge.services import news
+from pledge.services.news_projects import shipped_projects
+from pledge.services.news_reading import PARALLEL_FROM, jobs_for
+from tests.clirunner import Cli
+
+NEWS = Path(__file__).resolve().parents[1] / "data" / "news"
+
+
+def labelled() -> list[news.ArticleInput]:
+    files = sorted([*NEWS.glob("*.txt"), *NEWS.glob("*.html")])
+    assert len(files) >= 30
+    return [news.ArticleInput(f.name, f.read_text(encoding="utf-8"), f.suffix == ".html")
+            for f in files]
+
+
+def test_two_processes_read_what_one_reads_in_the_same_order() -> None:
+    articles = labelled() * 2          # several tasks per process
+    gaz, projects = load(), shipped_projects()
+    seen: list[tuple[int, int]] = []
+    one = news.read_articles(articles, projects=projects, gazetteer=gaz)
+    two = news.read_articles(articles, projects=projects, gazetteer=gaz, jobs=2,
+                             progress=lambda done, total: seen.append((done, total)))
+    assert [e.contract() for e in two] == [e.contract() for e in one]
+    assert [e.source for e in two] == [a.source for a in articles]
+    assert [e.fingerprint for e in two] == [e.fingerprint for e in one]
+    # progress reaches the end, counting up
+    assert seen[-1] == (len(articles), len(articles))
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_how_many_processes() -> None:
+    assert jobs_for(PARALLEL_FROM - 1) == 1
+    assert jobs_for(PARALLEL_FROM) >= 1
+    assert jobs_for(5, 3) == 3
+    for bad in (0, 65, True, -1):
+        with pytest.raises(InvalidInput) as err:
+            jobs_for(10, bad)
+        assert err.value.first.field == "jobs" and err.value.first.rule == "bounds.jobs"
+
+
+def test_the_command_line_reads_on_the_processes_asked_for(cli: Cli) -> None:
+    files = [str(p) for p in sorted(NEWS.glob("dev_en_*.txt"))[:6]]
+    one = cli.json("ingest", "--dry-run", "--jobs", "1", "--json", *files)
+    two = cli.json("ingest", "--dry-run", "--jobs", "2", "--json", *files)
+    assert one == two and len(one) == len(files)
+    code, _, err = cli("ingest", "--dry-run", "--jobs", "0", *files)
+    assert code == 2 and "jobs=0" in err
