@@ -47,6 +47,7 @@ PRIVATE = {
     "/api/v1/review", "/api/v1/review/articles", "/api/v1/review/articles/{article_id}",
     "/api/v1/projects/{project_id}/sensitivity",
     "/api/v1/projects/{project_id}/sensitivity/sweep",
+    "/api/v1/projects/{project_id}/capital-structure",
     "/api/v1/review/{proposal_id}", "/api/v1/simulations/{job_id}",
     "/api/v1/simulations/{job_id}/result",
 }

@@ -141,3 +141,29 @@ def test_waterfall_of_a_csv_reports_the_negative_cash_it_does_not_distribute(
     assert doc["undistributed_negative_cash"] == "30.00"
     code, out, _ = cli("waterfall", "--input", str(case), "--deemed-rate", "0")
     assert code == 0 and "negative cash 30.00 is not distributed" in out
+
+
+def test_the_api_gives_the_capital_structure_economics_show_prints(cli: Cli) -> None:
+    from fastapi.testclient import TestClient
+    from sqlalchemy import create_engine
+
+    from pledge.app import create_app
+    from pledge.services.users import add_user
+
+    cli.json("economics", "set", str(OHIO), "model=generic", "shortfall_rule=us")
+    shown = cli.json("economics", "show", str(OHIO))["capital"]
+    engine = create_engine(cli.url)
+    token = add_user(engine, "reader one", "analyst", ADMIN).token
+    with TestClient(create_app(cli.url)) as client:
+        r = client.get(f"/api/v1/projects/{OHIO}/capital-structure",
+                       headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200
+        doc = r.json()
+        assert doc["project_id"] == OHIO
+        assert doc["settings"]["shortfall_rule"] == "us"
+        assert doc["layers"] == shown["layers"] and doc["payment_order"] == shown[
+            "payment_order"]
+        assert D(doc["base_case"]["shortfall_funded_by_us"]) == D(
+            shown["base_case"]["shortfall_funded_by_us"]) > 0
+        assert client.get(f"/api/v1/projects/{OHIO}/capital-structure").status_code == 401
+    engine.dispose()

@@ -32,7 +32,7 @@ from pledge.api.schemas import (
 from pledge.domain.access import Action
 from pledge.models import Page
 from pledge.models import projects as m
-from pledge.models.economics import Sensitivity, SensitivitySweep
+from pledge.models.economics import CapitalStructureDoc, Sensitivity, SensitivitySweep
 from pledge.server.deps import EngineDep, require, require_actor
 from pledge.server.idempotency import OnceDep
 from pledge.server.params import Offset, RecordId
@@ -233,6 +233,20 @@ def withdraw_link(project_id: RecordId, body: LinkWithdrawal, engine: EngineDep,
 def get_history(project_id: RecordId, engine: EngineDep) -> m.History:
     """The project's transitions and every audit entry about it."""
     return m.History.of(svc.history(engine, project_id))
+
+
+@router.get("/projects/{project_id}/capital-structure", response_class=JSONResponse,
+            response_model=CapitalStructureDoc, dependencies=[require(Action.ANALYSE)])
+def get_capital_structure(project_id: RecordId, engine: EngineDep) -> JSONResponse:
+    """The project's capital structure: its funding layers (equity, loans, guarantees, in
+    kind) with their terms and sources, who is paid first, the rules for overruns and
+    negative cash, and the base case through it."""
+    from pledge.services.capital_structure import capital_document, project_capital
+
+    rep = project_capital(engine, project_id)
+    doc = CapitalStructureDoc.of(rep.project_id, capital_document(rep)).document()
+    return JSONResponse(doc, headers={
+        "Content-Disposition": f'inline; filename="capital-structure-{rep.project_id}.json"'})
 
 
 @router.get("/projects/{project_id}/sensitivity/sweep", response_class=JSONResponse,

@@ -276,3 +276,40 @@ class SensitivitySweep(Shape):
 
     def document(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+
+class CapitalLayer(Shape):
+    """One layer of a project's funding: its kind (equity, loan, guarantee, in kind), who
+    holds it, the amount (exact text in cents), its terms and expected loss, and where
+    the figures come from."""
+
+    name: str
+    kind: str
+    holder: str
+    amount: MoneyText
+    rate: float
+    tenor_years: float
+    seniority: int
+    call_probability: float
+    loss_given_call: float
+    expected_loss: MoneyText
+    source: str
+
+
+class CapitalStructureDoc(Shape):
+    """A project's capital structure: its layers, who is paid first, the settings in
+    force (the rules for overruns and negative cash, loan terms) and their sources, and
+    the base case through it (amounts as exact text in cents; shares and periods as
+    numbers)."""
+
+    project_id: int
+    layers: list[CapitalLayer]
+    payment_order: list[str]
+    settings: dict[str, Any]
+    sources: dict[str, str]
+    base_case: dict[str, MoneyText | int | None]
+
+    @classmethod
+    def of(cls, project_id: int, doc: dict[str, Any]) -> CapitalStructureDoc:
+        """From ``services.capital_structure.capital_document``."""
+        return cls.model_validate({"project_id": project_id, **doc})
