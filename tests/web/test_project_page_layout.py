@@ -107,3 +107,22 @@ def test_the_project_page_draws_the_tornado_of_its_drivers(client: TestClient,
     assert "pledge economics sensitivity 24" in page
     ja = ready(client, "/projects/24?lang=ja")
     assert "各ドライバー" in ja
+
+
+def test_the_project_page_says_who_is_paid_first_and_who_funds_shortfalls(
+        client: TestClient, demo_url: str) -> None:
+    import html as html_lib
+
+    from pledge.services.capital_structure import project_capital
+
+    page = html_lib.unescape(ready(client, "/projects/25"))   # GulfLink: JBIC and NEXI
+    line = re.search(r'data-testid="capital-structure">(.*?)</p>', page, re.S)
+    assert line, "the capital structure is on the page"
+    rep = project_capital(make_engine(demo_url), 25)
+    for layer in rep.structure.layers:
+        assert layer.name in line[1]
+    assert "; ".join(rep.order) in line[1]
+    assert "Negative operating cash is funded by the partner" in line[1]
+    assert "pledge economics show 25" in line[1]
+    ja = html_lib.unescape(ready(client, "/projects/25?lang=ja"))
+    assert "資本構成" in ja and "営業キャッシュフローの不足はパートナー国が" in ja

@@ -35,6 +35,9 @@ class Outlook:
     irr: the partner's annual IRR per path (NaN where none solves).
     tornado: the base case's sensitivity to each driver (``services.sensitivity``), present
     values at the deemed rate; None when it could not be worked out.
+    capital: the capital structure and its base case
+    (``services.capital_structure.capital_document``); None when it could not be worked
+    out.
     """
 
     waterfall: WaterfallReport | None
@@ -42,6 +45,7 @@ class Outlook:
     irr: Any
     problem: str | None = None
     tornado: Any = None
+    capital: Any = None
 
 
 def _outlook(engine: Engine, project_id: int, paths: int, seed: int) -> Outlook:
@@ -51,13 +55,18 @@ def _outlook(engine: Engine, project_id: int, paths: int, seed: int) -> Outlook:
                                                                    seed))
     except PledgeError as exc:
         return Outlook(None, None, np.empty(0), exc.first.message)
+    from pledge.services.capital_structure import capital_document, project_capital
     from pledge.services.sensitivity import sensitivity
 
     try:
         tornado = sensitivity(engine, project_id)
     except PledgeError:
         tornado = None
-    return Outlook(report, summary, res.irr, tornado=tornado)
+    try:
+        capital = capital_document(project_capital(engine, project_id))
+    except PledgeError:
+        capital = None
+    return Outlook(report, summary, res.irr, tornado=tornado, capital=capital)
 
 
 def project_outlook(engine: Engine, project_id: int, *, paths: int = OUTLOOK_PATHS,
