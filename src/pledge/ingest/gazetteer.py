@@ -155,7 +155,14 @@ def merge(shipped: dict[str, dict[str, Any]], user: Mapping[str, Any]) -> dict[s
     return data
 
 
+# Reported words only news uses: passed over in a round (the project stays under review;
+# see pledge.ingest.statuses).
+_NEWS_REPORTED: Final = {"passed_over": "under_review"}
+
+
 def _stage(reported: str) -> str | None:
+    if reported in _NEWS_REPORTED:
+        return _NEWS_REPORTED[reported]
     try:
         return stage_from_report(reported).value
     except InvalidInput:

@@ -6,7 +6,7 @@ the one furthest along the lifecycle."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from pledge.domain.lifecycle import Stage, further
@@ -90,15 +90,19 @@ def _coreferents(by_sentence: dict[int, list[Mention]]) -> dict[int, list[Mentio
     return out
 
 
-def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int, list[Mention]]
-              ) -> list[StatusFact]:
+def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int, list[Mention]],
+                 heads: Mapping[int, tuple[int, str, str]] | None = None) -> list[StatusFact]:
+    """The status facts of an article. ``heads``: for a project recorded twice, a duplicate
+    report's own stage and the id and name of the row that stands for the project: a stage
+    that would move the report on is said of that row (only it may move on while they are
+    linked); one the report has already reached stays with the report."""
     out: list[StatusFact] = []
     resolved = _coreferents(by_sentence)
     for r in reads:
         s = r.sentence
         for h in r.signals:
             stage = h.value.stage
-            if stage is None:
+            if stage is None or (stage == Stage.UNDER_REVIEW and _own_plans(g, r, h)):
                 continue
             if h.text.lower() in _CANDIDATE_WORDS and _of_a_round(reads, s.index):
                 stage = Stage.FINALIST.value   # a candidate for a named round: a finalist
@@ -146,9 +150,12 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                 for t in resolved.get(id(m), [m]):
                     confidence = round(base * (0.6 + 0.4 * max(m.confidence, t.confidence)),
                                        2)
-                    out.append(StatusFact(t.project or t.descriptor, t.project_id, stage,
-                                          h.value.reported, h.text, s.index, s.text,
-                                          confidence))
+                    pid, name = t.project_id, t.project or t.descriptor
+                    head = heads.get(pid) if heads and pid is not None else None
+                    if head is not None and further(stage, head[2]):
+                        pid, name = head[0], head[1]
+                    out.append(StatusFact(name, pid, stage, h.value.reported, h.text,
+                                          s.index, s.text, confidence))
     return _current(_furthest(out))
 
 
@@ -192,11 +199,27 @@ def _current(facts: list[StatusFact]) -> list[StatusFact]:
         strong, was_strong = (f.confidence >= REPORT_CONFIDENCE,
                               b.confidence >= REPORT_CONFIDENCE)
         if (strong and not was_strong) or (strong == was_strong and (
-                further(f.status, b.status)
-                or (f.status == b.status and f.confidence > b.confidence))):
+                _ahead(f, b) or (f.status == b.status and f.confidence > b.confidence))):
             best[f.project] = f
     keep = {id(f) for f in best.values()}
     return [f for f in facts if id(f) in keep]
+
+
+# Passed over in a round ("was not selected this time", "今回は選ばれなかった"): the project
+# stays under review, whatever earlier stage short of a recommendation the article recalls
+# ("a second-round candidate in March"); a recommendation or more still counts.
+PASSED_OVER: Final = "passed_over"
+_SET_BACK: Final = frozenset({Stage.PROPOSED, Stage.UNDER_REVIEW, Stage.FINALIST})
+
+
+def _ahead(f: StatusFact, b: StatusFact) -> bool:
+    """Whether fact ``f`` says more of where its project stands now than ``b``: further
+    along the lifecycle, except that being passed over outranks the stages it sets back."""
+    if (f.reported == PASSED_OVER) != (b.reported == PASSED_OVER):
+        if f.reported == PASSED_OVER:
+            return b.status in _SET_BACK
+        return f.status not in _SET_BACK
+    return further(f.status, b.status)
 
 
 def _furthest(facts: list[StatusFact]) -> list[StatusFact]:
@@ -205,9 +228,36 @@ def _furthest(facts: list[StatusFact]) -> list[StatusFact]:
     best: dict[tuple[int, str], StatusFact] = {}
     for f in facts:
         key = (f.sentence, f.project)
-        if key not in best or further(f.status, best[key].status):
+        if key not in best or _ahead(f, best[key]):
             best[key] = f
     return [f for f in facts if best[(f.sentence, f.project)] is f]
+
+
+# A company the subject of a review word ("Hitachi is weighing a second factory", "삼성중공업도
+# ... 협력을 검토 중", "トヨタは...を検討"): the company weighing its own plans, not the
+# partner or its committees reviewing a project.
+_EN_SUBJECT_GAP: Final = re.compile(
+    r"\s*(?:,[^,]{0,60},\s*)?(?:(?:said|says)\s+(?:it|they)\s+)?"
+    r"(?:is|are|was|were|has\s+been|have\s+been|had\s+been|'s)?\s*"
+    r"(?:also|still|now|reportedly|quietly|itself)?\s*$", re.I)
+_CJK_SUBJECT: Final = re.compile(r"\s*(?:は|も|が|도|은|는|이|가)")
+_ACTORS: Final = ("government", "committee", "ministry", "administration", "officials",
+                  "政府", "委員会", "省", "정부", "위원회", "부처")
+
+
+def _own_plans(g: Gazetteer, r: SentenceRead, h: Hit[Signal]) -> bool:
+    text = r.sentence.text
+    before = [o for o in r.orgs if o.end <= h.start]
+    if not before or before[-1].value.kind != "company":
+        return False
+    o = before[-1]
+    gap = text[o.end:h.start]
+    if any(a in gap.lower() for a in _ACTORS) or any(
+            True for _ in g.country_matcher.finditer(gap)):
+        return False
+    if h.value.language == "en":
+        return bool(_EN_SUBJECT_GAP.fullmatch(gap))
+    return bool(_CJK_SUBJECT.match(gap))
 
 
 def _owners(own: list[Mention], h: Hit[Signal]) -> list[Mention]:
