@@ -117,3 +117,21 @@ def test_projects_announced_as_a_later_tranche_are_finalists(
             "ペンシルベニア州、テキサス州での天然ガス火力発電所の建設だ。")
     assert _signals(text, gazetteer, index) == {
         (27, "finalist"), (28, "finalist"), (29, "finalist")}
+
+
+def test_a_smelter_named_without_its_metal_is_the_copper_project_named_next(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    # "a smelter" is a kind the copper smelter of the next sentence falls under; that row
+    # (Falcon Copper's, 17) is a duplicate report of the second-round candidate (32),
+    # which a stage that moves it on is said of.
+    text = ("Copper miners want to sell concentrate to a smelter in Arizona that was named "
+            "this month as a candidate for the second round of Japan's US investments. "
+            "Falcon Copper, the developer behind the plan, needs 400,000 tonnes a year.")
+    assert _signals(text, gazetteer, index) == {(32, "finalist")}
+    # a kind that is not the one of the project named next resolves to nothing
+    text = ("Steelmakers want to sell plate to a shipyard in Arizona that was named this "
+            "month as a candidate for the second round of Japan's US investments. Falcon "
+            "Copper, a developer, needs 400,000 tonnes of ore a year.")
+    found = _signals(text, gazetteer, index)
+    assert len(found) == 1 and all(isinstance(p, str) and p.endswith("(Arizona)")
+                                   for p, _ in found), found

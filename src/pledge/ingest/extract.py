@@ -218,7 +218,8 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
     heads = {pid: (p.stands_for, known[p.stands_for].name, p.furthest)
              for pid, p in known.items()
              if p.stands_for is not None and p.stands_for in known}
-    statuses = status_facts(g, reads, by_sentence, heads)
+    kinds = {p.project.id: frozenset(p.types) for p in projects.profiles} if projects else {}
+    statuses = status_facts(g, reads, by_sentence, heads, kinds)
     orgs = [OrgFact(h.value.name, h.value.kind, h.text, r.sentence.index, r.sentence.text,
                     0.9 if len(h.text) >= 6 or not h.text.isascii() else 0.8, h.value.parent)
             for r in reads for h in r.orgs]

@@ -69,21 +69,28 @@ def _listing(order: Iterable[int], by_sentence: dict[int, list[Mention]], count:
     return []
 
 
-def _coreferents(by_sentence: dict[int, list[Mention]]) -> dict[int, list[Mention]]:
+def _coreferents(g: Gazetteer, by_sentence: dict[int, list[Mention]],
+                 kinds: Mapping[int, frozenset[str]]) -> dict[int, list[Mention]]:
     """Passages that name a kind of facility but match no known project ("Japan picked a
     small reactor and gas plants"), resolved to the known projects of that kind that the
-    next sentences (else the sentences just before) name: id(mention) -> those mentions."""
+    next sentences (else the sentences just before) name: id(mention) -> those mentions.
+    A project is of the kinds its passage names and those of its record (``kinds``), and
+    of the broader kinds they fall under ("a smelter" is Falcon Copper's copper smelter)."""
+    def of(x: Mention) -> set[str]:
+        own = set(x.types) | set(kinds.get(x.project_id, ()) if x.project_id else ())
+        return own | {g.types[t].broader for t in own if t in g.types and g.types[t].broader}
+
     out: dict[int, list[Mention]] = {}
     for i, ms in by_sentence.items():
         for m in ms:
             if m.project_id is not None or not m.types:
                 continue
-            kinds = set(m.types)
+            wanted = set(m.types)
             for order in (range(i + 1, i + 5), range(i - 1, i - 4, -1)):
                 found = unique_by(
                     [x for j in order for x in by_sentence.get(j, [])
                      if x.project_id is not None and x.confidence >= REPORT_CONFIDENCE
-                     and kinds & set(x.types)], lambda x: x.project_id)
+                     and wanted & of(x)], lambda x: x.project_id)
                 if found:
                     out[id(m)] = found
                     break
@@ -91,13 +98,15 @@ def _coreferents(by_sentence: dict[int, list[Mention]]) -> dict[int, list[Mentio
 
 
 def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int, list[Mention]],
-                 heads: Mapping[int, tuple[int, str, str]] | None = None) -> list[StatusFact]:
+                 heads: Mapping[int, tuple[int, str, str]] | None = None,
+                 kinds: Mapping[int, frozenset[str]] | None = None) -> list[StatusFact]:
     """The status facts of an article. ``heads``: for a project recorded twice, a duplicate
     report's own stage and the id and name of the row that stands for the project: a stage
     that would move the report on is said of that row (only it may move on while they are
-    linked); one the report has already reached stays with the report."""
+    linked); one the report has already reached stays with the report. ``kinds``: the
+    facility types of each known project's record."""
     out: list[StatusFact] = []
-    resolved = _coreferents(by_sentence)
+    resolved = _coreferents(g, by_sentence, kinds or {})
     for r in reads:
         s = r.sentence
         for h in r.signals:
