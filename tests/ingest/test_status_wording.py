@@ -54,7 +54,10 @@ def test_a_company_weighing_its_own_plans_reports_no_stage(
                  "HD현대와 삼성중공업도 미국 조선소 인수나 합작을 검토 중인 것으로 알려졌다.",
                  "トヨタは米国での電池工場の新設を検討している。"):
         assert _signals(text, gazetteer, index) == set(), text
-    # ... but the partner or its committee considering a project is a review.
+    # ... but the partner or its committee considering a project is a review, even one a
+    # company proposed.
+    text = "日本政府は、トヨタが提案した米国の電池工場への出資を検討している。"
+    assert {stage for _, stage in _signals(text, gazetteer, index)} == {"under_review"}
     text = ("GE Vernova said it would supply turbines for a gas-fired power plant in "
             "Pennsylvania that Japan is considering funding.")
     assert _signals(text, gazetteer, index) == {(28, "under_review")}

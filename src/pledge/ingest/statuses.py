@@ -261,8 +261,11 @@ def _own_plans(g: Gazetteer, r: SentenceRead, h: Hit[Signal]) -> bool:
         return False
     o = before[-1]
     gap = text[o.end:h.start]
-    if any(a in gap.lower() for a in _ACTORS) or any(
-            True for _ in g.country_matcher.finditer(gap)):
+    # English names its subject just before the verb; Japanese and Korean may name the
+    # reviewing side anywhere before ("日本政府は、トヨタが提案した工場を検討").
+    said = gap if h.value.language == "en" else text[:h.start]
+    if any(a in said.lower() for a in _ACTORS) or any(
+            True for _ in g.country_matcher.finditer(said)):
         return False
     if h.value.language == "en":
         return bool(_EN_SUBJECT_GAP.fullmatch(gap))
