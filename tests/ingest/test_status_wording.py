@@ -138,3 +138,14 @@ def test_a_smelter_named_without_its_metal_is_the_copper_project_named_next(
     found = _signals(text, gazetteer, index)
     assert len(found) == 1 and all(isinstance(p, str) and p.endswith("(Arizona)")
                                    for p, _ in found), found
+
+
+def test_a_stage_only_supposed_reports_nothing(gazetteer: Gazetteer,
+                                               index: ProjectIndex) -> None:
+    for text in ("Japan is deciding whether to select the Texas GulfLink crude oil export "
+                 "terminal.",
+                 "日本がテキサス州の原油輸出ターミナルへの出資を見送った場合、米国は関税を"
+                 "引き上げる。",
+                 "일본이 텍사스 원유 수출 터미널을 선정하지 않을 경우 미국은 관세를 올린다.",
+                 "일본이 텍사스 원유 수출 터미널을 선정할 경우 한국도 뒤따른다."):
+        assert _signals(text, gazetteer, index) == set(), text
