@@ -149,3 +149,10 @@ def test_a_stage_only_supposed_reports_nothing(gazetteer: Gazetteer,
                  "일본이 텍사스 원유 수출 터미널을 선정하지 않을 경우 미국은 관세를 올린다.",
                  "일본이 텍사스 원유 수출 터미널을 선정할 경우 한국도 뒤따른다."):
         assert _signals(text, gazetteer, index) == set(), text
+
+
+def test_a_committee_recommending_a_project_in_the_present(gazetteer: Gazetteer,
+                                                           index: ProjectIndex) -> None:
+    text = ("The investment committee recommends the Texas GulfLink crude oil export "
+            "terminal to the President.")
+    assert _signals(text, gazetteer, index) == {(25, "recommended")}
