@@ -87,6 +87,14 @@ def test_a_bad_user_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as err:
         load(tmp_path / "missing.toml")
     assert err.value.first.rule == "news.bad_gazetteer"
+    # a kind said to fall under a kind no type has
+    bad.write_text('[[type]]\nkey = "zinc_smelter"\nlabel = "zinc smelter"\n'
+                   'sector = "critical_minerals"\nbroader = "smelters"\nwords = ["zinc works"]\n',
+                   encoding="utf-8")
+    with pytest.raises(InvalidInput) as err:
+        load(bad)
+    assert (err.value.first.rule, err.value.first.field, err.value.first.value) == (
+        "news.unknown_type", "broader", "smelters")
 
 
 def test_phrases_in_latin_letters_and_in_other_scripts_scanned_apart_find_the_same() -> None:

@@ -350,3 +350,19 @@ def test_a_projects_news_lists_the_articles_about_it(engine: Engine) -> None:
     assert news.list_articles(engine, project_id=3) == []
     with pytest.raises(NotFound):
         news.list_articles(engine, project_id=999)
+
+
+def test_a_duplicate_report_points_to_the_row_standing_for_its_project(engine: Engine) -> None:
+    # The shipped links record 30 (the second-round candidate) and 23 (the Japan-funded
+    # fleet) as one project, and 32 and 17 likewise. The row furthest along stands for
+    # each: in a fresh database every row is at its entry stage, so the lower id; in the
+    # shipped list read without a database, by the stage the list reports (30 and 32 are
+    # finalists, 23 and 17 candidates).
+    from pledge.services.news_projects import known_projects_in, shipped_projects
+
+    with engine.connect() as conn:
+        recorded = {p.id: p.stands_for for p in known_projects_in(conn)}
+    shipped = {p.id: p.stands_for for p in shipped_projects()}
+    assert (recorded[23], recorded[30], recorded[17], recorded[32]) == (None, 23, None, 17)
+    assert (shipped[23], shipped[30], shipped[17], shipped[32]) == (30, None, 32, None)
+    assert recorded[1] is None and shipped[1] is None   # a part of an umbrella is no duplicate

@@ -56,7 +56,7 @@ from pledge.ingest.facts import (
     StatusFact,
     unique,
 )
-from pledge.ingest.gazetteer import Gazetteer
+from pledge.ingest.gazetteer import Gazetteer, Site
 from pledge.ingest.match import Features, ProjectIndex
 from pledge.ingest.outlets import bare_dollar, dollar_of, outlet_of
 from pledge.ingest.phrases import Hit
@@ -114,6 +114,10 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
     last: Mention | None = None
     for r in reads:
         s = r.sentence
+        # The partner a sentence names, when it names one ("a plant Japan is considering
+        # funding" in an article about Korea's pledge): its projects are that partner's.
+        named = {h.value for h in g.country_matcher.finditer(s.text)} if projects else set()
+        partner = next(iter(named)) if len(named) == 1 else ""
         cuts = passage_cuts(s.text, r)
         bounds = [0, *cuts, len(s.text)]
         here: list[Mention] = []
@@ -133,7 +137,10 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                                     st for x in site_hits if len(x.states) == 1
                                     for st in x.states),
                                 frozenset(p_sites), frozenset(p_sectors), part)
-            found = projects.matches(features, framework or None) if projects else []
+            found = projects.matches(features, partner or framework or None) \
+                if projects else []
+            if partner:
+                found = [m for m in found if m.project.framework == partner]
             by_name = any("name" in m.kinds for m in found)
             by_sponsor = any(m.kinds & {"sponsor", "partner"} for m in found)
             anchor = min((h.start for h in r.types if lo <= h.start < hi), default=lo)
@@ -156,8 +163,9 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                 for match in found:
                     sector = g.types[types[0]].sector if types else match.project.sector
                     made.append(Mention(
-                        s.index, s.text, _descriptor(g, orgs, types, states), tuple(orgs),
-                        tuple(types), tuple(states), tuple(p_sites), sector, match.project.id,
+                        s.index, s.text, _descriptor(g, orgs, types, states, site_hits),
+                        tuple(orgs), tuple(types), tuple(states), tuple(p_sites), sector,
+                        match.project.id,
                         match.project.name, match.confidence, match.reasons, "passage",
                         p_amounts, lo, hi, anchor))
             elif types:
@@ -165,8 +173,8 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                 conf = 0.4 + 0.15 * bool(orgs) + 0.1 * bool(states or p_sites) + \
                     0.1 * bool(p_amounts)
                 made.append(Mention(
-                    s.index, s.text, _descriptor(g, orgs, types, states), tuple(orgs),
-                    tuple(types), tuple(states), tuple(p_sites), sector, None, "",
+                    s.index, s.text, _descriptor(g, orgs, types, states, site_hits),
+                    tuple(orgs), tuple(types), tuple(states), tuple(p_sites), sector, None, "",
                     round(conf, 2), (), "passage", p_amounts, lo, hi, anchor))
             for m in made:
                 here.append(m)
@@ -206,7 +214,12 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                               pname, converted, r.sentence.start + a.start, flow,
                               notes.get(i, "")))
 
-    statuses = status_facts(g, reads, by_sentence)
+    known = {p.project.id: p.project for p in projects.profiles} if projects else {}
+    heads = {pid: (p.stands_for, known[p.stands_for].name, p.furthest)
+             for pid, p in known.items()
+             if p.stands_for is not None and p.stands_for in known}
+    kinds = {p.project.id: frozenset(p.types) for p in projects.profiles} if projects else {}
+    statuses = status_facts(g, reads, by_sentence, heads, kinds)
     orgs = [OrgFact(h.value.name, h.value.kind, h.text, r.sentence.index, r.sentence.text,
                     0.9 if len(h.text) >= 6 or not h.text.isascii() else 0.8, h.value.parent)
             for r in reads for h in r.orgs]
@@ -255,8 +268,12 @@ _CONVERTED: Final = re.compile(
     r"|equivalent to|the equivalent of|US|≈|~|약|約|およそ)\s*)?")
 
 
-def _descriptor(g: Gazetteer, orgs: list[str], types: list[str], states: list[str]) -> str:
+def _descriptor(g: Gazetteer, orgs: list[str], types: list[str], states: list[str],
+                sites: list[Site]) -> str:
+    """A new project's name: "company facility (state)", the state of its site when the
+    passage names no state but a site that lies in one."""
     label = g.types[types[0]].label if types else "project"
     who = f"{orgs[0]} " if orgs else ""
-    where = f" ({', '.join(states)})" if states else ""
+    places = states or unique(x.states[0] for x in sites if len(x.states) == 1)
+    where = f" ({', '.join(places)})" if places else ""
     return f"{who}{label}{where}"

@@ -60,6 +60,7 @@ class ProjectType:
     key: str
     label: str
     sector: str
+    broader: str = ""      # the more general kind it is one of ("copper smelter": "smelter")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +156,14 @@ def merge(shipped: dict[str, dict[str, Any]], user: Mapping[str, Any]) -> dict[s
     return data
 
 
+# Reported words only news uses: passed over in a round (the project stays under review;
+# see pledge.ingest.statuses).
+_NEWS_REPORTED: Final = {"passed_over": "under_review"}
+
+
 def _stage(reported: str) -> str | None:
+    if reported in _NEWS_REPORTED:
+        return _NEWS_REPORTED[reported]
     try:
         return stage_from_report(reported).value
     except InvalidInput:
@@ -222,12 +230,16 @@ class Gazetteer:
         types = []
         for ty in data["project_types"].get("type", []):
             pt = ProjectType(str(ty["key"]), str(ty.get("label", ty["key"])),
-                             str(ty.get("sector", "other")))
+                             str(ty.get("sector", "other")), str(ty.get("broader", "")))
             if pt.sector not in SECTORS:
                 problems.append(Problem("sector", pt.sector, "news.unknown_sector",
                                         f"type '{pt.key}': unknown sector"))
             types.append((pt, ty.get("words", ())))
         self.types: dict[str, ProjectType] = {pt.key: pt for pt, _ in types}
+        for pt in self.types.values():
+            if pt.broader and pt.broader not in self.types:
+                problems.append(Problem("broader", pt.broader, "news.unknown_type",
+                                        f"type '{pt.key}': its broader kind is no known type"))
         self.type_matcher: PhraseMatcher[ProjectType] = PhraseMatcher(
             (w, pt, not _caps(w)) for pt, words in types for w in words)
 

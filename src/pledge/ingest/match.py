@@ -73,6 +73,7 @@ class KnownProject:
     estimates: tuple[tuple[Decimal | None, Decimal | None, str], ...] = ()
     reported: str = ""
     linked: tuple[int, ...] = ()      # the projects it is linked to (any relation)
+    stands_for: int | None = None     # a duplicate report: the row standing for the project
 
     @property
     def furthest(self) -> str:

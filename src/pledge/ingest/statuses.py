@@ -6,7 +6,7 @@ the one furthest along the lifecycle."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from pledge.domain.lifecycle import Stage, further
@@ -69,36 +69,49 @@ def _listing(order: Iterable[int], by_sentence: dict[int, list[Mention]], count:
     return []
 
 
-def _coreferents(by_sentence: dict[int, list[Mention]]) -> dict[int, list[Mention]]:
+def _coreferents(g: Gazetteer, by_sentence: dict[int, list[Mention]],
+                 kinds: Mapping[int, frozenset[str]]) -> dict[int, list[Mention]]:
     """Passages that name a kind of facility but match no known project ("Japan picked a
     small reactor and gas plants"), resolved to the known projects of that kind that the
-    next sentences (else the sentences just before) name: id(mention) -> those mentions."""
+    next sentences (else the sentences just before) name: id(mention) -> those mentions.
+    A project is of the kinds its passage names and those of its record (``kinds``), and
+    of the broader kinds they fall under ("a smelter" is Falcon Copper's copper smelter)."""
+    def of(x: Mention) -> set[str]:
+        own = set(x.types) | set(kinds.get(x.project_id, ()) if x.project_id else ())
+        return own | {g.types[t].broader for t in own if t in g.types and g.types[t].broader}
+
     out: dict[int, list[Mention]] = {}
     for i, ms in by_sentence.items():
         for m in ms:
             if m.project_id is not None or not m.types:
                 continue
-            kinds = set(m.types)
+            wanted = set(m.types)
             for order in (range(i + 1, i + 5), range(i - 1, i - 4, -1)):
                 found = unique_by(
                     [x for j in order for x in by_sentence.get(j, [])
                      if x.project_id is not None and x.confidence >= REPORT_CONFIDENCE
-                     and kinds & set(x.types)], lambda x: x.project_id)
+                     and wanted & of(x)], lambda x: x.project_id)
                 if found:
                     out[id(m)] = found
                     break
     return out
 
 
-def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int, list[Mention]]
-              ) -> list[StatusFact]:
+def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int, list[Mention]],
+                 heads: Mapping[int, tuple[int, str, str]] | None = None,
+                 kinds: Mapping[int, frozenset[str]] | None = None) -> list[StatusFact]:
+    """The status facts of an article. ``heads``: for a project recorded twice, a duplicate
+    report's own stage and the id and name of the row that stands for the project: a stage
+    that would move the report on is said of that row (only it may move on while they are
+    linked); one the report has already reached stays with the report. ``kinds``: the
+    facility types of each known project's record."""
     out: list[StatusFact] = []
-    resolved = _coreferents(by_sentence)
+    resolved = _coreferents(g, by_sentence, kinds or {})
     for r in reads:
         s = r.sentence
         for h in r.signals:
             stage = h.value.stage
-            if stage is None:
+            if stage is None or (stage == Stage.UNDER_REVIEW and _own_plans(g, r, h)):
                 continue
             if h.text.lower() in _CANDIDATE_WORDS and _of_a_round(reads, s.index):
                 stage = Stage.FINALIST.value   # a candidate for a named round: a finalist
@@ -146,9 +159,12 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                 for t in resolved.get(id(m), [m]):
                     confidence = round(base * (0.6 + 0.4 * max(m.confidence, t.confidence)),
                                        2)
-                    out.append(StatusFact(t.project or t.descriptor, t.project_id, stage,
-                                          h.value.reported, h.text, s.index, s.text,
-                                          confidence))
+                    pid, name = t.project_id, t.project or t.descriptor
+                    head = heads.get(pid) if heads and pid is not None else None
+                    if head is not None and further(stage, head[2]):
+                        pid, name = head[0], head[1]
+                    out.append(StatusFact(name, pid, stage, h.value.reported, h.text,
+                                          s.index, s.text, confidence))
     return _current(_furthest(out))
 
 
@@ -192,11 +208,27 @@ def _current(facts: list[StatusFact]) -> list[StatusFact]:
         strong, was_strong = (f.confidence >= REPORT_CONFIDENCE,
                               b.confidence >= REPORT_CONFIDENCE)
         if (strong and not was_strong) or (strong == was_strong and (
-                further(f.status, b.status)
-                or (f.status == b.status and f.confidence > b.confidence))):
+                _ahead(f, b) or (f.status == b.status and f.confidence > b.confidence))):
             best[f.project] = f
     keep = {id(f) for f in best.values()}
     return [f for f in facts if id(f) in keep]
+
+
+# Passed over in a round ("was not selected this time", "今回は選ばれなかった"): the project
+# stays under review, whatever earlier stage short of a recommendation the article recalls
+# ("a second-round candidate in March"); a recommendation or more still counts.
+PASSED_OVER: Final = "passed_over"
+_SET_BACK: Final = frozenset({Stage.PROPOSED, Stage.UNDER_REVIEW, Stage.FINALIST})
+
+
+def _ahead(f: StatusFact, b: StatusFact) -> bool:
+    """Whether fact ``f`` says more of where its project stands now than ``b``: further
+    along the lifecycle, except that being passed over outranks the stages it sets back."""
+    if (f.reported == PASSED_OVER) != (b.reported == PASSED_OVER):
+        if f.reported == PASSED_OVER:
+            return b.status in _SET_BACK
+        return f.status not in _SET_BACK
+    return further(f.status, b.status)
 
 
 def _furthest(facts: list[StatusFact]) -> list[StatusFact]:
@@ -205,9 +237,39 @@ def _furthest(facts: list[StatusFact]) -> list[StatusFact]:
     best: dict[tuple[int, str], StatusFact] = {}
     for f in facts:
         key = (f.sentence, f.project)
-        if key not in best or further(f.status, best[key].status):
+        if key not in best or _ahead(f, best[key]):
             best[key] = f
     return [f for f in facts if best[(f.sentence, f.project)] is f]
+
+
+# A company the subject of a review word ("Hitachi is weighing a second factory", "삼성중공업도
+# ... 협력을 검토 중", "トヨタは...を検討"): the company weighing its own plans, not the
+# partner or its committees reviewing a project.
+_EN_SUBJECT_GAP: Final = re.compile(
+    r"\s*(?:,[^,]{0,60},\s*)?(?:(?:said|says)\s+(?:it|they)\s+)?"
+    r"(?:is|are|was|were|has\s+been|have\s+been|had\s+been|'s)?\s*"
+    r"(?:also|still|now|reportedly|quietly|itself)?\s*$", re.I)
+_CJK_SUBJECT: Final = re.compile(r"\s*(?:は|も|が|도|은|는|이|가)")
+_ACTORS: Final = ("government", "committee", "ministry", "administration", "officials",
+                  "政府", "委員会", "省", "정부", "위원회", "부처")
+
+
+def _own_plans(g: Gazetteer, r: SentenceRead, h: Hit[Signal]) -> bool:
+    text = r.sentence.text
+    before = [o for o in r.orgs if o.end <= h.start]
+    if not before or before[-1].value.kind != "company":
+        return False
+    o = before[-1]
+    gap = text[o.end:h.start]
+    # English names its subject just before the verb; Japanese and Korean may name the
+    # reviewing side anywhere before ("日本政府は、トヨタが提案した工場を検討").
+    said = gap if h.value.language == "en" else text[:h.start]
+    if any(a in said.lower() for a in _ACTORS) or any(
+            True for _ in g.country_matcher.finditer(said)):
+        return False
+    if h.value.language == "en":
+        return bool(_EN_SUBJECT_GAP.fullmatch(gap))
+    return bool(_CJK_SUBJECT.match(gap))
 
 
 def _owners(own: list[Mention], h: Hit[Signal]) -> list[Mention]:

@@ -20,6 +20,7 @@ from pledge.domain.project import (
     stage_from_report,
     states_in,
 )
+from pledge.domain.relations import Link, Relation, canonical_ids
 from pledge.ingest.match import KnownProject
 from pledge.services import projects as project_svc
 from pledge.store import news_queries as nq
@@ -50,15 +51,26 @@ def known_projects_in(s: Connection) -> list[KnownProject]:
 
     sponsors = nq.sponsors_by_project(s)
     estimates = nq.estimate_bounds(s)
-    linked = _linked((ln.project_id, ln.other_id) for ln in active_links(s))
+    links = active_links(s)
+    linked = _linked((ln.project_id, ln.other_id) for ln in links)
+    rows = nq.project_rows_for_matching(s)
+    heads = canonical_ids({r.id: str(r.status) for r in rows}, links)
     out = []
-    for r in nq.project_rows_for_matching(s):
+    for r in rows:
         lead, partners = _sponsor_labels(sponsors.get(r.id, []))
         out.append(KnownProject(r.id, r.name, r.fw_key, r.sector, r.sector_detail, r.location,
                                 tuple(r.states), r.status, lead, partners,
                                 tuple(estimates.get(r.id, [])), _reported_stage(r.reported_status),
-                                tuple(sorted(linked.get(r.id, ())))))
+                                tuple(sorted(linked.get(r.id, ()))),
+                                _head(r.id, heads)))
     return out
+
+
+def _head(pid: int, heads: dict[int, int]) -> int | None:
+    """The row standing for the real project a duplicate report is (None for that row
+    itself, or a row with no duplicate)."""
+    head = heads.get(pid, pid)
+    return None if head == pid else head
 
 
 def _linked(pairs: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
@@ -99,8 +111,13 @@ def shipped_projects() -> list[KnownProject]:
             further.setdefault(fig.project, []).append((rng.low, rng.high, rng.currency))
     rows = project_svc.shipped_project_rows()
     ids = {row.name.strip(): pid for pid, row in enumerate(rows, start=1)}
-    linked = _linked((ids[ln.project.strip()], ids[ln.other.strip()]) for ln in shipped_links()
-                     if ln.project.strip() in ids and ln.other.strip() in ids)
+    pairs = [(ids[ln.project.strip()], ids[ln.other.strip()], ln.kind) for ln in shipped_links()
+             if ln.project.strip() in ids and ln.other.strip() in ids]
+    linked = _linked((a, b) for a, b, _ in pairs)
+    heads = canonical_ids(
+        {pid: stage_from_report(row.status).value for pid, row in enumerate(rows, start=1)},
+        [Link(0, a, b, Relation.DUPLICATE) for a, b, kind in pairs
+         if kind.strip() == Relation.DUPLICATE.value])
     out = []
     for pid, row in enumerate(rows, start=1):
         lead, partners = _sponsor_labels([(s.name, s.note, s.role.value) for s in
@@ -114,5 +131,6 @@ def shipped_projects() -> list[KnownProject]:
         out.append(KnownProject(pid, row.name, row.framework, sector, detail, row.location,
                                 states_in(row.location), stage_from_report(row.status).value,
                                 lead, partners, estimates,
-                                linked=tuple(sorted(linked.get(pid, ())))))
+                                linked=tuple(sorted(linked.get(pid, ()))),
+                                stands_for=_head(pid, heads)))
     return out
