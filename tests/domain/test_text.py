@@ -95,3 +95,19 @@ def test_a_lookup_is_trimmed_and_otherwise_kept_as_given() -> None:
     with pytest.raises(InvalidInput) as info:
         lookup_text("sector", "energy\tnuclear")  # a tab inside: one line of text only
     assert info.value.first.rule == "text.bad_character"
+
+
+def test_a_printable_string_never_holds_a_refused_character() -> None:
+    """hidden_character answers printable text without looking at each character: that
+    holds only if no refused character is printable, checked for every code point."""
+    import sys
+
+    from pledge.domain import text as text_module
+
+    printable_refused = [hex(cp) for cp in range(sys.maxunicode + 1)
+                         if chr(cp).isprintable() and text_module._refused_in_line(chr(cp))]
+    assert printable_refused == []
+    assert text_module.hidden_character("plain text, é, 日本語") is None
+    assert text_module.hidden_character("a\u202eb") == "\u202e"
+    assert text_module.hidden_character("a\tb") == "\t"
+    assert text_module.hidden_character("a\tb\u00a0", multiline=True) is None

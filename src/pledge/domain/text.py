@@ -84,6 +84,10 @@ def hidden_character(value: str, *, multiline: bool = False) -> str | None:
     """The first character of ``value`` that has no place in text a person typed, or None:
     a control character (line breaks and tabs allowed with ``multiline``), an invisible
     format character, or a line or paragraph separator."""
+    if value.isprintable():
+        # every refused category (Cc, Cf, Cs, Zl, Zp) is one str.isprintable refuses too:
+        # most text is answered here, at C speed, without a look at each character
+        return None
     for ch in value:
         if multiline and ch in LINE_BREAKS:
             continue
