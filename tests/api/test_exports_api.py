@@ -71,6 +71,8 @@ ENDPOINTS: list[tuple[str, Action, str, str]] = [
     ("/api/v1/projects/24/sensitivity/sweep?name=capex&steps=3", Action.ANALYSE, JSON,
      'inline; filename="sensitivity-24-capex.json"'),
     ("/api/v1/exports/risk.json", Action.READ_PUBLIC, JSON, 'inline; filename="risk.json"'),
+    ("/api/v1/projects/25/capital-structure", Action.ANALYSE, JSON,
+     'inline; filename="capital-structure-25.json"'),
 ]
 
 
