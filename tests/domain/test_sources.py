@@ -116,3 +116,17 @@ def test_text_refuses_nul_controls_and_invisible_characters() -> None:
     with pytest.raises(InvalidInput) as err:
         clean_text("note", "x" * 11, 10)
     assert err.value.first.rule == "text.too_long"
+
+
+def test_the_space_pattern_is_str_isspace_for_every_code_point() -> None:
+    """Addresses are refused for any space by one compiled search; it must find exactly
+    the characters str.isspace calls spaces, checked for every code point."""
+    import sys
+
+    from pledge.domain import sources
+
+    differ = [hex(cp) for cp in range(sys.maxunicode + 1)
+              if bool(sources._SPACE.match(chr(cp))) != chr(cp).isspace()]
+    assert differ == []
+    assert sources.web_address("https://example.org/a\u2003b") is None   # an em space
+    assert sources.web_address("https://example.org/ab") == "https://example.org/ab"
