@@ -19,6 +19,7 @@ from pledge.domain.errors import InvalidInput, PledgeError
 from pledge.server.deps import EngineDep, JobsDep, SettingsDep
 from pledge.services import as_of as as_of_svc
 from pledge.services import audit as audit_svc
+from pledge.services import claims as claims_svc
 from pledge.services import dashboard as dash_svc
 from pledge.services import frameworks as fw_svc
 from pledge.services import jobs as jobs_svc
@@ -156,8 +157,10 @@ def framework(request: Request, key: str, engine: EngineDep, settings: SettingsD
     assumption mark with the basis and the other readings; claims the terms do not adopt."""
     need(actor, Action.READ_PUBLIC, settings)
     doc = fw_svc.framework_document(fw_svc.get_framework(engine, key))
+    # claims from the news are read by the signed-in, as on the API
+    claims = claims_svc.term_claims(engine, key) if actor is not None else []
     return render(request, "framework.html", {
-        "user": actor, "fw": doc, "versions": doc["versions"]})
+        "user": actor, "fw": doc, "versions": doc["versions"], "claims": claims})
 
 
 @router.get("/risk", response_class=HTMLResponse)

@@ -29,6 +29,7 @@ from pledge.server.idempotency import PageOnce
 from pledge.server.params import PageNumber, RecordId
 from pledge.services import as_of as as_of_svc
 from pledge.services import capital as capital_svc
+from pledge.services import claims as claims_svc
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import funding as funding_svc
 from pledge.services import news, public_view
@@ -173,6 +174,8 @@ async def project(request: Request, project_id: RecordId, engine: EngineDep,
         "in_news": in_news, "statement": statement, "rounding": ROUNDING_RULE,
         "forms": _forms(actor, Stage(p.summary.status)),
         "report_stage": _next_stage(Stage(p.summary.status)),
+        "tranches": claims_svc.list_tranches(engine, project_id=p.summary.id)
+        if actor is not None else [],
         "assumptions": assumed, "risk": risk_svc.project_risk(
             p.summary.sector, p.summary.sector_detail, p.summary.name,
             assumed.own if assumed else None)})
