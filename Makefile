@@ -61,7 +61,7 @@ lock: lock-only
 # its targets and whether it met them); their output goes to bench/results.md (not
 # committed: the README quotes the latest). A failing bench is recorded and the rest run;
 # the exit status says whether all finished.
-BENCHES := $(sort $(wildcard bench/*.py))
+BENCHES := $(sort $(filter-out bench/_%,$(wildcard bench/*.py)))
 
 bench: $(VENV)/.installed-bench
 	@{ echo "# Benchmark results"; echo; \

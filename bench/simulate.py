@@ -35,18 +35,15 @@ that (A) and (C) agree path by path (the partner's totals) comes last.
 from __future__ import annotations
 
 import argparse
-import math
 import resource
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numba
 import numpy as np
+from _timing import Stage, median_cpu, median_time
 
 from pledge.analytics import cashflows as cf
 from pledge.analytics import engine, pathflows
@@ -56,46 +53,6 @@ from pledge.services.setup import init
 from pledge.store.db import make_engine
 
 TARGET_SECONDS = 180.0   # the whole default run, at most
-
-
-@dataclass
-class Stage:
-    """One timed stage: seconds summed over the chunks, each chunk's rate kept."""
-
-    label: str
-    seconds: float = 0.0
-    paths: int = 0
-    rates: list[float] = field(default_factory=list)
-
-    @property
-    def rate(self) -> float:
-        """Paths a second: the median of the chunks' rates."""
-        return statistics.median(self.rates) if self.rates else math.nan
-
-    def add(self, seconds: float, paths: int) -> None:
-        self.seconds += seconds
-        self.paths += paths
-        self.rates.append(paths / seconds if seconds else math.nan)
-
-
-def median_time(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def median_cpu(fn: Callable[[], object], repeats: int) -> float:
-    """Median CPU seconds of the calling thread over ``repeats`` calls of ``fn``: what the
-    work costs on one core, whatever else the machine is running."""
-    times = []
-    for _ in range(repeats):
-        start = time.thread_time()
-        fn()
-        times.append(time.thread_time() - start)
-    return statistics.median(times)
 
 
 def one_thread(spec: mc.SimSpec, blocks: list[tuple[int, int]], f: np.ndarray,

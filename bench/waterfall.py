@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import math
 import resource
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -44,6 +43,7 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 import pyxirr
+from _timing import Stage, median_cpu, median_time
 from numba.np.ufunc import threading_layer
 
 from pledge.analytics import engine
@@ -114,17 +114,6 @@ def python_loop(funding: np.ndarray, dist: np.ndarray, rate: float, s_pre: float
         recoup_out[p] = recoup if balance <= 0 else -1
 
 
-def median_cpu(fn: Callable[[], object], repeats: int) -> float:
-    """Median CPU seconds of the calling thread over ``repeats`` calls of ``fn``: what
-    the work costs on one core, whatever else the machine is running."""
-    times = []
-    for _ in range(repeats):
-        start = time.thread_time()
-        fn()
-        times.append(time.thread_time() - start)
-    return statistics.median(times)
-
-
 def one_thread(f: np.ndarray, d: np.ndarray, net: np.ndarray, pyxirr_paths: int,
                repeats: int) -> list[str]:
     """The ratios again in CPU time of one thread (numba held to one thread), on the
@@ -156,39 +145,6 @@ def one_thread(f: np.ndarray, d: np.ndarray, net: np.ndarray, pyxirr_paths: int,
         f"{pyx * 1e6:.0f} us/path (target {TARGET_IRR_VS_PYXIRR:.0f}x); fused "
         f"{fused / n * 1e6:.2f} us/path ({n / fused:,.0f} paths/s a core)",
     ]
-
-
-def median_time(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-@dataclass
-class Stage:
-    """One timed stage: total seconds over ``paths`` paths."""
-
-    label: str
-    seconds: float = 0.0
-    paths: int = 0
-    note: str = ""
-    chunks: int = 0
-
-    rates: list[float] = field(default_factory=list)
-
-    @property
-    def rate(self) -> float:
-        """Paths a second: the median of the chunks' rates."""
-        return statistics.median(self.rates) if self.rates else math.nan
-
-    def add(self, seconds: float, paths: int) -> None:
-        self.seconds += seconds
-        self.paths += paths
-        self.chunks += 1
-        self.rates.append(paths / seconds if seconds else math.nan)
 
 
 @dataclass
