@@ -156,16 +156,27 @@ def _buffer(n_periods: int, width: int) -> F64:
     return raw[skip:skip + n_periods * width].reshape((n_periods, width))
 
 
+@_jit(inline=True)
+def _tile(rows: F64, buf: F64, p: int, t: int, g: int, into_buf: bool) -> None:
+    """One 8 x 8 tile between rows (from path ``p``, period ``t``) and ``buf`` (from
+    period ``t``, path ``g``), the way ``into_buf`` says."""
+    if into_buf:
+        _transpose8(rows, p, t, buf, t, g)
+    else:
+        _transpose8(buf, t, g, rows, p, t)
+
+
 @_jit()
-def _tiles_in(src: F64, p0: int, m: int, buf: F64, lead: int) -> None:
-    """Rows ``p0 .. p0+m`` of ``src``, transposed into ``buf`` (period, path).
+def _tiles(rows: F64, p0: int, m: int, buf: F64, lead: int, into_buf: bool) -> None:
+    """Rows ``p0 .. p0+m`` of ``rows`` transposed into ``buf`` (period, path) when
+    ``into_buf``, else ``buf`` transposed back into those rows.
 
     Eight paths by eight periods at a time in registers (:func:`_transpose8`), the
     tiles starting ``lead`` periods in, where the rows' 64-byte boundaries are; the
     periods before and after them by one more tile at each end (overlapping its
     neighbour, which copies a few values twice: the same values); the paths past the
     last eight, and every path when there are fewer than eight periods, one by one."""
-    n_t = src.shape[1]
+    n_t = rows.shape[1]
     full = m - m % TILE
     lead = min(lead, n_t)
     end = lead + (n_t - lead) // TILE * TILE
@@ -173,38 +184,18 @@ def _tiles_in(src: F64, p0: int, m: int, buf: F64, lead: int) -> None:
         full = 0
     for g in range(0, full, TILE):
         if lead > 0:
-            _transpose8(src, p0 + g, 0, buf, 0, g)
+            _tile(rows, buf, p0 + g, 0, g, into_buf)
         for t in range(lead, end, TILE):
-            _transpose8(src, p0 + g, t, buf, t, g)
+            _tile(rows, buf, p0 + g, t, g, into_buf)
         if end < n_t:
-            _transpose8(src, p0 + g, n_t - TILE, buf, n_t - TILE, g)
+            _tile(rows, buf, p0 + g, n_t - TILE, g, into_buf)
     for j in range(full, m):
-        row = src[p0 + j]
+        row = rows[p0 + j]
         for t in range(n_t):
-            buf[t, j] = row[t]
-
-
-@_jit()
-def _tiles_out(buf: F64, dst: F64, p0: int, m: int, lead: int) -> None:
-    """:func:`_tiles_in` the other way: ``buf`` (period, path) into rows ``p0 .. p0+m``
-    of ``dst``."""
-    n_t = dst.shape[1]
-    full = m - m % TILE
-    lead = min(lead, n_t)
-    end = lead + (n_t - lead) // TILE * TILE
-    if n_t < TILE:
-        full = 0
-    for g in range(0, full, TILE):
-        if lead > 0:
-            _transpose8(buf, 0, g, dst, p0 + g, 0)
-        for t in range(lead, end, TILE):
-            _transpose8(buf, t, g, dst, p0 + g, t)
-        if end < n_t:
-            _transpose8(buf, n_t - TILE, g, dst, p0 + g, n_t - TILE)
-    for j in range(full, m):
-        row = dst[p0 + j]
-        for t in range(n_t):
-            row[t] = buf[t, j]
+            if into_buf:
+                buf[t, j] = row[t]
+            else:
+                row[t] = buf[t, j]
 
 
 @_jit(inline=True)
@@ -411,15 +402,15 @@ def _waterfall_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post
         for b in range(k * TASK_BLOCKS, min(n_blocks, (k + 1) * TASK_BLOCKS)):
             p0 = b * block
             m = min(block, n_paths - p0)
-            _tiles_in(funding, p0, m, fr, leads[0])
-            _tiles_in(dist, p0, m, dr, leads[1])
+            _tiles(funding, p0, m, fr, leads[0], True)
+            _tiles(dist, p0, m, dr, leads[1], True)
             _ahead(ahead, funding, dist, partner, write_partner, p0 + block,
                    min(block, n_paths - p0 - block))
             _run_block(fr, dr, m, rate, s_pre, s_post, pc, bc, write_balance, state, ahead)
             if write_partner:
-                _tiles_out(pc, partner, p0, m, leads[2])
+                _tiles(partner, p0, m, pc, leads[2], False)
             if write_balance:
-                _tiles_out(bc, balance, p0, m, leads[3])
+                _tiles(balance, p0, m, bc, leads[3], False)
             for j in range(m):
                 p = p0 + j
                 partner_total[p] = _dollars(pt[j])
@@ -463,8 +454,8 @@ def _fused_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post: fl
         for b in range(k * TASK_BLOCKS, min(n_blocks, (k + 1) * TASK_BLOCKS)):
             p0 = b * block
             m = min(block, n_paths - p0)
-            _tiles_in(funding, p0, m, fr, leads[0])
-            _tiles_in(dist, p0, m, dr, leads[1])
+            _tiles(funding, p0, m, fr, leads[0], True)
+            _tiles(dist, p0, m, dr, leads[1], True)
             _ahead(ahead, funding, dist, funding, False, p0 + block,
                    min(block, n_paths - p0 - block))
             _run_block(fr, dr, m, rate, s_pre, s_post, pc, bc, False, state, ahead)
