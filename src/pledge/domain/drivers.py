@@ -324,26 +324,35 @@ MAX_SWEEP_STEPS = 41
 """Most values a scenario sweep runs (each one exact waterfall)."""
 
 
-def sweep_points(low: Decimal, high: Decimal, steps: int, bound_low: Decimal,
+def sweep_points(low: object, high: object, steps: int, bound_low: Decimal,
                  bound_high: Decimal, field: str) -> list[Decimal]:
-    """``steps`` evenly spaced values from ``low`` to ``high``, both ends included, for a
-    scenario sweep of ``field``. ``InvalidInput`` (rule ``economics.sweep``) naming the
-    field when ``steps`` is not 2 to :data:`MAX_SWEEP_STEPS`, ``low`` is above ``high``,
-    or either lies outside the parameter's bounds."""
+    """``steps`` evenly spaced values from ``low`` to ``high`` (numbers, or text as
+    :func:`parse_number` reads it), both ends included, for a scenario sweep of
+    ``field``. ``InvalidInput`` (rule ``economics.sweep``) naming the field when an end
+    is not a number, ``steps`` is not 2 to :data:`MAX_SWEEP_STEPS`, ``low`` is above
+    ``high``, or either lies outside the parameter's bounds."""
+    ends: list[Decimal] = []
+    for end, raw in (("from", low), ("to", high)):
+        try:
+            ends.append(raw if isinstance(raw, Decimal) else parse_number(raw))
+        except ValueError:
+            raise InvalidInput.single(end, raw, "economics.sweep",
+                                      "expected a number") from None
+    first, last = ends
     if isinstance(steps, bool) or not isinstance(steps, int) or not 2 <= steps <= MAX_SWEEP_STEPS:
         raise InvalidInput.single("steps", steps, "economics.sweep",
                                   f"a sweep runs 2 to {MAX_SWEEP_STEPS} values")
-    for end, value in (("from", low), ("to", high)):
+    for end, value in (("from", first), ("to", last)):
         if not bound_low <= value <= bound_high:
             raise InvalidInput.single(end, str(value), "economics.sweep",
                                       f"{field} must lie from {bound_low} to {bound_high}")
-    if low > high:
-        raise InvalidInput.single("from", str(low), "economics.sweep",
+    if first > last:
+        raise InvalidInput.single("from", str(first), "economics.sweep",
                                   f"the sweep of {field} must start at or below its end "
-                                  f"({high})")
-    step = (high - low) / (steps - 1)
-    inner = [low + step * i for i in range(1, steps - 1)]
-    return [low, *inner, high]
+                                  f"({last})")
+    step = (last - first) / (steps - 1)
+    inner = [first + step * i for i in range(1, steps - 1)]
+    return [first, *inner, last]
 
 
 def kind_for(sector: str, detail: str, name: str = "") -> Kind:

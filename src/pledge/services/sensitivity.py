@@ -11,7 +11,7 @@ for a line rather than a bar."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import Decimal, localcontext
 from typing import Any
 
 from sqlalchemy import Engine
@@ -181,8 +181,8 @@ def sweep(engine: Engine, project_id: int | str, moved: str, *, low: str | None 
                                   f"{', '.join(sorted(found))}")
     _, unit, what, value, bound_low, bound_high = found[moved]
     down, up = dr.flexed(value, dr.swing_of(moved), bound_low, bound_high)
-    points = dr.sweep_points(_decimal(low, "from", down), _decimal(high, "to", up), steps,
-                             bound_low, bound_high, moved)
+    points = dr.sweep_points(down if low is None else low, up if high is None else high,
+                             steps, bound_low, bound_high, moved)
     outcomes = []
     for x in points:
         case = p.economics_with({moved: str(x) if what == "driver" else float(x)})
@@ -190,19 +190,6 @@ def sweep(engine: Engine, project_id: int | str, moved: str, *, low: str | None 
                          _outcome(case, p, rate)))
     return Sweep(p.project_id, p.name, econ.kind, rate, basis, moved, unit, what,
                  _text(value), _outcome(econ, p, rate), outcomes)
-
-
-def _decimal(text: str | None, field: str, default: Decimal) -> Decimal:
-    """``text`` as a number (``default`` when None); ``InvalidInput`` naming ``field``."""
-    if text is None:
-        return default
-    try:
-        value = Decimal(str(text).strip())
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite():
-        raise InvalidInput.single(field, text, "economics.sweep", "expected a number")
-    return value
 
 
 def _outcome_document(o: Outcome) -> dict[str, Any]:
