@@ -31,7 +31,7 @@ def capital_defaults() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-def _records(s: Connection, row: Any) -> Records:
+def records_of(s: Connection, row: Any) -> Records:
     """The project's recorded cash by (instrument, provider), guarantees outstanding by
     provider and in-kind values by kind."""
     if not row.component:
@@ -69,7 +69,7 @@ def structure_of(s: Connection, row: Any, model: cf.EconomicModel) -> CapitalStr
     """The project's capital structure, its layers sized on the model's cost."""
     settings, sources = settings_of(model, row.capital)
     capex = round_cents(Decimal(repr(float(model.capex))))
-    return build_structure(capex, _records(s, row), settings, sources)
+    return build_structure(capex, records_of(s, row), settings, sources)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,18 +124,13 @@ def settlement_report(st: Settlement) -> Any:
                            float(st.partner_total / funded) if funded else None)
 
 
-def records_of(s: Connection, row: Any) -> Records:
-    """The project's recorded cash, guarantees and in-kind values (see :func:`_records`)."""
-    return _records(s, row)
-
-
 def _report(s: Connection, row: Any, deemed_rate: str | None = None) -> CapitalReport:
     from pledge.services import simulation as sim
     from pledge.services.economics import split_terms_for
     model = sim.model_of(s, row)
     settings, sources = settings_of(model, row.capital)
     terms = split_terms_for(sim.framework_of(s, row).current, deemed_rate=deemed_rate)
-    structure, settlement = settle_model(model, _records(s, row), row.capital, terms)
+    structure, settlement = settle_model(model, records_of(s, row), row.capital, terms)
     return CapitalReport(row.id, structure, settings, sources, payment_order(structure),
                          settlement)
 

@@ -49,24 +49,28 @@ class Outlook:
 
 
 def _outlook(engine: Engine, project_id: int, paths: int, seed: int) -> Outlook:
+    from pledge.services.capital_structure import (
+        capital_document,
+        project_capital,
+        settlement_report,
+    )
+    from pledge.services.sensitivity import sensitivity
+
     try:
-        report = simulation.project_waterfall(engine, project_id)
+        # the base case through the capital structure, read once: the waterfall
+        # (``simulation.project_waterfall``'s) and the structure's own page line
+        capital = project_capital(engine, project_id)
+        report = settlement_report(capital.settlement)
         summary, res = simulation.simulate(simulation.project_spec(engine, project_id, paths,
                                                                    seed))
     except PledgeError as exc:
         return Outlook(None, None, np.empty(0), exc.first.message)
-    from pledge.services.capital_structure import capital_document, project_capital
-    from pledge.services.sensitivity import sensitivity
-
     try:
         tornado = sensitivity(engine, project_id)
     except PledgeError:
         tornado = None
-    try:
-        capital = capital_document(project_capital(engine, project_id))
-    except PledgeError:
-        capital = None
-    return Outlook(report, summary, res.irr, tornado=tornado, capital=capital)
+    return Outlook(report, summary, res.irr, tornado=tornado,
+                   capital=capital_document(capital))
 
 
 def project_outlook(engine: Engine, project_id: int, *, paths: int = OUTLOOK_PATHS,
