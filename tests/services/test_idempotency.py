@@ -277,3 +277,26 @@ def test_after_commit_runs_only_once_the_unit_commits(engine: Engine) -> None:
         raise RuntimeError("roll back")
     after_commit(engine, lambda: ran.append("no unit open"))
     assert ran == ["outer", "inner", "no unit open"]
+
+
+def test_a_refusal_after_an_audited_change_leaves_no_audit_row(engine: Engine) -> None:
+    # A keyed request whose first change succeeds and whose second is refused keeps
+    # neither the change nor its audit row: the log never tells of a change not made.
+    notify(engine)
+
+    def audit_rows() -> list[str]:
+        with transaction(engine) as s:
+            return list(s.execute(select(t.audit_log.c.action)
+                                  .order_by(t.audit_log.c.id)).scalars())
+
+    before = audit_rows()
+    request = idempotency.claim(JBIC.name, "k-audit", "test fund", {})
+
+    def fund_then_refused() -> None:
+        funding.fund(engine, COPPER, "US$1bn", PAID, "loan", "JBIC", JBIC)
+        raise InvalidInput.single("amount", "-1", "test.refused", "refused after a change")
+
+    with pytest.raises(InvalidInput):
+        idempotency.once(engine, request, fund_then_refused)
+    assert funded(engine) == 0
+    assert audit_rows() == before

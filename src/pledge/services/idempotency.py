@@ -284,7 +284,10 @@ def once(engine: Engine, request: Claim | None, work: Callable[[], T],
         found, key_id = _take(s, engine, request, keep, wait)
         if found is None:
             try:
-                with s.begin_nested():  # a refusal leaves nothing but the key's record
+                # a refusal leaves nothing but the key's record: the work's writes, its
+                # audit rows and what it asked to run after the commit all go (a bare
+                # savepoint would keep the audit rows its nested units queued)
+                with transaction(engine):
                     value = work()
                     body = _json(document(value))
             except PledgeError as exc:
