@@ -85,3 +85,16 @@ def test_a_portfolio_names_its_recovery_and_reads_it_three_ways(cli: Cli) -> Non
     assert code == 0 and "partner recovers on every project" in out
     assert "on at least one project" in out and "on the pooled cash" in out
     json.dumps(data)  # plain JSON throughout
+
+
+def test_a_discount_rate_near_minus_100_per_cent_gives_present_values_in_cents(
+        cli: Cli) -> None:
+    # At -99% a year a present value has far more digits than a default context keeps:
+    # the summary still gives it, in whole cents, beyond the one at -50%.
+    near = cli.json("simulate", "24", "--paths", "20", "--seed", "1", "--discount-rate",
+                    "-0.99")
+    half = cli.json("simulate", "24", "--paths", "20", "--seed", "1", "--discount-rate",
+                    "-0.5")
+    pv = Decimal(str(near["partner_expected_pv"]))
+    assert pv.as_tuple().exponent == -2 and pv.adjusted() > 28
+    assert abs(pv) > abs(Decimal(str(half["partner_expected_pv"])))

@@ -149,8 +149,19 @@ def test_each_bad_term_says_what_is_wrong() -> None:
         ("pre_split", "1.01", "waterfall.share", "the pre-recovery share must be in (0, 1]"),
         ("post_split", "-0.01", "waterfall.share",
          "the post-recovery share must be in [0, 1]"),
-        ("deemed_rate", "-1", "waterfall.rate", "the deemed rate must be above -100%"),
+        ("deemed_rate", "-1", "waterfall.rate",
+         "the deemed rate must be above -100% and at most 100%"),
     ]
+
+
+def test_a_deemed_rate_is_at_most_100_per_cent() -> None:
+    # A faster rate outgrows the digits money is kept in over a long project's life.
+    assert SplitTerms(deemed_rate=D(1)).deemed_rate == D(1)
+    for bad in ("1.0001", "10", "1E+9"):
+        with pytest.raises(InvalidInput) as err:
+            SplitTerms(deemed_rate=D(bad))
+        assert problems_of(err) == [("deemed_rate", str(D(bad)), "waterfall.rate",
+                                     "the deemed rate must be above -100% and at most 100%")]
 
 
 def test_the_edges_of_the_terms_are_accepted() -> None:
@@ -289,3 +300,13 @@ def test_a_balance_owed_at_the_end_undoes_an_earlier_recovery() -> None:
     r = run_waterfall([D(10), D("0.5")], [D(20), D(0)], ZERO_RATE)
     assert [p.balance for p in r.periods] == [D(0), D("0.5")]
     assert r.recoup_period is None
+
+
+def test_an_amount_of_any_size_rounds_to_cents() -> None:
+    from decimal import Decimal as D
+
+    from pledge.domain.waterfall import cents_of_any_size
+    huge = D("1234567890123456789") * D(10) ** 190 + D("0.125")
+    assert cents_of_any_size(huge) == D(10) ** 190 * D("1234567890123456789") + D("0.12")
+    assert cents_of_any_size(D("-2.345")) == D("-2.34")
+    assert cents_of_any_size(D("1e-30")) == D("0.00")

@@ -141,3 +141,38 @@ def test_the_command_line_and_the_api_give_the_same_sweep(cli: Cli) -> None:
                        headers={"Authorization": f"Bearer {token}"})
         assert r.status_code == 400 and r.json()["error"]["field"] == "to"
     engine.dispose()
+
+
+def test_a_discount_rate_near_minus_100_per_cent_gives_present_values(
+        sqlite_engine: Engine) -> None:
+    # At -90% a year the present value is in the hundreds of digits: it is still given in
+    # cents, and it is larger (further from zero) than at -50%.
+    near = sv.sensitivity(sqlite_engine, OHIO, discount_rate="-0.9")
+    half = sv.sensitivity(sqlite_engine, OHIO, discount_rate="-0.5")
+    assert near.base.npv.as_tuple().exponent == -2 and near.base.npv.adjusted() > 28
+    assert abs(near.base.npv) > abs(half.base.npv) > 0
+    s = sv.sweep(sqlite_engine, OHIO, "gas_price", steps=2, discount_rate="-0.99")
+    assert len(s.points) == 2 and all(o.npv.is_finite() for _, o in s.points)
+
+
+@pytest.mark.parametrize("rate", ["1e9", "1.01", "100000%"])
+def test_a_deemed_rate_above_100_per_cent_is_refused(sqlite_engine: Engine, rate: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        sv.sensitivity(sqlite_engine, OHIO, deemed_rate=rate)
+    assert (err.value.first.field, err.value.first.rule) == ("deemed_rate", "waterfall.rate")
+    assert sv.sensitivity(sqlite_engine, OHIO, deemed_rate="100%").discount_rate == 1.0
+
+
+def test_the_api_answers_extreme_rates_with_a_result_or_a_400(cli: Cli) -> None:
+    engine = create_engine(cli.url)
+    token = add_user(engine, "analyst two", "analyst", Actor("setup", Role.ADMIN)).token
+    auth = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(cli.url), raise_server_exceptions=False) as client:
+        r = client.get(f"/api/v1/projects/{OHIO}/sensitivity/sweep?name=gas_price&steps=2"
+                       "&discount_rate=-0.99", headers=auth)
+        assert r.status_code == 200 and len(r.json()["points"]) == 2
+        r = client.get(f"/api/v1/projects/{OHIO}/sensitivity?deemed_rate=1e9", headers=auth)
+        assert r.status_code == 400 and r.json()["error"]["field"] == "deemed_rate"
+    engine.dispose()
+    code, _, err = cli("economics", "sensitivity", str(OHIO), "--deemed-rate", "1e9")
+    assert code == 2 and err.startswith("error: deemed_rate=") and "[waterfall.rate]" in err

@@ -54,6 +54,7 @@ from pledge.domain.waterfall import (
     Compounding,
     Phase,
     Split,
+    deemed_rate_problem,
     grow,
     split_distribution,
     to_cents,
@@ -115,9 +116,9 @@ class CapitalTerms:
 
     def __post_init__(self) -> None:
         problems = []
-        if self.annual_rate <= -1:
-            problems.append(Problem("deemed_rate", str(self.annual_rate), "capital.rate",
-                                    "the deemed rate must be above -100%"))
+        rate_problem = deemed_rate_problem(self.annual_rate, "capital.rate")
+        if rate_problem is not None:
+            problems.append(rate_problem)
         if not ZERO < self.pre_share <= 1:
             problems.append(Problem("split.pre_partner_share", str(self.pre_share),
                                     "capital.share", "the pre-recovery share must be in (0, 1]"))

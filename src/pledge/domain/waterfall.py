@@ -36,7 +36,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation, localcontext
 from enum import StrEnum
 from fractions import Fraction
 
@@ -129,6 +129,20 @@ def split_distribution(cash: Decimal, balance: Decimal, pre_share: Decimal,
     return Split(d, partner, d - partner, balance, after, phase)
 
 
+MAX_DEEMED_RATE = Decimal(1)
+"""The highest annual deemed rate (100%): a balance compounding faster outgrows the
+digits money is kept in over a project's life, and no agreement sets one."""
+
+
+def deemed_rate_problem(rate: Decimal, rule: str) -> Problem | None:
+    """The problem with a deemed rate outside (-100%, :data:`MAX_DEEMED_RATE`], naming
+    ``deemed_rate`` under ``rule``; None when it lies inside."""
+    if -1 < rate <= MAX_DEEMED_RATE:
+        return None
+    return Problem("deemed_rate", str(rate), rule,
+                   "the deemed rate must be above -100% and at most 100%")
+
+
 class Compounding(StrEnum):
     COMPOUND = "compound"
     SIMPLE = "simple"
@@ -162,9 +176,9 @@ class SplitTerms:
         if not ZERO <= self.post_share <= 1:
             problems.append(Problem("post_split", str(self.post_share), "waterfall.share",
                                     "the post-recovery share must be in [0, 1]"))
-        if self.deemed_rate <= -1:
-            problems.append(Problem("deemed_rate", str(self.deemed_rate), "waterfall.rate",
-                                    "the deemed rate must be above -100%"))
+        rate_problem = deemed_rate_problem(self.deemed_rate, "waterfall.rate")
+        if rate_problem is not None:
+            problems.append(rate_problem)
         if problems:
             raise InvalidInput(problems)
 
@@ -332,3 +346,12 @@ def check_discount_rate(rate: Decimal, field: str = "discount_rate") -> Decimal:
         raise InvalidInput.single(field, str(rate), "waterfall.rate",
                                   "a discount rate must be above -100% and at most 1,000%")
     return rate
+
+
+def cents_of_any_size(amount: Decimal) -> Decimal:
+    """``amount`` rounded to hundredths, ties to even, however many digits it has (a
+    present value at a rate near -100% a year runs to hundreds); ``money.round_cents``
+    keeps 80 digits, which every amount of money stays within."""
+    digits = max(80, amount.adjusted() + 3)
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN,
+                           context=Context(prec=digits, rounding=ROUND_HALF_EVEN))

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from pledge.analytics import cashflows as cf
 from pledge.domain import drivers as dr
 from pledge.domain.errors import InvalidInput
+from pledge.domain.waterfall import cents_of_any_size
 from pledge.services.economics import discount_rate_for
 from pledge.services.project_models import PARAMETER_UNITS
 from pledge.services.simulation import (
@@ -94,7 +95,7 @@ def _outcome(econ: ProjectEconomics, p: Pricing, rate: float) -> Outcome:
         npv = sum(((x.partner - x.funding) * v ** x.period for x in rep.result.periods),
                   Decimal(0))
     recoup = rep.result.recoup_period
-    return Outcome(rep.partner_irr, npv.quantize(Decimal("0.01")),
+    return Outcome(rep.partner_irr, cents_of_any_size(npv),
                    None if recoup is None else recoup / n)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from pledge.analytics import montecarlo as mc
 from pledge.analytics import stats
+from pledge.domain.waterfall import cents_of_any_size
 
 #: "The partner recovers" in words, by ``Summary.recover_definition``.
 RECOVERS_WORDS = {mc.RECOVERS_PROJECT: "partner recovers its deemed allocation",
@@ -22,7 +23,7 @@ def _money(value: float) -> Decimal | None:
     """A simulated expectation in US dollars as an amount in whole cents (None if undefined)."""
     if not math.isfinite(value):
         return None
-    return Decimal(repr(float(value))).quantize(Decimal("0.01"))
+    return cents_of_any_size(Decimal(repr(float(value))))
 
 
 #: The summary's money keys (Decimal amounts in whole cents in the document).
