@@ -149,6 +149,18 @@ def test_several_problems_still_make_one_line(cli: Cli) -> None:
     assert code == 2 and "money.negative" in err
 
 
+def test_a_value_with_line_breaks_or_hidden_characters_stays_on_one_line(cli: Cli) -> None:
+    # The value is shown with its unprintable characters escaped: a line break in it
+    # cannot start a second line, nor a direction override turn the line around.
+    code, _, err = cli("economics", "set", "24", "gas_price=3\nerror: forged")
+    assert code == 2 and err.strip().splitlines() == [
+        "error: gas_price=3\\nerror: forged: expected a number [economics.bad_value]"]
+    code, _, err = cli("economics", "sensitivity", "24", "--sweep", "gas_price", "--from",
+                       "3\u202e\r")
+    assert code == 2 and err.strip().splitlines() == [
+        "error: from=3\\u202e\\r: expected a number [economics.sweep]"]
+
+
 def test_bad_files_and_urls_are_input_errors(cli: Cli, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "bin.csv").write_bytes(b"\xff\xfe\x00")

@@ -27,7 +27,19 @@ class Problem:
     message: str
 
     def one_line(self) -> str:
-        return f"{self.field}={self.value!s}: {self.message} [{self.rule}]"
+        """``field=value: message [rule]`` on one line: the value's unprintable characters
+        (line breaks, controls, direction overrides) are shown escaped (``\\n``,
+        ``\\u202e``), so a value cannot start a line of its own or turn the text around."""
+        return f"{self.field}={shown(self.value)}: {self.message} [{self.rule}]"
+
+
+def shown(value: object) -> str:
+    """``value`` as text with every unprintable character but the space escaped."""
+    text = str(value)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode()
+                   for c in text)
 
 
 class PledgeError(Exception):
