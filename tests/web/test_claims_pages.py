@@ -68,3 +68,28 @@ def test_signed_out_readers_of_the_public_portal_see_neither(demo_url: str) -> N
     with TestClient(create_app(demo_url, public_read=True)) as anon:
         page = anon.get("/frameworks/japan")
         assert page.status_code == 200 and 'data-testid="term-claims"' not in page.text
+
+
+@pytest.mark.parametrize("planted", ["javascript:alert(1)", " JaVaScRiPt:alert(2)",
+                                     "java\tscript:alert(3)", "ftp://files.example/x",
+                                     "file:///etc/passwd", "data:text/html,<b>4</b>"])
+def test_a_claim_or_tranche_source_stored_as_script_is_never_a_link(
+        client: TestClient, demo_url: str, planted: str) -> None:
+    # Written straight into the database (as rows recorded before sources were checked
+    # would be): the framework and project pages show the text, never an <a href>.
+    from sqlalchemy import update
+
+    from pledge.store import tables as t
+    from pledge.store.db import transaction
+    engine = make_engine(demo_url)
+    with transaction(engine) as s:
+        s.execute(update(t.term_claims).values(source=planted))
+        s.execute(update(t.tranches).values(source=planted))
+    engine.dispose()
+    log_in(client, Role.ANALYST)
+    for path, testid in (("/frameworks/japan", "term-claims"), ("/projects/24", "tranches")):
+        section = client.get(path).text.split(f'data-testid="{testid}"')[1]
+        section = section.split("</section>")[0]
+        hrefs = re.findall(r"""<a\b[^>]*\bhref\s*=\s*["']?([^"'\s>]*)""", section, re.I)
+        assert all(h.startswith(("https://", "http://", "/")) for h in hrefs), (path, hrefs)
+        assert html.escape(planted.strip()[:20], quote=False)[:10] in section, path
