@@ -130,3 +130,27 @@ def test_review_article_shows_the_evidence(cli: Cli) -> None:
     assert code == 2 and "[project.unknown]" in err
     code, _, err = cli("review", "article", "999")
     assert code == 2 and "[review.unknown_article]" in err
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    (["--watch", "{big}", "--once"], "watch"),
+    (["--watch", "{folder}", "--once"], "watch"),
+    (["--dry-run", "--gazetteer", "{big}", "{small}"], "gazetteer"),
+])
+def test_an_endless_or_unreadable_list_is_refused_in_one_line(
+        cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str],
+        field: str) -> None:
+    # A feed list or gazetteer larger than any input file may be (here the limit is made
+    # small, and the file is a little larger) is refused before it is read whole, as a
+    # folder is: one error line naming the option, never a memory error.
+    from pledge.domain import bounds
+    monkeypatch.setattr(bounds, "MAX_INPUT_FILE_BYTES", 1000)
+    big = tmp_path / "big.toml"
+    big.write_text("# filler\n" * 200, encoding="utf-8")
+    small = tmp_path / "short.txt"
+    small.write_text("Tokyo, March 2, 2026 - A short note.\n", encoding="utf-8")
+    named = [a.format(big=big, folder=tmp_path, small=small) for a in args]
+    code, _, err = cli("ingest", *named)
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1, err
+    assert lines[0].startswith(f"error: {field}=") and lines[0].endswith("]"), lines

@@ -71,12 +71,14 @@ def show_skipped(skipped: list[Skipped]) -> None:
 
 def feed_list(path: Path) -> Any:
     """The checked feed list of a FEEDS.toml file."""
+    from pledge.cli.options import read_bytes
     from pledge.domain.fetching import feed_list as checked
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists():
         raise InvalidInput.single("watch", str(path), "news.no_such_file",
-                                  "no such feed list") from None
+                                  "no such feed list")
+    raw = read_bytes(path, "watch")
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InvalidInput.single("watch", str(path), "fetch.bad_toml",
                                   f"not a TOML feed list ({exc})") from None

@@ -56,24 +56,27 @@ def acting(actor: str | None, role: str | None) -> Actor:
 
 
 def read_text(path: Path, field: str = "file") -> str:
-    """A UTF-8 text file's contents; a missing or undecodable file is bad input."""
+    """A UTF-8 text file's contents; a missing, undecodable or too large file is bad
+    input."""
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return read_bytes(path, field).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput.single(field, str(path), "input.encoding",
                                   "the file is not UTF-8 text") from None
-    except OSError as exc:
-        raise InvalidInput.single(field, str(path), "input.unreadable",
-                                  exc.strerror or "cannot read the file") from None
 
 
 def read_bytes(path: Path, field: str = "file") -> bytes:
-    """A file's bytes; a missing or unreadable file is bad input."""
+    """A file's bytes; a missing, unreadable or too large file
+    (``domain.bounds.MAX_INPUT_FILE_BYTES``) is bad input."""
+    from pledge.domain import bounds
     try:
-        return path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(bounds.MAX_INPUT_FILE_BYTES + 1)
     except OSError as exc:
         raise InvalidInput.single(field, str(path), "input.unreadable",
                                   exc.strerror or "cannot read the file") from None
+    bounds.check_input_size(len(data), field, str(path))
+    return data
 
 
 def day(text: str | None, field: str) -> date:

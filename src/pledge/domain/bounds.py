@@ -172,3 +172,17 @@ def check_jobs(jobs: int, field: str = "jobs") -> int:
         raise InvalidInput.single(field, jobs, "bounds.jobs",
                                   f"run on 1 to {MAX_JOBS} processes")
     return jobs
+
+
+MAX_INPUT_FILE_BYTES = 64 * 1024 * 1024
+"""The largest file a command reads (64 MiB: a project list, an article, a feed list or a
+gazetteer is far smaller); a reader takes one byte more and checks with
+:func:`check_input_size`, so an endless file (``/dev/zero``) is never read whole."""
+
+
+def check_input_size(size: int, field: str, value: object) -> None:
+    """``InvalidInput`` naming ``field`` (rule ``input.too_large``) when ``size`` bytes are
+    more than :data:`MAX_INPUT_FILE_BYTES`."""
+    if size > MAX_INPUT_FILE_BYTES:
+        raise InvalidInput.single(field, value, "input.too_large",
+                                  f"a file read is at most {MAX_INPUT_FILE_BYTES:,} bytes")

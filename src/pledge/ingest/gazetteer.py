@@ -325,9 +325,17 @@ def load(user_file: str | Path | None = None) -> Gazetteer:
     """
     if user_file is None:
         return _load_cached(None)
+    from pledge.domain import bounds
     try:
-        text = Path(user_file).read_text(encoding="utf-8-sig")
+        with Path(user_file).open("rb") as f:
+            raw = f.read(bounds.MAX_INPUT_FILE_BYTES + 1)
     except OSError as exc:
         raise InvalidInput.single("gazetteer", str(user_file), "news.bad_gazetteer",
                                   exc.strerror or "cannot read the file") from None
+    bounds.check_input_size(len(raw), "gazetteer", str(user_file))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput.single("gazetteer", str(user_file), "news.bad_gazetteer",
+                                  "the file is not UTF-8 text") from None
     return _load_cached(text)
