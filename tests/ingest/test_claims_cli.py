@@ -74,3 +74,12 @@ def test_the_article_shows_its_officials(cli: Cli) -> None:
                                               "country": "United States"}
     code, text, _ = cli("review", "article", str(out["article_id"]))
     assert code == 0 and "Jamieson Greer (Trade Representative)" in text
+
+
+def test_an_empty_framework_is_refused_not_read_as_every_framework(cli: Cli) -> None:
+    # `--framework ""` (an unset variable in a script) names no framework: it is refused
+    # as review claims refuses it, not taken for "every framework".
+    for args in (["review", "tranches", "--framework", ""], ["review", "claims", ""]):
+        code, _, err = cli(*args)
+        assert code == 2 and err.startswith("error: framework=: ") and \
+            "[framework.unknown]" in err, (args, err)

@@ -167,7 +167,7 @@ def list_tranches(engine: Engine, *, project_id: int | str | None = None,
         authorize(actor.role, Action.READ)
     with reading(engine) as s:
         pid = project_row(s, project_id).id if project_id is not None else None
-        fid = framework_row(s, framework).id if framework else None
+        fid = framework_row(s, framework).id if framework is not None else None
         return _tranches(s, project_id=pid, framework_id=fid)
 
 
