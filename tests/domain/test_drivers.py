@@ -87,3 +87,22 @@ def test_each_project_finds_the_model_that_fits(sector: str, detail: str, name: 
 def test_a_sensitivity_range_stays_inside_the_bounds() -> None:
     assert dr.flexed(D("0.9"), D("0.2"), D("0.01"), D(1)) == (D("0.72"), D(1))
     assert dr.swing_of("gas_price") == D("0.5") and dr.swing_of("fixed_om") == D("0.2")
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("1,200", D(1200)), ("12,345,678.5", D("12345678.5")), ("-1,000", D(-1000)),
+    ("85%", D("0.85")), ("1_000", D(1000)), (" 3.5 ", D("3.5"))])
+def test_a_number_may_group_its_thousands(text: str, value: D) -> None:
+    assert dr.parse_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["1,5", "2,50", "1,2,3", ",100", "1,0000", "1.5,000",
+                                  "1,000,00"])
+def test_a_comma_that_groups_no_thousands_is_refused(text: str) -> None:
+    # "1,5" is one and a half where a comma marks the decimals: read as 15 it would move
+    # a gas price tenfold; it is refused instead, as is any comma not before three digits.
+    with pytest.raises(ValueError):
+        dr.parse_number(text)
+    with pytest.raises(InvalidInput) as err:
+        dr.check_drivers(dr.Kind.GAS_POWER, {"gas_price": text})
+    assert err.value.first.field == "gas_price"

@@ -25,6 +25,7 @@ Timing (construction, ramp-up, life, escalation, taxes) is the cash-flow model's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -153,9 +154,19 @@ def check_kind(raw: object, field: str = "model") -> Kind:
                                   f"one of: {', '.join(k.value for k in Kind)}") from None
 
 
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?%?")
+
+
 def parse_number(raw: object) -> Decimal:
-    """A driver's value from text or a number: "0.85", "85%", "1,200"; raises ValueError."""
-    text = str(raw).strip().replace(",", "").replace("_", "")
+    """A driver's value from text or a number: "0.85", "85%", "1,200"; raises ValueError.
+    A comma only groups thousands ("1,200"): "1,5" (a decimal comma) is refused, not
+    read as 15."""
+    text = str(raw).strip()
+    if "," in text:
+        if not _GROUPED.fullmatch(text):
+            raise ValueError(text)
+        text = text.replace(",", "")
+    text = text.replace("_", "")
     try:
         value = (Decimal(text[:-1]) / 100) if text.endswith("%") else Decimal(text)
     except InvalidOperation:
