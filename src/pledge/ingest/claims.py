@@ -35,6 +35,7 @@ from pledge.ingest.facts import Amount, Mention
 from pledge.ingest.gazetteer import Gazetteer
 from pledge.ingest.match import Features, ProjectIndex
 from pledge.ingest.reading import SentenceRead
+from pledge.ingest.role_words import role_words
 from pledge.ingest.text import Sentence
 
 __all__ = ["ROLE_REACH", "OfficialFact", "RelationFact", "RoleFact", "TermFact", "TrancheFact",
@@ -42,35 +43,10 @@ __all__ = ["ROLE_REACH", "OfficialFact", "RelationFact", "RoleFact", "TermFact",
 
 ROLE_REACH: Final = 90
 
-# Role words: Latin ones as whole words (one word boundary for all of them, which keeps the
-# pattern fast), Japanese and Korean ones anywhere.
-_ROLE_WORDS: Final = {
-    "lead": r"led by\b|leads\b|to lead\b|will lead\b|headed by\b|developed by\b|operated by\b"
-            r"|run by\b|owned by\b|will (?:build|establish|develop|construct|operate|run)\b"
-            r"|developer\b",
-    "partner": r"collaborat\w*|partner(?:s|ed|ing|ship)?\b|joint venture\b|join(?:s|ed|ing)?\b"
-               r"|together with\b|alongside\b|co-invest\w*|participat\w*|team(?:s|ed)? up\b"
-               r"|consortium\b",
-    "supplier": r"suppl(?:y|ies|ied|ier|iers|ying)\b|equipment\b|turbines?\b|vendors?\b"
-                r"|contractors?\b|EPC\b",
-    "offtaker": r"off-?take\w*|buy(?:s|ing)?\b|buyers?\b|purchas(?:e|es|ing)\b|customers?\b",
-    "lender": r"lend(?:s|er|ers|ing)\b|loans?\b|financing from\b|financed by\b"
-              r"|provid\w+ (?:the )?(?:financing|loans?|credit)\b",
-}
-_ROLE_WORDS_CJK: Final = {
-    "lead": "主導|率いる|手掛け|運営する|中心に|주도|이끄는|주관|개발사|중심",
-    "partner": "参画|協力|提携|共同|참여|협력|제휴|공동",
-    "supplier": "供給|納入|공급|납품",
-    "offtaker": "購入|引き取|구매",
-    "lender": "融資|대출|융자",
-}
 # A plural noun ("suppliers", "buyers") names the companies that follow it ("suppliers
 # including Toshiba"), not one before it ("Mitra Chem's plant, with Japanese suppliers").
 _GROUP_NOUN: Final = re.compile(r"(?:suppliers|buyers|customers|partners|vendors|"
                                 r"contractors|lenders)$", re.I)
-_ROLES: Final = re.compile(
-    r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _ROLE_WORDS.items()) + ")|"
-    + "|".join(f"(?P<{k}_>{v})" for k, v in _ROLE_WORDS_CJK.items()), re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +81,8 @@ def roles(g: Gazetteer, reads: list[SentenceRead],
             if mention is None:
                 continue
             lo = max(0, h.start - ROLE_REACH)    # role words within reach only
-            words = [(lo + m.start(), lo + m.end(), str(m.lastgroup).rstrip("_"), m.group(0))
-                     for m in _ROLES.finditer(text[lo:h.end + ROLE_REACH])
-                     if not _GROUP_NOUN.search(m.group(0))
-                     or h.start >= lo + m.end()]
+            words = [w for w in role_words(text, lo, h.end + ROLE_REACH)
+                     if not _GROUP_NOUN.search(w[3]) or h.start >= w[1]]
             if not words:
                 continue
             gap, role, written = min(
