@@ -37,6 +37,7 @@ from pledge.ingest.match import Features, ProjectIndex
 from pledge.ingest.reading import SentenceRead
 from pledge.ingest.role_words import role_words
 from pledge.ingest.text import Sentence
+from pledge.ingest.word_patterns import FastWords
 
 __all__ = ["ROLE_REACH", "OfficialFact", "RelationFact", "RoleFact", "TermFact", "TrancheFact",
            "officials", "relations", "roles", "terms", "tranches"]
@@ -312,13 +313,17 @@ class RelationFact:
                 "sentence": self.evidence, "confidence": self.confidence}
 
 
-# Words of a relation between the two projects a sentence names: "first <kind> second".
-_RELATIONS: Final = re.compile(
-    r"\b(?:(?P<duplicate>(?:also known as|the same project as|formerly|renamed|previously "
-    r"(?:reported|announced|known) as)\b)"
-    r"|(?P<later_tranche>(?:second|next|later|another) (?:phase|tranche|stage) of\b"
-    r"|expansion of\b)"
-    r"|(?P<part_of>(?:is|are|as|will be|was) (?:a |one )?(?:part|component) of\b))", re.I)
+# Words of a relation between the two projects a sentence names: "first <kind> second"
+# (found as whole words, in any case).
+_RELATIONS: Final = FastWords({
+    "duplicate": r"also known as\b|the same project as\b|formerly\b|renamed\b"
+                 r"|previously (?:reported|announced|known) as\b",
+    "later_tranche": "|".join(f"{w} (?:phase|tranche|stage) of\\b"
+                              for w in ("second", "next", "later", "another"))
+                     + r"|expansion of\b",
+    "part_of": "|".join(f"{w} (?:a |one )?(?:part|component) of\\b"
+                        for w in ("is", "are", "as", "will be", "was")),
+})
 
 
 def _side(g: Gazetteer, r: SentenceRead, lo: int, hi: int) -> Features:
@@ -343,16 +348,16 @@ def relations(g: Gazetteer, reads: list[SentenceRead], projects: ProjectIndex | 
     for r in reads:
         if len(r.orgs) + len(r.types) + len(r.states) + len(r.sites) < 2:
             continue   # two projects are named by two things at least
-        m = _RELATIONS.search(r.sentence.text)
-        if m is None:
+        found = _RELATIONS.search(r.sentence.text)
+        if found is None:
             continue
-        left = projects.matches(_side(g, r, 0, m.start()), framework or None)
-        right = projects.matches(_side(g, r, m.end(), len(r.sentence.text)),
-                                 framework or None)
+        start, end, kind, written = found
+        left = projects.matches(_side(g, r, 0, start), framework or None)
+        right = projects.matches(_side(g, r, end, len(r.sentence.text)), framework or None)
         if not left or not right or left[0].project.id == right[0].project.id:
             continue
         a, b = left[0], right[0]
-        out.append(RelationFact(a.project.id, b.project.id, str(m.lastgroup), m.group(0),
+        out.append(RelationFact(a.project.id, b.project.id, kind, written,
                                 r.sentence.index, r.sentence.text,
                                 round(min(a.confidence, b.confidence) * 0.8, 2)))
     return out

@@ -1,10 +1,12 @@
 """The words that give a company its role in a project ("led by", "supplier", "融資"), and
-their fast search (:func:`role_words`), which finds what :data:`ROLES` finds."""
+their fast search (:func:`role_words`), which finds what :data:`ROLES` finds (see
+:mod:`pledge.ingest.word_patterns`)."""
 
 from __future__ import annotations
 
-import re
 from typing import Final
+
+from pledge.ingest.word_patterns import FastWords
 
 __all__ = ["ROLES", "ROLE_WORDS", "ROLE_WORDS_CJK", "role_words"]
 
@@ -30,53 +32,13 @@ ROLE_WORDS_CJK: Final = {
     "offtaker": "購入|引き取|구매",
     "lender": "融資|대출|융자",
 }
-ROLES: Final = re.compile(
-    r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in ROLE_WORDS.items()) + ")|"
-    + "|".join(f"(?P<{k}_>{v})" for k, v in ROLE_WORDS_CJK.items()), re.I)
-
-
-# Letters beyond ASCII that a case-blind pattern takes for ASCII ones ("ſ" for "s").
-_FOLDS_TO_ASCII: Final = re.compile("[\u0130\u0131\u017f\u212a]")
-
-
-def _branches(alternatives: str) -> list[str]:
-    """The top-level branches of a pattern ("a|b(?:c|d)" gives "a", "b(?:c|d)")."""
-    out, depth, start = [], 0, 0
-    for i, ch in enumerate(alternatives):
-        if ch in "()" and (i == 0 or alternatives[i - 1] != "\\"):
-            depth += 1 if ch == "(" else -1
-        elif ch == "|" and depth == 0:
-            out.append(alternatives[start:i])
-            start = i + 1
-    return [*out, alternatives[start:]]
-
-
-def _lower_roles() -> re.Pattern[str]:
-    r"""``ROLES`` for lower-cased text, each branch opening with its first letter (then
-    ``\b`` as a look-behind, and the rest in a group named after the role), so the regex
-    engine skips at once to the letters a role word may start with: the same matches."""
-    by_first: dict[str, list[str]] = {}    # (branches of one first letter keep their order)
-    for words, guard, tag in ((ROLE_WORDS, r"(?<!\w.)", "l"), (ROLE_WORDS_CJK, "", "c")):
-        for role, pattern in words.items():
-            for k, branch in enumerate(_branches(pattern.replace("EPC", "epc"))):
-                # (a role word opens with a letter and is written in small letters, but "EPC")
-                assert branch[0].isalpha() and branch == branch.lower(), branch
-                by_first.setdefault(re.escape(branch[0]) + guard, []).append(
-                    f"(?P<{role}_{tag}{k}>{branch[1:]})")
-    return re.compile("|".join(f"{first}(?:{'|'.join(rest)})"
-                               for first, rest in by_first.items()))
-
-
-_ROLES_LOWER: Final = _lower_roles()
+_FAST: Final = FastWords({k: v.replace("EPC", "epc") for k, v in ROLE_WORDS.items()},
+                         ROLE_WORDS_CJK)
+# (the same pattern as ROLE_WORDS and ROLE_WORDS_CJK make: "EPC" is found in any case)
+ROLES: Final = _FAST.plain
 
 
 def role_words(text: str, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
     """The role words of ``text[lo:hi]`` (what ``ROLES`` finds in that slice): where in
     ``text``, which role, as written."""
-    part = text[lo:hi]
-    low = part.lower()
-    if len(low) != len(part) or _FOLDS_TO_ASCII.search(part):
-        return [(lo + m.start(), lo + m.end(), str(m.lastgroup).rstrip("_"), m.group(0))
-                for m in ROLES.finditer(part)]
-    return [(lo + m.start(), lo + m.end(), str(m.lastgroup).split("_")[0],
-             part[m.start():m.end()]) for m in _ROLES_LOWER.finditer(low)]
+    return _FAST.finditer(text, lo, hi)
