@@ -189,7 +189,8 @@ _DEADLINE: Final = re.compile(r"\b(?:within|no later than|at most)\b|以内|이�
 _EARLIEST: Final = re.compile(r"\b(?:at least|no earlier than|not before)\b|최소|以降|経過後|"
                               r"지난\s?(?:날|후|뒤)", re.I)
 # What a window is counted in; a sentence without one of these states no window.
-_WINDOW_WORDS: Final = re.compile(r"[Dd]ays?\b|営業日|日以内|영업일|일\s*이내")
+# (every branch opens with a letter, not a class, so the regex engine skips quickly to them)
+_WINDOW_WORDS: Final = re.compile(r"Days?\b|days?\b|営業日|日以内|영업일|일\s*이내")
 _PERCENT: Final = r"(\d{1,2}(?:\.\d+)?)\s*(?:%|％|per ?cent\b|percent\b|パーセント|퍼센트)"
 _FROM_TO: Final = re.compile(rf"\bfrom\s+{_PERCENT}\s+to\s+{_PERCENT}", re.I)
 _TO_FROM: Final = re.compile(rf"\bto\s+(?:no more than\s+|at most\s+)?{_PERCENT}\s+from\s+"
