@@ -7,7 +7,8 @@ from __future__ import annotations
 import random
 import re
 
-from pledge.ingest import clean, cuts, text, unknown_orgs
+from pledge.ingest import claims, clean, cuts, text, unknown_orgs
+from pledge.ingest import role_words as role_words_module
 from tests.ingest.helpers import NEWS
 
 _CJK = "\u3040-\u30ff\u3400-\u9fff"
@@ -67,3 +68,49 @@ def test_lines_spaced_by_single_blanks_are_normalised_as_before() -> None:
         folded = unicodedata.normalize("NFKC", t.replace("\r\n", "\n").replace("\r", "\n"))
         plain = "\n".join(spaces.sub(" ", line).strip() for line in folded.split("\n"))
         assert text.normalise(t) == plain, t
+
+
+ROLE_PIECES = ["led by", "Led By", "xled by", "leads", "partner", "partnership", "EPC", "epc",
+               "co-investing", "off-take", "offtakers", "will build", "provides the loans",
+               "ſupply", "supply", "K", "\u212a", "İ", "主導", "공급", "납품", "_", "é", " ", "\n",
+               "Toshiba", ",", "-", "a", "1"]
+
+
+def test_the_fast_role_word_search_finds_what_the_role_pattern_finds() -> None:
+    rng = random.Random(11)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(NEWS.rglob("*.*"))
+             if p.suffix in (".txt", ".html")]
+    texts += ["".join(rng.choice(ROLE_PIECES) for _ in range(rng.randint(0, 12)))
+              for _ in range(3000)]
+    for written in texts:
+        for lo in range(0, max(len(written), 1), 23):
+            hi = lo + rng.randint(0, 200)
+            plain = [(lo + m.start(), lo + m.end(), str(m.lastgroup).rstrip("_"), m.group(0))
+                     for m in role_words_module.ROLES.finditer(written[lo:hi])]
+            assert role_words_module.role_words(written, lo, hi) == plain, (written[lo:hi], plain)
+
+
+# The relation words as first written, one case-blind pattern.
+RELATIONS_PLAIN = re.compile(
+    r"\b(?:(?P<duplicate>(?:also known as|the same project as|formerly|renamed|previously "
+    r"(?:reported|announced|known) as)\b)"
+    r"|(?P<later_tranche>(?:second|next|later|another) (?:phase|tranche|stage) of\b"
+    r"|expansion of\b)"
+    r"|(?P<part_of>(?:is|are|as|will be|was) (?:a |one )?(?:part|component) of\b))", re.I)
+RELATION_PIECES = ["also known as", "Also Known As", "formerly", "xformerly", "renamed",
+                   "the second phase of", "Next Tranche of", "expansion of", "is a part of",
+                   "was one component of", "as part of", "ſecond phase of", "İs", " ", "a",
+                   "of", "offer", "_", "é", "\n", "K"]
+
+
+def test_the_fast_relation_search_finds_what_the_relation_pattern_finds() -> None:
+    rng = random.Random(12)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(NEWS.rglob("*.*"))
+             if p.suffix in (".txt", ".html")]
+    texts += ["".join(rng.choice(RELATION_PIECES) for _ in range(rng.randint(0, 10)))
+              for _ in range(3000)]
+    for written in texts:
+        for piece in [written, *written.split(".")]:
+            m = RELATIONS_PLAIN.search(piece)
+            plain = None if m is None else (m.start(), m.end(), m.lastgroup, m.group(0))
+            assert claims._RELATIONS.search(piece) == plain, (piece, plain)

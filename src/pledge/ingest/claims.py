@@ -35,42 +35,19 @@ from pledge.ingest.facts import Amount, Mention
 from pledge.ingest.gazetteer import Gazetteer
 from pledge.ingest.match import Features, ProjectIndex
 from pledge.ingest.reading import SentenceRead
+from pledge.ingest.role_words import role_words
 from pledge.ingest.text import Sentence
+from pledge.ingest.word_patterns import FastWords
 
 __all__ = ["ROLE_REACH", "OfficialFact", "RelationFact", "RoleFact", "TermFact", "TrancheFact",
            "officials", "relations", "roles", "terms", "tranches"]
 
 ROLE_REACH: Final = 90
 
-# Role words: Latin ones as whole words (one word boundary for all of them, which keeps the
-# pattern fast), Japanese and Korean ones anywhere.
-_ROLE_WORDS: Final = {
-    "lead": r"led by\b|leads\b|to lead\b|will lead\b|headed by\b|developed by\b|operated by\b"
-            r"|run by\b|owned by\b|will (?:build|establish|develop|construct|operate|run)\b"
-            r"|developer\b",
-    "partner": r"collaborat\w*|partner(?:s|ed|ing|ship)?\b|joint venture\b|join(?:s|ed|ing)?\b"
-               r"|together with\b|alongside\b|co-invest\w*|participat\w*|team(?:s|ed)? up\b"
-               r"|consortium\b",
-    "supplier": r"suppl(?:y|ies|ied|ier|iers|ying)\b|equipment\b|turbines?\b|vendors?\b"
-                r"|contractors?\b|EPC\b",
-    "offtaker": r"off-?take\w*|buy(?:s|ing)?\b|buyers?\b|purchas(?:e|es|ing)\b|customers?\b",
-    "lender": r"lend(?:s|er|ers|ing)\b|loans?\b|financing from\b|financed by\b"
-              r"|provid\w+ (?:the )?(?:financing|loans?|credit)\b",
-}
-_ROLE_WORDS_CJK: Final = {
-    "lead": "主導|率いる|手掛け|運営する|中心に|주도|이끄는|주관|개발사|중심",
-    "partner": "参画|協力|提携|共同|참여|협력|제휴|공동",
-    "supplier": "供給|納入|공급|납품",
-    "offtaker": "購入|引き取|구매",
-    "lender": "融資|대출|융자",
-}
 # A plural noun ("suppliers", "buyers") names the companies that follow it ("suppliers
 # including Toshiba"), not one before it ("Mitra Chem's plant, with Japanese suppliers").
 _GROUP_NOUN: Final = re.compile(r"(?:suppliers|buyers|customers|partners|vendors|"
                                 r"contractors|lenders)$", re.I)
-_ROLES: Final = re.compile(
-    r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _ROLE_WORDS.items()) + ")|"
-    + "|".join(f"(?P<{k}_>{v})" for k, v in _ROLE_WORDS_CJK.items()), re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +82,8 @@ def roles(g: Gazetteer, reads: list[SentenceRead],
             if mention is None:
                 continue
             lo = max(0, h.start - ROLE_REACH)    # role words within reach only
-            words = [(lo + m.start(), lo + m.end(), str(m.lastgroup).rstrip("_"), m.group(0))
-                     for m in _ROLES.finditer(text[lo:h.end + ROLE_REACH])
-                     if not _GROUP_NOUN.search(m.group(0))
-                     or h.start >= lo + m.end()]
+            words = [w for w in role_words(text, lo, h.end + ROLE_REACH)
+                     if not _GROUP_NOUN.search(w[3]) or h.start >= w[1]]
             if not words:
                 continue
             gap, role, written = min(
@@ -214,7 +189,8 @@ _DEADLINE: Final = re.compile(r"\b(?:within|no later than|at most)\b|以内|이�
 _EARLIEST: Final = re.compile(r"\b(?:at least|no earlier than|not before)\b|최소|以降|経過後|"
                               r"지난\s?(?:날|후|뒤)", re.I)
 # What a window is counted in; a sentence without one of these states no window.
-_WINDOW_WORDS: Final = re.compile(r"[Dd]ays?\b|営業日|日以内|영업일|일\s*이내")
+# (every branch opens with a letter, not a class, so the regex engine skips quickly to them)
+_WINDOW_WORDS: Final = re.compile(r"Days?\b|days?\b|営業日|日以内|영업일|일\s*이내")
 _PERCENT: Final = r"(\d{1,2}(?:\.\d+)?)\s*(?:%|％|per ?cent\b|percent\b|パーセント|퍼센트)"
 _FROM_TO: Final = re.compile(rf"\bfrom\s+{_PERCENT}\s+to\s+{_PERCENT}", re.I)
 _TO_FROM: Final = re.compile(rf"\bto\s+(?:no more than\s+|at most\s+)?{_PERCENT}\s+from\s+"
@@ -338,13 +314,17 @@ class RelationFact:
                 "sentence": self.evidence, "confidence": self.confidence}
 
 
-# Words of a relation between the two projects a sentence names: "first <kind> second".
-_RELATIONS: Final = re.compile(
-    r"\b(?:(?P<duplicate>(?:also known as|the same project as|formerly|renamed|previously "
-    r"(?:reported|announced|known) as)\b)"
-    r"|(?P<later_tranche>(?:second|next|later|another) (?:phase|tranche|stage) of\b"
-    r"|expansion of\b)"
-    r"|(?P<part_of>(?:is|are|as|will be|was) (?:a |one )?(?:part|component) of\b))", re.I)
+# Words of a relation between the two projects a sentence names: "first <kind> second"
+# (found as whole words, in any case).
+_RELATIONS: Final = FastWords({
+    "duplicate": r"also known as\b|the same project as\b|formerly\b|renamed\b"
+                 r"|previously (?:reported|announced|known) as\b",
+    "later_tranche": "|".join(f"{w} (?:phase|tranche|stage) of\\b"
+                              for w in ("second", "next", "later", "another"))
+                     + r"|expansion of\b",
+    "part_of": "|".join(f"{w} (?:a |one )?(?:part|component) of\\b"
+                        for w in ("is", "are", "as", "will be", "was")),
+})
 
 
 def _side(g: Gazetteer, r: SentenceRead, lo: int, hi: int) -> Features:
@@ -369,16 +349,16 @@ def relations(g: Gazetteer, reads: list[SentenceRead], projects: ProjectIndex | 
     for r in reads:
         if len(r.orgs) + len(r.types) + len(r.states) + len(r.sites) < 2:
             continue   # two projects are named by two things at least
-        m = _RELATIONS.search(r.sentence.text)
-        if m is None:
+        found = _RELATIONS.search(r.sentence.text)
+        if found is None:
             continue
-        left = projects.matches(_side(g, r, 0, m.start()), framework or None)
-        right = projects.matches(_side(g, r, m.end(), len(r.sentence.text)),
-                                 framework or None)
+        start, end, kind, written = found
+        left = projects.matches(_side(g, r, 0, start), framework or None)
+        right = projects.matches(_side(g, r, end, len(r.sentence.text)), framework or None)
         if not left or not right or left[0].project.id == right[0].project.id:
             continue
         a, b = left[0], right[0]
-        out.append(RelationFact(a.project.id, b.project.id, str(m.lastgroup), m.group(0),
+        out.append(RelationFact(a.project.id, b.project.id, kind, written,
                                 r.sentence.index, r.sentence.text,
                                 round(min(a.confidence, b.confidence) * 0.8, 2)))
     return out

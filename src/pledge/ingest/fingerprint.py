@@ -54,15 +54,17 @@ def shingle_hashes(text: str) -> list[int]:
 
 def _digests(toks: list[str]) -> list[bytes]:
     """Each shingle's hash as 8 bytes, big-endian (so bytes order as the numbers do)."""
-    if len(toks) < 3:
-        shingles = [" ".join(toks)] if toks else []
+    # (each word encoded once, not once in each of its three shingles)
+    words = [t.encode("utf-8") for t in toks]
+    if len(words) < 3:
+        shingles = [b" ".join(words)] if words else []
     else:
-        shingles = list(map(" ".join, zip(toks, toks[1:], toks[2:], strict=False)))
+        shingles = list(map(b" ".join, zip(words, words[1:], words[2:], strict=False)))
     fresh = _BLAKE8.copy     # copying a fresh hasher is cheaper than making one
     out: list[bytes] = []
     for sh in shingles:
         h = fresh()
-        h.update(sh.encode("utf-8"))
+        h.update(sh)
         out.append(h.digest())
     return out
 
@@ -74,7 +76,7 @@ def summary(text: str) -> tuple[str, str, str]:
     """The text's exact hash, SimHash and sketch (its words read once for the three)."""
     toks = _tokens(text)
     digests = _digests(toks)
-    smallest = sorted(set(digests))[:SKETCH_SIZE]
+    smallest = heapq.nsmallest(SKETCH_SIZE, set(digests))
     return (_content_hash(toks), _simhash(b"".join(digests), len(digests)),
             b"".join(smallest).hex())
 

@@ -31,6 +31,22 @@ class Hit(NamedTuple, Generic[T]):
     value: T
 
 
+# The last text lower-cased and the result: every matcher of a gazetteer scans the same
+# article, which is lower-cased once for all of them. (The text itself is kept, so the
+# identity test cannot mistake another text for it.)
+_last_lowered: tuple[str, str] = ("", "")
+
+
+def _lowered(text: str) -> str:
+    global _last_lowered
+    last = _last_lowered
+    if last[0] is text:
+        return last[1]
+    low = text.lower()
+    _last_lowered = (text, low)
+    return low
+
+
 def _key(phrase: str, ignore_case: bool) -> str:
     joined = _SPACE_RUN.sub(" ", phrase.strip())
     return joined.casefold() if ignore_case else joined
@@ -138,7 +154,7 @@ class PhraseMatcher(Generic[T]):
                 if value is not None:
                     found.append(Hit(m.start(), m.end(), written, value))
         if self._lower is not None and self._any_case is not None:
-            low = text.lower()
+            low = _lowered(text)
             same = len(low) == len(text)
             if same and len(self._lower_parts) > 1:
                 # (the phrases without Latin letters hold no ASCII at all: none is in an
