@@ -1,16 +1,17 @@
-"""Two hardware helpers of the waterfall engine: wide vector registers for a compiled
-function, and an 8 x 8 transpose of float64 tiles done in registers.
+"""Hardware helpers of the waterfall engine: wide vector registers for a compiled
+function, an 8 x 8 transpose of float64 tiles done in registers, and prefetches of the next
+block's cache lines.
 
-Both change how fast the engine runs, never what it computes: the transpose moves
-values without arithmetic, and the vector width only decides how many paths one
-instruction handles.
+They change how fast the engine runs, never what it computes: the transpose moves
+values without arithmetic, the vector width only decides how many paths one
+instruction handles, and a prefetch is a hint.
 """
 
 from __future__ import annotations
 
 from typing import Any, cast
 
-from pledge.analytics.engine._jit import F64, _config
+from pledge.analytics.engine._jit import F64, I64, _config, _jit
 
 TILE = 8
 """Rows and columns of a tile :func:`_transpose8` moves: eight float64, one 64-byte
@@ -176,6 +177,46 @@ else:
             return context.get_dummy_value()
 
         return sig, codegen
+
+
+@_jit(inline=True)
+def _fetch_ahead(ahead: I64, t: int, n_t: int) -> None:
+    """Period ``t``'s share of the prefetches for the next block (``ahead``: see
+    :func:`_ahead`): the next block's funding and cash lines into the second-level
+    cache (read) and its partner-flow lines (written), spread evenly over the periods,
+    so that they arrive while this block computes instead of stalling the tiles."""
+    lines = ahead[0]
+    if lines == 0:
+        return
+    per = (lines + n_t - 1) // n_t
+    row_lines = ahead[1]
+    row_bytes = ahead[2]
+    for k in range(t * per, min(lines, (t + 1) * per)):
+        offset = (k // row_lines) * row_bytes + (k % row_lines) * 64
+        _prefetch_l2(ahead[3] + offset, False)
+        _prefetch_l2(ahead[4] + offset, False)
+        if ahead[5] != 0:
+            _prefetch_l2(ahead[5] + offset, True)
+
+
+@_jit()
+def _ahead(ahead: I64, funding: F64, dist: F64, out: F64, write_out: bool, p0: int,
+           m: int) -> None:
+    """Fill ``ahead`` for the block of ``m`` paths from ``p0`` (none when ``m`` is 0):
+    its lines in all, a row's lines, a row's bytes, and the 64-byte-aligned addresses
+    of its first row in funding, cash and, when written, the partner flows (all three
+    the same shape, rows C-contiguous)."""
+    if m <= 0:
+        ahead[0] = 0
+        return
+    row_bytes = funding.strides[0]
+    row_lines = (row_bytes + 63) // 64 + 1
+    ahead[0] = m * row_lines
+    ahead[1] = row_lines
+    ahead[2] = row_bytes
+    ahead[3] = (funding.ctypes.data + p0 * row_bytes) // 64 * 64
+    ahead[4] = (dist.ctypes.data + p0 * dist.strides[0]) // 64 * 64
+    ahead[5] = (out.ctypes.data + p0 * out.strides[0]) // 64 * 64 if write_out else 0
 
 
 def aligned_lead(address: int, row_bytes: int) -> int:

@@ -41,7 +41,13 @@ from numba import prange
 
 from pledge.analytics.engine._irr import _irr_row, _irr_scratch
 from pledge.analytics.engine._jit import F64, I64, _fma, _jit
-from pledge.analytics.engine._simd import TILE, _prefetch_l2, _transpose8, _wide_vectors
+from pledge.analytics.engine._simd import (
+    TILE,
+    _ahead,
+    _fetch_ahead,
+    _transpose8,
+    _wide_vectors,
+)
 
 _TIE_ULPS = 8.0  # a product within this many ulps of a half cent is a tie (see _round_money)
 _EPS = 2.220446049250313e-16
@@ -61,6 +67,14 @@ line and a tile's eight values are one aligned vector."""
 TASK_BLOCKS = 16
 """Blocks a parallel task runs one after the other with one set of buffers, allocated
 once a task instead of once a block."""
+
+
+@_jit(inline=True)
+def _near_half(x: float, r: float) -> bool:
+    """Whether ``x`` (rounded to the whole number ``r``) lies within ``_TIE_ULPS`` ulps
+    of a half: its distance from ``r`` plus that margin reaches 0.5 (one fused
+    multiply-add; a value that is not finite is no tie)."""
+    return _fma(_TIE, abs(x), abs(x - r)) >= 0.5
 
 
 @_jit(inline=True)
@@ -113,7 +127,7 @@ def _round_money(x: float) -> float:
     taken as the tie the Decimal reference sees.
     """
     r = float(np.rint(x))
-    tie = 0.5 - abs(x - r) <= _TIE * max(abs(x), 1.0)
+    tie = _near_half(x, r)
     return _even_of_tie(x) if tie else r
 
 
@@ -130,7 +144,8 @@ def _split(b: float, d: float, inv_pre: float, s_pre: float, s_post: float
     threshold = b * inv_pre
     exact = s_pre * d if d <= threshold else b + s_post * (d - threshold)
     partner = _round_money(exact)
-    return partner, (b - partner if partner < b else 0.0)
+    left = b - partner
+    return partner, (left if left > 0.0 else 0.0)
 
 
 @_jit(inline=True)
@@ -144,7 +159,7 @@ def _grow(balance: float, rate: float) -> float:
     """
     interest = balance * rate
     r = float(np.rint(interest))
-    tie = 0.5 - abs(interest - r) <= _TIE * max(abs(interest), 1.0)
+    tie = _near_half(interest, r)
     return _even_of_tie(balance + interest) if tie else balance + r
 
 
@@ -198,46 +213,6 @@ def _tiles(rows: F64, p0: int, m: int, buf: F64, lead: int, into_buf: bool) -> N
                 row[t] = buf[t, j]
 
 
-@_jit(inline=True)
-def _fetch_ahead(ahead: I64, t: int, n_t: int) -> None:
-    """Period ``t``'s share of the prefetches for the next block (``ahead``: see
-    :func:`_ahead`): the next block's funding and cash lines into the second-level
-    cache (read) and its partner-flow lines (written), spread evenly over the periods,
-    so that they arrive while this block computes instead of stalling the tiles."""
-    lines = ahead[0]
-    if lines == 0:
-        return
-    per = (lines + n_t - 1) // n_t
-    row_lines = ahead[1]
-    row_bytes = ahead[2]
-    for k in range(t * per, min(lines, (t + 1) * per)):
-        offset = (k // row_lines) * row_bytes + (k % row_lines) * 64
-        _prefetch_l2(ahead[3] + offset, False)
-        _prefetch_l2(ahead[4] + offset, False)
-        if ahead[5] != 0:
-            _prefetch_l2(ahead[5] + offset, True)
-
-
-@_jit()
-def _ahead(ahead: I64, funding: F64, dist: F64, out: F64, write_out: bool, p0: int,
-           m: int) -> None:
-    """Fill ``ahead`` for the block of ``m`` paths from ``p0`` (none when ``m`` is 0):
-    its lines in all, a row's lines, a row's bytes, and the 64-byte-aligned addresses
-    of its first row in funding, cash and, when written, the partner flows (all three
-    the same shape, rows C-contiguous)."""
-    if m <= 0:
-        ahead[0] = 0
-        return
-    row_bytes = funding.strides[0]
-    row_lines = (row_bytes + 63) // 64 + 1
-    ahead[0] = m * row_lines
-    ahead[1] = row_lines
-    ahead[2] = row_bytes
-    ahead[3] = (funding.ctypes.data + p0 * row_bytes) // 64 * 64
-    ahead[4] = (dist.ctypes.data + p0 * dist.strides[0]) // 64 * 64
-    ahead[5] = (out.ctypes.data + p0 * out.strides[0]) // 64 * 64 if write_out else 0
-
-
 @_jit()
 def _rule_block(fr: F64, dr: F64, m: int, rate: float, s_pre: float, s_post: float,
                 pc: F64, bc: F64, keep_balance: bool, balance: F64, recoup: I64,
@@ -287,41 +262,45 @@ def _rule_block(fr: F64, dr: F64, m: int, rate: float, s_pre: float, s_post: flo
 @_jit()
 def _rule_block_fast(fr: F64, dr: F64, m: int, rate: float, s_pre: float, s_post: float,
                      pc: F64, bc: F64, keep_balance: bool, balance: F64, recoup: I64,
-                     partner_total: F64, us_total: F64, funded: F64, finite: F64,
-                     lowest: F64, ahead: I64) -> None:
+                     partner_total: F64, us_total: F64, funded: F64, ahead: I64) -> int:
     """:func:`_rule_block` with funding and cash rounded to the cent by ``rint`` alone,
     which is :func:`_to_cents` wherever ``x * 100`` does not land exactly on a half
     cent, and the interest by ``rint`` alone, which is :func:`_grow` wherever it is not
-    within a few ulps of a half cent; a path where either happens, or where an amount
-    is not finite or funding negative, gets 1 added to ``finite`` for each such
-    period, and the caller runs its block again with
-    :func:`_rule_block`. Every other step is the same. Meanwhile the next block's lines
-    are prefetched (:func:`_fetch_ahead`).
+    within a few ulps of a half cent. Returns how many cells did either, or held an
+    amount that is not finite or negative funding: when any did, the caller runs the
+    block again with :func:`_rule_block`. Meanwhile the next block's lines are
+    prefetched (:func:`_fetch_ahead`). For a rate of at least 0 only (the caller's
+    rule), where a positive balance never grows to zero: the recoup period is then the
+    last period with a positive balance before the split (the caller keeps it only for
+    a path whose balance ends at zero, and there that period's split cleared it).
+
+    Every other step is the same as :func:`_rule_block`; the flags are counted in one
+    number instead of a path's entry, so the loop keeps fewer values in memory.
     """
     _wide_vectors()
     inv_pre = 1.0 / s_pre
     n_t = fr.shape[0]
+    odd_cells = 0
     for t in range(n_t):
         _fetch_ahead(ahead, t, n_t)
         for j in range(m):
             fx = fr[t, j]
-            dx = dr[t, j]
             yf = fx * 100.0
-            yd = dx * 100.0 if not dx <= 0.0 else 0.0      # NaN stays NaN
+            yd = dr[t, j] * 100.0
             f = float(np.rint(yf))
-            d = float(np.rint(yd))
+            rd = float(np.rint(yd))
+            d = rd if rd > 0.0 else 0.0             # cash below half a cent distributes 0
             bj = balance[j]
             interest = bj * rate
             ri = float(np.rint(interest))
-            tie = 0.5 - abs(interest - ri) <= _TIE * max(abs(interest), 1.0)
+            tie = _near_half(interest, ri)
             # on a half cent, or not finite (then the difference is NaN), or funding
-            # negative, or cash -inf: the exact run decides (``lowest`` unused)
-            odd = ((not abs(yf - f) < 0.5) | (not abs(yd - d) < 0.5) | tie
-                   | (not fx >= 0.0) | (dx == -np.inf))
-            finite[j] += 1.0 if odd else 0.0
+            # negative: the exact run decides
+            odd = (not abs(yf - f) < 0.5) | (not abs(yd - rd) < 0.5) | tie | (not fx >= 0.0)
+            odd_cells += 1 if odd else 0
             b = bj + ri + f
             partner, after = _split(b, d, inv_pre, s_pre, s_post)
-            if b > 0.0 and after == 0.0:
+            if b > 0.0:
                 recoup[j] = t
             balance[j] = after
             partner_total[j] += partner
@@ -330,6 +309,7 @@ def _rule_block_fast(fr: F64, dr: F64, m: int, rate: float, s_pre: float, s_post
             pc[t, j] = _dollars(partner)
             if keep_balance:
                 bc[t, j] = _dollars(after)
+    return odd_cells
 
 
 @_jit()
@@ -337,18 +317,16 @@ def _run_block(fr: F64, dr: F64, m: int, rate: float, s_pre: float, s_post: floa
                pc: F64, bc: F64, keep_balance: bool,
                state: tuple[F64, I64, F64, F64, F64, F64, F64], ahead: I64) -> None:
     """The rule over a block (:func:`_rule_block_fast`, then :func:`_rule_block` if an
-    amount lies on a half cent), into ``state`` (:func:`_block_state`, reset here)."""
+    amount lies on a half cent; the exact rule alone for a negative rate), into
+    ``state`` (:func:`_block_state`, reset here)."""
     bal, rec, pt, ut, ft, finite, lowest = state
     _reset(state)
-    _rule_block_fast(fr, dr, m, rate, s_pre, s_post, pc, bc, keep_balance, bal, rec, pt,
-                     ut, ft, finite, lowest, ahead)
-    redo = False
-    for j in range(m):
-        redo = redo or finite[j] > 0.0
-    if redo:
-        _reset(state)
-        _rule_block(fr, dr, m, rate, s_pre, s_post, pc, bc, keep_balance, bal, rec, pt,
-                    ut, ft, finite, lowest)
+    if rate >= 0.0 and _rule_block_fast(fr, dr, m, rate, s_pre, s_post, pc, bc,
+                                        keep_balance, bal, rec, pt, ut, ft, ahead) == 0:
+        return
+    _reset(state)
+    _rule_block(fr, dr, m, rate, s_pre, s_post, pc, bc, keep_balance, bal, rec, pt, ut, ft,
+                finite, lowest)
 
 
 @_jit()
