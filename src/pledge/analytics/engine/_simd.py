@@ -179,44 +179,56 @@ else:
         return sig, codegen
 
 
+AHEAD = 9
+"""Entries of the prefetch plan :func:`_ahead` fills and :func:`_fetch_ahead` follows."""
+
+
 @_jit(inline=True)
 def _fetch_ahead(ahead: I64, t: int, n_t: int) -> None:
     """Period ``t``'s share of the prefetches for the next block (``ahead``: see
     :func:`_ahead`): the next block's funding and cash lines into the second-level
     cache (read) and its partner-flow lines (written), spread evenly over the periods,
-    so that they arrive while this block computes instead of stalling the tiles."""
-    lines = ahead[0]
-    if lines == 0:
-        return
-    per = (lines + n_t - 1) // n_t
+    so that they arrive while this block computes instead of stalling the tiles. The
+    plan keeps its place (row and line) from period to period, so finding the next
+    line takes no division."""
+    todo = min(ahead[6], ahead[0] - t * ahead[6])
     row_lines = ahead[1]
-    row_bytes = ahead[2]
-    for k in range(t * per, min(lines, (t + 1) * per)):
-        offset = (k // row_lines) * row_bytes + (k % row_lines) * 64
+    row = ahead[7]
+    line = ahead[8]
+    for _ in range(todo):
+        offset = row * ahead[2] + line * 64
         _prefetch_l2(ahead[3] + offset, False)
         _prefetch_l2(ahead[4] + offset, False)
         if ahead[5] != 0:
             _prefetch_l2(ahead[5] + offset, True)
+        line += 1
+        if line == row_lines:
+            line = 0
+            row += 1
+    ahead[7] = row
+    ahead[8] = line
 
 
 @_jit()
 def _ahead(ahead: I64, funding: F64, dist: F64, out: F64, write_out: bool, p0: int,
            m: int) -> None:
-    """Fill ``ahead`` for the block of ``m`` paths from ``p0`` (none when ``m`` is 0):
-    its lines in all, a row's lines, a row's bytes, and the 64-byte-aligned addresses
-    of its first row in funding, cash and, when written, the partner flows (all three
-    the same shape, rows C-contiguous)."""
-    if m <= 0:
-        ahead[0] = 0
-        return
+    """Fill ``ahead`` (``AHEAD`` entries) for the block of ``m`` paths from ``p0`` (no
+    lines when ``m`` is 0): its lines in all, a row's lines, a row's bytes, the
+    64-byte-aligned addresses of its first row in funding, cash and, when written, the
+    partner flows (all three the same shape, rows C-contiguous), the lines to fetch a
+    period, and the place reached (row, line)."""
     row_bytes = funding.strides[0]
     row_lines = (row_bytes + 63) // 64 + 1
-    ahead[0] = m * row_lines
+    ahead[0] = max(m, 0) * row_lines
     ahead[1] = row_lines
     ahead[2] = row_bytes
     ahead[3] = (funding.ctypes.data + p0 * row_bytes) // 64 * 64
     ahead[4] = (dist.ctypes.data + p0 * dist.strides[0]) // 64 * 64
     ahead[5] = (out.ctypes.data + p0 * out.strides[0]) // 64 * 64 if write_out else 0
+    n_t = max(funding.shape[1], 1)
+    ahead[6] = (ahead[0] + n_t - 1) // n_t
+    ahead[7] = 0
+    ahead[8] = 0
 
 
 def aligned_lead(address: int, row_bytes: int) -> int:

@@ -42,6 +42,7 @@ from numba import prange
 from pledge.analytics.engine._irr import _irr_row, _irr_scratch
 from pledge.analytics.engine._jit import F64, I64, _fma, _jit
 from pledge.analytics.engine._simd import (
+    AHEAD,
     TILE,
     _ahead,
     _fetch_ahead,
@@ -307,8 +308,9 @@ def _rule_block_fast(fr: F64, dr: F64, m: int, rate: float, s_pre: float, s_post
             us_total[j] += d
             funded[j] += f
             pc[t, j] = _dollars(partner)
-            if keep_balance:
-                bc[t, j] = _dollars(after)
+        if keep_balance:        # a loop of its own: the rule's loop stores no mask
+            for j in range(m):
+                bc[t, j] = _dollars(balance[j])
     return odd_cells
 
 
@@ -374,7 +376,7 @@ def _waterfall_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post
     for k in prange(n_tasks):
         fr, dr, pc, bc = _task_buffers(n_periods, block)
         state = _block_state(block)
-        ahead = np.zeros(6, dtype=np.int64)
+        ahead = np.zeros(AHEAD, dtype=np.int64)
         bal, rec, pt, ut, ft, finite, lowest = state
         bad = 0
         for b in range(k * TASK_BLOCKS, min(n_blocks, (k + 1) * TASK_BLOCKS)):
@@ -424,7 +426,7 @@ def _fused_kernel(funding: F64, dist: F64, rate: float, s_pre: float, s_post: fl
     for k in prange(n_tasks):
         fr, dr, pc, bc = _task_buffers(n_periods, block)
         state = _block_state(block)
-        ahead = np.zeros(6, dtype=np.int64)
+        ahead = np.zeros(AHEAD, dtype=np.int64)
         bal, rec, pt, ut, ft, finite, lowest = state
         net = np.empty(n_periods)
         u = _irr_scratch(n_periods)
