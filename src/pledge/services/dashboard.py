@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from cachetools import LRUCache
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from pledge.domain.bounds import check_dates
 from pledge.domain.ledger import ALLOCATED, USED, ZERO
@@ -105,6 +105,16 @@ def data_version(engine: Engine) -> int:
     if memo is not None:
         memo[id(engine)] = version
     return version
+
+
+def note_data_version(engine: Engine, conn: Connection) -> None:
+    """Within ``one_data_version``, when the version of ``engine``'s data is not read yet:
+    read it on ``conn`` (a read of that engine already open, in its snapshot: the version
+    of what it read), one statement rather than a connection of its own. Nothing
+    outside such a block."""
+    memo = _ONE_VERSION.get()
+    if memo is not None and id(engine) not in memo:
+        memo[id(engine)] = int(conn.execute(_VERSION).scalar_one())
 
 
 _SAMPLE = 8  # items of a long list measured for its size

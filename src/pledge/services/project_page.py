@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from pledge.services.claims import TrancheView, tranches_of
+from pledge.services.dashboard import note_data_version
 from pledge.services.news_review import ArticleSummary, articles_in
 from pledge.services.project_views import ProjectDetail, read_detail
 from pledge.services.public_view import account_names, without_accounts
@@ -52,6 +53,7 @@ def project_page(engine: Engine, project_id: int | str, *, signed_in: bool) -> P
             articles = articles_in(s, row.id) if "news_mentions" in held else []
         else:
             found, tranches, articles = without_accounts(found, account_names(s)), [], []
+        note_data_version(engine, s)  # what the page then checks its outlook against
     assumed = assumptions_of(row.id, row.name, row.sector, row.economics, row.usd_low,
                              row.usd_high, row.sector_detail)
     return ProjectPage(found, assumed, tranches, articles)
