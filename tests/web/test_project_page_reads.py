@@ -59,6 +59,31 @@ def test_the_page_reads_what_each_long_read_does_for_every_project(engine: Engin
     assert public.tranches == [] and public.articles == []
 
 
+def test_a_kept_read_answers_until_the_data_changes(engine: Engine) -> None:
+    from pledge.services import public_view
+    from tests.services.test_page_reads import statements
+
+    project_page.forget_pages()
+    first = project_page.project_page(engine, 26, signed_in=True)
+    with statements(engine) as seen:
+        assert project_page.project_page(engine, 26, signed_in=True) is first
+    assert len(seen) == 1 and "max(audit_log.id)" in seen[0]  # the data's version only
+    public = project_page.project_page(engine, 26, signed_in=False)  # kept apart
+    assert public.detail == public_view.for_public(engine, first.detail) != first.detail
+    assert public.tranches == [] and public.articles == []
+    assert project_page.project_page(engine, 26, signed_in=True) is first
+    projects.add_site_report(engine, 26, "Lorain County, Ohio", "https://example.org/s",
+                             ON, IC)
+    again = project_page.project_page(engine, 26, signed_in=True)
+    assert again is not first and again.detail == projects.show_project(engine, 26)
+    assert "Lorain County, Ohio" in {x["location"] for x in again.detail.sites}
+    later = project_page.project_page(engine, 26, signed_in=False)
+    assert "Lorain County, Ohio" in {x["location"] for x in later.detail.sites}
+    with statements(engine) as seen:
+        assert project_page.project_page(engine, 26, signed_in=True) is again
+    assert len(seen) == 1
+
+
 def test_an_id_as_text_or_an_unknown_one_reads_as_before(engine: Engine) -> None:
     from pledge.domain.errors import InvalidInput, NotFound
 

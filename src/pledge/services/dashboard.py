@@ -107,14 +107,17 @@ def data_version(engine: Engine) -> int:
     return version
 
 
-def note_data_version(engine: Engine, conn: Connection) -> None:
-    """Within ``one_data_version``, when the version of ``engine``'s data is not read yet:
-    read it on ``conn`` (a read of that engine already open, in its snapshot: the version
-    of what it read), one statement rather than a connection of its own. Nothing
-    outside such a block."""
+def data_version_on(engine: Engine, conn: Connection) -> int:
+    """``data_version``, read on ``conn`` (a read of ``engine`` already open: the version
+    of what it reads in its snapshot, one statement rather than a connection of its own)
+    unless it was read already within ``one_data_version``; it then counts as read there."""
     memo = _ONE_VERSION.get()
-    if memo is not None and id(engine) not in memo:
-        memo[id(engine)] = int(conn.execute(_VERSION).scalar_one())
+    if memo is not None and id(engine) in memo:
+        return memo[id(engine)]
+    version = int(conn.execute(_VERSION).scalar_one())
+    if memo is not None:
+        memo[id(engine)] = version
+    return version
 
 
 _SAMPLE = 8  # items of a long list measured for its size
