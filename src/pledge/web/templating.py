@@ -327,6 +327,7 @@ def _plain_message(lang: str, message: str, autoescape: bool) -> str:
 def templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(files("pledge.web") / "templates"))
     env = t.env
+    env.auto_reload = False  # the package's templates: compiled once, never looked at again
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
         i18n.gettext, i18n.ngettext, newstyle=True)
