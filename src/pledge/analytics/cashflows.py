@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -74,7 +74,8 @@ class EconomicModel:
         return max(1, round(self.construction_years * n))
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Each parameter by name (every one a number or a word: nothing to copy deeply)."""
+        return {name: getattr(self, name) for name in PARAMETERS}
 
 
 PARAMETERS = tuple(f.name for f in fields(EconomicModel))
@@ -140,9 +141,24 @@ def model_for(sector: str, sector_defaults: Mapping[str, Mapping[str, object]],
               defaults: Mapping[str, object], overrides: Mapping[str, object],
               capex: float | None) -> EconomicModel:
     """The model of a project: defaults, then its sector's, then its own overrides."""
+    return model_over(sector_parameters(sector, sector_defaults, defaults), overrides, capex)
+
+
+def sector_parameters(sector: str, sector_defaults: Mapping[str, Mapping[str, object]],
+                      defaults: Mapping[str, object]) -> dict[str, object]:
+    """The defaults, then the sector's, validated and merged: what ``model_over`` starts
+    from (the same for every project of the sector, so a caller may keep it)."""
     merged: dict[str, object] = {}
     merged.update(check_parameters(defaults, "defaults."))
     merged.update(check_parameters(sector_defaults.get(sector, {}), f"sectors.{sector}."))
+    return merged
+
+
+def model_over(base: Mapping[str, object], overrides: Mapping[str, object],
+               capex: float | None) -> EconomicModel:
+    """``model_for`` from the sector's parameters already merged (``sector_parameters``;
+    not changed here): the capex, then the project's own overrides."""
+    merged = dict(base)
     if capex is not None:
         merged["capex"] = capex
     merged.update(check_parameters(overrides))

@@ -12,12 +12,13 @@ change read from an article goes through the same checks as one entered by hand.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, Final, Protocol
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, bindparam, select
 
 from pledge.domain.access import Action, authorize
 from pledge.domain.bounds import check_dates
@@ -42,7 +43,7 @@ from pledge.store import tables as t
 from pledge.store.db import reading, transaction
 
 __all__ = ["APPLY", "ClaimView", "TrancheView", "add_sponsor", "add_tranche", "beside_terms",
-           "list_tranches", "record_term_claim", "term_claims"]
+           "list_tranches", "record_term_claim", "term_claims", "tranches_of"]
 
 
 def _source(source: str, what: str) -> str:
@@ -150,12 +151,30 @@ def _tranches(s: Connection, *, tid: int | None = None, project_id: int | None =
         stmt = stmt.where(tr.c.project_id == project_id)
     if framework_id is not None:
         stmt = stmt.where(tr.c.framework_id == framework_id)
-    rows = s.execute(stmt.order_by(tr.c.framework_id, tr.c.project_id,
-                                   tr.c.ordinal, tr.c.id)).all()
+    return _views(s.execute(stmt.order_by(tr.c.framework_id, tr.c.project_id,
+                                          tr.c.ordinal, tr.c.id)))
+
+
+def _views(rows: Iterable[Any]) -> list[TrancheView]:
     return [TrancheView(r.id, r.key, r.project_id, r.label, r.ordinal,
                         r.text or (format_stored(r.low, r.high, r.currency)
                                    if r.currency else ""),
                         r.low, r.high, r.currency, r.source, r.as_of) for r in rows]
+
+
+@lru_cache(maxsize=1)
+def _of_project() -> Any:
+    """One project's tranches (the parameter ``pid``), in their order: built once."""
+    tr, f = t.tranches, t.frameworks
+    return (select(tr, f.c.key).join(f, f.c.id == tr.c.framework_id)
+            .where(tr.c.project_id == bindparam("pid"))
+            .order_by(tr.c.framework_id, tr.c.project_id, tr.c.ordinal, tr.c.id))
+
+
+def tranches_of(s: Connection, project_id: int) -> list[TrancheView]:
+    """The tranches of the project ``project_id`` (an id already read), read in ``s``:
+    what ``list_tranches`` gives for it, without looking the project up again."""
+    return _views(s.execute(_of_project(), {"pid": project_id}))
 
 
 def list_tranches(engine: Engine, *, project_id: int | str | None = None,
@@ -168,6 +187,8 @@ def list_tranches(engine: Engine, *, project_id: int | str | None = None,
     with reading(engine) as s:
         pid = project_row(s, project_id).id if project_id is not None else None
         fid = framework_row(s, framework).id if framework is not None else None
+        if pid is not None and fid is None:
+            return tranches_of(s, pid)
         return _tranches(s, project_id=pid, framework_id=fid)
 
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from cachetools import LRUCache
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from pledge.domain.bounds import check_dates
 from pledge.domain.ledger import ALLOCATED, USED, ZERO
@@ -102,6 +102,19 @@ def data_version(engine: Engine) -> int:
         return memo[id(engine)]
     with read_connection(engine) as conn:
         version = int(conn.execute(_VERSION).scalar_one())
+    if memo is not None:
+        memo[id(engine)] = version
+    return version
+
+
+def data_version_on(engine: Engine, conn: Connection) -> int:
+    """``data_version``, read on ``conn`` (a read of ``engine`` already open: the version
+    of what it reads in its snapshot, one statement rather than a connection of its own)
+    unless it was read already within ``one_data_version``; it then counts as read there."""
+    memo = _ONE_VERSION.get()
+    if memo is not None and id(engine) in memo:
+        return memo[id(engine)]
+    version = int(conn.execute(_VERSION).scalar_one())
     if memo is not None:
         memo[id(engine)] = version
     return version

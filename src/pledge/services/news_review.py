@@ -29,10 +29,9 @@ from pledge.store import news_queries as nq
 from pledge.store.db import reading
 
 __all__ = ["STATES", "ArticleSummary", "ArticleView", "NewsSummary", "ProposalView",
-           "article_date", "article_view", "get_article", "get_proposal", "list_articles",
-           "list_proposals", "news_summary", "stored_sources", "view_in", "who_may_accept",
-           "who_may_record",
-           "whole_id"]
+           "article_date", "article_view", "articles_in", "get_article", "get_proposal",
+           "list_articles", "list_proposals", "news_summary", "stored_sources", "view_in",
+           "who_may_accept", "who_may_record", "whole_id"]
 
 STATES: Final = ("proposed", "accepted", "rejected")
 
@@ -263,11 +262,17 @@ def list_articles(engine: Engine, *, project_id: int | str | None = None,
     with reading(engine) as s:
         pid = None if project_id is None else (
             int(project_id) if project_read else project_row(s, project_id).id)
-        return [ArticleSummary(r.id, r.source, r.title, r.language, r.pledging_country,
-                               r.ingested_at, r.ingested_by, int(r.n or 0), int(r.open or 0),
-                               article_date(r.published_on, r.head),
-                               r.outlet or outlet_of(r.source))
-                for r in nq.article_summaries(s, pid, framework)]
+        return articles_in(s, pid, framework)
+
+
+def articles_in(s: Connection, project_id: int | None = None,
+                framework: str | None = None) -> list[ArticleSummary]:
+    """``list_articles`` read in ``s``, the project (its id) already looked up: a project's
+    page reads them with the project."""
+    return [ArticleSummary(r.id, r.source, r.title, r.language, r.pledging_country,
+                           r.ingested_at, r.ingested_by, int(r.n or 0), int(r.open or 0),
+                           article_date(r.published_on, r.head), r.outlet or outlet_of(r.source))
+            for r in nq.article_summaries(s, project_id, framework)]
 
 
 @dataclass(frozen=True, slots=True)

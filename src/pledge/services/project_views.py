@@ -100,11 +100,17 @@ def show_project(engine: Engine, project_id: int | str) -> ProjectDetail:
 def _read_project(engine: Engine, project_id: int | str) -> tuple[ProjectDetail, Any]:
     """The project's detail and its row as read, by id (or an id as text)."""
     with reading(engine) as s:
-        pid = int(project_id) if isinstance(project_id, int) or str(project_id).isdigit() \
-            else None
-        if pid is None or not is_possible_id(pid):  # an id as text, or none possible
-            pid = project_row(s, project_id).id
-        return _detail(s, pid)
+        return read_detail(s, project_id)
+
+
+def read_detail(s: Connection, project_id: int | str) -> tuple[ProjectDetail, Any]:
+    """``_read_project`` in ``s``: the project's detail and its row as read (with its
+    primary estimate's bounds), by id or an id as text; raises what an unknown id does."""
+    pid = int(project_id) if isinstance(project_id, int) or str(project_id).isdigit() \
+        else None
+    if pid is None or not is_possible_id(pid):  # an id as text, or none possible
+        pid = project_row(s, project_id).id
+    return _detail(s, pid)
 
 
 def show_project_page(engine: Engine, project_id: int | str
@@ -132,9 +138,10 @@ def _detail(s: Connection, pid: int) -> tuple[ProjectDetail, Any]:
         project_row(s, pid)  # raises what an unknown project raises
     assert found is not None
     row, summary = found
-    postings = q.postings_of(s, pid)
-    r = q.records(s, pid, postings)
-    related = relations.related_of(s, pid)
+    held = q.holding(row)  # the lists known empty are not read
+    postings = q.postings_of(s, pid) if "postings" in held else []
+    r = q.records(s, pid, postings, held=held)
+    related = relations.related_of(s, pid) if t.project_links.name in held else []
     # only a duplicate link can make another row stand for this one
     head = relations.stands_for(s, pid) if any(
         x.kind == Relation.DUPLICATE.value for x in related) else pid

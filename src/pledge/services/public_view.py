@@ -19,7 +19,7 @@ from pledge.services.project_views import ProjectDetail
 from pledge.store import tables as t
 from pledge.store.db import reading
 
-__all__ = ["account_names", "for_public", "public_rows"]
+__all__ = ["account_names", "for_public", "public_rows", "without_accounts"]
 
 _RECORDER = "a pledge user"
 
@@ -46,6 +46,11 @@ def for_public(engine: Engine, d: ProjectDetail) -> ProjectDetail:
     """The project as an anonymous reader sees it: the same record, no account names."""
     with reading(engine) as s:
         names = account_names(s)
+    return without_accounts(d, names)
+
+
+def without_accounts(d: ProjectDetail, names: frozenset[str]) -> ProjectDetail:
+    """``for_public`` of the project ``d`` given every account's name (``account_names``)."""
     if not names:
         return d
     return replace(d, transitions=public_rows(d.transitions, names),

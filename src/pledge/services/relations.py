@@ -12,10 +12,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-from sqlalchemy import Connection, Engine, or_, select
+from sqlalchemy import Connection, Engine, bindparam, or_, select
 
 from pledge.domain.access import Action
 from pledge.domain.errors import InvalidInput, NotFound, Problem
@@ -135,13 +136,24 @@ def check_may_advance(conn: Connection, project_id: int, to: str) -> None:
     check_may_move(project_id, to, stages, links)
 
 
-def _related(conn: Connection, project_id: int, *, withdrawn: bool = False
-             ) -> list[RelatedProject]:
-    pl, p = t.project_links, t.projects
-    stmt = select(pl).where(or_(pl.c.project_id == project_id, pl.c.other_id == project_id))
+@lru_cache(maxsize=2)
+def _links_of(withdrawn: bool) -> Any:
+    """A project's links (the parameter ``pid``), oldest first; with ``withdrawn`` those
+    withdrawn too: built once (a project's page reads them on every view)."""
+    pl = t.project_links
+    pid: Any = bindparam("pid")
+    stmt = select(pl).where(or_(pl.c.project_id == pid, pl.c.other_id == pid))
     if not withdrawn:
         stmt = stmt.where(pl.c.withdrawn_at.is_(None))
-    rows = list(conn.execute(stmt.order_by(pl.c.id)))
+    return stmt.order_by(pl.c.id)
+
+
+def _related(conn: Connection, project_id: int, *, withdrawn: bool = False
+             ) -> list[RelatedProject]:
+    p = t.projects
+    rows = list(conn.execute(_links_of(withdrawn), {"pid": project_id}))
+    if not rows:
+        return []
     others = {r.other_id if r.project_id == project_id else r.project_id for r in rows}
     names = {int(r.id): (str(r.name), str(r.status)) for r in conn.execute(
         select(p.c.id, p.c.name, p.c.status).where(p.c.id.in_(others)))} if others else {}

@@ -58,17 +58,24 @@ def _priced(name: str, sector: str, detail: str, economics: Any, estimate: Decim
     shipped values (``data/drivers.toml``), its reference class's construction risk
     (``data/risk.toml``), its own settings, and what its drivers work out (revenue and
     costs), in that order."""
-    doc = economics_defaults()
     stored = dict(economics or {})
     resolved = pm.resolve(name, sector, detail, stored, pm.stored_capex(stored, estimate))
     driven = resolved.kind is not Kind.GENERIC
     own = {k: v for k, v in stored.items()
            if k in cf.PARAMETERS and not (driven and k in cf.DERIVED)}
-    model = cf.model_for(sector, doc.get("sectors", {}), doc.get("defaults", {}),
-                         {**resolved.params,
-                          **risk_parameters(sector, detail, name, stored), **own},
-                         None if estimate is None else float(estimate))
+    model = cf.model_over(_sector_parameters(sector),
+                          {**resolved.params,
+                           **risk_parameters(sector, detail, name, stored), **own},
+                          None if estimate is None else float(estimate))
     return model, resolved
+
+
+@lru_cache(maxsize=64)
+def _sector_parameters(sector: str) -> dict[str, object]:
+    """The shipped defaults and the sector's, validated once per sector (they do not change
+    while pledge runs; a page prices a project each time it is shown)."""
+    doc = economics_defaults()
+    return cf.sector_parameters(sector, doc.get("sectors", {}), doc.get("defaults", {}))
 
 
 def model_of(s: Any, row: Any) -> cf.EconomicModel:
@@ -170,22 +177,27 @@ def assumptions_of(project_id: int, name: str, sector: str, economics: Any,
     """``assumptions`` of a project from its row as already read (its sector and the
     source's words for it, stored settings and primary estimate's bounds): no statement
     sent."""
-    try:
-        econ = _project_economics(project_id, name, sector, detail, economics,
+    try:  # the model alone: where each parameter comes from is not shown here
+        model, resolved = _priced(name, sector, detail, economics,
                                   primary_amount(usd_low, usd_high))
     except InvalidInput:
         return None
-    return _assumptions(econ)
+    return _assumed(model, dict(economics or {}), sector, resolved.kind.value,
+                    resolved.drivers)
 
 
 def _assumptions(econ: ProjectEconomics) -> Assumptions:
-    model = econ.model.as_dict()
-    model["opex_ratio"] += model["variable_ratio"]  # fixed and variable: all running costs
-    return Assumptions(econ.overrides, econ.sector,
-                       econ.sector in economics_defaults().get("sectors", {}),
-                       [words.format(model[key]) for key, words in SHOWN_PARAMETERS
-                        if key in model], econ.kind,
-                       [f"{k} {d.value} {d.unit}".strip() for k, d in econ.drivers.items()])
+    return _assumed(econ.model, econ.overrides, econ.sector, econ.kind, econ.drivers)
+
+
+def _assumed(model: cf.EconomicModel, own: dict[str, Any], sector: str, kind: str,
+             drivers: Mapping[str, pm.Sourced]) -> Assumptions:
+    used = model.as_dict()
+    used["opex_ratio"] += used["variable_ratio"]  # fixed and variable: all running costs
+    return Assumptions(own, sector, sector in economics_defaults().get("sectors", {}),
+                       [words.format(used[key]) for key, words in SHOWN_PARAMETERS
+                        if key in used], kind,
+                       [f"{k} {d.value} {d.unit}".strip() for k, d in drivers.items()])
 
 
 def set_economics(engine: Engine, project_id: int | str, changes: dict[str, str],

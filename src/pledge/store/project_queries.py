@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, func, select
+from sqlalchemy import Connection, Row, bindparam, exists, func, or_, select
 
 from pledge.domain.errors import InvalidInput
 from pledge.domain.lifecycle import Consultation, ConsultationKind, Stage, parse_stage
@@ -62,16 +62,41 @@ def summary(s: Connection, pid: int) -> ProjectSummary:
 
 
 @lru_cache(maxsize=1)
+def _lists() -> dict[str, Any]:
+    """The tables of what may be recorded about a project, each with the condition that a
+    row of it is about the project ``pid`` (a parameter)."""
+    pid: Any = bindparam("pid")
+    pl = t.project_links
+    return {table.name: table.c.project_id == pid for table in (
+        t.postings, t.sponsors, t.estimates, t.transitions, t.consultations, t.site_reports,
+        t.status_reports, t.tranches, t.news_mentions)} | {
+        pl.name: or_(pl.c.project_id == pid, pl.c.other_id == pid)}
+
+
+@lru_cache(maxsize=1)
 def _row_and_summary() -> Any:
     p, e, f = t.projects, t.estimates, t.frameworks
-    return (select(p, f.c.key.label("fw_key"), e.c.usd_low, e.c.usd_high)
+    # whether each list holds anything about the project: an indexed probe each, in the
+    # same statement, so that an empty list costs no statement of its own
+    held = [exists().where(about).label(f"holds_{name}") for name, about in _lists().items()]
+    return (select(p, f.c.key.label("fw_key"), e.c.usd_low, e.c.usd_high, *held)
             .join(f, f.c.id == p.c.framework_id)
             .outerjoin(e, (e.c.project_id == p.c.id) & e.c.is_primary)
             .where(p.c.id == bindparam("pid")))
 
 
+def holding(row: Row[Any]) -> frozenset[str]:
+    """The tables holding rows about the project whose row ``row_and_summary`` read (the
+    others hold none: nothing to read there): of ``postings``, ``sponsors``,
+    ``estimates``, ``transitions``, ``consultations``, ``site_reports``,
+    ``status_reports``, ``tranches``, ``news_mentions`` (the articles naming it) and
+    ``project_links`` (its links, withdrawn ones too)."""
+    return frozenset(name for name in _lists() if row._mapping[f"holds_{name}"])
+
+
 def row_and_summary(s: Connection, pid: int) -> tuple[Row[Any], ProjectSummary] | None:
-    """The project's row and its summary in one indexed lookup (None: no such project)."""
+    """The project's row and its summary in one indexed lookup (None: no such project);
+    the row also says which tables hold anything about the project (``holding``)."""
     r = s.execute(_row_and_summary(), {"pid": pid}).first()
     if r is None:
         return None
@@ -115,9 +140,13 @@ def _by_project(table: Any) -> Any:
 
 
 def _rows(s: Connection, table: Any, pid: int, leave_out: tuple[str, ...],
-          before: datetime | None = None) -> list[dict[str, Any]]:
+          before: datetime | None = None, held: frozenset[str] | None = None
+          ) -> list[dict[str, Any]]:
     """``table``'s rows of project ``pid`` without the columns ``leave_out``; with
-    ``before``, those recorded before it (a table that keeps the time)."""
+    ``before``, those recorded before it (a table that keeps the time); none, read
+    nothing, when ``held`` (``holding``) leaves the table out."""
+    if held is not None and table.name not in held:
+        return []
     stmt = _by_project(table)
     if before is not None and "recorded_at" in table.c:
         stmt = stmt.where(table.c.recorded_at < before)
@@ -163,24 +192,26 @@ def _invested(postings: list[Row[Any]], suffix: str) -> list[tuple[Any, Any, Dec
 
 
 def records(s: Connection, pid: int, postings: list[Row[Any]] | None = None, *,
-            before: datetime | None = None) -> Records:
+            before: datetime | None = None, held: frozenset[str] | None = None) -> Records:
     """A project's sponsors, estimates, stages, consultations, reported sites and stages,
     and the money put into its SPV (``contingent``: a guarantee outstanding); ``postings``:
     the project's (``postings_of``), when already read; ``before``: the rows recorded
-    before that moment (of the tables that keep the time)."""
+    before that moment (of the tables that keep the time); ``held``: the tables holding
+    anything about the project (``holding``), when known: only those are read."""
     own, stamped = ("id", "project_id"), ("id", "project_id", "recorded_at")
     sponsors = [{k: r[k] for k in ("name", "role", "note")}
-                for r in _rows(s, t.sponsors, pid, own)]
+                for r in _rows(s, t.sponsors, pid, own, held=held)]
     rows = postings_of(s, pid) if postings is None else postings
     cash = [{"instrument": i, "provider": p, "amount": v, "contingent": False}
             for i, p, v in _invested(rows, ":spv:invested")]
     guaranteed = [{"instrument": i, "provider": p, "amount": v, "contingent": True}
                   for i, p, v in _invested(rows, ":spv:guaranteed") if v]
-    return Records(sponsors, _rows(s, t.estimates, pid, own, before),
-                   _rows(s, t.transitions, pid, stamped, before),
-                   _rows(s, t.consultations, pid, own),
-                   _rows(s, t.site_reports, pid, stamped, before),
-                   _rows(s, t.status_reports, pid, stamped, before), [*cash, *guaranteed])
+    return Records(sponsors, _rows(s, t.estimates, pid, own, before, held),
+                   _rows(s, t.transitions, pid, stamped, before, held),
+                   _rows(s, t.consultations, pid, own, held=held),
+                   _rows(s, t.site_reports, pid, stamped, before, held),
+                   _rows(s, t.status_reports, pid, stamped, before, held),
+                   [*cash, *guaranteed])
 
 
 def postings_before(s: Connection, pid: int, before: datetime) -> list[Row[Any]]:

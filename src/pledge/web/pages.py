@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from pledge.services import frameworks as fw_svc
-from pledge.services import project_views
+from pledge.services import project_page, project_views
 from pledge.web import overview_pages, project_pages, review_pages, session_pages, templating
 from pledge.web.common import PAGE_SIZE, router
 
@@ -27,4 +27,6 @@ def warm(engine: Any) -> None:
     listed and a project page's reads done once (their queries compiled)."""
     templating.warm()
     fw_svc.list_frameworks(engine)
-    project_views.warm_reads(engine, PAGE_SIZE)
+    first = project_views.warm_reads(engine, PAGE_SIZE)
+    if first is not None:  # the page's own reads too (its economics among them)
+        project_page.project_page(engine, first, signed_in=True)

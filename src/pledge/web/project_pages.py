@@ -29,10 +29,9 @@ from pledge.server.idempotency import PageOnce
 from pledge.server.params import PageNumber, RecordId
 from pledge.services import as_of as as_of_svc
 from pledge.services import capital as capital_svc
-from pledge.services import claims as claims_svc
 from pledge.services import deadlines as deadlines_svc
 from pledge.services import funding as funding_svc
-from pledge.services import news, public_view
+from pledge.services import project_page as page_svc
 from pledge.services import projects as projects_svc
 from pledge.services import relations as relations_svc
 from pledge.services import risk as risk_svc
@@ -137,9 +136,10 @@ async def project(request: Request, project_id: RecordId, engine: EngineDep,
     """A project, answered on the event loop like the list (short indexed reads, no thread
     hop); its outlook is never simulated here."""
     need(actor, Action.READ_PUBLIC, settings)
-    p, assumed = projects_svc.show_project_page(engine, project_id)
-    if actor is None:  # the public portal: the record without account names
-        p = public_view.for_public(engine, p)
+    # one unit of work; the public portal: the record without account names, no tranches
+    # nor news
+    read = page_svc.project_page(engine, project_id, signed_in=actor is not None)
+    p, assumed = read.detail, read.assumptions
     # The simulation runs on a worker thread, never within the request: until it is done
     # the page shows the last outlook (or none) and looks again by itself.
     answer = views_svc.outlook_or_job(engine, p.summary.id)
@@ -161,8 +161,6 @@ async def project(request: Request, project_id: RecordId, engine: EngineDep,
         engine, framework=p.summary.framework, project_id=p.summary.id)), None) \
         if p.summary.status in deadlines_svc.DEADLINE_STAGES else None
     funded_total = sum((f["amount"] for f in p.funding if not f.get("contingent")), Decimal(0))
-    in_news = news.list_articles(engine, project_id=p.summary.id, project_read=True) \
-        if actor is not None else []
     events = sorted([("transition", x["on"], i, x) for i, x in enumerate(p.transitions)]
                     + [("consultation", x["on"], i, x) for i, x in enumerate(p.consultations)],
                     key=lambda e: (e[1], e[0] == "transition", e[2]))
@@ -171,11 +169,10 @@ async def project(request: Request, project_id: RecordId, engine: EngineDep,
         "computing": answer.computing, "refresh": REFRESH_SECONDS,
         "events": [(kind, x) for kind, _, _, x in events],
         "deadline": deadline, "urgent": URGENT_DAYS, "funded_total": funded_total,
-        "in_news": in_news, "statement": statement, "rounding": ROUNDING_RULE,
+        "in_news": read.articles, "statement": statement, "rounding": ROUNDING_RULE,
         "forms": _forms(actor, Stage(p.summary.status)),
         "report_stage": _next_stage(Stage(p.summary.status)),
-        "tranches": claims_svc.list_tranches(engine, project_id=p.summary.id)
-        if actor is not None else [],
+        "tranches": read.tranches,
         "assumptions": assumed, "risk": risk_svc.project_risk(
             p.summary.sector, p.summary.sector_detail, p.summary.name,
             assumed.own if assumed else None)})

@@ -19,6 +19,8 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
@@ -130,16 +132,31 @@ def in_yen(value: Decimal | None, rate: Any) -> str:
 def pct(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "—"
-    return format_percent(value, "#,##0" + ("." + "0" * digits if digits else "") + "%",
-                          locale=i18n.LOCALES[i18n.current()])
+    return _shown(format_percent, value, "#,##0" + ("." + "0" * digits if digits else "") + "%")
 
 
 def number(value: float | Decimal | int | None, digits: int = 0) -> str:
     """A number with the language's grouping and ``digits`` decimals (Babel)."""
     if value is None:
         return "—"
-    return format_decimal(value, "#,##0" + ("." + "0" * digits if digits else ""),
-                          locale=i18n.LOCALES[i18n.current()])
+    return _shown(format_decimal, value, "#,##0" + ("." + "0" * digits if digits else ""))
+
+
+def _shown(write: Callable[..., str], value: float | Decimal | int, pattern: str) -> str:
+    """``write`` (Babel's) of ``value`` in ``pattern`` and the page's language: each value
+    written once per type, pattern and language, then remembered (a page's figures repeat:
+    a risk class's, the same for every project of the class)."""
+    lang = i18n.current()
+    if value != value:  # NaN: never equal to itself, so never found again
+        return write(value, pattern, locale=i18n.LOCALES[lang])
+    return _shown_once(write, type(value).__name__, value, pattern, lang)
+
+
+@lru_cache(maxsize=4096)
+def _shown_once(write: Callable[..., str], kind: str, value: float | Decimal | int,
+                pattern: str, lang: str) -> str:
+    # ``kind`` apart: 1, 1.0 and Decimal(1) are equal keys, written apart all the same
+    return write(value, pattern, locale=i18n.LOCALES[lang])
 
 
 def day(value: date | datetime | str | None) -> str:
@@ -158,6 +175,12 @@ def day(value: date | datetime | str | None) -> str:
     day_of = value.date() if isinstance(value, datetime) else value
     if not _ja():
         return day_of.isoformat()
+    return _long_japanese(day_of)
+
+
+@lru_cache(maxsize=4096)
+def _long_japanese(day_of: date) -> str:
+    """Babel's long Japanese form of a date (a page shows several), written once."""
     return format_date(day_of, "long", locale=i18n.LOCALES["ja"])
 
 
@@ -282,13 +305,33 @@ def due_class(row: Any) -> str:
     return "urgent" if row.business_days_left < URGENT_DAYS else ""
 
 
+@pass_context
+def page_gettext(context: Context, message: str, **variables: Any) -> str:
+    """``_`` in a template: what Jinja's own (new-style gettext) gives, the message in
+    the page's language, safe when the template escapes, formatted with ``variables``
+    (so "%%" reads "%"), without its two calls through the context in between; a
+    message without variables is made once per language."""
+    if not variables:
+        return _plain_message(i18n.current(), message, context.eval_ctx.autoescape)
+    text = i18n.gettext(message)
+    return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+
+@lru_cache(maxsize=4096)
+def _plain_message(lang: str, message: str, autoescape: bool) -> str:
+    text = i18n.catalogue(lang).gettext(message)
+    return (Markup(text) if autoescape else text) % {}
+
+
 @lru_cache(maxsize=1)
 def templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(files("pledge.web") / "templates"))
     env = t.env
+    env.auto_reload = False  # the package's templates: compiled once, never looked at again
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
         i18n.gettext, i18n.ngettext, newstyle=True)
+    env.globals["_"] = page_gettext  # the extension's alias calls "gettext" through the context
     env.filters.update(usd=usd, usd_about=usd_about, pct=pct, label=label, figure=figure_json,
                        money=money, source_link=source_link, day=day, month=month,
                        number=number, setting=setting, tr=tr, budget_reason=budget_reason,
