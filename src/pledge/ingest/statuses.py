@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any, Final
 
 from pledge.domain.lifecycle import Stage, further
@@ -24,10 +25,15 @@ _NUMBERS: Final = {"two": 2, "three": 3, "four": 4, "five": 5, "二": 2, "三": 
                    "五": 5, "두": 2, "세": 3, "네": 4}
 
 
+# A count that names the larger group a project was taken from ("picked from the three
+# projects", "one of two approved"): the sentence speaks of that one project only.
+_PART_OF: Final = re.compile(r"\b(?:from|of|among)\s+(?:the\s+|these\s+|those\s+)?$", re.I)
+
+
 def _stated_count(text: str) -> int | None:
     """How many projects a sentence says it speaks of ("three projects", "3つの案件")."""
     m = _COUNT.search(text)
-    if m is None:
+    if m is None or _PART_OF.search(text, max(0, m.start() - 12), m.start()):
         return None
     word = next(g for g in m.groups() if g)
     return int(word) if word.isdigit() else _NUMBERS.get(word.lower())
@@ -115,6 +121,8 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                 continue
             if h.text.lower() in _CANDIDATE_WORDS and _of_a_round(reads, s.index):
                 stage = Stage.FINALIST.value   # a candidate for a named round: a finalist
+            if stage == Stage.SELECTED and _by_committee(s.text, h):
+                stage = Stage.RECOMMENDED.value   # only the President selects
             own = by_sentence.get(s.index, [])
             targets: list[tuple[Mention, float]] = []
             count = _stated_count(s.text) or _chained_count(reads, s.index)
@@ -124,7 +132,7 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
             if own:
                 targets = [(m, 0.8) for m in _owners(own, h)]
                 named = {m.project_id for m in own if m.project_id is not None}
-                if group and count and len(named) < count:
+                if group and count and len(named) < count and _group_nearer(s.text, h, own):
                     # "3 projects confirmed ... the Ohio gas plant": the rest come next.
                     more = _gather(ahead, by_sentence, count - len(named), frozenset(named))
                     targets += [(m, 0.65) for m in more]
@@ -135,6 +143,9 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                     more = [m for m in _listing(back, by_sentence, count, resolved)
                             if m.project_id not in named]
                     targets += [(m, 0.65) for m in more]
+            elif _FIELD_LINE.match(s.text) or (r.pronoun and not r.types and not r.orgs):
+                # "- Status: funded in full in April": the project of the heading above
+                targets = [(m, 0.7) for m in _carried(back, by_sentence, 5)]
             elif "group_back_references" in r.cues:
                 found = _listing(back, by_sentence, count, resolved) if count else []
                 base = 0.7
@@ -165,7 +176,74 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                         pid, name = head[0], head[1]
                     out.append(StatusFact(name, pid, stage, h.value.reported, h.text,
                                           s.index, s.text, confidence))
-    return _current(_furthest(out))
+    return _current(_furthest(_fullest_names(out, by_sentence)))
+
+
+# A line of a fact sheet or a list that gives a project's status under its heading
+# ("- Status: selected July 14", "状況：稼働中", "현황: 선정").
+_FIELD_LINE: Final = re.compile(
+    r"\s*(?:[-*•·]\s*)?(?:Status|Stage|Latest|Progress|状況|進捗|現状|상태|현황|진행 상황)"
+    r"\s*[:：]")
+
+
+def _carried(order: Iterable[int], by_sentence: dict[int, list[Mention]],
+             within: int) -> list[Mention]:
+    """The one project of the nearest sentence in ``order`` (at most ``within`` sentences
+    away) that names any: the subject a sentence without one carries on."""
+    for k, j in enumerate(order):
+        if k >= within:
+            break
+        ms = by_sentence.get(j, [])
+        if ms:
+            keys = {m.project_id if m.project_id is not None else m.descriptor for m in ms}
+            return ms[-1:] if len(keys) == 1 else []
+    return []
+
+
+def _group_nearer(text: str, h: Hit[Signal], own: list[Mention]) -> bool:
+    """Whether a status word stands nearer the counted group a sentence names ("3 projects
+    confirmed") than the project it names itself ("Japan wires $33bn for the Ohio plant as
+    the US notifies Tokyo of two more projects": the money is the plant's)."""
+    m = _COUNT.search(text)
+    if m is None:
+        return True
+    return abs(m.start() - h.start) <= min(abs(x.anchor - h.start) for x in own)
+
+
+# Who acts before an English selection word ("the investment committee has given the nod
+# to"), or after it ("approved by the investment committee"): a committee recommends.
+_COMMITTEE_AFTER: Final = re.compile(r"\s+(?:\w+\s+){0,3}?by\s+(?:the\s+)?(?:[\w.-]+\s+){0,3}"
+                                     r"committee\b", re.I)
+_CLAUSE_START: Final = re.compile(r".*(?:[;:.]|\b(?:but|while|whereas|after|when|and)\b)",
+                                  re.I | re.S)
+_SELECTORS: Final = ("president", "trump", "white house")
+
+
+def _by_committee(text: str, h: Hit[Signal]) -> bool:
+    if h.value.language != "en":
+        return False
+    before = text[max(0, h.start - 90):h.start]
+    m = _CLAUSE_START.match(before)
+    clause = before[m.end():] if m else before
+    low = clause.lower()
+    if "committee" in low and not any(w in low for w in _SELECTORS):
+        return True
+    return _COMMITTEE_AFTER.match(text, h.end) is not None
+
+
+def _fullest_names(facts: list[StatusFact], by_sentence: dict[int, list[Mention]]
+                   ) -> list[StatusFact]:
+    """A new project named once with its state and once without ("Korea Zinc smelter
+    (Tennessee)", then "Korea Zinc smelter") is one project: the name with the state."""
+    names = {m.descriptor for ms in by_sentence.values() for m in ms if m.project_id is None}
+    out = []
+    for f in facts:
+        if f.project_id is None:
+            fuller = [n for n in names if n.startswith(f.project + " (")]
+            if len(fuller) == 1:
+                f = replace(f, project=fuller[0])
+        out.append(f)
+    return out
 
 
 _CANDIDATE_WORDS: Final = frozenset({"candidate", "candidates", "候補", "후보"})
