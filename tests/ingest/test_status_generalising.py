@@ -113,3 +113,66 @@ def test_a_new_project_named_with_and_without_its_state_is_one_project(
             "Officials said on Monday that the Korea Zinc smelter was selected.")
     assert _signals(text, gazetteer, index) == {
         ("Korea Zinc critical minerals smelter (Tennessee)", "selected")}
+
+
+def test_a_passage_naming_only_a_kind_continues_the_project_of_that_kind(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    # "原発の事業費" names no company or place: it is the reactor project just named
+    text = ("米ウェスチングハウス製の大型原子炉10基を建設する事業について説明があった。"
+            "原発の事業費は総額1000億ドルを超える。この事業は6月にトランプ大統領が選定した。")
+    assert _signals(text, gazetteer, index) == {(30, "selected")}
+    text = ("Korea Hydro & Nuclear Power plans reactors in South Carolina and Georgia. "
+            "Officials said the reactors are still under review.")
+    assert _signals(text, gazetteer, index) == {
+        ("Korea Hydro & Nuclear Power nuclear reactors (South Carolina, Georgia)",
+         "under_review")}
+
+
+def test_a_new_project_is_named_by_its_company_not_a_ministry(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    text = "산업통상자원부는 고려아연이 테네시주에 짓는 핵심광물 제련소를 선정했다고 밝혔다."
+    assert _signals(text, gazetteer, index) == {
+        ("Korea Zinc critical minerals smelter (Tennessee)", "selected")}
+
+
+def test_a_headline_naming_a_kind_is_the_new_project_named_next(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    text = ("조선소 사업 승인\n"
+            "트럼프 대통령은 한화오션이 필리조선소에 새 도크를 짓는 사업을 최종 승인했다.")
+    assert _signals(text, gazetteer, index) == {
+        ("Hanwha Ocean shipyard (Pennsylvania)", "selected")}
+
+
+def test_each_clause_of_a_japanese_or_korean_sentence_has_its_own_stage(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    text = ("펜실베이니아주 가스발전소에 일본 자금이 집행됐고, 텍사스주 가스발전소에 대해서도 "
+            "자금 납입 통보가 전달됐다.")
+    assert _signals(text, gazetteer, index) == {(28, "funded"), (29, "notified")}
+
+
+def test_a_singular_project_word_is_the_project_before_not_the_ones_next(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    text = ("The Texas GulfLink crude oil export terminal is waiting for its money. "
+            "Tokyo transferred $2 billion against the total project cost. "
+            "Separately, a diamond grit plant in Georgia was mentioned.")
+    assert _signals(text, gazetteer, index) == {(25, "funded")}
+    # "each selected project" speaks of any project
+    text = ("The Texas GulfLink crude oil export terminal was mentioned. Japan pays for "
+            "each selected project within 45 days.")
+    assert _signals(text, gazetteer, index) == set()
+
+
+def test_a_status_word_in_a_clause_about_another_facility_is_not_the_subjects(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    text = ("The LCD and OLED display plant was not chosen when the copper smelter was "
+            "approved in May.")
+    assert _signals(text, gazetteer, index) == {(31, "under_review")}
+
+
+@pytest.mark.parametrize(("text", "stage"), [
+    ("テキサス州の原油積み出し港は、次の案件の候補として挙がった。", "finalist"),
+    ("Texas GulfLink 원유 수출 터미널은 다음 차례 투자 후보로 이름을 올렸다.", "finalist"),
+])
+def test_a_candidate_for_the_next_round_is_a_finalist(
+        gazetteer: Gazetteer, index: ProjectIndex, text: str, stage: str) -> None:
+    assert _signals(text, gazetteer, index) == {(25, stage)}

@@ -79,8 +79,13 @@ def passage_cuts(text: str, r: SentenceRead) -> list[int]:
         prior = [k for p, k in anchors if last <= p < cut]
         first_after = next((k for p, k in anchors if p >= cut), None)
         end = min((c for c in candidates if c > cut), default=len(text))
+        # (a place of its own also makes an item: "a gas plant in Pennsylvania was funded,
+        # and the one in Texas notified")
+        states_before = {h.value for h in r.states if last <= h.start < cut}
         own = any(cut <= a.start < end for a in r.amounts) or \
-            any(cut <= h.start < end for h in r.orgs)
+            any(cut <= h.start < end for h in r.orgs) or \
+            (bool(states_before) and any(cut <= h.start < end and h.value not in states_before
+                                         for h in r.states))
         same_kind = bool(prior) and prior[-1] == first_after and not own
         if before and after and not same_kind:
             cuts.append(cut)

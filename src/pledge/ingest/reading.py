@@ -74,7 +74,9 @@ def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
         if _GOES_ON.search(before):
             modal = ()      # "will keep examining", "would continue to review"
         return not (_window_has(before, neg) or "n't" in before or _window_has(before, modal)
-                    or _EN_NOT_AFTER.match(text, hit.end) is not None)
+                    or _EN_NOT_AFTER.match(text, hit.end) is not None
+                    or (not hit.text.endswith("ed")
+                        and _EN_MODAL_AFTER.match(text, hit.end) is not None))
     before = text[max(0, hit.start - 6):hit.start]
     after = text[hit.end:hit.end + 14]
     # A condition stated before the word ("大統領が選定すれば、…通知が届く", "승인되면 … 통보")
@@ -89,6 +91,8 @@ def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
 _EN_NOT_AFTER: Final = re.compile(
     r"[\s,]*(?:(?:has|have|had|is|are|was|were)(?:\s+not\b|n't|\s+yet\s+to\b)"
     r"|(?:only\s+)?(?:if|unless|once)\b)", re.I)
+# ... and a noun of a stage that only may come ("a funding notice would follow selection")
+_EN_MODAL_AFTER: Final = re.compile(r"\s*(?:would|will|could|may|might|should)\s", re.I)
 _STILL: Final = frozenset({"아직"})
 _CONDITIONS: Final = {"ja": ("すれば", "されれば", "たら"), "ko": ("하면", "되면", "한다면")}
 

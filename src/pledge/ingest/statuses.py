@@ -95,8 +95,10 @@ def _coreferents(g: Gazetteer, by_sentence: dict[int, list[Mention]],
             for order in (range(i + 1, i + 5), range(i - 1, i - 4, -1)):
                 found = unique_by(
                     [x for j in order for x in by_sentence.get(j, [])
-                     if x.project_id is not None and x.confidence >= REPORT_CONFIDENCE
-                     and wanted & of(x)], lambda x: x.project_id)
+                     if (x.project_id is not None
+                         or (not m.orgs and x.orgs and x.via == "passage"))
+                     and x.confidence >= REPORT_CONFIDENCE and wanted & of(x)],
+                    lambda x: x.project_id or x.descriptor)
                 if found:
                     out[id(m)] = found
                     break
@@ -117,8 +119,10 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
         s = r.sentence
         for h in r.signals:
             stage = h.value.stage
-            if stage is None or (stage == Stage.UNDER_REVIEW and _own_plans(g, r, h)):
-                continue
+            if stage is None or (stage == Stage.UNDER_REVIEW and _own_plans(g, r, h)) or (
+                    _ANY_SUCH.search(s.text, max(0, h.start - 8), h.start)
+                    and _PROJECT_NEXT.match(s.text, h.end)):
+                continue   # "each selected project": any project, none in particular
             if h.text.lower() in _CANDIDATE_WORDS and _of_a_round(reads, s.index):
                 stage = Stage.FINALIST.value   # a candidate for a named round: a finalist
             if stage == Stage.SELECTED and _by_committee(s.text, h):
@@ -159,6 +163,10 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                     found = _gather(ahead, by_sentence, count)
                     base = 0.7 if len(found) == count else 0.6
                 targets = [(m, base) for m in found]
+            elif group and not count and _only_one_project(r):
+                # "Tokyo transferred $18bn against a total project cost of ...": the
+                # project of the sentence before, not the ones named next
+                targets = [(m, 0.7) for m in _carried(back, by_sentence, 1)]
             elif group:
                 found = _gather(ahead, by_sentence, count)
                 if not found and count and "tranche_words" not in r.cues:
@@ -167,6 +175,8 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                     found = _listing(back, by_sentence, count, resolved)
                 targets = [(m, 0.7) for m in found]
             for m, base in targets:
+                if m.via == "passage" and _said_of_another(r, h, m):
+                    continue
                 for t in resolved.get(id(m), [m]):
                     confidence = round(base * (0.6 + 0.4 * max(m.confidence, t.confidence)),
                                        2)
@@ -251,7 +261,7 @@ _CANDIDATE_WORDS: Final = frozenset({"candidate", "candidates", "候補", "후�
 
 _LATER_ROUND: Final = re.compile(
     r"(?i:\b(?:second|third|next|2nd|3rd)[- ](?:round|tranche|batch|phase)\b)"
-    r"|第[2二3三]弾|[23]차|二次")
+    r"|第[2二3三]弾|[23]차|二次|次の(?:案件|弾|ラウンド|段階)|次回|다음 (?:차례|라운드|단계)")
 
 
 def _of_a_round(reads: list[SentenceRead], i: int) -> bool:
@@ -350,6 +360,43 @@ def _own_plans(g: Gazetteer, r: SentenceRead, h: Hit[Signal]) -> bool:
     return bool(_CJK_SUBJECT.match(gap))
 
 
+# Ends of clauses the passages do not cut at: semicolons, and the Japanese and Korean
+# endings that close one clause before the next ("자금이 집행됐고, 텍사스주…").
+_CLAUSE_ENDS: Final = re.compile(r"[;；]|(?<=[고며서])[,，]\s|(?<=[してりが])、")
+
+
+_ANY_SUCH: Final = re.compile(r"\b(?:each|every|any|all|no)\s+$", re.I)
+_PROJECT_NEXT: Final = re.compile(r"\s+projects?\b", re.I)
+
+
+def _only_one_project(r: SentenceRead) -> bool:
+    """Whether a sentence's only group words are a singular "project" ("the total project
+    cost"), which speaks of one project, not of a group."""
+    hits = r.cue_hits.get("group_nouns", [])
+    return bool(hits) and all(h.text.lower() == "project" for h in hits)
+
+
+# A clause within which a status word is said of another facility ("was not chosen when
+# the copper smelter was approved"): one opened by these words.
+_SUBCLAUSE: Final = re.compile(r"\b(?:when|after|before|while|as|since|because|whereas)\s",
+                               re.I)
+
+
+def _said_of_another(r: SentenceRead, h: Hit[Signal], m: Mention) -> bool:
+    """Whether status word ``h`` stands in a subordinate clause of its own that names a
+    facility other than the one of mention ``m``."""
+    if h.value.language != "en" or not m.types:
+        return False
+    text = r.sentence.text
+    opener = None
+    for o in _SUBCLAUSE.finditer(text, max(m.start, h.start - 80), h.start):
+        opener = o
+    if opener is None:
+        return False
+    return any(opener.end() <= t.start < h.start and t.value.key != m.types[0]
+               for t in r.types)
+
+
 def _owners(own: list[Mention], h: Hit[Signal]) -> list[Mention]:
     """The passages of a sentence a status word is said of, within its clause (", while
     ...", "; ..."): the one it stands in, or all of them when it comes before the first
@@ -360,7 +407,7 @@ def _owners(own: list[Mention], h: Hit[Signal]) -> list[Mention]:
         return own
     text = own[0].evidence
     breaks = [m.start() for m in CLAUSE_BREAK.finditer(text)] + \
-        [m.start() for m in re.finditer(r"[;；]", text)]
+        [m.start() for m in _CLAUSE_ENDS.finditer(text)]
     lo = max((b for b in breaks if b <= h.start), default=0)
     hi = min((b for b in breaks if b > h.start), default=len(text))
     clause = [m for m in own if lo <= m.anchor < hi] or own
