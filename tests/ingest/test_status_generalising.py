@@ -176,3 +176,21 @@ def test_a_status_word_in_a_clause_about_another_facility_is_not_the_subjects(
 def test_a_candidate_for_the_next_round_is_a_finalist(
         gazetteer: Gazetteer, index: ProjectIndex, text: str, stage: str) -> None:
     assert _signals(text, gazetteer, index) == {(25, stage)}
+
+
+def test_a_new_project_with_neither_company_nor_place_gets_no_stage(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    assert _signals("The committee is still reviewing a shipyard.", gazetteer, index) == set()
+    assert _signals("The committee is still reviewing a shipyard in Texas.", gazetteer,
+                    index) == {("shipyard (Texas)", "under_review")}
+
+
+def test_a_status_line_skips_a_line_matched_by_its_kind_alone(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    # "optical fibre ... data centers" alone would match another project by its kinds;
+    # the company named just above is the project the lines describe
+    text = ("New candidate: optical fibre cable supply\n"
+            "- Company: Fujikura\n"
+            "- Scope: optical fibre plants supplying AI data centers\n"
+            "- Status: named among the candidates for the next round")
+    assert _signals(text, gazetteer, index) == {(13, "finalist")}

@@ -178,6 +178,8 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                 if m.via == "passage" and _said_of_another(r, h, m):
                     continue
                 for t in resolved.get(id(m), [m]):
+                    if t.project_id is None and _nameless(g, t.descriptor):
+                        continue   # "nuclear reactors": no company, no place
                     confidence = round(base * (0.6 + 0.4 * max(m.confidence, t.confidence)),
                                        2)
                     pid, name = t.project_id, t.project or t.descriptor
@@ -203,11 +205,14 @@ def _carried(order: Iterable[int], by_sentence: dict[int, list[Mention]],
     for k, j in enumerate(order):
         if k >= within:
             break
-        ms = by_sentence.get(j, [])
+        ms = [m for m in by_sentence.get(j, []) if m.confidence > _BY_KIND_ALONE]
         if ms:
             keys = {m.project_id if m.project_id is not None else m.descriptor for m in ms}
             return ms[-1:] if len(keys) == 1 else []
     return []
+
+
+_BY_KIND_ALONE: Final = 0.5     # a project matched by the kind of its facility alone
 
 
 def _group_nearer(text: str, h: Hit[Signal], own: list[Mention]) -> bool:
@@ -367,6 +372,12 @@ _CLAUSE_ENDS: Final = re.compile(r"[;；]|(?<=[고며서])[,，]\s|(?<=[して�
 
 _ANY_SUCH: Final = re.compile(r"\b(?:each|every|any|all|no)\s+$", re.I)
 _PROJECT_NEXT: Final = re.compile(r"\s+projects?\b", re.I)
+
+
+def _nameless(g: Gazetteer, descriptor: str) -> bool:
+    """Whether a new project's descriptive name names neither a company nor a place
+    ("nuclear reactors"): nothing tells which project it is."""
+    return "(" not in descriptor and any(descriptor == t.label for t in g.types.values())
 
 
 def _only_one_project(r: SentenceRead) -> bool:

@@ -53,11 +53,13 @@ _WINDOW: Final = 70     # longer than any name of three words and an ending
 _ROLES: Final = (r"developer|company|firm|maker|manufacturer|operator|builder|producer|"
                  r"supplier|utility|miner|conglomerate|shipbuilder|contractor|sponsor")
 _ROLE_FIELD: Final = re.compile(
-    rf"(?:^|\n)\s*(?:[-*•·]\s*)?(?:Developer|Company|Sponsor|Operator|Owner|Builder|"
-    rf"Contractor|Partner|Supplier)s?\s*:\s*(?P<field>{_NAME})(?=\s*(?:[,;(\n]|$))")
-_APPOSITION: Final = re.compile(
-    rf"(?<![\w&-])(?P<appos>{_NAME}),\s+(?:the|an?)\s+(?:[\w.-]+\s+){{0,3}}?(?:{_ROLES})"
-    r"(?![\w'’])")
+    rf"^[ \t]*(?:[-*•·][ \t]*)?(?:Developer|Company|Sponsor|Operator|Owner|Builder|"
+    rf"Contractor|Partner|Supplier)s?[ \t]*:[ \t]*(?P<field>{_NAME})(?=[ \t]*(?:[,;(\n]|$))",
+    re.M)
+# (the apposition is found by its comma and role, then the name just before the comma)
+_APPOSITION: Final = re.compile(rf",\s+(?:the|an?)\s+(?:[\w.-]+\s+){{0,3}}?(?:{_ROLES})"
+                                r"(?![\w'’])")
+_NAME_BEFORE: Final = re.compile(rf"(?<![\w&-])(?P<appos>{_NAME})\Z")
 # A subsidiary named with its parent ("Foo Power LLC, the US arm of Mitsubishi Heavy
 # Industries"): the parent, named next, is the company reported.
 _ARM_OF: Final = re.compile(r"[^,\n]{0,12},\s+(?:the|an?)\s+(?:[\w.-]+\s+){0,2}?"
@@ -71,6 +73,9 @@ _JA_NAME: Final = re.compile(
 _KO_NAME: Final = re.compile(
     r"(?<![가-힣A-Za-z])(?P<koco>[가-힣A-Za-z]{2,8}?(?:중공업|홀딩스|제철|상사|해운))"
     r"(?=[은는이가을를과와의도에로,.\s)]|$)|(?:\(주\)|㈜)\s?(?P<kojoo>[가-힣A-Za-z]{2,10})")
+_JA_TRIGGERS: Final = ("ホールディングス", "工業", "通商", "商事", "製作所", "電機", "製鋼所",
+                       "株式会社")
+_KO_TRIGGERS: Final = ("중공업", "홀딩스", "제철", "상사", "해운", "(주)", "㈜")
 _NOT_CJK_PREFIX: Final = frozenset({
     "化学", "重化学", "石油化学", "機械", "鉄鋼", "軽", "重", "製造", "素材", "関連", "国内",
     "日本", "米国", "各", "大手", "地場", "中小", "주요", "국내", "해외", "대형", "중소", "종합",
@@ -155,14 +160,19 @@ def find_unknown_companies(text: str, taken: list[tuple[int, int]],
     if "주가" in text:
         for m in _KOREAN.finditer(text):
             add(m.start("ko"), m.end("ko"), m.group("ko"))
-    for pattern in (_ROLE_FIELD, _APPOSITION):
-        for m in pattern.finditer(text):
-            group = m.lastgroup or ""
-            name = _clean_name(m.group(group))
-            start = m.end(group) - len(name)
-            if " " in name or pattern is _ROLE_FIELD:
-                add(start, start + len(name), name)
-    for pattern in (_JA_NAME, _KO_NAME):
+    for m in _ROLE_FIELD.finditer(text):
+        name = _clean_name(m.group("field"))
+        add(m.end("field") - len(name), m.end("field"), name)
+    for a in _APPOSITION.finditer(text):
+        lo = max(0, a.start() - _WINDOW)
+        n = _NAME_BEFORE.search(text[lo:a.start()])
+        if n is not None:
+            name = _clean_name(n.group("appos"))
+            if " " in name:
+                add(lo + n.end() - len(name), lo + n.end(), name)
+    for pattern, endings in ((_JA_NAME, _JA_TRIGGERS), (_KO_NAME, _KO_TRIGGERS)):
+        if not any(e in text for e in endings):
+            continue
         for m in pattern.finditer(text):
             group = m.lastgroup or ""
             name = m.group(group)
