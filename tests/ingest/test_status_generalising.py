@@ -194,3 +194,20 @@ def test_a_status_line_skips_a_line_matched_by_its_kind_alone(
             "- Scope: optical fibre plants supplying AI data centers\n"
             "- Status: named among the candidates for the next round")
     assert _signals(text, gazetteer, index) == {(13, "finalist")}
+
+
+@pytest.mark.parametrize("text", [
+    "The Texas GulfLink crude oil export terminal pays taxes under a deal the county "
+    "commissioners approved in May.",
+    "The Texas GulfLink crude oil export terminal's air permit was approved by state "
+    "regulators.",
+])
+def test_an_approval_by_another_body_is_no_stage_of_the_programme(
+        gazetteer: Gazetteer, index: ProjectIndex, text: str) -> None:
+    assert _signals(text, gazetteer, index) == set()
+
+
+def test_a_county_named_for_a_site_places_the_project_in_its_state(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    text = "A gas-fired power plant in Luzerne County was green-lit by the White House."
+    assert _signals(text, gazetteer, index) == {(28, "selected")}

@@ -123,6 +123,8 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                     _ANY_SUCH.search(s.text, max(0, h.start - 8), h.start)
                     and _PROJECT_NEXT.match(s.text, h.end)):
                 continue   # "each selected project": any project, none in particular
+            if _by_other_body(s.text, h):
+                continue   # "a tax deal the commissioners approved": not the programme's
             if h.text.lower() in _CANDIDATE_WORDS and _of_a_round(reads, s.index):
                 stage = Stage.FINALIST.value   # a candidate for a named round: a finalist
             if stage == Stage.SELECTED and _by_committee(s.text, h):
@@ -244,6 +246,24 @@ def _by_committee(text: str, h: Hit[Signal]) -> bool:
     if "committee" in low and not any(w in low for w in _SELECTORS):
         return True
     return _COMMITTEE_AFTER.match(text, h.end) is not None
+
+
+# Bodies whose approvals are not the programme's (a county's tax deal, a state's permit,
+# shareholders' vote): an English status word said by or of them.
+_OTHER_BODIES: Final = (r"commissioners|council|board|shareholders|regulators|lawmakers|"
+                        r"legislature|legislators|voters|court|Congress|Senate|parliament|"
+                        r"county|city|township|state regulators|permit")
+_OTHER_BEFORE: Final = re.compile(rf"\b(?:{_OTHER_BODIES})\s+(?:(?:had|has|have|also|"
+                                  rf"already|unanimously)\s+)?$", re.I)
+_OTHER_AFTER: Final = re.compile(rf"\s+by\s+(?:the\s+)?(?:[\w.-]+\s+){{0,2}}?(?:{_OTHER_BODIES})"
+                                 r"\b", re.I)
+
+
+def _by_other_body(text: str, h: Hit[Signal]) -> bool:
+    if h.value.language != "en":
+        return False
+    return bool(_OTHER_BEFORE.search(text, max(0, h.start - 50), h.start)
+                or _OTHER_AFTER.match(text, h.end))
 
 
 def _fullest_names(facts: list[StatusFact], by_sentence: dict[int, list[Mention]]
