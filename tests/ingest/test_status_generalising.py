@@ -211,3 +211,45 @@ def test_a_county_named_for_a_site_places_the_project_in_its_state(
         gazetteer: Gazetteer, index: ProjectIndex) -> None:
     text = "A gas-fired power plant in Luzerne County was green-lit by the White House."
     assert _signals(text, gazetteer, index) == {(28, "selected")}
+
+
+def test_they_speaks_of_every_project_the_sentence_before_named(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    text = ("The Texas GulfLink crude oil export terminal and a synthetic diamond grit plant "
+            "in Georgia were discussed. They were approved by President Trump on Friday.")
+    assert _signals(text, gazetteer, index) == {(25, "selected"), (26, "selected")}
+
+
+def test_a_heading_ending_in_a_colon_gives_its_stage_to_the_items_listed_under_it(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    text = ("Projects selected by the President:\n"
+            "- Texas GulfLink crude oil export terminal\n"
+            "- Synthetic diamond grit plant in Georgia\n"
+            "Other news followed.")
+    assert _signals(text, gazetteer, index) == {(25, "selected"), (26, "selected")}
+
+
+def test_the_month_may_is_no_modal(gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    text = ("The Texas GulfLink crude oil export terminal was shortlisted in March, "
+            "recommended in May and selected in June.")
+    assert _signals(text, gazetteer, index) == {(25, "selected")}
+    text = "The Texas GulfLink crude oil export terminal may be selected in June."
+    assert _signals(text, gazetteer, index) == set()
+
+
+@pytest.mark.parametrize("text", [
+    "テキサス州の原油積み出し港とジョージア州の人工ダイヤモンド工場が選定された。",
+    "Texas GulfLink 원유 수출 터미널과 조지아주 인공 다이아몬드 공장이 선정됐다.",
+])
+def test_two_facilities_joined_by_and_in_japanese_or_korean_are_two_projects(
+        gazetteer: Gazetteer, index: ProjectIndex, text: str) -> None:
+    assert _signals(text, gazetteer, index) == {(25, "selected"), (26, "selected")}
+
+
+def test_a_company_choosing_a_site_is_no_selection(gazetteer: Gazetteer,
+                                                   index: ProjectIndex) -> None:
+    text = "Korea Zinc picks Tennessee for a critical minerals smelter."
+    assert _signals(text, gazetteer, index) == set()
+    text = "President Trump picks a Korea Zinc critical minerals smelter in Tennessee."
+    assert _signals(text, gazetteer, index) == {
+        ("Korea Zinc critical minerals smelter (Tennessee)", "selected")}

@@ -12,7 +12,7 @@ from pledge.ingest.reading import SentenceRead
 # "; ", "、", " 및 ") just before the next item, and clause breaks (", while", ", whereas")
 _SEPARATOR: Final = re.compile(
     r"(?:,\s+(?:and\s+)?(?:(?:an?|the)\s+)?|;\s*|\s+and\s+(?:(?:an?|the)\s+)?|[、，]\s*|"
-    r"\s+및\s+|\s*[·]\s*)$")
+    r"\s+및\s+|\s*[·]\s*|(?<=[\u3040-\u30ff\u3400-\u9fff])と|(?<=[가-힣])(?:과|와)\s+)$")
 # ... and, in Japanese headlines, a space between two clauses ("銅製錬所を選定　ディスプレー
 # 工場は見送り"; Japanese puts no space between words).
 _CJK: Final = "\u3040-\u30ff\u3400-\u9fff"
@@ -21,7 +21,7 @@ _CJK: Final = "\u3040-\u30ff\u3400-\u9fff"
 # ",\s+(?:while|whereas|but)\s+|(?<=[CJK])\s+(?=[CJK])".)
 CLAUSE_BREAK: Final = re.compile(rf"[,\s](?:(?<=,)\s+(?:while|whereas|but)\s+"
                                  rf"|(?<=[{_CJK}]\s)\s*(?=[{_CJK}]))")
-_SEPARATOR_ENDS: Final = frozenset(";、，·")
+_SEPARATOR_ENDS: Final = frozenset(";、，·と")
 _WORD_CHAR: Final = re.compile(r"[\w\s-]")
 _ITEM_GAP: Final = 12   # characters of words allowed between a separator and its item
 

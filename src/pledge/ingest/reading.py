@@ -73,7 +73,8 @@ def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
         before = " ".join(text[:hit.start].split()[-6:])
         if _GOES_ON.search(before):
             modal = ()      # "will keep examining", "would continue to review"
-        return not (_window_has(before, neg) or "n't" in before or _window_has(before, modal)
+        return not (_window_has(before, neg) or "n't" in before
+                    or _window_has(_MONTH_MAY.sub("", before), modal)
                     or _EN_NOT_AFTER.match(text, hit.end) is not None
                     or (not hit.text.endswith("ed")
                         and _EN_MODAL_AFTER.match(text, hit.end) is not None))
@@ -93,6 +94,7 @@ _EN_NOT_AFTER: Final = re.compile(
     r"|(?:only\s+)?(?:if|unless|once)\b)", re.I)
 # ... and a noun of a stage that only may come ("a funding notice would follow selection")
 _EN_MODAL_AFTER: Final = re.compile(r"\s*(?:would|will|could|may|might|should)\s", re.I)
+_MONTH_MAY: Final = re.compile(r"\bMay\b")     # the month, not the modal ("selected in May")
 _STILL: Final = frozenset({"아직"})
 _CONDITIONS: Final = {"ja": ("すれば", "されれば", "たら"), "ko": ("하면", "되면", "한다면")}
 

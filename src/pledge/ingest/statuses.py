@@ -123,7 +123,7 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                     _ANY_SUCH.search(s.text, max(0, h.start - 8), h.start)
                     and _PROJECT_NEXT.match(s.text, h.end)):
                 continue   # "each selected project": any project, none in particular
-            if _by_other_body(s.text, h):
+            if _by_other_body(s.text, h) or _company_chooses(r, h):
                 continue   # "a tax deal the commissioners approved": not the programme's
             if h.text.lower() in _CANDIDATE_WORDS and _of_a_round(reads, s.index):
                 stage = Stage.FINALIST.value   # a candidate for a named round: a finalist
@@ -152,6 +152,12 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
             elif _FIELD_LINE.match(s.text) or (r.pronoun and not r.types and not r.orgs):
                 # "- Status: funded in full in April": the project of the heading above
                 targets = [(m, 0.7) for m in _carried(back, by_sentence, 5)]
+            elif _THEY.match(s.text) and not r.types and not r.orgs:
+                # "They were approved on Friday": every project the sentence before named
+                targets = [(m, 0.7) for m in _named_before(back, by_sentence)]
+            elif group and s.text.rstrip().endswith((":", "：")):
+                # "Projects selected by the President:" and the items listed under it
+                targets = [(m, 0.7) for m in _items_after(reads, s.index, by_sentence)]
             elif "group_back_references" in r.cues:
                 found = _listing(back, by_sentence, count, resolved) if count else []
                 base = 0.7
@@ -215,6 +221,30 @@ def _carried(order: Iterable[int], by_sentence: dict[int, list[Mention]],
 
 
 _BY_KIND_ALONE: Final = 0.5     # a project matched by the kind of its facility alone
+_THEY: Final = re.compile(r"(?:They|Both|All three|All of them)\b")
+_ITEM: Final = re.compile(r"\s*(?:[-*•·・]|\d{1,2}[.)])\s")
+
+
+def _named_before(order: Iterable[int], by_sentence: dict[int, list[Mention]]
+                  ) -> list[Mention]:
+    """The projects of the nearest sentence in ``order`` (of the two) that names any."""
+    for k, j in enumerate(order):
+        if k >= 2:
+            break
+        if by_sentence.get(j):
+            return unique_by(by_sentence[j], lambda m: m.project_id or m.descriptor)
+    return []
+
+
+def _items_after(reads: list[SentenceRead], i: int, by_sentence: dict[int, list[Mention]]
+                 ) -> list[Mention]:
+    """The projects of the list items ("- ...") that follow sentence ``i``, one each."""
+    out: list[Mention] = []
+    for r in reads[i + 1:]:
+        if not _ITEM.match(r.sentence.text):
+            break
+        out += by_sentence.get(r.sentence.index, [])[:1]
+    return out
 
 
 def _group_nearer(text: str, h: Hit[Signal], own: list[Mention]) -> bool:
@@ -259,6 +289,18 @@ _OTHER_AFTER: Final = re.compile(rf"\s+by\s+(?:the\s+)?(?:[\w.-]+\s+){{0,2}}?(?:
                                  r"\b", re.I)
 
 
+_ACTIVE_CHOICE: Final = frozenset({"picks", "selects", "chooses"})
+
+
+def _company_chooses(r: SentenceRead, h: Hit[Signal]) -> bool:
+    """Whether a company is the subject of a present-tense choice ("Korea Zinc picks
+    Tennessee for its smelter"): the company's own choice, not the programme's."""
+    if h.text.lower() not in _ACTIVE_CHOICE:
+        return False
+    return any(o.value.kind == "company" and not r.sentence.text[o.end:h.start].strip()
+               for o in r.orgs if o.end <= h.start)
+
+
 def _by_other_body(text: str, h: Hit[Signal]) -> bool:
     if h.value.language != "en":
         return False
@@ -281,7 +323,7 @@ def _fullest_names(facts: list[StatusFact], by_sentence: dict[int, list[Mention]
     return out
 
 
-_CANDIDATE_WORDS: Final = frozenset({"candidate", "candidates", "候補", "후보"})
+_CANDIDATE_WORDS: Final = frozenset({"candidate", "candidates", "in the running", "候補", "후보"})
 
 
 _LATER_ROUND: Final = re.compile(

@@ -32,7 +32,7 @@ _KEPT_ENDINGS: Final = ("Industries", "Resources", "Holdings", "Mining", "Minera
                         "Motors", "Engineering", "Group", "Materials", "Metals")
 _LEGAL_ENDINGS: Final = ("Corp.", "Corporation", "Inc.", "Ltd.", "Ltd", "Limited", "plc",
                          "PLC", "Co., Ltd.", "Bhd", "Berhad", "LLC", "L.L.C.", "L.P.", "GmbH",
-                         "N.V.", "S.A.", "K.K.")
+                         "N.V.", "S.A.", "K.K.", "Co.")
 _ENGLISH: Final = re.compile(
     rf"(?<![\w&-])(?P<kept>{_NAME} (?:{'|'.join(_KEPT_ENDINGS)}))(?![\w])"
     rf"|(?<![\w&-])(?P<legal>{_NAME}),? (?:{'|'.join(re.escape(e) for e in _LEGAL_ENDINGS)})"
@@ -69,10 +69,12 @@ _ARM_OF: Final = re.compile(r"[^,\n]{0,12},\s+(?:the|an?)\s+(?:[\w.-]+\s+){0,2}?
 _JA_NAME: Final = re.compile(
     r"(?<![\u4e00-\u9fff\u30a0-\u30ff])(?P<jaco>[\u4e00-\u9fff\u30a0-\u30ff]{2,8}?"
     r"(?:ホールディングス|工業|通商|商事|製作所|電機|製鋼所))(?![\u4e00-\u9fff\u30a0-\u30ff])"
-    r"|株式会社(?P<jakk>[\u4e00-\u9fff\u30a0-\u30ff]{2,10})")
+    r"|株式会社(?P<jakk>[\u4e00-\u9fff\u30a0-\u30ff]{2,10})"
+    r"|(?<![\u4e00-\u9fff\u30a0-\u30ff])(?P<jakks>[\u4e00-\u9fff\u30a0-\u30ff]{2,10}?)株式会社")
 _KO_NAME: Final = re.compile(
     r"(?<![가-힣A-Za-z])(?P<koco>[가-힣A-Za-z]{2,8}?(?:중공업|홀딩스|제철|상사|해운))"
-    r"(?=[은는이가을를과와의도에로,.\s)]|$)|(?:\(주\)|㈜)\s?(?P<kojoo>[가-힣A-Za-z]{2,10})")
+    r"(?=[은는이가을를과와의도에로,.\s)]|$)|(?:\(주\)|㈜)\s?(?P<kojoo>[가-힣A-Za-z]{2,10}?)"
+    r"(?=[은는이가을를과와의도에]?(?:[\s,.)]|$))")
 _JA_TRIGGERS: Final = ("ホールディングス", "工業", "通商", "商事", "製作所", "電機", "製鋼所",
                        "株式会社")
 _KO_TRIGGERS: Final = ("중공업", "홀딩스", "제철", "상사", "해운", "(주)", "㈜")
