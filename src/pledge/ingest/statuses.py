@@ -16,6 +16,15 @@ from pledge.ingest.facts import REPORT_CONFIDENCE, Mention, StatusFact, unique_b
 from pledge.ingest.gazetteer import Gazetteer, Signal
 from pledge.ingest.phrases import Hit
 from pledge.ingest.reading import SentenceRead
+from pledge.ingest.status_context import (
+    by_committee,
+    by_other_body,
+    company_chooses,
+    nameless,
+    of_any_project,
+    only_one_project,
+    said_of_another,
+)
 
 _COUNT: Final = re.compile(
     r"\b(two|three|four|five)\b|(\d)\s?(?:つの|案件|件|건|개|곳|projects?\b)|([二三四五])つの|"
@@ -119,15 +128,14 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
         s = r.sentence
         for h in r.signals:
             stage = h.value.stage
-            if stage is None or (stage == Stage.UNDER_REVIEW and _own_plans(g, r, h)) or (
-                    _ANY_SUCH.search(s.text, max(0, h.start - 8), h.start)
-                    and _PROJECT_NEXT.match(s.text, h.end)):
+            if stage is None or (stage == Stage.UNDER_REVIEW and _own_plans(g, r, h)) or \
+                    of_any_project(s.text, h):
                 continue   # "each selected project": any project, none in particular
-            if _by_other_body(s.text, h) or _company_chooses(r, h):
+            if by_other_body(s.text, h) or company_chooses(r, h):
                 continue   # "a tax deal the commissioners approved": not the programme's
             if h.text.lower() in _CANDIDATE_WORDS and _of_a_round(reads, s.index):
                 stage = Stage.FINALIST.value   # a candidate for a named round: a finalist
-            if stage == Stage.SELECTED and _by_committee(s.text, h):
+            if stage == Stage.SELECTED and by_committee(s.text, h):
                 stage = Stage.RECOMMENDED.value   # only the President selects
             own = by_sentence.get(s.index, [])
             targets: list[tuple[Mention, float]] = []
@@ -171,7 +179,7 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                     found = _gather(ahead, by_sentence, count)
                     base = 0.7 if len(found) == count else 0.6
                 targets = [(m, base) for m in found]
-            elif group and not count and _only_one_project(r):
+            elif group and not count and only_one_project(r):
                 # "Tokyo transferred $18bn against a total project cost of ...": the
                 # project of the sentence before, not the ones named next
                 targets = [(m, 0.7) for m in _carried(back, by_sentence, 1)]
@@ -183,10 +191,10 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                     found = _listing(back, by_sentence, count, resolved)
                 targets = [(m, 0.7) for m in found]
             for m, base in targets:
-                if m.via == "passage" and _said_of_another(r, h, m):
+                if m.via == "passage" and said_of_another(r, h, m):
                     continue
                 for t in resolved.get(id(m), [m]):
-                    if t.project_id is None and _nameless(g, t.descriptor):
+                    if t.project_id is None and nameless(g, t.descriptor):
                         continue   # "nuclear reactors": no company, no place
                     confidence = round(base * (0.6 + 0.4 * max(m.confidence, t.confidence)),
                                        2)
@@ -255,57 +263,6 @@ def _group_nearer(text: str, h: Hit[Signal], own: list[Mention]) -> bool:
     if m is None:
         return True
     return abs(m.start() - h.start) <= min(abs(x.anchor - h.start) for x in own)
-
-
-# Who acts before an English selection word ("the investment committee has given the nod
-# to"), or after it ("approved by the investment committee"): a committee recommends.
-_COMMITTEE_AFTER: Final = re.compile(r"\s+(?:\w+\s+){0,3}?by\s+(?:the\s+)?(?:[\w.-]+\s+){0,3}"
-                                     r"committee\b", re.I)
-_CLAUSE_START: Final = re.compile(r".*(?:[;:.]|\b(?:but|while|whereas|after|when|and)\b)",
-                                  re.I | re.S)
-_SELECTORS: Final = ("president", "trump", "white house")
-
-
-def _by_committee(text: str, h: Hit[Signal]) -> bool:
-    if h.value.language != "en":
-        return False
-    before = text[max(0, h.start - 90):h.start]
-    m = _CLAUSE_START.match(before)
-    clause = before[m.end():] if m else before
-    low = clause.lower()
-    if "committee" in low and not any(w in low for w in _SELECTORS):
-        return True
-    return _COMMITTEE_AFTER.match(text, h.end) is not None
-
-
-# Bodies whose approvals are not the programme's (a county's tax deal, a state's permit,
-# shareholders' vote): an English status word said by or of them.
-_OTHER_BODIES: Final = (r"commissioners|council|board|shareholders|regulators|lawmakers|"
-                        r"legislature|legislators|voters|court|Congress|Senate|parliament|"
-                        r"county|city|township|state regulators|permit")
-_OTHER_BEFORE: Final = re.compile(rf"\b(?:{_OTHER_BODIES})\s+(?:(?:had|has|have|also|"
-                                  rf"already|unanimously)\s+)?$", re.I)
-_OTHER_AFTER: Final = re.compile(rf"\s+by\s+(?:the\s+)?(?:[\w.-]+\s+){{0,2}}?(?:{_OTHER_BODIES})"
-                                 r"\b", re.I)
-
-
-_ACTIVE_CHOICE: Final = frozenset({"picks", "selects", "chooses"})
-
-
-def _company_chooses(r: SentenceRead, h: Hit[Signal]) -> bool:
-    """Whether a company is the subject of a present-tense choice ("Korea Zinc picks
-    Tennessee for its smelter"): the company's own choice, not the programme's."""
-    if h.text.lower() not in _ACTIVE_CHOICE:
-        return False
-    return any(o.value.kind == "company" and not r.sentence.text[o.end:h.start].strip()
-               for o in r.orgs if o.end <= h.start)
-
-
-def _by_other_body(text: str, h: Hit[Signal]) -> bool:
-    if h.value.language != "en":
-        return False
-    return bool(_OTHER_BEFORE.search(text, max(0, h.start - 50), h.start)
-                or _OTHER_AFTER.match(text, h.end))
 
 
 def _fullest_names(facts: list[StatusFact], by_sentence: dict[int, list[Mention]]
@@ -430,44 +387,6 @@ def _own_plans(g: Gazetteer, r: SentenceRead, h: Hit[Signal]) -> bool:
 # Ends of clauses the passages do not cut at: semicolons, and the Japanese and Korean
 # endings that close one clause before the next ("자금이 집행됐고, 텍사스주…").
 _CLAUSE_ENDS: Final = re.compile(r"[;；]|(?<=[고며서])[,，]\s|(?<=[してりが])、")
-
-
-_ANY_SUCH: Final = re.compile(r"\b(?:each|every|any|all|no)\s+$", re.I)
-_PROJECT_NEXT: Final = re.compile(r"\s+projects?\b", re.I)
-
-
-def _nameless(g: Gazetteer, descriptor: str) -> bool:
-    """Whether a new project's descriptive name names neither a company nor a place
-    ("nuclear reactors"): nothing tells which project it is."""
-    return "(" not in descriptor and any(descriptor == t.label for t in g.types.values())
-
-
-def _only_one_project(r: SentenceRead) -> bool:
-    """Whether a sentence's only group words are a singular "project" ("the total project
-    cost"), which speaks of one project, not of a group."""
-    hits = r.cue_hits.get("group_nouns", [])
-    return bool(hits) and all(h.text.lower() == "project" for h in hits)
-
-
-# A clause within which a status word is said of another facility ("was not chosen when
-# the copper smelter was approved"): one opened by these words.
-_SUBCLAUSE: Final = re.compile(r"\b(?:when|after|before|while|as|since|because|whereas)\s",
-                               re.I)
-
-
-def _said_of_another(r: SentenceRead, h: Hit[Signal], m: Mention) -> bool:
-    """Whether status word ``h`` stands in a subordinate clause of its own that names a
-    facility other than the one of mention ``m``."""
-    if h.value.language != "en" or not m.types:
-        return False
-    text = r.sentence.text
-    opener = None
-    for o in _SUBCLAUSE.finditer(text, max(m.start, h.start - 80), h.start):
-        opener = o
-    if opener is None:
-        return False
-    return any(opener.end() <= t.start < h.start and t.value.key != m.types[0]
-               for t in r.types)
 
 
 def _owners(own: list[Mention], h: Hit[Signal]) -> list[Mention]:
