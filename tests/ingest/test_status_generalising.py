@@ -253,3 +253,29 @@ def test_a_company_choosing_a_site_is_no_selection(gazetteer: Gazetteer,
     text = "President Trump picks a Korea Zinc critical minerals smelter in Tennessee."
     assert _signals(text, gazetteer, index) == {
         ("Korea Zinc critical minerals smelter (Tennessee)", "selected")}
+
+
+@pytest.mark.parametrize(("text", "stage"), [
+    ("The US has asked Japan to fund the Texas GulfLink crude oil export terminal.",
+     "notified"),
+    ("Japan completed its payment for the Texas GulfLink crude oil export terminal.",
+     "funded"),
+    ("The Texas GulfLink crude oil export terminal was removed from the list.", "withdrawn"),
+    ("The Texas GulfLink crude oil export terminal started commercial operations in May.",
+     "operating"),
+    ("テキサス州の原油積み出し港は商業運転を始めた。", "operating"),
+    ("Texas GulfLink 원유 수출 터미널 사업자가 신청을 취소했다.", "withdrawn"),
+    ("Texas GulfLink 원유 수출 터미널에 대한 투자금이 납입됐다.", "funded"),
+])
+def test_still_more_wordings(gazetteer: Gazetteer, index: ProjectIndex, text: str,
+                             stage: str) -> None:
+    assert _signals(text, gazetteer, index) == {(25, stage)}
+
+
+@pytest.mark.parametrize("text", [
+    "The Texas GulfLink crude oil export terminal faces operational risks.",
+    "For the Texas GulfLink crude oil export terminal, a recommendation is expected soon.",
+])
+def test_adjectives_and_expected_nouns_give_no_stage(
+        gazetteer: Gazetteer, index: ProjectIndex, text: str) -> None:
+    assert _signals(text, gazetteer, index) == set()

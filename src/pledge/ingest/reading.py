@@ -93,7 +93,8 @@ _EN_NOT_AFTER: Final = re.compile(
     r"[\s,]*(?:(?:has|have|had|is|are|was|were)(?:\s+not\b|n't|\s+yet\s+to\b)"
     r"|(?:only\s+)?(?:if|unless|once)\b)", re.I)
 # ... and a noun of a stage that only may come ("a funding notice would follow selection")
-_EN_MODAL_AFTER: Final = re.compile(r"\s*(?:would|will|could|may|might|should)\s", re.I)
+_EN_MODAL_AFTER: Final = re.compile(
+    r"\s*(?:would|will|could|may|might|should|(?:is|are)\s+(?:expected|due|pending))\s", re.I)
 _MONTH_MAY: Final = re.compile(r"\bMay\b")     # the month, not the modal ("selected in May")
 _STILL: Final = frozenset({"아직"})
 _CONDITIONS: Final = {"ja": ("すれば", "されれば", "たら"), "ko": ("하면", "되면", "한다면")}
