@@ -279,3 +279,12 @@ def test_still_more_wordings(gazetteer: Gazetteer, index: ProjectIndex, text: st
 def test_adjectives_and_expected_nouns_give_no_stage(
         gazetteer: Gazetteer, index: ProjectIndex, text: str) -> None:
     assert _signals(text, gazetteer, index) == set()
+
+
+def test_a_headline_matched_by_kind_alone_is_the_project_of_that_kind_named_next(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    # "battery plant" alone would match another battery project of the list weakly
+    text = ("Battery plant recommended\n"
+            "The investment committee recommended a lithium iron phosphate cathode plant "
+            "proposed by Mitra Chem to the President.")
+    assert _signals(text, gazetteer, index) == {(21, "recommended")}

@@ -98,15 +98,17 @@ def _coreferents(g: Gazetteer, by_sentence: dict[int, list[Mention]],
     out: dict[int, list[Mention]] = {}
     for i, ms in by_sentence.items():
         for m in ms:
-            if m.project_id is not None or not m.types:
-                continue
+            if not m.types or (m.project_id is not None and (
+                    m.orgs or m.confidence > _BY_KIND_ALONE)):
+                continue   # (a project matched by its kind alone may be another of it)
             wanted = set(m.types)
             for order in (range(i + 1, i + 5), range(i - 1, i - 4, -1)):
                 found = unique_by(
                     [x for j in order for x in by_sentence.get(j, [])
                      if (x.project_id is not None
                          or (not m.orgs and x.orgs and x.via == "passage"))
-                     and x.confidence >= REPORT_CONFIDENCE and wanted & of(x)],
+                     and x.confidence >= REPORT_CONFIDENCE and wanted & of(x)
+                     and (m.project_id is None or x.confidence > m.confidence)],
                     lambda x: x.project_id or x.descriptor)
                 if found:
                     out[id(m)] = found
