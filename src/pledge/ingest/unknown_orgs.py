@@ -56,6 +56,8 @@ _ROLE_FIELD: Final = re.compile(
     rf"^[ \t]*(?:[-*•·][ \t]*)?(?:Developer|Company|Sponsor|Operator|Owner|Builder|"
     rf"Contractor|Partner|Supplier)s?[ \t]*:[ \t]*(?P<field>{_NAME})(?=[ \t]*(?:[,;(\n]|$))",
     re.M)
+_ROLE_WORD: Final = re.compile(r"(?:Developer|Company|Sponsor|Operator|Owner|Builder|Contractor|"
+                               r"Partner|Supplier)s?[ \t]*:")
 # (the apposition is found by its comma and role, then the name just before the comma)
 _APPOSITION: Final = re.compile(rf",\s+(?:the|an?)\s+(?:[\w.-]+\s+){{0,3}}?(?:{_ROLES})"
                                 r"(?![\w'’])")
@@ -78,6 +80,8 @@ _KO_NAME: Final = re.compile(
 _JA_TRIGGERS: Final = ("ホールディングス", "工業", "通商", "商事", "製作所", "電機", "製鋼所",
                        "株式会社")
 _KO_TRIGGERS: Final = ("중공업", "홀딩스", "제철", "상사", "해운", "(주)", "㈜")
+_JA_TRIGGER: Final = re.compile("|".join(map(re.escape, _JA_TRIGGERS)))
+_KO_TRIGGER: Final = re.compile("|".join(map(re.escape, _KO_TRIGGERS)))
 _NOT_CJK_PREFIX: Final = frozenset({
     "化学", "重化学", "石油化学", "機械", "鉄鋼", "軽", "重", "製造", "素材", "関連", "国内",
     "日本", "米国", "各", "大手", "地場", "中小", "주요", "국내", "해외", "대형", "중소", "종합",
@@ -119,12 +123,16 @@ def _clean_name(name: str) -> str:
 def _in_title(text: str, at: int) -> bool:
     """Whether position ``at`` lies in a headline written in title case ("Commerce
     Announces Battery Materials Selection"), where any run of capitals looks like a name."""
-    line = text[text.rfind("\n", 0, at) + 1:]
-    words = _LINE_WORDS.findall(line.split("\n", 1)[0])
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    if (end if end >= 0 else len(text)) - start > _TITLE_MAX:
+        return False    # a paragraph, not a headline
+    words = _LINE_WORDS.findall(text, start, end if end >= 0 else len(text))
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 _LINE_WORDS: Final = re.compile(r"[A-Za-z][\w'’-]*")
+_TITLE_MAX: Final = 160
 
 
 def find_unknown_companies(text: str, taken: list[tuple[int, int]],
@@ -162,7 +170,7 @@ def find_unknown_companies(text: str, taken: list[tuple[int, int]],
     if "주가" in text:
         for m in _KOREAN.finditer(text):
             add(m.start("ko"), m.end("ko"), m.group("ko"))
-    for m in _ROLE_FIELD.finditer(text):
+    for m in (_ROLE_FIELD.finditer(text) if _ROLE_WORD.search(text) else ()):
         name = _clean_name(m.group("field"))
         add(m.end("field") - len(name), m.end("field"), name)
     for a in _APPOSITION.finditer(text):
@@ -172,10 +180,15 @@ def find_unknown_companies(text: str, taken: list[tuple[int, int]],
             name = _clean_name(n.group("appos"))
             if " " in name:
                 add(lo + n.end() - len(name), lo + n.end(), name)
-    for pattern, endings in ((_JA_NAME, _JA_TRIGGERS), (_KO_NAME, _KO_TRIGGERS)):
-        if not any(e in text for e in endings):
-            continue
-        for m in pattern.finditer(text):
+    for pattern, trigger in ((_JA_NAME, _JA_TRIGGER), (_KO_NAME, _KO_TRIGGER)):
+        # (looked for only around the endings and marks a name can have)
+        spans: dict[tuple[int, int], re.Match[str]] = {}
+        for t in trigger.finditer(text):
+            for m in pattern.finditer(text, max(0, t.start() - 12), t.end() + 12):
+                if m.start() <= t.start() < m.end():
+                    spans[m.span()] = m
+                    break
+        for _, m in sorted(spans.items()):
             group = m.lastgroup or ""
             name = m.group(group)
             if not any(name.startswith(p) and len(name) - len(p) <= 3 and name[len(p):]
