@@ -288,3 +288,12 @@ def test_a_headline_matched_by_kind_alone_is_the_project_of_that_kind_named_next
             "The investment committee recommended a lithium iron phosphate cathode plant "
             "proposed by Mitra Chem to the President.")
     assert _signals(text, gazetteer, index) == {(21, "recommended")}
+
+
+def test_facilities_given_as_examples_of_many_projects_get_no_stage(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    text = ("これまでに選定された案件は発電所や銅製錬所など計12件に上り、"
+            "その半数で資金拠出を終えた。")
+    assert _signals(text, gazetteer, index) == set()
+    text = "銅製錬所の案件で資金拠出を終えた。"
+    assert _signals(text, gazetteer, index) != set()

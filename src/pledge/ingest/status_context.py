@@ -109,3 +109,13 @@ def said_of_another(r: SentenceRead, h: Hit[Signal], m: Mention) -> bool:
         return False
     return any(opener.end() <= t.start < h.start and t.value.key != m.types[0]
                for t in r.types)
+
+
+# A count larger than any round ("計10件を超え", "more than 10 projects", "10건"): a sentence
+# about the programme as a whole, whose facilities are examples, not the projects it reports.
+_MANY: Final = re.compile(r"(?:\d{2,}|[6-9])\s?(?:件|건|projects\b)|(?i:dozens? of projects)")
+
+
+def speaks_of_many(text: str) -> bool:
+    """Whether a sentence counts more projects than a round holds."""
+    return _MANY.search(text) is not None

@@ -24,6 +24,7 @@ from pledge.ingest.status_context import (
     of_any_project,
     only_one_project,
     said_of_another,
+    speaks_of_many,
 )
 
 _COUNT: Final = re.compile(
@@ -192,8 +193,10 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                     # named; a sentence naming a tranche may speak of another one.
                     found = _listing(back, by_sentence, count, resolved)
                 targets = [(m, 0.7) for m in found]
+            many = speaks_of_many(s.text)
             for m, base in targets:
-                if m.via == "passage" and said_of_another(r, h, m):
+                if (m.via == "passage" and said_of_another(r, h, m)) or (
+                        many and not m.orgs and m.confidence <= _BY_KIND_ALONE):
                     continue
                 for t in resolved.get(id(m), [m]):
                     if t.project_id is None and nameless(g, t.descriptor):
