@@ -266,6 +266,9 @@ def test_a_company_choosing_a_site_is_no_selection(gazetteer: Gazetteer,
     ("テキサス州の原油積み出し港は商業運転を始めた。", "operating"),
     ("Texas GulfLink 원유 수출 터미널 사업자가 신청을 취소했다.", "withdrawn"),
     ("Texas GulfLink 원유 수출 터미널에 대한 투자금이 납입됐다.", "funded"),
+    ("Sentinel Midstream said the Texas GulfLink crude oil export terminal had received "
+     "Japan's money.", "funded"),
+    ("テキサス州の原油積み出し港は、投資委員会の審査が続いている。", "under_review"),
 ])
 def test_still_more_wordings(gazetteer: Gazetteer, index: ProjectIndex, text: str,
                              stage: str) -> None:
