@@ -1,7 +1,10 @@
 """Status words tied to projects: to the passages of their own sentence, or, when a
 sentence speaks of projects in general ("three projects were seen as finalists"), to
-the projects named in the sentences around it; one status per project for the article,
-the one furthest along the lifecycle."""
+the projects named in the sentences around it; a sentence that names none carries on the
+subject of the one before ("It was approved", "They were", "- Status: funded" under a
+heading, the items listed under "Projects selected:"). One status per project for the
+article, the one furthest along the lifecycle. Who says a word, and of what, is checked
+in :mod:`pledge.ingest.status_context`."""
 
 from __future__ import annotations
 
