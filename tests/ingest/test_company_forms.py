@@ -28,6 +28,7 @@ def _companies(text: str, gazetteer: Gazetteer) -> list[str]:
     ("部品は大成電気工業も供給する。", "大成電気工業"),
     ("블록은 한빛중공업이 공급한다.", "한빛중공업"),
     ("Acme Valve Co. will supply the valves.", "Acme Valve"),
+    ("Acme Valve Inc said it would supply the valves.", "Acme Valve"),
     ("ヤマト精工株式会社が部品を供給する。", "ヤマト精工"),
     ("株式会社ヤマト精工が部品を供給する。", "ヤマト精工"),
     ("(주)대한정밀이 부품을 공급한다.", "대한정밀"),

@@ -269,6 +269,7 @@ def test_a_company_choosing_a_site_is_no_selection(gazetteer: Gazetteer,
     ("Sentinel Midstream said the Texas GulfLink crude oil export terminal had received "
      "Japan's money.", "funded"),
     ("テキサス州の原油積み出し港は、投資委員会の審査が続いている。", "under_review"),
+    ("Texas GulfLink 원유 수출 터미널이 지난달부터 가동 중이다.", "operating"),
 ])
 def test_still_more_wordings(gazetteer: Gazetteer, index: ProjectIndex, text: str,
                              stage: str) -> None:

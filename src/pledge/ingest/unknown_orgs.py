@@ -32,7 +32,7 @@ _KEPT_ENDINGS: Final = ("Industries", "Resources", "Holdings", "Mining", "Minera
                         "Motors", "Engineering", "Group", "Materials", "Metals")
 _LEGAL_ENDINGS: Final = ("Corp.", "Corporation", "Inc.", "Ltd.", "Ltd", "Limited", "plc",
                          "PLC", "Co., Ltd.", "Bhd", "Berhad", "LLC", "L.L.C.", "L.P.", "GmbH",
-                         "N.V.", "S.A.", "K.K.", "Co.")
+                         "N.V.", "S.A.", "K.K.", "Co.", "Inc", "Corp")
 _ENGLISH: Final = re.compile(
     rf"(?<![\w&-])(?P<kept>{_NAME} (?:{'|'.join(_KEPT_ENDINGS)}))(?![\w])"
     rf"|(?<![\w&-])(?P<legal>{_NAME}),? (?:{'|'.join(re.escape(e) for e in _LEGAL_ENDINGS)})"
