@@ -12,7 +12,7 @@ from pledge.ingest.reading import SentenceRead
 # "; ", "、", " 및 ") just before the next item, and clause breaks (", while", ", whereas")
 _SEPARATOR: Final = re.compile(
     r"(?:,\s+(?:and\s+)?(?:(?:an?|the)\s+)?|;\s*|\s+and\s+(?:(?:an?|the)\s+)?|[、，]\s*|"
-    r"\s+및\s+|\s*[·]\s*)$")
+    r"\s+및\s+|\s*[·]\s*|(?<=[\u3040-\u30ff\u3400-\u9fff])と|(?<=[가-힣])(?:과|와)\s+)$")
 # ... and, in Japanese headlines, a space between two clauses ("銅製錬所を選定　ディスプレー
 # 工場は見送り"; Japanese puts no space between words).
 _CJK: Final = "\u3040-\u30ff\u3400-\u9fff"
@@ -21,7 +21,7 @@ _CJK: Final = "\u3040-\u30ff\u3400-\u9fff"
 # ",\s+(?:while|whereas|but)\s+|(?<=[CJK])\s+(?=[CJK])".)
 CLAUSE_BREAK: Final = re.compile(rf"[,\s](?:(?<=,)\s+(?:while|whereas|but)\s+"
                                  rf"|(?<=[{_CJK}]\s)\s*(?=[{_CJK}]))")
-_SEPARATOR_ENDS: Final = frozenset(";、，·")
+_SEPARATOR_ENDS: Final = frozenset(";、，·と")
 _WORD_CHAR: Final = re.compile(r"[\w\s-]")
 _ITEM_GAP: Final = 12   # characters of words allowed between a separator and its item
 
@@ -79,8 +79,13 @@ def passage_cuts(text: str, r: SentenceRead) -> list[int]:
         prior = [k for p, k in anchors if last <= p < cut]
         first_after = next((k for p, k in anchors if p >= cut), None)
         end = min((c for c in candidates if c > cut), default=len(text))
+        # (a place of its own also makes an item: "a gas plant in Pennsylvania was funded,
+        # and the one in Texas notified")
+        states_before = {h.value for h in r.states if last <= h.start < cut}
         own = any(cut <= a.start < end for a in r.amounts) or \
-            any(cut <= h.start < end for h in r.orgs)
+            any(cut <= h.start < end for h in r.orgs) or \
+            (bool(states_before) and any(cut <= h.start < end and h.value not in states_before
+                                         for h in r.states))
         same_kind = bool(prior) and prior[-1] == first_after and not own
         if before and after and not same_kind:
             cuts.append(cut)

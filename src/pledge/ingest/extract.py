@@ -106,7 +106,8 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                    for r, a in raw_amounts]
     country, framework, country_conf = country_of(g, sentences, provisional)
 
-    # Passages and their projects.
+    # Passages and their projects (``kinds``: the facility types of each known project).
+    kinds = {p.project.id: frozenset(p.types) for p in projects.profiles} if projects else {}
     mentions: list[Mention] = []
     mentions_of_amount: dict[int, list[Mention]] = {}
     evidence_at: dict[int, list[int]] = {}     # amount index -> positions of project words
@@ -150,7 +151,8 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
             made: list[Mention] = []
             own_project = by_name or (by_sponsor and bool(types))
             refers_back = (r.back_reference and not own_project) or (
-                r.pronoun and not found and not types and lo == 0)
+                r.pronoun and not found and not types and lo == 0) or (
+                _same_kind(last, types, orgs, states, site_hits, found, kinds))
             if refers_back and last is not None and recent:
                 made.append(Mention(
                     s.index, s.text, last.descriptor, tuple(orgs), tuple(types),
@@ -218,7 +220,6 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
     heads = {pid: (p.stands_for, known[p.stands_for].name, p.furthest)
              for pid, p in known.items()
              if p.stands_for is not None and p.stands_for in known}
-    kinds = {p.project.id: frozenset(p.types) for p in projects.profiles} if projects else {}
     statuses = status_facts(g, reads, by_sentence, heads, kinds)
     orgs = [OrgFact(h.value.name, h.value.kind, h.text, r.sentence.index, r.sentence.text,
                     0.9 if len(h.text) >= 6 or not h.text.isascii() else 0.8, h.value.parent)
@@ -268,12 +269,29 @@ _CONVERTED: Final = re.compile(
     r"|equivalent to|the equivalent of|US|≈|~|약|約|およそ)\s*)?")
 
 
+def _same_kind(last: Mention | None, types: list[str], orgs: list[str], states: list[str],
+               sites: list[Site], found: list[Any], kinds: dict[int, frozenset[str]]) -> bool:
+    """Whether a passage that names only a kind of facility ("原発の事業費は…", "the reactor
+    plan") speaks of the project of that kind just named: nothing of its own (no company,
+    state or site, no project matched better than by its kind alone) and a kind the
+    project's passage named."""
+    return (last is not None and bool(types) and not (orgs or states or sites)
+            and bool(set(types) & (set(last.types) | kinds.get(last.project_id or -1, frozenset())))
+            and all(m.confidence <= _BY_KIND_ALONE for m in found))
+
+
+_BY_KIND_ALONE: Final = 0.5
+
+
 def _descriptor(g: Gazetteer, orgs: list[str], types: list[str], states: list[str],
                 sites: list[Site]) -> str:
     """A new project's name: "company facility (state)", the state of its site when the
     passage names no state but a site that lies in one."""
     label = g.types[types[0]].label if types else "project"
-    who = f"{orgs[0]} " if orgs else ""
+    # the company behind it, not a ministry or a lender named beside it
+    firm = next((o for o in orgs if (x := g.organisation(o)) is None or x.kind == "company"),
+                "")
+    who = f"{firm} " if firm else ""
     places = states or unique(x.states[0] for x in sites if len(x.states) == 1)
     where = f" ({', '.join(places)})" if places else ""
     return f"{who}{label}{where}"

@@ -64,17 +64,40 @@ def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
     if hit.start and text[hit.start - 1] == "-" and hit.value.language == "en":
         return False
     neg = g.negations.get(hit.value.language, ())
+    if hit.value.stage == Stage.UNDER_REVIEW and hit.value.reported == "under_review":
+        # "아직 검토 중" is still under review: "yet" negates only a stage reached
+        neg = tuple(n for n in neg if n not in _STILL)
     # A project expected to be proposed is a proposed project: only a negation drops it.
     modal = () if hit.value.stage == Stage.PROPOSED else g.modals.get(hit.value.language, ())
     if hit.value.language == "en":
         before = " ".join(text[:hit.start].split()[-6:])
         if _GOES_ON.search(before):
             modal = ()      # "will keep examining", "would continue to review"
-        return not (_window_has(before, neg) or "n't" in before or _window_has(before, modal))
+        return not (_window_has(before, neg) or "n't" in before
+                    or _window_has(_MONTH_MAY.sub("", before), modal)
+                    or _EN_NOT_AFTER.match(text, hit.end) is not None
+                    or (not hit.text.endswith("ed")
+                        and _EN_MODAL_AFTER.match(text, hit.end) is not None))
     before = text[max(0, hit.start - 6):hit.start]
     after = text[hit.end:hit.end + 14]
+    # A condition stated before the word ("大統領が選定すれば、…通知が届く", "승인되면 … 통보")
+    cond = _CONDITIONS.get(hit.value.language, ())
     return not (any(n in after or n in before for n in neg)
-                or any(m in after for m in modal))
+                or any(m in after for m in modal)
+                or any(c in text[max(0, hit.start - 20):hit.start] for c in cond))
+
+
+# Negated or conditional after an English status noun or verb: "a funding notice has not
+# yet been issued", "is funded only once the money arrives", "approved if ...".
+_EN_NOT_AFTER: Final = re.compile(
+    r"[\s,]*(?:(?:has|have|had|is|are|was|were)(?:\s+not\b|n't|\s+yet\s+to\b)"
+    r"|(?:only\s+)?(?:if|unless|once)\b)", re.I)
+# ... and a noun of a stage that only may come ("a funding notice would follow selection")
+_EN_MODAL_AFTER: Final = re.compile(
+    r"\s*(?:would|will|could|may|might|should|(?:is|are)\s+(?:expected|due|pending))\s", re.I)
+_MONTH_MAY: Final = re.compile(r"\bMay\b")     # the month, not the modal ("selected in May")
+_STILL: Final = frozenset({"아직"})
+_CONDITIONS: Final = {"ja": ("すれば", "されれば", "たら"), "ko": ("하면", "되면", "한다면")}
 
 
 class SentenceReader:

@@ -1,12 +1,16 @@
 """Status words tied to projects: to the passages of their own sentence, or, when a
 sentence speaks of projects in general ("three projects were seen as finalists"), to
-the projects named in the sentences around it; one status per project for the article,
-the one furthest along the lifecycle."""
+the projects named in the sentences around it; a sentence that names none carries on the
+subject of the one before ("It was approved", "They were", "- Status: funded" under a
+heading, the items listed under "Projects selected:"). One status per project for the
+article, the one furthest along the lifecycle. Who says a word, and of what, is checked
+in :mod:`pledge.ingest.status_context`."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any, Final
 
 from pledge.domain.lifecycle import Stage, further
@@ -15,6 +19,16 @@ from pledge.ingest.facts import REPORT_CONFIDENCE, Mention, StatusFact, unique_b
 from pledge.ingest.gazetteer import Gazetteer, Signal
 from pledge.ingest.phrases import Hit
 from pledge.ingest.reading import SentenceRead
+from pledge.ingest.status_context import (
+    by_committee,
+    by_other_body,
+    company_chooses,
+    nameless,
+    of_any_project,
+    only_one_project,
+    said_of_another,
+    speaks_of_many,
+)
 
 _COUNT: Final = re.compile(
     r"\b(two|three|four|five)\b|(\d)\s?(?:つの|案件|件|건|개|곳|projects?\b)|([二三四五])つの|"
@@ -24,10 +38,15 @@ _NUMBERS: Final = {"two": 2, "three": 3, "four": 4, "five": 5, "二": 2, "三": 
                    "五": 5, "두": 2, "세": 3, "네": 4}
 
 
+# A count that names the larger group a project was taken from ("picked from the three
+# projects", "one of two approved"): the sentence speaks of that one project only.
+_PART_OF: Final = re.compile(r"\b(?:from|of|among)\s+(?:the\s+|these\s+|those\s+)?$", re.I)
+
+
 def _stated_count(text: str) -> int | None:
     """How many projects a sentence says it speaks of ("three projects", "3つの案件")."""
     m = _COUNT.search(text)
-    if m is None:
+    if m is None or _PART_OF.search(text, max(0, m.start() - 12), m.start()):
         return None
     word = next(g for g in m.groups() if g)
     return int(word) if word.isdigit() else _NUMBERS.get(word.lower())
@@ -83,14 +102,18 @@ def _coreferents(g: Gazetteer, by_sentence: dict[int, list[Mention]],
     out: dict[int, list[Mention]] = {}
     for i, ms in by_sentence.items():
         for m in ms:
-            if m.project_id is not None or not m.types:
-                continue
+            if not m.types or (m.project_id is not None and (
+                    m.orgs or m.confidence > _BY_KIND_ALONE)):
+                continue   # (a project matched by its kind alone may be another of it)
             wanted = set(m.types)
             for order in (range(i + 1, i + 5), range(i - 1, i - 4, -1)):
                 found = unique_by(
                     [x for j in order for x in by_sentence.get(j, [])
-                     if x.project_id is not None and x.confidence >= REPORT_CONFIDENCE
-                     and wanted & of(x)], lambda x: x.project_id)
+                     if (x.project_id is not None
+                         or (not m.orgs and x.orgs and x.via == "passage"))
+                     and x.confidence >= REPORT_CONFIDENCE and wanted & of(x)
+                     and (m.project_id is None or x.confidence > m.confidence)],
+                    lambda x: x.project_id or x.descriptor)
                 if found:
                     out[id(m)] = found
                     break
@@ -111,10 +134,15 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
         s = r.sentence
         for h in r.signals:
             stage = h.value.stage
-            if stage is None or (stage == Stage.UNDER_REVIEW and _own_plans(g, r, h)):
-                continue
+            if stage is None or (stage == Stage.UNDER_REVIEW and _own_plans(g, r, h)) or \
+                    of_any_project(s.text, h):
+                continue   # "each selected project": any project, none in particular
+            if by_other_body(s.text, h) or company_chooses(r, h):
+                continue   # "a tax deal the commissioners approved": not the programme's
             if h.text.lower() in _CANDIDATE_WORDS and _of_a_round(reads, s.index):
                 stage = Stage.FINALIST.value   # a candidate for a named round: a finalist
+            if stage == Stage.SELECTED and by_committee(s.text, h):
+                stage = Stage.RECOMMENDED.value   # only the President selects
             own = by_sentence.get(s.index, [])
             targets: list[tuple[Mention, float]] = []
             count = _stated_count(s.text) or _chained_count(reads, s.index)
@@ -124,7 +152,7 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
             if own:
                 targets = [(m, 0.8) for m in _owners(own, h)]
                 named = {m.project_id for m in own if m.project_id is not None}
-                if group and count and len(named) < count:
+                if group and count and len(named) < count and _group_nearer(s.text, h, own):
                     # "3 projects confirmed ... the Ohio gas plant": the rest come next.
                     more = _gather(ahead, by_sentence, count - len(named), frozenset(named))
                     targets += [(m, 0.65) for m in more]
@@ -135,6 +163,15 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                     more = [m for m in _listing(back, by_sentence, count, resolved)
                             if m.project_id not in named]
                     targets += [(m, 0.65) for m in more]
+            elif _FIELD_LINE.match(s.text) or (r.pronoun and not r.types and not r.orgs):
+                # "- Status: funded in full in April": the project of the heading above
+                targets = [(m, 0.7) for m in _carried(back, by_sentence, 5)]
+            elif _THEY.match(s.text) and not r.types and not r.orgs:
+                # "They were approved on Friday": every project the sentence before named
+                targets = [(m, 0.7) for m in _named_before(back, by_sentence)]
+            elif group and s.text.rstrip().endswith((":", "：")):
+                # "Projects selected by the President:" and the items listed under it
+                targets = [(m, 0.7) for m in _items_after(reads, s.index, by_sentence)]
             elif "group_back_references" in r.cues:
                 found = _listing(back, by_sentence, count, resolved) if count else []
                 base = 0.7
@@ -148,6 +185,10 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                     found = _gather(ahead, by_sentence, count)
                     base = 0.7 if len(found) == count else 0.6
                 targets = [(m, base) for m in found]
+            elif group and not count and only_one_project(r):
+                # "Tokyo transferred $18bn against a total project cost of ...": the
+                # project of the sentence before, not the ones named next
+                targets = [(m, 0.7) for m in _carried(back, by_sentence, 1)]
             elif group:
                 found = _gather(ahead, by_sentence, count)
                 if not found and count and "tranche_words" not in r.cues:
@@ -155,8 +196,14 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                     # named; a sentence naming a tranche may speak of another one.
                     found = _listing(back, by_sentence, count, resolved)
                 targets = [(m, 0.7) for m in found]
+            many = speaks_of_many(s.text)
             for m, base in targets:
+                if (m.via == "passage" and said_of_another(r, h, m)) or (
+                        many and not m.orgs and m.confidence <= _BY_KIND_ALONE):
+                    continue
                 for t in resolved.get(id(m), [m]):
+                    if t.project_id is None and nameless(g, t.descriptor):
+                        continue   # "nuclear reactors": no company, no place
                     confidence = round(base * (0.6 + 0.4 * max(m.confidence, t.confidence)),
                                        2)
                     pid, name = t.project_id, t.project or t.descriptor
@@ -165,15 +212,88 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                         pid, name = head[0], head[1]
                     out.append(StatusFact(name, pid, stage, h.value.reported, h.text,
                                           s.index, s.text, confidence))
-    return _current(_furthest(out))
+    return _current(_furthest(_fullest_names(out, by_sentence)))
 
 
-_CANDIDATE_WORDS: Final = frozenset({"candidate", "candidates", "候補", "후보"})
+# A line of a fact sheet or a list that gives a project's status under its heading
+# ("- Status: selected July 14", "状況：稼働中", "현황: 선정").
+_FIELD_LINE: Final = re.compile(
+    r"\s*(?:[-*•·]\s*)?(?:Status|Stage|Latest|Progress|状況|進捗|現状|상태|현황|진행 상황)"
+    r"\s*[:：]")
+
+
+def _carried(order: Iterable[int], by_sentence: dict[int, list[Mention]],
+             within: int) -> list[Mention]:
+    """The one project of the nearest sentence in ``order`` (at most ``within`` sentences
+    away) that names any: the subject a sentence without one carries on."""
+    for k, j in enumerate(order):
+        if k >= within:
+            break
+        ms = [m for m in by_sentence.get(j, []) if m.confidence > _BY_KIND_ALONE]
+        if ms:
+            keys = {m.project_id if m.project_id is not None else m.descriptor for m in ms}
+            return ms[-1:] if len(keys) == 1 else []
+    return []
+
+
+_BY_KIND_ALONE: Final = 0.5     # a project matched by the kind of its facility alone
+_THEY: Final = re.compile(r"(?:They|Both|All three|All of them)\b")
+_ITEM: Final = re.compile(r"\s*(?:[-*•·・]|\d{1,2}[.)])\s")
+
+
+def _named_before(order: Iterable[int], by_sentence: dict[int, list[Mention]]
+                  ) -> list[Mention]:
+    """The projects of the nearest sentence in ``order`` (of the two) that names any."""
+    for k, j in enumerate(order):
+        if k >= 2:
+            break
+        if by_sentence.get(j):
+            return unique_by(by_sentence[j], lambda m: m.project_id or m.descriptor)
+    return []
+
+
+def _items_after(reads: list[SentenceRead], i: int, by_sentence: dict[int, list[Mention]]
+                 ) -> list[Mention]:
+    """The projects of the list items ("- ...") that follow sentence ``i``, one each."""
+    out: list[Mention] = []
+    for r in reads[i + 1:]:
+        if not _ITEM.match(r.sentence.text):
+            break
+        out += by_sentence.get(r.sentence.index, [])[:1]
+    return out
+
+
+def _group_nearer(text: str, h: Hit[Signal], own: list[Mention]) -> bool:
+    """Whether a status word stands nearer the counted group a sentence names ("3 projects
+    confirmed") than the project it names itself ("Japan wires $33bn for the Ohio plant as
+    the US notifies Tokyo of two more projects": the money is the plant's)."""
+    m = _COUNT.search(text)
+    if m is None:
+        return True
+    return abs(m.start() - h.start) <= min(abs(x.anchor - h.start) for x in own)
+
+
+def _fullest_names(facts: list[StatusFact], by_sentence: dict[int, list[Mention]]
+                   ) -> list[StatusFact]:
+    """A new project named once with its state and once without ("Korea Zinc smelter
+    (Tennessee)", then "Korea Zinc smelter") is one project: the name with the state."""
+    names = {m.descriptor for ms in by_sentence.values() for m in ms if m.project_id is None}
+    out = []
+    for f in facts:
+        if f.project_id is None:
+            fuller = [n for n in names if n.startswith(f.project + " (")]
+            if len(fuller) == 1:
+                f = replace(f, project=fuller[0])
+        out.append(f)
+    return out
+
+
+_CANDIDATE_WORDS: Final = frozenset({"candidate", "candidates", "in the running", "候補", "후보"})
 
 
 _LATER_ROUND: Final = re.compile(
     r"(?i:\b(?:second|third|next|2nd|3rd)[- ](?:round|tranche|batch|phase)\b)"
-    r"|第[2二3三]弾|[23]차|二次")
+    r"|第[2二3三]弾|[23]차|二次|次の(?:案件|弾|ラウンド|段階)|次回|다음 (?:차례|라운드|단계)")
 
 
 def _of_a_round(reads: list[SentenceRead], i: int) -> bool:
@@ -272,6 +392,11 @@ def _own_plans(g: Gazetteer, r: SentenceRead, h: Hit[Signal]) -> bool:
     return bool(_CJK_SUBJECT.match(gap))
 
 
+# Ends of clauses the passages do not cut at: semicolons, and the Japanese and Korean
+# endings that close one clause before the next ("자금이 집행됐고, 텍사스주…").
+_CLAUSE_ENDS: Final = re.compile(r"[;；]|(?<=[고며서])[,，]\s|(?<=[してりが])、")
+
+
 def _owners(own: list[Mention], h: Hit[Signal]) -> list[Mention]:
     """The passages of a sentence a status word is said of, within its clause (", while
     ...", "; ..."): the one it stands in, or all of them when it comes before the first
@@ -282,7 +407,7 @@ def _owners(own: list[Mention], h: Hit[Signal]) -> list[Mention]:
         return own
     text = own[0].evidence
     breaks = [m.start() for m in CLAUSE_BREAK.finditer(text)] + \
-        [m.start() for m in re.finditer(r"[;；]", text)]
+        [m.start() for m in _CLAUSE_ENDS.finditer(text)]
     lo = max((b for b in breaks if b <= h.start), default=0)
     hi = min((b for b in breaks if b > h.start), default=len(text))
     clause = [m for m in own if lo <= m.anchor < hi] or own

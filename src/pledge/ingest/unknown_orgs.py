@@ -29,9 +29,10 @@ _NAME: Final = rf"{_WORD}(?: {_WORD}){{0,2}}"
 # of it ("Cameco Corp." is Cameco).
 _KEPT_ENDINGS: Final = ("Industries", "Resources", "Holdings", "Mining", "Minerals",
                         "Midstream", "Shipbuilding", "Petroleum", "Chemicals", "Chemical",
-                        "Motors", "Engineering", "Group")
+                        "Motors", "Engineering", "Group", "Materials", "Metals")
 _LEGAL_ENDINGS: Final = ("Corp.", "Corporation", "Inc.", "Ltd.", "Ltd", "Limited", "plc",
-                         "PLC", "Co., Ltd.", "Bhd", "Berhad")
+                         "PLC", "Co., Ltd.", "Bhd", "Berhad", "LLC", "L.L.C.", "L.P.", "GmbH",
+                         "N.V.", "S.A.", "K.K.", "Co.", "Inc", "Corp")
 _ENGLISH: Final = re.compile(
     rf"(?<![\w&-])(?P<kept>{_NAME} (?:{'|'.join(_KEPT_ENDINGS)}))(?![\w])"
     rf"|(?<![\w&-])(?P<legal>{_NAME}),? (?:{'|'.join(re.escape(e) for e in _LEGAL_ENDINGS)})"
@@ -47,6 +48,45 @@ _TRIGGER: Final = re.compile(
              for w in (*_KEPT_ENDINGS, *_LEGAL_ENDINGS, "shares", "stock"))
     + r"|S(?<!\w.)hares (?:in|of) |s(?<!\w.)hares (?:in|of) ")
 _WINDOW: Final = 70     # longer than any name of three words and an ending
+# A name given a company's role: a fact sheet's field ("Developer: Keystone Ridge Power"),
+# or an apposition ("Brazos Peak Energy, the Houston developer behind the plant").
+_ROLES: Final = (r"developer|company|firm|maker|manufacturer|operator|builder|producer|"
+                 r"supplier|utility|miner|conglomerate|shipbuilder|contractor|sponsor")
+_ROLE_FIELD: Final = re.compile(
+    rf"^[ \t]*(?:[-*•·][ \t]*)?(?:Developer|Company|Sponsor|Operator|Owner|Builder|"
+    rf"Contractor|Partner|Supplier)s?[ \t]*:[ \t]*(?P<field>{_NAME})(?=[ \t]*(?:[,;(\n]|$))",
+    re.M)
+_ROLE_WORD: Final = re.compile(r"(?:Developer|Company|Sponsor|Operator|Owner|Builder|Contractor|"
+                               r"Partner|Supplier)s?[ \t]*:")
+# (the apposition is found by its comma and role, then the name just before the comma)
+_APPOSITION: Final = re.compile(rf",\s+(?:the|an?)\s+(?:[\w.-]+\s+){{0,3}}?(?:{_ROLES})"
+                                r"(?![\w'’])")
+_NAME_BEFORE: Final = re.compile(rf"(?<![\w&-])(?P<appos>{_NAME})\Z")
+# A subsidiary named with its parent ("Foo Power LLC, the US arm of Mitsubishi Heavy
+# Industries"): the parent, named next, is the company reported.
+_ARM_OF: Final = re.compile(r"[^,\n]{0,12},\s+(?:the|an?)\s+(?:[\w.-]+\s+){0,2}?"
+                            r"(?:arm|unit|subsidiary|affiliate|division)\s+of\b")
+# Japanese and Korean names with a company's ending ("古河電気工業", "日揮ホールディングス",
+# "세진중공업"); a word just before that names a market or a kind ("石油化学") is no name.
+_JA_NAME: Final = re.compile(
+    r"(?<![\u4e00-\u9fff\u30a0-\u30ff])(?P<jaco>[\u4e00-\u9fff\u30a0-\u30ff]{2,8}?"
+    r"(?:ホールディングス|工業|通商|商事|製作所|電機|製鋼所))(?![\u4e00-\u9fff\u30a0-\u30ff])"
+    r"|株式会社(?P<jakk>[\u4e00-\u9fff\u30a0-\u30ff]{2,10})"
+    r"|(?<![\u4e00-\u9fff\u30a0-\u30ff])(?P<jakks>[\u4e00-\u9fff\u30a0-\u30ff]{2,10}?)株式会社")
+_KO_NAME: Final = re.compile(
+    r"(?<![가-힣A-Za-z])(?P<koco>[가-힣A-Za-z]{2,8}?(?:중공업|홀딩스|제철|상사|해운))"
+    r"(?=[은는이가을를과와의도에로,.\s)]|$)|(?:\(주\)|㈜)\s?(?P<kojoo>[가-힣A-Za-z]{2,10}?)"
+    r"(?=[은는이가을를과와의도에]?(?:[\s,.)]|$))")
+_JA_TRIGGERS: Final = ("ホールディングス", "工業", "通商", "商事", "製作所", "電機", "製鋼所",
+                       "株式会社")
+_KO_TRIGGERS: Final = ("중공업", "홀딩스", "제철", "상사", "해운", "(주)", "㈜")
+_JA_TRIGGER: Final = re.compile("|".join(map(re.escape, _JA_TRIGGERS)))
+_KO_TRIGGER: Final = re.compile("|".join(map(re.escape, _KO_TRIGGERS)))
+_NOT_CJK_PREFIX: Final = frozenset({
+    "化学", "重化学", "石油化学", "機械", "鉄鋼", "軽", "重", "製造", "素材", "関連", "国内",
+    "日本", "米国", "各", "大手", "地場", "中小", "주요", "국내", "해외", "대형", "중소", "종합",
+    "조선", "석유", "각",
+})
 _JAPANESE: Final = re.compile(r"(?P<ja>[\u4e00-\u9fff\u30a0-\u30ff]{2,12})の株価")
 _KOREAN: Final = re.compile(r"(?<![가-힣])(?P<ko>[가-힣A-Za-z]{2,12}?)(?:의)? ?주가(?:는|가|도)")
 # Capitalised words that open a sentence or name a market, not a company.
@@ -64,6 +104,8 @@ _NOT_NAMES: Final = frozenset({
     "Federal", "Public", "Strategic", "Human", "Mineral", "Heavy", "Advanced", "Renewable",
     "Clean", "Green", "Financial", "Economic", "Foreign", "Domestic", "Regional", "Local",
 })
+_CJK_ENDINGS: Final = frozenset({"ホールディングス", "工業", "通商", "商事", "製作所", "電機",
+                                  "製鋼所", "중공업", "홀딩스", "제철", "상사", "해운"})
 _NOT_NAMES_CJK: Final = frozenset({
     "同社", "当社", "自社", "各社", "両社", "日本", "米国", "主要", "関連", "銘柄", "企業",
     "회사", "그룹", "이날", "전날", "해당", "국내", "미국", "한국", "일본", "우리", "같은",
@@ -76,6 +118,21 @@ def _clean_name(name: str) -> str:
     while words and words[0] in _NOT_NAMES:
         words = words[1:]
     return " ".join(words)
+
+
+def _in_title(text: str, at: int) -> bool:
+    """Whether position ``at`` lies in a headline written in title case ("Commerce
+    Announces Battery Materials Selection"), where any run of capitals looks like a name."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    if (end if end >= 0 else len(text)) - start > _TITLE_MAX:
+        return False    # a paragraph, not a headline
+    words = _LINE_WORDS.findall(text, start, end if end >= 0 else len(text))
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+
+
+_LINE_WORDS: Final = re.compile(r"[A-Za-z][\w'’-]*")
+_TITLE_MAX: Final = 160
 
 
 def find_unknown_companies(text: str, taken: list[tuple[int, int]],
@@ -103,7 +160,8 @@ def find_unknown_companies(text: str, taken: list[tuple[int, int]],
             group = m.lastgroup or ""
             name = _clean_name(m.group(group))
             start = m.start(group) + len(m.group(group)) - len(name)
-            add(start, start + len(name), name)
+            if group != "kept" or not _in_title(text, start):
+                add(start, start + len(name), name)
             done = m.end()
             break
     if "株価" in text:
@@ -112,6 +170,31 @@ def find_unknown_companies(text: str, taken: list[tuple[int, int]],
     if "주가" in text:
         for m in _KOREAN.finditer(text):
             add(m.start("ko"), m.end("ko"), m.group("ko"))
+    for m in (_ROLE_FIELD.finditer(text) if _ROLE_WORD.search(text) else ()):
+        name = _clean_name(m.group("field"))
+        add(m.end("field") - len(name), m.end("field"), name)
+    for a in _APPOSITION.finditer(text):
+        lo = max(0, a.start() - _WINDOW)
+        n = _NAME_BEFORE.search(text[lo:a.start()])
+        if n is not None:
+            name = _clean_name(n.group("appos"))
+            if " " in name:
+                add(lo + n.end() - len(name), lo + n.end(), name)
+    for pattern, trigger in ((_JA_NAME, _JA_TRIGGER), (_KO_NAME, _KO_TRIGGER)):
+        # (looked for only around the endings and marks a name can have)
+        spans: dict[tuple[int, int], re.Match[str]] = {}
+        for t in trigger.finditer(text):
+            for m in pattern.finditer(text, max(0, t.start() - 12), t.end() + 12):
+                if m.start() <= t.start() < m.end():
+                    spans[m.span()] = m
+                    break
+        for _, m in sorted(spans.items()):
+            group = m.lastgroup or ""
+            name = m.group(group)
+            if not any(name.startswith(p) and len(name) - len(p) <= 3 and name[len(p):]
+                       in _CJK_ENDINGS for p in _NOT_CJK_PREFIX):
+                add(m.start(group), m.end(group), name)
+    found = [(s, e, n) for s, e, n in found if not _ARM_OF.match(text, e)]
     full = sorted({n for _, _, n in found if " " in n}, key=len, reverse=True)
     return [(s, e, next((f for f in full if f.startswith(n + " ")), n)) for s, e, n in found]
 

@@ -1,0 +1,121 @@
+"""Who and what a status word is said of, beyond the project it is tied to: the body that
+acts (a committee recommends; a county's or a company's own choice is none of the
+programme's stages), the clause it stands in, and the words around it that make it speak
+of no project in particular (:mod:`pledge.ingest.statuses` applies them)."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from pledge.ingest.facts import Mention
+from pledge.ingest.gazetteer import Gazetteer, Signal
+from pledge.ingest.phrases import Hit
+from pledge.ingest.reading import SentenceRead
+
+# Who acts before an English selection word ("the investment committee has given the nod
+# to"), or after it ("approved by the investment committee"): a committee recommends.
+_COMMITTEE_AFTER: Final = re.compile(r"\s+(?:\w+\s+){0,3}?by\s+(?:the\s+)?(?:[\w.-]+\s+){0,3}"
+                                     r"committee\b", re.I)
+_CLAUSE_START: Final = re.compile(r".*(?:[;:.]|\b(?:but|while|whereas|after|when|and)\b)",
+                                  re.I | re.S)
+_SELECTORS: Final = ("president", "trump", "white house")
+
+
+def by_committee(text: str, h: Hit[Signal]) -> bool:
+    """Whether an English selection word is a committee's (a recommendation)."""
+    if h.value.language != "en":
+        return False
+    before = text[max(0, h.start - 90):h.start]
+    m = _CLAUSE_START.match(before)
+    clause = before[m.end():] if m else before
+    low = clause.lower()
+    if "committee" in low and not any(w in low for w in _SELECTORS):
+        return True
+    return _COMMITTEE_AFTER.match(text, h.end) is not None
+
+
+# Bodies whose approvals are not the programme's (a county's tax deal, a state's permit,
+# shareholders' vote): an English status word said by or of them.
+_OTHER_BODIES: Final = (r"commissioners|council|board|shareholders|regulators|lawmakers|"
+                        r"legislature|legislators|voters|court|Congress|Senate|parliament|"
+                        r"county|city|township|state regulators|permit")
+_OTHER_BEFORE: Final = re.compile(rf"\b(?:{_OTHER_BODIES})\s+(?:(?:had|has|have|also|"
+                                  rf"already|unanimously)\s+)?$", re.I)
+_OTHER_AFTER: Final = re.compile(rf"\s+by\s+(?:the\s+)?(?:[\w.-]+\s+){{0,2}}?(?:{_OTHER_BODIES})"
+                                 r"\b", re.I)
+
+
+_ACTIVE_CHOICE: Final = frozenset({"picks", "selects", "chooses"})
+
+
+def company_chooses(r: SentenceRead, h: Hit[Signal]) -> bool:
+    """Whether a company is the subject of a present-tense choice ("Korea Zinc picks
+    Tennessee for its smelter"): the company's own choice, not the programme's."""
+    if h.text.lower() not in _ACTIVE_CHOICE:
+        return False
+    return any(o.value.kind == "company" and not r.sentence.text[o.end:h.start].strip()
+               for o in r.orgs if o.end <= h.start)
+
+
+def by_other_body(text: str, h: Hit[Signal]) -> bool:
+    """Whether an English status word is said by a body outside the programme."""
+    if h.value.language != "en":
+        return False
+    return bool(_OTHER_BEFORE.search(text, max(0, h.start - 50), h.start)
+                or _OTHER_AFTER.match(text, h.end))
+
+
+_ANY_SUCH: Final = re.compile(r"\b(?:each|every|any|all|no)\s+$", re.I)
+_PROJECT_NEXT: Final = re.compile(r"\s+projects?\b", re.I)
+
+
+def of_any_project(text: str, h: Hit[Signal]) -> bool:
+    """Whether a status word qualifies any project, none in particular ("for each
+    selected project")."""
+    return bool(_ANY_SUCH.search(text, max(0, h.start - 8), h.start)
+                and _PROJECT_NEXT.match(text, h.end))
+
+
+def nameless(g: Gazetteer, descriptor: str) -> bool:
+    """Whether a new project's descriptive name names neither a company nor a place
+    ("nuclear reactors"): nothing tells which project it is."""
+    return "(" not in descriptor and any(descriptor == t.label for t in g.types.values())
+
+
+def only_one_project(r: SentenceRead) -> bool:
+    """Whether a sentence's only group words are a singular "project" ("the total project
+    cost"), which speaks of one project, not of a group."""
+    hits = r.cue_hits.get("group_nouns", [])
+    return bool(hits) and all(h.text.lower() == "project" for h in hits)
+
+
+# A clause within which a status word is said of another facility ("was not chosen when
+# the copper smelter was approved"): one opened by these words.
+_SUBCLAUSE: Final = re.compile(r"\b(?:when|after|before|while|as|since|because|whereas)\s",
+                               re.I)
+
+
+def said_of_another(r: SentenceRead, h: Hit[Signal], m: Mention) -> bool:
+    """Whether status word ``h`` stands in a subordinate clause of its own that names a
+    facility other than the one of mention ``m``."""
+    if h.value.language != "en" or not m.types:
+        return False
+    text = r.sentence.text
+    opener = None
+    for o in _SUBCLAUSE.finditer(text, max(m.start, h.start - 80), h.start):
+        opener = o
+    if opener is None:
+        return False
+    return any(opener.end() <= t.start < h.start and t.value.key != m.types[0]
+               for t in r.types)
+
+
+# A count larger than any round ("計10件を超え", "more than 10 projects", "10건"): a sentence
+# about the programme as a whole, whose facilities are examples, not the projects it reports.
+_MANY: Final = re.compile(r"(?:\d{2,}|[6-9])\s?(?:件|건|projects\b)|(?i:dozens? of projects)")
+
+
+def speaks_of_many(text: str) -> bool:
+    """Whether a sentence counts more projects than a round holds."""
+    return _MANY.search(text) is not None

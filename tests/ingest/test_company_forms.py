@@ -1,0 +1,69 @@
+"""Companies the gazetteer does not know, told by more of the ways news names one: a fact
+sheet's role field, an apposition giving the company's role, more legal and kept endings,
+Japanese and Korean company endings; and the ones that are no company (a headline in
+title case, a word that merely ends like a company, a subsidiary named with its parent)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pledge.ingest.gazetteer import Gazetteer
+
+from .helpers import read_text
+
+
+def _companies(text: str, gazetteer: Gazetteer) -> list[str]:
+    return read_text(text, gazetteer).companies()
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Gas plant, Ohio\n- Developer: Redwater Basin Power\n- Cost: $5 billion",
+     "Redwater Basin Power"),
+    ("Redwater Basin Power, the Denver developer behind the plant, put its cost at $5bn.",
+     "Redwater Basin Power"),
+    ("Ohtani Materials and Kessler Metals will buy the copper.", "Ohtani Materials"),
+    ("The plant will be run by Redwater Basin LLC under a lease.", "Redwater Basin"),
+    ("輸送は丸紅通商が受け持つ。", "丸紅通商"),
+    ("建設では東洋ホールディングスが受注を目指す。", "東洋ホールディングス"),
+    ("部品は大成電気工業も供給する。", "大成電気工業"),
+    ("블록은 한빛중공업이 공급한다.", "한빛중공업"),
+    ("Acme Valve Co. will supply the valves.", "Acme Valve"),
+    ("Acme Valve Inc said it would supply the valves.", "Acme Valve"),
+    ("ヤマト精工株式会社が部品を供給する。", "ヤマト精工"),
+    ("株式会社ヤマト精工が部品を供給する。", "ヤマト精工"),
+    ("(주)대한정밀이 부품을 공급한다.", "대한정밀"),
+])
+def test_a_company_told_by_its_role_or_its_ending(gazetteer: Gazetteer, text: str,
+                                                  name: str) -> None:
+    assert name in _companies(text, gazetteer)
+
+
+@pytest.mark.parametrize("text", [
+    "Commerce Announces Battery Materials Selection Under Japan Deal",
+    "東芝が発電機を供給する。",
+    "化学工業の需要が伸びた。",
+    "Dana Ruiz, the company's spokeswoman, declined to comment.",
+])
+def test_words_that_only_look_like_a_company_are_none(gazetteer: Gazetteer,
+                                                      text: str) -> None:
+    assert [c for c in _companies(text, gazetteer) if c != "Toshiba"] == []
+
+
+def test_a_subsidiary_named_as_its_parents_arm_is_the_parent(gazetteer: Gazetteer) -> None:
+    text = ("Redwater Turbines LLC, the American arm of Mitsubishi Heavy Industries, will "
+            "supply three turbines.")
+    assert _companies(text, gazetteer) == ["Mitsubishi Heavy Industries"]
+    # a subsidiary the gazetteer knows resolves to its parent
+    assert _companies("Mitsubishi Power will supply the turbines.", gazetteer) == [
+        "Mitsubishi Heavy Industries"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("テネシー州のSMRはGEベルノバ日立ニュークリアエナジーが開発する。",
+     "GE Vernova Hitachi Nuclear Energy"),
+    ("GVH BWRX-300 units are planned for Tennessee.", "GE Vernova Hitachi Nuclear Energy"),
+    ("시공은 미국 건설사 키위트가 맡는다.", "Kiewit"),
+    ("미국 공조기업 캐리어는 신청을 철회했다.", "Carrier"),
+])
+def test_more_names_of_known_companies(gazetteer: Gazetteer, text: str, name: str) -> None:
+    assert _companies(text, gazetteer) == [name]
