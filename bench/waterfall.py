@@ -27,6 +27,8 @@ Stages
   (c) pyxirr.irr in a per-path loop over partner - funding (subset)
   (d) irr_batch over partner - funding
   (e) memory-bandwidth baseline: one numpy.copyto pass over the distributable array
+  (e2) the bytes (b) moves: numpy.add of funding and cash into the flows array (two
+      arrays read, one written), reported beside (e): the least (b) could take
   (f) waterfall_irr_fused (totals, recoup and IRR, no (P, T) output), for reference
 """
 
@@ -157,21 +159,25 @@ class Stages:
     pyx: Stage = field(default_factory=lambda: Stage("(c) pyxirr.irr, per-path loop"))
     irr: Stage = field(default_factory=lambda: Stage("(d) irr_batch"))
     copy: Stage = field(default_factory=lambda: Stage("(e) numpy.copyto of the cash array"))
+    traffic: Stage = field(default_factory=lambda: Stage(
+        "(e2) numpy.add, (b)'s reads and writes"))
     fused: Stage = field(default_factory=lambda: Stage("(f) waterfall_irr_fused"))
 
     def all(self) -> tuple[Stage, ...]:
-        return (self.loop, self.batch, self.fresh, self.pyx, self.irr, self.copy, self.fused)
+        return (self.loop, self.batch, self.fresh, self.pyx, self.irr, self.copy,
+                self.traffic, self.fused)
 
 
 def time_chunk(stages: Stages, f: np.ndarray, d: np.ndarray, dst: np.ndarray,
                net: np.ndarray, out: engine.BatchResult | None,
                repeats: int) -> tuple[engine.BatchResult, np.ndarray]:
-    """Time stages (b), (d), (e), (f) on one chunk; return its result and IRRs."""
+    """Time stages (b), (d), (e), (e2), (f) on one chunk; return its result and IRRs."""
     n = f.shape[0]
     res = engine.waterfall_batch(f, d, PERIOD_RATE, PRE_SHARE, POST_SHARE, out=out)
     assert res.partner is not None
     timed: list[tuple[Stage, Callable[[], object]]] = [
         (stages.copy, lambda: np.copyto(dst, d)),
+        (stages.traffic, lambda: np.add(f, d, out=res.partner)),
         (stages.batch, lambda: engine.waterfall_batch(f, d, PERIOD_RATE, PRE_SHARE,
                                                       POST_SHARE, out=res)),
         (stages.fresh, lambda: engine.waterfall_batch(f, d, PERIOD_RATE, PRE_SHARE,
@@ -291,6 +297,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'(b) time / (e) time (waterfall vs copy)':44} {vs_copy:8.2f}x  "
           f"<= {TARGET_VS_COPY:5.1f}x  {verdict(vs_copy <= TARGET_VS_COPY)}"
           f"  (fresh outputs: {vs_copy_fresh:.2f}x)")
+    vs_traffic = stages.traffic.rate / stages.batch.rate
+    print(f"{'(b) time / (e2) time (vs the same bytes)':44} {vs_traffic:8.2f}x  "
+          f"{'(reported)':>9}  (e2) itself takes {stages.copy.rate / stages.traffic.rate:.2f}x (e)")
     print(f"{'(d)/(c) throughput (batch IRR vs pyxirr)':44} {vs_pyx:8,.0f}x  "
           f">= {TARGET_IRR_VS_PYXIRR:5.0f}x  {verdict(vs_pyx >= TARGET_IRR_VS_PYXIRR)}"
           f"  ({per_path:.2f} us a path)")
