@@ -49,6 +49,7 @@ from pledge.web.common import (
     usd_full,
 )
 from pledge.web.i18n import _
+from pledge.web.list_rows import project_rows
 from pledge.web.templating import render, render_cached
 
 REFRESH_SECONDS = 2  # how soon a page waiting for its outlook looks again
@@ -86,6 +87,7 @@ async def projects(request: Request, engine: EngineDep, settings: SettingsDep, a
             # the same funding dates as the dashboard's and the calendar's
             "dues": {d.project_id: d for d in as_of_svc.deadlines_known(
                 engine, None, day, day)},
+            "project_rows": project_rows,  # the rows, written without the template's loop
             "filters": {"framework": framework or "", "status": status or "",
                         "sector": sector or "", "as_of": "" if day is None
                         else day.isoformat()}}
