@@ -223,62 +223,28 @@ class Run:
     retries: int   # transport errors retried
     lost: int      # requests that failed on every try
     cpu: float = float("nan")  # CPU seconds the serving processes spent meanwhile
-    after: float = 0.0  # CPU seconds they spent after the run, until idle (``settle``)
 
 
 SERVER: list[int] = []  # the server's process id, once started
 
 
-def server_cpu(tree: bool = False) -> float:
+def server_cpu() -> float:
     """CPU seconds used so far by the server and its worker processes (Linux: read from
     /proc; NaN elsewhere). What they start in turn (a background process at the lowest
-    priority) is not counted: it only gets the CPU nobody else wants. With ``tree``, it
-    is counted too (every descendant of the server): whether the server is idle."""
+    priority) is not counted: it only gets the CPU nobody else wants."""
     if not SERVER or not Path("/proc/self/stat").exists():
         return float("nan")
     ticks = os.sysconf("SC_CLK_TCK")
-    used: dict[int, float] = {}
-    parent: dict[int, int] = {}
+    total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        pid = int(stat.parent.name)
-        parent[pid] = int(fields[1])
-        used[pid] = (int(fields[11]) + int(fields[12])) / ticks
-    total = 0.0
-    for pid, cpu in used.items():
-        up, depth = pid, 0
-        while up != SERVER[0] and up in parent and depth < (64 if tree else 1):
-            up, depth = parent[up], depth + 1
-        if up == SERVER[0]:
-            total += cpu
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == SERVER[0] or ppid == SERVER[0]:
+            total += (int(fields[11]) + int(fields[12])) / ticks
     return total
-
-
-IDLE_SHARE = 0.05  # of one core: below it over IDLE_WINDOW the server counts as idle
-IDLE_WINDOW = 0.1  # seconds
-IDLE_LIMIT = 20.0  # seconds waited at most (a project page's outlooks take a few)
-
-
-async def settle() -> float:
-    """Wait until the server's processes are idle (under ``IDLE_SHARE`` of a core over
-    ``IDLE_WINDOW``; ``IDLE_LIMIT`` at most): work a round left behind (answers still
-    being written, background tasks after the answer, a garbage collection) is then not
-    counted in the next round, whichever endpoint's. Idle means the whole process tree,
-    the low-priority background process included. The CPU seconds it spent meanwhile."""
-    start = before = server_cpu(tree=True)
-    if before != before:  # NaN: no /proc
-        return 0.0
-    deadline = time.monotonic() + IDLE_LIMIT
-    while time.monotonic() < deadline:
-        await asyncio.sleep(IDLE_WINDOW)
-        after = server_cpu(tree=True)
-        if after - before < IDLE_SHARE * IDLE_WINDOW:
-            break
-        before = after
-    return server_cpu(tree=True) - start
 
 
 async def load(client: httpx.AsyncClient, paths: list[str], concurrency: int) -> Run:
@@ -305,12 +271,10 @@ async def load(client: httpx.AsyncClient, paths: list[str], concurrency: int) ->
                     run.failures += 1
                 break
 
-    await settle()  # each run starts with the server idle
     t0, cpu0 = time.perf_counter(), server_cpu()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     run.wall = time.perf_counter() - t0
     run.cpu = server_cpu() - cpu0
-    run.after = await settle()
     return run
 
 
@@ -322,7 +286,6 @@ def add(total: Run, run: Run) -> None:
     total.retries += run.retries
     total.lost += run.lost
     total.cpu += run.cpu
-    total.after += run.after
 
 
 def cpu_ms(run: Run) -> float:
@@ -458,8 +421,7 @@ def main() -> None:
           f"(httpx)\n")
     head = (f"{'endpoint':<13} {'p50 ms':>7} {'p99 ms':>7} {'target':>7}      "
             f"{'req/s@' + str(args.concurrency):>9} {'ratio':>6}      {'non-200':>7} "
-            f"{'retried':>7} {'lost':>5} {'ping/s':>9} {'cpu ms':>7} {'ping cpu':>8} "
-            f"{'after ms':>8}")
+            f"{'retried':>7} {'lost':>5} {'ping/s':>9} {'cpu ms':>7} {'ping cpu':>8}")
     print(head)
     print(f"{'trivial':<13} {pct(base1.latencies, 50) * 1000:7.1f} "
           f"{pct(base1.latencies, 99) * 1000:7.1f} {'':>7}      {base_rps:9.0f} {1.0:6.2f}"
@@ -480,17 +442,13 @@ def main() -> None:
               f"{'PASS' if ratio_ok else 'MISS'} {one.failures + many.failures:7d} "
               f"{one.retries + many.retries + near.retries:7d} "
               f"{one.lost + many.lost + near.lost:5d} {near_rps:9.0f} {cpu_ms(many):7.2f} "
-              f"{cpu_ms(near):8.2f} {many.after / max(len(many.latencies), 1) * 1000:8.2f}")
+              f"{cpu_ms(near):8.2f}")
     print(f"\ntargets: p99 at concurrency 1 below the target shown (ms), throughput at "
           f"concurrency {args.concurrency} ≥ {RATIO_TARGET}× the trivial endpoint's, measured "
           f"in rounds alternating with it (ping/s); "
           f"{missed} missed. cpu ms: the server processes' CPU per request at concurrency "
           f"{args.concurrency} (the endpoint's, the trivial one's in the same rounds): what the "
-          f"ratio is made of, unlike it hardly moved by other work on the machine; "
-          f"after ms: the CPU per request the server (its background process too) went on "
-          f"spending after the endpoint's "
-          f"rounds ended, until idle (each run starts with the server idle, so none of it "
-          f"falls on the next run)")
+          f"ratio is made of, unlike it hardly moved by other work on the machine")
     whole = time.perf_counter() - started
     print(f"whole run {whole:.0f} s — target < {RUN_TARGET} s: "
           f"{'PASS' if whole < RUN_TARGET else 'MISS'}")
