@@ -268,7 +268,8 @@ def main(argv: list[str] | None = None) -> int:
             k = min(n, 20_000)
             cpu_lines = one_thread(f[:k], d[:k], net[:k], args.pyxirr_paths // 5, 5)
         done += n
-    for stage in (stages.batch, stages.fresh, stages.irr, stages.copy, stages.fused):
+    for stage in (stages.batch, stages.fresh, stages.irr, stages.copy, stages.traffic,
+                  stages.fused):
         stage.note = f"median over {stage.chunks} chunks (time: their sum)"
 
     print(f"pledge engine benchmark: {args.paths:,} paths x {n_periods} periods, "
