@@ -192,9 +192,10 @@ def notified(engine: Engine) -> None:
 
 
 def queued(engine: Engine) -> None:
-    """Ten proposals waiting: 1 an estimate for 24, 2 a site for 25, 3 a sponsor for 24, 4 a
-    tranche of the programme, 5 and 6 estimates for 30, 7 a site for 30, 8 and 9 new
-    projects, 10 a claim about Taiwan's tariff."""
+    """Eleven proposals waiting: 1 an estimate for 24, 2 a site for 25, 3 a sponsor for 24,
+    4 a tranche of the programme, 5 an estimate for 30, 6 a stage for 17 (a candidate for
+    the next round: finalist), 7 an estimate for 30, 8 a site for 30, 9 and 10 new
+    projects, 11 a claim about Taiwan's tariff."""
     files = [DATA / "000_c962c52e75ce5afa.txt", *(DATA / "news" / f"en_{n}.txt" for n in (
         "copper_finalists", "westinghouse_fleet", "hyundai_steel_louisiana",
         "taiwan_deal_blog"))]
@@ -331,10 +332,10 @@ WRITES = [
                       "news.accept"),
         "cc_us": request("POST", "/api/v1/review/5/accept", {}, "project.estimate",
                          "news.accept"),
-        "cc_jp": request("POST", "/api/v1/review/7/accept", {}, "project.site_report",
+        "cc_jp": request("POST", "/api/v1/review/8/accept", {}, "project.site_report",
                          "news.accept")},
      {"president": "auth.forbidden", "analyst": "auth.forbidden"},
-     request("POST", "/api/v1/review/6/accept", {})),
+     request("POST", "/api/v1/review/7/accept", {})),
     Write("ingest", Action.REVIEW, None, {
         role: request("POST", "/api/v1/ingest", article(name), "news.ingest")
         for role, name in (("admin", "copper_finalists"), ("ic", "eu_intentions"),
