@@ -141,9 +141,17 @@ def test_a_paragraph_starting_with_a_capital_magnitude_stays_apart(
     "Power sells for $45 per MWh there.",
     "株価は1株3000円をつけた。",
     "Tariffs rose to 15% on cars.",
+    "Traders put coarse grit at $1.10 to $1.40 per carat.",
+    "We raise our target price for MHI to ¥4,800 and reiterate Overweight.",
+    "Our price target for the stock is $61.",
 ])
 def test_prices_and_percentages_are_not_amounts_invested(text: str) -> None:
     assert find_amounts(text) == []
+
+
+def test_a_target_for_an_investment_is_still_an_amount() -> None:
+    hits = find_amounts("The target price of the plant is $2 billion.")
+    assert [h.range.low for h in hits] == [2 * BN]
 
 
 def test_a_price_beside_an_investment_leaves_the_investment() -> None:

@@ -334,7 +334,8 @@ def _candidates(text: str) -> Iterator[re.Match[str]]:
 _PER_UNIT: Final = re.compile(
     r"\s*(?:a|an|per|each|/)\s*(?i:share|barrel|bbl|tonne|ton|metric ton|ounce|troy ounce|oz"
     r"|pound|lb|kilogram|kg|gram|gallon|litre|liter|cubic metre|kWh|MWh|GWh|MMBtu|Btu"
-    r"|kilowatt[- ]hour|megawatt[- ]hour|unit|piece|chip|wafer|vehicle|car|head|hour)s?"
+    r"|kilowatt[- ]hour|megawatt[- ]hour|unit|piece|chip|wafer|vehicle|car|head|hour"
+    r"|carat|ct)s?"
     r"(?![A-Za-z])|\s?(?:/(?:株|トン|バレル|kWh)|1株|毎株|주당)"
     r"|\s+(?:to|against)\s+the\s+(?:US\s+|U\.S\.\s+)?dollar(?![A-Za-z])")
 # Between the words of shares and the price: no end of a sentence and no other amount (a
@@ -343,7 +344,8 @@ _PER_UNIT: Final = re.compile(
 _GAP: Final = r"(?:[^.;!?\n$¥₩€£]|(?<=\d)\.(?=\d)|\n(?!\n))"
 _PRICE_BEFORE: Final = re.compile(
     rf"(?i:\b(?:shares?|stock|ADRs?|share price|stock price|closing price|unit price"
-    rf"|priced|trading|traded)\b{_GAP}{{0,48}}|per[- ]share\s|1株|주가)$"
+    rf"|target price|price target|priced|trading|traded)\b{_GAP}{{0,48}}"
+    rf"|per[- ]share\s|1株|주가)$"
     r"|(?i:(?:%|\bper\s?cent)\s+(?:higher|lower|up|down)?\s*(?:to|at)\s*"
     r"|\b(?:closed|ended|finished|opened)\s+(?:[a-z]+\s+){0,2}at\s*)$"
     r"|(?:株価|주가)(?:[^。.]|(?<=\d)\.(?=\d)){0,30}$")
