@@ -242,9 +242,6 @@ class Sensitivity(Shape):
         """From ``services.sensitivity.tornado_document``."""
         return cls.model_validate(doc)
 
-    def document(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
-
 
 class SweepPoint(SensitivityCase):
     """One value of a scenario sweep and the partner's result there."""
@@ -273,9 +270,6 @@ class SensitivitySweep(Shape):
     def of(cls, doc: dict[str, Any]) -> SensitivitySweep:
         """From ``services.sensitivity.sweep_document``."""
         return cls.model_validate(doc)
-
-    def document(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
 
 
 class CapitalLayer(Shape):
