@@ -22,3 +22,12 @@ def read(path: Path, gazetteer: Gazetteer, index: ProjectIndex | None) -> Extrac
 def read_text(text: str, gazetteer: Gazetteer, index: ProjectIndex | None = None,
               *, html: bool | None = False) -> Extraction:
     return extract(text, source="test", gazetteer=gazetteer, projects=index, html=html)
+
+
+def status_signals(text: str, gazetteer: Gazetteer, index: ProjectIndex
+                   ) -> set[tuple[int | str, str]]:
+    """(project id, or the descriptive name of a new project, stage) as reported."""
+    ext = read_text(text, gazetteer, index)
+    ids = {s.project: s.project_id for s in ext.statuses}
+    return {(ids[s["project"]] or s["project"], s["status"])
+            for s in ext.contract()["status_signals"]}

@@ -9,16 +9,7 @@ import pytest
 from pledge.ingest.gazetteer import Gazetteer
 from pledge.ingest.match import ProjectIndex
 
-from .helpers import read_text
-
-
-def _signals(text: str, gazetteer: Gazetteer, index: ProjectIndex
-             ) -> set[tuple[int | str, str]]:
-    """(project id, or the descriptive name of a new project, stage) as reported."""
-    ext = read_text(text, gazetteer, index)
-    ids = {s.project: s.project_id for s in ext.statuses}
-    return {(ids[s["project"]] or s["project"], s["status"])
-            for s in ext.contract()["status_signals"]}
+from .helpers import status_signals as _signals
 
 
 @pytest.mark.parametrize(("text", "stage"), [
