@@ -14,6 +14,7 @@ from pledge.domain.lifecycle import Stage
 from pledge.ingest.amounts import AmountHit, find_amounts
 from pledge.ingest.gazetteer import Cue, Gazetteer, Organisation, ProjectType, Signal, Site
 from pledge.ingest.phrases import Hit
+from pledge.ingest.signal_patterns import pattern_signals
 from pledge.ingest.text import Sentence
 
 
@@ -116,7 +117,9 @@ class SentenceReader:
         self.sites = self._bucket(g.site_matcher.finditer(text))
         self.sectors = self._bucket(g.sector_matcher.finditer(text))
         self.types = self._bucket(g.type_matcher.finditer(text))
-        self.signals = self._bucket(signals.finditer(text) if signals else iter(()))
+        self.signals = self._bucket(sorted(
+            [*(signals.finditer(text) if signals else ()), *pattern_signals(lang, text)],
+            key=lambda h: h.start))
         self.cues = {kind: self._bucket(m.finditer(text)) for kind, m in g.cue_matchers.items()}
 
     def _bucket(self, hits: Any) -> dict[int, list[Any]]:

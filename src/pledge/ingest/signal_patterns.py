@@ -1,0 +1,98 @@
+"""Status wordings that a list of phrases cannot hold, because other words stand inside
+them: an amount ("received $2.1 billion from Japan"), an object ("put a cable plant
+forward"), a possessive ("gets its Japanese cash"). Each pattern is compiled once, at
+import; :func:`pattern_signals` finds them in a whole text, as the phrase matchers of the
+gazetteer find the listed words (:mod:`pledge.ingest.reading` merges the two)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Final
+
+from pledge.domain.lifecycle import Stage
+from pledge.ingest.gazetteer import Signal
+from pledge.ingest.phrases import Hit
+
+__all__ = ["pattern_signals"]
+
+# The side that pays: a partner, its capital, its lender, the programme.
+_PAYER: Final = (r"(?:the\s+)?(?:Japan|Japanese\s+(?:government|side|lender)|Tokyo|Korea|"
+                 r"South\s+Korea|Korean\s+(?:government|side)|Seoul|JBIC|NEXI|KEXIM|K-?sure|"
+                 r"(?:programme|program|fund|facility))\b")
+# An amount as a reporter writes it ("$2.1 billion", "US$600m", "¥320 billion", "2 trillion
+# won"), with an optional hedge before it.
+_AMOUNT: Final = (r"(?:(?:about|around|roughly|some|nearly|almost|more\s+than|over|an?\s+"
+                  r"(?:first|initial)|its\s+(?:first|full)|the\s+(?:first|full))\s+)?"
+                  r"(?:(?:US|S|A|C|NT)?[$¥₩€£]\s?\d[\d.,]*\s*(?:bn|billion|mn|million|m|tn|"
+                  r"trillion|k)?|\d[\d.,]*\s*(?:billion|million|trillion)\s+"
+                  r"(?:yen|won|dollars|euros))")
+
+_EN: Final = [
+    # "had received $2.1 billion from Japan", "got its first $500m from JBIC"
+    (re.compile(rf"\b(?:receives|received|has\s+received|had\s+received|got|gets|collected|"
+                rf"collects|drew|draws)\s+{_AMOUNT}\s+(?:\w+\s+){{0,3}}?from\s+{_PAYER}",
+                re.I), "funded"),
+    # "finally has its money", "gets its Japanese cash", "got their Korean funds"
+    (re.compile(r"\b(?:has|have|had|gets|get|got|receives|received)\s+(?:its|their)\s+"
+                r"(?:first\s+|full\s+)?(?:Japanese\s+|Korean\s+)?(?:money|cash|funds|"
+                r"funding|payment)\b(?!\s+(?:notice|request|letter|call|plan|application))", re.I),
+     "funded"),
+    # "Japanese money arrives", "the payment came from Japan", "Korea's cash landed"
+    (re.compile(r"\b(?:Japanese|Korean|Japan's|Korea's|Tokyo's|Seoul's)\s+(?:money|cash|"
+                r"funds|funding|payment|capital)\s+(?:has\s+|have\s+|finally\s+)*(?:arrives|"
+                r"arrived|came\s+in|comes\s+in|landed|lands|went\s+through|goes\s+through)"
+                r"\b", re.I), "funded"),
+    (re.compile(rf"\b(?:the\s+)?(?:payment|money|cash|funds|transfer)\s+(?:came|come|"
+                rf"arrived|was\s+sent|were\s+sent)\s+from\s+{_PAYER}", re.I), "funded"),
+    # "Japan has paid for its share", "Tokyo finished paying for", "Seoul sent $1bn to"
+    (re.compile(rf"\b{_PAYER}\s+(?:has\s+|had\s+|have\s+)?(?:now\s+|already\s+|finally\s+)?"
+                rf"(?:paid|finished\s+paying|completed\s+(?:its\s+)?payment|sent|"
+                rf"transferred|wired|handed\s+over|put\s+up|delivered)\s+(?:(?:in\s+)?"
+                rf"(?:its|their|the)\s+(?:share|money|cash|funds|stake|portion)|{_AMOUNT})",
+                re.I), "funded"),
+    # "has put a U.S. fiber-optic cable plant forward", "put forward by a group of"
+    (re.compile(r"\bput(?:s|ting)?\s+(?:[\w.$'-]+\s+){0,7}?forward\b", re.I), "candidate"),
+    # "submitted its plant ... to the committee", "filed a fresh proposal"
+    (re.compile(r"\b(?:submit(?:s|ted|ting)?|fil(?:es|ed|ing))\s+(?:(?:a|an|its|their|the|"
+                r"fresh|new|second|formal|revised)\s+)*(?:[\w-]+\s+){0,6}?(?:to|with)\s+"
+                r"(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:committee|programme|program|"
+                r"government|Commerce|Washington|US side|U\.S\. side)\b", re.I), "candidate"),
+    # "has sat with the committee since September", "is before the committee"
+    (re.compile(r"\b(?:sat|sits|has\s+sat|is|are|was|were|remains|remained|lies|lay|"
+                r"stays|stayed)\s+(?:still\s+)?(?:with|before)\s+(?:the\s+)?"
+                r"(?:[\w-]+\s+){0,2}?(?:committee|panel|reviewers)\b", re.I), "under_review"),
+]
+
+_JA: Final = [
+    # "資金を受け取った", "120億ドルを受け取り", "資金が届いた", "入金された"
+    (re.compile(r"(?:資金|出資金|投資資金|[\d,.]+(?:億|兆|万)?(?:ドル|円))(?:を|が)"
+                r"(?:受け取|受領|受け入れ|届い|振り込まれ|入金され)"), "funded"),
+    # "米側に提案書を提出した", "投資案件として申請した"
+    (re.compile(r"(?:投資案件|候補|案件)として(?:[^。、]{0,12})(?:申請|応募|提出|名乗り)"),
+     "candidate"),
+]
+
+_KO: Final = [
+    # "20억 달러를 받았다", "투자금이 들어왔다", "자금을 지급받았다"
+    (re.compile(r"(?:자금|투자금|출자금|[\d,.]+\s?(?:억|조|만)?\s?(?:달러|원|엔))(?:을|를|이|가)\s?"
+                r"(?:받았|지급받|수령|들어왔|입금)"), "funded"),
+    # "투자위원회에 사업 계획을 제출했다", "후보로 신청했다"
+    (re.compile(r"(?:위원회|정부|미국 측|미측|상무부)에\s?(?:[^.,]{0,20}?)(?:제출|신청|접수)"),
+     "candidate"),
+]
+
+_PATTERNS: Final = {"en": _EN, "ja": _JA, "ko": _KO}
+_STAGES: Final = {"funded": Stage.FUNDED.value, "candidate": Stage.PROPOSED.value,
+                  "under_review": Stage.UNDER_REVIEW.value}
+_SIGNALS: Final = {(lang, reported): Signal(reported, lang, _STAGES[reported])
+                   for lang, pats in _PATTERNS.items() for _, reported in pats}
+
+
+def pattern_signals(lang: str, text: str) -> Iterator[Hit[Signal]]:
+    """The status wordings of the patterns of ``lang`` in ``text`` (English ones in an
+    article of any language: an English name or quote in a Japanese article)."""
+    for pattern, reported in _PATTERNS.get(lang, _EN):
+        signal = _SIGNALS[(lang if lang in _PATTERNS else "en", reported)]
+        for m in pattern.finditer(text):
+            yield Hit(m.start(), m.end(), m.group(), signal)
