@@ -52,3 +52,79 @@ def test_wording_families(gazetteer: Gazetteer, index: ProjectIndex, text: str,
 ])
 def test_wording_guards(gazetteer: Gazetteer, index: ProjectIndex, text: str) -> None:
     assert (25, "funded") not in _signals(text, gazetteer, index)
+
+
+def test_a_key_to_a_tables_words_is_said_of_no_project(gazetteer: Gazetteer,
+                                                          index: ProjectIndex) -> None:
+    text = ("Texas GulfLink crude oil export terminal | Texas | Recommended\n\n"
+            '- "Funded" means Japan has paid money into the project company.')
+    assert _signals(text, gazetteer, index) == {(25, "recommended")}
+
+
+@pytest.mark.parametrize("second", [
+    "Commerce officials are still examining it.",
+    "일본 정부는 이를 검토하고 있다.",
+])
+def test_a_status_word_whose_object_is_the_project_just_named(
+        gazetteer: Gazetteer, index: ProjectIndex, second: str) -> None:
+    first = ("Sentinel Midstream's Texas GulfLink crude oil export terminal went in early."
+             if second.isascii() else "Texas GulfLink 원유 수출 터미널 사업의 비용은 20억 달러다.")
+    text = f"{first} {second}"
+    assert (25, "under_review") in _signals(text, gazetteer, index)
+
+
+@pytest.mark.parametrize("text", [
+    # projects in general, by the stage they reached
+    "The projects selected so far are in energy; the fertilizer plant in Louisiana was "
+    "proposed by Mitsui.",
+    "これまでに選ばれた案件はエネルギーが中心で、ルイジアナ州の肥料工場は三井物産が提案した。",
+    # a bare plural: any projects
+    "Japan pays for projects someone else picks. Mitsui proposed a fertilizer plant in "
+    "Louisiana.",
+])
+def test_projects_in_general_take_no_stage(gazetteer: Gazetteer, index: ProjectIndex,
+                                           text: str) -> None:
+    assert {stage for _, stage in _signals(text, gazetteer, index)} <= {"proposed"}
+
+
+@pytest.mark.parametrize("text", [
+    "In Japan's programme, like the fertilizer plant in Louisiana, the port upgrades were "
+    "not selected this time.",
+    "ルイジアナ州の肥料工場と同じく注目された港湾の改修事業は、今回の推薦対象から外れた。",
+])
+def test_a_facility_named_to_compare_is_not_the_subject(gazetteer: Gazetteer,
+                                                       index: ProjectIndex, text: str) -> None:
+    found = _signals(text, gazetteer, index)
+    assert (19, "under_review") in found and not any(p == 18 for p, _ in found)
+
+
+def test_a_candidate_of_a_round_named_a_few_sentences_before(gazetteer: Gazetteer,
+                                                           index: ProjectIndex) -> None:
+    text = ("Two plants were named for the programme's next round in September. One is a "
+            "copper smelter. It is expected to cost $4 billion. Its backers are American. "
+            "The other candidate, a factory for LCD and OLED display panels, waits.")
+    assert (31, "finalist") in _signals(text, gazetteer, index)
+
+
+def test_a_new_projects_name_uses_the_owner_and_the_narrower_facility(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    found = _signals("Philly Shipyard's dock project in Pennsylvania was approved by the "
+                     "President.", gazetteer, index)
+    assert ("Hanwha Ocean shipyard (Pennsylvania)", "selected") in found
+    found = _signals("포스코퓨처엠이 미국 테네시주에 짓는 양극재 공장에 한미 전략투자 자금이 "
+                     "처음으로 집행됐다.",
+                     gazetteer, index)
+    assert ("POSCO cathode materials plant (Tennessee)", "funded") in found
+    found = _signals("LG에너지솔루션이 미시간주에 짓는 ESS용 배터리 공장은 한미 투자위원회 검토 "
+                     "중이다.",
+                     gazetteer, index)
+    assert ("LG Energy Solution battery plant (Michigan)", "under_review") in found
+
+
+def test_a_rail_yard_is_no_shipyard(gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    from .helpers import read_text
+    ext = read_text("A gas-fired plant is planned for the former rail yard in Ohio.",
+                    gazetteer, index)
+    assert "shipbuilding" not in {s.key for s in ext.sectors}
+    ext = read_text("HD Hyundai will modernise a yard in Alabama.", gazetteer, index)
+    assert "shipbuilding" in {s.key for s in ext.sectors}

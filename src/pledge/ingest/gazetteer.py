@@ -61,6 +61,14 @@ class ProjectType:
     label: str
     sector: str
     broader: str = ""      # the more general kind it is one of ("copper smelter": "smelter")
+    # words of the kind that name a narrower facility in a new project's name, as written
+    # in lower case -> the name ("cathode" -> "cathode materials plant")
+    names: tuple[tuple[str, str], ...] = ()
+
+    def label_for(self, written: str) -> str:
+        """The words for a new project's name when the kind is named as ``written``."""
+        low = written.lower()
+        return next((n for w, n in self.names if w == low), self.label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +238,9 @@ class Gazetteer:
         types = []
         for ty in data["project_types"].get("type", []):
             pt = ProjectType(str(ty["key"]), str(ty.get("label", ty["key"])),
-                             str(ty.get("sector", "other")), str(ty.get("broader", "")))
+                             str(ty.get("sector", "other")), str(ty.get("broader", "")),
+                             tuple((str(w).lower(), str(n))
+                                   for n, ws in ty.get("names", {}).items() for w in ws))
             if pt.sector not in SECTORS:
                 problems.append(Problem("sector", pt.sector, "news.unknown_sector",
                                         f"type '{pt.key}': unknown sector"))

@@ -148,11 +148,22 @@ class SentenceReader:
         sectors = [] if tariff else [h for h in self.sectors.get(i, [])
                                      if not any(o.start < h.end and h.start < o.end
                                                 for o in orgs)]
+        types = self.types.get(i, [])
+        if any(t.text.lower() in _YARDS for t in types):
+            types = [t for t in types if t.text.lower() not in _YARDS
+                     or not _OTHER_YARD.search(s.text, max(0, t.start - 12), t.start)]
         return SentenceRead(
             s, orgs, self.states.get(i, []), self.sites.get(i, []),
-            sectors, self.types.get(i, []),
+            sectors, types,
             find_amounts(s.text), signals, cues, "back_references" in cues, cue_hits,
             bool(_PRONOUN_START.match(s.text)))
+
+
+# A yard that builds no ships ("the former rail yard"): not a shipyard.
+_YARDS: Final = frozenset({"yard", "yards"})
+_OTHER_YARD: Final = re.compile(r"(?:rail|railway|railroad|lumber|storage|scrap|back|container|"
+                                r"train|freight|switching|stock|salvage|junk|church)[\s-]?$",
+                                re.I)
 
 
 # A sentence that opens with a pronoun ("It was selected by President Trump in February")

@@ -119,3 +119,49 @@ _MANY: Final = re.compile(r"(?:\d{2,}|[6-9])\s?(?:件|건|projects\b)|(?i:dozens
 def speaks_of_many(text: str) -> bool:
     """Whether a sentence counts more projects than a round holds."""
     return _MANY.search(text) is not None
+
+
+# A status word quoted to say what it means (a fact sheet's key: '"Funded" means Japan has
+# paid'): a definition, said of no project.
+_DEFINED: Final = re.compile(r"""\s*["'”’」』]\s*(?:means|refers\s+to|indicates|denotes|"""
+                             r"""stands\s+for|is\s+used|:|=|は)""", re.I)
+
+
+def defines(text: str, h: Hit[Signal]) -> bool:
+    """Whether a status word stands in quotes as the term a sentence defines."""
+    return h.start > 0 and text[h.start - 1] in "\"'“‘「『" and \
+        _DEFINED.match(text, h.end) is not None
+
+
+# Projects in general, picked out by a stage they reached ("the projects selected so far",
+# "これまでに選ばれた案件は", "지금까지 선정된 사업은"): none in particular.
+_SO_FAR_AFTER: Final = re.compile(r"\s+(?:so\s+far|to\s+date|thus\s+far|until\s+now)\b", re.I)
+_PROJECTS_BEFORE: Final = re.compile(r"\bprojects\s+(?:(?:that|which)\s+(?:have\s+been|were)\s+)?$",
+                                     re.I)
+_CJK_SO_FAR: Final = re.compile(r"(?:これまで(?:に)?|今まで(?:に)?|過去に|지금까지|그동안|이제까지)"
+                                r"\s*$")
+_CJK_GENERIC_NOUN: Final = re.compile(r"(?:た|れた|された|된|한|받은)?\s?"
+                                      r"(?:案件|事業|プロジェクト|사업|프로젝트|투자처)")
+# A bare plural "projects" (no article, count or "these" before it) names projects in
+# general ("for projects someone else picks"), not a group the article lists.
+_DETERMINED: Final = re.compile(
+    r"\b(?:the|these|those|both|all|its|their|our|two|three|four|five|first|second|next|"
+    r"new|such|\d+)\s+(?:[\w-]+\s+)?$", re.I)
+
+
+def of_projects_in_general(text: str, h: Hit[Signal]) -> bool:
+    """Whether a status word picks out projects in general by the stage they reached."""
+    if h.value.language == "en":
+        return bool(_SO_FAR_AFTER.match(text, h.end) and _PROJECTS_BEFORE.search(
+            text, max(0, h.start - 40), h.start))
+    return bool(_CJK_SO_FAR.search(text, max(0, h.start - 8), h.start)
+                and _CJK_GENERIC_NOUN.match(text, h.end))
+
+
+def bare_plural(r: SentenceRead) -> bool:
+    """Whether an English sentence's only group words are a bare plural "projects"."""
+    text = r.sentence.text
+    hits = r.cue_hits.get("group_nouns", [])
+    return bool(hits) and text.isascii() and all(
+        g.text.lower() == "projects"
+        and not _DETERMINED.search(text, max(0, g.start - 30), g.start) for g in hits)
