@@ -226,7 +226,8 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
              for pid, p in known.items()
              if p.stands_for is not None and p.stands_for in known}
     statuses = status_facts(g, reads, by_sentence, heads, kinds)
-    orgs = [OrgFact(h.value.name, h.value.kind, h.text, r.sentence.index, r.sentence.text,
+    orgs = [OrgFact(h.text if h.value.as_written else h.value.name, h.value.kind, h.text,
+                    r.sentence.index, r.sentence.text,
                     0.9 if len(h.text) >= 6 or not h.text.isascii() else 0.8, h.value.parent)
             for r in reads for h in r.orgs]
     orgs += unknown_company_facts(g, cleaned.text, reads)

@@ -37,6 +37,9 @@ class Organisation:
     sectors: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     parent: str = ""      # the owner of a subsidiary or project company ("" when none)
+    # recognised by its names but reported as the article writes it (no canonical form
+    # chosen for it: "東京ガス" in a Japanese article, "Tokyo Gas" in an English one)
+    as_written: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +188,8 @@ class Gazetteer:
         problems: list[Problem] = []
         orgs = [Organisation(str(o["name"]), str(o.get("kind", "company")),
                              str(o.get("country", "")), tuple(o.get("sectors", ())),
-                             tuple(o.get("aliases", ())), str(o.get("parent", "")))
+                             tuple(o.get("aliases", ())), str(o.get("parent", "")),
+                             bool(o.get("as_written", False)))
                 for o in data["organisations"].get("organisation", [])]
         for o in orgs:
             for s in o.sectors:
