@@ -128,3 +128,32 @@ def test_a_rail_yard_is_no_shipyard(gazetteer: Gazetteer, index: ProjectIndex) -
     assert "shipbuilding" not in {s.key for s in ext.sectors}
     ext = read_text("HD Hyundai will modernise a yard in Alabama.", gazetteer, index)
     assert "shipbuilding" in {s.key for s in ext.sectors}
+
+
+@pytest.mark.parametrize(("text", "stage"), [
+    ("The Texas GulfLink crude oil export terminal was tapped by President Trump.", "selected"),
+    ("The Texas GulfLink crude oil export terminal now sits on the President's desk.",
+     "recommended"),
+    ("The Texas GulfLink crude oil export terminal won the committee nod.", "recommended"),
+    ("Officials are doing due diligence on the Texas GulfLink crude oil export terminal.",
+     "under_review"),
+    ("Sentinel Midstream requested funding for the Texas GulfLink crude oil export terminal.",
+     "proposed"),
+    ("Japan received a capital call for the Texas GulfLink crude oil export terminal.",
+     "notified"),
+    ("Japan has invested $2 billion in the Texas GulfLink crude oil export terminal.",
+     "funded"),
+    ("The Texas GulfLink crude oil export terminal is included in the second tranche.",
+     "finalist"),
+    ("Sentinel Midstream called off the Texas GulfLink crude oil export terminal.",
+     "withdrawn"),
+    ("テキサス州の原油積み出し港の事業が採択された。", "selected"),
+    ("テキサス州の原油積み出し港の事業は大統領の判断待ちだ。", "recommended"),
+    ("テキサス州の原油積み出し港の事業に資金が投入された。", "funded"),
+    ("Texas GulfLink 원유 수출 터미널 사업은 대통령 판단만 남았다.", "recommended"),
+    ("Texas GulfLink 원유 수출 터미널 사업에 일본 자금이 투입됐다.", "funded"),
+    ("Texas GulfLink 원유 수출 터미널 사업은 백지화됐다.", "withdrawn"),
+])
+def test_more_wordings_per_stage(gazetteer: Gazetteer, index: ProjectIndex, text: str,
+                                 stage: str) -> None:
+    assert _signals(text, gazetteer, index) == {(25, stage)}

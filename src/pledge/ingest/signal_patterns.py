@@ -51,6 +51,13 @@ _EN: Final = [
                 rf"transferred|wired|handed\s+over|put\s+up|delivered)\s+(?:(?:in\s+)?"
                 rf"(?:its|their|the)\s+(?:share|money|cash|funds|stake|portion)|{_AMOUNT})",
                 re.I), "funded"),
+    # "Japan invested $1bn in the plant", "Tokyo has injected ¥150 billion into"
+    (re.compile(rf"\b{_PAYER}\s+(?:has\s+|had\s+)?(?:now\s+|already\s+)?(?:invested|"
+                rf"injected|provided|contributed)\s+{_AMOUNT}", re.I), "funded"),
+    # "included in the second tranche", "part of the next round", "joins the second batch"
+    (re.compile(r"\b(?:in|for|into|part\s+of|among|included\s+in|joins?|joined|added\s+to)"
+                r"\s+(?:the\s+|a\s+)?(?:second|next|third|2nd|3rd)[- ](?:round|tranche|batch|"
+                r"group|phase|wave)\b", re.I), "announced"),
     # "has put a U.S. fiber-optic cable plant forward", "put forward by a group of"
     (re.compile(r"\bput(?:s|ting)?\s+(?:[\w.$'-]+\s+){0,7}?forward\b", re.I), "candidate"),
     # "submitted its plant ... to the committee", "filed a fresh proposal"
@@ -84,7 +91,7 @@ _KO: Final = [
 
 _PATTERNS: Final = {"en": _EN, "ja": _JA, "ko": _KO}
 _STAGES: Final = {"funded": Stage.FUNDED.value, "candidate": Stage.PROPOSED.value,
-                  "under_review": Stage.UNDER_REVIEW.value}
+                  "under_review": Stage.UNDER_REVIEW.value, "announced": Stage.FINALIST.value}
 _SIGNALS: Final = {(lang, reported): Signal(reported, lang, _STAGES[reported])
                    for lang, pats in _PATTERNS.items() for _, reported in pats}
 
