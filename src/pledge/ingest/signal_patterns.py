@@ -13,6 +13,7 @@ from typing import Final
 from pledge.domain.lifecycle import Stage
 from pledge.ingest.gazetteer import Signal
 from pledge.ingest.phrases import Hit
+from pledge.ingest.word_patterns import FastWords
 
 __all__ = ["pattern_signals"]
 
@@ -90,16 +91,72 @@ _KO: Final = [
 ]
 
 _PATTERNS: Final = {"en": _EN, "ja": _JA, "ko": _KO}
+# Words each Japanese and Korean pattern must hold (a quick test before the pattern's scan).
+_NEEDS: Final = {
+    "ja": (("受け取", "受領", "受け入れ", "届い", "振り込まれ", "入金され"),
+           ("申請", "応募", "提出", "名乗り")),
+    "ko": (("받았", "지급받", "수령", "들어왔", "입금"), ("제출", "신청", "접수")),
+}
 _STAGES: Final = {"funded": Stage.FUNDED.value, "candidate": Stage.PROPOSED.value,
                   "under_review": Stage.UNDER_REVIEW.value, "announced": Stage.FINALIST.value}
 _SIGNALS: Final = {(lang, reported): Signal(reported, lang, _STAGES[reported])
                    for lang, pats in _PATTERNS.items() for _, reported in pats}
 
+# The English patterns are tried only around words each must hold (found at once in the
+# lower-cased text, see pledge.ingest.word_patterns): anchor kind -> the patterns it opens.
+_ANCHORS: Final = FastWords({
+    "payer_from": r"from\s+(?:the\s+)?(?:japan|tokyo|korea|south\s+korea|seoul|jbic|nexi|"
+                  r"kexim|k-?sure|programme|program|fund|facility)\b",
+    "own_money": r"its\s+(?:first\s+|full\s+)?(?:japanese\s+|korean\s+)?(?:money|cash|funds"
+                 r"|funding|payment)\b|their\s+(?:first\s+|full\s+)?(?:japanese\s+|korean\s+)?"
+                 r"(?:money|cash|funds|funding|payment)\b",
+    "partner_money": "|".join(rf"{w}\s+(?:money|cash|funds|funding|payment|capital)\b"
+                              for w in ("japanese", "korean", "japan's", "korea's", "tokyo's",
+                                        "seoul's")),
+    "payer_verb": r"paid\b|finished\s+paying\b|completed\b|sent\b|transferred\b|wired\b"
+                  r"|handed\s+over\b|put\s+up\b|delivered\b|invested\b|injected\b"
+                  r"|provided\b|contributed\b",
+    "round": "|".join(rf"{w}[- ](?:round|tranche|batch|group|phase|wave)\b"
+                      for w in ("second", "next", "third")),
+    "forward": r"forward\b",
+    "submit": r"submit(?:s|ted|ting)?\b|fil(?:es|ed|ing)\b",
+    "committee": r"committee\b|panel\b|reviewers\b",
+})
+_OPENS: Final = {"payer_from": (0, 3), "own_money": (1,), "partner_money": (2,),
+                 "payer_verb": (4, 5), "round": (6,), "forward": (7,), "submit": (8,),
+                 "committee": (9,)}
+_BACK: Final = 130      # the most a pattern reaches before its anchor ...
+_AHEAD: Final = 200     # ... and after it
+
+
+def _english(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, as written, reported) of the English patterns in ``text``."""
+    windows: dict[int, list[tuple[int, int]]] = {}
+    for start, end, kind, _ in _ANCHORS.finditer(text):
+        for k in _OPENS[kind]:
+            spans = windows.setdefault(k, [])
+            lo, hi = max(0, start - _BACK), end + _AHEAD
+            if spans and lo <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
+            else:
+                spans.append((lo, hi))
+    for k, spans in sorted(windows.items()):
+        pattern, reported = _EN[k]
+        for lo, hi in spans:
+            for m in pattern.finditer(text, lo, hi):
+                yield m.start(), m.end(), m.group(), reported
+
 
 def pattern_signals(lang: str, text: str) -> Iterator[Hit[Signal]]:
     """The status wordings of the patterns of ``lang`` in ``text`` (English ones in an
-    article of any language: an English name or quote in a Japanese article)."""
-    for pattern, reported in _PATTERNS.get(lang, _EN):
-        signal = _SIGNALS[(lang if lang in _PATTERNS else "en", reported)]
+    article of any other language)."""
+    if lang not in _PATTERNS or lang == "en":
+        for start, end, written, reported in _english(text):
+            yield Hit(start, end, written, _SIGNALS[("en", reported)])
+        return
+    for (pattern, reported), needs in zip(_PATTERNS[lang], _NEEDS[lang], strict=True):
+        if not any(w in text for w in needs):
+            continue   # (none of the words the pattern must hold)
+        signal = _SIGNALS[(lang, reported)]
         for m in pattern.finditer(text):
             yield Hit(m.start(), m.end(), m.group(), signal)

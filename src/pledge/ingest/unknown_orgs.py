@@ -70,8 +70,9 @@ _ROLE_THEN_NAME: Final = re.compile(
     rf"\b(?:developer|sponsor|operator|builder|contractor|supplier|owner|partner)s?,\s+"
     rf"(?P<role>{_NAME})(?=\s+(?:of|from|based|in)\b|,|\.|\s+(?:said|says|has|is|was|will)\b)",
     re.I)
-_ROLE_THEN_NAME_TRIGGER: Final = re.compile(
-    r"(?:developer|sponsor|operator|builder|contractor|supplier|owner|partner)s?,", re.I)
+_ROLE_THEN_NAME_TRIGGERS: Final = tuple(
+    f"{w}{s}," for w in ("developer", "sponsor", "operator", "builder", "contractor",
+                         "supplier", "owner", "partner") for s in ("", "s"))
 # A kind of company and then its name: "化学プラントメーカー、東洋化学工機が",
 # "설비업체 대경이엔티는".
 _JA_KIND_NAME: Final = re.compile(
@@ -80,6 +81,9 @@ _JA_KIND_NAME: Final = re.compile(
 _KO_KIND_NAME: Final = re.compile(
     r"(?<=[가-힣])(?:업체|기업|제조사|회사|스타트업)\s(?P<kokind>[가-힣A-Za-z&]{2,10}?)"
     r"(?=[은는이가]\s)")
+
+_JA_KINDS: Final = ("メーカー、", "商社、", "企業、", "会社、", "事業者、")
+_KO_KINDS: Final = ("업체 ", "기업 ", "제조사 ", "회사 ", "스타트업 ")
 
 # A subsidiary named with its parent ("Foo Power LLC, the US arm of Mitsubishi Heavy
 # Industries"): the parent, named next, is the company reported.
@@ -209,12 +213,16 @@ def find_unknown_companies(text: str, taken: list[tuple[int, int]],
             name = _clean_name(n.group("appos"))
             if " " in name:
                 add(lo + n.end() - len(name), lo + n.end(), name)
-    if _ROLE_THEN_NAME_TRIGGER.search(text):
+    low = text.lower()
+    if any(w in low for w in _ROLE_THEN_NAME_TRIGGERS):
         for m in _ROLE_THEN_NAME.finditer(text):
             name = _clean_name(m.group("role"))
             if " " in name:
                 add(m.end("role") - len(name), m.end("role"), name)
-    for pattern, group in ((_JA_KIND_NAME, "jakind"), (_KO_KIND_NAME, "kokind")):
+    for pattern, group, needs in ((_JA_KIND_NAME, "jakind", _JA_KINDS),
+                                  (_KO_KIND_NAME, "kokind", _KO_KINDS)):
+        if not any(w in text for w in needs):
+            continue
         for m in pattern.finditer(text):
             add(m.start(group), m.end(group), m.group(group))
     for pattern, trigger in ((_JA_NAME, _JA_TRIGGER), (_KO_NAME, _KO_TRIGGER)):
