@@ -157,3 +157,10 @@ def test_a_rail_yard_is_no_shipyard(gazetteer: Gazetteer, index: ProjectIndex) -
 def test_more_wordings_per_stage(gazetteer: Gazetteer, index: ProjectIndex, text: str,
                                  stage: str) -> None:
     assert _signals(text, gazetteer, index) == {(25, stage)}
+
+
+def test_a_new_project_is_named_by_a_company_the_gazetteer_does_not_know(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    found = _signals("Red Mesa Partners has proposed a gas-fired power plant in Nevada for "
+                     "Japan's investment programme.", gazetteer, index)
+    assert found == {("Red Mesa Partners gas-fired power plant (Nevada)", "proposed")}
