@@ -164,3 +164,18 @@ def test_a_new_project_is_named_by_a_company_the_gazetteer_does_not_know(
     found = _signals("Red Mesa Partners has proposed a gas-fired power plant in Nevada for "
                      "Japan's investment programme.", gazetteer, index)
     assert found == {("Red Mesa Partners gas-fired power plant (Nevada)", "proposed")}
+
+
+def test_a_company_weighing_its_own_plans_in_a_relative_clause(gazetteer: Gazetteer,
+                                                               index: ProjectIndex) -> None:
+    text = ("Fujikura competes with Sumitomo Electric, which is weighing its own cable plant "
+            "in Hickory, North Carolina, for Japan's programme.")
+    assert not any(stage == "under_review" for _, stage in _signals(text, gazetteer, index))
+
+
+def test_more_sites_name_their_state(gazetteer: Gazetteer) -> None:
+    from .helpers import read_text
+    ext = read_text("HD Hyundai will modernise a yard in Mobile; Palmetto picked Aiken.",
+                    gazetteer)
+    assert {"Alabama", "South Carolina", "Mobile", "Aiken"} <= set(
+        ext.contract()["us_locations"])

@@ -381,7 +381,7 @@ def _furthest(facts: list[StatusFact]) -> list[StatusFact]:
 # ... 협력을 검토 중", "トヨタは...を検討"): the company weighing its own plans, not the
 # partner or its committees reviewing a project.
 _EN_SUBJECT_GAP: Final = re.compile(
-    r"\s*(?:,[^,]{0,60},\s*)?(?:(?:said|says)\s+(?:it|they)\s+)?"
+    r"\s*(?:,[^,]{0,60},\s*)?(?:,?\s*(?:which|that|who)\s+)?(?:(?:said|says)\s+(?:it|they)\s+)?"
     r"(?:is|are|was|were|has\s+been|have\s+been|had\s+been|'s)?\s*"
     r"(?:also|still|now|reportedly|quietly|itself)?\s*$", re.I)
 _CJK_SUBJECT: Final = re.compile(r"\s*(?:は|も|が|도|은|는|이|가)")
