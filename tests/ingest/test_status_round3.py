@@ -179,3 +179,39 @@ def test_more_sites_name_their_state(gazetteer: Gazetteer) -> None:
                     gazetteer)
     assert {"Alabama", "South Carolina", "Mobile", "Aiken"} <= set(
         ext.contract()["us_locations"])
+
+
+@pytest.mark.parametrize(("text", "stage"), [
+    ("The money for the Texas GulfLink crude oil export terminal has now arrived from Tokyo.",
+     "funded"),
+    ("Funding for the Texas GulfLink crude oil export terminal was completed last week, "
+     "Japan said.", "funded"),
+    ("The committee has passed the Texas GulfLink crude oil export terminal to the President "
+     "for a decision.", "recommended"),
+    ("The Texas GulfLink crude oil export terminal is now awaiting a decision by the "
+     "President.", "recommended"),
+    ("Japan was told to fund the Texas GulfLink crude oil export terminal within 45 days.",
+     "notified"),
+    ("Sentinel Midstream is seeking Japanese money for the Texas GulfLink crude oil export "
+     "terminal.", "proposed"),
+    ("テキサス州の原油積み出し港の事業について、米国から資金拠出の要請が届いた。", "notified"),
+    ("テキサス州の原油積み出し港の事業は、委員会で審査が進んでいる。", "under_review"),
+    ("Texas GulfLink 원유 수출 터미널 사업은 일본 정부에 자금 납입이 통보됐다.", "notified"),
+])
+def test_further_wordings(gazetteer: Gazetteer, index: ProjectIndex, text: str,
+                          stage: str) -> None:
+    assert _signals(text, gazetteer, index) == {(25, stage)}
+
+
+@pytest.mark.parametrize("text", [
+    "If the Texas GulfLink crude oil export terminal is selected, Japan will have 45 days "
+    "to pay.",
+    "Sentinel Midstream picked Brazoria County as the site of the Texas GulfLink crude oil "
+    "export terminal.",
+    "The county commission approved tax breaks for the Texas GulfLink crude oil export "
+    "terminal.",
+    "센티널은 Texas GulfLink 원유 수출 터미널 부지로 브라조리아 카운티를 골랐다.",
+])
+def test_conditions_site_choices_and_other_approvals_say_no_stage(
+        gazetteer: Gazetteer, index: ProjectIndex, text: str) -> None:
+    assert _signals(text, gazetteer, index) == set()

@@ -71,6 +71,8 @@ def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
     # A project expected to be proposed is a proposed project: only a negation drops it.
     modal = () if hit.value.stage == Stage.PROPOSED else g.modals.get(hit.value.language, ())
     if hit.value.language == "en":
+        if modal and _IF_CLAUSE.search(text, max(0, hit.start - 120), hit.start):
+            return False    # "If the terminal is selected, Japan will have 45 days"
         before = " ".join(text[:hit.start].split()[-6:])
         if _GOES_ON.search(before):
             modal = ()      # "will keep examining", "would continue to review"
@@ -97,6 +99,9 @@ _EN_NOT_AFTER: Final = re.compile(
 _EN_MODAL_AFTER: Final = re.compile(
     r"\s*(?:would|will|could|may|might|should|(?:is|are)\s+(?:expected|due|pending))\s", re.I)
 _MONTH_MAY: Final = re.compile(r"\bMay\b")     # the month, not the modal ("selected in May")
+# A conditional clause the word stands in ("If the plant is selected", "unless it is
+# approved"): opened by the condition, with no clause break between it and the word.
+_IF_CLAUSE: Final = re.compile(r"\b(?i:if|unless|until|in\s+case)\s[^,;:.]*$")
 _STILL: Final = frozenset({"아직"})
 _CONDITIONS: Final = {"ja": ("すれば", "されれば", "たら"), "ko": ("하면", "되면", "한다면")}
 

@@ -66,6 +66,18 @@ _EN: Final = [
                 r"fresh|new|second|formal|revised)\s+)*(?:[\w-]+\s+){0,6}?(?:to|with)\s+"
                 r"(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:committee|programme|program|"
                 r"government|Commerce|Washington|US side|U\.S\. side)\b", re.I), "candidate"),
+    # "completed its $2.1 billion contribution", "funding for the plant was completed"
+    (re.compile(rf"\bcompleted\s+(?:its|their|the)\s+(?:{_AMOUNT}\s+)?(?:contribution|"
+                rf"payment|funding|investment|transfer|disbursement)\b|\b(?:funding|"
+                rf"payment|disbursement|transfer)\s+(?:for|to|into)\s+[^.;]{{0,80}}?\b"
+                rf"(?:was|were|has\s+been|had\s+been)\s+(?:fully\s+)?completed\b", re.I),
+     "funded"),
+    # "passed the plant to the President for a decision", "sent it on to the White House"
+    (re.compile(r"\b(?:passed|sent|forwarded|referred|handed)\s+(?:on\s+)?(?:it|them|"
+                r"(?:the|its|their)\s+(?:[\w'-]+\s+){0,6}?(?:project|projects|plan|plant|"
+                r"proposal|terminal|facility|smelter|shipyard|reactors?|application|"
+                r"recommendation|file))\s+(?:on\s+)?to\s+(?:the\s+)?(?:President|"
+                r"White\s+House|Trump)\b", re.I), "recommended"),
     # "has sat with the committee since September", "is before the committee"
     (re.compile(r"\b(?:sat|sits|has\s+sat|is|are|was|were|remains|remained|lies|lay|"
                 r"stays|stayed)\s+(?:still\s+)?(?:with|before)\s+(?:the\s+)?"
@@ -98,7 +110,8 @@ _NEEDS: Final = {
     "ko": (("받았", "지급받", "수령", "들어왔", "입금"), ("제출", "신청", "접수")),
 }
 _STAGES: Final = {"funded": Stage.FUNDED.value, "candidate": Stage.PROPOSED.value,
-                  "under_review": Stage.UNDER_REVIEW.value, "announced": Stage.FINALIST.value}
+                  "under_review": Stage.UNDER_REVIEW.value, "announced": Stage.FINALIST.value,
+                  "recommended": Stage.RECOMMENDED.value}
 _SIGNALS: Final = {(lang, reported): Signal(reported, lang, _STAGES[reported])
                    for lang, pats in _PATTERNS.items() for _, reported in pats}
 
@@ -121,10 +134,11 @@ _ANCHORS: Final = FastWords({
     "forward": r"forward\b",
     "submit": r"submit(?:s|ted|ting)?\b|fil(?:es|ed|ing)\b",
     "committee": r"committee\b|panel\b|reviewers\b",
+    "to_president": r"to\s+(?:the\s+)?(?:president|white\s+house)\b|to\s+trump\b",
 })
 _OPENS: Final = {"payer_from": (0, 3), "own_money": (1,), "partner_money": (2,),
-                 "payer_verb": (4, 5), "round": (6,), "forward": (7,), "submit": (8,),
-                 "committee": (9,)}
+                 "payer_verb": (4, 5, 9), "round": (6,), "forward": (7,), "submit": (8,),
+                 "to_president": (10,), "committee": (11,)}
 _BACK: Final = 130      # the most a pattern reaches before its anchor ...
 _AHEAD: Final = 200     # ... and after it
 

@@ -37,7 +37,8 @@ def by_committee(text: str, h: Hit[Signal]) -> bool:
 
 # Bodies whose approvals are not the programme's (a county's tax deal, a state's permit,
 # shareholders' vote): an English status word said by or of them.
-_OTHER_BODIES: Final = (r"commissioners|council|board|shareholders|regulators|lawmakers|"
+_OTHER_BODIES: Final = (r"commissioners|commission|council|board|shareholders|regulators|"
+                        r"authority|authorities|lawmakers|"
                         r"legislature|legislators|voters|court|Congress|Senate|parliament|"
                         r"county|city|township|state regulators|permit")
 _OTHER_BEFORE: Final = re.compile(rf"\b(?:{_OTHER_BODIES})\s+(?:(?:had|has|have|also|"
@@ -58,12 +59,28 @@ def company_chooses(r: SentenceRead, h: Hit[Signal]) -> bool:
                for o in r.orgs if o.end <= h.start)
 
 
+# What else is approved or chosen: a tax break, a permit, a loan, a site ("approved tax
+# breaks for the terminal", "picked Brazoria County as the site", "chose a site in Aiken").
+_OTHER_OBJECT: Final = re.compile(
+    r"\s+(?:a\s+|an\s+|the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}?(?:tax|taxes|permits?|"
+    r"zoning|rezoning|loans?|bonds?|incentives?|abatements?|grants?|leases?|budget|contracts?|"
+    r"sites?|locations?|plots?)\b", re.I)
+_SITE_AS: Final = re.compile(r"[^.;]{0,60}?\b(?:as|for)\s+(?:the\s+|a\s+|its\s+)?(?:site|"
+                             r"location|home|base)\b", re.I)
+_CJK_SITE: Final = re.compile(r"(?:부지로|부지를|입지로|입지를|건설지로|立地に|立地を|建設地に|"
+                              r"建設地を|候補地に|候補地として|用地に|用地を)[^。.]{0,20}$")
+
+
 def by_other_body(text: str, h: Hit[Signal]) -> bool:
-    """Whether an English status word is said by a body outside the programme."""
+    """Whether a status word is said by a body outside the programme, or of something
+    else it approved or chose (a tax break, a permit, a site)."""
     if h.value.language != "en":
-        return False
+        return h.value.stage == "selected" and bool(
+            _CJK_SITE.search(text, max(0, h.start - 30), h.start))
     return bool(_OTHER_BEFORE.search(text, max(0, h.start - 50), h.start)
-                or _OTHER_AFTER.match(text, h.end))
+                or _OTHER_AFTER.match(text, h.end)
+                or (h.value.stage == "selected" and (_OTHER_OBJECT.match(text, h.end)
+                                                     or _SITE_AS.match(text, h.end))))
 
 
 _ANY_SUCH: Final = re.compile(r"\b(?:each|every|any|all|no)\s+$", re.I)
