@@ -102,3 +102,17 @@ def test_no_company_from_a_region_or_a_common_noun(gazetteer: Gazetteer, text: s
 def test_a_listed_company_without_a_canonical_name_is_reported_as_written(
         gazetteer: Gazetteer, text: str, name: str) -> None:
     assert name in _companies(text, gazetteer)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Houston-based Red Mesa Partners will build it.", "Red Mesa Partners"),
+    ("Ohio-based Buckeye Forge said on Monday.", "Buckeye Forge"),
+    ("開発会社の米ブライトリバー社は総事業費を示した。", "ブライトリバー"),
+])
+def test_a_company_named_by_its_base_or_with_sha(gazetteer: Gazetteer, text: str,
+                                                 name: str) -> None:
+    assert name in _companies(text, gazetteer)
+
+
+def test_the_company_itself_is_no_name(gazetteer: Gazetteer) -> None:
+    assert _companies("同社は否定した。各社も同じだ。", gazetteer) == []

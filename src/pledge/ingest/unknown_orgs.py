@@ -82,6 +82,10 @@ _KO_KIND_NAME: Final = re.compile(
     r"(?<=[가-힣])(?:업체|기업|제조사|회사|스타트업)\s(?P<kokind>[가-힣A-Za-z&]{2,10}?)"
     r"(?=[은는이가]\s)")
 
+# "Houston-based Red Mesa Partners": a company named after the place it is based in.
+_BASED: Final = re.compile(rf"\b[A-Z][\w.]*(?:\s[A-Z][\w.]*)?-based\s+(?P<based>{_NAME})(?![\w])")
+# A company named in katakana with 社 ("米グレンファーン社"; not 同社, 各社).
+_JA_SHA: Final = re.compile(r"(?P<jasha>[\u30a1-\u30fa\u30fc]{3,12})社(?![会員内長外屋宅])")
 _JA_KINDS: Final = ("メーカー、", "商社、", "企業、", "会社、", "事業者、")
 _KO_KINDS: Final = ("업체 ", "기업 ", "제조사 ", "회사 ", "스타트업 ")
 
@@ -219,8 +223,13 @@ def find_unknown_companies(text: str, taken: list[tuple[int, int]],
             name = _clean_name(m.group("role"))
             if " " in name:
                 add(m.end("role") - len(name), m.end("role"), name)
+    if "-based " in text:
+        for m in _BASED.finditer(text):
+            name = _clean_name(m.group("based"))
+            add(m.end("based") - len(name), m.end("based"), name)
     for pattern, group, needs in ((_JA_KIND_NAME, "jakind", _JA_KINDS),
-                                  (_KO_KIND_NAME, "kokind", _KO_KINDS)):
+                                  (_KO_KIND_NAME, "kokind", _KO_KINDS),
+                                  (_JA_SHA, "jasha", ("社",))):
         if not any(w in text for w in needs):
             continue
         for m in pattern.finditer(text):
