@@ -84,6 +84,8 @@ _KO_KIND_NAME: Final = re.compile(
 
 # "Houston-based Red Mesa Partners": a company named after the place it is based in.
 _BASED: Final = re.compile(rf"\b[A-Z][\w.]*(?:\s[A-Z][\w.]*)?-based\s+(?P<based>{_NAME})(?![\w])")
+_SUBJECT_NEXT: Final = re.compile(r"\s*[,;]|\s+(?:said|says|has|had|is|was|will|plans|won|"
+                                  r"announced|agreed|builds|makes|runs)\b")
 # A company named in katakana with 社 ("米グレンファーン社"; not 同社, 各社).
 _JA_SHA: Final = re.compile(r"(?P<jasha>[\u30a1-\u30fa\u30fc]{3,12})社(?![会員内長外屋宅])")
 _JA_KINDS: Final = ("メーカー、", "商社、", "企業、", "会社、", "事業者、")
@@ -226,7 +228,10 @@ def find_unknown_companies(text: str, taken: list[tuple[int, int]],
     if "-based " in text:
         for m in _BASED.finditer(text):
             name = _clean_name(m.group("based"))
-            add(m.end("based") - len(name), m.end("based"), name)
+            # (one word: only as the subject of a verb or before a comma, "US-based AI
+            # data centers" naming none)
+            if " " in name or (not name.isupper() and _SUBJECT_NEXT.match(text, m.end("based"))):
+                add(m.end("based") - len(name), m.end("based"), name)
     for pattern, group, needs in ((_JA_KIND_NAME, "jakind", _JA_KINDS),
                                   (_KO_KIND_NAME, "kokind", _KO_KINDS),
                                   (_JA_SHA, "jasha", ("社",))):
