@@ -215,3 +215,15 @@ def test_further_wordings(gazetteer: Gazetteer, index: ProjectIndex, text: str,
 def test_conditions_site_choices_and_other_approvals_say_no_stage(
         gazetteer: Gazetteer, index: ProjectIndex, text: str) -> None:
     assert _signals(text, gazetteer, index) == set()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Japan funded the Texas GulfLink crude oil export terminal, while the Alaska LNG "
+     "pipeline is still under review.", {(25, "funded"), (22, "under_review")}),
+    ("Unlike the Texas GulfLink crude oil export terminal, which Japan funded in March, the "
+     "Alaska LNG pipeline is still being reviewed.", {(25, "funded"), (22, "under_review")}),
+])
+def test_two_projects_in_one_sentence_keep_their_own_words(
+        gazetteer: Gazetteer, index: ProjectIndex, text: str,
+        expected: set[tuple[int, str]]) -> None:
+    assert _signals(text, gazetteer, index) == expected

@@ -124,8 +124,10 @@ def said_of_another(r: SentenceRead, h: Hit[Signal], m: Mention) -> bool:
         opener = o
     if opener is None:
         return False
-    return any(opener.end() <= t.start < h.start and t.value.key != m.types[0]
-               for t in r.types)
+    kinds = {t.value.key for t in r.types if opener.end() <= t.start < h.start}
+    # (a clause that names the mention's own facility, among others, is about it:
+    # "while the Alaska LNG pipeline is under review")
+    return bool(kinds) and m.types[0] not in kinds
 
 
 # A count larger than any round ("計10件を超え", "more than 10 projects", "10건"): a sentence

@@ -426,8 +426,9 @@ def _owners(own: list[Mention], h: Hit[Signal]) -> list[Mention]:
     lo = max((b for b in breaks if b <= h.start), default=0)
     hi = min((b for b in breaks if b > h.start), default=len(text))
     clause = [m for m in own if lo <= m.anchor < hi] or own
-    if len(clause) > 1:
-        # "like the fertilizer plant, the port upgrade ...": the one compared is not the one
+    if len(clause) > 1 and h.start > max(m.anchor for m in clause):
+        # "like the fertilizer plant, the port upgrade ... was passed over": the one
+        # compared is not the one the closing word is said of
         clause = [m for m in clause if not _compared(text, m)] or clause
     if len(clause) == 1:
         return clause
