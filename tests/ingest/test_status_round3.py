@@ -227,3 +227,13 @@ def test_two_projects_in_one_sentence_keep_their_own_words(
         gazetteer: Gazetteer, index: ProjectIndex, text: str,
         expected: set[tuple[int, str]]) -> None:
     assert _signals(text, gazetteer, index) == expected
+
+
+@pytest.mark.parametrize(("text", "stage"), [
+    ("テキサス州の原油積み出し港の事業、投資先に決定", "selected"),
+    ("テキサス州の原油積み出し港の事業に国際協力銀行が出資した。", "funded"),
+    ("Texas GulfLink 원유 수출 터미널 사업에 일본 자금이 들어갔다.", "funded"),
+])
+def test_japanese_and_korean_endings(gazetteer: Gazetteer, index: ProjectIndex, text: str,
+                                     stage: str) -> None:
+    assert _signals(text, gazetteer, index) == {(25, stage)}
