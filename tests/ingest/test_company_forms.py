@@ -116,3 +116,7 @@ def test_a_company_named_by_its_base_or_with_sha(gazetteer: Gazetteer, text: str
 
 def test_the_company_itself_is_no_name(gazetteer: Gazetteer) -> None:
     assert _companies("同社は否定した。各社も同じだ。", gazetteer) == []
+
+
+def test_daily_output_is_no_carmaker(gazetteer: Gazetteer) -> None:
+    assert _companies("工場は日産100万トンの能力を持つ。", gazetteer) == []
