@@ -237,3 +237,15 @@ def test_two_projects_in_one_sentence_keep_their_own_words(
 def test_japanese_and_korean_endings(gazetteer: Gazetteer, index: ProjectIndex, text: str,
                                      stage: str) -> None:
     assert _signals(text, gazetteer, index) == {(25, stage)}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("テキサス州の原油積み出し港の事業は、大統領の選定を待っている。", {(25, "recommended")}),
+    ("Texas GulfLink 원유 수출 터미널 사업은 대통령의 선정을 기다리고 있다.",
+     {(25, "recommended")}),
+    ("Texas GulfLink 원유 수출 터미널 사업은 선정을 앞두고 있다.", set()),
+    ("テキサス州の原油積み出し港の事業は、選定を前に審査が続く。", {(25, "under_review")}),
+])
+def test_waiting_for_a_selection_is_not_one(gazetteer: Gazetteer, index: ProjectIndex,
+                                           text: str, expected: set[tuple[int, str]]) -> None:
+    assert _signals(text, gazetteer, index) == expected
