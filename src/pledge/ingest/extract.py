@@ -37,6 +37,7 @@ from pledge.ingest.amounts import AmountHit
 from pledge.ingest.attribution import (
     PER_PERIOD_AFTER,
     country_of,
+    country_words,
     distance,
     is_pledge,
     nearest_cue,
@@ -104,7 +105,8 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
     provisional = [Amount(a.text, a.range.low, a.range.high, a.range.currency,
                           r.sentence.index, r.sentence.text, a.confidence)
                    for r, a in raw_amounts]
-    country, framework, country_conf = country_of(g, sentences, provisional)
+    named_by = country_words(g, sentences)
+    country, framework, country_conf = country_of(g, sentences, provisional, named_by)
 
     # Passages and their projects (``kinds``: the facility types of each known project).
     kinds = {p.project.id: frozenset(p.types) for p in projects.profiles} if projects else {}
@@ -117,7 +119,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
         s = r.sentence
         # The partner a sentence names, when it names one ("a plant Japan is considering
         # funding" in an article about Korea's pledge): its projects are that partner's.
-        named = {h.value for h in g.country_matcher.finditer(s.text)} if projects else set()
+        named = set(named_by[s.index]) if projects else set()
         partner = next(iter(named)) if len(named) == 1 else ""
         cuts = passage_cuts(s.text, r)
         bounds = [0, *cuts, len(s.text)]

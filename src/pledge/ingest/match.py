@@ -135,8 +135,10 @@ def _content_words(raw: list[str]) -> set[str]:
 
 def _written(raw: list[str]) -> set[str]:
     """The words written with a capital or a digit, stemmed."""
+    # (a word of _TOKEN holds letters, digits and hyphens only: one that is letters once
+    # its hyphens are out holds no digit)
     return {_stem(t) for t in raw
-            if t[0].isupper() or (not t.isalpha() and any(c.isdigit() for c in t))}
+            if t[0].isupper() or (not t.isalpha() and not t.replace("-", "").isalpha())}
 
 
 @dataclass(slots=True)
