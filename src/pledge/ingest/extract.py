@@ -109,7 +109,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
     country, framework, country_conf = country_of(g, sentences, provisional, named_by)
 
     # Passages and their projects (``kinds``: the facility types of each known project).
-    kinds = {p.project.id: frozenset(p.types) for p in projects.profiles} if projects else {}
+    kinds = projects.kinds if projects else {}
     mentions: list[Mention] = []
     mentions_of_amount: dict[int, list[Mention]] = {}
     evidence_at: dict[int, list[int]] = {}     # amount index -> positions of project words
@@ -218,10 +218,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                               pname, converted, r.sentence.start + a.start, flow,
                               notes.get(i, "")))
 
-    known = {p.project.id: p.project for p in projects.profiles} if projects else {}
-    heads = {pid: (p.stands_for, known[p.stands_for].name, p.furthest)
-             for pid, p in known.items()
-             if p.stands_for is not None and p.stands_for in known}
+    heads = projects.heads if projects else {}
     statuses = status_facts(g, reads, by_sentence, heads, kinds)
     orgs = [OrgFact(h.value.name, h.value.kind, h.text, r.sentence.index, r.sentence.text,
                     0.9 if len(h.text) >= 6 or not h.text.isascii() else 0.8, h.value.parent)
