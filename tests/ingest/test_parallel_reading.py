@@ -1,15 +1,19 @@
 """A large batch read on several processes gives the same extractions, in the same
 order, as reading the articles one after the other; the number of processes is
-checked; the command line takes --jobs."""
+checked; the command line takes --jobs; an extraction pickles (as it comes back from a
+process) to an equal one."""
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
 
 from pledge.domain.errors import InvalidInput
-from pledge.ingest.gazetteer import load
+from pledge.ingest.extract import extract
+from pledge.ingest.gazetteer import Gazetteer, load
+from pledge.ingest.match import ProjectIndex
 from pledge.services import news
 from pledge.services.news_projects import shipped_projects
 from pledge.services.news_reading import PARALLEL_FROM, jobs_for
@@ -57,3 +61,13 @@ def test_the_command_line_reads_on_the_processes_asked_for(cli: Cli) -> None:
     assert one == two and len(one) == len(files)
     code, _, err = cli("ingest", "--dry-run", "--jobs", "0", *files)
     assert code == 2 and "jobs=0" in err
+
+
+def test_an_extraction_comes_back_from_pickling_field_for_field(gazetteer: Gazetteer,
+                                                                 index: ProjectIndex) -> None:
+    found = [extract(a.text, source=a.source, gazetteer=gazetteer, projects=index,
+                     html=a.html) for a in labelled()]
+    back = pickle.loads(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == found
+    assert [type(e.amounts) for e in back] == [tuple] * len(found)
+    assert sum(len(e.amounts) + len(e.mentions) + len(e.roles) for e in back) > 100

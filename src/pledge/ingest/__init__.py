@@ -5,8 +5,8 @@ Rule-based and offline (no network, no model): gazetteers shipped as TOML in
 stores nothing and changes nothing. ``pledge.services.news`` turns what is read
 into proposed changes that a person accepts or rejects.
 
-It may import the standard library, ``pledge.domain`` and ``charset_normalizer`` only
-(``tests/test_import_graph.py`` checks this).
+It may import the standard library, ``pledge.domain``, ``charset_normalizer`` and
+``ahocorasick_rs`` only (``tests/test_import_graph.py`` checks this).
 
 Modules, in the order an article passes through them:
 
@@ -14,7 +14,8 @@ Modules, in the order an article passes through them:
 ``text``         normalising (NFKC), language by script, sentences (``.`` ``。`` ``다.``)
 ``amounts``      money mentions, each read by ``pledge.domain.money.parse_amount``
 ``gazetteer``    organisations, sectors, states and sites, facility types, cue words
-``phrases``      many phrases found in one pass (a trie-shaped regular expression)
+``phrases``      many phrases found in one pass (a trie-shaped regular expression; all
+                 the matchers an article is read with in one Aho-Corasick scan)
 ``match``        which known project a passage is about
 ``reading``      every matcher run once; each sentence's hits; negated status words out
 ``cuts``         a sentence listing several facilities cut into one part each

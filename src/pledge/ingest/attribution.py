@@ -15,13 +15,22 @@ from pledge.ingest.reading import SentenceRead
 from pledge.ingest.text import Sentence
 
 
-def country_of(g: Gazetteer, sentences: list[Sentence], amounts: list[Amount]
-             ) -> tuple[str, str, float]:
+def country_words(g: Gazetteer, sentences: list[Sentence]) -> list[list[str]]:
+    """The partner each cue word of a country names, sentence by sentence."""
+    return [[h.value for h in g.country_matcher.finditer(s.text)] for s in sentences]
+
+
+def country_of(g: Gazetteer, sentences: list[Sentence], amounts: list[Amount],
+               named: list[list[str]] | None = None) -> tuple[str, str, float]:
+    """The pledging country (name, framework, confidence); ``named``: the sentences'
+    :func:`country_words`, when they are known."""
     score: Counter[str] = Counter()
-    for s in sentences:
+    if named is None:
+        named = country_words(g, sentences)
+    for s, partners in zip(sentences, named, strict=True):
         weight = 2 if s.index < 2 else 1
-        for h in g.country_matcher.finditer(s.text):
-            score[h.value] += weight
+        for partner in partners:
+            score[partner] += weight
     for a in amounts:
         if a.currency != "USD" or a.high is None:
             continue

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
-from pledge.ingest.facts import Amount, Mention
+from pledge.ingest.facts import Amount, Mention, Portable
 from pledge.ingest.gazetteer import Gazetteer
 from pledge.ingest.match import Features, ProjectIndex
 from pledge.ingest.reading import SentenceRead
@@ -51,7 +51,7 @@ _GROUP_NOUN: Final = re.compile(r"(?:suppliers|buyers|customers|partners|vendors
 
 
 @dataclass(frozen=True, slots=True)
-class RoleFact:
+class RoleFact(Portable):
     """A company named with its role in a project (``project_id`` None: a new one)."""
 
     name: str
@@ -100,7 +100,7 @@ def roles(g: Gazetteer, reads: list[SentenceRead],
 
 
 @dataclass(frozen=True, slots=True)
-class TrancheFact:
+class TrancheFact(Portable):
     """A tranche with its amount (``amount``: an index into the article's amounts)."""
 
     label: str
@@ -160,7 +160,7 @@ def tranches(reads: list[SentenceRead], amounts: tuple[Amount, ...],
 
 
 @dataclass(frozen=True, slots=True)
-class TermFact:
+class TermFact(Portable):
     """Terms of a framework an article states: setting -> value (a length as a whole
     number, a unit by name, a rate or share as decimal text), as written."""
 
@@ -296,7 +296,7 @@ def terms(reads: list[SentenceRead]) -> list[TermFact]:
 
 
 @dataclass(frozen=True, slots=True)
-class RelationFact:
+class RelationFact(Portable):
     """Two known projects a sentence relates: ``project_id`` is ``relation`` of ``other_id``
     (a ``domain.relations`` word: duplicate, later_tranche, part_of)."""
 
@@ -365,7 +365,7 @@ def relations(g: Gazetteer, reads: list[SentenceRead], projects: ProjectIndex | 
 
 
 @dataclass(frozen=True, slots=True)
-class OfficialFact:
+class OfficialFact(Portable):
     """An official named, with the office the article gives (else the gazetteer's)."""
 
     name: str

@@ -61,6 +61,8 @@ def passage_cuts(text: str, r: SentenceRead) -> list[int]:
             end = size - gap
             if gap and not _WORD_CHAR.match(window, end):
                 break   # the tail would hold something besides words
+            if not end or not (window[end - 1].isspace() or window[end - 1] in _SEPARATOR_ENDS):
+                continue    # (no separator ends here: see _separator, spared the slice)
             m = _separator(window[:end])
             if m is not None and (gap == 0 or window[end:].strip()):
                 candidates.add(pos - gap - (end - m.start()))

@@ -37,6 +37,7 @@ from pledge.ingest.amounts import AmountHit
 from pledge.ingest.attribution import (
     PER_PERIOD_AFTER,
     country_of,
+    country_words,
     distance,
     is_pledge,
     nearest_cue,
@@ -111,10 +112,11 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
     provisional = [Amount(a.text, a.range.low, a.range.high, a.range.currency,
                           r.sentence.index, r.sentence.text, a.confidence)
                    for r, a in raw_amounts]
-    country, framework, country_conf = country_of(g, sentences, provisional)
+    named_by = country_words(g, sentences)
+    country, framework, country_conf = country_of(g, sentences, provisional, named_by)
 
     # Passages and their projects (``kinds``: the facility types of each known project).
-    kinds = {p.project.id: frozenset(p.types) for p in projects.profiles} if projects else {}
+    kinds = projects.kinds if projects else {}
     mentions: list[Mention] = []
     mentions_of_amount: dict[int, list[Mention]] = {}
     evidence_at: dict[int, list[int]] = {}     # amount index -> positions of project words
@@ -124,7 +126,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
         s = r.sentence
         # The partner a sentence names, when it names one ("a plant Japan is considering
         # funding" in an article about Korea's pledge): its projects are that partner's.
-        named = {h.value for h in g.country_matcher.finditer(s.text)} if projects else set()
+        named = set(named_by[s.index]) if projects else set()
         partner = next(iter(named)) if len(named) == 1 else ""
         cuts = passage_cuts(s.text, r)
         bounds = [0, *cuts, len(s.text)]
@@ -229,10 +231,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                               pname, converted, r.sentence.start + a.start, flow,
                               notes.get(i, "")))
 
-    known = {p.project.id: p.project for p in projects.profiles} if projects else {}
-    heads = {pid: (p.stands_for, known[p.stands_for].name, p.furthest)
-             for pid, p in known.items()
-             if p.stands_for is not None and p.stands_for in known}
+    heads = projects.heads if projects else {}
     statuses = status_facts(g, reads, by_sentence, heads, kinds)
     orgs = [OrgFact(h.text if h.value.as_written else h.value.name, h.value.kind, h.text,
                     r.sentence.index, r.sentence.text,

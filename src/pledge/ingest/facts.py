@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
@@ -26,8 +27,33 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
 
+class Portable:
+    """A fact pickled as its class and its fields' values, read back by the class's own
+    constructor: several times faster both ways than the state a dataclass with slots
+    pickles by default, which counts when the extractions of a batch come back from its
+    reading processes (:mod:`pledge.services.news_reading`). For frozen dataclasses whose
+    fields are all set by their constructor (``__match_args__``: their names, in order)."""
+
+    __slots__ = ()
+    __match_args__: tuple[str, ...]
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        cls = type(self)
+        getter = _FIELD_GETTERS.get(cls)
+        if getter is None:
+            names = cls.__match_args__
+            # (a getter of one name gives the value, not a tuple: that name is asked twice)
+            getter = _FIELD_GETTERS[cls] = attrgetter(*names, *names) if len(names) == 1 \
+                else attrgetter(*names)
+        values: tuple[Any, ...] = getter(self)
+        return cls, values[:len(cls.__match_args__)]
+
+
+_FIELD_GETTERS: dict[type, attrgetter[Any]] = {}
+
+
 @dataclass(frozen=True, slots=True)
-class Amount:
+class Amount(Portable):
     """An amount of money and what it refers to (project, tranche, programme, other)."""
 
     text: str
@@ -57,7 +83,7 @@ class Amount:
 
 
 @dataclass(frozen=True, slots=True)
-class OrgFact:
+class OrgFact(Portable):
     name: str
     kind: str
     written: str
@@ -68,7 +94,7 @@ class OrgFact:
 
 
 @dataclass(frozen=True, slots=True)
-class SectorFact:
+class SectorFact(Portable):
     key: str
     written: str
     sentence: int
@@ -77,7 +103,7 @@ class SectorFact:
 
 
 @dataclass(frozen=True, slots=True)
-class PlaceFact:
+class PlaceFact(Portable):
     state: str
     written: str
     sentence: int
@@ -87,7 +113,7 @@ class PlaceFact:
 
 
 @dataclass(frozen=True, slots=True)
-class SiteFact:
+class SiteFact(Portable):
     name: str
     states: tuple[str, ...]
     written: str
@@ -97,7 +123,7 @@ class SiteFact:
 
 
 @dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(Portable):
     """A passage about one project: what it names and the project it matched (if any)."""
 
     sentence: int
@@ -128,7 +154,7 @@ class Mention:
 
 
 @dataclass(frozen=True, slots=True)
-class StatusFact:
+class StatusFact(Portable):
     project: str
     project_id: int | None
     status: str          # a lifecycle stage
@@ -148,7 +174,7 @@ class StatusFact:
 
 
 @dataclass(frozen=True, slots=True)
-class Extraction:
+class Extraction(Portable):
     """Everything read from one article."""
 
     source: str

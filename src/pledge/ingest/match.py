@@ -114,7 +114,11 @@ _TOKEN: Final = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]*\d[A-Za-
 
 
 def _stem(word: str) -> str:
-    w = word.lower()
+    return _stem_lower(word.lower())
+
+
+def _stem_lower(w: str) -> str:
+    """:func:`_stem` of a word already lower-cased."""
     if w[-1:] != "s":
         return w        # (most words: both endings below end with "s")
     if len(w) > 4 and w.endswith("ies"):
@@ -130,13 +134,16 @@ def tokens(text: str) -> set[str]:
 
 
 def _content_words(raw: list[str]) -> set[str]:
-    return {_stem(t) for t in raw if t.lower() not in _STOP and len(t) > 1}
+    lowered = [t.lower() for t in raw]
+    return {_stem_lower(w) for w in lowered if w not in _STOP and len(w) > 1}
 
 
 def _written(raw: list[str]) -> set[str]:
     """The words written with a capital or a digit, stemmed."""
+    # (a word of _TOKEN holds letters, digits and hyphens only: one that is letters once
+    # its hyphens are out holds no digit)
     return {_stem(t) for t in raw
-            if t[0].isupper() or (not t.isalpha() and any(c.isdigit() for c in t))}
+            if t[0].isupper() or (not t.isalpha() and not t.replace("-", "").isalpha())}
 
 
 @dataclass(slots=True)
@@ -189,6 +196,15 @@ class ProjectIndex:
         self._distinctive_by_first: dict[str, list[str]] = {}
         for d in self._all_distinctive:
             self._distinctive_by_first.setdefault(d[:1], []).append(d)
+        # What reading an article asks of every project, made once: its facility types,
+        # and, for a duplicate report, the project standing for it (id, name, the furthest
+        # stage of the duplicate).
+        self.kinds: dict[int, frozenset[str]] = {
+            p.project.id: frozenset(p.types) for p in self.profiles}
+        known = {p.project.id: p.project for p in self.profiles}
+        self.heads: dict[int, tuple[int, str, str]] = {
+            pid: (p.stands_for, known[p.stands_for].name, p.furthest)
+            for pid, p in known.items() if p.stands_for is not None and p.stands_for in known}
 
     def __len__(self) -> int:
         return len(self.profiles)
@@ -242,9 +258,11 @@ class ProjectIndex:
                 p.distinctive.add(w)
 
     def score(self, prof: _Profile, f: Features, words: set[str],
-              proper: set[str], framework: str | None) -> tuple[float, dict[str, list[str]]]:
+              proper: set[str], framework: str | None, low: str | None = None
+              ) -> tuple[float, dict[str, list[str]]]:
         """The score of one project for a passage, and its evidence by kind (sponsor,
-        partner, type, name, site, state, words)."""
+        partner, type, name, site, state, words); ``low``: the passage's text lower-cased,
+        when the caller has it."""
         s = 0.0
         ev: dict[str, list[str]] = {}
         if f.orgs:
@@ -255,7 +273,8 @@ class ProjectIndex:
                 s += 1.0 + 0.5 / max(self.sponsor_count[org], 1)
                 ev.setdefault("partner", []).append(org)
         if prof.other_sponsors:
-            low = f.text.lower()
+            if low is None:
+                low = f.text.lower()
             for name in sorted(prof.other_sponsors):
                 if len(name) >= 5 and name in low:
                     s += 2.5
@@ -312,8 +331,8 @@ class ProjectIndex:
         for key in keys:
             for prof in self._by_key.get(key, ()):
                 candidates[id(prof)] = prof
+        low = f.text.lower()
         if self._other_sponsors:
-            low = f.text.lower()
             for name, prof in self._other_sponsors:
                 if name in low:
                     candidates[id(prof)] = prof
@@ -322,7 +341,7 @@ class ProjectIndex:
         words = _content_words(raw)
         scored: list[tuple[float, int, _Profile, dict[str, list[str]]]] = []
         for prof in candidates.values():
-            s, ev = self.score(prof, f, words, proper, framework)
+            s, ev = self.score(prof, f, words, proper, framework, low)
             if s >= 3.0 and self._strong(f, ev):
                 scored.append((s, prof.stage, prof, ev))
         if not scored:

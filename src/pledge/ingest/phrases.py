@@ -11,8 +11,11 @@ overlap, the one starting first wins, then the longer.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from typing import Final, Generic, NamedTuple, TypeVar
+from typing import Any, Final, Generic, NamedTuple, TypeVar
+
+from ahocorasick_rs import AhoCorasick
 
 T = TypeVar("T")
 
@@ -89,6 +92,17 @@ def _trie_pattern(phrases: Iterable[str]) -> str:
     return "|".join(tops) if tops else r"(?!x)x"
 
 
+def _without_overlaps(found: list[Hit[T]]) -> list[Hit[T]]:
+    """The hits of several patterns, in order, the first (then the longest) kept where
+    two overlap."""
+    found.sort(key=lambda h: (h.start, h.start - h.end))
+    kept: list[Hit[T]] = []
+    for hit in found:
+        if not kept or hit.start >= kept[-1].end:
+            kept.append(hit)
+    return kept
+
+
 class PhraseMatcher(Generic[T]):
     """Finds every given phrase in a text; each phrase carries a value.
 
@@ -117,8 +131,11 @@ class PhraseMatcher(Generic[T]):
         self._any_case: re.Pattern[str] | None = None
         self._lower_parts: list[re.Pattern[str]] = []
         self._folded_as_is: dict[str, T] = {}
+        # (the phrases in any case as the lower-cased text is searched for them)
+        self._lowered_keys: frozenset[str] = frozenset()
         if folded:
             lowered = {k.lower() for k in folded}
+            self._lowered_keys = frozenset(lowered)
             self._lower = re.compile(_trie_pattern(lowered))
             self._lower_parts = [self._lower]
             # Phrases in Latin letters and phrases with none are scanned for apart (about
@@ -139,6 +156,34 @@ class PhraseMatcher(Generic[T]):
 
     def __len__(self) -> int:
         return self._size
+
+    def hits(self, text: str, low: str, exact: list[tuple[int, int]],
+             lowered: list[tuple[int, int]]) -> list[Hit[T]]:
+        """What :meth:`finditer` gives from the spans its patterns match, each list in
+        order: ``exact`` in ``text``, ``lowered`` (phrases in any case) in ``low``, the
+        text lower-cased (of the same length; see :class:`PhraseScan`)."""
+        found: list[Hit[T]] = []
+        exact_keys = self._exact
+        for start, end in exact:
+            written = text[start:end]
+            value = exact_keys.get(written)
+            if value is None:
+                value = exact_keys.get(_key(written, False))
+            if value is not None:
+                found.append(Hit(start, end, written, value))
+        as_is = self._folded_as_is
+        for start, end in lowered:
+            written = text[start:end]
+            group = low[start:end]
+            value = as_is.get(group)
+            if value is None:
+                value = self._folded.get(_key(group, False).lower()) \
+                    or self._folded.get(_key(written, True))
+            if value is not None:
+                found.append(Hit(start, end, written, value))
+        if len(self._patterns) + (self._lower is not None) > 1:
+            return _without_overlaps(found)
+        return found
 
     def finditer(self, text: str) -> Iterator[Hit[T]]:
         """The phrases in ``text``, in order, without overlaps."""
@@ -176,13 +221,111 @@ class PhraseMatcher(Generic[T]):
                 if value is not None:
                     found.append(Hit(start, end, written, value))
         if len(self._patterns) + (self._lower is not None) > 1:
-            found.sort(key=lambda h: (h.start, h.start - h.end))
-            kept: list[Hit[T]] = []
-            for hit in found:
-                if not kept or hit.start >= kept[-1].end:
-                    kept.append(hit)
-            return iter(kept)
+            return iter(_without_overlaps(found))
         return iter(found)
 
     def find(self, text: str) -> list[Hit[T]]:
         return list(self.finditer(text))
+
+
+# Blanks the text is scanned with as one space: a run of two or more, or any blank
+# but a space (a phrase's space matches any run of blanks, as ``\s+`` in its pattern).
+_ODD_BLANKS: Final = re.compile(r"\s{2,}|[^\S ]")
+# The blanks but a space and a line break, as a class of characters (found far faster
+# than as ``[^\S \n]``); no character beyond U+3000 is a blank.
+_OTHER_BLANKS: Final = re.compile(
+    "[" + "".join(re.escape(c) for c in map(chr, range(0x3001))
+                  if c.isspace() and c not in " \n") + "]")
+_WORD_CHAR: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+
+
+class PhraseScan:
+    """The phrases of several matchers found in one pass over a text: one Aho-Corasick
+    automaton for the phrases written exactly and one, run over the text lower-cased, for
+    the phrases in any case. :meth:`scan` gives each matcher the hits its
+    :meth:`PhraseMatcher.finditer` gives: from every place a phrase occurs (standing as a
+    whole word where it must), each matcher keeps, scanning from the start, the longest
+    phrase at the first place it can, then goes on after it, as its patterns do."""
+
+    def __init__(self, matchers: list[PhraseMatcher[Any]]) -> None:
+        self.matchers = matchers
+        # phrase -> (its length, the matchers' slots, whether it must start / end a word);
+        # slot 2i: the exact phrases of matcher i, 2i + 1: its phrases in any case
+        exact: dict[str, list[int]] = {}
+        lowered: dict[str, list[int]] = {}
+        for i, m in enumerate(matchers):
+            for key in m._exact:
+                exact.setdefault(key, []).append(2 * i)
+            for key in m._lowered_keys:
+                lowered.setdefault(key, []).append(2 * i + 1)
+        self._automata = (_Automaton(exact), _Automaton(lowered))
+
+    def scan(self, text: str) -> list[list[Hit[Any]]]:
+        """Each matcher's hits in ``text``, in the matchers' order."""
+        low = _lowered(text)
+        if len(low) != len(text):
+            return [list(m.finditer(text)) for m in self.matchers]
+        # A text whose only blanks but single spaces are single line breaks is scanned
+        # with spaces for them (the offsets are the same); any other with each run of
+        # blanks as one space, the offsets mapped back.
+        blanks: list[tuple[int, int]] = []
+        scanned = (text.replace("\n", " "), low.replace("\n", " "))
+        if "  " in scanned[0] or _OTHER_BLANKS.search(text):
+            blanks = [(b.start(), b.end()) for b in _ODD_BLANKS.finditer(text)]
+            scanned = (_ODD_BLANKS.sub(" ", text), _ODD_BLANKS.sub(" ", low))
+            # where each run of blanks is in the scanned text, and the characters dropped
+            # before the text after it
+            at: list[int] = []
+            dropped: list[int] = []
+            gone = 0
+            for b0, b1 in blanks:
+                at.append(b0 - gone)
+                gone += b1 - b0 - 1
+                dropped.append(gone)
+        longest: list[dict[int, int]] = [{} for _ in range(2 * len(self.matchers))]
+        for automaton, scan in zip(self._automata, scanned, strict=True):
+            if automaton.find is None:
+                continue
+            size = len(scan)
+            phrases = automaton.phrases
+            for k, start, end in automaton.find(scan, overlapping=True):
+                slots, starts_word, ends_word = phrases[k]
+                if (starts_word and start and scan[start - 1] in _WORD_CHAR) or (
+                        ends_word and end < size and scan[end] in _WORD_CHAR):
+                    continue
+                for slot in slots:
+                    found = longest[slot]
+                    if end > found.get(start, 0):
+                        found[start] = end
+        spans: list[list[tuple[int, int]]] = []
+        for found in longest:
+            chain: list[tuple[int, int]] = []
+            pos = 0
+            for start in sorted(found):
+                if start >= pos:
+                    pos = found[start]
+                    chain.append((start, pos))
+            if blanks and chain:
+                chain = [(_unscanned(start, at, dropped), _unscanned(end - 1, at, dropped) + 1)
+                         for start, end in chain]
+            spans.append(chain)
+        return [m.hits(text, low, spans[2 * i], spans[2 * i + 1])
+                for i, m in enumerate(self.matchers)]
+
+
+def _unscanned(pos: int, at: list[int], dropped: list[int]) -> int:
+    """Where the character at ``pos`` of the scanned text (not a blank) is in the text."""
+    k = bisect_right(at, pos)
+    return pos + dropped[k - 1] if k else pos
+
+
+class _Automaton:
+    """An Aho-Corasick automaton of phrases (none: ``find`` is None), finding every place
+    each occurs, overlaps included; ``phrases``: for each phrase, its matchers' slots and
+    whether it must start and end a word (a first and last letter or digit in Latin
+    script)."""
+
+    def __init__(self, phrases: dict[str, list[int]]) -> None:
+        self.phrases = [(tuple(slots), phrase[0] in _WORD_CHAR, phrase[-1] in _WORD_CHAR)
+                        for phrase, slots in phrases.items()]
+        self.find = AhoCorasick(list(phrases)).find_matches_as_indexes if phrases else None

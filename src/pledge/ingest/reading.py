@@ -1,4 +1,4 @@
-"""One sentence's hits: every matcher of the gazetteer run once over the whole text,
+"""One sentence's hits: every matcher of the gazetteer run over the whole text in one scan,
 each hit handed to its sentence; status words that are negated or only expected are
 dropped here (:func:`_signal_holds`)."""
 
@@ -9,11 +9,12 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
+from weakref import WeakKeyDictionary
 
 from pledge.domain.lifecycle import Stage
 from pledge.ingest.amounts import AmountHit, find_amounts
 from pledge.ingest.gazetteer import Cue, Gazetteer, Organisation, ProjectType, Signal, Site
-from pledge.ingest.phrases import Hit
+from pledge.ingest.phrases import Hit, PhraseMatcher, PhraseScan
 from pledge.ingest.signal_patterns import pattern_signals
 from pledge.ingest.text import Sentence
 
@@ -106,6 +107,25 @@ _STILL: Final = frozenset({"아직"})
 _CONDITIONS: Final = {"ja": ("すれば", "されれば", "たら"), "ko": ("하면", "되면", "한다면")}
 
 
+# The scan of each gazetteer's matchers, for each language (built once).
+_SCANS: WeakKeyDictionary[Gazetteer, dict[str, PhraseScan]] = WeakKeyDictionary()
+_NO_PHRASES: PhraseMatcher[Signal] = PhraseMatcher(())
+
+
+def _scan(g: Gazetteer, lang: str) -> PhraseScan:
+    """One scan for the matchers an article in ``lang`` is read with: organisations, states,
+    sites, sectors, facility types, the language's status words (else the English ones)
+    and each list of cue words."""
+    scans = _SCANS.setdefault(g, {})
+    scan = scans.get(lang)
+    if scan is None:
+        signals = g.signal_matchers.get(lang) or g.signal_matchers.get("en") or _NO_PHRASES
+        scan = scans[lang] = PhraseScan([
+            g.org_matcher, g.state_matcher, g.site_matcher, g.sector_matcher, g.type_matcher,
+            signals, *g.cue_matchers.values()])
+    return scan
+
+
 class SentenceReader:
     """Runs every matcher once over the whole text and hands each sentence its hits (with
     offsets made relative to the sentence)."""
@@ -116,16 +136,17 @@ class SentenceReader:
         self.text = text
         self.starts = [s.start for s in sentences]
         self.sentences = sentences
-        signals = g.signal_matchers.get(lang) or g.signal_matchers.get("en")
-        self.orgs = self._bucket(g.org_matcher.finditer(text))
-        self.states = self._bucket(g.state_matcher.finditer(text))
-        self.sites = self._bucket(g.site_matcher.finditer(text))
-        self.sectors = self._bucket(g.sector_matcher.finditer(text))
-        self.types = self._bucket(g.type_matcher.finditer(text))
-        self.signals = self._bucket(sorted(
-            [*(signals.finditer(text) if signals else ()), *pattern_signals(lang, text)],
-            key=lambda h: h.start))
-        self.cues = {kind: self._bucket(m.finditer(text)) for kind, m in g.cue_matchers.items()}
+        orgs, states, sites, sectors, types, signals, *cues = _scan(g, lang).scan(text)
+        self.orgs = self._bucket(orgs)
+        self.states = self._bucket(states)
+        self.sites = self._bucket(sites)
+        self.sectors = self._bucket(sectors)
+        self.types = self._bucket(types)
+        # (the status wordings of patterns, with words inside them, beside the listed ones)
+        self.signals = self._bucket(sorted([*signals, *pattern_signals(lang, text)],
+                                           key=lambda h: h.start))
+        self.cues = {kind: self._bucket(hits) for kind, hits in zip(g.cue_matchers, cues,
+                                                                     strict=True)}
 
     def _bucket(self, hits: Any) -> dict[int, list[Any]]:
         out: dict[int, list[Any]] = {}

@@ -25,8 +25,11 @@ from pledge.ingest.match import KnownProject, ProjectIndex
 PARALLEL_FROM = 200
 """Articles from which an automatic choice reads on several processes."""
 
-CHUNK = 32
-"""Articles a process reads per task (the order of the results does not depend on it)."""
+CHUNK = 8
+"""Articles a process reads per task (the order of the results does not depend on it).
+Small, so that the processes finish a batch together: a process that takes the last task
+while the others have none left works on alone for at most this many articles (sending a
+task and its results costs far less than reading one article)."""
 
 _worker: tuple[Gazetteer, ProjectIndex] | None = None
 
