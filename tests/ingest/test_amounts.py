@@ -247,3 +247,41 @@ def test_the_quick_reading_of_every_quick_qualifier_is_the_parsers() -> None:
             read += 1
     assert read >= 8 * len(_QUICK_QUALS)
     assert "approximately " in _QUICK_QUALS and "close to " in _QUICK_QUALS
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a broker's won sign, and the figure before in brackets
+    ("profit rises to W3.4trn (from W2.9trn)",
+     [("3400000000000", "3400000000000", "KRW"), ("2900000000000", "2900000000000", "KRW")]),
+    # a ceiling named before the amount
+    ("an annual cap of US$15bn on payments", [(None, "15000000000", "USD")]),
+    ("上限500億ドルの枠", [(None, "50000000000", "USD")]),
+    # a little over / a little under
+    ("総事業費は2兆円強", [("2000000000000", None, "JPY")]),
+    ("総事業費は2兆円弱", [(None, "2000000000000", "JPY")]),
+    # ranges with the tilde operator
+    ("사업비는 120억∼150억 달러", [("12000000000", "15000000000", "USD")]),
+    # "more than" in Korean with 이/가
+    ("5천억 원이 넘는 물량", [("500000000000", None, "KRW")]),
+])
+def test_more_written_forms(text: str, expected: list[tuple[str | None, str | None, str]]
+                            ) -> None:
+    got = [(None if h.range.low is None else str(h.range.low),
+            None if h.range.high is None else str(h.range.high), h.range.currency)
+           for h in find_amounts(text)]
+    assert got == expected
+
+
+@pytest.mark.parametrize("text", [
+    "cable sells for as much as $7 per fibre-kilometre",
+    "urea trades near 350ドル per tonne; 1トン当たり350ドル前後",
+    "100万BTU当たり9ドルを下回れば",
+    "배럴당 70달러 안팎",
+    "현지 시급이 40달러를 넘는다",
+    "同社株が一時5%高の2300円を付けた",
+    "삼성중공업은 2.1% 내린 1만 2000원에 거래를 마쳤다",
+    "with a target of ¥2,800 for the shares",
+    "every ¥1 move against the dollar",
+])
+def test_more_prices_are_not_amounts(text: str) -> None:
+    assert find_amounts(text) == []

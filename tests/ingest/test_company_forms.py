@@ -67,3 +67,56 @@ def test_a_subsidiary_named_as_its_parents_arm_is_the_parent(gazetteer: Gazettee
 ])
 def test_more_names_of_known_companies(gazetteer: Gazetteer, text: str, name: str) -> None:
     assert _companies(text, gazetteer) == [name]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    # more endings
+    ("Bayou Crest Partners will run the plant.", "Bayou Crest Partners"),
+    ("Gulfbay USA builds barges in Alabama.", "Gulfbay USA"),
+    ("Its developer, Red Mesa Peaking of Houston, puts the cost at $2 billion.",
+     "Red Mesa Peaking"),
+    ("設備は、山口の化学プラントメーカー、周防化学工機が納める。", "周防化学工機"),
+    ("装置は北陸精機が受け持つ。", "北陸精機"),
+    ("울산의 설비업체 동해이엔티는 장비를 공급한다.", "동해이엔티"),
+    ("포항의 부품업체 새빛소재는 조지아주를 골랐다.", "새빛소재"),
+])
+def test_a_company_told_by_more_endings_and_kinds(gazetteer: Gazetteer, text: str,
+                                                   name: str) -> None:
+    assert name in _companies(text, gazetteer)
+
+
+@pytest.mark.parametrize("text", [
+    "Sales in North America rose.",
+    "국내 업체 대부분은 관망하고 있다.",
+    "배터리 소재 기업 투자가 늘었다.",
+])
+def test_no_company_from_a_region_or_a_common_noun(gazetteer: Gazetteer, text: str) -> None:
+    assert _companies(text, gazetteer) == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("三菱商事や東京ガスも条件を詰めている。", "東京ガス"),
+    ("Tokyo Gas is also in talks.", "Tokyo Gas"),
+    ("한국전력기술이 설계를 맡는다.", "한국전력기술"),
+])
+def test_a_listed_company_without_a_canonical_name_is_reported_as_written(
+        gazetteer: Gazetteer, text: str, name: str) -> None:
+    assert name in _companies(text, gazetteer)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Houston-based Red Mesa Partners will build it.", "Red Mesa Partners"),
+    ("Ohio-based Buckeye Forge said on Monday.", "Buckeye Forge"),
+    ("開発会社の米ブライトリバー社は総事業費を示した。", "ブライトリバー"),
+])
+def test_a_company_named_by_its_base_or_with_sha(gazetteer: Gazetteer, text: str,
+                                                 name: str) -> None:
+    assert name in _companies(text, gazetteer)
+
+
+def test_the_company_itself_is_no_name(gazetteer: Gazetteer) -> None:
+    assert _companies("同社は否定した。各社も同じだ。", gazetteer) == []
+
+
+def test_daily_output_is_no_carmaker(gazetteer: Gazetteer) -> None:
+    assert _companies("工場は日産100万トンの能力を持つ。", gazetteer) == []

@@ -45,10 +45,11 @@ _WESTERN_MAG: Final = (r"(?i:trillion|billion|million|thousand|crores?|lakhs?|tr
 _CJK_MAG: Final = r"[兆億万萬千百十조억만천백십]"
 _CJK_NUM: Final = rf"{_NUM}\s?{_CJK_MAG}+(?:\s?{_NUM}\s?{_CJK_MAG}+)*(?:\s?{_NUM})?"
 _CODES: Final = "(?:" + "|".join(sorted(CURRENCIES)) + ")"
-# The dollars with a country's letters (S$, A$, HK$, C$), the rand "R", the ringgit "RM"
-# and the rupee "Rs." (glued to the number or one blank before it) are read as signs.
+# The dollars with a country's letters (S$, A$, HK$, C$), the rand "R", the ringgit "RM",
+# the rupee "Rs." and the won "W" of brokers' notes ("W2.1trn") (glued to the number or one
+# blank before it) are read as signs.
 _CUR_BEFORE: Final = (rf"(?:US\s?\$|U\.S\.\s?\$|NT\$|CN¥|(?<![A-Za-z])(?:SG|AU|CA|HK|[SAC])\$"
-                      r"|(?<![A-Za-z])(?:RM|Rs\.?|R)(?=\s?\d)|(?<![A-Za-z])\$|¥|₩|€|£|₹|"
+                      r"|(?<![A-Za-z])(?:RM|Rs\.?|R|W)(?=\s?\d)|(?<![A-Za-z])\$|¥|₩|€|£|₹|"
                       rf"(?<![A-Za-z]){_CODES}\s?)")
 _CUR_AFTER: Final = (
     r"(?:\s?(?i:(?:U\.S\.|US|Singapore|Australian|Hong\sKong|Canadian|Taiwan|NT)\s)?"
@@ -119,10 +120,13 @@ _QUAL_AFTER: Final = (r"(?:\s?(?:" + "|".join(sorted(_POST_QUALS, key=len, rever
 _VERBS: Final = ("exceeds?", "exceeded", "tops?", "topped", r"surpass(?:es|ed)?")
 _VERB_BEFORE: Final = rf"(?P<verb>(?i:{'|'.join(_VERBS)})\s+)?"
 # ... and Japanese and Korean endings that bound the amount before them.
-_AT_LEAST_AFTER: Final = ("を超える", "を上回る", "を超え", "超え", "를 넘는", "을 넘는",
-                          "를 넘어", "을 넘어", "를 넘을", "을 넘을", "를 웃도는", "을 웃도는")
+_AT_LEAST_AFTER: Final = ("を超える", "を上回る", "を超え", "超え", "を超す", "를 넘는", "을 넘는",
+                          "를 넘어", "을 넘어", "를 넘을", "을 넘을", "를 웃도는", "을 웃도는",
+                          "이 넘는", "가 넘는", "이 넘을", "가 넘을", "를 넘긴", "을 넘긴",
+                          "를 넘게", "을 넘게", "이 넘게", "가 넘게")
 _UP_TO_AFTER: Final = ("を超えない", "を下回る", "以内", "를 넘지 않는", "을 넘지 않는",
-                       "한도", "상한", "이내", "를 밑도는", "을 밑도는")
+                       "이 넘지 않는", "가 넘지 않는", "한도", "상한", "이내", "를 밑도는",
+                       "을 밑도는", "에 못 미치는", "에 미치지 못하는")
 _POST_VERB: Final = ("(?P<post>\\s?(?:" + "|".join(
     re.escape(w).replace(r"\ ", r"\s?")
     for w in sorted(_AT_LEAST_AFTER + _UP_TO_AFTER, key=len, reverse=True)) + "))?")
@@ -148,7 +152,8 @@ _HAS_CURRENCY: Final = re.compile(rf"{_CUR_BEFORE}|{_CUR_AFTER}")
 _MAGNITUDE: Final = re.compile(rf"{_WESTERN_MAG}|{_CJK_MAG}")
 # Words and signs that also mean something else ("won approval", "R2 road", "300 pounds
 # of steel", "the rand"): money only after a magnitude or a grouped number.
-_WON_WORD: Final = re.compile(r"(?i:won|pounds?|rand|francs)(?![A-Za-z])|(?<![A-Za-z])R(?=\s?\d)")
+_WON_WORD: Final = re.compile(r"(?i:won|pounds?|rand|francs)(?![A-Za-z])"
+                             r"|(?<![A-Za-z])[RW](?=\s?\d)")
 _GROUPED: Final = re.compile(r"\d,\d{3}")
 # Currency signs that mean money wherever they stand in a candidate (a quick first test).
 _SIGN: Final = re.compile(r"[$¥₩€£₹]")
@@ -258,7 +263,15 @@ def _parse_text(m: re.Match[str]) -> str:
         text += ("이상" if at_least else "이하") if korean else ("以上" if at_least else "以下")
     if verb:
         text = "more than " + text[len(verb):]
-    return _unhyphen(_drop_de(text)).strip()
+    return _won_sign(_unhyphen(_drop_de(text))).strip()
+
+
+_BROKER_WON: Final = re.compile(r"(?<![A-Za-z])W(?=\s?\d)")
+
+
+def _won_sign(text: str) -> str:
+    """"W2.1trn" (a broker's won) read as "₩2.1trn"."""
+    return _BROKER_WON.sub("₩", text) if "W" in text else text
 
 
 _HYPHENED: Final = re.compile(r"(?<=\d)-(?=(?i:trillion|billion|million)(?![A-Za-z]))")
@@ -287,7 +300,7 @@ _LEAD_ENDS: Final = tuple(sorted(
     {w.split()[-1].lower() for w in _QUAL_WORDS}
     | {"exceed", "exceeds", "exceeded", "top", "tops", "topped", "surpass", "surpasses",
        "surpassed"} | {c.lower() for c in CURRENCIES}
-    | {"$", "¥", "₩", "€", "£", "₹", "rm", "rs", "rs.", "r"}
+    | {"$", "¥", "₩", "€", "£", "₹", "rm", "rs", "rs.", "r", "w"}
     | {q.rstrip("?")[-1] for q in _CJK_QUALS}
     | {q[:-2][-1] for q in _CJK_QUALS if q.endswith("?")}))
 _LEAD_END_SIZE: Final = max(map(len, _LEAD_ENDS))
@@ -337,15 +350,30 @@ _PER_UNIT: Final = re.compile(
     r"|kilowatt[- ]hour|megawatt[- ]hour|unit|piece|chip|wafer|vehicle|car|head|hour"
     r"|carat|ct)s?"
     r"(?![A-Za-z])|\s?(?:/(?:株|トン|バレル|kWh)|1株|毎株|주당)"
-    r"|\s+(?:to|against)\s+the\s+(?:US\s+|U\.S\.\s+)?dollar(?![A-Za-z])")
+    r"|\s+(?:to|against)\s+the\s+(?:US\s+|U\.S\.\s+)?dollar(?![A-Za-z])"
+    # "per" and any unit but a period ("$6 per fiber-kilometer", "$1m per job"; "$20bn per
+    # year" is an amount, paid each year)
+    r"|\s*(?i:per)\s+(?!(?i:year|annum|month|quarter|week|day|cent)\b)[A-Za-z]"
+    # a currency's move ("every ¥1 move against the dollar")
+    r"|\s+(?i:move|swing|change)\s+(?i:in|against|of)\b")
+# A unit named before the price ("1トン当たり400ドル", "100万BTU当たり8ドル", "톤당 400달러"), a
+# wage per hour ("시급이 50달러", "時給15ドル", "an hourly wage of $45"), a share's move and
+# price ("8%高の1050円", "1.1% 내린 41만 5000원", "41만 5000원에 거래를 마쳤다").
+_UNIT_BEFORE: Final = re.compile(
+    r"(?:当たり|あたり|[가-힣A-Za-z]당|時給|時間給|시급|時給は|시급은|시급이|시간당"
+    r"|(?i:hourly\s+(?:wage|pay|rate)s?\s+(?:of\s+)?))\s?(?:約|약\s?|about\s)?$")
+_SHARE_MOVE_BEFORE: Final = re.compile(r"%\s?(?:高|安)の?\s?$|%\s?(?:오른|내린|상승한|하락한)\s?$")
+_SHARE_CLOSE_AFTER: Final = re.compile(r"(?:에\s?(?:거래를\s?마쳤|장을\s?마쳤|마감)"
+                                       r"|で(?:取引を)?終え|で引け|を付けた)")
 # Between the words of shares and the price: no end of a sentence and no other amount (a
 # decimal point between digits, "rose 3.5 per cent to $98.40", is no full stop; nor one
 # line break of a hard-wrapped wire story).
 _GAP: Final = r"(?:[^.;!?\n$¥₩€£]|(?<=\d)\.(?=\d)|\n(?!\n))"
 _PRICE_BEFORE: Final = re.compile(
     rf"(?i:\b(?:shares?|stock|ADRs?|share price|stock price|closing price|unit price"
-    rf"|target price|price target|priced|trading|traded)\b{_GAP}{{0,48}}"
+    rf"|target price|price target|target|priced|trading|traded)\b{_GAP}{{0,48}}"
     rf"|per[- ]share\s|1株|주가)$"
+    r"|(?:株|株価|주가)(?:[^。.]|(?<=\d)\.(?=\d)){0,30}$"
     r"|(?i:(?:%|\bper\s?cent)\s+(?:higher|lower|up|down)?\s*(?:to|at)\s*"
     r"|\b(?:closed|ended|finished|opened)\s+(?:[a-z]+\s+){0,2}at\s*)$"
     r"|(?:株価|주가)(?:[^。.]|(?<=\d)\.(?=\d)){0,30}$")
@@ -357,12 +385,23 @@ _LARGE: Final = re.compile(rf"(?<![A-Za-z]){_WESTERN_MAG}|[兆億조억]")
 def _is_price(text: str, m: re.Match[str], span: str) -> bool:
     """Whether the amount at ``m`` is a price: per unit (whatever its size), or a share
     price (an amount without a magnitude after words of shares and prices)."""
-    if _PER_UNIT.match(text, m.end()):
+    if _PER_UNIT.match(text, m.end()) or _UNIT_BEFORE.search(text, max(0, m.start() - 14),
+                                                              m.start()):
         return True
     if _LARGE.search(span):
         return False
+    if _SHARE_MOVE_BEFORE.search(text, max(0, m.start() - 12), m.start()) or \
+            _SHARE_CLOSE_AFTER.match(text, m.end()):
+        return True
     before = text[max(0, m.start() - _PRICE_LOOKBACK):m.start()]
     return bool(_PRICE_BEFORE.search(before))
+
+
+_FROM: Final = re.compile(r"(?i:from)\s")
+# A ceiling named before an amount ("an annual cap of US$20bn", "capped at $5bn", "上限
+# 1000億ドル", "상한 200억 달러"): the amount is the most there can be.
+_CAP_BEFORE: Final = re.compile(r"(?:\b(?i:cap|ceiling|limit)\s+of\s+|\b(?i:capped)\s+at\s+"
+                                r"|上限(?:は|で)?\s?|(?:상한|한도)(?:은|는|로)?\s?)$")
 
 
 def find_amounts(text: str) -> list[AmountHit]:
@@ -374,7 +413,13 @@ def find_amounts(text: str) -> list[AmountHit]:
         if not span or not _plausible(span) or _is_price(text, m, span):
             continue
         start = m.start() + (len(m.group()) - len(m.group().lstrip()))
-        parsed = _parse(_parse_text(m))
+        read = _parse_text(m)
+        if _FROM.match(read) and text[:start].rstrip().endswith(("(", "（")):
+            read = read[5:]    # "(from W1.8trn)": the figure before, not a lower bound
+        parsed = _parse(read)
+        if parsed is not None and parsed.low == parsed.high and _CAP_BEFORE.search(
+                text, max(0, start - 30), start):
+            parsed = MoneyRange(None, parsed.high, parsed.currency, parsed.text)
         if parsed is not None:
             hits.append(AmountHit(start, start + len(span), span, parsed, 0.95))
             continue
@@ -382,7 +427,7 @@ def find_amounts(text: str) -> list[AmountHit]:
             piece = part.group().strip()
             if not piece or not _plausible(piece):
                 continue
-            one = _parse(_unhyphen(_drop_de(piece)))
+            one = _parse(_won_sign(_unhyphen(_drop_de(piece))))
             if one is not None:
                 begin = part.start() + (len(part.group()) - len(part.group().lstrip()))
                 hits.append(AmountHit(begin, begin + len(piece), piece, one, 0.8))

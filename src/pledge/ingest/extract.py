@@ -90,6 +90,13 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
     sentences = split_sentences(cleaned.text)
     reader = SentenceReader(g, lang, cleaned.text, sentences)
     reads = [reader.read(s) for s in sentences]
+    # Companies the gazetteer does not know, by sentence and place: a new project's name
+    # takes one when its passage names no other ("Red Mesa Partners gas-fired power plant").
+    unknown = unknown_company_facts(g, cleaned.text, reads)
+    unknown_at: dict[int, list[tuple[int, str]]] = {}
+    for o in unknown:
+        unknown_at.setdefault(o.sentence, []).append(
+            (sentences[o.sentence].text.find(o.written), o.name))
 
     # Amounts first (the pledging country needs the headline pledges).
     raw_amounts: list[tuple[SentenceRead, AmountHit]] = [(r, a) for r in reads for a in r.amounts]
@@ -128,6 +135,12 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
             # The hits in this part of the sentence, [lo, hi).
             orgs = unique(h.value.name for h in r.orgs if lo <= h.start < hi)
             types = unique(h.value.key for h in r.types if lo <= h.start < hi)
+            firms = orgs or [n for at, n in unknown_at.get(s.index, []) if lo <= at < hi][:1]
+            # (the word of the first kind that names a narrower facility, else the first)
+            kind_words = [h for h in r.types if lo <= h.start < hi]
+            kind_word = next((h.text for h in kind_words if h.value.key == kind_words[0].value.key
+                              and h.value.label_for(h.text) != h.value.label),
+                             kind_words[0].text if kind_words else "")
             states = unique(h.value for h in r.states if lo <= h.start < hi)
             site_hits = [h.value for h in r.sites if lo <= h.start < hi]
             p_sites = unique(x.name for x in site_hits)
@@ -167,7 +180,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                 for match in found:
                     sector = g.types[types[0]].sector if types else match.project.sector
                     made.append(Mention(
-                        s.index, s.text, _descriptor(g, orgs, types, states, site_hits),
+                        s.index, s.text, _descriptor(g, firms, types, states, site_hits, kind_word),
                         tuple(orgs), tuple(types), tuple(states), tuple(p_sites), sector,
                         match.project.id,
                         match.project.name, match.confidence, match.reasons, "passage",
@@ -177,7 +190,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                 conf = 0.4 + 0.15 * bool(orgs) + 0.1 * bool(states or p_sites) + \
                     0.1 * bool(p_amounts)
                 made.append(Mention(
-                    s.index, s.text, _descriptor(g, orgs, types, states, site_hits),
+                    s.index, s.text, _descriptor(g, firms, types, states, site_hits, kind_word),
                     tuple(orgs), tuple(types), tuple(states), tuple(p_sites), sector, None, "",
                     round(conf, 2), (), "passage", p_amounts, lo, hi, anchor))
             for m in made:
@@ -220,10 +233,11 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
 
     heads = projects.heads if projects else {}
     statuses = status_facts(g, reads, by_sentence, heads, kinds)
-    orgs = [OrgFact(h.value.name, h.value.kind, h.text, r.sentence.index, r.sentence.text,
+    orgs = [OrgFact(h.text if h.value.as_written else h.value.name, h.value.kind, h.text,
+                    r.sentence.index, r.sentence.text,
                     0.9 if len(h.text) >= 6 or not h.text.isascii() else 0.8, h.value.parent)
             for r in reads for h in r.orgs]
-    orgs += unknown_company_facts(g, cleaned.text, reads)
+    orgs += unknown
     sectors = sorted(
         [SectorFact(h.value, h.text, r.sentence.index, r.sentence.text, 0.7)
          for r in reads for h in r.sectors]
@@ -283,13 +297,16 @@ _BY_KIND_ALONE: Final = 0.5
 
 
 def _descriptor(g: Gazetteer, orgs: list[str], types: list[str], states: list[str],
-                sites: list[Site]) -> str:
+                sites: list[Site], written: str = "") -> str:
     """A new project's name: "company facility (state)", the state of its site when the
-    passage names no state but a site that lies in one."""
-    label = g.types[types[0]].label if types else "project"
+    passage names no state but a site that lies in one; the facility as the kind's word
+    ``written`` names it when that word names a narrower one ("cathode materials plant")."""
+    label = g.types[types[0]].label_for(written) if types else "project"
     # the company behind it, not a ministry or a lender named beside it
     firm = next((o for o in orgs if (x := g.organisation(o)) is None or x.kind == "company"),
                 "")
+    # a subsidiary or project company by its owner ("Philly Shipyard" is Hanwha Ocean's)
+    firm = g.parent_of(firm) or firm if firm else ""
     who = f"{firm} " if firm else ""
     places = states or unique(x.states[0] for x in sites if len(x.states) == 1)
     where = f" ({', '.join(places)})" if places else ""

@@ -37,6 +37,9 @@ class Organisation:
     sectors: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     parent: str = ""      # the owner of a subsidiary or project company ("" when none)
+    # recognised by its names but reported as the article writes it (no canonical form
+    # chosen for it: "東京ガス" in a Japanese article, "Tokyo Gas" in an English one)
+    as_written: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,14 @@ class ProjectType:
     label: str
     sector: str
     broader: str = ""      # the more general kind it is one of ("copper smelter": "smelter")
+    # words of the kind that name a narrower facility in a new project's name, as written
+    # in lower case -> the name ("cathode" -> "cathode materials plant")
+    names: tuple[tuple[str, str], ...] = ()
+
+    def label_for(self, written: str) -> str:
+        """The words for a new project's name when the kind is named as ``written``."""
+        low = written.lower()
+        return next((n for w, n in self.names if w == low), self.label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +188,8 @@ class Gazetteer:
         problems: list[Problem] = []
         orgs = [Organisation(str(o["name"]), str(o.get("kind", "company")),
                              str(o.get("country", "")), tuple(o.get("sectors", ())),
-                             tuple(o.get("aliases", ())), str(o.get("parent", "")))
+                             tuple(o.get("aliases", ())), str(o.get("parent", "")),
+                             bool(o.get("as_written", False)))
                 for o in data["organisations"].get("organisation", [])]
         for o in orgs:
             for s in o.sectors:
@@ -230,7 +242,9 @@ class Gazetteer:
         types = []
         for ty in data["project_types"].get("type", []):
             pt = ProjectType(str(ty["key"]), str(ty.get("label", ty["key"])),
-                             str(ty.get("sector", "other")), str(ty.get("broader", "")))
+                             str(ty.get("sector", "other")), str(ty.get("broader", "")),
+                             tuple((str(w).lower(), str(n))
+                                   for n, ws in ty.get("names", {}).items() for w in ws))
             if pt.sector not in SECTORS:
                 problems.append(Problem("sector", pt.sector, "news.unknown_sector",
                                         f"type '{pt.key}': unknown sector"))

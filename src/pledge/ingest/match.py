@@ -174,6 +174,8 @@ class ProjectIndex:
             o for p in self.profiles for o in p.lead | p.partners)
         self.common_words: set[str] = set()
         for org in gazetteer.organisations.values():
+            if org.as_written:
+                continue   # (companies only recognised: their words stay the projects')
             for alias in (org.name, *org.aliases):
                 self.common_words |= tokens(alias)
         for state in US_STATES:

@@ -15,6 +15,7 @@ from pledge.domain.lifecycle import Stage
 from pledge.ingest.amounts import AmountHit, find_amounts
 from pledge.ingest.gazetteer import Cue, Gazetteer, Organisation, ProjectType, Signal, Site
 from pledge.ingest.phrases import Hit, PhraseMatcher, PhraseScan
+from pledge.ingest.signal_patterns import pattern_signals
 from pledge.ingest.text import Sentence
 
 
@@ -71,6 +72,8 @@ def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
     # A project expected to be proposed is a proposed project: only a negation drops it.
     modal = () if hit.value.stage == Stage.PROPOSED else g.modals.get(hit.value.language, ())
     if hit.value.language == "en":
+        if modal and _IF_CLAUSE.search(text, max(0, hit.start - 120), hit.start):
+            return False    # "If the terminal is selected, Japan will have 45 days"
         before = " ".join(text[:hit.start].split()[-6:])
         if _GOES_ON.search(before):
             modal = ()      # "will keep examining", "would continue to review"
@@ -97,6 +100,9 @@ _EN_NOT_AFTER: Final = re.compile(
 _EN_MODAL_AFTER: Final = re.compile(
     r"\s*(?:would|will|could|may|might|should|(?:is|are)\s+(?:expected|due|pending))\s", re.I)
 _MONTH_MAY: Final = re.compile(r"\bMay\b")     # the month, not the modal ("selected in May")
+# A conditional clause the word stands in ("If the plant is selected", "unless it is
+# approved"): opened by the condition, with no clause break between it and the word.
+_IF_CLAUSE: Final = re.compile(r"\b(?i:if|unless|until|in\s+case)\s[^,;:.]*$")
 _STILL: Final = frozenset({"아직"})
 _CONDITIONS: Final = {"ja": ("すれば", "されれば", "たら"), "ko": ("하면", "되면", "한다면")}
 
@@ -136,7 +142,9 @@ class SentenceReader:
         self.sites = self._bucket(sites)
         self.sectors = self._bucket(sectors)
         self.types = self._bucket(types)
-        self.signals = self._bucket(signals)
+        # (the status wordings of patterns, with words inside them, beside the listed ones)
+        self.signals = self._bucket(sorted([*signals, *pattern_signals(lang, text)],
+                                           key=lambda h: h.start))
         self.cues = {kind: self._bucket(hits) for kind, hits in zip(g.cue_matchers, cues,
                                                                      strict=True)}
 
@@ -166,11 +174,22 @@ class SentenceReader:
         sectors = [] if tariff else [h for h in self.sectors.get(i, [])
                                      if not any(o.start < h.end and h.start < o.end
                                                 for o in orgs)]
+        types = self.types.get(i, [])
+        if any(t.text.lower() in _YARDS for t in types):
+            types = [t for t in types if t.text.lower() not in _YARDS
+                     or not _OTHER_YARD.search(s.text, max(0, t.start - 12), t.start)]
         return SentenceRead(
             s, orgs, self.states.get(i, []), self.sites.get(i, []),
-            sectors, self.types.get(i, []),
+            sectors, types,
             find_amounts(s.text), signals, cues, "back_references" in cues, cue_hits,
             bool(_PRONOUN_START.match(s.text)))
+
+
+# A yard that builds no ships ("the former rail yard"): not a shipyard.
+_YARDS: Final = frozenset({"yard", "yards"})
+_OTHER_YARD: Final = re.compile(r"(?:rail|railway|railroad|lumber|storage|scrap|back|container|"
+                                r"train|freight|switching|stock|salvage|junk|church)[\s-]?$",
+                                re.I)
 
 
 # A sentence that opens with a pronoun ("It was selected by President Trump in February")

@@ -37,7 +37,8 @@ def by_committee(text: str, h: Hit[Signal]) -> bool:
 
 # Bodies whose approvals are not the programme's (a county's tax deal, a state's permit,
 # shareholders' vote): an English status word said by or of them.
-_OTHER_BODIES: Final = (r"commissioners|council|board|shareholders|regulators|lawmakers|"
+_OTHER_BODIES: Final = (r"commissioners|commission|council|board|shareholders|regulators|"
+                        r"authority|authorities|lawmakers|"
                         r"legislature|legislators|voters|court|Congress|Senate|parliament|"
                         r"county|city|township|state regulators|permit")
 _OTHER_BEFORE: Final = re.compile(rf"\b(?:{_OTHER_BODIES})\s+(?:(?:had|has|have|also|"
@@ -58,12 +59,28 @@ def company_chooses(r: SentenceRead, h: Hit[Signal]) -> bool:
                for o in r.orgs if o.end <= h.start)
 
 
+# What else is approved or chosen: a tax break, a permit, a loan, a site ("approved tax
+# breaks for the terminal", "picked Brazoria County as the site", "chose a site in Aiken").
+_OTHER_OBJECT: Final = re.compile(
+    r"\s+(?:a\s+|an\s+|the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}?(?:tax|taxes|permits?|"
+    r"zoning|rezoning|loans?|bonds?|incentives?|abatements?|grants?|leases?|budget|contracts?|"
+    r"sites?|locations?|plots?)\b", re.I)
+_SITE_AS: Final = re.compile(r"[^.;]{0,60}?\b(?:as|for)\s+(?:the\s+|a\s+|its\s+)?(?:site|"
+                             r"location|home|base)\b", re.I)
+_CJK_SITE: Final = re.compile(r"(?:부지로|부지를|입지로|입지를|건설지로|立地に|立地を|建設地に|"
+                              r"建設地を|候補地に|候補地として|用地に|用地を)[^。.]{0,20}$")
+
+
 def by_other_body(text: str, h: Hit[Signal]) -> bool:
-    """Whether an English status word is said by a body outside the programme."""
+    """Whether a status word is said by a body outside the programme, or of something
+    else it approved or chose (a tax break, a permit, a site)."""
     if h.value.language != "en":
-        return False
+        return h.value.stage == "selected" and bool(
+            _CJK_SITE.search(text, max(0, h.start - 30), h.start))
     return bool(_OTHER_BEFORE.search(text, max(0, h.start - 50), h.start)
-                or _OTHER_AFTER.match(text, h.end))
+                or _OTHER_AFTER.match(text, h.end)
+                or (h.value.stage == "selected" and (_OTHER_OBJECT.match(text, h.end)
+                                                     or _SITE_AS.match(text, h.end))))
 
 
 _ANY_SUCH: Final = re.compile(r"\b(?:each|every|any|all|no)\s+$", re.I)
@@ -107,8 +124,10 @@ def said_of_another(r: SentenceRead, h: Hit[Signal], m: Mention) -> bool:
         opener = o
     if opener is None:
         return False
-    return any(opener.end() <= t.start < h.start and t.value.key != m.types[0]
-               for t in r.types)
+    kinds = {t.value.key for t in r.types if opener.end() <= t.start < h.start}
+    # (a clause that names the mention's own facility, among others, is about it:
+    # "while the Alaska LNG pipeline is under review")
+    return bool(kinds) and m.types[0] not in kinds
 
 
 # A count larger than any round ("計10件を超え", "more than 10 projects", "10건"): a sentence
@@ -119,3 +138,49 @@ _MANY: Final = re.compile(r"(?:\d{2,}|[6-9])\s?(?:件|건|projects\b)|(?i:dozens
 def speaks_of_many(text: str) -> bool:
     """Whether a sentence counts more projects than a round holds."""
     return _MANY.search(text) is not None
+
+
+# A status word quoted to say what it means (a fact sheet's key: '"Funded" means Japan has
+# paid'): a definition, said of no project.
+_DEFINED: Final = re.compile(r"""\s*["'”’」』]\s*(?:means|refers\s+to|indicates|denotes|"""
+                             r"""stands\s+for|is\s+used|:|=|は)""", re.I)
+
+
+def defines(text: str, h: Hit[Signal]) -> bool:
+    """Whether a status word stands in quotes as the term a sentence defines."""
+    return h.start > 0 and text[h.start - 1] in "\"'“‘「『" and \
+        _DEFINED.match(text, h.end) is not None
+
+
+# Projects in general, picked out by a stage they reached ("the projects selected so far",
+# "これまでに選ばれた案件は", "지금까지 선정된 사업은"): none in particular.
+_SO_FAR_AFTER: Final = re.compile(r"\s+(?:so\s+far|to\s+date|thus\s+far|until\s+now)\b", re.I)
+_PROJECTS_BEFORE: Final = re.compile(r"\bprojects\s+(?:(?:that|which)\s+(?:have\s+been|were)\s+)?$",
+                                     re.I)
+_CJK_SO_FAR: Final = re.compile(r"(?:これまで(?:に)?|今まで(?:に)?|過去に|지금까지|그동안|이제까지)"
+                                r"\s*$")
+_CJK_GENERIC_NOUN: Final = re.compile(r"(?:た|れた|された|된|한|받은)?\s?"
+                                      r"(?:案件|事業|プロジェクト|사업|프로젝트|투자처)")
+# A bare plural "projects" (no article, count or "these" before it) names projects in
+# general ("for projects someone else picks"), not a group the article lists.
+_DETERMINED: Final = re.compile(
+    r"\b(?:the|these|those|both|all|its|their|our|two|three|four|five|first|second|next|"
+    r"new|such|\d+)\s+(?:[\w-]+\s+)?$", re.I)
+
+
+def of_projects_in_general(text: str, h: Hit[Signal]) -> bool:
+    """Whether a status word picks out projects in general by the stage they reached."""
+    if h.value.language == "en":
+        return bool(_SO_FAR_AFTER.match(text, h.end) and _PROJECTS_BEFORE.search(
+            text, max(0, h.start - 40), h.start))
+    return bool(_CJK_SO_FAR.search(text, max(0, h.start - 8), h.start)
+                and _CJK_GENERIC_NOUN.match(text, h.end))
+
+
+def bare_plural(r: SentenceRead) -> bool:
+    """Whether an English sentence's only group words are a bare plural "projects"."""
+    text = r.sentence.text
+    hits = r.cue_hits.get("group_nouns", [])
+    return bool(hits) and text.isascii() and all(
+        g.text.lower() == "projects"
+        and not _DETERMINED.search(text, max(0, g.start - 30), g.start) for g in hits)

@@ -20,11 +20,14 @@ from pledge.ingest.gazetteer import Gazetteer, Signal
 from pledge.ingest.phrases import Hit
 from pledge.ingest.reading import SentenceRead
 from pledge.ingest.status_context import (
+    bare_plural,
     by_committee,
     by_other_body,
     company_chooses,
+    defines,
     nameless,
     of_any_project,
+    of_projects_in_general,
     only_one_project,
     said_of_another,
     speaks_of_many,
@@ -132,10 +135,12 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
     resolved = _coreferents(g, by_sentence, kinds or {})
     for r in reads:
         s = r.sentence
+        if any(defines(s.text, h) for h in r.signals):
+            continue   # a key to a table's words ('"Funded" means Japan has paid'): no project
         for h in r.signals:
             stage = h.value.stage
             if stage is None or (stage == Stage.UNDER_REVIEW and _own_plans(g, r, h)) or \
-                    of_any_project(s.text, h):
+                    of_any_project(s.text, h) or of_projects_in_general(s.text, h):
                 continue   # "each selected project": any project, none in particular
             if by_other_body(s.text, h) or company_chooses(r, h):
                 continue   # "a tax deal the commissioners approved": not the programme's
@@ -163,7 +168,10 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                     more = [m for m in _listing(back, by_sentence, count, resolved)
                             if m.project_id not in named]
                     targets += [(m, 0.65) for m in more]
-            elif _FIELD_LINE.match(s.text) or (r.pronoun and not r.types and not r.orgs):
+            elif _FIELD_LINE.match(s.text) or (
+                    (r.pronoun or _OBJECT_IT.match(s.text, h.end)
+                     or _CJK_OBJECT.search(s.text, max(0, h.start - 6), h.start))
+                    and not r.types and not r.orgs):
                 # "- Status: funded in full in April": the project of the heading above
                 targets = [(m, 0.7) for m in _carried(back, by_sentence, 5)]
             elif _THEY.match(s.text) and not r.types and not r.orgs:
@@ -189,6 +197,8 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                 # "Tokyo transferred $18bn against a total project cost of ...": the
                 # project of the sentence before, not the ones named next
                 targets = [(m, 0.7) for m in _carried(back, by_sentence, 1)]
+            elif group and not count and bare_plural(r):
+                pass   # "projects someone else picks": projects in general
             elif group:
                 found = _gather(ahead, by_sentence, count)
                 if not found and count and "tranche_words" not in r.cues:
@@ -238,6 +248,11 @@ def _carried(order: Iterable[int], by_sentence: dict[int, list[Mention]],
 
 _BY_KIND_ALONE: Final = 0.5     # a project matched by the kind of its facility alone
 _THEY: Final = re.compile(r"(?:They|Both|All three|All of them)\b")
+# A status word whose object is the project just named ("officials are still examining
+# it", "이를 검토", "これを審査"): the subject the sentence carries on.
+_OBJECT_IT: Final = re.compile(r"\s+(?:it|the\s+(?:plan|proposal|bid|application|"
+                               r"entry|filing|request))\b(?!\s+(?:is|was|has)\b)", re.I)
+_CJK_OBJECT: Final = re.compile(r"(?:이를|그것을|これを|それを|同案を|同計画を)\s*$")
 _ITEM: Final = re.compile(r"\s*(?:[-*•·・]|\d{1,2}[.)])\s")
 
 
@@ -297,9 +312,9 @@ _LATER_ROUND: Final = re.compile(
 
 
 def _of_a_round(reads: list[SentenceRead], i: int) -> bool:
-    """Whether the sentence, or one of the two before it, names a later round or tranche
+    """Whether the sentence, or one of the four before it, names a later round or tranche
     ("as the second round of its programme takes shape ... named as candidates")."""
-    return any(_LATER_ROUND.search(reads[j].sentence.text) for j in range(max(0, i - 2), i + 1))
+    return any(_LATER_ROUND.search(reads[j].sentence.text) for j in range(max(0, i - 4), i + 1))
 
 
 def _chained_count(reads: list[SentenceRead], i: int) -> int | None:
@@ -366,7 +381,7 @@ def _furthest(facts: list[StatusFact]) -> list[StatusFact]:
 # ... 협력을 검토 중", "トヨタは...を検討"): the company weighing its own plans, not the
 # partner or its committees reviewing a project.
 _EN_SUBJECT_GAP: Final = re.compile(
-    r"\s*(?:,[^,]{0,60},\s*)?(?:(?:said|says)\s+(?:it|they)\s+)?"
+    r"\s*(?:,[^,]{0,60},\s*)?(?:,?\s*(?:which|that|who)\s+)?(?:(?:said|says)\s+(?:it|they)\s+)?"
     r"(?:is|are|was|were|has\s+been|have\s+been|had\s+been|'s)?\s*"
     r"(?:also|still|now|reportedly|quietly|itself)?\s*$", re.I)
 _CJK_SUBJECT: Final = re.compile(r"\s*(?:は|も|が|도|은|는|이|가)")
@@ -411,9 +426,27 @@ def _owners(own: list[Mention], h: Hit[Signal]) -> list[Mention]:
     lo = max((b for b in breaks if b <= h.start), default=0)
     hi = min((b for b in breaks if b > h.start), default=len(text))
     clause = [m for m in own if lo <= m.anchor < hi] or own
+    if len(clause) > 1 and h.start > max(m.anchor for m in clause):
+        # "like the fertilizer plant, the port upgrade ... was passed over": the one
+        # compared is not the one the closing word is said of
+        clause = [m for m in clause if not _compared(text, m)] or clause
     if len(clause) == 1:
         return clause
     if h.start < clause[0].anchor or h.start > max(m.anchor for m in clause):
         return clause
     inside = [m for m in clause if m.start <= h.start < m.end]
     return inside or clause[-1:]
+
+
+# A facility named only to compare another with it ("Like the gas plant, the port ...",
+# "肥料工場と同じく…港湾の改修は", "비료 공장과 마찬가지로 항만 사업은").
+_LIKE_BEFORE: Final = re.compile(r"\b(?:like|unlike|as\s+with|just\s+as)\s+(?:the\s+|a\s+|an\s+)?"
+                                 r"(?:[\w-]+\s+){0,3}$", re.I)
+_LIKE_AFTER: Final = re.compile(r"[^、。,，]{0,12}?(?:と同じく|と同様|とは異なり|と違い|と違って|"
+                                r"[와과] 마찬가지로|[와과] 같이|처럼|[와과] 달리)")
+
+
+def _compared(text: str, m: Mention) -> bool:
+    """Whether the passage of ``m`` names its facility only as a comparison."""
+    return bool(_LIKE_BEFORE.search(text, max(0, m.anchor - 40), m.anchor)
+                or _LIKE_AFTER.match(text, m.anchor))

@@ -29,7 +29,9 @@ _NAME: Final = rf"{_WORD}(?: {_WORD}){{0,2}}"
 # of it ("Cameco Corp." is Cameco).
 _KEPT_ENDINGS: Final = ("Industries", "Resources", "Holdings", "Mining", "Minerals",
                         "Midstream", "Shipbuilding", "Petroleum", "Chemicals", "Chemical",
-                        "Motors", "Engineering", "Group", "Materials", "Metals")
+                        "Motors", "Engineering", "Group", "Materials", "Metals", "Partners",
+                        "Ventures", "Technologies", "Systems", "Electronics", "Semiconductor",
+                        "Pharmaceuticals", "Logistics", "Enterprises", "USA", "America")
 _LEGAL_ENDINGS: Final = ("Corp.", "Corporation", "Inc.", "Ltd.", "Ltd", "Limited", "plc",
                          "PLC", "Co., Ltd.", "Bhd", "Berhad", "LLC", "L.L.C.", "L.P.", "GmbH",
                          "N.V.", "S.A.", "K.K.", "Co.", "Inc", "Corp")
@@ -62,6 +64,33 @@ _ROLE_WORD: Final = re.compile(r"(?:Developer|Company|Sponsor|Operator|Owner|Bui
 _APPOSITION: Final = re.compile(rf",\s+(?:the|an?)\s+(?:[\w.-]+\s+){{0,3}}?(?:{_ROLES})"
                                 r"(?![\w'’])")
 _NAME_BEFORE: Final = re.compile(rf"(?<![\w&-])(?P<appos>{_NAME})\Z")
+# A role and then the name ("Its developer, Lone Star Peaking Partners of Houston",
+# "the builder, Gulf Ridge Constructors, said"): a name of two words or more.
+_ROLE_THEN_NAME: Final = re.compile(
+    rf"\b(?:developer|sponsor|operator|builder|contractor|supplier|owner|partner)s?,\s+"
+    rf"(?P<role>{_NAME})(?=\s+(?:of|from|based|in)\b|,|\.|\s+(?:said|says|has|is|was|will)\b)",
+    re.I)
+_ROLE_THEN_NAME_TRIGGERS: Final = tuple(
+    f"{w}{s}," for w in ("developer", "sponsor", "operator", "builder", "contractor",
+                         "supplier", "owner", "partner") for s in ("", "s"))
+# A kind of company and then its name: "化学プラントメーカー、東洋化学工機が",
+# "설비업체 대경이엔티는".
+_JA_KIND_NAME: Final = re.compile(
+    r"(?:メーカー|商社|企業|会社|事業者)、(?P<jakind>[\u4e00-\u9fff\u30a0-\u30ff]{2,10}?)"
+    r"(?=が|は|も|と|を|、)")
+_KO_KIND_NAME: Final = re.compile(
+    r"(?<=[가-힣])(?:업체|기업|제조사|회사|스타트업)\s(?P<kokind>[가-힣A-Za-z&]{2,10}?)"
+    r"(?=[은는이가]\s)")
+
+# "Houston-based Red Mesa Partners": a company named after the place it is based in.
+_BASED: Final = re.compile(rf"\b[A-Z][\w.]*(?:\s[A-Z][\w.]*)?-based\s+(?P<based>{_NAME})(?![\w])")
+_SUBJECT_NEXT: Final = re.compile(r"\s*[,;]|\s+(?:said|says|has|had|is|was|will|plans|won|"
+                                  r"announced|agreed|builds|makes|runs)\b")
+# A company named in katakana with 社 ("米グレンファーン社"; not 同社, 各社).
+_JA_SHA: Final = re.compile(r"(?P<jasha>[\u30a1-\u30fa\u30fc]{3,12})社(?![会員内長外屋宅])")
+_JA_KINDS: Final = ("メーカー、", "商社、", "企業、", "会社、", "事業者、")
+_KO_KINDS: Final = ("업체 ", "기업 ", "제조사 ", "회사 ", "스타트업 ")
+
 # A subsidiary named with its parent ("Foo Power LLC, the US arm of Mitsubishi Heavy
 # Industries"): the parent, named next, is the company reported.
 _ARM_OF: Final = re.compile(r"[^,\n]{0,12},\s+(?:the|an?)\s+(?:[\w.-]+\s+){0,2}?"
@@ -70,22 +99,29 @@ _ARM_OF: Final = re.compile(r"[^,\n]{0,12},\s+(?:the|an?)\s+(?:[\w.-]+\s+){0,2}?
 # "세진중공업"); a word just before that names a market or a kind ("石油化学") is no name.
 _JA_NAME: Final = re.compile(
     r"(?<![\u4e00-\u9fff\u30a0-\u30ff])(?P<jaco>[\u4e00-\u9fff\u30a0-\u30ff]{2,8}?"
-    r"(?:ホールディングス|工業|通商|商事|製作所|電機|製鋼所))(?![\u4e00-\u9fff\u30a0-\u30ff])"
+    r"(?:ホールディングス|工業|通商|商事|製作所|電機|製鋼所|工機|精機|化成|興産|物産|電工|電線|重工|"
+    r"汽船|製薬))(?![\u4e00-\u9fff\u30a0-\u30ff])"
     r"|株式会社(?P<jakk>[\u4e00-\u9fff\u30a0-\u30ff]{2,10})"
     r"|(?<![\u4e00-\u9fff\u30a0-\u30ff])(?P<jakks>[\u4e00-\u9fff\u30a0-\u30ff]{2,10}?)株式会社")
 _KO_NAME: Final = re.compile(
-    r"(?<![가-힣A-Za-z])(?P<koco>[가-힣A-Za-z]{2,8}?(?:중공업|홀딩스|제철|상사|해운))"
+    r"(?<![가-힣A-Za-z])(?P<koco>[가-힣A-Za-z]{2,8}?(?:중공업|홀딩스|제철|상사|해운|이엔티|이앤씨|"
+    r"엔지니어링|케미칼|정밀|기공|물산|소재))"
     r"(?=[은는이가을를과와의도에로,.\s)]|$)|(?:\(주\)|㈜)\s?(?P<kojoo>[가-힣A-Za-z]{2,10}?)"
     r"(?=[은는이가을를과와의도에]?(?:[\s,.)]|$))")
+_JA_ENDINGS_MORE: Final = ("工機", "精機", "化成", "興産", "物産", "電工", "電線", "重工", "汽船",
+                           "製薬")
+_KO_ENDINGS_MORE: Final = ("이엔티", "이앤씨", "엔지니어링", "케미칼", "정밀", "기공", "물산",
+                           "소재")
 _JA_TRIGGERS: Final = ("ホールディングス", "工業", "通商", "商事", "製作所", "電機", "製鋼所",
-                       "株式会社")
-_KO_TRIGGERS: Final = ("중공업", "홀딩스", "제철", "상사", "해운", "(주)", "㈜")
+                       "株式会社", *_JA_ENDINGS_MORE)
+_KO_TRIGGERS: Final = ("중공업", "홀딩스", "제철", "상사", "해운", "(주)", "㈜", *_KO_ENDINGS_MORE)
 _JA_TRIGGER: Final = re.compile("|".join(map(re.escape, _JA_TRIGGERS)))
 _KO_TRIGGER: Final = re.compile("|".join(map(re.escape, _KO_TRIGGERS)))
 _NOT_CJK_PREFIX: Final = frozenset({
     "化学", "重化学", "石油化学", "機械", "鉄鋼", "軽", "重", "製造", "素材", "関連", "国内",
     "日本", "米国", "各", "大手", "地場", "中小", "주요", "국내", "해외", "대형", "중소", "종합",
-    "조선", "석유", "각",
+    "조선", "석유", "각", "신", "핵심", "첨단", "양극", "음극", "배터리", "반도체", "기초", "부품",
+    "원", "전자", "신규", "고기능", "複合", "新", "先端",
 })
 _JAPANESE: Final = re.compile(r"(?P<ja>[\u4e00-\u9fff\u30a0-\u30ff]{2,12})の株価")
 _KOREAN: Final = re.compile(r"(?<![가-힣])(?P<ko>[가-힣A-Za-z]{2,12}?)(?:의)? ?주가(?:는|가|도)")
@@ -103,13 +139,16 @@ _NOT_NAMES: Final = frozenset({
     "Investment Committee", "Consultation Committee", "Natural", "Critical", "National",
     "Federal", "Public", "Strategic", "Human", "Mineral", "Heavy", "Advanced", "Renewable",
     "Clean", "Green", "Financial", "Economic", "Foreign", "Domestic", "Regional", "Local",
+    "North", "South", "Latin", "Central", "East", "West", "Made", "Team", "Visit",
 })
 _CJK_ENDINGS: Final = frozenset({"ホールディングス", "工業", "通商", "商事", "製作所", "電機",
-                                  "製鋼所", "중공업", "홀딩스", "제철", "상사", "해운"})
+                                  "製鋼所", "중공업", "홀딩스", "제철", "상사", "해운",
+                                  *_JA_ENDINGS_MORE, *_KO_ENDINGS_MORE})
 _NOT_NAMES_CJK: Final = frozenset({
     "同社", "当社", "自社", "各社", "両社", "日本", "米国", "主要", "関連", "銘柄", "企業",
     "회사", "그룹", "이날", "전날", "해당", "국내", "미국", "한국", "일본", "우리", "같은",
-    "관련", "종목", "기업", "업체", "회사의", "이", "그",
+    "관련", "종목", "기업", "업체", "회사의", "이", "그", "관계자", "투자", "대부분", "모두",
+    "대표", "측", "등", "중", "들", "각사",
 })
 
 
@@ -180,6 +219,26 @@ def find_unknown_companies(text: str, taken: list[tuple[int, int]],
             name = _clean_name(n.group("appos"))
             if " " in name:
                 add(lo + n.end() - len(name), lo + n.end(), name)
+    low = text.lower()
+    if any(w in low for w in _ROLE_THEN_NAME_TRIGGERS):
+        for m in _ROLE_THEN_NAME.finditer(text):
+            name = _clean_name(m.group("role"))
+            if " " in name:
+                add(m.end("role") - len(name), m.end("role"), name)
+    if "-based " in text:
+        for m in _BASED.finditer(text):
+            name = _clean_name(m.group("based"))
+            # (one word: only as the subject of a verb or before a comma, "US-based AI
+            # data centers" naming none)
+            if " " in name or (not name.isupper() and _SUBJECT_NEXT.match(text, m.end("based"))):
+                add(m.end("based") - len(name), m.end("based"), name)
+    for pattern, group, needs in ((_JA_KIND_NAME, "jakind", _JA_KINDS),
+                                  (_KO_KIND_NAME, "kokind", _KO_KINDS),
+                                  (_JA_SHA, "jasha", ("社",))):
+        if not any(w in text for w in needs):
+            continue
+        for m in pattern.finditer(text):
+            add(m.start(group), m.end(group), m.group(group))
     for pattern, trigger in ((_JA_NAME, _JA_TRIGGER), (_KO_NAME, _KO_TRIGGER)):
         # (looked for only around the endings and marks a name can have)
         spans: dict[tuple[int, int], re.Match[str]] = {}

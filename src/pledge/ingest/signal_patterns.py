@@ -1,0 +1,179 @@
+"""Status wordings that a list of phrases cannot hold, because other words stand inside
+them: an amount ("received $2.1 billion from Japan"), an object ("put a cable plant
+forward"), a possessive ("gets its Japanese cash"). Each pattern is compiled once, at
+import; :func:`pattern_signals` finds them in a whole text, as the phrase matchers of the
+gazetteer find the listed words (:mod:`pledge.ingest.reading` merges the two)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Final
+
+from pledge.domain.lifecycle import Stage
+from pledge.ingest.gazetteer import Signal
+from pledge.ingest.phrases import Hit
+from pledge.ingest.word_patterns import FastWords
+
+__all__ = ["pattern_signals"]
+
+# The side that pays: a partner, its capital, its lender, the programme.
+_PAYER: Final = (r"(?:the\s+)?(?:Japan|Japanese\s+(?:government|side|lender)|Tokyo|Korea|"
+                 r"South\s+Korea|Korean\s+(?:government|side)|Seoul|JBIC|NEXI|KEXIM|K-?sure|"
+                 r"(?:programme|program|fund|facility))\b")
+# An amount as a reporter writes it ("$2.1 billion", "US$600m", "¥320 billion", "2 trillion
+# won"), with an optional hedge before it.
+_AMOUNT: Final = (r"(?:(?:about|around|roughly|some|nearly|almost|more\s+than|over|an?\s+"
+                  r"(?:first|initial)|its\s+(?:first|full)|the\s+(?:first|full))\s+)?"
+                  r"(?:(?:US|S|A|C|NT)?[$¥₩€£]\s?\d[\d.,]*\s*(?:bn|billion|mn|million|m|tn|"
+                  r"trillion|k)?|\d[\d.,]*\s*(?:billion|million|trillion)\s+"
+                  r"(?:yen|won|dollars|euros))")
+
+_EN: Final = [
+    # "had received $2.1 billion from Japan", "got its first $500m from JBIC"
+    (re.compile(rf"\b(?:receives|received|has\s+received|had\s+received|got|gets|collected|"
+                rf"collects|drew|draws)\s+{_AMOUNT}\s+(?:\w+\s+){{0,3}}?from\s+{_PAYER}",
+                re.I), "funded"),
+    # "finally has its money", "gets its Japanese cash", "got their Korean funds"
+    (re.compile(r"\b(?:has|have|had|gets|get|got|receives|received)\s+(?:its|their)\s+"
+                r"(?:first\s+|full\s+)?(?:Japanese\s+|Korean\s+)?(?:money|cash|funds|"
+                r"funding|payment)\b(?!\s+(?:notice|request|letter|call|plan|application))", re.I),
+     "funded"),
+    # "Japanese money arrives", "the payment came from Japan", "Korea's cash landed"
+    (re.compile(r"\b(?:Japanese|Korean|Japan's|Korea's|Tokyo's|Seoul's)\s+(?:money|cash|"
+                r"funds|funding|payment|capital)\s+(?:has\s+|have\s+|finally\s+)*(?:arrives|"
+                r"arrived|came\s+in|comes\s+in|landed|lands|went\s+through|goes\s+through)"
+                r"\b", re.I), "funded"),
+    (re.compile(rf"\b(?:the\s+)?(?:payment|money|cash|funds|transfer)\s+(?:came|come|"
+                rf"arrived|was\s+sent|were\s+sent)\s+from\s+{_PAYER}", re.I), "funded"),
+    # "Japan has paid for its share", "Tokyo finished paying for", "Seoul sent $1bn to"
+    (re.compile(rf"\b{_PAYER}\s+(?:has\s+|had\s+|have\s+)?(?:now\s+|already\s+|finally\s+)?"
+                rf"(?:paid|finished\s+paying|completed\s+(?:its\s+)?payment|sent|"
+                rf"transferred|wired|handed\s+over|put\s+up|delivered)\s+(?:(?:in\s+)?"
+                rf"(?:its|their|the)\s+(?:share|money|cash|funds|stake|portion)|{_AMOUNT})",
+                re.I), "funded"),
+    # "Japan invested $1bn in the plant", "Tokyo has injected ¥150 billion into"
+    (re.compile(rf"\b{_PAYER}\s+(?:has\s+|had\s+)?(?:now\s+|already\s+)?(?:invested|"
+                rf"injected|provided|contributed)\s+{_AMOUNT}", re.I), "funded"),
+    # "included in the second tranche", "part of the next round", "joins the second batch"
+    (re.compile(r"\b(?:in|for|into|part\s+of|among|included\s+in|joins?|joined|added\s+to)"
+                r"\s+(?:the\s+|a\s+)?(?:second|next|third|2nd|3rd)[- ](?:round|tranche|batch|"
+                r"group|phase|wave)\b", re.I), "announced"),
+    # "has put a U.S. fiber-optic cable plant forward", "put forward by a group of"
+    (re.compile(r"\bput(?:s|ting)?\s+(?:[\w.$'-]+\s+){0,7}?forward\b", re.I), "candidate"),
+    # "submitted its plant ... to the committee", "filed a fresh proposal"
+    (re.compile(r"\b(?:submit(?:s|ted|ting)?|fil(?:es|ed|ing))\s+(?:(?:a|an|its|their|the|"
+                r"fresh|new|second|formal|revised)\s+)*(?:[\w-]+\s+){0,6}?(?:to|with)\s+"
+                r"(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:committee|programme|program|"
+                r"government|Commerce|Washington|US side|U\.S\. side)\b", re.I), "candidate"),
+    # "completed its $2.1 billion contribution", "funding for the plant was completed"
+    (re.compile(rf"\bcompleted\s+(?:its|their|the)\s+(?:{_AMOUNT}\s+)?(?:contribution|"
+                rf"payment|funding|investment|transfer|disbursement)\b|\b(?:funding|"
+                rf"payment|disbursement|transfer)\s+(?:for|to|into)\s+[^.;]{{0,80}}?\b"
+                rf"(?:was|were|has\s+been|had\s+been)\s+(?:fully\s+)?completed\b", re.I),
+     "funded"),
+    # "passed the plant to the President for a decision", "sent it on to the White House"
+    (re.compile(r"\b(?:passed|sent|forwarded|referred|handed)\s+(?:on\s+)?(?:it|them|"
+                r"(?:the|its|their)\s+(?:[\w'-]+\s+){0,6}?(?:project|projects|plan|plant|"
+                r"proposal|terminal|facility|smelter|shipyard|reactors?|application|"
+                r"recommendation|file))\s+(?:on\s+)?to\s+(?:the\s+)?(?:President|"
+                r"White\s+House|Trump)\b", re.I), "recommended"),
+    # "has sat with the committee since September", "is before the committee"
+    (re.compile(r"\b(?:sat|sits|has\s+sat|is|are|was|were|remains|remained|lies|lay|"
+                r"stays|stayed)\s+(?:still\s+)?(?:with|before)\s+(?:the\s+)?"
+                r"(?:[\w-]+\s+){0,2}?(?:committee|panel|reviewers)\b", re.I), "under_review"),
+]
+
+_JA: Final = [
+    # "資金を受け取った", "120億ドルを受け取り", "資金が届いた", "入金された"
+    (re.compile(r"(?:資金|出資金|投資資金|[\d,.]+(?:億|兆|万)?(?:ドル|円))(?:を|が)"
+                r"(?:受け取|受領|受け入れ|届い|振り込まれ|入金され)"), "funded"),
+    # "国際協力銀行が出資した", "日本政府は20億ドルを拠出し、": the partner's side paying
+    (re.compile(r"(?:国際協力銀行|JBIC|日本政府|日本側|政府)(?:が|は|も)[^。]{0,24}?(?:出資|拠出|"
+                r"資金を出)(?:した|し、|を終え|を完了)"), "funded"),
+    # "米側に提案書を提出した", "投資案件として申請した"
+    (re.compile(r"(?:投資案件|候補|案件)として(?:[^。、]{0,12})(?:申請|応募|提出|名乗り)"),
+     "candidate"),
+]
+
+_KO: Final = [
+    # "20억 달러를 받았다", "투자금이 들어왔다", "자금을 지급받았다"
+    (re.compile(r"(?:자금|투자금|출자금|[\d,.]+\s?(?:억|조|만)?\s?(?:달러|원|엔))(?:을|를|이|가)\s?"
+                r"(?:받았|지급받|수령|들어왔|들어갔|입금)"), "funded"),
+    # "투자위원회에 사업 계획을 제출했다", "후보로 신청했다"
+    (re.compile(r"(?:위원회|정부|미국 측|미측|상무부)에\s?(?:[^.,]{0,20}?)(?:제출|신청|접수)"),
+     "candidate"),
+]
+
+_PATTERNS: Final = {"en": _EN, "ja": _JA, "ko": _KO}
+# Words each Japanese and Korean pattern must hold (a quick test before the pattern's scan).
+_NEEDS: Final = {
+    "ja": (("受け取", "受領", "受け入れ", "届い", "振り込まれ", "入金され"),
+           ("出資", "拠出", "資金を出"), ("申請", "応募", "提出", "名乗り")),
+    "ko": (("받았", "지급받", "수령", "들어왔", "들어갔", "입금"), ("제출", "신청", "접수")),
+}
+_STAGES: Final = {"funded": Stage.FUNDED.value, "candidate": Stage.PROPOSED.value,
+                  "under_review": Stage.UNDER_REVIEW.value, "announced": Stage.FINALIST.value,
+                  "recommended": Stage.RECOMMENDED.value}
+_SIGNALS: Final = {(lang, reported): Signal(reported, lang, _STAGES[reported])
+                   for lang, pats in _PATTERNS.items() for _, reported in pats}
+
+# The English patterns are tried only around words each must hold (found at once in the
+# lower-cased text, see pledge.ingest.word_patterns): anchor kind -> the patterns it opens.
+_ANCHORS: Final = FastWords({
+    "payer_from": r"from\s+(?:the\s+)?(?:japan|tokyo|korea|south\s+korea|seoul|jbic|nexi|"
+                  r"kexim|k-?sure|programme|program|fund|facility)\b",
+    "own_money": r"its\s+(?:first\s+|full\s+)?(?:japanese\s+|korean\s+)?(?:money|cash|funds"
+                 r"|funding|payment)\b|their\s+(?:first\s+|full\s+)?(?:japanese\s+|korean\s+)?"
+                 r"(?:money|cash|funds|funding|payment)\b",
+    "partner_money": "|".join(rf"{w}\s+(?:money|cash|funds|funding|payment|capital)\b"
+                              for w in ("japanese", "korean", "japan's", "korea's", "tokyo's",
+                                        "seoul's")),
+    "payer_verb": r"paid\b|finished\s+paying\b|completed\b|sent\b|transferred\b|wired\b"
+                  r"|handed\s+over\b|put\s+up\b|delivered\b|invested\b|injected\b"
+                  r"|provided\b|contributed\b",
+    "round": "|".join(rf"{w}[- ](?:round|tranche|batch|group|phase|wave)\b"
+                      for w in ("second", "next", "third")),
+    "forward": r"forward\b",
+    "submit": r"submit(?:s|ted|ting)?\b|fil(?:es|ed|ing)\b",
+    "committee": r"committee\b|panel\b|reviewers\b",
+    "to_president": r"to\s+(?:the\s+)?(?:president|white\s+house)\b|to\s+trump\b",
+})
+_OPENS: Final = {"payer_from": (0, 3), "own_money": (1,), "partner_money": (2,),
+                 "payer_verb": (4, 5, 9), "round": (6,), "forward": (7,), "submit": (8,),
+                 "to_president": (10,), "committee": (11,)}
+_BACK: Final = 130      # the most a pattern reaches before its anchor ...
+_AHEAD: Final = 200     # ... and after it
+
+
+def _english(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, as written, reported) of the English patterns in ``text``."""
+    windows: dict[int, list[tuple[int, int]]] = {}
+    for start, end, kind, _ in _ANCHORS.finditer(text):
+        for k in _OPENS[kind]:
+            spans = windows.setdefault(k, [])
+            lo, hi = max(0, start - _BACK), end + _AHEAD
+            if spans and lo <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
+            else:
+                spans.append((lo, hi))
+    for k, spans in sorted(windows.items()):
+        pattern, reported = _EN[k]
+        for lo, hi in spans:
+            for m in pattern.finditer(text, lo, hi):
+                yield m.start(), m.end(), m.group(), reported
+
+
+def pattern_signals(lang: str, text: str) -> Iterator[Hit[Signal]]:
+    """The status wordings of the patterns of ``lang`` in ``text`` (English ones in an
+    article of any other language)."""
+    if lang not in _PATTERNS or lang == "en":
+        for start, end, written, reported in _english(text):
+            yield Hit(start, end, written, _SIGNALS[("en", reported)])
+        return
+    for (pattern, reported), needs in zip(_PATTERNS[lang], _NEEDS[lang], strict=True):
+        if not any(w in text for w in needs):
+            continue   # (none of the words the pattern must hold)
+        signal = _SIGNALS[(lang, reported)]
+        for m in pattern.finditer(text):
+            yield Hit(m.start(), m.end(), m.group(), signal)
