@@ -38,9 +38,20 @@ def visible(page: str) -> str:
     return re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", " ", page, flags=re.S))
 
 
+def everything_queued(client: TestClient) -> list[str]:
+    """Every proposal's id in the queue's order, page by page of the largest size."""
+    found: list[str] = []
+    page = 1
+    while chunk := ids(client.get(f"/review?size=100&page={page}").text):
+        found += chunk
+        page += 1
+    return found
+
+
 def test_pages_through_the_queue_with_counts(client: TestClient) -> None:
-    everything = ids(client.get("/review?size=100").text)
+    everything = everything_queued(client)
     assert len(everything) > 10, "the articles should queue more than a page"
+    assert len(set(everything)) == len(everything)
     first = client.get("/review?size=10").text
     assert ids(first) == everything[:10]
     assert f"1–10 of {len(everything)} proposed" in visible(first)
