@@ -69,3 +69,17 @@ def test_a_user_adds_an_official_and_a_subsidiary() -> None:
     assert ext.contract()["officials"][0]["office"] == "Secretary of the Interior"
     assert ext.companies() == ["Toshiba"] and ext.subsidiaries() == [
         {"name": "Acme Power", "parent": "Toshiba"}]
+
+
+@pytest.mark.parametrize(("extra", "field"), [
+    ({"organisation": [{"name": "Acme Widgets", "as_written": "no"}]}, "as_written"),
+    ({"type": [{"key": "widget_plant", "sector": "manufacturing_logistics",
+                "words": ["widget plant"], "names": "widgets"}]}, "names"),
+    ({"type": [{"key": "widget_plant", "sector": "manufacturing_logistics",
+                "words": ["widget plant"], "names": {"widget works": "works"}}]}, "names"),
+])
+def test_a_user_file_with_a_malformed_flag_or_names_is_refused_naming_the_field(
+        extra: dict[str, object], field: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        Gazetteer(merge(_shipped_data(), extra))
+    assert (err.value.first.field, err.value.first.rule) == (field, "news.bad_gazetteer")

@@ -181,6 +181,31 @@ def _stage(reported: str) -> str | None:
         return None
 
 
+def _as_written(entry: Mapping[str, Any], problems: list[Problem]) -> bool:
+    """An organisation's ``as_written`` flag (true or false; absent is false)."""
+    flag = entry.get("as_written", False)
+    if not isinstance(flag, bool):
+        problems.append(Problem("as_written", str(flag), "news.bad_gazetteer",
+                                f"organisation '{entry.get('name', '')}': true or false"))
+        return False
+    return flag
+
+
+def _type_names(entry: Mapping[str, Any], problems: list[Problem]
+                ) -> tuple[tuple[str, str], ...]:
+    """A facility type's ``names`` table (a name -> the words, a list of strings, that
+    call for it), as (word in lower case, name) pairs."""
+    table = entry.get("names", {})
+    if not isinstance(table, Mapping) or not all(
+            isinstance(ws, list) and all(isinstance(w, str) for w in ws)
+            for ws in table.values()):
+        problems.append(Problem("names", str(table)[:80], "news.bad_gazetteer",
+                                f"type '{entry.get('key', '')}': a table of names, each "
+                                "with a list of the words that call for it"))
+        return ()
+    return tuple((w.lower(), str(n)) for n, ws in table.items() for w in ws)
+
+
 class Gazetteer:
     """Everything the extractor looks words up in, compiled once."""
 
@@ -189,7 +214,7 @@ class Gazetteer:
         orgs = [Organisation(str(o["name"]), str(o.get("kind", "company")),
                              str(o.get("country", "")), tuple(o.get("sectors", ())),
                              tuple(o.get("aliases", ())), str(o.get("parent", "")),
-                             bool(o.get("as_written", False)))
+                             _as_written(o, problems))
                 for o in data["organisations"].get("organisation", [])]
         for o in orgs:
             for s in o.sectors:
@@ -243,8 +268,7 @@ class Gazetteer:
         for ty in data["project_types"].get("type", []):
             pt = ProjectType(str(ty["key"]), str(ty.get("label", ty["key"])),
                              str(ty.get("sector", "other")), str(ty.get("broader", "")),
-                             tuple((str(w).lower(), str(n))
-                                   for n, ws in ty.get("names", {}).items() for w in ws))
+                             _type_names(ty, problems))
             if pt.sector not in SECTORS:
                 problems.append(Problem("sector", pt.sector, "news.unknown_sector",
                                         f"type '{pt.key}': unknown sector"))
