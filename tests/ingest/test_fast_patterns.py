@@ -7,8 +7,12 @@ from __future__ import annotations
 import random
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pledge.ingest import claims, clean, cuts, text, unknown_orgs
 from pledge.ingest import role_words as role_words_module
+from pledge.ingest.reading import _last_words
 from tests.ingest.helpers import NEWS
 
 _CJK = "\u3040-\u30ff\u3400-\u9fff"
@@ -114,3 +118,11 @@ def test_the_fast_relation_search_finds_what_the_relation_pattern_finds() -> Non
             m = RELATIONS_PLAIN.search(piece)
             plain = None if m is None else (m.start(), m.end(), m.lastgroup, m.group(0))
             assert claims._RELATIONS.search(piece) == plain, (piece, plain)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \n\tab-Xか", max_size=400), st.integers(0, 400), st.integers(1, 8))
+def test_the_last_words_before_a_place_are_those_of_the_whole_text_before_it(
+        text: str, end: int, n: int) -> None:
+    end = min(end, len(text))
+    assert _last_words(text, end, n) == text[:end].split()[-n:]

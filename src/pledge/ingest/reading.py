@@ -60,6 +60,20 @@ _GOES_ON: Final = re.compile(r"\b(?:keep|keeps|continue|continues|continue to|re
                              re.I)
 
 
+def _last_words(text: str, end: int, n: int) -> list[str]:
+    """The last ``n`` words of ``text[:end]`` (split at spaces), read from a window before
+    ``end`` that grows until it holds more than ``n`` words (so the first, which the
+    window may cut, is not among them) or reaches the start: not the whole text before
+    every word that is looked at."""
+    size = 64
+    while True:
+        lo = max(0, end - size)
+        words = text[lo:end].split()
+        if lo == 0 or len(words) > n:
+            return words[-n:]
+        size *= 4
+
+
 def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
     """A status word that is neither negated nor only expected, nor part of an adjective
     ("Japanese-funded plants", "state-approved")."""
@@ -74,7 +88,7 @@ def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
     if hit.value.language == "en":
         if modal and _IF_CLAUSE.search(text, max(0, hit.start - 120), hit.start):
             return False    # "If the terminal is selected, Japan will have 45 days"
-        before = " ".join(text[:hit.start].split()[-6:])
+        before = " ".join(_last_words(text, hit.start, 6))
         if _GOES_ON.search(before):
             modal = ()      # "will keep examining", "would continue to review"
         return not (_window_has(before, neg) or "n't" in before

@@ -135,8 +135,13 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
     resolved = _coreferents(g, by_sentence, kinds or {})
     for r in reads:
         s = r.sentence
-        if any(defines(s.text, h) for h in r.signals):
+        if not r.signals or any(defines(s.text, h) for h in r.signals):
             continue   # a key to a table's words ('"Funded" means Japan has paid'): no project
+        # what the sentence as a whole says, read once for all its status words (each a
+        # scan of the whole sentence)
+        count = _stated_count(s.text) or _chained_count(reads, s.index)
+        many = speaks_of_many(s.text)
+        of_round: bool | None = None    # whether a later round is named: when first asked
         for h in r.signals:
             stage = h.value.stage
             if stage is None or (stage == Stage.UNDER_REVIEW and _own_plans(g, r, h)) or \
@@ -144,13 +149,15 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                 continue   # "each selected project": any project, none in particular
             if by_other_body(s.text, h) or company_chooses(r, h):
                 continue   # "a tax deal the commissioners approved": not the programme's
-            if h.text.lower() in _CANDIDATE_WORDS and _of_a_round(reads, s.index):
-                stage = Stage.FINALIST.value   # a candidate for a named round: a finalist
+            if h.text.lower() in _CANDIDATE_WORDS:
+                if of_round is None:
+                    of_round = _of_a_round(reads, s.index)
+                if of_round:
+                    stage = Stage.FINALIST.value   # a candidate for a named round: a finalist
             if stage == Stage.SELECTED and by_committee(s.text, h):
                 stage = Stage.RECOMMENDED.value   # only the President selects
             own = by_sentence.get(s.index, [])
             targets: list[tuple[Mention, float]] = []
-            count = _stated_count(s.text) or _chained_count(reads, s.index)
             group = "group_nouns" in r.cues
             back = range(s.index - 1, max(-1, s.index - 7), -1)
             ahead = range(s.index + 1, s.index + (9 if count else 3))
@@ -206,7 +213,6 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                     # named; a sentence naming a tranche may speak of another one.
                     found = _listing(back, by_sentence, count, resolved)
                 targets = [(m, 0.7) for m in found]
-            many = speaks_of_many(s.text)
             for m, base in targets:
                 if (m.via == "passage" and said_of_another(r, h, m)) or (
                         many and not m.orgs and m.confidence <= _BY_KIND_ALONE):

@@ -12,7 +12,7 @@ Such a company is reported with a lower confidence than one of the gazetteer.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import Final
 
 from pledge.ingest.facts import OrgFact
@@ -180,12 +180,23 @@ def find_unknown_companies(text: str, taken: list[tuple[int, int]],
     ``taken`` (the gazetteer's organisations, states and sites) and no name in ``places``
     (countries and places, for reading only)."""
     found: list[tuple[int, int, str]] = []
+    # the taken spans by start, with the furthest end reached by each prefix of them: a
+    # span [start, end) overlaps one iff those starting before ``end`` reach past ``start``
+    by_start = sorted(taken)
+    starts = [s for s, _ in by_start]
+    reach: list[int] = []
+    for _, e in by_start:
+        reach.append(max(e, reach[-1]) if reach else e)
+
+    def overlaps(start: int, end: int) -> bool:
+        k = bisect_left(starts, end)
+        return k > 0 and reach[k - 1] > start
 
     def add(start: int, end: int, name: str) -> None:
         if (name and name not in _NOT_NAMES and name not in _NOT_NAMES_CJK
                 and name not in places and name not in _KEPT_ENDINGS
                 and not name.startswith("&") and not name.endswith("&")
-                and not any(s < end and start < e for s, e in taken)):
+                and not overlaps(start, end)):
             found.append((start, end, name))
 
     done = 0
