@@ -33,12 +33,15 @@ PIECES = ["to", "cost", "costs", "xto", "_to", "é", " ", "\t", "\n", "$5", "US$
           "\n billion", "5\n", "lakh"]
 
 
-def _texts() -> list[str]:
-    rng = random.Random(9)
-    texts = [p.read_text(encoding="utf-8") for p in sorted(NEWS.rglob("*.*"))
+def _texts(rng: random.Random | None = None, pieces: list[str] = PIECES, count: int = 4000,
+           most: int = 14) -> list[str]:
+    """The development articles (never the held-out part) and ``count`` mixtures of up to
+    ``most`` of ``pieces``, drawn by ``rng``."""
+    rng = rng or random.Random(9)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(NEWS.glob("*.*"))
              if p.suffix in (".txt", ".html")]
-    texts += ["".join(rng.choice(PIECES) for _ in range(rng.randint(0, 14)))
-              for _ in range(4000)]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, most)))
+              for _ in range(count)]
     return texts
 
 
@@ -82,11 +85,7 @@ ROLE_PIECES = ["led by", "Led By", "xled by", "leads", "partner", "partnership",
 
 def test_the_fast_role_word_search_finds_what_the_role_pattern_finds() -> None:
     rng = random.Random(11)
-    texts = [p.read_text(encoding="utf-8") for p in sorted(NEWS.rglob("*.*"))
-             if p.suffix in (".txt", ".html")]
-    texts += ["".join(rng.choice(ROLE_PIECES) for _ in range(rng.randint(0, 12)))
-              for _ in range(3000)]
-    for written in texts:
+    for written in _texts(rng, ROLE_PIECES, 3000, 12):
         for lo in range(0, max(len(written), 1), 23):
             hi = lo + rng.randint(0, 200)
             plain = [(lo + m.start(), lo + m.end(), str(m.lastgroup).rstrip("_"), m.group(0))
@@ -108,12 +107,7 @@ RELATION_PIECES = ["also known as", "Also Known As", "formerly", "xformerly", "r
 
 
 def test_the_fast_relation_search_finds_what_the_relation_pattern_finds() -> None:
-    rng = random.Random(12)
-    texts = [p.read_text(encoding="utf-8") for p in sorted(NEWS.rglob("*.*"))
-             if p.suffix in (".txt", ".html")]
-    texts += ["".join(rng.choice(RELATION_PIECES) for _ in range(rng.randint(0, 10)))
-              for _ in range(3000)]
-    for written in texts:
+    for written in _texts(random.Random(12), RELATION_PIECES, 3000, 10):
         for piece in [written, *written.split(".")]:
             m = RELATIONS_PLAIN.search(piece)
             plain = None if m is None else (m.start(), m.end(), m.lastgroup, m.group(0))
