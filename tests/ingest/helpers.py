@@ -14,6 +14,12 @@ SEED_003 = DATA / "003_55c8f61983c93d13.txt"
 NEWS = DATA / "news"
 
 
+def dev_texts() -> list[str]:
+    """The development articles' texts, in name order (never the held-out part)."""
+    return [p.read_text(encoding="utf-8") for p in sorted(NEWS.glob("*.*"))
+            if p.suffix in (".txt", ".html")]
+
+
 def read(path: Path, gazetteer: Gazetteer, index: ProjectIndex | None) -> Extraction:
     return extract(path.read_text(encoding="utf-8"), source=path.name, gazetteer=gazetteer,
                    projects=index, name=path.name)

@@ -149,10 +149,9 @@ def test_the_three_projects_below_are_the_ones_listed_next() -> None:
 def test_the_quick_reading_of_common_amounts_is_the_parsers_reading() -> None:
     from pledge.domain.money import parse_amount
     from pledge.ingest.amounts import _CANDIDATE, _quick
-    from tests.ingest.helpers import NEWS
+    from tests.ingest.helpers import dev_texts
 
-    texts = [p.read_text(encoding="utf-8") for p in sorted(NEWS.glob("*.*"))
-             if p.suffix in (".txt", ".html")]
+    texts = dev_texts()
     spans = {m.group().strip() for t in texts for m in _CANDIDATE.finditer(normalise(t))}
     spans |= {"$5.00", "$1.25", "US$5", "£3.5bn", "HK$2 billion", "NT$3m", "$ 5bn",
               "$1,200.50 million", "$0.5bn", "$12,000,000", "R575.71bn", "RM2.31 trillion",

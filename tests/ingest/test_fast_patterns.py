@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pledge.ingest import claims, clean, cuts, text, unknown_orgs
 from pledge.ingest import role_words as role_words_module
 from pledge.ingest.reading import _last_words
-from tests.ingest.helpers import NEWS
+from tests.ingest.helpers import dev_texts
 
 _CJK = "\u3040-\u30ff\u3400-\u9fff"
 PLAIN = {
@@ -38,8 +38,7 @@ def _texts(rng: random.Random | None = None, pieces: list[str] = PIECES, count: 
     """The development articles (never the held-out part) and ``count`` mixtures of up to
     ``most`` of ``pieces``, drawn by ``rng``."""
     rng = rng or random.Random(9)
-    texts = [p.read_text(encoding="utf-8") for p in sorted(NEWS.glob("*.*"))
-             if p.suffix in (".txt", ".html")]
+    texts = dev_texts()
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, most)))
               for _ in range(count)]
     return texts
