@@ -88,3 +88,27 @@ def test_a_korean_headlines_ellipsis_joins_two_stories(gazetteer: Gazetteer,
                      gazetteer, index)
     assert not any(stage == "recommended" and "smelter" in str(p) for p, stage in found)
     assert any(stage == "recommended" and "gas turbine" in str(p) for p, stage in found)
+
+
+def test_a_negation_in_another_table_cell_negates_nothing(gazetteer: Gazetteer,
+                                                          index: ProjectIndex) -> None:
+    text = ("Texas GulfLink crude oil export terminal | not disclosed | not disclosed | "
+            "Japan declined to fund")
+    assert _signals(text, gazetteer, index) == {(25, "declined")}
+    text = "Texas GulfLink crude oil export terminal | Texas | not disclosed | In production"
+    assert _signals(text, gazetteer, index) == {(25, "operating")}
+
+
+def test_a_negation_in_the_same_cell_still_negates(gazetteer: Gazetteer,
+                                                   index: ProjectIndex) -> None:
+    text = "Texas GulfLink crude oil export terminal | Texas | not yet in production"
+    assert not _signals(text, gazetteer, index)
+
+
+def test_the_partners_who_sponsor_one_project_together_name_it(gazetteer: Gazetteer,
+                                                                index: ProjectIndex) -> None:
+    text = ("A baseload scheme went nowhere this year. ENTRA1 Energy and NuScale withdrew it "
+            "in November.")
+    assert (7, "withdrawn") in _signals(text, gazetteer, index)
+    # companies that sponsor other projects too are a list of companies, not a project
+    assert not _signals("Toshiba and Hitachi were approved.", gazetteer, index)
