@@ -112,3 +112,23 @@ def test_the_partners_who_sponsor_one_project_together_name_it(gazetteer: Gazett
     assert (7, "withdrawn") in _signals(text, gazetteer, index)
     # companies that sponsor other projects too are a list of companies, not a project
     assert not _signals("Toshiba and Hitachi were approved.", gazetteer, index)
+
+
+def test_the_kind_of_a_back_reference_is_the_project_named_before(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    # "The reactor programme" refers back to Westinghouse's reactors, not to the SMRs the
+    # article names after it
+    text = ("Japan was told to pay for the construction of ten Westinghouse reactors. The "
+            "reactor programme was recommended by the investment committee in October. "
+            "Later comes GE Vernova Hitachi's small modular reactor deployment in Tennessee. "
+            "It is on the list of candidates for the following tranche.")
+    found = _signals(text, gazetteer, index)
+    assert (27, "recommended") not in found
+    assert (27, "finalist") in found
+
+
+def test_korean_spellings_of_ge_vernova(gazetteer: Gazetteer) -> None:
+    from .helpers import read_text
+    ext = read_text("GE베르노바히타치뉴클리어에너지의 소형모듈원전 사업은 일본의 2차 투자 후보에 올랐다.",
+                    gazetteer)
+    assert "GE Vernova Hitachi Nuclear Energy" in ext.companies()

@@ -109,7 +109,10 @@ def _coreferents(g: Gazetteer, by_sentence: dict[int, list[Mention]],
                     m.orgs or m.confidence > _BY_KIND_ALONE)):
                 continue   # (a project matched by its kind alone may be another of it)
             wanted = set(m.types)
-            for order in (range(i + 1, i + 5), range(i - 1, i - 4, -1)):
+            orders = (range(i + 1, i + 5), range(i - 1, i - 4, -1))
+            if m.via == "back reference":
+                orders = orders[::-1]   # "the reactor programme": the one named before
+            for order in orders:
                 found = unique_by(
                     [x for j in order for x in by_sentence.get(j, [])
                      if (x.project_id is not None
