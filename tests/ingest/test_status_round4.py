@@ -132,3 +132,27 @@ def test_korean_spellings_of_ge_vernova(gazetteer: Gazetteer) -> None:
     ext = read_text("GE베르노바히타치뉴클리어에너지의 소형모듈원전 사업은 일본의 2차 투자 후보에 올랐다.",
                     gazetteer)
     assert "GE Vernova Hitachi Nuclear Energy" in ext.companies()
+
+
+@pytest.mark.parametrize("text", [
+    "Japanese officials refused to put money into the Texas GulfLink crude oil export "
+    "terminal.",
+    "Tokyo declined to invest in the Texas GulfLink crude oil export terminal.",
+])
+def test_more_english_refusals_are_declined(gazetteer: Gazetteer, index: ProjectIndex,
+                                            text: str) -> None:
+    assert _signals(text, gazetteer, index) == {(25, "declined")}
+
+
+def test_it_after_a_facility_the_sentence_brings_in_is_that_facility(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    text = ("Japan was told to pay for the Texas GulfLink crude oil export terminal. A rival, "
+            "which has been studying a concentrate handling plant, submitted it last week.")
+    assert (25, "proposed") not in _signals(text, gazetteer, index)
+
+
+def test_a_manganese_plant_is_a_named_facility(gazetteer: Gazetteer,
+                                               index: ProjectIndex) -> None:
+    found = _signals("Japanese officials refused to invest in a manganese processing plant "
+                     "in Arizona.", gazetteer, index)
+    assert ("manganese processing plant (Arizona)", "declined") in found
