@@ -129,8 +129,8 @@ def test_the_kind_of_a_back_reference_is_the_project_named_before(
 
 def test_korean_spellings_of_ge_vernova(gazetteer: Gazetteer) -> None:
     from .helpers import read_text
-    ext = read_text("GE베르노바히타치뉴클리어에너지의 소형모듈원전 사업은 일본의 2차 투자 후보에 올랐다.",
-                    gazetteer)
+    ext = read_text("GE베르노바히타치뉴클리어에너지의 소형모듈원전 사업은 일본의 2차 투자 "
+                    "후보에 올랐다.", gazetteer)
     assert "GE Vernova Hitachi Nuclear Energy" in ext.companies()
 
 
