@@ -21,6 +21,9 @@ _CJK: Final = "\u3040-\u30ff\u3400-\u9fff"
 # ",\s+(?:while|whereas|but)\s+|(?<=[CJK])\s+(?=[CJK])".)
 CLAUSE_BREAK: Final = re.compile(rf"[,\s](?:(?<=,)\s+(?:while|whereas|but)\s+"
                                  rf"|(?<=[{_CJK}]\s)\s*(?=[{_CJK}]))")
+# ... and, in Korean and Japanese headlines, an ellipsis joining two stories ("가스터빈 공장
+# 추천...제련소는 통보"; "工場を承認…撤回も").
+_HEADLINE_JOIN: Final = re.compile(rf"(?<=[{_CJK}가-힣])\s*(?:\.{{3}}|…)\s*(?=[{_CJK}가-힣])")
 _SEPARATOR_ENDS: Final = frozenset(";、，·と")
 _WORD_CHAR: Final = re.compile(r"[\w\s-]")
 _ITEM_GAP: Final = 12   # characters of words allowed between a separator and its item
@@ -69,6 +72,8 @@ def passage_cuts(text: str, r: SentenceRead) -> list[int]:
                 break
     for m in CLAUSE_BREAK.finditer(text):
         candidates.add(m.start())
+    if "..." in text or "…" in text:
+        candidates.update(m.start() for m in _HEADLINE_JOIN.finditer(text))
     anchors = sorted((h.start, h.value.key) for h in r.types)
     cuts: list[int] = []
     last = 0

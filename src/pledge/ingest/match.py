@@ -350,9 +350,12 @@ class ProjectIndex:
         top_score = scored[0][0]
         # Named companies and nothing else: a match only for one company that sponsors a
         # single project, or whose passage shares words with the best project's name (a
-        # list of companies is not a project).
+        # list of companies is not a project, unless they are the partners who sponsor
+        # that one project together: "ENTRA1 and NuScale withdrew it").
         top_ev = scored[0][3]
-        if not f.types and not f.sites and "name" not in top_ev and (
+        together = len(f.orgs) > 1 and set(f.orgs) <= set(top_ev.get("sponsor", ())) and all(
+            self.sponsor_count[o] == 1 for o in f.orgs)
+        if not f.types and not f.sites and "name" not in top_ev and not together and (
                 len(f.orgs) != 1 or (self.sponsor_count[next(iter(f.orgs))] > 1
                                      and "words" not in top_ev)):
             return []

@@ -88,7 +88,9 @@ def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
     if hit.value.language == "en":
         if modal and _IF_CLAUSE.search(text, max(0, hit.start - 120), hit.start):
             return False    # "If the terminal is selected, Japan will have 45 days"
-        before = " ".join(_last_words(text, hit.start, 6))
+        # (a word in another table cell or clause negates nothing: "not disclosed | -
+        # | Japan declined to fund")
+        before = " ".join(_last_words(text, hit.start, 6)).rsplit("|", 1)[-1].rsplit(";", 1)[-1]
         if _GOES_ON.search(before):
             modal = ()      # "will keep examining", "would continue to review"
         return not (_window_has(before, neg) or "n't" in before

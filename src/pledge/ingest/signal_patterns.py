@@ -44,8 +44,11 @@ _EN: Final = [
                 r"funds|funding|payment|capital)\s+(?:has\s+|have\s+|finally\s+)*(?:arrives|"
                 r"arrived|came\s+in|comes\s+in|landed|lands|went\s+through|goes\s+through)"
                 r"\b", re.I), "funded"),
-    (re.compile(rf"\b(?:the\s+)?(?:payment|money|cash|funds|transfer)\s+(?:came|come|"
-                rf"arrived|was\s+sent|were\s+sent)\s+from\s+{_PAYER}", re.I), "funded"),
+    # ... or, in the passive, "the first $500 million from Japan was received"
+    (re.compile(rf"\b(?:(?:the\s+)?(?:payment|money|cash|funds|transfer)\s+(?:came|come|"
+                rf"arrived|was\s+sent|were\s+sent)\s+from\s+{_PAYER}|{_AMOUNT}\s+from\s+"
+                rf"{_PAYER}\s+(?:was|were|has\s+been|had\s+been)\s+(?:received|paid|"
+                rf"transferred|sent|wired|disbursed|deposited))", re.I), "funded"),
     # "Japan has paid for its share", "Tokyo finished paying for", "Seoul sent $1bn to"
     (re.compile(rf"\b{_PAYER}\s+(?:has\s+|had\s+|have\s+)?(?:now\s+|already\s+|finally\s+)?"
                 rf"(?:paid|finished\s+paying|completed\s+(?:its\s+)?payment|sent|"

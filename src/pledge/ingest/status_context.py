@@ -41,7 +41,9 @@ _OTHER_BODIES: Final = (r"commissioners|commission|council|board|shareholders|re
                         r"authority|authorities|lawmakers|"
                         r"legislature|legislators|voters|court|Congress|Senate|parliament|"
                         r"county|city|township|state regulators|permit")
-_OTHER_BEFORE: Final = re.compile(rf"\b(?:{_OTHER_BODIES})\s+(?:(?:had|has|have|also|"
+# (a body may be named by its place: "the Railroad Commission of Texas approved")
+_OTHER_BEFORE: Final = re.compile(rf"\b(?:{_OTHER_BODIES})\s+(?:of\s+(?:the\s+)?[A-Z][\w.-]*\s+"
+                                  rf"(?:[A-Z][\w.-]*\s+){{0,2}})?(?:(?:had|has|have|also|"
                                   rf"already|unanimously)\s+)?$", re.I)
 _OTHER_AFTER: Final = re.compile(rf"\s+by\s+(?:the\s+)?(?:[\w.-]+\s+){{0,2}}?(?:{_OTHER_BODIES})"
                                  r"\b", re.I)
@@ -62,7 +64,7 @@ def company_chooses(r: SentenceRead, h: Hit[Signal]) -> bool:
 # What else is approved or chosen: a tax break, a permit, a loan, a site ("approved tax
 # breaks for the terminal", "picked Brazoria County as the site", "chose a site in Aiken").
 _OTHER_OBJECT: Final = re.compile(
-    r"\s+(?:a\s+|an\s+|the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}?(?:tax|taxes|permits?|"
+    r"\s+(?:a\s+|an\s+|the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,3}?(?:tax|taxes|permits?|"
     r"zoning|rezoning|loans?|bonds?|incentives?|abatements?|grants?|leases?|budget|contracts?|"
     r"sites?|locations?|plots?)\b", re.I)
 _SITE_AS: Final = re.compile(r"[^.;]{0,60}?\b(?:as|for)\s+(?:the\s+|a\s+|its\s+)?(?:site|"

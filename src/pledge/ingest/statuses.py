@@ -109,7 +109,10 @@ def _coreferents(g: Gazetteer, by_sentence: dict[int, list[Mention]],
                     m.orgs or m.confidence > _BY_KIND_ALONE)):
                 continue   # (a project matched by its kind alone may be another of it)
             wanted = set(m.types)
-            for order in (range(i + 1, i + 5), range(i - 1, i - 4, -1)):
+            orders = (range(i + 1, i + 5), range(i - 1, i - 4, -1))
+            if m.via == "back reference":
+                orders = orders[::-1]   # "the reactor programme": the one named before
+            for order in orders:
                 found = unique_by(
                     [x for j in order for x in by_sentence.get(j, [])
                      if (x.project_id is not None
@@ -178,7 +181,8 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
             elif _FIELD_LINE.match(s.text) or (
                     (r.pronoun or _OBJECT_IT.match(s.text, h.end)
                      or _CJK_OBJECT.search(s.text, max(0, h.start - 6), h.start))
-                    and not r.types and not r.orgs):
+                    and not r.types and not r.orgs
+                    and not _A_FACILITY.search(s.text, 0, h.start)):
                 # "- Status: funded in full in April": the project of the heading above
                 targets = [(m, 0.7) for m in _carried(back, by_sentence, 5)]
             elif _THEY.match(s.text) and not r.types and not r.orgs:
@@ -258,6 +262,10 @@ _THEY: Final = re.compile(r"(?:They|Both|All three|All of them)\b")
 # it", "이를 검토", "これを審査"): the subject the sentence carries on.
 _OBJECT_IT: Final = re.compile(r"\s+(?:it|the\s+(?:plan|proposal|bid|application|"
                                r"entry|filing|request))\b(?!\s+(?:is|was|has)\b)", re.I)
+# A facility the sentence itself brings in before the status word ("BHP, which has been
+# studying a concentrate plant, submitted it"): its "it" is that one, of no known kind.
+_A_FACILITY: Final = re.compile(r"\b(?:a|an)\s+(?:[\w-]+\s+){0,4}?(?:plant|facility|factory|"
+                                r"mill|terminal|yard|refinery|project)\b", re.I)
 _CJK_OBJECT: Final = re.compile(r"(?:이를|그것을|これを|それを|同案を|同計画を)\s*$")
 _ITEM: Final = re.compile(r"\s*(?:[-*•·・]|\d{1,2}[.)])\s")
 
