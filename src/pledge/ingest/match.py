@@ -37,7 +37,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final
@@ -134,16 +134,48 @@ def tokens(text: str) -> set[str]:
 
 
 def _content_words(raw: list[str]) -> set[str]:
-    lowered = [t.lower() for t in raw]
-    return {_stem_lower(w) for w in lowered if w not in _STOP and len(w) > 1}
+    return _each_word(raw, _CONTENT, _content_word)
 
 
 def _written(raw: list[str]) -> set[str]:
     """The words written with a capital or a digit, stemmed."""
+    return _each_word(raw, _WRITTEN, _written_word)
+
+
+def _content_word(t: str) -> str:
+    """``t`` lower-cased and stemmed, or "" when it is a stop word or a single letter."""
+    w = t.lower()
+    return _stem_lower(w) if w not in _STOP and len(w) > 1 else ""
+
+
+def _written_word(t: str) -> str:
+    """``t`` stemmed when written with a capital or a digit, else ""."""
     # (a word of _TOKEN holds letters, digits and hyphens only: one that is letters once
     # its hyphens are out holds no digit)
-    return {_stem(t) for t in raw
-            if t[0].isupper() or (not t.isalpha() and not t.replace("-", "").isalpha())}
+    if t[0].isupper() or (not t.isalpha() and not t.replace("-", "").isalpha()):
+        return _stem(t)
+    return ""
+
+
+# What each word read so far gives (a word's reading depends on the word alone, and
+# articles repeat their words: looked up rather than worked out again); emptied when full.
+_CONTENT: Final[dict[str, str]] = {}
+_WRITTEN: Final[dict[str, str]] = {}
+_WORDS_KEPT: Final = 50_000
+
+
+def _each_word(raw: list[str], known: dict[str, str], read: Callable[[str], str]) -> set[str]:
+    """The non-empty readings ``read`` gives of the words ``raw``, through ``known``."""
+    out: set[str] = set()
+    for t in raw:
+        w = known.get(t)
+        if w is None:
+            if len(known) >= _WORDS_KEPT:
+                known.clear()
+            w = known[t] = read(t)
+        if w:
+            out.add(w)
+    return out
 
 
 @dataclass(slots=True)
@@ -196,6 +228,8 @@ class ProjectIndex:
         self._distinctive_by_first: dict[str, list[str]] = {}
         for d in self._all_distinctive:
             self._distinctive_by_first.setdefault(d[:1], []).append(d)
+        # (each word's slightly different writings of distinctive words, once read)
+        self._like: dict[str, frozenset[str]] = {}
         # What reading an article asks of every project, made once: its facility types,
         # and, for a duplicate report, the project standing for it (id, name, the furthest
         # stage of the duplicate).
@@ -372,17 +406,30 @@ class ProjectIndex:
     def _fuzzy(self, written: set[str]) -> set[str]:
         """Distinctive name words written slightly differently ("Gulflink", "Portsmouth's")."""
         out: set[str] = set()
+        known = self._like
         for w in written:
-            for d in self._distinctive_by_first.get(w[:1], ()):
-                if d in out or d in written or abs(len(w) - len(d)) > 2:
-                    continue
-                # The letters the two share (counted) bound the similarity from above, as
-                # SequenceMatcher.quick_ratio does: most pairs stop here.
-                shared = sum(min(d.count(c), w.count(c)) for c in set(d))
-                if 2.0 * shared / (len(d) + len(w)) >= 0.85 and \
-                        difflib.SequenceMatcher(None, d, w).ratio() >= 0.85:
-                    out.add(d)
-        return out
+            like = known.get(w)
+            if like is None:
+                if len(known) >= _WORDS_KEPT:
+                    known.clear()
+                like = known[w] = self._like_word(w)
+            if like:
+                out |= like
+        return out - written
+
+    def _like_word(self, w: str) -> frozenset[str]:
+        """The distinctive name words ``w`` is a slightly different writing of."""
+        out = set()
+        for d in self._distinctive_by_first.get(w[:1], ()):
+            if abs(len(w) - len(d)) > 2 or d == w:
+                continue
+            # The letters the two share (counted) bound the similarity from above, as
+            # SequenceMatcher.quick_ratio does: most pairs stop here.
+            shared = sum(min(d.count(c), w.count(c)) for c in set(d))
+            if 2.0 * shared / (len(d) + len(w)) >= 0.85 and \
+                    difflib.SequenceMatcher(None, d, w).ratio() >= 0.85:
+                out.add(d)
+        return frozenset(out)
 
     def best(self, f: Features, framework: str | None = None) -> Match | None:
         """The project the passage is most about, or None."""
