@@ -37,7 +37,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final
@@ -134,12 +134,16 @@ def tokens(text: str) -> set[str]:
 
 
 def _content_words(raw: list[str]) -> set[str]:
-    return _each_word(raw, _CONTENT, _content_word)
-
-
-def _written(raw: list[str]) -> set[str]:
-    """The words written with a capital or a digit, stemmed."""
-    return _each_word(raw, _WRITTEN, _written_word)
+    known = _CONTENT
+    found = list(map(known.get, raw))
+    if None in found:
+        if len(known) >= _WORDS_KEPT:
+            known.clear()
+        for t in raw:
+            if t not in known:
+                known[t] = _content_word(t)
+        found = list(map(known.get, raw))
+    return set(filter(None, found))
 
 
 def _content_word(t: str) -> str:
@@ -160,22 +164,7 @@ def _written_word(t: str) -> str:
 # What each word read so far gives (a word's reading depends on the word alone, and
 # articles repeat their words: looked up rather than worked out again); emptied when full.
 _CONTENT: Final[dict[str, str]] = {}
-_WRITTEN: Final[dict[str, str]] = {}
 _WORDS_KEPT: Final = 50_000
-
-
-def _each_word(raw: list[str], known: dict[str, str], read: Callable[[str], str]) -> set[str]:
-    """The non-empty readings ``read`` gives of the words ``raw``, through ``known``."""
-    out: set[str] = set()
-    for t in raw:
-        w = known.get(t)
-        if w is None:
-            if len(known) >= _WORDS_KEPT:
-                known.clear()
-            w = known[t] = read(t)
-        if w:
-            out.add(w)
-    return out
 
 
 @dataclass(slots=True)
@@ -228,8 +217,9 @@ class ProjectIndex:
         self._distinctive_by_first: dict[str, list[str]] = {}
         for d in self._all_distinctive:
             self._distinctive_by_first.setdefault(d[:1], []).append(d)
-        # (each word's slightly different writings of distinctive words, once read)
-        self._like: dict[str, frozenset[str]] = {}
+        self._distinctive_words = frozenset(self._all_distinctive)
+        # (each word read so far: the distinctive words it is or is a near spelling of)
+        self._names_of: dict[str, frozenset[str]] = {}
         # What reading an article asks of every project, made once: its facility types,
         # and, for a duplicate report, the project standing for it (id, name, the furthest
         # stage of the duplicate).
@@ -356,8 +346,7 @@ class ProjectIndex:
         if not self.profiles:
             return []
         raw = _TOKEN.findall(f.text)
-        written = _written(raw)
-        proper = written | self._fuzzy(written)
+        proper = self._proper(raw)
         candidates: dict[int, _Profile] = {}
         keys = [("org", o) for o in f.orgs] + [("type", t) for t in f.types]
         keys += [("state", x) for x in f.states] + [("site", x) for x in f.sites]
@@ -403,19 +392,22 @@ class ProjectIndex:
         s, _, prof, ev = near[0]
         return [self._match(prof, s, 0.5, ev)]
 
-    def _fuzzy(self, written: set[str]) -> set[str]:
-        """Distinctive name words written slightly differently ("Gulflink", "Portsmouth's")."""
-        out: set[str] = set()
-        known = self._like
-        for w in written:
-            like = known.get(w)
-            if like is None:
-                if len(known) >= _WORDS_KEPT:
-                    known.clear()
-                like = known[w] = self._like_word(w)
-            if like:
-                out |= like
-        return out - written
+    def _proper(self, raw: list[str]) -> set[str]:
+        """The distinctive name words that words ``raw`` of a passage, written with a
+        capital or a digit, are or are near spellings of ("Gulflink", "Portsmouth's"): of
+        the passage's proper words, only those count."""
+        known = self._names_of
+        found = list(map(known.get, raw))
+        if None in found:
+            if len(known) >= _WORDS_KEPT:
+                known.clear()
+            for t in raw:
+                if t not in known:
+                    w = _written_word(t)
+                    known[t] = self._like_word(w) | ({w} & self._distinctive_words) if w \
+                        else frozenset()
+            found = list(map(known.get, raw))
+        return set().union(*found)
 
     def _like_word(self, w: str) -> frozenset[str]:
         """The distinctive name words ``w`` is a slightly different writing of."""
