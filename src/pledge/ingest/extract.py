@@ -128,6 +128,14 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
         # funding" in an article about Korea's pledge): its projects are that partner's.
         named = set(named_by[s.index]) if projects else set()
         partner = next(iter(named)) if len(named) == 1 else ""
+        if not (r.types or r.orgs or r.states or r.sites or r.sectors or r.amounts
+                or r.back_reference or r.pronoun or s.index in unknown_at):
+            # A sentence of words only (a third of most articles): one passage, which is
+            # about a project only when its words name one; else nothing to do.
+            found = projects.matches(Features(text=s.text), partner or framework or None) \
+                if projects else []
+            if not any(not partner or m.project.framework == partner for m in found):
+                continue
         cuts = passage_cuts(s.text, r)
         bounds = [0, *cuts, len(s.text)]
         here: list[Mention] = []
