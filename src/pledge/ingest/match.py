@@ -403,8 +403,7 @@ class ProjectIndex:
         capital or a digit, are or are near spellings of ("Gulflink", "Portsmouth's"): of
         the passage's proper words, only those count."""
         known = self._names_of
-        found = list(map(known.get, raw))
-        if None in found:
+        if not all(map(known.__contains__, raw)):
             if len(known) >= _WORDS_KEPT:
                 known.clear()
             for t in raw:
@@ -412,8 +411,7 @@ class ProjectIndex:
                     w = _written_word(t)
                     known[t] = self._like_word(w) | ({w} & self._distinctive_words) if w \
                         else frozenset()
-            found = list(map(known.get, raw))
-        return set().union(*found)
+        return set().union(*map(known.__getitem__, raw))
 
     def _like_word(self, w: str) -> frozenset[str]:
         """The distinctive name words ``w`` is a slightly different writing of."""
