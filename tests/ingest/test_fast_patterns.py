@@ -10,7 +10,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pledge.ingest import claims, clean, cuts, text, unknown_orgs
+from pledge.ingest import claims, clean, cuts, match, text, unknown_orgs
 from pledge.ingest import role_words as role_words_module
 from pledge.ingest.reading import _last_words
 from tests.ingest.helpers import dev_texts
@@ -24,13 +24,15 @@ PLAIN = {
         rf"(?<![\w])(?:{'|'.join(unknown_orgs._KEPT_ENDINGS)}"
         rf"|{'|'.join(re.escape(e) for e in unknown_orgs._LEGAL_ENDINGS)}"
         r"|shares|stock)(?![\w])|\b[Ss]hares (?:in|of) "), unknown_orgs._TRIGGER),
+    "matching word": (re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]*\d[A-Za-z0-9\-]*"),
+                      match._TOKEN),
 }
 PIECES = ["to", "cost", "costs", "xto", "_to", "é", " ", "\t", "\n", "$5", "US$5", "U.S. $5",
           "S$1", "€2", ".", "!", "?", "...", "。", "！", "」", "”", "’", ")", "]", '"', "'", ",",
           ", while ", ", but", "whereas ", "日本", "한국", "ア", "\u3000", "\u00a0", "  ", "a",
           "The", "1", "and", "Industries", "shares", "Shares in ", "shares of ", "Co., Ltd.",
           "Corp.", "stock", "xstock", "Group", "Groups", "SHARES", "Ltd", "plc", "billion",
-          "\n billion", "5\n", "lakh"]
+          "\n billion", "5\n", "lakh", "-", "AP1000", "x-7", "Z-", "9a"]
 
 
 def _texts(rng: random.Random | None = None, pieces: list[str] = PIECES, count: int = 4000,

@@ -324,12 +324,16 @@ def _candidates(text: str) -> Iterator[re.Match[str]]:
     before each digit: a candidate's start is found with :data:`_START` in the
     :data:`_LEAD` characters before the first digit after the last candidate (and after
     the digits already tried), then the candidate is matched from there. Text with two
-    blanks together is scanned whole, as the lead could be longer there."""
+    blanks together is scanned whole, as the lead could be longer there. (Every candidate
+    holds a digit: a text without one has none.)"""
+    digit = _DIGIT.search(text)
+    if digit is None:
+        return
     if _WIDE_SPACE.search(text):
         yield from _CANDIDATE.finditer(text)
         return
     scanned = 0     # no candidate starts before this (or overlaps the last one found)
-    while (digit := _DIGIT.search(text, scanned)) is not None:
+    while digit is not None:
         d = digit.start()
         # A start before the last digit tried would have been found with that digit.
         lo = max(scanned, d - _LEAD)
@@ -337,9 +341,10 @@ def _candidates(text: str) -> Iterator[re.Match[str]]:
         m = _CANDIDATE.match(text, start.start()) if start is not None else None
         if m is None:   # (never when a start was found: see _START)
             scanned = d + 1
-            continue
-        yield m
-        scanned = m.end()
+        else:
+            yield m
+            scanned = m.end()
+        digit = _DIGIT.search(text, scanned)
 
 
 # A price per unit ("$80 a barrel", "$3.23 per share", "¥150/kWh") is not an amount

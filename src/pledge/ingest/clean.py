@@ -307,8 +307,12 @@ _SENTENCE_END: Final = re.compile(r"[.!?。！？\"”」)]$")
 _CJK: Final = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 
 
+# (runs of those letters, counted by their lengths: fewer matches than letters)
+_CJK_RUN: Final = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]+")
+
+
 def _word_count(line: str) -> int:
-    cjk = len(_CJK.findall(line))
+    cjk = 0 if line.isascii() else sum(map(len, _CJK_RUN.findall(line)))
     return len(line.split()) + cjk // 3
 
 

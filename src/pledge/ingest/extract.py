@@ -128,25 +128,43 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
         # funding" in an article about Korea's pledge): its projects are that partner's.
         named = set(named_by[s.index]) if projects else set()
         partner = next(iter(named)) if len(named) == 1 else ""
+        if not (r.types or r.orgs or r.states or r.sites or r.sectors or r.amounts
+                or r.back_reference or r.pronoun or s.index in unknown_at):
+            # A sentence of words only (a third of most articles): one passage, which is
+            # about a project only when its words name one; else nothing to do.
+            found = projects.matches(Features(text=s.text), partner or framework or None) \
+                if projects else []
+            if not any(not partner or m.project.framework == partner for m in found):
+                continue
         cuts = passage_cuts(s.text, r)
         bounds = [0, *cuts, len(s.text)]
         here: list[Mention] = []
         for lo, hi in pairwise(bounds):
-            # The hits in this part of the sentence, [lo, hi).
-            orgs = unique(h.value.name for h in r.orgs if lo <= h.start < hi)
-            types = unique(h.value.key for h in r.types if lo <= h.start < hi)
+            # The hits in this part of the sentence, [lo, hi) (of a sentence not cut: all
+            # its hits, each of which lies in it).
+            if cuts:
+                org_hits = [h for h in r.orgs if lo <= h.start < hi]
+                kind_words = [h for h in r.types if lo <= h.start < hi]
+                state_hits = [h for h in r.states if lo <= h.start < hi]
+                place_hits = [h for h in r.sites if lo <= h.start < hi]
+                sector_hits = [h for h in r.sectors if lo <= h.start < hi]
+                amount_hits = [a for a in r.amounts if lo <= a.start < hi]
+            else:
+                org_hits, kind_words, state_hits = r.orgs, r.types, r.states
+                place_hits, sector_hits, amount_hits = r.sites, r.sectors, r.amounts
+            orgs = unique(h.value.name for h in org_hits)
+            types = unique(h.value.key for h in kind_words)
             firms = orgs or [n for at, n in unknown_at.get(s.index, []) if lo <= at < hi][:1]
             # (the word of the first kind that names a narrower facility, else the first)
-            kind_words = [h for h in r.types if lo <= h.start < hi]
             kind_word = next((h.text for h in kind_words if h.value.key == kind_words[0].value.key
                               and h.value.label_for(h.text) != h.value.label),
                              kind_words[0].text if kind_words else "")
-            states = unique(h.value for h in r.states if lo <= h.start < hi)
-            site_hits = [h.value for h in r.sites if lo <= h.start < hi]
+            states = unique(h.value for h in state_hits)
+            site_hits = [h.value for h in place_hits]
             p_sites = unique(x.name for x in site_hits)
-            p_sectors = {h.value for h in r.sectors if lo <= h.start < hi}
+            p_sectors = {h.value for h in sector_hits}
             p_sectors |= {g.types[t].sector for t in types}
-            p_amounts = tuple(amount_index[id(a)] for a in r.amounts if lo <= a.start < hi)
+            p_amounts = tuple(amount_index[id(a)] for a in amount_hits)
             part = s.text[lo:hi]
             features = Features(frozenset(g.with_parents(orgs)), frozenset(types),
                                 frozenset(states) | frozenset(
@@ -159,10 +177,10 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                 found = [m for m in found if m.project.framework == partner]
             by_name = any("name" in m.kinds for m in found)
             by_sponsor = any(m.kinds & {"sponsor", "partner"} for m in found)
-            anchor = min((h.start for h in r.types if lo <= h.start < hi), default=lo)
+            anchor = min((h.start for h in kind_words), default=lo)
             recent = last is not None and s.index - last.sentence <= 3
-            found_here: list[Hit[Any]] = [*r.types, *r.orgs, *r.states, *r.sites]
-            words_at = [h.start for h in found_here if lo <= h.start < hi]
+            found_here: list[Hit[Any]] = [*kind_words, *org_hits, *state_hits, *place_hits]
+            words_at = [h.start for h in found_here]
             made: list[Mention] = []
             own_project = by_name or (by_sponsor and bool(types))
             refers_back = (r.back_reference and not own_project) or (

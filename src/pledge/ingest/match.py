@@ -110,7 +110,13 @@ _STOP: Final = frozenset((
     "united", "states", "japan", "japanese", "korea", "korean", "entry", "list", "candidate",
     "second", "third", "first", "round", "tranche", "named", "expected", "proposal"))
 _PARENTHESES: Final = re.compile(r"\([^()]*\)")
-_TOKEN: Final = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]*\d[A-Za-z0-9\-]*")
+# A word: a letter, letters, digits or hyphens, and a letter or digit; or one that holds a
+# digit after its letters (a digit alone too). Written with its first character taken
+# first, then the rest told apart by a look back at it, so that the scan skips quickly to
+# where a word can start: the same matches as
+# "[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]*\d[A-Za-z0-9\-]*".
+_TOKEN: Final = re.compile(r"[A-Za-z0-9](?:(?<=[A-Za-z])[A-Za-z0-9\-]*[A-Za-z0-9]"
+                           r"|(?<=[A-Za-z])[A-Za-z]*\d[A-Za-z0-9\-]*|(?<=\d)[A-Za-z0-9\-]*)")
 
 
 def _stem(word: str) -> str:
@@ -134,16 +140,37 @@ def tokens(text: str) -> set[str]:
 
 
 def _content_words(raw: list[str]) -> set[str]:
-    lowered = [t.lower() for t in raw]
-    return {_stem_lower(w) for w in lowered if w not in _STOP and len(w) > 1}
+    known = _CONTENT
+    found = list(map(known.get, raw))
+    if None in found:
+        if len(known) >= _WORDS_KEPT:
+            known.clear()
+        for t in raw:
+            if t not in known:
+                known[t] = _content_word(t)
+        found = list(map(known.get, raw))
+    return set(filter(None, found))
 
 
-def _written(raw: list[str]) -> set[str]:
-    """The words written with a capital or a digit, stemmed."""
+def _content_word(t: str) -> str:
+    """``t`` lower-cased and stemmed, or "" when it is a stop word or a single letter."""
+    w = t.lower()
+    return _stem_lower(w) if w not in _STOP and len(w) > 1 else ""
+
+
+def _written_word(t: str) -> str:
+    """``t`` stemmed when written with a capital or a digit, else ""."""
     # (a word of _TOKEN holds letters, digits and hyphens only: one that is letters once
     # its hyphens are out holds no digit)
-    return {_stem(t) for t in raw
-            if t[0].isupper() or (not t.isalpha() and not t.replace("-", "").isalpha())}
+    if t[0].isupper() or (not t.isalpha() and not t.replace("-", "").isalpha()):
+        return _stem(t)
+    return ""
+
+
+# What each word read so far gives (a word's reading depends on the word alone, and
+# articles repeat their words: looked up rather than worked out again); emptied when full.
+_CONTENT: Final[dict[str, str]] = {}
+_WORDS_KEPT: Final = 50_000
 
 
 @dataclass(slots=True)
@@ -196,6 +223,9 @@ class ProjectIndex:
         self._distinctive_by_first: dict[str, list[str]] = {}
         for d in self._all_distinctive:
             self._distinctive_by_first.setdefault(d[:1], []).append(d)
+        self._distinctive_words = frozenset(self._all_distinctive)
+        # (each word read so far: the distinctive words it is or is a near spelling of)
+        self._names_of: dict[str, frozenset[str]] = {}
         # What reading an article asks of every project, made once: its facility types,
         # and, for a duplicate report, the project standing for it (id, name, the furthest
         # stage of the duplicate).
@@ -322,8 +352,7 @@ class ProjectIndex:
         if not self.profiles:
             return []
         raw = _TOKEN.findall(f.text)
-        written = _written(raw)
-        proper = written | self._fuzzy(written)
+        proper = self._proper(raw)
         candidates: dict[int, _Profile] = {}
         keys = [("org", o) for o in f.orgs] + [("type", t) for t in f.types]
         keys += [("state", x) for x in f.states] + [("site", x) for x in f.sites]
@@ -372,20 +401,34 @@ class ProjectIndex:
         s, _, prof, ev = near[0]
         return [self._match(prof, s, 0.5, ev)]
 
-    def _fuzzy(self, written: set[str]) -> set[str]:
-        """Distinctive name words written slightly differently ("Gulflink", "Portsmouth's")."""
-        out: set[str] = set()
-        for w in written:
-            for d in self._distinctive_by_first.get(w[:1], ()):
-                if d in out or d in written or abs(len(w) - len(d)) > 2:
-                    continue
-                # The letters the two share (counted) bound the similarity from above, as
-                # SequenceMatcher.quick_ratio does: most pairs stop here.
-                shared = sum(min(d.count(c), w.count(c)) for c in set(d))
-                if 2.0 * shared / (len(d) + len(w)) >= 0.85 and \
-                        difflib.SequenceMatcher(None, d, w).ratio() >= 0.85:
-                    out.add(d)
-        return out
+    def _proper(self, raw: list[str]) -> set[str]:
+        """The distinctive name words that words ``raw`` of a passage, written with a
+        capital or a digit, are or are near spellings of ("Gulflink", "Portsmouth's"): of
+        the passage's proper words, only those count."""
+        known = self._names_of
+        if not all(map(known.__contains__, raw)):
+            if len(known) >= _WORDS_KEPT:
+                known.clear()
+            for t in raw:
+                if t not in known:
+                    w = _written_word(t)
+                    known[t] = self._like_word(w) | ({w} & self._distinctive_words) if w \
+                        else frozenset()
+        return set().union(*map(known.__getitem__, raw))
+
+    def _like_word(self, w: str) -> frozenset[str]:
+        """The distinctive name words ``w`` is a slightly different writing of."""
+        out = set()
+        for d in self._distinctive_by_first.get(w[:1], ()):
+            if abs(len(w) - len(d)) > 2 or d == w:
+                continue
+            # The letters the two share (counted) bound the similarity from above, as
+            # SequenceMatcher.quick_ratio does: most pairs stop here.
+            shared = sum(min(d.count(c), w.count(c)) for c in set(d))
+            if 2.0 * shared / (len(d) + len(w)) >= 0.85 and \
+                    difflib.SequenceMatcher(None, d, w).ratio() >= 0.85:
+                out.add(d)
+        return frozenset(out)
 
     def best(self, f: Features, framework: str | None = None) -> Match | None:
         """The project the passage is most about, or None."""

@@ -163,6 +163,11 @@ class SentenceReader:
                                            key=lambda h: h.start))
         self.cues = {kind: self._bucket(hits) for kind, hits in zip(g.cue_matchers, cues,
                                                                      strict=True)}
+        # (each sentence's cue hits by kind, in the kinds' order: gathered once here)
+        self.cue_hits: dict[int, dict[str, list[Hit[Cue]]]] = {}
+        for kind, buckets in self.cues.items():
+            for i, hits in buckets.items():
+                self.cue_hits.setdefault(i, {})[kind] = hits
 
     def _bucket(self, hits: Any) -> dict[int, list[Any]]:
         out: dict[int, list[Any]] = {}
@@ -180,7 +185,7 @@ class SentenceReader:
     def read(self, s: Sentence) -> SentenceRead:
         g = self.g
         i = s.index
-        cue_hits = {kind: hits[i] for kind, hits in self.cues.items() if i in hits}
+        cue_hits = dict(self.cue_hits.get(i, ()))
         cues = set(cue_hits)
         tariff = "tariff_words" in cues
         signals = [h for h in self.signals.get(i, [])
