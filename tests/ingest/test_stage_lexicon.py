@@ -1,0 +1,149 @@
+"""Status signals: the wider stage vocabulary (general wordings of each stage in English,
+Japanese and Korean business news). Each sentence names one known project (the Texas
+GulfLink crude export terminal, id 25) and says its stage in a wording of a family the
+cue lists hold; the negative sentences say the same words of a stage only expected,
+conditional, negated, or said of something else, and report no stage."""
+
+from __future__ import annotations
+
+import pytest
+
+from pledge.ingest.gazetteer import Gazetteer
+from pledge.ingest.match import ProjectIndex
+
+from .helpers import status_signals as _signals
+
+_POSITIVE: dict[str, tuple[str, ...]] = {
+    "finalist": (
+        "The Texas GulfLink terminal made the shortlist for Japan's money.",
+        "The Texas GulfLink terminal is on the shortlist for Japanese funding.",
+        "Texas GulfLink 원유 수출 터미널이 최종 명단에 올랐다.",
+        "テキサス・ガルフリンクの原油輸出ターミナルは最終選考に残った。",
+    ),
+    "selected": (
+        "The Texas GulfLink terminal was cleared for funding by President Trump.",
+        "The Texas GulfLink terminal made the cut, the White House said.",
+        "Trump okayed the Texas GulfLink crude export terminal on Friday.",
+        "The Texas GulfLink terminal won presidential approval on Friday.",
+        "President Trump gave final approval to the Texas GulfLink terminal.",
+        "Texas GulfLink 원유 수출 터미널이 투자처로 뽑혔다.",
+        "트럼프 대통령이 Texas GulfLink 원유 수출 터미널 사업을 재가했다.",
+        "トランプ大統領はテキサス・ガルフリンク原油輸出ターミナルを了承した。",
+        "テキサス・ガルフリンク原油輸出ターミナルに白羽の矢が立った。",
+    ),
+    "recommended": (
+        "The Texas GulfLink terminal won committee approval and was sent to the White House.",
+        "The Texas GulfLink terminal is awaiting the President's signature.",
+        "The Texas GulfLink terminal is on Trump's desk after the committee review.",
+        "Texas GulfLink 원유 수출 터미널은 투자위원회를 통과했다.",
+        "Texas GulfLink 원유 수출 터미널은 대통령 서명만 남았다.",
+        "テキサス・ガルフリンク原油輸出ターミナルは委員会を通過した。",
+        "テキサス・ガルフリンク原油輸出ターミナルは大統領の署名待ちだ。",
+    ),
+    "under_review": (
+        "The Texas GulfLink terminal is under active consideration in Tokyo.",
+        "The Texas GulfLink terminal is undergoing review by the committee.",
+        "Tokyo mulls the Texas GulfLink terminal.",
+        "Japan considers funding the Texas GulfLink terminal.",
+        "Texas GulfLink 원유 수출 터미널은 투자위원회 심의를 받고 있다.",
+        "テキサス・ガルフリンク原油輸出ターミナルは選考中だ。",
+        "テキサス・ガルフリンク原油輸出ターミナルは日米の協議で俎上に載っている。",
+        # passed over in a round: still under review
+        "The Texas GulfLink terminal was not included in the first round.",
+        "The Texas GulfLink terminal was overlooked for the first round.",
+        "Texas GulfLink 원유 수출 터미널은 1차 명단에서 빠졌다.",
+        "テキサス・ガルフリンク原油輸出ターミナルは選考から外れた。",
+    ),
+    "proposed": (
+        "Texas GulfLink is vying for Japanese money for its crude export terminal.",
+        "The Texas GulfLink terminal's developer floated the idea of Japanese financing.",
+        "Texas GulfLink 원유 수출 터미널이 대미 투자 사업에 출사표를 던졌다.",
+        "テキサス・ガルフリンク原油輸出ターミナルは対米投資の案件として手を挙げた。",
+    ),
+    "notified": (
+        "Washington served notice on Tokyo to fund the Texas GulfLink terminal.",
+        "Commerce notifies Japan of the Texas GulfLink terminal.",
+        "Japan faces a cash call for the Texas GulfLink terminal.",
+        "미국 측이 Texas GulfLink 원유 수출 터미널의 납입을 요청했다.",
+        "テキサス・ガルフリンク原油輸出ターミナルについて、米側から拠出を求められた。",
+    ),
+    "funded": (
+        "Money flowed from Japan to the Texas GulfLink terminal in March.",
+        "Japan released the funds for the Texas GulfLink terminal.",
+        "The Texas GulfLink terminal reached financial close in April.",
+        "The Texas GulfLink terminal was financed by Japan.",
+        "Texas GulfLink 원유 수출 터미널에 자금이 투입됐다.",
+        "テキサス・ガルフリンク原油輸出ターミナルに資金が着金した。",
+    ),
+    "declined": (
+        "Tokyo balked at funding the Texas GulfLink terminal.",
+        "Japan opted out of funding the Texas GulfLink terminal.",
+        "日本政府はテキサス・ガルフリンク原油輸出ターミナルへの出資を見送った。",
+        "일본 정부는 Texas GulfLink 원유 수출 터미널에 투자하지 않기로 했다.",
+    ),
+    "withdrawn": (
+        "The developer scraps the Texas GulfLink terminal.",
+        "The developer gave up on the Texas GulfLink terminal.",
+        "The developer axed the Texas GulfLink terminal.",
+        "Texas GulfLink 원유 수출 터미널 사업이 좌초됐다.",
+        "テキサス・ガルフリンク原油輸出ターミナルの計画は頓挫した。",
+        "事業者はテキサス・ガルフリンク原油輸出ターミナルから手を引いた。",
+    ),
+    "operating": (
+        "The Texas GulfLink terminal came on stream in May.",
+        "The Texas GulfLink terminal went live in May.",
+        "The Texas GulfLink terminal commenced operations in May.",
+        "Texas GulfLink 원유 수출 터미널이 상업 가동에 들어갔다.",
+        "テキサス・ガルフリンク原油輸出ターミナルは操業開始した。",
+        "テキサス・ガルフリンク原油輸出ターミナルが竣工した。",
+    ),
+}
+
+# Expected, conditional or negated; or the word said of something else.
+_NEGATIVE: tuple[str, ...] = (
+    "The Texas GulfLink terminal could be cleared for funding next month.",
+    "The Texas GulfLink terminal is expected to win presidential approval.",
+    "Brazoria County commissioners okayed tax breaks for the Texas GulfLink terminal.",
+    "Texas GulfLink 원유 수출 터미널이 뽑힐 전망이다.",
+    "テキサス・ガルフリンク原油輸出ターミナルが選び出されれば、日本は45日以内に資金を出す。",
+    "The Texas GulfLink terminal may be sent to the White House next week.",
+    "Washington considers the Texas GulfLink terminal critical to exports.",
+    "Mitsubishi Electric mulls a second transformer factory in Virginia.",
+    "A funding call will be sent for the Texas GulfLink terminal after the selection.",
+    "미국 측이 Texas GulfLink 원유 수출 터미널의 납입을 요청할 전망이다.",
+    "Money is expected to flow to the Texas GulfLink terminal in March.",
+    "Texas GulfLink 원유 수출 터미널에 자금이 투입될 예정이다.",
+    "テキサス・ガルフリンク原油輸出ターミナルに資金が着金すれば工事が始まる。",
+    "The Texas GulfLink terminal has yet to reach financial close.",
+    "The Texas GulfLink terminal has not been cleared for funding.",
+    "Japan could opt out of funding the Texas GulfLink terminal.",
+    "If Japan balked at funding the Texas GulfLink terminal, Washington would step in.",
+    "テキサス・ガルフリンク原油輸出ターミナルへの出資を見送る可能性がある。",
+    "Texas GulfLink 원유 수출 터미널 사업이 좌초 위기에 놓였다.",
+    "The developer might walk away from the Texas GulfLink terminal.",
+    "The Texas GulfLink terminal is expected to come on stream in 2028.",
+    "Texas GulfLink 원유 수출 터미널은 2028년 상업 가동에 들어갈 예정이다.",
+    "テキサス・ガルフリンク原油輸出ターミナルは来年竣工する予定だ。",
+    "Texas GulfLink 원유 수출 터미널이 최종 명단에 오를 가능성이 있다.",
+)
+
+
+@pytest.mark.parametrize(("stage", "text"), [
+    (stage, text) for stage, texts in _POSITIVE.items() for text in texts])
+def test_a_general_wording_of_a_stage_reports_it(
+        gazetteer: Gazetteer, index: ProjectIndex, stage: str, text: str) -> None:
+    assert _signals(text, gazetteer, index) == {(25, stage)}
+
+
+@pytest.mark.parametrize("text", _NEGATIVE)
+def test_a_stage_only_expected_negated_or_of_something_else_reports_nothing(
+        gazetteer: Gazetteer, index: ProjectIndex, text: str) -> None:
+    assert _signals(text, gazetteer, index) == set()
+
+
+def test_every_language_has_positive_sentences_for_each_family() -> None:
+    for stage, texts in _POSITIVE.items():
+        hangul = any("\uac00" <= c <= "\ud7a3" for t in texts for c in t)
+        kana = any("\u3040" <= c <= "\u30ff" for t in texts for c in t)
+        latin = any(t.isascii() for t in texts)
+        assert hangul and kana and latin, stage
