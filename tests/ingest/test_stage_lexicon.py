@@ -99,6 +99,47 @@ _POSITIVE: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# More wordings (idioms, formal words of officials, nouns of a notice or a payment).
+_MORE: dict[str, tuple[str, ...]] = {
+    "selected": (
+        "The Texas GulfLink terminal won Trump's blessing on Friday.",
+        "The Texas GulfLink terminal was earmarked for Japanese funding by the White House.",
+        "トランプ大統領がテキサス・ガルフリンク原油輸出ターミナルにGOサインを出した。",
+        "투자위원회 승인을 거쳐 트럼프 대통령이 Texas GulfLink 원유 수출 터미널을 선정했다.",
+    ),
+    "recommended": (
+        "The Texas GulfLink terminal cleared committee review and was referred to Trump.",
+        "テキサス・ガルフリンク原油輸出ターミナルは大統領の裁可待ちとなっている。",
+        "Texas GulfLink 원유 수출 터미널은 투자위원회 승인을 받았다.",
+    ),
+    "under_review": (
+        "The Texas GulfLink terminal is under the microscope in Tokyo.",
+    ),
+    "proposed": (
+        "Texas GulfLink threw its hat into the ring for Japanese money for its crude terminal.",
+    ),
+    "notified": (
+        "The notice went out to Tokyo for the Texas GulfLink terminal on Monday.",
+        "テキサス・ガルフリンク原油輸出ターミナルについて、日本政府に正式通知が届いた。",
+        "미국 상무부가 Texas GulfLink 원유 수출 터미널 출자 요구 공문을 보냈다.",
+    ),
+    "funded": (
+        "Japanese money was deposited into the Texas GulfLink terminal's account.",
+        "日本側はテキサス・ガルフリンク原油輸出ターミナルの事業会社に資金を振り込んだ。",
+        "일본 정부가 Texas GulfLink 원유 수출 터미널에 자금을 보냈다.",
+    ),
+    "withdrawn": (
+        "The developer ditches the Texas GulfLink terminal.",
+        "テキサス・ガルフリンク原油輸出ターミナルの計画は立ち消えとなった。",
+        "Texas GulfLink 원유 수출 터미널 사업은 없던 일이 됐다.",
+    ),
+    "operating": (
+        "The Texas GulfLink terminal opened for business in May.",
+        "テキサス・ガルフリンク原油輸出ターミナルは本格操業に入った。",
+        "Texas GulfLink 원유 수출 터미널이 조업에 들어갔다.",
+    ),
+}
+
 # Expected, conditional or negated; or the word said of something else.
 _NEGATIVE: tuple[str, ...] = (
     "The Texas GulfLink terminal could be cleared for funding next month.",
@@ -125,11 +166,16 @@ _NEGATIVE: tuple[str, ...] = (
     "Texas GulfLink 원유 수출 터미널은 2028년 상업 가동에 들어갈 예정이다.",
     "テキサス・ガルフリンク原油輸出ターミナルは来年竣工する予定だ。",
     "Texas GulfLink 원유 수출 터미널이 최종 명단에 오를 가능성이 있다.",
+    "Texas GulfLink 원유 수출 터미널은 내년 조업에 들어갈 예정이다.",
+    "The Texas GulfLink terminal could win Trump's blessing next month.",
+    "Japanese money would be deposited into the Texas GulfLink terminal's account once it "
+    "is selected.",
 )
 
 
 @pytest.mark.parametrize(("stage", "text"), [
-    (stage, text) for stage, texts in _POSITIVE.items() for text in texts])
+    (stage, text) for table in (_POSITIVE, _MORE) for stage, texts in table.items()
+    for text in texts])
 def test_a_general_wording_of_a_stage_reports_it(
         gazetteer: Gazetteer, index: ProjectIndex, stage: str, text: str) -> None:
     assert _signals(text, gazetteer, index) == {(25, stage)}
