@@ -193,3 +193,43 @@ def test_every_language_has_positive_sentences_for_each_family() -> None:
         kana = any("\u3040" <= c <= "\u30ff" for t in texts for c in t)
         latin = any(t.isascii() for t in texts)
         assert hangul and kana and latin, stage
+
+
+def test_a_committee_backing_a_project_recommends_it(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    for text in ("The investment committee backed the Texas GulfLink terminal on Tuesday.",
+                 "The panel has unanimously endorsed the Texas GulfLink terminal.",
+                 "The investment committee voted to recommend the Texas GulfLink terminal."):
+        assert _signals(text, gazetteer, index) == {(25, "recommended")}, text
+    # ... but not a committee backing away, a politician's backing, or one only expected
+    for text in ("The investment committee backed away from the Texas GulfLink terminal.",
+                 "Senator Cruz backed the Texas GulfLink terminal in a speech.",
+                 "The investment committee could back the Texas GulfLink terminal next month.",
+                 "The investment committee is expected to have backed the Texas GulfLink "
+                 "terminal by June."):
+        assert _signals(text, gazetteer, index) == set(), text
+
+
+@pytest.mark.parametrize("text", [
+    # a schedule or an aim, a failure, a polite or a short negative
+    "The Texas GulfLink terminal is set to come online next year.",
+    "The Texas GulfLink terminal is slated to come online in 2028.",
+    "The Texas GulfLink terminal has failed to come online on schedule.",
+    "テキサス・ガルフリンク原油輸出ターミナルは稼働に向けて準備を進めている。",
+    "テキサス・ガルフリンク原油輸出ターミナルは選定の公算が大きい。",
+    "テキサス・ガルフリンク原油輸出ターミナルはまだ選定されていません。",
+    "テキサス・ガルフリンク原油輸出ターミナルの事業者は撤退する意向を示した。",
+    "Texas GulfLink 원유 수출 터미널이 선정될 것으로 알려졌다.",
+    "Texas GulfLink 원유 수출 터미널은 선정이 안 됐다.",
+    "Texas GulfLink 원유 수출 터미널 사업자는 철수할 방침이다.",
+    "Texas GulfLink 원유 수출 터미널은 내년 가동을 목표로 하고 있다.",
+])
+def test_a_plan_an_aim_or_a_negative_reports_no_stage(
+        gazetteer: Gazetteer, index: ProjectIndex, text: str) -> None:
+    assert _signals(text, gazetteer, index) == set()
+
+
+def test_a_stage_reached_is_still_reported_beside_a_planned_one(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    text = "The Texas GulfLink terminal came online in May, after Japan funded it."
+    assert _signals(text, gazetteer, index) == {(25, "operating")}
