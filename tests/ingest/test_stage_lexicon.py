@@ -233,3 +233,30 @@ def test_a_stage_reached_is_still_reported_beside_a_planned_one(
         gazetteer: Gazetteer, index: ProjectIndex) -> None:
     text = "The Texas GulfLink terminal came online in May, after Japan funded it."
     assert _signals(text, gazetteer, index) == {(25, "operating")}
+
+
+@pytest.mark.parametrize(("stage", "text"), [
+    ("operating", "The Texas GulfLink terminal begins operations."),
+    ("selected", "Trump OKs the Texas GulfLink terminal."),
+    ("withdrawn", "The developer drops plans for the Texas GulfLink terminal."),
+    ("declined", "Japan refuses to back the Texas GulfLink terminal."),
+    ("withdrawn", "After years of delay, the developer scraps the Texas GulfLink terminal."),
+    ("operating", "The Texas GulfLink terminal went into service in May, when Japan's money "
+                  "arrived."),
+    ("funded", "After Japan has paid its share, the Texas GulfLink terminal expects to start "
+               "building."),
+])
+def test_a_headline_present_reports_its_stage(
+        gazetteer: Gazetteer, index: ProjectIndex, stage: str, text: str) -> None:
+    assert _signals(text, gazetteer, index) == {(25, stage)}
+
+
+@pytest.mark.parametrize("text", [
+    "Japan's returns start when the Texas GulfLink terminal begins operations.",
+    "Tokyo has 45 days to pay once Trump OKs the Texas GulfLink terminal.",
+    "Washington will release the next tranche as soon as the Texas GulfLink terminal starts "
+    "production.",
+])
+def test_a_present_in_a_clause_of_time_is_a_stage_to_come(
+        gazetteer: Gazetteer, index: ProjectIndex, text: str) -> None:
+    assert _signals(text, gazetteer, index) == set()
