@@ -260,3 +260,36 @@ def test_a_headline_present_reports_its_stage(
 def test_a_present_in_a_clause_of_time_is_a_stage_to_come(
         gazetteer: Gazetteer, index: ProjectIndex, text: str) -> None:
     assert _signals(text, gazetteer, index) == set()
+
+
+@pytest.mark.parametrize("text", [
+    "The state regulator approved the Texas GulfLink terminal's pipeline route.",
+    "The Texas governor approved the Texas GulfLink terminal's lease.",
+    "テキサス・ガルフリンクの事業会社は取締役会で原油輸出ターミナルへの投資を承認した。",
+    "Texas GulfLink 사업자는 이사회에서 원유 수출 터미널 투자를 승인했다.",
+    "텍사스 주 정부가 Texas GulfLink 원유 수출 터미널 건설을 승인했다.",
+    "국회 비준을 거쳐 Texas GulfLink 원유 수출 터미널 사업이 승인됐다.",
+])
+def test_an_approval_by_a_body_outside_the_programme_reports_no_stage(
+        gazetteer: Gazetteer, index: ProjectIndex, text: str) -> None:
+    assert _signals(text, gazetteer, index) == set()
+
+
+@pytest.mark.parametrize(("stage", "text"), [
+    ("selected", "投資委員会の推薦を受け、トランプ大統領はテキサス・ガルフリンク"
+                 "原油輸出ターミナルを承認した。"),
+    ("selected", "트럼프 대통령이 Texas GulfLink 원유 수출 터미널 사업을 승인했다."),
+    ("funded", "일본 정부가 Texas GulfLink 원유 수출 터미널에 대한 납입이 완료됐다고 밝혔다."),
+    ("notified", "일본 정부는 Texas GulfLink 원유 수출 터미널 납입 통지를 받았다."),
+    ("funded", "日本政府はテキサス・ガルフリンク原油輸出ターミナルへの拠出を行った。"),
+])
+def test_the_programme_s_own_bodies_still_report_their_stage(
+        gazetteer: Gazetteer, index: ProjectIndex, stage: str, text: str) -> None:
+    assert _signals(text, gazetteer, index) == {(25, stage)}
+
+
+def test_a_word_holding_a_parliament_s_name_is_no_parliament(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    text = ("한국회사들이 주목하는 가운데 트럼프 대통령이 Texas GulfLink 원유 수출 터미널을 "
+            "승인했다.")
+    assert {stage for _, stage in _signals(text, gazetteer, index)} == {"selected"}
