@@ -293,3 +293,17 @@ def test_a_word_holding_a_parliament_s_name_is_no_parliament(
     text = ("한국회사들이 주목하는 가운데 트럼프 대통령이 Texas GulfLink 원유 수출 터미널을 "
             "승인했다.")
     assert {stage for _, stage in _signals(text, gazetteer, index)} == {"selected"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Japan walked away from the talks over the Texas GulfLink terminal.", set()),
+    ("한국은 Texas GulfLink 원유 수출 터미널을 둘러싼 협상을 포기했다.", set()),
+    ("日本はテキサス・ガルフリンク原油輸出ターミナルを巡る交渉を打ち切った。", set()),
+    ("The developer walked away from the Texas GulfLink terminal.", {(25, "withdrawn")}),
+    ("Texas GulfLink 원유 수출 터미널 사업을 포기했다.", {(25, "withdrawn")}),
+    ("テキサス・ガルフリンク原油輸出ターミナルの計画を打ち切った。", {(25, "withdrawn")}),
+])
+def test_giving_up_talks_withdraws_no_project(
+        gazetteer: Gazetteer, index: ProjectIndex, text: str,
+        expected: set[tuple[int, str]]) -> None:
+    assert _signals(text, gazetteer, index) == expected

@@ -83,9 +83,30 @@ _CJK_OTHER: Final = re.compile(r"取締役会|株主総会|規制委員会|規�
                                r"규제 ?당국|(?<!민)주 ?(?:정부|의회)|(?<![가-힣])국회")
 
 
+# Talks given up, not a project ("walked away from the talks", "交渉を打ち切った", "협상을
+# 포기했다"): a withdrawal or a refusal said of negotiations.
+_TALKS_AFTER: Final = re.compile(r"\s+(?:of\s+|from\s+|on\s+)?(?:the\s+|its\s+|their\s+)?"
+                                 r"(?:[\w-]+\s+){0,2}?(?:talks|negotiations?|agreement|trade\s+"
+                                 r"pact|tariffs?)\b", re.I)
+_CJK_TALKS_BEFORE: Final = re.compile(r"(?:협상|협의|합의|관세|交渉|協議|合意|関税)"
+                                      r"(?:을|를|은|는|이|가|도|を|は|が|も)?\s?$")
+_GIVING_UP: Final = frozenset({"withdrawn", "declined"})
+
+
+def of_talks(text: str, h: Hit[Signal]) -> bool:
+    """Whether a withdrawal or a refusal is said of negotiations, not of a project."""
+    if h.value.stage not in _GIVING_UP:
+        return False
+    if h.value.language == "en":
+        return _TALKS_AFTER.match(text, h.end) is not None
+    return _CJK_TALKS_BEFORE.search(text, max(0, h.start - 6), h.start) is not None
+
+
 def by_other_body(text: str, h: Hit[Signal]) -> bool:
     """Whether a status word is said by a body outside the programme, or of something
     else it approved or chose (a tax break, a permit, a site)."""
+    if of_talks(text, h):
+        return True
     if h.value.language != "en":
         return (h.value.stage == "selected" and bool(
             _CJK_SITE.search(text, max(0, h.start - 30), h.start))) or bool(
