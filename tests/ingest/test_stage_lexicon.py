@@ -307,3 +307,26 @@ def test_giving_up_talks_withdraws_no_project(
         gazetteer: Gazetteer, index: ProjectIndex, text: str,
         expected: set[tuple[int, str]]) -> None:
     assert _signals(text, gazetteer, index) == expected
+
+
+@pytest.mark.parametrize(("stage", "text"), [
+    ("selected", "The Texas GulfLink terminal won a spot among the first projects."),
+    ("recommended", "The committee put the Texas GulfLink terminal forward to the President."),
+    ("funded", "JBIC provided the funds for the Texas GulfLink terminal in May."),
+    ("withdrawn", "The Texas GulfLink terminal fell through in May."),
+    ("operating", "The Texas GulfLink terminal is producing at full capacity."),
+    ("selected", "트럼프 대통령이 Texas GulfLink 원유 수출 터미널을 최종 선택했다."),
+    ("operating", "Texas GulfLink 원유 수출 터미널이 첫 가동을 시작했다."),
+])
+def test_a_place_won_a_file_sent_on_money_provided_a_plant_producing(
+        gazetteer: Gazetteer, index: ProjectIndex, stage: str, text: str) -> None:
+    assert _signals(text, gazetteer, index) == {(25, stage)}
+
+
+@pytest.mark.parametrize("text", [
+    "The Texas GulfLink terminal is expected to win a spot among the first projects.",
+    "Texas GulfLink 원유 수출 터미널은 내년 첫 가동 예정이다.",
+])
+def test_the_same_wordings_only_expected_report_no_stage(
+        gazetteer: Gazetteer, index: ProjectIndex, text: str) -> None:
+    assert _signals(text, gazetteer, index) == set()
