@@ -314,7 +314,7 @@ def test_giving_up_talks_withdraws_no_project(
     ("recommended", "The committee put the Texas GulfLink terminal forward to the President."),
     ("funded", "JBIC provided the funds for the Texas GulfLink terminal in May."),
     ("withdrawn", "The Texas GulfLink terminal fell through in May."),
-    ("operating", "The Texas GulfLink terminal is producing at full capacity."),
+    ("operating", "The Texas GulfLink terminal is now producing at full capacity."),
     ("selected", "트럼프 대통령이 Texas GulfLink 원유 수출 터미널을 최종 선택했다."),
     ("operating", "Texas GulfLink 원유 수출 터미널이 첫 가동을 시작했다."),
 ])
@@ -330,3 +330,11 @@ def test_a_place_won_a_file_sent_on_money_provided_a_plant_producing(
 def test_the_same_wordings_only_expected_report_no_stage(
         gazetteer: Gazetteer, index: ProjectIndex, text: str) -> None:
     assert _signals(text, gazetteer, index) == set()
+
+
+def test_a_company_s_existing_plant_reports_no_stage(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    # A plant that opened long ago, or a company making its goods, is no project's stage.
+    for text in ("Hitachi is producing transformers in Virginia.",
+                 "Hitachi's transformer plant in Virginia opened in 2019."):
+        assert _signals(text, gazetteer, index) == set(), text
