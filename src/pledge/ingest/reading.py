@@ -88,6 +88,9 @@ def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
     if hit.value.language == "en":
         if modal and _IF_CLAUSE.search(text, max(0, hit.start - 120), hit.start):
             return False    # "If the terminal is selected, Japan will have 45 days"
+        if modal and _PRESENT.match(hit.text) and \
+                _WHEN_CLAUSE.search(text, max(0, hit.start - 120), hit.start):
+            return False    # "returns start when the plant begins operations": not yet
         # (a word in another table cell or clause negates nothing: "not disclosed | -
         # | Japan declined to fund")
         before = " ".join(_last_words(text, hit.start, 6)).rsplit("|", 1)[-1].rsplit(";", 1)[-1]
@@ -119,6 +122,12 @@ _MONTH_MAY: Final = re.compile(r"\bMay\b")     # the month, not the modal ("sele
 # A conditional clause the word stands in ("If the plant is selected", "unless it is
 # approved"): opened by the condition, with no clause break between it and the word.
 _IF_CLAUSE: Final = re.compile(r"\b(?i:if|unless|until|in\s+case)\s[^,;:.]*$")
+# A status verb in the present ("begins operations", "scraps", "approves") in a clause of
+# time ("when the plant begins operations", "once the President approves it"): a stage to
+# come, not one reached.
+_PRESENT: Final = re.compile(r"[A-Za-z]{2,}[^s\W]s\b")     # (not "has", "was")
+_WHEN_CLAUSE: Final = re.compile(r"\b(?i:when|once|after|as\s+soon\s+as|by\s+the\s+time)\s"
+                                 r"[^,;:.]*$")
 _STILL: Final = frozenset({"아직"})
 _CONDITIONS: Final = {"ja": ("すれば", "されれば", "たら"), "ko": ("하면", "되면", "한다면")}
 

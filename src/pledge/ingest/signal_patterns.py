@@ -85,6 +85,12 @@ _EN: Final = [
     (re.compile(r"\b(?:sat|sits|has\s+sat|is|are|was|were|remains|remained|lies|lay|"
                 r"stays|stayed)\s+(?:still\s+)?(?:with|before)\s+(?:the\s+)?"
                 r"(?:[\w-]+\s+){0,2}?(?:committee|panel|reviewers)\b", re.I), "under_review"),
+    # "the investment committee backed the plant", "the panel has unanimously endorsed":
+    # a committee's support is its recommendation (a politician's "backed" is none)
+    (re.compile(r"\b(?:committee|panel)\s+(?:has\s+|had\s+|have\s+)?(?:now\s+|already\s+|"
+                r"unanimously\s+|formally\s+)?(?:backed|supported|endorsed|cleared|advanced|"
+                r"voted\s+(?:for|to\s+back|to\s+recommend|to\s+advance))\b"
+                r"(?!\s+(?:away|off|down|out)\b)", re.I), "recommended"),
 ]
 
 _JA: Final = [
@@ -144,7 +150,7 @@ _ANCHORS: Final = FastWords({
 })
 _OPENS: Final = {"payer_from": (0, 3), "own_money": (1,), "partner_money": (2,),
                  "payer_verb": (4, 5, 9), "round": (6,), "forward": (7,), "submit": (8,),
-                 "to_president": (10,), "committee": (11,)}
+                 "to_president": (10,), "committee": (11, 12)}
 _BACK: Final = 130      # the most a pattern reaches before its anchor ...
 _AHEAD: Final = 200     # ... and after it
 

@@ -38,6 +38,7 @@ def by_committee(text: str, h: Hit[Signal]) -> bool:
 # Bodies whose approvals are not the programme's (a county's tax deal, a state's permit,
 # shareholders' vote): an English status word said by or of them.
 _OTHER_BODIES: Final = (r"commissioners|commission|council|board|shareholders|regulators|"
+                        r"regulator|agency|FERC|NRC|EPA|governor|mayor|"
                         r"authority|authorities|lawmakers|"
                         r"legislature|legislators|voters|court|Congress|Senate|parliament|"
                         r"county|city|township|state regulators|permit")
@@ -73,12 +74,43 @@ _CJK_SITE: Final = re.compile(r"(?:부지로|부지를|입지로|입지를|건�
                               r"建設地を|候補地に|候補地として|用地に|用地を)[^。.]{0,20}$")
 
 
+# ... and in Japanese and Korean: a company's board or shareholders (its own investment
+# decision), a regulator, a state government, a parliament ("取締役会で…承認", "이사회에서
+# …의결", "원자력규제위원회가 승인").
+# (a parliament's word not inside another one: "全国会議", "한국회사", "민주정부")
+_CJK_OTHER: Final = re.compile(r"取締役会|株主総会|規制委員会|規制当局|州政府|州議会|"
+                               r"(?<![\u4e00-\u9fff])国会|이사회|주주총회|규제위원회|"
+                               r"규제 ?당국|(?<!민)주 ?(?:정부|의회)|(?<![가-힣])국회")
+
+
+# Talks given up, not a project ("walked away from the talks", "交渉を打ち切った", "협상을
+# 포기했다"): a withdrawal or a refusal said of negotiations.
+_TALKS_AFTER: Final = re.compile(r"\s+(?:of\s+|from\s+|on\s+)?(?:the\s+|its\s+|their\s+)?"
+                                 r"(?:[\w-]+\s+){0,2}?(?:talks|negotiations?|agreement|trade\s+"
+                                 r"pact|tariffs?)\b", re.I)
+_CJK_TALKS_BEFORE: Final = re.compile(r"(?:협상|협의|합의|관세|交渉|協議|合意|関税)"
+                                      r"(?:을|를|은|는|이|가|도|を|は|が|も)?\s?$")
+_GIVING_UP: Final = frozenset({"withdrawn", "declined"})
+
+
+def of_talks(text: str, h: Hit[Signal]) -> bool:
+    """Whether a withdrawal or a refusal is said of negotiations, not of a project."""
+    if h.value.stage not in _GIVING_UP:
+        return False
+    if h.value.language == "en":
+        return _TALKS_AFTER.match(text, h.end) is not None
+    return _CJK_TALKS_BEFORE.search(text, max(0, h.start - 6), h.start) is not None
+
+
 def by_other_body(text: str, h: Hit[Signal]) -> bool:
     """Whether a status word is said by a body outside the programme, or of something
     else it approved or chose (a tax break, a permit, a site)."""
+    if of_talks(text, h):
+        return True
     if h.value.language != "en":
-        return h.value.stage == "selected" and bool(
-            _CJK_SITE.search(text, max(0, h.start - 30), h.start))
+        return (h.value.stage == "selected" and bool(
+            _CJK_SITE.search(text, max(0, h.start - 30), h.start))) or bool(
+            _CJK_OTHER.search(text, max(0, h.start - 40), h.start))
     return bool(_OTHER_BEFORE.search(text, max(0, h.start - 50), h.start)
                 or _OTHER_AFTER.match(text, h.end)
                 or (h.value.stage == "selected" and (_OTHER_OBJECT.match(text, h.end)

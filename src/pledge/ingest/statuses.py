@@ -317,7 +317,8 @@ def _fullest_names(facts: list[StatusFact], by_sentence: dict[int, list[Mention]
     return out
 
 
-_CANDIDATE_WORDS: Final = frozenset({"candidate", "candidates", "in the running", "候補", "후보"})
+_CANDIDATE_WORDS: Final = frozenset({"candidate", "candidates", "in the running", "contender",
+                                      "contenders", "in contention", "候補", "후보", "후보군"})
 
 
 _LATER_ROUND: Final = re.compile(
