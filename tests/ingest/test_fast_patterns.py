@@ -32,7 +32,7 @@ PIECES = ["to", "cost", "costs", "xto", "_to", "é", " ", "\t", "\n", "$5", "US$
           ", while ", ", but", "whereas ", "日本", "한국", "ア", "\u3000", "\u00a0", "  ", "a",
           "The", "1", "and", "Industries", "shares", "Shares in ", "shares of ", "Co., Ltd.",
           "Corp.", "stock", "xstock", "Group", "Groups", "SHARES", "Ltd", "plc", "billion",
-          "\n billion", "5\n", "lakh", "-", "AP1000", "x-7", "Z-", "9a"]
+          "\n billion", "5\n", "lakh", "-", "AP1000", "x-7", "Z-", "9a", "２", "第２弾", "a٣"]
 
 
 def _texts(rng: random.Random | None = None, pieces: list[str] = PIECES, count: int = 4000,

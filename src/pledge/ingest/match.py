@@ -111,11 +111,11 @@ _STOP: Final = frozenset((
     "second", "third", "first", "round", "tranche", "named", "expected", "proposal"))
 _PARENTHESES: Final = re.compile(r"\([^()]*\)")
 # A word: a letter, letters, digits or hyphens, and a letter or digit; or one that holds a
-# digit after its letters (a digit alone too). Written with its first character taken
-# first, then the rest told apart by a look back at it, so that the scan skips quickly to
-# where a word can start: the same matches as
+# digit after its letters (a digit alone too, of any script: "２"). Written with its first
+# character taken first, then the rest told apart by a look back at it, so that the scan
+# skips quickly to where a word can start: the same matches as
 # "[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]*\d[A-Za-z0-9\-]*".
-_TOKEN: Final = re.compile(r"[A-Za-z0-9](?:(?<=[A-Za-z])[A-Za-z0-9\-]*[A-Za-z0-9]"
+_TOKEN: Final = re.compile(r"[A-Za-z\d](?:(?<=[A-Za-z])[A-Za-z0-9\-]*[A-Za-z0-9]"
                            r"|(?<=[A-Za-z])[A-Za-z]*\d[A-Za-z0-9\-]*|(?<=\d)[A-Za-z0-9\-]*)")
 
 
