@@ -231,6 +231,8 @@ class ProjectIndex:
         # stage of the duplicate).
         self.kinds: dict[int, frozenset[str]] = {
             p.project.id: frozenset(p.types) for p in self.profiles}
+        self.sponsors: dict[int, frozenset[str]] = {
+            p.project.id: frozenset(p.lead | p.partners) for p in self.profiles}
         known = {p.project.id: p.project for p in self.profiles}
         self.heads: dict[int, tuple[int, str, str]] = {
             pid: (p.stands_for, known[p.stands_for].name, p.furthest)

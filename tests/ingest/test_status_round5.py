@@ -1,0 +1,90 @@
+"""Status words tied to projects a fifth way: through a back reference by the sponsor's
+role or a possessive ("the electronics maker's proposal", "its services package", "that
+one", 同社, 이 회사), through an interview's question naming the project the answer speaks
+of, through a company named again by its subsidiary ("the SB Energy plant"), and within
+their own clause only (a Japanese or Korean negation or count of people in another clause
+says nothing of them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pledge.ingest.gazetteer import Gazetteer
+from pledge.ingest.match import ProjectIndex
+
+from .helpers import status_signals as _signals
+
+_TDK, _KINDER, _GULFLINK, _PORTSMOUTH, _HITACHI, _MURATA = 12, 8, 25, 24, 16, 14
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Investors bought TDK on Monday. The electronics maker's proposal remains under review "
+     "by the consultation committee.", (_TDK, "under_review")),
+    ("Kinder Morgan gained 2% in New York. The investment committee recommended its "
+     "pipeline services package last week.", (_KINDER, "recommended")),
+    ("Sentinel Midstream also runs the Texas GulfLink crude oil export terminal. That one "
+     "was approved by the President in May.", (_GULFLINK, "selected")),
+    ("Murata Manufacturing said its capacitor plant is next in line. Japan was notified "
+     "about it on Monday.", (_MURATA, "notified")),
+    # Japanese
+    ("TDKの株価が上昇した。同社の案件は委員会で審査中だ。", (_TDK, "under_review")),
+    # Korean
+    ("TDK 주가가 올랐다. 이 회사의 사업은 위원회에서 심사 중이다.", (_TDK, "under_review")),
+])
+def test_a_back_reference_by_role_or_possessive(gazetteer: Gazetteer, index: ProjectIndex,
+                                                text: str, expected: tuple[int, str]) -> None:
+    assert expected in _signals(text, gazetteer, index)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Q: What about the Hitachi grid modernization project?\nA: Still under review by the "
+     "committee.", (_HITACHI, "under_review")),
+    ("――日立の送変電設備の案件は。\n「委員会で審査している。", (_HITACHI, "under_review")),
+])
+def test_an_answer_speaks_of_the_project_its_question_names(
+        gazetteer: Gazetteer, index: ProjectIndex, text: str, expected: tuple[int, str]
+) -> None:
+    assert expected in _signals(text, gazetteer, index)
+
+
+def test_a_subsidiarys_plant_is_its_parents_project_just_named(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    text = ("The natural gas power campus at Portsmouth, Ohio drew crowds on Monday. "
+            "The SB Energy plant was chosen by the President in October.")
+    assert (_PORTSMOUTH, "selected") in _signals(text, gazetteer, index)
+
+
+def test_a_count_of_people_names_no_group_of_projects(gazetteer: Gazetteer,
+                                                       index: ProjectIndex) -> None:
+    text = ("Kinder Morgan gained 2% in New York. The investment committee recommended its "
+            "pipeline services package, two people familiar with the matter said. "
+            "Separately, the Texas GulfLink crude oil export terminal won a state permit.")
+    found = _signals(text, gazetteer, index)
+    assert (_KINDER, "recommended") in found
+    assert (_GULFLINK, "recommended") not in found
+
+
+@pytest.mark.parametrize("text", [
+    "村田製作所の積層セラミックコンデンサー案件は審査中で、結論はずれ込む見込みだ。",
+    "무라타제작소의 적층세라믹콘덴서 사업은 심사 중이며, 결론은 아직 나오지 않았다.",
+])
+def test_a_negation_in_another_clause_leaves_the_stage(gazetteer: Gazetteer,
+                                                       index: ProjectIndex, text: str) -> None:
+    assert (_MURATA, "under_review") in _signals(text, gazetteer, index)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Japan wired money for the Portsmouth gas power campus, while the Texas GulfLink crude "
+     "oil export terminal is still under review.",
+     {(_PORTSMOUTH, "funded"), (_GULFLINK, "under_review")}),
+    ("ポーツマスのガス火力発電所には資金が払い込まれた一方、"
+     "テキサス・ガルフリンクの原油輸出ターミナルは審査中だ。",
+     {(_PORTSMOUTH, "funded"), (_GULFLINK, "under_review")}),
+    ("Portsmouth 가스 발전소에는 자금이 집행된 반면, "
+     "Texas GulfLink 원유 수출 터미널은 심사 중이다.",
+     {(_PORTSMOUTH, "funded"), (_GULFLINK, "under_review")}),
+])
+def test_two_projects_of_one_sentence_keep_their_own_stages(
+        gazetteer: Gazetteer, index: ProjectIndex, text: str, expected: set[tuple[int, str]]
+) -> None:
+    assert expected <= _signals(text, gazetteer, index)
