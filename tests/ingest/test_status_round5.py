@@ -88,3 +88,24 @@ def test_two_projects_of_one_sentence_keep_their_own_stages(
         gazetteer: Gazetteer, index: ProjectIndex, text: str, expected: set[tuple[int, str]]
 ) -> None:
     assert expected <= _signals(text, gazetteer, index)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a sponsor and two words of what the project is, beside another company
+    ("Hitachi fell even as Japanese money was disbursed for GE Vernova's turbine and "
+     "generator order.", (5, "funded")),
+    # an amount received in the partner's funds, or under the programme
+    ("The Texas GulfLink crude oil export terminal received $900 million in Japanese funds "
+     "on Friday.", (_GULFLINK, "funded")),
+    ("The Texas GulfLink crude oil export terminal has received $900 million under the "
+     "Japan-US investment framework.", (_GULFLINK, "funded")),
+])
+def test_a_project_described_or_paid_in_other_words(
+        gazetteer: Gazetteer, index: ProjectIndex, text: str, expected: tuple[int, str]) -> None:
+    assert expected in _signals(text, gazetteer, index)
+
+
+def test_companies_named_beside_each_other_are_still_no_project(
+        gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    assert _signals("Hitachi and GE Vernova were approved as suppliers.", gazetteer,
+                    index) == set()

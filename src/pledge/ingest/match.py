@@ -386,9 +386,13 @@ class ProjectIndex:
         top_ev = scored[0][3]
         together = len(f.orgs) > 1 and set(f.orgs) <= set(top_ev.get("sponsor", ())) and all(
             self.sponsor_count[o] == 1 for o in f.orgs)
-        if not f.types and not f.sites and "name" not in top_ev and not together and (
-                len(f.orgs) != 1 or (self.sponsor_count[next(iter(f.orgs))] > 1
-                                     and "words" not in top_ev)):
+        # (nor when one of them is the best project's sponsor and the passage describes
+        # that project by two words of its name: "GE Vernova's turbine and generator order")
+        described = "sponsor" in top_ev and len(top_ev.get("words", ())) >= 2
+        alone = len(f.orgs) != 1 or (self.sponsor_count[next(iter(f.orgs))] > 1
+                                     and "words" not in top_ev)
+        if not f.types and not f.sites and "name" not in top_ev and not together and \
+                not described and alone:
             return []
         near = [x for x in scored if x[0] >= top_score - 0.5]
         if len(near) == 1:
