@@ -109,3 +109,23 @@ def test_companies_named_beside_each_other_are_still_no_project(
         gazetteer: Gazetteer, index: ProjectIndex) -> None:
     assert _signals("Hitachi and GE Vernova were approved as suppliers.", gazetteer,
                     index) == set()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Texas GulfLink crude oil export terminal was chosen in October. Japan received "
+     "formal notice in November.", (_GULFLINK, "notified")),
+    ("テキサス・ガルフリンクの原油輸出ターミナルは10月に選定された。日本政府は11月に正式な通知を受けた。",
+     (_GULFLINK, "notified")),
+    ("Sentinel Midstream's offshore oil port in Texas was approved by the President.",
+     (_GULFLINK, "selected")),
+])
+def test_the_partner_as_subject_speaks_of_the_project_just_named(
+        gazetteer: Gazetteer, index: ProjectIndex, text: str, expected: tuple[int, str]) -> None:
+    assert expected in _signals(text, gazetteer, index)
+
+
+def test_the_partners_duty_under_the_rules_is_no_notice(gazetteer: Gazetteer,
+                                                         index: ProjectIndex) -> None:
+    text = ("The Texas GulfLink crude oil export terminal was chosen in October. "
+            "일본은 통보를 받은 뒤 45일 이내에 자금을 내야 한다.")
+    assert (_GULFLINK, "notified") not in _signals(text, gazetteer, index)

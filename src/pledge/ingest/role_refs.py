@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["ROLE_REFERENCE", "answers_question", "counts_other", "refers_by_role"]
+__all__ = ["ROLE_REFERENCE", "answers_question", "counts_other", "partner_acts",
+           "refers_by_role"]
 
 # A sponsor by its role or kind ("the component maker", "the developer", "the company",
 # "the Omaha-based builder"), or a project by a possessive or a unit of it ("its EPC
@@ -61,3 +62,25 @@ def answers_question(texts: list[str]) -> bool:
     """Whether the sentence after ``texts`` (the sentences just before it) answers an
     interview's question: one of them asks one."""
     return any(_QUESTION.search(t) for t in texts)
+
+
+# The partner's side as a sentence's subject ("Japan was notified on Monday", "日本政府は
+# 11月に正式な通知を受けており", "일본 정부는 자금을 송금했다"): a notice it received or a
+# payment it made is for the project just named, when the sentence names none.
+_PARTNER_SUBJECT: Final = re.compile(
+    r"\s*(?:(?:Officials\s+(?:also\s+)?(?:said|confirmed)\s+(?:that\s+)?)?(?:Japan|Tokyo|"
+    r"Korea|South\s+Korea|Seoul|the\s+(?:Japanese|Korean)\s+(?:government|side))\b"
+    r"|(?:日本政府|日本側|日本|韓国政府|韓国側)(?:は|も|が)"
+    r"|(?:일본 정부|일본 측|일본|한국 정부|한국 측)(?:은|는|도|이|가)\s)")
+
+
+# ... unless the word states the programme's rule ("일본은 통보를 받은 뒤 45일 이내에 자금을
+# 내야 한다", "must pay within 45 days after it is notified"): a time after it, or a duty.
+_RULE_AFTER: Final = re.compile(r"[^。.]{0,6}?(?:뒤|후|後|から|必要|なければ|해야|야 한다)"
+                                r"|\s+(?:within|after|once)\b")
+
+
+def partner_acts(text: str, end: int) -> bool:
+    """Whether ``text`` opens with the partner's side as its subject, and the status word
+    that ends at ``end`` says what it did (not what it must do)."""
+    return _PARTNER_SUBJECT.match(text) is not None and _RULE_AFTER.match(text, end) is None

@@ -19,7 +19,12 @@ from pledge.ingest.facts import REPORT_CONFIDENCE, Mention, StatusFact, unique_b
 from pledge.ingest.gazetteer import Gazetteer, Signal
 from pledge.ingest.phrases import Hit
 from pledge.ingest.reading import SentenceRead
-from pledge.ingest.role_refs import answers_question, counts_other, refers_by_role
+from pledge.ingest.role_refs import (
+    answers_question,
+    counts_other,
+    partner_acts,
+    refers_by_role,
+)
 from pledge.ingest.status_context import (
     bare_plural,
     by_committee,
@@ -191,6 +196,10 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                 # "The component maker's entry is still being examined": the sponsor, or
                 # the project, named in the sentences just before
                 targets = [(m, 0.7) for m in _carried(back, by_sentence, 2)]
+            elif stage in (Stage.NOTIFIED, Stage.FUNDED) and not r.orgs and not r.types \
+                    and partner_acts(s.text, h.end):
+                # "Japan received formal notice in November": of the project just named
+                targets = [(m, 0.7) for m in _carried(back, by_sentence, 1)]
             elif not r.orgs and not r.types and answers_question(
                     [reads[j].sentence.text for j in range(max(0, s.index - 2), s.index)]):
                 # "Q: And the reactors in Tennessee?" "A: Japan was notified on Nov 20."
