@@ -129,3 +129,19 @@ def test_the_partners_duty_under_the_rules_is_no_notice(gazetteer: Gazetteer,
     text = ("The Texas GulfLink crude oil export terminal was chosen in October. "
             "일본은 통보를 받은 뒤 45일 이내에 자금을 내야 한다.")
     assert (_GULFLINK, "notified") not in _signals(text, gazetteer, index)
+
+
+def test_two_partners_name_their_project_beside_a_supplier(gazetteer: Gazetteer,
+                                                           index: ProjectIndex) -> None:
+    text = ("두산에너빌리티가 설비를 대는 엔트라원에너지와 뉴스케일의 전력 사업은 "
+            "위원회의 추천을 받았다.")
+    assert (7, "recommended") in _signals(text, gazetteer, index)
+
+
+@pytest.mark.parametrize("text", [
+    "液晶パネルの工場案件は、事業主体が撤回した。キーウィットのEPCサービス案件は審査中だ。",
+    "유기EL 패널 공장 사업은 회사 측이 철회했다. 키위트의 EPC 서비스 사업은 심사 중이다.",
+])
+def test_a_facility_of_its_own_is_no_group_of_the_projects_after_it(
+        gazetteer: Gazetteer, index: ProjectIndex, text: str) -> None:
+    assert (4, "withdrawn") not in _signals(text, gazetteer, index)

@@ -384,8 +384,9 @@ class ProjectIndex:
         # list of companies is not a project, unless they are the partners who sponsor
         # that one project together: "ENTRA1 and NuScale withdrew it").
         top_ev = scored[0][3]
-        together = len(f.orgs) > 1 and set(f.orgs) <= set(top_ev.get("sponsor", ())) and all(
-            self.sponsor_count[o] == 1 for o in f.orgs)
+        # (a supplier named beside the partners does not undo it)
+        partners = f.orgs & set(top_ev.get("sponsor", ()))
+        together = len(partners) > 1 and all(self.sponsor_count[o] == 1 for o in partners)
         # (nor when one of them is the best project's sponsor and the passage describes
         # that project by two words of its name: "GE Vernova's turbine and generator order")
         described = "sponsor" in top_ev and len(top_ev.get("words", ())) >= 2

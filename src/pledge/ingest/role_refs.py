@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["ROLE_REFERENCE", "answers_question", "counts_other", "partner_acts",
-           "refers_by_role"]
+__all__ = ["ROLE_REFERENCE", "answers_question", "counts_other", "names_a_facility",
+           "partner_acts", "refers_by_role"]
 
 # A sponsor by its role or kind ("the component maker", "the developer", "the company",
 # "the Omaha-based builder"), or a project by a possessive or a unit of it ("its EPC
@@ -84,3 +84,16 @@ def partner_acts(text: str, end: int) -> bool:
     """Whether ``text`` opens with the partner's side as its subject, and the status word
     that ends at ``end`` says what it did (not what it must do)."""
     return _PARTNER_SUBJECT.match(text) is not None and _RULE_AFTER.match(text, end) is None
+
+
+# A Japanese or Korean sentence whose topic is a facility of its own ("液晶パネルの工場案件は、
+# 事業主体が撤回した", "공장 계획은 회사 측이 철회했다"): its word "案件" or "사업" is no group of
+# projects to look for in the sentences after it.
+_FACILITY_TOPIC: Final = re.compile(
+    r"(?:工場|プラント|施設|製錬所|発電所|공장|시설|플랜트|발전소|제련소)\s?"
+    r"(?:の)?(?:案件|事業|計画|사업|계획)?\s?(?:は|も|が|은|는|이|가|도)")
+
+
+def names_a_facility(text: str, end: int) -> bool:
+    """Whether ``text`` before ``end`` has a facility of its own as its topic."""
+    return _FACILITY_TOPIC.search(text, 0, end) is not None

@@ -22,6 +22,7 @@ from pledge.ingest.reading import SentenceRead
 from pledge.ingest.role_refs import (
     answers_question,
     counts_other,
+    names_a_facility,
     partner_acts,
     refers_by_role,
 )
@@ -227,8 +228,9 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                 # "Tokyo transferred $18bn against a total project cost of ...": the
                 # project of the sentence before, not the ones named next
                 targets = [(m, 0.7) for m in _carried(back, by_sentence, 1)]
-            elif group and not count and bare_plural(r):
-                pass   # "projects someone else picks": projects in general
+            elif group and not count and (bare_plural(r) or names_a_facility(s.text, h.start)):
+                pass   # "projects someone else picks": projects in general; "パネル工場案件は":
+                #        a facility of its own, not the projects named next
             elif group:
                 found = _gather(ahead, by_sentence, count)
                 if not found and count and "tranche_words" not in r.cues:
