@@ -24,6 +24,9 @@ CLAUSE_BREAK: Final = re.compile(rf"[,\s](?:(?<=,)\s+(?:while|whereas|but)\s+"
 # ... and, in Korean and Japanese headlines, an ellipsis joining two stories ("가스터빈 공장
 # 추천...제련소는 통보"; "工場を承認…撤回も").
 _HEADLINE_JOIN: Final = re.compile(rf"(?<=[{_CJK}가-힣])\s*(?:\.{{3}}|…)\s*(?=[{_CJK}가-힣])")
+# ... and a clause set against the one before ("자금이 집행된 반면, ...", "払い込まれた一方、
+# ...", "was funded whereas the port ..."): each side speaks of its own project.
+CONTRAST: Final = re.compile(r"(?<=반면)[,，]?\s*|(?<=一方)[、，]?|(?<=\S)\s+whereas\s+")
 _SEPARATOR_ENDS: Final = frozenset(";、，·と")
 _WORD_CHAR: Final = re.compile(r"[\w\s-]")
 _ITEM_GAP: Final = 12   # characters of words allowed between a separator and its item
@@ -72,6 +75,8 @@ def passage_cuts(text: str, r: SentenceRead) -> list[int]:
                 break
     for m in CLAUSE_BREAK.finditer(text):
         candidates.add(m.start())
+    if "반면" in text or "一方" in text or "whereas" in text:
+        candidates.update(m.start() for m in CONTRAST.finditer(text))
     if "..." in text or "…" in text:
         candidates.update(m.start() for m in _HEADLINE_JOIN.finditer(text))
     anchors = sorted((h.start, h.value.key) for h in r.types)

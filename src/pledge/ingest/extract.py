@@ -28,6 +28,7 @@ together. :meth:`Extraction.contract` gives the JSON object of ``pledge ingest -
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from itertools import pairwise
 from typing import Any, Final
@@ -117,6 +118,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
 
     # Passages and their projects (``kinds``: the facility types of each known project).
     kinds = projects.kinds if projects else {}
+    sponsors = projects.sponsors if projects else {}
     mentions: list[Mention] = []
     mentions_of_amount: dict[int, list[Mention]] = {}
     evidence_at: dict[int, list[int]] = {}     # amount index -> positions of project words
@@ -185,7 +187,8 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
             own_project = by_name or (by_sponsor and bool(types))
             refers_back = (r.back_reference and not own_project) or (
                 r.pronoun and not found and not types and lo == 0) or (
-                _same_kind(last, types, orgs, states, site_hits, found, kinds))
+                _same_kind(last, types, orgs, states, site_hits, found, kinds)) or (
+                _same_sponsor(last, orgs, types, found, sponsors, g.with_parents))
             if refers_back and last is not None and recent:
                 made.append(Mention(
                     s.index, s.text, last.descriptor, tuple(orgs), tuple(types),
@@ -312,6 +315,17 @@ def _same_kind(last: Mention | None, types: list[str], orgs: list[str], states: 
 
 
 _BY_KIND_ALONE: Final = 0.5
+
+
+def _same_sponsor(last: Mention | None, orgs: list[str], types: list[str], found: list[Any],
+                  sponsors: dict[int, frozenset[str]],
+                  parents: Callable[[Iterable[str]], list[str]]) -> bool:
+    """Whether a passage that names only a company ("The SB Energy plant was chosen") speaks
+    of the project just named that the company (or its parent) sponsors, when the company
+    alone names no project (it sponsors several)."""
+    if last is None or last.project_id is None or types or found or not orgs:
+        return False
+    return bool(set(parents(orgs)) & sponsors.get(last.project_id, frozenset()))
 
 
 def _descriptor(g: Gazetteer, orgs: list[str], types: list[str], states: list[str],

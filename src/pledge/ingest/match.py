@@ -231,6 +231,8 @@ class ProjectIndex:
         # stage of the duplicate).
         self.kinds: dict[int, frozenset[str]] = {
             p.project.id: frozenset(p.types) for p in self.profiles}
+        self.sponsors: dict[int, frozenset[str]] = {
+            p.project.id: frozenset(p.lead | p.partners) for p in self.profiles}
         known = {p.project.id: p.project for p in self.profiles}
         self.heads: dict[int, tuple[int, str, str]] = {
             pid: (p.stands_for, known[p.stands_for].name, p.furthest)
@@ -382,11 +384,16 @@ class ProjectIndex:
         # list of companies is not a project, unless they are the partners who sponsor
         # that one project together: "ENTRA1 and NuScale withdrew it").
         top_ev = scored[0][3]
-        together = len(f.orgs) > 1 and set(f.orgs) <= set(top_ev.get("sponsor", ())) and all(
-            self.sponsor_count[o] == 1 for o in f.orgs)
-        if not f.types and not f.sites and "name" not in top_ev and not together and (
-                len(f.orgs) != 1 or (self.sponsor_count[next(iter(f.orgs))] > 1
-                                     and "words" not in top_ev)):
+        # (a supplier named beside the partners does not undo it)
+        partners = f.orgs & set(top_ev.get("sponsor", ()))
+        together = len(partners) > 1 and all(self.sponsor_count[o] == 1 for o in partners)
+        # (nor when one of them is the best project's sponsor and the passage describes
+        # that project by two words of its name: "GE Vernova's turbine and generator order")
+        described = "sponsor" in top_ev and len(top_ev.get("words", ())) >= 2
+        alone = len(f.orgs) != 1 or (self.sponsor_count[next(iter(f.orgs))] > 1
+                                     and "words" not in top_ev)
+        if not f.types and not f.sites and "name" not in top_ev and not together and \
+                not described and alone:
             return []
         near = [x for x in scored if x[0] >= top_score - 0.5]
         if len(near) == 1:

@@ -101,8 +101,9 @@ def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
                     or _EN_NOT_AFTER.match(text, hit.end) is not None
                     or (not hit.text.endswith("ed")
                         and _EN_MODAL_AFTER.match(text, hit.end) is not None))
-    before = text[max(0, hit.start - 6):hit.start]
-    after = text[hit.end:hit.end + 14]
+    # (within the word's clause: "審査中で、結論はずれ込む可能性" negates nothing)
+    before = _CJK_CLAUSE.split(text[max(0, hit.start - 6):hit.start])[-1]
+    after = _CJK_CLAUSE.split(text[hit.end:hit.end + 14], 1)[0]
     # A condition stated before the word ("大統領が選定すれば、…通知が届く", "승인되면 … 통보")
     cond = _CONDITIONS.get(hit.value.language, ())
     return not (any(n in after or n in before for n in neg)
@@ -129,6 +130,7 @@ _PRESENT: Final = re.compile(r"[A-Za-z]{2,}[^s\W]s\b")     # (not "has", "was")
 _WHEN_CLAUSE: Final = re.compile(r"\b(?i:when|once|after|as\s+soon\s+as|by\s+the\s+time)\s"
                                  r"[^,;:.]*$")
 _STILL: Final = frozenset({"아직"})
+_CJK_CLAUSE: Final = re.compile(r"[、。，,；;]")
 _CONDITIONS: Final = {"ja": ("すれば", "されれば", "たら"), "ko": ("하면", "되면", "한다면")}
 
 

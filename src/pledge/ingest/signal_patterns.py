@@ -91,6 +91,12 @@ _EN: Final = [
                 r"unanimously\s+|formally\s+)?(?:backed|supported|endorsed|cleared|advanced|"
                 r"voted\s+(?:for|to\s+back|to\s+recommend|to\s+advance))\b"
                 r"(?!\s+(?:away|off|down|out)\b)", re.I), "recommended"),
+    # "received $1.2 billion in Japanese funds", "has received $2.4 billion under the
+    # Japan-US investment framework"
+    (re.compile(rf"\b(?:receives|received|has\s+received|had\s+received|got|gets|drew)\s+"
+                rf"{_AMOUNT}\s+(?:in\s+(?:Japanese|Korean|Japan's|Korea's)\s+(?:money|cash|"
+                rf"funds|funding|financing|capital)|under\s+the\s+(?:[\w-]+\s+){{0,5}}?"
+                rf"(?:framework|programme|program|agreement|deal)\b)", re.I), "funded"),
 ]
 
 _JA: Final = [
@@ -147,10 +153,11 @@ _ANCHORS: Final = FastWords({
     "submit": r"submit(?:s|ted|ting)?\b|fil(?:es|ed|ing)\b",
     "committee": r"committee\b|panel\b|reviewers\b",
     "to_president": r"to\s+(?:the\s+)?(?:president|white\s+house)\b|to\s+trump\b",
+    "received": r"receiv(?:es|ed)\b|got\b|gets\b|drew\b",
 })
 _OPENS: Final = {"payer_from": (0, 3), "own_money": (1,), "partner_money": (2,),
                  "payer_verb": (4, 5, 9), "round": (6,), "forward": (7,), "submit": (8,),
-                 "to_president": (10,), "committee": (11, 12)}
+                 "to_president": (10,), "committee": (11, 12), "received": (13,)}
 _BACK: Final = 130      # the most a pattern reaches before its anchor ...
 _AHEAD: Final = 200     # ... and after it
 

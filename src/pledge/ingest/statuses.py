@@ -14,11 +14,18 @@ from dataclasses import replace
 from typing import Any, Final
 
 from pledge.domain.lifecycle import Stage, further
-from pledge.ingest.cuts import CLAUSE_BREAK
+from pledge.ingest.cuts import CLAUSE_BREAK, CONTRAST
 from pledge.ingest.facts import REPORT_CONFIDENCE, Mention, StatusFact, unique_by
 from pledge.ingest.gazetteer import Gazetteer, Signal
 from pledge.ingest.phrases import Hit
 from pledge.ingest.reading import SentenceRead
+from pledge.ingest.role_refs import (
+    answers_question,
+    counts_other,
+    names_a_facility,
+    partner_acts,
+    refers_by_role,
+)
 from pledge.ingest.status_context import (
     bare_plural,
     by_committee,
@@ -48,9 +55,9 @@ _PART_OF: Final = re.compile(r"\b(?:from|of|among)\s+(?:the\s+|these\s+|those\s+
 
 def _stated_count(text: str) -> int | None:
     """How many projects a sentence says it speaks of ("three projects", "3つの案件")."""
-    m = _COUNT.search(text)
+    m = next((x for x in _COUNT.finditer(text) if not counts_other(text, x.end())), None)
     if m is None or _PART_OF.search(text, max(0, m.start() - 12), m.start()):
-        return None
+        return None   # ("two people familiar with the matter": no group of projects)
     word = next(g for g in m.groups() if g)
     return int(word) if word.isdigit() else _NUMBERS.get(word.lower())
 
@@ -185,6 +192,19 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                     and not _A_FACILITY.search(s.text, 0, h.start)):
                 # "- Status: funded in full in April": the project of the heading above
                 targets = [(m, 0.7) for m in _carried(back, by_sentence, 5)]
+            elif not r.orgs and not _A_FACILITY.search(s.text, 0, h.start) and \
+                    refers_by_role(s.text, h.start, h.end):
+                # "The component maker's entry is still being examined": the sponsor, or
+                # the project, named in the sentences just before
+                targets = [(m, 0.7) for m in _carried(back, by_sentence, 2)]
+            elif stage in (Stage.NOTIFIED, Stage.FUNDED) and not r.orgs and not r.types \
+                    and partner_acts(s.text, h.end):
+                # "Japan received formal notice in November": of the project just named
+                targets = [(m, 0.7) for m in _carried(back, by_sentence, 1)]
+            elif not r.orgs and not r.types and answers_question(
+                    [reads[j].sentence.text for j in range(max(0, s.index - 2), s.index)]):
+                # "Q: And the reactors in Tennessee?" "A: Japan was notified on Nov 20."
+                targets = [(m, 0.7) for m in _carried(back, by_sentence, 2)]
             elif _THEY.match(s.text) and not r.types and not r.orgs:
                 # "They were approved on Friday": every project the sentence before named
                 targets = [(m, 0.7) for m in _named_before(back, by_sentence)]
@@ -208,8 +228,9 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                 # "Tokyo transferred $18bn against a total project cost of ...": the
                 # project of the sentence before, not the ones named next
                 targets = [(m, 0.7) for m in _carried(back, by_sentence, 1)]
-            elif group and not count and bare_plural(r):
-                pass   # "projects someone else picks": projects in general
+            elif group and not count and (bare_plural(r) or names_a_facility(s.text, h.start)):
+                pass   # "projects someone else picks": projects in general; "パネル工場案件は":
+                #        a facility of its own, not the projects named next
             elif group:
                 found = _gather(ahead, by_sentence, count)
                 if not found and count and "tranche_words" not in r.cues:
@@ -260,8 +281,9 @@ _BY_KIND_ALONE: Final = 0.5     # a project matched by the kind of its facility 
 _THEY: Final = re.compile(r"(?:They|Both|All three|All of them)\b")
 # A status word whose object is the project just named ("officials are still examining
 # it", "이를 검토", "これを審査"): the subject the sentence carries on.
-_OBJECT_IT: Final = re.compile(r"\s+(?:it|the\s+(?:plan|proposal|bid|application|"
-                               r"entry|filing|request))\b(?!\s+(?:is|was|has)\b)", re.I)
+_OBJECT_IT: Final = re.compile(r"\s+(?:(?:about|of|on|for)\s+)?(?:it|the\s+(?:plan|proposal|"
+                               r"bid|application|entry|filing|request))\b"
+                               r"(?!\s+(?:is|was|has)\b)", re.I)
 # A facility the sentence itself brings in before the status word ("BHP, which has been
 # studying a concentrate plant, submitted it"): its "it" is that one, of no known kind.
 _A_FACILITY: Final = re.compile(r"\b(?:a|an)\s+(?:[\w-]+\s+){0,4}?(?:plant|facility|factory|"
@@ -437,7 +459,8 @@ def _owners(own: list[Mention], h: Hit[Signal]) -> list[Mention]:
         return own
     text = own[0].evidence
     breaks = [m.start() for m in CLAUSE_BREAK.finditer(text)] + \
-        [m.start() for m in _CLAUSE_ENDS.finditer(text)]
+        [m.start() for m in _CLAUSE_ENDS.finditer(text)] + \
+        [m.start() for m in CONTRAST.finditer(text)]
     lo = max((b for b in breaks if b <= h.start), default=0)
     hi = min((b for b in breaks if b > h.start), default=len(text))
     clause = [m for m in own if lo <= m.anchor < hi] or own
