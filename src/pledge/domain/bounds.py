@@ -174,6 +174,13 @@ def check_jobs(jobs: int, field: str = "jobs") -> int:
     return jobs
 
 
+MAX_SENTENCE_CHARS: Final = 1_500
+"""The longest stretch of an article's text read as one sentence (a news sentence is rarely
+over 400 characters): a longer one is read in pieces of at most this many characters, each
+cut after its last clause mark or space, so that reading an article takes time in proportion
+to its length however its text is punctuated."""
+
+
 MAX_INPUT_FILE_BYTES = 64 * 1024 * 1024
 """The largest file a command reads (64 MiB: a project list, an article, a feed list or a
 gazetteer is far smaller); a reader takes one byte more and checks with

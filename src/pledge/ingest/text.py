@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final
 
+from pledge.domain.bounds import MAX_SENTENCE_CHARS
+
 __all__ = ["Sentence", "detect_language", "normalise", "split_sentences"]
 
 
@@ -119,8 +121,23 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
+# Where a sentence too long to read whole is cut: after the last of these before the limit.
+_PIECE_END: Final = re.compile(r"[\s,;:、，；]")
+
+
 def _add(out: list[Sentence], line: str, start: int, stop: int, offset: int,
          para: int) -> None:
+    while stop - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        cut = max((m.end() for m in _PIECE_END.finditer(line, limit - 200, limit)),
+                  default=limit)
+        _add_one(out, line, start, cut, offset, para)
+        start = cut
+    _add_one(out, line, start, stop, offset, para)
+
+
+def _add_one(out: list[Sentence], line: str, start: int, stop: int, offset: int,
+             para: int) -> None:
     chunk = line[start:stop]
     stripped = chunk.strip()
     if not stripped:
