@@ -97,3 +97,27 @@ def test_a_negated_bounding_verb_caps_the_amount(text: str, low: Decimal | None,
                                                  high: Decimal | None) -> None:
     [hit] = find_amounts(normalise(text))
     assert (hit.range.low, hit.range.high) == (low, high)
+
+
+_ENTRA1 = 7
+
+
+@pytest.mark.parametrize(("text", "expected", "absent"), [
+    ("ENTRA1 Energy said it has withdrawn its separate proposal for a gas-fired peaking plant "
+     "in Wyoming.", ("ENTRA1 Energy gas-fired peaking plant (Wyoming)", "withdrawn"),
+     (_ENTRA1, "withdrawn")),
+    ("ENTRA1 Energy withdrew another plan for a gas-fired plant in Wyoming.",
+     ("ENTRA1 Energy gas-fired power plant (Wyoming)", "withdrawn"), (_ENTRA1, "withdrawn")),
+])
+def test_a_separate_facility_is_not_the_sponsor_known_project(
+        gazetteer: Gazetteer, index: ProjectIndex, text: str,
+        expected: tuple[int | str, str], absent: tuple[int | str, str]) -> None:
+    found = _signals(text, gazetteer, index)
+    assert expected in found
+    assert absent not in found
+
+
+def test_the_sponsor_known_project_without_a_separate_one(gazetteer: Gazetteer,
+                                                          index: ProjectIndex) -> None:
+    text = "ENTRA1 Energy withdrew its gas-fired power proposal."
+    assert (_ENTRA1, "withdrawn") in _signals(text, gazetteer, index)

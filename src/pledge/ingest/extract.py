@@ -181,6 +181,9 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                 if projects else []
             if partner:
                 found = [m for m in found if m.project.framework == partner]
+            if found and _ANOTHER.search(part):
+                # "its separate proposal for a peaking plant": not the sponsor's known one
+                found = [m for m in found if "name" in m.kinds]
             by_name = any("name" in m.kinds for m in found)
             by_sponsor = any(m.kinds & {"sponsor", "partner"} for m in found)
             anchor = min((h.start for h in kind_words), default=lo)
@@ -319,6 +322,11 @@ def _same_kind(last: Mention | None, types: list[str], orgs: list[str], states: 
 
 
 _BY_KIND_ALONE: Final = 0.5
+# A facility set apart from the one its sponsor is known for ("its separate proposal",
+# "another plant").
+_ANOTHER: Final = re.compile(r"\b(?:separate|another|other|additional)\s+(?:[\w-]+\s+){0,2}?"
+                             r"(?:proposal|plan|bid|application|project|plant|facility)\b",
+                             re.I)
 # A sentence that opens with a possessive ("Its power modules proposal", "Their plant").
 _POSSESSIVE: Final = re.compile(r"\s*(?:Its|Their)\s")
 
