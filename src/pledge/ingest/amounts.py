@@ -250,6 +250,10 @@ def _drop_de(text: str) -> str:
     return _AFTER_DE.sub(r"\1", text) if "で" in text else text
 
 
+# A bounding verb negated before it ("would not exceed $5bn", "not to top") caps the amount.
+_NEGATED: Final = re.compile(r"(?i:\bnot|\bnever|n't|\bcannot)\s+(?:to\s+)?$")
+
+
 def _parse_text(m: re.Match[str]) -> str:
     """The candidate as the parser reads it: a bounding verb becomes the parser's own
     qualifier ("exceed $1bn" reads "more than $1bn"; "1兆円を超える" reads "1兆円以上")."""
@@ -262,7 +266,8 @@ def _parse_text(m: re.Match[str]) -> str:
         korean = bool(_HANGUL.search(post))
         text += ("이상" if at_least else "이하") if korean else ("以上" if at_least else "以下")
     if verb:
-        text = "more than " + text[len(verb):]
+        negated = _NEGATED.search(m.string, max(0, m.start() - 16), m.start())
+        text = ("up to " if negated else "more than ") + text[len(verb):]
     return _won_sign(_unhyphen(_drop_de(text))).strip()
 
 

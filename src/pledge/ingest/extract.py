@@ -156,6 +156,10 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                 place_hits, sector_hits, amount_hits = r.sites, r.sectors, r.amounts
             orgs = unique(h.value.name for h in org_hits)
             types = unique(h.value.key for h in kind_words)
+            if not orgs and types and lo == 0 and s.index and _POSSESSIVE.match(s.text):
+                # "Toshiba is further back. Its transformer proposal ...": the company of
+                # the sentence before owns the facility this one names
+                orgs = unique(h.value.name for h in reads[s.index - 1].orgs)
             firms = orgs or [n for at, n in unknown_at.get(s.index, []) if lo <= at < hi][:1]
             # (the word of the first kind that names a narrower facility, else the first)
             kind_word = next((h.text for h in kind_words if h.value.key == kind_words[0].value.key
@@ -177,6 +181,9 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                 if projects else []
             if partner:
                 found = [m for m in found if m.project.framework == partner]
+            if found and _ANOTHER.search(part):
+                # "its separate proposal for a peaking plant": not the sponsor's known one
+                found = [m for m in found if "name" in m.kinds]
             by_name = any("name" in m.kinds for m in found)
             by_sponsor = any(m.kinds & {"sponsor", "partner"} for m in found)
             anchor = min((h.start for h in kind_words), default=lo)
@@ -315,6 +322,13 @@ def _same_kind(last: Mention | None, types: list[str], orgs: list[str], states: 
 
 
 _BY_KIND_ALONE: Final = 0.5
+# A facility set apart from the one its sponsor is known for ("its separate proposal",
+# "another plant").
+_ANOTHER: Final = re.compile(r"\b(?:separate|another|other|additional)\s+(?:[\w-]+\s+){0,2}?"
+                             r"(?:proposal|plan|bid|application|project|plant|facility)\b",
+                             re.I)
+# A sentence that opens with a possessive ("Its power modules proposal", "Their plant").
+_POSSESSIVE: Final = re.compile(r"\s*(?:Its|Their)\s")
 
 
 def _same_sponsor(last: Mention | None, orgs: list[str], types: list[str], found: list[Any],

@@ -6,7 +6,7 @@ of no project in particular (:mod:`pledge.ingest.statuses` applies them)."""
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Any, Final
 
 from pledge.ingest.facts import Mention
 from pledge.ingest.gazetteer import Gazetteer, Signal
@@ -138,7 +138,23 @@ def only_one_project(r: SentenceRead) -> bool:
     """Whether a sentence's only group words are a singular "project" ("the total project
     cost"), which speaks of one project, not of a group."""
     hits = r.cue_hits.get("group_nouns", [])
-    return bool(hits) and all(h.text.lower() == "project" for h in hits)
+    return bool(hits) and all(h.text.lower() == "project" or _of_a_kind(r, h) for h in hits)
+
+
+def _of_a_kind(r: SentenceRead, h: Hit[Any]) -> bool:
+    """Whether a group word is a singular "package" named by what it supplies ("the energy
+    storage and components package"), not by the programme, a round or a sum ("the
+    investment package", "the second package", "the $550bn package", "a package of")."""
+    text = r.sentence.text
+    return h.text.lower() == "package" and _OF_GOODS.search(text, 0, h.start) is not None \
+        and not text.startswith(("s", " of"), h.end)
+
+
+_OF_GOODS: Final = re.compile(
+    r"\b(?:the|its|their)\s+(?!(?:[\w$.-]+\s+){0,3}?(?:investment|investments|funding|"
+    r"financing|trade|tariff|first|second|third|next|latest|whole|entire|overall|"
+    r"Japanese|Korean|U\.?S\.?|American|\$\S*|\S*bn|\S*illion)\b)"
+    r"(?:[a-z-]+\s+){1,4}$")
 
 
 # A clause within which a status word is said of another facility ("was not chosen when

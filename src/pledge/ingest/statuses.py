@@ -104,7 +104,8 @@ def _coreferents(g: Gazetteer, by_sentence: dict[int, list[Mention]],
     small reactor and gas plants"), resolved to the known projects of that kind that the
     next sentences (else the sentences just before) name: id(mention) -> those mentions.
     A project is of the kinds its passage names and those of its record (``kinds``), and
-    of the broader kinds they fall under ("a smelter" is Falcon Copper's copper smelter)."""
+    of the broader kinds they fall under ("a smelter" is Falcon Copper's copper smelter).
+    A facility its own company names is not another company's project of its kind."""
     def of(x: Mention) -> set[str]:
         own = set(x.types) | set(kinds.get(x.project_id, ()) if x.project_id else ())
         return own | {g.types[t].broader for t in own if t in g.types and g.types[t].broader}
@@ -125,6 +126,7 @@ def _coreferents(g: Gazetteer, by_sentence: dict[int, list[Mention]],
                      if (x.project_id is not None
                          or (not m.orgs and x.orgs and x.via == "passage"))
                      and x.confidence >= REPORT_CONFIDENCE and wanted & of(x)
+                     and not (m.orgs and x.orgs and not set(m.orgs) & set(x.orgs))
                      and (m.project_id is None or x.confidence > m.confidence)],
                     lambda x: x.project_id or x.descriptor)
                 if found:
@@ -208,8 +210,10 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
             elif _THEY.match(s.text) and not r.types and not r.orgs:
                 # "They were approved on Friday": every project the sentence before named
                 targets = [(m, 0.7) for m in _named_before(back, by_sentence)]
-            elif group and s.text.rstrip().endswith((":", "：")):
-                # "Projects selected by the President:" and the items listed under it
+            elif s.text.rstrip().endswith((":", "：")) and (
+                    group or _ENDS_AT_COLON.fullmatch(s.text, h.end)):
+                # "Projects selected by the President:", "the President has approved:"
+                # and the items listed under it
                 targets = [(m, 0.7) for m in _items_after(reads, s.index, by_sentence)]
             elif "group_back_references" in r.cues:
                 found = _listing(back, by_sentence, count, resolved) if count else []
@@ -278,6 +282,9 @@ def _carried(order: Iterable[int], by_sentence: dict[int, list[Mention]],
 
 
 _BY_KIND_ALONE: Final = 0.5     # a project matched by the kind of its facility alone
+# A status word that closes its sentence before a colon ("the President has approved:",
+# "承認した：", "승인했다:"): the items listed next are what it says of.
+_ENDS_AT_COLON: Final = re.compile(r"[^\sA-Za-z:：]{0,4}\s*[:：]\s*")
 _THEY: Final = re.compile(r"(?:They|Both|All three|All of them)\b")
 # A status word whose object is the project just named ("officials are still examining
 # it", "이를 검토", "これを審査"): the subject the sentence carries on.
