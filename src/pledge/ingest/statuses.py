@@ -14,7 +14,6 @@ from dataclasses import replace
 from typing import Any, Final
 
 from pledge.domain.lifecycle import Stage, further
-from pledge.ingest.cuts import CLAUSE_BREAK, CONTRAST
 from pledge.ingest.facts import REPORT_CONFIDENCE, Mention, StatusFact, unique_by
 from pledge.ingest.gazetteer import Gazetteer, Signal
 from pledge.ingest.phrases import Hit
@@ -39,6 +38,8 @@ from pledge.ingest.status_context import (
     said_of_another,
     speaks_of_many,
 )
+from pledge.ingest.status_guards import apart_from_programme, names_a_site
+from pledge.ingest.status_owners import owners as _owners
 
 _COUNT: Final = re.compile(
     r"\b(two|three|four|five)\b|(\d)\s?(?:つの|案件|件|건|개|곳|projects?\b)|([二三四五])つの|"
@@ -159,7 +160,8 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
             if stage is None or (stage == Stage.UNDER_REVIEW and _own_plans(g, r, h)) or \
                     of_any_project(s.text, h) or of_projects_in_general(s.text, h):
                 continue   # "each selected project": any project, none in particular
-            if by_other_body(s.text, h) or company_chooses(r, h):
+            if by_other_body(s.text, h) or company_chooses(r, h) or \
+                    names_a_site(s.text, h) or apart_from_programme(s.text, h):
                 continue   # "a tax deal the commissioners approved": not the programme's
             if h.text.lower() in _CANDIDATE_WORDS:
                 if of_round is None:
@@ -352,7 +354,8 @@ _CANDIDATE_WORDS: Final = frozenset({"candidate", "candidates", "in the running"
 
 _LATER_ROUND: Final = re.compile(
     r"(?i:\b(?:second|third|next|2nd|3rd)[- ](?:round|tranche|batch|phase)\b)"
-    r"|第[2二3三]弾|[23]차|二次|次の(?:案件|弾|ラウンド|段階)|次回|다음 (?:차례|라운드|단계)")
+    r"|第[2二3三]弾|[23]차|二次|次の(?:案件|弾|ラウンド|段階)|次回|次期"
+    r"|다음 (?:차례|라운드|단계)|차기")
 
 
 def _of_a_round(reads: list[SentenceRead], i: int) -> bool:
@@ -449,49 +452,3 @@ def _own_plans(g: Gazetteer, r: SentenceRead, h: Hit[Signal]) -> bool:
     if h.value.language == "en":
         return bool(_EN_SUBJECT_GAP.fullmatch(gap))
     return bool(_CJK_SUBJECT.match(gap))
-
-
-# Ends of clauses the passages do not cut at: semicolons, and the Japanese and Korean
-# endings that close one clause before the next ("자금이 집행됐고, 텍사스주…").
-_CLAUSE_ENDS: Final = re.compile(r"[;；]|(?<=[고며서])[,，]\s|(?<=[してりが])、")
-
-
-def _owners(own: list[Mention], h: Hit[Signal]) -> list[Mention]:
-    """The passages of a sentence a status word is said of, within its clause (", while
-    ...", "; ..."): the one it stands in, or all of them when it comes before the first
-    facility ("were selected: a gas plant, a port ...") or after the whole list
-    ("considering a reactor, a smelter and a display plant as candidates for the second
-    round")."""
-    if len(own) == 1:
-        return own
-    text = own[0].evidence
-    breaks = [m.start() for m in CLAUSE_BREAK.finditer(text)] + \
-        [m.start() for m in _CLAUSE_ENDS.finditer(text)] + \
-        [m.start() for m in CONTRAST.finditer(text)]
-    lo = max((b for b in breaks if b <= h.start), default=0)
-    hi = min((b for b in breaks if b > h.start), default=len(text))
-    clause = [m for m in own if lo <= m.anchor < hi] or own
-    if len(clause) > 1 and h.start > max(m.anchor for m in clause):
-        # "like the fertilizer plant, the port upgrade ... was passed over": the one
-        # compared is not the one the closing word is said of
-        clause = [m for m in clause if not _compared(text, m)] or clause
-    if len(clause) == 1:
-        return clause
-    if h.start < clause[0].anchor or h.start > max(m.anchor for m in clause):
-        return clause
-    inside = [m for m in clause if m.start <= h.start < m.end]
-    return inside or clause[-1:]
-
-
-# A facility named only to compare another with it ("Like the gas plant, the port ...",
-# "肥料工場と同じく…港湾の改修は", "비료 공장과 마찬가지로 항만 사업은").
-_LIKE_BEFORE: Final = re.compile(r"\b(?:like|unlike|as\s+with|just\s+as)\s+(?:the\s+|a\s+|an\s+)?"
-                                 r"(?:[\w-]+\s+){0,3}$", re.I)
-_LIKE_AFTER: Final = re.compile(r"[^、。,，]{0,12}?(?:と同じく|と同様|とは異なり|と違い|と違って|"
-                                r"[와과] 마찬가지로|[와과] 같이|처럼|[와과] 달리)")
-
-
-def _compared(text: str, m: Mention) -> bool:
-    """Whether the passage of ``m`` names its facility only as a comparison."""
-    return bool(_LIKE_BEFORE.search(text, max(0, m.anchor - 40), m.anchor)
-                or _LIKE_AFTER.match(text, m.anchor))

@@ -1,0 +1,40 @@
+"""Status words that say nothing of a programme project's stage: a candidate site a company
+is looking for, and a facility the sentence sets apart from the programme."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from pledge.domain.lifecycle import Stage
+from pledge.ingest.gazetteer import Signal
+from pledge.ingest.phrases import Hit
+
+# "후보지를 물색", "候補地を探す", "candidate sites": a place being looked for, not a project
+# put forward.
+_SITE_AFTER: Final = re.compile(r"\s*(?:지(?!만|도|\s*않)|地|sites?\b|locations?\b)", re.I)
+
+# "これは枠組みとは別の自社投資だ", "틀과는 별개의", "separate from the framework": what
+# the clause reports is the company's own business, not a stage of the programme.
+_APART: Final = re.compile(
+    r"(?:枠組み|枠組|制度|対米投資)(?:と|と?は|の)?(?:別|外|関係な)|"
+    r"(?:틀|프레임워크|대미 ?투자)(?:와|과)?(?:는|은)? ?(?:별개|무관|관계없)|"
+    r"\b(?:separate\s+from|outside(?:\s+of)?|unrelated\s+to|not\s+part\s+of|independent\s+of)"
+    r"\s+(?:the\s+|this\s+|its\s+)?(?:\$?[\w.]+\s+){0,3}"
+    r"(?:framework|programme|program|deal|package|investment\s+pledge)\b", re.I)
+
+# Stages a company reaches by itself; leaving the programme is said alongside its own plans.
+_OWN_STAGES: Final = frozenset({Stage.OPERATING, Stage.FUNDED, Stage.PROPOSED,
+                                Stage.UNDER_REVIEW})
+
+
+def names_a_site(text: str, h: Hit[Signal]) -> bool:
+    """Whether the status word names a candidate site ("후보지", "candidate sites")."""
+    return bool(_SITE_AFTER.match(text, h.end))
+
+
+def apart_from_programme(text: str, h: Hit[Signal]) -> bool:
+    """Whether the sentence says the facility of its status word lies outside the programme
+    ("already runs a battery plant in Kansas, which is separate from the framework")."""
+    stage = h.value.stage
+    return stage is not None and Stage(stage) in _OWN_STAGES and bool(_APART.search(text))

@@ -1,0 +1,72 @@
+"""Which of a sentence's projects a status word is said of: the clause it stands in, less
+a facility named only to be compared and a story a headline joins with an ellipsis."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from pledge.ingest.cuts import CLAUSE_BREAK, CONTRAST
+from pledge.ingest.facts import Mention
+from pledge.ingest.gazetteer import Signal
+from pledge.ingest.phrases import Hit
+
+# Ends of clauses the passages do not cut at: semicolons, and the Japanese and Korean
+# endings that close one clause before the next ("자금이 집행됐고, 텍사스주…").
+_CLAUSE_ENDS: Final = re.compile(r"[;；]|(?<=[고며서])[,，]\s|(?<=[してりが])、")
+
+
+# An ellipsis joining two stories in a Japanese or Korean headline ("추천...철회",
+# "承認…撤回").
+_HEADLINE_JOIN: Final = re.compile(r"(?<=[\u3040-\u30ff\u4e00-\u9fff가-힣])\s*(?:\.{2,}|…+)\s*"
+                                   r"(?=[\[\u3040-\u30ff\u4e00-\u9fff가-힣A-Za-z])")
+
+
+def owners(own: list[Mention], h: Hit[Signal]) -> list[Mention]:
+    """The passages of a sentence a status word is said of, within its clause (", while
+    ...", "; ..."): the one it stands in, or all of them when it comes before the first
+    facility ("were selected: a gas plant, a port ...") or after the whole list
+    ("considering a reactor, a smelter and a display plant as candidates for the second
+    round")."""
+    text = own[0].evidence
+    joins = [j.start() for j in _HEADLINE_JOIN.finditer(text)]
+    if joins:
+        # "제련소, 투자위 추천...배터리 공장은 철회": two stories in one headline; a word
+        # is said only of the story it stands in, even when that one names nothing known
+        lo = max((j for j in joins if j <= h.start), default=0)
+        hi = min((j for j in joins if j > h.start), default=len(text))
+        own = [m for m in own if lo <= m.anchor < hi]
+        if not own:
+            return []
+    if len(own) == 1:
+        return own
+    breaks = [m.start() for m in CLAUSE_BREAK.finditer(text)] + \
+        [m.start() for m in _CLAUSE_ENDS.finditer(text)] + \
+        [m.start() for m in CONTRAST.finditer(text)]
+    lo = max((b for b in breaks if b <= h.start), default=0)
+    hi = min((b for b in breaks if b > h.start), default=len(text))
+    clause = [m for m in own if lo <= m.anchor < hi] or own
+    if len(clause) > 1 and h.start > max(m.anchor for m in clause):
+        # "like the fertilizer plant, the port upgrade ... was passed over": the one
+        # compared is not the one the closing word is said of
+        clause = [m for m in clause if not _compared(text, m)] or clause
+    if len(clause) == 1:
+        return clause
+    if h.start < clause[0].anchor or h.start > max(m.anchor for m in clause):
+        return clause
+    inside = [m for m in clause if m.start <= h.start < m.end]
+    return inside or clause[-1:]
+
+
+# A facility named only to compare another with it ("Like the gas plant, the port ...",
+# "肥料工場と同じく…港湾の改修は", "비료 공장과 마찬가지로 항만 사업은").
+_LIKE_BEFORE: Final = re.compile(r"\b(?:like|unlike|as\s+with|just\s+as)\s+(?:the\s+|a\s+|an\s+)?"
+                                 r"(?:[\w-]+\s+){0,3}$", re.I)
+_LIKE_AFTER: Final = re.compile(r"[^、。,，]{0,12}?(?:と同じく|と同様|とは異なり|と違い|と違って|"
+                                r"[와과] 마찬가지로|[와과] 같이|처럼|[와과] 달리)")
+
+
+def _compared(text: str, m: Mention) -> bool:
+    """Whether the passage of ``m`` names its facility only as a comparison."""
+    return bool(_LIKE_BEFORE.search(text, max(0, m.anchor - 40), m.anchor)
+                or _LIKE_AFTER.match(text, m.anchor))
