@@ -192,7 +192,8 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
             words_at = [h.start for h in found_here]
             made: list[Mention] = []
             own_project = by_name or (by_sponsor and bool(types))
-            refers_back = (r.back_reference and not own_project) or (
+            refers_back = (r.back_reference and not own_project
+                           and not _another_subject(last, types, orgs, kinds, g.with_parents)) or (
                 r.pronoun and not found and not types and lo == 0) or (
                 _same_kind(last, types, orgs, states, site_hits, found, kinds)) or (
                 _same_sponsor(last, orgs, types, found, sponsors, g.with_parents))
@@ -319,6 +320,18 @@ def _same_kind(last: Mention | None, types: list[str], orgs: list[str], states: 
     return (last is not None and bool(types) and not (orgs or states or sites)
             and bool(set(types) & (set(last.types) | kinds.get(last.project_id or -1, frozenset())))
             and all(m.confidence <= _BY_KIND_ALONE for m in found))
+
+
+def _another_subject(last: Mention | None, types: list[str], orgs: list[str],
+                     kinds: dict[int, frozenset[str]],
+                     parents: Callable[[Iterable[str]], Iterable[str]]) -> bool:
+    """Whether a passage with a back-reference word ("* Korea Zinc: the smelter ...")
+    names a company and a kind of facility neither of which the project just named has:
+    a subject of its own, not that project."""
+    if last is None or not types or not orgs or not last.orgs:
+        return False
+    last_kinds = set(last.types) | kinds.get(last.project_id or -1, frozenset())
+    return not (set(types) & last_kinds) and not (set(parents(orgs)) & set(parents(last.orgs)))
 
 
 _BY_KIND_ALONE: Final = 0.5

@@ -38,3 +38,20 @@ def apart_from_programme(text: str, h: Hit[Signal]) -> bool:
     ("already runs a battery plant in Kansas, which is separate from the framework")."""
     stage = h.value.stage
     return stage is not None and Stage(stage) in _OWN_STAGES and bool(_APART.search(text))
+
+
+# A request for money turned down by the side asked ("出資要請を断った", "출자 요청을
+# 거절했다", "turned down a request to pay"): the partner declined the project.
+_REFUSED_AFTER: Final = re.compile(r"\s*[をを을를은는]?\s*(?:断|拒|辞退|거절|거부|사양)")
+_REFUSED_BEFORE: Final = re.compile(
+    r"\b(?:turned\s+down|refused|rejected|declined|said\s+no\s+to)\s+(?:the\s+|a\s+|an\s+|its\s+)?"
+    r"(?:[\w$.-]+\s+){0,3}$", re.I)
+
+
+def refused(text: str, h: Hit[Signal]) -> bool:
+    """Whether the request a notifying word names was refused by the side asked."""
+    stage = h.value.stage
+    if stage is None or Stage(stage) is not Stage.NOTIFIED:
+        return False
+    return bool(_REFUSED_AFTER.match(text, h.end)
+                or _REFUSED_BEFORE.search(text, max(0, h.start - 60), h.start))

@@ -38,7 +38,7 @@ from pledge.ingest.status_context import (
     said_of_another,
     speaks_of_many,
 )
-from pledge.ingest.status_guards import apart_from_programme, names_a_site
+from pledge.ingest.status_guards import apart_from_programme, names_a_site, refused
 from pledge.ingest.status_owners import owners as _owners
 
 _COUNT: Final = re.compile(
@@ -168,6 +168,8 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
                     of_round = _of_a_round(reads, s.index)
                 if of_round:
                     stage = Stage.FINALIST.value   # a candidate for a named round: a finalist
+            if refused(s.text, h):
+                stage = Stage.DECLINED.value   # "出資要請を断った": the request turned down
             if stage == Stage.SELECTED and by_committee(s.text, h):
                 stage = Stage.RECOMMENDED.value   # only the President selects
             own = by_sentence.get(s.index, [])
