@@ -97,3 +97,11 @@ def test_a_back_reference_of_the_same_kind_still_carries(gazetteer: Gazetteer,
     text = ("Mitra Chem's lithium iron phosphate cathode plant in Michigan was put forward "
             "in May. The plant was approved by the President on Friday.")
     assert (_MITRA, "selected") in _signals(text, gazetteer, index)
+
+
+def test_sites_under_study_are_no_review(gazetteer: Gazetteer, index: ProjectIndex) -> None:
+    text = ("Mitra Chem will build its lithium iron phosphate cathode plant at sites still "
+            "under study.")
+    assert (_MITRA, "under_review") not in _signals(text, gazetteer, index)
+    text = "Mitra Chem's lithium iron phosphate cathode plant is still under study."
+    assert (_MITRA, "under_review") in _signals(text, gazetteer, index)

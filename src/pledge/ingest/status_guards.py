@@ -12,6 +12,10 @@ from pledge.ingest.phrases import Hit
 
 # "후보지를 물색", "候補地を探す", "candidate sites": a place being looked for, not a project
 # put forward.
+# "at sites still under study", "부지는 검토 중": the place is being studied, not the project.
+_SITE_BEFORE: Final = re.compile(r"(?:\b(?:sites?|locations?)\s+(?:(?:is|are|still|yet|now|"
+                                 r"being)\s+){0,3}|(?:候補地|立地|부지|입지)[はがを은는이가을를]?\s*)$",
+                                 re.I)
 _SITE_AFTER: Final = re.compile(r"\s*(?:지(?!만|도|\s*않)|地|sites?\b|locations?\b)", re.I)
 
 # "これは枠組みとは別の自社投資だ", "틀과는 별개의", "separate from the framework": what
@@ -29,7 +33,11 @@ _OWN_STAGES: Final = frozenset({Stage.OPERATING, Stage.FUNDED, Stage.PROPOSED,
 
 
 def names_a_site(text: str, h: Hit[Signal]) -> bool:
-    """Whether the status word names a candidate site ("후보지", "candidate sites")."""
+    """Whether the status word names a candidate site ("후보지", "candidate sites") or says
+    that sites are being studied ("at sites still under study")."""
+    if h.value.stage is not None and Stage(h.value.stage) is Stage.UNDER_REVIEW and \
+            _SITE_BEFORE.search(text, max(0, h.start - 30), h.start):
+        return True
     return bool(_SITE_AFTER.match(text, h.end))
 
 
