@@ -130,11 +130,12 @@ def pair_signals(got: set[tuple[str, str]], want: set[tuple[str, str]],
     return pairs
 
 
-def duplicate_heads() -> dict[str, str]:
-    """Shipped rows that report a project another row stands for (lower-cased names)."""
-    rows = {p.id: p for p in shipped_projects()}
-    return {p.name.strip().lower(): rows[p.stands_for].name.strip().lower()
-            for p in rows.values() if p.stands_for is not None and p.stands_for in rows}
+def duplicate_heads(index: ProjectIndex) -> dict[str, str]:
+    """Shipped rows that report a project another row stands for (lower-cased names), as
+    the project index reads the project links."""
+    names = {p.project.id: p.project.name for p in index.profiles}
+    return {names[pid].strip().lower(): head.strip().lower()
+            for pid, (_, head, _) in index.heads.items()}
 
 
 def score(found: list[dict[str, Any]], labels: list[dict[str, Any]], heads: dict[str, str]
@@ -219,7 +220,7 @@ def main() -> int:
 
     gaz = load()
     index = ProjectIndex(shipped_projects(), gaz)
-    heads = duplicate_heads()
+    heads = duplicate_heads(index)
     dev = articles(args.data, args.glob)
     held = articles(args.data / HELD_OUT, "*") if (args.data / HELD_OUT).is_dir() else []
     if not dev or (args.glob == "*" and len(dev) < 15):

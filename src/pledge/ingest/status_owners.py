@@ -33,8 +33,7 @@ def owners(own: list[Mention], h: Hit[Signal]) -> list[Mention]:
     if joins:
         # "제련소, 투자위 추천...배터리 공장은 철회": two stories in one headline; a word
         # is said only of the story it stands in, even when that one names nothing known
-        lo = max((j for j in joins if j <= h.start), default=0)
-        hi = min((j for j in joins if j > h.start), default=len(text))
+        lo, hi = _between(joins, h.start, len(text))
         own = [m for m in own if lo <= m.anchor < hi]
         if not own:
             return []
@@ -43,8 +42,7 @@ def owners(own: list[Mention], h: Hit[Signal]) -> list[Mention]:
     breaks = [m.start() for m in CLAUSE_BREAK.finditer(text)] + \
         [m.start() for m in _CLAUSE_ENDS.finditer(text)] + \
         [m.start() for m in CONTRAST.finditer(text)]
-    lo = max((b for b in breaks if b <= h.start), default=0)
-    hi = min((b for b in breaks if b > h.start), default=len(text))
+    lo, hi = _between(breaks, h.start, len(text))
     clause = [m for m in own if lo <= m.anchor < hi] or own
     if len(clause) > 1 and h.start > max(m.anchor for m in clause):
         # "like the fertilizer plant, the port upgrade ... was passed over": the one
@@ -56,6 +54,13 @@ def owners(own: list[Mention], h: Hit[Signal]) -> list[Mention]:
         return clause
     inside = [m for m in clause if m.start <= h.start < m.end]
     return inside or clause[-1:]
+
+
+def _between(marks: list[int], at: int, end: int) -> tuple[int, int]:
+    """The stretch around ``at`` between the nearest of ``marks`` (0 and ``end`` where
+    none lies on a side)."""
+    return (max((b for b in marks if b <= at), default=0),
+            min((b for b in marks if b > at), default=end))
 
 
 # A facility named only to compare another with it ("Like the gas plant, the port ...",
