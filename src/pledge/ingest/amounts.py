@@ -143,8 +143,16 @@ _ONE_BOUND: Final = re.compile(_BOUND)
 # candidate starts wherever this matches.
 # (Only where it matches counts, not how: its qualifiers are written as a tree of letter
 # classes, common beginnings shared, which tries far fewer branches at each character.)
+# (And it opens with a verb's or a qualifier's first letter, in any case, a Japanese or
+# Korean qualifier's first character, a currency's, the letters and signs _CUR_BEFORE opens
+# with, or the digit itself: this one class, tested first, rules out most places at once.)
+_START_OPENS: Final = (
+    "(?=(?i:[" + "".join(sorted({v[0] for v in _VERBS} | {w[0] for w in _QUAL_WORDS}))
+    + "])|[" + re.escape("".join(sorted({q[0] for q in _CJK_QUALS} | set("USNCAHRW$¥₩€£₹")
+                                        | {c[0] for c in CURRENCIES}))) + r"]|\d)")
 _START: Final = re.compile(
-    rf"{_VERB_BEFORE}(?:{_caseless_tree(_QUAL_WORDS)}\s+|(?:{'|'.join(_CJK_QUALS)})\s?)?"
+    rf"{_START_OPENS}{_VERB_BEFORE}"
+    rf"(?:{_caseless_tree(_QUAL_WORDS)}\s+|(?:{'|'.join(_CJK_QUALS)})\s?)?"
     rf"(?:{_CUR_BEFORE}\s?)?\d")
 _DIGIT: Final = re.compile(r"\d")
 _WIDE_SPACE: Final = re.compile(r"\s\s")
@@ -157,11 +165,32 @@ _WON_WORD: Final = re.compile(r"(?i:won|pounds?|rand|francs)(?![A-Za-z])"
 _GROUPED: Final = re.compile(r"\d,\d{3}")
 # Currency signs that mean money wherever they stand in a candidate (a quick first test).
 _SIGN: Final = re.compile(r"[$¥₩€£₹]")
+# What every currency of _CUR_BEFORE and _CUR_AFTER holds, however it is written and
+# whatever stands around it: a sign, a code, "R" or "W" before a figure ("R2", "RM 5"), a
+# Japanese or Korean word ("ドル" of "米ドル", "달러" of "호주 달러"), or an English word (in
+# any case, so looked for in the lower-cased text: "dollar" of "US Dollars", "nggit" of
+# "ringgit", with no letter a case-blind pattern reads beyond ASCII, "ı" for "i"). A text
+# holding none names no currency (see _may_hold_money). (Each alternative opens with one
+# character, so a search skips at once where none stands.)
+_CURRENCY_MARK: Final = re.compile("|".join([
+    *map(re.escape, "$¥₩€£₹"), *sorted(CURRENCIES), r"R(?=(?:M|s\.?)?\s?\d)", r"W(?=\s?\d)",
+    "ドル", "円", "ユーロ", "ウォン", "人民元", "フラン", "リンギット", "ランド",
+    "달러", "유로", "위안", "원", "엔", "링깃", "프랑"]))
+_CURRENCY_WORD: Final = re.compile("dollar|yen|won|euro|rand|nggit|rupee|franc|pound")
 
 
 # A span of figures and marks only (a year, "3.5", "1,000"): no currency can be named in it,
 # as each is written with a sign or letters (a quick first test).
 _FIGURES_ONLY: Final = re.compile(r"[\d\s.,%()/+\-–—~]*")
+
+
+def _may_hold_money(text: str) -> bool:
+    """Whether ``text`` holds a digit and names a currency somewhere, false only when sure:
+    every amount read holds both (see :func:`_plausible`), so a text without them has none
+    (a quick first test of a sentence, as most name no currency)."""
+    return _DIGIT.search(text) is not None and (
+        _CURRENCY_MARK.search(text) is not None
+        or _CURRENCY_WORD.search(text.lower()) is not None)
 
 
 def _plausible(span: str) -> bool:
@@ -305,10 +334,13 @@ _LEAD_ENDS: Final = tuple(sorted(
     {w.split()[-1].lower() for w in _QUAL_WORDS}
     | {"exceed", "exceeds", "exceeded", "top", "tops", "topped", "surpass", "surpasses",
        "surpassed"} | {c.lower() for c in CURRENCIES}
-    | {"$", "¥", "₩", "€", "£", "₹", "rm", "rs", "rs.", "r", "w"}
+    | {"$", "¥", "₩", "€", "£", "₹"}
     | {q.rstrip("?")[-1] for q in _CJK_QUALS}
     | {q[:-2][-1] for q in _CJK_QUALS if q.endswith("?")}))
 _LEAD_END_SIZE: Final = max(map(len, _LEAD_ENDS))
+# The currencies written with letters of one case only, "R", "RM", "Rs", "W" ("December 5"
+# does not end with the rand).
+_SIGN_LETTERS: Final = ("R", "RM", "Rs", "Rs.", "W")
 # Letters beyond ASCII that a case-blind pattern takes for ASCII ones ("ſ" for "s").
 _FOLDS_TO_ASCII: Final = re.compile("[\u0130\u0131\u017f\u212a]")
 
@@ -321,7 +353,8 @@ def _may_lead(text: str, lo: int, d: int) -> bool:
     before = text[max(lo, j - _LEAD_END_SIZE):j]
     if not before:
         return False
-    return bool(_FOLDS_TO_ASCII.search(before)) or before.lower().endswith(_LEAD_ENDS)
+    return (bool(_FOLDS_TO_ASCII.search(before)) or before.lower().endswith(_LEAD_ENDS)
+            or before.endswith(_SIGN_LETTERS))
 
 
 def _candidates(text: str) -> Iterator[re.Match[str]]:
@@ -418,7 +451,7 @@ def find_amounts(text: str) -> list[AmountHit]:
     """Every amount of money in ``text``, in order (percentages, counts and prices are not
     money invested: "15%", "45 days", "$3.23 a share", "$80 a barrel")."""
     hits: list[AmountHit] = []
-    for m in _candidates(text):
+    for m in _candidates(text) if _may_hold_money(text) else ():
         span = m.group().strip()
         if not span or not _plausible(span) or _is_price(text, m, span):
             continue
