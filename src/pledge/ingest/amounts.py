@@ -143,12 +143,13 @@ _ONE_BOUND: Final = re.compile(_BOUND)
 # candidate starts wherever this matches.
 # (Only where it matches counts, not how: its qualifiers are written as a tree of letter
 # classes, common beginnings shared, which tries far fewer branches at each character.)
-# (And it opens with a verb's or a qualifier's first letter, in any case, a Japanese or
-# Korean qualifier's first character, a currency's, the letters and signs _CUR_BEFORE opens
-# with, or the digit itself: this one class, tested first, rules out most places at once.)
+# (And it opens with a verb's or a qualifier's first two letters, in any case, a Japanese
+# or Korean qualifier's first character, a currency's, the letters and signs _CUR_BEFORE
+# opens with, or the digit itself: tested first, this rules out most places at once.)
 _START_OPENS: Final = (
-    "(?=(?i:[" + "".join(sorted({v[0] for v in _VERBS} | {w[0] for w in _QUAL_WORDS}))
-    + "])|[" + re.escape("".join(sorted({q[0] for q in _CJK_QUALS} | set("USNCAHRW$¥₩€£₹")
+    "(?=" + _caseless_tree(tuple(sorted({v[:2] for v in _VERBS}
+                                        | {w[:2] for w in _QUAL_WORDS})))
+    + "|[" + re.escape("".join(sorted({q[0] for q in _CJK_QUALS} | set("USNCAHRW$¥₩€£₹")
                                         | {c[0] for c in CURRENCIES}))) + r"]|\d)")
 _START: Final = re.compile(
     rf"{_START_OPENS}{_VERB_BEFORE}"
