@@ -141,15 +141,17 @@ def tokens(text: str) -> set[str]:
 
 def _content_words(raw: list[str]) -> set[str]:
     known = _CONTENT
-    found = list(map(known.get, raw))
-    if None in found:
+    try:
+        found = set(map(known.__getitem__, raw))
+    except KeyError:    # (a word not read before)
         if len(known) >= _WORDS_KEPT:
             known.clear()
         for t in raw:
             if t not in known:
                 known[t] = _content_word(t)
-        found = list(map(known.get, raw))
-    return set(filter(None, found))
+        found = set(map(known.__getitem__, raw))
+    found.discard("")
+    return found
 
 
 def _content_word(t: str) -> str:
@@ -187,6 +189,11 @@ class _Profile:
     name_words: set[str] = field(default_factory=set)   # outside any brackets
     distinctive: set[str] = field(default_factory=set)
     stage: int = 0
+    # Made once the index knows every project: the sponsors not in the gazetteer long
+    # enough to be looked for in a passage, in order, and the words of the name that count
+    # as other words (not distinctive, not a sponsor's or a state's).
+    sponsors_written: tuple[str, ...] = ()
+    plain_words: frozenset[str] = frozenset()
 
 
 class ProjectIndex:
@@ -208,15 +215,24 @@ class ProjectIndex:
         for state in US_STATES:
             self.common_words |= tokens(state)
         self._distinctive()
-        # Inverted indexes: which profiles share a piece of evidence with a passage.
-        self._by_key: dict[tuple[str, str], list[_Profile]] = {}
         for prof in self.profiles:
-            keys = {("org", o) for o in prof.lead | prof.partners}
-            keys |= {("type", t) for t in prof.types} | {("state", x) for x in prof.states}
-            keys |= {("site", x) for x in prof.sites}
-            keys |= {("name", w) for w in prof.distinctive}
-            for key in keys:
-                self._by_key.setdefault(key, []).append(prof)
+            prof.sponsors_written = tuple(n for n in sorted(prof.other_sponsors) if len(n) >= 5)
+            prof.plain_words = frozenset(prof.words - prof.distinctive - self.common_words)
+        # (the facility types a passage shares with a project, rarest first)
+        self._type_order = {t: (n, t) for t, n in self.type_count.items()}
+        # Inverted indexes, one a kind of evidence (sponsors, facility types, states, sites,
+        # distinctive name words): which profiles share a piece of evidence with a passage.
+        self._by_org: dict[str, list[_Profile]] = {}
+        self._by_type: dict[str, list[_Profile]] = {}
+        self._by_state: dict[str, list[_Profile]] = {}
+        self._by_site: dict[str, list[_Profile]] = {}
+        self._by_name: dict[str, list[_Profile]] = {}
+        for prof in self.profiles:
+            for index, keys in ((self._by_org, prof.lead | prof.partners),
+                                (self._by_type, prof.types), (self._by_state, prof.states),
+                                (self._by_site, prof.sites), (self._by_name, prof.distinctive)):
+                for key in keys:
+                    index.setdefault(key, []).append(prof)
         self._other_sponsors = [(name, prof) for prof in self.profiles
                                 for name in prof.other_sponsors if len(name) >= 5]
         self._all_distinctive = sorted({w for p in self.profiles for w in p.distinctive})
@@ -304,14 +320,14 @@ class ProjectIndex:
             for org in sorted(f.orgs & prof.partners):
                 s += 1.0 + 0.5 / max(self.sponsor_count[org], 1)
                 ev.setdefault("partner", []).append(org)
-        if prof.other_sponsors:
+        if prof.sponsors_written:
             if low is None:
                 low = f.text.lower()
-            for name in sorted(prof.other_sponsors):
-                if len(name) >= 5 and name in low:
+            for name in prof.sponsors_written:
+                if name in low:
                     s += 2.5
                     ev.setdefault("sponsor", []).append(name)
-        shared = sorted(f.types & prof.types, key=lambda t: (self.type_count[t], t)) \
+        shared = sorted(f.types & prof.types, key=self._type_order.__getitem__) \
             if f.types else []
         if shared:
             s += 2.0 + 2.0 / max(self.type_count[shared[0]], 1)
@@ -321,13 +337,15 @@ class ProjectIndex:
         if hit:
             s += 4.0
             ev["name"] = sorted(hit)
-        if f.sites & prof.sites:
+        sites = f.sites & prof.sites
+        if sites:
             s += 1.5
-            ev["site"] = sorted(f.sites & prof.sites)
-        if f.states & prof.states:
-            s += min(len(f.states & prof.states), 2) * 1.0
-            ev["state"] = sorted(f.states & prof.states)
-        extra = (words & prof.words) - prof.distinctive - self.common_words
+            ev["site"] = sorted(sites)
+        states = f.states & prof.states
+        if states:
+            s += min(len(states), 2) * 1.0
+            ev["state"] = sorted(states)
+        extra = words & prof.plain_words
         if extra:
             s += min(0.5 * len(extra), 2.0)
             ev["words"] = sorted(extra)
@@ -356,14 +374,15 @@ class ProjectIndex:
         raw = _TOKEN.findall(f.text)
         proper = self._proper(raw)
         candidates: dict[int, _Profile] = {}
-        keys = [("org", o) for o in f.orgs] + [("type", t) for t in f.types]
-        keys += [("state", x) for x in f.states] + [("site", x) for x in f.sites]
-        keys += [("name", w) for w in proper]
-        for key in keys:
-            for prof in self._by_key.get(key, ()):
-                candidates[id(prof)] = prof
-        low = f.text.lower()
-        if self._other_sponsors:
+        for keys, index in ((f.orgs, self._by_org), (f.types, self._by_type),
+                            (f.states, self._by_state), (f.sites, self._by_site),
+                            (proper, self._by_name)):
+            for key in keys:
+                for prof in index.get(key, ()):
+                    candidates[id(prof)] = prof
+        # (the text lower-cased, for the sponsors not in the gazetteer: none, none needed)
+        low = f.text.lower() if self._other_sponsors else None
+        if low is not None:
             for name, prof in self._other_sponsors:
                 if name in low:
                     candidates[id(prof)] = prof
@@ -413,7 +432,9 @@ class ProjectIndex:
         capital or a digit, are or are near spellings of ("Gulflink", "Portsmouth's"): of
         the passage's proper words, only those count."""
         known = self._names_of
-        if not all(map(known.__contains__, raw)):
+        try:
+            return set().union(*map(known.__getitem__, raw))
+        except KeyError:    # (a word not read before)
             if len(known) >= _WORDS_KEPT:
                 known.clear()
             for t in raw:
@@ -421,7 +442,7 @@ class ProjectIndex:
                     w = _written_word(t)
                     known[t] = self._like_word(w) | ({w} & self._distinctive_words) if w \
                         else frozenset()
-        return set().union(*map(known.__getitem__, raw))
+            return set().union(*map(known.__getitem__, raw))
 
     def _like_word(self, w: str) -> frozenset[str]:
         """The distinctive name words ``w`` is a slightly different writing of."""
