@@ -125,6 +125,9 @@ _NOT_CJK_PREFIX: Final = frozenset({
 })
 _JAPANESE: Final = re.compile(r"(?P<ja>[\u4e00-\u9fff\u30a0-\u30ff]{2,12})の株価")
 _KOREAN: Final = re.compile(r"(?<![가-힣])(?P<ko>[가-힣A-Za-z]{2,12}?)(?:의)? ?주가(?:는|가|도)")
+# A letter of Japanese or Korean (kana, kanji, hangul, "㈜"): every name and mark looked for
+# in those languages holds one, so a text without any (most) is spared their searches.
+_CJK_LETTER: Final = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u321c]")
 # Capitalised words that open a sentence or name a market, not a company.
 _NOT_NAMES: Final = frozenset({
     "The", "A", "An", "Its", "Their", "His", "Her", "Our", "This", "That", "These", "Those",
@@ -214,10 +217,11 @@ def find_unknown_companies(text: str, taken: list[tuple[int, int]],
                 add(start, start + len(name), name)
             done = m.end()
             break
-    if "株価" in text:
+    cjk = not text.isascii() and _CJK_LETTER.search(text) is not None
+    if cjk and "株価" in text:
         for m in _JAPANESE.finditer(text):
             add(m.start("ja"), m.end("ja"), m.group("ja"))
-    if "주가" in text:
+    if cjk and "주가" in text:
         for m in _KOREAN.finditer(text):
             add(m.start("ko"), m.end("ko"), m.group("ko"))
     for m in (_ROLE_FIELD.finditer(text) if _ROLE_WORD.search(text) else ()):
@@ -246,11 +250,11 @@ def find_unknown_companies(text: str, taken: list[tuple[int, int]],
     for pattern, group, needs in ((_JA_KIND_NAME, "jakind", _JA_KINDS),
                                   (_KO_KIND_NAME, "kokind", _KO_KINDS),
                                   (_JA_SHA, "jasha", ("社",))):
-        if not any(w in text for w in needs):
+        if not cjk or not any(w in text for w in needs):
             continue
         for m in pattern.finditer(text):
             add(m.start(group), m.end(group), m.group(group))
-    for pattern, trigger in ((_JA_NAME, _JA_TRIGGER), (_KO_NAME, _KO_TRIGGER)):
+    for pattern, trigger in ((_JA_NAME, _JA_TRIGGER), (_KO_NAME, _KO_TRIGGER)) if cjk else ():
         # (looked for only around the endings and marks a name can have)
         spans: dict[tuple[int, int], re.Match[str]] = {}
         for t in trigger.finditer(text):

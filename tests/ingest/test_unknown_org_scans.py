@@ -1,0 +1,19 @@
+"""The searches for unknown companies skipped in a text without Japanese or Korean letters
+would find nothing there: each of their marks holds such a letter."""
+
+from __future__ import annotations
+
+from pledge.ingest import unknown_orgs as u
+
+
+def test_every_japanese_and_korean_mark_holds_a_letter_of_those_scripts() -> None:
+    marks = [*u._JA_TRIGGERS, *u._KO_TRIGGERS, *u._JA_KINDS, *u._KO_KINDS, "社", "株価", "주가"]
+    assert all(u._CJK_LETTER.search(m) for m in marks), [
+        m for m in marks if not u._CJK_LETTER.search(m)]
+
+
+def test_companies_named_in_japanese_and_korean_are_still_found() -> None:
+    found = u.find_unknown_companies("古河電気工業の株価が上がった。", [], frozenset())
+    assert {n for _, _, n in found} == {"古河電気工業"}
+    found = u.find_unknown_companies("세진중공업은 계약을 맺었다.", [], frozenset())
+    assert {n for _, _, n in found} == {"세진중공업"}
