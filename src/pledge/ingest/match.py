@@ -220,6 +220,11 @@ class ProjectIndex:
             prof.plain_words = frozenset(prof.words - prof.distinctive - self.common_words)
         # (the facility types a passage shares with a project, rarest first)
         self._type_order = {t: (n, t) for t, n in self.type_count.items()}
+        # The score a sponsor, a partner or a facility type in common adds (see the table
+        # above), by how many projects share it.
+        self._lead_weight = {o: 2.0 + 1.0 / max(n, 1) for o, n in self.lead_count.items()}
+        self._partner_weight = {o: 1.0 + 0.5 / max(n, 1) for o, n in self.sponsor_count.items()}
+        self._type_weight = {t: 2.0 + 2.0 / max(n, 1) for t, n in self.type_count.items()}
         # Inverted indexes, one a kind of evidence (sponsors, facility types, states, sites,
         # distinctive name words): which profiles share a piece of evidence with a passage.
         self._by_org: dict[str, list[_Profile]] = {}
@@ -314,12 +319,16 @@ class ProjectIndex:
         s = 0.0
         ev: dict[str, list[str]] = {}
         if f.orgs:
-            for org in sorted(f.orgs & prof.lead):
-                s += 2.0 + 1.0 / max(self.lead_count[org], 1)
-                ev.setdefault("sponsor", []).append(org)
-            for org in sorted(f.orgs & prof.partners):
-                s += 1.0 + 0.5 / max(self.sponsor_count[org], 1)
-                ev.setdefault("partner", []).append(org)
+            lead = f.orgs & prof.lead
+            if lead:
+                ev["sponsor"] = sorted(lead)
+                for org in ev["sponsor"]:
+                    s += self._lead_weight[org]
+            partners = f.orgs & prof.partners
+            if partners:
+                ev["partner"] = sorted(partners)
+                for org in ev["partner"]:
+                    s += self._partner_weight[org]
         if prof.sponsors_written:
             if low is None:
                 low = f.text.lower()
@@ -327,10 +336,10 @@ class ProjectIndex:
                 if name in low:
                     s += 2.5
                     ev.setdefault("sponsor", []).append(name)
-        shared = sorted(f.types & prof.types, key=self._type_order.__getitem__) \
-            if f.types else []
-        if shared:
-            s += 2.0 + 2.0 / max(self.type_count[shared[0]], 1)
+        common = f.types & prof.types if f.types else None
+        if common:
+            shared = sorted(common, key=self._type_order.__getitem__)
+            s += self._type_weight[shared[0]]
             s += 1.0 if len(shared) > 1 else 0.0
             ev["type"] = shared
         hit = prof.distinctive & proper
@@ -398,21 +407,9 @@ class ProjectIndex:
             return []
         scored.sort(key=lambda x: (-x[0], -x[1], x[2].project.id))
         top_score = scored[0][0]
-        # Named companies and nothing else: a match only for one company that sponsors a
-        # single project, or whose passage shares words with the best project's name (a
-        # list of companies is not a project, unless they are the partners who sponsor
-        # that one project together: "ENTRA1 and NuScale withdrew it").
         top_ev = scored[0][3]
-        # (a supplier named beside the partners does not undo it)
-        partners = f.orgs & set(top_ev.get("sponsor", ()))
-        together = len(partners) > 1 and all(self.sponsor_count[o] == 1 for o in partners)
-        # (nor when one of them is the best project's sponsor and the passage describes
-        # that project by two words of its name: "GE Vernova's turbine and generator order")
-        described = "sponsor" in top_ev and len(top_ev.get("words", ())) >= 2
-        alone = len(f.orgs) != 1 or (self.sponsor_count[next(iter(f.orgs))] > 1
-                                     and "words" not in top_ev)
-        if not f.types and not f.sites and "name" not in top_ev and not together and \
-                not described and alone:
+        if not f.types and not f.sites and "name" not in top_ev and \
+                not self._by_companies(f, top_ev):
             return []
         near = [x for x in scored if x[0] >= top_score - 0.5]
         if len(near) == 1:
@@ -426,6 +423,22 @@ class ProjectIndex:
         near.sort(key=lambda x: (-x[1], -x[0], x[2].project.id))
         s, _, prof, ev = near[0]
         return [self._match(prof, s, 0.5, ev)]
+
+    def _by_companies(self, f: Features, top_ev: dict[str, list[str]]) -> bool:
+        """Whether a passage that names companies and nothing else (no facility, site or
+        name) names the best-scoring project, whose evidence is ``top_ev``: only by one
+        company that sponsors a single project, or whose passage shares words with that
+        project's name (a list of companies is not a project, unless they are the partners
+        who sponsor that one project together: "ENTRA1 and NuScale withdrew it")."""
+        # (a supplier named beside the partners does not undo it)
+        partners = f.orgs & set(top_ev.get("sponsor", ()))
+        together = len(partners) > 1 and all(self.sponsor_count[o] == 1 for o in partners)
+        # (nor when one of them is the best project's sponsor and the passage describes
+        # that project by two words of its name: "GE Vernova's turbine and generator order")
+        described = "sponsor" in top_ev and len(top_ev.get("words", ())) >= 2
+        alone = len(f.orgs) != 1 or (self.sponsor_count[next(iter(f.orgs))] > 1
+                                     and "words" not in top_ev)
+        return together or described or not alone
 
     def _proper(self, raw: list[str]) -> set[str]:
         """The distinctive name words that words ``raw`` of a passage, written with a
