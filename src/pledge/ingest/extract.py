@@ -164,18 +164,18 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                 # "Toshiba is further back. Its transformer proposal ...": the company of
                 # the sentence before owns the facility this one names
                 orgs = unique(h.value.name for h in reads[s.index - 1].orgs)
-            firms = orgs or [n for at, n in unknown_at.get(s.index, []) if lo <= at < hi][:1]
             states = list(dict.fromkeys(map(_VALUE, state_hits)))
             site_hits = list(map(_VALUE, place_hits))
-            p_sites = list(dict.fromkeys(x.name for x in site_hits))
+            p_sites = list(dict.fromkeys(x.name for x in site_hits)) if site_hits else []
             p_sectors = {h.value for h in sector_hits}
             p_sectors |= {g.types[t].sector for t in types}
-            p_amounts = tuple(amount_index[id(a)] for a in amount_hits)
+            p_amounts = tuple(amount_index[id(a)] for a in amount_hits) if amount_hits else ()
             part = s.text[lo:hi]
-            features = Features(frozenset(g.with_parents(orgs)), frozenset(types),
-                                frozenset(states) | frozenset(
-                                    st for x in site_hits if len(x.states) == 1
-                                    for st in x.states),
+            p_states = frozenset(states)
+            if site_hits:
+                # (with the state of each site that lies in one)
+                p_states |= {x.states[0] for x in site_hits if len(x.states) == 1}
+            features = Features(frozenset(g.with_parents(orgs)), frozenset(types), p_states,
                                 frozenset(p_sites), frozenset(p_sectors), part)
             found = index.matches(features, partner or framework or None) \
                 if index is not None else []
@@ -205,25 +205,28 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                 if p_amounts:
                     words_at += [h.start for h in r.cue_hits.get("back_references", [])
                                  if lo <= h.start < hi]
-            elif found:
-                kind_word = _kind_word(kind_words)
+            elif found or types:
+                # (a new project's name: the company behind it, one the gazetteer knows or
+                # else one it does not, the facility and its place)
+                firms = orgs or [n for at, n in unknown_at.get(s.index, []) if lo <= at < hi][:1]
+                descriptor = _descriptor(g, firms, types, states, site_hits,
+                                         _kind_word(kind_words))
                 for match in found:
                     sector = g.types[types[0]].sector if types else match.project.sector
                     made.append(Mention(
-                        s.index, s.text, _descriptor(g, firms, types, states, site_hits, kind_word),
+                        s.index, s.text, descriptor,
                         tuple(orgs), tuple(types), tuple(states), tuple(p_sites), sector,
                         match.project.id,
                         match.project.name, match.confidence, match.reasons, "passage",
                         p_amounts, lo, hi, anchor))
-            elif types:
-                kind_word = _kind_word(kind_words)
-                sector = g.types[types[0]].sector
-                conf = 0.4 + 0.15 * bool(orgs) + 0.1 * bool(states or p_sites) + \
-                    0.1 * bool(p_amounts)
-                made.append(Mention(
-                    s.index, s.text, _descriptor(g, firms, types, states, site_hits, kind_word),
-                    tuple(orgs), tuple(types), tuple(states), tuple(p_sites), sector, None, "",
-                    round(conf, 2), (), "passage", p_amounts, lo, hi, anchor))
+                if not found:
+                    sector = g.types[types[0]].sector
+                    conf = 0.4 + 0.15 * bool(orgs) + 0.1 * bool(states or p_sites) + \
+                        0.1 * bool(p_amounts)
+                    made.append(Mention(
+                        s.index, s.text, descriptor,
+                        tuple(orgs), tuple(types), tuple(states), tuple(p_sites), sector, None,
+                        "", round(conf, 2), (), "passage", p_amounts, lo, hi, anchor))
             for m in made:
                 here.append(m)
                 for i in p_amounts:
