@@ -131,8 +131,9 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
         s = r.sentence
         # The partner a sentence names, when it names one ("a plant Japan is considering
         # funding" in an article about Korea's pledge): its projects are that partner's.
-        named = set(named_by[s.index]) if index is not None else set()
-        partner = next(iter(named)) if len(named) == 1 else ""
+        named = named_by[s.index] if index is not None else []
+        # (one partner, however often named)
+        partner = named[0] if named and named.count(named[0]) == len(named) else ""
         if not (r.types or r.orgs or r.states or r.sites or r.sectors or r.amounts
                 or r.back_reference or r.pronoun or s.index in unknown_at):
             # A sentence of words only (a third of most articles): one passage, which is
