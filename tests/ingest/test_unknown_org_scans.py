@@ -31,3 +31,7 @@ def test_trigger_grouped_by_first_letter_finds_what_the_flat_alternation_finds()
             "Korea Zinc Co.,Ltd. and Hanwha Systems' Semiconductor unit, L.P. and S.A.")
     assert [m.span() for m in u._TRIGGER.finditer(text)] == \
         [m.span() for m in flat.finditer(text)]
+
+
+def test_every_role_then_name_trigger_ends_with_r_comma_or_rs_comma() -> None:
+    assert all(w.endswith(("r,", "rs,")) for w in u._ROLE_THEN_NAME_TRIGGERS)

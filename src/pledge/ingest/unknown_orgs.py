@@ -242,7 +242,8 @@ def find_unknown_companies(text: str, taken: list[tuple[int, int]],
             if " " in name:
                 add(lo + n.end() - len(name), lo + n.end(), name)
     low = text.lower()
-    if any(w in low for w in _ROLE_THEN_NAME_TRIGGERS):
+    # (each of them ends with "r," or "rs,", which most texts hold neither of)
+    if ("r," in low or "rs," in low) and any(w in low for w in _ROLE_THEN_NAME_TRIGGERS):
         for m in _ROLE_THEN_NAME.finditer(text):
             name = _clean_name(m.group("role"))
             if " " in name:
