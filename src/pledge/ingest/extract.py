@@ -176,7 +176,8 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
             if site_hits:
                 # (with the state of each site that lies in one)
                 p_states |= {x.states[0] for x in site_hits if len(x.states) == 1}
-            features = Features(frozenset(g.with_parents(orgs)), frozenset(types), p_states,
+            features = Features(frozenset(g.with_parents(orgs) if orgs else ()),
+                                frozenset(types), p_states,
                                 frozenset(p_sites), frozenset(p_sectors), part)
             found = index.matches(features, partner or framework or None) \
                 if index is not None else []
