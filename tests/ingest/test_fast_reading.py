@@ -80,9 +80,10 @@ def test_the_count_parts_find_what_the_count_pattern_finds() -> None:
     for t in _sentences() + _mixtures(COUNT_PIECES, 6000, 12, 3):
         plain = [(m.span(), next(g for g in m.groups() if g))
                  for m in statuses._COUNT.finditer(t)]
-        parts = sorted((m.span(), next(g for g in m.groups() if g))
+        parts = sorted((m.span(), m.group(1))
                         for p in statuses._COUNT_PARTS for m in p.finditer(t))
         assert parts == plain, t
+        assert [(m.span(), m.group(1)) for m in statuses._counts(t)] == plain, t
         found += len(plain)
     assert found > 500
 
@@ -98,3 +99,70 @@ def test_the_english_patterns_find_the_same_without_their_quick_tests(
     plain = [list(signal_patterns._english(t)) for t in texts]
     assert quick == plain
     assert sum(map(len, plain[-len(mixed):])) > 1000
+
+
+GUARD_PIECES = ["commissioners", "Commission", "COUNCIL", "board", "shareholders", "state",
+                "regulators", "agency", "FERC", "NRC", "EPA", "governor", "mayor",
+                "authority", "authorities", "lawmakers", "legislature", "voters", "court",
+                "Congress", "Senate", "parliament", "county", "city", "township", "permit",
+                "of", "the", "Texas", "Railroad", "had", "has", "also", "unanimously", "  ",
+                "approved", "ſhareholders", "commİssion", "cıty", "separate from",
+                "SEPARATE FROM", "outside", "outside of", "unrelated to", "not part of",
+                "independent of", "ſeparate from", "outſide", "framework", "programme",
+                "program", "deal", "package", "investment pledge", "$550bn", "枠組み", "と",
+                "は", "別", "外", "関係な", "制度", "対米投資", "틀", "과는", "별개", "무관",
+                "프레임워크", "대미 투자", "대미투자", "dozens of projects", "Dozen of Projects",
+                "12 projects", "6件", "7 건", "9 Projects", "dozenſ of projects", "5 projects"]
+
+
+def test_the_guards_find_the_same_with_their_quick_tests() -> None:
+    from pledge.ingest import status_context, status_guards
+
+    found = [0, 0, 0]
+    lines = _sentences()
+    for k, t in enumerate(lines + _mixtures(GUARD_PIECES, 6000, 10, 11)):
+        # (in the articles, before each word a status word may open; in the mixtures,
+        # before every character)
+        ends = [i for i, c in enumerate(t) if c == " "] if k < len(lines) else range(len(t))
+        for end in [*ends, len(t)]:
+            plain = status_context._OTHER_BEFORE.search(t, max(0, end - 50), end) is not None
+            assert status_context._other_before(t, end) == plain, (t, end)
+            found[0] += plain
+        apart = status_guards._APART.search(t) is not None
+        assert not apart or status_guards._may_be_apart(t), t
+        many = status_context._MANY.search(t) is not None
+        assert status_context.speaks_of_many(t) == many, t
+        found[1] += apart
+        found[2] += many
+    assert min(found) > 100, found
+
+
+HOLDS_PIECES = ["if", "If", "IF", "ıf", "İf", "unless", "until", "in case", "In  Case", "keep",
+                "Keeps", "continue", "continue to", "remain", "REMAINS", "remaın", "keeps ",
+                "not", "n't", "no", "never", "yet to", "will", "would", "May", "may", "to be",
+                "expected to", "waiting for", "plans to", " ", "  ", ",", ";", ".", "x",
+                "nothing", "known", "ifs", "-", "아직", "않", "予定"]
+
+
+def test_a_status_words_quick_tests_pass_every_text_its_patterns_find_in() -> None:
+    from pledge.ingest import reading
+    from pledge.ingest.gazetteer import load
+
+    g = load()
+    word_lists = [*g.negations.values(), *g.modals.values()]
+    found = [0, 0, 0]
+    for t in _sentences() + _mixtures(HOLDS_PIECES, 6000, 10, 13):
+        if reading._GOES_ON.search(t):
+            assert reading._may_hold(t, reading._GOES_ON_WORDS), t
+            found[0] += 1
+        if reading._IF_CLAUSE.search(t):
+            assert reading._may_hold(t, reading._IF_WORDS), t
+            found[1] += 1
+        for words in word_lists:
+            whole, _, anywhere = reading._word_finder(words)
+            low = t.lower()
+            plain = (whole is not None and whole.search(low) is not None) or any(
+                w in low for w in anywhere)
+            assert reading._window_has(t, words) == plain, (t, words)
+            found[2] += plain
+    assert min(found) > 100, found

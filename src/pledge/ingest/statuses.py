@@ -45,15 +45,16 @@ _COUNT: Final = re.compile(
     r"\b(two|three|four|five)\b|(\d)\s?(?:つの|案件|件|건|개|곳|projects?\b)|([二三四五])つの|"
     r"(두|세|네) ",
     re.I)
-# The same, as three patterns scanned apart (several times faster than the one, whose
-# branches the regex engine tries at every character). What each finds starts with a
-# character no other may start with (a "t" or "f" opening a word, a digit, a Japanese or
-# Korean numeral), and none may start inside another's find (the "t" of "projects" opens
-# no word), so their finds, in order, are the finds of :data:`_COUNT`.
+# The same, as three patterns scanned apart, each opening with the characters it may start
+# with (so the regex engine skips at once to them, where the one pattern, whose branches
+# open otherwise, is tried at every character); group 1 is the number. What each finds
+# starts with a character no other may start with (a "t" or "f" opening a word, a digit, a
+# Japanese or Korean numeral), and none may start inside another's find (the "t" of
+# "projects" opens no word), so their finds, in order, are the finds of :data:`_COUNT`.
 _COUNT_PARTS: Final = (
-    re.compile(r"\b((?i:two|three|four|five))\b"),
+    re.compile(r"([tTfF](?<!\w.)(?i:(?<=[tT])(?:wo|hree)|(?<=[fF])(?:our|ive)))\b"),
     re.compile(r"(\d)\s?(?:つの|案件|件|건|개|곳|(?i:projects?)\b)"),
-    re.compile(r"([二三四五])つの|(두|세|네) "))
+    re.compile(r"([二三四五두세네])(?:(?<=[二三四五])つの|(?<=[두세네]) )"))
 _NUMBERS: Final = {"two": 2, "three": 3, "four": 4, "five": 5, "二": 2, "三": 3, "四": 4,
                    "五": 5, "두": 2, "세": 3, "네": 4}
 
@@ -63,14 +64,26 @@ _NUMBERS: Final = {"two": 2, "three": 3, "four": 4, "five": 5, "二": 2, "三": 
 _PART_OF: Final = re.compile(r"\b(?:from|of|among)\s+(?:the\s+|these\s+|those\s+)?$", re.I)
 
 
+def _counts(text: str) -> list[re.Match[str]]:
+    """What :data:`_COUNT` finds in ``text``, in order (from :data:`_COUNT_PARTS`; an ASCII
+    text is not searched for numerals outside ASCII, nor for a digit it lacks)."""
+    word, digit, numeral = _COUNT_PARTS
+    found = list(word.finditer(text))
+    ascii_text = text.isascii()
+    if not ascii_text or any(d in text for d in "0123456789"):
+        found += digit.finditer(text)
+    if not ascii_text:
+        found += numeral.finditer(text)
+    found.sort(key=lambda x: x.start())
+    return found
+
+
 def _stated_count(text: str) -> int | None:
     """How many projects a sentence says it speaks of ("three projects", "3つの案件")."""
-    found = sorted((x for part in _COUNT_PARTS for x in part.finditer(text)),
-                   key=lambda x: x.start())
-    m = next((x for x in found if not counts_other(text, x.end())), None)
+    m = next((x for x in _counts(text) if not counts_other(text, x.end())), None)
     if m is None or _PART_OF.search(text, max(0, m.start() - 12), m.start()):
         return None   # ("two people familiar with the matter": no group of projects)
-    word = next(g for g in m.groups() if g)
+    word = m.group(1)
     return int(word) if word.isdigit() else _NUMBERS.get(word.lower())
 
 
