@@ -120,7 +120,7 @@ def test_the_guards_find_the_same_with_their_quick_tests() -> None:
 
     found = [0, 0, 0]
     lines = _sentences()
-    for k, t in enumerate(lines + _mixtures(GUARD_PIECES, 6000, 10, 11)):
+    for k, t in enumerate(lines + _mixtures(GUARD_PIECES, 3000, 10, 11)):
         # (in the articles, before each word a status word may open; in the mixtures,
         # before every character)
         ends = [i for i, c in enumerate(t) if c == " "] if k < len(lines) else range(len(t))
@@ -165,4 +165,33 @@ def test_a_status_words_quick_tests_pass_every_text_its_patterns_find_in() -> No
                 w in low for w in anywhere)
             assert reading._window_has(t, words) == plain, (t, words)
             found[2] += plain
+    assert min(found) > 100, found
+
+
+MORE_PIECES = ["Q:", "Q .", "q:", "――", "─", "質問", "問", "?", "？", "は", "요", "。", ".", " ",
+               "\n", "\u3000", "  ", "x", "And the reactors", "second round", "Second-Tranche",
+               "next batch", "third phaſe", "2nd round", "第2弾", "第二弾", "2차", "二次",
+               "次の案件", "次回", "다음 단계", "차기", "取締役会", "株主総会", "規制委員会",
+               "州政府", "全国会議", "国会", "이사회", "주 정부", "민주정부", "국회", "한국회사",
+               "규제 당국", "で", "承認", "..", "…", "추천", "철회"]
+
+
+def test_the_question_round_and_body_tests_find_the_same() -> None:
+    from pledge.ingest import role_refs, status_context
+
+    found = [0, 0, 0]
+    lines = _sentences()
+    for k, t in enumerate(lines + _mixtures(MORE_PIECES, 8000, 8, 17)):
+        asks = role_refs._QUESTION.search(t) is not None
+        assert role_refs._asks(t) == asks, t
+        found[0] += asks
+        if statuses._LATER_ROUND.search(t):
+            assert statuses._may_name_a_round(t), t
+            found[1] += 1
+        # (the bodies in the 40 characters before every place of the mixtures)
+        for end in range(len(t) + 1 if k >= len(lines) else 0):
+            lo = max(0, end - 40)
+            if status_context._CJK_OTHER.search(t, lo, end):
+                assert any(t.find(c, lo, end) >= 0 for c in status_context._CJK_OTHER_OPENS)
+                found[2] += 1
     assert min(found) > 100, found

@@ -98,6 +98,8 @@ _CJK_SITE: Final = re.compile(r"(?:부지로|부지를|입지로|입지를|건�
 _CJK_OTHER: Final = re.compile(r"取締役会|株主総会|規制委員会|規制当局|州政府|州議会|"
                                r"(?<![\u4e00-\u9fff])国会|이사회|주주총회|규제위원회|"
                                r"규제 ?당국|(?<!민)주 ?(?:정부|의회)|(?<![가-힣])국회")
+# (the characters what it finds may open with: a quick test before its scan)
+_CJK_OTHER_OPENS: Final = "取株規州国이주규국"
 
 
 # Talks given up, not a project ("walked away from the talks", "交渉を打ち切った", "협상을
@@ -125,9 +127,11 @@ def by_other_body(text: str, h: Hit[Signal]) -> bool:
     if of_talks(text, h):
         return True
     if h.value.language != "en":
+        lo = max(0, h.start - 40)
         return (h.value.stage == "selected" and bool(
-            _CJK_SITE.search(text, max(0, h.start - 30), h.start))) or bool(
-            _CJK_OTHER.search(text, max(0, h.start - 40), h.start))
+            _CJK_SITE.search(text, max(0, h.start - 30), h.start))) or (
+            any(text.find(c, lo, h.start) >= 0 for c in _CJK_OTHER_OPENS)
+            and _CJK_OTHER.search(text, lo, h.start) is not None)
     return bool(_other_before(text, h.start)
                 or _OTHER_AFTER.match(text, h.end)
                 or (h.value.stage == "selected" and (_OTHER_OBJECT.match(text, h.end)

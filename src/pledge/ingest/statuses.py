@@ -40,6 +40,7 @@ from pledge.ingest.status_context import (
 )
 from pledge.ingest.status_guards import apart_from_programme, names_a_site, refused
 from pledge.ingest.status_owners import owners as _owners
+from pledge.ingest.word_patterns import plain_lower
 
 _COUNT: Final = re.compile(
     r"\b(two|three|four|five)\b|(\d)\s?(?:つの|案件|件|건|개|곳|projects?\b)|([二三四五])つの|"
@@ -387,7 +388,21 @@ _LATER_ROUND: Final = re.compile(
 def _of_a_round(reads: list[SentenceRead], i: int) -> bool:
     """Whether the sentence, or one of the four before it, names a later round or tranche
     ("as the second round of its programme takes shape ... named as candidates")."""
-    return any(_LATER_ROUND.search(reads[j].sentence.text) for j in range(max(0, i - 4), i + 1))
+    return any(_may_name_a_round(t) and _LATER_ROUND.search(t) is not None
+               for t in (reads[j].sentence.text for j in range(max(0, i - 4), i + 1)))
+
+
+# What :data:`_LATER_ROUND` finds holds one of these words: Japanese or Korean ones as
+# written, English ones in small letters in the text lower-cased (a quick test first).
+_ROUND_CJK: Final = ("第", "차", "次", "다음")
+_ROUND_EN: Final = ("round", "tranche", "batch", "phase")
+
+
+def _may_name_a_round(text: str) -> bool:
+    if any(w in text for w in _ROUND_CJK):
+        return True
+    low = plain_lower(text)
+    return low is None or any(w in low for w in _ROUND_EN)
 
 
 def _chained_count(reads: list[SentenceRead], i: int) -> int | None:
