@@ -25,8 +25,8 @@ def plain_lower(text: str) -> str | None:
     small letters at the same places (None where they may not: a text whose length changes
     when lower-cased, or that holds a letter such a pattern takes for an ASCII one)."""
     low = text.lower()
-    if len(low) != len(text) or _FOLDS_TO_ASCII.search(text):
-        return None
+    if not text.isascii() and (len(low) != len(text) or _FOLDS_TO_ASCII.search(text)):
+        return None     # (an ASCII text holds no such letter, and keeps its length)
     return low
 
 
