@@ -42,21 +42,26 @@ def _window_has(text: str, words: tuple[str, ...]) -> bool:
     """Whether ``text`` holds one of ``words``: a word in Latin letters as a whole word (no
     letter next to it), any other anywhere."""
     low = text.lower()
-    whole, latin, anywhere = _word_finder(words)
-    # (the pattern's scan only when one of its words stands in the text, whole or not)
-    return (whole is not None and any(w in low for w in latin)
-            and whole.search(low) is not None) or any(w in low for w in anywhere)
+    whole, anywhere = _word_finder(words)
+    return (whole is not None and whole.search(low) is not None) or any(
+        w in low for w in anywhere)
 
 
 @lru_cache(maxsize=64)
-def _word_finder(words: tuple[str, ...]
-                 ) -> tuple[re.Pattern[str] | None, tuple[str, ...], tuple[str, ...]]:
+def _word_finder(words: tuple[str, ...]) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
     """For a gazetteer's list of words (compiled once a list): one pattern for the words in
-    Latin letters, those words, and the others."""
+    Latin letters, and the others. The pattern finds a word with no small letter next to
+    it; its branches open with the words' first letters, the check of the character before
+    coming after it (a look-behind over both), so the regex engine skips at once to the
+    letters a word may start with."""
     latin = [w for w in words if w.isascii() and w[0].isalpha()]
-    whole = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, latin)) + r")(?![a-z])") \
-        if latin else None
-    return whole, tuple(latin), tuple(w for w in words if w not in latin)
+    by_first: dict[str, list[str]] = {}
+    for w in latin:
+        by_first.setdefault(w[0], []).append(re.escape(w[1:]))
+    whole = re.compile("(?:" + "|".join(
+        f"{re.escape(first)}(?<![a-z].)(?:{'|'.join(rest)})"
+        for first, rest in by_first.items()) + r")(?![a-z])") if latin else None
+    return whole, tuple(w for w in words if w not in latin)
 
 
 def _may_hold(text: str, words: tuple[str, ...]) -> bool:
