@@ -49,6 +49,8 @@ def passage_cuts(text: str, r: SentenceRead) -> list[int]:
     if the text on both sides names a facility or an amount."""
     # Items start with a facility or a company; in Japanese and Korean lists ("、") also with
     # a place ("ペンシルベニア州、テキサス州での...").
+    if len(r.types) + len(r.amounts) < 2:
+        return []   # (most sentences: one facility or amount at most)
     payload = sorted({h.start for h in r.types} | {a.start for a in r.amounts})
     if len(payload) < 2:
         return []   # a cut needs a facility or an amount on both sides
@@ -59,6 +61,10 @@ def passage_cuts(text: str, r: SentenceRead) -> list[int]:
               if text[max(0, h.start - 2):h.start].rstrip()[-1:] in ("、", "，")}
     candidates: set[int] = set()
     for pos in sorted(set(starts) | places):
+        if pos <= payload[0]:
+            # (a cut here would stand before the first facility or amount, with none
+            # before it: the item's separator is never a cut, nor the end of one's part)
+            continue
         window = text[max(0, pos - 40 - _ITEM_GAP):pos]
         size = len(window)
         # The separator may stand up to _ITEM_GAP characters of words before the item: the
@@ -73,8 +79,10 @@ def passage_cuts(text: str, r: SentenceRead) -> list[int]:
             if m is not None and (gap == 0 or window[end:].strip()):
                 candidates.add(pos - gap - (end - m.start()))
                 break
-    for m in CLAUSE_BREAK.finditer(text):
-        candidates.add(m.start())
+    if not text.isascii() or "while" in text or "whereas" in text or "but" in text:
+        # (a clause break is one of those words after a comma, or a blank between two
+        # letters of Japanese or Chinese)
+        candidates.update(m.start() for m in CLAUSE_BREAK.finditer(text))
     if "반면" in text or "一方" in text or "whereas" in text:
         candidates.update(m.start() for m in CONTRAST.finditer(text))
     if "..." in text or "…" in text:
@@ -82,24 +90,27 @@ def passage_cuts(text: str, r: SentenceRead) -> list[int]:
     anchors = sorted((h.start, h.value.key) for h in r.types)
     cuts: list[int] = []
     last = 0
-    for cut in sorted(candidates):
-        if cut <= last:
-            continue
-        before = any(last <= p < cut for p in payload)
-        after = any(p >= cut for p in payload)
+    ordered = sorted(candidates)
+    for i, cut in enumerate(ordered):
+        if cut <= last or cut > payload[-1]:
+            continue    # (in the part cut before, or with no facility or amount after it)
+        if not any(last <= p < cut for p in payload):
+            continue    # (none before it)
         # "power modules and transformers": two words for one kind of facility, one item.
         prior = [k for p, k in anchors if last <= p < cut]
         first_after = next((k for p, k in anchors if p >= cut), None)
-        end = min((c for c in candidates if c > cut), default=len(text))
-        # (a place of its own also makes an item: "a gas plant in Pennsylvania was funded,
-        # and the one in Texas notified")
-        states_before = {h.value for h in r.states if last <= h.start < cut}
-        own = any(cut <= a.start < end for a in r.amounts) or \
-            any(cut <= h.start < end for h in r.orgs) or \
-            (bool(states_before) and any(cut <= h.start < end and h.value not in states_before
-                                         for h in r.states))
-        same_kind = bool(prior) and prior[-1] == first_after and not own
-        if before and after and not same_kind:
-            cuts.append(cut)
-            last = cut
+        if prior and prior[-1] == first_after:
+            end = ordered[i + 1] if i + 1 < len(ordered) else len(text)
+            # (a place of its own also makes an item: "a gas plant in Pennsylvania was
+            # funded, and the one in Texas notified")
+            states_before = {h.value for h in r.states if last <= h.start < cut}
+            own = any(cut <= a.start < end for a in r.amounts) or \
+                any(cut <= h.start < end for h in r.orgs) or \
+                (bool(states_before) and any(cut <= h.start < end
+                                             and h.value not in states_before
+                                             for h in r.states))
+            if not own:
+                continue
+        cuts.append(cut)
+        last = cut
     return cuts

@@ -31,6 +31,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from itertools import pairwise
+from operator import attrgetter
 from typing import Any, Final
 
 from pledge.ingest import claims, fingerprint
@@ -117,8 +118,10 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
     country, framework, country_conf = country_of(g, sentences, provisional, named_by)
 
     # Passages and their projects (``kinds``: the facility types of each known project).
-    kinds = projects.kinds if projects else {}
-    sponsors = projects.sponsors if projects else {}
+    # (``index``: the known projects, None when there are none: asked once, not a passage)
+    index = projects if projects else None
+    kinds = index.kinds if index is not None else {}
+    sponsors = index.sponsors if index is not None else {}
     mentions: list[Mention] = []
     mentions_of_amount: dict[int, list[Mention]] = {}
     evidence_at: dict[int, list[int]] = {}     # amount index -> positions of project words
@@ -128,14 +131,15 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
         s = r.sentence
         # The partner a sentence names, when it names one ("a plant Japan is considering
         # funding" in an article about Korea's pledge): its projects are that partner's.
-        named = set(named_by[s.index]) if projects else set()
-        partner = next(iter(named)) if len(named) == 1 else ""
+        named = named_by[s.index] if index is not None else []
+        # (one partner, however often named)
+        partner = named[0] if named and named.count(named[0]) == len(named) else ""
         if not (r.types or r.orgs or r.states or r.sites or r.sectors or r.amounts
                 or r.back_reference or r.pronoun or s.index in unknown_at):
             # A sentence of words only (a third of most articles): one passage, which is
             # about a project only when its words name one; else nothing to do.
-            found = projects.matches(Features(text=s.text), partner or framework or None) \
-                if projects else []
+            found = index.matches(Features(text=s.text), partner or framework or None) \
+                if index is not None else []
             if not any(not partner or m.project.framework == partner for m in found):
                 continue
         cuts = passage_cuts(s.text, r)
@@ -154,45 +158,42 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
             else:
                 org_hits, kind_words, state_hits = r.orgs, r.types, r.states
                 place_hits, sector_hits, amount_hits = r.sites, r.sectors, r.amounts
-            orgs = unique(h.value.name for h in org_hits)
-            types = unique(h.value.key for h in kind_words)
+            # (each name once, in order: the names are strings, kept as a dict's keys)
+            orgs = list(dict.fromkeys(map(_NAME, org_hits)))
+            types = list(dict.fromkeys(map(_KEY, kind_words)))
             if not orgs and types and lo == 0 and s.index and _POSSESSIVE.match(s.text):
                 # "Toshiba is further back. Its transformer proposal ...": the company of
                 # the sentence before owns the facility this one names
                 orgs = unique(h.value.name for h in reads[s.index - 1].orgs)
-            firms = orgs or [n for at, n in unknown_at.get(s.index, []) if lo <= at < hi][:1]
-            # (the word of the first kind that names a narrower facility, else the first)
-            kind_word = next((h.text for h in kind_words if h.value.key == kind_words[0].value.key
-                              and h.value.label_for(h.text) != h.value.label),
-                             kind_words[0].text if kind_words else "")
-            states = unique(h.value for h in state_hits)
-            site_hits = [h.value for h in place_hits]
-            p_sites = unique(x.name for x in site_hits)
+            states = list(dict.fromkeys(map(_VALUE, state_hits)))
+            site_hits = list(map(_VALUE, place_hits))
+            p_sites = list(dict.fromkeys(x.name for x in site_hits)) if site_hits else []
             p_sectors = {h.value for h in sector_hits}
             p_sectors |= {g.types[t].sector for t in types}
-            p_amounts = tuple(amount_index[id(a)] for a in amount_hits)
+            p_amounts = tuple(amount_index[id(a)] for a in amount_hits) if amount_hits else ()
             part = s.text[lo:hi]
-            features = Features(frozenset(g.with_parents(orgs)), frozenset(types),
-                                frozenset(states) | frozenset(
-                                    st for x in site_hits if len(x.states) == 1
-                                    for st in x.states),
+            p_states = frozenset(states)
+            if site_hits:
+                # (with the state of each site that lies in one)
+                p_states |= {x.states[0] for x in site_hits if len(x.states) == 1}
+            features = Features(frozenset(g.with_parents(orgs) if orgs else ()),
+                                frozenset(types), p_states,
                                 frozenset(p_sites), frozenset(p_sectors), part)
-            found = projects.matches(features, partner or framework or None) \
-                if projects else []
+            found = index.matches(features, partner or framework or None) \
+                if index is not None else []
             if partner:
                 found = [m for m in found if m.project.framework == partner]
             if found and _ANOTHER.search(part):
                 # "its separate proposal for a peaking plant": not the sponsor's known one
                 found = [m for m in found if "name" in m.kinds]
-            by_name = any("name" in m.kinds for m in found)
-            by_sponsor = any(m.kinds & {"sponsor", "partner"} for m in found)
-            anchor = min((h.start for h in kind_words), default=lo)
+            anchor = min(map(_START, kind_words)) if kind_words else lo
             recent = last is not None and s.index - last.sentence <= 3
-            found_here: list[Hit[Any]] = [*kind_words, *org_hits, *state_hits, *place_hits]
-            words_at = [h.start for h in found_here]
+            # (where the passage names its project, for the amounts it holds)
+            found_here: list[Hit[Any]] = [*kind_words, *org_hits, *state_hits, *place_hits] \
+                if p_amounts else []
+            words_at = list(map(_START, found_here))
             made: list[Mention] = []
-            own_project = by_name or (by_sponsor and bool(types))
-            refers_back = (r.back_reference and not own_project
+            refers_back = (r.back_reference and not _own_project(found, types)
                            and not _another_subject(last, types, orgs, kinds, g.with_parents)) or (
                 r.pronoun and not found and not types and lo == 0) or (
                 _same_kind(last, types, orgs, states, site_hits, found, kinds)) or (
@@ -203,25 +204,31 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                     tuple(states), tuple(p_sites), last.sector, last.project_id, last.project,
                     round(last.confidence * 0.85, 2), last.reasons, "back reference",
                     p_amounts, lo, hi, anchor))
-                words_at += [h.start for h in r.cue_hits.get("back_references", [])
-                             if lo <= h.start < hi]
-            elif found:
+                if p_amounts:
+                    words_at += [h.start for h in r.cue_hits.get("back_references", [])
+                                 if lo <= h.start < hi]
+            elif found or types:
+                # (a new project's name: the company behind it, one the gazetteer knows or
+                # else one it does not, the facility and its place)
+                firms = orgs or [n for at, n in unknown_at.get(s.index, []) if lo <= at < hi][:1]
+                descriptor = _descriptor(g, firms, types, states, site_hits,
+                                         _kind_word(kind_words))
                 for match in found:
                     sector = g.types[types[0]].sector if types else match.project.sector
                     made.append(Mention(
-                        s.index, s.text, _descriptor(g, firms, types, states, site_hits, kind_word),
+                        s.index, s.text, descriptor,
                         tuple(orgs), tuple(types), tuple(states), tuple(p_sites), sector,
                         match.project.id,
                         match.project.name, match.confidence, match.reasons, "passage",
                         p_amounts, lo, hi, anchor))
-            elif types:
-                sector = g.types[types[0]].sector
-                conf = 0.4 + 0.15 * bool(orgs) + 0.1 * bool(states or p_sites) + \
-                    0.1 * bool(p_amounts)
-                made.append(Mention(
-                    s.index, s.text, _descriptor(g, firms, types, states, site_hits, kind_word),
-                    tuple(orgs), tuple(types), tuple(states), tuple(p_sites), sector, None, "",
-                    round(conf, 2), (), "passage", p_amounts, lo, hi, anchor))
+                if not found:
+                    sector = g.types[types[0]].sector
+                    conf = 0.4 + 0.15 * bool(orgs) + 0.1 * bool(states or p_sites) + \
+                        0.1 * bool(p_amounts)
+                    made.append(Mention(
+                        s.index, s.text, descriptor,
+                        tuple(orgs), tuple(types), tuple(states), tuple(p_sites), sector, None,
+                        "", round(conf, 2), (), "passage", p_amounts, lo, hi, anchor))
             for m in made:
                 here.append(m)
                 for i in p_amounts:
@@ -260,7 +267,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                               pname, converted, r.sentence.start + a.start, flow,
                               notes.get(i, "")))
 
-    heads = projects.heads if projects else {}
+    heads = index.heads if index is not None else {}
     statuses = status_facts(g, reads, by_sentence, heads, kinds)
     orgs = [OrgFact(h.text if h.value.as_written else h.value.name, h.value.kind, h.text,
                     r.sentence.index, r.sentence.text,
@@ -311,6 +318,23 @@ _CONVERTED: Final = re.compile(
     r"|equivalent to|the equivalent of|US|≈|~|약|約|およそ)\s*)?")
 
 
+def _kind_word(kind_words: list[Hit[Any]]) -> str:
+    """The word of the first kind of facility named that names a narrower facility ("cathode
+    materials plant"), else the first word of a kind ("" when none is named)."""
+    if not kind_words:
+        return ""
+    first = kind_words[0].value.key
+    return next((h.text for h in kind_words if h.value.key == first
+                 and h.value.label_for(h.text) != h.value.label), kind_words[0].text)
+
+
+def _own_project(found: list[Any], types: list[str]) -> bool:
+    """Whether a passage names its own project: by the project's name, or by its sponsor
+    beside a kind of facility."""
+    return any("name" in m.kinds for m in found) or (
+        bool(types) and any(m.kinds & {"sponsor", "partner"} for m in found))
+
+
 def _same_kind(last: Mention | None, types: list[str], orgs: list[str], states: list[str],
                sites: list[Site], found: list[Any], kinds: dict[int, frozenset[str]]) -> bool:
     """Whether a passage that names only a kind of facility ("原発の事業費は…", "the reactor
@@ -335,6 +359,12 @@ def _another_subject(last: Mention | None, types: list[str], orgs: list[str],
 
 
 _BY_KIND_ALONE: Final = 0.5
+# What the passages take of their hits: a company's name, a facility's kind, a state or
+# site, and where a hit starts.
+_NAME: Final = attrgetter("value.name")
+_KEY: Final = attrgetter("value.key")
+_VALUE: Final = attrgetter("value")
+_START: Final = attrgetter("start")
 # A facility set apart from the one its sponsor is known for ("its separate proposal",
 # "another plant").
 _ANOTHER: Final = re.compile(r"\b(?:separate|another|other|additional)\s+(?:[\w-]+\s+){0,2}?"

@@ -141,15 +141,17 @@ def tokens(text: str) -> set[str]:
 
 def _content_words(raw: list[str]) -> set[str]:
     known = _CONTENT
-    found = list(map(known.get, raw))
-    if None in found:
+    try:
+        found = set(map(known.__getitem__, raw))
+    except KeyError:    # (a word not read before)
         if len(known) >= _WORDS_KEPT:
             known.clear()
         for t in raw:
             if t not in known:
                 known[t] = _content_word(t)
-        found = list(map(known.get, raw))
-    return set(filter(None, found))
+        found = set(map(known.__getitem__, raw))
+    found.discard("")
+    return found
 
 
 def _content_word(t: str) -> str:
@@ -187,6 +189,11 @@ class _Profile:
     name_words: set[str] = field(default_factory=set)   # outside any brackets
     distinctive: set[str] = field(default_factory=set)
     stage: int = 0
+    # Made once the index knows every project: the sponsors not in the gazetteer long
+    # enough to be looked for in a passage, in order, and the words of the name that count
+    # as other words (not distinctive, not a sponsor's or a state's).
+    sponsors_written: tuple[str, ...] = ()
+    plain_words: frozenset[str] = frozenset()
 
 
 class ProjectIndex:
@@ -208,15 +215,29 @@ class ProjectIndex:
         for state in US_STATES:
             self.common_words |= tokens(state)
         self._distinctive()
-        # Inverted indexes: which profiles share a piece of evidence with a passage.
-        self._by_key: dict[tuple[str, str], list[_Profile]] = {}
         for prof in self.profiles:
-            keys = {("org", o) for o in prof.lead | prof.partners}
-            keys |= {("type", t) for t in prof.types} | {("state", x) for x in prof.states}
-            keys |= {("site", x) for x in prof.sites}
-            keys |= {("name", w) for w in prof.distinctive}
-            for key in keys:
-                self._by_key.setdefault(key, []).append(prof)
+            prof.sponsors_written = tuple(n for n in sorted(prof.other_sponsors) if len(n) >= 5)
+            prof.plain_words = frozenset(prof.words - prof.distinctive - self.common_words)
+        # (the facility types a passage shares with a project, rarest first)
+        self._type_order = {t: (n, t) for t, n in self.type_count.items()}
+        # The score a sponsor, a partner or a facility type in common adds (see the table
+        # above), by how many projects share it.
+        self._lead_weight = {o: 2.0 + 1.0 / max(n, 1) for o, n in self.lead_count.items()}
+        self._partner_weight = {o: 1.0 + 0.5 / max(n, 1) for o, n in self.sponsor_count.items()}
+        self._type_weight = {t: 2.0 + 2.0 / max(n, 1) for t, n in self.type_count.items()}
+        # Inverted indexes, one a kind of evidence (sponsors, facility types, states, sites,
+        # distinctive name words): which profiles share a piece of evidence with a passage.
+        self._by_org: dict[str, list[_Profile]] = {}
+        self._by_type: dict[str, list[_Profile]] = {}
+        self._by_state: dict[str, list[_Profile]] = {}
+        self._by_site: dict[str, list[_Profile]] = {}
+        self._by_name: dict[str, list[_Profile]] = {}
+        for prof in self.profiles:
+            for index, keys in ((self._by_org, prof.lead | prof.partners),
+                                (self._by_type, prof.types), (self._by_state, prof.states),
+                                (self._by_site, prof.sites), (self._by_name, prof.distinctive)):
+                for key in keys:
+                    index.setdefault(key, []).append(prof)
         self._other_sponsors = [(name, prof) for prof in self.profiles
                                 for name in prof.other_sponsors if len(name) >= 5]
         self._all_distinctive = sorted({w for p in self.profiles for w in p.distinctive})
@@ -298,36 +319,42 @@ class ProjectIndex:
         s = 0.0
         ev: dict[str, list[str]] = {}
         if f.orgs:
-            for org in sorted(f.orgs & prof.lead):
-                s += 2.0 + 1.0 / max(self.lead_count[org], 1)
-                ev.setdefault("sponsor", []).append(org)
-            for org in sorted(f.orgs & prof.partners):
-                s += 1.0 + 0.5 / max(self.sponsor_count[org], 1)
-                ev.setdefault("partner", []).append(org)
-        if prof.other_sponsors:
+            lead = f.orgs & prof.lead
+            if lead:
+                ev["sponsor"] = sorted(lead)
+                for org in ev["sponsor"]:
+                    s += self._lead_weight[org]
+            partners = f.orgs & prof.partners
+            if partners:
+                ev["partner"] = sorted(partners)
+                for org in ev["partner"]:
+                    s += self._partner_weight[org]
+        if prof.sponsors_written:
             if low is None:
                 low = f.text.lower()
-            for name in sorted(prof.other_sponsors):
-                if len(name) >= 5 and name in low:
+            for name in prof.sponsors_written:
+                if name in low:
                     s += 2.5
                     ev.setdefault("sponsor", []).append(name)
-        shared = sorted(f.types & prof.types, key=lambda t: (self.type_count[t], t)) \
-            if f.types else []
-        if shared:
-            s += 2.0 + 2.0 / max(self.type_count[shared[0]], 1)
+        common = f.types & prof.types if f.types else None
+        if common:
+            shared = sorted(common, key=self._type_order.__getitem__)
+            s += self._type_weight[shared[0]]
             s += 1.0 if len(shared) > 1 else 0.0
             ev["type"] = shared
         hit = prof.distinctive & proper
         if hit:
             s += 4.0
             ev["name"] = sorted(hit)
-        if f.sites & prof.sites:
+        sites = f.sites & prof.sites
+        if sites:
             s += 1.5
-            ev["site"] = sorted(f.sites & prof.sites)
-        if f.states & prof.states:
-            s += min(len(f.states & prof.states), 2) * 1.0
-            ev["state"] = sorted(f.states & prof.states)
-        extra = (words & prof.words) - prof.distinctive - self.common_words
+            ev["site"] = sorted(sites)
+        states = f.states & prof.states
+        if states:
+            s += min(len(states), 2) * 1.0
+            ev["state"] = sorted(states)
+        extra = words & prof.plain_words
         if extra:
             s += min(0.5 * len(extra), 2.0)
             ev["words"] = sorted(extra)
@@ -356,14 +383,15 @@ class ProjectIndex:
         raw = _TOKEN.findall(f.text)
         proper = self._proper(raw)
         candidates: dict[int, _Profile] = {}
-        keys = [("org", o) for o in f.orgs] + [("type", t) for t in f.types]
-        keys += [("state", x) for x in f.states] + [("site", x) for x in f.sites]
-        keys += [("name", w) for w in proper]
-        for key in keys:
-            for prof in self._by_key.get(key, ()):
-                candidates[id(prof)] = prof
-        low = f.text.lower()
-        if self._other_sponsors:
+        for keys, index in ((f.orgs, self._by_org), (f.types, self._by_type),
+                            (f.states, self._by_state), (f.sites, self._by_site),
+                            (proper, self._by_name)):
+            for key in keys:
+                for prof in index.get(key, ()):
+                    candidates[id(prof)] = prof
+        # (the text lower-cased, for the sponsors not in the gazetteer: none, none needed)
+        low = f.text.lower() if self._other_sponsors else None
+        if low is not None:
             for name, prof in self._other_sponsors:
                 if name in low:
                     candidates[id(prof)] = prof
@@ -379,21 +407,9 @@ class ProjectIndex:
             return []
         scored.sort(key=lambda x: (-x[0], -x[1], x[2].project.id))
         top_score = scored[0][0]
-        # Named companies and nothing else: a match only for one company that sponsors a
-        # single project, or whose passage shares words with the best project's name (a
-        # list of companies is not a project, unless they are the partners who sponsor
-        # that one project together: "ENTRA1 and NuScale withdrew it").
         top_ev = scored[0][3]
-        # (a supplier named beside the partners does not undo it)
-        partners = f.orgs & set(top_ev.get("sponsor", ()))
-        together = len(partners) > 1 and all(self.sponsor_count[o] == 1 for o in partners)
-        # (nor when one of them is the best project's sponsor and the passage describes
-        # that project by two words of its name: "GE Vernova's turbine and generator order")
-        described = "sponsor" in top_ev and len(top_ev.get("words", ())) >= 2
-        alone = len(f.orgs) != 1 or (self.sponsor_count[next(iter(f.orgs))] > 1
-                                     and "words" not in top_ev)
-        if not f.types and not f.sites and "name" not in top_ev and not together and \
-                not described and alone:
+        if not f.types and not f.sites and "name" not in top_ev and \
+                not self._by_companies(f, top_ev):
             return []
         near = [x for x in scored if x[0] >= top_score - 0.5]
         if len(near) == 1:
@@ -408,12 +424,30 @@ class ProjectIndex:
         s, _, prof, ev = near[0]
         return [self._match(prof, s, 0.5, ev)]
 
+    def _by_companies(self, f: Features, top_ev: dict[str, list[str]]) -> bool:
+        """Whether a passage that names companies and nothing else (no facility, site or
+        name) names the best-scoring project, whose evidence is ``top_ev``: only by one
+        company that sponsors a single project, or whose passage shares words with that
+        project's name (a list of companies is not a project, unless they are the partners
+        who sponsor that one project together: "ENTRA1 and NuScale withdrew it")."""
+        # (a supplier named beside the partners does not undo it)
+        partners = f.orgs & set(top_ev.get("sponsor", ()))
+        together = len(partners) > 1 and all(self.sponsor_count[o] == 1 for o in partners)
+        # (nor when one of them is the best project's sponsor and the passage describes
+        # that project by two words of its name: "GE Vernova's turbine and generator order")
+        described = "sponsor" in top_ev and len(top_ev.get("words", ())) >= 2
+        alone = len(f.orgs) != 1 or (self.sponsor_count[next(iter(f.orgs))] > 1
+                                     and "words" not in top_ev)
+        return together or described or not alone
+
     def _proper(self, raw: list[str]) -> set[str]:
         """The distinctive name words that words ``raw`` of a passage, written with a
         capital or a digit, are or are near spellings of ("Gulflink", "Portsmouth's"): of
         the passage's proper words, only those count."""
         known = self._names_of
-        if not all(map(known.__contains__, raw)):
+        try:
+            return set().union(*map(known.__getitem__, raw))
+        except KeyError:    # (a word not read before)
             if len(known) >= _WORDS_KEPT:
                 known.clear()
             for t in raw:
@@ -421,7 +455,7 @@ class ProjectIndex:
                     w = _written_word(t)
                     known[t] = self._like_word(w) | ({w} & self._distinctive_words) if w \
                         else frozenset()
-        return set().union(*map(known.__getitem__, raw))
+            return set().union(*map(known.__getitem__, raw))
 
     def _like_word(self, w: str) -> frozenset[str]:
         """The distinctive name words ``w`` is a slightly different writing of."""

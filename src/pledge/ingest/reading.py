@@ -17,6 +17,7 @@ from pledge.ingest.gazetteer import Cue, Gazetteer, Organisation, ProjectType, S
 from pledge.ingest.phrases import Hit, PhraseMatcher, PhraseScan
 from pledge.ingest.signal_patterns import pattern_signals
 from pledge.ingest.text import Sentence
+from pledge.ingest.word_patterns import plain_lower
 
 
 @dataclass(slots=True)
@@ -49,15 +50,34 @@ def _window_has(text: str, words: tuple[str, ...]) -> bool:
 @lru_cache(maxsize=64)
 def _word_finder(words: tuple[str, ...]) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
     """For a gazetteer's list of words (compiled once a list): one pattern for the words in
-    Latin letters, and the others."""
+    Latin letters, and the others. The pattern finds a word with no small letter next to
+    it; its branches open with the words' first letters, the check of the character before
+    coming after it (a look-behind over both), so the regex engine skips at once to the
+    letters a word may start with."""
     latin = [w for w in words if w.isascii() and w[0].isalpha()]
-    whole = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, latin)) + r")(?![a-z])") \
-        if latin else None
+    by_first: dict[str, list[str]] = {}
+    for w in latin:
+        by_first.setdefault(w[0], []).append(re.escape(w[1:]))
+    whole = re.compile("(?:" + "|".join(
+        f"{re.escape(first)}(?<![a-z].)(?:{'|'.join(rest)})"
+        for first, rest in by_first.items()) + r")(?![a-z])") if latin else None
     return whole, tuple(w for w in words if w not in latin)
+
+
+def _may_hold(text: str, words: tuple[str, ...]) -> bool:
+    """Whether a case-blind pattern that needs one of ``words`` (in small letters) may find
+    something in ``text``: one of them stands in it lower-cased, or the text is one whose
+    lower-cased form does not show every such word (see
+    :func:`pledge.ingest.word_patterns.plain_lower`)."""
+    low = plain_lower(text)
+    return low is None or any(w in low for w in words)
 
 
 _GOES_ON: Final = re.compile(r"\b(?:keep|keeps|continue|continues|continue to|remain|remains)\s*$",
                              re.I)
+# Words one of which what :data:`_GOES_ON` and :data:`_IF_CLAUSE` find holds (quick tests).
+_GOES_ON_WORDS: Final = ("keep", "continue", "remain")
+_IF_WORDS: Final = ("if", "unless", "until", "case")
 
 
 def _last_words(text: str, end: int, n: int) -> list[str]:
@@ -86,18 +106,21 @@ def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
     # A project expected to be proposed is a proposed project: only a negation drops it.
     modal = () if hit.value.stage == Stage.PROPOSED else g.modals.get(hit.value.language, ())
     if hit.value.language == "en":
-        if modal and _IF_CLAUSE.search(text, max(0, hit.start - 120), hit.start):
+        lo = max(0, hit.start - 120)
+        if modal and _may_hold(text[lo:hit.start], _IF_WORDS) and \
+                _IF_CLAUSE.search(text, lo, hit.start):
             return False    # "If the terminal is selected, Japan will have 45 days"
         if modal and _PRESENT.match(hit.text) and \
-                _WHEN_CLAUSE.search(text, max(0, hit.start - 120), hit.start):
+                _WHEN_CLAUSE.search(text, lo, hit.start):
             return False    # "returns start when the plant begins operations": not yet
         # (a word in another table cell or clause negates nothing: "not disclosed | -
         # | Japan declined to fund")
         before = " ".join(_last_words(text, hit.start, 6)).rsplit("|", 1)[-1].rsplit(";", 1)[-1]
-        if _GOES_ON.search(before):
+        if _may_hold(before, _GOES_ON_WORDS) and _GOES_ON.search(before):
             modal = ()      # "will keep examining", "would continue to review"
         return not (_window_has(before, neg) or "n't" in before
-                    or _window_has(_MONTH_MAY.sub("", before), modal)
+                    or _window_has(_MONTH_MAY.sub("", before) if "May" in before else before,
+                                   modal)
                     or _EN_NOT_AFTER.match(text, hit.end) is not None
                     or (not hit.text.endswith("ed")
                         and _EN_MODAL_AFTER.match(text, hit.end) is not None))

@@ -58,10 +58,21 @@ def counts_other(text: str, end: int) -> bool:
 _QUESTION: Final = re.compile(r"(?:^\s*(?:Q\s*[:.]|――|─|質問|問)|[?？]\s*$|(?:は|요)[。.]?\s*$)")
 
 
+# The same, read without a scan of the whole sentence: how it opens, and how it ends once
+# the blanks after it are dropped (what ``\s*$`` passes over).
+_QUESTION_OPENS: Final = re.compile(r"\s*(?:Q\s*[:.]|――|─|質問|問)")
+_QUESTION_ENDS: Final = ("?", "？", "は", "요", "は。", "は.", "요。", "요.")
+
+
+def _asks(text: str) -> bool:
+    """Whether ``text`` asks a question (what :data:`_QUESTION` finds in it)."""
+    return _QUESTION_OPENS.match(text) is not None or text.rstrip().endswith(_QUESTION_ENDS)
+
+
 def answers_question(texts: list[str]) -> bool:
     """Whether the sentence after ``texts`` (the sentences just before it) answers an
     interview's question: one of them asks one."""
-    return any(_QUESTION.search(t) for t in texts)
+    return any(_asks(t) for t in texts)
 
 
 # The partner's side as a sentence's subject ("Japan was notified on Monday", "日本政府は

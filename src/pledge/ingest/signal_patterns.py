@@ -13,7 +13,7 @@ from typing import Final
 from pledge.domain.lifecycle import Stage
 from pledge.ingest.gazetteer import Signal
 from pledge.ingest.phrases import Hit
-from pledge.ingest.word_patterns import FastWords
+from pledge.ingest.word_patterns import FastWords, plain_lower
 
 __all__ = ["pattern_signals"]
 
@@ -162,10 +162,40 @@ _BACK: Final = 130      # the most a pattern reaches before its anchor ...
 _AHEAD: Final = 200     # ... and after it
 
 
+# Words beside its anchor that each English pattern must hold, in small letters: one word
+# of each group (a window of the text without one cannot hold a match; a quick test before
+# the pattern's scan of the window).
+_PAYER_WORDS: Final = ("japan", "tokyo", "korea", "seoul", "jbic", "nexi", "kexim", "sure",
+                       "program", "fund", "facility")
+_MUST_HOLD: Final[dict[int, tuple[tuple[str, ...], ...]]] = {
+    0: (("receive", "got", "gets", "collect", "drew", "draws"),),
+    2: (("arrive", "came", "comes", "land", "went", "goes"),),
+    3: (("came", "come", "arrived", "sent", "received", "paid", "transferred", "wired",
+         "disbursed", "deposited"),),
+    4: (_PAYER_WORDS,),
+    5: (_PAYER_WORDS, ("invested", "injected", "provided", "contributed")),
+    7: (("put",),),
+    8: (("committee", "program", "government", "commerce", "washington", "side"),),
+    9: (("completed",),),
+    10: (("passed", "sent", "forwarded", "referred", "handed"),),
+    11: (("with", "before"),),
+    12: (("backed", "supported", "endorsed", "cleared", "advanced", "voted"),),
+    13: (("japanese", "korean", "japan's", "korea's", "under"),),
+}
+
+
+def _may_hold(low: str, lo: int, hi: int, groups: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether ``low[lo:hi]`` holds a word of each of ``groups``."""
+    return all(any(low.find(w, lo, hi) >= 0 for w in words) for words in groups)
+
+
 def _english(text: str) -> Iterator[tuple[int, int, str, str]]:
     """(start, end, as written, reported) of the English patterns in ``text``."""
+    # (the text in small letters where the words a pattern needs stand there as in the
+    # text, read in any case; else None, and every window is scanned)
+    low = plain_lower(text)
     windows: dict[int, list[tuple[int, int]]] = {}
-    for start, end, kind, _ in _ANCHORS.finditer(text):
+    for start, end, kind, _ in _ANCHORS.finditer_lowered(text, low):
         for k in _OPENS[kind]:
             spans = windows.setdefault(k, [])
             lo, hi = max(0, start - _BACK), end + _AHEAD
@@ -175,7 +205,10 @@ def _english(text: str) -> Iterator[tuple[int, int, str, str]]:
                 spans.append((lo, hi))
     for k, spans in sorted(windows.items()):
         pattern, reported = _EN[k]
+        groups = _MUST_HOLD.get(k, ())
         for lo, hi in spans:
+            if low is not None and groups and not _may_hold(low, lo, hi, groups):
+                continue
             for m in pattern.finditer(text, lo, hi):
                 yield m.start(), m.end(), m.group(), reported
 

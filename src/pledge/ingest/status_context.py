@@ -12,6 +12,7 @@ from pledge.ingest.facts import Mention
 from pledge.ingest.gazetteer import Gazetteer, Signal
 from pledge.ingest.phrases import Hit
 from pledge.ingest.reading import SentenceRead
+from pledge.ingest.word_patterns import plain_lower
 
 # Who acts before an English selection word ("the investment committee has given the nod
 # to"), or after it ("approved by the investment committee"): a committee recommends.
@@ -48,6 +49,22 @@ _OTHER_BEFORE: Final = re.compile(rf"\b(?:{_OTHER_BODIES})\s+(?:of\s+(?:the\s+)?
                                   rf"already|unanimously)\s+)?$", re.I)
 _OTHER_AFTER: Final = re.compile(rf"\s+by\s+(?:the\s+)?(?:[\w.-]+\s+){{0,2}}?(?:{_OTHER_BODIES})"
                                  r"\b", re.I)
+# Words in small letters one of which each of the bodies holds (a quick test of the text
+# before a status word, lower-cased, before the scan of :data:`_OTHER_BEFORE`).
+_BODY_WORDS: Final = ("commission", "council", "board", "shareholders", "regulator", "agency",
+                      "ferc", "nrc", "epa", "governor", "mayor", "authorit", "lawmakers",
+                      "legislat", "voters", "court", "congress", "senate", "parliament",
+                      "county", "city", "township", "permit")
+
+
+def _other_before(text: str, start: int) -> bool:
+    """Whether a body outside the programme is named just before ``start`` (what
+    :data:`_OTHER_BEFORE` finds in the 50 characters before it)."""
+    lo = max(0, start - 50)
+    low = plain_lower(text[lo:start])
+    if low is not None and not any(w in low for w in _BODY_WORDS):
+        return False
+    return _OTHER_BEFORE.search(text, lo, start) is not None
 
 
 _ACTIVE_CHOICE: Final = frozenset({"picks", "selects", "chooses"})
@@ -81,6 +98,8 @@ _CJK_SITE: Final = re.compile(r"(?:부지로|부지를|입지로|입지를|건�
 _CJK_OTHER: Final = re.compile(r"取締役会|株主総会|規制委員会|規制当局|州政府|州議会|"
                                r"(?<![\u4e00-\u9fff])国会|이사회|주주총회|규제위원회|"
                                r"규제 ?당국|(?<!민)주 ?(?:정부|의회)|(?<![가-힣])국회")
+# (the characters what it finds may open with: a quick test before its scan)
+_CJK_OTHER_OPENS: Final = "取株規州国이주규국"
 
 
 # Talks given up, not a project ("walked away from the talks", "交渉を打ち切った", "협상을
@@ -108,10 +127,12 @@ def by_other_body(text: str, h: Hit[Signal]) -> bool:
     if of_talks(text, h):
         return True
     if h.value.language != "en":
+        lo = max(0, h.start - 40)
         return (h.value.stage == "selected" and bool(
-            _CJK_SITE.search(text, max(0, h.start - 30), h.start))) or bool(
-            _CJK_OTHER.search(text, max(0, h.start - 40), h.start))
-    return bool(_OTHER_BEFORE.search(text, max(0, h.start - 50), h.start)
+            _CJK_SITE.search(text, max(0, h.start - 30), h.start))) or (
+            any(text.find(c, lo, h.start) >= 0 for c in _CJK_OTHER_OPENS)
+            and _CJK_OTHER.search(text, lo, h.start) is not None)
+    return bool(_other_before(text, h.start)
                 or _OTHER_AFTER.match(text, h.end)
                 or (h.value.stage == "selected" and (_OTHER_OBJECT.match(text, h.end)
                                                      or _SITE_AS.match(text, h.end))))
@@ -187,7 +208,9 @@ _MANY: Final = re.compile(r"(?:\d{2,}|[6-9])\s?(?:件|건|projects\b)|(?i:dozens
 
 def speaks_of_many(text: str) -> bool:
     """Whether a sentence counts more projects than a round holds."""
-    return _MANY.search(text) is not None
+    # (a quick test first: a count holds one of these words, "dozen" in any case)
+    return ("件" in text or "건" in text or "projects" in text or "dozen" in text.lower()) \
+        and _MANY.search(text) is not None
 
 
 # A status word quoted to say what it means (a fact sheet's key: '"Funded" means Japan has

@@ -4,11 +4,20 @@ is looking for, and a facility the sentence sets apart from the programme."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final
 
 from pledge.domain.lifecycle import Stage
 from pledge.ingest.gazetteer import Signal
 from pledge.ingest.phrases import Hit
+from pledge.ingest.word_patterns import plain_lower
+
+
+@lru_cache(maxsize=32)
+def _stage(value: str) -> Stage:
+    """The stage of a status word's value (read once a value, as every status word of an
+    article asks; an unknown value raises, as ``Stage`` does)."""
+    return Stage(value)
 
 # "후보지를 물색", "候補地を探す", "candidate sites": a place being looked for, not a project
 # put forward.
@@ -26,6 +35,11 @@ _APART: Final = re.compile(
     r"\b(?:separate\s+from|outside(?:\s+of)?|unrelated\s+to|not\s+part\s+of|independent\s+of)"
     r"\s+(?:the\s+|this\s+|its\s+)?(?:\$?[\w.]+\s+){0,3}"
     r"(?:framework|programme|program|deal|package|investment\s+pledge)\b", re.I)
+# Words one of which a sentence :data:`_APART` finds something in holds: as written (the
+# Japanese and Korean ones), or in small letters in the text lower-cased (the English ones;
+# see :func:`pledge.ingest.word_patterns.plain_lower`). A quick test before its scan.
+_APART_CJK: Final = ("枠組", "制度", "対米投資", "틀", "프레임워크", "대미")
+_APART_EN: Final = ("separate", "outside", "unrelated", "not", "independent")
 
 # Stages a company reaches by itself; leaving the programme is said alongside its own plans.
 _OWN_STAGES: Final = frozenset({Stage.OPERATING, Stage.FUNDED, Stage.PROPOSED,
@@ -35,7 +49,7 @@ _OWN_STAGES: Final = frozenset({Stage.OPERATING, Stage.FUNDED, Stage.PROPOSED,
 def names_a_site(text: str, h: Hit[Signal]) -> bool:
     """Whether the status word names a candidate site ("후보지", "candidate sites") or says
     that sites are being studied ("at sites still under study")."""
-    if h.value.stage is not None and Stage(h.value.stage) is Stage.UNDER_REVIEW and \
+    if h.value.stage is not None and _stage(h.value.stage) is Stage.UNDER_REVIEW and \
             _SITE_BEFORE.search(text, max(0, h.start - 30), h.start):
         return True
     return bool(_SITE_AFTER.match(text, h.end))
@@ -45,7 +59,16 @@ def apart_from_programme(text: str, h: Hit[Signal]) -> bool:
     """Whether the sentence says the facility of its status word lies outside the programme
     ("already runs a battery plant in Kansas, which is separate from the framework")."""
     stage = h.value.stage
-    return stage is not None and Stage(stage) in _OWN_STAGES and bool(_APART.search(text))
+    return stage is not None and _stage(stage) in _OWN_STAGES and _may_be_apart(text) \
+        and bool(_APART.search(text))
+
+
+def _may_be_apart(text: str) -> bool:
+    """Whether ``text`` holds a word :data:`_APART` needs (or may, read in any case)."""
+    if any(w in text for w in _APART_CJK):
+        return True
+    low = plain_lower(text)
+    return low is None or any(w in low for w in _APART_EN)
 
 
 # A request for money turned down by the side asked ("出資要請を断った", "출자 요청을
@@ -59,7 +82,7 @@ _REFUSED_BEFORE: Final = re.compile(
 def refused(text: str, h: Hit[Signal]) -> bool:
     """Whether the request a notifying word names was refused by the side asked."""
     stage = h.value.stage
-    if stage is None or Stage(stage) is not Stage.NOTIFIED:
+    if stage is None or _stage(stage) is not Stage.NOTIFIED:
         return False
     return bool(_REFUSED_AFTER.match(text, h.end)
                 or _REFUSED_BEFORE.search(text, max(0, h.start - 60), h.start))

@@ -29,7 +29,9 @@ def owners(own: list[Mention], h: Hit[Signal]) -> list[Mention]:
     ("considering a reactor, a smelter and a display plant as candidates for the second
     round")."""
     text = own[0].evidence
-    joins = [j.start() for j in _HEADLINE_JOIN.finditer(text)]
+    # (an ellipsis is looked for only in a text that holds one)
+    joins = [j.start() for j in _HEADLINE_JOIN.finditer(text)] \
+        if ".." in text or "…" in text else []
     if joins:
         # "제련소, 투자위 추천...배터리 공장은 철회": two stories in one headline; a word
         # is said only of the story it stands in, even when that one names nothing known

@@ -40,11 +40,22 @@ from pledge.ingest.status_context import (
 )
 from pledge.ingest.status_guards import apart_from_programme, names_a_site, refused
 from pledge.ingest.status_owners import owners as _owners
+from pledge.ingest.word_patterns import plain_lower
 
 _COUNT: Final = re.compile(
     r"\b(two|three|four|five)\b|(\d)\s?(?:つの|案件|件|건|개|곳|projects?\b)|([二三四五])つの|"
     r"(두|세|네) ",
     re.I)
+# The same, as three patterns scanned apart, each opening with the characters it may start
+# with (so the regex engine skips at once to them, where the one pattern, whose branches
+# open otherwise, is tried at every character); group 1 is the number. What each finds
+# starts with a character no other may start with (a "t" or "f" opening a word, a digit, a
+# Japanese or Korean numeral), and none may start inside another's find (the "t" of
+# "projects" opens no word), so their finds, in order, are the finds of :data:`_COUNT`.
+_COUNT_PARTS: Final = (
+    re.compile(r"([tTfF](?<!\w.)(?i:(?<=[tT])(?:wo|hree)|(?<=[fF])(?:our|ive)))\b"),
+    re.compile(r"(\d)\s?(?:つの|案件|件|건|개|곳|(?i:projects?)\b)"),
+    re.compile(r"([二三四五두세네])(?:(?<=[二三四五])つの|(?<=[두세네]) )"))
 _NUMBERS: Final = {"two": 2, "three": 3, "four": 4, "five": 5, "二": 2, "三": 3, "四": 4,
                    "五": 5, "두": 2, "세": 3, "네": 4}
 
@@ -54,12 +65,26 @@ _NUMBERS: Final = {"two": 2, "three": 3, "four": 4, "five": 5, "二": 2, "三": 
 _PART_OF: Final = re.compile(r"\b(?:from|of|among)\s+(?:the\s+|these\s+|those\s+)?$", re.I)
 
 
+def _counts(text: str) -> list[re.Match[str]]:
+    """What :data:`_COUNT` finds in ``text``, in order (from :data:`_COUNT_PARTS`; an ASCII
+    text is not searched for numerals outside ASCII, nor for a digit it lacks)."""
+    word, digit, numeral = _COUNT_PARTS
+    found = list(word.finditer(text))
+    ascii_text = text.isascii()
+    if not ascii_text or any(d in text for d in "0123456789"):
+        found += digit.finditer(text)
+    if not ascii_text:
+        found += numeral.finditer(text)
+    found.sort(key=lambda x: x.start())
+    return found
+
+
 def _stated_count(text: str) -> int | None:
     """How many projects a sentence says it speaks of ("three projects", "3つの案件")."""
-    m = next((x for x in _COUNT.finditer(text) if not counts_other(text, x.end())), None)
+    m = next((x for x in _counts(text) if not counts_other(text, x.end())), None)
     if m is None or _PART_OF.search(text, max(0, m.start() - 12), m.start()):
         return None   # ("two people familiar with the matter": no group of projects)
-    word = next(g for g in m.groups() if g)
+    word = m.group(1)
     return int(word) if word.isdigit() else _NUMBERS.get(word.lower())
 
 
@@ -363,7 +388,21 @@ _LATER_ROUND: Final = re.compile(
 def _of_a_round(reads: list[SentenceRead], i: int) -> bool:
     """Whether the sentence, or one of the four before it, names a later round or tranche
     ("as the second round of its programme takes shape ... named as candidates")."""
-    return any(_LATER_ROUND.search(reads[j].sentence.text) for j in range(max(0, i - 4), i + 1))
+    return any(_may_name_a_round(t) and _LATER_ROUND.search(t) is not None
+               for t in (reads[j].sentence.text for j in range(max(0, i - 4), i + 1)))
+
+
+# What :data:`_LATER_ROUND` finds holds one of these words: Japanese or Korean ones as
+# written, English ones in small letters in the text lower-cased (a quick test first).
+_ROUND_CJK: Final = ("第", "차", "次", "다음")
+_ROUND_EN: Final = ("round", "tranche", "batch", "phase")
+
+
+def _may_name_a_round(text: str) -> bool:
+    if any(w in text for w in _ROUND_CJK):
+        return True
+    low = plain_lower(text)
+    return low is None or any(w in low for w in _ROUND_EN)
 
 
 def _chained_count(reads: list[SentenceRead], i: int) -> int | None:

@@ -45,10 +45,17 @@ _ENGLISH: Final = re.compile(
 # "(?<!\w.)", and its "none after it" within its branch, so that every branch opens with
 # one letter (not a class) and the scan skips quickly to the letters a branch can open
 # with: the same matches as "(?<![\w])(?:...)(?![\w])|\b[Ss]hares (?:in|of) ".)
-_TRIGGER: Final = re.compile(
-    "|".join(re.escape(w[0]) + r"(?<!\w.)" + re.escape(w[1:]) + r"(?![\w])"
-             for w in (*_KEPT_ENDINGS, *_LEGAL_ENDINGS, "shares", "stock"))
-    + r"|S(?<!\w.)hares (?:in|of) |s(?<!\w.)hares (?:in|of) ")
+# (The branches that open with the same letter are tried together, in their order, after
+# that letter and its look back: the same matches, with a dozen branches to try where a
+# letter can open one rather than fifty.)
+_TRIGGER_BRANCHES: Final = [
+    *((w[0], re.escape(w[1:]) + r"(?![\w])")
+      for w in (*_KEPT_ENDINGS, *_LEGAL_ENDINGS, "shares", "stock")),
+    ("S", "hares (?:in|of) "), ("s", "hares (?:in|of) ")]
+_TRIGGER: Final = re.compile("|".join(
+    re.escape(first) + r"(?<!\w.)(?:" + "|".join(
+        rest for f, rest in _TRIGGER_BRANCHES if f == first) + ")"
+    for first in dict.fromkeys(f for f, _ in _TRIGGER_BRANCHES)))
 _WINDOW: Final = 70     # longer than any name of three words and an ending
 # A name given a company's role: a fact sheet's field ("Developer: Keystone Ridge Power"),
 # or an apposition ("Brazos Peak Energy, the Houston developer behind the plant").
@@ -125,6 +132,9 @@ _NOT_CJK_PREFIX: Final = frozenset({
 })
 _JAPANESE: Final = re.compile(r"(?P<ja>[\u4e00-\u9fff\u30a0-\u30ff]{2,12})の株価")
 _KOREAN: Final = re.compile(r"(?<![가-힣])(?P<ko>[가-힣A-Za-z]{2,12}?)(?:의)? ?주가(?:는|가|도)")
+# A letter of Japanese or Korean (kana, kanji, hangul, "㈜"): every name and mark looked for
+# in those languages holds one, so a text without any (most) is spared their searches.
+_CJK_LETTER: Final = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u321c]")
 # Capitalised words that open a sentence or name a market, not a company.
 _NOT_NAMES: Final = frozenset({
     "The", "A", "An", "Its", "Their", "His", "Her", "Our", "This", "That", "These", "Those",
@@ -214,13 +224,14 @@ def find_unknown_companies(text: str, taken: list[tuple[int, int]],
                 add(start, start + len(name), name)
             done = m.end()
             break
-    if "株価" in text:
+    cjk = not text.isascii() and _CJK_LETTER.search(text) is not None
+    if cjk and "株価" in text:
         for m in _JAPANESE.finditer(text):
             add(m.start("ja"), m.end("ja"), m.group("ja"))
-    if "주가" in text:
+    if cjk and "주가" in text:
         for m in _KOREAN.finditer(text):
             add(m.start("ko"), m.end("ko"), m.group("ko"))
-    for m in (_ROLE_FIELD.finditer(text) if _ROLE_WORD.search(text) else ()):
+    for m in (_ROLE_FIELD.finditer(text) if ":" in text and _ROLE_WORD.search(text) else ()):
         name = _clean_name(m.group("field"))
         add(m.end("field") - len(name), m.end("field"), name)
     for a in _APPOSITION.finditer(text):
@@ -231,7 +242,8 @@ def find_unknown_companies(text: str, taken: list[tuple[int, int]],
             if " " in name:
                 add(lo + n.end() - len(name), lo + n.end(), name)
     low = text.lower()
-    if any(w in low for w in _ROLE_THEN_NAME_TRIGGERS):
+    # (each of them ends with "r," or "rs,", which most texts hold neither of)
+    if ("r," in low or "rs," in low) and any(w in low for w in _ROLE_THEN_NAME_TRIGGERS):
         for m in _ROLE_THEN_NAME.finditer(text):
             name = _clean_name(m.group("role"))
             if " " in name:
@@ -246,11 +258,11 @@ def find_unknown_companies(text: str, taken: list[tuple[int, int]],
     for pattern, group, needs in ((_JA_KIND_NAME, "jakind", _JA_KINDS),
                                   (_KO_KIND_NAME, "kokind", _KO_KINDS),
                                   (_JA_SHA, "jasha", ("社",))):
-        if not any(w in text for w in needs):
+        if not cjk or not any(w in text for w in needs):
             continue
         for m in pattern.finditer(text):
             add(m.start(group), m.end(group), m.group(group))
-    for pattern, trigger in ((_JA_NAME, _JA_TRIGGER), (_KO_NAME, _KO_TRIGGER)):
+    for pattern, trigger in ((_JA_NAME, _JA_TRIGGER), (_KO_NAME, _KO_TRIGGER)) if cjk else ():
         # (looked for only around the endings and marks a name can have)
         spans: dict[tuple[int, int], re.Match[str]] = {}
         for t in trigger.finditer(text):

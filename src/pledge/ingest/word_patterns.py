@@ -14,10 +14,20 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["FastWords"]
+__all__ = ["FastWords", "plain_lower"]
 
 # Letters beyond ASCII that a case-blind pattern takes for ASCII ones ("ſ" for "s").
 _FOLDS_TO_ASCII: Final = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def plain_lower(text: str) -> str | None:
+    """``text`` lower-cased, where ASCII words a case-blind pattern finds in it stand in
+    small letters at the same places (None where they may not: a text whose length changes
+    when lower-cased, or that holds a letter such a pattern takes for an ASCII one)."""
+    low = text.lower()
+    if not text.isascii() and (len(low) != len(text) or _FOLDS_TO_ASCII.search(text)):
+        return None     # (an ASCII text holds no such letter, and keeps its length)
+    return low
 
 
 def _branches(alternatives: str) -> list[str]:
@@ -59,17 +69,22 @@ class FastWords:
         """What :attr:`plain` finds in ``text[lo:hi]``: where in ``text``, which kind, as
         written."""
         part = text[lo:hi]
-        low = part.lower()
-        if len(low) != len(part) or _FOLDS_TO_ASCII.search(part):
+        return self.finditer_lowered(part, plain_lower(part), lo)
+
+    def finditer_lowered(self, text: str, low: str | None, lo: int = 0
+                         ) -> list[tuple[int, int, str, str]]:
+        """:meth:`finditer` of the whole ``text``, given :func:`plain_lower` of it (read
+        once by a caller that needs it too); offsets moved on by ``lo``."""
+        if low is None:
             return [(lo + m.start(), lo + m.end(), str(m.lastgroup).rstrip("_"), m.group(0))
-                    for m in self.plain.finditer(part)]
+                    for m in self.plain.finditer(text)]
         return [(lo + m.start(), lo + m.end(), str(m.lastgroup).rsplit("__", 1)[0],
-                 part[m.start():m.end()]) for m in self.lower.finditer(low)]
+                 text[m.start():m.end()]) for m in self.lower.finditer(low)]
 
     def search(self, text: str) -> tuple[int, int, str, str] | None:
         """The first of :meth:`finditer` in the whole text, or None."""
-        low = text.lower()
-        if len(low) != len(text) or _FOLDS_TO_ASCII.search(text):
+        low = plain_lower(text)
+        if low is None:
             m = self.plain.search(text)
             return None if m is None else (m.start(), m.end(), str(m.lastgroup).rstrip("_"),
                                            m.group(0))
