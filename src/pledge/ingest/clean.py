@@ -200,8 +200,10 @@ _COPYRIGHT: Final = re.compile(
     r"무단\s*전재|재배포\s*금지|무단\s*복제|저작권자|無断転載|無断複製|無断複写|転載を禁|"
     r"版權所有|禁止轉載", re.I)
 
-# Whole-line boilerplate.
-_NOISE_LINE: Final = re.compile("|".join([
+# An e-mail address alone on a line (the one boilerplate branch that needs an "@").
+_EMAIL_LINE: Final = r"^[\w .-]+@[\w-]+\.[\w.]+$"
+# Whole-line boilerplate (written in small letters, to be matched in lower-cased lines).
+_NOISE_LINES: Final = [
     r"^article content$", r"^advertisement$", r"^story continues below(?: advertisement)?$",
     r"^(?:sponsored(?: content)?|ad|ads|promoted)$",
     r"^(?:share|share this(?: article| story)?|tweet|email|print|copy link|facebook|twitter|"
@@ -219,7 +221,7 @@ _NOISE_LINE: Final = re.compile("|".join([
     r"opinion|politics|economy|or|and|close|next|previous|back to top|top)$",
     r"^(?:reporting|writing|editing|additional reporting|compiled) by\b.{0,120}$",
     r"^(?:photo|image|file photo|credit|source|写真|사진|출처)\s*[:：].{0,120}$",
-    r"^[\w .-]+@[\w-]+\.[\w.]+$", r"^(?:https?://|www\.)\S+$",
+    _EMAIL_LINE, r"^(?:https?://|www\.)\S+$",
     r"^(?:accept(?: all)?(?: cookies)?|reject all|manage (?:cookies|preferences))$",
     r"^(?:tags?|topics?|keywords?|filed under|タグ|태그)\s*[:：].{0,200}$",
     r"^(?:view (?:this email )?in (?:your )?browser|forward to a friend|unsubscribe|"
@@ -227,10 +229,11 @@ _NOISE_LINE: Final = re.compile("|".join([
     r"^sponsored\s*[:：|].{0,200}$",
     r"^[가-힣]{2,4} ?(?:기자|특파원|선임기자)(?: [\w.]+@[\w.-]+)?$",
     r"^(?:관련\s?기사|많이 본 뉴스|인기 기사|이 시각 주요뉴스|공유하기|좋아요|댓글|글자\s?크기|"
-    r"인쇄|스크랩|제보하기|기사 제보|카카오톡|페이스북|트위터|URL 복사|구독하기?)\b.{0,40}$",
+    r"인쇄|스크랩|제보하기|기사 제보|카카오톡|페이스북|트위터|url 복사|구독하기?)\b.{0,40}$",
     r"^(?:関連記事|関連ニュース|シェア|ツイート|ブックマーク|印刷|お気に入り|ランキング|"
     r"この記事をシェア|あわせて読みたい|おすすめ記事|広告)\b.{0,40}$",
-]), re.I)
+]
+_NOISE_LINE: Final = re.compile("|".join(_NOISE_LINES), re.I)
 
 # Paywall, subscription, sign-in and newsletter lines: each opens a noise block.
 _PAYWALL: Final = re.compile("|".join([
@@ -255,6 +258,9 @@ _PAYWALL: Final = re.compile("|".join([
 # lower-casing to it ("ſ", dotless "ı"), or that changes length lower-cased, is searched
 # with the case-blind pattern.
 _PAYWALL_LOWER: Final = re.compile(_PAYWALL.pattern)
+_NOISE_LINE_LOWER: Final = re.compile(_NOISE_LINE.pattern)
+# (and without the e-mail branch, for the lines without an "@": the rest is tried sooner)
+_NOISE_LINE_NO_EMAIL: Final = re.compile("|".join(p for p in _NOISE_LINES if p != _EMAIL_LINE))
 _FOLDS_TO_ASCII: Final = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
@@ -277,14 +283,16 @@ def _lowered(line: str) -> str | None:
     """``line`` lower-cased, or None when a case-blind pattern could read it otherwise
     (see ``_FOLDS_TO_ASCII``)."""
     low = line.lower()
-    if len(low) != len(line) or _FOLDS_TO_ASCII.search(line):
+    if len(low) != len(line) or (not line.isascii() and _FOLDS_TO_ASCII.search(line)):
         return None
     return low
 
 
-def _paywall(line: str) -> bool:
-    """Whether ``_PAYWALL`` finds anything in ``line``."""
-    low = _lowered(line)
+def _paywall(line: str, low: str | None = None) -> bool:
+    """Whether ``_PAYWALL`` finds anything in ``line`` (``low``: ``_lowered(line)``, when
+    known)."""
+    if low is None:
+        low = _lowered(line)
     if low is None:
         return _PAYWALL.search(line) is not None
     if not any(map(low.__contains__, _PAYWALL_WORDS)) and (
@@ -301,42 +309,78 @@ _LIST_HEADER: Final = re.compile(
     r"also read|you may also like|top stories|latest news|editor'?s picks?|"
     r"関連記事|関連ニュース|あわせて読みたい|おすすめ記事|ランキング|アクセスランキング|"
     r"관련\s?기사|많이 본 뉴스|인기 기사|이 시각 주요뉴스|추천 기사)\W*$", re.I)
+_LIST_HEADER_LOWER: Final = re.compile(_LIST_HEADER.pattern)   # (see _PAYWALL_LOWER)
 _BREADCRUMB: Final = re.compile(r"^[^>›»\n]{1,24}(?:\s*[>›»]\s*[^>›»\n]{1,24})+$")
 _BULLET: Final = re.compile(r"^(?:[-•*·・▶▷►■□◆◇»>]|\d{1,2}[.)]|\d{1,2}\s)\s*")
-_SENTENCE_END: Final = re.compile(r"[.!?。！？\"”」)]$")
+# The last characters of a sentence (a line holds no line break: its last character ends it).
+_SENTENCE_ENDS: Final = tuple(".!?。！？\"”」)")
 _CJK: Final = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 
 
 # (runs of those letters, counted by their lengths: fewer matches than letters)
 _CJK_RUN: Final = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]+")
+# No rule compares a line's words with a number above 30, so no count goes past 31.
+_MANY_WORDS: Final = 31
 
 
 def _word_count(line: str) -> int:
-    cjk = 0 if line.isascii() else sum(map(len, _CJK_RUN.findall(line)))
-    return len(line.split()) + cjk // 3
+    """The words of ``line`` (three letters of Japanese or Korean count as a word), or
+    ``_MANY_WORDS`` when there are more."""
+    words = len(line.split(None, _MANY_WORDS - 1))    # (at most _MANY_WORDS pieces)
+    if words >= _MANY_WORDS or line.isascii():
+        return words
+    return min(words + sum(map(len, _CJK_RUN.findall(line))) // 3, _MANY_WORDS)
 
 
-def _is_prose(line: str) -> bool:
+def _has_cjk(line: str) -> bool:
+    return not line.isascii() and _CJK.search(line) is not None
+
+
+def _is_prose(line: str, words: int, cjk: bool) -> bool:
     """A line that reads as article text rather than a list item or a button: not a
-    bullet, and six words or more (twelve characters of Japanese or Korean)."""
+    bullet, and six words or more (twelve characters of Japanese or Korean).
+    (``words``, ``cjk``: the line's ``_word_count`` and ``_has_cjk``)"""
     if _BULLET.match(line):
         return False
-    if _CJK.search(line):
+    if cjk:
         return len(line) >= 12
-    return _word_count(line) >= 6
+    return words >= 6
 
 
-def _copyright(line: str) -> re.Match[str] | None:
-    """``_COPYRIGHT.search(line)``, skipped when the line holds none of its words."""
-    low = _lowered(line)
+def _noise_line(line: str, low: str | None) -> bool:
+    """Whether ``_NOISE_LINE`` matches ``line`` (``low``: ``_lowered(line)``)."""
+    if low is None:
+        return _NOISE_LINE.match(line) is not None
+    return (_NOISE_LINE_LOWER if "@" in low else _NOISE_LINE_NO_EMAIL).match(low) is not None
+
+
+def _list_header(line: str, low: str | None) -> bool:
+    """Whether ``_LIST_HEADER`` matches ``line`` (``low``: ``_lowered(line)``)."""
+    if low is None:
+        return _LIST_HEADER.match(line) is not None
+    return _LIST_HEADER_LOWER.match(low) is not None
+
+
+def _breadcrumb(line: str) -> bool:
+    """Whether ``_BREADCRUMB`` matches ``line`` (never without one of its marks)."""
+    if ">" not in line and (line.isascii() or ("›" not in line and "»" not in line)):
+        return False
+    return _BREADCRUMB.match(line) is not None
+
+
+def _copyright(line: str, low: str | None = None) -> re.Match[str] | None:
+    """``_COPYRIGHT.search(line)``, skipped when the line holds none of its words
+    (``low``: ``_lowered(line)``, when known)."""
+    if low is None:
+        low = _lowered(line)
     if low is not None and not any(map(low.__contains__, _COPYRIGHT_WORDS)) and (
             low.isascii() or not any(map(low.__contains__, _COPYRIGHT_WORDS_OTHER))):
         return None
     return _COPYRIGHT.search(line)
 
 
-def _cut_copyright(line: str) -> str:
-    m = _copyright(line)
+def _cut_copyright(line: str, low: str | None) -> str:
+    m = _copyright(line, low)
     if m is None:
         return line
     return line[:m.start()].rstrip(" -–—|·,:;") if _word_count(line[:m.start()]) >= 5 else ""
@@ -354,34 +398,40 @@ def clean_lines(text: str) -> tuple[list[str], list[str]]:
         if not line:
             continue
         original = line
-        line = _cut_copyright(line)
+        # (lower-cased once for every pattern below, again only if a copyright was cut)
+        low = _lowered(line)
+        line = _cut_copyright(line, low)
         if not line:
             dropped.append(original)
             continue
-        key = line.casefold()
+        if line is not original:
+            low = _lowered(line)
+        # (an ASCII line case-folds to its lower case)
+        key = low if low is not None and line.isascii() else line.casefold()
         words = _word_count(line)
+        cjk = _has_cjk(line)
         short = words < 30
-        if _LIST_HEADER.match(line) or (short and _BREADCRUMB.match(line)):
+        if _list_header(line, low) or (short and _breadcrumb(line)):
             dropped.append(original)
             in_block = True
             continue
         # Every boilerplate pattern is anchored at the line's start: match, not search.
-        if (short and _NOISE_LINE.match(line)) or key in seen:
+        if (short and _noise_line(line, low)) or key in seen:
             dropped.append(original)
-            in_block = in_block and not _is_prose(line)
+            in_block = in_block and not _is_prose(line, words, cjk)
             continue
-        if short and _paywall(line):
+        if short and _paywall(line, low):
             dropped.append(original)
             in_block = True
             continue
-        if in_block and not _is_prose(line):
+        if in_block and not _is_prose(line, words, cjk):
             dropped.append(original)
             continue
         in_block = False
-        if words <= 2 and not _SENTENCE_END.search(line) and not _CJK.search(line):
+        if words <= 2 and not line.endswith(_SENTENCE_ENDS) and not cjk:
             dropped.append(original)
             continue
-        if _CJK.search(line) and len(line) < 6 and not _SENTENCE_END.search(line):
+        if cjk and len(line) < 6 and not line.endswith(_SENTENCE_ENDS):
             dropped.append(original)
             continue
         seen.add(key)
@@ -437,8 +487,8 @@ def clean(text: str, *, html: bool | None = None, name: str = "") -> Cleaned:
     kept, dropped = clean_lines(text)
     if not title:
         for line in kept[:3]:
-            long_enough = len(line) >= 12 if _CJK.search(line) else _word_count(line) >= 5
-            if long_enough and not _SENTENCE_END.search(line) and _word_count(line) <= 25:
+            long_enough = len(line) >= 12 if _has_cjk(line) else _word_count(line) >= 5
+            if long_enough and not line.endswith(_SENTENCE_ENDS) and _word_count(line) <= 25:
                 title = line
                 break
     return Cleaned("\n".join(kept), title, tuple(dropped), on)

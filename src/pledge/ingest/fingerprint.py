@@ -34,28 +34,41 @@ SKETCH_SIZE: Final = 64
 _TOKEN: Final = re.compile(r"[0-9a-z]+|[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 
 
-def _tokens(text: str) -> list[str]:
-    return _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
+# A letter of the scripts whose every letter is a word of its own (as in ``_TOKEN``).
+_CJK_LETTER: Final = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+# Bytes kept in a word: ASCII digits and small letters; every other byte becomes a space.
+_WORD_BYTES: Final = bytes(c if c in b"0123456789abcdefghijklmnopqrstuvwxyz" else 0x20
+                           for c in range(256))
+
+
+def _words(text: str) -> list[bytes]:
+    """The text's words (the matches of ``_TOKEN`` in its folded form), UTF-8 encoded."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if folded.isascii() or not _CJK_LETTER.search(folded):
+        # Without those scripts a word is a run of ASCII digits and small letters, and any
+        # other character parts words: in bytes, each such character (a non-ASCII one made
+        # "?" first) becomes a space and the words are split out in C, already encoded.
+        return folded.encode("ascii", "replace").translate(_WORD_BYTES).split()
+    # (no word holds a space: the words joined by spaces, encoded once, split back apart)
+    return " ".join(_TOKEN.findall(folded)).encode("utf-8").split()
 
 
 def content_hash(text: str) -> str:
     """SHA-256 (hex) of the text's words, so spacing, case and punctuation do not count."""
-    return _content_hash(_tokens(text))
+    return _content_hash(_words(text))
 
 
-def _content_hash(toks: list[str]) -> str:
-    return hashlib.sha256(" ".join(toks).encode("utf-8")).hexdigest()
+def _content_hash(words: list[bytes]) -> str:
+    return hashlib.sha256(b" ".join(words)).hexdigest()
 
 
 def shingle_hashes(text: str) -> list[int]:
     """A 64-bit hash of each shingle of the text."""
-    return [int.from_bytes(d, "big") for d in _digests(_tokens(text))]
+    return [int.from_bytes(d, "big") for d in _digests(_words(text))]
 
 
-def _digests(toks: list[str]) -> list[bytes]:
+def _digests(words: list[bytes]) -> list[bytes]:
     """Each shingle's hash as 8 bytes, big-endian (so bytes order as the numbers do)."""
-    # (each word encoded once, not once in each of its three shingles)
-    words = [t.encode("utf-8") for t in toks]
     if len(words) < 3:
         shingles = [b" ".join(words)] if words else []
     else:
@@ -74,11 +87,11 @@ _BLAKE8: Final = hashlib.blake2b(digest_size=8)   # never updated: only copied
 
 def summary(text: str) -> tuple[str, str, str]:
     """The text's exact hash, SimHash and sketch (its words read once for the three)."""
-    toks = _tokens(text)
-    digests = _digests(toks)
+    words = _words(text)
+    digests = _digests(words)
     # (sorting a few hundred hashes in C is faster than a heap; the same smallest)
     smallest = sorted(set(digests))[:SKETCH_SIZE]
-    return (_content_hash(toks), _simhash(b"".join(digests), len(digests)),
+    return (_content_hash(words), _simhash(b"".join(digests), len(digests)),
             b"".join(smallest).hex())
 
 
@@ -118,15 +131,17 @@ def _simhash(joined: bytes, n: int) -> str:
     """SimHash of ``n`` 8-byte big-endian hashes written one after another."""
     # Count, for each of the 64 bit positions, how many hashes have it set, with integer
     # arithmetic rather than a loop per hash: byte k of every hash is every 8th byte from
-    # k; read as one integer, its bit b shifted down to the lowest bit of each byte and
-    # masked, the bits set are counted.
+    # k; read as one integer and masked to bit b of each byte, the bits set are counted.
+    # (the eight masks are made once, not shifted for each of the 64 counts)
     value = 0
     low_bits = int.from_bytes(b"\x01" * n, "big")
+    masks = [(low_bits << b, 1 << b) for b in range(8)]
     for k in range(8):
         column = int.from_bytes(joined[k::8], "big")
-        for b in range(8):
-            if 2 * ((column >> b) & low_bits).bit_count() > n:
-                value |= 1 << (8 * (7 - k) + b)
+        value <<= 8
+        for mask, bit in masks:
+            if 2 * (column & mask).bit_count() > n:
+                value |= bit
     return f"{value:016x}"
 
 
