@@ -14,7 +14,7 @@ from weakref import WeakKeyDictionary
 from pledge.domain.lifecycle import Stage
 from pledge.ingest.amounts import AmountHit, find_amounts
 from pledge.ingest.gazetteer import Cue, Gazetteer, Organisation, ProjectType, Signal, Site
-from pledge.ingest.phrases import Hit, PhraseMatcher, PhraseScan
+from pledge.ingest.phrases import Hit, PhraseMatcher, PhraseScan, new_hit
 from pledge.ingest.signal_patterns import pattern_signals
 from pledge.ingest.text import Sentence
 from pledge.ingest.word_patterns import plain_lower
@@ -205,15 +205,22 @@ class SentenceReader:
 
     def _bucket(self, hits: Any) -> dict[int, list[Any]]:
         out: dict[int, list[Any]] = {}
-        for h in hits:
-            i = bisect_right(self.starts, h.start) - 1
+        starts = self.starts
+        sentences = self.sentences
+        for start, end, written, value in hits:
+            i = bisect_right(starts, start) - 1
             if i < 0:
                 continue
-            s = self.sentences[i]
-            if h.end > s.end:
+            s = sentences[i]
+            if end > s.end:
                 continue   # runs across the end of the sentence
-            out.setdefault(i, []).append(Hit(h.start - s.start, h.end - s.start, h.text,
-                                             h.value))
+            at = s.start
+            hit = new_hit(Hit, (start - at, end - at, written, value))
+            bucket = out.get(i)
+            if bucket is None:
+                out[i] = [hit]
+            else:
+                bucket.append(hit)
         return out
 
     def read(self, s: Sentence) -> SentenceRead:
