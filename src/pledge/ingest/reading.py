@@ -41,10 +41,15 @@ class SentenceRead:
 def _window_has(text: str, words: tuple[str, ...]) -> bool:
     """Whether ``text`` holds one of ``words``: a word in Latin letters as a whole word (no
     letter next to it), any other anywhere."""
-    low = text.lower()
+    return _lowered_has(text.lower(), words)
+
+
+def _lowered_has(low: str, words: tuple[str, ...]) -> bool:
+    """:func:`_window_has` of a text given lower-cased (done once for several lists)."""
     whole, anywhere = _word_finder(words)
-    return (whole is not None and whole.search(low) is not None) or any(
-        w in low for w in anywhere)
+    if whole is not None and whole.search(low) is not None:
+        return True
+    return bool(anywhere) and any(w in low for w in anywhere)
 
 
 @lru_cache(maxsize=64)
@@ -70,7 +75,10 @@ def _may_hold(text: str, words: tuple[str, ...]) -> bool:
     lower-cased form does not show every such word (see
     :func:`pledge.ingest.word_patterns.plain_lower`)."""
     low = plain_lower(text)
-    return low is None or any(w in low for w in words)
+    if low is None:
+        return True
+    finder = _any_of(words)
+    return finder is not None and finder.search(low) is not None
 
 
 _GOES_ON: Final = re.compile(r"\b(?:keep|keeps|continue|continues|continue to|remain|remains)\s*$",
@@ -78,6 +86,7 @@ _GOES_ON: Final = re.compile(r"\b(?:keep|keeps|continue|continues|continue to|re
 # Words one of which what :data:`_GOES_ON` and :data:`_IF_CLAUSE` find holds (quick tests).
 _GOES_ON_WORDS: Final = ("keep", "continue", "remain")
 _IF_WORDS: Final = ("if", "unless", "until", "case")
+_GOES_ON_FINDER: Final = re.compile("|".join(_GOES_ON_WORDS))
 
 
 def _last_words(text: str, end: int, n: int) -> list[str]:
@@ -116,11 +125,14 @@ def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
         # (a word in another table cell or clause negates nothing: "not disclosed | -
         # | Japan declined to fund")
         before = " ".join(_last_words(text, hit.start, 6)).rsplit("|", 1)[-1].rsplit(";", 1)[-1]
-        if _may_hold(before, _GOES_ON_WORDS) and _GOES_ON.search(before):
+        # (lower-cased once for every test of it; see _may_hold for the quick one)
+        low = before.lower()
+        plain = low if before.isascii() else plain_lower(before)
+        if (plain is None or _GOES_ON_FINDER.search(plain)) and _GOES_ON.search(before):
             modal = ()      # "will keep examining", "would continue to review"
-        return not (_window_has(before, neg) or "n't" in before
-                    or _window_has(_MONTH_MAY.sub("", before) if "May" in before else before,
-                                   modal)
+        return not (_lowered_has(low, neg) or "n't" in before
+                    or (len(modal) > 0 and _lowered_has(
+                        _MONTH_MAY.sub("", before).lower() if "May" in before else low, modal))
                     or _EN_NOT_AFTER.match(text, hit.end) is not None
                     or (not hit.text.endswith("ed")
                         and _EN_MODAL_AFTER.match(text, hit.end) is not None))
@@ -128,10 +140,18 @@ def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
     before = _CJK_CLAUSE.split(text[max(0, hit.start - 6):hit.start])[-1]
     after = _CJK_CLAUSE.split(text[hit.end:hit.end + 14], 1)[0]
     # A condition stated before the word ("大統領が選定すれば、…通知が届く", "승인되면 … 통보")
-    cond = _CONDITIONS.get(hit.value.language, ())
-    return not (any(n in after or n in before for n in neg)
-                or any(m in after for m in modal)
-                or any(c in text[max(0, hit.start - 20):hit.start] for c in cond))
+    negated, modal_in, cond = (_any_of(neg), _any_of(modal),
+                               _any_of(_CONDITIONS.get(hit.value.language, ())))
+    return not ((negated is not None and (negated.search(after) or negated.search(before)))
+                or (modal_in is not None and modal_in.search(after))
+                or (cond is not None and cond.search(text, max(0, hit.start - 20), hit.start)))
+
+
+@lru_cache(maxsize=64)
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A pattern that finds one of ``words`` anywhere (None for no words): one search of a
+    text in place of a test for each word (compiled once a list)."""
+    return re.compile("|".join(map(re.escape, words))) if words else None
 
 
 # Negated or conditional after an English status noun or verb: "a funding notice has not
