@@ -8,6 +8,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Final
 from weakref import WeakKeyDictionary
 
@@ -213,8 +214,9 @@ class SentenceReader:
         self.sectors = self._bucket(sectors)
         self.types = self._bucket(types)
         # (the status wordings of patterns, with words inside them, beside the listed ones)
-        self.signals = self._bucket(sorted([*signals, *pattern_signals(lang, text)],
-                                           key=lambda h: h.start))
+        # (the listed ones are in order: sorted again only with a pattern's among them)
+        more = list(pattern_signals(lang, text))
+        self.signals = self._bucket(sorted([*signals, *more], key=_start) if more else signals)
         self.cues = {kind: self._bucket(hits) for kind, hits in zip(g.cue_matchers, cues,
                                                                      strict=True)}
         # (each sentence's cue hits by kind, in the kinds' order: gathered once here)
@@ -249,15 +251,16 @@ class SentenceReader:
         cue_hits = dict(self.cue_hits.get(i, ()))
         cues = set(cue_hits)
         tariff = "tariff_words" in cues
-        signals = [h for h in self.signals.get(i, [])
-                   if _signal_holds(g, self.lang, s.text, h)]
+        # (each list looked through only where the sentence has one)
+        found = self.signals.get(i)
+        signals = [h for h in found if _signal_holds(g, self.lang, s.text, h)] if found else []
         orgs = self.orgs.get(i, [])
         # A sector word inside a company's name ("Samsung Electronics") names no sector.
-        sectors = [] if tariff else [h for h in self.sectors.get(i, [])
-                                     if not any(o.start < h.end and h.start < o.end
-                                                for o in orgs)]
+        found = None if tariff else self.sectors.get(i)
+        sectors = [] if not found else list(found) if not orgs else [
+            h for h in found if not any(o.start < h.end and h.start < o.end for o in orgs)]
         types = self.types.get(i, [])
-        if any(t.text.lower() in _YARDS for t in types):
+        if types and any(t.text.lower() in _YARDS for t in types):
             types = [t for t in types if t.text.lower() not in _YARDS
                      or not _OTHER_YARD.search(s.text, max(0, t.start - 12), t.start)]
         return SentenceRead(
@@ -266,6 +269,8 @@ class SentenceReader:
             find_amounts(s.text), signals, cues, "back_references" in cues, cue_hits,
             bool(_PRONOUN_START.match(s.text)))
 
+
+_start: Final = itemgetter(0)     # a hit's start (faster than a lambda as a sort key)
 
 # A yard that builds no ships ("the former rail yard"): not a shipyard.
 _YARDS: Final = frozenset({"yard", "yards"})
