@@ -16,9 +16,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final
+from typing import Final
 
-from pledge.domain.amount_words import LEADING_QUALIFIERS, WORDS
+from pledge.domain.amount_words import LEADING_QUALIFIERS, WORDS, caseless, caseless_tree
 from pledge.domain.errors import InvalidInput
 from pledge.domain.money import CURRENCIES, MAX_AMOUNT, MoneyRange, parse_amount
 from pledge.ingest.word_amounts import find_word_amounts
@@ -66,49 +66,10 @@ _QUAL_WORDS: Final = tuple(w for w in LEADING_QUALIFIERS
                            if w not in ("max", "max.", "min", "min.", "approx"))
 _CJK_QUALS: Final = ("約", "およそ", "最大で?", "最高で?", "最低で?", "少なくとも",
                      "약", "최대", "최소", "대략")
-# Letters beyond ASCII that a case-blind pattern matches to ASCII ones (see _caseless).
-_FOLDING_TO_ASCII: Final = "\u0130\u0131\u017f\u212a"
-
-
-def _caseless(word: str) -> str:
-    r"""``word`` as a pattern matching it in any case, each letter a class of the characters
-    a case-blind pattern matches it to ("about" is "[aA][bB]..."; an "s" also matches "ſ"),
-    blanks as ``\s+``: the same strings as ``(?i:word)``, found faster, as a branch that
-    opens with a class is skipped at once where its first letter is not."""
-    out = []
-    for ch in word:
-        if ch == " ":
-            out.append(r"\s+")
-        elif ch.isascii() and ch.isalpha():
-            same = dict.fromkeys(ch.lower() + ch.upper() + _FOLDING_TO_ASCII)
-            out.append("[" + "".join(c for c in same if re.fullmatch("(?i)" + ch, c)) + "]")
-        else:
-            out.append(re.escape(ch))
-    return "".join(out)
-
-
-def _caseless_tree(words: tuple[str, ...]) -> str:
-    """A pattern matching the same strings as ``(?:_caseless(w1)|_caseless(w2)|...)``, with
-    the words' common beginnings shared (not in the same order: for where a match can
-    start, not for which word matches)."""
-    tree: dict[str, Any] = {}
-    for word in words:
-        node = tree
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def walk(node: dict[str, Any]) -> str:
-        branches = [_caseless(ch) + walk(child) for ch, child in node.items() if ch]
-        if "" in node:
-            branches.append("")
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-    return walk(tree)
-
-
+# (the letter classes of a word, as the parser's words are written)
+_caseless: Final = caseless
 _QUAL_BEFORE: Final = (
-    "(?:(?:" + "|".join(_caseless(w) for w in sorted(_QUAL_WORDS, key=len, reverse=True))
+    "(?:(?:" + "|".join(caseless(w) for w in sorted(_QUAL_WORDS, key=len, reverse=True))
     + r")\s+|(?:" + "|".join(_CJK_QUALS) + r")\s?)?")
 # Qualifiers written after an amount; each is one the parser reads (a test checks).
 _POST_QUALS: Final = ("以上", "超", "余り", "余", "以下", "未満", "規模", "程度", "前後", "近く",
@@ -147,13 +108,13 @@ _ONE_BOUND: Final = re.compile(_BOUND)
 # or Korean qualifier's first character, a currency's, the letters and signs _CUR_BEFORE
 # opens with, or the digit itself: tested first, this rules out most places at once.)
 _START_OPENS: Final = (
-    "(?=" + _caseless_tree(tuple(sorted({v[:2] for v in _VERBS}
+    "(?=" + caseless_tree(tuple(sorted({v[:2] for v in _VERBS}
                                         | {w[:2] for w in _QUAL_WORDS})))
     + "|[" + re.escape("".join(sorted({q[0] for q in _CJK_QUALS} | set("USNCAHRW$¥₩€£₹")
                                         | {c[0] for c in CURRENCIES}))) + r"]|\d)")
 _START: Final = re.compile(
     rf"{_START_OPENS}{_VERB_BEFORE}"
-    rf"(?:{_caseless_tree(_QUAL_WORDS)}\s+|(?:{'|'.join(_CJK_QUALS)})\s?)?"
+    rf"(?:{caseless_tree(_QUAL_WORDS)}\s+|(?:{'|'.join(_CJK_QUALS)})\s?)?"
     rf"(?:{_CUR_BEFORE}\s?)?\d")
 _DIGIT: Final = re.compile(r"\d")
 _WIDE_SPACE: Final = re.compile(r"\s\s")
