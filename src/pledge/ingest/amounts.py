@@ -51,15 +51,17 @@ _CODES: Final = "(?:" + "|".join(sorted(CURRENCIES)) + ")"
 _CUR_BEFORE: Final = (rf"(?:US\s?\$|U\.S\.\s?\$|NT\$|CN¥|(?<![A-Za-z])(?:SG|AU|CA|HK|[SAC])\$"
                       r"|(?<![A-Za-z])(?:RM|Rs\.?|R|W)(?=\s?\d)|(?<![A-Za-z])\$|¥|₩|€|£|₹|"
                       rf"(?<![A-Za-z]){_CODES}\s?)")
+_CJK_CURRENCY: Final = (
+    r"(?:米ドル|台湾ドル|シンガポールドル|豪ドル|香港ドル|カナダドル|スイスフラン|インドルピー"
+    r"|リンギット|ランド|싱가포르\s?달러|호주\s?달러|홍콩\s?달러|캐나다\s?달러|스위스\s?프랑|링깃"
+    r"|ドル|円|ユーロ|ウォン|人民元|달러|유로|위안"
+    r"|원(?!전|자력|자로|유|칙|장|인|료|가|활|래|년|하|회|으로부터)"
+    r"|엔(?!비|진|지|터|씨))")
 _CUR_AFTER: Final = (
     r"(?:\s?(?i:(?:U\.S\.|US|Singapore|Australian|Hong\sKong|Canadian|Taiwan|NT)\s)?"
     r"(?i:dollars?|yen|won|euros?|rand|ringgit|rupees?|(?:Swiss\s)?francs|pounds?)(?![A-Za-z])"
     rf"|\s?{_CODES}(?![A-Za-z])"
-    r"|\s?(?:米ドル|台湾ドル|シンガポールドル|豪ドル|香港ドル|カナダドル|スイスフラン|インドルピー"
-    r"|リンギット|ランド|싱가포르\s?달러|호주\s?달러|홍콩\s?달러|캐나다\s?달러|스위스\s?프랑|링깃"
-    r"|ドル|円|ユーロ|ウォン|人民元|달러|유로|위안"
-    r"|원(?!전|자력|자로|유|칙|장|인|료|가|활|래|년|하|회|으로부터)"
-    r"|엔(?!비|진|지|터|씨)))")
+    rf"|\s?{_CJK_CURRENCY})")
 # The parser's qualifiers, so that a candidate includes them ("no more than $20bn"); not
 # the bare abbreviations ("max", "approx"), which would swallow the word before an amount.
 _QUAL_WORDS: Final = tuple(w for w in LEADING_QUALIFIERS
@@ -119,6 +121,18 @@ _START: Final = re.compile(
 _DIGIT: Final = re.compile(r"\d")
 _WIDE_SPACE: Final = re.compile(r"\s\s")
 _HAS_CURRENCY: Final = re.compile(rf"{_CUR_BEFORE}|{_CUR_AFTER}")
+# Where no sign stands (see _plausible), whether _HAS_CURRENCY finds a currency: the same
+# answer, from the currencies written without a sign, each without the optional words and
+# blanks around it (a match with them holds one without them), every branch opening with
+# a character or a class of letters, so that a place is ruled out at once (a test
+# compares the two).
+_HAS_NAMED_CURRENCY: Final = re.compile("|".join([
+    r"R(?<![A-Za-z]R)(?:M|s\.?)?(?=\s?\d)", r"W(?<![A-Za-z]W)(?=\s?\d)",
+    *(f"{c[0]}(?<![A-Za-z]{c[0]}){c[1:]}" for c in sorted(CURRENCIES)),
+    *(f"{c}(?![A-Za-z])" for c in sorted(CURRENCIES)),
+    caseless_tree(("dollar", "dollars", "yen", "won", "euro", "euros", "rand", "ringgit",
+                   "rupee", "rupees", "francs", "pound", "pounds")) + "(?![A-Za-z])",
+    _CJK_CURRENCY]))
 _MAGNITUDE: Final = re.compile(rf"{_WESTERN_MAG}|{_CJK_MAG}")
 # Words and signs that also mean something else ("won approval", "R2 road", "300 pounds
 # of steel", "the rand"): money only after a magnitude or a grouped number.
@@ -161,7 +175,7 @@ def _plausible(span: str) -> bool:
     number."""
     if _FIGURES_ONLY.fullmatch(span):
         return False
-    if not _SIGN.search(span) and not _HAS_CURRENCY.search(span):
+    if not _SIGN.search(span) and not _HAS_NAMED_CURRENCY.search(span):
         return False
     return not (_WON_WORD.search(span) and not _MAGNITUDE.search(span)
                 and not _GROUPED.search(span))
