@@ -16,9 +16,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final
+from typing import Final
 
-from pledge.domain.amount_words import LEADING_QUALIFIERS, WORDS
+from pledge.domain.amount_words import LEADING_QUALIFIERS, WORDS, caseless, caseless_tree
 from pledge.domain.errors import InvalidInput
 from pledge.domain.money import CURRENCIES, MAX_AMOUNT, MoneyRange, parse_amount
 from pledge.ingest.word_amounts import find_word_amounts
@@ -51,64 +51,27 @@ _CODES: Final = "(?:" + "|".join(sorted(CURRENCIES)) + ")"
 _CUR_BEFORE: Final = (rf"(?:US\s?\$|U\.S\.\s?\$|NT\$|CN¥|(?<![A-Za-z])(?:SG|AU|CA|HK|[SAC])\$"
                       r"|(?<![A-Za-z])(?:RM|Rs\.?|R|W)(?=\s?\d)|(?<![A-Za-z])\$|¥|₩|€|£|₹|"
                       rf"(?<![A-Za-z]){_CODES}\s?)")
+_CJK_CURRENCY: Final = (
+    r"(?:米ドル|台湾ドル|シンガポールドル|豪ドル|香港ドル|カナダドル|スイスフラン|インドルピー"
+    r"|リンギット|ランド|싱가포르\s?달러|호주\s?달러|홍콩\s?달러|캐나다\s?달러|스위스\s?프랑|링깃"
+    r"|ドル|円|ユーロ|ウォン|人民元|달러|유로|위안"
+    r"|원(?!전|자력|자로|유|칙|장|인|료|가|활|래|년|하|회|으로부터)"
+    r"|엔(?!비|진|지|터|씨))")
 _CUR_AFTER: Final = (
     r"(?:\s?(?i:(?:U\.S\.|US|Singapore|Australian|Hong\sKong|Canadian|Taiwan|NT)\s)?"
     r"(?i:dollars?|yen|won|euros?|rand|ringgit|rupees?|(?:Swiss\s)?francs|pounds?)(?![A-Za-z])"
     rf"|\s?{_CODES}(?![A-Za-z])"
-    r"|\s?(?:米ドル|台湾ドル|シンガポールドル|豪ドル|香港ドル|カナダドル|スイスフラン|インドルピー"
-    r"|リンギット|ランド|싱가포르\s?달러|호주\s?달러|홍콩\s?달러|캐나다\s?달러|스위스\s?프랑|링깃"
-    r"|ドル|円|ユーロ|ウォン|人民元|달러|유로|위안"
-    r"|원(?!전|자력|자로|유|칙|장|인|료|가|활|래|년|하|회|으로부터)"
-    r"|엔(?!비|진|지|터|씨)))")
+    rf"|\s?{_CJK_CURRENCY})")
 # The parser's qualifiers, so that a candidate includes them ("no more than $20bn"); not
 # the bare abbreviations ("max", "approx"), which would swallow the word before an amount.
 _QUAL_WORDS: Final = tuple(w for w in LEADING_QUALIFIERS
                            if w not in ("max", "max.", "min", "min.", "approx"))
 _CJK_QUALS: Final = ("約", "およそ", "最大で?", "最高で?", "最低で?", "少なくとも",
                      "약", "최대", "최소", "대략")
-# Letters beyond ASCII that a case-blind pattern matches to ASCII ones (see _caseless).
-_FOLDING_TO_ASCII: Final = "\u0130\u0131\u017f\u212a"
-
-
-def _caseless(word: str) -> str:
-    r"""``word`` as a pattern matching it in any case, each letter a class of the characters
-    a case-blind pattern matches it to ("about" is "[aA][bB]..."; an "s" also matches "ſ"),
-    blanks as ``\s+``: the same strings as ``(?i:word)``, found faster, as a branch that
-    opens with a class is skipped at once where its first letter is not."""
-    out = []
-    for ch in word:
-        if ch == " ":
-            out.append(r"\s+")
-        elif ch.isascii() and ch.isalpha():
-            same = dict.fromkeys(ch.lower() + ch.upper() + _FOLDING_TO_ASCII)
-            out.append("[" + "".join(c for c in same if re.fullmatch("(?i)" + ch, c)) + "]")
-        else:
-            out.append(re.escape(ch))
-    return "".join(out)
-
-
-def _caseless_tree(words: tuple[str, ...]) -> str:
-    """A pattern matching the same strings as ``(?:_caseless(w1)|_caseless(w2)|...)``, with
-    the words' common beginnings shared (not in the same order: for where a match can
-    start, not for which word matches)."""
-    tree: dict[str, Any] = {}
-    for word in words:
-        node = tree
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def walk(node: dict[str, Any]) -> str:
-        branches = [_caseless(ch) + walk(child) for ch, child in node.items() if ch]
-        if "" in node:
-            branches.append("")
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-    return walk(tree)
-
-
+# (the letter classes of a word, as the parser's words are written)
+_caseless: Final = caseless
 _QUAL_BEFORE: Final = (
-    "(?:(?:" + "|".join(_caseless(w) for w in sorted(_QUAL_WORDS, key=len, reverse=True))
+    "(?:(?:" + "|".join(caseless(w) for w in sorted(_QUAL_WORDS, key=len, reverse=True))
     + r")\s+|(?:" + "|".join(_CJK_QUALS) + r")\s?)?")
 # Qualifiers written after an amount; each is one the parser reads (a test checks).
 _POST_QUALS: Final = ("以上", "超", "余り", "余", "以下", "未満", "規模", "程度", "前後", "近く",
@@ -147,17 +110,29 @@ _ONE_BOUND: Final = re.compile(_BOUND)
 # or Korean qualifier's first character, a currency's, the letters and signs _CUR_BEFORE
 # opens with, or the digit itself: tested first, this rules out most places at once.)
 _START_OPENS: Final = (
-    "(?=" + _caseless_tree(tuple(sorted({v[:2] for v in _VERBS}
+    "(?=" + caseless_tree(tuple(sorted({v[:2] for v in _VERBS}
                                         | {w[:2] for w in _QUAL_WORDS})))
     + "|[" + re.escape("".join(sorted({q[0] for q in _CJK_QUALS} | set("USNCAHRW$¥₩€£₹")
                                         | {c[0] for c in CURRENCIES}))) + r"]|\d)")
 _START: Final = re.compile(
     rf"{_START_OPENS}{_VERB_BEFORE}"
-    rf"(?:{_caseless_tree(_QUAL_WORDS)}\s+|(?:{'|'.join(_CJK_QUALS)})\s?)?"
+    rf"(?:{caseless_tree(_QUAL_WORDS)}\s+|(?:{'|'.join(_CJK_QUALS)})\s?)?"
     rf"(?:{_CUR_BEFORE}\s?)?\d")
 _DIGIT: Final = re.compile(r"\d")
 _WIDE_SPACE: Final = re.compile(r"\s\s")
 _HAS_CURRENCY: Final = re.compile(rf"{_CUR_BEFORE}|{_CUR_AFTER}")
+# Where no sign stands (see _plausible), whether _HAS_CURRENCY finds a currency: the same
+# answer, from the currencies written without a sign, each without the optional words and
+# blanks around it (a match with them holds one without them), every branch opening with
+# a character or a class of letters, so that a place is ruled out at once (a test
+# compares the two).
+_HAS_NAMED_CURRENCY: Final = re.compile("|".join([
+    r"R(?<![A-Za-z]R)(?:M|s\.?)?(?=\s?\d)", r"W(?<![A-Za-z]W)(?=\s?\d)",
+    *(f"{c[0]}(?<![A-Za-z]{c[0]}){c[1:]}" for c in sorted(CURRENCIES)),
+    *(f"{c}(?![A-Za-z])" for c in sorted(CURRENCIES)),
+    caseless_tree(("dollar", "dollars", "yen", "won", "euro", "euros", "rand", "ringgit",
+                   "rupee", "rupees", "francs", "pound", "pounds")) + "(?![A-Za-z])",
+    _CJK_CURRENCY]))
 _MAGNITUDE: Final = re.compile(rf"{_WESTERN_MAG}|{_CJK_MAG}")
 # Words and signs that also mean something else ("won approval", "R2 road", "300 pounds
 # of steel", "the rand"): money only after a magnitude or a grouped number.
@@ -200,7 +175,7 @@ def _plausible(span: str) -> bool:
     number."""
     if _FIGURES_ONLY.fullmatch(span):
         return False
-    if not _SIGN.search(span) and not _HAS_CURRENCY.search(span):
+    if not _SIGN.search(span) and not _HAS_NAMED_CURRENCY.search(span):
         return False
     return not (_WON_WORD.search(span) and not _MAGNITUDE.search(span)
                 and not _GROUPED.search(span))

@@ -119,6 +119,9 @@ _TOKEN: Final = re.compile(r"[A-Za-z\d](?:(?<=[A-Za-z])[A-Za-z0-9\-]*[A-Za-z0-9]
                            r"|(?<=[A-Za-z])[A-Za-z]*\d[A-Za-z0-9\-]*|(?<=\d)[A-Za-z0-9\-]*)")
 
 
+_DIGIT: Final = re.compile(r"\d")   # (a digit of any script, as _TOKEN reads one)
+
+
 def _stem(word: str) -> str:
     return _stem_lower(word.lower())
 
@@ -245,6 +248,9 @@ class ProjectIndex:
         for d in self._all_distinctive:
             self._distinctive_by_first.setdefault(d[:1], []).append(d)
         self._distinctive_words = frozenset(self._all_distinctive)
+        # What a word near a distinctive word opens with (see :meth:`_may_name`).
+        self._capital_openers = tuple(sorted({d[0].upper() for d in self._all_distinctive}))
+        self._digit_openers = tuple(sorted({d[0] for d in self._all_distinctive}))
         # (each word read so far: the distinctive words it is or is a near spelling of)
         self._names_of: dict[str, frozenset[str]] = {}
         # What reading an article asks of every project, made once: its facility types,
@@ -380,8 +386,10 @@ class ProjectIndex:
         Texas"); empty when nothing is strong enough."""
         if not self.profiles:
             return []
-        raw = _TOKEN.findall(f.text)
-        proper = self._proper(raw)
+        # (the passage's words, read only when one may be a distinctive word or when a
+        # project is a candidate)
+        raw = _TOKEN.findall(f.text) if self._may_name(f.text) else None
+        proper = self._proper(raw) if raw is not None else set()
         candidates: dict[int, _Profile] = {}
         for keys, index in ((f.orgs, self._by_org), (f.types, self._by_type),
                             (f.states, self._by_state), (f.sites, self._by_site),
@@ -397,7 +405,7 @@ class ProjectIndex:
                     candidates[id(prof)] = prof
         if not candidates:
             return []
-        words = _content_words(raw)
+        words = _content_words(_TOKEN.findall(f.text) if raw is None else raw)
         scored: list[tuple[float, int, _Profile, dict[str, list[str]]]] = []
         for prof in candidates.values():
             s, ev = self.score(prof, f, words, proper, framework, low)
@@ -439,6 +447,13 @@ class ProjectIndex:
         alone = len(f.orgs) != 1 or (self.sponsor_count[next(iter(f.orgs))] > 1
                                      and "words" not in top_ev)
         return together or described or not alone
+
+    def _may_name(self, text: str) -> bool:
+        """Whether a word of ``text`` may be a distinctive name word or a near spelling of
+        one (else :meth:`_proper` finds none): such a word is written with a capital or a
+        digit, and opens with the letter the distinctive word opens with."""
+        return any(c in text for c in self._capital_openers) or (
+            any(c in text for c in self._digit_openers) and _DIGIT.search(text) is not None)
 
     def _proper(self, raw: list[str]) -> set[str]:
         """The distinctive name words that words ``raw`` of a passage, written with a

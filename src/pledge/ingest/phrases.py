@@ -34,6 +34,11 @@ class Hit(NamedTuple, Generic[T]):
     value: T
 
 
+# A hit made as its class's own constructor makes it (a tuple of the four fields), without
+# the Python-level call of that constructor: where thousands are made an article.
+new_hit: Final = tuple.__new__
+
+
 # The last text lower-cased and the result: every matcher of a gazetteer scans the same
 # article, which is lower-cased once for all of them. (The text itself is kept, so the
 # identity test cannot mistake another text for it.)
@@ -170,7 +175,7 @@ class PhraseMatcher(Generic[T]):
             if value is None:
                 value = exact_keys.get(_key(written, False))
             if value is not None:
-                found.append(Hit(start, end, written, value))
+                found.append(new_hit(Hit, (start, end, written, value)))
         as_is = self._folded_as_is
         for start, end in lowered:
             written = text[start:end]
@@ -180,8 +185,9 @@ class PhraseMatcher(Generic[T]):
                 value = self._folded.get(_key(group, False).lower()) \
                     or self._folded.get(_key(written, True))
             if value is not None:
-                found.append(Hit(start, end, written, value))
-        if len(self._patterns) + (self._lower is not None) > 1:
+                found.append(new_hit(Hit, (start, end, written, value)))
+        # (the spans of one kind are in order and apart: only both kinds may overlap)
+        if exact and lowered:
             return _without_overlaps(found)
         return found
 
@@ -219,7 +225,7 @@ class PhraseMatcher(Generic[T]):
                     value = self._folded.get(_key(m.group(), False).lower()) \
                         or self._folded.get(_key(written, True))
                 if value is not None:
-                    found.append(Hit(start, end, written, value))
+                    found.append(new_hit(Hit, (start, end, written, value)))
         if len(self._patterns) + (self._lower is not None) > 1:
             return iter(_without_overlaps(found))
         return iter(found)
@@ -286,7 +292,8 @@ class PhraseScan:
                 at.append(b0 - gone)
                 gone += b1 - b0 - 1
                 dropped.append(gone)
-        longest: list[dict[int, int]] = [{} for _ in range(2 * len(self.matchers))]
+        # slot -> start -> the furthest end of a phrase there (only slots with a phrase)
+        longest: dict[int, dict[int, int]] = {}
         for automaton, scan in zip(self._automata, scanned, strict=True):
             if automaton.find is None:
                 continue
@@ -298,23 +305,30 @@ class PhraseScan:
                         ends_word and end < size and scan[end] in _WORD_CHAR):
                     continue
                 for slot in slots:
-                    found = longest[slot]
-                    if end > found.get(start, 0):
+                    found = longest.get(slot)
+                    if found is None:
+                        longest[slot] = {start: end}
+                    elif end > found.get(start, 0):
                         found[start] = end
-        spans: list[list[tuple[int, int]]] = []
-        for found in longest:
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for slot, found in longest.items():
             chain: list[tuple[int, int]] = []
             pos = 0
             for start in sorted(found):
                 if start >= pos:
                     pos = found[start]
                     chain.append((start, pos))
-            if blanks and chain:
+            if blanks:
                 chain = [(_unscanned(start, at, dropped), _unscanned(end - 1, at, dropped) + 1)
                          for start, end in chain]
-            spans.append(chain)
-        return [m.hits(text, low, spans[2 * i], spans[2 * i + 1])
+            spans[slot] = chain
+        # (a matcher with no phrase found has no hits: its lookups are skipped)
+        return [m.hits(text, low, spans.get(2 * i, _NONE), spans.get(2 * i + 1, _NONE))
+                if 2 * i in spans or 2 * i + 1 in spans else []
                 for i, m in enumerate(self.matchers)]
+
+
+_NONE: Final[list[tuple[int, int]]] = []
 
 
 def _unscanned(pos: int, at: list[int], dropped: list[int]) -> int:

@@ -8,13 +8,14 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Final
 from weakref import WeakKeyDictionary
 
 from pledge.domain.lifecycle import Stage
 from pledge.ingest.amounts import AmountHit, find_amounts
 from pledge.ingest.gazetteer import Cue, Gazetteer, Organisation, ProjectType, Signal, Site
-from pledge.ingest.phrases import Hit, PhraseMatcher, PhraseScan
+from pledge.ingest.phrases import Hit, PhraseMatcher, PhraseScan, new_hit
 from pledge.ingest.signal_patterns import pattern_signals
 from pledge.ingest.text import Sentence
 from pledge.ingest.word_patterns import plain_lower
@@ -41,10 +42,15 @@ class SentenceRead:
 def _window_has(text: str, words: tuple[str, ...]) -> bool:
     """Whether ``text`` holds one of ``words``: a word in Latin letters as a whole word (no
     letter next to it), any other anywhere."""
-    low = text.lower()
+    return _lowered_has(text.lower(), words)
+
+
+def _lowered_has(low: str, words: tuple[str, ...]) -> bool:
+    """:func:`_window_has` of a text given lower-cased (done once for several lists)."""
     whole, anywhere = _word_finder(words)
-    return (whole is not None and whole.search(low) is not None) or any(
-        w in low for w in anywhere)
+    if whole is not None and whole.search(low) is not None:
+        return True
+    return bool(anywhere) and any(w in low for w in anywhere)
 
 
 @lru_cache(maxsize=64)
@@ -70,7 +76,10 @@ def _may_hold(text: str, words: tuple[str, ...]) -> bool:
     lower-cased form does not show every such word (see
     :func:`pledge.ingest.word_patterns.plain_lower`)."""
     low = plain_lower(text)
-    return low is None or any(w in low for w in words)
+    if low is None:
+        return True
+    finder = _any_of(words)
+    return finder is not None and finder.search(low) is not None
 
 
 _GOES_ON: Final = re.compile(r"\b(?:keep|keeps|continue|continues|continue to|remain|remains)\s*$",
@@ -78,6 +87,7 @@ _GOES_ON: Final = re.compile(r"\b(?:keep|keeps|continue|continues|continue to|re
 # Words one of which what :data:`_GOES_ON` and :data:`_IF_CLAUSE` find holds (quick tests).
 _GOES_ON_WORDS: Final = ("keep", "continue", "remain")
 _IF_WORDS: Final = ("if", "unless", "until", "case")
+_GOES_ON_FINDER: Final = re.compile("|".join(_GOES_ON_WORDS))
 
 
 def _last_words(text: str, end: int, n: int) -> list[str]:
@@ -116,11 +126,14 @@ def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
         # (a word in another table cell or clause negates nothing: "not disclosed | -
         # | Japan declined to fund")
         before = " ".join(_last_words(text, hit.start, 6)).rsplit("|", 1)[-1].rsplit(";", 1)[-1]
-        if _may_hold(before, _GOES_ON_WORDS) and _GOES_ON.search(before):
+        # (lower-cased once for every test of it; see _may_hold for the quick one)
+        low = before.lower()
+        plain = low if before.isascii() else plain_lower(before)
+        if (plain is None or _GOES_ON_FINDER.search(plain)) and _GOES_ON.search(before):
             modal = ()      # "will keep examining", "would continue to review"
-        return not (_window_has(before, neg) or "n't" in before
-                    or _window_has(_MONTH_MAY.sub("", before) if "May" in before else before,
-                                   modal)
+        return not (_lowered_has(low, neg) or "n't" in before
+                    or (len(modal) > 0 and _lowered_has(
+                        _MONTH_MAY.sub("", before).lower() if "May" in before else low, modal))
                     or _EN_NOT_AFTER.match(text, hit.end) is not None
                     or (not hit.text.endswith("ed")
                         and _EN_MODAL_AFTER.match(text, hit.end) is not None))
@@ -128,10 +141,18 @@ def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
     before = _CJK_CLAUSE.split(text[max(0, hit.start - 6):hit.start])[-1]
     after = _CJK_CLAUSE.split(text[hit.end:hit.end + 14], 1)[0]
     # A condition stated before the word ("大統領が選定すれば、…通知が届く", "승인되면 … 통보")
-    cond = _CONDITIONS.get(hit.value.language, ())
-    return not (any(n in after or n in before for n in neg)
-                or any(m in after for m in modal)
-                or any(c in text[max(0, hit.start - 20):hit.start] for c in cond))
+    negated, modal_in, cond = (_any_of(neg), _any_of(modal),
+                               _any_of(_CONDITIONS.get(hit.value.language, ())))
+    return not ((negated is not None and (negated.search(after) or negated.search(before)))
+                or (modal_in is not None and modal_in.search(after))
+                or (cond is not None and cond.search(text, max(0, hit.start - 20), hit.start)))
+
+
+@lru_cache(maxsize=64)
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A pattern that finds one of ``words`` anywhere (None for no words): one search of a
+    text in place of a test for each word (compiled once a list)."""
+    return re.compile("|".join(map(re.escape, words))) if words else None
 
 
 # Negated or conditional after an English status noun or verb: "a funding notice has not
@@ -193,8 +214,9 @@ class SentenceReader:
         self.sectors = self._bucket(sectors)
         self.types = self._bucket(types)
         # (the status wordings of patterns, with words inside them, beside the listed ones)
-        self.signals = self._bucket(sorted([*signals, *pattern_signals(lang, text)],
-                                           key=lambda h: h.start))
+        # (the listed ones are in order: sorted again only with a pattern's among them)
+        more = list(pattern_signals(lang, text))
+        self.signals = self._bucket(sorted([*signals, *more], key=_start) if more else signals)
         self.cues = {kind: self._bucket(hits) for kind, hits in zip(g.cue_matchers, cues,
                                                                      strict=True)}
         # (each sentence's cue hits by kind, in the kinds' order: gathered once here)
@@ -205,15 +227,22 @@ class SentenceReader:
 
     def _bucket(self, hits: Any) -> dict[int, list[Any]]:
         out: dict[int, list[Any]] = {}
-        for h in hits:
-            i = bisect_right(self.starts, h.start) - 1
+        starts = self.starts
+        sentences = self.sentences
+        for start, end, written, value in hits:
+            i = bisect_right(starts, start) - 1
             if i < 0:
                 continue
-            s = self.sentences[i]
-            if h.end > s.end:
+            s = sentences[i]
+            if end > s.end:
                 continue   # runs across the end of the sentence
-            out.setdefault(i, []).append(Hit(h.start - s.start, h.end - s.start, h.text,
-                                             h.value))
+            at = s.start
+            hit = new_hit(Hit, (start - at, end - at, written, value))
+            bucket = out.get(i)
+            if bucket is None:
+                out[i] = [hit]
+            else:
+                bucket.append(hit)
         return out
 
     def read(self, s: Sentence) -> SentenceRead:
@@ -222,15 +251,16 @@ class SentenceReader:
         cue_hits = dict(self.cue_hits.get(i, ()))
         cues = set(cue_hits)
         tariff = "tariff_words" in cues
-        signals = [h for h in self.signals.get(i, [])
-                   if _signal_holds(g, self.lang, s.text, h)]
+        # (each list looked through only where the sentence has one)
+        found = self.signals.get(i)
+        signals = [h for h in found if _signal_holds(g, self.lang, s.text, h)] if found else []
         orgs = self.orgs.get(i, [])
         # A sector word inside a company's name ("Samsung Electronics") names no sector.
-        sectors = [] if tariff else [h for h in self.sectors.get(i, [])
-                                     if not any(o.start < h.end and h.start < o.end
-                                                for o in orgs)]
+        found = None if tariff else self.sectors.get(i)
+        sectors = [] if not found else list(found) if not orgs else [
+            h for h in found if not any(o.start < h.end and h.start < o.end for o in orgs)]
         types = self.types.get(i, [])
-        if any(t.text.lower() in _YARDS for t in types):
+        if types and any(t.text.lower() in _YARDS for t in types):
             types = [t for t in types if t.text.lower() not in _YARDS
                      or not _OTHER_YARD.search(s.text, max(0, t.start - 12), t.start)]
         return SentenceRead(
@@ -239,6 +269,8 @@ class SentenceReader:
             find_amounts(s.text), signals, cues, "back_references" in cues, cue_hits,
             bool(_PRONOUN_START.match(s.text)))
 
+
+_start: Final = itemgetter(0)     # a hit's start (faster than a lambda as a sort key)
 
 # A yard that builds no ships ("the former rail yard"): not a shipyard.
 _YARDS: Final = frozenset({"yard", "yards"})

@@ -184,6 +184,31 @@ _MUST_HOLD: Final[dict[int, tuple[tuple[str, ...], ...]]] = {
 }
 
 
+# Where a match of some English patterns may begin, found in the lower-cased text: the first
+# two letters of a word the pattern opens with, after no small letter (a case-blind match
+# starts there, as its word stands in small letters at the same place; see
+# pledge.ingest.word_patterns). Each is tried only there, not at every character.
+_OPENINGS: Final[dict[int, re.Pattern[str]]] = {
+    4: re.compile(r"(?<![a-z])(?:th|ja|to|ko|so|se|jb|ne|ke|k-|ks|pr|fu|fa)"),
+    6: re.compile(r"(?<![a-z])(?:in|fo|pa|am|jo|ad)"),
+    11: re.compile(r"(?<![a-z])(?:sa|si|ha|is|ar|wa|we|re|li|la|st)"),
+}
+
+
+def _matches(pattern: re.Pattern[str], opening: re.Pattern[str], text: str, low: str,
+             lo: int, hi: int) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer(text, lo, hi)`` finds, tried only where ``opening`` finds
+    a place in ``low`` (the text lower-cased) that a match may begin at."""
+    pos = lo
+    for o in opening.finditer(low, lo, hi):
+        at = o.start()
+        if at >= pos:
+            m = pattern.match(text, at, hi)
+            if m is not None:
+                yield m
+                pos = m.end()
+
+
 def _may_hold(low: str, lo: int, hi: int, groups: tuple[tuple[str, ...], ...]) -> bool:
     """Whether ``low[lo:hi]`` holds a word of each of ``groups``."""
     return all(any(low.find(w, lo, hi) >= 0 for w in words) for words in groups)
@@ -206,10 +231,13 @@ def _english(text: str) -> Iterator[tuple[int, int, str, str]]:
     for k, spans in sorted(windows.items()):
         pattern, reported = _EN[k]
         groups = _MUST_HOLD.get(k, ())
+        opening = _OPENINGS.get(k) if low is not None else None
         for lo, hi in spans:
             if low is not None and groups and not _may_hold(low, lo, hi, groups):
                 continue
-            for m in pattern.finditer(text, lo, hi):
+            found = pattern.finditer(text, lo, hi) if opening is None or low is None else \
+                _matches(pattern, opening, text, low, lo, hi)
+            for m in found:
                 yield m.start(), m.end(), m.group(), reported
 
 

@@ -55,6 +55,8 @@ _BODY_WORDS: Final = ("commission", "council", "board", "shareholders", "regulat
                       "ferc", "nrc", "epa", "governor", "mayor", "authorit", "lawmakers",
                       "legislat", "voters", "court", "congress", "senate", "parliament",
                       "county", "city", "township", "permit")
+# (the same test as one scan: whether the lower-cased text holds any of those words)
+_BODY_WORD: Final = re.compile("|".join(map(re.escape, _BODY_WORDS)))
 
 
 def _other_before(text: str, start: int) -> bool:
@@ -62,7 +64,7 @@ def _other_before(text: str, start: int) -> bool:
     :data:`_OTHER_BEFORE` finds in the 50 characters before it)."""
     lo = max(0, start - 50)
     low = plain_lower(text[lo:start])
-    if low is not None and not any(w in low for w in _BODY_WORDS):
+    if low is not None and _BODY_WORD.search(low) is None:
         return False
     return _OTHER_BEFORE.search(text, lo, start) is not None
 
@@ -100,6 +102,7 @@ _CJK_OTHER: Final = re.compile(r"取締役会|株主総会|規制委員会|規�
                                r"규제 ?당국|(?<!민)주 ?(?:정부|의회)|(?<![가-힣])국회")
 # (the characters what it finds may open with: a quick test before its scan)
 _CJK_OTHER_OPENS: Final = "取株規州国이주규국"
+_CJK_OTHER_OPEN: Final = re.compile(f"[{_CJK_OTHER_OPENS}]")
 
 
 # Talks given up, not a project ("walked away from the talks", "交渉を打ち切った", "협상을
@@ -130,7 +133,7 @@ def by_other_body(text: str, h: Hit[Signal]) -> bool:
         lo = max(0, h.start - 40)
         return (h.value.stage == "selected" and bool(
             _CJK_SITE.search(text, max(0, h.start - 30), h.start))) or (
-            any(text.find(c, lo, h.start) >= 0 for c in _CJK_OTHER_OPENS)
+            _CJK_OTHER_OPEN.search(text, lo, h.start) is not None
             and _CJK_OTHER.search(text, lo, h.start) is not None)
     return bool(_other_before(text, h.start)
                 or _OTHER_AFTER.match(text, h.end)

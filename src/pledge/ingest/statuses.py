@@ -56,6 +56,7 @@ _COUNT_PARTS: Final = (
     re.compile(r"([tTfF](?<!\w.)(?i:(?<=[tT])(?:wo|hree)|(?<=[fF])(?:our|ive)))\b"),
     re.compile(r"(\d)\s?(?:つの|案件|件|건|개|곳|(?i:projects?)\b)"),
     re.compile(r"([二三四五두세네])(?:(?<=[二三四五])つの|(?<=[두세네]) )"))
+_COUNT_WORDS: Final = ("two", "three", "four", "five")
 _NUMBERS: Final = {"two": 2, "three": 3, "four": 4, "five": 5, "二": 2, "三": 3, "四": 4,
                    "五": 5, "두": 2, "세": 3, "네": 4}
 
@@ -69,7 +70,11 @@ def _counts(text: str) -> list[re.Match[str]]:
     """What :data:`_COUNT` finds in ``text``, in order (from :data:`_COUNT_PARTS`; an ASCII
     text is not searched for numerals outside ASCII, nor for a digit it lacks)."""
     word, digit, numeral = _COUNT_PARTS
-    found = list(word.finditer(text))
+    # (a word of a count stands in small letters in the text lower-cased, when that keeps
+    # the places of its ASCII words: a text holding none of them is spared the scan)
+    low = plain_lower(text)
+    found = list(word.finditer(text)) if low is None or any(
+        w in low for w in _COUNT_WORDS) else []
     ascii_text = text.isascii()
     if not ascii_text or any(d in text for d in "0123456789"):
         found += digit.finditer(text)

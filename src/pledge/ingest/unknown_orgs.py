@@ -162,6 +162,14 @@ _NOT_NAMES_CJK: Final = frozenset({
 })
 
 
+def _market_and_ending(name: str) -> bool:
+    """Whether ``name`` is a word of :data:`_NOT_CJK_PREFIX` and then a company's ending of
+    at most three characters ("石油化学" and "工業"): a market or a kind, no name. (Each
+    cut of its last three characters is looked up, not each prefix tried.)"""
+    return any(name[:k] in _NOT_CJK_PREFIX and name[k:] in _CJK_ENDINGS
+               for k in range(max(1, len(name) - 3), len(name)))
+
+
 def _clean_name(name: str) -> str:
     words = name.split(" ")
     while words and words[0] in _NOT_NAMES:
@@ -273,8 +281,7 @@ def find_unknown_companies(text: str, taken: list[tuple[int, int]],
         for _, m in sorted(spans.items()):
             group = m.lastgroup or ""
             name = m.group(group)
-            if not any(name.startswith(p) and len(name) - len(p) <= 3 and name[len(p):]
-                       in _CJK_ENDINGS for p in _NOT_CJK_PREFIX):
+            if not _market_and_ending(name):
                 add(m.start(group), m.end(group), name)
     found = [(s, e, n) for s, e, n in found if not _ARM_OF.match(text, e)]
     full = sorted({n for _, _, n in found if " " in n}, key=len, reverse=True)
