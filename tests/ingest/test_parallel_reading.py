@@ -5,6 +5,7 @@ process) to an equal one."""
 
 from __future__ import annotations
 
+import gc
 import pickle
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from pledge.ingest.gazetteer import Gazetteer, load
 from pledge.ingest.match import ProjectIndex
 from pledge.services import news
 from pledge.services.news_projects import shipped_projects
-from pledge.services.news_reading import PARALLEL_FROM, jobs_for
+from pledge.services.news_reading import PARALLEL_FROM, _no_collection, jobs_for
 from tests.clirunner import Cli
 
 NEWS = Path(__file__).resolve().parents[1] / "data" / "news"
@@ -42,6 +43,22 @@ def test_two_processes_read_what_one_reads_in_the_same_order() -> None:
     # progress reaches the end, counting up
     assert seen[-1] == (len(articles), len(articles))
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert gc.isenabled()       # paused while the results came in, on again after
+
+
+def test_the_collector_pause_ends_as_it_began_even_on_an_error() -> None:
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), _no_collection():
+        assert not gc.isenabled()
+        raise RuntimeError("a progress callback failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _no_collection():
+            assert not gc.isenabled()
+        assert not gc.isenabled()   # a caller that had it off keeps it off
+    finally:
+        gc.enable()
 
 
 def test_how_many_processes() -> None:
