@@ -8,10 +8,9 @@ import random
 
 import pytest
 
-from pledge.ingest import reading, signal_patterns
+from pledge.ingest import reading
 from pledge.ingest.gazetteer import load
-from tests.ingest.helpers import dev_texts
-from tests.ingest.test_fast_reading import SIGNAL_PIECES, WORDINGS, _changed, _mixtures
+from tests.ingest.test_fast_reading import SIGNAL_PIECES, english_same_without
 
 # (the words the patterns tried at their openings open with, with odd letters and cases)
 OPENING_PIECES = ["the", "The", "THE", "ſits", "İs", "ıs", "Kexim", "K-sure", "k-Sure",
@@ -24,16 +23,7 @@ OPENING_PIECES = ["the", "The", "THE", "ſits", "İs", "ıs", "Kexim", "K-sure",
 
 def test_the_english_patterns_find_the_same_tried_only_at_their_openings(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    rng = random.Random(11)
-    pieces = SIGNAL_PIECES + OPENING_PIECES
-    mixed = [" ".join(rng.choice((_changed(rng, rng.choice(WORDINGS)), *rng.sample(
-        pieces, 3))) for _ in range(rng.randint(1, 8))) for _ in range(3000)]
-    texts = dev_texts() + _mixtures(pieces, 3000, 30, 9) + mixed
-    quick = [list(signal_patterns._english(t)) for t in texts]
-    monkeypatch.setattr(signal_patterns, "_OPENINGS", {})
-    plain = [list(signal_patterns._english(t)) for t in texts]
-    assert quick == plain
-    assert sum(map(len, plain[-len(mixed):])) > 1000
+    english_same_without(monkeypatch, "_OPENINGS", SIGNAL_PIECES + OPENING_PIECES, 11, 9)
 
 
 def test_one_search_finds_a_word_of_a_list_where_a_test_of_each_does() -> None:
