@@ -39,9 +39,13 @@ _EN: Final = [
                 r"(?:first\s+|full\s+)?(?:Japanese\s+|Korean\s+)?(?:money|cash|funds|"
                 r"funding|payment)\b(?!\s+(?:notice|request|letter|call|plan|application))", re.I),
      "funded"),
-    # "Japanese money arrives", "the payment came from Japan", "Korea's cash landed"
+    # "Japanese money arrives", "the payment came from Japan", "Korea's cash landed",
+    # "the Korean funds for the mill went through"
     (re.compile(r"\b(?:Japanese|Korean|Japan's|Korea's|Tokyo's|Seoul's)\s+(?:money|cash|"
-                r"funds|funding|payment|capital)\s+(?:has\s+|have\s+|finally\s+)*(?:arrives|"
+                r"funds|funding|payment|capital)\s+(?:(?:for|behind|into)\s+(?:the\s+|its\s+|"
+                r"this\s+|that\s+)?(?:[\w-]+\s+){0,3}?(?:project|plant|facility|terminal|"
+                r"mill|smelter|refinery|yard|factory|reactors?|it)\s+)?"
+                r"(?:has\s+|have\s+|finally\s+)*(?:arrives|"
                 r"arrived|came\s+in|comes\s+in|landed|lands|went\s+through|goes\s+through)"
                 r"\b", re.I), "funded"),
     # ... or, in the passive, "the first $500 million from Japan was received"
@@ -63,7 +67,9 @@ _EN: Final = [
                 r"\s+(?:the\s+|a\s+)?(?:second|next|third|2nd|3rd)[- ](?:round|tranche|batch|"
                 r"group|phase|wave)\b", re.I), "announced"),
     # "has put a U.S. fiber-optic cable plant forward", "put forward by a group of"
-    (re.compile(r"\bput(?:s|ting)?\s+(?:[\w.$'-]+\s+){0,7}?forward\b", re.I), "candidate"),
+    # (but "has put nothing forward" puts none)
+    (re.compile(r"\bput(?:s|ting)?\s+(?!(?:nothing|none|no|neither)\b)(?:[\w.$'-]+\s+){0,7}?"
+                r"forward\b", re.I), "candidate"),
     # "submitted its plant ... to the committee", "filed a fresh proposal"
     (re.compile(r"\b(?:submit(?:s|ted|ting)?|fil(?:es|ed|ing))\s+(?:(?:a|an|its|their|the|"
                 r"fresh|new|second|formal|revised)\s+)*(?:[\w-]+\s+){0,6}?(?:to|with)\s+"
@@ -97,6 +103,17 @@ _EN: Final = [
                 rf"{_AMOUNT}\s+(?:in\s+(?:Japanese|Korean|Japan's|Korea's)\s+(?:money|cash|"
                 rf"funds|funding|financing|capital)|under\s+the\s+(?:[\w-]+\s+){{0,5}}?"
                 rf"(?:framework|programme|program|agreement|deal)\b)", re.I), "funded"),
+    # "said it would not go ahead with its proposal", "will not proceed with their bid":
+    # the sponsor leaving with its own entry
+    (re.compile(r"\b(?:(?:would|will|did|does|do|could)\s*(?:not|n't)|won't)\s+(?:go\s+ahead|proceed|"
+                r"press\s+ahead|move\s+forward)\s+with\s+(?:its|their)\s+(?:[\w-]+\s+){0,3}?"
+                r"(?:proposal|bid|application|entry|submission|candidacy)\b", re.I), "withdrawn"),
+    # "turned down the US request to finance it", "rejected Washington's call for funding":
+    # the partner asked for money says no
+    (re.compile(r"\b(?:turned\s+down|turns\s+down|refused|rejected)\s+(?:the\s+|a\s+|an\s+|"
+                r"its\s+)?(?:[\w.'-]+\s+){0,3}?(?:request|call|demand)\s+(?:to\s+(?:finance|"
+                r"fund|pay\s+for|invest\s+in|bankroll)|for\s+(?:money|funds|funding|"
+                r"financing|capital|payment))\b", re.I), "declined"),
 ]
 
 _JA: Final = [
@@ -129,9 +146,28 @@ _NEEDS: Final = {
 }
 _STAGES: Final = {"funded": Stage.FUNDED.value, "candidate": Stage.PROPOSED.value,
                   "under_review": Stage.UNDER_REVIEW.value, "announced": Stage.FINALIST.value,
-                  "recommended": Stage.RECOMMENDED.value}
+                  "recommended": Stage.RECOMMENDED.value, "withdrawn": Stage.WITHDRAWN.value,
+                  "declined": Stage.DECLINED.value, "operating": Stage.OPERATING.value}
 _SIGNALS: Final = {(lang, reported): Signal(reported, lang, _STAGES[reported])
-                   for lang, pats in _PATTERNS.items() for _, reported in pats}
+                   for lang, pats in _PATTERNS.items() for _, reported in pats} | {
+    ("en", "operating"): Signal("operating", "en", Stage.OPERATING.value)}
+
+# A stage given as the whole of a table's cell or of a "Status:" line of a fact sheet
+# ("... | US$2.1bn | Operating", "- Status: operational"): a word that elsewhere names no
+# stage ("operating costs") names one there.
+_STAGE_CELL: Final = re.compile(
+    r"(?:\|[ \t]*|^[ \t]*(?:[-*•·][ \t]*)?(?:Status|Stage)[ \t]*:[ \t]*)"
+    r"((?i:operating|operational|in\s+operation|in\s+commercial\s+operation))"
+    r"[ \t]*(?=\||$|[(;.]|\s+since\b)", re.M)
+
+
+def _stage_cells(text: str) -> Iterator[Hit[Signal]]:
+    """The operating stage given alone in a table cell or a status line of ``text``."""
+    if "perat" not in text or ("|" not in text and ":" not in text):
+        return   # (no such word, or no cell nor field to hold it)
+    signal = _SIGNALS[("en", "operating")]
+    for m in _STAGE_CELL.finditer(text):
+        yield Hit(m.start(1), m.end(1), m.group(1), signal)
 
 # The English patterns are tried only around words each must hold (found at once in the
 # lower-cased text, see pledge.ingest.word_patterns): anchor kind -> the patterns it opens.
@@ -154,10 +190,13 @@ _ANCHORS: Final = FastWords({
     "committee": r"committee\b|panel\b|reviewers\b",
     "to_president": r"to\s+(?:the\s+)?(?:president|white\s+house)\b|to\s+trump\b",
     "received": r"receiv(?:es|ed)\b|got\b|gets\b|drew\b",
+    "not_ahead": r"go\s+ahead\s+with\b|press\s+ahead\s+with\b|proceed\s+with\b|move\s+forward\s+with\b",
+    "refused": r"turn(?:ed|s)\s+down\b|refused\b|rejected\b",
 })
 _OPENS: Final = {"payer_from": (0, 3), "own_money": (1,), "partner_money": (2,),
                  "payer_verb": (4, 5, 9), "round": (6,), "forward": (7,), "submit": (8,),
-                 "to_president": (10,), "committee": (11, 12), "received": (13,)}
+                 "to_president": (10,), "committee": (11, 12), "received": (13,),
+                 "not_ahead": (14,), "refused": (15,)}
 _BACK: Final = 130      # the most a pattern reaches before its anchor ...
 _AHEAD: Final = 200     # ... and after it
 
@@ -181,6 +220,8 @@ _MUST_HOLD: Final[dict[int, tuple[tuple[str, ...], ...]]] = {
     11: (("with", "before"),),
     12: (("backed", "supported", "endorsed", "cleared", "advanced", "voted"),),
     13: (("japanese", "korean", "japan's", "korea's", "under"),),
+    14: (("not", "n't"), ("its", "their")),
+    15: (("request", "call", "demand"),),
 }
 
 
@@ -247,6 +288,7 @@ def pattern_signals(lang: str, text: str) -> Iterator[Hit[Signal]]:
     if lang not in _PATTERNS or lang == "en":
         for start, end, written, reported in _english(text):
             yield Hit(start, end, written, _SIGNALS[("en", reported)])
+        yield from _stage_cells(text)
         return
     for (pattern, reported), needs in zip(_PATTERNS[lang], _NEEDS[lang], strict=True):
         if not any(w in text for w in needs):
