@@ -60,3 +60,33 @@ def test_wordings_with_other_words_inside(gazetteer: Gazetteer, index: ProjectIn
 def test_no_stage_from_their_opposites(gazetteer: Gazetteer, index: ProjectIndex, text: str,
                                        stage: str) -> None:
     assert (_MITRA, stage) not in _signals(text, gazetteer, index)
+
+
+def test_a_notice_received_with_words_before_it(gazetteer: Gazetteer, index: ProjectIndex
+                                                ) -> None:
+    got = _signals("Japan received the official notice for the Mitra Chem cathode plant last "
+                   "week.", gazetteer, index)
+    assert (_MITRA, "notified") in got
+    got = _signals("Mitra Chem received the written notice of termination for its cathode "
+                   "plant.", gazetteer, index)
+    assert (_MITRA, "notified") not in got
+
+
+@pytest.mark.parametrize("text", [
+    "Q: What about the Westinghouse reactors?\n\nA: That dossier still sits with the committee.",
+    "Q: What about the Westinghouse reactors? Some expected more.\n\nA: It is still with the "
+    "panel.",
+])
+def test_an_answer_carries_a_sponsor_named_in_the_question(gazetteer: Gazetteer,
+                                                           index: ProjectIndex, text: str
+                                                           ) -> None:
+    # (a facility its sponsor names is no match by kind alone, however many records share it)
+    got = _signals(text, gazetteer, index)
+    assert any(stage == "under_review" for _, stage in got)
+
+
+def test_a_crude_terminal_is_the_crude_oil_export_terminal(gazetteer: Gazetteer,
+                                                           index: ProjectIndex) -> None:
+    got = _signals("Q: Where is the Gulf Coast crude terminal in Texas now?\n\nA: It came "
+                   "online in the spring.", gazetteer, index)
+    assert (25, "operating") in got

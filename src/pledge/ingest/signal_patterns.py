@@ -114,6 +114,11 @@ _EN: Final = [
                 r"its\s+)?(?:[\w.'-]+\s+){0,3}?(?:request|call|demand)\s+(?:to\s+(?:finance|"
                 r"fund|pay\s+for|invest\s+in|bankroll)|for\s+(?:money|funds|funding|"
                 r"financing|capital|payment))\b", re.I), "declined"),
+    # "received the formal notice", "has received its written notice of funding"
+    (re.compile(r"\b(?:receives|received|has\s+received|had\s+received|got)\s+(?:the|a|an|"
+                r"its|their)\s+(?:(?:formal|official|written|funding|payment|final)\s+){1,2}"
+                r"notice\b(?!\s+(?:of|to)\s+(?:withdrawal|termination|cancell?ation))", re.I),
+     "notified"),
 ]
 
 _JA: Final = [
@@ -146,7 +151,8 @@ _NEEDS: Final = {
 }
 _STAGES: Final = {"funded": Stage.FUNDED.value, "candidate": Stage.PROPOSED.value,
                   "under_review": Stage.UNDER_REVIEW.value, "announced": Stage.FINALIST.value,
-                  "recommended": Stage.RECOMMENDED.value, "withdrawn": Stage.WITHDRAWN.value,
+                  "recommended": Stage.RECOMMENDED.value, "notified": Stage.NOTIFIED.value,
+                  "withdrawn": Stage.WITHDRAWN.value,
                   "declined": Stage.DECLINED.value, "operating": Stage.OPERATING.value}
 _SIGNALS: Final = {(lang, reported): Signal(reported, lang, _STAGES[reported])
                    for lang, pats in _PATTERNS.items() for _, reported in pats} | {
@@ -195,7 +201,7 @@ _ANCHORS: Final = FastWords({
 })
 _OPENS: Final = {"payer_from": (0, 3), "own_money": (1,), "partner_money": (2,),
                  "payer_verb": (4, 5, 9), "round": (6,), "forward": (7,), "submit": (8,),
-                 "to_president": (10,), "committee": (11, 12), "received": (13,),
+                 "to_president": (10,), "committee": (11, 12), "received": (13, 16),
                  "not_ahead": (14,), "refused": (15,)}
 _BACK: Final = 130      # the most a pattern reaches before its anchor ...
 _AHEAD: Final = 200     # ... and after it
@@ -222,6 +228,7 @@ _MUST_HOLD: Final[dict[int, tuple[tuple[str, ...], ...]]] = {
     13: (("japanese", "korean", "japan's", "korea's", "under"),),
     14: (("not", "n't"), ("its", "their")),
     15: (("request", "call", "demand"),),
+    16: (("notice",),),
 }
 
 

@@ -308,7 +308,7 @@ def _carried(order: Iterable[int], by_sentence: dict[int, list[Mention]],
     for k, j in enumerate(order):
         if k >= within:
             break
-        ms = [m for m in by_sentence.get(j, []) if m.confidence > _BY_KIND_ALONE]
+        ms = [m for m in by_sentence.get(j, []) if m.confidence > _BY_KIND_ALONE or m.orgs]
         if ms:
             keys = {m.project_id if m.project_id is not None else m.descriptor for m in ms}
             return ms[-1:] if len(keys) == 1 else []
