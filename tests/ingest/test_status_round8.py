@@ -90,3 +90,10 @@ def test_a_crude_terminal_is_the_crude_oil_export_terminal(gazetteer: Gazetteer,
     got = _signals("Q: Where is the Gulf Coast crude terminal in Texas now?\n\nA: It came "
                    "online in the spring.", gazetteer, index)
     assert (25, "operating") in got
+
+
+def test_a_nickel_refinery_is_a_minerals_facility(gazetteer: Gazetteer, index: ProjectIndex
+                                                  ) -> None:
+    got = _signals("Sumitomo Metal Mining has filed a nickel processing plant in Arizona with "
+                   "the committee.", gazetteer, index)
+    assert ("Sumitomo Metal Mining nickel refinery (Arizona)", "proposed") in got
