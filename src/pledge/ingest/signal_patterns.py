@@ -196,7 +196,8 @@ _ANCHORS: Final = FastWords({
     "committee": r"committee\b|panel\b|reviewers\b",
     "to_president": r"to\s+(?:the\s+)?(?:president|white\s+house)\b|to\s+trump\b",
     "received": r"receiv(?:es|ed)\b|got\b|gets\b|drew\b",
-    "not_ahead": r"go\s+ahead\s+with\b|press\s+ahead\s+with\b|proceed\s+with\b|move\s+forward\s+with\b",
+    "not_ahead": r"go\s+ahead\s+with\b|press\s+ahead\s+with\b|proceed\s+with\b"
+                 r"|move\s+forward\s+with\b",
     "refused": r"turn(?:ed|s)\s+down\b|refused\b|rejected\b",
 })
 _OPENS: Final = {"payer_from": (0, 3), "own_money": (1,), "partner_money": (2,),
