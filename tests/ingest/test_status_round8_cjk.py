@@ -55,3 +55,22 @@ def test_a_review_said_of_the_project_in_question(gazetteer: Gazetteer, index: P
     got = _signals(text, gazetteer, index)
     assert (_FUJIKURA, "under_review") in got
     assert (_FUJIKURA, "proposed") not in got
+
+
+@pytest.mark.parametrize("text", [
+    "電子部品で明暗 村田製は推薦、TDKは候補入り",
+    "電子部品で明暗 新興は推薦、TDKは候補入り",
+    "전자부품 희비, 신생업체는 추천, TDK는 후보",
+])
+def test_a_word_of_a_parallel_topic_is_not_the_others(gazetteer: Gazetteer,
+                                                       index: ProjectIndex, text: str) -> None:
+    got = _signals(text, gazetteer, index)
+    assert (_TDK, "proposed") in got
+    assert (_TDK, "recommended") not in got
+
+
+
+def test_a_company_holding_off_passes_no_project_over(gazetteer: Gazetteer,
+                                                      index: ProjectIndex) -> None:
+    got = _signals("電子部品の対米投資で明暗 新興は推薦、TDKは見送り", gazetteer, index)
+    assert not {(_TDK, "recommended"), (_TDK, "under_review")} & got
