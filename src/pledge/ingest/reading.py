@@ -137,9 +137,13 @@ def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
                     or _EN_NOT_AFTER.match(text, hit.end) is not None
                     or (not hit.text.endswith("ed")
                         and _EN_MODAL_AFTER.match(text, hit.end) is not None))
+    if _NOT_YET_OR_PROCESS.match(text, hit.end):
+        return False    # "추천 전", "選定前の", "선정 과정", "選定基準": no stage reached
     # (within the word's clause: "審査中で、結論はずれ込む可能性" negates nothing)
     before = _CJK_CLAUSE.split(text[max(0, hit.start - 6):hit.start])[-1]
     after = _CJK_CLAUSE.split(text[hit.end:hit.end + 14], 1)[0]
+    if "ぎ" in after:
+        after = _MERELY.sub("", after)    # "候補に挙がったにすぎず": "only", no negation
     # A condition stated before the word ("大統領が選定すれば、…通知が届く", "승인되면 … 통보")
     negated, modal_in, cond = (_any_of(neg), _any_of(modal),
                                _any_of(_CONDITIONS.get(hit.value.language, ())))
@@ -176,6 +180,14 @@ _WHEN_CLAUSE: Final = re.compile(r"\b(?i:when|once|after|as\s+soon\s+as|by\s+the
 _STILL: Final = frozenset({"아직"})
 _CJK_CLAUSE: Final = re.compile(r"[、。，,；;]")
 _CONDITIONS: Final = {"ja": ("すれば", "されれば", "たら"), "ko": ("하면", "되면", "한다면")}
+# Just after a Japanese or Korean status noun: "before" it ("아직 추천 전이다", "承認前の段階"),
+# or the process, rules or criteria of reaching it ("사업 선정 과정이 불투명", "選定基準を
+# 示す"): the stage is not said to be reached.
+_NOT_YET_OR_PROCESS: Final = re.compile(
+    r"(?:\s?전(?:[이인입에의은도]|까지|\s*[.,。、]|$)|前(?:[のでだにはも、。]|まで|$)"
+    r"|\s?(?:과정|절차|기준|방식|요건)|(?:の)?(?:過程|プロセス|手続|基準|要件|方法))")
+# "only", "merely" ("にすぎず", "に過ぎない"): a limit, not a negation of the word before.
+_MERELY: Final = re.compile(r"に(?:す|過)ぎ(?:ず|ない|なかった)")
 
 
 # The scan of each gazetteer's matchers, for each language (built once).

@@ -70,11 +70,17 @@ def _other_before(text: str, start: int) -> bool:
 
 
 _ACTIVE_CHOICE: Final = frozenset({"picks", "selects", "chooses"})
+_HOLDS_OFF: Final = frozenset({"見送り", "見送った"})
 
 
 def company_chooses(r: SentenceRead, h: Hit[Signal]) -> bool:
     """Whether a company is the subject of a present-tense choice ("Korea Zinc picks
-    Tennessee for its smelter"): the company's own choice, not the programme's."""
+    Tennessee for its smelter") or holds off ("TDKは見送り"): the company's own choice,
+    not the programme's."""
+    if h.text in _HOLDS_OFF:
+        # "TDKは見送り": the company itself holds off, no project passed over
+        return any(o.value.kind == "company" and r.sentence.text[o.end:h.start] in "はも"
+                   for o in r.orgs if o.end < h.start)
     if h.text.lower() not in _ACTIVE_CHOICE:
         return False
     return any(o.value.kind == "company" and not r.sentence.text[o.end:h.start].strip()

@@ -3,12 +3,14 @@ a facility named only to be compared and a story a headline joins with an ellips
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Sequence
 from typing import Final
 
 from pledge.ingest.cuts import CLAUSE_BREAK, CONTRAST
 from pledge.ingest.facts import Mention
-from pledge.ingest.gazetteer import Signal
+from pledge.ingest.gazetteer import Organisation, Signal
 from pledge.ingest.phrases import Hit
 
 # Ends of clauses the passages do not cut at: semicolons, and the Japanese and Korean
@@ -22,7 +24,8 @@ _HEADLINE_JOIN: Final = re.compile(r"(?<=[\u3040-\u30ff\u4e00-\u9fff가-힣])\s*
                                    r"(?=[\[\u3040-\u30ff\u4e00-\u9fff가-힣A-Za-z])")
 
 
-def owners(own: list[Mention], h: Hit[Signal]) -> list[Mention]:
+def owners(own: list[Mention], h: Hit[Signal],
+           orgs: Sequence[Hit[Organisation]] = ()) -> list[Mention]:
     """The passages of a sentence a status word is said of, within its clause (", while
     ...", "; ..."): the one it stands in, or all of them when it comes before the first
     facility ("were selected: a gas plant, a port ...") or after the whole list
@@ -37,6 +40,10 @@ def owners(own: list[Mention], h: Hit[Signal]) -> list[Mention]:
         # is said only of the story it stands in, even when that one names nothing known
         lo, hi = _between(joins, h.start, len(text))
         own = [m for m in own if lo <= m.anchor < hi]
+        if not own:
+            return []
+    if h.value.language != "en" and ("、" in text or ", " in text):
+        own = _own_topic(text, own, h, orgs)
         if not own:
             return []
     if len(own) == 1:
@@ -56,6 +63,35 @@ def owners(own: list[Mention], h: Hit[Signal]) -> list[Mention]:
         return clause
     inside = [m for m in clause if m.start <= h.start < m.end]
     return inside or clause[-1:]
+
+
+# Parallel topics, each with its own status word ("AはX、BはY", "A는 X, B는 Y"): a clause
+# that opens with its topic and goes straight to the word, which closes it, and another
+# clause with a topic.
+_TOPIC_THEN_WORD: Final = re.compile(r"\s*[^\s、,]{1,15}?[はも은는도]\s*")
+# (the other: a topic and a short predicate, "TDKは見送り", "LG는 철회")
+_TOPIC_CLAUSE: Final = re.compile(r"\s*[^\s、,]{1,15}?[はも은는도]\s*[^\s、,]{1,8}[\s。.]*")
+# (a space parts Japanese phrases, as in a headline; in Korean it parts words)
+_TOPIC_BREAK: Final = {"ja": re.compile(r"、|,\s|\s"), "ko": re.compile(r"、|,\s")}
+
+
+def _own_topic(text: str, own: list[Mention], h: Hit[Signal],
+               orgs: Sequence[Hit[Organisation]]) -> list[Mention]:
+    """The passages a status word may be said of when it closes a clause of its own topic
+    ("村田製は推薦、TDKは撤退": 推薦 is not TDK's): those that stand in its clause or
+    whose company it names, else all."""
+    parts = _TOPIC_BREAK.get(h.value.language)
+    if parts is None:
+        return own
+    breaks = [m.end() for m in parts.finditer(text)]
+    lo, hi = _between(breaks, h.start, len(text))
+    if len(text[h.end:hi].rstrip("、,。. ")) > 3 or \
+            not _TOPIC_THEN_WORD.fullmatch(text, lo, h.start) or \
+            not any(_TOPIC_CLAUSE.fullmatch(text, a, b) for a, b in
+                    itertools.pairwise([0, *breaks, len(text)]) if a != lo):
+        return own
+    named = {o.value.name for o in orgs if lo <= o.start < hi}
+    return [m for m in own if lo <= m.anchor < hi or named.intersection(m.orgs)]
 
 
 def _between(marks: list[int], at: int, end: int) -> tuple[int, int]:

@@ -208,7 +208,7 @@ def status_facts(g: Gazetteer, reads: list[SentenceRead], by_sentence: dict[int,
             back = range(s.index - 1, max(-1, s.index - 7), -1)
             ahead = range(s.index + 1, s.index + (9 if count else 3))
             if own:
-                targets = [(m, 0.8) for m in _owners(own, h)]
+                targets = [(m, 0.8) for m in _owners(own, h, r.orgs)]
                 named = {m.project_id for m in own if m.project_id is not None}
                 if group and count and len(named) < count and _group_nearer(s.text, h, own):
                     # "3 projects confirmed ... the Ohio gas plant": the rest come next.
