@@ -251,6 +251,10 @@ class ProjectIndex:
         # What a word near a distinctive word opens with (see :meth:`_may_name`).
         self._capital_openers = tuple(sorted({d[0].upper() for d in self._all_distinctive}))
         self._digit_openers = tuple(sorted({d[0] for d in self._all_distinctive}))
+        # (the capitals looked for in one scan rather than one search each)
+        self._capital_scan = re.compile(
+            "[" + "".join(map(re.escape, self._capital_openers)) + "]").search \
+            if self._capital_openers else None
         # (each word read so far: the distinctive words it is or is a near spelling of)
         self._names_of: dict[str, frozenset[str]] = {}
         # What reading an article asks of every project, made once: its facility types,
@@ -452,7 +456,8 @@ class ProjectIndex:
         """Whether a word of ``text`` may be a distinctive name word or a near spelling of
         one (else :meth:`_proper` finds none): such a word is written with a capital or a
         digit, and opens with the letter the distinctive word opens with."""
-        return any(c in text for c in self._capital_openers) or (
+        capital = self._capital_scan
+        return (capital is not None and capital(text) is not None) or (
             any(c in text for c in self._digit_openers) and _DIGIT.search(text) is not None)
 
     def _proper(self, raw: list[str]) -> set[str]:
