@@ -251,10 +251,13 @@ class ProjectIndex:
         # What a word near a distinctive word opens with (see :meth:`_may_name`).
         self._capital_openers = tuple(sorted({d[0].upper() for d in self._all_distinctive}))
         self._digit_openers = tuple(sorted({d[0] for d in self._all_distinctive}))
-        # (the capitals looked for in one scan rather than one search each)
+        # (the capitals looked for in one scan rather than one search each, with the
+        # digits: a text without either, most, is told apart in that one scan)
         self._capital_scan = re.compile(
             "[" + "".join(map(re.escape, self._capital_openers)) + "]").search \
             if self._capital_openers else None
+        self._capital_or_digit = re.compile(
+            "[" + "".join(map(re.escape, self._capital_openers)) + r"\d]").search
         # (each word read so far: the distinctive words it is or is a near spelling of)
         self._names_of: dict[str, frozenset[str]] = {}
         # What reading an article asks of every project, made once: its facility types,
@@ -352,15 +355,16 @@ class ProjectIndex:
             s += self._type_weight[shared[0]]
             s += 1.0 if len(shared) > 1 else 0.0
             ev["type"] = shared
-        hit = prof.distinctive & proper
+        # (each kind of evidence compared only when the passage names any)
+        hit = prof.distinctive & proper if proper else None
         if hit:
             s += 4.0
             ev["name"] = sorted(hit)
-        sites = f.sites & prof.sites
+        sites = f.sites & prof.sites if f.sites else None
         if sites:
             s += 1.5
             ev["site"] = sorted(sites)
-        states = f.states & prof.states
+        states = f.states & prof.states if f.states else None
         if states:
             s += min(len(states), 2) * 1.0
             ev["state"] = sorted(states)
@@ -368,7 +372,7 @@ class ProjectIndex:
         if extra:
             s += min(0.5 * len(extra), 2.0)
             ev["words"] = sorted(extra)
-        if f.sectors & prof.sectors:
+        if not f.sectors.isdisjoint(prof.sectors):
             s += 0.5
         if framework and prof.project.framework != framework:
             s -= 3.0
@@ -456,9 +460,15 @@ class ProjectIndex:
         """Whether a word of ``text`` may be a distinctive name word or a near spelling of
         one (else :meth:`_proper` finds none): such a word is written with a capital or a
         digit, and opens with the letter the distinctive word opens with."""
+        first = self._capital_or_digit(text)
+        if first is None:
+            return False    # (no capital, no digit)
         capital = self._capital_scan
-        return (capital is not None and capital(text) is not None) or (
-            any(c in text for c in self._digit_openers) and _DIGIT.search(text) is not None)
+        if first.group() in self._capital_openers:
+            return True
+        # (a digit first: a capital after it, or a word that opens as one does)
+        return (capital is not None and capital(text, first.end()) is not None) or \
+            any(c in text for c in self._digit_openers)
 
     def _proper(self, raw: list[str]) -> set[str]:
         """The distinctive name words that words ``raw`` of a passage, written with a
