@@ -31,12 +31,25 @@ TEXT_PIECES = ["Gulflink", "GulfLink", "Gulf", "Portsmouth", "Port", "port", "Po
                "p", "30 days", "days", "営業日", "일 이내", "50/50", "90%", "％", "per cent",
                "split", "profit", "funding", "window", "tariff", "from 25% to 15%", "x",
                "日本", "한국"]
+# Wordings of terms, their figures written in digits drawn at random from several scripts.
+TERM_WORDINGS = ["funding within {a}{b} business days", "paid within {a}{b} days",
+                 "a {a}{b}/{c}{d} split of profits", "profits split {a}{b}:{c}{d}",
+                 "the United States takes {a}{b}%", "tariffs cut from {a}{b}% to {c}{d}%",
+                 "a tariff of {a}{b} per cent", "資金を{a}{b}営業日以内に拠出",
+                 "영업일 기준 {a}{b}일 이내 자금", "{a}{b}日以内に資金"]
+TERM_DIGITS = "0123456789٠١٢٣٤٥٦٧٨٩０１２３４５６７８９"
 _DIGIT = re.compile(r"\d")
 
 
 def _mixtures(pieces: list[str], n: int, seed: int) -> list[str]:
     rng = random.Random(seed)
     return ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(n)]
+
+
+def _term_wordings(seed: int, n: int) -> list[str]:
+    rng = random.Random(seed)
+    return [rng.choice(TERM_WORDINGS).format(**{k: rng.choice(TERM_DIGITS) for k in "abcd"})
+            for _ in range(n)]
 
 
 def _dev_sentences() -> list[str]:
@@ -107,6 +120,7 @@ def _plain_terms(reads: list[SentenceRead]) -> list[claims.TermFact]:
 def test_terms_skipping_sentences_without_a_figure_are_the_plain_terms(
         gazetteer: Gazetteer) -> None:
     texts = dev_texts() + [". ".join(_mixtures(TEXT_PIECES, 40, seed)) for seed in range(30)]
+    texts += [". ".join(_term_wordings(seed, 40)) for seed in range(10)]
     seen = 0
     for text in texts:
         cleaned = clean(text).text
@@ -120,7 +134,7 @@ def test_terms_skipping_sentences_without_a_figure_are_the_plain_terms(
 
 
 def test_no_term_is_read_from_a_sentence_without_a_figure(sentences: list[str]) -> None:
-    for text in sentences + _mixtures(TEXT_PIECES, 3000, 3):
+    for text in sentences + _mixtures(TEXT_PIECES, 3000, 3) + _term_wordings(4, 500):
         if _DIGIT.search(text) is None:
             assert claims._window(text) is None, text
             assert claims._split(text) is None, text
