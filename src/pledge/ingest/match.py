@@ -43,9 +43,7 @@ from decimal import Decimal
 from typing import Final
 
 from pledge.domain.lifecycle import STAGE_ORDER, further
-from pledge.domain.project import (
-    US_STATES,
-)
+from pledge.domain.project import US_STATES
 from pledge.ingest.gazetteer import Gazetteer
 
 __all__ = ["Features", "KnownProject", "Match", "ProjectIndex"]
@@ -117,9 +115,6 @@ _PARENTHESES: Final = re.compile(r"\([^()]*\)")
 # "[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]*\d[A-Za-z0-9\-]*".
 _TOKEN: Final = re.compile(r"[A-Za-z\d](?:(?<=[A-Za-z])[A-Za-z0-9\-]*[A-Za-z0-9]"
                            r"|(?<=[A-Za-z])[A-Za-z]*\d[A-Za-z0-9\-]*|(?<=\d)[A-Za-z0-9\-]*)")
-
-
-_DIGIT: Final = re.compile(r"\d")   # (a digit of any script, as _TOKEN reads one)
 
 
 def _stem(word: str) -> str:
@@ -251,11 +246,7 @@ class ProjectIndex:
         # What a word near a distinctive word opens with (see :meth:`_may_name`).
         self._capital_openers = tuple(sorted({d[0].upper() for d in self._all_distinctive}))
         self._digit_openers = tuple(sorted({d[0] for d in self._all_distinctive}))
-        # (the capitals looked for in one scan rather than one search each, with the
-        # digits: a text without either, most, is told apart in that one scan)
-        self._capital_scan = re.compile(
-            "[" + "".join(map(re.escape, self._capital_openers)) + "]").search \
-            if self._capital_openers else None
+        # (capitals and digits found in one scan: a text without either, most, names none)
         self._capital_or_digit = re.compile(
             "[" + "".join(map(re.escape, self._capital_openers)) + r"\d]").search
         # (each word read so far: the distinctive words it is or is a near spelling of)
@@ -355,8 +346,7 @@ class ProjectIndex:
             s += self._type_weight[shared[0]]
             s += 1.0 if len(shared) > 1 else 0.0
             ev["type"] = shared
-        # (each kind of evidence compared only when the passage names any)
-        hit = prof.distinctive & proper if proper else None
+        hit = prof.distinctive & proper if proper else None   # (compared when any)
         if hit:
             s += 4.0
             ev["name"] = sorted(hit)
@@ -461,14 +451,9 @@ class ProjectIndex:
         one (else :meth:`_proper` finds none): such a word is written with a capital or a
         digit, and opens with the letter the distinctive word opens with."""
         first = self._capital_or_digit(text)
-        if first is None:
-            return False    # (no capital, no digit)
-        capital = self._capital_scan
-        if first.group() in self._capital_openers:
-            return True
-        # (a digit first: a capital after it, or a word that opens as one does)
-        return (capital is not None and capital(text, first.end()) is not None) or \
-            any(c in text for c in self._digit_openers)
+        # (a digit first: a capital anywhere, or a word opening as a distinctive one does)
+        return first is not None and (first.group() in self._capital_openers or any(
+            c in text for c in (*self._capital_openers, *self._digit_openers)))
 
     def _proper(self, raw: list[str]) -> set[str]:
         """The distinctive name words that words ``raw`` of a passage, written with a
