@@ -182,13 +182,26 @@ def _plausible(span: str) -> bool:
 
 
 def _parse(text: str) -> MoneyRange | None:
-    quick = _quick(text)
-    if quick is not None:
-        return quick
+    # (an article repeats its amounts: a reading depends on the text alone and is frozen,
+    # so each is kept; emptied when full)
     try:
-        return parse_amount(text)
-    except InvalidInput:
-        return None
+        return _READ[text]
+    except KeyError:
+        pass
+    if len(_READ) >= _READ_KEPT:
+        _READ.clear()
+    read = _quick(text)
+    if read is None:
+        try:
+            read = parse_amount(text)
+        except InvalidInput:
+            read = None
+    _READ[text] = read
+    return read
+
+
+_READ: Final[dict[str, MoneyRange | None]] = {}
+_READ_KEPT: Final = 20_000
 
 
 # The commonest amounts, a currency sign, a number and maybe an English magnitude ("$33

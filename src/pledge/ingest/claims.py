@@ -217,6 +217,10 @@ _US_TAKES: Final = re.compile(r"\b(?:the United States|the U\.S\.|the US|America
 _AFTER: Final = re.compile(r"\b(?:then|after|afterwards|thereafter|once)\b|以降|이후", re.I)
 
 
+# (a digit of any script, as the patterns of terms read one)
+_DIGIT: Final = re.compile(r"\d")
+
+
 def _share(n: Decimal) -> str:
     return format((n / 100).normalize(), "f")
 
@@ -288,6 +292,8 @@ def terms(reads: list[SentenceRead]) -> list[TermFact]:
     out: list[TermFact] = []
     for r in reads:
         text = r.sentence.text
+        if _DIGIT.search(text) is None:
+            continue    # (each term is read from a figure: a sentence without one has none)
         found = [_window(text), _split(text),
                  _tariff(text) if "tariff_words" in r.cues else None]
         out.extend(TermFact(f.settings, f.written, r.sentence.index, text, f.confidence,

@@ -70,6 +70,8 @@ class ProjectType:
 
     def label_for(self, written: str) -> str:
         """The words for a new project's name when the kind is named as ``written``."""
+        if not self.names:
+            return self.label   # (most kinds name no narrower facility)
         low = written.lower()
         return next((n for w, n in self.names if w == low), self.label)
 

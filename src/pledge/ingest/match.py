@@ -43,9 +43,7 @@ from decimal import Decimal
 from typing import Final
 
 from pledge.domain.lifecycle import STAGE_ORDER, further
-from pledge.domain.project import (
-    US_STATES,
-)
+from pledge.domain.project import US_STATES
 from pledge.ingest.gazetteer import Gazetteer
 
 __all__ = ["Features", "KnownProject", "Match", "ProjectIndex"]
@@ -117,9 +115,6 @@ _PARENTHESES: Final = re.compile(r"\([^()]*\)")
 # "[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]*\d[A-Za-z0-9\-]*".
 _TOKEN: Final = re.compile(r"[A-Za-z\d](?:(?<=[A-Za-z])[A-Za-z0-9\-]*[A-Za-z0-9]"
                            r"|(?<=[A-Za-z])[A-Za-z]*\d[A-Za-z0-9\-]*|(?<=\d)[A-Za-z0-9\-]*)")
-
-
-_DIGIT: Final = re.compile(r"\d")   # (a digit of any script, as _TOKEN reads one)
 
 
 def _stem(word: str) -> str:
@@ -251,6 +246,9 @@ class ProjectIndex:
         # What a word near a distinctive word opens with (see :meth:`_may_name`).
         self._capital_openers = tuple(sorted({d[0].upper() for d in self._all_distinctive}))
         self._digit_openers = tuple(sorted({d[0] for d in self._all_distinctive}))
+        # (capitals and digits found in one scan: a text without either, most, names none)
+        self._capital_or_digit = re.compile(
+            "[" + "".join(map(re.escape, self._capital_openers)) + r"\d]").search
         # (each word read so far: the distinctive words it is or is a near spelling of)
         self._names_of: dict[str, frozenset[str]] = {}
         # What reading an article asks of every project, made once: its facility types,
@@ -348,15 +346,15 @@ class ProjectIndex:
             s += self._type_weight[shared[0]]
             s += 1.0 if len(shared) > 1 else 0.0
             ev["type"] = shared
-        hit = prof.distinctive & proper
+        hit = prof.distinctive & proper if proper else None   # (compared when any)
         if hit:
             s += 4.0
             ev["name"] = sorted(hit)
-        sites = f.sites & prof.sites
+        sites = f.sites & prof.sites if f.sites else None
         if sites:
             s += 1.5
             ev["site"] = sorted(sites)
-        states = f.states & prof.states
+        states = f.states & prof.states if f.states else None
         if states:
             s += min(len(states), 2) * 1.0
             ev["state"] = sorted(states)
@@ -364,7 +362,7 @@ class ProjectIndex:
         if extra:
             s += min(0.5 * len(extra), 2.0)
             ev["words"] = sorted(extra)
-        if f.sectors & prof.sectors:
+        if not f.sectors.isdisjoint(prof.sectors):
             s += 0.5
         if framework and prof.project.framework != framework:
             s -= 3.0
@@ -452,8 +450,10 @@ class ProjectIndex:
         """Whether a word of ``text`` may be a distinctive name word or a near spelling of
         one (else :meth:`_proper` finds none): such a word is written with a capital or a
         digit, and opens with the letter the distinctive word opens with."""
-        return any(c in text for c in self._capital_openers) or (
-            any(c in text for c in self._digit_openers) and _DIGIT.search(text) is not None)
+        first = self._capital_or_digit(text)
+        # (a digit first: a capital anywhere, or a word opening as a distinctive one does)
+        return first is not None and (first.group() in self._capital_openers or any(
+            c in text for c in (*self._capital_openers, *self._digit_openers)))
 
     def _proper(self, raw: list[str]) -> set[str]:
         """The distinctive name words that words ``raw`` of a passage, written with a
