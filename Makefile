@@ -19,7 +19,7 @@ PIP_VERSION := 26.3
 PIP_TOOLS_VERSION := 7.7.0
 UPGRADE ?=
 
-.PHONY: run test bench lock lock-only mutate coverage lint typecheck check clean
+.PHONY: run test bench compiled lock lock-only mutate coverage lint typecheck check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,8 @@ run: $(VENV)/.installed
 	$(BIN)/pledge serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests
+	$(BIN)/python tools/compile_reader.py --if-stale
+	$(BIN)/ruff check src tests tools
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 -q
 
@@ -64,6 +65,7 @@ lock: lock-only
 BENCHES := $(sort $(filter-out bench/_%,$(wildcard bench/*.py)))
 
 bench: $(VENV)/.installed-bench
+	$(BIN)/python tools/compile_reader.py --if-stale
 	@{ echo "# Benchmark results"; echo; \
 	   echo "$$(date -u '+%Y-%m-%d %H:%M UTC'), $$(nproc) cores, commit $$(git rev-parse --short HEAD 2>/dev/null || echo '?')"; \
 	   echo; } > bench/results.md
@@ -75,6 +77,13 @@ bench: $(VENV)/.installed-bench
 	  { echo '```'; echo; echo "exit status $$rc, $$(( $$(date +%s) - start )) s"; echo; } >> bench/results.md; \
 	  [ $$rc -eq 0 ] || status=1; \
 	done; rm -f bench/.out; echo "written: bench/results.md"; exit $$status
+
+# The news reader compiled to C by mypyc (tools/compile_reader.py; about two minutes on two
+# cores) into .venv/pledge-compiled. pledge.ingest uses it only while it matches the sources
+# (any edit: the reader runs as Python until the next build; PLEDGE_PURE=1 asks for Python).
+# `make test` and `make bench` rebuild it when the sources changed.
+compiled: $(VENV)/.installed-dev
+	$(BIN)/python tools/compile_reader.py
 
 # The tester is mutmut. Tried on domain/funding.py with 2 cores: mutmut took 0.7 s a
 # mutant (it forks per mutant and runs only the tests that reach the mutated function),

@@ -17,6 +17,12 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+# The suite tests the reader as Python (a compiled build of it, ``make compiled``, is
+# compared with it in tests/ingest/test_compiled_reader.py): tests replace module-level
+# tables and functions, which compiled modules do not look up again. Set before anything
+# imports pledge, and inherited by the processes the tests start.
+os.environ["PLEDGE_PURE"] = "1"
+
 import pytest
 from hypothesis import settings
 from sqlalchemy import Engine, create_engine, text

@@ -70,3 +70,8 @@ Conventions:
 * ``matched_projects`` uses the database's ids; without a database, the
   shipped project list numbered in file order (the ids ``pledge init`` gives).
 """
+
+from pledge.ingest import compiled as _compiled
+
+# The compiled modules, when a build matches these sources, are found before them.
+_compiled.activate(__path__)

@@ -18,18 +18,15 @@ a sector in common                     0.5
 another partner country's framework    -3
 =====================================  ==================================================
 
-A passage matches the best-scoring project when the score reaches 3 and the
-evidence is strong enough: a sponsor, a distinctive word of the name, or a
-facility type that at most two projects share or that comes with its place. A
-passage that names companies and nothing else matches only if it names one
-company and that company sponsors a single project, or the passage also shares
-words with the name of the best-scoring one ("SoftBank Group ... power
-infrastructure": SoftBank Group leads two projects and the words pick one); a
-list of companies is not a project. Near ties (within 0.5) are split between
-projects when each is matched by a different place named ("gas plants in
-Pennsylvania and Texas"); otherwise they go to the project further along its
-lifecycle (news most often follows the project that moved), with a confidence of
-0.5 that says so.
+A passage matches the best-scoring project when the score reaches 3 and the evidence is strong
+enough: a sponsor, a distinctive word of the name, or a facility type that at most two projects
+share or that comes with its place. A passage that names companies and nothing else matches only if
+it names one company and that company sponsors a single project, or the passage also shares words
+with the name of the best-scoring one ("SoftBank Group ... power infrastructure": SoftBank Group
+leads two projects and the words pick one); a list of companies is not a project. Near ties (within
+0.5) are split between projects when each is matched by a different place named ("gas plants in
+Pennsylvania and Texas"); otherwise they go to the project further along its lifecycle (news most
+often follows the project that moved), with a confidence of 0.5 that says so.
 """
 
 from __future__ import annotations
@@ -38,7 +35,7 @@ import difflib
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Final
 
@@ -72,6 +69,10 @@ class KnownProject:
     reported: str = ""
     linked: tuple[int, ...] = ()      # the projects it is linked to (any relation)
     stands_for: int | None = None     # a duplicate report: the row standing for the project
+
+    def __reduce__(self) -> tuple[type[KnownProject], tuple[object, ...]]:
+        # (pickled as its fields: a compiled frozen record has no state pickle can set)
+        return KnownProject, tuple(getattr(self, f.name) for f in fields(KnownProject))
 
     @property
     def furthest(self) -> str:

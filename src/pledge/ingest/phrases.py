@@ -119,10 +119,15 @@ class PhraseMatcher(Generic[T]):
     def __init__(self, entries: Iterable[tuple[str, T, bool]]) -> None:
         exact: dict[str, T] = {}
         folded: dict[str, T] = {}
+        kept: list[tuple[str, T, bool]] = []
         for phrase, value, ignore_case in entries:
             if not phrase.strip():
                 continue
+            kept.append((phrase, value, ignore_case))
             (folded if ignore_case else exact)[_key(phrase, ignore_case)] = value
+        # (what it is pickled as: a matcher is sent to the reading processes, which build
+        # it again; the same whether this module runs as Python or compiled)
+        self._entries = tuple(kept)
         self._exact = exact
         self._folded = folded
         self._size = len(exact) + len(folded)
@@ -161,6 +166,9 @@ class PhraseMatcher(Generic[T]):
 
     def __len__(self) -> int:
         return self._size
+
+    def __reduce__(self) -> tuple[type[PhraseMatcher[T]], tuple[tuple[tuple[str, T, bool], ...]]]:
+        return type(self), (self._entries,)
 
     def hits(self, text: str, low: str, exact: list[tuple[int, int]],
              lowered: list[tuple[int, int]]) -> list[Hit[T]]:
