@@ -23,6 +23,8 @@ import hashlib
 import heapq
 import re
 import unicodedata
+from collections import deque
+from itertools import repeat
 from typing import Final
 
 __all__ = ["NEAR_BITS", "NEAR_JACCARD", "SKETCH_SIZE", "content_hash", "distance", "jaccard",
@@ -73,16 +75,17 @@ def _digests(words: list[bytes]) -> list[bytes]:
         shingles = [b" ".join(words)] if words else []
     else:
         shingles = list(map(b" ".join, zip(words, words[1:], words[2:], strict=False)))
-    fresh = _BLAKE8.copy     # copying a fresh hasher is cheaper than making one
-    out: list[bytes] = []
-    for sh in shingles:
-        h = fresh()
-        h.update(sh)
-        out.append(h.digest())
-    return out
+    # Copying a fresh hasher is cheaper than making one; the copies are made, fed and read
+    # by ``map`` with the hasher's own methods, so the loops over the shingles run in C.
+    hashers = list(map(_COPY, repeat(_BLAKE8, len(shingles))))
+    deque(map(_UPDATE, hashers, shingles), 0)     # (update returns None: nothing kept)
+    return list(map(_DIGEST, hashers))
 
 
 _BLAKE8: Final = hashlib.blake2b(digest_size=8)   # never updated: only copied
+_COPY: Final = hashlib.blake2b.copy
+_UPDATE: Final = hashlib.blake2b.update
+_DIGEST: Final = hashlib.blake2b.digest
 
 
 def summary(text: str) -> tuple[str, str, str]:
