@@ -183,7 +183,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                 if index is not None else []
             if partner:
                 found = [m for m in found if m.project.framework == partner]
-            if found and _ANOTHER.search(part):
+            if found and _another(part):
                 # "its separate proposal for a peaking plant": not the sponsor's known one
                 found = [m for m in found if "name" in m.kinds]
             anchor = min(map(_START, kind_words)) if kind_words else lo
@@ -370,6 +370,22 @@ _START: Final = attrgetter("start")
 _ANOTHER: Final = re.compile(r"\b(?:separate|another|other|additional)\s+(?:[\w-]+\s+){0,2}?"
                              r"(?:proposal|plan|bid|application|project|plant|facility)\b",
                              re.I)
+# Every match of ``_ANOTHER`` holds one of these words (in any case): a passage holding none
+# is not searched. Only these four letters match an ASCII one of the pattern case-blind
+# and lower-case to something else; a passage with one is always searched.
+_ANOTHER_WORDS: Final = ("other", "separate", "additional")
+_FOLDS_TO_ASCII: Final = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _another(part: str) -> bool:
+    """Whether ``_ANOTHER`` finds anything in ``part``."""
+    low = part.lower()
+    if not any(map(low.__contains__, _ANOTHER_WORDS)) and (
+            part.isascii() or not _FOLDS_TO_ASCII.search(part)):
+        return False
+    return _ANOTHER.search(part) is not None
+
+
 # A sentence that opens with a possessive ("Its power modules proposal", "Their plant").
 _POSSESSIVE: Final = re.compile(r"\s*(?:Its|Their)\s")
 

@@ -1,0 +1,120 @@
+"""The article reader's shortcuts give what the plain computations give: the shingle hashes
+made in C loops, the test for another facility, the language of an ASCII text and the
+test for control characters in bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pledge.ingest import fingerprint as fp
+from pledge.ingest import text
+from tests.ingest.helpers import dev_texts
+
+# (the package exports functions of these modules' names)
+clean = importlib.import_module("pledge.ingest.clean")
+extract = importlib.import_module("pledge.ingest.extract")
+
+# Letters of the patterns' words in both cases, the four letters that match an ASCII one
+# case-blind, other scripts, spaces and punctuation.
+_ALPHABET = st.sampled_from(
+    list("otherOTHERsparSPARdilDILnNcCfyY -,.\n\t’") +
+    list("\u0130\u0131\u017f\u212a\u00e9日本한") + ["\x00", "\x1f", "\x7f", "\x85"])
+_WORDS = st.sampled_from(["other", "another", "sepaRate", "additional", "plant", "project",
+                          "proposal", "new", "ſeparate", "addıtional", "anothe", "facility"])
+_PHRASES = st.lists(st.one_of(_WORDS, st.text(_ALPHABET, max_size=6)), max_size=8).map(" ".join)
+
+
+def _sentences() -> list[str]:
+    return [s.text for t in dev_texts() for s in text.split_sentences(clean.clean(t).text)]
+
+
+def _plain_digests(words: list[bytes]) -> list[bytes]:
+    """One new hasher a shingle."""
+    if len(words) < 3:
+        shingles = [b" ".join(words)] if words else []
+    else:
+        shingles = [b" ".join(words[i:i + 3]) for i in range(len(words) - 2)]
+    return [hashlib.blake2b(s, digest_size=8).digest() for s in shingles]
+
+
+def test_the_shingle_hashes_of_every_development_article() -> None:
+    for t in dev_texts():
+        words = fp._words(t)
+        assert fp._digests(words) == _plain_digests(words)
+    assert fp._digests([]) == [] and fp._digests([b"a"]) == _plain_digests([b"a"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.binary(max_size=6), max_size=12))
+def test_the_shingle_hashes_of_any_words(words: list[bytes]) -> None:
+    assert fp._digests(words) == _plain_digests(words)
+
+
+def test_another_facility_in_every_development_sentence() -> None:
+    sentences = _sentences()
+    assert any(extract._ANOTHER.search(s) for s in sentences)
+    for s in sentences:
+        assert extract._another(s) == bool(extract._ANOTHER.search(s)), s
+
+
+@settings(max_examples=600, deadline=None)
+@given(_PHRASES)
+def test_another_facility_in_any_text(part: str) -> None:
+    assert extract._another(part) == bool(extract._ANOTHER.search(part))
+
+
+def test_only_the_skipped_letters_match_the_words_case_blind() -> None:
+    # Every letter beyond ASCII that the pattern could read as one of its words' letters
+    # makes the passage searched.
+    letters = set("".join(extract._ANOTHER_WORDS))
+    for c in map(chr, range(0x80, 0x3000)):
+        if any(re.fullmatch(x, c, re.I) for x in letters):
+            assert extract._FOLDS_TO_ASCII.match(c), hex(ord(c))
+
+
+def _plain_language(t: str) -> str:
+    """The language by the script counts alone."""
+    sample = t[:20000]
+    letters = [text._count(p, sample) for p in (text._HANGUL, text._KANA, text._HAN, text._LATIN)]
+    hangul, kana, han, _ = letters
+    total = sum(letters)
+    if not total:
+        return "en"
+    if hangul >= 0.2 * total:
+        return "ko"
+    if kana >= 0.03 * total or (kana and han + kana >= 0.2 * total):
+        return "ja"
+    return "zh" if han >= 0.2 * total else "en"
+
+
+def test_the_language_of_every_development_article() -> None:
+    for t in dev_texts():
+        assert text.detect_language(t) == _plain_language(t)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_ALPHABET, max_size=40))
+def test_the_language_of_any_text(t: str) -> None:
+    assert text.detect_language(t) == _plain_language(t)
+
+
+def test_the_ascii_control_bytes_are_the_patterns() -> None:
+    ascii_matched = {c for c in range(128) if clean._CONTROLS.match(chr(c))}
+    assert ascii_matched == set(clean._ASCII_CONTROLS)
+
+
+def test_controls_dropped_from_every_development_article() -> None:
+    for t in dev_texts():
+        for noisy in (t, t + "\x00", "\x07" + t[:50] + "\x1b\x7f" + t[50:]):
+            assert clean.clean(noisy) == clean.clean(clean._CONTROLS.sub("", noisy))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_ALPHABET, max_size=40))
+def test_controls_dropped_from_any_text(t: str) -> None:
+    assert clean.clean(t, html=False) == clean.clean(clean._CONTROLS.sub("", t), html=False)
