@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import random
 import re
 
 from hypothesis import given, settings
@@ -118,3 +119,39 @@ def test_controls_dropped_from_every_development_article() -> None:
 @given(st.text(_ALPHABET, max_size=40))
 def test_controls_dropped_from_any_text(t: str) -> None:
     assert clean.clean(t, html=False) == clean.clean(clean._CONTROLS.sub("", t), html=False)
+
+
+def test_the_sketch_of_every_development_article() -> None:
+    for t in dev_texts():
+        digests = fp._digests(fp._words(t))
+        assert fp._smallest(digests) == sorted(set(digests))[:fp.SKETCH_SIZE]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.binary(min_size=8, max_size=8), min_size=100, max_size=400),
+       st.integers(0, 255))
+def test_the_sketch_of_any_hashes(digests: list[bytes], top: int) -> None:
+    # (also with every hash but a few made large: too few under the bound, all are sorted;
+    # and with each hash twice: repeats are counted once)
+    for hashes in (digests, [bytes([top]) + d[1:] for d in digests[8:]] + digests[:8],
+                   digests + digests[::-1]):
+        assert fp._smallest(hashes) == sorted(set(hashes))[:fp.SKETCH_SIZE]
+
+
+def test_the_sketch_of_many_random_hash_lists() -> None:
+    rng = random.Random(5)
+    for n in [*range(120, 140), *range(150, 2000, 37)]:
+        for _ in range(20):
+            hashes = [rng.getrandbits(64).to_bytes(8, "big") for _ in range(n)]
+            assert fp._smallest(hashes) == sorted(set(hashes))[:fp.SKETCH_SIZE]
+
+
+def test_the_sketch_with_about_a_sketchs_worth_under_the_bound() -> None:
+    rng = random.Random(7)
+    for n in (129, 300, 1000):
+        bound = (fp._EXPECTED_BELOW << 64) // n
+        for k in range(fp.SKETCH_SIZE - 3, fp.SKETCH_SIZE + 3):
+            hashes = [(bound - 1 - i).to_bytes(8, "big") for i in range(k)] + \
+                [(bound + i).to_bytes(8, "big") for i in range(n - k)]
+            rng.shuffle(hashes)
+            assert fp._smallest(hashes) == sorted(set(hashes))[:fp.SKETCH_SIZE]
