@@ -8,7 +8,9 @@ import hashlib
 import importlib
 import random
 import re
+from _markupbase import ParserBase
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -155,3 +157,43 @@ def test_the_sketch_with_about_a_sketchs_worth_under_the_bound() -> None:
                 [(bound + i).to_bytes(8, "big") for i in range(n - k)]
             rng.shuffle(hashes)
             assert fp._smallest(hashes) == sorted(set(hashes))[:fp.SKETCH_SIZE]
+
+
+class _PlainHtmlText(clean._HtmlText):
+    """The page reader with the parser's own position count, checking at each end tag
+    that the test for an open tag of its name is the loop over the open tags."""
+
+    updatepos = ParserBase.updatepos
+
+    def handle_endtag(self, tag: str) -> None:
+        open_by_loop = any(t == tag for t, _ in self.stack)
+        assert open_by_loop == ((tag, False) in self.stack or (tag, True) in self.stack)
+        super().handle_endtag(tag)
+
+
+def _plain_html_to_text(page: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    with monkeypatch.context() as m:
+        m.setattr(clean, "_HtmlText", _PlainHtmlText)
+        return clean.html_to_text(page)
+
+
+_MARKUP = st.sampled_from([
+    "<p>", "</p>", "<div class='share-bar'>", "<div>", "</div>", "<article>", "</article>",
+    "<br>", "<br/>", "<li>", "</li>", "<table><tr><td>", "</td>", "<th>", "</tr>", "<h1>",
+    "</h1>", "<title>", "</title>", "<span hidden>", "<span>", "</span>", "<!-- c -->",
+    "<script>x < y</script>", "<header>", "</header>", "<nav>", "</nav>", "&amp;", "&#8217;",
+    "Plant", " opens ", "\n", "2026.", "<", ">", "</>", "<img src=x>"])
+
+
+def test_the_text_of_every_development_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    pages = [t for t in dev_texts() if clean.looks_like_html(t)]
+    assert pages
+    for page in pages:
+        assert clean.html_to_text(page) == _plain_html_to_text(page, monkeypatch)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_MARKUP, max_size=30).map("".join))
+def test_the_text_of_any_page(page: str) -> None:
+    with pytest.MonkeyPatch.context() as m:
+        assert clean.html_to_text(page) == _plain_html_to_text(page, m)

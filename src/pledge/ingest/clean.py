@@ -101,6 +101,10 @@ class _HtmlText(HTMLParser):
                 return True
         return any(name == "hidden" for name, _ in attrs)
 
+    def updatepos(self, i: int, j: int) -> int:
+        # (the parser's line and column, only for its callers: never asked for, not counted)
+        return j
+
     def _newline(self) -> None:
         for parts in (self.parts, self.article_parts) if self.article_depth else (self.parts,):
             if parts and parts[-1] != "\n":
@@ -142,7 +146,8 @@ class _HtmlText(HTMLParser):
             self.in_h1 = False
         if tag in _BLOCK_TAGS:
             self._newline()
-        if not any(t == tag for t, _ in self.stack):
+        # (the stack holds (tag, bool) pairs: two searches in C rather than a loop)
+        if (tag, False) not in self.stack and (tag, True) not in self.stack:
             return
         while self.stack:
             open_tag, skipped = self.stack.pop()
@@ -262,7 +267,6 @@ _NOISE_LINE_LOWER: Final = re.compile(_NOISE_LINE.pattern)
 # (and without the e-mail branch, for the lines without an "@": the rest is tried sooner)
 _NOISE_LINE_NO_EMAIL: Final = re.compile("|".join(p for p in _NOISE_LINES if p != _EMAIL_LINE))
 _FOLDS_TO_ASCII: Final = re.compile("[\u0130\u0131\u017f\u212a]")
-
 
 # Words every match of a pattern holds, one at least (lower-cased): a line holding none is
 # not searched (a plain substring test is far faster than the pattern's many branches).
@@ -444,14 +448,12 @@ def clean_lines(text: str) -> tuple[list[str], list[str]]:
 _CONTROLS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _ASCII_CONTROLS: Final = bytes([*range(9), 11, 12, *range(14, 32), 127])   # (those in ASCII)
 
-
 # A number whose magnitude a page put on the next line or paragraph ("up to $100" /
 # "billion"): joined back, so the amount is read whole. Only a magnitude written in
 # small letters opens the next line, so a paragraph that starts "Million ..." stays apart.
 _BROKEN_AMOUNT: Final = re.compile(
     r"(\d)[ \t]*\n\s*(?=(?:trillion|billion|million|thousand|trn|tn|bn|bln|mn|mln|crore|lakh)"
     r"(?![A-Za-z]))")
-
 
 # An amount a hard-wrapped wire story put at the start of the next line, after a word that
 # cannot end a sentence ("Cameco stock rose 4% to" / "$61.20 in New York"): joined back
