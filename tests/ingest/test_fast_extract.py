@@ -25,7 +25,7 @@ extract = importlib.import_module("pledge.ingest.extract")
 # Letters of the patterns' words in both cases, the four letters that match an ASCII one
 # case-blind, other scripts, spaces and punctuation.
 _ALPHABET = st.sampled_from(
-    list("otherOTHERsparSPARdilDILnNcCfyY -,.\n\t’") +
+    list("otherOTHERsparSPARdilDILnNcCfyY -,.\n\t’") + list("カナ漢字가각") +
     list("\u0130\u0131\u017f\u212a\u00e9日本한") + ["\x00", "\x1f", "\x7f", "\x85"])
 _WORDS = st.sampled_from(["other", "another", "sepaRate", "additional", "plant", "project",
                           "proposal", "new", "ſeparate", "addıtional", "anothe", "facility"])
@@ -197,3 +197,20 @@ def test_the_text_of_every_development_page(monkeypatch: pytest.MonkeyPatch) -> 
 def test_the_text_of_any_page(page: str) -> None:
     with pytest.MonkeyPatch.context() as m:
         assert clean.html_to_text(page) == _plain_html_to_text(page, m)
+
+
+def _dev_lines() -> list[str]:
+    return [line for t in dev_texts() for line in text.normalise(t).split("\n") if line]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_ALPHABET, max_size=60))
+def test_the_words_of_a_line_told_it_holds_no_cjk(line: str) -> None:
+    assert clean._word_count(line, clean._has_cjk(line)) == clean._word_count(line)
+
+
+def test_the_words_of_every_development_line() -> None:
+    lines = _dev_lines()
+    assert any(clean._has_cjk(ln) for ln in lines)
+    for ln in lines:
+        assert clean._word_count(ln, clean._has_cjk(ln)) == clean._word_count(ln)

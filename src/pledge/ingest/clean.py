@@ -327,11 +327,11 @@ _CJK_RUN: Final = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]+")
 _MANY_WORDS: Final = 31
 
 
-def _word_count(line: str) -> int:
+def _word_count(line: str, cjk: bool = True) -> int:
     """The words of ``line`` (three letters of Japanese or Korean count as a word), or
-    ``_MANY_WORDS`` when there are more."""
+    ``_MANY_WORDS`` when there are more. ``cjk``: False when ``_has_cjk(line)`` is."""
     words = len(line.split(None, _MANY_WORDS - 1))    # (at most _MANY_WORDS pieces)
-    if words >= _MANY_WORDS or line.isascii():
+    if words >= _MANY_WORDS or not cjk or line.isascii():
         return words
     return min(words + sum(map(len, _CJK_RUN.findall(line))) // 3, _MANY_WORDS)
 
@@ -412,8 +412,8 @@ def clean_lines(text: str) -> tuple[list[str], list[str]]:
             low = _lowered(line)
         # (an ASCII line case-folds to its lower case)
         key = low if low is not None and line.isascii() else line.casefold()
-        words = _word_count(line)
         cjk = _has_cjk(line)
+        words = _word_count(line, cjk)    # (a line without those letters not scanned again)
         short = words < 30
         if _list_header(line, low) or (short and _breadcrumb(line)):
             dropped.append(original)
