@@ -1,13 +1,15 @@
 """The article reader's shortcuts give what the plain computations give: the shingle hashes
-made in C loops, the test for another facility, the language of an ASCII text and the
-test for control characters in bytes."""
+made in C loops and the sketch sorted from the hashes under a bound, the test for another
+facility, the language of an ASCII text, the test for control characters in bytes, the
+page reader without the parser's position count, and a line's words counted without a
+second scan for Japanese or Korean letters."""
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import random
 import re
+import sys
 from _markupbase import ParserBase
 
 import pytest
@@ -16,11 +18,18 @@ from hypothesis import strategies as st
 
 from pledge.ingest import fingerprint as fp
 from pledge.ingest import text
+from pledge.ingest.clean import (
+    _ASCII_CONTROLS,
+    _CONTROLS,
+    _has_cjk,
+    _HtmlText,
+    _word_count,
+    html_to_text,
+    looks_like_html,
+)
+from pledge.ingest.clean import clean as clean_text
+from pledge.ingest.extract import _ANOTHER, _ANOTHER_WORDS, _FOLDS_TO_ASCII, _another
 from tests.ingest.helpers import dev_texts
-
-# (the package exports functions of these modules' names)
-clean = importlib.import_module("pledge.ingest.clean")
-extract = importlib.import_module("pledge.ingest.extract")
 
 # Letters of the patterns' words in both cases, the four letters that match an ASCII one
 # case-blind, other scripts, spaces and punctuation.
@@ -33,7 +42,7 @@ _PHRASES = st.lists(st.one_of(_WORDS, st.text(_ALPHABET, max_size=6)), max_size=
 
 
 def _sentences() -> list[str]:
-    return [s.text for t in dev_texts() for s in text.split_sentences(clean.clean(t).text)]
+    return [s.text for t in dev_texts() for s in text.split_sentences(clean_text(t).text)]
 
 
 def _plain_digests(words: list[bytes]) -> list[bytes]:
@@ -60,24 +69,24 @@ def test_the_shingle_hashes_of_any_words(words: list[bytes]) -> None:
 
 def test_another_facility_in_every_development_sentence() -> None:
     sentences = _sentences()
-    assert any(extract._ANOTHER.search(s) for s in sentences)
+    assert any(_ANOTHER.search(s) for s in sentences)
     for s in sentences:
-        assert extract._another(s) == bool(extract._ANOTHER.search(s)), s
+        assert _another(s) == bool(_ANOTHER.search(s)), s
 
 
 @settings(max_examples=600, deadline=None)
 @given(_PHRASES)
 def test_another_facility_in_any_text(part: str) -> None:
-    assert extract._another(part) == bool(extract._ANOTHER.search(part))
+    assert _another(part) == bool(_ANOTHER.search(part))
 
 
 def test_only_the_skipped_letters_match_the_words_case_blind() -> None:
     # Every letter beyond ASCII that the pattern could read as one of its words' letters
     # makes the passage searched.
-    letters = set("".join(extract._ANOTHER_WORDS))
+    letters = set("".join(_ANOTHER_WORDS))
     for c in map(chr, range(0x80, 0x3000)):
         if any(re.fullmatch(x, c, re.I) for x in letters):
-            assert extract._FOLDS_TO_ASCII.match(c), hex(ord(c))
+            assert _FOLDS_TO_ASCII.match(c), hex(ord(c))
 
 
 def _plain_language(t: str) -> str:
@@ -107,20 +116,20 @@ def test_the_language_of_any_text(t: str) -> None:
 
 
 def test_the_ascii_control_bytes_are_the_patterns() -> None:
-    ascii_matched = {c for c in range(128) if clean._CONTROLS.match(chr(c))}
-    assert ascii_matched == set(clean._ASCII_CONTROLS)
+    ascii_matched = {c for c in range(128) if _CONTROLS.match(chr(c))}
+    assert ascii_matched == set(_ASCII_CONTROLS)
 
 
 def test_controls_dropped_from_every_development_article() -> None:
     for t in dev_texts():
         for noisy in (t, t + "\x00", "\x07" + t[:50] + "\x1b\x7f" + t[50:]):
-            assert clean.clean(noisy) == clean.clean(clean._CONTROLS.sub("", noisy))
+            assert clean_text(noisy) == clean_text(_CONTROLS.sub("", noisy))
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(_ALPHABET, max_size=40))
 def test_controls_dropped_from_any_text(t: str) -> None:
-    assert clean.clean(t, html=False) == clean.clean(clean._CONTROLS.sub("", t), html=False)
+    assert clean_text(t, html=False) == clean_text(_CONTROLS.sub("", t), html=False)
 
 
 def test_the_sketch_of_every_development_article() -> None:
@@ -159,13 +168,15 @@ def test_the_sketch_with_about_a_sketchs_worth_under_the_bound() -> None:
             assert fp._smallest(hashes) == sorted(set(hashes))[:fp.SKETCH_SIZE]
 
 
-class _PlainHtmlText(clean._HtmlText):
+class _PlainHtmlText(_HtmlText):
     """The page reader with the parser's own position count, checking at each end tag
     that the test for an open tag of its name is the loop over the open tags."""
 
     updatepos = ParserBase.updatepos
+    end_tags = 0    # (how many end tags this class has read: it is the one in use)
 
     def handle_endtag(self, tag: str) -> None:
+        _PlainHtmlText.end_tags += 1
         open_by_loop = any(t == tag for t, _ in self.stack)
         assert open_by_loop == ((tag, False) in self.stack or (tag, True) in self.stack)
         super().handle_endtag(tag)
@@ -173,8 +184,8 @@ class _PlainHtmlText(clean._HtmlText):
 
 def _plain_html_to_text(page: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
     with monkeypatch.context() as m:
-        m.setattr(clean, "_HtmlText", _PlainHtmlText)
-        return clean.html_to_text(page)
+        m.setattr(sys.modules["pledge.ingest.clean"], "_HtmlText", _PlainHtmlText)
+        return html_to_text(page)
 
 
 _MARKUP = st.sampled_from([
@@ -186,17 +197,18 @@ _MARKUP = st.sampled_from([
 
 
 def test_the_text_of_every_development_page(monkeypatch: pytest.MonkeyPatch) -> None:
-    pages = [t for t in dev_texts() if clean.looks_like_html(t)]
+    pages = [t for t in dev_texts() if looks_like_html(t)]
     assert pages
     for page in pages:
-        assert clean.html_to_text(page) == _plain_html_to_text(page, monkeypatch)
+        assert html_to_text(page) == _plain_html_to_text(page, monkeypatch)
+    assert _PlainHtmlText.end_tags > 0
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_MARKUP, max_size=30).map("".join))
 def test_the_text_of_any_page(page: str) -> None:
     with pytest.MonkeyPatch.context() as m:
-        assert clean.html_to_text(page) == _plain_html_to_text(page, m)
+        assert html_to_text(page) == _plain_html_to_text(page, m)
 
 
 def _dev_lines() -> list[str]:
@@ -206,11 +218,11 @@ def _dev_lines() -> list[str]:
 @settings(max_examples=300, deadline=None)
 @given(st.text(_ALPHABET, max_size=60))
 def test_the_words_of_a_line_told_it_holds_no_cjk(line: str) -> None:
-    assert clean._word_count(line, clean._has_cjk(line)) == clean._word_count(line)
+    assert _word_count(line, _has_cjk(line)) == _word_count(line)
 
 
 def test_the_words_of_every_development_line() -> None:
     lines = _dev_lines()
-    assert any(clean._has_cjk(ln) for ln in lines)
+    assert any(_has_cjk(ln) for ln in lines)
     for ln in lines:
-        assert clean._word_count(ln, clean._has_cjk(ln)) == clean._word_count(ln)
+        assert _word_count(ln, _has_cjk(ln)) == _word_count(ln)
