@@ -21,6 +21,9 @@ from pledge.ingest import text
 from pledge.ingest.clean import (
     _ASCII_CONTROLS,
     _CONTROLS,
+    _NOISE_ATTR,
+    _NOISE_ROLES,
+    _SKIP_TAGS,
     _has_cjk,
     _HtmlText,
     _word_count,
@@ -175,6 +178,23 @@ class _PlainHtmlText(_HtmlText):
     updatepos = ParserBase.updatepos
     end_tags = 0    # (how many end tags this class has read: it is the one in use)
 
+    def _noise(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+        # (the attributes of noise looked through as first written: "hidden" in a pass
+        # of its own)
+        if tag in _SKIP_TAGS or (tag == "header" and not self.article_depth):
+            return True
+        for name, value in attrs:
+            if not value:
+                continue
+            if name in ("class", "id", "data-component", "data-testid") and \
+                    _NOISE_ATTR.search(value):
+                return True
+            if name == "role" and value.lower() in _NOISE_ROLES:
+                return True
+            if name == "aria-hidden" and value == "true":
+                return True
+        return any(name == "hidden" for name, _ in attrs)
+
     def handle_endtag(self, tag: str) -> None:
         _PlainHtmlText.end_tags += 1
         open_by_loop = any(t == tag for t, _ in self.stack)
@@ -193,7 +213,9 @@ _MARKUP = st.sampled_from([
     "<br>", "<br/>", "<li>", "</li>", "<table><tr><td>", "</td>", "<th>", "</tr>", "<h1>",
     "</h1>", "<title>", "</title>", "<span hidden>", "<span>", "</span>", "<!-- c -->",
     "<script>x < y</script>", "<header>", "</header>", "<nav>", "</nav>", "&amp;", "&#8217;",
-    "Plant", " opens ", "\n", "2026.", "<", ">", "</>", "<img src=x>"])
+    "Plant", " opens ", "\n", "2026.", "<", ">", "</>", "<img src=x>", "<div hidden>",
+    "<p aria-hidden='true'>", "<p aria-hidden=false>", "<span role='Navigation'>",
+    "<div class>", "<p class='body' hidden>", "<div id='nav-bar'>", "<section role=main>"])
 
 
 def test_the_text_of_every_development_page(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -89,7 +89,9 @@ class _HtmlText(HTMLParser):
     def _noise(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
         if tag in _SKIP_TAGS or (tag == "header" and not self.article_depth):
             return True
-        for name, value in attrs:
+        for name, value in attrs:     # (any attribute of noise, in one pass)
+            if name == "hidden" or (name == "aria-hidden" and value == "true"):
+                return True
             if not value:
                 continue
             if name in ("class", "id", "data-component", "data-testid") and \
@@ -97,9 +99,7 @@ class _HtmlText(HTMLParser):
                 return True
             if name == "role" and value.lower() in _NOISE_ROLES:
                 return True
-            if name == "aria-hidden" and value == "true":
-                return True
-        return any(name == "hidden" for name, _ in attrs)
+        return False
 
     def updatepos(self, i: int, j: int) -> int:
         # (the parser's line and column, only for its callers: never asked for, not counted)
