@@ -89,7 +89,9 @@ class _HtmlText(HTMLParser):
     def _noise(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
         if tag in _SKIP_TAGS or (tag == "header" and not self.article_depth):
             return True
-        for name, value in attrs:
+        for name, value in attrs:     # (any attribute of noise, in one pass)
+            if name == "hidden" or (name == "aria-hidden" and value == "true"):
+                return True
             if not value:
                 continue
             if name in ("class", "id", "data-component", "data-testid") and \
@@ -97,9 +99,11 @@ class _HtmlText(HTMLParser):
                 return True
             if name == "role" and value.lower() in _NOISE_ROLES:
                 return True
-            if name == "aria-hidden" and value == "true":
-                return True
-        return any(name == "hidden" for name, _ in attrs)
+        return False
+
+    def updatepos(self, i: int, j: int) -> int:
+        # (the parser's line and column, only for its callers: never asked for, not counted)
+        return j
 
     def _newline(self) -> None:
         for parts in (self.parts, self.article_parts) if self.article_depth else (self.parts,):
@@ -142,7 +146,8 @@ class _HtmlText(HTMLParser):
             self.in_h1 = False
         if tag in _BLOCK_TAGS:
             self._newline()
-        if not any(t == tag for t, _ in self.stack):
+        # (the stack holds (tag, bool) pairs: two searches in C rather than a loop)
+        if (tag, False) not in self.stack and (tag, True) not in self.stack:
             return
         while self.stack:
             open_tag, skipped = self.stack.pop()
@@ -263,7 +268,6 @@ _NOISE_LINE_LOWER: Final = re.compile(_NOISE_LINE.pattern)
 _NOISE_LINE_NO_EMAIL: Final = re.compile("|".join(p for p in _NOISE_LINES if p != _EMAIL_LINE))
 _FOLDS_TO_ASCII: Final = re.compile("[\u0130\u0131\u017f\u212a]")
 
-
 # Words every match of a pattern holds, one at least (lower-cased): a line holding none is
 # not searched (a plain substring test is far faster than the pattern's many branches).
 _PAYWALL_WORDS: Final = (
@@ -323,11 +327,11 @@ _CJK_RUN: Final = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]+")
 _MANY_WORDS: Final = 31
 
 
-def _word_count(line: str) -> int:
+def _word_count(line: str, cjk: bool = True) -> int:
     """The words of ``line`` (three letters of Japanese or Korean count as a word), or
-    ``_MANY_WORDS`` when there are more."""
+    ``_MANY_WORDS`` when there are more. ``cjk``: False when ``_has_cjk(line)`` is."""
     words = len(line.split(None, _MANY_WORDS - 1))    # (at most _MANY_WORDS pieces)
-    if words >= _MANY_WORDS or line.isascii():
+    if words >= _MANY_WORDS or not cjk or line.isascii():
         return words
     return min(words + sum(map(len, _CJK_RUN.findall(line))) // 3, _MANY_WORDS)
 
@@ -408,8 +412,8 @@ def clean_lines(text: str) -> tuple[list[str], list[str]]:
             low = _lowered(line)
         # (an ASCII line case-folds to its lower case)
         key = low if low is not None and line.isascii() else line.casefold()
-        words = _word_count(line)
         cjk = _has_cjk(line)
+        words = _word_count(line, cjk)    # (a line without those letters not scanned again)
         short = words < 30
         if _list_header(line, low) or (short and _breadcrumb(line)):
             dropped.append(original)
@@ -442,7 +446,7 @@ def clean_lines(text: str) -> tuple[list[str], list[str]]:
 # Control characters besides tabs and line breaks, and unpaired surrogates: never part of
 # an article (scraped text sometimes carries them), and no database stores a NUL in text.
 _CONTROLS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-
+_ASCII_CONTROLS: Final = bytes([*range(9), 11, 12, *range(14, 32), 127])   # (those in ASCII)
 
 # A number whose magnitude a page put on the next line or paragraph ("up to $100" /
 # "billion"): joined back, so the amount is read whole. Only a magnitude written in
@@ -450,7 +454,6 @@ _CONTROLS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udff
 _BROKEN_AMOUNT: Final = re.compile(
     r"(\d)[ \t]*\n\s*(?=(?:trillion|billion|million|thousand|trn|tn|bn|bln|mn|mln|crore|lakh)"
     r"(?![A-Za-z]))")
-
 
 # An amount a hard-wrapped wire story put at the start of the next line, after a word that
 # cannot end a sentence ("Cameco stock rose 4% to" / "$61.20 in New York"): joined back
@@ -473,7 +476,10 @@ def clean(text: str, *, html: bool | None = None, name: str = "") -> Cleaned:
     ``html``: whether ``text`` is HTML; guessed from ``name`` and the text when None.
     Control characters other than tabs and line breaks are dropped first.
     """
-    text = _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # (an ASCII text is tested for them in bytes first: far faster than the pattern's scan)
+    if not text.isascii() or len(text.encode().translate(None, _ASCII_CONTROLS)) < len(text):
+        text = _CONTROLS.sub("", text)
     title = ""
     raw, is_html = text, html if html is not None else looks_like_html(text, name)
     if is_html:

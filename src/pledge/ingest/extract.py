@@ -140,7 +140,9 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
             # about a project only when its words name one; else nothing to do.
             found = index.matches(Features(text=s.text), partner or framework or None) \
                 if index is not None else []
-            if not any(not partner or m.project.framework == partner for m in found):
+            # (nothing found, the common case, is told without a loop)
+            if not found or (partner and not any(m.project.framework == partner
+                                                 for m in found)):
                 continue
         cuts = passage_cuts(s.text, r)
         bounds = [0, *cuts, len(s.text)]
@@ -168,8 +170,9 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
             states = list(dict.fromkeys(map(_VALUE, state_hits)))
             site_hits = list(map(_VALUE, place_hits))
             p_sites = list(dict.fromkeys(x.name for x in site_hits)) if site_hits else []
-            p_sectors = {h.value for h in sector_hits}
-            p_sectors |= {g.types[t].sector for t in types}
+            p_sectors = {h.value for h in sector_hits} if sector_hits else set()
+            if types:
+                p_sectors |= {g.types[t].sector for t in types}
             p_amounts = tuple(amount_index[id(a)] for a in amount_hits) if amount_hits else ()
             part = s.text[lo:hi]
             p_states = frozenset(states)
@@ -183,7 +186,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
                 if index is not None else []
             if partner:
                 found = [m for m in found if m.project.framework == partner]
-            if found and _ANOTHER.search(part):
+            if found and _another(part):
                 # "its separate proposal for a peaking plant": not the sponsor's known one
                 found = [m for m in found if "name" in m.kinds]
             anchor = min(map(_START, kind_words)) if kind_words else lo
@@ -279,7 +282,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
          for r in reads for h in r.sectors]
         + [SectorFact(h.value.sector, h.text, r.sentence.index, r.sentence.text, 0.65)
            for r in reads if "tariff_words" not in r.cues for h in r.types],
-        key=lambda f: f.sentence)
+        key=_SENTENCE)
     places: list[PlaceFact] = []
     sites: list[SiteFact] = []
     for r in reads:
@@ -291,7 +294,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
             if len(hs.value.states) == 1:
                 places.append(PlaceFact(hs.value.states[0], hs.text, r.sentence.index,
                                         r.sentence.text, 0.75, hs.value.name))
-    places.sort(key=lambda p: p.sentence)
+    places.sort(key=_SENTENCE)
     amounts_read = tuple(amounts)
     content_hash, simhash, sketch = fingerprint.summary(cleaned.text)
     return Extraction(
@@ -365,11 +368,28 @@ _NAME: Final = attrgetter("value.name")
 _KEY: Final = attrgetter("value.key")
 _VALUE: Final = attrgetter("value")
 _START: Final = attrgetter("start")
+_SENTENCE: Final = attrgetter("sentence")   # (the facts are sorted by their sentence)
 # A facility set apart from the one its sponsor is known for ("its separate proposal",
 # "another plant").
 _ANOTHER: Final = re.compile(r"\b(?:separate|another|other|additional)\s+(?:[\w-]+\s+){0,2}?"
                              r"(?:proposal|plan|bid|application|project|plant|facility)\b",
                              re.I)
+# Every match of ``_ANOTHER`` holds one of these words (in any case): a passage holding none
+# is not searched. Only these four letters match an ASCII one of the pattern case-blind
+# and lower-case to something else; a passage with one is always searched.
+_ANOTHER_WORDS: Final = ("other", "separate", "additional")
+_FOLDS_TO_ASCII: Final = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _another(part: str) -> bool:
+    """Whether ``_ANOTHER`` finds anything in ``part``."""
+    low = part.lower()
+    if not any(map(low.__contains__, _ANOTHER_WORDS)) and (
+            part.isascii() or not _FOLDS_TO_ASCII.search(part)):
+        return False
+    return _ANOTHER.search(part) is not None
+
+
 # A sentence that opens with a possessive ("Its power modules proposal", "Their plant").
 _POSSESSIVE: Final = re.compile(r"\s*(?:Its|Their)\s")
 

@@ -78,7 +78,8 @@ def detect_language(text: str) -> str:
     Latin majority), "zh" for kanji without kana, else "en". A rule on scripts, not a
     model: enough to pick the word lists."""
     sample = text[:20000]
-    if not _ASIAN.search(sample):
+    # (an ASCII text holds none of those letters: not scanned for one)
+    if sample.isascii() or not _ASIAN.search(sample):
         return "en"     # (no Hangul, kana or kanji: every rule below says English)
     hangul = _count(_HANGUL, sample)
     kana = _count(_KANA, sample)
