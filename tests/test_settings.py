@@ -59,7 +59,23 @@ def test_only_the_settings_read_the_environment() -> None:
     # setting of pledge's: it tells numba where its cache is (``NUMBA_CACHE_DIR``, read by
     # numba itself as it loads, from the platform's user cache folder). ``__init__`` finds
     # that folder (the platform's, ``XDG_CACHE_HOME`` on Linux), which is no setting of ours.
-    assert readers <= {"cli/serve_cmd.py", "analytics/__init__.py", "__init__.py"}, readers
+    # ``ingest/compiled`` reads two settings (``PLEDGE_PURE``, ``PLEDGE_COMPILED_DIR``) as
+    # the reader's package loads, to choose its modules before any of them is imported;
+    # the reader may not import the settings (it imports the domain only), and the two are
+    # checked here against the settings' own reading.
+    assert readers <= {"cli/serve_cmd.py", "analytics/__init__.py", "__init__.py",
+                       "ingest/compiled.py"}, readers
+
+
+def test_the_compiled_readers_settings_are_read_as_the_settings_read_them(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from pledge.ingest import compiled
+    for value, pure in (("1", True), ("yes", True), ("", False), (" ", False)):
+        monkeypatch.setenv("PLEDGE_PURE", value)
+        assert read().pure is pure
+        assert compiled.activate([]).startswith("pure (PLEDGE_PURE") is pure
+    monkeypatch.setenv("PLEDGE_COMPILED_DIR", str(tmp_path / "elsewhere"))
+    assert read().compiled_dir == str(compiled.build_dir())
 
 
 def test_the_names_and_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

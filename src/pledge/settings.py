@@ -92,8 +92,14 @@ class Settings(BaseSettings):
     news_gazetteer: str | None = Field(
         None, description="A TOML file of organisations, places and cue words merged over "
                           "the shipped gazetteer when news is read (`--gazetteer` wins)")
+    pure: bool = Field(
+        False, description="Read news with the Python modules even when a compiled build of "
+                           "the reader (`make compiled`) matches them")
+    compiled_dir: str | None = Field(
+        None, description="Where the compiled reader is built and looked for (default: "
+                          "`pledge-compiled` in the virtual environment)")
 
-    @field_validator("debug", "public_read", mode="before")
+    @field_validator("debug", "public_read", "pure", mode="before")
     @classmethod
     def _set_means_yes(cls, value: Any) -> Any:
         return bool(value.strip()) if isinstance(value, str) else value

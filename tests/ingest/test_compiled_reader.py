@@ -88,7 +88,7 @@ def test_activate_leaves_the_sources_when_pure_is_asked_or_the_build_is_refused(
     monkeypatch.setenv(compiled.PURE_ENV, "1")
     assert compiled.activate(path) == "pure (PLEDGE_PURE is set)"
     assert path == ["src"]
-    monkeypatch.setenv(compiled.PURE_ENV, "0")
+    monkeypatch.setenv(compiled.PURE_ENV, "")
     monkeypatch.setenv(compiled.DIR_ENV, str(tmp_path / "none"))
     assert compiled.activate(path) == "pure (no compiled build in none)"
     assert path == ["src"]

@@ -100,7 +100,7 @@ def activate(package_path: list[str]) -> str:
     """Put the compiled modules before the sources of the package whose ``__path__`` is
     ``package_path`` when they may stand for them; what the package runs as, in words."""
     global _state
-    if os.environ.get(PURE_ENV, "").strip() not in ("", "0"):
+    if os.environ.get(PURE_ENV, "").strip():    # set to anything, as the settings read it
         _state = f"pure ({PURE_ENV} is set)"
         return _state
     where = build_dir()
