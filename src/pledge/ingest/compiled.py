@@ -11,9 +11,8 @@ missing or partial build, another Python, or ``PLEDGE_PURE=1`` in the environmen
 package runs as Python, with the same results (``tests/ingest/test_compiled_reader.py``
 compares the two on every labelled article), only slower.
 
-Left as Python: this module and the package's ``__init__`` (they decide), and
-:data:`KEEP_PURE`'s modules, whose records are pickled through a Python base class
-(``facts``, ``claims``) or which run once per process (``gazetteer``).
+Left as Python: this module and the package's ``__init__`` (they decide), and ``gazetteer``
+(it runs once per process, and some of its data is typed more loosely than mypyc checks).
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ GROUP: Final = "pledge_reader"
 PURE_ENV: Final = "PLEDGE_PURE"
 DIR_ENV: Final = "PLEDGE_COMPILED_DIR"
 MANIFEST: Final = "manifest.json"
-KEEP_PURE: Final = frozenset({"__init__", "compiled", "facts", "claims", "gazetteer"})
+KEEP_PURE: Final = frozenset({"__init__", "compiled", "gazetteer"})
 
 _PACKAGE: Final = Path(__file__).resolve().parent
 _DOMAIN: Final = _PACKAGE.parent / "domain"

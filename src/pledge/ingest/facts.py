@@ -4,7 +4,7 @@ article's whole :class:`Extraction` with the JSON object of ``pledge ingest --js
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
@@ -32,24 +32,23 @@ class Portable:
     constructor: several times faster both ways than the state a dataclass with slots
     pickles by default, which counts when the extractions of a batch come back from its
     reading processes (:mod:`pledge.services.news_reading`). For frozen dataclasses whose
-    fields are all set by their constructor (``__match_args__``: their names, in order)."""
+    fields are all set by their constructor."""
 
     __slots__ = ()
-    __match_args__: tuple[str, ...]
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         cls = type(self)
-        getter = _FIELD_GETTERS.get(cls)
-        if getter is None:
-            names = cls.__match_args__
+        got = _FIELD_GETTERS.get(cls)
+        if got is None:
+            names = [f.name for f in fields(self)]   # type: ignore[arg-type]  # a dataclass
             # (a getter of one name gives the value, not a tuple: that name is asked twice)
-            getter = _FIELD_GETTERS[cls] = attrgetter(*names, *names) if len(names) == 1 \
-                else attrgetter(*names)
-        values: tuple[Any, ...] = getter(self)
-        return cls, values[:len(cls.__match_args__)]
+            got = _FIELD_GETTERS[cls] = (attrgetter(*names, *names) if len(names) == 1
+                                         else attrgetter(*names), len(names))
+        values: tuple[Any, ...] = got[0](self)
+        return cls, values[:got[1]]
 
 
-_FIELD_GETTERS: dict[type, attrgetter[Any]] = {}
+_FIELD_GETTERS: dict[type, tuple[attrgetter[Any], int]] = {}
 
 
 @dataclass(frozen=True, slots=True)
