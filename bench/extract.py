@@ -21,13 +21,15 @@ other ("Korea Zinc smelter (Tennessee)", "Korea Zinc critical minerals smelter
 (Tennessee)"). The line ``status_exact_name`` scores the same signals by exact names.
 ``--show`` prints the misses of the development part only.
 
-Speed: every article of both parts is extracted ``--repeat`` times per run, ``--runs``
-runs; the median run gives articles per second, on one process and on one process per
-core (as ``pledge ingest`` reads a batch of 200 or more articles; the processes start
-once, before the timing, and the time of their start and first pass is printed). Two
-baselines are timed in the same runs on the same texts: the cleaning pass alone (HTML
-to text, noise lines out), and a naive extractor (one money regex and a substring
-search for every organisation alias, no parser, no matching). Their ratios are printed.
+Speed (of the compiled reader when ``make compiled`` has built one that matches the
+sources, else of the Python modules; the line ``speed:`` says which): every article of both
+parts is extracted ``--repeat`` times per run, ``--runs`` runs; the median run gives
+articles per second, on one process and on one process per core (as ``pledge ingest`` reads
+a batch of 200 or more articles; the processes start once, before the timing, and the time
+of their start and first pass is printed). Two baselines are timed in the same runs on the
+same texts: the cleaning pass alone (HTML to text, noise lines out), and a naive extractor
+(one money regex and a substring search for every organisation alias, no parser, no
+matching). Their ratios are printed.
 
 Targets, on the held-out part: amounts and companies F1 >= 0.95, status signals F1 >=
 0.9; on the development part amounts and companies F1 >= 0.9; at least 1,000 articles
@@ -48,6 +50,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pledge.ingest import compiled
 from pledge.ingest.clean import clean
 from pledge.ingest.extract import extract
 from pledge.ingest.gazetteer import load
@@ -299,7 +302,8 @@ def main() -> int:
         t_par, _ = timed(lambda: read_with(pool, items), args.runs)
     rate_par = n / t_par
     print(f"speed: {len(texts)} articles (both parts) x {args.repeat} per run, "
-          f"median of {args.runs} runs")
+          f"median of {args.runs} runs; the reader runs {compiled.describe()} "
+          "(make compiled; PLEDGE_PURE=1 for the Python modules)")
     print(f"{'pass':<34}{'seconds':>10}{'articles/s':>12}{'vs extract':>12}")
     for label, t in (("extract (clean + facts + match)", t_full),
                      (f"extract on {cores} processes", t_par),
