@@ -82,7 +82,7 @@ bench: $(VENV)/.installed-bench
 # cores) into .venv/pledge-compiled. pledge.ingest uses it only while it matches the sources
 # (any edit: the reader runs as Python until the next build; PLEDGE_PURE=1 asks for Python).
 # `make test` and `make bench` rebuild it when the sources changed.
-compiled: $(VENV)/.installed-dev
+compiled: $(VENV)/.installed-bench
 	$(BIN)/python tools/compile_reader.py
 
 # The tester is mutmut. Tried on domain/funding.py with 2 cores: mutmut took 0.7 s a

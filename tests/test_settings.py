@@ -8,6 +8,7 @@ the values reach what uses them (the command line's and the server's idempotency
 from __future__ import annotations
 
 import re
+import sys
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -70,6 +71,8 @@ def test_only_the_settings_read_the_environment() -> None:
 def test_the_compiled_readers_settings_are_read_as_the_settings_read_them(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from pledge.ingest import compiled
+    monkeypatch.setattr(sys, "path", list(sys.path))    # (a build found is put on it)
+    monkeypatch.setattr(compiled, "_state", compiled.describe())
     for value, pure in (("1", True), ("yes", True), ("", False), (" ", False)):
         monkeypatch.setenv("PLEDGE_PURE", value)
         assert read().pure is pure
