@@ -78,7 +78,7 @@ bench: $(VENV)/.installed-bench
 	  [ $$rc -eq 0 ] || status=1; \
 	done; rm -f bench/.out; echo "written: bench/results.md"; exit $$status
 
-# The news reader compiled to C by mypyc (tools/compile_reader.py; about two minutes on two
+# The news reader compiled to C by mypyc (tools/compile_reader.py; about a minute on two
 # cores) into .venv/pledge-compiled. pledge.ingest uses it only while it matches the sources
 # (any edit: the reader runs as Python until the next build; PLEDGE_PURE=1 asks for Python).
 # `make test` and `make bench` rebuild it when the sources changed.

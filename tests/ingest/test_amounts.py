@@ -139,7 +139,7 @@ def test_the_letters_a_case_blind_pattern_folds_to_ascii_are_all_known() -> None
     # case-blind pattern reads as ASCII letters without lower-casing to them are searched.
     import re
 
-    from pledge.ingest.amounts import _FOLDS_TO_ASCII
+    from pledge.ingest.word_patterns import FOLDS_TO_ASCII as _FOLDS_TO_ASCII
 
     ascii_like = re.compile("(?i:[a-z])")
     odd = {chr(c) for c in range(0x80, 0x10000) if ascii_like.fullmatch(chr(c))}
@@ -182,7 +182,7 @@ def test_a_caseless_letter_class_holds_what_a_case_blind_pattern_matches() -> No
     import string
     import sys
 
-    from pledge.ingest.amounts import _caseless
+    from pledge.domain.amount_words import caseless as _caseless
 
     every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
     for letter in string.ascii_letters:

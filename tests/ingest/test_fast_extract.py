@@ -31,7 +31,8 @@ from pledge.ingest.clean import (
     looks_like_html,
 )
 from pledge.ingest.clean import clean as clean_text
-from pledge.ingest.extract import _ANOTHER, _ANOTHER_WORDS, _FOLDS_TO_ASCII, _another
+from pledge.ingest.extract import _ANOTHER, _ANOTHER_WORDS, _another
+from pledge.ingest.word_patterns import FOLDS_TO_ASCII as _FOLDS_TO_ASCII
 from tests.ingest.helpers import dev_texts
 
 # Letters of the patterns' words in both cases, the four letters that match an ASCII one

@@ -14,15 +14,15 @@ from pledge.ingest.clean import (
     _NOISE_LINE,
     _breadcrumb,
     _list_header,
-    _lowered,
     _noise_line,
     _word_count,
 )
+from pledge.ingest.word_patterns import plain_lower
 from tests.ingest.helpers import NEWS
 
 # What the boilerplate patterns are made of, each tried on one character case-blind and in
 # the lower-cased character: a character that lower-cases to one character and is not
-# set apart by ``_lowered`` must be read the same both ways.
+# set apart by ``plain_lower`` must be read the same both ways.
 _ATOMS = [r"\w", r"\W", r"\d", r"\s", r"\S", r".", r"[a-z]", r"[\d\W_]", r"[\w .-]",
           r"[\w-]", r"[\w.]", r"[가-힣]", r"[:：]", *"abcdefghijklmnopqrstuvwxyz'ñçéüß"]
 
@@ -34,7 +34,7 @@ def test_every_cased_character_reads_the_same_lower_cased() -> None:
     for atom in _ATOMS:
         blind, plain = re.compile(atom, re.I), re.compile(atom)
         for c in cased:
-            low = _lowered(c)
+            low = plain_lower(c)
             if low is not None:
                 assert (blind.fullmatch(c) is None) == (plain.fullmatch(low) is None), (atom, c)
 
@@ -69,7 +69,7 @@ def test_the_fast_line_rules_decide_as_the_full_patterns() -> None:
               for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     hits = [0, 0, 0]
     for line in lines:
-        low = _lowered(line)
+        low = plain_lower(line)
         noise = _NOISE_LINE.match(line) is not None
         header = _LIST_HEADER.match(line) is not None
         crumb = _BREADCRUMB.match(line) is not None

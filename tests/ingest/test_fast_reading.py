@@ -11,6 +11,7 @@ import re
 import pytest
 
 from pledge.ingest import signal_patterns, statuses
+from pledge.ingest.word_patterns import may_hold
 from tests.ingest.helpers import dev_texts
 
 COUNT_PIECES = ["two", "Two", "THREE", "fıve", "fİve", "four", "five", "ten", "3", "٣", "12",
@@ -163,10 +164,10 @@ def test_a_status_words_quick_tests_pass_every_text_its_patterns_find_in() -> No
     found = [0, 0, 0]
     for t in _sentences() + _mixtures(HOLDS_PIECES, 6000, 10, 13):
         if reading._GOES_ON.search(t):
-            assert reading._may_hold(t, reading._GOES_ON_WORDS), t
+            assert may_hold(t, reading._GOES_ON_WORDS), t
             found[0] += 1
         if reading._IF_CLAUSE.search(t):
-            assert reading._may_hold(t, reading._IF_WORDS), t
+            assert may_hold(t, reading._IF_WORDS), t
             found[1] += 1
         for words in word_lists:
             latin = [w for w in words if w.isascii() and w[0].isalpha()]

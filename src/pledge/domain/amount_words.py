@@ -142,8 +142,9 @@ LEADING_QUALIFIERS: Final = tuple(k for k, v in WORDS.items()
 SYMBOLS_LOWER: Final = {k.lower(): v for k, v in SYMBOLS.items()}
 
 
-# Letters beyond ASCII that a case-blind pattern matches to ASCII ones (see caseless).
-_FOLDING_TO_ASCII: Final = "\u0130\u0131\u017f\u212a"
+# Letters beyond ASCII that a case-blind pattern matches to ASCII ones ("ſ" to "s"; see
+# caseless). The reader's quick tests before case-blind scans rest on the same four.
+FOLDING_TO_ASCII: Final = "\u0130\u0131\u017f\u212a"
 
 
 # pragma: no mutate start (run once, at import: see _cur above)
@@ -158,7 +159,7 @@ def caseless(word: str, blank: str = r"\s+") -> str:
         if ch == " ":
             out.append(blank)
         elif ch.isascii() and ch.isalpha():
-            same = dict.fromkeys(ch.lower() + ch.upper() + _FOLDING_TO_ASCII)
+            same = dict.fromkeys(ch.lower() + ch.upper() + FOLDING_TO_ASCII)
             out.append("[" + "".join(c for c in same if re.fullmatch("(?i)" + ch, c)) + "]")
         else:
             out.append(re.escape(ch))

@@ -22,6 +22,7 @@ from pledge.domain.amount_words import LEADING_QUALIFIERS, WORDS, caseless, case
 from pledge.domain.errors import InvalidInput
 from pledge.domain.money import CURRENCIES, MAX_AMOUNT, MoneyRange, parse_amount
 from pledge.ingest.word_amounts import find_word_amounts
+from pledge.ingest.word_patterns import FOLDS_TO_ASCII
 
 __all__ = ["AmountHit", "find_amounts"]
 
@@ -68,8 +69,6 @@ _QUAL_WORDS: Final = tuple(w for w in LEADING_QUALIFIERS
                            if w not in ("max", "max.", "min", "min.", "approx"))
 _CJK_QUALS: Final = ("約", "およそ", "最大で?", "最高で?", "最低で?", "少なくとも",
                      "약", "최대", "최소", "대략")
-# (the letter classes of a word, as the parser's words are written)
-_caseless: Final = caseless
 _QUAL_BEFORE: Final = (
     "(?:(?:" + "|".join(caseless(w) for w in sorted(_QUAL_WORDS, key=len, reverse=True))
     + r")\s+|(?:" + "|".join(_CJK_QUALS) + r")\s?)?")
@@ -330,8 +329,6 @@ _LEAD_END_SIZE: Final = max(map(len, _LEAD_ENDS))
 # The currencies written with letters of one case only, "R", "RM", "Rs", "W" ("December 5"
 # does not end with the rand).
 _SIGN_LETTERS: Final = ("R", "RM", "Rs", "Rs.", "W")
-# Letters beyond ASCII that a case-blind pattern takes for ASCII ones ("ſ" for "s").
-_FOLDS_TO_ASCII: Final = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 def _may_lead(text: str, lo: int, d: int) -> bool:
@@ -342,7 +339,7 @@ def _may_lead(text: str, lo: int, d: int) -> bool:
     before = text[max(lo, j - _LEAD_END_SIZE):j]
     if not before:
         return False
-    return (bool(_FOLDS_TO_ASCII.search(before)) or before.lower().endswith(_LEAD_ENDS)
+    return (bool(FOLDS_TO_ASCII.search(before)) or before.lower().endswith(_LEAD_ENDS)
             or before.endswith(_SIGN_LETTERS))
 
 

@@ -32,6 +32,7 @@ from typing import Final
 
 from pledge.ingest.dates import published
 from pledge.ingest.text import normalise
+from pledge.ingest.word_patterns import plain_lower
 
 __all__ = ["Cleaned", "clean", "html_to_text", "looks_like_html"]
 
@@ -266,7 +267,6 @@ _PAYWALL_LOWER: Final = re.compile(_PAYWALL.pattern)
 _NOISE_LINE_LOWER: Final = re.compile(_NOISE_LINE.pattern)
 # (and without the e-mail branch, for the lines without an "@": the rest is tried sooner)
 _NOISE_LINE_NO_EMAIL: Final = re.compile("|".join(p for p in _NOISE_LINES if p != _EMAIL_LINE))
-_FOLDS_TO_ASCII: Final = re.compile("[\u0130\u0131\u017f\u212a]")
 
 # Words every match of a pattern holds, one at least (lower-cased): a line holding none is
 # not searched (a plain substring test is far faster than the pattern's many branches).
@@ -283,20 +283,11 @@ _COPYRIGHT_WORDS_OTHER: Final = ("©", "ⓒ", "무단", "재배포", "저작권�
                                  "版權所有", "禁止轉載")
 
 
-def _lowered(line: str) -> str | None:
-    """``line`` lower-cased, or None when a case-blind pattern could read it otherwise
-    (see ``_FOLDS_TO_ASCII``)."""
-    low = line.lower()
-    if len(low) != len(line) or (not line.isascii() and _FOLDS_TO_ASCII.search(line)):
-        return None
-    return low
-
-
 def _paywall(line: str, low: str | None = None) -> bool:
-    """Whether ``_PAYWALL`` finds anything in ``line`` (``low``: ``_lowered(line)``, when
+    """Whether ``_PAYWALL`` finds anything in ``line`` (``low``: ``plain_lower(line)``, when
     known)."""
     if low is None:
-        low = _lowered(line)
+        low = plain_lower(line)
     if low is None:
         return _PAYWALL.search(line) is not None
     if not any(map(low.__contains__, _PAYWALL_WORDS)) and (
@@ -352,14 +343,14 @@ def _is_prose(line: str, words: int, cjk: bool) -> bool:
 
 
 def _noise_line(line: str, low: str | None) -> bool:
-    """Whether ``_NOISE_LINE`` matches ``line`` (``low``: ``_lowered(line)``)."""
+    """Whether ``_NOISE_LINE`` matches ``line`` (``low``: ``plain_lower(line)``)."""
     if low is None:
         return _NOISE_LINE.match(line) is not None
     return (_NOISE_LINE_LOWER if "@" in low else _NOISE_LINE_NO_EMAIL).match(low) is not None
 
 
 def _list_header(line: str, low: str | None) -> bool:
-    """Whether ``_LIST_HEADER`` matches ``line`` (``low``: ``_lowered(line)``)."""
+    """Whether ``_LIST_HEADER`` matches ``line`` (``low``: ``plain_lower(line)``)."""
     if low is None:
         return _LIST_HEADER.match(line) is not None
     return _LIST_HEADER_LOWER.match(low) is not None
@@ -374,9 +365,9 @@ def _breadcrumb(line: str) -> bool:
 
 def _copyright(line: str, low: str | None = None) -> re.Match[str] | None:
     """``_COPYRIGHT.search(line)``, skipped when the line holds none of its words
-    (``low``: ``_lowered(line)``, when known)."""
+    (``low``: ``plain_lower(line)``, when known)."""
     if low is None:
-        low = _lowered(line)
+        low = plain_lower(line)
     if low is not None and not any(map(low.__contains__, _COPYRIGHT_WORDS)) and (
             low.isascii() or not any(map(low.__contains__, _COPYRIGHT_WORDS_OTHER))):
         return None
@@ -403,13 +394,13 @@ def clean_lines(text: str) -> tuple[list[str], list[str]]:
             continue
         original = line
         # (lower-cased once for every pattern below, again only if a copyright was cut)
-        low = _lowered(line)
+        low = plain_lower(line)
         line = _cut_copyright(line, low)
         if not line:
             dropped.append(original)
             continue
         if line is not original:
-            low = _lowered(line)
+            low = plain_lower(line)
         # (an ASCII line case-folds to its lower case)
         key = low if low is not None and line.isascii() else line.casefold()
         cjk = _has_cjk(line)

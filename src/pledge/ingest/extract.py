@@ -67,6 +67,7 @@ from pledge.ingest.reading import SentenceRead, SentenceReader
 from pledge.ingest.statuses import status_facts
 from pledge.ingest.text import detect_language, split_sentences
 from pledge.ingest.unknown_orgs import unknown_company_facts
+from pledge.ingest.word_patterns import may_hold
 
 __all__ = ["REPORT_CONFIDENCE", "Amount", "Extraction", "Mention", "OrgFact", "PlaceFact",
            "SectorFact", "SiteFact", "StatusFact", "extract", "extract_clean"]
@@ -375,19 +376,13 @@ _ANOTHER: Final = re.compile(r"\b(?:separate|another|other|additional)\s+(?:[\w-
                              r"(?:proposal|plan|bid|application|project|plant|facility)\b",
                              re.I)
 # Every match of ``_ANOTHER`` holds one of these words (in any case): a passage holding none
-# is not searched. Only these four letters match an ASCII one of the pattern case-blind
-# and lower-case to something else; a passage with one is always searched.
+# is not searched (see :func:`pledge.ingest.word_patterns.may_hold`).
 _ANOTHER_WORDS: Final = ("other", "separate", "additional")
-_FOLDS_TO_ASCII: Final = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 def _another(part: str) -> bool:
     """Whether ``_ANOTHER`` finds anything in ``part``."""
-    low = part.lower()
-    if not any(map(low.__contains__, _ANOTHER_WORDS)) and (
-            part.isascii() or not _FOLDS_TO_ASCII.search(part)):
-        return False
-    return _ANOTHER.search(part) is not None
+    return may_hold(part, _ANOTHER_WORDS) and _ANOTHER.search(part) is not None
 
 
 # A sentence that opens with a possessive ("Its power modules proposal", "Their plant").

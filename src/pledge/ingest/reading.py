@@ -18,7 +18,7 @@ from pledge.ingest.gazetteer import Cue, Gazetteer, Organisation, ProjectType, S
 from pledge.ingest.phrases import Hit, PhraseMatcher, PhraseScan, new_hit
 from pledge.ingest.signal_patterns import pattern_signals
 from pledge.ingest.text import Sentence
-from pledge.ingest.word_patterns import plain_lower
+from pledge.ingest.word_patterns import may_hold, plain_lower
 
 
 @dataclass(slots=True)
@@ -70,18 +70,6 @@ def _word_finder(words: tuple[str, ...]) -> tuple[re.Pattern[str] | None, tuple[
     return whole, tuple(w for w in words if w not in latin)
 
 
-def _may_hold(text: str, words: tuple[str, ...]) -> bool:
-    """Whether a case-blind pattern that needs one of ``words`` (in small letters) may find
-    something in ``text``: one of them stands in it lower-cased, or the text is one whose
-    lower-cased form does not show every such word (see
-    :func:`pledge.ingest.word_patterns.plain_lower`)."""
-    low = plain_lower(text)
-    if low is None:
-        return True
-    finder = _any_of(words)
-    return finder is not None and finder.search(low) is not None
-
-
 _GOES_ON: Final = re.compile(r"\b(?:keep|keeps|continue|continues|continue to|remain|remains)\s*$",
                              re.I)
 # Words one of which what :data:`_GOES_ON` and :data:`_IF_CLAUSE` find holds (quick tests).
@@ -117,7 +105,7 @@ def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
     modal = () if hit.value.stage == Stage.PROPOSED else g.modals.get(hit.value.language, ())
     if hit.value.language == "en":
         lo = max(0, hit.start - 120)
-        if modal and _may_hold(text[lo:hit.start], _IF_WORDS) and \
+        if modal and may_hold(text[lo:hit.start], _IF_WORDS) and \
                 _IF_CLAUSE.search(text, lo, hit.start):
             return False    # "If the terminal is selected, Japan will have 45 days"
         if modal and _PRESENT.match(hit.text) and \
@@ -126,7 +114,7 @@ def _signal_holds(g: Gazetteer, lang: str, text: str, hit: Hit[Signal]) -> bool:
         # (a word in another table cell or clause negates nothing: "not disclosed | -
         # | Japan declined to fund")
         before = " ".join(_last_words(text, hit.start, 6)).rsplit("|", 1)[-1].rsplit(";", 1)[-1]
-        # (lower-cased once for every test of it; see _may_hold for the quick one)
+        # (lower-cased once for every test of it; see may_hold for the quick one)
         low = before.lower()
         plain = low if before.isascii() else plain_lower(before)
         if (plain is None or _GOES_ON_FINDER.search(plain)) and _GOES_ON.search(before):

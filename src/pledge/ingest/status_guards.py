@@ -10,7 +10,7 @@ from typing import Final
 from pledge.domain.lifecycle import Stage
 from pledge.ingest.gazetteer import Signal
 from pledge.ingest.phrases import Hit
-from pledge.ingest.word_patterns import plain_lower
+from pledge.ingest.word_patterns import may_hold
 
 
 @lru_cache(maxsize=32)
@@ -65,10 +65,7 @@ def apart_from_programme(text: str, h: Hit[Signal]) -> bool:
 
 def _may_be_apart(text: str) -> bool:
     """Whether ``text`` holds a word :data:`_APART` needs (or may, read in any case)."""
-    if any(w in text for w in _APART_CJK):
-        return True
-    low = plain_lower(text)
-    return low is None or any(w in low for w in _APART_EN)
+    return may_hold(text, _APART_EN, _APART_CJK)
 
 
 # A request for money turned down by the side asked ("出資要請を断った", "출자 요청을

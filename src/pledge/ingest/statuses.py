@@ -40,7 +40,7 @@ from pledge.ingest.status_context import (
 )
 from pledge.ingest.status_guards import apart_from_programme, names_a_site, refused
 from pledge.ingest.status_owners import owners as _owners
-from pledge.ingest.word_patterns import plain_lower
+from pledge.ingest.word_patterns import may_hold, plain_lower
 
 _COUNT: Final = re.compile(
     r"\b(two|three|four|five)\b|(\d)\s?(?:つの|案件|件|건|개|곳|projects?\b)|([二三四五])つの|"
@@ -404,10 +404,7 @@ _ROUND_EN: Final = ("round", "tranche", "batch", "phase")
 
 
 def _may_name_a_round(text: str) -> bool:
-    if any(w in text for w in _ROUND_CJK):
-        return True
-    low = plain_lower(text)
-    return low is None or any(w in low for w in _ROUND_EN)
+    return may_hold(text, _ROUND_EN, _ROUND_CJK)
 
 
 def _chained_count(reads: list[SentenceRead], i: int) -> int | None:

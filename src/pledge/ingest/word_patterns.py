@@ -14,10 +14,12 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["FastWords", "plain_lower"]
+from pledge.domain.amount_words import FOLDING_TO_ASCII
+
+__all__ = ["FOLDS_TO_ASCII", "FastWords", "may_hold", "plain_lower"]
 
 # Letters beyond ASCII that a case-blind pattern takes for ASCII ones ("ſ" for "s").
-_FOLDS_TO_ASCII: Final = re.compile("[\u0130\u0131\u017f\u212a]")
+FOLDS_TO_ASCII: Final = re.compile(f"[{FOLDING_TO_ASCII}]")
 
 
 def plain_lower(text: str) -> str | None:
@@ -25,9 +27,20 @@ def plain_lower(text: str) -> str | None:
     small letters at the same places (None where they may not: a text whose length changes
     when lower-cased, or that holds a letter such a pattern takes for an ASCII one)."""
     low = text.lower()
-    if not text.isascii() and (len(low) != len(text) or _FOLDS_TO_ASCII.search(text)):
+    if not text.isascii() and (len(low) != len(text) or FOLDS_TO_ASCII.search(text)):
         return None     # (an ASCII text holds no such letter, and keeps its length)
     return low
+
+
+def may_hold(text: str, lowered: tuple[str, ...], written: tuple[str, ...] = ()) -> bool:
+    """Whether a pattern that needs one of some words may find something in ``text`` (a
+    quick test before its scan, false only when sure): one of ``written`` stands in it as
+    written, or one of ``lowered`` (small letters, read in any case) in its
+    :func:`plain_lower` form, or the text is one whose lower-cased form may not show them."""
+    if any(w in text for w in written):
+        return True
+    low = plain_lower(text)
+    return low is None or any(w in low for w in lowered)
 
 
 def _branches(alternatives: str) -> list[str]:
