@@ -31,6 +31,9 @@ def build(out: Path, jobs: int) -> int:
     from setuptools import setup
 
     modules = compiled.compiled_modules()
+    # (what the build is made from, read before it: a source edited while it compiles
+    # differs from this, and the finished build is refused below)
+    built_from = compiled.manifest()
     started = time.perf_counter()
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -47,7 +50,7 @@ def build(out: Path, jobs: int) -> int:
                                "--build-temp", str(work / "o"), "--parallel", str(jobs)])
         finally:
             os.chdir(cwd)
-        (staging / compiled.MANIFEST).write_text(json.dumps(compiled.manifest(), indent=1),
+        (staging / compiled.MANIFEST).write_text(json.dumps(built_from, indent=1),
                                                  encoding="utf-8")
         problem = compiled.problem(staging)
         if problem is not None:
