@@ -48,3 +48,27 @@ def test_labels_have_the_contract_fields(path: Path) -> None:
     assert all(a["low"] is None or a["high"] is None or Decimal(a["low"]) <= Decimal(a["high"])
                for a in labels["amounts"])
     assert isinstance(labels.get("outlet", ""), str) and "/" not in labels.get("outlet", "")
+
+
+def test_every_round_has_the_readings_of_the_rules_before_it() -> None:
+    """``tests/data/rounds/readings.json`` (``tools/round_readings.py``) holds each round's
+    development articles as the rules before that round read them, once each, with what
+    ``bench/fresh_rounds.py`` reads of them; a round added without its readings fails."""
+    readings = json.loads((NEWS.parent / "rounds" / "readings.json").read_text("utf-8"))
+    names = [r["name"] for r in readings]
+    assert len(names) == len(set(names))
+    rounds = [p.name for p in ARTICLES if p.name.startswith("dev") and p.name[3].isdigit()]
+    assert sorted(names) == sorted(rounds)
+    commits: dict[int, str] = {}
+    for r in readings:
+        assert r["name"].startswith(f"dev{r['round']}_")
+        assert len(r["commit"]) == 40 and int(r["commit"], 16) >= 0
+        assert commits.setdefault(r["round"], r["commit"]) == r["commit"]
+        assert r["language"] in ("en", "ja", "ko")
+        for s in r["statuses"]:
+            assert {"project", "project_id", "status", "reported", "evidence",
+                    "confidence"} <= set(s)
+        for m in r["mentions"]:
+            assert m["project_id"] is not None
+            assert {"project", "evidence", "sentence", "confidence"} <= set(m)
+    assert len(set(commits.values())) == len(commits) >= 7
