@@ -27,11 +27,15 @@ from pledge.ingest.match import KnownProject, ProjectIndex
 PARALLEL_FROM = 200
 """Articles from which an automatic choice reads on several processes."""
 
-CHUNK = 8
-"""Articles a process reads per task (the order of the results does not depend on it).
-Small, so that the processes finish a batch together: a process that takes the last task
-while the others have none left works on alone for at most this many articles (sending a
-task and its results costs far less than reading one article)."""
+LARGEST_TASK = 64
+"""Most articles a process reads per task. A task costs the calling process some hundreds
+of microseconds whatever its size (a future, two queues and their threads), as much as
+taking delivery of a few articles' extractions, so tasks are large while many articles
+remain (the order of the results does not depend on their sizes)."""
+
+SMALLEST_TASK = 4
+"""Fewest articles per task (but the last): the tasks shrink towards the end of a batch,
+so that the processes finish together (see :func:`task_sizes`)."""
 
 _worker: tuple[Gazetteer, ProjectIndex] | None = None
 
@@ -69,20 +73,31 @@ def _read(batch: list[Item]) -> list[Extraction]:
                     name=source, outlet=outlet) for source, text, html, outlet in batch]
 
 
+class ReadingPool(ProcessPoolExecutor):
+    """Reading processes (:func:`start_pool`) that know how many they are."""
+
+    def __init__(self, jobs: int, projects: list[KnownProject], gazetteer: Gazetteer) -> None:
+        super().__init__(jobs, mp_context=multiprocessing.get_context("spawn"),
+                         initializer=_start, initargs=(projects, gazetteer))
+        self.jobs = jobs
+
+
 def start_pool(projects: Sequence[KnownProject], gazetteer: Gazetteer,
-               jobs: int) -> ProcessPoolExecutor:
+               jobs: int) -> ReadingPool:
     """``jobs`` reading processes (started fresh, so that a caller with threads is safe),
     each with the gazetteer and the project index loaded."""
-    context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(check_jobs(jobs), mp_context=context, initializer=_start,
-                               initargs=(list(projects), gazetteer))
+    return ReadingPool(check_jobs(jobs), list(projects), gazetteer)
 
 
-def read_with(pool: ProcessPoolExecutor, items: Sequence[Item],
+def read_with(pool: ReadingPool, items: Sequence[Item],
               progress: Callable[[int, int], None] | None = None) -> list[Extraction]:
     """Read ``items`` on a pool of :func:`start_pool`, in their order; ``progress(done,
     total)`` after each task's share."""
-    batches = [list(items[i:i + CHUNK]) for i in range(0, len(items), CHUNK)]
+    batches = []
+    at = 0
+    for size in task_sizes(len(items), pool.jobs):
+        batches.append(list(items[at:at + size]))
+        at += size
     out: list[Extraction] = []
     with _no_collection():
         for done in pool.map(_read, batches):
@@ -90,6 +105,21 @@ def read_with(pool: ProcessPoolExecutor, items: Sequence[Item],
             if progress is not None:
                 progress(len(out), len(items))
     return out
+
+
+def task_sizes(total: int, jobs: int) -> list[int]:
+    """How a batch of ``total`` articles is cut into tasks for ``jobs`` processes: each
+    task a quarter of what remains per process (guided self-scheduling), between
+    :data:`SMALLEST_TASK` and :data:`LARGEST_TASK` articles. A process takes the next task
+    when it finishes one, so most of a large batch goes in large tasks, and the last ones,
+    small, even out the processes' ends."""
+    sizes: list[int] = []
+    left = total
+    while left > 0:
+        size = min(left, max(SMALLEST_TASK, min(LARGEST_TASK, -(-left // (4 * jobs)))))
+        sizes.append(size)
+        left -= size
+    return sizes
 
 
 @contextmanager
