@@ -124,7 +124,7 @@ def test_records_sent_to_reading_processes_are_pickled_by_their_fields(
 
 
 _READ_ALL = """
-import hashlib, json, sys
+import hashlib, json, pickle, sys
 from pathlib import Path
 from pledge.ingest import compiled
 from pledge.ingest.extract import extract
@@ -142,10 +142,14 @@ for path in sorted(Path(sys.argv[1]).iterdir()):
         items.append((path.name, path.read_text(encoding="utf-8"), None, outlet))
 def digest(e):
     return hashlib.sha256(repr(e).encode()).hexdigest()
-serial = [digest(extract(t, source=s, gazetteer=gaz, projects=index, html=h, name=s,
-                         outlet=o)) for s, t, h, o in items]
+found = [extract(t, source=s, gazetteer=gaz, projects=index, html=h, name=s, outlet=o)
+         for s, t, h, o in items]
+serial = [digest(e) for e in found]
+back = pickle.loads(pickle.dumps(found))
+pickled = [digest(e) for e in back] if back == found else []
 parallel = [digest(e) for e in read_on_processes(items[:24], projects, gaz, 2)]
-print(json.dumps({"state": compiled.describe(), "serial": serial, "parallel": parallel}))
+print(json.dumps({"state": compiled.describe(), "serial": serial, "pickled": pickled,
+                  "parallel": parallel}))
 """
 
 
@@ -169,5 +173,7 @@ def test_the_compiled_reader_reads_every_labelled_article_as_the_python_one() ->
     assert slow["state"] == "pure (PLEDGE_PURE is set)"
     assert isinstance(fast["serial"], list) and len(fast["serial"]) > 100
     assert fast["serial"] == slow["serial"]
+    # pickled and read back in the process (records as rows of values, rebuilt compiled)
+    assert fast["pickled"] == slow["pickled"] == fast["serial"]
     # on reading processes too (records pickled both ways between compiled processes)
     assert fast["parallel"] == slow["parallel"] == fast["serial"][:24]

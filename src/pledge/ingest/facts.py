@@ -204,6 +204,13 @@ class Extraction(Portable):
     officials: tuple[OfficialFact, ...] = ()
     relations: tuple[RelationFact, ...] = ()
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Its facts go as rows of their fields' values, one class per kind (see _rebuilt).
+        values = list(Portable.__reduce__(self)[1])
+        for i in _fact_fields():
+            values[i] = _rows(values[i])
+        return _rebuilt, (tuple(values),)
+
     def companies(self) -> list[str]:
         """The companies named, a subsidiary or project company resolved to its parent (its
         own name is kept under :meth:`subsidiaries` and on its fact)."""
@@ -290,6 +297,45 @@ class Extraction(Portable):
                 "relations": [f.record() for f in self.relations],
             },
         }
+
+
+_FACT_FIELDS: Final = ("amounts", "organisations", "sectors", "places", "sites", "statuses",
+                       "mentions", "roles", "tranches", "terms", "officials", "relations")
+"""The fields of an :class:`Extraction` that hold its facts, each a tuple of one class."""
+
+_fact_indexes: list[int] = []
+
+
+def _fact_fields() -> list[int]:
+    """Where the fields of :data:`_FACT_FIELDS` are among an extraction's fields."""
+    if not _fact_indexes:
+        names = [f.name for f in fields(Extraction)]
+        _fact_indexes.extend(names.index(name) for name in _FACT_FIELDS)
+    return _fact_indexes
+
+
+def _rows(facts: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Facts of one class as that class and a row of field values for each (pickled as
+    plain tuples, a fraction of the work of a record each); facts of mixed classes, or
+    none, as they are."""
+    if not facts:
+        return facts
+    reduced = [f.__reduce__() for f in facts]
+    kind = reduced[0][0]
+    if any(r[0] is not kind for r in reduced):
+        return facts
+    return kind, tuple([r[1] for r in reduced])
+
+
+def _rebuilt(values: tuple[Any, ...]) -> Extraction:
+    """An extraction from what :meth:`Extraction.__reduce__` made of it."""
+    args = list(values)
+    for i in _fact_fields():
+        facts = args[i]
+        if facts and isinstance(facts[0], type):
+            kind, rows = facts
+            args[i] = tuple([kind(*row) for row in rows])
+    return Extraction(*args)
 
 
 def unique(values: Any) -> list[Any]:
