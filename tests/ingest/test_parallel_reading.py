@@ -114,7 +114,7 @@ def test_an_extraction_sends_its_facts_as_rows_of_values(gazetteer: Gazetteer,
     related = replace(e, relations=(RelationFact(1, 2, "duplicate", "also known as", 0,
                                                  "A is also known as B.", 0.8),))
     assert pickle.loads(pickle.dumps(related)) == related
-    mixed = replace(e, organisations=(*e.organisations, e.amounts[0]))  # type: ignore[arg-type]
+    mixed = replace(e, organisations=(*e.organisations, e.amounts[0]))  # type: ignore[arg-type]  # a mixed group on purpose
     assert facts._rows(mixed.organisations) == mixed.organisations
     back = pickle.loads(pickle.dumps(mixed))
     assert back == mixed and back.organisations[-1] == e.amounts[0]
