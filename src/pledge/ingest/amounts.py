@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
@@ -27,16 +26,17 @@ from pledge.ingest.word_patterns import FOLDS_TO_ASCII
 __all__ = ["AmountHit", "find_amounts"]
 
 
-@dataclass(frozen=True, slots=True)
 class AmountHit:
-    """An amount found in text: its span, the text as written, the parsed range."""
+    """An amount found in text: its span, the text as written, the parsed range; ``note``:
+    how the amount was read, when it needs saying (a vague count). (A plain class: see
+    :class:`~pledge.ingest.text.Sentence`.)"""
 
-    start: int
-    end: int
-    text: str
-    range: MoneyRange
-    confidence: float
-    note: str = ""      # how the amount was read, when it needs saying (a vague count)
+    __slots__ = ("confidence", "end", "note", "range", "start", "text")
+
+    def __init__(self, start: int, end: int, text: str, range: MoneyRange,
+                 confidence: float, note: str = "") -> None:
+        self.start, self.end, self.text, self.range = start, end, text, range
+        self.confidence, self.note = confidence, note
 
 
 _NUM: Final = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from itertools import pairwise
 from operator import attrgetter
 from typing import Any, Final
@@ -109,7 +108,7 @@ def extract_clean(cleaned: Cleaned, *, source: str, gazetteer: Gazetteer,
     for k, (r, a) in enumerate(raw_amounts):
         rng, note = bare_dollar(a.text, a.range, dollar)
         if rng is not a.range:
-            raw_amounts[k] = (r, replace(a, range=rng))
+            raw_amounts[k] = (r, AmountHit(a.start, a.end, a.text, rng, a.confidence, a.note))
         if note or a.note:
             notes[k] = "; ".join(n for n in (a.note, note) if n)
     provisional = [Amount(a.text, a.range.low, a.range.high, a.range.currency,

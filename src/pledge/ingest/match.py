@@ -80,25 +80,25 @@ class KnownProject:
         return self.reported if further(self.reported, self.status) else self.status
 
 
-@dataclass(frozen=True, slots=True)
 class Features:
-    """What a passage names."""
+    """What a passage names (a plain class: the compiled reader builds it natively)."""
 
-    orgs: frozenset[str] = frozenset()
-    types: frozenset[str] = frozenset()
-    states: frozenset[str] = frozenset()
-    sites: frozenset[str] = frozenset()
-    sectors: frozenset[str] = frozenset()
-    text: str = ""
+    __slots__ = ("orgs", "sectors", "sites", "states", "text", "types")
+
+    def __init__(self, orgs: frozenset[str] = frozenset(), types: frozenset[str] = frozenset(),
+                 states: frozenset[str] = frozenset(), sites: frozenset[str] = frozenset(),
+                 sectors: frozenset[str] = frozenset(), text: str = "") -> None:
+        self.orgs, self.types, self.states = orgs, types, states
+        self.sites, self.sectors, self.text = sites, sectors, text
 
 
-@dataclass(frozen=True, slots=True)
 class Match:
-    project: KnownProject
-    score: float
-    confidence: float
-    reasons: tuple[str, ...] = ()             # "kind evidence+evidence", for people
-    kinds: frozenset[str] = frozenset()       # the kinds of evidence: name, sponsor, state...
+    __slots__ = ("confidence", "kinds", "project", "reasons", "score")
+
+    def __init__(self, project: KnownProject, score: float, confidence: float,
+                 reasons: tuple[str, ...], kinds: frozenset[str]) -> None:
+        self.project, self.score, self.confidence = project, score, confidence
+        self.reasons, self.kinds = reasons, kinds   # "kind evidence+evidence"; the kinds
 
 
 _STOP: Final = frozenset((

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Final
@@ -21,22 +20,21 @@ from pledge.ingest.text import Sentence
 from pledge.ingest.word_patterns import may_hold, plain_lower
 
 
-@dataclass(slots=True)
 class SentenceRead:
-    """One sentence's hits."""
+    """One sentence's hits (a plain class: see :class:`~pledge.ingest.text.Sentence`)."""
 
-    sentence: Sentence
-    orgs: list[Hit[Organisation]]
-    states: list[Hit[str]]
-    sites: list[Hit[Site]]
-    sectors: list[Hit[str]]
-    types: list[Hit[ProjectType]]
-    amounts: list[AmountHit]
-    signals: list[Hit[Signal]]
-    cues: set[str]
-    back_reference: bool
-    cue_hits: dict[str, list[Hit[Cue]]]
-    pronoun: bool = False       # opens with "It" / "They": the project(s) just named
+    __slots__ = ("amounts", "back_reference", "cue_hits", "cues", "orgs", "pronoun",
+                 "sectors", "sentence", "signals", "sites", "states", "types")
+
+    def __init__(self, sentence: Sentence, orgs: list[Hit[Organisation]],
+                 states: list[Hit[str]], sites: list[Hit[Site]], sectors: list[Hit[str]],
+                 types: list[Hit[ProjectType]], amounts: list[AmountHit],
+                 signals: list[Hit[Signal]], cues: set[str], back_reference: bool,
+                 cue_hits: dict[str, list[Hit[Cue]]], pronoun: bool = False) -> None:
+        self.sentence, self.orgs, self.states, self.sites = sentence, orgs, states, sites
+        self.sectors, self.types, self.amounts, self.signals = sectors, types, amounts, signals
+        self.cues, self.back_reference, self.cue_hits = cues, back_reference, cue_hits
+        self.pronoun = pronoun      # opens with "It" / "They": the project(s) just named
 
 
 def _window_has(text: str, words: tuple[str, ...]) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Final
 
 from pledge.domain.bounds import MAX_SENTENCE_CHARS
@@ -97,15 +96,16 @@ def detect_language(text: str) -> str:
     return "en"
 
 
-@dataclass(frozen=True, slots=True)
 class Sentence:
-    """One sentence of the cleaned text: its position, its paragraph and its words."""
+    """One sentence of the cleaned text: its position, its paragraph and its words. (A plain
+    class, not a dataclass, as the reader's other records of its own: the compiled reader
+    builds it natively. Not changed once made.)"""
 
-    index: int
-    paragraph: int
-    start: int
-    end: int
-    text: str
+    __slots__ = ("end", "index", "paragraph", "start", "text")
+
+    def __init__(self, index: int, paragraph: int, start: int, end: int, text: str) -> None:
+        self.index, self.paragraph, self.start, self.end, self.text = \
+            index, paragraph, start, end, text
 
 
 # Words that end with a full stop without ending the sentence.
