@@ -207,7 +207,7 @@ class Extraction(Portable):
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # Its facts go as rows of their fields' values, one class per kind (see _rebuilt).
         values = list(Portable.__reduce__(self)[1])
-        for i in _fact_fields():
+        for i in _FACT_INDEXES:
             values[i] = _rows(values[i])
         return _rebuilt, (tuple(values),)
 
@@ -303,15 +303,9 @@ _FACT_FIELDS: Final = ("amounts", "organisations", "sectors", "places", "sites",
                        "mentions", "roles", "tranches", "terms", "officials", "relations")
 """The fields of an :class:`Extraction` that hold its facts, each a tuple of one class."""
 
-_fact_indexes: list[int] = []
-
-
-def _fact_fields() -> list[int]:
-    """Where the fields of :data:`_FACT_FIELDS` are among an extraction's fields."""
-    if not _fact_indexes:
-        names = [f.name for f in fields(Extraction)]
-        _fact_indexes.extend(names.index(name) for name in _FACT_FIELDS)
-    return _fact_indexes
+_FACT_INDEXES: Final = tuple([f.name for f in fields(Extraction)].index(name)
+                             for name in _FACT_FIELDS)
+"""Where the fields of :data:`_FACT_FIELDS` are among an extraction's fields."""
 
 
 def _rows(facts: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -330,7 +324,7 @@ def _rows(facts: tuple[Any, ...]) -> tuple[Any, ...]:
 def _rebuilt(values: tuple[Any, ...]) -> Extraction:
     """An extraction from what :meth:`Extraction.__reduce__` made of it."""
     args = list(values)
-    for i in _fact_fields():
+    for i in _FACT_INDEXES:
         facts = args[i]
         if facts and isinstance(facts[0], type):
             kind, rows = facts
