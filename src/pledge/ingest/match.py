@@ -98,7 +98,7 @@ class Match:
     def __init__(self, project: KnownProject, score: float, confidence: float,
                  reasons: tuple[str, ...], kinds: frozenset[str]) -> None:
         self.project, self.score, self.confidence = project, score, confidence
-        self.reasons, self.kinds = reasons, kinds   # "kind evidence+evidence"; the kinds
+        self.reasons, self.kinds = reasons, kinds  # "kind evidence+evidence"; name, state...
 
 
 _STOP: Final = frozenset((
